@@ -1,0 +1,1 @@
+int ra_analysis_placeholder_(void); int ra_analysis_placeholder_(void) { return 0; }
