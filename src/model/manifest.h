@@ -43,7 +43,8 @@ struct ra_manifest {
     const char *platform;         /* RA_MANIFEST_CONFIG: "os/arch[/variant]" */
 };
 
-/* Quick test on the first bytes of a blob: could it be JSON (a manifest or config)? */
+/* Quick test on the first bytes of a blob: could it be JSON (a manifest or config)?
+ * True when the first byte after an optional UTF-8 BOM and JSON whitespace is '{'. */
 int ra_manifest_looks_like_json(const void *data, size_t len);
 
 /* Parse a JSON document into *out, allocated in pool. Returns:
@@ -51,7 +52,10 @@ int ra_manifest_looks_like_json(const void *data, size_t len);
  *               RA_MANIFEST_NONE for other valid JSON objects;
  *   RA_EFORMAT  not valid JSON, not an object, too deep, or a manifest whose required
  *               fields are missing or of the wrong type (err says which);
- *   RA_ELIMIT   larger than RA_MANIFEST_MAX. */
+ *   RA_ELIMIT   larger than RA_MANIFEST_MAX.
+ * On failure *out is NULL and err says what failed; what was already allocated stays in
+ * pool until it is released. Lenient where Go's encoding/json is: the last duplicate key
+ * wins, a null or "" member counts as absent, and a null array as an empty one. */
 int ra_manifest_parse(struct ra_manifest **out, struct ra_pool *pool, const void *data,
                       size_t len, struct ra_err *err);
 
