@@ -1,9 +1,81 @@
 /* SPDX-License-Identifier: MIT */
 /* regautopsy entry point: global options and subcommand dispatch. */
-#include <stdio.h>
+#include "cli/cli.h"
 
-int main(void)
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/exit.h"
+
+static const struct ra_cmd cmds[] = {
+    {"scan", cmd_scan, "read registry snapshots and say which tags can be pulled"},
+    {NULL, NULL, NULL},
+};
+
+void cli_error(const char *fmt, ...)
 {
-    puts("regautopsy " RA_VERSION);
+    va_list ap;
+
+    fputs("regautopsy: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_write_file(const char *path, const struct ra_buf *buf)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+    int ok;
+
+    if (!f) {
+        cli_error("'%s': cannot write: %s", path, strerror(errno));
+        return -1;
+    }
+    ok = fwrite(ra_buf_cstr(buf), 1, buf->len, f) == buf->len;
+    if (f == stdout)
+        ok = fflush(f) == 0 && ok;
+    else
+        ok = fclose(f) == 0 && ok;
+    if (!ok) {
+        cli_error("'%s': write failed", path);
+        return -1;
+    }
     return 0;
+}
+
+static void usage(FILE *out)
+{
+    const struct ra_cmd *c;
+
+    fputs("usage: regautopsy <command> [options] [args]\n\ncommands:\n", out);
+    for (c = cmds; c->name; c++)
+        fprintf(out, "  %-10s %s\n", c->name, c->summary);
+    fputs("\nregautopsy <command> --help shows a command's options.\n", out);
+}
+
+int main(int argc, char **argv)
+{
+    struct ra_ctx ctx = {argv[0], isatty(STDERR_FILENO)};
+    const struct ra_cmd *c;
+
+    if (argc < 2) {
+        usage(stderr);
+        return RA_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return RA_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        puts("regautopsy " RA_VERSION);
+        return RA_EXIT_OK;
+    }
+    for (c = cmds; c->name; c++)
+        if (!strcmp(c->name, argv[1]))
+            return c->fn(argc - 1, argv + 1, &ctx);
+    cli_error("'%s' is not a command; see 'regautopsy --help'", argv[1]);
+    return RA_EXIT_USAGE;
 }

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/* Findings: what is wrong with a snapshot, each with a stable code (docs/findings.md),
+ * a severity, and the repository, tag, digests and storage path it concerns. */
+#ifndef RA_ANALYSIS_FINDINGS_H
+#define RA_ANALYSIS_FINDINGS_H
+
+#include "model/digest.h"
+#include "util/common.h"
+#include "util/map.h"
+#include "util/pool.h"
+#include "util/vec.h"
+
+/* Stable codes: names are part of the JSON interface; never renumber the names. */
+enum ra_code {
+    RA_F_NONE = 0,
+    RA_F_TAG_TARGET_MISSING,
+    RA_F_MANIFEST_LINK_MISSING,
+    RA_F_MANIFEST_BLOB_MISSING,
+    RA_F_INDEX_CHILD_MISSING,
+    RA_F_BLOB_MISSING,
+    RA_F_LAYER_LINK_MISSING,
+    RA_F_LAYER_LINK_DANGLING,
+    RA_F_LINK_INVALID,
+    RA_F_DIGEST_MISMATCH,
+    RA_F_SIZE_MISMATCH,
+    RA_F_MANIFEST_UNPARSEABLE,
+    RA_F_UPLOAD_STALE,
+    RA_F_BLOB_UNREFERENCED,
+    RA_F_MEMBER_NOT_REGULAR,
+    RA_F_READ_ERROR,
+    RA_F__COUNT
+};
+
+/* Ordered from worst to mildest. */
+enum ra_severity {
+    RA_SEV_CRITICAL = 0, /* a current tag cannot be pulled because of it, or evidence lost */
+    RA_SEV_ERROR,        /* stored data is damaged, but no current tag needs it */
+    RA_SEV_WARNING,      /* leftovers a GC or a broken process leaves behind */
+    RA_SEV_INFO,
+};
+
+struct ra_finding {
+    enum ra_code code;
+    enum ra_severity severity;
+    const char *repository; /* "" when none */
+    const char *tag;        /* "" when no tag leads to it */
+    int has_digest, has_parent;
+    struct ra_digest digest;
+    struct ra_digest parent;
+    const char *platform;   /* "" when none */
+    const char *path;       /* storage path involved, "" when none */
+    const char *message;
+};
+
+/* A set of findings; identical findings are kept once. */
+struct ra_findings {
+    struct ra_pool pool;
+    struct ra_vec items; /* struct ra_finding * */
+    struct ra_map seen;
+};
+
+#define RA_FINDINGS_INIT {RA_POOL_INIT, RA_VEC_INIT, RA_MAP_INIT}
+
+/* Add a finding; strings are copied. digest/parent may be NULL. Returns the finding
+ * (borrowed), or the identical one already present. */
+const struct ra_finding *ra_findings_add(struct ra_findings *f, enum ra_code code,
+                                         enum ra_severity sev, const char *repo,
+                                         const char *tag, const struct ra_digest *digest,
+                                         const struct ra_digest *parent, const char *path,
+                                         const char *fmt, ...)
+    __attribute__((format(printf, 9, 10)));
+
+/* Sort by severity, code, repository, tag, digest, parent, path. */
+void ra_findings_sort(struct ra_findings *f);
+void ra_findings_release(struct ra_findings *f);
+
+const char *ra_code_name(enum ra_code code);
+const char *ra_severity_name(enum ra_severity sev);
+
+#endif

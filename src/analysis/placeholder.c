@@ -1,1 +1,0 @@
-int ra_analysis_placeholder_(void); int ra_analysis_placeholder_(void) { return 0; }

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/* regautopsy scan: read snapshots, judge every tag and platform, print a summary or JSON. */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "analysis/scan.h"
+#include "cli/exit.h"
+#include "report/scan_out.h"
+#include "util/vec.h"
+
+struct scan_opts {
+    const char *json;
+    int verify;
+    int quiet;
+    int all_tags;
+};
+
+static const struct option longopts[] = {
+    {"json", required_argument, NULL, 'j'},
+    {"verify", no_argument, NULL, 'V'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"all-tags", no_argument, NULL, 'a'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static const char usage_text[] =
+    "usage: regautopsy scan [options] SNAPSHOT...\n"
+    "\n"
+    "SNAPSHOT is an archive (tar, tar.gz, tar.zst, tar.xz, zip, cpio), a directory\n"
+    "(a storage root, any folder above one, or a folder of Synology snapshot folders),\n"
+    "optionally suffixed @2026-04-12T01:00Z to state when it was taken.\n"
+    "\n"
+    "  --json FILE|-   write the JSON form (docs/json.md) to FILE, or stdout\n"
+    "  --verify        hash every blob and compare with its digest\n"
+    "  --all-tags      list pullable tags in the summary too\n"
+    "  -q, --quiet     no progress line on stderr\n"
+    "  -h, --help      this text\n"
+    "\n"
+    "exit: 0 all tags pullable, 1 a tag unpullable or a critical finding,\n"
+    "      2 usage or unreadable input\n";
+
+static void progress(const struct ra_source_stats *st, void *payload)
+{
+    const char *name = payload;
+
+    if (st->bytes_total)
+        fprintf(stderr, "\r%s: %llu entries, %llu / %llu MiB (%d%%)   ", name,
+                (unsigned long long)st->entries, (unsigned long long)(st->bytes_in >> 20),
+                (unsigned long long)(st->bytes_total >> 20),
+                (int)(st->bytes_in * 100 / st->bytes_total));
+    else
+        fprintf(stderr, "\r%s: %llu entries, %llu MiB   ", name,
+                (unsigned long long)st->entries, (unsigned long long)(st->bytes_out >> 20));
+}
+
+static int parse_args(struct scan_opts *o, int argc, char **argv)
+{
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'j':
+            o->json = optarg;
+            break;
+        case 'V':
+            o->verify = 1;
+            break;
+        case 'q':
+            o->quiet = 1;
+            break;
+        case 'a':
+            o->all_tags = 1;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            exit(RA_EXIT_OK);
+        default:
+            fputs(usage_text, stderr);
+            return -1;
+        }
+    }
+    if (optind >= argc) {
+        cli_error("scan: no SNAPSHOT given");
+        fputs(usage_text, stderr);
+        return -1;
+    }
+    return 0;
+}
+
+/* Scan every spec; unreadable ones are reported and counted in *bad. */
+static void scan_all(struct ra_vec *scans, const struct ra_vec *specs,
+                     const struct scan_opts *o, struct ra_ctx *ctx, int *bad)
+{
+    struct ra_scan_opts sopts = RA_SCAN_OPTS_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_scan *s;
+    size_t i;
+
+    sopts.verify = o->verify;
+    for (i = 0; i < specs->len; i++) {
+        const struct ra_snapshot_spec *spec = specs->items[i];
+        if (ctx->stderr_tty && !o->quiet) {
+            sopts.progress_cb = progress;
+            sopts.progress_payload = spec->name;
+        }
+        if (ra_scan_run(&s, spec, &sopts, &err) < 0) {
+            if (sopts.progress_cb)
+                fputc('\n', stderr);
+            cli_error("%s", err.msg);
+            (*bad)++;
+            continue;
+        }
+        if (sopts.progress_cb)
+            fputs("\r\033[K", stderr);
+        if (!s->nregs) {
+            cli_error("'%s': no registry root (docker/registry/v2) found in %llu members",
+                      spec->path, (unsigned long long)s->snap->entries);
+            (*bad)++;
+        }
+        ra_vec_push(scans, s);
+    }
+}
+
+static int write_outputs(const struct ra_vec *scans, const struct scan_opts *o)
+{
+    struct ra_buf buf = RA_BUF_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    int rc = 0;
+
+    if (o->json) {
+        if (ra_scan_write_json(&buf, (struct ra_scan *const *)scans->items, scans->len,
+                               &err) < 0) {
+            cli_error("%s", err.msg);
+            rc = -1;
+        } else if (cli_write_file(o->json, &buf) < 0) {
+            rc = -1;
+        }
+    }
+    if (!o->json || strcmp(o->json, "-")) {
+        ra_buf_truncate(&buf, 0);
+        ra_scan_write_text(&buf, (struct ra_scan *const *)scans->items, scans->len,
+                           o->all_tags ? RA_SCAN_TEXT_ALL_TAGS : 0);
+        fwrite(ra_buf_cstr(&buf), 1, buf.len, stdout);
+    }
+    ra_buf_release(&buf);
+    return rc;
+}
+
+int cmd_scan(int argc, char **argv, struct ra_ctx *ctx)
+{
+    struct scan_opts o = {0};
+    struct ra_vec specs = RA_VEC_INIT, scans = RA_VEC_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    int bad = 0, rc = RA_EXIT_OK, i;
+    size_t k;
+
+    if (parse_args(&o, argc, argv) < 0)
+        return RA_EXIT_USAGE;
+    for (i = optind; i < argc; i++) {
+        if (ra_snapshot_expand(&specs, argv[i], &err) < 0) {
+            cli_error("%s", err.msg);
+            bad++;
+        }
+    }
+    scan_all(&scans, &specs, &o, ctx, &bad);
+    if (write_outputs(&scans, &o) < 0)
+        bad++;
+    for (k = 0; k < scans.len; k++) {
+        const struct ra_scan *s = scans.items[k];
+        if (ra_scan_has_unpullable(s) || ra_scan_has_critical(s))
+            rc = RA_EXIT_FINDINGS;
+    }
+    if (bad)
+        rc = RA_EXIT_USAGE;
+    for (k = 0; k < scans.len; k++)
+        ra_scan_free(scans.items[k]);
+    for (k = 0; k < specs.len; k++)
+        ra_snapshot_spec_free(specs.items[k]);
+    ra_vec_release(&scans);
+    ra_vec_release(&specs);
+    return rc;
+}

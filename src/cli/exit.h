@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+/* Exit codes (docs/guide.md). */
+#ifndef RA_CLI_EXIT_H
+#define RA_CLI_EXIT_H
+
+#define RA_EXIT_OK 0       /* every tag pullable, no critical finding */
+#define RA_EXIT_FINDINGS 1 /* some tag unpullable, or a critical finding (incl. read_error) */
+#define RA_EXIT_USAGE 2    /* bad arguments, or input that could not be read at all */
+
+#endif

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/* The registry storage path grammar (Distribution's filesystem layout), see DOMAIN.md:
+ *   <root>/blobs/sha256/<hh>/<hex>/data
+ *   <root>/repositories/<name>/_layers/sha256/<hex>/link
+ *   <root>/repositories/<name>/_manifests/revisions/sha256/<hex>/link
+ *   <root>/repositories/<name>/_manifests/tags/<tag>/current/link
+ *   <root>/repositories/<name>/_manifests/tags/<tag>/index/sha256/<hex>/link
+ *   <root>/repositories/<name>/_uploads/<uuid>/{data,startedat,hashstates/...}
+ * where <root> ends in "docker/registry/v2" (any prefix), or is empty when the
+ * snapshot is the v2 folder itself. Pure string work: nothing is opened. */
+#ifndef RA_INGEST_LAYOUT_H
+#define RA_INGEST_LAYOUT_H
+
+#include "model/digest.h"
+#include "util/common.h"
+
+enum ra_path_kind {
+    RA_PATH_NONE = 0,       /* not inside a registry root */
+    RA_PATH_ROOT_OTHER,     /* inside a root, but not a file the registry reads */
+    RA_PATH_BLOB_DATA,      /* digest */
+    RA_PATH_LAYER_LINK,     /* repo, digest */
+    RA_PATH_REVISION_LINK,  /* repo, digest */
+    RA_PATH_TAG_DIR,        /* repo, tag: the tag's directory or anything else in it */
+    RA_PATH_TAG_CURRENT,    /* repo, tag */
+    RA_PATH_TAG_INDEX,      /* repo, tag, digest */
+    RA_PATH_UPLOAD_DATA,    /* repo, upload */
+    RA_PATH_UPLOAD_STARTED, /* repo, upload */
+    RA_PATH_UPLOAD_OTHER,   /* repo, upload (hashstates, the directory) */
+    RA_PATH_REPO_OTHER,     /* repo: its directory or anything not listed above */
+};
+
+/* Slices into the parsed path; valid as long as the path string is. */
+struct ra_slice {
+    const char *ptr;
+    size_t len;
+};
+
+struct ra_path {
+    enum ra_path_kind kind;
+    struct ra_slice root; /* "var/lib/registry/docker/registry/v2", or "" */
+    struct ra_slice repo;
+    struct ra_slice tag;
+    struct ra_slice upload;
+    struct ra_digest digest;
+};
+
+/* Classify a normalised member path (no leading "/" or "./", no "//"). Always succeeds:
+ * paths that fit no rule get RA_PATH_NONE or a *_OTHER kind. A path whose digest
+ * segment is not 64 lowercase hex characters, or whose <hh> does not match the digest,
+ * is *_OTHER (the registry would never read it). */
+void ra_layout_parse(struct ra_path *out, const char *path, size_t len);
+
+#endif

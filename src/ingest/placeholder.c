@@ -1,1 +1,0 @@
-int ra_ingest_placeholder_(void); int ra_ingest_placeholder_(void) { return 0; }

@@ -1,0 +1,572 @@
+/* SPDX-License-Identifier: MIT */
+/* Read one snapshot into graphs, one per registry root. */
+#include "ingest/snapshot.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "ingest/layout.h"
+#include "model/graph.h"
+#include "model/manifest.h"
+#include "util/buf.h"
+#include "util/map.h"
+#include "util/sha256.h"
+
+#define LINK_MAX_BYTES 1024 /* a link holds "sha256:<64 hex>"; more is junk */
+#define CHUNK (256 * 1024)
+
+struct loader {
+    struct ra_snapshot *snap;
+    const struct ra_scan_opts *opts;
+    struct ra_map roots; /* root string -> struct ra_graph */
+    struct ra_sha256 *hash;
+    struct ra_buf content;
+    unsigned char *chunk;
+    struct ra_err *err;
+};
+
+const char *ra_taken_source_name(enum ra_taken_source s)
+{
+    switch (s) {
+    case RA_TAKEN_EXPLICIT:
+        return "explicit";
+    case RA_TAKEN_NAME:
+        return "name";
+    case RA_TAKEN_MTIME:
+        return "newest-mtime";
+    default:
+        return "unknown";
+    }
+}
+
+static const char *base_name(const char *path)
+{
+    size_t len = strlen(path);
+    const char *p;
+
+    while (len > 1 && path[len - 1] == '/')
+        len--;
+    for (p = path + len; p > path && p[-1] != '/'; p--)
+        ;
+    return p;
+}
+
+static struct ra_snapshot_spec *spec_new(const char *path, const char *name)
+{
+    struct ra_snapshot_spec *s = ra_xcalloc(1, sizeof(*s));
+    size_t n = strlen(name);
+
+    s->path = ra_xstrdup(path);
+    while (n > 1 && name[n - 1] == '/')
+        n--;
+    s->name = ra_xstrndup(name, n);
+    s->taken_at = RA_TIME_NONE;
+    s->taken_source = RA_TAKEN_UNKNOWN;
+    if (!ra_time_from_name(&s->taken_at, s->name))
+        s->taken_source = RA_TAKEN_NAME;
+    return s;
+}
+
+void ra_snapshot_spec_free(struct ra_snapshot_spec *spec)
+{
+    if (!spec)
+        return;
+    free(spec->path);
+    free(spec->name);
+    free(spec);
+}
+
+static int is_synology_name(const char *name)
+{
+    ra_time t;
+    return !strncmp(name, "GMT", 3) && !ra_time_from_name(&t, name);
+}
+
+static int cmp_spec(const void *a, const void *b)
+{
+    const struct ra_snapshot_spec *x = *(void *const *)a, *y = *(void *const *)b;
+
+    if (x->taken_at != y->taken_at)
+        return x->taken_at < y->taken_at ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* A folder of Synology snapshot folders: one spec per "GMT+00_…" sub-folder. */
+static int expand_synology(struct ra_vec *out, const char *dir, int *found)
+{
+    struct ra_vec found_specs = RA_VEC_INIT;
+    struct ra_buf path = RA_BUF_INIT;
+    struct dirent *de;
+    DIR *d = opendir(dir);
+    size_t i;
+
+    *found = 0;
+    if (!d)
+        return 0;
+    while ((de = readdir(d))) {
+        struct stat st;
+        if (!is_synology_name(de->d_name))
+            continue;
+        ra_buf_truncate(&path, 0);
+        ra_buf_printf(&path, "%s/%s", dir, de->d_name);
+        if (lstat(path.ptr, &st) || !S_ISDIR(st.st_mode))
+            continue;
+        ra_vec_push(&found_specs, spec_new(path.ptr, de->d_name));
+    }
+    closedir(d);
+    ra_vec_sort(&found_specs, cmp_spec);
+    for (i = 0; i < found_specs.len; i++)
+        ra_vec_push(out, found_specs.items[i]);
+    *found = found_specs.len > 0;
+    ra_vec_release(&found_specs);
+    ra_buf_release(&path);
+    return 0;
+}
+
+int ra_snapshot_expand(struct ra_vec *out, const char *arg, struct ra_err *err)
+{
+    const char *at = strrchr(arg, '@');
+    ra_time explicit_at = RA_TIME_NONE;
+    char *path = NULL;
+    struct stat st;
+    int found = 0, error = 0;
+
+    if (at && !ra_time_parse(&explicit_at, at + 1))
+        path = ra_xstrndup(arg, (size_t)(at - arg));
+    else
+        path = ra_xstrdup(arg);
+
+    if (stat(path, &st)) {
+        error = ra_err_set(err, RA_ENOTFOUND, "'%s': no such file or directory", path);
+        goto done;
+    }
+    if (S_ISDIR(st.st_mode) && explicit_at == RA_TIME_NONE) {
+        expand_synology(out, path, &found);
+        if (found)
+            goto done;
+    }
+    {
+        struct ra_snapshot_spec *s = spec_new(path, base_name(path));
+        if (explicit_at != RA_TIME_NONE) {
+            s->taken_at = explicit_at;
+            s->taken_source = RA_TAKEN_EXPLICIT;
+        }
+        ra_vec_push(out, s);
+    }
+done:
+    free(path);
+    return error;
+}
+
+static struct ra_graph *graph_for(struct loader *ld, const struct ra_slice *root)
+{
+    struct ra_graph *g = ra_map_get(&ld->roots, root->ptr, root->len);
+
+    if (!g) {
+        ra_graph_new(&g, root->ptr, root->len);
+        ra_map_put(&ld->roots, g->root, root->len, g);
+    }
+    return g;
+}
+
+/* Read the whole (small) content of the current member into ld->content, up to max
+ * bytes. Returns 1 if it fit, 0 if it was longer, negative on a read error. */
+static int read_small(struct loader *ld, struct ra_source *src, size_t max)
+{
+    size_t n;
+    int error;
+
+    ra_buf_truncate(&ld->content, 0);
+    for (;;) {
+        ra_buf_grow(&ld->content, CHUNK);
+        if ((error = ra_source_read(src, ld->content.ptr + ld->content.len, CHUNK, &n,
+                                    ld->err)) < 0)
+            return error;
+        if (!n)
+            break;
+        ld->content.len += n;
+        ld->content.ptr[ld->content.len] = '\0';
+        if (ld->content.len > max)
+            return 0;
+    }
+    return 1;
+}
+
+static int read_link(struct loader *ld, struct ra_source *src, struct ra_link *link,
+                     const struct ra_entry *e)
+{
+    int fit = read_small(ld, src, LINK_MAX_BYTES);
+
+    if (fit < 0)
+        return fit;
+    link->mtime = e->mtime;
+    link->valid = fit && !ra_digest_parse(&link->target, ld->content.ptr, ld->content.len);
+    return 0;
+}
+
+static void parse_json_blob(struct ra_graph *g, struct ra_blob *b, const struct ra_buf *c)
+{
+    struct ra_err perr = RA_ERR_INIT;
+    struct ra_manifest *m = NULL;
+
+    b->is_json = 1;
+    if (ra_manifest_parse(&m, &g->pool, c->ptr, c->len, &perr) < 0)
+        b->parse_error = ra_pool_strdup(&g->pool, perr.msg);
+    else
+        b->manifest = m;
+}
+
+static void hash_result(struct ra_blob *b, struct ra_sha256 *h)
+{
+    struct ra_digest actual;
+
+    ra_sha256_final(h, actual.b);
+    if (ra_digest_cmp(&actual, &b->digest)) {
+        b->hash = RA_HASH_MISMATCH;
+        b->actual = actual;
+    } else {
+        b->hash = RA_HASH_OK;
+    }
+}
+
+/* Stream a blob: JSON candidates (<= 4 MiB, starting with '{') are kept and parsed;
+ * everything else is hashed chunk by chunk with --verify, else skipped unread. */
+static int read_blob(struct loader *ld, struct ra_source *src, struct ra_graph *g,
+                     struct ra_blob *b, const struct ra_entry *e)
+{
+    int64_t total = 0;
+    size_t n;
+    int error, json = 0;
+
+    b->present = 1;
+    b->size = e->size;
+    b->mtime = e->mtime;
+    b->hash = RA_HASH_UNKNOWN;
+    b->manifest = NULL;
+    b->parse_error = NULL;
+    b->is_json = 0;
+    if (e->size > RA_MANIFEST_MAX && !ld->opts->verify)
+        return 0;
+
+    ra_buf_truncate(&ld->content, 0);
+    ra_sha256_reset(ld->hash);
+    for (;;) {
+        if ((error = ra_source_read(src, ld->chunk, CHUNK, &n, ld->err)) < 0) {
+            b->truncated = 1;
+            return error;
+        }
+        if (!n)
+            break;
+        if (!total)
+            json = e->size <= RA_MANIFEST_MAX && ra_manifest_looks_like_json(ld->chunk, n);
+        if (!json && !ld->opts->verify)
+            return 0; /* not a manifest and no hashing asked for: skip the rest */
+        total += (int64_t)n;
+        ra_sha256_update(ld->hash, ld->chunk, n);
+        if (json && total <= RA_MANIFEST_MAX)
+            ra_buf_put(&ld->content, ld->chunk, n);
+        else
+            json = 0;
+    }
+    b->size = total;
+    hash_result(b, ld->hash);
+    if (json)
+        parse_json_blob(g, b, &ld->content);
+    return 0;
+}
+
+static int read_upload_started(struct loader *ld, struct ra_source *src,
+                               struct ra_upload *u)
+{
+    int fit = read_small(ld, src, LINK_MAX_BYTES);
+    ra_time t;
+
+    if (fit < 0)
+        return fit;
+    if (fit) {
+        /* trim trailing whitespace */
+        while (ld->content.len && (unsigned char)ld->content.ptr[ld->content.len - 1] <= ' ')
+            ra_buf_truncate(&ld->content, ld->content.len - 1);
+        if (!ra_time_parse(&t, ld->content.ptr))
+            u->started_at = t;
+    }
+    return 0;
+}
+
+static void note_mtime(struct ra_snapshot *s, ra_time t)
+{
+    if (t == RA_TIME_NONE)
+        return;
+    if (s->newest_mtime == RA_TIME_NONE || t > s->newest_mtime)
+        s->newest_mtime = t;
+    if (s->oldest_mtime == RA_TIME_NONE || t < s->oldest_mtime)
+        s->oldest_mtime = t;
+}
+
+/* The link record a link-kind path names, created if needed; NULL for other kinds. */
+static struct ra_link *link_for(struct ra_graph *g, const struct ra_path *p)
+{
+    struct ra_repo *r;
+    struct ra_tag *t;
+
+    switch (p->kind) {
+    case RA_PATH_LAYER_LINK:
+        r = ra_graph_repo(g, p->repo.ptr, p->repo.len);
+        return ra_graph_link(g, &r->layers, &p->digest);
+    case RA_PATH_REVISION_LINK:
+        r = ra_graph_repo(g, p->repo.ptr, p->repo.len);
+        return ra_graph_link(g, &r->revisions, &p->digest);
+    case RA_PATH_TAG_CURRENT:
+        r = ra_graph_repo(g, p->repo.ptr, p->repo.len);
+        t = ra_graph_tag(g, r, p->tag.ptr, p->tag.len);
+        if (!t->has_current) {
+            t->has_current = 1;
+            t->current.valid = 0;
+        }
+        return &t->current;
+    case RA_PATH_TAG_INDEX:
+        r = ra_graph_repo(g, p->repo.ptr, p->repo.len);
+        t = ra_graph_tag(g, r, p->tag.ptr, p->tag.len);
+        return ra_graph_link(g, &t->history, &p->digest);
+    default:
+        return NULL;
+    }
+}
+
+/* An archive hardlink: the member has the content of an earlier member. */
+static void copy_hardlink(struct ra_graph *g, const struct ra_path *p,
+                          const struct ra_entry *e)
+{
+    struct ra_path tp;
+    struct ra_link *dst, *srcl;
+    struct ra_blob *b, *tb;
+
+    ra_layout_parse(&tp, e->link_target, strlen(e->link_target));
+    if (p->kind == RA_PATH_BLOB_DATA) {
+        b = ra_graph_blob(g, &p->digest);
+        tb = tp.kind == RA_PATH_BLOB_DATA ? ra_graph_find_blob(g, &tp.digest) : NULL;
+        if (tb && tb->present && tb != b) {
+            struct ra_digest keep = b->digest;
+            *b = *tb;
+            b->digest = keep;
+            if (b->hash != RA_HASH_UNKNOWN) /* same content, other name: re-judge */
+                b->hash = ra_digest_cmp(&b->digest, &tb->digest) ? RA_HASH_MISMATCH
+                                                                 : RA_HASH_OK;
+            b->actual = tb->hash == RA_HASH_MISMATCH ? tb->actual : tb->digest;
+        } else if (!tb || !tb->present) {
+            ra_graph_note_odd(g, e->path, e->path_len, "hardlink to a missing member");
+        }
+        b->mtime = e->mtime;
+        return;
+    }
+    dst = link_for(g, p);
+    srcl = tp.kind == p->kind ? link_for(g, &tp) : NULL;
+    if (dst && srcl && srcl != dst) {
+        dst->valid = srcl->valid;
+        dst->target = srcl->target;
+        dst->mtime = e->mtime;
+    } else if (dst) {
+        dst->valid = 0;
+        dst->mtime = e->mtime;
+        ra_graph_note_odd(g, e->path, e->path_len, "hardlink to an unknown member");
+    }
+}
+
+static int on_file(struct loader *ld, struct ra_source *src, struct ra_graph *g,
+                   const struct ra_path *p, const struct ra_entry *e)
+{
+    struct ra_repo *r;
+    struct ra_upload *u;
+    struct ra_link *link;
+
+    switch (p->kind) {
+    case RA_PATH_BLOB_DATA:
+        return read_blob(ld, src, g, ra_graph_blob(g, &p->digest), e);
+    case RA_PATH_LAYER_LINK:
+    case RA_PATH_REVISION_LINK:
+    case RA_PATH_TAG_CURRENT:
+    case RA_PATH_TAG_INDEX:
+        link = link_for(g, p);
+        return read_link(ld, src, link, e);
+    case RA_PATH_TAG_DIR:
+        r = ra_graph_repo(g, p->repo.ptr, p->repo.len);
+        ra_graph_tag(g, r, p->tag.ptr, p->tag.len);
+        return 0;
+    case RA_PATH_UPLOAD_DATA:
+    case RA_PATH_UPLOAD_STARTED:
+    case RA_PATH_UPLOAD_OTHER:
+        r = ra_graph_repo(g, p->repo.ptr, p->repo.len);
+        u = ra_graph_upload(g, r, p->upload.ptr, p->upload.len);
+        if (e->mtime != RA_TIME_NONE && (u->mtime == RA_TIME_NONE || e->mtime > u->mtime))
+            u->mtime = e->mtime;
+        if (p->kind == RA_PATH_UPLOAD_DATA)
+            u->size = e->size;
+        if (p->kind == RA_PATH_UPLOAD_STARTED)
+            return read_upload_started(ld, src, u);
+        return 0;
+    case RA_PATH_REPO_OTHER:
+        ra_graph_repo(g, p->repo.ptr, p->repo.len);
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static void on_dir(struct ra_graph *g, const struct ra_path *p)
+{
+    struct ra_repo *r;
+
+    if (p->kind == RA_PATH_TAG_DIR) {
+        r = ra_graph_repo(g, p->repo.ptr, p->repo.len);
+        ra_graph_tag(g, r, p->tag.ptr, p->tag.len);
+    } else if (p->repo.len) {
+        ra_graph_repo(g, p->repo.ptr, p->repo.len);
+    }
+}
+
+static void on_odd(struct ra_graph *g, const struct ra_path *p, const struct ra_entry *e)
+{
+    const char *what = e->type == RA_ENTRY_SYMLINK ? "symlink not followed"
+                                                    : "not a regular file";
+    struct ra_link *link;
+
+    if (p->kind == RA_PATH_ROOT_OTHER || p->kind == RA_PATH_REPO_OTHER)
+        return;
+    ra_graph_note_odd(g, e->path, e->path_len, what);
+    if (p->kind == RA_PATH_BLOB_DATA) {
+        struct ra_blob *b = ra_graph_blob(g, &p->digest);
+        b->present = 0;
+        b->not_regular = 1;
+    } else if ((link = link_for(g, p))) {
+        link->valid = 0;
+        link->mtime = e->mtime;
+    }
+}
+
+static int on_entry(const struct ra_entry *e, struct ra_source *src, void *payload)
+{
+    struct loader *ld = payload;
+    struct ra_graph *g;
+    struct ra_path p;
+
+    note_mtime(ld->snap, e->mtime);
+    ra_layout_parse(&p, e->path, e->path_len);
+    if (p.kind == RA_PATH_NONE)
+        return 0;
+    g = graph_for(ld, &p.root);
+    switch (e->type) {
+    case RA_ENTRY_FILE:
+        return on_file(ld, src, g, &p, e);
+    case RA_ENTRY_DIR:
+        on_dir(g, &p);
+        return 0;
+    case RA_ENTRY_HARDLINK:
+        copy_hardlink(g, &p, e);
+        return 0;
+    default:
+        on_odd(g, &p, e);
+        return 0;
+    }
+}
+
+static int cmp_graph(const void *a, const void *b)
+{
+    const struct ra_graph *x = *(void *const *)a, *y = *(void *const *)b;
+    return strcmp(x->root, y->root);
+}
+
+static struct ra_snapshot *snapshot_new(const struct ra_snapshot_spec *spec)
+{
+    struct ra_snapshot *s = ra_xcalloc(1, sizeof(*s));
+
+    s->name = ra_xstrdup(spec->name);
+    s->source = ra_xstrdup(spec->path);
+    s->taken_at = spec->taken_at;
+    s->taken_source = spec->taken_source;
+    s->newest_mtime = s->oldest_mtime = RA_TIME_NONE;
+    s->complete = 1;
+    return s;
+}
+
+static void collect_graphs(struct ra_snapshot *s, struct ra_map *roots)
+{
+    size_t it = 0;
+    void *g;
+
+    while (ra_map_next(roots, &it, NULL, NULL, &g))
+        ra_vec_push(&s->graphs, g);
+    ra_vec_sort(&s->graphs, cmp_graph);
+    if (s->taken_at == RA_TIME_NONE && s->newest_mtime != RA_TIME_NONE) {
+        s->taken_at = s->newest_mtime;
+        s->taken_source = RA_TAKEN_MTIME;
+    }
+}
+
+int ra_snapshot_load(struct ra_snapshot **out, const struct ra_snapshot_spec *spec,
+                     const struct ra_scan_opts *opts, struct ra_err *err)
+{
+    struct loader ld = {0};
+    struct ra_source_opts sopts = RA_SOURCE_OPTS_INIT;
+    struct ra_source_stats st = {0};
+    struct ra_snapshot *s = snapshot_new(spec);
+    int error;
+
+    *out = NULL;
+    ld.snap = s;
+    ld.opts = opts;
+    ld.err = err;
+    ld.chunk = ra_xmalloc(CHUNK);
+    if ((error = ra_sha256_new(&ld.hash, err)) < 0)
+        goto done;
+    sopts.progress_cb = opts->progress_cb;
+    sopts.progress_payload = opts->progress_payload;
+
+    error = ra_source_walk(spec->path, &sopts, on_entry, &ld, &st, err);
+    s->entries = st.entries;
+    s->bytes_in = st.bytes_in;
+    if (error == RA_EIO || error == RA_ELIMIT) {
+        s->complete = 0;
+        s->read_error = ra_xstrdup(err->msg);
+        s->stop_member = st.stop_member[0] ? ra_xstrdup(st.stop_member) : NULL;
+        s->stop_offset = st.stop_offset;
+        ra_err_clear(err);
+        error = 0;
+    }
+    if (error < 0)
+        goto done;
+    collect_graphs(s, &ld.roots);
+    ra_map_release(&ld.roots); /* graphs now owned by s */
+    *out = s;
+    s = NULL;
+
+done:
+    if (s) {
+        size_t it = 0;
+        void *g;
+        while (ra_map_next(&ld.roots, &it, NULL, NULL, &g))
+            ra_graph_free(g);
+        ra_map_release(&ld.roots);
+        ra_snapshot_free(s);
+    }
+    ra_sha256_free(ld.hash);
+    ra_buf_release(&ld.content);
+    free(ld.chunk);
+    return error;
+}
+
+void ra_snapshot_free(struct ra_snapshot *s)
+{
+    size_t i;
+
+    if (!s)
+        return;
+    for (i = 0; i < s->graphs.len; i++)
+        ra_graph_free(s->graphs.items[i]);
+    ra_vec_release(&s->graphs);
+    free(s->name);
+    free(s->source);
+    free(s->read_error);
+    free(s->stop_member);
+    free(s);
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/* A snapshot: one archive or directory copy of registry storage at one time, read into
+ * one graph per registry root found inside it. */
+#ifndef RA_INGEST_SNAPSHOT_H
+#define RA_INGEST_SNAPSHOT_H
+
+#include "ingest/source.h"
+#include "util/common.h"
+#include "util/time.h"
+#include "util/vec.h"
+
+enum ra_taken_source {
+    RA_TAKEN_EXPLICIT = 0, /* "@2026-04-12T01:00Z" suffix */
+    RA_TAKEN_NAME,         /* a date-time in the file or folder name */
+    RA_TAKEN_MTIME,        /* newest mtime inside: a lower bound */
+    RA_TAKEN_UNKNOWN,      /* none of the above */
+};
+
+/* What the command line names: a path and, optionally, when it was taken. */
+struct ra_snapshot_spec {
+    char *path;
+    char *name;     /* display name: the file or folder name */
+    ra_time taken_at;
+    enum ra_taken_source taken_source; /* EXPLICIT or NAME when taken_at is set */
+};
+
+struct ra_snapshot {
+    char *name;
+    char *source; /* the path as given */
+    ra_time taken_at;
+    enum ra_taken_source taken_source;
+    ra_time newest_mtime; /* over all members, RA_TIME_NONE if none had one */
+    ra_time oldest_mtime;
+    uint64_t entries;
+    uint64_t bytes_in;
+    int complete;      /* 0 when reading stopped early */
+    char *read_error;  /* what stopped it, or NULL */
+    char *stop_member; /* last member read before the failure, or NULL */
+    uint64_t stop_offset;
+    struct ra_vec graphs; /* struct ra_graph *, sorted by root */
+};
+
+struct ra_scan_opts {
+    int verify; /* hash every blob, not only JSON ones */
+    ra_progress_cb progress_cb;
+    void *progress_payload;
+};
+
+#define RA_SCAN_OPTS_INIT {0, NULL, NULL}
+
+/* Expand one command-line argument into snapshot specs, appended to out
+ * (struct ra_snapshot_spec *, caller frees each with ra_snapshot_spec_free):
+ * "PATH@2026-04-12T01:00Z" states the time; a directory holding Synology-style
+ * sub-folders ("GMT+00_2026.04.12-01.00") gives one spec per sub-folder, oldest first.
+ * RA_ENOTFOUND when the path does not exist. */
+int ra_snapshot_expand(struct ra_vec *out, const char *arg, struct ra_err *err);
+void ra_snapshot_spec_free(struct ra_snapshot_spec *spec);
+
+/* Read a snapshot. Returns 0 also when reading stopped part-way (then complete = 0 and
+ * read_error says where); RA_ENOTFOUND / RA_EFORMAT when nothing could be read. */
+int ra_snapshot_load(struct ra_snapshot **out, const struct ra_snapshot_spec *spec,
+                     const struct ra_scan_opts *opts, struct ra_err *err);
+void ra_snapshot_free(struct ra_snapshot *s);
+
+const char *ra_taken_source_name(enum ra_taken_source s);
+
+#endif

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/* The scan JSON document. */
+#include "report/scan_out.h"
+
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "analysis/scan.h"
+#include "model/graph.h"
+#include "util/text.h"
+
+static json_t *jstr(const char *s)
+{
+    struct ra_buf b = RA_BUF_INIT;
+    json_t *j;
+
+    if (!s)
+        return json_null();
+    j = json_string(ra_text_safe(&b, s, RA_TEXT_UTF8));
+    ra_buf_release(&b);
+    return j ? j : json_string("");
+}
+
+static json_t *jdigest(const struct ra_digest *d)
+{
+    char hex[RA_DIGEST_STRLEN];
+    return json_string(ra_digest_format(hex, d));
+}
+
+static json_t *jtime(ra_time t)
+{
+    char s[RA_TIME_STRLEN];
+    return t == RA_TIME_NONE ? json_null() : json_string(ra_time_format(s, t));
+}
+
+static json_t *jcode(enum ra_code c)
+{
+    return c == RA_F_NONE ? json_null() : json_string(ra_code_name(c));
+}
+
+static json_t *finding_json(const struct ra_finding *f)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "code", json_string(ra_code_name(f->code)));
+    json_object_set_new(o, "severity", json_string(ra_severity_name(f->severity)));
+    json_object_set_new(o, "repository", f->repository[0] ? jstr(f->repository) : json_null());
+    json_object_set_new(o, "tag", f->tag[0] ? jstr(f->tag) : json_null());
+    json_object_set_new(o, "digest", f->has_digest ? jdigest(&f->digest) : json_null());
+    json_object_set_new(o, "parent", f->has_parent ? jdigest(&f->parent) : json_null());
+    json_object_set_new(o, "path", f->path[0] ? jstr(f->path) : json_null());
+    json_object_set_new(o, "message", jstr(f->message));
+    return o;
+}
+
+static json_t *findings_json(const struct ra_findings *fs)
+{
+    json_t *a = json_array();
+    size_t i;
+
+    for (i = 0; i < fs->items.len; i++)
+        json_array_append_new(a, finding_json(fs->items.items[i]));
+    return a;
+}
+
+static json_t *platform_json(const struct ra_platform_result *p)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "platform", jstr(p->platform));
+    json_object_set_new(o, "digest", jdigest(&p->digest));
+    json_object_set_new(o, "pullable", json_boolean(p->pullable));
+    json_object_set_new(o, "reason", jcode(p->reason));
+    return o;
+}
+
+static json_t *tag_json(const struct ra_tag_result *t)
+{
+    json_t *o = json_object(), *plats = json_array();
+    size_t i;
+
+    json_object_set_new(o, "repository", jstr(t->repository));
+    json_object_set_new(o, "tag", jstr(t->tag));
+    json_object_set_new(o, "digest", t->resolves ? jdigest(&t->digest) : json_null());
+    json_object_set_new(o, "media_type", jstr(t->media_type));
+    json_object_set_new(o, "pullable", json_boolean(t->pullable));
+    json_object_set_new(o, "reason", jcode(t->reason));
+    for (i = 0; i < t->nplatforms; i++)
+        json_array_append_new(plats, platform_json(&t->platforms[i]));
+    json_object_set_new(o, "platforms", plats);
+    return o;
+}
+
+static json_t *registry_json(const struct ra_registry_result *r)
+{
+    json_t *o = json_object(), *counts = json_object(), *tags = json_array();
+    const struct ra_graph_counts *c = &r->counts;
+    size_t i;
+
+    json_object_set_new(o, "root", jstr(r->graph->root[0] ? r->graph->root : "."));
+    json_object_set_new(counts, "blobs", json_integer((json_int_t)c->blobs));
+    json_object_set_new(counts, "bytes", json_integer((json_int_t)c->bytes));
+    json_object_set_new(counts, "repositories", json_integer((json_int_t)c->repositories));
+    json_object_set_new(counts, "tags", json_integer((json_int_t)c->tags));
+    json_object_set_new(counts, "manifests", json_integer((json_int_t)c->manifests));
+    json_object_set_new(counts, "layer_links", json_integer((json_int_t)c->layer_links));
+    json_object_set_new(counts, "uploads", json_integer((json_int_t)c->uploads));
+    json_object_set_new(counts, "unpullable_tags", json_integer((json_int_t)r->unpullable));
+    json_object_set_new(o, "counts", counts);
+    for (i = 0; i < r->ntags; i++)
+        json_array_append_new(tags, tag_json(&r->tags[i]));
+    json_object_set_new(o, "tags", tags);
+    json_object_set_new(o, "findings", findings_json(&r->findings));
+    return o;
+}
+
+static json_t *snapshot_json(const struct ra_scan *s)
+{
+    const struct ra_snapshot *snap = s->snap;
+    json_t *o = json_object(), *regs = json_array();
+    size_t i;
+
+    json_object_set_new(o, "name", jstr(snap->name));
+    json_object_set_new(o, "source", jstr(snap->source));
+    json_object_set_new(o, "taken_at", jtime(snap->taken_at));
+    json_object_set_new(o, "taken_at_source", json_string(ra_taken_source_name(snap->taken_source)));
+    json_object_set_new(o, "complete", json_boolean(snap->complete));
+    json_object_set_new(o, "verified", json_boolean(s->verified));
+    json_object_set_new(o, "entries", json_integer((json_int_t)snap->entries));
+    json_object_set_new(o, "newest_mtime", jtime(snap->newest_mtime));
+    json_object_set_new(o, "oldest_mtime", jtime(snap->oldest_mtime));
+    for (i = 0; i < s->nregs; i++)
+        json_array_append_new(regs, registry_json(s->regs[i]));
+    json_object_set_new(o, "registries", regs);
+    json_object_set_new(o, "findings", findings_json(&s->findings));
+    return o;
+}
+
+int ra_scan_write_json(struct ra_buf *out, struct ra_scan *const *scans, size_t n,
+                       struct ra_err *err)
+{
+    json_t *doc = json_object(), *snaps = json_array();
+    char *text = NULL;
+    size_t i;
+    int error = 0;
+
+    json_object_set_new(doc, "schema", json_string("regautopsy.scan/1"));
+    for (i = 0; i < n; i++)
+        json_array_append_new(snaps, snapshot_json(scans[i]));
+    json_object_set_new(doc, "snapshots", snaps);
+    text = json_dumps(doc, JSON_SORT_KEYS | JSON_INDENT(2));
+    if (!text) {
+        error = ra_err_set(err, RA_ERROR, "scan: cannot serialise the JSON document");
+        goto done;
+    }
+    ra_buf_puts(out, text);
+    ra_buf_putc(out, '\n');
+done:
+    free(text);
+    json_decref(doc);
+    return error;
+}
