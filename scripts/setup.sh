@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Install what regautopsy needs on Debian 12 (run as root), only what is missing.
+# Build: gcc, cmake, pkg-config and the -dev packages of the chosen libraries.
+# Tests: cmocka, and for the end-to-end tests the real registry and tools
+# (docker-registry = Distribution 2.8.2, skopeo, umoci), jq, zstd, python3-croniter.
+set -euo pipefail
+
+pkgs=(
+    build-essential cmake pkg-config git
+    libarchive-dev libjansson-dev libssl-dev libgit2-dev libyaml-dev libcmocka-dev
+    docker-registry skopeo umoci
+    jq zstd xz-utils cpio curl time python3 python3-croniter
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+        missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
