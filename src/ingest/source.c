@@ -1,0 +1,575 @@
+/* SPDX-License-Identifier: MIT */
+/* Stream the entries of an archive (through libarchive, in one pass) or of a directory
+ * tree (sorted, relative to its root, never following symbolic links). Nothing is
+ * written. */
+#include "ingest/source.h"
+
+#include <assert.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "util/buf.h"
+#include "util/vec.h"
+
+#define SOURCE_BLOCK_SIZE (1024 * 1024)
+#define SOURCE_MAX_DEPTH 256
+#define SOURCE_MAX_NAME (64 * 1024)
+#define SOURCE_MAX_RETRY 16
+#define SOURCE_PROGRESS_NS 250000000LL /* at most 4 calls a second */
+
+struct ra_source {
+    const char *path; /* as given, for messages */
+    int path_len;     /* without trailing '/' */
+    const struct ra_source_opts *opts;
+    struct ra_source_stats *stats;
+    int64_t next_progress; /* CLOCK_MONOTONIC, ns */
+    uint64_t headers;      /* archive headers read, delivered or not */
+    struct ra_buf name;    /* current entry: normalised (archive) or relative (tree) */
+    struct ra_buf target;
+    enum ra_entry_type type;
+    int in_cb;
+    struct ra_err read_err; /* first content read failure; sticky */
+    struct archive *a;      /* archives */
+    int dirfd;              /* trees: directory holding the current entry */
+    const char *leaf;       /* its name there */
+    int fd;                 /* its content, opened on the first read; -1 */
+    int64_t left;           /* content bytes not yet delivered */
+};
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void sync_bytes_in(struct ra_source *src)
+{
+    int64_t n;
+
+    if (src->a) {
+        n = archive_filter_bytes(src->a, -1);
+        src->stats->bytes_in = n > 0 ? (uint64_t)n : 0;
+    }
+}
+
+static void progress(struct ra_source *src, int force)
+{
+    int64_t now;
+
+    sync_bytes_in(src);
+    if (!src->opts || !src->opts->progress_cb)
+        return;
+    now = now_ns();
+    if (!force && now < src->next_progress)
+        return;
+    src->next_progress = now + SOURCE_PROGRESS_NS;
+    src->opts->progress_cb(src->stats, src->opts->progress_payload);
+}
+
+static void fill_stop(struct ra_source *src)
+{
+    sync_bytes_in(src);
+    src->stats->stop_offset = src->stats->bytes_in;
+    snprintf(src->stats->stop_member, sizeof(src->stats->stop_member), "%s",
+             ra_buf_cstr(&src->name));
+}
+
+static const char *archive_msg(struct archive *a)
+{
+    const char *s = archive_error_string(a);
+
+    return s ? s : "unknown error";
+}
+
+/* The one message for an archive that stops part-way, in a header or in content. */
+static int archive_damaged(struct ra_source *src, struct ra_err *err)
+{
+    fill_stop(src);
+    return ra_err_set(err, RA_EIO,
+                      "'%s': archive damaged after member '%s' at byte %llu: %s",
+                      src->path, src->stats->stop_member,
+                      (unsigned long long)src->stats->stop_offset, archive_msg(src->a));
+}
+
+/* A failed system call on the current tree entry (rel == "" for the root itself). */
+static int tree_fail(struct ra_source *src, const char *what, int errnum,
+                     struct ra_err *err)
+{
+    fill_stop(src);
+    return ra_err_set(err, RA_EIO, "'%.*s%s%s': %s: %s", src->path_len, src->path,
+                      src->name.len ? "/" : "", ra_buf_cstr(&src->name), what,
+                      strerror(errnum));
+}
+
+/* Member names are data: strip leading "/" and "./", fold "//", drop a trailing "/".
+ * ".." segments stay as they are. */
+static void normalise(struct ra_buf *out, const char *name)
+{
+    const char *p = name;
+
+    while (*p == '/' || (p[0] == '.' && p[1] == '/'))
+        p += *p == '/' ? 1 : 2;
+    if (!strcmp(p, "."))
+        p++;
+    ra_buf_truncate(out, 0);
+    for (; *p; p++) {
+        if (*p == '/' && (p[1] == '/' || p[1] == '\0'))
+            continue;
+        ra_buf_putc(out, *p);
+    }
+}
+
+/* Hand one entry to the callback; turn its code or a content read failure into the
+ * walk's result, with err set and stats->stop_* filled. */
+static int deliver(struct ra_source *src, struct ra_entry *e, ra_entry_cb cb,
+                   void *payload, struct ra_err *err)
+{
+    int rc;
+
+    e->path = ra_buf_cstr(&src->name);
+    e->path_len = src->name.len;
+    e->index = src->stats->entries;
+    src->type = e->type;
+    src->in_cb = 1;
+    rc = cb(e, src, payload);
+    src->in_cb = 0;
+    src->stats->entries++;
+    if (e->type == RA_ENTRY_FILE)
+        src->stats->bytes_out += (uint64_t)e->size;
+    if (rc >= 0 && src->read_err.code)
+        rc = src->read_err.code;
+    if (rc >= 0) {
+        progress(src, 0);
+        return 0;
+    }
+    fill_stop(src);
+    if (rc == src->read_err.code && err)
+        *err = src->read_err;
+    else if (err && !err->code)
+        ra_err_set(err, rc, "'%s': walk stopped at member '%s'", src->path,
+                   src->stats->stop_member);
+    return rc;
+}
+
+static int read_fail(struct ra_source *src, int error, struct ra_err *err)
+{
+    if (err)
+        *err = src->read_err;
+    return error;
+}
+
+static int archive_read(struct ra_source *src, void *buf, size_t len, size_t *nread,
+                        struct ra_err *err)
+{
+    la_ssize_t n = archive_read_data(src->a, buf, len);
+
+    if (n < 0) {
+        archive_damaged(src, &src->read_err);
+        return read_fail(src, RA_EIO, err);
+    }
+    *nread = (size_t)n;
+    return 0;
+}
+
+static int tree_open_content(struct ra_source *src)
+{
+    struct stat st;
+    int fd =
+        openat(src->dirfd, src->leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+
+    if (fd < 0)
+        return tree_fail(src, "cannot open", errno, &src->read_err);
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return tree_fail(src, "cannot open", EINVAL, &src->read_err);
+    }
+    src->fd = fd;
+    return 0;
+}
+
+static int tree_read(struct ra_source *src, void *buf, size_t len, size_t *nread,
+                     struct ra_err *err)
+{
+    ssize_t n;
+
+    if (len > (uint64_t)src->left)
+        len = (size_t)src->left;
+    if (!len)
+        return 0;
+    if (src->fd < 0 && tree_open_content(src) < 0)
+        return read_fail(src, RA_EIO, err);
+    do
+        n = read(src->fd, buf, len);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        tree_fail(src, "read failed", errno, &src->read_err);
+        return read_fail(src, RA_EIO, err);
+    }
+    src->left -= n;
+    src->stats->bytes_in += (uint64_t)n;
+    *nread = (size_t)n;
+    return 0;
+}
+
+int ra_source_read(struct ra_source *src, void *buf, size_t len, size_t *nread,
+                   struct ra_err *err)
+{
+    int error;
+
+    assert(src && buf && nread && src->in_cb);
+    *nread = 0;
+    if (src->read_err.code)
+        return read_fail(src, src->read_err.code, err);
+    if (src->type != RA_ENTRY_FILE || !len)
+        return 0;
+    if (src->a)
+        error = archive_read(src, buf, len, nread, err);
+    else
+        error = tree_read(src, buf, len, nread, err);
+    progress(src, 0);
+    return error;
+}
+
+/* Archives. */
+
+static int archive_probe(struct ra_source *src, struct ra_err *err)
+{
+    struct stat st;
+    int fd = open(src->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), error = 0;
+
+    if (fd < 0 && errno == ENOENT)
+        return ra_err_set(err, RA_ENOTFOUND, "'%s': no such file or directory",
+                          src->path);
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        error = ra_err_set(err, RA_EIO, "'%s': %s", src->path, strerror(errno));
+        goto done;
+    }
+    if (S_ISREG(st.st_mode) && st.st_size == 0) {
+        error = ra_err_set(err, RA_EFORMAT,
+                           "'%s': not an archive libarchive can read (empty file)",
+                           src->path);
+        goto done;
+    }
+    src->stats->bytes_total = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+
+done:
+    if (fd >= 0)
+        close(fd);
+    return error;
+}
+
+/* Every format but "raw" and "empty" (which accept anything) and "mtree" (which opens
+ * the files it describes). */
+static int archive_open(struct ra_source *src, struct ra_err *err)
+{
+    static int (*const formats[])(struct archive *) = {
+        archive_read_support_format_7zip,    archive_read_support_format_ar,
+        archive_read_support_format_cab,     archive_read_support_format_cpio,
+        archive_read_support_format_iso9660, archive_read_support_format_lha,
+        archive_read_support_format_rar,     archive_read_support_format_rar5,
+        archive_read_support_format_tar,     archive_read_support_format_warc,
+        archive_read_support_format_xar,     archive_read_support_format_zip,
+    };
+    size_t i;
+
+    src->a = archive_read_new();
+    if (!src->a)
+        return ra_err_set(err, RA_ERROR, "'%s': cannot set up libarchive", src->path);
+    archive_read_support_filter_all(src->a);
+    for (i = 0; i < RA_ARRAY_SIZE(formats); i++)
+        formats[i](src->a); /* a format built without its library only warns */
+    if (archive_read_open_filename(src->a, src->path, SOURCE_BLOCK_SIZE) != ARCHIVE_OK)
+        return ra_err_set(err, RA_EFORMAT,
+                          "'%s': not an archive libarchive can read (%s)", src->path,
+                          archive_msg(src->a));
+    return 0;
+}
+
+static int64_t archive_size(struct archive_entry *ae)
+{
+    int64_t size = archive_entry_size_is_set(ae) ? archive_entry_size(ae) : 0;
+
+    return size > 0 ? size : 0;
+}
+
+static int archive_fill(struct ra_entry *e, struct ra_source *src,
+                        struct archive_entry *ae, struct ra_err *err)
+{
+    const char *name = archive_entry_pathname(ae), *link;
+
+    if (!name)
+        name = archive_entry_pathname_utf8(ae);
+    normalise(&src->name, name ? name : "");
+    if (src->name.len > SOURCE_MAX_NAME) {
+        ra_buf_truncate(&src->name, 200);
+        fill_stop(src);
+        return ra_err_set(err, RA_ELIMIT,
+                          "'%s': member name longer than %d bytes ('%s...')", src->path,
+                          SOURCE_MAX_NAME, src->stats->stop_member);
+    }
+    memset(e, 0, sizeof(*e));
+    e->mtime =
+        archive_entry_mtime_is_set(ae) ? (ra_time)archive_entry_mtime(ae) : RA_TIME_NONE;
+    if ((link = archive_entry_hardlink(ae))) {
+        /* cpio (and pax) can carry a link's content on the link itself: a file then */
+        e->size = archive_size(ae);
+        e->type = e->size ? RA_ENTRY_FILE : RA_ENTRY_HARDLINK;
+        normalise(&src->target, link);
+        e->link_target = ra_buf_cstr(&src->target);
+        return 0;
+    }
+    switch (archive_entry_filetype(ae)) {
+    case AE_IFREG:
+        e->type = RA_ENTRY_FILE;
+        e->size = archive_size(ae);
+        break;
+    case AE_IFDIR:
+        e->type = RA_ENTRY_DIR;
+        break;
+    case AE_IFLNK:
+        e->type = RA_ENTRY_SYMLINK;
+        link = archive_entry_symlink(ae);
+        ra_buf_truncate(&src->target, 0);
+        ra_buf_puts(&src->target, link ? link : "");
+        e->link_target = ra_buf_cstr(&src->target);
+        break;
+    default:
+        e->type = RA_ENTRY_OTHER;
+        break;
+    }
+    return 0;
+}
+
+static int archive_walk(struct ra_source *src, ra_entry_cb cb, void *payload,
+                        struct ra_err *err)
+{
+    struct archive_entry *ae;
+    struct ra_entry e;
+    int r, retries = 0, error;
+
+    if ((error = archive_probe(src, err)) < 0 || (error = archive_open(src, err)) < 0)
+        return error;
+    for (;;) {
+        r = archive_read_next_header(src->a, &ae);
+        if (r == ARCHIVE_EOF)
+            return 0;
+        if (r == ARCHIVE_RETRY && ++retries < SOURCE_MAX_RETRY)
+            continue;
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN && !src->headers)
+            return ra_err_set(err, RA_EFORMAT,
+                              "'%s': not an archive libarchive can read (%s)", src->path,
+                              archive_msg(src->a));
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+            return archive_damaged(src, err);
+        retries = 0; /* ARCHIVE_WARN (e.g. an unconvertible name) is fine */
+        src->headers++;
+        if ((error = archive_fill(&e, src, ae, err)) < 0)
+            return error;
+        if (e.type == RA_ENTRY_DIR && !src->name.len)
+            continue; /* "./": the archive's root */
+        if ((error = deliver(src, &e, cb, payload, err)) < 0)
+            return error;
+    }
+}
+
+/* Directory trees. */
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_names(struct ra_vec *names)
+{
+    size_t i;
+
+    for (i = 0; i < names->len; i++)
+        free(names->items[i]);
+    ra_vec_release(names);
+}
+
+static int list_names(struct ra_vec *out, struct ra_source *src, DIR *d,
+                      struct ra_err *err)
+{
+    struct dirent *de;
+
+    for (;;) {
+        errno = 0;
+        if (!(de = readdir(d)))
+            break;
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+            ra_vec_push(out, ra_xstrdup(de->d_name));
+    }
+    if (errno)
+        return tree_fail(src, "cannot read directory", errno, err);
+    ra_vec_sort(out, cmp_names);
+    return 0;
+}
+
+static int tree_dir(struct ra_source *src, int fd, int depth, ra_entry_cb cb,
+                    void *payload, struct ra_err *err);
+
+static int tree_subdir(struct ra_source *src, int dfd, const char *leaf, int depth,
+                       ra_entry_cb cb, void *payload, struct ra_err *err)
+{
+    int fd;
+
+    if (depth > SOURCE_MAX_DEPTH) {
+        fill_stop(src);
+        return ra_err_set(err, RA_ELIMIT,
+                          "'%s': directory tree deeper than %d levels at '%s'", src->path,
+                          SOURCE_MAX_DEPTH, ra_buf_cstr(&src->name));
+    }
+    fd = openat(dfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return tree_fail(src, "cannot open directory", errno, err);
+    return tree_dir(src, fd, depth, cb, payload, err);
+}
+
+static int tree_symlink(struct ra_source *src, int dfd, const char *leaf,
+                        struct ra_err *err)
+{
+    char target[4096];
+    ssize_t n = readlinkat(dfd, leaf, target, sizeof(target));
+
+    if (n < 0)
+        return tree_fail(src, "cannot read link", errno, err);
+    if ((size_t)n == sizeof(target))
+        return tree_fail(src, "cannot read link", ENAMETOOLONG, err);
+    ra_buf_truncate(&src->target, 0);
+    ra_buf_put(&src->target, target, (size_t)n);
+    return 0;
+}
+
+static int tree_entry(struct ra_source *src, int dfd, const char *leaf, int depth,
+                      ra_entry_cb cb, void *payload, struct ra_err *err)
+{
+    struct ra_entry e = {0};
+    struct stat st;
+    int error;
+
+    if (fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return tree_fail(src, "cannot stat", errno, err);
+    e.mtime = (ra_time)st.st_mtim.tv_sec;
+    e.type = S_ISREG(st.st_mode)   ? RA_ENTRY_FILE
+             : S_ISDIR(st.st_mode) ? RA_ENTRY_DIR
+             : S_ISLNK(st.st_mode) ? RA_ENTRY_SYMLINK
+                                   : RA_ENTRY_OTHER;
+    if (e.type == RA_ENTRY_FILE)
+        e.size = st.st_size > 0 ? (int64_t)st.st_size : 0;
+    if (e.type == RA_ENTRY_SYMLINK) {
+        if ((error = tree_symlink(src, dfd, leaf, err)) < 0)
+            return error;
+        e.link_target = ra_buf_cstr(&src->target);
+    }
+    src->dirfd = dfd;
+    src->leaf = leaf;
+    src->left = e.size;
+    error = deliver(src, &e, cb, payload, err);
+    if (src->fd >= 0)
+        close(src->fd);
+    src->fd = -1;
+    if (error < 0 || e.type != RA_ENTRY_DIR)
+        return error;
+    return tree_subdir(src, dfd, leaf, depth + 1, cb, payload, err);
+}
+
+/* Walk the directory open as fd (taken over and closed here), depth-first in sorted
+ * order; src->name holds its path relative to the root. */
+static int tree_dir(struct ra_source *src, int fd, int depth, ra_entry_cb cb,
+                    void *payload, struct ra_err *err)
+{
+    struct ra_vec names = RA_VEC_INIT;
+    size_t i, base = src->name.len;
+    DIR *d = fdopendir(fd);
+    int error = 0;
+
+    if (!d) {
+        error = tree_fail(src, "cannot read directory", errno, err);
+        close(fd);
+        goto done;
+    }
+    if ((error = list_names(&names, src, d, err)) < 0)
+        goto done;
+    for (i = 0; i < names.len; i++) {
+        ra_buf_truncate(&src->name, base);
+        if (base)
+            ra_buf_putc(&src->name, '/');
+        ra_buf_puts(&src->name, names.items[i]);
+        if ((error = tree_entry(src, fd, names.items[i], depth, cb, payload, err)) < 0)
+            goto done;
+    }
+    ra_buf_truncate(&src->name, base);
+
+done:
+    if (d)
+        closedir(d);
+    free_names(&names);
+    return error;
+}
+
+static int tree_walk(struct ra_source *src, ra_entry_cb cb, void *payload,
+                     struct ra_err *err)
+{
+    int fd = open(src->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd < 0 && errno == ENOENT)
+        return ra_err_set(err, RA_ENOTFOUND, "'%s': no such file or directory",
+                          src->path);
+    if (fd < 0)
+        return tree_fail(src, "cannot open directory", errno, err);
+    return tree_dir(src, fd, 0, cb, payload, err);
+}
+
+int ra_source_is_dir(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int ra_source_walk(const char *path, const struct ra_source_opts *opts, ra_entry_cb cb,
+                   void *payload, struct ra_source_stats *stats, struct ra_err *err)
+{
+    struct ra_source_stats local;
+    struct ra_source src;
+    size_t len;
+    int error;
+
+    assert(path && cb);
+    ra_err_clear(err);
+    memset(&src, 0, sizeof(src));
+    src.stats = stats ? stats : &local;
+    memset(src.stats, 0, sizeof(*src.stats));
+    src.path = path;
+    for (len = strlen(path); len > 1 && path[len - 1] == '/'; len--)
+        ;
+    src.path_len = len > INT_MAX ? INT_MAX : (int)len;
+    src.opts = opts;
+    src.fd = -1;
+    src.dirfd = -1;
+
+    if (ra_source_is_dir(path))
+        error = tree_walk(&src, cb, payload, err);
+    else
+        error = archive_walk(&src, cb, payload, err);
+    progress(&src, 1);
+
+    if (src.a)
+        archive_read_free(src.a);
+    ra_buf_release(&src.name);
+    ra_buf_release(&src.target);
+    return error;
+}
