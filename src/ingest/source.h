@@ -23,7 +23,10 @@ struct ra_entry {
     const char *path;
     size_t path_len;
     enum ra_entry_type type;
-    const char *link_target; /* SYMLINK/HARDLINK (normalised like path for HARDLINK) */
+    /* SYMLINK/HARDLINK target (normalised like path for HARDLINK). Also set on a FILE
+     * that is a hard link carrying its own content (cpio newc stores data on the last
+     * link); such a member is read like any file. NULL otherwise. */
+    const char *link_target;
     int64_t size;            /* bytes of content; 0 for non-files */
     ra_time mtime;           /* RA_TIME_NONE when the source has none */
     uint64_t index;          /* 0-based position in the stream */
@@ -72,7 +75,9 @@ int ra_source_is_dir(const char *path);
  *   RA_EFORMAT    not an archive libarchive recognises (no entry was read);
  *   RA_EIO        reading stopped part-way (truncated, corrupt compression, I/O
  *                 error): entries before the failure were delivered; stats->stop_*
- *                 say where, err says what. */
+ *                 say where, err says what;
+ *   RA_ELIMIT     a directory tree deeper than 256 levels, or a member name over
+ *                 64 KiB: as RA_EIO, entries before it were delivered. */
 int ra_source_walk(const char *path, const struct ra_source_opts *opts, ra_entry_cb cb,
                    void *payload, struct ra_source_stats *stats, struct ra_err *err);
 

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: MIT */
+/* ingest/snapshot: argument expansion (@time, Synology folders), several registry roots
+ * in one snapshot, snapshot time from the name or the newest mtime, blob hashing. */
+
+/* cmocka needs these first, in this order */
+/* clang-format off */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ingest/snapshot.h"
+#include "model/graph.h"
+#include "util/buf.h"
+#include "util/sha256.h"
+
+static char tmpdir[] = "/tmp/ra-test-snapshot-XXXXXX";
+
+static void mkdirs(const char *path)
+{
+    char buf[1024];
+    size_t i, n = strlen(path);
+
+    assert_true(n < sizeof(buf));
+    memcpy(buf, path, n + 1);
+    for (i = 1; i <= n; i++) {
+        if (buf[i] == '/' || buf[i] == '\0') {
+            char c = buf[i];
+            buf[i] = '\0';
+            mkdir(buf, 0755);
+            buf[i] = c;
+        }
+    }
+}
+
+static void write_file(const char *path, const void *data, size_t len, time_t mtime)
+{
+    char dir[1024];
+    const char *slash = strrchr(path, '/');
+    struct timespec ts[2];
+    FILE *f;
+
+    memcpy(dir, path, (size_t)(slash - path));
+    dir[slash - path] = '\0';
+    mkdirs(dir);
+    assert_non_null(f = fopen(path, "wb"));
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+    ts[0].tv_sec = ts[1].tv_sec = mtime;
+    ts[0].tv_nsec = ts[1].tv_nsec = 0;
+    assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+}
+
+static void hex_of(char out[65], const void *data, size_t len)
+{
+    uint8_t d[32];
+    int i;
+
+    ra_sha256_buf(d, data, len);
+    for (i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/* Lay out blob data at <root>/blobs/sha256/<hh>/<hex>/data; returns the hex. */
+static void put_blob(const char *root, const char *data, size_t len, time_t mtime,
+                     char hex[65])
+{
+    struct ra_buf p = RA_BUF_INIT;
+
+    hex_of(hex, data, len);
+    ra_buf_printf(&p, "%s/blobs/sha256/%.2s/%s/data", root, hex, hex);
+    write_file(p.ptr, data, len, mtime);
+    ra_buf_release(&p);
+}
+
+static void put_tag(const char *root, const char *repo, const char *tag, const char *hex,
+                    time_t mtime)
+{
+    struct ra_buf p = RA_BUF_INIT, v = RA_BUF_INIT;
+
+    ra_buf_printf(&v, "sha256:%s", hex);
+    ra_buf_printf(&p, "%s/repositories/%s/_manifests/tags/%s/current/link", root, repo, tag);
+    write_file(p.ptr, v.ptr, v.len, mtime);
+    ra_buf_truncate(&p, 0);
+    ra_buf_printf(&p, "%s/repositories/%s/_manifests/revisions/sha256/%s/link", root, repo,
+                  hex);
+    write_file(p.ptr, v.ptr, v.len, mtime);
+    ra_buf_release(&p);
+    ra_buf_release(&v);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    char cmd[256];
+
+    (void)state;
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void free_specs(struct ra_vec *v)
+{
+    size_t i;
+
+    for (i = 0; i < v->len; i++)
+        ra_snapshot_spec_free(v->items[i]);
+    ra_vec_release(v);
+}
+
+static void test_snapshot__explicit_time_suffix(void **state)
+{
+    struct ra_vec specs = RA_VEC_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_buf arg = RA_BUF_INIT;
+    const struct ra_snapshot_spec *s;
+
+    (void)state;
+    ra_buf_printf(&arg, "%s/plain", tmpdir);
+    mkdirs(arg.ptr);
+    ra_buf_puts(&arg, "@2026-04-12T01:00Z");
+    assert_int_equal(ra_snapshot_expand(&specs, arg.ptr, &err), 0);
+    assert_int_equal(specs.len, 1);
+    s = specs.items[0];
+    assert_int_equal(s->taken_source, RA_TAKEN_EXPLICIT);
+    assert_int_equal(s->taken_at, 1775955600); /* 2026-04-12T01:00:00Z */
+    assert_string_equal(s->name, "plain");
+    free_specs(&specs);
+    ra_buf_release(&arg);
+}
+
+static void test_snapshot__missing_path(void **state)
+{
+    struct ra_vec specs = RA_VEC_INIT;
+    struct ra_err err = RA_ERR_INIT;
+
+    (void)state;
+    assert_int_equal(ra_snapshot_expand(&specs, "/nonexistent/x.tar@2026-04-12", &err),
+                     RA_ENOTFOUND);
+    assert_int_equal(err.code, RA_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "'/nonexistent/x.tar': no such file"));
+    assert_int_equal(specs.len, 0);
+    free_specs(&specs);
+}
+
+static void test_snapshot__synology_folders_oldest_first(void **state)
+{
+    struct ra_vec specs = RA_VEC_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_buf d = RA_BUF_INIT;
+    const struct ra_snapshot_spec *a, *b;
+
+    (void)state;
+    ra_buf_printf(&d, "%s/syno/#snapshot/GMT+00_2026.04.13-01.00", tmpdir);
+    mkdirs(d.ptr);
+    ra_buf_truncate(&d, 0);
+    ra_buf_printf(&d, "%s/syno/#snapshot/GMT+02_2026.04.12-03.00", tmpdir);
+    mkdirs(d.ptr);
+    ra_buf_truncate(&d, 0);
+    ra_buf_printf(&d, "%s/syno/#snapshot/not-a-snapshot", tmpdir);
+    mkdirs(d.ptr);
+    ra_buf_truncate(&d, 0);
+    ra_buf_printf(&d, "%s/syno/#snapshot", tmpdir);
+    assert_int_equal(ra_snapshot_expand(&specs, d.ptr, &err), 0);
+    assert_int_equal(specs.len, 2);
+    a = specs.items[0];
+    b = specs.items[1];
+    assert_string_equal(a->name, "GMT+02_2026.04.12-03.00");
+    assert_int_equal(a->taken_at, 1775955600); /* 03:00 at +02 = 01:00Z */
+    assert_int_equal(a->taken_source, RA_TAKEN_NAME);
+    assert_string_equal(b->name, "GMT+00_2026.04.13-01.00");
+    assert_int_equal(b->taken_at, 1775955600 + 86400);
+    free_specs(&specs);
+    ra_buf_release(&d);
+}
+
+static const char image_manifest[] =
+    "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+    "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
+    "\"digest\":\"sha256:%s\",\"size\":%zu},\"layers\":[]}";
+
+/* Two registry roots in one directory snapshot, no date in its name. */
+static void test_snapshot__two_roots_and_mtime_time(void **state)
+{
+    struct ra_vec specs = RA_VEC_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_scan_opts opts = RA_SCAN_OPTS_INIT;
+    struct ra_snapshot *snap = NULL;
+    struct ra_buf root = RA_BUF_INIT, m = RA_BUF_INIT, dir = RA_BUF_INIT;
+    const char *cfg = "{\"architecture\":\"arm64\",\"os\":\"linux\",\"variant\":\"v8\"}";
+    char chex[65], mhex[65];
+    const struct ra_graph *g;
+    const struct ra_blob *b;
+    struct ra_digest d;
+
+    (void)state;
+    ra_buf_printf(&dir, "%s/copy", tmpdir);
+    ra_buf_printf(&root, "%s/srv/a/docker/registry/v2", dir.ptr);
+    put_blob(root.ptr, cfg, strlen(cfg), 1775900000, chex);
+    ra_buf_printf(&m, image_manifest, chex, strlen(cfg));
+    put_blob(root.ptr, m.ptr, m.len, 1775900100, mhex);
+    put_tag(root.ptr, "tools/kubectl", "1.29", mhex, 1775900200);
+    ra_buf_truncate(&root, 0);
+    ra_buf_printf(&root, "%s/srv/b/docker/registry/v2", dir.ptr);
+    put_blob(root.ptr, "not json", 8, 1775900300, chex);
+
+    assert_int_equal(ra_snapshot_expand(&specs, dir.ptr, &err), 0);
+    assert_int_equal(ra_snapshot_load(&snap, specs.items[0], &opts, &err), 0);
+    assert_int_equal(snap->complete, 1);
+    assert_int_equal(snap->taken_source, RA_TAKEN_MTIME);
+    assert_int_equal(snap->taken_at, snap->newest_mtime);
+    assert_int_equal(snap->graphs.len, 2);
+    g = snap->graphs.items[0];
+    assert_string_equal(g->root, "srv/a/docker/registry/v2");
+    assert_int_equal(g->repos.count, 1);
+    assert_non_null(ra_map_gets(&g->repos, "tools/kubectl"));
+    assert_int_equal(ra_digest_from_hex(&d, mhex, 64), 0);
+    assert_non_null(b = ra_graph_find_blob(g, &d));
+    assert_int_equal(b->hash, RA_HASH_OK); /* JSON blobs are always hashed */
+    assert_non_null(b->manifest);
+    assert_int_equal(b->manifest->kind, RA_MANIFEST_IMAGE);
+    g = snap->graphs.items[1];
+    assert_string_equal(g->root, "srv/b/docker/registry/v2");
+    assert_int_equal(ra_digest_from_hex(&d, chex, 64), 0);
+    assert_non_null(b = ra_graph_find_blob(g, &d));
+    assert_int_equal(b->present, 1);
+    assert_int_equal(b->size, 8);
+    assert_int_equal(b->hash, RA_HASH_UNKNOWN); /* not JSON, no --verify: not read */
+    ra_snapshot_free(snap);
+    free_specs(&specs);
+    ra_buf_release(&root);
+    ra_buf_release(&m);
+    ra_buf_release(&dir);
+}
+
+/* --verify hashes every blob; a blob whose bytes changed is a mismatch. */
+static void test_snapshot__verify_finds_flipped_blob(void **state)
+{
+    struct ra_vec specs = RA_VEC_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_scan_opts opts = RA_SCAN_OPTS_INIT;
+    struct ra_snapshot *snap = NULL;
+    struct ra_buf root = RA_BUF_INIT, p = RA_BUF_INIT;
+    char good[65], bad[65];
+    const struct ra_graph *g;
+    const struct ra_blob *b;
+    struct ra_digest d;
+
+    (void)state;
+    ra_buf_printf(&root, "%s/verify/docker/registry/v2", tmpdir);
+    put_blob(root.ptr, "layer-bytes-1", 13, 1775900000, good);
+    put_blob(root.ptr, "layer-bytes-2", 13, 1775900000, bad);
+    ra_buf_printf(&p, "%s/blobs/sha256/%.2s/%s/data", root.ptr, bad, bad);
+    write_file(p.ptr, "layer-bytes-X", 13, 1775900000);
+
+    ra_buf_truncate(&p, 0);
+    ra_buf_printf(&p, "%s/verify", tmpdir);
+    opts.verify = 1;
+    assert_int_equal(ra_snapshot_expand(&specs, p.ptr, &err), 0);
+    assert_int_equal(ra_snapshot_load(&snap, specs.items[0], &opts, &err), 0);
+    assert_int_equal(snap->graphs.len, 1);
+    g = snap->graphs.items[0];
+    ra_digest_from_hex(&d, good, 64);
+    assert_non_null(b = ra_graph_find_blob(g, &d));
+    assert_int_equal(b->hash, RA_HASH_OK);
+    ra_digest_from_hex(&d, bad, 64);
+    assert_non_null(b = ra_graph_find_blob(g, &d));
+    assert_int_equal(b->hash, RA_HASH_MISMATCH);
+    ra_sha256_buf(d.b, "layer-bytes-X", 13);
+    assert_int_equal(ra_digest_cmp(&b->actual, &d), 0);
+    ra_snapshot_free(snap);
+    free_specs(&specs);
+    ra_buf_release(&root);
+    ra_buf_release(&p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_snapshot__explicit_time_suffix),
+        cmocka_unit_test(test_snapshot__missing_path),
+        cmocka_unit_test(test_snapshot__synology_folders_oldest_first),
+        cmocka_unit_test(test_snapshot__two_roots_and_mtime_time),
+        cmocka_unit_test(test_snapshot__verify_finds_flipped_blob),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
