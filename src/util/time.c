@@ -28,7 +28,7 @@ char *ra_time_format(char out[RA_TIME_STRLEN], ra_time t)
         out[0] = '\0';
         return out;
     }
-    snprintf(out, RA_TIME_STRLEN, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+    snprintf(out, RA_TIME_STRLEN, "%04lld-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900LL,
              tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
     return out;
 }
@@ -56,7 +56,9 @@ static int fields_valid(int y, int mo, int d, int h, int mi, int s)
         return 0;
     if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
         return 0;
-    return h >= 0 && h <= 24 && mi >= 0 && mi < 60 && s >= 0 && s <= 60;
+    /* 24:00:00 is the end of the day, nothing later */
+    return h >= 0 && (h < 24 || (h == 24 && mi == 0 && s == 0)) && mi >= 0 && mi < 60 &&
+           s >= 0 && s <= 60;
 }
 
 int ra_time_parse(ra_time *out, const char *s)
