@@ -16,7 +16,10 @@
 #                              Output kept in REG_GC_LOG (default $REG_STATE/gc.log).
 #   img_build LAYOUT NAME ARCH [VARIANT] CONTENT [CONTENT...]
 #                              deterministic single-platform OCI image (one tiny layer
-#                              per CONTENT) tagged NAME in the OCI layout LAYOUT.
+#                              per CONTENT: /etc/motd, then /etc/layer2...) tagged NAME
+#                              in the OCI layout LAYOUT; IMG_CREATED and IMG_AUTHOR set
+#                              the config's created/author (default 2026-04-01T00:00:00Z).
+#                              Same CONTENT at the same position = same layer digest.
 #   img_index LAYOUT TAG NAME...
 #                              OCI image index of the named images, tagged TAG.
 #   push_oci LAYOUT TAG REPO:TAG [--format v2s2|oci]
@@ -174,7 +177,8 @@ reg_stop() {
 }
 
 # reg_gc [-m] [--dry-run]: garbage-collect REG_CONFIG's storage with the registry
-# stopped. Output (stdout+stderr) goes to REG_GC_LOG and is appended to nothing else.
+# stopped (restarted afterwards if it was running). Its output (stdout+stderr) is
+# written to REG_GC_LOG (default $REG_STATE/gc.log).
 reg_gc() {
     local args=()
     while (($#)); do
