@@ -10,9 +10,16 @@ static uint64_t hash_bytes(const void *key, size_t len)
     uint64_t h = 0xcbf29ce484222325ull;
     size_t i;
 
-    if (len == 32) { /* a sha256 digest: its bytes are already uniform */
-        memcpy(&h, p, sizeof(h));
-        return h | 1;
+    if (len == 32) {
+        /* likely a sha256 digest, whose bytes are uniform; but names can be 32 bytes
+         * long too, so fold in every word, not just the first */
+        uint64_t w[4];
+        memcpy(w, p, sizeof(w));
+        h = w[0] * 0x9e3779b97f4a7c15ull;
+        h = (h ^ w[1]) * 0x9e3779b97f4a7c15ull;
+        h = (h ^ w[2]) * 0x9e3779b97f4a7c15ull;
+        h = (h ^ w[3]) * 0x9e3779b97f4a7c15ull;
+        return (h ^ h >> 32) | 1;
     }
     for (i = 0; i < len; i++) {
         h ^= p[i];
