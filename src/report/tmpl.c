@@ -312,7 +312,7 @@ static int handle_tag(struct parser *p, const struct tag *tag, int standalone,
 static int parse(struct tmpl *t, struct ra_err *err)
 {
     struct parser p = {t, 0, "{{", 2, "}}", 2, {0}, 0};
-    struct tag tag;
+    struct tag tag = {0};
     size_t start, line = 0, next = 0;
     int standalone, error;
 

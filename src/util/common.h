@@ -6,7 +6,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Return codes: 0 is success, negative values are failures. */
 enum ra_error_code {
@@ -54,6 +57,8 @@ static inline int ra_mul_overflow(size_t *out, size_t a, size_t b)
 
 #define RA_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Last, after the libc headers whose inline definitions the macros would break
+ * (glibc defines atoi inline at -O2). */
 #include "util/banned.h"
 
 #endif
