@@ -179,7 +179,8 @@ static void test_time__format(void **state)
     assert_string_equal(ra_time_format(buf, 0), "1970-01-01T00:00:00Z");
     assert_string_equal(ra_time_format(buf, T_0100), "2026-04-12T01:00:00Z");
     assert_string_equal(ra_time_format(buf, -1), "1969-12-31T23:59:59Z");
-    assert_string_equal(ra_time_format(buf, INT64_C(253402300799)), "9999-12-31T23:59:59Z");
+    assert_string_equal(ra_time_format(buf, INT64_C(253402300799)),
+                        "9999-12-31T23:59:59Z");
     assert_ptr_equal(ra_time_format(buf, T_0100), buf);
 }
 
@@ -227,8 +228,8 @@ static void test_time__from_fields(void **state)
     assert_true(ra_time_from_fields(2024, 2, 29, 0, 0, 0) == INT64_C(1709164800));
     assert_true(ra_time_from_fields(2024, 3, 1, 0, 0, 0) == INT64_C(1709164800) + 86400);
     assert_true(ra_time_from_fields(1969, 12, 31, 23, 59, 59) == -1);
-    assert_true(ra_time_from_fields(2026, 1, 1, 0, 0, 0) - ra_time_from_fields(2025, 12, 31,
-                                                                               0, 0, 0) ==
+    assert_true(ra_time_from_fields(2026, 1, 1, 0, 0, 0) -
+                    ra_time_from_fields(2025, 12, 31, 0, 0, 0) ==
                 86400);
 }
 
