@@ -30,6 +30,12 @@ static size_t utf8_len(const unsigned char *p)
     return n;
 }
 
+/* C0 controls, DEL, and the C1 controls U+0080..U+009F (CSI is U+009B). */
+static int is_control(const unsigned char *p)
+{
+    return *p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f);
+}
+
 const char *ra_text_safe(struct ra_buf *out, const char *s, unsigned flags)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -37,9 +43,10 @@ const char *ra_text_safe(struct ra_buf *out, const char *s, unsigned flags)
     while (*p) {
         size_t n = utf8_len(p);
         if ((!n && (flags & RA_TEXT_UTF8)) ||
-            ((flags & RA_TEXT_CONTROLS) && (*p < 0x20 || *p == 0x7f))) {
-            ra_buf_printf(out, "\\x%02x", *p);
-            p++;
+            ((flags & RA_TEXT_CONTROLS) && is_control(p))) {
+            n = n ? n : 1; /* a C1 control: escape both of its bytes */
+            while (n--)
+                ra_buf_printf(out, "\\x%02x", *p++);
         } else {
             n = n ? n : 1;
             ra_buf_put(out, p, n);
@@ -55,7 +62,7 @@ int ra_text_is_clean(const char *s)
 
     while (*p) {
         size_t n = utf8_len(p);
-        if (!n || *p < 0x20 || *p == 0x7f)
+        if (!n || is_control(p))
             return 0;
         p += n;
     }
