@@ -125,3 +125,29 @@ void ra_map_release(struct ra_map *m)
     m->slots = NULL;
     m->cap = m->count = 0;
 }
+
+/* Backward-shift deletion keeps linear probing chains intact without tombstones. */
+void *ra_map_del(struct ra_map *m, const void *key, size_t keylen)
+{
+    size_t mask, i, j, home;
+    void *old;
+
+    if (!m->cap)
+        return NULL;
+    mask = m->cap - 1;
+    i = find(m, key, keylen, hash_bytes(key, keylen));
+    if (!m->slots[i].hash)
+        return NULL;
+    old = m->slots[i].value;
+    for (j = (i + 1) & mask; m->slots[j].hash; j = (j + 1) & mask) {
+        home = (size_t)m->slots[j].hash & mask;
+        /* move slot j into the hole at i unless its home lies cyclically in (i, j] */
+        if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+            m->slots[i] = m->slots[j];
+            i = j;
+        }
+    }
+    memset(&m->slots[i], 0, sizeof(m->slots[i]));
+    m->count--;
+    return old;
+}

@@ -28,6 +28,8 @@ void *ra_map_get(const struct ra_map *m, const void *key, size_t keylen);
 void *ra_map_put(struct ra_map *m, const void *key, size_t keylen, void *value);
 /* Address of the value slot for key, inserting NULL when absent (*created set). */
 void **ra_map_slot(struct ra_map *m, const void *key, size_t keylen, int *created);
+/* Remove a key; returns its value, or NULL when absent. Invalidates iterators. */
+void *ra_map_del(struct ra_map *m, const void *key, size_t keylen);
 /* Iterate: start with *iter = 0; returns 0 at the end. Order is not meaningful. */
 int ra_map_next(const struct ra_map *m, size_t *iter, const void **key, size_t *keylen,
                 void **value);
