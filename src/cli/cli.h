@@ -4,6 +4,9 @@
 #define RA_CLI_CLI_H
 
 #include <stdio.h>
+#include <time.h>
+
+#include "ingest/source.h"
 
 #include "util/buf.h"
 
@@ -19,6 +22,27 @@ struct ra_cmd {
 };
 
 int cmd_scan(int argc, char **argv, struct ra_ctx *ctx);
+int cmd_gcsim(int argc, char **argv, struct ra_ctx *ctx);
+
+struct ra_vec;
+
+/* Progress on stderr for one snapshot: a "\r…" line with entries, bytes and rate. */
+struct cli_progress {
+    const char *name;
+    struct timespec start;
+};
+
+/* Set up *p and return the callback to pass to ra_scan_opts, or NULL when progress
+ * is off (stderr is not a terminal, or quiet). */
+void (*cli_progress_start(struct cli_progress *p, const char *name, const struct ra_ctx *ctx,
+                          int quiet))(const struct ra_source_stats *, void *);
+/* Clear the progress line. */
+void cli_progress_end(const struct cli_progress *p);
+
+/* Expand SNAPSHOT arguments into specs (struct ra_snapshot_spec *); prints an error
+ * for each unusable argument and returns how many there were. */
+int cli_expand_snapshots(struct ra_vec *specs, char **args, int n);
+void cli_free_snapshots(struct ra_vec *specs);
 
 /* Print "regautopsy: <msg>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

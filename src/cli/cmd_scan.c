@@ -4,7 +4,6 @@
 
 #include <getopt.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "analysis/scan.h"
 #include "cli/exit.h"
@@ -42,38 +41,6 @@ static const char usage_text[] =
     "\n"
     "exit: 0 all tags pullable, 1 a tag unpullable or a critical finding,\n"
     "      2 usage or unreadable input\n";
-
-struct progress {
-    const char *name;
-    struct timespec start;
-};
-
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-/* "\rname: 12345 entries, 120 / 800 MiB (15%), 95.2 MiB/s" on a terminal. */
-static void progress(const struct ra_source_stats *st, void *payload)
-{
-    const struct progress *p = payload;
-    double secs = seconds_since(&p->start);
-    uint64_t bytes = st->bytes_total ? st->bytes_in : st->bytes_out;
-    double rate = secs > 0 ? (double)bytes / 1048576.0 / secs : 0;
-
-    if (st->bytes_total)
-        fprintf(stderr, "\r%s: %llu entries, %llu / %llu MiB (%d%%), %.1f MiB/s\033[K", p->name,
-                (unsigned long long)st->entries, (unsigned long long)(st->bytes_in >> 20),
-                (unsigned long long)(st->bytes_total >> 20),
-                (int)(st->bytes_in * 100 / st->bytes_total), rate);
-    else
-        fprintf(stderr, "\r%s: %llu entries, %llu MiB, %.1f MiB/s\033[K", p->name,
-                (unsigned long long)st->entries, (unsigned long long)(st->bytes_out >> 20),
-                rate);
-}
 
 static int parse_args(struct scan_opts *o, int argc, char **argv)
 {
@@ -117,27 +84,21 @@ static void scan_all(struct ra_vec *scans, const struct ra_vec *specs,
     struct ra_scan_opts sopts = RA_SCAN_OPTS_INIT;
     struct ra_err err = RA_ERR_INIT;
     struct ra_scan *s;
-    struct progress prog;
+    struct cli_progress prog;
     size_t i;
 
     sopts.verify = o->verify;
+    sopts.progress_payload = &prog;
     for (i = 0; i < specs->len; i++) {
         const struct ra_snapshot_spec *spec = specs->items[i];
-        if (ctx->stderr_tty && !o->quiet) {
-            prog.name = spec->name;
-            clock_gettime(CLOCK_MONOTONIC, &prog.start);
-            sopts.progress_cb = progress;
-            sopts.progress_payload = &prog;
-        }
+        sopts.progress_cb = cli_progress_start(&prog, spec->name, ctx, o->quiet);
         if (ra_scan_run(&s, spec, &sopts, &err) < 0) {
-            if (sopts.progress_cb)
-                fputc('\n', stderr);
+            cli_progress_end(&prog);
             cli_error("%s", err.msg);
             (*bad)++;
             continue;
         }
-        if (sopts.progress_cb)
-            fputs("\r\033[K", stderr);
+        cli_progress_end(&prog);
         if (!s->nregs) {
             cli_error("'%s': no registry root (docker/registry/v2) found in %llu members",
                       spec->path, (unsigned long long)s->snap->entries);
@@ -176,18 +137,12 @@ int cmd_scan(int argc, char **argv, struct ra_ctx *ctx)
 {
     struct scan_opts o = {0};
     struct ra_vec specs = RA_VEC_INIT, scans = RA_VEC_INIT;
-    struct ra_err err = RA_ERR_INIT;
-    int bad = 0, rc = RA_EXIT_OK, i;
+    int bad, rc = RA_EXIT_OK;
     size_t k;
 
     if (parse_args(&o, argc, argv) < 0)
         return RA_EXIT_USAGE;
-    for (i = optind; i < argc; i++) {
-        if (ra_snapshot_expand(&specs, argv[i], &err) < 0) {
-            cli_error("%s", err.msg);
-            bad++;
-        }
-    }
+    bad = cli_expand_snapshots(&specs, argv + optind, argc - optind);
     scan_all(&scans, &specs, &o, ctx, &bad);
     if (write_outputs(&scans, &o) < 0)
         bad++;
@@ -200,9 +155,7 @@ int cmd_scan(int argc, char **argv, struct ra_ctx *ctx)
         rc = RA_EXIT_USAGE;
     for (k = 0; k < scans.len; k++)
         ra_scan_free(scans.items[k]);
-    for (k = 0; k < specs.len; k++)
-        ra_snapshot_spec_free(specs.items[k]);
     ra_vec_release(&scans);
-    ra_vec_release(&specs);
+    cli_free_snapshots(&specs);
     return rc;
 }

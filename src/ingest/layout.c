@@ -111,6 +111,7 @@ static void parse_manifests(struct ra_path *out, struct segs *s)
         if (sha_link(s, &out->digest))
             out->kind = RA_PATH_REVISION_LINK;
     } else if (seg_is(&seg, "tags")) {
+        out->kind = RA_PATH_TAGS_ROOT;
         parse_tag(out, s);
     }
 }

@@ -20,6 +20,7 @@ enum ra_path_kind {
     RA_PATH_BLOB_DATA,      /* digest */
     RA_PATH_LAYER_LINK,     /* repo, digest */
     RA_PATH_REVISION_LINK,  /* repo, digest */
+    RA_PATH_TAGS_ROOT,      /* repo: its _manifests/tags folder itself */
     RA_PATH_TAG_DIR,        /* repo, tag: the tag's directory or anything else in it */
     RA_PATH_TAG_CURRENT,    /* repo, tag */
     RA_PATH_TAG_INDEX,      /* repo, tag, digest */

@@ -417,7 +417,9 @@ static void on_dir(struct ra_graph *g, const struct ra_path *p)
 {
     struct ra_repo *r;
 
-    if (p->kind == RA_PATH_TAG_DIR) {
+    if (p->kind == RA_PATH_TAGS_ROOT) {
+        ra_graph_repo(g, p->repo.ptr, p->repo.len)->has_tags_dir = 1;
+    } else if (p->kind == RA_PATH_TAG_DIR) {
         r = ra_graph_repo(g, p->repo.ptr, p->repo.len);
         ra_graph_tag(g, r, p->tag.ptr, p->tag.len);
     } else if (p->repo.len) {
@@ -455,6 +457,8 @@ static int on_entry(const struct ra_entry *e, struct ra_source *src, void *paylo
     if (p.kind == RA_PATH_NONE)
         return 0;
     g = graph_for(ld, &p.root);
+    if (p.tag.len) /* anything under _manifests/tags/<tag> implies the folder */
+        ra_graph_repo(g, p.repo.ptr, p.repo.len)->has_tags_dir = 1;
     switch (e->type) {
     case RA_ENTRY_FILE:
         return on_file(ld, src, g, &p, e);

@@ -63,6 +63,7 @@ struct ra_repo {
     struct ra_map revisions; /* digest -> struct ra_link */
     struct ra_map tags;      /* name -> struct ra_tag */
     struct ra_map uploads;   /* uuid -> struct ra_upload */
+    int has_tags_dir;        /* _manifests/tags was seen (GC 2.8 -m needs it) */
 };
 
 /* A member inside the root that the registry would not read as we do: a symlink,

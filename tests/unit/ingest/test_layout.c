@@ -389,7 +389,8 @@ static void test_layout__repo_other(void **state)
     assert_slice(p.repo, "infra-ci");
     assert_kind("repositories/infra-ci/_layers", RA_PATH_REPO_OTHER);
     assert_kind("repositories/infra-ci/_manifests/revisions", RA_PATH_REPO_OTHER);
-    assert_kind("repositories/infra-ci/_manifests/tags", RA_PATH_REPO_OTHER);
+    assert_kind("repositories/infra-ci/_manifests/tags", RA_PATH_TAGS_ROOT);
+    assert_kind("repositories/tools/kubectl/_manifests/tags", RA_PATH_TAGS_ROOT);
     assert_kind("repositories/infra-ci/_manifests/other/x", RA_PATH_REPO_OTHER);
 }
 

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/* regautopsy gc-sim: what would garbage-collect delete, and which tags would break. */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+
+#include "analysis/gcsim.h"
+#include "cli/exit.h"
+#include "report/gcsim_out.h"
+#include "util/vec.h"
+
+struct gcsim_opts {
+    const char *json;
+    struct ra_gc_opts gc;
+    int verify;
+    int quiet;
+};
+
+static const struct option longopts[] = {
+    {"distribution", required_argument, NULL, 'D'},
+    {"delete-untagged", no_argument, NULL, 'm'},
+    {"json", required_argument, NULL, 'j'},
+    {"verify", no_argument, NULL, 'V'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static const char usage_text[] =
+    "usage: regautopsy gc-sim [options] SNAPSHOT...\n"
+    "\n"
+    "Run Distribution's garbage collector on the snapshot in memory, as that version\n"
+    "runs it on storage, and say what it would delete and which tags would break.\n"
+    "\n"
+    "  --distribution 2.8|3   the registry version whose GC to simulate (default 2.8)\n"
+    "  -m, --delete-untagged  as 'garbage-collect -m'\n"
+    "  --json FILE|-          write the JSON form (docs/json.md)\n"
+    "  --verify               hash every blob (judges pullability like scan --verify)\n"
+    "  -q, --quiet            no progress line\n"
+    "\n"
+    "exit: 0 no pullable tag would break, 1 some would, 2 usage or unreadable input\n";
+
+static int parse_version(enum ra_gc_version *out, const char *s)
+{
+    if (!strcmp(s, "2") || !strncmp(s, "2.", 2))
+        *out = RA_GC_V2;
+    else if (!strcmp(s, "3") || !strncmp(s, "3.", 2))
+        *out = RA_GC_V3;
+    else
+        return -1;
+    return 0;
+}
+
+static int parse_args(struct gcsim_opts *o, int argc, char **argv)
+{
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "mqh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'D':
+            if (parse_version(&o->gc.version, optarg) < 0) {
+                cli_error("gc-sim: --distribution '%s': expected 2.8 or 3", optarg);
+                return -1;
+            }
+            break;
+        case 'm':
+            o->gc.delete_untagged = 1;
+            break;
+        case 'j':
+            o->json = optarg;
+            break;
+        case 'V':
+            o->verify = 1;
+            break;
+        case 'q':
+            o->quiet = 1;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            exit(RA_EXIT_OK);
+        default:
+            fputs(usage_text, stderr);
+            return -1;
+        }
+    }
+    if (optind >= argc) {
+        cli_error("gc-sim: no SNAPSHOT given");
+        return -1;
+    }
+    return 0;
+}
+
+static int write_outputs(const struct ra_vec *sims, const struct gcsim_opts *o)
+{
+    struct ra_gcsim *const *items = (struct ra_gcsim *const *)sims->items;
+    struct ra_buf buf = RA_BUF_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    int rc = 0;
+
+    if (o->json) {
+        if (ra_gcsim_write_json(&buf, items, sims->len, &err) < 0) {
+            cli_error("%s", err.msg);
+            rc = -1;
+        } else if (cli_write_file(o->json, &buf) < 0) {
+            rc = -1;
+        }
+    }
+    if (!o->json || strcmp(o->json, "-")) {
+        ra_buf_truncate(&buf, 0);
+        ra_gcsim_write_text(&buf, items, sims->len);
+        fwrite(ra_buf_cstr(&buf), 1, buf.len, stdout);
+    }
+    ra_buf_release(&buf);
+    return rc;
+}
+
+int cmd_gcsim(int argc, char **argv, struct ra_ctx *ctx)
+{
+    struct gcsim_opts o = {NULL, RA_GC_OPTS_INIT, 0, 0};
+    struct ra_scan_opts sopts = RA_SCAN_OPTS_INIT;
+    struct ra_vec specs = RA_VEC_INIT, sims = RA_VEC_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    struct cli_progress prog;
+    struct ra_gcsim *sim;
+    int bad, rc;
+    size_t i;
+
+    if (parse_args(&o, argc, argv) < 0)
+        return RA_EXIT_USAGE;
+    bad = cli_expand_snapshots(&specs, argv + optind, argc - optind);
+    sopts.verify = o.verify;
+    sopts.progress_payload = &prog;
+    for (i = 0; i < specs.len; i++) {
+        const struct ra_snapshot_spec *spec = specs.items[i];
+        sopts.progress_cb = cli_progress_start(&prog, spec->name, ctx, o.quiet);
+        if (ra_gcsim_run(&sim, spec, &sopts, &o.gc, &err) < 0) {
+            cli_progress_end(&prog);
+            cli_error("%s", err.msg);
+            bad++;
+            continue;
+        }
+        cli_progress_end(&prog);
+        if (!sim->nregs) {
+            cli_error("'%s': no registry root (docker/registry/v2) found", spec->path);
+            bad++;
+        }
+        ra_vec_push(&sims, sim);
+    }
+    if (write_outputs(&sims, &o) < 0)
+        bad++;
+    rc = ra_gcsim_breaks_tags((struct ra_gcsim *const *)sims.items, sims.len)
+             ? RA_EXIT_FINDINGS
+             : RA_EXIT_OK;
+    if (bad)
+        rc = RA_EXIT_USAGE;
+    for (i = 0; i < sims.len; i++)
+        ra_gcsim_free(sims.items[i]);
+    ra_vec_release(&sims);
+    cli_free_snapshots(&specs);
+    return rc;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/* What the commands share: progress lines and snapshot arguments. */
+#include "cli/cli.h"
+
+#include "ingest/snapshot.h"
+#include "util/vec.h"
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* "\rname: 12345 entries, 120 / 800 MiB (15%), 95.2 MiB/s" */
+static void progress(const struct ra_source_stats *st, void *payload)
+{
+    const struct cli_progress *p = payload;
+    double secs = seconds_since(&p->start);
+    uint64_t bytes = st->bytes_total ? st->bytes_in : st->bytes_out;
+    double rate = secs > 0 ? (double)bytes / 1048576.0 / secs : 0;
+
+    if (st->bytes_total)
+        fprintf(stderr, "\r%s: %llu entries, %llu / %llu MiB (%d%%), %.1f MiB/s\033[K",
+                p->name, (unsigned long long)st->entries,
+                (unsigned long long)(st->bytes_in >> 20),
+                (unsigned long long)(st->bytes_total >> 20),
+                (int)(st->bytes_in * 100 / st->bytes_total), rate);
+    else
+        fprintf(stderr, "\r%s: %llu entries, %llu MiB, %.1f MiB/s\033[K", p->name,
+                (unsigned long long)st->entries, (unsigned long long)(st->bytes_out >> 20),
+                rate);
+}
+
+void (*cli_progress_start(struct cli_progress *p, const char *name, const struct ra_ctx *ctx,
+                          int quiet))(const struct ra_source_stats *, void *)
+{
+    p->name = name;
+    clock_gettime(CLOCK_MONOTONIC, &p->start);
+    if (!ctx->stderr_tty || quiet) {
+        p->name = NULL;
+        return NULL;
+    }
+    return progress;
+}
+
+void cli_progress_end(const struct cli_progress *p)
+{
+    if (p->name)
+        fputs("\r\033[K", stderr);
+}
+
+int cli_expand_snapshots(struct ra_vec *specs, char **args, int n)
+{
+    struct ra_err err = RA_ERR_INIT;
+    int i, bad = 0;
+
+    for (i = 0; i < n; i++) {
+        if (ra_snapshot_expand(specs, args[i], &err) < 0) {
+            cli_error("%s", err.msg);
+            bad++;
+        }
+    }
+    return bad;
+}
+
+void cli_free_snapshots(struct ra_vec *specs)
+{
+    size_t i;
+
+    for (i = 0; i < specs->len; i++)
+        ra_snapshot_spec_free(specs->items[i]);
+    ra_vec_release(specs);
+}
