@@ -23,6 +23,7 @@ struct ra_cmd {
 
 int cmd_scan(int argc, char **argv, struct ra_ctx *ctx);
 int cmd_gcsim(int argc, char **argv, struct ra_ctx *ctx);
+int cmd_diff(int argc, char **argv, struct ra_ctx *ctx);
 
 struct ra_vec;
 

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/* regautopsy diff: what changed between two snapshots of the same storage. */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+
+#include "analysis/diff.h"
+#include "cli/exit.h"
+#include "report/diff_out.h"
+#include "util/vec.h"
+
+struct diff_opts {
+    const char *json;
+    int verify;
+    int quiet;
+};
+
+static const struct option longopts[] = {
+    {"json", required_argument, NULL, 'j'},
+    {"verify", no_argument, NULL, 'V'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static const char usage_text[] =
+    "usage: regautopsy diff [options] OLD NEW\n"
+    "\n"
+    "Compare two snapshots of the same registry storage (same forms as scan).\n"
+    "\n"
+    "  --json FILE|-   write the JSON form (docs/json.md)\n"
+    "  --verify        hash every blob in both\n"
+    "  -q, --quiet     no progress line\n"
+    "\n"
+    "exit: 0 no tag became unpullable, 1 some did, 2 usage or unreadable input\n";
+
+static int parse_args(struct diff_opts *o, int argc, char **argv)
+{
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'j':
+            o->json = optarg;
+            break;
+        case 'V':
+            o->verify = 1;
+            break;
+        case 'q':
+            o->quiet = 1;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            exit(RA_EXIT_OK);
+        default:
+            fputs(usage_text, stderr);
+            return -1;
+        }
+    }
+    if (argc - optind != 2) {
+        cli_error("diff: give exactly two snapshots, OLD and NEW");
+        return -1;
+    }
+    return 0;
+}
+
+static int load(struct ra_scan **out, const char *arg, const struct diff_opts *o,
+                struct ra_ctx *ctx)
+{
+    struct ra_vec specs = RA_VEC_INIT;
+    struct ra_scan_opts sopts = RA_SCAN_OPTS_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    struct cli_progress prog;
+    int rc = -1;
+
+    *out = NULL;
+    if (cli_expand_snapshots(&specs, (char **)&arg, 1))
+        goto done;
+    if (specs.len != 1) {
+        cli_error("diff: '%s' holds %zu snapshots; name one", arg, specs.len);
+        goto done;
+    }
+    sopts.verify = o->verify;
+    sopts.progress_payload = &prog;
+    sopts.progress_cb = cli_progress_start(&prog, arg, ctx, o->quiet);
+    rc = ra_scan_run(out, specs.items[0], &sopts, &err);
+    cli_progress_end(&prog);
+    if (rc < 0)
+        cli_error("%s", err.msg);
+done:
+    cli_free_snapshots(&specs);
+    return rc < 0 ? -1 : 0;
+}
+
+int cmd_diff(int argc, char **argv, struct ra_ctx *ctx)
+{
+    struct diff_opts o = {0};
+    struct ra_scan *old_scan = NULL, *new_scan = NULL;
+    struct ra_diff *d = NULL;
+    struct ra_buf buf = RA_BUF_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    int rc = RA_EXIT_USAGE;
+    size_t i;
+
+    if (parse_args(&o, argc, argv) < 0)
+        return RA_EXIT_USAGE;
+    if (load(&old_scan, argv[optind], &o, ctx) < 0 ||
+        load(&new_scan, argv[optind + 1], &o, ctx) < 0)
+        goto done;
+    ra_diff_compute(&d, old_scan, new_scan);
+    if (o.json) {
+        if (ra_diff_write_json(&buf, d, &err) < 0) {
+            cli_error("%s", err.msg);
+            goto done;
+        }
+        if (cli_write_file(o.json, &buf) < 0)
+            goto done;
+    }
+    if (!o.json || strcmp(o.json, "-")) {
+        ra_buf_truncate(&buf, 0);
+        ra_diff_write_text(&buf, d);
+        fwrite(ra_buf_cstr(&buf), 1, buf.len, stdout);
+    }
+    rc = RA_EXIT_OK;
+    for (i = 0; i < d->nregs; i++)
+        if (d->regs[i].counts[RA_CHANGE_BECAME_UNPULLABLE])
+            rc = RA_EXIT_FINDINGS;
+done:
+    ra_buf_release(&buf);
+    ra_diff_free(d);
+    ra_scan_free(old_scan);
+    ra_scan_free(new_scan);
+    return rc;
+}
