@@ -74,7 +74,6 @@ const struct ra_finding *ra_findings_add(struct ra_findings *f, enum ra_code cod
         x->digest = *digest;
     if (parent)
         x->parent = *parent;
-    x->platform = "";
     x->path = ra_pool_strdup(&f->pool, path ? path : "");
     x->message = ra_pool_strdup(&f->pool, ra_buf_cstr(&msg));
     ra_map_put(&f->seen, ra_pool_strndup(&f->pool, key.ptr, key.len), key.len, x);

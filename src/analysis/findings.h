@@ -47,7 +47,6 @@ struct ra_finding {
     int has_digest, has_parent;
     struct ra_digest digest;
     struct ra_digest parent;
-    const char *platform;   /* "" when none */
     const char *path;       /* storage path involved, "" when none */
     const char *message;
 };

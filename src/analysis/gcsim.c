@@ -316,7 +316,6 @@ int ra_gcsim_run(struct ra_gcsim **out, const struct ra_snapshot_spec *spec,
         ra_gcsim_free(s);
         return error;
     }
-    popts.verify = scan_opts->verify;
     popts.taken_at = s->snap->taken_at;
     s->nregs = s->snap->graphs.len;
     s->regs = ra_xcalloc(s->nregs + 1, sizeof(*s->regs));

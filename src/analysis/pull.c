@@ -178,13 +178,15 @@ static enum ra_code fetch_manifest(struct walk *w, const struct ra_digest *d,
     const char *what = parent ? "child manifest" : "manifest";
     const struct ra_link *link = ra_graph_find_link(&w->repo->revisions, d);
     const struct ra_blob *b = ra_graph_find_blob(w->g, d);
+    enum ra_link_kind kind = RA_LINK_REVISION;
     enum ra_code acc = RA_F_NONE;
     char hex[RA_DIGEST_STRLEN];
 
     need(w, d);
-    if (!link) /* legacy rule (2.1.0+): a _layers link also serves a manifest */
-        link = ra_graph_find_link(&w->repo->layers, d);
-    first(&acc, check_link(w, link, RA_LINK_REVISION, d, parent, missing_link, what));
+    /* legacy rule (2.1.0+): a _layers link also serves a manifest */
+    if (!link && (link = ra_graph_find_link(&w->repo->layers, d)))
+        kind = RA_LINK_LAYER;
+    first(&acc, check_link(w, link, kind, d, parent, missing_link, what));
     first(&acc, check_data(w, b, d, parent, size, missing_data, what));
     *out = b && b->present && b->manifest ? b : NULL;
     if (b && b->present && (!b->manifest || b->manifest->kind == RA_MANIFEST_NONE ||
@@ -229,6 +231,12 @@ static void walk_manifest(struct walk *w, const struct ra_descriptor *desc,
     switch (b->manifest->kind) {
     case RA_MANIFEST_INDEX:
         if (depth >= MAX_INDEX_DEPTH) {
+            char hex[RA_DIGEST_STRLEN];
+            ra_graph_blob_path(&w->path, w->g, &desc->digest);
+            ra_findings_add(&w->res->findings, RA_F_MANIFEST_UNPARSEABLE, sev_on_path(w),
+                            w->repo->name, w->tag, &desc->digest, parent, w->path.ptr,
+                            "index %s: nested more than %d indexes deep",
+                            short_of(hex, &desc->digest), MAX_INDEX_DEPTH);
             first(&acc, RA_F_MANIFEST_UNPARSEABLE);
             add_platform(w, plat, &desc->digest, acc);
             return;
@@ -327,7 +335,12 @@ static void check_repo_links(struct walk *w)
     for (i = 0; i < links.len; i++) {
         const struct ra_link *l = links.items[i];
         const struct ra_blob *b = ra_graph_find_blob(w->g, &l->key);
+        /* Dangling links are listed even when a tag needs the blob (blob_missing says
+         * so too): they record what a GC swept. Junk in a needed link is already a
+         * critical link_invalid. */
         ra_graph_link_path(&w->path, w->g, RA_LINK_LAYER, w->repo->name, NULL, &l->key);
+        if (!l->valid && is_needed(w, &l->key))
+            continue;
         if (!l->valid)
             ra_findings_add(&w->res->findings, RA_F_LINK_INVALID, RA_SEV_WARNING,
                             w->repo->name, NULL, &l->key, NULL, w->path.ptr,
@@ -375,7 +388,8 @@ static void check_uploads(struct walk *w)
     for (i = 0; i < ups.len; i++) {
         const struct ra_upload *u = ups.items[i];
         ra_time t = u->started_at != RA_TIME_NONE ? u->started_at : u->mtime;
-        if (t == RA_TIME_NONE || w->opts->taken_at - t <= w->opts->upload_purge_age)
+        if (t == RA_TIME_NONE || t >= w->opts->taken_at ||
+            (uint64_t)w->opts->taken_at - (uint64_t)t <= (uint64_t)w->opts->upload_purge_age)
             continue;
         ra_buf_truncate(&w->path, 0);
         ra_buf_printf(&w->path, "%s%srepositories/%s/_uploads/%s", w->g->root,

@@ -40,12 +40,11 @@ struct ra_registry_result {
 };
 
 struct ra_pull_opts {
-    int verify;          /* blobs were hashed: judge digests */
     ra_time taken_at;    /* for upload staleness; RA_TIME_NONE: skip that check */
     int64_t upload_purge_age; /* seconds; Distribution's default is 168h */
 };
 
-#define RA_PULL_OPTS_INIT {0, RA_TIME_NONE, 168 * 3600}
+#define RA_PULL_OPTS_INIT {RA_TIME_NONE, 168 * 3600}
 
 /* Analyse one registry graph. The result borrows from g; free it before g. */
 void ra_pull_analyze(struct ra_registry_result **out, const struct ra_graph *g,

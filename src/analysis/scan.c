@@ -31,7 +31,6 @@ int ra_scan_run(struct ra_scan **out, const struct ra_snapshot_spec *spec,
         return error;
     }
     s->verified = opts->verify;
-    popts.verify = opts->verify;
     popts.taken_at = s->snap->taken_at;
     s->nregs = s->snap->graphs.len;
     s->regs = ra_xcalloc(s->nregs + 1, sizeof(*s->regs));

