@@ -1,0 +1,522 @@
+/* SPDX-License-Identifier: MIT */
+/* Fingerprints and suspects for each loss. */
+#include "analysis/correlate.h"
+
+#include <stdlib.h>
+
+#include "analysis/gcsim.h"
+#include "config/jobs.h"
+#include "model/graph.h"
+#include "util/buf.h"
+
+#define RACE_SECONDS (30 * 60)
+#define UNBOUNDED_LOOKBACK (8 * 86400) /* a window with no start: the week before */
+
+static const char *const fp_names[RA_FP__COUNT] = {
+    "gc_v2_untagged_index_children", "gc_sweep", "tag_prune", "tag_prune_then_gc",
+    "gc_race_push", "lost_files",
+};
+
+const char *ra_fingerprint_name(enum ra_fingerprint fp)
+{
+    return (unsigned)fp < RA_FP__COUNT ? fp_names[fp] : "";
+}
+
+const char *ra_confidence_name(enum ra_confidence c)
+{
+    static const char *const names[] = {"high", "medium", "low"};
+    return (unsigned)c < RA_ARRAY_SIZE(names) ? names[c] : "";
+}
+
+/* The four GC variants, simulated on the last snapshot that had the object. */
+enum { V2_M, V2, V3_M, V3, NVARIANTS };
+
+struct sim {
+    const struct ra_graph *g;
+    struct ra_gc_result *r[NVARIANTS];
+};
+
+struct corr {
+    const struct ra_losses *losses;
+    const struct ra_firing *firings;
+    size_t nfirings;
+    struct ra_correlation *res;
+    struct ra_vec sims; /* struct sim * */
+    struct ra_buf tmp;
+};
+
+static const char *variant_name(int v)
+{
+    static const char *const names[] = {"Distribution 2.x with --delete-untagged",
+                                        "Distribution 2.x", "Distribution 3.x with "
+                                        "--delete-untagged", "Distribution 3.x"};
+    return names[v];
+}
+
+static const struct ra_graph *graph_of(const struct ra_scan *s, const char *root)
+{
+    size_t i;
+
+    for (i = 0; i < s->nregs; i++)
+        if (!strcmp(s->regs[i]->graph->root, root))
+            return s->regs[i]->graph;
+    return NULL;
+}
+
+static struct sim *sim_for(struct corr *c, const struct ra_graph *g)
+{
+    struct ra_gc_opts opts;
+    struct sim *s;
+    size_t i;
+    int v;
+
+    for (i = 0; i < c->sims.len; i++)
+        if (((struct sim *)c->sims.items[i])->g == g)
+            return c->sims.items[i];
+    s = ra_xcalloc(1, sizeof(*s));
+    s->g = g;
+    for (v = 0; v < NVARIANTS; v++) {
+        opts.version = v < V3_M ? RA_GC_V2 : RA_GC_V3;
+        opts.delete_untagged = v == V2_M || v == V3_M;
+        ra_gc_simulate(&s->r[v], g, &opts);
+    }
+    ra_vec_push(&c->sims, s);
+    return s;
+}
+
+static int cmp_blob_digest(const void *key, const void *elem)
+{
+    const struct ra_blob *b = *(void *const *)elem;
+    return ra_digest_cmp(key, &b->digest);
+}
+
+static int gc_deletes(const struct ra_gc_result *r, const struct ra_loss *l)
+{
+    size_t i;
+
+    if (r->aborted)
+        return 0;
+    switch (l->object) {
+    case RA_OBJ_BLOB:
+        return r->blobs.len && bsearch(&l->digest, r->blobs.items, r->blobs.len,
+                                       sizeof(void *), cmp_blob_digest) != NULL;
+    case RA_OBJ_MANIFEST_LINK:
+        for (i = 0; i < r->manifests.len; i++) {
+            const struct ra_gc_manifest_del *d = r->manifests.items[i];
+            if (!ra_digest_cmp(&d->digest, &l->digest) && !strcmp(d->repository, l->repository))
+                return 1;
+        }
+        return 0;
+    case RA_OBJ_LAYER_LINK:
+        for (i = 0; i < r->layer_links.len; i++) {
+            const struct ra_gc_link_del *d = r->layer_links.items[i];
+            if (!ra_digest_cmp(&d->digest, &l->digest) && !strcmp(d->repository, l->repository))
+                return 1;
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static void add_match(struct corr *c, struct ra_cause *cause, enum ra_fingerprint fp,
+                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void add_match(struct corr *c, struct ra_cause *cause, enum ra_fingerprint fp,
+                      const char *fmt, ...)
+{
+    struct ra_match *m = ra_pool_alloc(&c->res->pool, sizeof(*m));
+    va_list ap;
+
+    ra_buf_truncate(&c->tmp, 0);
+    va_start(ap, fmt);
+    ra_buf_vprintf(&c->tmp, fmt, ap);
+    va_end(ap);
+    m->fp = fp;
+    m->detail = ra_pool_strdup(&c->res->pool, ra_buf_cstr(&c->tmp));
+    ra_vec_push(&cause->matches, m);
+}
+
+static int matched(const struct ra_cause *cause, enum ra_fingerprint fp)
+{
+    size_t i;
+
+    for (i = 0; i < cause->matches.len; i++)
+        if (((const struct ra_match *)cause->matches.items[i])->fp == fp)
+            return 1;
+    return 0;
+}
+
+/* Is child referenced by an index that a tag of r currently names? */
+static const struct ra_blob *tagged_index_of(const struct ra_graph *g, const struct ra_repo *r,
+                                             const struct ra_digest *child)
+{
+    size_t it = 0, i;
+    void *v;
+
+    while (ra_map_next(&r->tags, &it, NULL, NULL, &v)) {
+        const struct ra_tag *t = v;
+        const struct ra_blob *ib;
+        if (!t->has_current || !t->current.valid ||
+            !(ib = ra_graph_find_blob(g, &t->current.target)) || !ib->manifest ||
+            ib->manifest->kind != RA_MANIFEST_INDEX)
+            continue;
+        for (i = 0; i < ib->manifest->nrefs; i++)
+            if (!ra_digest_cmp(&ib->manifest->refs[i].digest, child))
+                return ib;
+    }
+    return NULL;
+}
+
+/* A child unlinked as 2.x GC -m leaves it: revision link gone, data present, referenced
+ * by a tagged index. */
+static int unlinked_child(const struct ra_graph *g, const struct ra_repo *r,
+                          const struct ra_digest *d)
+{
+    const struct ra_blob *b = ra_graph_find_blob(g, d);
+
+    return b && b->present && b->manifest && !ra_graph_find_link(&r->revisions, d) &&
+           tagged_index_of(g, r, d);
+}
+
+static int refs_blob(const struct ra_manifest *m, const struct ra_digest *d)
+{
+    size_t i;
+
+    if (m->has_config && !ra_digest_cmp(&m->config.digest, d))
+        return 1;
+    for (i = 0; i < m->nrefs; i++)
+        if (!ra_digest_cmp(&m->refs[i].digest, d))
+            return 1;
+    return 0;
+}
+
+static void fp_v2_children(struct corr *c, struct ra_cause *cause, const struct ra_graph *g)
+{
+    const struct ra_loss *l = cause->loss;
+    const struct ra_repo *r;
+    char d[RA_DIGEST_STRLEN];
+    size_t it = 0;
+    void *v;
+
+    if (l->object == RA_OBJ_MANIFEST_LINK) {
+        if ((r = ra_map_gets(&g->repos, l->repository)) && unlinked_child(g, r, &l->digest))
+            add_match(c, cause, RA_FP_GC_V2_INDEX_CHILDREN,
+                      "child of tagged index %s lost its revision link; its manifest data "
+                      "is still present",
+                      ra_digest_short(d, &tagged_index_of(g, r, &l->digest)->digest));
+        return;
+    }
+    if (l->object != RA_OBJ_BLOB)
+        return;
+    while (ra_map_next(&g->repos, &it, NULL, NULL, &v)) {
+        size_t jt = 0;
+        void *bv;
+        r = v;
+        if (!ra_graph_find_link(&r->layers, &l->digest))
+            continue;
+        while (ra_map_next(&g->blobs, &jt, NULL, NULL, &bv)) {
+            const struct ra_blob *cb = bv;
+            if (!cb->present || !cb->manifest || !refs_blob(cb->manifest, &l->digest) ||
+                !unlinked_child(g, r, &cb->digest))
+                continue;
+            add_match(c, cause, RA_FP_GC_V2_INDEX_CHILDREN,
+                      "blob of unlinked index child %s in '%s' is gone; its _layers link "
+                      "was left behind",
+                      ra_digest_short(d, &cb->digest), r->name);
+            return;
+        }
+    }
+}
+
+static void fp_simulated(struct corr *c, struct ra_cause *cause)
+{
+    const struct ra_loss *l = cause->loss;
+    const struct ra_scan *prev;
+    const struct ra_graph *g;
+    struct sim *s;
+    int v, any = 0;
+
+    if (l->last_present == SIZE_MAX || l->object == RA_OBJ_TAG)
+        return;
+    prev = c->losses->scans[l->last_present];
+    if (!(g = graph_of(prev, l->root)))
+        return;
+    s = sim_for(c, g);
+    for (v = 0; v < NVARIANTS; v++) {
+        if (!gc_deletes(s->r[v], l))
+            continue;
+        any = 1;
+        add_match(c, cause, RA_FP_GC_SWEEP, "garbage-collect as %s, run on snapshot %s, "
+                  "deletes it", variant_name(v), prev->snap->name);
+    }
+    if (!any)
+        add_match(c, cause, RA_FP_LOST_FILES,
+                  "no garbage-collect (2.x or 3.x, with or without --delete-untagged) run "
+                  "on snapshot %s deletes it", prev->snap->name);
+}
+
+/* With no earlier snapshot: a blob that any GC would have kept, since a tagged manifest
+ * served by its repository references it directly. */
+static void fp_kept_by_gc(struct corr *c, struct ra_cause *cause, const struct ra_graph *g)
+{
+    const struct ra_loss *l = cause->loss;
+    size_t it = 0;
+    void *v;
+
+    if (l->object != RA_OBJ_BLOB || l->last_present != SIZE_MAX)
+        return;
+    while (ra_map_next(&g->repos, &it, NULL, NULL, &v)) {
+        const struct ra_repo *r = v;
+        size_t jt = 0;
+        void *tv;
+        while (ra_map_next(&r->tags, &jt, NULL, NULL, &tv)) {
+            const struct ra_tag *t = tv;
+            const struct ra_blob *mb;
+            if (!t->has_current || !t->current.valid ||
+                !ra_graph_find_link(&r->revisions, &t->current.target) ||
+                !(mb = ra_graph_find_blob(g, &t->current.target)) || !mb->present ||
+                !mb->manifest || !refs_blob(mb->manifest, &l->digest))
+                continue;
+            add_match(c, cause, RA_FP_LOST_FILES,
+                      "tag '%s:%s' references it directly: every GC marks it, yet its "
+                      "data is gone", r->name, t->name);
+            return;
+        }
+    }
+}
+
+static void fp_tag(struct corr *c, struct ra_cause *cause)
+{
+    const struct ra_loss *l = cause->loss;
+    const struct ra_scan *miss = c->losses->scans[l->first_missing];
+    const struct ra_graph *g = graph_of(miss, l->root);
+    const struct ra_repo *r = g ? ra_map_gets(&g->repos, l->repository) : NULL;
+    char d[RA_DIGEST_STRLEN];
+    size_t k;
+
+    if (l->object != RA_OBJ_TAG)
+        return;
+    if (!r || !ra_map_gets(&r->tags, l->tag_name))
+        add_match(c, cause, RA_FP_TAG_PRUNE, "the folder of tag '%s:%s' is gone in %s",
+                  l->repository, l->tag_name, miss->snap->name);
+    if (ra_digest_is_zero(&l->digest))
+        return;
+    for (k = l->first_missing; k < c->losses->nscans; k++) {
+        const struct ra_scan *s = c->losses->scans[k];
+        const struct ra_graph *kg = graph_of(s, l->root);
+        const struct ra_repo *kr = kg ? ra_map_gets(&kg->repos, l->repository) : NULL;
+        if (kr && !ra_graph_find_link(&kr->revisions, &l->digest)) {
+            add_match(c, cause, RA_FP_TAG_PRUNE_THEN_GC,
+                      "its manifest %s lost its revision link by %s", ra_digest_short(d, &l->digest),
+                      s->snap->name);
+            return;
+        }
+    }
+}
+
+/* The parents (manifests) the first-missing snapshot's findings name for this loss. */
+static void fp_race(struct corr *c, struct ra_cause *cause)
+{
+    const struct ra_loss *l = cause->loss;
+    const struct ra_scan *miss = c->losses->scans[l->first_missing];
+    const struct ra_graph *g = graph_of(miss, l->root);
+    size_t i, j, f;
+    char when[RA_TIME_STRLEN], d[RA_DIGEST_STRLEN];
+
+    if (l->object != RA_OBJ_BLOB || !g || !ra_snapshot_mtimes_trusted(miss->snap, NULL))
+        return;
+    for (i = 0; i < miss->nregs; i++) {
+        const struct ra_registry_result *rr = miss->regs[i];
+        if (rr->graph != g)
+            continue;
+        for (j = 0; j < rr->findings.items.len; j++) {
+            const struct ra_finding *fi = rr->findings.items.items[j];
+            const struct ra_repo *r;
+            const struct ra_link *pl;
+            if (!fi->has_parent || !fi->has_digest || ra_digest_cmp(&fi->digest, &l->digest) ||
+                !(r = ra_map_gets(&g->repos, fi->repository)) ||
+                !(pl = ra_graph_find_link(&r->revisions, &fi->parent)) ||
+                pl->mtime == RA_TIME_NONE)
+                continue;
+            for (f = 0; f < c->nfirings; f++) {
+                const struct ra_firing *fr = &c->firings[f];
+                if (!(fr->classes & RA_JOB_GARBAGE_COLLECT) || fr->dry_run ||
+                    llabs(fr->time - pl->mtime) > RACE_SECONDS)
+                    continue;
+                add_match(c, cause, RA_FP_GC_RACE,
+                          "manifest %s was pushed at %s, within 30 minutes of %s running",
+                          ra_digest_short(d, &fi->parent), ra_time_format(when, pl->mtime),
+                          fr->job_name);
+                return;
+            }
+        }
+    }
+}
+
+static int can_delete(const struct ra_firing *f, enum ra_object_kind obj)
+{
+    int gc = (f->classes & RA_JOB_GARBAGE_COLLECT) && !f->dry_run;
+    int v3 = f->registry_version && f->registry_version[0] == '3';
+
+    switch (obj) {
+    case RA_OBJ_BLOB:
+        return gc;
+    case RA_OBJ_MANIFEST_LINK:
+        return (gc && f->delete_untagged) || (f->classes & RA_JOB_TAG_PRUNE);
+    case RA_OBJ_LAYER_LINK:
+        return gc && v3;
+    case RA_OBJ_TAG:
+        return (f->classes & RA_JOB_TAG_PRUNE) != 0;
+    }
+    return 0;
+}
+
+/* The simulated variant a GC firing corresponds to. */
+static int firing_variant(const struct ra_firing *f)
+{
+    int v3 = f->registry_version && f->registry_version[0] == '3';
+    return v3 ? (f->delete_untagged ? V3_M : V3) : (f->delete_untagged ? V2_M : V2);
+}
+
+static void judge(struct corr *c, struct ra_cause *cause, const struct ra_firing *f,
+                  enum ra_confidence *conf, struct ra_buf *why)
+{
+    const struct ra_loss *l = cause->loss;
+    int gc = (f->classes & RA_JOB_GARBAGE_COLLECT) != 0;
+    int floating = f->version_floating || !f->registry_version;
+    int v2 = !f->registry_version || f->registry_version[0] != '3';
+
+    *conf = RA_CONF_MEDIUM;
+    ra_buf_printf(why, "%s (%s) ran in the window and can delete %s", f->job_name,
+                  f->defined_in ? f->defined_in : "?",
+                  l->object == RA_OBJ_TAG ? "tags" : "this kind of object");
+    if (gc && matched(cause, RA_FP_GC_V2_INDEX_CHILDREN)) {
+        if (f->delete_untagged && v2) {
+            *conf = RA_CONF_HIGH;
+            ra_buf_printf(why, "; it runs with --delete-untagged on registry %s%s, and the "
+                               "loss has the fingerprint of 2.x GC taking index children",
+                          f->registry_version ? f->registry_version : "(version unknown)",
+                          floating ? " (a floating tag: 2.x was likely in effect)" : "");
+        } else {
+            *conf = RA_CONF_LOW;
+            ra_buf_puts(why, f->delete_untagged ? "; but registry 3.x keeps index children"
+                                                : "; but it runs without --delete-untagged, "
+                                                  "which keeps index children");
+        }
+    }
+    if (gc && l->last_present != SIZE_MAX && l->object != RA_OBJ_TAG) {
+        const struct ra_graph *g = graph_of(c->losses->scans[l->last_present], l->root);
+        struct sim *s = g ? sim_for(c, g) : NULL;
+        int v = firing_variant(f);
+        if (s && gc_deletes(s->r[v], l)) {
+            *conf = RA_CONF_HIGH;
+            ra_buf_printf(why, "; simulating it (%s) on the previous snapshot deletes "
+                               "exactly this", variant_name(v));
+        } else if (s && *conf != RA_CONF_HIGH) {
+            *conf = RA_CONF_LOW;
+            ra_buf_printf(why, "; simulating it (%s) on the previous snapshot does not "
+                               "delete this", variant_name(v));
+        }
+    }
+    if (gc && matched(cause, RA_FP_GC_RACE) && *conf != RA_CONF_HIGH) {
+        *conf = RA_CONF_MEDIUM;
+        ra_buf_puts(why, "; a push ran minutes before it (GC is unsafe during pushes)");
+    }
+    if ((f->classes & RA_JOB_TAG_PRUNE) && matched(cause, RA_FP_TAG_PRUNE)) {
+        *conf = RA_CONF_HIGH;
+        ra_buf_puts(why, "; it removes tag folders, and this tag's folder is gone");
+    }
+    if (l->from.time == RA_TIME_NONE && *conf == RA_CONF_HIGH) {
+        *conf = RA_CONF_MEDIUM;
+        ra_buf_puts(why, "; the window has no known start");
+    }
+}
+
+static int cmp_suspect(const void *a, const void *b)
+{
+    const struct ra_suspect *x = *(void *const *)a, *y = *(void *const *)b;
+
+    if (x->confidence != y->confidence)
+        return x->confidence < y->confidence ? -1 : 1;
+    if (x->firing->time != y->firing->time)
+        return x->firing->time < y->firing->time ? -1 : 1;
+    return strcmp(x->firing->job_id, y->firing->job_id);
+}
+
+static void suspects(struct corr *c, struct ra_cause *cause)
+{
+    const struct ra_loss *l = cause->loss;
+    ra_time from = l->from.time, to = l->to.time;
+    struct ra_buf why = RA_BUF_INIT;
+    size_t i;
+
+    if (to == RA_TIME_NONE)
+        return;
+    if (from == RA_TIME_NONE)
+        from = to - UNBOUNDED_LOOKBACK;
+    for (i = 0; i < c->nfirings; i++) {
+        const struct ra_firing *f = &c->firings[i];
+        struct ra_suspect *s;
+        if (f->time <= from || f->time > to || !can_delete(f, l->object))
+            continue;
+        s = ra_pool_alloc(&c->res->pool, sizeof(*s));
+        s->firing = f;
+        ra_buf_truncate(&why, 0);
+        judge(c, cause, f, &s->confidence, &why);
+        s->reason = ra_pool_strdup(&c->res->pool, ra_buf_cstr(&why));
+        ra_vec_push(&cause->suspects, s);
+    }
+    ra_vec_sort(&cause->suspects, cmp_suspect);
+    ra_buf_release(&why);
+}
+
+void ra_correlate(struct ra_correlation **out, const struct ra_losses *losses,
+                  const struct ra_firing *firings, size_t nfirings)
+{
+    struct ra_correlation *res = ra_xcalloc(1, sizeof(*res));
+    struct corr c = {losses, firings, nfirings, res, RA_VEC_INIT, RA_BUF_INIT};
+    size_t i;
+    int v;
+
+    for (i = 0; i < losses->items.len; i++) {
+        struct ra_cause *cause = ra_pool_alloc(&res->pool, sizeof(*cause));
+        const struct ra_loss *l = losses->items.items[i];
+        const struct ra_graph *g = graph_of(losses->scans[l->first_missing], l->root);
+        cause->loss = l;
+        if (g) {
+            fp_v2_children(&c, cause, g);
+            fp_kept_by_gc(&c, cause, g);
+        }
+        fp_simulated(&c, cause);
+        fp_tag(&c, cause);
+        fp_race(&c, cause);
+        suspects(&c, cause);
+        ra_vec_push(&res->causes, cause);
+    }
+    for (i = 0; i < c.sims.len; i++) {
+        struct sim *s = c.sims.items[i];
+        for (v = 0; v < NVARIANTS; v++)
+            ra_gc_result_free(s->r[v]);
+        free(s);
+    }
+    ra_vec_release(&c.sims);
+    ra_buf_release(&c.tmp);
+    *out = res;
+}
+
+void ra_correlation_free(struct ra_correlation *c)
+{
+    size_t i;
+
+    if (!c)
+        return;
+    for (i = 0; i < c->causes.len; i++) {
+        struct ra_cause *cause = c->causes.items[i];
+        ra_vec_release(&cause->matches);
+        ra_vec_release(&cause->suspects);
+    }
+    ra_vec_release(&c->causes);
+    ra_pool_release(&c->pool);
+    free(c);
+}

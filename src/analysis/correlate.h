@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/* Root cause: for each loss, the fingerprints its evidence matches (docs/fingerprints.md)
+ * and the scheduled runs inside its window that could have caused it, ranked. */
+#ifndef RA_ANALYSIS_CORRELATE_H
+#define RA_ANALYSIS_CORRELATE_H
+
+#include "analysis/losses.h"
+
+/* One scheduled run of a job, as the config repo says it happened (built by the caller
+ * from config/jobs and config/cron with the job version in effect at that time). */
+struct ra_firing {
+    ra_time time;
+    const char *job_id;
+    const char *job_name;
+    unsigned classes;          /* enum ra_job_class bits (config/jobs.h) */
+    int delete_untagged;       /* garbage-collect -m */
+    int dry_run;
+    const char *registry_version; /* registry image tag in effect ("2", "2.8.3"), or NULL */
+    int version_floating;
+    const char *defined_in;    /* "path:line" */
+    const char *commit;        /* commit of the job's definition in effect, or NULL */
+};
+
+enum ra_fingerprint {
+    RA_FP_GC_V2_INDEX_CHILDREN = 0, /* 2.x GC -m took untagged children of a tagged index */
+    RA_FP_GC_SWEEP,         /* a simulated GC of the previous snapshot deletes exactly it */
+    RA_FP_TAG_PRUNE,        /* the tag's folder is gone */
+    RA_FP_TAG_PRUNE_THEN_GC, /* a pruned tag's manifest and blobs went afterwards */
+    RA_FP_GC_RACE,          /* blobs of a manifest pushed minutes before a GC run */
+    RA_FP_LOST_FILES,       /* missing in a pattern no GC produces: restore, disk, hands */
+    RA_FP__COUNT
+};
+
+enum ra_confidence { RA_CONF_HIGH = 0, RA_CONF_MEDIUM, RA_CONF_LOW };
+
+struct ra_match {
+    enum ra_fingerprint fp;
+    const char *detail; /* the evidence in words */
+};
+
+struct ra_suspect {
+    const struct ra_firing *firing; /* borrowed from the caller's array */
+    enum ra_confidence confidence;
+    const char *reason;
+};
+
+struct ra_cause {
+    const struct ra_loss *loss;
+    struct ra_vec matches;  /* struct ra_match * */
+    struct ra_vec suspects; /* struct ra_suspect *, best first */
+};
+
+struct ra_correlation {
+    struct ra_vec causes; /* struct ra_cause *, one per loss, in the losses' order */
+    struct ra_pool pool;
+};
+
+/* Correlate losses with firings (may be empty, sorted or not). Borrows losses, their
+ * scans and firings; free the result first. */
+void ra_correlate(struct ra_correlation **out, const struct ra_losses *losses,
+                  const struct ra_firing *firings, size_t nfirings);
+void ra_correlation_free(struct ra_correlation *c);
+
+const char *ra_fingerprint_name(enum ra_fingerprint fp);
+const char *ra_confidence_name(enum ra_confidence c);
+
+#endif

@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: MIT */
+/* Losses and their windows. */
+#include "analysis/losses.h"
+
+#include <stdlib.h>
+
+#include "model/graph.h"
+#include "util/buf.h"
+
+const char *ra_object_kind_name(enum ra_object_kind k)
+{
+    static const char *const names[] = {"blob", "manifest_link", "layer_link", "tag"};
+    return (unsigned)k < RA_ARRAY_SIZE(names) ? names[k] : "";
+}
+
+const char *ra_bound_kind_name(enum ra_bound_kind k)
+{
+    static const char *const names[] = {"none", "snapshot", "parent_push", "own_link", "log"};
+    return (unsigned)k < RA_ARRAY_SIZE(names) ? names[k] : "";
+}
+
+#define YEAR_2000 946684800
+#define DAY 86400
+
+int ra_snapshot_mtimes_trusted(const struct ra_snapshot *s, const char **why)
+{
+    const char *reason = NULL;
+
+    if (s->newest_mtime == RA_TIME_NONE)
+        reason = "the snapshot carries no member times";
+    else if (s->entries > 1 && s->newest_mtime == s->oldest_mtime)
+        reason = "every member has the same mtime (copied without keeping times)";
+    else if (s->oldest_mtime < YEAR_2000)
+        reason = "member mtimes before 2000 (zeroed or reset times)";
+    else if (s->taken_source != RA_TAKEN_MTIME && s->taken_at != RA_TIME_NONE &&
+             s->newest_mtime > s->taken_at + DAY)
+        reason = "member mtimes after the snapshot was taken";
+    if (why)
+        *why = reason;
+    return reason == NULL;
+}
+
+static const struct ra_graph *graph_of(const struct ra_scan *s, const char *root)
+{
+    size_t i;
+
+    for (i = 0; i < s->nregs; i++)
+        if (!strcmp(s->regs[i]->graph->root, root))
+            return s->regs[i]->graph;
+    return NULL;
+}
+
+/* Which object a finding's path names. Returns -1 for findings that are no loss. */
+static int object_of(const struct ra_finding *f)
+{
+    size_t n = strlen(f->path);
+
+    switch (f->code) {
+    case RA_F_BLOB_MISSING:
+    case RA_F_MANIFEST_BLOB_MISSING:
+    case RA_F_INDEX_CHILD_MISSING:
+    case RA_F_MANIFEST_LINK_MISSING:
+    case RA_F_LAYER_LINK_MISSING:
+    case RA_F_TAG_TARGET_MISSING:
+        break;
+    default:
+        return -1;
+    }
+    if (n >= 5 && !strcmp(f->path + n - 5, "/data"))
+        return RA_OBJ_BLOB;
+    if (strstr(f->path, "/_manifests/revisions/"))
+        return RA_OBJ_MANIFEST_LINK;
+    if (strstr(f->path, "/_layers/"))
+        return RA_OBJ_LAYER_LINK;
+    if (n >= 13 && !strcmp(f->path + n - 13, "/current/link"))
+        return RA_OBJ_TAG;
+    return -1;
+}
+
+static int present_in(const struct ra_graph *g, const struct ra_loss *l)
+{
+    const struct ra_repo *r;
+    const struct ra_blob *b;
+    const struct ra_tag *t;
+
+    if (!g)
+        return 0;
+    if (l->object == RA_OBJ_BLOB)
+        return (b = ra_graph_find_blob(g, &l->digest)) && b->present;
+    if (!(r = ra_map_gets(&g->repos, l->repository)))
+        return 0;
+    switch (l->object) {
+    case RA_OBJ_MANIFEST_LINK:
+        return ra_graph_find_link(&r->revisions, &l->digest) != NULL;
+    case RA_OBJ_LAYER_LINK:
+        return ra_graph_find_link(&r->layers, &l->digest) != NULL;
+    case RA_OBJ_TAG:
+        t = ra_map_gets(&r->tags, l->tag_name);
+        return t && t->has_current && t->current.valid;
+    default:
+        return 0;
+    }
+}
+
+struct finder {
+    struct ra_losses *res;
+    struct ra_map index; /* key string -> struct ra_loss */
+    struct ra_buf key;
+};
+
+static struct ra_loss *loss_for(struct finder *fd, enum ra_object_kind obj, const char *root,
+                                const char *repo, const struct ra_digest *d, const char *tag,
+                                size_t snap)
+{
+    struct ra_loss *l;
+    char hex[RA_DIGEST_STRLEN] = "";
+
+    if (d)
+        ra_digest_format(hex, d);
+    ra_buf_truncate(&fd->key, 0);
+    ra_buf_printf(&fd->key, "%d%c%s%c%s%c%s%c%s", (int)obj, 0, root, 0,
+                  obj == RA_OBJ_BLOB ? "" : repo, 0, hex, 0, tag ? tag : "");
+    if ((l = ra_map_get(&fd->index, fd->key.ptr, fd->key.len)))
+        return l;
+    l = ra_pool_alloc(&fd->res->pool, sizeof(*l));
+    l->object = obj;
+    l->root = root;
+    l->repository = obj == RA_OBJ_BLOB ? "" : ra_pool_strdup(&fd->res->pool, repo);
+    if (d)
+        l->digest = *d;
+    l->tag_name = tag ? ra_pool_strdup(&fd->res->pool, tag) : NULL;
+    l->first_missing = snap;
+    l->last_present = SIZE_MAX;
+    l->from.time = l->to.time = RA_TIME_NONE;
+    ra_map_put(&fd->index, ra_pool_strndup(&fd->res->pool, fd->key.ptr, fd->key.len),
+               fd->key.len, l);
+    ra_vec_push(&fd->res->items, l);
+    return l;
+}
+
+static void add_tag(struct finder *fd, struct ra_loss *l, const char *repo, const char *tag)
+{
+    struct ra_buf b = RA_BUF_INIT;
+    size_t i;
+
+    ra_buf_printf(&b, "%s:%s", repo, tag);
+    for (i = 0; i < l->tags.len; i++)
+        if (!strcmp(l->tags.items[i], b.ptr))
+            break;
+    if (i == l->tags.len)
+        ra_vec_push(&l->tags, ra_pool_strdup(&fd->res->pool, b.ptr));
+    ra_buf_release(&b);
+}
+
+static void from_findings(struct finder *fd, size_t si)
+{
+    const struct ra_scan *s = fd->res->scans[si];
+    size_t i, j;
+
+    for (i = 0; i < s->nregs; i++) {
+        const struct ra_registry_result *r = s->regs[i];
+        for (j = 0; j < r->findings.items.len; j++) {
+            const struct ra_finding *f = r->findings.items.items[j];
+            int obj = object_of(f);
+            struct ra_loss *l;
+            if (obj < 0 || !f->tag[0])
+                continue;
+            l = loss_for(fd, (enum ra_object_kind)obj, r->graph->root, f->repository,
+                         f->has_digest ? &f->digest : NULL,
+                         obj == RA_OBJ_TAG ? f->tag : NULL, si);
+            add_tag(fd, l, f->repository, f->tag);
+        }
+    }
+}
+
+/* Tags that resolved in the previous snapshot and are gone (or unresolvable) now. */
+static void removed_tags(struct finder *fd, size_t si)
+{
+    const struct ra_scan *prev = fd->res->scans[si - 1], *s = fd->res->scans[si];
+    size_t i, j;
+
+    for (i = 0; i < prev->nregs; i++) {
+        const struct ra_registry_result *pr = prev->regs[i];
+        const struct ra_graph *g = graph_of(s, pr->graph->root);
+        for (j = 0; j < pr->ntags; j++) {
+            const struct ra_tag_result *t = &pr->tags[j];
+            struct ra_loss probe = {.object = RA_OBJ_TAG};
+            struct ra_loss *l;
+            if (!t->resolves)
+                continue;
+            probe.repository = t->repository;
+            probe.tag_name = t->tag;
+            if (present_in(g, &probe))
+                continue;
+            l = loss_for(fd, RA_OBJ_TAG, pr->graph->root, t->repository, NULL, t->tag, si);
+            add_tag(fd, l, t->repository, t->tag);
+        }
+    }
+}
+
+static void set_bound(struct ra_bound *b, ra_time t, enum ra_bound_kind kind,
+                      const char *evidence)
+{
+    b->time = t;
+    b->kind = kind;
+    b->evidence = evidence;
+}
+
+/* Without an earlier snapshot that has it: when was it last known to exist? The
+ * parent's revision link (the registry checked children on push), or its own link. */
+static void from_mtimes(struct ra_losses *res, struct ra_loss *l, const struct ra_scan *s)
+{
+    const struct ra_graph *g = graph_of(s, l->root);
+    const struct ra_repo *r;
+    const struct ra_link *link;
+    struct ra_buf path = RA_BUF_INIT;
+    size_t i, j;
+
+    if (!g || !ra_snapshot_mtimes_trusted(s->snap, NULL))
+        return;
+    for (i = 0; i < s->nregs; i++) {
+        const struct ra_registry_result *rr = s->regs[i];
+        if (rr->graph != g)
+            continue;
+        for (j = 0; j < rr->findings.items.len; j++) {
+            const struct ra_finding *f = rr->findings.items.items[j];
+            if (!f->has_parent || !f->has_digest || ra_digest_cmp(&f->digest, &l->digest) ||
+                !(r = ra_map_gets(&g->repos, f->repository)) ||
+                !(link = ra_graph_find_link(&r->revisions, &f->parent)) ||
+                link->mtime == RA_TIME_NONE || link->mtime <= l->from.time)
+                continue;
+            ra_graph_link_path(&path, g, RA_LINK_REVISION, r->name, NULL, &f->parent);
+            set_bound(&l->from, link->mtime, RA_BOUND_PARENT_PUSH,
+                      ra_pool_strdup(&res->pool, path.ptr));
+        }
+    }
+    if (l->from.time == RA_TIME_NONE && l->object == RA_OBJ_BLOB) {
+        size_t it = 0;
+        void *v;
+        while (ra_map_next(&g->repos, &it, NULL, NULL, &v)) {
+            r = v;
+            if (!(link = ra_graph_find_link(&r->layers, &l->digest)) ||
+                link->mtime == RA_TIME_NONE || link->mtime <= l->from.time)
+                continue;
+            ra_graph_link_path(&path, g, RA_LINK_LAYER, r->name, NULL, &l->digest);
+            set_bound(&l->from, link->mtime, RA_BOUND_OWN_LINK,
+                      ra_pool_strdup(&res->pool, path.ptr));
+        }
+    }
+    ra_buf_release(&path);
+}
+
+static void window(struct ra_losses *res, struct ra_loss *l)
+{
+    const struct ra_scan *miss = res->scans[l->first_missing];
+    size_t j;
+
+    set_bound(&l->to, miss->snap->taken_at, RA_BOUND_SNAPSHOT, miss->snap->name);
+    for (j = l->first_missing; j-- > 0;) {
+        const struct ra_scan *s = res->scans[j];
+        if (present_in(graph_of(s, l->root), l)) {
+            l->last_present = j;
+            set_bound(&l->from, s->snap->taken_at, RA_BOUND_SNAPSHOT, s->snap->name);
+            break;
+        }
+    }
+    if (l->object == RA_OBJ_MANIFEST_LINK) {
+        const struct ra_graph *g = graph_of(miss, l->root);
+        const struct ra_blob *b = g ? ra_graph_find_blob(g, &l->digest) : NULL;
+        l->child_blob_present = b && b->present;
+    }
+    if (l->last_present == SIZE_MAX)
+        from_mtimes(res, l, miss);
+}
+
+static int cmp_scan(const void *a, const void *b)
+{
+    const struct ra_scan *x = *(struct ra_scan *const *)a, *y = *(struct ra_scan *const *)b;
+    ra_time tx = x->snap->taken_at, ty = y->snap->taken_at;
+
+    if (tx != ty) /* unknown times (INT64_MIN) sort first: they bound nothing */
+        return tx < ty ? -1 : 1;
+    return strcmp(x->snap->name, y->snap->name);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_loss(const void *a, const void *b)
+{
+    const struct ra_loss *x = *(void *const *)a, *y = *(void *const *)b;
+    int c;
+
+    if (x->first_missing != y->first_missing)
+        return x->first_missing < y->first_missing ? -1 : 1;
+    if ((c = strcmp(x->root, y->root)) || (c = strcmp(x->repository, y->repository)))
+        return c;
+    if (x->object != y->object)
+        return x->object < y->object ? -1 : 1;
+    if ((c = ra_digest_cmp(&x->digest, &y->digest)))
+        return c;
+    return strcmp(x->tag_name ? x->tag_name : "", y->tag_name ? y->tag_name : "");
+}
+
+void ra_losses_find(struct ra_losses **out, struct ra_scan **scans, size_t nscans)
+{
+    struct ra_losses *res = ra_xcalloc(1, sizeof(*res));
+    struct finder fd = {res, RA_MAP_INIT, RA_BUF_INIT};
+    size_t i;
+
+    qsort(scans, nscans, sizeof(*scans), cmp_scan);
+    res->scans = scans;
+    res->nscans = nscans;
+    for (i = 0; i < nscans; i++) {
+        if (!ra_snapshot_mtimes_trusted(scans[i]->snap, NULL))
+            res->mtimes_untrusted = 1;
+        from_findings(&fd, i);
+        if (i)
+            removed_tags(&fd, i);
+    }
+    for (i = 0; i < res->items.len; i++) {
+        struct ra_loss *l = res->items.items[i];
+        ra_vec_sort(&l->tags, cmp_str);
+        window(res, l);
+    }
+    ra_vec_sort(&res->items, cmp_loss);
+    ra_map_release(&fd.index);
+    ra_buf_release(&fd.key);
+    *out = res;
+}
+
+void ra_losses_free(struct ra_losses *l)
+{
+    size_t i;
+
+    if (!l)
+        return;
+    for (i = 0; i < l->items.len; i++)
+        ra_vec_release(&((struct ra_loss *)l->items.items[i])->tags);
+    ra_vec_release(&l->items);
+    ra_pool_release(&l->pool);
+    free(l);
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/* Losses: every object that a current tag (or an index child) needs and that a snapshot
+ * lacks, with the window in which it went missing: the latest time it is known to have
+ * existed, and the earliest time it is known missing. Computed over several snapshots
+ * of the same storage; logs may narrow the window later (first 404 for the digest). */
+#ifndef RA_ANALYSIS_LOSSES_H
+#define RA_ANALYSIS_LOSSES_H
+
+#include "analysis/scan.h"
+
+enum ra_object_kind {
+    RA_OBJ_BLOB = 0,       /* blob data (manifest, config or layer) */
+    RA_OBJ_MANIFEST_LINK,  /* a repository's revision link */
+    RA_OBJ_LAYER_LINK,     /* a repository's _layers link */
+    RA_OBJ_TAG,            /* a tag's current link */
+};
+
+/* How a bound of a window is known. */
+enum ra_bound_kind {
+    RA_BOUND_NONE = 0,
+    RA_BOUND_SNAPSHOT,    /* a snapshot that has (or lacks) the object */
+    RA_BOUND_PARENT_PUSH, /* the parent was pushed then, and the registry checked the child */
+    RA_BOUND_OWN_LINK,    /* the object's own link was written then */
+    RA_BOUND_LOG,         /* a log line (first 404) */
+};
+
+struct ra_bound {
+    ra_time time; /* RA_TIME_NONE when unknown */
+    enum ra_bound_kind kind;
+    const char *evidence; /* snapshot name, storage path, or log file:line */
+};
+
+struct ra_loss {
+    enum ra_object_kind object;
+    const char *root;
+    const char *repository; /* "" for blob data */
+    struct ra_digest digest; /* zero for tags */
+    const char *tag_name;    /* RA_OBJ_TAG only */
+    struct ra_vec tags;      /* "repository:tag" strings the loss breaks, sorted */
+    struct ra_bound from;    /* latest known to exist */
+    struct ra_bound to;      /* earliest known missing */
+    size_t first_missing;    /* index of the first snapshot lacking it */
+    size_t last_present;     /* index of the last snapshot having it, or SIZE_MAX */
+    int child_blob_present;  /* RA_OBJ_MANIFEST_LINK: the manifest's data is still there */
+};
+
+struct ra_losses {
+    struct ra_scan **scans; /* borrowed, sorted by taken_at */
+    size_t nscans;
+    struct ra_vec items;    /* struct ra_loss *, sorted by to, root, repository, digest */
+    struct ra_pool pool;
+    int mtimes_untrusted;   /* some snapshot's mtimes cannot be used as times */
+};
+
+/* Find losses across scans (any order; they are sorted by time here, the array is
+ * reordered in place). Borrowed: free the result before the scans. */
+void ra_losses_find(struct ra_losses **out, struct ra_scan **scans, size_t nscans);
+void ra_losses_free(struct ra_losses *l);
+
+const char *ra_object_kind_name(enum ra_object_kind k);
+const char *ra_bound_kind_name(enum ra_bound_kind k);
+
+/* Can this snapshot's member mtimes be trusted as times? Not when they are all equal,
+ * all zero or in the future of the snapshot (a copy that did not keep times). */
+int ra_snapshot_mtimes_trusted(const struct ra_snapshot *s, const char **why);
+
+#endif
