@@ -1,0 +1,544 @@
+/* SPDX-License-Identifier: MIT */
+/* Scheduled jobs in a set of files: recognising files by name, handing each to its
+ * parser, classifying the jobs, giving them names and stable ids, sorting the result. */
+#include "config/jobs.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "config/jobs_internal.h"
+
+enum file_kind {
+    F_NONE = 0,
+    F_CRONTAB,
+    F_CROND,
+    F_RUNPARTS,
+    F_TIMER,
+    F_YAML,
+    F_TERRAFORM,
+};
+
+static const char *const def_names[] = {
+    "crontab", "cron.d", "run-parts", "ansible", "systemd", "kubernetes", "terraform",
+};
+
+const char *ra_job_def_name(enum ra_job_def def)
+{
+    return (size_t)def < RA_ARRAY_SIZE(def_names) ? def_names[def] : "unknown";
+}
+
+const char *ra_job_class_name(enum ra_job_class cls)
+{
+    switch (cls) {
+    case RA_JOB_GARBAGE_COLLECT:
+        return "garbage-collect";
+    case RA_JOB_TAG_PRUNE:
+        return "tag-prune";
+    case RA_JOB_BACKUP:
+        return "backup";
+    case RA_JOB_PROBE:
+        return "probe";
+    default:
+        return "other";
+    }
+}
+
+int ra_jobs_next_line(const char **cursor, struct ra_jobs_line *line)
+{
+    const char *p = *cursor, *nl;
+
+    if (!*p)
+        return 0;
+    nl = strchr(p, '\n');
+    line->p = p;
+    line->len = nl ? (size_t)(nl - p) : strlen(p);
+    if (line->len && p[line->len - 1] == '\r')
+        line->len--;
+    line->no++;
+    *cursor = nl ? nl + 1 : p + strlen(p);
+    return 1;
+}
+
+char *ra_jobs_strndup(struct ra_jobs_ctx *ctx, const char *s, size_t n)
+{
+    return ra_pool_strndup(&ctx->out->pool, s, n);
+}
+
+char *ra_jobs_strdup(struct ra_jobs_ctx *ctx, const char *s)
+{
+    return ra_pool_strdup(&ctx->out->pool, s);
+}
+
+struct ra_job *ra_jobs_add_job(struct ra_jobs_ctx *ctx, enum ra_job_def def,
+                               const char *path, unsigned line)
+{
+    struct ra_job *j = ra_pool_alloc(&ctx->out->pool, sizeof(*j));
+
+    j->def = def;
+    j->path = path;
+    j->line = line;
+    j->command_path = path;
+    j->command_line = line;
+    ra_vec_push(&ctx->out->jobs, j);
+    return j;
+}
+
+void ra_jobs_add_problem(struct ra_jobs_ctx *ctx, const char *path, unsigned line,
+                         int code, const char *fmt, ...)
+{
+    struct ra_jobs_problem *p = ra_pool_alloc(&ctx->out->pool, sizeof(*p));
+    struct ra_buf b = RA_BUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    ra_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    p->path = path;
+    p->line = line;
+    p->code = code;
+    p->msg = ra_jobs_strdup(ctx, ra_buf_cstr(&b));
+    ra_buf_release(&b);
+    ra_vec_push(&ctx->out->problems, p);
+}
+
+/* ---- image references ---- */
+
+/* Split ref into the repository part [0, *name_len) and the tag/digest. */
+static void split_ref(const char *ref, size_t len, size_t *name_len, const char **tag,
+                      size_t *tag_len, const char **digest)
+{
+    const char *at = memchr(ref, '@', len), *end = at ? at : ref + len, *p, *colon = NULL;
+
+    for (p = ref; p < end; p++) {
+        if (*p == '/')
+            colon = NULL;
+        else if (*p == ':')
+            colon = p;
+    }
+    *digest = at ? at + 1 : NULL;
+    *tag = colon ? colon + 1 : NULL;
+    *tag_len = colon ? (size_t)(end - colon - 1) : 0;
+    *name_len = (size_t)((colon ? colon : end) - ref);
+}
+
+static int pinned_tag(const char *t, size_t n)
+{
+    size_t i = 0, dots = 0;
+
+    if (i < n && t[i] == 'v')
+        i++;
+    for (;;) {
+        size_t d = i;
+        while (i < n && isdigit((unsigned char)t[i]))
+            i++;
+        if (i == d)
+            return 0;
+        if (dots == 2)
+            return 1; /* 2.8.3, 2.8.3-alpine, 3.0.0-rc.1 */
+        if (i == n || t[i] != '.')
+            return 0;
+        dots++;
+        i++;
+    }
+}
+
+void ra_image_version(const char **version, size_t *version_len, int *floating,
+                      const char *ref)
+{
+    size_t name_len, tag_len, len = strlen(ref);
+    const char *tag, *digest;
+
+    split_ref(ref, len, &name_len, &tag, &tag_len, &digest);
+    if (digest) {
+        *version = digest;
+        *version_len = strlen(digest);
+        *floating = 0;
+    } else if (tag && tag_len) {
+        *version = tag;
+        *version_len = tag_len;
+        *floating = !pinned_tag(tag, tag_len) || memchr(tag, '$', tag_len) ||
+                    memchr(tag, '{', tag_len);
+    } else {
+        *version = "latest";
+        *version_len = 6;
+        *floating = 1;
+    }
+}
+
+static int seg_eq(const char *s, size_t n, const char *want)
+{
+    size_t i;
+
+    if (n != strlen(want))
+        return 0;
+    for (i = 0; i < n; i++) {
+        if (tolower((unsigned char)s[i]) != want[i])
+            return 0;
+    }
+    return 1;
+}
+
+int ra_image_is_registry(const char *ref)
+{
+    size_t name_len, tag_len, nseg = 0, i, start = 0;
+    const char *tag, *digest, *seg[8];
+    size_t seglen[8];
+
+    split_ref(ref, strlen(ref), &name_len, &tag, &tag_len, &digest);
+    for (i = 0; i <= name_len; i++) {
+        if (i == name_len || ref[i] == '/') {
+            if (nseg == 8)
+                return 0;
+            seg[nseg] = ref + start;
+            seglen[nseg++] = i - start;
+            start = i + 1;
+        }
+    }
+    if (nseg >= 2 && seg_eq(seg[nseg - 2], seglen[nseg - 2], "distribution") &&
+        seg_eq(seg[nseg - 1], seglen[nseg - 1], "distribution"))
+        return 1;
+    if (!seg_eq(seg[nseg - 1], seglen[nseg - 1], "registry"))
+        return 0;
+    if (nseg == 1)
+        return 1;
+    if (seg_eq(seg[nseg - 2], seglen[nseg - 2], "library"))
+        return 1;
+    /* "host/registry": a mirror of the official image */
+    return nseg == 2 &&
+           (memchr(seg[0], '.', seglen[0]) || memchr(seg[0], ':', seglen[0]) ||
+            seg_eq(seg[0], seglen[0], "localhost"));
+}
+
+void ra_jobs_add_image(struct ra_jobs_ctx *ctx, const char *ref, size_t len,
+                       const char *path, unsigned line)
+{
+    struct ra_registry_image *img;
+    const char *v;
+    size_t vlen;
+    char *copy;
+
+    while (len && isspace((unsigned char)*ref))
+        ref++, len--;
+    while (len && isspace((unsigned char)ref[len - 1]))
+        len--;
+    if (len >= 2 && (ref[0] == '"' || ref[0] == '\'') && ref[len - 1] == ref[0])
+        ref++, len -= 2;
+    if (!len || (memchr(ref, ' ', len) && !strstr(ref, "{{")))
+        return; /* words, not a reference; Jinja's "{{ v }}" has blanks */
+    copy = ra_jobs_strndup(ctx, ref, len);
+    if (!ra_image_is_registry(copy))
+        return;
+    img = ra_pool_alloc(&ctx->out->pool, sizeof(*img));
+    img->image = copy;
+    ra_image_version(&v, &vlen, &img->floating, copy);
+    img->version = ra_jobs_strndup(ctx, v, vlen);
+    img->path = path;
+    img->line = line;
+    ra_vec_push(&ctx->out->images, img);
+}
+
+/* ---- recognising files ---- */
+
+/* path without a ".j2" template suffix, into out */
+static void strip_template(struct ra_buf *out, const char *path)
+{
+    size_t n = strlen(path);
+
+    ra_buf_truncate(out, 0);
+    if (n > 3 && !strcmp(path + n - 3, ".j2"))
+        n -= 3;
+    ra_buf_put(out, path, n);
+}
+
+int ra_jobs_path_has_suffix(const char *path, const char *suffix)
+{
+    size_t n = strlen(path), k = strlen(suffix);
+
+    if (n > 3 && !strcmp(path + n - 3, ".j2"))
+        n -= 3;
+    return n >= k && !memcmp(path + n - k, suffix, k);
+}
+
+/* Is there a directory segment named dir in path (not the last segment)? */
+static int in_dir(const char *path, const char *dir, int directly)
+{
+    size_t k = strlen(dir);
+    const char *p = path, *last = strrchr(path, '/');
+
+    if (!last)
+        return 0;
+    for (;;) {
+        if (!strncmp(p, dir, k) && p[k] == '/')
+            return directly ? p + k == last : 1;
+        p = strchr(p, '/');
+        if (!p || p >= last)
+            return 0;
+        p++;
+    }
+}
+
+static const char *const periods[] = {"hourly", "daily", "weekly", "monthly"};
+
+static enum file_kind kind_of(const char *path, const char **period)
+{
+    struct ra_buf b = RA_BUF_INIT;
+    const char *name, *base;
+    enum file_kind k = F_NONE;
+    char dir[16];
+    size_t i;
+
+    strip_template(&b, path);
+    name = ra_buf_cstr(&b);
+    base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+    *period = NULL;
+    for (i = 0; i < RA_ARRAY_SIZE(periods); i++) {
+        snprintf(dir, sizeof(dir), "cron.%s", periods[i]);
+        if (in_dir(name, dir, 1))
+            *period = periods[i];
+    }
+    if (!strcmp(name, "etc/crontab") || ra_jobs_path_has_suffix(name, "/etc/crontab") ||
+        in_dir(name, "cron.d", 0))
+        k = F_CROND;
+    else if (!strcmp(base, "crontab") || ra_jobs_path_has_suffix(base, ".cron") ||
+             ra_jobs_path_has_suffix(base, ".crontab") || in_dir(name, "crontabs", 0))
+        k = F_CRONTAB;
+    else if (*period)
+        k = F_RUNPARTS;
+    else if (ra_jobs_path_has_suffix(name, ".timer"))
+        k = F_TIMER;
+    else if (ra_jobs_path_has_suffix(path, ".yml") ||
+             ra_jobs_path_has_suffix(path, ".yaml"))
+        k = F_YAML; /* not templates: Jinja is not YAML */
+    else if (ra_jobs_path_has_suffix(name, ".tf"))
+        k = F_TERRAFORM;
+    if (k == F_YAML && strcmp(path + strlen(path) - 3, ".j2") == 0)
+        k = F_NONE;
+    ra_buf_release(&b);
+    return k;
+}
+
+/* ---- the scan ---- */
+
+static int cmp_file(const void *a, const void *b)
+{
+    return strcmp(((const struct ra_jobs_file *)a)->path,
+                  ((const struct ra_jobs_file *)b)->path);
+}
+
+static int cmp_text(const void *a, const void *b)
+{
+    return strcmp(((const struct ra_jobs_text *)a)->path,
+                  ((const struct ra_jobs_text *)b)->path);
+}
+
+const struct ra_jobs_text *ra_jobs_find(const struct ra_jobs_ctx *ctx, const char *path)
+{
+    struct ra_jobs_text key;
+
+    memset(&key, 0, sizeof(key));
+    key.path = path;
+    return ctx->ntexts ? bsearch(&key, ctx->texts, ctx->ntexts, sizeof(key), cmp_text)
+                       : NULL;
+}
+
+static int cmp_job(const void *a, const void *b)
+{
+    const struct ra_job *x = *(const struct ra_job *const *)a;
+    const struct ra_job *y = *(const struct ra_job *const *)b;
+    int c = strcmp(x->path, y->path);
+
+    if (c)
+        return c;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return strcmp(x->id, y->id);
+}
+
+static int cmp_image(const void *a, const void *b)
+{
+    const struct ra_registry_image *x = *(const struct ra_registry_image *const *)a;
+    const struct ra_registry_image *y = *(const struct ra_registry_image *const *)b;
+    int c = strcmp(x->path, y->path);
+
+    if (c)
+        return c;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return strcmp(x->image, y->image);
+}
+
+static int cmp_problem(const void *a, const void *b)
+{
+    const struct ra_jobs_problem *x = *(const struct ra_jobs_problem *const *)a;
+    const struct ra_jobs_problem *y = *(const struct ra_jobs_problem *const *)b;
+    int c = strcmp(x->path, y->path);
+
+    if (c)
+        return c;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return strcmp(x->msg, y->msg);
+}
+
+/* Copy the readable text files into ctx (sorted), recording problems for the files
+ * that would have been parsed. */
+static void load_texts(struct ra_jobs_ctx *ctx, const struct ra_jobs_file *sorted,
+                       size_t n)
+{
+    const char *period;
+    size_t i;
+
+    ctx->texts = ra_xcalloc(n ? n : 1, sizeof(*ctx->texts));
+    for (i = 0; i < n; i++) {
+        const struct ra_jobs_file *f = &sorted[i];
+        const char *path = ra_jobs_strdup(ctx, f->path);
+        int candidate = kind_of(path, &period) != F_NONE;
+        struct ra_jobs_text *t;
+
+        if (f->len > RA_JOBS_FILE_MAX) {
+            if (candidate)
+                ra_jobs_add_problem(
+                    ctx, path, 0, RA_ELIMIT,
+                    "'%s': %zu bytes, more than the limit of %d: not read", path, f->len,
+                    RA_JOBS_FILE_MAX);
+            continue;
+        }
+        if (memchr(f->data, '\0', f->len < 8000 ? f->len : 8000)) {
+            if (candidate)
+                ra_jobs_add_problem(ctx, path, 0, RA_EFORMAT,
+                                    "'%s': binary file, not read", path);
+            continue;
+        }
+        t = &ctx->texts[ctx->ntexts++];
+        t->path = path;
+        t->base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        t->data = ra_jobs_strndup(ctx, f->data, f->len);
+        t->len = strlen(t->data); /* a NUL past the probe ends the text there */
+    }
+}
+
+static void parse_all(struct ra_jobs_ctx *ctx)
+{
+    const char *period;
+    size_t i;
+
+    for (i = 0; i < ctx->ntexts; i++) {
+        const struct ra_jobs_text *t = &ctx->texts[i];
+
+        switch (kind_of(t->path, &period)) {
+        case F_CRONTAB:
+            ra_jobs_parse_crontab(ctx, t, 0);
+            break;
+        case F_CROND:
+            ra_jobs_parse_crontab(ctx, t, 1);
+            break;
+        case F_RUNPARTS:
+            ra_jobs_parse_runparts(ctx, t, period);
+            break;
+        case F_TIMER:
+            ra_jobs_parse_timer(ctx, t);
+            break;
+        case F_YAML:
+            ra_jobs_parse_yaml(ctx, t);
+            break;
+        case F_TERRAFORM:
+            ra_jobs_parse_terraform(ctx, t);
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* Names for unnamed jobs, "#2"... for repeats within one file, then ids. */
+static void name_jobs(struct ra_jobs_ctx *ctx)
+{
+    struct ra_vec *jobs = &ctx->out->jobs;
+    struct ra_buf b = RA_BUF_INIT;
+    size_t i, k, dup;
+
+    for (i = 0; i < jobs->len; i++) {
+        struct ra_job *j = jobs->items[i];
+        if (j->name && *j->name)
+            continue;
+        ra_jobs_command_name(&b, j->command ? j->command : "");
+        if (!b.len)
+            ra_buf_printf(&b, "line %u", j->line);
+        j->name = ra_jobs_strdup(ctx, ra_buf_cstr(&b));
+    }
+    for (i = 0; i < jobs->len; i++) {
+        struct ra_job *j = jobs->items[i];
+        for (k = dup = 0; k < i; k++) {
+            const struct ra_job *o = jobs->items[k];
+            if (o->def == j->def && !strcmp(o->path, j->path) &&
+                !strcmp(o->name, j->name))
+                dup++;
+        }
+        ra_buf_truncate(&b, 0);
+        ra_buf_printf(&b, "%s:%s:%s", ra_job_def_name(j->def), j->path, j->name);
+        if (dup)
+            ra_buf_printf(&b, "#%zu", dup + 1);
+        j->id = ra_jobs_strdup(ctx, ra_buf_cstr(&b));
+    }
+    ra_buf_release(&b);
+}
+
+int ra_jobs_scan(struct ra_jobs **out, const struct ra_jobs_file *files, size_t nfiles,
+                 struct ra_err *err)
+{
+    struct ra_jobs_ctx ctx;
+    struct ra_jobs_file *sorted = NULL;
+    size_t i;
+    int error = 0;
+
+    assert(out && (files || !nfiles));
+    *out = NULL;
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.out = ra_xcalloc(1, sizeof(*ctx.out));
+    sorted = ra_xmalloc((nfiles ? nfiles : 1) * sizeof(*sorted));
+    if (nfiles)
+        memcpy(sorted, files, nfiles * sizeof(*sorted));
+    qsort(sorted, nfiles, sizeof(*sorted), cmp_file);
+    for (i = 1; i < nfiles; i++) {
+        if (!strcmp(sorted[i - 1].path, sorted[i].path)) {
+            error = ra_err_set(err, RA_EUSAGE, "'%s': given twice", sorted[i].path);
+            goto done;
+        }
+    }
+    load_texts(&ctx, sorted, nfiles);
+    parse_all(&ctx);
+    for (i = 0; i < ctx.out->jobs.len; i++)
+        ra_jobs_classify(&ctx, ctx.out->jobs.items[i]);
+    name_jobs(&ctx);
+    ra_vec_sort(&ctx.out->jobs, cmp_job);
+    ra_vec_sort(&ctx.out->images, cmp_image);
+    ra_vec_sort(&ctx.out->problems, cmp_problem);
+    *out = ctx.out;
+    ctx.out = NULL;
+
+done:
+    ra_jobs_free(ctx.out);
+    free(ctx.texts);
+    free(sorted);
+    return error;
+}
+
+void ra_jobs_free(struct ra_jobs *jobs)
+{
+    size_t i;
+
+    if (!jobs)
+        return;
+    for (i = 0; i < jobs->jobs.len; i++) {
+        struct ra_job *j = jobs->jobs.items[i];
+        ra_vec_release(&j->evidence);
+        ra_vec_release(&j->scripts);
+    }
+    ra_vec_release(&jobs->jobs);
+    ra_vec_release(&jobs->images);
+    ra_vec_release(&jobs->problems);
+    ra_pool_release(&jobs->pool);
+    free(jobs);
+}

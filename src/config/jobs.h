@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/* Scheduled jobs and registry images found in the files of one commit of a config repo:
+ * discovery (crontabs, cron.d, run-parts directories, Ansible cron tasks, systemd timers,
+ * Kubernetes CronJobs, Terraform kubernetes_cron_job blocks), classification by what the
+ * command does (following it into scripts of the same file set), and the registry image
+ * versions in effect. Works on (path, content) pairs: no git, no file system. */
+#ifndef RA_CONFIG_JOBS_H
+#define RA_CONFIG_JOBS_H
+
+#include "util/common.h"
+#include "util/pool.h"
+#include "util/vec.h"
+
+/* Files larger than this are not parsed (a problem is recorded instead). */
+#define RA_JOBS_FILE_MAX (1024 * 1024)
+
+/* How deep the classifier follows a command into the scripts it runs. */
+#define RA_JOBS_FOLLOW_DEPTH 3
+
+/* One input file. data need not be NUL-terminated; it is borrowed for the duration of
+ * ra_jobs_scan only (everything kept is copied). */
+struct ra_jobs_file {
+    const char *path; /* '/'-separated, relative to the repository root */
+    const char *data;
+    size_t len;
+};
+
+/* Where a job is defined. */
+enum ra_job_def {
+    RA_JOBDEF_CRONTAB = 0, /* user crontab: "m h dom mon dow command" */
+    RA_JOBDEF_CROND,       /* /etc/crontab, cron.d: "m h dom mon dow user command" */
+    RA_JOBDEF_RUNPARTS,    /* a script in cron.{hourly,daily,weekly,monthly}/ */
+    RA_JOBDEF_ANSIBLE,     /* an Ansible cron task */
+    RA_JOBDEF_SYSTEMD,     /* a systemd .timer with its .service */
+    RA_JOBDEF_KUBERNETES,  /* a Kubernetes CronJob */
+    RA_JOBDEF_TERRAFORM,   /* a Terraform kubernetes_cron_job(_v1) resource */
+};
+
+/* How to read the schedule text. */
+enum ra_sched_syntax {
+    RA_SCHED_CRON = 0,  /* 5 fields or @daily...: config/cron.h */
+    RA_SCHED_CALENDAR,  /* systemd OnCalendar= expressions, "; "-separated */
+    RA_SCHED_MONOTONIC, /* systemd OnBootSec=/OnUnitActiveSec=...: no wall-clock times */
+};
+
+/* What a job does, by its command and the scripts it runs. */
+enum ra_job_class {
+    RA_JOB_OTHER = 0,
+    RA_JOB_GARBAGE_COLLECT = 1 << 0,
+    RA_JOB_TAG_PRUNE = 1 << 1,
+    RA_JOB_BACKUP = 1 << 2,
+    RA_JOB_PROBE = 1 << 3,
+};
+
+/* Why a job was classified so: a line of the definition or of a script it runs. */
+struct ra_job_evidence {
+    const char *path;
+    unsigned line;
+    enum ra_job_class cls;
+    const char *text; /* the line, trimmed, at most 200 bytes */
+};
+
+struct ra_job {
+    /* Stable across commits while the job keeps its file and name:
+     * "<def>:<path>:<name>" (line numbers are not part of it). */
+    const char *id;
+    /* Ansible or Kubernetes name, "#Ansible: name" comment, timer or script basename;
+     * else derived from the command (its script's basename, or "registry
+     * garbage-collect"), with "#2", "#3" for repeats in one file. */
+    const char *name;
+    enum ra_job_def def;
+    const char *schedule; /* as written: "0 2 * * *", "@weekly", "Sun *-*-* 03:25:00" */
+    enum ra_sched_syntax syntax;
+    const char *timezone; /* CRON_TZ=/TZ=, spec.timeZone, OnCalendar's zone; or NULL */
+    const char *path;     /* defined in path:line */
+    unsigned line;
+    const char
+        *command; /* as written; NULL when none was found (timer without service) */
+    const char *command_path; /* where the command is (a .service); == path otherwise */
+    unsigned command_line;
+    const char *user; /* cron.d user, Ansible user, service User=; or NULL */
+    int disabled;     /* commented out, disabled: true, suspend: true */
+    int absent;       /* Ansible state: absent: the task removes the job */
+
+    /* Classification: every class matched, and the main one (garbage-collect, then
+     * tag-prune, backup, probe, other). */
+    unsigned classes;
+    enum ra_job_class cls;
+    struct {
+        int delete_untagged; /* -m / --delete-untagged */
+        int dry_run;         /* -d / --dry-run */
+        const char *config;  /* the registry config file given, or NULL */
+    } gc;
+    const char *keep;       /* tag-prune: "keeps newest 10", or NULL */
+    struct ra_vec evidence; /* struct ra_job_evidence * */
+    struct ra_vec scripts;  /* const char *: paths of the scripts followed */
+};
+
+/* A registry image reference (registry, docker.io/library/registry,
+ * distribution/distribution) found in a compose file, a Kubernetes manifest, Terraform or
+ * Ansible. */
+struct ra_registry_image {
+    const char *image;   /* as written: "registry:2", "registry@sha256:..." */
+    const char *version; /* the tag, "sha256:..." for a digest, "latest" when none */
+    int floating;        /* a tag that moves: none, "latest", "2", "2.8", a variable */
+    const char *path;
+    unsigned line;
+};
+
+/* A file that could not be read, or only in part. The rest of the set is still read. */
+struct ra_jobs_problem {
+    const char *path;
+    unsigned line; /* 0 when not about one line */
+    int code;      /* RA_EFORMAT (unparsable), RA_ELIMIT (too large), RA_ENOTFOUND */
+    const char *msg;
+};
+
+/* The result. Everything is owned by it and freed by ra_jobs_free. */
+struct ra_jobs {
+    struct ra_vec jobs;     /* struct ra_job *, sorted by path, then line, then id */
+    struct ra_vec images;   /* struct ra_registry_image *, sorted by path, then line */
+    struct ra_vec problems; /* struct ra_jobs_problem *, sorted by path, then line */
+    struct ra_pool pool;
+};
+
+/*
+ * Find the jobs and registry images in files[0..nfiles). Files are recognised by name
+ * and content, wherever they are:
+ *   - crontabs: a file named "crontab" or "*.cron"/"*.crontab", or under "crontabs/"
+ *     (no user field); "etc/crontab" and files under "cron.d/" (a user field). A ".j2"
+ *     suffix is ignored.
+ *   - scripts directly under "cron.hourly/", "cron.daily/", "cron.weekly/",
+ *     "cron.monthly/", at Debian's /etc/crontab times.
+ *   - "*.timer" (and ".timer.j2"), paired with Unit= or the same-named ".service" in the
+ *     same directory, else anywhere in the set.
+ *   - "*.yml"/"*.yaml": every document, for Ansible cron tasks, Kubernetes CronJobs and
+ *     image: values.
+ *   - "*.tf": kubernetes_cron_job(_v1) resources and image = "..." values.
+ * Unreadable files (binary, larger than RA_JOBS_FILE_MAX, YAML that does not parse) are
+ * recorded in (*out)->problems and the rest is read. Returns 0, or RA_EUSAGE when the
+ * same path is given twice.
+ */
+int ra_jobs_scan(struct ra_jobs **out, const struct ra_jobs_file *files, size_t nfiles,
+                 struct ra_err *err);
+
+void ra_jobs_free(struct ra_jobs *jobs);
+
+/* Names for output: "crontab", "cron.d", "run-parts", "ansible", "systemd", "kubernetes",
+ * "terraform". */
+const char *ra_job_def_name(enum ra_job_def def);
+
+/* "garbage-collect", "tag-prune", "backup", "probe", "other". */
+const char *ra_job_class_name(enum ra_job_class cls);
+
+/* Split an image reference "host/path/name:tag@digest" into its version and whether it
+ * floats (see struct ra_registry_image). *version points into ref or to "latest". */
+void ra_image_version(const char **version, size_t *version_len, int *floating,
+                      const char *ref);
+
+/* Does the image reference name the registry (registry, library/registry,
+ * distribution/distribution, on any host)? */
+int ra_image_is_registry(const char *ref);
+
+#endif

@@ -1,0 +1,714 @@
+/* SPDX-License-Identifier: MIT */
+/* What a job does: its command, and the scripts it runs when they are in the file set
+ * (matched by path suffix), read as shell one line at a time. A light tokeniser, not a
+ * shell: quotes, backslashes, comments and the operators that separate commands. Quoted
+ * words with blanks (sh -c '...', ssh host '...') are read again as command lines. */
+#include "config/jobs_internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
+
+#define WORDS_MAX 256
+#define EVIDENCE_TEXT_MAX 200
+#define NESTED_MAX 4 /* sh -c inside ssh inside ... */
+
+struct words {
+    struct ra_buf buf; /* NUL-separated words */
+    size_t off[WORDS_MAX];
+    unsigned char op[WORDS_MAX]; /* 1: a command separator (; && || | & ( ) $( `) */
+    size_t n;
+};
+
+static const char *W(const struct words *w, size_t i)
+{
+    return w->buf.ptr + w->off[i];
+}
+
+static void word_start(struct words *w)
+{
+    if (w->n < WORDS_MAX) {
+        w->off[w->n] = w->buf.len;
+        w->op[w->n] = 0;
+    }
+}
+
+static void word_end(struct words *w, int op)
+{
+    if (w->n < WORDS_MAX) {
+        w->op[w->n] = (unsigned char)op;
+        ra_buf_putc(&w->buf, '\0');
+        w->n++;
+    }
+}
+
+static void push_op(struct words *w, const char *op, size_t n)
+{
+    word_start(w);
+    ra_buf_put(&w->buf, op, n);
+    word_end(w, 1);
+}
+
+/* Split one shell line into words and operators. A '#' starting a word ends the line. */
+static void tokenise(struct words *w, const char *s)
+{
+    int in_word = 0;
+    char q;
+
+    ra_buf_truncate(&w->buf, 0);
+    ra_buf_grow(&w->buf, strlen(s) + 1);
+    w->n = 0;
+    while (*s && w->n < WORDS_MAX) {
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+            if (in_word)
+                word_end(w, 0), in_word = 0;
+            s++;
+            continue;
+        }
+        if (!in_word && *s == '#')
+            break;
+        if (strchr(";&|()`", *s) || (s[0] == '$' && s[1] == '(')) {
+            size_t n = (s[0] == '$' ||
+                        (s[1] == s[0] && s[0] != '(' && s[0] != ')' && s[0] != '`'))
+                           ? 2
+                           : 1;
+            if (in_word)
+                word_end(w, 0), in_word = 0;
+            push_op(w, s, n);
+            s += n;
+            continue;
+        }
+        if (!in_word)
+            word_start(w), in_word = 1;
+        if (*s == '\'' || *s == '"') {
+            for (q = *s++; *s && *s != q; s++) {
+                if (q == '"' && *s == '\\' && s[1] && strchr("\"\\$`", s[1]))
+                    s++;
+                ra_buf_putc(&w->buf, *s);
+            }
+            if (*s)
+                s++;
+        } else if (*s == '\\' && s[1]) {
+            ra_buf_putc(&w->buf, s[1]);
+            s += 2;
+        } else {
+            ra_buf_putc(&w->buf, *s++);
+        }
+    }
+    if (in_word)
+        word_end(w, 0);
+}
+
+static const char *base_of(const char *s)
+{
+    const char *b = strrchr(s, '/');
+
+    return b ? b + 1 : s;
+}
+
+static int is_assignment(const char *s)
+{
+    if (!(isalpha((unsigned char)*s) || *s == '_'))
+        return 0;
+    while (isalnum((unsigned char)*s) || *s == '_')
+        s++;
+    return *s == '=';
+}
+
+static int one_of(const char *s, const char *const *list)
+{
+    for (; *list; list++) {
+        if (!strcmp(s, *list))
+            return 1;
+    }
+    return 0;
+}
+
+/* Options of wrappers and of docker that take a value as the next word. */
+static const char *const docker_valued[] = {
+    "-e",         "--env",        "-u",          "--user",       "-w",
+    "--workdir",  "-v",           "--volume",    "--name",       "--network",
+    "--net",      "--entrypoint", "-p",          "--publish",    "--mount",
+    "--env-file", "-l",           "--label",     "--log-driver", "--hostname",
+    "-h",         "--add-host",   "--cpus",      "-m",           "--memory",
+    "--restart",  "--platform",   "--pull",      "-f",           "--file",
+    "-c",         "--context",    "--container", "-n",           "--namespace",
+    NULL,
+};
+
+/* Index of the program of the simple command [s, e) after wrappers (sudo, env, nice,
+ * timeout, flock, docker exec/run, kubectl exec, ...); e when there is none.
+ * *image is set to the image word of a `docker run`. */
+static size_t unwrap(const struct words *w, size_t s, size_t e, const char **image)
+{
+    static const char *const plain[] = {"nohup",   "time",    "exec",   "command",
+                                        "chronic", "cronic",  "setsid", "run-one",
+                                        "stdbuf",  "builtin", "xargs",  NULL};
+    static const char *const with_opts[] = {"sudo", "env", "nice", "ionice", NULL};
+    const char *b;
+    size_t i = s;
+
+    *image = NULL;
+    while (i < e) {
+        b = base_of(W(w, i));
+        if (is_assignment(W(w, i))) {
+            i++;
+        } else if (one_of(b, plain)) {
+            for (i++; i < e && W(w, i)[0] == '-'; i++)
+                ;
+        } else if (one_of(b, with_opts)) {
+            for (i++; i < e && (W(w, i)[0] == '-' || is_assignment(W(w, i))); i++) {
+                if (!strcmp(b, "sudo") &&
+                    (!strcmp(W(w, i), "-u") || !strcmp(W(w, i), "-g")))
+                    i++;
+                else if (!strcmp(b, "nice") && !strcmp(W(w, i), "-n"))
+                    i++;
+                else if (!strcmp(b, "ionice") &&
+                         (!strcmp(W(w, i), "-c") || !strcmp(W(w, i), "-n")))
+                    i++;
+            }
+        } else if (!strcmp(b, "timeout") || !strcmp(b, "flock")) {
+            for (i++; i < e && W(w, i)[0] == '-'; i++) {
+                if (!strcmp(W(w, i), "-s") || !strcmp(W(w, i), "-k") ||
+                    !strcmp(W(w, i), "-w"))
+                    i++;
+            }
+            i++; /* the duration, or the lock file */
+        } else if ((!strcmp(b, "docker") || !strcmp(b, "podman") ||
+                    !strcmp(b, "nerdctl")) &&
+                   i + 1 < e) {
+            const char *sub = W(w, i + 1);
+            int run = !strcmp(sub, "run");
+
+            if (!strcmp(sub, "compose") && i + 2 < e)
+                i++, sub = W(w, i + 1), run = !strcmp(sub, "run");
+            if (strcmp(sub, "exec") && !run)
+                return i;
+            for (i += 2; i < e && W(w, i)[0] == '-'; i++) {
+                if (one_of(W(w, i), docker_valued))
+                    i++;
+            }
+            if (run && i < e)
+                *image = W(w, i);
+            i++; /* the container, service or image */
+            if (run && *image && ra_image_is_registry(*image))
+                return i - 1; /* the image's entrypoint is the registry */
+        } else if (!strcmp(b, "docker-compose") && i + 1 < e &&
+                   (!strcmp(W(w, i + 1), "exec") || !strcmp(W(w, i + 1), "run"))) {
+            for (i += 2; i < e && W(w, i)[0] == '-'; i++) {
+                if (one_of(W(w, i), docker_valued))
+                    i++;
+            }
+            i++;
+        } else if (!strcmp(b, "kubectl") && i + 1 < e && !strcmp(W(w, i + 1), "exec")) {
+            for (i += 2; i < e && strcmp(W(w, i), "--"); i++)
+                ;
+            i++;
+        } else {
+            return i;
+        }
+    }
+    return e;
+}
+
+/* ---- evidence ---- */
+
+struct cls_state {
+    struct ra_jobs_ctx *ctx;
+    struct ra_job *job;
+    struct words *words;
+    const char *path; /* of the line being read */
+    unsigned line;
+    const char *text;
+    int file_mentions_tags; /* the file names _manifests/tags somewhere */
+    int file_mentions_v2;   /* ... or /v2/ */
+};
+
+static void evidence(struct cls_state *st, enum ra_job_class cls)
+{
+    struct ra_job_evidence *ev;
+    const char *t = st->text;
+    size_t i, n;
+
+    st->job->classes |= (unsigned)cls;
+    for (i = 0; i < st->job->evidence.len; i++) {
+        ev = st->job->evidence.items[i];
+        if (ev->cls == cls && ev->line == st->line && !strcmp(ev->path, st->path))
+            return;
+    }
+    while (*t == ' ' || *t == '\t')
+        t++;
+    n = strcspn(t, "\n");
+    while (n && (t[n - 1] == ' ' || t[n - 1] == '\t' || t[n - 1] == '\r'))
+        n--;
+    ev = ra_pool_alloc(&st->ctx->out->pool, sizeof(*ev));
+    ev->path = st->path;
+    ev->line = st->line;
+    ev->cls = cls;
+    ev->text = ra_jobs_strndup(st->ctx, t, n < EVIDENCE_TEXT_MAX ? n : EVIDENCE_TEXT_MAX);
+    ra_vec_push(&st->job->evidence, ev);
+}
+
+/* ---- what one command line does ---- */
+
+static int registry_word(const char *s)
+{
+    const char *b = base_of(s);
+
+    return !strcmp(b, "registry") || !strcmp(b, "docker-registry") ||
+           ((strchr(s, ':') || strchr(s, '@')) && ra_image_is_registry(s));
+}
+
+static void gc_flags(struct cls_state *st, const struct words *w, size_t i)
+{
+    const char *a;
+
+    for (; i < w->n && !w->op[i]; i++) {
+        a = W(w, i);
+        if (!strcmp(a, "--delete-untagged") || !strcmp(a, "--delete-untagged=true"))
+            st->job->gc.delete_untagged = 1;
+        else if (!strcmp(a, "--dry-run") || !strcmp(a, "--dry-run=true"))
+            st->job->gc.dry_run = 1;
+        else if (a[0] == '-' && a[1] != '-') {
+            if (strchr(a, 'm'))
+                st->job->gc.delete_untagged = 1;
+            if (strchr(a, 'd'))
+                st->job->gc.dry_run = 1;
+        } else if (a[0] != '-' && a[0] != '>' && !st->job->gc.config)
+            st->job->gc.config = ra_jobs_strdup(st->ctx, a);
+    }
+}
+
+static int contains_ci(const char *s, const char *needle)
+{
+    size_t n = strlen(needle);
+
+    for (; *s; s++) {
+        if (!strncasecmp(s, needle, n))
+            return 1;
+    }
+    return 0;
+}
+
+static int is_number(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++) {
+        if (!isdigit((unsigned char)*s))
+            return 0;
+    }
+    return 1;
+}
+
+static void keep_hint(struct cls_state *st, const struct words *w)
+{
+    struct ra_buf b = RA_BUF_INIT;
+    const char *a, *v = NULL;
+    long n = -1;
+    size_t i;
+
+    for (i = 0; i < w->n && n < 0; i++) {
+        a = W(w, i);
+        v = NULL;
+        if ((!strcmp(a, "head") || !strcmp(a, "tail")) && i + 1 < w->n) {
+            const char *o = W(w, i + 1);
+            if (!strcmp(o, "-n") && i + 2 < w->n)
+                o = W(w, i + 2);
+            else if (!strncmp(o, "-n", 2))
+                o += 2;
+            if (a[0] == 'h' && o[0] == '-' && is_number(o + 1))
+                n = strtol(o + 1, NULL, 10); /* all but the last N */
+            else if (a[0] == 't' && o[0] == '+' && is_number(o + 1))
+                n = strtol(o + 1, NULL, 10) - 1; /* from line N on */
+        } else if (!strcmp(a, "--keep") || !strcmp(a, "-keep") ||
+                   !strcmp(a, "--keep-last")) {
+            v = i + 1 < w->n ? W(w, i + 1) : "";
+        } else if (!strncmp(a, "--keep=", 7) || !strncmp(a, "--keep-last=", 12)) {
+            v = strchr(a, '=') + 1;
+        } else if (!strncasecmp(a, "keep", 4) && is_assignment(a)) {
+            v = strchr(a, '=') + 1; /* KEEP=10, KEEP_LAST=5 */
+        }
+        if (v && is_number(v))
+            n = strtol(v, NULL, 10);
+    }
+    if (n >= 0 && !st->job->keep) {
+        ra_buf_printf(&b, "keeps newest %ld", n);
+        st->job->keep = ra_jobs_strdup(st->ctx, ra_buf_cstr(&b));
+    }
+    ra_buf_release(&b);
+}
+
+static int has_word_containing(const struct words *w, size_t s, size_t e,
+                               const char *needle)
+{
+    for (; s < e; s++) {
+        if (strstr(W(w, s), needle))
+            return 1;
+    }
+    return 0;
+}
+
+static int http_delete(const struct words *w, size_t s, size_t e)
+{
+    const char *a;
+
+    for (; s < e; s++) {
+        a = W(w, s);
+        if (!strcmp(a, "-XDELETE") || !strcmp(a, "--request=DELETE") ||
+            !strcmp(a, "--method=DELETE") || !strcmp(a, "DELETE"))
+            return 1;
+    }
+    return 0;
+}
+
+/* One simple command [s, e). */
+static void simple_command(struct cls_state *st, const struct words *w, size_t s,
+                           size_t e)
+{
+    static const char *const backups[] = {
+        "rsync",        "restic",    "borg",          "borgmatic",  "rclone", "duplicity",
+        "rdiff-backup", "rsnapshot", "duplicati-cli", "synobackup", NULL};
+    const char *image, *prog, *sub, *a;
+    size_t p = unwrap(w, s, e, &image), i;
+
+    if (p >= e)
+        return;
+    prog = base_of(W(w, p));
+    sub = p + 1 < e ? W(w, p + 1) : "";
+    if (!strcmp(prog, "rm")) {
+        int recursive = 0, target = 0, var = 0;
+        for (i = p + 1; i < e; i++) {
+            a = W(w, i);
+            if (!strcmp(a, "--recursive") ||
+                (a[0] == '-' && a[1] != '-' && (strchr(a, 'r') || strchr(a, 'R'))))
+                recursive = 1;
+            else if (strstr(a, "_manifests/tags"))
+                target = 1;
+            else if (strchr(a, '$'))
+                var = 1;
+        }
+        if (recursive && (target || (var && st->file_mentions_tags)))
+            evidence(st, RA_JOB_TAG_PRUNE);
+    } else if (!strcmp(prog, "find") && has_word_containing(w, p, e, "_manifests/tags") &&
+               (has_word_containing(w, p, e, "-delete") ||
+                has_word_containing(w, p, e, "rm"))) {
+        evidence(st, RA_JOB_TAG_PRUNE);
+    } else if (!strcmp(prog, "curl") || !strcmp(prog, "wget") || !strcmp(prog, "http") ||
+               !strcmp(prog, "https")) {
+        int v2 =
+            has_word_containing(w, p, e, "/v2/") || has_word_containing(w, p, e, "/v2");
+        if (http_delete(w, p, e) &&
+            (v2 || st->file_mentions_v2 || has_word_containing(w, p, e, "/manifests/")))
+            evidence(st, RA_JOB_TAG_PRUNE);
+        else if (v2)
+            evidence(st, RA_JOB_PROBE);
+    } else if ((!strcmp(prog, "regctl") &&
+                (!strcmp(sub, "tag") || !strcmp(sub, "manifest") ||
+                 !strcmp(sub, "image")) &&
+                p + 2 < e &&
+                (!strcmp(W(w, p + 2), "rm") || !strcmp(W(w, p + 2), "delete"))) ||
+               ((!strcmp(prog, "skopeo") || !strcmp(prog, "crane")) &&
+                !strcmp(sub, "delete")) ||
+               (!strcmp(prog, "oras") && !strcmp(sub, "manifest") && p + 2 < e &&
+                !strcmp(W(w, p + 2), "delete"))) {
+        evidence(st, RA_JOB_TAG_PRUNE);
+    } else if ((!strcmp(prog, "skopeo") && !strcmp(sub, "inspect")) ||
+               (!strcmp(prog, "regctl") &&
+                (!strcmp(sub, "manifest") || !strcmp(sub, "image") ||
+                 !strcmp(sub, "tag"))) ||
+               (!strcmp(prog, "crane") &&
+                (!strcmp(sub, "manifest") || !strcmp(sub, "digest") ||
+                 !strcmp(sub, "ls"))) ||
+               (!strcmp(prog, "docker") && !strcmp(sub, "pull"))) {
+        evidence(st, RA_JOB_PROBE);
+    } else if (one_of(prog, backups) ||
+               (!strcmp(prog, "aws") && !strcmp(sub, "s3") && p + 2 < e &&
+                (!strcmp(W(w, p + 2), "sync") || !strcmp(W(w, p + 2), "cp")))) {
+        evidence(st, RA_JOB_BACKUP);
+    } else if (!strcmp(prog, "tar") && p + 1 < e &&
+               (!strcmp(sub, "--create") || (sub[0] != '-' && strchr(sub, 'c')) ||
+                (sub[0] == '-' && sub[1] != '-' && strchr(sub, 'c')))) {
+        evidence(st, RA_JOB_BACKUP);
+    }
+}
+
+/* Commands whose quoted words are text, not commands. */
+static const char *const quoting[] = {"echo", "printf", "logger", NULL};
+
+static void follow(struct cls_state *st, const char *word, int depth);
+static void read_line(struct cls_state *st, const char *text, int depth, int nested);
+
+/* The script words of a simple command: its program if that is a path or a script, or
+ * the script that sh/bash/source runs. */
+static void follow_command(struct cls_state *st, const struct words *w, size_t s,
+                           size_t e, int depth)
+{
+    static const char *const shells[] = {"sh",     "bash",   "dash", "zsh",
+                                         "ksh",    "source", ".",    "python3",
+                                         "python", "perl",   NULL};
+    const char *image, *prog;
+    size_t p = unwrap(w, s, e, &image), i;
+
+    if (p >= e)
+        return;
+    prog = W(w, p);
+    if (one_of(base_of(prog), shells)) {
+        for (i = p + 1; i < e && W(w, i)[0] == '-'; i++) {
+            if (!strcmp(W(w, i), "-c"))
+                return; /* the string is read as a line of its own */
+        }
+        if (i < e)
+            follow(st, W(w, i), depth);
+    } else if (strchr(prog, '/') || ra_jobs_path_has_suffix(prog, ".sh")) {
+        follow(st, prog, depth);
+    }
+}
+
+static void read_words(struct cls_state *st, struct words *w, int depth, int nested)
+{
+    size_t s = 0, e, i;
+    struct ra_buf copy = RA_BUF_INIT;
+
+    /* garbage-collect anywhere: "<registry|docker-registry|registry image>
+     * garbage-collect" */
+    for (i = 1; i < w->n; i++) {
+        if (!w->op[i] && !strcmp(W(w, i), "garbage-collect") &&
+            registry_word(W(w, i - 1))) {
+            evidence(st, RA_JOB_GARBAGE_COLLECT);
+            gc_flags(st, w, i + 1);
+        }
+    }
+    if (contains_ci(st->text, "hyperbackup") || contains_ci(st->text, "hyper backup"))
+        evidence(st, RA_JOB_BACKUP);
+    keep_hint(st, w);
+    while (s < w->n) {
+        for (e = s; e < w->n && !w->op[e]; e++)
+            ;
+        if (e > s) {
+            simple_command(st, w, s, e);
+            follow_command(st, w, s, e, depth);
+        }
+        s = e + 1;
+    }
+    /* quoted words with blanks: sh -c '...', ssh host '...', su -c '...' */
+    if (nested >= NESTED_MAX)
+        return;
+    for (i = 0, s = 0; i < w->n; i++) {
+        if (w->op[i])
+            s = i + 1; /* where this simple command starts */
+        else if (strpbrk(W(w, i), " \t\n") && !one_of(base_of(W(w, s)), quoting)) {
+            ra_buf_truncate(&copy, 0);
+            ra_buf_puts(&copy, W(w, i));
+            read_line(st, ra_buf_cstr(&copy), depth, nested + 1);
+        }
+    }
+    ra_buf_release(&copy);
+}
+
+static void read_line(struct cls_state *st, const char *text, int depth, int nested)
+{
+    struct words *w = ra_xcalloc(1, sizeof(*w));
+    const char *saved = st->text;
+
+    if (!nested)
+        st->text = text;
+    tokenise(w, text);
+    read_words(st, w, depth, nested);
+    ra_buf_release(&w->buf);
+    free(w);
+    st->text = saved;
+}
+
+/* Count the trailing path segments that word and path share. */
+static size_t shared_suffix(const char *word, const char *path)
+{
+    const char *a = word + strlen(word), *b = path + strlen(path);
+    size_t segs = 0;
+
+    for (;;) {
+        const char *sa = a, *sb = b;
+        while (sa > word && sa[-1] != '/')
+            sa--;
+        while (sb > path && sb[-1] != '/')
+            sb--;
+        if (a - sa != b - sb || a == sa || memcmp(sa, sb, (size_t)(a - sa)))
+            return segs;
+        segs++;
+        if (sa == word || sb == path)
+            return segs;
+        a = sa - 1;
+        b = sb - 1;
+    }
+}
+
+static void read_text(struct cls_state *st, const struct ra_jobs_text *t, int depth)
+{
+    struct cls_state sub = *st;
+    struct ra_jobs_line line = {NULL, 0, 0};
+    const char *cursor = t->data;
+    char *copy;
+
+    sub.path = t->path;
+    sub.file_mentions_tags = strstr(t->data, "_manifests/tags") != NULL;
+    sub.file_mentions_v2 = strstr(t->data, "/v2/") != NULL;
+    while (ra_jobs_next_line(&cursor, &line)) {
+        const char *p = line.p;
+        while (p < line.p + line.len && (*p == ' ' || *p == '\t'))
+            p++;
+        if (p == line.p + line.len || *p == '#')
+            continue;
+        sub.line = line.no;
+        copy = ra_xstrndup(line.p, line.len);
+        read_line(&sub, copy, depth, 0);
+        free(copy);
+    }
+}
+
+/* Read the script a command names, when it is in the set and not read yet. */
+static void follow(struct cls_state *st, const char *word, int depth)
+{
+    const struct ra_jobs_text *best = NULL;
+    size_t i, n, best_n = 0;
+    const char *w = word;
+
+    if (depth >= RA_JOBS_FOLLOW_DEPTH)
+        return;
+    /* "$HOME/bin/x.sh", "${DIR}/x.sh", "~/x.sh", "./x.sh": match what follows */
+    if (*w == '$' || *w == '~') {
+        w = strchr(w, '/');
+        if (!w)
+            return;
+    }
+    while (w[0] == '.' && w[1] == '/')
+        w += 2;
+    while (*w == '/')
+        w++;
+    if (!*w || strchr(w, '$'))
+        return;
+    for (i = 0; i < st->ctx->ntexts; i++) {
+        n = shared_suffix(w, st->ctx->texts[i].path);
+        if (n > best_n)
+            best = &st->ctx->texts[i], best_n = n;
+    }
+    if (!best)
+        return;
+    for (i = 0; i < st->job->scripts.len; i++) {
+        if (!strcmp(st->job->scripts.items[i], best->path))
+            return;
+    }
+    ra_vec_push(&st->job->scripts, (void *)best->path);
+    read_text(st, best, depth + 1);
+}
+
+void ra_jobs_classify(struct ra_jobs_ctx *ctx, struct ra_job *job)
+{
+    struct cls_state st;
+    const char *cursor;
+    struct ra_jobs_line line = {NULL, 0, 0};
+    char *copy;
+
+    if (!job->command)
+        return;
+    memset(&st, 0, sizeof(st));
+    st.ctx = ctx;
+    st.job = job;
+    st.path = job->command_path;
+    st.line = job->command_line;
+    st.file_mentions_tags = strstr(job->command, "_manifests/tags") != NULL;
+    st.file_mentions_v2 = strstr(job->command, "/v2/") != NULL;
+    cursor = job->command;
+    while (ra_jobs_next_line(&cursor, &line)) {
+        copy = ra_xstrndup(line.p, line.len);
+        read_line(&st, copy, 0, 0);
+        free(copy);
+    }
+    if (job->classes & RA_JOB_GARBAGE_COLLECT)
+        job->cls = RA_JOB_GARBAGE_COLLECT;
+    else if (job->classes & RA_JOB_TAG_PRUNE)
+        job->cls = RA_JOB_TAG_PRUNE;
+    else if (job->classes & RA_JOB_BACKUP)
+        job->cls = RA_JOB_BACKUP;
+    else if (job->classes & RA_JOB_PROBE)
+        job->cls = RA_JOB_PROBE;
+    if (job->cls != RA_JOB_TAG_PRUNE && !(job->classes & RA_JOB_TAG_PRUNE))
+        job->keep = NULL;
+}
+
+/* ---- names ---- */
+
+/* Does the line call "<registry> garbage-collect", also inside sh -c '...' and the like?
+ */
+static int mentions_gc(const char *text, int nested)
+{
+    struct words *w = ra_xcalloc(1, sizeof(*w));
+    int found = 0;
+    size_t i, s;
+
+    tokenise(w, text);
+    for (i = 1; i < w->n && !found; i++) {
+        if (!w->op[i] && !strcmp(W(w, i), "garbage-collect") &&
+            registry_word(W(w, i - 1)))
+            found = 1;
+    }
+    for (i = s = 0; i < w->n && !found && nested < NESTED_MAX; i++) {
+        if (w->op[i])
+            s = i + 1;
+        else if (strpbrk(W(w, i), " \t\n") && !one_of(base_of(W(w, s)), quoting))
+            found = mentions_gc(W(w, i), nested + 1);
+    }
+    ra_buf_release(&w->buf);
+    free(w);
+    return found;
+}
+
+void ra_jobs_command_name(struct ra_buf *out, const char *command)
+{
+    static const char *const trivial[] = {"cd",    "set",   "export", "test",
+                                          "[",     "true",  "echo",   "sleep",
+                                          "mkdir", "umask", "printf", NULL};
+    static const char *const with_sub[] = {
+        "registry",  "docker-registry", "docker", "kubectl", "regctl",
+        "skopeo",    "crane",           "restic", "borg",    "aws",
+        "systemctl", "docker-compose",  "git",    NULL};
+    static const char *const shells[] = {"sh", "bash", "dash", "zsh", NULL};
+    struct words *w = ra_xcalloc(1, sizeof(*w));
+    const char *image, *prog;
+    size_t s = 0, e, p, i;
+
+    ra_buf_truncate(out, 0);
+    if (mentions_gc(command, 0)) {
+        ra_buf_puts(out, "registry garbage-collect");
+        goto done;
+    }
+    tokenise(w, command);
+    for (; s < w->n; s = e + 1) {
+        for (e = s; e < w->n && !w->op[e]; e++)
+            ;
+        p = unwrap(w, s, e, &image);
+        if (p >= e || one_of(base_of(W(w, p)), trivial))
+            continue;
+        prog = W(w, p);
+        if (one_of(base_of(prog), shells)) {
+            for (i = p + 1; i < e && W(w, i)[0] == '-'; i++)
+                ;
+            if (i < e && !strcmp(W(w, i - 1), "-c")) {
+                ra_jobs_command_name(out, W(w, i));
+                goto done;
+            }
+            if (i < e)
+                prog = W(w, i);
+            ra_buf_puts(out, base_of(prog));
+        } else {
+            ra_buf_puts(out, base_of(prog));
+            if (one_of(base_of(prog), with_sub) && p + 1 < e && W(w, p + 1)[0] != '-')
+                ra_buf_printf(out, " %s", W(w, p + 1));
+        }
+        break;
+    }
+
+done:
+    ra_buf_release(&w->buf);
+    free(w);
+}

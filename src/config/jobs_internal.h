@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared by the jobs module's files (jobs.c, jobs_cron.c, jobs_unit.c, jobs_yaml.c,
+ * jobs_classify.c) and no one else. */
+#ifndef RA_CONFIG_JOBS_INTERNAL_H
+#define RA_CONFIG_JOBS_INTERNAL_H
+
+#include "config/jobs.h"
+#include "util/buf.h"
+
+/* One input file, NUL-terminated copy (text files only). */
+struct ra_jobs_text {
+    const char *path;
+    const char *base; /* last path segment */
+    const char *data;
+    size_t len;
+};
+
+struct ra_jobs_ctx {
+    struct ra_jobs *out;
+    struct ra_jobs_text *texts; /* readable text files, sorted by path */
+    size_t ntexts;
+};
+
+/* A line of a text: [p, p + len), without its newline (and without a trailing '\r'). */
+struct ra_jobs_line {
+    const char *p;
+    size_t len;
+    unsigned no; /* 1-based */
+};
+
+/* Iterate lines: set *cursor = text first; returns 0 at the end. */
+int ra_jobs_next_line(const char **cursor, struct ra_jobs_line *line);
+
+/* A new job defined at path:line, already in ctx->out->jobs. */
+struct ra_job *ra_jobs_add_job(struct ra_jobs_ctx *ctx, enum ra_job_def def,
+                               const char *path, unsigned line);
+
+/* Record a problem with a file (msg is formatted). */
+void ra_jobs_add_problem(struct ra_jobs_ctx *ctx, const char *path, unsigned line,
+                         int code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Record an image reference if it names the registry. */
+void ra_jobs_add_image(struct ra_jobs_ctx *ctx, const char *ref, size_t len,
+                       const char *path, unsigned line);
+
+/* Pool copies. */
+char *ra_jobs_strndup(struct ra_jobs_ctx *ctx, const char *s, size_t n);
+char *ra_jobs_strdup(struct ra_jobs_ctx *ctx, const char *s);
+
+/* The text with this exact path, or NULL. */
+const struct ra_jobs_text *ra_jobs_find(const struct ra_jobs_ctx *ctx, const char *path);
+
+/* Does the path (minus a ".j2" suffix) end with suffix? */
+int ra_jobs_path_has_suffix(const char *path, const char *suffix);
+
+/* Format parsers: each reads one text and adds what it finds. */
+void ra_jobs_parse_crontab(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
+                           int has_user);
+void ra_jobs_parse_runparts(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
+                            const char *period);
+void ra_jobs_parse_timer(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
+void ra_jobs_parse_terraform(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
+void ra_jobs_parse_yaml(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
+
+/* Classification (jobs_classify.c): sets classes, cls, gc, keep, evidence, scripts. */
+void ra_jobs_classify(struct ra_jobs_ctx *ctx, struct ra_job *job);
+
+/* A short name for a command: its script's basename, or the program and its subcommand
+ * ("registry garbage-collect"); into out (emptied first). */
+void ra_jobs_command_name(struct ra_buf *out, const char *command);
+
+#endif

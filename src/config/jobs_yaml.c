@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: MIT */
+/* YAML files, read with libyaml's document API, every document of a stream: Ansible cron
+ * tasks (cron:, ansible.builtin.cron:, community.general.cron:) wherever they sit in a
+ * playbook, role or task list; Kubernetes CronJobs (also inside a List); image: values.
+ */
+#include "config/jobs_internal.h"
+
+#include <stdio.h>
+#include <strings.h>
+
+#include <yaml.h>
+
+#define YAML_MAX_DEPTH 64
+#define YAML_MAX_VISITS 200000 /* per document: aliases can multiply a small file */
+
+struct ywalk {
+    struct ra_jobs_ctx *ctx;
+    const struct ra_jobs_text *t;
+    yaml_document_t *doc;
+    size_t visits;
+};
+
+static unsigned node_line(const yaml_node_t *n)
+{
+    return (unsigned)n->start_mark.line + 1;
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static yaml_node_t *map_get(yaml_document_t *doc, const yaml_node_t *map, const char *key)
+{
+    yaml_node_pair_t *p;
+    const char *k;
+
+    if (!map || map->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        k = scalar(yaml_document_get_node(doc, p->key));
+        if (k && !strcmp(k, key))
+            return yaml_document_get_node(doc, p->value);
+    }
+    return NULL;
+}
+
+/* map[k1][k2]...: a path of keys, NULL-terminated. */
+static yaml_node_t *map_path(yaml_document_t *doc, yaml_node_t *n,
+                             const char *const *keys)
+{
+    for (; n && *keys; keys++)
+        n = map_get(doc, n, *keys);
+    return n;
+}
+
+static const char *map_str(yaml_document_t *doc, const yaml_node_t *map, const char *key)
+{
+    return scalar(map_get(doc, map, key));
+}
+
+static int truthy(const char *s)
+{
+    static const char *const yes[] = {"yes", "true", "on", "y", "1"};
+    size_t i;
+
+    for (i = 0; s && i < RA_ARRAY_SIZE(yes); i++) {
+        if (!strcasecmp(s, yes[i]))
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- Ansible ---- */
+
+/* The old inline form "name=x minute=0 job='...'": the value of key, into out. */
+static int inline_arg(struct ra_buf *out, const char *s, const char *key)
+{
+    size_t k = strlen(key);
+    const char *p = s;
+    char q;
+
+    ra_buf_truncate(out, 0);
+    while (*p) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!strncmp(p, key, k) && p[k] == '=') {
+            p += k + 1;
+            if (*p == '"' || *p == '\'') {
+                for (q = *p++; *p && *p != q; p++)
+                    ra_buf_putc(out, *p);
+            } else {
+                while (*p && *p != ' ' && *p != '\t')
+                    ra_buf_putc(out, *p++);
+            }
+            return 1;
+        }
+        /* skip this word, quotes included */
+        while (*p && *p != ' ' && *p != '\t') {
+            if (*p == '"' || *p == '\'') {
+                q = *p++;
+                while (*p && *p != q)
+                    p++;
+                if (*p)
+                    p++;
+            } else {
+                p++;
+            }
+        }
+    }
+    return 0;
+}
+
+/* One parameter of a cron task, from a mapping or the inline form. */
+static const char *cron_arg(struct ywalk *w, const yaml_node_t *args, const char *key,
+                            unsigned *line)
+{
+    struct ra_buf b = RA_BUF_INIT;
+    const yaml_node_t *v;
+    const char *s = NULL;
+
+    if (args->type == YAML_MAPPING_NODE) {
+        v = map_get(w->doc, args, key);
+        if (v && line)
+            *line = node_line(v);
+        s = scalar(v);
+        s = s ? ra_jobs_strdup(w->ctx, s) : NULL;
+    } else if (scalar(args) && inline_arg(&b, scalar(args), key)) {
+        s = ra_jobs_strdup(w->ctx, ra_buf_cstr(&b));
+    }
+    ra_buf_release(&b);
+    return s;
+}
+
+static void ansible_cron(struct ywalk *w, const yaml_node_t *task, const yaml_node_t *key,
+                         const yaml_node_t *args)
+{
+    static const char *const fields[] = {"minute", "hour", "day", "month", "weekday"};
+    struct ra_buf sched = RA_BUF_INIT;
+    const char *s, *special;
+    struct ra_job *j;
+    unsigned job_line = 0;
+    size_t i;
+
+    if (truthy(cron_arg(w, args, "env", NULL)))
+        return; /* an environment line, not a job */
+    j = ra_jobs_add_job(w->ctx, RA_JOBDEF_ANSIBLE, w->t->path, node_line(key));
+    special = cron_arg(w, args, "special_time", NULL);
+    if (special) {
+        ra_buf_printf(&sched, "@%s", special);
+    } else {
+        for (i = 0; i < RA_ARRAY_SIZE(fields); i++) {
+            s = cron_arg(w, args, fields[i], NULL);
+            ra_buf_printf(&sched, "%s%s", i ? " " : "", s && *s ? s : "*");
+        }
+    }
+    j->schedule = ra_jobs_strdup(w->ctx, ra_buf_cstr(&sched));
+    j->syntax = RA_SCHED_CRON;
+    j->command = cron_arg(w, args, "job", &job_line);
+    if (job_line)
+        j->command_line = job_line;
+    j->name = cron_arg(w, args, "name", NULL);
+    if (!j->name && (s = map_str(w->doc, task, "name")))
+        j->name = ra_jobs_strdup(w->ctx, s);
+    j->user = cron_arg(w, args, "user", NULL);
+    j->disabled = truthy(cron_arg(w, args, "disabled", NULL));
+    s = cron_arg(w, args, "state", NULL);
+    j->absent = s && !strcmp(s, "absent");
+    ra_buf_release(&sched);
+}
+
+/* ---- Kubernetes ---- */
+
+static void append_strings(struct ra_buf *out, yaml_document_t *doc, const yaml_node_t *n)
+{
+    yaml_node_item_t *it;
+    const char *s;
+
+    if (n && n->type == YAML_SEQUENCE_NODE) {
+        for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+            if ((s = scalar(yaml_document_get_node(doc, *it)))) {
+                if (out->len)
+                    ra_buf_putc(out, ' ');
+                ra_buf_puts(out, s);
+            }
+        }
+    } else if ((s = scalar(n))) {
+        if (out->len)
+            ra_buf_putc(out, ' ');
+        ra_buf_puts(out, s);
+    }
+}
+
+static void k8s_cronjob(struct ywalk *w, yaml_node_t *cj)
+{
+    static const char *const name_path[] = {"metadata", "name", NULL};
+    static const char *const spec_path[] = {"spec", NULL};
+    static const char *const containers_path[] = {"jobTemplate", "spec",       "template",
+                                                  "spec",        "containers", NULL};
+    struct ra_buf cmd = RA_BUF_INIT, one = RA_BUF_INIT;
+    yaml_node_t *spec = map_path(w->doc, cj, spec_path), *sched, *cs, *c, *n;
+    yaml_node_item_t *it;
+    struct ra_job *j;
+    const char *s;
+
+    sched = map_get(w->doc, spec, "schedule");
+    if (!scalar(sched)) {
+        ra_jobs_add_problem(w->ctx, w->t->path, node_line(cj), RA_EFORMAT,
+                            "'%s:%u': CronJob without spec.schedule", w->t->path,
+                            node_line(cj));
+        return;
+    }
+    j = ra_jobs_add_job(w->ctx, RA_JOBDEF_KUBERNETES, w->t->path, node_line(sched));
+    j->schedule = ra_jobs_strdup(w->ctx, scalar(sched));
+    j->syntax = RA_SCHED_CRON;
+    if ((s = scalar(map_path(w->doc, cj, name_path))))
+        j->name = ra_jobs_strdup(w->ctx, s);
+    if ((s = map_str(w->doc, spec, "timeZone")))
+        j->timezone = ra_jobs_strdup(w->ctx, s);
+    j->disabled = truthy(map_str(w->doc, spec, "suspend"));
+    cs = map_path(w->doc, spec, containers_path);
+    if (cs && cs->type == YAML_SEQUENCE_NODE) {
+        for (it = cs->data.sequence.items.start; it < cs->data.sequence.items.top; it++) {
+            c = yaml_document_get_node(w->doc, *it);
+            ra_buf_truncate(&one, 0);
+            if ((n = map_get(w->doc, c, "command"))) {
+                append_strings(&one, w->doc, n);
+                if (j->command_line == j->line)
+                    j->command_line = node_line(n);
+            }
+            append_strings(&one, w->doc, map_get(w->doc, c, "args"));
+            if (!one.len)
+                continue;
+            if (cmd.len)
+                ra_buf_puts(&cmd, "; ");
+            ra_buf_put(&cmd, one.ptr, one.len);
+        }
+    }
+    if (cmd.len)
+        j->command = ra_jobs_strdup(w->ctx, ra_buf_cstr(&cmd));
+    ra_buf_release(&cmd);
+    ra_buf_release(&one);
+}
+
+/* ---- the walk ---- */
+
+static int is_cron_module(const char *k)
+{
+    return !strcmp(k, "cron") || !strcmp(k, "ansible.builtin.cron") ||
+           !strcmp(k, "ansible.legacy.cron") || !strcmp(k, "community.general.cron");
+}
+
+/* Is this cron: value an Ansible task's arguments (not some other "cron" setting)? */
+static int cron_task_args(struct ywalk *w, const yaml_node_t *v)
+{
+    static const char *const keys[] = {"job", "special_time", "minute", "hour", "state"};
+    size_t i;
+
+    if (scalar(v))
+        return strstr(scalar(v), "job=") || strstr(scalar(v), "name=");
+    for (i = 0; i < RA_ARRAY_SIZE(keys); i++) {
+        if (map_get(w->doc, v, keys[i]))
+            return 1;
+    }
+    return 0;
+}
+
+static void image_value(struct ywalk *w, const yaml_node_t *v)
+{
+    struct ra_buf b = RA_BUF_INIT;
+    const char *repo, *tag;
+
+    if (scalar(v)) {
+        ra_jobs_add_image(w->ctx, scalar(v), v->data.scalar.length, w->t->path,
+                          node_line(v));
+    } else if ((repo = map_str(w->doc, v, "repository"))) {
+        /* Helm values: image: {repository: registry, tag: 2.8.3} */
+        tag = map_str(w->doc, v, "tag");
+        ra_buf_printf(&b, "%s%s%s", repo, tag && *tag ? ":" : "", tag ? tag : "");
+        ra_jobs_add_image(w->ctx, b.ptr, b.len, w->t->path, node_line(v));
+    }
+    ra_buf_release(&b);
+}
+
+static void walk(struct ywalk *w, yaml_node_t *n, int depth)
+{
+    yaml_node_pair_t *p;
+    yaml_node_item_t *it;
+    yaml_node_t *k, *v;
+    const char *ks, *kind;
+
+    if (!n || depth > YAML_MAX_DEPTH || ++w->visits > YAML_MAX_VISITS)
+        return;
+    if (n->type == YAML_SEQUENCE_NODE) {
+        for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
+            walk(w, yaml_document_get_node(w->doc, *it), depth + 1);
+        return;
+    }
+    if (n->type != YAML_MAPPING_NODE)
+        return;
+    kind = map_str(w->doc, n, "kind");
+    if (kind && !strcmp(kind, "CronJob") && map_get(w->doc, n, "spec"))
+        k8s_cronjob(w, n);
+    for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        k = yaml_document_get_node(w->doc, p->key);
+        v = yaml_document_get_node(w->doc, p->value);
+        if (!(ks = scalar(k)) || !v)
+            continue;
+        if (is_cron_module(ks) && cron_task_args(w, v))
+            ansible_cron(w, n, k, v);
+        else if (!strcmp(ks, "image"))
+            image_value(w, v);
+        walk(w, v, depth + 1);
+    }
+}
+
+/* libyaml's problem, translated once: "'f.yml:7': YAML: did not find expected ',' or
+ * ']' while parsing a flow sequence (from line 6)". */
+static void yaml_problem(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
+                         const yaml_parser_t *parser)
+{
+    struct ra_buf b = RA_BUF_INIT;
+    size_t line = parser->problem_mark.line + 1;
+
+    ra_buf_printf(&b, "%s", parser->problem ? parser->problem : "parse error");
+    if (parser->context) {
+        ra_buf_printf(&b, " %s", parser->context);
+        if (parser->context_mark.line + 1 != line)
+            ra_buf_printf(&b, " (from line %zu)", parser->context_mark.line + 1);
+    }
+    ra_jobs_add_problem(ctx, t->path, (unsigned)line, RA_EFORMAT, "'%s:%zu': YAML: %s",
+                        t->path, line, ra_buf_cstr(&b));
+    ra_buf_release(&b);
+}
+
+void ra_jobs_parse_yaml(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t)
+{
+    struct ywalk w = {ctx, t, NULL, 0};
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    yaml_node_t *root;
+
+    if (!yaml_parser_initialize(&parser)) {
+        ra_jobs_add_problem(ctx, t->path, 0, RA_ERROR, "'%s': YAML parser: out of memory",
+                            t->path);
+        return;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)t->data, t->len);
+    for (;;) {
+        if (!yaml_parser_load(&parser, &doc)) {
+            yaml_problem(ctx, t, &parser);
+            break;
+        }
+        root = yaml_document_get_root_node(&doc);
+        if (!root) {
+            yaml_document_delete(&doc);
+            break; /* end of the stream */
+        }
+        w.doc = &doc;
+        w.visits = 0;
+        walk(&w, root, 0);
+        yaml_document_delete(&doc);
+    }
+    yaml_parser_delete(&parser);
+}

@@ -1,0 +1,908 @@
+/* SPDX-License-Identifier: MIT */
+/* config/jobs: every definition format on literal file contents, with odd spellings, the
+ * incident's two jobs classified, and files that cannot be read. */
+
+/* cmocka needs these first, in this order */
+/* clang-format off */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "config/jobs.h"
+
+#define F(path, text)                                                                    \
+    {                                                                                    \
+        path, text, sizeof(text) - 1                                                     \
+    }
+
+static struct ra_jobs *scan(const struct ra_jobs_file *files, size_t n)
+{
+    struct ra_jobs *j = NULL;
+    struct ra_err err = RA_ERR_INIT;
+
+    assert_int_equal(ra_jobs_scan(&j, files, n, &err), 0);
+    assert_non_null(j);
+    return j;
+}
+
+static const struct ra_job *by_name(const struct ra_jobs *js, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < js->jobs.len; i++) {
+        const struct ra_job *j = js->jobs.items[i];
+        if (!strcmp(j->name, name))
+            return j;
+    }
+    fail_msg("no job named '%s'", name);
+    return NULL;
+}
+
+static const struct ra_job *job_at(const struct ra_jobs *js, size_t i)
+{
+    assert_true(i < js->jobs.len);
+    return js->jobs.items[i];
+}
+
+static const struct ra_job_evidence *ev_at(const struct ra_job *j, size_t i)
+{
+    assert_true(i < j->evidence.len);
+    return j->evidence.items[i];
+}
+
+static const struct ra_jobs_problem *problem_at(const struct ra_jobs *js, size_t i)
+{
+    assert_true(i < js->problems.len);
+    return js->problems.items[i];
+}
+
+static const struct ra_registry_image *image_at(const struct ra_jobs *js, size_t i)
+{
+    assert_true(i < js->images.len);
+    return js->images.items[i];
+}
+
+/* ---- the incident ---- */
+
+static const char cleanup_sh[] =
+    "#!/bin/bash\n"
+    "# Remove old tags, keep the newest ten of each repository\n"
+    "set -eu\n"
+    "REG=/var/lib/registry/docker/registry/v2/repositories\n"
+    "for repo in infra-ci tools/kubectl; do\n"
+    "  tags_dir=\"$REG/$repo/_manifests/tags\"\n"
+    "  ls -t \"$tags_dir\" | tail -n +11 | while read -r tag; do\n"
+    "    rm -rf \"$tags_dir/$tag\"\n"
+    "  done\n"
+    "done\n";
+
+static void test_jobs__incident_crond(void **state)
+{
+    const struct ra_jobs_file files[] = {
+        F("hosts/registry/etc/cron.d/registry",
+          "SHELL=/bin/sh\n"
+          "PATH=/usr/local/sbin:/usr/local/bin:/sbin:/bin:/usr/sbin:/usr/bin\n"
+          "\n"
+          "0 2 * * *\troot\t/opt/ci/cleanup-tags.sh >>/var/log/cleanup-tags.log 2>&1\n"
+          "25 3 * * 0 root docker exec registry registry garbage-collect -m "
+          "/etc/docker/registry/config.yml\n"),
+        F("scripts/cleanup-tags.sh", cleanup_sh),
+        F("README.md", "Run ./scripts/cleanup-tags.sh by hand with care.\n"),
+    };
+    struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
+    const struct ra_job *j;
+
+    (void)state;
+    assert_int_equal(js->jobs.len, 2);
+    assert_int_equal(js->problems.len, 0);
+
+    j = job_at(js, 0);
+    assert_string_equal(j->name, "cleanup-tags.sh");
+    assert_string_equal(j->id,
+                        "cron.d:hosts/registry/etc/cron.d/registry:cleanup-tags.sh");
+    assert_int_equal(j->def, RA_JOBDEF_CROND);
+    assert_string_equal(j->schedule, "0 2 * * *");
+    assert_int_equal(j->syntax, RA_SCHED_CRON);
+    assert_null(j->timezone);
+    assert_string_equal(j->user, "root");
+    assert_int_equal(j->line, 4);
+    assert_string_equal(j->command,
+                        "/opt/ci/cleanup-tags.sh >>/var/log/cleanup-tags.log 2>&1");
+    assert_int_equal(j->cls, RA_JOB_TAG_PRUNE);
+    assert_string_equal(ra_job_class_name(j->cls), "tag-prune");
+    assert_string_equal(j->keep, "keeps newest 10");
+    assert_int_equal(j->scripts.len, 1);
+    assert_string_equal(j->scripts.items[0], "scripts/cleanup-tags.sh");
+    assert_int_equal(j->evidence.len, 1);
+    assert_string_equal(ev_at(j, 0)->path, "scripts/cleanup-tags.sh");
+    assert_int_equal(ev_at(j, 0)->line, 8);
+    assert_string_equal(ev_at(j, 0)->text, "rm -rf \"$tags_dir/$tag\"");
+    assert_false(j->disabled);
+
+    j = job_at(js, 1);
+    assert_string_equal(j->name, "registry garbage-collect");
+    assert_string_equal(
+        j->id, "cron.d:hosts/registry/etc/cron.d/registry:registry garbage-collect");
+    assert_string_equal(j->schedule, "25 3 * * 0");
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+    assert_int_equal(j->classes, RA_JOB_GARBAGE_COLLECT);
+    assert_true(j->gc.delete_untagged);
+    assert_false(j->gc.dry_run);
+    assert_string_equal(j->gc.config, "/etc/docker/registry/config.yml");
+    assert_null(j->keep);
+    assert_int_equal(ev_at(j, 0)->line, 5);
+    assert_string_equal(ev_at(j, 0)->path, "hosts/registry/etc/cron.d/registry");
+    ra_jobs_free(js);
+}
+
+/* ---- crontab spellings ---- */
+
+static void test_jobs__crontab_odd_spellings(void **state)
+{
+    const struct ra_jobs_file files[] = {
+        F("hosts/ci/crontab",
+          "# m h  dom mon dow   command\n"        /* 1 */
+          "SHELL=/bin/bash\n"                     /* 2 */
+          "MAILTO = \"ops@example.org\"\n"        /* 3 */
+          "0\t2 * * *\t/opt/ci/cleanup-tags.sh\n" /* 4 */
+          "CRON_TZ=Europe/London\n"               /* 5 */
+          "  25  3   *   *   Sun   docker exec registry registry garbage-collect "
+          "--delete-untagged --dry-run /etc/docker/registry/config.yml   \n" /* 6 */
+          "@weekly /usr/local/bin/weekly-report \\\n"                        /* 7 */
+          "#30 4 * * * /opt/ci/old-backup.sh\n"                              /* 8 */
+          "*/15 * * * * curl -fsS http://localhost:5000/v2/ > /dev/null\r\n" /* 9 */
+          "bad line here\n"                                                  /* 10 */
+          "TZ=UTC\n"                                                         /* 11 */
+          "CRON_TZ=\n"                                                       /* 12 */
+          "@hourly   /usr/local/bin/weekly-report --hourly\n"                /* 13 */
+          "@every 5m nope\n"),                                               /* 14 */
+        F("opt/ci/old-backup.sh",
+          "#!/bin/sh\ntar czf /backup/registry.tgz /var/lib/registry\n"),
+    };
+    struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
+    const struct ra_job *j;
+
+    (void)state;
+    assert_int_equal(js->jobs.len, 6);
+    j = job_at(js, 0);
+    assert_int_equal(j->def, RA_JOBDEF_CRONTAB);
+    assert_null(j->user);
+    assert_string_equal(j->schedule, "0\t2 * * *");
+    assert_null(j->timezone);
+
+    j = job_at(js, 1);
+    assert_int_equal(j->line, 6);
+    assert_string_equal(j->schedule, "25  3   *   *   Sun");
+    assert_string_equal(j->timezone, "Europe/London");
+    assert_string_equal(j->command, "docker exec registry registry garbage-collect "
+                                    "--delete-untagged --dry-run "
+                                    "/etc/docker/registry/config.yml");
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+    assert_true(j->gc.delete_untagged);
+    assert_true(j->gc.dry_run);
+
+    j = job_at(js, 2); /* no line continuation in cron: the backslash stays */
+    assert_string_equal(j->schedule, "@weekly");
+    assert_string_equal(j->command, "/usr/local/bin/weekly-report \\");
+    assert_string_equal(j->name, "weekly-report");
+    assert_int_equal(j->cls, RA_JOB_OTHER);
+
+    j = job_at(js, 3); /* the commented-out line after it is a disabled job */
+    assert_int_equal(j->line, 8);
+    assert_true(j->disabled);
+    assert_string_equal(j->name, "old-backup.sh");
+    assert_int_equal(j->cls, RA_JOB_BACKUP);
+    assert_string_equal(j->timezone, "Europe/London");
+
+    j = job_at(js, 4);
+    assert_string_equal(j->schedule, "*/15 * * * *");
+    assert_string_equal(j->command, "curl -fsS http://localhost:5000/v2/ > /dev/null");
+    assert_int_equal(j->cls, RA_JOB_PROBE);
+    assert_string_equal(j->name, "curl");
+
+    j = job_at(js, 5); /* CRON_TZ= emptied: TZ= is used */
+    assert_int_equal(j->line, 13);
+    assert_string_equal(j->timezone, "UTC");
+    assert_string_equal(j->name, "weekly-report");
+    assert_string_equal(j->id, "crontab:hosts/ci/crontab:weekly-report#2");
+
+    assert_int_equal(js->problems.len, 2);
+    assert_int_equal(problem_at(js, 0)->line, 10);
+    assert_int_equal(problem_at(js, 0)->code, RA_EFORMAT);
+    assert_string_equal(problem_at(js, 0)->msg,
+                        "'hosts/ci/crontab:10': bad time field: 'bad line here'");
+    assert_string_equal(problem_at(js, 1)->msg,
+                        "'hosts/ci/crontab:14': unknown @ schedule: '@every 5m nope'");
+    ra_jobs_free(js);
+}
+
+static void test_jobs__which_files_carry_a_user(void **state)
+{
+    const struct ra_jobs_file files[] = {
+        F("etc/crontab",
+          "17 *\t* * *\troot    cd / && run-parts --report /etc/cron.hourly\n"
+          "25 6\t* * *\troot\ttest -x /usr/sbin/anacron || ( cd / && run-parts --report "
+          "/etc/cron.daily )\n"),
+        F("roles/x/files/backup.cron",
+          "30 1 * * * rsync -a /srv/registry/ nas:/backup/\n"),
+        F("var/spool/cron/crontabs/root", "0 5 * * 1 restic backup /srv/registry\n"),
+        F("templates/cron.d/probe.j2",
+          "#Ansible: registry probe\n"
+          "*/5 * * * * nobody wget -q -O- http://127.0.0.1:5000/v2/_catalog\n"),
+        F("etc/cron.daily/registry-backup",
+          "#!/bin/sh\nborg create ::reg /srv/registry\n"),
+        F("etc/cron.daily/gc.sh", "#!/bin/sh\nregistry garbage-collect /etc/r.yml\n"),
+        F("etc/cron.daily/.placeholder", "# DO NOT EDIT OR REMOVE\n"),
+        F("etc/cron.d/README.md", ""),
+    };
+    struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
+    const struct ra_job *j;
+
+    (void)state;
+    assert_int_equal(js->jobs.len, 7);
+    j = by_name(js, "run-parts");
+    assert_int_equal(j->def, RA_JOBDEF_CROND);
+    assert_string_equal(j->user, "root");
+    assert_string_equal(j->command, "cd / && run-parts --report /etc/cron.hourly");
+    j = by_name(js, "rsync");
+    assert_int_equal(j->def, RA_JOBDEF_CRONTAB);
+    assert_null(j->user);
+    assert_int_equal(j->cls, RA_JOB_BACKUP);
+    j = by_name(js, "restic backup");
+    assert_int_equal(j->def, RA_JOBDEF_CRONTAB);
+    assert_int_equal(j->cls, RA_JOB_BACKUP);
+    j = by_name(js, "registry probe"); /* the "#Ansible:" marker names it */
+    assert_int_equal(j->def, RA_JOBDEF_CROND);
+    assert_string_equal(j->user, "nobody");
+    assert_int_equal(j->cls, RA_JOB_PROBE);
+    assert_string_equal(j->id, "cron.d:templates/cron.d/probe.j2:registry probe");
+
+    j = by_name(js, "registry-backup");
+    assert_int_equal(j->def, RA_JOBDEF_RUNPARTS);
+    assert_string_equal(ra_job_def_name(j->def), "run-parts");
+    assert_string_equal(j->schedule, "25 6 * * *");
+    assert_int_equal(j->cls, RA_JOB_BACKUP);
+    assert_false(j->disabled);
+    j = by_name(js, "gc.sh"); /* run-parts skips names with a dot */
+    assert_true(j->disabled);
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+    assert_int_equal(js->problems.len, 1);
+    assert_string_equal(
+        problem_at(js, 0)->msg,
+        "'etc/cron.daily/gc.sh': run-parts skips names with '.': it never runs");
+    ra_jobs_free(js);
+}
+
+/* ---- Ansible ---- */
+
+static void test_jobs__ansible(void **state)
+{
+    const struct ra_jobs_file files[] = {
+        F("roles/registry/tasks/main.yml",
+          "---\n"
+          "- name: Registry GC\n"
+          "  ansible.builtin.cron:\n"
+          "    name: registry-gc\n"
+          "    special_time: daily\n"
+          "    job: \"docker exec registry registry garbage-collect --dry-run "
+          "/etc/docker/registry/config.yml\"\n"
+          "    user: root\n"
+          "    cron_file: registry\n"
+          "- name: Old prune job\n"
+          "  cron:\n"
+          "    name: prune\n"
+          "    state: absent\n"
+          "- name: Prune tags on weekdays\n"
+          "  cron:\n"
+          "    minute: \"0\"\n"
+          "    hour: 2\n"
+          "    weekday: 1-5\n"
+          "    job: >-\n"
+          "      /opt/ci/cleanup-tags.sh\n"
+          "    disabled: yes\n"
+          "- name: CRON_TZ for the rest\n"
+          "  cron:\n"
+          "    name: CRON_TZ\n"
+          "    env: true\n"
+          "    job: Europe/London\n"
+          "- name: not a cron task\n"
+          "  set_fact:\n"
+          "    cron: hello\n"),
+        F("site.yaml",
+          "- hosts: registry\n"
+          "  become: true\n"
+          "  tasks:\n"
+          "    - cron: name=backup minute=30 hour=1 job=\"rsync -a /srv/registry "
+          "nas:/b\"\n"
+          "    - block:\n"
+          "        - community.general.cron:\n"
+          "            name: tags-probe\n"
+          "            minute: \"*/10\"\n"
+          "            job: skopeo inspect docker://localhost:5000/infra-ci:latest\n"),
+        F("scripts/cleanup-tags.sh", cleanup_sh),
+    };
+    struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
+    const struct ra_job *j;
+
+    (void)state;
+    assert_int_equal(js->problems.len, 0);
+    assert_int_equal(js->jobs.len, 5);
+    j = by_name(js, "registry-gc");
+    assert_int_equal(j->def, RA_JOBDEF_ANSIBLE);
+    assert_string_equal(j->id, "ansible:roles/registry/tasks/main.yml:registry-gc");
+    assert_int_equal(j->line, 3);
+    assert_int_equal(j->command_line, 6);
+    assert_string_equal(j->schedule, "@daily");
+    assert_string_equal(j->user, "root");
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+    assert_true(j->gc.dry_run);
+    assert_false(j->gc.delete_untagged);
+
+    j = by_name(js, "prune");
+    assert_true(j->absent);
+    assert_null(j->command);
+    assert_string_equal(j->schedule, "* * * * *");
+    assert_int_equal(j->cls, RA_JOB_OTHER);
+
+    j = by_name(js, "Prune tags on weekdays"); /* no cron name: the task's */
+    assert_string_equal(j->schedule, "0 2 * * 1-5");
+    assert_string_equal(j->command, "/opt/ci/cleanup-tags.sh");
+    assert_true(j->disabled);
+    assert_int_equal(j->cls, RA_JOB_TAG_PRUNE);
+    assert_string_equal(j->keep, "keeps newest 10");
+
+    j = by_name(js, "backup"); /* the inline k=v form */
+    assert_string_equal(j->path, "site.yaml");
+    assert_string_equal(j->schedule, "30 1 * * *");
+    assert_string_equal(j->command, "rsync -a /srv/registry nas:/b");
+    assert_int_equal(j->cls, RA_JOB_BACKUP);
+
+    j = by_name(js, "tags-probe");
+    assert_string_equal(j->schedule, "*/10 * * * *");
+    assert_int_equal(j->cls, RA_JOB_PROBE);
+    ra_jobs_free(js);
+}
+
+/* ---- systemd ---- */
+
+static void test_jobs__systemd(void **state)
+{
+    const struct ra_jobs_file files[] = {
+        F("systemd/registry-gc.timer", "[Unit]\n"
+                                       "Description=Weekly registry GC\n"
+                                       "\n"
+                                       "[Timer]\n"
+                                       "OnCalendar=Sun *-*-* 03:25:00\n"
+                                       "Persistent=true\n"
+                                       "\n"
+                                       "[Install]\n"
+                                       "WantedBy=timers.target\n"),
+        F("systemd/registry-gc.service",
+          "[Unit]\nDescription=registry GC\n\n[Service]\nType=oneshot\n"
+          "ExecStart=/usr/bin/docker exec registry registry garbage-collect -m "
+          "/etc/docker/registry/config.yml\n"),
+        F("roles/b/templates/nightly.timer.j2", "[Timer]\n"
+                                                "OnCalendar=\n"
+                                                "OnCalendar = Mon..Fri *-*-* 01:00\n"
+                                                "OnCalendar=Sat,Sun 04:00 Europe/Berlin\n"
+                                                "Unit=registry-backup.service\n"),
+        F("roles/b/files/registry-backup.service",
+          "[Service]\n"
+          "User=backup\n"
+          "# a comment\n"
+          "ExecStart=-/usr/bin/rsync -a --delete \\\n"
+          "    /srv/registry/ nas:/backup/registry/\n"),
+        F("units/probe.timer", "[Timer]\nOnBootSec=5min\nOnUnitActiveSec=15min\n"),
+        F("units/probe.service",
+          "[Service]\nExecStart=/usr/bin/curl -fsS http://localhost:5000/v2/\n"),
+        F("units/lonely.timer", "[Timer]\nOnCalendar=daily\n"),
+        F("units/empty.timer", "[Timer]\nPersistent=true\n"),
+    };
+    struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
+    const struct ra_job *j;
+
+    (void)state;
+    assert_int_equal(js->jobs.len, 4);
+    j = by_name(js, "registry-gc");
+    assert_int_equal(j->def, RA_JOBDEF_SYSTEMD);
+    assert_string_equal(j->id, "systemd:systemd/registry-gc.timer:registry-gc");
+    assert_int_equal(j->syntax, RA_SCHED_CALENDAR);
+    assert_string_equal(j->schedule, "Sun *-*-* 03:25:00");
+    assert_int_equal(j->line, 5);
+    assert_null(j->timezone);
+    assert_string_equal(j->command,
+                        "/usr/bin/docker exec registry registry garbage-collect -m "
+                        "/etc/docker/registry/config.yml");
+    assert_string_equal(j->command_path, "systemd/registry-gc.service");
+    assert_int_equal(j->command_line, 6);
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+    assert_true(j->gc.delete_untagged);
+    assert_string_equal(ev_at(j, 0)->path, "systemd/registry-gc.service");
+    assert_int_equal(ev_at(j, 0)->line, 6);
+
+    j = by_name(js, "nightly"); /* an empty OnCalendar= resets the list */
+    assert_string_equal(j->schedule, "Mon..Fri *-*-* 01:00; Sat,Sun 04:00 Europe/Berlin");
+    assert_int_equal(j->line, 3);
+    assert_string_equal(j->timezone, "Europe/Berlin");
+    assert_string_equal(
+        j->command, "/usr/bin/rsync -a --delete  /srv/registry/ nas:/backup/registry/");
+    assert_string_equal(j->user, "backup");
+    assert_int_equal(j->cls, RA_JOB_BACKUP);
+
+    j = by_name(js, "probe");
+    assert_int_equal(j->syntax, RA_SCHED_MONOTONIC);
+    assert_string_equal(j->schedule, "OnBootSec=5min; OnUnitActiveSec=15min");
+    assert_int_equal(j->cls, RA_JOB_PROBE);
+
+    j = by_name(js, "lonely");
+    assert_null(j->command);
+    assert_int_equal(js->problems.len, 2);
+    assert_string_equal(problem_at(js, 0)->msg,
+                        "'units/empty.timer': timer without OnCalendar= or On*Sec=");
+    assert_string_equal(problem_at(js, 1)->msg,
+                        "'units/lonely.timer': its unit 'lonely.service' not found");
+    assert_int_equal(problem_at(js, 1)->code, RA_ENOTFOUND);
+    ra_jobs_free(js);
+}
+
+/* ---- Kubernetes ---- */
+
+static void test_jobs__kubernetes(void **state)
+{
+    const struct ra_jobs_file files[] = {
+        F("k8s/registry.yaml",
+          "apiVersion: apps/v1\n" /* 1 */
+          "kind: Deployment\n"
+          "metadata:\n"
+          "  name: registry\n"
+          "spec:\n" /* 5 */
+          "  template:\n"
+          "    spec:\n"
+          "      containers:\n"
+          "        - name: registry\n"
+          "          image: registry:2.8.3\n" /* 10 */
+          "---\n"
+          "# the GC\n"
+          "apiVersion: batch/v1\n"
+          "kind: CronJob\n"
+          "metadata:\n" /* 15 */
+          "  name: registry-gc\n"
+          "spec:\n"
+          "  schedule: \"25 3 * * 0\"\n"
+          "  timeZone: Europe/Berlin\n"
+          "  suspend: true\n" /* 20 */
+          "  jobTemplate:\n"
+          "    spec:\n"
+          "      template:\n"
+          "        spec:\n"
+          "          containers:\n" /* 25 */
+          "            - name: gc\n"
+          "              image: docker.io/library/registry:2\n"
+          "              command: [\"/bin/sh\", \"-c\"]\n"
+          "              args:\n"
+          "                - registry garbage-collect --delete-untagged=true "
+          "/etc/docker/registry/config.yml\n" /* 30 */
+          "---\n"
+          "...\n"),
+        F("k8s/list.yml",
+          "apiVersion: v1\n"
+          "kind: List\n"
+          "items:\n"
+          "  - apiVersion: batch/v1\n"
+          "    kind: CronJob\n"
+          "    metadata: {name: prune}\n"
+          "    spec:\n"
+          "      schedule: '@daily'\n"
+          "      jobTemplate:\n"
+          "        spec:\n"
+          "          template:\n"
+          "            spec:\n"
+          "              containers:\n"
+          "                - image: regclient/regctl\n"
+          "                  command: [regctl, tag, rm, reg.local/a:old]\n"
+          "  - kind: CronJob\n"
+          "    metadata: {name: broken}\n"
+          "    spec: {}\n"),
+    };
+    struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
+    const struct ra_job *j;
+
+    (void)state;
+    assert_int_equal(js->jobs.len, 2);
+    j = by_name(js, "registry-gc");
+    assert_int_equal(j->def, RA_JOBDEF_KUBERNETES);
+    assert_string_equal(j->id, "kubernetes:k8s/registry.yaml:registry-gc");
+    assert_int_equal(j->line, 18);
+    assert_string_equal(j->schedule, "25 3 * * 0");
+    assert_string_equal(j->timezone, "Europe/Berlin");
+    assert_true(j->disabled);
+    assert_string_equal(j->command,
+                        "/bin/sh -c registry garbage-collect "
+                        "--delete-untagged=true /etc/docker/registry/config.yml");
+    assert_int_equal(j->command_line, 28);
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+    assert_true(j->gc.delete_untagged);
+    assert_string_equal(j->gc.config, "/etc/docker/registry/config.yml");
+
+    j = by_name(js, "prune");
+    assert_string_equal(j->schedule, "@daily");
+    assert_null(j->timezone);
+    assert_false(j->disabled);
+    assert_int_equal(j->cls, RA_JOB_TAG_PRUNE);
+
+    assert_int_equal(js->images.len, 2);
+    assert_string_equal(image_at(js, 0)->image, "registry:2.8.3");
+    assert_string_equal(image_at(js, 0)->version, "2.8.3");
+    assert_false(image_at(js, 0)->floating);
+    assert_int_equal(image_at(js, 0)->line, 10);
+    assert_string_equal(image_at(js, 1)->image, "docker.io/library/registry:2");
+    assert_true(image_at(js, 1)->floating);
+
+    assert_int_equal(js->problems.len, 1);
+    assert_string_equal(problem_at(js, 0)->msg,
+                        "'k8s/list.yml:16': CronJob without spec.schedule");
+    ra_jobs_free(js);
+}
+
+/* ---- Terraform ---- */
+
+static void test_jobs__terraform(void **state)
+{
+    const struct ra_jobs_file files[] = {
+        F("infra/registry.tf",
+          "# the registry and its jobs\n"
+          "resource \"kubernetes_deployment\" \"registry\" {\n"
+          "  spec {\n"
+          "    template {\n"
+          "      spec {\n"
+          "        container {\n"
+          "          image = \"docker.io/library/registry:2\"   # floats\n"
+          "          name  = \"registry\"\n"
+          "        }\n"
+          "      }\n"
+          "    }\n"
+          "  }\n"
+          "}\n"
+          "\n"
+          "resource \"kubernetes_cron_job_v1\" \"prune\" {\n"
+          "  metadata {\n"
+          "    name = \"tag-prune\"\n"
+          "  }\n"
+          "  spec {\n"
+          "    schedule                  = \"0 2 * * *\"\n"
+          "    timezone = \"Etc/UTC\"\n"
+          "    suspend = false\n"
+          "    job_template {\n"
+          "      metadata {}\n"
+          "      spec {\n"
+          "        template {\n"
+          "          metadata {}\n"
+          "          spec {\n"
+          "            container {\n"
+          "              name    = \"prune\"\n"
+          "              image   = \"regclient/regctl:v0.5.0\"\n"
+          "              command = [\"regctl\", \"tag\", \"rm\",\n"
+          "                         \"registry.local/infra-ci:old\"]\n"
+          "              args = <<-EOT\n"
+          "                } not a brace {\n"
+          "              EOT\n"
+          "            }\n"
+          "          }\n"
+          "        }\n"
+          "      }\n"
+          "    }\n"
+          "  }\n"
+          "}\n"
+          "resource \"kubernetes_cron_job\" \"gc\" {\n"
+          "  metadata { name = \"gc\" }\n"
+          "  spec {\n"
+          "    schedule = \"${var.gc_schedule}\"\n"
+          "    suspend  = true\n"
+          "    job_template { spec { template { spec { container {\n"
+          "      image   = \"distribution/distribution:3.0.0\"\n"
+          "      args    = [\"garbage-collect\", \"--delete-untagged\", "
+          "\"/etc/distribution/config.yml\"]\n"
+          "      command = [\"/bin/registry\"]\n"
+          "    } } } } }\n"
+          "  }\n"
+          "}\n"
+          "resource \"kubernetes_cron_job_v1\" \"nosched\" {\n"
+          "  spec {}\n"
+          "}\n"),
+    };
+    struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
+    const struct ra_job *j;
+
+    (void)state;
+    assert_int_equal(js->jobs.len, 2);
+    j = by_name(js, "tag-prune");
+    assert_int_equal(j->def, RA_JOBDEF_TERRAFORM);
+    assert_string_equal(j->id, "terraform:infra/registry.tf:tag-prune");
+    assert_int_equal(j->line, 20);
+    assert_string_equal(j->schedule, "0 2 * * *");
+    assert_string_equal(j->timezone, "Etc/UTC");
+    assert_false(j->disabled);
+    assert_string_equal(j->command, "regctl tag rm registry.local/infra-ci:old");
+    assert_int_equal(j->command_line, 32);
+    assert_int_equal(j->cls, RA_JOB_TAG_PRUNE);
+
+    j = by_name(js, "gc");
+    assert_string_equal(j->schedule, "${var.gc_schedule}");
+    assert_true(j->disabled);
+    assert_string_equal(
+        j->command,
+        "/bin/registry garbage-collect --delete-untagged /etc/distribution/config.yml");
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+    assert_true(j->gc.delete_untagged);
+
+    assert_int_equal(js->images.len, 2);
+    assert_string_equal(image_at(js, 0)->image, "docker.io/library/registry:2");
+    assert_int_equal(image_at(js, 0)->line, 7);
+    assert_true(image_at(js, 0)->floating);
+    assert_string_equal(image_at(js, 1)->image, "distribution/distribution:3.0.0");
+    assert_false(image_at(js, 1)->floating);
+    assert_int_equal(js->problems.len, 1);
+    assert_string_equal(problem_at(js, 0)->msg,
+                        "'infra/registry.tf:56': cron job 'nosched' without schedule");
+    ra_jobs_free(js);
+}
+
+/* ---- registry images ---- */
+
+static void test_jobs__compose_images(void **state)
+{
+    const struct ra_jobs_file files[] = {
+        F("docker-compose.yml", "services:\n"
+                                "  registry:\n"
+                                "    image: registry:2\n"
+                                "  mirror:\n"
+                                "    image: \"distribution/distribution:3.0.0\"\n"
+                                "  hub-mirror:\n"
+                                "    image: 'registry@sha256:0123abcd'\n"
+                                "  app:\n"
+                                "    image: nginx:1.25\n"
+                                "  ui:\n"
+                                "    image: joxit/docker-registry-ui:2\n"),
+        F("charts/registry/values.yaml",
+          "image:\n  repository: registry\n  tag: \"2.8\"\n"),
+        F("ansible/registry.yml", "- community.docker.docker_container:\n"
+                                  "    name: registry\n"
+                                  "    image: \"registry:{{ registry_version }}\"\n"),
+    };
+    struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
+
+    (void)state;
+    assert_int_equal(js->jobs.len, 0);
+    assert_int_equal(js->images.len, 5);
+    assert_string_equal(image_at(js, 0)->path, "ansible/registry.yml");
+    assert_string_equal(image_at(js, 0)->version, "{{ registry_version }}");
+    assert_true(image_at(js, 0)->floating);
+    assert_string_equal(image_at(js, 1)->image, "registry:2.8");
+    assert_true(image_at(js, 1)->floating);
+    assert_string_equal(image_at(js, 2)->image, "registry:2");
+    assert_string_equal(image_at(js, 2)->version, "2");
+    assert_int_equal(image_at(js, 2)->line, 3);
+    assert_true(image_at(js, 2)->floating);
+    assert_string_equal(image_at(js, 3)->version, "3.0.0");
+    assert_false(image_at(js, 3)->floating);
+    assert_string_equal(image_at(js, 4)->version, "sha256:0123abcd");
+    assert_false(image_at(js, 4)->floating);
+    ra_jobs_free(js);
+}
+
+static void test_jobs__image_refs(void **state)
+{
+    static const struct {
+        const char *ref;
+        int registry;
+        const char *version;
+        int floating;
+    } cases[] = {
+        {"registry", 1, "latest", 1},
+        {"registry:latest", 1, "latest", 1},
+        {"registry:2", 1, "2", 1},
+        {"registry:2.8", 1, "2.8", 1},
+        {"registry:2.8.3", 1, "2.8.3", 0},
+        {"registry:2.8.3-alpine", 1, "2.8.3-alpine", 0},
+        {"library/registry:3.0.0", 1, "3.0.0", 0},
+        {"docker.io/library/registry:2", 1, "2", 1},
+        {"mirror.local:5000/registry:2.8.1", 1, "2.8.1", 0},
+        {"localhost/registry", 1, "latest", 1},
+        {"ghcr.io/distribution/distribution:3.0.0", 1, "3.0.0", 0},
+        {"registry@sha256:abc", 1, "sha256:abc", 0},
+        {"registry:2@sha256:abc", 1, "sha256:abc", 0},
+        {"registry:${REGISTRY_VERSION}", 1, "${REGISTRY_VERSION}", 1},
+        {"registry.example.com/app:1.2.3", 0, "1.2.3", 0},
+        {"acme/registry:1.0.0", 0, "1.0.0", 0},
+        {"joxit/docker-registry-ui", 0, "latest", 1},
+        {"registry:v2.8.3", 1, "v2.8.3", 0},
+    };
+    const char *v;
+    size_t i, n;
+    int fl;
+
+    (void)state;
+    for (i = 0; i < RA_ARRAY_SIZE(cases); i++) {
+        assert_int_equal(ra_image_is_registry(cases[i].ref), cases[i].registry);
+        ra_image_version(&v, &n, &fl, cases[i].ref);
+        assert_int_equal(n, strlen(cases[i].version));
+        assert_memory_equal(v, cases[i].version, n);
+        if (fl != cases[i].floating)
+            fail_msg("'%s': floating %d", cases[i].ref, fl);
+    }
+}
+
+/* ---- classification details ---- */
+
+static void test_jobs__classify_variants(void **state)
+{
+    const struct ra_jobs_file files[] = {
+        F("crontab",
+          "0 1 * * * curl -s -X DELETE "
+          "http://localhost:5000/v2/infra-ci/manifests/sha256:ab\n"
+          "0 2 * * * /usr/bin/flock -n /run/gc.lock ./scripts/gc.sh\n"
+          "0 3 * * * bash scripts/prune-api.sh --keep 5\n"
+          "0 4 * * * tar -czf /backup/registry-$(date +\\%F).tgz -C /var/lib registry\n"
+          "0 5 * * * sudo -u reg sh -c 'cd /srv && skopeo delete docker://r/a:b'\n"
+          "0 6 * * * ssh reg-host \"docker exec registry registry garbage-collect -dm "
+          "/etc/docker/registry/config.yml\"\n"
+          "0 7 * * * docker run --rm -v /srv/registry:/var/lib/registry registry:2.8.3 "
+          "garbage-collect /etc/docker/registry/config.yml\n"
+          "0 8 * * * find /srv/registry/docker/registry/v2/repositories -path "
+          "'*/_manifests/tags/*' -mtime +30 -exec rm -rf {} +\n"
+          "0 9 * * * echo \"registry garbage-collect -m is not run here\"\n"
+          "0 10 * * * /opt/hyperbackup/run-task.sh\n"
+          "0 11 * * * /opt/loop.sh\n"),
+        F("scripts/gc.sh", "#!/bin/sh\n"
+                           "docker stop registry\n"
+                           "docker run --rm registry:2 garbage-collect --delete-untagged "
+                           "/etc/docker/registry/config.yml\n"
+                           "docker start registry\n"),
+        F("scripts/prune-api.sh", "#!/bin/sh\n"
+                                  "REG=https://registry.example.org/v2/\n"
+                                  "for d in $(list_old \"$@\"); do\n"
+                                  "  curl -fsS --request DELETE \"$REG$d\"\n"
+                                  "done\n"),
+        F("opt/hyperbackup/run-task.sh",
+          "#!/bin/sh\n/usr/syno/bin/synobackup --backup 3\n"),
+        F("opt/loop.sh", "#!/bin/sh\n. /opt/loop.sh\nsh ./loop.sh\n"),
+    };
+    struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
+    const struct ra_job *j;
+
+    (void)state;
+    assert_int_equal(js->jobs.len, 11);
+    j = job_at(js, 0);
+    assert_int_equal(j->cls, RA_JOB_TAG_PRUNE);
+    j = job_at(js, 1);
+    assert_string_equal(j->name, "gc.sh");
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+    assert_true(j->gc.delete_untagged);
+    assert_string_equal(ev_at(j, 0)->path, "scripts/gc.sh");
+    assert_int_equal(ev_at(j, 0)->line, 3);
+    j = job_at(js, 2);
+    assert_string_equal(j->name, "prune-api.sh");
+    assert_int_equal(j->cls, RA_JOB_TAG_PRUNE);
+    assert_string_equal(j->keep, "keeps newest 5");
+    assert_int_equal(ev_at(j, 0)->line, 4);
+    j = job_at(js, 3);
+    assert_string_equal(j->name, "tar");
+    assert_int_equal(j->cls, RA_JOB_BACKUP);
+    j = job_at(js, 4);
+    assert_string_equal(j->name, "skopeo delete");
+    assert_int_equal(j->cls, RA_JOB_TAG_PRUNE);
+    j = job_at(js, 5);
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+    assert_true(j->gc.delete_untagged);
+    assert_true(j->gc.dry_run);
+    assert_string_equal(j->name, "registry garbage-collect");
+    j = job_at(js, 6);
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+    assert_false(j->gc.delete_untagged);
+    j = job_at(js, 7);
+    assert_int_equal(j->cls, RA_JOB_TAG_PRUNE);
+    assert_string_equal(j->name, "find");
+    j = job_at(js, 8);
+    assert_int_equal(j->cls, RA_JOB_OTHER);
+    j = job_at(js, 9);
+    assert_int_equal(j->cls, RA_JOB_BACKUP);
+    j = job_at(js, 10); /* a script that runs itself: read once */
+    assert_int_equal(j->cls, RA_JOB_OTHER);
+    assert_int_equal(j->scripts.len, 1);
+    ra_jobs_free(js);
+}
+
+/* ---- bad input ---- */
+
+static void test_jobs__bad_files(void **state)
+{
+    char *huge = malloc(RA_JOBS_FILE_MAX + 2);
+    struct ra_jobs_file files[] = {
+        F("bad.yml", "a: [1, 2\nb: c\n"),
+        F("k8s/two.yaml",
+          "kind: CronJob\nmetadata: {name: first}\nspec: {schedule: '@hourly'}\n"
+          "---\n"
+          "kind: CronJob\n"
+          "spec: [unclosed\n"),
+        F("etc/cron.d/bin", "0 2 * * * root x\0\1\2"),
+        F("crontab", ""),
+        F("scripts/blob.sh", "\0\0\0"),
+        F("notes.txt", "\0"),
+        F("templates/cronjob.yaml.j2", "{% if x %}\nkind: CronJob\n"),
+        F("anchors.yml", "a: &a [*a, *a]\nb: &b {c: *b}\n"),
+        F("etc/crontab", "0 2 * * * /opt/ci/cleanup-tags.sh\n"),
+    };
+    struct ra_jobs *js;
+
+    (void)state;
+    memset(huge, '#', RA_JOBS_FILE_MAX + 1);
+    huge[RA_JOBS_FILE_MAX + 1] = '\0';
+    files[3].data = huge;
+    files[3].len = RA_JOBS_FILE_MAX + 1;
+    js = scan(files, RA_ARRAY_SIZE(files));
+    assert_int_equal(js->jobs.len, 1);
+    assert_string_equal(job_at(js, 0)->name, "first");
+    assert_int_equal(js->problems.len, 5);
+    assert_string_equal(problem_at(js, 0)->msg,
+                        "'bad.yml:2': YAML: did not find expected ',' or ']' "
+                        "while parsing a flow sequence (from line 1)");
+    assert_int_equal(problem_at(js, 0)->code, RA_EFORMAT);
+    assert_int_equal(problem_at(js, 1)->code, RA_ELIMIT);
+    assert_string_equal(
+        problem_at(js, 1)->msg,
+        "'crontab': 1048577 bytes, more than the limit of 1048576: not read");
+    assert_string_equal(problem_at(js, 2)->msg,
+                        "'etc/cron.d/bin': binary file, not read");
+    /* etc/crontab carries a user: "/opt/ci/cleanup-tags.sh" is taken for one */
+    assert_string_equal(problem_at(js, 3)->msg, "'etc/crontab:1': no command: "
+                                                "'0 2 * * * /opt/ci/cleanup-tags.sh'");
+    assert_string_equal(problem_at(js, 4)->msg,
+                        "'k8s/two.yaml:7': YAML: did not find expected ',' or ']' "
+                        "while parsing a flow sequence (from line 6)");
+    assert_int_equal(problem_at(js, 4)->line, 7);
+    ra_jobs_free(js);
+    free(huge);
+}
+
+static void test_jobs__duplicate_and_empty(void **state)
+{
+    const struct ra_jobs_file files[] = {F("a", "x"), F("b", "y"), F("a", "z")};
+    struct ra_jobs *js = (void *)1;
+    struct ra_err err = RA_ERR_INIT;
+
+    (void)state;
+    assert_int_equal(ra_jobs_scan(&js, files, 3, &err), RA_EUSAGE);
+    assert_null(js);
+    assert_int_equal(err.code, RA_EUSAGE);
+    assert_string_equal(err.msg, "'a': given twice");
+    assert_int_equal(ra_jobs_scan(&js, NULL, 0, &err), 0);
+    assert_int_equal(js->jobs.len, 0);
+    ra_jobs_free(js);
+    ra_jobs_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_jobs__incident_crond),
+        cmocka_unit_test(test_jobs__crontab_odd_spellings),
+        cmocka_unit_test(test_jobs__which_files_carry_a_user),
+        cmocka_unit_test(test_jobs__ansible),
+        cmocka_unit_test(test_jobs__systemd),
+        cmocka_unit_test(test_jobs__kubernetes),
+        cmocka_unit_test(test_jobs__terraform),
+        cmocka_unit_test(test_jobs__compose_images),
+        cmocka_unit_test(test_jobs__image_refs),
+        cmocka_unit_test(test_jobs__classify_variants),
+        cmocka_unit_test(test_jobs__bad_files),
+        cmocka_unit_test(test_jobs__duplicate_and_empty),
+    };
+
+    return cmocka_run_group_tests_name("config/jobs", tests, NULL, NULL);
+}
