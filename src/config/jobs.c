@@ -216,7 +216,7 @@ void ra_jobs_add_image(struct ra_jobs_ctx *ctx, const char *ref, size_t len,
 {
     struct ra_registry_image *img;
     const char *v;
-    size_t vlen;
+    size_t vlen, i;
     char *copy;
 
     while (len && isspace((unsigned char)*ref))
@@ -230,6 +230,11 @@ void ra_jobs_add_image(struct ra_jobs_ctx *ctx, const char *ref, size_t len,
     copy = ra_jobs_strndup(ctx, ref, len);
     if (!ra_image_is_registry(copy))
         return;
+    for (i = 0; i < ctx->out->images.len; i++) {
+        img = ctx->out->images.items[i];
+        if (img->line == line && !strcmp(img->path, path) && !strcmp(img->image, copy))
+            return;
+    }
     img = ra_pool_alloc(&ctx->out->pool, sizeof(*img));
     img->image = copy;
     ra_image_version(&v, &vlen, &img->floating, copy);
@@ -449,6 +454,8 @@ static void parse_all(struct ra_jobs_ctx *ctx)
         default:
             break;
         }
+        if (ra_jobs_is_shell(t))
+            ra_jobs_shell_images(ctx, t);
     }
 }
 

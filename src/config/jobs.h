@@ -81,6 +81,8 @@ struct ra_job {
     const char *user; /* cron.d user, Ansible user, service User=; or NULL */
     int disabled;     /* commented out, disabled: true, suspend: true */
     int absent;       /* Ansible state: absent: the task removes the job */
+    const char
+        *cron_file; /* Ansible cron_file: the job goes to /etc/cron.d/<it>; or NULL */
 
     /* Classification: every class matched, and the main one (garbage-collect, then
      * tag-prune, backup, probe, other). */

@@ -68,6 +68,10 @@ static void tokenise(struct words *w, const char *s)
         }
         if (!in_word && *s == '#')
             break;
+        if (*s == '&' && in_word && w->buf.len && w->buf.ptr[w->buf.len - 1] == '>') {
+            ra_buf_putc(&w->buf, *s++); /* 2>&1 is a redirection */
+            continue;
+        }
         if (strchr(";&|()`", *s) || (s[0] == '$' && s[1] == '(')) {
             size_t n = (s[0] == '$' ||
                         (s[1] == s[0] && s[0] != '(' && s[0] != ')' && s[0] != '`'))
@@ -183,6 +187,15 @@ static size_t unwrap(const struct words *w, size_t s, size_t e, const char **ima
 
             if (!strcmp(sub, "compose") && i + 2 < e)
                 i++, sub = W(w, i + 1), run = !strcmp(sub, "run");
+            if (!strcmp(sub, "pull") || !strcmp(sub, "create")) {
+                size_t k;
+                for (k = i + 2; k < e && W(w, k)[0] == '-'; k++) {
+                    if (one_of(W(w, k), docker_valued))
+                        k++;
+                }
+                *image = k < e ? W(w, k) : NULL;
+                return i;
+            }
             if (strcmp(sub, "exec") && !run)
                 return i;
             for (i += 2; i < e && W(w, i)[0] == '-'; i++) {
@@ -373,6 +386,8 @@ static void simple_command(struct cls_state *st, const struct words *w, size_t s
     const char *image, *prog, *sub, *a;
     size_t p = unwrap(w, s, e, &image), i;
 
+    if (image)
+        ra_jobs_add_image(st->ctx, image, strlen(image), st->path, st->line);
     if (p >= e)
         return;
     prog = base_of(W(w, p));
@@ -566,7 +581,20 @@ static void read_text(struct cls_state *st, const struct ra_jobs_text *t, int de
     }
 }
 
-/* Read the script a command names, when it is in the set and not read yet. */
+/* Count the leading directories that two paths share. */
+static size_t shared_dirs(const char *a, const char *b)
+{
+    size_t n = 0, i;
+
+    for (i = 0; a[i] && a[i] == b[i]; i++) {
+        if (a[i] == '/')
+            n++;
+    }
+    return n;
+}
+
+/* Read the script a command names, when it is in the set and not read yet; among
+ * scripts that match equally well, the one nearest the job's definition. */
 static void follow(struct cls_state *st, const char *word, int depth)
 {
     const struct ra_jobs_text *best = NULL;
@@ -589,7 +617,9 @@ static void follow(struct cls_state *st, const char *word, int depth)
         return;
     for (i = 0; i < st->ctx->ntexts; i++) {
         n = shared_suffix(w, st->ctx->texts[i].path);
-        if (n > best_n)
+        if (n > best_n || (n && n == best_n &&
+                           shared_dirs(st->ctx->texts[i].path, st->job->path) >
+                               shared_dirs(best->path, st->job->path)))
             best = &st->ctx->texts[i], best_n = n;
     }
     if (!best)
@@ -634,6 +664,61 @@ void ra_jobs_classify(struct ra_jobs_ctx *ctx, struct ra_job *job)
         job->cls = RA_JOB_PROBE;
     if (job->cls != RA_JOB_TAG_PRUNE && !(job->classes & RA_JOB_TAG_PRUNE))
         job->keep = NULL;
+}
+
+/* ---- images run from shell ---- */
+
+static int is_dockerfile(const char *base)
+{
+    return !strncmp(base, "Dockerfile", 10) || !strncmp(base, "Containerfile", 13) ||
+           ra_jobs_path_has_suffix(base, ".dockerfile");
+}
+
+void ra_jobs_shell_images(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t)
+{
+    struct words *w = ra_xcalloc(1, sizeof(*w));
+    struct ra_jobs_line line = {NULL, 0, 0};
+    const char *cursor = t->data, *image, *p;
+    int dockerfile = is_dockerfile(t->base);
+    size_t s, e, i;
+    char *copy;
+
+    while (ra_jobs_next_line(&cursor, &line)) {
+        copy = ra_xstrndup(line.p, line.len);
+        p = copy;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!strncmp(p, "Exec", 4) && strchr(p, '='))
+            p = strchr(p, '=') + 1; /* a unit's ExecStart=... */
+        tokenise(w, p);
+        if (dockerfile && w->n >= 2 && !strcasecmp(W(w, 0), "FROM")) {
+            for (i = 1; i < w->n && W(w, i)[0] == '-'; i++)
+                ; /* --platform=... */
+            if (i < w->n)
+                ra_jobs_add_image(ctx, W(w, i), strlen(W(w, i)), t->path, line.no);
+        }
+        for (s = 0; !dockerfile && s < w->n; s = e + 1) {
+            for (e = s; e < w->n && !w->op[e]; e++)
+                ;
+            unwrap(w, s, e, &image);
+            if (image)
+                ra_jobs_add_image(ctx, image, strlen(image), t->path, line.no);
+        }
+        free(copy);
+    }
+    ra_buf_release(&w->buf);
+    free(w);
+}
+
+/* Does the file hold shell (or a unit's Exec lines, or a Dockerfile) to look for images
+ * in? */
+int ra_jobs_is_shell(const struct ra_jobs_text *t)
+{
+    return ra_jobs_path_has_suffix(t->base, ".sh") ||
+           ra_jobs_path_has_suffix(t->base, ".bash") ||
+           ra_jobs_path_has_suffix(t->base, ".service") || is_dockerfile(t->base) ||
+           !strncmp(t->data, "#!/bin/sh", 9) || !strncmp(t->data, "#!/bin/bash", 11) ||
+           !strncmp(t->data, "#!/usr/bin/env bash", 19);
 }
 
 /* ---- names ---- */

@@ -171,6 +171,23 @@ static void add_cron_job(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
     j->disabled = disabled;
 }
 
+/* A cron.d line without its user field: cron takes the command's first word for the
+ * user, finds no such user and never runs the line. */
+static int suspicious_user(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
+                           unsigned no, const struct cron_line *cl)
+{
+    if (!cl->user ||
+        !(memchr(cl->user, '/', cl->user_len) || memchr(cl->user, '$', cl->user_len) ||
+          memchr(cl->user, '=', cl->user_len)))
+        return 0;
+    ra_jobs_add_problem(
+        ctx, t->path, no, RA_EFORMAT,
+        "'%s:%u': user field '%.*s' looks like a command: cron never runs "
+        "this line",
+        t->path, no, (int)cl->user_len, cl->user);
+    return 1;
+}
+
 void ra_jobs_parse_crontab(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
                            int has_user)
 {
@@ -210,7 +227,8 @@ void ra_jobs_parse_crontab(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t
             pending = NULL;
             continue;
         }
-        add_cron_job(ctx, t, line.no, &cl, cron_tz ? cron_tz : tz, pending, 0);
+        add_cron_job(ctx, t, line.no, &cl, cron_tz ? cron_tz : tz, pending,
+                     suspicious_user(ctx, t, line.no, &cl));
         pending = NULL;
     }
 }

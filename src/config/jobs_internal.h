@@ -63,6 +63,11 @@ void ra_jobs_parse_timer(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
 void ra_jobs_parse_terraform(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
 void ra_jobs_parse_yaml(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
 
+/* Images started from shell (docker/podman run|create|pull), units' Exec lines and
+ * Dockerfiles' FROM. */
+int ra_jobs_is_shell(const struct ra_jobs_text *t);
+void ra_jobs_shell_images(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
+
 /* Classification (jobs_classify.c): sets classes, cls, gc, keep, evidence, scripts. */
 void ra_jobs_classify(struct ra_jobs_ctx *ctx, struct ra_job *job);
 

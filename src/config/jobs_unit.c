@@ -414,6 +414,10 @@ static void tf_cron_job(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
     if ((v = find_attr(start, end, "command"))) {
         read_list(&cmd, v, end);
         j->command_line = line_of(t, v);
+    } else if ((v = find_attr(start, end, "image")) && *v == '"') {
+        read_scalar(&b, v, end);
+        if (ra_image_is_registry(ra_buf_cstr(&b)))
+            ra_buf_puts(&cmd, "registry"); /* the image's entrypoint */
     }
     if ((v = find_attr(start, end, "args"))) {
         read_list(&cmd, v, end);

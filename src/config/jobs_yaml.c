@@ -13,11 +13,20 @@
 #define YAML_MAX_DEPTH 64
 #define YAML_MAX_VISITS 200000 /* per document: aliases can multiply a small file */
 
+/* An Ansible "env: true" task setting CRON_TZ or TZ for one crontab. */
+struct ansible_tz {
+    const char *user;
+    const char *cron_file;
+    const char *tz;
+    int cron_tz; /* CRON_TZ rather than TZ */
+};
+
 struct ywalk {
     struct ra_jobs_ctx *ctx;
     const struct ra_jobs_text *t;
     yaml_document_t *doc;
     size_t visits;
+    struct ra_vec tzs; /* struct ansible_tz *, from the pool */
 };
 
 static unsigned node_line(const yaml_node_t *n)
@@ -132,6 +141,24 @@ static const char *cron_arg(struct ywalk *w, const yaml_node_t *args, const char
     return s;
 }
 
+static void ansible_env(struct ywalk *w, const yaml_node_t *args)
+{
+    const char *name = cron_arg(w, args, "name", NULL), *v;
+    struct ansible_tz *tz;
+
+    if (!name || (strcmp(name, "CRON_TZ") && strcmp(name, "TZ")))
+        return;
+    v = cron_arg(w, args, "value", NULL);
+    if (!v)
+        v = cron_arg(w, args, "job", NULL);
+    tz = ra_pool_alloc(&w->ctx->out->pool, sizeof(*tz));
+    tz->user = cron_arg(w, args, "user", NULL);
+    tz->cron_file = cron_arg(w, args, "cron_file", NULL);
+    tz->tz = v && *v ? v : NULL;
+    tz->cron_tz = !strcmp(name, "CRON_TZ");
+    ra_vec_push(&w->tzs, tz);
+}
+
 static void ansible_cron(struct ywalk *w, const yaml_node_t *task, const yaml_node_t *key,
                          const yaml_node_t *args)
 {
@@ -142,8 +169,10 @@ static void ansible_cron(struct ywalk *w, const yaml_node_t *task, const yaml_no
     unsigned job_line = 0;
     size_t i;
 
-    if (truthy(cron_arg(w, args, "env", NULL)))
-        return; /* an environment line, not a job */
+    if (truthy(cron_arg(w, args, "env", NULL))) {
+        ansible_env(w, args); /* an environment line, not a job */
+        return;
+    }
     j = ra_jobs_add_job(w->ctx, RA_JOBDEF_ANSIBLE, w->t->path, node_line(key));
     special = cron_arg(w, args, "special_time", NULL);
     if (special) {
@@ -163,6 +192,7 @@ static void ansible_cron(struct ywalk *w, const yaml_node_t *task, const yaml_no
     if (!j->name && (s = map_str(w->doc, task, "name")))
         j->name = ra_jobs_strdup(w->ctx, s);
     j->user = cron_arg(w, args, "user", NULL);
+    j->cron_file = cron_arg(w, args, "cron_file", NULL);
     j->disabled = truthy(cron_arg(w, args, "disabled", NULL));
     s = cron_arg(w, args, "state", NULL);
     j->absent = s && !strcmp(s, "absent");
@@ -227,6 +257,9 @@ static void k8s_cronjob(struct ywalk *w, yaml_node_t *cj)
                 append_strings(&one, w->doc, n);
                 if (j->command_line == j->line)
                     j->command_line = node_line(n);
+            } else if ((s = map_str(w->doc, c, "image")) && ra_image_is_registry(s) &&
+                       map_get(w->doc, c, "args")) {
+                ra_buf_puts(&one, "registry"); /* the image's entrypoint */
             }
             append_strings(&one, w->doc, map_get(w->doc, c, "args"));
             if (!one.len)
@@ -253,7 +286,8 @@ static int is_cron_module(const char *k)
 /* Is this cron: value an Ansible task's arguments (not some other "cron" setting)? */
 static int cron_task_args(struct ywalk *w, const yaml_node_t *v)
 {
-    static const char *const keys[] = {"job", "special_time", "minute", "hour", "state"};
+    static const char *const keys[] = {"job",   "special_time", "minute",   "hour",
+                                       "state", "env",          "cron_file"};
     size_t i;
 
     if (scalar(v))
@@ -314,6 +348,33 @@ static void walk(struct ywalk *w, yaml_node_t *n, int depth)
     }
 }
 
+static int same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Ansible puts environment lines at the top of the crontab (insertafter/insertbefore
+ * aside): CRON_TZ (else TZ) applies to every job of the same user and cron_file. */
+static void apply_tzs(struct ywalk *w, size_t first_job)
+{
+    const struct ansible_tz *tz, *best;
+    struct ra_job *j;
+    size_t i, k;
+
+    for (i = first_job; i < w->ctx->out->jobs.len; i++) {
+        j = w->ctx->out->jobs.items[i];
+        best = NULL;
+        for (k = 0; k < w->tzs.len; k++) {
+            tz = w->tzs.items[k];
+            if (same_str(tz->user, j->user) && same_str(tz->cron_file, j->cron_file) &&
+                (!best || (tz->cron_tz && !best->cron_tz)))
+                best = tz;
+        }
+        if (j->def == RA_JOBDEF_ANSIBLE && best && best->tz)
+            j->timezone = best->tz;
+    }
+}
+
 /* libyaml's problem, translated once: "'f.yml:7': YAML: did not find expected ',' or
  * ']' while parsing a flow sequence (from line 6)". */
 static void yaml_problem(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
@@ -335,7 +396,8 @@ static void yaml_problem(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
 
 void ra_jobs_parse_yaml(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t)
 {
-    struct ywalk w = {ctx, t, NULL, 0};
+    struct ywalk w = {ctx, t, NULL, 0, RA_VEC_INIT};
+    size_t first_job = ctx->out->jobs.len;
     yaml_parser_t parser;
     yaml_document_t doc;
     yaml_node_t *root;
@@ -362,4 +424,6 @@ void ra_jobs_parse_yaml(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t)
         yaml_document_delete(&doc);
     }
     yaml_parser_delete(&parser);
+    apply_tzs(&w, first_job);
+    ra_vec_release(&w.tzs);
 }

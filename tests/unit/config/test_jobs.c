@@ -887,6 +887,131 @@ static void test_jobs__duplicate_and_empty(void **state)
     ra_jobs_free(NULL);
 }
 
+static void test_jobs__more_spellings(void **state)
+{
+    const struct ra_jobs_file files[] = {
+        F("etc/cron.d/registry",
+          "0 2 * * * /opt/ci/cleanup-tags.sh --all 2>&1 | logger -t cleanup\n"
+          "*/30 * * * * root /usr/bin/docker run --rm -v /srv/registry:/var/lib/registry "
+          "registry:2.8.3 garbage-collect --dry-run /etc/docker/registry/config.yml "
+          ">/dev/null 2>&1\n"),
+        F("hosts/a/opt/ci/cleanup-tags.sh", "#!/bin/sh\necho nothing here\n"),
+        F("etc/opt/ci/cleanup-tags.sh", cleanup_sh),
+        F("roles/registry/tasks/cron.yml",
+          "- name: zone for the registry crontab\n"
+          "  ansible.builtin.cron:\n"
+          "    name: CRON_TZ\n"
+          "    env: yes\n"
+          "    value: Europe/London\n"
+          "    cron_file: registry\n"
+          "    user: root\n"
+          "- name: GC\n"
+          "  ansible.builtin.cron:\n"
+          "    name: gc\n"
+          "    weekday: Sun\n"
+          "    minute: 25\n"
+          "    hour: 3\n"
+          "    user: root\n"
+          "    cron_file: registry\n"
+          "    job: docker exec registry registry garbage-collect -m "
+          "/etc/docker/registry/config.yml\n"
+          "- name: Elsewhere\n"
+          "  ansible.builtin.cron:\n"
+          "    name: other\n"
+          "    job: /bin/true\n"),
+        F("k8s/gc.yaml",
+          "kind: CronJob\n"
+          "metadata: {name: gc}\n"
+          "spec:\n"
+          "  schedule: 25 3 * * 0\n"
+          "  jobTemplate: {spec: {template: {spec: {containers: [\n"
+          "    {name: gc, image: 'registry:2',\n"
+          "     args: [garbage-collect, -m, /etc/docker/registry/config.yml]}]}}}}\n"),
+        F("systemd/registry.service",
+          "[Service]\nExecStartPre=-/usr/bin/docker rm -f registry\n"
+          "ExecStart=/usr/bin/docker run --name registry -p 5000:5000 registry:2\n"),
+        F("build/Dockerfile",
+          "FROM --platform=linux/amd64 registry:2.8.3 AS base\nFROM alpine\n"),
+        F("bin/pull-registry",
+          "#!/bin/sh\nset -e\ndocker pull docker.io/library/registry:latest\n"),
+    };
+    struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
+    const struct ra_job *j;
+
+    (void)state;
+    assert_int_equal(js->jobs.len, 5);
+    /* cron.d without its user field: cron would look up the user "/opt/ci/..." */
+    j = job_at(js, 0);
+    assert_string_equal(j->user, "/opt/ci/cleanup-tags.sh");
+    assert_true(j->disabled);
+    assert_int_equal(js->problems.len, 1);
+    assert_string_equal(
+        problem_at(js, 0)->msg,
+        "'etc/cron.d/registry:1': user field '/opt/ci/cleanup-tags.sh' looks "
+        "like a command: cron never runs this line");
+
+    j = job_at(js, 1);
+    assert_string_equal(j->name, "registry garbage-collect");
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+    assert_true(j->gc.dry_run);
+    assert_false(j->gc.delete_untagged);
+    assert_string_equal(j->gc.config, "/etc/docker/registry/config.yml");
+
+    j = by_name(js, "gc");
+    assert_int_equal(j->def, RA_JOBDEF_KUBERNETES);
+    assert_string_equal(j->command,
+                        "registry garbage-collect -m /etc/docker/registry/config.yml");
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+    assert_true(j->gc.delete_untagged);
+
+    j = job_at(js, 3); /* Ansible: the CRON_TZ env task sets the zone of its crontab */
+    assert_string_equal(j->name, "gc");
+    assert_int_equal(j->def, RA_JOBDEF_ANSIBLE);
+    assert_string_equal(j->schedule, "25 3 * * Sun");
+    assert_string_equal(j->timezone, "Europe/London");
+    assert_string_equal(j->cron_file, "registry");
+    assert_true(j->gc.delete_untagged);
+    j = by_name(js, "other");
+    assert_null(j->timezone);
+    assert_null(j->cron_file);
+
+    assert_int_equal(js->images.len, 5);
+    assert_string_equal(image_at(js, 0)->path, "bin/pull-registry");
+    assert_string_equal(image_at(js, 0)->version, "latest");
+    assert_int_equal(image_at(js, 0)->line, 3);
+    assert_string_equal(image_at(js, 1)->path, "build/Dockerfile");
+    assert_string_equal(image_at(js, 1)->image, "registry:2.8.3");
+    assert_string_equal(image_at(js, 2)->path, "etc/cron.d/registry");
+    assert_int_equal(image_at(js, 2)->line, 2);
+    assert_false(image_at(js, 2)->floating);
+    assert_string_equal(image_at(js, 3)->path, "k8s/gc.yaml");
+    assert_string_equal(image_at(js, 4)->path, "systemd/registry.service");
+    assert_string_equal(image_at(js, 4)->image, "registry:2");
+    assert_int_equal(image_at(js, 4)->line, 3);
+    ra_jobs_free(js);
+}
+
+static void test_jobs__nearest_script_wins(void **state)
+{
+    const struct ra_jobs_file files[] = {
+        F("hosts/a/crontab", "0 2 * * * /usr/local/bin/cleanup.sh\n"),
+        F("hosts/a/bin/cleanup.sh",
+          "#!/bin/sh\nrm -rf "
+          "/srv/r/docker/registry/v2/repositories/x/_manifests/tags/old\n"),
+        F("hosts/b/crontab", "0 2 * * * /usr/local/bin/cleanup.sh\n"),
+        F("hosts/b/bin/cleanup.sh", "#!/bin/sh\nrsync -a /srv/r nas:/r\n"),
+    };
+    struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
+
+    (void)state;
+    assert_int_equal(js->jobs.len, 2);
+    assert_int_equal(job_at(js, 0)->cls, RA_JOB_TAG_PRUNE);
+    assert_string_equal(job_at(js, 0)->scripts.items[0], "hosts/a/bin/cleanup.sh");
+    assert_int_equal(job_at(js, 1)->cls, RA_JOB_BACKUP);
+    assert_string_equal(job_at(js, 1)->scripts.items[0], "hosts/b/bin/cleanup.sh");
+    ra_jobs_free(js);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -902,6 +1027,8 @@ int main(void)
         cmocka_unit_test(test_jobs__classify_variants),
         cmocka_unit_test(test_jobs__bad_files),
         cmocka_unit_test(test_jobs__duplicate_and_empty),
+        cmocka_unit_test(test_jobs__more_spellings),
+        cmocka_unit_test(test_jobs__nearest_script_wins),
     };
 
     return cmocka_run_group_tests_name("config/jobs", tests, NULL, NULL);
