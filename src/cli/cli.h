@@ -24,6 +24,7 @@ struct ra_cmd {
 int cmd_scan(int argc, char **argv, struct ra_ctx *ctx);
 int cmd_gcsim(int argc, char **argv, struct ra_ctx *ctx);
 int cmd_diff(int argc, char **argv, struct ra_ctx *ctx);
+int cmd_timeline(int argc, char **argv, struct ra_ctx *ctx);
 
 struct ra_vec;
 
@@ -31,6 +32,8 @@ struct ra_vec;
 struct cli_progress {
     const char *name;
     struct timespec start;
+    const struct ra_ctx *ctx; /* for cli_progress_hooks */
+    int quiet;
 };
 
 /* Set up *p and return the callback to pass to ra_scan_opts, or NULL when progress
@@ -39,6 +42,12 @@ void (*cli_progress_start(struct cli_progress *p, const char *name, const struct
                           int quiet))(const struct ra_source_stats *, void *);
 /* Clear the progress line. */
 void cli_progress_end(const struct cli_progress *p);
+
+struct ra_investigate_opts;
+
+/* Wire progress lines (one per snapshot) into an investigation's options. */
+void cli_progress_hooks(struct ra_investigate_opts *o, struct cli_progress *p,
+                        const struct ra_ctx *ctx, int quiet);
 
 /* Expand SNAPSHOT arguments into specs (struct ra_snapshot_spec *); prints an error
  * for each unusable argument and returns how many there were. */

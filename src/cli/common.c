@@ -2,6 +2,7 @@
 /* What the commands share: progress lines and snapshot arguments. */
 #include "cli/cli.h"
 
+#include "analysis/investigate.h"
 #include "ingest/snapshot.h"
 #include "util/vec.h"
 
@@ -49,6 +50,28 @@ void cli_progress_end(const struct cli_progress *p)
 {
     if (p->name)
         fputs("\r\033[K", stderr);
+}
+
+static ra_progress_cb hook_start(const char *name, void *payload)
+{
+    struct cli_progress *p = payload;
+    return cli_progress_start(p, name, p->ctx, p->quiet);
+}
+
+static void hook_done(void *payload)
+{
+    cli_progress_end(payload);
+}
+
+void cli_progress_hooks(struct ra_investigate_opts *o, struct cli_progress *p,
+                        const struct ra_ctx *ctx, int quiet)
+{
+    p->name = NULL;
+    p->ctx = ctx;
+    p->quiet = quiet;
+    o->progress_for = hook_start;
+    o->progress_done = hook_done;
+    o->progress_payload = p;
 }
 
 int cli_expand_snapshots(struct ra_vec *specs, char **args, int n)

@@ -13,6 +13,7 @@ static const struct ra_cmd cmds[] = {
     {"scan", cmd_scan, "read registry snapshots and say which tags can be pulled"},
     {"diff", cmd_diff, "what changed between two snapshots"},
     {"gc-sim", cmd_gcsim, "predict what garbage-collect would delete and break"},
+    {"timeline", cmd_timeline, "merged timeline, losses with their windows and suspects"},
     {NULL, NULL, NULL},
 };
 

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/* An investigation: everything the timeline and report commands need, gathered once —
+ * snapshots read and judged, losses and their windows, the config repo's jobs and their
+ * firings, logs, the correlation, the merged timeline and the prediction for the next
+ * garbage-collect run. */
+#ifndef RA_ANALYSIS_INVESTIGATE_H
+#define RA_ANALYSIS_INVESTIGATE_H
+
+#include "analysis/correlate.h"
+#include "analysis/gcsim.h"
+#include "analysis/losses.h"
+#include "analysis/timeline.h"
+
+struct ra_investigate_opts {
+    char **snapshots; /* command-line SNAPSHOT arguments */
+    size_t nsnapshots;
+    const char *config; /* config repo path, or NULL */
+    const char *rev;    /* revision, NULL for HEAD */
+    const char *tz;     /* host time zone for cron jobs without one, NULL for UTC */
+    char **logs;
+    size_t nlogs;
+    int verify;
+    int fold;
+    /* Called before each snapshot is read, to set up progress for it. */
+    ra_progress_cb (*progress_for)(const char *name, void *payload);
+    void (*progress_done)(void *payload);
+    void *progress_payload;
+};
+
+/* The next garbage-collect run after the newest snapshot, simulated on it. */
+struct ra_prediction {
+    const struct ra_firing *firing; /* the job run simulated */
+    struct ra_gc_opts gc;
+    const char *root;
+    struct ra_gc_result *result;
+    struct ra_registry_result *before, *after; /* on a private copy of the graph */
+    struct ra_snapshot *snap;                   /* that copy */
+};
+
+struct ra_investigation {
+    struct ra_scan **scans; /* sorted by time */
+    size_t nscans;
+    struct ra_losses *losses;
+    struct ra_firing *firings;
+    size_t nfirings;
+    struct ra_correlation *corr;
+    struct ra_timeline *timeline;
+    struct ra_vec predictions; /* struct ra_prediction * */
+    struct ra_vec notes;       /* const char *: inputs that could not be used, and why */
+    struct ra_pool pool;
+};
+
+/* Gather. RA_EUSAGE when no snapshot is given; RA_ENOTFOUND / RA_EFORMAT when a
+ * snapshot cannot be read at all (err names it). */
+int ra_investigate(struct ra_investigation **out, const struct ra_investigate_opts *opts,
+                   struct ra_err *err);
+void ra_investigation_free(struct ra_investigation *inv);
+
+#endif

@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: MIT */
+/* The merged, folded timeline. */
+#include "analysis/timeline.h"
+
+#include <stdlib.h>
+
+#include "model/graph.h"
+#include "util/buf.h"
+
+#define DAY 86400
+
+static const char *const kind_names[RA_EV__COUNT] = {
+    "snapshot",       "mtimes_untrusted", "tag_pushed",     "tag_current",
+    "manifest_pushed", "blob_uploaded",   "layer_linked",   "upload_started",
+    "vanished",       "loss",             "commit",         "firing",
+    "log",
+};
+
+const char *ra_event_kind_name(enum ra_event_kind k)
+{
+    return (unsigned)k < RA_EV__COUNT ? kind_names[k] : "";
+}
+
+const char *ra_event_precision(const struct ra_event *e)
+{
+    return e->until == RA_TIME_NONE ? "exact" : "window";
+}
+
+struct builder {
+    struct ra_timeline *t;
+    const struct ra_timeline_opts *opts;
+    struct ra_map seen; /* dedupe key -> event */
+    struct ra_buf key, msg, path;
+    int created;        /* the last add() made a new event */
+};
+
+static struct ra_event *add(struct builder *b, enum ra_event_kind kind, ra_time time,
+                            ra_time until, const char *source, const char *evidence,
+                            const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+/* Add an event; the same kind, time and evidence from another snapshot is kept once. */
+static struct ra_event *add(struct builder *b, enum ra_event_kind kind, ra_time time,
+                            ra_time until, const char *source, const char *evidence,
+                            const char *fmt, ...)
+{
+    struct ra_pool *pool = &b->t->pool;
+    struct ra_event *e;
+    va_list ap;
+
+    ra_buf_truncate(&b->msg, 0);
+    va_start(ap, fmt);
+    ra_buf_vprintf(&b->msg, fmt, ap);
+    va_end(ap);
+    ra_buf_truncate(&b->key, 0);
+    ra_buf_printf(&b->key, "%d|%lld|%lld|%s|%s", (int)kind, (long long)time, (long long)until,
+                  evidence ? evidence : "", ra_buf_cstr(&b->msg));
+    b->created = 0;
+    if ((e = ra_map_get(&b->seen, b->key.ptr, b->key.len)))
+        return e;
+    b->created = 1;
+    e = ra_pool_alloc(pool, sizeof(*e));
+    e->kind = kind;
+    e->time = time;
+    e->until = until;
+    e->source = source ? ra_pool_strdup(pool, source) : "";
+    e->evidence = evidence ? ra_pool_strdup(pool, evidence) : "";
+    e->message = ra_pool_strdup(pool, ra_buf_cstr(&b->msg));
+    e->count = 1;
+    ra_map_put(&b->seen, ra_pool_strndup(pool, b->key.ptr, b->key.len), b->key.len, e);
+    ra_vec_push(&b->t->events, e);
+    return e;
+}
+
+/* A folded event: one per kind, source and UTC day, counting its members. */
+static void add_folded(struct builder *b, enum ra_event_kind kind, ra_time time,
+                       const char *source, const char *label)
+{
+    ra_time day = time - ((time % DAY) + DAY) % DAY;
+    struct ra_event *e;
+
+    if (!b->opts->fold) {
+        add(b, kind, time, RA_TIME_NONE, source, b->path.ptr, "%s", label);
+        return;
+    }
+    e = add(b, kind, day, day + DAY - 1, source, NULL, "%ss", label);
+    if (!b->created)
+        e->count++;
+    b->t->folded[kind]++;
+}
+
+static void repo_events(struct builder *b, const struct ra_snapshot *snap,
+                        const struct ra_graph *g, const struct ra_repo *r)
+{
+    struct ra_vec tags = RA_VEC_INIT, links = RA_VEC_INIT;
+    char d[RA_DIGEST_STRLEN];
+    size_t i, j;
+
+    ra_graph_sorted_tags(&tags, r);
+    for (i = 0; i < tags.len; i++) {
+        const struct ra_tag *t = tags.items[i];
+        ra_graph_sorted_links(&links, &t->history);
+        for (j = 0; j < links.len; j++) {
+            const struct ra_link *l = links.items[j];
+            if (l->mtime == RA_TIME_NONE)
+                continue;
+            ra_graph_link_path(&b->path, g, RA_LINK_TAG_INDEX, r->name, t->name, &l->key);
+            add(b, RA_EV_TAG_PUSHED, l->mtime, RA_TIME_NONE, snap->name, b->path.ptr,
+                "%s:%s pushed as %s", r->name, t->name, ra_digest_short(d, &l->key));
+        }
+        if (t->has_current && t->current.valid && t->current.mtime != RA_TIME_NONE) {
+            ra_graph_link_path(&b->path, g, RA_LINK_TAG_CURRENT, r->name, t->name, NULL);
+            add(b, RA_EV_TAG_CURRENT, t->current.mtime, RA_TIME_NONE, snap->name, b->path.ptr,
+                "%s:%s now points at %s", r->name, t->name,
+                ra_digest_short(d, &t->current.target));
+        }
+    }
+    ra_graph_sorted_links(&links, &r->revisions);
+    for (j = 0; j < links.len; j++) {
+        const struct ra_link *l = links.items[j];
+        if (l->mtime == RA_TIME_NONE)
+            continue;
+        ra_graph_link_path(&b->path, g, RA_LINK_REVISION, r->name, NULL, &l->key);
+        add(b, RA_EV_MANIFEST_PUSHED, l->mtime, RA_TIME_NONE, snap->name, b->path.ptr,
+            "manifest %s pushed to %s", ra_digest_short(d, &l->key), r->name);
+    }
+    ra_graph_sorted_links(&links, &r->layers);
+    for (j = 0; j < links.len; j++) {
+        const struct ra_link *l = links.items[j];
+        if (l->mtime == RA_TIME_NONE)
+            continue;
+        ra_graph_link_path(&b->path, g, RA_LINK_LAYER, r->name, NULL, &l->key);
+        add_folded(b, RA_EV_LAYER_LINKED, l->mtime, snap->name, "layer link");
+    }
+    ra_vec_release(&tags);
+    ra_vec_release(&links);
+}
+
+static void snapshot_events(struct builder *b, const struct ra_scan *s)
+{
+    const struct ra_snapshot *snap = s->snap;
+    struct ra_vec repos = RA_VEC_INIT, blobs = RA_VEC_INIT;
+    const char *why;
+    size_t i, j;
+
+    if (snap->taken_at != RA_TIME_NONE)
+        add(b, RA_EV_SNAPSHOT, snap->taken_at, RA_TIME_NONE, snap->name, snap->source,
+            "snapshot %s taken (%s)", snap->name, ra_taken_source_name(snap->taken_source));
+    if (!ra_snapshot_mtimes_trusted(snap, &why)) {
+        add(b, RA_EV_MTIMES_UNTRUSTED, snap->taken_at, RA_TIME_NONE, snap->name, snap->source,
+            "times inside %s are not used: %s", snap->name, why);
+        return;
+    }
+    for (i = 0; i < s->nregs; i++) {
+        const struct ra_graph *g = s->regs[i]->graph;
+        ra_graph_sorted_repos(&repos, g);
+        for (j = 0; j < repos.len; j++)
+            repo_events(b, snap, g, repos.items[j]);
+        ra_graph_sorted_blobs(&blobs, g);
+        for (j = 0; j < blobs.len; j++) {
+            const struct ra_blob *bl = blobs.items[j];
+            if (!bl->present || bl->mtime == RA_TIME_NONE)
+                continue;
+            ra_graph_blob_path(&b->path, g, &bl->digest);
+            add_folded(b, RA_EV_BLOB_UPLOADED, bl->mtime, snap->name, "blob upload");
+        }
+    }
+    ra_vec_release(&repos);
+    ra_vec_release(&blobs);
+}
+
+/* What vanished between consecutive snapshots of the same root. */
+static void vanished(struct builder *b, const struct ra_scan *prev, const struct ra_scan *s)
+{
+    size_t i, k, blobs, revs, tags;
+
+    if (prev->snap->taken_at == RA_TIME_NONE || s->snap->taken_at == RA_TIME_NONE)
+        return;
+    for (i = 0; i < prev->nregs; i++) {
+        const struct ra_graph *og = prev->regs[i]->graph, *ng = NULL;
+        size_t it = 0;
+        void *v;
+        for (k = 0; k < s->nregs; k++)
+            if (!strcmp(s->regs[k]->graph->root, og->root))
+                ng = s->regs[k]->graph;
+        if (!ng)
+            continue;
+        blobs = revs = tags = 0;
+        while (ra_map_next(&og->blobs, &it, NULL, NULL, &v)) {
+            const struct ra_blob *ob = v, *nb = ra_graph_find_blob(ng, &ob->digest);
+            blobs += ob->present && !(nb && nb->present);
+        }
+        it = 0;
+        while (ra_map_next(&og->repos, &it, NULL, NULL, &v)) {
+            const struct ra_repo *or_ = v, *nr = ra_map_gets(&ng->repos, or_->name);
+            size_t jt = 0;
+            void *lv;
+            while (ra_map_next(&or_->revisions, &jt, NULL, NULL, &lv))
+                revs += !nr || !ra_graph_find_link(&nr->revisions,
+                                                   &((struct ra_link *)lv)->key);
+            jt = 0;
+            while (ra_map_next(&or_->tags, &jt, NULL, NULL, &lv)) {
+                const struct ra_tag *ot = lv, *nt = nr ? ra_map_gets(&nr->tags, ot->name) : NULL;
+                tags += ot->has_current && ot->current.valid &&
+                        !(nt && nt->has_current && nt->current.valid);
+            }
+        }
+        if (blobs || revs || tags)
+            add(b, RA_EV_VANISHED, prev->snap->taken_at, s->snap->taken_at, s->snap->name,
+                og->root, "between %s and %s: %zu tags, %zu revision links and %zu blobs "
+                "disappeared", prev->snap->name, s->snap->name, tags, revs, blobs);
+    }
+}
+
+static void loss_events(struct builder *b, const struct ra_losses *losses)
+{
+    char d[RA_DIGEST_STRLEN];
+    size_t i;
+
+    for (i = 0; i < losses->items.len; i++) {
+        const struct ra_loss *l = losses->items.items[i];
+        const char *tag0 = l->tags.len ? l->tags.items[0] : "";
+        if (l->to.time == RA_TIME_NONE)
+            continue;
+        if (l->object == RA_OBJ_TAG)
+            add(b, RA_EV_LOSS, l->from.time == RA_TIME_NONE ? l->to.time : l->from.time,
+                l->to.time, l->to.evidence, l->from.evidence, "tag %s:%s removed",
+                l->repository, l->tag_name);
+        else
+            add(b, RA_EV_LOSS, l->from.time == RA_TIME_NONE ? l->to.time : l->from.time,
+                l->to.time, l->to.evidence, l->from.evidence,
+                "%s %s%s%s lost (needed by %s%s)", ra_object_kind_name(l->object),
+                ra_digest_short(d, &l->digest), l->repository[0] ? " in " : "", l->repository,
+                tag0, l->tags.len > 1 ? " and others" : "");
+    }
+}
+
+static int cmp_event(const void *a, const void *b)
+{
+    const struct ra_event *x = *(void *const *)a, *y = *(void *const *)b;
+    int c;
+
+    if (x->time != y->time)
+        return x->time < y->time ? -1 : 1;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    if ((c = strcmp(x->message, y->message)))
+        return c;
+    return strcmp(x->evidence, y->evidence);
+}
+
+void ra_timeline_build(struct ra_timeline **out, struct ra_scan *const *scans, size_t nscans,
+                       const struct ra_losses *losses, const struct ra_event *extra,
+                       size_t nextra, const struct ra_timeline_opts *opts)
+{
+    struct ra_timeline *t = ra_xcalloc(1, sizeof(*t));
+    struct builder b = {t, opts, RA_MAP_INIT, RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT, 0};
+    size_t i;
+
+    for (i = 0; i < nscans; i++) {
+        snapshot_events(&b, scans[i]);
+        if (i)
+            vanished(&b, scans[i - 1], scans[i]);
+    }
+    if (losses)
+        loss_events(&b, losses);
+    for (i = 0; i < nextra; i++) {
+        const struct ra_event *e = &extra[i];
+        struct ra_event *x = add(&b, e->kind, e->time, e->until, e->source, e->evidence, "%s",
+                                 e->message);
+        x->count = e->count ? e->count : 1;
+    }
+    ra_vec_sort(&t->events, cmp_event);
+    ra_map_release(&b.seen);
+    ra_buf_release(&b.key);
+    ra_buf_release(&b.msg);
+    ra_buf_release(&b.path);
+    *out = t;
+}
+
+void ra_timeline_free(struct ra_timeline *t)
+{
+    if (!t)
+        return;
+    ra_vec_release(&t->events);
+    ra_pool_release(&t->pool);
+    free(t);
+}
