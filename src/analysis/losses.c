@@ -15,7 +15,8 @@ const char *ra_object_kind_name(enum ra_object_kind k)
 
 const char *ra_bound_kind_name(enum ra_bound_kind k)
 {
-    static const char *const names[] = {"none", "snapshot", "parent_push", "own_link", "log"};
+    static const char *const names[] = {"none",     "snapshot", "parent_push",
+                                        "own_link", "log",      "folder_mtime"};
     return (unsigned)k < RA_ARRAY_SIZE(names) ? names[k] : "";
 }
 
@@ -250,6 +251,61 @@ static void from_mtimes(struct ra_losses *res, struct ra_loss *l, const struct r
     ra_buf_release(&path);
 }
 
+/* Something added to the folder at or after t? Then its mtime dates that, not a delete. */
+static int added_since(const struct ra_graph *g, const struct ra_loss *l, ra_time t)
+{
+    const struct ra_repo *r;
+    size_t it = 0;
+    void *v;
+
+    if (l->object == RA_OBJ_BLOB) {
+        while (ra_map_next(&g->blobs, &it, NULL, NULL, &v)) {
+            const struct ra_blob *b = v;
+            if (b->present && b->digest.b[0] == l->digest.b[0] && b->mtime >= t - 2)
+                return 1;
+        }
+        return 0;
+    }
+    if (!(r = ra_map_gets(&g->repos, l->repository)))
+        return 1;
+    while (ra_map_next(&r->revisions, &it, NULL, NULL, &v))
+        if (((const struct ra_link *)v)->mtime >= t - 2)
+            return 1;
+    return 0;
+}
+
+/* The folder an object was deleted from keeps the time of the deletion as its mtime,
+ * unless something was added to it later: that dates the loss to the second. */
+static void folder_time(struct ra_losses *res, struct ra_loss *l, const struct ra_scan *miss)
+{
+    const struct ra_graph *g = graph_of(miss, l->root);
+    struct ra_buf rel = RA_BUF_INIT;
+    char hex[RA_DIGEST_STRLEN];
+    ra_time t;
+
+    if (!g || !ra_snapshot_mtimes_trusted(miss->snap, NULL))
+        return;
+    if (l->object == RA_OBJ_BLOB)
+        ra_buf_printf(&rel, "blobs/sha256/%.2s", ra_digest_format(hex, &l->digest) + 7);
+    else if (l->object == RA_OBJ_MANIFEST_LINK)
+        ra_buf_printf(&rel, "repositories/%s/_manifests/revisions/sha256", l->repository);
+    else
+        return;
+    t = ra_graph_dir_mtime(g, rel.ptr);
+    if (t != RA_TIME_NONE && (l->from.time == RA_TIME_NONE || t > l->from.time) &&
+        (l->to.time == RA_TIME_NONE || t <= l->to.time) && !added_since(g, l, t)) {
+        ra_buf_truncate(&rel, 0);
+        if (l->object == RA_OBJ_BLOB)
+            ra_buf_printf(&rel, "%s%sblobs/sha256/%.2s", g->root, g->root[0] ? "/" : "",
+                          hex + 7);
+        else
+            ra_buf_printf(&rel, "%s%srepositories/%s/_manifests/revisions/sha256", g->root,
+                          g->root[0] ? "/" : "", l->repository);
+        set_bound(&l->to, t, RA_BOUND_FOLDER_MTIME, ra_pool_strdup(&res->pool, rel.ptr));
+    }
+    ra_buf_release(&rel);
+}
+
 static void window(struct ra_losses *res, struct ra_loss *l)
 {
     const struct ra_scan *miss = res->scans[l->first_missing];
@@ -271,6 +327,7 @@ static void window(struct ra_losses *res, struct ra_loss *l)
     }
     if (l->last_present == SIZE_MAX)
         from_mtimes(res, l, miss);
+    folder_time(res, l, miss);
 }
 
 static int cmp_scan(const void *a, const void *b)

@@ -22,6 +22,7 @@ enum ra_bound_kind {
     RA_BOUND_PARENT_PUSH, /* the parent was pushed then, and the registry checked the child */
     RA_BOUND_OWN_LINK,    /* the object's own link was written then */
     RA_BOUND_LOG,         /* a log line (first 404) */
+    RA_BOUND_FOLDER_MTIME, /* the folder it was deleted from last changed then */
 };
 
 struct ra_bound {

@@ -413,6 +413,22 @@ static int on_file(struct loader *ld, struct ra_source *src, struct ra_graph *g,
     }
 }
 
+/* Folders whose mtime dates the last entry added or deleted in them. */
+static void note_dir_time(struct ra_graph *g, const struct ra_path *p,
+                          const struct ra_entry *e)
+{
+    static const char revs[] = "/_manifests/revisions/sha256";
+    const char *rel = e->path + p->root.len + (p->root.len ? 1 : 0);
+    size_t len = e->path_len - (size_t)(rel - e->path), n = sizeof(revs) - 1;
+
+    if (e->mtime == RA_TIME_NONE || rel > e->path + e->path_len)
+        return;
+    if ((len == 15 && !memcmp(rel, "blobs/sha256/", 13)) ||
+        (p->repo.len && len > n && !memcmp(rel + len - n, revs, n) &&
+         rel + len - n == p->repo.ptr + p->repo.len))
+        ra_graph_note_dir(g, rel, len, e->mtime);
+}
+
 static void on_dir(struct ra_graph *g, const struct ra_path *p)
 {
     struct ra_repo *r;
@@ -464,6 +480,7 @@ static int on_entry(const struct ra_entry *e, struct ra_source *src, void *paylo
         return on_file(ld, src, g, &p, e);
     case RA_ENTRY_DIR:
         on_dir(g, &p);
+        note_dir_time(g, &p, e);
         return 0;
     case RA_ENTRY_HARDLINK:
         copy_hardlink(g, &p, e);

@@ -39,6 +39,7 @@ void ra_graph_free(struct ra_graph *g)
     ra_map_release(&g->repos);
     ra_map_release(&g->blobs);
     ra_vec_release(&g->odd);
+    ra_map_release(&g->dirs);
     ra_pool_release(&g->pool);
     free(g);
 }
@@ -111,6 +112,23 @@ void ra_graph_note_odd(struct ra_graph *g, const char *path, size_t len, const c
     o->path = ra_pool_strndup(&g->pool, path, len);
     o->what = what;
     ra_vec_push(&g->odd, o);
+}
+
+void ra_graph_note_dir(struct ra_graph *g, const char *rel, size_t len, ra_time mtime)
+{
+    ra_time *t = ra_map_get(&g->dirs, rel, len);
+
+    if (!t) {
+        t = ra_pool_alloc(&g->pool, sizeof(*t));
+        ra_map_put(&g->dirs, ra_pool_strndup(&g->pool, rel, len), len, t);
+    }
+    *t = mtime;
+}
+
+ra_time ra_graph_dir_mtime(const struct ra_graph *g, const char *rel)
+{
+    const ra_time *t = ra_map_gets(&g->dirs, rel);
+    return t ? *t : RA_TIME_NONE;
 }
 
 struct ra_link *ra_graph_find_link(const struct ra_map *map, const struct ra_digest *d)

@@ -79,6 +79,10 @@ struct ra_graph {
     struct ra_map blobs; /* digest -> struct ra_blob */
     struct ra_map repos; /* name -> struct ra_repo */
     struct ra_vec odd;   /* struct ra_odd_member *, in stream order */
+    /* mtimes of the folders whose entries GC and pushes add and delete:
+     * "blobs/sha256/<hh>" and "repositories/<name>/_manifests/revisions/sha256"
+     * (relative to the root) -> ra_time * */
+    struct ra_map dirs;
 };
 
 void ra_graph_new(struct ra_graph **out, const char *root, size_t root_len);
@@ -94,6 +98,11 @@ struct ra_upload *ra_graph_upload(struct ra_graph *g, struct ra_repo *r, const c
 /* Get or create the link keyed by d in map (a repo's layers/revisions or a tag's history). */
 struct ra_link *ra_graph_link(struct ra_graph *g, struct ra_map *map,
                               const struct ra_digest *d);
+
+/* Remember a folder's mtime (rel is relative to the root; copied). */
+void ra_graph_note_dir(struct ra_graph *g, const char *rel, size_t len, ra_time mtime);
+/* A folder's mtime, or RA_TIME_NONE. */
+ra_time ra_graph_dir_mtime(const struct ra_graph *g, const char *rel);
 
 /* Remember an odd member (path copied). */
 void ra_graph_note_odd(struct ra_graph *g, const char *path, size_t len, const char *what);
