@@ -18,7 +18,8 @@
 #define RA_JOBS_FOLLOW_DEPTH 3
 
 /* One input file. data need not be NUL-terminated; it is borrowed for the duration of
- * ra_jobs_scan only (everything kept is copied). */
+ * ra_jobs_scan only (everything kept is copied). When len > RA_JOBS_FILE_MAX, data is
+ * not read and may be NULL: the caller need not load a file that is too large. */
 struct ra_jobs_file {
     const char *path; /* '/'-separated, relative to the repository root */
     const char *data;

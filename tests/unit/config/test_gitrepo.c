@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "config/gitrepo.h"
+#include "gitfixture.h"
 #include "util/buf.h"
 
 struct fixture {
@@ -29,63 +30,18 @@ struct fixture {
     char empty[300];   /* git init, no commit */
 };
 
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void sh(const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    int rc;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof(cmd), fmt, ap);
-    va_end(ap);
-    rc = system(cmd);
-    if (rc != 0)
-        fail_msg("command failed (%d): %s", rc, cmd);
-}
-
-static void put(const char *dir, const char *rel, const char *content)
-{
-    char path[PATH_MAX];
-    FILE *f;
-
-    sh("mkdir -p \"$(dirname '%s/%s')\"", dir, rel);
-    snprintf(path, sizeof(path), "%s/%s", dir, rel);
-    f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(content, f);
-    fclose(f);
-}
-
-/* Commit everything in repo at the given time, as the given author. */
-static void commit(const char *repo, const char *date, const char *who, const char *msg)
-{
-    sh("cd '%s' && git add -A && GIT_AUTHOR_DATE='%s' GIT_COMMITTER_DATE='%s' "
-       "GIT_AUTHOR_NAME='%s' GIT_AUTHOR_EMAIL='%s@example.org' git commit -q -m '%s'",
-       repo, date, date, who, who, msg);
-}
-
 static int setup(void **state)
 {
     struct fixture *fx = calloc(1, sizeof(*fx));
-    const char *tmp = getenv("TMPDIR");
     FILE *f;
     int i;
 
-    snprintf(fx->dir, sizeof(fx->dir), "%s/ra-gitrepo-XXXXXX", tmp ? tmp : "/tmp");
-    assert_non_null(mkdtemp(fx->dir));
+    git_sandbox(fx->dir, sizeof(fx->dir), "gitrepo");
     snprintf(fx->repo, sizeof(fx->repo), "%s/config", fx->dir);
     snprintf(fx->bare, sizeof(fx->bare), "%s/config.git", fx->dir);
     snprintf(fx->shallow, sizeof(fx->shallow), "%s/shallow", fx->dir);
     snprintf(fx->plain, sizeof(fx->plain), "%s/plain", fx->dir);
     snprintf(fx->empty, sizeof(fx->empty), "%s/empty", fx->dir);
-    /* no user or system git configuration leaks in */
-    setenv("HOME", fx->dir, 1);
-    setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-    setenv("TZ", "UTC", 1);
-    setenv("GIT_COMMITTER_NAME", "tester", 1);
-    setenv("GIT_COMMITTER_EMAIL", "tester@example.org", 1);
 
     sh("git init -q -b main '%s' && git init -q -b main '%s' && mkdir '%s'", fx->repo,
        fx->empty, fx->plain);
