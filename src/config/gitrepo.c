@@ -43,6 +43,11 @@ int ra_gitrepo_open(struct ra_gitrepo **out, const char *path, struct ra_err *er
         return ra_err_set(err, RA_ENOTFOUND, "'%s': %s", path, strerror(errno));
 
     git_libgit2_init(); /* balanced by ra_gitrepo_free(r) */
+    /* Evidence is often a copy owned by someone else. The ownership check guards against
+     * running programs a repository's config names (fsmonitor, hooks); this adapter only
+     * reads objects, and libgit2 1.5 reports the refusal as "config value
+     * 'safe.directory' was not found", which would read as "not a git repository". */
+    git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
     r = ra_xcalloc(1, sizeof(*r));
     rc = git_repository_open_ext(&r->repo, path, 0, NULL);
     if (rc == GIT_ENOTFOUND) {

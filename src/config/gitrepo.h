@@ -30,7 +30,9 @@ struct ra_gitrepo;
  * and shut down when the last repository is freed.
  * Returns RA_ENOTFOUND "'<path>': not a git repository" when there is none there, or
  * RA_ERROR with libgit2's message. A shallow clone opens fine: ra_gitrepo_is_shallow
- * says so, and history stops where the clone's history stops.
+ * says so, and history stops where the clone's history stops. A repository owned by
+ * another user opens too (libgit2's owner validation is turned off for the process:
+ * nothing here runs what a repository's config names, objects are only read).
  */
 int ra_gitrepo_open(struct ra_gitrepo **out, const char *path, struct ra_err *err);
 

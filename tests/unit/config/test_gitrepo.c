@@ -167,6 +167,27 @@ static void test_gitrepo__open_worktree_subdir_and_bare(void **state)
     ra_gitrepo_free(NULL);
 }
 
+/* Evidence copies are often owned by someone else: git's safe.directory rule must not
+ * make them look like "not a git repository". */
+static void test_gitrepo__owned_by_another_user(void **state)
+{
+    struct fixture *fx = *state;
+    struct ra_gitrepo *r = NULL;
+    struct ra_err err = RA_ERR_INIT;
+    char copy[400], head[41];
+
+    if (geteuid() != 0) {
+        skip(); /* only root can give files away */
+        return;
+    }
+    snprintf(copy, sizeof(copy), "%s/owned", fx->dir);
+    sh("cp -a '%s' '%s' && chown -R 12345:12345 '%s'", fx->repo, copy, copy);
+    if (ra_gitrepo_open(&r, copy, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(ra_gitrepo_resolve(head, r, NULL, &err), 0);
+    ra_gitrepo_free(r);
+}
+
 static void test_gitrepo__resolve(void **state)
 {
     struct fixture *fx = *state;
@@ -432,6 +453,7 @@ int main(void)
         cmocka_unit_test(test_gitrepo__not_a_repo),
         cmocka_unit_test(test_gitrepo__missing_path),
         cmocka_unit_test(test_gitrepo__open_worktree_subdir_and_bare),
+        cmocka_unit_test(test_gitrepo__owned_by_another_user),
         cmocka_unit_test(test_gitrepo__resolve),
         cmocka_unit_test(test_gitrepo__files),
         cmocka_unit_test(test_gitrepo__read_blob),
