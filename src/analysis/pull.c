@@ -18,6 +18,8 @@ struct walk {
     const char *tag;     /* NULL outside the tag walk */
     struct ra_vec plats; /* struct ra_platform_result * for the current tag */
     struct ra_map needed; /* digests some current tag needs */
+    struct ra_map walked; /* manifests walked for the current tag: each once */
+    struct ra_digest chain[MAX_INDEX_DEPTH + 1]; /* the indexes above the walk */
     struct ra_buf path;
 };
 
@@ -70,7 +72,9 @@ static enum ra_code check_data(struct walk *w, const struct ra_blob *b,
         ra_findings_add(&w->res->findings, missing_code, sev_on_path(w), w->repo->name,
                         w->tag, d, parent, w->path.ptr, "%s %s%s: blob data missing%s", what,
                         short_of(hex, d), of,
-                        b && b->not_regular ? " (member is not a regular file)" : "");
+                        b && b->not_regular ? " (member is not a regular file)"
+                        : b && b->truncated ? " (the snapshot broke off inside it)"
+                                            : "");
         return missing_code;
     }
     if (b->hash == RA_HASH_MISMATCH) {
@@ -168,6 +172,17 @@ static void add_platform(struct walk *w, const char *plat, const struct ra_diges
 static void walk_manifest(struct walk *w, const struct ra_descriptor *desc,
                           const struct ra_digest *parent, enum ra_code inherited, int depth);
 
+/* Is d one of the indexes above this point of the walk? */
+static int in_chain(const struct walk *w, const struct ra_digest *d, int depth)
+{
+    int i;
+
+    for (i = 0; i < depth && i <= MAX_INDEX_DEPTH; i++)
+        if (!ra_digest_cmp(&w->chain[i], d))
+            return 1;
+    return 0;
+}
+
 /* Fetch a manifest as the registry would serve it: link, then data, then parse. */
 static enum ra_code fetch_manifest(struct walk *w, const struct ra_digest *d,
                                    const struct ra_digest *parent, int64_t size,
@@ -223,6 +238,22 @@ static void walk_manifest(struct walk *w, const struct ra_descriptor *desc,
     const char *plat = desc->platform;
     enum ra_code acc = inherited;
 
+    if (in_chain(w, &desc->digest, depth)) {
+        char hex[RA_DIGEST_STRLEN];
+        ra_graph_blob_path(&w->path, w->g, &desc->digest);
+        ra_findings_add(&w->res->findings, RA_F_MANIFEST_UNPARSEABLE, sev_on_path(w),
+                        w->repo->name, w->tag, &desc->digest, parent, w->path.ptr,
+                        "index %s lists itself, directly or through another index",
+                        short_of(hex, &desc->digest));
+        first(&acc, RA_F_MANIFEST_UNPARSEABLE);
+        add_platform(w, plat, &desc->digest, acc);
+        return;
+    }
+    /* A manifest listed again (by the same or another index of this tag) is walked
+     * once: nested indexes that repeat children would otherwise cost k^depth. */
+    if (ra_map_get(&w->walked, desc->digest.b, sizeof(desc->digest.b)))
+        return;
+    ra_map_put(&w->walked, desc->digest.b, sizeof(desc->digest.b), (void *)desc);
     first(&acc, fetch_manifest(w, &desc->digest, parent, desc->size, &b));
     if (!b) {
         add_platform(w, plat, &desc->digest, acc);
@@ -241,6 +272,7 @@ static void walk_manifest(struct walk *w, const struct ra_descriptor *desc,
             add_platform(w, plat, &desc->digest, acc);
             return;
         }
+        w->chain[depth] = b->digest;
         walk_index(w, b, acc, depth);
         return;
     case RA_MANIFEST_IMAGE:
@@ -264,6 +296,7 @@ static void walk_tag(struct walk *w, const struct ra_tag *t, struct ra_tag_resul
     tr->tag = t->name;
     w->tag = t->name;
     w->plats.len = 0;
+    ra_map_release(&w->walked);
     if (!t->has_current || !t->current.valid) {
         ra_graph_link_path(&w->path, w->g, RA_LINK_TAG_CURRENT, w->repo->name, t->name, NULL);
         ra_findings_add(&w->res->findings, RA_F_TAG_TARGET_MISSING, RA_SEV_CRITICAL,
@@ -335,12 +368,9 @@ static void check_repo_links(struct walk *w)
     for (i = 0; i < links.len; i++) {
         const struct ra_link *l = links.items[i];
         const struct ra_blob *b = ra_graph_find_blob(w->g, &l->key);
-        /* Dangling links are listed even when a tag needs the blob (blob_missing says
-         * so too): they record what a GC swept. Junk in a needed link is already a
-         * critical link_invalid. */
+        /* Every bad _layers link is listed, also when a tag needs it (a critical finding
+         * with the tag says so too): dangling ones record what a GC swept. */
         ra_graph_link_path(&w->path, w->g, RA_LINK_LAYER, w->repo->name, NULL, &l->key);
-        if (!l->valid && is_needed(w, &l->key))
-            continue;
         if (!l->valid)
             ra_findings_add(&w->res->findings, RA_F_LINK_INVALID, RA_SEV_WARNING,
                             w->repo->name, NULL, &l->key, NULL, w->path.ptr,
@@ -518,6 +548,7 @@ void ra_pull_analyze(struct ra_registry_result **out, const struct ra_graph *g,
     ra_vec_release(&repos);
     ra_vec_release(&w.plats);
     ra_map_release(&w.needed);
+    ra_map_release(&w.walked);
     ra_buf_release(&w.path);
     *out = res;
 }

@@ -254,6 +254,7 @@ static int read_blob(struct loader *ld, struct ra_source *src, struct ra_graph *
     for (;;) {
         if ((error = ra_source_read(src, ld->chunk, CHUNK, &n, ld->err)) < 0) {
             b->truncated = 1;
+            b->present = 0;
             return error;
         }
         if (!n)
@@ -334,43 +335,89 @@ static struct ra_link *link_for(struct ra_graph *g, const struct ra_path *p)
     }
 }
 
-/* An archive hardlink: the member has the content of an earlier member. */
-static void copy_hardlink(struct ra_graph *g, const struct ra_path *p,
+/* The link record a link-kind path names, if it exists; NULL otherwise. */
+static struct ra_link *find_link_for(struct ra_graph *g, const struct ra_path *p)
+{
+    struct ra_repo *r = ra_map_get(&g->repos, p->repo.ptr, p->repo.len);
+    struct ra_tag *t = r && p->tag.len ? ra_map_get(&r->tags, p->tag.ptr, p->tag.len) : NULL;
+
+    if (!r)
+        return NULL;
+    switch (p->kind) {
+    case RA_PATH_LAYER_LINK:
+        return ra_graph_find_link(&r->layers, &p->digest);
+    case RA_PATH_REVISION_LINK:
+        return ra_graph_find_link(&r->revisions, &p->digest);
+    case RA_PATH_TAG_CURRENT:
+        return t && t->has_current ? &t->current : NULL;
+    case RA_PATH_TAG_INDEX:
+        return t ? ra_graph_find_link(&t->history, &p->digest) : NULL;
+    default:
+        return NULL;
+    }
+}
+
+static int is_link_kind(enum ra_path_kind k)
+{
+    return k == RA_PATH_LAYER_LINK || k == RA_PATH_REVISION_LINK ||
+           k == RA_PATH_TAG_CURRENT || k == RA_PATH_TAG_INDEX;
+}
+
+/* An archive hardlink has the content of an earlier member, which may be of another
+ * kind (a deduplicated volume links identical link files) or in another registry root.
+ * A hardlink to a member the archive does not hold is an odd member, as extraction
+ * would fail on it. */
+static void copy_hardlink(struct loader *ld, struct ra_graph *g, const struct ra_path *p,
                           const struct ra_entry *e)
 {
     struct ra_path tp;
-    struct ra_link *dst, *srcl;
-    struct ra_blob *b, *tb;
+    struct ra_graph *tg;
+    struct ra_link *srcl = NULL, *dst;
+    struct ra_blob *b, *tb = NULL;
 
     ra_layout_parse(&tp, e->link_target, strlen(e->link_target));
+    tg = tp.kind == RA_PATH_NONE ? NULL : ra_map_get(&ld->roots, tp.root.ptr, tp.root.len);
+    if (tg && tp.kind == RA_PATH_BLOB_DATA)
+        tb = ra_graph_find_blob(tg, &tp.digest);
+    else if (tg && is_link_kind(tp.kind))
+        srcl = find_link_for(tg, &tp);
+
     if (p->kind == RA_PATH_BLOB_DATA) {
         b = ra_graph_blob(g, &p->digest);
-        tb = tp.kind == RA_PATH_BLOB_DATA ? ra_graph_find_blob(g, &tp.digest) : NULL;
-        if (tb && tb->present && tb != b) {
+        if (!tb || !tb->present) {
+            ra_graph_note_odd(g, e->path, e->path_len, "hardlink to a missing member");
+            return;
+        }
+        if (tb != b) {
             struct ra_digest keep = b->digest;
             *b = *tb;
             b->digest = keep;
-            if (b->hash != RA_HASH_UNKNOWN) /* same content, other name: re-judge */
-                b->hash = ra_digest_cmp(&b->digest, &tb->digest) ? RA_HASH_MISMATCH
-                                                                 : RA_HASH_OK;
-            b->actual = tb->hash == RA_HASH_MISMATCH ? tb->actual : tb->digest;
-        } else if (!tb || !tb->present) {
-            ra_graph_note_odd(g, e->path, e->path_len, "hardlink to a missing member");
+            if (tb->hash != RA_HASH_UNKNOWN) { /* same bytes under another name: re-judge */
+                b->actual = tb->hash == RA_HASH_MISMATCH ? tb->actual : tb->digest;
+                b->hash = ra_digest_cmp(&b->actual, &b->digest) ? RA_HASH_MISMATCH
+                                                                : RA_HASH_OK;
+            }
         }
         b->mtime = e->mtime;
         return;
     }
+    if (!is_link_kind(p->kind))
+        return;
+    if (!srcl) {
+        /* extraction would create the folders and fail on the link itself */
+        ra_graph_note_odd(g, e->path, e->path_len, "hardlink to a missing member");
+        if (p->tag.len)
+            ra_graph_tag(g, ra_graph_repo(g, p->repo.ptr, p->repo.len), p->tag.ptr, p->tag.len);
+        else
+            ra_graph_repo(g, p->repo.ptr, p->repo.len);
+        return;
+    }
     dst = link_for(g, p);
-    srcl = tp.kind == p->kind ? link_for(g, &tp) : NULL;
-    if (dst && srcl && srcl != dst) {
+    if (dst != srcl) {
         dst->valid = srcl->valid;
         dst->target = srcl->target;
-        dst->mtime = e->mtime;
-    } else if (dst) {
-        dst->valid = 0;
-        dst->mtime = e->mtime;
-        ra_graph_note_odd(g, e->path, e->path_len, "hardlink to an unknown member");
     }
+    dst->mtime = e->mtime;
 }
 
 static int on_file(struct loader *ld, struct ra_source *src, struct ra_graph *g,
@@ -483,12 +530,27 @@ static int on_entry(const struct ra_entry *e, struct ra_source *src, void *paylo
         note_dir_time(g, &p, e);
         return 0;
     case RA_ENTRY_HARDLINK:
-        copy_hardlink(g, &p, e);
+        copy_hardlink(ld, g, &p, e);
         return 0;
     default:
         on_odd(g, &p, e);
         return 0;
     }
+}
+
+/* The member reading stopped in (or right after) may hold only part of its data. */
+static void mark_cut_short(struct loader *ld, const char *member)
+{
+    struct ra_graph *g;
+    struct ra_blob *b;
+    struct ra_path p;
+
+    ra_layout_parse(&p, member, strlen(member));
+    if (p.kind != RA_PATH_BLOB_DATA || !(g = ra_map_get(&ld->roots, p.root.ptr, p.root.len)) ||
+        !(b = ra_graph_find_blob(g, &p.digest)))
+        return;
+    b->present = 0;
+    b->truncated = 1;
 }
 
 static int cmp_graph(const void *a, const void *b)
@@ -547,6 +609,7 @@ int ra_snapshot_load(struct ra_snapshot **out, const struct ra_snapshot_spec *sp
     s->entries = st.entries;
     s->bytes_in = st.bytes_in;
     if (error == RA_EIO || error == RA_ELIMIT) {
+        mark_cut_short(&ld, st.stop_member);
         s->complete = 0;
         s->read_error = ra_xstrdup(err->msg);
         s->stop_member = st.stop_member[0] ? ra_xstrdup(st.stop_member) : NULL;

@@ -271,16 +271,18 @@ done:
 }
 
 /* Every format but "raw" and "empty" (which accept anything) and "mtree" (which opens
- * the files it describes). */
+ * the files it describes). tar first: libarchive breaks bid ties by registration
+ * order, and iso9660's bidder reads 48 KiB ahead, which on a small truncated tar made
+ * the truncation look like a clean end. */
 static int archive_open(struct ra_source *src, struct ra_err *err)
 {
     static int (*const formats[])(struct archive *) = {
-        archive_read_support_format_7zip,    archive_read_support_format_ar,
-        archive_read_support_format_cab,     archive_read_support_format_cpio,
+        archive_read_support_format_tar,     archive_read_support_format_zip,
+        archive_read_support_format_cpio,    archive_read_support_format_7zip,
+        archive_read_support_format_ar,      archive_read_support_format_cab,
         archive_read_support_format_iso9660, archive_read_support_format_lha,
         archive_read_support_format_rar,     archive_read_support_format_rar5,
-        archive_read_support_format_tar,     archive_read_support_format_warc,
-        archive_read_support_format_xar,     archive_read_support_format_zip,
+        archive_read_support_format_warc,    archive_read_support_format_xar,
     };
     size_t i;
 

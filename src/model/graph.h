@@ -32,7 +32,7 @@ struct ra_blob {
     const char *parse_error;      /* why JSON content did not parse, or NULL */
     int is_json;                  /* content started like JSON and fit the cap */
     int not_regular;              /* a symlink or other non-file member, not followed */
-    int truncated;                /* reading its content failed part-way */
+    int truncated;                /* the snapshot broke off inside its data (present = 0) */
 };
 
 /* A link file: its content names a digest. */

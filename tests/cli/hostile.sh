@@ -41,14 +41,14 @@ set -u
 # - index-fanout, index-fanout-bomb: pull.c walks every path through nested indexes,
 #   so k children repeated over d levels cost k^d walks and platform rows (16^7 from a
 #   70 KB tar); the bomb is skipped while the bug is known.
-KNOWN_BUG_truncated_header=${KNOWN_BUG_truncated_header-1}
-KNOWN_BUG_hardlink_links=${KNOWN_BUG_hardlink_links-1}
-KNOWN_BUG_hardlink_cross_root=${KNOWN_BUG_hardlink_cross_root-1}
-KNOWN_BUG_hardlink_missing=${KNOWN_BUG_hardlink_missing-1}
-KNOWN_BUG_truncated_layer=${KNOWN_BUG_truncated_layer-1}
-KNOWN_BUG_truncated_layer_verify=${KNOWN_BUG_truncated_layer_verify-1}
-KNOWN_BUG_index_fanout=${KNOWN_BUG_index_fanout-1}
-KNOWN_BUG_index_fanout_bomb=${KNOWN_BUG_index_fanout_bomb-1}
+KNOWN_BUG_truncated_header=${KNOWN_BUG_truncated_header-0}
+KNOWN_BUG_hardlink_links=${KNOWN_BUG_hardlink_links-0}
+KNOWN_BUG_hardlink_cross_root=${KNOWN_BUG_hardlink_cross_root-0}
+KNOWN_BUG_hardlink_missing=${KNOWN_BUG_hardlink_missing-0}
+KNOWN_BUG_truncated_layer=${KNOWN_BUG_truncated_layer-0}
+KNOWN_BUG_truncated_layer_verify=${KNOWN_BUG_truncated_layer_verify-0}
+KNOWN_BUG_index_fanout=${KNOWN_BUG_index_fanout-0}
+KNOWN_BUG_index_fanout_bomb=${KNOWN_BUG_index_fanout_bomb-0}
 
 if [ $# -ne 2 ]; then
     echo "usage: $0 REGAUTOPSY SOURCE_DIR" >&2
