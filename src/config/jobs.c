@@ -516,6 +516,7 @@ int ra_jobs_scan(struct ra_jobs **out, const struct ra_jobs_file *files, size_t 
     }
     load_texts(&ctx, sorted, nfiles);
     parse_all(&ctx);
+    ra_jobs_runparts_times(&ctx);
     for (i = 0; i < ctx.out->jobs.len; i++)
         ra_jobs_classify(&ctx, ctx.out->jobs.items[i]);
     name_jobs(&ctx);

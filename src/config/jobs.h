@@ -82,8 +82,13 @@ struct ra_job {
     const char *user; /* cron.d user, Ansible user, service User=; or NULL */
     int disabled;     /* commented out, disabled: true, suspend: true */
     int absent;       /* Ansible state: absent: the task removes the job */
-    const char
-        *cron_file; /* Ansible cron_file: the job goes to /etc/cron.d/<it>; or NULL */
+    /* Ansible cron_file: the job goes to /etc/cron.d/<cron_file>; or NULL */
+    const char *cron_file;
+    /* Why it may not run as written, or NULL: "cron.d line without a user field: cron
+     * never runs it", "run-parts skips names with '.': it never runs" (both also set
+     * disabled), "Debian's cron ignores cron.d files with '.' in their name", "run by
+     * anacron where it is installed". */
+    const char *warning;
 
     /* Classification: every class matched, and the main one (garbage-collect, then
      * tag-prune, backup, probe, other). */

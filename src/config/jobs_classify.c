@@ -581,8 +581,7 @@ static void read_text(struct cls_state *st, const struct ra_jobs_text *t, int de
     }
 }
 
-/* Count the leading directories that two paths share. */
-static size_t shared_dirs(const char *a, const char *b)
+size_t ra_jobs_shared_dirs(const char *a, const char *b)
 {
     size_t n = 0, i;
 
@@ -618,8 +617,8 @@ static void follow(struct cls_state *st, const char *word, int depth)
     for (i = 0; i < st->ctx->ntexts; i++) {
         n = shared_suffix(w, st->ctx->texts[i].path);
         if (n > best_n || (n && n == best_n &&
-                           shared_dirs(st->ctx->texts[i].path, st->job->path) >
-                               shared_dirs(best->path, st->job->path)))
+                           ra_jobs_shared_dirs(st->ctx->texts[i].path, st->job->path) >
+                               ra_jobs_shared_dirs(best->path, st->job->path)))
             best = &st->ctx->texts[i], best_n = n;
     }
     if (!best)

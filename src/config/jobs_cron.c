@@ -155,9 +155,36 @@ static int env_line(const char *p, size_t len, const char **name, size_t *name_l
     return 1;
 }
 
-static void add_cron_job(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
-                         unsigned no, const struct cron_line *cl, const char *tz,
-                         const char *name, int disabled)
+/* A cron.d line without its user field: cron takes the command's first word for the
+ * user, finds no such user and never runs the line. */
+static void check_user(struct ra_job *j, const struct cron_line *cl)
+{
+    if (!cl->user ||
+        !(memchr(cl->user, '/', cl->user_len) || memchr(cl->user, '$', cl->user_len) ||
+          memchr(cl->user, '=', cl->user_len)))
+        return;
+    j->disabled = 1;
+    j->warning = "cron.d line without a user field: cron never runs it";
+}
+
+/* The first character run-parts (and Debian's cron, for cron.d) does not accept in a
+ * file name, or 0. A template's ".j2" is not part of the deployed name. */
+static char bad_runparts_char(const char *base)
+{
+    size_t n = strlen(base), i;
+
+    if (n > 3 && !strcmp(base + n - 3, ".j2"))
+        n -= 3;
+    for (i = 0; i < n; i++) {
+        if (!(isalnum((unsigned char)base[i]) || base[i] == '_' || base[i] == '-'))
+            return base[i];
+    }
+    return 0;
+}
+
+static struct ra_job *add_cron_job(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
+                                   unsigned no, const struct cron_line *cl,
+                                   const char *tz, const char *name, int disabled)
 {
     struct ra_job *j =
         ra_jobs_add_job(ctx, cl->user ? RA_JOBDEF_CROND : RA_JOBDEF_CRONTAB, t->path, no);
@@ -169,23 +196,12 @@ static void add_cron_job(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
     j->timezone = tz;
     j->name = name;
     j->disabled = disabled;
-}
-
-/* A cron.d line without its user field: cron takes the command's first word for the
- * user, finds no such user and never runs the line. */
-static int suspicious_user(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
-                           unsigned no, const struct cron_line *cl)
-{
-    if (!cl->user ||
-        !(memchr(cl->user, '/', cl->user_len) || memchr(cl->user, '$', cl->user_len) ||
-          memchr(cl->user, '=', cl->user_len)))
-        return 0;
-    ra_jobs_add_problem(
-        ctx, t->path, no, RA_EFORMAT,
-        "'%s:%u': user field '%.*s' looks like a command: cron never runs "
-        "this line",
-        t->path, no, (int)cl->user_len, cl->user);
-    return 1;
+    check_user(j, cl);
+    if (cl->user && strcmp(t->base, "crontab") && bad_runparts_char(t->base))
+        j->warning = j->warning
+                         ? j->warning
+                         : "Debian's cron ignores cron.d files with '.' in their name";
+    return j;
 }
 
 void ra_jobs_parse_crontab(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
@@ -227,8 +243,7 @@ void ra_jobs_parse_crontab(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t
             pending = NULL;
             continue;
         }
-        add_cron_job(ctx, t, line.no, &cl, cron_tz ? cron_tz : tz, pending,
-                     suspicious_user(ctx, t, line.no, &cl));
+        add_cron_job(ctx, t, line.no, &cl, cron_tz ? cron_tz : tz, pending, 0);
         pending = NULL;
     }
 }
@@ -249,7 +264,6 @@ void ra_jobs_parse_runparts(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *
 {
     struct ra_buf cmd = RA_BUF_INIT;
     struct ra_job *j;
-    const char *p;
     size_t i;
 
     if (strncmp(t->data, "#!", 2))
@@ -266,13 +280,50 @@ void ra_jobs_parse_runparts(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *
     j->command = ra_jobs_strdup(ctx, ra_buf_cstr(&cmd));
     ra_buf_release(&cmd);
     /* Debian's run-parts only runs names made of letters, digits, '_' and '-' */
-    for (p = t->base; *p; p++) {
-        if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '-')) {
-            j->disabled = 1;
-            ra_jobs_add_problem(ctx, t->path, 0, RA_EFORMAT,
-                                "'%s': run-parts skips names with '%c': it never runs",
-                                t->path, *p);
-            break;
-        }
+    if (bad_runparts_char(t->base)) {
+        j->disabled = 1;
+        j->warning = "run-parts skips names with '.' or other signs: it never runs";
     }
+}
+
+/* The times run-parts jobs run at come from an /etc/crontab in the set when there is
+ * one (the nearest to the job), else Debian's defaults. */
+void ra_jobs_runparts_times(struct ra_jobs_ctx *ctx)
+{
+    struct ra_buf want = RA_BUF_INIT;
+    struct ra_job *j, *c, *best;
+    size_t i, k, n, best_n;
+    const char *dir;
+
+    for (i = 0; i < ctx->out->jobs.len; i++) {
+        j = ctx->out->jobs.items[i];
+        if (j->def != RA_JOBDEF_RUNPARTS)
+            continue;
+        dir = strstr(j->command, "/etc/cron.");
+        ra_buf_truncate(&want, 0);
+        ra_buf_put(&want, dir, (size_t)(strrchr(dir, '/') - dir)); /* "/etc/cron.daily" */
+        best = NULL;
+        best_n = 0;
+        for (k = 0; k < ctx->out->jobs.len; k++) {
+            c = ctx->out->jobs.items[k];
+            if (c->def != RA_JOBDEF_CROND || !c->command ||
+                !strstr(c->command, "run-parts") ||
+                !ra_jobs_path_has_suffix(c->path, "crontab"))
+                continue;
+            dir = strstr(c->command, want.ptr);
+            if (!dir || isalnum((unsigned char)dir[want.len]))
+                continue; /* cron.daily, not cron.dailyx */
+            n = ra_jobs_shared_dirs(c->path, j->path) + 1;
+            if (n > best_n)
+                best = c, best_n = n;
+        }
+        if (!best)
+            continue;
+        j->schedule = best->schedule;
+        j->timezone = best->timezone;
+        if (strstr(best->command, "anacron") && !j->warning)
+            j->warning =
+                "run by anacron where it is installed (times from /etc/anacrontab)";
+    }
+    ra_buf_release(&want);
 }

@@ -54,11 +54,16 @@ const struct ra_jobs_text *ra_jobs_find(const struct ra_jobs_ctx *ctx, const cha
 /* Does the path (minus a ".j2" suffix) end with suffix? */
 int ra_jobs_path_has_suffix(const char *path, const char *suffix);
 
+/* How many leading directories two paths share. */
+size_t ra_jobs_shared_dirs(const char *a, const char *b);
+
 /* Format parsers: each reads one text and adds what it finds. */
 void ra_jobs_parse_crontab(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
                            int has_user);
 void ra_jobs_parse_runparts(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
                             const char *period);
+/* After all files are parsed: run-parts times from an /etc/crontab in the set. */
+void ra_jobs_runparts_times(struct ra_jobs_ctx *ctx);
 void ra_jobs_parse_timer(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
 void ra_jobs_parse_terraform(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
 void ra_jobs_parse_yaml(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);

@@ -240,12 +240,15 @@ static void test_jobs__which_files_carry_a_user(void **state)
         F("etc/cron.daily/gc.sh", "#!/bin/sh\nregistry garbage-collect /etc/r.yml\n"),
         F("etc/cron.daily/.placeholder", "# DO NOT EDIT OR REMOVE\n"),
         F("etc/cron.d/README.md", ""),
+        F("etc/weekly/cron.weekly/prune", "#!/bin/sh\nskopeo delete docker://r/x:old\n"),
+        F("etc/cron.d/registry-gc.cron",
+          "0 1 * * * root registry garbage-collect /c.yml\n"),
     };
     struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
     const struct ra_job *j;
 
     (void)state;
-    assert_int_equal(js->jobs.len, 7);
+    assert_int_equal(js->jobs.len, 9);
     j = by_name(js, "run-parts");
     assert_int_equal(j->def, RA_JOBDEF_CROND);
     assert_string_equal(j->user, "root");
@@ -263,19 +266,31 @@ static void test_jobs__which_files_carry_a_user(void **state)
     assert_int_equal(j->cls, RA_JOB_PROBE);
     assert_string_equal(j->id, "cron.d:templates/cron.d/probe.j2:registry probe");
 
+    /* run-parts jobs run when etc/crontab says, here through anacron's test */
     j = by_name(js, "registry-backup");
     assert_int_equal(j->def, RA_JOBDEF_RUNPARTS);
     assert_string_equal(ra_job_def_name(j->def), "run-parts");
-    assert_string_equal(j->schedule, "25 6 * * *");
+    assert_string_equal(j->schedule, "25 6\t* * *");
+    assert_string_equal(j->command, "/etc/cron.daily/registry-backup");
     assert_int_equal(j->cls, RA_JOB_BACKUP);
     assert_false(j->disabled);
+    assert_string_equal(
+        j->warning, "run by anacron where it is installed (times from /etc/anacrontab)");
     j = by_name(js, "gc.sh"); /* run-parts skips names with a dot */
     assert_true(j->disabled);
     assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
-    assert_int_equal(js->problems.len, 1);
-    assert_string_equal(
-        problem_at(js, 0)->msg,
-        "'etc/cron.daily/gc.sh': run-parts skips names with '.': it never runs");
+    assert_string_equal(j->warning,
+                        "run-parts skips names with '.' or other signs: it never runs");
+    j = by_name(js, "prune"); /* no etc/crontab says when: Debian's default */
+    assert_string_equal(j->schedule, "47 6 * * 7");
+    assert_null(j->warning);
+    j = by_name(js, "registry garbage-collect");
+    assert_false(j->disabled);
+    assert_string_equal(j->warning,
+                        "Debian's cron ignores cron.d files with '.' in their name");
+    j = by_name(js, "registry probe"); /* the deployed name has no ".j2" */
+    assert_null(j->warning);
+    assert_int_equal(js->problems.len, 0);
     ra_jobs_free(js);
 }
 
@@ -944,11 +959,9 @@ static void test_jobs__more_spellings(void **state)
     j = job_at(js, 0);
     assert_string_equal(j->user, "/opt/ci/cleanup-tags.sh");
     assert_true(j->disabled);
-    assert_int_equal(js->problems.len, 1);
-    assert_string_equal(
-        problem_at(js, 0)->msg,
-        "'etc/cron.d/registry:1': user field '/opt/ci/cleanup-tags.sh' looks "
-        "like a command: cron never runs this line");
+    assert_string_equal(j->warning,
+                        "cron.d line without a user field: cron never runs it");
+    assert_int_equal(js->problems.len, 0);
 
     j = job_at(js, 1);
     assert_string_equal(j->name, "registry garbage-collect");
