@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared by the logs module's files (logs.c, logs_json.c) and no one else. */
+#ifndef RA_ANALYSIS_LOGS_INTERNAL_H
+#define RA_ANALYSIS_LOGS_INTERNAL_H
+
+#include "analysis/logs.h"
+#include "util/buf.h"
+#include "util/map.h"
+
+/* Reader state for one file. */
+struct ra_log_ctx {
+    struct ra_log *log;
+    ra_time default_time;
+    uint64_t line;             /* line being read (1-based) */
+    ra_time prefix_time;       /* a `docker logs -t` time before the line, or NONE */
+    const char *gc_repo;       /* the repository the GC output is enumerating, or "" */
+    int gc_seen;               /* a GC output line (not a bare name) was seen */
+    enum ra_log_format first;  /* format of the first recognized line */
+    uint64_t considered;       /* non-blank lines, skipped ones included */
+    uint64_t strong;           /* lines recognized (bare names not counted) */
+    uint64_t weak;             /* bare repository-name lines */
+    struct ra_map strings;     /* interned copies in the log's pool */
+    struct ra_map request_ids; /* http.request.id values already made events */
+    struct ra_buf scratch;
+};
+
+/* The fields of one logrus line (text or JSON), NUL-terminated, NULL when absent;
+ * borrowed for the call. */
+struct ra_log_fields {
+    const char *time, *level, *msg;
+    const char *method, *uri, *status, *request_id, *user_agent, *err_code;
+};
+
+/* A string copied into the log's pool once ("" for len 0). */
+const char *ra_log_intern(struct ra_log_ctx *c, const char *s, size_t len);
+
+/* A new event of the current line, in the log's event list. Its time is t when t is
+ * not RA_TIME_NONE, else the line's `docker logs -t` prefix, else default_time. */
+struct ra_log_event *ra_log_add_event(struct ra_log_ctx *c, enum ra_log_kind kind,
+                                      enum ra_log_format format, ra_time t);
+
+/* Turn a logrus line's fields into its event, if it has one. */
+void ra_log_add_logrus(struct ra_log_ctx *c, const struct ra_log_fields *f,
+                       enum ra_log_format format);
+
+/* logs_text.c: a line that is not JSON (logrus text, GC output, an access log line),
+ * trimmed, NUL-terminated at end and writable. Returns the line's format, or
+ * RA_LOG_EMPTY when it is none; sets *weak for a bare repository name, which is GC
+ * output only when other GC lines are there too. */
+enum ra_log_format ra_log_text_line(struct ra_log_ctx *c, char *p, char *end, int *weak);
+
+/* logs_json.c: one line starting with '{'. A docker json-file record ({"log": …,
+ * "stream": …, "time": …}) is not read when inner is not NULL: its text goes to inner,
+ * its time to *t, and 1 is returned. Otherwise returns 0 and sets *format to the
+ * line's format (RA_LOG_LOGRUS_JSON or RA_LOG_PIPELINES), or RA_LOG_EMPTY when it is
+ * neither. */
+int ra_log_json_line(enum ra_log_format *format, struct ra_buf *inner, ra_time *t,
+                     struct ra_log_ctx *c, const char *line, size_t len);
+
+/* logs_json.c: a whole file holding a JSON array of pipelines. RA_EFORMAT with
+ * jansson's text, line and column when it does not parse. */
+int ra_log_json_array(struct ra_log_ctx *c, const char *data, size_t len,
+                      struct ra_err *err);
+
+/* The "not a log format" error. */
+int ra_log_not_a_log(struct ra_log_ctx *c, struct ra_err *err);
+
+#endif

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: MIT */
+/* The jansson adapter of the log readers: logrus JSON lines (and logstash's spelling),
+ * Woodpecker pipelines one a line, and a whole pipeline JSON array as its API returns
+ * it, with each pipeline's line in the file. */
+#include "analysis/logs_internal.h"
+
+#include <jansson.h>
+
+static const char *str_member(json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+/* A string member copied into the pool, "" when absent or not a string. */
+static const char *pool_member(struct ra_log_ctx *c, json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+
+    return json_is_string(v)
+               ? ra_log_intern(c, json_string_value(v), json_string_length(v))
+               : "";
+}
+
+/* Epoch seconds (Woodpecker), or an RFC 3339 string; 0 and absent are RA_TIME_NONE. */
+static ra_time time_member(json_t *obj, const char *key, const char *alt)
+{
+    json_t *v = json_object_get(obj, key);
+    ra_time t;
+
+    if (!v && alt)
+        v = json_object_get(obj, alt);
+    if (json_is_integer(v) && json_integer_value(v) > 0)
+        return (ra_time)json_integer_value(v);
+    if (json_is_string(v) && !ra_time_parse(&t, json_string_value(v)))
+        return t;
+    return RA_TIME_NONE;
+}
+
+/* The first member of obj among keys that is an array, or NULL. */
+static json_t *array_member(json_t *obj, const char *const *keys)
+{
+    json_t *v;
+
+    for (; *keys; keys++) {
+        if (json_is_array(v = json_object_get(obj, *keys)))
+            return v;
+    }
+    return NULL;
+}
+
+/* Woodpecker: workflows[].children[] (1.x and later), procs[].children[] (0.15);
+ * Drone: stages[].steps[]; or a flat steps[]. */
+static const char *const outer_keys[] = {"workflows", "procs", "stages", "steps", NULL};
+static const char *const inner_keys[] = {"children", "steps", NULL};
+
+static size_t count_steps(json_t *list)
+{
+    json_t *v, *inner;
+    size_t i, n = 0;
+
+    json_array_foreach(list, i, v)
+    {
+        inner = array_member(v, inner_keys);
+        n += inner ? json_array_size(inner) : 1;
+    }
+    return n;
+}
+
+static void add_step(struct ra_log_ctx *c, struct ra_log_pipeline *p, json_t *step,
+                     const char *workflow)
+{
+    struct ra_log_step *s;
+    json_t *code;
+
+    if (!json_is_object(step))
+        return;
+    s = &p->steps[p->nsteps++];
+    s->workflow = workflow;
+    s->name = pool_member(c, step, "name");
+    s->state = pool_member(c, step, json_object_get(step, "state") ? "state" : "status");
+    s->error = pool_member(c, step, "error");
+    code = json_object_get(step, "exit_code");
+    s->exit_code = json_is_integer(code) ? (int)json_integer_value(code) : 0;
+    s->started = time_member(step, "start_time", "started");
+    s->finished = time_member(step, "end_time", "finished");
+    if (s->finished == RA_TIME_NONE)
+        s->finished = time_member(step, "stopped", NULL);
+}
+
+static void add_steps(struct ra_log_ctx *c, struct ra_log_pipeline *p, json_t *obj)
+{
+    json_t *list = array_member(obj, outer_keys), *inner, *w, *s;
+    const char *name;
+    size_t n, i, j;
+
+    if (!list || !(n = count_steps(list)))
+        return;
+    p->steps = ra_pool_alloc(&c->log->pool, n * sizeof(*p->steps));
+    json_array_foreach(list, i, w)
+    {
+        if (!(inner = array_member(w, inner_keys))) {
+            add_step(c, p, w, "");
+            continue;
+        }
+        name = pool_member(c, w, "name");
+        json_array_foreach(inner, j, s)
+        {
+            add_step(c, p, s, name);
+        }
+    }
+}
+
+/* A pipeline object; 0 when it is one (integer "number", string "status"). */
+static int add_pipeline(struct ra_log_ctx *c, json_t *obj)
+{
+    struct ra_log_pipeline *p;
+    struct ra_log_event *ev;
+    json_t *number = json_object_get(obj, "number");
+
+    if (!json_is_integer(number) || !json_is_string(json_object_get(obj, "status")))
+        return -1;
+    p = ra_pool_alloc(&c->log->pool, sizeof(*p));
+    p->number = json_integer_value(number);
+    p->status = pool_member(c, obj, "status");
+    p->event = pool_member(c, obj, "event");
+    p->branch = pool_member(c, obj, "branch");
+    p->commit = pool_member(c, obj, "commit");
+    p->ref = pool_member(c, obj, "ref");
+    p->message = pool_member(c, obj, "message");
+    p->sender = pool_member(c, obj, "sender");
+    p->created = time_member(obj, "created", "created_at");
+    p->started = time_member(obj, "started", "started_at");
+    p->finished = time_member(obj, "finished", "finished_at");
+    add_steps(c, p, obj);
+    ev = ra_log_add_event(c, RA_LOG_PIPELINE, RA_LOG_PIPELINES,
+                          p->started != RA_TIME_NONE ? p->started : p->created);
+    ev->pipeline = p;
+    ev->message = p->message;
+    return 0;
+}
+
+/* A JSON member as text: strings as they are, integers printed into buf. */
+static const char *text_member(json_t *obj, const char *key, char *buf, size_t size)
+{
+    json_t *v = json_object_get(obj, key);
+
+    if (json_is_integer(v)) {
+        snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return buf;
+    }
+    return json_string_value(v);
+}
+
+static enum ra_log_format logrus_json(struct ra_log_ctx *c, json_t *obj)
+{
+    struct ra_log_fields f = {0};
+    char status[32];
+
+    f.time = str_member(obj, "time");
+    if (!f.time)
+        f.time = str_member(obj, "@timestamp"); /* logstash formatter */
+    f.level = str_member(obj, "level");
+    f.msg = str_member(obj, "msg");
+    if (!f.msg)
+        f.msg = str_member(obj, "message");
+    if (!f.time && !f.level && !f.msg)
+        return RA_LOG_EMPTY;
+    f.method = str_member(obj, "http.request.method");
+    f.uri = str_member(obj, "http.request.uri");
+    f.status = text_member(obj, "http.response.status", status, sizeof(status));
+    f.request_id = str_member(obj, "http.request.id");
+    f.user_agent = str_member(obj, "http.request.useragent");
+    f.err_code = str_member(obj, "err.code");
+    ra_log_add_logrus(c, &f, RA_LOG_LOGRUS_JSON);
+    return RA_LOG_LOGRUS_JSON;
+}
+
+/* docker's json-file log driver: {"log":"<line>\n","stream":"stderr","time":"…"} */
+static int docker_record(struct ra_buf *inner, ra_time *t, json_t *obj)
+{
+    json_t *log = json_object_get(obj, "log");
+    const char *time = str_member(obj, "time");
+
+    if (!json_is_string(log) || !json_is_string(json_object_get(obj, "stream")))
+        return 0;
+    ra_buf_truncate(inner, 0);
+    ra_buf_put(inner, json_string_value(log), json_string_length(log));
+    if (!time || ra_time_parse(t, time) < 0)
+        *t = RA_TIME_NONE;
+    return 1;
+}
+
+int ra_log_json_line(enum ra_log_format *format, struct ra_buf *inner, ra_time *t,
+                     struct ra_log_ctx *c, const char *line, size_t len)
+{
+    json_error_t jerr;
+    json_t *obj = json_loadb(line, len, 0, &jerr);
+    int unwrapped = 0;
+
+    *format = RA_LOG_EMPTY;
+    if (!json_is_object(obj))
+        goto done;
+    if (inner && (unwrapped = docker_record(inner, t, obj)))
+        goto done;
+    if (!add_pipeline(c, obj))
+        *format = RA_LOG_PIPELINES;
+    else
+        *format = logrus_json(c, obj);
+
+done:
+    json_decref(obj);
+    return unwrapped;
+}
+
+/* The line on which each top-level element of a valid JSON array starts. */
+static void element_lines(uint64_t *lines, size_t n, const char *data, size_t len)
+{
+    size_t i, k = 0;
+    int depth = 0, in_str = 0, esc = 0, want = 0;
+    uint64_t line = 1;
+
+    for (i = 0; i < len && k < n; i++) {
+        char ch = data[i];
+        if (ch == '\n')
+            line++;
+        if (in_str) {
+            if (esc)
+                esc = 0;
+            else if (ch == '\\')
+                esc = 1;
+            else if (ch == '"')
+                in_str = 0;
+            continue;
+        }
+        if (want && ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n' && ch != ']') {
+            lines[k++] = line;
+            want = 0;
+        }
+        if (ch == '"') {
+            in_str = 1;
+        } else if (ch == '[' || ch == '{') {
+            want = ++depth == 1;
+        } else if (ch == ']' || ch == '}') {
+            depth--;
+        } else if (ch == ',' && depth == 1) {
+            want = 1;
+        }
+    }
+}
+
+static uint64_t count_lines(const char *data, size_t len)
+{
+    uint64_t n = 0;
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        n += data[i] == '\n';
+    return n + (len && data[len - 1] != '\n');
+}
+
+int ra_log_json_array(struct ra_log_ctx *c, const char *data, size_t len,
+                      struct ra_err *err)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr), *v;
+    uint64_t *lines = NULL;
+    size_t i, n;
+    int error = 0;
+
+    c->log->lines = count_lines(data, len);
+    if (!root) {
+        error =
+            ra_err_set(err, RA_EFORMAT, "'%s': pipeline JSON: %s (line %d, column %d)",
+                       c->log->path, jerr.text, jerr.line, jerr.column);
+        goto done;
+    }
+    n = json_array_size(root);
+    lines = ra_xcalloc(n ? n : 1, sizeof(*lines));
+    element_lines(lines, n, data, len);
+    json_array_foreach(root, i, v)
+    {
+        c->line = lines[i];
+        if (json_is_object(v) && !add_pipeline(c, v))
+            c->log->counts[RA_LOG_PIPELINES]++;
+        else
+            c->log->unrecognized++;
+    }
+    if (n && !c->log->counts[RA_LOG_PIPELINES]) {
+        error = ra_log_not_a_log(c, err);
+        goto done;
+    }
+    c->log->format = RA_LOG_PIPELINES;
+
+done:
+    free(lines);
+    json_decref(root);
+    return error;
+}
