@@ -8,13 +8,16 @@
 #include "config/gitrepo.h"
 #include "config/jobs.h"
 #include "util/buf.h"
+#include "util/pool.h"
 
 int ra_confrepo_jobs(struct ra_jobs **out, struct ra_gitrepo *repo, const char *commit,
                      struct ra_err *err)
 {
     struct ra_gitfiles files = RA_GITFILES_INIT;
+    struct ra_pool msgs = RA_POOL_INIT;
     struct ra_jobs_file *in = NULL;
     struct ra_buf *bufs = NULL;
+    struct ra_err ferr = RA_ERR_INIT;
     size_t i, n = 0, total = 0;
     int error;
 
@@ -33,6 +36,12 @@ int ra_confrepo_jobs(struct ra_jobs **out, struct ra_gitrepo *repo, const char *
         jf->path = f->path;
         jf->len = (size_t)f->size;
         n++;
+        if (f->missing) {
+            jf->unreadable = f->mode == RA_GITFILE_TREE
+                                 ? "directory missing from the repository (damaged)"
+                                 : "missing from the repository (damaged)";
+            continue;
+        }
         if (f->size > RA_JOBS_FILE_MAX)
             continue; /* only its size is looked at */
         total += (size_t)f->size;
@@ -42,9 +51,12 @@ int ra_confrepo_jobs(struct ra_jobs **out, struct ra_gitrepo *repo, const char *
                                commit, (size_t)RA_CONFREPO_TOTAL_MAX);
             goto done;
         }
-        if ((error = ra_gitrepo_read_blob(&bufs[i], NULL, repo, f->blob, RA_JOBS_FILE_MAX,
-                                          err)) < 0)
-            goto done;
+        if (ra_gitrepo_read_blob(&bufs[i], NULL, repo, f->blob, RA_JOBS_FILE_MAX, &ferr) <
+            0) {
+            jf->unreadable =
+                ra_pool_strdup(&msgs, ferr.msg); /* damaged: the rest is read */
+            continue;
+        }
         jf->data = bufs[i].ptr ? bufs[i].ptr : "";
         jf->len = bufs[i].len;
     }
@@ -55,6 +67,7 @@ done:
         ra_buf_release(&bufs[i]);
     free(bufs);
     free(in);
+    ra_pool_release(&msgs);
     ra_gitfiles_release(&files);
     return error;
 }

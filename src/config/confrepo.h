@@ -16,8 +16,9 @@ struct ra_jobs;
  * Scan the tree of commit (40 hex, see ra_gitrepo_resolve) for jobs and registry images.
  * Files larger than RA_JOBS_FILE_MAX are not read (a problem is recorded when their name
  * says they would have been parsed); symbolic links and submodules are skipped; binary
- * files are read but not parsed. On success *out is a new result the caller frees with
- * ra_jobs_free.
+ * files are read but not parsed. Files and directories that cannot be read from a
+ * damaged repository are recorded as problems (RA_EIO) and the rest is read. On success
+ * *out is a new result the caller frees with ra_jobs_free.
  * Returns RA_ENOTFOUND or RA_EFORMAT as ra_gitrepo_files, RA_ELIMIT when the commit's
  * readable files add up to more than RA_CONFREPO_TOTAL_MAX, RA_ERROR otherwise.
  */

@@ -173,45 +173,73 @@ void ra_gitfiles_release(struct ra_gitfiles *files)
     files->len = 0;
 }
 
+#define GITREPO_MAX_DEPTH 256
+
 struct list_ctx {
+    struct ra_gitrepo *repo;
     struct ra_gitfiles *files;
     size_t cap;
     git_odb *odb;
     struct ra_buf path;
-    int error;
     struct ra_err *err;
 };
 
-static int list_entry(const char *root, const git_tree_entry *entry, void *payload)
+static struct ra_gitfile *add_file(struct list_ctx *ctx, const git_tree_entry *e)
 {
-    struct list_ctx *ctx = payload;
+    git_filemode_t mode = git_tree_entry_filemode(e);
     struct ra_gitfile *f;
-    git_filemode_t mode = git_tree_entry_filemode(entry);
-    git_object_t type;
-    size_t len = 0;
 
-    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
-        return 0; /* trees are walked into; gitlinks (submodules) are skipped */
-    if (git_odb_read_header(&len, &type, ctx->odb, git_tree_entry_id(entry)) < 0) {
-        ctx->error = git_fail(ctx->err, RA_ERROR, git_tree_entry_name(entry));
-        return -1;
-    }
     if (ctx->files->len == ctx->cap) {
         ctx->cap = ctx->cap ? 2 * ctx->cap : 64;
         ctx->files->items =
             ra_xrealloc(ctx->files->items, ctx->cap * sizeof(*ctx->files->items));
     }
     f = &ctx->files->items[ctx->files->len++];
-    ra_buf_truncate(&ctx->path, 0);
-    ra_buf_puts(&ctx->path, root);
-    ra_buf_puts(&ctx->path, git_tree_entry_name(entry));
+    memset(f, 0, sizeof(*f));
     f->path = ra_pool_strdup(&ctx->files->pool, ra_buf_cstr(&ctx->path));
-    git_oid_tostr(f->blob, sizeof(f->blob), git_tree_entry_id(entry));
-    f->size = len;
+    git_oid_tostr(f->blob, sizeof(f->blob), git_tree_entry_id(e));
     f->mode = mode == GIT_FILEMODE_LINK              ? RA_GITFILE_SYMLINK
               : mode == GIT_FILEMODE_BLOB_EXECUTABLE ? RA_GITFILE_EXECUTABLE
+              : mode == GIT_FILEMODE_TREE            ? RA_GITFILE_TREE
                                                      : RA_GITFILE_REGULAR;
-    return 0;
+    return f;
+}
+
+/* List tree into ctx->files; ctx->path holds the tree's path and a '/' (or nothing for
+ * the root). Objects that cannot be read are listed as missing, and the walk goes on. */
+static int list_tree(struct list_ctx *ctx, git_tree *tree, int depth)
+{
+    size_t i, n = git_tree_entrycount(tree), prefix = ctx->path.len, len;
+    const git_tree_entry *e;
+    git_tree *sub = NULL;
+    git_object_t type;
+    int error = 0;
+
+    for (i = 0; i < n && !error; i++) {
+        e = git_tree_entry_byindex(tree, i);
+        ra_buf_truncate(&ctx->path, prefix);
+        ra_buf_puts(&ctx->path, git_tree_entry_name(e));
+        if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+            if (depth >= GITREPO_MAX_DEPTH) {
+                error =
+                    ra_err_set(ctx->err, RA_ELIMIT, "'%s': trees nested deeper than %d",
+                               ra_buf_cstr(&ctx->path), GITREPO_MAX_DEPTH);
+            } else if (git_tree_lookup(&sub, ctx->repo->repo, git_tree_entry_id(e)) < 0) {
+                add_file(ctx, e)->missing = 1;
+            } else {
+                ra_buf_putc(&ctx->path, '/');
+                error = list_tree(ctx, sub, depth + 1);
+                git_tree_free(sub);
+                sub = NULL;
+            }
+        } else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+            if (git_odb_read_header(&len, &type, ctx->odb, git_tree_entry_id(e)) < 0)
+                add_file(ctx, e)->missing = 1;
+            else
+                add_file(ctx, e)->size = len;
+        } /* else a gitlink (submodule): skipped */
+    }
+    return error;
 }
 
 static int cmp_gitfile(const void *a, const void *b)
@@ -223,7 +251,7 @@ static int cmp_gitfile(const void *a, const void *b)
 int ra_gitrepo_files(struct ra_gitfiles *files, struct ra_gitrepo *repo,
                      const char *commit, struct ra_err *err)
 {
-    struct list_ctx ctx = {files, 0, NULL, RA_BUF_INIT, 0, err};
+    struct list_ctx ctx = {repo, files, 0, NULL, RA_BUF_INIT, err};
     git_commit *c = NULL;
     git_tree *tree = NULL;
     git_oid id;
@@ -238,10 +266,8 @@ int ra_gitrepo_files(struct ra_gitfiles *files, struct ra_gitrepo *repo,
         error = git_fail(err, RA_ERROR, commit);
         goto done;
     }
-    if (git_tree_walk(tree, GIT_TREEWALK_PRE, list_entry, &ctx) < 0) {
-        error = ctx.error ? ctx.error : git_fail(err, RA_ERROR, commit);
+    if ((error = list_tree(&ctx, tree, 0)) < 0)
         goto done;
-    }
     if (files->len)
         qsort(files->items, files->len, sizeof(*files->items), cmp_gitfile);
 
@@ -349,9 +375,10 @@ done:
     return error;
 }
 
-/* A shallow clone: libgit2 1.5's revwalk stops with "object not found" at the boundary,
- * so walk it here. Same order: a commit comes after all its children, and among the
- * commits that are ready the newest (committer time) comes first. */
+/* A shallow clone, or a damaged repository: libgit2 1.5's revwalk stops with "object not
+ * found" at the first missing commit, so walk it here, dropping the missing parents.
+ * Same order: a commit comes after all its children, and among the commits that are
+ * ready the newest (committer time) comes first. */
 struct snode {
     git_oid id;
     int64_t time;
@@ -435,7 +462,7 @@ static int snode_get(struct snode **out, struct ra_pool *pool, struct ra_map *se
     return 0;
 }
 
-static int order_shallow(struct hist *h, const git_oid *start)
+static int order_tolerant(struct hist *h, const git_oid *start)
 {
     struct ra_pool pool = RA_POOL_INIT;
     struct ra_map seen = RA_MAP_INIT;
@@ -676,12 +703,12 @@ int ra_gitrepo_history(struct ra_gitrepo *repo, const char *rev, const char *con
     h.err = err;
     if ((error = resolve_oid(&start, repo, rev, err)) < 0)
         goto done;
-    if (repo->shallow)
-        error = order_shallow(&h, &start);
-    else
-        error = order_by_revwalk(&h, &start);
-    if (error < 0)
-        goto done;
+    if (repo->shallow || order_by_revwalk(&h, &start) < 0) {
+        h.n = 0; /* a missing commit stopped the revwalk part-way */
+        ra_err_clear(err);
+        if ((error = order_tolerant(&h, &start)) < 0)
+            goto done;
+    }
     for (i = 0; i < h.n; i++)
         ra_map_put(&h.index, h.order[i].id, GIT_OID_RAWSZ, (void *)(uintptr_t)(i + 1));
     h.cache = ra_xcalloc(h.n ? h.n : 1, sizeof(*h.cache));

@@ -59,6 +59,7 @@ enum ra_gitfile_mode {
     RA_GITFILE_REGULAR = 0100644,
     RA_GITFILE_EXECUTABLE = 0100755,
     RA_GITFILE_SYMLINK = 0120000, /* content is the link target, never followed */
+    RA_GITFILE_TREE = 0040000,    /* only for a directory whose tree is missing */
 };
 
 struct ra_gitfile {
@@ -66,6 +67,9 @@ struct ra_gitfile {
     char blob[RA_GIT_HEXSZ + 1];
     uint64_t size; /* bytes of the blob */
     enum ra_gitfile_mode mode;
+    /* The object is missing from the database or cannot be read (a damaged repository):
+     * size is 0; for a missing tree, what it held is unknown. */
+    int missing;
 };
 
 /* The files of one commit, sorted by path (byte order). Caller-embedded. */
@@ -85,9 +89,10 @@ void ra_gitfiles_release(struct ra_gitfiles *files);
 /*
  * List every blob in the tree of commit (40-hex id, e.g. from ra_gitrepo_resolve) into
  * files (which the caller initialised; it is released first). Submodules (gitlinks) are
- * skipped; symbolic links are listed with RA_GITFILE_SYMLINK.
+ * skipped; symbolic links are listed with RA_GITFILE_SYMLINK. A blob or tree that
+ * cannot be read is listed with missing set, and the listing goes on.
  * Returns RA_ENOTFOUND when the commit is not in the repository, RA_EFORMAT for a
- * malformed id, RA_ERROR otherwise.
+ * malformed id, RA_ELIMIT for trees nested deeper than 256 levels, RA_ERROR otherwise.
  */
 int ra_gitrepo_files(struct ra_gitfiles *files, struct ra_gitrepo *repo,
                      const char *commit, struct ra_err *err);
@@ -131,7 +136,8 @@ typedef int (*ra_gitchange_cb)(const struct ra_gitchange *change, void *payload)
  * path's id differs from that in each of its parents (so a merge that takes one side's
  * version unchanged is not a change, as with `git log -- path`); a root commit changes
  * every path it has. A parent missing from the object database (a shallow clone's
- * boundary) counts as absent, so the boundary commit "adds" what it has.
+ * boundary, a damaged repository) counts as absent, so the commit above the gap "adds"
+ * what it has.
  * Returns 0, cb's code, or an error as ra_gitrepo_resolve.
  */
 int ra_gitrepo_history(struct ra_gitrepo *repo, const char *rev, const char *const *paths,

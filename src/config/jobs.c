@@ -402,6 +402,10 @@ static void load_texts(struct ra_jobs_ctx *ctx, const struct ra_jobs_file *sorte
         int candidate = kind_of(path, &period) != F_NONE;
         struct ra_jobs_text *t;
 
+        if (f->unreadable) {
+            ra_jobs_add_problem(ctx, path, 0, RA_EIO, "'%s': %s", path, f->unreadable);
+            continue;
+        }
         if (f->len > RA_JOBS_FILE_MAX) {
             if (candidate)
                 ra_jobs_add_problem(

@@ -24,6 +24,9 @@ struct ra_jobs_file {
     const char *path; /* '/'-separated, relative to the repository root */
     const char *data;
     size_t len;
+    /* Why the file could not be read (data is then ignored), or NULL: recorded as a
+     * problem with RA_EIO whatever the file's name. */
+    const char *unreadable;
 };
 
 /* Where a job is defined. */
@@ -119,7 +122,8 @@ struct ra_registry_image {
 struct ra_jobs_problem {
     const char *path;
     unsigned line; /* 0 when not about one line */
-    int code;      /* RA_EFORMAT (unparsable), RA_ELIMIT (too large), RA_ENOTFOUND */
+    int code; /* RA_EFORMAT (unparsable), RA_ELIMIT (too large), RA_ENOTFOUND (a timer's
+                 service), RA_EIO (the caller could not read it) */
     const char *msg;
 };
 

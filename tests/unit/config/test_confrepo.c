@@ -186,6 +186,41 @@ static void test_confrepo__earlier_commits(void **state)
     ra_gitrepo_free(r);
 }
 
+/* A damaged copy: the script's blob is gone. The job is still found; the script is a
+ * problem, and without it the job cannot be classified. */
+static void test_confrepo__damaged(void **state)
+{
+    struct fixture *fx = *state;
+    struct ra_gitrepo *r = NULL;
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_jobs *js;
+    const struct ra_jobs_problem *p;
+    char copy[400];
+    size_t i;
+
+    snprintf(copy, sizeof(copy), "%s/damaged", fx->dir);
+    sh("git clone -q --no-hardlinks '%s' '%s' && cd '%s' && "
+       "h=$(git rev-parse HEAD:registry/opt/ci/cleanup-tags.sh) && "
+       "rm .git/objects/$(echo $h | cut -c1-2)/$(echo $h | cut -c3-)",
+       fx->repo, copy, copy);
+    assert_int_equal(ra_gitrepo_open(&r, copy, &err), 0);
+    js = jobs_at(r, NULL);
+    assert_int_equal(js->jobs.len, 2);
+    assert_int_equal(job(js, 0)->cls, RA_JOB_OTHER);
+    assert_int_equal(job(js, 1)->cls, RA_JOB_GARBAGE_COLLECT);
+    for (i = 0, p = NULL; i < js->problems.len; i++) {
+        p = js->problems.items[i];
+        if (p->code == RA_EIO)
+            break;
+    }
+    assert_true(i < js->problems.len);
+    assert_string_equal(
+        p->msg,
+        "'registry/opt/ci/cleanup-tags.sh': missing from the repository (damaged)");
+    ra_jobs_free(js);
+    ra_gitrepo_free(r);
+}
+
 struct versions {
     char summary[8][64];
     ra_time time[8];
@@ -237,6 +272,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_confrepo__head),
         cmocka_unit_test(test_confrepo__earlier_commits),
+        cmocka_unit_test(test_confrepo__damaged),
         cmocka_unit_test(test_confrepo__job_paths_history),
     };
 

@@ -28,6 +28,7 @@ struct fixture {
     char shallow[300]; /* --depth 2 clone */
     char plain[300];   /* not a repository */
     char empty[300];   /* git init, no commit */
+    char damaged[300]; /* objects deleted: a blob, a tree, a commit */
 };
 
 static int setup(void **state)
@@ -42,6 +43,7 @@ static int setup(void **state)
     snprintf(fx->shallow, sizeof(fx->shallow), "%s/shallow", fx->dir);
     snprintf(fx->plain, sizeof(fx->plain), "%s/plain", fx->dir);
     snprintf(fx->empty, sizeof(fx->empty), "%s/empty", fx->dir);
+    snprintf(fx->damaged, sizeof(fx->damaged), "%s/damaged", fx->dir);
 
     sh("git init -q -b main '%s' && git init -q -b main '%s' && mkdir '%s'", fx->repo,
        fx->empty, fx->plain);
@@ -100,6 +102,20 @@ static int setup(void **state)
 
     sh("git clone -q --bare '%s' '%s'", fx->repo, fx->bare);
     sh("git clone -q --depth 2 'file://%s' '%s'", fx->repo, fx->shallow);
+
+    /* loose objects, some deleted */
+    sh("git init -q -b main '%s'", fx->damaged);
+    put(fx->damaged, "keep.txt", "kept\n");
+    put(fx->damaged, "d/a", "a\n");
+    commit(fx->damaged, "2026-01-01T00:00:00Z", "alice", "One");
+    put(fx->damaged, "d/a", "a2\n");
+    commit(fx->damaged, "2026-01-02T00:00:00Z", "alice", "Two");
+    put(fx->damaged, "gone.txt", "content that will be lost\n");
+    put(fx->damaged, "t/x", "x in a lost tree\n");
+    commit(fx->damaged, "2026-01-03T00:00:00Z", "alice", "Three");
+    sh("cd '%s' && for o in HEAD:gone.txt HEAD:t HEAD~1; do h=$(git rev-parse $o); "
+       "rm .git/objects/$(echo $h | cut -c1-2)/$(echo $h | cut -c3-); done",
+       fx->damaged);
     *state = fx;
     return 0;
 }
@@ -447,6 +463,46 @@ static void test_gitrepo__shallow(void **state)
     ra_gitrepo_free(r);
 }
 
+static void test_gitrepo__damaged(void **state)
+{
+    struct fixture *fx = *state;
+    const char *paths[] = {"keep.txt", "d/a", "gone.txt"};
+    struct ra_gitrepo *r = NULL;
+    struct ra_gitfiles fs = RA_GITFILES_INIT;
+    struct ra_buf b = RA_BUF_INIT;
+    struct log *l = calloc(1, sizeof(*l));
+    struct ra_err err = RA_ERR_INIT;
+    const struct ra_gitfile *f;
+    char head[41];
+
+    assert_int_equal(ra_gitrepo_open(&r, fx->damaged, &err), 0);
+    assert_int_equal(ra_gitrepo_resolve(head, r, NULL, &err), 0);
+    assert_int_equal(ra_gitrepo_files(&fs, r, head, &err), 0);
+    assert_int_equal(fs.len, 4); /* d/a gone.txt keep.txt t */
+    f = find(&fs, "gone.txt");
+    assert_true(f->missing);
+    assert_int_equal(f->size, 0);
+    f = find(&fs, "t");
+    assert_true(f->missing);
+    assert_int_equal(f->mode, RA_GITFILE_TREE);
+    assert_false(find(&fs, "keep.txt")->missing);
+    assert_int_equal(
+        ra_gitrepo_read_blob(&b, NULL, r, find(&fs, "gone.txt")->blob, 0, &err),
+        RA_ENOTFOUND);
+    assert_int_equal(
+        ra_gitrepo_read_blob(&b, NULL, r, find(&fs, "keep.txt")->blob, 0, &err), 0);
+
+    /* "Two" is gone: "Three" has what it has, "One" is out of reach */
+    assert_int_equal(ra_gitrepo_history(r, NULL, paths, 3, on_change, l, &err), 0);
+    assert_int_equal(l->n, 1);
+    assert_string_equal(l->s[0].summary, "Three");
+    assert_int_equal(l->s[0].npaths, 3);
+    free(l);
+    ra_buf_release(&b);
+    ra_gitfiles_release(&fs);
+    ra_gitrepo_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -459,6 +515,7 @@ int main(void)
         cmocka_unit_test(test_gitrepo__read_blob),
         cmocka_unit_test(test_gitrepo__history),
         cmocka_unit_test(test_gitrepo__shallow),
+        cmocka_unit_test(test_gitrepo__damaged),
     };
 
     return cmocka_run_group_tests_name("config/gitrepo", tests, setup, teardown);

@@ -16,10 +16,9 @@
 
 #include "config/jobs.h"
 
-#define F(path, text)                                                                    \
-    {                                                                                    \
-        path, text, sizeof(text) - 1                                                     \
-    }
+/* clang-format off */
+#define F(path, text) {path, text, sizeof(text) - 1, NULL}
+/* clang-format on */
 
 static struct ra_jobs *scan(const struct ra_jobs_file *files, size_t n)
 {
@@ -852,6 +851,7 @@ static void test_jobs__bad_files(void **state)
         F("templates/cronjob.yaml.j2", "{% if x %}\nkind: CronJob\n"),
         F("anchors.yml", "a: &a [*a, *a]\nb: &b {c: *b}\n"),
         F("etc/crontab", "0 2 * * * /opt/ci/cleanup-tags.sh\n"),
+        {"lost/file.sh", NULL, 0, "missing from the repository (damaged)"},
     };
     struct ra_jobs *js;
 
@@ -863,7 +863,7 @@ static void test_jobs__bad_files(void **state)
     js = scan(files, RA_ARRAY_SIZE(files));
     assert_int_equal(js->jobs.len, 1);
     assert_string_equal(job_at(js, 0)->name, "first");
-    assert_int_equal(js->problems.len, 5);
+    assert_int_equal(js->problems.len, 6);
     assert_string_equal(problem_at(js, 0)->msg,
                         "'bad.yml:2': YAML: did not find expected ',' or ']' "
                         "while parsing a flow sequence (from line 1)");
@@ -877,6 +877,9 @@ static void test_jobs__bad_files(void **state)
     /* etc/crontab carries a user: "/opt/ci/cleanup-tags.sh" is taken for one */
     assert_string_equal(problem_at(js, 3)->msg, "'etc/crontab:1': no command: "
                                                 "'0 2 * * * /opt/ci/cleanup-tags.sh'");
+    assert_int_equal(problem_at(js, 5)->code, RA_EIO);
+    assert_string_equal(problem_at(js, 5)->msg,
+                        "'lost/file.sh': missing from the repository (damaged)");
     assert_string_equal(problem_at(js, 4)->msg,
                         "'k8s/two.yaml:7': YAML: did not find expected ',' or ']' "
                         "while parsing a flow sequence (from line 6)");
