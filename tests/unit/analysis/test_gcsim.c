@@ -1,0 +1,820 @@
+/* SPDX-License-Identifier: MIT */
+/* ra_gc_simulate / ra_gc_apply: what Distribution 2.x and 3.x garbage-collect mark and
+ * delete, with and without --delete-untagged, on graphs built by hand through the
+ * model API (manifests are real JSON parsed with ra_manifest_parse), and what pulling
+ * looks like after the predicted sweep is applied. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "analysis/gcsim.h"
+#include "analysis/pull.h"
+#include "util/buf.h"
+
+#define ROOT "var/lib/registry/docker/registry/v2"
+#define REPO "infra-ci"
+#define MT_CONFIG "application/vnd.oci.image.config.v1+json"
+#define MT_LAYER "application/vnd.oci.image.layer.v1.tar+gzip"
+#define LAYER_SIZE 1000
+
+/* Digests are named by one hex character: dg('2') is sha256:2222…2222. By convention
+ * '1' an index, '2'/'3' image manifests, '4'/'5' their configs, '6'..'9' layers,
+ * 'a'.. extra blobs. */
+static struct ra_digest dg(char c)
+{
+    char hex[64];
+    struct ra_digest d;
+
+    memset(hex, c, sizeof(hex));
+    assert_int_equal(ra_digest_from_hex(&d, hex, sizeof(hex)), 0);
+    return d;
+}
+
+static const char *ds(char c)
+{
+    static char buf[4][RA_DIGEST_STRLEN];
+    static unsigned next;
+    char *s = buf[next++ % 4];
+    struct ra_digest d = dg(c);
+
+    return ra_digest_format(s, &d);
+}
+
+struct fx {
+    struct ra_graph *g;
+    struct ra_gc_result *gc;
+    struct ra_registry_result *pull;
+    struct ra_buf json;
+};
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+
+    if (!f)
+        return -1;
+    ra_graph_new(&f->g, ROOT, strlen(ROOT));
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+
+    ra_gc_result_free(f->gc);
+    ra_registry_result_free(f->pull);
+    ra_graph_free(f->g);
+    ra_buf_release(&f->json);
+    free(f);
+    return 0;
+}
+
+static struct ra_repo *repo(struct fx *f, const char *name)
+{
+    return ra_graph_repo(f->g, name, strlen(name));
+}
+
+/* Blob data present; JSON content parsed into the graph's pool as the ingest does. */
+static struct ra_blob *put_blob(struct fx *f, char c, const char *content)
+{
+    struct ra_digest d = dg(c);
+    struct ra_blob *b = ra_graph_blob(f->g, &d);
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_manifest *m = NULL;
+    size_t len = strlen(content);
+
+    b->present = 1;
+    b->size = (int64_t)len;
+    b->hash = RA_HASH_OK;
+    b->manifest = NULL;
+    b->parse_error = NULL;
+    b->is_json = 0;
+    if (ra_manifest_looks_like_json(content, len)) {
+        b->is_json = 1;
+        if (ra_manifest_parse(&m, &f->g->pool, content, len, &err) < 0)
+            b->parse_error = ra_pool_strdup(&f->g->pool, err.msg);
+        b->manifest = m;
+    }
+    return b;
+}
+
+static struct ra_blob *put_layer(struct fx *f, char c)
+{
+    struct ra_digest d = dg(c);
+    struct ra_blob *b = ra_graph_blob(f->g, &d);
+
+    b->present = 1;
+    b->size = LAYER_SIZE;
+    b->hash = RA_HASH_OK;
+    return b;
+}
+
+static int64_t blob_size(struct fx *f, char c)
+{
+    struct ra_digest d = dg(c);
+    struct ra_blob *b = ra_graph_find_blob(f->g, &d);
+
+    return b && b->present ? b->size : 555;
+}
+
+static void put_config(struct fx *f, char c, const char *arch)
+{
+    char doc[256];
+
+    snprintf(doc, sizeof(doc),
+             "{\"architecture\":\"%s\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+             "\"diff_ids\":[]}}",
+             arch);
+    assert_non_null(put_blob(f, c, doc)->manifest);
+}
+
+static void put_image(struct fx *f, char m, char cfg, const char *layers)
+{
+    const char *p;
+
+    ra_buf_truncate(&f->json, 0);
+    ra_buf_printf(&f->json,
+                  "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_MANIFEST "\","
+                  "\"config\":{\"mediaType\":\"" MT_CONFIG "\",\"digest\":\"%s\","
+                  "\"size\":%lld},\"layers\":[",
+                  ds(cfg), (long long)blob_size(f, cfg));
+    for (p = layers; *p; p++)
+        ra_buf_printf(&f->json,
+                      "%s{\"mediaType\":\"" MT_LAYER "\",\"digest\":\"%s\",\"size\":%lld}",
+                      p != layers ? "," : "", ds(*p), (long long)blob_size(f, *p));
+    ra_buf_puts(&f->json, "]}");
+    assert_non_null(put_blob(f, m, f->json.ptr)->manifest);
+}
+
+/* An OCI index over children, platform k = linux/archs[k]. */
+static void put_index(struct fx *f, char i, const char *children, const char *const *archs)
+{
+    size_t k;
+
+    ra_buf_truncate(&f->json, 0);
+    ra_buf_puts(&f->json, "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_INDEX
+                          "\",\"manifests\":[");
+    for (k = 0; children[k]; k++)
+        ra_buf_printf(&f->json,
+                      "%s{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"%s\","
+                      "\"size\":%lld,\"platform\":{\"architecture\":\"%s\",\"os\":\"linux\"}}",
+                      k ? "," : "", ds(children[k]), (long long)blob_size(f, children[k]),
+                      archs[k]);
+    ra_buf_puts(&f->json, "]}");
+    assert_non_null(put_blob(f, i, f->json.ptr)->manifest);
+}
+
+static struct ra_link *link_to(struct fx *f, struct ra_map *map, char key, char target)
+{
+    struct ra_digest k = dg(key);
+    struct ra_link *l = ra_graph_link(f->g, map, &k);
+
+    l->valid = 1;
+    l->target = dg(target);
+    return l;
+}
+
+static struct ra_link *layer_link(struct fx *f, const char *r, char c)
+{
+    return link_to(f, &repo(f, r)->layers, c, c);
+}
+
+static struct ra_link *revision_link(struct fx *f, const char *r, char c)
+{
+    return link_to(f, &repo(f, r)->revisions, c, c);
+}
+
+/* A push of tag name -> c: current/link and the index/ history entry, tags folder. */
+static struct ra_tag *tag_current(struct fx *f, const char *r, const char *name, char c)
+{
+    struct ra_tag *t = ra_graph_tag(f->g, repo(f, r), name, strlen(name));
+
+    repo(f, r)->has_tags_dir = 1;
+    t->has_current = 1;
+    t->current.valid = 1;
+    t->current.target = dg(c);
+    link_to(f, &t->history, c, c);
+    return t;
+}
+
+/* Config, layers (with _layers links) and then manifest m with its revision link. */
+static void push_image(struct fx *f, const char *r, char m, char cfg, const char *arch,
+                       const char *layers)
+{
+    const char *p;
+
+    put_config(f, cfg, arch);
+    layer_link(f, r, cfg);
+    for (p = layers; *p; p++) {
+        put_layer(f, *p);
+        layer_link(f, r, *p);
+    }
+    put_image(f, m, cfg, layers);
+    revision_link(f, r, m);
+}
+
+/* infra-ci:latest -> index '1' over '2' (amd64: config '4', layers '6','7') and
+ * '3' (arm64: config '5', layer '8'), as `skopeo copy --all` pushes it. */
+static void push_index(struct fx *f)
+{
+    static const char *const archs[] = {"amd64", "arm64"};
+
+    push_image(f, REPO, '2', '4', "amd64", "67");
+    push_image(f, REPO, '3', '5', "arm64", "8");
+    put_index(f, '1', "23", archs);
+    revision_link(f, REPO, '1');
+    tag_current(f, REPO, "latest", '1');
+}
+
+static void gc(struct fx *f, enum ra_gc_version v, int delete_untagged)
+{
+    struct ra_gc_opts o = RA_GC_OPTS_INIT;
+
+    o.version = v;
+    o.delete_untagged = delete_untagged;
+    ra_gc_result_free(f->gc);
+    f->gc = NULL;
+    ra_gc_simulate(&f->gc, f->g, &o);
+    assert_non_null(f->gc);
+}
+
+/* The deleted blobs are exactly those named by chars, in digest order. */
+static void expect_blobs(struct fx *f, const char *chars)
+{
+    size_t i, n = strlen(chars);
+    uint64_t bytes = 0;
+
+    if (f->gc->blobs.len != n) {
+        char hex[RA_DIGEST_STRLEN];
+        for (i = 0; i < f->gc->blobs.len; i++)
+            print_message("  deletes blob %s\n",
+                          ra_digest_short(hex, &((struct ra_blob *)f->gc->blobs.items[i])->digest));
+        fail_msg("%zu blobs deleted, want %zu (%s)", f->gc->blobs.len, n, chars);
+    }
+    for (i = 0; i < n; i++) {
+        const struct ra_blob *b = f->gc->blobs.items[i];
+        struct ra_digest d = dg(chars[i]);
+        assert_int_equal(ra_digest_cmp(&b->digest, &d), 0);
+        bytes += (uint64_t)blob_size(f, chars[i]);
+    }
+    assert_int_equal(f->gc->bytes, bytes);
+}
+
+/* Deleted manifests "repo:c[:tag,tag]" in order. */
+static void expect_manifests(struct fx *f, const char *const *want, size_t n)
+{
+    size_t i, j;
+
+    assert_int_equal(f->gc->manifests.len, n);
+    for (i = 0; i < n; i++) {
+        const struct ra_gc_manifest_del *del = f->gc->manifests.items[i];
+        char buf[256];
+        struct ra_buf tags = RA_BUF_INIT;
+        char hex[RA_DIGEST_STRLEN];
+        for (j = 0; j < del->ntags; j++)
+            ra_buf_printf(&tags, "%s%s", j ? "," : ":", del->tags[j]);
+        snprintf(buf, sizeof(buf), "%s:%c%s", del->repository,
+                 ra_digest_format(hex, &del->digest)[7], ra_buf_cstr(&tags));
+        ra_buf_release(&tags);
+        assert_string_equal(buf, want[i]);
+        /* whole digest, not only its first character */
+        {
+            struct ra_digest d = dg(hex[7]);
+            assert_int_equal(ra_digest_cmp(&del->digest, &d), 0);
+        }
+    }
+}
+
+/* Deleted _layers links "repo:c" in order. */
+static void expect_layer_links(struct fx *f, const char *const *want, size_t n)
+{
+    size_t i;
+
+    assert_int_equal(f->gc->layer_links.len, n);
+    for (i = 0; i < n; i++) {
+        const struct ra_gc_link_del *del = f->gc->layer_links.items[i];
+        char buf[256], hex[RA_DIGEST_STRLEN];
+        struct ra_digest d;
+        snprintf(buf, sizeof(buf), "%s:%c", del->repository,
+                 ra_digest_format(hex, &del->digest)[7]);
+        assert_string_equal(buf, want[i]);
+        d = dg(hex[7]);
+        assert_int_equal(ra_digest_cmp(&del->digest, &d), 0);
+    }
+}
+
+static void expect_nothing_deleted(struct fx *f)
+{
+    assert_null(f->gc->aborted);
+    expect_blobs(f, "");
+    expect_manifests(f, NULL, 0);
+    expect_layer_links(f, NULL, 0);
+}
+
+static void test_gcsim__index_v2_delete_untagged_drops_children(void **state)
+{
+    struct fx *f = *state;
+    static const char *const m[] = {REPO ":2", REPO ":3"};
+
+    push_index(f);
+    gc(f, RA_GC_V2, 1);
+    assert_null(f->gc->aborted);
+    /* the index and its direct references: 1, 2, 3 */
+    assert_int_equal(f->gc->marked, 3);
+    /* children's revision links go (no tag history names them) ... */
+    expect_manifests(f, m, RA_ARRAY_SIZE(m));
+    /* ... and their configs and layers; the child manifest blobs stay (marked) */
+    expect_blobs(f, "45678");
+    assert_int_equal(f->gc->bytes, 3 * LAYER_SIZE + blob_size(f, '4') + blob_size(f, '5'));
+    /* 2.x never deletes _layers links */
+    expect_layer_links(f, NULL, 0);
+}
+
+static void test_gcsim__index_v3_delete_untagged_keeps_all(void **state)
+{
+    struct fx *f = *state;
+
+    push_index(f);
+    gc(f, RA_GC_V3, 1);
+    /* marked recursively: 1, 2, 3, 4, 5, 6, 7, 8 */
+    assert_int_equal(f->gc->marked, 8);
+    expect_nothing_deleted(f);
+    assert_int_equal(f->gc->bytes, 0);
+}
+
+static void test_gcsim__index_without_delete_untagged_keeps_all(void **state)
+{
+    struct fx *f = *state;
+
+    push_index(f);
+    gc(f, RA_GC_V2, 0);
+    assert_int_equal(f->gc->marked, 8);
+    expect_nothing_deleted(f);
+    gc(f, RA_GC_V3, 0);
+    assert_int_equal(f->gc->marked, 8);
+    expect_nothing_deleted(f);
+}
+
+static void test_gcsim__simulate_does_not_modify_graph(void **state)
+{
+    struct fx *f = *state;
+    struct ra_digest d4 = dg('4');
+    size_t revs, layers;
+
+    push_index(f);
+    revs = repo(f, REPO)->revisions.count;
+    layers = repo(f, REPO)->layers.count;
+    gc(f, RA_GC_V2, 1);
+    assert_int_equal(repo(f, REPO)->revisions.count, revs);
+    assert_int_equal(repo(f, REPO)->layers.count, layers);
+    assert_true(ra_graph_find_blob(f->g, &d4)->present);
+    assert_non_null(ra_graph_find_blob(f->g, &d4)->manifest);
+}
+
+/* latest moved from '2' (config '4', layers '6','9') to '3' (config '5', layers '7','9'). */
+static void push_moved_tag(struct fx *f)
+{
+    push_image(f, REPO, '2', '4', "amd64", "69");
+    tag_current(f, REPO, "latest", '2');
+    push_image(f, REPO, '3', '5', "amd64", "79");
+    tag_current(f, REPO, "latest", '3');
+    /* another tag that never named '2' */
+    tag_current(f, REPO, "stable", '3');
+}
+
+static void test_gcsim__moved_tag_v2_delete_untagged(void **state)
+{
+    struct fx *f = *state;
+    static const char *const m[] = {REPO ":2:latest"};
+
+    push_moved_tag(f);
+    assert_int_equal(ra_graph_tag(f->g, repo(f, REPO), "latest", 6)->history.count, 2);
+    gc(f, RA_GC_V2, 1);
+    assert_null(f->gc->aborted);
+    assert_int_equal(f->gc->marked, 4); /* 3, 5, 7, 9 */
+    expect_manifests(f, m, RA_ARRAY_SIZE(m));
+    /* the old manifest's own blob, config and unshared layer; '9' is shared */
+    expect_blobs(f, "246");
+    expect_layer_links(f, NULL, 0);
+}
+
+static void test_gcsim__moved_tag_v3_delete_untagged(void **state)
+{
+    struct fx *f = *state;
+    static const char *const m[] = {REPO ":2:latest"};
+    static const char *const l[] = {REPO ":4", REPO ":6"};
+
+    push_moved_tag(f);
+    gc(f, RA_GC_V3, 1);
+    assert_null(f->gc->aborted);
+    assert_int_equal(f->gc->marked, 4);
+    expect_manifests(f, m, RA_ARRAY_SIZE(m));
+    expect_blobs(f, "246");
+    /* 3.x also deletes the _layers links nothing marked */
+    expect_layer_links(f, l, RA_ARRAY_SIZE(l));
+}
+
+static void test_gcsim__moved_tag_without_delete_untagged(void **state)
+{
+    struct fx *f = *state;
+
+    push_moved_tag(f);
+    gc(f, RA_GC_V2, 0);
+    assert_int_equal(f->gc->marked, 7); /* 2, 3, 4, 5, 6, 7, 9 */
+    expect_nothing_deleted(f);
+}
+
+static void test_gcsim__unreferenced_blobs_deleted_without_delete_untagged(void **state)
+{
+    struct fx *f = *state;
+    static const char *const l[] = {REPO ":a"};
+
+    push_image(f, REPO, '2', '4', "amd64", "6");
+    tag_current(f, REPO, "latest", '2');
+    /* an untagged manifest: revision-linked, kept without -m */
+    push_image(f, REPO, '3', '5', "amd64", "7");
+    /* 'a': uploaded and linked, never referenced by a manifest; 'b': no link at all */
+    put_layer(f, 'a');
+    layer_link(f, REPO, 'a');
+    put_layer(f, 'b');
+
+    gc(f, RA_GC_V2, 0);
+    assert_null(f->gc->aborted);
+    assert_int_equal(f->gc->marked, 6);
+    expect_manifests(f, NULL, 0);
+    expect_blobs(f, "ab");
+    assert_int_equal(f->gc->bytes, 2 * LAYER_SIZE);
+    expect_layer_links(f, NULL, 0);
+
+    gc(f, RA_GC_V3, 0);
+    assert_int_equal(f->gc->marked, 6);
+    expect_manifests(f, NULL, 0);
+    expect_blobs(f, "ab");
+    expect_layer_links(f, l, RA_ARRAY_SIZE(l));
+}
+
+static void test_gcsim__absent_blob_not_listed(void **state)
+{
+    struct fx *f = *state;
+    struct ra_digest d = dg('a');
+
+    push_image(f, REPO, '2', '4', "amd64", "6");
+    tag_current(f, REPO, "latest", '2');
+    /* a blob node without data (a dangling link's target) is nothing to delete */
+    ra_graph_blob(f->g, &d)->present = 0;
+    gc(f, RA_GC_V2, 1);
+    expect_nothing_deleted(f);
+}
+
+/* "base" (sorted before "infra-ci") tags '3' with layer '9'; infra-ci's untagged
+ * manifest '2' uses '9' too. */
+static void test_gcsim__layer_shared_with_tagged_repo_survives(void **state)
+{
+    struct fx *f = *state;
+    static const char *const m[] = {REPO ":2"};
+    static const char *const l3[] = {REPO ":4", REPO ":6"};
+
+    push_image(f, "base", '3', '5', "amd64", "9");
+    tag_current(f, "base", "latest", '3');
+    push_image(f, REPO, '2', '4', "amd64", "69");
+    repo(f, REPO)->has_tags_dir = 1; /* its tags were pruned, the folder stays */
+
+    gc(f, RA_GC_V2, 1);
+    assert_null(f->gc->aborted);
+    expect_manifests(f, m, RA_ARRAY_SIZE(m));
+    expect_blobs(f, "246");
+
+    gc(f, RA_GC_V3, 1);
+    expect_manifests(f, m, RA_ARRAY_SIZE(m));
+    expect_blobs(f, "246");
+    /* '9' was marked by base before infra-ci's links were swept */
+    expect_layer_links(f, l3, RA_ARRAY_SIZE(l3));
+}
+
+/* 3.x checks _layers links against the marks made so far, repository by repository
+ * (upstream MarkAndSweep): a layer marked only by a repository enumerated later loses
+ * its link in the earlier one, though its data survives. */
+static void test_gcsim__v3_layer_links_swept_in_enumeration_order(void **state)
+{
+    struct fx *f = *state;
+    static const char *const m[] = {"aaa:2"};
+    static const char *const l[] = {"aaa:4", "aaa:6", "aaa:9"};
+
+    push_image(f, "zzz", '3', '5', "amd64", "9");
+    tag_current(f, "zzz", "latest", '3');
+    push_image(f, "aaa", '2', '4', "amd64", "69");
+    repo(f, "aaa")->has_tags_dir = 1;
+
+    gc(f, RA_GC_V3, 1);
+    assert_null(f->gc->aborted);
+    expect_manifests(f, m, RA_ARRAY_SIZE(m));
+    expect_blobs(f, "246");
+    expect_layer_links(f, l, RA_ARRAY_SIZE(l));
+}
+
+static void test_gcsim__abort_on_junk_revision_link(void **state)
+{
+    struct fx *f = *state;
+    int v;
+
+    push_image(f, REPO, '2', '4', "amd64", "6");
+    tag_current(f, REPO, "latest", '2');
+    put_layer(f, 'b'); /* would be swept */
+    revision_link(f, REPO, '3')->valid = 0; /* holds junk */
+    for (v = 0; v < 4; v++) {
+        gc(f, v < 2 ? RA_GC_V2 : RA_GC_V3, v & 1);
+        assert_string_equal(f->gc->aborted,
+                            REPO ": cannot read revision link "
+                                 "sha256:3333333333333333333333333333333333333333333333333333"
+                                 "333333333333");
+        expect_blobs(f, "");
+        expect_manifests(f, NULL, 0);
+        expect_layer_links(f, NULL, 0);
+    }
+}
+
+static void test_gcsim__abort_on_unparseable_tagged_manifest(void **state)
+{
+    struct fx *f = *state;
+
+    put_blob(f, '2', "not a manifest at all");
+    revision_link(f, REPO, '2');
+    tag_current(f, REPO, "latest", '2');
+    put_layer(f, 'b');
+
+    gc(f, RA_GC_V2, 1);
+    assert_non_null(f->gc->aborted);
+    assert_string_equal(f->gc->aborted,
+                        REPO ": failed to retrieve manifest for digest "
+                             "sha256:2222222222222222222222222222222222222222222222222222222222222222");
+    expect_blobs(f, "");
+    gc(f, RA_GC_V3, 0);
+    assert_non_null(f->gc->aborted);
+    assert_non_null(strstr(f->gc->aborted, "failed to retrieve manifest"));
+    expect_blobs(f, "");
+}
+
+static void test_gcsim__abort_on_bad_current_link_with_delete_untagged(void **state)
+{
+    struct fx *f = *state;
+    struct ra_tag *t;
+
+    push_image(f, REPO, '2', '4', "amd64", "6");
+    t = tag_current(f, REPO, "latest", '2');
+    t->current.valid = 0;
+    gc(f, RA_GC_V2, 1);
+    assert_non_null(f->gc->aborted);
+    assert_non_null(strstr(f->gc->aborted, "failed to retrieve tags for digest"));
+    assert_non_null(strstr(f->gc->aborted, "bad current link"));
+    expect_blobs(f, "");
+    expect_manifests(f, NULL, 0);
+    /* without -m, tags are not looked at */
+    gc(f, RA_GC_V2, 0);
+    assert_null(f->gc->aborted);
+}
+
+/* A repository with untagged revisions and no _manifests/tags folder at all. */
+static void push_untagged_without_tags_dir(struct fx *f)
+{
+    push_image(f, REPO, '2', '4', "amd64", "6");
+    assert_false(repo(f, REPO)->has_tags_dir);
+    assert_int_equal(repo(f, REPO)->tags.count, 0);
+}
+
+static void test_gcsim__v2_delete_untagged_aborts_without_tags_dir(void **state)
+{
+    struct fx *f = *state;
+
+    push_untagged_without_tags_dir(f);
+    gc(f, RA_GC_V2, 1);
+    assert_string_equal(f->gc->aborted,
+                        REPO ": failed to retrieve tags for "
+                             "sha256:2222222222222222222222222222222222222222222222222222222222222222"
+                             ": repository name not known to registry");
+    expect_blobs(f, "");
+    expect_manifests(f, NULL, 0);
+}
+
+static void test_gcsim__v3_delete_untagged_skips_repo_without_tags_dir(void **state)
+{
+    struct fx *f = *state;
+
+    push_untagged_without_tags_dir(f);
+    gc(f, RA_GC_V3, 1);
+    assert_null(f->gc->aborted);
+    assert_int_equal(f->gc->marked, 0);
+    /* the manifest is neither marked nor listed: its revision link stays, the blobs go,
+     * and so do the unmarked _layers links */
+    expect_manifests(f, NULL, 0);
+    expect_blobs(f, "246");
+    {
+        static const char *const l[] = {REPO ":4", REPO ":6"};
+        expect_layer_links(f, l, RA_ARRAY_SIZE(l));
+    }
+}
+
+static void test_gcsim__empty_tags_dir_is_not_an_abort(void **state)
+{
+    struct fx *f = *state;
+    static const char *const m[] = {REPO ":2"};
+
+    push_untagged_without_tags_dir(f);
+    repo(f, REPO)->has_tags_dir = 1; /* the folder exists, empty */
+    gc(f, RA_GC_V2, 1);
+    assert_null(f->gc->aborted);
+    expect_manifests(f, m, RA_ARRAY_SIZE(m));
+    expect_blobs(f, "246");
+}
+
+/* A revision link whose content names '2', which the repository serves only through
+ * a legacy _layers link. 2.x's Stat takes that link, 3.0 dropped the fallback. */
+static void test_gcsim__legacy_layers_link_serves_manifest_in_v2_only(void **state)
+{
+    struct fx *f = *state;
+    static const char *const l[] = {REPO ":2", REPO ":4", REPO ":6"};
+
+    put_config(f, '4', "amd64");
+    layer_link(f, REPO, '4');
+    put_layer(f, '6');
+    layer_link(f, REPO, '6');
+    put_image(f, '2', '4', "6");
+    layer_link(f, REPO, '2');
+    link_to(f, &repo(f, REPO)->revisions, '3', '2');
+    tag_current(f, REPO, "latest", '2');
+
+    gc(f, RA_GC_V2, 0);
+    assert_null(f->gc->aborted);
+    assert_int_equal(f->gc->marked, 3);
+    expect_nothing_deleted(f);
+
+    gc(f, RA_GC_V3, 0);
+    assert_null(f->gc->aborted);
+    assert_int_equal(f->gc->marked, 0);
+    expect_blobs(f, "246");
+    expect_layer_links(f, l, RA_ARRAY_SIZE(l));
+}
+
+/* 3.x recursion into an index child needs the child's revision link. */
+static void test_gcsim__v3_recursion_needs_child_revision_link(void **state)
+{
+    struct fx *f = *state;
+    struct ra_digest d3 = dg('3');
+
+    push_index(f);
+    ra_map_del(&repo(f, REPO)->revisions, d3.b, sizeof(d3.b));
+    gc(f, RA_GC_V3, 0);
+    assert_null(f->gc->aborted);
+    assert_int_equal(f->gc->marked, 6); /* 1, 2, 3, 4, 6, 7 */
+    expect_blobs(f, "58");
+    {
+        static const char *const l[] = {REPO ":5", REPO ":8"};
+        expect_layer_links(f, l, RA_ARRAY_SIZE(l));
+    }
+}
+
+static void analyze(struct fx *f)
+{
+    struct ra_pull_opts o = RA_PULL_OPTS_INIT;
+
+    ra_registry_result_free(f->pull);
+    f->pull = NULL;
+    ra_pull_analyze(&f->pull, f->g, &o);
+}
+
+static size_t count_findings(struct fx *f, enum ra_code code)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < f->pull->findings.items.len; i++)
+        n += ((const struct ra_finding *)f->pull->findings.items.items[i])->code == code;
+    return n;
+}
+
+static void test_gcsim__apply_removes_exactly_the_prediction(void **state)
+{
+    struct fx *f = *state;
+    struct ra_repo *r;
+    const struct ra_tag_result *t;
+    struct ra_tag *latest;
+    const char *c;
+
+    push_index(f);
+    analyze(f);
+    assert_int_equal(f->pull->unpullable, 0);
+    assert_true(f->pull->tags[0].pullable);
+
+    gc(f, RA_GC_V2, 1);
+    ra_gc_apply(f->g, f->gc);
+    r = repo(f, REPO);
+    /* revision links: only the index's is left */
+    assert_int_equal(r->revisions.count, 1);
+    {
+        struct ra_digest d1 = dg('1'), d2 = dg('2'), d3 = dg('3');
+        assert_non_null(ra_graph_find_link(&r->revisions, &d1));
+        assert_null(ra_graph_find_link(&r->revisions, &d2));
+        assert_null(ra_graph_find_link(&r->revisions, &d3));
+    }
+    /* _layers links untouched (now dangling), tag history untouched */
+    assert_int_equal(r->layers.count, 5);
+    latest = ra_graph_tag(f->g, r, "latest", 6);
+    assert_int_equal(latest->history.count, 1);
+    assert_true(latest->has_current);
+    /* blobs 4..8 absent and forgotten, 1..3 still present and parsed */
+    for (c = "45678"; *c; c++) {
+        struct ra_digest d = dg(*c);
+        assert_false(ra_graph_find_blob(f->g, &d)->present);
+        assert_null(ra_graph_find_blob(f->g, &d)->manifest);
+    }
+    for (c = "123"; *c; c++) {
+        struct ra_digest d = dg(*c);
+        assert_true(ra_graph_find_blob(f->g, &d)->present);
+        assert_non_null(ra_graph_find_blob(f->g, &d)->manifest);
+    }
+
+    analyze(f);
+    assert_int_equal(f->pull->ntags, 1);
+    assert_int_equal(f->pull->unpullable, 1);
+    t = &f->pull->tags[0];
+    assert_true(t->resolves);
+    assert_true(t->is_index);
+    assert_false(t->pullable);
+    assert_int_equal(t->reason, RA_F_INDEX_CHILD_MISSING);
+    assert_int_equal(t->nplatforms, 2);
+    assert_string_equal(t->platforms[0].platform, "linux/amd64");
+    assert_int_equal(t->platforms[0].reason, RA_F_INDEX_CHILD_MISSING);
+    assert_string_equal(t->platforms[1].platform, "linux/arm64");
+    assert_int_equal(t->platforms[1].reason, RA_F_INDEX_CHILD_MISSING);
+    assert_int_equal(count_findings(f, RA_F_INDEX_CHILD_MISSING), 2);
+    /* the walk goes on into the unlinked children: configs and layers, 5 blobs */
+    assert_int_equal(count_findings(f, RA_F_BLOB_MISSING), 5);
+    assert_int_equal(count_findings(f, RA_F_LAYER_LINK_DANGLING), 5);
+
+    /* a second run finds nothing more to do (children are referenced by the index) */
+    gc(f, RA_GC_V2, 1);
+    expect_nothing_deleted(f);
+}
+
+static void test_gcsim__apply_v3_removes_layer_links_and_tag_history(void **state)
+{
+    struct fx *f = *state;
+    struct ra_repo *r;
+    struct ra_tag *latest;
+    struct ra_digest d2 = dg('2'), d3 = dg('3'), d4 = dg('4'), d5 = dg('5');
+
+    push_moved_tag(f);
+    gc(f, RA_GC_V3, 1);
+    ra_gc_apply(f->g, f->gc);
+    r = repo(f, REPO);
+    latest = ra_graph_tag(f->g, r, "latest", 6);
+    assert_int_equal(latest->history.count, 1);
+    assert_null(ra_graph_find_link(&latest->history, &d2));
+    assert_non_null(ra_graph_find_link(&latest->history, &d3));
+    assert_int_equal(r->revisions.count, 1);
+    assert_null(ra_graph_find_link(&r->revisions, &d2));
+    assert_int_equal(r->layers.count, 3); /* 5, 7, 9 */
+    assert_null(ra_graph_find_link(&r->layers, &d4));
+    assert_non_null(ra_graph_find_link(&r->layers, &d5));
+    assert_false(ra_graph_find_blob(f->g, &d2)->present);
+
+    analyze(f);
+    assert_int_equal(f->pull->unpullable, 0);
+    assert_int_equal(count_findings(f, RA_F_LAYER_LINK_DANGLING), 0);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(test_gcsim__##name, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(index_v2_delete_untagged_drops_children),
+        T(index_v3_delete_untagged_keeps_all),
+        T(index_without_delete_untagged_keeps_all),
+        T(simulate_does_not_modify_graph),
+        T(moved_tag_v2_delete_untagged),
+        T(moved_tag_v3_delete_untagged),
+        T(moved_tag_without_delete_untagged),
+        T(unreferenced_blobs_deleted_without_delete_untagged),
+        T(absent_blob_not_listed),
+        T(layer_shared_with_tagged_repo_survives),
+        T(v3_layer_links_swept_in_enumeration_order),
+        T(abort_on_junk_revision_link),
+        T(abort_on_unparseable_tagged_manifest),
+        T(abort_on_bad_current_link_with_delete_untagged),
+        T(v2_delete_untagged_aborts_without_tags_dir),
+        T(v3_delete_untagged_skips_repo_without_tags_dir),
+        T(empty_tags_dir_is_not_an_abort),
+        T(legacy_layers_link_serves_manifest_in_v2_only),
+        T(v3_recursion_needs_child_revision_link),
+        T(apply_removes_exactly_the_prediction),
+        T(apply_v3_removes_layer_links_and_tag_history),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
