@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "analysis/gcsim.h"
+#include "analysis/logs.h"
 #include "config/jobs.h"
 #include "model/graph.h"
 #include "util/buf.h"
@@ -14,7 +15,7 @@
 
 static const char *const fp_names[RA_FP__COUNT] = {
     "gc_v2_untagged_index_children", "gc_sweep", "tag_prune", "tag_prune_then_gc",
-    "gc_race_push", "lost_files",
+    "gc_race_push", "lost_files", "gc_log",
 };
 
 const char *ra_fingerprint_name(enum ra_fingerprint fp)
@@ -519,4 +520,63 @@ void ra_correlation_free(struct ra_correlation *c)
     ra_vec_release(&c->causes);
     ra_pool_release(&c->pool);
     free(c);
+}
+
+/* The GC log line that names this loss, if any. */
+static const struct ra_log_event *gc_log_event(const struct ra_log *log, const struct ra_loss *l)
+{
+    static const enum ra_log_kind blob_kinds[] = {RA_LOG_GC_DELETE_BLOB, RA_LOG_GC_BLOB_ELIGIBLE};
+    static const enum ra_log_kind man_kinds[] = {RA_LOG_GC_DELETE_MANIFEST,
+                                                 RA_LOG_GC_MANIFEST_ELIGIBLE};
+    const enum ra_log_kind *kinds = l->object == RA_OBJ_BLOB ? blob_kinds : man_kinds;
+    const struct ra_log_event *e;
+    size_t i;
+
+    if (l->object != RA_OBJ_BLOB && l->object != RA_OBJ_MANIFEST_LINK)
+        return NULL;
+    for (i = 0; i < 2; i++)
+        if ((e = ra_log_find(log, kinds[i], &l->digest)) &&
+            (l->object == RA_OBJ_BLOB || !e->repository[0] ||
+             !strcmp(e->repository, l->repository)))
+            return e;
+    return NULL;
+}
+
+static int same_run(const struct ra_firing *f, const struct ra_log_event *e)
+{
+    if (e->time == RA_TIME_NONE)
+        return 0;
+    if (e->time_exact)
+        return llabs(f->time - e->time) <= 3600;
+    return f->time >= e->time && f->time < e->time + 86400; /* the log's day */
+}
+
+void ra_correlate_logs(struct ra_correlation *res, struct ra_log *const *logs, size_t nlogs)
+{
+    struct corr c = {NULL, NULL, 0, res, RA_VEC_INIT, RA_BUF_INIT};
+    size_t i, k, j;
+
+    for (i = 0; i < res->causes.len; i++) {
+        struct ra_cause *cause = res->causes.items[i];
+        for (k = 0; k < nlogs; k++) {
+            const struct ra_log_event *e = gc_log_event(logs[k], cause->loss);
+            if (!e)
+                continue;
+            add_match(&c, cause, RA_FP_GC_LOG, "%s:%llu lists it: %s", logs[k]->path,
+                      (unsigned long long)e->line, ra_log_kind_name(e->kind));
+            for (j = 0; j < cause->suspects.len; j++) {
+                struct ra_suspect *s = cause->suspects.items[j];
+                if (!(s->firing->classes & RA_JOB_GARBAGE_COLLECT) || !same_run(s->firing, e))
+                    continue;
+                s->confidence = RA_CONF_HIGH;
+                ra_buf_truncate(&c.tmp, 0);
+                ra_buf_printf(&c.tmp, "%s; the GC log of that run lists this object (%s:%llu)",
+                              s->reason, logs[k]->path, (unsigned long long)e->line);
+                s->reason = ra_pool_strdup(&res->pool, c.tmp.ptr);
+            }
+            ra_vec_sort(&cause->suspects, cmp_suspect);
+            break;
+        }
+    }
+    ra_buf_release(&c.tmp);
 }

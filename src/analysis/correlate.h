@@ -28,6 +28,7 @@ enum ra_fingerprint {
     RA_FP_TAG_PRUNE_THEN_GC, /* a pruned tag's manifest and blobs went afterwards */
     RA_FP_GC_RACE,          /* blobs of a manifest pushed minutes before a GC run */
     RA_FP_LOST_FILES,       /* missing in a pattern no GC produces: restore, disk, hands */
+    RA_FP_GC_LOG,           /* a garbage-collect log lists it as deleted */
     RA_FP__COUNT
 };
 
@@ -60,6 +61,13 @@ struct ra_correlation {
 void ra_correlate(struct ra_correlation **out, const struct ra_losses *losses,
                   const struct ra_firing *firings, size_t nfirings);
 void ra_correlation_free(struct ra_correlation *c);
+
+struct ra_log;
+
+/* Add what GC logs say: a loss whose digest a GC log lists as eligible for deletion (or
+ * deleted) gets the gc_log fingerprint, and a garbage-collect suspect that fired within
+ * an hour of that run (the same day when the log has no times) becomes high. */
+void ra_correlate_logs(struct ra_correlation *c, struct ra_log *const *logs, size_t nlogs);
 
 const char *ra_fingerprint_name(enum ra_fingerprint fp);
 const char *ra_confidence_name(enum ra_confidence c);

@@ -37,9 +37,14 @@ struct ra_prediction {
     struct ra_snapshot *snap;                   /* that copy */
 };
 
+struct ra_log;
+
 struct ra_investigation {
     struct ra_scan **scans; /* sorted by time */
     size_t nscans;
+    struct ra_log **logs;
+    size_t nlogs;
+    struct ra_vec extra;    /* struct ra_event *: from logs and the config repo */
     struct ra_losses *losses;
     struct ra_firing *firings;
     size_t nfirings;

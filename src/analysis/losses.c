@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "analysis/logs.h"
 #include "model/graph.h"
 #include "util/buf.h"
 
@@ -399,4 +400,28 @@ void ra_losses_free(struct ra_losses *l)
     ra_vec_release(&l->items);
     ra_pool_release(&l->pool);
     free(l);
+}
+
+void ra_losses_narrow_by_logs(struct ra_losses *res, struct ra_log *const *logs, size_t nlogs)
+{
+    struct ra_buf ev = RA_BUF_INIT;
+    size_t i, k;
+
+    for (i = 0; i < res->items.len; i++) {
+        struct ra_loss *l = res->items.items[i];
+        if (l->object == RA_OBJ_TAG)
+            continue;
+        for (k = 0; k < nlogs; k++) {
+            const struct ra_log_event *e = ra_log_first_status(
+                logs[k], &l->digest, l->repository[0] ? l->repository : NULL, 404);
+            if (!e || !e->time_exact || e->time == RA_TIME_NONE ||
+                (l->from.time != RA_TIME_NONE && e->time <= l->from.time) ||
+                (l->to.time != RA_TIME_NONE && e->time >= l->to.time))
+                continue;
+            ra_buf_truncate(&ev, 0);
+            ra_buf_printf(&ev, "%s:%llu", logs[k]->path, (unsigned long long)e->line);
+            set_bound(&l->to, e->time, RA_BOUND_LOG, ra_pool_strdup(&res->pool, ev.ptr));
+        }
+    }
+    ra_buf_release(&ev);
 }

@@ -58,6 +58,12 @@ struct ra_losses {
 void ra_losses_find(struct ra_losses **out, struct ra_scan **scans, size_t nscans);
 void ra_losses_free(struct ra_losses *l);
 
+struct ra_log;
+
+/* Narrow each window's end with the logs: the first request for the lost digest that
+ * the registry answered 404, when it falls inside the window. */
+void ra_losses_narrow_by_logs(struct ra_losses *l, struct ra_log *const *logs, size_t nlogs);
+
 const char *ra_object_kind_name(enum ra_object_kind k);
 const char *ra_bound_kind_name(enum ra_bound_kind k);
 

@@ -186,3 +186,21 @@ int ra_time_from_name(ra_time *out, const char *name)
     }
     return RA_ENOTFOUND;
 }
+
+int ra_time_date_from_name(ra_time *out, const char *name)
+{
+    const char *p, *q;
+    int y, mo, d;
+
+    for (p = name; *p; p++) {
+        if (!isdigit((unsigned char)*p) || (p > name && isdigit((unsigned char)p[-1])))
+            continue;
+        q = p;
+        if (digits(&q, 4, &y) || *q++ != '-' || digits(&q, 2, &mo) || *q++ != '-' ||
+            digits(&q, 2, &d) || isdigit((unsigned char)*q) || !fields_valid(y, mo, d, 0, 0, 0))
+            continue;
+        *out = ra_time_from_fields(y, mo, d, 0, 0, 0);
+        return 0;
+    }
+    return RA_ENOTFOUND;
+}

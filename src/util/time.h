@@ -25,6 +25,10 @@ int ra_time_parse(ra_time *out, const char *s);
  * Returns 0 and sets *out, or RA_ENOTFOUND. */
 int ra_time_from_name(ra_time *out, const char *name);
 
+/* Find a date alone ("gc-2026-04-12.log") in a name: midnight UTC of that day.
+ * Returns 0 and sets *out, or RA_ENOTFOUND. */
+int ra_time_date_from_name(ra_time *out, const char *name);
+
 /* Days-from-civil conversion (UTC, proleptic Gregorian), no libc time zone involved. */
 ra_time ra_time_from_fields(int year, int mon, int day, int hour, int min, int sec);
 
