@@ -92,6 +92,11 @@ struct ra_job {
      * disabled), "Debian's cron ignores cron.d files with '.' in their name", "run by
      * anacron where it is installed". */
     const char *warning;
+    /* systemd timers: Persistent=true (a run missed while the machine was off happens at
+     * boot), and RandomizedDelaySec= as written (each run is late by up to that); 0 and
+     * NULL otherwise. */
+    int persistent;
+    const char *random_delay;
 
     /* Classification: every class matched, and the main one (garbage-collect, then
      * tag-prune, backup, probe, other). */

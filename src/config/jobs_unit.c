@@ -81,6 +81,8 @@ struct timer_info {
     unsigned monotonic_line;
     const char *unit;
     const char *tz;
+    int persistent;
+    const char *random_delay;
 };
 
 static int key_is(const char *key, size_t len, const char *want)
@@ -129,6 +131,12 @@ static void timer_kv(const char *key, size_t len, const char *value, unsigned li
             ti->monotonic_line = line;
     } else if (key_is(key, len, "Unit") && *value) {
         ti->unit = ra_jobs_strdup(ti->ctx, value);
+    } else if (key_is(key, len, "Persistent")) {
+        ti->persistent = !strcmp(value, "true") || !strcmp(value, "yes") ||
+                         !strcmp(value, "on") || !strcmp(value, "1");
+    } else if (key_is(key, len, "RandomizedDelaySec")) {
+        ti->random_delay =
+            *value && strcmp(value, "0") ? ra_jobs_strdup(ti->ctx, value) : NULL;
     }
 }
 
@@ -187,7 +195,7 @@ find_service(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *timer, const ch
 
 void ra_jobs_parse_timer(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t)
 {
-    struct timer_info ti = {ctx, RA_BUF_INIT, 0, RA_BUF_INIT, 0, NULL, NULL};
+    struct timer_info ti = {ctx, RA_BUF_INIT, 0, RA_BUF_INIT, 0, NULL, NULL, 0, NULL};
     struct service_info si = {ctx, RA_BUF_INIT, 0, NULL};
     struct ra_buf name = RA_BUF_INIT;
     const struct ra_jobs_text *svc;
@@ -210,6 +218,8 @@ void ra_jobs_parse_timer(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t)
     j->schedule = ra_jobs_strdup(ctx, ti.calendar.len ? ra_buf_cstr(&ti.calendar)
                                                       : ra_buf_cstr(&ti.monotonic));
     j->timezone = ti.tz;
+    j->persistent = ti.persistent;
+    j->random_delay = ti.random_delay;
     if (!ti.unit) {
         ra_buf_puts(&name, ".service");
         ti.unit = ra_jobs_strdup(ctx, ra_buf_cstr(&name));

@@ -394,6 +394,7 @@ static void test_jobs__systemd(void **state)
                                        "[Timer]\n"
                                        "OnCalendar=Sun *-*-* 03:25:00\n"
                                        "Persistent=true\n"
+                                       "RandomizedDelaySec=10min\n"
                                        "\n"
                                        "[Install]\n"
                                        "WantedBy=timers.target\n"),
@@ -430,6 +431,8 @@ static void test_jobs__systemd(void **state)
     assert_string_equal(j->schedule, "Sun *-*-* 03:25:00");
     assert_int_equal(j->line, 5);
     assert_null(j->timezone);
+    assert_true(j->persistent);
+    assert_string_equal(j->random_delay, "10min");
     assert_string_equal(j->command,
                         "/usr/bin/docker exec registry registry garbage-collect -m "
                         "/etc/docker/registry/config.yml");
@@ -444,6 +447,8 @@ static void test_jobs__systemd(void **state)
     assert_string_equal(j->schedule, "Mon..Fri *-*-* 01:00; Sat,Sun 04:00 Europe/Berlin");
     assert_int_equal(j->line, 3);
     assert_string_equal(j->timezone, "Europe/Berlin");
+    assert_false(j->persistent);
+    assert_null(j->random_delay);
     assert_string_equal(
         j->command, "/usr/bin/rsync -a --delete  /srv/registry/ nas:/backup/registry/");
     assert_string_equal(j->user, "backup");
