@@ -610,45 +610,44 @@ struct change_bufs {
     struct ra_buf summary;
 };
 
-/* Visit commit number pos: find which paths it changed, and report them. */
-static int visit(struct hist *h, size_t pos, struct change_bufs *b, ra_gitchange_cb cb,
-                 void *payload)
+/* Mark in b->index[i] the paths whose id in self differs from that in every parent of
+ * c; *first gets the first parent's ids (owned by the caller when *first_owned). */
+static int compare_parents(struct hist *h, git_commit *c, const struct pathids *self,
+                           struct change_bufs *b, struct pathids **first,
+                           int *first_owned)
 {
-    struct ra_gitchange ch;
-    struct pathids *self = NULL, *par = NULL, *first = NULL;
-    git_commit *c = NULL;
-    const git_signature *author;
-    unsigned np, k;
-    size_t i, n = 0;
-    int owned = 0, first_owned = 0, changed, error;
+    unsigned np = git_commit_parentcount(c), k;
+    struct pathids *par = NULL;
+    int owned, error;
+    size_t i;
 
-    if ((error = pathids_get(&self, &owned, h, &h->order[pos])) < 0)
-        goto done;
-    if (git_commit_lookup(&c, h->repo->repo, &h->order[pos]) < 0) {
-        error = git_fail(h->err, RA_ERROR, "history");
-        goto done;
-    }
-    np = git_commit_parentcount(c);
     for (i = 0; i < h->npaths; i++)
-        b->index[i] = 1; /* changed unless some parent has the same id */
+        b->index[i] = np || self->present[i]; /* a root commit adds what it has */
     for (k = 0; k < np; k++) {
         if ((error = pathids_get(&par, &owned, h, git_commit_parent_id(c, k))) < 0)
-            goto done;
+            return error;
         for (i = 0; i < h->npaths; i++) {
             if (same_id(self, par, i))
                 b->index[i] = 0;
         }
         if (k == 0) {
-            first = par;
-            first_owned = owned;
+            *first = par;
+            *first_owned = owned;
         } else if (owned) {
             pathids_free(par);
         }
-        par = NULL;
     }
+    return 0;
+}
+
+/* Compact b to the changed paths, with their ids before and after; returns how many. */
+static size_t collect_changes(struct hist *h, const struct pathids *self,
+                              const struct pathids *first, struct change_bufs *b)
+{
+    size_t i, n = 0;
+
     for (i = 0; i < h->npaths; i++) {
-        changed = b->index[i] && (np || self->present[i]);
-        if (!changed)
+        if (!b->index[i])
             continue;
         b->index[n] = i;
         b->before[n][0] = b->after[n][0] = '\0';
@@ -658,23 +657,50 @@ static int visit(struct hist *h, size_t pos, struct change_bufs *b, ra_gitchange
             git_oid_tostr(b->after[n], RA_GIT_HEXSZ + 1, &self->ids[i]);
         n++;
     }
-    if (!n)
-        goto done;
+    return n;
+}
+
+static int report(const git_commit *c, size_t n, struct change_bufs *b,
+                  ra_gitchange_cb cb, void *payload)
+{
+    const git_signature *author = git_commit_author(c);
+    struct ra_gitchange ch;
+
     memset(&ch, 0, sizeof(ch));
-    git_oid_tostr(ch.commit, sizeof(ch.commit), &h->order[pos]);
+    git_oid_tostr(ch.commit, sizeof(ch.commit), git_commit_id(c));
     ch.time = git_commit_time(c);
-    author = git_commit_author(c);
     ch.author_time = author ? author->when.time : ch.time;
     ch.author_name = author && author->name ? author->name : "";
     ch.author_email = author && author->email ? author->email : "";
     one_line_summary(&b->summary, git_commit_message(c));
     ch.summary = ra_buf_cstr(&b->summary);
-    ch.nparents = np;
+    ch.nparents = git_commit_parentcount(c);
     ch.npaths = n;
     ch.path_index = b->index;
     ch.before = (const char(*)[RA_GIT_HEXSZ + 1]) b->before;
     ch.after = (const char(*)[RA_GIT_HEXSZ + 1]) b->after;
-    error = cb(&ch, payload);
+    return cb(&ch, payload);
+}
+
+/* Visit commit number pos: find which paths it changed, and report them. */
+static int visit(struct hist *h, size_t pos, struct change_bufs *b, ra_gitchange_cb cb,
+                 void *payload)
+{
+    struct pathids *self = NULL, *first = NULL;
+    git_commit *c = NULL;
+    int owned, first_owned = 0, error;
+    size_t n;
+
+    if ((error = pathids_get(&self, &owned, h, &h->order[pos])) < 0)
+        goto done;
+    if (git_commit_lookup(&c, h->repo->repo, &h->order[pos]) < 0) {
+        error = git_fail(h->err, RA_ERROR, "history");
+        goto done;
+    }
+    if ((error = compare_parents(h, c, self, b, &first, &first_owned)) < 0)
+        goto done;
+    if ((n = collect_changes(h, self, first, b)) > 0)
+        error = report(c, n, b, cb, payload);
 
 done:
     if (first_owned)

@@ -141,17 +141,55 @@ static const char *const docker_valued[] = {
     NULL,
 };
 
+/* Past the docker-style options starting at i. */
+static size_t skip_docker_options(const struct words *w, size_t i, size_t e)
+{
+    for (; i < e && W(w, i)[0] == '-'; i++) {
+        if (one_of(W(w, i), docker_valued))
+            i++;
+    }
+    return i;
+}
+
+/* `docker|podman|nerdctl [compose] <sub> ...` at i (i + 1 < e): the index of what runs
+ * inside (past the container, service or image; at the image when it is the registry's,
+ * whose entrypoint is the registry), or i when docker itself is the program. *image is
+ * set for run, create and pull. */
+static size_t unwrap_docker(const struct words *w, size_t i, size_t e, const char **image)
+{
+    size_t k = i + 1;
+    const char *sub = W(w, k);
+
+    if (!strcmp(sub, "compose") && k + 1 < e)
+        sub = W(w, ++k);
+    if (!strcmp(sub, "pull") || !strcmp(sub, "create")) {
+        k = skip_docker_options(w, k + 1, e);
+        *image = k < e ? W(w, k) : NULL;
+        return i;
+    }
+    if (strcmp(sub, "exec") && strcmp(sub, "run"))
+        return i;
+    k = skip_docker_options(w, k + 1, e);
+    if (!strcmp(sub, "run") && k < e) {
+        *image = W(w, k);
+        if (ra_image_is_registry(*image))
+            return k;
+    }
+    return k + 1;
+}
+
 /* Index of the program of the simple command [s, e) after wrappers (sudo, env, nice,
  * timeout, flock, docker exec/run, kubectl exec, ...); e when there is none.
- * *image is set to the image word of a `docker run`. */
+ * *image is set to the image word of a `docker run`, `create` or `pull`. */
 static size_t unwrap(const struct words *w, size_t s, size_t e, const char **image)
 {
     static const char *const plain[] = {"nohup",   "time",    "exec",   "command",
                                         "chronic", "cronic",  "setsid", "run-one",
                                         "stdbuf",  "builtin", "xargs",  NULL};
     static const char *const with_opts[] = {"sudo", "env", "nice", "ionice", NULL};
-    const char *b;
-    size_t i = s;
+    static const char *const dockers[] = {"docker", "podman", "nerdctl", NULL};
+    const char *b, *o;
+    size_t i = s, next;
 
     *image = NULL;
     while (i < e) {
@@ -162,58 +200,25 @@ static size_t unwrap(const struct words *w, size_t s, size_t e, const char **ima
             for (i++; i < e && W(w, i)[0] == '-'; i++)
                 ;
         } else if (one_of(b, with_opts)) {
-            for (i++; i < e && (W(w, i)[0] == '-' || is_assignment(W(w, i))); i++) {
-                if (!strcmp(b, "sudo") &&
-                    (!strcmp(W(w, i), "-u") || !strcmp(W(w, i), "-g")))
-                    i++;
-                else if (!strcmp(b, "nice") && !strcmp(W(w, i), "-n"))
-                    i++;
-                else if (!strcmp(b, "ionice") &&
-                         (!strcmp(W(w, i), "-c") || !strcmp(W(w, i), "-n")))
-                    i++;
+            for (i++; i < e && ((o = W(w, i))[0] == '-' || is_assignment(o)); i++) {
+                if ((!strcmp(b, "sudo") && (!strcmp(o, "-u") || !strcmp(o, "-g"))) ||
+                    (!strcmp(b, "nice") && !strcmp(o, "-n")) ||
+                    (!strcmp(b, "ionice") && (!strcmp(o, "-c") || !strcmp(o, "-n"))))
+                    i++; /* the option's value */
             }
         } else if (!strcmp(b, "timeout") || !strcmp(b, "flock")) {
-            for (i++; i < e && W(w, i)[0] == '-'; i++) {
-                if (!strcmp(W(w, i), "-s") || !strcmp(W(w, i), "-k") ||
-                    !strcmp(W(w, i), "-w"))
+            for (i++; i < e && (o = W(w, i))[0] == '-'; i++) {
+                if (!strcmp(o, "-s") || !strcmp(o, "-k") || !strcmp(o, "-w"))
                     i++;
             }
             i++; /* the duration, or the lock file */
-        } else if ((!strcmp(b, "docker") || !strcmp(b, "podman") ||
-                    !strcmp(b, "nerdctl")) &&
-                   i + 1 < e) {
-            const char *sub = W(w, i + 1);
-            int run = !strcmp(sub, "run");
-
-            if (!strcmp(sub, "compose") && i + 2 < e)
-                i++, sub = W(w, i + 1), run = !strcmp(sub, "run");
-            if (!strcmp(sub, "pull") || !strcmp(sub, "create")) {
-                size_t k;
-                for (k = i + 2; k < e && W(w, k)[0] == '-'; k++) {
-                    if (one_of(W(w, k), docker_valued))
-                        k++;
-                }
-                *image = k < e ? W(w, k) : NULL;
+        } else if (one_of(b, dockers) && i + 1 < e) {
+            if ((next = unwrap_docker(w, i, e, image)) == i)
                 return i;
-            }
-            if (strcmp(sub, "exec") && !run)
-                return i;
-            for (i += 2; i < e && W(w, i)[0] == '-'; i++) {
-                if (one_of(W(w, i), docker_valued))
-                    i++;
-            }
-            if (run && i < e)
-                *image = W(w, i);
-            i++; /* the container, service or image */
-            if (run && *image && ra_image_is_registry(*image))
-                return i - 1; /* the image's entrypoint is the registry */
+            i = next;
         } else if (!strcmp(b, "docker-compose") && i + 1 < e &&
                    (!strcmp(W(w, i + 1), "exec") || !strcmp(W(w, i + 1), "run"))) {
-            for (i += 2; i < e && W(w, i)[0] == '-'; i++) {
-                if (one_of(W(w, i), docker_valued))
-                    i++;
-            }
-            i++;
+            i = skip_docker_options(w, i + 2, e) + 1;
         } else if (!strcmp(b, "kubectl") && i + 1 < e && !strcmp(W(w, i + 1), "exec")) {
             for (i += 2; i < e && strcmp(W(w, i), "--"); i++)
                 ;
@@ -363,6 +368,16 @@ static int has_word_containing(const struct words *w, size_t s, size_t e,
     return 0;
 }
 
+/* Is one of the words the program name (any directory)? find's -exec rm {} +. */
+static int has_program(const struct words *w, size_t s, size_t e, const char *name)
+{
+    for (; s < e; s++) {
+        if (!strcmp(base_of(W(w, s)), name))
+            return 1;
+    }
+    return 0;
+}
+
 static int http_delete(const struct words *w, size_t s, size_t e)
 {
     const char *a;
@@ -376,15 +391,103 @@ static int http_delete(const struct words *w, size_t s, size_t e)
     return 0;
 }
 
+/* Tools whose subcommands say what they do; NULL matches anything. First match wins. */
+static const struct tool_rule {
+    const char *prog, *sub, *verb;
+    enum ra_job_class cls;
+} tool_rules[] = {
+    {"regctl", "tag", "rm", RA_JOB_TAG_PRUNE},
+    {"regctl", "tag", "delete", RA_JOB_TAG_PRUNE},
+    {"regctl", "manifest", "rm", RA_JOB_TAG_PRUNE},
+    {"regctl", "manifest", "delete", RA_JOB_TAG_PRUNE},
+    {"regctl", "image", "rm", RA_JOB_TAG_PRUNE},
+    {"regctl", "image", "delete", RA_JOB_TAG_PRUNE},
+    {"skopeo", "delete", NULL, RA_JOB_TAG_PRUNE},
+    {"crane", "delete", NULL, RA_JOB_TAG_PRUNE},
+    {"oras", "manifest", "delete", RA_JOB_TAG_PRUNE},
+    {"skopeo", "inspect", NULL, RA_JOB_PROBE},
+    {"regctl", "manifest", NULL, RA_JOB_PROBE},
+    {"regctl", "image", NULL, RA_JOB_PROBE},
+    {"regctl", "tag", NULL, RA_JOB_PROBE},
+    {"crane", "manifest", NULL, RA_JOB_PROBE},
+    {"crane", "digest", NULL, RA_JOB_PROBE},
+    {"crane", "ls", NULL, RA_JOB_PROBE},
+    {"docker", "pull", NULL, RA_JOB_PROBE},
+    {"aws", "s3", "sync", RA_JOB_BACKUP},
+    {"aws", "s3", "cp", RA_JOB_BACKUP},
+    {"rsync", NULL, NULL, RA_JOB_BACKUP},
+    {"restic", NULL, NULL, RA_JOB_BACKUP},
+    {"borg", NULL, NULL, RA_JOB_BACKUP},
+    {"borgmatic", NULL, NULL, RA_JOB_BACKUP},
+    {"rclone", NULL, NULL, RA_JOB_BACKUP},
+    {"duplicity", NULL, NULL, RA_JOB_BACKUP},
+    {"rdiff-backup", NULL, NULL, RA_JOB_BACKUP},
+    {"rsnapshot", NULL, NULL, RA_JOB_BACKUP},
+    {"duplicati-cli", NULL, NULL, RA_JOB_BACKUP},
+    {"synobackup", NULL, NULL, RA_JOB_BACKUP},
+};
+
+static enum ra_job_class tool_class(const char *prog, const char *sub, const char *verb)
+{
+    size_t i;
+
+    for (i = 0; i < RA_ARRAY_SIZE(tool_rules); i++) {
+        const struct tool_rule *r = &tool_rules[i];
+        if (!strcmp(r->prog, prog) && (!r->sub || !strcmp(r->sub, sub)) &&
+            (!r->verb || !strcmp(r->verb, verb)))
+            return r->cls;
+    }
+    return RA_JOB_OTHER;
+}
+
+/* rm -r of a tag directory (or of a variable, in a file that names tag directories). */
+static enum ra_job_class rm_class(const struct cls_state *st, const struct words *w,
+                                  size_t p, size_t e)
+{
+    int recursive = 0, target = 0, var = 0;
+    const char *a;
+    size_t i;
+
+    for (i = p + 1; i < e; i++) {
+        a = W(w, i);
+        if (!strcmp(a, "--recursive") ||
+            (a[0] == '-' && a[1] != '-' && (strchr(a, 'r') || strchr(a, 'R'))))
+            recursive = 1;
+        else if (strstr(a, "_manifests/tags"))
+            target = 1;
+        else if (strchr(a, '$'))
+            var = 1;
+    }
+    return recursive && (target || (var && st->file_mentions_tags)) ? RA_JOB_TAG_PRUNE
+                                                                    : RA_JOB_OTHER;
+}
+
+/* curl, wget, httpie: DELETE on the registry API prunes, a GET of /v2/ probes. */
+static enum ra_job_class http_class(const struct cls_state *st, const struct words *w,
+                                    size_t p, size_t e)
+{
+    int v2 = has_word_containing(w, p, e, "/v2/") || has_word_containing(w, p, e, "/v2");
+
+    if (http_delete(w, p, e) &&
+        (v2 || st->file_mentions_v2 || has_word_containing(w, p, e, "/manifests/")))
+        return RA_JOB_TAG_PRUNE;
+    return v2 ? RA_JOB_PROBE : RA_JOB_OTHER;
+}
+
+/* tar creating an archive: "tar czf", "tar -czf", "tar --create". */
+static int tar_creates(const char *sub)
+{
+    return !strcmp(sub, "--create") || (sub[0] != '-' && strchr(sub, 'c')) ||
+           (sub[0] == '-' && sub[1] != '-' && strchr(sub, 'c'));
+}
+
 /* One simple command [s, e). */
 static void simple_command(struct cls_state *st, const struct words *w, size_t s,
                            size_t e)
 {
-    static const char *const backups[] = {
-        "rsync",        "restic",    "borg",          "borgmatic",  "rclone", "duplicity",
-        "rdiff-backup", "rsnapshot", "duplicati-cli", "synobackup", NULL};
-    const char *image, *prog, *sub, *a;
-    size_t p = unwrap(w, s, e, &image), i;
+    enum ra_job_class cls = RA_JOB_OTHER;
+    const char *image, *prog, *sub, *verb;
+    size_t p = unwrap(w, s, e, &image);
 
     if (image)
         ra_jobs_add_image(st->ctx, image, strlen(image), st->path, st->line);
@@ -392,61 +495,21 @@ static void simple_command(struct cls_state *st, const struct words *w, size_t s
         return;
     prog = base_of(W(w, p));
     sub = p + 1 < e ? W(w, p + 1) : "";
-    if (!strcmp(prog, "rm")) {
-        int recursive = 0, target = 0, var = 0;
-        for (i = p + 1; i < e; i++) {
-            a = W(w, i);
-            if (!strcmp(a, "--recursive") ||
-                (a[0] == '-' && a[1] != '-' && (strchr(a, 'r') || strchr(a, 'R'))))
-                recursive = 1;
-            else if (strstr(a, "_manifests/tags"))
-                target = 1;
-            else if (strchr(a, '$'))
-                var = 1;
-        }
-        if (recursive && (target || (var && st->file_mentions_tags)))
-            evidence(st, RA_JOB_TAG_PRUNE);
-    } else if (!strcmp(prog, "find") && has_word_containing(w, p, e, "_manifests/tags") &&
-               (has_word_containing(w, p, e, "-delete") ||
-                has_word_containing(w, p, e, "rm"))) {
-        evidence(st, RA_JOB_TAG_PRUNE);
-    } else if (!strcmp(prog, "curl") || !strcmp(prog, "wget") || !strcmp(prog, "http") ||
-               !strcmp(prog, "https")) {
-        int v2 =
-            has_word_containing(w, p, e, "/v2/") || has_word_containing(w, p, e, "/v2");
-        if (http_delete(w, p, e) &&
-            (v2 || st->file_mentions_v2 || has_word_containing(w, p, e, "/manifests/")))
-            evidence(st, RA_JOB_TAG_PRUNE);
-        else if (v2)
-            evidence(st, RA_JOB_PROBE);
-    } else if ((!strcmp(prog, "regctl") &&
-                (!strcmp(sub, "tag") || !strcmp(sub, "manifest") ||
-                 !strcmp(sub, "image")) &&
-                p + 2 < e &&
-                (!strcmp(W(w, p + 2), "rm") || !strcmp(W(w, p + 2), "delete"))) ||
-               ((!strcmp(prog, "skopeo") || !strcmp(prog, "crane")) &&
-                !strcmp(sub, "delete")) ||
-               (!strcmp(prog, "oras") && !strcmp(sub, "manifest") && p + 2 < e &&
-                !strcmp(W(w, p + 2), "delete"))) {
-        evidence(st, RA_JOB_TAG_PRUNE);
-    } else if ((!strcmp(prog, "skopeo") && !strcmp(sub, "inspect")) ||
-               (!strcmp(prog, "regctl") &&
-                (!strcmp(sub, "manifest") || !strcmp(sub, "image") ||
-                 !strcmp(sub, "tag"))) ||
-               (!strcmp(prog, "crane") &&
-                (!strcmp(sub, "manifest") || !strcmp(sub, "digest") ||
-                 !strcmp(sub, "ls"))) ||
-               (!strcmp(prog, "docker") && !strcmp(sub, "pull"))) {
-        evidence(st, RA_JOB_PROBE);
-    } else if (one_of(prog, backups) ||
-               (!strcmp(prog, "aws") && !strcmp(sub, "s3") && p + 2 < e &&
-                (!strcmp(W(w, p + 2), "sync") || !strcmp(W(w, p + 2), "cp")))) {
-        evidence(st, RA_JOB_BACKUP);
-    } else if (!strcmp(prog, "tar") && p + 1 < e &&
-               (!strcmp(sub, "--create") || (sub[0] != '-' && strchr(sub, 'c')) ||
-                (sub[0] == '-' && sub[1] != '-' && strchr(sub, 'c')))) {
-        evidence(st, RA_JOB_BACKUP);
-    }
+    verb = p + 2 < e ? W(w, p + 2) : "";
+    if (!strcmp(prog, "rm"))
+        cls = rm_class(st, w, p, e);
+    else if (!strcmp(prog, "find") && has_word_containing(w, p, e, "_manifests/tags") &&
+             (has_word_containing(w, p, e, "-delete") || has_program(w, p, e, "rm")))
+        cls = RA_JOB_TAG_PRUNE;
+    else if (!strcmp(prog, "curl") || !strcmp(prog, "wget") || !strcmp(prog, "http") ||
+             !strcmp(prog, "https"))
+        cls = http_class(st, w, p, e);
+    else if (!strcmp(prog, "tar") && p + 1 < e && tar_creates(sub))
+        cls = RA_JOB_BACKUP;
+    else
+        cls = tool_class(prog, sub, verb);
+    if (cls != RA_JOB_OTHER)
+        evidence(st, cls);
 }
 
 /* Commands whose quoted words are text, not commands. */

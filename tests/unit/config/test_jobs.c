@@ -777,7 +777,8 @@ static void test_jobs__classify_variants(void **state)
           "'*/_manifests/tags/*' -mtime +30 -exec rm -rf {} +\n"
           "0 9 * * * echo \"registry garbage-collect -m is not run here\"\n"
           "0 10 * * * /opt/hyperbackup/run-task.sh\n"
-          "0 11 * * * /opt/loop.sh\n"),
+          "0 11 * * * /opt/loop.sh\n"
+          "0 12 * * * find /srv/r/_manifests/tags -perm 644 -print\n"),
         F("scripts/gc.sh", "#!/bin/sh\n"
                            "docker stop registry\n"
                            "docker run --rm registry:2 garbage-collect --delete-untagged "
@@ -796,7 +797,7 @@ static void test_jobs__classify_variants(void **state)
     const struct ra_job *j;
 
     (void)state;
-    assert_int_equal(js->jobs.len, 11);
+    assert_int_equal(js->jobs.len, 12);
     j = job_at(js, 0);
     assert_int_equal(j->cls, RA_JOB_TAG_PRUNE);
     j = job_at(js, 1);
@@ -834,6 +835,8 @@ static void test_jobs__classify_variants(void **state)
     j = job_at(js, 10); /* a script that runs itself: read once */
     assert_int_equal(j->cls, RA_JOB_OTHER);
     assert_int_equal(j->scripts.len, 1);
+    j = job_at(js, 11); /* -perm is not rm */
+    assert_int_equal(j->cls, RA_JOB_OTHER);
     ra_jobs_free(js);
 }
 
