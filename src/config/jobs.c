@@ -103,6 +103,26 @@ void ra_jobs_add_problem(struct ra_jobs_ctx *ctx, const char *path, unsigned lin
     ra_vec_push(&ctx->out->problems, p);
 }
 
+/* Before spec.timeZone (Kubernetes 1.27), "CRON_TZ=Europe/London 0 3 * * *" or "TZ=..."
+ * in the schedule itself was the way (robfig/cron reads it). */
+void ra_jobs_schedule_zone(struct ra_jobs_ctx *ctx, struct ra_job *j)
+{
+    const char *s = j->schedule, *v, *sp;
+
+    if (!strncmp(s, "CRON_TZ=", 8))
+        v = s + 8;
+    else if (!strncmp(s, "TZ=", 3))
+        v = s + 3;
+    else
+        return;
+    if (!(sp = strpbrk(v, " \t")))
+        return;
+    j->timezone = ra_jobs_strndup(ctx, v, (size_t)(sp - v));
+    while (*sp == ' ' || *sp == '\t')
+        sp++;
+    j->schedule = sp;
+}
+
 /* ---- image references ---- */
 
 /* Split ref into the repository part [0, *name_len) and the tag/digest. */

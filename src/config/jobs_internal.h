@@ -35,6 +35,10 @@ int ra_jobs_next_line(const char **cursor, struct ra_jobs_line *line);
 struct ra_job *ra_jobs_add_job(struct ra_jobs_ctx *ctx, enum ra_job_def def,
                                const char *path, unsigned line);
 
+/* A Kubernetes schedule "CRON_TZ=Europe/London 0 3 * * *" (or "TZ=..."): move the zone
+ * to j->timezone. */
+void ra_jobs_schedule_zone(struct ra_jobs_ctx *ctx, struct ra_job *j);
+
 /* Record a problem with a file (msg is formatted). */
 void ra_jobs_add_problem(struct ra_jobs_ctx *ctx, const char *path, unsigned line,
                          int code, const char *fmt, ...)

@@ -410,6 +410,8 @@ static void tf_cron_job(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
         (v = find_attr(start, end, "time_zone"))) {
         read_scalar(&b, v, end);
         j->timezone = ra_jobs_strdup(ctx, ra_buf_cstr(&b));
+    } else {
+        ra_jobs_schedule_zone(ctx, j);
     }
     if ((v = find_attr(start, end, "suspend"))) {
         read_scalar(&b, v, end);

@@ -247,6 +247,8 @@ static void k8s_cronjob(struct ywalk *w, yaml_node_t *cj)
         j->name = ra_jobs_strdup(w->ctx, s);
     if ((s = map_str(w->doc, spec, "timeZone")))
         j->timezone = ra_jobs_strdup(w->ctx, s);
+    else
+        ra_jobs_schedule_zone(w->ctx, j);
     j->disabled = truthy(map_str(w->doc, spec, "suspend"));
     cs = map_path(w->doc, spec, containers_path);
     if (cs && cs->type == YAML_SEQUENCE_NODE) {

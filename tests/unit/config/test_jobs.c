@@ -527,13 +527,19 @@ static void test_jobs__kubernetes(void **state)
           "                  command: [regctl, tag, rm, reg.local/a:old]\n"
           "  - kind: CronJob\n"
           "    metadata: {name: broken}\n"
-          "    spec: {}\n"),
+          "    spec: {}\n"
+          "  - kind: CronJob\n"
+          "    metadata: {name: old-style-zone}\n"
+          "    spec: {schedule: CRON_TZ=Europe/London  30 1 * * *}\n"),
     };
     struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
     const struct ra_job *j;
 
     (void)state;
-    assert_int_equal(js->jobs.len, 2);
+    assert_int_equal(js->jobs.len, 3);
+    j = by_name(js, "old-style-zone");
+    assert_string_equal(j->schedule, "30 1 * * *");
+    assert_string_equal(j->timezone, "Europe/London");
     j = by_name(js, "registry-gc");
     assert_int_equal(j->def, RA_JOBDEF_KUBERNETES);
     assert_string_equal(j->id, "kubernetes:k8s/registry.yaml:registry-gc");
@@ -631,6 +637,11 @@ static void test_jobs__terraform(void **state)
           "    } } } } }\n"
           "  }\n"
           "}\n"
+          "resource \"kubernetes_cron_job_v1\" \"zoned\" {\n"
+          "  spec {\n"
+          "    schedule = \"TZ=Asia/Tokyo 0 9 * * 1\"\n"
+          "  }\n"
+          "}\n"
           "resource \"kubernetes_cron_job_v1\" \"nosched\" {\n"
           "  spec {}\n"
           "}\n"),
@@ -639,7 +650,7 @@ static void test_jobs__terraform(void **state)
     const struct ra_job *j;
 
     (void)state;
-    assert_int_equal(js->jobs.len, 2);
+    assert_int_equal(js->jobs.len, 3);
     j = by_name(js, "tag-prune");
     assert_int_equal(j->def, RA_JOBDEF_TERRAFORM);
     assert_string_equal(j->id, "terraform:infra/registry.tf:tag-prune");
@@ -651,6 +662,9 @@ static void test_jobs__terraform(void **state)
     assert_int_equal(j->command_line, 32);
     assert_int_equal(j->cls, RA_JOB_TAG_PRUNE);
 
+    j = by_name(js, "zoned");
+    assert_string_equal(j->schedule, "0 9 * * 1");
+    assert_string_equal(j->timezone, "Asia/Tokyo");
     j = by_name(js, "gc");
     assert_string_equal(j->schedule, "${var.gc_schedule}");
     assert_true(j->disabled);
@@ -668,7 +682,7 @@ static void test_jobs__terraform(void **state)
     assert_false(image_at(js, 1)->floating);
     assert_int_equal(js->problems.len, 1);
     assert_string_equal(problem_at(js, 0)->msg,
-                        "'infra/registry.tf:56': cron job 'nosched' without schedule");
+                        "'infra/registry.tf:61': cron job 'nosched' without schedule");
     ra_jobs_free(js);
 }
 
