@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "config/jobs_internal.h"
+#include "util/map.h"
 
 enum file_kind {
     F_NONE = 0,
@@ -487,8 +488,12 @@ static void parse_all(struct ra_jobs_ctx *ctx)
 static void name_jobs(struct ra_jobs_ctx *ctx)
 {
     struct ra_vec *jobs = &ctx->out->jobs;
+    struct ra_map seen = RA_MAP_INIT; /* "def:path:name" -> times seen */
     struct ra_buf b = RA_BUF_INIT;
-    size_t i, k, dup;
+    void **slot;
+    char *key;
+    size_t i;
+    int created;
 
     for (i = 0; i < jobs->len; i++) {
         struct ra_job *j = jobs->items[i];
@@ -501,18 +506,16 @@ static void name_jobs(struct ra_jobs_ctx *ctx)
     }
     for (i = 0; i < jobs->len; i++) {
         struct ra_job *j = jobs->items[i];
-        for (k = dup = 0; k < i; k++) {
-            const struct ra_job *o = jobs->items[k];
-            if (o->def == j->def && !strcmp(o->path, j->path) &&
-                !strcmp(o->name, j->name))
-                dup++;
-        }
         ra_buf_truncate(&b, 0);
         ra_buf_printf(&b, "%s:%s:%s", ra_job_def_name(j->def), j->path, j->name);
-        if (dup)
-            ra_buf_printf(&b, "#%zu", dup + 1);
-        j->id = ra_jobs_strdup(ctx, ra_buf_cstr(&b));
+        key = ra_jobs_strdup(ctx, ra_buf_cstr(&b));
+        slot = ra_map_slot(&seen, key, b.len, &created);
+        *slot = (void *)((uintptr_t)*slot + 1);
+        if ((uintptr_t)*slot > 1)
+            ra_buf_printf(&b, "#%zu", (size_t)(uintptr_t)*slot);
+        j->id = (uintptr_t)*slot > 1 ? ra_jobs_strdup(ctx, ra_buf_cstr(&b)) : key;
     }
+    ra_map_release(&seen);
     ra_buf_release(&b);
 }
 
