@@ -211,27 +211,44 @@ static void vanished(struct builder *b, const struct ra_scan *prev, const struct
     }
 }
 
+/* Losses with the same window are one event: "7 objects infra-ci:latest needs went
+ * missing (5 blob, 2 manifest_link)". Each loss keeps its own entry in the JSON. */
 static void loss_events(struct builder *b, const struct ra_losses *losses)
 {
-    char d[RA_DIGEST_STRLEN];
-    size_t i;
+    struct ra_buf kinds = RA_BUF_INIT;
+    char *done = ra_xcalloc(losses->items.len + 1, 1);
+    size_t i, j, k;
 
     for (i = 0; i < losses->items.len; i++) {
         const struct ra_loss *l = losses->items.items[i];
+        size_t counts[RA_OBJ_TAG + 1] = {0}, n = 0;
         const char *tag0 = l->tags.len ? l->tags.items[0] : "";
-        if (l->to.time == RA_TIME_NONE)
+        int more_tags = 0;
+        if (done[i])
             continue;
-        if (l->object == RA_OBJ_TAG)
+        for (j = i; j < losses->items.len; j++) {
+            const struct ra_loss *x = losses->items.items[j];
+            if (done[j] || x->from.time != l->from.time || x->to.time != l->to.time ||
+                x->first_missing != l->first_missing)
+                continue;
+            done[j] = 1;
+            counts[x->object]++;
+            n++;
+            more_tags |= x->tags.len > 1 || (x->tags.len && strcmp(x->tags.items[0], tag0));
+        }
+        ra_buf_truncate(&kinds, 0);
+        for (k = 0; k <= RA_OBJ_TAG; k++)
+            if (counts[k])
+                ra_buf_printf(&kinds, "%s%zu %s", kinds.len ? ", " : "", counts[k],
+                              ra_object_kind_name((enum ra_object_kind)k));
+        if (l->to.time != RA_TIME_NONE)
             add(b, RA_EV_LOSS, l->from.time == RA_TIME_NONE ? l->to.time : l->from.time,
-                l->to.time, l->to.evidence, l->from.evidence, "tag %s:%s removed",
-                l->repository, l->tag_name);
-        else
-            add(b, RA_EV_LOSS, l->from.time == RA_TIME_NONE ? l->to.time : l->from.time,
-                l->to.time, l->to.evidence, l->from.evidence,
-                "%s %s%s%s lost (needed by %s%s)", ra_object_kind_name(l->object),
-                ra_digest_short(d, &l->digest), l->repository[0] ? " in " : "", l->repository,
-                tag0, l->tags.len > 1 ? " and others" : "");
+                l->to.time, losses->scans[l->first_missing]->snap->name, l->to.evidence,
+                "%zu object%s that %s%s need%s went missing (%s)", n, n == 1 ? "" : "s", tag0,
+                more_tags ? " and other tags" : "", more_tags ? "" : "s", kinds.ptr);
     }
+    free(done);
+    ra_buf_release(&kinds);
 }
 
 static int cmp_event(const void *a, const void *b)

@@ -10,6 +10,7 @@
 #include "cli/exit.h"
 
 static const struct ra_cmd cmds[] = {
+    {"report", cmd_report, "render the Markdown post-mortem (and its JSON model)"},
     {"scan", cmd_scan, "read registry snapshots and say which tags can be pulled"},
     {"diff", cmd_diff, "what changed between two snapshots"},
     {"gc-sim", cmd_gcsim, "predict what garbage-collect would delete and break"},

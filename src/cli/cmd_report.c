@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/* regautopsy report: the Markdown post-mortem, rendered from templates, plus its model as
+ * JSON. */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "analysis/investigate.h"
+#include "cli/exit.h"
+#include "report/render.h"
+#include "report/report_model.h"
+#include "util/vec.h"
+
+struct report_opts {
+    struct ra_investigate_opts inv;
+    struct ra_report_opts model;
+    struct ra_vec logs;
+    const char *template;
+    const char *output;
+    const char *json;
+    int quiet;
+};
+
+static const struct option longopts[] = {
+    {"config", required_argument, NULL, 'c'},
+    {"rev", required_argument, NULL, 'r'},
+    {"tz", required_argument, NULL, 'z'},
+    {"log", required_argument, NULL, 'l'},
+    {"title", required_argument, NULL, 't'},
+    {"template", required_argument, NULL, 'T'},
+    {"output", required_argument, NULL, 'o'},
+    {"json", required_argument, NULL, 'j'},
+    {"now", no_argument, NULL, 'N'},
+    {"verify", no_argument, NULL, 'V'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static const char usage_text[] =
+    "usage: regautopsy report [options] SNAPSHOT...\n"
+    "\n"
+    "  --config REPO        the config repo with the jobs and pipelines\n"
+    "  --rev REV            its revision (default HEAD)\n"
+    "  --tz ZONE            the hosts' time zone for cron jobs that name none (default UTC)\n"
+    "  --log FILE           registry log, GC output or pipeline history (repeatable)\n"
+    "  --title T            the post-mortem's title (default: from the broken tags)\n"
+    "  --template FILE|DIR  a template file, or a directory with postmortem.md.mustache\n"
+    "                       and its partials (default: the installed templates)\n"
+    "  -o, --output FILE    write the post-mortem to FILE (default stdout)\n"
+    "  --json FILE|-        write the report model (docs/json.md)\n"
+    "  --now                print the generation time (off: output depends on inputs only)\n"
+    "  --verify             hash every blob\n"
+    "  -q, --quiet          no progress line\n"
+    "\n"
+    "exit: 0 every tag pullable, 1 a tag unpullable or objects lost, 2 usage or bad input\n";
+
+static int parse_args(struct report_opts *o, int argc, char **argv)
+{
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c': o->inv.config = optarg; break;
+        case 'r': o->inv.rev = optarg; break;
+        case 'z': o->inv.tz = optarg; break;
+        case 'l': ra_vec_push(&o->logs, optarg); break;
+        case 't': o->model.title = optarg; break;
+        case 'T': o->template = optarg; break;
+        case 'o': o->output = optarg; break;
+        case 'j': o->json = optarg; break;
+        case 'N': o->model.now = (ra_time)time(NULL); break;
+        case 'V': o->inv.verify = 1; break;
+        case 'q': o->quiet = 1; break;
+        case 'h':
+            fputs(usage_text, stdout);
+            exit(RA_EXIT_OK);
+        default:
+            fputs(usage_text, stderr);
+            return -1;
+        }
+    }
+    if (optind >= argc) {
+        cli_error("report: no SNAPSHOT given");
+        return -1;
+    }
+    return 0;
+}
+
+/* The installed templates, found relative to the executable: <bin>/../share/regautopsy/
+ * templates when installed, <build>/share/regautopsy/templates in a build tree. */
+static int default_templates(char *out, size_t len)
+{
+    static const char *const rel[] = {"/../share/regautopsy/templates",
+                                      "/share/regautopsy/templates"};
+    char exe[PATH_MAX];
+    struct stat st;
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    char *slash;
+    size_t i;
+
+    if (n <= 0)
+        return -1;
+    exe[n] = '\0';
+    if (!(slash = strrchr(exe, '/')))
+        return -1;
+    *slash = '\0';
+    for (i = 0; i < RA_ARRAY_SIZE(rel); i++) {
+        snprintf(out, len, "%s%s", exe, rel[i]);
+        if (!stat(out, &st) && S_ISDIR(st.st_mode))
+            return 0;
+    }
+    return -1;
+}
+
+static int write_outputs(json_t *model, const struct report_opts *o)
+{
+    struct ra_buf buf = RA_BUF_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    char dir[PATH_MAX];
+    const char *tmpl = o->template;
+    char *text;
+    int rc = -1;
+
+    if (o->json) {
+        if (!(text = json_dumps(model, JSON_SORT_KEYS | JSON_INDENT(2)))) {
+            cli_error("report: cannot serialise the JSON model");
+            goto done;
+        }
+        ra_buf_puts(&buf, text);
+        ra_buf_putc(&buf, '\n');
+        free(text);
+        if (cli_write_file(o->json, &buf) < 0)
+            goto done;
+        ra_buf_truncate(&buf, 0);
+    }
+    if (!tmpl && default_templates(dir, sizeof(dir)) == 0)
+        tmpl = dir;
+    if (!tmpl) {
+        cli_error("report: no templates found beside the executable; give --template");
+        goto done;
+    }
+    if (ra_report_render(&buf, model, tmpl, &err) < 0) {
+        cli_error("%s", err.msg);
+        goto done;
+    }
+    if (o->output) {
+        if (cli_write_file(o->output, &buf) < 0)
+            goto done;
+    } else if (!o->json || strcmp(o->json, "-")) {
+        fwrite(ra_buf_cstr(&buf), 1, buf.len, stdout);
+    }
+    rc = 0;
+done:
+    ra_buf_release(&buf);
+    return rc;
+}
+
+int cmd_report(int argc, char **argv, struct ra_ctx *ctx)
+{
+    struct report_opts o = {{0}, RA_REPORT_OPTS_INIT, RA_VEC_INIT, NULL, NULL, NULL, 0};
+    struct ra_investigation *inv = NULL;
+    struct ra_err err = RA_ERR_INIT;
+    struct cli_progress prog;
+    json_t *model = NULL;
+    int rc = RA_EXIT_USAGE;
+
+    o.inv.fold = 1;
+    o.model.version = RA_VERSION;
+    if (parse_args(&o, argc, argv) < 0)
+        goto done;
+    o.inv.snapshots = argv + optind;
+    o.inv.nsnapshots = (size_t)(argc - optind);
+    o.inv.logs = (char **)o.logs.items;
+    o.inv.nlogs = o.logs.len;
+    cli_progress_hooks(&o.inv, &prog, ctx, o.quiet);
+    if (ra_investigate(&inv, &o.inv, &err) < 0 || ra_report_build(&model, inv, &o.model, &err) < 0) {
+        cli_error("%s", err.msg);
+        goto done;
+    }
+    if (write_outputs(model, &o) < 0)
+        goto done;
+    rc = json_integer_value(json_object_get(json_object_get(model, "summary"), "broken_tags")) ||
+                 inv->losses->items.len
+             ? RA_EXIT_FINDINGS
+             : RA_EXIT_OK;
+done:
+    json_decref(model);
+    ra_investigation_free(inv);
+    ra_vec_release(&o.logs);
+    return rc;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/* Rendering the post-mortem. */
+#include "report/render.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "report/tmpl.h"
+
+/* A template file named on the command line, bounded like a partial. */
+static int read_template(struct ra_buf *out, const char *path, struct ra_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    size_t n;
+    int error = 0;
+
+    if (!f)
+        return ra_err_set(err, RA_ENOTFOUND, "template '%s': cannot open", path);
+    for (;;) {
+        ra_buf_grow(out, 65536);
+        n = fread(out->ptr + out->len, 1, 65536, f);
+        out->len += n;
+        out->ptr[out->len] = '\0';
+        if (out->len > RA_TMPL_MAX_FILE) {
+            error = ra_err_set(err, RA_ELIMIT, "template '%s': larger than %d bytes", path,
+                               RA_TMPL_MAX_FILE);
+            break;
+        }
+        if (n < 65536) {
+            if (ferror(f))
+                error = ra_err_set(err, RA_EIO, "template '%s': read error", path);
+            break;
+        }
+    }
+    fclose(f);
+    return error;
+}
+
+int ra_report_render(struct ra_buf *out, struct json_t *model, const char *template,
+                     struct ra_err *err)
+{
+    struct ra_buf src = RA_BUF_INIT, dir = RA_BUF_INIT, path = RA_BUF_INIT;
+    const char *slash, *name;
+    struct stat st;
+    int error;
+
+    if (stat(template, &st)) {
+        error = ra_err_set(err, RA_ENOTFOUND, "template '%s': no such file or directory",
+                           template);
+        goto done;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        ra_buf_puts(&dir, template);
+        ra_buf_printf(&path, "%s/%s", template, RA_REPORT_TEMPLATE);
+        name = RA_REPORT_TEMPLATE;
+    } else {
+        slash = strrchr(template, '/');
+        ra_buf_put(&dir, slash ? template : ".", slash ? (size_t)(slash - template) : 1);
+        ra_buf_puts(&path, template);
+        name = slash ? slash + 1 : template;
+    }
+    /* partials come from the template's own directory, as <name>.mustache */
+    if ((error = read_template(&src, path.ptr, err)) < 0)
+        goto done;
+    error = ra_tmpl_render(out, name, src.ptr, src.len, model, ra_tmpl_dir_loader,
+                           (void *)dir.ptr, err);
+done:
+    ra_buf_release(&src);
+    ra_buf_release(&dir);
+    ra_buf_release(&path);
+    return error;
+}

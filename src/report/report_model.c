@@ -1,0 +1,962 @@
+/* SPDX-License-Identifier: MIT */
+/* The post-mortem's model. */
+#include "report/report_model.h"
+
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "analysis/investigate.h"
+#include "analysis/logs.h"
+#include "config/jobs.h"
+#include "model/graph.h"
+#include "util/buf.h"
+#include "util/text.h"
+
+struct model {
+    const struct ra_investigation *inv;
+    const struct ra_report_opts *opts;
+    const struct ra_scan *newest;
+    struct ra_buf tmp;
+};
+
+static json_t *jstr(const char *s)
+{
+    struct ra_buf b = RA_BUF_INIT;
+    json_t *j;
+
+    if (!s)
+        return json_null();
+    j = json_string(ra_text_safe(&b, s, RA_TEXT_UTF8));
+    ra_buf_release(&b);
+    return j ? j : json_string("");
+}
+
+static json_t *jtime(ra_time t)
+{
+    char s[RA_TIME_STRLEN];
+    return t == RA_TIME_NONE ? json_null() : json_string(ra_time_format(s, t));
+}
+
+static json_t *jdigest(const struct ra_digest *d)
+{
+    char hex[RA_DIGEST_STRLEN];
+    return ra_digest_is_zero(d) ? json_null() : json_string(ra_digest_format(hex, d));
+}
+
+static json_t *jshort(const struct ra_digest *d)
+{
+    char hex[RA_DIGEST_STRLEN];
+    return json_string(ra_digest_short(hex, d));
+}
+
+static const char *root_name(const char *root)
+{
+    return root[0] ? root : ".";
+}
+
+/* Cap a list for rendering: the first cap items, and how many were left out. */
+static void capped(json_t *parent, const char *key, json_t *all, size_t cap)
+{
+    size_t n = json_array_size(all), i;
+    json_t *rows = json_array();
+    char omitted[64];
+
+    for (i = 0; i < n && i < cap; i++)
+        json_array_append(rows, json_array_get(all, i));
+    json_object_set_new(parent, key, rows);
+    snprintf(omitted, sizeof(omitted), "%s_omitted", key);
+    json_object_set_new(parent, omitted, json_integer((json_int_t)(n > cap ? n - cap : 0)));
+    snprintf(omitted, sizeof(omitted), "%s_more", key); /* Mustache: 0 is truthy */
+    json_object_set_new(parent, omitted, json_boolean(n > cap));
+    json_decref(all);
+}
+
+/* ---- inputs ---- */
+
+static json_t *inputs_json(struct model *m)
+{
+    const struct ra_investigation *inv = m->inv;
+    json_t *snaps = json_array(), *logs = json_array();
+    size_t i;
+
+    for (i = 0; i < inv->nscans; i++) {
+        const struct ra_snapshot *s = inv->scans[i]->snap;
+        const char *why = NULL;
+        int trusted = ra_snapshot_mtimes_trusted(s, &why);
+        json_array_append_new(
+            snaps, json_pack("{s:o,s:o,s:o,s:s,s:b,s:I,s:I,s:b,s:o}", "name", jstr(s->name),
+                             "source", jstr(s->source), "taken_at", jtime(s->taken_at),
+                             "taken_at_source", ra_taken_source_name(s->taken_source),
+                             "complete", s->complete, "entries", (json_int_t)s->entries,
+                             "registries", (json_int_t)inv->scans[i]->nregs,
+                             "mtimes_trusted", trusted, "mtimes_note", jstr(why)));
+    }
+    for (i = 0; i < inv->nlogs; i++) {
+        const struct ra_log *l = inv->logs[i];
+        json_array_append_new(logs, json_pack("{s:o,s:s,s:I,s:I}", "path", jstr(l->path),
+                                              "format", ra_log_format_name(l->format), "lines",
+                                              (json_int_t)l->lines, "events",
+                                              (json_int_t)l->events.len));
+    }
+    return json_pack("{s:o,s:o,s:b,s:b}", "snapshots", snaps, "logs", logs, "has_logs",
+                     inv->nlogs > 0, "has_config", 0);
+}
+
+/* ---- impact ---- */
+
+static void platforms_text(struct ra_buf *out, const struct ra_tag_result *t)
+{
+    size_t i;
+    int any = 0;
+
+    ra_buf_truncate(out, 0);
+    for (i = 0; i < t->nplatforms; i++) {
+        if (t->platforms[i].pullable)
+            continue;
+        ra_buf_printf(out, "%s%s", any ? ", " : "", t->platforms[i].platform);
+        any = 1;
+    }
+    if (!any)
+        ra_buf_puts(out, t->resolves ? "all" : "(tag does not resolve)");
+}
+
+static json_t *broken_tag_json(struct model *m, const struct ra_registry_result *r,
+                               const struct ra_tag_result *t)
+{
+    json_t *plats = json_array();
+    size_t i;
+
+    for (i = 0; i < t->nplatforms; i++) {
+        const struct ra_platform_result *p = &t->platforms[i];
+        json_array_append_new(plats, json_pack("{s:o,s:o,s:b,s:o}", "platform",
+                                               jstr(p->platform), "digest", jdigest(&p->digest),
+                                               "pullable", p->pullable, "reason",
+                                               p->pullable ? json_null()
+                                                           : json_string(ra_code_name(p->reason))));
+    }
+    platforms_text(&m->tmp, t);
+    return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:o,s:o}", "root",
+                     jstr(root_name(r->graph->root)), "repository", jstr(t->repository), "tag",
+                     jstr(t->tag), "digest", t->resolves ? jdigest(&t->digest) : json_null(),
+                     "digest_short", t->resolves ? jshort(&t->digest) : json_null(),
+                     "media_type", jstr(t->media_type), "reason", ra_code_name(t->reason),
+                     "platforms", plats, "platforms_text", jstr(m->tmp.ptr));
+}
+
+static json_t *broken_tags(struct model *m)
+{
+    json_t *a = json_array();
+    size_t i, j;
+
+    for (i = 0; m->newest && i < m->newest->nregs; i++) {
+        const struct ra_registry_result *r = m->newest->regs[i];
+        for (j = 0; j < r->ntags; j++)
+            if (!r->tags[j].pullable)
+                json_array_append_new(a, broken_tag_json(m, r, &r->tags[j]));
+    }
+    return a;
+}
+
+static const struct ra_log_event *first_failed_pipeline(const struct ra_investigation *inv,
+                                                        ra_time from, const char **path)
+{
+    const struct ra_log_event *best = NULL;
+    struct ra_vec v = RA_VEC_INIT;
+    size_t i;
+
+    for (i = 0; i < inv->nlogs; i++) {
+        v.len = 0;
+        if (ra_log_failed_pipelines(&v, inv->logs[i], from, RA_TIME_NONE) &&
+            (!best || ((struct ra_log_event *)v.items[0])->time < best->time)) {
+            best = v.items[0];
+            *path = inv->logs[i]->path;
+        }
+    }
+    ra_vec_release(&v);
+    return best;
+}
+
+/* The earliest start of any loss window. */
+static ra_time first_loss(const struct ra_investigation *inv, ra_time *to)
+{
+    ra_time from = RA_TIME_NONE;
+    size_t i;
+
+    *to = RA_TIME_NONE;
+    for (i = 0; i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        if (l->from.time != RA_TIME_NONE && (from == RA_TIME_NONE || l->from.time < from))
+            from = l->from.time;
+        if (l->to.time != RA_TIME_NONE && (*to == RA_TIME_NONE || l->to.time < *to))
+            *to = l->to.time;
+    }
+    return from;
+}
+
+static json_t *log_event_json(const struct ra_log_event *e, const char *path, const char *msg)
+{
+    struct ra_buf ev = RA_BUF_INIT;
+    json_t *o;
+
+    ra_buf_printf(&ev, "%s:%llu", path, (unsigned long long)e->line);
+    o = json_pack("{s:o,s:o,s:o}", "time", jtime(e->time), "evidence", jstr(ev.ptr), "message",
+                  jstr(msg));
+    ra_buf_release(&ev);
+    return o;
+}
+
+static json_t *first_404_json(const struct ra_investigation *inv)
+{
+    const struct ra_log_event *best = NULL;
+    const char *path = NULL;
+    size_t i, k;
+
+    for (i = 0; i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        for (k = 0; k < inv->nlogs && l->object != RA_OBJ_TAG; k++) {
+            const struct ra_log_event *e = ra_log_first_status(inv->logs[k], &l->digest, NULL,
+                                                               404);
+            if (e && e->time != RA_TIME_NONE && (!best || e->time < best->time)) {
+                best = e;
+                path = inv->logs[k]->path;
+            }
+        }
+    }
+    return best ? log_event_json(best, path, best->uri) : json_null();
+}
+
+static json_t *impact_json(struct model *m)
+{
+    const char *path = NULL;
+    ra_time to, from = first_loss(m->inv, &to);
+    const struct ra_log_event *fp = first_failed_pipeline(m->inv, from, &path);
+    json_t *broken = broken_tags(m), *o;
+    size_t n = json_array_size(broken);
+
+    ra_buf_truncate(&m->tmp, 0);
+    if (fp)
+        ra_buf_printf(&m->tmp, "pipeline #%lld %s (%s)", (long long)fp->pipeline->number,
+                      fp->pipeline->status, fp->pipeline->event);
+    o = json_pack("{s:I,s:b,s:o,s:o}", "broken_count", (json_int_t)n, "has_broken", n > 0,
+                  "first_404", first_404_json(m->inv), "first_failed_pipeline",
+                  fp ? log_event_json(fp, path, m->tmp.ptr) : json_null());
+    capped(o, "broken", json_incref(broken), m->opts->table_cap);
+    json_object_set_new(o, "broken_all", broken);
+    return o;
+}
+
+/* ---- detection ---- */
+
+static json_t *detection_json(struct model *m, json_t *impact)
+{
+    const struct ra_losses *ls = m->inv->losses;
+    const struct ra_loss *first = NULL;
+    const struct ra_scan *shows = NULL;
+    size_t i, first_missing = SIZE_MAX;
+
+    for (i = 0; i < ls->items.len; i++) {
+        const struct ra_loss *l = ls->items.items[i];
+        if (l->to.time != RA_TIME_NONE && (!first || l->to.time < first->to.time))
+            first = l;
+        if (l->first_missing < first_missing)
+            first_missing = l->first_missing;
+    }
+    if (first_missing != SIZE_MAX)
+        shows = ls->scans[first_missing];
+    if (!first && !shows)
+        return json_null();
+    return json_pack(
+        "{s:o,s:o,s:o,s:o,s:o,s:O,s:O}", "first_snapshot",
+        shows ? jstr(shows->snap->name) : json_null(), "first_snapshot_taken_at",
+        shows ? jtime(shows->snap->taken_at) : json_null(), "earliest_missing",
+        first ? jtime(first->to.time) : json_null(), "earliest_missing_kind",
+        first ? json_string(ra_bound_kind_name(first->to.kind)) : json_null(),
+        "earliest_missing_evidence", first ? jstr(first->to.evidence) : json_null(),
+        "first_404", json_object_get(impact, "first_404"), "first_failed_pipeline",
+        json_object_get(impact, "first_failed_pipeline"));
+}
+
+/* ---- root cause ---- */
+
+struct agg {
+    const struct ra_firing *firing;
+    enum ra_confidence best;
+    const char *reason;
+    size_t losses;
+};
+
+static int cmp_agg(const void *a, const void *b)
+{
+    const struct agg *x = a, *y = b;
+
+    if (x->best != y->best)
+        return x->best < y->best ? -1 : 1;
+    if (x->losses != y->losses)
+        return x->losses > y->losses ? -1 : 1;
+    if (x->firing->time != y->firing->time)
+        return x->firing->time < y->firing->time ? -1 : 1;
+    return strcmp(x->firing->job_id, y->firing->job_id);
+}
+
+static const char *class_name(unsigned classes)
+{
+    return ra_job_class_name(classes & RA_JOB_GARBAGE_COLLECT ? RA_JOB_GARBAGE_COLLECT
+                             : classes & RA_JOB_TAG_PRUNE     ? RA_JOB_TAG_PRUNE
+                             : classes & RA_JOB_BACKUP        ? RA_JOB_BACKUP
+                             : classes & RA_JOB_PROBE         ? RA_JOB_PROBE
+                                                              : RA_JOB_OTHER);
+}
+
+/* Suspects across losses, one per firing, best first. */
+static json_t *suspects_json(struct model *m)
+{
+    const struct ra_correlation *c = m->inv->corr;
+    struct agg *aggs = NULL;
+    size_t n = 0, i, j, k;
+    json_t *a = json_array();
+
+    for (i = 0; i < c->causes.len; i++) {
+        const struct ra_cause *cause = c->causes.items[i];
+        for (j = 0; j < cause->suspects.len; j++) {
+            const struct ra_suspect *s = cause->suspects.items[j];
+            for (k = 0; k < n && aggs[k].firing != s->firing; k++)
+                ;
+            if (k == n) {
+                aggs = ra_xrealloc(aggs, (n + 1) * sizeof(*aggs));
+                aggs[n].firing = s->firing;
+                aggs[n].best = s->confidence;
+                aggs[n].reason = s->reason;
+                aggs[n].losses = 0;
+                n++;
+            }
+            aggs[k].losses++;
+            if (s->confidence < aggs[k].best) {
+                aggs[k].best = s->confidence;
+                aggs[k].reason = s->reason;
+            }
+        }
+    }
+    if (n)
+        qsort(aggs, n, sizeof(*aggs), cmp_agg);
+    for (i = 0; i < n; i++) {
+        const struct ra_firing *f = aggs[i].firing;
+        json_array_append_new(
+            a, json_pack("{s:I,s:o,s:o,s:s,s:o,s:o,s:o,s:s,s:o,s:I,s:b}", "rank",
+                         (json_int_t)(i + 1), "job", jstr(f->job_id), "name", jstr(f->job_name),
+                         "kind", class_name(f->classes), "defined_in", jstr(f->defined_in),
+                         "commit", jstr(f->commit), "fired_at", jtime(f->time), "confidence",
+                         ra_confidence_name(aggs[i].best), "reason", jstr(aggs[i].reason),
+                         "losses", (json_int_t)aggs[i].losses, "delete_untagged",
+                         f->delete_untagged));
+    }
+    free(aggs);
+    return a;
+}
+
+static const char *const fp_titles[RA_FP__COUNT] = {
+    "Distribution 2.x garbage-collect with --delete-untagged removed the untagged "
+    "children of a tagged index",
+    "a simulated garbage-collect of the previous snapshot deletes exactly these objects",
+    "a tag folder was removed outside the registry (rm -rf)",
+    "a pruned tag's manifest and blobs were garbage-collected afterwards",
+    "blobs of a manifest pushed minutes before a garbage-collect run went missing",
+    "objects went missing in a pattern no garbage collector produces",
+    "a garbage-collect log lists the lost objects",
+};
+
+static json_t *fingerprints_json(struct model *m)
+{
+    const struct ra_correlation *c = m->inv->corr;
+    size_t counts[RA_FP__COUNT] = {0}, i, j;
+    const char *detail[RA_FP__COUNT] = {0};
+    json_t *a = json_array();
+
+    for (i = 0; i < c->causes.len; i++) {
+        const struct ra_cause *cause = c->causes.items[i];
+        int seen[RA_FP__COUNT] = {0};
+        for (j = 0; j < cause->matches.len; j++) {
+            const struct ra_match *mt = cause->matches.items[j];
+            if (seen[mt->fp]++)
+                continue;
+            counts[mt->fp]++;
+            if (!detail[mt->fp])
+                detail[mt->fp] = mt->detail;
+        }
+    }
+    for (i = 0; i < RA_FP__COUNT; i++)
+        if (counts[i])
+            json_array_append_new(
+                a, json_pack("{s:s,s:s,s:I,s:o}", "name", ra_fingerprint_name((enum ra_fingerprint)i),
+                             "title", fp_titles[i], "losses", (json_int_t)counts[i], "example",
+                             jstr(detail[i])));
+    return a;
+}
+
+static json_t *root_cause_json(struct model *m)
+{
+    json_t *sus = suspects_json(m), *fps = fingerprints_json(m), *o;
+    size_t ns = json_array_size(sus);
+
+    o = json_pack("{s:b,s:b,s:o,s:o}", "has_suspects", ns > 0, "has_fingerprints",
+                  json_array_size(fps) > 0, "fingerprints", fps, "top",
+                  ns ? json_incref(json_array_get(sus, 0)) : json_null());
+    capped(o, "suspects", json_incref(sus), 10);
+    json_object_set_new(o, "suspects_all", sus);
+    return o;
+}
+
+/* ---- losses ---- */
+
+static json_t *bound_json(const struct ra_bound *b)
+{
+    return json_pack("{s:o,s:s,s:o}", "time", jtime(b->time), "kind", ra_bound_kind_name(b->kind),
+                     "evidence", jstr(b->evidence));
+}
+
+static json_t *losses_json(struct model *m)
+{
+    const struct ra_correlation *c = m->inv->corr;
+    json_t *a = json_array();
+    size_t i, j;
+
+    for (i = 0; i < c->causes.len; i++) {
+        const struct ra_cause *cause = c->causes.items[i];
+        const struct ra_loss *l = cause->loss;
+        json_t *tags = json_array(), *fps = json_array(), *o;
+        for (j = 0; j < l->tags.len; j++)
+            json_array_append_new(tags, jstr(l->tags.items[j]));
+        for (j = 0; j < cause->matches.len; j++) {
+            const struct ra_match *mt = cause->matches.items[j];
+            json_array_append_new(fps, json_pack("{s:s,s:o}", "name", ra_fingerprint_name(mt->fp),
+                                                 "detail", jstr(mt->detail)));
+        }
+        o = json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "object",
+                      ra_object_kind_name(l->object), "root", jstr(root_name(l->root)),
+                      "repository", l->repository[0] ? jstr(l->repository) : json_null(),
+                      "digest", jdigest(&l->digest), "digest_short",
+                      ra_digest_is_zero(&l->digest) ? json_null() : jshort(&l->digest), "tag",
+                      jstr(l->tag_name), "breaks", tags, "from", bound_json(&l->from), "to",
+                      bound_json(&l->to), "fingerprints", fps);
+        json_object_set_new(o, "suspects", json_integer((json_int_t)cause->suspects.len));
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+/* ---- timeline ---- */
+
+/* Mermaid's timeline syntax splits on ':' and takes '#' and ';' specially: keep text
+ * plain. */
+static void mermaid_text(struct ra_buf *out, const char *s)
+{
+    for (; *s; s++)
+        ra_buf_putc(out, *s == ':' || *s == '#' || *s == ';' || *s == '\n' ? ' ' : *s);
+}
+
+static json_t *timeline_json(struct model *m)
+{
+    const struct ra_timeline *t = m->inv->timeline;
+    json_t *rows = json_array(), *o;
+    struct ra_buf mer = RA_BUF_INIT, txt = RA_BUF_INIT;
+    char when[RA_TIME_STRLEN], prev[RA_TIME_STRLEN] = "";
+    size_t i, shown = 0;
+
+    ra_buf_puts(&mer, "timeline\n    title What happened (UTC)\n");
+    for (i = 0; i < t->events.len; i++) {
+        const struct ra_event *e = t->events.items[i];
+        ra_buf_truncate(&txt, 0);
+        ra_text_safe(&txt, e->message, RA_TEXT_UTF8 | RA_TEXT_CONTROLS);
+        if (e->count > 1)
+            ra_buf_printf(&txt, " (x%zu)", e->count);
+        json_array_append_new(
+            rows, json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:I}", "time", jtime(e->time),
+                            "until", jtime(e->until), "precision", ra_event_precision(e),
+                            "kind", ra_event_kind_name(e->kind), "source", jstr(e->source),
+                            "event", jstr(txt.ptr), "evidence",
+                            e->evidence[0] ? jstr(e->evidence) : json_null(), "count",
+                            (json_int_t)e->count));
+        /* the diagram keeps what matters: no folded noise, one line per event */
+        if (e->kind == RA_EV_BLOB_UPLOADED || e->kind == RA_EV_LAYER_LINKED ||
+            e->kind == RA_EV_TAG_CURRENT || e->time == RA_TIME_NONE || shown >= 30)
+            continue;
+        ra_time_format(when, e->time);
+        when[10] = ' ';
+        when[13] = '.';
+        when[16] = '\0';
+        if (strcmp(prev, when)) {
+            ra_buf_printf(&mer, "    %s", when);
+            memcpy(prev, when, strlen(when) + 1);
+        } else {
+            ra_buf_puts(&mer, "        ");
+        }
+        ra_buf_puts(&mer, " : ");
+        mermaid_text(&mer, txt.ptr);
+        ra_buf_putc(&mer, '\n');
+        shown++;
+    }
+    o = json_pack("{s:o}", "mermaid", jstr(mer.ptr));
+    capped(o, "rows", json_incref(rows), m->opts->table_cap);
+    json_object_set_new(o, "all", rows);
+    ra_buf_release(&mer);
+    ra_buf_release(&txt);
+    return o;
+}
+
+/* ---- recovery ---- */
+
+/* Single-quote s for a POSIX shell. */
+static void shq(struct ra_buf *out, const char *s)
+{
+    ra_buf_putc(out, '\'');
+    for (; *s; s++) {
+        if (*s == '\'')
+            ra_buf_puts(out, "'\\''");
+        else
+            ra_buf_putc(out, *s);
+    }
+    ra_buf_putc(out, '\'');
+}
+
+static int loss_breaks(const struct ra_loss *l, const char *repo, const char *tag)
+{
+    size_t i, n = strlen(repo);
+
+    for (i = 0; i < l->tags.len; i++) {
+        const char *t = l->tags.items[i];
+        if (!strncmp(t, repo, n) && t[n] == ':' && !strcmp(t + n + 1, tag))
+            return 1;
+    }
+    return 0;
+}
+
+static json_t *step(const char *kind, const char *title, const char *commands)
+{
+    return json_pack("{s:s,s:o,s:o}", "kind", kind, "title", jstr(title), "commands",
+                     jstr(commands));
+}
+
+static void relink_cmds(struct ra_buf *cmd, const struct ra_loss *l)
+{
+    char hex[RA_DIGEST_STRLEN];
+
+    ra_digest_format(hex, &l->digest);
+    ra_buf_printf(cmd, "mkdir -p \"$ROOT\"/repositories/");
+    shq(cmd, l->repository);
+    ra_buf_printf(cmd, "/_manifests/revisions/sha256/%s\n", hex + 7);
+    ra_buf_printf(cmd, "printf '%%s' '%s' > \"$ROOT\"/repositories/", hex);
+    shq(cmd, l->repository);
+    ra_buf_printf(cmd, "/_manifests/revisions/sha256/%s/link\n", hex + 7);
+}
+
+static void restore_cmds(struct ra_buf *cmd, const struct ra_loss *l, const struct ra_scan *from)
+{
+    char hex[RA_DIGEST_STRLEN], rel[160];
+    const struct ra_snapshot *s = from->snap;
+    int dir = ra_source_is_dir(s->source);
+
+    ra_digest_format(hex, &l->digest);
+    snprintf(rel, sizeof(rel), "blobs/sha256/%.2s/%s/data", hex + 7, hex + 7);
+    ra_buf_printf(cmd, "mkdir -p \"$ROOT\"/blobs/sha256/%.2s/%s\n", hex + 7, hex + 7);
+    if (dir) {
+        ra_buf_puts(cmd, "cp -p ");
+        ra_buf_printf(cmd, "%s/", s->source);
+        ra_buf_printf(cmd, "%s%s%s", l->root, l->root[0] ? "/" : "", rel);
+    } else {
+        ra_buf_puts(cmd, "tar -xOf ");
+        shq(cmd, s->source);
+        ra_buf_printf(cmd, " '%s%s%s'", l->root, l->root[0] ? "/" : "", rel);
+        ra_buf_puts(cmd, " >");
+    }
+    ra_buf_printf(cmd, " \"$ROOT\"/%s\n", rel);
+    ra_buf_printf(cmd, "echo '%s  '\"$ROOT\"/%s | sha256sum -c -\n", hex + 7, rel);
+}
+
+static json_t *recovery_for(struct model *m, const struct ra_tag_result *t, const char *root)
+{
+    const struct ra_losses *ls = m->inv->losses;
+    struct ra_buf relink = RA_BUF_INIT, restore = RA_BUF_INIT, lost = RA_BUF_INIT;
+    json_t *steps = json_array(), *o;
+    size_t i, nrelink = 0, nrestore = 0, nlost = 0;
+    char hex[RA_DIGEST_STRLEN];
+
+    for (i = 0; i < ls->items.len; i++) {
+        const struct ra_loss *l = ls->items.items[i];
+        if (strcmp(l->root, root) || !loss_breaks(l, t->repository, t->tag))
+            continue;
+        if (l->object == RA_OBJ_MANIFEST_LINK && l->child_blob_present) {
+            relink_cmds(&relink, l);
+            nrelink++;
+        } else if (l->object == RA_OBJ_BLOB && l->last_present != SIZE_MAX) {
+            restore_cmds(&restore, l, ls->scans[l->last_present]);
+            nrestore++;
+        } else {
+            ra_buf_printf(&lost, "%s%s %s", nlost ? ", " : "", ra_object_kind_name(l->object),
+                          l->object == RA_OBJ_TAG ? l->tag_name : ra_digest_short(hex, &l->digest));
+            nlost++;
+        }
+    }
+    if (nrelink) {
+        ra_buf_truncate(&m->tmp, 0);
+        ra_buf_printf(&m->tmp, "Re-create %zu revision link%s whose manifest data is still in "
+                               "storage", nrelink, nrelink > 1 ? "s" : "");
+        json_array_append_new(steps, step("relink", m->tmp.ptr, relink.ptr));
+    }
+    if (nrestore) {
+        ra_buf_truncate(&m->tmp, 0);
+        ra_buf_printf(&m->tmp, "Restore %zu blob%s from the last snapshot that has them", nrestore,
+                      nrestore > 1 ? "s" : "");
+        json_array_append_new(steps, step("restore", m->tmp.ptr, restore.ptr));
+    }
+    if (nlost) {
+        ra_buf_truncate(&m->tmp, 0);
+        ra_buf_printf(&m->tmp, "No snapshot holds %s: rebuild %s:%s and push it again with the "
+                               "pipeline that builds it",
+                      lost.ptr, t->repository, t->tag);
+        json_array_append_new(steps, step("rebuild", m->tmp.ptr, NULL));
+    }
+    ra_buf_truncate(&lost, 0);
+    ra_buf_printf(&lost, "docker://REGISTRY/%s:%s", t->repository, t->tag);
+    ra_buf_truncate(&m->tmp, 0);
+    ra_buf_puts(&m->tmp, "skopeo copy --all ");
+    shq(&m->tmp, lost.ptr);
+    ra_buf_puts(&m->tmp, " dir:/tmp/regautopsy-check\n");
+    json_array_append_new(steps, step("verify", "Check that the tag pulls again", m->tmp.ptr));
+    o = json_pack("{s:o,s:o,s:o,s:o}", "repository", jstr(t->repository), "tag", jstr(t->tag),
+                  "root", jstr(root_name(root)), "steps", steps);
+    ra_buf_release(&relink);
+    ra_buf_release(&restore);
+    ra_buf_release(&lost);
+    return o;
+}
+
+static json_t *recovery_json(struct model *m)
+{
+    json_t *tags = json_array(), *o;
+    struct ra_buf hint = RA_BUF_INIT;
+    size_t i, j;
+
+    for (i = 0; m->newest && i < m->newest->nregs; i++) {
+        const struct ra_registry_result *r = m->newest->regs[i];
+        for (j = 0; j < r->ntags; j++)
+            if (!r->tags[j].pullable)
+                json_array_append_new(tags, recovery_for(m, &r->tags[j], r->graph->root));
+        if (!hint.len && r->unpullable)
+            ra_buf_printf(&hint, "ROOT=/%s  # the live registry's storage: adjust", r->graph->root);
+    }
+    o = json_pack("{s:o,s:o,s:b}", "root_hint", jstr(hint.len ? hint.ptr : NULL), "tags", tags,
+                  "has_tags", json_array_size(tags) > 0);
+    ra_buf_release(&hint);
+    return o;
+}
+
+/* ---- prevention ---- */
+
+static int any_match(const struct ra_correlation *c, enum ra_fingerprint fp)
+{
+    size_t i, j;
+
+    for (i = 0; i < c->causes.len; i++) {
+        const struct ra_cause *cause = c->causes.items[i];
+        for (j = 0; j < cause->matches.len; j++)
+            if (((const struct ra_match *)cause->matches.items[j])->fp == fp)
+                return 1;
+    }
+    return 0;
+}
+
+static void item(json_t *a, const char *title, const char *why)
+{
+    json_array_append_new(a, json_pack("{s:s,s:s}", "title", title, "why", why));
+}
+
+static int floating_gc(const struct ra_investigation *inv)
+{
+    size_t i;
+
+    for (i = 0; i < inv->nfirings; i++)
+        if ((inv->firings[i].classes & RA_JOB_GARBAGE_COLLECT) &&
+            (inv->firings[i].version_floating || !inv->firings[i].registry_version))
+            return 1;
+    return 0;
+}
+
+static json_t *prevention_json(struct model *m)
+{
+    const struct ra_correlation *c = m->inv->corr;
+    json_t *a = json_array();
+
+    if (any_match(c, RA_FP_GC_V2_INDEX_CHILDREN))
+        item(a, "Stop running garbage-collect with --delete-untagged on Distribution 2.x, "
+                "or move to Distribution 3.x",
+             "2.x treats the untagged children of a tagged index as garbage (upstream "
+             "issues #3004, #3178); 3.0 keeps them (PR #4285). Until then run it without -m.");
+    if (any_match(c, RA_FP_GC_V2_INDEX_CHILDREN) || floating_gc(m->inv))
+        item(a, "Pin the registry image to an exact version (registry:2.8.3 or a digest)",
+             "With a floating tag such as registry:2 nobody can say which garbage collector "
+             "ran; an upgrade changes GC behaviour silently.");
+    if (any_match(c, RA_FP_GC_RACE) || any_match(c, RA_FP_GC_SWEEP) ||
+        any_match(c, RA_FP_GC_LOG))
+        item(a, "Run garbage-collect in read-only mode, with pushes stopped",
+             "GC is not safe while pushes run: blobs uploaded after its mark phase are swept "
+             "(storage.maintenance.readonly.enabled: true during the run).");
+    if (any_match(c, RA_FP_TAG_PRUNE) || any_match(c, RA_FP_TAG_PRUNE_THEN_GC))
+        item(a, "Prune tags through the registry API, never by removing folders, and keep "
+                "the tags that pipelines use",
+             "rm -rf of tag folders leaves the registry's tag history inconsistent and hands "
+             "the manifests to the next garbage-collect.");
+    if (any_match(c, RA_FP_LOST_FILES))
+        item(a, "Verify restores and copies: regautopsy scan --verify after every restore",
+             "Objects went missing in a way no garbage collector explains.");
+    item(a, "Probe fetchability after every push and on a schedule",
+         "skopeo copy --all docker://REGISTRY/IMAGE dir:/tmp/probe pulls every platform; "
+         "nothing checked that pushed images stayed pullable.");
+    if (m->inv->predictions.len)
+        item(a, "Act on the gc-sim prediction below before the next scheduled garbage-collect",
+             "regautopsy gc-sim on the newest snapshot says what that run will delete.");
+    return a;
+}
+
+/* ---- prediction ---- */
+
+static json_t *prediction_json(struct model *m)
+{
+    const struct ra_investigation *inv = m->inv;
+    const struct ra_prediction *p0;
+    json_t *breaks, *o;
+    size_t i, k, bytes = 0, blobs = 0;
+
+    if (!inv->predictions.len)
+        return json_null();
+    p0 = inv->predictions.items[0];
+    breaks = json_array();
+    for (i = 0; i < inv->predictions.len; i++) {
+        const struct ra_prediction *p = inv->predictions.items[i];
+        blobs += p->result->blobs.len;
+        bytes += p->result->bytes;
+        for (k = 0; k < p->after->ntags; k++) {
+            const struct ra_tag_result *t = &p->after->tags[k];
+            if (t->pullable || !p->before->tags[k].pullable)
+                continue;
+            json_array_append_new(breaks, json_pack("{s:o,s:o,s:o,s:s}", "root",
+                                                    jstr(root_name(p->root)), "repository",
+                                                    jstr(t->repository), "tag", jstr(t->tag),
+                                                    "reason", ra_code_name(t->reason)));
+        }
+    }
+    o = json_pack("{s:o,s:o,s:o,s:s,s:b,s:I,s:I,s:b,s:o}", "job", jstr(p0->firing->job_id),
+                  "name", jstr(p0->firing->job_name), "fires_at", jtime(p0->firing->time),
+                  "distribution", p0->gc.version == RA_GC_V3 ? "3" : "2.8", "delete_untagged",
+                  p0->gc.delete_untagged, "blobs", (json_int_t)blobs, "bytes", (json_int_t)bytes,
+                  "has_breaks", json_array_size(breaks) > 0, "breaks", breaks);
+    return o;
+}
+
+/* ---- appendix ---- */
+
+static json_t *findings_json(struct model *m)
+{
+    json_t *a = json_array();
+    size_t i, j;
+
+    for (i = 0; m->newest && i < m->newest->nregs; i++) {
+        const struct ra_registry_result *r = m->newest->regs[i];
+        for (j = 0; j < r->findings.items.len; j++) {
+            const struct ra_finding *f = r->findings.items.items[j];
+            json_array_append_new(
+                a, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "severity",
+                             ra_severity_name(f->severity), "code", ra_code_name(f->code),
+                             "repository", f->repository[0] ? jstr(f->repository) : json_null(),
+                             "tag", f->tag[0] ? jstr(f->tag) : json_null(), "digest",
+                             f->has_digest ? jdigest(&f->digest) : json_null(), "path",
+                             f->path[0] ? jstr(f->path) : json_null(), "message",
+                             jstr(f->message)));
+        }
+    }
+    for (i = 0; m->newest && i < m->newest->findings.items.len; i++) {
+        const struct ra_finding *f = m->newest->findings.items.items[i];
+        json_array_append_new(a, json_pack("{s:s,s:s,s:n,s:n,s:n,s:o,s:o}", "severity",
+                                           ra_severity_name(f->severity), "code",
+                                           ra_code_name(f->code), "repository", "tag", "digest",
+                                           "path", jstr(f->path), "message", jstr(f->message)));
+    }
+    return a;
+}
+
+static json_t *inventory_json(struct model *m)
+{
+    json_t *a = json_array();
+    size_t i, j;
+
+    for (i = 0; i < m->inv->nscans; i++) {
+        const struct ra_scan *s = m->inv->scans[i];
+        for (j = 0; j < s->nregs; j++) {
+            const struct ra_registry_result *r = s->regs[j];
+            const struct ra_graph_counts *c = &r->counts;
+            json_array_append_new(
+                a, json_pack("{s:o,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I}", "snapshot",
+                             jstr(s->snap->name), "taken_at", jtime(s->snap->taken_at), "root",
+                             jstr(root_name(r->graph->root)), "repositories",
+                             (json_int_t)c->repositories, "tags", (json_int_t)c->tags,
+                             "manifests", (json_int_t)c->manifests, "blobs",
+                             (json_int_t)c->blobs, "bytes", (json_int_t)c->bytes,
+                             "unpullable", (json_int_t)r->unpullable));
+        }
+    }
+    return a;
+}
+
+static json_t *appendix_json(struct model *m)
+{
+    json_t *o = json_object(), *f = findings_json(m);
+
+    json_object_set_new(o, "findings_total", json_integer((json_int_t)json_array_size(f)));
+    capped(o, "findings", json_incref(f), m->opts->table_cap);
+    json_object_set_new(o, "findings_all", f);
+    json_object_set_new(o, "inventory", inventory_json(m));
+    return o;
+}
+
+/* ---- summary ---- */
+
+static void summary_text(struct model *m, struct ra_buf *out, json_t *impact, json_t *cause)
+{
+    const struct ra_investigation *inv = m->inv;
+    json_t *broken = json_object_get(impact, "broken_all"), *top = json_object_get(cause, "top");
+    size_t nb = json_array_size(broken), i, nl = inv->losses->items.len;
+    char t1[RA_TIME_STRLEN], t2[RA_TIME_STRLEN];
+    ra_time to, from = first_loss(inv, &to);
+
+    if (!nb && !nl) {
+        ra_buf_printf(out, "Every tag in the %zu snapshot%s examined can be pulled, and nothing a "
+                           "tag needs went missing between them.",
+                      inv->nscans, inv->nscans == 1 ? "" : "s");
+        return;
+    }
+    if (nb) {
+        ra_buf_printf(out, "%zu tag%s cannot be pulled: ", nb, nb == 1 ? "" : "s");
+        for (i = 0; i < nb && i < 5; i++) {
+            json_t *t = json_array_get(broken, i);
+            ra_buf_printf(out, "%s%s:%s (%s)", i ? ", " : "",
+                          json_string_value(json_object_get(t, "repository")),
+                          json_string_value(json_object_get(t, "tag")),
+                          json_string_value(json_object_get(t, "platforms_text")));
+        }
+        ra_buf_puts(out, nb > 5 ? " and more. " : ". ");
+    }
+    if (nl) {
+        ra_buf_printf(out, "%zu object%s that %s need%s went missing", nl, nl == 1 ? "" : "s",
+                      nb == 1 ? "it" : "they", nb == 1 ? "s" : "");
+        if (from != RA_TIME_NONE && to != RA_TIME_NONE)
+            ra_buf_printf(out, " between %s and %s", ra_time_format(t1, from),
+                          ra_time_format(t2, to));
+        else if (to != RA_TIME_NONE)
+            ra_buf_printf(out, " before %s", ra_time_format(t2, to));
+        ra_buf_puts(out, ". ");
+    }
+    if (any_match(inv->corr, RA_FP_GC_V2_INDEX_CHILDREN))
+        ra_buf_puts(out, "The losses have the fingerprint of Distribution 2.x garbage-collect "
+                         "with --delete-untagged, which deletes the untagged children of a "
+                         "tagged index: the tag still resolves, but its platforms' manifests "
+                         "and blobs are gone, so every pull fails. ");
+    else if (any_match(inv->corr, RA_FP_LOST_FILES))
+        ra_buf_puts(out, "No garbage collector explains the pattern: files were lost (a "
+                         "partial restore, a copy, a disk or hands). ");
+    if (top && !json_is_null(top))
+        ra_buf_printf(out, "The most likely cause is %s (%s), which ran at %s (confidence %s).",
+                      json_string_value(json_object_get(top, "name")),
+                      json_string_value(json_object_get(top, "defined_in")),
+                      json_string_value(json_object_get(top, "fired_at")),
+                      json_string_value(json_object_get(top, "confidence")));
+    else if (nl)
+        ra_buf_puts(out, "No scheduled job in the evidence ran inside the loss window; give "
+                         "the config repo (--config) to name suspects.");
+}
+
+static void default_title(struct model *m, struct ra_buf *out, json_t *impact)
+{
+    json_t *broken = json_object_get(impact, "broken_all"), *t;
+    size_t n = json_array_size(broken);
+
+    if (!n) {
+        ra_buf_puts(out, "Registry post-mortem");
+        return;
+    }
+    t = json_array_get(broken, 0);
+    ra_buf_printf(out, "%s:%s cannot be pulled", json_string_value(json_object_get(t, "repository")),
+                  json_string_value(json_object_get(t, "tag")));
+    if (n > 1)
+        ra_buf_printf(out, " (and %zu more tag%s)", n - 1, n > 2 ? "s" : "");
+    (void)m;
+}
+
+static json_t *period_json(const struct ra_investigation *inv)
+{
+    const struct ra_timeline *t = inv->timeline;
+    ra_time from = RA_TIME_NONE, to = RA_TIME_NONE;
+    size_t i;
+
+    for (i = 0; i < t->events.len; i++) {
+        const struct ra_event *e = t->events.items[i];
+        ra_time end = e->until != RA_TIME_NONE ? e->until : e->time;
+        if (e->time != RA_TIME_NONE && (from == RA_TIME_NONE || e->time < from))
+            from = e->time;
+        if (end != RA_TIME_NONE && (to == RA_TIME_NONE || end > to))
+            to = end;
+    }
+    return json_pack("{s:o,s:o}", "from", jtime(from), "to", jtime(to));
+}
+
+int ra_report_build(struct json_t **out, const struct ra_investigation *inv,
+                    const struct ra_report_opts *opts, struct ra_err *err)
+{
+    struct model m = {inv, opts, inv->nscans ? inv->scans[inv->nscans - 1] : NULL, RA_BUF_INIT};
+    json_t *doc = json_object(), *impact, *cause, *notes = json_array();
+    struct ra_buf text = RA_BUF_INIT;
+    size_t i;
+
+    (void)err;
+    impact = impact_json(&m);
+    cause = root_cause_json(&m);
+    json_object_set_new(doc, "schema", json_string("regautopsy.report/1"));
+    json_object_set_new(doc, "status", json_string("draft"));
+    ra_buf_printf(&text, "regautopsy %s", opts->version);
+    json_object_set_new(doc, "generated_by", jstr(text.ptr));
+    json_object_set_new(doc, "generated_at", jtime(opts->now));
+    ra_buf_truncate(&text, 0);
+    if (opts->title)
+        ra_buf_puts(&text, opts->title);
+    else
+        default_title(&m, &text, impact);
+    json_object_set_new(doc, "title", jstr(text.ptr));
+    json_object_set_new(doc, "period", period_json(inv));
+    json_object_set_new(doc, "inputs", inputs_json(&m));
+    ra_buf_truncate(&text, 0);
+    summary_text(&m, &text, impact, cause);
+    json_object_set_new(doc, "summary",
+                        json_pack("{s:o,s:I,s:I}", "text", jstr(text.ptr), "broken_tags",
+                                  (json_int_t)json_array_size(json_object_get(impact, "broken_all")),
+                                  "lost_objects", (json_int_t)inv->losses->items.len));
+    json_object_set_new(doc, "impact", impact);
+    json_object_set_new(doc, "root_cause", cause);
+    json_object_set_new(doc, "detection", detection_json(&m, impact));
+    {
+        json_t *ls = losses_json(&m), *lo = json_object();
+        capped(lo, "rows", json_incref(ls), opts->table_cap);
+        json_object_set_new(doc, "loss_table", lo);
+        json_object_set_new(doc, "losses", ls);
+    }
+    json_object_set_new(doc, "timeline", timeline_json(&m));
+    json_object_set_new(doc, "recovery", recovery_json(&m));
+    json_object_set_new(doc, "prevention", json_pack("{s:o}", "items", prevention_json(&m)));
+    json_object_set_new(doc, "prediction", prediction_json(&m));
+    json_object_set_new(doc, "appendix", appendix_json(&m));
+    for (i = 0; i < inv->notes.len; i++)
+        json_array_append_new(notes, jstr(inv->notes.items[i]));
+    json_object_set_new(doc, "notes", notes);
+    json_object_set_new(doc, "has_notes", json_boolean(inv->notes.len > 0));
+    ra_buf_release(&text);
+    ra_buf_release(&m.tmp);
+    *out = doc;
+    return 0;
+}
