@@ -336,11 +336,9 @@ static enum file_kind kind_of(const char *path, const char **period)
         k = F_TIMER;
     else if (ra_jobs_path_has_suffix(path, ".yml") ||
              ra_jobs_path_has_suffix(path, ".yaml"))
-        k = F_YAML; /* not templates: Jinja is not YAML */
+        k = F_YAML; /* templates too (.yaml.j2): their markup is neutralised */
     else if (ra_jobs_path_has_suffix(name, ".tf"))
         k = F_TERRAFORM;
-    if (k == F_YAML && strcmp(path + strlen(path) - 3, ".j2") == 0)
-        k = F_NONE;
     ra_buf_release(&b);
     return k;
 }

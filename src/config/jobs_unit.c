@@ -389,6 +389,43 @@ static void read_list(struct ra_buf *out, const char *v, const char *end)
     }
 }
 
+/* The first block `name {` in [p, end): its '{', or NULL. */
+static const char *find_block(const char *p, const char *end, const char *name)
+{
+    size_t n = strlen(name);
+    const char *q;
+
+    for (; p && p < end; p = memchr(p, '\n', (size_t)(end - p)), p = p ? p + 1 : NULL) {
+        for (q = p; q < end && (*q == ' ' || *q == '\t'); q++)
+            ;
+        if ((size_t)(end - q) <= n || memcmp(q, name, n))
+            continue;
+        for (q += n; q < end && (*q == ' ' || *q == '\t'); q++)
+            ;
+        if (q < end && *q == '{')
+            return q;
+    }
+    return NULL;
+}
+
+/* metadata { name = "..." } when it is a literal, else the resource's label (a module's
+ * var.name says nothing). */
+static const char *resource_name(struct ra_jobs_ctx *ctx, const char *start,
+                                 const char *end, const char *label)
+{
+    struct ra_buf b = RA_BUF_INIT;
+    const char *meta = find_block(start, end, "metadata"), *v, *name = label;
+
+    if (meta && (v = find_attr(meta, block_end(meta), "name")) && *v == '"') {
+        read_scalar(&b, v, end);
+        if (b.len && !strstr(b.ptr, "${"))
+            name = ra_buf_cstr(&b);
+    }
+    name = ra_jobs_strdup(ctx, name);
+    ra_buf_release(&b);
+    return name;
+}
+
 static void tf_cron_job(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
                         const char *label, const char *start, const char *end)
 {
@@ -417,12 +454,7 @@ static void tf_cron_job(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
         read_scalar(&b, v, end);
         j->disabled = !strcmp(ra_buf_cstr(&b), "true");
     }
-    if ((v = find_attr(start, end, "name"))) {
-        read_scalar(&b, v, end);
-        j->name = ra_jobs_strdup(ctx, ra_buf_cstr(&b));
-    } else {
-        j->name = ra_jobs_strdup(ctx, label);
-    }
+    j->name = resource_name(ctx, start, end, label);
     if ((v = find_attr(start, end, "command"))) {
         read_list(&cmd, v, end);
         j->command_line = line_of(t, v);

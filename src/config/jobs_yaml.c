@@ -201,6 +201,23 @@ static void ansible_cron(struct ywalk *w, const yaml_node_t *task, const yaml_no
 
 /* ---- Kubernetes ---- */
 
+static void join_strings(struct ra_buf *out, yaml_document_t *doc, const yaml_node_t *n,
+                         const char *sep)
+{
+    yaml_node_item_t *it;
+    const char *s;
+
+    if (!n || n->type != YAML_SEQUENCE_NODE)
+        return;
+    for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+        if ((s = scalar(yaml_document_get_node(doc, *it)))) {
+            if (out->len)
+                ra_buf_puts(out, sep);
+            ra_buf_puts(out, s);
+        }
+    }
+}
+
 static void append_strings(struct ra_buf *out, yaml_document_t *doc, const yaml_node_t *n)
 {
     yaml_node_item_t *it;
@@ -221,60 +238,115 @@ static void append_strings(struct ra_buf *out, yaml_document_t *doc, const yaml_
     }
 }
 
-static void k8s_cronjob(struct ywalk *w, yaml_node_t *cj)
+/* One container's command and args, appended to out. A registry image run with args
+ * and no command runs the image's entrypoint, the registry binary. */
+static void container_command(struct ra_buf *out, struct ywalk *w, const yaml_node_t *c,
+                              unsigned *line)
+{
+    const yaml_node_t *cmd = map_get(w->doc, c, "command");
+    const yaml_node_t *args = map_get(w->doc, c, "args"), *first = NULL;
+    const char *image = map_str(w->doc, c, "image"), *a;
+
+    if (cmd) {
+        append_strings(out, w->doc, cmd);
+        if (!*line)
+            *line = node_line(cmd);
+    } else if (args && image && ra_image_is_registry(image)) {
+        if (args->type == YAML_SEQUENCE_NODE &&
+            args->data.sequence.items.top > args->data.sequence.items.start)
+            first = yaml_document_get_node(w->doc, *args->data.sequence.items.start);
+        a = first ? scalar(first) : NULL;
+        if (!a || (a[0] != '/' && strcmp(a, "registry")))
+            ra_buf_puts(out, "registry");
+    }
+    if (args && !*line)
+        *line = node_line(args);
+    append_strings(out, w->doc, args);
+}
+
+/* Every container (and Argo script) under n, each command "; "-separated in out. */
+static void collect_commands(struct ra_buf *out, struct ywalk *w, const yaml_node_t *n,
+                             unsigned *line, int depth)
+{
+    struct ra_buf one = RA_BUF_INIT;
+    yaml_node_pair_t *p;
+    yaml_node_item_t *it;
+    const yaml_node_t *v;
+    const char *k;
+
+    if (!n || depth > YAML_MAX_DEPTH || ++w->visits > YAML_MAX_VISITS)
+        return;
+    if (n->type == YAML_SEQUENCE_NODE) {
+        for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
+            collect_commands(out, w, yaml_document_get_node(w->doc, *it), line,
+                             depth + 1);
+        return;
+    }
+    if (n->type != YAML_MAPPING_NODE)
+        return;
+    if (map_get(w->doc, n, "image") &&
+        (map_get(w->doc, n, "command") || map_get(w->doc, n, "args") ||
+         map_get(w->doc, n, "source"))) {
+        container_command(&one, w, n, line);
+        if ((k = map_str(w->doc, n, "source"))) { /* an Argo script template */
+            if (one.len)
+                ra_buf_putc(&one, '\n');
+            ra_buf_puts(&one, k);
+        }
+        if (one.len && out->len)
+            ra_buf_puts(out, "; ");
+        ra_buf_put(out, one.ptr, one.len);
+        ra_buf_release(&one);
+        return;
+    }
+    for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        v = yaml_document_get_node(w->doc, p->value);
+        collect_commands(out, w, v, line, depth + 1);
+    }
+}
+
+/* Kubernetes CronJob (spec.schedule, spec.timeZone) and Argo CronWorkflow (spec.schedule
+ * or spec.schedules, spec.timezone); both have spec.suspend. */
+static void cron_workload(struct ywalk *w, yaml_node_t *cj, int argo)
 {
     static const char *const name_path[] = {"metadata", "name", NULL};
-    static const char *const spec_path[] = {"spec", NULL};
-    static const char *const containers_path[] = {"jobTemplate", "spec",       "template",
-                                                  "spec",        "containers", NULL};
-    struct ra_buf cmd = RA_BUF_INIT, one = RA_BUF_INIT;
-    yaml_node_t *spec = map_path(w->doc, cj, spec_path), *sched, *cs, *c, *n;
-    yaml_node_item_t *it;
+    struct ra_buf cmd = RA_BUF_INIT, sched = RA_BUF_INIT;
+    yaml_node_t *spec = map_get(w->doc, cj, "spec"), *sn, *body;
+    unsigned line = 0;
     struct ra_job *j;
     const char *s;
 
-    sched = map_get(w->doc, spec, "schedule");
-    if (!scalar(sched)) {
+    sn = map_get(w->doc, spec, "schedule");
+    if (!scalar(sn) && argo && (sn = map_get(w->doc, spec, "schedules")))
+        join_strings(&sched, w->doc, sn, "; "); /* several: "; "-separated */
+    else if (scalar(sn))
+        ra_buf_puts(&sched, scalar(sn));
+    if (!sched.len) {
         ra_jobs_add_problem(w->ctx, w->t->path, node_line(cj), RA_EFORMAT,
-                            "'%s:%u': CronJob without spec.schedule", w->t->path,
-                            node_line(cj));
-        return;
+                            "'%s:%u': %s without spec.schedule", w->t->path,
+                            node_line(cj), argo ? "CronWorkflow" : "CronJob");
+        goto done;
     }
-    j = ra_jobs_add_job(w->ctx, RA_JOBDEF_KUBERNETES, w->t->path, node_line(sched));
-    j->schedule = ra_jobs_strdup(w->ctx, scalar(sched));
+    j = ra_jobs_add_job(w->ctx, RA_JOBDEF_KUBERNETES, w->t->path, node_line(sn));
+    j->schedule = ra_jobs_strdup(w->ctx, ra_buf_cstr(&sched));
     j->syntax = RA_SCHED_CRON;
     if ((s = scalar(map_path(w->doc, cj, name_path))))
         j->name = ra_jobs_strdup(w->ctx, s);
-    if ((s = map_str(w->doc, spec, "timeZone")))
+    if ((s = map_str(w->doc, spec, argo ? "timezone" : "timeZone")))
         j->timezone = ra_jobs_strdup(w->ctx, s);
     else
         ra_jobs_schedule_zone(w->ctx, j);
     j->disabled = truthy(map_str(w->doc, spec, "suspend"));
-    cs = map_path(w->doc, spec, containers_path);
-    if (cs && cs->type == YAML_SEQUENCE_NODE) {
-        for (it = cs->data.sequence.items.start; it < cs->data.sequence.items.top; it++) {
-            c = yaml_document_get_node(w->doc, *it);
-            ra_buf_truncate(&one, 0);
-            if ((n = map_get(w->doc, c, "command"))) {
-                append_strings(&one, w->doc, n);
-                if (j->command_line == j->line)
-                    j->command_line = node_line(n);
-            } else if ((s = map_str(w->doc, c, "image")) && ra_image_is_registry(s) &&
-                       map_get(w->doc, c, "args")) {
-                ra_buf_puts(&one, "registry"); /* the image's entrypoint */
-            }
-            append_strings(&one, w->doc, map_get(w->doc, c, "args"));
-            if (!one.len)
-                continue;
-            if (cmd.len)
-                ra_buf_puts(&cmd, "; ");
-            ra_buf_put(&cmd, one.ptr, one.len);
-        }
-    }
-    if (cmd.len)
+    body = map_get(w->doc, spec, argo ? "workflowSpec" : "jobTemplate");
+    collect_commands(&cmd, w, body, &line, 0);
+    if (cmd.len) {
         j->command = ra_jobs_strdup(w->ctx, ra_buf_cstr(&cmd));
+        j->command_line = line ? line : j->line;
+    }
+
+done:
     ra_buf_release(&cmd);
-    ra_buf_release(&one);
+    ra_buf_release(&sched);
 }
 
 /* ---- the walk ---- */
@@ -335,8 +407,9 @@ static void walk(struct ywalk *w, yaml_node_t *n, int depth)
     if (n->type != YAML_MAPPING_NODE)
         return;
     kind = map_str(w->doc, n, "kind");
-    if (kind && !strcmp(kind, "CronJob") && map_get(w->doc, n, "spec"))
-        k8s_cronjob(w, n);
+    if (kind && map_get(w->doc, n, "spec") &&
+        (!strcmp(kind, "CronJob") || !strcmp(kind, "CronWorkflow")))
+        cron_workload(w, n, !strcmp(kind, "CronWorkflow"));
     for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
         k = yaml_document_get_node(w->doc, p->key);
         v = yaml_document_get_node(w->doc, p->value);
@@ -396,36 +469,135 @@ static void yaml_problem(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
     ra_buf_release(&b);
 }
 
+/* ---- templates ---- */
+
+/* The first needle in [p, p + n), or NULL. */
+static const char *find_str(const char *p, size_t n, const char *needle)
+{
+    size_t k = strlen(needle), i;
+
+    for (i = 0; i + k <= n; i++) {
+        if (!memcmp(p + i, needle, k))
+            return p + i;
+    }
+    return NULL;
+}
+
+/* Is [p, end) one template action and nothing else: "{{ if x }}", "{%- end -%}"? */
+static int template_only(const char *p, const char *end)
+{
+    const char *close;
+
+    if (end - p < 4 || p[0] != '{' || !strchr("{%#", p[1]))
+        return 0;
+    close = p[1] == '{' ? "}}" : p[1] == '%' ? "%}" : "#}";
+    return end[-2] == close[0] && end[-1] == close[1] &&
+           find_str(p + 2, (size_t)(end - p - 2), close) == end - 2;
+}
+
+/* Helm and Jinja templates as YAML: lines that hold only a template action become blank
+ * (line numbers hold), and a value that starts with "{{" or "{%" (a flow mapping to
+ * YAML) is single-quoted, its text kept. */
+static void detemplate(struct ra_buf *out, const char *text)
+{
+    struct ra_jobs_line line = {NULL, 0, 0};
+    const char *cursor = text, *p, *end, *v, *q;
+
+    ra_buf_truncate(out, 0);
+    while (ra_jobs_next_line(&cursor, &line)) {
+        end = line.p + line.len;
+        for (p = line.p; p < end && (*p == ' ' || *p == '\t'); p++)
+            ;
+        if (template_only(p, end)) {
+            ra_buf_putc(out, '\n');
+            continue;
+        }
+        for (v = p; end - v >= 2 && v[0] == '-' && v[1] == ' ';)
+            for (v += 2; v < end && *v == ' '; v++)
+                ;
+        if (v < end && !(v[0] == '{' && v + 1 < end && (v[1] == '{' || v[1] == '%'))) {
+            q = find_str(v, (size_t)(end - v), ": ");
+            if (q)
+                for (v = q + 2; v < end && *v == ' '; v++)
+                    ;
+        }
+        if (end - v >= 2 && v[0] == '{' && (v[1] == '{' || v[1] == '%')) {
+            ra_buf_put(out, line.p, (size_t)(v - line.p));
+            ra_buf_putc(out, '\'');
+            for (q = v; q < end; q++) {
+                if (*q == '\'')
+                    ra_buf_putc(out, '\'');
+                ra_buf_putc(out, *q);
+            }
+            ra_buf_puts(out, "'\n");
+        } else {
+            ra_buf_put(out, line.p, line.len);
+            ra_buf_putc(out, '\n');
+        }
+    }
+}
+
+/* Parse every document of text; 0, or -1 after the first error (problem left in parser
+ * for the caller). What the documents before the error held is added. */
+static int load_all(struct ywalk *w, const char *text, size_t len, yaml_parser_t *parser)
+{
+    yaml_document_t doc;
+    yaml_node_t *root;
+
+    yaml_parser_set_input_string(parser, (const unsigned char *)text, len);
+    for (;;) {
+        if (!yaml_parser_load(parser, &doc))
+            return -1;
+        root = yaml_document_get_root_node(&doc);
+        if (!root) {
+            yaml_document_delete(&doc);
+            return 0; /* end of the stream */
+        }
+        w->doc = &doc;
+        w->visits = 0;
+        walk(w, root, 0);
+        yaml_document_delete(&doc);
+    }
+}
+
+/* Try text as YAML; when it does not parse and holds template markup, try it again
+ * with the markup neutralised, and say so on the jobs found. */
 void ra_jobs_parse_yaml(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t)
 {
     struct ywalk w = {ctx, t, NULL, 0, RA_VEC_INIT};
-    size_t first_job = ctx->out->jobs.len;
-    yaml_parser_t parser;
-    yaml_document_t doc;
-    yaml_node_t *root;
+    size_t first_job = ctx->out->jobs.len, first_image = ctx->out->images.len, i;
+    struct ra_buf plain = RA_BUF_INIT;
+    yaml_parser_t parser, again;
+    int rc;
 
     if (!yaml_parser_initialize(&parser)) {
         ra_jobs_add_problem(ctx, t->path, 0, RA_ERROR, "'%s': YAML parser: out of memory",
                             t->path);
         return;
     }
-    yaml_parser_set_input_string(&parser, (const unsigned char *)t->data, t->len);
-    for (;;) {
-        if (!yaml_parser_load(&parser, &doc)) {
-            yaml_problem(ctx, t, &parser);
-            break;
+    rc = load_all(&w, t->data, t->len, &parser);
+    if (rc < 0 && (strstr(t->data, "{{") || strstr(t->data, "{%"))) {
+        detemplate(&plain, t->data);
+        ctx->out->jobs.len = first_job; /* read the whole file again */
+        ctx->out->images.len = first_image;
+        w.tzs.len = 0;
+        if (yaml_parser_initialize(&again)) {
+            rc = load_all(&w, plain.ptr, plain.len, &again);
+            yaml_parser_delete(&again);
         }
-        root = yaml_document_get_root_node(&doc);
-        if (!root) {
-            yaml_document_delete(&doc);
-            break; /* end of the stream */
+        if (rc < 0) {
+            ctx->out->jobs.len = first_job;
+            ctx->out->images.len = first_image;
+            w.tzs.len = 0;
         }
-        w.doc = &doc;
-        w.visits = 0;
-        walk(&w, root, 0);
-        yaml_document_delete(&doc);
+        for (i = first_job; i < ctx->out->jobs.len; i++)
+            ((struct ra_job *)ctx->out->jobs.items[i])->warning =
+                "from a template: its {{ }} expressions are not resolved";
     }
+    if (rc < 0)
+        yaml_problem(ctx, t, &parser); /* the error in the file as written */
     yaml_parser_delete(&parser);
     apply_tzs(&w, first_job);
     ra_vec_release(&w.tzs);
+    ra_buf_release(&plain);
 }

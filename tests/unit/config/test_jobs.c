@@ -642,6 +642,20 @@ static void test_jobs__terraform(void **state)
           "    schedule = \"TZ=Asia/Tokyo 0 9 * * 1\"\n"
           "  }\n"
           "}\n"
+          "module_like = 1\n"
+          "resource \"kubernetes_cron_job_v1\" \"job\" {\n"
+          "  spec {\n"
+          "    schedule = var.schedule\n"
+          "    job_template { spec { template { spec {\n"
+          "      container {\n"
+          "        name = \"container-name\"\n"
+          "      }\n"
+          "    } } } }\n"
+          "  }\n"
+          "  metadata {\n"
+          "    name = var.name\n"
+          "  }\n"
+          "}\n"
           "resource \"kubernetes_cron_job_v1\" \"nosched\" {\n"
           "  spec {}\n"
           "}\n"),
@@ -650,7 +664,7 @@ static void test_jobs__terraform(void **state)
     const struct ra_job *j;
 
     (void)state;
-    assert_int_equal(js->jobs.len, 3);
+    assert_int_equal(js->jobs.len, 4);
     j = by_name(js, "tag-prune");
     assert_int_equal(j->def, RA_JOBDEF_TERRAFORM);
     assert_string_equal(j->id, "terraform:infra/registry.tf:tag-prune");
@@ -662,6 +676,8 @@ static void test_jobs__terraform(void **state)
     assert_int_equal(j->command_line, 32);
     assert_int_equal(j->cls, RA_JOB_TAG_PRUNE);
 
+    j = by_name(js, "job"); /* var.name says nothing: the label */
+    assert_string_equal(j->schedule, "var.schedule");
     j = by_name(js, "zoned");
     assert_string_equal(j->schedule, "0 9 * * 1");
     assert_string_equal(j->timezone, "Asia/Tokyo");
@@ -682,7 +698,7 @@ static void test_jobs__terraform(void **state)
     assert_false(image_at(js, 1)->floating);
     assert_int_equal(js->problems.len, 1);
     assert_string_equal(problem_at(js, 0)->msg,
-                        "'infra/registry.tf:61': cron job 'nosched' without schedule");
+                        "'infra/registry.tf:75': cron job 'nosched' without schedule");
     ra_jobs_free(js);
 }
 
@@ -1050,6 +1066,113 @@ static void test_jobs__nearest_script_wins(void **state)
     ra_jobs_free(js);
 }
 
+/* Helm and Jinja templates are not YAML; read with their markup neutralised. */
+static void test_jobs__templates_and_argo(void **state)
+{
+    const struct ra_jobs_file files[] = {
+        F("charts/registry/templates/gc-cronjob.yaml",
+          "{{- if .Values.gc.enabled }}\n"
+          "apiVersion: batch/v1\n"
+          "kind: CronJob\n"
+          "metadata:\n"
+          "  name: {{ include \"registry.fullname\" . }}-gc\n"
+          "  labels:\n"
+          "    {{- include \"registry.labels\" . | nindent 4 }}\n"
+          "spec:\n"
+          "  schedule: {{ .Values.gc.schedule | quote }}\n"
+          "  jobTemplate:\n"
+          "    spec:\n"
+          "      template:\n"
+          "        spec:\n"
+          "          containers:\n"
+          "            - name: gc\n"
+          "              image: \"registry:{{ .Values.image.tag }}\"\n"
+          "              args: [garbage-collect, --delete-untagged, "
+          "/etc/docker/registry/config.yml]\n"
+          "{{- end }}\n"),
+        F("roles/registry/templates/gc.yaml.j2",
+          "kind: CronJob\n"
+          "metadata:\n"
+          "  name: registry-gc\n"
+          "spec:\n"
+          "  schedule: \"{{ registry_gc_schedule }}\"\n"
+          "{% if registry_gc_tz is defined %}\n"
+          "  timeZone: {{ registry_gc_tz }}\n"
+          "{% endif %}\n"
+          "  jobTemplate:\n"
+          "    spec:\n"
+          "      template:\n"
+          "        spec:\n"
+          "          containers:\n"
+          "            - image: registry:2.8.3\n"
+          "              args: [/bin/registry, garbage-collect, "
+          "/etc/docker/registry/config.yml]\n"),
+        F("charts/x/templates/broken.yaml", "{{ if .x }}\nkey: [unclosed\n{{ end }}\n"),
+        F("argo/gc.yaml",
+          "apiVersion: argoproj.io/v1alpha1\n"
+          "kind: CronWorkflow\n"
+          "metadata:\n"
+          "  name: registry-gc\n"
+          "spec:\n"
+          "  schedules:\n"
+          "    - \"0 2 * * *\"\n"
+          "    - \"30 14 * * 6\"\n"
+          "  timezone: America/New_York\n"
+          "  workflowSpec:\n"
+          "    entrypoint: main\n"
+          "    templates:\n"
+          "      - name: main\n"
+          "        script:\n"
+          "          image: alpine:3\n"
+          "          command: [sh]\n"
+          "          source: |\n"
+          "            set -e\n"
+          "            curl -fsS -X DELETE \"$REG/v2/infra-ci/manifests/$DIGEST\"\n"),
+    };
+    struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
+    const struct ra_job *j;
+
+    (void)state;
+    assert_int_equal(js->jobs.len, 3);
+    j = job_at(js, 0);
+    assert_string_equal(j->path, "argo/gc.yaml");
+    assert_string_equal(j->schedule, "0 2 * * *; 30 14 * * 6");
+    assert_string_equal(j->timezone, "America/New_York");
+    assert_int_equal(j->cls, RA_JOB_TAG_PRUNE);
+    assert_null(j->warning);
+
+    j = job_at(js, 1);
+    assert_string_equal(j->name, "{{ include \"registry.fullname\" . }}-gc");
+    assert_string_equal(j->schedule, "{{ .Values.gc.schedule | quote }}");
+    assert_int_equal(j->line, 9);
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+    assert_true(j->gc.delete_untagged);
+    assert_string_equal(j->command, "registry garbage-collect --delete-untagged "
+                                    "/etc/docker/registry/config.yml");
+    assert_string_equal(j->warning,
+                        "from a template: its {{ }} expressions are not resolved");
+
+    j = job_at(js, 2);
+    assert_string_equal(j->path, "roles/registry/templates/gc.yaml.j2");
+    assert_string_equal(j->schedule, "{{ registry_gc_schedule }}");
+    assert_string_equal(j->timezone, "{{ registry_gc_tz }}");
+    assert_string_equal(j->command,
+                        "/bin/registry garbage-collect /etc/docker/registry/config.yml");
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+    assert_false(j->gc.delete_untagged);
+
+    assert_int_equal(js->images.len, 2);
+    assert_string_equal(image_at(js, 0)->image, "registry:{{ .Values.image.tag }}");
+    assert_true(image_at(js, 0)->floating);
+    assert_string_equal(image_at(js, 1)->image, "registry:2.8.3");
+
+    assert_int_equal(js->problems.len, 1); /* the error as written */
+    assert_string_equal(problem_at(js, 0)->msg,
+                        "'charts/x/templates/broken.yaml:2': YAML: did not find expected "
+                        "<document start>");
+    ra_jobs_free(js);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1067,6 +1190,7 @@ int main(void)
         cmocka_unit_test(test_jobs__duplicate_and_empty),
         cmocka_unit_test(test_jobs__more_spellings),
         cmocka_unit_test(test_jobs__nearest_script_wins),
+        cmocka_unit_test(test_jobs__templates_and_argo),
     };
 
     return cmocka_run_group_tests_name("config/jobs", tests, NULL, NULL);
