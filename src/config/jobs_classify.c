@@ -655,6 +655,21 @@ size_t ra_jobs_shared_dirs(const char *a, const char *b)
     return n;
 }
 
+/* /usr/bin/docker is the system's, not the repository's etc/default/docker; a script
+ * installed there (/usr/bin/gc.sh) is still looked for. */
+static int system_program(const char *w)
+{
+    static const char *const dirs[] = {"/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/",
+                                       NULL};
+    size_t i;
+
+    for (i = 0; dirs[i]; i++) {
+        if (!strncmp(w, dirs[i], strlen(dirs[i])) && !strchr(w + strlen(dirs[i]), '.'))
+            return 1;
+    }
+    return 0;
+}
+
 /* Read the script a command names, when it is in the set and not read yet; among
  * scripts that match equally well, the one nearest the job's definition. */
 static void follow(struct cls_state *st, const char *word, int depth)
@@ -663,7 +678,7 @@ static void follow(struct cls_state *st, const char *word, int depth)
     size_t i, n, best_n = 0;
     const char *w = word;
 
-    if (depth >= RA_JOBS_FOLLOW_DEPTH)
+    if (depth >= RA_JOBS_FOLLOW_DEPTH || system_program(w))
         return;
     /* "$HOME/bin/x.sh", "${DIR}/x.sh", "~/x.sh", "./x.sh": match what follows */
     if (*w == '$' || *w == '~') {

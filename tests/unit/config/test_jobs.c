@@ -1054,11 +1054,14 @@ static void test_jobs__nearest_script_wins(void **state)
           "/srv/r/docker/registry/v2/repositories/x/_manifests/tags/old\n"),
         F("hosts/b/crontab", "0 2 * * * /usr/local/bin/cleanup.sh\n"),
         F("hosts/b/bin/cleanup.sh", "#!/bin/sh\nrsync -a /srv/r nas:/r\n"),
+        F("hosts/c/crontab", "0 2 * * * /usr/bin/docker ps\n"),
+        F("hosts/c/etc/default/docker", "DOCKER_OPTS=\"--dns 8.8.8.8\"\n"),
     };
     struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
 
     (void)state;
-    assert_int_equal(js->jobs.len, 2);
+    assert_int_equal(js->jobs.len, 3);
+    assert_int_equal(job_at(js, 2)->scripts.len, 0); /* /usr/bin/docker is the system's */
     assert_int_equal(job_at(js, 0)->cls, RA_JOB_TAG_PRUNE);
     assert_string_equal(job_at(js, 0)->scripts.items[0], "hosts/a/bin/cleanup.sh");
     assert_int_equal(job_at(js, 1)->cls, RA_JOB_BACKUP);
