@@ -204,6 +204,24 @@ static struct ra_job *add_cron_job(struct ra_jobs_ctx *ctx, const struct ra_jobs
     return j;
 }
 
+/* The examples in the comments of Debian's /etc/crontab and of a new user crontab,
+ * which parse as job lines but were never jobs. */
+static int template_example(const char *p, const char *end)
+{
+    static const char *const examples[] = {
+        "user-name command to be executed",
+        "tar -zcf /var/backups/home.tgz /home/",
+    };
+    size_t i, n = (size_t)(end - p), k;
+
+    for (i = 0; i < RA_ARRAY_SIZE(examples); i++) {
+        k = strlen(examples[i]);
+        if (n >= k && !memcmp(end - k, examples[i], k))
+            return 1;
+    }
+    return 0;
+}
+
 void ra_jobs_parse_crontab(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
                            int has_user)
 {
@@ -223,7 +241,8 @@ void ra_jobs_parse_crontab(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t
             if ((size_t)(end - p) > 8 && !strncmp(p, "Ansible:", 8)) {
                 const char *q = skip_blanks(p + 8, end);
                 pending = ra_jobs_strndup(ctx, q, (size_t)(end - q));
-            } else if (split_line(&cl, p, (size_t)(end - p), has_user, &why) == 0) {
+            } else if (!template_example(p, end) &&
+                       split_line(&cl, p, (size_t)(end - p), has_user, &why) == 0) {
                 add_cron_job(ctx, t, line.no, &cl, cron_tz ? cron_tz : tz, pending, 1);
                 pending = NULL;
             }

@@ -225,12 +225,19 @@ static void test_jobs__which_files_carry_a_user(void **state)
 {
     const struct ra_jobs_file files[] = {
         F("etc/crontab",
+          "# Example of job definition:\n"
+          "# .---------------- minute (0 - 59)\n"
+          "# *  *  *  *  * user-name command to be executed\n"
           "17 *\t* * *\troot    cd / && run-parts --report /etc/cron.hourly\n"
           "25 6\t* * *\troot\ttest -x /usr/sbin/anacron || ( cd / && run-parts --report "
           "/etc/cron.daily )\n"),
         F("roles/x/files/backup.cron",
           "30 1 * * * rsync -a /srv/registry/ nas:/backup/\n"),
-        F("var/spool/cron/crontabs/root", "0 5 * * 1 restic backup /srv/registry\n"),
+        F("var/spool/cron/crontabs/root",
+          "# For example, you can run a backup of all your user accounts\n"
+          "# at 5 a.m every week with:\n"
+          "# 0 5 * * 1 tar -zcf /var/backups/home.tgz /home/\n"
+          "0 5 * * 1 restic backup /srv/registry\n"),
         F("templates/cron.d/probe.j2",
           "#Ansible: registry probe\n"
           "*/5 * * * * nobody wget -q -O- http://127.0.0.1:5000/v2/_catalog\n"),
