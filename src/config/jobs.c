@@ -447,36 +447,124 @@ static void load_texts(struct ra_jobs_ctx *ctx, const struct ra_jobs_file *sorte
     }
 }
 
-static void parse_all(struct ra_jobs_ctx *ctx)
+void ra_jobs_add_deploy(struct ra_jobs_ctx *ctx, const char *from, const char *src,
+                        const char *dest)
 {
-    const char *period;
+    struct ra_jobs_deploy *d = ra_pool_alloc(&ctx->out->pool, sizeof(*d));
+
+    d->from = from;
+    d->src = ra_jobs_strdup(ctx, src);
+    d->dest = ra_jobs_strdup(ctx, dest);
+    ra_vec_push(&ctx->deploys, d);
+}
+
+/* The text a task's src names: in its role's templates/ or files/, next to the YAML
+ * file (or in templates/, files/ there), else the only one anywhere with that name
+ * under a templates/ or files/ directory. */
+static const struct ra_jobs_text *deploy_source(struct ra_jobs_ctx *ctx,
+                                                const struct ra_jobs_deploy *d)
+{
+    static const char *const subdirs[] = {"templates/", "files/", ""};
+    const struct ra_jobs_text *t = NULL, *only = NULL;
+    struct ra_buf b = RA_BUF_INIT;
+    const char *tasks = strstr(d->from, "tasks/"), *slash = strrchr(d->from, '/');
+    size_t i, k, n = 0;
+
+    for (k = 0; !t && k < 2; k++) {
+        const char *dir_end = k == 0 ? tasks : slash ? slash + 1 : d->from;
+        if (!dir_end)
+            continue;
+        for (i = 0; !t && i < RA_ARRAY_SIZE(subdirs); i++) {
+            ra_buf_truncate(&b, 0);
+            ra_buf_put(&b, d->from, (size_t)(dir_end - d->from));
+            ra_buf_printf(&b, "%s%s", subdirs[i], d->src);
+            t = ra_jobs_find(ctx, ra_buf_cstr(&b));
+        }
+    }
+    for (i = 0; !t && !strchr(d->src, '/') && i < ctx->ntexts; i++) {
+        const struct ra_jobs_text *c = &ctx->texts[i];
+        if (!strcmp(c->base, d->src) &&
+            (strstr(c->path, "templates/") || strstr(c->path, "files/")))
+            only = n++ ? NULL : c;
+    }
+    ra_buf_release(&b);
+    return t ? t : n == 1 ? only : NULL;
+}
+
+static void resolve_deploys(struct ra_jobs_ctx *ctx)
+{
+    const struct ra_jobs_text *t;
     size_t i;
 
+    for (i = 0; i < ctx->deploys.len; i++) {
+        const struct ra_jobs_deploy *d = ctx->deploys.items[i];
+        if (strstr(d->src, "{{") || strstr(d->dest, "{{") || !(t = deploy_source(ctx, d)))
+            continue;
+        if (!ctx->texts[t - ctx->texts].deployed)
+            ctx->texts[t - ctx->texts].deployed = d->dest; /* the first task wins */
+    }
+}
+
+const char *ra_jobs_text_name(const struct ra_jobs_text *t)
+{
+    const char *slash;
+
+    if (!t->deployed)
+        return t->base;
+    slash = strrchr(t->deployed, '/');
+    return slash ? slash + 1 : t->deployed;
+}
+
+static void parse_text(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
+                       enum file_kind kind, const char *period)
+{
+    switch (kind) {
+    case F_CRONTAB:
+        ra_jobs_parse_crontab(ctx, t, 0);
+        break;
+    case F_CROND:
+        ra_jobs_parse_crontab(ctx, t, 1);
+        break;
+    case F_RUNPARTS:
+        ra_jobs_parse_runparts(ctx, t, period);
+        break;
+    case F_TIMER:
+        ra_jobs_parse_timer(ctx, t);
+        break;
+    case F_YAML:
+        ra_jobs_parse_yaml(ctx, t);
+        break;
+    case F_TERRAFORM:
+        ra_jobs_parse_terraform(ctx, t);
+        break;
+    default:
+        break;
+    }
+}
+
+/* YAML first, for the template and copy tasks that say where other files go; then
+ * every other file, as what its name says or what it becomes where a task installs it. */
+static void parse_all(struct ra_jobs_ctx *ctx)
+{
+    const char *period, *dest;
+    enum file_kind kind;
+    size_t i, k, before;
+
+    for (i = 0; i < ctx->ntexts; i++) {
+        if (kind_of(ctx->texts[i].path, &period) == F_YAML)
+            ra_jobs_parse_yaml(ctx, &ctx->texts[i]);
+    }
+    resolve_deploys(ctx);
     for (i = 0; i < ctx->ntexts; i++) {
         const struct ra_jobs_text *t = &ctx->texts[i];
 
-        switch (kind_of(t->path, &period)) {
-        case F_CRONTAB:
-            ra_jobs_parse_crontab(ctx, t, 0);
-            break;
-        case F_CROND:
-            ra_jobs_parse_crontab(ctx, t, 1);
-            break;
-        case F_RUNPARTS:
-            ra_jobs_parse_runparts(ctx, t, period);
-            break;
-        case F_TIMER:
-            ra_jobs_parse_timer(ctx, t);
-            break;
-        case F_YAML:
-            ra_jobs_parse_yaml(ctx, t);
-            break;
-        case F_TERRAFORM:
-            ra_jobs_parse_terraform(ctx, t);
-            break;
-        default:
-            break;
-        }
+        dest = t->deployed;
+        kind = kind_of(dest ? dest : t->path, &period);
+        before = ctx->out->jobs.len;
+        if (kind != F_YAML)
+            parse_text(ctx, t, kind, period);
+        for (k = before; dest && k < ctx->out->jobs.len; k++)
+            ((struct ra_job *)ctx->out->jobs.items[k])->deployed = dest;
         if (ra_jobs_is_shell(t))
             ra_jobs_shell_images(ctx, t);
     }
@@ -553,6 +641,7 @@ int ra_jobs_scan(struct ra_jobs **out, const struct ra_jobs_file *files, size_t 
 
 done:
     ra_jobs_free(ctx.out);
+    ra_vec_release(&ctx.deploys);
     free(ctx.texts);
     free(sorted);
     return error;

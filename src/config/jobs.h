@@ -92,6 +92,9 @@ struct ra_job {
      * disabled), "Debian's cron ignores cron.d files with '.' in their name", "run by
      * anacron where it is installed". */
     const char *warning;
+    /* Where an Ansible template or copy task installs the defining file
+     * ("/etc/cron.d/registry"), or NULL. The file was read as what it becomes there. */
+    const char *deployed;
     /* systemd timers: Persistent=true (a run missed while the machine was off happens at
      * boot), and RandomizedDelaySec= as written (each run is late by up to that); 0 and
      * NULL otherwise. */

@@ -197,7 +197,8 @@ static struct ra_job *add_cron_job(struct ra_jobs_ctx *ctx, const struct ra_jobs
     j->name = name;
     j->disabled = disabled;
     check_user(j, cl);
-    if (cl->user && strcmp(t->base, "crontab") && bad_runparts_char(t->base))
+    if (cl->user && strcmp(ra_jobs_text_name(t), "crontab") &&
+        bad_runparts_char(ra_jobs_text_name(t)))
         j->warning = j->warning
                          ? j->warning
                          : "Debian's cron ignores cron.d files with '.' in their name";
@@ -294,12 +295,12 @@ void ra_jobs_parse_runparts(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *
     }
     j->syntax = RA_SCHED_CRON;
     j->user = "root";
-    j->name = t->base;
-    ra_buf_printf(&cmd, "/etc/cron.%s/%s", period, t->base);
+    j->name = ra_jobs_text_name(t);
+    ra_buf_printf(&cmd, "/etc/cron.%s/%s", period, ra_jobs_text_name(t));
     j->command = ra_jobs_strdup(ctx, ra_buf_cstr(&cmd));
     ra_buf_release(&cmd);
     /* Debian's run-parts only runs names made of letters, digits, '_' and '-' */
-    if (bad_runparts_char(t->base)) {
+    if (bad_runparts_char(ra_jobs_text_name(t))) {
         j->disabled = 1;
         j->warning = "run-parts skips names with '.' or other signs: it never runs";
     }

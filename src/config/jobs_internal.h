@@ -11,6 +11,8 @@
 struct ra_jobs_text {
     const char *path;
     const char *base; /* last path segment */
+    const char
+        *deployed; /* where an Ansible task installs it ("/etc/cron.d/x"), or NULL */
     const char *data;
     size_t len;
 };
@@ -19,7 +21,22 @@ struct ra_jobs_ctx {
     struct ra_jobs *out;
     struct ra_jobs_text *texts; /* readable text files, sorted by path */
     size_t ntexts;
+    struct ra_vec deploys; /* struct ra_jobs_deploy *, from Ansible tasks */
 };
+
+/* An Ansible template/copy task: the YAML file it is in, its src and dest. */
+struct ra_jobs_deploy {
+    const char *from;
+    const char *src;
+    const char *dest;
+};
+
+/* The name a text has where it runs: its deployed name, else its own. */
+const char *ra_jobs_text_name(const struct ra_jobs_text *t);
+
+/* Record a template/copy task (strings are copied). */
+void ra_jobs_add_deploy(struct ra_jobs_ctx *ctx, const char *from, const char *src,
+                        const char *dest);
 
 /* A line of a text: [p, p + len), without its newline (and without a trailing '\r'). */
 struct ra_jobs_line {

@@ -184,6 +184,10 @@ find_service(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *timer, const ch
         ra_buf_puts(&b, ".j2");
         t = ra_jobs_find(ctx, ra_buf_cstr(&b));
     }
+    for (i = 0; !t && i < ctx->ntexts; i++) { /* installed under that name */
+        if (ctx->texts[i].deployed && !strcmp(ra_jobs_text_name(&ctx->texts[i]), unit))
+            t = &ctx->texts[i];
+    }
     for (i = 0; !t && i < ctx->ntexts; i++) {
         const char *base = ctx->texts[i].base;
         if (!strncmp(base, unit, ulen) && (!base[ulen] || !strcmp(base + ulen, ".j2")))
@@ -203,7 +207,7 @@ void ra_jobs_parse_timer(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t)
     const char *dot;
 
     unit_walk(t, "Timer", timer_kv, &ti);
-    ra_buf_puts(&name, t->base);
+    ra_buf_puts(&name, ra_jobs_text_name(t));
     if ((dot = strstr(name.ptr, ".timer")) != NULL)
         ra_buf_truncate(&name, (size_t)(dot - name.ptr));
     if (!ti.calendar.len && !ti.monotonic.len) {

@@ -373,6 +373,35 @@ static int cron_task_args(struct ywalk *w, const yaml_node_t *v)
     return 0;
 }
 
+static int is_deploy_module(const char *k)
+{
+    static const char *const mods[] = {
+        "template", "ansible.builtin.template", "ansible.legacy.template",
+        "copy",     "ansible.builtin.copy",     "ansible.legacy.copy",
+        NULL,
+    };
+    size_t i;
+
+    for (i = 0; mods[i]; i++) {
+        if (!strcmp(k, mods[i]))
+            return 1;
+    }
+    return 0;
+}
+
+/* template/copy with src and dest: where a file of the repository is installed. */
+static void ansible_deploy(struct ywalk *w, const yaml_node_t *args)
+{
+    const char *src, *dest;
+
+    if (args->type != YAML_MAPPING_NODE && !scalar(args))
+        return;
+    src = cron_arg(w, args, "src", NULL);
+    dest = cron_arg(w, args, "dest", NULL);
+    if (src && dest && *src && *dest)
+        ra_jobs_add_deploy(w->ctx, w->t->path, src, dest);
+}
+
 static void image_value(struct ywalk *w, const yaml_node_t *v)
 {
     struct ra_buf b = RA_BUF_INIT;
@@ -417,6 +446,8 @@ static void walk(struct ywalk *w, yaml_node_t *n, int depth)
             continue;
         if (is_cron_module(ks) && cron_task_args(w, v))
             ansible_cron(w, n, k, v);
+        else if (is_deploy_module(ks))
+            ansible_deploy(w, v);
         else if (!strcmp(ks, "image"))
             image_value(w, v);
         walk(w, v, depth + 1);

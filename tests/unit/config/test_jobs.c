@@ -1183,6 +1183,70 @@ static void test_jobs__templates_and_argo(void **state)
     ra_jobs_free(js);
 }
 
+/* Ansible template and copy tasks say what a file becomes: a ".cron.j2" template
+ * installed in /etc/cron.d carries a user, a timer keeps its installed name. */
+static void test_jobs__ansible_deployed_files(void **state)
+{
+    const struct ra_jobs_file files[] = {
+        F("roles/registry/tasks/main.yml",
+          "- name: cleanup cron\n"
+          "  template: src=registry-gc.cron.j2 dest=/etc/cron.d/registry-gc mode=0644\n"
+          "- name: GC timer\n"
+          "  ansible.builtin.copy:\n"
+          "    src: gc.timer\n"
+          "    dest: /etc/systemd/system/registry-gc.timer\n"
+          "- name: GC service\n"
+          "  ansible.builtin.template:\n"
+          "    src: gc.service.j2\n"
+          "    dest: /etc/systemd/system/registry-gc.service\n"
+          "- name: many\n"
+          "  copy: {src: \"{{ item }}\", dest: /etc/cron.d/}\n"
+          "  loop: [a, b]\n"),
+        F("roles/registry/templates/registry-gc.cron.j2",
+          "0 2 * * * root /opt/ci/cleanup-tags.sh\n"),
+        F("roles/registry/files/gc.timer", "[Timer]\nOnCalendar=Sun *-*-* 03:25:00\n"),
+        F("roles/registry/templates/gc.service.j2",
+          "[Service]\nExecStart=/usr/bin/docker exec registry registry garbage-collect "
+          "-m "
+          "/etc/docker/registry/config.yml\n"),
+        F("playbooks/site.yml", "- hosts: ci\n"
+                                "  tasks:\n"
+                                "    - template:\n"
+                                "        src: backup.j2\n"
+                                "        dest: /var/spool/cron/crontabs/root\n"),
+        F("playbooks/templates/backup.j2", "30 1 * * * rsync -a /srv/registry nas:/b\n"),
+        F("scripts/cleanup-tags.sh", cleanup_sh),
+    };
+    struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
+    const struct ra_job *j;
+
+    (void)state;
+    assert_int_equal(js->problems.len, 0);
+    assert_int_equal(js->jobs.len, 3);
+    j = job_at(js, 0);
+    assert_string_equal(j->path, "playbooks/templates/backup.j2");
+    assert_int_equal(j->def, RA_JOBDEF_CRONTAB);
+    assert_string_equal(j->deployed, "/var/spool/cron/crontabs/root");
+    assert_int_equal(j->cls, RA_JOB_BACKUP);
+
+    j = job_at(js, 1);
+    assert_string_equal(j->path, "roles/registry/files/gc.timer");
+    assert_string_equal(j->name, "registry-gc");
+    assert_string_equal(j->deployed, "/etc/systemd/system/registry-gc.timer");
+    assert_string_equal(j->command_path, "roles/registry/templates/gc.service.j2");
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+    assert_true(j->gc.delete_untagged);
+
+    j = job_at(js, 2);
+    assert_string_equal(j->path, "roles/registry/templates/registry-gc.cron.j2");
+    assert_int_equal(j->def, RA_JOBDEF_CROND);
+    assert_string_equal(j->user, "root");
+    assert_null(j->warning); /* installed as "registry-gc": no dot */
+    assert_string_equal(j->deployed, "/etc/cron.d/registry-gc");
+    assert_int_equal(j->cls, RA_JOB_TAG_PRUNE);
+    ra_jobs_free(js);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1201,6 +1265,7 @@ int main(void)
         cmocka_unit_test(test_jobs__more_spellings),
         cmocka_unit_test(test_jobs__nearest_script_wins),
         cmocka_unit_test(test_jobs__templates_and_argo),
+        cmocka_unit_test(test_jobs__ansible_deployed_files),
     };
 
     return cmocka_run_group_tests_name("config/jobs", tests, NULL, NULL);
