@@ -221,6 +221,38 @@ static void test_confrepo__damaged(void **state)
     ra_gitrepo_free(r);
 }
 
+/* One scanner over the commits of the history: each blob is read once. */
+static void test_confrepo__scanner_reads_each_blob_once(void **state)
+{
+    static const char *const revs[] = {"HEAD~3", "HEAD~2", "HEAD~1", "HEAD", "HEAD~3"};
+    static const size_t njobs[] = {1, 2, 2, 2, 1};
+    struct fixture *fx = *state;
+    struct ra_gitrepo *r = NULL;
+    struct ra_confrepo *cr = NULL;
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_jobs *js;
+    char id[RA_GIT_HEXSZ + 1];
+    size_t i;
+
+    assert_int_equal(ra_gitrepo_open(&r, fx->repo, &err), 0);
+    assert_int_equal(ra_confrepo_new(&cr, r), 0);
+    for (i = 0; i < RA_ARRAY_SIZE(revs); i++) {
+        assert_int_equal(ra_gitrepo_resolve(id, r, revs[i], &err), 0);
+        assert_int_equal(ra_confrepo_scan(&js, cr, id, &err), 0);
+        assert_int_equal(js->jobs.len, njobs[i]);
+        ra_jobs_free(js);
+    }
+    /* compose, cron file, script; the cron file twice more; broken.yml and logo.yml
+     * (the large crontab is not read, the symlink is skipped) */
+    assert_int_equal(ra_confrepo_blobs_read(cr), 7);
+    assert_int_equal(
+        ra_confrepo_scan(&js, cr, "1234567890123456789012345678901234567890", &err),
+        RA_ENOTFOUND);
+    ra_confrepo_free(cr);
+    ra_confrepo_free(NULL);
+    ra_gitrepo_free(r);
+}
+
 struct versions {
     char summary[8][64];
     ra_time time[8];
@@ -273,6 +305,7 @@ int main(void)
         cmocka_unit_test(test_confrepo__head),
         cmocka_unit_test(test_confrepo__earlier_commits),
         cmocka_unit_test(test_confrepo__damaged),
+        cmocka_unit_test(test_confrepo__scanner_reads_each_blob_once),
         cmocka_unit_test(test_confrepo__job_paths_history),
     };
 
