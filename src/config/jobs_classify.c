@@ -489,7 +489,7 @@ static void simple_command(struct cls_state *st, const struct words *w, size_t s
     const char *image, *prog, *sub, *verb;
     size_t p = unwrap(w, s, e, &image);
 
-    if (image)
+    if (image && !st->job->disabled && !st->job->absent) /* what runs, not what did */
         ra_jobs_add_image(st->ctx, image, strlen(image), st->path, st->line);
     if (p >= e)
         return;

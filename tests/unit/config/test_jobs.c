@@ -957,7 +957,8 @@ static void test_jobs__more_spellings(void **state)
           "0 2 * * * /opt/ci/cleanup-tags.sh --all 2>&1 | logger -t cleanup\n"
           "*/30 * * * * root /usr/bin/docker run --rm -v /srv/registry:/var/lib/registry "
           "registry:2.8.3 garbage-collect --dry-run /etc/docker/registry/config.yml "
-          ">/dev/null 2>&1\n"),
+          ">/dev/null 2>&1\n"
+          "#0 4 * * * root docker run --rm registry:2.7.1 garbage-collect /c.yml\n"),
         F("hosts/a/opt/ci/cleanup-tags.sh", "#!/bin/sh\necho nothing here\n"),
         F("etc/opt/ci/cleanup-tags.sh", cleanup_sh),
         F("roles/registry/tasks/cron.yml",
@@ -1002,7 +1003,7 @@ static void test_jobs__more_spellings(void **state)
     const struct ra_job *j;
 
     (void)state;
-    assert_int_equal(js->jobs.len, 5);
+    assert_int_equal(js->jobs.len, 6);
     /* cron.d without its user field: cron would look up the user "/opt/ci/..." */
     j = job_at(js, 0);
     assert_string_equal(j->user, "/opt/ci/cleanup-tags.sh");
@@ -1018,6 +1019,10 @@ static void test_jobs__more_spellings(void **state)
     assert_false(j->gc.delete_untagged);
     assert_string_equal(j->gc.config, "/etc/docker/registry/config.yml");
 
+    j = job_at(js, 2); /* commented out: its image is not in effect */
+    assert_true(j->disabled);
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+
     j = by_name(js, "gc");
     assert_int_equal(j->def, RA_JOBDEF_KUBERNETES);
     assert_string_equal(j->command,
@@ -1025,7 +1030,7 @@ static void test_jobs__more_spellings(void **state)
     assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
     assert_true(j->gc.delete_untagged);
 
-    j = job_at(js, 3); /* Ansible: the CRON_TZ env task sets the zone of its crontab */
+    j = job_at(js, 4); /* Ansible: the CRON_TZ env task sets the zone of its crontab */
     assert_string_equal(j->name, "gc");
     assert_int_equal(j->def, RA_JOBDEF_ANSIBLE);
     assert_string_equal(j->schedule, "25 3 * * Sun");
