@@ -15,6 +15,7 @@ static const struct ra_cmd cmds[] = {
     {"diff", cmd_diff, "what changed between two snapshots"},
     {"gc-sim", cmd_gcsim, "predict what garbage-collect would delete and break"},
     {"timeline", cmd_timeline, "merged timeline, losses with their windows and suspects"},
+    {"check", cmd_check, "match a report's model against an expected JSON (regressions)"},
     {NULL, NULL, NULL},
 };
 
