@@ -287,12 +287,32 @@ static void fp_kept_by_gc(struct corr *c, struct ra_cause *cause, const struct r
     }
 }
 
+/* The digest a lost tag named in the last snapshot where it resolved. */
+static int tag_target_before(const struct corr *c, const struct ra_loss *l,
+                             struct ra_digest *out)
+{
+    const struct ra_graph *g;
+    const struct ra_repo *r;
+    const struct ra_tag *t;
+
+    if (l->last_present == SIZE_MAX)
+        return 0;
+    g = graph_of(c->losses->scans[l->last_present], l->root);
+    r = g ? ra_map_gets(&g->repos, l->repository) : NULL;
+    t = r ? ra_map_gets(&r->tags, l->tag_name) : NULL;
+    if (!t || !t->has_current || !t->current.valid)
+        return 0;
+    *out = t->current.target;
+    return 1;
+}
+
 static void fp_tag(struct corr *c, struct ra_cause *cause)
 {
     const struct ra_loss *l = cause->loss;
     const struct ra_scan *miss = c->losses->scans[l->first_missing];
     const struct ra_graph *g = graph_of(miss, l->root);
     const struct ra_repo *r = g ? ra_map_gets(&g->repos, l->repository) : NULL;
+    struct ra_digest target;
     char d[RA_DIGEST_STRLEN];
     size_t k;
 
@@ -301,15 +321,16 @@ static void fp_tag(struct corr *c, struct ra_cause *cause)
     if (!r || !ra_map_gets(&r->tags, l->tag_name))
         add_match(c, cause, RA_FP_TAG_PRUNE, "the folder of tag '%s:%s' is gone in %s",
                   l->repository, l->tag_name, miss->snap->name);
-    if (ra_digest_is_zero(&l->digest))
+    /* tag losses carry no digest: take the one the tag named when it last resolved */
+    if (!tag_target_before(c, l, &target))
         return;
     for (k = l->first_missing; k < c->losses->nscans; k++) {
         const struct ra_scan *s = c->losses->scans[k];
         const struct ra_graph *kg = graph_of(s, l->root);
         const struct ra_repo *kr = kg ? ra_map_gets(&kg->repos, l->repository) : NULL;
-        if (kr && !ra_graph_find_link(&kr->revisions, &l->digest)) {
+        if (kr && !ra_graph_find_link(&kr->revisions, &target)) {
             add_match(c, cause, RA_FP_TAG_PRUNE_THEN_GC,
-                      "its manifest %s lost its revision link by %s", ra_digest_short(d, &l->digest),
+                      "its manifest %s lost its revision link by %s", ra_digest_short(d, &target),
                       s->snap->name);
             return;
         }

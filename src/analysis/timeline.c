@@ -30,6 +30,7 @@ struct builder {
     struct ra_timeline *t;
     const struct ra_timeline_opts *opts;
     struct ra_map seen; /* dedupe key -> event */
+    struct ra_map members; /* folded members already counted: kind|time|path -> 1 */
     struct ra_buf key, msg, path;
     int created;        /* the last add() made a new event */
 };
@@ -71,7 +72,9 @@ static struct ra_event *add(struct builder *b, enum ra_event_kind kind, ra_time 
     return e;
 }
 
-/* A folded event: one per kind, source and UTC day, counting its members. */
+/* A folded event: one per kind and UTC day, counting its members; a member seen in
+ * several snapshots (the same kind, time and path) counts once, as unfolded it would be
+ * one event. */
 static void add_folded(struct builder *b, enum ra_event_kind kind, ra_time time,
                        const char *source, const char *label)
 {
@@ -82,6 +85,12 @@ static void add_folded(struct builder *b, enum ra_event_kind kind, ra_time time,
         add(b, kind, time, RA_TIME_NONE, source, b->path.ptr, "%s", label);
         return;
     }
+    ra_buf_truncate(&b->key, 0);
+    ra_buf_printf(&b->key, "%d|%lld|%s", (int)kind, (long long)time, b->path.ptr);
+    if (ra_map_get(&b->members, b->key.ptr, b->key.len))
+        return;
+    ra_map_put(&b->members, ra_pool_strndup(&b->t->pool, b->key.ptr, b->key.len), b->key.len,
+               (void *)1);
     e = add(b, kind, day, day + DAY - 1, source, NULL, "%ss", label);
     if (!b->created)
         e->count++;
@@ -270,7 +279,8 @@ void ra_timeline_build(struct ra_timeline **out, struct ra_scan *const *scans, s
                        size_t nextra, const struct ra_timeline_opts *opts)
 {
     struct ra_timeline *t = ra_xcalloc(1, sizeof(*t));
-    struct builder b = {t, opts, RA_MAP_INIT, RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT, 0};
+    struct builder b = {t,           opts,        RA_MAP_INIT, RA_MAP_INIT,
+                        RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT, 0};
     size_t i;
 
     for (i = 0; i < nscans; i++) {
@@ -288,6 +298,7 @@ void ra_timeline_build(struct ra_timeline **out, struct ra_scan *const *scans, s
     }
     ra_vec_sort(&t->events, cmp_event);
     ra_map_release(&b.seen);
+    ra_map_release(&b.members);
     ra_buf_release(&b.key);
     ra_buf_release(&b.msg);
     ra_buf_release(&b.path);

@@ -55,8 +55,9 @@ static void write_tag(struct ra_buf *out, const struct ra_registry_result *r,
                   safe(&tmp, t->repository));
     ra_buf_printf(out, ":%s", safe(&tmp, t->tag));
     if (t->resolves)
+        /* a declared media type is read from the snapshot: untrusted too */
         ra_buf_printf(out, " -> %s (%s)", ra_digest_short(d, &t->digest),
-                      kind_name(t->media_type));
+                      safe(&tmp, kind_name(t->media_type)));
     else
         ra_buf_puts(out, " (does not resolve)");
     ra_buf_putc(out, '\n');
