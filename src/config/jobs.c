@@ -458,6 +458,62 @@ void ra_jobs_add_deploy(struct ra_jobs_ctx *ctx, const char *from, const char *s
     ra_vec_push(&ctx->deploys, d);
 }
 
+void ra_jobs_add_content(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *from,
+                         const char *content, size_t len, unsigned first_line,
+                         const char *dest)
+{
+    struct ra_jobs_deploy *d = ra_pool_alloc(&ctx->out->pool, sizeof(*d));
+    struct ra_jobs_text *t = ra_pool_alloc(&ctx->out->pool, sizeof(*t));
+
+    t->path = from->path;
+    t->base = from->base;
+    t->deployed = ra_jobs_strdup(ctx, dest);
+    t->data = ra_jobs_strndup(ctx, content, len);
+    t->len = strlen(t->data);
+    d->from = from->path;
+    d->src = "";
+    d->dest = t->deployed;
+    d->text = t;
+    d->first_line = first_line;
+    ra_vec_push(&ctx->deploys, d);
+}
+
+static void parse_text(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
+                       enum file_kind kind, const char *period);
+
+/* Parse the content: of copy tasks as what their dest makes them; lines are moved to
+ * where the content is in the YAML file. */
+static void parse_contents(struct ra_jobs_ctx *ctx)
+{
+    size_t i, k, jobs, problems;
+    const char *period;
+    enum file_kind kind;
+
+    for (i = 0; i < ctx->deploys.len; i++) {
+        const struct ra_jobs_deploy *d = ctx->deploys.items[i];
+        if (!d->text || strstr(d->dest, "{{"))
+            continue;
+        kind = kind_of(d->dest, &period);
+        if (kind == F_NONE || kind == F_YAML)
+            continue;
+        jobs = ctx->out->jobs.len;
+        problems = ctx->out->problems.len;
+        parse_text(ctx, d->text, kind, period);
+        for (k = jobs; k < ctx->out->jobs.len; k++) {
+            struct ra_job *j = ctx->out->jobs.items[k];
+            j->deployed = d->dest;
+            j->line += d->first_line - 1;
+            if (j->command_path == j->path)
+                j->command_line += d->first_line - 1;
+        }
+        for (k = problems; k < ctx->out->problems.len; k++) {
+            struct ra_jobs_problem *p = ctx->out->problems.items[k];
+            if (p->line)
+                p->line += d->first_line - 1;
+        }
+    }
+}
+
 /* The text a task's src names: in its role's templates/ or files/, next to the YAML
  * file (or in templates/, files/ there), else the only one anywhere with that name
  * under a templates/ or files/ directory. */
@@ -498,7 +554,8 @@ static void resolve_deploys(struct ra_jobs_ctx *ctx)
 
     for (i = 0; i < ctx->deploys.len; i++) {
         const struct ra_jobs_deploy *d = ctx->deploys.items[i];
-        if (strstr(d->src, "{{") || strstr(d->dest, "{{") || !(t = deploy_source(ctx, d)))
+        if (d->text || strstr(d->src, "{{") || strstr(d->dest, "{{") ||
+            !(t = deploy_source(ctx, d)))
             continue;
         if (!ctx->texts[t - ctx->texts].deployed)
             ctx->texts[t - ctx->texts].deployed = d->dest; /* the first task wins */
@@ -555,6 +612,7 @@ static void parse_all(struct ra_jobs_ctx *ctx)
             ra_jobs_parse_yaml(ctx, &ctx->texts[i]);
     }
     resolve_deploys(ctx);
+    parse_contents(ctx);
     for (i = 0; i < ctx->ntexts; i++) {
         const struct ra_jobs_text *t = &ctx->texts[i];
 

@@ -24,11 +24,15 @@ struct ra_jobs_ctx {
     struct ra_vec deploys; /* struct ra_jobs_deploy *, from Ansible tasks */
 };
 
-/* An Ansible template/copy task: the YAML file it is in, its src and dest. */
+/* An Ansible template/copy task: the YAML file it is in, its src (or content) and
+ * dest. A copy with content: is read as a file of its own (text, from first_line of the
+ * YAML file on). */
 struct ra_jobs_deploy {
     const char *from;
     const char *src;
     const char *dest;
+    struct ra_jobs_text *text; /* content:, or NULL */
+    unsigned first_line;
 };
 
 /* The name a text has where it runs: its deployed name, else its own. */
@@ -37,6 +41,9 @@ const char *ra_jobs_text_name(const struct ra_jobs_text *t);
 /* Record a template/copy task (strings are copied). */
 void ra_jobs_add_deploy(struct ra_jobs_ctx *ctx, const char *from, const char *src,
                         const char *dest);
+void ra_jobs_add_content(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *from,
+                         const char *content, size_t len, unsigned first_line,
+                         const char *dest);
 
 /* A line of a text: [p, p + len), without its newline (and without a trailing '\r'). */
 struct ra_jobs_line {

@@ -392,14 +392,28 @@ static int is_deploy_module(const char *k)
 /* template/copy with src and dest: where a file of the repository is installed. */
 static void ansible_deploy(struct ywalk *w, const yaml_node_t *args)
 {
+    const yaml_node_t *content = NULL;
     const char *src, *dest;
+    unsigned first;
 
     if (args->type != YAML_MAPPING_NODE && !scalar(args))
         return;
     src = cron_arg(w, args, "src", NULL);
     dest = cron_arg(w, args, "dest", NULL);
-    if (src && dest && *src && *dest)
+    if (args->type == YAML_MAPPING_NODE)
+        content = map_get(w->doc, args, "content");
+    if (!dest || !*dest)
+        return;
+    if (src && *src) {
         ra_jobs_add_deploy(w->ctx, w->t->path, src, dest);
+    } else if (scalar(content)) {
+        /* a block scalar ("content: |") starts on the line after its indicator */
+        first = node_line(content) +
+                (content->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+                 content->data.scalar.style == YAML_FOLDED_SCALAR_STYLE);
+        ra_jobs_add_content(w->ctx, w->t, scalar(content), content->data.scalar.length,
+                            first, dest);
+    }
 }
 
 static void image_value(struct ywalk *w, const yaml_node_t *v)
@@ -597,6 +611,7 @@ void ra_jobs_parse_yaml(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t)
 {
     struct ywalk w = {ctx, t, NULL, 0, RA_VEC_INIT};
     size_t first_job = ctx->out->jobs.len, first_image = ctx->out->images.len, i;
+    size_t first_deploy = ctx->deploys.len;
     struct ra_buf plain = RA_BUF_INIT;
     yaml_parser_t parser, again;
     int rc;
@@ -611,6 +626,7 @@ void ra_jobs_parse_yaml(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t)
         detemplate(&plain, t->data);
         ctx->out->jobs.len = first_job; /* read the whole file again */
         ctx->out->images.len = first_image;
+        ctx->deploys.len = first_deploy;
         w.tzs.len = 0;
         if (yaml_parser_initialize(&again)) {
             rc = load_all(&w, plain.ptr, plain.len, &again);
@@ -619,6 +635,7 @@ void ra_jobs_parse_yaml(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t)
         if (rc < 0) {
             ctx->out->jobs.len = first_job;
             ctx->out->images.len = first_image;
+            ctx->deploys.len = first_deploy;
             w.tzs.len = 0;
         }
         for (i = first_job; i < ctx->out->jobs.len; i++)

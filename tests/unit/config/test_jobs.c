@@ -1252,6 +1252,66 @@ static void test_jobs__ansible_deployed_files(void **state)
     ra_jobs_free(js);
 }
 
+/* copy: content: is a file of its own, at its lines of the YAML file. */
+static void test_jobs__ansible_copy_content(void **state)
+{
+    const struct ra_jobs_file files[] = {
+        F("roles/registry/tasks/gc.yml",
+          "- name: registry GC cron\n" /* 1 */
+          "  ansible.builtin.copy:\n"
+          "    dest: /etc/cron.d/registry-gc\n"
+          "    content: |\n"
+          "      SHELL=/bin/sh\n" /* 5 */
+          "      25 3 * * 0 root docker exec registry registry garbage-collect -m "
+          "/etc/docker/registry/config.yml\n"
+          "- name: timer\n"
+          "  copy:\n"
+          "    content: |\n"
+          "      [Timer]\n" /* 10 */
+          "      OnCalendar=*-*-* 02:00:00\n"
+          "      Unit=registry-gc.service\n"
+          "    dest: ~registry/.config/systemd/user/registry-gc.timer\n"
+          "- copy:\n"
+          "    content: \"0 5 * * * rsync -a /srv/registry nas:/b\\n\"\n" /* 15 */
+          "    dest: /var/spool/cron/crontabs/backup\n"
+          "- copy: {content: \"not a job\", dest: /etc/motd}\n"),
+    };
+    struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
+    const struct ra_job *j;
+
+    (void)state;
+    assert_int_equal(js->jobs.len, 3);
+    j = job_at(js, 0);
+    assert_int_equal(j->def, RA_JOBDEF_CROND);
+    assert_int_equal(j->line, 6);
+    assert_int_equal(j->command_line, 6);
+    assert_string_equal(j->deployed, "/etc/cron.d/registry-gc");
+    assert_string_equal(j->user, "root");
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+    assert_true(j->gc.delete_untagged);
+    assert_int_equal(ev_at(j, 0)->line, 6);
+    assert_string_equal(ev_at(j, 0)->path, "roles/registry/tasks/gc.yml");
+
+    j = job_at(js, 1);
+    assert_int_equal(j->def, RA_JOBDEF_SYSTEMD);
+    assert_string_equal(j->name, "registry-gc");
+    assert_int_equal(j->line, 11);
+    assert_string_equal(j->schedule, "*-*-* 02:00:00");
+    assert_null(j->command);
+
+    j = job_at(js, 2);
+    assert_int_equal(j->def, RA_JOBDEF_CRONTAB);
+    assert_int_equal(j->line, 15);
+    assert_string_equal(j->deployed, "/var/spool/cron/crontabs/backup");
+    assert_int_equal(j->cls, RA_JOB_BACKUP);
+
+    assert_int_equal(js->problems.len, 1);
+    assert_string_equal(
+        problem_at(js, 0)->msg,
+        "'roles/registry/tasks/gc.yml': its unit 'registry-gc.service' not found");
+    ra_jobs_free(js);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1271,6 +1331,7 @@ int main(void)
         cmocka_unit_test(test_jobs__nearest_script_wins),
         cmocka_unit_test(test_jobs__templates_and_argo),
         cmocka_unit_test(test_jobs__ansible_deployed_files),
+        cmocka_unit_test(test_jobs__ansible_copy_content),
     };
 
     return cmocka_run_group_tests_name("config/jobs", tests, NULL, NULL);
