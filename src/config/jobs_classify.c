@@ -518,6 +518,50 @@ static const char *const quoting[] = {"echo", "printf", "logger", NULL};
 static void follow(struct cls_state *st, const char *word, int depth);
 static void read_line(struct cls_state *st, const char *text, int depth, int nested);
 
+static void read_text(struct cls_state *st, const struct ra_jobs_text *t, int depth);
+
+/* Read the text once per job: 0 if it was read already. */
+static int first_visit(struct cls_state *st, const struct ra_jobs_text *t)
+{
+    size_t i;
+
+    for (i = 0; i < st->job->scripts.len; i++) {
+        if (!strcmp(st->job->scripts.items[i], t->path))
+            return 0;
+    }
+    ra_vec_push(&st->job->scripts, (void *)t->path);
+    return 1;
+}
+
+/* `systemctl start registry-gc`: the unit's Exec lines, when the unit is in the set
+ * (by its installed name, else its own; nearest the job first). */
+static void follow_unit(struct cls_state *st, const char *unit, int depth)
+{
+    const struct ra_jobs_text *best = NULL;
+    struct ra_buf name = RA_BUF_INIT;
+    size_t i;
+
+    if (depth >= RA_JOBS_FOLLOW_DEPTH)
+        return;
+    ra_buf_puts(&name, unit);
+    if (!strchr(unit, '.'))
+        ra_buf_puts(&name, ".service");
+    for (i = 0; i < st->ctx->ntexts; i++) {
+        const struct ra_jobs_text *t = &st->ctx->texts[i];
+        const char *n = ra_jobs_text_name(t);
+        if (strncmp(n, name.ptr, name.len) ||
+            (n[name.len] && strcmp(n + name.len, ".j2")))
+            continue; /* "registry-gc.service", or its template "registry-gc.service.j2"
+                       */
+        if (!best || ra_jobs_shared_dirs(t->path, st->job->path) >
+                         ra_jobs_shared_dirs(best->path, st->job->path))
+            best = t;
+    }
+    ra_buf_release(&name);
+    if (best && first_visit(st, best))
+        read_text(st, best, depth + 1);
+}
+
 /* The script words of a simple command: its program if that is a path or a script, or
  * the script that sh/bash/source runs. */
 static void follow_command(struct cls_state *st, const struct words *w, size_t s,
@@ -539,6 +583,15 @@ static void follow_command(struct cls_state *st, const struct words *w, size_t s
         }
         if (i < e)
             follow(st, W(w, i), depth);
+    } else if (!strcmp(base_of(prog), "systemctl")) {
+        for (i = p + 1; i < e && W(w, i)[0] == '-'; i++)
+            ;
+        if (i >= e || (strcmp(W(w, i), "start") && strcmp(W(w, i), "restart")))
+            return;
+        for (i++; i < e && W(w, i)[0] == '-'; i++)
+            ;
+        if (i < e)
+            follow_unit(st, W(w, i), depth);
     } else if (strchr(prog, '/') || ra_jobs_path_has_suffix(prog, ".sh")) {
         follow(st, prog, depth);
     }
@@ -626,19 +679,26 @@ static void read_text(struct cls_state *st, const struct ra_jobs_text *t, int de
     struct cls_state sub = *st;
     struct ra_jobs_line line = {NULL, 0, 0};
     const char *cursor = t->data;
+    int unit = ra_jobs_path_has_suffix(ra_jobs_text_name(t), ".service");
     char *copy;
 
     sub.path = t->path;
     sub.file_mentions_tags = strstr(t->data, "_manifests/tags") != NULL;
     sub.file_mentions_v2 = strstr(t->data, "/v2/") != NULL;
     while (ra_jobs_next_line(&cursor, &line)) {
-        const char *p = line.p;
-        while (p < line.p + line.len && (*p == ' ' || *p == '\t'))
+        const char *p = line.p, *end = line.p + line.len;
+        while (p < end && (*p == ' ' || *p == '\t'))
             p++;
-        if (p == line.p + line.len || *p == '#')
+        if (p == end || *p == '#')
             continue;
+        if (unit) { /* a unit runs its Exec*= lines, prefixes -@:+! aside */
+            if (strncmp(p, "Exec", 4) || !(p = memchr(p, '=', (size_t)(end - p))))
+                continue;
+            for (p++; p < end && strchr("-@:+! \t", *p); p++)
+                ;
+        }
         sub.line = line.no;
-        copy = ra_xstrndup(line.p, line.len);
+        copy = ra_xstrndup(p, (size_t)(end - p));
         read_line(&sub, copy, depth, 0);
         free(copy);
     }
@@ -699,14 +759,8 @@ static void follow(struct cls_state *st, const char *word, int depth)
                                ra_jobs_shared_dirs(best->path, st->job->path)))
             best = &st->ctx->texts[i], best_n = n;
     }
-    if (!best)
-        return;
-    for (i = 0; i < st->job->scripts.len; i++) {
-        if (!strcmp(st->job->scripts.items[i], best->path))
-            return;
-    }
-    ra_vec_push(&st->job->scripts, (void *)best->path);
-    read_text(st, best, depth + 1);
+    if (best && first_visit(st, best))
+        read_text(st, best, depth + 1);
 }
 
 void ra_jobs_classify(struct ra_jobs_ctx *ctx, struct ra_job *job)

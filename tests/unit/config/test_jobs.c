@@ -1068,12 +1068,22 @@ static void test_jobs__nearest_script_wins(void **state)
         F("hosts/b/bin/cleanup.sh", "#!/bin/sh\nrsync -a /srv/r nas:/r\n"),
         F("hosts/c/crontab", "0 2 * * * /usr/bin/docker ps\n"),
         F("hosts/c/etc/default/docker", "DOCKER_OPTS=\"--dns 8.8.8.8\"\n"),
+        F("hosts/d/crontab", "25 3 * * 0 /bin/systemctl start --no-block registry-gc\n"),
+        F("hosts/d/units/registry-gc.service.j2",
+          "[Unit]\nDescription=rm -rf /x/_manifests/tags is not run\n[Service]\n"
+          "ExecStartPre=-/usr/bin/docker stop registry\n"
+          "ExecStart=/usr/bin/docker run --rm registry:2 garbage-collect -m /c.yml\n"),
     };
     struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
 
     (void)state;
-    assert_int_equal(js->jobs.len, 3);
+    assert_int_equal(js->jobs.len, 4);
     assert_int_equal(job_at(js, 2)->scripts.len, 0); /* /usr/bin/docker is the system's */
+    /* systemctl start: the unit's Exec lines, not its description */
+    assert_int_equal(job_at(js, 3)->cls, RA_JOB_GARBAGE_COLLECT);
+    assert_int_equal(job_at(js, 3)->classes, RA_JOB_GARBAGE_COLLECT);
+    assert_true(job_at(js, 3)->gc.delete_untagged);
+    assert_int_equal(ev_at(job_at(js, 3), 0)->line, 5);
     assert_int_equal(job_at(js, 0)->cls, RA_JOB_TAG_PRUNE);
     assert_string_equal(job_at(js, 0)->scripts.items[0], "hosts/a/bin/cleanup.sh");
     assert_int_equal(job_at(js, 1)->cls, RA_JOB_BACKUP);
