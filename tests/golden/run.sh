@@ -11,6 +11,12 @@
 #   args             the command line after `regautopsy`, one argument per line; blank
 #                    lines and lines starting with '#' are skipped. The command runs in
 #                    SOURCE_DIR, so paths are relative to the source tree.
+#   setup            optional: a bash script that prepares inputs. It runs first, in a
+#                    scratch directory mirroring SOURCE_DIR's top level through symbolic
+#                    links, and the command then runs there too, so paths in args stay
+#                    relative and the output the same from run to run. For the sample's
+#                    config repository: `git clone -q samples/incident-2026-04/config.bundle
+#                    infra-config` in setup, then `--config` and `infra-config` in args;
 #   expected.md      the expected stdout, compared byte for byte (Markdown for a report,
 #                    whatever the command prints otherwise);
 #   expected-file    instead of expected.md: one line naming a committed file, relative
@@ -26,7 +32,8 @@
 # expected.rc) instead of comparing; review the changes with git diff before committing.
 #
 # --check runs `regautopsy check --expect EXPECTED_JSON` with the inputs of ARGS_FILE (a
-# case's args without its first line, the command) and wants exit 0. --check-altered
+# case's args without its first line, the command; the case's setup runs first) and wants
+# exit 0. --check-altered
 # changes impact.broken_all[0].platforms_text in a copy of EXPECTED_JSON and wants exit 1
 # and the difference line naming that path.
 set -u
@@ -45,6 +52,7 @@ if { [ "$mode" = case ] && [ $# -ne 3 ]; } || { [ "$mode" != case ] && [ $# -ne 
 fi
 BIN=$(realpath "$1")
 SRC=$(realpath "$2")
+WD=$SRC
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/golden.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
@@ -63,9 +71,26 @@ read_args() {
     done <"$1"
 }
 
-# run ARG...: run regautopsy in SOURCE_DIR; stdout, stderr and exit code into $tmp.
+# prepare CASE_DIR: set WD, where the command runs: SOURCE_DIR, or a scratch mirror of it
+# in which the case's setup script has run.
+prepare() {
+    local e
+    WD=$SRC
+    [ -f "$1/setup" ] || return 0
+    WD=$tmp/work
+    mkdir "$WD"
+    for e in "$SRC"/*; do
+        ln -s "$e" "$WD/${e##*/}"
+    done
+    if ! (cd "$WD" && bash -e "$1/setup") >"$tmp/setup.log" 2>&1; then
+        cat "$tmp/setup.log" >&2
+        fail "$(basename "$1"): setup failed"
+    fi
+}
+
+# run ARG...: run regautopsy in $WD; stdout, stderr and exit code into $tmp.
 run() {
-    (cd "$SRC" && "$BIN" "$@") >"$tmp/out" 2>"$tmp/err"
+    (cd "$WD" && "$BIN" "$@") >"$tmp/out" 2>"$tmp/err"
     echo $? >"$tmp/rc"
     if [ "$(cat "$tmp/rc")" -ge 128 ]; then
         cat "$tmp/err" >&2
@@ -87,6 +112,7 @@ run_case() {
     name=$(basename "$dir")
     [ -f "$dir/args" ] || fail "$name: no args file"
     read_args "$dir/args"
+    prepare "$dir"
     run "${args[@]}"
     rc=$(cat "$tmp/rc")
     want=$dir/expected.md
@@ -145,6 +171,7 @@ check_args() {
     read_args "$2"
     [ "${#args[@]}" -gt 0 ] || fail "$2: empty"
     args=(check --expect "$1" "${args[@]:1}")
+    prepare "$(dirname "$(realpath "$2")")"
 }
 
 run_check() {
