@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Scheduled jobs and registry images found in the files of one commit of a config repo:
  * discovery (crontabs, cron.d, run-parts directories, Ansible cron tasks, systemd timers,
- * Kubernetes CronJobs, Terraform kubernetes_cron_job blocks), classification by what the
- * command does (following it into scripts of the same file set), and the registry image
- * versions in effect. Works on (path, content) pairs: no git, no file system. */
+ * Kubernetes CronJobs, Argo CronWorkflows, Terraform kubernetes_cron_job blocks),
+ * classification by what the command does (following it into scripts of the same file
+ * set), and the registry image versions in effect. Works on (path, content) pairs: no
+ * git, no file system. docs/jobs.md says where it looks and why. */
 #ifndef RA_CONFIG_JOBS_H
 #define RA_CONFIG_JOBS_H
 
@@ -36,13 +37,13 @@ enum ra_job_def {
     RA_JOBDEF_RUNPARTS,    /* a script in cron.{hourly,daily,weekly,monthly}/ */
     RA_JOBDEF_ANSIBLE,     /* an Ansible cron task */
     RA_JOBDEF_SYSTEMD,     /* a systemd .timer with its .service */
-    RA_JOBDEF_KUBERNETES,  /* a Kubernetes CronJob */
+    RA_JOBDEF_KUBERNETES,  /* a Kubernetes CronJob, an Argo CronWorkflow */
     RA_JOBDEF_TERRAFORM,   /* a Terraform kubernetes_cron_job(_v1) resource */
 };
 
 /* How to read the schedule text. */
 enum ra_sched_syntax {
-    RA_SCHED_CRON = 0,  /* 5 fields or @daily...: config/cron.h */
+    RA_SCHED_CRON = 0,  /* 5 fields or @daily...: config/cron.h; several "; "-separated */
     RA_SCHED_CALENDAR,  /* systemd OnCalendar= expressions, "; "-separated */
     RA_SCHED_MONOTONIC, /* systemd OnBootSec=/OnUnitActiveSec=...: no wall-clock times */
 };
@@ -78,8 +79,8 @@ struct ra_job {
     const char *timezone; /* CRON_TZ=/TZ=, spec.timeZone, OnCalendar's zone; or NULL */
     const char *path;     /* defined in path:line */
     unsigned line;
-    const char
-        *command; /* as written; NULL when none was found (timer without service) */
+    /* As written; NULL when none was found (a timer without its service). */
+    const char *command;
     const char *command_path; /* where the command is (a .service); == path otherwise */
     unsigned command_line;
     const char *user; /* cron.d user, Ansible user, service User=; or NULL */
@@ -88,9 +89,10 @@ struct ra_job {
     /* Ansible cron_file: the job goes to /etc/cron.d/<cron_file>; or NULL */
     const char *cron_file;
     /* Why it may not run as written, or NULL: "cron.d line without a user field: cron
-     * never runs it", "run-parts skips names with '.': it never runs" (both also set
-     * disabled), "Debian's cron ignores cron.d files with '.' in their name", "run by
-     * anacron where it is installed". */
+     * never runs it", "run-parts skips names with '.' or other signs: it never runs"
+     * (both also set disabled), "Debian's cron ignores cron.d files with '.' in their
+     * name", "run by anacron where it is installed (...)", "from a template: its {{ }}
+     * expressions are not resolved". */
     const char *warning;
     /* Where an Ansible template or copy task installs the defining file
      * ("/etc/cron.d/registry"), or NULL. The file was read as what it becomes there. */
@@ -145,20 +147,22 @@ struct ra_jobs {
 
 /*
  * Find the jobs and registry images in files[0..nfiles). Files are recognised by name
- * and content, wherever they are:
+ * and content, wherever they are (docs/jobs.md has the details):
  *   - crontabs: a file named "crontab" or "*.cron"/"*.crontab", or under "crontabs/"
  *     (no user field); "etc/crontab" and files under "cron.d/" (a user field). A ".j2"
  *     suffix is ignored.
  *   - scripts directly under "cron.hourly/", "cron.daily/", "cron.weekly/",
- *     "cron.monthly/", at Debian's /etc/crontab times.
+ *     "cron.monthly/", at the times an etc/crontab in the set gives, else Debian's.
  *   - "*.timer" (and ".timer.j2"), paired with Unit= or the same-named ".service" in the
  *     same directory, else anywhere in the set.
- *   - "*.yml"/"*.yaml": every document, for Ansible cron tasks, Kubernetes CronJobs and
- *     image: values.
+ *   - "*.yml"/"*.yaml" (Helm and Jinja templates too): every document, for Ansible cron
+ *     tasks, Kubernetes CronJobs, Argo CronWorkflows and image: values; and Ansible
+ *     template/copy tasks, whose dest decides what their src (or content:) is read as.
  *   - "*.tf": kubernetes_cron_job(_v1) resources and image = "..." values.
- * Unreadable files (binary, larger than RA_JOBS_FILE_MAX, YAML that does not parse) are
- * recorded in (*out)->problems and the rest is read. Returns 0, or RA_EUSAGE when the
- * same path is given twice.
+ *   - shell scripts, units, Dockerfiles: registry images they run.
+ * Unreadable files (binary, larger than RA_JOBS_FILE_MAX, YAML that does not parse,
+ * unreadable to the caller) are recorded in (*out)->problems and the rest is read.
+ * Returns 0, or RA_EUSAGE when the same path is given twice.
  */
 int ra_jobs_scan(struct ra_jobs **out, const struct ra_jobs_file *files, size_t nfiles,
                  struct ra_err *err);
