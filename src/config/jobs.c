@@ -22,7 +22,8 @@ enum file_kind {
 };
 
 static const char *const def_names[] = {
-    "crontab", "cron.d", "run-parts", "ansible", "systemd", "kubernetes", "terraform",
+    "crontab", "cron.d",     "run-parts", "ansible",
+    "systemd", "kubernetes", "terraform", "ofelia",
 };
 
 const char *ra_job_def_name(enum ra_job_def def)

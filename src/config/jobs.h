@@ -39,13 +39,16 @@ enum ra_job_def {
     RA_JOBDEF_SYSTEMD,     /* a systemd .timer with its .service */
     RA_JOBDEF_KUBERNETES,  /* a Kubernetes CronJob, an Argo CronWorkflow */
     RA_JOBDEF_TERRAFORM,   /* a Terraform kubernetes_cron_job(_v1) resource */
+    RA_JOBDEF_OFELIA,      /* ofelia.job-*.<name>.schedule labels of a compose service */
 };
 
 /* How to read the schedule text. */
 enum ra_sched_syntax {
     RA_SCHED_CRON = 0,  /* 5 fields or @daily...: config/cron.h; several "; "-separated */
     RA_SCHED_CALENDAR,  /* systemd OnCalendar= expressions, "; "-separated */
-    RA_SCHED_MONOTONIC, /* systemd OnBootSec=/OnUnitActiveSec=...: no wall-clock times */
+    RA_SCHED_MONOTONIC, /* systemd OnBootSec=/OnUnitActiveSec=..., ofelia "@every 1h":
+                           no wall-clock times */
+    RA_SCHED_CRON_SECONDS, /* ofelia (robfig/cron): 6 fields, seconds first */
 };
 
 /* What a job does, by its command and the scripts it runs. */
@@ -170,7 +173,7 @@ int ra_jobs_scan(struct ra_jobs **out, const struct ra_jobs_file *files, size_t 
 void ra_jobs_free(struct ra_jobs *jobs);
 
 /* Names for output: "crontab", "cron.d", "run-parts", "ansible", "systemd", "kubernetes",
- * "terraform". */
+ * "terraform", "ofelia". */
 const char *ra_job_def_name(enum ra_job_def def);
 
 /* "garbage-collect", "tag-prune", "backup", "probe", "other". */

@@ -349,6 +349,113 @@ done:
     ra_buf_release(&sched);
 }
 
+/* ---- ofelia (a scheduler for Docker, configured with container labels) ---- */
+
+struct ofelia_label {
+    const char *key; /* "job-exec.gc.schedule", after "ofelia." */
+    const char *value;
+    unsigned line;
+};
+
+/* The labels of a compose service, as a mapping or as a list of "key=value". */
+static size_t ofelia_collect(struct ywalk *w, const yaml_node_t *labels,
+                             struct ofelia_label *out, size_t max)
+{
+    yaml_node_pair_t *p;
+    yaml_node_item_t *it;
+    const yaml_node_t *k, *v;
+    const char *ks, *vs, *eq;
+    size_t n = 0;
+
+    if (labels->type == YAML_MAPPING_NODE) {
+        for (p = labels->data.mapping.pairs.start; p < labels->data.mapping.pairs.top;
+             p++) {
+            k = yaml_document_get_node(w->doc, p->key);
+            v = yaml_document_get_node(w->doc, p->value);
+            if (n < max && (ks = scalar(k)) && (vs = scalar(v)) &&
+                !strncmp(ks, "ofelia.job-", 11)) {
+                out[n].key = ra_jobs_strdup(w->ctx, ks + 7);
+                out[n].value = ra_jobs_strdup(w->ctx, vs);
+                out[n++].line = node_line(k);
+            }
+        }
+    } else if (labels->type == YAML_SEQUENCE_NODE) {
+        for (it = labels->data.sequence.items.start; it < labels->data.sequence.items.top;
+             it++) {
+            v = yaml_document_get_node(w->doc, *it);
+            if (n < max && (vs = scalar(v)) && !strncmp(vs, "ofelia.job-", 11) &&
+                (eq = strchr(vs, '='))) {
+                out[n].key = ra_jobs_strndup(w->ctx, vs + 7, (size_t)(eq - vs - 7));
+                out[n].value = ra_jobs_strdup(w->ctx, eq + 1);
+                out[n++].line = node_line(v);
+            }
+        }
+    }
+    return n;
+}
+
+/* The value of "<job>.<param>" among the labels (job is "job-exec.gc"), or NULL. */
+static const struct ofelia_label *ofelia_get(const struct ofelia_label *l, size_t n,
+                                             const char *job, size_t job_len,
+                                             const char *param)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (!strncmp(l[i].key, job, job_len) && l[i].key[job_len] == '.' &&
+            !strcmp(l[i].key + job_len + 1, param))
+            return &l[i];
+    }
+    return NULL;
+}
+
+static void ofelia_labels(struct ywalk *w, const yaml_node_t *labels)
+{
+    struct ofelia_label l[64];
+    const struct ofelia_label *cmd, *image, *user;
+    struct ra_buf b = RA_BUF_INIT;
+    const char *dot, *s;
+    size_t n = ofelia_collect(w, labels, l, RA_ARRAY_SIZE(l)), i, job_len, fields;
+    struct ra_job *j;
+
+    for (i = 0; i < n; i++) {
+        dot = strrchr(l[i].key, '.');
+        if (!dot || strcmp(dot, ".schedule") || !strchr(l[i].key, '.') ||
+            strchr(l[i].key, '.') == dot)
+            continue; /* one job per "<type>.<name>.schedule" */
+        job_len = (size_t)(dot - l[i].key);
+        j = ra_jobs_add_job(w->ctx, RA_JOBDEF_OFELIA, w->t->path, l[i].line);
+        j->name = ra_jobs_strndup(w->ctx, strchr(l[i].key, '.') + 1,
+                                  (size_t)(dot - strchr(l[i].key, '.') - 1));
+        j->schedule = l[i].value;
+        for (s = l[i].value, fields = 0; *s; fields++) {
+            while (*s == ' ' || *s == '\t')
+                s++;
+            if (!*s)
+                break;
+            while (*s && *s != ' ' && *s != '\t')
+                s++;
+        }
+        j->syntax = !strncmp(l[i].value, "@every", 6) ? RA_SCHED_MONOTONIC
+                    : fields == 6                     ? RA_SCHED_CRON_SECONDS
+                                                      : RA_SCHED_CRON;
+        cmd = ofelia_get(l, n, l[i].key, job_len, "command");
+        image = ofelia_get(l, n, l[i].key, job_len, "image");
+        user = ofelia_get(l, n, l[i].key, job_len, "user");
+        ra_buf_truncate(&b, 0);
+        if (image) /* job-run: a new container of that image */
+            ra_buf_printf(&b, "docker run --rm %s%s", image->value, cmd ? " " : "");
+        if (cmd)
+            ra_buf_puts(&b, cmd->value);
+        if (b.len) {
+            j->command = ra_jobs_strdup(w->ctx, b.ptr);
+            j->command_line = cmd ? cmd->line : image->line;
+        }
+        j->user = user ? user->value : NULL;
+    }
+    ra_buf_release(&b);
+}
+
 /* ---- the walk ---- */
 
 static int is_cron_module(const char *k)
@@ -464,6 +571,9 @@ static void walk(struct ywalk *w, yaml_node_t *n, int depth)
             ansible_deploy(w, v);
         else if (!strcmp(ks, "image"))
             image_value(w, v);
+        else if (!strcmp(ks, "labels") &&
+                 (map_get(w->doc, n, "image") || map_get(w->doc, n, "build")))
+            ofelia_labels(w, v);
         walk(w, v, depth + 1);
     }
 }

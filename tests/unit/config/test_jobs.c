@@ -1322,6 +1322,66 @@ static void test_jobs__ansible_copy_content(void **state)
     ra_jobs_free(js);
 }
 
+/* ofelia runs jobs that labels of compose services define. */
+static void test_jobs__ofelia_labels(void **state)
+{
+    const struct ra_jobs_file files[] = {
+        F("registry/docker-compose.yml",
+          "services:\n"
+          "  registry:\n"
+          "    image: registry:2\n"
+          "    labels:\n"
+          "      ofelia.enabled: \"true\"\n"
+          "      ofelia.job-exec.registry-gc.schedule: \"0 25 3 * * 0\"\n"
+          "      ofelia.job-exec.registry-gc.command: \"registry garbage-collect -m "
+          "/etc/docker/registry/config.yml\"\n"
+          "  ofelia:\n"
+          "    image: mcuadros/ofelia:latest\n"
+          "    command: daemon --docker\n"
+          "    labels:\n"
+          "      - \"ofelia.job-run.probe.schedule=@every 15m\"\n"
+          "      - \"ofelia.job-run.probe.image=curlimages/curl\"\n"
+          "      - \"ofelia.job-run.probe.command=curl -fsS http://registry:5000/v2/\"\n"
+          "      - ofelia.job-local.prune.schedule=@daily\n"
+          "      - ofelia.job-local.prune.command=/opt/ci/cleanup-tags.sh\n"
+          "      - ofelia.job-local.prune.user=ci\n"
+          "  app:\n"
+          "    image: nginx\n"
+          "    labels: {traefik.enable: \"true\", ofelia.job-exec.x.command: "
+          "no-schedule}\n"),
+        F("scripts/cleanup-tags.sh", cleanup_sh),
+    };
+    struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
+    const struct ra_job *j;
+
+    (void)state;
+    assert_int_equal(js->jobs.len, 3);
+    j = job_at(js, 0);
+    assert_string_equal(j->id, "ofelia:registry/docker-compose.yml:registry-gc");
+    assert_string_equal(ra_job_def_name(j->def), "ofelia");
+    assert_int_equal(j->line, 6);
+    assert_string_equal(j->schedule, "0 25 3 * * 0");
+    assert_int_equal(j->syntax, RA_SCHED_CRON_SECONDS);
+    assert_int_equal(j->command_line, 7);
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+    assert_true(j->gc.delete_untagged);
+
+    j = job_at(js, 1);
+    assert_string_equal(j->name, "probe");
+    assert_int_equal(j->syntax, RA_SCHED_MONOTONIC);
+    assert_string_equal(j->command, "docker run --rm curlimages/curl curl -fsS "
+                                    "http://registry:5000/v2/");
+    assert_int_equal(j->cls, RA_JOB_PROBE);
+
+    j = job_at(js, 2);
+    assert_string_equal(j->name, "prune");
+    assert_string_equal(j->schedule, "@daily");
+    assert_int_equal(j->syntax, RA_SCHED_CRON);
+    assert_string_equal(j->user, "ci");
+    assert_int_equal(j->cls, RA_JOB_TAG_PRUNE);
+    ra_jobs_free(js);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1342,6 +1402,7 @@ int main(void)
         cmocka_unit_test(test_jobs__templates_and_argo),
         cmocka_unit_test(test_jobs__ansible_deployed_files),
         cmocka_unit_test(test_jobs__ansible_copy_content),
+        cmocka_unit_test(test_jobs__ofelia_labels),
     };
 
     return cmocka_run_group_tests_name("config/jobs", tests, NULL, NULL);
