@@ -448,6 +448,12 @@ static void judge(struct corr *c, struct ra_cause *cause, const struct ra_firing
     if ((f->classes & RA_JOB_TAG_PRUNE) && matched(cause, RA_FP_TAG_PRUNE)) {
         *conf = RA_CONF_HIGH;
         ra_buf_puts(why, "; it removes tag folders, and this tag's folder is gone");
+    } else if (!gc && l->object != RA_OBJ_TAG &&
+               (matched(cause, RA_FP_GC_SWEEP) || matched(cause, RA_FP_GC_V2_INDEX_CHILDREN) ||
+                matched(cause, RA_FP_GC_LOG))) {
+        *conf = RA_CONF_LOW;
+        ra_buf_puts(why, "; but a garbage collector explains this loss, and pruning tags "
+                         "does not delete it by itself");
     }
     if (l->from.time == RA_TIME_NONE && *conf == RA_CONF_HIGH) {
         *conf = RA_CONF_MEDIUM;

@@ -113,7 +113,8 @@ static int default_templates(char *out, size_t len)
         return -1;
     *slash = '\0';
     for (i = 0; i < RA_ARRAY_SIZE(rel); i++) {
-        snprintf(out, len, "%s%s", exe, rel[i]);
+        if (snprintf(out, len, "%s%s", exe, rel[i]) >= (int)len)
+            continue;
         if (!stat(out, &st) && S_ISDIR(st.st_mode))
             return 0;
     }
