@@ -284,6 +284,8 @@ static void gc_flags(struct cls_state *st, const struct words *w, size_t i)
 
     for (; i < w->n && !w->op[i]; i++) {
         a = W(w, i);
+        if (strstr(a, "=false") || strpbrk(a, "<>"))
+            continue; /* a flag turned off, a redirection */
         if (!strcmp(a, "--delete-untagged") || !strcmp(a, "--delete-untagged=true"))
             st->job->gc.delete_untagged = 1;
         else if (!strcmp(a, "--dry-run") || !strcmp(a, "--dry-run=true"))
@@ -293,7 +295,7 @@ static void gc_flags(struct cls_state *st, const struct words *w, size_t i)
                 st->job->gc.delete_untagged = 1;
             if (strchr(a, 'd'))
                 st->job->gc.dry_run = 1;
-        } else if (a[0] != '-' && a[0] != '>' && !st->job->gc.config)
+        } else if (a[0] != '-' && !st->job->gc.config)
             st->job->gc.config = ra_jobs_strdup(st->ctx, a);
     }
 }

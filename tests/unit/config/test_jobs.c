@@ -815,7 +815,8 @@ static void test_jobs__classify_variants(void **state)
           "0 9 * * * echo \"registry garbage-collect -m is not run here\"\n"
           "0 10 * * * /opt/hyperbackup/run-task.sh\n"
           "0 11 * * * /opt/loop.sh\n"
-          "0 12 * * * find /srv/r/_manifests/tags -perm 644 -print\n"),
+          "0 12 * * * find /srv/r/_manifests/tags -perm 644 -print\n"
+          "0 13 * * * registry garbage-collect -m=false --dry-run=false 2>&1 /c.yml\n"),
         F("scripts/gc.sh", "#!/bin/sh\n"
                            "docker stop registry\n"
                            "docker run --rm registry:2 garbage-collect --delete-untagged "
@@ -834,7 +835,7 @@ static void test_jobs__classify_variants(void **state)
     const struct ra_job *j;
 
     (void)state;
-    assert_int_equal(js->jobs.len, 12);
+    assert_int_equal(js->jobs.len, 13);
     j = job_at(js, 0);
     assert_int_equal(j->cls, RA_JOB_TAG_PRUNE);
     j = job_at(js, 1);
@@ -874,6 +875,11 @@ static void test_jobs__classify_variants(void **state)
     assert_int_equal(j->scripts.len, 1);
     j = job_at(js, 11); /* -perm is not rm */
     assert_int_equal(j->cls, RA_JOB_OTHER);
+    j = job_at(js, 12); /* flags turned off, a redirection is not the config */
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+    assert_false(j->gc.delete_untagged);
+    assert_false(j->gc.dry_run);
+    assert_string_equal(j->gc.config, "/c.yml");
     ra_jobs_free(js);
 }
 
