@@ -476,11 +476,19 @@ static enum ra_job_class http_class(const struct cls_state *st, const struct wor
     return v2 ? RA_JOB_PROBE : RA_JOB_OTHER;
 }
 
-/* tar creating an archive: "tar czf", "tar -czf", "tar --create". */
-static int tar_creates(const char *sub)
+/* tar creating an archive: "tar czf", "tar -czf", "tar --exclude x -c -f", "--create". */
+static int tar_creates(const struct words *w, size_t p, size_t e)
 {
-    return !strcmp(sub, "--create") || (sub[0] != '-' && strchr(sub, 'c')) ||
-           (sub[0] == '-' && sub[1] != '-' && strchr(sub, 'c'));
+    const char *a;
+    size_t i;
+
+    for (i = p + 1; i < e; i++) {
+        a = W(w, i);
+        if (!strcmp(a, "--create") || (a[0] == '-' && a[1] != '-' && strchr(a, 'c')) ||
+            (i == p + 1 && a[0] != '-' && strchr(a, 'c') && !strpbrk(a, "/.")))
+            return 1;
+    }
+    return 0;
 }
 
 /* One simple command [s, e). */
@@ -506,7 +514,7 @@ static void simple_command(struct cls_state *st, const struct words *w, size_t s
     else if (!strcmp(prog, "curl") || !strcmp(prog, "wget") || !strcmp(prog, "http") ||
              !strcmp(prog, "https"))
         cls = http_class(st, w, p, e);
-    else if (!strcmp(prog, "tar") && p + 1 < e && tar_creates(sub))
+    else if (!strcmp(prog, "tar") && tar_creates(w, p, e))
         cls = RA_JOB_BACKUP;
     else
         cls = tool_class(prog, sub, verb);

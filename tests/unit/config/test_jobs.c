@@ -816,7 +816,9 @@ static void test_jobs__classify_variants(void **state)
           "0 10 * * * /opt/hyperbackup/run-task.sh\n"
           "0 11 * * * /opt/loop.sh\n"
           "0 12 * * * find /srv/r/_manifests/tags -perm 644 -print\n"
-          "0 13 * * * registry garbage-collect -m=false --dry-run=false 2>&1 /c.yml\n"),
+          "0 13 * * * registry garbage-collect -m=false --dry-run=false 2>&1 /c.yml\n"
+          "0 14 * * * tar --exclude '*.tmp' -C /var/lib -cf /backup/r.tar registry\n"
+          "0 15 * * * tar -xzf /backup/r.tgz -C /restore\n"),
         F("scripts/gc.sh", "#!/bin/sh\n"
                            "docker stop registry\n"
                            "docker run --rm registry:2 garbage-collect --delete-untagged "
@@ -835,7 +837,7 @@ static void test_jobs__classify_variants(void **state)
     const struct ra_job *j;
 
     (void)state;
-    assert_int_equal(js->jobs.len, 13);
+    assert_int_equal(js->jobs.len, 15);
     j = job_at(js, 0);
     assert_int_equal(j->cls, RA_JOB_TAG_PRUNE);
     j = job_at(js, 1);
@@ -880,6 +882,8 @@ static void test_jobs__classify_variants(void **state)
     assert_false(j->gc.delete_untagged);
     assert_false(j->gc.dry_run);
     assert_string_equal(j->gc.config, "/c.yml");
+    assert_int_equal(job_at(js, 13)->cls, RA_JOB_BACKUP);
+    assert_int_equal(job_at(js, 14)->cls, RA_JOB_OTHER); /* extracting is not a backup */
     ra_jobs_free(js);
 }
 
