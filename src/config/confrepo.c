@@ -102,6 +102,7 @@ int ra_confrepo_scan(struct ra_jobs **out, struct ra_confrepo *cr, const char *c
 {
     struct ra_gitfiles files = RA_GITFILES_INIT;
     struct ra_jobs_file *in = NULL;
+    const char **why = NULL;
     struct ra_vec owned = RA_VEC_INIT;
     struct blob *b;
     size_t i, n = 0, total = 0;
@@ -112,6 +113,7 @@ int ra_confrepo_scan(struct ra_jobs **out, struct ra_confrepo *cr, const char *c
     if ((error = ra_gitrepo_files(&files, cr->repo, commit, err)) < 0)
         goto done;
     in = ra_xcalloc(files.len ? files.len : 1, sizeof(*in));
+    why = ra_xcalloc(files.len ? files.len : 1, sizeof(*why));
     for (i = 0; i < files.len; i++) {
         const struct ra_gitfile *f = &files.items[i];
         struct ra_jobs_file *jf = &in[n];
@@ -122,9 +124,9 @@ int ra_confrepo_scan(struct ra_jobs **out, struct ra_confrepo *cr, const char *c
         jf->len = (size_t)f->size;
         n++;
         if (f->missing) {
-            jf->unreadable = f->mode == RA_GITFILE_TREE
-                                 ? "directory missing from the repository (damaged)"
-                                 : "missing from the repository (damaged)";
+            why[n - 1] = f->mode == RA_GITFILE_TREE
+                             ? "directory missing from the repository (damaged)"
+                             : "missing from the repository (damaged)";
             continue;
         }
         if (f->size > RA_JOBS_FILE_MAX)
@@ -141,14 +143,15 @@ int ra_confrepo_scan(struct ra_jobs **out, struct ra_confrepo *cr, const char *c
             ra_vec_push(&owned, b);
         jf->data = b->data;
         jf->len = b->len;
-        jf->unreadable = b->unreadable;
+        why[n - 1] = b->unreadable;
     }
-    error = ra_jobs_scan(out, in, n, err);
+    error = ra_jobs_scan_why(out, in, why, n, err);
 
 done:
     for (i = 0; i < owned.len; i++)
         blob_free(owned.items[i]);
     ra_vec_release(&owned);
+    free(why);
     free(in);
     ra_gitfiles_release(&files);
     return error;

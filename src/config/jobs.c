@@ -346,10 +346,15 @@ static enum file_kind kind_of(const char *path, const char **period)
 
 /* ---- the scan ---- */
 
-static int cmp_file(const void *a, const void *b)
+/* An input file and why it could not be read (or NULL). */
+struct input {
+    struct ra_jobs_file f;
+    const char *why;
+};
+
+static int cmp_input(const void *a, const void *b)
 {
-    return strcmp(((const struct ra_jobs_file *)a)->path,
-                  ((const struct ra_jobs_file *)b)->path);
+    return strcmp(((const struct input *)a)->f.path, ((const struct input *)b)->f.path);
 }
 
 static int cmp_text(const void *a, const void *b)
@@ -409,21 +414,20 @@ static int cmp_problem(const void *a, const void *b)
 
 /* Copy the readable text files into ctx (sorted), recording problems for the files
  * that would have been parsed. */
-static void load_texts(struct ra_jobs_ctx *ctx, const struct ra_jobs_file *sorted,
-                       size_t n)
+static void load_texts(struct ra_jobs_ctx *ctx, const struct input *sorted, size_t n)
 {
     const char *period;
     size_t i;
 
     ctx->texts = ra_xcalloc(n ? n : 1, sizeof(*ctx->texts));
     for (i = 0; i < n; i++) {
-        const struct ra_jobs_file *f = &sorted[i];
+        const struct ra_jobs_file *f = &sorted[i].f;
         const char *path = ra_jobs_strdup(ctx, f->path);
         int candidate = kind_of(path, &period) != F_NONE;
         struct ra_jobs_text *t;
 
-        if (f->unreadable) {
-            ra_jobs_add_problem(ctx, path, 0, RA_EIO, "'%s': %s", path, f->unreadable);
+        if (sorted[i].why) {
+            ra_jobs_add_problem(ctx, path, 0, RA_EIO, "'%s': %s", path, sorted[i].why);
             continue;
         }
         if (f->len > RA_JOBS_FILE_MAX) {
@@ -667,8 +671,14 @@ static void name_jobs(struct ra_jobs_ctx *ctx)
 int ra_jobs_scan(struct ra_jobs **out, const struct ra_jobs_file *files, size_t nfiles,
                  struct ra_err *err)
 {
+    return ra_jobs_scan_why(out, files, NULL, nfiles, err);
+}
+
+int ra_jobs_scan_why(struct ra_jobs **out, const struct ra_jobs_file *files,
+                     const char *const *why, size_t nfiles, struct ra_err *err)
+{
     struct ra_jobs_ctx ctx;
-    struct ra_jobs_file *sorted = NULL;
+    struct input *sorted = NULL;
     size_t i;
     int error = 0;
 
@@ -676,13 +686,15 @@ int ra_jobs_scan(struct ra_jobs **out, const struct ra_jobs_file *files, size_t 
     *out = NULL;
     memset(&ctx, 0, sizeof(ctx));
     ctx.out = ra_xcalloc(1, sizeof(*ctx.out));
-    sorted = ra_xmalloc((nfiles ? nfiles : 1) * sizeof(*sorted));
-    if (nfiles)
-        memcpy(sorted, files, nfiles * sizeof(*sorted));
-    qsort(sorted, nfiles, sizeof(*sorted), cmp_file);
+    sorted = ra_xcalloc(nfiles ? nfiles : 1, sizeof(*sorted));
+    for (i = 0; i < nfiles; i++) {
+        sorted[i].f = files[i];
+        sorted[i].why = why ? why[i] : NULL;
+    }
+    qsort(sorted, nfiles, sizeof(*sorted), cmp_input);
     for (i = 1; i < nfiles; i++) {
-        if (!strcmp(sorted[i - 1].path, sorted[i].path)) {
-            error = ra_err_set(err, RA_EUSAGE, "'%s': given twice", sorted[i].path);
+        if (!strcmp(sorted[i - 1].f.path, sorted[i].f.path)) {
+            error = ra_err_set(err, RA_EUSAGE, "'%s': given twice", sorted[i].f.path);
             goto done;
         }
     }

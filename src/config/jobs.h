@@ -25,9 +25,6 @@ struct ra_jobs_file {
     const char *path; /* '/'-separated, relative to the repository root */
     const char *data;
     size_t len;
-    /* Why the file could not be read (data is then ignored), or NULL: recorded as a
-     * problem with RA_EIO whatever the file's name. */
-    const char *unreadable;
 };
 
 /* Where a job is defined. */
@@ -163,12 +160,19 @@ struct ra_jobs {
  *     template/copy tasks, whose dest decides what their src (or content:) is read as.
  *   - "*.tf": kubernetes_cron_job(_v1) resources and image = "..." values.
  *   - shell scripts, units, Dockerfiles: registry images they run.
- * Unreadable files (binary, larger than RA_JOBS_FILE_MAX, YAML that does not parse,
- * unreadable to the caller) are recorded in (*out)->problems and the rest is read.
+ * Unreadable files (binary, larger than RA_JOBS_FILE_MAX, YAML that does not parse) are
+ * recorded in (*out)->problems and the rest is read.
  * Returns 0, or RA_EUSAGE when the same path is given twice.
  */
 int ra_jobs_scan(struct ra_jobs **out, const struct ra_jobs_file *files, size_t nfiles,
                  struct ra_err *err);
+
+/* As ra_jobs_scan, for a caller that could not read some files: why is NULL or has
+ * nfiles entries, and why[i], when not NULL, says why files[i] could not be read
+ * ("missing from the repository (damaged)"). Such a file's data is ignored and the reason
+ * is recorded as a problem with RA_EIO, whatever the file's name. */
+int ra_jobs_scan_why(struct ra_jobs **out, const struct ra_jobs_file *files,
+                     const char *const *why, size_t nfiles, struct ra_err *err);
 
 void ra_jobs_free(struct ra_jobs *jobs);
 
