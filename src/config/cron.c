@@ -6,12 +6,12 @@
 #include <assert.h>
 #include <ctype.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
+
+#include "config/tz.h"
 
 enum { F_MIN, F_HOUR, F_DOM, F_MON, F_DOW, F_COUNT };
 
@@ -303,79 +303,10 @@ void ra_cron_free(struct ra_cron *c)
 #define SKEW_MAX_S (4 * MIN_S)
 #define AFTER_MAX 200000000000LL /* about year 8300: keeps the arithmetic in range */
 
-/* The zone a search runs in; a named zone is applied through TZ for its duration. */
-struct zone {
-    bool utc;
-    bool had_tz;
-    char *saved_tz;
-};
-
-static bool tz_name_known(const char *tz)
-{
-    const char *dir = getenv("TZDIR"), *s;
-    char path[512];
-    struct stat st;
-    int n;
-
-    if (!*tz || *tz == '/' || strstr(tz, ".."))
-        return false;
-    for (s = tz; *s; s++)
-        if (!isalnum((unsigned char)*s) && !strchr("/_+-", *s))
-            return false;
-    n = snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo",
-                 tz);
-    return n > 0 && (size_t)n < sizeof(path) && stat(path, &st) == 0 &&
-           S_ISREG(st.st_mode);
-}
-
-static int zone_enter(struct zone *z, const struct ra_cron *c, const char *tz,
-                      struct ra_err *err)
-{
-    const char *old;
-
-    if (!tz || !strcmp(tz, "UTC"))
-        return 0;
-    if (!tz_name_known(tz))
-        return ra_err_set(err, RA_EUSAGE, "cron '%.80s': unknown time zone '%.64s'",
-                          c->text, tz);
-    old = getenv("TZ");
-    z->had_tz = old != NULL;
-    z->saved_tz = old ? ra_xstrdup(old) : NULL;
-    if (setenv("TZ", tz, 1) != 0)
-        return ra_err_set(err, RA_ERROR, "cron: cannot set TZ to '%.64s'", tz);
-    z->utc = false; /* from here on zone_leave restores TZ */
-    tzset();
-    return 0;
-}
-
-static void zone_leave(struct zone *z)
-{
-    if (!z->utc) {
-        if (z->had_tz)
-            setenv("TZ", z->saved_tz, 1);
-        else
-            unsetenv("TZ");
-        tzset();
-    }
-    free(z->saved_tz);
-    z->saved_tz = NULL;
-}
-
-/* Seconds east of UTC at instant t. */
-static int64_t offset_at(const struct zone *z, int64_t t)
-{
-    struct tm tm;
-    time_t tt = (time_t)t;
-
-    if (z->utc || !localtime_r(&tt, &tm))
-        return 0;
-    return tm.tm_gmtoff;
-}
-
 /* First instant in (a, b] whose UTC offset differs from the one at a. */
-static bool next_change(int64_t *out, const struct zone *z, int64_t a, int64_t b)
+static bool next_change(int64_t *out, const struct ra_tz *z, int64_t a, int64_t b)
 {
-    int64_t o = offset_at(z, a), lo = a, hi, mid;
+    int64_t o = ra_tz_offset(z, a), lo = a, hi, mid;
 
     if (z->utc)
         return false;
@@ -383,13 +314,13 @@ static bool next_change(int64_t *out, const struct zone *z, int64_t a, int64_t b
         if (lo >= b)
             return false;
         hi = b - lo > PROBE_S ? lo + PROBE_S : b;
-        if (offset_at(z, hi) != o)
+        if (ra_tz_offset(z, hi) != o)
             break;
         lo = hi;
     }
     while (hi - lo > 1) {
         mid = lo + (hi - lo) / 2;
-        if (offset_at(z, mid) == o)
+        if (ra_tz_offset(z, mid) == o)
             lo = mid;
         else
             hi = mid;
@@ -495,32 +426,32 @@ static int64_t held_until(const struct ra_cron *c, int64_t chg, int64_t o1, int6
 }
 
 /* The hold in force at t if clocks went back shortly before it. */
-static int64_t hold_at(const struct ra_cron *c, const struct zone *z, int64_t t)
+static int64_t hold_at(const struct ra_cron *c, const struct ra_tz *z, int64_t t)
 {
     int64_t chg;
 
     if (!next_change(&chg, z, t - DST_MAX_S, t))
         return INT64_MIN;
-    return held_until(c, chg, offset_at(z, t - DST_MAX_S), offset_at(z, chg));
+    return held_until(c, chg, ra_tz_offset(z, t - DST_MAX_S), ra_tz_offset(z, chg));
 }
 
 /* Walk the offset segments after `after`: in each, local time is after + offset, so the
  * first matching local minute is the answer unless an offset change comes first. */
-static int search(int64_t *out, const struct ra_cron *c, const struct zone *z,
+static int search(int64_t *out, const struct ra_cron *c, const struct ra_tz *z,
                   int64_t after)
 {
     int64_t t = after + 1, end = after + (int64_t)RA_CRON_HORIZON_YEARS * 366 * DAY_S;
     int64_t held = hold_at(c, z, t), o, o2, w, chg, h;
 
     while (t <= end) {
-        o = offset_at(z, t);
+        o = ra_tz_offset(z, t);
         if (!next_wall(&w, c, t + o > held ? t + o : held, end + o))
             return RA_ENOTFOUND;
         if (!next_change(&chg, z, t, w - o)) {
             *out = w - o;
             return 0;
         }
-        o2 = offset_at(z, chg);
+        o2 = ra_tz_offset(z, chg);
         if (runs_in_gap(c, chg, o, o2)) {
             *out = ceil_minute(chg + o2) - o2;
             return 0;
@@ -535,7 +466,7 @@ static int search(int64_t *out, const struct ra_cron *c, const struct zone *z,
 int ra_cron_next(ra_time *out, const struct ra_cron *c, ra_time after, const char *tz,
                  struct ra_err *err)
 {
-    struct zone z = {true, false, NULL};
+    struct ra_tz z = RA_TZ_INIT;
     char when[RA_TIME_STRLEN];
     int64_t t = 0;
     int error;
@@ -546,7 +477,7 @@ int ra_cron_next(ra_time *out, const struct ra_cron *c, ra_time after, const cha
         error = ra_err_set(err, RA_EUSAGE, "cron '%.80s': start out of range", c->text);
         goto done;
     }
-    if ((error = zone_enter(&z, c, tz, err)) < 0)
+    if ((error = ra_tz_enter(&z, tz, "cron", c->text, err)) < 0)
         goto done;
     if ((error = search(&t, c, &z, after)) < 0) {
         ra_err_set(err, error, "cron '%.80s': no firing within %d years after %s",
@@ -556,6 +487,6 @@ int ra_cron_next(ra_time *out, const struct ra_cron *c, ra_time after, const cha
     *out = t;
 
 done:
-    zone_leave(&z);
+    ra_tz_leave(&z);
     return error;
 }
