@@ -6,6 +6,7 @@
 
 #include "analysis/logs.h"
 #include "config/jobs.h"
+#include "config/schedule.h"
 #include "model/graph.h"
 #include "util/buf.h"
 
@@ -186,6 +187,143 @@ static int read_logs(struct ra_investigation *inv, const struct ra_investigate_o
     return 0;
 }
 
+#define WEEK (7 * 86400)
+
+static const char *short_commit(struct ra_investigation *inv, const char *id)
+{
+    return ra_pool_strndup(&inv->pool, id, 12);
+}
+
+/* A scheduled run as correlate sees it: the job version and registry image in effect. */
+static void to_firing(struct ra_investigation *inv, struct ra_firing *f,
+                      const struct ra_sched_firing *sf)
+{
+    const struct ra_job *job = sf->version->job;
+    const struct ra_image_version *img = ra_schedule_image_at(inv->schedule, sf->time);
+    struct ra_buf b = RA_BUF_INIT;
+
+    f->time = sf->time;
+    f->job_id = sf->job->id;
+    f->job_name = job->name;
+    f->classes = job->classes;
+    f->delete_untagged = job->gc.delete_untagged;
+    f->dry_run = job->gc.dry_run;
+    f->registry_version = img && img->image ? img->image->version : NULL;
+    f->version_floating = img ? img->floating : 0;
+    ra_buf_printf(&b, "%s:%u", job->path, job->line);
+    f->defined_in = ra_pool_strdup(&inv->pool, b.ptr);
+    f->commit = short_commit(inv, sf->version->commit->id);
+    ra_buf_release(&b);
+}
+
+/* Firings of deleting jobs are events of their own; the others fold per job and day. */
+static void firing_event(struct ra_investigation *inv, const struct ra_firing *f,
+                         struct ra_map *folds)
+{
+    struct ra_buf msg = RA_BUF_INIT, key = RA_BUF_INIT;
+    ra_time day = f->time - ((f->time % 86400) + 86400) % 86400;
+    struct ra_event *e;
+
+    if (f->classes & (RA_JOB_GARBAGE_COLLECT | RA_JOB_TAG_PRUNE)) {
+        ra_buf_printf(&msg, "%s ran (%s%s%s)", f->job_name,
+                      f->classes & RA_JOB_GARBAGE_COLLECT ? "garbage-collect" : "tag-prune",
+                      f->delete_untagged ? " --delete-untagged" : "",
+                      f->dry_run ? " --dry-run" : "");
+        extra_event(inv, RA_EV_FIRING, f->time, "config", f->defined_in, msg.ptr);
+    } else {
+        ra_buf_printf(&key, "%s|%lld", f->job_id, (long long)day);
+        if (!(e = ra_map_gets(folds, key.ptr))) {
+            ra_buf_printf(&msg, "%s ran", f->job_name);
+            e = extra_event(inv, RA_EV_FIRING, day, "config", f->defined_in, msg.ptr);
+            e->until = day + 86399;
+            e->count = 0;
+            ra_map_put(folds, ra_pool_strdup(&inv->pool, key.ptr), key.len, e);
+        }
+        e->count++;
+    }
+    ra_buf_release(&msg);
+    ra_buf_release(&key);
+}
+
+static void commit_events(struct ra_investigation *inv, ra_time from, ra_time to)
+{
+    const struct ra_schedule *s = inv->schedule;
+    struct ra_buf msg = RA_BUF_INIT;
+    size_t i, k;
+
+    for (i = 0; i < s->jobs.len; i++) {
+        const struct ra_sched_job *j = s->jobs.items[i];
+        for (k = 0; k < j->versions.len; k++) {
+            const struct ra_job_version *v = j->versions.items[k];
+            const struct ra_job *job = v->job ? v->job : ((const struct ra_job_version *)
+                                                              j->versions.items[k ? k - 1 : 0])->job;
+            if (v->commit->time < from || v->commit->time > to || !job)
+                continue;
+            ra_buf_truncate(&msg, 0);
+            ra_buf_printf(&msg, "config %s: job %s %s (%s)", short_commit(inv, v->commit->id),
+                          job->name, v->change, v->commit->summary);
+            extra_event(inv, RA_EV_COMMIT, v->commit->time, "config", job->path, msg.ptr);
+        }
+    }
+    for (i = 0; i < s->images.len; i++) {
+        const struct ra_image_version *v = s->images.items[i];
+        if (v->commit->time < from || v->commit->time > to)
+            continue;
+        ra_buf_truncate(&msg, 0);
+        ra_buf_printf(&msg, "config %s: registry image %s%s (%s)",
+                      short_commit(inv, v->commit->id), v->change,
+                      v->floating ? ", a floating tag" : "", v->commit->summary);
+        extra_event(inv, RA_EV_COMMIT, v->commit->time, "config",
+                    v->image ? v->image->path : "", msg.ptr);
+    }
+    ra_buf_release(&msg);
+}
+
+static int read_config(struct ra_investigation *inv, const struct ra_investigate_opts *o,
+                       struct ra_err *err)
+{
+    struct ra_vec sfs = RA_VEC_INIT;
+    struct ra_map folds = RA_MAP_INIT;
+    ra_time from = RA_TIME_NONE, to = RA_TIME_NONE;
+    size_t i;
+    int error;
+
+    if (!o->config)
+        return 0;
+    if ((error = ra_schedule_load(&inv->schedule, o->config, o->rev, err)) < 0)
+        return error;
+    for (i = 0; i < inv->nscans; i++) {
+        ra_time t = inv->scans[i]->snap->taken_at;
+        if (t == RA_TIME_NONE)
+            continue;
+        if (from == RA_TIME_NONE || t < from)
+            from = t;
+        if (to == RA_TIME_NONE || t > to)
+            to = t;
+    }
+    if (from == RA_TIME_NONE) {
+        note(inv, "no snapshot has a time: job firings were not computed");
+        return 0;
+    }
+    from -= 8 * 86400; /* a window without a start looks back 8 days */
+    to += WEEK + 86400; /* the next weekly run after the newest snapshot */
+    if ((error = ra_schedule_firings(&sfs, inv->schedule, from, to, o->tz, err)) < 0)
+        goto done;
+    inv->firings = ra_xcalloc(sfs.len + 1, sizeof(*inv->firings));
+    for (i = 0; i < sfs.len; i++)
+        to_firing(inv, &inv->firings[inv->nfirings++], sfs.items[i]);
+    for (i = 0; i < inv->nfirings; i++)
+        if (inv->firings[i].time <= to - WEEK)
+            firing_event(inv, &inv->firings[i], &folds);
+    commit_events(inv, RA_TIME_NONE == from ? 0 : from - 60 * 86400, to);
+    for (i = 0; i < inv->schedule->problems.len; i++)
+        note(inv, "config: %s", (const char *)inv->schedule->problems.items[i]);
+done:
+    ra_map_release(&folds);
+    ra_vec_release(&sfs);
+    return error;
+}
+
 static int cmp_firing(const void *a, const void *b)
 {
     const struct ra_firing *x = a, *y = b;
@@ -273,7 +411,8 @@ int ra_investigate(struct ra_investigation **out, const struct ra_investigate_op
         error = ra_err_set(err, RA_EUSAGE, "no SNAPSHOT given");
         goto done;
     }
-    if ((error = read_snapshots(inv, o, err)) < 0 || (error = read_logs(inv, o, err)) < 0)
+    if ((error = read_snapshots(inv, o, err)) < 0 || (error = read_logs(inv, o, err)) < 0 ||
+        (error = read_config(inv, o, err)) < 0)
         goto done;
     ra_losses_find(&inv->losses, inv->scans, inv->nscans);
     ra_losses_narrow_by_logs(inv->losses, inv->logs, inv->nlogs);
@@ -317,6 +456,7 @@ void ra_investigation_free(struct ra_investigation *inv)
         ra_log_free(inv->logs[i]);
     free(inv->logs);
     ra_vec_release(&inv->extra);
+    ra_schedule_free(inv->schedule);
     ra_vec_release(&inv->notes);
     ra_pool_release(&inv->pool);
     free(inv);

@@ -38,6 +38,7 @@ struct ra_prediction {
 };
 
 struct ra_log;
+struct ra_schedule;
 
 struct ra_investigation {
     struct ra_scan **scans; /* sorted by time */
@@ -45,6 +46,7 @@ struct ra_investigation {
     struct ra_log **logs;
     size_t nlogs;
     struct ra_vec extra;    /* struct ra_event *: from logs and the config repo */
+    struct ra_schedule *schedule; /* the config repo over time, or NULL */
     struct ra_losses *losses;
     struct ra_firing *firings;
     size_t nfirings;

@@ -26,6 +26,7 @@ int cmd_gcsim(int argc, char **argv, struct ra_ctx *ctx);
 int cmd_diff(int argc, char **argv, struct ra_ctx *ctx);
 int cmd_timeline(int argc, char **argv, struct ra_ctx *ctx);
 int cmd_report(int argc, char **argv, struct ra_ctx *ctx);
+int cmd_jobs(int argc, char **argv, struct ra_ctx *ctx);
 int cmd_check(int argc, char **argv, struct ra_ctx *ctx);
 
 struct ra_vec;

@@ -13,6 +13,7 @@ static const struct ra_cmd cmds[] = {
     {"report", cmd_report, "render the Markdown post-mortem (and its JSON model)"},
     {"scan", cmd_scan, "read registry snapshots and say which tags can be pulled"},
     {"diff", cmd_diff, "what changed between two snapshots"},
+    {"jobs", cmd_jobs, "scheduled jobs of a config repo, their history and firings"},
     {"gc-sim", cmd_gcsim, "predict what garbage-collect would delete and break"},
     {"timeline", cmd_timeline, "merged timeline, losses with their windows and suspects"},
     {"check", cmd_check, "match a report's model against an expected JSON (regressions)"},

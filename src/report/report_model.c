@@ -9,6 +9,7 @@
 #include "analysis/investigate.h"
 #include "analysis/logs.h"
 #include "config/jobs.h"
+#include "config/schedule.h"
 #include "model/graph.h"
 #include "util/buf.h"
 #include "util/text.h"
@@ -74,6 +75,19 @@ static void capped(json_t *parent, const char *key, json_t *all, size_t cap)
 
 /* ---- inputs ---- */
 
+static json_t *config_json(const struct ra_schedule *s)
+{
+    char head[13];
+
+    if (!s)
+        return json_null();
+    memcpy(head, s->head, 12);
+    head[12] = '\0';
+    return json_pack("{s:o,s:s,s:s,s:b,s:I,s:I}", "repo", jstr(s->path), "commit", head,
+                     "commit_full", s->head, "shallow", s->shallow, "commits",
+                     (json_int_t)s->commits.len, "jobs", (json_int_t)s->jobs.len);
+}
+
 static json_t *inputs_json(struct model *m)
 {
     const struct ra_investigation *inv = m->inv;
@@ -99,8 +113,9 @@ static json_t *inputs_json(struct model *m)
                                               (json_int_t)l->lines, "events",
                                               (json_int_t)l->events.len));
     }
-    return json_pack("{s:o,s:o,s:b,s:b}", "snapshots", snaps, "logs", logs, "has_logs",
-                     inv->nlogs > 0, "has_config", 0);
+    return json_pack("{s:o,s:o,s:b,s:b,s:o}", "snapshots", snaps, "logs", logs, "has_logs",
+                     inv->nlogs > 0, "has_config", inv->schedule != NULL, "config",
+                     config_json(inv->schedule));
 }
 
 /* ---- impact ---- */
@@ -446,6 +461,83 @@ static json_t *losses_json(struct model *m)
 
 /* ---- timeline ---- */
 
+#define FOCUS_MARGIN (7 * 86400)
+
+/* The incident's period: a week either side of the loss windows; without losses, the
+ * snapshots' span. Events outside it (old commits, routine runs) stay in the JSON. */
+static void focus(const struct ra_investigation *inv, ra_time *from, ra_time *to)
+{
+    size_t i;
+
+    *from = *to = RA_TIME_NONE;
+    for (i = 0; i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        ra_time a = l->from.time != RA_TIME_NONE ? l->from.time : l->to.time, b = l->to.time;
+        if (a != RA_TIME_NONE && (*from == RA_TIME_NONE || a < *from))
+            *from = a;
+        if (b != RA_TIME_NONE && (*to == RA_TIME_NONE || b > *to))
+            *to = b;
+    }
+    if (*from != RA_TIME_NONE) {
+        *from -= FOCUS_MARGIN;
+        *to += FOCUS_MARGIN;
+        return;
+    }
+    for (i = 0; i < inv->nscans; i++) {
+        ra_time t = inv->scans[i]->snap->taken_at;
+        if (t == RA_TIME_NONE)
+            continue;
+        if (*from == RA_TIME_NONE || t < *from)
+            *from = t - FOCUS_MARGIN;
+        if (*to == RA_TIME_NONE || t > *to)
+            *to = t;
+    }
+}
+
+static int in_focus(const struct ra_event *e, ra_time from, ra_time to)
+{
+    ra_time end = e->until != RA_TIME_NONE ? e->until : e->time;
+
+    return from == RA_TIME_NONE || (e->time != RA_TIME_NONE && end >= from && e->time <= to);
+}
+
+/* Is t the time of a suspect firing rated medium or high? */
+static int suspect_time(const struct ra_investigation *inv, ra_time t)
+{
+    size_t i, j;
+
+    for (i = 0; i < inv->corr->causes.len; i++) {
+        const struct ra_cause *c = inv->corr->causes.items[i];
+        for (j = 0; j < c->suspects.len; j++) {
+            const struct ra_suspect *s = c->suspects.items[j];
+            if (s->firing->time == t && s->confidence != RA_CONF_LOW)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* What the diagram keeps: the story, not the routine (folded rows, runs of jobs that
+ * are no suspect). */
+static int diagram_worthy(const struct ra_investigation *inv, const struct ra_event *e)
+{
+    int folded = e->until != RA_TIME_NONE && e->count != 1;
+
+    switch (e->kind) {
+    case RA_EV_SNAPSHOT:
+    case RA_EV_LOSS:
+    case RA_EV_COMMIT:
+    case RA_EV_TAG_PUSHED:
+        return 1;
+    case RA_EV_LOG:
+        return !folded;
+    case RA_EV_FIRING:
+        return !folded && suspect_time(inv, e->time);
+    default:
+        return 0;
+    }
+}
+
 /* Mermaid's timeline syntax splits on ':' and takes '#' and ';' specially: keep text
  * plain. */
 static void mermaid_text(struct ra_buf *out, const char *s)
@@ -454,50 +546,82 @@ static void mermaid_text(struct ra_buf *out, const char *s)
         ra_buf_putc(out, *s == ':' || *s == '#' || *s == ';' || *s == '\n' ? ' ' : *s);
 }
 
+static json_t *event_row(const struct ra_event *e, struct ra_buf *txt)
+{
+    ra_buf_truncate(txt, 0);
+    ra_text_safe(txt, e->message, RA_TEXT_UTF8 | RA_TEXT_CONTROLS);
+    if (e->count > 1)
+        ra_buf_printf(txt, " (x%zu)", e->count);
+    return json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:I}", "time", jtime(e->time), "until",
+                     jtime(e->until), "precision", ra_event_precision(e), "kind",
+                     ra_event_kind_name(e->kind), "source", jstr(e->source), "event",
+                     jstr(txt->ptr), "evidence", e->evidence[0] ? jstr(e->evidence) : json_null(),
+                     "count", (json_int_t)e->count);
+}
+
+static void diagram_line(struct ra_buf *mer, char prev[RA_TIME_STRLEN], const struct ra_event *e,
+                         const char *text)
+{
+    char when[RA_TIME_STRLEN];
+
+    ra_time_format(when, e->time);
+    when[10] = ' ';
+    when[13] = '.';
+    when[16] = '\0';
+    if (strcmp(prev, when)) {
+        ra_buf_printf(mer, "    %s", when);
+        memcpy(prev, when, strlen(when) + 1);
+    } else {
+        ra_buf_puts(mer, "        ");
+    }
+    ra_buf_puts(mer, " : ");
+    mermaid_text(mer, text);
+    ra_buf_putc(mer, '\n');
+}
+
+#define DIAGRAM_MAX 40
+
 static json_t *timeline_json(struct model *m)
 {
     const struct ra_timeline *t = m->inv->timeline;
-    json_t *rows = json_array(), *o;
+    json_t *all = json_array(), *rows = json_array(), *o;
     struct ra_buf mer = RA_BUF_INIT, txt = RA_BUF_INIT;
-    char when[RA_TIME_STRLEN], prev[RA_TIME_STRLEN] = "";
-    size_t i, shown = 0;
+    char prev[RA_TIME_STRLEN] = "";
+    ra_time from, to;
+    size_t i, worthy = 0, skip, seen = 0, earlier = 0, later = 0;
 
+    focus(m->inv, &from, &to);
+    for (i = 0; i < t->events.len; i++) {
+        const struct ra_event *e = t->events.items[i];
+        json_t *row = event_row(e, &txt);
+        json_array_append(all, row);
+        if (in_focus(e, from, to)) {
+            json_array_append(rows, row);
+            worthy += diagram_worthy(m->inv, e);
+        } else if (e->time != RA_TIME_NONE && from != RA_TIME_NONE && e->time < from) {
+            earlier++;
+        } else {
+            later++;
+        }
+        json_decref(row);
+    }
+    /* the diagram shows the last DIAGRAM_MAX worthy events of the period */
+    skip = worthy > DIAGRAM_MAX ? worthy - DIAGRAM_MAX : 0;
     ra_buf_puts(&mer, "timeline\n    title What happened (UTC)\n");
     for (i = 0; i < t->events.len; i++) {
         const struct ra_event *e = t->events.items[i];
-        ra_buf_truncate(&txt, 0);
-        ra_text_safe(&txt, e->message, RA_TEXT_UTF8 | RA_TEXT_CONTROLS);
-        if (e->count > 1)
-            ra_buf_printf(&txt, " (x%zu)", e->count);
-        json_array_append_new(
-            rows, json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:I}", "time", jtime(e->time),
-                            "until", jtime(e->until), "precision", ra_event_precision(e),
-                            "kind", ra_event_kind_name(e->kind), "source", jstr(e->source),
-                            "event", jstr(txt.ptr), "evidence",
-                            e->evidence[0] ? jstr(e->evidence) : json_null(), "count",
-                            (json_int_t)e->count));
-        /* the diagram keeps what matters: no folded noise, one line per event */
-        if (e->kind == RA_EV_BLOB_UPLOADED || e->kind == RA_EV_LAYER_LINKED ||
-            e->kind == RA_EV_TAG_CURRENT || e->time == RA_TIME_NONE || shown >= 30)
+        json_t *row;
+        if (!in_focus(e, from, to) || !diagram_worthy(m->inv, e) || seen++ < skip)
             continue;
-        ra_time_format(when, e->time);
-        when[10] = ' ';
-        when[13] = '.';
-        when[16] = '\0';
-        if (strcmp(prev, when)) {
-            ra_buf_printf(&mer, "    %s", when);
-            memcpy(prev, when, strlen(when) + 1);
-        } else {
-            ra_buf_puts(&mer, "        ");
-        }
-        ra_buf_puts(&mer, " : ");
-        mermaid_text(&mer, txt.ptr);
-        ra_buf_putc(&mer, '\n');
-        shown++;
+        row = event_row(e, &txt);
+        diagram_line(&mer, prev, e, json_string_value(json_object_get(row, "event")));
+        json_decref(row);
     }
-    o = json_pack("{s:o}", "mermaid", jstr(mer.ptr));
-    capped(o, "rows", json_incref(rows), m->opts->table_cap);
-    json_object_set_new(o, "all", rows);
+    o = json_pack("{s:o,s:o,s:o,s:I,s:I}", "mermaid", jstr(mer.ptr), "from", jtime(from), "to",
+                  jtime(to), "earlier", (json_int_t)earlier, "later", (json_int_t)later);
+    json_object_set_new(o, "has_earlier", json_boolean(earlier > 0));
+    capped(o, "rows", rows, m->opts->table_cap * 2);
+    json_object_set_new(o, "all", all);
     ra_buf_release(&mer);
     ra_buf_release(&txt);
     return o;
@@ -532,8 +656,18 @@ static int loss_breaks(const struct ra_loss *l, const char *repo, const char *ta
 
 static json_t *step(const char *kind, const char *title, const char *commands)
 {
-    return json_pack("{s:s,s:o,s:o}", "kind", kind, "title", jstr(title), "commands",
-                     jstr(commands));
+    struct ra_buf b = RA_BUF_INIT;
+    json_t *o;
+
+    if (commands) { /* the template closes the code block on its own line */
+        ra_buf_puts(&b, commands);
+        while (b.len && b.ptr[b.len - 1] == '\n')
+            ra_buf_truncate(&b, b.len - 1);
+    }
+    o = json_pack("{s:s,s:o,s:o}", "kind", kind, "title", jstr(title), "commands",
+                  commands ? jstr(b.ptr) : json_null());
+    ra_buf_release(&b);
+    return o;
 }
 
 static void relink_cmds(struct ra_buf *cmd, const struct ra_loss *l)
@@ -806,9 +940,57 @@ static json_t *inventory_json(struct model *m)
     return a;
 }
 
+static json_t *jobs_json(const struct ra_schedule *s)
+{
+    json_t *a = json_array();
+    struct ra_buf b = RA_BUF_INIT;
+    size_t i, k;
+
+    for (i = 0; s && i < s->jobs.len; i++) {
+        const struct ra_sched_job *j = s->jobs.items[i];
+        const struct ra_job_version *last = j->versions.len ? j->versions.items[j->versions.len - 1]
+                                                            : NULL;
+        const struct ra_job *job = last ? last->job : NULL;
+        json_t *versions = json_array();
+        for (k = 0; k < j->versions.len; k++) {
+            const struct ra_job_version *v = j->versions.items[k];
+            char id[13];
+            memcpy(id, v->commit->id, 12);
+            id[12] = '\0';
+            json_array_append_new(versions, json_pack("{s:s,s:o,s:o,s:o}", "commit", id, "time",
+                                                      jtime(v->commit->time), "author",
+                                                      jstr(v->commit->author), "change",
+                                                      jstr(v->change)));
+        }
+        if (!job) { /* removed at the head: describe its last definition */
+            for (k = j->versions.len; k-- > 0 && !job;)
+                job = ((const struct ra_job_version *)j->versions.items[k])->job;
+        }
+        if (!job) {
+            json_decref(versions);
+            continue;
+        }
+        ra_buf_truncate(&b, 0);
+        ra_buf_printf(&b, "%s:%u", job->path, job->line);
+        json_array_append_new(
+            a, json_pack("{s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:b,s:b,s:b,s:o}", "id", jstr(j->id),
+                         "name", jstr(job->name), "kind", ra_job_class_name(job->cls),
+                         "schedule", jstr(job->schedule), "timezone", jstr(job->timezone),
+                         "defined_in", jstr(b.ptr), "command", jstr(job->command),
+                         "delete_untagged", job->gc.delete_untagged, "disabled",
+                         job->disabled || job->absent, "in_effect", last && last->job != NULL,
+                         "versions", versions));
+    }
+    ra_buf_release(&b);
+    return a;
+}
+
 static json_t *appendix_json(struct model *m)
 {
-    json_t *o = json_object(), *f = findings_json(m);
+    json_t *o = json_object(), *f = findings_json(m), *jobs = jobs_json(m->inv->schedule);
+
+    json_object_set_new(o, "has_jobs", json_boolean(json_array_size(jobs) > 0));
+    json_object_set_new(o, "jobs", jobs);
 
     json_object_set_new(o, "findings_total", json_integer((json_int_t)json_array_size(f)));
     capped(o, "findings", json_incref(f), m->opts->table_cap);
@@ -868,6 +1050,9 @@ static void summary_text(struct model *m, struct ra_buf *out, json_t *impact, js
                       json_string_value(json_object_get(top, "defined_in")),
                       json_string_value(json_object_get(top, "fired_at")),
                       json_string_value(json_object_get(top, "confidence")));
+    else if (nl && inv->schedule)
+        ra_buf_puts(out, "No scheduled job in the config repository ran inside the loss "
+                         "window.");
     else if (nl)
         ra_buf_puts(out, "No scheduled job in the evidence ran inside the loss window; give "
                          "the config repo (--config) to name suspects.");
@@ -892,18 +1077,9 @@ static void default_title(struct model *m, struct ra_buf *out, json_t *impact)
 
 static json_t *period_json(const struct ra_investigation *inv)
 {
-    const struct ra_timeline *t = inv->timeline;
-    ra_time from = RA_TIME_NONE, to = RA_TIME_NONE;
-    size_t i;
+    ra_time from, to;
 
-    for (i = 0; i < t->events.len; i++) {
-        const struct ra_event *e = t->events.items[i];
-        ra_time end = e->until != RA_TIME_NONE ? e->until : e->time;
-        if (e->time != RA_TIME_NONE && (from == RA_TIME_NONE || e->time < from))
-            from = e->time;
-        if (end != RA_TIME_NONE && (to == RA_TIME_NONE || end > to))
-            to = end;
-    }
+    focus(inv, &from, &to);
     return json_pack("{s:o,s:o}", "from", jtime(from), "to", jtime(to));
 }
 

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/* jobs outputs. */
+#include "report/jobs_out.h"
+
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "config/schedule.h"
+#include "util/text.h"
+
+static json_t *jstr(const char *s)
+{
+    struct ra_buf b = RA_BUF_INIT;
+    json_t *j;
+
+    if (!s)
+        return json_null();
+    j = json_string(ra_text_safe(&b, s, RA_TEXT_UTF8));
+    ra_buf_release(&b);
+    return j ? j : json_string("");
+}
+
+static json_t *jtime(ra_time t)
+{
+    char s[RA_TIME_STRLEN];
+    return t == RA_TIME_NONE ? json_null() : json_string(ra_time_format(s, t));
+}
+
+static json_t *jwhere(const char *path, unsigned line)
+{
+    struct ra_buf b = RA_BUF_INIT;
+    json_t *j;
+
+    ra_buf_printf(&b, "%s:%u", path, line);
+    j = jstr(b.ptr);
+    ra_buf_release(&b);
+    return j;
+}
+
+/* The job's newest definition (a removed job keeps its last one). */
+static const struct ra_job *newest(const struct ra_sched_job *j, int *in_effect)
+{
+    size_t k = j->versions.len;
+    const struct ra_job_version *last = k ? j->versions.items[k - 1] : NULL;
+
+    *in_effect = last && last->job;
+    while (k-- > 0) {
+        const struct ra_job_version *v = j->versions.items[k];
+        if (v->job)
+            return v->job;
+    }
+    return NULL;
+}
+
+static json_t *job_json(const struct ra_sched_job *j)
+{
+    json_t *versions = json_array(), *flags;
+    int in_effect;
+    const struct ra_job *job = newest(j, &in_effect);
+    size_t k;
+
+    for (k = 0; k < j->versions.len; k++) {
+        const struct ra_job_version *v = j->versions.items[k];
+        json_array_append_new(versions, json_pack("{s:s,s:o,s:o,s:o,s:o}", "commit", v->commit->id,
+                                                  "time", jtime(v->commit->time), "author",
+                                                  jstr(v->commit->author), "summary",
+                                                  jstr(v->commit->summary), "change",
+                                                  jstr(v->change)));
+    }
+    flags = json_pack("{s:b,s:b,s:o,s:o}", "delete_untagged", job->gc.delete_untagged,
+                      "dry_run", job->gc.dry_run, "config", jstr(job->gc.config), "keep",
+                      jstr(job->keep));
+    return json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b,s:o}", "id", jstr(j->id),
+                     "name", jstr(job->name), "kind", ra_job_class_name(job->cls), "defined_by",
+                     ra_job_def_name(job->def), "schedule", jstr(job->schedule), "timezone",
+                     jstr(job->timezone), "defined_in", jwhere(job->path, job->line), "command",
+                     jstr(job->command), "user", jstr(job->user), "flags", flags, "disabled",
+                     job->disabled || job->absent, "in_effect", in_effect, "versions", versions);
+}
+
+int ra_jobs_write_json(struct ra_buf *out, const struct ra_schedule *s,
+                       const struct ra_vec *firings, struct ra_err *err)
+{
+    json_t *doc = json_object(), *jobs = json_array(), *images = json_array(),
+           *fires = json_array(), *problems = json_array();
+    char *text;
+    size_t i;
+    int error = 0;
+
+    for (i = 0; i < s->jobs.len; i++) {
+        int in_effect;
+        if (newest(s->jobs.items[i], &in_effect))
+            json_array_append_new(jobs, job_json(s->jobs.items[i]));
+    }
+    for (i = 0; s->head_jobs && i < s->head_jobs->images.len; i++) {
+        const struct ra_registry_image *im = s->head_jobs->images.items[i];
+        json_array_append_new(images, json_pack("{s:o,s:o,s:b,s:o}", "image", jstr(im->image),
+                                                "version", jstr(im->version), "floating",
+                                                im->floating, "defined_in",
+                                                jwhere(im->path, im->line)));
+    }
+    for (i = 0; i < firings->len; i++) {
+        const struct ra_sched_firing *f = firings->items[i];
+        json_array_append_new(fires, json_pack("{s:o,s:o,s:s}", "job", jstr(f->job->id), "time",
+                                               jtime(f->time), "version",
+                                               f->version->commit->id));
+    }
+    for (i = 0; i < s->problems.len; i++)
+        json_array_append_new(problems, jstr(s->problems.items[i]));
+    json_object_set_new(doc, "schema", json_string("regautopsy.jobs/1"));
+    json_object_set_new(doc, "repo", jstr(s->path));
+    json_object_set_new(doc, "commit", json_string(s->head));
+    json_object_set_new(doc, "shallow", json_boolean(s->shallow));
+    json_object_set_new(doc, "jobs", jobs);
+    json_object_set_new(doc, "registry_images", images);
+    json_object_set_new(doc, "firings", fires);
+    json_object_set_new(doc, "problems", problems);
+    if (!(text = json_dumps(doc, JSON_SORT_KEYS | JSON_INDENT(2)))) {
+        error = ra_err_set(err, RA_ERROR, "jobs: cannot serialise the JSON document");
+    } else {
+        ra_buf_puts(out, text);
+        ra_buf_putc(out, '\n');
+        free(text);
+    }
+    json_decref(doc);
+    return error;
+}
+
+static const char *safe(struct ra_buf *tmp, const char *s)
+{
+    ra_buf_truncate(tmp, 0);
+    return s ? ra_text_safe(tmp, s, RA_TEXT_UTF8 | RA_TEXT_CONTROLS) : "";
+}
+
+void ra_jobs_write_text(struct ra_buf *out, const struct ra_schedule *s,
+                        const struct ra_vec *firings)
+{
+    struct ra_buf tmp = RA_BUF_INIT;
+    char when[RA_TIME_STRLEN];
+    size_t i, k;
+
+    ra_buf_printf(out, "%s at %.12s%s: %zu jobs over %zu commits\n", safe(&tmp, s->path), s->head,
+                  s->shallow ? " (shallow clone)" : "", s->jobs.len, s->commits.len);
+    for (i = 0; i < s->jobs.len; i++) {
+        const struct ra_sched_job *j = s->jobs.items[i];
+        int in_effect;
+        const struct ra_job *job = newest(j, &in_effect);
+        if (!job)
+            continue;
+        ra_buf_printf(out, "\n%s%s [%s]\n", safe(&tmp, job->name),
+                      in_effect ? (job->disabled || job->absent ? " (disabled)" : "")
+                                : " (removed)",
+                      ra_job_class_name(job->cls));
+        ra_buf_printf(out, "  schedule  %s", safe(&tmp, job->schedule));
+        ra_buf_printf(out, "%s%s\n", job->timezone ? "  " : "", safe(&tmp, job->timezone));
+        ra_buf_printf(out, "  defined   %s:%u\n", safe(&tmp, job->path), job->line);
+        ra_buf_printf(out, "  command   %s\n", safe(&tmp, job->command));
+        if (job->cls == RA_JOB_GARBAGE_COLLECT)
+            ra_buf_printf(out, "  flags     %s%s\n",
+                          job->gc.delete_untagged ? "--delete-untagged " : "",
+                          job->gc.dry_run ? "--dry-run" : "");
+        for (k = 0; k < j->versions.len; k++) {
+            const struct ra_job_version *v = j->versions.items[k];
+            ra_buf_printf(out, "  %.10s %.12s %s", ra_time_format(when, v->commit->time),
+                          v->commit->id, safe(&tmp, v->change));
+            ra_buf_printf(out, " (%s)\n", safe(&tmp, v->commit->summary));
+        }
+    }
+    if (s->head_jobs && s->head_jobs->images.len)
+        ra_buf_puts(out, "\nregistry images:\n");
+    for (i = 0; s->head_jobs && i < s->head_jobs->images.len; i++) {
+        const struct ra_registry_image *im = s->head_jobs->images.items[i];
+        ra_buf_printf(out, "  %s%s", safe(&tmp, im->image), im->floating ? " (floating)" : "");
+        ra_buf_printf(out, "  %s:%u\n", safe(&tmp, im->path), im->line);
+    }
+    if (firings->len)
+        ra_buf_printf(out, "\n%zu firings:\n", firings->len);
+    for (i = 0; i < firings->len; i++) {
+        const struct ra_sched_firing *f = firings->items[i];
+        ra_buf_printf(out, "  %s  %s", ra_time_format(when, f->time),
+                      safe(&tmp, f->version->job->name));
+        ra_buf_printf(out, " (%.12s)\n", f->version->commit->id);
+    }
+    for (i = 0; i < s->problems.len; i++)
+        ra_buf_printf(out, "note: %s\n", safe(&tmp, s->problems.items[i]));
+    ra_buf_release(&tmp);
+}
