@@ -2,28 +2,35 @@
 /* Content digests. */
 #include "model/digest.h"
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
+/* 1 + the value of each lowercase hex digit; 0 for every other byte. */
+static const uint8_t hexval[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,
+    ['6'] = 7,  ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12,
+    ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
 
 int ra_digest_from_hex(struct ra_digest *out, const char *hex, size_t len)
 {
+    const unsigned char *p = (const unsigned char *)hex;
+    struct ra_digest d;
     size_t i;
+    int ok = 1;
 
     if (len != 64)
         return RA_EFORMAT;
     for (i = 0; i < 32; i++) {
-        int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return RA_EFORMAT;
-        out->b[i] = (uint8_t)(hi << 4 | lo);
+        unsigned hi = hexval[p[2 * i]], lo = hexval[p[2 * i + 1]];
+        ok &= hi && lo;
+        d.b[i] = (uint8_t)((hi - 1) << 4 | ((lo - 1) & 15));
     }
-    return 0;
+    if (ok) {
+        *out = d;
+        return 0;
+    }
+    /* as before: the bytes before the first bad pair are written */
+    for (i = 0; hexval[p[2 * i]] && hexval[p[2 * i + 1]]; i++)
+        out->b[i] = d.b[i];
+    return RA_EFORMAT;
 }
 
 int ra_digest_parse(struct ra_digest *out, const char *s, size_t len)
