@@ -124,10 +124,18 @@ static void normalise(struct ra_buf *out, const char *name)
     if (!strcmp(p, "."))
         p++;
     ra_buf_truncate(out, 0);
-    for (; *p; p++) {
-        if (*p == '/' && (p[1] == '/' || p[1] == '\0'))
-            continue;
-        ra_buf_putc(out, *p);
+    while (*p) {
+        /* copy up to the next "//" or trailing "/" in one go */
+        const char *q = p;
+        while ((q = strchr(q, '/')) && q[1] != '/' && q[1] != '\0')
+            q++;
+        if (!q) {
+            ra_buf_puts(out, p);
+            return;
+        }
+        ra_buf_put(out, p, (size_t)(q - p));
+        for (p = q; *p == '/' && (p[1] == '/' || p[1] == '\0'); p++)
+            ;
     }
 }
 
