@@ -260,6 +260,13 @@ static void put_root(struct ra_buf *out, const struct ra_graph *g)
     }
 }
 
+static void put3(struct ra_buf *out, const char *a, const char *b, const char *c)
+{
+    ra_buf_puts(out, a);
+    ra_buf_puts(out, b);
+    ra_buf_puts(out, c);
+}
+
 void ra_graph_blob_path(struct ra_buf *out, const struct ra_graph *g,
                         const struct ra_digest *d)
 {
@@ -267,7 +274,11 @@ void ra_graph_blob_path(struct ra_buf *out, const struct ra_graph *g,
 
     ra_digest_format(hex, d);
     put_root(out, g);
-    ra_buf_printf(out, "blobs/sha256/%.2s/%s/data", hex + 7, hex + 7);
+    ra_buf_puts(out, "blobs/sha256/");
+    ra_buf_put(out, hex + 7, 2);
+    ra_buf_putc(out, '/');
+    ra_buf_put(out, hex + 7, 64);
+    ra_buf_puts(out, "/data");
 }
 
 void ra_graph_link_path(struct ra_buf *out, const struct ra_graph *g, enum ra_link_kind kind,
@@ -278,19 +289,21 @@ void ra_graph_link_path(struct ra_buf *out, const struct ra_graph *g, enum ra_li
     if (d)
         ra_digest_format(hex, d);
     put_root(out, g);
-    ra_buf_printf(out, "repositories/%s/", repo);
+    ra_buf_puts(out, "repositories/");
+    ra_buf_puts(out, repo);
     switch (kind) {
     case RA_LINK_LAYER:
-        ra_buf_printf(out, "_layers/sha256/%s/link", hex + 7);
+        put3(out, "/_layers/sha256/", hex + 7, "/link");
         break;
     case RA_LINK_REVISION:
-        ra_buf_printf(out, "_manifests/revisions/sha256/%s/link", hex + 7);
+        put3(out, "/_manifests/revisions/sha256/", hex + 7, "/link");
         break;
     case RA_LINK_TAG_CURRENT:
-        ra_buf_printf(out, "_manifests/tags/%s/current/link", tag);
+        put3(out, "/_manifests/tags/", tag, "/current/link");
         break;
     case RA_LINK_TAG_INDEX:
-        ra_buf_printf(out, "_manifests/tags/%s/index/sha256/%s/link", tag, hex + 7);
+        put3(out, "/_manifests/tags/", tag, "/index/sha256/");
+        put3(out, "", hex + 7, "/link");
         break;
     }
 }
