@@ -139,23 +139,34 @@ static const char *member_string(json_t *obj, const char *key)
 }
 
 /* "os/arch" or "os/arch/variant" in the pool; NULL when os and arch are both empty. */
+static const char *format_platform_n(struct ra_pool *pool, const char *os, size_t os_len,
+                                     const char *arch, size_t arch_len, const char *variant,
+                                     size_t variant_len)
+{
+    size_t n = os_len + arch_len + variant_len + 3;
+    char *s, *q;
+
+    if (!os_len && !arch_len)
+        return NULL;
+    q = s = ra_pool_alloc(pool, n);
+    memcpy(q, os, os_len);
+    q += os_len;
+    *q++ = '/';
+    memcpy(q, arch, arch_len);
+    q += arch_len;
+    if (variant_len) {
+        *q++ = '/';
+        memcpy(q, variant, variant_len);
+    }
+    return s;
+}
+
 static const char *format_platform(struct ra_pool *pool, const char *os, const char *arch,
                                    const char *variant)
 {
-    size_t n;
-    char *s;
-
-    os = os ? os : "";
-    arch = arch ? arch : "";
-    if (!*os && !*arch)
-        return NULL;
-    n = strlen(os) + strlen(arch) + (variant ? strlen(variant) : 0) + 3;
-    s = ra_pool_alloc(pool, n);
-    if (variant && *variant)
-        snprintf(s, n, "%s/%s/%s", os, arch, variant);
-    else
-        snprintf(s, n, "%s/%s", os, arch);
-    return s;
+    return format_platform_n(pool, os ? os : "", os ? strlen(os) : 0, arch ? arch : "",
+                             arch ? strlen(arch) : 0, variant ? variant : "",
+                             variant ? strlen(variant) : 0);
 }
 
 static int parse_platform(const char **out, struct parser *p, json_t *desc,
@@ -392,13 +403,280 @@ static int load_object(json_t **out, const void *data, size_t len, struct ra_err
     return 0;
 }
 
+/* Image configs are the other half of the JSON blobs in a registry, and all we take from
+ * them is a platform string. A sniffer reads a document without building a tree: when it
+ * is sure jansson would accept the document and that it is a config (or some other
+ * object with no mediaType that is no manifest), it says what parse_body would make of
+ * it. On anything unusual (non-ASCII bytes, \u escapes of surrogates or NUL, numbers
+ * that might overflow, deep nesting, a mediaType, escaped top-level keys) it gives up and
+ * jansson decides, so the result is always the same as the full parse. */
+#define SNIFF_MAX_DEPTH 64
+#define SNIFF_MAX_NUMBER 18 /* digits and signs: fits a long long and a double exactly */
+
+enum sniff_type { SN_NONE, SN_OBJECT, SN_ARRAY, SN_STRING, SN_OTHER, SN_NULL };
+
+struct sniff_member {
+    enum sniff_type type;
+    const char *str; /* SN_STRING without escapes */
+    size_t len;
+    int escaped;
+};
+
+/* Last value (Go and jansson: the last duplicate wins) of each top-level key we read. */
+enum sniff_key { SK_MEDIA_TYPE, SK_MANIFESTS, SK_CONFIG, SK_LAYERS, SK_FSLAYERS, SK_OS,
+                 SK_ARCH, SK_VARIANT, SK_COUNT };
+
+static const char *const sniff_keys[SK_COUNT] = {
+    "mediaType", "manifests", "config", "layers", "fsLayers", "os", "architecture", "variant",
+};
+
+struct sniff {
+    const unsigned char *p, *end;
+    struct sniff_member top[SK_COUNT];
+};
+
+static int is_ws(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static void skip_ws(struct sniff *sn)
+{
+    while (sn->p < sn->end && is_ws(*sn->p))
+        sn->p++;
+}
+
+static int hex4(const unsigned char *p, unsigned *out)
+{
+    unsigned v = 0;
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        unsigned c = p[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= c - '0';
+        else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+            v |= (c | 0x20) - 'a' + 10;
+        else
+            return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* A string at sn->p (on its opening quote); -1 to give up. */
+static int sniff_string(struct sniff *sn, struct sniff_member *m)
+{
+    const unsigned char *p = sn->p + 1, *end = sn->end;
+    unsigned u;
+
+    m->type = SN_STRING;
+    m->str = (const char *)p;
+    m->escaped = 0;
+    for (; p < end; p++) {
+        if (*p == '"') {
+            m->len = (size_t)(p - (const unsigned char *)m->str);
+            sn->p = p + 1;
+            return 0;
+        }
+        if (*p < 0x20 || *p >= 0x80)
+            return -1;
+        if (*p != '\\')
+            continue;
+        m->escaped = 1;
+        if (++p >= end)
+            return -1;
+        if (*p == 'u') {
+            if (end - p < 5 || hex4(p + 1, &u) < 0 || !u || (u >= 0xd800 && u <= 0xdfff))
+                return -1;
+            p += 4;
+        } else if (!strchr("\"\\/bfnrt", *p) || !*p) {
+            return -1;
+        }
+    }
+    return -1;
+}
+
+static int is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* -?(0|[1-9][0-9]*)(.[0-9]+)?, short enough to convert exactly; no exponent. */
+static int sniff_number(struct sniff *sn)
+{
+    const unsigned char *p = sn->p, *end = sn->end, *start = p;
+
+    if (p < end && *p == '-')
+        p++;
+    if (p >= end || !is_digit(*p))
+        return -1;
+    if (*p == '0')
+        p++;
+    else
+        while (p < end && is_digit(*p))
+            p++;
+    if (p < end && *p == '.') {
+        if (++p >= end || !is_digit(*p))
+            return -1;
+        while (p < end && is_digit(*p))
+            p++;
+    }
+    if (p - start > SNIFF_MAX_NUMBER || (p < end && (*p == 'e' || *p == 'E')))
+        return -1;
+    sn->p = p;
+    return 0;
+}
+
+static int sniff_literal(struct sniff *sn, const char *lit, size_t n)
+{
+    if ((size_t)(sn->end - sn->p) < n || memcmp(sn->p, lit, n))
+        return -1;
+    sn->p += n;
+    return 0;
+}
+
+static int sniff_value(struct sniff *sn, struct sniff_member *m, int depth);
+
+/* An object or array at sn->p; top-level members are recorded when depth is 0. */
+static int sniff_container(struct sniff *sn, struct sniff_member *m, int depth)
+{
+    int object = *sn->p == '{';
+    char close = object ? '}' : ']';
+    struct sniff_member key, val, *slot;
+    size_t k;
+
+    m->type = object ? SN_OBJECT : SN_ARRAY;
+    if (depth >= SNIFF_MAX_DEPTH)
+        return -1;
+    sn->p++;
+    skip_ws(sn);
+    if (sn->p < sn->end && *sn->p == close) {
+        sn->p++;
+        return 0;
+    }
+    for (;;) {
+        slot = NULL;
+        if (object) {
+            if (sn->p >= sn->end || *sn->p != '"' || sniff_string(sn, &key) < 0)
+                return -1;
+            if (!depth) {
+                if (key.escaped)
+                    return -1; /* might spell one of our keys */
+                for (k = 0; k < SK_COUNT && !slot; k++)
+                    if (strlen(sniff_keys[k]) == key.len &&
+                        !memcmp(sniff_keys[k], key.str, key.len))
+                        slot = &sn->top[k];
+            }
+            skip_ws(sn);
+            if (sn->p >= sn->end || *sn->p++ != ':')
+                return -1;
+            skip_ws(sn);
+        }
+        if (sniff_value(sn, &val, depth + 1) < 0)
+            return -1;
+        if (slot)
+            *slot = val;
+        skip_ws(sn);
+        if (sn->p >= sn->end)
+            return -1;
+        if (*sn->p == close) {
+            sn->p++;
+            return 0;
+        }
+        if (*sn->p++ != ',')
+            return -1;
+        skip_ws(sn);
+    }
+}
+
+static int sniff_value(struct sniff *sn, struct sniff_member *m, int depth)
+{
+    const unsigned char *p;
+
+    m->type = SN_OTHER;
+    if (sn->p >= sn->end)
+        return -1;
+    switch (*sn->p) {
+    case '{':
+    case '[':
+        return sniff_container(sn, m, depth);
+    case '"':
+        return sniff_string(sn, m);
+    case 't':
+        return sniff_literal(sn, "true", 4);
+    case 'f':
+        return sniff_literal(sn, "false", 5);
+    case 'n':
+        m->type = SN_NULL;
+        return sniff_literal(sn, "null", 4);
+    default:
+        p = sn->p;
+        if (sniff_number(sn) < 0)
+            return -1;
+        return p == sn->p ? -1 : 0;
+    }
+}
+
+/* A plain string member: ptr/len (not NUL-terminated), or NULL when not a string. */
+static const char *sniff_str(const struct sniff_member *m, size_t *len)
+{
+    *len = m->type == SN_STRING ? m->len : 0;
+    return m->type == SN_STRING ? m->str : NULL;
+}
+
+/* 1 with *out set when the sniffer is sure of the result, 0 to leave it to jansson. */
+static int sniff_config(struct ra_manifest **out, struct ra_pool *pool, const void *data,
+                        size_t len)
+{
+    struct sniff sn = {0};
+    struct sniff_member root, *t = sn.top;
+    const char *os, *arch, *variant;
+    size_t os_len, arch_len, variant_len;
+    struct ra_manifest *m;
+    int k;
+
+    sn.p = data;
+    sn.end = sn.p + len;
+    skip_ws(&sn);
+    if (sn.p >= sn.end || *sn.p != '{' || sniff_container(&sn, &root, 0) < 0)
+        return 0;
+    skip_ws(&sn);
+    if (sn.p != sn.end)
+        return 0;
+    /* detect_kind: a mediaType that is not null or "" is left to jansson */
+    if (t[SK_MEDIA_TYPE].type != SN_NONE && t[SK_MEDIA_TYPE].type != SN_NULL &&
+        !(t[SK_MEDIA_TYPE].type == SN_STRING && !t[SK_MEDIA_TYPE].len))
+        return 0;
+    /* infer_kind: anything that looks like a manifest is left to jansson */
+    if (t[SK_MANIFESTS].type == SN_ARRAY || t[SK_FSLAYERS].type == SN_ARRAY ||
+        (t[SK_CONFIG].type == SN_OBJECT && t[SK_LAYERS].type == SN_ARRAY))
+        return 0;
+    for (k = SK_OS; k <= SK_VARIANT; k++)
+        if (t[k].type == SN_STRING && t[k].escaped)
+            return 0;
+    os = sniff_str(&t[SK_OS], &os_len);
+    arch = sniff_str(&t[SK_ARCH], &arch_len);
+    variant = sniff_str(&t[SK_VARIANT], &variant_len);
+    m = ra_pool_alloc(pool, sizeof(*m));
+    m->media_type_inferred = 1;
+    if (os && arch) {
+        m->kind = RA_MANIFEST_CONFIG;
+        m->platform = format_platform_n(pool, os, os_len, arch, arch_len,
+                                        variant ? variant : "", variant_len);
+    }
+    *out = m;
+    return 1;
+}
+
 int ra_manifest_parse(struct ra_manifest **out, struct ra_pool *pool, const void *data,
                       size_t len, struct ra_err *err)
 {
     struct parser p = {pool, err};
     struct ra_manifest *m;
     json_t *root = NULL;
-    int error;
+    int error = 0;
 
     assert(out && pool && (data || !len));
     *out = NULL;
@@ -409,6 +687,8 @@ int ra_manifest_parse(struct ra_manifest **out, struct ra_pool *pool, const void
                        len, RA_MANIFEST_MAX);
         goto done;
     }
+    if (sniff_config(out, pool, data, len))
+        goto done;
     if ((error = load_object(&root, data, len, err)) < 0)
         goto done;
 
