@@ -546,17 +546,46 @@ static void mermaid_text(struct ra_buf *out, const char *s)
         ra_buf_putc(out, *s == ':' || *s == '#' || *s == ';' || *s == '\n' ? ' ' : *s);
 }
 
+/* For tables: a storage path from its registry root on, 64-hex digests cut to 12. */
+static void shorten(struct ra_buf *out, const char *s)
+{
+    static const char root[] = "docker/registry/v2/";
+    const char *r = strstr(s, root);
+    size_t run = 0;
+
+    ra_buf_truncate(out, 0);
+    if (r)
+        s = r + sizeof(root) - 1;
+    for (; *s; s++) {
+        int hex = (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f');
+        run = hex ? run + 1 : 0;
+        if (run <= 12)
+            ra_buf_putc(out, *s);
+        else if (run == 13)
+            ra_buf_puts(out, "…");
+    }
+}
+
 static json_t *event_row(const struct ra_event *e, struct ra_buf *txt)
 {
+    struct ra_buf sh = RA_BUF_INIT;
+    json_t *row;
+
     ra_buf_truncate(txt, 0);
     ra_text_safe(txt, e->message, RA_TEXT_UTF8 | RA_TEXT_CONTROLS);
     if (e->count > 1)
         ra_buf_printf(txt, " (x%zu)", e->count);
-    return json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:I}", "time", jtime(e->time), "until",
-                     jtime(e->until), "precision", ra_event_precision(e), "kind",
-                     ra_event_kind_name(e->kind), "source", jstr(e->source), "event",
-                     jstr(txt->ptr), "evidence", e->evidence[0] ? jstr(e->evidence) : json_null(),
-                     "count", (json_int_t)e->count);
+    row = json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:I}", "time", jtime(e->time), "until",
+                    jtime(e->until), "precision", ra_event_precision(e), "kind",
+                    ra_event_kind_name(e->kind), "source", jstr(e->source), "event",
+                    jstr(txt->ptr), "evidence", e->evidence[0] ? jstr(e->evidence) : json_null(),
+                    "count", (json_int_t)e->count);
+    shorten(&sh, txt->ptr);
+    json_object_set_new(row, "event_short", jstr(sh.ptr));
+    shorten(&sh, e->evidence);
+    json_object_set_new(row, "evidence_short", e->evidence[0] ? jstr(sh.ptr) : json_null());
+    ra_buf_release(&sh);
+    return row;
 }
 
 static void diagram_line(struct ra_buf *mer, char prev[RA_TIME_STRLEN], const struct ra_event *e,
@@ -614,7 +643,7 @@ static json_t *timeline_json(struct model *m)
         if (!in_focus(e, from, to) || !diagram_worthy(m->inv, e) || seen++ < skip)
             continue;
         row = event_row(e, &txt);
-        diagram_line(&mer, prev, e, json_string_value(json_object_get(row, "event")));
+        diagram_line(&mer, prev, e, json_string_value(json_object_get(row, "event_short")));
         json_decref(row);
     }
     o = json_pack("{s:o,s:o,s:o,s:I,s:I}", "mermaid", jstr(mer.ptr), "from", jtime(from), "to",
