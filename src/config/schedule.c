@@ -265,7 +265,8 @@ int ra_schedule_load(struct ra_schedule **out, const char *path, const char *rev
     if (s->shallow)
         problem(s, "'%s' is a shallow clone: job history before its oldest commit is unknown",
                 path);
-    if ((error = read_commits(s, repo, err)) < 0)
+    if ((error = read_commits(s, repo, err)) < 0 ||
+        (error = ra_confrepo_pipelines(&s->pipelines, repo, s->head, err)) < 0)
         goto done;
     head_problems(s);
     *out = s;
@@ -358,6 +359,7 @@ void ra_schedule_free(struct ra_schedule *s)
         ra_vec_release(&((struct ra_sched_job *)s->jobs.items[i])->versions);
     for (i = 0; i < s->results.len; i++)
         ra_jobs_free(s->results.items[i]);
+    ra_pipelines_free(s->pipelines);
     ra_vec_release(&s->results);
     ra_vec_release(&s->jobs);
     ra_vec_release(&s->commits);

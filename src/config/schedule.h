@@ -7,6 +7,7 @@
 
 #include "config/gitrepo.h"
 #include "config/jobs.h"
+#include "config/pipelines.h"
 #include "util/common.h"
 #include "util/time.h"
 #include "util/vec.h"
@@ -52,6 +53,7 @@ struct ra_schedule {
     struct ra_vec jobs;     /* struct ra_sched_job *, by id */
     struct ra_vec images;   /* struct ra_image_version *, oldest first */
     const struct ra_jobs *head_jobs; /* the jobs at the head commit */
+    struct ra_pipelines *pipelines;  /* the CI pipelines at the head commit */
     struct ra_vec problems; /* const char *: files that could not be read, and why */
     struct ra_vec results;  /* struct ra_jobs * per commit read (owned) */
     struct ra_pool pool;

@@ -241,6 +241,57 @@ static json_t *first_404_json(const struct ra_investigation *inv)
     return best ? log_event_json(best, path, best->uri) : json_null();
 }
 
+/* Who runs and who builds an image, from the config repo's CI pipelines. */
+static void pipeline_rows(json_t *out, const struct ra_schedule *s, const char *ref, int pushers)
+{
+    struct ra_vec v = RA_VEC_INIT;
+    struct ra_buf where = RA_BUF_INIT, who = RA_BUF_INIT;
+    size_t i;
+
+    if (!s || !s->pipelines)
+        return;
+    if (pushers)
+        ra_pipelines_pushers(&v, s->pipelines, ref);
+    else
+        ra_pipelines_users(&v, s->pipelines, ref);
+    for (i = 0; i < v.len; i++) {
+        const struct ra_pipeline_image *im = v.items[i];
+        ra_buf_truncate(&where, 0);
+        ra_buf_truncate(&who, 0);
+        ra_buf_printf(&where, "%s:%u", im->path, im->line);
+        ra_buf_printf(&who, "pipeline %s, step %s", im->pipeline->name, im->step ? im->step : "?");
+        if (im->pipeline->platform)
+            ra_buf_printf(&who, " (runs on %s)", im->pipeline->platform);
+        json_array_append_new(out, json_pack("{s:o,s:o,s:o,s:o,s:o}", "image", jstr(ref), "user",
+                                             jstr(who.ptr), "pipeline", jstr(im->pipeline->name),
+                                             "file", jstr(im->pipeline->path), "defined_in",
+                                             jstr(where.ptr)));
+    }
+    ra_vec_release(&v);
+    ra_buf_release(&where);
+    ra_buf_release(&who);
+}
+
+static json_t *users_json(struct model *m)
+{
+    json_t *a = json_array();
+    struct ra_buf ref = RA_BUF_INIT;
+    size_t i, j;
+
+    for (i = 0; m->newest && i < m->newest->nregs; i++) {
+        const struct ra_registry_result *r = m->newest->regs[i];
+        for (j = 0; j < r->ntags; j++) {
+            if (r->tags[j].pullable)
+                continue;
+            ra_buf_truncate(&ref, 0);
+            ra_buf_printf(&ref, "%s:%s", r->tags[j].repository, r->tags[j].tag);
+            pipeline_rows(a, m->inv->schedule, ref.ptr, 0);
+        }
+    }
+    ra_buf_release(&ref);
+    return a;
+}
+
 static json_t *impact_json(struct model *m)
 {
     const char *path = NULL;
@@ -258,6 +309,11 @@ static json_t *impact_json(struct model *m)
                   fp ? log_event_json(fp, path, m->tmp.ptr) : json_null());
     capped(o, "broken", json_incref(broken), m->opts->table_cap);
     json_object_set_new(o, "broken_all", broken);
+    {
+        json_t *users = users_json(m);
+        json_object_set_new(o, "has_users", json_boolean(json_array_size(users) > 0));
+        json_object_set_new(o, "users", users);
+    }
     return o;
 }
 
@@ -771,12 +827,29 @@ static json_t *recovery_for(struct model *m, const struct ra_tag_result *t, cons
                       nrestore > 1 ? "s" : "");
         json_array_append_new(steps, step("restore", m->tmp.ptr, restore.ptr));
     }
-    if (nlost) {
+    {
+        json_t *pushers = json_array();
+        ra_buf_truncate(&relink, 0);
+        ra_buf_printf(&relink, "%s:%s", t->repository, t->tag);
+        pipeline_rows(pushers, m->inv->schedule, relink.ptr, 1);
         ra_buf_truncate(&m->tmp, 0);
-        ra_buf_printf(&m->tmp, "No snapshot holds %s: rebuild %s:%s and push it again with the "
-                               "pipeline that builds it",
-                      lost.ptr, t->repository, t->tag);
+        if (nlost)
+            ra_buf_printf(&m->tmp, "No snapshot holds %s: rebuild %s:%s and push it again",
+                          lost.ptr, t->repository, t->tag);
+        else
+            ra_buf_printf(&m->tmp, "Or rebuild %s:%s and push it again (new digests; "
+                                   "whoever pins the old index digest keeps failing)",
+                          t->repository, t->tag);
+        if (json_array_size(pushers)) {
+            json_t *p0 = json_array_get(pushers, 0);
+            ra_buf_printf(&m->tmp, " with pipeline %s (%s)",
+                          json_string_value(json_object_get(p0, "pipeline")),
+                          json_string_value(json_object_get(p0, "defined_in")));
+        } else {
+            ra_buf_puts(&m->tmp, " with the pipeline that builds it");
+        }
         json_array_append_new(steps, step("rebuild", m->tmp.ptr, NULL));
+        json_decref(pushers);
     }
     ra_buf_truncate(&lost, 0);
     ra_buf_printf(&lost, "docker://REGISTRY/%s:%s", t->repository, t->tag);
