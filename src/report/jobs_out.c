@@ -79,6 +79,49 @@ static json_t *job_json(const struct ra_sched_job *j)
                      job->disabled || job->absent, "in_effect", in_effect, "versions", versions);
 }
 
+static json_t *images_json(const struct ra_vec *v)
+{
+    json_t *a = json_array();
+    size_t i;
+
+    for (i = 0; i < v->len; i++) {
+        const struct ra_pipeline_image *im = v->items[i];
+        json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "image",
+                                           jstr(im->image), "ref", jstr(im->ref), "step",
+                                           jstr(im->step), "how", jstr(im->how), "platforms",
+                                           jstr(im->platforms), "note", jstr(im->note),
+                                           "defined_in", jwhere(im->path, im->line)));
+    }
+    return a;
+}
+
+static json_t *pipelines_json(const struct ra_pipelines *p)
+{
+    json_t *a = json_array();
+    size_t i, k;
+
+    for (i = 0; p && i < p->pipelines.len; i++) {
+        const struct ra_pipeline *pl = p->pipelines.items[i];
+        json_t *trig = json_array();
+        for (k = 0; k < pl->triggers.len; k++) {
+            const struct ra_pipeline_trigger *t = pl->triggers.items[k];
+            json_array_append_new(trig, json_pack("{s:s,s:o,s:o,s:o,s:o}", "kind",
+                                                  ra_trigger_kind_name(t->kind), "event",
+                                                  jstr(t->event), "branch", jstr(t->branch),
+                                                  "cron", jstr(t->cron ? t->cron : t->cron_name),
+                                                  "defined_in", jwhere(t->path, t->line)));
+        }
+        json_array_append_new(a, json_pack("{s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o}", "id",
+                                           jstr(pl->id), "name", jstr(pl->name), "system",
+                                           ra_ci_system_name(pl->system), "file",
+                                           jwhere(pl->path, pl->line), "platform",
+                                           jstr(pl->platform), "triggers", trig, "pushes",
+                                           images_json(&pl->pushes), "uses",
+                                           images_json(&pl->uses)));
+    }
+    return a;
+}
+
 int ra_jobs_write_json(struct ra_buf *out, const struct ra_schedule *s,
                        const struct ra_vec *firings, struct ra_err *err)
 {
@@ -114,6 +157,7 @@ int ra_jobs_write_json(struct ra_buf *out, const struct ra_schedule *s,
     json_object_set_new(doc, "shallow", json_boolean(s->shallow));
     json_object_set_new(doc, "jobs", jobs);
     json_object_set_new(doc, "registry_images", images);
+    json_object_set_new(doc, "pipelines", pipelines_json(s->pipelines));
     json_object_set_new(doc, "firings", fires);
     json_object_set_new(doc, "problems", problems);
     if (!(text = json_dumps(doc, JSON_SORT_KEYS | JSON_INDENT(2)))) {
@@ -173,6 +217,19 @@ void ra_jobs_write_text(struct ra_buf *out, const struct ra_schedule *s,
         const struct ra_registry_image *im = s->head_jobs->images.items[i];
         ra_buf_printf(out, "  %s%s", safe(&tmp, im->image), im->floating ? " (floating)" : "");
         ra_buf_printf(out, "  %s:%u\n", safe(&tmp, im->path), im->line);
+    }
+    for (i = 0; s->pipelines && i < s->pipelines->pipelines.len; i++) {
+        const struct ra_pipeline *pl = s->pipelines->pipelines.items[i];
+        if (!i)
+            ra_buf_puts(out, "\npipelines:\n");
+        ra_buf_printf(out, "  %s (%s:%u)", safe(&tmp, pl->name), pl->path, pl->line);
+        for (k = 0; k < pl->pushes.len; k++)
+            ra_buf_printf(out, "%s pushes %s", k ? "," : "",
+                          safe(&tmp, ((const struct ra_pipeline_image *)pl->pushes.items[k])->ref));
+        for (k = 0; k < pl->uses.len; k++)
+            ra_buf_printf(out, "%s uses %s", k || pl->pushes.len ? "," : "",
+                          safe(&tmp, ((const struct ra_pipeline_image *)pl->uses.items[k])->ref));
+        ra_buf_putc(out, '\n');
     }
     if (firings->len)
         ra_buf_printf(out, "\n%zu firings:\n", firings->len);
