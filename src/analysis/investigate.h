@@ -19,6 +19,8 @@ struct ra_investigate_opts {
     const char *tz;     /* host time zone for cron jobs without one, NULL for UTC */
     char **logs;
     size_t nlogs;
+    char **jobs_files; /* --jobs-file: job definitions outside the repository */
+    size_t njobs_files;
     int verify;
     int fold;
     /* Called before each snapshot is read, to set up progress for it. */

@@ -21,6 +21,7 @@ struct report_opts {
     struct ra_investigate_opts inv;
     struct ra_report_opts model;
     struct ra_vec logs;
+    struct ra_vec jobs_files;
     const char *template;
     const char *output;
     const char *json;
@@ -32,6 +33,7 @@ static const struct option longopts[] = {
     {"rev", required_argument, NULL, 'r'},
     {"tz", required_argument, NULL, 'z'},
     {"log", required_argument, NULL, 'l'},
+    {"jobs-file", required_argument, NULL, 'J'},
     {"title", required_argument, NULL, 't'},
     {"template", required_argument, NULL, 'T'},
     {"output", required_argument, NULL, 'o'},
@@ -50,6 +52,7 @@ static const char usage_text[] =
     "  --rev REV            its revision (default HEAD)\n"
     "  --tz ZONE            the hosts' time zone for cron jobs that name none (default UTC)\n"
     "  --log FILE           registry log, GC output or pipeline history (repeatable)\n"
+    "  --jobs-file FILE     job definitions outside the config repo (repeatable)\n"
     "  --title T            the post-mortem's title (default: from the broken tags)\n"
     "  --template FILE|DIR  a template file, or a directory with postmortem.md.mustache\n"
     "                       and its partials (default: the installed templates)\n"
@@ -72,6 +75,7 @@ static int parse_args(struct report_opts *o, int argc, char **argv)
         case 'r': o->inv.rev = optarg; break;
         case 'z': o->inv.tz = optarg; break;
         case 'l': ra_vec_push(&o->logs, optarg); break;
+        case 'J': ra_vec_push(&o->jobs_files, optarg); break;
         case 't': o->model.title = optarg; break;
         case 'T': o->template = optarg; break;
         case 'o': o->output = optarg; break;
@@ -166,7 +170,7 @@ done:
 
 int cmd_report(int argc, char **argv, struct ra_ctx *ctx)
 {
-    struct report_opts o = {{0}, RA_REPORT_OPTS_INIT, RA_VEC_INIT, NULL, NULL, NULL, 0};
+    struct report_opts o = {{0}, RA_REPORT_OPTS_INIT, RA_VEC_INIT, RA_VEC_INIT, NULL, NULL, NULL, 0};
     struct ra_investigation *inv = NULL;
     struct ra_err err = RA_ERR_INIT;
     struct cli_progress prog;
@@ -181,6 +185,8 @@ int cmd_report(int argc, char **argv, struct ra_ctx *ctx)
     o.inv.nsnapshots = (size_t)(argc - optind);
     o.inv.logs = (char **)o.logs.items;
     o.inv.nlogs = o.logs.len;
+    o.inv.jobs_files = (char **)o.jobs_files.items;
+    o.inv.njobs_files = o.jobs_files.len;
     cli_progress_hooks(&o.inv, &prog, ctx, o.quiet);
     if (ra_investigate(&inv, &o.inv, &err) < 0 || ra_report_build(&model, inv, &o.model, &err) < 0) {
         cli_error("%s", err.msg);
@@ -196,5 +202,6 @@ done:
     json_decref(model);
     ra_investigation_free(inv);
     ra_vec_release(&o.logs);
+    ra_vec_release(&o.jobs_files);
     return rc;
 }

@@ -16,6 +16,7 @@ enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_JSONL };
 struct timeline_opts {
     struct ra_investigate_opts inv;
     struct ra_vec logs;
+    struct ra_vec jobs_files;
     const char *json;
     enum format format;
     int quiet;
@@ -26,6 +27,7 @@ static const struct option longopts[] = {
     {"rev", required_argument, NULL, 'r'},
     {"tz", required_argument, NULL, 'z'},
     {"log", required_argument, NULL, 'l'},
+    {"jobs-file", required_argument, NULL, 'J'},
     {"json", required_argument, NULL, 'j'},
     {"format", required_argument, NULL, 'f'},
     {"no-fold", no_argument, NULL, 'F'},
@@ -42,6 +44,7 @@ static const char usage_text[] =
     "  --rev REV            its revision to read (default HEAD)\n"
     "  --tz ZONE            the hosts' time zone for cron jobs that name none (default UTC)\n"
     "  --log FILE           a registry log, GC output or pipeline history (repeatable)\n"
+    "  --jobs-file FILE     job definitions outside the config repo (repeatable)\n"
     "  --format text|json|jsonl  output form on stdout (jsonl: one event per line, for\n"
     "                       Timesketch and plaso)\n"
     "  --json FILE|-        also write the JSON form to FILE\n"
@@ -83,6 +86,9 @@ static int parse_args(struct timeline_opts *o, int argc, char **argv)
         case 'l':
             ra_vec_push(&o->logs, optarg);
             break;
+        case 'J':
+            ra_vec_push(&o->jobs_files, optarg);
+            break;
         case 'j':
             o->json = optarg;
             break;
@@ -118,7 +124,7 @@ static int parse_args(struct timeline_opts *o, int argc, char **argv)
 
 int cmd_timeline(int argc, char **argv, struct ra_ctx *ctx)
 {
-    struct timeline_opts o = {{0}, RA_VEC_INIT, NULL, FORMAT_TEXT, 0};
+    struct timeline_opts o = {{0}, RA_VEC_INIT, RA_VEC_INIT, NULL, FORMAT_TEXT, 0};
     struct ra_investigation *inv = NULL;
     struct ra_buf buf = RA_BUF_INIT;
     struct ra_err err = RA_ERR_INIT;
@@ -132,6 +138,8 @@ int cmd_timeline(int argc, char **argv, struct ra_ctx *ctx)
     o.inv.nsnapshots = (size_t)(argc - optind);
     o.inv.logs = (char **)o.logs.items;
     o.inv.nlogs = o.logs.len;
+    o.inv.jobs_files = (char **)o.jobs_files.items;
+    o.inv.njobs_files = o.jobs_files.len;
     cli_progress_hooks(&o.inv, &prog, ctx, o.quiet);
     if (ra_investigate(&inv, &o.inv, &err) < 0) {
         cli_error("%s", err.msg);
@@ -157,5 +165,6 @@ done:
     ra_investigation_free(inv);
     ra_buf_release(&buf);
     ra_vec_release(&o.logs);
+    ra_vec_release(&o.jobs_files);
     return rc;
 }
