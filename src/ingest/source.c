@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@
 #define SOURCE_MAX_NAME (64 * 1024)
 #define SOURCE_MAX_RETRY 16
 #define SOURCE_PROGRESS_NS 250000000LL /* at most 4 calls a second */
+#define SOURCE_DIRENTS_SIZE (32 * 1024)
 
 struct ra_source {
     const char *path; /* as given, for messages */
@@ -44,6 +46,7 @@ struct ra_source {
     const char *leaf;       /* its name there */
     int fd;                 /* its content, opened on the first read; -1 */
     int64_t left;           /* content bytes not yet delivered */
+    char *dirents;          /* trees: getdents64 buffer, SOURCE_DIRENTS_SIZE bytes */
 };
 
 static int64_t now_ns(void)
@@ -394,55 +397,136 @@ static int archive_walk(struct ra_source *src, ra_entry_cb cb, void *payload,
     }
 }
 
-/* Directory trees. */
+/* Directory trees. Most entries are a folder holding one folder or one small file
+ * (blobs/sha256/ab/<hex>/data, .../<hex>/link), so system calls per entry are what a
+ * tree walk costs: a folder or regular file is opened first and fstat'ed through its
+ * descriptor (no fstatat, no fdopendir), and anything else, or anything that fails
+ * that way, goes the old way (fstatat, then open on use) with the same messages. */
+
+/* A folder's names, sorted: each item points to a type byte (DT_*, DT_UNKNOWN when
+ * the file system does not say) followed by the NUL-terminated name, all in one
+ * buffer. */
+struct names {
+    struct ra_buf buf;
+    struct ra_vec items;
+};
 
 static int cmp_names(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
-static void free_names(struct ra_vec *names)
+static void add_name(struct names *out, const char *name, unsigned char type)
+{
+    if (!strcmp(name, ".") || !strcmp(name, ".."))
+        return;
+    ra_vec_push(&out->items, (void *)(uintptr_t)out->buf.len);
+    ra_buf_putc(&out->buf, (char)type);
+    ra_buf_put(&out->buf, name, strlen(name) + 1);
+}
+
+/* Offsets into buf become pointers once buf stops moving. */
+static void sort_names(struct names *out)
 {
     size_t i;
 
-    for (i = 0; i < names->len; i++)
-        free(names->items[i]);
-    ra_vec_release(names);
+    for (i = 0; i < out->items.len; i++)
+        out->items.items[i] = out->buf.ptr + (uintptr_t)out->items.items[i];
+    ra_vec_sort(&out->items, cmp_names);
 }
 
-static int list_names(struct ra_vec *out, struct ra_source *src, DIR *d,
-                      struct ra_err *err)
+#ifdef SYS_getdents64
+struct dirent64_raw {
+    uint64_t d_ino;
+    int64_t d_off;
+    unsigned short d_reclen;
+    unsigned char d_type;
+    char d_name[];
+};
+
+/* Read the folder open as fd with getdents64 itself: fdopendir costs an fstat and
+ * two fcntl calls per folder. Returns 0, or an errno value. */
+static int read_names(struct names *out, int fd, char *block, size_t size)
+{
+    const struct dirent64_raw *de;
+    long n, off;
+
+    for (;;) {
+        n = syscall(SYS_getdents64, fd, block, size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return errno;
+        if (!n)
+            return 0;
+        for (off = 0; off < n; off += de->d_reclen) {
+            de = (const void *)(block + off);
+            add_name(out, de->d_name, de->d_type);
+        }
+    }
+}
+#else
+static int read_names(struct names *out, int fd, char *block, size_t size)
 {
     struct dirent *de;
+    int dfd = dup(fd), errnum;
+    DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
 
+    (void)block;
+    (void)size;
+    if (!d) {
+        errnum = errno;
+        if (dfd >= 0)
+            close(dfd);
+        return errnum;
+    }
     for (;;) {
         errno = 0;
         if (!(de = readdir(d)))
             break;
-        if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-            ra_vec_push(out, ra_xstrdup(de->d_name));
+        add_name(out, de->d_name, DT_UNKNOWN);
     }
-    if (errno)
-        return tree_fail(src, "cannot read directory", errno, err);
-    ra_vec_sort(out, cmp_names);
+    errnum = errno;
+    closedir(d);
+    return errnum;
+}
+#endif
+
+static void free_names(struct names *names)
+{
+    ra_buf_release(&names->buf);
+    ra_vec_release(&names->items);
+}
+
+static int list_names(struct names *out, struct ra_source *src, int fd, struct ra_err *err)
+{
+    int errnum;
+
+    if (!src->dirents)
+        src->dirents = ra_xmalloc(SOURCE_DIRENTS_SIZE);
+    if ((errnum = read_names(out, fd, src->dirents, SOURCE_DIRENTS_SIZE)))
+        return tree_fail(src, "cannot read directory", errnum, err);
+    sort_names(out);
     return 0;
 }
 
 static int tree_dir(struct ra_source *src, int fd, int depth, ra_entry_cb cb,
                     void *payload, struct ra_err *err);
 
-static int tree_subdir(struct ra_source *src, int dfd, const char *leaf, int depth,
+/* Walk into leaf, already open as fd (taken over) or, when fd is -1, opened here. */
+static int tree_subdir(struct ra_source *src, int dfd, const char *leaf, int fd, int depth,
                        ra_entry_cb cb, void *payload, struct ra_err *err)
 {
-    int fd;
-
     if (depth > SOURCE_MAX_DEPTH) {
+        if (fd >= 0)
+            close(fd);
         fill_stop(src);
         return ra_err_set(err, RA_ELIMIT,
                           "'%s': directory tree deeper than %d levels at '%s'", src->path,
                           SOURCE_MAX_DEPTH, ra_buf_cstr(&src->name));
     }
-    fd = openat(dfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        fd = openat(dfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return tree_fail(src, "cannot open directory", errno, err);
     return tree_dir(src, fd, depth, cb, payload, err);
@@ -463,14 +547,33 @@ static int tree_symlink(struct ra_source *src, int dfd, const char *leaf,
     return 0;
 }
 
-static int tree_entry(struct ra_source *src, int dfd, const char *leaf, int depth,
-                      ra_entry_cb cb, void *payload, struct ra_err *err)
+/* Open a folder or regular file the listing says leaf is, and stat it through the
+ * descriptor; -1 when that fails or leaf turns out to be something else. */
+static int open_entry(int dfd, const char *leaf, unsigned char type, struct stat *st)
+{
+    int dir = type == DT_DIR, fd;
+
+    if (type != DT_DIR && type != DT_REG)
+        return -1;
+    fd = openat(dfd, leaf,
+                O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (dir ? O_DIRECTORY : O_NONBLOCK));
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, st) < 0 || (dir ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode))) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int tree_entry(struct ra_source *src, int dfd, const char *leaf, unsigned char type,
+                      int depth, ra_entry_cb cb, void *payload, struct ra_err *err)
 {
     struct ra_entry e = {0};
     struct stat st;
-    int error;
+    int error, fd = open_entry(dfd, leaf, type, &st);
 
-    if (fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    if (fd < 0 && fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return tree_fail(src, "cannot stat", errno, err);
     e.mtime = (ra_time)st.st_mtim.tv_sec;
     e.type = S_ISREG(st.st_mode)   ? RA_ENTRY_FILE
@@ -487,13 +590,18 @@ static int tree_entry(struct ra_source *src, int dfd, const char *leaf, int dept
     src->dirfd = dfd;
     src->leaf = leaf;
     src->left = e.size;
+    if (e.type == RA_ENTRY_FILE)
+        src->fd = fd; /* read from, then closed below */
     error = deliver(src, &e, cb, payload, err);
     if (src->fd >= 0)
         close(src->fd);
     src->fd = -1;
-    if (error < 0 || e.type != RA_ENTRY_DIR)
+    if (error < 0 || e.type != RA_ENTRY_DIR) {
+        if (e.type == RA_ENTRY_DIR && fd >= 0)
+            close(fd);
         return error;
-    return tree_subdir(src, dfd, leaf, depth + 1, cb, payload, err);
+    }
+    return tree_subdir(src, dfd, leaf, fd, depth + 1, cb, payload, err);
 }
 
 /* Walk the directory open as fd (taken over and closed here), depth-first in sorted
@@ -501,31 +609,27 @@ static int tree_entry(struct ra_source *src, int dfd, const char *leaf, int dept
 static int tree_dir(struct ra_source *src, int fd, int depth, ra_entry_cb cb,
                     void *payload, struct ra_err *err)
 {
-    struct ra_vec names = RA_VEC_INIT;
+    struct names names = {RA_BUF_INIT, RA_VEC_INIT};
     size_t i, base = src->name.len;
-    DIR *d = fdopendir(fd);
+    const char *item;
     int error = 0;
 
-    if (!d) {
-        error = tree_fail(src, "cannot read directory", errno, err);
-        close(fd);
+    if ((error = list_names(&names, src, fd, err)) < 0)
         goto done;
-    }
-    if ((error = list_names(&names, src, d, err)) < 0)
-        goto done;
-    for (i = 0; i < names.len; i++) {
+    for (i = 0; i < names.items.len; i++) {
+        item = names.items.items[i];
         ra_buf_truncate(&src->name, base);
         if (base)
             ra_buf_putc(&src->name, '/');
-        ra_buf_puts(&src->name, names.items[i]);
-        if ((error = tree_entry(src, fd, names.items[i], depth, cb, payload, err)) < 0)
+        ra_buf_puts(&src->name, item + 1);
+        if ((error = tree_entry(src, fd, item + 1, (unsigned char)item[0], depth, cb,
+                                payload, err)) < 0)
             goto done;
     }
     ra_buf_truncate(&src->name, base);
 
 done:
-    if (d)
-        closedir(d);
+    close(fd);
     free_names(&names);
     return error;
 }
@@ -581,5 +685,6 @@ int ra_source_walk(const char *path, const struct ra_source_opts *opts, ra_entry
         archive_read_free(src.a);
     ra_buf_release(&src.name);
     ra_buf_release(&src.target);
+    free(src.dirents);
     return error;
 }
