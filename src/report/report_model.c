@@ -221,6 +221,48 @@ static json_t *log_event_json(const struct ra_log_event *e, const char *path, co
     return o;
 }
 
+/* The last failure the logs tell of: the latest 404 for a lost digest and the latest
+ * failed pipeline after the loss began. */
+static json_t *last_failure_json(const struct ra_investigation *inv, ra_time from)
+{
+    const struct ra_log_event *best = NULL;
+    const char *path = NULL;
+    struct ra_vec v = RA_VEC_INIT;
+    struct ra_map lost = RA_MAP_INIT;
+    struct ra_buf msg = RA_BUF_INIT;
+    size_t i, k;
+    json_t *o;
+
+    for (i = 0; i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        if (l->object != RA_OBJ_TAG)
+            ra_map_put(&lost, l->digest.b, sizeof(l->digest.b), (void *)l);
+    }
+    for (k = 0; k < inv->nlogs; k++) {
+        const struct ra_log *log = inv->logs[k];
+        for (i = 0; i < log->events.len; i++) {
+            const struct ra_log_event *e = log->events.items[i];
+            int hit = (e->kind == RA_LOG_HTTP_REQUEST && e->status == 404 && e->has_digest &&
+                       ra_map_get(&lost, e->digest.b, sizeof(e->digest.b))) ||
+                      (ra_log_pipeline_failed(e) && (from == RA_TIME_NONE || e->time >= from));
+            if (hit && e->time != RA_TIME_NONE && (!best || e->time >= best->time)) {
+                best = e;
+                path = log->path;
+            }
+        }
+    }
+    if (best && best->kind == RA_LOG_PIPELINE)
+        ra_buf_printf(&msg, "pipeline #%lld %s (%s)", (long long)best->pipeline->number,
+                      best->pipeline->status, best->pipeline->event);
+    else if (best)
+        ra_buf_printf(&msg, "%s %s answered %d", best->method, best->uri, best->status);
+    o = best ? log_event_json(best, path, msg.ptr) : json_null();
+    ra_map_release(&lost);
+    ra_vec_release(&v);
+    ra_buf_release(&msg);
+    return o;
+}
+
 static json_t *first_404_json(const struct ra_investigation *inv)
 {
     const struct ra_log_event *best = NULL;
@@ -304,9 +346,10 @@ static json_t *impact_json(struct model *m)
     if (fp)
         ra_buf_printf(&m->tmp, "pipeline #%lld %s (%s)", (long long)fp->pipeline->number,
                       fp->pipeline->status, fp->pipeline->event);
-    o = json_pack("{s:I,s:b,s:o,s:o}", "broken_count", (json_int_t)n, "has_broken", n > 0,
+    o = json_pack("{s:I,s:b,s:o,s:o,s:o}", "broken_count", (json_int_t)n, "has_broken", n > 0,
                   "first_404", first_404_json(m->inv), "first_failed_pipeline",
-                  fp ? log_event_json(fp, path, m->tmp.ptr) : json_null());
+                  fp ? log_event_json(fp, path, m->tmp.ptr) : json_null(), "last_failure",
+                  last_failure_json(m->inv, from));
     capped(o, "broken", json_incref(broken), m->opts->table_cap);
     json_object_set_new(o, "broken_all", broken);
     {
