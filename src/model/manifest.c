@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "util/jsontok.h"
 #include "util/pool.h"
 
 /* Untrusted text quoted in an error message is cut to this many bytes. */
@@ -403,271 +404,221 @@ static int load_object(json_t **out, const void *data, size_t len, struct ra_err
     return 0;
 }
 
-/* Image configs are the other half of the JSON blobs in a registry, and all we take from
- * them is a platform string. A sniffer reads a document without building a tree: when it
- * is sure jansson would accept the document and that it is a config (or some other
- * object with no mediaType that is no manifest), it says what parse_body would make of
- * it. On anything unusual (non-ASCII bytes, \u escapes of surrogates or NUL, numbers
- * that might overflow, deep nesting, a mediaType, escaped top-level keys) it gives up and
- * jansson decides, so the result is always the same as the full parse. */
-#define SNIFF_MAX_DEPTH 64
-#define SNIFF_MAX_NUMBER 18 /* digits and signs: fits a long long and a double exactly */
-
-enum sniff_type { SN_NONE, SN_OBJECT, SN_ARRAY, SN_STRING, SN_OTHER, SN_NULL };
-
-struct sniff_member {
-    enum sniff_type type;
-    const char *str; /* SN_STRING without escapes */
-    size_t len;
-    int escaped;
+/* The fast path. Most JSON blobs are well-formed manifests, indexes and image configs,
+ * and building a jansson tree for each was a third of a scan. The tokenizer accepts
+ * only what jansson surely accepts; the fast path then reads the common shapes (an
+ * image or index with a known mediaType, a config or other object with none) where
+ * every member has the type the full parse wants, and gives up on anything else
+ * (an escaped key or value it would use, a missing or mistyped member, a bad digest),
+ * leaving the document to jansson and parse_body: the result, or the error, is always
+ * the full parse's. */
+struct fast {
+    struct ra_jdoc doc;
+    struct ra_pool *pool;
 };
 
-/* Last value (Go and jansson: the last duplicate wins) of each top-level key we read. */
-enum sniff_key { SK_MEDIA_TYPE, SK_MANIFESTS, SK_CONFIG, SK_LAYERS, SK_FSLAYERS, SK_OS,
-                 SK_ARCH, SK_VARIANT, SK_COUNT };
+#define FAST_GIVE_UP (-1)
 
-static const char *const sniff_keys[SK_COUNT] = {
-    "mediaType", "manifests", "config", "layers", "fsLayers", "os", "architecture", "variant",
-};
-
-struct sniff {
-    const unsigned char *p, *end;
-    struct sniff_member top[SK_COUNT];
-};
-
-static int is_ws(unsigned char c)
+static const struct ra_jtok *tok(const struct fast *f, size_t i)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    return &f->doc.toks[i];
 }
 
-static void skip_ws(struct sniff *sn)
+/* get_string: NULL when absent, null or ""; a plain string as ptr and length. */
+static int fast_str(const char **out, size_t *len, const struct fast *f, size_t obj,
+                    const char *key)
 {
-    while (sn->p < sn->end && is_ws(*sn->p))
-        sn->p++;
-}
+    size_t v = ra_jdoc_get(&f->doc, obj, key);
 
-static int hex4(const unsigned char *p, unsigned *out)
-{
-    unsigned v = 0;
-    int i;
-
-    for (i = 0; i < 4; i++) {
-        unsigned c = p[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= c - '0';
-        else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-            v |= (c | 0x20) - 'a' + 10;
-        else
-            return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-/* A string at sn->p (on its opening quote); -1 to give up. */
-static int sniff_string(struct sniff *sn, struct sniff_member *m)
-{
-    const unsigned char *p = sn->p + 1, *end = sn->end;
-    unsigned u;
-
-    m->type = SN_STRING;
-    m->str = (const char *)p;
-    m->escaped = 0;
-    for (; p < end; p++) {
-        if (*p == '"') {
-            m->len = (size_t)(p - (const unsigned char *)m->str);
-            sn->p = p + 1;
-            return 0;
-        }
-        if (*p < 0x20 || *p >= 0x80)
-            return -1;
-        if (*p != '\\')
-            continue;
-        m->escaped = 1;
-        if (++p >= end)
-            return -1;
-        if (*p == 'u') {
-            if (end - p < 5 || hex4(p + 1, &u) < 0 || !u || (u >= 0xd800 && u <= 0xdfff))
-                return -1;
-            p += 4;
-        } else if (!strchr("\"\\/bfnrt", *p) || !*p) {
-            return -1;
-        }
-    }
-    return -1;
-}
-
-static int is_digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* -?(0|[1-9][0-9]*)(.[0-9]+)?, short enough to convert exactly; no exponent. */
-static int sniff_number(struct sniff *sn)
-{
-    const unsigned char *p = sn->p, *end = sn->end, *start = p;
-
-    if (p < end && *p == '-')
-        p++;
-    if (p >= end || !is_digit(*p))
-        return -1;
-    if (*p == '0')
-        p++;
-    else
-        while (p < end && is_digit(*p))
-            p++;
-    if (p < end && *p == '.') {
-        if (++p >= end || !is_digit(*p))
-            return -1;
-        while (p < end && is_digit(*p))
-            p++;
-    }
-    if (p - start > SNIFF_MAX_NUMBER || (p < end && (*p == 'e' || *p == 'E')))
-        return -1;
-    sn->p = p;
-    return 0;
-}
-
-static int sniff_literal(struct sniff *sn, const char *lit, size_t n)
-{
-    if ((size_t)(sn->end - sn->p) < n || memcmp(sn->p, lit, n))
-        return -1;
-    sn->p += n;
-    return 0;
-}
-
-static int sniff_value(struct sniff *sn, struct sniff_member *m, int depth);
-
-/* An object or array at sn->p; top-level members are recorded when depth is 0. */
-static int sniff_container(struct sniff *sn, struct sniff_member *m, int depth)
-{
-    int object = *sn->p == '{';
-    char close = object ? '}' : ']';
-    struct sniff_member key, val, *slot;
-    size_t k;
-
-    m->type = object ? SN_OBJECT : SN_ARRAY;
-    if (depth >= SNIFF_MAX_DEPTH)
-        return -1;
-    sn->p++;
-    skip_ws(sn);
-    if (sn->p < sn->end && *sn->p == close) {
-        sn->p++;
+    *out = NULL;
+    *len = 0;
+    if (!v || tok(f, v)->type == RA_JTOK_NULL)
         return 0;
+    if (tok(f, v)->type != RA_JTOK_STRING || tok(f, v)->escaped)
+        return FAST_GIVE_UP;
+    if (tok(f, v)->len) {
+        *out = f->doc.text + tok(f, v)->start;
+        *len = tok(f, v)->len;
     }
-    for (;;) {
-        slot = NULL;
-        if (object) {
-            if (sn->p >= sn->end || *sn->p != '"' || sniff_string(sn, &key) < 0)
-                return -1;
-            if (!depth) {
-                if (key.escaped)
-                    return -1; /* might spell one of our keys */
-                for (k = 0; k < SK_COUNT && !slot; k++)
-                    if (strlen(sniff_keys[k]) == key.len &&
-                        !memcmp(sniff_keys[k], key.str, key.len))
-                        slot = &sn->top[k];
-            }
-            skip_ws(sn);
-            if (sn->p >= sn->end || *sn->p++ != ':')
-                return -1;
-            skip_ws(sn);
-        }
-        if (sniff_value(sn, &val, depth + 1) < 0)
-            return -1;
-        if (slot)
-            *slot = val;
-        skip_ws(sn);
-        if (sn->p >= sn->end)
-            return -1;
-        if (*sn->p == close) {
-            sn->p++;
-            return 0;
-        }
-        if (*sn->p++ != ',')
-            return -1;
-        skip_ws(sn);
-    }
+    return 0;
 }
 
-static int sniff_value(struct sniff *sn, struct sniff_member *m, int depth)
+static int fast_pool_str(const char **out, const struct fast *f, size_t obj, const char *key)
 {
-    const unsigned char *p;
+    const char *s;
+    size_t len;
 
-    m->type = SN_OTHER;
-    if (sn->p >= sn->end)
-        return -1;
-    switch (*sn->p) {
-    case '{':
-    case '[':
-        return sniff_container(sn, m, depth);
-    case '"':
-        return sniff_string(sn, m);
-    case 't':
-        return sniff_literal(sn, "true", 4);
-    case 'f':
-        return sniff_literal(sn, "false", 5);
-    case 'n':
-        m->type = SN_NULL;
-        return sniff_literal(sn, "null", 4);
-    default:
-        p = sn->p;
-        if (sniff_number(sn) < 0)
-            return -1;
-        return p == sn->p ? -1 : 0;
+    if (fast_str(&s, &len, f, obj, key) < 0)
+        return FAST_GIVE_UP;
+    *out = s ? ra_pool_strndup(f->pool, s, len) : NULL;
+    return 0;
+}
+
+static int fast_platform(const char **out, const struct fast *f, size_t desc)
+{
+    const char *os, *arch, *variant;
+    size_t os_len, arch_len, variant_len, plat = ra_jdoc_get(&f->doc, desc, "platform");
+
+    *out = NULL;
+    if (!plat || tok(f, plat)->type == RA_JTOK_NULL)
+        return 0;
+    if (tok(f, plat)->type != RA_JTOK_OBJECT || fast_str(&os, &os_len, f, plat, "os") < 0 ||
+        fast_str(&arch, &arch_len, f, plat, "architecture") < 0 ||
+        fast_str(&variant, &variant_len, f, plat, "variant") < 0)
+        return FAST_GIVE_UP;
+    *out = format_platform_n(f->pool, os ? os : "", os_len, arch ? arch : "", arch_len,
+                             variant ? variant : "", variant_len);
+    return 0;
+}
+
+static int fast_descriptor(struct ra_descriptor *d, const struct fast *f, size_t v,
+                           enum ref_kind kind)
+{
+    size_t dg = ra_jdoc_get(&f->doc, v, "digest"), size = ra_jdoc_get(&f->doc, v, "size");
+    size_t urls = ra_jdoc_get(&f->doc, v, "urls");
+
+    if (tok(f, v)->type != RA_JTOK_OBJECT || !dg || tok(f, dg)->type != RA_JTOK_STRING ||
+        tok(f, dg)->escaped ||
+        ra_digest_parse(&d->digest, f->doc.text + tok(f, dg)->start, tok(f, dg)->len) < 0)
+        return FAST_GIVE_UP;
+    if (!size || tok(f, size)->type != RA_JTOK_INT || (d->size = ra_jdoc_int(&f->doc, size)) < 0)
+        return FAST_GIVE_UP;
+    if (fast_pool_str(&d->media_type, f, v, "mediaType") < 0 ||
+        fast_pool_str(&d->artifact_type, f, v, "artifactType") < 0)
+        return FAST_GIVE_UP;
+    if (urls && tok(f, urls)->type != RA_JTOK_NULL && tok(f, urls)->type != RA_JTOK_ARRAY)
+        return FAST_GIVE_UP;
+    d->has_urls = urls && tok(f, urls)->type == RA_JTOK_ARRAY && tok(f, urls)->size > 0;
+    return kind == REF_CHILD ? fast_platform(&d->platform, f, v) : 0;
+}
+
+static int fast_refs(struct ra_manifest *m, const struct fast *f, const char *key,
+                     enum ref_kind kind)
+{
+    size_t arr = ra_jdoc_get(&f->doc, 0, key), i, v;
+
+    if (!arr || (tok(f, arr)->type != RA_JTOK_NULL && tok(f, arr)->type != RA_JTOK_ARRAY))
+        return FAST_GIVE_UP;
+    if (tok(f, arr)->type == RA_JTOK_NULL || !tok(f, arr)->size)
+        return 0;
+    m->nrefs = tok(f, arr)->size;
+    m->refs = ra_pool_alloc(f->pool, m->nrefs * sizeof(*m->refs)); /* < 4 MiB tokens */
+    for (i = 0, v = arr + 1; i < m->nrefs; i++, v = tok(f, v)->next)
+        if (fast_descriptor(&m->refs[i], f, v, kind) < 0)
+            return FAST_GIVE_UP;
+    return 0;
+}
+
+/* config or subject */
+static int fast_member(struct ra_descriptor *d, int *has, const struct fast *f,
+                       const char *key, int required)
+{
+    size_t v = ra_jdoc_get(&f->doc, 0, key);
+
+    if (!v || tok(f, v)->type == RA_JTOK_NULL)
+        return required ? FAST_GIVE_UP : 0;
+    *has = 1;
+    return fast_descriptor(d, f, v, REF_LAYER);
+}
+
+/* An image or index with a known mediaType. */
+static int fast_manifest(struct ra_manifest *m, const struct fast *f)
+{
+    if (m->kind == RA_MANIFEST_INDEX) {
+        if (fast_refs(m, f, "manifests", REF_CHILD) < 0)
+            return FAST_GIVE_UP;
+    } else {
+        if (fast_member(&m->config, &m->has_config, f, "config", 1) < 0 ||
+            fast_refs(m, f, "layers", REF_LAYER) < 0)
+            return FAST_GIVE_UP;
     }
+    if (fast_member(&m->subject, &m->has_subject, f, "subject", 0) < 0)
+        return FAST_GIVE_UP;
+    return fast_pool_str(&m->artifact_type, f, 0, "artifactType");
 }
 
-/* A plain string member: ptr/len (not NUL-terminated), or NULL when not a string. */
-static const char *sniff_str(const struct sniff_member *m, size_t *len)
+/* json_string_value of a member: 1 with a plain string, 0 when absent or not a string,
+ * FAST_GIVE_UP when it has escapes. */
+static int fast_string_value(const char **out, size_t *len, const struct fast *f,
+                             size_t obj, const char *key)
 {
-    *len = m->type == SN_STRING ? m->len : 0;
-    return m->type == SN_STRING ? m->str : NULL;
+    size_t v = ra_jdoc_get(&f->doc, obj, key);
+
+    *out = "";
+    *len = 0;
+    if (!v || tok(f, v)->type != RA_JTOK_STRING)
+        return 0;
+    if (tok(f, v)->escaped)
+        return FAST_GIVE_UP;
+    *out = f->doc.text + tok(f, v)->start;
+    *len = tok(f, v)->len;
+    return 1;
 }
 
-/* 1 with *out set when the sniffer is sure of the result, 0 to leave it to jansson. */
-static int sniff_config(struct ra_manifest **out, struct ra_pool *pool, const void *data,
-                        size_t len)
+static int is_type(const struct fast *f, size_t v, enum ra_jtok_type type)
 {
-    struct sniff sn = {0};
-    struct sniff_member root, *t = sn.top;
+    return v && tok(f, v)->type == type;
+}
+
+/* No mediaType: an image config, or another object that is no manifest. */
+static int fast_config(struct ra_manifest *m, const struct fast *f)
+{
     const char *os, *arch, *variant;
     size_t os_len, arch_len, variant_len;
-    struct ra_manifest *m;
-    int k;
+    int has_os, has_arch, has_variant;
 
-    sn.p = data;
-    sn.end = sn.p + len;
-    skip_ws(&sn);
-    if (sn.p >= sn.end || *sn.p != '{' || sniff_container(&sn, &root, 0) < 0)
-        return 0;
-    skip_ws(&sn);
-    if (sn.p != sn.end)
-        return 0;
-    /* detect_kind: a mediaType that is not null or "" is left to jansson */
-    if (t[SK_MEDIA_TYPE].type != SN_NONE && t[SK_MEDIA_TYPE].type != SN_NULL &&
-        !(t[SK_MEDIA_TYPE].type == SN_STRING && !t[SK_MEDIA_TYPE].len))
-        return 0;
-    /* infer_kind: anything that looks like a manifest is left to jansson */
-    if (t[SK_MANIFESTS].type == SN_ARRAY || t[SK_FSLAYERS].type == SN_ARRAY ||
-        (t[SK_CONFIG].type == SN_OBJECT && t[SK_LAYERS].type == SN_ARRAY))
-        return 0;
-    for (k = SK_OS; k <= SK_VARIANT; k++)
-        if (t[k].type == SN_STRING && t[k].escaped)
-            return 0;
-    os = sniff_str(&t[SK_OS], &os_len);
-    arch = sniff_str(&t[SK_ARCH], &arch_len);
-    variant = sniff_str(&t[SK_VARIANT], &variant_len);
-    m = ra_pool_alloc(pool, sizeof(*m));
+    /* infer_kind: anything shaped like a manifest is left to jansson */
+    if (is_type(f, ra_jdoc_get(&f->doc, 0, "manifests"), RA_JTOK_ARRAY) ||
+        is_type(f, ra_jdoc_get(&f->doc, 0, "fsLayers"), RA_JTOK_ARRAY) ||
+        (is_type(f, ra_jdoc_get(&f->doc, 0, "config"), RA_JTOK_OBJECT) &&
+         is_type(f, ra_jdoc_get(&f->doc, 0, "layers"), RA_JTOK_ARRAY)))
+        return FAST_GIVE_UP;
+    if ((has_os = fast_string_value(&os, &os_len, f, 0, "os")) < 0 ||
+        (has_arch = fast_string_value(&arch, &arch_len, f, 0, "architecture")) < 0 ||
+        (has_variant = fast_string_value(&variant, &variant_len, f, 0, "variant")) < 0)
+        return FAST_GIVE_UP;
     m->media_type_inferred = 1;
-    if (os && arch) {
+    if (has_os && has_arch) {
         m->kind = RA_MANIFEST_CONFIG;
-        m->platform = format_platform_n(pool, os, os_len, arch, arch_len,
-                                        variant ? variant : "", variant_len);
+        m->platform =
+            format_platform_n(f->pool, os, os_len, arch, arch_len, variant, variant_len);
     }
-    *out = m;
-    return 1;
+    return 0;
+}
+
+/* 1 with *out set when the fast path read the document, 0 to leave it to jansson. */
+static int fast_parse(struct ra_manifest **out, struct ra_pool *pool, const void *data,
+                      size_t len)
+{
+    struct fast f = {RA_JDOC_INIT, pool};
+    struct ra_manifest *m = NULL;
+    const char *mt;
+    size_t mt_len, i;
+    int ok = 0;
+
+    if (ra_jdoc_parse(&f.doc, data, len) < 0 || f.doc.toks[0].type != RA_JTOK_OBJECT ||
+        f.doc.escaped_key || fast_str(&mt, &mt_len, &f, 0, "mediaType") < 0)
+        goto done;
+    m = ra_pool_alloc(pool, sizeof(*m));
+    if (!mt) {
+        ok = fast_config(m, &f) == 0;
+        goto done;
+    }
+    for (i = 0; i < RA_ARRAY_SIZE(known_types); i++) {
+        if (strlen(known_types[i].media_type) == mt_len &&
+            !memcmp(known_types[i].media_type, mt, mt_len))
+            m->kind = known_types[i].kind;
+    }
+    if (m->kind != RA_MANIFEST_INDEX && m->kind != RA_MANIFEST_IMAGE)
+        goto done; /* schema 1, or a type whose kind is inferred */
+    m->media_type = ra_pool_strndup(pool, mt, mt_len);
+    ok = fast_manifest(m, &f) == 0;
+
+done:
+    ra_jdoc_release(&f.doc);
+    if (ok)
+        *out = m;
+    return ok;
 }
 
 int ra_manifest_parse(struct ra_manifest **out, struct ra_pool *pool, const void *data,
@@ -687,7 +638,7 @@ int ra_manifest_parse(struct ra_manifest **out, struct ra_pool *pool, const void
                        len, RA_MANIFEST_MAX);
         goto done;
     }
-    if (sniff_config(out, pool, data, len))
+    if (fast_parse(out, pool, data, len))
         goto done;
     if ((error = load_object(&root, data, len, err)) < 0)
         goto done;
