@@ -4,34 +4,21 @@
 
 #include <stdlib.h>
 
-#include <jansson.h>
+#include "report/json.h"
 
 #include "analysis/diff.h"
 #include "model/graph.h"
 #include "util/text.h"
 
-static json_t *jstr(const char *s)
+/* Empty strings are absent here. */
+static json_t *jopt(const char *s)
 {
-    struct ra_buf b = RA_BUF_INIT;
-    json_t *j;
-
-    if (!s || !*s)
-        return json_null();
-    j = json_string(ra_text_safe(&b, s, RA_TEXT_UTF8));
-    ra_buf_release(&b);
-    return j ? j : json_string("");
+    return s && *s ? ra_json_str(s) : json_null();
 }
 
 static json_t *jdigest(int has, const struct ra_digest *d)
 {
-    char hex[RA_DIGEST_STRLEN];
-    return has ? json_string(ra_digest_format(hex, d)) : json_null();
-}
-
-static json_t *jtime(ra_time t)
-{
-    char s[RA_TIME_STRLEN];
-    return t == RA_TIME_NONE ? json_null() : json_string(ra_time_format(s, t));
+    return has ? ra_json_digest(d) : json_null();
 }
 
 static json_t *change_json(const struct ra_change *c)
@@ -39,8 +26,8 @@ static json_t *change_json(const struct ra_change *c)
     json_t *o = json_object();
 
     json_object_set_new(o, "change", json_string(ra_change_kind_name(c->kind)));
-    json_object_set_new(o, "repository", jstr(c->repository));
-    json_object_set_new(o, "tag", jstr(c->tag));
+    json_object_set_new(o, "repository", jopt(c->repository));
+    json_object_set_new(o, "tag", jopt(c->tag));
     json_object_set_new(o, "old", jdigest(c->has_old, &c->old_digest));
     json_object_set_new(o, "new", jdigest(c->has_new, &c->new_digest));
     if (c->size >= 0)
@@ -54,8 +41,8 @@ static json_t *snap_json(const struct ra_scan *s)
 {
     json_t *o = json_object();
 
-    json_object_set_new(o, "name", jstr(s->snap->name));
-    json_object_set_new(o, "taken_at", jtime(s->snap->taken_at));
+    json_object_set_new(o, "name", jopt(s->snap->name));
+    json_object_set_new(o, "taken_at", ra_json_time(s->snap->taken_at));
     json_object_set_new(o, "taken_at_source",
                         json_string(ra_taken_source_name(s->snap->taken_source)));
     json_object_set_new(o, "complete", json_boolean(s->snap->complete));
@@ -75,7 +62,7 @@ int ra_diff_write_json(struct ra_buf *out, const struct ra_diff *d, struct ra_er
     for (i = 0; i < d->nregs; i++) {
         const struct ra_diff_registry *r = &d->regs[i];
         json_t *ro = json_object(), *changes = json_array(), *counts = json_object();
-        json_object_set_new(ro, "root", jstr(r->root[0] ? r->root : "."));
+        json_object_set_new(ro, "root", jopt(r->root[0] ? r->root : "."));
         json_object_set_new(ro, "in_old", json_boolean(r->in_old));
         json_object_set_new(ro, "in_new", json_boolean(r->in_new));
         for (j = 0; j < RA_CHANGE__COUNT; j++)

@@ -4,29 +4,11 @@
 
 #include <stdlib.h>
 
-#include <jansson.h>
+#include "report/json.h"
 
 #include "analysis/gcsim.h"
 #include "model/graph.h"
 #include "util/text.h"
-
-static json_t *jstr(const char *s)
-{
-    struct ra_buf b = RA_BUF_INIT;
-    json_t *j;
-
-    if (!s)
-        return json_null();
-    j = json_string(ra_text_safe(&b, s, RA_TEXT_UTF8));
-    ra_buf_release(&b);
-    return j ? j : json_string("");
-}
-
-static json_t *jdigest(const struct ra_digest *d)
-{
-    char hex[RA_DIGEST_STRLEN];
-    return json_string(ra_digest_format(hex, d));
-}
 
 /* Tag i before the run, if it was pullable then and is not after. GC never removes a
  * tag, so both analyses list the same tags in the same order. */
@@ -42,9 +24,9 @@ static json_t *broken_json(const struct ra_tag_result *t)
     json_t *o = json_object(), *plats = json_array();
     size_t i;
 
-    json_object_set_new(o, "repository", jstr(t->repository));
-    json_object_set_new(o, "tag", jstr(t->tag));
-    json_object_set_new(o, "digest", t->resolves ? jdigest(&t->digest) : json_null());
+    json_object_set_new(o, "repository", ra_json_str(t->repository));
+    json_object_set_new(o, "tag", ra_json_str(t->tag));
+    json_object_set_new(o, "digest", t->resolves ? ra_json_digest(&t->digest) : json_null());
     json_object_set_new(o, "reason", json_string(ra_code_name(t->reason)));
     for (i = 0; i < t->nplatforms; i++) {
         const struct ra_platform_result *p = &t->platforms[i];
@@ -52,8 +34,8 @@ static json_t *broken_json(const struct ra_tag_result *t)
         if (p->pullable)
             continue;
         po = json_object();
-        json_object_set_new(po, "platform", jstr(p->platform));
-        json_object_set_new(po, "digest", jdigest(&p->digest));
+        json_object_set_new(po, "platform", ra_json_str(p->platform));
+        json_object_set_new(po, "digest", ra_json_digest(&p->digest));
         json_object_set_new(po, "reason", json_string(ra_code_name(p->reason)));
         json_array_append_new(plats, po);
     }
@@ -83,23 +65,23 @@ static json_t *deletes_json(const struct ra_graph *g, const struct ra_gc_result 
         const struct ra_blob *b = gc->blobs.items[i];
         json_t *bo = json_object();
         ra_graph_blob_path(&path, g, &b->digest);
-        json_object_set_new(bo, "digest", jdigest(&b->digest));
+        json_object_set_new(bo, "digest", ra_json_digest(&b->digest));
         json_object_set_new(bo, "size", json_integer(b->size));
-        json_object_set_new(bo, "path", jstr(path.ptr));
+        json_object_set_new(bo, "path", ra_json_str(path.ptr));
         json_array_append_new(blobs, bo);
     }
     for (i = 0; i < gc->manifests.len; i++) {
         const struct ra_gc_manifest_del *d = gc->manifests.items[i];
         json_t *mo = json_object(), *paths = json_array();
         ra_graph_link_path(&path, g, RA_LINK_REVISION, d->repository, NULL, &d->digest);
-        json_array_append_new(paths, jstr(path.ptr));
+        json_array_append_new(paths, ra_json_str(path.ptr));
         for (j = 0; j < d->ntags; j++) {
             ra_graph_link_path(&path, g, RA_LINK_TAG_INDEX, d->repository, d->tags[j],
                                &d->digest);
-            json_array_append_new(paths, jstr(path.ptr));
+            json_array_append_new(paths, ra_json_str(path.ptr));
         }
-        json_object_set_new(mo, "repository", jstr(d->repository));
-        json_object_set_new(mo, "digest", jdigest(&d->digest));
+        json_object_set_new(mo, "repository", ra_json_str(d->repository));
+        json_object_set_new(mo, "digest", ra_json_digest(&d->digest));
         json_object_set_new(mo, "paths", paths);
         json_array_append_new(mans, mo);
     }
@@ -107,9 +89,9 @@ static json_t *deletes_json(const struct ra_graph *g, const struct ra_gc_result 
         const struct ra_gc_link_del *d = gc->layer_links.items[i];
         json_t *lo = json_object();
         ra_graph_link_path(&path, g, RA_LINK_LAYER, d->repository, NULL, &d->digest);
-        json_object_set_new(lo, "repository", jstr(d->repository));
-        json_object_set_new(lo, "digest", jdigest(&d->digest));
-        json_object_set_new(lo, "path", jstr(path.ptr));
+        json_object_set_new(lo, "repository", ra_json_str(d->repository));
+        json_object_set_new(lo, "digest", ra_json_digest(&d->digest));
+        json_object_set_new(lo, "path", ra_json_str(path.ptr));
         json_array_append_new(links, lo);
     }
     json_object_set_new(o, "blobs", blobs);
@@ -125,8 +107,8 @@ static json_t *registry_json(const struct ra_gcsim_registry *r)
     json_t *o = json_object();
     const struct ra_graph *g = r->before->graph;
 
-    json_object_set_new(o, "root", jstr(g->root[0] ? g->root : "."));
-    json_object_set_new(o, "aborted", jstr(r->gc->aborted));
+    json_object_set_new(o, "root", ra_json_str(g->root[0] ? g->root : "."));
+    json_object_set_new(o, "aborted", ra_json_str(r->gc->aborted));
     json_object_set_new(o, "marked", json_integer((json_int_t)r->gc->marked));
     json_object_set_new(o, "deletes", deletes_json(g, r->gc));
     json_object_set_new(o, "breaks", breaks_json(r));
@@ -141,8 +123,8 @@ static json_t *snapshot_json(const struct ra_gcsim *s)
     char when[RA_TIME_STRLEN];
     size_t i;
 
-    json_object_set_new(o, "name", jstr(s->snap->name));
-    json_object_set_new(o, "source", jstr(s->snap->source));
+    json_object_set_new(o, "name", ra_json_str(s->snap->name));
+    json_object_set_new(o, "source", ra_json_str(s->snap->source));
     json_object_set_new(o, "taken_at", s->snap->taken_at == RA_TIME_NONE
                                            ? json_null()
                                            : json_string(ra_time_format(when, s->snap->taken_at)));

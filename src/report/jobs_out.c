@@ -4,39 +4,10 @@
 
 #include <stdlib.h>
 
-#include <jansson.h>
+#include "report/json.h"
 
 #include "config/schedule.h"
 #include "util/text.h"
-
-static json_t *jstr(const char *s)
-{
-    struct ra_buf b = RA_BUF_INIT;
-    json_t *j;
-
-    if (!s)
-        return json_null();
-    j = json_string(ra_text_safe(&b, s, RA_TEXT_UTF8));
-    ra_buf_release(&b);
-    return j ? j : json_string("");
-}
-
-static json_t *jtime(ra_time t)
-{
-    char s[RA_TIME_STRLEN];
-    return t == RA_TIME_NONE ? json_null() : json_string(ra_time_format(s, t));
-}
-
-static json_t *jwhere(const char *path, unsigned line)
-{
-    struct ra_buf b = RA_BUF_INIT;
-    json_t *j;
-
-    ra_buf_printf(&b, "%s:%u", path, line);
-    j = jstr(b.ptr);
-    ra_buf_release(&b);
-    return j;
-}
 
 /* The job's newest definition (a removed job keeps its last one). */
 static const struct ra_job *newest(const struct ra_sched_job *j, int *in_effect)
@@ -63,19 +34,19 @@ static json_t *job_json(const struct ra_sched_job *j)
     for (k = 0; k < j->versions.len; k++) {
         const struct ra_job_version *v = j->versions.items[k];
         json_array_append_new(versions, json_pack("{s:s,s:o,s:o,s:o,s:o}", "commit", v->commit->id,
-                                                  "time", jtime(v->commit->time), "author",
-                                                  jstr(v->commit->author), "summary",
-                                                  jstr(v->commit->summary), "change",
-                                                  jstr(v->change)));
+                                                  "time", ra_json_time(v->commit->time), "author",
+                                                  ra_json_str(v->commit->author), "summary",
+                                                  ra_json_str(v->commit->summary), "change",
+                                                  ra_json_str(v->change)));
     }
     flags = json_pack("{s:b,s:b,s:o,s:o}", "delete_untagged", job->gc.delete_untagged,
-                      "dry_run", job->gc.dry_run, "config", jstr(job->gc.config), "keep",
-                      jstr(job->keep));
-    return json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b,s:o}", "id", jstr(j->id),
-                     "name", jstr(job->name), "kind", ra_job_class_name(job->cls), "defined_by",
-                     ra_job_def_name(job->def), "schedule", jstr(job->schedule), "timezone",
-                     jstr(job->timezone), "defined_in", jwhere(job->path, job->line), "command",
-                     jstr(job->command), "user", jstr(job->user), "flags", flags, "disabled",
+                      "dry_run", job->gc.dry_run, "config", ra_json_str(job->gc.config), "keep",
+                      ra_json_str(job->keep));
+    return json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b,s:o}", "id", ra_json_str(j->id),
+                     "name", ra_json_str(job->name), "kind", ra_job_class_name(job->cls), "defined_by",
+                     ra_job_def_name(job->def), "schedule", ra_json_str(job->schedule), "timezone",
+                     ra_json_str(job->timezone), "defined_in", ra_json_where(job->path, job->line), "command",
+                     ra_json_str(job->command), "user", ra_json_str(job->user), "flags", flags, "disabled",
                      job->disabled || job->absent, "in_effect", in_effect, "versions", versions);
 }
 
@@ -87,10 +58,10 @@ static json_t *images_json(const struct ra_vec *v)
     for (i = 0; i < v->len; i++) {
         const struct ra_pipeline_image *im = v->items[i];
         json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "image",
-                                           jstr(im->image), "ref", jstr(im->ref), "step",
-                                           jstr(im->step), "how", jstr(im->how), "platforms",
-                                           jstr(im->platforms), "note", jstr(im->note),
-                                           "defined_in", jwhere(im->path, im->line)));
+                                           ra_json_str(im->image), "ref", ra_json_str(im->ref), "step",
+                                           ra_json_str(im->step), "how", ra_json_str(im->how), "platforms",
+                                           ra_json_str(im->platforms), "note", ra_json_str(im->note),
+                                           "defined_in", ra_json_where(im->path, im->line)));
     }
     return a;
 }
@@ -107,15 +78,15 @@ static json_t *pipelines_json(const struct ra_pipelines *p)
             const struct ra_pipeline_trigger *t = pl->triggers.items[k];
             json_array_append_new(trig, json_pack("{s:s,s:o,s:o,s:o,s:o}", "kind",
                                                   ra_trigger_kind_name(t->kind), "event",
-                                                  jstr(t->event), "branch", jstr(t->branch),
-                                                  "cron", jstr(t->cron ? t->cron : t->cron_name),
-                                                  "defined_in", jwhere(t->path, t->line)));
+                                                  ra_json_str(t->event), "branch", ra_json_str(t->branch),
+                                                  "cron", ra_json_str(t->cron ? t->cron : t->cron_name),
+                                                  "defined_in", ra_json_where(t->path, t->line)));
         }
         json_array_append_new(a, json_pack("{s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o}", "id",
-                                           jstr(pl->id), "name", jstr(pl->name), "system",
+                                           ra_json_str(pl->id), "name", ra_json_str(pl->name), "system",
                                            ra_ci_system_name(pl->system), "file",
-                                           jwhere(pl->path, pl->line), "platform",
-                                           jstr(pl->platform), "triggers", trig, "pushes",
+                                           ra_json_where(pl->path, pl->line), "platform",
+                                           ra_json_str(pl->platform), "triggers", trig, "pushes",
                                            images_json(&pl->pushes), "uses",
                                            images_json(&pl->uses)));
     }
@@ -138,21 +109,21 @@ int ra_jobs_write_json(struct ra_buf *out, const struct ra_schedule *s,
     }
     for (i = 0; s->head_jobs && i < s->head_jobs->images.len; i++) {
         const struct ra_registry_image *im = s->head_jobs->images.items[i];
-        json_array_append_new(images, json_pack("{s:o,s:o,s:b,s:o}", "image", jstr(im->image),
-                                                "version", jstr(im->version), "floating",
+        json_array_append_new(images, json_pack("{s:o,s:o,s:b,s:o}", "image", ra_json_str(im->image),
+                                                "version", ra_json_str(im->version), "floating",
                                                 im->floating, "defined_in",
-                                                jwhere(im->path, im->line)));
+                                                ra_json_where(im->path, im->line)));
     }
     for (i = 0; i < firings->len; i++) {
         const struct ra_sched_firing *f = firings->items[i];
-        json_array_append_new(fires, json_pack("{s:o,s:o,s:s}", "job", jstr(f->job->id), "time",
-                                               jtime(f->time), "version",
+        json_array_append_new(fires, json_pack("{s:o,s:o,s:s}", "job", ra_json_str(f->job->id), "time",
+                                               ra_json_time(f->time), "version",
                                                f->version->commit->id));
     }
     for (i = 0; i < s->problems.len; i++)
-        json_array_append_new(problems, jstr(s->problems.items[i]));
+        json_array_append_new(problems, ra_json_str(s->problems.items[i]));
     json_object_set_new(doc, "schema", json_string("regautopsy.jobs/1"));
-    json_object_set_new(doc, "repo", jstr(s->path));
+    json_object_set_new(doc, "repo", ra_json_str(s->path));
     json_object_set_new(doc, "commit", json_string(s->head));
     json_object_set_new(doc, "shallow", json_boolean(s->shallow));
     json_object_set_new(doc, "jobs", jobs);

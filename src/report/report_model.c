@@ -4,7 +4,7 @@
 
 #include <stdlib.h>
 
-#include <jansson.h>
+#include "report/json.h"
 
 #include "analysis/investigate.h"
 #include "analysis/logs.h"
@@ -20,36 +20,6 @@ struct model {
     const struct ra_scan *newest;
     struct ra_buf tmp;
 };
-
-static json_t *jstr(const char *s)
-{
-    struct ra_buf b = RA_BUF_INIT;
-    json_t *j;
-
-    if (!s)
-        return json_null();
-    j = json_string(ra_text_safe(&b, s, RA_TEXT_UTF8));
-    ra_buf_release(&b);
-    return j ? j : json_string("");
-}
-
-static json_t *jtime(ra_time t)
-{
-    char s[RA_TIME_STRLEN];
-    return t == RA_TIME_NONE ? json_null() : json_string(ra_time_format(s, t));
-}
-
-static json_t *jdigest(const struct ra_digest *d)
-{
-    char hex[RA_DIGEST_STRLEN];
-    return ra_digest_is_zero(d) ? json_null() : json_string(ra_digest_format(hex, d));
-}
-
-static json_t *jshort(const struct ra_digest *d)
-{
-    char hex[RA_DIGEST_STRLEN];
-    return json_string(ra_digest_short(hex, d));
-}
 
 static const char *root_name(const char *root)
 {
@@ -83,7 +53,7 @@ static json_t *config_json(const struct ra_schedule *s)
         return json_null();
     memcpy(head, s->head, 12);
     head[12] = '\0';
-    return json_pack("{s:o,s:s,s:s,s:b,s:I,s:I}", "repo", jstr(s->path), "commit", head,
+    return json_pack("{s:o,s:s,s:s,s:b,s:I,s:I}", "repo", ra_json_str(s->path), "commit", head,
                      "commit_full", s->head, "shallow", s->shallow, "commits",
                      (json_int_t)s->commits.len, "jobs", (json_int_t)s->jobs.len);
 }
@@ -99,16 +69,16 @@ static json_t *inputs_json(struct model *m)
         const char *why = NULL;
         int trusted = ra_snapshot_mtimes_trusted(s, &why);
         json_array_append_new(
-            snaps, json_pack("{s:o,s:o,s:o,s:s,s:b,s:I,s:I,s:b,s:o}", "name", jstr(s->name),
-                             "source", jstr(s->source), "taken_at", jtime(s->taken_at),
+            snaps, json_pack("{s:o,s:o,s:o,s:s,s:b,s:I,s:I,s:b,s:o}", "name", ra_json_str(s->name),
+                             "source", ra_json_str(s->source), "taken_at", ra_json_time(s->taken_at),
                              "taken_at_source", ra_taken_source_name(s->taken_source),
                              "complete", s->complete, "entries", (json_int_t)s->entries,
                              "registries", (json_int_t)inv->scans[i]->nregs,
-                             "mtimes_trusted", trusted, "mtimes_note", jstr(why)));
+                             "mtimes_trusted", trusted, "mtimes_note", ra_json_str(why)));
     }
     for (i = 0; i < inv->nlogs; i++) {
         const struct ra_log *l = inv->logs[i];
-        json_array_append_new(logs, json_pack("{s:o,s:s,s:I,s:I}", "path", jstr(l->path),
+        json_array_append_new(logs, json_pack("{s:o,s:s,s:I,s:I}", "path", ra_json_str(l->path),
                                               "format", ra_log_format_name(l->format), "lines",
                                               (json_int_t)l->lines, "events",
                                               (json_int_t)l->events.len));
@@ -145,18 +115,18 @@ static json_t *broken_tag_json(struct model *m, const struct ra_registry_result 
     for (i = 0; i < t->nplatforms; i++) {
         const struct ra_platform_result *p = &t->platforms[i];
         json_array_append_new(plats, json_pack("{s:o,s:o,s:b,s:o}", "platform",
-                                               jstr(p->platform), "digest", jdigest(&p->digest),
+                                               ra_json_str(p->platform), "digest", ra_json_digest_or_null(&p->digest),
                                                "pullable", p->pullable, "reason",
                                                p->pullable ? json_null()
                                                            : json_string(ra_code_name(p->reason))));
     }
     platforms_text(&m->tmp, t);
     return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:o,s:o}", "root",
-                     jstr(root_name(r->graph->root)), "repository", jstr(t->repository), "tag",
-                     jstr(t->tag), "digest", t->resolves ? jdigest(&t->digest) : json_null(),
-                     "digest_short", t->resolves ? jshort(&t->digest) : json_null(),
-                     "media_type", jstr(t->media_type), "reason", ra_code_name(t->reason),
-                     "platforms", plats, "platforms_text", jstr(m->tmp.ptr));
+                     ra_json_str(root_name(r->graph->root)), "repository", ra_json_str(t->repository), "tag",
+                     ra_json_str(t->tag), "digest", t->resolves ? ra_json_digest_or_null(&t->digest) : json_null(),
+                     "digest_short", t->resolves ? ra_json_digest_short(&t->digest) : json_null(),
+                     "media_type", ra_json_str(t->media_type), "reason", ra_code_name(t->reason),
+                     "platforms", plats, "platforms_text", ra_json_str(m->tmp.ptr));
 }
 
 static json_t *broken_tags(struct model *m)
@@ -215,8 +185,8 @@ static json_t *log_event_json(const struct ra_log_event *e, const char *path, co
     json_t *o;
 
     ra_buf_printf(&ev, "%s:%llu", path, (unsigned long long)e->line);
-    o = json_pack("{s:o,s:o,s:o}", "time", jtime(e->time), "evidence", jstr(ev.ptr), "message",
-                  jstr(msg));
+    o = json_pack("{s:o,s:o,s:o}", "time", ra_json_time(e->time), "evidence", ra_json_str(ev.ptr), "message",
+                  ra_json_str(msg));
     ra_buf_release(&ev);
     return o;
 }
@@ -304,10 +274,10 @@ static void pipeline_rows(json_t *out, const struct ra_schedule *s, const char *
         ra_buf_printf(&who, "pipeline %s, step %s", im->pipeline->name, im->step ? im->step : "?");
         if (im->pipeline->platform)
             ra_buf_printf(&who, " (runs on %s)", im->pipeline->platform);
-        json_array_append_new(out, json_pack("{s:o,s:o,s:o,s:o,s:o}", "image", jstr(ref), "user",
-                                             jstr(who.ptr), "pipeline", jstr(im->pipeline->name),
-                                             "file", jstr(im->pipeline->path), "defined_in",
-                                             jstr(where.ptr)));
+        json_array_append_new(out, json_pack("{s:o,s:o,s:o,s:o,s:o}", "image", ra_json_str(ref), "user",
+                                             ra_json_str(who.ptr), "pipeline", ra_json_str(im->pipeline->name),
+                                             "file", ra_json_str(im->pipeline->path), "defined_in",
+                                             ra_json_str(where.ptr)));
     }
     ra_vec_release(&v);
     ra_buf_release(&where);
@@ -382,11 +352,11 @@ static json_t *detection_json(struct model *m, json_t *impact)
         return json_null();
     return json_pack(
         "{s:o,s:o,s:o,s:o,s:o,s:O,s:O}", "first_snapshot",
-        shows ? jstr(shows->snap->name) : json_null(), "first_snapshot_taken_at",
-        shows ? jtime(shows->snap->taken_at) : json_null(), "earliest_missing",
-        first ? jtime(first->to.time) : json_null(), "earliest_missing_kind",
+        shows ? ra_json_str(shows->snap->name) : json_null(), "first_snapshot_taken_at",
+        shows ? ra_json_time(shows->snap->taken_at) : json_null(), "earliest_missing",
+        first ? ra_json_time(first->to.time) : json_null(), "earliest_missing_kind",
         first ? json_string(ra_bound_kind_name(first->to.kind)) : json_null(),
-        "earliest_missing_evidence", first ? jstr(first->to.evidence) : json_null(),
+        "earliest_missing_evidence", first ? ra_json_str(first->to.evidence) : json_null(),
         "first_404", json_object_get(impact, "first_404"), "first_failed_pipeline",
         json_object_get(impact, "first_failed_pipeline"));
 }
@@ -457,10 +427,10 @@ static json_t *suspects_json(struct model *m)
         const struct ra_firing *f = aggs[i].firing;
         json_array_append_new(
             a, json_pack("{s:I,s:o,s:o,s:s,s:o,s:o,s:o,s:s,s:o,s:I,s:b}", "rank",
-                         (json_int_t)(i + 1), "job", jstr(f->job_id), "name", jstr(f->job_name),
-                         "kind", class_name(f->classes), "defined_in", jstr(f->defined_in),
-                         "commit", jstr(f->commit), "fired_at", jtime(f->time), "confidence",
-                         ra_confidence_name(aggs[i].best), "reason", jstr(aggs[i].reason),
+                         (json_int_t)(i + 1), "job", ra_json_str(f->job_id), "name", ra_json_str(f->job_name),
+                         "kind", class_name(f->classes), "defined_in", ra_json_str(f->defined_in),
+                         "commit", ra_json_str(f->commit), "fired_at", ra_json_time(f->time), "confidence",
+                         ra_confidence_name(aggs[i].best), "reason", ra_json_str(aggs[i].reason),
                          "losses", (json_int_t)aggs[i].losses, "delete_untagged",
                          f->delete_untagged));
     }
@@ -503,7 +473,7 @@ static json_t *fingerprints_json(struct model *m)
             json_array_append_new(
                 a, json_pack("{s:s,s:s,s:I,s:o}", "name", ra_fingerprint_name((enum ra_fingerprint)i),
                              "title", fp_titles[i], "losses", (json_int_t)counts[i], "example",
-                             jstr(detail[i])));
+                             ra_json_str(detail[i])));
     return a;
 }
 
@@ -524,8 +494,8 @@ static json_t *root_cause_json(struct model *m)
 
 static json_t *bound_json(const struct ra_bound *b)
 {
-    return json_pack("{s:o,s:s,s:o}", "time", jtime(b->time), "kind", ra_bound_kind_name(b->kind),
-                     "evidence", jstr(b->evidence));
+    return json_pack("{s:o,s:s,s:o}", "time", ra_json_time(b->time), "kind", ra_bound_kind_name(b->kind),
+                     "evidence", ra_json_str(b->evidence));
 }
 
 static json_t *losses_json(struct model *m)
@@ -539,18 +509,18 @@ static json_t *losses_json(struct model *m)
         const struct ra_loss *l = cause->loss;
         json_t *tags = json_array(), *fps = json_array(), *o;
         for (j = 0; j < l->tags.len; j++)
-            json_array_append_new(tags, jstr(l->tags.items[j]));
+            json_array_append_new(tags, ra_json_str(l->tags.items[j]));
         for (j = 0; j < cause->matches.len; j++) {
             const struct ra_match *mt = cause->matches.items[j];
             json_array_append_new(fps, json_pack("{s:s,s:o}", "name", ra_fingerprint_name(mt->fp),
-                                                 "detail", jstr(mt->detail)));
+                                                 "detail", ra_json_str(mt->detail)));
         }
         o = json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "object",
-                      ra_object_kind_name(l->object), "root", jstr(root_name(l->root)),
-                      "repository", l->repository[0] ? jstr(l->repository) : json_null(),
-                      "digest", jdigest(&l->digest), "digest_short",
-                      ra_digest_is_zero(&l->digest) ? json_null() : jshort(&l->digest), "tag",
-                      jstr(l->tag_name), "breaks", tags, "from", bound_json(&l->from), "to",
+                      ra_object_kind_name(l->object), "root", ra_json_str(root_name(l->root)),
+                      "repository", l->repository[0] ? ra_json_str(l->repository) : json_null(),
+                      "digest", ra_json_digest_or_null(&l->digest), "digest_short",
+                      ra_digest_is_zero(&l->digest) ? json_null() : ra_json_digest_short(&l->digest), "tag",
+                      ra_json_str(l->tag_name), "breaks", tags, "from", bound_json(&l->from), "to",
                       bound_json(&l->to), "fingerprints", fps);
         json_object_set_new(o, "suspects", json_integer((json_int_t)cause->suspects.len));
         json_array_append_new(a, o);
@@ -674,15 +644,15 @@ static json_t *event_row(const struct ra_event *e, struct ra_buf *txt)
     ra_text_safe(txt, e->message, RA_TEXT_UTF8 | RA_TEXT_CONTROLS);
     if (e->count > 1)
         ra_buf_printf(txt, " (x%zu)", e->count);
-    row = json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:I}", "time", jtime(e->time), "until",
-                    jtime(e->until), "precision", ra_event_precision(e), "kind",
-                    ra_event_kind_name(e->kind), "source", jstr(e->source), "event",
-                    jstr(txt->ptr), "evidence", e->evidence[0] ? jstr(e->evidence) : json_null(),
+    row = json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:I}", "time", ra_json_time(e->time), "until",
+                    ra_json_time(e->until), "precision", ra_event_precision(e), "kind",
+                    ra_event_kind_name(e->kind), "source", ra_json_str(e->source), "event",
+                    ra_json_str(txt->ptr), "evidence", e->evidence[0] ? ra_json_str(e->evidence) : json_null(),
                     "count", (json_int_t)e->count);
     shorten(&sh, txt->ptr);
-    json_object_set_new(row, "event_short", jstr(sh.ptr));
+    json_object_set_new(row, "event_short", ra_json_str(sh.ptr));
     shorten(&sh, e->evidence);
-    json_object_set_new(row, "evidence_short", e->evidence[0] ? jstr(sh.ptr) : json_null());
+    json_object_set_new(row, "evidence_short", e->evidence[0] ? ra_json_str(sh.ptr) : json_null());
     ra_buf_release(&sh);
     return row;
 }
@@ -745,8 +715,8 @@ static json_t *timeline_json(struct model *m)
         diagram_line(&mer, prev, e, json_string_value(json_object_get(row, "event_short")));
         json_decref(row);
     }
-    o = json_pack("{s:o,s:o,s:o,s:I,s:I}", "mermaid", jstr(mer.ptr), "from", jtime(from), "to",
-                  jtime(to), "earlier", (json_int_t)earlier, "later", (json_int_t)later);
+    o = json_pack("{s:o,s:o,s:o,s:I,s:I}", "mermaid", ra_json_str(mer.ptr), "from", ra_json_time(from), "to",
+                  ra_json_time(to), "earlier", (json_int_t)earlier, "later", (json_int_t)later);
     json_object_set_new(o, "has_earlier", json_boolean(earlier > 0));
     capped(o, "rows", rows, m->opts->table_cap * 2);
     json_object_set_new(o, "all", all);
@@ -792,8 +762,8 @@ static json_t *step(const char *kind, const char *title, const char *commands)
         while (b.len && b.ptr[b.len - 1] == '\n')
             ra_buf_truncate(&b, b.len - 1);
     }
-    o = json_pack("{s:s,s:o,s:o}", "kind", kind, "title", jstr(title), "commands",
-                  commands ? jstr(b.ptr) : json_null());
+    o = json_pack("{s:s,s:o,s:o}", "kind", kind, "title", ra_json_str(title), "commands",
+                  commands ? ra_json_str(b.ptr) : json_null());
     ra_buf_release(&b);
     return o;
 }
@@ -901,8 +871,8 @@ static json_t *recovery_for(struct model *m, const struct ra_tag_result *t, cons
     shq(&m->tmp, lost.ptr);
     ra_buf_puts(&m->tmp, " dir:/tmp/regautopsy-check\n");
     json_array_append_new(steps, step("verify", "Check that the tag pulls again", m->tmp.ptr));
-    o = json_pack("{s:o,s:o,s:o,s:o}", "repository", jstr(t->repository), "tag", jstr(t->tag),
-                  "root", jstr(root_name(root)), "steps", steps);
+    o = json_pack("{s:o,s:o,s:o,s:o}", "repository", ra_json_str(t->repository), "tag", ra_json_str(t->tag),
+                  "root", ra_json_str(root_name(root)), "steps", steps);
     ra_buf_release(&relink);
     ra_buf_release(&restore);
     ra_buf_release(&lost);
@@ -923,7 +893,7 @@ static json_t *recovery_json(struct model *m)
         if (!hint.len && r->unpullable)
             ra_buf_printf(&hint, "ROOT=/%s  # the live registry's storage: adjust", r->graph->root);
     }
-    o = json_pack("{s:o,s:o,s:b}", "root_hint", jstr(hint.len ? hint.ptr : NULL), "tags", tags,
+    o = json_pack("{s:o,s:o,s:b}", "root_hint", ra_json_str(hint.len ? hint.ptr : NULL), "tags", tags,
                   "has_tags", json_array_size(tags) > 0);
     ra_buf_release(&hint);
     return o;
@@ -1018,13 +988,13 @@ static json_t *prediction_json(struct model *m)
             if (t->pullable || !p->before->tags[k].pullable)
                 continue;
             json_array_append_new(breaks, json_pack("{s:o,s:o,s:o,s:s}", "root",
-                                                    jstr(root_name(p->root)), "repository",
-                                                    jstr(t->repository), "tag", jstr(t->tag),
+                                                    ra_json_str(root_name(p->root)), "repository",
+                                                    ra_json_str(t->repository), "tag", ra_json_str(t->tag),
                                                     "reason", ra_code_name(t->reason)));
         }
     }
-    o = json_pack("{s:o,s:o,s:o,s:s,s:b,s:I,s:I,s:b,s:o}", "job", jstr(p0->firing->job_id),
-                  "name", jstr(p0->firing->job_name), "fires_at", jtime(p0->firing->time),
+    o = json_pack("{s:o,s:o,s:o,s:s,s:b,s:I,s:I,s:b,s:o}", "job", ra_json_str(p0->firing->job_id),
+                  "name", ra_json_str(p0->firing->job_name), "fires_at", ra_json_time(p0->firing->time),
                   "distribution", p0->gc.version == RA_GC_V3 ? "3" : "2.8", "delete_untagged",
                   p0->gc.delete_untagged, "blobs", (json_int_t)blobs, "bytes", (json_int_t)bytes,
                   "has_breaks", json_array_size(breaks) > 0, "breaks", breaks);
@@ -1045,11 +1015,11 @@ static json_t *findings_json(struct model *m)
             json_array_append_new(
                 a, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "severity",
                              ra_severity_name(f->severity), "code", ra_code_name(f->code),
-                             "repository", f->repository[0] ? jstr(f->repository) : json_null(),
-                             "tag", f->tag[0] ? jstr(f->tag) : json_null(), "digest",
-                             f->has_digest ? jdigest(&f->digest) : json_null(), "path",
-                             f->path[0] ? jstr(f->path) : json_null(), "message",
-                             jstr(f->message)));
+                             "repository", f->repository[0] ? ra_json_str(f->repository) : json_null(),
+                             "tag", f->tag[0] ? ra_json_str(f->tag) : json_null(), "digest",
+                             f->has_digest ? ra_json_digest_or_null(&f->digest) : json_null(), "path",
+                             f->path[0] ? ra_json_str(f->path) : json_null(), "message",
+                             ra_json_str(f->message)));
         }
     }
     for (i = 0; m->newest && i < m->newest->findings.items.len; i++) {
@@ -1057,7 +1027,7 @@ static json_t *findings_json(struct model *m)
         json_array_append_new(a, json_pack("{s:s,s:s,s:n,s:n,s:n,s:o,s:o}", "severity",
                                            ra_severity_name(f->severity), "code",
                                            ra_code_name(f->code), "repository", "tag", "digest",
-                                           "path", jstr(f->path), "message", jstr(f->message)));
+                                           "path", ra_json_str(f->path), "message", ra_json_str(f->message)));
     }
     return a;
 }
@@ -1074,8 +1044,8 @@ static json_t *inventory_json(struct model *m)
             const struct ra_graph_counts *c = &r->counts;
             json_array_append_new(
                 a, json_pack("{s:o,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I}", "snapshot",
-                             jstr(s->snap->name), "taken_at", jtime(s->snap->taken_at), "root",
-                             jstr(root_name(r->graph->root)), "repositories",
+                             ra_json_str(s->snap->name), "taken_at", ra_json_time(s->snap->taken_at), "root",
+                             ra_json_str(root_name(r->graph->root)), "repositories",
                              (json_int_t)c->repositories, "tags", (json_int_t)c->tags,
                              "manifests", (json_int_t)c->manifests, "blobs",
                              (json_int_t)c->blobs, "bytes", (json_int_t)c->bytes,
@@ -1103,9 +1073,9 @@ static json_t *jobs_json(const struct ra_schedule *s)
             memcpy(id, v->commit->id, 12);
             id[12] = '\0';
             json_array_append_new(versions, json_pack("{s:s,s:o,s:o,s:o}", "commit", id, "time",
-                                                      jtime(v->commit->time), "author",
-                                                      jstr(v->commit->author), "change",
-                                                      jstr(v->change)));
+                                                      ra_json_time(v->commit->time), "author",
+                                                      ra_json_str(v->commit->author), "change",
+                                                      ra_json_str(v->change)));
         }
         if (!job) { /* removed at the head: describe its last definition */
             for (k = j->versions.len; k-- > 0 && !job;)
@@ -1118,10 +1088,10 @@ static json_t *jobs_json(const struct ra_schedule *s)
         ra_buf_truncate(&b, 0);
         ra_buf_printf(&b, "%s:%u", job->path, job->line);
         json_array_append_new(
-            a, json_pack("{s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:b,s:b,s:b,s:o}", "id", jstr(j->id),
-                         "name", jstr(job->name), "kind", ra_job_class_name(job->cls),
-                         "schedule", jstr(job->schedule), "timezone", jstr(job->timezone),
-                         "defined_in", jstr(b.ptr), "command", jstr(job->command),
+            a, json_pack("{s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:b,s:b,s:b,s:o}", "id", ra_json_str(j->id),
+                         "name", ra_json_str(job->name), "kind", ra_job_class_name(job->cls),
+                         "schedule", ra_json_str(job->schedule), "timezone", ra_json_str(job->timezone),
+                         "defined_in", ra_json_str(b.ptr), "command", ra_json_str(job->command),
                          "delete_untagged", job->gc.delete_untagged, "disabled",
                          job->disabled || job->absent, "in_effect", last && last->job != NULL,
                          "versions", versions));
@@ -1225,7 +1195,7 @@ static json_t *period_json(const struct ra_investigation *inv)
     ra_time from, to;
 
     focus(inv, &from, &to);
-    return json_pack("{s:o,s:o}", "from", jtime(from), "to", jtime(to));
+    return json_pack("{s:o,s:o}", "from", ra_json_time(from), "to", ra_json_time(to));
 }
 
 int ra_report_build(struct json_t **out, const struct ra_investigation *inv,
@@ -1242,20 +1212,20 @@ int ra_report_build(struct json_t **out, const struct ra_investigation *inv,
     json_object_set_new(doc, "schema", json_string("regautopsy.report/1"));
     json_object_set_new(doc, "status", json_string("draft"));
     ra_buf_printf(&text, "regautopsy %s", opts->version);
-    json_object_set_new(doc, "generated_by", jstr(text.ptr));
-    json_object_set_new(doc, "generated_at", jtime(opts->now));
+    json_object_set_new(doc, "generated_by", ra_json_str(text.ptr));
+    json_object_set_new(doc, "generated_at", ra_json_time(opts->now));
     ra_buf_truncate(&text, 0);
     if (opts->title)
         ra_buf_puts(&text, opts->title);
     else
         default_title(&m, &text, impact);
-    json_object_set_new(doc, "title", jstr(text.ptr));
+    json_object_set_new(doc, "title", ra_json_str(text.ptr));
     json_object_set_new(doc, "period", period_json(inv));
     json_object_set_new(doc, "inputs", inputs_json(&m));
     ra_buf_truncate(&text, 0);
     summary_text(&m, &text, impact, cause);
     json_object_set_new(doc, "summary",
-                        json_pack("{s:o,s:I,s:I}", "text", jstr(text.ptr), "broken_tags",
+                        json_pack("{s:o,s:I,s:I}", "text", ra_json_str(text.ptr), "broken_tags",
                                   (json_int_t)json_array_size(json_object_get(impact, "broken_all")),
                                   "lost_objects", (json_int_t)inv->losses->items.len));
     json_object_set_new(doc, "impact", impact);
@@ -1273,7 +1243,7 @@ int ra_report_build(struct json_t **out, const struct ra_investigation *inv,
     json_object_set_new(doc, "prediction", prediction_json(&m));
     json_object_set_new(doc, "appendix", appendix_json(&m));
     for (i = 0; i < inv->notes.len; i++)
-        json_array_append_new(notes, jstr(inv->notes.items[i]));
+        json_array_append_new(notes, ra_json_str(inv->notes.items[i]));
     json_object_set_new(doc, "notes", notes);
     json_object_set_new(doc, "has_notes", json_boolean(inv->notes.len > 0));
     ra_buf_release(&text);

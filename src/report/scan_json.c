@@ -4,35 +4,11 @@
 
 #include <stdlib.h>
 
-#include <jansson.h>
+#include "report/json.h"
 
 #include "analysis/scan.h"
 #include "model/graph.h"
 #include "util/text.h"
-
-static json_t *jstr(const char *s)
-{
-    struct ra_buf b = RA_BUF_INIT;
-    json_t *j;
-
-    if (!s)
-        return json_null();
-    j = json_string(ra_text_safe(&b, s, RA_TEXT_UTF8));
-    ra_buf_release(&b);
-    return j ? j : json_string("");
-}
-
-static json_t *jdigest(const struct ra_digest *d)
-{
-    char hex[RA_DIGEST_STRLEN];
-    return json_string(ra_digest_format(hex, d));
-}
-
-static json_t *jtime(ra_time t)
-{
-    char s[RA_TIME_STRLEN];
-    return t == RA_TIME_NONE ? json_null() : json_string(ra_time_format(s, t));
-}
 
 static json_t *jcode(enum ra_code c)
 {
@@ -45,12 +21,12 @@ static json_t *finding_json(const struct ra_finding *f)
 
     json_object_set_new(o, "code", json_string(ra_code_name(f->code)));
     json_object_set_new(o, "severity", json_string(ra_severity_name(f->severity)));
-    json_object_set_new(o, "repository", f->repository[0] ? jstr(f->repository) : json_null());
-    json_object_set_new(o, "tag", f->tag[0] ? jstr(f->tag) : json_null());
-    json_object_set_new(o, "digest", f->has_digest ? jdigest(&f->digest) : json_null());
-    json_object_set_new(o, "parent", f->has_parent ? jdigest(&f->parent) : json_null());
-    json_object_set_new(o, "path", f->path[0] ? jstr(f->path) : json_null());
-    json_object_set_new(o, "message", jstr(f->message));
+    json_object_set_new(o, "repository", f->repository[0] ? ra_json_str(f->repository) : json_null());
+    json_object_set_new(o, "tag", f->tag[0] ? ra_json_str(f->tag) : json_null());
+    json_object_set_new(o, "digest", f->has_digest ? ra_json_digest(&f->digest) : json_null());
+    json_object_set_new(o, "parent", f->has_parent ? ra_json_digest(&f->parent) : json_null());
+    json_object_set_new(o, "path", f->path[0] ? ra_json_str(f->path) : json_null());
+    json_object_set_new(o, "message", ra_json_str(f->message));
     return o;
 }
 
@@ -68,8 +44,8 @@ static json_t *platform_json(const struct ra_platform_result *p)
 {
     json_t *o = json_object();
 
-    json_object_set_new(o, "platform", jstr(p->platform));
-    json_object_set_new(o, "digest", jdigest(&p->digest));
+    json_object_set_new(o, "platform", ra_json_str(p->platform));
+    json_object_set_new(o, "digest", ra_json_digest(&p->digest));
     json_object_set_new(o, "pullable", json_boolean(p->pullable));
     json_object_set_new(o, "reason", jcode(p->reason));
     return o;
@@ -80,10 +56,10 @@ static json_t *tag_json(const struct ra_tag_result *t)
     json_t *o = json_object(), *plats = json_array();
     size_t i;
 
-    json_object_set_new(o, "repository", jstr(t->repository));
-    json_object_set_new(o, "tag", jstr(t->tag));
-    json_object_set_new(o, "digest", t->resolves ? jdigest(&t->digest) : json_null());
-    json_object_set_new(o, "media_type", jstr(t->media_type));
+    json_object_set_new(o, "repository", ra_json_str(t->repository));
+    json_object_set_new(o, "tag", ra_json_str(t->tag));
+    json_object_set_new(o, "digest", t->resolves ? ra_json_digest(&t->digest) : json_null());
+    json_object_set_new(o, "media_type", ra_json_str(t->media_type));
     json_object_set_new(o, "pullable", json_boolean(t->pullable));
     json_object_set_new(o, "reason", jcode(t->reason));
     for (i = 0; i < t->nplatforms; i++)
@@ -98,7 +74,7 @@ static json_t *registry_json(const struct ra_registry_result *r)
     const struct ra_graph_counts *c = &r->counts;
     size_t i;
 
-    json_object_set_new(o, "root", jstr(r->graph->root[0] ? r->graph->root : "."));
+    json_object_set_new(o, "root", ra_json_str(r->graph->root[0] ? r->graph->root : "."));
     json_object_set_new(counts, "blobs", json_integer((json_int_t)c->blobs));
     json_object_set_new(counts, "bytes", json_integer((json_int_t)c->bytes));
     json_object_set_new(counts, "repositories", json_integer((json_int_t)c->repositories));
@@ -121,15 +97,15 @@ static json_t *snapshot_json(const struct ra_scan *s)
     json_t *o = json_object(), *regs = json_array();
     size_t i;
 
-    json_object_set_new(o, "name", jstr(snap->name));
-    json_object_set_new(o, "source", jstr(snap->source));
-    json_object_set_new(o, "taken_at", jtime(snap->taken_at));
+    json_object_set_new(o, "name", ra_json_str(snap->name));
+    json_object_set_new(o, "source", ra_json_str(snap->source));
+    json_object_set_new(o, "taken_at", ra_json_time(snap->taken_at));
     json_object_set_new(o, "taken_at_source", json_string(ra_taken_source_name(snap->taken_source)));
     json_object_set_new(o, "complete", json_boolean(snap->complete));
     json_object_set_new(o, "verified", json_boolean(s->verified));
     json_object_set_new(o, "entries", json_integer((json_int_t)snap->entries));
-    json_object_set_new(o, "newest_mtime", jtime(snap->newest_mtime));
-    json_object_set_new(o, "oldest_mtime", jtime(snap->oldest_mtime));
+    json_object_set_new(o, "newest_mtime", ra_json_time(snap->newest_mtime));
+    json_object_set_new(o, "oldest_mtime", ra_json_time(snap->oldest_mtime));
     for (i = 0; i < s->nregs; i++)
         json_array_append_new(regs, registry_json(s->regs[i]));
     json_object_set_new(o, "registries", regs);

@@ -4,48 +4,24 @@
 
 #include <stdlib.h>
 
-#include <jansson.h>
+#include "report/json.h"
 
 #include "analysis/investigate.h"
 #include "config/jobs.h"
 #include "model/graph.h"
 #include "util/text.h"
 
-static json_t *jstr(const char *s)
-{
-    struct ra_buf b = RA_BUF_INIT;
-    json_t *j;
-
-    if (!s)
-        return json_null();
-    j = json_string(ra_text_safe(&b, s, RA_TEXT_UTF8));
-    ra_buf_release(&b);
-    return j ? j : json_string("");
-}
-
-static json_t *jtime(ra_time t)
-{
-    char s[RA_TIME_STRLEN];
-    return t == RA_TIME_NONE ? json_null() : json_string(ra_time_format(s, t));
-}
-
-static json_t *jdigest(const struct ra_digest *d)
-{
-    char hex[RA_DIGEST_STRLEN];
-    return ra_digest_is_zero(d) ? json_null() : json_string(ra_digest_format(hex, d));
-}
-
 static json_t *event_json(const struct ra_event *e)
 {
     json_t *o = json_object();
 
-    json_object_set_new(o, "time", jtime(e->time));
-    json_object_set_new(o, "until", jtime(e->until));
+    json_object_set_new(o, "time", ra_json_time(e->time));
+    json_object_set_new(o, "until", ra_json_time(e->until));
     json_object_set_new(o, "precision", json_string(ra_event_precision(e)));
     json_object_set_new(o, "kind", json_string(ra_event_kind_name(e->kind)));
-    json_object_set_new(o, "source", jstr(e->source));
-    json_object_set_new(o, "message", jstr(e->message));
-    json_object_set_new(o, "evidence", e->evidence[0] ? jstr(e->evidence) : json_null());
+    json_object_set_new(o, "source", ra_json_str(e->source));
+    json_object_set_new(o, "message", ra_json_str(e->message));
+    json_object_set_new(o, "evidence", e->evidence[0] ? ra_json_str(e->evidence) : json_null());
     json_object_set_new(o, "count", json_integer((json_int_t)e->count));
     return o;
 }
@@ -54,9 +30,9 @@ static json_t *bound_json(const struct ra_bound *b)
 {
     json_t *o = json_object();
 
-    json_object_set_new(o, "time", jtime(b->time));
+    json_object_set_new(o, "time", ra_json_time(b->time));
     json_object_set_new(o, "kind", json_string(ra_bound_kind_name(b->kind)));
-    json_object_set_new(o, "evidence", jstr(b->evidence));
+    json_object_set_new(o, "evidence", ra_json_str(b->evidence));
     return o;
 }
 
@@ -65,19 +41,19 @@ static json_t *suspect_json(const struct ra_suspect *s)
     const struct ra_firing *f = s->firing;
     json_t *o = json_object();
 
-    json_object_set_new(o, "job", jstr(f->job_id));
-    json_object_set_new(o, "name", jstr(f->job_name));
+    json_object_set_new(o, "job", ra_json_str(f->job_id));
+    json_object_set_new(o, "name", ra_json_str(f->job_name));
     json_object_set_new(o, "kind", json_string(ra_job_class_name(
                                        f->classes & RA_JOB_GARBAGE_COLLECT ? RA_JOB_GARBAGE_COLLECT
                                        : f->classes & RA_JOB_TAG_PRUNE     ? RA_JOB_TAG_PRUNE
                                        : f->classes & RA_JOB_BACKUP        ? RA_JOB_BACKUP
                                        : f->classes & RA_JOB_PROBE         ? RA_JOB_PROBE
                                                                            : RA_JOB_OTHER)));
-    json_object_set_new(o, "defined_in", jstr(f->defined_in));
-    json_object_set_new(o, "commit", jstr(f->commit));
-    json_object_set_new(o, "fired_at", jtime(f->time));
+    json_object_set_new(o, "defined_in", ra_json_str(f->defined_in));
+    json_object_set_new(o, "commit", ra_json_str(f->commit));
+    json_object_set_new(o, "fired_at", ra_json_time(f->time));
     json_object_set_new(o, "confidence", json_string(ra_confidence_name(s->confidence)));
-    json_object_set_new(o, "reason", jstr(s->reason));
+    json_object_set_new(o, "reason", ra_json_str(s->reason));
     return o;
 }
 
@@ -88,19 +64,19 @@ static json_t *cause_json(const struct ra_cause *c)
     size_t i;
 
     json_object_set_new(o, "object", json_string(ra_object_kind_name(l->object)));
-    json_object_set_new(o, "root", jstr(l->root[0] ? l->root : "."));
-    json_object_set_new(o, "repository", l->repository[0] ? jstr(l->repository) : json_null());
-    json_object_set_new(o, "digest", jdigest(&l->digest));
-    json_object_set_new(o, "tag", jstr(l->tag_name));
+    json_object_set_new(o, "root", ra_json_str(l->root[0] ? l->root : "."));
+    json_object_set_new(o, "repository", l->repository[0] ? ra_json_str(l->repository) : json_null());
+    json_object_set_new(o, "digest", ra_json_digest_or_null(&l->digest));
+    json_object_set_new(o, "tag", ra_json_str(l->tag_name));
     for (i = 0; i < l->tags.len; i++)
-        json_array_append_new(tags, jstr(l->tags.items[i]));
+        json_array_append_new(tags, ra_json_str(l->tags.items[i]));
     json_object_set_new(o, "breaks", tags);
     json_object_set_new(o, "window", json_pack("{s:o,s:o}", "from", bound_json(&l->from),
                                                "to", bound_json(&l->to)));
     for (i = 0; i < c->matches.len; i++) {
         const struct ra_match *m = c->matches.items[i];
         json_array_append_new(fps, json_pack("{s:s,s:o}", "name", ra_fingerprint_name(m->fp),
-                                             "detail", jstr(m->detail)));
+                                             "detail", ra_json_str(m->detail)));
     }
     json_object_set_new(o, "fingerprints", fps);
     for (i = 0; i < c->suspects.len; i++)
@@ -119,16 +95,16 @@ static json_t *prediction_json(const struct ra_investigation *inv)
         return json_null();
     p0 = inv->predictions.items[0];
     o = json_object();
-    json_object_set_new(o, "job", jstr(p0->firing->job_id));
-    json_object_set_new(o, "name", jstr(p0->firing->job_name));
-    json_object_set_new(o, "fires_at", jtime(p0->firing->time));
+    json_object_set_new(o, "job", ra_json_str(p0->firing->job_id));
+    json_object_set_new(o, "name", ra_json_str(p0->firing->job_name));
+    json_object_set_new(o, "fires_at", ra_json_time(p0->firing->time));
     json_object_set_new(o, "distribution", json_string(p0->gc.version == RA_GC_V3 ? "3" : "2.8"));
     json_object_set_new(o, "delete_untagged", json_boolean(p0->gc.delete_untagged));
     for (i = 0; i < inv->predictions.len; i++) {
         const struct ra_prediction *p = inv->predictions.items[i];
         json_t *ro = json_object(), *breaks = json_array();
-        json_object_set_new(ro, "root", jstr(p->root[0] ? p->root : "."));
-        json_object_set_new(ro, "aborted", jstr(p->result->aborted));
+        json_object_set_new(ro, "root", ra_json_str(p->root[0] ? p->root : "."));
+        json_object_set_new(ro, "aborted", ra_json_str(p->result->aborted));
         json_object_set_new(ro, "blobs_deleted", json_integer((json_int_t)p->result->blobs.len));
         json_object_set_new(ro, "bytes_deleted", json_integer((json_int_t)p->result->bytes));
         json_object_set_new(ro, "manifests_deleted",
@@ -138,7 +114,7 @@ static json_t *prediction_json(const struct ra_investigation *inv)
             if (t->pullable || !p->before->tags[k].pullable)
                 continue;
             json_array_append_new(breaks, json_pack("{s:o,s:o,s:s}", "repository",
-                                                    jstr(t->repository), "tag", jstr(t->tag),
+                                                    ra_json_str(t->repository), "tag", ra_json_str(t->tag),
                                                     "reason", ra_code_name(t->reason)));
         }
         json_object_set_new(ro, "breaks", breaks);
@@ -157,11 +133,11 @@ static json_t *snapshots_json(const struct ra_investigation *inv)
         const struct ra_snapshot *s = inv->scans[i]->snap;
         const char *why = NULL;
         int trusted = ra_snapshot_mtimes_trusted(s, &why);
-        json_array_append_new(a, json_pack("{s:o,s:o,s:s,s:b,s:b,s:o}", "name", jstr(s->name),
-                                           "taken_at", jtime(s->taken_at), "taken_at_source",
+        json_array_append_new(a, json_pack("{s:o,s:o,s:s,s:b,s:b,s:o}", "name", ra_json_str(s->name),
+                                           "taken_at", ra_json_time(s->taken_at), "taken_at_source",
                                            ra_taken_source_name(s->taken_source), "complete",
                                            s->complete, "mtimes_trusted", trusted,
-                                           "mtimes_note", jstr(why)));
+                                           "mtimes_note", ra_json_str(why)));
     }
     return a;
 }
@@ -188,7 +164,7 @@ static json_t *timeline_doc(const struct ra_investigation *inv)
     json_object_set_new(doc, "losses", losses);
     json_object_set_new(doc, "gc_prediction", prediction_json(inv));
     for (i = 0; i < inv->notes.len; i++)
-        json_array_append_new(notes, jstr(inv->notes.items[i]));
+        json_array_append_new(notes, ra_json_str(inv->notes.items[i]));
     json_object_set_new(doc, "notes", notes);
     return doc;
 }
@@ -227,10 +203,10 @@ int ra_timeline_write_jsonl(struct ra_buf *out, const struct ra_investigation *i
             json_decref(o);
             continue;
         }
-        json_object_set_new(o, "datetime", jtime(e->time));
+        json_object_set_new(o, "datetime", ra_json_time(e->time));
         json_object_set_new(o, "timestamp", json_integer((json_int_t)e->time * 1000000));
         json_object_set_new(o, "timestamp_desc", json_string(ra_event_kind_name(e->kind)));
-        json_object_set_new(o, "display_name", jstr(e->evidence[0] ? e->evidence : e->source));
+        json_object_set_new(o, "display_name", ra_json_str(e->evidence[0] ? e->evidence : e->source));
         json_object_set_new(o, "data_type", json_string("regautopsy:timeline:event"));
         if ((error = dump(out, o, JSON_SORT_KEYS | JSON_COMPACT, err)) < 0)
             return error;
