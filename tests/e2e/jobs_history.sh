@@ -1,0 +1,460 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# End to end: `regautopsy jobs` on a config repository that this test builds with git
+# and dated commits (issue 3). Its history:
+#
+#   2026-03-01 10:00  crontab: GC `0 3 * * 0 docker exec registry registry garbage-collect
+#                     /etc/...`; docker-compose.yml `image: registry:2` (floating)
+#   2026-03-10 09:00  cron.d (user field): `0 2 * * * root /opt/ci/cleanup-tags.sh`, the
+#                     script in the repo `rm -rf`s .../_manifests/tags/$t (keeps newest 3)
+#   2026-03-15 12:00  GC schedule -> `25 3 * * 0`
+#   2026-03-20 16:40  systemd timer `OnCalendar=*-*-* 00:30:00` + service (rsync backup)
+#   2026-03-25 08:15  Kubernetes CronJob `0 2 * * *`, `timeZone: Europe/London` (restic
+#                     backup); k8s/broken.yaml that does not parse
+#   2026-04-01 11:27  GC gets `-m`
+#
+# and checks with `jobs --json -` each job's kind, flags, definition, versions, the
+# registry image, and every firing in windows around the changes and the DST switches
+# (Europe/London 2026-03-29 and 2026-10-25; `--tz Europe/Berlin` for a cron job whose
+# time falls in the gap), each tagged with the version in effect; then bad input.
+#
+#   bash tests/e2e/jobs_history.sh <regautopsy-binary> <source-dir>
+#
+# Exit 0 on success; non-zero with a message on failure. Skips (exit 0, "SKIP:") only
+# when the tools are absent and CI is unset.
+set -uo pipefail
+umask 022
+export LC_ALL=C TZ=UTC
+
+BIN=${1:?usage: jobs_history.sh <regautopsy-binary> <source-dir>}
+SRC=${2:?usage: jobs_history.sh <regautopsy-binary> <source-dir>}
+PY=/usr/bin/python3
+T0=$SECONDS
+
+die() {
+    echo "FAIL: jobs_history: $*" >&2
+    exit 1
+}
+step() { echo "--- [$((SECONDS - T0))s] $*"; }
+
+missing=()
+command -v git >/dev/null 2>&1 || missing+=(git)
+[[ -x $PY ]] || missing+=("$PY")
+if ((${#missing[@]})); then
+    if [[ -z "${CI:-}" ]]; then
+        echo "SKIP: jobs_history: needs ${missing[*]} (install: apt-get install git python3)"
+        exit 0
+    fi
+    die "CI is set but these are missing: ${missing[*]}"
+fi
+[[ -x "$BIN" ]] || die "binary $BIN is not executable"
+[[ -d "$SRC" ]] || die "no source dir $SRC"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/jobs_history.XXXXXX") || die "mktemp"
+cleanup() {
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# git must not read the caller's configuration (signing, hooks, default branch...)
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null HOME=$tmp
+export GIT_AUTHOR_NAME="Mara Lindqvist" GIT_AUTHOR_EMAIL=mara@example.invalid
+export GIT_COMMITTER_NAME="Mara Lindqvist" GIT_COMMITTER_EMAIL=mara@example.invalid
+
+R=$tmp/config
+H=$R/hosts/registry
+# commit 'YYYY-MM-DD HH:MM:SS' MESSAGE -> prints the commit id
+commit() {
+    git -C "$R" add -A &&
+        GIT_AUTHOR_DATE="$1 +0000" GIT_COMMITTER_DATE="$1 +0000" \
+            git -C "$R" -c commit.gpgsign=false commit -q --no-verify -m "$2" &&
+        git -C "$R" rev-parse HEAD
+}
+
+# ---- the config repository -----------------------------------------------------------
+step "build the config repo (git, dated commits)"
+git init -q "$R" || die "git init"
+mkdir -p "$H/etc/cron.d" "$H/opt/ci" "$H/etc/systemd/system" "$R/k8s"
+
+cat >"$H/crontab" <<'EOF'
+# registry VM: root's crontab
+SHELL=/bin/sh
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+0 3 * * 0 docker exec registry registry garbage-collect /etc/docker/registry/config.yml
+EOF
+cat >"$H/docker-compose.yml" <<'EOF'
+services:
+  registry:
+    image: registry:2
+    restart: always
+    ports:
+      - "5000:5000"
+    volumes:
+      - /var/lib/registry:/var/lib/registry
+EOF
+C_GC=$(commit "2026-03-01 10:00:00" "registry VM: weekly garbage-collect") || die "commit 1"
+
+cat >"$H/etc/cron.d/registry-cleanup" <<'EOF'
+# prune old app tags every night
+0 2 * * * root /opt/ci/cleanup-tags.sh >> /var/log/cleanup-tags.log 2>&1
+EOF
+cat >"$H/opt/ci/cleanup-tags.sh" <<'EOF'
+#!/bin/sh
+# keep the 3 newest tags of app, remove the others' tag directories
+set -eu
+ROOT=/var/lib/registry/docker/registry/v2/repositories
+for t in $(ls "$ROOT/app/_manifests/tags" | sort -V | head -n -3); do
+    rm -rf "$ROOT/app/_manifests/tags/$t"
+done
+EOF
+chmod +x "$H/opt/ci/cleanup-tags.sh"
+C_CLEAN=$(commit "2026-03-10 09:00:00" "cleanup-tags: prune app tags nightly") || die "commit 2"
+
+sed -i 's/^0 3 \* \* 0 /25 3 * * 0 /' "$H/crontab"
+C_SCHED=$(commit "2026-03-15 12:00:00" "registry-gc: run at 03:25") || die "commit 3"
+
+cat >"$H/etc/systemd/system/registry-backup.timer" <<'EOF'
+[Unit]
+Description=Nightly copy of the registry volume
+
+[Timer]
+OnCalendar=*-*-* 00:30:00
+
+[Install]
+WantedBy=timers.target
+EOF
+cat >"$H/etc/systemd/system/registry-backup.service" <<'EOF'
+[Unit]
+Description=Copy the registry volume offsite
+
+[Service]
+Type=oneshot
+ExecStart=/usr/bin/rsync -a --delete /var/lib/registry/ backup.example.internal:/volume1/registry/
+EOF
+C_TIMER=$(commit "2026-03-20 16:40:00" "backup: nightly rsync of the registry volume") || die "commit 4"
+
+cat >"$R/k8s/registry-backup-cronjob.yaml" <<'EOF'
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: registry-offsite-backup
+  namespace: registry
+spec:
+  schedule: "0 2 * * *"
+  timeZone: Europe/London
+  concurrencyPolicy: Forbid
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: restic
+              image: restic/restic:0.16.4
+              command: ["restic", "backup", "/var/lib/registry"]
+EOF
+cat >"$R/k8s/broken.yaml" <<'EOF'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: broken
+data: {unclosed: [1, 2
+  key: value
+EOF
+C_K8S=$(commit "2026-03-25 08:15:00" "k8s: offsite backup at 02:00 London time") || die "commit 5"
+
+sed -i 's#registry garbage-collect /etc#registry garbage-collect -m /etc#' "$H/crontab"
+grep -q 'garbage-collect -m /etc/docker/registry/config.yml' "$H/crontab" || die "sed -m"
+C_M=$(commit "2026-04-01 11:27:00" "registry-gc: also remove untagged manifests (disk almost full)") ||
+    die "commit 6"
+
+# ---- run -----------------------------------------------------------------------------
+nfail=0
+npass=0
+# jobs OUT.json ARGS... : regautopsy jobs --config R ARGS --json -, exit 0, valid JSON
+jobs() {
+    local out=$1 rc=0
+    shift
+    "$BIN" jobs --config "$R" "$@" --json - >"$out" 2>"$out.err" || rc=$?
+    if [[ $rc != 0 ]] || ! "$PY" -c 'import json,sys; json.load(open(sys.argv[1]))' "$out" 2>/dev/null; then
+        echo "FAIL: regautopsy jobs $* exited $rc or wrote no JSON on stdout:"
+        head -c 2000 "$out.err" | sed 's/^/    /'
+        nfail=$((nfail + 1))
+        return 1
+    fi
+    if grep -q 'Sanitizer' "$out.err"; then
+        echo "FAIL: regautopsy jobs $*: sanitizer report:"
+        head -n 30 "$out.err" | sed 's/^/    /'
+        nfail=$((nfail + 1))
+        return 1
+    fi
+}
+# check JSON PYTHON-CHECKS: the checks print "ok: ..." or "FAIL: ..." lines
+check() {
+    local out
+    out=$(C_GC=$C_GC C_CLEAN=$C_CLEAN C_SCHED=$C_SCHED C_TIMER=$C_TIMER C_K8S=$C_K8S C_M=$C_M \
+        "$PY" - "$@" 2>&1)
+    local rc=$?
+    printf '%s\n' "$out" | sed 's/^/    /'
+    npass=$((npass + $(grep -c '^ok:' <<<"$out")))
+    nfail=$((nfail + $(grep -c '^FAIL' <<<"$out")))
+    if ((rc != 0)) && ! grep -q '^FAIL' <<<"$out"; then
+        nfail=$((nfail + 1))
+    fi
+    return 0
+}
+
+step "jobs --from 2026-03-28T00:00Z --to 2026-04-13T00:00Z (the brief's window)"
+J=$tmp/jobs.json
+jobs "$J" --from 2026-03-28T00:00Z --to 2026-04-13T00:00Z &&
+    check "$J" <<'EOF'
+import json, os, sys
+from datetime import datetime, timedelta, timezone
+
+d = json.load(open(sys.argv[1]))
+E = os.environ
+fails = 0
+def ok(cond, what, got=None):
+    global fails
+    if cond:
+        print("ok: " + what)
+    else:
+        fails += 1
+        print("FAIL: " + what + ("" if got is None else "; got " + json.dumps(got, sort_keys=True)[:1500]))
+
+ok(d.get("schema") == "regautopsy.jobs/1", "schema regautopsy.jobs/1", d.get("schema"))
+ok(d.get("commit") == E["C_M"], "commit is HEAD", d.get("commit"))
+ok(d.get("shallow") is False, "not shallow", d.get("shallow"))
+
+GC = "crontab:hosts/registry/crontab:registry garbage-collect"
+CLEAN = "cron.d:hosts/registry/etc/cron.d/registry-cleanup:cleanup-tags.sh"
+TIMER = "systemd:hosts/registry/etc/systemd/system/registry-backup.timer:registry-backup"
+K8S = "kubernetes:k8s/registry-backup-cronjob.yaml:registry-offsite-backup"
+jobs = {j["id"]: j for j in d.get("jobs", [])}
+ok(sorted(jobs) == sorted([GC, CLEAN, TIMER, K8S]), "exactly the 4 jobs", sorted(jobs))
+
+def job(i):
+    return jobs.get(i, {})
+
+def versions(i):
+    return [(v.get("commit"), v.get("time")) for v in job(i).get("versions", [])]
+
+# the GC job
+g = job(GC)
+ok(g.get("kind") == "garbage-collect", "GC: kind garbage-collect", g.get("kind"))
+ok(g.get("schedule") == "25 3 * * 0", "GC: schedule at HEAD 25 3 * * 0", g.get("schedule"))
+ok(g.get("timezone") is None, "GC: no time zone of its own", g.get("timezone"))
+ok(g.get("defined_in") == "hosts/registry/crontab:5", "GC: defined_in hosts/registry/crontab:5", g.get("defined_in"))
+ok(g.get("command") == "docker exec registry registry garbage-collect -m /etc/docker/registry/config.yml",
+   "GC: command at HEAD", g.get("command"))
+ok(g.get("flags", {}).get("delete_untagged") is True, "GC: delete_untagged true at HEAD", g.get("flags"))
+ok(g.get("flags", {}).get("dry_run") is False, "GC: dry_run false", g.get("flags"))
+ok(g.get("flags", {}).get("config") == "/etc/docker/registry/config.yml", "GC: config file", g.get("flags"))
+ok(g.get("disabled") is False, "GC: not disabled", g.get("disabled"))
+ok(versions(GC) == [(E["C_GC"], "2026-03-01T10:00:00Z"), (E["C_SCHED"], "2026-03-15T12:00:00Z"),
+                    (E["C_M"], "2026-04-01T11:27:00Z")],
+   "GC: versions = the 3 commits that touched it, with their times", g.get("versions"))
+ch = [v.get("change", "") for v in g.get("versions", [])]
+ok(len(ch) == 3 and ch[0] == "added", "GC: first version 'added'", ch)
+ok(len(ch) == 3 and "schedule" in ch[1] and "0 3 * * 0" in ch[1] and "25 3 * * 0" in ch[1],
+   "GC: second version's change names the schedule change, old and new", ch)
+ok(len(ch) == 3 and "--delete-untagged" in ch[2] and "schedule" not in ch[2],
+   "GC: third version's change names --delete-untagged (and not the schedule)", ch)
+ok(all(v.get("author") == "Mara Lindqvist" for v in g.get("versions", [])), "GC: version authors")
+ok([v.get("summary") for v in g.get("versions", [])] ==
+   ["registry VM: weekly garbage-collect", "registry-gc: run at 03:25",
+    "registry-gc: also remove untagged manifests (disk almost full)"], "GC: version summaries")
+
+# the cleanup job (cron.d with a user field) that runs a script of the repo
+c = job(CLEAN)
+ok(c.get("kind") == "tag-prune", "cleanup: kind tag-prune (followed into the script)", c.get("kind"))
+ok(c.get("defined_in") == "hosts/registry/etc/cron.d/registry-cleanup:2", "cleanup: defined_in", c.get("defined_in"))
+ok(c.get("schedule") == "0 2 * * *" and c.get("user") == "root", "cleanup: schedule and user field",
+   [c.get("schedule"), c.get("user")])
+ok(c.get("command") == "/opt/ci/cleanup-tags.sh >> /var/log/cleanup-tags.log 2>&1", "cleanup: command without the user",
+   c.get("command"))
+ok(c.get("flags", {}).get("keep") == "keeps newest 3", "cleanup: keeps newest 3 (head -n -3)", c.get("flags"))
+ok(versions(CLEAN) == [(E["C_CLEAN"], "2026-03-10T09:00:00Z")], "cleanup: one version, added 03-10",
+   c.get("versions"))
+
+# the systemd timer
+t = job(TIMER)
+ok(t.get("kind") == "backup", "timer: kind backup (rsync in the service)", t.get("kind"))
+ok(t.get("schedule") == "*-*-* 00:30:00", "timer: OnCalendar kept as written", t.get("schedule"))
+ok(t.get("defined_in") == "hosts/registry/etc/systemd/system/registry-backup.timer:5", "timer: defined_in",
+   t.get("defined_in"))
+ok(t.get("command", "").startswith("/usr/bin/rsync -a --delete /var/lib/registry/"), "timer: ExecStart of its service",
+   t.get("command"))
+ok(versions(TIMER) == [(E["C_TIMER"], "2026-03-20T16:40:00Z")], "timer: one version", t.get("versions"))
+
+# the Kubernetes CronJob in London time
+k = job(K8S)
+ok(k.get("kind") == "backup", "cronjob: kind backup (restic)", k.get("kind"))
+ok(k.get("schedule") == "0 2 * * *" and k.get("timezone") == "Europe/London", "cronjob: schedule and timeZone",
+   [k.get("schedule"), k.get("timezone")])
+ok(k.get("defined_in") == "k8s/registry-backup-cronjob.yaml:7", "cronjob: defined_in at spec.schedule", k.get("defined_in"))
+ok(k.get("command") == "restic backup /var/lib/registry", "cronjob: command", k.get("command"))
+ok(versions(K8S) == [(E["C_K8S"], "2026-03-25T08:15:00Z")], "cronjob: one version", k.get("versions"))
+
+# registry image
+ri = d.get("registry_images", [])
+ok([(r.get("image"), r.get("floating"), r.get("defined_in")) for r in ri] ==
+   [("registry:2", True, "hosts/registry/docker-compose.yml:3")], "registry image registry:2, floating, its line", ri)
+
+# the YAML that does not parse is a problem; the CronJob of the same commit is read
+pr = d.get("problems", [])
+ok(len(pr) == 1 and str(pr[0]).startswith("k8s/broken.yaml:") and "YAML" in str(pr[0]),
+   "unparsable k8s/broken.yaml reported as a problem (and nothing else)", pr)
+
+# every firing in the window, exactly
+def at(day, hm):
+    return "2026-%s:00Z" % (day + "T" + hm)
+want = []
+def days(a, b):
+    x = datetime(2026, 3, 28, tzinfo=timezone.utc)
+    while x < datetime(2026, 4, 13, tzinfo=timezone.utc):
+        yield x
+        x += timedelta(days=1)
+for x in days(None, None):
+    md = x.strftime("%m-%d")
+    want.append((TIMER, at(md, "00:30"), E["C_TIMER"]))
+    want.append((CLEAN, at(md, "02:00"), E["C_CLEAN"]))
+    # 02:00 Europe/London: GMT (02:00Z) until the switch on Sunday 2026-03-29 at 01:00Z;
+    # 02:00 BST on the switch day itself is 01:00Z, and every day after.
+    want.append((K8S, at(md, "02:00" if md == "03-28" else "01:00"), E["C_K8S"]))
+want.append((GC, at("03-29", "03:25"), E["C_SCHED"]))   # before -m was added
+want.append((GC, at("04-05", "03:25"), E["C_M"]))
+want.append((GC, at("04-12", "03:25"), E["C_M"]))
+got = [(f.get("job"), f.get("time"), f.get("version")) for f in d.get("firings", [])]
+ok(sorted(got) == sorted(want), "firings in the window: exactly %d (job, time, version)" % len(want),
+   {"missing": sorted(set(want) - set(got)), "unexpected": sorted(set(got) - set(want))})
+ok([g[1] for g in got] == sorted(g[1] for g in got), "firings sorted by time")
+gc = [(t, v) for j, t, v in got if j == GC]
+ok(gc == [("2026-03-29T03:25:00Z", E["C_SCHED"]), ("2026-04-05T03:25:00Z", E["C_M"]),
+          ("2026-04-12T03:25:00Z", E["C_M"])],
+   "GC firings: Sundays 03-29 (03-15 version), 04-05 and 04-12 (04-01 version) at 03:25Z", gc)
+lon = [t for j, t, v in got if j == K8S and t[:10] in ("2026-03-28", "2026-03-29", "2026-03-30")]
+ok(lon == ["2026-03-28T02:00:00Z", "2026-03-29T01:00:00Z", "2026-03-30T01:00:00Z"],
+   "London CronJob around the DST switch: 02:00Z, then 01:00Z from the switch day on", lon)
+sys.exit(1 if fails else 0)
+EOF
+
+step "jobs --from 2026-03-01T00:00Z --to 2026-03-16T00:00Z (versions change inside the window)"
+J=$tmp/jobs-early.json
+jobs "$J" --from 2026-03-01T00:00Z --to 2026-03-16T00:00Z &&
+    check "$J" <<'EOF'
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+E = os.environ
+GC = "crontab:hosts/registry/crontab:registry garbage-collect"
+CLEAN = "cron.d:hosts/registry/etc/cron.d/registry-cleanup:cleanup-tags.sh"
+got = [(f.get("job"), f.get("time"), f.get("version")) for f in d.get("firings", [])]
+# 2026-03-01 is a Sunday, but the GC job was committed at 10:00, after its 03:00 run;
+# on 03-15 it still ran at 03:00 (the schedule changed at 12:00 that day);
+# the cleanup job exists from 2026-03-10 09:00 on: first run 03-11 02:00.
+want = [(GC, "2026-03-08T03:00:00Z", E["C_GC"]), (GC, "2026-03-15T03:00:00Z", E["C_GC"])]
+want += [(CLEAN, "2026-03-%02dT02:00:00Z" % day, E["C_CLEAN"]) for day in range(11, 16)]
+if sorted(got) == sorted(want):
+    print("ok: early window: no firing before a job was committed; the version in effect at each firing")
+else:
+    print("FAIL: early window firings; missing %s; unexpected %s" % (sorted(set(want) - set(got)), sorted(set(got) - set(want))))
+    sys.exit(1)
+EOF
+
+step "jobs --from 2026-10-24T00:00Z --to 2026-10-25T23:00Z (London back to GMT on 10-25)"
+J=$tmp/jobs-autumn.json
+jobs "$J" --from 2026-10-24T00:00Z --to 2026-10-25T23:00Z &&
+    check "$J" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+K8S = "kubernetes:k8s/registry-backup-cronjob.yaml:registry-offsite-backup"
+lon = [f.get("time") for f in d.get("firings", []) if f.get("job") == K8S]
+# 02:00 BST on 10-24 is 01:00Z; on 10-25 clocks go back at 02:00 BST -> 01:00 GMT,
+# 02:00 GMT (once) is 02:00Z
+if lon == ["2026-10-24T01:00:00Z", "2026-10-25T02:00:00Z"]:
+    print("ok: London CronJob around the autumn switch: 01:00Z, then 02:00Z")
+else:
+    print("FAIL: London CronJob around 2026-10-25: %s" % lon)
+    sys.exit(1)
+EOF
+
+step "jobs --tz Europe/Berlin (hosts' zone; the cleanup's 02:00 falls in the 03-29 gap)"
+J=$tmp/jobs-berlin.json
+jobs "$J" --tz Europe/Berlin --from 2026-03-28T12:00Z --to 2026-03-29T12:00Z &&
+    check "$J" <<'EOF'
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+E = os.environ
+GC = "crontab:hosts/registry/crontab:registry garbage-collect"
+CLEAN = "cron.d:hosts/registry/etc/cron.d/registry-cleanup:cleanup-tags.sh"
+TIMER = "systemd:hosts/registry/etc/systemd/system/registry-backup.timer:registry-backup"
+K8S = "kubernetes:k8s/registry-backup-cronjob.yaml:registry-offsite-backup"
+got = sorted((f.get("time"), f.get("job")) for f in d.get("firings", []))
+# Berlin: CET (UTC+1) until 2026-03-29 01:00Z, then CEST (UTC+2); 02:00-03:00 local
+# does not exist that day. Debian cron runs a fixed-time job of the gap once at the end
+# of the change (03:00 CEST = 01:00Z); 03:25 CEST = 01:25Z; the timer's 00:30 CET =
+# 23:30Z the day before. The London CronJob keeps its own zone.
+want = sorted([("2026-03-28T23:30:00Z", TIMER), ("2026-03-29T01:00:00Z", CLEAN),
+               ("2026-03-29T01:25:00Z", GC), ("2026-03-29T01:00:00Z", K8S)])
+if got == want:
+    print("ok: --tz Europe/Berlin: cron and timer in Berlin time, the gap's job at the switch, CronJob in London time")
+else:
+    print("FAIL: --tz Europe/Berlin firings: got %s, want %s" % (got, want))
+    sys.exit(1)
+EOF
+
+step "text output"
+rc=0
+"$BIN" jobs --config "$R" >"$tmp/jobs.txt" 2>"$tmp/jobs.txt.err" || rc=$?
+if [[ $rc == 0 ]] && grep -q 'registry garbage-collect' "$tmp/jobs.txt" && grep -q 'cleanup-tags.sh' "$tmp/jobs.txt" &&
+    grep -q 'registry-offsite-backup' "$tmp/jobs.txt" && grep -q 'registry-backup' "$tmp/jobs.txt" &&
+    grep -q 'registry:2' "$tmp/jobs.txt"; then
+    npass=$((npass + 1))
+    echo "    ok: the table names the 4 jobs and the registry image"
+else
+    nfail=$((nfail + 1))
+    echo "FAIL: jobs (text) exited $rc or misses a job:"
+    head -n 40 "$tmp/jobs.txt" "$tmp/jobs.txt.err" | sed 's/^/    /'
+fi
+
+step "bad input"
+# bad WANT_RC 'STDERR TEXT' ARGS...
+bad() {
+    local want=$1 text=$2 rc=0
+    shift 2
+    "$BIN" "$@" >"$tmp/bad.out" 2>"$tmp/bad.err" || rc=$?
+    if [[ $rc == "$want" ]] && grep -qF -- "$text" "$tmp/bad.err" && ! grep -q Sanitizer "$tmp/bad.err"; then
+        npass=$((npass + 1))
+        echo "    ok: regautopsy $* -> exit $rc, '$text'"
+    else
+        nfail=$((nfail + 1))
+        echo "FAIL: regautopsy $* exited $rc (want $want) or stderr lacks '$text':"
+        head -n 10 "$tmp/bad.err" | sed 's/^/    /'
+    fi
+}
+mkdir -p "$tmp/not-a-repo/etc/cron.d"
+cp "$H/etc/cron.d/registry-cleanup" "$tmp/not-a-repo/etc/cron.d/"
+if git -C "$tmp/not-a-repo" rev-parse --git-dir >/dev/null 2>&1; then
+    # TMPDIR lies inside a git work tree: the folder is in a repository after all
+    echo "    (not checked: $tmp is inside a git work tree, so not-a-repo is in one)"
+else
+    bad 2 "not a git repository" jobs --config "$tmp/not-a-repo" --json -
+    bad 2 "not a git repository" jobs --config "$tmp/not-a-repo" --from 2026-03-28T00:00Z --to 2026-04-13T00:00Z
+fi
+bad 2 "" jobs --config "$tmp/does-not-exist"
+bad 2 "" jobs --config "$R" --from 2026-03-28T00:00Z
+bad 2 "" jobs --config "$R" --from not-a-time --to 2026-04-13T00:00Z
+
+step "done in $((SECONDS - T0))s"
+echo "jobs_history: $npass passed, $nfail failed"
+if [[ -n "${RA_E2E_KEEP:-}" ]]; then
+    keepdir=$(mktemp -d "${TMPDIR:-/tmp}/jobs_history-kept.XXXXXX")
+    cp -a "$tmp/." "$keepdir/"
+    echo "kept the work directory in $keepdir"
+elif ((nfail)); then
+    echo "(set RA_E2E_KEEP=1 to keep the config repo and the JSON outputs)"
+fi
+((nfail == 0))
