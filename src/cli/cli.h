@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "analysis/investigate.h"
 #include "ingest/source.h"
+#include "util/vec.h"
 
 #include "util/buf.h"
 
@@ -46,7 +48,22 @@ void (*cli_progress_start(struct cli_progress *p, const char *name, const struct
 /* Clear the progress line. */
 void cli_progress_end(const struct cli_progress *p);
 
-struct ra_investigate_opts;
+/* The evidence options timeline, report and check share: --config (c), --rev (r),
+ * --tz (z), --log (l), --jobs-file (J), --verify (V). */
+struct cli_evidence {
+    struct ra_investigate_opts inv;
+    struct ra_vec logs;       /* const char * */
+    struct ra_vec jobs_files; /* const char * */
+};
+
+void cli_evidence_init(struct cli_evidence *ev);
+/* Take option opt (its getopt_long short code) with arg; 1 if it is an evidence option. */
+int cli_evidence_option(struct cli_evidence *ev, int opt, const char *arg);
+/* Point the investigation at the snapshots and the collected logs and jobs files. */
+void cli_evidence_inputs(struct cli_evidence *ev, char **snapshots, int n);
+void cli_evidence_release(struct cli_evidence *ev);
+/* Their lines of --help. */
+extern const char cli_evidence_usage[];
 
 /* Wire progress lines (one per snapshot) into an investigation's options. */
 void cli_progress_hooks(struct ra_investigate_opts *o, struct cli_progress *p,

@@ -15,9 +15,8 @@
 #include "util/vec.h"
 
 struct check_opts {
-    struct ra_investigate_opts inv;
+    struct cli_evidence ev;
     struct ra_report_opts model;
-    struct ra_vec logs;
     const char *expect;
     int quiet;
 };
@@ -28,29 +27,34 @@ static const struct option longopts[] = {
     {"rev", required_argument, NULL, 'r'},
     {"tz", required_argument, NULL, 'z'},
     {"log", required_argument, NULL, 'l'},
+    {"jobs-file", required_argument, NULL, 'J'},
     {"verify", no_argument, NULL, 'V'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
-static const char usage_text[] =
+static const char usage_head[] =
     "usage: regautopsy check --expect FILE [options] SNAPSHOT...\n"
     "\n"
     "Build the report model as 'report' does and match FILE against it: every key in\n"
     "FILE must be there with the same value (arrays match in any order); keys FILE\n"
     "leaves out are not checked. FILE is 'report --json' output, or part of it.\n"
     "\n"
-    "  --expect FILE   the expected JSON (required)\n"
-    "  --config REPO   the config repo with the jobs and pipelines\n"
-    "  --rev REV       its revision (default HEAD)\n"
-    "  --tz ZONE       the hosts' time zone for cron jobs that name none (default UTC)\n"
-    "  --log FILE      registry log, GC output or pipeline history (repeatable)\n"
-    "  --verify        hash every blob\n"
-    "  -q, --quiet     no progress line\n"
+    "  --expect FILE        the expected JSON (required)\n";
+
+static const char usage_tail[] =
+    "  -q, --quiet          no progress line\n"
     "\n"
     "exit: 0 every expectation holds, 1 some differ (one line each on stdout),\n"
     "      2 usage or unreadable input\n";
+
+static void usage(FILE *f)
+{
+    fputs(usage_head, f);
+    fputs(cli_evidence_usage, f);
+    fputs(usage_tail, f);
+}
 
 static int parse_args(struct check_opts *o, int argc, char **argv)
 {
@@ -62,29 +66,16 @@ static int parse_args(struct check_opts *o, int argc, char **argv)
         case 'e':
             o->expect = optarg;
             break;
-        case 'c':
-            o->inv.config = optarg;
-            break;
-        case 'r':
-            o->inv.rev = optarg;
-            break;
-        case 'z':
-            o->inv.tz = optarg;
-            break;
-        case 'l':
-            ra_vec_push(&o->logs, optarg);
-            break;
-        case 'V':
-            o->inv.verify = 1;
-            break;
         case 'q':
             o->quiet = 1;
             break;
         case 'h':
-            fputs(usage_text, stdout);
+            usage(stdout);
             exit(RA_EXIT_OK);
         default:
-            fputs(usage_text, stderr);
+            if (cli_evidence_option(&o->ev, c, optarg))
+                break;
+            usage(stderr);
             return -1;
         }
     }
@@ -126,14 +117,15 @@ done:
 
 int cmd_check(int argc, char **argv, struct ra_ctx *ctx)
 {
-    struct check_opts o = {{0}, RA_REPORT_OPTS_INIT, RA_VEC_INIT, NULL, 0};
+    struct check_opts o = {0};
     struct ra_investigation *inv = NULL;
     struct ra_err err = RA_ERR_INIT;
     struct cli_progress prog;
     json_t *expected = NULL, *model = NULL;
     int rc = RA_EXIT_USAGE;
 
-    o.inv.fold = 1;
+    cli_evidence_init(&o.ev);
+    o.model = (struct ra_report_opts)RA_REPORT_OPTS_INIT;
     o.model.version = RA_VERSION;
     if (parse_args(&o, argc, argv) < 0)
         goto done;
@@ -141,12 +133,9 @@ int cmd_check(int argc, char **argv, struct ra_ctx *ctx)
         cli_error("%s", err.msg);
         goto done;
     }
-    o.inv.snapshots = argv + optind;
-    o.inv.nsnapshots = (size_t)(argc - optind);
-    o.inv.logs = (char **)o.logs.items;
-    o.inv.nlogs = o.logs.len;
-    cli_progress_hooks(&o.inv, &prog, ctx, o.quiet);
-    if (ra_investigate(&inv, &o.inv, &err) < 0 ||
+    cli_evidence_inputs(&o.ev, argv + optind, argc - optind);
+    cli_progress_hooks(&o.ev.inv, &prog, ctx, o.quiet);
+    if (ra_investigate(&inv, &o.ev.inv, &err) < 0 ||
         ra_report_build(&model, inv, &o.model, &err) < 0) {
         cli_error("%s", err.msg);
         goto done;
@@ -156,6 +145,6 @@ done:
     json_decref(expected);
     json_decref(model);
     ra_investigation_free(inv);
-    ra_vec_release(&o.logs);
+    cli_evidence_release(&o.ev);
     return rc;
 }

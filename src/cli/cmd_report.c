@@ -18,10 +18,8 @@
 #include "util/vec.h"
 
 struct report_opts {
-    struct ra_investigate_opts inv;
+    struct cli_evidence ev;
     struct ra_report_opts model;
-    struct ra_vec logs;
-    struct ra_vec jobs_files;
     const char *template;
     const char *output;
     const char *json;
@@ -45,24 +43,25 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
-static const char usage_text[] =
-    "usage: regautopsy report [options] SNAPSHOT...\n"
-    "\n"
-    "  --config REPO        the config repo with the jobs and pipelines\n"
-    "  --rev REV            its revision (default HEAD)\n"
-    "  --tz ZONE            the hosts' time zone for cron jobs that name none (default UTC)\n"
-    "  --log FILE           registry log, GC output or pipeline history (repeatable)\n"
-    "  --jobs-file FILE     job definitions outside the config repo (repeatable)\n"
+static const char usage_head[] = "usage: regautopsy report [options] SNAPSHOT...\n\n";
+
+static const char usage_tail[] =
     "  --title T            the post-mortem's title (default: from the broken tags)\n"
     "  --template FILE|DIR  a template file, or a directory with postmortem.md.mustache\n"
     "                       and its partials (default: the installed templates)\n"
     "  -o, --output FILE    write the post-mortem to FILE (default stdout)\n"
     "  --json FILE|-        write the report model (docs/json.md)\n"
     "  --now                print the generation time (off: output depends on inputs only)\n"
-    "  --verify             hash every blob\n"
     "  -q, --quiet          no progress line\n"
     "\n"
     "exit: 0 every tag pullable, 1 a tag unpullable or objects lost, 2 usage or bad input\n";
+
+static void usage(FILE *f)
+{
+    fputs(usage_head, f);
+    fputs(cli_evidence_usage, f);
+    fputs(usage_tail, f);
+}
 
 static int parse_args(struct report_opts *o, int argc, char **argv)
 {
@@ -71,23 +70,19 @@ static int parse_args(struct report_opts *o, int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'c': o->inv.config = optarg; break;
-        case 'r': o->inv.rev = optarg; break;
-        case 'z': o->inv.tz = optarg; break;
-        case 'l': ra_vec_push(&o->logs, optarg); break;
-        case 'J': ra_vec_push(&o->jobs_files, optarg); break;
         case 't': o->model.title = optarg; break;
         case 'T': o->template = optarg; break;
         case 'o': o->output = optarg; break;
         case 'j': o->json = optarg; break;
         case 'N': o->model.now = (ra_time)time(NULL); break;
-        case 'V': o->inv.verify = 1; break;
         case 'q': o->quiet = 1; break;
         case 'h':
-            fputs(usage_text, stdout);
+            usage(stdout);
             exit(RA_EXIT_OK);
         default:
-            fputs(usage_text, stderr);
+            if (cli_evidence_option(&o->ev, c, optarg))
+                break;
+            usage(stderr);
             return -1;
         }
     }
@@ -170,25 +165,21 @@ done:
 
 int cmd_report(int argc, char **argv, struct ra_ctx *ctx)
 {
-    struct report_opts o = {{0}, RA_REPORT_OPTS_INIT, RA_VEC_INIT, RA_VEC_INIT, NULL, NULL, NULL, 0};
+    struct report_opts o = {0};
     struct ra_investigation *inv = NULL;
     struct ra_err err = RA_ERR_INIT;
     struct cli_progress prog;
     json_t *model = NULL;
     int rc = RA_EXIT_USAGE;
 
-    o.inv.fold = 1;
+    cli_evidence_init(&o.ev);
+    o.model = (struct ra_report_opts)RA_REPORT_OPTS_INIT;
     o.model.version = RA_VERSION;
     if (parse_args(&o, argc, argv) < 0)
         goto done;
-    o.inv.snapshots = argv + optind;
-    o.inv.nsnapshots = (size_t)(argc - optind);
-    o.inv.logs = (char **)o.logs.items;
-    o.inv.nlogs = o.logs.len;
-    o.inv.jobs_files = (char **)o.jobs_files.items;
-    o.inv.njobs_files = o.jobs_files.len;
-    cli_progress_hooks(&o.inv, &prog, ctx, o.quiet);
-    if (ra_investigate(&inv, &o.inv, &err) < 0 || ra_report_build(&model, inv, &o.model, &err) < 0) {
+    cli_evidence_inputs(&o.ev, argv + optind, argc - optind);
+    cli_progress_hooks(&o.ev.inv, &prog, ctx, o.quiet);
+    if (ra_investigate(&inv, &o.ev.inv, &err) < 0 || ra_report_build(&model, inv, &o.model, &err) < 0) {
         cli_error("%s", err.msg);
         goto done;
     }
@@ -201,7 +192,6 @@ int cmd_report(int argc, char **argv, struct ra_ctx *ctx)
 done:
     json_decref(model);
     ra_investigation_free(inv);
-    ra_vec_release(&o.logs);
-    ra_vec_release(&o.jobs_files);
+    cli_evidence_release(&o.ev);
     return rc;
 }

@@ -14,9 +14,7 @@
 enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_JSONL };
 
 struct timeline_opts {
-    struct ra_investigate_opts inv;
-    struct ra_vec logs;
-    struct ra_vec jobs_files;
+    struct cli_evidence ev;
     const char *json;
     enum format format;
     int quiet;
@@ -37,22 +35,25 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
-static const char usage_text[] =
+static const char usage_head[] =
     "usage: regautopsy timeline [options] SNAPSHOT...\n"
-    "\n"
-    "  --config REPO        the config repo (git work tree or bare repo) with the jobs\n"
-    "  --rev REV            its revision to read (default HEAD)\n"
-    "  --tz ZONE            the hosts' time zone for cron jobs that name none (default UTC)\n"
-    "  --log FILE           a registry log, GC output or pipeline history (repeatable)\n"
-    "  --jobs-file FILE     job definitions outside the config repo (repeatable)\n"
+    "\n";
+
+static const char usage_tail[] =
     "  --format text|json|jsonl  output form on stdout (jsonl: one event per line, for\n"
     "                       Timesketch and plaso)\n"
     "  --json FILE|-        also write the JSON form to FILE\n"
     "  --no-fold            list routine events (uploads, layer links) one by one\n"
-    "  --verify             hash every blob\n"
     "  -q, --quiet          no progress line\n"
     "\n"
     "exit: 0 nothing lost, 1 losses found, 2 usage or unreadable input\n";
+
+static void usage(FILE *f)
+{
+    fputs(usage_head, f);
+    fputs(cli_evidence_usage, f);
+    fputs(usage_tail, f);
+}
 
 static int parse_format(enum format *out, const char *s)
 {
@@ -74,21 +75,6 @@ static int parse_args(struct timeline_opts *o, int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'c':
-            o->inv.config = optarg;
-            break;
-        case 'r':
-            o->inv.rev = optarg;
-            break;
-        case 'z':
-            o->inv.tz = optarg;
-            break;
-        case 'l':
-            ra_vec_push(&o->logs, optarg);
-            break;
-        case 'J':
-            ra_vec_push(&o->jobs_files, optarg);
-            break;
         case 'j':
             o->json = optarg;
             break;
@@ -99,19 +85,18 @@ static int parse_args(struct timeline_opts *o, int argc, char **argv)
             }
             break;
         case 'F':
-            o->inv.fold = 0;
-            break;
-        case 'V':
-            o->inv.verify = 1;
+            o->ev.inv.fold = 0;
             break;
         case 'q':
             o->quiet = 1;
             break;
         case 'h':
-            fputs(usage_text, stdout);
+            usage(stdout);
             exit(RA_EXIT_OK);
         default:
-            fputs(usage_text, stderr);
+            if (cli_evidence_option(&o->ev, c, optarg))
+                break;
+            usage(stderr);
             return -1;
         }
     }
@@ -124,24 +109,20 @@ static int parse_args(struct timeline_opts *o, int argc, char **argv)
 
 int cmd_timeline(int argc, char **argv, struct ra_ctx *ctx)
 {
-    struct timeline_opts o = {{0}, RA_VEC_INIT, RA_VEC_INIT, NULL, FORMAT_TEXT, 0};
+    struct timeline_opts o = {0};
     struct ra_investigation *inv = NULL;
     struct ra_buf buf = RA_BUF_INIT;
     struct ra_err err = RA_ERR_INIT;
     struct cli_progress prog;
     int rc = RA_EXIT_USAGE, error = 0;
 
-    o.inv.fold = 1;
+    cli_evidence_init(&o.ev);
+    o.format = FORMAT_TEXT;
     if (parse_args(&o, argc, argv) < 0)
         goto done;
-    o.inv.snapshots = argv + optind;
-    o.inv.nsnapshots = (size_t)(argc - optind);
-    o.inv.logs = (char **)o.logs.items;
-    o.inv.nlogs = o.logs.len;
-    o.inv.jobs_files = (char **)o.jobs_files.items;
-    o.inv.njobs_files = o.jobs_files.len;
-    cli_progress_hooks(&o.inv, &prog, ctx, o.quiet);
-    if (ra_investigate(&inv, &o.inv, &err) < 0) {
+    cli_evidence_inputs(&o.ev, argv + optind, argc - optind);
+    cli_progress_hooks(&o.ev.inv, &prog, ctx, o.quiet);
+    if (ra_investigate(&inv, &o.ev.inv, &err) < 0) {
         cli_error("%s", err.msg);
         goto done;
     }
@@ -164,7 +145,6 @@ int cmd_timeline(int argc, char **argv, struct ra_ctx *ctx)
 done:
     ra_investigation_free(inv);
     ra_buf_release(&buf);
-    ra_vec_release(&o.logs);
-    ra_vec_release(&o.jobs_files);
+    cli_evidence_release(&o.ev);
     return rc;
 }

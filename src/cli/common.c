@@ -96,3 +96,59 @@ void cli_free_snapshots(struct ra_vec *specs)
         ra_snapshot_spec_free(specs->items[i]);
     ra_vec_release(specs);
 }
+
+const char cli_evidence_usage[] =
+    "  --config REPO        the config repo (git work tree or bare) with jobs and pipelines\n"
+    "  --rev REV            its revision to read (default HEAD)\n"
+    "  --tz ZONE            the hosts' time zone for cron jobs that name none (default UTC)\n"
+    "  --log FILE           registry log, GC output or pipeline history (repeatable)\n"
+    "  --jobs-file FILE     job definitions outside the config repo (repeatable)\n"
+    "  --verify             hash every blob\n";
+
+void cli_evidence_init(struct cli_evidence *ev)
+{
+    memset(ev, 0, sizeof(*ev));
+    ev->inv.fold = 1;
+}
+
+int cli_evidence_option(struct cli_evidence *ev, int opt, const char *arg)
+{
+    switch (opt) {
+    case 'c':
+        ev->inv.config = arg;
+        return 1;
+    case 'r':
+        ev->inv.rev = arg;
+        return 1;
+    case 'z':
+        ev->inv.tz = arg;
+        return 1;
+    case 'l':
+        ra_vec_push(&ev->logs, (void *)arg);
+        return 1;
+    case 'J':
+        ra_vec_push(&ev->jobs_files, (void *)arg);
+        return 1;
+    case 'V':
+        ev->inv.verify = 1;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+void cli_evidence_inputs(struct cli_evidence *ev, char **snapshots, int n)
+{
+    ev->inv.snapshots = snapshots;
+    ev->inv.nsnapshots = (size_t)n;
+    ev->inv.logs = (char **)ev->logs.items;
+    ev->inv.nlogs = ev->logs.len;
+    ev->inv.jobs_files = (char **)ev->jobs_files.items;
+    ev->inv.njobs_files = ev->jobs_files.len;
+}
+
+void cli_evidence_release(struct cli_evidence *ev)
+{
+    ra_vec_release(&ev->logs);
+    ra_vec_release(&ev->jobs_files);
+}
