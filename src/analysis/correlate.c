@@ -138,6 +138,16 @@ static void add_match(struct corr *c, struct ra_cause *cause, enum ra_fingerprin
     ra_vec_push(&cause->matches, m);
 }
 
+static void drop_matches(struct ra_cause *cause, enum ra_fingerprint fp)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < cause->matches.len; i++)
+        if (((const struct ra_match *)cause->matches.items[i])->fp != fp)
+            cause->matches.items[n++] = cause->matches.items[i];
+    cause->matches.len = n;
+}
+
 static int matched(const struct ra_cause *cause, enum ra_fingerprint fp)
 {
     size_t i;
@@ -483,6 +493,8 @@ static void suspects(struct corr *c, struct ra_cause *cause)
         return;
     if (from == RA_TIME_NONE)
         from = to - UNBOUNDED_LOOKBACK;
+    else if (matched(cause, RA_FP_GC_RACE))
+        from -= RACE_SECONDS; /* a run that began just before the push swept its blobs */
     for (i = 0; i < c->nfirings; i++) {
         const struct ra_firing *f = &c->firings[i];
         struct ra_suspect *s;
@@ -519,6 +531,8 @@ void ra_correlate(struct ra_correlation **out, const struct ra_losses *losses,
         fp_simulated(&c, cause);
         fp_tag(&c, cause);
         fp_race(&c, cause);
+        if (matched(cause, RA_FP_GC_RACE))
+            drop_matches(cause, RA_FP_LOST_FILES); /* a race is what the GC did */
         suspects(&c, cause);
         ra_vec_push(&res->causes, cause);
     }

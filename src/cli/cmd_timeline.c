@@ -129,7 +129,9 @@ int cmd_timeline(int argc, char **argv, struct ra_ctx *ctx)
     if (o.json && (error = ra_timeline_write_json(&buf, inv, &err)) == 0)
         error = cli_write_file(o.json, &buf);
     ra_buf_truncate(&buf, 0);
-    if (!error && o.format == FORMAT_JSON)
+    if (o.json && !strcmp(o.json, "-")) /* stdout holds the JSON alone */
+        ;
+    else if (!error && o.format == FORMAT_JSON)
         error = ra_timeline_write_json(&buf, inv, &err);
     else if (!error && o.format == FORMAT_JSONL)
         error = ra_timeline_write_jsonl(&buf, inv, &err);

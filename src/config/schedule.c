@@ -226,10 +226,7 @@ static void head_problems(struct ra_schedule *s)
 
     for (i = 0; s->head_jobs && i < s->head_jobs->problems.len; i++) {
         const struct ra_jobs_problem *p = s->head_jobs->problems.items[i];
-        if (p->line)
-            problem(s, "%s:%u: %s", p->path, p->line, p->msg);
-        else
-            problem(s, "%s: %s", p->path, p->msg);
+        problem(s, "%s", p->msg); /* the message names the file and line */
     }
 }
 

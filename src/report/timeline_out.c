@@ -87,12 +87,13 @@ static json_t *cause_json(const struct ra_cause *c)
 
 static json_t *prediction_json(const struct ra_investigation *inv)
 {
-    json_t *o, *regs = json_array();
+    json_t *o, *regs;
     const struct ra_prediction *p0;
     size_t i, k;
 
     if (!inv->predictions.len)
         return json_null();
+    regs = json_array();
     p0 = inv->predictions.items[0];
     o = json_object();
     json_object_set_new(o, "job", ra_json_str(p0->firing->job_id));

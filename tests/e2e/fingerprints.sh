@@ -45,8 +45,8 @@ BIN=${1:?usage: fingerprints.sh <regautopsy-binary> <source-dir>}
 SRC=${2:?usage: fingerprints.sh <regautopsy-binary> <source-dir>}
 PY=/usr/bin/python3
 T0=$SECONDS
-: "${KNOWN_BUG_race_push_after_firing:=1}" "${KNOWN_BUG_race_lost_files:=1}"
-: "${KNOWN_BUG_timeline_prediction_leak:=1}"
+: "${KNOWN_BUG_race_push_after_firing:=0}" "${KNOWN_BUG_race_lost_files:=0}"
+: "${KNOWN_BUG_timeline_prediction_leak:=0}"
 export KNOWN_BUG_race_push_after_firing KNOWN_BUG_race_lost_files
 
 die() {

@@ -40,7 +40,7 @@ BIN=${1:?usage: timeline_story.sh <regautopsy-binary> <source-dir>}
 SRC=${2:?usage: timeline_story.sh <regautopsy-binary> <source-dir>}
 PY=/usr/bin/python3
 T0=$SECONDS
-: "${KNOWN_BUG_timeline_json_stdout:=1}"
+: "${KNOWN_BUG_timeline_json_stdout:=0}"
 
 die() {
     echo "FAIL: timeline_story: $*" >&2
