@@ -85,7 +85,10 @@ static void parse_ref(struct ref *r, const char *s)
             slash = p;
     }
     /* the first ':' after the last '/': "${TAG:-latest}" holds one more */
-    colon = memchr(slash ? slash : s, ':', (size_t)(end - (slash ? slash : s)));
+    for (colon = slash ? slash : s; colon < end && *colon != ':'; colon++)
+        ;
+    if (colon == end)
+        colon = NULL;
     if (at) {
         r->digest = at + 1;
         r->digest_len = len - (size_t)(at + 1 - s);
