@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up, build, and run the whole test suite twice: a normal build, and a build
-# with AddressSanitizer + UndefinedBehaviorSanitizer (README, second command).
+# with AddressSanitizer + UndefinedBehaviorSanitizer (README, second command); then a
+# subset under valgrind memcheck on the normal build (scripts/valgrind.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -15,3 +16,5 @@ cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+bash scripts/valgrind.sh build
