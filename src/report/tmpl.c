@@ -428,8 +428,9 @@ static void value_text(const char **s, size_t *n, struct render *r, struct json_
 static void flush_indent(struct render *r)
 {
     if (r->bol) {
-        ra_buf_put(r->out, r->indent.ptr + r->indent_base,
-                   r->indent.len - r->indent_base);
+        if (r->indent.len > r->indent_base) /* indent.ptr is NULL until first used */
+            ra_buf_put(r->out, r->indent.ptr + r->indent_base,
+                       r->indent.len - r->indent_base);
         r->bol = 0;
     }
 }
