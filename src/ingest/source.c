@@ -498,7 +498,8 @@ static void free_names(struct names *names)
     ra_vec_release(&names->items);
 }
 
-static int list_names(struct names *out, struct ra_source *src, int fd, struct ra_err *err)
+static int list_names(struct names *out, struct ra_source *src, int fd,
+                      struct ra_err *err)
 {
     int errnum;
 
@@ -514,8 +515,8 @@ static int tree_dir(struct ra_source *src, int fd, int depth, ra_entry_cb cb,
                     void *payload, struct ra_err *err);
 
 /* Walk into leaf, already open as fd (taken over) or, when fd is -1, opened here. */
-static int tree_subdir(struct ra_source *src, int dfd, const char *leaf, int fd, int depth,
-                       ra_entry_cb cb, void *payload, struct ra_err *err)
+static int tree_subdir(struct ra_source *src, int dfd, const char *leaf, int fd,
+                       int depth, ra_entry_cb cb, void *payload, struct ra_err *err)
 {
     if (depth > SOURCE_MAX_DEPTH) {
         if (fd >= 0)
@@ -566,8 +567,9 @@ static int open_entry(int dfd, const char *leaf, unsigned char type, struct stat
     return fd;
 }
 
-static int tree_entry(struct ra_source *src, int dfd, const char *leaf, unsigned char type,
-                      int depth, ra_entry_cb cb, void *payload, struct ra_err *err)
+static int tree_entry(struct ra_source *src, int dfd, const char *leaf,
+                      unsigned char type, int depth, ra_entry_cb cb, void *payload,
+                      struct ra_err *err)
 {
     struct ra_entry e = {0};
     struct stat st;

@@ -141,8 +141,8 @@ static const char *member_string(json_t *obj, const char *key)
 
 /* "os/arch" or "os/arch/variant" in the pool; NULL when os and arch are both empty. */
 static const char *format_platform_n(struct ra_pool *pool, const char *os, size_t os_len,
-                                     const char *arch, size_t arch_len, const char *variant,
-                                     size_t variant_len)
+                                     const char *arch, size_t arch_len,
+                                     const char *variant, size_t variant_len)
 {
     size_t n = os_len + arch_len + variant_len + 3;
     char *s, *q;
@@ -443,7 +443,8 @@ static int fast_str(const char **out, size_t *len, const struct fast *f, size_t 
     return 0;
 }
 
-static int fast_pool_str(const char **out, const struct fast *f, size_t obj, const char *key)
+static int fast_pool_str(const char **out, const struct fast *f, size_t obj,
+                         const char *key)
 {
     const char *s;
     size_t len;
@@ -462,7 +463,8 @@ static int fast_platform(const char **out, const struct fast *f, size_t desc)
     *out = NULL;
     if (!plat || tok(f, plat)->type == RA_JTOK_NULL)
         return 0;
-    if (tok(f, plat)->type != RA_JTOK_OBJECT || fast_str(&os, &os_len, f, plat, "os") < 0 ||
+    if (tok(f, plat)->type != RA_JTOK_OBJECT ||
+        fast_str(&os, &os_len, f, plat, "os") < 0 ||
         fast_str(&arch, &arch_len, f, plat, "architecture") < 0 ||
         fast_str(&variant, &variant_len, f, plat, "variant") < 0)
         return FAST_GIVE_UP;
@@ -481,7 +483,8 @@ static int fast_descriptor(struct ra_descriptor *d, const struct fast *f, size_t
         tok(f, dg)->escaped ||
         ra_digest_parse(&d->digest, f->doc.text + tok(f, dg)->start, tok(f, dg)->len) < 0)
         return FAST_GIVE_UP;
-    if (!size || tok(f, size)->type != RA_JTOK_INT || (d->size = ra_jdoc_int(&f->doc, size)) < 0)
+    if (!size || tok(f, size)->type != RA_JTOK_INT ||
+        (d->size = ra_jdoc_int(&f->doc, size)) < 0)
         return FAST_GIVE_UP;
     if (fast_pool_str(&d->media_type, f, v, "mediaType") < 0 ||
         fast_pool_str(&d->artifact_type, f, v, "artifactType") < 0)

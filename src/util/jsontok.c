@@ -89,7 +89,8 @@ static int string(struct tz *z, int key)
         if (++p >= z->end)
             return -1;
         if (*p == 'u') {
-            if (z->end - p < 5 || hex4(p + 1, &u) < 0 || !u || (u >= 0xd800 && u <= 0xdfff))
+            if (z->end - p < 5 || hex4(p + 1, &u) < 0 || !u ||
+                (u >= 0xd800 && u <= 0xdfff))
                 return -1;
             p += 4;
         } else if (!*p || !strchr("\"\\/bfnrt", *p)) {
