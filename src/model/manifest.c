@@ -9,7 +9,6 @@
 
 #include <jansson.h>
 
-#include "util/jsontok.h"
 #include "util/pool.h"
 
 /* Untrusted text quoted in an error message is cut to this many bytes. */
@@ -140,34 +139,23 @@ static const char *member_string(json_t *obj, const char *key)
 }
 
 /* "os/arch" or "os/arch/variant" in the pool; NULL when os and arch are both empty. */
-static const char *format_platform_n(struct ra_pool *pool, const char *os, size_t os_len,
-                                     const char *arch, size_t arch_len,
-                                     const char *variant, size_t variant_len)
-{
-    size_t n = os_len + arch_len + variant_len + 3;
-    char *s, *q;
-
-    if (!os_len && !arch_len)
-        return NULL;
-    q = s = ra_pool_alloc(pool, n);
-    memcpy(q, os, os_len);
-    q += os_len;
-    *q++ = '/';
-    memcpy(q, arch, arch_len);
-    q += arch_len;
-    if (variant_len) {
-        *q++ = '/';
-        memcpy(q, variant, variant_len);
-    }
-    return s;
-}
-
 static const char *format_platform(struct ra_pool *pool, const char *os, const char *arch,
                                    const char *variant)
 {
-    return format_platform_n(pool, os ? os : "", os ? strlen(os) : 0, arch ? arch : "",
-                             arch ? strlen(arch) : 0, variant ? variant : "",
-                             variant ? strlen(variant) : 0);
+    size_t n;
+    char *s;
+
+    os = os ? os : "";
+    arch = arch ? arch : "";
+    if (!*os && !*arch)
+        return NULL;
+    n = strlen(os) + strlen(arch) + (variant ? strlen(variant) : 0) + 3;
+    s = ra_pool_alloc(pool, n);
+    if (variant && *variant)
+        snprintf(s, n, "%s/%s/%s", os, arch, variant);
+    else
+        snprintf(s, n, "%s/%s", os, arch);
+    return s;
 }
 
 static int parse_platform(const char **out, struct parser *p, json_t *desc,
@@ -404,233 +392,13 @@ static int load_object(json_t **out, const void *data, size_t len, struct ra_err
     return 0;
 }
 
-/* The fast path. Most JSON blobs are well-formed manifests, indexes and image configs,
- * and building a jansson tree for each was a third of a scan. The tokenizer accepts
- * only what jansson surely accepts; the fast path then reads the common shapes (an
- * image or index with a known mediaType, a config or other object with none) where
- * every member has the type the full parse wants, and gives up on anything else
- * (an escaped key or value it would use, a missing or mistyped member, a bad digest),
- * leaving the document to jansson and parse_body: the result, or the error, is always
- * the full parse's. */
-struct fast {
-    struct ra_jdoc doc;
-    struct ra_pool *pool;
-};
-
-#define FAST_GIVE_UP (-1)
-
-static const struct ra_jtok *tok(const struct fast *f, size_t i)
-{
-    return &f->doc.toks[i];
-}
-
-/* get_string: NULL when absent, null or ""; a plain string as ptr and length. */
-static int fast_str(const char **out, size_t *len, const struct fast *f, size_t obj,
-                    const char *key)
-{
-    size_t v = ra_jdoc_get(&f->doc, obj, key);
-
-    *out = NULL;
-    *len = 0;
-    if (!v || tok(f, v)->type == RA_JTOK_NULL)
-        return 0;
-    if (tok(f, v)->type != RA_JTOK_STRING || tok(f, v)->escaped)
-        return FAST_GIVE_UP;
-    if (tok(f, v)->len) {
-        *out = f->doc.text + tok(f, v)->start;
-        *len = tok(f, v)->len;
-    }
-    return 0;
-}
-
-static int fast_pool_str(const char **out, const struct fast *f, size_t obj,
-                         const char *key)
-{
-    const char *s;
-    size_t len;
-
-    if (fast_str(&s, &len, f, obj, key) < 0)
-        return FAST_GIVE_UP;
-    *out = s ? ra_pool_strndup(f->pool, s, len) : NULL;
-    return 0;
-}
-
-static int fast_platform(const char **out, const struct fast *f, size_t desc)
-{
-    const char *os, *arch, *variant;
-    size_t os_len, arch_len, variant_len, plat = ra_jdoc_get(&f->doc, desc, "platform");
-
-    *out = NULL;
-    if (!plat || tok(f, plat)->type == RA_JTOK_NULL)
-        return 0;
-    if (tok(f, plat)->type != RA_JTOK_OBJECT ||
-        fast_str(&os, &os_len, f, plat, "os") < 0 ||
-        fast_str(&arch, &arch_len, f, plat, "architecture") < 0 ||
-        fast_str(&variant, &variant_len, f, plat, "variant") < 0)
-        return FAST_GIVE_UP;
-    *out = format_platform_n(f->pool, os ? os : "", os_len, arch ? arch : "", arch_len,
-                             variant ? variant : "", variant_len);
-    return 0;
-}
-
-static int fast_descriptor(struct ra_descriptor *d, const struct fast *f, size_t v,
-                           enum ref_kind kind)
-{
-    size_t dg = ra_jdoc_get(&f->doc, v, "digest"), size = ra_jdoc_get(&f->doc, v, "size");
-    size_t urls = ra_jdoc_get(&f->doc, v, "urls");
-
-    if (tok(f, v)->type != RA_JTOK_OBJECT || !dg || tok(f, dg)->type != RA_JTOK_STRING ||
-        tok(f, dg)->escaped ||
-        ra_digest_parse(&d->digest, f->doc.text + tok(f, dg)->start, tok(f, dg)->len) < 0)
-        return FAST_GIVE_UP;
-    if (!size || tok(f, size)->type != RA_JTOK_INT ||
-        (d->size = ra_jdoc_int(&f->doc, size)) < 0)
-        return FAST_GIVE_UP;
-    if (fast_pool_str(&d->media_type, f, v, "mediaType") < 0 ||
-        fast_pool_str(&d->artifact_type, f, v, "artifactType") < 0)
-        return FAST_GIVE_UP;
-    if (urls && tok(f, urls)->type != RA_JTOK_NULL && tok(f, urls)->type != RA_JTOK_ARRAY)
-        return FAST_GIVE_UP;
-    d->has_urls = urls && tok(f, urls)->type == RA_JTOK_ARRAY && tok(f, urls)->size > 0;
-    return kind == REF_CHILD ? fast_platform(&d->platform, f, v) : 0;
-}
-
-static int fast_refs(struct ra_manifest *m, const struct fast *f, const char *key,
-                     enum ref_kind kind)
-{
-    size_t arr = ra_jdoc_get(&f->doc, 0, key), i, v;
-
-    if (!arr || (tok(f, arr)->type != RA_JTOK_NULL && tok(f, arr)->type != RA_JTOK_ARRAY))
-        return FAST_GIVE_UP;
-    if (tok(f, arr)->type == RA_JTOK_NULL || !tok(f, arr)->size)
-        return 0;
-    m->nrefs = tok(f, arr)->size;
-    m->refs = ra_pool_alloc(f->pool, m->nrefs * sizeof(*m->refs)); /* < 4 MiB tokens */
-    for (i = 0, v = arr + 1; i < m->nrefs; i++, v = tok(f, v)->next)
-        if (fast_descriptor(&m->refs[i], f, v, kind) < 0)
-            return FAST_GIVE_UP;
-    return 0;
-}
-
-/* config or subject */
-static int fast_member(struct ra_descriptor *d, int *has, const struct fast *f,
-                       const char *key, int required)
-{
-    size_t v = ra_jdoc_get(&f->doc, 0, key);
-
-    if (!v || tok(f, v)->type == RA_JTOK_NULL)
-        return required ? FAST_GIVE_UP : 0;
-    *has = 1;
-    return fast_descriptor(d, f, v, REF_LAYER);
-}
-
-/* An image or index with a known mediaType. */
-static int fast_manifest(struct ra_manifest *m, const struct fast *f)
-{
-    if (m->kind == RA_MANIFEST_INDEX) {
-        if (fast_refs(m, f, "manifests", REF_CHILD) < 0)
-            return FAST_GIVE_UP;
-    } else {
-        if (fast_member(&m->config, &m->has_config, f, "config", 1) < 0 ||
-            fast_refs(m, f, "layers", REF_LAYER) < 0)
-            return FAST_GIVE_UP;
-    }
-    if (fast_member(&m->subject, &m->has_subject, f, "subject", 0) < 0)
-        return FAST_GIVE_UP;
-    return fast_pool_str(&m->artifact_type, f, 0, "artifactType");
-}
-
-/* json_string_value of a member: 1 with a plain string, 0 when absent or not a string,
- * FAST_GIVE_UP when it has escapes. */
-static int fast_string_value(const char **out, size_t *len, const struct fast *f,
-                             size_t obj, const char *key)
-{
-    size_t v = ra_jdoc_get(&f->doc, obj, key);
-
-    *out = "";
-    *len = 0;
-    if (!v || tok(f, v)->type != RA_JTOK_STRING)
-        return 0;
-    if (tok(f, v)->escaped)
-        return FAST_GIVE_UP;
-    *out = f->doc.text + tok(f, v)->start;
-    *len = tok(f, v)->len;
-    return 1;
-}
-
-static int is_type(const struct fast *f, size_t v, enum ra_jtok_type type)
-{
-    return v && tok(f, v)->type == type;
-}
-
-/* No mediaType: an image config, or another object that is no manifest. */
-static int fast_config(struct ra_manifest *m, const struct fast *f)
-{
-    const char *os, *arch, *variant;
-    size_t os_len, arch_len, variant_len;
-    int has_os, has_arch, has_variant;
-
-    /* infer_kind: anything shaped like a manifest is left to jansson */
-    if (is_type(f, ra_jdoc_get(&f->doc, 0, "manifests"), RA_JTOK_ARRAY) ||
-        is_type(f, ra_jdoc_get(&f->doc, 0, "fsLayers"), RA_JTOK_ARRAY) ||
-        (is_type(f, ra_jdoc_get(&f->doc, 0, "config"), RA_JTOK_OBJECT) &&
-         is_type(f, ra_jdoc_get(&f->doc, 0, "layers"), RA_JTOK_ARRAY)))
-        return FAST_GIVE_UP;
-    if ((has_os = fast_string_value(&os, &os_len, f, 0, "os")) < 0 ||
-        (has_arch = fast_string_value(&arch, &arch_len, f, 0, "architecture")) < 0 ||
-        (has_variant = fast_string_value(&variant, &variant_len, f, 0, "variant")) < 0)
-        return FAST_GIVE_UP;
-    m->media_type_inferred = 1;
-    if (has_os && has_arch) {
-        m->kind = RA_MANIFEST_CONFIG;
-        m->platform =
-            format_platform_n(f->pool, os, os_len, arch, arch_len, variant, variant_len);
-    }
-    return 0;
-}
-
-/* 1 with *out set when the fast path read the document, 0 to leave it to jansson. */
-static int fast_parse(struct ra_manifest **out, struct ra_pool *pool, const void *data,
-                      size_t len)
-{
-    struct fast f = {RA_JDOC_INIT, pool};
-    struct ra_manifest *m = NULL;
-    const char *mt;
-    size_t mt_len, i;
-    int ok = 0;
-
-    if (ra_jdoc_parse(&f.doc, data, len) < 0 || f.doc.toks[0].type != RA_JTOK_OBJECT ||
-        f.doc.escaped_key || fast_str(&mt, &mt_len, &f, 0, "mediaType") < 0)
-        goto done;
-    m = ra_pool_alloc(pool, sizeof(*m));
-    if (!mt) {
-        ok = fast_config(m, &f) == 0;
-        goto done;
-    }
-    for (i = 0; i < RA_ARRAY_SIZE(known_types); i++) {
-        if (strlen(known_types[i].media_type) == mt_len &&
-            !memcmp(known_types[i].media_type, mt, mt_len))
-            m->kind = known_types[i].kind;
-    }
-    if (m->kind != RA_MANIFEST_INDEX && m->kind != RA_MANIFEST_IMAGE)
-        goto done; /* schema 1, or a type whose kind is inferred */
-    m->media_type = ra_pool_strndup(pool, mt, mt_len);
-    ok = fast_manifest(m, &f) == 0;
-
-done:
-    ra_jdoc_release(&f.doc);
-    if (ok)
-        *out = m;
-    return ok;
-}
-
 int ra_manifest_parse(struct ra_manifest **out, struct ra_pool *pool, const void *data,
                       size_t len, struct ra_err *err)
 {
     struct parser p = {pool, err};
     struct ra_manifest *m;
     json_t *root = NULL;
-    int error = 0;
+    int error;
 
     assert(out && pool && (data || !len));
     *out = NULL;
@@ -641,8 +409,6 @@ int ra_manifest_parse(struct ra_manifest **out, struct ra_pool *pool, const void
                        len, RA_MANIFEST_MAX);
         goto done;
     }
-    if (fast_parse(out, pool, data, len))
-        goto done;
     if ((error = load_object(&root, data, len, err)) < 0)
         goto done;
 
