@@ -178,7 +178,7 @@ static int parse_item(struct item *it, const struct parser *p, const char **s,
         if (it->c.repeat == 0)
             return bad(p, "%s: repetition '%.*s' is zero", part, shown((size_t)(q - *s)),
                        *s);
-    } else if (seconds && it->c.stop >= 0 && it->c.start + 1 > it->c.stop) {
+    } else if (seconds && it->c.stop >= 0 && it->c.start >= it->c.stop) {
         /* systemd refuses second ranges shorter than its 1 s step, "5..5" too */
         return bad(p, "second range %.*s is empty", shown((size_t)(q - *s)), *s);
     }
