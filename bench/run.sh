@@ -21,6 +21,7 @@ seed=1
 keep=
 bin="$repo/build-bench/regautopsy"
 gc=1
+prepare_only=0
 gen_args=()
 long_s=20 # a command whose warm-up run took longer than this is timed once, not $runs times
 
@@ -36,6 +37,7 @@ usage: bench/run.sh [options]
   --runs R          timed runs per command after one warm-up run (default $runs)
   --bin PATH        regautopsy binary (default build-bench/regautopsy, a Release build)
   --no-gc           skip the docker-registry garbage-collect baseline
+  --prepare-only    generate the storage and archives (use with --keep), time nothing
   --seed S          generator seed (default $seed)
   --gen-arg ARG     pass ARG to gen.py (repeatable), e.g. --gen-arg=--history=5
 EOF
@@ -50,6 +52,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --bin) bin=$2; shift 2 ;;
     --no-gc) gc=0; shift ;;
+    --prepare-only) prepare_only=1; shift ;;
     --seed) seed=$2; shift 2 ;;
     --gen-arg) gen_args+=("$2"); shift 2 ;;
     --gen-arg=*) gen_args+=("${1#--gen-arg=}"); shift ;;
@@ -66,7 +69,7 @@ need gzip
 need zstd
 need sha256sum
 [ "$gc" = 0 ] || need docker-registry
-if [ ! -x "$bin" ]; then
+if [ "$prepare_only" = 0 ] && [ ! -x "$bin" ]; then
     echo "run.sh: no binary at $bin; build a Release one:" >&2
     echo "  cmake -S $repo -B $repo/build-bench -DCMAKE_BUILD_TYPE=Release -DRA_TESTS=OFF" >&2
     echo "  cmake --build $repo/build-bench -j2 --target regautopsy" >&2
@@ -120,6 +123,11 @@ mk() { # mk OUT CMD...: build OUT unless it exists
 mk "$tarf" tar --sort=name --numeric-owner -C "$data" -cf "$tarf" var
 mk "$gzf" sh -c 'gzip -c "$1" > "$2.part" && mv "$2.part" "$2"' sh "$tarf" "$gzf"
 mk "$zstf" sh -c 'zstd -q -3 -T0 "$1" -o "$2.part" && mv "$2.part" "$2"' sh "$tarf" "$zstf"
+if [ "$prepare_only" = 1 ]; then
+    log "prepared $work ($n_entries entries, $blob_bytes blob bytes)"
+    [ -n "$keep" ] || log "(without --keep it is removed now)"
+    exit 0
+fi
 
 gc_conf="$work/registry-gc.yml"
 cat >"$gc_conf" <<EOF

@@ -19,6 +19,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "ingest/inflow.h"
 #include "util/buf.h"
 #include "util/vec.h"
 
@@ -42,6 +43,7 @@ struct ra_source {
     int in_cb;
     struct ra_err read_err; /* first content read failure; sticky */
     struct archive *a;      /* archives */
+    struct ra_inflow *inflow; /* compressed archives: the decompressing thread */
     int dirfd;              /* trees: directory holding the current entry */
     const char *leaf;       /* its name there */
     int fd;                 /* its content, opened on the first read; -1 */
@@ -61,7 +63,9 @@ static void sync_bytes_in(struct ra_source *src)
 {
     int64_t n;
 
-    if (src->a) {
+    if (src->inflow) {
+        src->stats->bytes_in = ra_inflow_bytes_in(src->inflow);
+    } else if (src->a) {
         n = archive_filter_bytes(src->a, -1);
         src->stats->bytes_in = n > 0 ? (uint64_t)n : 0;
     }
@@ -281,10 +285,23 @@ done:
     return error;
 }
 
+/* libarchive's read callback over the decompressing thread. */
+static la_ssize_t inflow_cb(struct archive *a, void *payload, const void **buf)
+{
+    struct ra_source *src = payload;
+    ssize_t n = ra_inflow_read(src->inflow, buf);
+
+    if (n < 0)
+        archive_set_error(a, EIO, "%s", ra_inflow_error(src->inflow));
+    return n;
+}
+
 /* Every format but "raw" and "empty" (which accept anything) and "mtree" (which opens
  * the files it describes). tar first: libarchive breaks bid ties by registration
  * order, and iso9660's bidder reads 48 KiB ahead, which on a small truncated tar made
- * the truncation look like a clean end. */
+ * the truncation look like a clean end. A compressed file is decompressed on a second
+ * thread (ingest/inflow.h) and this reader only parses the format; anything else is
+ * read straight from the file, with seeking (zip's central directory, 7-Zip). */
 static int archive_open(struct ra_source *src, struct ra_err *err)
 {
     static int (*const formats[])(struct archive *) = {
@@ -296,14 +313,22 @@ static int archive_open(struct ra_source *src, struct ra_err *err)
         archive_read_support_format_warc,    archive_read_support_format_xar,
     };
     size_t i;
+    int error, r;
 
+    if ((error = ra_inflow_open(&src->inflow, src->path, err)) < 0)
+        return error;
     src->a = archive_read_new();
     if (!src->a)
         return ra_err_set(err, RA_ERROR, "'%s': cannot set up libarchive", src->path);
-    archive_read_support_filter_all(src->a);
+    if (!src->inflow)
+        archive_read_support_filter_all(src->a);
     for (i = 0; i < RA_ARRAY_SIZE(formats); i++)
         formats[i](src->a); /* a format built without its library only warns */
-    if (archive_read_open_filename(src->a, src->path, SOURCE_BLOCK_SIZE) != ARCHIVE_OK)
+    if (src->inflow)
+        r = archive_read_open2(src->a, src, NULL, inflow_cb, NULL, NULL);
+    else
+        r = archive_read_open_filename(src->a, src->path, SOURCE_BLOCK_SIZE);
+    if (r != ARCHIVE_OK)
         return ra_err_set(err, RA_EFORMAT,
                           "'%s': not an archive libarchive can read (%s)", src->path,
                           archive_msg(src->a));
@@ -685,6 +710,7 @@ int ra_source_walk(const char *path, const struct ra_source_opts *opts, ra_entry
 
     if (src.a)
         archive_read_free(src.a);
+    ra_inflow_close(src.inflow);
     ra_buf_release(&src.name);
     ra_buf_release(&src.target);
     free(src.dirents);

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: MIT */
+/* ingest/inflow: decompression on a second thread hands back exactly the uncompressed
+ * bytes, in order; a damaged stream ends in -1 with libarchive's message after what
+ * could be read; plain files are left to the ordinary reader; closing part-way neither
+ * hangs nor leaks. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "ingest/inflow.h"
+
+struct fixture {
+    char dir[64];
+    char path[PATH_MAX];
+};
+
+static int setup(void **state)
+{
+    struct fixture *fx = calloc(1, sizeof(*fx));
+
+    snprintf(fx->dir, sizeof(fx->dir), "/tmp/ra-inflow.XXXXXX");
+    if (!mkdtemp(fx->dir))
+        return -1;
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *fx = *state;
+    char cmd[128];
+
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(fx);
+    return 0;
+}
+
+static const char *at(void **state, const char *name)
+{
+    struct fixture *fx = *state;
+
+    snprintf(fx->path, sizeof(fx->path), "%s/%s", fx->dir, name);
+    return fx->path;
+}
+
+/* len bytes, half of them noise and half a repeating text, so that compressed output
+ * has both stored and compressed blocks. */
+static char *content(size_t len)
+{
+    char *p = malloc(len);
+    uint32_t x = 2463534242u;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+        p[i] = (i / 65536) % 2 ? (char)(x & 0xff) : "registry/v2 "[i % 12];
+    }
+    return p;
+}
+
+/* The bytes as one compressed stream (format raw: no archive around them). */
+static void write_compressed(const char *path, int filter, const char *data, size_t len)
+{
+    struct archive *a = archive_write_new();
+    struct archive_entry *e = archive_entry_new();
+
+    assert_int_equal(archive_write_set_format_raw(a), ARCHIVE_OK);
+    assert_int_equal(archive_write_add_filter(a, filter), ARCHIVE_OK);
+    assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+    archive_entry_set_pathname(e, "data");
+    archive_entry_set_filetype(e, AE_IFREG);
+    assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+    assert_int_equal(archive_write_data(a, data, len), (la_ssize_t)len);
+    assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+    archive_write_free(a);
+    archive_entry_free(e);
+}
+
+static off_t file_size(const char *path)
+{
+    struct stat st;
+
+    assert_int_equal(stat(path, &st), 0);
+    return st.st_size;
+}
+
+/* Read everything; returns the last ra_inflow_read result (0 or -1) and the bytes in
+ * *got (compared as they come against want). */
+static ssize_t drain(struct ra_inflow *f, const char *want, size_t want_len, size_t *got)
+{
+    const void *buf;
+    ssize_t n;
+
+    *got = 0;
+    while ((n = ra_inflow_read(f, &buf)) > 0) {
+        assert_true(*got + (size_t)n <= want_len);
+        assert_memory_equal(buf, want + *got, (size_t)n);
+        *got += (size_t)n;
+    }
+    return n;
+}
+
+static void round_trip(void **state, const char *name, int filter, size_t len)
+{
+    const char *path = at(state, name);
+    char *data = content(len);
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_inflow *f;
+    size_t got;
+
+    write_compressed(path, filter, data, len);
+    assert_int_equal(ra_inflow_open(&f, path, &err), 1);
+    assert_non_null(f);
+    assert_int_equal(drain(f, data, len, &got), 0);
+    assert_int_equal(got, len);
+    assert_string_equal(ra_inflow_error(f), "");
+    assert_int_equal(ra_inflow_bytes_in(f), (uint64_t)file_size(path));
+    /* reading past the end stays at the end */
+    {
+        const void *buf;
+        assert_int_equal(ra_inflow_read(f, &buf), 0);
+    }
+    ra_inflow_close(f);
+    free(data);
+}
+
+static void test_inflow__gzip(void **state)
+{
+    round_trip(state, "d.gz", ARCHIVE_FILTER_GZIP, 5 * 1024 * 1024 + 17);
+}
+
+static void test_inflow__zstd(void **state)
+{
+    round_trip(state, "d.zst", ARCHIVE_FILTER_ZSTD, 3 * 1024 * 1024 + 1);
+}
+
+static void test_inflow__xz_small(void **state)
+{
+    round_trip(state, "d.xz", ARCHIVE_FILTER_XZ, 100);
+}
+
+/* libarchive's raw format has no header to read in an empty stream: the ordinary
+ * reader takes it (and says it is not an archive). */
+static void test_inflow__empty_stream(void **state)
+{
+    const char *path = at(state, "e.gz");
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_inflow *f;
+
+    write_compressed(path, ARCHIVE_FILTER_GZIP, "", 0);
+    assert_int_equal(ra_inflow_open(&f, path, &err), 0);
+    assert_null(f);
+}
+
+/* Not compressed, missing, a directory: nothing started, the caller reads it itself. */
+static void test_inflow__not_compressed(void **state)
+{
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_inflow *f = (struct ra_inflow *)&err;
+    const char *path = at(state, "plain");
+    FILE *fp = fopen(path, "wb");
+
+    assert_non_null(fp);
+    fputs("not compressed at all\n", fp);
+    fclose(fp);
+    assert_int_equal(ra_inflow_open(&f, path, &err), 0);
+    assert_null(f);
+    assert_int_equal(ra_inflow_open(&f, at(state, "missing.gz"), &err), 0);
+    assert_null(f);
+    assert_int_equal(ra_inflow_open(&f, at(state, ""), &err), 0);
+    assert_null(f);
+    assert_int_equal(err.code, 0);
+    ra_inflow_close(NULL);
+}
+
+/* A gzip stream cut in half: every byte before the cut that the decompressor could
+ * produce comes first, then -1 with libarchive's message. */
+static void test_inflow__truncated(void **state)
+{
+    const char *path = at(state, "cut.gz");
+    size_t len = 4 * 1024 * 1024, got;
+    char *data = content(len);
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_inflow *f;
+
+    write_compressed(path, ARCHIVE_FILTER_GZIP, data, len);
+    assert_int_equal(truncate(path, file_size(path) / 2), 0);
+    assert_int_equal(ra_inflow_open(&f, path, &err), 1);
+    assert_int_equal(drain(f, data, len, &got), -1);
+    assert_true(got > len / 4 && got < len);
+    assert_non_null(strstr(ra_inflow_error(f), "gzip"));
+    assert_true(ra_inflow_bytes_in(f) <= (uint64_t)file_size(path));
+    ra_inflow_close(f);
+    free(data);
+}
+
+/* Close after one chunk, with the thread blocked on a full ring; and close before
+ * reading anything. */
+static void test_inflow__close_early(void **state)
+{
+    const char *path = at(state, "big.zst");
+    size_t len = 16 * 1024 * 1024;
+    char *data = content(len);
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_inflow *f;
+    const void *buf;
+
+    write_compressed(path, ARCHIVE_FILTER_ZSTD, data, len);
+    assert_int_equal(ra_inflow_open(&f, path, &err), 1);
+    assert_true(ra_inflow_read(f, &buf) > 0);
+    usleep(20000); /* let the thread fill the ring and wait */
+    ra_inflow_close(f);
+    assert_int_equal(ra_inflow_open(&f, path, &err), 1);
+    ra_inflow_close(f);
+    free(data);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_inflow__gzip),
+        cmocka_unit_test(test_inflow__zstd),
+        cmocka_unit_test(test_inflow__xz_small),
+        cmocka_unit_test(test_inflow__empty_stream),
+        cmocka_unit_test(test_inflow__not_compressed),
+        cmocka_unit_test(test_inflow__truncated),
+        cmocka_unit_test(test_inflow__close_early),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
