@@ -5,7 +5,7 @@
 #   scripts/fuzz.sh [options] [SECONDS_PER_TARGET] [TARGET...]
 #
 # SECONDS_PER_TARGET defaults to 60; TARGETs default to all of them (layout manifest
-# archive tmpl cron calendar logs; calendar only when src/config/calendar.h exists).
+# archive tmpl cron calendar logs).
 # Each target first replays its crash reproducers (tests/fixtures/fuzz-regressions/
 # <target>/), then fuzzes a temporary copy of its seed corpus (tests/fuzz/corpus/
 # <target>/); the committed corpus is only written with --minimize-into-repo. Exits 1
@@ -47,7 +47,6 @@ for arg in "$@"; do
 done
 
 all=(layout manifest archive tmpl cron calendar logs)
-[ -f src/config/calendar.h ] || all=(layout manifest archive tmpl cron logs)
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 
 # -max_len per target: room for the seeds and some growth, no more (larger inputs
