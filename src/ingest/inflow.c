@@ -1,17 +1,27 @@
 /* SPDX-License-Identifier: MIT */
-/* Decompression on a second thread: libarchive's "raw" format over all its filters
- * yields the uncompressed stream, which is copied into a ring of chunks that the
- * caller's reader takes one at a time. One mutex and two condition variables guard the
- * ring's counters; a chunk's bytes are written by the thread before it is counted and
- * read by the caller after, so neither side touches them under the lock. */
+/* Reading on a second thread. For a compressed file, libarchive's "raw" format over
+ * all its filters yields the uncompressed stream, which is copied into a ring of
+ * chunks; for a plain tar, read(2) fills the chunks straight from the file. The
+ * caller's reader takes one chunk at a time. One mutex and two condition variables
+ * guard the ring's counters; a chunk's bytes are written by the thread before it is
+ * counted and read by the caller after, so neither side touches them under the lock.
+ *
+ * A skip (the tar reader passing over a layer's content it was not asked to read) first
+ * drops what the ring holds, then has the thread pass over the rest: a plain file
+ * seeks, a compressed one is decompressed without being copied (with archives of large
+ * layers the copy would be most of the thread's work). */
 #include "ingest/inflow.h"
 
 #include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -22,11 +32,17 @@
 
 struct chunk {
     char *buf;
+    size_t off; /* bytes a skip dropped from the front */
     size_t len;
 };
 
 struct ra_inflow {
-    struct archive *a;
+    struct archive *a; /* compressed: libarchive's filters, format raw */
+    int fd;            /* plain: the file; -1 */
+    uint64_t size;     /* plain: its size */
+    uint64_t pos;      /* plain: bytes read or passed over (the thread's) */
+    const void *block; /* compressed: the rest of libarchive's current block */
+    size_t left;
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t filled;  /* a chunk was counted, or the thread finished */
@@ -35,6 +51,7 @@ struct ra_inflow {
     unsigned head;  /* the chunk the caller takes next (or holds) */
     unsigned count; /* chunks filled and not yet handed back, held one included */
     int holding;    /* the caller holds ring[head] */
+    uint64_t skip;  /* bytes past those taken that the caller wants dropped */
     int done;       /* the thread has finished: end of data, or failed */
     int stop;       /* the caller wants the thread to finish now */
     int failed;
@@ -42,57 +59,127 @@ struct ra_inflow {
     _Atomic uint64_t bytes_in;
 };
 
-/* Thread: fill chunks until the end, a failure, or stop. */
+/* Compressed: the next bytes of the stream, what is left of the current block else a
+ * new block. Returns 1 with f->left > 0, 0 at the end, -1 on failure (f->error set). */
+static int next_block(struct ra_inflow *f)
+{
+    la_int64_t offset;
+    int r;
+
+    while (!f->left) {
+        r = archive_read_data_block(f->a, &f->block, &f->left, &offset);
+        atomic_store_explicit(&f->bytes_in, (uint64_t)archive_filter_bytes(f->a, -1),
+                              memory_order_relaxed);
+        if (r == ARCHIVE_EOF)
+            return 0;
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+            const char *msg = archive_error_string(f->a);
+            snprintf(f->error, sizeof(f->error), "%s", msg ? msg : "unknown error");
+            return -1;
+        }
+    }
+    return 1;
+}
+
+/* Fill c; returns as next_block (1: there may be more). */
+static int fill(struct ra_inflow *f, struct chunk *c)
+{
+    size_t n;
+    ssize_t got;
+    int r = 1;
+
+    c->off = c->len = 0;
+    while (c->len < INFLOW_CHUNK) {
+        if (f->fd >= 0) {
+            got = read(f->fd, c->buf + c->len, INFLOW_CHUNK - c->len);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got < 0) {
+                snprintf(f->error, sizeof(f->error), "read failed: %s", strerror(errno));
+                return -1;
+            }
+            f->pos += (uint64_t)got;
+            atomic_store_explicit(&f->bytes_in, f->pos, memory_order_relaxed);
+            if (!got)
+                return 0;
+            c->len += (size_t)got;
+            continue;
+        }
+        if ((r = next_block(f)) <= 0)
+            return r;
+        n = INFLOW_CHUNK - c->len < f->left ? INFLOW_CHUNK - c->len : f->left;
+        memcpy(c->buf + c->len, f->block, n);
+        f->block = (const char *)f->block + n;
+        f->left -= n;
+        c->len += n;
+    }
+    return r;
+}
+
+/* Pass over up to want bytes; *done says how many. Returns as next_block. */
+static int drop(struct ra_inflow *f, uint64_t want, uint64_t *done)
+{
+    size_t n;
+    int r;
+
+    *done = 0;
+    if (f->fd >= 0) {
+        /* lseek past the end succeeds: stop at the size */
+        *done = want < f->size - f->pos ? want : f->size - f->pos;
+        if (lseek(f->fd, (off_t)(f->pos + *done), SEEK_SET) < 0) {
+            snprintf(f->error, sizeof(f->error), "seek failed: %s", strerror(errno));
+            *done = 0;
+            return -1;
+        }
+        f->pos += *done;
+        atomic_store_explicit(&f->bytes_in, f->pos, memory_order_relaxed);
+        return *done == want;
+    }
+    while (*done < want) {
+        if ((r = next_block(f)) <= 0)
+            return r;
+        n = want - *done < f->left ? (size_t)(want - *done) : f->left;
+        f->block = (const char *)f->block + n;
+        f->left -= n;
+        *done += n;
+    }
+    return 1;
+}
+
+/* Thread: fill chunks, or drop what the caller skips, until the end, a failure, or
+ * stop. */
 static void *pump(void *arg)
 {
     struct ra_inflow *f = arg;
-    const void *block = NULL;
-    size_t left = 0, len, n;
-    la_int64_t offset;
+    uint64_t skip, dropped;
     struct chunk *c;
-    int eof = 0, failed = 0, r;
+    int r = 1;
 
-    while (!eof && !failed) {
+    while (r > 0) {
         pthread_mutex_lock(&f->mu);
-        while (f->count == INFLOW_CHUNKS && !f->stop)
+        /* a pending skip drops the ring first: wait until the caller has */
+        while ((f->count == INFLOW_CHUNKS || (f->skip && f->count)) && !f->stop)
             pthread_cond_wait(&f->emptied, &f->mu);
         if (f->stop) {
             pthread_mutex_unlock(&f->mu);
             break;
         }
+        skip = f->skip;
         c = &f->ring[(f->head + f->count) % INFLOW_CHUNKS];
         pthread_mutex_unlock(&f->mu);
 
-        for (len = 0; len < INFLOW_CHUNK;) {
-            if (!left) {
-                r = archive_read_data_block(f->a, &block, &left, &offset);
-                atomic_store_explicit(&f->bytes_in,
-                                      (uint64_t)archive_filter_bytes(f->a, -1),
-                                      memory_order_relaxed);
-                if (r == ARCHIVE_EOF) {
-                    eof = 1;
-                    break;
-                }
-                if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-                    const char *msg = archive_error_string(f->a);
-                    snprintf(f->error, sizeof(f->error), "%s", msg ? msg : "unknown error");
-                    failed = 1;
-                    break;
-                }
-            }
-            n = INFLOW_CHUNK - len < left ? INFLOW_CHUNK - len : left;
-            memcpy(c->buf + len, block, n);
-            block = (const char *)block + n;
-            left -= n;
-            len += n;
+        if (skip) {
+            r = drop(f, skip, &dropped);
+            pthread_mutex_lock(&f->mu);
+            f->skip -= dropped;
+        } else {
+            r = fill(f, c);
+            pthread_mutex_lock(&f->mu);
+            if (c->len)
+                f->count++;
         }
-        c->len = len;
-
-        pthread_mutex_lock(&f->mu);
-        if (len)
-            f->count++;
-        f->failed = failed;
-        f->done = eof || failed;
+        f->failed = r < 0;
+        f->done = r <= 0;
         pthread_cond_signal(&f->filled);
         pthread_mutex_unlock(&f->mu);
     }
@@ -109,14 +196,53 @@ static void inflow_free(struct ra_inflow *f)
 
     if (f->a)
         archive_read_free(f->a);
+    if (f->fd >= 0)
+        close(f->fd);
     for (i = 0; i < INFLOW_CHUNKS; i++)
         free(f->ring[i].buf);
     free(f);
 }
 
-int ra_inflow_open(struct ra_inflow **out, const char *path, struct ra_err *err)
+/* A regular file holding a POSIX or GNU tar: "ustar" at byte 257 of the first header. */
+static int open_plain_tar(struct ra_inflow *f, const char *path)
+{
+    char head[512];
+    struct stat st;
+    ssize_t n;
+
+    f->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (f->fd < 0)
+        return 0;
+    if (fstat(f->fd, &st) < 0 || !S_ISREG(st.st_mode))
+        return 0;
+    do
+        n = pread(f->fd, head, sizeof(head), 0);
+    while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof(head) || memcmp(head + 257, "ustar", 5))
+        return 0;
+    f->size = (uint64_t)st.st_size;
+    return 1;
+}
+
+/* A file libarchive decompresses: a filter other than "none" applies. */
+static int open_compressed(struct ra_inflow *f, const char *path)
 {
     struct archive_entry *ae;
+    int r;
+
+    f->a = archive_read_new();
+    if (!f->a)
+        return 0;
+    archive_read_support_filter_all(f->a);
+    archive_read_support_format_raw(f->a);
+    return archive_read_open_filename(f->a, path, INFLOW_BLOCK) == ARCHIVE_OK &&
+           archive_filter_count(f->a) >= 2 &&
+           ((r = archive_read_next_header(f->a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN);
+}
+
+int ra_inflow_open(struct ra_inflow **out, const char *path, int plain_tar,
+                   struct ra_err *err)
+{
     struct ra_inflow *f;
     unsigned i;
     int r;
@@ -124,18 +250,15 @@ int ra_inflow_open(struct ra_inflow **out, const char *path, struct ra_err *err)
     assert(out && path);
     *out = NULL;
     f = ra_xcalloc(1, sizeof(*f));
-    f->a = archive_read_new();
-    if (!f->a) {
-        inflow_free(f);
-        return ra_err_set(err, RA_ERROR, "'%s': cannot set up libarchive", path);
-    }
-    archive_read_support_filter_all(f->a);
-    archive_read_support_format_raw(f->a);
-    if (archive_read_open_filename(f->a, path, INFLOW_BLOCK) != ARCHIVE_OK ||
-        archive_filter_count(f->a) < 2 ||
-        ((r = archive_read_next_header(f->a, &ae)) != ARCHIVE_OK && r != ARCHIVE_WARN)) {
-        inflow_free(f); /* not compressed, or not readable: the ordinary path says so */
-        return 0;
+    f->fd = -1;
+    if (!plain_tar || !open_plain_tar(f, path)) {
+        if (f->fd >= 0)
+            close(f->fd);
+        f->fd = -1;
+        if (!open_compressed(f, path)) {
+            inflow_free(f); /* neither: the ordinary path reads it and says what it is */
+            return 0;
+        }
     }
     for (i = 0; i < INFLOW_CHUNKS; i++)
         f->ring[i].buf = ra_xmalloc(INFLOW_CHUNK);
@@ -154,29 +277,71 @@ int ra_inflow_open(struct ra_inflow **out, const char *path, struct ra_err *err)
     return 1;
 }
 
-ssize_t ra_inflow_read(struct ra_inflow *f, const void **buf)
+/* Hand back the chunk the caller holds. Under the lock. */
+static void release(struct ra_inflow *f)
 {
-    ssize_t n;
-
-    pthread_mutex_lock(&f->mu);
     if (f->holding) {
         f->holding = 0;
         f->head = (f->head + 1) % INFLOW_CHUNKS;
         f->count--;
         pthread_cond_signal(&f->emptied);
     }
+}
+
+ssize_t ra_inflow_read(struct ra_inflow *f, const void **buf)
+{
+    struct chunk *c;
+    ssize_t n;
+
+    pthread_mutex_lock(&f->mu);
+    release(f);
     while (!f->count && !f->done)
         pthread_cond_wait(&f->filled, &f->mu);
     if (f->count) {
+        c = &f->ring[f->head];
         f->holding = 1;
-        *buf = f->ring[f->head].buf;
-        n = (ssize_t)f->ring[f->head].len;
+        *buf = c->buf + c->off;
+        n = (ssize_t)(c->len - c->off);
     } else {
         *buf = NULL;
         n = f->failed ? -1 : 0;
     }
     pthread_mutex_unlock(&f->mu);
     return n;
+}
+
+int64_t ra_inflow_skip(struct ra_inflow *f, int64_t request)
+{
+    struct chunk *c;
+    uint64_t got;
+
+    if (request <= 0)
+        return 0;
+    pthread_mutex_lock(&f->mu);
+    release(f);
+    f->skip = (uint64_t)request;
+    for (;;) {
+        while (f->count && f->skip) {
+            c = &f->ring[f->head];
+            if (c->len - c->off > f->skip) {
+                c->off += (size_t)f->skip;
+                f->skip = 0;
+                break;
+            }
+            f->skip -= c->len - c->off;
+            f->head = (f->head + 1) % INFLOW_CHUNKS;
+            f->count--;
+        }
+        if (!f->skip || (f->done && !f->count))
+            break;
+        pthread_cond_signal(&f->emptied); /* the ring is empty: the thread drops the rest */
+        pthread_cond_wait(&f->filled, &f->mu);
+    }
+    got = (uint64_t)request - f->skip;
+    f->skip = 0;
+    pthread_cond_signal(&f->emptied);
+    pthread_mutex_unlock(&f->mu);
+    return (int64_t)got;
 }
 
 const char *ra_inflow_error(struct ra_inflow *f)

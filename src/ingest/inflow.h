@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Decompress an archive file on a second thread. libarchive runs its filters (gzip,
- * zstd, xz, ...) and the format reader (tar, ...) on one thread, one after the other;
- * here the filters run on a thread of their own, feeding the uncompressed bytes through
- * a ring of a few fixed-size chunks to the caller, whose libarchive reader then only
- * parses the format. Memory: the ring (INFLOW_CHUNKS x INFLOW_CHUNK bytes) plus
+/* Read an archive file on a second thread. libarchive runs its filters (gzip, zstd,
+ * xz, ...) and the format reader (tar, ...) on one thread, one after the other; here
+ * the filters (or, for a plain tar, the read system calls) run on a thread of their
+ * own, feeding the bytes through a ring of a few fixed-size chunks to the caller, whose
+ * libarchive reader then only parses the format. Memory: the ring (4 x 1 MiB) plus
  * libarchive's buffers, whatever the file's size. */
 #ifndef RA_INGEST_INFLOW_H
 #define RA_INGEST_INFLOW_H
@@ -15,17 +15,24 @@
 
 struct ra_inflow;
 
-/* Open path with every libarchive filter and start the thread if a compression filter
- * applies. Returns 1 and *out when it started; 0 and *out = NULL when the file is not
- * compressed or libarchive cannot open it (read it the ordinary way, which also gives
- * the ordinary error); RA_ENOMEM-style failures of the thread itself return negative
- * with err set. */
-int ra_inflow_open(struct ra_inflow **out, const char *path, struct ra_err *err);
+/* Start the thread if path is a compressed file (a libarchive filter other than
+ * "none" applies), or, with plain_tar, a plain POSIX/GNU tar. Returns 1 and *out when it started; 0 and
+ * *out = NULL for anything else (a zip, 7-Zip or ISO needs seeking; an unreadable file
+ * gets the ordinary reader's message); negative with err set when the thread cannot be
+ * started. */
+int ra_inflow_open(struct ra_inflow **out, const char *path, int plain_tar,
+                   struct ra_err *err);
 
 /* The next chunk of uncompressed bytes, valid until the next call (libarchive's read
  * callback contract). Returns its length, 0 at the end, -1 when decompression failed:
  * ra_inflow_error() says why. Blocks until the thread has filled a chunk. */
 ssize_t ra_inflow_read(struct ra_inflow *f, const void **buf);
+
+/* Pass over the next request bytes (libarchive's skip callback contract): what the
+ * ring holds is dropped, the rest is decompressed by the thread without being copied.
+ * Returns the bytes passed over: fewer than asked only at the end of the stream or on
+ * a failure, which the next ra_inflow_read reports. */
+int64_t ra_inflow_skip(struct ra_inflow *f, int64_t request);
 
 /* libarchive's message for the failure; "" before one. */
 const char *ra_inflow_error(struct ra_inflow *f);

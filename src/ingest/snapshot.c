@@ -604,6 +604,7 @@ int ra_snapshot_load(struct ra_snapshot **out, const struct ra_snapshot_spec *sp
         goto done;
     sopts.progress_cb = opts->progress_cb;
     sopts.progress_payload = opts->progress_payload;
+    sopts.read_all = opts->verify;
 
     error = ra_source_walk(spec->path, &sopts, on_entry, &ld, &st, err);
     s->entries = st.entries;

@@ -296,12 +296,21 @@ static la_ssize_t inflow_cb(struct archive *a, void *payload, const void **buf)
     return n;
 }
 
+static la_int64_t inflow_skip_cb(struct archive *a, void *payload, la_int64_t request)
+{
+    struct ra_source *src = payload;
+
+    (void)a;
+    return ra_inflow_skip(src->inflow, request);
+}
+
 /* Every format but "raw" and "empty" (which accept anything) and "mtree" (which opens
  * the files it describes). tar first: libarchive breaks bid ties by registration
  * order, and iso9660's bidder reads 48 KiB ahead, which on a small truncated tar made
- * the truncation look like a clean end. A compressed file is decompressed on a second
- * thread (ingest/inflow.h) and this reader only parses the format; anything else is
- * read straight from the file, with seeking (zip's central directory, 7-Zip). */
+ * the truncation look like a clean end. A compressed file (and a plain tar whose every
+ * member will be read) is read and decompressed on a second thread (ingest/inflow.h),
+ * and this reader only parses the format; anything else is read straight from the
+ * file, with seeking (a tar's skipped content, zip's central directory, 7-Zip). */
 static int archive_open(struct ra_source *src, struct ra_err *err)
 {
     static int (*const formats[])(struct archive *) = {
@@ -315,7 +324,8 @@ static int archive_open(struct ra_source *src, struct ra_err *err)
     size_t i;
     int error, r;
 
-    if ((error = ra_inflow_open(&src->inflow, src->path, err)) < 0)
+    if ((error = ra_inflow_open(&src->inflow, src->path,
+                                src->opts && src->opts->read_all, err)) < 0)
         return error;
     src->a = archive_read_new();
     if (!src->a)
@@ -325,7 +335,7 @@ static int archive_open(struct ra_source *src, struct ra_err *err)
     for (i = 0; i < RA_ARRAY_SIZE(formats); i++)
         formats[i](src->a); /* a format built without its library only warns */
     if (src->inflow)
-        r = archive_read_open2(src->a, src, NULL, inflow_cb, NULL, NULL);
+        r = archive_read_open2(src->a, src, NULL, inflow_cb, inflow_skip_cb, NULL);
     else
         r = archive_read_open_filename(src->a, src->path, SOURCE_BLOCK_SIZE);
     if (r != ARCHIVE_OK)

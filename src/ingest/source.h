@@ -61,9 +61,13 @@ typedef void (*ra_progress_cb)(const struct ra_source_stats *st, void *payload);
 struct ra_source_opts {
     ra_progress_cb progress_cb;
     void *progress_payload;
+    /* The caller reads every member's content (to hash it): a plain tar is then read
+     * ahead on a second thread too, as compressed archives always are. Without it a
+     * plain tar is read on the caller's thread, which skips content by seeking. */
+    int read_all;
 };
 
-#define RA_SOURCE_OPTS_INIT {NULL, NULL}
+#define RA_SOURCE_OPTS_INIT {NULL, NULL, 0}
 
 /* Is path a directory (after following a symlink given on the command line)? */
 int ra_source_is_dir(const char *path);

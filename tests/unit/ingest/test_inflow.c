@@ -123,7 +123,7 @@ static void round_trip(void **state, const char *name, int filter, size_t len)
     size_t got;
 
     write_compressed(path, filter, data, len);
-    assert_int_equal(ra_inflow_open(&f, path, &err), 1);
+    assert_int_equal(ra_inflow_open(&f, path, 1, &err), 1);
     assert_non_null(f);
     assert_int_equal(drain(f, data, len, &got), 0);
     assert_int_equal(got, len);
@@ -162,11 +162,12 @@ static void test_inflow__empty_stream(void **state)
     struct ra_inflow *f;
 
     write_compressed(path, ARCHIVE_FILTER_GZIP, "", 0);
-    assert_int_equal(ra_inflow_open(&f, path, &err), 0);
+    assert_int_equal(ra_inflow_open(&f, path, 1, &err), 0);
     assert_null(f);
 }
 
-/* Not compressed, missing, a directory: nothing started, the caller reads it itself. */
+/* Neither compressed nor a tar (a short file, an uncompressed zip), missing, a
+ * directory: nothing started, the caller reads it itself. */
 static void test_inflow__not_compressed(void **state)
 {
     struct ra_err err = RA_ERR_INIT;
@@ -177,11 +178,31 @@ static void test_inflow__not_compressed(void **state)
     assert_non_null(fp);
     fputs("not compressed at all\n", fp);
     fclose(fp);
-    assert_int_equal(ra_inflow_open(&f, path, &err), 0);
+    assert_int_equal(ra_inflow_open(&f, path, 1, &err), 0);
     assert_null(f);
-    assert_int_equal(ra_inflow_open(&f, at(state, "missing.gz"), &err), 0);
+    path = at(state, "a.zip");
+    {
+        struct archive *a = archive_write_new();
+        struct archive_entry *e = archive_entry_new();
+        char *data = content(4096);
+
+        assert_int_equal(archive_write_set_format_zip(a), ARCHIVE_OK);
+        assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+        archive_entry_set_pathname(e, "f");
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_size(e, 4096);
+        assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+        assert_int_equal(archive_write_data(a, data, 4096), 4096);
+        assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+        archive_write_free(a);
+        archive_entry_free(e);
+        free(data);
+    }
+    assert_int_equal(ra_inflow_open(&f, path, 1, &err), 0);
     assert_null(f);
-    assert_int_equal(ra_inflow_open(&f, at(state, ""), &err), 0);
+    assert_int_equal(ra_inflow_open(&f, at(state, "missing.gz"), 1, &err), 0);
+    assert_null(f);
+    assert_int_equal(ra_inflow_open(&f, at(state, ""), 1, &err), 0);
     assert_null(f);
     assert_int_equal(err.code, 0);
     ra_inflow_close(NULL);
@@ -199,11 +220,127 @@ static void test_inflow__truncated(void **state)
 
     write_compressed(path, ARCHIVE_FILTER_GZIP, data, len);
     assert_int_equal(truncate(path, file_size(path) / 2), 0);
-    assert_int_equal(ra_inflow_open(&f, path, &err), 1);
+    assert_int_equal(ra_inflow_open(&f, path, 1, &err), 1);
     assert_int_equal(drain(f, data, len, &got), -1);
     assert_true(got > len / 4 && got < len);
     assert_non_null(strstr(ra_inflow_error(f), "gzip"));
     assert_true(ra_inflow_bytes_in(f) <= (uint64_t)file_size(path));
+    ra_inflow_close(f);
+    free(data);
+}
+
+/* A plain tar is read ahead too: the file's bytes, in order; skips seek, and one past
+ * the end stops at the end. */
+static void test_inflow__plain_tar(void **state)
+{
+    const char *path = at(state, "p.tar");
+    size_t len = 6 * 1024 * 1024 + 100, i;
+    char *data = content(len), *file;
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_inflow *f;
+    struct archive *a = archive_write_new();
+    struct archive_entry *e = archive_entry_new();
+    const void *buf;
+    size_t flen, pos, got;
+    FILE *fp;
+    ssize_t n;
+
+    assert_int_equal(archive_write_set_format_pax_restricted(a), ARCHIVE_OK);
+    assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+    archive_entry_set_pathname(e, "blob");
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_size(e, (la_int64_t)len);
+    assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+    assert_int_equal(archive_write_data(a, data, len), (la_ssize_t)len);
+    assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+    archive_write_free(a);
+    archive_entry_free(e);
+
+    flen = (size_t)file_size(path);
+    file = malloc(flen);
+    fp = fopen(path, "rb");
+    assert_int_equal(fread(file, 1, flen, fp), flen);
+    fclose(fp);
+
+    assert_int_equal(ra_inflow_open(&f, path, 0, &err), 0); /* only when asked */
+    assert_null(f);
+    assert_int_equal(ra_inflow_open(&f, path, 1, &err), 1);
+    assert_int_equal(drain(f, file, flen, &got), 0);
+    assert_int_equal(got, flen);
+    assert_int_equal(ra_inflow_bytes_in(f), flen);
+    ra_inflow_close(f);
+
+    assert_int_equal(ra_inflow_open(&f, path, 1, &err), 1);
+    for (pos = 0, i = 0; i < 3; i++) {
+        n = ra_inflow_read(f, &buf);
+        assert_true(n > 0);
+        assert_memory_equal(buf, file + pos, (size_t)n);
+        pos += (size_t)n;
+        assert_int_equal(ra_inflow_skip(f, 1024 * 1024 + 7), 1024 * 1024 + 7);
+        pos += 1024 * 1024 + 7;
+    }
+    n = ra_inflow_read(f, &buf);
+    assert_true(n > 0);
+    assert_memory_equal(buf, file + pos, (size_t)n);
+    pos += (size_t)n;
+    assert_int_equal(ra_inflow_skip(f, (int64_t)flen), (int64_t)(flen - pos));
+    assert_int_equal(ra_inflow_read(f, &buf), 0);
+    assert_int_equal(ra_inflow_bytes_in(f), flen);
+    ra_inflow_close(f);
+    free(file);
+    free(data);
+}
+
+/* Skips of every size, mixed with reads: the bytes after each skip are the right ones,
+ * and a skip past the end passes over what there is. */
+static void test_inflow__skip(void **state)
+{
+    static const int64_t skips[] = {1, 1000, 3 * 1024 * 1024, 1024 * 1024 - 1,
+                                    7 * 1024 * 1024 + 3, 0, 65536};
+    const char *path = at(state, "skip.zst");
+    size_t len = 24 * 1024 * 1024 + 5, pos = 0, i;
+    char *data = content(len);
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_inflow *f;
+    const void *buf;
+    ssize_t n;
+
+    write_compressed(path, ARCHIVE_FILTER_ZSTD, data, len);
+    assert_int_equal(ra_inflow_open(&f, path, 1, &err), 1);
+    for (i = 0; i < sizeof(skips) / sizeof(skips[0]); i++) {
+        n = ra_inflow_read(f, &buf);
+        assert_true(n > 0);
+        assert_memory_equal(buf, data + pos, (size_t)n);
+        pos += (size_t)n;
+        if (i == 2)
+            usleep(20000); /* the ring full: the skip drops it, then the thread */
+        assert_int_equal(ra_inflow_skip(f, skips[i]), skips[i]);
+        pos += (size_t)skips[i];
+    }
+    assert_true(pos < len);
+    assert_int_equal(ra_inflow_skip(f, (int64_t)len), (int64_t)(len - pos));
+    assert_int_equal(ra_inflow_read(f, &buf), 0);
+    assert_string_equal(ra_inflow_error(f), "");
+    ra_inflow_close(f);
+    free(data);
+}
+
+/* A skip into a damaged part: fewer bytes than asked, then the failure. */
+static void test_inflow__skip_truncated(void **state)
+{
+    const char *path = at(state, "skipcut.gz");
+    size_t len = 8 * 1024 * 1024;
+    char *data = content(len);
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_inflow *f;
+    const void *buf;
+
+    write_compressed(path, ARCHIVE_FILTER_GZIP, data, len);
+    assert_int_equal(truncate(path, file_size(path) / 2), 0);
+    assert_int_equal(ra_inflow_open(&f, path, 1, &err), 1);
+    assert_true(ra_inflow_skip(f, (int64_t)len) < (int64_t)len);
+    assert_int_equal(ra_inflow_read(f, &buf), -1);
+    assert_non_null(strstr(ra_inflow_error(f), "gzip"));
     ra_inflow_close(f);
     free(data);
 }
@@ -220,11 +357,11 @@ static void test_inflow__close_early(void **state)
     const void *buf;
 
     write_compressed(path, ARCHIVE_FILTER_ZSTD, data, len);
-    assert_int_equal(ra_inflow_open(&f, path, &err), 1);
+    assert_int_equal(ra_inflow_open(&f, path, 1, &err), 1);
     assert_true(ra_inflow_read(f, &buf) > 0);
     usleep(20000); /* let the thread fill the ring and wait */
     ra_inflow_close(f);
-    assert_int_equal(ra_inflow_open(&f, path, &err), 1);
+    assert_int_equal(ra_inflow_open(&f, path, 1, &err), 1);
     ra_inflow_close(f);
     free(data);
 }
@@ -238,6 +375,9 @@ int main(void)
         cmocka_unit_test(test_inflow__empty_stream),
         cmocka_unit_test(test_inflow__not_compressed),
         cmocka_unit_test(test_inflow__truncated),
+        cmocka_unit_test(test_inflow__plain_tar),
+        cmocka_unit_test(test_inflow__skip),
+        cmocka_unit_test(test_inflow__skip_truncated),
         cmocka_unit_test(test_inflow__close_early),
     };
 

@@ -201,12 +201,17 @@ static int collect(const struct ra_entry *e, struct ra_source *src, void *payloa
     return w->n == w->stop_at ? w->stop_code : 0;
 }
 
+/* ra_source_opts.read_all for walk(): the tests that set it run both ways. */
+static int read_all;
+
 static int walk(struct walk *w, const char *path, struct ra_source_stats *st,
                 struct ra_err *err)
 {
     struct ra_source_stats local;
+    struct ra_source_opts opts = RA_SOURCE_OPTS_INIT;
 
-    return ra_source_walk(path, NULL, collect, w, st ? st : &local, err);
+    opts.read_all = read_all;
+    return ra_source_walk(path, &opts, collect, w, st ? st : &local, err);
 }
 
 static void check_entry(const struct seen *s, const char *path, enum ra_entry_type type,
@@ -240,20 +245,24 @@ static void check_standard(const void **state, const char *name, int format, int
 
     write_archive(path, format, filter, standard, RA_ARRAY_SIZE(standard));
     assert_int_equal(stat(path, &sb), 0);
-    assert_int_equal(walk(w, path, &st, &err), 0);
-    assert_int_equal(err.code, 0);
-    assert_int_equal(w->n, 5);
-    check_entry(&w->seen[0], "repo", RA_ENTRY_DIR, 0, T0, "");
-    check_entry(&w->seen[1], "repo/a.txt", RA_ENTRY_FILE, 6, T0 + 100, "hello\n");
-    check_entry(&w->seen[2], "repo/sub", RA_ENTRY_DIR, 0, T0 + 200, "");
-    check_entry(&w->seen[3], "repo/sub/b.bin", RA_ENTRY_FILE, 19, T0 + 300,
-                "0123456789abcdefXYZ");
-    check_entry(&w->seen[4], "repo/empty", RA_ENTRY_FILE, 0, T0 + 400, "");
-    assert_int_equal(st.entries, 5);
-    assert_int_equal(st.bytes_out, 25);
-    assert_int_equal(st.bytes_total, (uint64_t)sb.st_size);
-    assert_true(st.bytes_in > 0 && st.bytes_in <= st.bytes_total);
-    assert_string_equal(st.stop_member, "");
+    for (read_all = 0; read_all < 2; read_all++) { /* a plain tar read ahead, or not */
+        memset(w, 0, sizeof(*w));
+        assert_int_equal(walk(w, path, &st, &err), 0);
+        assert_int_equal(err.code, 0);
+        assert_int_equal(w->n, 5);
+        check_entry(&w->seen[0], "repo", RA_ENTRY_DIR, 0, T0, "");
+        check_entry(&w->seen[1], "repo/a.txt", RA_ENTRY_FILE, 6, T0 + 100, "hello\n");
+        check_entry(&w->seen[2], "repo/sub", RA_ENTRY_DIR, 0, T0 + 200, "");
+        check_entry(&w->seen[3], "repo/sub/b.bin", RA_ENTRY_FILE, 19, T0 + 300,
+                    "0123456789abcdefXYZ");
+        check_entry(&w->seen[4], "repo/empty", RA_ENTRY_FILE, 0, T0 + 400, "");
+        assert_int_equal(st.entries, 5);
+        assert_int_equal(st.bytes_out, 25);
+        assert_int_equal(st.bytes_total, (uint64_t)sb.st_size);
+        assert_true(st.bytes_in > 0 && st.bytes_in <= st.bytes_total);
+        assert_string_equal(st.stop_member, "");
+    }
+    read_all = 0;
     free(w);
 }
 
@@ -521,9 +530,11 @@ static void test_source__declared_size_beyond_archive(void **state)
 
     write_noisy(path, ARCHIVE_FILTER_NONE, 10000);
     assert_int_equal(truncate(path, 512 + 2048), 0); /* header, 2 KiB of content */
-    for (pass = 0; pass < 2; pass++) { /* a callback that passes the error on, or not */
+    for (pass = 0; pass < 4; pass++) { /* a callback that passes the error on, or not;
+                                          * read on this thread or ahead */
         memset(w, 0, sizeof(*w));
-        w->ignore_read_errors = pass;
+        w->ignore_read_errors = pass % 2;
+        read_all = pass / 2;
         assert_int_equal(walk(w, path, &st, &err), RA_EIO);
         assert_int_equal(w->n, 1);
         assert_int_equal(w->seen[0].size, 10000);
@@ -533,6 +544,7 @@ static void test_source__declared_size_beyond_archive(void **state)
         assert_string_equal(err.msg, w->read_err.msg);
         assert_string_equal(st.stop_member, "n/one");
     }
+    read_all = 0;
     free(w);
 }
 
