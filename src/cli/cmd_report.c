@@ -13,6 +13,7 @@
 
 #include "analysis/investigate.h"
 #include "cli/exit.h"
+#include "report/json.h"
 #include "report/render.h"
 #include "report/report_model.h"
 #include "util/vec.h"
@@ -126,17 +127,13 @@ static int write_outputs(json_t *model, const struct report_opts *o)
     struct ra_err err = RA_ERR_INIT;
     char dir[PATH_MAX];
     const char *tmpl = o->template;
-    char *text;
     int rc = -1;
 
     if (o->json) {
-        if (!(text = json_dumps(model, JSON_SORT_KEYS | JSON_INDENT(2)))) {
-            cli_error("report: cannot serialise the JSON model");
+        if (ra_json_write(&buf, json_incref(model), JSON_INDENT(2), "report", &err) < 0) {
+            cli_error("%s", err.msg);
             goto done;
         }
-        ra_buf_puts(&buf, text);
-        ra_buf_putc(&buf, '\n');
-        free(text);
         if (cli_write_file(o->json, &buf) < 0)
             goto done;
         ra_buf_truncate(&buf, 0);

@@ -52,9 +52,7 @@ static json_t *snap_json(const struct ra_scan *s)
 int ra_diff_write_json(struct ra_buf *out, const struct ra_diff *d, struct ra_err *err)
 {
     json_t *doc = json_object(), *regs = json_array();
-    char *text;
     size_t i, j;
-    int error = 0;
 
     json_object_set_new(doc, "schema", json_string("regautopsy.diff/1"));
     json_object_set_new(doc, "old", snap_json(d->old_scan));
@@ -75,15 +73,7 @@ int ra_diff_write_json(struct ra_buf *out, const struct ra_diff *d, struct ra_er
         json_array_append_new(regs, ro);
     }
     json_object_set_new(doc, "registries", regs);
-    if (!(text = json_dumps(doc, JSON_SORT_KEYS | JSON_INDENT(2)))) {
-        error = ra_err_set(err, RA_ERROR, "diff: cannot serialise the JSON document");
-    } else {
-        ra_buf_puts(out, text);
-        ra_buf_putc(out, '\n');
-        free(text);
-    }
-    json_decref(doc);
-    return error;
+    return ra_json_write(out, doc, JSON_INDENT(2), "diff", err);
 }
 
 static const char *const headings[RA_CHANGE__COUNT] = {

@@ -141,9 +141,7 @@ int ra_gcsim_write_json(struct ra_buf *out, struct ra_gcsim *const *sims, size_t
                         struct ra_err *err)
 {
     json_t *doc = json_object(), *snaps = json_array();
-    char *text;
     size_t i;
-    int error = 0;
 
     json_object_set_new(doc, "schema", json_string("regautopsy.gcsim/1"));
     json_object_set_new(doc, "distribution",
@@ -152,15 +150,7 @@ int ra_gcsim_write_json(struct ra_buf *out, struct ra_gcsim *const *sims, size_t
     for (i = 0; i < n; i++)
         json_array_append_new(snaps, snapshot_json(sims[i]));
     json_object_set_new(doc, "snapshots", snaps);
-    if (!(text = json_dumps(doc, JSON_SORT_KEYS | JSON_INDENT(2)))) {
-        error = ra_err_set(err, RA_ERROR, "gc-sim: cannot serialise the JSON document");
-    } else {
-        ra_buf_puts(out, text);
-        ra_buf_putc(out, '\n');
-        free(text);
-    }
-    json_decref(doc);
-    return error;
+    return ra_json_write(out, doc, JSON_INDENT(2), "gc-sim", err);
 }
 
 static void text_registry(struct ra_buf *out, const struct ra_gcsim_registry *r)

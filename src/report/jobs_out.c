@@ -98,9 +98,7 @@ int ra_jobs_write_json(struct ra_buf *out, const struct ra_schedule *s,
 {
     json_t *doc = json_object(), *jobs = json_array(), *images = json_array(),
            *fires = json_array(), *problems = json_array();
-    char *text;
     size_t i;
-    int error = 0;
 
     for (i = 0; i < s->jobs.len; i++) {
         int in_effect;
@@ -131,15 +129,7 @@ int ra_jobs_write_json(struct ra_buf *out, const struct ra_schedule *s,
     json_object_set_new(doc, "pipelines", pipelines_json(s->pipelines));
     json_object_set_new(doc, "firings", fires);
     json_object_set_new(doc, "problems", problems);
-    if (!(text = json_dumps(doc, JSON_SORT_KEYS | JSON_INDENT(2)))) {
-        error = ra_err_set(err, RA_ERROR, "jobs: cannot serialise the JSON document");
-    } else {
-        ra_buf_puts(out, text);
-        ra_buf_putc(out, '\n');
-        free(text);
-    }
-    json_decref(doc);
-    return error;
+    return ra_json_write(out, doc, JSON_INDENT(2), "jobs", err);
 }
 
 static const char *safe(struct ra_buf *tmp, const char *s)

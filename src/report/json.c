@@ -52,17 +52,23 @@ json_t *ra_json_where(const char *path, unsigned line)
     return j;
 }
 
+static int append(const char *text, size_t len, void *payload)
+{
+    ra_buf_put(payload, text, len);
+    return 0;
+}
+
 int ra_json_write(struct ra_buf *out, json_t *doc, size_t flags, const char *what,
                   struct ra_err *err)
 {
-    char *text = json_dumps(doc, flags | JSON_SORT_KEYS);
-    int error = 0;
+    size_t start = out->len;
+    int rc = json_dump_callback(doc, append, out, flags | JSON_SORT_KEYS);
 
     json_decref(doc);
-    if (!text)
+    if (rc) {
+        ra_buf_truncate(out, start);
         return ra_err_set(err, RA_ERROR, "%s: cannot serialise the JSON document", what);
-    ra_buf_puts(out, text);
+    }
     ra_buf_putc(out, '\n');
-    free(text);
-    return error;
+    return 0;
 }

@@ -117,23 +117,11 @@ int ra_scan_write_json(struct ra_buf *out, struct ra_scan *const *scans, size_t 
                        struct ra_err *err)
 {
     json_t *doc = json_object(), *snaps = json_array();
-    char *text = NULL;
     size_t i;
-    int error = 0;
 
     json_object_set_new(doc, "schema", json_string("regautopsy.scan/1"));
     for (i = 0; i < n; i++)
         json_array_append_new(snaps, snapshot_json(scans[i]));
     json_object_set_new(doc, "snapshots", snaps);
-    text = json_dumps(doc, JSON_SORT_KEYS | JSON_INDENT(2));
-    if (!text) {
-        error = ra_err_set(err, RA_ERROR, "scan: cannot serialise the JSON document");
-        goto done;
-    }
-    ra_buf_puts(out, text);
-    ra_buf_putc(out, '\n');
-done:
-    free(text);
-    json_decref(doc);
-    return error;
+    return ra_json_write(out, doc, JSON_INDENT(2), "scan", err);
 }

@@ -170,23 +170,10 @@ static json_t *timeline_doc(const struct ra_investigation *inv)
     return doc;
 }
 
-static int dump(struct ra_buf *out, json_t *doc, size_t flags, struct ra_err *err)
-{
-    char *text = json_dumps(doc, flags);
-
-    json_decref(doc);
-    if (!text)
-        return ra_err_set(err, RA_ERROR, "timeline: cannot serialise JSON");
-    ra_buf_puts(out, text);
-    ra_buf_putc(out, '\n');
-    free(text);
-    return 0;
-}
-
 int ra_timeline_write_json(struct ra_buf *out, const struct ra_investigation *inv,
                            struct ra_err *err)
 {
-    return dump(out, timeline_doc(inv), JSON_SORT_KEYS | JSON_INDENT(2), err);
+    return ra_json_write(out, timeline_doc(inv), JSON_INDENT(2), "timeline", err);
 }
 
 /* One event per line with the fields Timesketch and plaso's JSON-L readers expect. */
@@ -209,7 +196,7 @@ int ra_timeline_write_jsonl(struct ra_buf *out, const struct ra_investigation *i
         json_object_set_new(o, "timestamp_desc", json_string(ra_event_kind_name(e->kind)));
         json_object_set_new(o, "display_name", ra_json_str(e->evidence[0] ? e->evidence : e->source));
         json_object_set_new(o, "data_type", json_string("regautopsy:timeline:event"));
-        if ((error = dump(out, o, JSON_SORT_KEYS | JSON_COMPACT, err)) < 0)
+        if ((error = ra_json_write(out, o, JSON_COMPACT, "timeline", err)) < 0)
             return error;
     }
     return 0;
