@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include <git2.h>
@@ -49,9 +50,23 @@ int ra_gitrepo_open(struct ra_gitrepo **out, const char *path, struct ra_err *er
      * 'safe.directory' was not found", which would read as "not a git repository". */
     git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
     r = ra_xcalloc(1, sizeof(*r));
-    rc = git_repository_open_ext(&r->repo, path, 0, NULL);
+    /* No search upwards: a folder inside some other repository (an unpacked copy of
+     * the configs under a home directory kept in git, say) must not quietly stand for
+     * that repository's history. */
+    rc = git_repository_open_ext(&r->repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
     if (rc == GIT_ENOTFOUND) {
-        error = ra_err_set(err, RA_ENOTFOUND, "'%s': not a git repository", path);
+        git_buf top = {0};
+        if (!git_repository_discover(&top, path, 0, NULL) && top.ptr) {
+            size_t n = strlen(top.ptr);
+            if (n > 6 && !strcmp(top.ptr + n - 6, "/.git/"))
+                n -= 6; /* the work tree, not its .git folder */
+            error = ra_err_set(err, RA_ENOTFOUND,
+                               "'%s': not the top of a git repository (it is inside the "
+                               "one at '%.*s'; give that)",
+                               path, (int)n, top.ptr);
+        } else
+            error = ra_err_set(err, RA_ENOTFOUND, "'%s': not a git repository", path);
+        git_buf_dispose(&top);
         goto done;
     }
     if (rc < 0) {

@@ -157,17 +157,27 @@ static void test_gitrepo__missing_path(void **state)
     assert_non_null(strstr(err.msg, "No such file or directory"));
 }
 
-static void test_gitrepo__open_worktree_subdir_and_bare(void **state)
+/* A work tree, its .git folder, a bare repository; a folder inside a work tree is not
+ * taken for the repository around it, and the message names that one. */
+static void test_gitrepo__open_worktree_gitdir_and_bare(void **state)
 {
     struct fixture *fx = *state;
-    struct ra_gitrepo *a = NULL, *b = NULL, *c = NULL;
+    struct ra_gitrepo *a = NULL, *b = NULL, *c = NULL, *d = (void *)1;
     struct ra_err err = RA_ERR_INIT;
-    char ha[41], hb[41], hc[41], sub[400];
+    char ha[41], hb[41], hc[41], sub[400], gitdir[400], want[1000];
 
     snprintf(sub, sizeof(sub), "%s/scripts", fx->repo);
+    snprintf(gitdir, sizeof(gitdir), "%s/.git", fx->repo);
     assert_int_equal(ra_gitrepo_open(&a, fx->repo, &err), 0);
     assert_int_equal(ra_gitrepo_open(&b, fx->bare, &err), 0);
-    assert_int_equal(ra_gitrepo_open(&c, sub, &err), 0);
+    assert_int_equal(ra_gitrepo_open(&c, gitdir, &err), 0);
+    assert_int_equal(ra_gitrepo_open(&d, sub, &err), RA_ENOTFOUND);
+    assert_null(d);
+    snprintf(want, sizeof(want),
+             "'%s': not the top of a git repository (it is inside the one at '%s'; give "
+             "that)",
+             sub, fx->repo);
+    assert_string_equal(err.msg, want);
     assert_false(ra_gitrepo_is_bare(a));
     assert_true(ra_gitrepo_is_bare(b));
     assert_false(ra_gitrepo_is_shallow(a));
@@ -508,7 +518,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gitrepo__not_a_repo),
         cmocka_unit_test(test_gitrepo__missing_path),
-        cmocka_unit_test(test_gitrepo__open_worktree_subdir_and_bare),
+        cmocka_unit_test(test_gitrepo__open_worktree_gitdir_and_bare),
         cmocka_unit_test(test_gitrepo__owned_by_another_user),
         cmocka_unit_test(test_gitrepo__resolve),
         cmocka_unit_test(test_gitrepo__files),
