@@ -373,43 +373,40 @@ const struct ra_jobs_text *ra_jobs_find(const struct ra_jobs_ctx *ctx, const cha
                        : NULL;
 }
 
+int ra_jobs_cmp_place(const char *path_a, unsigned line_a, const char *tie_a,
+                      const char *path_b, unsigned line_b, const char *tie_b)
+{
+    int c = strcmp(path_a, path_b);
+
+    if (c)
+        return c;
+    if (line_a != line_b)
+        return line_a < line_b ? -1 : 1;
+    return strcmp(tie_a, tie_b);
+}
+
 static int cmp_job(const void *a, const void *b)
 {
     const struct ra_job *x = *(const struct ra_job *const *)a;
     const struct ra_job *y = *(const struct ra_job *const *)b;
-    int c = strcmp(x->path, y->path);
 
-    if (c)
-        return c;
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    return strcmp(x->id, y->id);
+    return ra_jobs_cmp_place(x->path, x->line, x->id, y->path, y->line, y->id);
 }
 
 static int cmp_image(const void *a, const void *b)
 {
     const struct ra_registry_image *x = *(const struct ra_registry_image *const *)a;
     const struct ra_registry_image *y = *(const struct ra_registry_image *const *)b;
-    int c = strcmp(x->path, y->path);
 
-    if (c)
-        return c;
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    return strcmp(x->image, y->image);
+    return ra_jobs_cmp_place(x->path, x->line, x->image, y->path, y->line, y->image);
 }
 
-static int cmp_problem(const void *a, const void *b)
+int ra_jobs_cmp_problem(const void *a, const void *b)
 {
     const struct ra_jobs_problem *x = *(const struct ra_jobs_problem *const *)a;
     const struct ra_jobs_problem *y = *(const struct ra_jobs_problem *const *)b;
-    int c = strcmp(x->path, y->path);
 
-    if (c)
-        return c;
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    return strcmp(x->msg, y->msg);
+    return ra_jobs_cmp_place(x->path, x->line, x->msg, y->path, y->line, y->msg);
 }
 
 /* Copy the readable text files into ctx (sorted), recording problems for the files
@@ -706,7 +703,7 @@ int ra_jobs_scan_why(struct ra_jobs **out, const struct ra_jobs_file *files,
     name_jobs(&ctx);
     ra_vec_sort(&ctx.out->jobs, cmp_job);
     ra_vec_sort(&ctx.out->images, cmp_image);
-    ra_vec_sort(&ctx.out->problems, cmp_problem);
+    ra_vec_sort(&ctx.out->problems, ra_jobs_cmp_problem);
     *out = ctx.out;
     ctx.out = NULL;
 

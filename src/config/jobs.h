@@ -176,6 +176,14 @@ int ra_jobs_scan_why(struct ra_jobs **out, const struct ra_jobs_file *files,
 
 void ra_jobs_free(struct ra_jobs *jobs);
 
+/* The order of every list of this layer: by path, then line, then a string that breaks
+ * ties (an id, an image, a message). strcmp-like. */
+int ra_jobs_cmp_place(const char *path_a, unsigned line_a, const char *tie_a,
+                      const char *path_b, unsigned line_b, const char *tie_b);
+
+/* qsort/ra_vec_sort comparator of struct ra_jobs_problem pointers, in that order. */
+int ra_jobs_cmp_problem(const void *a, const void *b);
+
 /* Names for output: "crontab", "cron.d", "run-parts", "ansible", "systemd", "kubernetes",
  * "terraform", "ofelia". */
 const char *ra_job_def_name(enum ra_job_def def);

@@ -641,26 +641,8 @@ static int cmp_pipeline(const void *a, const void *b)
 {
     const struct ra_pipeline *x = *(const struct ra_pipeline *const *)a;
     const struct ra_pipeline *y = *(const struct ra_pipeline *const *)b;
-    int c = strcmp(x->path, y->path);
 
-    if (c)
-        return c;
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    return strcmp(x->id, y->id);
-}
-
-static int cmp_problem(const void *a, const void *b)
-{
-    const struct ra_jobs_problem *x = *(const struct ra_jobs_problem *const *)a;
-    const struct ra_jobs_problem *y = *(const struct ra_jobs_problem *const *)b;
-    int c = strcmp(x->path, y->path);
-
-    if (c)
-        return c;
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    return strcmp(x->msg, y->msg);
+    return ra_jobs_cmp_place(x->path, x->line, x->id, y->path, y->line, y->id);
 }
 
 /* Ids "<system>:<path>:<name>", "#2", "#3" for repeats (in file order). */
@@ -727,7 +709,7 @@ int ra_pipelines_scan_why(struct ra_pipelines **out, const struct ra_jobs_file *
     }
     name_pipelines(&ctx);
     ra_vec_sort(&ctx.out->pipelines, cmp_pipeline);
-    ra_vec_sort(&ctx.out->problems, cmp_problem);
+    ra_vec_sort(&ctx.out->problems, ra_jobs_cmp_problem);
     *out = ctx.out;
     ctx.out = NULL;
 
