@@ -317,6 +317,7 @@ int ra_gcsim_run(struct ra_gcsim **out, const struct ra_snapshot_spec *spec,
         return error;
     }
     popts.taken_at = s->snap->taken_at;
+    popts.tags_only = 1;
     s->nregs = s->snap->graphs.len;
     s->regs = ra_xcalloc(s->nregs + 1, sizeof(*s->regs));
     for (i = 0; i < s->nregs; i++) {

@@ -370,6 +370,7 @@ static int predict(struct ra_investigation *inv, const struct ra_investigate_opt
     if ((error = ra_snapshot_load(&copy, &spec, &sopts, err)) < 0)
         return error;
     popts.taken_at = copy->taken_at;
+    popts.tags_only = 1;
     for (i = 0; i < copy->graphs.len; i++) {
         struct ra_prediction *p = ra_pool_alloc(&inv->pool, sizeof(*p));
         struct ra_graph *g = copy->graphs.items[i];

@@ -536,13 +536,15 @@ void ra_pull_analyze(struct ra_registry_result **out, const struct ra_graph *g,
     w.opts = opts;
     ra_graph_sorted_repos(&repos, g);
     walk_tags(&w, &repos);
-    for (i = 0; i < repos.len; i++) {
+    for (i = 0; i < repos.len && !opts->tags_only; i++) {
         w.repo = repos.items[i];
         check_repo_links(&w);
         check_uploads(&w);
     }
-    check_blobs(&w);
-    check_odd(&w);
+    if (!opts->tags_only) {
+        check_blobs(&w);
+        check_odd(&w);
+    }
     ra_findings_sort(&res->findings);
 
     ra_vec_release(&repos);

@@ -42,9 +42,13 @@ struct ra_registry_result {
 struct ra_pull_opts {
     ra_time taken_at;    /* for upload staleness; RA_TIME_NONE: skip that check */
     int64_t upload_purge_age; /* seconds; Distribution's default is 168h */
+    /* Judge the tags only: no findings about links, blobs and uploads that no tag
+     * needs (what a GC simulation compares before and after does not look at them,
+     * and after a sweep they are most of the memory). */
+    int tags_only;
 };
 
-#define RA_PULL_OPTS_INIT {RA_TIME_NONE, 168 * 3600}
+#define RA_PULL_OPTS_INIT {RA_TIME_NONE, 168 * 3600, 0}
 
 /* Analyse one registry graph. The result borrows from g; free it before g. */
 void ra_pull_analyze(struct ra_registry_result **out, const struct ra_graph *g,

@@ -640,6 +640,30 @@ static void test_pull__dangling_layer_link_on_tag_path_also_warned(void **state)
     expect_findings(f, w, RA_ARRAY_SIZE(w));
 }
 
+/* tags_only (gc-sim's before and after): the tag's critical finding stays, the
+ * dangling link, the unreferenced blob and the stale upload are not looked at. */
+static void test_pull__tags_only(void **state)
+{
+    struct fx *f = *state;
+    struct ra_digest d = dg('6');
+    static const struct want w[] = {
+        {RA_F_BLOB_MISSING, RA_SEV_CRITICAL, REPO, "latest", '6', '2',
+         ROOT "/blobs/sha256/66/6666", "layer sha256:6666"},
+    };
+
+    push_image(f, REPO, '2', '4', "amd64", "6");
+    ra_graph_blob(f->g, &d)->present = 0;
+    tag_current(f, REPO, "latest", '2');
+    layer_link(f, REPO, '9');
+    put_layer(f, 'c');
+    f->opts.tags_only = 1;
+    analyze(f);
+
+    assert_int_equal(f->res->ntags, 1);
+    assert_int_equal(tag_result(f, 0)->reason, RA_F_BLOB_MISSING);
+    expect_findings(f, w, RA_ARRAY_SIZE(w));
+}
+
 static void test_pull__link_naming_another_digest(void **state)
 {
     struct fx *f = *state;
@@ -1284,6 +1308,7 @@ int main(void)
         T(layer_without_layers_link),
         T(dangling_layer_link_off_tag_path),
         T(dangling_layer_link_on_tag_path_also_warned),
+        T(tags_only),
         T(link_naming_another_digest),
         T(revision_link_not_a_digest),
         T(invalid_links_off_tag_path),
