@@ -44,42 +44,16 @@ export LC_ALL=C TZ=UTC
 BIN=${1:?usage: fingerprints.sh <regautopsy-binary> <source-dir>}
 SRC=${2:?usage: fingerprints.sh <regautopsy-binary> <source-dir>}
 PY=/usr/bin/python3
-T0=$SECONDS
 : "${KNOWN_BUG_race_push_after_firing:=0}" "${KNOWN_BUG_race_lost_files:=0}"
 : "${KNOWN_BUG_timeline_prediction_leak:=0}"
 export KNOWN_BUG_race_push_after_firing KNOWN_BUG_race_lost_files
 
-die() {
-    echo "FAIL: fingerprints: $*" >&2
-    exit 1
-}
-step() { echo "--- [$((SECONDS - T0))s] $*"; }
-
-missing=()
-for t in docker-registry skopeo umoci jq curl tar gzip git; do
-    command -v "$t" >/dev/null 2>&1 || missing+=("$t")
-done
-[[ -x $PY ]] || missing+=("$PY")
-if ((${#missing[@]})); then
-    if [[ -z "${CI:-}" ]]; then
-        echo "SKIP: fingerprints: needs ${missing[*]} (install: apt-get install docker-registry skopeo umoci jq curl git python3)"
-        exit 0
-    fi
-    die "CI is set but these are missing: ${missing[*]}"
-fi
-[[ -x "$BIN" ]] || die "binary $BIN is not executable"
+# shellcheck source=common.bash
+. "$SRC/tests/e2e/common.bash"
+e2e_begin fingerprints "docker-registry skopeo umoci jq curl git python3" docker-registry skopeo umoci jq curl tar gzip git
 [[ -f "$SRC/scripts/registry-lib.sh" ]] || die "no $SRC/scripts/registry-lib.sh"
-
 # shellcheck source=../../scripts/registry-lib.sh source-path=SCRIPTDIR
 . "$SRC/scripts/registry-lib.sh"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fingerprints.XXXXXX") || die "mktemp"
-cleanup() {
-    reg_stop
-    rm -rf "$tmp" "${REG_STATE:-/nonexistent}"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 L=$tmp/oci
 STORE_REL=var/lib/registry

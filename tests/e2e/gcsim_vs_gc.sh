@@ -31,40 +31,14 @@ BIN=${1:?usage: gcsim_vs_gc.sh <regautopsy-binary> <source-dir>}
 SRC=${2:?usage: gcsim_vs_gc.sh <regautopsy-binary> <source-dir>}
 PY=/usr/bin/python3
 CMP=$SRC/tests/e2e/compare_gc.py
-T0=$SECONDS
 
-die() {
-    echo "FAIL: gcsim_vs_gc: $*" >&2
-    exit 1
-}
-step() { echo "--- [$((SECONDS - T0))s] $*"; }
-
-missing=()
-for t in docker-registry skopeo umoci jq curl tar; do
-    command -v "$t" >/dev/null 2>&1 || missing+=("$t")
-done
-[[ -x $PY ]] || missing+=("$PY")
-if ((${#missing[@]})); then
-    if [[ -z "${CI:-}" ]]; then
-        echo "SKIP: gcsim_vs_gc: needs ${missing[*]} (install: apt-get install docker-registry skopeo umoci jq curl python3)"
-        exit 0
-    fi
-    die "CI is set but these are missing: ${missing[*]}"
-fi
-[[ -x "$BIN" ]] || die "binary $BIN is not executable"
+# shellcheck source=common.bash
+. "$SRC/tests/e2e/common.bash"
+e2e_begin gcsim_vs_gc "docker-registry skopeo umoci jq curl python3" docker-registry skopeo umoci jq curl tar
 [[ -f "$SRC/scripts/registry-lib.sh" ]] || die "no $SRC/scripts/registry-lib.sh"
-[[ -f "$CMP" ]] || die "no $CMP"
-
 # shellcheck source=../../scripts/registry-lib.sh source-path=SCRIPTDIR
 . "$SRC/scripts/registry-lib.sh"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/gcsim_vs_gc.XXXXXX") || die "mktemp"
-cleanup() {
-    reg_stop
-    rm -rf "$tmp" "${REG_STATE:-/nonexistent}"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+[[ -f "$CMP" ]] || die "no $CMP"
 
 L=$tmp/oci
 STORE_REL=var/lib/registry               # storage.filesystem.rootdirectory in a snapshot

@@ -30,33 +30,11 @@ export LC_ALL=C TZ=UTC
 BIN=${1:?usage: jobs_history.sh <regautopsy-binary> <source-dir>}
 SRC=${2:?usage: jobs_history.sh <regautopsy-binary> <source-dir>}
 PY=/usr/bin/python3
-T0=$SECONDS
 
-die() {
-    echo "FAIL: jobs_history: $*" >&2
-    exit 1
-}
-step() { echo "--- [$((SECONDS - T0))s] $*"; }
-
-missing=()
-command -v git >/dev/null 2>&1 || missing+=(git)
-[[ -x $PY ]] || missing+=("$PY")
-if ((${#missing[@]})); then
-    if [[ -z "${CI:-}" ]]; then
-        echo "SKIP: jobs_history: needs ${missing[*]} (install: apt-get install git python3)"
-        exit 0
-    fi
-    die "CI is set but these are missing: ${missing[*]}"
-fi
-[[ -x "$BIN" ]] || die "binary $BIN is not executable"
+# shellcheck source=common.bash
+. "$SRC/tests/e2e/common.bash"
+e2e_begin jobs_history "git python3" git
 [[ -d "$SRC" ]] || die "no source dir $SRC"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/jobs_history.XXXXXX") || die "mktemp"
-cleanup() {
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # git must not read the caller's configuration (signing, hooks, default branch...)
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null HOME=$tmp

@@ -17,39 +17,13 @@ BIN=${1:?usage: scan_gc.sh <regautopsy-binary> <source-dir>}
 SRC=${2:?usage: scan_gc.sh <regautopsy-binary> <source-dir>}
 PY=/usr/bin/python3
 CMP=$SRC/tests/e2e/compare_truth.py
-T0=$SECONDS
 
-die() {
-    echo "FAIL: scan_gc: $*" >&2
-    exit 1
-}
-step() { echo "--- [$((SECONDS - T0))s] $*"; }
-
-missing=()
-for t in docker-registry skopeo umoci jq zstd gzip tar; do
-    command -v "$t" >/dev/null 2>&1 || missing+=("$t")
-done
-[[ -x $PY ]] || missing+=("$PY")
-if ((${#missing[@]})); then
-    if [[ -z "${CI:-}" ]]; then
-        echo "SKIP: scan_gc: needs ${missing[*]} (install: apt-get install docker-registry skopeo umoci jq zstd curl python3)"
-        exit 0
-    fi
-    die "CI is set but these are missing: ${missing[*]}"
-fi
-[[ -x "$BIN" ]] || die "binary $BIN is not executable"
+# shellcheck source=common.bash
+. "$SRC/tests/e2e/common.bash"
+e2e_begin scan_gc "docker-registry skopeo umoci jq zstd curl python3" docker-registry skopeo umoci jq zstd gzip tar
 [[ -f "$SRC/scripts/registry-lib.sh" ]] || die "no $SRC/scripts/registry-lib.sh"
-
 # shellcheck source=../../scripts/registry-lib.sh source-path=SCRIPTDIR
 . "$SRC/scripts/registry-lib.sh"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/scan_gc.XXXXXX") || die "mktemp"
-cleanup() {
-    reg_stop
-    rm -rf "$tmp" "${REG_STATE:-/nonexistent}"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 L=$tmp/oci
 live=$tmp/live                      # snapshot root (members var/lib/registry/...)

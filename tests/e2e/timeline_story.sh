@@ -39,40 +39,14 @@ export LC_ALL=C TZ=UTC
 BIN=${1:?usage: timeline_story.sh <regautopsy-binary> <source-dir>}
 SRC=${2:?usage: timeline_story.sh <regautopsy-binary> <source-dir>}
 PY=/usr/bin/python3
-T0=$SECONDS
 : "${KNOWN_BUG_timeline_json_stdout:=0}"
 
-die() {
-    echo "FAIL: timeline_story: $*" >&2
-    exit 1
-}
-step() { echo "--- [$((SECONDS - T0))s] $*"; }
-
-missing=()
-for t in docker-registry skopeo umoci jq curl tar gzip git; do
-    command -v "$t" >/dev/null 2>&1 || missing+=("$t")
-done
-[[ -x $PY ]] || missing+=("$PY")
-if ((${#missing[@]})); then
-    if [[ -z "${CI:-}" ]]; then
-        echo "SKIP: timeline_story: needs ${missing[*]} (install: apt-get install docker-registry skopeo umoci jq curl git python3)"
-        exit 0
-    fi
-    die "CI is set but these are missing: ${missing[*]}"
-fi
-[[ -x "$BIN" ]] || die "binary $BIN is not executable"
+# shellcheck source=common.bash
+. "$SRC/tests/e2e/common.bash"
+e2e_begin timeline_story "docker-registry skopeo umoci jq curl git python3" docker-registry skopeo umoci jq curl tar gzip git
 [[ -f "$SRC/scripts/registry-lib.sh" ]] || die "no $SRC/scripts/registry-lib.sh"
-
 # shellcheck source=../../scripts/registry-lib.sh source-path=SCRIPTDIR
 . "$SRC/scripts/registry-lib.sh"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/timeline_story.XXXXXX") || die "mktemp"
-cleanup() {
-    reg_stop
-    rm -rf "$tmp" "${REG_STATE:-/nonexistent}"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 L=$tmp/oci
 live=$tmp/live                      # snapshot root (members var/lib/registry/...)

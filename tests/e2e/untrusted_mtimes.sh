@@ -31,40 +31,16 @@ export LC_ALL=C TZ=UTC
 BIN=${1:?usage: untrusted_mtimes.sh <regautopsy-binary> <source-dir>}
 SRC=${2:?usage: untrusted_mtimes.sh <regautopsy-binary> <source-dir>}
 PY=/usr/bin/python3
-T0=$SECONDS
 
-die() {
-    echo "FAIL: untrusted_mtimes: $*" >&2
-    exit 1
-}
-step() { echo "--- [$((SECONDS - T0))s] $*"; }
-
-missing=()
-for t in tar gzip git; do
-    command -v "$t" >/dev/null 2>&1 || missing+=("$t")
-done
-[[ -x $PY ]] || missing+=("$PY")
-if ((${#missing[@]})); then
-    if [[ -z "${CI:-}" ]]; then
-        echo "SKIP: untrusted_mtimes: needs ${missing[*]} (install: apt-get install tar gzip git python3)"
-        exit 0
-    fi
-    die "CI is set but these are missing: ${missing[*]}"
-fi
-[[ -x "$BIN" ]] || die "binary $BIN is not executable"
+# shellcheck source=common.bash
+. "$SRC/tests/e2e/common.bash"
+e2e_begin untrusted_mtimes "tar gzip git python3" tar gzip git
 S=$SRC/samples/incident-2026-04
 BEFORE=registry-2026-04-12T0100Z.tar.gz
 AFTER=registry-2026-04-13T0100Z.tar.gz
 for f in "$BEFORE" "$AFTER" config.bundle; do
     [[ -f $S/$f ]] || die "no $S/$f"
 done
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/untrusted_mtimes.XXXXXX") || die "mktemp"
-cleanup() {
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 step "clone the sample's config repo"
