@@ -79,5 +79,10 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Write buf to path ("-" = stdout). Returns 0, or prints an error and returns -1. */
 int cli_write_file(const char *path, const struct ra_buf *buf);
+/* The same in two steps, for output written as it is made: open path ("-" is
+ * stdout; an error printed on failure), then flush or close it, ok saying whether
+ * the writes went well; -1 with an error printed when not. */
+FILE *cli_open_output(const char *path);
+int cli_close_output(FILE *f, const char *path, int ok);
 
 #endif

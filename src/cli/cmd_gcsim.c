@@ -100,11 +100,15 @@ static int write_outputs(const struct ra_vec *sims, const struct gcsim_opts *o)
     int rc = 0;
 
     if (o->json) {
-        if (ra_gcsim_write_json(&buf, items, sims->len, &err) < 0) {
-            cli_error("%s", err.msg);
+        FILE *f = cli_open_output(o->json);
+        int ok;
+        if (!f) {
             rc = -1;
-        } else if (cli_write_file(o->json, &buf) < 0) {
-            rc = -1;
+        } else {
+            /* streamed to f; a failure is reported once, as the file's */
+            ok = ra_gcsim_write_json(&buf, f, items, sims->len, &err) == 0;
+            if (cli_close_output(f, o->json, ok) < 0)
+                rc = -1;
         }
     }
     if (!o->json || strcmp(o->json, "-")) {

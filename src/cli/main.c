@@ -31,16 +31,17 @@ void cli_error(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
-int cli_write_file(const char *path, const struct ra_buf *buf)
+FILE *cli_open_output(const char *path)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
-    int ok;
 
-    if (!f) {
+    if (!f)
         cli_error("'%s': cannot write: %s", path, strerror(errno));
-        return -1;
-    }
-    ok = fwrite(ra_buf_cstr(buf), 1, buf->len, f) == buf->len;
+    return f;
+}
+
+int cli_close_output(FILE *f, const char *path, int ok)
+{
     if (f == stdout)
         ok = fflush(f) == 0 && ok;
     else
@@ -50,6 +51,15 @@ int cli_write_file(const char *path, const struct ra_buf *buf)
         return -1;
     }
     return 0;
+}
+
+int cli_write_file(const char *path, const struct ra_buf *buf)
+{
+    FILE *f = cli_open_output(path);
+
+    if (!f)
+        return -1;
+    return cli_close_output(f, path, fwrite(ra_buf_cstr(buf), 1, buf->len, f) == buf->len);
 }
 
 static void usage(FILE *out)

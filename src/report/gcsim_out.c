@@ -43,36 +43,51 @@ static json_t *broken_json(const struct ra_tag_result *t)
     return o;
 }
 
-static json_t *breaks_json(const struct ra_gcsim_registry *r)
+/* The document is written as it is built (report/json.h): the lists of what a run
+ * deletes run to a hundred MB at a million entries. Keys in sorted order. */
+
+static void write_breaks(struct ra_jsonw *w, const struct ra_gcsim_registry *r)
 {
-    json_t *a = json_array();
     size_t i;
 
+    ra_jsonw_open(w, "breaks", '[');
     for (i = 0; i < r->after->ntags; i++)
         if (broken_tag(r, i))
-            json_array_append_new(a, broken_json(broken_tag(r, i)));
-    return a;
+            ra_jsonw_value(w, NULL, broken_json(broken_tag(r, i)));
+    ra_jsonw_close(w);
 }
 
-static json_t *deletes_json(const struct ra_graph *g, const struct ra_gc_result *gc)
+static void write_deletes(struct ra_jsonw *w, const struct ra_graph *g,
+                          const struct ra_gc_result *gc)
 {
-    json_t *o = json_object(), *blobs = json_array(), *mans = json_array(),
-           *links = json_array();
     struct ra_buf path = RA_BUF_INIT;
     size_t i, j;
 
+    ra_jsonw_open(w, "deletes", '{');
+    ra_jsonw_open(w, "blobs", '[');
     for (i = 0; i < gc->blobs.len; i++) {
         const struct ra_blob *b = gc->blobs.items[i];
-        json_t *bo = json_object();
         ra_graph_blob_path(&path, g, &b->digest);
-        json_object_set_new(bo, "digest", ra_json_digest(&b->digest));
-        json_object_set_new(bo, "size", json_integer(b->size));
-        json_object_set_new(bo, "path", ra_json_str(path.ptr));
-        json_array_append_new(blobs, bo);
+        ra_jsonw_value(w, NULL,
+                       json_pack("{s:o,s:o,s:I}", "digest", ra_json_digest(&b->digest), "path",
+                                 ra_json_str(path.ptr), "size", (json_int_t)b->size));
     }
+    ra_jsonw_close(w);
+    ra_jsonw_value(w, "bytes", json_integer((json_int_t)gc->bytes));
+    ra_jsonw_open(w, "layer_links", '[');
+    for (i = 0; i < gc->layer_links.len; i++) {
+        const struct ra_gc_link_del *d = gc->layer_links.items[i];
+        ra_graph_link_path(&path, g, RA_LINK_LAYER, d->repository, NULL, &d->digest);
+        ra_jsonw_value(w, NULL,
+                       json_pack("{s:o,s:o,s:o}", "digest", ra_json_digest(&d->digest), "path",
+                                 ra_json_str(path.ptr), "repository",
+                                 ra_json_str(d->repository)));
+    }
+    ra_jsonw_close(w);
+    ra_jsonw_open(w, "manifests", '[');
     for (i = 0; i < gc->manifests.len; i++) {
         const struct ra_gc_manifest_del *d = gc->manifests.items[i];
-        json_t *mo = json_object(), *paths = json_array();
+        json_t *paths = json_array();
         ra_graph_link_path(&path, g, RA_LINK_REVISION, d->repository, NULL, &d->digest);
         json_array_append_new(paths, ra_json_str(path.ptr));
         for (j = 0; j < d->ntags; j++) {
@@ -80,77 +95,66 @@ static json_t *deletes_json(const struct ra_graph *g, const struct ra_gc_result 
                                &d->digest);
             json_array_append_new(paths, ra_json_str(path.ptr));
         }
-        json_object_set_new(mo, "repository", ra_json_str(d->repository));
-        json_object_set_new(mo, "digest", ra_json_digest(&d->digest));
-        json_object_set_new(mo, "paths", paths);
-        json_array_append_new(mans, mo);
+        ra_jsonw_value(w, NULL,
+                       json_pack("{s:o,s:o,s:o}", "digest", ra_json_digest(&d->digest), "paths",
+                                 paths, "repository", ra_json_str(d->repository)));
     }
-    for (i = 0; i < gc->layer_links.len; i++) {
-        const struct ra_gc_link_del *d = gc->layer_links.items[i];
-        json_t *lo = json_object();
-        ra_graph_link_path(&path, g, RA_LINK_LAYER, d->repository, NULL, &d->digest);
-        json_object_set_new(lo, "repository", ra_json_str(d->repository));
-        json_object_set_new(lo, "digest", ra_json_digest(&d->digest));
-        json_object_set_new(lo, "path", ra_json_str(path.ptr));
-        json_array_append_new(links, lo);
-    }
-    json_object_set_new(o, "blobs", blobs);
-    json_object_set_new(o, "bytes", json_integer((json_int_t)gc->bytes));
-    json_object_set_new(o, "manifests", mans);
-    json_object_set_new(o, "layer_links", links);
+    ra_jsonw_close(w);
+    ra_jsonw_close(w);
     ra_buf_release(&path);
-    return o;
 }
 
-static json_t *registry_json(const struct ra_gcsim_registry *r)
+static void write_registry(struct ra_jsonw *w, const struct ra_gcsim_registry *r)
 {
-    json_t *o = json_object();
     const struct ra_graph *g = r->before->graph;
 
-    json_object_set_new(o, "root", ra_json_str(g->root[0] ? g->root : "."));
-    json_object_set_new(o, "aborted", ra_json_str(r->gc->aborted));
-    json_object_set_new(o, "marked", json_integer((json_int_t)r->gc->marked));
-    json_object_set_new(o, "deletes", deletes_json(g, r->gc));
-    json_object_set_new(o, "breaks", breaks_json(r));
-    json_object_set_new(o, "unpullable_before", json_integer((json_int_t)r->before->unpullable));
-    json_object_set_new(o, "unpullable_after", json_integer((json_int_t)r->after->unpullable));
-    return o;
+    ra_jsonw_open(w, NULL, '{');
+    ra_jsonw_value(w, "aborted", ra_json_str(r->gc->aborted));
+    write_breaks(w, r);
+    write_deletes(w, g, r->gc);
+    ra_jsonw_value(w, "marked", json_integer((json_int_t)r->gc->marked));
+    ra_jsonw_value(w, "root", ra_json_str(g->root[0] ? g->root : "."));
+    ra_jsonw_value(w, "unpullable_after", json_integer((json_int_t)r->after->unpullable));
+    ra_jsonw_value(w, "unpullable_before", json_integer((json_int_t)r->before->unpullable));
+    ra_jsonw_close(w);
 }
 
-static json_t *snapshot_json(const struct ra_gcsim *s)
+static void write_snapshot(struct ra_jsonw *w, const struct ra_gcsim *s)
 {
-    json_t *o = json_object(), *regs = json_array();
-    char when[RA_TIME_STRLEN];
     size_t i;
 
-    json_object_set_new(o, "name", ra_json_str(s->snap->name));
-    json_object_set_new(o, "source", ra_json_str(s->snap->source));
-    json_object_set_new(o, "taken_at", s->snap->taken_at == RA_TIME_NONE
-                                           ? json_null()
-                                           : json_string(ra_time_format(when, s->snap->taken_at)));
-    json_object_set_new(o, "taken_at_source",
-                        json_string(ra_taken_source_name(s->snap->taken_source)));
-    json_object_set_new(o, "complete", json_boolean(s->snap->complete));
+    ra_jsonw_open(w, NULL, '{');
+    ra_jsonw_value(w, "complete", json_boolean(s->snap->complete));
+    ra_jsonw_value(w, "name", ra_json_str(s->snap->name));
+    ra_jsonw_open(w, "registries", '[');
     for (i = 0; i < s->nregs; i++)
-        json_array_append_new(regs, registry_json(&s->regs[i]));
-    json_object_set_new(o, "registries", regs);
-    return o;
+        write_registry(w, &s->regs[i]);
+    ra_jsonw_close(w);
+    ra_jsonw_value(w, "source", ra_json_str(s->snap->source));
+    ra_jsonw_value(w, "taken_at", ra_json_time(s->snap->taken_at));
+    ra_jsonw_value(w, "taken_at_source",
+                   json_string(ra_taken_source_name(s->snap->taken_source)));
+    ra_jsonw_close(w);
 }
 
-int ra_gcsim_write_json(struct ra_buf *out, struct ra_gcsim *const *sims, size_t n,
-                        struct ra_err *err)
+int ra_gcsim_write_json(struct ra_buf *out, FILE *flush, struct ra_gcsim *const *sims,
+                        size_t n, struct ra_err *err)
 {
-    json_t *doc = json_object(), *snaps = json_array();
+    struct ra_jsonw w;
     size_t i;
 
-    json_object_set_new(doc, "schema", json_string("regautopsy.gcsim/1"));
-    json_object_set_new(doc, "distribution",
-                        json_string(n && sims[0]->opts.version == RA_GC_V3 ? "3" : "2.8"));
-    json_object_set_new(doc, "delete_untagged", json_boolean(n && sims[0]->opts.delete_untagged));
+    ra_jsonw_init(&w, out, flush);
+    ra_jsonw_open(&w, NULL, '{');
+    ra_jsonw_value(&w, "delete_untagged", json_boolean(n && sims[0]->opts.delete_untagged));
+    ra_jsonw_value(&w, "distribution",
+                   json_string(n && sims[0]->opts.version == RA_GC_V3 ? "3" : "2.8"));
+    ra_jsonw_value(&w, "schema", json_string("regautopsy.gcsim/1"));
+    ra_jsonw_open(&w, "snapshots", '[');
     for (i = 0; i < n; i++)
-        json_array_append_new(snaps, snapshot_json(sims[i]));
-    json_object_set_new(doc, "snapshots", snaps);
-    return ra_json_write(out, doc, JSON_INDENT(2), "gc-sim", err);
+        write_snapshot(&w, sims[i]);
+    ra_jsonw_close(&w);
+    ra_jsonw_close(&w);
+    return ra_jsonw_finish(&w, "gc-sim", err);
 }
 
 static void text_registry(struct ra_buf *out, const struct ra_gcsim_registry *r)
