@@ -111,7 +111,7 @@ else
 fi
 n_entries=$(find "$data" -mindepth 1 | wc -l)
 blob_bytes=$(find "$data/var/lib/registry/docker/registry/v2/blobs" -type f -name data \
-    -printf '%s\n' | awk '{ s += $1 } END { printf "%d", s }')
+    -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s }')
 
 mk() { # mk OUT CMD...: build OUT unless it exists
     local f=$1; shift
