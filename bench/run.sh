@@ -35,7 +35,8 @@ usage: bench/run.sh [options]
   --keep DIR        generate into DIR and keep it; if DIR already holds data/ and the
                     archives, reuse them (--entries/--blob-gb are then ignored)
   --runs R          timed runs per command after one warm-up run (default $runs)
-  --bin PATH        regautopsy binary (default build-bench/regautopsy, a Release build)
+  --bin PATH        regautopsy binary (default: build-bench/regautopsy, a Release build
+                    of this checkout that run.sh makes or brings up to date first)
   --no-gc           skip the docker-registry garbage-collect baseline
   --prepare-only    generate the storage and archives (use with --keep), time nothing
   --seed S          generator seed (default $seed)
@@ -69,10 +70,14 @@ need gzip
 need zstd
 need sha256sum
 [ "$gc" = 0 ] || need docker-registry
+if [ "$prepare_only" = 0 ] && [ "$bin" = "$repo/build-bench/regautopsy" ]; then
+    # the default binary: a Release build of this checkout, (re)built here
+    echo "# building $bin (Release)"
+    cmake -S "$repo" -B "$repo/build-bench" -DCMAKE_BUILD_TYPE=Release -DRA_TESTS=OFF >/dev/null
+    cmake --build "$repo/build-bench" -j"$(nproc)" --target regautopsy >/dev/null
+fi
 if [ "$prepare_only" = 0 ] && [ ! -x "$bin" ]; then
-    echo "run.sh: no binary at $bin; build a Release one:" >&2
-    echo "  cmake -S $repo -B $repo/build-bench -DCMAKE_BUILD_TYPE=Release -DRA_TESTS=OFF" >&2
-    echo "  cmake --build $repo/build-bench -j2 --target regautopsy" >&2
+    echo "run.sh: no binary at $bin" >&2
     exit 2
 fi
 
