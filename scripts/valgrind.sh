@@ -4,6 +4,7 @@
 # (valgrind and ASan do not mix): the unit tests of util, model, ingest and report, and
 # `regautopsy scan` (plain, --json, --verify) and `regautopsy report` on the bundled
 # sample incident. Any memcheck error, or a definitely or indirectly lost block, fails.
+# The reading thread's unit test (ingest/inflow) also runs under helgrind.
 #
 #   scripts/valgrind.sh [BUILD_DIR]
 #
@@ -75,6 +76,18 @@ run scan-json 1 "$bdir/regautopsy" scan -q --json "$tmp/scan.json" "$a" "$b"
 run scan-verify 1 "$bdir/regautopsy" scan -q --verify "$b"
 run report 1 "$bdir/regautopsy" report -q --json "$tmp/model.json" -o "$tmp/pm.md" \
     --log "$s/gc-2026-04-12.log" "$a" "$b"
+
+# The one module with a thread of its own, under helgrind: a data race, a lock-order
+# problem or a misuse of the pthread API fails it.
+name=helgrind-inflow
+t0=$SECONDS
+if valgrind --tool=helgrind --error-exitcode=99 --log-file="$logs/$name.log" \
+    "$bdir/tests/unit_ingest_inflow" >"$logs/$name.out" 2>&1; then
+    printf 'ok   %-28s %3ds\n' "$name" $((SECONDS - t0))
+else
+    echo "FAIL $name: see $logs/$name.log and $logs/$name.out" >&2
+    failed=1
+fi
 
 echo "valgrind: $((SECONDS - start))s"
 exit $failed
