@@ -536,12 +536,12 @@ void ra_pull_analyze(struct ra_registry_result **out, const struct ra_graph *g,
     w.opts = opts;
     ra_graph_sorted_repos(&repos, g);
     walk_tags(&w, &repos);
-    for (i = 0; i < repos.len && !opts->tags_only; i++) {
-        w.repo = repos.items[i];
-        check_repo_links(&w);
-        check_uploads(&w);
-    }
     if (!opts->tags_only) {
+        for (i = 0; i < repos.len; i++) {
+            w.repo = repos.items[i];
+            check_repo_links(&w);
+            check_uploads(&w);
+        }
         check_blobs(&w);
         check_odd(&w);
     }

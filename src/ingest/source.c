@@ -43,7 +43,7 @@ struct ra_source {
     int in_cb;
     struct ra_err read_err; /* first content read failure; sticky */
     struct archive *a;      /* archives */
-    struct ra_inflow *inflow; /* compressed archives: the decompressing thread */
+    struct ra_inflow *inflow; /* the reading thread (ingest/inflow.h), or NULL */
     int dirfd;              /* trees: directory holding the current entry */
     const char *leaf;       /* its name there */
     int fd;                 /* its content, opened on the first read; -1 */
@@ -285,7 +285,7 @@ done:
     return error;
 }
 
-/* libarchive's read callback over the decompressing thread. */
+/* libarchive's read and skip callbacks over the reading thread. */
 static la_ssize_t inflow_cb(struct archive *a, void *payload, const void **buf)
 {
     struct ra_source *src = payload;
