@@ -124,8 +124,10 @@ static int drop(struct ra_inflow *f, uint64_t want, uint64_t *done)
 
     *done = 0;
     if (f->fd >= 0) {
-        /* lseek past the end succeeds: stop at the size */
-        *done = want < f->size - f->pos ? want : f->size - f->pos;
+        /* lseek past the end succeeds: stop at the size (a file that grew while it
+         * was read ends where it was read to) */
+        uint64_t left = f->pos < f->size ? f->size - f->pos : 0;
+        *done = want < left ? want : left;
         if (lseek(f->fd, (off_t)(f->pos + *done), SEEK_SET) < 0) {
             snprintf(f->error, sizeof(f->error), "seek failed: %s", strerror(errno));
             *done = 0;
