@@ -32,6 +32,42 @@ static int git_fail(struct ra_err *err, int code, const char *what)
                       e && e->message ? e->message : "libgit2 error");
 }
 
+/* The first bytes of a file, NUL-terminated ("" when it cannot be read). */
+static void file_head(const char *path, char *head, size_t size)
+{
+    FILE *f = fopen(path, "rb");
+
+    head[0] = '\0';
+    if (f) {
+        head[fread(head, 1, size - 1, f)] = '\0';
+        fclose(f);
+    }
+}
+
+/* A ".git" file pointing at the repository of a linked work tree or submodule. */
+static int is_gitlink(const char *path)
+{
+    char head[9];
+
+    file_head(path, head, sizeof(head));
+    return !strcmp(head, "gitdir: ");
+}
+
+/* --config names a file: a git bundle (what `git bundle create` writes, as evidence is
+ * often shipped) is worth a hint, anything else is just not a repository. */
+static int not_a_folder(const char *path, struct ra_err *err)
+{
+    char head[16];
+
+    file_head(path, head, sizeof(head));
+    if (!strcmp(head, "# v2 git bundle") || !strcmp(head, "# v3 git bundle"))
+        return ra_err_set(err, RA_ENOTFOUND,
+                          "'%s': a git bundle, which is read as a clone: git clone '%s' "
+                          "DIR, then give DIR",
+                          path, path);
+    return ra_err_set(err, RA_ENOTFOUND, "'%s': a file, not a git repository", path);
+}
+
 int ra_gitrepo_open(struct ra_gitrepo **out, const char *path, struct ra_err *err)
 {
     struct ra_gitrepo *r = NULL;
@@ -42,6 +78,9 @@ int ra_gitrepo_open(struct ra_gitrepo **out, const char *path, struct ra_err *er
     *out = NULL;
     if (stat(path, &st) < 0)
         return ra_err_set(err, RA_ENOTFOUND, "'%s': %s", path, strerror(errno));
+
+    if (!S_ISDIR(st.st_mode) && !is_gitlink(path))
+        return not_a_folder(path, err);
 
     git_libgit2_init(); /* balanced by ra_gitrepo_free(r) */
     /* Evidence is often a copy owned by someone else. The ownership check guards against

@@ -145,6 +145,40 @@ static void test_gitrepo__not_a_repo(void **state)
     assert_string_equal(err.msg, want);
 }
 
+/* A file: a git bundle gets the way to read it, a linked work tree's ".git" file is
+ * followed, anything else is not a repository. */
+static void test_gitrepo__config_is_a_file(void **state)
+{
+    struct fixture *fx = *state;
+    struct ra_gitrepo *r = (void *)1;
+    struct ra_err err = RA_ERR_INIT;
+    char path[600], want[1400], head[41], wt[400];
+
+    snprintf(path, sizeof(path), "%s/config.bundle", fx->dir);
+    sh("git -C '%s' bundle create -q '%s' --all", fx->repo, path);
+    assert_int_equal(ra_gitrepo_open(&r, path, &err), RA_ENOTFOUND);
+    assert_null(r);
+    snprintf(want, sizeof(want),
+             "'%s': a git bundle, which is read as a clone: git clone '%s' DIR, then give "
+             "DIR",
+             path, path);
+    assert_string_equal(err.msg, want);
+
+    snprintf(path, sizeof(path), "%s/notes.txt", fx->dir);
+    sh("echo 'gitdir is not here' > '%s'", path);
+    assert_int_equal(ra_gitrepo_open(&r, path, &err), RA_ENOTFOUND);
+    snprintf(want, sizeof(want), "'%s': a file, not a git repository", path);
+    assert_string_equal(err.msg, want);
+
+    snprintf(wt, sizeof(wt), "%s/linked", fx->dir);
+    sh("git -C '%s' worktree add -q '%s' 2>/dev/null", fx->repo, wt);
+    snprintf(path, sizeof(path), "%s/.git", wt);
+    assert_int_equal(ra_gitrepo_open(&r, path, &err), 0);
+    assert_int_equal(ra_gitrepo_resolve(head, r, NULL, &err), 0);
+    assert_int_equal(strlen(head), 40);
+    ra_gitrepo_free(r);
+}
+
 static void test_gitrepo__missing_path(void **state)
 {
     struct fixture *fx = *state;
@@ -519,6 +553,7 @@ int main(void)
         cmocka_unit_test(test_gitrepo__not_a_repo),
         cmocka_unit_test(test_gitrepo__missing_path),
         cmocka_unit_test(test_gitrepo__open_worktree_gitdir_and_bare),
+        cmocka_unit_test(test_gitrepo__config_is_a_file),
         cmocka_unit_test(test_gitrepo__owned_by_another_user),
         cmocka_unit_test(test_gitrepo__resolve),
         cmocka_unit_test(test_gitrepo__files),
