@@ -6,23 +6,9 @@
  * on failure, and firings strictly after their start, each after the last. */
 #include "fuzz.h"
 
-#include <string.h>
-
 #include "config/cron.h"
 
-#define MAX_EXPR 512
 #define STEPS 6
-
-static const char *const zones[8] = {
-    NULL,
-    "UTC",
-    "Europe/London",
-    "America/New_York",
-    "Australia/Lord_Howe",
-    "Asia/Kathmandu",
-    "Pacific/Chatham",
-    "No/Such_Zone",
-};
 
 static const ra_time starts[7] = {
     1775964300,   /* 2026-04-12T03:25:00Z */
@@ -38,27 +24,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct ra_err err = RA_ERR_INIT;
     struct ra_cron *c = NULL;
-    char expr[MAX_EXPR + 1];
+    char expr[FUZZ_MAX_EXPR + 1];
     const char *tz;
     ra_time t, next;
-    size_t n;
     int rc, i;
 
-    if (size < 2)
+    if (!fuzz_schedule_input(&t, expr, data, size, starts))
         return 0;
-    tz = zones[(data[0] >> 1) & 7];
-    if ((data[1] & 7) == 7) {
-        if (size < 10)
-            return 0;
-        memcpy(&t, data + 2, sizeof(t));
-        data += 8;
-        size -= 8;
-    } else {
-        t = starts[data[1] & 7];
-    }
-    n = size - 2 < MAX_EXPR ? size - 2 : MAX_EXPR;
-    memcpy(expr, data + 2, n);
-    expr[n] = '\0';
+    tz = fuzz_zone(data[0] >> 1);
 
     rc = ra_cron_parse_dialect(&c, expr, (data[0] & 1) ? RA_CRON_CRONITER : RA_CRON_VIXIE,
                                &err);
