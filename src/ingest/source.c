@@ -48,6 +48,12 @@ struct ra_source {
     const char *leaf;       /* its name there */
     int fd;                 /* its content, opened on the first read; -1 */
     int64_t left;           /* content bytes not yet delivered */
+    int sparse;             /* archives: the member has holes (tar --sparse) */
+    int64_t served;         /* archives: content bytes delivered of the member */
+    int64_t size;           /* archives: the member's (real) size */
+    const char *block;      /* sparse member: data libarchive gave, not yet delivered */
+    size_t block_len;
+    int64_t block_off;      /* where it goes in the member; size at the end */
     char *dirents;          /* trees: getdents64 buffer, SOURCE_DIRENTS_SIZE bytes */
 };
 
@@ -185,15 +191,66 @@ static int read_fail(struct ra_source *src, int error, struct ra_err *err)
     return error;
 }
 
+/* A sparse member (tar --sparse, GNU or pax) as the reader of the extracted file sees
+ * it: its data blocks at their offsets, zeros in the holes and up to its real size.
+ * libarchive's archive_read_data leaves out a hole that runs to the end (a file of
+ * zeros has no data at all), so the blocks are placed here. Returns the bytes put in
+ * buf (0 at the end), or -1 on a read failure. */
+static la_ssize_t archive_read_sparse(struct ra_source *src, char *buf, size_t len)
+{
+    la_int64_t off;
+    const void *p;
+    size_t n;
+    int r;
+
+    while (!src->block_len && src->block_off <= src->served && src->served < src->size) {
+        r = archive_read_data_block(src->a, &p, &src->block_len, &off);
+        if (r == ARCHIVE_EOF) {
+            src->block_len = 0;
+            src->block_off = src->size;
+            break;
+        }
+        if (r < ARCHIVE_WARN)
+            return -1;
+        src->block = p;
+        src->block_off = off;
+        if (off < src->served) { /* overlaps what was delivered: drop that part */
+            n = src->served - off < (int64_t)src->block_len ? (size_t)(src->served - off)
+                                                            : src->block_len;
+            src->block += n;
+            src->block_len -= n;
+            src->block_off += (int64_t)n;
+        }
+    }
+    if (src->served >= src->size)
+        return 0;
+    if ((uint64_t)(src->size - src->served) < len)
+        len = (size_t)(src->size - src->served);
+    if (src->block_off > src->served) { /* a hole */
+        n = src->block_off - src->served < (int64_t)len ? (size_t)(src->block_off - src->served)
+                                                        : len;
+        memset(buf, 0, n);
+        return (la_ssize_t)n;
+    }
+    n = src->block_len < len ? src->block_len : len;
+    memcpy(buf, src->block, n);
+    src->block += n;
+    src->block_len -= n;
+    src->block_off += (int64_t)n;
+    return (la_ssize_t)n;
+}
+
 static int archive_read(struct ra_source *src, void *buf, size_t len, size_t *nread,
                         struct ra_err *err)
 {
-    la_ssize_t n = archive_read_data(src->a, buf, len);
+    la_ssize_t n = src->sparse ? archive_read_sparse(src, buf, len)
+                               : archive_read_data(src->a, buf, len);
 
     if (n < 0) {
         archive_damaged(src, &src->read_err);
         return read_fail(src, RA_EIO, err);
     }
+    src->served += n;
     *nread = (size_t)n;
     return 0;
 }
@@ -368,6 +425,11 @@ static int archive_fill(struct ra_entry *e, struct ra_source *src,
                           SOURCE_MAX_NAME, src->stats->stop_member);
     }
     memset(e, 0, sizeof(*e));
+    src->sparse = archive_entry_sparse_count(ae) > 0;
+    src->served = 0;
+    src->block = NULL;
+    src->block_len = 0;
+    src->block_off = 0;
     e->mtime =
         archive_entry_mtime_is_set(ae) ? (ra_time)archive_entry_mtime(ae) : RA_TIME_NONE;
     if ((link = archive_entry_hardlink(ae))) {
@@ -425,6 +487,7 @@ static int archive_walk(struct ra_source *src, ra_entry_cb cb, void *payload,
         src->headers++;
         if ((error = archive_fill(&e, src, ae, err)) < 0)
             return error;
+        src->size = e.size;
         if (e.type == RA_ENTRY_DIR && !src->name.len)
             continue; /* "./": the archive's root */
         if ((error = deliver(src, &e, cb, payload, err)) < 0)

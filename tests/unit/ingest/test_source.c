@@ -49,6 +49,7 @@ struct seen {
     ra_time mtime;
     char data[64]; /* first bytes read, NUL-terminated */
     uint64_t total;
+    uint64_t weighted; /* sum of (offset + 1) * byte: where the bytes were */
 };
 
 struct walk {
@@ -175,6 +176,8 @@ static int read_content(struct walk *w, struct seen *s, struct ra_source *src)
             break;
         if (s->total + n < sizeof(s->data))
             memcpy(s->data + s->total, buf, n);
+        for (k = 0; k < n; k++)
+            s->weighted += (s->total + k + 1) * (unsigned char)buf[k];
         s->total += n;
     }
     return 0;
@@ -476,6 +479,50 @@ static void cut_in_half(const char *path)
 
     assert_int_equal(stat(path, &sb), 0);
     assert_int_equal(truncate(path, sb.st_size / 2), 0);
+}
+
+/* Sparse members from GNU tar (--sparse, GNU and pax formats): read as the extracted
+ * file reads, zeros in the holes, up to the real size, also when the file ends in a
+ * hole or has no data at all. */
+static void test_source__sparse_members_read_with_their_holes(void **state)
+{
+    static const char *const formats[] = {"gnu", "pax"};
+    const void **cst = (const void **)state;
+    struct walk *w = calloc(1, sizeof(*w));
+    struct ra_err err = RA_ERR_INIT;
+    char cmd[3 * PATH_MAX];
+    int fd, f;
+
+    assert_int_equal(mkdir(at(cst, "sp"), 0755), 0);
+    fd = open(at(cst, "sp/holes"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, "DATA", 4, 300000), 4);
+    assert_int_equal(ftruncate(fd, 900000), 0); /* a hole before and after */
+    close(fd);
+    fd = open(at(cst, "sp/zeros"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, 500000), 0); /* nothing but a hole */
+    close(fd);
+    for (f = 0; f < 2; f++) {
+        for (read_all = 0; read_all < 2; read_all++) {
+            snprintf(cmd, sizeof(cmd),
+                     "tar --sparse --format=%s -C '%s' -cf '%s' holes zeros", formats[f],
+                     at(cst, "sp"), at(cst, "sp.tar"));
+            assert_int_equal(system(cmd), 0);
+            memset(w, 0, sizeof(*w));
+            assert_int_equal(walk(w, at(cst, "sp.tar"), NULL, &err), 0);
+            assert_int_equal(w->n, 2);
+            check_entry(&w->seen[0], "holes", RA_ENTRY_FILE, 900000, w->seen[0].mtime, NULL);
+            assert_int_equal(w->seen[0].total, 900000);
+            assert_int_equal(w->seen[0].weighted, 300001 * 'D' + 300002 * 'A' +
+                                                      300003 * 'T' + 300004 * 'A');
+            check_entry(&w->seen[1], "zeros", RA_ENTRY_FILE, 500000, w->seen[1].mtime, NULL);
+            assert_int_equal(w->seen[1].total, 500000);
+            assert_int_equal(w->seen[1].weighted, 0);
+        }
+    }
+    read_all = 0;
+    free(w);
 }
 
 static void test_source__truncated_tar_gz(void **state)
@@ -803,6 +850,7 @@ int main(void)
         cmocka_unit_test(test_source__symlink_and_hardlink_members),
         cmocka_unit_test(test_source__cpio_hardlink_with_content_is_a_file),
         cmocka_unit_test(test_source__non_utf8_name_kept_as_bytes),
+        cmocka_unit_test(test_source__sparse_members_read_with_their_holes),
         cmocka_unit_test(test_source__truncated_tar_gz),
         cmocka_unit_test(test_source__truncated_zstd),
         cmocka_unit_test(test_source__declared_size_beyond_archive),
