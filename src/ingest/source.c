@@ -106,14 +106,38 @@ static const char *archive_msg(struct archive *a)
     return s ? s : "unknown error";
 }
 
-/* The one message for an archive that stops part-way, in a header or in content. */
-static int archive_damaged(struct ra_source *src, struct ra_err *err)
+/* The one message for an archive that stops part-way, in a header or in content, or
+ * whose compressed stream fails after the last member. */
+static int damaged(struct ra_source *src, const char *why, struct ra_err *err)
 {
     fill_stop(src);
     return ra_err_set(err, RA_EIO,
                       "'%s': archive damaged after member '%s' at byte %llu: %s",
                       src->path, src->stats->stop_member,
-                      (unsigned long long)src->stats->stop_offset, archive_msg(src->a));
+                      (unsigned long long)src->stats->stop_offset, why);
+}
+
+/* The reading thread's failure, which libarchive saw as the end of the data, comes
+ * first: libarchive then only says the tar is truncated. */
+static int archive_damaged(struct ra_source *src, struct ra_err *err)
+{
+    const char *why = src->inflow ? ra_inflow_error(src->inflow) : "";
+
+    return damaged(src, *why ? why : archive_msg(src->a), err);
+}
+
+static int stream_failed(struct ra_source *src)
+{
+    return src->inflow && *ra_inflow_error(src->inflow);
+}
+
+/* The format's end: the compressed stream must end cleanly too (its last check, a gzip
+ * trailer, comes after the tar's end-of-archive blocks). */
+static int archive_end(struct ra_source *src, struct ra_err *err)
+{
+    if (src->inflow && ra_inflow_finish(src->inflow) < 0)
+        return damaged(src, ra_inflow_error(src->inflow), err);
+    return 0;
 }
 
 /* A failed system call on the current tree entry (rel == "" for the root itself). */
@@ -342,15 +366,17 @@ done:
     return error;
 }
 
-/* libarchive's read and skip callbacks over the reading thread. */
+/* libarchive's read and skip callbacks over the reading thread. A failure of the
+ * thread (a gzip trailer that does not match, corrupt compressed data) reads as the
+ * end of the data: everything before it is parsed, and the walk then reports the
+ * thread's message (archive_damaged, archive_end). */
 static la_ssize_t inflow_cb(struct archive *a, void *payload, const void **buf)
 {
     struct ra_source *src = payload;
     ssize_t n = ra_inflow_read(src->inflow, buf);
 
-    if (n < 0)
-        archive_set_error(a, EIO, "%s", ra_inflow_error(src->inflow));
-    return n;
+    (void)a;
+    return n < 0 ? 0 : n;
 }
 
 static la_int64_t inflow_skip_cb(struct archive *a, void *payload, la_int64_t request)
@@ -395,6 +421,8 @@ static int archive_open(struct ra_source *src, struct ra_err *err)
         r = archive_read_open2(src->a, src, NULL, inflow_cb, inflow_skip_cb, NULL);
     else
         r = archive_read_open_filename(src->a, src->path, SOURCE_BLOCK_SIZE);
+    if (r != ARCHIVE_OK && stream_failed(src))
+        return archive_damaged(src, err);
     if (r != ARCHIVE_OK)
         return ra_err_set(err, RA_EFORMAT,
                           "'%s': not an archive libarchive can read (%s)", src->path,
@@ -474,10 +502,10 @@ static int archive_walk(struct ra_source *src, ra_entry_cb cb, void *payload,
     for (;;) {
         r = archive_read_next_header(src->a, &ae);
         if (r == ARCHIVE_EOF)
-            return 0;
+            return archive_end(src, err);
         if (r == ARCHIVE_RETRY && ++retries < SOURCE_MAX_RETRY)
             continue;
-        if (r != ARCHIVE_OK && r != ARCHIVE_WARN && !src->headers)
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN && !src->headers && !stream_failed(src))
             return ra_err_set(err, RA_EFORMAT,
                               "'%s': not an archive libarchive can read (%s)", src->path,
                               archive_msg(src->a));

@@ -553,6 +553,53 @@ static void test_source__truncated_tar_gz(void **state)
     free(w);
 }
 
+/* A .tar.gz whose data was corrupted but still inflates (stored blocks): libarchive
+ * reads it without a word; the gzip trailer's CRC-32 says it, after every member was
+ * delivered, whether the content was read or skipped. */
+static void test_source__gzip_trailer_mismatch_is_damage(void **state)
+{
+    static const size_t skip_all[] = {0, 0, 0, 0};
+    const char *path = at((const void **)state, "flip.tar.gz");
+    struct walk *w = calloc(1, sizeof(*w));
+    struct ra_err err = RA_ERR_INIT;
+    struct archive *a = archive_write_new();
+    struct archive_entry *e = archive_entry_new();
+    char data[20000];
+    FILE *fp;
+    int pass;
+
+    memset(data, 'x', sizeof(data));
+    assert_int_equal(archive_write_set_format_pax_restricted(a), ARCHIVE_OK);
+    assert_int_equal(archive_write_add_filter_gzip(a), ARCHIVE_OK);
+    assert_int_equal(archive_write_set_filter_option(a, "gzip", "compression-level", "0"),
+                     ARCHIVE_OK);
+    assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+    archive_entry_set_pathname(e, "blob");
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_size(e, sizeof(data));
+    assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+    assert_int_equal(archive_write_data(a, data, sizeof(data)), (la_ssize_t)sizeof(data));
+    assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+    archive_write_free(a);
+    archive_entry_free(e);
+    fp = fopen(path, "r+b");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 5000, SEEK_SET), 0); /* inside the member's content */
+    fputc('y', fp);
+    fclose(fp);
+    for (pass = 0; pass < 2; pass++) {
+        memset(w, 0, sizeof(*w));
+        w->plan = pass ? skip_all : NULL;
+        w->plan_len = pass ? 4 : 0;
+        assert_int_equal(walk(w, path, NULL, &err), RA_EIO);
+        assert_int_equal(w->n, 1);
+        assert_int_equal(w->seen[0].total, pass ? 0 : sizeof(data));
+        assert_non_null(strstr(err.msg, "damaged after member 'blob'"));
+        assert_non_null(strstr(err.msg, "the CRC-32 in its trailer does not match"));
+    }
+    free(w);
+}
+
 static void test_source__truncated_zstd(void **state)
 {
     const char *path = at((const void **)state, "cut.tar.zst");
@@ -852,6 +899,7 @@ int main(void)
         cmocka_unit_test(test_source__non_utf8_name_kept_as_bytes),
         cmocka_unit_test(test_source__sparse_members_read_with_their_holes),
         cmocka_unit_test(test_source__truncated_tar_gz),
+        cmocka_unit_test(test_source__gzip_trailer_mismatch_is_damage),
         cmocka_unit_test(test_source__truncated_zstd),
         cmocka_unit_test(test_source__declared_size_beyond_archive),
         cmocka_unit_test(test_source__text_file_is_not_an_archive),
