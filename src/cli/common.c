@@ -2,6 +2,8 @@
 /* What the commands share: progress lines and snapshot arguments. */
 #include "cli/cli.h"
 
+#include <sys/stat.h>
+
 #include "analysis/investigate.h"
 #include "ingest/snapshot.h"
 #include "util/vec.h"
@@ -111,6 +113,17 @@ void cli_evidence_init(struct cli_evidence *ev)
     ev->inv.fold = 1;
 }
 
+int cli_check_input(const char *path, int dir_ok)
+{
+    struct stat st;
+
+    if (stat(path, &st) < 0 || S_ISREG(st.st_mode) || (dir_ok && S_ISDIR(st.st_mode)))
+        return 0;
+    cli_error("'%s': not a regular file%s (%s)", path, dir_ok ? " or a directory" : "",
+              ra_file_kind(st.st_mode));
+    return -1;
+}
+
 int cli_evidence_option(struct cli_evidence *ev, int opt, const char *arg)
 {
     switch (opt) {
@@ -124,9 +137,13 @@ int cli_evidence_option(struct cli_evidence *ev, int opt, const char *arg)
         ev->inv.tz = arg;
         return 1;
     case 'l':
+        if (cli_check_input(arg, 0) < 0)
+            return -1;
         ra_vec_push(&ev->logs, (void *)arg);
         return 1;
     case 'J':
+        if (cli_check_input(arg, 0) < 0)
+            return -1;
         ra_vec_push(&ev->jobs_files, (void *)arg);
         return 1;
     case 'V':

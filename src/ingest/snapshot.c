@@ -141,6 +141,12 @@ int ra_snapshot_expand(struct ra_vec *out, const char *arg, struct ra_err *err)
         error = ra_err_set(err, RA_ENOTFOUND, "'%s': no such file or directory", path);
         goto done;
     }
+    if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        /* a FIFO would block the reader until someone writes to it */
+        error = ra_err_set(err, RA_EUSAGE, "'%s': not a regular file or a directory (%s)",
+                           path, ra_file_kind(st.st_mode));
+        goto done;
+    }
     if (S_ISDIR(st.st_mode) && explicit_at == RA_TIME_NONE) {
         expand_synology(out, path, &found);
         if (found)

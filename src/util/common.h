@@ -37,6 +37,10 @@ int ra_err_set(struct ra_err *err, int code, const char *fmt, ...)
 /* Reset err to "no error". */
 void ra_err_clear(struct ra_err *err);
 
+/* What a file of this st_mode is, for messages: "a FIFO", "a socket", "a character
+ * device", "a block device", "a directory", "a symbolic link", "a regular file". */
+const char *ra_file_kind(unsigned int mode);
+
 /* Allocation that aborts with a message on OOM (git's xmalloc). */
 void *ra_xmalloc(size_t n);
 void *ra_xcalloc(size_t nmemb, size_t size);
