@@ -81,6 +81,10 @@ void cli_free_snapshots(struct ra_vec *specs);
  * that does not exist: its reader says so), or -1 with an error printed. */
 int cli_check_input(const char *path, int dir_ok);
 
+/* --tz ZONE must be UTC or a zone of the system tz database: a typo would otherwise
+ * leave every cron job without firings. Returns 0, or -1 with an error printed. */
+int cli_check_tz(const char *zone);
+
 /* Print "regautopsy: <msg>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -2,9 +2,11 @@
 /* What the commands share: progress lines and snapshot arguments. */
 #include "cli/cli.h"
 
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "analysis/investigate.h"
+#include "config/tz.h"
 #include "ingest/snapshot.h"
 #include "util/vec.h"
 
@@ -124,6 +126,15 @@ int cli_check_input(const char *path, int dir_ok)
     return -1;
 }
 
+int cli_check_tz(const char *zone)
+{
+    if (!strcasecmp(zone, "UTC") || ra_tz_known(zone))
+        return 0;
+    cli_error("--tz '%s': unknown time zone (not a zone of the system tz database, "
+              "e.g. Europe/Berlin)", zone);
+    return -1;
+}
+
 int cli_evidence_option(struct cli_evidence *ev, int opt, const char *arg)
 {
     switch (opt) {
@@ -134,6 +145,8 @@ int cli_evidence_option(struct cli_evidence *ev, int opt, const char *arg)
         ev->inv.rev = arg;
         return 1;
     case 'z':
+        if (cli_check_tz(arg) < 0)
+            return -1;
         ev->inv.tz = arg;
         return 1;
     case 'l':

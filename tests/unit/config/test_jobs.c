@@ -392,6 +392,24 @@ static void test_jobs__ansible(void **state)
 
 /* ---- systemd ---- */
 
+/* A time with a "/" in it is not a zone: "*-*-* *:0/15:00" runs in the host's zone. */
+static void test_jobs__calendar_step_is_not_a_zone(void **state)
+{
+    const struct ra_jobs_file files[] = {
+        F("u/q.timer", "[Timer]\nOnCalendar=*-*-* *:0/15:00\n"),
+        F("u/q.service", "[Service]\nExecStart=/usr/bin/true\n"),
+        F("u/z.timer", "[Timer]\nOnCalendar=*-*-* 03:00 Etc/GMT+2\n"),
+        F("u/z.service", "[Service]\nExecStart=/usr/bin/true\n"),
+    };
+    struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
+
+    (void)state;
+    assert_int_equal(js->jobs.len, 2);
+    assert_null(by_name(js, "q")->timezone);
+    assert_string_equal(by_name(js, "z")->timezone, "Etc/GMT+2");
+    ra_jobs_free(js);
+}
+
 static void test_jobs__systemd(void **state)
 {
     const struct ra_jobs_file files[] = {
@@ -1402,6 +1420,7 @@ int main(void)
         cmocka_unit_test(test_jobs__which_files_carry_a_user),
         cmocka_unit_test(test_jobs__ansible),
         cmocka_unit_test(test_jobs__systemd),
+        cmocka_unit_test(test_jobs__calendar_step_is_not_a_zone),
         cmocka_unit_test(test_jobs__kubernetes),
         cmocka_unit_test(test_jobs__terraform),
         cmocka_unit_test(test_jobs__compose_images),
