@@ -410,6 +410,35 @@ static void test_jobs__calendar_step_is_not_a_zone(void **state)
     ra_jobs_free(js);
 }
 
+/* A 400 KB crontab line: the command kept is cut to RA_JOBS_TEXT_MAX bytes (not inside a
+ * UTF-8 sequence), with a problem naming the line. */
+static void test_jobs__long_command_is_cut(void **state)
+{
+    size_t n = 400 * 1024, i;
+    char *text = malloc(n + 64);
+    struct ra_jobs_file files[1];
+    struct ra_jobs *js;
+    const struct ra_job *j;
+
+    (void)state;
+    i = (size_t)snprintf(text, 64, "* * * * * root /bin/echo ");
+    for (; i < n; i += 2)
+        memcpy(text + i, "\xc3\xa9", 2); /* é: a cut must not split it */
+    memcpy(text + i, "\n", 2);
+    files[0] = (struct ra_jobs_file){"etc/cron.d/long", text, i + 1};
+    js = scan(files, 1);
+    assert_int_equal(js->jobs.len, 1);
+    j = js->jobs.items[0];
+    assert_true(strlen(j->command) <= RA_JOBS_TEXT_MAX);
+    assert_true(strlen(j->command) >= RA_JOBS_TEXT_MAX - 1);
+    assert_int_equal(((unsigned char)j->command[strlen(j->command) - 1]), 0xa9);
+    assert_int_equal(js->problems.len, 1);
+    assert_string_equal(problem_at(js, 0)->msg, "etc/cron.d/long:1: command of 409586 "
+                                                "bytes: only the first 16384 are read");
+    ra_jobs_free(js);
+    free(text);
+}
+
 static void test_jobs__systemd(void **state)
 {
     const struct ra_jobs_file files[] = {
@@ -1421,6 +1450,7 @@ int main(void)
         cmocka_unit_test(test_jobs__ansible),
         cmocka_unit_test(test_jobs__systemd),
         cmocka_unit_test(test_jobs__calendar_step_is_not_a_zone),
+        cmocka_unit_test(test_jobs__long_command_is_cut),
         cmocka_unit_test(test_jobs__kubernetes),
         cmocka_unit_test(test_jobs__terraform),
         cmocka_unit_test(test_jobs__compose_images),
