@@ -164,6 +164,18 @@ static void first_404s(struct ra_investigation *inv)
     ra_buf_release(&ev);
 }
 
+/* A log's records that were read but not wholly usable, one note each. */
+static void log_problems(struct ra_investigation *inv, const struct ra_log *log)
+{
+    size_t i;
+
+    for (i = 0; i < log->problems.len; i++)
+        note(inv, "log '%s': %s", log->path, (const char *)log->problems.items[i]);
+    if (log->more_problems)
+        note(inv, "log '%s': %llu more records with problems", log->path,
+             (unsigned long long)log->more_problems);
+}
+
 static int read_logs(struct ra_investigation *inv, const struct ra_investigate_opts *o,
                      struct ra_err *err)
 {
@@ -182,6 +194,7 @@ static int read_logs(struct ra_investigation *inv, const struct ra_investigate_o
         if (inv->logs[i]->unrecognized)
             note(inv, "log '%s': %llu lines of no known format were skipped", o->logs[i],
                  (unsigned long long)inv->logs[i]->unrecognized);
+        log_problems(inv, inv->logs[i]);
         log_events(inv, inv->logs[i]);
     }
     return 0;
