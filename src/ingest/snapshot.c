@@ -515,11 +515,44 @@ static void on_odd(struct ra_graph *g, const struct ra_path *p, const struct ra_
     }
 }
 
+/* Where the blob or link object a member path names records its member; NULL for
+ * other paths, or when the object does not exist yet. */
+static uint64_t *member_of(struct ra_graph *g, const struct ra_path *p)
+{
+    struct ra_blob *b;
+    struct ra_link *l;
+
+    if (p->kind == RA_PATH_BLOB_DATA)
+        return (b = ra_graph_find_blob(g, &p->digest)) ? &b->member : NULL;
+    return is_link_kind(p->kind) && (l = find_link_for(g, p)) ? &l->member : NULL;
+}
+
+static int on_member(struct loader *ld, struct ra_source *src, struct ra_graph *g,
+                     const struct ra_path *p, const struct ra_entry *e)
+{
+    switch (e->type) {
+    case RA_ENTRY_FILE:
+        return on_file(ld, src, g, p, e);
+    case RA_ENTRY_DIR:
+        on_dir(g, p);
+        note_dir_time(g, p, e);
+        return 0;
+    case RA_ENTRY_HARDLINK:
+        copy_hardlink(ld, g, p, e);
+        return 0;
+    default:
+        on_odd(g, p, e);
+        return 0;
+    }
+}
+
 static int on_entry(const struct ra_entry *e, struct ra_source *src, void *payload)
 {
     struct loader *ld = payload;
     struct ra_graph *g;
     struct ra_path p;
+    uint64_t *member;
+    int error;
 
     note_mtime(ld->snap, e->mtime);
     ra_layout_parse(&p, e->path, e->path_len);
@@ -528,20 +561,14 @@ static int on_entry(const struct ra_entry *e, struct ra_source *src, void *paylo
     g = graph_for(ld, &p.root);
     if (p.tag.len) /* anything under _manifests/tags/<tag> implies the folder */
         ra_graph_repo(g, p.repo.ptr, p.repo.len)->has_tags_dir = 1;
-    switch (e->type) {
-    case RA_ENTRY_FILE:
-        return on_file(ld, src, g, &p, e);
-    case RA_ENTRY_DIR:
-        on_dir(g, &p);
-        note_dir_time(g, &p, e);
-        return 0;
-    case RA_ENTRY_HARDLINK:
-        copy_hardlink(ld, g, &p, e);
-        return 0;
-    default:
-        on_odd(g, &p, e);
-        return 0;
-    }
+    /* a second member for the same blob or link (an archive appended to): the later
+     * one replaces the earlier, as extraction would, and the graph notes both */
+    if (e->type != RA_ENTRY_DIR && (member = member_of(g, &p)) && *member)
+        ra_graph_note_dup(g, e->path, e->path_len, *member - 1, e->index);
+    error = on_member(ld, src, g, &p, e);
+    if (e->type != RA_ENTRY_DIR && (member = member_of(g, &p)))
+        *member = e->index + 1;
+    return error;
 }
 
 /* The member reading stopped in (or right after) may hold only part of its data. */
