@@ -3,7 +3,9 @@
 #include "ingest/snapshot.h"
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "ingest/layout.h"
@@ -546,16 +548,77 @@ static int on_member(struct loader *ld, struct ra_source *src, struct ra_graph *
     }
 }
 
+static void unread(struct loader *ld, const struct ra_entry *e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void unread(struct loader *ld, const struct ra_entry *e, const char *fmt, ...)
+{
+    struct ra_unread *u = ra_xcalloc(1, sizeof(*u));
+    struct ra_buf b = RA_BUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    ra_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    u->path = ra_xstrndup(e->path, e->path_len);
+    u->why = ra_buf_detach(&b);
+    ra_vec_push(&ld->snap->unread, u);
+}
+
+/* A folder the registry reads through, where a symbolic link is: the storage root,
+ * blobs/, repositories/, a repository or one of its _layers, _manifests, _uploads
+ * folders. The registry's filesystem driver follows it; this reader does not, so what
+ * is behind it is not read. */
+static const char *folder_position(const struct ra_path *p, const struct ra_entry *e)
+{
+    static const char *const root_dirs[] = {"", "blobs", "blobs/sha256", "repositories"};
+    static const char *const repo_dirs[] = {"", "_layers", "_layers/sha256", "_manifests",
+                                            "_manifests/revisions",
+                                            "_manifests/revisions/sha256", "_uploads"};
+    const char *rest;
+    size_t i;
+
+    if (p->kind == RA_PATH_NONE) { /* docker/registry above a root */
+        if (e->path_len >= 15 && !strcmp(e->path + e->path_len - 15, "docker/registry") &&
+            (e->path_len == 15 || e->path[e->path_len - 16] == '/'))
+            return "the folder above a storage root";
+        return NULL;
+    }
+    if (p->kind == RA_PATH_TAGS_ROOT || p->kind == RA_PATH_TAG_DIR)
+        return p->kind == RA_PATH_TAG_DIR ? "a tag folder" : "a repository's tags folder";
+    if (p->kind == RA_PATH_ROOT_OTHER) {
+        rest = e->path + p->root.len + (e->path_len > p->root.len);
+        for (i = 0; i < RA_ARRAY_SIZE(root_dirs); i++)
+            if (!strcmp(rest, root_dirs[i]))
+                return i ? "a folder of the storage root" : "the storage root";
+    }
+    if (p->kind == RA_PATH_REPO_OTHER && p->repo.len) {
+        rest = p->repo.ptr + p->repo.len + (*(p->repo.ptr + p->repo.len) == '/');
+        for (i = 0; i < RA_ARRAY_SIZE(repo_dirs); i++)
+            if (!strcmp(rest, repo_dirs[i]))
+                return i ? "a folder of a repository" : "a repository folder";
+    }
+    return NULL;
+}
+
 static int on_entry(const struct ra_entry *e, struct ra_source *src, void *payload)
 {
     struct loader *ld = payload;
     struct ra_graph *g;
     struct ra_path p;
     uint64_t *member;
+    const char *what;
     int error;
 
     note_mtime(ld->snap, e->mtime);
+    if (e->type == RA_ENTRY_UNREADABLE) { /* wherever it is: it may hide a root */
+        unread(ld, e, "%s", e->link_target);
+        return 0;
+    }
     ra_layout_parse(&p, e->path, e->path_len);
+    if (e->type == RA_ENTRY_SYMLINK && (what = folder_position(&p, e)))
+        unread(ld, e, "%s is a symbolic link to '%s', not followed: nothing behind it was "
+               "read (give its target as the snapshot)", what, e->link_target);
     if (p.kind == RA_PATH_NONE)
         return 0;
     g = graph_for(ld, &p.root);
@@ -686,5 +749,12 @@ void ra_snapshot_free(struct ra_snapshot *s)
     free(s->source);
     free(s->read_error);
     free(s->stop_member);
+    for (i = 0; i < s->unread.len; i++) {
+        struct ra_unread *u = s->unread.items[i];
+        free(u->path);
+        free(u->why);
+        free(u);
+    }
+    ra_vec_release(&s->unread);
     free(s);
 }

@@ -38,6 +38,15 @@ struct ra_snapshot {
     char *stop_member; /* last member read before the failure, or NULL */
     uint64_t stop_offset;
     struct ra_vec graphs; /* struct ra_graph *, sorted by root */
+    /* Evidence that was there but not read, in stream order: the registry would have
+     * read it. */
+    struct ra_vec unread; /* struct ra_unread * */
+};
+
+struct ra_unread {
+    char *path; /* the member */
+    char *why;  /* "cannot open: Permission denied", "the storage root is a symbolic
+                   link to '<target>', not followed: ..." */
 };
 
 struct ra_scan_opts {

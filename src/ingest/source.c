@@ -693,16 +693,58 @@ static int open_entry(int dfd, const char *leaf, unsigned char type, struct stat
     return fd;
 }
 
+/* A file or folder the walk may not open (permission denied): delivered as such, with
+ * why, so that the caller can say what it could not read; the walk goes on. */
+static int tree_unreadable(struct ra_source *src, const char *what, int errnum,
+                           const struct stat *st, ra_entry_cb cb, void *payload,
+                           struct ra_err *err)
+{
+    struct ra_entry e = {0};
+
+    e.type = RA_ENTRY_UNREADABLE;
+    e.mtime = (ra_time)st->st_mtim.tv_sec;
+    ra_buf_truncate(&src->target, 0);
+    ra_buf_printf(&src->target, "%s: %s", what, strerror(errnum));
+    e.link_target = ra_buf_cstr(&src->target);
+    return deliver(src, &e, cb, payload, err);
+}
+
+static int denied(int errnum)
+{
+    return errnum == EACCES || errnum == EPERM;
+}
+
+/* A regular file or folder that open_entry could not open: why not, if it is a
+ * permission (0 otherwise: the old way then says what went wrong). */
+static int why_closed(int dfd, const char *leaf, const struct stat *st)
+{
+    int fd;
+
+    if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
+        return 0;
+    fd = openat(dfd, leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+                               (S_ISDIR(st->st_mode) ? O_DIRECTORY : O_NONBLOCK));
+    if (fd >= 0) {
+        close(fd);
+        return 0;
+    }
+    return denied(errno) ? errno : 0;
+}
+
 static int tree_entry(struct ra_source *src, int dfd, const char *leaf,
                       unsigned char type, int depth, ra_entry_cb cb, void *payload,
                       struct ra_err *err)
 {
     struct ra_entry e = {0};
     struct stat st;
-    int error, fd = open_entry(dfd, leaf, type, &st);
+    int error, errnum, fd = open_entry(dfd, leaf, type, &st);
 
     if (fd < 0 && fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return tree_fail(src, "cannot stat", errno, err);
+    if (fd < 0 && (errnum = why_closed(dfd, leaf, &st)))
+        return tree_unreadable(src, S_ISDIR(st.st_mode) ? "cannot open directory"
+                                                        : "cannot open",
+                               errnum, &st, cb, payload, err);
     e.mtime = (ra_time)st.st_mtim.tv_sec;
     e.type = S_ISREG(st.st_mode)   ? RA_ENTRY_FILE
              : S_ISDIR(st.st_mode) ? RA_ENTRY_DIR

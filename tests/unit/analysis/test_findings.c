@@ -294,6 +294,7 @@ static void test_findings__code_names(void **state)
         "member_not_regular",
         "read_error",
         "member_duplicate",
+        "unreadable",
     };
     int i, j;
 
