@@ -25,7 +25,7 @@ enum ra_error_code {
 /* Error detail, owned by the caller and passed down (jansson's json_error_t). */
 struct ra_err {
     int code;
-    char msg[256];
+    char msg[512];
 };
 
 #define RA_ERR_INIT {0, {0}}
