@@ -31,7 +31,7 @@ static int read_snapshots(struct ra_investigation *inv, const struct ra_investig
     struct ra_vec specs = RA_VEC_INIT, scans = RA_VEC_INIT;
     struct ra_scan_opts sopts = RA_SCAN_OPTS_INIT;
     struct ra_scan *s;
-    size_t i;
+    size_t i, k;
     int error = 0;
 
     for (i = 0; i < o->nsnapshots && !error; i++)
@@ -51,6 +51,10 @@ static int read_snapshots(struct ra_investigation *inv, const struct ra_investig
             note(inv, "snapshot '%s': no registry root found", spec->name);
         if (!s->snap->complete)
             note(inv, "snapshot '%s': read only in part: %s", spec->name, s->snap->read_error);
+        for (k = 0; k < s->snap->unread.len; k++) {
+            const struct ra_unread *u = s->snap->unread.items[k];
+            note(inv, "snapshot '%s': not read: '%s': %s", spec->name, u->path, u->why);
+        }
         ra_vec_push(&scans, s);
     }
     for (i = 0; i < specs.len; i++)
