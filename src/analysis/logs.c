@@ -93,6 +93,7 @@ struct ra_log_event *ra_log_add_event(struct ra_log_ctx *c, enum ra_log_kind kin
     ev->time = ev->time_exact ? t : c->default_time;
     ev->repository = ev->method = ev->uri = ev->reference = "";
     ev->error_code = ev->request_id = ev->user_agent = "";
+    ev->remote_addr = ev->user = "";
     ev->level = ev->message = "";
     ra_vec_push(&c->log->events, ev);
     return ev;
@@ -417,6 +418,7 @@ done:
     ra_log_free(c.log);
     ra_map_release(&c.strings);
     ra_map_release(&c.request_ids);
+    ra_map_release(&c.request_users);
     ra_buf_release(&c.scratch);
     ra_buf_release(&head);
     free(s.buf);
@@ -524,6 +526,21 @@ size_t ra_log_select(struct ra_vec *out, const struct ra_log *log, enum ra_log_k
                      ra_time from, ra_time to)
 {
     return select_events(out, log, kind, from, to, 0);
+}
+
+int ra_log_is_delete(const struct ra_log_event *ev)
+{
+    return ev->kind == RA_LOG_HTTP_REQUEST && !strcmp(ev->method, "DELETE") &&
+           (ev->object == RA_LOG_OBJ_MANIFEST || ev->object == RA_LOG_OBJ_BLOB);
+}
+
+int ra_log_same_request(const struct ra_log_event *a, const struct ra_log_event *b)
+{
+    if (a->kind != RA_LOG_HTTP_REQUEST || b->kind != RA_LOG_HTTP_REQUEST ||
+        a->time == RA_TIME_NONE || b->time == RA_TIME_NONE)
+        return 0;
+    return llabs(a->time - b->time) <= 2 && a->status == b->status &&
+           !strcmp(a->method, b->method) && !strcmp(a->uri, b->uri);
 }
 
 int ra_log_pipeline_failed(const struct ra_log_event *ev)

@@ -120,6 +120,9 @@ struct ra_log_event {
     const char *error_code; /* logrus err.code ("manifest unknown") */
     const char *request_id; /* logrus http.request.id */
     const char *user_agent;
+    const char *remote_addr; /* logrus http.request.remoteaddr; the access log's host */
+    const char *user; /* the authenticated user: logrus auth.user.name (of the request's
+                         "authorized request" line too), the access log's user field */
 
     /* logrus lines: level and msg; gc_error: the error text; pipeline: the commit
      * message */
@@ -177,6 +180,15 @@ const struct ra_log_event *ra_log_find(const struct ra_log *log, enum ra_log_kin
  * when both ends are open). Returns the number appended. */
 size_t ra_log_select(struct ra_vec *out, const struct ra_log *log, enum ra_log_kind kind,
                      ra_time from, ra_time to);
+
+/* Is ev a DELETE request of a manifest or a blob (whatever its status)? */
+int ra_log_is_delete(const struct ra_log_event *ev);
+
+/* Do a and b record the same HTTP request? The registry writes each request twice when
+ * its access log is on (a logrus "response completed" line and an access line, in the
+ * same stream or in stdout and stderr apart): same method, URI and status, at most 2
+ * seconds apart (the access log has whole seconds). */
+int ra_log_same_request(const struct ra_log_event *a, const struct ra_log_event *b);
 
 /* Did the pipeline fail (status failure, error or killed)? 0 for other kinds. */
 int ra_log_pipeline_failed(const struct ra_log_event *ev);
