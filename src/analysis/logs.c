@@ -543,6 +543,89 @@ int ra_log_same_request(const struct ra_log_event *a, const struct ra_log_event 
            !strcmp(a->method, b->method) && !strcmp(a->uri, b->uri);
 }
 
+struct request_at {
+    struct ra_log_request r;
+    size_t k; /* the log's index: the logs' order breaks ties */
+};
+
+static int cmp_request(const void *a, const void *b)
+{
+    const struct request_at *x = a, *y = b;
+
+    if (x->r.ev->time != y->r.ev->time)
+        return x->r.ev->time < y->r.ev->time ? -1 : 1;
+    if (x->k != y->k)
+        return x->k < y->k ? -1 : 1;
+    return x->r.ev->line < y->r.ev->line ? -1 : x->r.ev->line > y->r.ev->line;
+}
+
+/* Is reqs[i] an access line whose request a logrus line records too? The array is
+ * sorted by time, so only neighbours within 2 seconds can be. */
+static int has_logrus_twin(const struct request_at *reqs, size_t n, size_t i)
+{
+    const struct ra_log_event *e = reqs[i].r.ev;
+    size_t j;
+
+    if (e->format != RA_LOG_ACCESS)
+        return 0;
+    for (j = i; j-- > 0 && e->time - reqs[j].r.ev->time <= 2;)
+        if (reqs[j].r.ev->format != RA_LOG_ACCESS && ra_log_same_request(e, reqs[j].r.ev))
+            return 1;
+    for (j = i + 1; j < n && reqs[j].r.ev->time - e->time <= 2; j++)
+        if (reqs[j].r.ev->format != RA_LOG_ACCESS && ra_log_same_request(e, reqs[j].r.ev))
+            return 1;
+    return 0;
+}
+
+size_t ra_log_deletes(struct ra_log_request **out, struct ra_log *const *logs, size_t nlogs)
+{
+    struct request_at *reqs = NULL;
+    struct ra_log_request *res = NULL;
+    size_t n = 0, cap = 0, i, k, kept = 0;
+
+    assert(out);
+    for (k = 0; k < nlogs; k++) {
+        for (i = 0; i < logs[k]->events.len; i++) {
+            const struct ra_log_event *e = logs[k]->events.items[i];
+            if (!ra_log_is_delete(e) || e->time == RA_TIME_NONE)
+                continue;
+            if (n == cap) {
+                cap = cap ? 2 * cap : 16;
+                reqs = ra_xrealloc(reqs, cap * sizeof(*reqs));
+            }
+            reqs[n].r.log = logs[k];
+            reqs[n].r.ev = e;
+            reqs[n++].k = k;
+        }
+    }
+    if (n) {
+        qsort(reqs, n, sizeof(*reqs), cmp_request);
+        res = ra_xcalloc(n, sizeof(*res));
+    }
+    for (i = 0; i < n; i++)
+        if (!has_logrus_twin(reqs, n, i))
+            res[kept++] = reqs[i].r;
+    free(reqs);
+    if (!kept) {
+        free(res);
+        res = NULL;
+    }
+    *out = res;
+    return kept;
+}
+
+void ra_log_describe_client(struct ra_buf *out, const struct ra_log_event *ev)
+{
+    if (*ev->remote_addr)
+        ra_buf_printf(out, "from %s, ", ev->remote_addr);
+    if (*ev->user)
+        ra_buf_printf(out, "user %s", ev->user);
+    else
+        ra_buf_puts(out, "no user logged");
+    if (*ev->user_agent)
+        ra_buf_printf(out, ", agent %s", ev->user_agent);
+}
+
 int ra_log_pipeline_failed(const struct ra_log_event *ev)
 {
     const char *s;

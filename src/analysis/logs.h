@@ -190,6 +190,24 @@ int ra_log_is_delete(const struct ra_log_event *ev);
  * seconds apart (the access log has whole seconds). */
 int ra_log_same_request(const struct ra_log_event *a, const struct ra_log_event *b);
 
+/* One request and the log that records it (borrowed from the logs). */
+struct ra_log_request {
+    const struct ra_log *log;
+    const struct ra_log_event *ev;
+};
+
+/* The DELETE requests of manifests and blobs in logs, each request once: of the same
+ * request logged twice (ra_log_same_request), the logrus line is kept, which names more
+ * (request id, remote port, user). Sorted by time, then by log and line. *out is
+ * allocated (free() it) and NULL when there is none; returns the count. */
+size_t ra_log_deletes(struct ra_log_request **out, struct ra_log *const *logs, size_t nlogs);
+
+/* Append to out who sent an HTTP request, as logged: "from 10.0.0.9:47296, user alice,
+ * agent curl/7.88.1" ("no user logged" when the log names none; no address or agent
+ * part when absent). The log's bytes: escape before printing. */
+struct ra_buf;
+void ra_log_describe_client(struct ra_buf *out, const struct ra_log_event *ev);
+
 /* Did the pipeline fail (status failure, error or killed)? 0 for other kinds. */
 int ra_log_pipeline_failed(const struct ra_log_event *ev);
 

@@ -586,6 +586,49 @@ static void test_logs__delete_access_and_same_request(void **state)
     ra_log_free(log);
 }
 
+/* Each DELETE once, the logrus line of a request logged twice, in one file or in two
+ * (stdout and stderr kept apart); other requests are no deletes. */
+static void test_logs__deletes_each_request_once(void **state)
+{
+    static const char out_text[] =
+        "127.0.0.1 - - [13/Apr/2026:07:12:03 +0000] \"DELETE /v2/app/manifests/sha256:" HEX_A
+        " HTTP/1.1\" 202 0 \"\" \"curl/7.88.1\"\n"
+        "127.0.0.1 - - [13/Apr/2026:07:12:03 +0000] \"GET /v2/app/manifests/sha256:" HEX_A
+        " HTTP/1.1\" 200 0 \"\" \"curl/7.88.1\"\n"
+        "127.0.0.1 - - [13/Apr/2026:07:12:09 +0000] \"DELETE /v2/app/blobs/sha256:" HEX_B
+        " HTTP/1.1\" 202 0 \"\" \"curl/7.88.1\"\n";
+    static const char err_text[] =
+        "time=\"2026-04-13T07:12:04.01Z\" level=info msg=\"response completed\" "
+        "http.request.id=75 http.request.method=DELETE "
+        "http.request.remoteaddr=\"127.0.0.1:47296\" http.request.uri=\"/v2/app/manifests/"
+        "sha256:" HEX_A "\" http.request.useragent=curl/7.88.1 http.response.status=202\n";
+    struct ra_log *logs[2];
+    struct ra_log_request *reqs = NULL;
+
+    (void)state;
+    logs[0] = read_text("stdout.log", out_text, RA_TIME_NONE);
+    logs[1] = read_text("stderr.log", err_text, RA_TIME_NONE);
+    assert_int_equal(ra_log_deletes(&reqs, logs, 2), 2);
+    assert_ptr_equal(reqs[0].log, logs[1]);
+    assert_int_equal(reqs[0].ev->format, RA_LOG_LOGRUS_TEXT);
+    assert_string_equal(reqs[0].ev->remote_addr, "127.0.0.1:47296");
+    assert_ptr_equal(reqs[1].log, logs[0]);
+    assert_int_equal(reqs[1].ev->line, 3);
+    assert_int_equal(reqs[1].ev->object, RA_LOG_OBJ_BLOB);
+    free(reqs);
+
+    /* stdout alone: the access line stands for its request */
+    assert_int_equal(ra_log_deletes(&reqs, logs, 1), 2);
+    assert_int_equal(reqs[0].ev->line, 1);
+    assert_int_equal(reqs[0].ev->format, RA_LOG_ACCESS);
+    free(reqs);
+
+    assert_int_equal(ra_log_deletes(&reqs, logs, 0), 0);
+    assert_null(reqs);
+    ra_log_free(logs[0]);
+    ra_log_free(logs[1]);
+}
+
 static const char gc28[] =
     "infra-ci\n"
     "infra-ci: marking manifest sha256:" HEX_A " \n"
@@ -1215,6 +1258,7 @@ int main(void)
         cmocka_unit_test(test_logs__delete_logrus_text),
         cmocka_unit_test(test_logs__delete_logrus_json),
         cmocka_unit_test(test_logs__delete_access_and_same_request),
+        cmocka_unit_test(test_logs__deletes_each_request_once),
         cmocka_unit_test(test_logs__gc_28_with_run_time),
         cmocka_unit_test(test_logs__gc_without_run_time),
         cmocka_unit_test(test_logs__gc_3x),
