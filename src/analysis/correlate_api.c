@@ -15,6 +15,11 @@
 #define SLACK 2            /* seconds: logs have whole seconds; the answer follows the delete */
 #define CLIENT_BEFORE 3600 /* a prune job this long before a DELETE may have sent it */
 
+/* What a tag-prune suspect's reason says while nothing tells the two apart. */
+static const char ambiguous[] = "; but a DELETE through the registry API leaves the same "
+                                "trace, and without the registry's log (--log) the two "
+                                "cannot be told apart";
+
 static void api_match(struct ra_correlation *res, struct ra_cause *cause, const char *fmt,
                       ...) __attribute__((format(printf, 3, 4)));
 
@@ -123,8 +128,7 @@ void ra_correlate_api_judge(const struct ra_cause *cause, enum ra_confidence *co
     if (!ra_correlate_matched(cause, RA_FP_API_DELETE) || *conf != RA_CONF_HIGH)
         return;
     *conf = RA_CONF_MEDIUM;
-    ra_buf_puts(why, "; but a DELETE through the registry API leaves the same trace, and "
-                     "without the registry's log (--log) the two cannot be told apart");
+    ra_buf_puts(why, ambiguous);
 }
 
 static void add_suspect(struct ra_correlation *res, struct ra_cause *cause,
@@ -241,6 +245,9 @@ static void demote_others(struct ra_correlation *res, struct ra_cause *cause,
             continue; /* the log shows it now */
         ra_buf_truncate(&why, 0);
         ra_buf_puts(&why, s->reason);
+        if (why.len >= sizeof(ambiguous) - 1 &&
+            !strcmp(why.ptr + why.len - (sizeof(ambiguous) - 1), ambiguous))
+            ra_buf_truncate(&why, why.len - (sizeof(ambiguous) - 1)); /* the log tells now */
         if ((f->classes & RA_JOB_TAG_PRUNE) && f->time <= r->ev->time &&
             r->ev->time - f->time <= CLIENT_BEFORE) {
             s->confidence = RA_CONF_MEDIUM;

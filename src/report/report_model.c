@@ -454,7 +454,7 @@ static const char *const fp_titles[RA_FP__COUNT] = {
     "Distribution 2.x garbage-collect with --delete-untagged removed the untagged "
     "children of a tagged index",
     "a simulated garbage-collect of the previous snapshot deletes exactly these objects",
-    "a tag folder was removed outside the registry (rm -rf)",
+    "a tag folder was removed (a script's rm -rf, or a DELETE through the registry API)",
     "a pruned tag's manifest and blobs were garbage-collected afterwards",
     "blobs of a manifest pushed minutes before a garbage-collect run went missing",
     "objects went missing in a pattern no garbage collector produces",
@@ -491,6 +491,20 @@ static json_t *fingerprints_json(struct model *m)
     return a;
 }
 
+/* Is a DELETE through the registry API among the suspects? */
+static int api_delete_suspects(json_t *sus)
+{
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(sus, i, v)
+    {
+        if (!strcmp(json_string_value(json_object_get(v, "kind")), "api-delete"))
+            return 1;
+    }
+    return 0;
+}
+
 static json_t *root_cause_json(struct model *m)
 {
     json_t *sus = suspects_json(m), *fps = fingerprints_json(m), *o;
@@ -499,6 +513,7 @@ static json_t *root_cause_json(struct model *m)
     o = json_pack("{s:b,s:b,s:o,s:o}", "has_suspects", ns > 0, "has_fingerprints",
                   json_array_size(fps) > 0, "fingerprints", fps, "top",
                   ns ? json_incref(json_array_get(sus, 0)) : json_null());
+    json_object_set_new(o, "has_api_deletes", json_boolean(api_delete_suspects(sus)));
     capped(o, "suspects", json_incref(sus), 10);
     json_object_set_new(o, "suspects_all", sus);
     return o;
@@ -1142,6 +1157,25 @@ static const char *member(json_t *o, const char *key)
     return s ? s : "";
 }
 
+/* Is there a lost_files loss that no DELETE through the registry API explains? */
+static int lost_files_alone(const struct ra_correlation *c)
+{
+    size_t i, j;
+
+    for (i = 0; i < c->causes.len; i++) {
+        const struct ra_cause *cause = c->causes.items[i];
+        int lost = 0, api = 0;
+        for (j = 0; j < cause->matches.len; j++) {
+            enum ra_fingerprint fp = ((const struct ra_match *)cause->matches.items[j])->fp;
+            lost |= fp == RA_FP_LOST_FILES;
+            api |= fp == RA_FP_API_DELETE;
+        }
+        if (lost && !api)
+            return 1;
+    }
+    return 0;
+}
+
 /* Is "a DELETE no log shows" a suspect (not refuted by the logs) of some loss? */
 static int unlogged_suspect(const struct ra_correlation *c)
 {
@@ -1169,7 +1203,8 @@ static int api_delete_summary(struct ra_buf *out, json_t *top)
     if (!req || json_is_null(req)) {
         ra_buf_printf(out, "The storage shows the trace of a DELETE through the registry API "
                            "(a tag's folder and its manifest's revision link gone together, "
-                           "no garbage-collect in between); a script that removed the same "
+                           "or a _layers link gone while its blob stays, and no "
+                           "garbage-collect explains it); a script that removed the same "
                            "files leaves the same trace, and without the registry's log the "
                            "two cannot be told apart (confidence %s).",
                       member(top, "confidence"));
@@ -1228,7 +1263,7 @@ static void summary_text(struct model *m, struct ra_buf *out, json_t *impact, js
                          "with --delete-untagged, which deletes the untagged children of a "
                          "tagged index: the tag still resolves, but its platforms' manifests "
                          "and blobs are gone, so every pull fails. ");
-    else if (any_match(inv->corr, RA_FP_LOST_FILES))
+    else if (lost_files_alone(inv->corr))
         ra_buf_puts(out, "No garbage collector explains the pattern: files were lost (a "
                          "partial restore, a copy, a disk or hands). ");
     if (top && !json_is_null(top) && api_delete_summary(out, top))
