@@ -177,7 +177,7 @@ static int removed(const struct ra_correlation *res, const struct ra_loss *l,
     struct ra_digest target;
 
     if (e->status < 200 || e->status > 299 || strcmp(e->repository, l->repository) ||
-        !in_window(l, e->time))
+        !e->time_exact || !in_window(l, e->time))
         return 0;
     switch (l->object) {
     case RA_OBJ_TAG:
@@ -274,10 +274,14 @@ static void logged(struct ra_correlation *res, struct ra_cause *cause,
     struct ra_buf who = RA_BUF_INIT, why = RA_BUF_INIT;
     char when[RA_TIME_STRLEN];
 
-    ra_correlate_drop(cause, RA_FP_API_DELETE); /* the trace, now explained */
+    /* The request explains the loss: the trace, and the patterns of the other deleters
+     * that fit it, are no longer what happened. */
+    ra_correlate_drop(cause, RA_FP_API_DELETE);
     ra_correlate_drop(cause, RA_FP_TAG_PRUNE);
     ra_correlate_drop(cause, RA_FP_TAG_PRUNE_THEN_GC);
     ra_correlate_drop(cause, RA_FP_LOST_FILES);
+    ra_correlate_drop(cause, RA_FP_GC_V2_INDEX_CHILDREN);
+    ra_correlate_drop(cause, RA_FP_GC_SWEEP);
     ra_log_describe_client(&who, e);
     api_match(res, cause, "%s: %s %s answered %d at %s (%s)", f->defined_in, e->method,
               e->uri, e->status, ra_time_format(when, e->time), who.ptr);

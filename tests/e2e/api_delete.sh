@@ -270,6 +270,11 @@ else
     grep -n -E 'most likely|cannot be told|confidence' "$tmp/report-nolog.md" | cut -c1-300 | sed 's/^/    /'
 fi
 
+if grep -l Sanitizer "$tmp"/*.err >/dev/null 2>&1; then
+    nfail=$((nfail + 1))
+    echo "FAIL: a sanitizer report: $(grep -l Sanitizer "$tmp"/*.err)"
+fi
+
 step "done in $((SECONDS - T0))s"
 echo "api_delete: $npass passed, $nfail failed"
 if [[ -n "${RA_E2E_KEEP:-}" ]]; then

@@ -1065,6 +1065,44 @@ static void test_correlate__api_delete_log_must_match(void **state)
     ra_log_free(log);
 }
 
+/* A logged DELETE of an index child: what removed its revision link is the request, not
+ * the GC whose pattern it fits; the child's blobs are still the GC's. */
+static void test_correlate__api_delete_logged_child_link(void **state)
+{
+    struct fx *f = *state;
+    const struct ra_firing firings[] = {gc_firing("gc", APR(12, 3, 25), 1, "2", 1)};
+    struct ra_log *log = mem_log(
+        "registry.log",
+        "10.0.0.9 - bob [12/Apr/2026:03:00:00 +0000] \"DELETE /v2/" REPO "/manifests/sha256:" HEX2
+        " HTTP/1.1\" 202 0 \"\" \"regctl\"\n");
+    static const struct want_match w[] = {
+        {RA_FP_API_DELETE, "registry.log:1: DELETE /v2/infra-ci/manifests/sha256:" HEX2
+                           " answered 202 at 2026-04-12T03:00:00Z (from 10.0.0.9, user bob, "
+                           "agent regctl)"},
+    };
+    static const struct want_suspect ws[] = {
+        {"api-delete:registry.log:1", RA_CONF_HIGH},
+        {"gc", RA_CONF_LOW},
+    };
+    const struct ra_cause *c;
+
+    incident(f);
+    correlate(f, firings, 1);
+    ra_correlate_logs(f->corr, &log, 1);
+    c = cause_of(f, RA_OBJ_MANIFEST_LINK, '2');
+    expect_matches(c, w, RA_ARRAY_SIZE(w));
+    expect_suspects(c, ws, RA_ARRAY_SIZE(ws));
+    assert_non_null(strstr(suspect(c, 1)->reason, "; but the registry's log shows the DELETE "
+                                                  "through its API that removed this "
+                                                  "(registry.log:1)"));
+    /* the other child and the blobs: untouched */
+    c = cause_of(f, RA_OBJ_MANIFEST_LINK, '3');
+    assert_false(has_match(c, RA_FP_API_DELETE));
+    assert_int_equal(suspect(c, 0)->confidence, RA_CONF_HIGH);
+    assert_false(has_match(cause_of(f, RA_OBJ_BLOB, '4'), RA_FP_API_DELETE));
+    ra_log_free(log);
+}
+
 static void test_correlate__api_blob_delete_explains_layer_link(void **state)
 {
     struct fx *f = *state;
@@ -1139,6 +1177,7 @@ int main(void)
         T(api_delete_logged_is_top),
         T(api_delete_log_must_match),
         T(api_blob_delete_explains_layer_link),
+        T(api_delete_logged_child_link),
         T(names),
     };
 
