@@ -31,6 +31,8 @@
 #   timeline --config (no log): tag_prune and api_delete both, "cannot be told apart",
 #     the cleanup job and the unlogged DELETE both medium, nothing high
 #   report --log / report: the root cause cites the log line, or says it cannot tell.
+# Last, the registry serves again with log.formatter json and app:2.0's manifest is
+# deleted (snapshot 4): the JSON log line explains that tag's loss.
 #
 #   bash tests/e2e/api_delete.sh <regautopsy-binary> <source-dir>
 set -uo pipefail
@@ -153,7 +155,8 @@ cp -a "$live" "$tmp/snap2-dir" || die "cp -a"
 step "docker-registry garbage-collect (without -m)"
 REG_GC_LOG=$tmp/gc.log reg_gc || die "garbage-collect failed: $(tail -5 "$tmp/gc.log")"
 sleep 1
-SNAP3=registry-$(date -u +%Y%m%dT%H%M%SZ).tar
+T_SNAP3=$(date -u +%s)
+SNAP3=registry-$(stamp "$T_SNAP3").tar
 snap_tar "$live" "$tmp/$SNAP3" || die "snapshot 3"
 cp -a "$live" "$tmp/snap3-dir" || die "cp -a"
 
@@ -256,6 +259,34 @@ else
     echo "FAIL: the post-mortem does not rank the DELETE first or cite its log line:"
     grep -n -E 'most likely|^\| 1 \|' "$tmp/report-log.md" | cut -c1-400 | sed 's/^/    /'
 fi
+
+step "serve again, logging JSON (log.formatter json); DELETE manifest B (app:2.0); snapshot 4"
+REG_LOG_LEVEL=info REG_ACCESS_LOG=1 REG_LOG_FORMATTER=json reg_start "$store" || die "reg_start (json)"
+code=$(curl -s -o "$tmp/del.out" -w '%{http_code}' -X DELETE "http://127.0.0.1:$REG_PORT/v2/app/manifests/$B")
+[[ $code == 202 ]] || die "DELETE manifest B answered $code: $(cat "$tmp/del.out")"
+if _rl_skopeo inspect --raw --tls-verify=false "docker://127.0.0.1:$REG_PORT/app:2.0" >/dev/null 2>&1; then
+    die "app:2.0 still resolves after the DELETE of its manifest"
+fi
+sleep 1
+T_SNAP4=$(date -u +%s)
+reg_stop
+cp "$REG_LOG" "$tmp/registry-json.log" || die "copy the JSON log"
+JLOG=$tmp/registry-json.log
+[[ ! -e $v2/repositories/app/_manifests/tags/2.0 ]] || die "the DELETE of B left the folder of tag 2.0"
+SNAP4=registry-$(stamp "$T_SNAP4").tar
+snap_tar "$live" "$tmp/$SNAP4" || die "snapshot 4"
+DEL_J=$(grep -n '"msg":"response completed"' "$JLOG" | grep '"http.request.method":"DELETE"' |
+    grep -F "/v2/app/manifests/$B" | cut -d: -f1)
+[[ $DEL_J =~ ^[0-9]+$ ]] || die "the JSON log lacks the DELETE line"
+echo "    the JSON log records the DELETE of B at $JLOG:$DEL_J"
+
+step "timeline --log registry.log --log registry-json.log (4 snapshots)"
+rc=0
+"$BIN" timeline -q --format json --log "$LOG" --log "$JLOG" "${SNAPS[@]}" "$tmp/$SNAP4" \
+    >"$tmp/tl-json.json" 2>"$tmp/tl-json.err" || rc=$?
+[[ $rc == 1 ]] || die "timeline (JSON log) exited $rc: $(head -c 2000 "$tmp/tl-json.err")"
+B=$B JLOG=$JLOG DEL_J=$DEL_J T_SNAP3=$(iso "$T_SNAP3") T_SNAP4=$(iso "$T_SNAP4") \
+    check timeline-json "$tmp/tl-json.json" timeline_json
 
 step "report (no log, no config): says it cannot tell"
 rc=0

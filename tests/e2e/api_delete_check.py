@@ -137,5 +137,23 @@ def report_log():
     ok(("DELETE %s answered 202" % URI_A) in rows, "report: the DELETE is in the report's timeline")
 
 
-{"timeline_log": timeline_log, "timeline_nolog": timeline_nolog, "report_log": report_log}[mode]()
+def timeline_json():
+    uri = "/v2/app/manifests/" + E["B"]
+    at = "%s:%s" % (E["JLOG"], E["DEL_J"])
+    l = next((l for l in d.get("losses", []) if l.get("object") == "tag" and l.get("tag") == "2.0"), {})
+    ok(bool(l), "a loss of tag app:2.0 in snapshot 4")
+    ok(fps(l) == ["api_delete"] and detail(l, "api_delete").startswith("%s: DELETE %s answered 202 at " % (at, uri)),
+       "app:2.0: api_delete cites the JSON log line", l.get("fingerprints"))
+    s = (l.get("suspects") or [{}])[0]
+    r = s.get("request") or {}
+    ok((s.get("kind"), s.get("confidence"), s.get("defined_in"), r.get("log"), r.get("uri"), r.get("status")) ==
+       ("api-delete", "high", at, E["JLOG"], uri, 202), "app:2.0: top suspect the JSON-logged DELETE", s)
+    ok(E["T_SNAP3"] < (s.get("fired_at") or "") <= E["T_SNAP4"] and (r.get("remote_addr") or "").startswith("127.0.0.1:"),
+       "app:2.0: its time in the window, its remote address", s)
+    ev = [e for e in d.get("events", []) if "registry API DELETE" in (e.get("message") or "")]
+    ok(sorted(e.get("evidence") for e in ev) == sorted([AT_A, AT_B, at]),
+       "timeline: three DELETE events, one per request, from both logs", [e.get("evidence") for e in ev])
+
+
+{"timeline_json": timeline_json, "timeline_log": timeline_log, "timeline_nolog": timeline_nolog, "report_log": report_log}[mode]()
 sys.exit(1 if fails else 0)
