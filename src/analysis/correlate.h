@@ -86,6 +86,14 @@ struct ra_log;
  * high (docs/fingerprints.md). */
 void ra_correlate_logs(struct ra_correlation *c, struct ra_log *const *logs, size_t nlogs);
 
+/* Is "a DELETE through the registry API that no log shows" a suspect, not low, of some
+ * loss (the storage's trace, which nothing told apart from a script)? */
+int ra_correlation_unlogged_delete(const struct ra_correlation *c);
+
+/* Has some loss the lost_files fingerprint and not api_delete (which would be the
+ * other explanation of what no garbage collector does)? */
+int ra_correlation_lost_files_alone(const struct ra_correlation *c);
+
 const char *ra_fingerprint_name(enum ra_fingerprint fp);
 const char *ra_confidence_name(enum ra_confidence c);
 

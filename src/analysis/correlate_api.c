@@ -12,7 +12,7 @@
 #include "model/graph.h"
 #include "util/buf.h"
 
-#define SLACK 2            /* seconds: logs have whole seconds; the answer follows the delete */
+#define SLACK 2 /* seconds: logs have whole seconds; the answer follows the delete */
 #define CLIENT_BEFORE 3600 /* a prune job this long before a DELETE may have sent it */
 
 /* What a tag-prune suspect's reason says while nothing tells the two apart. */
@@ -47,7 +47,8 @@ static const struct ra_repo *repo_in(const struct ra_correlation *res, size_t sn
     return g ? ra_map_gets(&g->repos, l->repository) : NULL;
 }
 
-/* Did a garbage-collect that removes revision links (-m, no dry run) fire in the window? */
+/* Did a garbage-collect that removes revision links (-m, no dry run) fire in the window?
+ */
 static int gc_m_in_window(const struct ra_correlation *res, const struct ra_loss *l)
 {
     size_t i;
@@ -79,20 +80,22 @@ static void tag_trace(struct ra_correlation *res, struct ra_cause *cause)
         return;
     r = ra_map_gets(&g->repos, l->repository);
     pr = repo_in(res, l->last_present, l);
-    if ((r && (ra_map_gets(&r->tags, l->tag_name) || ra_graph_find_link(&r->revisions, &target))) ||
+    if ((r && (ra_map_gets(&r->tags, l->tag_name) ||
+               ra_graph_find_link(&r->revisions, &target))) ||
         !pr || !ra_graph_find_link(&pr->revisions, &target) ||
         !(b = ra_graph_find_blob(g, &target)) || !b->present || gc_m_in_window(res, l))
         return;
-    api_match(res, cause,
-              "the folder of tag '%s:%s' and the revision link of its manifest %s vanished "
-              "together between %s and %s, the manifest's data is still there, and no "
-              "garbage-collect with --delete-untagged is known to run in between: a DELETE "
-              "of the manifest through the registry API does exactly this (it removes the "
-              "revision link and the folder of every tag pointing at it); a script that "
-              "removes both leaves the same trace, and without the registry's log (--log) "
-              "the two cannot be told apart",
-              l->repository, l->tag_name, ra_digest_format(d, &target),
-              res->losses->scans[l->last_present]->snap->name, miss->snap->name);
+    api_match(
+        res, cause,
+        "the folder of tag '%s:%s' and the revision link of its manifest %s vanished "
+        "together between %s and %s, the manifest's data is still there, and no "
+        "garbage-collect with --delete-untagged is known to run in between: a DELETE "
+        "of the manifest through the registry API does exactly this (it removes the "
+        "revision link and the folder of every tag pointing at it); a script that "
+        "removes both leaves the same trace, and without the registry's log (--log) "
+        "the two cannot be told apart",
+        l->repository, l->tag_name, ra_digest_format(d, &target),
+        res->losses->scans[l->last_present]->snap->name, miss->snap->name);
     ra_correlate_drop(cause, RA_FP_TAG_PRUNE_THEN_GC); /* no GC took the revision link */
 }
 
@@ -100,18 +103,20 @@ static void tag_trace(struct ra_correlation *res, struct ra_cause *cause)
 static void layer_trace(struct ra_correlation *res, struct ra_cause *cause)
 {
     const struct ra_loss *l = cause->loss;
-    const struct ra_graph *g = ra_correlate_graph(res->losses->scans[l->first_missing], l->root);
+    const struct ra_graph *g =
+        ra_correlate_graph(res->losses->scans[l->first_missing], l->root);
     const struct ra_blob *b = g ? ra_graph_find_blob(g, &l->digest) : NULL;
     char d[RA_DIGEST_STRLEN];
 
     if (!b || !b->present)
         return;
-    api_match(res, cause,
-              "the _layers link of %s in '%s' is gone while the blob's data is still there: "
-              "a DELETE of the blob through the registry API removes exactly this link; so "
-              "does a hand, and without the registry's log (--log) the two cannot be told "
-              "apart",
-              ra_digest_format(d, &l->digest), l->repository);
+    api_match(
+        res, cause,
+        "the _layers link of %s in '%s' is gone while the blob's data is still there: "
+        "a DELETE of the blob through the registry API removes exactly this link; so "
+        "does a hand, and without the registry's log (--log) the two cannot be told "
+        "apart",
+        ra_digest_format(d, &l->digest), l->repository);
 }
 
 void ra_correlate_api_trace(struct ra_correlation *res, struct ra_cause *cause)
@@ -132,7 +137,8 @@ void ra_correlate_api_judge(const struct ra_cause *cause, enum ra_confidence *co
 }
 
 static void add_suspect(struct ra_correlation *res, struct ra_cause *cause,
-                        const struct ra_firing *f, enum ra_confidence conf, const char *why)
+                        const struct ra_firing *f, enum ra_confidence conf,
+                        const char *why)
 {
     struct ra_suspect *s = ra_pool_alloc(&res->pool, sizeof(*s));
 
@@ -156,13 +162,15 @@ void ra_correlate_api_suspect(struct ra_correlation *res, struct ra_cause *cause
         f->job_name = "a DELETE through the registry API (no log given shows it)";
         f->api_delete = 1;
     }
-    add_suspect(res, cause, f, RA_CONF_MEDIUM,
-                "the storage shows the trace of a DELETE through the registry API; without "
-                "the registry's log (--log) it cannot be told apart from a script that "
-                "removed the same files, nor dated or tied to a client");
+    add_suspect(
+        res, cause, f, RA_CONF_MEDIUM,
+        "the storage shows the trace of a DELETE through the registry API; without "
+        "the registry's log (--log) it cannot be told apart from a script that "
+        "removed the same files, nor dated or tied to a client");
 }
 
-/* ---- logged requests ---------------------------------------------------------------- */
+/* ---- logged requests ----------------------------------------------------------------
+ */
 
 static int in_window(const struct ra_loss *l, ra_time t)
 {
@@ -247,17 +255,21 @@ static void demote_others(struct ra_correlation *res, struct ra_cause *cause,
         ra_buf_puts(&why, s->reason);
         if (why.len >= sizeof(ambiguous) - 1 &&
             !strcmp(why.ptr + why.len - (sizeof(ambiguous) - 1), ambiguous))
-            ra_buf_truncate(&why, why.len - (sizeof(ambiguous) - 1)); /* the log tells now */
+            ra_buf_truncate(&why,
+                            why.len - (sizeof(ambiguous) - 1)); /* the log tells now */
         if ((f->classes & RA_JOB_TAG_PRUNE) && f->time <= r->ev->time &&
             r->ev->time - f->time <= CLIENT_BEFORE) {
             s->confidence = RA_CONF_MEDIUM;
-            ra_buf_printf(&why, "; it ran %lld seconds before the logged DELETE (%s) and may "
-                                "be the client that sent it",
+            ra_buf_printf(&why,
+                          "; it ran %lld seconds before the logged DELETE (%s) and may "
+                          "be the client that sent it",
                           (long long)(r->ev->time - f->time), where);
         } else {
             s->confidence = RA_CONF_LOW;
-            ra_buf_printf(&why, "; but the registry's log shows the DELETE through its API "
-                                "that removed this (%s)", where);
+            ra_buf_printf(&why,
+                          "; but the registry's log shows the DELETE through its API "
+                          "that removed this (%s)",
+                          where);
         }
         s->reason = ra_pool_strdup(&res->pool, why.ptr);
         cause->suspects.items[n++] = s;
@@ -286,8 +298,9 @@ static void logged(struct ra_correlation *res, struct ra_cause *cause,
     api_match(res, cause, "%s: %s %s answered %d at %s (%s)", f->defined_in, e->method,
               e->uri, e->status, ra_time_format(when, e->time), who.ptr);
     demote_others(res, cause, r, f->defined_in);
-    ra_buf_printf(&why, "the registry's log records this DELETE through its API (%s), "
-                        "answered %d at %s (%s): %s",
+    ra_buf_printf(&why,
+                  "the registry's log records this DELETE through its API (%s), "
+                  "answered %d at %s (%s): %s",
                   f->defined_in, e->status, when, who.ptr,
                   e->object == RA_LOG_OBJ_BLOB
                       ? "a blob DELETE removes the repository's _layers link"
@@ -299,7 +312,8 @@ static void logged(struct ra_correlation *res, struct ra_cause *cause,
 }
 
 /* The span of time the logs' HTTP requests cover. */
-static void http_span(ra_time *from, ra_time *to, struct ra_log *const *logs, size_t nlogs)
+static void http_span(ra_time *from, ra_time *to, struct ra_log *const *logs,
+                      size_t nlogs)
 {
     size_t k, i;
 
@@ -335,8 +349,9 @@ static void unexplained(struct ra_correlation *res, struct ra_cause *cause, ra_t
         ra_buf_puts(&why, s->reason);
         if (covered) {
             s->confidence = RA_CONF_LOW;
-            ra_buf_printf(&why, "; but the registry logs given cover the window (requests "
-                                "from %s to %s) and record no such DELETE",
+            ra_buf_printf(&why,
+                          "; but the registry logs given cover the window (requests "
+                          "from %s to %s) and record no such DELETE",
                           ra_time_format(t1, from), ra_time_format(t2, to));
         } else {
             ra_buf_puts(&why, "; the registry logs given record no such DELETE, but they "
@@ -366,4 +381,32 @@ void ra_correlate_api_logs(struct ra_correlation *res, struct ra_log *const *log
             unexplained(res, cause, from, to);
     }
     free(reqs);
+}
+
+int ra_correlation_unlogged_delete(const struct ra_correlation *c)
+{
+    size_t i, j;
+
+    for (i = 0; c->unlogged_delete && i < c->causes.len; i++) {
+        const struct ra_cause *cause = c->causes.items[i];
+        for (j = 0; j < cause->suspects.len; j++) {
+            const struct ra_suspect *s = cause->suspects.items[j];
+            if (s->firing == c->unlogged_delete && s->confidence != RA_CONF_LOW)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+int ra_correlation_lost_files_alone(const struct ra_correlation *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->causes.len; i++) {
+        const struct ra_cause *cause = c->causes.items[i];
+        if (ra_correlate_matched(cause, RA_FP_LOST_FILES) &&
+            !ra_correlate_matched(cause, RA_FP_API_DELETE))
+            return 1;
+    }
+    return 0;
 }

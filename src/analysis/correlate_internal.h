@@ -6,6 +6,7 @@
 
 #include "analysis/correlate.h"
 
+struct ra_buf;
 struct ra_graph;
 
 /* Has the cause a match of fp? */

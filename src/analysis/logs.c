@@ -577,7 +577,8 @@ static int has_logrus_twin(const struct request_at *reqs, size_t n, size_t i)
     return 0;
 }
 
-size_t ra_log_deletes(struct ra_log_request **out, struct ra_log *const *logs, size_t nlogs)
+size_t ra_log_deletes(struct ra_log_request **out, struct ra_log *const *logs,
+                      size_t nlogs)
 {
     struct request_at *reqs = NULL;
     struct ra_log_request *res = NULL;

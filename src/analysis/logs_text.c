@@ -267,7 +267,8 @@ static void remember_user(struct ra_log_ctx *c, const struct ra_log_fields *f)
                (void *)user);
 }
 
-static struct ra_log_event *logrus_http(struct ra_log_ctx *c, const struct ra_log_fields *f,
+static struct ra_log_event *logrus_http(struct ra_log_ctx *c,
+                                        const struct ra_log_fields *f,
                                         enum ra_log_format format, ra_time t)
 {
     struct ra_log_event *ev;

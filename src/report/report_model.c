@@ -1157,41 +1157,6 @@ static const char *member(json_t *o, const char *key)
     return s ? s : "";
 }
 
-/* Is there a lost_files loss that no DELETE through the registry API explains? */
-static int lost_files_alone(const struct ra_correlation *c)
-{
-    size_t i, j;
-
-    for (i = 0; i < c->causes.len; i++) {
-        const struct ra_cause *cause = c->causes.items[i];
-        int lost = 0, api = 0;
-        for (j = 0; j < cause->matches.len; j++) {
-            enum ra_fingerprint fp = ((const struct ra_match *)cause->matches.items[j])->fp;
-            lost |= fp == RA_FP_LOST_FILES;
-            api |= fp == RA_FP_API_DELETE;
-        }
-        if (lost && !api)
-            return 1;
-    }
-    return 0;
-}
-
-/* Is "a DELETE no log shows" a suspect (not refuted by the logs) of some loss? */
-static int unlogged_suspect(const struct ra_correlation *c)
-{
-    size_t i, j;
-
-    for (i = 0; c->unlogged_delete && i < c->causes.len; i++) {
-        const struct ra_cause *cause = c->causes.items[i];
-        for (j = 0; j < cause->suspects.len; j++) {
-            const struct ra_suspect *s = cause->suspects.items[j];
-            if (s->firing == c->unlogged_delete && s->confidence != RA_CONF_LOW)
-                return 1;
-        }
-    }
-    return 0;
-}
-
 /* The top suspect is a DELETE through the registry API: cite the log line, or say that
  * nothing tells it apart from a script. Returns 0 for another kind. */
 static int api_delete_summary(struct ra_buf *out, json_t *top)
@@ -1263,7 +1228,7 @@ static void summary_text(struct model *m, struct ra_buf *out, json_t *impact, js
                          "with --delete-untagged, which deletes the untagged children of a "
                          "tagged index: the tag still resolves, but its platforms' manifests "
                          "and blobs are gone, so every pull fails. ");
-    else if (lost_files_alone(inv->corr))
+    else if (ra_correlation_lost_files_alone(inv->corr))
         ra_buf_puts(out, "No garbage collector explains the pattern: files were lost (a "
                          "partial restore, a copy, a disk or hands). ");
     if (top && !json_is_null(top) && api_delete_summary(out, top))
@@ -1281,7 +1246,7 @@ static void summary_text(struct model *m, struct ra_buf *out, json_t *impact, js
         ra_buf_puts(out, "No scheduled job in the evidence ran inside the loss window; give "
                          "the config repo (--config) to name suspects.");
     if (top && !json_is_null(top) && strcmp(member(top, "kind"), "api-delete") &&
-        unlogged_suspect(inv->corr))
+        ra_correlation_unlogged_delete(inv->corr))
         ra_buf_puts(out, " A DELETE through the registry API leaves the same trace in "
                          "storage as a script that removes tag folders and revision links; "
                          "without the registry's log the two cannot be told apart.");

@@ -593,6 +593,7 @@ static void test_correlate__lost_files_when_no_gc_deletes_it(void **state)
     assert_int_equal(f->corr->causes.len, 1);
     c = cause_of(f, RA_OBJ_BLOB, '6');
     expect_matches(c, w, RA_ARRAY_SIZE(w));
+    assert_true(ra_correlation_lost_files_alone(f->corr)); /* its data is gone too */
     assert_int_equal(c->suspects.len, 1);
     assert_int_equal(suspect(c, 0)->confidence, RA_CONF_LOW);
     assert_string_equal(suspect(c, 0)->reason,
@@ -899,6 +900,7 @@ static void test_correlate__api_delete_trace_cannot_tell_from_prune(void **state
     /* one suspect shared by both tags */
     assert_ptr_equal(suspect(tag_cause(f, "stable"), 1)->firing, suspect(c, 1)->firing);
     assert_ptr_equal(f->corr->unlogged_delete, suspect(c, 1)->firing);
+    assert_true(ra_correlation_unlogged_delete(f->corr));
 
     /* no config repo: the trace alone, one suspect */
     ra_correlation_free(f->corr);
@@ -1026,9 +1028,11 @@ static void test_correlate__api_delete_logged_is_top(void **state)
                         "delete tags; it removes tag folders, and this tag's folder is gone; "
                         "but the registry's log shows the DELETE through its API that "
                         "removed this (registry.log:2)");
-    /* one request, one suspect for both tags */
+    /* one request, one suspect for both tags; the unlogged one is gone */
     assert_ptr_equal(suspect(tag_cause(f, "1.0"), 0)->firing, api);
     assert_int_equal(f->corr->logged_deletes.len, 1);
+    assert_int_equal(tag_cause(f, "1.0")->suspects.len, 3);
+    assert_false(ra_correlation_unlogged_delete(f->corr));
     ra_log_free(log);
 }
 
@@ -1062,6 +1066,7 @@ static void test_correlate__api_delete_log_must_match(void **state)
                            "; but the registry logs given cover the window (requests from "
                            "2026-04-11T14:30:00Z to 2026-04-14T14:30:00Z) and record no such "
                            "DELETE"));
+    assert_false(ra_correlation_unlogged_delete(f->corr)); /* low: the logs refute it */
     ra_log_free(log);
 }
 
@@ -1126,6 +1131,7 @@ static void test_correlate__api_blob_delete_explains_layer_link(void **state)
     correlate(f, NULL, 0);
     c = cause_of(f, RA_OBJ_LAYER_LINK, '6');
     assert_true(has_match(c, RA_FP_LOST_FILES)); /* no GC removes such a link */
+    assert_false(ra_correlation_lost_files_alone(f->corr)); /* a blob DELETE would */
     ra_correlate_logs(f->corr, &log, 1);
     expect_matches(c, w, RA_ARRAY_SIZE(w)); /* lost_files is what the DELETE did */
     assert_int_equal(c->suspects.len, 1);
