@@ -1108,6 +1108,40 @@ static void test_correlate__api_delete_logged_child_link(void **state)
     ra_log_free(log);
 }
 
+/* Distribution 3.x deletes a tag by name (2.8.2 answers 400): only that tag's folder. */
+static void test_correlate__api_delete_logged_by_tag(void **state)
+{
+    struct fx *f = *state;
+    struct ra_graph *g2 = api_graph(0);
+    struct ra_repo *r = repo(g2, "app");
+    struct ra_tag *t = ra_map_del(&r->tags, "stable", 6);
+    struct ra_log *log = mem_log(
+        "registry.log",
+        "10.0.0.9 - - [12/Apr/2026:14:30:00 +0000] \"DELETE /v2/app/manifests/1.0 HTTP/1.1\" "
+        "400 98 \"\" \"curl/7.88.1\"\n"
+        "10.0.0.9 - - [12/Apr/2026:14:31:00 +0000] \"DELETE /v2/app/manifests/stable "
+        "HTTP/1.1\" 202 0 \"\" \"regctl\"\n");
+    const struct ra_cause *c;
+
+    ra_map_release(&t->history);
+    add_scan(f, SNAP1, T1, api_graph(0), 1);
+    add_scan(f, SNAP2, T2, g2, 1);
+    correlate(f, NULL, 0);
+    c = tag_cause(f, "stable");
+    /* the revision link stays: no trace of a 2.8 DELETE, only the folder */
+    assert_false(has_match(c, RA_FP_API_DELETE));
+    assert_true(has_match(c, RA_FP_TAG_PRUNE));
+    ra_correlate_logs(f->corr, &log, 1);
+    assert_int_equal(c->matches.len, 1);
+    assert_string_equal(((const struct ra_match *)c->matches.items[0])->detail,
+                        "registry.log:2: DELETE /v2/app/manifests/stable answered 202 at "
+                        "2026-04-12T14:31:00Z (from 10.0.0.9, no user logged, agent regctl)");
+    assert_int_equal(c->suspects.len, 1);
+    assert_string_equal(suspect(c, 0)->firing->job_id, "api-delete:registry.log:2");
+    assert_int_equal(suspect(c, 0)->confidence, RA_CONF_HIGH);
+    ra_log_free(log);
+}
+
 static void test_correlate__api_blob_delete_explains_layer_link(void **state)
 {
     struct fx *f = *state;
@@ -1184,6 +1218,7 @@ int main(void)
         T(api_delete_log_must_match),
         T(api_blob_delete_explains_layer_link),
         T(api_delete_logged_child_link),
+        T(api_delete_logged_by_tag),
         T(names),
     };
 
