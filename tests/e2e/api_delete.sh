@@ -261,6 +261,7 @@ else
 fi
 
 step "serve again, logging JSON (log.formatter json); DELETE manifest B (app:2.0); snapshot 4"
+sleep 1 # the DELETE strictly after snapshot 3's second
 REG_LOG_LEVEL=info REG_ACCESS_LOG=1 REG_LOG_FORMATTER=json reg_start "$store" || die "reg_start (json)"
 code=$(curl -s -o "$tmp/del.out" -w '%{http_code}' -X DELETE "http://127.0.0.1:$REG_PORT/v2/app/manifests/$B")
 [[ $code == 202 ]] || die "DELETE manifest B answered $code: $(cat "$tmp/del.out")"
