@@ -523,6 +523,7 @@ static json_t *losses_json(struct model *m)
                       ra_json_str(l->tag_name), "breaks", tags, "from", bound_json(&l->from), "to",
                       bound_json(&l->to), "fingerprints", fps);
         json_object_set_new(o, "suspects", json_integer((json_int_t)cause->suspects.len));
+        json_object_set_new(o, "to_note", ra_json_str(l->to_note));
         json_array_append_new(a, o);
     }
     return a;
