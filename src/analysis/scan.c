@@ -32,11 +32,15 @@ static size_t tag_folder_meta(struct ra_buf *repos, struct ra_buf *why,
         ra_graph_sorted_repos(&sorted, g);
         for (j = 0; j < sorted.len; j++) {
             const struct ra_repo *r = sorted.items[j];
-            const struct ra_meta_item *m;
+            const struct ra_meta_item *m, *first;
             ra_buf_truncate(&dir, 0);
             ra_buf_printf(&dir, "repositories/%s/_manifests/tags", r->name);
-            if (!(m = ra_graph_meta_in(g, dir.ptr)))
+            if (!(m = first = ra_graph_meta_in(g, dir.ptr)))
                 continue;
+            for (; m; m = m->next_in_dir) /* the first by name, whatever the order read */
+                if (strcmp(m->name, first->name) < 0)
+                    first = m;
+            m = first;
             ra_buf_printf(repos, "%s%s", n++ ? ", " : "", r->name);
             if (!path->len)
                 ra_buf_printf(path, "%s%s%s", g->root, g->root[0] ? "/" : "", m->path);
@@ -83,6 +87,9 @@ static void add_nas_metadata(struct ra_scan *s)
                       n, n > 1 ? "ies" : "y", repos.ptr, ra_buf_cstr(&why));
     else
         ra_buf_puts(&msg, "; the registry ignores them where they are");
+    for (k = 0; !path.len && k < RA_META__COUNT; k++)
+        if (m->example[k])
+            ra_buf_puts(&path, m->example[k]);
     ra_findings_add(&s->findings, RA_F_NAS_METADATA, RA_SEV_INFO, NULL, NULL, NULL, NULL,
                     ra_buf_cstr(&path), "%s", msg.ptr);
     ra_buf_release(&msg);
