@@ -314,6 +314,10 @@ check "gc-sim -m aborts like the real one, with its message ($REAL_ABORT), delet
         and (.aborted | contains("_manifests/tags/@eaDir/current/link"))
         and .deletes == {"blobs": [], "bytes": 0, "layer_links": [], "manifests": []}
         and .breaks == []' "$tmp/gcsim-m.json"
+"$BIN" gc-sim -q -m --json "$tmp/gcsim-live.json" "$share" >/dev/null 2>&1
+check "gc-sim -m on the live share the real GC ran on: the same abort" \
+    jq -e --arg m "$REAL_ABORT" '[.snapshots[0].registries[] | .aborted | endswith(": " + $m)] == [true]' \
+    "$tmp/gcsim-live.json"
 rc=0
 "$BIN" gc-sim -q --json "$tmp/gcsim.json" "$SNAPS/$S2" >/dev/null 2>&1 || rc=$?
 check "gc-sim without -m runs (exit $rc)" jq -e '.snapshots[0].registries[0].aborted == null' "$tmp/gcsim.json"
