@@ -27,7 +27,9 @@
 # one registry root per snapshot, exit codes); one nas_metadata info finding per
 # snapshot with the exact counts; the real GET /v2/<name>/tags/list lists @eaDir; the
 # real garbage-collect -m aborts with "invalid path: .../_manifests/tags/@eaDir/
-# current/link" and deletes nothing, without -m it runs, and gc-sim says the same; the
+# current/link" and deletes nothing, without -m it runs, and gc-sim says the same (also
+# for a .DS_Store file in a tags folder: "not a directory"; a tag folder without
+# current/link stops neither); the
 # loss of app:1's layer is not dated by the folder mtime the indexer moved; the
 # report names the #recycle copy as a recovery source, and the timeline and report
 # say that the next garbage-collect aborts.
@@ -206,6 +208,28 @@ REG_GC_LOG=$tmp/gc.log reg_gc 2>/dev/null || rc=$?
 reg_stop
 check "real GC without -m runs (exit $rc): $(tail -1 "$tmp/gc.log")" test "$rc" -eq 0
 check "real GC without -m marks and sweeps" grep -q 'blobs marked' "$tmp/gc.log"
+step "what exactly stops the real GC -m: a file in a tags folder too, not a folder without current/link"
+gc_variant() { # NAME SETUP: real GC -m and gc-sim -m on a copy of $S1 without tags/@eaDir
+    local d=$tmp/variant-$1 rc=0
+    rm -rf "$d" && cp -a "$SNAPS/$S1" "$d" || return 1
+    rm -rf "$d/$V2REL"/repositories/*/_manifests/tags/@eaDir
+    (cd "$d/$V2REL/repositories/app/_manifests/tags" && eval "$2") || return 1
+    "$BIN" gc-sim -q -m --json "$d.json" "$d" >/dev/null 2>&1
+    reg_start "$d" || return 1
+    REG_GC_LOG=$d.log reg_gc -m 2>/dev/null || rc=$?
+    reg_stop
+    echo "$rc"
+}
+rc=$(gc_variant ds_store 'echo mac >.DS_Store') || die "variant ds_store"
+check "real GC -m aborts on a .DS_Store file in a tags folder (exit $rc): $(tail -1 "$tmp/variant-ds_store.log")" \
+    grep -q '/_manifests/tags/.DS_Store/current/link: not a directory' "$tmp/variant-ds_store.log"
+check "gc-sim -m aborts on it too" \
+    jq -e '.snapshots[0].registries[0].aborted | endswith("/_manifests/tags/.DS_Store/current/link: not a directory")' \
+    "$tmp/variant-ds_store.json"
+rc=$(gc_variant empty_dir 'mkdir nolink') || die "variant empty_dir"
+check "real GC -m runs past a tag folder without current/link (exit $rc)" test "$rc" -eq 0
+check "gc-sim -m runs past it too" jq -e '.snapshots[0].registries[0].aborted == null' \
+    "$tmp/variant-empty_dir.json"
 touch -d '2026-04-12 03:25:00 UTC' "$share"
 step "snapshot $S3, holding a #snapshot folder of its own"
 take "$S3" || die "take $S3"
