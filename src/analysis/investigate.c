@@ -180,6 +180,30 @@ static void log_problems(struct ra_investigation *inv, const struct ra_log *log)
              (unsigned long long)log->more_problems);
 }
 
+/* Every DELETE of a manifest or blob through the registry API is an event of its own:
+ * the request as logged, its answer and who sent it. */
+static void delete_events(struct ra_investigation *inv)
+{
+    struct ra_buf msg = RA_BUF_INIT, ev = RA_BUF_INIT;
+    struct ra_log_request *reqs = NULL;
+    size_t i, n = ra_log_deletes(&reqs, inv->logs, inv->nlogs);
+
+    for (i = 0; i < n; i++) {
+        const struct ra_log_event *e = reqs[i].ev;
+        ra_buf_truncate(&msg, 0);
+        ra_buf_truncate(&ev, 0);
+        ra_buf_printf(&ev, "%s:%llu", reqs[i].log->path, (unsigned long long)e->line);
+        ra_buf_printf(&msg, "registry API %s %s answered %d (", e->method, e->uri,
+                      e->status);
+        ra_log_describe_client(&msg, e);
+        ra_buf_putc(&msg, ')');
+        extra_event(inv, RA_EV_LOG, e->time, reqs[i].log->path, ev.ptr, msg.ptr);
+    }
+    free(reqs);
+    ra_buf_release(&msg);
+    ra_buf_release(&ev);
+}
+
 static int read_logs(struct ra_investigation *inv, const struct ra_investigate_opts *o,
                      struct ra_err *err)
 {
@@ -201,6 +225,7 @@ static int read_logs(struct ra_investigation *inv, const struct ra_investigate_o
         log_problems(inv, inv->logs[i]);
         log_events(inv, inv->logs[i]);
     }
+    delete_events(inv);
     return 0;
 }
 
@@ -402,6 +427,13 @@ static int predict(struct ra_investigation *inv, const struct ra_investigate_opt
         ra_gc_apply(g, p->result);
         ra_pull_analyze(&p->after, g, &popts);
         ra_vec_push(&inv->predictions, p);
+        if (p->result->aborted) {
+            char when[RA_TIME_STRLEN];
+            note(inv, "the next garbage-collect, %s at %s, stops in its mark phase and "
+                      "deletes nothing in registry '%s', as the real one does: %s",
+                 next->job_name, ra_time_format(when, next->time), g->root[0] ? g->root : ".",
+                 p->result->aborted);
+        }
     }
     if (!copy->graphs.len)
         ra_snapshot_free(copy);

@@ -197,7 +197,7 @@ static int deliver(struct ra_source *src, struct ra_entry *e, ra_entry_cb cb,
         rc = src->read_err.code;
     if (rc >= 0) {
         progress(src, 0);
-        return 0;
+        return rc == RA_SOURCE_SKIP ? rc : 0;
     }
     fill_stop(src);
     if (rc == src->read_err.code && err)
@@ -700,13 +700,15 @@ static int tree_unreadable(struct ra_source *src, const char *what, int errnum,
                            struct ra_err *err)
 {
     struct ra_entry e = {0};
+    int rc;
 
     e.type = RA_ENTRY_UNREADABLE;
     e.mtime = (ra_time)st->st_mtim.tv_sec;
     ra_buf_truncate(&src->target, 0);
     ra_buf_printf(&src->target, "%s: %s", what, strerror(errnum));
     e.link_target = ra_buf_cstr(&src->target);
-    return deliver(src, &e, cb, payload, err);
+    rc = deliver(src, &e, cb, payload, err);
+    return rc < 0 ? rc : 0;
 }
 
 static int denied(int errnum)
@@ -766,10 +768,10 @@ static int tree_entry(struct ra_source *src, int dfd, const char *leaf,
     if (src->fd >= 0)
         close(src->fd);
     src->fd = -1;
-    if (error < 0 || e.type != RA_ENTRY_DIR) {
+    if (error < 0 || error == RA_SOURCE_SKIP || e.type != RA_ENTRY_DIR) {
         if (e.type == RA_ENTRY_DIR && fd >= 0)
             close(fd);
-        return error;
+        return error < 0 ? error : 0;
     }
     return tree_subdir(src, dfd, leaf, fd, depth + 1, cb, payload, err);
 }

@@ -378,9 +378,19 @@ static int cmp_agg(const void *a, const void *b)
         return x->best < y->best ? -1 : 1;
     if (x->losses != y->losses)
         return x->losses > y->losses ? -1 : 1;
-    if (x->firing->time != y->firing->time)
-        return x->firing->time < y->firing->time ? -1 : 1;
+    if (x->firing->time != y->firing->time) /* unknown times (unlogged DELETEs) last */
+        return y->firing->time == RA_TIME_NONE ||
+                       (x->firing->time != RA_TIME_NONE && x->firing->time < y->firing->time)
+                   ? -1
+                   : 1;
     return strcmp(x->firing->job_id, y->firing->job_id);
+}
+
+static const char *class_name(unsigned classes);
+
+static const char *firing_kind(const struct ra_firing *f)
+{
+    return f->api_delete ? "api-delete" : class_name(f->classes);
 }
 
 static const char *class_name(unsigned classes)
@@ -426,13 +436,15 @@ static json_t *suspects_json(struct model *m)
     for (i = 0; i < n; i++) {
         const struct ra_firing *f = aggs[i].firing;
         json_array_append_new(
-            a, json_pack("{s:I,s:o,s:o,s:s,s:o,s:o,s:o,s:s,s:o,s:I,s:b}", "rank",
+            a, json_pack("{s:I,s:o,s:o,s:s,s:o,s:o,s:o,s:s,s:o,s:I,s:b,s:o}", "rank",
                          (json_int_t)(i + 1), "job", ra_json_str(f->job_id), "name", ra_json_str(f->job_name),
-                         "kind", class_name(f->classes), "defined_in", ra_json_str(f->defined_in),
+                         "kind", firing_kind(f), "defined_in", ra_json_str(f->defined_in),
                          "commit", ra_json_str(f->commit), "fired_at", ra_json_time(f->time), "confidence",
                          ra_confidence_name(aggs[i].best), "reason", ra_json_str(aggs[i].reason),
                          "losses", (json_int_t)aggs[i].losses, "delete_untagged",
-                         f->delete_untagged));
+                         f->delete_untagged, "request",
+                         f->request ? ra_json_log_request(f->request_log, f->request)
+                                    : json_null()));
     }
     free(aggs);
     return a;
@@ -442,11 +454,13 @@ static const char *const fp_titles[RA_FP__COUNT] = {
     "Distribution 2.x garbage-collect with --delete-untagged removed the untagged "
     "children of a tagged index",
     "a simulated garbage-collect of the previous snapshot deletes exactly these objects",
-    "a tag folder was removed outside the registry (rm -rf)",
+    "a tag folder was removed (a script's rm -rf, or a DELETE through the registry API)",
     "a pruned tag's manifest and blobs were garbage-collected afterwards",
     "blobs of a manifest pushed minutes before a garbage-collect run went missing",
     "objects went missing in a pattern no garbage collector produces",
     "a garbage-collect log lists the lost objects",
+    "a DELETE through the registry API removed them (a logged request, or the trace it "
+    "leaves: a tag's folder and its manifest's revision link gone together)",
 };
 
 static json_t *fingerprints_json(struct model *m)
@@ -477,6 +491,20 @@ static json_t *fingerprints_json(struct model *m)
     return a;
 }
 
+/* Is a DELETE through the registry API among the suspects? */
+static int api_delete_suspects(json_t *sus)
+{
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(sus, i, v)
+    {
+        if (!strcmp(json_string_value(json_object_get(v, "kind")), "api-delete"))
+            return 1;
+    }
+    return 0;
+}
+
 static json_t *root_cause_json(struct model *m)
 {
     json_t *sus = suspects_json(m), *fps = fingerprints_json(m), *o;
@@ -485,6 +513,7 @@ static json_t *root_cause_json(struct model *m)
     o = json_pack("{s:b,s:b,s:o,s:o}", "has_suspects", ns > 0, "has_fingerprints",
                   json_array_size(fps) > 0, "fingerprints", fps, "top",
                   ns ? json_incref(json_array_get(sus, 0)) : json_null());
+    json_object_set_new(o, "has_api_deletes", json_boolean(api_delete_suspects(sus)));
     capped(o, "suspects", json_incref(sus), 10);
     json_object_set_new(o, "suspects_all", sus);
     return o;
@@ -523,6 +552,7 @@ static json_t *losses_json(struct model *m)
                       ra_json_str(l->tag_name), "breaks", tags, "from", bound_json(&l->from), "to",
                       bound_json(&l->to), "fingerprints", fps);
         json_object_set_new(o, "suspects", json_integer((json_int_t)cause->suspects.len));
+        json_object_set_new(o, "to_note", ra_json_str(l->to_note));
         json_array_append_new(a, o);
     }
     return a;
@@ -879,6 +909,53 @@ static json_t *recovery_for(struct model *m, const struct ra_tag_result *t, cons
     return o;
 }
 
+/* The newest verified copy of d in a snapshot's recycle bin, else the newest. */
+static const struct ra_recycled_blob *recycled_copy(const struct ra_investigation *inv,
+                                                    const struct ra_digest *d,
+                                                    const struct ra_snapshot **snap)
+{
+    const struct ra_recycled_blob *best = NULL;
+    size_t i, j;
+
+    for (i = inv->nscans; i-- > 0;) {
+        const struct ra_snapshot *s = inv->scans[i]->snap;
+        for (j = 0; j < s->recycled.len; j++) {
+            const struct ra_recycled_blob *r = s->recycled.items[j];
+            if (ra_digest_cmp(&r->digest, d) || (best && (best->verified || !r->verified)))
+                continue;
+            best = r;
+            *snap = s;
+        }
+    }
+    return best;
+}
+
+/* Lost blobs a NAS recycle bin still holds: recovery sources, named with their path. */
+static json_t *recycled_json(struct model *m)
+{
+    const struct ra_losses *ls = m->inv->losses;
+    json_t *a = json_array();
+    size_t i, j;
+
+    for (i = 0; i < ls->items.len; i++) {
+        const struct ra_loss *l = ls->items.items[i];
+        const struct ra_snapshot *s = NULL;
+        const struct ra_recycled_blob *r;
+        struct ra_buf breaks = RA_BUF_INIT;
+        if (l->object != RA_OBJ_BLOB || !(r = recycled_copy(m->inv, &l->digest, &s)))
+            continue;
+        for (j = 0; j < l->tags.len; j++)
+            ra_buf_printf(&breaks, "%s%s", j ? ", " : "", (const char *)l->tags.items[j]);
+        json_array_append_new(
+            a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:b}", "digest", ra_json_digest_or_null(&l->digest),
+                         "breaks", ra_json_str(ra_buf_cstr(&breaks)), "snapshot",
+                         ra_json_str(s->name), "source", ra_json_str(s->source), "path",
+                         ra_json_str(r->path), "verified", r->verified));
+        ra_buf_release(&breaks);
+    }
+    return a;
+}
+
 static json_t *recovery_json(struct model *m)
 {
     json_t *tags = json_array(), *o;
@@ -895,6 +972,9 @@ static json_t *recovery_json(struct model *m)
     }
     o = json_pack("{s:o,s:o,s:b}", "root_hint", ra_json_str(hint.len ? hint.ptr : NULL), "tags", tags,
                   "has_tags", json_array_size(tags) > 0);
+    json_object_set_new(o, "recycled", recycled_json(m));
+    json_object_set_new(o, "has_recycled",
+                        json_boolean(json_array_size(json_object_get(o, "recycled")) > 0));
     ra_buf_release(&hint);
     return o;
 }
@@ -954,6 +1034,12 @@ static json_t *prevention_json(struct model *m)
                 "the tags that pipelines use",
              "rm -rf of tag folders leaves the registry's tag history inconsistent and hands "
              "the manifests to the next garbage-collect.");
+    if (any_match(c, RA_FP_API_DELETE))
+        item(a, "Restrict DELETE on the registry and keep its access log",
+             "A manifest DELETE removes the folder of every tag that points at it. Allow it "
+             "only to the accounts that must prune (or set storage.delete.enabled: false), "
+             "and keep the registry's log (log.level: info, the access log) where a "
+             "post-mortem can read who sent each DELETE and when.");
     if (any_match(c, RA_FP_LOST_FILES))
         item(a, "Verify restores and copies: regautopsy scan --verify after every restore",
              "Objects went missing in a way no garbage collector explains.");
@@ -974,6 +1060,7 @@ static json_t *prediction_json(struct model *m)
     const struct ra_prediction *p0;
     json_t *breaks, *o;
     size_t i, k, bytes = 0, blobs = 0;
+    const char *aborted = NULL;
 
     if (!inv->predictions.len)
         return json_null();
@@ -983,6 +1070,8 @@ static json_t *prediction_json(struct model *m)
         const struct ra_prediction *p = inv->predictions.items[i];
         blobs += p->result->blobs.len;
         bytes += p->result->bytes;
+        if (!aborted)
+            aborted = p->result->aborted;
         for (k = 0; k < p->after->ntags; k++) {
             const struct ra_tag_result *t = &p->after->tags[k];
             if (t->pullable || !p->before->tags[k].pullable)
@@ -998,6 +1087,7 @@ static json_t *prediction_json(struct model *m)
                   "distribution", p0->gc.version == RA_GC_V3 ? "3" : "2.8", "delete_untagged",
                   p0->gc.delete_untagged, "blobs", (json_int_t)blobs, "bytes", (json_int_t)bytes,
                   "has_breaks", json_array_size(breaks) > 0, "breaks", breaks);
+    json_object_set_new(o, "aborted", ra_json_str(aborted));
     return o;
 }
 
@@ -1116,6 +1206,43 @@ static json_t *appendix_json(struct model *m)
 
 /* ---- summary ---- */
 
+static const char *member(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+/* The top suspect is a DELETE through the registry API: cite the log line, or say that
+ * nothing tells it apart from a script. Returns 0 for another kind. */
+static int api_delete_summary(struct ra_buf *out, json_t *top)
+{
+    json_t *req = json_object_get(top, "request");
+
+    if (strcmp(member(top, "kind"), "api-delete"))
+        return 0;
+    if (!req || json_is_null(req)) {
+        ra_buf_printf(out, "The storage shows the trace of a DELETE through the registry API "
+                           "(a tag's folder and its manifest's revision link gone together, "
+                           "or a _layers link gone while its blob stays, and no "
+                           "garbage-collect explains it); a script that removed the same "
+                           "files leaves the same trace, and without the registry's log the "
+                           "two cannot be told apart (confidence %s).",
+                      member(top, "confidence"));
+        return 1;
+    }
+    ra_buf_printf(out, "The most likely cause is a DELETE through the registry API: %s "
+                       "records %s answered %lld at %s (from %s, user %s) (confidence %s).",
+                  member(top, "defined_in"), member(top, "name"),
+                  (long long)json_integer_value(json_object_get(req, "status")),
+                  member(top, "fired_at"),
+                  json_is_string(json_object_get(req, "remote_addr"))
+                      ? member(req, "remote_addr") : "an address not logged",
+                  json_is_string(json_object_get(req, "user")) ? member(req, "user")
+                                                               : "not logged",
+                  member(top, "confidence"));
+    return 1;
+}
+
 static void summary_text(struct model *m, struct ra_buf *out, json_t *impact, json_t *cause)
 {
     const struct ra_investigation *inv = m->inv;
@@ -1156,10 +1283,12 @@ static void summary_text(struct model *m, struct ra_buf *out, json_t *impact, js
                          "with --delete-untagged, which deletes the untagged children of a "
                          "tagged index: the tag still resolves, but its platforms' manifests "
                          "and blobs are gone, so every pull fails. ");
-    else if (any_match(inv->corr, RA_FP_LOST_FILES))
+    else if (ra_correlation_lost_files_alone(inv->corr))
         ra_buf_puts(out, "No garbage collector explains the pattern: files were lost (a "
                          "partial restore, a copy, a disk or hands). ");
-    if (top && !json_is_null(top))
+    if (top && !json_is_null(top) && api_delete_summary(out, top))
+        ;
+    else if (top && !json_is_null(top))
         ra_buf_printf(out, "The most likely cause is %s (%s), which ran at %s (confidence %s).",
                       json_string_value(json_object_get(top, "name")),
                       json_string_value(json_object_get(top, "defined_in")),
@@ -1171,6 +1300,11 @@ static void summary_text(struct model *m, struct ra_buf *out, json_t *impact, js
     else if (nl)
         ra_buf_puts(out, "No scheduled job in the evidence ran inside the loss window; give "
                          "the config repo (--config) to name suspects.");
+    if (top && !json_is_null(top) && strcmp(member(top, "kind"), "api-delete") &&
+        ra_correlation_unlogged_delete(inv->corr))
+        ra_buf_puts(out, " A DELETE through the registry API leaves the same trace in "
+                         "storage as a script that removes tag folders and revision links; "
+                         "without the registry's log the two cannot be told apart.");
 }
 
 static void default_title(struct model *m, struct ra_buf *out, json_t *impact)
