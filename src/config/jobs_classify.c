@@ -178,6 +178,20 @@ static size_t unwrap_docker(const struct words *w, size_t i, size_t e, const cha
     return k + 1;
 }
 
+/* Past xargs' options at i: "-I {}", "-n 1", "-P4", "--max-args=1". */
+static size_t skip_xargs_options(const struct words *w, size_t i, size_t e)
+{
+    static const char *const valued[] = {"-I", "-n", "-P", "-L", "-d", "-E", "-s", "-a",
+                                         "--max-args", "--max-procs", "--delimiter",
+                                         "--arg-file", "--max-lines", NULL};
+
+    for (; i < e && W(w, i)[0] == '-'; i++) {
+        if (one_of(W(w, i), valued))
+            i++;
+    }
+    return i;
+}
+
 /* Index of the program of the simple command [s, e) after wrappers (sudo, env, nice,
  * timeout, flock, docker exec/run, kubectl exec, ...); e when there is none.
  * *image is set to the image word of a `docker run`, `create` or `pull`. */
@@ -185,17 +199,22 @@ static size_t unwrap(const struct words *w, size_t s, size_t e, const char **ima
 {
     static const char *const plain[] = {"nohup",   "time",    "exec",   "command",
                                         "chronic", "cronic",  "setsid", "run-one",
-                                        "stdbuf",  "builtin", "xargs",  NULL};
+                                        "stdbuf",  "builtin", NULL};
     static const char *const with_opts[] = {"sudo", "env", "nice", "ionice", NULL};
     static const char *const dockers[] = {"docker", "podman", "nerdctl", NULL};
+    /* a loop's or a condition's body: "do CMD", "then CMD", "! CMD" */
+    static const char *const keywords[] = {"do", "then", "else", "elif", "if",
+                                           "while", "until", "!", "{", NULL};
     const char *b, *o;
     size_t i = s, next;
 
     *image = NULL;
     while (i < e) {
         b = base_of(W(w, i));
-        if (is_assignment(W(w, i))) {
+        if (is_assignment(W(w, i)) || one_of(W(w, i), keywords)) {
             i++;
+        } else if (!strcmp(b, "xargs")) {
+            i = skip_xargs_options(w, i + 1, e);
         } else if (one_of(b, plain)) {
             for (i++; i < e && W(w, i)[0] == '-'; i++)
                 ;
@@ -407,6 +426,11 @@ static const struct tool_rule {
     {"skopeo", "delete", NULL, RA_JOB_TAG_PRUNE},
     {"crane", "delete", NULL, RA_JOB_TAG_PRUNE},
     {"oras", "manifest", "delete", RA_JOB_TAG_PRUNE},
+    {"reg", "rm", NULL, RA_JOB_TAG_PRUNE},
+    {"reg", "ls", NULL, RA_JOB_PROBE},
+    {"reg", "tags", NULL, RA_JOB_PROBE},
+    {"reg", "manifest", NULL, RA_JOB_PROBE},
+    {"reg", "digest", NULL, RA_JOB_PROBE},
     {"skopeo", "inspect", NULL, RA_JOB_PROBE},
     {"regctl", "manifest", NULL, RA_JOB_PROBE},
     {"regctl", "image", NULL, RA_JOB_PROBE},
@@ -684,19 +708,57 @@ static size_t shared_suffix(const char *word, const char *path)
     }
 }
 
+/* Does the line end with an unescaped backslash (a shell line continuation)? */
+static int continued(const char *p, size_t len)
+{
+    size_t n = 0;
+
+    while (n < len && p[len - 1 - n] == '\\')
+        n++;
+    return n % 2 == 1;
+}
+
+/* The next logical line into out (emptied first): physical lines ending in '\\' are
+ * joined with a blank, as the shell and systemd do. line->no stays at the first
+ * physical line; *last_no gets the last. Returns 0 at the end. */
+static int next_logical(struct ra_buf *out, const char **cursor, struct ra_jobs_line *line,
+                        unsigned *last_no)
+{
+    struct ra_jobs_line more;
+    size_t len;
+
+    if (!ra_jobs_next_line(cursor, line))
+        return 0;
+    ra_buf_truncate(out, 0);
+    ra_buf_put(out, line->p, line->len);
+    more = *line;
+    while (continued(out->ptr, out->len) && ra_jobs_next_line(cursor, &more)) {
+        out->ptr[out->len - 1] = ' ';
+        len = out->len;
+        ra_buf_put(out, more.p, more.len);
+        if (out->len == len)
+            break; /* an empty line ends it */
+    }
+    *last_no = more.no;
+    ra_buf_cstr(out);
+    return 1;
+}
+
 static void read_text(struct cls_state *st, const struct ra_jobs_text *t, int depth)
 {
     struct cls_state sub = *st;
     struct ra_jobs_line line = {NULL, 0, 0};
+    struct ra_buf logical = RA_BUF_INIT;
     const char *cursor = t->data;
     int unit = ra_jobs_path_has_suffix(ra_jobs_text_name(t), ".service");
+    unsigned last;
     char *copy;
 
     sub.path = t->path;
     sub.file_mentions_tags = strstr(t->data, "_manifests/tags") != NULL;
     sub.file_mentions_v2 = strstr(t->data, "/v2/") != NULL;
-    while (ra_jobs_next_line(&cursor, &line)) {
-        const char *p = line.p, *end = line.p + line.len;
+    while (next_logical(&logical, &cursor, &line, &last)) {
+        const char *p = logical.ptr, *end = logical.ptr + logical.len;
         while (p < end && (*p == ' ' || *p == '\t'))
             p++;
         if (p == end || *p == '#')
@@ -711,7 +773,9 @@ static void read_text(struct cls_state *st, const struct ra_jobs_text *t, int de
         copy = ra_xstrndup(p, (size_t)(end - p));
         read_line(&sub, copy, depth, 0);
         free(copy);
+        line.no = last;
     }
+    ra_buf_release(&logical);
 }
 
 size_t ra_jobs_shared_dirs(const char *a, const char *b)
@@ -778,7 +842,8 @@ void ra_jobs_classify(struct ra_jobs_ctx *ctx, struct ra_job *job)
     struct cls_state st;
     const char *cursor;
     struct ra_jobs_line line = {NULL, 0, 0};
-    char *copy;
+    struct ra_buf logical = RA_BUF_INIT;
+    unsigned last;
 
     if (!job->command)
         return;
@@ -790,11 +855,11 @@ void ra_jobs_classify(struct ra_jobs_ctx *ctx, struct ra_job *job)
     st.file_mentions_tags = strstr(job->command, "_manifests/tags") != NULL;
     st.file_mentions_v2 = strstr(job->command, "/v2/") != NULL;
     cursor = job->command;
-    while (ra_jobs_next_line(&cursor, &line)) {
-        copy = ra_xstrndup(line.p, line.len);
-        read_line(&st, copy, 0, 0);
-        free(copy);
+    while (next_logical(&logical, &cursor, &line, &last)) {
+        read_line(&st, logical.ptr, 0, 0);
+        line.no = last;
     }
+    ra_buf_release(&logical);
     if (job->classes & RA_JOB_GARBAGE_COLLECT)
         job->cls = RA_JOB_GARBAGE_COLLECT;
     else if (job->classes & RA_JOB_TAG_PRUNE)
@@ -891,9 +956,9 @@ static int mentions_gc(const char *text, int nested)
 
 void ra_jobs_command_name(struct ra_buf *out, const char *command)
 {
-    static const char *const trivial[] = {"cd",    "set",   "export", "test",
-                                          "[",     "true",  "echo",   "sleep",
-                                          "mkdir", "umask", "printf", NULL};
+    static const char *const trivial[] = {
+        "cd",    "set",  "export", "test", "[",    "true", "echo", "sleep", "mkdir",
+        "umask", "printf", "for",  "read", "done", "fi",   "case", "esac",  "}",  NULL};
     static const char *const with_sub[] = {
         "registry",  "docker-registry", "docker", "kubectl", "regctl",
         "skopeo",    "crane",           "restic", "borg",    "aws",
