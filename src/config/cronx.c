@@ -330,7 +330,7 @@ static int parse_fields(struct ra_cronx *x, const struct xparser *p, const char 
 {
     unsigned char sets[X_COUNT][SET_MAX];
     const char *st[8], *en[8];
-    bool star[X_COUNT], given[X_COUNT] = {false};
+    bool star[X_COUNT], given[X_COUNT] = {false}, qmark[X_COUNT] = {false};
     struct ra_buf b = RA_BUF_INIT;
     int map[8], n, i, error = 0;
 
@@ -342,9 +342,10 @@ static int parse_fields(struct ra_cronx *x, const struct xparser *p, const char 
         if ((error = xfield_parse(sets[map[i]], &star[map[i]], p, map[i], st[i], en[i])) < 0)
             return error;
         given[map[i]] = true;
+        qmark[map[i]] = en[i] - st[i] == 1 && *st[i] == '?';
     }
     if ((p->flavor == RA_CRONX_QUARTZ || p->flavor == RA_CRONX_EVENTBRIDGE) &&
-        !star[X_DOM] && !star[X_DOW])
+        !qmark[X_DOM] && !qmark[X_DOW])
         return ra_err_set(p->err, RA_EFORMAT,
                           "schedule '%.*s': day-of-month and day-of-week both given (one "
                           "must be '?')",

@@ -19,11 +19,13 @@ enum file_kind {
     F_TIMER,
     F_YAML,
     F_TERRAFORM,
+    F_HCL,
 };
 
 static const char *const def_names[] = {
     "crontab", "cron.d",     "run-parts", "ansible",
     "systemd", "kubernetes", "terraform", "ofelia",
+    "nomad",   "eventbridge", "github-actions", "gitlab-ci", "woodpecker",
 };
 
 const char *ra_job_def_name(enum ra_job_def def)
@@ -340,6 +342,8 @@ static enum file_kind kind_of(const char *path, const char **period)
         k = F_YAML; /* templates too (.yaml.j2): their markup is neutralised */
     else if (ra_jobs_path_has_suffix(name, ".tf"))
         k = F_TERRAFORM;
+    else if (ra_jobs_path_has_suffix(name, ".nomad") || ra_jobs_path_has_suffix(name, ".hcl"))
+        k = F_HCL; /* Nomad job files */
     ra_buf_release(&b);
     return k;
 }
@@ -595,6 +599,10 @@ static void parse_text(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
         break;
     case F_TERRAFORM:
         ra_jobs_parse_terraform(ctx, t);
+        ra_jobs_parse_hcl(ctx, t); /* EventBridge rules and schedules */
+        break;
+    case F_HCL:
+        ra_jobs_parse_hcl(ctx, t);
         break;
     default:
         break;

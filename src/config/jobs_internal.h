@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Shared by the jobs module's files (jobs.c, jobs_cron.c, jobs_unit.c, jobs_yaml.c,
- * jobs_classify.c) and no one else. */
+ * jobs_hcl.c, jobs_ci.c, jobs_classify.c) and no one else. */
 #ifndef RA_CONFIG_JOBS_INTERNAL_H
 #define RA_CONFIG_JOBS_INTERNAL_H
 
@@ -95,6 +95,21 @@ void ra_jobs_runparts_times(struct ra_jobs_ctx *ctx);
 void ra_jobs_parse_timer(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
 void ra_jobs_parse_terraform(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
 void ra_jobs_parse_yaml(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
+/* HCL (jobs_hcl.c): Nomad periodic jobs; Terraform EventBridge rules and schedules. */
+void ra_jobs_parse_hcl(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
+/* The command in an EventBridge target's input ("command = [\"a\", \"b\"]", JSON
+ * "command": [...]): its strings joined with blanks, appended to out. */
+void ra_jobs_command_in(struct ra_buf *out, const char *s);
+/* j->syntax (and warning) from an EventBridge expression: cron(...), rate(...), at(...). */
+void ra_jobs_aws_syntax(struct ra_job *j);
+
+/* CI pipelines run on a schedule (GitHub Actions on.schedule, GitLab jobs of scheduled
+ * pipelines, Woodpecker cron) and CloudFormation EventBridge resources, in one YAML
+ * document (jobs_ci.c). */
+struct yaml_document_s;
+struct yaml_node_s;
+void ra_jobs_yaml_document(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
+                           struct yaml_document_s *doc, struct yaml_node_s *root);
 
 /* Images started from shell (docker/podman run|create|pull), units' Exec lines and
  * Dockerfiles' FROM. */

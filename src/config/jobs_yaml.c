@@ -414,8 +414,8 @@ static void ofelia_labels(struct ywalk *w, const yaml_node_t *labels)
     struct ofelia_label l[64];
     const struct ofelia_label *cmd, *image, *user;
     struct ra_buf b = RA_BUF_INIT;
-    const char *dot, *s;
-    size_t n = ofelia_collect(w, labels, l, RA_ARRAY_SIZE(l)), i, job_len, fields;
+    const char *dot;
+    size_t n = ofelia_collect(w, labels, l, RA_ARRAY_SIZE(l)), i, job_len;
     struct ra_job *j;
 
     for (i = 0; i < n; i++) {
@@ -428,17 +428,9 @@ static void ofelia_labels(struct ywalk *w, const yaml_node_t *labels)
         j->name = ra_jobs_strndup(w->ctx, strchr(l[i].key, '.') + 1,
                                   (size_t)(dot - strchr(l[i].key, '.') - 1));
         j->schedule = l[i].value;
-        for (s = l[i].value, fields = 0; *s; fields++) {
-            while (*s == ' ' || *s == '\t')
-                s++;
-            if (!*s)
-                break;
-            while (*s && *s != ' ' && *s != '\t')
-                s++;
-        }
+        /* robfig/cron with its seconds optional: 5 or 6 fields, '?', descriptors */
         j->syntax = !strncmp(l[i].value, "@every", 6) ? RA_SCHED_MONOTONIC
-                    : fields == 6                     ? RA_SCHED_CRON_SECONDS
-                                                      : RA_SCHED_CRON;
+                                                      : RA_SCHED_CRON_SECONDS;
         cmd = ofelia_get(l, n, l[i].key, job_len, "command");
         image = ofelia_get(l, n, l[i].key, job_len, "image");
         user = ofelia_get(l, n, l[i].key, job_len, "user");
@@ -711,6 +703,7 @@ static int load_all(struct ywalk *w, const char *text, size_t len, yaml_parser_t
         w->doc = &doc;
         w->visits = 0;
         walk(w, root, 0);
+        ra_jobs_yaml_document(w->ctx, w->t, &doc, root);
         yaml_document_delete(&doc);
     }
 }

@@ -1388,7 +1388,7 @@ static void test_jobs__ofelia_labels(void **state)
     j = job_at(js, 2);
     assert_string_equal(j->name, "prune");
     assert_string_equal(j->schedule, "@daily");
-    assert_int_equal(j->syntax, RA_SCHED_CRON);
+    assert_int_equal(j->syntax, RA_SCHED_CRON_SECONDS); /* robfig reads it */
     assert_string_equal(j->user, "ci");
     assert_int_equal(j->cls, RA_JOB_TAG_PRUNE);
     ra_jobs_free(js);
