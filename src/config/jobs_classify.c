@@ -178,6 +178,18 @@ static size_t unwrap_docker(const struct words *w, size_t i, size_t e, const cha
     return k + 1;
 }
 
+/* Shell words before a loop's or a condition's body: "do CMD", "then CMD", "! CMD". */
+static const char *const keywords[] = {"do",    "then",  "else", "elif", "if",
+                                       "while", "until", "!",    "{",    NULL};
+
+/* The first word at or after s that is not such a keyword. */
+static size_t past_keywords(const struct words *w, size_t s)
+{
+    while (s < w->n && !w->op[s] && one_of(W(w, s), keywords))
+        s++;
+    return s;
+}
+
 /* Past xargs' options at i: "-I {}", "-n 1", "-P4", "--max-args=1". */
 static size_t skip_xargs_options(const struct words *w, size_t i, size_t e)
 {
@@ -202,9 +214,6 @@ static size_t unwrap(const struct words *w, size_t s, size_t e, const char **ima
                                         "stdbuf",  "builtin", NULL};
     static const char *const with_opts[] = {"sudo", "env", "nice", "ionice", NULL};
     static const char *const dockers[] = {"docker", "podman", "nerdctl", NULL};
-    /* a loop's or a condition's body: "do CMD", "then CMD", "! CMD" */
-    static const char *const keywords[] = {"do", "then", "else", "elif", "if",
-                                           "while", "until", "!", "{", NULL};
     const char *b, *o;
     size_t i = s, next;
 
@@ -515,13 +524,61 @@ static int tar_creates(const struct words *w, size_t p, size_t e)
     return 0;
 }
 
+/* Where a backup command writes: the index of tar's -f file, restic's -r repository,
+ * borg create's REPO::ARCHIVE, else of the last argument (rsync, rclone, aws s3
+ * sync|cp); e when none is given (tar to stdout). */
+static size_t backup_target(const struct words *w, size_t p, size_t e)
+{
+    const char *prog = base_of(W(w, p)), *a;
+    size_t i, last = e;
+
+    for (i = p + 1; i < e; i++) {
+        a = W(w, i);
+        if (strpbrk(a, "<>"))
+            break; /* a redirection ends the arguments read here */
+        if (!strcmp(prog, "tar") &&
+            ((a[0] == '-' && a[1] != '-' && a[strlen(a) - 1] == 'f') ||
+             (i == p + 1 && a[0] != '-' && strchr(a, 'f') && !strpbrk(a, "/.")) ||
+             !strcmp(a, "--file")))
+            return i + 1;
+        if (!strncmp(a, "--file=", 7) || !strncmp(a, "--repo=", 7) ||
+            (!strcmp(prog, "borg") && strstr(a, "::")))
+            return i;
+        if (!strcmp(prog, "restic") && (!strcmp(a, "-r") || !strcmp(a, "--repo")))
+            return i + 1;
+        if (a[0] != '-')
+            last = i;
+    }
+    return strcmp(prog, "tar") && strcmp(prog, "restic") && strcmp(prog, "borg") ? last : e;
+}
+
+/* The word at i with a command substitution that follows it ("registry-$(date +%F)"
+ * and what comes right after: ".tgz"), as the tokeniser split it, into out. */
+static void word_with_subst(struct ra_buf *out, const struct words *w, size_t i)
+{
+    const char *a = W(w, i);
+
+    if (!strncmp(a, "--file=", 7) || !strncmp(a, "--repo=", 7))
+        a += 7;
+    ra_buf_puts(out, a);
+    if (i + 1 >= w->n || !w->op[i + 1] || strcmp(W(w, i + 1), "$("))
+        return;
+    ra_buf_puts(out, "$(");
+    for (i += 2; i < w->n && !(w->op[i] && !strcmp(W(w, i), ")")); i++)
+        ra_buf_printf(out, "%s%s", W(w, i - 1)[0] == '$' && w->op[i - 1] ? "" : " ",
+                      W(w, i));
+    ra_buf_putc(out, ')');
+    if (i + 1 < w->n && !w->op[i + 1] && strchr(".-_", W(w, i + 1)[0]))
+        ra_buf_puts(out, W(w, i + 1));
+}
+
 /* One simple command [s, e). */
 static void simple_command(struct cls_state *st, const struct words *w, size_t s,
                            size_t e)
 {
     enum ra_job_class cls = RA_JOB_OTHER;
     const char *image, *prog, *sub, *verb;
-    size_t p = unwrap(w, s, e, &image);
+    size_t p = unwrap(w, s, e, &image), i;
 
     if (image && !st->job->disabled && !st->job->absent) /* what runs, not what did */
         ra_jobs_add_image(st->ctx, image, strlen(image), st->path, st->line);
@@ -544,6 +601,12 @@ static void simple_command(struct cls_state *st, const struct words *w, size_t s
         cls = tool_class(prog, sub, verb);
     if (cls != RA_JOB_OTHER)
         evidence(st, cls);
+    if (cls == RA_JOB_BACKUP && !st->job->backup_to && (i = backup_target(w, p, e)) < e) {
+        struct ra_buf b = RA_BUF_INIT;
+        word_with_subst(&b, w, i);
+        st->job->backup_to = ra_jobs_strdup(st->ctx, ra_buf_cstr(&b));
+        ra_buf_release(&b);
+    }
 }
 
 /* Commands whose quoted words are text, not commands. */
@@ -660,10 +723,11 @@ static void read_words(struct cls_state *st, struct words *w, int depth, int nes
     /* quoted words with blanks: sh -c '...', ssh host '...', su -c '...' */
     if (nested >= NESTED_MAX)
         return;
-    for (i = 0, s = 0; i < w->n; i++) {
+    for (i = 0, s = past_keywords(w, 0); i < w->n; i++) {
         if (w->op[i])
-            s = i + 1; /* where this simple command starts */
-        else if (strpbrk(W(w, i), " \t\n") && !one_of(base_of(W(w, s)), quoting)) {
+            s = past_keywords(w, i + 1); /* where this simple command's program is */
+        else if (strpbrk(W(w, i), " \t\n") && s < w->n &&
+                 !one_of(base_of(W(w, s)), quoting)) {
             ra_buf_truncate(&copy, 0);
             ra_buf_puts(&copy, W(w, i));
             read_line(st, ra_buf_cstr(&copy), depth, nested + 1);
@@ -943,10 +1007,10 @@ static int mentions_gc(const char *text, int nested)
             registry_word(W(w, i - 1)))
             found = 1;
     }
-    for (i = s = 0; i < w->n && !found && nested < NESTED_MAX; i++) {
+    for (i = 0, s = past_keywords(w, 0); i < w->n && !found && nested < NESTED_MAX; i++) {
         if (w->op[i])
-            s = i + 1;
-        else if (strpbrk(W(w, i), " \t\n") && !one_of(base_of(W(w, s)), quoting))
+            s = past_keywords(w, i + 1);
+        else if (strpbrk(W(w, i), " \t\n") && s < w->n && !one_of(base_of(W(w, s)), quoting))
             found = mentions_gc(W(w, i), nested + 1);
     }
     ra_buf_release(&w->buf);
