@@ -638,6 +638,27 @@ static void parse_all(struct ra_jobs_ctx *ctx)
     }
 }
 
+/* A scheduled CI pipeline is a job when it collects garbage, prunes, backs up or
+ * probes; one that lints or deploys on a timer is only a pipeline. */
+static void drop_plain_pipelines(struct ra_jobs_ctx *ctx)
+{
+    struct ra_vec *jobs = &ctx->out->jobs;
+    size_t i, k = 0;
+
+    for (i = 0; i < jobs->len; i++) {
+        struct ra_job *j = jobs->items[i];
+        if (j->cls == RA_JOB_OTHER &&
+            (j->def == RA_JOBDEF_GITHUB || j->def == RA_JOBDEF_GITLAB ||
+             j->def == RA_JOBDEF_WOODPECKER)) {
+            ra_vec_release(&j->evidence);
+            ra_vec_release(&j->scripts);
+            continue;
+        }
+        jobs->items[k++] = j;
+    }
+    jobs->len = k;
+}
+
 /* Names for unnamed jobs, "#2"... for repeats within one file, then ids. */
 static void name_jobs(struct ra_jobs_ctx *ctx)
 {
@@ -708,6 +729,7 @@ int ra_jobs_scan_why(struct ra_jobs **out, const struct ra_jobs_file *files,
     ra_jobs_runparts_times(&ctx);
     for (i = 0; i < ctx.out->jobs.len; i++)
         ra_jobs_classify(&ctx, ctx.out->jobs.items[i]);
+    drop_plain_pipelines(&ctx);
     name_jobs(&ctx);
     ra_vec_sort(&ctx.out->jobs, cmp_job);
     ra_vec_sort(&ctx.out->images, cmp_image);

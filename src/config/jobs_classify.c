@@ -552,6 +552,48 @@ static size_t backup_target(const struct words *w, size_t p, size_t e)
     return strcmp(prog, "tar") && strcmp(prog, "restic") && strcmp(prog, "borg") ? last : e;
 }
 
+/* Does a copy (tar, rsync, rclone, aws s3) read from a place outside the working tree:
+ * an absolute path, a variable, ~ or a remote (host:path, s3://), or tar -C DIR? A CI
+ * step's "rsync hosts/vm/etc/ root@vm:/etc/" deploys the repository's own files: no
+ * backup. */
+static int copies_from_outside(const struct words *w, size_t p, size_t e)
+{
+    size_t i, dest = backup_target(w, p, e);
+    const char *a;
+
+    for (i = p + 1; i < e; i++) {
+        a = W(w, i);
+        if (strpbrk(a, "<>"))
+            break;
+        if (!strcmp(a, "-C") || !strcmp(a, "--directory"))
+            return i + 1 < e && strchr("/$~", W(w, i + 1)[0]);
+        if (w->op[i] || a[0] == '-' || i == dest)
+            continue;
+        if (strchr("/$~", a[0]) || strstr(a, "://") || (strchr(a, ':') && a[0] != '.'))
+            return 1;
+    }
+    return 0;
+}
+
+/* The end of the simple command ending at e, past the $( ) substitutions inside its
+ * words ("registry-$(date +%F).tgz -C /var/lib registry"). */
+static size_t past_substitutions(const struct words *w, size_t e)
+{
+    int depth;
+
+    while (e < w->n && w->op[e] && !strcmp(W(w, e), "$(")) {
+        for (depth = 1, e++; e < w->n && depth; e++) {
+            if (w->op[e] && (!strcmp(W(w, e), "$(") || !strcmp(W(w, e), "(")))
+                depth++;
+            else if (w->op[e] && !strcmp(W(w, e), ")"))
+                depth--;
+        }
+        while (e < w->n && !w->op[e])
+            e++;
+    }
+    return e;
+}
+
 /* The word at i with a command substitution that follows it ("registry-$(date +%F)"
  * and what comes right after: ".tgz"), as the tokeniser split it, into out. */
 static void word_with_subst(struct ra_buf *out, const struct words *w, size_t i)
@@ -599,6 +641,11 @@ static void simple_command(struct cls_state *st, const struct words *w, size_t s
         cls = RA_JOB_BACKUP;
     else
         cls = tool_class(prog, sub, verb);
+    e = past_substitutions(w, e);
+    if (cls == RA_JOB_BACKUP && (!strcmp(prog, "tar") || !strcmp(prog, "rsync") ||
+                                 !strcmp(prog, "rclone") || !strcmp(prog, "aws")) &&
+        !copies_from_outside(w, p, e))
+        cls = RA_JOB_OTHER; /* a copy of the repository's own files */
     if (cls != RA_JOB_OTHER)
         evidence(st, cls);
     if (cls == RA_JOB_BACKUP && !st->job->backup_to && (i = backup_target(w, p, e)) < e) {

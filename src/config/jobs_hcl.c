@@ -286,7 +286,8 @@ static int is_false(const char *s)
     return s && !strcmp(s, "false");
 }
 
-/* Items of a list attribute joined with sep, else the attribute itself. */
+/* Items of a list attribute joined with sep (NULL: as shell words, after a blank when
+ * out is not empty), else the attribute itself. */
 static void join_list(struct ra_buf *out, const struct hcl_node *n, const char *sep)
 {
     const struct hcl_val *v;
@@ -294,11 +295,17 @@ static void join_list(struct ra_buf *out, const struct hcl_node *n, const char *
     if (!n || n->block)
         return;
     if (!n->list && n->value) {
+        if (!sep && out->len && out->ptr[out->len - 1] != ' ')
+            ra_buf_putc(out, ' ');
         ra_buf_puts(out, n->value);
         return;
     }
-    for (v = n->list; v; v = v->next)
-        ra_buf_printf(out, "%s%s", v != n->list ? sep : "", v->s);
+    for (v = n->list; v; v = v->next) {
+        if (!sep)
+            ra_jobs_put_arg(out, v->s);
+        else
+            ra_buf_printf(out, "%s%s", v != n->list ? sep : "", v->s);
+    }
 }
 
 /* ---- Nomad ---- */
@@ -330,13 +337,11 @@ static void nomad_commands(struct ra_buf *out, struct hcl *h, const struct hcl_n
         if (!*line)
             *line = c ? c->line : a->line;
         if (c)
-            join_list(out, c, " ");
+            join_list(out, c, NULL);
         else
             ra_buf_puts(out, "registry");
-        if (a) {
-            ra_buf_putc(out, ' ');
-            join_list(out, a, " ");
-        }
+        if (a)
+            join_list(out, a, NULL);
     }
 }
 

@@ -97,6 +97,9 @@ void ra_jobs_parse_terraform(struct ra_jobs_ctx *ctx, const struct ra_jobs_text 
 void ra_jobs_parse_yaml(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
 /* HCL (jobs_hcl.c): Nomad periodic jobs; Terraform EventBridge rules and schedules. */
 void ra_jobs_parse_hcl(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
+/* Append an argv item to a command line, after a blank: quoted ('...') when it holds
+ * blanks on one line, so that "sh", "-c", "a b" reads as sh -c 'a b'. */
+void ra_jobs_put_arg(struct ra_buf *out, const char *s);
 /* The command in an EventBridge target's input ("command = [\"a\", \"b\"]", JSON
  * "command": [...]): its strings joined with blanks, appended to out. */
 void ra_jobs_command_in(struct ra_buf *out, const char *s);

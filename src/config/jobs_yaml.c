@@ -218,6 +218,17 @@ static void join_strings(struct ra_buf *out, yaml_document_t *doc, const yaml_no
     }
 }
 
+/* An argv item as a shell word: quoted when it holds blanks on one line ("sh", "-c",
+ * "regctl tag delete x" reads as sh -c '...'); a multi-line script stays lines. */
+void ra_jobs_put_arg(struct ra_buf *out, const char *s)
+{
+    int quote = strpbrk(s, " \t") && !strpbrk(s, "\n'");
+
+    if (out->len)
+        ra_buf_putc(out, ' ');
+    ra_buf_printf(out, quote ? "'%s'" : "%s", s);
+}
+
 static void append_strings(struct ra_buf *out, yaml_document_t *doc, const yaml_node_t *n)
 {
     yaml_node_item_t *it;
@@ -225,11 +236,8 @@ static void append_strings(struct ra_buf *out, yaml_document_t *doc, const yaml_
 
     if (n && n->type == YAML_SEQUENCE_NODE) {
         for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-            if ((s = scalar(yaml_document_get_node(doc, *it)))) {
-                if (out->len)
-                    ra_buf_putc(out, ' ');
-                ra_buf_puts(out, s);
-            }
+            if ((s = scalar(yaml_document_get_node(doc, *it))))
+                ra_jobs_put_arg(out, s);
         }
     } else if ((s = scalar(n))) {
         if (out->len)

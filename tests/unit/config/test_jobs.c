@@ -555,8 +555,8 @@ static void test_jobs__kubernetes(void **state)
     assert_string_equal(j->timezone, "Europe/Berlin");
     assert_true(j->disabled);
     assert_string_equal(j->command,
-                        "/bin/sh -c registry garbage-collect "
-                        "--delete-untagged=true /etc/docker/registry/config.yml");
+                        "/bin/sh -c 'registry garbage-collect "
+                        "--delete-untagged=true /etc/docker/registry/config.yml'");
     assert_int_equal(j->command_line, 28);
     assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
     assert_true(j->gc.delete_untagged);
