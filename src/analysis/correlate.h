@@ -19,6 +19,7 @@ struct ra_firing {
     int version_floating;
     const char *defined_in;    /* "path:line" */
     const char *commit;        /* commit of the job's definition in effect, or NULL */
+    const char *backup_to;     /* a backup: where it writes, as written, or NULL */
 };
 
 enum ra_fingerprint {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "analysis/logs.h"
+#include "analysis/snaptime.h"
 #include "config/jobs.h"
 #include "config/schedule.h"
 #include "model/graph.h"
@@ -213,6 +214,7 @@ static void to_firing(struct ra_investigation *inv, struct ra_firing *f,
     ra_buf_printf(&b, "%s:%u", job->path, job->line);
     f->defined_in = ra_pool_strdup(&inv->pool, b.ptr);
     f->commit = short_commit(inv, sf->version->commit->id);
+    f->backup_to = job->backup_to;
     ra_buf_release(&b);
 }
 
@@ -418,11 +420,13 @@ int ra_investigate(struct ra_investigation **out, const struct ra_investigate_op
     if ((error = read_snapshots(inv, o, err)) < 0 || (error = read_logs(inv, o, err)) < 0 ||
         (error = read_config(inv, o, err)) < 0)
         goto done;
+    if (inv->nfirings)
+        qsort(inv->firings, inv->nfirings, sizeof(*inv->firings), cmp_firing);
+    ra_snaptime_from_backups(inv->scans, inv->nscans, inv->firings, inv->nfirings, &inv->pool,
+                             &inv->notes);
     ra_losses_find(&inv->losses, inv->scans, inv->nscans);
     ra_losses_narrow_by_logs(inv->losses, inv->logs, inv->nlogs);
     first_404s(inv);
-    if (inv->nfirings)
-        qsort(inv->firings, inv->nfirings, sizeof(*inv->firings), cmp_firing);
     ra_correlate(&inv->corr, inv->losses, inv->firings, inv->nfirings);
     ra_correlate_logs(inv->corr, inv->logs, inv->nlogs);
     build_timeline(inv, &topts);
