@@ -52,7 +52,6 @@ enum ra_sched_syntax {
                            no wall-clock times */
     RA_SCHED_CRON_SECONDS, /* ofelia (robfig/cron): 6 fields, seconds first, or 5;
                               config/cronx.h RA_CRONX_ROBFIG */
-    RA_SCHED_QUARTZ,       /* Quartz: seconds first, '?', 1-7 from Sunday, a year */
     RA_SCHED_EVENTBRIDGE,  /* cron(...) of AWS EventBridge (rate(...) is MONOTONIC) */
     RA_SCHED_NOMAD,        /* Nomad periodic: cronexpr, 5 to 7 fields */
     RA_SCHED_EXTERNAL,     /* set outside the repository (GitLab pipeline schedules,

@@ -399,8 +399,6 @@ static int cronx_flavor(enum ra_sched_syntax syntax)
     switch (syntax) {
     case RA_SCHED_CRON_SECONDS:
         return RA_CRONX_ROBFIG;
-    case RA_SCHED_QUARTZ:
-        return RA_CRONX_QUARTZ;
     case RA_SCHED_EVENTBRIDGE:
         return RA_CRONX_EVENTBRIDGE;
     case RA_SCHED_NOMAD:
