@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Scheduled jobs and registry images found in the files of one commit of a config repo:
  * discovery (crontabs, cron.d, run-parts directories, Ansible cron tasks, systemd timers,
- * Kubernetes CronJobs, Argo CronWorkflows, Terraform kubernetes_cron_job blocks),
+ * Kubernetes CronJobs, Argo CronWorkflows, Terraform kubernetes_cron_job blocks, ofelia
+ * labels, Nomad periodic jobs, EventBridge rules, scheduled CI pipelines),
  * classification by what the command does (following it into scripts of the same file
  * set), and the registry image versions in effect. Works on (path, content) pairs: no
  * git, no file system. docs/jobs.md says where it looks and why. */
