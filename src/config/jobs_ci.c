@@ -30,8 +30,11 @@ static yaml_node_t *item(const struct cidoc *c, const yaml_node_t *seq, size_t i
     return ra_yamldoc_item(c->doc, seq, i);
 }
 
+#define CI_MAX_DEPTH 8 /* lists of lists of commands: GitLab's !reference nests them */
+
 /* A scalar, or the items of a sequence, appended to out one per line. */
-static void lines_of(struct ra_buf *out, const struct cidoc *c, const yaml_node_t *n)
+static void lines_of_depth(struct ra_buf *out, const struct cidoc *c, const yaml_node_t *n,
+                           int depth)
 {
     const char *s;
     size_t i;
@@ -43,11 +46,17 @@ static void lines_of(struct ra_buf *out, const struct cidoc *c, const yaml_node_
         ra_buf_printf(out, "%s%.*s", out->len ? "\n" : "", (int)len, s);
         return;
     }
-    for (i = 0; n && n->type == YAML_SEQUENCE_NODE && item(c, n, i); i++)
-        lines_of(out, c, item(c, n, i));
+    for (i = 0; depth < CI_MAX_DEPTH && n && n->type == YAML_SEQUENCE_NODE && item(c, n, i);
+         i++)
+        lines_of_depth(out, c, item(c, n, i), depth + 1);
 }
 
-/* Does the scalar or sequence n hold the word w? */
+static void lines_of(struct ra_buf *out, const struct cidoc *c, const yaml_node_t *n)
+{
+    lines_of_depth(out, c, n, 0);
+}
+
+/* Does the scalar n, or an item of the sequence n, say w? */
 static int holds(const struct cidoc *c, const yaml_node_t *n, const char *w)
 {
     const char *s = ra_yamldoc_scalar(n);
@@ -56,7 +65,7 @@ static int holds(const struct cidoc *c, const yaml_node_t *n, const char *w)
     if (s)
         return !strcmp(s, w);
     for (i = 0; n && n->type == YAML_SEQUENCE_NODE && item(c, n, i); i++)
-        if (holds(c, item(c, n, i), w))
+        if ((s = ra_yamldoc_scalar(item(c, n, i))) && !strcmp(s, w))
             return 1;
     return 0;
 }
@@ -207,7 +216,7 @@ static const char *woodpecker_cron(const struct cidoc *c, const yaml_node_t *whe
         return name ? name : "";
     }
     for (i = 0; (w = item(c, when, i)); i++)
-        if ((name = woodpecker_cron(c, w)))
+        if (w->type == YAML_MAPPING_NODE && (name = woodpecker_cron(c, w)))
             return name;
     return NULL;
 }

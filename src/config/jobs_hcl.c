@@ -155,6 +155,7 @@ static const char *hcl_value(struct hcl *h, struct hcl_val **list);
 static void hcl_list(struct hcl *h, struct hcl_val **list)
 {
     struct hcl_val **tail = list, *v;
+    const char *before;
 
     for (h->p++;;) {
         skip_blank(h, 1);
@@ -164,8 +165,11 @@ static void hcl_list(struct hcl *h, struct hcl_val **list)
             h->p++;
             continue;
         }
+        before = h->p;
         v = ra_pool_alloc(&h->ctx->out->pool, sizeof(*v));
         v->s = hcl_value(h, NULL);
+        if (h->p == before)
+            break; /* "[a }": not a list as read here */
         v->next = NULL;
         *tail = v;
         tail = &v->next;
