@@ -372,6 +372,10 @@ ok((b.get("taken_at"), b.get("taken_at_source")) == ("2026-04-13T01:00:00Z", "ba
 notes = d.get("notes", [])
 ok(any("registry-2026-04-12.tar.gz" in n and "writes exactly this name" in n and "crontab:2" in n
        for n in notes), "a note says the name matched the run", notes)
+ok(any("'gc' (.gitlab-ci.yml:6) runs on a schedule set outside the repository" in n for n in notes),
+   "a note says the GitLab GC job's runs are not in the timeline", notes)
+ok(any("'registry-offsite' (infra/events.tf:19) runs at an interval ('rate(6 hours)')" in n
+       for n in notes), "a note says the rate() backup's runs are not in the timeline", notes)
 ok(any("nas-copy-b.tar.gz" in n and "newest mtime 2026-04-12T03:25:01Z" in n and
        "its first run after that bound" in n for n in notes), "a note gives the bound and the run",
    notes)
