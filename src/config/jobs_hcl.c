@@ -374,6 +374,8 @@ static void nomad_job(struct hcl *h, const struct ra_jobs_text *t, const struct 
     j->disabled = is_false(attr(per, "enabled"));
     j->prohibit_overlap = attr(per, "prohibit_overlap") &&
                           !strcmp(attr(per, "prohibit_overlap"), "true");
+    if (j->prohibit_overlap)
+        j->warning = "prohibit_overlap: a launch is skipped while the previous run still runs";
     nomad_commands(&cmd, h, job, t->path, &line, 0);
     if (cmd.len) {
         j->command = ra_jobs_strdup(h->ctx, cmd.ptr);

@@ -436,9 +436,10 @@ static void ofelia_labels(struct ywalk *w, const yaml_node_t *labels)
         j->name = ra_jobs_strndup(w->ctx, strchr(l[i].key, '.') + 1,
                                   (size_t)(dot - strchr(l[i].key, '.') - 1));
         j->schedule = l[i].value;
+        ra_jobs_schedule_zone(w->ctx, j); /* robfig: "CRON_TZ=Asia/Tokyo 0 6 * * ?" */
         /* robfig/cron with its seconds optional: 5 or 6 fields, '?', descriptors */
-        j->syntax = !strncmp(l[i].value, "@every", 6) ? RA_SCHED_MONOTONIC
-                                                      : RA_SCHED_CRON_SECONDS;
+        j->syntax = !strncmp(j->schedule, "@every", 6) ? RA_SCHED_MONOTONIC
+                                                       : RA_SCHED_CRON_SECONDS;
         cmd = ofelia_get(l, n, l[i].key, job_len, "command");
         image = ofelia_get(l, n, l[i].key, job_len, "image");
         user = ofelia_get(l, n, l[i].key, job_len, "user");

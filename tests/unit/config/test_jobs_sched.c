@@ -114,6 +114,7 @@ static void test_jobs_sched__nomad(void **state)
     assert_string_equal(j->schedule, "0 25 3 * * 0 *; @monthly");
     assert_string_equal(j->timezone, "Europe/London");
     assert_true(j->prohibit_overlap);
+    assert_non_null(strstr(j->warning, "prohibit_overlap"));
     assert_false(j->disabled);
     assert_int_equal(j->line, 7);
     assert_string_equal(j->command, "registry garbage-collect --delete-untagged "
@@ -347,7 +348,7 @@ static void test_jobs_sched__argo_and_ofelia(void **state)
           "    labels:\n"
           "      ofelia.job-exec.gc.schedule: \"0 25 3 * * ?\"\n"
           "      ofelia.job-exec.gc.command: \"sh -c 'registry garbage-collect /c.yml'\"\n"
-          "      ofelia.job-exec.probe.schedule: \"@every 1h30m\"\n"
+          "      ofelia.job-exec.probe.schedule: \"CRON_TZ=Asia/Tokyo @every 1h30m\"\n"
           "      ofelia.job-exec.probe.command: \"wget -qO- http://localhost:5000/v2/\"\n"),
     };
     struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
@@ -365,6 +366,8 @@ static void test_jobs_sched__argo_and_ofelia(void **state)
     assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
     j = job_at(js, 2);
     assert_int_equal(j->syntax, RA_SCHED_MONOTONIC);
+    assert_string_equal(j->schedule, "@every 1h30m");
+    assert_string_equal(j->timezone, "Asia/Tokyo"); /* robfig's CRON_TZ= prefix */
     assert_int_equal(j->cls, RA_JOB_PROBE);
     ra_jobs_free(js);
 }
