@@ -295,8 +295,8 @@ static void unplaced_jobs(struct ra_investigation *inv)
             continue;
         if (j->syntax == RA_SCHED_EXTERNAL)
             note(inv,
-                 "config: %s job '%s' (%s:%u) runs on a schedule set outside the repository: "
-                 "its runs are not in the timeline",
+                 "config: %s job '%s' (%s:%u) runs on a schedule set outside the "
+                 "repository: its runs are not in the timeline",
                  ra_job_class_name(j->cls), j->name, j->path, j->line);
         else if (j->syntax == RA_SCHED_MONOTONIC && j->schedule)
             note(inv,
@@ -455,8 +455,8 @@ int ra_investigate(struct ra_investigation **out, const struct ra_investigate_op
         goto done;
     if (inv->nfirings)
         qsort(inv->firings, inv->nfirings, sizeof(*inv->firings), cmp_firing);
-    ra_snaptime_from_backups(inv->scans, inv->nscans, inv->firings, inv->nfirings, &inv->pool,
-                             &inv->notes);
+    ra_snaptime_from_backups(inv->scans, inv->nscans, inv->firings, inv->nfirings,
+                             &inv->pool, &inv->notes);
     ra_losses_find(&inv->losses, inv->scans, inv->nscans);
     ra_losses_narrow_by_logs(inv->losses, inv->logs, inv->nlogs);
     first_404s(inv);

@@ -78,7 +78,8 @@ static int writes_name(const struct ra_firing *f, const char *name, struct ra_bu
 
 /* The backup run that most likely made the snapshot of s, or NULL. */
 static const struct ra_firing *pick(const struct ra_snapshot *s, ra_time until,
-                                    const struct ra_firing *firings, size_t n, int *by_name)
+                                    const struct ra_firing *firings, size_t n,
+                                    int *by_name)
 {
     const struct ra_firing *first = NULL;
     struct ra_buf tmp = RA_BUF_INIT;
@@ -104,8 +105,8 @@ static const struct ra_firing *pick(const struct ra_snapshot *s, ra_time until,
 }
 
 void ra_snaptime_from_backups(struct ra_scan **scans, size_t nscans,
-                              const struct ra_firing *firings, size_t n, struct ra_pool *pool,
-                              struct ra_vec *notes)
+                              const struct ra_firing *firings, size_t n,
+                              struct ra_pool *pool, struct ra_vec *notes)
 {
     struct ra_buf msg = RA_BUF_INIT;
     char a[RA_TIME_STRLEN], b[RA_TIME_STRLEN];
@@ -125,8 +126,8 @@ void ra_snaptime_from_backups(struct ra_scan **scans, size_t nscans,
                       "snapshot '%s': its contents give only a lower bound (newest mtime "
                       "%s); backup job '%s' (%s) ran at %s, %s: taken as the likely time "
                       "the snapshot was made",
-                      s->name, ra_time_format(a, s->newest_mtime), f->job_name, f->defined_in,
-                      ra_time_format(b, f->time),
+                      s->name, ra_time_format(a, s->newest_mtime), f->job_name,
+                      f->defined_in, ra_time_format(b, f->time),
                       by_name ? "and writes exactly this name at that run"
                               : "its first run after that bound (a later run of an idle "
                                 "registry would look the same)");

@@ -24,8 +24,8 @@
  * scans are sorted by time and stay so.
  */
 void ra_snaptime_from_backups(struct ra_scan **scans, size_t nscans,
-                              const struct ra_firing *firings, size_t n, struct ra_pool *pool,
-                              struct ra_vec *notes);
+                              const struct ra_firing *firings, size_t n,
+                              struct ra_pool *pool, struct ra_vec *notes);
 
 /* Expand "$(date +FMT)" and "`date +FMT`" in pattern at time t (UTC) into out (emptied
  * first); "\%" (a crontab's escape) is "%". Other text is kept. */

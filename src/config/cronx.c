@@ -26,9 +26,9 @@ struct ra_cronx {
     char *text;
     struct ra_cron *cron; /* the minutes; NULL for an interval */
     char *cron_text;
-    uint64_t secs;             /* bit s: fires at second s of a matching minute */
+    uint64_t secs;                /* bit s: fires at second s of a matching minute */
     unsigned char years[SET_MAX]; /* years[y - YEAR_MIN]: that year may fire */
-    int64_t period;            /* @every, rate(): seconds */
+    int64_t period;               /* @every, rate(): seconds */
 };
 
 struct xfield {
@@ -53,9 +53,12 @@ struct xparser {
 static struct xfield field_of(int f, enum ra_cronx_flavor flavor)
 {
     static const struct xfield plain[X_COUNT] = {
-        {"second", 0, 59, -1, NULL},     {"minute", 0, 59, -1, NULL},
-        {"hour", 0, 23, -1, NULL},       {"day-of-month", 1, 31, -1, NULL},
-        {"month", 1, 12, 1, month_names}, {"day-of-week", 0, 7, 0, dow_names},
+        {"second", 0, 59, -1, NULL},
+        {"minute", 0, 59, -1, NULL},
+        {"hour", 0, 23, -1, NULL},
+        {"day-of-month", 1, 31, -1, NULL},
+        {"month", 1, 12, 1, month_names},
+        {"day-of-week", 0, 7, 0, dow_names},
         {"year", YEAR_MIN, YEAR_MAX, -1, NULL},
     };
     struct xfield x = plain[f];
@@ -130,7 +133,8 @@ static int xitem(unsigned char *set, const struct xparser *p, const struct xfiel
         if (xvalue(&step, &q, end, NULL) < 0 || step == 0)
             return xbad(p, f, "bad step", s, (size_t)(end - s));
         if (single)
-            hi = f->names == dow_names && f->min == 0 ? 6 : f->max; /* "5/15": to the end */
+            hi = f->names == dow_names && f->min == 0 ? 6
+                                                      : f->max; /* "5/15": to the end */
     }
     if (q != end)
         goto bad;
@@ -142,8 +146,9 @@ static int xitem(unsigned char *set, const struct xparser *p, const struct xfiel
 bad:
     if (strpbrk(s, "LW#H") && strpbrk(s, "LW#H") < end) {
         const char *c = strpbrk(s, "LW#H");
-        return ra_err_set(p->err, RA_EFORMAT, "schedule '%.*s': %s: '%c' is not supported",
-                          p->shown, p->expr, f->name, *c);
+        return ra_err_set(p->err, RA_EFORMAT,
+                          "schedule '%.*s': %s: '%c' is not supported", p->shown, p->expr,
+                          f->name, *c);
     }
     return xbad(p, f, "bad value", s, (size_t)(end - s));
 }
@@ -209,7 +214,7 @@ static int go_duration(int64_t *out, const char *s, const char *end)
     static const struct {
         const char *unit;
         double ns;
-    } units[] = {{"ns", 1}, {"us", 1e3}, {"µs", 1e3}, {"ms", 1e6},
+    } units[] = {{"ns", 1},  {"us", 1e3}, {"µs", 1e3},  {"ms", 1e6},
                  {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
     double total = 0, v, frac;
     size_t i, n;
@@ -264,8 +269,8 @@ static int rate(int64_t *out, const struct xparser *p, const char *s, const char
         }
     }
     return ra_err_set(p->err, RA_EFORMAT,
-                      "schedule '%.*s': rate needs 'N minute(s)|hour(s)|day(s)'", p->shown,
-                      p->expr);
+                      "schedule '%.*s': rate needs 'N minute(s)|hour(s)|day(s)'",
+                      p->shown, p->expr);
 }
 
 /* Split [s, end) at blanks; up to 8 fields kept, *n counts them all. */
@@ -339,7 +344,8 @@ static int parse_fields(struct ra_cronx *x, const struct xparser *p, const char 
         return ra_err_set(p->err, RA_EFORMAT, "schedule '%.*s': expected %s, got %d",
                           p->shown, p->expr, expected_fields(p->flavor), n);
     for (i = 0; i < n; i++) {
-        if ((error = xfield_parse(sets[map[i]], &star[map[i]], p, map[i], st[i], en[i])) < 0)
+        if ((error = xfield_parse(sets[map[i]], &star[map[i]], p, map[i], st[i], en[i])) <
+            0)
             return error;
         given[map[i]] = true;
         qmark[map[i]] = en[i] - st[i] == 1 && *st[i] == '?';
@@ -519,8 +525,8 @@ int ra_cronx_next(ra_time *out, const struct ra_cronx *x, ra_time after, const c
 
     assert(out && x);
     if (!x->cron)
-        return ra_err_set(err, RA_EUSAGE, "schedule '%.80s': an interval, no wall-clock times",
-                          x->text);
+        return ra_err_set(err, RA_EUSAGE,
+                          "schedule '%.80s': an interval, no wall-clock times", x->text);
     /* the minute holding after + 1 may still have a second to come */
     if ((error = ra_cron_next(&n, x->cron, m - 1, tz, err)) < 0 && error != RA_ENOTFOUND)
         return error;

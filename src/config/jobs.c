@@ -23,9 +23,9 @@ enum file_kind {
 };
 
 static const char *const def_names[] = {
-    "crontab", "cron.d",     "run-parts", "ansible",
-    "systemd", "kubernetes", "terraform", "ofelia",
-    "nomad",   "eventbridge", "github-actions", "gitlab-ci", "woodpecker",
+    "crontab",        "cron.d",    "run-parts",  "ansible", "systemd",
+    "kubernetes",     "terraform", "ofelia",     "nomad",   "eventbridge",
+    "github-actions", "gitlab-ci", "woodpecker",
 };
 
 const char *ra_job_def_name(enum ra_job_def def)
@@ -342,7 +342,8 @@ static enum file_kind kind_of(const char *path, const char **period)
         k = F_YAML; /* templates too (.yaml.j2): their markup is neutralised */
     else if (ra_jobs_path_has_suffix(name, ".tf"))
         k = F_TERRAFORM;
-    else if (ra_jobs_path_has_suffix(name, ".nomad") || ra_jobs_path_has_suffix(name, ".hcl"))
+    else if (ra_jobs_path_has_suffix(name, ".nomad") ||
+             ra_jobs_path_has_suffix(name, ".hcl"))
         k = F_HCL; /* Nomad job files */
     ra_buf_release(&b);
     return k;

@@ -39,7 +39,8 @@ enum ra_job_def {
     RA_JOBDEF_TERRAFORM,   /* a Terraform kubernetes_cron_job(_v1) resource */
     RA_JOBDEF_OFELIA,      /* ofelia.job-*.<name>.schedule labels of a compose service */
     RA_JOBDEF_NOMAD,       /* a Nomad job file's periodic block */
-    RA_JOBDEF_EVENTBRIDGE, /* an AWS EventBridge rule or schedule (Terraform, CloudFormation) */
+    RA_JOBDEF_EVENTBRIDGE, /* an AWS EventBridge rule or schedule (Terraform,
+                              CloudFormation) */
     RA_JOBDEF_GITHUB,      /* a GitHub Actions workflow with on.schedule */
     RA_JOBDEF_GITLAB,      /* a GitLab CI job that runs in scheduled pipelines */
     RA_JOBDEF_WOODPECKER,  /* a Woodpecker workflow run by the cron event */

@@ -33,8 +33,8 @@ static yaml_node_t *item(const struct cidoc *c, const yaml_node_t *seq, size_t i
 #define CI_MAX_DEPTH 8 /* lists of lists of commands: GitLab's !reference nests them */
 
 /* A scalar, or the items of a sequence, appended to out one per line. */
-static void lines_of_depth(struct ra_buf *out, const struct cidoc *c, const yaml_node_t *n,
-                           int depth)
+static void lines_of_depth(struct ra_buf *out, const struct cidoc *c,
+                           const yaml_node_t *n, int depth)
 {
     const char *s;
     size_t i;
@@ -46,8 +46,8 @@ static void lines_of_depth(struct ra_buf *out, const struct cidoc *c, const yaml
         ra_buf_printf(out, "%s%.*s", out->len ? "\n" : "", (int)len, s);
         return;
     }
-    for (i = 0; depth < CI_MAX_DEPTH && n && n->type == YAML_SEQUENCE_NODE && item(c, n, i);
-         i++)
+    for (i = 0;
+         depth < CI_MAX_DEPTH && n && n->type == YAML_SEQUENCE_NODE && item(c, n, i); i++)
         lines_of_depth(out, c, item(c, n, i), depth + 1);
 }
 
@@ -115,7 +115,8 @@ static void github(const struct cidoc *c, yaml_node_t *root)
     if (!crons.len)
         goto done;
     jobs = get(c, root, "jobs");
-    for (p = jobs && jobs->type == YAML_MAPPING_NODE ? jobs->data.mapping.pairs.start : NULL;
+    for (p = jobs && jobs->type == YAML_MAPPING_NODE ? jobs->data.mapping.pairs.start
+                                                     : NULL;
          p && p < jobs->data.mapping.pairs.top; p++) {
         yaml_node_t *steps = get(c, yaml_document_get_node(c->doc, p->value), "steps");
         for (k = 0; (e = item(c, steps, k)); k++) {
@@ -127,8 +128,8 @@ static void github(const struct cidoc *c, yaml_node_t *root)
             lines_of(&cmd, c, run);
         }
     }
-    j = add(c, RA_JOBDEF_GITHUB, str(c, root, "name") ? str(c, root, "name") : stem(c), line,
-            &cmd, cmd_line);
+    j = add(c, RA_JOBDEF_GITHUB, str(c, root, "name") ? str(c, root, "name") : stem(c),
+            line, &cmd, cmd_line);
     j->schedule = ra_jobs_strdup(c->ctx, crons.ptr);
     j->syntax = RA_SCHED_CRON;
     j->timezone = "UTC"; /* GitHub runs schedules in UTC */
@@ -150,7 +151,8 @@ static int gitlab_rules_schedule(const struct cidoc *c, const yaml_node_t *rules
         cond = str(c, r, "if");
         when = str(c, r, "when");
         if (cond && strstr(cond, "CI_PIPELINE_SOURCE") && strstr(cond, "schedule") &&
-            !strstr(cond, "!=") && !strstr(cond, "!~") && !(when && !strcmp(when, "never")))
+            !strstr(cond, "!=") && !strstr(cond, "!~") &&
+            !(when && !strcmp(when, "never")))
             return 1;
     }
     return 0;
@@ -167,9 +169,9 @@ static int gitlab_scheduled(const struct cidoc *c, const yaml_node_t *job)
 
 static void gitlab(const struct cidoc *c, yaml_node_t *root)
 {
-    static const char *const reserved[] = {"stages", "variables", "default", "include",
-                                           "workflow", "image", "services", "cache",
-                                           "before_script", "after_script", NULL};
+    static const char *const reserved[] = {
+        "stages",   "variables", "default",       "include",      "workflow", "image",
+        "services", "cache",     "before_script", "after_script", NULL};
     struct ra_buf cmd = RA_BUF_INIT;
     yaml_node_pair_t *p;
     size_t i;
@@ -257,8 +259,9 @@ static void woodpecker(const struct cidoc *c, yaml_node_t *root)
         j = add(c, RA_JOBDEF_WOODPECKER, name && *name ? name : stem(c), line, &cmd,
                 cmd_line);
         j->syntax = RA_SCHED_EXTERNAL;
-        ra_buf_printf(&why, "runs on Woodpecker's cron event%s%s%s: the times are set in "
-                            "the repository's Woodpecker settings, not in the repository",
+        ra_buf_printf(&why,
+                      "runs on Woodpecker's cron event%s%s%s: the times are set in "
+                      "the repository's Woodpecker settings, not in the repository",
                       name && *name ? " (cron '" : "", name && *name ? name : "",
                       name && *name ? "')" : "");
         j->warning = ra_jobs_strdup(c->ctx, why.ptr);
@@ -278,7 +281,8 @@ static void cfn_resource(const struct cidoc *c, const char *logical, yaml_node_t
     struct ra_job *j;
     size_t i;
 
-    if (!type || (strcmp(type, "AWS::Events::Rule") && strcmp(type, "AWS::Scheduler::Schedule")))
+    if (!type ||
+        (strcmp(type, "AWS::Events::Rule") && strcmp(type, "AWS::Scheduler::Schedule")))
         return;
     if (!ra_yamldoc_scalar(se = get(c, props, "ScheduleExpression")))
         return;
@@ -293,9 +297,10 @@ static void cfn_resource(const struct cidoc *c, const char *logical, yaml_node_t
             &cmd, cmd_line);
     j->schedule = ra_jobs_strdup(c->ctx, ra_yamldoc_scalar(se));
     ra_jobs_aws_syntax(j);
-    j->timezone = str(c, props, "ScheduleExpressionTimezone")
-                      ? ra_jobs_strdup(c->ctx, str(c, props, "ScheduleExpressionTimezone"))
-                      : "UTC";
+    j->timezone =
+        str(c, props, "ScheduleExpressionTimezone")
+            ? ra_jobs_strdup(c->ctx, str(c, props, "ScheduleExpressionTimezone"))
+            : "UTC";
     state = str(c, props, "State");
     j->disabled = state && !strcmp(state, "DISABLED");
     ra_buf_release(&cmd);
@@ -305,7 +310,8 @@ static void cloudformation(const struct cidoc *c, yaml_node_t *resources)
 {
     yaml_node_pair_t *p;
 
-    for (p = resources->data.mapping.pairs.start; p < resources->data.mapping.pairs.top; p++)
+    for (p = resources->data.mapping.pairs.start; p < resources->data.mapping.pairs.top;
+         p++)
         cfn_resource(c, ra_yamldoc_scalar(yaml_document_get_node(c->doc, p->key)),
                      yaml_document_get_node(c->doc, p->value));
 }

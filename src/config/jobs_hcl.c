@@ -20,7 +20,7 @@ struct hcl_node {
     const char *label;  /* first label of a block, or NULL */
     const char *label2; /* second label (resource "type" "name"), or NULL */
     int block;
-    const char *value;    /* an attribute: a string's text, or the expression as written */
+    const char *value; /* an attribute: a string's text, or the expression as written */
     struct hcl_val *list; /* an attribute whose value is a list: its items */
     unsigned line;
     struct hcl_node *child, *next;
@@ -45,7 +45,8 @@ static void skip_blank(struct hcl *h, int newlines)
             while (h->p < h->end && *h->p != '\n')
                 h->p++;
         } else if (c == '/' && h->p + 1 < h->end && h->p[1] == '*') {
-            for (h->p += 2; h->p + 1 < h->end && !(h->p[0] == '*' && h->p[1] == '/'); h->p++)
+            for (h->p += 2; h->p + 1 < h->end && !(h->p[0] == '*' && h->p[1] == '/');
+                 h->p++)
                 h->line += *h->p == '\n';
             h->p = h->p + 2 < h->end ? h->p + 2 : h->end;
         } else {
@@ -198,7 +199,8 @@ static const char *hcl_value(struct hcl *h, struct hcl_val **list)
 static struct hcl_node *hcl_body(struct hcl *h, int depth);
 
 /* A block's labels and body, or an attribute, after its name. */
-static struct hcl_node *hcl_item(struct hcl *h, const char *name, unsigned line, int depth)
+static struct hcl_node *hcl_item(struct hcl *h, const char *name, unsigned line,
+                                 int depth)
 {
     struct hcl_node *n = ra_pool_alloc(&h->ctx->out->pool, sizeof(*n));
 
@@ -253,9 +255,9 @@ static struct hcl_node *hcl_body(struct hcl *h, int depth)
         line = h->line;
         while (h->p < h->end && ident_char(*h->p))
             h->p++;
-        n = h->p > s ? hcl_item(h, ra_jobs_strndup(h->ctx, s, (size_t)(h->p - s)), line,
-                                depth)
-                     : NULL;
+        n = h->p > s
+                ? hcl_item(h, ra_jobs_strndup(h->ctx, s, (size_t)(h->p - s)), line, depth)
+                : NULL;
         if (n) {
             *tail = n;
             tail = &n->next;
@@ -333,7 +335,8 @@ static void nomad_commands(struct ra_buf *out, struct hcl *h, const struct hcl_n
         a = get(cfg, "args");
         image = attr(cfg, "image");
         if (image)
-            ra_jobs_add_image(h->ctx, image, strlen(image), path, get(cfg, "image")->line);
+            ra_jobs_add_image(h->ctx, image, strlen(image), path,
+                              get(cfg, "image")->line);
         if (!c && !(a && image && ra_image_is_registry(image)))
             continue; /* the registry image's entrypoint is the registry */
         if (out->len)
@@ -349,7 +352,8 @@ static void nomad_commands(struct ra_buf *out, struct hcl *h, const struct hcl_n
     }
 }
 
-static void nomad_job(struct hcl *h, const struct ra_jobs_text *t, const struct hcl_node *job)
+static void nomad_job(struct hcl *h, const struct ra_jobs_text *t,
+                      const struct hcl_node *job)
 {
     const struct hcl_node *per = get(job, "periodic"), *cron;
     struct ra_buf sched = RA_BUF_INIT, cmd = RA_BUF_INIT;
@@ -361,7 +365,8 @@ static void nomad_job(struct hcl *h, const struct ra_jobs_text *t, const struct 
         return;
     if (!(cron = get(per, "crons")) && !(cron = get(per, "cron"))) {
         ra_jobs_add_problem(h->ctx, t->path, per->line + 1, RA_EFORMAT,
-                            "'%s:%u': periodic block without cron", t->path, per->line + 1);
+                            "'%s:%u': periodic block without cron", t->path,
+                            per->line + 1);
         return;
     }
     join_list(&sched, cron, "; ");
@@ -372,10 +377,11 @@ static void nomad_job(struct hcl *h, const struct ra_jobs_text *t, const struct 
     tz = attr(per, "time_zone");
     j->timezone = tz ? tz : "UTC"; /* Nomad's default */
     j->disabled = is_false(attr(per, "enabled"));
-    j->prohibit_overlap = attr(per, "prohibit_overlap") &&
-                          !strcmp(attr(per, "prohibit_overlap"), "true");
+    j->prohibit_overlap =
+        attr(per, "prohibit_overlap") && !strcmp(attr(per, "prohibit_overlap"), "true");
     if (j->prohibit_overlap)
-        j->warning = "prohibit_overlap: a launch is skipped while the previous run still runs";
+        j->warning =
+            "prohibit_overlap: a launch is skipped while the previous run still runs";
     nomad_commands(&cmd, h, job, t->path, &line, 0);
     if (cmd.len) {
         j->command = ra_jobs_strdup(h->ctx, cmd.ptr);
@@ -440,8 +446,8 @@ static void rule_targets(struct ra_buf *cmd, unsigned *line, const struct hcl_no
     ra_buf_release(&ref);
 }
 
-static void eventbridge(struct hcl *h, const struct ra_jobs_text *t, const struct hcl_node *top,
-                        const struct hcl_node *r)
+static void eventbridge(struct hcl *h, const struct ra_jobs_text *t,
+                        const struct hcl_node *top, const struct hcl_node *r)
 {
     const struct hcl_node *se = get(r, "schedule_expression"), *target;
     struct ra_buf cmd = RA_BUF_INIT;
@@ -458,7 +464,8 @@ static void eventbridge(struct hcl *h, const struct ra_jobs_text *t, const struc
     j->timezone = attr(r, "schedule_expression_timezone");
     if (!j->timezone)
         j->timezone = "UTC"; /* rules always run in UTC */
-    j->disabled = is_false(attr(r, "is_enabled")) || (state && !strcmp(state, "DISABLED"));
+    j->disabled =
+        is_false(attr(r, "is_enabled")) || (state && !strcmp(state, "DISABLED"));
     if (!strcmp(r->label, "aws_scheduler_schedule")) {
         target = get(r, "target");
         ra_jobs_command_in(&cmd, attr(target, "input"));

@@ -479,8 +479,8 @@ int ra_schedule_firings(struct ra_vec *out, struct ra_schedule *s, ra_time from,
             ra_time end = next && next->commit->time < to ? next->commit->time : to;
             const char *p, *semi;
             if (!v->job || v->job->disabled || v->job->absent || !v->job->schedule ||
-                v->job->syntax == RA_SCHED_MONOTONIC || v->job->syntax == RA_SCHED_EXTERNAL ||
-                start >= end)
+                v->job->syntax == RA_SCHED_MONOTONIC ||
+                v->job->syntax == RA_SCHED_EXTERNAL || start >= end)
                 continue;
             /* systemd lists several OnCalendar= values, "; "-separated */
             for (p = v->job->schedule; *p; p = *semi ? semi + 1 : semi) {

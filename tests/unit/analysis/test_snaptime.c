@@ -101,11 +101,12 @@ static void test_snaptime__from_backups(void **state)
     assert_int_equal(snaps[4].taken_source, RA_TAKEN_MTIME);
     assert_int_equal(snaps[4].taken_at, T("2026-04-17T02:00:00Z"));
     assert_int_equal(notes.len, 3);
-    assert_string_equal(notes.items[0],
-                        "snapshot 'registry-2026-04-12.tgz': its contents give only a lower "
-                        "bound (newest mtime 2026-04-11T22:10:00Z); backup job 'sync-nas' "
-                        "(crontab:1) ran at 2026-04-12T01:00:00Z, and writes exactly this "
-                        "name at that run: taken as the likely time the snapshot was made");
+    assert_string_equal(
+        notes.items[0],
+        "snapshot 'registry-2026-04-12.tgz': its contents give only a lower "
+        "bound (newest mtime 2026-04-11T22:10:00Z); backup job 'sync-nas' "
+        "(crontab:1) ran at 2026-04-12T01:00:00Z, and writes exactly this "
+        "name at that run: taken as the likely time the snapshot was made");
     assert_non_null(strstr(notes.items[2], "its first run after that bound"));
     assert_string_equal(ra_taken_source_name(snaps[2].taken_source), "backup-job");
     ra_vec_release(&notes);

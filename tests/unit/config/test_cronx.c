@@ -53,8 +53,9 @@ static void expect(const char *expr, enum ra_cronx_flavor flavor, const char *st
 }
 
 /* AWS EventBridge user guide, "Creating an Amazon EventBridge rule that runs on a
- * schedule" (docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html),
- * the table of cron examples; times are UTC. 2026-04-12 is a Sunday. */
+ * schedule"
+ * (docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html), the
+ * table of cron examples; times are UTC. 2026-04-12 is a Sunday. */
 static void test_cronx__eventbridge_documented(void **state)
 {
     const enum ra_cronx_flavor eb = RA_CRONX_EVENTBRIDGE;
@@ -62,7 +63,8 @@ static void test_cronx__eventbridge_documented(void **state)
 
     (void)state;
     /* "10:00 am (UTC) every day" */
-    expect("cron(0 10 * * ? *)", eb, s, NULL, "2026-04-12T10:00:00Z 2026-04-13T10:00:00Z");
+    expect("cron(0 10 * * ? *)", eb, s, NULL,
+           "2026-04-12T10:00:00Z 2026-04-13T10:00:00Z");
     /* "12:15 pm (UTC) every day" */
     expect("cron(15 12 * * ? *)", eb, s, NULL, "2026-04-12T12:15:00Z");
     /* "6:00 pm (UTC) every Monday through Friday" */
@@ -81,7 +83,8 @@ static void test_cronx__eventbridge_documented(void **state)
     expect("cron(0/5 8-17 ? * MON-FRI *)", eb, "2026-04-13T17:50:00Z", NULL,
            "2026-04-13T17:55:00Z 2026-04-14T08:00:00Z");
     /* day of week numbers run 1-7 from Sunday: 1 is Sunday */
-    expect("cron(25 3 ? * 1 *)", eb, s, NULL, "2026-04-12T03:25:00Z 2026-04-19T03:25:00Z");
+    expect("cron(25 3 ? * 1 *)", eb, s, NULL,
+           "2026-04-12T03:25:00Z 2026-04-19T03:25:00Z");
     /* the year field */
     expect("cron(0 12 1 1 ? 2028-2029)", eb, s, NULL,
            "2028-01-01T12:00:00Z 2029-01-01T12:00:00Z");
@@ -96,7 +99,8 @@ static void test_cronx__eventbridge_rate(void **state)
     ra_time t;
 
     (void)state;
-    assert_int_equal(ra_cronx_parse(&x, "rate(5 minutes)", RA_CRONX_EVENTBRIDGE, &err), 0);
+    assert_int_equal(ra_cronx_parse(&x, "rate(5 minutes)", RA_CRONX_EVENTBRIDGE, &err),
+                     0);
     assert_int_equal(ra_cronx_period(x), 300);
     assert_int_equal(ra_cronx_next(&t, x, 0, NULL, &err), RA_EUSAGE);
     ra_cronx_free(x);
@@ -195,11 +199,11 @@ static void test_cronx__nomad_documented(void **state)
     const enum ra_cronx_flavor n = RA_CRONX_NOMAD;
 
     (void)state;
-    expect("* * * * * 2013", n, "2013-12-31T23:58:30Z", NULL,
-           "2013-12-31T23:59:00Z");
+    expect("* * * * * 2013", n, "2013-12-31T23:58:30Z", NULL, "2013-12-31T23:59:00Z");
     expect("*/15 * * * * *", n, "2026-04-12T00:00:00Z", "America/New_York",
            "2026-04-12T00:15:00Z 2026-04-12T00:30:00Z");
-    expect("@daily", n, "2026-04-12T00:00:00Z", "America/New_York", "2026-04-12T04:00:00Z");
+    expect("@daily", n, "2026-04-12T00:00:00Z", "America/New_York",
+           "2026-04-12T04:00:00Z");
     expect("10 0 3 * * * 2028", n, "2026-04-12T00:00:00Z", NULL,
            "2028-01-01T03:00:10Z 2028-01-02T03:00:10Z");
     expect("0 3 * * *", n, "2026-04-12T00:00:00Z", NULL, "2026-04-12T03:00:00Z");

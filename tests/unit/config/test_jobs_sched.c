@@ -225,20 +225,20 @@ static void test_jobs_sched__eventbridge(void **state)
 static void test_jobs_sched__ci_pipelines(void **state)
 {
     const struct ra_jobs_file files[] = {
-        F(".github/workflows/prune.yml",
-          "name: prune old tags\n"
-          "on:\n"
-          "  schedule:\n"
-          "    - cron: '15 2 * * *'\n"
-          "    - cron: '45 14 * * 5'\n"
-          "  workflow_dispatch: {}\n"
-          "jobs:\n"
-          "  prune:\n"
-          "    runs-on: ubuntu-latest\n"
-          "    steps:\n"
-          "      - uses: actions/checkout@v4\n"
-          "      - run: |\n"
-          "          for t in $(cat old.txt); do regctl tag delete r.example/a:$t; done\n"),
+        F(".github/workflows/prune.yml", "name: prune old tags\n"
+                                         "on:\n"
+                                         "  schedule:\n"
+                                         "    - cron: '15 2 * * *'\n"
+                                         "    - cron: '45 14 * * 5'\n"
+                                         "  workflow_dispatch: {}\n"
+                                         "jobs:\n"
+                                         "  prune:\n"
+                                         "    runs-on: ubuntu-latest\n"
+                                         "    steps:\n"
+                                         "      - uses: actions/checkout@v4\n"
+                                         "      - run: |\n"
+                                         "          for t in $(cat old.txt); do regctl "
+                                         "tag delete r.example/a:$t; done\n"),
         F(".github/workflows/build.yml",
           "on: [push]\njobs:\n  b:\n    steps:\n      - run: make\n"),
         F(".gitlab-ci.yml",
@@ -347,9 +347,11 @@ static void test_jobs_sched__argo_and_ofelia(void **state)
           "    image: registry:2.8.3\n"
           "    labels:\n"
           "      ofelia.job-exec.gc.schedule: \"0 25 3 * * ?\"\n"
-          "      ofelia.job-exec.gc.command: \"sh -c 'registry garbage-collect /c.yml'\"\n"
+          "      ofelia.job-exec.gc.command: \"sh -c 'registry garbage-collect "
+          "/c.yml'\"\n"
           "      ofelia.job-exec.probe.schedule: \"CRON_TZ=Asia/Tokyo @every 1h30m\"\n"
-          "      ofelia.job-exec.probe.command: \"wget -qO- http://localhost:5000/v2/\"\n"),
+          "      ofelia.job-exec.probe.command: \"wget -qO- "
+          "http://localhost:5000/v2/\"\n"),
     };
     struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
     const struct ra_job *j;
