@@ -7,6 +7,7 @@
 
 #include "analysis/correlate.h"
 #include "analysis/scan.h"
+#include "util/buf.h"
 #include "util/pool.h"
 #include "util/vec.h"
 
