@@ -210,8 +210,9 @@ static const char *woodpecker_cron(const struct cidoc *c, const yaml_node_t *whe
     size_t i;
 
     if (when && when->type == YAML_MAPPING_NODE) {
-        if (!holds(c, get(c, when, "event"), "cron"))
-            return NULL;
+        if (get(c, when, "event") ? !holds(c, get(c, when, "event"), "cron")
+                                  : !get(c, when, "cron"))
+            return NULL; /* "cron:" alone means the cron event */
         name = str(c, when, "cron");
         if (!name && get(c, when, "cron") && item(c, get(c, when, "cron"), 0))
             name = ra_yamldoc_scalar(item(c, get(c, when, "cron"), 0));

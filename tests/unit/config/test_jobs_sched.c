@@ -280,7 +280,7 @@ static void test_jobs_sched__ci_pipelines(void **state)
           "  - name: backup\n"
           "    image: alpine\n"
           "    when:\n"
-          "      event: [cron]\n"
+          "      cron: weekly-backup\n"
           "    commands:\n"
           "      - rsync -a /data/registry/ backup:/registry/\n"),
     };
@@ -312,7 +312,7 @@ static void test_jobs_sched__ci_pipelines(void **state)
     assert_int_equal(j->cls, RA_JOB_TAG_PRUNE);
     j = job_at(js, 3);
     assert_string_equal(ra_job_def_name(j->def), "woodpecker");
-    assert_string_equal(j->name, "build"); /* the file: no cron name given */
+    assert_string_equal(j->name, "weekly-backup"); /* "cron:" alone: the cron event */
     assert_int_equal(j->cls, RA_JOB_BACKUP);
     assert_int_equal(j->line, 8);
     j = job_at(js, 4);
