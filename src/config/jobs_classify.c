@@ -475,12 +475,13 @@ static enum ra_job_class tool_class(const char *prog, const char *sub, const cha
 static enum ra_job_class rm_class(const struct cls_state *st,
                                   const struct ra_jobs_words *w, size_t p, size_t e)
 {
-    int recursive = 0, target = 0, var = 0;
+    int recursive = 0, target = 0, var = 0, paths = 0;
     const char *a;
     size_t i;
 
     for (i = p + 1; i < e; i++) {
         a = W(w, i);
+        paths += a[0] != '-';
         if (!strcmp(a, "--recursive") ||
             (a[0] == '-' && a[1] != '-' && (strchr(a, 'r') || strchr(a, 'R'))))
             recursive = 1;
@@ -488,6 +489,12 @@ static enum ra_job_class rm_class(const struct cls_state *st,
             target = 1;
         else if (strchr(a, '$'))
             var = 1;
+    }
+    /* "find .../_manifests/tags ... | xargs rm -rf": the paths come from the pipe */
+    for (i = p; !paths && i > 0 && !w->op[i - 1]; i--) {
+        if (!strcmp(ra_jobs_base_of(W(w, i - 1)), "xargs") &&
+            strstr(st->text, "_manifests/tags"))
+            target = 1;
     }
     return recursive && (target || (var && st->file_mentions_tags)) ? RA_JOB_TAG_PRUNE
                                                                     : RA_JOB_OTHER;

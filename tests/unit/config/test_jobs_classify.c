@@ -82,6 +82,13 @@ static void test_jobs_classify__loops_and_wrappers(void **state)
          RA_JOB_TAG_PRUNE},
         {"0 1 * * * curl --request DELETE https://r.example/v2/a/manifests/sha256:ab",
          RA_JOB_TAG_PRUNE},
+        /* find | xargs rm: the paths come from the pipe */
+        {"0 1 * * * find /srv/r/docker/registry/v2/repositories -path "
+         "'*/_manifests/tags/*' -prune -mtime +30 -print0 | xargs -0 rm -rf",
+         RA_JOB_TAG_PRUNE},
+        {"0 1 * * * find /srv/r/_manifests/tags -name '*.tmp' | xargs ls -l",
+         RA_JOB_OTHER},
+        {"0 1 * * * find /tmp -mtime +3 | xargs rm -rf", RA_JOB_OTHER},
         /* reading is not deleting */
         {"0 1 * * * reg ls r.example", RA_JOB_PROBE},
         {"0 1 * * * for t in a b; do echo \"crane delete r/a:$t\"; done", RA_JOB_OTHER},
