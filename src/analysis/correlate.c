@@ -606,7 +606,8 @@ void ra_correlate(struct ra_correlation **out, const struct ra_losses *losses,
                   const struct ra_firing *firings, size_t nfirings)
 {
     struct ra_correlation *res = ra_xcalloc(1, sizeof(*res));
-    struct corr c = {losses, firings, nfirings, res, RA_VEC_INIT, RA_BUF_INIT, RA_VEC_INIT};
+    struct corr c = {losses,      firings,     nfirings,   res,
+                     RA_VEC_INIT, RA_BUF_INIT, RA_VEC_INIT};
     size_t i;
     int v;
 

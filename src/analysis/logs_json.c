@@ -41,16 +41,21 @@ static ra_time time_member(struct ra_log_ctx *c, const char *what, json_t *obj,
         v = json_object_get(obj, (key = alt));
     if (!v || json_is_null(v) || (json_is_integer(v) && !json_integer_value(v)))
         return RA_TIME_NONE;
-    if (json_is_integer(v) && json_integer_value(v) > 0 && json_integer_value(v) <= EPOCH_MAX)
+    if (json_is_integer(v) && json_integer_value(v) > 0 &&
+        json_integer_value(v) <= EPOCH_MAX)
         return (ra_time)json_integer_value(v);
     if (json_is_string(v) && !ra_time_parse(&t, json_string_value(v)))
         return t;
     if (json_is_integer(v))
-        ra_log_problem(c, "%s: '%s' %" JSON_INTEGER_FORMAT " is not a time (epoch seconds "
-                       "from 1970 to 9999): left out", what, key, json_integer_value(v));
+        ra_log_problem(c,
+                       "%s: '%s' %" JSON_INTEGER_FORMAT " is not a time (epoch seconds "
+                       "from 1970 to 9999): left out",
+                       what, key, json_integer_value(v));
     else if (json_is_real(v))
-        ra_log_problem(c, "%s: '%s' %g is not a time (epoch seconds from 1970 to 9999): "
-                       "left out", what, key, json_real_value(v));
+        ra_log_problem(c,
+                       "%s: '%s' %g is not a time (epoch seconds from 1970 to 9999): "
+                       "left out",
+                       what, key, json_real_value(v));
     else
         ra_log_problem(c, "%s: '%s' is not a time (epoch seconds or RFC 3339): left out",
                        what, key);
@@ -232,7 +237,8 @@ int ra_log_json_line(enum ra_log_format *format, struct ra_buf *inner, ra_time *
     int unwrapped = 0;
 
     *format = RA_LOG_EMPTY;
-    if (!obj && (strstr(jerr.text, "too big integer") || strstr(jerr.text, "number overflow")))
+    if (!obj &&
+        (strstr(jerr.text, "too big integer") || strstr(jerr.text, "number overflow")))
         ra_log_problem(c, "record does not parse: %s: left out", jerr.text);
     if (!json_is_object(obj))
         goto done;
@@ -328,19 +334,20 @@ static void add_element(struct ra_log_ctx *c, const char *data, const struct spa
                         struct ra_err *first)
 {
     json_error_t jerr;
-    json_t *v = json_loadb(data + sp->start, sp->end - sp->start, JSON_REJECT_DUPLICATES,
-                           &jerr);
+    json_t *v =
+        json_loadb(data + sp->start, sp->end - sp->start, JSON_REJECT_DUPLICATES, &jerr);
 
     c->line = sp->line;
     if (!v) {
         ra_log_problem(c, "record does not parse: %s: left out", jerr.text);
         if (!first->code)
-            ra_err_set(first, RA_EFORMAT, "'%s': pipeline JSON: %s (line %llu, column %d)",
-                       c->log->path, jerr.text,
+            ra_err_set(first, RA_EFORMAT,
+                       "'%s': pipeline JSON: %s (line %llu, column %d)", c->log->path,
+                       jerr.text,
                        (unsigned long long)(sp->line + (uint64_t)jerr.line - 1),
-                       jerr.line == 1 ? (int)(sp->start - line_start(data, sp->start)) +
-                                            jerr.column
-                                      : jerr.column);
+                       jerr.line == 1
+                           ? (int)(sp->start - line_start(data, sp->start)) + jerr.column
+                           : jerr.column);
     }
     if (v && json_is_object(v) && !add_pipeline(c, v))
         c->log->counts[RA_LOG_PIPELINES]++;

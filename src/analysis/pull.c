@@ -543,17 +543,20 @@ static void check_dups(struct walk *w)
         const struct ra_dup_member *d = dups.items[i], *last = d;
         ra_buf_truncate(&where, 0);
         ra_buf_printf(&where, "#%llu", (unsigned long long)d->earlier + 1);
-        for (j = i, n = 1; j < dups.len && !strcmp(((struct ra_dup_member *)dups.items[j])->path,
-                                                    d->path); j++, n++) {
+        for (j = i, n = 1;
+             j < dups.len &&
+             !strcmp(((struct ra_dup_member *)dups.items[j])->path, d->path);
+             j++, n++) {
             last = dups.items[j];
             ra_buf_printf(&where, ", #%llu", (unsigned long long)last->later + 1);
         }
-        ra_findings_add(&w->res->findings, RA_F_MEMBER_DUPLICATE, RA_SEV_WARNING, NULL, NULL,
-                        NULL, NULL, d->path,
-                        "member '%s' is in the archive %zu times (members %s, counting from "
-                        "1): the last, #%llu, was read, as extraction would leave it; the "
-                        "others were ignored", d->path, n, where.ptr,
-                        (unsigned long long)last->later + 1);
+        ra_findings_add(
+            &w->res->findings, RA_F_MEMBER_DUPLICATE, RA_SEV_WARNING, NULL, NULL, NULL,
+            NULL, d->path,
+            "member '%s' is in the archive %zu times (members %s, counting from "
+            "1): the last, #%llu, was read, as extraction would leave it; the "
+            "others were ignored",
+            d->path, n, where.ptr, (unsigned long long)last->later + 1);
     }
     ra_buf_release(&where);
     ra_vec_release(&dups);

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 
 #include "analysis/scan.h"
-#include "ingest/snapshot.h"
 #include "cli/exit.h"
+#include "ingest/snapshot.h"
 #include "report/scan_out.h"
 #include "util/vec.h"
 

@@ -131,7 +131,8 @@ int cli_check_tz(const char *zone)
     if (!strcasecmp(zone, "UTC") || ra_tz_known(zone))
         return 0;
     cli_error("--tz '%s': unknown time zone (not a zone of the system tz database, "
-              "e.g. Europe/Berlin)", zone);
+              "e.g. Europe/Berlin)",
+              zone);
     return -1;
 }
 

@@ -101,8 +101,8 @@ static const char *calendar_zone(struct ra_jobs_ctx *ctx, const char *v)
         return NULL;
     last++;
     if (!isalpha((unsigned char)*last) || last[strspn(last, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                          "abcdefghijklmnopqrstuvwxyz"
-                                                          "0123456789/_+-")])
+                                                            "abcdefghijklmnopqrstuvwxyz"
+                                                            "0123456789/_+-")])
         return NULL;
     if (strchr(last, '/') || !strcmp(last, "UTC") || !strcmp(last, "GMT"))
         return ra_jobs_strdup(ctx, last);

@@ -411,8 +411,8 @@ static int cronx_flavor(enum ra_sched_syntax syntax)
 /* Firings of one schedule expression in (from, to], at most *budget (the job's firings
  * left in the window), which it lowers. */
 static int fire(struct ra_vec *out, struct ra_schedule *s, const struct ra_sched_job *j,
-                const struct ra_job_version *v, const char *expr, ra_time from, ra_time to,
-                const char *tz, size_t *budget, struct ra_err *err)
+                const struct ra_job_version *v, const char *expr, ra_time from,
+                ra_time to, const char *tz, size_t *budget, struct ra_err *err)
 {
     const struct ra_job *job = v->job;
     struct ra_cron *cron = NULL;
@@ -497,8 +497,10 @@ int ra_schedule_firings(struct ra_vec *out, struct ra_schedule *s, ra_time from,
                          v->job->timezone ? v->job->timezone : host_tz, &budget, err);
             }
             if (!budget)
-                problem(s, "%s:%u: %d firings in the window, the most listed for a job: "
-                        "later ones are not listed", v->job->path, v->job->line, RA_SCHEDULE_MAX_FIRINGS);
+                problem(s,
+                        "%s:%u: %d firings in the window, the most listed for a job: "
+                        "later ones are not listed",
+                        v->job->path, v->job->line, RA_SCHEDULE_MAX_FIRINGS);
         }
     }
     ra_vec_sort(out, cmp_firing);

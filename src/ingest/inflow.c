@@ -148,7 +148,8 @@ static int drop(struct ra_inflow *f, uint64_t want, uint64_t *done)
     *done = 0;
     while (f->gz && *done < want) {
         got = read_file(f, f->scratch,
-                        want - *done < INFLOW_SCRATCH ? (size_t)(want - *done) : INFLOW_SCRATCH);
+                        want - *done < INFLOW_SCRATCH ? (size_t)(want - *done)
+                                                      : INFLOW_SCRATCH);
         if (got <= 0)
             return got < 0 ? -1 : 0;
         *done += (uint64_t)got;

@@ -2,9 +2,9 @@
 /* Read an archive file on a second thread. libarchive runs its filters (gzip, zstd,
  * xz, ...) and the format reader (tar, ...) on one thread, one after the other; here
  * the filters (zlib for gzip, or, for a plain tar, the read system calls) run on a
- * thread of their own, feeding the bytes through a ring of a few fixed-size chunks to the caller, whose
- * libarchive reader then only parses the format. Memory: the ring (4 x 1 MiB) plus
- * libarchive's buffers, whatever the file's size. */
+ * thread of their own, feeding the bytes through a ring of a few fixed-size chunks to the
+ * caller, whose libarchive reader then only parses the format. Memory: the ring (4 x 1
+ * MiB) plus libarchive's buffers, whatever the file's size. */
 #ifndef RA_INGEST_INFLOW_H
 #define RA_INGEST_INFLOW_H
 

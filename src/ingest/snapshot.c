@@ -576,9 +576,13 @@ static void unread(struct loader *ld, const struct ra_entry *e, const char *fmt,
 static const char *folder_position(const struct ra_path *p, const struct ra_entry *e)
 {
     static const char *const root_dirs[] = {"", "blobs", "blobs/sha256", "repositories"};
-    static const char *const repo_dirs[] = {"", "_layers", "_layers/sha256", "_manifests",
+    static const char *const repo_dirs[] = {"",
+                                            "_layers",
+                                            "_layers/sha256",
+                                            "_manifests",
                                             "_manifests/revisions",
-                                            "_manifests/revisions/sha256", "_uploads"};
+                                            "_manifests/revisions/sha256",
+                                            "_uploads"};
     const char *rest;
     size_t i;
 
@@ -690,8 +694,10 @@ static int on_entry(const struct ra_entry *e, struct ra_source *src, void *paylo
         return 0;
     }
     if (e->type == RA_ENTRY_SYMLINK && (what = folder_position(&p, e)))
-        unread(ld, e, "%s is a symbolic link to '%s', not followed: nothing behind it was "
-               "read (give its target as the snapshot)", what, e->link_target);
+        unread(ld, e,
+               "%s is a symbolic link to '%s', not followed: nothing behind it was "
+               "read (give its target as the snapshot)",
+               what, e->link_target);
     if (p.kind == RA_PATH_NONE)
         return 0;
     g = graph_for(ld, &p.root);

@@ -251,8 +251,9 @@ static la_ssize_t archive_read_sparse(struct ra_source *src, char *buf, size_t l
     if ((uint64_t)(src->size - src->served) < len)
         len = (size_t)(src->size - src->served);
     if (src->block_off > src->served) { /* a hole */
-        n = src->block_off - src->served < (int64_t)len ? (size_t)(src->block_off - src->served)
-                                                        : len;
+        n = src->block_off - src->served < (int64_t)len
+                ? (size_t)(src->block_off - src->served)
+                : len;
         memset(buf, 0, n);
         return (la_ssize_t)n;
     }
@@ -724,8 +725,9 @@ static int why_closed(int dfd, const char *leaf, const struct stat *st)
 
     if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
         return 0;
-    fd = openat(dfd, leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
-                               (S_ISDIR(st->st_mode) ? O_DIRECTORY : O_NONBLOCK));
+    fd = openat(dfd, leaf,
+                O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+                    (S_ISDIR(st->st_mode) ? O_DIRECTORY : O_NONBLOCK));
     if (fd >= 0) {
         close(fd);
         return 0;
@@ -744,9 +746,9 @@ static int tree_entry(struct ra_source *src, int dfd, const char *leaf,
     if (fd < 0 && fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return tree_fail(src, "cannot stat", errno, err);
     if (fd < 0 && (errnum = why_closed(dfd, leaf, &st)))
-        return tree_unreadable(src, S_ISDIR(st.st_mode) ? "cannot open directory"
-                                                        : "cannot open",
-                               errnum, &st, cb, payload, err);
+        return tree_unreadable(
+            src, S_ISDIR(st.st_mode) ? "cannot open directory" : "cannot open", errnum,
+            &st, cb, payload, err);
     e.mtime = (ra_time)st.st_mtim.tv_sec;
     e.type = S_ISREG(st.st_mode)   ? RA_ENTRY_FILE
              : S_ISDIR(st.st_mode) ? RA_ENTRY_DIR

@@ -1164,9 +1164,11 @@ static void test_logs__pipeline_numbers_out_of_range(void **state)
         " {\"number\": 1, \"status\": \"success\", \"started\": 1775955660},\n"
         " {\"number\": 2, \"status\": \"failure\", \"created\": 1775959200, "
         "\"started\": 99999999999999},\n"
-        " {\"number\": 3, \"status\": \"failure\", \"finished\": 123456789012345678901234567890},\n"
+        " {\"number\": 3, \"status\": \"failure\", \"finished\": "
+        "123456789012345678901234567890},\n"
         " {\"number\": 4, \"status\": \"failure\", \"created\": 1e400},\n"
-        " {\"number\": 5, \"status\": \"success\", \"created\": -5, \"started\": 1775962800,"
+        " {\"number\": 5, \"status\": \"success\", \"created\": -5, \"started\": "
+        "1775962800,"
         " \"steps\": [{\"name\": \"b\", \"exit_code\": 9999999999, \"started\": 2.5}]}\n"
         "]\n";
     static const char lines[] =
@@ -1178,10 +1180,12 @@ static void test_logs__pipeline_numbers_out_of_range(void **state)
         "1970 to 9999): left out",
         "line 4: record does not parse: too big integer: left out",
         "line 5: record does not parse: real number overflow near '1e400': left out",
-        "line 6: pipeline #5: 'created' -5 is not a time (epoch seconds from 1970 to 9999): "
+        "line 6: pipeline #5: 'created' -5 is not a time (epoch seconds from 1970 to "
+        "9999): "
         "left out",
         "line 6: pipeline #5 step 1: 'exit_code' is not a small integer: left out",
-        "line 6: pipeline #5 step 1: 'started' 2.5 is not a time (epoch seconds from 1970 "
+        "line 6: pipeline #5 step 1: 'started' 2.5 is not a time (epoch seconds from "
+        "1970 "
         "to 9999): left out",
     };
     struct ra_log *log = read_text("p.json", array, RA_TIME_NONE);
@@ -1201,9 +1205,10 @@ static void test_logs__pipeline_numbers_out_of_range(void **state)
     log = read_text("p.ndjson", lines, RA_TIME_NONE);
     assert_int_equal(log->counts[RA_LOG_PIPELINES], 2);
     assert_int_equal(log->problems.len, 2);
-    assert_string_equal(log->problems.items[0],
-                        "line 2: record does not parse: real number overflow near '1e999': "
-                        "left out");
+    assert_string_equal(
+        log->problems.items[0],
+        "line 2: record does not parse: real number overflow near '1e999': "
+        "left out");
     assert_string_equal(log->problems.items[1],
                         "line 3: pipeline #9: 'started' is not a time (epoch seconds or "
                         "RFC 3339): left out");

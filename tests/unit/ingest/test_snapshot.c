@@ -423,9 +423,12 @@ static void test_snapshot__duplicate_member_last_copy_read(void **state)
     put_blob(root.ptr, "the right bytes", 15, 1775900000, hex);
     ra_buf_printf(&p, "%s/blobs/sha256/%.2s/%s/data", root.ptr, hex, hex);
     write_file(p.ptr, "the wrong bytes", 15, 1775900000);
-    ra_buf_printf(&cmd, "cd '%s/dup' && tar -cf ../dup.tar docker && "
-                  "printf 'the right bytes' > 'docker/registry/v2/blobs/sha256/%.2s/%s/data' && "
-                  "tar -rf ../dup.tar docker/registry/v2/blobs", tmpdir, hex, hex);
+    ra_buf_printf(
+        &cmd,
+        "cd '%s/dup' && tar -cf ../dup.tar docker && "
+        "printf 'the right bytes' > 'docker/registry/v2/blobs/sha256/%.2s/%s/data' && "
+        "tar -rf ../dup.tar docker/registry/v2/blobs",
+        tmpdir, hex, hex);
     assert_int_equal(system(cmd.ptr), 0);
     ra_buf_truncate(&p, 0);
     ra_buf_printf(&p, "%s/dup.tar", tmpdir);

@@ -20,8 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -513,11 +513,13 @@ static void test_source__sparse_members_read_with_their_holes(void **state)
             memset(w, 0, sizeof(*w));
             assert_int_equal(walk(w, at(cst, "sp.tar"), NULL, &err), 0);
             assert_int_equal(w->n, 2);
-            check_entry(&w->seen[0], "holes", RA_ENTRY_FILE, 900000, w->seen[0].mtime, NULL);
+            check_entry(&w->seen[0], "holes", RA_ENTRY_FILE, 900000, w->seen[0].mtime,
+                        NULL);
             assert_int_equal(w->seen[0].total, 900000);
-            assert_int_equal(w->seen[0].weighted, 300001 * 'D' + 300002 * 'A' +
-                                                      300003 * 'T' + 300004 * 'A');
-            check_entry(&w->seen[1], "zeros", RA_ENTRY_FILE, 500000, w->seen[1].mtime, NULL);
+            assert_int_equal(w->seen[0].weighted,
+                             300001 * 'D' + 300002 * 'A' + 300003 * 'T' + 300004 * 'A');
+            check_entry(&w->seen[1], "zeros", RA_ENTRY_FILE, 500000, w->seen[1].mtime,
+                        NULL);
             assert_int_equal(w->seen[1].total, 500000);
             assert_int_equal(w->seen[1].weighted, 0);
         }
@@ -883,7 +885,9 @@ static void test_source__unreadable_entries(void **state)
         assert_int_equal(chmod(fx->dir, 0755), 0);
         assert_true((pid = fork()) >= 0);
         if (!pid)
-            _exit(setgid(65534) || setuid(65534) ? 2 : unreadable_checks(at(cst, "locked-tree")));
+            _exit(setgid(65534) || setuid(65534)
+                      ? 2
+                      : unreadable_checks(at(cst, "locked-tree")));
         assert_int_equal(waitpid(pid, &status, 0), pid);
         assert_true(WIFEXITED(status));
         status = WEXITSTATUS(status);
