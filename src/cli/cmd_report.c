@@ -174,6 +174,12 @@ int cmd_report(int argc, char **argv, struct ra_ctx *ctx)
     o.model.version = RA_VERSION;
     if (parse_args(&o, argc, argv) < 0)
         goto done;
+    {
+        const char *in[] = {o.template};
+        const char *out[] = {o.output ? o.output : "-", o.json};
+        if (cli_check_outputs(argv + optind, argc - optind, &o.ev, in, 1, out, 2) < 0)
+            goto done;
+    }
     cli_evidence_inputs(&o.ev, argv + optind, argc - optind);
     cli_progress_hooks(&o.ev.inv, &prog, ctx, o.quiet);
     if (ra_investigate(&inv, &o.ev.inv, &err) < 0 || ra_report_build(&model, inv, &o.model, &err) < 0) {
