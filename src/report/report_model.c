@@ -810,12 +810,17 @@ static void restore_cmds(struct ra_buf *cmd, const struct ra_loss *l, const stru
         ra_shell_quote(cmd, path.ptr);
         ra_buf_putc(cmd, ' ');
     } else {
+        /* the member as named, or with the "./" that `tar -C DIR .` puts in front */
         ra_buf_printf(&arg, "%s%s", s->source[0] == '-' ? "./" : "", s->source);
-        ra_buf_puts(cmd, "tar -xOf ");
+        ra_buf_puts(cmd, "{ tar -xOf ");
         ra_shell_quote(cmd, arg.ptr);
         ra_buf_putc(cmd, ' ');
         ra_shell_quote(cmd, path.ptr);
-        ra_buf_puts(cmd, " > ");
+        ra_buf_puts(cmd, " 2>/dev/null || tar -xOf ");
+        ra_shell_quote(cmd, arg.ptr);
+        ra_buf_puts(cmd, " ./");
+        ra_shell_quote(cmd, path.ptr);
+        ra_buf_puts(cmd, "; } > ");
     }
     ra_buf_printf(cmd, "\"$ROOT\"/%s\n", rel);
     ra_buf_printf(cmd, "echo '%s  '\"$ROOT\"/%s | sha256sum -c -\n", hex + 7, rel);
