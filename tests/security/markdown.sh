@@ -26,8 +26,9 @@ render() { cmark-gfm --unsafe -e table -e autolink -e strikethrough "$1" > "$2";
 
 # hostile evidence
 (cd "$EV" && "$BIN" report -q snaps/old* snaps/new* --config config --log access.log \
-    --title '# <script>x</script> [a](http://evil.example) *t* @team' -o "$T/r.md")
+    --title '# <script>x</script> [a](http://evil.example) *t* @team' -o "$T/r.md" 2> "$T/err")
 [ $? -eq 1 ] || fail "report exit code is not 1"
+! grep -q 'Sanitizer\|runtime error' "$T/err" || fail "sanitizer: $(head -5 "$T/err")"
 render "$T/r.md" "$T/r.html"
 "$PY" "$SRC/tests/security/check_markdown.py" "$T/r.md" "$T/r.html" || fail "hostile report"
 # the names are shown as they are

@@ -43,6 +43,7 @@ refused() { # refused DESCRIPTION COMMAND...: exit 2, one line on stderr
     "$@" > /dev/null 2> err.txt
     rc=$?
     [ "$rc" -eq 2 ] || fail "$what: exit $rc, want 2"
+    ! grep -q 'Sanitizer\|runtime error' err.txt || fail "$what: sanitizer: $(head -5 err.txt)"
     [ "$(wc -l < err.txt)" -eq 1 ] && grep -q "^regautopsy: .*evidence is never\|^regautopsy: .*symbolic link to nothing" err.txt ||
         fail "$what: stderr: $(cat err.txt)"
     rm -f err.txt

@@ -43,8 +43,9 @@ run_case() {
     local name=$1 old=$2 new=$3 out="$T/$1" n i root
     mkdir -p "$out/blocks" "$out/root"
     root="$out/root"
-    (cd "$EV" && "$BIN" report -q "$old" "$new" --config config --log access.log -o "$out/r.md")
+    (cd "$EV" && "$BIN" report -q "$old" "$new" --config config --log access.log -o "$out/r.md" 2> "$out/err")
     [ $? -eq 1 ] || fail "$name: report exit code is not 1"
+    ! grep -q 'Sanitizer\|runtime error' "$out/err" || fail "$name: sanitizer: $(head -5 "$out/err")"
     n=$("$PY" "$SRC/tests/security/sh_blocks.py" "$out/r.md" "$out/blocks") || { fail "$name: sh blocks"; return; }
     # ROOT= line, relink, restore, verify: one image has names inside the grammar
     [ "$n" -eq 4 ] || fail "$name: $n sh blocks, want 4"
