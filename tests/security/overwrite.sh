@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: MIT
 # Outputs never overwrite evidence: every command, given -o, --json or a stdout
 # redirected onto one of its inputs (an archive, a file in a directory snapshot, a log,
-# a --jobs-file, the --expect file, a template, a file of the config repo; named as
-# it is, through a hard link, a symbolic link or "..") or an output inside a directory
-# snapshot, exits 2 with one line on stderr and leaves every input byte for byte as it
-# was; the same commands with an output elsewhere still run.
+# a --jobs-file, the --expect file, a template, given or installed, a file of the
+# config repo; named as it is, through a hard link, a symbolic link or "..") or an
+# output inside a directory snapshot, exits 2 with one line on stderr and leaves every
+# input byte for byte as it was; the same commands with an output elsewhere still run.
 #
 #   bash tests/security/overwrite.sh REGAUTOPSY SOURCE_DIR
 set -u
@@ -69,6 +69,12 @@ refused "report -o log" "$R" report -q a.tar.gz --log access.log -o access.log
 refused "report -o template" "$R" report -q a.tar.gz --template t.mustache -o t.mustache
 refused "report -o template dir file" "$R" report -q a.tar.gz --template tdir -o tdir/summary.mustache
 refused "report -o config repo file" "$R" report -q a.tar.gz --config config -o "config/$CRON"
+INSTALLED="$(dirname "$BIN")/share/regautopsy/templates/summary.mustache"
+if [ -f "$INSTALLED" ]; then
+    sum=$(sha256sum < "$INSTALLED")
+    refused "report -o installed template" "$R" report -q a.tar.gz -o "$INSTALLED"
+    [ "$(sha256sum < "$INSTALLED")" = "$sum" ] || fail "the installed template changed"
+fi
 refused "report -o inside snapshot" "$R" report -q snap -o snap/postmortem.md
 refused "report stdout onto archive" sh -c '"$1" report -q a.tar.gz >> a.tar.gz' sh "$R"
 refused "check stdout onto expect" sh -c '"$1" check -q --expect expect.json a.tar.gz >> expect.json' sh "$R"
