@@ -4,6 +4,10 @@
 
 #include <string.h>
 
+/* GFM links an e-mail address after inline parsing, escapes or not: an invisible
+ * U+2060 between its local part and '@' keeps it text. */
+#define WORD_JOINER "&#8288;"
+
 static int is_ctl(unsigned char c)
 {
     return c < 0x20 || c == 0x7f;
@@ -75,6 +79,8 @@ void ra_md_text(struct ra_buf *out, const char *s, size_t n)
             ra_buf_printf(out, "\\x%02x\\x%02x", c, (unsigned char)s[i + 1]);
             i++;
         } else {
+            if (c == '@' && i > 0 && (is_alnum(s[i - 1]) || strchr(".+-_", s[i - 1])))
+                ra_buf_puts(out, WORD_JOINER);
             if (needs_escape(s, n, i, marker))
                 ra_buf_putc(out, '\\');
             ra_buf_putc(out, (char)c);

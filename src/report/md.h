@@ -14,7 +14,9 @@
  * and '@' ('!' is harmless once '[' is escaped); '_' unless between two letters or
  * digits; ':' before "//" and '.' after "www" (GFM's bare autolinks); a leading '-',
  * '+' or '=' that could start a list item, rule or heading underline; the '.' or ')'
- * of a leading "1. " list marker. Control
+ * of a leading "1. " list marker. An '@' after a letter, digit or one of ".+-_" gets
+ * "&#8288;" (an invisible word joiner) before it: GFM links e-mail addresses after
+ * escapes are resolved. Control
  * bytes (line breaks, ESC, NUL, DEL, C1) become "\xNN", as `scan` prints them.
  */
 void ra_md_text(struct ra_buf *out, const char *s, size_t n);

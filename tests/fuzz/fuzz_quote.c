@@ -3,8 +3,8 @@
  * is one name, any bytes. Checks: ra_shell_quote gives one shell word that a small
  * POSIX word parser reads back as the name (up to its first NUL), using only plain
  * characters, single quotes and backslash; a pasteable name quotes to clean text;
- * ra_md_text decodes back to the input and leaves no Markdown character unescaped and
- * no control byte; a code cell is never closed or split by its content; a fence is
+ * ra_md_text decodes back to the input (less the word joiners before '@') and leaves
+ * no Markdown character unescaped and no control byte; a code cell is never closed or split by its content; a fence is
  * longer than any backtick run; Mermaid text holds no syntax character outside its
  * entity codes and decodes back to the name; a repository or tag name inside
  * Distribution's grammar needs no quoting at all. */
@@ -89,6 +89,10 @@ static void check_md_text(const uint8_t *data, size_t size)
                 FUZZ_CHECK(strchr("\\`*_[]<>|&#~@:.-+=)", p[i + 1]) && p[i + 1]);
                 ra_buf_putc(&back, p[++i]);
             }
+            continue;
+        }
+        if (c == '&' && !strncmp(p + i, "&#8288;\\@", 9)) {
+            i += 6; /* the word joiner that keeps an e-mail address text */
             continue;
         }
         FUZZ_CHECK(!strchr("`*[]<>|&#~@", c) || !c);

@@ -26,18 +26,19 @@ render() { cmark-gfm --unsafe -e table -e autolink -e strikethrough "$1" > "$2";
 
 # hostile evidence
 (cd "$EV" && "$BIN" report -q snaps/old* snaps/new* --config config --log access.log \
-    --title '# <script>x</script> [a](http://evil.example) *t* @team' -o "$T/r.md" 2> "$T/err")
+    --title '# <script>x</script> [a](http://evil.example) *t* @team www.evil.example a@evil.example' -o "$T/r.md" 2> "$T/err")
 [ $? -eq 1 ] || fail "report exit code is not 1"
 ! grep -q 'Sanitizer\|runtime error' "$T/err" || fail "sanitizer: $(head -5 "$T/err")"
 render "$T/r.md" "$T/r.html"
 "$PY" "$SRC/tests/security/check_markdown.py" "$T/r.md" "$T/r.html" || fail "hostile report"
-# the names are shown as they are
+# the names are shown as they are (an e-mail address with a word joiner before its '@')
+WJ=$(printf '\342\201\240')
 for want in '<h3>ok:&lt;img src=x onerror=alert(1)&gt;</h3>' \
             '<h3>ok:*em* _u_ ~~s~~ !x</h3>' \
             '<h3>md:`code` |pipe| &amp;amp; @team #1</h3>' \
             '<h3>ok:nl\x0ax</h3>' \
             '<h3>esc\x1b[31m:red</h3>' \
-            '<h1># &lt;script&gt;x&lt;/script&gt; [a](http://evil.example) *t* @team</h1>'; do
+            '<h1># &lt;script&gt;x&lt;/script&gt; [a](http://evil.example) *t* @team www.evil.example a'"$WJ"'@evil.example</h1>'; do
     grep -qF "$want" "$T/r.html" || fail "not shown literally: $want"
 done
 grep -qF '<td><code>registry garbage-collect -m /etc/r.yml &lt;img src=x&gt; [l](http://evil.example) *em* `tick` | pipe %%{init}%% # hash</code></td>' "$T/r.html" ||

@@ -36,7 +36,7 @@ static void test_md__text_autolinks_mentions(void **state)
 {
     (void)state;
     assert_text("see https://e.com and www.e.com, WWW.E.COM", "see https\\://e.com and www\\.e.com, WWW\\.E.COM");
-    assert_text("a@b.com @team #12", "a\\@b.com \\@team \\#12");
+    assert_text("a@b.com @team #12 mailto:x_@y.z", "a&#8288;\\@b.com \\@team \\#12 mailto:x\\_&#8288;\\@y.z");
     assert_text("awww.x", "awww.x");
     assert_text("sha256:ab 10:00", "sha256:ab 10:00");
 }
