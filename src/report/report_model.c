@@ -972,13 +972,24 @@ done:
     return o;
 }
 
+/* Does path have a ".." segment (an archive member's prefix may)? */
+static int has_dotdot(const char *path)
+{
+    const char *p = path;
+
+    for (; (p = strstr(p, "..")); p += 2)
+        if ((p == path || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+            return 1;
+    return 0;
+}
+
 /* The ROOT= line: the live registry's v2 folder, from the snapshot's prefix when it has
  * one (a snapshot that is the storage root itself has none). */
 static void root_hint(struct ra_buf *hint, const char *root)
 {
     struct ra_buf abs = RA_BUF_INIT;
 
-    if (root[0] && ra_shell_pasteable(root)) {
+    if (root[0] && ra_shell_pasteable(root) && !has_dotdot(root)) {
         ra_buf_printf(&abs, "/%s", root);
         ra_buf_puts(hint, "ROOT=");
         ra_shell_quote(hint, abs.ptr);
