@@ -47,6 +47,21 @@ static void capped(json_t *parent, const char *key, json_t *all, size_t cap)
     json_decref(all);
 }
 
+/* A command or path as a code span (for a table cell), or null. */
+static json_t *command_code(struct ra_buf *tmp, const char *command)
+{
+    struct ra_buf utf8 = RA_BUF_INIT;
+    json_t *j;
+
+    if (!command)
+        return json_null();
+    ra_buf_truncate(tmp, 0);
+    ra_md_code_cell(tmp, ra_text_safe(&utf8, command, RA_TEXT_UTF8));
+    j = ra_json_str(tmp->ptr);
+    ra_buf_release(&utf8);
+    return j;
+}
+
 /* ---- inputs ---- */
 
 static json_t *config_json(const struct ra_schedule *s)
@@ -527,6 +542,7 @@ static json_t *losses_json(struct model *m)
                       ra_json_str(l->tag_name), "breaks", tags, "from", bound_json(&l->from), "to",
                       bound_json(&l->to), "fingerprints", fps);
         json_object_set_new(o, "suspects", json_integer((json_int_t)cause->suspects.len));
+        json_object_set_new(o, "to_note", ra_json_str(l->to_note));
         json_array_append_new(a, o);
     }
     return a;
@@ -1001,6 +1017,54 @@ static void root_hint(struct ra_buf *hint, const char *root)
     ra_buf_release(&abs);
 }
 
+/* The newest verified copy of d in a snapshot's recycle bin, else the newest. */
+static const struct ra_recycled_blob *recycled_copy(const struct ra_investigation *inv,
+                                                    const struct ra_digest *d,
+                                                    const struct ra_snapshot **snap)
+{
+    const struct ra_recycled_blob *best = NULL;
+    size_t i, j;
+
+    for (i = inv->nscans; i-- > 0;) {
+        const struct ra_snapshot *s = inv->scans[i]->snap;
+        for (j = 0; j < s->recycled.len; j++) {
+            const struct ra_recycled_blob *r = s->recycled.items[j];
+            if (ra_digest_cmp(&r->digest, d) || (best && (best->verified || !r->verified)))
+                continue;
+            best = r;
+            *snap = s;
+        }
+    }
+    return best;
+}
+
+/* Lost blobs a NAS recycle bin still holds: recovery sources, named with their path. */
+static json_t *recycled_json(struct model *m)
+{
+    const struct ra_losses *ls = m->inv->losses;
+    json_t *a = json_array(), *o;
+    size_t i, j;
+
+    for (i = 0; i < ls->items.len; i++) {
+        const struct ra_loss *l = ls->items.items[i];
+        const struct ra_snapshot *s = NULL;
+        const struct ra_recycled_blob *r;
+        struct ra_buf breaks = RA_BUF_INIT;
+        if (l->object != RA_OBJ_BLOB || !(r = recycled_copy(m->inv, &l->digest, &s)))
+            continue;
+        for (j = 0; j < l->tags.len; j++)
+            ra_buf_printf(&breaks, "%s%s", j ? ", " : "", (const char *)l->tags.items[j]);
+        o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:b}", "digest", ra_json_digest_or_null(&l->digest),
+                      "breaks", ra_json_str(ra_buf_cstr(&breaks)), "snapshot",
+                      ra_json_str(s->name), "source", ra_json_str(s->source), "path",
+                      ra_json_str(r->path), "verified", r->verified);
+        json_object_set_new(o, "path_code", command_code(&breaks, r->path));
+        json_array_append_new(a, o);
+        ra_buf_release(&breaks);
+    }
+    return a;
+}
+
 static json_t *recovery_json(struct model *m)
 {
     json_t *tags = json_array(), *o;
@@ -1019,6 +1083,9 @@ static json_t *recovery_json(struct model *m)
     o = json_pack("{s:o,s:o,s:o,s:b}", "root_hint", ra_json_str(hint.len ? hint.ptr : NULL),
                   "root_hint_fence", ra_json_str(fence.ptr), "tags", tags, "has_tags",
                   json_array_size(tags) > 0);
+    json_object_set_new(o, "recycled", recycled_json(m));
+    json_object_set_new(o, "has_recycled",
+                        json_boolean(json_array_size(json_object_get(o, "recycled")) > 0));
     ra_buf_release(&hint);
     ra_buf_release(&fence);
     return o;
@@ -1099,6 +1166,7 @@ static json_t *prediction_json(struct model *m)
     const struct ra_prediction *p0;
     json_t *breaks, *o;
     size_t i, k, bytes = 0, blobs = 0;
+    const char *aborted = NULL;
 
     if (!inv->predictions.len)
         return json_null();
@@ -1108,6 +1176,8 @@ static json_t *prediction_json(struct model *m)
         const struct ra_prediction *p = inv->predictions.items[i];
         blobs += p->result->blobs.len;
         bytes += p->result->bytes;
+        if (!aborted)
+            aborted = p->result->aborted;
         for (k = 0; k < p->after->ntags; k++) {
             const struct ra_tag_result *t = &p->after->tags[k];
             if (t->pullable || !p->before->tags[k].pullable)
@@ -1123,6 +1193,7 @@ static json_t *prediction_json(struct model *m)
                   "distribution", p0->gc.version == RA_GC_V3 ? "3" : "2.8", "delete_untagged",
                   p0->gc.delete_untagged, "blobs", (json_int_t)blobs, "bytes", (json_int_t)bytes,
                   "has_breaks", json_array_size(breaks) > 0, "breaks", breaks);
+    json_object_set_new(o, "aborted", ra_json_str(aborted));
     return o;
 }
 
@@ -1178,21 +1249,6 @@ static json_t *inventory_json(struct model *m)
         }
     }
     return a;
-}
-
-/* A command as a code span for a table cell, or null. */
-static json_t *command_code(struct ra_buf *tmp, const char *command)
-{
-    struct ra_buf utf8 = RA_BUF_INIT;
-    json_t *j;
-
-    if (!command)
-        return json_null();
-    ra_buf_truncate(tmp, 0);
-    ra_md_code_cell(tmp, ra_text_safe(&utf8, command, RA_TEXT_UTF8));
-    j = ra_json_str(tmp->ptr);
-    ra_buf_release(&utf8);
-    return j;
 }
 
 static json_t *jobs_json(const struct ra_schedule *s)
