@@ -112,7 +112,8 @@ static const struct input *holding_dir(const struct cli_inputs *in, int fd, int 
         parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         close(fd);
         fd = parent;
-        if (fd < 0 || fstat(fd, &up) < 0 || (up.st_dev == st.st_dev && up.st_ino == st.st_ino))
+        if (fd < 0 || fstat(fd, &up) < 0 ||
+            (up.st_dev == st.st_dev && up.st_ino == st.st_ino))
             break; /* the root */
     }
     if (fd >= 0)
@@ -141,7 +142,8 @@ static int parent_fd(const char *path)
     return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
-int cli_inputs_check_output(const struct cli_inputs *in, const char *path, const char *what)
+int cli_inputs_check_output(const struct cli_inputs *in, const char *path,
+                            const char *what)
 {
     const struct input *x;
     struct stat st;
@@ -150,21 +152,24 @@ int cli_inputs_check_output(const struct cli_inputs *in, const char *path, const
     if (!path)
         return 0;
     if (!strcmp(path, "-")) { /* stdout redirected onto an input file */
-        if (fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode) && (x = same_file(in, &st)))
+        if (fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode) &&
+            (x = same_file(in, &st)))
             goto same;
         return 0;
     }
     exists = stat(path, &st) == 0;
     if (exists && (x = same_file(in, &st)))
         goto same;
-    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && stat(path, &st) < 0 && errno == ENOENT) {
-        cli_error("%s '%s': a symbolic link to nothing; refusing to create its target", what,
-                  path);
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && stat(path, &st) < 0 &&
+        errno == ENOENT) {
+        cli_error("%s '%s': a symbolic link to nothing; refusing to create its target",
+                  what, path);
         return -1;
     }
     if ((x = holding_dir(in, parent_fd(path), exists))) {
-        cli_error("%s '%s' %s the input directory '%s'; evidence is never written to", what,
-                  path, x->snapshot ? "is inside" : "would replace a file in", x->path);
+        cli_error("%s '%s' %s the input directory '%s'; evidence is never written to",
+                  what, path, x->snapshot ? "is inside" : "would replace a file in",
+                  x->path);
         return -1;
     }
     return 0;

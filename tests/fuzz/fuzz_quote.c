@@ -4,10 +4,10 @@
  * POSIX word parser reads back as the name (up to its first NUL), using only plain
  * characters, single quotes and backslash; a pasteable name quotes to clean text;
  * ra_md_text decodes back to the input (less the word joiners before '@') and leaves
- * no Markdown character unescaped and no control byte; a code cell is never closed or split by its content; a fence is
- * longer than any backtick run; Mermaid text holds no syntax character outside its
- * entity codes and decodes back to the name; a repository or tag name inside
- * Distribution's grammar needs no quoting at all. */
+ * no Markdown character unescaped and no control byte; a code cell is never closed or
+ * split by its content; a fence is longer than any backtick run; Mermaid text holds no
+ * syntax character outside its entity codes and decodes back to the name; a repository or
+ * tag name inside Distribution's grammar needs no quoting at all. */
 #include "fuzz.h"
 
 #include "ingest/layout.h"
@@ -158,7 +158,8 @@ static void check_mermaid(const char *s)
                 v = v * 10 + (unsigned)(p[i] - '0');
             FUZZ_CHECK(p[i] == ';' && v == (unsigned char)s[j]);
         } else if (c == ' ' && s[j] != ' ') { /* a control byte; C1 takes two */
-            FUZZ_CHECK((unsigned char)s[j] < 0x20 || s[j] == 0x7f || (unsigned char)s[j] == 0xc2);
+            FUZZ_CHECK((unsigned char)s[j] < 0x20 || s[j] == 0x7f ||
+                       (unsigned char)s[j] == 0xc2);
             if ((unsigned char)s[j] == 0xc2)
                 j++;
         } else {

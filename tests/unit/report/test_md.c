@@ -35,8 +35,10 @@ static void test_md__text_html_links_emphasis(void **state)
 static void test_md__text_autolinks_mentions(void **state)
 {
     (void)state;
-    assert_text("see https://e.com and www.e.com, WWW.E.COM", "see https\\://e.com and www\\.e.com, WWW\\.E.COM");
-    assert_text("a@b.com @team #12 mailto:x_@y.z", "a&#8288;\\@b.com \\@team \\#12 mailto:x\\_&#8288;\\@y.z");
+    assert_text("see https://e.com and www.e.com, WWW.E.COM",
+                "see https\\://e.com and www\\.e.com, WWW\\.E.COM");
+    assert_text("a@b.com @team #12 mailto:x_@y.z",
+                "a&#8288;\\@b.com \\@team \\#12 mailto:x\\_&#8288;\\@y.z");
     assert_text("awww.x", "awww.x");
     assert_text("sha256:ab 10:00", "sha256:ab 10:00");
 }
@@ -61,7 +63,9 @@ static void test_md__text_controls(void **state)
 
     (void)state;
     assert_text("a\nb\r\033[31m\x7f", "a\\x0ab\\x0d\\x1b\\[31m\\x7f");
-    assert_text("\xc2\x9b" "2J", "\\xc2\\x9b2J");
+    assert_text("\xc2\x9b"
+                "2J",
+                "\\xc2\\x9b2J");
     ra_md_text(&b, "a\0b", 3);
     assert_string_equal(ra_buf_cstr(&b), "a\\x00b");
     ra_buf_release(&b);
@@ -106,8 +110,9 @@ static void test_md__mermaid(void **state)
 
     (void)state;
     ra_md_mermaid(&b, "%%{init: {\"theme\":\"x\"}}%%\n```; #<b>&");
-    assert_string_equal(ra_buf_cstr(&b), "#37;#37;{init#58; {#34;theme#34;#58;#34;x#34;}}#37;#37; "
-                                         "#96;#96;#96;#59; #35;#60;b#62;#38;");
+    assert_string_equal(ra_buf_cstr(&b),
+                        "#37;#37;{init#58; {#34;theme#34;#58;#34;x#34;}}#37;#37; "
+                        "#96;#96;#96;#59; #35;#60;b#62;#38;");
     ra_buf_release(&b);
 }
 

@@ -23,7 +23,8 @@ static void test_shell__plain_words_unquoted(void **state)
 {
     (void)state;
     assert_quotes("infra-ci", "infra-ci");
-    assert_quotes("var/lib/registry/docker/registry/v2", "var/lib/registry/docker/registry/v2");
+    assert_quotes("var/lib/registry/docker/registry/v2",
+                  "var/lib/registry/docker/registry/v2");
     assert_quotes("docker://REGISTRY/a:b", "docker://REGISTRY/a:b");
 }
 
