@@ -27,7 +27,7 @@ import tarfile
 
 MARK = "$(touch pwned-dollar)"
 TICK = "`touch pwned-tick`"
-HOSTILE = MARK + " " + TICK + " 'q\" #c ;x &y %%{init}%%"
+HOSTILE = MARK + " " + TICK + " 'q\" #c ;x &y %%{init}%% ````fence"
 OLD = "old " + HOSTILE + " registry-2026-04-12T0100Z"
 NEW = "new " + HOSTILE + " registry-2026-04-13T0100Z"
 PREFIX = "srv/" + HOSTILE + "/data"

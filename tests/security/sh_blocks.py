@@ -4,7 +4,8 @@
 writes OUTDIR/0.sh, 1.sh, ... and prints their count. A block opens with a line of
 three or more backticks followed by "sh" and closes at the next line that is exactly
 the same fence, as CommonMark reads it (a longer fence is not closed by a shorter
-run). Exits 1 when a block is not closed."""
+run). Exits 1 when a block is not closed, or holds a run of backticks as long as its
+fence (data could close it)."""
 import os
 import re
 import sys
@@ -26,6 +27,11 @@ def main():
                 i += 1
             if i == len(lines):
                 print("unclosed sh block", file=sys.stderr)
+                sys.exit(1)
+            runs = [len(r) for r in re.findall("`+", "\n".join(body))]
+            if runs and max(runs) >= len(fence):
+                print("sh block %d: a run of %d backticks inside a fence of %d"
+                      % (n, max(runs), len(fence)), file=sys.stderr)
                 sys.exit(1)
             with open(os.path.join(out, "%d.sh" % n), "w", encoding="utf-8") as f:
                 f.write("\n".join(body) + "\n")
