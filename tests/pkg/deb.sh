@@ -22,6 +22,9 @@ fi
 for tool in cpack dpkg-deb dpkg-shlibdeps; do
     command -v "$tool" >/dev/null || fail "$tool not found (bash scripts/setup.sh installs it)"
 done
+# one installation at a time on this machine (several build trees may run this test)
+exec 9>/tmp/regautopsy-pkg-deb.lock
+flock 9
 if dpkg-query -W -f='${Status}' regautopsy 2>/dev/null | grep -q 'install ok'; then
     fail "a regautopsy package is already installed; remove it first (dpkg -r regautopsy)"
 fi
