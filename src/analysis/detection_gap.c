@@ -290,7 +290,7 @@ void ra_probe_check_job(struct ra_probe_check *out, struct ra_pool *pool,
                       hit->repository, hit->tag,
                       need == RA_PROBE_TOP ? "at its manifest" : "below its tag's manifest",
                       ra_code_name(hit->reason),
-                      out->catches ? "would have failed" : "stayed green");
+                      out->catches ? "sees this damage" : "stays green through it");
         if (!out->target)
             ra_buf_printf(&b, " if it probes %s:%s", hit->repository, hit->tag);
     }
@@ -322,18 +322,20 @@ static const struct ra_job *newest_job(const struct ra_sched_job *j,
 }
 
 void ra_detection_gap_compute(struct ra_detection_gap *out, const struct ra_schedule *s,
-                              ra_time at, const struct ra_registry_result *r)
+                              ra_time at, const struct ra_scan *newest)
 {
     const struct ra_tag_result **broken = NULL;
-    size_t i, nbroken = 0;
+    size_t i, k, nbroken = 0;
 
-    for (i = 0; r && i < r->ntags; i++)
-        nbroken += !r->tags[i].pullable;
+    for (k = 0; newest && k < newest->nregs; k++)
+        nbroken += newest->regs[k]->unpullable;
     if (nbroken)
         broken = calloc(nbroken, sizeof(*broken));
-    for (i = 0, nbroken = 0; broken && i < r->ntags; i++)
-        if (!r->tags[i].pullable)
-            broken[nbroken++] = &r->tags[i];
+    nbroken = 0;
+    for (k = 0; broken && k < newest->nregs; k++)
+        for (i = 0; i < newest->regs[k]->ntags; i++)
+            if (!newest->regs[k]->tags[i].pullable)
+                broken[nbroken++] = &newest->regs[k]->tags[i];
     for (i = 0; s && i < s->jobs.len; i++) {
         const struct ra_sched_job *j = s->jobs.items[i];
         const struct ra_job_version *v = ra_schedule_version_at(j, at);

@@ -8,6 +8,7 @@
 
 #include "analysis/findings.h"
 #include "analysis/pull.h"
+#include "analysis/scan.h"
 #include "config/jobs.h"
 #include "config/schedule.h"
 #include "util/pool.h"
@@ -67,9 +68,9 @@ void ra_probe_check_job(struct ra_probe_check *out, struct ra_pool *pool,
                         size_t nbroken);
 
 /* Every probe job of s (the version in effect at `at`, else the newest) against the
- * unpullable tags of r. s may be NULL (no probes). */
+ * unpullable tags of the newest scan. s and newest may be NULL (no probes, no tags). */
 void ra_detection_gap_compute(struct ra_detection_gap *out, const struct ra_schedule *s,
-                              ra_time at, const struct ra_registry_result *r);
+                              ra_time at, const struct ra_scan *newest);
 void ra_detection_gap_release(struct ra_detection_gap *g);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "report/json.h"
 #include "report/md.h"
+#include "report/pm_story.h"
 
 #include "analysis/investigate.h"
 #include "analysis/logs.h"
@@ -1507,6 +1508,7 @@ int ra_report_build(struct json_t **out, const struct ra_investigation *inv,
     json_object_set_new(doc, "impact", impact);
     json_object_set_new(doc, "root_cause", cause);
     json_object_set_new(doc, "detection", detection_json(&m, impact));
+    json_object_set_new(doc, "detection_gap", ra_pm_detection_gap_json(inv, m.newest));
     {
         json_t *ls = losses_json(&m), *lo = json_object();
         capped(lo, "rows", json_incref(ls), opts->table_cap);

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* The post-mortem's story across the config's history: the detection gap (would the
+ * probes in place have caught it) and what changed in the config since the incident.
+ * Each function maps one analysis result to the report model (docs/json.md). */
+#ifndef RA_REPORT_PM_STORY_H
+#define RA_REPORT_PM_STORY_H
+
+#include <jansson.h>
+
+struct ra_investigation;
+struct ra_scan;
+
+/* "detection_gap": {has_probes, probes, catching, verdict}. */
+json_t *ra_pm_detection_gap_json(const struct ra_investigation *inv,
+                                  const struct ra_scan *newest);
+
+#endif
