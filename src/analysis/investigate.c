@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "analysis/forecast.h"
 #include "analysis/logs.h"
 #include "analysis/snaptime.h"
 #include "config/jobs.h"
@@ -448,6 +449,7 @@ static int predict(struct ra_investigation *inv, const struct ra_investigate_opt
         p->gc.version = next->registry_version && next->registry_version[0] == '3' ? RA_GC_V3
                                                                                    : RA_GC_V2;
         p->gc.delete_untagged = next->delete_untagged;
+        p->head_config = ra_forecast_head_gc(&p->gc, inv->schedule, next->job_id);
         p->root = g->root;
         p->snap = i ? NULL : copy; /* the first prediction owns the copy */
         ra_pull_analyze(&p->before, g, &popts);

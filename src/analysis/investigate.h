@@ -32,7 +32,9 @@ struct ra_investigate_opts {
 /* The next garbage-collect run after the newest snapshot, simulated on it. */
 struct ra_prediction {
     const struct ra_firing *firing; /* the job run simulated */
-    struct ra_gc_opts gc;
+    struct ra_gc_opts gc; /* as the config's head defines the job (head_config), else
+                             as in effect at the firing */
+    int head_config;
     const char *root;
     struct ra_gc_result *result;
     struct ra_registry_result *before, *after; /* on a private copy of the graph */

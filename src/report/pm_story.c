@@ -2,10 +2,13 @@
 #include "report/pm_story.h"
 
 #include "analysis/detection_gap.h"
+#include "analysis/forecast.h"
 #include "analysis/investigate.h"
 #include "analysis/losses.h"
 #include "report/json.h"
 #include "util/buf.h"
+
+#include <string.h>
 
 /* The start of the earliest loss window: what was in effect when things went. */
 static ra_time loss_start(const struct ra_investigation *inv)
@@ -40,8 +43,8 @@ static void verdict(struct ra_buf *b, const struct ra_detection_gap *g, size_t a
                        "pulled, so the damage was seen only when something pulled.");
     else if (!active)
         ra_buf_printf(b, "No probe job was in effect when the objects went missing, so the "
-                         "damage was seen only when something pulled. The config has "
-                         "%zu since:", g->probes.len);
+                         "damage was seen only when something pulled. %zu probe job(s) were "
+                         "added since:", g->probes.len);
     else if (!g->catching)
         ra_buf_printf(b, "The config had %zu probe job(s) in effect; none reaches what broke, "
                          "so the monitoring in place would not have caught this incident:",
@@ -71,4 +74,105 @@ json_t *ra_pm_detection_gap_json(const struct ra_investigation *inv,
     ra_buf_release(&b);
     ra_detection_gap_release(&g);
     return o;
+}
+
+static json_t *commit_text(const struct ra_commit_info *c)
+{
+    struct ra_buf b = RA_BUF_INIT;
+    char when[RA_TIME_STRLEN];
+    json_t *o;
+
+    ra_time_format(when, c->time);
+    when[10] = '\0';
+    ra_buf_printf(&b, "%.12s (%s", c->id, when);
+    if (c->summary)
+        ra_buf_printf(&b, ", \"%s\"", c->summary);
+    ra_buf_putc(&b, ')');
+    o = ra_json_str(b.ptr);
+    ra_buf_release(&b);
+    return o;
+}
+
+json_t *ra_pm_config_changes_json(const struct ra_investigation *inv)
+{
+    struct ra_vec v = RA_VEC_INIT;
+    struct ra_pool pool = RA_POOL_INIT;
+    ra_time since = loss_start(inv);
+    json_t *a = json_array(), *o;
+    size_t i;
+
+    if (since != RA_TIME_NONE)
+        ra_forecast_changes(&v, &pool, inv->schedule, since);
+    for (i = 0; i < v.len; i++) {
+        const struct ra_config_change *c = v.items[i];
+        json_array_append_new(a, json_pack("{s:o,s:o,s:o}", "what", ra_json_str(c->what),
+                                           "change", ra_json_str(c->change), "commit",
+                                           commit_text(c->commit)));
+    }
+    o = json_pack("{s:b,s:o,s:o,s:b}", "has_changes", v.len > 0, "since", ra_json_time(since),
+                  "changes", a, "has_config", inv->schedule != NULL);
+    ra_vec_release(&v);
+    ra_pool_release(&pool);
+    return o;
+}
+
+static void done(json_t *items, const char *prefix, const struct ra_commit_info *by)
+{
+    size_t i;
+    json_t *it;
+
+    json_array_foreach(items, i, it)
+    {
+        const char *title = json_string_value(json_object_get(it, "title"));
+        if (by && title && !strncmp(title, prefix, strlen(prefix)))
+            json_object_set_new(it, "done_by", commit_text(by));
+    }
+}
+
+/* A probe that sees the damage, in the head: the item is done; a shallower one added
+ * since: say why it is not enough. */
+static void probe_item(json_t *items, json_t *gap)
+{
+    const char *prefix = "Probe fetchability";
+    json_t *p, *it;
+    size_t i, k;
+
+    json_array_foreach(json_object_get(gap, "probes"), i, p)
+    {
+        if (json_is_true(json_object_get(p, "catches")))
+            return; /* one in place sees it: no note */
+    }
+    json_array_foreach(json_object_get(gap, "probes"), i, p)
+    {
+        struct ra_buf b = RA_BUF_INIT;
+        ra_buf_printf(&b, " The probe %s (%s @ %s) does not do this: %s.",
+                      json_string_value(json_object_get(p, "name")),
+                      json_string_value(json_object_get(p, "defined_in")),
+                      json_string_value(json_object_get(p, "commit")),
+                      json_string_value(json_object_get(p, "why")));
+        json_array_foreach(items, k, it)
+        {
+            const char *title = json_string_value(json_object_get(it, "title"));
+            const char *why = json_string_value(json_object_get(it, "why"));
+            struct ra_buf w = RA_BUF_INIT;
+            if (!title || strncmp(title, prefix, strlen(prefix)))
+                continue;
+            ra_buf_printf(&w, "%s%s", why ? why : "", b.ptr);
+            json_object_set_new(it, "why", ra_json_str(w.ptr));
+            ra_buf_release(&w);
+        }
+        ra_buf_release(&b);
+    }
+}
+
+void ra_pm_mark_done(json_t *items, const struct ra_investigation *inv, json_t *gap)
+{
+    ra_time since = loss_start(inv);
+
+    if (since == RA_TIME_NONE || !inv->schedule)
+        return;
+    done(items, "Stop running garbage-collect with --delete-untagged",
+         ra_forecast_untagged_dropped_by(inv->schedule, since));
+    done(items, "Pin the registry image", ra_forecast_image_pinned_by(inv->schedule, since));
+    probe_item(items, gap);
 }

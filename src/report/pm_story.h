@@ -14,4 +14,12 @@ struct ra_scan;
 json_t *ra_pm_detection_gap_json(const struct ra_investigation *inv,
                                   const struct ra_scan *newest);
 
+/* "config_changes": {has_changes, since, changes}: what changed in the jobs that delete
+ * or probe and in the registry image after the losses began. */
+json_t *ra_pm_config_changes_json(const struct ra_investigation *inv);
+
+/* Mark the action items (prevention.items) that the config's head already fulfils:
+ * "done": true and "done_by" ("commit12 (date): summary"); gap is detection_gap. */
+void ra_pm_mark_done(json_t *items, const struct ra_investigation *inv, json_t *gap);
+
 #endif

@@ -1230,6 +1230,7 @@ static json_t *prediction_json(struct model *m)
                   p0->gc.delete_untagged, "blobs", (json_int_t)blobs, "bytes", (json_int_t)bytes,
                   "has_breaks", json_array_size(breaks) > 0, "breaks", breaks);
     json_object_set_new(o, "aborted", ra_json_str(aborted));
+    json_object_set_new(o, "head_config", json_boolean(p0->head_config));
     return o;
 }
 
@@ -1518,6 +1519,9 @@ int ra_report_build(struct json_t **out, const struct ra_investigation *inv,
     json_object_set_new(doc, "timeline", timeline_json(&m));
     json_object_set_new(doc, "recovery", recovery_json(&m));
     json_object_set_new(doc, "prevention", json_pack("{s:o}", "items", prevention_json(&m)));
+    ra_pm_mark_done(json_object_get(json_object_get(doc, "prevention"), "items"), inv,
+                    json_object_get(doc, "detection_gap"));
+    json_object_set_new(doc, "config_changes", ra_pm_config_changes_json(inv));
     json_object_set_new(doc, "prediction", prediction_json(&m));
     json_object_set_new(doc, "appendix", appendix_json(&m));
     for (i = 0; i < inv->notes.len; i++)
