@@ -54,6 +54,7 @@ struct ra_investigation {
     struct ra_losses *losses;
     struct ra_firing *firings;
     size_t nfirings;
+    ra_time firings_until; /* later firings serve the forecast only */
     struct ra_correlation *corr;
     struct ra_timeline *timeline;
     struct ra_vec predictions; /* struct ra_prediction * */

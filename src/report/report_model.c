@@ -684,7 +684,7 @@ static json_t *event_row(const struct ra_event *e, struct ra_buf *txt)
 
     ra_buf_truncate(txt, 0);
     ra_text_safe(txt, e->message, RA_TEXT_UTF8 | RA_TEXT_CONTROLS);
-    if (e->count > 1)
+    if (e->count > 1 && e->kind != RA_EV_FIRING) /* a job's runs say their count */
         ra_buf_printf(txt, " (x%zu)", e->count);
     row = json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:I}", "time", ra_json_time(e->time), "until",
                     ra_json_time(e->until), "precision", ra_event_precision(e), "kind",
