@@ -141,3 +141,34 @@ const struct ra_commit_info *ra_forecast_image_pinned_by(const struct ra_schedul
         return NULL;
     return now->commit;
 }
+
+static int stopped(const struct ra_job_version *v)
+{
+    return !v->job || v->job->disabled || v->job->absent;
+}
+
+const struct ra_job_version *ra_forecast_retired_by(const struct ra_sched_job *j)
+{
+    const struct ra_job_version *by = NULL;
+    size_t k;
+
+    for (k = j->versions.len; k-- > 0;) {
+        const struct ra_job_version *v = j->versions.items[k];
+        if (!stopped(v))
+            break;
+        by = v;
+    }
+    return by;
+}
+
+const struct ra_job_version *ra_forecast_defining(const struct ra_sched_job *j)
+{
+    size_t k;
+
+    for (k = j->versions.len; k-- > 0;) {
+        const struct ra_job_version *v = j->versions.items[k];
+        if (v->job)
+            return v;
+    }
+    return NULL;
+}

@@ -36,4 +36,13 @@ const struct ra_commit_info *ra_forecast_untagged_dropped_by(const struct ra_sch
 const struct ra_commit_info *ra_forecast_image_pinned_by(const struct ra_schedule *s,
                                                          ra_time since);
 
+/* Whether the head still runs job: NULL when it does; else the version that stopped it
+ * (the first of the trailing versions that remove it, comment it out, set enabled:
+ * false or suspend: true). */
+const struct ra_job_version *ra_forecast_retired_by(const struct ra_sched_job *j);
+
+/* The newest version that defines job (its path:line holds at that version's commit),
+ * or NULL. */
+const struct ra_job_version *ra_forecast_defining(const struct ra_sched_job *j);
+
 #endif

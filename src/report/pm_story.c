@@ -176,3 +176,25 @@ void ra_pm_mark_done(json_t *items, const struct ra_investigation *inv, json_t *
     done(items, "Pin the registry image", ra_forecast_image_pinned_by(inv->schedule, since));
     probe_item(items, gap);
 }
+
+void ra_pm_job_status(json_t *row, const struct ra_sched_job *j)
+{
+    const struct ra_job_version *def = ra_forecast_defining(j), *by = ra_forecast_retired_by(j);
+    struct ra_buf b = RA_BUF_INIT;
+    json_t *c;
+
+    if (def) {
+        ra_buf_printf(&b, "%s:%u @ %.12s", def->job->path, def->job->line, def->commit->id);
+        json_object_set_new(row, "defined_in", ra_json_str(b.ptr));
+        ra_buf_truncate(&b, 0);
+    }
+    if (!by) {
+        ra_buf_puts(&b, "in effect");
+    } else {
+        c = commit_text(by->commit);
+        ra_buf_printf(&b, "%s in %s", by->job ? "disabled" : "removed", json_string_value(c));
+        json_decref(c);
+    }
+    json_object_set_new(row, "status", ra_json_str(b.ptr));
+    ra_buf_release(&b);
+}

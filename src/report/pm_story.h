@@ -22,4 +22,11 @@ json_t *ra_pm_config_changes_json(const struct ra_investigation *inv);
  * "done": true and "done_by" ("commit12 (date): summary"); gap is detection_gap. */
 void ra_pm_mark_done(json_t *items, const struct ra_investigation *inv, json_t *gap);
 
+struct ra_sched_job;
+
+/* Adds to a row of appendix.jobs "defined_in" as "path:line @ commit12" (the commit at
+ * which that line holds) and "status": "in effect", "removed in ..." or "disabled in
+ * ..." with the commit that did it. */
+void ra_pm_job_status(json_t *row, const struct ra_sched_job *j);
+
 #endif

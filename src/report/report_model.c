@@ -1328,6 +1328,7 @@ static json_t *jobs_json(const struct ra_schedule *s)
                          job->disabled || job->absent, "in_effect", last && last->job != NULL,
                          "versions", versions);
         json_object_set_new(o, "command_code", command_code(&b, job->command));
+        ra_pm_job_status(o, j);
         json_array_append_new(a, o);
     }
     ra_buf_release(&b);
@@ -1433,9 +1434,13 @@ static void summary_text(struct model *m, struct ra_buf *out, json_t *impact, js
     if (top && !json_is_null(top) && api_delete_summary(out, top))
         ;
     else if (top && !json_is_null(top))
-        ra_buf_printf(out, "The most likely cause is %s (%s), which ran at %s (confidence %s).",
+        ra_buf_printf(out, "The most likely cause is %s (%s%s%s), which ran at %s (confidence %s).",
                       json_string_value(json_object_get(top, "name")),
                       json_string_value(json_object_get(top, "defined_in")),
+                      json_is_string(json_object_get(top, "commit")) ? " @ " : "",
+                      json_is_string(json_object_get(top, "commit"))
+                          ? json_string_value(json_object_get(top, "commit"))
+                          : "",
                       json_string_value(json_object_get(top, "fired_at")),
                       json_string_value(json_object_get(top, "confidence")));
     else if (nl && inv->schedule)

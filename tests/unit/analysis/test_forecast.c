@@ -150,12 +150,32 @@ static void test_forecast__fulfilled(void **state)
     teardown_schedule();
 }
 
+static void test_forecast__retired(void **state)
+{
+    struct ra_job_version removed;
+
+    (void)state;
+    setup_schedule(1, 1);
+    assert_null(ra_forecast_retired_by(&F.gcjob));
+    assert_ptr_equal(ra_forecast_defining(&F.gcjob), &F.g2);
+    F.gc.disabled = 1; /* commented out in the newest version */
+    assert_ptr_equal(ra_forecast_retired_by(&F.gcjob), &F.g2);
+    F.gc_m.disabled = 1; /* and already in the one before: the first of the run did it */
+    assert_ptr_equal(ra_forecast_retired_by(&F.gcjob), &F.g1);
+    removed = (struct ra_job_version){&F.c3, NULL, "removed"};
+    ra_vec_push(&F.prunejob.versions, &removed);
+    assert_ptr_equal(ra_forecast_retired_by(&F.prunejob), &removed);
+    assert_ptr_equal(ra_forecast_defining(&F.prunejob), &F.p1);
+    teardown_schedule();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_forecast__head_gc),
         cmocka_unit_test(test_forecast__changes),
         cmocka_unit_test(test_forecast__fulfilled),
+        cmocka_unit_test(test_forecast__retired),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
