@@ -2,6 +2,7 @@
 #include "analysis/focus.h"
 
 #include <stdio.h>
+#include <string.h>
 
 int ra_focus_in_loss(const struct ra_losses *ls, ra_time t)
 {
@@ -48,4 +49,44 @@ void ra_cadence_text(struct ra_buf *out, const struct ra_cadence *c)
     else if (c->regular && c->gap > 0 && c->gap < 3600 && c->gap % 60 == 0)
         ra_buf_printf(out, "every %d minutes, ", (int)(c->gap / 60));
     ra_buf_printf(out, "%zu times", c->count);
+}
+
+static int names_digest(const struct ra_event *e, const struct ra_digest *d)
+{
+    char hex[RA_DIGEST_STRLEN];
+
+    ra_digest_short(hex, d); /* "sha256:" + 12 hex */
+    return strstr(e->message, hex) || (e->evidence && strstr(e->evidence, hex + 7));
+}
+
+static int names_tag(const struct ra_event *e, const char *ref)
+{
+    size_t n = strlen(ref);
+
+    return !strncmp(e->message, ref, n) && e->message[n] == ' ';
+}
+
+int ra_focus_push_related(const struct ra_event *e, const struct ra_losses *ls,
+                          const struct ra_scan *newest)
+{
+    size_t i, k;
+
+    if (e->kind != RA_EV_TAG_PUSHED && e->kind != RA_EV_TAG_CURRENT &&
+        e->kind != RA_EV_MANIFEST_PUSHED)
+        return 1;
+    for (i = 0; ls && i < ls->items.len; i++) {
+        const struct ra_loss *l = ls->items.items[i];
+        if (!ra_digest_is_zero(&l->digest) && names_digest(e, &l->digest))
+            return 1;
+        for (k = 0; k < l->tags.len; k++)
+            if (names_tag(e, l->tags.items[k]))
+                return 1;
+    }
+    for (i = 0; newest && i < newest->nregs; i++)
+        for (k = 0; k < newest->regs[i]->ntags; k++) {
+            const struct ra_tag_result *t = &newest->regs[i]->tags[k];
+            if (!t->pullable && t->resolves && names_digest(e, &t->digest))
+                return 1;
+        }
+    return 0;
 }

@@ -6,6 +6,8 @@
 #define RA_ANALYSIS_FOCUS_H
 
 #include "analysis/losses.h"
+#include "analysis/scan.h"
+#include "analysis/timeline.h"
 #include "util/buf.h"
 #include "util/time.h"
 
@@ -29,5 +31,12 @@ void ra_cadence_add(struct ra_cadence *c, ra_time t);
  * :15, 24 times", "every 15 minutes, 96 times", "once", or "5 times" (irregular); times
  * of day in UTC. */
 void ra_cadence_text(struct ra_buf *out, const struct ra_cadence *c);
+
+/* Whether a push event (a tag pushed or moved, a manifest pushed) concerns the incident:
+ * it names a lost object's digest, a tag that a loss breaks, or the digest of a tag that
+ * cannot be pulled in newest (which may be NULL). Every other kind of event counts as
+ * related: only pushes fold. */
+int ra_focus_push_related(const struct ra_event *e, const struct ra_losses *ls,
+                          const struct ra_scan *newest);
 
 #endif

@@ -2,12 +2,14 @@
 #include "report/pm_story.h"
 
 #include "analysis/detection_gap.h"
+#include "analysis/focus.h"
 #include "analysis/forecast.h"
 #include "analysis/investigate.h"
 #include "analysis/losses.h"
 #include "report/json.h"
 #include "util/buf.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The start of the earliest loss window: what was in effect when things went. */
@@ -197,4 +199,88 @@ void ra_pm_job_status(json_t *row, const struct ra_sched_job *j)
     }
     json_object_set_new(row, "status", ra_json_str(b.ptr));
     ra_buf_release(&b);
+}
+
+struct ra_pm_fold {
+    const struct ra_investigation *inv;
+    const struct ra_scan *newest;
+    ra_time day;
+    json_t *row; /* the current day's row (borrowed from rows) */
+    size_t count;
+    struct ra_buf repos; /* ", "-separated, in order of first push */
+};
+
+struct ra_pm_fold *ra_pm_fold_new(const struct ra_investigation *inv,
+                                  const struct ra_scan *newest)
+{
+    struct ra_pm_fold *f = calloc(1, sizeof(*f));
+
+    if (!f)
+        abort();
+    f->inv = inv;
+    f->newest = newest;
+    f->day = RA_TIME_NONE;
+    return f;
+}
+
+/* "base/debian:12 pushed as ..." -> "base/debian"; "manifest X pushed to R" -> "R" */
+static void push_repo(struct ra_buf *out, const char *msg)
+{
+    const char *to = strstr(msg, " pushed to ");
+
+    ra_buf_truncate(out, 0);
+    if (to)
+        ra_buf_puts(out, to + 11);
+    else
+        ra_buf_put(out, msg, strcspn(msg, ": "));
+}
+
+static int listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    const char *p;
+
+    for (p = list; p && (p = strstr(p, name)); p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
+            return 1;
+    return 0;
+}
+
+int ra_pm_fold_event(struct ra_pm_fold *f, json_t *rows, const struct ra_event *e)
+{
+    ra_time day = e->time - ((e->time % 86400) + 86400) % 86400;
+    struct ra_buf repo = RA_BUF_INIT, txt = RA_BUF_INIT;
+
+    if (e->time == RA_TIME_NONE || ra_focus_push_related(e, f->inv->losses, f->newest))
+        return 0;
+    if (day != f->day) {
+        f->day = day;
+        f->count = 0;
+        ra_buf_truncate(&f->repos, 0);
+        f->row = json_pack("{s:o,s:o,s:s,s:s,s:o,s:n,s:n}", "time", ra_json_time(day),
+                           "until", ra_json_time(day + 86399), "precision", "window", "kind",
+                           "pushes_folded", "source", ra_json_str(e->source), "evidence",
+                           "evidence_short");
+        json_array_append_new(rows, f->row);
+    }
+    f->count++;
+    push_repo(&repo, e->message);
+    if (!listed(f->repos.ptr, repo.ptr))
+        ra_buf_printf(&f->repos, "%s%s", f->repos.len ? ", " : "", repo.ptr);
+    ra_buf_printf(&txt, "pushes unrelated to the lost objects (x%zu): %s", f->count,
+                  f->repos.ptr);
+    json_object_set_new(f->row, "event", ra_json_str(txt.ptr));
+    json_object_set_new(f->row, "event_short", ra_json_str(txt.ptr));
+    json_object_set_new(f->row, "count", json_integer((json_int_t)f->count));
+    ra_buf_release(&repo);
+    ra_buf_release(&txt);
+    return 1;
+}
+
+void ra_pm_fold_free(struct ra_pm_fold *f)
+{
+    if (!f)
+        return;
+    ra_buf_release(&f->repos);
+    free(f);
 }

@@ -8,6 +8,7 @@
 #include "report/md.h"
 #include "report/pm_story.h"
 
+#include "analysis/focus.h"
 #include "analysis/investigate.h"
 #include "analysis/logs.h"
 #include "config/jobs.h"
@@ -646,8 +647,9 @@ static int diagram_worthy(const struct ra_investigation *inv, const struct ra_ev
     case RA_EV_SNAPSHOT:
     case RA_EV_LOSS:
     case RA_EV_COMMIT:
-    case RA_EV_TAG_PUSHED:
         return 1;
+    case RA_EV_TAG_PUSHED: /* only pushes that concern the lost objects */
+        return ra_focus_push_related(e, inv->losses, NULL);
     case RA_EV_LOG:
         return !folded;
     case RA_EV_FIRING:
@@ -729,14 +731,17 @@ static json_t *timeline_json(struct model *m)
     char prev[RA_TIME_STRLEN] = "";
     ra_time from, to;
     size_t i, worthy = 0, skip, seen = 0, earlier = 0, later = 0;
+    struct ra_pm_fold *fold;
 
     focus(m->inv, &from, &to);
+    fold = ra_pm_fold_new(m->inv, m->newest);
     for (i = 0; i < t->events.len; i++) {
         const struct ra_event *e = t->events.items[i];
         json_t *row = event_row(e, &txt);
         json_array_append(all, row);
         if (in_focus(e, from, to)) {
-            json_array_append(rows, row);
+            if (!ra_pm_fold_event(fold, rows, e))
+                json_array_append(rows, row);
             worthy += diagram_worthy(m->inv, e);
         } else if (e->time != RA_TIME_NONE && from != RA_TIME_NONE && e->time < from) {
             earlier++;
@@ -745,6 +750,7 @@ static json_t *timeline_json(struct model *m)
         }
         json_decref(row);
     }
+    ra_pm_fold_free(fold);
     /* the diagram shows the last DIAGRAM_MAX worthy events of the period */
     skip = worthy > DIAGRAM_MAX ? worthy - DIAGRAM_MAX : 0;
     ra_buf_puts(&mer, "timeline\n    title What happened (UTC)\n");

@@ -83,11 +83,50 @@ static void test_focus__in_loss(void **state)
     assert_true(ra_focus_in_loss(&ls, T("2026-03-01T00:00:00Z")));
 }
 
+static void test_focus__push_related(void **state)
+{
+    struct ra_losses ls;
+    struct ra_loss l;
+    void *items[1] = {&l};
+    void *tags[1] = {"infra-ci:latest"};
+    struct ra_event e = {0};
+
+    (void)state;
+    memset(&ls, 0, sizeof(ls));
+    memset(&l, 0, sizeof(l));
+    assert_int_equal(ra_digest_parse(&l.digest,
+                                     "sha256:73af0327d64073e6c559e87a149b95d298e958f6bd6ea424cc7a"
+                                     "4313a761fb26",
+                                     71),
+                     0);
+    l.tags.items = tags;
+    l.tags.len = 1;
+    ls.items.items = items;
+    ls.items.len = 1;
+    e.kind = RA_EV_MANIFEST_PUSHED;
+    e.message = "manifest sha256:73af0327d64073e6c559e87a149b95d298e958f6bd6ea424cc7a4313a761fb26 "
+                "pushed to infra-ci";
+    e.evidence = "";
+    assert_true(ra_focus_push_related(&e, &ls, NULL));
+    e.message = "manifest sha256:5ee120512f80aaaa pushed to infra-ci";
+    assert_false(ra_focus_push_related(&e, &ls, NULL));
+    e.kind = RA_EV_TAG_PUSHED;
+    e.message = "infra-ci:latest pushed as sha256:e475600e8421";
+    assert_true(ra_focus_push_related(&e, &ls, NULL));
+    e.message = "infra-ci:latest2 pushed as sha256:e475600e8421";
+    assert_false(ra_focus_push_related(&e, &ls, NULL));
+    e.message = "base/debian:12 pushed as sha256:99074d9e35d3";
+    assert_false(ra_focus_push_related(&e, &ls, NULL));
+    e.kind = RA_EV_LOG; /* only pushes fold */
+    assert_true(ra_focus_push_related(&e, &ls, NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_focus__cadence),
         cmocka_unit_test(test_focus__in_loss),
+        cmocka_unit_test(test_focus__push_related),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
