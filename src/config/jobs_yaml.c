@@ -584,7 +584,7 @@ static int same_str(const char *a, const char *b)
 }
 
 /* Ansible puts environment lines at the top of the crontab (insertafter/insertbefore
- * aside): CRON_TZ (else TZ) applies to every job of the same user and cron_file. */
+ * aside): CRON_TZ applies to every job of the same user and cron_file. */
 static void apply_tzs(struct ywalk *w, size_t first_job)
 {
     const struct ansible_tz *tz, *best;
@@ -600,7 +600,9 @@ static void apply_tzs(struct ywalk *w, size_t first_job)
                 (!best || (tz->cron_tz && !best->cron_tz)))
                 best = tz;
         }
-        if (j->def == RA_JOBDEF_ANSIBLE && best && best->tz)
+        /* a TZ= line is the commands' environment; only cronie's CRON_TZ= moves the
+         * schedule */
+        if (j->def == RA_JOBDEF_ANSIBLE && best && best->tz && best->cron_tz)
             j->timezone = best->tz;
     }
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The config repository over time: job versions, registry image versions, firings. */
 #include "config/schedule.h"
+#include "config/schedule_internal.h"
 
 #include <stdlib.h>
 
@@ -112,7 +113,8 @@ static const char *job_change(struct ra_schedule *s, const struct ra_job *o,
     return r;
 }
 
-static struct ra_sched_job *sched_job(struct ra_schedule *s, struct ra_map *index, const char *id)
+struct ra_sched_job *ra_schedule_job(struct ra_schedule *s, struct ra_map *index,
+                                     const char *id)
 {
     struct ra_sched_job *j = ra_map_gets(index, id);
 
@@ -132,8 +134,8 @@ static const struct ra_job *last_job(const struct ra_sched_job *j)
     return v ? v->job : NULL;
 }
 
-static void add_version(struct ra_schedule *s, struct ra_sched_job *j,
-                        const struct ra_commit_info *ci, const struct ra_job *job)
+void ra_schedule_add_version(struct ra_schedule *s, struct ra_sched_job *j,
+                             const struct ra_commit_info *ci, const struct ra_job *job)
 {
     const char *change = job_change(s, last_job(j), job);
     struct ra_job_version *v;
@@ -183,9 +185,10 @@ static int cmp_sched_job(const void *a, const void *b)
 /* Read the jobs of every commit, oldest first, and record what changed. */
 static int read_commits(struct ra_schedule *s, struct ra_gitrepo *repo, struct ra_err *err)
 {
-    struct ra_map index = RA_MAP_INIT, seen = RA_MAP_INIT;
+    struct ra_map index = RA_MAP_INIT;
     struct ra_confrepo *cr = NULL;
-    size_t i, k;
+    const struct ra_commit_info *prev = NULL;
+    size_t i;
     int error;
 
     /* one scanner for all commits: it reads only the blobs that changed */
@@ -194,28 +197,16 @@ static int read_commits(struct ra_schedule *s, struct ra_gitrepo *repo, struct r
     for (i = 0; i < s->commits.len; i++) {
         const struct ra_commit_info *ci = s->commits.items[i];
         struct ra_jobs *jobs = NULL;
-        size_t it = 0;
-        void *v;
         if ((error = ra_confrepo_scan(&jobs, cr, ci->id, err)) < 0)
             break;
         ra_vec_push(&s->results, jobs);
-        ra_map_release(&seen);
-        for (k = 0; k < jobs->jobs.len; k++) {
-            const struct ra_job *job = jobs->jobs.items[k];
-            add_version(s, sched_job(s, &index, job->id), ci, job);
-            ra_map_put(&seen, job->id, strlen(job->id), (void *)job);
-        }
-        while (ra_map_next(&index, &it, NULL, NULL, &v)) {
-            struct ra_sched_job *j = v;
-            if (last_job(j) && !ra_map_gets(&seen, j->id))
-                add_version(s, j, ci, NULL);
-        }
+        ra_schedule_match(s, &index, prev, ci, jobs);
         image_version(s, ci, jobs);
         s->head_jobs = jobs;
+        prev = ci;
     }
     ra_confrepo_free(cr);
     ra_map_release(&index);
-    ra_map_release(&seen);
     ra_vec_sort(&s->jobs, cmp_sched_job);
     return error;
 }
@@ -331,12 +322,14 @@ int ra_schedule_add_file(struct ra_schedule *s, const char *path, struct ra_err 
     }
     for (i = 0; i < jobs->jobs.len; i++) {
         const struct ra_job *job = jobs->jobs.items[i];
-        struct ra_sched_job *j = sched_job(s, &index, job->id);
+        struct ra_sched_job *j = ra_schedule_job(s, &index, job->id);
         struct ra_job_version *v = ra_pool_alloc(&s->pool, sizeof(*v));
         v->commit = ci;
         v->job = job;
         v->change = "added (--jobs-file)";
         ra_vec_push(&j->versions, v);
+        j->last = job;
+        j->last_commit = ci;
     }
     ra_vec_sort(&s->jobs, cmp_sched_job);
 done:
@@ -392,7 +385,7 @@ const struct ra_image_version *ra_schedule_image_at(const struct ra_schedule *s,
     return best;
 }
 
-/* Firings of one schedule expression in (from, to]. */
+/* Firings of one schedule expression in [from, to). */
 static int fire(struct ra_vec *out, struct ra_schedule *s, const struct ra_sched_job *j,
                 const struct ra_job_version *v, const char *expr, ra_time from, ra_time to,
                 const char *tz, struct ra_err *err)
@@ -400,7 +393,7 @@ static int fire(struct ra_vec *out, struct ra_schedule *s, const struct ra_sched
     const struct ra_job *job = v->job;
     struct ra_cron *cron = NULL;
     struct ra_calendar *cal = NULL;
-    ra_time t = from, n;
+    ra_time t = from - 1, n; /* the next firing after from - 1 s: at from or later */
     size_t count = 0;
     int error;
 
@@ -408,7 +401,7 @@ static int fire(struct ra_vec *out, struct ra_schedule *s, const struct ra_sched
                                              : ra_cron_parse(&cron, expr, err);
     while (!error && count < RA_SCHEDULE_MAX_FIRINGS) {
         error = cal ? ra_calendar_next(&n, cal, t, tz, err) : ra_cron_next(&n, cron, t, tz, err);
-        if (error || n > to)
+        if (error || n >= to)
             break;
         {
             struct ra_sched_firing *f = ra_pool_alloc(&s->pool, sizeof(*f));
@@ -437,6 +430,19 @@ static int cmp_firing(const void *a, const void *b)
     if (x->time != y->time)
         return x->time < y->time ? -1 : 1;
     return strcmp(x->job->id, y->job->id);
+}
+
+/* The zone a job's schedule is read in: its own; for a Kubernetes CronJob, Argo
+ * CronWorkflow or Terraform cron job, the controller's (UTC unless said otherwise: the
+ * hosts' zone is not the cluster's); for the others, the hosts'. */
+static const char *zone_of(const struct ra_schedule *s, const struct ra_job *job,
+                           const char *host_tz)
+{
+    if (job->timezone)
+        return job->timezone;
+    if (job->def == RA_JOBDEF_KUBERNETES || job->def == RA_JOBDEF_TERRAFORM)
+        return s->cluster_tz ? s->cluster_tz : "UTC";
+    return host_tz;
 }
 
 int ra_schedule_firings(struct ra_vec *out, struct ra_schedule *s, ra_time from, ra_time to,
@@ -472,8 +478,8 @@ int ra_schedule_firings(struct ra_vec *out, struct ra_schedule *s, ra_time from,
                 ra_buf_truncate(&expr, 0);
                 ra_buf_put(&expr, p, (size_t)(semi - p));
                 if (expr.len)
-                    fire(out, s, j, v, expr.ptr, start, end,
-                         v->job->timezone ? v->job->timezone : host_tz, err);
+                    fire(out, s, j, v, expr.ptr, start, end, zone_of(s, v->job, host_tz),
+                         err);
             }
         }
     }
