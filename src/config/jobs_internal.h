@@ -6,6 +6,7 @@
 
 #include "config/jobs.h"
 #include "util/buf.h"
+#include "util/map.h"
 
 /* One input file, NUL-terminated copy (text files only). */
 struct ra_jobs_text {
@@ -22,6 +23,7 @@ struct ra_jobs_ctx {
     struct ra_jobs_text *texts; /* readable text files, sorted by path */
     size_t ntexts;
     struct ra_vec deploys; /* struct ra_jobs_deploy *, from Ansible tasks */
+    struct ra_map values;  /* chart or role directory -> its values (jobs_values.c) */
 };
 
 /* An Ansible template/copy task: the YAML file it is in, its src (or content) and
@@ -100,6 +102,20 @@ void ra_jobs_parse_yaml(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
  * Dockerfiles' FROM. */
 int ra_jobs_is_shell(const struct ra_jobs_text *t);
 void ra_jobs_shell_images(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
+
+/* Examples (jobs_examples.c): the jobs of a README's cron and YAML code blocks, marked
+ * as examples; then every example job and image moved to the examples lists. */
+void ra_jobs_parse_readme(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
+void ra_jobs_split_examples(struct ra_jobs_ctx *ctx);
+
+/* Template values (jobs_values.c). ra_jobs_resolve: s with the {{ }} expressions that
+ * the values of path's Helm chart (values.yaml, Chart.yaml) or Ansible role (defaults/,
+ * group_vars/all, vars/) give replaced, in the pool; NULL when nothing was replaced.
+ * ra_jobs_resolve_job: the same for a job's schedule, command, zone and user, keeping
+ * what was written in schedule_raw and command_raw. */
+const char *ra_jobs_resolve(struct ra_jobs_ctx *ctx, const char *path, const char *s);
+void ra_jobs_resolve_job(struct ra_jobs_ctx *ctx, struct ra_job *j);
+void ra_jobs_values_release(struct ra_jobs_ctx *ctx);
 
 /* Classification (jobs_classify.c): sets classes, cls, gc, keep, evidence, scripts. */
 void ra_jobs_classify(struct ra_jobs_ctx *ctx, struct ra_job *job);
