@@ -220,21 +220,24 @@ static void to_firing(struct ra_investigation *inv, struct ra_firing *f,
 static void firing_event(struct ra_investigation *inv, const struct ra_firing *f,
                          struct ra_map *folds)
 {
-    struct ra_buf msg = RA_BUF_INIT, key = RA_BUF_INIT;
+    struct ra_buf msg = RA_BUF_INIT, key = RA_BUF_INIT, where = RA_BUF_INIT;
     ra_time day = f->time - ((f->time % 86400) + 86400) % 86400;
     struct ra_event *e;
+
+    /* the line is the one at the commit of the version that fired */
+    ra_buf_printf(&where, "%s @ %s", f->defined_in, f->commit);
 
     if (f->classes & (RA_JOB_GARBAGE_COLLECT | RA_JOB_TAG_PRUNE)) {
         ra_buf_printf(&msg, "%s ran (%s%s%s)", f->job_name,
                       f->classes & RA_JOB_GARBAGE_COLLECT ? "garbage-collect" : "tag-prune",
                       f->delete_untagged ? " --delete-untagged" : "",
                       f->dry_run ? " --dry-run" : "");
-        extra_event(inv, RA_EV_FIRING, f->time, "config", f->defined_in, msg.ptr);
+        extra_event(inv, RA_EV_FIRING, f->time, "config", where.ptr, msg.ptr);
     } else {
         ra_buf_printf(&key, "%s|%lld", f->job_id, (long long)day);
         if (!(e = ra_map_gets(folds, key.ptr))) {
             ra_buf_printf(&msg, "%s ran", f->job_name);
-            e = extra_event(inv, RA_EV_FIRING, day, "config", f->defined_in, msg.ptr);
+            e = extra_event(inv, RA_EV_FIRING, day, "config", where.ptr, msg.ptr);
             e->until = day + 86399;
             e->count = 0;
             ra_map_put(folds, ra_pool_strdup(&inv->pool, key.ptr), key.len, e);
@@ -243,6 +246,7 @@ static void firing_event(struct ra_investigation *inv, const struct ra_firing *f
     }
     ra_buf_release(&msg);
     ra_buf_release(&key);
+    ra_buf_release(&where);
 }
 
 static void commit_events(struct ra_investigation *inv, ra_time from, ra_time to)
