@@ -296,6 +296,7 @@ static int read_config(struct ra_investigation *inv, const struct ra_investigate
         return 0;
     if ((error = ra_schedule_load(&inv->schedule, o->config, o->rev, err)) < 0)
         return error;
+    inv->schedule->cluster_tz = o->cluster_tz;
     for (i = 0; i < o->njobs_files; i++)
         if ((error = ra_schedule_add_file(inv->schedule, o->jobs_files[i], err)) < 0)
             return error;
