@@ -56,48 +56,53 @@ static enum block_kind block_kind(const char *info, size_t n, const char *first)
     return B_NONE;
 }
 
-static void mark_new(struct ra_jobs_ctx *ctx, size_t jobs, size_t images, size_t problems)
+/* Mark what the block added as examples, at its lines in the README (the block starts
+ * at line first). */
+static void mark_new(struct ra_jobs_ctx *ctx, size_t jobs, size_t images, size_t problems,
+                     unsigned first)
 {
     size_t i;
 
-    for (i = jobs; i < ctx->out->jobs.len; i++)
-        ((struct ra_job *)ctx->out->jobs.items[i])->example = 1;
-    for (i = images; i < ctx->out->images.len; i++)
-        ((struct ra_registry_image *)ctx->out->images.items[i])->example = 1;
+    for (i = jobs; i < ctx->out->jobs.len; i++) {
+        struct ra_job *j = ctx->out->jobs.items[i];
+        j->example = 1;
+        if (j->command_path == j->path && j->command_line)
+            j->command_line += first - 1;
+        j->line += first - 1;
+    }
+    for (i = images; i < ctx->out->images.len; i++) {
+        struct ra_registry_image *im = ctx->out->images.items[i];
+        im->example = 1;
+        im->line += first - 1;
+    }
     ctx->out->problems.len = problems; /* an example need not be complete */
 }
 
-/* Parse one block: a text of the README's size in lines, blank outside the block, so
- * that lines keep their numbers. */
+/* Parse one block, [from, to) of the README, which starts at line first. */
 static void parse_block(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
-                        enum block_kind kind, const char *from, const char *to)
+                        enum block_kind kind, const char *from, const char *to,
+                        unsigned first)
 {
     struct ra_jobs_text *b = ra_pool_alloc(&ctx->out->pool, sizeof(*b));
     size_t jobs = ctx->out->jobs.len, images = ctx->out->images.len;
     size_t problems = ctx->out->problems.len;
-    struct ra_buf data = RA_BUF_INIT;
-    const char *p;
 
-    for (p = t->data; p < from; p++)
-        if (*p == '\n')
-            ra_buf_putc(&data, '\n');
-    ra_buf_put(&data, from, (size_t)(to - from));
     *b = *t;
-    b->data = ra_jobs_strndup(ctx, data.ptr ? data.ptr : "", data.len);
-    b->len = data.len;
+    b->data = ra_jobs_strndup(ctx, from, (size_t)(to - from));
+    b->len = strlen(b->data);
     if (kind == B_CRONTAB)
         ra_jobs_parse_crontab(ctx, b, 0);
     else
         ra_jobs_parse_yaml(ctx, b);
-    mark_new(ctx, jobs, images, problems);
-    ra_buf_release(&data);
+    mark_new(ctx, jobs, images, problems, first);
 }
 
 void ra_jobs_parse_readme(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t)
 {
     const char *cursor = t->data, *open = NULL, *body = NULL, *info = NULL;
-    struct ra_jobs_line line;
+    struct ra_jobs_line line = {NULL, 0, 0};
     size_t info_len = 0, fence = 0;
+    unsigned body_line = 0;
     char fc = 0;
 
     if (!is_readme(t->base))
@@ -116,6 +121,7 @@ void ra_jobs_parse_readme(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t)
             info = p + n;
             info_len = (size_t)(end - info);
             body = cursor;
+            body_line = line.no + 1;
         } else if (open && n >= fence && *p == fc) {
             const char *first = body;
             enum block_kind k;
@@ -123,7 +129,7 @@ void ra_jobs_parse_readme(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t)
                 first++;
             k = block_kind(info, info_len, first < line.p ? first : NULL);
             if (k != B_NONE)
-                parse_block(ctx, t, k, body, line.p);
+                parse_block(ctx, t, k, body, line.p, body_line);
             open = NULL;
         }
     }

@@ -256,6 +256,9 @@ static int value_path(const char *p, const char *end, int helm, struct ra_buf *o
     return out->len > 0 && out->ptr[0] != '.';
 }
 
+/* A value longer than this is not used (values that refer to others can multiply). */
+#define VALUE_MAX 16384
+
 struct evalx {
     struct ra_jobs_ctx *ctx;
     const struct values *v;
@@ -378,7 +381,7 @@ static int eval(struct evalx *e, const char *p, const char *end, struct ra_buf *
             struct evalx inner = *e;
             inner.depth++;
             inner.whole = 0;
-            set = resolve_into(&inner, &val, got) == 0;
+            set = resolve_into(&inner, &val, got) == 0 && val.len <= VALUE_MAX;
         }
     }
     while (bar) {
@@ -402,6 +405,8 @@ static int resolve_into(struct evalx *e, struct ra_buf *out, const char *s)
     int left = 0;
 
     while ((open = strstr(p, "{{")) && (close = strstr(open + 2, "}}"))) {
+        if (out->len > VALUE_MAX)
+            return 1; /* the rest is not read */
         const char *in = open + 2, *in_end = close;
         size_t mark;
         if (*in == '-')

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 
 #include "config/jobs.h"
+#include "util/buf.h"
 
 /* clang-format off */
 #define F(path, text) {path, text, sizeof(text) - 1}
@@ -253,12 +254,52 @@ static void test_jobs_values__examples_listed_apart(void **state)
     ra_jobs_free(js);
 }
 
+/* Values that refer to values can multiply: past 16 KiB a value is not used. */
+static void test_jobs_values__bounded(void **state)
+{
+    struct ra_buf defaults = RA_BUF_INIT;
+    struct ra_jobs_file files[2];
+    struct ra_jobs *js;
+    const struct ra_job *j;
+    int i, k;
+
+    (void)state;
+    ra_buf_puts(&defaults, "v0: \"");
+    for (i = 0; i < 1000; i++)
+        ra_buf_putc(&defaults, 'x');
+    ra_buf_puts(&defaults, "\"\n");
+    for (k = 1; k <= 3; k++) {
+        ra_buf_printf(&defaults, "v%d: \"", k);
+        for (i = 0; i < 20; i++)
+            ra_buf_printf(&defaults, "{{ v%d }}", k - 1);
+        ra_buf_puts(&defaults, "\"\n");
+    }
+    ra_buf_puts(&defaults, "small: \"{{ v0 }}\"\n");
+    files[0].path = "roles/r/defaults/main.yml";
+    files[0].data = defaults.ptr;
+    files[0].len = defaults.len;
+    files[1].path = "roles/r/tasks/main.yml";
+    files[1].data = "- cron: {name: a, job: \"echo {{ v3 }}\"}\n"
+                    "- cron: {name: b, job: \"echo {{ small }}\"}\n";
+    files[1].len = strlen(files[1].data);
+    js = scan(files, 2);
+    assert_int_equal(js->jobs.len, 2);
+    j = job_at(&js->jobs, 0);
+    assert_string_equal(j->command, "echo {{ v3 }}"); /* 8 MB: left as written */
+    assert_null(j->command_raw);
+    j = job_at(&js->jobs, 1);
+    assert_int_equal(strlen(j->command), 5 + 1000);
+    ra_jobs_free(js);
+    ra_buf_release(&defaults);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jobs_values__helm),
         cmocka_unit_test(test_jobs_values__ansible_role),
         cmocka_unit_test(test_jobs_values__examples_listed_apart),
+        cmocka_unit_test(test_jobs_values__bounded),
     };
 
     return cmocka_run_group_tests_name("config/jobs_values", tests, NULL, NULL);
