@@ -477,7 +477,7 @@ void ra_jobs_resolve_job(struct ra_jobs_ctx *ctx, struct ra_job *j)
         j->command = r;
     }
     if ((r = ra_jobs_resolve(ctx, j->path, j->timezone)))
-        j->timezone = r;
+        j->timezone = *r ? r : NULL; /* an empty value: no zone of its own */
     if ((r = ra_jobs_resolve(ctx, j->path, j->user)))
         j->user = r;
     if (j->warning && strstr(j->warning, "{{ }} expressions are not resolved") &&

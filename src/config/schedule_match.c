@@ -75,38 +75,54 @@ static void pair(struct side *o, struct side *n)
     n->sj = o->sj;
 }
 
+struct cand {
+    long d;
+    size_t k, i;
+};
+
+static int cmp_cand(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+
+    if (x->d != y->d)
+        return x->d < y->d ? -1 : 1;
+    if (x->k != y->k)
+        return x->k < y->k ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
 /* Pair every unmatched new job with the unmatched old job that ok() accepts and whose
- * line, moved by the shift around it, is nearest; pairs nearest first. */
+ * line, moved by the shift around it, is nearest; pairs nearest first (ties in file
+ * order). Each candidate pair is judged once. */
 static void pass(struct match *m, int (*ok)(const struct ra_job *, const struct ra_job *),
                  int shifted)
 {
-    long *at = ra_xcalloc(m->nold + 1, sizeof(*at));
-    size_t i, k;
+    struct cand *c = NULL;
+    size_t n = 0, cap = 0, i, k;
 
-    for (k = 0; k < m->nold; k++)
-        if (!m->old[k].used)
-            at[k] = (long)m->old[k].job->line + (shifted ? shift_near(m, m->old[k].job) : 0);
-    for (;;) {
-        struct side *bo = NULL, *bn = NULL;
-        long best = -1;
-        for (k = 0; k < m->nold; k++) {
-            const struct ra_job *o = m->old[k].job;
-            if (m->old[k].used)
+    for (k = 0; k < m->nold; k++) {
+        long at;
+        if (m->old[k].used)
+            continue;
+        at = (long)m->old[k].job->line + (shifted ? shift_near(m, m->old[k].job) : 0);
+        for (i = 0; i < m->nnew; i++) {
+            if (m->new[i].used || !ok(m->old[k].job, m->new[i].job))
                 continue;
-            for (i = 0; i < m->nnew; i++) {
-                long d = ldiff(at[k], (long)m->new[i].job->line);
-                if (m->new[i].used || !ok(o, m->new[i].job) || (best >= 0 && d >= best))
-                    continue;
-                best = d;
-                bo = &m->old[k];
-                bn = &m->new[i];
+            if (n == cap) {
+                cap = cap ? 2 * cap : 16;
+                c = ra_xrealloc(c, cap * sizeof(*c));
             }
+            c[n].d = ldiff(at, (long)m->new[i].job->line);
+            c[n].k = k;
+            c[n++].i = i;
         }
-        if (!bo)
-            break;
-        pair(bo, bn);
     }
-    free(at);
+    if (n)
+        qsort(c, n, sizeof(*c), cmp_cand);
+    for (i = 0; i < n; i++)
+        if (!m->old[c[i].k].used && !m->new[c[i].i].used)
+            pair(&m->old[c[i].k], &m->new[c[i].i]);
+    free(c);
 }
 
 /* The common case first: the same id and the same content (nothing moved past it). */
