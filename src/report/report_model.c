@@ -1158,9 +1158,10 @@ static void summary_text(struct model *m, struct ra_buf *out, json_t *impact, js
         ra_buf_puts(out, "No garbage collector explains the pattern: files were lost (a "
                          "partial restore, a copy, a disk or hands). ");
     if (top && !json_is_null(top))
-        ra_buf_printf(out, "The most likely cause is %s (%s), which ran at %s (confidence %s).",
+        ra_buf_printf(out, "The most likely cause is %s (%s @ %s), which ran at %s (confidence %s).",
                       json_string_value(json_object_get(top, "name")),
                       json_string_value(json_object_get(top, "defined_in")),
+                      json_string_value(json_object_get(top, "commit")),
                       json_string_value(json_object_get(top, "fired_at")),
                       json_string_value(json_object_get(top, "confidence")));
     else if (nl && inv->schedule)
