@@ -583,10 +583,10 @@ static void parse_text(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
 {
     switch (kind) {
     case F_CRONTAB:
-        ra_jobs_parse_crontab(ctx, t, 0);
+        ra_jobs_parse_crontab_values(ctx, t, 0);
         break;
     case F_CROND:
-        ra_jobs_parse_crontab(ctx, t, 1);
+        ra_jobs_parse_crontab_values(ctx, t, 1);
         break;
     case F_RUNPARTS:
         ra_jobs_parse_runparts(ctx, t, period);

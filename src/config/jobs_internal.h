@@ -116,6 +116,10 @@ void ra_jobs_split_examples(struct ra_jobs_ctx *ctx);
 const char *ra_jobs_resolve(struct ra_jobs_ctx *ctx, const char *path, const char *s);
 void ra_jobs_resolve_job(struct ra_jobs_ctx *ctx, struct ra_job *j);
 void ra_jobs_values_release(struct ra_jobs_ctx *ctx);
+/* ra_jobs_parse_crontab on a crontab template (an Ansible role's registry-gc.cron.j2):
+ * its lines with their values, each job keeping the schedule and command as written. */
+void ra_jobs_parse_crontab_values(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
+                                  int has_user);
 
 /* Classification (jobs_classify.c): sets classes, cls, gc, keep, evidence, scripts. */
 void ra_jobs_classify(struct ra_jobs_ctx *ctx, struct ra_job *job);

@@ -495,3 +495,113 @@ void ra_jobs_values_release(struct ra_jobs_ctx *ctx)
         ra_map_release(&((struct values *)v)->map);
     ra_map_release(&ctx->values);
 }
+
+/* ---- crontab templates ---- */
+
+/* How many words a token of a cron line as written gives once its values are in. */
+static int words(struct ra_jobs_ctx *ctx, const char *path, const char *p, const char *q)
+{
+    char *tok = ra_jobs_strndup(ctx, p, (size_t)(q - p));
+    const char *r = ra_jobs_resolve(ctx, path, tok), *w;
+    int n = 0;
+
+    for (w = r ? r : tok; *w;) {
+        while (*w && isspace((unsigned char)*w))
+            w++;
+        if (*w)
+            n++;
+        while (*w && !isspace((unsigned char)*w))
+            w++;
+    }
+    return n;
+}
+
+/* The fields of a cron line as written, a "{{ }}" counting for the words of its value:
+ * schedule [p, *sched_end), command from *cmd. 0 when the line has too few fields. */
+static int raw_fields(struct ra_jobs_ctx *ctx, const char *path, const char *p,
+                      const char *end, int nsched, int has_user, const char **sched_end,
+                      const char **cmd)
+{
+    int n = 0, want = nsched + (has_user ? 1 : 0);
+    const char *q = p, *start;
+
+    while (q < end) {
+        while (q < end && isspace((unsigned char)*q))
+            q++;
+        if (q >= end)
+            break;
+        if (n >= want) {
+            *cmd = q;
+            return *sched_end != NULL;
+        }
+        for (start = q; q < end && !isspace((unsigned char)*q);) {
+            const char *close;
+            if (q + 1 < end && q[0] == '{' && q[1] == '{' &&
+                (close = strstr(q + 2, "}}")) && close < end)
+                q = close + 2;
+            else
+                q++;
+        }
+        n += words(ctx, path, start, q);
+        if (n >= nsched && !*sched_end)
+            *sched_end = q;
+    }
+    return 0;
+}
+
+/* What a job of a resolved crontab line was as written (orig, the line). */
+static void raw_cron(struct ra_jobs_ctx *ctx, struct ra_job *j, const char *orig,
+                     const char *end, int has_user)
+{
+    const char *sched_end = NULL, *cmd = NULL;
+    char *s, *c;
+
+    while (orig < end && (isspace((unsigned char)*orig) || *orig == '#'))
+        orig++;
+    if (!raw_fields(ctx, j->path, orig, end, j->schedule && *j->schedule == '@' ? 1 : 5,
+                    has_user, &sched_end, &cmd))
+        return;
+    s = ra_jobs_strndup(ctx, orig, (size_t)(sched_end - orig));
+    c = ra_jobs_strndup(ctx, cmd, (size_t)(trim_end(cmd, end) - cmd));
+    if (j->schedule && strcmp(s, j->schedule))
+        j->schedule_raw = s;
+    if (j->command && strcmp(c, j->command))
+        j->command_raw = c;
+}
+
+void ra_jobs_parse_crontab_values(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
+                                  int has_user)
+{
+    struct ra_jobs_line line = {NULL, 0, 0};
+    struct ra_buf text = RA_BUF_INIT, one = RA_BUF_INIT;
+    struct ra_jobs_text resolved = *t;
+    const char *cursor = t->data, *r;
+    size_t first = ctx->out->jobs.len, i;
+
+    if (!strstr(t->data, "{{")) {
+        ra_jobs_parse_crontab(ctx, t, has_user);
+        return;
+    }
+    /* line by line, so that lines keep their numbers */
+    while (ra_jobs_next_line(&cursor, &line)) {
+        ra_buf_truncate(&one, 0);
+        ra_buf_put(&one, line.p, line.len);
+        r = ra_jobs_resolve(ctx, t->path, ra_buf_cstr(&one));
+        ra_buf_puts(&text, r && !strchr(r, '\n') ? r : one.ptr);
+        ra_buf_putc(&text, '\n');
+    }
+    resolved.data = ra_jobs_strndup(ctx, text.ptr, text.len);
+    resolved.len = text.len;
+    ra_jobs_parse_crontab(ctx, &resolved, has_user);
+    for (i = first; i < ctx->out->jobs.len; i++) {
+        struct ra_job *j = ctx->out->jobs.items[i];
+        const char *p = t->data;
+        unsigned no = 1;
+        while (no < j->line && (p = strchr(p, '\n')))
+            p++, no++;
+        if (p)
+            raw_cron(ctx, j, p, p + strcspn(p, "\n"), j->def == RA_JOBDEF_CROND);
+    }
+    ra_buf_release(&text);
+    ra_buf_release(&one);
+}

@@ -293,6 +293,43 @@ static void test_jobs_values__bounded(void **state)
     ra_buf_release(&defaults);
 }
 
+/* An Ansible role's cron.d template: its times are values, read before the line is. */
+static void test_jobs_values__crontab_template(void **state)
+{
+    const struct ra_jobs_file files[] = {
+        F("roles/registry/defaults/main.yml",
+          "gc_schedule: \"25 3 * * 0\"\ngc_user: root\ngc_flags: \"-m\"\n"),
+        F("roles/registry/tasks/main.yml",
+          "- name: GC schedule\n"
+          "  ansible.builtin.template:\n"
+          "    src: registry-gc.cron.j2\n"
+          "    dest: /etc/cron.d/registry-gc\n"),
+        F("roles/registry/templates/registry-gc.cron.j2",
+          "# {{ ansible_managed }}\n"
+          "{{ gc_schedule }} {{ gc_user }} docker exec registry registry garbage-collect "
+          "{{ gc_flags }} /etc/docker/registry/config.yml\n"),
+    };
+    struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
+    const struct ra_job *j;
+
+    (void)state;
+    assert_int_equal(js->problems.len, 0);
+    assert_int_equal(js->jobs.len, 1);
+    j = job_at(&js->jobs, 0);
+    assert_int_equal(j->def, RA_JOBDEF_CROND);
+    assert_int_equal(j->line, 2);
+    assert_string_equal(j->deployed, "/etc/cron.d/registry-gc");
+    assert_string_equal(j->schedule, "25 3 * * 0");
+    assert_string_equal(j->schedule_raw, "{{ gc_schedule }}");
+    assert_string_equal(j->user, "root");
+    assert_string_equal(j->command, "docker exec registry registry garbage-collect -m "
+                                    "/etc/docker/registry/config.yml");
+    assert_string_equal(j->command_raw, "docker exec registry registry garbage-collect "
+                                        "{{ gc_flags }} /etc/docker/registry/config.yml");
+    assert_true(j->gc.delete_untagged);
+    ra_jobs_free(js);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -300,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_jobs_values__ansible_role),
         cmocka_unit_test(test_jobs_values__examples_listed_apart),
         cmocka_unit_test(test_jobs_values__bounded),
+        cmocka_unit_test(test_jobs_values__crontab_template),
     };
 
     return cmocka_run_group_tests_name("config/jobs_values", tests, NULL, NULL);
