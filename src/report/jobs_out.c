@@ -55,6 +55,33 @@ static json_t *classes_json(unsigned classes)
     return a;
 }
 
+/* Why the job was classified so: the lines (of its definition or of the scripts it runs,
+ * at the same commit) and the class each matched. */
+static json_t *evidence_json(const struct ra_job *job)
+{
+    json_t *a = json_array();
+    size_t i;
+
+    for (i = 0; i < job->evidence.len; i++) {
+        const struct ra_job_evidence *e = job->evidence.items[i];
+        json_array_append_new(a, json_pack("{s:o,s:s,s:o}", "defined_in",
+                                           ra_json_where(e->path, e->line), "class",
+                                           ra_job_class_name(e->cls), "text",
+                                           ra_json_str(e->text)));
+    }
+    return a;
+}
+
+static json_t *scripts_json(const struct ra_job *job)
+{
+    json_t *a = json_array();
+    size_t i;
+
+    for (i = 0; i < job->scripts.len; i++)
+        json_array_append_new(a, ra_json_str(job->scripts.items[i]));
+    return a;
+}
+
 /* The fields of one definition, read at commit. */
 static json_t *definition_json(const char *id, const struct ra_job *job, const char *commit)
 {
@@ -78,6 +105,8 @@ static json_t *definition_json(const char *id, const struct ra_job *job, const c
     json_object_set_new(o, "cron_file", ra_json_str(job->cron_file));
     json_object_set_new(o, "persistent", json_boolean(job->persistent));
     json_object_set_new(o, "random_delay", ra_json_str(job->random_delay));
+    json_object_set_new(o, "evidence", evidence_json(job));
+    json_object_set_new(o, "scripts", scripts_json(job));
     return o;
 }
 

@@ -276,6 +276,19 @@ ok(t.get("defined_in") == "hosts/registry/etc/systemd/system/registry-backup.tim
 ok(t.get("command", "").startswith("/usr/bin/rsync -a --delete /var/lib/registry/"), "timer: ExecStart of its service",
    t.get("command"))
 ok(versions(TIMER) == [(E["C_TIMER"], "2026-03-20T16:40:00Z")], "timer: one version", t.get("versions"))
+ok((t.get("persistent"), t.get("random_delay"), t.get("warning"), t.get("deployed")) == (False, None, None, None),
+   "timer: persistent, random_delay, warning, deployed emitted", t)
+
+# every field docs/jobs.md documents
+ok(g.get("classes") == ["garbage-collect"] and g.get("defined_at") == E["C_M"],
+   "GC: classes and defined_at (HEAD)", [g.get("classes"), g.get("defined_at")])
+ok([(e.get("defined_in"), e.get("class")) for e in g.get("evidence", [])] ==
+   [("hosts/registry/crontab:5", "garbage-collect")], "GC: evidence line", g.get("evidence"))
+ok(c.get("scripts") == ["hosts/registry/opt/ci/cleanup-tags.sh"] and
+   any(e.get("defined_in", "").startswith("hosts/registry/opt/ci/cleanup-tags.sh:") for e in c.get("evidence", [])),
+   "cleanup: the script followed and its evidence line", [c.get("scripts"), c.get("evidence")])
+ok(all(k in g for k in ("schedule_raw", "command_raw", "cron_file", "warning", "deployed", "persistent",
+                        "random_delay")), "GC: the optional fields are present", sorted(g))
 
 # the Kubernetes CronJob in London time
 k = job(K8S)
