@@ -104,18 +104,85 @@ static void mark_refs(struct gc *gc, const struct ra_blob *b, int depth)
     }
 }
 
-/* TagService.Lookup: tags whose current link names d. A current link that cannot be
- * read as a digest makes Lookup fail, and the GC with it (-1). */
-static int tagged(const struct ra_repo *r, const struct ra_digest *d)
+/* The storage driver's path rule: every segment matches [A-Za-z0-9._-]+. */
+static int valid_segment(const char *s)
 {
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+              (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' || *s == '-'))
+            return 0;
+    return 1;
+}
+
+enum lookup_fail { LOOKUP_OK = 0, LOOKUP_BAD_LINK, LOOKUP_INVALID_PATH, LOOKUP_NOT_DIR };
+
+static void worse(const char **name, enum lookup_fail *why, const char *n, enum lookup_fail w)
+{
+    if (w != LOOKUP_OK && (!*name || strcmp(n, *name) < 0)) {
+        *name = n;
+        *why = w;
+    }
+}
+
+int ra_gc_lookup_error(struct ra_buf *out, const struct ra_graph *g, const struct ra_repo *r)
+{
+    struct ra_buf dir = RA_BUF_INIT;
+    const struct ra_meta_item *m;
+    const char *name = NULL;
+    enum lookup_fail why = LOOKUP_OK;
+    size_t it = 0;
+    void *v;
+
+    while (ra_map_next(&r->tags, &it, NULL, NULL, &v)) {
+        const struct ra_tag *t = v;
+        worse(&name, &why, t->name,
+              !valid_segment(t->name)                  ? LOOKUP_INVALID_PATH
+              : t->has_current && !t->current.valid ? LOOKUP_BAD_LINK
+                                                    : LOOKUP_OK);
+    }
+    ra_buf_printf(&dir, "repositories/%s/_manifests/tags", r->name);
+    for (m = ra_graph_meta_in(g, dir.ptr); m; m = m->next_in_dir)
+        worse(&name, &why, m->name,
+              !valid_segment(m->name) ? LOOKUP_INVALID_PATH
+              : !m->is_dir            ? LOOKUP_NOT_DIR
+                                      : LOOKUP_OK);
+    if (why == LOOKUP_BAD_LINK)
+        ra_buf_puts(out, "bad current link");
+    else if (why == LOOKUP_INVALID_PATH)
+        ra_buf_printf(out, "filesystem: invalid path: /docker/registry/v2/%s/%s/current/link",
+                      dir.ptr, name);
+    else if (why == LOOKUP_NOT_DIR)
+        ra_buf_printf(out, "open .../docker/registry/v2/%s/%s/current/link: not a directory",
+                      dir.ptr, name);
+    ra_buf_release(&dir);
+    return why != LOOKUP_OK;
+}
+
+/* TagService.Lookup: tags whose current link names d. An entry of the tags folder it
+ * cannot read as <entry>/current/link makes Lookup fail, and the GC with it (-1,
+ * gc->res->aborted set). */
+static int tagged(struct gc *gc, const struct ra_digest *d)
+{
+    struct ra_buf why = RA_BUF_INIT;
+    char hex[RA_DIGEST_STRLEN];
     size_t it = 0;
     void *v;
     int found = 0;
 
-    while (ra_map_next(&r->tags, &it, NULL, NULL, &v)) {
+    if (ra_gc_lookup_error(&why, gc->g, gc->repo)) {
+        struct ra_buf b = RA_BUF_INIT;
+        ra_buf_printf(&b, "%s: failed to retrieve tags for digest %s: %s", gc->repo->name,
+                      ra_digest_format(hex, d), why.ptr);
+        if (!gc->res->aborted)
+            gc->res->aborted = ra_pool_strdup(&gc->res->pool, b.ptr);
+        ra_buf_release(&b);
+        ra_buf_release(&why);
+        return -1;
+    }
+    while (ra_map_next(&gc->repo->tags, &it, NULL, NULL, &v)) {
         const struct ra_tag *t = v;
-        if (t->has_current && !t->current.valid)
-            return -1;
         if (t->has_current && !ra_digest_cmp(&t->current.target, d))
             found = 1;
     }
@@ -154,11 +221,9 @@ static void mark_revision(struct gc *gc, const struct ra_link *link)
     if (!(b = served_manifest(gc, &link->target)))
         return;
     if (gc->opts->delete_untagged) {
-        int t = tagged(gc->repo, &b->digest);
-        if (t < 0) {
-            abort_gc(gc, "%s: failed to retrieve tags for digest %s: bad current link", &b->digest);
+        int t = tagged(gc, &b->digest);
+        if (t < 0)
             return;
-        }
         if (!t && !gc->repo->has_tags_dir && !gc->repo->tags.count) {
             /* TagService.All finds no tags folder: 3.x skips the manifest, 2.x fails */
             if (gc->opts->version == RA_GC_V2)

@@ -49,6 +49,16 @@ struct ra_gc_result {
     struct ra_pool pool;
 };
 
+struct ra_buf;
+
+/* What TagService.Lookup (2.8) fails on in repository r, which stops a GC with
+ * --delete-untagged in its mark phase: it reads every entry of the tags folder as
+ * <entry>/current/link, and an entry name the storage driver rejects ("@eaDir": invalid
+ * path), a file there (".DS_Store": not a directory) or a current link that is not a
+ * digest fails it. A folder without current/link is skipped. Returns 1 and appends the
+ * reason to out (for the entry first by name), 0 when Lookup succeeds. */
+int ra_gc_lookup_error(struct ra_buf *out, const struct ra_graph *g, const struct ra_repo *r);
+
 /* Run the mark phase and compute the sweep on g (not modified). */
 void ra_gc_simulate(struct ra_gc_result **out, const struct ra_graph *g,
                     const struct ra_gc_opts *opts);

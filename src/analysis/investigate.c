@@ -390,6 +390,13 @@ static int predict(struct ra_investigation *inv, const struct ra_investigate_opt
         ra_gc_apply(g, p->result);
         ra_pull_analyze(&p->after, g, &popts);
         ra_vec_push(&inv->predictions, p);
+        if (p->result->aborted) {
+            char when[RA_TIME_STRLEN];
+            note(inv, "the next garbage-collect, %s at %s, stops in its mark phase and "
+                      "deletes nothing in registry '%s', as the real one does: %s",
+                 next->job_name, ra_time_format(when, next->time), g->root[0] ? g->root : ".",
+                 p->result->aborted);
+        }
     }
     if (!copy->graphs.len)
         ra_snapshot_free(copy);

@@ -275,6 +275,45 @@ static int added_since(const struct ra_graph *g, const struct ra_loss *l, ra_tim
     return 0;
 }
 
+/* Did NAS metadata change the folder between the two snapshots? Creating or removing
+ * an @eaDir in it moves its mtime as a deletion does. Without an earlier snapshot, an
+ * item whose newest mtime is not before t may have been created at t. The item first
+ * by name is the one named, whatever order the snapshot listed them in. */
+static const char *meta_moved(struct ra_losses *res, const struct ra_loss *l,
+                              const struct ra_graph *g, const char *rel, ra_time t)
+{
+    const struct ra_scan *prev = l->last_present != SIZE_MAX ? res->scans[l->last_present]
+                                                              : NULL;
+    const struct ra_graph *pg = prev ? graph_of(prev, l->root) : NULL;
+    const struct ra_meta_item *m, *hit = NULL;
+    const char *how = NULL;
+    struct ra_buf why = RA_BUF_INIT;
+    const char *out;
+
+    for (m = ra_graph_meta_in(g, rel); m; m = m->next_in_dir)
+        if ((pg ? !ra_map_gets(&pg->meta, m->path)
+                : m->mtime == RA_TIME_NONE || m->mtime >= t - 2) &&
+            (!hit || strcmp(m->name, hit->name) < 0)) {
+            hit = m;
+            how = pg ? "appeared in" : "may have been made then in";
+        }
+    for (m = pg && !hit ? ra_graph_meta_in(pg, rel) : NULL; m; m = m->next_in_dir)
+        if (!ra_map_gets(&g->meta, m->path) && (!hit || strcmp(m->name, hit->name) < 0)) {
+            hit = m;
+            how = "was removed from";
+        }
+    if (!hit)
+        return NULL;
+    ra_buf_printf(&why, "'%s' %s %s", hit->name, how, rel);
+    if (pg)
+        ra_buf_printf(&why, " after snapshot '%s'", prev->snap->name);
+    ra_buf_puts(&why, ": NAS metadata moved the folder's mtime, so it does not date the "
+                      "deletion");
+    out = ra_pool_strdup(&res->pool, why.ptr);
+    ra_buf_release(&why);
+    return out;
+}
+
 /* The folder an object was deleted from keeps the time of the deletion as its mtime,
  * unless something was added to it later: that dates the loss to the second. */
 static void folder_time(struct ra_losses *res, struct ra_loss *l, const struct ra_scan *miss)
@@ -294,7 +333,8 @@ static void folder_time(struct ra_losses *res, struct ra_loss *l, const struct r
         return;
     t = ra_graph_dir_mtime(g, rel.ptr);
     if (t != RA_TIME_NONE && (l->from.time == RA_TIME_NONE || t > l->from.time) &&
-        (l->to.time == RA_TIME_NONE || t <= l->to.time) && !added_since(g, l, t)) {
+        (l->to.time == RA_TIME_NONE || t <= l->to.time) && !added_since(g, l, t) &&
+        !(l->to_note = meta_moved(res, l, g, rel.ptr, t))) {
         ra_buf_truncate(&rel, 0);
         if (l->object == RA_OBJ_BLOB)
             ra_buf_printf(&rel, "%s%sblobs/sha256/%.2s", g->root, g->root[0] ? "/" : "",

@@ -43,6 +43,7 @@ struct ra_loss {
     size_t first_missing;    /* index of the first snapshot lacking it */
     size_t last_present;     /* index of the last snapshot having it, or SIZE_MAX */
     int child_blob_present;  /* RA_OBJ_MANIFEST_LINK: the manifest's data is still there */
+    const char *to_note;     /* why the folder's mtime does not bound it, or NULL */
 };
 
 struct ra_losses {

@@ -4,7 +4,9 @@
 
 #include <stdlib.h>
 
+#include "analysis/gcsim.h"
 #include "model/graph.h"
+#include "util/buf.h"
 
 static void add_read_error(struct ra_scan *s)
 {
@@ -15,6 +17,85 @@ static void add_read_error(struct ra_scan *s)
                     "%s; %llu members read up to byte %llu, findings cover only those",
                     snap->read_error, (unsigned long long)snap->entries,
                     (unsigned long long)snap->stop_offset);
+}
+
+/* Repositories whose tags folder holds metadata, and the first Lookup failure. */
+static size_t tag_folder_meta(struct ra_buf *repos, struct ra_buf *why,
+                              struct ra_buf *path, const struct ra_snapshot *snap)
+{
+    struct ra_vec sorted = RA_VEC_INIT;
+    struct ra_buf dir = RA_BUF_INIT;
+    size_t i, j, n = 0;
+
+    for (i = 0; i < snap->graphs.len; i++) {
+        const struct ra_graph *g = snap->graphs.items[i];
+        ra_graph_sorted_repos(&sorted, g);
+        for (j = 0; j < sorted.len; j++) {
+            const struct ra_repo *r = sorted.items[j];
+            const struct ra_meta_item *m, *first;
+            ra_buf_truncate(&dir, 0);
+            ra_buf_printf(&dir, "repositories/%s/_manifests/tags", r->name);
+            if (!(m = first = ra_graph_meta_in(g, dir.ptr)))
+                continue;
+            for (; m; m = m->next_in_dir) /* the first by name, whatever the order read */
+                if (strcmp(m->name, first->name) < 0)
+                    first = m;
+            m = first;
+            ra_buf_printf(repos, "%s%s", n++ ? ", " : "", r->name);
+            if (!path->len)
+                ra_buf_printf(path, "%s%s%s", g->root, g->root[0] ? "/" : "", m->path);
+            if (!why->len)
+                ra_gc_lookup_error(why, g, r);
+        }
+        sorted.len = 0;
+    }
+    ra_vec_release(&sorted);
+    ra_buf_release(&dir);
+    return n;
+}
+
+/* One info finding per snapshot: what NAS metadata it holds, what it does. */
+static void add_nas_metadata(struct ra_scan *s)
+{
+    const struct ra_snapshot_meta *m = &s->snap->meta;
+    struct ra_buf msg = RA_BUF_INIT, repos = RA_BUF_INIT, why = RA_BUF_INIT,
+                  path = RA_BUF_INIT;
+    size_t k, n;
+    const char *sep = "";
+
+    if (!m->total)
+        return;
+    ra_buf_puts(&msg, "NAS or desktop metadata, not registry data, left out:");
+    for (k = 0; k < RA_META__COUNT; k++) {
+        if (!m->items[k])
+            continue;
+        ra_buf_printf(&msg, "%s %llu %s", sep, (unsigned long long)m->items[k],
+                      ra_meta_kind_name((enum ra_meta_kind)k));
+        if (k == RA_META_RECYCLE && s->snap->recycled.len)
+            ra_buf_printf(&msg, " (holding %zu blob file%s: recovery sources)",
+                          s->snap->recycled.len, s->snap->recycled.len > 1 ? "s" : "");
+        if (k == RA_META_SNAPSHOT)
+            ra_buf_puts(&msg, " (not read: name the #snapshot folder to read its snapshots)");
+        sep = ",";
+    }
+    n = tag_folder_meta(&repos, &why, &path, s->snap);
+    if (n)
+        ra_buf_printf(&msg, "; in the tags folder of %zu repositor%s (%s) the registry lists "
+                            "them as tags (GET /v2/<name>/tags/list) and garbage-collect "
+                            "--delete-untagged aborts before deleting anything (%s); without "
+                            "-m it runs: remove them from the registry's storage",
+                      n, n > 1 ? "ies" : "y", repos.ptr, ra_buf_cstr(&why));
+    else
+        ra_buf_puts(&msg, "; the registry ignores them where they are");
+    for (k = 0; !path.len && k < RA_META__COUNT; k++)
+        if (m->example[k])
+            ra_buf_puts(&path, m->example[k]);
+    ra_findings_add(&s->findings, RA_F_NAS_METADATA, RA_SEV_INFO, NULL, NULL, NULL, NULL,
+                    ra_buf_cstr(&path), "%s", msg.ptr);
+    ra_buf_release(&msg);
+    ra_buf_release(&repos);
+    ra_buf_release(&why);
+    ra_buf_release(&path);
 }
 
 int ra_scan_run(struct ra_scan **out, const struct ra_snapshot_spec *spec,
@@ -38,6 +119,7 @@ int ra_scan_run(struct ra_scan **out, const struct ra_snapshot_spec *spec,
         ra_pull_analyze(&s->regs[i], s->snap->graphs.items[i], &popts);
     if (!s->snap->complete)
         add_read_error(s);
+    add_nas_metadata(s);
     ra_findings_sort(&s->findings);
     *out = s;
     return 0;

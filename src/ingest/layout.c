@@ -158,12 +158,92 @@ static void parse_repo(struct ra_path *out, struct segs *s)
     }
 }
 
+static int ends_with(const struct ra_slice *s, const char *lit)
+{
+    size_t n = strlen(lit);
+    return s->len > n && !memcmp(s->ptr + s->len - n, lit, n);
+}
+
+/* Is seg a name a NAS or a desktop makes? The registry never writes a segment that
+ * starts with '@', '#' or '.', nor one holding '@'. */
+static int meta_name(const struct ra_slice *seg, enum ra_meta_kind *kind)
+{
+    if (seg_is(seg, "@eaDir") || ends_with(seg, "@SynoEAStream") ||
+        ends_with(seg, "@SynoResource"))
+        *kind = RA_META_EADIR;
+    else if (seg_is(seg, "#recycle"))
+        *kind = RA_META_RECYCLE;
+    else if (seg_is(seg, "#snapshot"))
+        *kind = RA_META_SNAPSHOT;
+    else if (seg_is(seg, "@tmp"))
+        *kind = RA_META_TMP;
+    else if (seg_is(seg, ".DS_Store"))
+        *kind = RA_META_DS_STORE;
+    else if (seg->len > 2 && !memcmp(seg->ptr, "._", 2))
+        *kind = RA_META_APPLEDOUBLE;
+    else
+        return 0;
+    return 1;
+}
+
+static void parse_registry(struct ra_path *out, const char *path, size_t len);
+
+static int more_meta(struct segs s)
+{
+    struct ra_slice seg;
+    enum ra_meta_kind kind;
+
+    while (next_seg(&s, &seg))
+        if (meta_name(&seg, &kind))
+            return 1;
+    return 0;
+}
+
+/* The first metadata segment, if any: the item it names, the root it lies in, and for
+ * "#recycle" the blob data it keeps. */
+static int parse_meta(struct ra_path *out, const char *path, size_t len)
+{
+    struct segs s = {path, path + len}, rest;
+    struct ra_slice seg, root;
+    struct ra_path inner;
+    size_t end;
+
+    while (next_seg(&s, &seg)) {
+        if (!meta_name(&seg, &out->meta))
+            continue;
+        end = (size_t)(seg.ptr - path) + seg.len;
+        out->kind = RA_PATH_META;
+        out->item.ptr = path;
+        out->item.len = end;
+        if (seg.ptr > path && find_root(path, (size_t)(seg.ptr - 1 - path), &root, &rest)) {
+            out->root = root;
+            out->meta_in_root = 1;
+        }
+        if (out->meta == RA_META_RECYCLE && end < len && !more_meta(s)) {
+            memset(&inner, 0, sizeof(inner));
+            parse_registry(&inner, path + end + 1, len - end - 1);
+            if (inner.kind == RA_PATH_BLOB_DATA) {
+                out->kind = RA_PATH_RECYCLED_BLOB;
+                out->digest = inner.digest;
+            }
+        }
+        return 1;
+    }
+    return 0;
+}
+
 void ra_layout_parse(struct ra_path *out, const char *path, size_t len)
+{
+    memset(out, 0, sizeof(*out));
+    if (!parse_meta(out, path, len))
+        parse_registry(out, path, len);
+}
+
+static void parse_registry(struct ra_path *out, const char *path, size_t len)
 {
     struct segs s;
     struct ra_slice top;
 
-    memset(out, 0, sizeof(*out));
     if (!find_root(path, len, &out->root, &s))
         return;
     out->kind = RA_PATH_ROOT_OTHER;

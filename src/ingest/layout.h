@@ -12,6 +12,7 @@
 #define RA_INGEST_LAYOUT_H
 
 #include "model/digest.h"
+#include "model/graph.h"
 #include "util/common.h"
 
 enum ra_path_kind {
@@ -28,6 +29,8 @@ enum ra_path_kind {
     RA_PATH_UPLOAD_STARTED, /* repo, upload */
     RA_PATH_UPLOAD_OTHER,   /* repo, upload (hashstates, the directory) */
     RA_PATH_REPO_OTHER,     /* repo: its directory or anything not listed above */
+    RA_PATH_META,           /* meta, item: NAS or desktop metadata, or inside it */
+    RA_PATH_RECYCLED_BLOB,  /* meta, item, digest: blob data in a "#recycle" folder */
 };
 
 /* Slices into the parsed path; valid as long as the path string is. */
@@ -43,9 +46,19 @@ struct ra_path {
     struct ra_slice tag;
     struct ra_slice upload;
     struct ra_digest digest;
+    /* META and RECYCLED_BLOB: the first segment a NAS or a desktop made ("@eaDir",
+     * "#recycle", "#snapshot", "@tmp", ".DS_Store", "._<name>", "<name>@SynoEAStream"),
+     * the path up to and including it, and whether it lies inside a registry root
+     * (then root is that root). */
+    enum ra_meta_kind meta;
+    struct ra_slice item;
+    int meta_in_root;
 };
 
-/* Classify a normalised member path (no leading "/" or "./", no "//"). Always succeeds:
+/* Classify a normalised member path. Metadata wins: a path with a metadata segment
+ * anywhere is META (or RECYCLED_BLOB when what follows "#recycle/" is blob data of a
+ * registry root), never a tag, repository, upload, blob or link. Otherwise, by the
+ * grammar above. The path has no leading "/" or "./", no "//". Always succeeds:
  * paths that fit no rule get RA_PATH_NONE or a *_OTHER kind. A path whose digest
  * segment is not 64 lowercase hex characters, or whose <hh> does not match the digest,
  * is *_OTHER (the registry would never read it). */

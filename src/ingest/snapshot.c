@@ -24,6 +24,8 @@ struct loader {
     struct ra_buf content;
     unsigned char *chunk;
     struct ra_err *err;
+    struct ra_map meta_seen; /* metadata item path -> 1 */
+    struct ra_pool pool;     /* its keys */
 };
 
 const char *ra_taken_source_name(enum ra_taken_source s)
@@ -509,14 +511,83 @@ static void on_odd(struct ra_graph *g, const struct ra_path *p, const struct ra_
     }
 }
 
+/* Count a metadata item once, however many members it holds. */
+static void count_meta(struct loader *ld, const struct ra_path *p)
+{
+    struct ra_snapshot_meta *m = &ld->snap->meta;
+    char **ex = &m->example[p->meta];
+    char *key;
+
+    if (ra_map_get(&ld->meta_seen, p->item.ptr, p->item.len))
+        return;
+    key = ra_pool_strndup(&ld->pool, p->item.ptr, p->item.len);
+    ra_map_put(&ld->meta_seen, key, p->item.len, key);
+    m->items[p->meta]++;
+    m->total++;
+    if (!*ex || strcmp(key, *ex) < 0) {
+        free(*ex);
+        *ex = ra_xstrdup(key);
+    }
+}
+
+/* Blob data in a recycle bin: hashed whole, as a recovery source must be. */
+static int read_recycled(struct loader *ld, struct ra_source *src, const struct ra_path *p,
+                         const struct ra_entry *e)
+{
+    struct ra_recycled_blob *r = ra_xcalloc(1, sizeof(*r));
+    struct ra_digest actual;
+    int64_t total = 0;
+    size_t n;
+    int error;
+
+    r->path = ra_xstrndup(e->path, e->path_len);
+    r->digest = p->digest;
+    r->size = e->size;
+    r->mtime = e->mtime;
+    ra_vec_push(&ld->snap->recycled, r);
+    ra_sha256_reset(ld->hash);
+    for (;;) {
+        if ((error = ra_source_read(src, ld->chunk, CHUNK, &n, ld->err)) < 0)
+            return error;
+        if (!n)
+            break;
+        total += (int64_t)n;
+        ra_sha256_update(ld->hash, ld->chunk, n);
+    }
+    ra_sha256_final(ld->hash, actual.b);
+    r->verified = total == e->size && !ra_digest_cmp(&actual, &r->digest);
+    return 0;
+}
+
+/* NAS or desktop metadata: counted, kept apart from the registry's data, and (in a
+ * directory tree) not walked into, except a recycle bin, which may keep blobs. */
+static int on_meta(struct loader *ld, struct ra_source *src, const struct ra_path *p,
+                   const struct ra_entry *e)
+{
+    int inside = e->path_len > p->item.len;
+    size_t skip = p->root.len + (p->root.len ? 1 : 0);
+
+    count_meta(ld, p);
+    if (p->meta_in_root)
+        ra_graph_note_meta(graph_for(ld, &p->root), p->item.ptr + skip, p->item.len - skip,
+                           p->meta, inside || e->type == RA_ENTRY_DIR, e->mtime);
+    if (p->kind == RA_PATH_RECYCLED_BLOB && e->type == RA_ENTRY_FILE)
+        return read_recycled(ld, src, p, e);
+    if (e->type == RA_ENTRY_DIR && !inside && p->meta != RA_META_RECYCLE)
+        return RA_SOURCE_SKIP;
+    return 0;
+}
+
 static int on_entry(const struct ra_entry *e, struct ra_source *src, void *payload)
 {
     struct loader *ld = payload;
     struct ra_graph *g;
     struct ra_path p;
 
-    note_mtime(ld->snap, e->mtime);
     ra_layout_parse(&p, e->path, e->path_len);
+    if (p.kind == RA_PATH_META || p.kind == RA_PATH_RECYCLED_BLOB)
+        return on_meta(ld, src, &p, e);
+    note_mtime(ld->snap, e->mtime);
     if (p.kind == RA_PATH_NONE)
         return 0;
     g = graph_for(ld, &p.root);
@@ -572,11 +643,20 @@ static struct ra_snapshot *snapshot_new(const struct ra_snapshot_spec *spec)
     return s;
 }
 
+static int cmp_recycled(const void *a, const void *b)
+{
+    const struct ra_recycled_blob *x = *(void *const *)a, *y = *(void *const *)b;
+    int c = ra_digest_cmp(&x->digest, &y->digest);
+
+    return c ? c : strcmp(x->path, y->path);
+}
+
 static void collect_graphs(struct ra_snapshot *s, struct ra_map *roots)
 {
     size_t it = 0;
     void *g;
 
+    ra_vec_sort(&s->recycled, cmp_recycled);
     while (ra_map_next(roots, &it, NULL, NULL, &g))
         ra_vec_push(&s->graphs, g);
     ra_vec_sort(&s->graphs, cmp_graph);
@@ -635,6 +715,8 @@ done:
         ra_snapshot_free(s);
     }
     ra_sha256_free(ld.hash);
+    ra_map_release(&ld.meta_seen);
+    ra_pool_release(&ld.pool);
     ra_buf_release(&ld.content);
     free(ld.chunk);
     return error;
@@ -649,6 +731,14 @@ void ra_snapshot_free(struct ra_snapshot *s)
     for (i = 0; i < s->graphs.len; i++)
         ra_graph_free(s->graphs.items[i]);
     ra_vec_release(&s->graphs);
+    for (i = 0; i < s->recycled.len; i++) {
+        struct ra_recycled_blob *r = s->recycled.items[i];
+        free(r->path);
+        free(r);
+    }
+    ra_vec_release(&s->recycled);
+    for (i = 0; i < RA_META__COUNT; i++)
+        free(s->meta.example[i]);
     free(s->name);
     free(s->source);
     free(s->read_error);

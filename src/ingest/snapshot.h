@@ -5,6 +5,7 @@
 #define RA_INGEST_SNAPSHOT_H
 
 #include "ingest/source.h"
+#include "model/graph.h"
 #include "util/common.h"
 #include "util/time.h"
 #include "util/vec.h"
@@ -24,6 +25,22 @@ struct ra_snapshot_spec {
     enum ra_taken_source taken_source; /* EXPLICIT or NAME when taken_at is set */
 };
 
+/* NAS and desktop metadata in a snapshot (DOMAIN.md): counted, never registry data. */
+struct ra_snapshot_meta {
+    uint64_t items[RA_META__COUNT]; /* distinct folders and files, by kind */
+    char *example[RA_META__COUNT];  /* the smallest such path, or NULL */
+    uint64_t total;                 /* sum of items */
+};
+
+/* Blob data kept in a "#recycle" folder: not a registry's, but a recovery source. */
+struct ra_recycled_blob {
+    char *path; /* member path in the snapshot */
+    struct ra_digest digest;
+    int64_t size;
+    ra_time mtime;
+    int verified; /* its content was read whole and hashes to digest */
+};
+
 struct ra_snapshot {
     char *name;
     char *source; /* the path as given */
@@ -38,6 +55,8 @@ struct ra_snapshot {
     char *stop_member; /* last member read before the failure, or NULL */
     uint64_t stop_offset;
     struct ra_vec graphs; /* struct ra_graph *, sorted by root */
+    struct ra_snapshot_meta meta;
+    struct ra_vec recycled; /* struct ra_recycled_blob *, by digest, then path */
 };
 
 struct ra_scan_opts {

@@ -167,7 +167,7 @@ static int deliver(struct ra_source *src, struct ra_entry *e, ra_entry_cb cb,
         rc = src->read_err.code;
     if (rc >= 0) {
         progress(src, 0);
-        return 0;
+        return rc == RA_SOURCE_SKIP ? rc : 0;
     }
     fill_stop(src);
     if (rc == src->read_err.code && err)
@@ -633,10 +633,10 @@ static int tree_entry(struct ra_source *src, int dfd, const char *leaf,
     if (src->fd >= 0)
         close(src->fd);
     src->fd = -1;
-    if (error < 0 || e.type != RA_ENTRY_DIR) {
+    if (error < 0 || error == RA_SOURCE_SKIP || e.type != RA_ENTRY_DIR) {
         if (e.type == RA_ENTRY_DIR && fd >= 0)
             close(fd);
-        return error;
+        return error < 0 ? error : 0;
     }
     return tree_subdir(src, dfd, leaf, fd, depth + 1, cb, payload, err);
 }

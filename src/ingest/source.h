@@ -41,7 +41,10 @@ int ra_source_read(struct ra_source *src, void *buf, size_t len, size_t *nread,
                    struct ra_err *err);
 
 /* Called once per entry in stream order (archives) or in sorted order (directories).
- * Return 0 to go on, a negative code to stop the walk with that code. */
+ * Return 0 to go on, a negative code to stop the walk with that code, or, for a
+ * RA_ENTRY_DIR, RA_SOURCE_SKIP not to walk into it (a directory tree then skips what
+ * it holds; an archive still delivers those members, as they come in its stream). */
+#define RA_SOURCE_SKIP 1
 typedef int (*ra_entry_cb)(const struct ra_entry *e, struct ra_source *src, void *payload);
 
 /* Progress, updated as the walk goes; the walker calls progress_cb at most a few times

@@ -40,6 +40,8 @@ void ra_graph_free(struct ra_graph *g)
     ra_map_release(&g->blobs);
     ra_vec_release(&g->odd);
     ra_map_release(&g->dirs);
+    ra_map_release(&g->meta);
+    ra_map_release(&g->meta_in);
     ra_pool_release(&g->pool);
     free(g);
 }
@@ -123,6 +125,45 @@ void ra_graph_note_dir(struct ra_graph *g, const char *rel, size_t len, ra_time 
         ra_map_put(&g->dirs, ra_pool_strndup(&g->pool, rel, len), len, t);
     }
     *t = mtime;
+}
+
+const char *ra_meta_kind_name(enum ra_meta_kind k)
+{
+    static const char *const names[RA_META__COUNT] = {
+        "@eaDir", "#recycle", "#snapshot", "@tmp", ".DS_Store", "AppleDouble ._*"};
+    return (unsigned)k < RA_META__COUNT ? names[k] : "";
+}
+
+struct ra_meta_item *ra_graph_note_meta(struct ra_graph *g, const char *rel, size_t len,
+                                        enum ra_meta_kind kind, int inside, ra_time mtime)
+{
+    struct ra_meta_item *m = ra_map_get(&g->meta, rel, len), *head;
+    size_t dir = len;
+
+    if (!m) {
+        m = ra_pool_alloc(&g->pool, sizeof(*m));
+        m->path = ra_pool_strndup(&g->pool, rel, len);
+        while (dir && rel[dir - 1] != '/')
+            dir--;
+        m->name = m->path + dir;
+        m->kind = kind;
+        m->mtime = RA_TIME_NONE;
+        ra_map_put(&g->meta, m->path, len, m);
+        dir = dir ? dir - 1 : 0;
+        head = ra_map_get(&g->meta_in, rel, dir);
+        m->next_in_dir = head;
+        ra_map_put(&g->meta_in, m->path, dir, m);
+    }
+    if (inside)
+        m->is_dir = 1;
+    if (mtime != RA_TIME_NONE && (m->mtime == RA_TIME_NONE || mtime > m->mtime))
+        m->mtime = mtime;
+    return m;
+}
+
+const struct ra_meta_item *ra_graph_meta_in(const struct ra_graph *g, const char *rel)
+{
+    return ra_map_gets(&g->meta_in, rel);
 }
 
 ra_time ra_graph_dir_mtime(const struct ra_graph *g, const char *rel)

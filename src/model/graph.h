@@ -73,6 +73,30 @@ struct ra_odd_member {
     const char *what; /* "symlink not followed", ... */
 };
 
+/* Metadata a NAS or a desktop adds to a share, never written by the registry: never a
+ * tag, repository, upload, blob or link. */
+enum ra_meta_kind {
+    RA_META_EADIR = 0,   /* Synology "@eaDir" folder (SYNO@.fileindexdb, <name>@SynoEAStream) */
+    RA_META_RECYCLE,     /* Synology "#recycle" folder: the share's recycle bin */
+    RA_META_SNAPSHOT,    /* Synology "#snapshot" folder inside the share */
+    RA_META_TMP,         /* Synology "@tmp" folder */
+    RA_META_DS_STORE,    /* macOS ".DS_Store" */
+    RA_META_APPLEDOUBLE, /* AppleDouble "._<name>" */
+    RA_META__COUNT
+};
+
+const char *ra_meta_kind_name(enum ra_meta_kind k);
+
+/* One metadata folder or file inside a root: "blobs/sha256/1b/@eaDir". */
+struct ra_meta_item {
+    const char *path;  /* relative to the root */
+    const char *name;  /* its last segment, inside path */
+    enum ra_meta_kind kind;
+    int is_dir;        /* a folder, or something was seen inside it */
+    ra_time mtime;     /* newest mtime of it and of anything seen inside it */
+    struct ra_meta_item *next_in_dir; /* the next item in the same folder */
+};
+
 struct ra_graph {
     const char *root; /* "var/lib/registry/docker/registry/v2", or "" */
     struct ra_pool pool;
@@ -83,6 +107,8 @@ struct ra_graph {
      * "blobs/sha256/<hh>" and "repositories/<name>/_manifests/revisions/sha256"
      * (relative to the root) -> ra_time * */
     struct ra_map dirs;
+    struct ra_map meta;    /* path relative to the root -> struct ra_meta_item */
+    struct ra_map meta_in; /* folder relative to the root -> its first ra_meta_item */
 };
 
 void ra_graph_new(struct ra_graph **out, const char *root, size_t root_len);
@@ -103,6 +129,14 @@ struct ra_link *ra_graph_link(struct ra_graph *g, struct ra_map *map,
 void ra_graph_note_dir(struct ra_graph *g, const char *rel, size_t len, ra_time mtime);
 /* A folder's mtime, or RA_TIME_NONE. */
 ra_time ra_graph_dir_mtime(const struct ra_graph *g, const char *rel);
+
+/* Remember a metadata item (rel: its path relative to the root, ending in its name) or
+ * something inside it. Returns the item, created on first sight. */
+struct ra_meta_item *ra_graph_note_meta(struct ra_graph *g, const char *rel, size_t len,
+                                        enum ra_meta_kind kind, int inside, ra_time mtime);
+/* The metadata items directly in folder rel (relative to the root), a NULL-terminated
+ * chain through next_in_dir; NULL when none. */
+const struct ra_meta_item *ra_graph_meta_in(const struct ra_graph *g, const char *rel);
 
 /* Remember an odd member (path copied). */
 void ra_graph_note_odd(struct ra_graph *g, const char *path, size_t len, const char *what);

@@ -523,6 +523,7 @@ static json_t *losses_json(struct model *m)
                       ra_json_str(l->tag_name), "breaks", tags, "from", bound_json(&l->from), "to",
                       bound_json(&l->to), "fingerprints", fps);
         json_object_set_new(o, "suspects", json_integer((json_int_t)cause->suspects.len));
+        json_object_set_new(o, "to_note", ra_json_str(l->to_note));
         json_array_append_new(a, o);
     }
     return a;
@@ -879,6 +880,53 @@ static json_t *recovery_for(struct model *m, const struct ra_tag_result *t, cons
     return o;
 }
 
+/* The newest verified copy of d in a snapshot's recycle bin, else the newest. */
+static const struct ra_recycled_blob *recycled_copy(const struct ra_investigation *inv,
+                                                    const struct ra_digest *d,
+                                                    const struct ra_snapshot **snap)
+{
+    const struct ra_recycled_blob *best = NULL;
+    size_t i, j;
+
+    for (i = inv->nscans; i-- > 0;) {
+        const struct ra_snapshot *s = inv->scans[i]->snap;
+        for (j = 0; j < s->recycled.len; j++) {
+            const struct ra_recycled_blob *r = s->recycled.items[j];
+            if (ra_digest_cmp(&r->digest, d) || (best && (best->verified || !r->verified)))
+                continue;
+            best = r;
+            *snap = s;
+        }
+    }
+    return best;
+}
+
+/* Lost blobs a NAS recycle bin still holds: recovery sources, named with their path. */
+static json_t *recycled_json(struct model *m)
+{
+    const struct ra_losses *ls = m->inv->losses;
+    json_t *a = json_array();
+    size_t i, j;
+
+    for (i = 0; i < ls->items.len; i++) {
+        const struct ra_loss *l = ls->items.items[i];
+        const struct ra_snapshot *s = NULL;
+        const struct ra_recycled_blob *r;
+        struct ra_buf breaks = RA_BUF_INIT;
+        if (l->object != RA_OBJ_BLOB || !(r = recycled_copy(m->inv, &l->digest, &s)))
+            continue;
+        for (j = 0; j < l->tags.len; j++)
+            ra_buf_printf(&breaks, "%s%s", j ? ", " : "", (const char *)l->tags.items[j]);
+        json_array_append_new(
+            a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:b}", "digest", ra_json_digest_or_null(&l->digest),
+                         "breaks", ra_json_str(ra_buf_cstr(&breaks)), "snapshot",
+                         ra_json_str(s->name), "source", ra_json_str(s->source), "path",
+                         ra_json_str(r->path), "verified", r->verified));
+        ra_buf_release(&breaks);
+    }
+    return a;
+}
+
 static json_t *recovery_json(struct model *m)
 {
     json_t *tags = json_array(), *o;
@@ -895,6 +943,9 @@ static json_t *recovery_json(struct model *m)
     }
     o = json_pack("{s:o,s:o,s:b}", "root_hint", ra_json_str(hint.len ? hint.ptr : NULL), "tags", tags,
                   "has_tags", json_array_size(tags) > 0);
+    json_object_set_new(o, "recycled", recycled_json(m));
+    json_object_set_new(o, "has_recycled",
+                        json_boolean(json_array_size(json_object_get(o, "recycled")) > 0));
     ra_buf_release(&hint);
     return o;
 }
@@ -974,6 +1025,7 @@ static json_t *prediction_json(struct model *m)
     const struct ra_prediction *p0;
     json_t *breaks, *o;
     size_t i, k, bytes = 0, blobs = 0;
+    const char *aborted = NULL;
 
     if (!inv->predictions.len)
         return json_null();
@@ -983,6 +1035,8 @@ static json_t *prediction_json(struct model *m)
         const struct ra_prediction *p = inv->predictions.items[i];
         blobs += p->result->blobs.len;
         bytes += p->result->bytes;
+        if (!aborted)
+            aborted = p->result->aborted;
         for (k = 0; k < p->after->ntags; k++) {
             const struct ra_tag_result *t = &p->after->tags[k];
             if (t->pullable || !p->before->tags[k].pullable)
@@ -998,6 +1052,7 @@ static json_t *prediction_json(struct model *m)
                   "distribution", p0->gc.version == RA_GC_V3 ? "3" : "2.8", "delete_untagged",
                   p0->gc.delete_untagged, "blobs", (json_int_t)blobs, "bytes", (json_int_t)bytes,
                   "has_breaks", json_array_size(breaks) > 0, "breaks", breaks);
+    json_object_set_new(o, "aborted", ra_json_str(aborted));
     return o;
 }
 

@@ -71,8 +71,9 @@ static json_t *cause_json(const struct ra_cause *c)
     for (i = 0; i < l->tags.len; i++)
         json_array_append_new(tags, ra_json_str(l->tags.items[i]));
     json_object_set_new(o, "breaks", tags);
-    json_object_set_new(o, "window", json_pack("{s:o,s:o}", "from", bound_json(&l->from),
-                                               "to", bound_json(&l->to)));
+    json_object_set_new(o, "window", json_pack("{s:o,s:o,s:o}", "from", bound_json(&l->from),
+                                               "to", bound_json(&l->to), "note",
+                                               ra_json_str(l->to_note)));
     for (i = 0; i < c->matches.len; i++) {
         const struct ra_match *m = c->matches.items[i];
         json_array_append_new(fps, json_pack("{s:s,s:o}", "name", ra_fingerprint_name(m->fp),
@@ -225,6 +226,8 @@ static void text_cause(struct ra_buf *out, const struct ra_cause *c)
                   l->from.time == RA_TIME_NONE ? "an unknown time" : ra_time_format(t1, l->from.time),
                   ra_bound_kind_name(l->from.kind), ra_time_format(t2, l->to.time),
                   ra_bound_kind_name(l->to.kind));
+    if (l->to_note)
+        ra_buf_printf(out, "    (%s)\n", safe(&tmp, l->to_note));
     for (i = 0; i < l->tags.len; i++)
         ra_buf_printf(out, "    breaks %s\n", safe(&tmp, l->tags.items[i]));
     for (i = 0; i < c->matches.len; i++) {

@@ -293,6 +293,7 @@ static void test_findings__code_names(void **state)
         "blob_unreferenced",
         "member_not_regular",
         "read_error",
+        "nas_metadata",
     };
     int i, j;
 

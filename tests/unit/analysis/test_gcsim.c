@@ -580,6 +580,97 @@ static void test_gcsim__abort_on_bad_current_link_with_delete_untagged(void **st
     assert_null(f->gc->aborted);
 }
 
+static void expect_aborted_nothing_deleted(struct fx *f)
+{
+    assert_non_null(f->gc->aborted);
+    expect_blobs(f, "");
+    expect_manifests(f, NULL, 0);
+    expect_layer_links(f, NULL, 0);
+}
+
+/* Synology's @eaDir, a macOS .DS_Store: what the NAS leaves in a folder. */
+static void put_meta(struct fx *f, const char *rel, enum ra_meta_kind kind, int is_dir)
+{
+    ra_graph_note_meta(f->g, rel, strlen(rel), kind, is_dir, RA_TIME_NONE);
+}
+
+#define TAGS_DIR "repositories/" REPO "/_manifests/tags/"
+
+static void test_gcsim__eadir_in_tags_folder_aborts_delete_untagged(void **state)
+{
+    struct fx *f = *state;
+
+    push_index(f);
+    push_image(f, REPO, 'a', 'b', "amd64", "c"); /* untagged: -m would delete it */
+    put_layer(f, 'd');                           /* unreferenced: any run deletes it */
+    put_meta(f, TAGS_DIR "@eaDir", RA_META_EADIR, 1);
+    put_meta(f, "blobs/sha256/66/@eaDir", RA_META_EADIR, 1);
+    gc(f, RA_GC_V2, 1);
+    assert_string_equal(f->gc->aborted,
+                        REPO ": failed to retrieve tags for digest sha256:"
+                             "1111111111111111111111111111111111111111111111111111111111111111"
+                             ": filesystem: invalid path: /docker/registry/v2/repositories/" REPO
+                             "/_manifests/tags/@eaDir/current/link");
+    expect_aborted_nothing_deleted(f);
+    /* 3.x reads tags the same way */
+    gc(f, RA_GC_V3, 1);
+    assert_non_null(f->gc->aborted);
+    expect_aborted_nothing_deleted(f);
+    /* without -m no tag is read: the run sweeps as always */
+    gc(f, RA_GC_V2, 0);
+    assert_null(f->gc->aborted);
+    expect_blobs(f, "d");
+}
+
+static void test_gcsim__file_in_tags_folder_aborts_delete_untagged(void **state)
+{
+    struct fx *f = *state;
+
+    push_index(f);
+    put_meta(f, TAGS_DIR ".DS_Store", RA_META_DS_STORE, 0);
+    gc(f, RA_GC_V2, 1);
+    assert_non_null(f->gc->aborted);
+    assert_non_null(strstr(f->gc->aborted, "/_manifests/tags/.DS_Store/current/link: "
+                                           "not a directory"));
+    expect_aborted_nothing_deleted(f);
+}
+
+static void test_gcsim__harmless_metadata_is_no_abort(void **state)
+{
+    struct fx *f = *state;
+    struct ra_buf why = RA_BUF_INIT;
+
+    push_index(f);
+    /* a folder with a name the driver accepts and no current/link is skipped; metadata
+     * anywhere else is never read */
+    put_meta(f, TAGS_DIR "._latest", RA_META_APPLEDOUBLE, 1);
+    put_meta(f, "repositories/" REPO "/_layers/sha256/@eaDir", RA_META_EADIR, 1);
+    put_meta(f, "repositories/" REPO "/_uploads/@eaDir", RA_META_EADIR, 1);
+    put_meta(f, "repositories/@eaDir", RA_META_EADIR, 1);
+    put_meta(f, "repositories/other/_manifests/tags/@eaDir", RA_META_EADIR, 1);
+    assert_int_equal(ra_gc_lookup_error(&why, f->g, repo(f, REPO)), 0);
+    gc(f, RA_GC_V2, 1);
+    assert_null(f->gc->aborted); /* "other" has no revision to look tags up for */
+    expect_blobs(f, "45678");    /* the 2.8 index-children sweep, as without metadata */
+    ra_buf_release(&why);
+}
+
+static void test_gcsim__tag_name_the_driver_rejects_aborts(void **state)
+{
+    struct fx *f = *state;
+    struct ra_buf why = RA_BUF_INIT;
+
+    push_index(f);
+    tag_current(f, REPO, "bad name", '1');
+    assert_int_equal(ra_gc_lookup_error(&why, f->g, repo(f, REPO)), 1);
+    assert_string_equal(why.ptr, "filesystem: invalid path: /docker/registry/v2/repositories/" REPO
+                                 "/_manifests/tags/bad name/current/link");
+    gc(f, RA_GC_V2, 1);
+    assert_non_null(f->gc->aborted);
+    expect_aborted_nothing_deleted(f);
+    ra_buf_release(&why);
+}
+
 /* A repository with untagged revisions and no _manifests/tags folder at all. */
 static void push_untagged_without_tags_dir(struct fx *f)
 {
@@ -807,6 +898,10 @@ int main(void)
         T(abort_on_junk_revision_link),
         T(abort_on_unparseable_tagged_manifest),
         T(abort_on_bad_current_link_with_delete_untagged),
+        T(eadir_in_tags_folder_aborts_delete_untagged),
+        T(file_in_tags_folder_aborts_delete_untagged),
+        T(harmless_metadata_is_no_abort),
+        T(tag_name_the_driver_rejects_aborts),
         T(v2_delete_untagged_aborts_without_tags_dir),
         T(v3_delete_untagged_skips_repo_without_tags_dir),
         T(empty_tags_dir_is_not_an_abort),

@@ -606,6 +606,62 @@ static void test_losses__folder_mtime_not_used_after_an_addition(void **state)
     ra_buf_release(&other2);
 }
 
+/* A Synology indexer made an @eaDir in a folder after the deletion: the folder's
+ * mtime is that, not the deletion. One present in both snapshots changes nothing. */
+static void put_eadir(const char *snap, const char *folder, ra_time t)
+{
+    struct ra_buf p = RA_BUF_INIT, rel = RA_BUF_INIT;
+
+    ra_buf_printf(&rel, "%s/@eaDir/SYNO@.fileindexdb", folder);
+    write_file(at(&p, snap, rel.ptr), "x", 1, t);
+    ra_buf_release(&p);
+    ra_buf_release(&rel);
+}
+
+static void test_losses__folder_mtime_not_used_when_nas_metadata_moved_it(void **state)
+{
+    struct fx *f = *state;
+    struct image x;
+    char folder[64], la[16], ca[16];
+    const struct ra_loss *l;
+
+    lay_image(SNAP1, &x, 0);
+    lay_image(SNAP2, &x, 1);
+    if (!memcmp(x.la, x.ca, 2) || !memcmp(x.la, x.cb, 2) || !memcmp(x.la, x.lb, 2) ||
+        !memcmp(x.ca, x.cb, 2) || !memcmp(x.ca, x.lb, 2))
+        skip(); /* folders shared: no clean case */
+    snprintf(la, sizeof(la), "blobs/sha256/%.2s", x.la);
+    snprintf(ca, sizeof(ca), "blobs/sha256/%.2s", x.ca);
+    put_eadir(SNAP2, la, APR(12, 4, 0));              /* new after SNAP1 */
+    put_eadir(SNAP2, "repositories/" REPO "/_manifests/revisions/sha256", APR(12, 4, 0));
+    put_eadir(SNAP1, ca, APR(6, 8, 0));               /* there before SNAP1 ... */
+    put_eadir(SNAP2, ca, APR(6, 8, 0));               /* ... and still */
+    retime(SNAP1, &x, 0);
+    retime(SNAP2, &x, 1);
+    blob_dir_at(SNAP2, x.la, APR(12, 4, 0)); /* the indexer's time, not the GC's */
+    scan(f, SNAP1);
+    scan(f, SNAP2);
+    find(f);
+    expect_count(f, 6);
+    l = loss_of(f, RA_OBJ_BLOB, x.la);
+    assert_bound(&l->to, RA_BOUND_SNAPSHOT, APR(13, 1, 0), SNAP2);
+    assert_non_null(l->to_note);
+    assert_non_null(strstr(l->to_note, "'@eaDir' appeared in "));
+    assert_non_null(strstr(l->to_note, "after snapshot '" SNAP1 "'"));
+    assert_non_null(strstr(l->to_note, "does not date the deletion"));
+    /* a revisions folder with a new @eaDir at T_GC's own time is as unusable */
+    l = loss_of(f, RA_OBJ_MANIFEST_LINK, x.a);
+    assert_bound(&l->to, RA_BOUND_SNAPSHOT, APR(13, 1, 0), SNAP2);
+    assert_non_null(l->to_note);
+    /* unchanged metadata: the folder still dates the deletion */
+    l = loss_of(f, RA_OBJ_BLOB, x.ca);
+    assert_bound(&l->to, RA_BOUND_FOLDER_MTIME, T_GC, blob_folder(folder, x.ca));
+    assert_null(l->to_note);
+    /* and the metadata is no blob, link or tag in either snapshot */
+    assert_int_equal(f->scans[1]->snap->meta.items[RA_META_EADIR], 3);
+    assert_int_equal(f->scans[0]->snap->meta.items[RA_META_EADIR], 1);
+}
+
 static void test_losses__folder_mtime_outside_window_not_used(void **state)
 {
     struct fx *f = *state;
@@ -966,6 +1022,7 @@ int main(void)
         T(tag_losses),
         T(tag_loss_in_first_snapshot),
         T(names),
+        T(folder_mtime_not_used_when_nas_metadata_moved_it),
     };
 
     return cmocka_run_group_tests(tests, setup_group, teardown_group);

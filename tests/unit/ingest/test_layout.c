@@ -214,13 +214,17 @@ static void test_layout__roots(void **state)
     assert_int_equal(p.kind, RA_PATH_LAYER_LINK);
     assert_slice(p.root, "docker/registry/v2");
     assert_slice(p.repo, "r");
-    p = parse("#snapshot/GMT+00_2026.04.12-01.00/mirror-docker/docker/registry/v2/"
+    p = parse("GMT+00_2026.04.12-01.00/mirror-docker/docker/registry/v2/"
               "repositories/library/alpine/_manifests/tags/3.19/current/link");
     assert_int_equal(p.kind, RA_PATH_TAG_CURRENT);
-    assert_slice(p.root,
-                 "#snapshot/GMT+00_2026.04.12-01.00/mirror-docker/docker/registry/v2");
+    assert_slice(p.root, "GMT+00_2026.04.12-01.00/mirror-docker/docker/registry/v2");
     assert_slice(p.repo, "library/alpine");
     assert_slice(p.tag, "3.19");
+    /* a share's #snapshot folder holds other times of the share: never this one's roots */
+    p = parse("#snapshot/GMT+00_2026.04.12-01.00/mirror-docker/docker/registry/v2/"
+              "repositories/library/alpine/_manifests/tags/3.19/current/link");
+    assert_int_equal(p.kind, RA_PATH_META);
+    assert_int_equal(p.meta, RA_META_SNAPSHOT);
 }
 
 static void test_layout__bare_v2_folder_has_empty_root(void **state)
@@ -407,6 +411,101 @@ static void test_layout__repo_without_name(void **state)
                 RA_PATH_ROOT_OTHER);
 }
 
+static void assert_meta(const char *path, enum ra_meta_kind kind, const char *item,
+                        const char *root)
+{
+    struct ra_path p = parse(path);
+
+    if (p.kind != RA_PATH_META)
+        fail_msg("'%s': kind %d, want META", path, (int)p.kind);
+    assert_int_equal(p.meta, kind);
+    assert_slice(p.item, item);
+    assert_int_equal(p.meta_in_root, root != NULL);
+    if (root)
+        assert_slice(p.root, root);
+    assert_int_equal(p.repo.len, 0);
+    assert_int_equal(p.tag.len, 0);
+    assert_int_equal(p.upload.len, 0);
+}
+
+static void test_layout__synology_eadir_is_never_registry_data(void **state)
+{
+    (void)state;
+    /* in every folder the registry has: never a tag, upload, blob, link or repository */
+    assert_meta(ROOT "/repositories/app/_manifests/tags/@eaDir", RA_META_EADIR,
+                ROOT "/repositories/app/_manifests/tags/@eaDir", ROOT);
+    assert_meta(ROOT "/repositories/app/_manifests/tags/@eaDir/SYNO@.fileindexdb",
+                RA_META_EADIR, ROOT "/repositories/app/_manifests/tags/@eaDir", ROOT);
+    assert_meta(ROOT "/repositories/app/_manifests/tags/@eaDir/current/link", RA_META_EADIR,
+                ROOT "/repositories/app/_manifests/tags/@eaDir", ROOT);
+    assert_meta(ROOT "/blobs/sha256/" HH "/@eaDir/" HEX "@SynoEAStream", RA_META_EADIR,
+                ROOT "/blobs/sha256/" HH "/@eaDir", ROOT);
+    assert_meta(ROOT "/blobs/sha256/" HH "/@eaDir/" HEX "/data", RA_META_EADIR,
+                ROOT "/blobs/sha256/" HH "/@eaDir", ROOT);
+    assert_meta(ROOT "/repositories/app/_layers/sha256/@eaDir/" HEX "/link", RA_META_EADIR,
+                ROOT "/repositories/app/_layers/sha256/@eaDir", ROOT);
+    assert_meta(ROOT "/repositories/app/_uploads/@eaDir/startedat", RA_META_EADIR,
+                ROOT "/repositories/app/_uploads/@eaDir", ROOT);
+    assert_meta(ROOT "/repositories/@eaDir/x/_manifests/tags/latest/current/link",
+                RA_META_EADIR, ROOT "/repositories/@eaDir", ROOT);
+    assert_meta(ROOT "/repositories/app/_manifests/tags/latest/@eaDir/link@SynoEAStream",
+                RA_META_EADIR, ROOT "/repositories/app/_manifests/tags/latest/@eaDir", ROOT);
+    /* a stream file outside @eaDir; a bare v2 folder; above any root */
+    assert_meta("blobs/sha256/" HH "/" HEX "/data@SynoEAStream", RA_META_EADIR,
+                "blobs/sha256/" HH "/" HEX "/data@SynoEAStream", "");
+    assert_meta("@eaDir/docker@SynoEAStream", RA_META_EADIR, "@eaDir", NULL);
+    assert_meta("volume1/@eaDir/" ROOT "/blobs/sha256/" HH "/" HEX "/data", RA_META_EADIR,
+                "volume1/@eaDir", NULL);
+}
+
+static void test_layout__desktop_and_nas_names(void **state)
+{
+    (void)state;
+    assert_meta(ROOT "/repositories/app/_manifests/tags/.DS_Store", RA_META_DS_STORE,
+                ROOT "/repositories/app/_manifests/tags/.DS_Store", ROOT);
+    assert_meta(ROOT "/repositories/app/_manifests/tags/._latest", RA_META_APPLEDOUBLE,
+                ROOT "/repositories/app/_manifests/tags/._latest", ROOT);
+    assert_meta("._x", RA_META_APPLEDOUBLE, "._x", NULL);
+    assert_meta("@tmp/" ROOT "/blobs/sha256/" HH "/" HEX "/data", RA_META_TMP, "@tmp", NULL);
+    assert_meta("share/#snapshot/GMT+00_2026.04.12-01.00/" ROOT "/blobs/sha256/" HH "/" HEX
+                "/data",
+                RA_META_SNAPSHOT, "share/#snapshot", NULL);
+    /* the registry's own names stay what they were */
+    assert_kind(ROOT "/repositories/app/_manifests/tags/v1.0-rc._x/current/link",
+                RA_PATH_TAG_CURRENT);
+    assert_kind(ROOT "/repositories/a.b/_manifests/tags/_x/current/link", RA_PATH_TAG_CURRENT);
+    assert_kind(".hidden/" ROOT "/blobs/sha256/" HH "/" HEX "/data", RA_PATH_BLOB_DATA);
+    assert_kind("._", RA_PATH_NONE);
+}
+
+static void test_layout__recycle_bin_keeps_recovery_sources(void **state)
+{
+    struct ra_path p = parse("#recycle/" ROOT "/blobs/sha256/" HH "/" HEX "/data");
+
+    (void)state;
+    assert_int_equal(p.kind, RA_PATH_RECYCLED_BLOB);
+    assert_int_equal(p.meta, RA_META_RECYCLE);
+    assert_slice(p.item, "#recycle");
+    assert_int_equal(p.meta_in_root, 0);
+    assert_digest(&p, HEX);
+    /* a recycle bin of a share that is the v2 folder, and one inside a root */
+    p = parse("#recycle/blobs/sha256/" HH "/" HEX "/data");
+    assert_int_equal(p.kind, RA_PATH_RECYCLED_BLOB);
+    assert_digest(&p, HEX);
+    p = parse(ROOT "/#recycle/blobs/sha256/" HH "/" HEX "/data");
+    assert_int_equal(p.kind, RA_PATH_RECYCLED_BLOB);
+    assert_int_equal(p.meta_in_root, 1);
+    assert_slice(p.root, ROOT);
+    /* anything else in it is metadata, never a link, tag or root */
+    assert_meta("#recycle/" ROOT "/repositories/app/_manifests/tags/latest/current/link",
+                RA_META_RECYCLE, "#recycle", NULL);
+    assert_meta("#recycle/" ROOT "/blobs/sha256/" HH "/" HEX "/@eaDir/data", RA_META_RECYCLE,
+                "#recycle", NULL);
+    assert_meta("#recycle/" ROOT "/blobs/sha256/00/" HEX "/data", RA_META_RECYCLE, "#recycle",
+                NULL);
+    assert_meta("#recycle", RA_META_RECYCLE, "#recycle", NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -433,6 +532,9 @@ int main(void)
         cmocka_unit_test(test_layout__extra_trailing_segments_not_links),
         cmocka_unit_test(test_layout__repo_other),
         cmocka_unit_test(test_layout__repo_without_name),
+        cmocka_unit_test(test_layout__synology_eadir_is_never_registry_data),
+        cmocka_unit_test(test_layout__desktop_and_nas_names),
+        cmocka_unit_test(test_layout__recycle_bin_keeps_recovery_sources),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

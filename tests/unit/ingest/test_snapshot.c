@@ -287,6 +287,121 @@ static void test_snapshot__verify_finds_flipped_blob(void **state)
     ra_buf_release(&p);
 }
 
+/* A Synology share: metadata in the registry's folders, a recycle bin with one good and
+ * one damaged blob, a #snapshot folder. Read as a directory and as a tar of it, the
+ * same: metadata counted once per item, never a tag, repository, upload or blob. */
+static void load_share(struct ra_snapshot **out, const char *path)
+{
+    struct ra_vec specs = RA_VEC_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_scan_opts opts = RA_SCAN_OPTS_INIT;
+
+    assert_int_equal(ra_snapshot_expand(&specs, path, &err), 0);
+    assert_int_equal(specs.len, 1);
+    assert_int_equal(ra_snapshot_load(out, specs.items[0], &opts, &err), 0);
+    free_specs(&specs);
+}
+
+static void check_share(const struct ra_snapshot *snap, const char *lhex, const char *bad)
+{
+    const struct ra_graph *g;
+    const struct ra_repo *r;
+    const struct ra_recycled_blob *rb;
+    const struct ra_meta_item *m;
+    struct ra_digest d;
+
+    assert_int_equal(snap->graphs.len, 1); /* #recycle and #snapshot are no roots */
+    g = snap->graphs.items[0];
+    assert_string_equal(g->root, "docker/registry/v2");
+    assert_int_equal(g->repos.count, 1);
+    assert_non_null(r = ra_map_gets(&g->repos, "app"));
+    assert_int_equal(r->tags.count, 1);
+    assert_non_null(ra_map_gets(&r->tags, "1"));
+    assert_int_equal(r->uploads.count, 0);
+    assert_int_equal(g->blobs.count, 1);
+    assert_int_equal(snap->meta.items[RA_META_EADIR], 3);
+    assert_int_equal(snap->meta.items[RA_META_RECYCLE], 1);
+    assert_int_equal(snap->meta.items[RA_META_SNAPSHOT], 1);
+    assert_int_equal(snap->meta.items[RA_META_DS_STORE], 1);
+    assert_int_equal(snap->meta.items[RA_META_APPLEDOUBLE], 1);
+    assert_int_equal(snap->meta.total, 7);
+    assert_string_equal(snap->meta.example[RA_META_EADIR],
+                        "docker/registry/v2/blobs/sha256/@eaDir");
+    /* the tags folder's items, for gc-sim: a folder and a file */
+    m = ra_graph_meta_in(g, "repositories/app/_manifests/tags");
+    assert_non_null(m);
+    assert_non_null(m->next_in_dir);
+    assert_null(m->next_in_dir->next_in_dir);
+    assert_int_equal(!strcmp(m->name, "@eaDir") ? m->is_dir : m->next_in_dir->is_dir, 1);
+    assert_int_equal(!strcmp(m->name, ".DS_Store") ? m->is_dir : m->next_in_dir->is_dir, 0);
+    /* the recycle bin: both copies found, only the good one verified */
+    assert_int_equal(snap->recycled.len, 2);
+    ra_digest_from_hex(&d, lhex, 64);
+    rb = snap->recycled.items[ra_digest_cmp(&((const struct ra_recycled_blob *)
+                                                   snap->recycled.items[0])->digest, &d)
+                                   ? 1
+                                   : 0];
+    assert_int_equal(ra_digest_cmp(&rb->digest, &d), 0);
+    assert_int_equal(rb->verified, 1);
+    assert_int_equal(rb->size, 13);
+    assert_non_null(strstr(rb->path, "#recycle/docker/registry/v2/blobs/sha256/"));
+    ra_digest_from_hex(&d, bad, 64);
+    rb = snap->recycled.items[rb == snap->recycled.items[0] ? 1 : 0];
+    assert_int_equal(ra_digest_cmp(&rb->digest, &d), 0);
+    assert_int_equal(rb->verified, 0);
+}
+
+static void test_snapshot__synology_share_metadata(void **state)
+{
+    struct ra_snapshot *snap = NULL;
+    struct ra_buf share = RA_BUF_INIT, root = RA_BUF_INIT, p = RA_BUF_INIT;
+    char hex[65], lhex[65], bad[65];
+    static const char *const meta[] = {
+        "docker/registry/v2/repositories/app/_manifests/tags/@eaDir/SYNO@.fileindexdb",
+        "docker/registry/v2/repositories/app/_manifests/tags/.DS_Store",
+        "docker/registry/v2/repositories/app/_uploads/@eaDir/_uploads@SynoEAStream",
+        "docker/registry/v2/blobs/sha256/@eaDir/sha256@SynoEAStream",
+        "docker/registry/v2/blobs/._sha256",
+        "#snapshot/GMT+00_2026.04.12-01.00/docker/registry/v2/repositories/old/"
+        "_manifests/tags/x/current/link",
+    };
+    size_t i;
+
+    (void)state;
+    ra_buf_printf(&share, "%s/share", tmpdir);
+    ra_buf_printf(&root, "%s/docker/registry/v2", share.ptr);
+    put_blob(root.ptr, "{\"schemaVersion\":2}", 19, 1775900100, hex);
+    put_tag(root.ptr, "app", "1", hex, 1775900200);
+    for (i = 0; i < RA_ARRAY_SIZE(meta); i++) {
+        ra_buf_truncate(&p, 0);
+        ra_buf_printf(&p, "%s/%s", share.ptr, meta[i]);
+        write_file(p.ptr, "syno", 4, 1775999999);
+    }
+    ra_buf_truncate(&root, 0);
+    ra_buf_printf(&root, "%s/#recycle/docker/registry/v2", share.ptr);
+    put_blob(root.ptr, "layer-bytes-1", 13, 1775800000, lhex);
+    put_blob(root.ptr, "layer-bytes-2", 13, 1775800000, bad);
+    ra_buf_truncate(&p, 0);
+    ra_buf_printf(&p, "%s/blobs/sha256/%.2s/%s/data", root.ptr, bad, bad);
+    write_file(p.ptr, "layer-bytes-X", 13, 1775800000);
+
+    load_share(&snap, share.ptr);
+    check_share(snap, lhex, bad);
+    ra_snapshot_free(snap);
+
+    ra_buf_truncate(&p, 0);
+    ra_buf_printf(&p, "tar -C '%s' --sort=name -cf '%s/share.tar' .", share.ptr, tmpdir);
+    assert_int_equal(system(p.ptr), 0);
+    ra_buf_truncate(&p, 0);
+    ra_buf_printf(&p, "%s/share.tar", tmpdir);
+    load_share(&snap, p.ptr);
+    check_share(snap, lhex, bad);
+    ra_snapshot_free(snap);
+    ra_buf_release(&share);
+    ra_buf_release(&root);
+    ra_buf_release(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +410,7 @@ int main(void)
         cmocka_unit_test(test_snapshot__synology_folders_oldest_first),
         cmocka_unit_test(test_snapshot__two_roots_and_mtime_time),
         cmocka_unit_test(test_snapshot__verify_finds_flipped_blob),
+        cmocka_unit_test(test_snapshot__synology_share_metadata),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
