@@ -24,6 +24,8 @@ struct ra_jobs_ctx {
     size_t ntexts;
     struct ra_vec deploys; /* struct ra_jobs_deploy *, from Ansible tasks */
     struct ra_map values;  /* chart or role directory -> its values (jobs_values.c) */
+    struct ra_vec group_vars; /* const struct ra_jobs_text *: ".../group_vars/all..." */
+    int group_vars_listed;
 };
 
 /* An Ansible template/copy task: the YAML file it is in, its src (or content) and

@@ -142,6 +142,12 @@ static void load_role(struct ra_jobs_ctx *ctx, struct values *v, const char *dir
         ra_buf_printf(&b, "%s%s", dir, defaults[i]);
         load_file(ctx, v, b.ptr);
     }
+    if (!ctx->group_vars_listed) { /* once per scan: the candidates */
+        for (i = 0; i < ctx->ntexts; i++)
+            if (strstr(ctx->texts[i].path, "group_vars/all"))
+                ra_vec_push(&ctx->group_vars, &ctx->texts[i]);
+        ctx->group_vars_listed = 1;
+    }
     /* group_vars/all.yml or group_vars/all/<x>.yml in dir or a directory above it */
     while (!found && n) {
         size_t k;
@@ -149,8 +155,8 @@ static void load_role(struct ra_jobs_ctx *ctx, struct values *v, const char *dir
             n--;
         while (n && dir[n - 1] != '/')
             n--;
-        for (k = 0; k < ctx->ntexts; k++) {
-            const char *p = ctx->texts[k].path;
+        for (k = 0; k < ctx->group_vars.len; k++) {
+            const char *p = ((const struct ra_jobs_text *)ctx->group_vars.items[k])->path;
             if (strncmp(p, dir, n) || strncmp(p + n, "group_vars/all", 14) ||
                 !(ra_jobs_path_has_suffix(p, ".yml") || ra_jobs_path_has_suffix(p, ".yaml")))
                 continue;
@@ -494,6 +500,7 @@ void ra_jobs_values_release(struct ra_jobs_ctx *ctx)
     while (ra_map_next(&ctx->values, &it, NULL, NULL, &v))
         ra_map_release(&((struct values *)v)->map);
     ra_map_release(&ctx->values);
+    ra_vec_release(&ctx->group_vars);
 }
 
 /* ---- crontab templates ---- */
