@@ -604,6 +604,14 @@ static void apply_tzs(struct ywalk *w, size_t first_job)
          * schedule */
         if (j->def == RA_JOBDEF_ANSIBLE && best && best->tz && best->cron_tz)
             j->timezone = best->tz;
+        else if (j->def == RA_JOBDEF_ANSIBLE && best && best->tz && !j->warning) {
+            struct ra_buf b = RA_BUF_INIT;
+            ra_buf_printf(&b, "TZ=%s sets the command's environment, not the schedule: cron "
+                              "reads the times in the host's zone",
+                          best->tz);
+            j->warning = ra_jobs_strdup(w->ctx, b.ptr);
+            ra_buf_release(&b);
+        }
     }
 }
 

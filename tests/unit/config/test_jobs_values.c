@@ -330,6 +330,30 @@ static void test_jobs_values__crontab_template(void **state)
     ra_jobs_free(js);
 }
 
+/* An Ansible env TZ line is the commands' environment; CRON_TZ moves the schedule. */
+static void test_jobs_values__ansible_tz_env(void **state)
+{
+    const struct ra_jobs_file files[] = {
+        F("hosts/a.yml", "- cron: {name: TZ, env: true, job: Europe/Berlin}\n"
+                         "- cron: {name: gc, minute: '25', hour: '3', job: /opt/gc.sh}\n"),
+        F("hosts/b.yml", "- cron: {name: CRON_TZ, env: true, job: Europe/Berlin}\n"
+                         "- cron: {name: gc, minute: '25', hour: '3', job: /opt/gc.sh}\n"),
+    };
+    struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
+    const struct ra_job *j;
+
+    (void)state;
+    assert_int_equal(js->jobs.len, 2);
+    j = job_at(&js->jobs, 0);
+    assert_null(j->timezone);
+    assert_string_equal(j->warning, "TZ=Europe/Berlin sets the command's environment, not "
+                                    "the schedule: cron reads the times in the host's zone");
+    j = job_at(&js->jobs, 1);
+    assert_string_equal(j->timezone, "Europe/Berlin");
+    assert_null(j->warning);
+    ra_jobs_free(js);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -338,6 +362,7 @@ int main(void)
         cmocka_unit_test(test_jobs_values__examples_listed_apart),
         cmocka_unit_test(test_jobs_values__bounded),
         cmocka_unit_test(test_jobs_values__crontab_template),
+        cmocka_unit_test(test_jobs_values__ansible_tz_env),
     };
 
     return cmocka_run_group_tests_name("config/jobs_values", tests, NULL, NULL);
