@@ -41,7 +41,8 @@ static int is_readme(const char *base)
 enum block_kind { B_NONE, B_CRONTAB, B_YAML };
 
 /* What a fence's info string ("```cron", "~~~yaml") makes its block; a block without one
- * is a crontab when its first line starts like a cron line. */
+ * is a crontab when its first line starts like a cron line. A crontab block whose first
+ * line has a user field is read as a cron.d file. */
 static enum block_kind block_kind(const char *info, size_t n, const char *first)
 {
     while (n && isspace((unsigned char)info[n - 1]))
@@ -78,6 +79,33 @@ static void mark_new(struct ra_jobs_ctx *ctx, size_t jobs, size_t images, size_t
     ctx->out->problems.len = problems; /* an example need not be complete */
 }
 
+/* Does the block's first cron line carry a user field, as in /etc/cron.d ("0 2 * * *
+ * root /opt/x.sh": a lowercase name, then a path)? */
+static int has_user_field(const char *p, const char *end)
+{
+    int field = 0, want;
+    const char *w;
+
+    while (p < end && (isspace((unsigned char)*p) || *p == '#'))
+        p++;
+    want = p < end && *p == '@' ? 1 : 5;
+    while (p < end && *p != '\n' && field < want) {
+        while (p < end && !isspace((unsigned char)*p))
+            p++;
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        field++;
+    }
+    if (field < want || p >= end || !islower((unsigned char)*p))
+        return 0;
+    for (w = p; w < end && (islower((unsigned char)*w) || isdigit((unsigned char)*w) ||
+                            *w == '_' || *w == '-');
+         w++)
+        ;
+    return w < end && (*w == ' ' || *w == '\t') &&
+           (w = w + strspn(w, " \t")) < end && *w == '/';
+}
+
 /* Parse one block, [from, to) of the README, which starts at line first. */
 static void parse_block(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
                         enum block_kind kind, const char *from, const char *to,
@@ -91,7 +119,7 @@ static void parse_block(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
     b->data = ra_jobs_strndup(ctx, from, (size_t)(to - from));
     b->len = strlen(b->data);
     if (kind == B_CRONTAB)
-        ra_jobs_parse_crontab(ctx, b, 0);
+        ra_jobs_parse_crontab(ctx, b, has_user_field(b->data, b->data + b->len));
     else
         ra_jobs_parse_yaml(ctx, b);
     mark_new(ctx, jobs, images, problems, first);

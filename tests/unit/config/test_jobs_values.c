@@ -199,6 +199,10 @@ static void test_jobs_values__examples_listed_apart(void **state)
                        "```\n"
                        "```\n"
                        "not a job, just text\n"
+                       "```\n"
+                       "```\n"
+                       "25 3 * * 0 root /usr/bin/docker exec registry registry "
+                       "garbage-collect /etc/r.yml\n"   /* 18 */
                        "```\n"),
         F("docs/examples/crontab", "30 3 * * 0 registry garbage-collect -m /etc/r.yml\n"),
         F("roles/registry/tests/test.yml", "- hosts: localhost\n"
@@ -222,18 +226,23 @@ static void test_jobs_values__examples_listed_apart(void **state)
     assert_string_equal(image_at(&js->images, 0)->image, "registry:2.8.3");
 
     /* the examples, sorted by path and line */
-    assert_int_equal(js->examples.len, 3);
+    assert_int_equal(js->examples.len, 4);
     j = job_at(&js->examples, 0);
     assert_string_equal(j->path, "README.md");
     assert_int_equal(j->line, 6);
     assert_string_equal(j->schedule, "0 1 * * *");
     assert_string_equal(j->name, "cleanup-tags.sh");
     assert_true(j->example);
-    j = job_at(&js->examples, 1);
+    j = job_at(&js->examples, 1); /* a block without a language, with a user field */
+    assert_int_equal(j->line, 18);
+    assert_int_equal(j->def, RA_JOBDEF_CROND);
+    assert_string_equal(j->user, "root");
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+    j = job_at(&js->examples, 2);
     assert_string_equal(j->path, "docs/examples/crontab");
     assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
     assert_true(j->example);
-    j = job_at(&js->examples, 2);
+    j = job_at(&js->examples, 3);
     assert_string_equal(j->path, "roles/registry/tests/test.yml");
 
     assert_int_equal(js->example_images.len, 2);
