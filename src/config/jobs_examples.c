@@ -6,7 +6,8 @@
 #include <ctype.h>
 #include <strings.h>
 
-static const char *const example_dirs[] = {"docs", "doc", "examples", "example", "fixtures"};
+static const char *const example_dirs[] = {"docs", "doc", "examples", "example",
+                                           "fixtures"};
 
 static int example_dir(const char *seg, size_t n)
 {
@@ -34,8 +35,8 @@ int ra_jobs_is_example(const char *path)
 
 static int is_readme(const char *base)
 {
-    return !strncasecmp(base, "readme", 6) &&
-           (!base[6] || !strcasecmp(base + 6, ".md") || !strcasecmp(base + 6, ".markdown"));
+    return !strncasecmp(base, "readme", 6) && (!base[6] || !strcasecmp(base + 6, ".md") ||
+                                               !strcasecmp(base + 6, ".markdown"));
 }
 
 enum block_kind { B_NONE, B_CRONTAB, B_YAML };
@@ -50,7 +51,8 @@ static enum block_kind block_kind(const char *info, size_t n, const char *first)
     if ((n == 4 && !strncasecmp(info, "cron", 4)) ||
         (n == 7 && !strncasecmp(info, "crontab", 7)))
         return B_CRONTAB;
-    if ((n == 4 && !strncasecmp(info, "yaml", 4)) || (n == 3 && !strncasecmp(info, "yml", 3)))
+    if ((n == 4 && !strncasecmp(info, "yaml", 4)) ||
+        (n == 3 && !strncasecmp(info, "yml", 3)))
         return B_YAML;
     if (!n && first && (isdigit((unsigned char)*first) || *first == '*' || *first == '@'))
         return B_CRONTAB;
@@ -102,8 +104,8 @@ static int has_user_field(const char *p, const char *end)
                             *w == '_' || *w == '-');
          w++)
         ;
-    return w < end && (*w == ' ' || *w == '\t') &&
-           (w = w + strspn(w, " \t")) < end && *w == '/';
+    return w < end && (*w == ' ' || *w == '\t') && (w = w + strspn(w, " \t")) < end &&
+           *w == '/';
 }
 
 /* Parse one block, [from, to) of the README, which starts at line first. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Template values: Helm's {{ .Values.x }} from the chart's values.yaml (and .Chart.* from
- * Chart.yaml), Ansible's {{ var }} from the role's defaults/main.yml and vars/main.yml and
- * the nearest group_vars/all. Only what a template needs to show a schedule, a command
- * or an image: paths of mappings, default, quote and a few string filters. */
+ * Chart.yaml), Ansible's {{ var }} from the role's defaults/main.yml and vars/main.yml
+ * and the nearest group_vars/all. Only what a template needs to show a schedule, a
+ * command or an image: paths of mappings, default, quote and a few string filters. */
 #include "config/jobs_internal.h"
 
 #include <ctype.h>
@@ -83,7 +83,8 @@ static int load_file(struct ra_jobs_ctx *ctx, struct values *v, const char *path
 
 /* The values cached under a key (a chart or role directory), loaded by load() once. */
 static struct values *cached(struct ra_jobs_ctx *ctx, const char *key,
-                             void (*load)(struct ra_jobs_ctx *, struct values *, const char *))
+                             void (*load)(struct ra_jobs_ctx *, struct values *,
+                                          const char *))
 {
     struct values *v = ra_map_gets(&ctx->values, key);
 
@@ -158,7 +159,8 @@ static void load_role(struct ra_jobs_ctx *ctx, struct values *v, const char *dir
         for (k = 0; k < ctx->group_vars.len; k++) {
             const char *p = ((const struct ra_jobs_text *)ctx->group_vars.items[k])->path;
             if (strncmp(p, dir, n) || strncmp(p + n, "group_vars/all", 14) ||
-                !(ra_jobs_path_has_suffix(p, ".yml") || ra_jobs_path_has_suffix(p, ".yaml")))
+                !(ra_jobs_path_has_suffix(p, ".yml") ||
+                  ra_jobs_path_has_suffix(p, ".yaml")))
                 continue;
             if (p[n + 14] == '.' || (p[n + 14] == '/' && !strchr(p + n + 15, '/')))
                 found |= load_file(ctx, v, p);
@@ -283,7 +285,8 @@ static void quote(struct ra_buf *val, char q)
 
     if (!q) {
         for (i = 0; i < val->len; i++)
-            if (!isalnum((unsigned char)val->ptr[i]) && !strchr("@%+=:,./-_", val->ptr[i]))
+            if (!isalnum((unsigned char)val->ptr[i]) &&
+                !strchr("@%+=:,./-_", val->ptr[i]))
                 break;
         if (i == val->len && val->len)
             return;
@@ -347,10 +350,11 @@ static void filter(const char *p, const char *end, struct ra_buf *val, int *set,
                         (n == 5 && !memcmp(name, "upper", 5)))) {
         for (i = 0; i < val->len; i++)
             val->ptr[i] = (char)(name[0] == 'l' ? tolower((unsigned char)val->ptr[i])
-                                                 : toupper((unsigned char)val->ptr[i]));
+                                                : toupper((unsigned char)val->ptr[i]));
     } else if (!((n == 4 && !memcmp(name, "trim", 4)) ||
                  (n == 8 && !memcmp(name, "toString", 8)) ||
-                 (n == 6 && !memcmp(name, "string", 6)) || (n == 3 && !memcmp(name, "int", 3)))) {
+                 (n == 6 && !memcmp(name, "string", 6)) ||
+                 (n == 3 && !memcmp(name, "int", 3)))) {
         *set = 0; /* a filter we do not know: unresolved */
     }
     ra_buf_release(&lit);
@@ -433,7 +437,8 @@ static int resolve_into(struct evalx *e, struct ra_buf *out, const char *s)
     return left;
 }
 
-/* The values for a file: its chart's when it is in one and s is Helm's, else its role's. */
+/* The values for a file: its chart's when it is in one and s is Helm's, else its role's.
+ */
 static const struct values *values_for(struct ra_jobs_ctx *ctx, const char *path,
                                        const char *s)
 {
@@ -478,7 +483,8 @@ void ra_jobs_resolve_job(struct ra_jobs_ctx *ctx, struct ra_job *j)
         j->schedule_raw = j->schedule;
         j->schedule = r;
     }
-    if ((r = ra_jobs_resolve(ctx, j->command_path ? j->command_path : j->path, j->command))) {
+    if ((r = ra_jobs_resolve(ctx, j->command_path ? j->command_path : j->path,
+                             j->command))) {
         j->command_raw = j->command;
         j->command = r;
     }
@@ -487,7 +493,8 @@ void ra_jobs_resolve_job(struct ra_jobs_ctx *ctx, struct ra_job *j)
     if ((r = ra_jobs_resolve(ctx, j->path, j->user)))
         j->user = r;
     if (j->warning && strstr(j->warning, "{{ }} expressions are not resolved") &&
-        (j->schedule_raw || j->command_raw) && !strstr(j->schedule ? j->schedule : "", "{{") &&
+        (j->schedule_raw || j->command_raw) &&
+        !strstr(j->schedule ? j->schedule : "", "{{") &&
         !strstr(j->command ? j->command : "", "{{"))
         j->warning = NULL; /* every expression now has its value */
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Shared by the schedule module's files (schedule.c, schedule_match.c) and no one else. */
+/* Shared by the schedule module's files (schedule.c, schedule_match.c) and no one else.
+ */
 #ifndef RA_CONFIG_SCHEDULE_INTERNAL_H
 #define RA_CONFIG_SCHEDULE_INTERNAL_H
 

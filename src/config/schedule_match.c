@@ -56,7 +56,8 @@ static long shift_near(const struct match *m, const struct ra_job *o)
 
     for (i = 0; i < m->nnew; i++) {
         const struct ra_job *n = m->new[i].job;
-        const struct ra_job *a = m->new[i].sj && m->new[i].sj->last ? m->new[i].sj->last : NULL;
+        const struct ra_job *a =
+            m->new[i].sj && m->new[i].sj->last ? m->new[i].sj->last : NULL;
         long d;
         if (!a || !m->new[i].used || !same_file(n, o) || !same_content(a, n))
             continue;
@@ -149,7 +150,8 @@ static int same_place_schedule(const struct ra_job *o, const struct ra_job *n)
 
 /* A new job's id among the schedule's: its own, else its name's with the first free
  * "#k" (its own "#k" removed). */
-static const char *free_id(struct ra_schedule *s, struct ra_map *index, const struct ra_job *n)
+static const char *free_id(struct ra_schedule *s, struct ra_map *index,
+                           const struct ra_job *n)
 {
     struct ra_buf b = RA_BUF_INIT;
     const char *id = n->id, *hash;

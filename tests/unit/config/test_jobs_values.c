@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* config/jobs (jobs_values.c, jobs_examples.c): Helm and Ansible template values resolved
- * before a job is classified and before an image is judged floating, with what was written
- * kept beside; and the files that are examples (docs/, examples/, test.../, fixtures/,
- * README code blocks) listed apart, never as jobs or images in effect. */
+ * before a job is classified and before an image is judged floating, with what was
+ * written kept beside; and the files that are examples (docs/, examples/, test.../,
+ * fixtures/, README code blocks) listed apart, never as jobs or images in effect. */
 
 /* cmocka needs these first, in this order */
 /* clang-format off */
@@ -75,7 +75,8 @@ static void test_jobs_values__helm(void **state)
           "            - name: gc\n"
           "              image: \"{{ .Values.image.repository }}:{{ .Values.image.tag | "
           "default .Chart.AppVersion }}\"\n"
-          "              command: [registry, garbage-collect, \"{{ .Values.gc.flags }}\", "
+          "              command: [registry, garbage-collect, \"{{ .Values.gc.flags "
+          "}}\", "
           "\"{{ .Values.gc.config }}\"]\n"),
         F("charts/registry/templates/deployment.yaml",
           "kind: Deployment\n"
@@ -97,10 +98,12 @@ static void test_jobs_values__helm(void **state)
     assert_int_equal(j->line, 6);
     assert_string_equal(j->schedule, "25 3 * * 0");
     assert_string_equal(j->schedule_raw, "{{ .Values.gc.schedule | quote }}");
-    assert_string_equal(j->command,
-                        "registry garbage-collect --delete-untagged /etc/docker/registry/config.yml");
-    assert_string_equal(j->command_raw,
-                        "registry garbage-collect {{ .Values.gc.flags }} {{ .Values.gc.config }}");
+    assert_string_equal(
+        j->command,
+        "registry garbage-collect --delete-untagged /etc/docker/registry/config.yml");
+    assert_string_equal(
+        j->command_raw,
+        "registry garbage-collect {{ .Values.gc.flags }} {{ .Values.gc.config }}");
     /* classified on the values: a GC with -m and its config */
     assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
     assert_true(j->gc.delete_untagged);
@@ -112,8 +115,9 @@ static void test_jobs_values__helm(void **state)
     im = image_at(&js->images, 0);
     assert_string_equal(im->path, "charts/registry/templates/deployment.yaml");
     assert_string_equal(im->image, "registry:2");
-    assert_string_equal(im->image_raw, "{{ .Values.image.repository }}:{{ .Values.image.tag "
-                                       "| default \"2\" }}");
+    assert_string_equal(im->image_raw,
+                        "{{ .Values.image.repository }}:{{ .Values.image.tag "
+                        "| default \"2\" }}");
     assert_true(im->floating);
     im = image_at(&js->images, 1); /* "| default .Chart.AppVersion": Chart.yaml's */
     assert_string_equal(im->path, "charts/registry/templates/gc.yaml");
@@ -160,7 +164,8 @@ static void test_jobs_values__ansible_role(void **state)
     j = job_at(&js->jobs, 0);
     /* group_vars/all overrides the role's defaults (hour 4), role vars override both */
     assert_string_equal(j->schedule, "25 4 * * 0");
-    assert_string_equal(j->schedule_raw, "{{ gc_minute }} {{ gc_hour | default('3') }} * * 0");
+    assert_string_equal(j->schedule_raw,
+                        "{{ gc_minute }} {{ gc_hour | default('3') }} * * 0");
     assert_string_equal(j->command, "docker exec registry registry garbage-collect "
                                     "--delete-untagged /etc/docker/registry/config.yml > "
                                     "/var/log/gc.log 2>&1");
@@ -202,7 +207,7 @@ static void test_jobs_values__examples_listed_apart(void **state)
                        "```\n"
                        "```\n"
                        "25 3 * * 0 root /usr/bin/docker exec registry registry "
-                       "garbage-collect /etc/r.yml\n"   /* 18 */
+                       "garbage-collect /etc/r.yml\n" /* 18 */
                        "```\n"),
         F("docs/examples/crontab", "30 3 * * 0 registry garbage-collect -m /etc/r.yml\n"),
         F("roles/registry/tests/test.yml", "- hosts: localhost\n"
@@ -308,11 +313,10 @@ static void test_jobs_values__crontab_template(void **state)
     const struct ra_jobs_file files[] = {
         F("roles/registry/defaults/main.yml",
           "gc_schedule: \"25 3 * * 0\"\ngc_user: root\ngc_flags: \"-m\"\n"),
-        F("roles/registry/tasks/main.yml",
-          "- name: GC schedule\n"
-          "  ansible.builtin.template:\n"
-          "    src: registry-gc.cron.j2\n"
-          "    dest: /etc/cron.d/registry-gc\n"),
+        F("roles/registry/tasks/main.yml", "- name: GC schedule\n"
+                                           "  ansible.builtin.template:\n"
+                                           "    src: registry-gc.cron.j2\n"
+                                           "    dest: /etc/cron.d/registry-gc\n"),
         F("roles/registry/templates/registry-gc.cron.j2",
           "# {{ ansible_managed }}\n"
           "{{ gc_schedule }} {{ gc_user }} docker exec registry registry garbage-collect "
@@ -343,10 +347,12 @@ static void test_jobs_values__crontab_template(void **state)
 static void test_jobs_values__ansible_tz_env(void **state)
 {
     const struct ra_jobs_file files[] = {
-        F("hosts/a.yml", "- cron: {name: TZ, env: true, job: Europe/Berlin}\n"
-                         "- cron: {name: gc, minute: '25', hour: '3', job: /opt/gc.sh}\n"),
-        F("hosts/b.yml", "- cron: {name: CRON_TZ, env: true, job: Europe/Berlin}\n"
-                         "- cron: {name: gc, minute: '25', hour: '3', job: /opt/gc.sh}\n"),
+        F("hosts/a.yml",
+          "- cron: {name: TZ, env: true, job: Europe/Berlin}\n"
+          "- cron: {name: gc, minute: '25', hour: '3', job: /opt/gc.sh}\n"),
+        F("hosts/b.yml",
+          "- cron: {name: CRON_TZ, env: true, job: Europe/Berlin}\n"
+          "- cron: {name: gc, minute: '25', hour: '3', job: /opt/gc.sh}\n"),
     };
     struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
     const struct ra_job *j;
@@ -355,8 +361,9 @@ static void test_jobs_values__ansible_tz_env(void **state)
     assert_int_equal(js->jobs.len, 2);
     j = job_at(&js->jobs, 0);
     assert_null(j->timezone);
-    assert_string_equal(j->warning, "TZ=Europe/Berlin sets the command's environment, not "
-                                    "the schedule: cron reads the times in the host's zone");
+    assert_string_equal(j->warning,
+                        "TZ=Europe/Berlin sets the command's environment, not "
+                        "the schedule: cron reads the times in the host's zone");
     j = job_at(&js->jobs, 1);
     assert_string_equal(j->timezone, "Europe/Berlin");
     assert_null(j->warning);

@@ -196,7 +196,8 @@ static void test_schedule__identity_across_inserted_and_removed_lines(void **sta
     assert_int_equal(version(gc, 0)->job->line, 3);
     assert_string_equal(version(gc, 1)->commit->id, fx->c[2]);
     assert_int_equal(version(gc, 1)->job->line, 5);
-    assert_string_equal(version(gc, 1)->change, "adds --delete-untagged; command changed");
+    assert_string_equal(version(gc, 1)->change,
+                        "adds --delete-untagged; command changed");
     assert_int_equal(gc->last->line, 6); /* moved again, unchanged, at HEAD */
     assert_string_equal(gc->last_commit->id, fx->c[3]);
     ra_schedule_free(s);
@@ -335,7 +336,8 @@ static void test_schedule__zones_as_the_scheduler_does_them(void **state)
     struct ra_err err = RA_ERR_INIT;
     struct ra_vec fs = RA_VEC_INIT;
     const char *cj = "kubernetes:" CJ ":registry-probe";
-    const char *a = "crontab:hosts/a/crontab:backup-a", *b = "crontab:hosts/b/crontab:backup-b";
+    const char *a = "crontab:hosts/a/crontab:backup-a",
+               *b = "crontab:hosts/b/crontab:backup-b";
     char when[RA_TIME_STRLEN];
 
     /* hosts in Berlin (--tz): the CronJob without timeZone still runs in the cluster's
@@ -347,16 +349,20 @@ static void test_schedule__zones_as_the_scheduler_does_them(void **state)
                      0);
     assert_string_equal(ra_time_format(when, firing(&fs, cj, 0)->time),
                         "2026-03-02T04:00:00Z");
-    assert_string_equal(ra_time_format(when, firing(&fs, a, 0)->time), "2026-03-02T01:00:00Z");
-    assert_string_equal(ra_time_format(when, firing(&fs, b, 0)->time), "2026-03-02T01:00:00Z");
+    assert_string_equal(ra_time_format(when, firing(&fs, a, 0)->time),
+                        "2026-03-02T01:00:00Z");
+    assert_string_equal(ra_time_format(when, firing(&fs, b, 0)->time),
+                        "2026-03-02T01:00:00Z");
     ra_vec_release(&fs);
 
     /* hosts in UTC: TZ=Europe/Berlin is ignored for the schedule, CRON_TZ= is not */
     assert_int_equal(ra_schedule_firings(&fs, s, at("2026-03-02T00:00:00Z"),
                                          at("2026-03-03T00:00:00Z"), NULL, &err),
                      0);
-    assert_string_equal(ra_time_format(when, firing(&fs, a, 0)->time), "2026-03-02T02:00:00Z");
-    assert_string_equal(ra_time_format(when, firing(&fs, b, 0)->time), "2026-03-02T01:00:00Z");
+    assert_string_equal(ra_time_format(when, firing(&fs, a, 0)->time),
+                        "2026-03-02T02:00:00Z");
+    assert_string_equal(ra_time_format(when, firing(&fs, b, 0)->time),
+                        "2026-03-02T01:00:00Z");
     ra_vec_release(&fs);
 
     /* a controller in New York (EST until 03-08, EDT after; croniter agrees) */
@@ -365,9 +371,12 @@ static void test_schedule__zones_as_the_scheduler_does_them(void **state)
                                          at("2026-03-10T00:00:00Z"), NULL, &err),
                      0);
     assert_int_equal(count_job(&fs, cj), 3);
-    assert_string_equal(ra_time_format(when, firing(&fs, cj, 0)->time), "2026-03-07T09:00:00Z");
-    assert_string_equal(ra_time_format(when, firing(&fs, cj, 1)->time), "2026-03-08T08:00:00Z");
-    assert_string_equal(ra_time_format(when, firing(&fs, cj, 2)->time), "2026-03-09T08:00:00Z");
+    assert_string_equal(ra_time_format(when, firing(&fs, cj, 0)->time),
+                        "2026-03-07T09:00:00Z");
+    assert_string_equal(ra_time_format(when, firing(&fs, cj, 1)->time),
+                        "2026-03-08T08:00:00Z");
+    assert_string_equal(ra_time_format(when, firing(&fs, cj, 2)->time),
+                        "2026-03-09T08:00:00Z");
     ra_vec_release(&fs);
     ra_schedule_free(s);
 }
