@@ -248,7 +248,10 @@ static const char *safe(struct ra_buf *tmp, const char *s)
 static void job_text(struct ra_buf *out, struct ra_buf *tmp, const struct ra_job *job,
                      const char *commit)
 {
-    ra_buf_printf(out, "  schedule  %s", safe(tmp, job->schedule));
+    ra_buf_printf(out, "  schedule  %s",
+                  safe(tmp, job->syntax == RA_SCHED_EXTERNAL && !job->schedule
+                                ? "(set outside the repository)"
+                                : job->schedule));
     ra_buf_printf(out, "%s%s\n", job->timezone ? "  " : "", safe(tmp, job->timezone));
     if (job->schedule_raw)
         ra_buf_printf(out, "            (as written: %s)\n", safe(tmp, job->schedule_raw));
