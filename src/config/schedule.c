@@ -456,17 +456,31 @@ static int cmp_firing(const void *a, const void *b)
     return strcmp(x->job->id, y->job->id);
 }
 
-/* The zone a job's schedule is read in: its own; for a Kubernetes CronJob, Argo
- * CronWorkflow or Terraform cron job, the controller's (UTC unless said otherwise: the
- * hosts' zone is not the cluster's); for the others, the hosts'. */
+/* The zone a job's schedule is read in: its own (spec.timeZone, Nomad's time_zone, an
+ * EventBridge schedule's zone...); for a Kubernetes CronJob, Argo CronWorkflow or
+ * Terraform cron job, the controller's (UTC unless said otherwise: the hosts' zone is
+ * not the cluster's); for schedulers that are services of their own, UTC whatever the
+ * hosts' zone: EventBridge, GitHub Actions, GitLab and Woodpecker (set on the server, in
+ * UTC), Nomad (its time_zone defaults to UTC, not the agents' zone); for the others
+ * (cron, systemd, ofelia), the hosts'. */
 static const char *zone_of(const struct ra_schedule *s, const struct ra_job *job,
                            const char *host_tz)
 {
     if (job->timezone)
         return job->timezone;
-    if (job->def == RA_JOBDEF_KUBERNETES || job->def == RA_JOBDEF_TERRAFORM)
+    switch (job->def) {
+    case RA_JOBDEF_KUBERNETES:
+    case RA_JOBDEF_TERRAFORM:
         return s->cluster_tz ? s->cluster_tz : "UTC";
-    return host_tz;
+    case RA_JOBDEF_NOMAD:
+    case RA_JOBDEF_EVENTBRIDGE:
+    case RA_JOBDEF_GITHUB:
+    case RA_JOBDEF_GITLAB:
+    case RA_JOBDEF_WOODPECKER:
+        return "UTC";
+    default:
+        return host_tz;
+    }
 }
 
 int ra_schedule_firings(struct ra_vec *out, struct ra_schedule *s, ra_time from, ra_time to,

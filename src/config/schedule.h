@@ -97,8 +97,9 @@ struct ra_sched_firing {
  * schedule while that version was in effect, from its commit's time (included) to the
  * next version's (excluded). The zone is the job's own; else, for a Kubernetes CronJob,
  * Argo CronWorkflow or Terraform cron job, the controller's (s->cluster_tz, else UTC);
- * else host_tz (NULL: UTC). Appends struct ra_sched_firing * (allocated in the schedule's pool) to out,
- * sorted by time then job id. Jobs whose schedule does not parse are skipped and
+ * for Nomad, EventBridge and scheduled CI pipelines, UTC; else host_tz (NULL: UTC).
+ * Appends struct ra_sched_firing * (allocated in the schedule's pool) to out, sorted by
+ * time then job id. Jobs whose schedule does not parse are skipped and
  * noted in problems. */
 int ra_schedule_firings(struct ra_vec *out, struct ra_schedule *s, ra_time from, ra_time to,
                         const char *host_tz, struct ra_err *err);

@@ -237,9 +237,12 @@ check() {
     return 0
 }
 
-step "jobs --json - --from 2026-04-05T00:00Z --to 2026-04-20T00:00Z"
+# hosts in Los Angeles: cron and ofelia follow them; Nomad, EventBridge and GitHub run in
+# UTC (or their own zone), Argo in its timezone
+step "jobs --json - --tz America/Los_Angeles --from 2026-04-05T00:00Z --to 2026-04-20T00:00Z"
 J=$tmp/jobs.json
-"$BIN" jobs --config "$R" --from 2026-04-05T00:00Z --to 2026-04-20T00:00Z --json - >"$J" ||
+"$BIN" jobs --config "$R" --tz America/Los_Angeles --from 2026-04-05T00:00Z \
+    --to 2026-04-20T00:00Z --json - >"$J" ||
     die "jobs exited $?"
 check "$J" <<'EOF'
 import json, os, sys
@@ -259,13 +262,13 @@ WANT = {
         ("garbage-collect", "nomad", "0 25 3 * * 0 *; 0 0 12 * * 3 *", "Europe/London",
          "nomad/registry-gc.nomad:7"),
     "eventbridge:infra/events.tf:registry-gc-weekly":
-        ("garbage-collect", "eventbridge", "cron(25 3 ? * SUN *)", "UTC", "infra/events.tf:3"),
+        ("garbage-collect", "eventbridge", "cron(25 3 ? * SUN *)", None, "infra/events.tf:3"),
     "eventbridge:infra/events.tf:registry-offsite":
         ("backup", "eventbridge", "rate(6 hours)", "Europe/Berlin", "infra/events.tf:19"),
     "eventbridge:cfn/probe.yaml:RegistryProbe":
-        ("probe", "eventbridge", "cron(0/30 * * * ? *)", "UTC", "cfn/probe.yaml:6"),
+        ("probe", "eventbridge", "cron(0/30 * * * ? *)", None, "cfn/probe.yaml:6"),
     "github-actions:.github/workflows/prune.yml:prune old tags":
-        ("tag-prune", "github-actions", "15 2 * * *", "UTC", ".github/workflows/prune.yml:4"),
+        ("tag-prune", "github-actions", "15 2 * * *", None, ".github/workflows/prune.yml:4"),
     "gitlab-ci:.gitlab-ci.yml:gc":
         ("garbage-collect", "gitlab-ci", None, None, ".gitlab-ci.yml:6"),
     "woodpecker:.woodpecker/cleanup.yml:nightly-cleanup":
@@ -325,9 +328,9 @@ want = {
     "github-actions:.github/workflows/prune.yml:prune old tags": fires("15 2 * * *", "UTC"),
     "kubernetes:argo/gc.yaml:registry-gc-argo":
         fires("25 3 * * 0", "America/New_York") + fires("0 12 * * 3", "America/New_York"),
-    # robfig "S M H DOM MON DOW" with '?': in the host's zone (UTC, no --tz)
-    "ofelia:docker-compose.yml:ofelia-gc": fires("25 3 * * * 0", "UTC"),
-    "crontab:crontab:backup.sh": fires("0 1 * * *", "UTC"),
+    # robfig "S M H DOM MON DOW" with '?': in the hosts' zone (--tz)
+    "ofelia:docker-compose.yml:ofelia-gc": fires("25 3 * * * 0", "America/Los_Angeles"),
+    "crontab:crontab:backup.sh": fires("0 1 * * *", "America/Los_Angeles"),
 }
 got = {}
 for f in d.get("firings", []):

@@ -381,6 +381,155 @@ static void test_schedule__zones_as_the_scheduler_does_them(void **state)
     ra_schedule_free(s);
 }
 
+/* Schedulers that are services of their own, in a repository of their own: Nomad
+ * (time_zone, else UTC), EventBridge (a schedule's zone, else UTC), GitHub Actions (UTC),
+ * an Argo CronWorkflow's timezone; none moves with the hosts' --tz. Lines inserted above
+ * them in a second commit: same ids, no new version, the line at the head commit. */
+static const char nomad_gc[] = "job \"registry-gc\" {\n"
+                               "  type = \"batch\"\n"
+                               "  periodic {\n"
+                               "    crons = [\"0 3 * * *\"]\n"
+                               "  }\n"
+                               "  group \"g\" {\n"
+                               "    task \"gc\" {\n"
+                               "      driver = \"docker\"\n"
+                               "      config {\n"
+                               "        image = \"registry:2.8.3\"\n"
+                               "        args  = [\"garbage-collect\", \"/etc/r.yml\"]\n"
+                               "      }\n"
+                               "    }\n"
+                               "  }\n"
+                               "}\n"
+                               "job \"registry-gc-ny\" {\n"
+                               "  type = \"batch\"\n"
+                               "  periodic {\n"
+                               "    crons     = [\"0 4 * * *\"]\n"
+                               "    time_zone = \"America/New_York\"\n"
+                               "  }\n"
+                               "  group \"g\" {\n"
+                               "    task \"gc\" {\n"
+                               "      driver = \"docker\"\n"
+                               "      config {\n"
+                               "        image = \"registry:2.8.3\"\n"
+                               "        args  = [\"garbage-collect\", \"/etc/r.yml\"]\n"
+                               "      }\n"
+                               "    }\n"
+                               "  }\n"
+                               "}\n";
+
+static const char events_tf[] =
+    "resource \"aws_cloudwatch_event_rule\" \"gc\" {\n"
+    "  name                = \"registry-gc\"\n"
+    "  schedule_expression = \"cron(30 5 * * ? *)\"\n"
+    "}\n"
+    "resource \"aws_cloudwatch_event_target\" \"gc\" {\n"
+    "  rule  = aws_cloudwatch_event_rule.gc.name\n"
+    "  arn   = \"arn:x\"\n"
+    "  input = jsonencode({ command = [\"registry\", \"garbage-collect\", \"/etc/r.yml\"] })\n"
+    "}\n"
+    "resource \"aws_scheduler_schedule\" \"prune\" {\n"
+    "  name                         = \"registry-prune\"\n"
+    "  schedule_expression          = \"cron(0 6 * * ? *)\"\n"
+    "  schedule_expression_timezone = \"Europe/Berlin\"\n"
+    "  target {\n"
+    "    arn   = \"arn:x\"\n"
+    "    input = \"{\\\"command\\\": [\\\"crane\\\", \\\"delete\\\", \\\"r/a:old\\\"]}\"\n"
+    "  }\n"
+    "}\n";
+
+static const char prune_yml[] = "name: prune\n"
+                                "on:\n"
+                                "  schedule:\n"
+                                "    - cron: '15 2 * * *'\n"
+                                "jobs:\n"
+                                "  prune:\n"
+                                "    runs-on: ubuntu-latest\n"
+                                "    steps:\n"
+                                "      - run: regctl tag delete r.example/a:old\n";
+
+static const char argo_yaml[] = "apiVersion: argoproj.io/v1alpha1\n"
+                                "kind: CronWorkflow\n"
+                                "metadata:\n"
+                                "  name: registry-gc-tokyo\n"
+                                "spec:\n"
+                                "  schedule: \"0 9 * * *\"\n"
+                                "  timezone: Asia/Tokyo\n"
+                                "  workflowSpec:\n"
+                                "    templates:\n"
+                                "      - name: gc\n"
+                                "        container:\n"
+                                "          image: registry:2.8.3\n"
+                                "          command: [registry, garbage-collect, /etc/r.yml]\n";
+
+static void test_schedule__schedulers_of_their_own_ignore_the_hosts_zone(void **state)
+{
+    struct fixture fx;
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_vec fs = RA_VEC_INIT;
+    struct ra_schedule *s;
+    const char *nomad = "nomad:nomad/gc.nomad:registry-gc",
+               *nomad_ny = "nomad:nomad/gc.nomad:registry-gc-ny",
+               *rule = "eventbridge:infra/events.tf:registry-gc",
+               *sched = "eventbridge:infra/events.tf:registry-prune",
+               *gh = "github-actions:.github/workflows/prune.yml:prune",
+               *argo = "kubernetes:argo/gc.yaml:registry-gc-tokyo";
+    const char *ids[] = {nomad, nomad_ny, rule, sched, gh, argo};
+    char when[RA_TIME_STRLEN], body[4096];
+    size_t i;
+
+    (void)state;
+    memset(&fx, 0, sizeof(fx));
+    git_sandbox(fx.dir, sizeof(fx.dir), "schedule-zones");
+    snprintf(fx.repo, sizeof(fx.repo), "%s/config", fx.dir);
+    sh("git init -q -b main '%s'", fx.repo);
+    put(fx.repo, "nomad/gc.nomad", nomad_gc);
+    put(fx.repo, "infra/events.tf", events_tf);
+    put(fx.repo, ".github/workflows/prune.yml", prune_yml);
+    put(fx.repo, "argo/gc.yaml", argo_yaml);
+    commit(fx.repo, "2026-03-01T10:00:00Z", "alice", "schedulers");
+    head_of(&fx, 0);
+    snprintf(body, sizeof(body), "# registry GC\n# (Nomad)\n%s", nomad_gc);
+    put(fx.repo, "nomad/gc.nomad", body);
+    snprintf(body, sizeof(body), "# EventBridge\n%s", events_tf);
+    put(fx.repo, "infra/events.tf", body);
+    commit(fx.repo, "2026-03-05T10:00:00Z", "bob", "comments");
+    head_of(&fx, 1);
+
+    s = load(&fx);
+    assert_int_equal(s->jobs.len, 6);
+    for (i = 0; i < RA_ARRAY_SIZE(ids); i++)
+        assert_int_equal(find(s, ids[i])->versions.len, 1);
+    assert_int_equal(version(find(s, nomad), 0)->job->line, 4);
+    assert_int_equal(version(find(s, rule), 0)->job->line, 3);
+    assert_int_equal(find(s, nomad)->last->line, 6); /* at the head commit */
+    assert_int_equal(find(s, rule)->last->line, 4);
+
+    /* hosts in Los Angeles (PDT, UTC-7, on 03-20) */
+    assert_int_equal(ra_schedule_firings(&fs, s, at("2026-03-20T00:00:00Z"),
+                                         at("2026-03-21T00:00:00Z"), "America/Los_Angeles",
+                                         &err),
+                     0);
+    assert_int_equal(fs.len, 6);
+    /* Nomad without time_zone: UTC; with it: 04:00 EDT */
+    assert_string_equal(ra_time_format(when, firing(&fs, nomad, 0)->time),
+                        "2026-03-20T03:00:00Z");
+    assert_string_equal(ra_time_format(when, firing(&fs, nomad_ny, 0)->time),
+                        "2026-03-20T08:00:00Z");
+    /* an EventBridge rule: UTC; a schedule in its zone: 06:00 CET */
+    assert_string_equal(ra_time_format(when, firing(&fs, rule, 0)->time),
+                        "2026-03-20T05:30:00Z");
+    assert_string_equal(ra_time_format(when, firing(&fs, sched, 0)->time),
+                        "2026-03-20T05:00:00Z");
+    /* GitHub Actions: UTC; Argo: 09:00 JST */
+    assert_string_equal(ra_time_format(when, firing(&fs, gh, 0)->time),
+                        "2026-03-20T02:15:00Z");
+    assert_string_equal(ra_time_format(when, firing(&fs, argo, 0)->time),
+                        "2026-03-20T00:00:00Z");
+    ra_vec_release(&fs);
+    ra_schedule_free(s);
+    sh("rm -rf '%s'", fx.dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -389,6 +538,7 @@ int main(void)
         cmocka_unit_test(test_schedule__firings_tagged_with_the_version_in_effect),
         cmocka_unit_test(test_schedule__window_is_half_open),
         cmocka_unit_test(test_schedule__zones_as_the_scheduler_does_them),
+        cmocka_unit_test(test_schedule__schedulers_of_their_own_ignore_the_hosts_zone),
     };
 
     return cmocka_run_group_tests_name("config/schedule", tests, setup, teardown);
