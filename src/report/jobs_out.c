@@ -82,6 +82,16 @@ static json_t *scripts_json(const struct ra_job *job)
     return a;
 }
 
+/* Why a job has no wall-clock firings, or NULL. */
+static const char *no_firings(const struct ra_job *job)
+{
+    if (job->syntax == RA_SCHED_EXTERNAL)
+        return "schedule set outside the repository";
+    if (job->syntax == RA_SCHED_MONOTONIC)
+        return "an interval: no wall-clock times";
+    return NULL;
+}
+
 /* The fields of one definition, read at commit. */
 static json_t *definition_json(const char *id, const struct ra_job *job, const char *commit)
 {
@@ -105,6 +115,9 @@ static json_t *definition_json(const char *id, const struct ra_job *job, const c
     json_object_set_new(o, "cron_file", ra_json_str(job->cron_file));
     json_object_set_new(o, "persistent", json_boolean(job->persistent));
     json_object_set_new(o, "random_delay", ra_json_str(job->random_delay));
+    json_object_set_new(o, "prohibit_overlap", json_boolean(job->prohibit_overlap));
+    json_object_set_new(o, "backup_to", ra_json_str(job->backup_to));
+    json_object_set_new(o, "no_firings", ra_json_str(no_firings(job)));
     json_object_set_new(o, "evidence", evidence_json(job));
     json_object_set_new(o, "scripts", scripts_json(job));
     return o;
@@ -266,6 +279,8 @@ static void job_text(struct ra_buf *out, struct ra_buf *tmp, const struct ra_job
         ra_buf_printf(out, "  flags     %s%s\n",
                       job->gc.delete_untagged ? "--delete-untagged " : "",
                       job->gc.dry_run ? "--dry-run" : "");
+    if (job->backup_to)
+        ra_buf_printf(out, "  writes to %s\n", safe(tmp, job->backup_to));
     if (job->persistent || job->random_delay) {
         ra_buf_printf(out, "  timer     %s%s", job->persistent ? "persistent" : "",
                       job->persistent && job->random_delay ? ", " : "");

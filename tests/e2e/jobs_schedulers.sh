@@ -303,6 +303,25 @@ ok(e.get("command") == "registry garbage-collect -m /etc/docker/registry/config.
    [e.get("command"), e.get("flags")])
 o = jobs.get("ofelia:docker-compose.yml:ofelia-gc", {})
 ok(o.get("flags", {}).get("dry_run") is True, "ofelia: sh -c '...' read (--dry-run)", o.get("flags"))
+ok((g.get("prohibit_overlap"), jobs.get("crontab:crontab:backup.sh", {}).get("prohibit_overlap"))
+   == (True, False), "prohibit_overlap: the Nomad job's, false elsewhere",
+   [g.get("prohibit_overlap"), jobs.get("crontab:crontab:backup.sh", {}).get("prohibit_overlap")])
+BACKUP_TO = {
+    "crontab:crontab:backup.sh": "/mnt/nas/registry-$(date +%F).tar.gz",
+    "eventbridge:infra/events.tf:registry-offsite": "s3:s3.example/reg",
+    "nomad:nomad/registry-gc.nomad:registry-gc": None,
+}
+got_to = {jid: jobs.get(jid, {}).get("backup_to", "missing") for jid in BACKUP_TO}
+ok(got_to == BACKUP_TO, "backup_to: where each backup writes, null for a GC", got_to)
+NO_FIRINGS = {
+    "gitlab-ci:.gitlab-ci.yml:gc": "schedule set outside the repository",
+    "woodpecker:.woodpecker/cleanup.yml:nightly-cleanup": "schedule set outside the repository",
+    "eventbridge:infra/events.tf:registry-offsite": "an interval: no wall-clock times",
+    "ofelia:docker-compose.yml:ofelia-probe": "an interval: no wall-clock times",
+    "crontab:crontab:backup.sh": None,
+}
+got_nf = {jid: jobs.get(jid, {}).get("no_firings", "missing") for jid in NO_FIRINGS}
+ok(got_nf == NO_FIRINGS, "no_firings: why, for the external schedules and intervals", got_nf)
 
 # firings: croniter, with its own translation of each dialect
 FROM = datetime(2026, 4, 5, tzinfo=timezone.utc)
