@@ -33,6 +33,11 @@ int ra_jobs_is_example(const char *path)
     return 0;
 }
 
+int ra_jobs_may_follow(const struct ra_job *job, const char *path)
+{
+    return job->example || ra_jobs_is_example(job->path) || !ra_jobs_is_example(path);
+}
+
 static int is_readme(const char *base)
 {
     return !strncasecmp(base, "readme", 6) && (!base[6] || !strcasecmp(base + 6, ".md") ||

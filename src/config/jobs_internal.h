@@ -128,6 +128,10 @@ void ra_jobs_shell_images(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t)
  * as examples; then every example job and image moved to the examples lists. */
 void ra_jobs_parse_readme(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
 void ra_jobs_split_examples(struct ra_jobs_ctx *ctx);
+/* May job read the file at path as a script or unit? Not a copy under an example path
+ * (docs/, examples/, test.../, fixtures/) when the job is deployed: the hosts do not run
+ * that one. An example job may read any. */
+int ra_jobs_may_follow(const struct ra_job *job, const char *path);
 
 /* Template values (jobs_values.c). ra_jobs_resolve: s with the {{ }} expressions that
  * the values of path's Helm chart (values.yaml, Chart.yaml) or Ansible role (defaults/,
