@@ -47,11 +47,15 @@ static const struct ra_repo *repo_in(const struct ra_correlation *res, size_t sn
     return g ? ra_map_gets(&g->repos, l->repository) : NULL;
 }
 
-/* Did a garbage-collect that removes revision links (-m, no dry run) fire in the window?
- */
-static int gc_m_in_window(const struct ra_correlation *res, const struct ra_loss *l)
+/* Did a garbage-collect that removes revision links (-m, no dry run) fire in the window,
+ * where it could run (no m_abort)? */
+static int gc_m_in_window(const struct ra_correlation *res, const struct ra_cause *cause)
 {
+    const struct ra_loss *l = cause->loss;
     size_t i;
+
+    if (cause->m_abort)
+        return 0;
 
     for (i = 0; i < res->nfirings; i++) {
         const struct ra_firing *f = &res->firings[i];
@@ -83,7 +87,7 @@ static void tag_trace(struct ra_correlation *res, struct ra_cause *cause)
     if ((r && (ra_map_gets(&r->tags, l->tag_name) ||
                ra_graph_find_link(&r->revisions, &target))) ||
         !pr || !ra_graph_find_link(&pr->revisions, &target) ||
-        !(b = ra_graph_find_blob(g, &target)) || !b->present || gc_m_in_window(res, l))
+        !(b = ra_graph_find_blob(g, &target)) || !b->present || gc_m_in_window(res, cause))
         return;
     api_match(
         res, cause,
@@ -119,12 +123,33 @@ static void layer_trace(struct ra_correlation *res, struct ra_cause *cause)
         ra_digest_format(d, &l->digest), l->repository);
 }
 
+/* A revision link loss with the manifest's data still there, in a window where no
+ * garbage-collect with --delete-untagged could run (m_abort): no GC removed it. */
+static void revision_trace(struct ra_correlation *res, struct ra_cause *cause)
+{
+    const struct ra_loss *l = cause->loss;
+    char d[RA_DIGEST_STRLEN];
+
+    if (!cause->m_abort || !l->child_blob_present)
+        return;
+    api_match(
+        res, cause,
+        "the revision link of %s in '%s' is gone while the manifest's data is still "
+        "there, and no garbage-collect with --delete-untagged could run in the window (it "
+        "aborts on %s): a DELETE of the manifest through the registry API removes exactly "
+        "this link; so does a hand, and without the registry's log (--log) the two cannot "
+        "be told apart",
+        ra_digest_format(d, &l->digest), l->repository, cause->m_abort);
+}
+
 void ra_correlate_api_trace(struct ra_correlation *res, struct ra_cause *cause)
 {
     if (cause->loss->object == RA_OBJ_TAG && cause->loss->last_present != SIZE_MAX)
         tag_trace(res, cause);
     else if (cause->loss->object == RA_OBJ_LAYER_LINK)
         layer_trace(res, cause);
+    else if (cause->loss->object == RA_OBJ_MANIFEST_LINK)
+        revision_trace(res, cause);
 }
 
 void ra_correlate_api_judge(const struct ra_cause *cause, enum ra_confidence *conf,
