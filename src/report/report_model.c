@@ -834,12 +834,42 @@ static void restore_cmds(struct ra_buf *cmd, const struct ra_loss *l, const stru
     ra_buf_printf(cmd, "echo '%s  '\"$ROOT\"/%s | sha256sum -c -\n", hex + 7, rel);
 }
 
+static const struct ra_recycled_blob *recycled_copy(const struct ra_investigation *inv,
+                                                    const struct ra_digest *d,
+                                                    const struct ra_snapshot **snap);
+
+/* A lost blob no snapshot holds but a NAS recycle bin does: the copy is its source when
+ * it matches the digest (into recycled, counted in nrecycled), else the lost item says
+ * why not. Returns 0 when no recycle bin holds it. */
+static int recycled_source(struct ra_buf *recycled, size_t *nrecycled, struct ra_buf *lost,
+                           size_t *nlost, struct model *m, const struct ra_loss *l)
+{
+    const struct ra_snapshot *s = NULL;
+    const struct ra_recycled_blob *r;
+    char hex[RA_DIGEST_STRLEN];
+
+    if (l->object != RA_OBJ_BLOB || !(r = recycled_copy(m->inv, &l->digest, &s)))
+        return 0;
+    ra_digest_short(hex, &l->digest);
+    if (r->verified) {
+        ra_buf_printf(recycled, "%sblob %s from %s in snapshot %s", *nrecycled ? ", " : "",
+                      hex, r->path, s->name);
+        (*nrecycled)++;
+        return 1;
+    }
+    ra_buf_printf(lost, "%sblob %s (the copy in a NAS recycle bin, %s in snapshot %s, does "
+                        "not match its digest)", *nlost ? ", " : "", hex, r->path, s->name);
+    (*nlost)++;
+    return 1;
+}
+
 static json_t *recovery_for(struct model *m, const struct ra_tag_result *t, const char *root)
 {
     const struct ra_losses *ls = m->inv->losses;
     struct ra_buf relink = RA_BUF_INIT, restore = RA_BUF_INIT, lost = RA_BUF_INIT;
+    struct ra_buf recycled = RA_BUF_INIT;
     json_t *steps = json_array(), *o;
-    size_t i, nrelink = 0, nrestore = 0, nlost = 0;
+    size_t i, nrelink = 0, nrestore = 0, nlost = 0, nrecycled = 0;
     char hex[RA_DIGEST_STRLEN];
 
     for (i = 0; i < ls->items.len; i++) {
@@ -852,7 +882,7 @@ static json_t *recovery_for(struct model *m, const struct ra_tag_result *t, cons
         } else if (l->object == RA_OBJ_BLOB && l->last_present != SIZE_MAX) {
             restore_cmds(&restore, l, ls->scans[l->last_present]);
             nrestore++;
-        } else {
+        } else if (!recycled_source(&recycled, &nrecycled, &lost, &nlost, m, l)) {
             ra_buf_printf(&lost, "%s%s %s", nlost ? ", " : "", ra_object_kind_name(l->object),
                           l->object == RA_OBJ_TAG ? l->tag_name : ra_digest_short(hex, &l->digest));
             nlost++;
@@ -869,6 +899,16 @@ static json_t *recovery_for(struct model *m, const struct ra_tag_result *t, cons
         ra_buf_printf(&m->tmp, "Restore %zu blob%s from the last snapshot that has them", nrestore,
                       nrestore > 1 ? "s" : "");
         json_array_append_new(steps, step("restore", m->tmp.ptr, restore.ptr));
+    }
+    if (nrecycled) {
+        ra_buf_truncate(&m->tmp, 0);
+        ra_buf_printf(&m->tmp, "Restore %s: no snapshot's registry holds %s, but %s in a NAS "
+                               "recycle bin match%s the digest; copy %s into the live "
+                               "storage's blobs/sha256/<hh>/<hex>/data, then check its digest",
+                      recycled.ptr, nrecycled > 1 ? "them" : "it",
+                      nrecycled > 1 ? "these copies" : "this copy", nrecycled > 1 ? "" : "es",
+                      nrecycled > 1 ? "each" : "it");
+        json_array_append_new(steps, step("recycled", m->tmp.ptr, NULL));
     }
     {
         json_t *pushers = json_array();
@@ -906,6 +946,7 @@ static json_t *recovery_for(struct model *m, const struct ra_tag_result *t, cons
     ra_buf_release(&relink);
     ra_buf_release(&restore);
     ra_buf_release(&lost);
+    ra_buf_release(&recycled);
     return o;
 }
 
