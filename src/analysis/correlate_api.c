@@ -47,15 +47,13 @@ static const struct ra_repo *repo_in(const struct ra_correlation *res, size_t sn
     return g ? ra_map_gets(&g->repos, l->repository) : NULL;
 }
 
-/* Did a garbage-collect that removes revision links (-m, no dry run) fire in the window,
- * where it could run (no m_abort)? */
+/* Did a garbage-collect that removes revision links (-m, no dry run) fire in the window?
+ * (Also where it aborts, m_abort: so does a DELETE's tag lookup there, which leaves the
+ * tag folders, so the trace is not a DELETE's either.) */
 static int gc_m_in_window(const struct ra_correlation *res, const struct ra_cause *cause)
 {
     const struct ra_loss *l = cause->loss;
     size_t i;
-
-    if (cause->m_abort)
-        return 0;
 
     for (i = 0; i < res->nfirings; i++) {
         const struct ra_firing *f = &res->firings[i];
