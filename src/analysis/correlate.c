@@ -210,17 +210,22 @@ static void m_stop_note(struct corr *c, struct ra_buf *out, const struct ra_loss
     if (before && after)
         return;
     if (after && prev)
-        ra_buf_printf(out, "; a garbage-collect with --delete-untagged aborts on %s, which "
-                           "snapshot %s holds and %s did not: it can only have run before "
-                           "that appeared", after, miss, prev);
+        ra_buf_printf(out,
+                      "; a garbage-collect with --delete-untagged aborts on %s, which "
+                      "snapshot %s holds and %s did not: it can only have run before "
+                      "that appeared",
+                      after, miss, prev);
     else if (after)
-        ra_buf_printf(out, "; a garbage-collect with --delete-untagged aborts on %s, which "
-                           "snapshot %s holds: it can only have run before that appeared",
+        ra_buf_printf(out,
+                      "; a garbage-collect with --delete-untagged aborts on %s, which "
+                      "snapshot %s holds: it can only have run before that appeared",
                       after, miss);
     else if (before)
-        ra_buf_printf(out, "; a garbage-collect with --delete-untagged aborts on %s, which "
-                           "snapshot %s holds and %s no longer does: it can only have run "
-                           "after that was removed", before, prev, miss);
+        ra_buf_printf(out,
+                      "; a garbage-collect with --delete-untagged aborts on %s, which "
+                      "snapshot %s holds and %s no longer does: it can only have run "
+                      "after that was removed",
+                      before, prev, miss);
 }
 
 /* "a garbage-collect with --delete-untagged aborts on P, which snapshots A and B both
@@ -233,11 +238,15 @@ static void m_abort_where(struct corr *c, struct ra_buf *out, const struct ra_lo
 
     m_stops(c, l, &before, &after);
     if (!strcmp(before, after))
-        ra_buf_printf(out, "a garbage-collect with --delete-untagged aborts on %s, which "
-                           "snapshots %s and %s both hold", after, prev, miss);
+        ra_buf_printf(out,
+                      "a garbage-collect with --delete-untagged aborts on %s, which "
+                      "snapshots %s and %s both hold",
+                      after, prev, miss);
     else
-        ra_buf_printf(out, "a garbage-collect with --delete-untagged aborts on %s in "
-                           "snapshot %s and on %s in %s", before, prev, after, miss);
+        ra_buf_printf(out,
+                      "a garbage-collect with --delete-untagged aborts on %s in "
+                      "snapshot %s and on %s in %s",
+                      before, prev, after, miss);
 }
 
 /* The window's m_abort: both sides hold an entry GC -m aborts on. */
@@ -265,14 +274,15 @@ static void v2_children_note(struct corr *c, struct ra_cause *cause)
         if (cause->m_abort) {
             ra_buf_puts(&b, "; but ");
             m_abort_where(c, &b, l);
-            ra_buf_puts(&b, l->object == RA_OBJ_BLOB
-                                ? ", so it could not have made this: a garbage-collect "
-                                  "without --delete-untagged sweeps the same blobs once "
-                                  "something else (a DELETE through the registry API, or a "
-                                  "hand) removed the child's revision link"
-                                : ", so it could not have made this: a DELETE of the child "
-                                  "through the registry API, or a hand, removes the same "
-                                  "link");
+            ra_buf_puts(&b,
+                        l->object == RA_OBJ_BLOB
+                            ? ", so it could not have made this: a garbage-collect "
+                              "without --delete-untagged sweeps the same blobs once "
+                              "something else (a DELETE through the registry API, or a "
+                              "hand) removed the child's revision link"
+                            : ", so it could not have made this: a DELETE of the child "
+                              "through the registry API, or a hand, removes the same "
+                              "link");
         } else {
             m_stop_note(c, &b, l);
         }
@@ -449,17 +459,22 @@ static void fp_simulated(struct corr *c, struct ra_cause *cause)
             continue;
         any = 1;
         if (gone)
-            add_match(c, cause, RA_FP_GC_SWEEP, "garbage-collect as %s, run on snapshot %s "
-                      "once %s is gone, deletes it", variant_name(v), prev->snap->name, gone);
+            add_match(c, cause, RA_FP_GC_SWEEP,
+                      "garbage-collect as %s, run on snapshot %s "
+                      "once %s is gone, deletes it",
+                      variant_name(v), prev->snap->name, gone);
         else
-            add_match(c, cause, RA_FP_GC_SWEEP, "garbage-collect as %s, run on snapshot %s, "
-                      "deletes it", variant_name(v), prev->snap->name);
+            add_match(c, cause, RA_FP_GC_SWEEP,
+                      "garbage-collect as %s, run on snapshot %s, "
+                      "deletes it",
+                      variant_name(v), prev->snap->name);
     }
     if (!any && m_stop(c, g))
-        add_match(c, cause, RA_FP_LOST_FILES,
-                  "no garbage-collect (2.x or 3.x, with or without --delete-untagged) run "
-                  "on snapshot %s deletes it (with --delete-untagged it aborts on %s)",
-                  prev->snap->name, m_stop(c, g));
+        add_match(
+            c, cause, RA_FP_LOST_FILES,
+            "no garbage-collect (2.x or 3.x, with or without --delete-untagged) run "
+            "on snapshot %s deletes it (with --delete-untagged it aborts on %s)",
+            prev->snap->name, m_stop(c, g));
     else if (!any)
         add_match(c, cause, RA_FP_LOST_FILES,
                   "no garbage-collect (2.x or 3.x, with or without --delete-untagged) run "
@@ -628,11 +643,12 @@ static int judge_m_abort(const struct ra_cause *cause, struct corr *c,
     }
     if (l->object != RA_OBJ_BLOB || !matched(cause, RA_FP_GC_V2_INDEX_CHILDREN))
         return 1;
-    ra_buf_puts(why, "; it runs without --delete-untagged, which keeps index children, but "
-                     "it sweeps the config and layers of a child whose revision link "
-                     "something else removed (a DELETE through the registry API, or a "
-                     "hand), and no garbage-collect with --delete-untagged could run in "
-                     "the window");
+    ra_buf_puts(why,
+                "; it runs without --delete-untagged, which keeps index children, but "
+                "it sweeps the config and layers of a child whose revision link "
+                "something else removed (a DELETE through the registry API, or a "
+                "hand), and no garbage-collect with --delete-untagged could run in "
+                "the window");
     return 0;
 }
 
@@ -666,9 +682,11 @@ static void judge_gc(struct corr *c, struct ra_cause *cause, const struct ra_fir
         const char *gone = NULL;
         if (s && gc_deletes(sim_before(c, s, v, l, &gone), l)) {
             *conf = RA_CONF_HIGH;
-            ra_buf_printf(why, "; simulating it (%s) on the previous snapshot%s%s%s deletes "
-                               "exactly this", variant_name(v), gone ? ", once " : "",
-                          gone ? gone : "", gone ? " is gone," : "");
+            ra_buf_printf(why,
+                          "; simulating it (%s) on the previous snapshot%s%s%s deletes "
+                          "exactly this",
+                          variant_name(v), gone ? ", once " : "", gone ? gone : "",
+                          gone ? " is gone," : "");
         } else if (s && *conf != RA_CONF_HIGH) {
             *conf = RA_CONF_LOW;
             ra_buf_printf(why, "; simulating it (%s) on the previous snapshot does not "
@@ -762,7 +780,8 @@ void ra_correlate(struct ra_correlation **out, const struct ra_losses *losses,
                   const struct ra_firing *firings, size_t nfirings)
 {
     struct ra_correlation *res = ra_xcalloc(1, sizeof(*res));
-    struct corr c = {losses, firings, nfirings, res, RA_VEC_INIT, RA_BUF_INIT, RA_VEC_INIT};
+    struct corr c = {losses,      firings,     nfirings,   res,
+                     RA_VEC_INIT, RA_BUF_INIT, RA_VEC_INIT};
     size_t i;
     int v;
 

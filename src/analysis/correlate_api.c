@@ -85,7 +85,8 @@ static void tag_trace(struct ra_correlation *res, struct ra_cause *cause)
     if ((r && (ra_map_gets(&r->tags, l->tag_name) ||
                ra_graph_find_link(&r->revisions, &target))) ||
         !pr || !ra_graph_find_link(&pr->revisions, &target) ||
-        !(b = ra_graph_find_blob(g, &target)) || !b->present || gc_m_in_window(res, cause))
+        !(b = ra_graph_find_blob(g, &target)) || !b->present ||
+        gc_m_in_window(res, cause))
         return;
     api_match(
         res, cause,
@@ -133,9 +134,12 @@ static void revision_trace(struct ra_correlation *res, struct ra_cause *cause)
     api_match(
         res, cause,
         "the revision link of %s in '%s' is gone while the manifest's data is still "
-        "there, and no garbage-collect with --delete-untagged could run in the window (it "
-        "aborts on %s): a DELETE of the manifest through the registry API removes exactly "
-        "this link; so does a hand, and without the registry's log (--log) the two cannot "
+        "there, and no garbage-collect with --delete-untagged could run in the window "
+        "(it "
+        "aborts on %s): a DELETE of the manifest through the registry API removes "
+        "exactly "
+        "this link; so does a hand, and without the registry's log (--log) the two "
+        "cannot "
         "be told apart",
         ra_digest_format(d, &l->digest), l->repository, cause->m_abort);
 }

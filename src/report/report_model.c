@@ -841,8 +841,9 @@ static const struct ra_recycled_blob *recycled_copy(const struct ra_investigatio
 /* A lost blob no snapshot holds but a NAS recycle bin does: the copy is its source when
  * it matches the digest (into recycled, counted in nrecycled), else the lost item says
  * why not. Returns 0 when no recycle bin holds it. */
-static int recycled_source(struct ra_buf *recycled, size_t *nrecycled, struct ra_buf *lost,
-                           size_t *nlost, struct model *m, const struct ra_loss *l)
+static int recycled_source(struct ra_buf *recycled, size_t *nrecycled,
+                           struct ra_buf *lost, size_t *nlost, struct model *m,
+                           const struct ra_loss *l)
 {
     const struct ra_snapshot *s = NULL;
     const struct ra_recycled_blob *r;
@@ -852,13 +853,15 @@ static int recycled_source(struct ra_buf *recycled, size_t *nrecycled, struct ra
         return 0;
     ra_digest_short(hex, &l->digest);
     if (r->verified) {
-        ra_buf_printf(recycled, "%sblob %s from %s in snapshot %s", *nrecycled ? ", " : "",
-                      hex, r->path, s->name);
+        ra_buf_printf(recycled, "%sblob %s from %s in snapshot %s",
+                      *nrecycled ? ", " : "", hex, r->path, s->name);
         (*nrecycled)++;
         return 1;
     }
-    ra_buf_printf(lost, "%sblob %s (the copy in a NAS recycle bin, %s in snapshot %s, does "
-                        "not match its digest)", *nlost ? ", " : "", hex, r->path, s->name);
+    ra_buf_printf(lost,
+                  "%sblob %s (the copy in a NAS recycle bin, %s in snapshot %s, does "
+                  "not match its digest)",
+                  *nlost ? ", " : "", hex, r->path, s->name);
     (*nlost)++;
     return 1;
 }
@@ -902,12 +905,13 @@ static json_t *recovery_for(struct model *m, const struct ra_tag_result *t, cons
     }
     if (nrecycled) {
         ra_buf_truncate(&m->tmp, 0);
-        ra_buf_printf(&m->tmp, "Restore %s: no snapshot's registry holds %s, but %s in a NAS "
-                               "recycle bin match%s the digest; copy %s into the live "
-                               "storage's blobs/sha256/<hh>/<hex>/data, then check its digest",
+        ra_buf_printf(&m->tmp,
+                      "Restore %s: no snapshot's registry holds %s, but %s in a NAS "
+                      "recycle bin match%s the digest; copy %s into the live "
+                      "storage's blobs/sha256/<hh>/<hex>/data, then check its digest",
                       recycled.ptr, nrecycled > 1 ? "them" : "it",
-                      nrecycled > 1 ? "these copies" : "this copy", nrecycled > 1 ? "" : "es",
-                      nrecycled > 1 ? "each" : "it");
+                      nrecycled > 1 ? "these copies" : "this copy",
+                      nrecycled > 1 ? "" : "es", nrecycled > 1 ? "each" : "it");
         json_array_append_new(steps, step("recycled", m->tmp.ptr, NULL));
     }
     {
@@ -1325,14 +1329,15 @@ static void summary_text(struct model *m, struct ra_buf *out, json_t *impact, js
                          "tagged index: the tag still resolves, but its platforms' manifests "
                          "and blobs are gone, so every pull fails. ");
     else if (ra_correlation_v2_children(inv->corr) == 2)
-        ra_buf_puts(out, "The losses look like the work of Distribution 2.x garbage-collect "
-                         "with --delete-untagged on the untagged children of a tagged index, "
-                         "but that run aborts on an entry of a tags folder it cannot read "
-                         "(NAS metadata such as @eaDir) that the snapshots on both sides of "
-                         "them hold, so it could not have run: "
-                         "something else removed the children's revision links (a DELETE "
-                         "through the registry API, or a hand), and a garbage-collect "
-                         "without --delete-untagged sweeps their blobs. ");
+        ra_buf_puts(out,
+                    "The losses look like the work of Distribution 2.x garbage-collect "
+                    "with --delete-untagged on the untagged children of a tagged index, "
+                    "but that run aborts on an entry of a tags folder it cannot read "
+                    "(NAS metadata such as @eaDir) that the snapshots on both sides of "
+                    "them hold, so it could not have run: "
+                    "something else removed the children's revision links (a DELETE "
+                    "through the registry API, or a hand), and a garbage-collect "
+                    "without --delete-untagged sweeps their blobs. ");
     else if (ra_correlation_lost_files_alone(inv->corr))
         ra_buf_puts(out, "No garbage collector explains the pattern: files were lost (a "
                          "partial restore, a copy, a disk or hands). ");

@@ -821,7 +821,8 @@ static void test_correlate__layer_link_suspects_only_v3(void **state)
                                                   "previous snapshot does not delete this"));
 }
 
-/* ---- NAS metadata a garbage-collect with -m aborts on ------------------------------- */
+/* ---- NAS metadata a garbage-collect with -m aborts on -------------------------------
+ */
 
 #define EADIR "repositories/" REPO "/_manifests/tags/@eaDir"
 
@@ -850,9 +851,9 @@ static struct ra_graph *after_child_delete_and_plain_gc(struct ra_graph *g)
     return g;
 }
 
-#define ABORTS_BOTH                                                                    \
-    "a garbage-collect with --delete-untagged aborts on " EADIR ", which snapshots " SNAP1 \
-    " and " SNAP2 " both hold"
+#define ABORTS_BOTH                                                                      \
+    "a garbage-collect with --delete-untagged aborts on " EADIR                          \
+    ", which snapshots " SNAP1 " and " SNAP2 " both hold"
 
 static void test_correlate__gc_m_aborts_on_both_sides(void **state)
 {
@@ -869,24 +870,29 @@ static void test_correlate__gc_m_aborts_on_both_sides(void **state)
          "this: a garbage-collect without --delete-untagged sweeps the same blobs once "
          "something else (a DELETE through the registry API, or a hand) removed the "
          "child's revision link"},
-        {RA_FP_LOST_FILES, "no garbage-collect (2.x or 3.x, with or without "
-                           "--delete-untagged) run on snapshot " SNAP1 " deletes it (with "
-                           "--delete-untagged it aborts on " EADIR ")"},
+        {RA_FP_LOST_FILES,
+         "no garbage-collect (2.x or 3.x, with or without "
+         "--delete-untagged) run on snapshot " SNAP1 " deletes it (with "
+         "--delete-untagged it aborts on " EADIR ")"},
     };
     static const struct want_match link[] = {
         {RA_FP_GC_V2_INDEX_CHILDREN,
          "child of tagged index sha256:111111111111 lost its revision link; its manifest "
          "data is still present; but " ABORTS_BOTH ", so it could not have made this: a "
-         "DELETE of the child through the registry API, or a hand, removes the same link"},
-        {RA_FP_LOST_FILES, "no garbage-collect (2.x or 3.x, with or without "
-                           "--delete-untagged) run on snapshot " SNAP1 " deletes it (with "
-                           "--delete-untagged it aborts on " EADIR ")"},
+         "DELETE of the child through the registry API, or a hand, removes the same "
+         "link"},
+        {RA_FP_LOST_FILES,
+         "no garbage-collect (2.x or 3.x, with or without "
+         "--delete-untagged) run on snapshot " SNAP1 " deletes it (with "
+         "--delete-untagged it aborts on " EADIR ")"},
         {RA_FP_API_DELETE,
          "the revision link of sha256:"
          "3333333333333333333333333333333333333333333333333333333333333333 in 'infra-ci' "
          "is gone while the manifest's data is still there, and no garbage-collect with "
-         "--delete-untagged could run in the window (it aborts on " EADIR "): a DELETE of "
-         "the manifest through the registry API removes exactly this link; so does a hand, "
+         "--delete-untagged could run in the window (it aborts on " EADIR
+         "): a DELETE of "
+         "the manifest through the registry API removes exactly this link; so does a "
+         "hand, "
          "and without the registry's log (--log) the two cannot be told apart"},
     };
     static const struct want_suspect blob_suspects[] = {
@@ -911,7 +917,8 @@ static void test_correlate__gc_m_aborts_on_both_sides(void **state)
     expect_suspects(c, blob_suspects, RA_ARRAY_SIZE(blob_suspects));
     assert_string_equal(
         suspect(c, 0)->reason,
-        "gc-plain (etc/cron.d/registry-gc:3) ran in the window and can delete this kind of "
+        "gc-plain (etc/cron.d/registry-gc:3) ran in the window and can delete this kind "
+        "of "
         "object; it runs without --delete-untagged, which keeps index children, but it "
         "sweeps the config and layers of a child whose revision link something else "
         "removed (a DELETE through the registry API, or a hand), and no garbage-collect "
@@ -925,9 +932,10 @@ static void test_correlate__gc_m_aborts_on_both_sides(void **state)
     c = cause_of(f, RA_OBJ_MANIFEST_LINK, '3');
     expect_matches(c, link, RA_ARRAY_SIZE(link));
     expect_suspects(c, link_suspects, RA_ARRAY_SIZE(link_suspects));
-    assert_string_equal(suspect(c, 0)->reason, "cleanup-tags (cleanup/cleanup-tags.sh:1) "
-                                               "ran in the window and can delete this kind "
-                                               "of object");
+    assert_string_equal(suspect(c, 0)->reason,
+                        "cleanup-tags (cleanup/cleanup-tags.sh:1) "
+                        "ran in the window and can delete this kind "
+                        "of object");
     assert_string_equal(suspect(c, 2)->reason,
                         "gc (etc/cron.d/registry-gc:3) ran in the window and can delete "
                         "this kind of object; but " ABORTS_BOTH
@@ -954,12 +962,13 @@ static void test_correlate__gc_m_aborts_on_different_entries(void **state)
     assert_string_equal(c->m_abort, ds);
     assert_int_equal(c->suspects.len, 1);
     assert_int_equal(suspect(c, 0)->confidence, RA_CONF_LOW);
-    assert_string_equal(suspect(c, 0)->reason,
-                        "gc (etc/cron.d/registry-gc:3) ran in the window and can delete "
-                        "this kind of object; but a garbage-collect with --delete-untagged "
-                        "aborts on " EADIR " in snapshot " SNAP1 " and on repositories/" REPO
-                        "/_manifests/tags/.DS_Store in " SNAP2 ": it could not have deleted "
-                        "this");
+    assert_string_equal(
+        suspect(c, 0)->reason,
+        "gc (etc/cron.d/registry-gc:3) ran in the window and can delete "
+        "this kind of object; but a garbage-collect with --delete-untagged "
+        "aborts on " EADIR " in snapshot " SNAP1 " and on repositories/" REPO
+        "/_manifests/tags/.DS_Store in " SNAP2 ": it could not have deleted "
+        "this");
 }
 
 /* Metadata only in the later snapshot: the run may have come before it appeared. */
@@ -970,11 +979,13 @@ static void test_correlate__gc_m_abort_appeared_in_window(void **state)
     static const struct want_match link[] = {
         {RA_FP_GC_V2_INDEX_CHILDREN,
          "child of tagged index sha256:111111111111 lost its revision link; its manifest "
-         "data is still present; a garbage-collect with --delete-untagged aborts on " EADIR
-         ", which snapshot " SNAP2 " holds and " SNAP1 " did not: it can only have run "
+         "data is still present; a garbage-collect with --delete-untagged aborts "
+         "on " EADIR ", which snapshot " SNAP2 " holds and " SNAP1
+         " did not: it can only have run "
          "before that appeared"},
-        {RA_FP_GC_SWEEP, "garbage-collect as Distribution 2.x with --delete-untagged, run "
-                         "on snapshot " SNAP1 ", deletes it"},
+        {RA_FP_GC_SWEEP,
+         "garbage-collect as Distribution 2.x with --delete-untagged, run "
+         "on snapshot " SNAP1 ", deletes it"},
     };
     const struct ra_cause *c;
 
@@ -991,9 +1002,11 @@ static void test_correlate__gc_m_abort_appeared_in_window(void **state)
         "gc (etc/cron.d/registry-gc:3) ran in the window and can delete this kind of "
         "object; it runs with --delete-untagged on registry 2 (a floating tag: 2.x was "
         "likely in effect), and the loss has the fingerprint of 2.x GC taking index "
-        "children; simulating it (Distribution 2.x with --delete-untagged) on the previous "
-        "snapshot deletes exactly this; a garbage-collect with --delete-untagged aborts on "
-        EADIR ", which snapshot " SNAP2 " holds and " SNAP1 " did not: it can only have "
+        "children; simulating it (Distribution 2.x with --delete-untagged) on the "
+        "previous "
+        "snapshot deletes exactly this; a garbage-collect with --delete-untagged aborts "
+        "on " EADIR ", which snapshot " SNAP2 " holds and " SNAP1
+        " did not: it can only have "
         "run before that appeared");
     assert_int_equal(ra_correlation_v2_children(f->corr), 1);
 }
@@ -1007,11 +1020,13 @@ static void test_correlate__gc_m_abort_removed_in_window(void **state)
     static const struct want_match blob[] = {
         {RA_FP_GC_V2_INDEX_CHILDREN,
          "blob of unlinked index child sha256:333333333333 in 'infra-ci' is gone; its "
-         "_layers link was left behind; a garbage-collect with --delete-untagged aborts on "
-         EADIR ", which snapshot " SNAP1 " holds and " SNAP2 " no longer does: it can "
+         "_layers link was left behind; a garbage-collect with --delete-untagged aborts "
+         "on " EADIR ", which snapshot " SNAP1 " holds and " SNAP2
+         " no longer does: it can "
          "only have run after that was removed"},
-        {RA_FP_GC_SWEEP, "garbage-collect as Distribution 2.x with --delete-untagged, run "
-                         "on snapshot " SNAP1 " once " EADIR " is gone, deletes it"},
+        {RA_FP_GC_SWEEP,
+         "garbage-collect as Distribution 2.x with --delete-untagged, run "
+         "on snapshot " SNAP1 " once " EADIR " is gone, deletes it"},
     };
     const struct ra_cause *c;
 
@@ -1028,7 +1043,8 @@ static void test_correlate__gc_m_abort_removed_in_window(void **state)
         "gc (etc/cron.d/registry-gc:3) ran in the window and can delete this kind of "
         "object; it runs with --delete-untagged on registry 2 (a floating tag: 2.x was "
         "likely in effect), and the loss has the fingerprint of 2.x GC taking index "
-        "children; simulating it (Distribution 2.x with --delete-untagged) on the previous "
+        "children; simulating it (Distribution 2.x with --delete-untagged) on the "
+        "previous "
         "snapshot, once " EADIR " is gone, deletes exactly this; a garbage-collect with "
         "--delete-untagged aborts on " EADIR ", which snapshot " SNAP1 " holds and " SNAP2
         " no longer does: it can only have run after that was removed");

@@ -620,7 +620,8 @@ static void test_gcsim__eadir_in_tags_folder_aborts_delete_untagged(void **state
     gc(f, RA_GC_V2, 0);
     assert_null(f->gc->aborted);
     expect_blobs(f, "d");
-    /* a run once the entry is gone: the 2.8 index-children sweep and the untagged image */
+    /* a run once the entry is gone: the 2.8 index-children sweep and the untagged image
+     */
     {
         struct ra_gc_opts o = {RA_GC_V2, 1, 1};
         ra_gc_result_free(f->gc);
