@@ -800,6 +800,9 @@ void ra_correlate(struct ra_correlation **out, const struct ra_losses *losses,
             fp_kept_by_gc(&c, cause, g);
         }
         fp_simulated(&c, cause);
+        if (cause->m_abort && l->object == RA_OBJ_BLOB &&
+            matched(cause, RA_FP_GC_V2_INDEX_CHILDREN))
+            drop_matches(cause, RA_FP_LOST_FILES); /* a GC without -m after an unlink */
         fp_tag(&c, cause);
         ra_correlate_api_trace(res, cause);
         fp_race(&c, cause);

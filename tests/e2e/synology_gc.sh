@@ -277,6 +277,10 @@ check "timeline: the arm64 losses' index-children fingerprint says GC -m could n
     jq -e --arg a "$S1" '[.losses[] | select(.window.from.evidence == $a) | .fingerprints[]
         | select(.name == "gc_v2_untagged_index_children") | .detail
         | contains("so it could not have made this")] | length == 4 and all' "$tmp/timeline.json"
+check "timeline: the arm64 blobs: the index-children pattern alone (a GC without -m explains it, no lost_files)" \
+    jq -e --arg a "$S1" '[.losses[] | select(.window.from.evidence == $a and .object == "blob")
+        | [.fingerprints[].name]] == [["gc_v2_untagged_index_children"], ["gc_v2_untagged_index_children"],
+        ["gc_v2_untagged_index_children"]]' "$tmp/timeline.json"
 check "timeline: the amd64 losses blame the -m run of 04-19 first, high" \
     jq -e --arg a "$S2" '[.losses[] | select(.window.from.evidence == $a) | .suspects[0]
         | .fired_at == "2026-04-19T03:25:00Z" and .confidence == "high"] | length == 4 and all' \
@@ -298,6 +302,9 @@ rc=0
 check "report on $S1 and $S2 exits 1 (got $rc)" test "$rc" -eq 1
 check "report on $S1 and $S2: the summary says GC -m could not have run" \
     grep -q "but that run aborts on an entry of a tags folder it cannot read (NAS metadata such as @eaDir)" \
+    "$tmp/report.md"
+check "report on $S1 and $S2: the index-children pattern is not titled as the -m run's work" \
+    grep -qF "**the pattern of Distribution 2.x garbage-collect with --delete-untagged on the untagged children of a tagged index, where that run aborts and could not have made it** (gc_v2_untagged_index_children, 4 lost object(s))" \
     "$tmp/report.md"
 check "report on $S1 and $S2: no advice to stop running GC -m on 2.x for these losses" \
     bash -c "! grep -q 'Stop running garbage-collect with --delete-untagged' '$tmp/report.md'"

@@ -870,10 +870,6 @@ static void test_correlate__gc_m_aborts_on_both_sides(void **state)
          "this: a garbage-collect without --delete-untagged sweeps the same blobs once "
          "something else (a DELETE through the registry API, or a hand) removed the "
          "child's revision link"},
-        {RA_FP_LOST_FILES,
-         "no garbage-collect (2.x or 3.x, with or without "
-         "--delete-untagged) run on snapshot " SNAP1 " deletes it (with "
-         "--delete-untagged it aborts on " EADIR ")"},
     };
     static const struct want_match link[] = {
         {RA_FP_GC_V2_INDEX_CHILDREN,
