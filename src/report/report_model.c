@@ -468,9 +468,9 @@ static const char *const fp_titles[RA_FP__COUNT] = {
 static const char *fp_title(const struct ra_correlation *c, enum ra_fingerprint fp)
 {
     if (fp == RA_FP_GC_V2_INDEX_CHILDREN && ra_correlation_v2_children(c) == 2)
-        return "the pattern of Distribution 2.x garbage-collect with --delete-untagged on "
-               "the untagged children of a tagged index, where that run aborts and could "
-               "not have made it";
+        return "the pattern of Distribution 2.x garbage-collect with --delete-untagged "
+               "on the untagged children of a tagged index, where that run aborts and "
+               "could not have made it";
     return fp_titles[fp];
 }
 
