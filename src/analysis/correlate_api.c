@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+#include "analysis/gcsim.h"
 #include "analysis/logs.h"
 #include "config/jobs.h"
 #include "model/graph.h"
@@ -205,14 +206,39 @@ static int in_window(const struct ra_loss *l, ra_time t)
            (l->to.time == RA_TIME_NONE || t <= l->to.time + SLACK);
 }
 
-/* Did this request (answered 2xx, in the window) remove the lost object? */
+/* The entry of the repository's tags folder that 2.8's tag lookup fails on, in the last
+ * snapshot that had l, or NULL. */
+static const char *lookup_entry(const struct ra_correlation *res, const struct ra_loss *l)
+{
+    const struct ra_graph *g;
+    const struct ra_repo *r;
+
+    if (l->last_present == SIZE_MAX ||
+        !(g = ra_correlate_graph(res->losses->scans[l->last_present], l->root)) ||
+        !(r = ra_map_gets(&g->repos, l->repository)))
+        return NULL;
+    return ra_gc_lookup_entry(g, r);
+}
+
+/* A manifest DELETE answered 500 that removed the revision link all the same: 2.8.2
+ * removes the link first, then looks up the tags to untag, which fails on such an
+ * entry (tags stay). */
+static int removed_then_failed(const struct ra_correlation *res, const struct ra_loss *l,
+                               const struct ra_log_event *e)
+{
+    return e->status == 500 && l->object == RA_OBJ_MANIFEST_LINK &&
+           lookup_entry(res, l) != NULL;
+}
+
+/* Did this request (answered 2xx, or removed_then_failed; in the window) remove the
+ * lost object? */
 static int removed(const struct ra_correlation *res, const struct ra_loss *l,
                    const struct ra_log_event *e)
 {
     struct ra_digest target;
 
-    if (e->status < 200 || e->status > 299 || strcmp(e->repository, l->repository) ||
-        !e->time_exact || !in_window(l, e->time))
+    if (((e->status < 200 || e->status > 299) && !removed_then_failed(res, l, e)) ||
+        strcmp(e->repository, l->repository) || !e->time_exact || !in_window(l, e->time))
         return 0;
     switch (l->object) {
     case RA_OBJ_TAG:
@@ -327,12 +353,19 @@ static void logged(struct ra_correlation *res, struct ra_cause *cause,
     demote_others(res, cause, r, f->defined_in);
     ra_buf_printf(&why,
                   "the registry's log records this DELETE through its API (%s), "
-                  "answered %d at %s (%s): %s",
-                  f->defined_in, e->status, when, who.ptr,
-                  e->object == RA_LOG_OBJ_BLOB
-                      ? "a blob DELETE removes the repository's _layers link"
-                      : "a manifest DELETE removes its revision link and the folder of "
-                        "every tag pointing at it");
+                  "answered %d at %s (%s): ",
+                  f->defined_in, e->status, when, who.ptr);
+    if (e->status == 500)
+        ra_buf_printf(&why,
+                      "Distribution 2.8 removes the manifest's revision link first, then "
+                      "looks up the tags to untag, which fails on repositories/%s/"
+                      "_manifests/tags/%s, and answers 500 (tags stay)",
+                      cause->loss->repository, lookup_entry(res, cause->loss));
+    else
+        ra_buf_puts(&why, e->object == RA_LOG_OBJ_BLOB
+                              ? "a blob DELETE removes the repository's _layers link"
+                              : "a manifest DELETE removes its revision link and the "
+                                "folder of every tag pointing at it");
     add_suspect(res, cause, f, RA_CONF_HIGH, why.ptr);
     ra_buf_release(&who);
     ra_buf_release(&why);

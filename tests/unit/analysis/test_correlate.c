@@ -1353,6 +1353,63 @@ static void test_correlate__api_delete_logged_child_link(void **state)
     ra_log_free(log);
 }
 
+#define HEX3 "3333333333333333333333333333333333333333333333333333333333333333"
+
+/* 2.8.2's DELETE of a manifest over an @eaDir in its repository's tags folder: the
+ * revision link goes, then the tag lookup fails and the answer is 500. */
+static const char delete_500_log[] =
+    "10.0.0.9 - bob [12/Apr/2026:02:00:00 +0000] \"DELETE /v2/" REPO "/manifests/sha256:" HEX3
+    " HTTP/1.1\" 500 231 \"\" \"regctl\"\n";
+
+static void test_correlate__api_delete_500_over_eadir(void **state)
+{
+    struct fx *f = *state;
+    const struct ra_firing firings[] = {gc_firing("gc", APR(12, 3, 25), 1, "2", 1)};
+    struct ra_log *log = mem_log("registry.log", delete_500_log);
+    static const struct want_match w[] = {
+        {RA_FP_API_DELETE, "registry.log:1: DELETE /v2/infra-ci/manifests/sha256:" HEX3
+                           " answered 500 at 2026-04-12T02:00:00Z (from 10.0.0.9, user bob, "
+                           "agent regctl)"},
+    };
+    static const struct want_suspect ws[] = {
+        {"api-delete:registry.log:1", RA_CONF_HIGH},
+        {"gc", RA_CONF_LOW},
+    };
+    const struct ra_cause *c;
+
+    add_scan(f, SNAP1, T1, with_eadir(index_graph()), 1);
+    add_scan(f, SNAP2, T2, with_eadir(after_child_delete_and_plain_gc(index_graph())), 1);
+    correlate(f, firings, RA_ARRAY_SIZE(firings));
+    ra_correlate_logs(f->corr, &log, 1);
+    c = cause_of(f, RA_OBJ_MANIFEST_LINK, '3');
+    expect_matches(c, w, RA_ARRAY_SIZE(w));
+    expect_suspects(c, ws, RA_ARRAY_SIZE(ws));
+    assert_string_equal(
+        suspect(c, 0)->reason,
+        "the registry's log records this DELETE through its API (registry.log:1), answered "
+        "500 at 2026-04-12T02:00:00Z (from 10.0.0.9, user bob, agent regctl): Distribution "
+        "2.8 removes the manifest's revision link first, then looks up the tags to untag, "
+        "which fails on " EADIR ", and answers 500 (tags stay)");
+    ra_log_free(log);
+}
+
+/* Without such an entry a 500 says nothing of what was removed. */
+static void test_correlate__api_delete_500_needs_the_entry(void **state)
+{
+    struct fx *f = *state;
+    struct ra_log *log = mem_log("registry.log", delete_500_log);
+    const struct ra_cause *c;
+
+    add_scan(f, SNAP1, T1, index_graph(), 1);
+    add_scan(f, SNAP2, T2, after_child_delete_and_plain_gc(index_graph()), 1);
+    correlate(f, NULL, 0);
+    ra_correlate_logs(f->corr, &log, 1);
+    c = cause_of(f, RA_OBJ_MANIFEST_LINK, '3');
+    assert_false(has_match(c, RA_FP_API_DELETE));
+    assert_int_equal(c->suspects.len, 0);
+    ra_log_free(log);
+}
+
 /* Distribution 3.x deletes a tag by name (2.8.2 answers 400): only that tag's folder. */
 static void test_correlate__api_delete_logged_by_tag(void **state)
 {
@@ -1468,6 +1525,8 @@ int main(void)
         T(api_delete_log_must_match),
         T(api_blob_delete_explains_layer_link),
         T(api_delete_logged_child_link),
+        T(api_delete_500_over_eadir),
+        T(api_delete_500_needs_the_entry),
         T(api_delete_logged_by_tag),
         T(names),
     };
