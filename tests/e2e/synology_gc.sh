@@ -14,7 +14,8 @@
 #   #snapshot/GMT+00_2026.04.12-01.00
 #   2026-04-12 02:00  someone DELETEs the arm64 child through the registry API: 2.8.2
 #                     removes its revision link, then fails to look up the tags on
-#                     @eaDir and answers 500
+#                     @eaDir and answers 500 (its log, moved to that time, is given
+#                     to one timeline run)
 #   2026-04-12 03:25  the real garbage-collect -m aborts on _manifests/tags/@eaDir and
 #                     deletes nothing
 #   2026-04-12 04:00  the real garbage-collect without -m sweeps the arm64 child's
@@ -169,11 +170,19 @@ check "skopeo on $S1: both platforms pull: $(platforms "$tmp/truth-s1.json")" \
 # ---- window 1: @eaDir in tags all along ------------------------------------------------
 step "2026-04-12 02:00: DELETE of the arm64 child through the registry API"
 reg_mark "$MARK" || die "marker"
-reg_start "$share" || die "reg_start"
+REG_LOG_LEVEL=info REG_ACCESS_LOG=1 reg_start "$share" || die "reg_start"
+: >"$REG_LOG"
 DEL_STATUS=$(curl -sS -o "$tmp/delete.out" -w '%{http_code}' -X DELETE \
     "http://127.0.0.1:$REG_PORT/v2/infra-ci/manifests/$ARM") || die "curl DELETE"
 reg_stop
 set_mtimes "$share" "$MARK" '2026-04-12 02:00:00 UTC' || die "set_mtimes"
+# The registry's own log lines of the request, moved to the story's time (only the time
+# fields are rewritten)
+grep -F DELETE "$REG_LOG" >"$tmp/registry-real.log" || die "no DELETE in the registry's log"
+sed -E -e 's#\[[0-9]{2}/[A-Za-z]{3}/[0-9]{4}:[0-9]{2}:[0-9]{2}:[0-9]{2} \+0000\]#[12/Apr/2026:02:00:00 +0000]#' \
+    -e 's#time="[^"]*"#time="2026-04-12T02:00:00Z"#' "$tmp/registry-real.log" >"$tmp/registry.log"
+check "the registry's access log records the DELETE answered 500" \
+    grep -qF "\"DELETE /v2/infra-ci/manifests/$ARM HTTP/1.1\" 500 " "$tmp/registry.log"
 # 2.8.2's DeleteManifest removes the revision link, then looks up the tags to untag:
 # that lookup fails on @eaDir as the GC's does, and the answer is an error
 check "the DELETE answered 500 (got $DEL_STATUS): $(cat "$tmp/delete.out")" test "$DEL_STATUS" = 500
@@ -294,6 +303,22 @@ check "timeline: no -m run is a suspect but in its own window (04-12 for arm64, 
     jq -e '[.losses[] | .window.from.evidence as $w | .suspects[] | select(.job == "'"$GC_M"'")
         | [$w, .fired_at]] | unique == [["'"$S1"'", "2026-04-12T03:25:00Z"], ["'"$S2"'", "2026-04-19T03:25:00Z"]]' \
     "$tmp/timeline.json"
+
+step "timeline --log: the DELETE answered 500 explains the arm64 revision link"
+"$BIN" timeline -q --config "$R" --log "$tmp/registry.log" --json "$tmp/timeline-log.json" "$SNAPS" \
+    >/dev/null 2>&1
+check "timeline --log: the arm64 revision link's top suspect is the logged DELETE, high" \
+    jq -e --arg a "$S1" '[.losses[] | select(.window.from.evidence == $a and .object == "manifest_link")
+        | .suspects[0] | (.kind == "api-delete" and .confidence == "high"
+            and (.job | startswith("api-delete:'"$tmp"'/registry.log:")))] == [true]' "$tmp/timeline-log.json"
+check "timeline --log: it says why a 500 removed the link" \
+    jq -e --arg a "$S1" --arg e "$EADIR" '[.losses[] | select(.window.from.evidence == $a and .object == "manifest_link")
+        | .suspects[0].reason | contains("answered 500 at 2026-04-12T02:00:00Z")
+            and endswith("which fails on " + $e + ", and answers 500 (tags stay)")] == [true]' \
+    "$tmp/timeline-log.json"
+check "timeline --log: the -m run of 04-12 stays low on it" \
+    jq -e --arg a "$S1" '[.losses[] | select(.window.from.evidence == $a and .object == "manifest_link")
+        | .suspects[1:][] | .confidence] == ["low"]' "$tmp/timeline-log.json"
 
 step "report: the summary does not call the arm64 losses the work of GC -m"
 rc=0
