@@ -3,6 +3,7 @@
 # Build: gcc, cmake, pkg-config and the -dev packages of the chosen libraries.
 # Tests: cmocka, and for the end-to-end tests the real registry and tools
 # (docker-registry = Distribution 2.8.2, skopeo, umoci), jq, zstd, python3-croniter.
+# Packaging (tests/pkg): dpkg-dev (dpkg-shlibdeps for cpack -G DEB), file, zsh.
 set -euo pipefail
 
 pkgs=(
@@ -10,6 +11,8 @@ pkgs=(
     libarchive-dev libjansson-dev libssl-dev libgit2-dev libyaml-dev zlib1g-dev libcmocka-dev
     docker-registry skopeo umoci
     jq zstd xz-utils cpio curl time python3 python3-croniter man-db groff-base
+    shellcheck cmark-gfm
+    dpkg-dev file zsh
 )
 
 missing=()

@@ -371,7 +371,7 @@ RECYCLED="#recycle/$V2REL/blobs/sha256/$DOOMED_HH/$APP1_HEX/data"
 check "report model: the #recycle copy is a verified recovery source" \
     jq -e --arg d "$APP1_LAYER" --arg p "$RECYCLED" --arg s "$S3" '.recovery.recycled ==
         [{"digest": $d, "breaks": "app:1", "snapshot": $s, "source": .recovery.recycled[0].source,
-          "path": $p, "verified": true}]' "$tmp/report.json"
+          "path": $p, "path_code": ("`" + $p + "`"), "verified": true}]' "$tmp/report.json"
 check "report: the Recovery section names the #recycle path" \
     grep -qF -- "- $APP1_LAYER (breaks app:1): \`$RECYCLED\` in snapshot $S3, its content matches the digest" \
     "$tmp/report.md"
@@ -386,8 +386,11 @@ check "report on $S3: app:1's steps are the #recycle copy, a rebuild as the alte
     jq -e '[.recovery.tags[] | select(.repository == "app" and .tag == "1") | .steps[].kind]
         == ["recycled", "rebuild", "verify"]' "$tmp/report-s3.json"
 check "report on $S3: one statement names the #recycle copy as the source" \
-    grep -qxF -- "Restore blob ${APP1_LAYER:0:19} from $RECYCLED in snapshot $S3: no snapshot's registry holds it, but this copy in a NAS recycle bin matches the digest; copy it into the live storage's blobs/sha256/<hh>/<hex>/data, then check its digest." \
-    "$tmp/report-s3.md"
+    jq -e --arg t "Restore blob ${APP1_LAYER:0:19} from $RECYCLED in snapshot $S3: no snapshot's registry holds it, but this copy in a NAS recycle bin matches the digest; copy it into the live storage's blobs/sha256/<hh>/<hex>/data, then check its digest" \
+    '[.recovery.tags[] | select(.repository == "app" and .tag == "1") | .steps[0].title] == [$t]' \
+    "$tmp/report-s3.json"
+check "report on $S3: the Markdown says it once, escaped" \
+    grep -qF -- "Restore blob ${APP1_LAYER:0:19} from \\$RECYCLED in snapshot" "$tmp/report-s3.md"
 check "report on $S3: nothing says no snapshot holds it" \
     bash -c "! grep -q 'No snapshot holds' '$tmp/report-s3.md'"
 
