@@ -372,6 +372,7 @@ static void commit_events(struct ra_investigation *inv, ra_time from, ra_time to
 static void unplaced_jobs(struct ra_investigation *inv)
 {
     const struct ra_jobs *js = inv->schedule->head_jobs;
+    const char *head = short_commit(inv, inv->schedule->head);
     size_t i;
 
     for (i = 0; js && i < js->jobs.len; i++) {
@@ -381,14 +382,14 @@ static void unplaced_jobs(struct ra_investigation *inv)
             continue;
         if (j->syntax == RA_SCHED_EXTERNAL)
             note(inv,
-                 "config: %s job '%s' (%s:%u) runs on a schedule set outside the "
+                 "config: %s job '%s' (%s:%u @ %s) runs on a schedule set outside the "
                  "repository: its runs are not in the timeline",
-                 ra_job_class_name(j->cls), j->name, j->path, j->line);
+                 ra_job_class_name(j->cls), j->name, j->path, j->line, head);
         else if (j->syntax == RA_SCHED_MONOTONIC && j->schedule)
             note(inv,
-                 "config: %s job '%s' (%s:%u) runs at an interval ('%s') from its "
+                 "config: %s job '%s' (%s:%u @ %s) runs at an interval ('%s') from its "
                  "scheduler's start: its runs are not in the timeline",
-                 ra_job_class_name(j->cls), j->name, j->path, j->line, j->schedule);
+                 ra_job_class_name(j->cls), j->name, j->path, j->line, head, j->schedule);
     }
 }
 
@@ -404,6 +405,7 @@ static int read_config(struct ra_investigation *inv, const struct ra_investigate
         return 0;
     if ((error = ra_schedule_load(&inv->schedule, o->config, o->rev, err)) < 0)
         return error;
+    inv->schedule->cluster_tz = o->cluster_tz;
     for (i = 0; i < o->njobs_files; i++)
         if ((error = ra_schedule_add_file(inv->schedule, o->jobs_files[i], err)) < 0)
             return error;

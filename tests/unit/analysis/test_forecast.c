@@ -70,9 +70,13 @@ static void setup_schedule(int drop_m, int pin)
     ra_vec_push(&F.s.jobs, &F.gcjob);
     ra_vec_push(&F.s.jobs, &F.prunejob);
 
-    F.reg2 = (struct ra_registry_image){"registry:2", "2", 1, "compose.yml", 4};
-    F.reg283 = (struct ra_registry_image){pin ? "registry:2.8.3" : "registry:2",
-                                          pin ? "2.8.3" : "2", !pin, "compose.yml", 4};
+    F.reg2 = (struct ra_registry_image){
+        .image = "registry:2", .version = "2", .floating = 1, .path = "compose.yml", .line = 4};
+    F.reg283 = (struct ra_registry_image){.image = pin ? "registry:2.8.3" : "registry:2",
+                                          .version = pin ? "2.8.3" : "2",
+                                          .floating = !pin,
+                                          .path = "compose.yml",
+                                          .line = 4};
     F.i1 = (struct ra_image_version){&F.c1, &F.reg2, 1, "added"};
     F.i3 = (struct ra_image_version){&F.c3, &F.reg283, !pin, "registry:2 -> registry:2.8.3"};
     ra_vec_push(&F.s.images, &F.i1);
@@ -89,7 +93,7 @@ static void teardown_schedule(void)
 
 static void test_forecast__head_gc(void **state)
 {
-    struct ra_gc_opts gc = {RA_GC_V2, 1};
+    struct ra_gc_opts gc = {.version = RA_GC_V2, .delete_untagged = 1};
 
     (void)state;
     setup_schedule(1, 1);
