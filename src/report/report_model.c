@@ -948,7 +948,27 @@ static int any_match(const struct ra_correlation *c, enum ra_fingerprint fp)
 
 static void item(json_t *a, const char *title, const char *why)
 {
-    json_array_append_new(a, json_pack("{s:s,s:s}", "title", title, "why", why));
+    json_array_append_new(a, json_pack("{s:s,s:s,s:[]}", "title", title, "why", why, "refs"));
+}
+
+/* Upstream issues and pull requests of distribution/distribution that an item rests
+ * on, as links: "issue 3004" -> https://github.com/distribution/distribution/issues/3004. */
+#define RA_UPSTREAM "https://github.com/distribution/distribution/"
+
+static void upstream(json_t *a, const char *kind, int number)
+{
+    json_t *refs = json_object_get(json_array_get(a, json_array_size(a) - 1), "refs");
+    struct ra_buf b = RA_BUF_INIT;
+    size_t n = json_array_size(refs);
+    json_t *r;
+
+    ra_buf_printf(&b, "%s %d", kind[0] == 'p' ? "PR" : "issue", number);
+    r = json_pack("{s:s,s:b}", "text", b.ptr, "first", n == 0);
+    ra_buf_truncate(&b, 0);
+    ra_buf_printf(&b, RA_UPSTREAM "%s/%d", kind, number);
+    json_object_set_new(r, "url", json_string(b.ptr));
+    json_array_append_new(refs, r);
+    ra_buf_release(&b);
 }
 
 static int floating_gc(const struct ra_investigation *inv)
@@ -970,8 +990,13 @@ static json_t *prevention_json(struct model *m)
     if (any_match(c, RA_FP_GC_V2_INDEX_CHILDREN))
         item(a, "Stop running garbage-collect with --delete-untagged on Distribution 2.x, "
                 "or move to Distribution 3.x",
-             "2.x treats the untagged children of a tagged index as garbage (upstream "
-             "issues #3004, #3178); 3.0 keeps them (PR #4285). Until then run it without -m.");
+             "2.x treats the untagged children of a tagged index as garbage; 3.0 keeps "
+             "them. Until then run it without -m.");
+    if (any_match(c, RA_FP_GC_V2_INDEX_CHILDREN)) {
+        upstream(a, "issues", 3004);
+        upstream(a, "issues", 3178);
+        upstream(a, "pull", 4285);
+    }
     if (any_match(c, RA_FP_GC_V2_INDEX_CHILDREN) || floating_gc(m->inv))
         item(a, "Pin the registry image to an exact version (registry:2.8.3 or a digest)",
              "With a floating tag such as registry:2 nobody can say which garbage collector "
