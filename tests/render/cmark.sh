@@ -9,12 +9,14 @@
 # to break each rule must fail the same check.
 #
 #   bash tests/render/cmark.sh REGAUTOPSY SOURCE_DIR
+# shellcheck source=tests/render/common.bash
 . "$(dirname "$0")/common.bash"
 need cmark-gfm
 
 # render MD [EXPECT]
 render() {
-    local html=$tmp/$(basename "$1").html
+    local html
+    html=$tmp/$(basename "$1").html
     if ! cmark-gfm -e table "$1" >"$html"; then
         fail "cmark-gfm cannot render $1"
         return

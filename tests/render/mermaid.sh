@@ -9,6 +9,7 @@
 # scripts/setup.sh installs them.
 #
 #   bash tests/render/mermaid.sh REGAUTOPSY SOURCE_DIR
+# shellcheck source=tests/render/common.bash
 . "$(dirname "$0")/common.bash"
 need node
 if [ ! -d "$HERE/node_modules/mermaid" ] || [ ! -d "$HERE/node_modules/jsdom" ]; then

@@ -5,6 +5,7 @@
 # broken block fails both.
 #
 #   bash tests/render/sh_blocks.sh REGAUTOPSY SOURCE_DIR
+# shellcheck source=tests/render/common.bash
 . "$(dirname "$0")/common.bash"
 need shellcheck
 
@@ -55,6 +56,7 @@ for md in "$tmp/postmortem.md" "$SRC/samples/incident-2026-04/postmortem.md"; do
 done
 
 # a broken block fails both
+# shellcheck disable=SC2016 # the block's text, not expanded here
 printf '%s\n' '```sh' 'mkdir -p $ROOT/x' 'echo "unterminated' '```' >"$tmp/broken.md"
 n=$(extract "$tmp/broken.md" "$tmp/broken")
 [ "$n" = 1 ] || fail "broken: $n blocks extracted, expected 1"
