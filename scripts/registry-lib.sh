@@ -9,7 +9,11 @@
 #
 #   reg_start [-r] DIR         serve storage rootdirectory DIR on 127.0.0.1:<free port>
 #                              (-r: read-only). Exports REG_PORT REG_PID REG_CONFIG
-#                              REG_LOG REG_ROOT REG_STATE.
+#                              REG_LOG REG_ROOT REG_STATE. The registry's stdout and
+#                              stderr go to REG_LOG; REG_LOG_LEVEL (default error),
+#                              REG_LOG_FORMATTER (text or json, default text) and
+#                              REG_ACCESS_LOG=1 (the combined access log, default off)
+#                              set what it logs.
 #   reg_stop                   stop it (kill by PID, wait).
 #   reg_gc [-m] [--dry-run]    docker-registry garbage-collect [-m] REG_CONFIG, with the
 #                              registry stopped (restarted afterwards if it was running).
@@ -124,7 +128,9 @@ reg_start() {
     REG_LOG=$REG_STATE/registry-$port.log
     {
         printf 'version: 0.1\n'
-        printf 'log:\n  level: error\n  accesslog:\n    disabled: true\n'
+        printf 'log:\n  level: %s\n  formatter: %s\n  accesslog:\n    disabled: %s\n' \
+            "${REG_LOG_LEVEL:-error}" "${REG_LOG_FORMATTER:-text}" \
+            "$([[ ${REG_ACCESS_LOG:-} == 1 ]] && echo false || echo true)"
         printf 'storage:\n'
         printf '  filesystem:\n    rootdirectory: "%s"\n' "$dir"
         printf '  delete:\n    enabled: true\n'

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "analysis/correlate_internal.h"
 #include "analysis/gcsim.h"
 #include "analysis/logs.h"
 #include "config/jobs.h"
@@ -15,7 +16,7 @@
 
 static const char *const fp_names[RA_FP__COUNT] = {
     "gc_v2_untagged_index_children", "gc_sweep", "tag_prune", "tag_prune_then_gc",
-    "gc_race_push", "lost_files", "gc_log",
+    "gc_race_push", "lost_files", "gc_log", "api_delete",
 };
 
 const char *ra_fingerprint_name(enum ra_fingerprint fp)
@@ -62,6 +63,11 @@ static const struct ra_graph *graph_of(const struct ra_scan *s, const char *root
         if (!strcmp(s->regs[i]->graph->root, root))
             return s->regs[i]->graph;
     return NULL;
+}
+
+const struct ra_graph *ra_correlate_graph(const struct ra_scan *s, const char *root)
+{
+    return graph_of(s, root);
 }
 
 static struct sim *sim_for(struct corr *c, const struct ra_graph *g)
@@ -156,6 +162,16 @@ static int matched(const struct ra_cause *cause, enum ra_fingerprint fp)
         if (((const struct ra_match *)cause->matches.items[i])->fp == fp)
             return 1;
     return 0;
+}
+
+int ra_correlate_matched(const struct ra_cause *cause, enum ra_fingerprint fp)
+{
+    return matched(cause, fp);
+}
+
+void ra_correlate_drop(struct ra_cause *cause, enum ra_fingerprint fp)
+{
+    drop_matches(cause, fp);
 }
 
 /* Is child referenced by an index that a tag of r currently names? */
@@ -297,9 +313,8 @@ static void fp_kept_by_gc(struct corr *c, struct ra_cause *cause, const struct r
     }
 }
 
-/* The digest a lost tag named in the last snapshot where it resolved. */
-static int tag_target_before(const struct corr *c, const struct ra_loss *l,
-                             struct ra_digest *out)
+int ra_correlate_tag_target(struct ra_digest *out, const struct ra_losses *losses,
+                            const struct ra_loss *l)
 {
     const struct ra_graph *g;
     const struct ra_repo *r;
@@ -307,7 +322,7 @@ static int tag_target_before(const struct corr *c, const struct ra_loss *l,
 
     if (l->last_present == SIZE_MAX)
         return 0;
-    g = graph_of(c->losses->scans[l->last_present], l->root);
+    g = graph_of(losses->scans[l->last_present], l->root);
     r = g ? ra_map_gets(&g->repos, l->repository) : NULL;
     t = r ? ra_map_gets(&r->tags, l->tag_name) : NULL;
     if (!t || !t->has_current || !t->current.valid)
@@ -332,7 +347,7 @@ static void fp_tag(struct corr *c, struct ra_cause *cause)
         add_match(c, cause, RA_FP_TAG_PRUNE, "the folder of tag '%s:%s' is gone in %s",
                   l->repository, l->tag_name, miss->snap->name);
     /* tag losses carry no digest: take the one the tag named when it last resolved */
-    if (!tag_target_before(c, l, &target))
+    if (!ra_correlate_tag_target(&target, c->losses, l))
         return;
     for (k = l->first_missing; k < c->losses->nscans; k++) {
         const struct ra_scan *s = c->losses->scans[k];
@@ -458,6 +473,7 @@ static void judge(struct corr *c, struct ra_cause *cause, const struct ra_firing
     if ((f->classes & RA_JOB_TAG_PRUNE) && matched(cause, RA_FP_TAG_PRUNE)) {
         *conf = RA_CONF_HIGH;
         ra_buf_puts(why, "; it removes tag folders, and this tag's folder is gone");
+        ra_correlate_api_judge(cause, conf, why);
     } else if (!gc && l->object != RA_OBJ_TAG &&
                (matched(cause, RA_FP_GC_SWEEP) || matched(cause, RA_FP_GC_V2_INDEX_CHILDREN) ||
                 matched(cause, RA_FP_GC_LOG))) {
@@ -474,12 +490,18 @@ static void judge(struct corr *c, struct ra_cause *cause, const struct ra_firing
 static int cmp_suspect(const void *a, const void *b)
 {
     const struct ra_suspect *x = *(void *const *)a, *y = *(void *const *)b;
+    ra_time tx = x->firing->time, ty = y->firing->time;
 
     if (x->confidence != y->confidence)
         return x->confidence < y->confidence ? -1 : 1;
-    if (x->firing->time != y->firing->time)
-        return x->firing->time < y->firing->time ? -1 : 1;
+    if (tx != ty) /* an unknown time (a DELETE no log shows) after known ones */
+        return ty == RA_TIME_NONE || (tx != RA_TIME_NONE && tx < ty) ? -1 : 1;
     return strcmp(x->firing->job_id, y->firing->job_id);
+}
+
+int ra_correlate_cmp_suspect(const void *a, const void *b)
+{
+    return cmp_suspect(a, b);
 }
 
 static void suspects(struct corr *c, struct ra_cause *cause)
@@ -519,6 +541,9 @@ void ra_correlate(struct ra_correlation **out, const struct ra_losses *losses,
     size_t i;
     int v;
 
+    res->losses = losses;
+    res->firings = firings;
+    res->nfirings = nfirings;
     for (i = 0; i < losses->items.len; i++) {
         struct ra_cause *cause = ra_pool_alloc(&res->pool, sizeof(*cause));
         const struct ra_loss *l = losses->items.items[i];
@@ -530,10 +555,12 @@ void ra_correlate(struct ra_correlation **out, const struct ra_losses *losses,
         }
         fp_simulated(&c, cause);
         fp_tag(&c, cause);
+        ra_correlate_api_trace(res, cause);
         fp_race(&c, cause);
         if (matched(cause, RA_FP_GC_RACE))
             drop_matches(cause, RA_FP_LOST_FILES); /* a race is what the GC did */
         suspects(&c, cause);
+        ra_correlate_api_suspect(res, cause);
         ra_vec_push(&res->causes, cause);
     }
     for (i = 0; i < c.sims.len; i++) {
@@ -559,6 +586,7 @@ void ra_correlation_free(struct ra_correlation *c)
         ra_vec_release(&cause->suspects);
     }
     ra_vec_release(&c->causes);
+    ra_vec_release(&c->logged_deletes);
     ra_pool_release(&c->pool);
     free(c);
 }
@@ -620,4 +648,5 @@ void ra_correlate_logs(struct ra_correlation *res, struct ra_log *const *logs, s
         }
     }
     ra_buf_release(&c.tmp);
+    ra_correlate_api_logs(res, logs, nlogs);
 }

@@ -19,6 +19,13 @@ struct ra_firing {
     int version_floating;
     const char *defined_in;    /* "path:line" */
     const char *commit;        /* commit of the job's definition in effect, or NULL */
+    /* Not a scheduled run but a DELETE through the registry API (kind "api-delete"),
+     * made by the correlation: request is the request as a log recorded it (its log's
+     * path in request_log, time its time), or NULL for a DELETE that no log given shows
+     * (time RA_TIME_NONE). */
+    int api_delete;
+    const struct ra_log_event *request;
+    const char *request_log;
 };
 
 enum ra_fingerprint {
@@ -29,6 +36,7 @@ enum ra_fingerprint {
     RA_FP_GC_RACE,          /* blobs of a manifest pushed minutes before a GC run */
     RA_FP_LOST_FILES,       /* missing in a pattern no GC produces: restore, disk, hands */
     RA_FP_GC_LOG,           /* a garbage-collect log lists it as deleted */
+    RA_FP_API_DELETE,       /* a DELETE through the registry API (logged, or its trace) */
     RA_FP__COUNT
 };
 
@@ -40,7 +48,8 @@ struct ra_match {
 };
 
 struct ra_suspect {
-    const struct ra_firing *firing; /* borrowed from the caller's array */
+    const struct ra_firing *firing; /* the caller's array, or the correlation's own
+                                       (api_delete) */
     enum ra_confidence confidence;
     const char *reason;
 };
@@ -53,6 +62,11 @@ struct ra_cause {
 
 struct ra_correlation {
     struct ra_vec causes; /* struct ra_cause *, one per loss, in the losses' order */
+    const struct ra_losses *losses; /* borrowed */
+    const struct ra_firing *firings; /* borrowed */
+    size_t nfirings;
+    struct ra_firing *unlogged_delete; /* the suspect "a DELETE no log shows", or NULL */
+    struct ra_vec logged_deletes;      /* struct ra_firing *: one per logged request */
     struct ra_pool pool;
 };
 
@@ -66,8 +80,19 @@ struct ra_log;
 
 /* Add what GC logs say: a loss whose digest a GC log lists as eligible for deletion (or
  * deleted) gets the gc_log fingerprint, and a garbage-collect suspect that fired within
- * an hour of that run (the same day when the log has no times) becomes high. */
+ * an hour of that run (the same day when the log has no times) becomes high. And what
+ * registry logs say: a DELETE through the API that removed the lost object (in its
+ * window, answered 2xx) gives the api_delete fingerprint and becomes the top suspect,
+ * high (docs/fingerprints.md). */
 void ra_correlate_logs(struct ra_correlation *c, struct ra_log *const *logs, size_t nlogs);
+
+/* Is "a DELETE through the registry API that no log shows" a suspect, not low, of some
+ * loss (the storage's trace, which nothing told apart from a script)? */
+int ra_correlation_unlogged_delete(const struct ra_correlation *c);
+
+/* Has some loss the lost_files fingerprint and not api_delete (which would be the
+ * other explanation of what no garbage collector does)? */
+int ra_correlation_lost_files_alone(const struct ra_correlation *c);
 
 const char *ra_fingerprint_name(enum ra_fingerprint fp);
 const char *ra_confidence_name(enum ra_confidence c);

@@ -164,6 +164,30 @@ static void first_404s(struct ra_investigation *inv)
     ra_buf_release(&ev);
 }
 
+/* Every DELETE of a manifest or blob through the registry API is an event of its own:
+ * the request as logged, its answer and who sent it. */
+static void delete_events(struct ra_investigation *inv)
+{
+    struct ra_buf msg = RA_BUF_INIT, ev = RA_BUF_INIT;
+    struct ra_log_request *reqs = NULL;
+    size_t i, n = ra_log_deletes(&reqs, inv->logs, inv->nlogs);
+
+    for (i = 0; i < n; i++) {
+        const struct ra_log_event *e = reqs[i].ev;
+        ra_buf_truncate(&msg, 0);
+        ra_buf_truncate(&ev, 0);
+        ra_buf_printf(&ev, "%s:%llu", reqs[i].log->path, (unsigned long long)e->line);
+        ra_buf_printf(&msg, "registry API %s %s answered %d (", e->method, e->uri,
+                      e->status);
+        ra_log_describe_client(&msg, e);
+        ra_buf_putc(&msg, ')');
+        extra_event(inv, RA_EV_LOG, e->time, reqs[i].log->path, ev.ptr, msg.ptr);
+    }
+    free(reqs);
+    ra_buf_release(&msg);
+    ra_buf_release(&ev);
+}
+
 static int read_logs(struct ra_investigation *inv, const struct ra_investigate_opts *o,
                      struct ra_err *err)
 {
@@ -184,6 +208,7 @@ static int read_logs(struct ra_investigation *inv, const struct ra_investigate_o
                  (unsigned long long)inv->logs[i]->unrecognized);
         log_events(inv, inv->logs[i]);
     }
+    delete_events(inv);
     return 0;
 }
 

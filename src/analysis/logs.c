@@ -93,6 +93,7 @@ struct ra_log_event *ra_log_add_event(struct ra_log_ctx *c, enum ra_log_kind kin
     ev->time = ev->time_exact ? t : c->default_time;
     ev->repository = ev->method = ev->uri = ev->reference = "";
     ev->error_code = ev->request_id = ev->user_agent = "";
+    ev->remote_addr = ev->user = "";
     ev->level = ev->message = "";
     ra_vec_push(&c->log->events, ev);
     return ev;
@@ -417,6 +418,7 @@ done:
     ra_log_free(c.log);
     ra_map_release(&c.strings);
     ra_map_release(&c.request_ids);
+    ra_map_release(&c.request_users);
     ra_buf_release(&c.scratch);
     ra_buf_release(&head);
     free(s.buf);
@@ -524,6 +526,105 @@ size_t ra_log_select(struct ra_vec *out, const struct ra_log *log, enum ra_log_k
                      ra_time from, ra_time to)
 {
     return select_events(out, log, kind, from, to, 0);
+}
+
+int ra_log_is_delete(const struct ra_log_event *ev)
+{
+    return ev->kind == RA_LOG_HTTP_REQUEST && !strcmp(ev->method, "DELETE") &&
+           (ev->object == RA_LOG_OBJ_MANIFEST || ev->object == RA_LOG_OBJ_BLOB);
+}
+
+int ra_log_same_request(const struct ra_log_event *a, const struct ra_log_event *b)
+{
+    if (a->kind != RA_LOG_HTTP_REQUEST || b->kind != RA_LOG_HTTP_REQUEST ||
+        a->time == RA_TIME_NONE || b->time == RA_TIME_NONE)
+        return 0;
+    return llabs(a->time - b->time) <= 2 && a->status == b->status &&
+           !strcmp(a->method, b->method) && !strcmp(a->uri, b->uri);
+}
+
+struct request_at {
+    struct ra_log_request r;
+    size_t k; /* the log's index: the logs' order breaks ties */
+};
+
+static int cmp_request(const void *a, const void *b)
+{
+    const struct request_at *x = a, *y = b;
+
+    if (x->r.ev->time != y->r.ev->time)
+        return x->r.ev->time < y->r.ev->time ? -1 : 1;
+    if (x->k != y->k)
+        return x->k < y->k ? -1 : 1;
+    return x->r.ev->line < y->r.ev->line ? -1 : x->r.ev->line > y->r.ev->line;
+}
+
+/* Is reqs[i] an access line whose request a logrus line records too? The array is
+ * sorted by time, so only neighbours within 2 seconds can be. */
+static int has_logrus_twin(const struct request_at *reqs, size_t n, size_t i)
+{
+    const struct ra_log_event *e = reqs[i].r.ev;
+    size_t j;
+
+    if (e->format != RA_LOG_ACCESS)
+        return 0;
+    for (j = i; j-- > 0 && e->time - reqs[j].r.ev->time <= 2;)
+        if (reqs[j].r.ev->format != RA_LOG_ACCESS && ra_log_same_request(e, reqs[j].r.ev))
+            return 1;
+    for (j = i + 1; j < n && reqs[j].r.ev->time - e->time <= 2; j++)
+        if (reqs[j].r.ev->format != RA_LOG_ACCESS && ra_log_same_request(e, reqs[j].r.ev))
+            return 1;
+    return 0;
+}
+
+size_t ra_log_deletes(struct ra_log_request **out, struct ra_log *const *logs,
+                      size_t nlogs)
+{
+    struct request_at *reqs = NULL;
+    struct ra_log_request *res = NULL;
+    size_t n = 0, cap = 0, i, k, kept = 0;
+
+    assert(out);
+    for (k = 0; k < nlogs; k++) {
+        for (i = 0; i < logs[k]->events.len; i++) {
+            const struct ra_log_event *e = logs[k]->events.items[i];
+            if (!ra_log_is_delete(e) || e->time == RA_TIME_NONE)
+                continue;
+            if (n == cap) {
+                cap = cap ? 2 * cap : 16;
+                reqs = ra_xrealloc(reqs, cap * sizeof(*reqs));
+            }
+            reqs[n].r.log = logs[k];
+            reqs[n].r.ev = e;
+            reqs[n++].k = k;
+        }
+    }
+    if (n) {
+        qsort(reqs, n, sizeof(*reqs), cmp_request);
+        res = ra_xcalloc(n, sizeof(*res));
+    }
+    for (i = 0; i < n; i++)
+        if (!has_logrus_twin(reqs, n, i))
+            res[kept++] = reqs[i].r;
+    free(reqs);
+    if (!kept) {
+        free(res);
+        res = NULL;
+    }
+    *out = res;
+    return kept;
+}
+
+void ra_log_describe_client(struct ra_buf *out, const struct ra_log_event *ev)
+{
+    if (*ev->remote_addr)
+        ra_buf_printf(out, "from %s, ", ev->remote_addr);
+    if (*ev->user)
+        ra_buf_printf(out, "user %s", ev->user);
+    else
+        ra_buf_puts(out, "no user logged");
+    if (*ev->user_agent)
+        ra_buf_printf(out, ", agent %s", ev->user_agent);
 }
 
 int ra_log_pipeline_failed(const struct ra_log_event *ev)

@@ -120,6 +120,9 @@ struct ra_log_event {
     const char *error_code; /* logrus err.code ("manifest unknown") */
     const char *request_id; /* logrus http.request.id */
     const char *user_agent;
+    const char *remote_addr; /* logrus http.request.remoteaddr; the access log's host */
+    const char *user; /* the authenticated user: logrus auth.user.name (of the request's
+                         "authorized request" line too), the access log's user field */
 
     /* logrus lines: level and msg; gc_error: the error text; pipeline: the commit
      * message */
@@ -177,6 +180,33 @@ const struct ra_log_event *ra_log_find(const struct ra_log *log, enum ra_log_kin
  * when both ends are open). Returns the number appended. */
 size_t ra_log_select(struct ra_vec *out, const struct ra_log *log, enum ra_log_kind kind,
                      ra_time from, ra_time to);
+
+/* Is ev a DELETE request of a manifest or a blob (whatever its status)? */
+int ra_log_is_delete(const struct ra_log_event *ev);
+
+/* Do a and b record the same HTTP request? The registry writes each request twice when
+ * its access log is on (a logrus "response completed" line and an access line, in the
+ * same stream or in stdout and stderr apart): same method, URI and status, at most 2
+ * seconds apart (the access log has whole seconds). */
+int ra_log_same_request(const struct ra_log_event *a, const struct ra_log_event *b);
+
+/* One request and the log that records it (borrowed from the logs). */
+struct ra_log_request {
+    const struct ra_log *log;
+    const struct ra_log_event *ev;
+};
+
+/* The DELETE requests of manifests and blobs in logs, each request once: of the same
+ * request logged twice (ra_log_same_request), the logrus line is kept, which names more
+ * (request id, remote port, user). Sorted by time, then by log and line. *out is
+ * allocated (free() it) and NULL when there is none; returns the count. */
+size_t ra_log_deletes(struct ra_log_request **out, struct ra_log *const *logs, size_t nlogs);
+
+/* Append to out who sent an HTTP request, as logged: "from 10.0.0.9:47296, user alice,
+ * agent curl/7.88.1" ("no user logged" when the log names none; no address or agent
+ * part when absent). The log's bytes: escape before printing. */
+struct ra_buf;
+void ra_log_describe_client(struct ra_buf *out, const struct ra_log_event *ev);
 
 /* Did the pipeline fail (status failure, error or killed)? 0 for other kinds. */
 int ra_log_pipeline_failed(const struct ra_log_event *ev);

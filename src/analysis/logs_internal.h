@@ -21,6 +21,7 @@ struct ra_log_ctx {
     uint64_t weak;             /* bare repository-name lines */
     struct ra_map strings;     /* interned copies in the log's pool */
     struct ra_map request_ids; /* http.request.id values already made events */
+    struct ra_map request_users; /* http.request.id -> auth.user.name of its line */
     struct ra_buf scratch;
 };
 
@@ -29,6 +30,7 @@ struct ra_log_ctx {
 struct ra_log_fields {
     const char *time, *level, *msg;
     const char *method, *uri, *status, *request_id, *user_agent, *err_code;
+    const char *remote_addr, *user;
 };
 
 /* A string copied into the log's pool once ("" for len 0). */

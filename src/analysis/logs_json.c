@@ -171,6 +171,8 @@ static enum ra_log_format logrus_json(struct ra_log_ctx *c, json_t *obj)
     f.request_id = str_member(obj, "http.request.id");
     f.user_agent = str_member(obj, "http.request.useragent");
     f.err_code = str_member(obj, "err.code");
+    f.remote_addr = str_member(obj, "http.request.remoteaddr");
+    f.user = str_member(obj, "auth.user.name");
     ra_log_add_logrus(c, &f, RA_LOG_LOGRUS_JSON);
     return RA_LOG_LOGRUS_JSON;
 }

@@ -245,31 +245,69 @@ static struct ra_log_event *add_vacuum(struct ra_log_ctx *c, const struct vacuum
     return ev;
 }
 
+static const char *field(struct ra_log_ctx *c, const char *value)
+{
+    return value ? ra_log_intern(c, value, strlen(value)) : "";
+}
+
+/* A request's line without a status ("authorized request") may name its user; the
+ * response line of the same request id gets it. */
+static void remember_user(struct ra_log_ctx *c, const struct ra_log_fields *f)
+{
+    const char *user;
+    size_t n;
+
+    if (!f->request_id || !*f->request_id || !f->user || !*f->user)
+        return;
+    n = strlen(f->request_id);
+    if (ra_map_get(&c->request_users, f->request_id, n))
+        return;
+    user = field(c, f->user);
+    ra_map_put(&c->request_users, ra_pool_strndup(&c->log->pool, f->request_id, n), n,
+               (void *)user);
+}
+
+static struct ra_log_event *logrus_http(struct ra_log_ctx *c,
+                                        const struct ra_log_fields *f,
+                                        enum ra_log_format format, ra_time t)
+{
+    struct ra_log_event *ev;
+    const char *id = "", *user;
+    size_t n;
+    int created;
+
+    if (f->request_id && *f->request_id) {
+        n = strlen(f->request_id);
+        id = ra_pool_strndup(&c->log->pool, f->request_id, n);
+        ra_map_slot(&c->request_ids, id, n, &created);
+        if (!created)
+            return NULL; /* one request, several "response completed with error" */
+    }
+    ev = add_http(c, format, t, f->method, f->uri, parse_status(f->status));
+    ev->request_id = id;
+    ev->user_agent = field(c, f->user_agent);
+    ev->error_code = field(c, f->err_code);
+    ev->remote_addr = field(c, f->remote_addr);
+    ev->user = field(c, f->user);
+    if (!*ev->user && *id && (user = ra_map_get(&c->request_users, id, strlen(id))))
+        ev->user = user;
+    return ev;
+}
+
 void ra_log_add_logrus(struct ra_log_ctx *c, const struct ra_log_fields *f,
                        enum ra_log_format format)
 {
     struct ra_log_event *ev = NULL;
     ra_time t = RA_TIME_NONE;
-    const char *id = "";
     size_t i, n;
-    int created;
 
     if (f->time && ra_time_parse(&t, f->time) < 0)
         t = RA_TIME_NONE;
     if (f->method && f->uri && f->status) {
-        if (f->request_id && *f->request_id) {
-            n = strlen(f->request_id);
-            id = ra_pool_strndup(&c->log->pool, f->request_id, n);
-            ra_map_slot(&c->request_ids, id, n, &created);
-            if (!created)
-                return; /* one request, several "response completed with error" */
-        }
-        ev = add_http(c, format, t, f->method, f->uri, parse_status(f->status));
-        ev->request_id = id;
-        if (f->user_agent)
-            ev->user_agent = ra_log_intern(c, f->user_agent, strlen(f->user_agent));
-        if (f->err_code)
-            ev->error_code = ra_log_intern(c, f->err_code, strlen(f->err_code));
+        if (!(ev = logrus_http(c, f, format, t)))
+            return;
+    } else if (f->method && f->uri) {
+        remember_user(c, f);
     } else if (f->msg) {
         for (i = 0; i < RA_ARRAY_SIZE(vacuum_msgs); i++) {
             n = strlen(vacuum_msgs[i].prefix);
@@ -401,6 +439,8 @@ static const struct field_key field_keys[] = {
     {"http.request.id", offsetof(struct ra_log_fields, request_id)},
     {"http.request.useragent", offsetof(struct ra_log_fields, user_agent)},
     {"err.code", offsetof(struct ra_log_fields, err_code)},
+    {"http.request.remoteaddr", offsetof(struct ra_log_fields, remote_addr)},
+    {"auth.user.name", offsetof(struct ra_log_fields, user)},
 };
 
 static void set_field(struct ra_log_fields *f, const char *key, size_t len,
@@ -467,17 +507,30 @@ static char *access_quoted(char **value, char *p, char *end)
     return logrus_value(value, p, end);
 }
 
+/* The user field of an access line (up to " ["), "-" when none. */
+static void access_user(struct ra_log_ctx *c, struct ra_log_event *ev, const char *user)
+{
+    const char *end = user ? strstr(user, " [") : NULL;
+
+    if (end && end > user && !(end - user == 1 && *user == '-'))
+        ev->user = ra_log_intern(c, user, (size_t)(end - user));
+}
+
 /* host ident user [time] "METHOD URI PROTO" status size ["referer" "user-agent"] */
 static enum ra_log_format access_line(struct ra_log_ctx *c, char *p, char *end)
 {
     char *req, *ua = NULL, *referer, *sp, *method, *uri;
+    const char *host = p, *user = NULL;
     struct ra_log_event *ev;
+    size_t host_len = 0;
     ra_time t;
     int status, words = 0;
 
     while (p < end && *p != '[') {
-        if (*p == ' ')
-            words++;
+        if (*p == ' ' && ++words == 1)
+            host_len = (size_t)(p - host);
+        else if (*p == ' ' && words == 2)
+            user = p + 1;
         p++;
     }
     if (words < 3 || p[-1] != ' ' || end - p < 30 || access_time(&t, p + 1) < 0 ||
@@ -508,6 +561,9 @@ static enum ra_log_format access_line(struct ra_log_ctx *c, char *p, char *end)
     ev = add_http(c, RA_LOG_ACCESS, t, method, uri, status);
     if (ua && strcmp(ua, "-"))
         ev->user_agent = ra_log_intern(c, ua, strlen(ua));
+    if (!(host_len == 1 && *host == '-'))
+        ev->remote_addr = ra_log_intern(c, host, host_len);
+    access_user(c, ev, user);
     return RA_LOG_ACCESS;
 }
 

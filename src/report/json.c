@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/logs.h"
 #include "util/text.h"
 
 json_t *ra_json_str(const char *s)
@@ -41,6 +42,21 @@ json_t *ra_json_digest_short(const struct ra_digest *d)
 {
     char hex[RA_DIGEST_STRLEN];
     return json_string(ra_digest_short(hex, d));
+}
+
+static json_t *str_or_null(const char *s)
+{
+    return s && *s ? ra_json_str(s) : json_null();
+}
+
+json_t *ra_json_log_request(const char *log, const struct ra_log_event *ev)
+{
+    return json_pack("{s:o,s:I,s:o,s:o,s:o,s:i,s:o,s:o,s:o,s:o,s:o}", "log", ra_json_str(log),
+                     "line", (json_int_t)ev->line, "time", ra_json_time(ev->time), "method",
+                     ra_json_str(ev->method), "uri", ra_json_str(ev->uri), "status",
+                     ev->status, "repository", str_or_null(ev->repository), "reference",
+                     str_or_null(ev->reference), "remote_addr", str_or_null(ev->remote_addr),
+                     "user", str_or_null(ev->user), "user_agent", str_or_null(ev->user_agent));
 }
 
 json_t *ra_json_where(const char *path, unsigned line)

@@ -25,6 +25,11 @@ json_t *ra_json_digest_short(const struct ra_digest *d);
 /* "path:line". */
 json_t *ra_json_where(const char *path, unsigned line);
 
+struct ra_log_event;
+/* A request as a log recorded it: {log, line, time, method, uri, status, repository,
+ * reference, remote_addr, user, user_agent}; what the log lacks is null. */
+json_t *ra_json_log_request(const char *log, const struct ra_log_event *ev);
+
 /* Append doc (sorted keys, flags' indent, a final newline) to out and release doc.
  * RA_ERROR "<what>: cannot serialise the JSON document" when jansson fails. */
 int ra_json_write(struct ra_buf *out, json_t *doc, size_t flags, const char *what,

@@ -379,9 +379,19 @@ static int cmp_agg(const void *a, const void *b)
         return x->best < y->best ? -1 : 1;
     if (x->losses != y->losses)
         return x->losses > y->losses ? -1 : 1;
-    if (x->firing->time != y->firing->time)
-        return x->firing->time < y->firing->time ? -1 : 1;
+    if (x->firing->time != y->firing->time) /* unknown times (unlogged DELETEs) last */
+        return y->firing->time == RA_TIME_NONE ||
+                       (x->firing->time != RA_TIME_NONE && x->firing->time < y->firing->time)
+                   ? -1
+                   : 1;
     return strcmp(x->firing->job_id, y->firing->job_id);
+}
+
+static const char *class_name(unsigned classes);
+
+static const char *firing_kind(const struct ra_firing *f)
+{
+    return f->api_delete ? "api-delete" : class_name(f->classes);
 }
 
 static const char *class_name(unsigned classes)
@@ -427,13 +437,15 @@ static json_t *suspects_json(struct model *m)
     for (i = 0; i < n; i++) {
         const struct ra_firing *f = aggs[i].firing;
         json_array_append_new(
-            a, json_pack("{s:I,s:o,s:o,s:s,s:o,s:o,s:o,s:s,s:o,s:I,s:b}", "rank",
+            a, json_pack("{s:I,s:o,s:o,s:s,s:o,s:o,s:o,s:s,s:o,s:I,s:b,s:o}", "rank",
                          (json_int_t)(i + 1), "job", ra_json_str(f->job_id), "name", ra_json_str(f->job_name),
-                         "kind", class_name(f->classes), "defined_in", ra_json_str(f->defined_in),
+                         "kind", firing_kind(f), "defined_in", ra_json_str(f->defined_in),
                          "commit", ra_json_str(f->commit), "fired_at", ra_json_time(f->time), "confidence",
                          ra_confidence_name(aggs[i].best), "reason", ra_json_str(aggs[i].reason),
                          "losses", (json_int_t)aggs[i].losses, "delete_untagged",
-                         f->delete_untagged));
+                         f->delete_untagged, "request",
+                         f->request ? ra_json_log_request(f->request_log, f->request)
+                                    : json_null()));
     }
     free(aggs);
     return a;
@@ -443,11 +455,13 @@ static const char *const fp_titles[RA_FP__COUNT] = {
     "Distribution 2.x garbage-collect with --delete-untagged removed the untagged "
     "children of a tagged index",
     "a simulated garbage-collect of the previous snapshot deletes exactly these objects",
-    "a tag folder was removed outside the registry (rm -rf)",
+    "a tag folder was removed (a script's rm -rf, or a DELETE through the registry API)",
     "a pruned tag's manifest and blobs were garbage-collected afterwards",
     "blobs of a manifest pushed minutes before a garbage-collect run went missing",
     "objects went missing in a pattern no garbage collector produces",
     "a garbage-collect log lists the lost objects",
+    "a DELETE through the registry API removed them (a logged request, or the trace it "
+    "leaves: a tag's folder and its manifest's revision link gone together)",
 };
 
 static json_t *fingerprints_json(struct model *m)
@@ -478,6 +492,20 @@ static json_t *fingerprints_json(struct model *m)
     return a;
 }
 
+/* Is a DELETE through the registry API among the suspects? */
+static int api_delete_suspects(json_t *sus)
+{
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(sus, i, v)
+    {
+        if (!strcmp(json_string_value(json_object_get(v, "kind")), "api-delete"))
+            return 1;
+    }
+    return 0;
+}
+
 static json_t *root_cause_json(struct model *m)
 {
     json_t *sus = suspects_json(m), *fps = fingerprints_json(m), *o;
@@ -486,6 +514,7 @@ static json_t *root_cause_json(struct model *m)
     o = json_pack("{s:b,s:b,s:o,s:o}", "has_suspects", ns > 0, "has_fingerprints",
                   json_array_size(fps) > 0, "fingerprints", fps, "top",
                   ns ? json_incref(json_array_get(sus, 0)) : json_null());
+    json_object_set_new(o, "has_api_deletes", json_boolean(api_delete_suspects(sus)));
     capped(o, "suspects", json_incref(sus), 10);
     json_object_set_new(o, "suspects_all", sus);
     return o;
@@ -1011,6 +1040,12 @@ static json_t *prevention_json(struct model *m)
                 "the tags that pipelines use",
              "rm -rf of tag folders leaves the registry's tag history inconsistent and hands "
              "the manifests to the next garbage-collect.");
+    if (any_match(c, RA_FP_API_DELETE))
+        item(a, "Restrict DELETE on the registry and keep its access log",
+             "A manifest DELETE removes the folder of every tag that points at it. Allow it "
+             "only to the accounts that must prune (or set storage.delete.enabled: false), "
+             "and keep the registry's log (log.level: info, the access log) where a "
+             "post-mortem can read who sent each DELETE and when.");
     if (any_match(c, RA_FP_LOST_FILES))
         item(a, "Verify restores and copies: regautopsy scan --verify after every restore",
              "Objects went missing in a way no garbage collector explains.");
@@ -1177,6 +1212,43 @@ static json_t *appendix_json(struct model *m)
 
 /* ---- summary ---- */
 
+static const char *member(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+/* The top suspect is a DELETE through the registry API: cite the log line, or say that
+ * nothing tells it apart from a script. Returns 0 for another kind. */
+static int api_delete_summary(struct ra_buf *out, json_t *top)
+{
+    json_t *req = json_object_get(top, "request");
+
+    if (strcmp(member(top, "kind"), "api-delete"))
+        return 0;
+    if (!req || json_is_null(req)) {
+        ra_buf_printf(out, "The storage shows the trace of a DELETE through the registry API "
+                           "(a tag's folder and its manifest's revision link gone together, "
+                           "or a _layers link gone while its blob stays, and no "
+                           "garbage-collect explains it); a script that removed the same "
+                           "files leaves the same trace, and without the registry's log the "
+                           "two cannot be told apart (confidence %s).",
+                      member(top, "confidence"));
+        return 1;
+    }
+    ra_buf_printf(out, "The most likely cause is a DELETE through the registry API: %s "
+                       "records %s answered %lld at %s (from %s, user %s) (confidence %s).",
+                  member(top, "defined_in"), member(top, "name"),
+                  (long long)json_integer_value(json_object_get(req, "status")),
+                  member(top, "fired_at"),
+                  json_is_string(json_object_get(req, "remote_addr"))
+                      ? member(req, "remote_addr") : "an address not logged",
+                  json_is_string(json_object_get(req, "user")) ? member(req, "user")
+                                                               : "not logged",
+                  member(top, "confidence"));
+    return 1;
+}
+
 static void summary_text(struct model *m, struct ra_buf *out, json_t *impact, json_t *cause)
 {
     const struct ra_investigation *inv = m->inv;
@@ -1217,10 +1289,12 @@ static void summary_text(struct model *m, struct ra_buf *out, json_t *impact, js
                          "with --delete-untagged, which deletes the untagged children of a "
                          "tagged index: the tag still resolves, but its platforms' manifests "
                          "and blobs are gone, so every pull fails. ");
-    else if (any_match(inv->corr, RA_FP_LOST_FILES))
+    else if (ra_correlation_lost_files_alone(inv->corr))
         ra_buf_puts(out, "No garbage collector explains the pattern: files were lost (a "
                          "partial restore, a copy, a disk or hands). ");
-    if (top && !json_is_null(top))
+    if (top && !json_is_null(top) && api_delete_summary(out, top))
+        ;
+    else if (top && !json_is_null(top))
         ra_buf_printf(out, "The most likely cause is %s (%s), which ran at %s (confidence %s).",
                       json_string_value(json_object_get(top, "name")),
                       json_string_value(json_object_get(top, "defined_in")),
@@ -1232,6 +1306,11 @@ static void summary_text(struct model *m, struct ra_buf *out, json_t *impact, js
     else if (nl)
         ra_buf_puts(out, "No scheduled job in the evidence ran inside the loss window; give "
                          "the config repo (--config) to name suspects.");
+    if (top && !json_is_null(top) && strcmp(member(top, "kind"), "api-delete") &&
+        ra_correlation_unlogged_delete(inv->corr))
+        ra_buf_puts(out, " A DELETE through the registry API leaves the same trace in "
+                         "storage as a script that removes tag folders and revision links; "
+                         "without the registry's log the two cannot be told apart.");
 }
 
 static void default_title(struct model *m, struct ra_buf *out, json_t *impact)

@@ -43,12 +43,14 @@ static json_t *suspect_json(const struct ra_suspect *s)
 
     json_object_set_new(o, "job", ra_json_str(f->job_id));
     json_object_set_new(o, "name", ra_json_str(f->job_name));
-    json_object_set_new(o, "kind", json_string(ra_job_class_name(
+    json_object_set_new(o, "kind", json_string(f->api_delete ? "api-delete" : ra_job_class_name(
                                        f->classes & RA_JOB_GARBAGE_COLLECT ? RA_JOB_GARBAGE_COLLECT
                                        : f->classes & RA_JOB_TAG_PRUNE     ? RA_JOB_TAG_PRUNE
                                        : f->classes & RA_JOB_BACKUP        ? RA_JOB_BACKUP
                                        : f->classes & RA_JOB_PROBE         ? RA_JOB_PROBE
                                                                            : RA_JOB_OTHER)));
+    json_object_set_new(o, "request", f->request ? ra_json_log_request(f->request_log, f->request)
+                                                 : json_null());
     json_object_set_new(o, "defined_in", ra_json_str(f->defined_in));
     json_object_set_new(o, "commit", ra_json_str(f->commit));
     json_object_set_new(o, "fired_at", ra_json_time(f->time));
@@ -237,9 +239,11 @@ static void text_cause(struct ra_buf *out, const struct ra_cause *c)
     }
     for (i = 0; i < c->suspects.len; i++) {
         const struct ra_suspect *s = c->suspects.items[i];
-        ra_buf_printf(out, "    suspect [%s] %s at %s: %s\n", ra_confidence_name(s->confidence),
-                      s->firing->job_name, ra_time_format(t1, s->firing->time),
-                      safe(&tmp, s->reason));
+        ra_buf_printf(out, "    suspect [%s] %s at %s: ", ra_confidence_name(s->confidence),
+                      safe(&tmp, s->firing->job_name),
+                      s->firing->time == RA_TIME_NONE ? "an unknown time"
+                                                      : ra_time_format(t1, s->firing->time));
+        ra_buf_printf(out, "%s\n", safe(&tmp, s->reason));
     }
     if (!c->suspects.len)
         ra_buf_puts(out, "    no scheduled job in the window could have done it\n");

@@ -14,6 +14,7 @@
 
 #include "analysis/correlate.h"
 #include "analysis/gcsim.h"
+#include "analysis/logs.h"
 #include "config/jobs.h"
 #include "model/graph.h"
 #include "util/buf.h"
@@ -327,6 +328,16 @@ static void dump(const struct ra_cause *c)
     }
 }
 
+static int has_match(const struct ra_cause *c, enum ra_fingerprint fp)
+{
+    size_t i;
+
+    for (i = 0; i < c->matches.len; i++)
+        if (((const struct ra_match *)c->matches.items[i])->fp == fp)
+            return 1;
+    return 0;
+}
+
 /* Matches, in order: fingerprint name and detail. */
 struct want_match {
     enum ra_fingerprint fp;
@@ -582,6 +593,7 @@ static void test_correlate__lost_files_when_no_gc_deletes_it(void **state)
     assert_int_equal(f->corr->causes.len, 1);
     c = cause_of(f, RA_OBJ_BLOB, '6');
     expect_matches(c, w, RA_ARRAY_SIZE(w));
+    assert_true(ra_correlation_lost_files_alone(f->corr)); /* its data is gone too */
     assert_int_equal(c->suspects.len, 1);
     assert_int_equal(suspect(c, 0)->confidence, RA_CONF_LOW);
     assert_string_equal(suspect(c, 0)->reason,
@@ -694,7 +706,8 @@ static void test_correlate__race_needs_trusted_times(void **state)
 }
 
 /* tools/kubectl:v1, :v2 and :v3 -> '2'. Then v1's folder is removed, v2 loses its
- * current link, and (prune_then_gc) '2' its revision link. */
+ * current link, and (unlinked) a garbage-collect -m takes '2': its revision link and,
+ * since nothing marks them any more, its data, config and layer. */
 static struct ra_graph *tags_graph(int pruned, int unlinked)
 {
     struct ra_graph *g = graph();
@@ -711,8 +724,12 @@ static struct ra_graph *tags_graph(int pruned, int unlinked)
     t = ra_map_del(&r->tags, "v1", 2);
     ra_map_release(&t->history);
     ((struct ra_tag *)ra_map_gets(&r->tags, "v2"))->has_current = 0;
-    if (unlinked)
+    if (unlinked) {
         ra_map_del(&r->revisions, two.b, sizeof(two.b));
+        drop_blob(g, '2');
+        drop_blob(g, '4');
+        drop_blob(g, '6');
+    }
     return g;
 }
 
@@ -793,12 +810,369 @@ static void test_correlate__layer_link_suspects_only_v3(void **state)
     correlate(f, firings, RA_ARRAY_SIZE(firings));
     c = cause_of(f, RA_OBJ_LAYER_LINK, '6');
     assert_string_equal(c->loss->repository, REPO);
-    assert_int_equal(c->suspects.len, 1);
-    assert_string_equal(suspect(c, 0)->firing->job_id, "gc-v3");
+    /* the blob's data is still there: the trace of a blob DELETE through the API */
+    assert_int_equal(c->suspects.len, 2);
+    assert_true(suspect(c, 0)->firing->api_delete);
+    assert_int_equal(suspect(c, 0)->confidence, RA_CONF_MEDIUM);
+    assert_string_equal(suspect(c, 1)->firing->job_id, "gc-v3");
     /* 3.x marks the layer of a tagged image: the simulation keeps the link */
-    assert_int_equal(suspect(c, 0)->confidence, RA_CONF_LOW);
-    assert_non_null(strstr(suspect(c, 0)->reason, "simulating it (Distribution 3.x) on the "
+    assert_int_equal(suspect(c, 1)->confidence, RA_CONF_LOW);
+    assert_non_null(strstr(suspect(c, 1)->reason, "simulating it (Distribution 3.x) on the "
                                                   "previous snapshot does not delete this"));
+}
+
+/* ---- DELETE through the registry API ------------------------------------------------ */
+
+/* app:1.0 and app:stable -> '2' ('4', '6'); after (deleted) a DELETE of '2' through the
+ * API, as Distribution 2.8.2 does it: both tag folders and the revision link are gone,
+ * the data stays until a garbage-collect. */
+static struct ra_graph *api_graph(int deleted)
+{
+    struct ra_graph *g = graph();
+    struct ra_repo *r;
+    struct ra_tag *t;
+    struct ra_digest two = dg('2');
+
+    push_image(g, "app", '2', '4', '6', "amd64", APR(6, 9, 0));
+    tag_current(g, "app", "1.0", '2', APR(6, 9, 0));
+    tag_current(g, "app", "stable", '2', APR(6, 9, 0));
+    if (!deleted)
+        return g;
+    r = repo(g, "app");
+    t = ra_map_del(&r->tags, "1.0", 3);
+    ra_map_release(&t->history);
+    t = ra_map_del(&r->tags, "stable", 6);
+    ra_map_release(&t->history);
+    ra_map_del(&r->revisions, two.b, sizeof(two.b));
+    return g;
+}
+
+#define TRACE_DETAIL(tag)                                                                 \
+    "the folder of tag 'app:" tag "' and the revision link of its manifest sha256:"       \
+    "2222222222222222222222222222222222222222222222222222222222222222 vanished together " \
+    "between " SNAP1 " and " SNAP2 ", the manifest's data is still there, and no "        \
+    "garbage-collect with --delete-untagged is known to run in between: a DELETE of the " \
+    "manifest through the registry API does exactly this (it removes the revision link "  \
+    "and the folder of every tag pointing at it); a script that removes both leaves the " \
+    "same trace, and without the registry's log (--log) the two cannot be told apart"
+
+static void api_delete_story(struct fx *f, const struct ra_firing *firings, size_t n)
+{
+    add_scan(f, SNAP1, T1, api_graph(0), 1);
+    add_scan(f, SNAP2, T2, api_graph(1), 1);
+    correlate(f, firings, n);
+    assert_int_equal(f->corr->causes.len, 2); /* the two tags */
+}
+
+static void test_correlate__api_delete_trace_cannot_tell_from_prune(void **state)
+{
+    struct fx *f = *state;
+    const struct ra_firing firings[] = {
+        job_firing("cleanup-tags", APR(12, 2, 0), RA_JOB_TAG_PRUNE),
+        gc_firing("gc", APR(13, 3, 25), 1, "2", 1), /* after the window */
+    };
+    static const struct want_match w[] = {
+        {RA_FP_TAG_PRUNE, "the folder of tag 'app:1.0' is gone in " SNAP2},
+        {RA_FP_API_DELETE, TRACE_DETAIL("1.0")}, /* and no tag_prune_then_gc */
+    };
+    static const struct want_suspect ws[] = {
+        {"cleanup-tags", RA_CONF_MEDIUM},
+        {"api-delete", RA_CONF_MEDIUM},
+    };
+    const struct ra_cause *c;
+
+    api_delete_story(f, firings, RA_ARRAY_SIZE(firings));
+    c = tag_cause(f, "1.0");
+    expect_matches(c, w, RA_ARRAY_SIZE(w));
+    expect_suspects(c, ws, RA_ARRAY_SIZE(ws));
+    assert_string_equal(suspect(c, 0)->reason,
+                        "cleanup-tags (cleanup/cleanup-tags.sh:1) ran in the window and can "
+                        "delete tags; it removes tag folders, and this tag's folder is gone; "
+                        "but a DELETE through the registry API leaves the same trace, and "
+                        "without the registry's log (--log) the two cannot be told apart");
+    assert_true(suspect(c, 1)->firing->api_delete);
+    assert_null(suspect(c, 1)->firing->request);
+    assert_int_equal(suspect(c, 1)->firing->time, RA_TIME_NONE);
+    assert_string_equal(suspect(c, 1)->reason,
+                        "the storage shows the trace of a DELETE through the registry API; "
+                        "without the registry's log (--log) it cannot be told apart from a "
+                        "script that removed the same files, nor dated or tied to a client");
+    /* one suspect shared by both tags */
+    assert_ptr_equal(suspect(tag_cause(f, "stable"), 1)->firing, suspect(c, 1)->firing);
+    assert_ptr_equal(f->corr->unlogged_delete, suspect(c, 1)->firing);
+    assert_true(ra_correlation_unlogged_delete(f->corr));
+
+    /* no config repo: the trace alone, one suspect */
+    ra_correlation_free(f->corr);
+    ra_losses_free(f->losses);
+    correlate(f, NULL, 0);
+    c = tag_cause(f, "stable");
+    assert_int_equal(c->suspects.len, 1);
+    assert_true(suspect(c, 0)->firing->api_delete);
+}
+
+static void test_correlate__no_api_delete_trace_after_a_gc(void **state)
+{
+    struct fx *f = *state;
+    const struct ra_firing firings[] = {gc_firing("gc", APR(12, 3, 25), 1, "2", 1)};
+    struct ra_graph *swept = api_graph(1);
+    size_t i;
+
+    /* a garbage-collect -m fired in the window: it may have taken the revision link */
+    api_delete_story(f, firings, 1);
+    for (i = 0; i < 2; i++)
+        assert_false(has_match(f->corr->causes.items[i], RA_FP_API_DELETE) ||
+                     ((const struct ra_cause *)f->corr->causes.items[i])->suspects.len);
+    teardown(state);
+    setup(state);
+    f = *state;
+
+    /* the manifest's data is gone: a GC swept it with the revision link */
+    drop_blob(swept, '2');
+    add_scan(f, SNAP1, T1, api_graph(0), 1);
+    add_scan(f, SNAP2, T2, swept, 1);
+    correlate(f, NULL, 0);
+    for (i = 0; i < 2; i++) {
+        const struct ra_cause *c = f->corr->causes.items[i];
+        assert_int_equal(c->matches.len, 2);
+        assert_int_equal(((const struct ra_match *)c->matches.items[1])->fp,
+                         RA_FP_TAG_PRUNE_THEN_GC);
+        assert_int_equal(c->suspects.len, 0);
+    }
+    *state = f;
+}
+
+/* A log in memory, read through ra_log_read_stream. */
+struct mem {
+    const char *p;
+    size_t left;
+};
+
+static int mem_read(void *buf, size_t len, size_t *nread, void *payload, struct ra_err *err)
+{
+    struct mem *m = payload;
+
+    (void)err;
+    *nread = len < m->left ? len : m->left;
+    memcpy(buf, m->p, *nread);
+    m->p += *nread;
+    m->left -= *nread;
+    return 0;
+}
+
+static struct ra_log *mem_log(const char *name, const char *text)
+{
+    struct mem m = {text, strlen(text)};
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_log *log = NULL;
+
+    assert_int_equal(ra_log_read_stream(&log, name, RA_TIME_NONE, mem_read, &m, &err), 0);
+    return log;
+}
+
+#define HEX2 "2222222222222222222222222222222222222222222222222222222222222222"
+#define HEX6 "6666666666666666666666666666666666666666666666666666666666666666"
+
+/* 2.8.2's lines for a DELETE at 2026-04-12T14:30:00Z: access (stdout), logrus (stderr). */
+static const char delete_log[] =
+    "10.0.0.9 - - [12/Apr/2026:14:30:00 +0000] \"DELETE /v2/app/manifests/sha256:" HEX2
+    " HTTP/1.1\" 202 0 \"\" \"curl/7.88.1\"\n"
+    "time=\"2026-04-12T14:30:00.4Z\" level=info msg=\"response completed\" "
+    "http.request.id=75 http.request.method=DELETE http.request.remoteaddr=\"10.0.0.9:47296\" "
+    "http.request.uri=\"/v2/app/manifests/sha256:" HEX2 "\" http.request.useragent=curl/7.88.1 "
+    "http.response.status=202 auth.user.name=alice\n";
+
+static void test_correlate__api_delete_logged_is_top(void **state)
+{
+    struct fx *f = *state;
+    const struct ra_firing firings[] = {
+        job_firing("cleanup-tags", APR(12, 2, 0), RA_JOB_TAG_PRUNE),
+        job_firing("prune-api", APR(12, 14, 0), RA_JOB_TAG_PRUNE), /* 30 min before */
+    };
+    struct ra_log *log = mem_log("registry.log", delete_log);
+    static const struct want_match w[] = {
+        {RA_FP_API_DELETE, "registry.log:2: DELETE /v2/app/manifests/sha256:" HEX2
+                           " answered 202 at 2026-04-12T14:30:00Z (from 10.0.0.9:47296, "
+                           "user alice, agent curl/7.88.1)"},
+    };
+    static const struct want_suspect ws[] = {
+        {"api-delete:registry.log:2", RA_CONF_HIGH},
+        {"prune-api", RA_CONF_MEDIUM},
+        {"cleanup-tags", RA_CONF_LOW},
+    };
+    const struct ra_cause *c;
+    const struct ra_firing *api;
+
+    api_delete_story(f, firings, RA_ARRAY_SIZE(firings));
+    ra_correlate_logs(f->corr, &log, 1);
+    c = tag_cause(f, "stable");
+    expect_matches(c, w, RA_ARRAY_SIZE(w)); /* the tag_prune fingerprint no longer claims it */
+    expect_suspects(c, ws, RA_ARRAY_SIZE(ws));
+    api = suspect(c, 0)->firing;
+    assert_true(api->api_delete);
+    assert_int_equal(api->time, APR(12, 14, 30));
+    assert_string_equal(api->defined_in, "registry.log:2");
+    assert_string_equal(api->job_name, "DELETE /v2/app/manifests/sha256:" HEX2);
+    assert_string_equal(api->request_log, "registry.log");
+    assert_string_equal(api->request->user, "alice");
+    assert_string_equal(suspect(c, 0)->reason,
+                        "the registry's log records this DELETE through its API "
+                        "(registry.log:2), answered 202 at 2026-04-12T14:30:00Z (from "
+                        "10.0.0.9:47296, user alice, agent curl/7.88.1): a manifest DELETE "
+                        "removes its revision link and the folder of every tag pointing at it");
+    assert_non_null(strstr(suspect(c, 1)->reason, "; it ran 1800 seconds before the logged "
+                                                  "DELETE (registry.log:2) and may be the "
+                                                  "client that sent it"));
+    assert_string_equal(suspect(c, 2)->reason,
+                        "cleanup-tags (cleanup/cleanup-tags.sh:1) ran in the window and can "
+                        "delete tags; it removes tag folders, and this tag's folder is gone; "
+                        "but the registry's log shows the DELETE through its API that "
+                        "removed this (registry.log:2)");
+    /* one request, one suspect for both tags; the unlogged one is gone */
+    assert_ptr_equal(suspect(tag_cause(f, "1.0"), 0)->firing, api);
+    assert_int_equal(f->corr->logged_deletes.len, 1);
+    assert_int_equal(tag_cause(f, "1.0")->suspects.len, 3);
+    assert_false(ra_correlation_unlogged_delete(f->corr));
+    ra_log_free(log);
+}
+
+static void test_correlate__api_delete_log_must_match(void **state)
+{
+    struct fx *f = *state;
+    /* refused, another repository, before the window, another digest: none explains;
+     * the log covers the window (requests from before it to after it) */
+    struct ra_log *log = mem_log(
+        "registry.log",
+        "10.0.0.9 - - [11/Apr/2026:14:30:00 +0000] \"GET /v2/ HTTP/1.1\" 200 2 \"\" \"x\"\n"
+        "10.0.0.9 - - [12/Apr/2026:14:30:00 +0000] \"DELETE /v2/app/manifests/sha256:" HEX2
+        " HTTP/1.1\" 401 0 \"\" \"curl/7.88.1\"\n"
+        "10.0.0.9 - - [12/Apr/2026:14:30:00 +0000] \"DELETE /v2/other/manifests/sha256:" HEX2
+        " HTTP/1.1\" 202 0 \"\" \"curl/7.88.1\"\n"
+        "10.0.0.9 - - [12/Apr/2026:00:59:00 +0000] \"DELETE /v2/app/manifests/sha256:" HEX2
+        " HTTP/1.1\" 202 0 \"\" \"curl/7.88.1\"\n"
+        "10.0.0.9 - - [12/Apr/2026:14:30:00 +0000] \"DELETE /v2/app/manifests/sha256:" HEX6
+        " HTTP/1.1\" 202 0 \"\" \"curl/7.88.1\"\n"
+        "10.0.0.9 - - [14/Apr/2026:14:30:00 +0000] \"GET /v2/ HTTP/1.1\" 200 2 \"\" \"x\"\n");
+    const struct ra_cause *c;
+
+    api_delete_story(f, NULL, 0);
+    ra_correlate_logs(f->corr, &log, 1);
+    c = tag_cause(f, "1.0");
+    assert_int_equal(c->matches.len, 2);
+    assert_true(has_match(c, RA_FP_API_DELETE)); /* the trace stays */
+    assert_int_equal(c->suspects.len, 1);
+    assert_int_equal(suspect(c, 0)->confidence, RA_CONF_LOW);
+    assert_non_null(strstr(suspect(c, 0)->reason,
+                           "; but the registry logs given cover the window (requests from "
+                           "2026-04-11T14:30:00Z to 2026-04-14T14:30:00Z) and record no such "
+                           "DELETE"));
+    assert_false(ra_correlation_unlogged_delete(f->corr)); /* low: the logs refute it */
+    ra_log_free(log);
+}
+
+/* A logged DELETE of an index child: what removed its revision link is the request, not
+ * the GC whose pattern it fits; the child's blobs are still the GC's. */
+static void test_correlate__api_delete_logged_child_link(void **state)
+{
+    struct fx *f = *state;
+    const struct ra_firing firings[] = {gc_firing("gc", APR(12, 3, 25), 1, "2", 1)};
+    struct ra_log *log = mem_log(
+        "registry.log",
+        "10.0.0.9 - bob [12/Apr/2026:03:00:00 +0000] \"DELETE /v2/" REPO "/manifests/sha256:" HEX2
+        " HTTP/1.1\" 202 0 \"\" \"regctl\"\n");
+    static const struct want_match w[] = {
+        {RA_FP_API_DELETE, "registry.log:1: DELETE /v2/infra-ci/manifests/sha256:" HEX2
+                           " answered 202 at 2026-04-12T03:00:00Z (from 10.0.0.9, user bob, "
+                           "agent regctl)"},
+    };
+    static const struct want_suspect ws[] = {
+        {"api-delete:registry.log:1", RA_CONF_HIGH},
+        {"gc", RA_CONF_LOW},
+    };
+    const struct ra_cause *c;
+
+    incident(f);
+    correlate(f, firings, 1);
+    ra_correlate_logs(f->corr, &log, 1);
+    c = cause_of(f, RA_OBJ_MANIFEST_LINK, '2');
+    expect_matches(c, w, RA_ARRAY_SIZE(w));
+    expect_suspects(c, ws, RA_ARRAY_SIZE(ws));
+    assert_non_null(strstr(suspect(c, 1)->reason, "; but the registry's log shows the DELETE "
+                                                  "through its API that removed this "
+                                                  "(registry.log:1)"));
+    /* the other child and the blobs: untouched */
+    c = cause_of(f, RA_OBJ_MANIFEST_LINK, '3');
+    assert_false(has_match(c, RA_FP_API_DELETE));
+    assert_int_equal(suspect(c, 0)->confidence, RA_CONF_HIGH);
+    assert_false(has_match(cause_of(f, RA_OBJ_BLOB, '4'), RA_FP_API_DELETE));
+    ra_log_free(log);
+}
+
+/* Distribution 3.x deletes a tag by name (2.8.2 answers 400): only that tag's folder. */
+static void test_correlate__api_delete_logged_by_tag(void **state)
+{
+    struct fx *f = *state;
+    struct ra_graph *g2 = api_graph(0);
+    struct ra_repo *r = repo(g2, "app");
+    struct ra_tag *t = ra_map_del(&r->tags, "stable", 6);
+    struct ra_log *log = mem_log(
+        "registry.log",
+        "10.0.0.9 - - [12/Apr/2026:14:30:00 +0000] \"DELETE /v2/app/manifests/1.0 HTTP/1.1\" "
+        "400 98 \"\" \"curl/7.88.1\"\n"
+        "10.0.0.9 - - [12/Apr/2026:14:31:00 +0000] \"DELETE /v2/app/manifests/stable "
+        "HTTP/1.1\" 202 0 \"\" \"regctl\"\n");
+    const struct ra_cause *c;
+
+    ra_map_release(&t->history);
+    add_scan(f, SNAP1, T1, api_graph(0), 1);
+    add_scan(f, SNAP2, T2, g2, 1);
+    correlate(f, NULL, 0);
+    c = tag_cause(f, "stable");
+    /* the revision link stays: no trace of a 2.8 DELETE, only the folder */
+    assert_false(has_match(c, RA_FP_API_DELETE));
+    assert_true(has_match(c, RA_FP_TAG_PRUNE));
+    ra_correlate_logs(f->corr, &log, 1);
+    assert_int_equal(c->matches.len, 1);
+    assert_string_equal(((const struct ra_match *)c->matches.items[0])->detail,
+                        "registry.log:2: DELETE /v2/app/manifests/stable answered 202 at "
+                        "2026-04-12T14:31:00Z (from 10.0.0.9, no user logged, agent regctl)");
+    assert_int_equal(c->suspects.len, 1);
+    assert_string_equal(suspect(c, 0)->firing->job_id, "api-delete:registry.log:2");
+    assert_int_equal(suspect(c, 0)->confidence, RA_CONF_HIGH);
+    ra_log_free(log);
+}
+
+static void test_correlate__api_blob_delete_explains_layer_link(void **state)
+{
+    struct fx *f = *state;
+    struct ra_graph *g2 = image_graph(APR(6, 9, 0));
+    struct ra_digest six = dg('6');
+    struct ra_log *log = mem_log(
+        "registry.jsonl",
+        "{\"http.request.method\":\"DELETE\",\"http.request.uri\":\"/v2/" REPO "/blobs/sha256:" HEX6
+        "\",\"http.response.status\":202,\"http.request.remoteaddr\":\"10.1.1.1:5\","
+        "\"level\":\"info\",\"msg\":\"response completed\",\"time\":\"2026-04-12T09:00:00Z\"}\n");
+    static const struct want_match w[] = {
+        {RA_FP_API_DELETE, "registry.jsonl:1: DELETE /v2/infra-ci/blobs/sha256:" HEX6
+                           " answered 202 at 2026-04-12T09:00:00Z (from 10.1.1.1:5, no user "
+                           "logged)"},
+    };
+    const struct ra_cause *c;
+
+    ra_map_del(&repo(g2, REPO)->layers, six.b, sizeof(six.b));
+    add_scan(f, SNAP1, T1, image_graph(APR(6, 9, 0)), 1);
+    add_scan(f, SNAP2, T2, g2, 1);
+    correlate(f, NULL, 0);
+    c = cause_of(f, RA_OBJ_LAYER_LINK, '6');
+    assert_true(has_match(c, RA_FP_LOST_FILES)); /* no GC removes such a link */
+    assert_false(ra_correlation_lost_files_alone(f->corr)); /* a blob DELETE would */
+    ra_correlate_logs(f->corr, &log, 1);
+    expect_matches(c, w, RA_ARRAY_SIZE(w)); /* lost_files is what the DELETE did */
+    assert_int_equal(c->suspects.len, 1);
+    assert_int_equal(suspect(c, 0)->confidence, RA_CONF_HIGH);
+    assert_non_null(strstr(suspect(c, 0)->reason, "a blob DELETE removes the repository's "
+                                                  "_layers link"));
+    ra_log_free(log);
 }
 
 static void test_correlate__names(void **state)
@@ -811,6 +1185,8 @@ static void test_correlate__names(void **state)
     assert_string_equal(ra_fingerprint_name(RA_FP_TAG_PRUNE_THEN_GC), "tag_prune_then_gc");
     assert_string_equal(ra_fingerprint_name(RA_FP_GC_RACE), "gc_race_push");
     assert_string_equal(ra_fingerprint_name(RA_FP_LOST_FILES), "lost_files");
+    assert_string_equal(ra_fingerprint_name(RA_FP_GC_LOG), "gc_log");
+    assert_string_equal(ra_fingerprint_name(RA_FP_API_DELETE), "api_delete");
     assert_string_equal(ra_fingerprint_name(RA_FP__COUNT), "");
     assert_string_equal(ra_confidence_name(RA_CONF_HIGH), "high");
     assert_string_equal(ra_confidence_name(RA_CONF_MEDIUM), "medium");
@@ -836,6 +1212,13 @@ int main(void)
         T(tag_prune_is_high_when_folder_gone),
         T(tag_prune_then_gc),
         T(layer_link_suspects_only_v3),
+        T(api_delete_trace_cannot_tell_from_prune),
+        T(no_api_delete_trace_after_a_gc),
+        T(api_delete_logged_is_top),
+        T(api_delete_log_must_match),
+        T(api_blob_delete_explains_layer_link),
+        T(api_delete_logged_child_link),
+        T(api_delete_logged_by_tag),
         T(names),
     };
 

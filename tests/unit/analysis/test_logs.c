@@ -423,6 +423,212 @@ static void test_logs__mixed_registry_stdout_and_first_404(void **state)
     ra_log_free(log);
 }
 
+/* DELETE requests as Distribution 2.8.2 writes them (lines taken from a real run with
+ * log.level info), a user named on the request's "authorized request" line only. */
+static void test_logs__delete_logrus_text(void **state)
+{
+    static const char text[] =
+        "time=\"2026-04-13T07:12:03.7Z\" level=info msg=\"authorized request\" "
+        "go.version=go1.19.8 http.request.id=7517 http.request.method=DELETE "
+        "http.request.remoteaddr=\"10.0.0.9:47296\" auth.user.name=alice "
+        "http.request.uri=\"/v2/app/manifests/sha256:" HEX_A "\"\n"
+        "time=\"2026-04-13T07:12:03.979667169Z\" level=info msg=\"response completed\" "
+        "go.version=go1.19.8 http.request.host=\"127.0.0.1:46363\" http.request.id=7517 "
+        "http.request.method=DELETE http.request.remoteaddr=\"10.0.0.9:47296\" "
+        "http.request.uri=\"/v2/app/manifests/sha256:" HEX_A "\" "
+        "http.request.useragent=curl/7.88.1 http.response.duration=4.547215ms "
+        "http.response.status=202 http.response.written=0\n"
+        "time=\"2026-04-13T07:12:04Z\" level=error msg=\"response completed with error\" "
+        "err.code=\"digest invalid\" err.message=\"provided digest did not match uploaded "
+        "content\" go.version=go1.19.8 http.request.id=c4ec http.request.method=DELETE "
+        "http.request.remoteaddr=\"127.0.0.1:47302\" http.request.uri=/v2/app/manifests/"
+        "stable http.request.useragent=curl/7.88.1 http.response.status=400 "
+        "vars.name=app vars.reference=stable\n"
+        "time=\"2026-04-13T07:12:05Z\" level=info msg=\"response completed\" "
+        "http.request.id=4d4b http.request.method=DELETE "
+        "http.request.remoteaddr=\"[::1]:47306\" http.request.uri=\"/v2/tools/kubectl/"
+        "blobs/sha256:" HEX_B "\" http.request.useragent=\"regctl/v0.5.0\" "
+        "http.response.status=202 auth.user.name=\"ci bot\"\n"
+        "time=\"2026-04-13T07:12:06Z\" level=info msg=\"response completed\" "
+        "http.request.id=9a http.request.method=GET http.request.uri=\"/v2/app/manifests/"
+        "sha256:" HEX_A "\" http.response.status=200\n";
+    struct ra_log *log = read_text("registry.log", text, RA_TIME_NONE);
+    const struct ra_log_event *e;
+
+    (void)state;
+    assert_int_equal(log->counts[RA_LOG_LOGRUS_TEXT], 5);
+    assert_int_equal(log->events.len, 4); /* "authorized request" is no request event */
+
+    e = ev(log, 0);
+    assert_int_equal(e->line, 2);
+    assert_true(ra_log_is_delete(e));
+    assert_int_equal(e->time, T_070903);
+    assert_string_equal(e->method, "DELETE");
+    assert_int_equal(e->object, RA_LOG_OBJ_MANIFEST);
+    assert_string_equal(e->repository, "app");
+    assert_digest(e, HEX_A);
+    assert_int_equal(e->status, 202);
+    assert_string_equal(e->remote_addr, "10.0.0.9:47296");
+    assert_string_equal(e->user_agent, "curl/7.88.1");
+    assert_string_equal(e->user, "alice"); /* from the request's authorized line */
+
+    e = ev(log, 1); /* 2.8.2 answers a DELETE by tag with 400 */
+    assert_true(ra_log_is_delete(e));
+    assert_int_equal(e->status, 400);
+    assert_string_equal(e->reference, "stable");
+    assert_false(e->has_digest);
+    assert_string_equal(e->error_code, "digest invalid");
+    assert_string_equal(e->user, "");
+
+    e = ev(log, 2);
+    assert_true(ra_log_is_delete(e));
+    assert_int_equal(e->object, RA_LOG_OBJ_BLOB);
+    assert_string_equal(e->repository, "tools/kubectl");
+    assert_digest(e, HEX_B);
+    assert_string_equal(e->remote_addr, "[::1]:47306");
+    assert_string_equal(e->user, "ci bot");
+    assert_string_equal(e->user_agent, "regctl/v0.5.0");
+
+    assert_false(ra_log_is_delete(ev(log, 3))); /* a GET */
+    ra_log_free(log);
+}
+
+/* The same with log.formatter json (2.8.2's spelling: the status a number). */
+static void test_logs__delete_logrus_json(void **state)
+{
+    static const char text[] =
+        "{\"go.version\":\"go1.19.8\",\"http.request.host\":\"127.0.0.1:33649\","
+        "\"http.request.id\":\"4e3c\",\"http.request.method\":\"DELETE\","
+        "\"http.request.remoteaddr\":\"127.0.0.1:56846\",\"http.request.uri\":\"/v2/demo/"
+        "manifests/sha256:" HEX_C "\",\"http.request.useragent\":\"curl/7.88.1\","
+        "\"level\":\"info\",\"msg\":\"authorized request\",\"time\":\"2026-04-13T07:12:03."
+        "257Z\",\"auth.user.name\":\"bob\",\"vars.name\":\"demo\"}\n"
+        "{\"go.version\":\"go1.19.8\",\"http.request.id\":\"4e3c\","
+        "\"http.request.method\":\"DELETE\",\"http.request.remoteaddr\":\"127.0.0.1:56846\","
+        "\"http.request.uri\":\"/v2/demo/manifests/sha256:" HEX_C "\","
+        "\"http.request.useragent\":\"curl/7.88.1\",\"http.response.duration\":\"235ms\","
+        "\"http.response.status\":202,\"http.response.written\":0,\"level\":\"info\","
+        "\"msg\":\"response completed\",\"time\":\"2026-04-13T07:12:03.259Z\"}\n"
+        "{\"http.request.id\":\"c385\",\"http.request.method\":\"DELETE\","
+        "\"http.request.remoteaddr\":\"127.0.0.1:56856\",\"http.request.uri\":\"/v2/demo/"
+        "manifests/sha256:" HEX_C "\",\"level\":\"warning\",\"msg\":\"error authorizing "
+        "context: basic authentication challenge for realm \\\"test\\\": invalid "
+        "authorization credential\",\"time\":\"2026-04-13T07:12:04Z\"}\n";
+    struct ra_log *log = read_text("registry.jsonl", text, RA_TIME_NONE);
+    const struct ra_log_event *e;
+
+    (void)state;
+    assert_int_equal(log->format, RA_LOG_LOGRUS_JSON);
+    assert_int_equal(log->events.len, 1); /* the refused one has no status: no request */
+    e = ev(log, 0);
+    assert_int_equal(e->line, 2);
+    assert_true(ra_log_is_delete(e));
+    assert_int_equal(e->time, T_070903);
+    assert_string_equal(e->repository, "demo");
+    assert_digest(e, HEX_C);
+    assert_int_equal(e->status, 202);
+    assert_string_equal(e->remote_addr, "127.0.0.1:56846");
+    assert_string_equal(e->user_agent, "curl/7.88.1");
+    assert_string_equal(e->user, "bob");
+    ra_log_free(log);
+}
+
+/* The combined access lines 2.8.2 writes on stdout, mixed with its logrus lines on
+ * stderr into one file (2>&1): both record the same request. */
+static void test_logs__delete_access_and_same_request(void **state)
+{
+    static const char text[] =
+        "127.0.0.1 - - [13/Apr/2026:07:12:03 +0000] \"DELETE /v2/app/manifests/sha256:" HEX_A
+        " HTTP/1.1\" 202 0 \"\" \"curl/7.88.1\"\n"
+        "time=\"2026-04-13T07:12:04.01Z\" level=info msg=\"response completed\" "
+        "http.request.id=75 http.request.method=DELETE "
+        "http.request.remoteaddr=\"127.0.0.1:47296\" http.request.uri=\"/v2/app/manifests/"
+        "sha256:" HEX_A "\" http.request.useragent=curl/7.88.1 http.response.status=202\n"
+        "2001:db8::7 - alice [13/Apr/2026:09:12:06 +0200] \"DELETE /v2/app/blobs/sha256:" HEX_D
+        " HTTP/1.1\" 401 149 \"\" \"crane/0.19\"\n"
+        "127.0.0.1 - - [13/Apr/2026:07:12:09 +0000] \"DELETE /v2/app/manifests/sha256:" HEX_A
+        " HTTP/1.1\" 404 70 \"\" \"curl/7.88.1\"\n";
+    struct ra_log *log = read_text("registry-stdout-stderr.log", text, RA_TIME_NONE);
+    const struct ra_log_event *a, *l, *b, *again;
+
+    (void)state;
+    assert_int_equal(log->counts[RA_LOG_ACCESS], 3);
+    assert_int_equal(log->counts[RA_LOG_LOGRUS_TEXT], 1);
+    assert_int_equal(log->events.len, 4);
+    a = ev(log, 0);
+    l = ev(log, 1);
+    b = ev(log, 2);
+    again = ev(log, 3);
+
+    assert_int_equal(a->format, RA_LOG_ACCESS);
+    assert_true(ra_log_is_delete(a));
+    assert_int_equal(a->time, T_070903);
+    assert_int_equal(a->status, 202);
+    assert_string_equal(a->repository, "app");
+    assert_digest(a, HEX_A);
+    assert_string_equal(a->remote_addr, "127.0.0.1");
+    assert_string_equal(a->user, ""); /* "-" */
+    assert_string_equal(a->user_agent, "curl/7.88.1");
+
+    assert_int_equal(l->format, RA_LOG_LOGRUS_TEXT);
+    assert_true(ra_log_same_request(a, l));
+    assert_true(ra_log_same_request(l, a));
+    assert_false(ra_log_same_request(a, again)); /* 404, six seconds later */
+
+    assert_int_equal(b->time, T_070903 + 3);
+    assert_int_equal(b->object, RA_LOG_OBJ_BLOB);
+    assert_digest(b, HEX_D);
+    assert_int_equal(b->status, 401);
+    assert_string_equal(b->remote_addr, "2001:db8::7");
+    assert_string_equal(b->user, "alice");
+    assert_string_equal(b->user_agent, "crane/0.19");
+    assert_false(ra_log_same_request(a, b));
+    ra_log_free(log);
+}
+
+/* Each DELETE once, the logrus line of a request logged twice, in one file or in two
+ * (stdout and stderr kept apart); other requests are no deletes. */
+static void test_logs__deletes_each_request_once(void **state)
+{
+    static const char out_text[] =
+        "127.0.0.1 - - [13/Apr/2026:07:12:03 +0000] \"DELETE /v2/app/manifests/sha256:" HEX_A
+        " HTTP/1.1\" 202 0 \"\" \"curl/7.88.1\"\n"
+        "127.0.0.1 - - [13/Apr/2026:07:12:03 +0000] \"GET /v2/app/manifests/sha256:" HEX_A
+        " HTTP/1.1\" 200 0 \"\" \"curl/7.88.1\"\n"
+        "127.0.0.1 - - [13/Apr/2026:07:12:09 +0000] \"DELETE /v2/app/blobs/sha256:" HEX_B
+        " HTTP/1.1\" 202 0 \"\" \"curl/7.88.1\"\n";
+    static const char err_text[] =
+        "time=\"2026-04-13T07:12:04.01Z\" level=info msg=\"response completed\" "
+        "http.request.id=75 http.request.method=DELETE "
+        "http.request.remoteaddr=\"127.0.0.1:47296\" http.request.uri=\"/v2/app/manifests/"
+        "sha256:" HEX_A "\" http.request.useragent=curl/7.88.1 http.response.status=202\n";
+    struct ra_log *logs[2];
+    struct ra_log_request *reqs = NULL;
+
+    (void)state;
+    logs[0] = read_text("stdout.log", out_text, RA_TIME_NONE);
+    logs[1] = read_text("stderr.log", err_text, RA_TIME_NONE);
+    assert_int_equal(ra_log_deletes(&reqs, logs, 2), 2);
+    assert_ptr_equal(reqs[0].log, logs[1]);
+    assert_int_equal(reqs[0].ev->format, RA_LOG_LOGRUS_TEXT);
+    assert_string_equal(reqs[0].ev->remote_addr, "127.0.0.1:47296");
+    assert_ptr_equal(reqs[1].log, logs[0]);
+    assert_int_equal(reqs[1].ev->line, 3);
+    assert_int_equal(reqs[1].ev->object, RA_LOG_OBJ_BLOB);
+    free(reqs);
+
+    /* stdout alone: the access line stands for its request */
+    assert_int_equal(ra_log_deletes(&reqs, logs, 1), 2);
+    assert_int_equal(reqs[0].ev->line, 1);
+    assert_int_equal(reqs[0].ev->format, RA_LOG_ACCESS);
+    free(reqs);
+
+    assert_int_equal(ra_log_deletes(&reqs, logs, 0), 0);
+    assert_null(reqs);
+    ra_log_free(logs[0]);
+    ra_log_free(logs[1]);
+}
+
 static const char gc28[] =
     "infra-ci\n"
     "infra-ci: marking manifest sha256:" HEX_A " \n"
@@ -1049,6 +1255,10 @@ int main(void)
         cmocka_unit_test(test_logs__access_log),
         cmocka_unit_test(test_logs__uri_routes),
         cmocka_unit_test(test_logs__mixed_registry_stdout_and_first_404),
+        cmocka_unit_test(test_logs__delete_logrus_text),
+        cmocka_unit_test(test_logs__delete_logrus_json),
+        cmocka_unit_test(test_logs__delete_access_and_same_request),
+        cmocka_unit_test(test_logs__deletes_each_request_once),
         cmocka_unit_test(test_logs__gc_28_with_run_time),
         cmocka_unit_test(test_logs__gc_without_run_time),
         cmocka_unit_test(test_logs__gc_3x),
