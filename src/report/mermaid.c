@@ -110,7 +110,8 @@ static size_t longest_word(const char *s, size_t *len_out)
 /* Cut the middle of an over-long word (a file name, a path) so that the label fits. */
 static void shorten_word(struct ra_buf *b, size_t max)
 {
-    size_t n, at = longest_word(b->ptr, &n), wc = chars(b->ptr + at, n), over, keep, head, tail;
+    size_t n, at = longest_word(b->ptr, &n), wc = chars(b->ptr + at, n), over, keep, head,
+              tail;
     struct ra_buf w = RA_BUF_INIT;
 
     if (len_of(b) <= max || wc <= max / 2)
@@ -140,8 +141,8 @@ static void cut_words(struct ra_buf *b, size_t max)
         end--;
     if (chars(b->ptr, end) < max / 2)
         end = char_offset(b->ptr, max - 1);
-    while (end > 0 && (b->ptr[end - 1] == ' ' || b->ptr[end - 1] == ',' ||
-                       b->ptr[end - 1] == ':'))
+    while (end > 0 &&
+           (b->ptr[end - 1] == ' ' || b->ptr[end - 1] == ',' || b->ptr[end - 1] == ':'))
         end--;
     ra_buf_truncate(b, end);
     ra_buf_puts(b, "…");
