@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "analysis/logs.h"
+#include "analysis/snaptime.h"
 #include "config/jobs.h"
 #include "config/schedule.h"
 #include "model/graph.h"
@@ -238,6 +239,7 @@ static void to_firing(struct ra_investigation *inv, struct ra_firing *f,
     ra_buf_printf(&b, "%s:%u", job->path, job->line);
     f->defined_in = ra_pool_strdup(&inv->pool, b.ptr);
     f->commit = short_commit(inv, sf->version->commit->id);
+    f->backup_to = job->backup_to;
     ra_buf_release(&b);
 }
 
@@ -304,6 +306,31 @@ static void commit_events(struct ra_investigation *inv, ra_time from, ra_time to
     ra_buf_release(&msg);
 }
 
+/* Deleting and backup jobs in effect whose runs have no wall-clock times: said, so that
+ * their absence from the timeline is not read as "did not run". */
+static void unplaced_jobs(struct ra_investigation *inv)
+{
+    const struct ra_jobs *js = inv->schedule->head_jobs;
+    size_t i;
+
+    for (i = 0; js && i < js->jobs.len; i++) {
+        const struct ra_job *j = js->jobs.items[i];
+        if (j->disabled || j->absent ||
+            !(j->classes & (RA_JOB_GARBAGE_COLLECT | RA_JOB_TAG_PRUNE | RA_JOB_BACKUP)))
+            continue;
+        if (j->syntax == RA_SCHED_EXTERNAL)
+            note(inv,
+                 "config: %s job '%s' (%s:%u) runs on a schedule set outside the "
+                 "repository: its runs are not in the timeline",
+                 ra_job_class_name(j->cls), j->name, j->path, j->line);
+        else if (j->syntax == RA_SCHED_MONOTONIC && j->schedule)
+            note(inv,
+                 "config: %s job '%s' (%s:%u) runs at an interval ('%s') from its "
+                 "scheduler's start: its runs are not in the timeline",
+                 ra_job_class_name(j->cls), j->name, j->path, j->line, j->schedule);
+    }
+}
+
 static int read_config(struct ra_investigation *inv, const struct ra_investigate_opts *o,
                        struct ra_err *err)
 {
@@ -320,6 +347,7 @@ static int read_config(struct ra_investigation *inv, const struct ra_investigate
     for (i = 0; i < o->njobs_files; i++)
         if ((error = ra_schedule_add_file(inv->schedule, o->jobs_files[i], err)) < 0)
             return error;
+    unplaced_jobs(inv);
     for (i = 0; i < inv->nscans; i++) {
         ra_time t = inv->scans[i]->snap->taken_at;
         if (t == RA_TIME_NONE)
@@ -450,11 +478,13 @@ int ra_investigate(struct ra_investigation **out, const struct ra_investigate_op
     if ((error = read_snapshots(inv, o, err)) < 0 || (error = read_logs(inv, o, err)) < 0 ||
         (error = read_config(inv, o, err)) < 0)
         goto done;
+    if (inv->nfirings)
+        qsort(inv->firings, inv->nfirings, sizeof(*inv->firings), cmp_firing);
+    ra_snaptime_from_backups(inv->scans, inv->nscans, inv->firings, inv->nfirings,
+                             &inv->pool, &inv->notes);
     ra_losses_find(&inv->losses, inv->scans, inv->nscans);
     ra_losses_narrow_by_logs(inv->losses, inv->logs, inv->nlogs);
     first_404s(inv);
-    if (inv->nfirings)
-        qsort(inv->firings, inv->nfirings, sizeof(*inv->firings), cmp_firing);
     ra_correlate(&inv->corr, inv->losses, inv->firings, inv->nfirings);
     ra_correlate_logs(inv->corr, inv->logs, inv->nlogs);
     build_timeline(inv, &topts);

@@ -19,11 +19,13 @@ enum file_kind {
     F_TIMER,
     F_YAML,
     F_TERRAFORM,
+    F_HCL,
 };
 
 static const char *const def_names[] = {
-    "crontab", "cron.d",     "run-parts", "ansible",
-    "systemd", "kubernetes", "terraform", "ofelia",
+    "crontab",        "cron.d",    "run-parts",  "ansible", "systemd",
+    "kubernetes",     "terraform", "ofelia",     "nomad",   "eventbridge",
+    "github-actions", "gitlab-ci", "woodpecker",
 };
 
 const char *ra_job_def_name(enum ra_job_def def)
@@ -340,6 +342,9 @@ static enum file_kind kind_of(const char *path, const char **period)
         k = F_YAML; /* templates too (.yaml.j2): their markup is neutralised */
     else if (ra_jobs_path_has_suffix(name, ".tf"))
         k = F_TERRAFORM;
+    else if (ra_jobs_path_has_suffix(name, ".nomad") ||
+             ra_jobs_path_has_suffix(name, ".hcl"))
+        k = F_HCL; /* Nomad job files */
     ra_buf_release(&b);
     return k;
 }
@@ -595,6 +600,10 @@ static void parse_text(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
         break;
     case F_TERRAFORM:
         ra_jobs_parse_terraform(ctx, t);
+        ra_jobs_parse_hcl(ctx, t); /* EventBridge rules and schedules */
+        break;
+    case F_HCL:
+        ra_jobs_parse_hcl(ctx, t);
         break;
     default:
         break;
@@ -628,6 +637,27 @@ static void parse_all(struct ra_jobs_ctx *ctx)
         if (ra_jobs_is_shell(t))
             ra_jobs_shell_images(ctx, t);
     }
+}
+
+/* A scheduled CI pipeline is a job when it collects garbage, prunes, backs up or
+ * probes; one that lints or deploys on a timer is only a pipeline. */
+static void drop_plain_pipelines(struct ra_jobs_ctx *ctx)
+{
+    struct ra_vec *jobs = &ctx->out->jobs;
+    size_t i, k = 0;
+
+    for (i = 0; i < jobs->len; i++) {
+        struct ra_job *j = jobs->items[i];
+        if (j->cls == RA_JOB_OTHER &&
+            (j->def == RA_JOBDEF_GITHUB || j->def == RA_JOBDEF_GITLAB ||
+             j->def == RA_JOBDEF_WOODPECKER)) {
+            ra_vec_release(&j->evidence);
+            ra_vec_release(&j->scripts);
+            continue;
+        }
+        jobs->items[k++] = j;
+    }
+    jobs->len = k;
 }
 
 /* Names for unnamed jobs, "#2"... for repeats within one file, then ids. */
@@ -700,6 +730,7 @@ int ra_jobs_scan_why(struct ra_jobs **out, const struct ra_jobs_file *files,
     ra_jobs_runparts_times(&ctx);
     for (i = 0; i < ctx.out->jobs.len; i++)
         ra_jobs_classify(&ctx, ctx.out->jobs.items[i]);
+    drop_plain_pipelines(&ctx);
     name_jobs(&ctx);
     ra_vec_sort(&ctx.out->jobs, cmp_job);
     ra_vec_sort(&ctx.out->images, cmp_image);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Scheduled jobs and registry images found in the files of one commit of a config repo:
  * discovery (crontabs, cron.d, run-parts directories, Ansible cron tasks, systemd timers,
- * Kubernetes CronJobs, Argo CronWorkflows, Terraform kubernetes_cron_job blocks),
+ * Kubernetes CronJobs, Argo CronWorkflows, Terraform kubernetes_cron_job blocks, ofelia
+ * labels, Nomad periodic jobs, EventBridge rules, scheduled CI pipelines),
  * classification by what the command does (following it into scripts of the same file
  * set), and the registry image versions in effect. Works on (path, content) pairs: no
  * git, no file system. docs/jobs.md says where it looks and why. */
@@ -37,6 +38,12 @@ enum ra_job_def {
     RA_JOBDEF_KUBERNETES,  /* a Kubernetes CronJob, an Argo CronWorkflow */
     RA_JOBDEF_TERRAFORM,   /* a Terraform kubernetes_cron_job(_v1) resource */
     RA_JOBDEF_OFELIA,      /* ofelia.job-*.<name>.schedule labels of a compose service */
+    RA_JOBDEF_NOMAD,       /* a Nomad job file's periodic block */
+    RA_JOBDEF_EVENTBRIDGE, /* an AWS EventBridge rule or schedule (Terraform,
+                              CloudFormation) */
+    RA_JOBDEF_GITHUB,      /* a GitHub Actions workflow with on.schedule */
+    RA_JOBDEF_GITLAB,      /* a GitLab CI job that runs in scheduled pipelines */
+    RA_JOBDEF_WOODPECKER,  /* a Woodpecker workflow run by the cron event */
 };
 
 /* How to read the schedule text. */
@@ -45,7 +52,12 @@ enum ra_sched_syntax {
     RA_SCHED_CALENDAR,  /* systemd OnCalendar= expressions, "; "-separated */
     RA_SCHED_MONOTONIC, /* systemd OnBootSec=/OnUnitActiveSec=..., ofelia "@every 1h":
                            no wall-clock times */
-    RA_SCHED_CRON_SECONDS, /* ofelia (robfig/cron): 6 fields, seconds first */
+    RA_SCHED_CRON_SECONDS, /* ofelia (robfig/cron): 6 fields, seconds first, or 5;
+                              config/cronx.h RA_CRONX_ROBFIG */
+    RA_SCHED_EVENTBRIDGE,  /* cron(...) of AWS EventBridge (rate(...) is MONOTONIC) */
+    RA_SCHED_NOMAD,        /* Nomad periodic: cronexpr, 5 to 7 fields */
+    RA_SCHED_EXTERNAL,     /* set outside the repository (GitLab pipeline schedules,
+                              Woodpecker cron settings): schedule is NULL, no firings */
 };
 
 /* What a job does, by its command and the scripts it runs. */
@@ -102,6 +114,12 @@ struct ra_job {
      * NULL otherwise. */
     int persistent;
     const char *random_delay;
+    /* Nomad periodic prohibit_overlap = true: a run is skipped while the last one still
+     * runs. */
+    int prohibit_overlap;
+    /* A backup: where it writes ("/backup/registry-$(date +%F).tgz", "s3:bucket/x",
+     * the last argument of rsync), as written; NULL when not known or no backup. */
+    const char *backup_to;
 
     /* Classification: every class matched, and the main one (garbage-collect, then
      * tag-prune, backup, probe, other). */

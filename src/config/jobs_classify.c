@@ -10,40 +10,32 @@
 #include <stdlib.h>
 #include <strings.h>
 
-#define WORDS_MAX 256
 #define EVIDENCE_TEXT_MAX 200
 #define NESTED_MAX 4 /* sh -c inside ssh inside ... */
 
-struct words {
-    struct ra_buf buf; /* NUL-separated words */
-    size_t off[WORDS_MAX];
-    unsigned char op[WORDS_MAX]; /* 1: a command separator (; && || | & ( ) $( `) */
-    size_t n;
-};
-
-static const char *W(const struct words *w, size_t i)
+static const char *W(const struct ra_jobs_words *w, size_t i)
 {
     return w->buf.ptr + w->off[i];
 }
 
-static void word_start(struct words *w)
+static void word_start(struct ra_jobs_words *w)
 {
-    if (w->n < WORDS_MAX) {
+    if (w->n < RA_JOBS_WORDS_MAX) {
         w->off[w->n] = w->buf.len;
         w->op[w->n] = 0;
     }
 }
 
-static void word_end(struct words *w, int op)
+static void word_end(struct ra_jobs_words *w, int op)
 {
-    if (w->n < WORDS_MAX) {
+    if (w->n < RA_JOBS_WORDS_MAX) {
         w->op[w->n] = (unsigned char)op;
         ra_buf_putc(&w->buf, '\0');
         w->n++;
     }
 }
 
-static void push_op(struct words *w, const char *op, size_t n)
+static void push_op(struct ra_jobs_words *w, const char *op, size_t n)
 {
     word_start(w);
     ra_buf_put(&w->buf, op, n);
@@ -51,7 +43,7 @@ static void push_op(struct words *w, const char *op, size_t n)
 }
 
 /* Split one shell line into words and operators. A '#' starting a word ends the line. */
-static void tokenise(struct words *w, const char *s)
+void ra_jobs_tokenise(struct ra_jobs_words *w, const char *s)
 {
     int in_word = 0;
     char q;
@@ -59,7 +51,7 @@ static void tokenise(struct words *w, const char *s)
     ra_buf_truncate(&w->buf, 0);
     ra_buf_grow(&w->buf, strlen(s) + 1);
     w->n = 0;
-    while (*s && w->n < WORDS_MAX) {
+    while (*s && w->n < RA_JOBS_WORDS_MAX) {
         if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
             if (in_word)
                 word_end(w, 0), in_word = 0;
@@ -104,7 +96,7 @@ static void tokenise(struct words *w, const char *s)
         word_end(w, 0);
 }
 
-static const char *base_of(const char *s)
+const char *ra_jobs_base_of(const char *s)
 {
     const char *b = strrchr(s, '/');
 
@@ -120,7 +112,7 @@ static int is_assignment(const char *s)
     return *s == '=';
 }
 
-static int one_of(const char *s, const char *const *list)
+int ra_jobs_one_of(const char *s, const char *const *list)
 {
     for (; *list; list++) {
         if (!strcmp(s, *list))
@@ -142,10 +134,10 @@ static const char *const docker_valued[] = {
 };
 
 /* Past the docker-style options starting at i. */
-static size_t skip_docker_options(const struct words *w, size_t i, size_t e)
+static size_t skip_docker_options(const struct ra_jobs_words *w, size_t i, size_t e)
 {
     for (; i < e && W(w, i)[0] == '-'; i++) {
-        if (one_of(W(w, i), docker_valued))
+        if (ra_jobs_one_of(W(w, i), docker_valued))
             i++;
     }
     return i;
@@ -155,7 +147,8 @@ static size_t skip_docker_options(const struct words *w, size_t i, size_t e)
  * inside (past the container, service or image; at the image when it is the registry's,
  * whose entrypoint is the registry), or i when docker itself is the program. *image is
  * set for run, create and pull. */
-static size_t unwrap_docker(const struct words *w, size_t i, size_t e, const char **image)
+static size_t unwrap_docker(const struct ra_jobs_words *w, size_t i, size_t e,
+                            const char **image)
 {
     size_t k = i + 1;
     const char *sub = W(w, k);
@@ -178,14 +171,42 @@ static size_t unwrap_docker(const struct words *w, size_t i, size_t e, const cha
     return k + 1;
 }
 
+/* Shell words before a loop's or a condition's body: "do CMD", "then CMD", "! CMD". */
+static const char *const keywords[] = {"do",    "then",  "else", "elif", "if",
+                                       "while", "until", "!",    "{",    NULL};
+
+/* The first word at or after s that is not such a keyword. */
+size_t ra_jobs_past_keywords(const struct ra_jobs_words *w, size_t s)
+{
+    while (s < w->n && !w->op[s] && ra_jobs_one_of(W(w, s), keywords))
+        s++;
+    return s;
+}
+
+/* Past xargs' options at i: "-I {}", "-n 1", "-P4", "--max-args=1". */
+static size_t skip_xargs_options(const struct ra_jobs_words *w, size_t i, size_t e)
+{
+    static const char *const valued[] = {
+        "-I",          "-n",         "-P",          "-L",         "-d",
+        "-E",          "-s",         "-a",          "--max-args", "--max-procs",
+        "--delimiter", "--arg-file", "--max-lines", NULL};
+
+    for (; i < e && W(w, i)[0] == '-'; i++) {
+        if (ra_jobs_one_of(W(w, i), valued))
+            i++;
+    }
+    return i;
+}
+
 /* Index of the program of the simple command [s, e) after wrappers (sudo, env, nice,
  * timeout, flock, docker exec/run, kubectl exec, ...); e when there is none.
  * *image is set to the image word of a `docker run`, `create` or `pull`. */
-static size_t unwrap(const struct words *w, size_t s, size_t e, const char **image)
+size_t ra_jobs_unwrap(const struct ra_jobs_words *w, size_t s, size_t e,
+                      const char **image)
 {
     static const char *const plain[] = {"nohup",   "time",    "exec",   "command",
                                         "chronic", "cronic",  "setsid", "run-one",
-                                        "stdbuf",  "builtin", "xargs",  NULL};
+                                        "stdbuf",  "builtin", NULL};
     static const char *const with_opts[] = {"sudo", "env", "nice", "ionice", NULL};
     static const char *const dockers[] = {"docker", "podman", "nerdctl", NULL};
     const char *b, *o;
@@ -193,13 +214,15 @@ static size_t unwrap(const struct words *w, size_t s, size_t e, const char **ima
 
     *image = NULL;
     while (i < e) {
-        b = base_of(W(w, i));
-        if (is_assignment(W(w, i))) {
+        b = ra_jobs_base_of(W(w, i));
+        if (is_assignment(W(w, i)) || ra_jobs_one_of(W(w, i), keywords)) {
             i++;
-        } else if (one_of(b, plain)) {
+        } else if (!strcmp(b, "xargs")) {
+            i = skip_xargs_options(w, i + 1, e);
+        } else if (ra_jobs_one_of(b, plain)) {
             for (i++; i < e && W(w, i)[0] == '-'; i++)
                 ;
-        } else if (one_of(b, with_opts)) {
+        } else if (ra_jobs_one_of(b, with_opts)) {
             for (i++; i < e && ((o = W(w, i))[0] == '-' || is_assignment(o)); i++) {
                 if ((!strcmp(b, "sudo") && (!strcmp(o, "-u") || !strcmp(o, "-g"))) ||
                     (!strcmp(b, "nice") && !strcmp(o, "-n")) ||
@@ -212,7 +235,7 @@ static size_t unwrap(const struct words *w, size_t s, size_t e, const char **ima
                     i++;
             }
             i++; /* the duration, or the lock file */
-        } else if (one_of(b, dockers) && i + 1 < e) {
+        } else if (ra_jobs_one_of(b, dockers) && i + 1 < e) {
             if ((next = unwrap_docker(w, i, e, image)) == i)
                 return i;
             i = next;
@@ -235,7 +258,7 @@ static size_t unwrap(const struct words *w, size_t s, size_t e, const char **ima
 struct cls_state {
     struct ra_jobs_ctx *ctx;
     struct ra_job *job;
-    struct words *words;
+    struct ra_jobs_words *words;
     const char *path; /* of the line being read */
     unsigned line;
     const char *text;
@@ -270,15 +293,15 @@ static void evidence(struct cls_state *st, enum ra_job_class cls)
 
 /* ---- what one command line does ---- */
 
-static int registry_word(const char *s)
+int ra_jobs_registry_word(const char *s)
 {
-    const char *b = base_of(s);
+    const char *b = ra_jobs_base_of(s);
 
     return !strcmp(b, "registry") || !strcmp(b, "docker-registry") ||
            ((strchr(s, ':') || strchr(s, '@')) && ra_image_is_registry(s));
 }
 
-static void gc_flags(struct cls_state *st, const struct words *w, size_t i)
+static void gc_flags(struct cls_state *st, const struct ra_jobs_words *w, size_t i)
 {
     const char *a;
 
@@ -322,7 +345,7 @@ static int is_number(const char *s)
     return 1;
 }
 
-static void keep_hint(struct cls_state *st, const struct words *w)
+static void keep_hint(struct cls_state *st, const struct ra_jobs_words *w)
 {
     struct ra_buf b = RA_BUF_INIT;
     const char *a, *v = NULL;
@@ -360,7 +383,7 @@ static void keep_hint(struct cls_state *st, const struct words *w)
     ra_buf_release(&b);
 }
 
-static int has_word_containing(const struct words *w, size_t s, size_t e,
+static int has_word_containing(const struct ra_jobs_words *w, size_t s, size_t e,
                                const char *needle)
 {
     for (; s < e; s++) {
@@ -371,16 +394,17 @@ static int has_word_containing(const struct words *w, size_t s, size_t e,
 }
 
 /* Is one of the words the program name (any directory)? find's -exec rm {} +. */
-static int has_program(const struct words *w, size_t s, size_t e, const char *name)
+static int has_program(const struct ra_jobs_words *w, size_t s, size_t e,
+                       const char *name)
 {
     for (; s < e; s++) {
-        if (!strcmp(base_of(W(w, s)), name))
+        if (!strcmp(ra_jobs_base_of(W(w, s)), name))
             return 1;
     }
     return 0;
 }
 
-static int http_delete(const struct words *w, size_t s, size_t e)
+static int http_delete(const struct ra_jobs_words *w, size_t s, size_t e)
 {
     const char *a;
 
@@ -407,6 +431,11 @@ static const struct tool_rule {
     {"skopeo", "delete", NULL, RA_JOB_TAG_PRUNE},
     {"crane", "delete", NULL, RA_JOB_TAG_PRUNE},
     {"oras", "manifest", "delete", RA_JOB_TAG_PRUNE},
+    {"reg", "rm", NULL, RA_JOB_TAG_PRUNE},
+    {"reg", "ls", NULL, RA_JOB_PROBE},
+    {"reg", "tags", NULL, RA_JOB_PROBE},
+    {"reg", "manifest", NULL, RA_JOB_PROBE},
+    {"reg", "digest", NULL, RA_JOB_PROBE},
     {"skopeo", "inspect", NULL, RA_JOB_PROBE},
     {"regctl", "manifest", NULL, RA_JOB_PROBE},
     {"regctl", "image", NULL, RA_JOB_PROBE},
@@ -443,15 +472,16 @@ static enum ra_job_class tool_class(const char *prog, const char *sub, const cha
 }
 
 /* rm -r of a tag directory (or of a variable, in a file that names tag directories). */
-static enum ra_job_class rm_class(const struct cls_state *st, const struct words *w,
-                                  size_t p, size_t e)
+static enum ra_job_class rm_class(const struct cls_state *st,
+                                  const struct ra_jobs_words *w, size_t p, size_t e)
 {
-    int recursive = 0, target = 0, var = 0;
+    int recursive = 0, target = 0, var = 0, paths = 0;
     const char *a;
     size_t i;
 
     for (i = p + 1; i < e; i++) {
         a = W(w, i);
+        paths += a[0] != '-';
         if (!strcmp(a, "--recursive") ||
             (a[0] == '-' && a[1] != '-' && (strchr(a, 'r') || strchr(a, 'R'))))
             recursive = 1;
@@ -460,13 +490,19 @@ static enum ra_job_class rm_class(const struct cls_state *st, const struct words
         else if (strchr(a, '$'))
             var = 1;
     }
+    /* "find .../_manifests/tags ... | xargs rm -rf": the paths come from the pipe */
+    for (i = p; !paths && i > 0 && !w->op[i - 1]; i--) {
+        if (!strcmp(ra_jobs_base_of(W(w, i - 1)), "xargs") &&
+            strstr(st->text, "_manifests/tags"))
+            target = 1;
+    }
     return recursive && (target || (var && st->file_mentions_tags)) ? RA_JOB_TAG_PRUNE
                                                                     : RA_JOB_OTHER;
 }
 
 /* curl, wget, httpie: DELETE on the registry API prunes, a GET of /v2/ probes. */
-static enum ra_job_class http_class(const struct cls_state *st, const struct words *w,
-                                    size_t p, size_t e)
+static enum ra_job_class http_class(const struct cls_state *st,
+                                    const struct ra_jobs_words *w, size_t p, size_t e)
 {
     int v2 = has_word_containing(w, p, e, "/v2/") || has_word_containing(w, p, e, "/v2");
 
@@ -477,7 +513,7 @@ static enum ra_job_class http_class(const struct cls_state *st, const struct wor
 }
 
 /* tar creating an archive: "tar czf", "tar -czf", "tar --exclude x -c -f", "--create". */
-static int tar_creates(const struct words *w, size_t p, size_t e)
+static int tar_creates(const struct ra_jobs_words *w, size_t p, size_t e)
 {
     const char *a;
     size_t i;
@@ -491,19 +527,110 @@ static int tar_creates(const struct words *w, size_t p, size_t e)
     return 0;
 }
 
+/* Where a backup command writes: the index of tar's -f file, restic's -r repository,
+ * borg create's REPO::ARCHIVE, else of the last argument (rsync, rclone, aws s3
+ * sync|cp); e when none is given (tar to stdout). */
+static size_t backup_target(const struct ra_jobs_words *w, size_t p, size_t e)
+{
+    const char *prog = ra_jobs_base_of(W(w, p)), *a;
+    size_t i, last = e;
+
+    for (i = p + 1; i < e; i++) {
+        a = W(w, i);
+        if (strpbrk(a, "<>"))
+            break; /* a redirection ends the arguments read here */
+        if (!strcmp(prog, "tar") &&
+            ((a[0] == '-' && a[1] != '-' && a[strlen(a) - 1] == 'f') ||
+             (i == p + 1 && a[0] != '-' && strchr(a, 'f') && !strpbrk(a, "/.")) ||
+             !strcmp(a, "--file")))
+            return i + 1;
+        if (!strncmp(a, "--file=", 7) || !strncmp(a, "--repo=", 7) ||
+            (!strcmp(prog, "borg") && strstr(a, "::")))
+            return i;
+        if (!strcmp(prog, "restic") && (!strcmp(a, "-r") || !strcmp(a, "--repo")))
+            return i + 1;
+        if (a[0] != '-')
+            last = i;
+    }
+    return strcmp(prog, "tar") && strcmp(prog, "restic") && strcmp(prog, "borg") ? last
+                                                                                 : e;
+}
+
+/* Does a copy (tar, rsync, rclone, aws s3) read from a place outside the working tree:
+ * an absolute path, a variable, ~ or a remote (host:path, s3://), or tar -C DIR? A CI
+ * step's "rsync hosts/vm/etc/ root@vm:/etc/" deploys the repository's own files: no
+ * backup. */
+static int copies_from_outside(const struct ra_jobs_words *w, size_t p, size_t e)
+{
+    size_t i, dest = backup_target(w, p, e);
+    const char *a;
+
+    for (i = p + 1; i < e; i++) {
+        a = W(w, i);
+        if (strpbrk(a, "<>"))
+            break;
+        if (!strcmp(a, "-C") || !strcmp(a, "--directory"))
+            return i + 1 < e && strchr("/$~", W(w, i + 1)[0]);
+        if (w->op[i] || a[0] == '-' || i == dest)
+            continue;
+        if (strchr("/$~", a[0]) || strstr(a, "://") || (strchr(a, ':') && a[0] != '.'))
+            return 1;
+    }
+    return 0;
+}
+
+/* The end of the simple command ending at e, past the $( ) substitutions inside its
+ * words ("registry-$(date +%F).tgz -C /var/lib registry"). */
+static size_t past_substitutions(const struct ra_jobs_words *w, size_t e)
+{
+    int depth;
+
+    while (e < w->n && w->op[e] && !strcmp(W(w, e), "$(")) {
+        for (depth = 1, e++; e < w->n && depth; e++) {
+            if (w->op[e] && (!strcmp(W(w, e), "$(") || !strcmp(W(w, e), "(")))
+                depth++;
+            else if (w->op[e] && !strcmp(W(w, e), ")"))
+                depth--;
+        }
+        while (e < w->n && !w->op[e])
+            e++;
+    }
+    return e;
+}
+
+/* The word at i with a command substitution that follows it ("registry-$(date +%F)"
+ * and what comes right after: ".tgz"), as the tokeniser split it, into out. */
+static void word_with_subst(struct ra_buf *out, const struct ra_jobs_words *w, size_t i)
+{
+    const char *a = W(w, i);
+
+    if (!strncmp(a, "--file=", 7) || !strncmp(a, "--repo=", 7))
+        a += 7;
+    ra_buf_puts(out, a);
+    if (i + 1 >= w->n || !w->op[i + 1] || strcmp(W(w, i + 1), "$("))
+        return;
+    ra_buf_puts(out, "$(");
+    for (i += 2; i < w->n && !(w->op[i] && !strcmp(W(w, i), ")")); i++)
+        ra_buf_printf(out, "%s%s", W(w, i - 1)[0] == '$' && w->op[i - 1] ? "" : " ",
+                      W(w, i));
+    ra_buf_putc(out, ')');
+    if (i + 1 < w->n && !w->op[i + 1] && strchr(".-_", W(w, i + 1)[0]))
+        ra_buf_puts(out, W(w, i + 1));
+}
+
 /* One simple command [s, e). */
-static void simple_command(struct cls_state *st, const struct words *w, size_t s,
+static void simple_command(struct cls_state *st, const struct ra_jobs_words *w, size_t s,
                            size_t e)
 {
     enum ra_job_class cls = RA_JOB_OTHER;
     const char *image, *prog, *sub, *verb;
-    size_t p = unwrap(w, s, e, &image);
+    size_t p = ra_jobs_unwrap(w, s, e, &image), i;
 
     if (image && !st->job->disabled && !st->job->absent) /* what runs, not what did */
         ra_jobs_add_image(st->ctx, image, strlen(image), st->path, st->line);
     if (p >= e)
         return;
-    prog = base_of(W(w, p));
+    prog = ra_jobs_base_of(W(w, p));
     sub = p + 1 < e ? W(w, p + 1) : "";
     verb = p + 2 < e ? W(w, p + 2) : "";
     if (!strcmp(prog, "rm"))
@@ -518,12 +645,24 @@ static void simple_command(struct cls_state *st, const struct words *w, size_t s
         cls = RA_JOB_BACKUP;
     else
         cls = tool_class(prog, sub, verb);
+    e = past_substitutions(w, e);
+    if (cls == RA_JOB_BACKUP &&
+        (!strcmp(prog, "tar") || !strcmp(prog, "rsync") || !strcmp(prog, "rclone") ||
+         !strcmp(prog, "aws")) &&
+        !copies_from_outside(w, p, e))
+        cls = RA_JOB_OTHER; /* a copy of the repository's own files */
     if (cls != RA_JOB_OTHER)
         evidence(st, cls);
+    if (cls == RA_JOB_BACKUP && !st->job->backup_to && (i = backup_target(w, p, e)) < e) {
+        struct ra_buf b = RA_BUF_INIT;
+        word_with_subst(&b, w, i);
+        st->job->backup_to = ra_jobs_strdup(st->ctx, ra_buf_cstr(&b));
+        ra_buf_release(&b);
+    }
 }
 
 /* Commands whose quoted words are text, not commands. */
-static const char *const quoting[] = {"echo", "printf", "logger", NULL};
+const char *const ra_jobs_quoting[] = {"echo", "printf", "logger", NULL};
 
 static void follow(struct cls_state *st, const char *word, int depth);
 static void read_line(struct cls_state *st, const char *text, int depth, int nested);
@@ -574,26 +713,26 @@ static void follow_unit(struct cls_state *st, const char *unit, int depth)
 
 /* The script words of a simple command: its program if that is a path or a script, or
  * the script that sh/bash/source runs. */
-static void follow_command(struct cls_state *st, const struct words *w, size_t s,
+static void follow_command(struct cls_state *st, const struct ra_jobs_words *w, size_t s,
                            size_t e, int depth)
 {
     static const char *const shells[] = {"sh",     "bash",   "dash", "zsh",
                                          "ksh",    "source", ".",    "python3",
                                          "python", "perl",   NULL};
     const char *image, *prog;
-    size_t p = unwrap(w, s, e, &image), i;
+    size_t p = ra_jobs_unwrap(w, s, e, &image), i;
 
     if (p >= e)
         return;
     prog = W(w, p);
-    if (one_of(base_of(prog), shells)) {
+    if (ra_jobs_one_of(ra_jobs_base_of(prog), shells)) {
         for (i = p + 1; i < e && W(w, i)[0] == '-'; i++) {
             if (!strcmp(W(w, i), "-c"))
                 return; /* the string is read as a line of its own */
         }
         if (i < e)
             follow(st, W(w, i), depth);
-    } else if (!strcmp(base_of(prog), "systemctl")) {
+    } else if (!strcmp(ra_jobs_base_of(prog), "systemctl")) {
         for (i = p + 1; i < e && W(w, i)[0] == '-'; i++)
             ;
         if (i >= e || (strcmp(W(w, i), "start") && strcmp(W(w, i), "restart")))
@@ -607,7 +746,8 @@ static void follow_command(struct cls_state *st, const struct words *w, size_t s
     }
 }
 
-static void read_words(struct cls_state *st, struct words *w, int depth, int nested)
+static void read_words(struct cls_state *st, struct ra_jobs_words *w, int depth,
+                       int nested)
 {
     size_t s = 0, e, i;
     struct ra_buf copy = RA_BUF_INIT;
@@ -616,7 +756,7 @@ static void read_words(struct cls_state *st, struct words *w, int depth, int nes
      * garbage-collect" */
     for (i = 1; i < w->n; i++) {
         if (!w->op[i] && !strcmp(W(w, i), "garbage-collect") &&
-            registry_word(W(w, i - 1))) {
+            ra_jobs_registry_word(W(w, i - 1))) {
             evidence(st, RA_JOB_GARBAGE_COLLECT);
             gc_flags(st, w, i + 1);
         }
@@ -636,10 +776,12 @@ static void read_words(struct cls_state *st, struct words *w, int depth, int nes
     /* quoted words with blanks: sh -c '...', ssh host '...', su -c '...' */
     if (nested >= NESTED_MAX)
         return;
-    for (i = 0, s = 0; i < w->n; i++) {
+    for (i = 0, s = ra_jobs_past_keywords(w, 0); i < w->n; i++) {
         if (w->op[i])
-            s = i + 1; /* where this simple command starts */
-        else if (strpbrk(W(w, i), " \t\n") && !one_of(base_of(W(w, s)), quoting)) {
+            s = ra_jobs_past_keywords(w,
+                                      i + 1); /* where this simple command's program is */
+        else if (strpbrk(W(w, i), " \t\n") && s < w->n &&
+                 !ra_jobs_one_of(ra_jobs_base_of(W(w, s)), ra_jobs_quoting)) {
             ra_buf_truncate(&copy, 0);
             ra_buf_puts(&copy, W(w, i));
             read_line(st, ra_buf_cstr(&copy), depth, nested + 1);
@@ -650,12 +792,12 @@ static void read_words(struct cls_state *st, struct words *w, int depth, int nes
 
 static void read_line(struct cls_state *st, const char *text, int depth, int nested)
 {
-    struct words *w = ra_xcalloc(1, sizeof(*w));
+    struct ra_jobs_words *w = ra_xcalloc(1, sizeof(*w));
     const char *saved = st->text;
 
     if (!nested)
         st->text = text;
-    tokenise(w, text);
+    ra_jobs_tokenise(w, text);
     read_words(st, w, depth, nested);
     ra_buf_release(&w->buf);
     free(w);
@@ -684,19 +826,57 @@ static size_t shared_suffix(const char *word, const char *path)
     }
 }
 
+/* Does the line end with an unescaped backslash (a shell line continuation)? */
+static int continued(const char *p, size_t len)
+{
+    size_t n = 0;
+
+    while (n < len && p[len - 1 - n] == '\\')
+        n++;
+    return n % 2 == 1;
+}
+
+/* The next logical line into out (emptied first): physical lines ending in '\\' are
+ * joined with a blank, as the shell and systemd do. line->no stays at the first
+ * physical line; *last_no gets the last. Returns 0 at the end. */
+static int next_logical(struct ra_buf *out, const char **cursor,
+                        struct ra_jobs_line *line, unsigned *last_no)
+{
+    struct ra_jobs_line more;
+    size_t len;
+
+    if (!ra_jobs_next_line(cursor, line))
+        return 0;
+    ra_buf_truncate(out, 0);
+    ra_buf_put(out, line->p, line->len);
+    more = *line;
+    while (continued(out->ptr, out->len) && ra_jobs_next_line(cursor, &more)) {
+        out->ptr[out->len - 1] = ' ';
+        len = out->len;
+        ra_buf_put(out, more.p, more.len);
+        if (out->len == len)
+            break; /* an empty line ends it */
+    }
+    *last_no = more.no;
+    ra_buf_cstr(out);
+    return 1;
+}
+
 static void read_text(struct cls_state *st, const struct ra_jobs_text *t, int depth)
 {
     struct cls_state sub = *st;
     struct ra_jobs_line line = {NULL, 0, 0};
+    struct ra_buf logical = RA_BUF_INIT;
     const char *cursor = t->data;
     int unit = ra_jobs_path_has_suffix(ra_jobs_text_name(t), ".service");
+    unsigned last;
     char *copy;
 
     sub.path = t->path;
     sub.file_mentions_tags = strstr(t->data, "_manifests/tags") != NULL;
     sub.file_mentions_v2 = strstr(t->data, "/v2/") != NULL;
-    while (ra_jobs_next_line(&cursor, &line)) {
-        const char *p = line.p, *end = line.p + line.len;
+    while (next_logical(&logical, &cursor, &line, &last)) {
+        const char *p = logical.ptr, *end = logical.ptr + logical.len;
         while (p < end && (*p == ' ' || *p == '\t'))
             p++;
         if (p == end || *p == '#')
@@ -711,7 +891,9 @@ static void read_text(struct cls_state *st, const struct ra_jobs_text *t, int de
         copy = ra_xstrndup(p, (size_t)(end - p));
         read_line(&sub, copy, depth, 0);
         free(copy);
+        line.no = last;
     }
+    ra_buf_release(&logical);
 }
 
 size_t ra_jobs_shared_dirs(const char *a, const char *b)
@@ -778,7 +960,8 @@ void ra_jobs_classify(struct ra_jobs_ctx *ctx, struct ra_job *job)
     struct cls_state st;
     const char *cursor;
     struct ra_jobs_line line = {NULL, 0, 0};
-    char *copy;
+    struct ra_buf logical = RA_BUF_INIT;
+    unsigned last;
 
     if (!job->command)
         return;
@@ -790,11 +973,11 @@ void ra_jobs_classify(struct ra_jobs_ctx *ctx, struct ra_job *job)
     st.file_mentions_tags = strstr(job->command, "_manifests/tags") != NULL;
     st.file_mentions_v2 = strstr(job->command, "/v2/") != NULL;
     cursor = job->command;
-    while (ra_jobs_next_line(&cursor, &line)) {
-        copy = ra_xstrndup(line.p, line.len);
-        read_line(&st, copy, 0, 0);
-        free(copy);
+    while (next_logical(&logical, &cursor, &line, &last)) {
+        read_line(&st, logical.ptr, 0, 0);
+        line.no = last;
     }
+    ra_buf_release(&logical);
     if (job->classes & RA_JOB_GARBAGE_COLLECT)
         job->cls = RA_JOB_GARBAGE_COLLECT;
     else if (job->classes & RA_JOB_TAG_PRUNE)
@@ -805,136 +988,4 @@ void ra_jobs_classify(struct ra_jobs_ctx *ctx, struct ra_job *job)
         job->cls = RA_JOB_PROBE;
     if (job->cls != RA_JOB_TAG_PRUNE && !(job->classes & RA_JOB_TAG_PRUNE))
         job->keep = NULL;
-}
-
-/* ---- images run from shell ---- */
-
-static int is_dockerfile(const char *base)
-{
-    return !strncmp(base, "Dockerfile", 10) || !strncmp(base, "Containerfile", 13) ||
-           ra_jobs_path_has_suffix(base, ".dockerfile");
-}
-
-void ra_jobs_shell_images(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t)
-{
-    struct words *w = ra_xcalloc(1, sizeof(*w));
-    struct ra_jobs_line line = {NULL, 0, 0};
-    const char *cursor = t->data, *image, *p;
-    int dockerfile = is_dockerfile(t->base);
-    size_t s, e, i;
-    char *copy;
-
-    while (ra_jobs_next_line(&cursor, &line)) {
-        copy = ra_xstrndup(line.p, line.len);
-        p = copy;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (!strncmp(p, "Exec", 4) && strchr(p, '='))
-            p = strchr(p, '=') + 1; /* a unit's ExecStart=... */
-        tokenise(w, p);
-        if (dockerfile && w->n >= 2 && !strcasecmp(W(w, 0), "FROM")) {
-            for (i = 1; i < w->n && W(w, i)[0] == '-'; i++)
-                ; /* --platform=... */
-            if (i < w->n)
-                ra_jobs_add_image(ctx, W(w, i), strlen(W(w, i)), t->path, line.no);
-        }
-        for (s = 0; !dockerfile && s < w->n; s = e + 1) {
-            for (e = s; e < w->n && !w->op[e]; e++)
-                ;
-            unwrap(w, s, e, &image);
-            if (image)
-                ra_jobs_add_image(ctx, image, strlen(image), t->path, line.no);
-        }
-        free(copy);
-    }
-    ra_buf_release(&w->buf);
-    free(w);
-}
-
-/* Does the file hold shell (or a unit's Exec lines, or a Dockerfile) to look for images
- * in? */
-int ra_jobs_is_shell(const struct ra_jobs_text *t)
-{
-    return ra_jobs_path_has_suffix(t->base, ".sh") ||
-           ra_jobs_path_has_suffix(t->base, ".bash") ||
-           ra_jobs_path_has_suffix(t->base, ".service") || is_dockerfile(t->base) ||
-           !strncmp(t->data, "#!/bin/sh", 9) || !strncmp(t->data, "#!/bin/bash", 11) ||
-           !strncmp(t->data, "#!/usr/bin/env bash", 19);
-}
-
-/* ---- names ---- */
-
-/* Does the line call "<registry> garbage-collect", also inside sh -c '...' and the like?
- */
-static int mentions_gc(const char *text, int nested)
-{
-    struct words *w = ra_xcalloc(1, sizeof(*w));
-    int found = 0;
-    size_t i, s;
-
-    tokenise(w, text);
-    for (i = 1; i < w->n && !found; i++) {
-        if (!w->op[i] && !strcmp(W(w, i), "garbage-collect") &&
-            registry_word(W(w, i - 1)))
-            found = 1;
-    }
-    for (i = s = 0; i < w->n && !found && nested < NESTED_MAX; i++) {
-        if (w->op[i])
-            s = i + 1;
-        else if (strpbrk(W(w, i), " \t\n") && !one_of(base_of(W(w, s)), quoting))
-            found = mentions_gc(W(w, i), nested + 1);
-    }
-    ra_buf_release(&w->buf);
-    free(w);
-    return found;
-}
-
-void ra_jobs_command_name(struct ra_buf *out, const char *command)
-{
-    static const char *const trivial[] = {"cd",    "set",   "export", "test",
-                                          "[",     "true",  "echo",   "sleep",
-                                          "mkdir", "umask", "printf", NULL};
-    static const char *const with_sub[] = {
-        "registry",  "docker-registry", "docker", "kubectl", "regctl",
-        "skopeo",    "crane",           "restic", "borg",    "aws",
-        "systemctl", "docker-compose",  "git",    NULL};
-    static const char *const shells[] = {"sh", "bash", "dash", "zsh", NULL};
-    struct words *w = ra_xcalloc(1, sizeof(*w));
-    const char *image, *prog;
-    size_t s = 0, e, p, i;
-
-    ra_buf_truncate(out, 0);
-    if (mentions_gc(command, 0)) {
-        ra_buf_puts(out, "registry garbage-collect");
-        goto done;
-    }
-    tokenise(w, command);
-    for (; s < w->n; s = e + 1) {
-        for (e = s; e < w->n && !w->op[e]; e++)
-            ;
-        p = unwrap(w, s, e, &image);
-        if (p >= e || one_of(base_of(W(w, p)), trivial))
-            continue;
-        prog = W(w, p);
-        if (one_of(base_of(prog), shells)) {
-            for (i = p + 1; i < e && W(w, i)[0] == '-'; i++)
-                ;
-            if (i < e && !strcmp(W(w, i - 1), "-c")) {
-                ra_jobs_command_name(out, W(w, i));
-                goto done;
-            }
-            if (i < e)
-                prog = W(w, i);
-            ra_buf_puts(out, base_of(prog));
-        } else {
-            ra_buf_puts(out, base_of(prog));
-            if (one_of(base_of(prog), with_sub) && p + 1 < e && W(w, p + 1)[0] != '-')
-                ra_buf_printf(out, " %s", W(w, p + 1));
-        }
-        break;
-    }
-
-done:
-    ra_buf_release(&w->buf);
-    free(w);
 }

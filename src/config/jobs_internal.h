@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Shared by the jobs module's files (jobs.c, jobs_cron.c, jobs_unit.c, jobs_yaml.c,
- * jobs_classify.c) and no one else. */
+ * jobs_hcl.c, jobs_ci.c, jobs_classify.c, jobs_shell.c) and no one else. */
 #ifndef RA_CONFIG_JOBS_INTERNAL_H
 #define RA_CONFIG_JOBS_INTERNAL_H
 
@@ -95,17 +95,73 @@ void ra_jobs_runparts_times(struct ra_jobs_ctx *ctx);
 void ra_jobs_parse_timer(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
 void ra_jobs_parse_terraform(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
 void ra_jobs_parse_yaml(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
+/* HCL (jobs_hcl.c): Nomad periodic jobs; Terraform EventBridge rules and schedules. */
+void ra_jobs_parse_hcl(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
+/* Append an argv item to a command line, after a blank: quoted ('...') when it holds
+ * blanks on one line, so that "sh", "-c", "a b" reads as sh -c 'a b'. */
+void ra_jobs_put_arg(struct ra_buf *out, const char *s);
+/* The command in an EventBridge target's input ("command = [\"a\", \"b\"]", JSON
+ * "command": [...]): its strings joined with blanks, appended to out. */
+void ra_jobs_command_in(struct ra_buf *out, const char *s);
+/* j->syntax (and warning) from an EventBridge expression: cron(...), rate(...), at(...).
+ */
+void ra_jobs_aws_syntax(struct ra_job *j);
+
+/* CI pipelines run on a schedule (GitHub Actions on.schedule, GitLab jobs of scheduled
+ * pipelines, Woodpecker cron) and CloudFormation EventBridge resources, in one YAML
+ * document (jobs_ci.c). */
+struct yaml_document_s;
+struct yaml_node_s;
+void ra_jobs_yaml_document(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
+                           struct yaml_document_s *doc, struct yaml_node_s *root);
 
 /* Images started from shell (docker/podman run|create|pull), units' Exec lines and
- * Dockerfiles' FROM. */
+ * Dockerfiles' FROM (jobs_shell.c). */
 int ra_jobs_is_shell(const struct ra_jobs_text *t);
 void ra_jobs_shell_images(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
+
+/* ---- shell words (jobs_classify.c; jobs_shell.c reads them too) ---- */
+
+#define RA_JOBS_WORDS_MAX 256
+
+/* One shell line split into words and operators. */
+struct ra_jobs_words {
+    struct ra_buf buf; /* NUL-separated words */
+    size_t off[RA_JOBS_WORDS_MAX];
+    unsigned char
+        op[RA_JOBS_WORDS_MAX]; /* 1: a command separator (; && || | & ( ) $( `) */
+    size_t n;
+};
+
+/* Split one shell line into words and operators (quotes and escapes undone). A '#'
+ * starting a word ends the line. */
+void ra_jobs_tokenise(struct ra_jobs_words *w, const char *s);
+
+/* The index of the program of the simple command [s, e) after wrappers (sudo, env, xargs,
+ * docker exec/run, kubectl exec, loop keywords...); e when there is none. *image is set
+ * to the image of a `docker run`, `create` or `pull`, else NULL. */
+size_t ra_jobs_unwrap(const struct ra_jobs_words *w, size_t s, size_t e,
+                      const char **image);
+
+/* The first word at or after s that is not a loop or condition keyword (do, then, !...).
+ */
+size_t ra_jobs_past_keywords(const struct ra_jobs_words *w, size_t s);
+
+/* Is s the registry program or a registry image reference? */
+int ra_jobs_registry_word(const char *s);
+
+/* The last path segment of s; is s one of the NULL-terminated list? */
+const char *ra_jobs_base_of(const char *s);
+int ra_jobs_one_of(const char *s, const char *const *list);
+
+/* Programs whose quoted words are text, not commands: echo, printf, logger. */
+extern const char *const ra_jobs_quoting[];
 
 /* Classification (jobs_classify.c): sets classes, cls, gc, keep, evidence, scripts. */
 void ra_jobs_classify(struct ra_jobs_ctx *ctx, struct ra_job *job);
 
 /* A short name for a command: its script's basename, or the program and its subcommand
- * ("registry garbage-collect"); into out (emptied first). */
+ * ("registry garbage-collect"); into out (emptied first). (jobs_shell.c) */
 void ra_jobs_command_name(struct ra_buf *out, const char *command);
 
 #endif

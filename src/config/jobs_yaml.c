@@ -218,6 +218,17 @@ static void join_strings(struct ra_buf *out, yaml_document_t *doc, const yaml_no
     }
 }
 
+/* An argv item as a shell word: quoted when it holds blanks on one line ("sh", "-c",
+ * "regctl tag delete x" reads as sh -c '...'); a multi-line script stays lines. */
+void ra_jobs_put_arg(struct ra_buf *out, const char *s)
+{
+    int quote = strpbrk(s, " \t") && !strpbrk(s, "\n'");
+
+    if (out->len)
+        ra_buf_putc(out, ' ');
+    ra_buf_printf(out, quote ? "'%s'" : "%s", s);
+}
+
 static void append_strings(struct ra_buf *out, yaml_document_t *doc, const yaml_node_t *n)
 {
     yaml_node_item_t *it;
@@ -225,11 +236,8 @@ static void append_strings(struct ra_buf *out, yaml_document_t *doc, const yaml_
 
     if (n && n->type == YAML_SEQUENCE_NODE) {
         for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-            if ((s = scalar(yaml_document_get_node(doc, *it)))) {
-                if (out->len)
-                    ra_buf_putc(out, ' ');
-                ra_buf_puts(out, s);
-            }
+            if ((s = scalar(yaml_document_get_node(doc, *it))))
+                ra_jobs_put_arg(out, s);
         }
     } else if ((s = scalar(n))) {
         if (out->len)
@@ -414,8 +422,8 @@ static void ofelia_labels(struct ywalk *w, const yaml_node_t *labels)
     struct ofelia_label l[64];
     const struct ofelia_label *cmd, *image, *user;
     struct ra_buf b = RA_BUF_INIT;
-    const char *dot, *s;
-    size_t n = ofelia_collect(w, labels, l, RA_ARRAY_SIZE(l)), i, job_len, fields;
+    const char *dot;
+    size_t n = ofelia_collect(w, labels, l, RA_ARRAY_SIZE(l)), i, job_len;
     struct ra_job *j;
 
     for (i = 0; i < n; i++) {
@@ -428,17 +436,10 @@ static void ofelia_labels(struct ywalk *w, const yaml_node_t *labels)
         j->name = ra_jobs_strndup(w->ctx, strchr(l[i].key, '.') + 1,
                                   (size_t)(dot - strchr(l[i].key, '.') - 1));
         j->schedule = l[i].value;
-        for (s = l[i].value, fields = 0; *s; fields++) {
-            while (*s == ' ' || *s == '\t')
-                s++;
-            if (!*s)
-                break;
-            while (*s && *s != ' ' && *s != '\t')
-                s++;
-        }
-        j->syntax = !strncmp(l[i].value, "@every", 6) ? RA_SCHED_MONOTONIC
-                    : fields == 6                     ? RA_SCHED_CRON_SECONDS
-                                                      : RA_SCHED_CRON;
+        ra_jobs_schedule_zone(w->ctx, j); /* robfig: "CRON_TZ=Asia/Tokyo 0 6 * * ?" */
+        /* robfig/cron with its seconds optional: 5 or 6 fields, '?', descriptors */
+        j->syntax = !strncmp(j->schedule, "@every", 6) ? RA_SCHED_MONOTONIC
+                                                       : RA_SCHED_CRON_SECONDS;
         cmd = ofelia_get(l, n, l[i].key, job_len, "command");
         image = ofelia_get(l, n, l[i].key, job_len, "image");
         user = ofelia_get(l, n, l[i].key, job_len, "user");
@@ -711,6 +712,7 @@ static int load_all(struct ywalk *w, const char *text, size_t len, yaml_parser_t
         w->doc = &doc;
         w->visits = 0;
         walk(w, root, 0);
+        ra_jobs_yaml_document(w->ctx, w->t, &doc, root);
         yaml_document_delete(&doc);
     }
 }

@@ -7,6 +7,7 @@
 #include "config/calendar.h"
 #include "config/confrepo.h"
 #include "config/cron.h"
+#include "config/cronx.h"
 #include "util/buf.h"
 #include "util/map.h"
 
@@ -392,6 +393,21 @@ const struct ra_image_version *ra_schedule_image_at(const struct ra_schedule *s,
     return best;
 }
 
+/* The cronx dialect of a syntax, or -1 for cron and calendar. */
+static int cronx_flavor(enum ra_sched_syntax syntax)
+{
+    switch (syntax) {
+    case RA_SCHED_CRON_SECONDS:
+        return RA_CRONX_ROBFIG;
+    case RA_SCHED_EVENTBRIDGE:
+        return RA_CRONX_EVENTBRIDGE;
+    case RA_SCHED_NOMAD:
+        return RA_CRONX_NOMAD;
+    default:
+        return -1;
+    }
+}
+
 /* Firings of one schedule expression in (from, to]. */
 static int fire(struct ra_vec *out, struct ra_schedule *s, const struct ra_sched_job *j,
                 const struct ra_job_version *v, const char *expr, ra_time from, ra_time to,
@@ -400,14 +416,20 @@ static int fire(struct ra_vec *out, struct ra_schedule *s, const struct ra_sched
     const struct ra_job *job = v->job;
     struct ra_cron *cron = NULL;
     struct ra_calendar *cal = NULL;
+    struct ra_cronx *cx = NULL;
     ra_time t = from, n;
     size_t count = 0;
-    int error;
+    int error, flavor = cronx_flavor(job->syntax);
 
     error = job->syntax == RA_SCHED_CALENDAR ? ra_calendar_parse(&cal, expr, err)
-                                             : ra_cron_parse(&cron, expr, err);
+            : flavor >= 0 ? ra_cronx_parse(&cx, expr, (enum ra_cronx_flavor)flavor, err)
+                          : ra_cron_parse(&cron, expr, err);
+    if (!error && cx && ra_cronx_period(cx))
+        goto done; /* @every, rate(): no wall-clock times */
     while (!error && count < RA_SCHEDULE_MAX_FIRINGS) {
-        error = cal ? ra_calendar_next(&n, cal, t, tz, err) : ra_cron_next(&n, cron, t, tz, err);
+        error = cal  ? ra_calendar_next(&n, cal, t, tz, err)
+                : cx ? ra_cronx_next(&n, cx, t, tz, err)
+                     : ra_cron_next(&n, cron, t, tz, err);
         if (error || n > to)
             break;
         {
@@ -424,6 +446,8 @@ static int fire(struct ra_vec *out, struct ra_schedule *s, const struct ra_sched
         error = 0;
     if (error < 0)
         problem(s, "%s:%u: schedule '%s' not used: %s", job->path, job->line, expr, err->msg);
+done:
+    ra_cronx_free(cx);
     ra_cron_free(cron);
     ra_calendar_free(cal);
     ra_err_clear(err);
@@ -455,13 +479,9 @@ int ra_schedule_firings(struct ra_vec *out, struct ra_schedule *s, ra_time from,
             ra_time end = next && next->commit->time < to ? next->commit->time : to;
             const char *p, *semi;
             if (!v->job || v->job->disabled || v->job->absent || !v->job->schedule ||
-                v->job->syntax == RA_SCHED_MONOTONIC || start >= end)
+                v->job->syntax == RA_SCHED_MONOTONIC ||
+                v->job->syntax == RA_SCHED_EXTERNAL || start >= end)
                 continue;
-            if (v->job->syntax == RA_SCHED_CRON_SECONDS) {
-                problem(s, "%s:%u: schedule '%s' has seconds (ofelia): firings not computed",
-                        v->job->path, v->job->line, v->job->schedule);
-                continue;
-            }
             /* systemd lists several OnCalendar= values, "; "-separated */
             for (p = v->job->schedule; *p; p = *semi ? semi + 1 : semi) {
                 semi = strchr(p, ';');

@@ -37,6 +37,8 @@ const char *ra_taken_source_name(enum ra_taken_source s)
         return "name";
     case RA_TAKEN_MTIME:
         return "newest-mtime";
+    case RA_TAKEN_BACKUP_JOB:
+        return "backup-job";
     default:
         return "unknown";
     }

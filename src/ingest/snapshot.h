@@ -15,6 +15,8 @@ enum ra_taken_source {
     RA_TAKEN_NAME,         /* a date-time in the file or folder name */
     RA_TAKEN_MTIME,        /* newest mtime inside: a lower bound */
     RA_TAKEN_UNKNOWN,      /* none of the above */
+    RA_TAKEN_BACKUP_JOB,   /* a backup job's firing just after the newest mtime: likely
+                              (set by analysis, from the config repo) */
 };
 
 /* What the command line names: a path and, optionally, when it was taken. */

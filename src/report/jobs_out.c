@@ -157,7 +157,10 @@ void ra_jobs_write_text(struct ra_buf *out, const struct ra_schedule *s,
                       in_effect ? (job->disabled || job->absent ? " (disabled)" : "")
                                 : " (removed)",
                       ra_job_class_name(job->cls));
-        ra_buf_printf(out, "  schedule  %s", safe(&tmp, job->schedule));
+        ra_buf_printf(out, "  schedule  %s",
+                      safe(&tmp, job->syntax == RA_SCHED_EXTERNAL && !job->schedule
+                                     ? "(set outside the repository)"
+                                     : job->schedule));
         ra_buf_printf(out, "%s%s\n", job->timezone ? "  " : "", safe(&tmp, job->timezone));
         ra_buf_printf(out, "  defined   %s:%u\n", safe(&tmp, job->path), job->line);
         ra_buf_printf(out, "  command   %s\n", safe(&tmp, job->command));

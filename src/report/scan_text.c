@@ -22,6 +22,8 @@ static const char *taken_how(enum ra_taken_source s)
         return "from its name";
     case RA_TAKEN_MTIME:
         return "newest mtime inside, a lower bound";
+    case RA_TAKEN_BACKUP_JOB:
+        return "a backup job's run just after the newest mtime, likely";
     default:
         return "unknown";
     }

@@ -555,8 +555,8 @@ static void test_jobs__kubernetes(void **state)
     assert_string_equal(j->timezone, "Europe/Berlin");
     assert_true(j->disabled);
     assert_string_equal(j->command,
-                        "/bin/sh -c registry garbage-collect "
-                        "--delete-untagged=true /etc/docker/registry/config.yml");
+                        "/bin/sh -c 'registry garbage-collect "
+                        "--delete-untagged=true /etc/docker/registry/config.yml'");
     assert_int_equal(j->command_line, 28);
     assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
     assert_true(j->gc.delete_untagged);
@@ -1388,7 +1388,7 @@ static void test_jobs__ofelia_labels(void **state)
     j = job_at(js, 2);
     assert_string_equal(j->name, "prune");
     assert_string_equal(j->schedule, "@daily");
-    assert_int_equal(j->syntax, RA_SCHED_CRON);
+    assert_int_equal(j->syntax, RA_SCHED_CRON_SECONDS); /* robfig reads it */
     assert_string_equal(j->user, "ci");
     assert_int_equal(j->cls, RA_JOB_TAG_PRUNE);
     ra_jobs_free(js);
