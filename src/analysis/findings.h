@@ -29,6 +29,8 @@ enum ra_code {
     RA_F_MEMBER_NOT_REGULAR,
     RA_F_READ_ERROR,
     RA_F_NAS_METADATA,
+    RA_F_MEMBER_DUPLICATE,
+    RA_F_UNREADABLE,
     RA_F__COUNT
 };
 
