@@ -2,9 +2,10 @@
 # Install what regautopsy needs on Debian 12 (run as root), only what is missing.
 # Build: gcc, cmake, pkg-config and the -dev packages of the chosen libraries.
 # Tests: cmocka, and for the end-to-end tests the real registry and tools
-# (docker-registry = Distribution 2.8.2, skopeo, umoci), jq, zstd, python3-croniter;
-# for the render tests cmark-gfm, shellcheck, and node with npm (Debian's nodejs and
-# npm when no node is installed) to install Mermaid's parser, pinned by
+# (docker-registry = Distribution 2.8.2, skopeo, umoci), jq, zstd, python3-croniter.
+# Packaging (tests/pkg): dpkg-dev (dpkg-shlibdeps for cpack -G DEB), file, zsh.
+# The render tests (tests/render): cmark-gfm, shellcheck, and node with npm (Debian's
+# nodejs and npm when no node is installed) to install Mermaid's parser, pinned by
 # tests/render/package-lock.json, into tests/render/node_modules.
 set -euo pipefail
 
@@ -13,7 +14,8 @@ pkgs=(
     libarchive-dev libjansson-dev libssl-dev libgit2-dev libyaml-dev zlib1g-dev libcmocka-dev
     docker-registry skopeo umoci
     jq zstd xz-utils cpio curl time python3 python3-croniter man-db groff-base
-    cmark-gfm shellcheck
+    shellcheck cmark-gfm
+    dpkg-dev file zsh
 )
 
 missing=()

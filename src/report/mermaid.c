@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/md.h"
 #include "util/common.h"
 
 /* Characters (UTF-8 code points) in the n bytes at s. */
@@ -178,21 +179,6 @@ void ra_mermaid_shorten(struct ra_buf *out, const char *s, size_t max)
     ra_buf_release(&b);
 }
 
-void ra_mermaid_encode(struct ra_buf *out, const char *s)
-{
-    static const char special[] = "%:;#`<>&\"";
-
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c < 0x20 || c == 0x7f)
-            ra_buf_putc(out, ' ');
-        else if (strchr(special, c))
-            ra_buf_printf(out, "#%u;", c);
-        else
-            ra_buf_putc(out, (char)c);
-    }
-}
-
 struct placed {
     ra_time at;
     size_t index;
@@ -268,7 +254,7 @@ void ra_mermaid_timeline(struct ra_buf *out, const char *title,
         ra_buf_puts(out, " : ");
         ra_buf_truncate(&label, 0);
         ra_mermaid_shorten(&label, e->text, RA_MERMAID_LABEL_MAX);
-        ra_mermaid_encode(out, label.ptr);
+        ra_md_mermaid(out, label.ptr);
         ra_buf_putc(out, '\n');
     }
     free(order);

@@ -30,21 +30,15 @@ struct ra_mermaid_event {
 void ra_mermaid_shorten(struct ra_buf *out, const char *s, size_t max);
 
 /*
- * Append s as Mermaid text: '%', ':', ';', '#', '`', '<', '>', '&' and '"' become
- * Mermaid entity codes ("#58;" for ':'), which Mermaid draws as the character;
- * control bytes become spaces.
- */
-void ra_mermaid_encode(struct ra_buf *out, const char *s);
-
-/*
  * Append a Mermaid `timeline` diagram of the n events: sorted by when each is placed
  * (an instant at its time, a window at its end, so that a window never reads as
  * happening before what caused it), equal times kept in the given order; a window's
  * period reads "between 2026-04-12 01.00 and 03.25". Periods are UTC to the minute
  * with '.' for ':' (Mermaid reads ':' as the start of an event); events of the same
  * period share it. Labels go through ra_mermaid_shorten (RA_MERMAID_LABEL_MAX) and
- * ra_mermaid_encode. The title is written as it is, with '#', ';' and control bytes
- * as spaces (Mermaid ends a title there and has no entity codes in it).
+ * ra_md_mermaid (report/md.h: ':' as "#58;", '#' as "#35;", ...). The title is written as
+ * it is, with '#', ';' and control bytes as spaces (Mermaid ends a title there and has no
+ * entity codes in it).
  */
 void ra_mermaid_timeline(struct ra_buf *out, const char *title,
                          const struct ra_mermaid_event *ev, size_t n);

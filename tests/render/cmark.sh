@@ -13,15 +13,6 @@
 . "$(dirname "$0")/common.bash"
 need cmark-gfm
 
-# Known bug when this was written: a schedule such as `*-*-* 00:30:00` in the jobs
-# table is not escaped, so cmark-gfm makes <em>-</em> of it (the Markdown escaping
-# layer, report/md, fixes it). While KNOWN_BUG_schedule_emphasis is 1 these two
-# failures are printed but do not fail the test; set it to 0 to see them fail, and
-# delete it once fixed (the test says so when they are gone).
-: "${KNOWN_BUG_schedule_emphasis:=1}"
-known='<em> in the HTML$|row .registry-backup. column 2: .--\* 00:30:00., expected'
-known_seen=0
-
 # render MD [EXPECT]
 render() {
     local html
@@ -30,21 +21,8 @@ render() {
         fail "cmark-gfm cannot render $1"
         return
     fi
-    /usr/bin/python3 "$HERE/check_html.py" "$1" "$html" "${@:2}" >"$tmp/check.out" 2>&1 &&
-        return
-    if grep -Eq "$known" "$tmp/check.out"; then
-        known_seen=1
-        echo "KNOWN BUG (KNOWN_BUG_schedule_emphasis=$KNOWN_BUG_schedule_emphasis):" >&2
-        grep -E "$known" "$tmp/check.out" >&2
-    fi
-    if [ "$KNOWN_BUG_schedule_emphasis" = 1 ]; then
-        grep -Ev "$known" "$tmp/check.out" >"$tmp/check.rest"
-    else
-        cp "$tmp/check.out" "$tmp/check.rest"
-    fi
-    if [ -s "$tmp/check.rest" ]; then
-        fail "$(cat "$tmp/check.rest")"
-    fi
+    /usr/bin/python3 "$HERE/check_html.py" "$1" "$html" "${@:2}" >"$tmp/check.out" 2>&1 ||
+        fail "$(cat "$tmp/check.out")"
 }
 
 make_sample "$tmp/postmortem.md" && render "$tmp/postmortem.md" "$HERE/expect/postmortem.json"
@@ -78,7 +56,4 @@ for want in '<em> in the HTML' 'links \[.http://example.com.\], expected' \
     grep -q -- "$want" "$tmp/broken.out" || fail "the broken document: no failure matching '$want'"
 done
 [ "$rc" = 1 ] || fail "the broken document: check exited $rc, expected 1"
-if [ "$known_seen" = 0 ] && [ "$KNOWN_BUG_schedule_emphasis" = 1 ]; then
-    echo "note: KNOWN_BUG_schedule_emphasis no longer shows: delete it from $0" >&2
-fi
 finish
