@@ -29,6 +29,7 @@ enum ra_code {
     RA_F_MEMBER_NOT_REGULAR,
     RA_F_READ_ERROR,
     RA_F_NAS_METADATA,
+    RA_F_LIVE_TREE,
     RA_F__COUNT
 };
 
