@@ -294,6 +294,7 @@ static void test_findings__code_names(void **state)
         "member_not_regular",
         "read_error",
         "nas_metadata",
+        "live_tree",
     };
     int i, j;
 
