@@ -2,7 +2,8 @@
 # Install what regautopsy needs on Debian 12 (run as root), only what is missing.
 # Build: gcc, cmake, pkg-config and the -dev packages of the chosen libraries.
 # Tests: cmocka, and for the end-to-end tests the real registry and tools
-# (docker-registry = Distribution 2.8.2, skopeo, umoci), jq, zstd, python3-croniter.
+# (docker-registry = Distribution 2.8.2, skopeo, umoci), jq, zstd, python3-croniter,
+# and prometheus for promtool (the probe tests check metrics and alert rules with it).
 set -euo pipefail
 
 pkgs=(
@@ -10,6 +11,7 @@ pkgs=(
     libarchive-dev libjansson-dev libssl-dev libgit2-dev libyaml-dev libcmocka-dev
     docker-registry skopeo umoci
     jq zstd xz-utils cpio curl time python3 python3-croniter man-db groff-base
+    prometheus
 )
 
 missing=()
