@@ -158,8 +158,9 @@ int cmd_scan(int argc, char **argv, struct ra_ctx *ctx)
     run.failed = bad;
     if (write_outputs(&scans, &o) < 0)
         bad++;
-    if (o.prometheus && ra_prom_write_file(o.prometheus, (struct ra_scan *const *)scans.items,
-                                           scans.len, &run, &err) < 0) {
+    if (o.prometheus &&
+        ra_prom_write_file(o.prometheus, (struct ra_scan *const *)scans.items, scans.len,
+                           &run, &err) < 0) {
         cli_error("%s", err.msg);
         bad++;
     }

@@ -561,8 +561,8 @@ static int list_names(struct names *out, struct ra_source *src, int fd,
     return 0;
 }
 
-static int tree_dir(struct ra_source *src, int fd, const struct timespec *mtime, int depth,
-                    ra_entry_cb cb, void *payload, struct ra_err *err);
+static int tree_dir(struct ra_source *src, int fd, const struct timespec *mtime,
+                    int depth, ra_entry_cb cb, void *payload, struct ra_err *err);
 
 /* Walk into leaf, already open as fd (taken over) or, when fd is -1, opened here;
  * mtime is its modification time when it was stat'ed. */
@@ -670,16 +670,16 @@ static void check_changed(struct ra_source *src, int fd, const struct timespec *
 {
     struct stat st;
 
-    if (fstat(fd, &st) == 0 && (st.st_mtim.tv_sec != mtime->tv_sec ||
-                                st.st_mtim.tv_nsec != mtime->tv_nsec))
+    if (fstat(fd, &st) == 0 &&
+        (st.st_mtim.tv_sec != mtime->tv_sec || st.st_mtim.tv_nsec != mtime->tv_nsec))
         src->stats->changed_dirs++;
 }
 
 /* Walk the directory open as fd (taken over and closed here), depth-first in sorted
  * order; src->name holds its path relative to the root, mtime its modification time
  * before it was listed. */
-static int tree_dir(struct ra_source *src, int fd, const struct timespec *mtime, int depth,
-                    ra_entry_cb cb, void *payload, struct ra_err *err)
+static int tree_dir(struct ra_source *src, int fd, const struct timespec *mtime,
+                    int depth, ra_entry_cb cb, void *payload, struct ra_err *err)
 {
     struct names names = {RA_BUF_INIT, RA_VEC_INIT};
     size_t i, base = src->name.len;

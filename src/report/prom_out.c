@@ -65,7 +65,8 @@ static void put_label(struct ra_buf *out, const char *name, const char *value, i
     ra_buf_release(&tmp);
 }
 
-static void header(struct ra_buf *out, const char *name, const char *type, const char *help)
+static void header(struct ra_buf *out, const char *name, const char *type,
+                   const char *help)
 {
     ra_buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }

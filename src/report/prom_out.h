@@ -13,20 +13,24 @@ struct ra_scan;
 /* What the metrics say beyond the scans. The probe is the one place that reads the wall
  * clock: a monitoring system needs the time of the last complete scan. */
 struct ra_prom_run {
-    int64_t started_ns;   /* CLOCK_MONOTONIC when the scan began (ra_prom_start) */
-    double duration;      /* seconds the scan took */
-    int failed;           /* inputs that could not be read, or held no registry */
+    int64_t started_ns;    /* CLOCK_MONOTONIC when the scan began (ra_prom_start) */
+    double duration;       /* seconds the scan took */
+    int failed;            /* inputs that could not be read, or held no registry */
     int64_t last_complete; /* unix seconds of the last complete scan, -1: never */
 };
 
-#define RA_PROM_RUN_INIT {0, 0.0, 0, -1}
+#define RA_PROM_RUN_INIT                                                                 \
+    {                                                                                    \
+        0, 0.0, 0, -1                                                                    \
+    }
 
 /* Note the time a scan starts. */
 void ra_prom_start(struct ra_prom_run *run);
 
 /* Did the scans read everything (no failed input, a registry root in each, every
  * snapshot read to its end)? */
-int ra_prom_success(struct ra_scan *const *scans, size_t n, const struct ra_prom_run *run);
+int ra_prom_success(struct ra_scan *const *scans, size_t n,
+                    const struct ra_prom_run *run);
 
 /* Append the metrics of the scans to out, in a fixed order: the run's, then per tag and
  * platform, findings, and the next garbage-collect's victims, of the last scan (a probe

@@ -830,7 +830,8 @@ static void test_source__live_tree_changes_are_not_errors(void **state)
     set_mtime(at(cst, "live/b"), T0);
     set_mtime(at(cst, "live"), T0); /* any change now moves it, whatever the clock */
     live_state = cst;
-    assert_int_equal(ra_source_walk(at(cst, "live"), &opts, change_tree, w, &st, &err), 0);
+    assert_int_equal(ra_source_walk(at(cst, "live"), &opts, change_tree, w, &st, &err),
+                     0);
     assert_int_equal(err.code, 0);
     assert_int_equal(w->n, 3);
     check_entry(&w->seen[0], "a", RA_ENTRY_FILE, 1, T0, "a");

@@ -48,8 +48,10 @@ static void fake_init(struct fake *f)
     f->tags[0].platforms = &f->plats[0];
     f->tags[0].nplatforms = 1;
     f->tags[1] = (struct ra_tag_result){.repository = "multi", .tag = "1.0"};
-    f->plats[1] = (struct ra_platform_result){.platform = "unknown/unknown", .pullable = 1};
-    f->plats[2] = (struct ra_platform_result){.platform = "unknown/unknown", .pullable = 0};
+    f->plats[1] =
+        (struct ra_platform_result){.platform = "unknown/unknown", .pullable = 1};
+    f->plats[2] =
+        (struct ra_platform_result){.platform = "unknown/unknown", .pullable = 0};
     f->tags[1].platforms = &f->plats[1];
     f->tags[1].nplatforms = 2;
     /* not UTF-8, and a tag whose current link names nothing: no platform */
@@ -65,8 +67,8 @@ static void fake_init(struct fake *f)
                     NULL, NULL, "a", "x");
     ra_findings_add(&f->reg.findings, RA_F_BLOB_MISSING, RA_SEV_ERROR, "multi", "", NULL,
                     NULL, "b", "x");
-    ra_findings_add(&f->scan.findings, RA_F_LIVE_TREE, RA_SEV_INFO, NULL, NULL, NULL, NULL,
-                    "", "x");
+    ra_findings_add(&f->scan.findings, RA_F_LIVE_TREE, RA_SEV_INFO, NULL, NULL, NULL,
+                    NULL, "", "x");
     f->snap.vanished = 1;
     f->regs[0] = &f->reg;
     f->scan.snap = &f->snap;
@@ -135,7 +137,8 @@ static const char expected_rest[] =
     "# TYPE regautopsy_gc_at_risk_manifests gauge\n"
     "regautopsy_gc_at_risk_manifests{root=\".\",delete_untagged=\"false\"} 0\n"
     "regautopsy_gc_at_risk_manifests{root=\".\",delete_untagged=\"true\"} 0\n"
-    "# HELP regautopsy_gc_would_abort Whether a garbage-collect run now would stop in its "
+    "# HELP regautopsy_gc_would_abort Whether a garbage-collect run now would stop in "
+    "its "
     "mark phase (1) or not (0).\n"
     "# TYPE regautopsy_gc_would_abort gauge\n"
     "regautopsy_gc_would_abort{root=\".\",delete_untagged=\"false\"} 0\n"
@@ -168,7 +171,8 @@ static void test_prom_out__failed_run_without_a_complete_scan(void **state)
     run.failed = 1;
     ra_prom_write(&out, NULL, 0, &run);
     assert_non_null(strstr(ra_buf_cstr(&out), "\nregautopsy_scan_success 0\n"));
-    assert_non_null(strstr(ra_buf_cstr(&out), "\nregautopsy_scan_entries_read_total 0\n"));
+    assert_non_null(
+        strstr(ra_buf_cstr(&out), "\nregautopsy_scan_entries_read_total 0\n"));
     assert_null(strstr(ra_buf_cstr(&out), "last_complete"));
     assert_null(strstr(ra_buf_cstr(&out), "regautopsy_tag_pullable"));
     ra_buf_release(&out);
