@@ -5,7 +5,7 @@
 # Prometheus's own `promtool check metrics`; exact pullability, findings and GC-risk
 # series; the GC figures against `gc-sim -m --json`; a failed run keeping the last
 # complete scan's time; the atomic replacement (no temporary file left, mode 0644);
-# the sample alert rules with `promtool check rules` and `promtool test rules` (series
+# a live tree (a writer busy in the storage while the scan runs); the sample alert rules with `promtool check rules` and `promtool test rules` (series
 # that must fire and series that must not, for each alert); the systemd units with
 # `systemd-analyze verify`; the CronJob's read-only mount.
 #
@@ -116,6 +116,38 @@ if [ "$(id -u)" != 0 ]; then
         fail "unwritable: $(cat "$work/errw")"
 fi
 chmod u+w "$work/out"
+
+# A live tree: the storage of the 13th with 20000 more files, a writer creating and
+# removing a file in its root all the while the scan runs. Nothing fails, the tags read
+# as before, and the scan says the tree was live (metric and info finding).
+cp -r "$work/s13" "$work/live"
+chmod -R u+w "$work/live"
+mkdir "$work/live/scratch"
+(cd "$work/live/scratch" && seq -f "f%05g" 1 20000 | xargs touch)
+/usr/bin/python3 -c '
+import os, sys
+root, ready = sys.argv[1], sys.argv[2]
+open(ready, "w").close()
+while os.path.exists(ready):
+    fd = os.open(os.path.join(root, "churn"), os.O_CREAT | os.O_WRONLY, 0o644)
+    os.close(fd)
+    os.unlink(os.path.join(root, "churn"))
+' "$work/live" "$work/ready" &
+writer=$!
+for _ in $(seq 100); do [ -e "$work/ready" ] && break; sleep 0.05; done
+"$bin" scan -q --prometheus "$work/live.prom" --json "$work/live.json" "$work/live" >/dev/null 2>"$work/errlive"
+rc=$?
+rm -f "$work/ready"
+wait "$writer"
+[ "$rc" = 1 ] || fail "live tree: exit $rc, want 1: $(cat "$work/errlive")"
+promtool check metrics <"$work/live.prom" >"$work/lint" 2>&1 || fail "promtool check metrics (live): $(cat "$work/lint")"
+has "$work/live.prom" "regautopsy_scan_success 1"
+has "$work/live.prom" "regautopsy_scan_live_tree 1"
+has "$work/live.prom" 'regautopsy_findings{code="live_tree",severity="info"} 1'
+grep '^regautopsy_tag_pullable{' "$work/live.prom" >"$work/live.tags"
+grep '^regautopsy_tag_pullable{' "$work/m13.prom" | cmp -s - "$work/live.tags" || fail "live tree: tags differ"
+[ "$(jq -r '[.snapshots[0].findings[] | select(.code == "live_tree") | .severity] | join(",")' \
+    "$work/live.json")" = info ] || fail "live tree: no live_tree info finding in --json"
 
 # The sample alerts.
 promtool check rules "$mon/regautopsy-alerts.yml" >"$work/rules" 2>&1 ||
