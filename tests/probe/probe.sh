@@ -4,10 +4,11 @@
 # nightly snapshots, unpacked into directories as a registry's volume is), checked with
 # Prometheus's own `promtool check metrics`; exact pullability, findings and GC-risk
 # series; the GC figures against `gc-sim -m --json`; a failed run keeping the last
-# complete scan's time; the atomic replacement (no temporary file left, mode 0644);
-# a live tree (a writer busy in the storage while the scan runs); the sample alert rules with `promtool check rules` and `promtool test rules` (series
-# that must fire and series that must not, for each alert); the systemd units with
-# `systemd-analyze verify`; the CronJob's read-only mount.
+# complete scan's time; the atomic replacement (no temporary file left, mode 0644); a
+# live tree (a writer busy in the storage while the scan runs); the sample alert rules
+# with `promtool check rules` and `promtool test rules` (series that must fire and
+# series that must not, for each alert); the systemd units with `systemd-analyze
+# verify`; the CronJob's read-only mount.
 #
 #   bash tests/probe/probe.sh REGAUTOPSY SOURCE_DIR
 set -u
