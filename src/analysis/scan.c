@@ -109,7 +109,7 @@ static void add_live_tree(struct ra_scan *s)
                     "the storage changed while it was read (a live registry): %llu "
                     "entr%s listed but gone before being read, %llu folder%s changed "
                     "while walked; what was read is judged as read, and a tag pushed or "
-                    "deleted meanwhile may show as it was halfway",
+                    "deleted meanwhile may read half-way",
                     (unsigned long long)snap->vanished, snap->vanished == 1 ? "y" : "ies",
                     (unsigned long long)snap->changed_dirs,
                     snap->changed_dirs == 1 ? "" : "s");
