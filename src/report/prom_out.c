@@ -238,12 +238,17 @@ static void write_gc(struct ra_buf *out, const struct ra_scan *s)
 void ra_prom_write(struct ra_buf *out, struct ra_scan *const *scans, size_t n,
                    const struct ra_prom_run *run)
 {
+    int ok = ra_prom_success(scans, n, run);
+
     write_run(out, scans, n, run);
     if (!n)
         return;
-    write_tags(out, scans[n - 1]);
+    /* storage read in part: its tags would read broken for want of what was not read */
+    if (ok)
+        write_tags(out, scans[n - 1]);
     write_findings(out, scans[n - 1]);
-    write_gc(out, scans[n - 1]);
+    if (ok)
+        write_gc(out, scans[n - 1]);
 }
 
 /* The last complete scan an earlier run wrote into path, or -1. */

@@ -34,8 +34,10 @@ int ra_prom_success(struct ra_scan *const *scans, size_t n,
 
 /* Append the metrics of the scans to out, in a fixed order: the run's, then per tag and
  * platform, findings, and the next garbage-collect's victims, of the last scan (a probe
- * names one storage directory). Label values are escaped as the format says (\\, \",
- * \n), bytes that are not UTF-8 first become "\xNN". */
+ * names one storage directory). When the scans did not succeed, the run's and the
+ * findings only: a storage read in part would make tags look broken. Label values are
+ * escaped as the format says (\\, \", \n), bytes that are not UTF-8 first become "\xNN".
+ */
 void ra_prom_write(struct ra_buf *out, struct ra_scan *const *scans, size_t n,
                    const struct ra_prom_run *run);
 

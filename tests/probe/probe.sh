@@ -107,6 +107,19 @@ has "$m" "regautopsy_last_complete_scan_timestamp_seconds $t12"
 grep -q '^regautopsy_tag_pullable{' "$m" && fail "failed run lists tags"
 [ "$(ls -A "$work/out")" = regautopsy.prom ] || fail "left in the textfile dir: $(ls -A "$work/out")"
 
+# Storage read in part (a copy cut off half-way): success 0, the read_error finding, and
+# no tag or GC series (what was not read would make tags look broken).
+gzip -dc "$sample/registry-2026-04-13T0100Z.tar.gz" >"$work/full.tar"
+head -c $(($(stat -c %s "$work/full.tar") / 2)) "$work/full.tar" >"$work/cut.tar"
+"$bin" scan -q --prometheus "$work/cut.prom" "$work/cut.tar" >/dev/null 2>&1
+rc=$?
+[ "$rc" = 1 ] || fail "scan of a cut archive: exit $rc, want 1"
+promtool check metrics <"$work/cut.prom" >"$work/lint" 2>&1 || fail "promtool check metrics (cut): $(cat "$work/lint")"
+has "$work/cut.prom" "regautopsy_scan_success 0"
+has "$work/cut.prom" 'regautopsy_findings{code="read_error",severity="critical"} 1'
+grep -q '^regautopsy_tag_pullable{\|^regautopsy_gc_\|^regautopsy_last_complete' "$work/cut.prom" &&
+    fail "cut archive: tag, GC or last-complete series written"
+
 # An unwritable textfile dir: exit 2, one line naming the file.
 chmod a-w "$work/out"
 if [ "$(id -u)" != 0 ]; then

@@ -197,6 +197,26 @@ static void test_prom_out__incomplete_snapshot_is_no_success(void **state)
     fake_release(&f);
 }
 
+static void test_prom_out__storage_read_in_part_has_no_tag_series(void **state)
+{
+    struct ra_prom_run run = RA_PROM_RUN_INIT;
+    struct ra_buf out = RA_BUF_INIT;
+    struct fake f;
+
+    (void)state;
+    fake_init(&f);
+    f.snap.complete = 0;
+    ra_prom_write(&out, f.scans, 1, &run);
+    assert_non_null(strstr(ra_buf_cstr(&out), "\nregautopsy_scan_success 0\n"));
+    assert_non_null(
+        strstr(ra_buf_cstr(&out),
+               "\nregautopsy_findings{code=\"blob_missing\",severity=\"critical\"} 1\n"));
+    assert_null(strstr(ra_buf_cstr(&out), "regautopsy_tag_pullable"));
+    assert_null(strstr(ra_buf_cstr(&out), "regautopsy_gc_"));
+    ra_buf_release(&out);
+    fake_release(&f);
+}
+
 static char *slurp(const char *path)
 {
     FILE *fp = fopen(path, "r");
@@ -271,6 +291,7 @@ int main(void)
         cmocka_unit_test(test_prom_out__exact_text_with_hostile_names),
         cmocka_unit_test(test_prom_out__failed_run_without_a_complete_scan),
         cmocka_unit_test(test_prom_out__incomplete_snapshot_is_no_success),
+        cmocka_unit_test(test_prom_out__storage_read_in_part_has_no_tag_series),
         cmocka_unit_test(test_prom_out__file_replaced_and_last_complete_kept),
     };
 
