@@ -8,7 +8,7 @@ set -euo pipefail
 
 pkgs=(
     build-essential cmake pkg-config git
-    libarchive-dev libjansson-dev libssl-dev libgit2-dev libyaml-dev libcmocka-dev
+    libarchive-dev libjansson-dev libssl-dev libgit2-dev libyaml-dev zlib1g-dev libcmocka-dev
     docker-registry skopeo umoci
     jq zstd xz-utils cpio curl time python3 python3-croniter man-db groff-base
     prometheus

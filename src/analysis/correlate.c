@@ -45,6 +45,16 @@ struct corr {
     struct ra_correlation *res;
     struct ra_vec sims; /* struct sim * */
     struct ra_buf tmp;
+    struct ra_vec users; /* struct users *, one per graph asked about */
+};
+
+/* Which manifests of a graph reference each blob (as config or layer, or as a child):
+ * made once per graph, the first time a fingerprint asks, so that every lost layer
+ * costs a lookup, not a pass over every manifest's references. */
+struct users {
+    const struct ra_graph *g;
+    struct ra_map of;  /* digest bytes (borrowed from g) -> struct ra_vec * */
+    struct ra_vec all; /* the struct ra_vec *, to free */
 };
 
 static const char *variant_name(int v)
@@ -206,14 +216,72 @@ static int unlinked_child(const struct ra_graph *g, const struct ra_repo *r,
            tagged_index_of(g, r, d);
 }
 
-static int refs_blob(const struct ra_manifest *m, const struct ra_digest *d)
+static void add_user(struct users *u, const struct ra_digest *d, const struct ra_blob *mb)
+{
+    int created;
+    void **slot = ra_map_slot(&u->of, d->b, sizeof(d->b), &created);
+    struct ra_vec *v = *slot;
+
+    if (created) {
+        *slot = v = ra_xcalloc(1, sizeof(*v));
+        ra_vec_push(&u->all, v);
+    }
+    if (!v->len || v->items[v->len - 1] != mb) /* a manifest names a blob twice */
+        ra_vec_push(v, (void *)mb);
+}
+
+/* The present, parsed manifests of g that reference d, in g's blob order; NULL for
+ * none. */
+static const struct ra_vec *users_of(struct corr *c, const struct ra_graph *g,
+                                     const struct ra_digest *d)
+{
+    struct users *u = NULL;
+    size_t i, it = 0;
+    void *v;
+
+    for (i = 0; i < c->users.len && !u; i++)
+        if (((struct users *)c->users.items[i])->g == g)
+            u = c->users.items[i];
+    if (!u) {
+        u = ra_xcalloc(1, sizeof(*u));
+        u->g = g;
+        while (ra_map_next(&g->blobs, &it, NULL, NULL, &v)) {
+            const struct ra_blob *mb = v;
+            const struct ra_manifest *m = mb->manifest;
+            if (!mb->present || !m)
+                continue;
+            if (m->has_config)
+                add_user(u, &m->config.digest, mb);
+            for (i = 0; i < m->nrefs; i++)
+                add_user(u, &m->refs[i].digest, mb);
+        }
+        ra_vec_push(&c->users, u);
+    }
+    return ra_map_get(&u->of, d->b, sizeof(d->b));
+}
+
+static void users_free(struct users *u)
 {
     size_t i;
 
-    if (m->has_config && !ra_digest_cmp(&m->config.digest, d))
-        return 1;
-    for (i = 0; i < m->nrefs; i++)
-        if (!ra_digest_cmp(&m->refs[i].digest, d))
+    for (i = 0; i < u->all.len; i++) {
+        ra_vec_release(u->all.items[i]);
+        free(u->all.items[i]);
+    }
+    ra_vec_release(&u->all);
+    ra_map_release(&u->of);
+    free(u);
+}
+
+/* Does manifest blob mb (present, parsed) reference d? */
+static int refs_blob(struct corr *c, const struct ra_graph *g, const struct ra_blob *mb,
+                     const struct ra_digest *d)
+{
+    const struct ra_vec *v = users_of(c, g, d);
+    size_t i;
+
+    for (i = 0; v && i < v->len; i++)
+        if (v->items[i] == mb)
             return 1;
     return 0;
 }
@@ -221,6 +289,7 @@ static int refs_blob(const struct ra_manifest *m, const struct ra_digest *d)
 static void fp_v2_children(struct corr *c, struct ra_cause *cause, const struct ra_graph *g)
 {
     const struct ra_loss *l = cause->loss;
+    const struct ra_vec *users;
     const struct ra_repo *r;
     char d[RA_DIGEST_STRLEN];
     size_t it = 0;
@@ -236,16 +305,16 @@ static void fp_v2_children(struct corr *c, struct ra_cause *cause, const struct 
     }
     if (l->object != RA_OBJ_BLOB)
         return;
+    if (!(users = users_of(c, g, &l->digest)))
+        return;
     while (ra_map_next(&g->repos, &it, NULL, NULL, &v)) {
-        size_t jt = 0;
-        void *bv;
+        size_t j;
         r = v;
         if (!ra_graph_find_link(&r->layers, &l->digest))
             continue;
-        while (ra_map_next(&g->blobs, &jt, NULL, NULL, &bv)) {
-            const struct ra_blob *cb = bv;
-            if (!cb->present || !cb->manifest || !refs_blob(cb->manifest, &l->digest) ||
-                !unlinked_child(g, r, &cb->digest))
+        for (j = 0; j < users->len; j++) {
+            const struct ra_blob *cb = users->items[j];
+            if (!unlinked_child(g, r, &cb->digest))
                 continue;
             add_match(c, cause, RA_FP_GC_V2_INDEX_CHILDREN,
                       "blob of unlinked index child %s in '%s' is gone; its _layers link "
@@ -303,7 +372,7 @@ static void fp_kept_by_gc(struct corr *c, struct ra_cause *cause, const struct r
             if (!t->has_current || !t->current.valid ||
                 !ra_graph_find_link(&r->revisions, &t->current.target) ||
                 !(mb = ra_graph_find_blob(g, &t->current.target)) || !mb->present ||
-                !mb->manifest || !refs_blob(mb->manifest, &l->digest))
+                !mb->manifest || !refs_blob(c, g, mb, &l->digest))
                 continue;
             add_match(c, cause, RA_FP_LOST_FILES,
                       "tag '%s:%s' references it directly: every GC marks it, yet its "
@@ -537,7 +606,8 @@ void ra_correlate(struct ra_correlation **out, const struct ra_losses *losses,
                   const struct ra_firing *firings, size_t nfirings)
 {
     struct ra_correlation *res = ra_xcalloc(1, sizeof(*res));
-    struct corr c = {losses, firings, nfirings, res, RA_VEC_INIT, RA_BUF_INIT};
+    struct corr c = {losses,      firings,     nfirings,   res,
+                     RA_VEC_INIT, RA_BUF_INIT, RA_VEC_INIT};
     size_t i;
     int v;
 
@@ -570,6 +640,9 @@ void ra_correlate(struct ra_correlation **out, const struct ra_losses *losses,
         free(s);
     }
     ra_vec_release(&c.sims);
+    for (i = 0; i < c.users.len; i++)
+        users_free(c.users.items[i]);
+    ra_vec_release(&c.users);
     ra_buf_release(&c.tmp);
     *out = res;
 }
@@ -622,7 +695,7 @@ static int same_run(const struct ra_firing *f, const struct ra_log_event *e)
 
 void ra_correlate_logs(struct ra_correlation *res, struct ra_log *const *logs, size_t nlogs)
 {
-    struct corr c = {NULL, NULL, 0, res, RA_VEC_INIT, RA_BUF_INIT};
+    struct corr c = {NULL, NULL, 0, res, RA_VEC_INIT, RA_BUF_INIT, RA_VEC_INIT};
     size_t i, k, j;
 
     for (i = 0; i < res->causes.len; i++) {

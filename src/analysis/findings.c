@@ -24,6 +24,8 @@ static const char *const code_names[RA_F__COUNT] = {
     [RA_F_MEMBER_NOT_REGULAR] = "member_not_regular",
     [RA_F_READ_ERROR] = "read_error",
     [RA_F_NAS_METADATA] = "nas_metadata",
+    [RA_F_MEMBER_DUPLICATE] = "member_duplicate",
+    [RA_F_UNREADABLE] = "unreadable",
     [RA_F_LIVE_TREE] = "live_tree",
 };
 

@@ -32,7 +32,7 @@ static int read_snapshots(struct ra_investigation *inv, const struct ra_investig
     struct ra_vec specs = RA_VEC_INIT, scans = RA_VEC_INIT;
     struct ra_scan_opts sopts = RA_SCAN_OPTS_INIT;
     struct ra_scan *s;
-    size_t i;
+    size_t i, k;
     int error = 0;
 
     for (i = 0; i < o->nsnapshots && !error; i++)
@@ -52,6 +52,10 @@ static int read_snapshots(struct ra_investigation *inv, const struct ra_investig
             note(inv, "snapshot '%s': no registry root found", spec->name);
         if (!s->snap->complete)
             note(inv, "snapshot '%s': read only in part: %s", spec->name, s->snap->read_error);
+        for (k = 0; k < s->snap->unread.len; k++) {
+            const struct ra_unread *u = s->snap->unread.items[k];
+            note(inv, "snapshot '%s': not read: '%s': %s", spec->name, u->path, u->why);
+        }
         ra_vec_push(&scans, s);
     }
     for (i = 0; i < specs.len; i++)
@@ -165,6 +169,18 @@ static void first_404s(struct ra_investigation *inv)
     ra_buf_release(&ev);
 }
 
+/* A log's records that were read but not wholly usable, one note each. */
+static void log_problems(struct ra_investigation *inv, const struct ra_log *log)
+{
+    size_t i;
+
+    for (i = 0; i < log->problems.len; i++)
+        note(inv, "log '%s': %s", log->path, (const char *)log->problems.items[i]);
+    if (log->more_problems)
+        note(inv, "log '%s': %llu more records with problems", log->path,
+             (unsigned long long)log->more_problems);
+}
+
 /* Every DELETE of a manifest or blob through the registry API is an event of its own:
  * the request as logged, its answer and who sent it. */
 static void delete_events(struct ra_investigation *inv)
@@ -207,6 +223,7 @@ static int read_logs(struct ra_investigation *inv, const struct ra_investigate_o
         if (inv->logs[i]->unrecognized)
             note(inv, "log '%s': %llu lines of no known format were skipped", o->logs[i],
                  (unsigned long long)inv->logs[i]->unrecognized);
+        log_problems(inv, inv->logs[i]);
         log_events(inv, inv->logs[i]);
     }
     delete_events(inv);

@@ -6,6 +6,7 @@
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -457,11 +458,29 @@ int ra_log_read(struct ra_log **out, const char *path, ra_time default_time,
     return error;
 }
 
+void ra_log_problem(struct ra_log_ctx *c, const char *fmt, ...)
+{
+    struct ra_buf b = RA_BUF_INIT;
+    va_list ap;
+
+    if (c->log->problems.len >= RA_LOG_MAX_PROBLEMS) {
+        c->log->more_problems++;
+        return;
+    }
+    ra_buf_printf(&b, "line %llu: ", (unsigned long long)c->line);
+    va_start(ap, fmt);
+    ra_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    ra_vec_push(&c->log->problems, ra_pool_strndup(&c->log->pool, b.ptr, b.len));
+    ra_buf_release(&b);
+}
+
 void ra_log_free(struct ra_log *log)
 {
     if (!log)
         return;
     ra_vec_release(&log->events);
+    ra_vec_release(&log->problems);
     ra_pool_release(&log->pool);
     free(log);
 }

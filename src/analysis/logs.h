@@ -140,8 +140,15 @@ struct ra_log {
     uint64_t skipped;          /* lines longer than RA_LOG_LINE_MAX, not parsed */
     uint64_t unrecognized;     /* non-blank lines of no known format */
     uint64_t counts[RA_LOG_FORMAT__COUNT]; /* lines recognized, by their format */
+    /* Records read but not wholly usable, one line each ("line 4: pipeline #3:
+     * 'finished' 1e30 is not a time ..."), at most RA_LOG_MAX_PROBLEMS (then a last
+     * line saying how many more). */
+    struct ra_vec problems; /* const char *, in the pool */
+    uint64_t more_problems;
     struct ra_pool pool;
 };
+
+#define RA_LOG_MAX_PROBLEMS 100
 
 /* A source of bytes: fill buf with up to len bytes and set *nread, 0 at the end.
  * Return 0, or a negative code with err set (RA_EIO). A one-line wrapper around

@@ -64,6 +64,10 @@ int ra_log_json_line(enum ra_log_format *format, struct ra_buf *inner, ra_time *
 int ra_log_json_array(struct ra_log_ctx *c, const char *data, size_t len,
                       struct ra_err *err);
 
+/* Note a problem with the record on the current line (msg is formatted). */
+void ra_log_problem(struct ra_log_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* The "not a log format" error. */
 int ra_log_not_a_log(struct ra_log_ctx *c, struct ra_err *err);
 

@@ -4,6 +4,11 @@
  * it, with each pipeline's line in the file. */
 #include "analysis/logs_internal.h"
 
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include <jansson.h>
 
 static const char *str_member(json_t *obj, const char *key)
@@ -21,18 +26,39 @@ static const char *pool_member(struct ra_log_ctx *c, json_t *obj, const char *ke
                : "";
 }
 
-/* Epoch seconds (Woodpecker), or an RFC 3339 string; 0 and absent are RA_TIME_NONE. */
-static ra_time time_member(json_t *obj, const char *key, const char *alt)
+#define EPOCH_MAX 253402300799LL /* 9999-12-31T23:59:59Z */
+
+/* Epoch seconds (Woodpecker), or an RFC 3339 string; 0, null and absent are
+ * RA_TIME_NONE. Anything else (a number out of range, a string that is no time) is
+ * RA_TIME_NONE too, with a problem for the record (what names it). */
+static ra_time time_member(struct ra_log_ctx *c, const char *what, json_t *obj,
+                           const char *key, const char *alt)
 {
     json_t *v = json_object_get(obj, key);
     ra_time t;
 
     if (!v && alt)
-        v = json_object_get(obj, alt);
-    if (json_is_integer(v) && json_integer_value(v) > 0)
+        v = json_object_get(obj, (key = alt));
+    if (!v || json_is_null(v) || (json_is_integer(v) && !json_integer_value(v)))
+        return RA_TIME_NONE;
+    if (json_is_integer(v) && json_integer_value(v) > 0 &&
+        json_integer_value(v) <= EPOCH_MAX)
         return (ra_time)json_integer_value(v);
     if (json_is_string(v) && !ra_time_parse(&t, json_string_value(v)))
         return t;
+    if (json_is_integer(v))
+        ra_log_problem(c,
+                       "%s: '%s' %" JSON_INTEGER_FORMAT " is not a time (epoch seconds "
+                       "from 1970 to 9999): left out",
+                       what, key, json_integer_value(v));
+    else if (json_is_real(v))
+        ra_log_problem(c,
+                       "%s: '%s' %g is not a time (epoch seconds from 1970 to 9999): "
+                       "left out",
+                       what, key, json_real_value(v));
+    else
+        ra_log_problem(c, "%s: '%s' is not a time (epoch seconds or RFC 3339): left out",
+                       what, key);
     return RA_TIME_NONE;
 }
 
@@ -71,6 +97,7 @@ static void add_step(struct ra_log_ctx *c, struct ra_log_pipeline *p, json_t *st
 {
     struct ra_log_step *s;
     json_t *code;
+    char what[96];
 
     if (!json_is_object(step))
         return;
@@ -79,12 +106,20 @@ static void add_step(struct ra_log_ctx *c, struct ra_log_pipeline *p, json_t *st
     s->name = pool_member(c, step, "name");
     s->state = pool_member(c, step, json_object_get(step, "state") ? "state" : "status");
     s->error = pool_member(c, step, "error");
+    snprintf(what, sizeof(what), "pipeline #%lld step %zu", (long long)p->number,
+             p->nsteps);
     code = json_object_get(step, "exit_code");
-    s->exit_code = json_is_integer(code) ? (int)json_integer_value(code) : 0;
-    s->started = time_member(step, "start_time", "started");
-    s->finished = time_member(step, "end_time", "finished");
-    if (s->finished == RA_TIME_NONE)
-        s->finished = time_member(step, "stopped", NULL);
+    s->exit_code = 0;
+    if (json_is_integer(code) && json_integer_value(code) >= INT_MIN &&
+        json_integer_value(code) <= INT_MAX)
+        s->exit_code = (int)json_integer_value(code);
+    else if (code && !json_is_null(code))
+        ra_log_problem(c, "%s: 'exit_code' is not a small integer: left out", what);
+    s->started = time_member(c, what, step, "start_time", "started");
+    s->finished = time_member(c, what, step, "end_time", "finished");
+    if (s->finished == RA_TIME_NONE && !json_object_get(step, "end_time") &&
+        !json_object_get(step, "finished"))
+        s->finished = time_member(c, what, step, "stopped", NULL);
 }
 
 static void add_steps(struct ra_log_ctx *c, struct ra_log_pipeline *p, json_t *obj)
@@ -116,11 +151,13 @@ static int add_pipeline(struct ra_log_ctx *c, json_t *obj)
     struct ra_log_pipeline *p;
     struct ra_log_event *ev;
     json_t *number = json_object_get(obj, "number");
+    char what[48];
 
     if (!json_is_integer(number) || !json_is_string(json_object_get(obj, "status")))
         return -1;
     p = ra_pool_alloc(&c->log->pool, sizeof(*p));
     p->number = json_integer_value(number);
+    snprintf(what, sizeof(what), "pipeline #%lld", (long long)p->number);
     p->status = pool_member(c, obj, "status");
     p->event = pool_member(c, obj, "event");
     p->branch = pool_member(c, obj, "branch");
@@ -128,9 +165,9 @@ static int add_pipeline(struct ra_log_ctx *c, json_t *obj)
     p->ref = pool_member(c, obj, "ref");
     p->message = pool_member(c, obj, "message");
     p->sender = pool_member(c, obj, "sender");
-    p->created = time_member(obj, "created", "created_at");
-    p->started = time_member(obj, "started", "started_at");
-    p->finished = time_member(obj, "finished", "finished_at");
+    p->created = time_member(c, what, obj, "created", "created_at");
+    p->started = time_member(c, what, obj, "started", "started_at");
+    p->finished = time_member(c, what, obj, "finished", "finished_at");
     add_steps(c, p, obj);
     ev = ra_log_add_event(c, RA_LOG_PIPELINE, RA_LOG_PIPELINES,
                           p->started != RA_TIME_NONE ? p->started : p->created);
@@ -200,6 +237,9 @@ int ra_log_json_line(enum ra_log_format *format, struct ra_buf *inner, ra_time *
     int unwrapped = 0;
 
     *format = RA_LOG_EMPTY;
+    if (!obj &&
+        (strstr(jerr.text, "too big integer") || strstr(jerr.text, "number overflow")))
+        ra_log_problem(c, "record does not parse: %s: left out", jerr.text);
     if (!json_is_object(obj))
         goto done;
     if (inner && (unwrapped = docker_record(inner, t, obj)))
@@ -214,14 +254,23 @@ done:
     return unwrapped;
 }
 
-/* The line on which each top-level element of a valid JSON array starts. */
-static void element_lines(uint64_t *lines, size_t n, const char *data, size_t len)
-{
-    size_t i, k = 0;
-    int depth = 0, in_str = 0, esc = 0, want = 0;
-    uint64_t line = 1;
+/* A top-level element of a JSON array: its bytes and the line it starts on. */
+struct span {
+    size_t start, end;
+    uint64_t line;
+};
 
-    for (i = 0; i < len && k < n; i++) {
+/* The top-level elements of the JSON array in data, found by its brackets, quotes and
+ * commas alone (so that an element jansson refuses, a number out of its range, costs
+ * only that element). Returns how many, or SIZE_MAX when data is not one array. */
+static size_t element_spans(struct ra_vec *out, const char *data, size_t len)
+{
+    size_t i, n = 0;
+    int depth = 0, in_str = 0, esc = 0, want = 0, closed = 0;
+    uint64_t line = 1;
+    struct span *sp = NULL;
+
+    for (i = 0; i < len; i++) {
         char ch = data[i];
         if (ch == '\n')
             line++;
@@ -234,20 +283,77 @@ static void element_lines(uint64_t *lines, size_t n, const char *data, size_t le
                 in_str = 0;
             continue;
         }
-        if (want && ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n' && ch != ']') {
-            lines[k++] = line;
+        if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n')
+            continue;
+        if (closed || (!depth && ch != '['))
+            return SIZE_MAX; /* something after the array, or no array */
+        if (want && ch != ']') {
+            sp = ra_xcalloc(1, sizeof(*sp));
+            sp->start = i;
+            sp->line = line;
+            ra_vec_push(out, sp);
+            n++;
             want = 0;
         }
         if (ch == '"') {
             in_str = 1;
         } else if (ch == '[' || ch == '{') {
             want = ++depth == 1;
-        } else if (ch == ']' || ch == '}') {
-            depth--;
+        } else if ((ch == ']' || ch == '}') && depth) {
+            if (--depth == 0)
+                closed = 1;
         } else if (ch == ',' && depth == 1) {
             want = 1;
         }
+        if (sp && depth >= 1 && !(depth == 1 && (ch == ',' || ch == ']')))
+            sp->end = i + 1;
     }
+    return closed ? n : SIZE_MAX;
+}
+
+static void free_spans(struct ra_vec *spans)
+{
+    size_t i;
+
+    for (i = 0; i < spans->len; i++)
+        free(spans->items[i]);
+    ra_vec_release(spans);
+}
+
+/* Where the line holding offset at starts. */
+static size_t line_start(const char *data, size_t at)
+{
+    while (at && data[at - 1] != '\n')
+        at--;
+    return at;
+}
+
+/* One element: a pipeline, or counted as unrecognized; an element that jansson does
+ * not take (a number beyond its range) is a problem of its own. */
+static void add_element(struct ra_log_ctx *c, const char *data, const struct span *sp,
+                        struct ra_err *first)
+{
+    json_error_t jerr;
+    json_t *v =
+        json_loadb(data + sp->start, sp->end - sp->start, JSON_REJECT_DUPLICATES, &jerr);
+
+    c->line = sp->line;
+    if (!v) {
+        ra_log_problem(c, "record does not parse: %s: left out", jerr.text);
+        if (!first->code)
+            ra_err_set(first, RA_EFORMAT,
+                       "'%s': pipeline JSON: %s (line %llu, column %d)", c->log->path,
+                       jerr.text,
+                       (unsigned long long)(sp->line + (uint64_t)jerr.line - 1),
+                       jerr.line == 1
+                           ? (int)(sp->start - line_start(data, sp->start)) + jerr.column
+                           : jerr.column);
+    }
+    if (v && json_is_object(v) && !add_pipeline(c, v))
+        c->log->counts[RA_LOG_PIPELINES]++;
+    else
+        c->log->unrecognized++;
+    json_decref(v);
 }
 
 static uint64_t count_lines(const char *data, size_t len)
@@ -263,38 +369,37 @@ static uint64_t count_lines(const char *data, size_t len)
 int ra_log_json_array(struct ra_log_ctx *c, const char *data, size_t len,
                       struct ra_err *err)
 {
+    struct ra_err first = RA_ERR_INIT; /* the first element that does not parse */
     json_error_t jerr;
-    json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr), *v;
-    uint64_t *lines = NULL;
+    json_t *root = NULL;
+    struct ra_vec spans = RA_VEC_INIT;
     size_t i, n;
     int error = 0;
 
     c->log->lines = count_lines(data, len);
-    if (!root) {
-        error =
-            ra_err_set(err, RA_EFORMAT, "'%s': pipeline JSON: %s (line %d, column %d)",
-                       c->log->path, jerr.text, jerr.line, jerr.column);
+    /* element by element, so that one record jansson refuses costs only that record;
+     * a file that is not one array is said by jansson, with line and column */
+    if ((n = element_spans(&spans, data, len)) == SIZE_MAX) {
+        root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+        error = root ? ra_err_set(err, RA_EFORMAT, "'%s': pipeline JSON: not an array",
+                                  c->log->path)
+                     : ra_err_set(err, RA_EFORMAT,
+                                  "'%s': pipeline JSON: %s (line %d, column %d)",
+                                  c->log->path, jerr.text, jerr.line, jerr.column);
         goto done;
     }
-    n = json_array_size(root);
-    lines = ra_xcalloc(n ? n : 1, sizeof(*lines));
-    element_lines(lines, n, data, len);
-    json_array_foreach(root, i, v)
-    {
-        c->line = lines[i];
-        if (json_is_object(v) && !add_pipeline(c, v))
-            c->log->counts[RA_LOG_PIPELINES]++;
-        else
-            c->log->unrecognized++;
-    }
+    for (i = 0; i < n; i++)
+        add_element(c, data, spans.items[i], &first);
     if (n && !c->log->counts[RA_LOG_PIPELINES]) {
-        error = ra_log_not_a_log(c, err);
+        if (first.code && err)
+            *err = first;
+        error = first.code ? first.code : ra_log_not_a_log(c, err);
         goto done;
     }
     c->log->format = RA_LOG_PIPELINES;
 
 done:
-    free(lines);
+    free_spans(&spans);
     json_decref(root);
     return error;
 }

@@ -520,6 +520,48 @@ static void check_odd(struct walk *w)
     }
 }
 
+static int cmp_dup(const void *a, const void *b)
+{
+    const struct ra_dup_member *x = *(void *const *)a, *y = *(void *const *)b;
+    int c = strcmp(x->path, y->path);
+
+    return c ? c : (x->later > y->later) - (x->later < y->later);
+}
+
+/* One finding per path that several members had: every copy's position, and which
+ * one was read (the last, as extraction leaves it). Positions count from 1. */
+static void check_dups(struct walk *w)
+{
+    struct ra_vec dups = RA_VEC_INIT;
+    struct ra_buf where = RA_BUF_INIT;
+    size_t i, j, n;
+
+    for (i = 0; i < w->g->dups.len; i++)
+        ra_vec_push(&dups, w->g->dups.items[i]);
+    ra_vec_sort(&dups, cmp_dup);
+    for (i = 0; i < dups.len; i = j) {
+        const struct ra_dup_member *d = dups.items[i], *last = d;
+        ra_buf_truncate(&where, 0);
+        ra_buf_printf(&where, "#%llu", (unsigned long long)d->earlier + 1);
+        for (j = i, n = 1;
+             j < dups.len &&
+             !strcmp(((struct ra_dup_member *)dups.items[j])->path, d->path);
+             j++, n++) {
+            last = dups.items[j];
+            ra_buf_printf(&where, ", #%llu", (unsigned long long)last->later + 1);
+        }
+        ra_findings_add(
+            &w->res->findings, RA_F_MEMBER_DUPLICATE, RA_SEV_WARNING, NULL, NULL, NULL,
+            NULL, d->path,
+            "member '%s' is in the archive %zu times (members %s, counting from "
+            "1): the last, #%llu, was read, as extraction would leave it; the "
+            "others were ignored",
+            d->path, n, where.ptr, (unsigned long long)last->later + 1);
+    }
+    ra_buf_release(&where);
+    ra_vec_release(&dups);
+}
+
 void ra_pull_analyze(struct ra_registry_result **out, const struct ra_graph *g,
                      const struct ra_pull_opts *opts)
 {
@@ -544,6 +586,7 @@ void ra_pull_analyze(struct ra_registry_result **out, const struct ra_graph *g,
         }
         check_blobs(&w);
         check_odd(&w);
+        check_dups(&w);
     }
     ra_findings_sort(&res->findings);
 

@@ -136,6 +136,11 @@ int ra_scan_run(struct ra_scan **out, const struct ra_snapshot_spec *spec,
         ra_pull_analyze(&s->regs[i], s->snap->graphs.items[i], &popts);
     if (!s->snap->complete)
         add_read_error(s);
+    for (i = 0; i < s->snap->unread.len; i++) {
+        const struct ra_unread *u = s->snap->unread.items[i];
+        ra_findings_add(&s->findings, RA_F_UNREADABLE, RA_SEV_CRITICAL, NULL, NULL, NULL,
+                        NULL, u->path, "'%s': %s", u->path, u->why);
+    }
     add_nas_metadata(s);
     add_live_tree(s);
     ra_findings_sort(&s->findings);

@@ -57,7 +57,8 @@ struct cli_evidence {
 };
 
 void cli_evidence_init(struct cli_evidence *ev);
-/* Take option opt (its getopt_long short code) with arg; 1 if it is an evidence option. */
+/* Take option opt (its getopt_long short code) with arg; 1 if it is an evidence option,
+ * 0 if not, -1 (an error printed) if it names a file that is not a regular one. */
 int cli_evidence_option(struct cli_evidence *ev, int opt, const char *arg);
 /* Point the investigation at the snapshots and the collected logs and jobs files. */
 void cli_evidence_inputs(struct cli_evidence *ev, char **snapshots, int n);
@@ -73,6 +74,16 @@ void cli_progress_hooks(struct ra_investigate_opts *o, struct cli_progress *p,
  * for each unusable argument and returns how many there were. */
 int cli_expand_snapshots(struct ra_vec *specs, char **args, int n);
 void cli_free_snapshots(struct ra_vec *specs);
+
+/* An input file named on the command line must be a regular file (or, with dir_ok, a
+ * directory): a FIFO would block the reader until someone writes to it, a device
+ * could be endless. Checked with stat, which never blocks. Returns 0 (also for a path
+ * that does not exist: its reader says so), or -1 with an error printed. */
+int cli_check_input(const char *path, int dir_ok);
+
+/* --tz ZONE must be UTC or a zone of the system tz database: a typo would otherwise
+ * leave every cron job without firings. Returns 0, or -1 with an error printed. */
+int cli_check_tz(const char *zone);
 
 /* Print "regautopsy: <msg>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -59,6 +59,7 @@ static void usage(FILE *f)
 static int parse_args(struct check_opts *o, int argc, char **argv)
 {
     int c;
+    int r;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
@@ -73,9 +74,10 @@ static int parse_args(struct check_opts *o, int argc, char **argv)
             usage(stdout);
             exit(RA_EXIT_OK);
         default:
-            if (cli_evidence_option(&o->ev, c, optarg))
+            if ((r = cli_evidence_option(&o->ev, c, optarg)) > 0)
                 break;
-            usage(stderr);
+            if (!r)
+                usage(stderr);
             return -1;
         }
     }
@@ -83,6 +85,8 @@ static int parse_args(struct check_opts *o, int argc, char **argv)
         cli_error("check: no --expect FILE given");
         return -1;
     }
+    if (cli_check_input(o->expect, 0) < 0)
+        return -1;
     if (optind >= argc) {
         cli_error("check: no SNAPSHOT given");
         return -1;

@@ -61,9 +61,17 @@ static int parse_args(struct jobs_opts *o, int argc, char **argv)
         switch (c) {
         case 'c': o->config = optarg; break;
         case 'r': o->rev = optarg; break;
-        case 'z': o->tz = optarg; break;
+        case 'z':
+            if (cli_check_tz(optarg) < 0)
+                return -1;
+            o->tz = optarg;
+            break;
         case 'j': o->json = optarg; break;
-        case 'f': ra_vec_push(&o->files, optarg); break;
+        case 'f':
+            if (cli_check_input(optarg, 0) < 0)
+                return -1;
+            ra_vec_push(&o->files, optarg);
+            break;
         case 'F':
             if (parse_time(&o->from, "--from", optarg) < 0)
                 return -1;

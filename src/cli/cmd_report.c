@@ -67,6 +67,7 @@ static void usage(FILE *f)
 static int parse_args(struct report_opts *o, int argc, char **argv)
 {
     int c;
+    int r;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
@@ -81,9 +82,10 @@ static int parse_args(struct report_opts *o, int argc, char **argv)
             usage(stdout);
             exit(RA_EXIT_OK);
         default:
-            if (cli_evidence_option(&o->ev, c, optarg))
+            if ((r = cli_evidence_option(&o->ev, c, optarg)) > 0)
                 break;
-            usage(stderr);
+            if (!r)
+                usage(stderr);
             return -1;
         }
     }
@@ -91,6 +93,8 @@ static int parse_args(struct report_opts *o, int argc, char **argv)
         cli_error("report: no SNAPSHOT given");
         return -1;
     }
+    if (o->template && cli_check_input(o->template, 1) < 0)
+        return -1;
     return 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include "analysis/scan.h"
 #include "cli/exit.h"
+#include "ingest/snapshot.h"
 #include "report/prom_out.h"
 #include "report/scan_out.h"
 #include "util/vec.h"
@@ -93,7 +94,7 @@ static void scan_all(struct ra_vec *scans, const struct ra_vec *specs,
     struct ra_err err = RA_ERR_INIT;
     struct ra_scan *s;
     struct cli_progress prog;
-    size_t i;
+    size_t i, k;
 
     sopts.verify = o->verify;
     sopts.progress_payload = &prog;
@@ -107,6 +108,10 @@ static void scan_all(struct ra_vec *scans, const struct ra_vec *specs,
             continue;
         }
         cli_progress_end(&prog);
+        for (k = 0; k < s->snap->unread.len; k++) { /* also the unreadable findings */
+            const struct ra_unread *u = s->snap->unread.items[k];
+            cli_error("'%s': not read: '%s': %s", spec->path, u->path, u->why);
+        }
         if (!s->nregs) {
             cli_error("'%s': no registry root (docker/registry/v2) found in %llu members",
                       spec->path, (unsigned long long)s->snap->entries);

@@ -71,6 +71,7 @@ static int parse_format(enum format *out, const char *s)
 static int parse_args(struct timeline_opts *o, int argc, char **argv)
 {
     int c;
+    int r;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
@@ -94,9 +95,10 @@ static int parse_args(struct timeline_opts *o, int argc, char **argv)
             usage(stdout);
             exit(RA_EXIT_OK);
         default:
-            if (cli_evidence_option(&o->ev, c, optarg))
+            if ((r = cli_evidence_option(&o->ev, c, optarg)) > 0)
                 break;
-            usage(stderr);
+            if (!r)
+                usage(stderr);
             return -1;
         }
     }

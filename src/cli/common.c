@@ -2,7 +2,11 @@
 /* What the commands share: progress lines and snapshot arguments. */
 #include "cli/cli.h"
 
+#include <strings.h>
+#include <sys/stat.h>
+
 #include "analysis/investigate.h"
+#include "config/tz.h"
 #include "ingest/snapshot.h"
 #include "util/vec.h"
 
@@ -111,6 +115,27 @@ void cli_evidence_init(struct cli_evidence *ev)
     ev->inv.fold = 1;
 }
 
+int cli_check_input(const char *path, int dir_ok)
+{
+    struct stat st;
+
+    if (stat(path, &st) < 0 || S_ISREG(st.st_mode) || (dir_ok && S_ISDIR(st.st_mode)))
+        return 0;
+    cli_error("'%s': not a regular file%s (%s)", path, dir_ok ? " or a directory" : "",
+              ra_file_kind(st.st_mode));
+    return -1;
+}
+
+int cli_check_tz(const char *zone)
+{
+    if (!strcasecmp(zone, "UTC") || ra_tz_known(zone))
+        return 0;
+    cli_error("--tz '%s': unknown time zone (not a zone of the system tz database, "
+              "e.g. Europe/Berlin)",
+              zone);
+    return -1;
+}
+
 int cli_evidence_option(struct cli_evidence *ev, int opt, const char *arg)
 {
     switch (opt) {
@@ -121,12 +146,18 @@ int cli_evidence_option(struct cli_evidence *ev, int opt, const char *arg)
         ev->inv.rev = arg;
         return 1;
     case 'z':
+        if (cli_check_tz(arg) < 0)
+            return -1;
         ev->inv.tz = arg;
         return 1;
     case 'l':
+        if (cli_check_input(arg, 0) < 0)
+            return -1;
         ra_vec_push(&ev->logs, (void *)arg);
         return 1;
     case 'J':
+        if (cli_check_input(arg, 0) < 0)
+            return -1;
         ra_vec_push(&ev->jobs_files, (void *)arg);
         return 1;
     case 'V':

@@ -3,7 +3,10 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdio_ext.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -46,6 +49,8 @@ int cli_close_output(FILE *f, const char *path, int ok)
         ok = fflush(f) == 0 && ok;
     else
         ok = fclose(f) == 0 && ok;
+    if (!ok && f == stdout)
+        return -1; /* said at exit, with the reason (check_stdout) */
     if (!ok) {
         cli_error("'%s': write failed", path);
         return -1;
@@ -72,9 +77,27 @@ static void usage(FILE *out)
     fputs("\nregautopsy <command> --help shows a command's options.\n", out);
 }
 
-int main(int argc, char **argv)
+/* Everything written to standard output must have reached it: a full disk or a closed
+ * descriptor fails the run (coreutils' close_stdout). A closed stdout that was never
+ * written to is fine. Returns 0, or -1 with the error printed. */
+static int close_stdout(void)
 {
-    struct ra_ctx ctx = {argv[0], isatty(STDERR_FILENO)};
+    int pending = __fpending(stdout) != 0, failed = ferror(stdout), errnum = 0;
+
+    errno = 0;
+    if (fclose(stdout) != 0 && (failed || pending || errno != EBADF)) {
+        failed = 1;
+        errnum = errno;
+    }
+    if (!failed)
+        return 0;
+    cli_error("standard output: write failed%s%s", errnum ? ": " : "",
+              errnum ? strerror(errnum) : "");
+    return -1;
+}
+
+static int run(int argc, char **argv, struct ra_ctx *ctx)
+{
     const struct ra_cmd *c;
 
     if (argc < 2) {
@@ -91,7 +114,38 @@ int main(int argc, char **argv)
     }
     for (c = cmds; c->name; c++)
         if (!strcmp(c->name, argv[1]))
-            return c->fn(argc - 1, argv + 1, &ctx);
+            return c->fn(argc - 1, argv + 1, ctx);
     cli_error("'%s' is not a command; see 'regautopsy --help'", argv[1]);
     return RA_EXIT_USAGE;
+}
+
+/* At exit, whichever way the program ends (a command's --help exits from its option
+ * parsing): standard output that could not be written fails the run. */
+static void check_stdout(void)
+{
+    if (close_stdout() < 0)
+        _exit(RA_EXIT_USAGE);
+}
+
+/* A closed standard descriptor would be reused by the first file opened, and output
+ * meant for stdout could land in it: each closed one is held with /dev/null, stdout
+ * read-only so that writing to it still fails. */
+static void hold_std_fds(void)
+{
+    int fd;
+
+    for (fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+            open("/dev/null", fd == STDOUT_FILENO ? O_RDONLY : O_RDWR) != fd)
+            _exit(RA_EXIT_USAGE);
+}
+
+int main(int argc, char **argv)
+{
+    struct ra_ctx ctx = {argv[0], 0};
+
+    hold_std_fds();
+    ctx.stderr_tty = isatty(STDERR_FILENO);
+    atexit(check_stdout);
+    return run(argc, argv, &ctx);
 }

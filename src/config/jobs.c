@@ -639,6 +639,31 @@ static void parse_all(struct ra_jobs_ctx *ctx)
     }
 }
 
+/* The first RA_JOBS_TEXT_MAX bytes of text, not cutting a UTF-8 sequence; text itself
+ * when it is not longer. */
+static const char *capped(struct ra_jobs_ctx *ctx, struct ra_job *j, const char *what,
+                          const char *text)
+{
+    size_t n = RA_JOBS_TEXT_MAX;
+
+    if (!text || strlen(text) <= RA_JOBS_TEXT_MAX)
+        return text;
+    while (n && ((unsigned char)text[n] & 0xc0) == 0x80)
+        n--;
+    ra_jobs_add_problem(ctx, j->path, j->line, RA_ELIMIT,
+                        "%s:%u: %s of %zu bytes: only the first %d are read", j->path,
+                        j->line, what, strlen(text), RA_JOBS_TEXT_MAX);
+    return ra_jobs_strndup(ctx, text, n);
+}
+
+/* A 400 KB crontab line costs its length in every version, firing and report line of
+ * the job, and in the classifier: commands and schedules are cut, with a problem. */
+static void cap_texts(struct ra_jobs_ctx *ctx, struct ra_job *j)
+{
+    j->command = capped(ctx, j, "command", j->command);
+    j->schedule = capped(ctx, j, "schedule", j->schedule);
+}
+
 /* A scheduled CI pipeline is a job when it collects garbage, prunes, backs up or
  * probes; one that lints or deploys on a timer is only a pipeline. */
 static void drop_plain_pipelines(struct ra_jobs_ctx *ctx)
@@ -728,8 +753,10 @@ int ra_jobs_scan_why(struct ra_jobs **out, const struct ra_jobs_file *files,
     load_texts(&ctx, sorted, nfiles);
     parse_all(&ctx);
     ra_jobs_runparts_times(&ctx);
-    for (i = 0; i < ctx.out->jobs.len; i++)
+    for (i = 0; i < ctx.out->jobs.len; i++) {
+        cap_texts(&ctx, ctx.out->jobs.items[i]);
         ra_jobs_classify(&ctx, ctx.out->jobs.items[i]);
+    }
     drop_plain_pipelines(&ctx);
     name_jobs(&ctx);
     ra_vec_sort(&ctx.out->jobs, cmp_job);

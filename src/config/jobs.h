@@ -15,6 +15,9 @@
 
 /* Files larger than this are not parsed (a problem is recorded instead). */
 #define RA_JOBS_FILE_MAX (1024 * 1024)
+/* A job's command and schedule are kept to this many bytes (a problem says when one is
+ * cut): each is copied into job versions, firings' reports and suspects. */
+#define RA_JOBS_TEXT_MAX (16 * 1024)
 
 /* How deep the classifier follows a command into the scripts it runs. */
 #define RA_JOBS_FOLLOW_DEPTH 3

@@ -90,7 +90,9 @@ static int key_is(const char *key, size_t len, const char *want)
     return len == strlen(want) && !memcmp(key, want, len);
 }
 
-/* The zone at the end of an OnCalendar= value ("... 03:25:00 Europe/London"), or NULL. */
+/* The zone at the end of an OnCalendar= value ("... 03:25:00 Europe/London"), or NULL.
+ * A zone name starts with a letter and holds only letters, digits and "/_+-": the
+ * time "*:0/15:00" in "*-*-* *:0/15:00" is not one. */
 static const char *calendar_zone(struct ra_jobs_ctx *ctx, const char *v)
 {
     const char *last = strrchr(v, ' ');
@@ -98,6 +100,10 @@ static const char *calendar_zone(struct ra_jobs_ctx *ctx, const char *v)
     if (!last)
         return NULL;
     last++;
+    if (!isalpha((unsigned char)*last) || last[strspn(last, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                            "abcdefghijklmnopqrstuvwxyz"
+                                                            "0123456789/_+-")])
+        return NULL;
     if (strchr(last, '/') || !strcmp(last, "UTC") || !strcmp(last, "GMT"))
         return ra_jobs_strdup(ctx, last);
     return NULL;

@@ -408,17 +408,17 @@ static int cronx_flavor(enum ra_sched_syntax syntax)
     }
 }
 
-/* Firings of one schedule expression in (from, to]. */
+/* Firings of one schedule expression in (from, to], at most *budget (the job's firings
+ * left in the window), which it lowers. */
 static int fire(struct ra_vec *out, struct ra_schedule *s, const struct ra_sched_job *j,
-                const struct ra_job_version *v, const char *expr, ra_time from, ra_time to,
-                const char *tz, struct ra_err *err)
+                const struct ra_job_version *v, const char *expr, ra_time from,
+                ra_time to, const char *tz, size_t *budget, struct ra_err *err)
 {
     const struct ra_job *job = v->job;
     struct ra_cron *cron = NULL;
     struct ra_calendar *cal = NULL;
     struct ra_cronx *cx = NULL;
     ra_time t = from, n;
-    size_t count = 0;
     int error, flavor = cronx_flavor(job->syntax);
 
     error = job->syntax == RA_SCHED_CALENDAR ? ra_calendar_parse(&cal, expr, err)
@@ -426,7 +426,7 @@ static int fire(struct ra_vec *out, struct ra_schedule *s, const struct ra_sched
                           : ra_cron_parse(&cron, expr, err);
     if (!error && cx && ra_cronx_period(cx))
         goto done; /* @every, rate(): no wall-clock times */
-    while (!error && count < RA_SCHEDULE_MAX_FIRINGS) {
+    while (!error && *budget) {
         error = cal  ? ra_calendar_next(&n, cal, t, tz, err)
                 : cx ? ra_cronx_next(&n, cx, t, tz, err)
                      : ra_cron_next(&n, cron, t, tz, err);
@@ -440,7 +440,7 @@ static int fire(struct ra_vec *out, struct ra_schedule *s, const struct ra_sched
             ra_vec_push(out, f);
         }
         t = n;
-        count++;
+        --*budget;
     }
     if (error == RA_ENOTFOUND)
         error = 0;
@@ -467,11 +467,12 @@ int ra_schedule_firings(struct ra_vec *out, struct ra_schedule *s, ra_time from,
                         const char *host_tz, struct ra_err *err)
 {
     struct ra_buf expr = RA_BUF_INIT;
-    size_t i, k;
+    size_t i, k, budget;
 
     for (i = 0; i < s->jobs.len; i++) {
         const struct ra_sched_job *j = s->jobs.items[i];
-        for (k = 0; k < j->versions.len; k++) {
+        budget = RA_SCHEDULE_MAX_FIRINGS;
+        for (k = 0; k < j->versions.len && budget; k++) {
             const struct ra_job_version *v = j->versions.items[k];
             const struct ra_job_version *next =
                 k + 1 < j->versions.len ? j->versions.items[k + 1] : NULL;
@@ -483,7 +484,7 @@ int ra_schedule_firings(struct ra_vec *out, struct ra_schedule *s, ra_time from,
                 v->job->syntax == RA_SCHED_EXTERNAL || start >= end)
                 continue;
             /* systemd lists several OnCalendar= values, "; "-separated */
-            for (p = v->job->schedule; *p; p = *semi ? semi + 1 : semi) {
+            for (p = v->job->schedule; *p && budget; p = *semi ? semi + 1 : semi) {
                 semi = strchr(p, ';');
                 if (!semi)
                     semi = p + strlen(p);
@@ -493,8 +494,13 @@ int ra_schedule_firings(struct ra_vec *out, struct ra_schedule *s, ra_time from,
                 ra_buf_put(&expr, p, (size_t)(semi - p));
                 if (expr.len)
                     fire(out, s, j, v, expr.ptr, start, end,
-                         v->job->timezone ? v->job->timezone : host_tz, err);
+                         v->job->timezone ? v->job->timezone : host_tz, &budget, err);
             }
+            if (!budget)
+                problem(s,
+                        "%s:%u: %d firings in the window, the most listed for a job: "
+                        "later ones are not listed",
+                        v->job->path, v->job->line, RA_SCHEDULE_MAX_FIRINGS);
         }
     }
     ra_vec_sort(out, cmp_firing);

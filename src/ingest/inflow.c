@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Reading on a second thread. For a compressed file, libarchive's "raw" format over
- * all its filters yields the uncompressed stream, which is copied into a ring of
- * chunks; for a plain tar, read(2) fills the chunks straight from the file. The
+/* Reading on a second thread. For a gzip file, zlib inflates it (ingest/gunzip.h: every
+ * member's trailer is checked, which libarchive does not do); for another compressed
+ * file, libarchive's "raw" format over all its filters yields the uncompressed stream;
+ * either is copied into a ring of chunks. For a plain tar, read(2) fills the chunks
+ * straight from the file. The
  * caller's reader takes one chunk at a time. One mutex and two condition variables
  * guard the ring's counters; a chunk's bytes are written by the thread before it is
  * counted and read by the caller after, so neither side touches them under the lock.
@@ -26,9 +28,12 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "ingest/gunzip.h"
+
 #define INFLOW_CHUNK (1024 * 1024)
 #define INFLOW_CHUNKS 4
 #define INFLOW_BLOCK (1024 * 1024) /* what libarchive reads from the file at a time */
+#define INFLOW_SCRATCH (256 * 1024)
 
 struct chunk {
     char *buf;
@@ -38,7 +43,9 @@ struct chunk {
 
 struct ra_inflow {
     struct archive *a; /* compressed: libarchive's filters, format raw */
-    int fd;            /* plain: the file; -1 */
+    int fd;            /* plain or gzip: the file; -1 */
+    struct ra_gunzip *gz; /* gzip: zlib, every member's trailer checked; NULL */
+    char *scratch;        /* gzip: where a skip inflates to, INFLOW_SCRATCH bytes */
     uint64_t size;     /* plain: its size */
     uint64_t pos;      /* plain: bytes read or passed over (the thread's) */
     const void *block; /* compressed: the rest of libarchive's current block */
@@ -81,6 +88,30 @@ static int next_block(struct ra_inflow *f)
     return 1;
 }
 
+/* Plain or gzip: up to len bytes of the file or of what it inflates to. Returns the
+ * count, 0 at the end, -1 on failure (f->error set). */
+static ssize_t read_file(struct ra_inflow *f, char *buf, size_t len)
+{
+    ssize_t got;
+
+    if (f->gz) {
+        got = ra_gunzip_read(f->gz, buf, len, f->error, sizeof(f->error));
+        atomic_store_explicit(&f->bytes_in, ra_gunzip_bytes_in(f->gz),
+                              memory_order_relaxed);
+        return got;
+    }
+    do
+        got = read(f->fd, buf, len);
+    while (got < 0 && errno == EINTR);
+    if (got < 0) {
+        snprintf(f->error, sizeof(f->error), "read failed: %s", strerror(errno));
+        return -1;
+    }
+    f->pos += (uint64_t)got;
+    atomic_store_explicit(&f->bytes_in, f->pos, memory_order_relaxed);
+    return got;
+}
+
 /* Fill c; returns as next_block (1: there may be more). */
 static int fill(struct ra_inflow *f, struct chunk *c)
 {
@@ -91,17 +122,8 @@ static int fill(struct ra_inflow *f, struct chunk *c)
     c->off = c->len = 0;
     while (c->len < INFLOW_CHUNK) {
         if (f->fd >= 0) {
-            got = read(f->fd, c->buf + c->len, INFLOW_CHUNK - c->len);
-            if (got < 0 && errno == EINTR)
-                continue;
-            if (got < 0) {
-                snprintf(f->error, sizeof(f->error), "read failed: %s", strerror(errno));
-                return -1;
-            }
-            f->pos += (uint64_t)got;
-            atomic_store_explicit(&f->bytes_in, f->pos, memory_order_relaxed);
-            if (!got)
-                return 0;
+            if ((got = read_file(f, c->buf + c->len, INFLOW_CHUNK - c->len)) <= 0)
+                return got < 0 ? -1 : 0;
             c->len += (size_t)got;
             continue;
         }
@@ -119,10 +141,21 @@ static int fill(struct ra_inflow *f, struct chunk *c)
 /* Pass over up to want bytes; *done says how many. Returns as next_block. */
 static int drop(struct ra_inflow *f, uint64_t want, uint64_t *done)
 {
+    ssize_t got;
     size_t n;
     int r;
 
     *done = 0;
+    while (f->gz && *done < want) {
+        got = read_file(f, f->scratch,
+                        want - *done < INFLOW_SCRATCH ? (size_t)(want - *done)
+                                                      : INFLOW_SCRATCH);
+        if (got <= 0)
+            return got < 0 ? -1 : 0;
+        *done += (uint64_t)got;
+    }
+    if (f->gz)
+        return 1;
     if (f->fd >= 0) {
         /* lseek past the end succeeds: stop at the size (a file that grew while it
          * was read ends where it was read to) */
@@ -198,6 +231,8 @@ static void inflow_free(struct ra_inflow *f)
 
     if (f->a)
         archive_read_free(f->a);
+    ra_gunzip_free(f->gz);
+    free(f->scratch);
     if (f->fd >= 0)
         close(f->fd);
     for (i = 0; i < INFLOW_CHUNKS; i++)
@@ -223,6 +258,21 @@ static int open_plain_tar(struct ra_inflow *f, const char *path)
     if (n != (ssize_t)sizeof(head) || memcmp(head + 257, "ustar", 5))
         return 0;
     f->size = (uint64_t)st.st_size;
+    return 1;
+}
+
+/* A regular file holding gzip data: zlib inflates it here, member by member, and
+ * checks each trailer, which libarchive's gzip filter does not. */
+static int open_gzip(struct ra_inflow *f, const char *path)
+{
+    struct stat st;
+
+    f->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (f->fd < 0 || fstat(f->fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+        !ra_gunzip_sniff(f->fd))
+        return 0;
+    ra_gunzip_new(&f->gz, f->fd);
+    f->scratch = ra_xmalloc(INFLOW_SCRATCH);
     return 1;
 }
 
@@ -254,6 +304,11 @@ int ra_inflow_open(struct ra_inflow **out, const char *path, int plain_tar,
     f = ra_xcalloc(1, sizeof(*f));
     f->fd = -1;
     if (!plain_tar || !open_plain_tar(f, path)) {
+        if (f->fd >= 0)
+            close(f->fd);
+        f->fd = -1;
+    }
+    if (f->fd < 0 && !open_gzip(f, path)) {
         if (f->fd >= 0)
             close(f->fd);
         f->fd = -1;
@@ -344,6 +399,12 @@ int64_t ra_inflow_skip(struct ra_inflow *f, int64_t request)
     pthread_cond_signal(&f->emptied);
     pthread_mutex_unlock(&f->mu);
     return (int64_t)got;
+}
+
+int ra_inflow_finish(struct ra_inflow *f)
+{
+    ra_inflow_skip(f, INT64_MAX);
+    return *ra_inflow_error(f) ? -1 : 0;
 }
 
 const char *ra_inflow_error(struct ra_inflow *f)

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Read an archive file on a second thread. libarchive runs its filters (gzip, zstd,
  * xz, ...) and the format reader (tar, ...) on one thread, one after the other; here
- * the filters (or, for a plain tar, the read system calls) run on a thread of their
- * own, feeding the bytes through a ring of a few fixed-size chunks to the caller, whose
- * libarchive reader then only parses the format. Memory: the ring (4 x 1 MiB) plus
- * libarchive's buffers, whatever the file's size. */
+ * the filters (zlib for gzip, or, for a plain tar, the read system calls) run on a
+ * thread of their own, feeding the bytes through a ring of a few fixed-size chunks to the
+ * caller, whose libarchive reader then only parses the format. Memory: the ring (4 x 1
+ * MiB) plus libarchive's buffers, whatever the file's size. */
 #ifndef RA_INGEST_INFLOW_H
 #define RA_INGEST_INFLOW_H
 
@@ -34,7 +34,12 @@ ssize_t ra_inflow_read(struct ra_inflow *f, const void **buf);
  * a failure, which the next ra_inflow_read reports. */
 int64_t ra_inflow_skip(struct ra_inflow *f, int64_t request);
 
-/* libarchive's message for the failure; "" before one. */
+/* Pass over everything the stream has left: the tar reader stops at its end-of-archive
+ * blocks, and a gzip trailer or a zstd or xz check can come after them. Returns 0 when
+ * the stream ended cleanly, -1 when it failed: ra_inflow_error() says why. */
+int ra_inflow_finish(struct ra_inflow *f);
+
+/* The message for the failure (libarchive's, zlib's or the file's); "" before one. */
 const char *ra_inflow_error(struct ra_inflow *f);
 
 /* Compressed bytes the thread has consumed from the file so far (it runs ahead of the

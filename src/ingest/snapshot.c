@@ -3,7 +3,9 @@
 #include "ingest/snapshot.h"
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "ingest/layout.h"
@@ -143,6 +145,12 @@ int ra_snapshot_expand(struct ra_vec *out, const char *arg, struct ra_err *err)
 
     if (stat(path, &st)) {
         error = ra_err_set(err, RA_ENOTFOUND, "'%s': no such file or directory", path);
+        goto done;
+    }
+    if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        /* a FIFO would block the reader until someone writes to it */
+        error = ra_err_set(err, RA_EUSAGE, "'%s': not a regular file or a directory (%s)",
+                           path, ra_file_kind(st.st_mode));
         goto done;
     }
     if (S_ISDIR(st.st_mode) && explicit_at == RA_TIME_NONE) {
@@ -513,6 +521,94 @@ static void on_odd(struct ra_graph *g, const struct ra_path *p, const struct ra_
     }
 }
 
+/* Where the blob or link object a member path names records its member; NULL for
+ * other paths, or when the object does not exist yet. */
+static uint64_t *member_of(struct ra_graph *g, const struct ra_path *p)
+{
+    struct ra_blob *b;
+    struct ra_link *l;
+
+    if (p->kind == RA_PATH_BLOB_DATA)
+        return (b = ra_graph_find_blob(g, &p->digest)) ? &b->member : NULL;
+    return is_link_kind(p->kind) && (l = find_link_for(g, p)) ? &l->member : NULL;
+}
+
+static int on_member(struct loader *ld, struct ra_source *src, struct ra_graph *g,
+                     const struct ra_path *p, const struct ra_entry *e)
+{
+    switch (e->type) {
+    case RA_ENTRY_FILE:
+        return on_file(ld, src, g, p, e);
+    case RA_ENTRY_DIR:
+        on_dir(g, p);
+        note_dir_time(g, p, e);
+        return 0;
+    case RA_ENTRY_HARDLINK:
+        copy_hardlink(ld, g, p, e);
+        return 0;
+    default:
+        on_odd(g, p, e);
+        return 0;
+    }
+}
+
+static void unread(struct loader *ld, const struct ra_entry *e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void unread(struct loader *ld, const struct ra_entry *e, const char *fmt, ...)
+{
+    struct ra_unread *u = ra_xcalloc(1, sizeof(*u));
+    struct ra_buf b = RA_BUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    ra_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    u->path = ra_xstrndup(e->path, e->path_len);
+    u->why = ra_buf_detach(&b);
+    ra_vec_push(&ld->snap->unread, u);
+}
+
+/* A folder the registry reads through, where a symbolic link is: the storage root,
+ * blobs/, repositories/, a repository or one of its _layers, _manifests, _uploads
+ * folders. The registry's filesystem driver follows it; this reader does not, so what
+ * is behind it is not read. */
+static const char *folder_position(const struct ra_path *p, const struct ra_entry *e)
+{
+    static const char *const root_dirs[] = {"", "blobs", "blobs/sha256", "repositories"};
+    static const char *const repo_dirs[] = {"",
+                                            "_layers",
+                                            "_layers/sha256",
+                                            "_manifests",
+                                            "_manifests/revisions",
+                                            "_manifests/revisions/sha256",
+                                            "_uploads"};
+    const char *rest;
+    size_t i;
+
+    if (p->kind == RA_PATH_NONE) { /* docker/registry above a root */
+        if (e->path_len >= 15 && !strcmp(e->path + e->path_len - 15, "docker/registry") &&
+            (e->path_len == 15 || e->path[e->path_len - 16] == '/'))
+            return "the folder above a storage root";
+        return NULL;
+    }
+    if (p->kind == RA_PATH_TAGS_ROOT || p->kind == RA_PATH_TAG_DIR)
+        return p->kind == RA_PATH_TAG_DIR ? "a tag folder" : "a repository's tags folder";
+    if (p->kind == RA_PATH_ROOT_OTHER) {
+        rest = e->path + p->root.len + (e->path_len > p->root.len);
+        for (i = 0; i < RA_ARRAY_SIZE(root_dirs); i++)
+            if (!strcmp(rest, root_dirs[i]))
+                return i ? "a folder of the storage root" : "the storage root";
+    }
+    if (p->kind == RA_PATH_REPO_OTHER && p->repo.len) {
+        rest = p->repo.ptr + p->repo.len + (*(p->repo.ptr + p->repo.len) == '/');
+        for (i = 0; i < RA_ARRAY_SIZE(repo_dirs); i++)
+            if (!strcmp(rest, repo_dirs[i]))
+                return i ? "a folder of a repository" : "a repository folder";
+    }
+    return NULL;
+}
+
 /* Count a metadata item once, however many members it holds. */
 static void count_meta(struct loader *ld, const struct ra_path *p)
 {
@@ -585,30 +681,36 @@ static int on_entry(const struct ra_entry *e, struct ra_source *src, void *paylo
     struct loader *ld = payload;
     struct ra_graph *g;
     struct ra_path p;
+    uint64_t *member;
+    const char *what;
+    int error;
 
     ra_layout_parse(&p, e->path, e->path_len);
     if (p.kind == RA_PATH_META || p.kind == RA_PATH_RECYCLED_BLOB)
         return on_meta(ld, src, &p, e);
     note_mtime(ld->snap, e->mtime);
+    if (e->type == RA_ENTRY_UNREADABLE) { /* wherever it is: it may hide a root */
+        unread(ld, e, "%s", e->link_target);
+        return 0;
+    }
+    if (e->type == RA_ENTRY_SYMLINK && (what = folder_position(&p, e)))
+        unread(ld, e,
+               "%s is a symbolic link to '%s', not followed: nothing behind it was "
+               "read (give its target as the snapshot)",
+               what, e->link_target);
     if (p.kind == RA_PATH_NONE)
         return 0;
     g = graph_for(ld, &p.root);
     if (p.tag.len) /* anything under _manifests/tags/<tag> implies the folder */
         ra_graph_repo(g, p.repo.ptr, p.repo.len)->has_tags_dir = 1;
-    switch (e->type) {
-    case RA_ENTRY_FILE:
-        return on_file(ld, src, g, &p, e);
-    case RA_ENTRY_DIR:
-        on_dir(g, &p);
-        note_dir_time(g, &p, e);
-        return 0;
-    case RA_ENTRY_HARDLINK:
-        copy_hardlink(ld, g, &p, e);
-        return 0;
-    default:
-        on_odd(g, &p, e);
-        return 0;
-    }
+    /* a second member for the same blob or link (an archive appended to): the later
+     * one replaces the earlier, as extraction would, and the graph notes both */
+    if (e->type != RA_ENTRY_DIR && (member = member_of(g, &p)) && *member)
+        ra_graph_note_dup(g, e->path, e->path_len, *member - 1, e->index);
+    error = on_member(ld, src, g, &p, e);
+    if (e->type != RA_ENTRY_DIR && (member = member_of(g, &p)))
+        *member = e->index + 1;
+    return error;
 }
 
 /* The member reading stopped in (or right after) may hold only part of its data. */
@@ -747,5 +849,12 @@ void ra_snapshot_free(struct ra_snapshot *s)
     free(s->source);
     free(s->read_error);
     free(s->stop_member);
+    for (i = 0; i < s->unread.len; i++) {
+        struct ra_unread *u = s->unread.items[i];
+        free(u->path);
+        free(u->why);
+        free(u);
+    }
+    ra_vec_release(&s->unread);
     free(s);
 }

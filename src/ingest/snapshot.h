@@ -63,6 +63,15 @@ struct ra_snapshot {
     struct ra_vec graphs; /* struct ra_graph *, sorted by root */
     struct ra_snapshot_meta meta;
     struct ra_vec recycled; /* struct ra_recycled_blob *, by digest, then path */
+    /* Evidence that was there but not read, in stream order: the registry would have
+     * read it. */
+    struct ra_vec unread; /* struct ra_unread * */
+};
+
+struct ra_unread {
+    char *path; /* the member */
+    char *why;  /* "cannot open: Permission denied", "the storage root is a symbolic
+                   link to '<target>', not followed: ..." */
 };
 
 struct ra_scan_opts {

@@ -48,6 +48,12 @@ struct ra_source {
     const char *leaf;       /* its name there */
     int fd;                 /* its content, opened on the first read; -1 */
     int64_t left;           /* content bytes not yet delivered */
+    int sparse;             /* archives: the member has holes (tar --sparse) */
+    int64_t served;         /* archives: content bytes delivered of the member */
+    int64_t size;           /* archives: the member's (real) size */
+    const char *block;      /* sparse member: data libarchive gave, not yet delivered */
+    size_t block_len;
+    int64_t block_off;      /* where it goes in the member; size at the end */
     char *dirents;          /* trees: getdents64 buffer, SOURCE_DIRENTS_SIZE bytes */
 };
 
@@ -100,14 +106,38 @@ static const char *archive_msg(struct archive *a)
     return s ? s : "unknown error";
 }
 
-/* The one message for an archive that stops part-way, in a header or in content. */
-static int archive_damaged(struct ra_source *src, struct ra_err *err)
+/* The one message for an archive that stops part-way, in a header or in content, or
+ * whose compressed stream fails after the last member. */
+static int damaged(struct ra_source *src, const char *why, struct ra_err *err)
 {
     fill_stop(src);
     return ra_err_set(err, RA_EIO,
                       "'%s': archive damaged after member '%s' at byte %llu: %s",
                       src->path, src->stats->stop_member,
-                      (unsigned long long)src->stats->stop_offset, archive_msg(src->a));
+                      (unsigned long long)src->stats->stop_offset, why);
+}
+
+/* The reading thread's failure, which libarchive saw as the end of the data, comes
+ * first: libarchive then only says the tar is truncated. */
+static int archive_damaged(struct ra_source *src, struct ra_err *err)
+{
+    const char *why = src->inflow ? ra_inflow_error(src->inflow) : "";
+
+    return damaged(src, *why ? why : archive_msg(src->a), err);
+}
+
+static int stream_failed(struct ra_source *src)
+{
+    return src->inflow && *ra_inflow_error(src->inflow);
+}
+
+/* The format's end: the compressed stream must end cleanly too (its last check, a gzip
+ * trailer, comes after the tar's end-of-archive blocks). */
+static int archive_end(struct ra_source *src, struct ra_err *err)
+{
+    if (src->inflow && ra_inflow_finish(src->inflow) < 0)
+        return damaged(src, ra_inflow_error(src->inflow), err);
+    return 0;
 }
 
 /* A failed system call on the current tree entry (rel == "" for the root itself). */
@@ -185,15 +215,67 @@ static int read_fail(struct ra_source *src, int error, struct ra_err *err)
     return error;
 }
 
+/* A sparse member (tar --sparse, GNU or pax) as the reader of the extracted file sees
+ * it: its data blocks at their offsets, zeros in the holes and up to its real size.
+ * libarchive's archive_read_data leaves out a hole that runs to the end (a file of
+ * zeros has no data at all), so the blocks are placed here. Returns the bytes put in
+ * buf (0 at the end), or -1 on a read failure. */
+static la_ssize_t archive_read_sparse(struct ra_source *src, char *buf, size_t len)
+{
+    la_int64_t off;
+    const void *p;
+    size_t n;
+    int r;
+
+    while (!src->block_len && src->block_off <= src->served && src->served < src->size) {
+        r = archive_read_data_block(src->a, &p, &src->block_len, &off);
+        if (r == ARCHIVE_EOF) {
+            src->block_len = 0;
+            src->block_off = src->size;
+            break;
+        }
+        if (r < ARCHIVE_WARN)
+            return -1;
+        src->block = p;
+        src->block_off = off;
+        if (off < src->served) { /* overlaps what was delivered: drop that part */
+            n = src->served - off < (int64_t)src->block_len ? (size_t)(src->served - off)
+                                                            : src->block_len;
+            src->block += n;
+            src->block_len -= n;
+            src->block_off += (int64_t)n;
+        }
+    }
+    if (src->served >= src->size)
+        return 0;
+    if ((uint64_t)(src->size - src->served) < len)
+        len = (size_t)(src->size - src->served);
+    if (src->block_off > src->served) { /* a hole */
+        n = src->block_off - src->served < (int64_t)len
+                ? (size_t)(src->block_off - src->served)
+                : len;
+        memset(buf, 0, n);
+        return (la_ssize_t)n;
+    }
+    n = src->block_len < len ? src->block_len : len;
+    memcpy(buf, src->block, n);
+    src->block += n;
+    src->block_len -= n;
+    src->block_off += (int64_t)n;
+    return (la_ssize_t)n;
+}
+
 static int archive_read(struct ra_source *src, void *buf, size_t len, size_t *nread,
                         struct ra_err *err)
 {
-    la_ssize_t n = archive_read_data(src->a, buf, len);
+    la_ssize_t n = src->sparse ? archive_read_sparse(src, buf, len)
+                               : archive_read_data(src->a, buf, len);
 
     if (n < 0) {
         archive_damaged(src, &src->read_err);
         return read_fail(src, RA_EIO, err);
     }
+    src->served += n;
     *nread = (size_t)n;
     return 0;
 }
@@ -299,15 +381,17 @@ done:
     return error;
 }
 
-/* libarchive's read and skip callbacks over the reading thread. */
+/* libarchive's read and skip callbacks over the reading thread. A failure of the
+ * thread (a gzip trailer that does not match, corrupt compressed data) reads as the
+ * end of the data: everything before it is parsed, and the walk then reports the
+ * thread's message (archive_damaged, archive_end). */
 static la_ssize_t inflow_cb(struct archive *a, void *payload, const void **buf)
 {
     struct ra_source *src = payload;
     ssize_t n = ra_inflow_read(src->inflow, buf);
 
-    if (n < 0)
-        archive_set_error(a, EIO, "%s", ra_inflow_error(src->inflow));
-    return n;
+    (void)a;
+    return n < 0 ? 0 : n;
 }
 
 static la_int64_t inflow_skip_cb(struct archive *a, void *payload, la_int64_t request)
@@ -352,6 +436,8 @@ static int archive_open(struct ra_source *src, struct ra_err *err)
         r = archive_read_open2(src->a, src, NULL, inflow_cb, inflow_skip_cb, NULL);
     else
         r = archive_read_open_filename(src->a, src->path, SOURCE_BLOCK_SIZE);
+    if (r != ARCHIVE_OK && stream_failed(src))
+        return archive_damaged(src, err);
     if (r != ARCHIVE_OK)
         return ra_err_set(err, RA_EFORMAT,
                           "'%s': not an archive libarchive can read (%s)", src->path,
@@ -382,6 +468,11 @@ static int archive_fill(struct ra_entry *e, struct ra_source *src,
                           SOURCE_MAX_NAME, src->stats->stop_member);
     }
     memset(e, 0, sizeof(*e));
+    src->sparse = archive_entry_sparse_count(ae) > 0;
+    src->served = 0;
+    src->block = NULL;
+    src->block_len = 0;
+    src->block_off = 0;
     e->mtime =
         archive_entry_mtime_is_set(ae) ? (ra_time)archive_entry_mtime(ae) : RA_TIME_NONE;
     if ((link = archive_entry_hardlink(ae))) {
@@ -426,10 +517,10 @@ static int archive_walk(struct ra_source *src, ra_entry_cb cb, void *payload,
     for (;;) {
         r = archive_read_next_header(src->a, &ae);
         if (r == ARCHIVE_EOF)
-            return 0;
+            return archive_end(src, err);
         if (r == ARCHIVE_RETRY && ++retries < SOURCE_MAX_RETRY)
             continue;
-        if (r != ARCHIVE_OK && r != ARCHIVE_WARN && !src->headers)
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN && !src->headers && !stream_failed(src))
             return ra_err_set(err, RA_EFORMAT,
                               "'%s': not an archive libarchive can read (%s)", src->path,
                               archive_msg(src->a));
@@ -439,6 +530,7 @@ static int archive_walk(struct ra_source *src, ra_entry_cb cb, void *payload,
         src->headers++;
         if ((error = archive_fill(&e, src, ae, err)) < 0)
             return error;
+        src->size = e.size;
         if (e.type == RA_ENTRY_DIR && !src->name.len)
             continue; /* "./": the archive's root */
         if ((error = deliver(src, &e, cb, payload, err)) < 0)
@@ -623,16 +715,61 @@ static int open_entry(int dfd, const char *leaf, unsigned char type, struct stat
     return fd;
 }
 
+/* A file or folder the walk may not open (permission denied): delivered as such, with
+ * why, so that the caller can say what it could not read; the walk goes on. */
+static int tree_unreadable(struct ra_source *src, const char *what, int errnum,
+                           const struct stat *st, ra_entry_cb cb, void *payload,
+                           struct ra_err *err)
+{
+    struct ra_entry e = {0};
+    int rc;
+
+    e.type = RA_ENTRY_UNREADABLE;
+    e.mtime = (ra_time)st->st_mtim.tv_sec;
+    ra_buf_truncate(&src->target, 0);
+    ra_buf_printf(&src->target, "%s: %s", what, strerror(errnum));
+    e.link_target = ra_buf_cstr(&src->target);
+    rc = deliver(src, &e, cb, payload, err);
+    return rc < 0 ? rc : 0;
+}
+
+static int denied(int errnum)
+{
+    return errnum == EACCES || errnum == EPERM;
+}
+
+/* A regular file or folder that open_entry could not open: why not, if it is a
+ * permission (0 otherwise: the old way then says what went wrong). */
+static int why_closed(int dfd, const char *leaf, const struct stat *st)
+{
+    int fd;
+
+    if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
+        return 0;
+    fd = openat(dfd, leaf,
+                O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+                    (S_ISDIR(st->st_mode) ? O_DIRECTORY : O_NONBLOCK));
+    if (fd >= 0) {
+        close(fd);
+        return 0;
+    }
+    return denied(errno) ? errno : 0;
+}
+
 static int tree_entry(struct ra_source *src, int dfd, const char *leaf,
                       unsigned char type, int depth, ra_entry_cb cb, void *payload,
                       struct ra_err *err)
 {
     struct ra_entry e = {0};
     struct stat st;
-    int error, fd = open_entry(dfd, leaf, type, &st);
+    int error, errnum, fd = open_entry(dfd, leaf, type, &st);
 
     if (fd < 0 && fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return vanished(src, errno) ? 0 : tree_fail(src, "cannot stat", errno, err);
+    if (fd < 0 && (errnum = why_closed(dfd, leaf, &st)))
+        return tree_unreadable(
+            src, S_ISDIR(st.st_mode) ? "cannot open directory" : "cannot open", errnum,
+            &st, cb, payload, err);
     e.mtime = (ra_time)st.st_mtim.tv_sec;
     e.type = S_ISREG(st.st_mode)   ? RA_ENTRY_FILE
              : S_ISDIR(st.st_mode) ? RA_ENTRY_DIR

@@ -15,6 +15,10 @@ enum ra_entry_type {
     RA_ENTRY_SYMLINK,  /* never followed */
     RA_ENTRY_HARDLINK, /* archive hardlink to an earlier member: link_target names it */
     RA_ENTRY_OTHER,    /* device, fifo, socket */
+    /* Directory trees: a file or folder that cannot be opened (permission denied);
+     * link_target says why. Its content (a folder's entries) is not walked; the walk
+     * goes on with the next entry. */
+    RA_ENTRY_UNREADABLE,
 };
 
 struct ra_entry {

@@ -39,6 +39,7 @@ void ra_graph_free(struct ra_graph *g)
     ra_map_release(&g->repos);
     ra_map_release(&g->blobs);
     ra_vec_release(&g->odd);
+    ra_vec_release(&g->dups);
     ra_map_release(&g->dirs);
     ra_map_release(&g->meta);
     ra_map_release(&g->meta_in);
@@ -114,6 +115,17 @@ void ra_graph_note_odd(struct ra_graph *g, const char *path, size_t len, const c
     o->path = ra_pool_strndup(&g->pool, path, len);
     o->what = what;
     ra_vec_push(&g->odd, o);
+}
+
+void ra_graph_note_dup(struct ra_graph *g, const char *path, size_t len, uint64_t earlier,
+                       uint64_t later)
+{
+    struct ra_dup_member *d = ra_pool_alloc(&g->pool, sizeof(*d));
+
+    d->path = ra_pool_strndup(&g->pool, path, len);
+    d->earlier = earlier;
+    d->later = later;
+    ra_vec_push(&g->dups, d);
 }
 
 void ra_graph_note_dir(struct ra_graph *g, const char *rel, size_t len, ra_time mtime)

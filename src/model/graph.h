@@ -33,6 +33,7 @@ struct ra_blob {
     int is_json;                  /* content started like JSON and fit the cap */
     int not_regular;              /* a symlink or other non-file member, not followed */
     int truncated;                /* the snapshot broke off inside its data (present = 0) */
+    uint64_t member;              /* 1 + the archive position of its member; 0: none */
 };
 
 /* A link file: its content names a digest. */
@@ -41,6 +42,7 @@ struct ra_link {
     int valid;            /* content parsed as "sha256:<hex>" */
     struct ra_digest target;
     ra_time mtime;
+    uint64_t member; /* 1 + the archive position of its member; 0: none */
 };
 
 struct ra_tag {
@@ -73,6 +75,13 @@ struct ra_odd_member {
     const char *what; /* "symlink not followed", ... */
 };
 
+/* A member whose path an earlier member of the archive already had (an archive
+ * appended to, `tar -r`): the later copy is what extraction leaves, and what is read. */
+struct ra_dup_member {
+    const char *path;
+    uint64_t earlier, later; /* 0-based positions in the archive */
+};
+
 /* Metadata a NAS or a desktop adds to a share, never written by the registry: never a
  * tag, repository, upload, blob or link. */
 enum ra_meta_kind {
@@ -103,6 +112,7 @@ struct ra_graph {
     struct ra_map blobs; /* digest -> struct ra_blob */
     struct ra_map repos; /* name -> struct ra_repo */
     struct ra_vec odd;   /* struct ra_odd_member *, in stream order */
+    struct ra_vec dups;  /* struct ra_dup_member *, in stream order */
     /* mtimes of the folders whose entries GC and pushes add and delete:
      * "blobs/sha256/<hh>" and "repositories/<name>/_manifests/revisions/sha256"
      * (relative to the root) -> ra_time * */
@@ -129,6 +139,11 @@ struct ra_link *ra_graph_link(struct ra_graph *g, struct ra_map *map,
 void ra_graph_note_dir(struct ra_graph *g, const char *rel, size_t len, ra_time mtime);
 /* A folder's mtime, or RA_TIME_NONE. */
 ra_time ra_graph_dir_mtime(const struct ra_graph *g, const char *rel);
+
+/* Remember that the member at position later has the path of the one at earlier (path
+ * copied). */
+void ra_graph_note_dup(struct ra_graph *g, const char *path, size_t len, uint64_t earlier,
+                       uint64_t later);
 
 /* Remember a metadata item (rel: its path relative to the root, ending in its name) or
  * something inside it. Returns the item, created on first sight. */

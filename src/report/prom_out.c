@@ -39,7 +39,7 @@ int ra_prom_success(struct ra_scan *const *scans, size_t n, const struct ra_prom
     if (run->failed || !n)
         return 0;
     for (i = 0; i < n; i++)
-        if (!scans[i]->snap->complete || !scans[i]->nregs)
+        if (!scans[i]->snap->complete || scans[i]->snap->unread.len || !scans[i]->nregs)
             return 0;
     return 1;
 }

@@ -28,7 +28,7 @@ struct ra_prom_run {
 void ra_prom_start(struct ra_prom_run *run);
 
 /* Did the scans read everything (no failed input, a registry root in each, every
- * snapshot read to its end)? */
+ * snapshot read to its end, nothing in it unreadable)? */
 int ra_prom_success(struct ra_scan *const *scans, size_t n,
                     const struct ra_prom_run *run);
 

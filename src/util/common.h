@@ -25,7 +25,7 @@ enum ra_error_code {
 /* Error detail, owned by the caller and passed down (jansson's json_error_t). */
 struct ra_err {
     int code;
-    char msg[256];
+    char msg[512];
 };
 
 #define RA_ERR_INIT {0, {0}}
@@ -36,6 +36,10 @@ int ra_err_set(struct ra_err *err, int code, const char *fmt, ...)
 
 /* Reset err to "no error". */
 void ra_err_clear(struct ra_err *err);
+
+/* What a file of this st_mode is, for messages: "a FIFO", "a socket", "a character
+ * device", "a block device", "a directory", "a symbolic link", "a regular file". */
+const char *ra_file_kind(unsigned int mode);
 
 /* Allocation that aborts with a message on OOM (git's xmalloc). */
 void *ra_xmalloc(size_t n);

@@ -294,6 +294,8 @@ static void test_findings__code_names(void **state)
         "member_not_regular",
         "read_error",
         "nas_metadata",
+        "member_duplicate",
+        "unreadable",
         "live_tree",
     };
     int i, j;

@@ -1154,6 +1154,67 @@ static void test_logs__invalid_utf8(void **state)
     ra_log_free(log);
 }
 
+/* Numbers out of range in a pipeline export: each is a problem of its record (a time
+ * left out, a record jansson refuses left out), never a blank time or a failed read;
+ * the other records are read. Also one pipeline a line. */
+static void test_logs__pipeline_numbers_out_of_range(void **state)
+{
+    static const char array[] =
+        "[\n"
+        " {\"number\": 1, \"status\": \"success\", \"started\": 1775955660},\n"
+        " {\"number\": 2, \"status\": \"failure\", \"created\": 1775959200, "
+        "\"started\": 99999999999999},\n"
+        " {\"number\": 3, \"status\": \"failure\", \"finished\": "
+        "123456789012345678901234567890},\n"
+        " {\"number\": 4, \"status\": \"failure\", \"created\": 1e400},\n"
+        " {\"number\": 5, \"status\": \"success\", \"created\": -5, \"started\": "
+        "1775962800,"
+        " \"steps\": [{\"name\": \"b\", \"exit_code\": 9999999999, \"started\": 2.5}]}\n"
+        "]\n";
+    static const char lines[] =
+        "{\"number\": 7, \"status\": \"success\", \"started\": 1775955660}\n"
+        "{\"number\": 8, \"status\": \"success\", \"started\": 1e999}\n"
+        "{\"number\": 9, \"status\": \"success\", \"started\": \"yesterday\"}\n";
+    static const char *const want[] = {
+        "line 3: pipeline #2: 'started' 99999999999999 is not a time (epoch seconds from "
+        "1970 to 9999): left out",
+        "line 4: record does not parse: too big integer: left out",
+        "line 5: record does not parse: real number overflow near '1e400': left out",
+        "line 6: pipeline #5: 'created' -5 is not a time (epoch seconds from 1970 to "
+        "9999): "
+        "left out",
+        "line 6: pipeline #5 step 1: 'exit_code' is not a small integer: left out",
+        "line 6: pipeline #5 step 1: 'started' 2.5 is not a time (epoch seconds from "
+        "1970 "
+        "to 9999): left out",
+    };
+    struct ra_log *log = read_text("p.json", array, RA_TIME_NONE);
+    size_t i;
+
+    (void)state;
+    assert_int_equal(log->counts[RA_LOG_PIPELINES], 3);
+    assert_int_equal(log->problems.len, RA_ARRAY_SIZE(want));
+    for (i = 0; i < RA_ARRAY_SIZE(want); i++)
+        assert_string_equal(log->problems.items[i], want[i]);
+    assert_int_equal(log->events.len, 3);
+    assert_int_equal(ev(log, 0)->time, 1775955660);
+    assert_int_equal(ev(log, 1)->time, 1775959200); /* #2: created, not a blank time */
+    assert_int_equal(ev(log, 2)->time, 1775962800);
+    ra_log_free(log);
+
+    log = read_text("p.ndjson", lines, RA_TIME_NONE);
+    assert_int_equal(log->counts[RA_LOG_PIPELINES], 2);
+    assert_int_equal(log->problems.len, 2);
+    assert_string_equal(
+        log->problems.items[0],
+        "line 2: record does not parse: real number overflow near '1e999': "
+        "left out");
+    assert_string_equal(log->problems.items[1],
+                        "line 3: pipeline #9: 'started' is not a time (epoch seconds or "
+                        "RFC 3339): left out");
+    ra_log_free(log);
+}
+
 static void test_logs__truncated_pipeline_json(void **state)
 {
     static const char text[] = "[\n"
@@ -1272,6 +1333,7 @@ int main(void)
         cmocka_unit_test(test_logs__overlong_line_skipped),
         cmocka_unit_test(test_logs__invalid_utf8),
         cmocka_unit_test(test_logs__truncated_pipeline_json),
+        cmocka_unit_test(test_logs__pipeline_numbers_out_of_range),
         cmocka_unit_test(test_logs__stream_reader),
         cmocka_unit_test(test_logs__names),
     };

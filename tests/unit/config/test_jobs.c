@@ -392,6 +392,53 @@ static void test_jobs__ansible(void **state)
 
 /* ---- systemd ---- */
 
+/* A time with a "/" in it is not a zone: "*-*-* *:0/15:00" runs in the host's zone. */
+static void test_jobs__calendar_step_is_not_a_zone(void **state)
+{
+    const struct ra_jobs_file files[] = {
+        F("u/q.timer", "[Timer]\nOnCalendar=*-*-* *:0/15:00\n"),
+        F("u/q.service", "[Service]\nExecStart=/usr/bin/true\n"),
+        F("u/z.timer", "[Timer]\nOnCalendar=*-*-* 03:00 Etc/GMT+2\n"),
+        F("u/z.service", "[Service]\nExecStart=/usr/bin/true\n"),
+    };
+    struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
+
+    (void)state;
+    assert_int_equal(js->jobs.len, 2);
+    assert_null(by_name(js, "q")->timezone);
+    assert_string_equal(by_name(js, "z")->timezone, "Etc/GMT+2");
+    ra_jobs_free(js);
+}
+
+/* A 400 KB crontab line: the command kept is cut to RA_JOBS_TEXT_MAX bytes (not inside a
+ * UTF-8 sequence), with a problem naming the line. */
+static void test_jobs__long_command_is_cut(void **state)
+{
+    size_t n = 400 * 1024, i;
+    char *text = malloc(n + 64);
+    struct ra_jobs_file files[1];
+    struct ra_jobs *js;
+    const struct ra_job *j;
+
+    (void)state;
+    i = (size_t)snprintf(text, 64, "* * * * * root /bin/echo ");
+    for (; i < n; i += 2)
+        memcpy(text + i, "\xc3\xa9", 2); /* é: a cut must not split it */
+    memcpy(text + i, "\n", 2);
+    files[0] = (struct ra_jobs_file){"etc/cron.d/long", text, i + 1};
+    js = scan(files, 1);
+    assert_int_equal(js->jobs.len, 1);
+    j = js->jobs.items[0];
+    assert_true(strlen(j->command) <= RA_JOBS_TEXT_MAX);
+    assert_true(strlen(j->command) >= RA_JOBS_TEXT_MAX - 1);
+    assert_int_equal(((unsigned char)j->command[strlen(j->command) - 1]), 0xa9);
+    assert_int_equal(js->problems.len, 1);
+    assert_string_equal(problem_at(js, 0)->msg, "etc/cron.d/long:1: command of 409586 "
+                                                "bytes: only the first 16384 are read");
+    ra_jobs_free(js);
+    free(text);
+}
+
 static void test_jobs__systemd(void **state)
 {
     const struct ra_jobs_file files[] = {
@@ -1402,6 +1449,8 @@ int main(void)
         cmocka_unit_test(test_jobs__which_files_carry_a_user),
         cmocka_unit_test(test_jobs__ansible),
         cmocka_unit_test(test_jobs__systemd),
+        cmocka_unit_test(test_jobs__calendar_step_is_not_a_zone),
+        cmocka_unit_test(test_jobs__long_command_is_cut),
         cmocka_unit_test(test_jobs__kubernetes),
         cmocka_unit_test(test_jobs__terraform),
         cmocka_unit_test(test_jobs__compose_images),

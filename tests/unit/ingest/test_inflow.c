@@ -166,16 +166,24 @@ static void test_inflow__xz_small(void **state)
 }
 
 /* libarchive's raw format has no header to read in an empty stream: the ordinary
- * reader takes it (and says it is not an archive). */
+ * reader takes it (and says it is not an archive). zlib reads an empty gzip member as
+ * no bytes. */
 static void test_inflow__empty_stream(void **state)
 {
-    const char *path = at(state, "e.gz");
+    const char *path = at(state, "e.zst");
     struct ra_err err = RA_ERR_INIT;
     struct ra_inflow *f;
+    const void *buf;
 
-    write_compressed(path, ARCHIVE_FILTER_GZIP, "", 0);
+    write_compressed(path, ARCHIVE_FILTER_ZSTD, "", 0);
     assert_int_equal(ra_inflow_open(&f, path, 1, &err), 0);
     assert_null(f);
+    path = at(state, "e.gz");
+    write_compressed(path, ARCHIVE_FILTER_GZIP, "", 0);
+    assert_int_equal(ra_inflow_open(&f, path, 1, &err), 1);
+    assert_int_equal(ra_inflow_read(f, &buf), 0);
+    assert_string_equal(ra_inflow_error(f), "");
+    ra_inflow_close(f);
 }
 
 /* Neither compressed nor a tar (a short file, an uncompressed zip), missing, a
@@ -232,6 +240,161 @@ static void test_inflow__truncated(void **state)
     assert_true(got > len / 4 && got < len);
     assert_non_null(strstr(ra_inflow_error(f), "gzip"));
     assert_true(ra_inflow_bytes_in(f) <= (uint64_t)file_size(at(state, "cut.gz")));
+    ra_inflow_close(f);
+    free(data);
+}
+
+/* A gzip file of len bytes of data, stored (level 0: a flipped byte still inflates). */
+static void write_stored_gzip(const char *path, const char *data, size_t len)
+{
+    struct archive *a = archive_write_new();
+    struct archive_entry *e = archive_entry_new();
+
+    assert_int_equal(archive_write_set_format_raw(a), ARCHIVE_OK);
+    assert_int_equal(archive_write_add_filter_gzip(a), ARCHIVE_OK);
+    assert_int_equal(archive_write_set_filter_option(a, "gzip", "compression-level", "0"),
+                     ARCHIVE_OK);
+    assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+    archive_entry_set_pathname(e, "data");
+    archive_entry_set_filetype(e, AE_IFREG);
+    assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+    assert_int_equal(archive_write_data(a, data, len), (la_ssize_t)len);
+    assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+    archive_write_free(a);
+    archive_entry_free(e);
+}
+
+/* Change the byte at off (from the end when negative) of path. */
+static void flip(const char *path, off_t off)
+{
+    FILE *fp = fopen(path, "r+b");
+    int c;
+
+    assert_non_null(fp);
+    assert_int_equal(fseeko(fp, off, off < 0 ? SEEK_END : SEEK_SET), 0);
+    c = fgetc(fp);
+    assert_int_equal(fseeko(fp, -1, SEEK_CUR), 0);
+    fputc(c ^ 0x20, fp);
+    fclose(fp);
+}
+
+/* Read everything, not comparing; returns the last ra_inflow_read result. */
+static ssize_t count(struct ra_inflow *f, size_t *got)
+{
+    const void *buf;
+    ssize_t n;
+
+    *got = 0;
+    while ((n = ra_inflow_read(f, &buf)) > 0)
+        *got += (size_t)n;
+    return n;
+}
+
+static struct ra_inflow *open_ok(const char *path)
+{
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_inflow *f = NULL;
+
+    assert_int_equal(ra_inflow_open(&f, path, 1, &err), 1);
+    return f;
+}
+
+/* Corrupt data that still inflates (a byte of a stored block) and a trailer whose CRC-32
+ * or length is wrong: every byte comes out, then -1 saying which check failed; also
+ * when the rest is skipped (ra_inflow_finish, as after the tar's last member). */
+static void test_inflow__gzip_trailer_checked(void **state)
+{
+    static const struct {
+        off_t off;
+        const char *says;
+    } cases[] = {
+        {100000, "gzip member 1 (at byte 0): the CRC-32 in its trailer does not match"},
+        {-8, "gzip member 1 (at byte 0): the CRC-32 in its trailer does not match"},
+        {-3, "gzip member 1 (at byte 0): the length in its trailer does not match"},
+    };
+    size_t len = 3 * 1024 * 1024 + 5, got, i;
+    char *data = content(len);
+    const char *path = at(state, "bad.gz");
+    struct ra_inflow *f;
+    const void *buf;
+
+    for (i = 0; i < RA_ARRAY_SIZE(cases); i++) {
+        write_stored_gzip(path, data, len);
+        flip(path, cases[i].off);
+        f = open_ok(path);
+        assert_int_equal(count(f, &got), -1);
+        assert_int_equal(got, len);
+        assert_non_null(strstr(ra_inflow_error(f), cases[i].says));
+        ra_inflow_close(f);
+
+        f = open_ok(path);
+        assert_true(ra_inflow_read(f, &buf) > 0);
+        assert_int_equal(ra_inflow_finish(f), -1);
+        assert_non_null(strstr(ra_inflow_error(f), cases[i].says));
+        ra_inflow_close(f);
+    }
+    write_stored_gzip(path, data, len); /* unchanged: clean */
+    f = open_ok(path);
+    assert_int_equal(drain(f, data, len, &got), 0);
+    assert_int_equal(got, len);
+    assert_int_equal(ra_inflow_finish(f), 0);
+    ra_inflow_close(f);
+    free(data);
+}
+
+/* Append src to the file dst. */
+static void append(const char *dst, const char *src, const char *extra, size_t extra_len)
+{
+    FILE *out = fopen(dst, "ab"), *in = fopen(src, "rb");
+    char buf[65536];
+    size_t n;
+
+    assert_non_null(out);
+    assert_non_null(in);
+    while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+        assert_int_equal(fwrite(buf, 1, n, out), n);
+    assert_int_equal(fwrite(extra, 1, extra_len, out), extra_len);
+    fclose(in);
+    fclose(out);
+}
+
+/* Several members (gzip's concatenation, pigz, bgzip) read as one stream, each checked;
+ * zeros after the last are padding; anything else after it is reported. */
+static void test_inflow__gzip_members(void **state)
+{
+    static const char zeros[512];
+    size_t len = 2 * 1024 * 1024 + 3, got;
+    char *data = content(len);
+    char multi[PATH_MAX], part[PATH_MAX];
+    struct ra_inflow *f;
+
+    snprintf(multi, sizeof(multi), "%s", at(state, "multi.gz"));
+    snprintf(part, sizeof(part), "%s", at(state, "part.gz"));
+    write_compressed(multi, ARCHIVE_FILTER_GZIP, data, len / 2);
+    write_compressed(part, ARCHIVE_FILTER_GZIP, data + len / 2, len - len / 2);
+    append(multi, part, zeros, sizeof(zeros));
+    f = open_ok(multi);
+    assert_int_equal(drain(f, data, len, &got), 0);
+    assert_int_equal(got, len);
+    assert_string_equal(ra_inflow_error(f), "");
+    ra_inflow_close(f);
+
+    append(multi, part, "junk", 4); /* zeros, a third member, then not gzip */
+    f = open_ok(multi);
+    assert_int_equal(count(f, &got), -1);
+    assert_int_equal(got, len + (len - len / 2));
+    assert_non_null(strstr(ra_inflow_error(f), ", after member 3, is not gzip"));
+    ra_inflow_close(f);
+
+    write_stored_gzip(part, data + len / 2, len - len / 2); /* second member damaged */
+    flip(part, 5000);
+    write_compressed(multi, ARCHIVE_FILTER_GZIP, data, len / 2);
+    append(multi, part, "", 0);
+    f = open_ok(multi);
+    assert_int_equal(count(f, &got), -1);
+    assert_int_equal(got, len);
+    assert_non_null(strstr(ra_inflow_error(f), "gzip member 2 (at byte "));
+    assert_non_null(strstr(ra_inflow_error(f), "CRC-32"));
     ra_inflow_close(f);
     free(data);
 }
@@ -368,6 +531,8 @@ int main(void)
         cmocka_unit_test(test_inflow__empty_stream),
         cmocka_unit_test(test_inflow__not_compressed),
         cmocka_unit_test(test_inflow__truncated),
+        cmocka_unit_test(test_inflow__gzip_trailer_checked),
+        cmocka_unit_test(test_inflow__gzip_members),
         cmocka_unit_test(test_inflow__plain_tar),
         cmocka_unit_test(test_inflow__skip),
         cmocka_unit_test(test_inflow__skip_truncated),

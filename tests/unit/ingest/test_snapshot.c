@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -402,6 +403,72 @@ static void test_snapshot__synology_share_metadata(void **state)
     ra_buf_release(&p);
 }
 
+/* tar -r appends a second copy of a member: the later copy is read (the blob hashes
+ * right), and the graph notes where both were. */
+static void test_snapshot__duplicate_member_last_copy_read(void **state)
+{
+    struct ra_vec specs = RA_VEC_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_scan_opts opts = RA_SCAN_OPTS_INIT;
+    struct ra_snapshot *snap = NULL;
+    struct ra_buf root = RA_BUF_INIT, p = RA_BUF_INIT, cmd = RA_BUF_INIT;
+    const struct ra_dup_member *dup;
+    const struct ra_graph *g;
+    const struct ra_blob *b;
+    struct ra_digest d;
+    char hex[65];
+
+    (void)state;
+    ra_buf_printf(&root, "%s/dup/docker/registry/v2", tmpdir);
+    put_blob(root.ptr, "the right bytes", 15, 1775900000, hex);
+    ra_buf_printf(&p, "%s/blobs/sha256/%.2s/%s/data", root.ptr, hex, hex);
+    write_file(p.ptr, "the wrong bytes", 15, 1775900000);
+    ra_buf_printf(
+        &cmd,
+        "cd '%s/dup' && tar -cf ../dup.tar docker && "
+        "printf 'the right bytes' > 'docker/registry/v2/blobs/sha256/%.2s/%s/data' && "
+        "tar -rf ../dup.tar docker/registry/v2/blobs",
+        tmpdir, hex, hex);
+    assert_int_equal(system(cmd.ptr), 0);
+    ra_buf_truncate(&p, 0);
+    ra_buf_printf(&p, "%s/dup.tar", tmpdir);
+    opts.verify = 1;
+    assert_int_equal(ra_snapshot_expand(&specs, p.ptr, &err), 0);
+    assert_int_equal(ra_snapshot_load(&snap, specs.items[0], &opts, &err), 0);
+    g = snap->graphs.items[0];
+    ra_digest_from_hex(&d, hex, 64);
+    assert_non_null(b = ra_graph_find_blob(g, &d));
+    assert_int_equal(b->hash, RA_HASH_OK);
+    assert_int_equal(g->dups.len, 1);
+    dup = g->dups.items[0];
+    assert_non_null(strstr(dup->path, "/data"));
+    assert_true(dup->earlier < dup->later);
+    assert_int_equal(b->member, dup->later + 1);
+    ra_snapshot_free(snap);
+    free_specs(&specs);
+    ra_buf_release(&root);
+    ra_buf_release(&p);
+    ra_buf_release(&cmd);
+}
+
+/* A FIFO as SNAPSHOT is refused before anything opens it (open would wait for a
+ * writer). */
+static void test_snapshot__fifo_refused(void **state)
+{
+    struct ra_vec specs = RA_VEC_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_buf p = RA_BUF_INIT;
+
+    (void)state;
+    ra_buf_printf(&p, "%s/fifo", tmpdir);
+    assert_int_equal(mkfifo(p.ptr, 0600), 0);
+    assert_int_equal(ra_snapshot_expand(&specs, p.ptr, &err), RA_EUSAGE);
+    assert_non_null(strstr(err.msg, "fifo': not a regular file or a directory (a FIFO)"));
+    assert_int_equal(specs.len, 0);
+    free_specs(&specs);
+    ra_buf_release(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -411,6 +478,8 @@ int main(void)
         cmocka_unit_test(test_snapshot__two_roots_and_mtime_time),
         cmocka_unit_test(test_snapshot__verify_finds_flipped_blob),
         cmocka_unit_test(test_snapshot__synology_share_metadata),
+        cmocka_unit_test(test_snapshot__duplicate_member_last_copy_read),
+        cmocka_unit_test(test_snapshot__fifo_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -192,6 +192,10 @@ static void test_prom_out__incomplete_snapshot_is_no_success(void **state)
     f.scan.nregs = 0;
     assert_int_equal(ra_prom_success(f.scans, 1, &run), 0);
     f.scan.nregs = 1;
+    ra_vec_push(&f.snap.unread, &f); /* a file permission denied */
+    assert_int_equal(ra_prom_success(f.scans, 1, &run), 0);
+    ra_vec_release(&f.snap.unread);
+    assert_int_equal(ra_prom_success(f.scans, 1, &run), 1);
     run.failed = 1;
     assert_int_equal(ra_prom_success(f.scans, 1, &run), 0);
     fake_release(&f);
