@@ -46,13 +46,13 @@ for arg in "$@"; do
     esac
 done
 
-all=(layout manifest archive tmpl cron calendar logs)
+all=(layout manifest archive tmpl cron calendar logs quote)
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 
 # -max_len per target: room for the seeds and some growth, no more (larger inputs
 # only slow the search down).
 declare -A max_len=([layout]=1024 [manifest]=16384 [archive]=32768 [tmpl]=32768
-                    [cron]=256 [calendar]=256 [logs]=16384)
+                    [cron]=256 [calendar]=256 [logs]=16384 [quote]=512)
 
 bdir=${RA_FUZZ_BUILD:-build-fuzz}
 if [ $build -eq 1 ]; then

@@ -11,6 +11,7 @@ pkgs=(
     libarchive-dev libjansson-dev libssl-dev libgit2-dev libyaml-dev zlib1g-dev libcmocka-dev
     docker-registry skopeo umoci
     jq zstd xz-utils cpio curl time python3 python3-croniter man-db groff-base
+    shellcheck cmark-gfm
     prometheus
 )
 

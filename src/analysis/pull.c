@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ingest/layout.h"
 #include "util/buf.h"
 
 #define MAX_INDEX_DEPTH 8
@@ -330,6 +331,24 @@ static void walk_tag(struct walk *w, const struct ra_tag *t, struct ra_tag_resul
     }
 }
 
+/* A repository or tag name the registry would have refused: a finding, and the report
+ * prints no command with it. */
+static void check_name(struct walk *w, const char *tag)
+{
+    const char *what = tag ? "tag" : "repository";
+
+    if (tag ? ra_layout_tag_valid(tag) : ra_layout_repository_valid(w->repo->name))
+        return;
+    ra_buf_truncate(&w->path, 0);
+    ra_buf_printf(&w->path, "%s%srepositories/%s%s%s", w->g->root, w->g->root[0] ? "/" : "",
+                  w->repo->name, tag ? "/_manifests/tags/" : "", tag ? tag : "");
+    ra_findings_add(&w->res->findings, RA_F_NAME_INVALID, RA_SEV_WARNING, w->repo->name, tag,
+                    NULL, NULL, w->path.ptr,
+                    "%s name '%s' is outside Distribution's grammar: the registry never "
+                    "wrote it; recover it by hand",
+                    what, tag ? tag : w->repo->name);
+}
+
 static void walk_tags(struct walk *w, const struct ra_vec *repos)
 {
     struct ra_vec tags = RA_VEC_INIT;
@@ -341,8 +360,10 @@ static void walk_tags(struct walk *w, const struct ra_vec *repos)
     for (i = 0; i < repos->len; i++) {
         w->repo = repos->items[i];
         ra_graph_sorted_tags(&tags, w->repo);
+        check_name(w, NULL);
         for (j = 0; j < tags.len; j++) {
             struct ra_tag_result *tr = &w->res->tags[w->res->ntags++];
+            check_name(w, ((const struct ra_tag *)tags.items[j])->name);
             walk_tag(w, tags.items[j], tr);
             if (!tr->pullable)
                 w->res->unpullable++;

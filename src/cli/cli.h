@@ -96,4 +96,33 @@ int cli_write_file(const char *path, const struct ra_buf *buf);
 FILE *cli_open_output(const char *path);
 int cli_close_output(FILE *f, const char *path, int ok);
 
+/* Every input of a command, to keep its outputs off the evidence: files are compared
+ * with an output by device and inode; a snapshot directory may not hold an output, and
+ * other input directories (the config repo, a template directory) no existing file an
+ * output would replace. */
+struct cli_inputs {
+    struct ra_vec items; /* struct input *, see outputs.c */
+    struct ra_vec owned; /* char * */
+};
+
+void cli_inputs_init(struct cli_inputs *in);
+/* Add path (NULL, "-" and paths that do not exist are ignored). */
+void cli_inputs_add(struct cli_inputs *in, const char *path);
+/* Add SNAPSHOT arguments, with what they expand to (an @time suffix, Synology
+ * sub-folders). */
+void cli_inputs_add_snapshots(struct cli_inputs *in, char **args, int n);
+/* Add --config, every --log and every --jobs-file. */
+void cli_inputs_add_evidence(struct cli_inputs *in, const struct cli_evidence *ev);
+/* 0 when writing output `path` ("-" = stdout, NULL = none) leaves every input alone;
+ * else print a one-line error naming `what` (the option) and return -1 (exit 2). */
+int cli_inputs_check_output(const struct cli_inputs *in, const char *path, const char *what);
+void cli_inputs_release(struct cli_inputs *in);
+/* The whole check for a command: its SNAPSHOT arguments, its evidence options (ev may
+ * be NULL), nin more input paths (NULL entries skipped) against nout output paths
+ * ("-" for stdout when the command writes there, NULL entries skipped). 0 or -1 with
+ * the error printed. */
+int cli_check_outputs(char **snapshots, int n, const struct cli_evidence *ev,
+                      const char *const *inputs, size_t nin, const char *const *outputs,
+                      size_t nout);
+
 #endif

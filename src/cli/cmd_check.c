@@ -133,6 +133,11 @@ int cmd_check(int argc, char **argv, struct ra_ctx *ctx)
     o.model.version = RA_VERSION;
     if (parse_args(&o, argc, argv) < 0)
         goto done;
+    {
+        const char *in[] = {o.expect}, *out[] = {"-"};
+        if (cli_check_outputs(argv + optind, argc - optind, &o.ev, in, 1, out, 1) < 0)
+            goto done;
+    }
     if (ra_check_load(&expected, o.expect, &err) < 0) {
         cli_error("%s", err.msg);
         goto done;

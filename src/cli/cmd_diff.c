@@ -106,6 +106,11 @@ int cmd_diff(int argc, char **argv, struct ra_ctx *ctx)
 
     if (parse_args(&o, argc, argv) < 0)
         return RA_EXIT_USAGE;
+    {
+        const char *out[] = {"-", o.json};
+        if (cli_check_outputs(argv + optind, 2, NULL, NULL, 0, out, 2) < 0)
+            return RA_EXIT_USAGE;
+    }
     if (load(&old_scan, argv[optind], &o, ctx) < 0 ||
         load(&new_scan, argv[optind + 1], &o, ctx) < 0)
         goto done;

@@ -133,6 +133,11 @@ int cmd_gcsim(int argc, char **argv, struct ra_ctx *ctx)
 
     if (parse_args(&o, argc, argv) < 0)
         return RA_EXIT_USAGE;
+    {
+        const char *out[] = {"-", o.json};
+        if (cli_check_outputs(argv + optind, argc - optind, NULL, NULL, 0, out, 2) < 0)
+            return RA_EXIT_USAGE;
+    }
     bad = cli_expand_snapshots(&specs, argv + optind, argc - optind);
     sopts.verify = o.verify;
     sopts.progress_payload = &prog;

@@ -95,6 +95,21 @@ static int parse_args(struct jobs_opts *o, int argc, char **argv)
     return 0;
 }
 
+static int check_outputs(const struct jobs_opts *o)
+{
+    const char *out[] = {"-", o->json};
+    const char **in = ra_xcalloc(o->files.len + 1, sizeof(*in));
+    size_t i;
+    int rc;
+
+    in[0] = o->config;
+    for (i = 0; i < o->files.len; i++)
+        in[i + 1] = o->files.items[i];
+    rc = cli_check_outputs(NULL, 0, NULL, in, o->files.len + 1, out, 2);
+    free(in);
+    return rc;
+}
+
 int cmd_jobs(int argc, char **argv, struct ra_ctx *ctx)
 {
     struct jobs_opts o = {NULL, NULL, NULL, NULL, RA_TIME_NONE, RA_TIME_NONE, RA_VEC_INIT};
@@ -107,6 +122,8 @@ int cmd_jobs(int argc, char **argv, struct ra_ctx *ctx)
 
     (void)ctx;
     if (parse_args(&o, argc, argv) < 0)
+        goto done;
+    if (check_outputs(&o) < 0)
         goto done;
     if (ra_schedule_load(&s, o.config, o.rev, &err) < 0) {
         cli_error("%s", err.msg);

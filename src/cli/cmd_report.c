@@ -164,6 +164,18 @@ done:
     return rc;
 }
 
+/* The outputs against every input, the installed templates included. */
+static int check_outputs(const struct report_opts *o, char **snapshots, int n)
+{
+    char dir[PATH_MAX];
+    const char *in[] = {o->template, NULL};
+    const char *out[] = {o->output ? o->output : "-", o->json};
+
+    if (!o->template && default_templates(dir, sizeof(dir)) == 0)
+        in[1] = dir;
+    return cli_check_outputs(snapshots, n, &o->ev, in, 2, out, 2);
+}
+
 int cmd_report(int argc, char **argv, struct ra_ctx *ctx)
 {
     struct report_opts o = {0};
@@ -177,6 +189,8 @@ int cmd_report(int argc, char **argv, struct ra_ctx *ctx)
     o.model = (struct ra_report_opts)RA_REPORT_OPTS_INIT;
     o.model.version = RA_VERSION;
     if (parse_args(&o, argc, argv) < 0)
+        goto done;
+    if (check_outputs(&o, argv + optind, argc - optind) < 0)
         goto done;
     cli_evidence_inputs(&o.ev, argv + optind, argc - optind);
     cli_progress_hooks(&o.ev.inv, &prog, ctx, o.quiet);

@@ -157,6 +157,11 @@ int cmd_scan(int argc, char **argv, struct ra_ctx *ctx)
 
     if (parse_args(&o, argc, argv) < 0)
         return RA_EXIT_USAGE;
+    {
+        const char *out[] = {"-", o.json, o.prometheus};
+        if (cli_check_outputs(argv + optind, argc - optind, NULL, NULL, 0, out, 3) < 0)
+            return RA_EXIT_USAGE;
+    }
     ra_prom_start(&run);
     bad = cli_expand_snapshots(&specs, argv + optind, argc - optind);
     scan_all(&scans, &specs, &o, ctx, &bad);

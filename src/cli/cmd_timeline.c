@@ -122,6 +122,11 @@ int cmd_timeline(int argc, char **argv, struct ra_ctx *ctx)
     o.format = FORMAT_TEXT;
     if (parse_args(&o, argc, argv) < 0)
         goto done;
+    {
+        const char *out[] = {"-", o.json};
+        if (cli_check_outputs(argv + optind, argc - optind, &o.ev, NULL, 0, out, 2) < 0)
+            goto done;
+    }
     cli_evidence_inputs(&o.ev, argv + optind, argc - optind);
     cli_progress_hooks(&o.ev.inv, &prog, ctx, o.quiet);
     if (ra_investigate(&inv, &o.ev.inv, &err) < 0) {

@@ -2,6 +2,8 @@
 /* The registry storage path grammar. */
 #include "ingest/layout.h"
 
+#include <string.h>
+
 /* A cursor over '/'-separated segments. */
 struct segs {
     const char *p, *end;
@@ -253,4 +255,65 @@ static void parse_registry(struct ra_path *out, const char *path, size_t len)
         parse_blob(out, &s);
     else if (seg_is(&top, "repositories"))
         parse_repo(out, &s);
+}
+
+static int lower_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* [a-z0-9]+([._-][a-z0-9]+)* at s, up to the next '/' or the end; its length, or 0. */
+static size_t repo_component(const char *s)
+{
+    size_t i = 0;
+
+    for (;;) {
+        if (!lower_alnum(s[i]))
+            return 0;
+        while (lower_alnum(s[i]))
+            i++;
+        if (s[i] == '\0' || s[i] == '/')
+            return i;
+        if (s[i] != '.' && s[i] != '_' && s[i] != '-')
+            return 0;
+        i++;
+        if (s[i - 1] == '_' && s[i] == '_') /* "__" is one separator in the grammar */
+            i++;
+        else if (s[i - 1] == '-')
+            while (s[i] == '-')
+                i++;
+    }
+}
+
+int ra_layout_repository_valid(const char *name)
+{
+    const char *s = name;
+    size_t n;
+
+    if (strlen(name) > 255)
+        return 0;
+    for (;;) {
+        if (!(n = repo_component(s)))
+            return 0;
+        s += n;
+        if (!*s)
+            return 1;
+        s++; /* '/' */
+    }
+}
+
+int ra_layout_tag_valid(const char *tag)
+{
+    size_t i;
+
+    if (!((tag[0] >= 'a' && tag[0] <= 'z') || (tag[0] >= 'A' && tag[0] <= 'Z') ||
+          (tag[0] >= '0' && tag[0] <= '9') || tag[0] == '_'))
+        return 0;
+    for (i = 1; tag[i]; i++) {
+        char c = tag[i];
+        if (i >= 128 || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
+            return 0;
+    }
+    return 1;
 }

@@ -64,4 +64,11 @@ struct ra_path {
  * is *_OTHER (the registry would never read it). */
 void ra_layout_parse(struct ra_path *out, const char *path, size_t len);
 
+/* Distribution's name grammar, which the registry checks before it writes anything:
+ * a repository is components [a-z0-9]+([._-][a-z0-9]+)* joined by '/', at most 255
+ * bytes; a tag is [A-Za-z0-9_][A-Za-z0-9._-]{0,127}. A storage entry whose name fails
+ * was not written by the registry ("..", "@eaDir", spaces, quotes, line breaks). */
+int ra_layout_repository_valid(const char *name);
+int ra_layout_tag_valid(const char *tag);
+
 #endif

@@ -5,13 +5,17 @@
 #include <stdlib.h>
 
 #include "report/json.h"
+#include "report/md.h"
 
 #include "analysis/investigate.h"
 #include "analysis/logs.h"
 #include "config/jobs.h"
 #include "config/schedule.h"
+#include "ingest/layout.h"
+#include "ingest/source.h"
 #include "model/graph.h"
 #include "util/buf.h"
+#include "util/shell.h"
 #include "util/text.h"
 
 struct model {
@@ -41,6 +45,21 @@ static void capped(json_t *parent, const char *key, json_t *all, size_t cap)
     snprintf(omitted, sizeof(omitted), "%s_more", key); /* Mustache: 0 is truthy */
     json_object_set_new(parent, omitted, json_boolean(n > cap));
     json_decref(all);
+}
+
+/* A command or path as a code span (for a table cell), or null. */
+static json_t *command_code(struct ra_buf *tmp, const char *command)
+{
+    struct ra_buf utf8 = RA_BUF_INIT;
+    json_t *j;
+
+    if (!command)
+        return json_null();
+    ra_buf_truncate(tmp, 0);
+    ra_md_code_cell(tmp, ra_text_safe(&utf8, command, RA_TEXT_UTF8));
+    j = ra_json_str(tmp->ptr);
+    ra_buf_release(&utf8);
+    return j;
 }
 
 /* ---- inputs ---- */
@@ -637,14 +656,6 @@ static int diagram_worthy(const struct ra_investigation *inv, const struct ra_ev
     }
 }
 
-/* Mermaid's timeline syntax splits on ':' and takes '#' and ';' specially: keep text
- * plain. */
-static void mermaid_text(struct ra_buf *out, const char *s)
-{
-    for (; *s; s++)
-        ra_buf_putc(out, *s == ':' || *s == '#' || *s == ';' || *s == '\n' ? ' ' : *s);
-}
-
 /* For tables: a storage path from its registry root on, 64-hex digests cut to 12. */
 static void shorten(struct ra_buf *out, const char *s)
 {
@@ -703,7 +714,7 @@ static void diagram_line(struct ra_buf *mer, char prev[RA_TIME_STRLEN], const st
         ra_buf_puts(mer, "        ");
     }
     ra_buf_puts(mer, " : ");
-    mermaid_text(mer, text);
+    ra_md_mermaid(mer, text);
     ra_buf_putc(mer, '\n');
 }
 
@@ -757,18 +768,9 @@ static json_t *timeline_json(struct model *m)
 
 /* ---- recovery ---- */
 
-/* Single-quote s for a POSIX shell. */
-static void shq(struct ra_buf *out, const char *s)
-{
-    ra_buf_putc(out, '\'');
-    for (; *s; s++) {
-        if (*s == '\'')
-            ra_buf_puts(out, "'\\''");
-        else
-            ra_buf_putc(out, *s);
-    }
-    ra_buf_putc(out, '\'');
-}
+/* Every value in a command goes through ra_shell_quote (util/shell.h); a value that
+ * cannot be pasted as it is (not UTF-8, control bytes) or a name the registry would
+ * have refused never appears in one: the step says what to do by hand instead. */
 
 static int loss_breaks(const struct ra_loss *l, const char *repo, const char *tag)
 {
@@ -784,129 +786,264 @@ static int loss_breaks(const struct ra_loss *l, const char *repo, const char *ta
 
 static json_t *step(const char *kind, const char *title, const char *commands)
 {
-    struct ra_buf b = RA_BUF_INIT;
+    struct ra_buf b = RA_BUF_INIT, fence = RA_BUF_INIT;
     json_t *o;
 
     if (commands) { /* the template closes the code block on its own line */
         ra_buf_puts(&b, commands);
         while (b.len && b.ptr[b.len - 1] == '\n')
             ra_buf_truncate(&b, b.len - 1);
+        ra_md_fence(&fence, b.ptr);
     }
-    o = json_pack("{s:s,s:o,s:o}", "kind", kind, "title", ra_json_str(title), "commands",
-                  commands ? ra_json_str(b.ptr) : json_null());
+    o = json_pack("{s:s,s:o,s:o,s:o}", "kind", kind, "title", ra_json_str(title), "commands",
+                  commands ? ra_json_str(b.ptr) : json_null(), "fence",
+                  commands ? ra_json_str(fence.ptr) : json_null());
     ra_buf_release(&b);
+    ra_buf_release(&fence);
     return o;
+}
+
+/* `"$ROOT"/<rel>` with rel quoted. */
+static void root_path(struct ra_buf *cmd, const char *rel)
+{
+    ra_buf_puts(cmd, "\"$ROOT\"/");
+    ra_shell_quote(cmd, rel);
 }
 
 static void relink_cmds(struct ra_buf *cmd, const struct ra_loss *l)
 {
     char hex[RA_DIGEST_STRLEN];
+    struct ra_buf dir = RA_BUF_INIT;
 
     ra_digest_format(hex, &l->digest);
-    ra_buf_printf(cmd, "mkdir -p \"$ROOT\"/repositories/");
-    shq(cmd, l->repository);
-    ra_buf_printf(cmd, "/_manifests/revisions/sha256/%s\n", hex + 7);
-    ra_buf_printf(cmd, "printf '%%s' '%s' > \"$ROOT\"/repositories/", hex);
-    shq(cmd, l->repository);
-    ra_buf_printf(cmd, "/_manifests/revisions/sha256/%s/link\n", hex + 7);
+    ra_buf_printf(&dir, "repositories/%s/_manifests/revisions/sha256/%s", l->repository,
+                  hex + 7);
+    ra_buf_puts(cmd, "mkdir -p ");
+    root_path(cmd, dir.ptr);
+    ra_buf_puts(cmd, "\nprintf '%s' ");
+    ra_shell_quote(cmd, hex);
+    ra_buf_puts(cmd, " > ");
+    ra_buf_puts(&dir, "/link");
+    root_path(cmd, dir.ptr);
+    ra_buf_putc(cmd, '\n');
+    ra_buf_release(&dir);
+}
+
+/* Where blob data l lives in the snapshot: a path for cp (directory) or the member
+ * name (archive). */
+static void snapshot_path(struct ra_buf *out, const struct ra_loss *l, const char *source,
+                          int dir, const char *rel)
+{
+    if (dir)
+        ra_buf_printf(out, "%s%s/", source[0] == '-' ? "./" : "", source);
+    ra_buf_printf(out, "%s%s%s", l->root, l->root[0] ? "/" : "", rel);
 }
 
 static void restore_cmds(struct ra_buf *cmd, const struct ra_loss *l, const struct ra_scan *from)
 {
     char hex[RA_DIGEST_STRLEN], rel[160];
     const struct ra_snapshot *s = from->snap;
+    struct ra_buf path = RA_BUF_INIT, arg = RA_BUF_INIT;
     int dir = ra_source_is_dir(s->source);
 
     ra_digest_format(hex, &l->digest);
     snprintf(rel, sizeof(rel), "blobs/sha256/%.2s/%s/data", hex + 7, hex + 7);
+    snapshot_path(&path, l, s->source, dir, rel);
     ra_buf_printf(cmd, "mkdir -p \"$ROOT\"/blobs/sha256/%.2s/%s\n", hex + 7, hex + 7);
     if (dir) {
         ra_buf_puts(cmd, "cp -p ");
-        ra_buf_printf(cmd, "%s/", s->source);
-        ra_buf_printf(cmd, "%s%s%s", l->root, l->root[0] ? "/" : "", rel);
+        ra_shell_quote(cmd, path.ptr);
+        ra_buf_putc(cmd, ' ');
     } else {
-        ra_buf_puts(cmd, "tar -xOf ");
-        shq(cmd, s->source);
-        ra_buf_printf(cmd, " '%s%s%s'", l->root, l->root[0] ? "/" : "", rel);
-        ra_buf_puts(cmd, " >");
+        /* the member as named, or with the "./" that `tar -C DIR .` puts in front */
+        ra_buf_printf(&arg, "%s%s", s->source[0] == '-' ? "./" : "", s->source);
+        ra_buf_puts(cmd, "{ tar -xOf ");
+        ra_shell_quote(cmd, arg.ptr);
+        ra_buf_putc(cmd, ' ');
+        ra_shell_quote(cmd, path.ptr);
+        ra_buf_puts(cmd, " 2>/dev/null || tar -xOf ");
+        ra_shell_quote(cmd, arg.ptr);
+        ra_buf_puts(cmd, " ./");
+        ra_shell_quote(cmd, path.ptr);
+        ra_buf_puts(cmd, "; } > ");
     }
-    ra_buf_printf(cmd, " \"$ROOT\"/%s\n", rel);
+    ra_buf_printf(cmd, "\"$ROOT\"/%s\n", rel);
     ra_buf_printf(cmd, "echo '%s  '\"$ROOT\"/%s | sha256sum -c -\n", hex + 7, rel);
+    ra_buf_release(&path);
+    ra_buf_release(&arg);
 }
 
-static json_t *recovery_for(struct model *m, const struct ra_tag_result *t, const char *root)
+/* Can the restore of l from scan `from` be printed as a command? */
+static int restore_pasteable(const struct ra_loss *l, const struct ra_scan *from)
+{
+    return ra_shell_pasteable(from->snap->source) && ra_shell_pasteable(l->root);
+}
+
+static void lost_item(struct ra_buf *out, size_t *n, const struct ra_loss *l, const char *why)
+{
+    char hex[RA_DIGEST_STRLEN];
+
+    ra_buf_printf(out, "%s%s %s%s", (*n)++ ? ", " : "", ra_object_kind_name(l->object),
+                  l->object == RA_OBJ_TAG ? l->tag_name : ra_digest_short(hex, &l->digest),
+                  why);
+}
+
+struct recovery {
+    struct ra_buf relink, restore, lost, manual;
+    size_t nrelink, nrestore, nlost, nmanual;
+};
+
+static void recovery_collect(struct recovery *rc, struct model *m,
+                             const struct ra_tag_result *t, const char *root)
 {
     const struct ra_losses *ls = m->inv->losses;
-    struct ra_buf relink = RA_BUF_INIT, restore = RA_BUF_INIT, lost = RA_BUF_INIT;
-    json_t *steps = json_array(), *o;
-    size_t i, nrelink = 0, nrestore = 0, nlost = 0;
-    char hex[RA_DIGEST_STRLEN];
+    size_t i;
 
     for (i = 0; i < ls->items.len; i++) {
         const struct ra_loss *l = ls->items.items[i];
         if (strcmp(l->root, root) || !loss_breaks(l, t->repository, t->tag))
             continue;
         if (l->object == RA_OBJ_MANIFEST_LINK && l->child_blob_present) {
-            relink_cmds(&relink, l);
-            nrelink++;
+            if (!ra_layout_repository_valid(l->repository)) {
+                lost_item(&rc->manual, &rc->nmanual, l, " (repository name outside the grammar)");
+                continue;
+            }
+            relink_cmds(&rc->relink, l);
+            rc->nrelink++;
         } else if (l->object == RA_OBJ_BLOB && l->last_present != SIZE_MAX) {
-            restore_cmds(&restore, l, ls->scans[l->last_present]);
-            nrestore++;
+            if (!restore_pasteable(l, ls->scans[l->last_present])) {
+                lost_item(&rc->manual, &rc->nmanual, l,
+                          " (its snapshot path has bytes a shell cannot be given as shown)");
+                continue;
+            }
+            restore_cmds(&rc->restore, l, ls->scans[l->last_present]);
+            rc->nrestore++;
         } else {
-            ra_buf_printf(&lost, "%s%s %s", nlost ? ", " : "", ra_object_kind_name(l->object),
-                          l->object == RA_OBJ_TAG ? l->tag_name : ra_digest_short(hex, &l->digest));
-            nlost++;
+            lost_item(&rc->lost, &rc->nlost, l, "");
         }
     }
-    if (nrelink) {
-        ra_buf_truncate(&m->tmp, 0);
-        ra_buf_printf(&m->tmp, "Re-create %zu revision link%s whose manifest data is still in "
-                               "storage", nrelink, nrelink > 1 ? "s" : "");
-        json_array_append_new(steps, step("relink", m->tmp.ptr, relink.ptr));
+}
+
+static void recovery_release(struct recovery *rc)
+{
+    ra_buf_release(&rc->relink);
+    ra_buf_release(&rc->restore);
+    ra_buf_release(&rc->lost);
+    ra_buf_release(&rc->manual);
+}
+
+static void rebuild_step(json_t *steps, struct model *m, const struct ra_tag_result *t,
+                         const struct recovery *rc)
+{
+    json_t *pushers = json_array();
+    struct ra_buf ref = RA_BUF_INIT;
+
+    ra_buf_printf(&ref, "%s:%s", t->repository, t->tag);
+    pipeline_rows(pushers, m->inv->schedule, ref.ptr, 1);
+    ra_buf_truncate(&m->tmp, 0);
+    if (rc->nlost)
+        ra_buf_printf(&m->tmp, "No snapshot holds %s: rebuild %s and push it again",
+                      rc->lost.ptr, ref.ptr);
+    else
+        ra_buf_printf(&m->tmp, "Or rebuild %s and push it again (new digests; "
+                               "whoever pins the old index digest keeps failing)",
+                      ref.ptr);
+    if (json_array_size(pushers)) {
+        json_t *p0 = json_array_get(pushers, 0);
+        ra_buf_printf(&m->tmp, " with pipeline %s (%s)",
+                      json_string_value(json_object_get(p0, "pipeline")),
+                      json_string_value(json_object_get(p0, "defined_in")));
+    } else {
+        ra_buf_puts(&m->tmp, " with the pipeline that builds it");
     }
-    if (nrestore) {
-        ra_buf_truncate(&m->tmp, 0);
-        ra_buf_printf(&m->tmp, "Restore %zu blob%s from the last snapshot that has them", nrestore,
-                      nrestore > 1 ? "s" : "");
-        json_array_append_new(steps, step("restore", m->tmp.ptr, restore.ptr));
-    }
-    {
-        json_t *pushers = json_array();
-        ra_buf_truncate(&relink, 0);
-        ra_buf_printf(&relink, "%s:%s", t->repository, t->tag);
-        pipeline_rows(pushers, m->inv->schedule, relink.ptr, 1);
-        ra_buf_truncate(&m->tmp, 0);
-        if (nlost)
-            ra_buf_printf(&m->tmp, "No snapshot holds %s: rebuild %s:%s and push it again",
-                          lost.ptr, t->repository, t->tag);
-        else
-            ra_buf_printf(&m->tmp, "Or rebuild %s:%s and push it again (new digests; "
-                                   "whoever pins the old index digest keeps failing)",
-                          t->repository, t->tag);
-        if (json_array_size(pushers)) {
-            json_t *p0 = json_array_get(pushers, 0);
-            ra_buf_printf(&m->tmp, " with pipeline %s (%s)",
-                          json_string_value(json_object_get(p0, "pipeline")),
-                          json_string_value(json_object_get(p0, "defined_in")));
-        } else {
-            ra_buf_puts(&m->tmp, " with the pipeline that builds it");
-        }
-        json_array_append_new(steps, step("rebuild", m->tmp.ptr, NULL));
-        json_decref(pushers);
-    }
-    ra_buf_truncate(&lost, 0);
-    ra_buf_printf(&lost, "docker://REGISTRY/%s:%s", t->repository, t->tag);
+    json_array_append_new(steps, step("rebuild", m->tmp.ptr, NULL));
+    json_decref(pushers);
+    ra_buf_release(&ref);
+}
+
+static void verify_step(json_t *steps, struct model *m, const struct ra_tag_result *t)
+{
+    struct ra_buf ref = RA_BUF_INIT;
+
+    ra_buf_printf(&ref, "docker://REGISTRY/%s:%s", t->repository, t->tag);
     ra_buf_truncate(&m->tmp, 0);
     ra_buf_puts(&m->tmp, "skopeo copy --all ");
-    shq(&m->tmp, lost.ptr);
+    ra_shell_quote(&m->tmp, ref.ptr);
     ra_buf_puts(&m->tmp, " dir:/tmp/regautopsy-check\n");
     json_array_append_new(steps, step("verify", "Check that the tag pulls again", m->tmp.ptr));
-    o = json_pack("{s:o,s:o,s:o,s:o}", "repository", ra_json_str(t->repository), "tag", ra_json_str(t->tag),
-                  "root", ra_json_str(root_name(root)), "steps", steps);
-    ra_buf_release(&relink);
-    ra_buf_release(&restore);
-    ra_buf_release(&lost);
+    ra_buf_release(&ref);
+}
+
+static json_t *recovery_for(struct model *m, const struct ra_tag_result *t, const char *root)
+{
+    struct recovery rc = {RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT, 0, 0, 0, 0};
+    json_t *steps = json_array(), *o;
+    int named = ra_layout_repository_valid(t->repository) && ra_layout_tag_valid(t->tag);
+
+    if (!named) {
+        json_array_append_new(
+            steps, step("manual", "The repository or tag name is outside Distribution's "
+                                  "grammar (finding name_invalid), so the registry never "
+                                  "wrote it and no command is printed for it: inspect this "
+                                  "entry by hand",
+                        NULL));
+        goto done;
+    }
+    recovery_collect(&rc, m, t, root);
+    if (rc.nrelink) {
+        ra_buf_truncate(&m->tmp, 0);
+        ra_buf_printf(&m->tmp, "Re-create %zu revision link%s whose manifest data is still in "
+                               "storage", rc.nrelink, rc.nrelink > 1 ? "s" : "");
+        json_array_append_new(steps, step("relink", m->tmp.ptr, rc.relink.ptr));
+    }
+    if (rc.nrestore) {
+        ra_buf_truncate(&m->tmp, 0);
+        ra_buf_printf(&m->tmp, "Restore %zu blob%s from the last snapshot that has them",
+                      rc.nrestore, rc.nrestore > 1 ? "s" : "");
+        json_array_append_new(steps, step("restore", m->tmp.ptr, rc.restore.ptr));
+    }
+    if (rc.nmanual) {
+        ra_buf_truncate(&m->tmp, 0);
+        ra_buf_printf(&m->tmp, "Restore by hand, with paths checked one by one: %s",
+                      rc.manual.ptr);
+        json_array_append_new(steps, step("manual", m->tmp.ptr, NULL));
+    }
+    rebuild_step(steps, m, t, &rc);
+    verify_step(steps, m, t);
+done:
+    o = json_pack("{s:o,s:o,s:o,s:o}", "repository", ra_json_str(t->repository), "tag",
+                  ra_json_str(t->tag), "root", ra_json_str(root_name(root)), "steps", steps);
+    recovery_release(&rc);
     return o;
+}
+
+/* Does path have a ".." segment (an archive member's prefix may)? */
+static int has_dotdot(const char *path)
+{
+    const char *p = path;
+
+    for (; (p = strstr(p, "..")); p += 2)
+        if ((p == path || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+            return 1;
+    return 0;
+}
+
+/* The ROOT= line: the live registry's v2 folder, from the snapshot's prefix when it has
+ * one (a snapshot that is the storage root itself has none). */
+static void root_hint(struct ra_buf *hint, const char *root)
+{
+    struct ra_buf abs = RA_BUF_INIT;
+
+    if (root[0] && ra_shell_pasteable(root) && !has_dotdot(root)) {
+        ra_buf_printf(&abs, "/%s", root);
+        ra_buf_puts(hint, "ROOT=");
+        ra_shell_quote(hint, abs.ptr);
+        ra_buf_puts(hint, "  # the live registry's storage: adjust");
+    } else {
+        ra_buf_puts(hint, "ROOT=/var/lib/registry/docker/registry/v2  # the live registry's "
+                          "<rootdirectory>/docker/registry/v2: adjust");
+    }
+    ra_buf_release(&abs);
 }
 
 /* The newest verified copy of d in a snapshot's recycle bin, else the newest. */
@@ -934,7 +1071,7 @@ static const struct ra_recycled_blob *recycled_copy(const struct ra_investigatio
 static json_t *recycled_json(struct model *m)
 {
     const struct ra_losses *ls = m->inv->losses;
-    json_t *a = json_array();
+    json_t *a = json_array(), *o;
     size_t i, j;
 
     for (i = 0; i < ls->items.len; i++) {
@@ -946,11 +1083,12 @@ static json_t *recycled_json(struct model *m)
             continue;
         for (j = 0; j < l->tags.len; j++)
             ra_buf_printf(&breaks, "%s%s", j ? ", " : "", (const char *)l->tags.items[j]);
-        json_array_append_new(
-            a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:b}", "digest", ra_json_digest_or_null(&l->digest),
-                         "breaks", ra_json_str(ra_buf_cstr(&breaks)), "snapshot",
-                         ra_json_str(s->name), "source", ra_json_str(s->source), "path",
-                         ra_json_str(r->path), "verified", r->verified));
+        o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:b}", "digest", ra_json_digest_or_null(&l->digest),
+                      "breaks", ra_json_str(ra_buf_cstr(&breaks)), "snapshot",
+                      ra_json_str(s->name), "source", ra_json_str(s->source), "path",
+                      ra_json_str(r->path), "verified", r->verified);
+        json_object_set_new(o, "path_code", command_code(&breaks, r->path));
+        json_array_append_new(a, o);
         ra_buf_release(&breaks);
     }
     return a;
@@ -959,7 +1097,7 @@ static json_t *recycled_json(struct model *m)
 static json_t *recovery_json(struct model *m)
 {
     json_t *tags = json_array(), *o;
-    struct ra_buf hint = RA_BUF_INIT;
+    struct ra_buf hint = RA_BUF_INIT, fence = RA_BUF_INIT;
     size_t i, j;
 
     for (i = 0; m->newest && i < m->newest->nregs; i++) {
@@ -968,14 +1106,17 @@ static json_t *recovery_json(struct model *m)
             if (!r->tags[j].pullable)
                 json_array_append_new(tags, recovery_for(m, &r->tags[j], r->graph->root));
         if (!hint.len && r->unpullable)
-            ra_buf_printf(&hint, "ROOT=/%s  # the live registry's storage: adjust", r->graph->root);
+            root_hint(&hint, r->graph->root);
     }
-    o = json_pack("{s:o,s:o,s:b}", "root_hint", ra_json_str(hint.len ? hint.ptr : NULL), "tags", tags,
-                  "has_tags", json_array_size(tags) > 0);
+    ra_md_fence(&fence, hint.len ? hint.ptr : "");
+    o = json_pack("{s:o,s:o,s:o,s:b}", "root_hint", ra_json_str(hint.len ? hint.ptr : NULL),
+                  "root_hint_fence", ra_json_str(fence.ptr), "tags", tags, "has_tags",
+                  json_array_size(tags) > 0);
     json_object_set_new(o, "recycled", recycled_json(m));
     json_object_set_new(o, "has_recycled",
                         json_boolean(json_array_size(json_object_get(o, "recycled")) > 0));
     ra_buf_release(&hint);
+    ra_buf_release(&fence);
     return o;
 }
 
@@ -1147,7 +1288,7 @@ static json_t *inventory_json(struct model *m)
 
 static json_t *jobs_json(const struct ra_schedule *s)
 {
-    json_t *a = json_array();
+    json_t *a = json_array(), *o;
     struct ra_buf b = RA_BUF_INIT;
     size_t i, k;
 
@@ -1177,14 +1318,15 @@ static json_t *jobs_json(const struct ra_schedule *s)
         }
         ra_buf_truncate(&b, 0);
         ra_buf_printf(&b, "%s:%u", job->path, job->line);
-        json_array_append_new(
-            a, json_pack("{s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:b,s:b,s:b,s:o}", "id", ra_json_str(j->id),
+        o = json_pack("{s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:b,s:b,s:b,s:o}", "id", ra_json_str(j->id),
                          "name", ra_json_str(job->name), "kind", ra_job_class_name(job->cls),
                          "schedule", ra_json_str(job->schedule), "timezone", ra_json_str(job->timezone),
                          "defined_in", ra_json_str(b.ptr), "command", ra_json_str(job->command),
                          "delete_untagged", job->gc.delete_untagged, "disabled",
                          job->disabled || job->absent, "in_effect", last && last->job != NULL,
-                         "versions", versions));
+                         "versions", versions);
+        json_object_set_new(o, "command_code", command_code(&b, job->command));
+        json_array_append_new(a, o);
     }
     ra_buf_release(&b);
     return a;

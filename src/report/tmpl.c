@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "report/md.h"
 #include "util/vec.h"
 
 #define MAX_DELIM 16
@@ -453,27 +454,6 @@ static void emit_text(struct render *r, const char *s, size_t n)
     }
 }
 
-/* Markdown-table escaping: '|' -> "\|", '`' -> "\`", line breaks -> "<br>". */
-static void emit_escaped(struct ra_buf *out, const char *s, size_t n)
-{
-    size_t i, run = 0;
-
-    for (i = 0; i < n; i++) {
-        char c = s[i];
-        if (c != '|' && c != '`' && c != '\n' && c != '\r')
-            continue;
-        ra_buf_put(out, s + run, i - run);
-        if (c == '\r' && i + 1 < n && s[i + 1] == '\n')
-            i++;
-        if (c == '\n' || c == '\r')
-            ra_buf_puts(out, "<br>");
-        else
-            ra_buf_put(out, (const char[]){'\\', c}, 2);
-        run = i + 1;
-    }
-    ra_buf_put(out, s + run, n - run);
-}
-
 static void render_var(struct render *r, const struct node *n)
 {
     char num[64];
@@ -485,7 +465,7 @@ static void render_var(struct render *r, const struct node *n)
     if (n->type == N_RAW)
         ra_buf_put(r->out, s, len);
     else
-        emit_escaped(r->out, s, len);
+        ra_md_text(r->out, s, len);
 }
 
 static int render_range(struct render *r, const struct tmpl *t, size_t from, size_t to);

@@ -36,9 +36,10 @@ typedef int (*ra_tmpl_loader)(struct ra_buf *out, const char *name, void *payloa
  * {{=<% %>=}}, dotted names, {{.}}, and standalone-line removal; standalone partials
  * re-indent every line of their content. Differences from the spec:
  *
- *   - {{name}} escapes for Markdown tables, not HTML: '|' becomes "\|", '`' becomes
- *     "\`", and each line break ("\r\n", "\n" or "\r") becomes "<br>" so a multi-line
- *     value stays in one table row. '<', '>' and '&' are left alone. {{{name}}} and
+ *   - {{name}} escapes for Markdown, not HTML (ra_md_text in report/md.h): the
+ *     value renders as literal text in a table cell, prose or a heading, with no
+ *     HTML, link, image or emphasis; '|' becomes "\|" and control bytes, line breaks
+ *     included, become "\xNN" so a value stays in one table row. {{{name}}} and
  *     {{&name}} write the value unchanged.
  *   - An unknown partial is an error, not the empty string.
  *

@@ -370,7 +370,7 @@ RECYCLED="#recycle/$V2REL/blobs/sha256/$DOOMED_HH/$APP1_HEX/data"
 check "report model: the #recycle copy is a verified recovery source" \
     jq -e --arg d "$APP1_LAYER" --arg p "$RECYCLED" --arg s "$S3" '.recovery.recycled ==
         [{"digest": $d, "breaks": "app:1", "snapshot": $s, "source": .recovery.recycled[0].source,
-          "path": $p, "verified": true}]' "$tmp/report.json"
+          "path": $p, "path_code": ("`" + $p + "`"), "verified": true}]' "$tmp/report.json"
 check "report: the Recovery section names the #recycle path" \
     grep -qF -- "- $APP1_LAYER (breaks app:1): \`$RECYCLED\` in snapshot $S3, its content matches the digest" \
     "$tmp/report.md"

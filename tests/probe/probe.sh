@@ -32,7 +32,7 @@ has() {
 }
 
 for t in promtool jq; do
-    command -v "$t" >/dev/null || { echo "probe: $t not installed (scripts/setup.sh)" >&2; exit 1; }
+    command -v "$t" >/dev/null || { echo "probe: $t not installed (scripts/setup.sh)" >&2; exit 77; }
 done
 
 # The storage as a registry holds it: a directory, made read-only like the probe's mount.
@@ -119,6 +119,13 @@ has "$work/cut.prom" "regautopsy_scan_success 0"
 has "$work/cut.prom" 'regautopsy_findings{code="read_error",severity="critical"} 1'
 grep -q '^regautopsy_tag_pullable{\|^regautopsy_gc_\|^regautopsy_last_complete' "$work/cut.prom" &&
     fail "cut archive: tag, GC or last-complete series written"
+
+# The metrics file inside the storage: refused, nothing written there.
+"$bin" scan -q --prometheus "$work/s13/regautopsy.prom" "$work/s13" >/dev/null 2>"$work/errin"
+rc=$?
+[ "$rc" = 2 ] || fail "metrics inside the storage: exit $rc, want 2"
+grep -q "is inside the input directory" "$work/errin" || fail "inside: $(cat "$work/errin")"
+[ -e "$work/s13/regautopsy.prom" ] && fail "metrics written inside the storage"
 
 # An unwritable textfile dir: exit 2, one line naming the file.
 chmod a-w "$work/out"

@@ -277,34 +277,23 @@ git add -A
 GIT_AUTHOR_DATE=2026-04-02T00:00:00Z GIT_COMMITTER_DATE=2026-04-02T00:00:00Z \
     git -c user.name=t -c user.email=t@t commit -qm big
 cd "$T" || exit 1
-start=$(date +%s)
 run caps jobs --config cfg --from 2026-04-03T00:00Z --to 2026-05-03T00:00Z --json -
-took=$(($(date +%s) - start))
 expect_rc caps 0
-[ "$took" -le 30 ] || fail "caps: took $took s"
 jq -e '([.firings[] | select(.job | endswith(":m"))] | length == 20000) and
     ([.jobs[] | select(.name == "m") | .command | length] == [16384]) and
     ([.problems[] | select(test("m.timer:2: 20000 firings in the window"))] | length == 1) and
     ([.problems[] | select(test("command of 40[0-9]+ bytes: only the first 16384 are read"))]
      | length == 1)' "$T/caps.out" >/dev/null ||
     fail "caps: $(jq -c '.problems, (.firings | length)' "$T/caps.out" | head -c 600)"
-ok "jobs caps: 20,000 firings and 16 KiB of text per job, with problems ($took s)"
+ok "jobs caps: 20,000 firings and 16 KiB of text per job, with problems"
 
-# ---- report stays within a small factor of scan with 40,000 lost layers ----
+# ---- report on 40,000 lost layers finishes with every loss (its time: bench/missing_layers.sh) ----
 "$PY" "$SRC/bench/gen_missing_layers.py" ml --manifests 2 --layers 20000 || fail "generator"
-cpu() { # cpu NAME ARGS...: user+system seconds of one run, into $T/NAME.cpu
-    local name=$1
-    shift
-    /usr/bin/time -f '%U %S' -o "$T/$name.cpu" "$BIN" "$@" >/dev/null 2>&1
-    tail -n 1 "$T/$name.cpu" | awk '{ printf "%.2f", $1 + $2 }'
-}
-if [ -x /usr/bin/time ]; then
-    s=$(cpu scan-ml scan -q --json /dev/null ml/*.tar)
-    r=$(cpu report-ml report -q -o /dev/null ml/*.tar)
-    awk -v s="$s" -v r="$r" 'BEGIN { exit !(r <= 2.5 * s + 0.5) }' ||
-        fail "report-ml: report took $r s of CPU, scan $s s (over 2.5x)"
-    ok "report with 40,000 lost layers: $r s of CPU, scan $s s"
-fi
+"$BIN" report -q -o /dev/null --json "$T/ml.json" ml/*.tar 2>"$T/report-ml.err"
+rc=$?
+expect_rc report-ml 1
+[ "$(jq '.losses | length' "$T/ml.json")" = 40000 ] || fail "report-ml: not 40,000 losses"
+ok "report with 40,000 lost layers: every loss in the JSON (exit 1)"
 
 # ---- pipeline exports with numbers out of range ----
 cat >pipes.json <<'EOF'

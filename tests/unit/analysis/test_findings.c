@@ -296,6 +296,7 @@ static void test_findings__code_names(void **state)
         "nas_metadata",
         "member_duplicate",
         "unreadable",
+        "name_invalid",
         "live_tree",
     };
     int i, j;

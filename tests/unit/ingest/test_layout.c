@@ -411,6 +411,50 @@ static void test_layout__repo_without_name(void **state)
                 RA_PATH_ROOT_OTHER);
 }
 
+static void test_layout__repository_grammar(void **state)
+{
+    static const char *const good[] = {"a", "infra-ci", "tools/kubectl", "a.b_c__d---e/f0",
+                                       "x1/y2/z3"};
+    static const char *const bad[] = {"", "A", "a/", "/a", "a//b", "..", "a/../b", "-a",
+                                      "a-", "a_", "a___b", "a._b", "a b", "a$(touch m)",
+                                      "a\nb", "\xff", "a/@eaDir", "a'b", "a`b"};
+    char longname[300];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        assert_true(ra_layout_repository_valid(good[i]));
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_false(ra_layout_repository_valid(bad[i]));
+    memset(longname, 'a', 255);
+    longname[255] = '\0';
+    assert_true(ra_layout_repository_valid(longname));
+    longname[255] = 'a';
+    longname[256] = '\0';
+    assert_false(ra_layout_repository_valid(longname));
+}
+
+static void test_layout__tag_grammar(void **state)
+{
+    static const char *const good[] = {"latest", "1.29", "_x", "V1.0-rc_2", "sha256-ab.sig"};
+    static const char *const bad[] = {"", ".x", "-x", "..", "@eaDir", "a b", "a:b", "a/b",
+                                      "$(touch m)", "a\nb", "\xff", "a'b", "a#b"};
+    char longtag[200];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        assert_true(ra_layout_tag_valid(good[i]));
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_false(ra_layout_tag_valid(bad[i]));
+    memset(longtag, 'a', 128);
+    longtag[128] = '\0';
+    assert_true(ra_layout_tag_valid(longtag));
+    longtag[128] = 'a';
+    longtag[129] = '\0';
+    assert_false(ra_layout_tag_valid(longtag));
+}
+
 static void assert_meta(const char *path, enum ra_meta_kind kind, const char *item,
                         const char *root)
 {
@@ -532,6 +576,8 @@ int main(void)
         cmocka_unit_test(test_layout__extra_trailing_segments_not_links),
         cmocka_unit_test(test_layout__repo_other),
         cmocka_unit_test(test_layout__repo_without_name),
+        cmocka_unit_test(test_layout__repository_grammar),
+        cmocka_unit_test(test_layout__tag_grammar),
         cmocka_unit_test(test_layout__synology_eadir_is_never_registry_data),
         cmocka_unit_test(test_layout__desktop_and_nas_names),
         cmocka_unit_test(test_layout__recycle_bin_keeps_recovery_sources),

@@ -184,18 +184,21 @@ static void test_tmpl__escapes_backticks(void **state)
     assert_renders("| {{cmd}} |", "{\"cmd\": \"`rm -rf` x`\"}", "| \\`rm -rf\\` x\\` |");
 }
 
-static void test_tmpl__newlines_become_br(void **state)
+static void test_tmpl__line_breaks_become_escapes(void **state)
 {
     (void)state;
-    assert_renders("| {{msg}} |\n", "{\"msg\": \"a\\nb\\r\\nc\\rd\\n\"}",
-                   "| a<br>b<br>c<br>d<br> |\n");
+    assert_renders("| {{msg}} |\n", "{\"msg\": \"a\\nb\\r\\nc\\rd\\u001b[31m\"}",
+                   "| a\\x0ab\\x0d\\x0ac\\x0dd\\x1b\\[31m |\n");
 }
 
-static void test_tmpl__leaves_html_alone(void **state)
+static void test_tmpl__escapes_html_links_and_emphasis(void **state)
 {
     (void)state;
-    assert_renders("{{v}}", "{\"v\": \"<a href='x'>&amp;</a>\"}",
-                   "<a href='x'>&amp;</a>");
+    assert_renders("{{v}}", "{\"v\": \"<a href='x'>&amp;</a> ![i](u) *b* _e_ [l](h)\"}",
+                   "\\<a href='x'\\>\\&amp;\\</a\\> !\\[i\\](u) \\*b\\* \\_e\\_ "
+                   "\\[l\\](h)");
+    assert_renders("# {{v}}", "{\"v\": \"# x https://e.com www.e.com @me ~s~\"}",
+                   "# \\# x https\\://e.com www\\.e.com \\@me \\~s\\~");
 }
 
 static void test_tmpl__raw_is_unescaped(void **state)
@@ -363,7 +366,7 @@ static void test_tmpl__partial_loaded_once(void **state)
     m.partials = json_pack("{s:s}", "row", "<{{.}}>");
     assert_int_equal(
         ra_tmpl_render(&out, "t", src, strlen(src), data, map_loader, &m, &err), 0);
-    assert_string_equal(ra_buf_cstr(&out), "<1><2><3><{\"l\":[1,2,3]}>");
+    assert_string_equal(ra_buf_cstr(&out), "<1><2><3><{\"l\":\\[1,2,3\\]}>");
     assert_int_equal(m.loads, 1);
     json_decref(m.partials);
     json_decref(data);
@@ -494,7 +497,7 @@ static void test_tmpl__dir_loader_renders_indented_partials(void **state)
                                     ra_tmpl_dir_loader, t->path, &err),
                      0);
     assert_string_equal(ra_buf_cstr(&out),
-                        "| name |\n|---|\n  | a\\|b |\n  | c<br>d |\n");
+                        "| name |\n|---|\n  | a\\|b |\n  | c\\x0ad |\n");
     ra_buf_truncate(&out, 0);
     src = "{{>../row}}";
     assert_int_equal(ra_tmpl_render(&out, "main.md", src, strlen(src), data,
@@ -512,8 +515,8 @@ int main(void)
         cmocka_unit_test(test_tmpl__spec_cases),
         cmocka_unit_test(test_tmpl__escapes_pipe_in_table_cell),
         cmocka_unit_test(test_tmpl__escapes_backticks),
-        cmocka_unit_test(test_tmpl__newlines_become_br),
-        cmocka_unit_test(test_tmpl__leaves_html_alone),
+        cmocka_unit_test(test_tmpl__line_breaks_become_escapes),
+        cmocka_unit_test(test_tmpl__escapes_html_links_and_emphasis),
         cmocka_unit_test(test_tmpl__raw_is_unescaped),
         cmocka_unit_test(test_tmpl__numbers_print_as_json),
         cmocka_unit_test(test_tmpl__appends_and_allows_null_data),

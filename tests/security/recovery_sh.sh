@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Recovery commands are safe to paste: a report made from hostile storage
+# (make_storage.py: snapshot folders, a root prefix, repository and tag names with
+# $(...), backticks, quotes, spaces, '#', line breaks, ESC and bytes that are not
+# UTF-8) has sh blocks that pass `shellcheck -s sh` and `bash -n`, and that, run with
+# ROOT in a temporary folder, restore exactly the lost link and blob of the one image
+# whose names are inside Distribution's grammar, create nothing outside ROOT, and run
+# no command hidden in a name. Done from directory snapshots, from a tar whose members
+# start with "./", and from snapshots that are the storage root itself (where the ROOT=
+# line must not say "/").
+#
+#   bash tests/security/recovery_sh.sh REGAUTOPSY SOURCE_DIR
+set -u
+BIN=$(realpath "$1")
+SRC=$(realpath "$2")
+PY=/usr/bin/python3
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+
+for tool in shellcheck sha256sum; do
+    command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed (scripts/setup.sh)"; exit 77; }
+done
+
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+EV="$T/ev"
+mkdir "$EV" "$T/stub"
+"$PY" "$SRC/tests/security/make_storage.py" "$EV" || { echo "FAIL: make_storage.py"; exit 1; }
+# skopeo would go to the network: a stub records what it was asked
+cat > "$T/stub/skopeo" <<STUB
+#!/bin/sh
+printf '%s\n' "\$@" >> "$T/skopeo.args"
+STUB
+chmod +x "$T/stub/skopeo"
+
+OLD=$(cd "$EV" && ls -d snaps/old*)
+NEW=$(cd "$EV" && ls -d snaps/new*)
+
+listing() { (cd "$EV" && find . -printf '%p %s %T@\n' | LC_ALL=C sort); }
+
+run_case() {
+    local name=$1 old=$2 new=$3 out="$T/$1" n i root
+    mkdir -p "$out/blocks" "$out/root"
+    root="$out/root"
+    (cd "$EV" && "$BIN" report -q "$old" "$new" --config config --log access.log -o "$out/r.md" 2> "$out/err")
+    [ $? -eq 1 ] || fail "$name: report exit code is not 1"
+    ! grep -q 'Sanitizer\|runtime error' "$out/err" || fail "$name: sanitizer: $(head -5 "$out/err")"
+    n=$("$PY" "$SRC/tests/security/sh_blocks.py" "$out/r.md" "$out/blocks") || { fail "$name: sh blocks"; return; }
+    # ROOT= line, relink, restore, verify: one image has names inside the grammar
+    [ "$n" -eq 4 ] || fail "$name: $n sh blocks, want 4"
+    cat "$out"/blocks/*.sh > "$out/all.sh"
+    shellcheck -s sh -e SC2016 "$out/all.sh" || fail "$name: shellcheck on all blocks"
+    for ((i = 0; i < n; i++)); do
+        shellcheck -s sh -e SC2016,SC2034 "$out/blocks/$i.sh" || fail "$name: shellcheck block $i"
+        bash -n "$out/blocks/$i.sh" || fail "$name: bash -n block $i"
+    done
+    listing > "$out/before"
+    rm -f "$T/skopeo.args"
+    for ((i = 0; i < n; i++)); do
+        (cd "$EV" && ROOT="$root" PATH="$T/stub:$PATH" sh "$out/blocks/$i.sh" > "$out/run$i.out" 2>&1) ||
+            { fail "$name: block $i failed"; cat "$out/run$i.out" >&2; }
+    done
+    listing > "$out/after"
+    cmp -s "$out/before" "$out/after" || { fail "$name: the evidence folder changed"; diff "$out/before" "$out/after" | head >&2; }
+    if find "$T" / -maxdepth 0 -name 'pwned*' 2>/dev/null | grep -q . || find "$T" -name 'pwned*' | grep -q .; then
+        fail "$name: a command hidden in a name ran"
+    fi
+    [ ! -e "$PWD/pwned-dollar" ] && [ ! -e "$PWD/pwned-tick" ] || fail "$name: marker in $PWD"
+    # exactly the link and the blob of good/app, with the right bytes
+    local files
+    files=$(cd "$root" && find . -type f | LC_ALL=C sort)
+    [ "$(printf '%s\n' "$files" | wc -l)" -eq 2 ] || fail "$name: files under ROOT: $files"
+    printf '%s\n' "$files" | grep -q '^./repositories/good/app/_manifests/revisions/sha256/[0-9a-f]\{64\}/link$' ||
+        fail "$name: no revision link restored"
+    grep -q ': OK$' "$out/run2.out" || fail "$name: restored blob does not check: $(cat "$out/run2.out")"
+    [ "$(cat "$T/skopeo.args" 2>/dev/null | tr '\n' ' ')" = "copy --all docker://REGISTRY/good/app:latest dir:/tmp/regautopsy-check " ] ||
+        fail "$name: skopeo called with: $(cat "$T/skopeo.args" 2>/dev/null)"
+    # every other broken tag is a manual step, and no hostile name is in any block
+    [ "$(grep -c 'inspect this entry by hand' "$out/r.md")" -eq 14 ] ||
+        fail "$name: $(grep -c 'inspect this entry by hand' "$out/r.md") manual steps, want 14"
+    if grep -l 'pwned' "$out"/blocks/*.sh | grep -qv '/0.sh\|/2.sh'; then
+        fail "$name: a hostile name reached a command other than ROOT= or the restore"
+    fi
+}
+
+run_case dir "$OLD" "$NEW"
+run_case tar hostile-2026-04-12T0100Z.tar "$NEW"
+# snapshots that are the storage root itself: no "ROOT=/"
+for s in "$OLD" "$NEW"; do
+    d="$EV/v2 $(basename "$s" | sed 's/.* //')"
+    cp -a "$EV/$s"/srv/*/data/docker/registry/v2 "$d"
+done
+run_case rootless "v2 registry-2026-04-12T0100Z" "v2 registry-2026-04-13T0100Z"
+grep -qx 'ROOT=/var/lib/registry/docker/registry/v2  # .*' "$T/rootless/blocks/0.sh" ||
+    fail "rootless: ROOT= line is $(cat "$T/rootless/blocks/0.sh")"
+grep -q "^ROOT='/srv/" "$T/dir/blocks/0.sh" || fail "dir: ROOT= line is $(cat "$T/dir/blocks/0.sh")"
+
+if [ "$fails" -gt 0 ]; then
+    echo "$fails failure(s)" >&2
+    exit 1
+fi
+echo "recovery_sh: ok"
