@@ -4,6 +4,7 @@
 # Tests: cmocka, and for the end-to-end tests the real registry and tools
 # (docker-registry = Distribution 2.8.2, skopeo, umoci), jq, zstd, python3-croniter,
 # and prometheus for promtool (the probe tests check metrics and alert rules with it).
+# Packaging (tests/pkg): dpkg-dev (dpkg-shlibdeps for cpack -G DEB), file, zsh.
 set -euo pipefail
 
 pkgs=(
@@ -12,6 +13,7 @@ pkgs=(
     docker-registry skopeo umoci
     jq zstd xz-utils cpio curl time python3 python3-croniter man-db groff-base
     shellcheck cmark-gfm
+    dpkg-dev file zsh
     prometheus
 )
 

@@ -49,7 +49,8 @@ static const char usage_head[] = "usage: regautopsy report [options] SNAPSHOT...
 static const char usage_tail[] =
     "  --title T            the post-mortem's title (default: from the broken tags)\n"
     "  --template FILE|DIR  a template file, or a directory with postmortem.md.mustache\n"
-    "                       and its partials (default: the installed templates)\n"
+    "                       and its partials (default: the installed templates, else\n"
+    "                       the built-in ones)\n"
     "  -o, --output FILE    write the post-mortem to FILE (default stdout)\n"
     "  --json FILE|-        write the report model (docs/json.md)\n"
     "  --now                print the generation time (off: output depends on inputs only)\n"
@@ -99,7 +100,8 @@ static int parse_args(struct report_opts *o, int argc, char **argv)
 }
 
 /* The installed templates, found relative to the executable: <bin>/../share/regautopsy/
- * templates when installed, <build>/share/regautopsy/templates in a build tree. */
+ * templates when installed, <build>/share/regautopsy/templates in a build tree. Without
+ * them the report uses the templates compiled into the binary. */
 static int default_templates(char *out, size_t len)
 {
     static const char *const rel[] = {"/../share/regautopsy/templates",
@@ -144,11 +146,9 @@ static int write_outputs(json_t *model, const struct report_opts *o)
     }
     if (!tmpl && default_templates(dir, sizeof(dir)) == 0)
         tmpl = dir;
-    if (!tmpl) {
-        cli_error("report: no templates found beside the executable; give --template");
-        goto done;
-    }
-    if (ra_report_render(&buf, model, tmpl, &err) < 0) {
+    /* no --template and none beside the executable: the compiled-in defaults */
+    if ((tmpl ? ra_report_render(&buf, model, tmpl, &err)
+              : ra_report_render_builtin(&buf, model, &err)) < 0) {
         cli_error("%s", err.msg);
         goto done;
     }

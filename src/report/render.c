@@ -3,8 +3,10 @@
 #include "report/render.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
+#include "report/builtin.h"
 #include "report/tmpl.h"
 
 /* A template file named on the command line, bounded like a partial. */
@@ -69,4 +71,38 @@ done:
     ra_buf_release(&dir);
     ra_buf_release(&path);
     return error;
+}
+
+static const struct ra_builtin_template *builtin_find(const char *name)
+{
+    const struct ra_builtin_template *t;
+
+    for (t = ra_builtin_templates; t->name; t++)
+        if (!strcmp(t->name, name))
+            return t;
+    return NULL;
+}
+
+/* Partials from the compiled-in templates. */
+static int builtin_loader(struct ra_buf *out, const char *name, void *payload,
+                          struct ra_err *err)
+{
+    const struct ra_builtin_template *t = builtin_find(name);
+
+    (void)payload;
+    if (!t)
+        return ra_err_set(err, RA_ENOTFOUND, "partial '%s': not built in", name);
+    ra_buf_put(out, t->src, t->len);
+    return 0;
+}
+
+int ra_report_render_builtin(struct ra_buf *out, struct json_t *model, struct ra_err *err)
+{
+    const struct ra_builtin_template *t = builtin_find("postmortem.md");
+
+    if (!t)
+        return ra_err_set(err, RA_ENOTFOUND, "template '%s': not built in",
+                          RA_REPORT_TEMPLATE);
+    return ra_tmpl_render(out, RA_REPORT_TEMPLATE, t->src, t->len, model, builtin_loader,
+                          NULL, err);
 }
