@@ -2,8 +2,12 @@
 # Install what regautopsy needs on Debian 12 (run as root), only what is missing.
 # Build: gcc, cmake, pkg-config and the -dev packages of the chosen libraries.
 # Tests: cmocka, and for the end-to-end tests the real registry and tools
-# (docker-registry = Distribution 2.8.2, skopeo, umoci), jq, zstd, python3-croniter.
+# (docker-registry = Distribution 2.8.2, skopeo, umoci), jq, zstd, python3-croniter,
+# and prometheus for promtool (the probe tests check metrics and alert rules with it).
 # Packaging (tests/pkg): dpkg-dev (dpkg-shlibdeps for cpack -G DEB), file, zsh.
+# The render tests (tests/render): cmark-gfm, shellcheck, and node with npm (Debian's
+# nodejs and npm when no node is installed) to install Mermaid's parser, pinned by
+# tests/render/package-lock.json, into tests/render/node_modules.
 set -euo pipefail
 
 pkgs=(
@@ -13,6 +17,7 @@ pkgs=(
     jq zstd xz-utils cpio curl time python3 python3-croniter man-db groff-base
     shellcheck cmark-gfm
     dpkg-dev file zsh
+    prometheus
 )
 
 missing=()
@@ -26,4 +31,17 @@ if ((${#missing[@]})); then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Mermaid's parser for tests/render/mermaid.sh, at the versions package-lock.json pins.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "setup: installing nodejs npm" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+render=$(dirname "$0")/../tests/render
+if ! (cd "$render" && npm ls --silent >/dev/null 2>&1); then
+    echo "setup: npm ci in tests/render (mermaid, jsdom)" >&2
+    (cd "$render" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
