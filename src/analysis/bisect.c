@@ -11,7 +11,8 @@
 #define NONE ((ptrdiff_t)-1)
 
 /* Read snapshot i; 0 when it could be read. */
-static int probe_at(struct ra_bisect *b, size_t i, ra_bisect_probe_cb probe, void *payload)
+static int probe_at(struct ra_bisect *b, size_t i, ra_bisect_probe_cb probe,
+                    void *payload)
 {
     int good = 0;
 
@@ -87,7 +88,8 @@ static void search_from_good_newest(struct ra_bisect *b, ptrdiff_t newest,
     b->good = (size_t)hi;
 }
 
-void ra_bisect_run(struct ra_bisect *out, size_t n, ra_bisect_probe_cb probe, void *payload)
+void ra_bisect_run(struct ra_bisect *out, size_t n, ra_bisect_probe_cb probe,
+                   void *payload)
 {
     ptrdiff_t lo = NONE, hi;
 
@@ -130,11 +132,13 @@ const char *ra_bisect_outcome_name(enum ra_bisect_outcome o)
 
 const char *ra_bisect_state_name(enum ra_bisect_state s)
 {
-    static const char *const names[] = {"skipped", "pullable", "not_pullable", "unreadable"};
+    static const char *const names[] = {"skipped", "pullable", "not_pullable",
+                                        "unreadable"};
     return (size_t)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
-int ra_bisect_target_parse(struct ra_bisect_target *out, const char *arg, struct ra_err *err)
+int ra_bisect_target_parse(struct ra_bisect_target *out, const char *arg,
+                           struct ra_err *err)
 {
     const char *at = strchr(arg, '@'), *colon;
     size_t repo_len;
@@ -159,7 +163,8 @@ int ra_bisect_target_parse(struct ra_bisect_target *out, const char *arg, struct
     colon = colon > arg ? colon - 1 : NULL;
     if (!colon || colon == arg || colon + 1 == arg + repo_len || (at && !at[1]))
         return ra_err_set(err, RA_EUSAGE,
-                          "'%s': expected REPO:TAG[@PLATFORM], REPO@DIGEST or DIGEST", arg);
+                          "'%s': expected REPO:TAG[@PLATFORM], REPO@DIGEST or DIGEST",
+                          arg);
     out->repo = ra_xstrndup(arg, (size_t)(colon - arg));
     out->tag = ra_xstrndup(colon + 1, (size_t)(arg + repo_len - colon - 1));
     if (at)
@@ -226,7 +231,8 @@ static int judge_digest(const char **reason, const struct ra_graph *g,
 
     if (t->repo) {
         const struct ra_repo *r = ra_map_gets(&g->repos, t->repo);
-        const struct ra_link *l = r ? ra_graph_find_link(&r->revisions, &t->digest) : NULL;
+        const struct ra_link *l =
+            r ? ra_graph_find_link(&r->revisions, &t->digest) : NULL;
         if (!l || !l->valid) {
             *reason = "revision_link_absent";
             return 0;
@@ -246,7 +252,8 @@ void ra_bisect_judge(int *good, const char **reason, const char **root,
     int r;
 
     *good = 0;
-    *reason = t->by_digest ? (t->repo ? "revision_link_absent" : "blob_absent") : "tag_absent";
+    *reason =
+        t->by_digest ? (t->repo ? "revision_link_absent" : "blob_absent") : "tag_absent";
     *root = NULL;
     for (i = 0; i < s->nregs; i++) {
         const char *why = NULL;

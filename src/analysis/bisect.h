@@ -18,12 +18,13 @@ enum ra_bisect_state {
 };
 
 enum ra_bisect_outcome {
-    RA_BISECT_FOUND = 0,  /* good in `good`, bad in `bad` = good + 1 among readable */
-    RA_BISECT_NEVER,      /* not pullable in the oldest nor the newest snapshot */
-    RA_BISECT_STILL,      /* pullable in the newest snapshot (and the oldest) */
-    RA_BISECT_APPEARED,   /* not pullable in the oldest, pullable in the newest:
-                             non-monotone (pushed later, or repaired); bad..good bracketed */
-    RA_BISECT_NONE_READ,  /* no snapshot could be read */
+    RA_BISECT_FOUND = 0, /* good in `good`, bad in `bad` = good + 1 among readable */
+    RA_BISECT_NEVER,     /* not pullable in the oldest nor the newest snapshot */
+    RA_BISECT_STILL,     /* pullable in the newest snapshot (and the oldest) */
+    RA_BISECT_APPEARED,  /* not pullable in the oldest, pullable in the newest:
+                            non-monotone (pushed later, or repaired); bad..good bracketed
+                          */
+    RA_BISECT_NONE_READ, /* no snapshot could be read */
 };
 
 /* Read snapshot i and say whether the object is good there: 0 with *good set, or a
@@ -42,7 +43,8 @@ struct ra_bisect {
 
 /* Search n snapshots (oldest first) with probe. Reads at most ceil(log2 n) + 1 of them
  * when all are readable. */
-void ra_bisect_run(struct ra_bisect *out, size_t n, ra_bisect_probe_cb probe, void *payload);
+void ra_bisect_run(struct ra_bisect *out, size_t n, ra_bisect_probe_cb probe,
+                   void *payload);
 void ra_bisect_release(struct ra_bisect *b);
 
 const char *ra_bisect_outcome_name(enum ra_bisect_outcome o);
@@ -59,7 +61,8 @@ struct ra_bisect_target {
 };
 
 /* Parse REPO:TAG[@PLATFORM], REPO@sha256:HEX or sha256:HEX. RA_EUSAGE with err set. */
-int ra_bisect_target_parse(struct ra_bisect_target *out, const char *arg, struct ra_err *err);
+int ra_bisect_target_parse(struct ra_bisect_target *out, const char *arg,
+                           struct ra_err *err);
 void ra_bisect_target_release(struct ra_bisect_target *t);
 
 /* Judge target in one scan: *good, and when not, *reason (static text: a finding
@@ -68,5 +71,40 @@ void ra_bisect_target_release(struct ra_bisect_target *t);
  * NULL). For a tag, good when any registry root serves it pullable. */
 void ra_bisect_judge(int *good, const char **reason, const char **root,
                      const struct ra_scan *s, const struct ra_bisect_target *t);
+
+/* One snapshot of a bisect over snapshot specs. */
+struct ra_bisect_snap {
+    const struct ra_snapshot_spec *spec; /* borrowed */
+    size_t arg;                          /* its position in the specs given */
+    ra_time taken_at;                    /* from the spec, or as read */
+    enum ra_taken_source taken_source;
+    uint64_t entries;   /* members read, when read */
+    const char *reason; /* not pullable: why (static text) */
+    char *root;         /* the registry root judged, or NULL */
+    char *error;        /* unreadable: what the reader said */
+};
+
+struct ra_bisect_opts {
+    int verify;
+    /* Called before snapshot i of n is read, to set up progress for it. */
+    ra_progress_cb (*progress_for)(const char *name, size_t i, size_t n, void *payload);
+    void (*progress_done)(void *payload);
+    void *progress_payload;
+};
+
+struct ra_bisect_result {
+    const char *target; /* the argument, borrowed */
+    struct ra_bisect search;
+    struct ra_bisect_snap *snaps; /* in time order, search.n of them */
+    int ordered_by_time;          /* every spec had a time; else the order given */
+};
+
+/* Order specs by time (stable; when any lacks a time, the order given is kept) and
+ * bisect them for target. */
+void ra_bisect_specs(struct ra_bisect_result **out, struct ra_snapshot_spec *const *specs,
+                     size_t n, const char *target_arg,
+                     const struct ra_bisect_target *target,
+                     const struct ra_bisect_opts *opts);
+void ra_bisect_result_free(struct ra_bisect_result *r);
 
 #endif

@@ -15,6 +15,7 @@ struct scan_opts {
     const char *json;
     int verify;
     int quiet;
+    int progress; /* -v: progress lines even without a terminal */
     int all_tags;
 };
 
@@ -22,6 +23,7 @@ static const struct option longopts[] = {
     {"json", required_argument, NULL, 'j'},
     {"verify", no_argument, NULL, 'V'},
     {"quiet", no_argument, NULL, 'q'},
+    {"progress", no_argument, NULL, 'v'},
     {"all-tags", no_argument, NULL, 'a'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -38,6 +40,7 @@ static const char usage_text[] =
     "  --verify        hash every blob and compare with its digest\n"
     "  --all-tags      list pullable tags in the summary too\n"
     "  -q, --quiet     no progress line on stderr\n"
+    "  -v, --progress  progress lines on stderr even when it is not a terminal\n"
     "  -h, --help      this text\n"
     "\n"
     "exit: 0 all tags pullable, 1 a tag unpullable or a critical finding,\n"
@@ -48,7 +51,7 @@ static int parse_args(struct scan_opts *o, int argc, char **argv)
     int c;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
         switch (c) {
         case 'j':
             o->json = optarg;
@@ -58,6 +61,9 @@ static int parse_args(struct scan_opts *o, int argc, char **argv)
             break;
         case 'q':
             o->quiet = 1;
+            break;
+        case 'v':
+            o->progress = 1;
             break;
         case 'a':
             o->all_tags = 1;
@@ -92,7 +98,7 @@ static void scan_all(struct ra_vec *scans, const struct ra_vec *specs,
     sopts.progress_payload = &prog;
     for (i = 0; i < specs->len; i++) {
         const struct ra_snapshot_spec *spec = specs->items[i];
-        sopts.progress_cb = cli_progress_start(&prog, spec->name, ctx, o->quiet);
+        sopts.progress_cb = cli_progress_start_n(&prog, spec->name, i, specs->len, ctx, o->quiet);
         if (ra_scan_run(&s, spec, &sopts, &err) < 0) {
             cli_progress_end(&prog);
             cli_error("%s", err.msg);
@@ -147,6 +153,8 @@ int cmd_scan(int argc, char **argv, struct ra_ctx *ctx)
 
     if (parse_args(&o, argc, argv) < 0)
         return RA_EXIT_USAGE;
+
+    ctx->progress = o.progress;
     {
         const char *out[] = {"-", o.json};
         if (cli_check_outputs(argv + optind, argc - optind, NULL, NULL, 0, out, 2) < 0)

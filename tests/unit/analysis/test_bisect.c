@@ -190,11 +190,13 @@ static void test_target_parse(void **state)
 {
     struct ra_bisect_target t;
     struct ra_err err = RA_ERR_INIT;
-    const char *d = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    const char *d =
+        "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
     char buf[128];
 
     (void)state;
-    assert_int_equal(ra_bisect_target_parse(&t, "infra/ci:latest@linux/arm64/v8", &err), 0);
+    assert_int_equal(ra_bisect_target_parse(&t, "infra/ci:latest@linux/arm64/v8", &err),
+                     0);
     assert_string_equal(t.repo, "infra/ci");
     assert_string_equal(t.tag, "latest");
     assert_string_equal(t.platform, "linux/arm64/v8");

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/* Bisect over snapshot specs: order them by time, read only those the search asks
+ * for (a full scan each), judge the target in each. */
+#include "analysis/bisect.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct run {
+    struct ra_bisect_result *res;
+    const struct ra_bisect_target *target;
+    const struct ra_bisect_opts *opts;
+};
+
+static int probe(int *good, size_t i, void *payload)
+{
+    struct run *run = payload;
+    struct ra_bisect_snap *bs = &run->res->snaps[i];
+    struct ra_scan_opts sopts = RA_SCAN_OPTS_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_scan *s = NULL;
+    const char *root = NULL;
+    int rc;
+
+    sopts.verify = run->opts->verify;
+    if (run->opts->progress_for) {
+        sopts.progress_cb = run->opts->progress_for(bs->spec->name, i, run->res->search.n,
+                                                    run->opts->progress_payload);
+        sopts.progress_payload = run->opts->progress_payload;
+    }
+    rc = ra_scan_run(&s, bs->spec, &sopts, &err);
+    if (run->opts->progress_done)
+        run->opts->progress_done(run->opts->progress_payload);
+    if (rc < 0) {
+        bs->error = ra_xstrdup(err.msg);
+        return rc;
+    }
+    bs->entries = s->snap->entries;
+    bs->taken_at = s->snap->taken_at;
+    bs->taken_source = s->snap->taken_source;
+    ra_bisect_judge(good, &bs->reason, &root, s, run->target);
+    bs->root = root ? ra_xstrdup(root) : NULL;
+    ra_scan_free(s);
+    return 0;
+}
+
+static int cmp_snap(const void *a, const void *b)
+{
+    const struct ra_bisect_snap *x = a, *y = b;
+
+    if (x->taken_at != y->taken_at)
+        return x->taken_at < y->taken_at ? -1 : 1;
+    return x->arg < y->arg ? -1 : x->arg > y->arg; /* stable: argument order */
+}
+
+void ra_bisect_specs(struct ra_bisect_result **out, struct ra_snapshot_spec *const *specs,
+                     size_t n, const char *target_arg,
+                     const struct ra_bisect_target *target,
+                     const struct ra_bisect_opts *opts)
+{
+    struct ra_bisect_result *r = ra_xcalloc(1, sizeof(*r));
+    struct run run = {r, target, opts};
+    size_t i;
+
+    r->target = target_arg;
+    r->snaps = ra_xcalloc(n ? n : 1, sizeof(*r->snaps));
+    r->ordered_by_time = 1;
+    for (i = 0; i < n; i++) {
+        r->snaps[i].spec = specs[i];
+        r->snaps[i].arg = i;
+        r->snaps[i].taken_at = specs[i]->taken_at;
+        r->snaps[i].taken_source = specs[i]->taken_source;
+        if (specs[i]->taken_at == RA_TIME_NONE)
+            r->ordered_by_time = 0;
+    }
+    if (r->ordered_by_time)
+        qsort(r->snaps, n, sizeof(*r->snaps), cmp_snap);
+    ra_bisect_run(&r->search, n, probe, &run);
+    *out = r;
+}
+
+void ra_bisect_result_free(struct ra_bisect_result *r)
+{
+    size_t i;
+
+    if (!r)
+        return;
+    for (i = 0; i < r->search.n; i++) {
+        free(r->snaps[i].root);
+        free(r->snaps[i].error);
+    }
+    free(r->snaps);
+    ra_bisect_release(&r->search);
+    free(r);
+}
