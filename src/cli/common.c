@@ -41,19 +41,20 @@ static void progress(const struct ra_source_stats *st, void *payload)
     fputc('\r', stderr);
     put_head(p);
     if (st->bytes_total)
-        fprintf(stderr, "%llu entries, %llu / %llu MiB (%d%%), %.1f MiB/s, %.0f entries/s\033[K",
+        fprintf(stderr,
+                "%llu entries, %llu / %llu MiB (%d%%), %.1f MiB/s, %.0f entries/s\033[K",
                 (unsigned long long)st->entries, (unsigned long long)(st->bytes_in >> 20),
                 (unsigned long long)(st->bytes_total >> 20),
                 (int)(st->bytes_in * 100 / st->bytes_total), rate, erate);
     else
         fprintf(stderr, "%llu entries, %llu MiB, %.1f MiB/s, %.0f entries/s\033[K",
-                (unsigned long long)st->entries, (unsigned long long)(st->bytes_out >> 20),
-                rate, erate);
+                (unsigned long long)st->entries,
+                (unsigned long long)(st->bytes_out >> 20), rate, erate);
 }
 
 void (*cli_progress_start_n(struct cli_progress *p, const char *name, size_t i, size_t n,
-                            const struct ra_ctx *ctx, int quiet))(const struct ra_source_stats *,
-                                                                  void *)
+                            const struct ra_ctx *ctx,
+                            int quiet))(const struct ra_source_stats *, void *)
 {
     p->name = name;
     p->ctx = ctx;
@@ -68,7 +69,8 @@ void (*cli_progress_start_n(struct cli_progress *p, const char *name, size_t i, 
     return progress;
 }
 
-void (*cli_progress_start(struct cli_progress *p, const char *name, const struct ra_ctx *ctx,
+void (*cli_progress_start(struct cli_progress *p, const char *name,
+                          const struct ra_ctx *ctx,
                           int quiet))(const struct ra_source_stats *, void *)
 {
     return cli_progress_start_n(p, name, 0, 0, ctx, quiet);
@@ -86,8 +88,9 @@ void cli_progress_end(const struct cli_progress *p)
     }
     secs = seconds_since(&p->start);
     put_head(p);
-    fprintf(stderr, "%llu entries in %.2f s (%.0f entries/s)\n", (unsigned long long)p->entries,
-            secs, secs > 0 ? (double)p->entries / secs : 0);
+    fprintf(stderr, "%llu entries in %.2f s (%.0f entries/s)\n",
+            (unsigned long long)p->entries, secs,
+            secs > 0 ? (double)p->entries / secs : 0);
 }
 
 static ra_progress_cb hook_start(const char *name, void *payload)
@@ -145,9 +148,11 @@ void cli_free_snapshots(struct ra_vec *specs)
 }
 
 const char cli_evidence_usage[] =
-    "  --config REPO        the config repo (git work tree or bare) with jobs and pipelines\n"
+    "  --config REPO        the config repo (git work tree or bare) with jobs and "
+    "pipelines\n"
     "  --rev REV            its revision to read (default HEAD)\n"
-    "  --tz ZONE            the hosts' time zone for cron jobs that name none (default UTC)\n"
+    "  --tz ZONE            the hosts' time zone for cron jobs that name none (default "
+    "UTC)\n"
     "  --log FILE           registry log, GC output or pipeline history (repeatable)\n"
     "  --jobs-file FILE     job definitions outside the config repo (repeatable)\n"
     "  --verify             hash every blob\n";
