@@ -60,7 +60,7 @@ void (*cli_progress_start_n(struct cli_progress *p, const char *name, size_t i, 
 void cli_progress_end(const struct cli_progress *p);
 
 /* The evidence options timeline, report and check share: --config (c), --rev (r),
- * --tz (z), --log (l), --jobs-file (J), --verify (V). */
+ * --tz (z), --cluster-tz (Z), --log (l), --jobs-file (J), --verify (V). */
 struct cli_evidence {
     struct ra_investigate_opts inv;
     struct ra_vec logs;       /* const char * */

@@ -289,7 +289,7 @@ static void pipeline_rows(json_t *out, const struct ra_schedule *s, const char *
         const struct ra_pipeline_image *im = v.items[i];
         ra_buf_truncate(&where, 0);
         ra_buf_truncate(&who, 0);
-        ra_buf_printf(&where, "%s:%u", im->path, im->line);
+        ra_buf_printf(&where, "%s:%u @ %.12s", im->path, im->line, s->head);
         ra_buf_printf(&who, "pipeline %s, step %s", im->pipeline->name, im->step ? im->step : "?");
         if (im->pipeline->platform)
             ra_buf_printf(&who, " (runs on %s)", im->pipeline->platform);
@@ -1308,16 +1308,14 @@ static json_t *jobs_json(const struct ra_schedule *s)
                                                       ra_json_str(v->commit->author), "change",
                                                       ra_json_str(v->change)));
         }
-        if (!job) { /* removed at the head: describe its last definition */
-            for (k = j->versions.len; k-- > 0 && !job;)
-                job = ((const struct ra_job_version *)j->versions.items[k])->job;
-        }
+        if (j->last) /* its line at the newest commit that has it (HEAD when in effect) */
+            job = j->last;
         if (!job) {
             json_decref(versions);
             continue;
         }
         ra_buf_truncate(&b, 0);
-        ra_buf_printf(&b, "%s:%u", job->path, job->line);
+        ra_buf_printf(&b, "%s:%u @ %.12s", job->path, job->line, j->last_commit->id);
         o = json_pack("{s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:b,s:b,s:b,s:o}", "id", ra_json_str(j->id),
                          "name", ra_json_str(job->name), "kind", ra_job_class_name(job->cls),
                          "schedule", ra_json_str(job->schedule), "timezone", ra_json_str(job->timezone),
@@ -1430,13 +1428,15 @@ static void summary_text(struct model *m, struct ra_buf *out, json_t *impact, js
                          "partial restore, a copy, a disk or hands). ");
     if (top && !json_is_null(top) && api_delete_summary(out, top))
         ;
-    else if (top && !json_is_null(top))
-        ra_buf_printf(out, "The most likely cause is %s (%s), which ran at %s (confidence %s).",
+    else if (top && !json_is_null(top)) {
+        const char *commit = json_string_value(json_object_get(top, "commit"));
+        ra_buf_printf(out, "The most likely cause is %s (%s%s%s), which ran at %s (confidence %s).",
                       json_string_value(json_object_get(top, "name")),
                       json_string_value(json_object_get(top, "defined_in")),
+                      commit ? " @ " : "", commit ? commit : "",
                       json_string_value(json_object_get(top, "fired_at")),
                       json_string_value(json_object_get(top, "confidence")));
-    else if (nl && inv->schedule)
+    } else if (nl && inv->schedule)
         ra_buf_puts(out, "No scheduled job in the config repository ran inside the loss "
                          "window.");
     else if (nl)
