@@ -6,11 +6,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
+
 struct run {
     struct ra_bisect_result *res;
     const struct ra_bisect_target *target;
     const struct ra_bisect_opts *opts;
 };
+
+/* A snapshot without a registry root, or one that broke off before the target was
+ * seen, says nothing about the target: skipped as unreadable. */
+static int unjudged(struct ra_bisect_snap *bs, const struct ra_scan *s, int good)
+{
+    struct ra_buf msg = RA_BUF_INIT;
+
+    if (!s->nregs)
+        ra_buf_printf(&msg, "'%s': no registry root (docker/registry/v2) found in %llu members",
+                      bs->spec->path, (unsigned long long)s->snap->entries);
+    else if (!good && !s->snap->complete)
+        ra_buf_printf(&msg, "%s; the target is not judged on a part",
+                      s->snap->read_error ? s->snap->read_error : "read stopped early");
+    else
+        return 0;
+    bs->error = ra_xstrdup(ra_buf_cstr(&msg));
+    bs->reason = NULL;
+    ra_buf_release(&msg);
+    return RA_EFORMAT;
+}
 
 static int probe(int *good, size_t i, void *payload)
 {
@@ -40,8 +62,9 @@ static int probe(int *good, size_t i, void *payload)
     bs->taken_source = s->snap->taken_source;
     ra_bisect_judge(good, &bs->reason, &root, s, run->target);
     bs->root = root ? ra_xstrdup(root) : NULL;
+    rc = unjudged(bs, s, *good);
     ra_scan_free(s);
-    return 0;
+    return rc;
 }
 
 static int cmp_snap(const void *a, const void *b)
