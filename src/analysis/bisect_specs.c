@@ -21,7 +21,8 @@ static int unjudged(struct ra_bisect_snap *bs, const struct ra_scan *s, int good
     struct ra_buf msg = RA_BUF_INIT;
 
     if (!s->nregs)
-        ra_buf_printf(&msg, "'%s': no registry root (docker/registry/v2) found in %llu members",
+        ra_buf_printf(&msg,
+                      "'%s': no registry root (docker/registry/v2) found in %llu members",
                       bs->spec->path, (unsigned long long)s->snap->entries);
     else if (!good && !s->snap->complete)
         ra_buf_printf(&msg, "%s; the target is not judged on a part",
