@@ -72,13 +72,29 @@ void ra_bisect_target_release(struct ra_bisect_target *t);
 void ra_bisect_judge(int *good, const char **reason, const char **root,
                      const struct ra_scan *s, const struct ra_bisect_target *t);
 
+/* The folders of a directory snapshot one target needs: the tag's folder, and the
+ * revision links, _layers links and blob folders of the digests found so far. */
+struct ra_bisect_paths {
+    const struct ra_bisect_target *target;
+    struct ra_vec hexes; /* char *: 64 hex digits */
+};
+
+void ra_bisect_paths_init(struct ra_bisect_paths *p, const struct ra_bisect_target *t);
+/* A ra_dir_filter (payload: the paths): walk into rel or not. */
+int ra_bisect_dir_filter(const char *rel, size_t len, void *payload);
+/* Add the digests a scan made with the filter shows the target needs (the tag's
+ * manifest, its children, their configs and layers); how many were new. */
+size_t ra_bisect_paths_grow(struct ra_bisect_paths *p, const struct ra_scan *s);
+void ra_bisect_paths_release(struct ra_bisect_paths *p);
+
 /* One snapshot of a bisect over snapshot specs. */
 struct ra_bisect_snap {
     const struct ra_snapshot_spec *spec; /* borrowed */
     size_t arg;                          /* its position in the specs given */
     ra_time taken_at;                    /* from the spec, or as read */
     enum ra_taken_source taken_source;
-    uint64_t entries;   /* members read, when read */
+    uint64_t entries;   /* members read, when read (over every round of a directory) */
+    unsigned rounds;    /* targeted walks of a directory; 0 for an archive read whole */
     const char *reason; /* not pullable: why (static text) */
     char *root;         /* the registry root judged, or NULL */
     char *error;        /* unreadable: what the reader said */

@@ -35,6 +35,37 @@ static int unjudged(struct ra_bisect_snap *bs, const struct ra_scan *s, int good
     return RA_EFORMAT;
 }
 
+/* Scan a snapshot for the target: an archive whole, a directory in rounds that walk
+ * only the folders the target is known to need, until a round finds no new one. */
+static int scan_for(struct ra_scan **out, struct ra_bisect_snap *bs,
+                    struct ra_scan_opts *sopts, const struct ra_bisect_target *t,
+                    struct ra_err *err)
+{
+    struct ra_bisect_paths paths;
+    int rc = 0;
+
+    if (!ra_source_is_dir(bs->spec->path)) {
+        rc = ra_scan_run(out, bs->spec, sopts, err);
+        bs->entries = rc < 0 ? 0 : (*out)->snap->entries;
+        return rc;
+    }
+    ra_bisect_paths_init(&paths, t);
+    sopts->dir_filter = ra_bisect_dir_filter;
+    sopts->filter_payload = &paths;
+    for (;;) {
+        if ((rc = ra_scan_run(out, bs->spec, sopts, err)) < 0)
+            break;
+        bs->rounds++;
+        bs->entries += (*out)->snap->entries;
+        if (!ra_bisect_paths_grow(&paths, *out) || bs->rounds >= 8)
+            break;
+        ra_scan_free(*out);
+        *out = NULL;
+    }
+    ra_bisect_paths_release(&paths);
+    return rc;
+}
+
 static int probe(int *good, size_t i, void *payload)
 {
     struct run *run = payload;
@@ -51,14 +82,13 @@ static int probe(int *good, size_t i, void *payload)
                                                     run->opts->progress_payload);
         sopts.progress_payload = run->opts->progress_payload;
     }
-    rc = ra_scan_run(&s, bs->spec, &sopts, &err);
+    rc = scan_for(&s, bs, &sopts, run->target, &err);
     if (run->opts->progress_done)
         run->opts->progress_done(run->opts->progress_payload);
     if (rc < 0) {
         bs->error = ra_xstrdup(err.msg);
         return rc;
     }
-    bs->entries = s->snap->entries;
     bs->taken_at = s->snap->taken_at;
     bs->taken_source = s->snap->taken_source;
     ra_bisect_judge(good, &bs->reason, &root, s, run->target);

@@ -25,8 +25,10 @@ static json_t *snap_json(const struct ra_bisect_result *r, size_t i)
                         st == RA_BISECT_BAD ? json_string(s->reason) : json_null());
     json_object_set_new(o, "root", ra_json_str(s->root));
     json_object_set_new(o, "error", ra_json_str(s->error));
-    if (st == RA_BISECT_GOOD || st == RA_BISECT_BAD)
+    if (st == RA_BISECT_GOOD || st == RA_BISECT_BAD) {
         json_object_set_new(o, "entries", json_integer((json_int_t)s->entries));
+        json_object_set_new(o, "rounds", json_integer((json_int_t)s->rounds));
+    }
     return o;
 }
 

@@ -16,7 +16,8 @@
 # snapshots and says which it skipped; skopeo against the real registry serving each
 # bracketing snapshot read-only agrees (app:1 pullable in 5, not in 6; the blob
 # served in 7, 404 in 8); keep:1 is still pullable (exit 1), ghost:1 never was
-# (exit 1); the snapshots are left byte for byte as they were.
+# (exit 1); each directory snapshot read is read in targeted rounds (fewer entries a round than
+# it holds); the snapshots are left byte for byte as they were.
 #
 #   bash tests/e2e/bisect.sh <regautopsy-binary> <source-dir>
 #
@@ -82,7 +83,8 @@ done
 ARGS=()
 for d in 7 2 10 5 1 9 3 8 6 4; do ARGS+=("$S/$(name "$d")"); done
 
-# bisect TARGET EXPECTED_EXIT OUT.json
+# bisect TARGET EXPECTED_EXIT OUT.json (directories read in targeted rounds, each
+# round walking only the folders the target is known to need)
 bisect() {
     local rc=0
     "$BIN" bisect -q "$1" "${ARGS[@]}" --json "$3" >"$3.txt" 2>"$3.err" || rc=$?
@@ -111,6 +113,13 @@ grep -qx "last pullable:      snapshot 5 of 10: $(name 5) (2026-04-05T01:00:00Z)
 grep -qx "first not pullable: snapshot 6 of 10: $(name 6) (2026-04-06T01:00:00Z)" "$tmp/tag.json.txt" ||
     die "text: $(cat "$tmp/tag.json.txt")"
 echo "    read $(jq -c .read_order "$tmp/tag.json") of 10"
+# directories are read in targeted rounds: only the folders app:1 needs
+for i in $(jq -r '.snapshots[] | select(.read) | .index' "$tmp/tag.json"); do
+    all=$(find "$S/$(name "$i")" -mindepth 1 | wc -l)
+    jq -e --argjson i "$i" --argjson all "$all" '.snapshots[$i - 1] | .rounds >= 1
+        and .entries / .rounds < $all' "$tmp/tag.json" >/dev/null ||
+        die "snapshot $i read whole: $(jq -c ".snapshots[$i - 1]" "$tmp/tag.json"), $all entries"
+done
 
 step "bisect app:1's own layer $LAYER"
 bisect "$LAYER" 0 "$tmp/blob.json"

@@ -222,6 +222,67 @@ static void test_target_parse(void **state)
     assert_int_equal(ra_bisect_target_parse(&t, "app@sha256:12", &err), RA_EUSAGE);
 }
 
+static int walk(struct ra_bisect_paths *p, const char *rel)
+{
+    return ra_bisect_dir_filter(rel, strlen(rel), p);
+}
+
+/* The folders a targeted read walks into, before and after the tag's digest is known. */
+static void test_dir_filter(void **state)
+{
+    struct ra_bisect_target t;
+    struct ra_bisect_paths p;
+    struct ra_err err = RA_ERR_INIT;
+    const char *hex = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    const char *other =
+        "01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
+    char buf[256];
+
+    (void)state;
+    assert_int_equal(ra_bisect_target_parse(&t, "team/app:1", &err), 0);
+    ra_bisect_paths_init(&p, &t);
+    assert_true(walk(&p, "blobs"));
+    assert_true(walk(&p, "blobs/sha256"));
+    assert_false(walk(&p, "blobs/sha256/01"));
+    assert_true(walk(&p, "repositories"));
+    assert_true(walk(&p, "repositories/team"));
+    assert_true(walk(&p, "repositories/team/app"));
+    assert_false(walk(&p, "repositories/team/ap"));
+    assert_false(walk(&p, "repositories/other"));
+    assert_false(walk(&p, "repositories/team/app2"));
+    assert_false(walk(&p, "repositories/team/app/sub"));
+    assert_false(walk(&p, "repositories/team/app/_uploads"));
+    assert_true(walk(&p, "repositories/team/app/_manifests/tags"));
+    assert_true(walk(&p, "repositories/team/app/_manifests/tags/1"));
+    assert_true(walk(&p, "repositories/team/app/_manifests/tags/1/current"));
+    assert_false(walk(&p, "repositories/team/app/_manifests/tags/10"));
+    assert_true(walk(&p, "repositories/team/app/_manifests/revisions/sha256"));
+    snprintf(buf, sizeof(buf), "repositories/team/app/_manifests/revisions/sha256/%s",
+             hex);
+    assert_false(walk(&p, buf));
+    assert_false(walk(&p, "_uploads"));
+    ra_vec_push(&p.hexes, ra_xstrdup(hex)); /* as ra_bisect_paths_grow adds it */
+    assert_true(walk(&p, buf));
+    assert_true(walk(&p, "blobs/sha256/01"));
+    snprintf(buf, sizeof(buf), "blobs/sha256/01/%s", hex);
+    assert_true(walk(&p, buf));
+    snprintf(buf, sizeof(buf), "blobs/sha256/01/%s", other);
+    assert_false(walk(&p, buf));
+    snprintf(buf, sizeof(buf), "repositories/team/app/_layers/sha256/%s", other);
+    assert_false(walk(&p, buf));
+    ra_bisect_paths_release(&p);
+    ra_bisect_target_release(&t);
+
+    /* a bare digest: its blob folder only, no repository */
+    snprintf(buf, sizeof(buf), "sha256:%s", hex);
+    assert_int_equal(ra_bisect_target_parse(&t, buf, &err), 0);
+    ra_bisect_paths_init(&p, &t);
+    assert_false(walk(&p, "repositories"));
+    assert_true(walk(&p, "blobs/sha256/01"));
+    ra_bisect_paths_release(&p);
+    ra_bisect_target_release(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +293,7 @@ int main(void)
         cmocka_unit_test(test_repaired),
         cmocka_unit_test(test_unreadable_skipped),
         cmocka_unit_test(test_target_parse),
+        cmocka_unit_test(test_dir_filter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
