@@ -65,38 +65,44 @@ n_last=$(find "$share/$(day_name "$nsnap")" -mindepth 1 | wc -l)
 log "share: $nsnap snapshots, $n_one entries on day 1, $n_last on day $nsnap"
 
 # ---- timing ---------------------------------------------------------------------------
-# best wall time and peak RSS of `regautopsy ARGS` over one warm-up and RUNS runs
+# best wall time, least CPU (user+sys) and peak RSS of `regautopsy ARGS` over one
+# warm-up and RUNS runs
 timeit() {
-    local best='' rss=0 e m i
+    local best='' cpu='' rss=0 e m u s c i
     "$bin" "$@" >/dev/null 2>&1 || true
     for ((i = 0; i < runs; i++)); do
-        /usr/bin/time -f '%e %M' -o "$tf" "$bin" "$@" >/dev/null 2>&1 || true
-        read -r e m < <(tail -n 1 "$tf")
+        /usr/bin/time -f '%e %M %U %S' -o "$tf" "$bin" "$@" >/dev/null 2>&1 || true
+        read -r e m u s < <(tail -n 1 "$tf")
+        c=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
         if [ -z "$best" ] || awk -v a="$e" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$e; fi
+        if [ -z "$cpu" ] || awk -v a="$c" -v b="$cpu" 'BEGIN { exit !(a < b) }'; then cpu=$c; fi
         [ "$m" -gt "$rss" ] && rss=$m
     done
-    T_S=$best T_RSS=$rss
+    T_S=$best T_RSS=$rss T_CPU=$cpu
 }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
 
 timeit scan -q --json /dev/null "$one"
-scan_s=$T_S scan_rss=$T_RSS
+scan_s=$T_S scan_rss=$T_RSS scan_cpu=$T_CPU
 timeit timeline -q --format json "$share"
-tl_s=$T_S tl_rss=$T_RSS
+tl_s=$T_S tl_rss=$T_RSS tl_cpu=$T_CPU
 timeit bisect -q svc0000:latest "$share"
-bi_s=$T_S bi_rss=$T_RSS
+bi_s=$T_S bi_rss=$T_RSS bi_cpu=$T_CPU
 "$bin" bisect -q --json "$work/bisect.json" svc0000:latest "$share" >/dev/null 2>&1 || true
-bracket=$(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%s of %s read; last pullable %s, first not %s (%s)" % (d["snapshots_read"], d["snapshots_total"], d["last_pullable"], d["first_not_pullable"], d["reason"]))' "$work/bisect.json")
+bracket=$(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=[s for s in d["snapshots"] if s["read"]]; print("%s of %s read; last pullable %s, first not %s (%s); %d entries in %d targeted rounds" % (d["snapshots_read"], d["snapshots_total"], d["last_pullable"], d["first_not_pullable"], d["reason"], sum(s.get("entries", 0) for s in r), sum(s.get("rounds", 0) for s in r)))' "$work/bisect.json")
 
 echo "regautopsy many-snapshots benchmark  $(date -u +%Y%m%dT%H%M%SZ)  commit $(git -C "$here/.." rev-parse --short HEAD 2>/dev/null || echo unknown)"
 echo "host: $(nproc) cores; share: $nsnap hard-linked daily snapshots, ~$entries entries each, change rate $rate/day; tag removed on day $break_day"
-echo "method: one warm-up, then best wall of $runs via /usr/bin/time; rss = peak RSS"
-printf '%-34s %8s %9s %10s %9s\n' measure wall_s rss_MiB wall/scan rss/scan
-printf '%-34s %8s %9s %10s %9s\n' "scan, one snapshot" "$scan_s" "$(mib "$scan_rss")" 1.00 1.00
-printf '%-34s %8s %9s %10s %9s\n' "timeline, all $nsnap" "$tl_s" "$(mib "$tl_rss")" \
-    "$(ratio "$tl_s" "$scan_s")" "$(ratio "$tl_rss" "$scan_rss")"
-printf '%-34s %8s %9s %10s %9s\n' "bisect svc0000:latest, all $nsnap" "$bi_s" "$(mib "$bi_rss")" \
-    "$(ratio "$bi_s" "$scan_s")" "$(ratio "$bi_rss" "$scan_rss")"
+echo "method: one warm-up, then best wall and least CPU (user+sys) of $runs via /usr/bin/time; rss = peak RSS"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (other load on $(nproc) cores skews wall times)"
+row() { # MEASURE WALL CPU RSS
+    printf '%-34s %8s %8s %9s %10s %9s %9s\n' "$1" "$2" "$3" "$(mib "$4")" \
+        "$(ratio "$2" "$scan_s")" "$(ratio "$3" "$scan_cpu")" "$(ratio "$4" "$scan_rss")"
+}
+printf '%-34s %8s %8s %9s %10s %9s %9s\n' measure wall_s cpu_s rss_MiB wall/scan cpu/scan rss/scan
+row "scan, one snapshot" "$scan_s" "$scan_cpu" "$scan_rss"
+row "timeline, all $nsnap" "$tl_s" "$tl_cpu" "$tl_rss"
+row "bisect svc0000:latest, all $nsnap" "$bi_s" "$bi_cpu" "$bi_rss"
 echo "bisect: $bracket"
 rm -f "$tf"
