@@ -42,3 +42,58 @@ e2e_begin() {
     trap _e2e_cleanup EXIT
     trap 'exit 130' INT TERM
 }
+
+# ---- helpers shared by the scripts that want them ------------------------------------
+
+# check DESCRIPTION COMMAND...: count a pass in npass, or print the failure and count it
+# in nfail (scripts with checks of their own kind define their own check after this).
+nfail=0
+npass=0
+check() {
+    local what=$1
+    shift
+    if "$@" >/dev/null; then
+        npass=$((npass + 1))
+    else
+        echo "FAIL: $what"
+        nfail=$((nfail + 1))
+    fi
+}
+
+# e2e_cron_repo DIR MESSAGE < CRON: a config repository whose one commit, by Mara
+# Lindqvist on 2026-03-01 10:00 UTC, is hosts/registry/etc/cron.d/registry (the input);
+# git kept from the user's and the system's configuration.
+e2e_cron_repo() {
+    export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+    export GIT_AUTHOR_NAME="Mara Lindqvist" GIT_AUTHOR_EMAIL=mara@example.invalid
+    export GIT_COMMITTER_NAME="Mara Lindqvist" GIT_COMMITTER_EMAIL=mara@example.invalid
+    mkdir -p "$1/hosts/registry/etc/cron.d" && git init -q "$1" &&
+        cat >"$1/hosts/registry/etc/cron.d/registry" &&
+        git -C "$1" add -A && GIT_AUTHOR_DATE="2026-03-01 10:00:00 +0000" \
+        GIT_COMMITTER_DATE="2026-03-01 10:00:00 +0000" \
+        git -C "$1" -c commit.gpgsign=false commit -q --no-verify -m "$2"
+}
+
+# ref_digest NAME: the digest of image NAME in the OCI layout $L
+ref_digest() {
+    jq -r --arg n "$1" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $n) | .digest' \
+        "$L/index.json"
+}
+
+# eadir FOLDER: what Synology's indexer leaves in it
+eadir() {
+    mkdir -p "$1/@eaDir" && echo syno >"$1/@eaDir/SYNO@.fileindexdb" &&
+        echo ea >"$1/@eaDir/$(basename "$1")@SynoEAStream"
+}
+
+# take NAME: a Synology snapshot of the share $share into $SNAPS/NAME, without #snapshot
+# itself, dated by its name (GMT+00_YYYY.MM.DD-HH.MM)
+take() {
+    local dst=$SNAPS/$1 e
+    mkdir -p "$dst" || return 1
+    for e in "$share"/* "$share"/.[!.]* "$share"/..?*; do
+        [[ -e $e && ${e##*/} != "#snapshot" ]] || continue
+        cp -a "$e" "$dst/" || return 1
+    done
+    touch -d "$(sed -E 's/GMT\+00_([0-9]+)\.([0-9]+)\.([0-9]+)-([0-9]+)\.([0-9]+)/\1-\2-\3 \4:\5:00 UTC/' <<<"$1")" "$dst"
+}
