@@ -9,6 +9,8 @@
 # scripts/registry-lib.sh when one was started.
 
 T0=$SECONDS
+# the Python checks import e2e_checks (ok, done)
+export PYTHONPATH=$SRC/tests/e2e${PYTHONPATH:+:$PYTHONPATH}
 E2E_NAME=e2e
 
 die() {
@@ -69,9 +71,16 @@ e2e_cron_repo() {
     export GIT_COMMITTER_NAME="Mara Lindqvist" GIT_COMMITTER_EMAIL=mara@example.invalid
     mkdir -p "$1/hosts/registry/etc/cron.d" && git init -q "$1" &&
         cat >"$1/hosts/registry/etc/cron.d/registry" &&
-        git -C "$1" add -A && GIT_AUTHOR_DATE="2026-03-01 10:00:00 +0000" \
-        GIT_COMMITTER_DATE="2026-03-01 10:00:00 +0000" \
-        git -C "$1" -c commit.gpgsign=false commit -q --no-verify -m "$2"
+        R=$1 commit "2026-03-01 10:00:00" "$2" >/dev/null
+}
+
+# commit 'YYYY-MM-DD HH:MM:SS' MESSAGE: commit all of the repository $R at that time (UTC);
+# prints the commit id
+commit() {
+    git -C "$R" add -A &&
+        GIT_AUTHOR_DATE="$1 +0000" GIT_COMMITTER_DATE="$1 +0000" \
+            git -C "$R" -c commit.gpgsign=false commit -q --no-verify -m "$2" &&
+        git -C "$R" rev-parse HEAD
 }
 
 # ref_digest NAME: the digest of image NAME in the OCI layout $L

@@ -62,12 +62,6 @@ export GIT_AUTHOR_NAME="Ines Okafor" GIT_AUTHOR_EMAIL=ines@example.invalid
 export GIT_COMMITTER_NAME="Ines Okafor" GIT_COMMITTER_EMAIL=ines@example.invalid
 
 R=$tmp/config
-commit() {
-    git -C "$R" add -A &&
-        GIT_AUTHOR_DATE="$1 +0000" GIT_COMMITTER_DATE="$1 +0000" \
-            git -C "$R" -c commit.gpgsign=false commit -q --no-verify -m "$2" &&
-        git -C "$R" rev-parse HEAD
-}
 
 step "build the config repo"
 git init -q "$R" || die "git init"
