@@ -106,3 +106,19 @@ take() {
     done
     touch -d "$(sed -E 's/GMT\+00_([0-9]+)\.([0-9]+)\.([0-9]+)-([0-9]+)\.([0-9]+)/\1-\2-\3 \4:\5:00 UTC/' <<<"$1")" "$dst"
 }
+
+# py_checks ARGS... < PYTHON: run the Python checks on stdin with ARGS, show their output
+# indented, count their "ok:" lines in npass and their "FAIL" lines in nfail (one failure
+# when they exit non-zero without a FAIL line)
+py_checks() {
+    local out
+    out=$("$PY" - "$@" 2>&1)
+    local rc=$?
+    printf '%s\n' "$out" | sed 's/^/    /'
+    npass=$((npass + $(grep -c '^ok:' <<<"$out")))
+    nfail=$((nfail + $(grep -c '^FAIL' <<<"$out")))
+    if ((rc != 0)) && ! grep -q '^FAIL' <<<"$out"; then
+        nfail=$((nfail + 1))
+    fi
+    return 0
+}

@@ -174,17 +174,8 @@ jobs() {
 }
 # check JSON PYTHON-CHECKS: the checks print "ok: ..." or "FAIL: ..." lines
 check() {
-    local out
-    out=$(C_GC=$C_GC C_CLEAN=$C_CLEAN C_SCHED=$C_SCHED C_TIMER=$C_TIMER C_K8S=$C_K8S C_M=$C_M \
-        "$PY" - "$@" 2>&1)
-    local rc=$?
-    printf '%s\n' "$out" | sed 's/^/    /'
-    npass=$((npass + $(grep -c '^ok:' <<<"$out")))
-    nfail=$((nfail + $(grep -c '^FAIL' <<<"$out")))
-    if ((rc != 0)) && ! grep -q '^FAIL' <<<"$out"; then
-        nfail=$((nfail + 1))
-    fi
-    return 0
+    C_GC=$C_GC C_CLEAN=$C_CLEAN C_SCHED=$C_SCHED C_TIMER=$C_TIMER C_K8S=$C_K8S C_M=$C_M \
+        py_checks "$@"
 }
 
 step "jobs --from 2026-03-28T00:00Z --to 2026-04-13T00:00Z (the brief's window)"
