@@ -122,3 +122,20 @@ py_checks() {
     fi
     return 0
 }
+
+# e2e_end WHAT-IS-KEPT [COUNTS]: the closing lines (COUNTS: "N passed, M failed" unless
+# given); RA_E2E_KEEP=1 keeps the work directory, which a failure offers; the status is
+# whether no check failed, so a script ends with it
+e2e_end() {
+    local keepdir
+    step "done in $((SECONDS - T0))s"
+    echo "$E2E_NAME: ${2:-$npass passed, $nfail failed}"
+    if [[ -n "${RA_E2E_KEEP:-}" ]]; then
+        keepdir=$(mktemp -d "${TMPDIR:-/tmp}/$E2E_NAME-kept.XXXXXX")
+        cp -a "$tmp/." "$keepdir/"
+        echo "kept the work directory in $keepdir"
+    elif ((nfail)); then
+        echo "(set RA_E2E_KEEP=1 to keep $1)"
+    fi
+    ((nfail == 0))
+}

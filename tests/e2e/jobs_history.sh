@@ -599,13 +599,4 @@ bad 2 "" jobs --config "$tmp/does-not-exist"
 bad 2 "" jobs --config "$R" --from 2026-03-28T00:00Z
 bad 2 "" jobs --config "$R" --from not-a-time --to 2026-04-13T00:00Z
 
-step "done in $((SECONDS - T0))s"
-echo "jobs_history: $npass passed, $nfail failed"
-if [[ -n "${RA_E2E_KEEP:-}" ]]; then
-    keepdir=$(mktemp -d "${TMPDIR:-/tmp}/jobs_history-kept.XXXXXX")
-    cp -a "$tmp/." "$keepdir/"
-    echo "kept the work directory in $keepdir"
-elif ((nfail)); then
-    echo "(set RA_E2E_KEEP=1 to keep the config repo and the JSON outputs)"
-fi
-((nfail == 0))
+e2e_end "the config repo and the JSON outputs"

@@ -356,13 +356,4 @@ check "report on $S3: the Markdown says it once, escaped" \
 check "report on $S3: nothing says no snapshot holds it" \
     bash -c "! grep -q 'No snapshot holds' '$tmp/report-s3.md'"
 
-step "done in $((SECONDS - T0))s"
-echo "synology: $npass passed, $nfail failed"
-if [[ -n "${RA_E2E_KEEP:-}" ]]; then
-    keepdir=$(mktemp -d "${TMPDIR:-/tmp}/synology-kept.XXXXXX")
-    cp -a "$tmp/." "$keepdir/"
-    echo "kept the work directory in $keepdir"
-elif ((nfail)); then
-    echo "(set RA_E2E_KEEP=1 to keep the share, truths and outputs)"
-fi
-((nfail == 0))
+e2e_end "the share, truths and outputs"

@@ -297,13 +297,4 @@ check "report on $S1 and $S2: the index-children pattern is not titled as the -m
 check "report on $S1 and $S2: no advice to stop running GC -m on 2.x for these losses" \
     bash -c "! grep -q 'Stop running garbage-collect with --delete-untagged' '$tmp/report.md'"
 
-step "done in $((SECONDS - T0))s"
-echo "synology_gc: $npass passed, $nfail failed"
-if [[ -n "${RA_E2E_KEEP:-}" ]]; then
-    keepdir=$(mktemp -d "${TMPDIR:-/tmp}/synology_gc-kept.XXXXXX")
-    cp -a "$tmp/." "$keepdir/"
-    echo "kept the work directory in $keepdir"
-elif ((nfail)); then
-    echo "(set RA_E2E_KEEP=1 to keep the share, truths and outputs)"
-fi
-((nfail == 0))
+e2e_end "the share, truths and outputs"

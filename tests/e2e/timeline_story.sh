@@ -376,13 +376,4 @@ npass=$((npass + $(grep -c '^ok:' <<<"$out")))
 nfail=$((nfail + $(grep -c '^FAIL' <<<"$out")))
 ((rc != 0)) && ! grep -q '^FAIL' <<<"$out" && nfail=$((nfail + 1))
 
-step "done in $((SECONDS - T0))s"
-echo "timeline_story: $npass passed, $nxfail known bugs (expected failures), $nfail failed"
-if [[ -n "${RA_E2E_KEEP:-}" ]]; then
-    keepdir=$(mktemp -d "${TMPDIR:-/tmp}/timeline_story-kept.XXXXXX")
-    cp -a "$tmp/." "$keepdir/"
-    echo "kept the work directory in $keepdir"
-elif ((nfail)); then
-    echo "(set RA_E2E_KEEP=1 to keep the snapshots, the config repo and the outputs)"
-fi
-((nfail == 0))
+e2e_end "the snapshots, the config repo and the outputs" "$npass passed, $nxfail known bugs (expected failures), $nfail failed"
