@@ -32,7 +32,7 @@ _regautopsy()
     check) opts="--expect $evidence -q --quiet" ;;
     *) return ;;
     esac
-    opts+=" --help"
+    opts+=" -v --verbose --help"
 
     case $prev in
     --config) _regautopsy_files -d; return ;;

@@ -40,6 +40,7 @@ static const struct option longopts[] = {
     {"now", no_argument, NULL, 'N'},
     {"verify", no_argument, NULL, 'V'},
     {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -54,6 +55,7 @@ static const char usage_tail[] =
     "  -o, --output FILE    write the post-mortem to FILE (default stdout)\n"
     "  --json FILE|-        write the report model (docs/json.md)\n"
     "  --now                print the generation time (off: output depends on inputs only)\n"
+    "  -v, --verbose        say on stderr what is read and skipped\n"
     "  -q, --quiet          no progress line\n"
     "\n"
     "exit: 0 every tag pullable, 1 a tag unpullable or objects lost, 2 usage or bad input\n";
@@ -65,13 +67,13 @@ static void usage(FILE *f)
     fputs(usage_tail, f);
 }
 
-static int parse_args(struct report_opts *o, int argc, char **argv)
+static int parse_args(struct report_opts *o, int argc, char **argv, struct ra_ctx *ctx)
 {
     int c;
     int r;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(ctx, "report", argc, argv, "o:qh", longopts)) != -1) {
         switch (c) {
         case 't': o->model.title = optarg; break;
         case 'T': o->template = optarg; break;
@@ -85,13 +87,11 @@ static int parse_args(struct report_opts *o, int argc, char **argv)
         default:
             if ((r = cli_evidence_option(&o->ev, c, optarg)) > 0)
                 break;
-            if (!r)
-                usage(stderr);
-            return -1;
+            return -1; /* an error printed */
         }
     }
     if (optind >= argc) {
-        cli_error("report: no SNAPSHOT given");
+        cli_usage_error("report", "no SNAPSHOT given");
         return -1;
     }
     if (o->template && cli_check_input(o->template, 1) < 0)
@@ -188,16 +188,18 @@ int cmd_report(int argc, char **argv, struct ra_ctx *ctx)
     cli_evidence_init(&o.ev);
     o.model = (struct ra_report_opts)RA_REPORT_OPTS_INIT;
     o.model.version = RA_VERSION;
-    if (parse_args(&o, argc, argv) < 0)
+    if (parse_args(&o, argc, argv, ctx) < 0)
         goto done;
     if (check_outputs(&o, argv + optind, argc - optind) < 0)
         goto done;
     cli_evidence_inputs(&o.ev, argv + optind, argc - optind);
+    cli_verbose_inputs(ctx, &o.ev);
     cli_progress_hooks(&o.ev.inv, &prog, ctx, o.quiet);
     if (ra_investigate(&inv, &o.ev.inv, &err) < 0 || ra_report_build(&model, inv, &o.model, &err) < 0) {
         cli_error("%s", err.msg);
         goto done;
     }
+    cli_verbose_investigation(ctx, inv);
     if (write_outputs(model, &o) < 0)
         goto done;
     rc = json_integer_value(json_object_get(json_object_get(model, "summary"), "broken_tags")) ||

@@ -23,6 +23,7 @@ static const struct option longopts[] = {
     {"verify", no_argument, NULL, 'V'},
     {"quiet", no_argument, NULL, 'q'},
     {"all-tags", no_argument, NULL, 'a'},
+    {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -37,18 +38,19 @@ static const char usage_text[] =
     "  --json FILE|-   write the JSON form (docs/json.md) to FILE, or stdout\n"
     "  --verify        hash every blob and compare with its digest\n"
     "  --all-tags      list pullable tags in the summary too\n"
+    "  -v, --verbose   say on stderr what is read and skipped\n"
     "  -q, --quiet     no progress line on stderr\n"
     "  -h, --help      this text\n"
     "\n"
     "exit: 0 all tags pullable, 1 a tag unpullable or a critical finding,\n"
     "      2 usage or unreadable input\n";
 
-static int parse_args(struct scan_opts *o, int argc, char **argv)
+static int parse_args(struct scan_opts *o, int argc, char **argv, struct ra_ctx *ctx)
 {
     int c;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(ctx, "scan", argc, argv, "qh", longopts)) != -1) {
         switch (c) {
         case 'j':
             o->json = optarg;
@@ -66,13 +68,11 @@ static int parse_args(struct scan_opts *o, int argc, char **argv)
             fputs(usage_text, stdout);
             exit(RA_EXIT_OK);
         default:
-            fputs(usage_text, stderr);
             return -1;
         }
     }
     if (optind >= argc) {
-        cli_error("scan: no SNAPSHOT given");
-        fputs(usage_text, stderr);
+        cli_usage_error("scan", "no SNAPSHOT given");
         return -1;
     }
     return 0;
@@ -93,6 +93,7 @@ static void scan_all(struct ra_vec *scans, const struct ra_vec *specs,
     for (i = 0; i < specs->len; i++) {
         const struct ra_snapshot_spec *spec = specs->items[i];
         sopts.progress_cb = cli_progress_start(&prog, spec->name, ctx, o->quiet);
+        cli_verbose(ctx, "reading snapshot '%s'", spec->path);
         if (ra_scan_run(&s, spec, &sopts, &err) < 0) {
             cli_progress_end(&prog);
             cli_error("%s", err.msg);
@@ -100,6 +101,7 @@ static void scan_all(struct ra_vec *scans, const struct ra_vec *specs,
             continue;
         }
         cli_progress_end(&prog);
+        cli_verbose_snapshot(ctx, s->snap);
         for (k = 0; k < s->snap->unread.len; k++) { /* also the unreadable findings */
             const struct ra_unread *u = s->snap->unread.items[k];
             cli_error("'%s': not read: '%s': %s", spec->path, u->path, u->why);
@@ -145,7 +147,7 @@ int cmd_scan(int argc, char **argv, struct ra_ctx *ctx)
     int bad, rc = RA_EXIT_OK;
     size_t k;
 
-    if (parse_args(&o, argc, argv) < 0)
+    if (parse_args(&o, argc, argv, ctx) < 0)
         return RA_EXIT_USAGE;
     {
         const char *out[] = {"-", o.json};

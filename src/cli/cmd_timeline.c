@@ -31,6 +31,7 @@ static const struct option longopts[] = {
     {"no-fold", no_argument, NULL, 'F'},
     {"verify", no_argument, NULL, 'V'},
     {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -44,6 +45,7 @@ static const char usage_tail[] =
     "                       Timesketch and plaso)\n"
     "  --json FILE|-        also write the JSON form to FILE\n"
     "  --no-fold            list routine events (uploads, layer links) one by one\n"
+    "  -v, --verbose        say on stderr what is read and skipped\n"
     "  -q, --quiet          no progress line\n"
     "\n"
     "exit: 0 nothing lost, 1 losses found, 2 usage or unreadable input\n";
@@ -68,13 +70,13 @@ static int parse_format(enum format *out, const char *s)
     return 0;
 }
 
-static int parse_args(struct timeline_opts *o, int argc, char **argv)
+static int parse_args(struct timeline_opts *o, int argc, char **argv, struct ra_ctx *ctx)
 {
     int c;
     int r;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(ctx, "timeline", argc, argv, "qh", longopts)) != -1) {
         switch (c) {
         case 'j':
             o->json = optarg;
@@ -97,13 +99,16 @@ static int parse_args(struct timeline_opts *o, int argc, char **argv)
         default:
             if ((r = cli_evidence_option(&o->ev, c, optarg)) > 0)
                 break;
-            if (!r)
-                usage(stderr);
-            return -1;
+            return -1; /* an error printed */
         }
     }
+    if (o->json && !strcmp(o->json, "-") && o->format != FORMAT_TEXT) {
+        cli_usage_error("timeline", "--json - and --format %s both write to stdout",
+                        o->format == FORMAT_JSON ? "json" : "jsonl");
+        return -1;
+    }
     if (optind >= argc) {
-        cli_error("timeline: no SNAPSHOT given");
+        cli_usage_error("timeline", "no SNAPSHOT given");
         return -1;
     }
     return 0;
@@ -120,7 +125,7 @@ int cmd_timeline(int argc, char **argv, struct ra_ctx *ctx)
 
     cli_evidence_init(&o.ev);
     o.format = FORMAT_TEXT;
-    if (parse_args(&o, argc, argv) < 0)
+    if (parse_args(&o, argc, argv, ctx) < 0)
         goto done;
     {
         const char *out[] = {"-", o.json};
@@ -128,11 +133,13 @@ int cmd_timeline(int argc, char **argv, struct ra_ctx *ctx)
             goto done;
     }
     cli_evidence_inputs(&o.ev, argv + optind, argc - optind);
+    cli_verbose_inputs(ctx, &o.ev);
     cli_progress_hooks(&o.ev.inv, &prog, ctx, o.quiet);
     if (ra_investigate(&inv, &o.ev.inv, &err) < 0) {
         cli_error("%s", err.msg);
         goto done;
     }
+    cli_verbose_investigation(ctx, inv);
     if (o.json && (error = ra_timeline_write_json(&buf, inv, &err)) == 0)
         error = cli_write_file(o.json, &buf);
     ra_buf_truncate(&buf, 0);
