@@ -50,7 +50,7 @@ void (*cli_progress_start(struct cli_progress *p, const char *name, const struct
 void cli_progress_end(const struct cli_progress *p);
 
 /* The evidence options timeline, report and check share: --config (c), --rev (r),
- * --tz (z), --log (l), --jobs-file (J), --verify (V). */
+ * --tz (z), --cluster-tz (Z), --log (l), --jobs-file (J), --verify (V). */
 struct cli_evidence {
     struct ra_investigate_opts inv;
     struct ra_vec logs;       /* const char * */
@@ -82,9 +82,10 @@ void cli_free_snapshots(struct ra_vec *specs);
  * that does not exist: its reader says so), or -1 with an error printed. */
 int cli_check_input(const char *path, int dir_ok);
 
-/* --tz ZONE must be UTC or a zone of the system tz database: a typo would otherwise
- * leave every cron job without firings. Returns 0, or -1 with an error printed. */
-int cli_check_tz(const char *zone);
+/* A zone option (opt: --tz, --cluster-tz) must be UTC or a zone of the system tz
+ * database: a typo would otherwise leave every cron job without firings. Returns 0, or
+ * -1 with an error printed. */
+int cli_check_tz(const char *opt, const char *zone);
 
 struct option;
 

@@ -289,7 +289,7 @@ static void pipeline_rows(json_t *out, const struct ra_schedule *s, const char *
         const struct ra_pipeline_image *im = v.items[i];
         ra_buf_truncate(&where, 0);
         ra_buf_truncate(&who, 0);
-        ra_buf_printf(&where, "%s:%u", im->path, im->line);
+        ra_buf_printf(&where, "%s:%u @ %.12s", im->path, im->line, s->head);
         ra_buf_printf(&who, "pipeline %s, step %s", im->pipeline->name, im->step ? im->step : "?");
         if (im->pipeline->platform)
             ra_buf_printf(&who, " (runs on %s)", im->pipeline->platform);
@@ -482,6 +482,17 @@ static const char *const fp_titles[RA_FP__COUNT] = {
     "leaves: a tag's folder and its manifest's revision link gone together)",
 };
 
+/* A fingerprint's title; the index-children pattern where no run with -m could make
+ * it (every such loss has m_abort) does not name that run as its maker. */
+static const char *fp_title(const struct ra_correlation *c, enum ra_fingerprint fp)
+{
+    if (fp == RA_FP_GC_V2_INDEX_CHILDREN && ra_correlation_v2_children(c) == 2)
+        return "the pattern of Distribution 2.x garbage-collect with --delete-untagged "
+               "on the untagged children of a tagged index, where that run aborts and "
+               "could not have made it";
+    return fp_titles[fp];
+}
+
 static json_t *fingerprints_json(struct model *m)
 {
     const struct ra_correlation *c = m->inv->corr;
@@ -505,8 +516,8 @@ static json_t *fingerprints_json(struct model *m)
         if (counts[i])
             json_array_append_new(
                 a, json_pack("{s:s,s:s,s:I,s:o}", "name", ra_fingerprint_name((enum ra_fingerprint)i),
-                             "title", fp_titles[i], "losses", (json_int_t)counts[i], "example",
-                             ra_json_str(detail[i])));
+                             "title", fp_title(c, (enum ra_fingerprint)i), "losses",
+                             (json_int_t)counts[i], "example", ra_json_str(detail[i])));
     return a;
 }
 
@@ -888,9 +899,41 @@ static void lost_item(struct ra_buf *out, size_t *n, const struct ra_loss *l, co
                   why);
 }
 
+static const struct ra_recycled_blob *recycled_copy(const struct ra_investigation *inv,
+                                                    const struct ra_digest *d,
+                                                    const struct ra_snapshot **snap);
+
+/* A lost blob no snapshot holds but a NAS recycle bin does: the copy is its source when
+ * it matches the digest (into recycled, counted in nrecycled), else the lost item says
+ * why not. Returns 0 when no recycle bin holds it. */
+static int recycled_source(struct ra_buf *recycled, size_t *nrecycled,
+                           struct ra_buf *lost, size_t *nlost, struct model *m,
+                           const struct ra_loss *l)
+{
+    const struct ra_snapshot *s = NULL;
+    const struct ra_recycled_blob *r;
+    struct ra_buf why = RA_BUF_INIT;
+    char hex[RA_DIGEST_STRLEN];
+
+    if (l->object != RA_OBJ_BLOB || !(r = recycled_copy(m->inv, &l->digest, &s)))
+        return 0;
+    ra_digest_short(hex, &l->digest);
+    if (r->verified) {
+        ra_buf_printf(recycled, "%sblob %s from %s in snapshot %s",
+                      *nrecycled ? ", " : "", hex, r->path, s->name);
+        (*nrecycled)++;
+        return 1;
+    }
+    ra_buf_printf(&why, " (the copy in a NAS recycle bin, %s in snapshot %s, does not "
+                        "match its digest)", r->path, s->name);
+    lost_item(lost, nlost, l, why.ptr);
+    ra_buf_release(&why);
+    return 1;
+}
+
 struct recovery {
-    struct ra_buf relink, restore, lost, manual;
-    size_t nrelink, nrestore, nlost, nmanual;
+    struct ra_buf relink, restore, lost, manual, recycled;
+    size_t nrelink, nrestore, nlost, nmanual, nrecycled;
 };
 
 static void recovery_collect(struct recovery *rc, struct model *m,
@@ -918,7 +961,8 @@ static void recovery_collect(struct recovery *rc, struct model *m,
             }
             restore_cmds(&rc->restore, l, ls->scans[l->last_present]);
             rc->nrestore++;
-        } else {
+        } else if (!recycled_source(&rc->recycled, &rc->nrecycled, &rc->lost, &rc->nlost,
+                                    m, l)) {
             lost_item(&rc->lost, &rc->nlost, l, "");
         }
     }
@@ -930,6 +974,7 @@ static void recovery_release(struct recovery *rc)
     ra_buf_release(&rc->restore);
     ra_buf_release(&rc->lost);
     ra_buf_release(&rc->manual);
+    ra_buf_release(&rc->recycled);
 }
 
 static void rebuild_step(json_t *steps, struct model *m, const struct ra_tag_result *t,
@@ -976,7 +1021,8 @@ static void verify_step(json_t *steps, struct model *m, const struct ra_tag_resu
 
 static json_t *recovery_for(struct model *m, const struct ra_tag_result *t, const char *root)
 {
-    struct recovery rc = {RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT, 0, 0, 0, 0};
+    struct recovery rc = {RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT,
+                          0,           0,           0,           0,           0};
     json_t *steps = json_array(), *o;
     int named = ra_layout_repository_valid(t->repository) && ra_layout_tag_valid(t->tag);
 
@@ -1007,6 +1053,17 @@ static json_t *recovery_for(struct model *m, const struct ra_tag_result *t, cons
         ra_buf_printf(&m->tmp, "Restore by hand, with paths checked one by one: %s",
                       rc.manual.ptr);
         json_array_append_new(steps, step("manual", m->tmp.ptr, NULL));
+    }
+    if (rc.nrecycled) {
+        ra_buf_truncate(&m->tmp, 0);
+        ra_buf_printf(&m->tmp,
+                      "Restore %s: no snapshot's registry holds %s, but %s in a NAS "
+                      "recycle bin match%s the digest; copy %s into the live "
+                      "storage's blobs/sha256/<hh>/<hex>/data, then check its digest",
+                      rc.recycled.ptr, rc.nrecycled > 1 ? "them" : "it",
+                      rc.nrecycled > 1 ? "these copies" : "this copy",
+                      rc.nrecycled > 1 ? "" : "es", rc.nrecycled > 1 ? "each" : "it");
+        json_array_append_new(steps, step("recycled", m->tmp.ptr, NULL));
     }
     rebuild_step(steps, m, t, &rc);
     verify_step(steps, m, t);
@@ -1156,7 +1213,7 @@ static json_t *prevention_json(struct model *m)
     const struct ra_correlation *c = m->inv->corr;
     json_t *a = json_array();
 
-    if (any_match(c, RA_FP_GC_V2_INDEX_CHILDREN))
+    if (ra_correlation_v2_children(c) == 1)
         item(a, "Stop running garbage-collect with --delete-untagged on Distribution 2.x, "
                 "or move to Distribution 3.x",
              "2.x treats the untagged children of a tagged index as garbage (upstream "
@@ -1308,16 +1365,14 @@ static json_t *jobs_json(const struct ra_schedule *s)
                                                       ra_json_str(v->commit->author), "change",
                                                       ra_json_str(v->change)));
         }
-        if (!job) { /* removed at the head: describe its last definition */
-            for (k = j->versions.len; k-- > 0 && !job;)
-                job = ((const struct ra_job_version *)j->versions.items[k])->job;
-        }
+        if (j->last) /* its line at the newest commit that has it (HEAD when in effect) */
+            job = j->last;
         if (!job) {
             json_decref(versions);
             continue;
         }
         ra_buf_truncate(&b, 0);
-        ra_buf_printf(&b, "%s:%u", job->path, job->line);
+        ra_buf_printf(&b, "%s:%u @ %.12s", job->path, job->line, j->last_commit->id);
         o = json_pack("{s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:b,s:b,s:b,s:o}", "id", ra_json_str(j->id),
                          "name", ra_json_str(job->name), "kind", ra_job_class_name(job->cls),
                          "schedule", ra_json_str(job->schedule), "timezone", ra_json_str(job->timezone),
@@ -1420,23 +1475,35 @@ static void summary_text(struct model *m, struct ra_buf *out, json_t *impact, js
             ra_buf_printf(out, " before %s", ra_time_format(t2, to));
         ra_buf_puts(out, ". ");
     }
-    if (any_match(inv->corr, RA_FP_GC_V2_INDEX_CHILDREN))
+    if (ra_correlation_v2_children(inv->corr) == 1)
         ra_buf_puts(out, "The losses have the fingerprint of Distribution 2.x garbage-collect "
                          "with --delete-untagged, which deletes the untagged children of a "
                          "tagged index: the tag still resolves, but its platforms' manifests "
                          "and blobs are gone, so every pull fails. ");
+    else if (ra_correlation_v2_children(inv->corr) == 2)
+        ra_buf_puts(out,
+                    "The losses look like the work of Distribution 2.x garbage-collect "
+                    "with --delete-untagged on the untagged children of a tagged index, "
+                    "but that run aborts on an entry of a tags folder it cannot read "
+                    "(NAS metadata such as @eaDir) that the snapshots on both sides of "
+                    "them hold, so it could not have run: "
+                    "something else removed the children's revision links (a DELETE "
+                    "through the registry API, or a hand), and a garbage-collect "
+                    "without --delete-untagged sweeps their blobs. ");
     else if (ra_correlation_lost_files_alone(inv->corr))
         ra_buf_puts(out, "No garbage collector explains the pattern: files were lost (a "
                          "partial restore, a copy, a disk or hands). ");
     if (top && !json_is_null(top) && api_delete_summary(out, top))
         ;
-    else if (top && !json_is_null(top))
-        ra_buf_printf(out, "The most likely cause is %s (%s), which ran at %s (confidence %s).",
+    else if (top && !json_is_null(top)) {
+        const char *commit = json_string_value(json_object_get(top, "commit"));
+        ra_buf_printf(out, "The most likely cause is %s (%s%s%s), which ran at %s (confidence %s).",
                       json_string_value(json_object_get(top, "name")),
                       json_string_value(json_object_get(top, "defined_in")),
+                      commit ? " @ " : "", commit ? commit : "",
                       json_string_value(json_object_get(top, "fired_at")),
                       json_string_value(json_object_get(top, "confidence")));
-    else if (nl && inv->schedule)
+    } else if (nl && inv->schedule)
         ra_buf_puts(out, "No scheduled job in the config repository ran inside the loss "
                          "window.");
     else if (nl)

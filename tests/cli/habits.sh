@@ -90,6 +90,13 @@ for cmd in timeline report check; do
     [[ $cmd == check ]] && x=(--expect "$S/expected.json")
     expect "$cmd --tz" 2 "$tzerr" -- "$cmd" "${x[@]}" --tz Mars/Olympus "$OLD" "$NEW"
 done
+ctzerr=${tzerr/--tz/--cluster-tz}
+expect "jobs --cluster-tz" 2 "$ctzerr" -- jobs --config "$S/config.bundle" --cluster-tz Mars/Olympus
+for cmd in timeline report check; do
+    x=()
+    [[ $cmd == check ]] && x=(--expect "$S/expected.json")
+    expect "$cmd --cluster-tz" 2 "$ctzerr" -- "$cmd" "${x[@]}" --cluster-tz Mars/Olympus "$OLD" "$NEW"
+done
 "$BIN" timeline -q --tz Europe/Berlin "$OLD" "$NEW" >/dev/null 2>"$T/err"
 [[ $? == 1 && ! -s $T/err ]] || fail "timeline --tz Europe/Berlin: want exit 1, no error: $(cat "$T/err")"
 ok
