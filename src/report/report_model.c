@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "report/json.h"
+#include "report/mermaid.h"
 #include "report/md.h"
 
 #include "analysis/investigate.h"
@@ -709,26 +710,6 @@ static json_t *event_row(const struct ra_event *e, struct ra_buf *txt)
     return row;
 }
 
-static void diagram_line(struct ra_buf *mer, char prev[RA_TIME_STRLEN], const struct ra_event *e,
-                         const char *text)
-{
-    char when[RA_TIME_STRLEN];
-
-    ra_time_format(when, e->time);
-    when[10] = ' ';
-    when[13] = '.';
-    when[16] = '\0';
-    if (strcmp(prev, when)) {
-        ra_buf_printf(mer, "    %s", when);
-        memcpy(prev, when, strlen(when) + 1);
-    } else {
-        ra_buf_puts(mer, "        ");
-    }
-    ra_buf_puts(mer, " : ");
-    ra_md_mermaid(mer, text);
-    ra_buf_putc(mer, '\n');
-}
-
 #define DIAGRAM_MAX 40
 
 static json_t *timeline_json(struct model *m)
@@ -736,9 +717,10 @@ static json_t *timeline_json(struct model *m)
     const struct ra_timeline *t = m->inv->timeline;
     json_t *all = json_array(), *rows = json_array(), *o;
     struct ra_buf mer = RA_BUF_INIT, txt = RA_BUF_INIT;
-    char prev[RA_TIME_STRLEN] = "";
+    struct ra_mermaid_event *dia;
+    json_t *labels = json_array();
     ra_time from, to;
-    size_t i, worthy = 0, skip, seen = 0, earlier = 0, later = 0;
+    size_t i, worthy = 0, skip, seen = 0, earlier = 0, later = 0, ndia = 0;
 
     focus(m->inv, &from, &to);
     for (i = 0; i < t->events.len; i++) {
@@ -757,16 +739,23 @@ static json_t *timeline_json(struct model *m)
     }
     /* the diagram shows the last DIAGRAM_MAX worthy events of the period */
     skip = worthy > DIAGRAM_MAX ? worthy - DIAGRAM_MAX : 0;
-    ra_buf_puts(&mer, "timeline\n    title What happened (UTC)\n");
+    dia = ra_xcalloc(worthy ? worthy : 1, sizeof(*dia));
     for (i = 0; i < t->events.len; i++) {
         const struct ra_event *e = t->events.items[i];
         json_t *row;
         if (!in_focus(e, from, to) || !diagram_worthy(m->inv, e) || seen++ < skip)
             continue;
         row = event_row(e, &txt);
-        diagram_line(&mer, prev, e, json_string_value(json_object_get(row, "event_short")));
+        json_array_append(labels, json_object_get(row, "event_short"));
+        dia[ndia].time = e->time;
+        dia[ndia].until = e->until;
+        dia[ndia].text = json_string_value(json_object_get(row, "event_short"));
+        ndia++;
         json_decref(row);
     }
+    ra_mermaid_timeline(&mer, "What happened (UTC)", dia, ndia);
+    free(dia);
+    json_decref(labels);
     o = json_pack("{s:o,s:o,s:o,s:I,s:I}", "mermaid", ra_json_str(mer.ptr), "from", ra_json_time(from), "to",
                   ra_json_time(to), "earlier", (json_int_t)earlier, "later", (json_int_t)later);
     json_object_set_new(o, "has_earlier", json_boolean(earlier > 0));
@@ -1194,7 +1183,27 @@ static int any_match(const struct ra_correlation *c, enum ra_fingerprint fp)
 
 static void item(json_t *a, const char *title, const char *why)
 {
-    json_array_append_new(a, json_pack("{s:s,s:s}", "title", title, "why", why));
+    json_array_append_new(a, json_pack("{s:s,s:s,s:[]}", "title", title, "why", why, "refs"));
+}
+
+/* Upstream issues and pull requests of distribution/distribution that an item rests
+ * on, as links: "issue 3004" -> https://github.com/distribution/distribution/issues/3004. */
+#define RA_UPSTREAM "https://github.com/distribution/distribution/"
+
+static void upstream(json_t *a, const char *kind, int number)
+{
+    json_t *refs = json_object_get(json_array_get(a, json_array_size(a) - 1), "refs");
+    struct ra_buf b = RA_BUF_INIT;
+    size_t n = json_array_size(refs);
+    json_t *r;
+
+    ra_buf_printf(&b, "%s %d", kind[0] == 'p' ? "PR" : "issue", number);
+    r = json_pack("{s:s,s:b}", "text", b.ptr, "first", n == 0);
+    ra_buf_truncate(&b, 0);
+    ra_buf_printf(&b, RA_UPSTREAM "%s/%d", kind, number);
+    json_object_set_new(r, "url", json_string(b.ptr));
+    json_array_append_new(refs, r);
+    ra_buf_release(&b);
 }
 
 static int floating_gc(const struct ra_investigation *inv)
@@ -1216,8 +1225,13 @@ static json_t *prevention_json(struct model *m)
     if (ra_correlation_v2_children(c) == 1)
         item(a, "Stop running garbage-collect with --delete-untagged on Distribution 2.x, "
                 "or move to Distribution 3.x",
-             "2.x treats the untagged children of a tagged index as garbage (upstream "
-             "issues #3004, #3178); 3.0 keeps them (PR #4285). Until then run it without -m.");
+             "2.x treats the untagged children of a tagged index as garbage; 3.0 keeps "
+             "them. Until then run it without -m.");
+    if (any_match(c, RA_FP_GC_V2_INDEX_CHILDREN)) {
+        upstream(a, "issues", 3004);
+        upstream(a, "issues", 3178);
+        upstream(a, "pull", 4285);
+    }
     if (any_match(c, RA_FP_GC_V2_INDEX_CHILDREN) || floating_gc(m->inv))
         item(a, "Pin the registry image to an exact version (registry:2.8.3 or a digest)",
              "With a floating tag such as registry:2 nobody can say which garbage collector "
