@@ -7,7 +7,9 @@
 #include "report/json.h"
 #include "report/mermaid.h"
 #include "report/md.h"
+#include "report/pm_story.h"
 
+#include "analysis/focus.h"
 #include "analysis/investigate.h"
 #include "analysis/logs.h"
 #include "config/jobs.h"
@@ -657,8 +659,9 @@ static int diagram_worthy(const struct ra_investigation *inv, const struct ra_ev
     case RA_EV_SNAPSHOT:
     case RA_EV_LOSS:
     case RA_EV_COMMIT:
-    case RA_EV_TAG_PUSHED:
         return 1;
+    case RA_EV_TAG_PUSHED: /* only pushes that concern the lost objects */
+        return ra_focus_push_related(e, inv->losses, NULL);
     case RA_EV_LOG:
         return !folded;
     case RA_EV_FIRING:
@@ -695,7 +698,7 @@ static json_t *event_row(const struct ra_event *e, struct ra_buf *txt)
 
     ra_buf_truncate(txt, 0);
     ra_text_safe(txt, e->message, RA_TEXT_UTF8 | RA_TEXT_CONTROLS);
-    if (e->count > 1)
+    if (e->count > 1 && e->kind != RA_EV_FIRING) /* a job's runs say their count */
         ra_buf_printf(txt, " (x%zu)", e->count);
     row = json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:I}", "time", ra_json_time(e->time), "until",
                     ra_json_time(e->until), "precision", ra_event_precision(e), "kind",
@@ -721,14 +724,17 @@ static json_t *timeline_json(struct model *m)
     json_t *labels = json_array();
     ra_time from, to;
     size_t i, worthy = 0, skip, seen = 0, earlier = 0, later = 0, ndia = 0;
+    struct ra_pm_fold *fold;
 
     focus(m->inv, &from, &to);
+    fold = ra_pm_fold_new(m->inv, m->newest);
     for (i = 0; i < t->events.len; i++) {
         const struct ra_event *e = t->events.items[i];
         json_t *row = event_row(e, &txt);
         json_array_append(all, row);
         if (in_focus(e, from, to)) {
-            json_array_append(rows, row);
+            if (!ra_pm_fold_event(fold, rows, e))
+                json_array_append(rows, row);
             worthy += diagram_worthy(m->inv, e);
         } else if (e->time != RA_TIME_NONE && from != RA_TIME_NONE && e->time < from) {
             earlier++;
@@ -737,6 +743,7 @@ static json_t *timeline_json(struct model *m)
         }
         json_decref(row);
     }
+    ra_pm_fold_free(fold);
     /* the diagram shows the last DIAGRAM_MAX worthy events of the period */
     skip = worthy > DIAGRAM_MAX ? worthy - DIAGRAM_MAX : 0;
     dia = ra_xcalloc(worthy ? worthy : 1, sizeof(*dia));
@@ -1300,6 +1307,7 @@ static json_t *prediction_json(struct model *m)
                   p0->gc.delete_untagged, "blobs", (json_int_t)blobs, "bytes", (json_int_t)bytes,
                   "has_breaks", json_array_size(breaks) > 0, "breaks", breaks);
     json_object_set_new(o, "aborted", ra_json_str(aborted));
+    json_object_set_new(o, "head_config", json_boolean(p0->head_config));
     return o;
 }
 
@@ -1395,6 +1403,7 @@ static json_t *jobs_json(const struct ra_schedule *s)
                          job->disabled || job->absent, "in_effect", last && last->job != NULL,
                          "versions", versions);
         json_object_set_new(o, "command_code", command_code(&b, job->command));
+        ra_pm_job_status(o, j);
         json_array_append_new(a, o);
     }
     ra_buf_release(&b);
@@ -1588,6 +1597,7 @@ int ra_report_build(struct json_t **out, const struct ra_investigation *inv,
     json_object_set_new(doc, "impact", impact);
     json_object_set_new(doc, "root_cause", cause);
     json_object_set_new(doc, "detection", detection_json(&m, impact));
+    json_object_set_new(doc, "detection_gap", ra_pm_detection_gap_json(inv, m.newest));
     {
         json_t *ls = losses_json(&m), *lo = json_object();
         capped(lo, "rows", json_incref(ls), opts->table_cap);
@@ -1597,6 +1607,9 @@ int ra_report_build(struct json_t **out, const struct ra_investigation *inv,
     json_object_set_new(doc, "timeline", timeline_json(&m));
     json_object_set_new(doc, "recovery", recovery_json(&m));
     json_object_set_new(doc, "prevention", json_pack("{s:o}", "items", prevention_json(&m)));
+    ra_pm_mark_done(json_object_get(json_object_get(doc, "prevention"), "items"), inv,
+                    json_object_get(doc, "detection_gap"));
+    json_object_set_new(doc, "config_changes", ra_pm_config_changes_json(inv));
     json_object_set_new(doc, "prediction", prediction_json(&m));
     json_object_set_new(doc, "appendix", appendix_json(&m));
     for (i = 0; i < inv->notes.len; i++)
