@@ -23,17 +23,17 @@ _regautopsy()
         return
     fi
     case $cmd in
-    report) opts="$evidence --title --template -o --output --json --now -q --quiet -v --progress" ;;
-    scan) opts="--json --prometheus --verify --all-tags -q --quiet -v --progress" ;;
+    report) opts="$evidence --title --template -o --output --json --now -q --quiet --progress" ;;
+    scan) opts="--json --prometheus --verify --all-tags -q --quiet --progress" ;;
     diff) opts="--json --verify -q --quiet" ;;
     jobs) opts="--config --rev --tz --cluster-tz --from --to --jobs-file --json" ;;
     gc-sim) opts="--distribution -m --delete-untagged --json --verify -q --quiet" ;;
-    timeline) opts="$evidence --format --json --no-fold -q --quiet -v --progress" ;;
-    bisect) opts="--json --verify -q --quiet -v --progress" ;;
+    timeline) opts="$evidence --format --json --no-fold -q --quiet --progress" ;;
+    bisect) opts="--json --verify -q --quiet --progress" ;;
     check) opts="--expect $evidence -q --quiet" ;;
     *) return ;;
     esac
-    opts+=" --help"
+    opts+=" -v --verbose --help"
 
     case $prev in
     --config) _regautopsy_files -d; return ;;

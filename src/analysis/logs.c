@@ -451,10 +451,12 @@ int ra_log_read(struct ra_log **out, const char *path, ra_time default_time,
 
     assert(out && path);
     *out = NULL;
-    if (!(fr.f = fopen(path, "rb")))
+    fr.f = strcmp(path, "-") ? fopen(path, "rb") : stdin; /* "-": standard input */
+    if (!fr.f)
         return ra_err_set(err, RA_EIO, "'%s': cannot open: %s", path, strerror(errno));
     error = ra_log_read_stream(out, path, default_time, read_file, &fr, err);
-    fclose(fr.f);
+    if (fr.f != stdin)
+        fclose(fr.f);
     return error;
 }
 

@@ -15,7 +15,8 @@
 struct ra_ctx {
     const char *argv0;
     int stderr_tty; /* progress lines allowed */
-    int progress;   /* -v / --progress: progress lines even when stderr is no terminal */
+    int progress;   /* --progress: progress lines even when stderr is no terminal */
+    int verbose;    /* -v: say on stderr what is read and skipped */
 };
 
 struct ra_cmd {
@@ -92,9 +93,33 @@ void cli_free_snapshots(struct ra_vec *specs);
  * that does not exist: its reader says so), or -1 with an error printed. */
 int cli_check_input(const char *path, int dir_ok);
 
-/* --tz ZONE must be UTC or a zone of the system tz database: a typo would otherwise
- * leave every cron job without firings. Returns 0, or -1 with an error printed. */
-int cli_check_tz(const char *zone);
+/* A zone option (opt: --tz, --cluster-tz) must be UTC or a zone of the system tz
+ * database: a typo would otherwise leave every cron job without firings. Returns 0, or
+ * -1 with an error printed. */
+int cli_check_tz(const char *opt, const char *zone);
+
+struct option;
+
+/* getopt_long for command cmd, taking -v/--verbose (into ctx->verbose; every table
+ * lists {"verbose", no_argument, NULL, 'v'}) wherever it appears. A bad option (unknown,
+ * ambiguous, missing or unwanted argument) prints one line, "regautopsy CMD: unknown
+ * option --bogus; see regautopsy CMD --help", and returns '?'. */
+int cli_getopt(struct ra_ctx *ctx, const char *cmd, int argc, char **argv,
+               const char *shortopts, const struct option *longopts);
+/* Print "regautopsy CMD: <msg>; see regautopsy CMD --help" on stderr (exit 2 follows). */
+void cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* With -v, print "regautopsy: <msg>" on stderr: what is read and skipped. */
+void cli_verbose(const struct ra_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* With -v: the registry roots found in snap and its counts; the same for every
+ * snapshot and log of an investigation; the evidence files about to be read. */
+struct ra_snapshot;
+void cli_verbose_snapshot(const struct ra_ctx *ctx, const struct ra_snapshot *snap);
+void cli_verbose_investigation(const struct ra_ctx *ctx,
+                               const struct ra_investigation *inv);
+void cli_verbose_inputs(const struct ra_ctx *ctx, const struct cli_evidence *ev);
 
 /* Print "regautopsy: <msg>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -117,7 +142,8 @@ struct cli_inputs {
 };
 
 void cli_inputs_init(struct cli_inputs *in);
-/* Add path (NULL, "-" and paths that do not exist are ignored). */
+/* Add path (NULL and paths that do not exist are ignored; "-" is standard input, added
+ * when it is a regular file). */
 void cli_inputs_add(struct cli_inputs *in, const char *path);
 /* Add SNAPSHOT arguments, with what they expand to (an @time suffix, Synology
  * sub-folders). */

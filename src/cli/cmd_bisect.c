@@ -20,8 +20,9 @@ struct bisect_opts {
 
 static const struct option longopts[] = {
     {"json", required_argument, NULL, 'j'}, {"verify", no_argument, NULL, 'V'},
-    {"quiet", no_argument, NULL, 'q'},      {"progress", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+    {"quiet", no_argument, NULL, 'q'},      {"progress", no_argument, NULL, 'G'},
+    {"verbose", no_argument, NULL, 'v'},    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static const char usage_text[] =
@@ -36,19 +37,20 @@ static const char usage_text[] =
     "\n"
     "  --json FILE|-   also write the JSON form (docs/json.md) to FILE, or stdout alone\n"
     "  --verify        hash every blob of each snapshot read\n"
+    "  -v, --verbose   say on stderr what is read and skipped\n"
     "  -q, --quiet     no progress line on stderr\n"
-    "  -v, --progress  progress lines on stderr even when it is not a terminal\n"
+    "  --progress      progress lines on stderr even when it is not a terminal\n"
     "  -h, --help      this text\n"
     "\n"
     "exit: 0 a pullable -> not pullable pair found, 1 none (never pullable, still\n"
     "pullable, or only became pullable), 2 usage or no snapshot readable\n";
 
-static int parse_args(struct bisect_opts *o, int argc, char **argv)
+static int parse_args(struct bisect_opts *o, int argc, char **argv, struct ra_ctx *ctx)
 {
     int c;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(ctx, "bisect", argc, argv, "qh", longopts)) != -1) {
         switch (c) {
         case 'j':
             o->json = optarg;
@@ -59,20 +61,18 @@ static int parse_args(struct bisect_opts *o, int argc, char **argv)
         case 'q':
             o->quiet = 1;
             break;
-        case 'v':
+        case 'G':
             o->progress = 1;
             break;
         case 'h':
             fputs(usage_text, stdout);
             exit(RA_EXIT_OK);
         default:
-            fputs(usage_text, stderr);
             return -1;
         }
     }
     if (argc - optind < 2) {
-        cli_error("bisect: expected TARGET and at least one SNAPSHOT");
-        fputs(usage_text, stderr);
+        cli_usage_error("bisect", "expected TARGET and at least one SNAPSHOT");
         return -1;
     }
     return 0;
@@ -132,7 +132,7 @@ int cmd_bisect(int argc, char **argv, struct ra_ctx *ctx)
     int rc = RA_EXIT_USAGE;
 
     memset(&target, 0, sizeof(target));
-    if (parse_args(&o, argc, argv) < 0)
+    if (parse_args(&o, argc, argv, ctx) < 0)
         return RA_EXIT_USAGE;
     ctx->progress = o.progress;
     if (ra_bisect_target_parse(&target, argv[optind], &err) < 0) {

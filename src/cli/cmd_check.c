@@ -31,6 +31,7 @@ static const struct option longopts[] = {
     {"jobs-file", required_argument, NULL, 'J'},
     {"verify", no_argument, NULL, 'V'},
     {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -45,6 +46,7 @@ static const char usage_head[] =
     "  --expect FILE        the expected JSON (required)\n";
 
 static const char usage_tail[] =
+    "  -v, --verbose        say on stderr what is read and skipped\n"
     "  -q, --quiet          no progress line\n"
     "\n"
     "exit: 0 every expectation holds, 1 some differ (one line each on stdout),\n"
@@ -57,13 +59,13 @@ static void usage(FILE *f)
     fputs(usage_tail, f);
 }
 
-static int parse_args(struct check_opts *o, int argc, char **argv)
+static int parse_args(struct check_opts *o, int argc, char **argv, struct ra_ctx *ctx)
 {
     int c;
     int r;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(ctx, "check", argc, argv, "qh", longopts)) != -1) {
         switch (c) {
         case 'e':
             o->expect = optarg;
@@ -77,19 +79,17 @@ static int parse_args(struct check_opts *o, int argc, char **argv)
         default:
             if ((r = cli_evidence_option(&o->ev, c, optarg)) > 0)
                 break;
-            if (!r)
-                usage(stderr);
-            return -1;
+            return -1; /* an error printed */
         }
     }
     if (!o->expect) {
-        cli_error("check: no --expect FILE given");
+        cli_usage_error("check", "no --expect FILE given");
         return -1;
     }
     if (cli_check_input(o->expect, 0) < 0)
         return -1;
     if (optind >= argc) {
-        cli_error("check: no SNAPSHOT given");
+        cli_usage_error("check", "no SNAPSHOT given");
         return -1;
     }
     return 0;
@@ -132,24 +132,27 @@ int cmd_check(int argc, char **argv, struct ra_ctx *ctx)
     cli_evidence_init(&o.ev);
     o.model = (struct ra_report_opts)RA_REPORT_OPTS_INIT;
     o.model.version = RA_VERSION;
-    if (parse_args(&o, argc, argv) < 0)
+    if (parse_args(&o, argc, argv, ctx) < 0)
         goto done;
     {
         const char *in[] = {o.expect}, *out[] = {"-"};
         if (cli_check_outputs(argv + optind, argc - optind, &o.ev, in, 1, out, 1) < 0)
             goto done;
     }
+    cli_verbose(ctx, "reading expectations '%s'", o.expect);
     if (ra_check_load(&expected, o.expect, &err) < 0) {
         cli_error("%s", err.msg);
         goto done;
     }
     cli_evidence_inputs(&o.ev, argv + optind, argc - optind);
+    cli_verbose_inputs(ctx, &o.ev);
     cli_progress_hooks(&o.ev.inv, &prog, ctx, o.quiet);
     if (ra_investigate(&inv, &o.ev.inv, &err) < 0 ||
         ra_report_build(&model, inv, &o.model, &err) < 0) {
         cli_error("%s", err.msg);
         goto done;
     }
+    cli_verbose_investigation(ctx, inv);
     rc = compare(expected, model, o.expect);
 done:
     json_decref(expected);

@@ -20,6 +20,7 @@ static const struct option longopts[] = {
     {"json", required_argument, NULL, 'j'},
     {"verify", no_argument, NULL, 'V'},
     {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -31,16 +32,17 @@ static const char usage_text[] =
     "\n"
     "  --json FILE|-   write the JSON form (docs/json.md)\n"
     "  --verify        hash every blob in both\n"
+    "  -v, --verbose   say on stderr what is read and skipped\n"
     "  -q, --quiet     no progress line\n"
     "\n"
     "exit: 0 no tag became unpullable, 1 some did, 2 usage or unreadable input\n";
 
-static int parse_args(struct diff_opts *o, int argc, char **argv)
+static int parse_args(struct diff_opts *o, int argc, char **argv, struct ra_ctx *ctx)
 {
     int c;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(ctx, "diff", argc, argv, "qh", longopts)) != -1) {
         switch (c) {
         case 'j':
             o->json = optarg;
@@ -55,12 +57,11 @@ static int parse_args(struct diff_opts *o, int argc, char **argv)
             fputs(usage_text, stdout);
             exit(RA_EXIT_OK);
         default:
-            fputs(usage_text, stderr);
             return -1;
         }
     }
     if (argc - optind != 2) {
-        cli_error("diff: give exactly two snapshots, OLD and NEW");
+        cli_usage_error("diff", "give exactly two snapshots, OLD and NEW");
         return -1;
     }
     return 0;
@@ -85,10 +86,13 @@ static int load(struct ra_scan **out, const char *arg, const struct diff_opts *o
     sopts.verify = o->verify;
     sopts.progress_payload = &prog;
     sopts.progress_cb = cli_progress_start(&prog, arg, ctx, o->quiet);
+    cli_verbose(ctx, "reading snapshot '%s'", arg);
     rc = ra_scan_run(out, specs.items[0], &sopts, &err);
     cli_progress_end(&prog);
     if (rc < 0)
         cli_error("%s", err.msg);
+    else
+        cli_verbose_snapshot(ctx, (*out)->snap);
 done:
     cli_free_snapshots(&specs);
     return rc < 0 ? -1 : 0;
@@ -104,7 +108,7 @@ int cmd_diff(int argc, char **argv, struct ra_ctx *ctx)
     int rc = RA_EXIT_USAGE;
     size_t i;
 
-    if (parse_args(&o, argc, argv) < 0)
+    if (parse_args(&o, argc, argv, ctx) < 0)
         return RA_EXIT_USAGE;
     {
         const char *out[] = {"-", o.json};

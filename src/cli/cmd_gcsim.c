@@ -23,6 +23,7 @@ static const struct option longopts[] = {
     {"json", required_argument, NULL, 'j'},
     {"verify", no_argument, NULL, 'V'},
     {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -37,6 +38,7 @@ static const char usage_text[] =
     "  -m, --delete-untagged  as 'garbage-collect -m'\n"
     "  --json FILE|-          write the JSON form (docs/json.md)\n"
     "  --verify               hash every blob (judges pullability like scan --verify)\n"
+    "  -v, --verbose          say on stderr what is read and skipped\n"
     "  -q, --quiet            no progress line\n"
     "\n"
     "exit: 0 no pullable tag would break, 1 some would, 2 usage or unreadable input\n";
@@ -52,12 +54,12 @@ static int parse_version(enum ra_gc_version *out, const char *s)
     return 0;
 }
 
-static int parse_args(struct gcsim_opts *o, int argc, char **argv)
+static int parse_args(struct gcsim_opts *o, int argc, char **argv, struct ra_ctx *ctx)
 {
     int c;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "mqh", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(ctx, "gc-sim", argc, argv, "mqh", longopts)) != -1) {
         switch (c) {
         case 'D':
             if (parse_version(&o->gc.version, optarg) < 0) {
@@ -81,12 +83,11 @@ static int parse_args(struct gcsim_opts *o, int argc, char **argv)
             fputs(usage_text, stdout);
             exit(RA_EXIT_OK);
         default:
-            fputs(usage_text, stderr);
             return -1;
         }
     }
     if (optind >= argc) {
-        cli_error("gc-sim: no SNAPSHOT given");
+        cli_usage_error("gc-sim", "no SNAPSHOT given");
         return -1;
     }
     return 0;
@@ -131,7 +132,7 @@ int cmd_gcsim(int argc, char **argv, struct ra_ctx *ctx)
     int bad, rc;
     size_t i;
 
-    if (parse_args(&o, argc, argv) < 0)
+    if (parse_args(&o, argc, argv, ctx) < 0)
         return RA_EXIT_USAGE;
     {
         const char *out[] = {"-", o.json};
@@ -144,6 +145,7 @@ int cmd_gcsim(int argc, char **argv, struct ra_ctx *ctx)
     for (i = 0; i < specs.len; i++) {
         const struct ra_snapshot_spec *spec = specs.items[i];
         sopts.progress_cb = cli_progress_start(&prog, spec->name, ctx, o.quiet);
+        cli_verbose(ctx, "reading snapshot '%s'", spec->path);
         if (ra_gcsim_run(&sim, spec, &sopts, &o.gc, &err) < 0) {
             cli_progress_end(&prog);
             cli_error("%s", err.msg);
@@ -151,6 +153,7 @@ int cmd_gcsim(int argc, char **argv, struct ra_ctx *ctx)
             continue;
         }
         cli_progress_end(&prog);
+        cli_verbose_snapshot(ctx, sim->snap);
         if (!sim->nregs) {
             cli_error("'%s': no registry root (docker/registry/v2) found", spec->path);
             bad++;

@@ -29,6 +29,7 @@ static const struct option longopts[] = {
     {"to", required_argument, NULL, 'T'},
     {"json", required_argument, NULL, 'j'},
     {"jobs-file", required_argument, NULL, 'f'},
+    {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -44,6 +45,7 @@ static const char usage_text[] =
     "  --from T --to T   list every firing of every job in this window (UTC ISO-8601)\n"
     "  --jobs-file FILE  add jobs from a file outside the repository (repeatable)\n"
     "  --json FILE|-     write the JSON form (docs/json.md)\n"
+    "  -v, --verbose     say on stderr what is read and skipped\n"
     "\n"
     "exit: 0 read, 2 usage or unreadable repository\n";
 
@@ -56,22 +58,22 @@ static int parse_time(ra_time *out, const char *opt, const char *s)
     return 0;
 }
 
-static int parse_args(struct jobs_opts *o, int argc, char **argv)
+static int parse_args(struct jobs_opts *o, int argc, char **argv, struct ra_ctx *ctx)
 {
     int c;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(ctx, "jobs", argc, argv, "h", longopts)) != -1) {
         switch (c) {
         case 'c': o->config = optarg; break;
         case 'r': o->rev = optarg; break;
         case 'z':
-            if (cli_check_tz(optarg) < 0)
+            if (cli_check_tz("--tz", optarg) < 0)
                 return -1;
             o->tz = optarg;
             break;
         case 'Z':
-            if (cli_check_tz(optarg) < 0)
+            if (cli_check_tz("--cluster-tz", optarg) < 0)
                 return -1;
             o->cluster_tz = optarg;
             break;
@@ -93,12 +95,15 @@ static int parse_args(struct jobs_opts *o, int argc, char **argv)
             fputs(usage_text, stdout);
             exit(RA_EXIT_OK);
         default:
-            fputs(usage_text, stderr);
             return -1;
         }
     }
-    if (!o->config || optind < argc || (o->from == RA_TIME_NONE) != (o->to == RA_TIME_NONE)) {
-        cli_error("jobs: give --config REPO, and --from with --to");
+    if (optind < argc) {
+        cli_usage_error("jobs", "unexpected argument '%s'", argv[optind]);
+        return -1;
+    }
+    if (!o->config || (o->from == RA_TIME_NONE) != (o->to == RA_TIME_NONE)) {
+        cli_usage_error("jobs", "give --config REPO, and --from with --to");
         return -1;
     }
     return 0;
@@ -129,16 +134,20 @@ int cmd_jobs(int argc, char **argv, struct ra_ctx *ctx)
     int rc = RA_EXIT_USAGE;
     size_t i;
 
-    (void)ctx;
-    if (parse_args(&o, argc, argv) < 0)
+    if (parse_args(&o, argc, argv, ctx) < 0)
         goto done;
     if (check_outputs(&o) < 0)
         goto done;
+    cli_verbose(ctx, "reading config repo '%s' at %s", o.config, o.rev ? o.rev : "HEAD");
     if (ra_schedule_load(&s, o.config, o.rev, &err) < 0) {
         cli_error("%s", err.msg);
         goto done;
     }
+    cli_verbose(ctx, "'%s': %zu commits read%s, %zu jobs, %zu files not read", o.config,
+                s->commits.len, s->truncated ? " (the oldest skipped)" : "", s->jobs.len,
+                s->problems.len);
     for (i = 0; i < o.files.len; i++) {
+        cli_verbose(ctx, "reading jobs file '%s'", (const char *)o.files.items[i]);
         if (ra_schedule_add_file(s, o.files.items[i], &err) < 0) {
             cli_error("%s", err.msg);
             goto done;

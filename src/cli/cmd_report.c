@@ -25,7 +25,7 @@ struct report_opts {
     const char *output;
     const char *json;
     int quiet;
-    int progress; /* -v: progress lines even without a terminal */
+    int progress; /* --progress: progress lines even without a terminal */
 };
 
 static const struct option longopts[] = {
@@ -42,7 +42,8 @@ static const struct option longopts[] = {
     {"now", no_argument, NULL, 'N'},
     {"verify", no_argument, NULL, 'V'},
     {"quiet", no_argument, NULL, 'q'},
-    {"progress", no_argument, NULL, 'v'},
+    {"progress", no_argument, NULL, 'G'},
+    {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -57,8 +58,9 @@ static const char usage_tail[] =
     "  -o, --output FILE    write the post-mortem to FILE (default stdout)\n"
     "  --json FILE|-        write the report model (docs/json.md)\n"
     "  --now                print the generation time (off: output depends on inputs only)\n"
+    "  -v, --verbose        say on stderr what is read and skipped\n"
     "  -q, --quiet          no progress line\n"
-    "  -v, --progress       progress lines on stderr even when it is not a terminal\n"
+    "  --progress           progress lines on stderr even when it is not a terminal\n"
     "\n"
     "exit: 0 every tag pullable, 1 a tag unpullable or objects lost, 2 usage or bad input\n";
 
@@ -69,13 +71,13 @@ static void usage(FILE *f)
     fputs(usage_tail, f);
 }
 
-static int parse_args(struct report_opts *o, int argc, char **argv)
+static int parse_args(struct report_opts *o, int argc, char **argv, struct ra_ctx *ctx)
 {
     int c;
     int r;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qvh", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(ctx, "report", argc, argv, "o:qh", longopts)) != -1) {
         switch (c) {
         case 't': o->model.title = optarg; break;
         case 'T': o->template = optarg; break;
@@ -83,20 +85,18 @@ static int parse_args(struct report_opts *o, int argc, char **argv)
         case 'j': o->json = optarg; break;
         case 'N': o->model.now = (ra_time)time(NULL); break;
         case 'q': o->quiet = 1; break;
-        case 'v': o->progress = 1; break;
+        case 'G': o->progress = 1; break;
         case 'h':
             usage(stdout);
             exit(RA_EXIT_OK);
         default:
             if ((r = cli_evidence_option(&o->ev, c, optarg)) > 0)
                 break;
-            if (!r)
-                usage(stderr);
-            return -1;
+            return -1; /* an error printed */
         }
     }
     if (optind >= argc) {
-        cli_error("report: no SNAPSHOT given");
+        cli_usage_error("report", "no SNAPSHOT given");
         return -1;
     }
     if (o->template && cli_check_input(o->template, 1) < 0)
@@ -193,17 +193,19 @@ int cmd_report(int argc, char **argv, struct ra_ctx *ctx)
     cli_evidence_init(&o.ev);
     o.model = (struct ra_report_opts)RA_REPORT_OPTS_INIT;
     o.model.version = RA_VERSION;
-    if (parse_args(&o, argc, argv) < 0)
+    if (parse_args(&o, argc, argv, ctx) < 0)
         goto done;
     ctx->progress = o.progress;
     if (check_outputs(&o, argv + optind, argc - optind) < 0)
         goto done;
     cli_evidence_inputs(&o.ev, argv + optind, argc - optind);
+    cli_verbose_inputs(ctx, &o.ev);
     cli_progress_hooks(&o.ev.inv, &prog, ctx, o.quiet);
     if (ra_investigate(&inv, &o.ev.inv, &err) < 0 || ra_report_build(&model, inv, &o.model, &err) < 0) {
         cli_error("%s", err.msg);
         goto done;
     }
+    cli_verbose_investigation(ctx, inv);
     if (write_outputs(model, &o) < 0)
         goto done;
     rc = json_integer_value(json_object_get(json_object_get(model, "summary"), "broken_tags")) ||

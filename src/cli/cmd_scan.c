@@ -17,7 +17,7 @@ struct scan_opts {
     const char *prometheus;
     int verify;
     int quiet;
-    int progress; /* -v: progress lines even without a terminal */
+    int progress; /* --progress: progress lines even without a terminal */
     int all_tags;
 };
 
@@ -26,8 +26,9 @@ static const struct option longopts[] = {
     {"verify", no_argument, NULL, 'V'},
     {"prometheus", required_argument, NULL, 'P'},
     {"quiet", no_argument, NULL, 'q'},
-    {"progress", no_argument, NULL, 'v'},
+    {"progress", no_argument, NULL, 'G'},
     {"all-tags", no_argument, NULL, 'a'},
+    {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -44,19 +45,20 @@ static const char usage_text[] =
     "  --prometheus FILE  write metrics for node_exporter's textfile collector to\n"
     "                  FILE, replacing it atomically (the probe; docs/guide.md)\n"
     "  --all-tags      list pullable tags in the summary too\n"
+    "  -v, --verbose   say on stderr what is read and skipped\n"
     "  -q, --quiet     no progress line on stderr\n"
-    "  -v, --progress  progress lines on stderr even when it is not a terminal\n"
+    "  --progress      progress lines on stderr even when it is not a terminal\n"
     "  -h, --help      this text\n"
     "\n"
     "exit: 0 all tags pullable, 1 a tag unpullable or a critical finding,\n"
     "      2 usage or unreadable input\n";
 
-static int parse_args(struct scan_opts *o, int argc, char **argv)
+static int parse_args(struct scan_opts *o, int argc, char **argv, struct ra_ctx *ctx)
 {
     int c;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(ctx, "scan", argc, argv, "qh", longopts)) != -1) {
         switch (c) {
         case 'j':
             o->json = optarg;
@@ -70,7 +72,7 @@ static int parse_args(struct scan_opts *o, int argc, char **argv)
         case 'q':
             o->quiet = 1;
             break;
-        case 'v':
+        case 'G':
             o->progress = 1;
             break;
         case 'a':
@@ -80,13 +82,11 @@ static int parse_args(struct scan_opts *o, int argc, char **argv)
             fputs(usage_text, stdout);
             exit(RA_EXIT_OK);
         default:
-            fputs(usage_text, stderr);
             return -1;
         }
     }
     if (optind >= argc) {
-        cli_error("scan: no SNAPSHOT given");
-        fputs(usage_text, stderr);
+        cli_usage_error("scan", "no SNAPSHOT given");
         return -1;
     }
     return 0;
@@ -107,6 +107,7 @@ static void scan_all(struct ra_vec *scans, const struct ra_vec *specs,
     for (i = 0; i < specs->len; i++) {
         const struct ra_snapshot_spec *spec = specs->items[i];
         sopts.progress_cb = cli_progress_start_n(&prog, spec->name, i, specs->len, ctx, o->quiet);
+        cli_verbose(ctx, "reading snapshot '%s'", spec->path);
         if (ra_scan_run(&s, spec, &sopts, &err) < 0) {
             cli_progress_end(&prog);
             cli_error("%s", err.msg);
@@ -114,6 +115,7 @@ static void scan_all(struct ra_vec *scans, const struct ra_vec *specs,
             continue;
         }
         cli_progress_end(&prog);
+        cli_verbose_snapshot(ctx, s->snap);
         for (k = 0; k < s->snap->unread.len; k++) { /* also the unreadable findings */
             const struct ra_unread *u = s->snap->unread.items[k];
             cli_error("'%s': not read: '%s': %s", spec->path, u->path, u->why);
@@ -161,7 +163,7 @@ int cmd_scan(int argc, char **argv, struct ra_ctx *ctx)
     int bad, rc = RA_EXIT_OK;
     size_t k;
 
-    if (parse_args(&o, argc, argv) < 0)
+    if (parse_args(&o, argc, argv, ctx) < 0)
         return RA_EXIT_USAGE;
 
     ctx->progress = o.progress;

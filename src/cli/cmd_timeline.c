@@ -18,7 +18,7 @@ struct timeline_opts {
     const char *json;
     enum format format;
     int quiet;
-    int progress; /* -v: progress lines even without a terminal */
+    int progress; /* --progress: progress lines even without a terminal */
 };
 
 static const struct option longopts[] = {
@@ -33,7 +33,8 @@ static const struct option longopts[] = {
     {"no-fold", no_argument, NULL, 'F'},
     {"verify", no_argument, NULL, 'V'},
     {"quiet", no_argument, NULL, 'q'},
-    {"progress", no_argument, NULL, 'v'},
+    {"progress", no_argument, NULL, 'G'},
+    {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -47,8 +48,9 @@ static const char usage_tail[] =
     "                       Timesketch and plaso)\n"
     "  --json FILE|-        also write the JSON form to FILE\n"
     "  --no-fold            list routine events (uploads, layer links) one by one\n"
+    "  -v, --verbose        say on stderr what is read and skipped\n"
     "  -q, --quiet          no progress line\n"
-    "  -v, --progress       progress lines on stderr even when it is not a terminal\n"
+    "  --progress           progress lines on stderr even when it is not a terminal\n"
     "\n"
     "exit: 0 nothing lost, 1 losses found, 2 usage or unreadable input\n";
 
@@ -72,13 +74,13 @@ static int parse_format(enum format *out, const char *s)
     return 0;
 }
 
-static int parse_args(struct timeline_opts *o, int argc, char **argv)
+static int parse_args(struct timeline_opts *o, int argc, char **argv, struct ra_ctx *ctx)
 {
     int c;
     int r;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(ctx, "timeline", argc, argv, "qh", longopts)) != -1) {
         switch (c) {
         case 'j':
             o->json = optarg;
@@ -95,7 +97,7 @@ static int parse_args(struct timeline_opts *o, int argc, char **argv)
         case 'q':
             o->quiet = 1;
             break;
-        case 'v':
+        case 'G':
             o->progress = 1;
             break;
         case 'h':
@@ -104,13 +106,16 @@ static int parse_args(struct timeline_opts *o, int argc, char **argv)
         default:
             if ((r = cli_evidence_option(&o->ev, c, optarg)) > 0)
                 break;
-            if (!r)
-                usage(stderr);
-            return -1;
+            return -1; /* an error printed */
         }
     }
+    if (o->json && !strcmp(o->json, "-") && o->format != FORMAT_TEXT) {
+        cli_usage_error("timeline", "--json - and --format %s both write to stdout",
+                        o->format == FORMAT_JSON ? "json" : "jsonl");
+        return -1;
+    }
     if (optind >= argc) {
-        cli_error("timeline: no SNAPSHOT given");
+        cli_usage_error("timeline", "no SNAPSHOT given");
         return -1;
     }
     return 0;
@@ -127,7 +132,7 @@ int cmd_timeline(int argc, char **argv, struct ra_ctx *ctx)
 
     cli_evidence_init(&o.ev);
     o.format = FORMAT_TEXT;
-    if (parse_args(&o, argc, argv) < 0)
+    if (parse_args(&o, argc, argv, ctx) < 0)
         goto done;
     ctx->progress = o.progress;
     {
@@ -136,11 +141,13 @@ int cmd_timeline(int argc, char **argv, struct ra_ctx *ctx)
             goto done;
     }
     cli_evidence_inputs(&o.ev, argv + optind, argc - optind);
+    cli_verbose_inputs(ctx, &o.ev);
     cli_progress_hooks(&o.ev.inv, &prog, ctx, o.quiet);
     if (ra_investigate(&inv, &o.ev.inv, &err) < 0) {
         cli_error("%s", err.msg);
         goto done;
     }
+    cli_verbose_investigation(ctx, inv);
     if (o.json && (error = ra_timeline_write_json(&buf, inv, &err)) == 0)
         error = cli_write_file(o.json, &buf);
     ra_buf_truncate(&buf, 0);

@@ -2,12 +2,18 @@
 /* What the commands share: progress lines and snapshot arguments. */
 #include "cli/cli.h"
 
+#include <ctype.h>
+#include <getopt.h>
+#include <stdarg.h>
 #include <strings.h>
 #include <sys/stat.h>
 
 #include "analysis/investigate.h"
+#include "analysis/logs.h"
+#include "analysis/scan.h"
 #include "config/tz.h"
 #include "ingest/snapshot.h"
+#include "model/graph.h"
 #include "util/vec.h"
 
 static double seconds_since(const struct timespec *t0)
@@ -97,6 +103,8 @@ static ra_progress_cb hook_start(const char *name, void *payload)
 {
     struct cli_progress *p = payload;
     size_t i = p->name_count++;
+
+    cli_verbose(p->ctx, "reading snapshot '%s'", name);
     return cli_progress_start_n(p, name, i, p->total, p->ctx, p->quiet);
 }
 
@@ -167,20 +175,21 @@ int cli_check_input(const char *path, int dir_ok)
 {
     struct stat st;
 
-    if (stat(path, &st) < 0 || S_ISREG(st.st_mode) || (dir_ok && S_ISDIR(st.st_mode)))
+    if (!strcmp(path, "-") || stat(path, &st) < 0 || S_ISREG(st.st_mode) ||
+        (dir_ok && S_ISDIR(st.st_mode)))
         return 0;
     cli_error("'%s': not a regular file%s (%s)", path, dir_ok ? " or a directory" : "",
               ra_file_kind(st.st_mode));
     return -1;
 }
 
-int cli_check_tz(const char *zone)
+int cli_check_tz(const char *opt, const char *zone)
 {
     if (!strcasecmp(zone, "UTC") || ra_tz_known(zone))
         return 0;
-    cli_error("--tz '%s': unknown time zone (not a zone of the system tz database, "
+    cli_error("%s '%s': unknown time zone (not a zone of the system tz database, "
               "e.g. Europe/Berlin)",
-              zone);
+              opt, zone);
     return -1;
 }
 
@@ -194,12 +203,12 @@ int cli_evidence_option(struct cli_evidence *ev, int opt, const char *arg)
         ev->inv.rev = arg;
         return 1;
     case 'z':
-        if (cli_check_tz(arg) < 0)
+        if (cli_check_tz("--tz", arg) < 0)
             return -1;
         ev->inv.tz = arg;
         return 1;
     case 'Z':
-        if (cli_check_tz(arg) < 0)
+        if (cli_check_tz("--cluster-tz", arg) < 0)
             return -1;
         ev->inv.cluster_tz = arg;
         return 1;
@@ -235,4 +244,123 @@ void cli_evidence_release(struct cli_evidence *ev)
 {
     ra_vec_release(&ev->logs);
     ra_vec_release(&ev->jobs_files);
+}
+
+void cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "regautopsy %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "; see regautopsy %s --help\n", cmd);
+}
+
+/* The long option as written, without "=value". */
+static void bad_option(const char *cmd, const char *arg, const char *what)
+{
+    size_t n = strcspn(arg, "=");
+
+    cli_usage_error(cmd, "%s %.*s", what, (int)(n > 200 ? 200 : n), arg);
+}
+
+/* Is the (abbreviated) long option arg a prefix of more than one option? */
+static int ambiguous(const char *arg, const struct option *longopts)
+{
+    size_t n = strcspn(arg + 2, "="), k = 0;
+
+    for (; longopts->name; longopts++)
+        k += !strncmp(longopts->name, arg + 2, n);
+    return k > 1;
+}
+
+int cli_getopt(struct ra_ctx *ctx, const char *cmd, int argc, char **argv,
+               const char *shortopts, const struct option *longopts)
+{
+    char spec[64];
+    const char *arg;
+    int c;
+
+    snprintf(spec, sizeof(spec), ":%sv", shortopts);
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, spec, longopts, NULL)) == 'v')
+        ctx->verbose = 1;
+    if (c != '?' && c != ':')
+        return c;
+    arg = argv[optind - 1];
+    if (c == ':')
+        bad_option(cmd, arg, "missing argument to");
+    else if (!strncmp(arg, "--", 2) && optopt)
+        bad_option(cmd, arg, "no argument allowed to");
+    else if (!strncmp(arg, "--", 2))
+        bad_option(cmd, arg,
+                   ambiguous(arg, longopts) ? "ambiguous option" : "unknown option");
+    else
+        cli_usage_error(cmd, "unknown option -%c", isprint(optopt) ? optopt : '?');
+    return '?';
+}
+
+void cli_verbose(const struct ra_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!ctx->verbose)
+        return;
+    fputs("regautopsy: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void cli_verbose_snapshot(const struct ra_ctx *ctx, const struct ra_snapshot *snap)
+{
+    size_t i;
+
+    if (!ctx->verbose)
+        return;
+    for (i = 0; i < snap->graphs.len; i++) {
+        const struct ra_graph *g = snap->graphs.items[i];
+        cli_verbose(ctx, "'%s': registry root '%s'", snap->source,
+                    g->root[0] ? g->root : ".");
+    }
+    cli_verbose(
+        ctx, "'%s': %llu entries, %llu bytes read, %zu registry root%s, %zu not read%s",
+        snap->source, (unsigned long long)snap->entries,
+        (unsigned long long)snap->bytes_in, snap->graphs.len,
+        snap->graphs.len == 1 ? "" : "s", snap->unread.len,
+        snap->complete ? "" : ", reading stopped early");
+}
+
+void cli_verbose_investigation(const struct ra_ctx *ctx,
+                               const struct ra_investigation *inv)
+{
+    size_t i;
+
+    if (!ctx->verbose)
+        return;
+    for (i = 0; i < inv->nscans; i++)
+        cli_verbose_snapshot(ctx, inv->scans[i]->snap);
+    for (i = 0; i < inv->nlogs; i++) {
+        const struct ra_log *l = inv->logs[i];
+        cli_verbose(ctx,
+                    "log '%s': %llu lines, %zu events, %llu of no known format skipped, "
+                    "%llu too long skipped",
+                    l->path, (unsigned long long)l->lines, l->events.len,
+                    (unsigned long long)l->unrecognized, (unsigned long long)l->skipped);
+    }
+}
+
+void cli_verbose_inputs(const struct ra_ctx *ctx, const struct cli_evidence *ev)
+{
+    size_t i;
+
+    if (ev->inv.config)
+        cli_verbose(ctx, "reading config repo '%s' at %s", ev->inv.config,
+                    ev->inv.rev ? ev->inv.rev : "HEAD");
+    for (i = 0; i < ev->logs.len; i++)
+        cli_verbose(ctx, "reading log '%s'", (const char *)ev->logs.items[i]);
+    for (i = 0; i < ev->jobs_files.len; i++)
+        cli_verbose(ctx, "reading jobs file '%s'", (const char *)ev->jobs_files.items[i]);
 }

@@ -75,7 +75,10 @@ static void usage(FILE *out)
     fputs("usage: regautopsy <command> [options] [args]\n\ncommands:\n", out);
     for (c = cmds; c->name; c++)
         fprintf(out, "  %-10s %s\n", c->name, c->summary);
-    fputs("\nregautopsy <command> --help shows a command's options.\n", out);
+    fputs(
+        "\nregautopsy help <command> (or regautopsy <command> --help) shows a command's\n"
+        "options.\n",
+        out);
 }
 
 /* Everything written to standard output must have reached it: a full disk or a closed
@@ -97,6 +100,25 @@ static int close_stdout(void)
     return -1;
 }
 
+static const struct ra_cmd *find_cmd(const char *name)
+{
+    const struct ra_cmd *c;
+
+    for (c = cmds; c->name; c++)
+        if (!strcmp(c->name, name))
+            return c;
+    cli_error("'%s' is not a command; see 'regautopsy --help'", name);
+    return NULL;
+}
+
+static int help(const char *name, struct ra_ctx *ctx)
+{
+    const struct ra_cmd *c = find_cmd(name);
+    char *args[] = {(char *)name, "--help", NULL};
+
+    return c ? c->fn(2, args, ctx) : RA_EXIT_USAGE;
+}
+
 static int run(int argc, char **argv, struct ra_ctx *ctx)
 {
     const struct ra_cmd *c;
@@ -105,6 +127,8 @@ static int run(int argc, char **argv, struct ra_ctx *ctx)
         usage(stderr);
         return RA_EXIT_USAGE;
     }
+    if (!strcmp(argv[1], "help") && argc > 2) /* help CMD = CMD --help */
+        return help(argv[2], ctx);
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
         return RA_EXIT_OK;
@@ -113,11 +137,8 @@ static int run(int argc, char **argv, struct ra_ctx *ctx)
         puts("regautopsy " RA_VERSION);
         return RA_EXIT_OK;
     }
-    for (c = cmds; c->name; c++)
-        if (!strcmp(c->name, argv[1]))
-            return c->fn(argc - 1, argv + 1, ctx);
-    cli_error("'%s' is not a command; see 'regautopsy --help'", argv[1]);
-    return RA_EXIT_USAGE;
+    c = find_cmd(argv[1]);
+    return c ? c->fn(argc - 1, argv + 1, ctx) : RA_EXIT_USAGE;
 }
 
 /* At exit, whichever way the program ends (a command's --help exits from its option
@@ -143,7 +164,7 @@ static void hold_std_fds(void)
 
 int main(int argc, char **argv)
 {
-    struct ra_ctx ctx = {argv[0], 0, 0};
+    struct ra_ctx ctx = {argv[0], 0, 0, 0};
 
     hold_std_fds();
     ctx.stderr_tty = isatty(STDERR_FILENO);

@@ -35,7 +35,11 @@ static void add(struct cli_inputs *in, const char *path, int snapshot)
     struct input *x;
     struct stat st;
 
-    if (!path || !strcmp(path, "-") || stat(path, &st) < 0)
+    if (!path)
+        return;
+    /* "-" is standard input: a file redirected there is evidence too */
+    if (!strcmp(path, "-") ? fstat(STDIN_FILENO, &st) < 0 || !S_ISREG(st.st_mode)
+                           : stat(path, &st) < 0)
         return; /* what does not exist cannot be overwritten; the command reports it */
     x = ra_xcalloc(1, sizeof(*x));
     x->path = path;
@@ -179,6 +183,30 @@ same:
     return -1;
 }
 
+static int is_stdin(const char *arg)
+{
+    return arg && arg[0] == '-' && (!arg[1] || arg[1] == '@');
+}
+
+/* Standard input can be read once: at most one input may be "-". */
+static int check_stdin(char **snapshots, int n, const struct cli_evidence *ev,
+                       const char *const *inputs, size_t nin)
+{
+    size_t i, k = 0;
+    int j;
+
+    for (j = 0; j < n; j++)
+        k += is_stdin(snapshots[j]);
+    for (i = 0; ev && i < ev->logs.len; i++)
+        k += is_stdin(ev->logs.items[i]);
+    for (i = 0; i < nin; i++)
+        k += inputs[i] && !strcmp(inputs[i], "-");
+    if (k < 2)
+        return 0;
+    cli_error("'-' (standard input) names %zu inputs; it can be read for one only", k);
+    return -1;
+}
+
 int cli_check_outputs(char **snapshots, int n, const struct cli_evidence *ev,
                       const char *const *inputs, size_t nin, const char *const *outputs,
                       size_t nout)
@@ -187,6 +215,8 @@ int cli_check_outputs(char **snapshots, int n, const struct cli_evidence *ev,
     size_t i;
     int rc = 0;
 
+    if (check_stdin(snapshots, n, ev, inputs, nin) < 0)
+        return -1;
     cli_inputs_init(&in);
     cli_inputs_add_snapshots(&in, snapshots, n);
     if (ev)

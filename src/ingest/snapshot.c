@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "ingest/layout.h"
+#include "ingest/source.h"
 #include "model/graph.h"
 #include "model/manifest.h"
 #include "util/buf.h"
@@ -143,7 +144,9 @@ int ra_snapshot_expand(struct ra_vec *out, const char *arg, struct ra_err *err)
     else
         path = ra_xstrdup(arg);
 
-    if (stat(path, &st)) {
+    if (ra_source_is_stdin(path)) {
+        st.st_mode = S_IFREG; /* an archive streamed on standard input */
+    } else if (stat(path, &st)) {
         error = ra_err_set(err, RA_ENOTFOUND, "'%s': no such file or directory", path);
         goto done;
     }
@@ -159,7 +162,8 @@ int ra_snapshot_expand(struct ra_vec *out, const char *arg, struct ra_err *err)
             goto done;
     }
     {
-        struct ra_snapshot_spec *s = spec_new(path, base_name(path));
+        struct ra_snapshot_spec *s =
+            spec_new(path, ra_source_is_stdin(path) ? "stdin" : base_name(path));
         if (explicit_at != RA_TIME_NONE) {
             s->taken_at = explicit_at;
             s->taken_source = RA_TAKEN_EXPLICIT;

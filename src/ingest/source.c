@@ -358,8 +358,11 @@ int ra_source_read(struct ra_source *src, void *buf, size_t len, size_t *nread,
 static int archive_probe(struct ra_source *src, struct ra_err *err)
 {
     struct stat st;
-    int fd = open(src->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), error = 0;
+    int fd, error = 0;
 
+    if (ra_source_is_stdin(src->path))
+        return 0; /* size unknown: progress shows bytes read */
+    fd = open(src->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0 && errno == ENOENT)
         return ra_err_set(err, RA_ENOTFOUND, "'%s': no such file or directory",
                           src->path);
@@ -402,6 +405,32 @@ static la_int64_t inflow_skip_cb(struct archive *a, void *payload, la_int64_t re
     return ra_inflow_skip(src->inflow, request);
 }
 
+static const char *stdin_hint(const struct ra_source *src)
+{
+    return ra_source_is_stdin(src->path)
+               ? "; standard input is read as a stream: tar or cpio (any compression), "
+                 "zip and 7z need seeking, give them as a file"
+               : "";
+}
+
+/* An archive on standard input: read front to back, never seeked, so only the formats
+ * libarchive reads as a stream (tar and cpio, compressed with any filter); zip's central
+ * directory and 7-Zip's header sit at the end and need a seekable file. */
+static int stdin_open(struct ra_source *src, struct ra_err *err)
+{
+    src->a = archive_read_new();
+    if (!src->a)
+        return ra_err_set(err, RA_ERROR, "standard input: cannot set up libarchive");
+    archive_read_support_filter_all(src->a);
+    archive_read_support_format_tar(src->a);
+    archive_read_support_format_cpio(src->a);
+    if (archive_read_open_fd(src->a, STDIN_FILENO, SOURCE_BLOCK_SIZE) != ARCHIVE_OK)
+        return ra_err_set(err, RA_EFORMAT,
+                          "'-': not an archive libarchive can read (%s)%s",
+                          archive_msg(src->a), stdin_hint(src));
+    return 0;
+}
+
 /* Every format but "raw" and "empty" (which accept anything) and "mtree" (which opens
  * the files it describes). tar first: libarchive breaks bid ties by registration
  * order, and iso9660's bidder reads 48 KiB ahead, which on a small truncated tar made
@@ -422,6 +451,8 @@ static int archive_open(struct ra_source *src, struct ra_err *err)
     size_t i;
     int error, r;
 
+    if (ra_source_is_stdin(src->path))
+        return stdin_open(src, err);
     if ((error = ra_inflow_open(&src->inflow, src->path,
                                 src->opts && src->opts->read_all, err)) < 0)
         return error;
@@ -522,8 +553,8 @@ static int archive_walk(struct ra_source *src, ra_entry_cb cb, void *payload,
             continue;
         if (r != ARCHIVE_OK && r != ARCHIVE_WARN && !src->headers && !stream_failed(src))
             return ra_err_set(err, RA_EFORMAT,
-                              "'%s': not an archive libarchive can read (%s)", src->path,
-                              archive_msg(src->a));
+                              "'%s': not an archive libarchive can read (%s)%s",
+                              src->path, archive_msg(src->a), stdin_hint(src));
         if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
             return archive_damaged(src, err);
         retries = 0; /* ARCHIVE_WARN (e.g. an unconvertible name) is fine */
@@ -862,6 +893,11 @@ static int tree_walk(struct ra_source *src, ra_entry_cb cb, void *payload,
     return tree_dir(src, fd, &st.st_mtim, 0, cb, payload, err);
 }
 
+int ra_source_is_stdin(const char *path)
+{
+    return !strcmp(path, "-");
+}
+
 int ra_source_is_dir(const char *path)
 {
     struct stat st;
@@ -890,7 +926,7 @@ int ra_source_walk(const char *path, const struct ra_source_opts *opts, ra_entry
     src.fd = -1;
     src.dirfd = -1;
 
-    if (ra_source_is_dir(path))
+    if (!ra_source_is_stdin(path) && ra_source_is_dir(path))
         error = tree_walk(&src, cb, payload, err);
     else
         error = archive_walk(&src, cb, payload, err);

@@ -84,6 +84,8 @@ struct ra_source_opts {
 
 /* Is path a directory (after following a symlink given on the command line)? */
 int ra_source_is_dir(const char *path);
+/* 1 when path is "-": an archive read from standard input, as a stream (tar, cpio). */
+int ra_source_is_stdin(const char *path);
 
 /* Walk an archive file (any format and filter libarchive reads: tar, gz, zst, xz, zip,
  * cpio, ...) or a directory tree, calling cb for every entry.

@@ -433,7 +433,8 @@ int ra_check_load(struct json_t **out, const char *path, struct ra_err *err)
 
     assert(out && path);
     *out = NULL;
-    if (!(f = fopen(path, "rb")))
+    f = strcmp(path, "-") ? fopen(path, "rb") : stdin; /* "-": standard input */
+    if (!f)
         return ra_err_set(err, errno == ENOENT ? RA_ENOTFOUND : RA_EIO,
                           "'%s': cannot open: %s", path, strerror(errno));
     root = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
@@ -447,7 +448,8 @@ int ra_check_load(struct json_t **out, const char *path, struct ra_err *err)
                        "'%s': not a JSON object (an expectation is a report model, or "
                        "part of one)",
                        path);
-    fclose(f);
+    if (f != stdin)
+        fclose(f);
     if (error < 0)
         json_decref(root);
     else

@@ -157,6 +157,38 @@ int ra_gcsim_write_json(struct ra_buf *out, FILE *flush, struct ra_gcsim *const 
     return ra_jsonw_finish(&w, "gc-sim", err);
 }
 
+/* What the sweep deletes, one line each in garbage-collect's own wording (its
+ * --dry-run prints the same "... eligible for deletion: <digest>" lines), with the
+ * repository after a manifest or _layers link: manifests by repository and digest,
+ * then blobs by digest, then _layers links (3.x). */
+static void text_deletes(struct ra_buf *out, const struct ra_gc_result *gc)
+{
+    struct ra_buf tmp = RA_BUF_INIT;
+    char d[RA_DIGEST_STRLEN];
+    size_t i;
+
+    for (i = 0; i < gc->manifests.len; i++) {
+        const struct ra_gc_manifest_del *m = gc->manifests.items[i];
+        ra_buf_truncate(&tmp, 0);
+        ra_buf_printf(out, "    manifest eligible for deletion: %s in %s\n",
+                      ra_digest_format(d, &m->digest),
+                      ra_text_safe(&tmp, m->repository, RA_TEXT_UTF8 | RA_TEXT_CONTROLS));
+    }
+    for (i = 0; i < gc->blobs.len; i++) {
+        const struct ra_blob *b = gc->blobs.items[i];
+        ra_buf_printf(out, "    blob eligible for deletion: %s\n",
+                      ra_digest_format(d, &b->digest));
+    }
+    for (i = 0; i < gc->layer_links.len; i++) {
+        const struct ra_gc_link_del *l = gc->layer_links.items[i];
+        ra_buf_truncate(&tmp, 0);
+        ra_buf_printf(out, "    _layers link eligible for deletion: %s in %s\n",
+                      ra_digest_format(d, &l->digest),
+                      ra_text_safe(&tmp, l->repository, RA_TEXT_UTF8 | RA_TEXT_CONTROLS));
+    }
+    ra_buf_release(&tmp);
+}
+
 static void text_registry(struct ra_buf *out, const struct ra_gcsim_registry *r)
 {
     const struct ra_graph *g = r->before->graph;
@@ -176,6 +208,7 @@ static void text_registry(struct ra_buf *out, const struct ra_gcsim_registry *r)
                   "%zu _layers links; %zu digests marked\n",
                   r->gc->blobs.len, (unsigned long long)r->gc->bytes, r->gc->manifests.len,
                   r->gc->layer_links.len, r->gc->marked);
+    text_deletes(out, r->gc);
     for (i = 0; i < r->after->ntags; i++) {
         const struct ra_tag_result *t = broken_tag(r, i);
         if (!t)

@@ -179,7 +179,61 @@ int ra_timeline_write_json(struct ra_buf *out, const struct ra_investigation *in
     return ra_json_write(out, timeline_doc(inv), JSON_INDENT(2), "timeline", err);
 }
 
-/* One event per line with the fields Timesketch and plaso's JSON-L readers expect. */
+/* "blob sha256:<full digest> in infra-ci missing between 2026-04-12T01:00:00Z and
+ * 2026-04-12T03:25:01Z; breaks infra-ci:latest": a line Timesketch finds by digest. */
+static void loss_message(struct ra_buf *m, const struct ra_loss *l)
+{
+    char d[RA_DIGEST_STRLEN], t1[RA_TIME_STRLEN], t2[RA_TIME_STRLEN];
+    size_t i;
+
+    if (l->object == RA_OBJ_TAG)
+        ra_buf_printf(m, "tag %s:%s", l->repository, l->tag_name);
+    else
+        ra_buf_printf(m, "%s %s%s%s", ra_object_kind_name(l->object),
+                      ra_digest_format(d, &l->digest), l->repository[0] ? " in " : "",
+                      l->repository);
+    ra_buf_printf(m, " missing between %s and %s",
+                  l->from.time == RA_TIME_NONE ? "an unknown time"
+                                               : ra_time_format(t1, l->from.time),
+                  ra_time_format(t2, l->to.time));
+    for (i = 0; i < l->tags.len; i++)
+        ra_buf_printf(m, "%s%s", i ? ", " : "; breaks ", (const char *)l->tags.items[i]);
+}
+
+/* One line per loss, whatever the folding: the fields of the JSON form's losses[] plus
+ * Timesketch's. Its time is the start of the window (its end when the start is
+ * unknown). */
+static int loss_line(struct ra_buf *out, const struct ra_cause *c, struct ra_err *err)
+{
+    const struct ra_loss *l = c->loss;
+    ra_time t = l->from.time != RA_TIME_NONE ? l->from.time : l->to.time;
+    struct ra_buf m = RA_BUF_INIT;
+    char d[RA_DIGEST_STRLEN];
+    json_t *o = cause_json(c);
+
+    loss_message(&m, l);
+    json_object_set_new(o, "kind", json_string("loss"));
+    json_object_set_new(o, "message", ra_json_str(ra_buf_cstr(&m)));
+    json_object_set_new(o, "datetime", ra_json_time(t));
+    json_object_set_new(o, "timestamp", json_integer((json_int_t)t * 1000000));
+    json_object_set_new(o, "timestamp_desc",
+                        json_string(l->from.time != RA_TIME_NONE ? "loss window start"
+                                                                 : "loss window end"));
+    json_object_set_new(o, "data_type", json_string("regautopsy:timeline:loss"));
+    json_object_set_new(o, "source", ra_json_str(l->to.evidence ? l->to.evidence : "."));
+    ra_buf_truncate(&m, 0);
+    if (l->object == RA_OBJ_TAG)
+        ra_buf_printf(&m, "%s:%s", l->repository, l->tag_name);
+    else
+        ra_digest_format(d, &l->digest);
+    json_object_set_new(o, "display_name",
+                        ra_json_str(l->object == RA_OBJ_TAG ? ra_buf_cstr(&m) : d));
+    ra_buf_release(&m);
+    return ra_json_write(out, o, JSON_COMPACT, "timeline", err);
+}
+
+/* One event per line with the fields Timesketch and plaso's JSON-L readers expect
+ * (message, datetime, timestamp_desc), then one line per loss. */
 int ra_timeline_write_jsonl(struct ra_buf *out, const struct ra_investigation *inv,
                             struct ra_err *err)
 {
@@ -202,6 +256,9 @@ int ra_timeline_write_jsonl(struct ra_buf *out, const struct ra_investigation *i
         if ((error = ra_json_write(out, o, JSON_COMPACT, "timeline", err)) < 0)
             return error;
     }
+    for (i = 0; i < inv->corr->causes.len; i++)
+        if ((error = loss_line(out, inv->corr->causes.items[i], err)) < 0)
+            return error;
     return 0;
 }
 

@@ -322,8 +322,8 @@ usage_case() {
     [ "$rc" -eq 2 ] || fail "$name: exit $rc, want 2"
     [ -s "$T/run/$name.err" ] || fail "$name: nothing on stderr"
     [ -s "$T/run/$name.out" ] && fail "$name: usage error printed to stdout: $(head -c 200 "$T/run/$name.out")"
-    grep -qE '^(regautopsy: |usage: )' "$T/run/$name.err" ||
-        fail "$name: stderr does not start with 'regautopsy: ' or 'usage: '"
+    grep -qE '^(regautopsy( [a-z-]+)?: |usage: )' "$T/run/$name.err" ||
+        fail "$name: stderr does not start with 'regautopsy: ', 'regautopsy CMD: ' or 'usage: '"
     cli_done
 }
 usage_case usage-no-args

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Progress lines: with -v (--progress) and stderr not a terminal, `scan`, `timeline` and
+# Progress lines: with --progress and stderr not a terminal, `scan`, `timeline` and
 # `bisect` print one "snapshot i of N: NAME: E entries in S s (R entries/s)" line per
 # snapshot read on stderr, in the order read; stdout is byte for byte the same as
-# without -v; -q wins over -v; without -v nothing is printed on stderr. Uses the bundled
+# without --progress; -q wins over --progress; without it nothing is printed on stderr. Uses the bundled
 # sample incident's two archives.
 #
 #   bash tests/cli/progress.sh REGAUTOPSY SOURCE_DIR
@@ -19,15 +19,15 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: progress: $*" >&2; exit 1; }
 line='snapshot %d of 2: %s: %d entries in [0-9]+\.[0-9]{2} s \([0-9]+ entries/s\)'
 
-run() { # NAME ARGS...: run with and without -v, compare stdout
+run() { # NAME ARGS...: run with and without --progress, compare stdout
     local name=$1
     shift
     "$bin" "$@" >"$tmp/$name.plain" 2>"$tmp/$name.plain.err"
-    "$bin" "${@:1:1}" -v "${@:2}" >"$tmp/$name.out" 2>"$tmp/$name.err"
-    cmp -s "$tmp/$name.plain" "$tmp/$name.out" || fail "$name: stdout differs with -v"
-    [ ! -s "$tmp/$name.plain.err" ] || fail "$name: stderr without -v: $(cat "$tmp/$name.plain.err")"
-    "$bin" "${@:1:1}" -v -q "${@:2}" >/dev/null 2>"$tmp/$name.q.err"
-    [ ! -s "$tmp/$name.q.err" ] || fail "$name: stderr with -v -q: $(cat "$tmp/$name.q.err")"
+    "$bin" "${@:1:1}" --progress "${@:2}" >"$tmp/$name.out" 2>"$tmp/$name.err"
+    cmp -s "$tmp/$name.plain" "$tmp/$name.out" || fail "$name: stdout differs with --progress"
+    [ ! -s "$tmp/$name.plain.err" ] || fail "$name: stderr without --progress: $(cat "$tmp/$name.plain.err")"
+    "$bin" "${@:1:1}" --progress -q "${@:2}" >/dev/null 2>"$tmp/$name.q.err"
+    [ ! -s "$tmp/$name.q.err" ] || fail "$name: stderr with --progress -q: $(cat "$tmp/$name.q.err")"
 }
 expect() { # NAME I NAME ENTRIES (line number = order)
     local want

@@ -8,6 +8,8 @@
 # links under 2.8), and gc-sim's `breaks` must be exactly the tags skopeo could pull
 # before the GC and cannot after.
 #
+# Also gc-sim's text lists exactly the deletions `garbage-collect --dry-run` prints.
+#
 #   (a) incident: OCI index infra-ci:latest (amd64 + arm64/v8, children untagged),
 #       tools/kubectl:1.29 (v2s2), base/debian:bookworm and :12 sharing a layer;
 #       also gc-sim --distribution 3 -m on it (prediction only: no 3.x binary here)
@@ -125,6 +127,23 @@ gcsim() {
     fi
 }
 
+# dry_list LABEL GCSIM-TEXT DRY-RUN-LOG: gc-sim's text lists exactly the "... eligible
+# for deletion: <digest>" lines of the real `garbage-collect --dry-run` (without its
+# " in REPO"), and lists them sorted.
+dry_list() {
+    local label=$1 sim=$2 dry=$3 a b
+    a=$(grep -E '^ *(blob|manifest) eligible for deletion' "$sim" | sed 's/^ *//; s/ in [^ ]*$//' | LC_ALL=C sort)
+    b=$(grep -E '^(blob|manifest) eligible for deletion' "$dry" | sed 's/ *$//' | LC_ALL=C sort)
+    if [[ $a == "$b" ]] && { grep -E '^ *blob eligible' "$sim" || :; } | LC_ALL=C sort -c; then
+        echo "    ok: $label: gc-sim lists the $(grep -c . <<<"$b") deletions garbage-collect --dry-run lists"
+        npass=$((npass + 1))
+    else
+        echo "    FAIL: $label: gc-sim's list differs from garbage-collect --dry-run (< real, > gc-sim):"
+        diff <(echo "$b") <(echo "$a") | head -n 20 | sed 's/^/      /'
+        nfail=$((nfail + 1))
+    fi
+}
+
 list_files() { (cd "$1" && find . -type f -printf '%P\n' | LC_ALL=C sort) >"$2"; }
 
 # prepare NAME: push the scenario into a fresh storage, take the skopeo truth.
@@ -156,6 +175,9 @@ gc_case() {
     snap_tar "$w" "$w.tar" || die "$name/$mode: tar"
     gcsim "$w.gcsim.json" "$w.tar" "${m[@]}" || return 0
     local rc=$SIM_RC
+    "$BIN" gc-sim -q "${m[@]}" "$w.tar" >"$w.gcsim.txt" 2>&1
+    REG_GC_LOG=$w.dry.log reg_gc "${m[@]}" --dry-run || die "$name/$mode: garbage-collect --dry-run failed"
+    dry_list "$name, 2.8${m[*]:+ ${m[*]}}" "$w.gcsim.txt" "$w.dry.log"
     REG_GC_LOG=$w.gc.log reg_gc "${m[@]}" || die "$name/$mode: garbage-collect failed: $(tail -5 "$w.gc.log")"
     list_files "$w" "$w.files-after" || die "list"
     reg_start -r "$w/$STORE_REL" || die "$name/$mode: reg_start -r"

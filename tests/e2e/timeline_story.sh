@@ -364,8 +364,15 @@ for i, s in enumerate(lines, 1):
     if isinstance(dt, str) and not re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$", dt):
         bad.append((i, "datetime not ISO 8601", dt))
 ok(not bad, "every line a JSON object with message, datetime, timestamp_desc, source, display_name", bad[:5])
-ok(len(objs) == len(d.get("events", [])), "one line per event of the JSON form",
-   [len(objs), len(d.get("events", []))])
+ev = [o for o in objs if o.get("data_type") == "regautopsy:timeline:event"]
+ok(len(ev) == len(d.get("events", [])), "one line per event of the JSON form",
+   [len(ev), len(d.get("events", []))])
+lo = [o.get("digest") for o in objs if o.get("data_type") == "regautopsy:timeline:loss"]
+ok(lo == [x.get("digest") for x in d.get("losses", [])] and len(lo) + len(ev) == len(objs),
+   "then one line per loss of the JSON form, in its order", [len(lo), len(d.get("losses", []))])
+ok(all(o["digest"] in o["message"] for o in objs
+       if o.get("data_type") == "regautopsy:timeline:loss" and o.get("digest")),
+   "a lost digest is in its line's message")
 ok(any(o.get("datetime", "").startswith("2026-04-12T03:25:00") for o in objs), "the GC firing is a line")
 done()
 EOF

@@ -306,6 +306,46 @@ static void test_source__cpio_newc(void **state)
                    ARCHIVE_FILTER_NONE);
 }
 
+/* "-" walks an archive on standard input as a stream; zip (index at the end) is refused.
+ */
+static void test_source__stdin(void **state)
+{
+    static const struct {
+        const char *name;
+        int format, filter, ok;
+    } cases[] = {
+        {"in.tar.gz", ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_GZIP, 1},
+        {"in.cpio", ARCHIVE_FORMAT_CPIO_SVR4_NOCRC, ARCHIVE_FILTER_NONE, 1},
+        {"in.zip", ARCHIVE_FORMAT_ZIP, ARCHIVE_FILTER_NONE, 0},
+    };
+    struct walk *w = calloc(1, sizeof(*w));
+    struct ra_source_stats st;
+    struct ra_err err = RA_ERR_INIT;
+    int saved = dup(STDIN_FILENO), fd;
+    size_t i;
+
+    for (i = 0; i < RA_ARRAY_SIZE(cases); i++) {
+        const char *path = at((const void **)state, cases[i].name);
+        write_archive(path, cases[i].format, cases[i].filter, standard,
+                      RA_ARRAY_SIZE(standard));
+        assert_true((fd = open(path, O_RDONLY)) >= 0);
+        assert_int_equal(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+        close(fd);
+        memset(w, 0, sizeof(*w));
+        assert_int_equal(walk(w, "-", &st, &err), cases[i].ok ? 0 : RA_EFORMAT);
+        assert_int_equal(w->n, cases[i].ok ? 5 : 0);
+        if (cases[i].ok)
+            check_entry(&w->seen[3], "repo/sub/b.bin", RA_ENTRY_FILE, 19, T0 + 300,
+                        "0123456789abcdefXYZ");
+        else
+            assert_non_null(strstr(err.msg, "zip and 7z need seeking"));
+        assert_int_equal(st.bytes_total, 0); /* size unknown on a stream */
+    }
+    assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+    close(saved);
+    free(w);
+}
+
 static void test_source__names_normalised(void **state)
 {
     static const struct member m[] = {
@@ -988,6 +1028,7 @@ int main(void)
         cmocka_unit_test(test_source__tar_zst),
         cmocka_unit_test(test_source__tar_xz),
         cmocka_unit_test(test_source__zip),
+        cmocka_unit_test(test_source__stdin),
         cmocka_unit_test(test_source__cpio_newc),
         cmocka_unit_test(test_source__names_normalised),
         cmocka_unit_test(test_source__dotdot_is_data_nothing_written),
