@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: MIT */
+/* The post-mortem's decisions. */
+#include "analysis/postmortem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/investigate.h"
+#include "config/jobs.h"
+#include "ingest/layout.h"
+#include "ingest/source.h"
+#include "util/map.h"
+#include "util/shell.h"
+
+/* ---- loss window and focus ---- */
+
+static void loss_bounds(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    size_t i;
+
+    pm->loss_from = pm->loss_to = RA_TIME_NONE;
+    for (i = 0; i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        if (l->from.time != RA_TIME_NONE &&
+            (pm->loss_from == RA_TIME_NONE || l->from.time < pm->loss_from))
+            pm->loss_from = l->from.time;
+        if (l->to.time != RA_TIME_NONE && (pm->loss_to == RA_TIME_NONE || l->to.time < pm->loss_to))
+            pm->loss_to = l->to.time;
+    }
+}
+
+static void focus(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    ra_time *from = &pm->focus_from, *to = &pm->focus_to;
+    size_t i;
+
+    *from = *to = RA_TIME_NONE;
+    for (i = 0; i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        ra_time a = l->from.time != RA_TIME_NONE ? l->from.time : l->to.time, b = l->to.time;
+        if (a != RA_TIME_NONE && (*from == RA_TIME_NONE || a < *from))
+            *from = a;
+        if (b != RA_TIME_NONE && (*to == RA_TIME_NONE || b > *to))
+            *to = b;
+    }
+    if (*from != RA_TIME_NONE) {
+        *from -= RA_PM_FOCUS_MARGIN;
+        *to += RA_PM_FOCUS_MARGIN;
+        return;
+    }
+    for (i = 0; i < inv->nscans; i++) {
+        ra_time t = inv->scans[i]->snap->taken_at;
+        if (t == RA_TIME_NONE)
+            continue;
+        if (*from == RA_TIME_NONE || t - RA_PM_FOCUS_MARGIN < *from)
+            *from = t - RA_PM_FOCUS_MARGIN;
+        if (*to == RA_TIME_NONE || t > *to)
+            *to = t;
+    }
+}
+
+int ra_postmortem_in_focus(const struct ra_postmortem *pm, ra_time time, ra_time until)
+{
+    ra_time end = until != RA_TIME_NONE ? until : time;
+
+    return pm->focus_from == RA_TIME_NONE ||
+           (time != RA_TIME_NONE && end >= pm->focus_from && time <= pm->focus_to);
+}
+
+/* ---- detection ---- */
+
+static void first_failed_pipeline(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    struct ra_vec v = RA_VEC_INIT;
+    size_t i;
+
+    for (i = 0; i < inv->nlogs; i++) {
+        v.len = 0;
+        if (ra_log_failed_pipelines(&v, inv->logs[i], pm->loss_from, RA_TIME_NONE) &&
+            (!pm->first_failed_pipeline.event ||
+             ((struct ra_log_event *)v.items[0])->time < pm->first_failed_pipeline.event->time)) {
+            pm->first_failed_pipeline.event = v.items[0];
+            pm->first_failed_pipeline.log = inv->logs[i]->path;
+        }
+    }
+    ra_vec_release(&v);
+}
+
+static void first_404(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    struct ra_pm_event *best = &pm->first_404;
+    size_t i, k;
+
+    for (i = 0; i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        for (k = 0; k < inv->nlogs && l->object != RA_OBJ_TAG; k++) {
+            const struct ra_log_event *e = ra_log_first_status(inv->logs[k], &l->digest, NULL,
+                                                               404);
+            if (e && e->time != RA_TIME_NONE && (!best->event || e->time < best->event->time)) {
+                best->event = e;
+                best->log = inv->logs[k]->path;
+            }
+        }
+    }
+}
+
+/* The latest 404 for a lost digest or failed pipeline from the loss on. */
+static void last_failure(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    struct ra_pm_event *best = &pm->last_failure;
+    struct ra_map lost = RA_MAP_INIT;
+    size_t i, k;
+
+    for (i = 0; i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        if (l->object != RA_OBJ_TAG)
+            ra_map_put(&lost, l->digest.b, sizeof(l->digest.b), (void *)l);
+    }
+    for (k = 0; k < inv->nlogs; k++) {
+        const struct ra_log *log = inv->logs[k];
+        for (i = 0; i < log->events.len; i++) {
+            const struct ra_log_event *e = log->events.items[i];
+            int hit = (e->kind == RA_LOG_HTTP_REQUEST && e->status == 404 && e->has_digest &&
+                       ra_map_get(&lost, e->digest.b, sizeof(e->digest.b))) ||
+                      (ra_log_pipeline_failed(e) &&
+                       (pm->loss_from == RA_TIME_NONE || e->time >= pm->loss_from));
+            if (hit && e->time != RA_TIME_NONE && (!best->event || e->time >= best->event->time)) {
+                best->event = e;
+                best->log = log->path;
+            }
+        }
+    }
+    ra_map_release(&lost);
+}
+
+static void first_missing(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    const struct ra_losses *ls = inv->losses;
+    size_t i, idx = SIZE_MAX;
+
+    for (i = 0; i < ls->items.len; i++) {
+        const struct ra_loss *l = ls->items.items[i];
+        if (l->to.time != RA_TIME_NONE &&
+            (!pm->first_bounded || l->to.time < pm->first_bounded->to.time))
+            pm->first_bounded = l;
+        if (l->first_missing < idx)
+            idx = l->first_missing;
+    }
+    if (idx != SIZE_MAX)
+        pm->first_missing = ls->scans[idx];
+}
+
+/* ---- root cause ---- */
+
+static int cmp_suspect(const void *a, const void *b)
+{
+    const struct ra_pm_suspect *x = a, *y = b;
+
+    if (x->best != y->best)
+        return x->best < y->best ? -1 : 1;
+    if (x->losses != y->losses)
+        return x->losses > y->losses ? -1 : 1;
+    if (x->firing->time != y->firing->time) /* unknown times (unlogged DELETEs) last */
+        return y->firing->time == RA_TIME_NONE ||
+                       (x->firing->time != RA_TIME_NONE && x->firing->time < y->firing->time)
+                   ? -1
+                   : 1;
+    return strcmp(x->firing->job_id, y->firing->job_id);
+}
+
+static void add_suspect(struct ra_postmortem *pm, const struct ra_suspect *s)
+{
+    struct ra_pm_suspect *a;
+    size_t k;
+
+    for (k = 0; k < pm->nsuspects && pm->suspects[k].firing != s->firing; k++)
+        ;
+    if (k == pm->nsuspects) {
+        pm->suspects = ra_xrealloc(pm->suspects, (k + 1) * sizeof(*pm->suspects));
+        pm->suspects[k].firing = s->firing;
+        pm->suspects[k].best = s->confidence;
+        pm->suspects[k].reason = s->reason;
+        pm->suspects[k].losses = 0;
+        pm->nsuspects++;
+    }
+    a = &pm->suspects[k];
+    a->losses++;
+    if (s->confidence < a->best) {
+        a->best = s->confidence;
+        a->reason = s->reason;
+    }
+}
+
+static void suspects(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    const struct ra_correlation *c = inv->corr;
+    size_t i, j;
+
+    for (i = 0; i < c->causes.len; i++) {
+        const struct ra_cause *cause = c->causes.items[i];
+        for (j = 0; j < cause->suspects.len; j++)
+            add_suspect(pm, cause->suspects.items[j]);
+        for (j = 0; j < cause->matches.len; j++)
+            pm->fingerprints |= 1u << ((const struct ra_match *)cause->matches.items[j])->fp;
+    }
+    if (pm->nsuspects)
+        qsort(pm->suspects, pm->nsuspects, sizeof(*pm->suspects), cmp_suspect);
+    for (i = 0; i < inv->nfirings; i++)
+        if ((inv->firings[i].classes & RA_JOB_GARBAGE_COLLECT) &&
+            (inv->firings[i].version_floating || !inv->firings[i].registry_version))
+            pm->floating_gc = 1;
+}
+
+int ra_postmortem_matched(const struct ra_postmortem *pm, enum ra_fingerprint fp)
+{
+    return (pm->fingerprints >> fp) & 1u;
+}
+
+int ra_postmortem_suspect_at(const struct ra_postmortem *pm, ra_time t)
+{
+    size_t i;
+
+    for (i = 0; i < pm->nsuspects; i++) /* a firing's best rating decides */
+        if (pm->suspects[i].firing->time == t && pm->suspects[i].best != RA_CONF_LOW)
+            return 1;
+    return 0;
+}
+
+/* ---- recovery ---- */
+
+int ra_postmortem_loss_breaks(const struct ra_loss *l, const char *repo, const char *tag)
+{
+    size_t i, n = strlen(repo);
+
+    for (i = 0; i < l->tags.len; i++) {
+        const char *t = l->tags.items[i];
+        if (!strncmp(t, repo, n) && t[n] == ':' && !strcmp(t + n + 1, tag))
+            return 1;
+    }
+    return 0;
+}
+
+static void repair(struct ra_pm_tag_plan *p, const struct ra_losses *ls, const struct ra_loss *l)
+{
+    struct ra_pm_repair *r;
+
+    p->repairs = ra_xrealloc(p->repairs, (p->nrepairs + 1) * sizeof(*p->repairs));
+    r = &p->repairs[p->nrepairs++];
+    memset(r, 0, sizeof(*r));
+    r->loss = l;
+    if (l->object == RA_OBJ_MANIFEST_LINK && l->child_blob_present) {
+        r->kind = ra_layout_repository_valid(l->repository) ? RA_PM_RELINK : RA_PM_MANUAL_NAME;
+    } else if (l->object == RA_OBJ_BLOB && l->last_present != SIZE_MAX) {
+        r->from = ls->scans[l->last_present];
+        r->from_dir = ra_source_is_dir(r->from->snap->source);
+        r->kind = ra_shell_pasteable(r->from->snap->source) && ra_shell_pasteable(l->root)
+                      ? RA_PM_RESTORE
+                      : RA_PM_MANUAL_PATH;
+    } else {
+        r->kind = RA_PM_LOST;
+    }
+    p->count[r->kind]++;
+}
+
+static void plan_tag(struct ra_pm_tag_plan *p, const struct ra_losses *ls,
+                     const struct ra_registry_result *reg, const struct ra_tag_result *t)
+{
+    size_t i;
+
+    memset(p, 0, sizeof(*p));
+    p->reg = reg;
+    p->tag = t;
+    p->named = ra_layout_repository_valid(t->repository) && ra_layout_tag_valid(t->tag);
+    for (i = 0; p->named && i < ls->items.len; i++) {
+        const struct ra_loss *l = ls->items.items[i];
+        if (!strcmp(l->root, reg->graph->root) &&
+            ra_postmortem_loss_breaks(l, t->repository, t->tag))
+            repair(p, ls, l);
+    }
+}
+
+static void plans(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    size_t i, j;
+
+    for (i = 0; pm->newest && i < pm->newest->nregs; i++) {
+        const struct ra_registry_result *r = pm->newest->regs[i];
+        for (j = 0; j < r->ntags; j++) {
+            if (r->tags[j].pullable)
+                continue;
+            pm->plans = ra_xrealloc(pm->plans, (pm->nplans + 1) * sizeof(*pm->plans));
+            plan_tag(&pm->plans[pm->nplans++], inv->losses, r, &r->tags[j]);
+        }
+    }
+}
+
+int ra_postmortem_new(struct ra_postmortem **out, const struct ra_investigation *inv,
+                      struct ra_err *err)
+{
+    struct ra_postmortem *pm = ra_xcalloc(1, sizeof(*pm));
+
+    (void)err;
+    pm->newest = inv->nscans ? inv->scans[inv->nscans - 1] : NULL;
+    loss_bounds(pm, inv);
+    focus(pm, inv);
+    first_missing(pm, inv);
+    first_404(pm, inv);
+    first_failed_pipeline(pm, inv);
+    last_failure(pm, inv);
+    suspects(pm, inv);
+    plans(pm, inv);
+    *out = pm;
+    return 0;
+}
+
+void ra_postmortem_free(struct ra_postmortem *pm)
+{
+    size_t i;
+
+    if (!pm)
+        return;
+    for (i = 0; i < pm->nplans; i++)
+        free(pm->plans[i].repairs);
+    free(pm->plans);
+    free(pm->suspects);
+    free(pm);
+}
