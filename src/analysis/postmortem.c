@@ -7,6 +7,7 @@
 
 #include "analysis/investigate.h"
 #include "config/jobs.h"
+#include "config/schedule.h"
 #include "ingest/layout.h"
 #include "ingest/source.h"
 #include "util/map.h"
@@ -294,6 +295,250 @@ static void plans(struct ra_postmortem *pm, const struct ra_investigation *inv)
     }
 }
 
+/* ---- the incident's span ---- */
+
+int64_t ra_postmortem_span(ra_time a, ra_time b)
+{
+    if (a == RA_TIME_NONE || b == RA_TIME_NONE || b < a)
+        return -1;
+    return (int64_t)(b - a);
+}
+
+static void start(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    size_t i;
+
+    pm->start = pm->loss_from != RA_TIME_NONE ? pm->loss_from : pm->loss_to;
+    pm->start_exact = 0;
+    for (i = 0; i < inv->losses->items.len; i++) { /* a loss known to the second */
+        const struct ra_loss *l = inv->losses->items.items[i];
+        if (l->from.time != RA_TIME_NONE && l->from.time == l->to.time &&
+            l->from.time <= pm->start) {
+            pm->start = l->from.time;
+            pm->start_exact = 1;
+        }
+    }
+    if (!pm->start_exact && pm->nsuspects && pm->suspects[0].best == RA_CONF_HIGH &&
+        pm->suspects[0].firing->time != RA_TIME_NONE && pm->loss_from != RA_TIME_NONE &&
+        pm->suspects[0].firing->time >= pm->loss_from &&
+        (pm->loss_to == RA_TIME_NONE || pm->suspects[0].firing->time <= pm->loss_to)) {
+        pm->start_firing = pm->suspects[0].firing;
+        pm->start = pm->start_firing->time;
+    }
+}
+
+/* Does repo:tag (the form of a loss's tags) pull in scan s under root? -1: not there. */
+static int tag_pulls(const struct ra_scan *s, const char *root, const char *ref)
+{
+    size_t i, j, n;
+
+    for (i = 0; i < s->nregs; i++) {
+        const struct ra_registry_result *r = s->regs[i];
+        if (strcmp(r->graph->root, root))
+            continue;
+        for (j = 0; j < r->ntags; j++) {
+            const struct ra_tag_result *t = &r->tags[j];
+            n = strlen(t->repository);
+            if (!strncmp(ref, t->repository, n) && ref[n] == ':' && !strcmp(ref + n + 1, t->tag))
+                return t->pullable;
+        }
+    }
+    return -1;
+}
+
+/* The first scan after the loss where ref pulls and keeps pulling; SIZE_MAX if none. */
+static size_t repaired_at(const struct ra_losses *ls, const struct ra_loss *l, const char *ref)
+{
+    size_t k, at = SIZE_MAX;
+
+    for (k = l->first_missing + 1; k < ls->nscans; k++) {
+        int p = tag_pulls(ls->scans[k], l->root, ref);
+        if (p == 1 && at == SIZE_MAX)
+            at = k;
+        else if (p == 0)
+            at = SIZE_MAX;
+    }
+    return at;
+}
+
+static void first_success(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    struct ra_map lost = RA_MAP_INIT;
+    size_t i, k;
+
+    for (i = 0; i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        if (l->object != RA_OBJ_TAG && l->tags.len)
+            ra_map_put(&lost, l->digest.b, sizeof(l->digest.b), (void *)l);
+    }
+    for (k = 0; k < inv->nlogs; k++) {
+        const struct ra_log *log = inv->logs[k];
+        for (i = 0; i < log->events.len; i++) {
+            const struct ra_log_event *e = log->events.items[i];
+            const struct ra_loss *l;
+            if (e->kind != RA_LOG_HTTP_REQUEST || e->status != 200 || !e->has_digest ||
+                e->time == RA_TIME_NONE ||
+                !(l = ra_map_get(&lost, e->digest.b, sizeof(e->digest.b))) ||
+                l->to.time == RA_TIME_NONE || e->time <= l->to.time)
+                continue;
+            if (!pm->first_success.event || e->time < pm->first_success.event->time) {
+                pm->first_success.event = e;
+                pm->first_success.log = log->path;
+            }
+        }
+    }
+    ra_map_release(&lost);
+}
+
+static void state(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    const struct ra_losses *ls = inv->losses;
+    size_t i, j, last = 0, any = 0;
+
+    pm->state = RA_PM_NO_INCIDENT;
+    for (i = 0; i < ls->items.len && pm->state != RA_PM_ONGOING; i++) {
+        const struct ra_loss *l = ls->items.items[i];
+        for (j = 0; j < l->tags.len; j++) {
+            size_t at = repaired_at(ls, l, l->tags.items[j]);
+            any = 1;
+            if (at == SIZE_MAX) {
+                pm->state = RA_PM_ONGOING;
+                break;
+            }
+            if (at > last)
+                last = at;
+        }
+    }
+    if (any && pm->state != RA_PM_ONGOING) {
+        pm->state = RA_PM_REPAIRED;
+        pm->repaired_in = ls->scans[last];
+    }
+    first_success(pm, inv);
+    pm->end = pm->newest ? pm->newest->snap->taken_at : RA_TIME_NONE;
+    if (pm->state == RA_PM_ONGOING && pm->last_failure.event &&
+        pm->last_failure.event->time > pm->end) /* still failing after the newest snapshot */
+        pm->end = pm->last_failure.event->time;
+    if (pm->state == RA_PM_REPAIRED) {
+        pm->end = pm->repaired_in->snap->taken_at;
+        if (pm->first_success.event && pm->first_success.event->time < pm->end)
+            pm->end = pm->first_success.event->time;
+    }
+}
+
+/* ---- what failed and when it was seen ---- */
+
+static void failures(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    struct ra_vec v = RA_VEC_INIT;
+    struct ra_map lost = RA_MAP_INIT;
+    size_t i, k;
+
+    for (i = 0; i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        if (l->object != RA_OBJ_TAG)
+            ra_map_put(&lost, l->digest.b, sizeof(l->digest.b), (void *)l);
+    }
+    for (k = 0; k < inv->nlogs; k++) {
+        const struct ra_log *log = inv->logs[k];
+        v.len = 0;
+        pm->failed_pipelines += ra_log_failed_pipelines(&v, log, pm->loss_from, RA_TIME_NONE);
+        for (i = 0; i < log->events.len; i++) {
+            const struct ra_log_event *e = log->events.items[i];
+            if (e->kind == RA_LOG_HTTP_REQUEST && e->status == 404 && e->has_digest &&
+                ra_map_get(&lost, e->digest.b, sizeof(e->digest.b)))
+                pm->failed_pulls++;
+        }
+    }
+    pm->detected = pm->first_404;
+    if (pm->first_failed_pipeline.event &&
+        (!pm->detected.event ||
+         pm->first_failed_pipeline.event->time < pm->detected.event->time))
+        pm->detected = pm->first_failed_pipeline;
+    ra_vec_release(&v);
+    ra_map_release(&lost);
+}
+
+/* ---- trigger ---- */
+
+/* Does version v still carry what made the job damaging (for a garbage-collect: the
+ * same --delete-untagged)? */
+static int same_damage(const struct ra_job_version *v, const struct ra_job *at)
+{
+    return v->job && v->job->cls == at->cls &&
+           v->job->gc.delete_untagged == at->gc.delete_untagged;
+}
+
+static void trigger(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    const struct ra_firing *f = pm->nsuspects ? pm->suspects[0].firing : NULL;
+    const struct ra_schedule *s = inv->schedule;
+    size_t i, k, n;
+
+    if (!f || !s || !f->commit || f->api_delete)
+        return;
+    n = strlen(f->commit);
+    for (i = 0; i < s->jobs.len; i++) {
+        const struct ra_sched_job *j = s->jobs.items[i];
+        if (strcmp(j->id, f->job_id))
+            continue;
+        for (k = j->versions.len; k-- > 0;) {
+            const struct ra_job_version *v = j->versions.items[k];
+            if (n && !strncmp(v->commit->id, f->commit, n) && v->job)
+                break;
+        }
+        if (k == SIZE_MAX)
+            return;
+        while (k > 0 && same_damage(j->versions.items[k - 1],
+                                    ((const struct ra_job_version *)j->versions.items[k])->job))
+            k--;
+        pm->trigger_job = j;
+        pm->trigger = j->versions.items[k];
+        return;
+    }
+}
+
+/* ---- lessons ---- */
+
+static void lesson(struct ra_postmortem *pm, enum ra_pm_lesson l, int yes)
+{
+    if (yes)
+        pm->lessons |= 1u << l;
+}
+
+int ra_postmortem_lesson(const struct ra_postmortem *pm, enum ra_pm_lesson l)
+{
+    return (pm->lessons >> l) & 1u;
+}
+
+static void lessons(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    size_t i, j, resolves = 0, kept = 0, relink = 0, recycled = 0, gclog = 0;
+
+    for (i = 0; i < pm->nplans; i++) {
+        const struct ra_pm_tag_plan *p = &pm->plans[i];
+        resolves += p->tag->resolves && p->nrepairs;
+        pm->unrecoverable += p->count[RA_PM_LOST];
+        kept += p->count[RA_PM_RESTORE] + p->count[RA_PM_RELINK];
+        relink += p->count[RA_PM_RELINK];
+    }
+    for (i = 0; i < inv->nscans; i++)
+        recycled += inv->scans[i]->snap->recycled.len;
+    for (i = 0; i < inv->nlogs; i++)
+        for (j = 0; j < inv->logs[i]->events.len && !gclog; j++)
+            gclog = ((const struct ra_log_event *)inv->logs[i]->events.items[j])->gc != NULL;
+    lesson(pm, RA_PM_L_INDEX_RESOLVED, resolves > 0);
+    lesson(pm, RA_PM_L_NO_ALERT, pm->detected.event != NULL);
+    lesson(pm, RA_PM_L_FLOATING_GC, pm->floating_gc && pm->state != RA_PM_NO_INCIDENT);
+    lesson(pm, RA_PM_L_GC_UNTAGGED, ra_postmortem_matched(pm, RA_FP_GC_V2_INDEX_CHILDREN));
+    lesson(pm, RA_PM_L_UNRECOVERABLE, pm->unrecoverable > 0);
+    lesson(pm, RA_PM_L_LOG_DATES, pm->first_404.event != NULL);
+    lesson(pm, RA_PM_L_GC_LOG, gclog && ra_postmortem_matched(pm, RA_FP_GC_LOG));
+    lesson(pm, RA_PM_L_TRIGGER_KNOWN, pm->trigger != NULL);
+    lesson(pm, RA_PM_L_ALL_IN_SNAPSHOT, kept > 0 && !pm->unrecoverable);
+    lesson(pm, RA_PM_L_DATA_KEPT, relink > 0);
+    lesson(pm, RA_PM_L_RECYCLED, recycled > 0 && pm->state != RA_PM_NO_INCIDENT);
+}
+
 int ra_postmortem_new(struct ra_postmortem **out, const struct ra_investigation *inv,
                       struct ra_err *err)
 {
@@ -309,6 +554,11 @@ int ra_postmortem_new(struct ra_postmortem **out, const struct ra_investigation 
     last_failure(pm, inv);
     suspects(pm, inv);
     plans(pm, inv);
+    start(pm, inv);
+    state(pm, inv);
+    failures(pm, inv);
+    trigger(pm, inv);
+    lessons(pm, inv);
     *out = pm;
     return 0;
 }

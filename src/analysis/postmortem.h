@@ -54,6 +54,31 @@ struct ra_pm_tag_plan {
     size_t count[RA_PM_LOST + 1]; /* repairs of each kind */
 };
 
+enum ra_pm_state {
+    RA_PM_NO_INCIDENT, /* no loss breaks a tag */
+    RA_PM_ONGOING,     /* the newest snapshot still cannot pull a tag a loss broke */
+    RA_PM_REPAIRED,    /* every tag a loss broke pulls again */
+};
+
+/* What the evidence says about the response: the wording is the report's. */
+enum ra_pm_lesson {
+    RA_PM_L_INDEX_RESOLVED = 0, /* wrong: a broken tag still resolves to its index */
+    RA_PM_L_NO_ALERT,           /* wrong: nothing alerted; a pull failed first */
+    RA_PM_L_FLOATING_GC,        /* wrong: garbage-collect ran from a floating image */
+    RA_PM_L_GC_UNTAGGED,        /* wrong: 2.x garbage-collect with --delete-untagged */
+    RA_PM_L_UNRECOVERABLE,      /* wrong: some lost objects are in no snapshot */
+    RA_PM_L_LOG_DATES,          /* well: a registry log dates the failures */
+    RA_PM_L_GC_LOG,             /* well: a garbage-collect log lists what it deleted */
+    RA_PM_L_TRIGGER_KNOWN,      /* well: the config history names the trigger */
+    RA_PM_L_ALL_IN_SNAPSHOT,    /* lucky: every lost object is in a snapshot or storage */
+    RA_PM_L_DATA_KEPT,          /* lucky: manifest data stayed; only links went */
+    RA_PM_L_RECYCLED,           /* lucky: a recycle bin kept lost blobs */
+    RA_PM_L__COUNT
+};
+
+struct ra_sched_job;
+struct ra_job_version;
+
 struct ra_postmortem {
     const struct ra_scan *newest; /* NULL without snapshots */
     ra_time loss_from;            /* the earliest start of a loss window */
@@ -73,6 +98,31 @@ struct ra_postmortem {
     /* recovery */
     struct ra_pm_tag_plan *plans; /* newest snapshot's unpullable tags, registry order */
     size_t nplans;
+    /* the incident's span: start is the loss's exact time when its window is a point,
+     * else the earliest bound (the latest time the object was known to exist; the
+     * earliest time it was missing when that is all there is); end the repair, else
+     * the newest snapshot's time or the last failure a log shows, whichever is later
+     * (ongoing). A top suspect rated high that ran inside the
+     * loss window narrows the start to its run. */
+    enum ra_pm_state state;
+    ra_time start;
+    int start_exact;
+    const struct ra_firing *start_firing; /* the top suspect, rated high, whose run inside
+                                             the loss window is taken as the start */
+    ra_time end;
+    const struct ra_scan *repaired_in;  /* RA_PM_REPAIRED: the first snapshot it pulls in */
+    struct ra_pm_event first_success;   /* the first successful pull of a lost object
+                                           after the loss, from the logs */
+    /* what failed, from the logs, from the loss on */
+    size_t failed_pipelines;
+    size_t failed_pulls; /* requests for a lost digest answered 404 */
+    /* time to detect: the first failure the logs show (404 or failed pipeline) */
+    struct ra_pm_event detected;
+    /* trigger: the config commit that brought in the top suspect's damaging version */
+    const struct ra_sched_job *trigger_job;
+    const struct ra_job_version *trigger;
+    unsigned lessons; /* bit (1u << enum ra_pm_lesson) per lesson the evidence supports */
+    size_t unrecoverable; /* lost objects for broken tags that no snapshot holds */
 };
 
 #define RA_PM_FOCUS_MARGIN (7 * 86400)
@@ -82,6 +132,12 @@ struct ra_postmortem {
 int ra_postmortem_new(struct ra_postmortem **out, const struct ra_investigation *inv,
                       struct ra_err *err);
 void ra_postmortem_free(struct ra_postmortem *pm);
+
+/* Seconds from a to b, or -1 when either is unknown or b is before a. */
+int64_t ra_postmortem_span(ra_time a, ra_time b);
+
+/* Does the evidence support lesson l? */
+int ra_postmortem_lesson(const struct ra_postmortem *pm, enum ra_pm_lesson l);
 
 /* Did any loss match fingerprint fp? */
 int ra_postmortem_matched(const struct ra_postmortem *pm, enum ra_fingerprint fp);

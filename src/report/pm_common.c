@@ -98,6 +98,39 @@ void ra_pm_pipeline_rows(json_t *out, const struct ra_schedule *s, const char *r
     ra_buf_release(&who);
 }
 
+void ra_pm_span_text(struct ra_buf *out, int64_t seconds)
+{
+    int64_t d = seconds / 86400, h = seconds % 86400 / 3600, min = seconds % 3600 / 60;
+
+    ra_buf_truncate(out, 0);
+    if (seconds < 0)
+        return;
+    if (seconds < 60) {
+        ra_buf_printf(out, "%lld s", (long long)seconds);
+        return;
+    }
+    if (d)
+        ra_buf_printf(out, "%lld d", (long long)d);
+    if (h)
+        ra_buf_printf(out, "%s%lld h", out->len ? " " : "", (long long)h);
+    if (min)
+        ra_buf_printf(out, "%s%lld min", out->len ? " " : "", (long long)min);
+}
+
+json_t *ra_pm_span(ra_time a, ra_time b)
+{
+    int64_t s = ra_postmortem_span(a, b);
+    struct ra_buf txt = RA_BUF_INIT;
+    json_t *o;
+
+    if (s < 0)
+        return json_null();
+    ra_pm_span_text(&txt, s);
+    o = json_pack("{s:I,s:o}", "seconds", (json_int_t)s, "text", ra_json_str(txt.ptr));
+    ra_buf_release(&txt);
+    return o;
+}
+
 const char *ra_pm_member(json_t *o, const char *key)
 {
     const char *s = json_string_value(json_object_get(o, key));

@@ -93,6 +93,28 @@ static json_t *last_failure_json(struct ra_pm_model *m)
     return ra_pm_log_event(e, m->tmp.ptr);
 }
 
+/* From the first moment a tag was unpullable (or the earliest bound) to its repair, or
+ * to the newest snapshot while it lasts. */
+static json_t *duration_json(const struct ra_postmortem *pm)
+{
+    json_t *o;
+
+    if (pm->state == RA_PM_NO_INCIDENT || pm->start == RA_TIME_NONE)
+        return json_null();
+    o = json_pack("{s:o,s:s,s:o,s:s,s:b}", "start", ra_json_time(pm->start), "start_kind",
+                  pm->start_exact ? "exact" : pm->start_firing ? "suspect" : "earliest bound",
+                  "end", ra_json_time(pm->end),
+                  "end_kind", pm->state == RA_PM_REPAIRED ? "repaired" : "ongoing",
+                  "ongoing", pm->state == RA_PM_ONGOING);
+    json_object_set_new(o, "span", ra_pm_span(pm->start, pm->end));
+    json_object_set_new(o, "end_is_log", json_boolean(pm->state == RA_PM_ONGOING &&
+                                                      pm->last_failure.event &&
+                                                      pm->last_failure.event->time == pm->end));
+    json_object_set_new(o, "start_job",
+                        pm->start_firing ? ra_json_str(pm->start_firing->job_name) : json_null());
+    return o;
+}
+
 json_t *ra_pm_impact(struct ra_pm_model *m)
 {
     const struct ra_postmortem *pm = m->pm;
@@ -106,6 +128,11 @@ json_t *ra_pm_impact(struct ra_pm_model *m)
                                                                       : NULL),
                   "first_failed_pipeline", ra_pm_log_event(&pm->first_failed_pipeline, m->tmp.ptr));
     json_object_set_new(o, "last_failure", last_failure_json(m));
+    json_object_set_new(o, "duration", duration_json(pm));
+    json_object_set_new(o, "failed_pipelines", json_integer((json_int_t)pm->failed_pipelines));
+    json_object_set_new(o, "failed_pulls", json_integer((json_int_t)pm->failed_pulls));
+    json_object_set_new(o, "has_failures",
+                        json_boolean(pm->failed_pipelines || pm->failed_pulls));
     ra_pm_capped(o, "broken", json_incref(broken), m->opts->table_cap);
     json_object_set_new(o, "broken_all", broken);
     json_object_set_new(o, "has_users", json_boolean(json_array_size(users) > 0));

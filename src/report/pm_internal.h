@@ -16,6 +16,10 @@ struct ra_pm_event;
 struct ra_schedule;
 struct ra_scan;
 
+/* What the operator replaces: it renders as the text itself (docs/templates.md). */
+#define RA_PM_AUTHOR_PLACEHOLDER "_<name>_"
+#define RA_PM_OWNER_PLACEHOLDER "_<owner>_"
+
 struct ra_pm_model {
     const struct ra_investigation *inv;
     const struct ra_report_opts *opts;
@@ -38,6 +42,10 @@ void ra_pm_pipeline_text(struct ra_buf *out, const struct ra_pm_event *e);
  * or push (1) ref, from the config repo. */
 void ra_pm_pipeline_rows(json_t *out, const struct ra_schedule *s, const char *ref,
                          int pushers);
+/* A span of seconds in words ("1 d 2 h 5 min", "40 s"); "" for a negative one. */
+void ra_pm_span_text(struct ra_buf *out, int64_t seconds);
+/* {seconds, text} for the span from a to b, or null when unknown. */
+json_t *ra_pm_span(ra_time a, ra_time b);
 /* o[key] as a string, "" when absent. */
 const char *ra_pm_member(json_t *o, const char *key);
 
@@ -49,6 +57,8 @@ json_t *ra_pm_detection(struct ra_pm_model *m, json_t *impact);
 json_t *ra_pm_losses(struct ra_pm_model *m);
 json_t *ra_pm_timeline(struct ra_pm_model *m);
 json_t *ra_pm_recovery(struct ra_pm_model *m);
+json_t *ra_pm_resolution(struct ra_pm_model *m);
+json_t *ra_pm_lessons(struct ra_pm_model *m);
 json_t *ra_pm_prevention(struct ra_pm_model *m);
 json_t *ra_pm_prediction(struct ra_pm_model *m);
 json_t *ra_pm_appendix(struct ra_pm_model *m);

@@ -6,9 +6,48 @@
 #include "analysis/postmortem.h"
 #include "report/json.h"
 
-static void item(json_t *a, const char *title, const char *why)
+/* An action item: P0 stops this incident from happening again or ends it, P1 makes
+ * the next one visible or explainable, P2 hardens. The owner is for the operator to
+ * fill; the status is open until someone closes it. */
+static void item(json_t *a, int priority, const char *title, const char *why)
 {
-    json_array_append_new(a, json_pack("{s:s,s:s}", "title", title, "why", why));
+    char p[4];
+
+    snprintf(p, sizeof(p), "P%d", priority);
+    json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:i,s:s,s:s}", "title", title, "why", why,
+                                       "priority", p, "priority_rank", priority, "owner",
+                                       RA_PM_OWNER_PLACEHOLDER, "status", "open"));
+}
+
+/* The items by priority, in the order they were made within one. */
+static json_t *by_priority(json_t *a)
+{
+    json_t *out = json_array(), *v;
+    json_int_t p;
+    size_t i;
+
+    for (p = 0; p <= 2; p++)
+        json_array_foreach(a, i, v)
+        {
+            if (json_integer_value(json_object_get(v, "priority_rank")) == p)
+                json_array_append(out, v);
+        }
+    json_decref(a);
+    return out;
+}
+
+/* Does the next garbage-collect break a tag that pulls now? */
+static int prediction_breaks(const struct ra_investigation *inv)
+{
+    size_t i, k;
+
+    for (i = 0; i < inv->predictions.len; i++) {
+        const struct ra_prediction *p = inv->predictions.items[i];
+        for (k = 0; k < p->after->ntags; k++)
+            if (!p->after->tags[k].pullable && p->before->tags[k].pullable)
+                return 1;
+    }
+    return 0;
 }
 
 json_t *ra_pm_prevention(struct ra_pm_model *m)
@@ -16,41 +55,45 @@ json_t *ra_pm_prevention(struct ra_pm_model *m)
     const struct ra_postmortem *c = m->pm;
     json_t *a = json_array();
 
+    if (c->state == RA_PM_ONGOING)
+        item(a, 0, "Bring the broken tags back",
+             "The newest snapshot still cannot pull them: the Recovery section has the steps "
+             "for each.");
     if (ra_postmortem_matched(c, RA_FP_GC_V2_INDEX_CHILDREN))
-        item(a, "Stop running garbage-collect with --delete-untagged on Distribution 2.x, "
+        item(a, 0, "Stop running garbage-collect with --delete-untagged on Distribution 2.x, "
                 "or move to Distribution 3.x",
              "2.x treats the untagged children of a tagged index as garbage (upstream "
              "issues #3004, #3178); 3.0 keeps them (PR #4285). Until then run it without -m.");
     if (ra_postmortem_matched(c, RA_FP_GC_V2_INDEX_CHILDREN) || c->floating_gc)
-        item(a, "Pin the registry image to an exact version (registry:2.8.3 or a digest)",
+        item(a, 1, "Pin the registry image to an exact version (registry:2.8.3 or a digest)",
              "With a floating tag such as registry:2 nobody can say which garbage collector "
              "ran; an upgrade changes GC behaviour silently.");
     if (ra_postmortem_matched(c, RA_FP_GC_RACE) || ra_postmortem_matched(c, RA_FP_GC_SWEEP) ||
         ra_postmortem_matched(c, RA_FP_GC_LOG))
-        item(a, "Run garbage-collect in read-only mode, with pushes stopped",
+        item(a, 0, "Run garbage-collect in read-only mode, with pushes stopped",
              "GC is not safe while pushes run: blobs uploaded after its mark phase are swept "
              "(storage.maintenance.readonly.enabled: true during the run).");
     if (ra_postmortem_matched(c, RA_FP_TAG_PRUNE) || ra_postmortem_matched(c, RA_FP_TAG_PRUNE_THEN_GC))
-        item(a, "Prune tags through the registry API, never by removing folders, and keep "
+        item(a, 0, "Prune tags through the registry API, never by removing folders, and keep "
                 "the tags that pipelines use",
              "rm -rf of tag folders leaves the registry's tag history inconsistent and hands "
              "the manifests to the next garbage-collect.");
     if (ra_postmortem_matched(c, RA_FP_API_DELETE))
-        item(a, "Restrict DELETE on the registry and keep its access log",
+        item(a, 0, "Restrict DELETE on the registry and keep its access log",
              "A manifest DELETE removes the folder of every tag that points at it. Allow it "
              "only to the accounts that must prune (or set storage.delete.enabled: false), "
              "and keep the registry's log (log.level: info, the access log) where a "
              "post-mortem can read who sent each DELETE and when.");
     if (ra_postmortem_matched(c, RA_FP_LOST_FILES))
-        item(a, "Verify restores and copies: regautopsy scan --verify after every restore",
+        item(a, 2, "Verify restores and copies: regautopsy scan --verify after every restore",
              "Objects went missing in a way no garbage collector explains.");
-    item(a, "Probe fetchability after every push and on a schedule",
+    item(a, 1, "Probe fetchability after every push and on a schedule",
          "skopeo copy --all docker://REGISTRY/IMAGE dir:/tmp/probe pulls every platform; "
          "nothing checked that pushed images stayed pullable.");
     if (m->inv->predictions.len)
-        item(a, "Act on the gc-sim prediction below before the next scheduled garbage-collect",
+        item(a, prediction_breaks(m->inv) ? 0 : 2, "Act on the gc-sim prediction below before the next scheduled garbage-collect",
              "regautopsy gc-sim on the newest snapshot says what that run will delete.");
-    return a;
+    return by_priority(a);
 }
 
 /* ---- prediction ---- */

@@ -5,6 +5,7 @@
 #include "analysis/investigate.h"
 #include "analysis/postmortem.h"
 #include "config/jobs.h"
+#include "config/schedule.h"
 #include "report/json.h"
 
 
@@ -104,6 +105,28 @@ static int api_delete_suspects(json_t *sus)
     return 0;
 }
 
+/* The config commit that brought in the top suspect's damaging version. */
+static json_t *trigger_json(struct ra_pm_model *m)
+{
+    const struct ra_postmortem *pm = m->pm;
+    const struct ra_job_version *v = pm->trigger;
+    char id[13];
+    json_t *o;
+
+    if (!v)
+        return json_null();
+    memcpy(id, v->commit->id, 12);
+    id[12] = '\0';
+    o = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "commit", id, "commit_full", v->commit->id,
+                  "time", ra_json_time(v->commit->time), "author", ra_json_str(v->commit->author),
+                  "message", ra_json_str(v->commit->summary), "change", ra_json_str(v->change),
+                  "job", ra_json_str(pm->trigger_job->id));
+    json_object_set_new(o, "name", ra_json_str(v->job ? v->job->name : NULL));
+    json_object_set_new(o, "in_period", json_boolean(ra_postmortem_in_focus(
+                                            pm, v->commit->time, RA_TIME_NONE)));
+    return o;
+}
+
 json_t *ra_pm_root_cause(struct ra_pm_model *m)
 {
     json_t *sus = suspects_json(m), *fps = fingerprints_json(m), *o;
@@ -112,6 +135,7 @@ json_t *ra_pm_root_cause(struct ra_pm_model *m)
     o = json_pack("{s:b,s:b,s:o,s:o}", "has_suspects", ns > 0, "has_fingerprints",
                   json_array_size(fps) > 0, "fingerprints", fps, "top",
                   ns ? json_incref(json_array_get(sus, 0)) : json_null());
+    json_object_set_new(o, "trigger", trigger_json(m));
     json_object_set_new(o, "has_api_deletes", json_boolean(api_delete_suspects(sus)));
     ra_pm_capped(o, "suspects", json_incref(sus), 10);
     json_object_set_new(o, "suspects_all", sus);

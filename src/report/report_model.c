@@ -15,6 +15,21 @@ static json_t *period_json(const struct ra_postmortem *pm)
                      ra_json_time(pm->focus_to));
 }
 
+/* The incident's date (UTC): the day it began, else the day of the newest snapshot. */
+static json_t *incident_date(const struct ra_postmortem *pm)
+{
+    char when[RA_TIME_STRLEN];
+    ra_time t = pm->start != RA_TIME_NONE ? pm->start
+                : pm->newest                ? pm->newest->snap->taken_at
+                                            : RA_TIME_NONE;
+
+    if (t == RA_TIME_NONE)
+        return json_null();
+    ra_time_format(when, t);
+    when[10] = '\0';
+    return json_string(when);
+}
+
 static json_t *loss_table(struct ra_pm_model *m, json_t *losses)
 {
     json_t *o = json_object();
@@ -41,6 +56,8 @@ static void sections(json_t *doc, struct ra_pm_model *m)
         ra_pm_default_title(&text, impact);
     json_object_set_new(doc, "title", ra_json_str(text.ptr));
     json_object_set_new(doc, "period", period_json(m->pm));
+    json_object_set_new(doc, "date", incident_date(m->pm));
+    json_object_set_new(doc, "authors", json_string(RA_PM_AUTHOR_PLACEHOLDER));
     json_object_set_new(doc, "inputs", ra_pm_inputs(m));
     ra_buf_truncate(&text, 0);
     ra_pm_summary_text(m, &text, impact, cause);
@@ -55,7 +72,9 @@ static void sections(json_t *doc, struct ra_pm_model *m)
     json_object_set_new(doc, "loss_table", loss_table(m, losses));
     json_object_set_new(doc, "losses", losses);
     json_object_set_new(doc, "timeline", ra_pm_timeline(m));
+    json_object_set_new(doc, "resolution", ra_pm_resolution(m));
     json_object_set_new(doc, "recovery", ra_pm_recovery(m));
+    json_object_set_new(doc, "lessons", ra_pm_lessons(m));
     json_object_set_new(doc, "prevention", json_pack("{s:o}", "items", ra_pm_prevention(m)));
     json_object_set_new(doc, "prediction", ra_pm_prediction(m));
     json_object_set_new(doc, "appendix", ra_pm_appendix(m));
