@@ -14,7 +14,7 @@ _regautopsy()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
     local cmd=${COMP_WORDS[1]} opts
-    local evidence="--config --rev --tz --log --jobs-file --verify"
+    local evidence="--config --rev --tz --cluster-tz --log --jobs-file --verify"
     COMPREPLY=()
 
     if ((COMP_CWORD == 1)); then
@@ -26,7 +26,7 @@ _regautopsy()
     report) opts="$evidence --title --template -o --output --json --now -q --quiet" ;;
     scan) opts="--json --verify --all-tags -q --quiet" ;;
     diff) opts="--json --verify -q --quiet" ;;
-    jobs) opts="--config --rev --tz --from --to --jobs-file --json" ;;
+    jobs) opts="--config --rev --tz --cluster-tz --from --to --jobs-file --json" ;;
     gc-sim) opts="--distribution -m --delete-untagged --json --verify -q --quiet" ;;
     timeline) opts="$evidence --format --json --no-fold -q --quiet" ;;
     check) opts="--expect $evidence -q --quiet" ;;
@@ -40,7 +40,7 @@ _regautopsy()
         _regautopsy_files; return ;;
     --format) mapfile -t COMPREPLY < <(compgen -W "text json jsonl" -- "$cur"); return ;;
     --distribution) mapfile -t COMPREPLY < <(compgen -W "2.8 3" -- "$cur"); return ;;
-    --rev | --tz | --title | --from | --to) return ;;
+    --rev | --tz | --cluster-tz | --title | --from | --to) return ;;
     esac
     if [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")

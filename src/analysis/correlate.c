@@ -504,8 +504,9 @@ static void judge(struct corr *c, struct ra_cause *cause, const struct ra_firing
     int v2 = !f->registry_version || f->registry_version[0] != '3';
 
     *conf = RA_CONF_MEDIUM;
-    ra_buf_printf(why, "%s (%s) ran in the window and can delete %s", f->job_name,
-                  f->defined_in ? f->defined_in : "?",
+    ra_buf_printf(why, "%s (%s%s%s) ran in the window and can delete %s", f->job_name,
+                  f->defined_in ? f->defined_in : "?", f->commit ? " @ " : "",
+                  f->commit ? f->commit : "",
                   l->object == RA_OBJ_TAG ? "tags" : "this kind of object");
     if (gc && matched(cause, RA_FP_GC_V2_INDEX_CHILDREN)) {
         if (f->delete_untagged && v2) {

@@ -264,21 +264,24 @@ static void to_firing(struct ra_investigation *inv, struct ra_firing *f,
 static void firing_event(struct ra_investigation *inv, const struct ra_firing *f,
                          struct ra_map *folds)
 {
-    struct ra_buf msg = RA_BUF_INIT, key = RA_BUF_INIT;
+    struct ra_buf msg = RA_BUF_INIT, key = RA_BUF_INIT, where = RA_BUF_INIT;
     ra_time day = f->time - ((f->time % 86400) + 86400) % 86400;
     struct ra_event *e;
+
+    /* the line is the one at the commit of the version that fired */
+    ra_buf_printf(&where, "%s @ %s", f->defined_in, f->commit);
 
     if (f->classes & (RA_JOB_GARBAGE_COLLECT | RA_JOB_TAG_PRUNE)) {
         ra_buf_printf(&msg, "%s ran (%s%s%s)", f->job_name,
                       f->classes & RA_JOB_GARBAGE_COLLECT ? "garbage-collect" : "tag-prune",
                       f->delete_untagged ? " --delete-untagged" : "",
                       f->dry_run ? " --dry-run" : "");
-        extra_event(inv, RA_EV_FIRING, f->time, "config", f->defined_in, msg.ptr);
+        extra_event(inv, RA_EV_FIRING, f->time, "config", where.ptr, msg.ptr);
     } else {
         ra_buf_printf(&key, "%s|%lld", f->job_id, (long long)day);
         if (!(e = ra_map_gets(folds, key.ptr))) {
             ra_buf_printf(&msg, "%s ran", f->job_name);
-            e = extra_event(inv, RA_EV_FIRING, day, "config", f->defined_in, msg.ptr);
+            e = extra_event(inv, RA_EV_FIRING, day, "config", where.ptr, msg.ptr);
             e->until = day + 86399;
             e->count = 0;
             ra_map_put(folds, ra_pool_strdup(&inv->pool, key.ptr), key.len, e);
@@ -287,6 +290,7 @@ static void firing_event(struct ra_investigation *inv, const struct ra_firing *f
     }
     ra_buf_release(&msg);
     ra_buf_release(&key);
+    ra_buf_release(&where);
 }
 
 static void commit_events(struct ra_investigation *inv, ra_time from, ra_time to)
@@ -328,6 +332,7 @@ static void commit_events(struct ra_investigation *inv, ra_time from, ra_time to
 static void unplaced_jobs(struct ra_investigation *inv)
 {
     const struct ra_jobs *js = inv->schedule->head_jobs;
+    const char *head = short_commit(inv, inv->schedule->head);
     size_t i;
 
     for (i = 0; js && i < js->jobs.len; i++) {
@@ -337,14 +342,14 @@ static void unplaced_jobs(struct ra_investigation *inv)
             continue;
         if (j->syntax == RA_SCHED_EXTERNAL)
             note(inv,
-                 "config: %s job '%s' (%s:%u) runs on a schedule set outside the "
+                 "config: %s job '%s' (%s:%u @ %s) runs on a schedule set outside the "
                  "repository: its runs are not in the timeline",
-                 ra_job_class_name(j->cls), j->name, j->path, j->line);
+                 ra_job_class_name(j->cls), j->name, j->path, j->line, head);
         else if (j->syntax == RA_SCHED_MONOTONIC && j->schedule)
             note(inv,
-                 "config: %s job '%s' (%s:%u) runs at an interval ('%s') from its "
+                 "config: %s job '%s' (%s:%u @ %s) runs at an interval ('%s') from its "
                  "scheduler's start: its runs are not in the timeline",
-                 ra_job_class_name(j->cls), j->name, j->path, j->line, j->schedule);
+                 ra_job_class_name(j->cls), j->name, j->path, j->line, head, j->schedule);
     }
 }
 
@@ -361,6 +366,7 @@ static int read_config(struct ra_investigation *inv, const struct ra_investigate
         return 0;
     if ((error = ra_schedule_load(&inv->schedule, o->config, o->rev, err)) < 0)
         return error;
+    inv->schedule->cluster_tz = o->cluster_tz;
     for (i = 0; i < o->njobs_files; i++)
         if ((error = ra_schedule_add_file(inv->schedule, o->jobs_files[i], err)) < 0)
             return error;

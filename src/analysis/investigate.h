@@ -17,6 +17,7 @@ struct ra_investigate_opts {
     const char *config; /* config repo path, or NULL */
     const char *rev;    /* revision, NULL for HEAD */
     const char *tz;     /* host time zone for cron jobs without one, NULL for UTC */
+    const char *cluster_tz; /* the Kubernetes controller's zone, NULL for UTC */
     char **logs;
     size_t nlogs;
     char **jobs_files; /* --jobs-file: job definitions outside the repository */

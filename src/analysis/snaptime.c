@@ -124,10 +124,11 @@ void ra_snaptime_from_backups(struct ra_scan **scans, size_t nscans,
         ra_buf_truncate(&msg, 0);
         ra_buf_printf(&msg,
                       "snapshot '%s': its contents give only a lower bound (newest mtime "
-                      "%s); backup job '%s' (%s) ran at %s, %s: taken as the likely time "
-                      "the snapshot was made",
+                      "%s); backup job '%s' (%s%s%s) ran at %s, %s: taken as the likely "
+                      "time the snapshot was made",
                       s->name, ra_time_format(a, s->newest_mtime), f->job_name,
-                      f->defined_in, ra_time_format(b, f->time),
+                      f->defined_in, f->commit ? " @ " : "", f->commit ? f->commit : "",
+                      ra_time_format(b, f->time),
                       by_name ? "and writes exactly this name at that run"
                               : "its first run after that bound (a later run of an idle "
                                 "registry would look the same)");

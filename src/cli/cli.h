@@ -49,7 +49,7 @@ void (*cli_progress_start(struct cli_progress *p, const char *name, const struct
 void cli_progress_end(const struct cli_progress *p);
 
 /* The evidence options timeline, report and check share: --config (c), --rev (r),
- * --tz (z), --log (l), --jobs-file (J), --verify (V). */
+ * --tz (z), --cluster-tz (Z), --log (l), --jobs-file (J), --verify (V). */
 struct cli_evidence {
     struct ra_investigate_opts inv;
     struct ra_vec logs;       /* const char * */

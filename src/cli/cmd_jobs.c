@@ -14,6 +14,7 @@ struct jobs_opts {
     const char *config;
     const char *rev;
     const char *tz;
+    const char *cluster_tz;
     const char *json;
     ra_time from, to;
     struct ra_vec files;
@@ -23,6 +24,7 @@ static const struct option longopts[] = {
     {"config", required_argument, NULL, 'c'},
     {"rev", required_argument, NULL, 'r'},
     {"tz", required_argument, NULL, 'z'},
+    {"cluster-tz", required_argument, NULL, 'Z'},
     {"from", required_argument, NULL, 'F'},
     {"to", required_argument, NULL, 'T'},
     {"json", required_argument, NULL, 'j'},
@@ -37,6 +39,8 @@ static const char usage_text[] =
     "  --config REPO     a git work tree or bare repository of pipeline and host configs\n"
     "  --rev REV         the revision to read (default HEAD), with its whole history\n"
     "  --tz ZONE         the hosts' time zone for cron jobs that name none (default UTC)\n"
+    "  --cluster-tz ZONE the Kubernetes controller's zone, for CronJobs without timeZone\n"
+    "                    (default UTC; --tz describes hosts, not the cluster)\n"
     "  --from T --to T   list every firing of every job in this window (UTC ISO-8601)\n"
     "  --jobs-file FILE  add jobs from a file outside the repository (repeatable)\n"
     "  --json FILE|-     write the JSON form (docs/json.md)\n"
@@ -65,6 +69,11 @@ static int parse_args(struct jobs_opts *o, int argc, char **argv)
             if (cli_check_tz(optarg) < 0)
                 return -1;
             o->tz = optarg;
+            break;
+        case 'Z':
+            if (cli_check_tz(optarg) < 0)
+                return -1;
+            o->cluster_tz = optarg;
             break;
         case 'j': o->json = optarg; break;
         case 'f':
@@ -112,7 +121,7 @@ static int check_outputs(const struct jobs_opts *o)
 
 int cmd_jobs(int argc, char **argv, struct ra_ctx *ctx)
 {
-    struct jobs_opts o = {NULL, NULL, NULL, NULL, RA_TIME_NONE, RA_TIME_NONE, RA_VEC_INIT};
+    struct jobs_opts o = {NULL, NULL, NULL, NULL, NULL, RA_TIME_NONE, RA_TIME_NONE, RA_VEC_INIT};
     struct ra_schedule *s = NULL;
     struct ra_vec firings = RA_VEC_INIT;
     struct ra_buf buf = RA_BUF_INIT;
@@ -135,6 +144,7 @@ int cmd_jobs(int argc, char **argv, struct ra_ctx *ctx)
             goto done;
         }
     }
+    s->cluster_tz = o.cluster_tz;
     if (o.from != RA_TIME_NONE && ra_schedule_firings(&firings, s, o.from, o.to, o.tz, &err) < 0) {
         cli_error("%s", err.msg);
         goto done;

@@ -31,6 +31,7 @@ static const struct option longopts[] = {
     {"config", required_argument, NULL, 'c'},
     {"rev", required_argument, NULL, 'r'},
     {"tz", required_argument, NULL, 'z'},
+    {"cluster-tz", required_argument, NULL, 'Z'},
     {"log", required_argument, NULL, 'l'},
     {"jobs-file", required_argument, NULL, 'J'},
     {"title", required_argument, NULL, 't'},

@@ -105,6 +105,8 @@ const char cli_evidence_usage[] =
     "  --config REPO        the config repo (git work tree or bare) with jobs and pipelines\n"
     "  --rev REV            its revision to read (default HEAD)\n"
     "  --tz ZONE            the hosts' time zone for cron jobs that name none (default UTC)\n"
+    "  --cluster-tz ZONE    the Kubernetes controller's zone, for CronJobs without\n"
+    "                       timeZone (default UTC; --tz describes hosts, not the cluster)\n"
     "  --log FILE           registry log, GC output or pipeline history (repeatable)\n"
     "  --jobs-file FILE     job definitions outside the config repo (repeatable)\n"
     "  --verify             hash every blob\n";
@@ -149,6 +151,11 @@ int cli_evidence_option(struct cli_evidence *ev, int opt, const char *arg)
         if (cli_check_tz(arg) < 0)
             return -1;
         ev->inv.tz = arg;
+        return 1;
+    case 'Z':
+        if (cli_check_tz(arg) < 0)
+            return -1;
+        ev->inv.cluster_tz = arg;
         return 1;
     case 'l':
         if (cli_check_input(arg, 0) < 0)

@@ -239,7 +239,7 @@ void ra_jobs_add_image(struct ra_jobs_ctx *ctx, const char *ref, size_t len,
                        const char *path, unsigned line)
 {
     struct ra_registry_image *img;
-    const char *v;
+    const char *v, *raw, *resolved;
     size_t vlen, i;
     char *copy;
 
@@ -252,6 +252,9 @@ void ra_jobs_add_image(struct ra_jobs_ctx *ctx, const char *ref, size_t len,
     if (!len || (memchr(ref, ' ', len) && !strstr(ref, "{{")))
         return; /* words, not a reference; Jinja's "{{ v }}" has blanks */
     copy = ra_jobs_strndup(ctx, ref, len);
+    raw = copy;
+    if ((resolved = ra_jobs_resolve(ctx, path, copy)))
+        copy = (char *)resolved; /* judged by its value, not by "{{ }}" */
     if (!ra_image_is_registry(copy))
         return;
     for (i = 0; i < ctx->out->images.len; i++) {
@@ -261,6 +264,7 @@ void ra_jobs_add_image(struct ra_jobs_ctx *ctx, const char *ref, size_t len,
     }
     img = ra_pool_alloc(&ctx->out->pool, sizeof(*img));
     img->image = copy;
+    img->image_raw = resolved ? raw : NULL;
     ra_image_version(&v, &vlen, &img->floating, copy);
     img->version = ra_jobs_strndup(ctx, v, vlen);
     img->path = path;
@@ -584,10 +588,10 @@ static void parse_text(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
 {
     switch (kind) {
     case F_CRONTAB:
-        ra_jobs_parse_crontab(ctx, t, 0);
+        ra_jobs_parse_crontab_values(ctx, t, 0);
         break;
     case F_CROND:
-        ra_jobs_parse_crontab(ctx, t, 1);
+        ra_jobs_parse_crontab_values(ctx, t, 1);
         break;
     case F_RUNPARTS:
         ra_jobs_parse_runparts(ctx, t, period);
@@ -636,6 +640,7 @@ static void parse_all(struct ra_jobs_ctx *ctx)
             ((struct ra_job *)ctx->out->jobs.items[k])->deployed = dest;
         if (ra_jobs_is_shell(t))
             ra_jobs_shell_images(ctx, t);
+        ra_jobs_parse_readme(ctx, t);
     }
 }
 
@@ -662,6 +667,8 @@ static void cap_texts(struct ra_jobs_ctx *ctx, struct ra_job *j)
 {
     j->command = capped(ctx, j, "command", j->command);
     j->schedule = capped(ctx, j, "schedule", j->schedule);
+    j->command_raw = capped(ctx, j, "command as written", j->command_raw);
+    j->schedule_raw = capped(ctx, j, "schedule as written", j->schedule_raw);
 }
 
 /* A scheduled CI pipeline is a job when it collects garbage, prunes, backs up or
@@ -753,14 +760,19 @@ int ra_jobs_scan_why(struct ra_jobs **out, const struct ra_jobs_file *files,
     load_texts(&ctx, sorted, nfiles);
     parse_all(&ctx);
     ra_jobs_runparts_times(&ctx);
+    for (i = 0; i < ctx.out->jobs.len; i++)
+        ra_jobs_resolve_job(&ctx, ctx.out->jobs.items[i]);
     for (i = 0; i < ctx.out->jobs.len; i++) {
-        cap_texts(&ctx, ctx.out->jobs.items[i]);
+        cap_texts(&ctx, ctx.out->jobs.items[i]); /* as resolved, and as written */
         ra_jobs_classify(&ctx, ctx.out->jobs.items[i]);
     }
     drop_plain_pipelines(&ctx);
     name_jobs(&ctx);
+    ra_jobs_split_examples(&ctx);
     ra_vec_sort(&ctx.out->jobs, cmp_job);
     ra_vec_sort(&ctx.out->images, cmp_image);
+    ra_vec_sort(&ctx.out->examples, cmp_job);
+    ra_vec_sort(&ctx.out->example_images, cmp_image);
     ra_vec_sort(&ctx.out->problems, ra_jobs_cmp_problem);
     *out = ctx.out;
     ctx.out = NULL;
@@ -768,6 +780,7 @@ int ra_jobs_scan_why(struct ra_jobs **out, const struct ra_jobs_file *files,
 done:
     ra_jobs_free(ctx.out);
     ra_vec_release(&ctx.deploys);
+    ra_jobs_values_release(&ctx);
     free(ctx.texts);
     free(sorted);
     return error;
@@ -779,11 +792,14 @@ void ra_jobs_free(struct ra_jobs *jobs)
 
     if (!jobs)
         return;
-    for (i = 0; i < jobs->jobs.len; i++) {
-        struct ra_job *j = jobs->jobs.items[i];
+    for (i = 0; i < jobs->jobs.len + jobs->examples.len; i++) {
+        struct ra_job *j = i < jobs->jobs.len ? jobs->jobs.items[i]
+                                              : jobs->examples.items[i - jobs->jobs.len];
         ra_vec_release(&j->evidence);
         ra_vec_release(&j->scripts);
     }
+    ra_vec_release(&jobs->examples);
+    ra_vec_release(&jobs->example_images);
     ra_vec_release(&jobs->jobs);
     ra_vec_release(&jobs->images);
     ra_vec_release(&jobs->problems);

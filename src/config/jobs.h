@@ -90,6 +90,10 @@ struct ra_job {
     const char *name;
     enum ra_job_def def;
     const char *schedule; /* as written: "0 2 * * *", "@weekly", "Sun *-*-* 03:25:00" */
+    /* With template values resolved (Helm values.yaml, Ansible role vars), schedule and
+     * command hold the result and these what was written; NULL when nothing was. */
+    const char *schedule_raw;
+    const char *command_raw;
     enum ra_sched_syntax syntax;
     const char *timezone; /* CRON_TZ=/TZ=, spec.timeZone, OnCalendar's zone; or NULL */
     const char *path;     /* defined in path:line */
@@ -136,17 +140,22 @@ struct ra_job {
     const char *keep;       /* tag-prune: "keeps newest 10", or NULL */
     struct ra_vec evidence; /* struct ra_job_evidence * */
     struct ra_vec scripts;  /* const char *: paths of the scripts followed */
+    /* Defined in an example (ra_jobs_is_example, a README's code block): listed in
+     * struct ra_jobs.examples, never in effect. */
+    int example;
 };
 
 /* A registry image reference (registry, docker.io/library/registry,
  * distribution/distribution) found in a compose file, a Kubernetes manifest, Terraform or
  * Ansible. */
 struct ra_registry_image {
-    const char *image;   /* as written: "registry:2", "registry@sha256:..." */
+    const char *image;     /* "registry:2", "registry@sha256:...", values resolved */
+    const char *image_raw; /* as written when template values were resolved, or NULL */
     const char *version; /* the tag, "sha256:..." for a digest, "latest" when none */
     int floating;        /* a tag that moves: none, "latest", "2", "2.8", a variable */
     const char *path;
     unsigned line;
+    int example; /* in an example: listed in struct ra_jobs.example_images */
 };
 
 /* A file that could not be read, or only in part. The rest of the set is still read. */
@@ -163,6 +172,10 @@ struct ra_jobs {
     struct ra_vec jobs;     /* struct ra_job *, sorted by path, then line, then id */
     struct ra_vec images;   /* struct ra_registry_image *, sorted by path, then line */
     struct ra_vec problems; /* struct ra_jobs_problem *, sorted by path, then line */
+    /* Jobs and registry images of examples, not deployed (ra_jobs_is_example, README code
+     * blocks): struct ra_job * and struct ra_registry_image *, sorted as above. */
+    struct ra_vec examples;
+    struct ra_vec example_images;
     struct ra_pool pool;
 };
 
@@ -181,7 +194,8 @@ struct ra_jobs {
  *     template/copy tasks, whose dest decides what their src (or content:) is read as.
  *   - "*.tf": kubernetes_cron_job(_v1) resources and image = "..." values.
  *   - shell scripts, units, Dockerfiles: registry images they run.
- * Unreadable files (binary, larger than RA_JOBS_FILE_MAX, YAML that does not parse) are
+ *   - README code blocks (```cron, ```yaml): examples.
+ * Jobs and images of examples go to (*out)->examples and example_images. Unreadable files (binary, larger than RA_JOBS_FILE_MAX, YAML that does not parse) are
  * recorded in (*out)->problems and the rest is read.
  * Returns 0, or RA_EUSAGE when the same path is given twice.
  */
@@ -204,6 +218,10 @@ int ra_jobs_cmp_place(const char *path_a, unsigned line_a, const char *tie_a,
 
 /* qsort/ra_vec_sort comparator of struct ra_jobs_problem pointers, in that order. */
 int ra_jobs_cmp_problem(const void *a, const void *b);
+
+/* Is the file an example rather than a deployment: under a directory named docs, doc,
+ * examples, example, fixtures, or test* (test, tests, testdata...), at any depth? */
+int ra_jobs_is_example(const char *path);
 
 /* Names for output: "crontab", "cron.d", "run-parts", "ansible", "systemd", "kubernetes",
  * "terraform", "ofelia". */

@@ -132,7 +132,7 @@ static void github(const struct cidoc *c, yaml_node_t *root)
             line, &cmd, cmd_line);
     j->schedule = ra_jobs_strdup(c->ctx, crons.ptr);
     j->syntax = RA_SCHED_CRON;
-    j->timezone = "UTC"; /* GitHub runs schedules in UTC */
+    /* no zone of its own: GitHub runs schedules in UTC (schedule.c) */
 done:
     ra_buf_release(&crons);
     ra_buf_release(&cmd);
@@ -298,10 +298,8 @@ static void cfn_resource(const struct cidoc *c, const char *logical, yaml_node_t
             &cmd, cmd_line);
     j->schedule = ra_jobs_strdup(c->ctx, ra_yamldoc_scalar(se));
     ra_jobs_aws_syntax(j);
-    j->timezone =
-        str(c, props, "ScheduleExpressionTimezone")
-            ? ra_jobs_strdup(c->ctx, str(c, props, "ScheduleExpressionTimezone"))
-            : "UTC";
+    if (str(c, props, "ScheduleExpressionTimezone")) /* else UTC (schedule.c) */
+        j->timezone = ra_jobs_strdup(c->ctx, str(c, props, "ScheduleExpressionTimezone"));
     state = str(c, props, "State");
     j->disabled = state && !strcmp(state, "DISABLED");
     ra_buf_release(&cmd);

@@ -698,6 +698,8 @@ static void follow_unit(struct cls_state *st, const char *unit, int depth)
     for (i = 0; i < st->ctx->ntexts; i++) {
         const struct ra_jobs_text *t = &st->ctx->texts[i];
         const char *n = ra_jobs_text_name(t);
+        if (!ra_jobs_may_follow(st->job, t->path))
+            continue;
         if (strncmp(n, name.ptr, name.len) ||
             (n[name.len] && strcmp(n + name.len, ".j2")))
             continue; /* "registry-gc.service", or its template "registry-gc.service.j2"
@@ -945,7 +947,9 @@ static void follow(struct cls_state *st, const char *word, int depth)
     if (!*w || strchr(w, '$'))
         return;
     for (i = 0; i < st->ctx->ntexts; i++) {
-        n = shared_suffix(w, st->ctx->texts[i].path);
+        n = ra_jobs_may_follow(st->job, st->ctx->texts[i].path)
+                ? shared_suffix(w, st->ctx->texts[i].path)
+                : 0;
         if (n > best_n || (n && n == best_n &&
                            ra_jobs_shared_dirs(st->ctx->texts[i].path, st->job->path) >
                                ra_jobs_shared_dirs(best->path, st->job->path)))

@@ -184,7 +184,8 @@ static char bad_runparts_char(const char *base)
 
 static struct ra_job *add_cron_job(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
                                    unsigned no, const struct cron_line *cl,
-                                   const char *tz, const char *name, int disabled)
+                                   const char *cron_tz, const char *tz, const char *name,
+                                   int disabled)
 {
     struct ra_job *j =
         ra_jobs_add_job(ctx, cl->user ? RA_JOBDEF_CROND : RA_JOBDEF_CRONTAB, t->path, no);
@@ -193,10 +194,18 @@ static struct ra_job *add_cron_job(struct ra_jobs_ctx *ctx, const struct ra_jobs
     j->syntax = RA_SCHED_CRON;
     j->command = ra_jobs_strndup(ctx, cl->cmd, cl->cmd_len);
     j->user = cl->user ? ra_jobs_strndup(ctx, cl->user, cl->user_len) : NULL;
-    j->timezone = tz;
+    j->timezone = cron_tz; /* cronie's CRON_TZ=; TZ= is only the command's environment */
     j->name = name;
     j->disabled = disabled;
     check_user(j, cl);
+    if (tz && !cron_tz && !j->warning) {
+        struct ra_buf b = RA_BUF_INIT;
+        ra_buf_printf(&b, "TZ=%s sets the command's environment, not the schedule: cron "
+                          "reads the times in the host's zone",
+                      tz);
+        j->warning = ra_jobs_strdup(ctx, b.ptr);
+        ra_buf_release(&b);
+    }
     if (cl->user && strcmp(ra_jobs_text_name(t), "crontab") &&
         bad_runparts_char(ra_jobs_text_name(t)))
         j->warning = j->warning
@@ -244,7 +253,7 @@ void ra_jobs_parse_crontab(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t
                 pending = ra_jobs_strndup(ctx, q, (size_t)(end - q));
             } else if (!template_example(p, end) &&
                        split_line(&cl, p, (size_t)(end - p), has_user, &why) == 0) {
-                add_cron_job(ctx, t, line.no, &cl, cron_tz ? cron_tz : tz, pending, 1);
+                add_cron_job(ctx, t, line.no, &cl, cron_tz, tz, pending, 1);
                 pending = NULL;
             }
             continue;
@@ -263,7 +272,7 @@ void ra_jobs_parse_crontab(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t
             pending = NULL;
             continue;
         }
-        add_cron_job(ctx, t, line.no, &cl, cron_tz ? cron_tz : tz, pending, 0);
+        add_cron_job(ctx, t, line.no, &cl, cron_tz, tz, pending, 0);
         pending = NULL;
     }
 }

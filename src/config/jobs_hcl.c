@@ -375,7 +375,7 @@ static void nomad_job(struct hcl *h, const struct ra_jobs_text *t,
     j->schedule = ra_jobs_strdup(h->ctx, ra_buf_cstr(&sched));
     j->syntax = RA_SCHED_NOMAD;
     tz = attr(per, "time_zone");
-    j->timezone = tz ? tz : "UTC"; /* Nomad's default */
+    j->timezone = tz; /* none: Nomad's UTC (schedule.c) */
     j->disabled = is_false(attr(per, "enabled"));
     j->prohibit_overlap =
         attr(per, "prohibit_overlap") && !strcmp(attr(per, "prohibit_overlap"), "true");
@@ -461,9 +461,7 @@ static void eventbridge(struct hcl *h, const struct ra_jobs_text *t,
     j->name = name && !strchr(name, '$') ? name : r->label2;
     j->schedule = se->value;
     ra_jobs_aws_syntax(j);
-    j->timezone = attr(r, "schedule_expression_timezone");
-    if (!j->timezone)
-        j->timezone = "UTC"; /* rules always run in UTC */
+    j->timezone = attr(r, "schedule_expression_timezone"); /* none: UTC (schedule.c) */
     j->disabled =
         is_false(attr(r, "is_enabled")) || (state && !strcmp(state, "DISABLED"));
     if (!strcmp(r->label, "aws_scheduler_schedule")) {

@@ -6,6 +6,7 @@
 
 #include "config/jobs.h"
 #include "util/buf.h"
+#include "util/map.h"
 
 /* One input file, NUL-terminated copy (text files only). */
 struct ra_jobs_text {
@@ -22,6 +23,9 @@ struct ra_jobs_ctx {
     struct ra_jobs_text *texts; /* readable text files, sorted by path */
     size_t ntexts;
     struct ra_vec deploys; /* struct ra_jobs_deploy *, from Ansible tasks */
+    struct ra_map values;  /* chart or role directory -> its values (jobs_values.c) */
+    struct ra_vec group_vars; /* const struct ra_jobs_text *: ".../group_vars/all..." */
+    int group_vars_listed;
 };
 
 /* An Ansible template/copy task: the YAML file it is in, its src (or content) and
@@ -119,6 +123,28 @@ void ra_jobs_yaml_document(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t
  * Dockerfiles' FROM (jobs_shell.c). */
 int ra_jobs_is_shell(const struct ra_jobs_text *t);
 void ra_jobs_shell_images(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
+
+/* Examples (jobs_examples.c): the jobs of a README's cron and YAML code blocks, marked
+ * as examples; then every example job and image moved to the examples lists. */
+void ra_jobs_parse_readme(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t);
+void ra_jobs_split_examples(struct ra_jobs_ctx *ctx);
+/* May job read the file at path as a script or unit? Not a copy under an example path
+ * (docs/, examples/, test.../, fixtures/) when the job is deployed: the hosts do not run
+ * that one. An example job may read any. */
+int ra_jobs_may_follow(const struct ra_job *job, const char *path);
+
+/* Template values (jobs_values.c). ra_jobs_resolve: s with the {{ }} expressions that
+ * the values of path's Helm chart (values.yaml, Chart.yaml) or Ansible role (defaults/,
+ * group_vars/all, vars/) give replaced, in the pool; NULL when nothing was replaced.
+ * ra_jobs_resolve_job: the same for a job's schedule, command, zone and user, keeping
+ * what was written in schedule_raw and command_raw. */
+const char *ra_jobs_resolve(struct ra_jobs_ctx *ctx, const char *path, const char *s);
+void ra_jobs_resolve_job(struct ra_jobs_ctx *ctx, struct ra_job *j);
+void ra_jobs_values_release(struct ra_jobs_ctx *ctx);
+/* ra_jobs_parse_crontab on a crontab template (an Ansible role's registry-gc.cron.j2):
+ * its lines with their values, each job keeping the schedule and command as written. */
+void ra_jobs_parse_crontab_values(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
+                                  int has_user);
 
 /* ---- shell words (jobs_classify.c; jobs_shell.c reads them too) ---- */
 

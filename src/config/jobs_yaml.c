@@ -218,11 +218,22 @@ static void join_strings(struct ra_buf *out, yaml_document_t *doc, const yaml_no
     }
 }
 
+/* Is s one template expression, "{{ .Values.gc.flags }}", and nothing else? */
+static int one_expression(const char *s)
+{
+    size_t n = strlen(s);
+
+    return n >= 4 && !strncmp(s, "{{", 2) && !strcmp(s + n - 2, "}}") &&
+           !strstr(s + 2, "{{") && strstr(s, "}}") == s + n - 2;
+}
+
 /* An argv item as a shell word: quoted when it holds blanks on one line ("sh", "-c",
- * "regctl tag delete x" reads as sh -c '...'); a multi-line script stays lines. */
+ * "regctl tag delete x" reads as sh -c '...'); a multi-line script stays lines. An item
+ * that is one template expression is not: its blanks are the template's, and its value
+ * (resolved later) is the word. */
 void ra_jobs_put_arg(struct ra_buf *out, const char *s)
 {
-    int quote = strpbrk(s, " \t") && !strpbrk(s, "\n'");
+    int quote = strpbrk(s, " \t") && !strpbrk(s, "\n'") && !one_expression(s);
 
     if (out->len)
         ra_buf_putc(out, ' ');
@@ -585,7 +596,7 @@ static int same_str(const char *a, const char *b)
 }
 
 /* Ansible puts environment lines at the top of the crontab (insertafter/insertbefore
- * aside): CRON_TZ (else TZ) applies to every job of the same user and cron_file. */
+ * aside): CRON_TZ applies to every job of the same user and cron_file. */
 static void apply_tzs(struct ywalk *w, size_t first_job)
 {
     const struct ansible_tz *tz, *best;
@@ -601,8 +612,18 @@ static void apply_tzs(struct ywalk *w, size_t first_job)
                 (!best || (tz->cron_tz && !best->cron_tz)))
                 best = tz;
         }
-        if (j->def == RA_JOBDEF_ANSIBLE && best && best->tz)
+        /* a TZ= line is the commands' environment; only cronie's CRON_TZ= moves the
+         * schedule */
+        if (j->def == RA_JOBDEF_ANSIBLE && best && best->tz && best->cron_tz)
             j->timezone = best->tz;
+        else if (j->def == RA_JOBDEF_ANSIBLE && best && best->tz && !j->warning) {
+            struct ra_buf b = RA_BUF_INIT;
+            ra_buf_printf(&b, "TZ=%s sets the command's environment, not the schedule: cron "
+                              "reads the times in the host's zone",
+                          best->tz);
+            j->warning = ra_jobs_strdup(w->ctx, b.ptr);
+            ra_buf_release(&b);
+        }
     }
 }
 

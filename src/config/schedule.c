@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The config repository over time: job versions, registry image versions, firings. */
 #include "config/schedule.h"
+#include "config/schedule_internal.h"
 
 #include <stdlib.h>
 
@@ -113,7 +114,8 @@ static const char *job_change(struct ra_schedule *s, const struct ra_job *o,
     return r;
 }
 
-static struct ra_sched_job *sched_job(struct ra_schedule *s, struct ra_map *index, const char *id)
+struct ra_sched_job *ra_schedule_job(struct ra_schedule *s, struct ra_map *index,
+                                     const char *id)
 {
     struct ra_sched_job *j = ra_map_gets(index, id);
 
@@ -133,8 +135,8 @@ static const struct ra_job *last_job(const struct ra_sched_job *j)
     return v ? v->job : NULL;
 }
 
-static void add_version(struct ra_schedule *s, struct ra_sched_job *j,
-                        const struct ra_commit_info *ci, const struct ra_job *job)
+void ra_schedule_add_version(struct ra_schedule *s, struct ra_sched_job *j,
+                             const struct ra_commit_info *ci, const struct ra_job *job)
 {
     const char *change = job_change(s, last_job(j), job);
     struct ra_job_version *v;
@@ -184,9 +186,10 @@ static int cmp_sched_job(const void *a, const void *b)
 /* Read the jobs of every commit, oldest first, and record what changed. */
 static int read_commits(struct ra_schedule *s, struct ra_gitrepo *repo, struct ra_err *err)
 {
-    struct ra_map index = RA_MAP_INIT, seen = RA_MAP_INIT;
+    struct ra_map index = RA_MAP_INIT;
     struct ra_confrepo *cr = NULL;
-    size_t i, k;
+    const struct ra_commit_info *prev = NULL;
+    size_t i;
     int error;
 
     /* one scanner for all commits: it reads only the blobs that changed */
@@ -195,28 +198,16 @@ static int read_commits(struct ra_schedule *s, struct ra_gitrepo *repo, struct r
     for (i = 0; i < s->commits.len; i++) {
         const struct ra_commit_info *ci = s->commits.items[i];
         struct ra_jobs *jobs = NULL;
-        size_t it = 0;
-        void *v;
         if ((error = ra_confrepo_scan(&jobs, cr, ci->id, err)) < 0)
             break;
         ra_vec_push(&s->results, jobs);
-        ra_map_release(&seen);
-        for (k = 0; k < jobs->jobs.len; k++) {
-            const struct ra_job *job = jobs->jobs.items[k];
-            add_version(s, sched_job(s, &index, job->id), ci, job);
-            ra_map_put(&seen, job->id, strlen(job->id), (void *)job);
-        }
-        while (ra_map_next(&index, &it, NULL, NULL, &v)) {
-            struct ra_sched_job *j = v;
-            if (last_job(j) && !ra_map_gets(&seen, j->id))
-                add_version(s, j, ci, NULL);
-        }
+        ra_schedule_match(s, &index, prev, ci, jobs);
         image_version(s, ci, jobs);
         s->head_jobs = jobs;
+        prev = ci;
     }
     ra_confrepo_free(cr);
     ra_map_release(&index);
-    ra_map_release(&seen);
     ra_vec_sort(&s->jobs, cmp_sched_job);
     return error;
 }
@@ -332,12 +323,14 @@ int ra_schedule_add_file(struct ra_schedule *s, const char *path, struct ra_err 
     }
     for (i = 0; i < jobs->jobs.len; i++) {
         const struct ra_job *job = jobs->jobs.items[i];
-        struct ra_sched_job *j = sched_job(s, &index, job->id);
+        struct ra_sched_job *j = ra_schedule_job(s, &index, job->id);
         struct ra_job_version *v = ra_pool_alloc(&s->pool, sizeof(*v));
         v->commit = ci;
         v->job = job;
         v->change = "added (--jobs-file)";
         ra_vec_push(&j->versions, v);
+        j->last = job;
+        j->last_commit = ci;
     }
     ra_vec_sort(&s->jobs, cmp_sched_job);
 done:
@@ -408,7 +401,7 @@ static int cronx_flavor(enum ra_sched_syntax syntax)
     }
 }
 
-/* Firings of one schedule expression in (from, to], at most *budget (the job's firings
+/* Firings of one schedule expression in [from, to), at most *budget (the job's firings
  * left in the window), which it lowers. */
 static int fire(struct ra_vec *out, struct ra_schedule *s, const struct ra_sched_job *j,
                 const struct ra_job_version *v, const char *expr, ra_time from,
@@ -418,7 +411,7 @@ static int fire(struct ra_vec *out, struct ra_schedule *s, const struct ra_sched
     struct ra_cron *cron = NULL;
     struct ra_calendar *cal = NULL;
     struct ra_cronx *cx = NULL;
-    ra_time t = from, n;
+    ra_time t = from - 1, n; /* the next firing after from - 1 s: at from or later */
     int error, flavor = cronx_flavor(job->syntax);
 
     error = job->syntax == RA_SCHED_CALENDAR ? ra_calendar_parse(&cal, expr, err)
@@ -430,7 +423,7 @@ static int fire(struct ra_vec *out, struct ra_schedule *s, const struct ra_sched
         error = cal  ? ra_calendar_next(&n, cal, t, tz, err)
                 : cx ? ra_cronx_next(&n, cx, t, tz, err)
                      : ra_cron_next(&n, cron, t, tz, err);
-        if (error || n > to)
+        if (error || n >= to)
             break;
         {
             struct ra_sched_firing *f = ra_pool_alloc(&s->pool, sizeof(*f));
@@ -463,6 +456,33 @@ static int cmp_firing(const void *a, const void *b)
     return strcmp(x->job->id, y->job->id);
 }
 
+/* The zone a job's schedule is read in: its own (spec.timeZone, Nomad's time_zone, an
+ * EventBridge schedule's zone...); for a Kubernetes CronJob, Argo CronWorkflow or
+ * Terraform cron job, the controller's (UTC unless said otherwise: the hosts' zone is
+ * not the cluster's); for schedulers that are services of their own, UTC whatever the
+ * hosts' zone: EventBridge, GitHub Actions, GitLab and Woodpecker (set on the server, in
+ * UTC), Nomad (its time_zone defaults to UTC, not the agents' zone); for the others
+ * (cron, systemd, ofelia), the hosts'. */
+static const char *zone_of(const struct ra_schedule *s, const struct ra_job *job,
+                           const char *host_tz)
+{
+    if (job->timezone)
+        return job->timezone;
+    switch (job->def) {
+    case RA_JOBDEF_KUBERNETES:
+    case RA_JOBDEF_TERRAFORM:
+        return s->cluster_tz ? s->cluster_tz : "UTC";
+    case RA_JOBDEF_NOMAD:
+    case RA_JOBDEF_EVENTBRIDGE:
+    case RA_JOBDEF_GITHUB:
+    case RA_JOBDEF_GITLAB:
+    case RA_JOBDEF_WOODPECKER:
+        return "UTC";
+    default:
+        return host_tz;
+    }
+}
+
 int ra_schedule_firings(struct ra_vec *out, struct ra_schedule *s, ra_time from, ra_time to,
                         const char *host_tz, struct ra_err *err)
 {
@@ -493,8 +513,8 @@ int ra_schedule_firings(struct ra_vec *out, struct ra_schedule *s, ra_time from,
                 ra_buf_truncate(&expr, 0);
                 ra_buf_put(&expr, p, (size_t)(semi - p));
                 if (expr.len)
-                    fire(out, s, j, v, expr.ptr, start, end,
-                         v->job->timezone ? v->job->timezone : host_tz, &budget, err);
+                    fire(out, s, j, v, expr.ptr, start, end, zone_of(s, v->job, host_tz),
+                         &budget, err);
             }
             if (!budget)
                 problem(s,

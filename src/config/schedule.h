@@ -31,9 +31,17 @@ struct ra_job_version {
     const char *change;       /* "added", "removed", "schedule 0 3 * * 0 -> 25 3 * * 0", ... */
 };
 
+/* A job over history. Its id is the id it had when it first appeared: a job keeps it
+ * when lines are added or removed around it, or when another job of the same name is
+ * added above it (the scanner's "#2" suffixes follow file order; these do not). */
 struct ra_sched_job {
     const char *id;
     struct ra_vec versions; /* struct ra_job_version *, oldest first */
+    /* The job as the newest commit that has it defines it (its line there, which may
+     * differ from the line of its last version when lines moved around it), and that
+     * commit: HEAD for a job in effect. */
+    const struct ra_job *last;
+    const struct ra_commit_info *last_commit;
 };
 
 /* The registry images one commit pins, and what changed. */
@@ -56,6 +64,9 @@ struct ra_schedule {
     struct ra_pipelines *pipelines;  /* the CI pipelines at the head commit */
     struct ra_vec problems; /* const char *: files that could not be read, and why */
     struct ra_vec results;  /* struct ra_jobs * per commit read (owned) */
+    /* The zone of the Kubernetes controller, for CronJobs without spec.timeZone: NULL
+     * for UTC. Set by the caller before ra_schedule_firings. */
+    const char *cluster_tz;
     struct ra_pool pool;
 };
 
@@ -82,10 +93,13 @@ struct ra_sched_firing {
     const struct ra_job_version *version;
 };
 
-/* Every firing of every enabled job in (from, to], computed with each version's
- * schedule while that version was in effect (a job's time zone, else host_tz, else
- * UTC). Appends struct ra_sched_firing * (allocated in the schedule's pool) to out,
- * sorted by time then job id. Jobs whose schedule does not parse are skipped and
+/* Every firing of every enabled job in [from, to), computed with each version's
+ * schedule while that version was in effect, from its commit's time (included) to the
+ * next version's (excluded). The zone is the job's own; else, for a Kubernetes CronJob,
+ * Argo CronWorkflow or Terraform cron job, the controller's (s->cluster_tz, else UTC);
+ * for Nomad, EventBridge and scheduled CI pipelines, UTC; else host_tz (NULL: UTC).
+ * Appends struct ra_sched_firing * (allocated in the schedule's pool) to out, sorted by
+ * time then job id. Jobs whose schedule does not parse are skipped and
  * noted in problems. */
 int ra_schedule_firings(struct ra_vec *out, struct ra_schedule *s, ra_time from, ra_time to,
                         const char *host_tz, struct ra_err *err);

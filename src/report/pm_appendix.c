@@ -82,16 +82,14 @@ static json_t *jobs_json(const struct ra_schedule *s)
                                                       ra_json_str(v->commit->author), "change",
                                                       ra_json_str(v->change)));
         }
-        if (!job) { /* removed at the head: describe its last definition */
-            for (k = j->versions.len; k-- > 0 && !job;)
-                job = ((const struct ra_job_version *)j->versions.items[k])->job;
-        }
+        if (j->last) /* its line at the newest commit that has it (HEAD when in effect) */
+            job = j->last;
         if (!job) {
             json_decref(versions);
             continue;
         }
         ra_buf_truncate(&b, 0);
-        ra_buf_printf(&b, "%s:%u", job->path, job->line);
+        ra_buf_printf(&b, "%s:%u @ %.12s", job->path, job->line, j->last_commit->id);
         o = json_pack("{s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:b,s:b,s:b,s:o}", "id", ra_json_str(j->id),
                          "name", ra_json_str(job->name), "kind", ra_job_class_name(job->cls),
                          "schedule", ra_json_str(job->schedule), "timezone", ra_json_str(job->timezone),

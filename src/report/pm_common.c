@@ -84,7 +84,7 @@ void ra_pm_pipeline_rows(json_t *out, const struct ra_schedule *s, const char *r
         const struct ra_pipeline_image *im = v.items[i];
         ra_buf_truncate(&where, 0);
         ra_buf_truncate(&who, 0);
-        ra_buf_printf(&where, "%s:%u", im->path, im->line);
+        ra_buf_printf(&where, "%s:%u @ %.12s", im->path, im->line, s->head);
         ra_buf_printf(&who, "pipeline %s, step %s", im->pipeline->name, im->step ? im->step : "?");
         if (im->pipeline->platform)
             ra_buf_printf(&who, " (runs on %s)", im->pipeline->platform);

@@ -81,13 +81,15 @@ void ra_pm_summary_text(struct ra_pm_model *m, struct ra_buf *out, json_t *impac
                          "partial restore, a copy, a disk or hands). ");
     if (top && !json_is_null(top) && api_delete_summary(out, top))
         ;
-    else if (top && !json_is_null(top))
-        ra_buf_printf(out, "The most likely cause is %s (%s), which ran at %s (confidence %s).",
+    else if (top && !json_is_null(top)) {
+        const char *commit = json_string_value(json_object_get(top, "commit"));
+        ra_buf_printf(out, "The most likely cause is %s (%s%s%s), which ran at %s (confidence %s).",
                       json_string_value(json_object_get(top, "name")),
                       json_string_value(json_object_get(top, "defined_in")),
+                      commit ? " @ " : "", commit ? commit : "",
                       json_string_value(json_object_get(top, "fired_at")),
                       json_string_value(json_object_get(top, "confidence")));
-    else if (nl && inv->schedule)
+    } else if (nl && inv->schedule)
         ra_buf_puts(out, "No scheduled job in the config repository ran inside the loss "
                          "window.");
     else if (nl)

@@ -17,7 +17,16 @@
 # and checks with `jobs --json -` each job's kind, flags, definition, versions, the
 # registry image, and every firing in windows around the changes and the DST switches
 # (Europe/London 2026-03-29 and 2026-10-25; `--tz Europe/Berlin` for a cron job whose
-# time falls in the gap), each tagged with the version in effect; then bad input.
+# time falls in the gap), each tagged with the version in effect.
+#
+# A second repository moves jobs: lines inserted above the GC line, a same-named-kind
+# prune job added above it, a line removed while the GC gains -m, comments added again.
+# Each job keeps its identity; every firing in [from, to) names the version in effect and
+# the job's line at that version's commit; the jobs list gives the line at HEAD. It also
+# holds a CronJob without timeZone (the cluster's UTC, whatever --tz says), crontabs with
+# TZ= (the command's environment) and CRON_TZ= (the schedule's zone), fire times checked
+# against croniter; examples (docs/, a README's code blocks) listed apart; and a Helm
+# chart whose image is resolved from values.yaml. Then bad input.
 #
 #   bash tests/e2e/jobs_history.sh <regautopsy-binary> <source-dir>
 #
@@ -267,6 +276,19 @@ ok(t.get("defined_in") == "hosts/registry/etc/systemd/system/registry-backup.tim
 ok(t.get("command", "").startswith("/usr/bin/rsync -a --delete /var/lib/registry/"), "timer: ExecStart of its service",
    t.get("command"))
 ok(versions(TIMER) == [(E["C_TIMER"], "2026-03-20T16:40:00Z")], "timer: one version", t.get("versions"))
+ok((t.get("persistent"), t.get("random_delay"), t.get("warning"), t.get("deployed")) == (False, None, None, None),
+   "timer: persistent, random_delay, warning, deployed emitted", t)
+
+# every field docs/jobs.md documents
+ok(g.get("classes") == ["garbage-collect"] and g.get("defined_at") == E["C_M"],
+   "GC: classes and defined_at (HEAD)", [g.get("classes"), g.get("defined_at")])
+ok([(e.get("defined_in"), e.get("class")) for e in g.get("evidence", [])] ==
+   [("hosts/registry/crontab:5", "garbage-collect")], "GC: evidence line", g.get("evidence"))
+ok(c.get("scripts") == ["hosts/registry/opt/ci/cleanup-tags.sh"] and
+   any(e.get("defined_in", "").startswith("hosts/registry/opt/ci/cleanup-tags.sh:") for e in c.get("evidence", [])),
+   "cleanup: the script followed and its evidence line", [c.get("scripts"), c.get("evidence")])
+ok(all(k in g for k in ("schedule_raw", "command_raw", "cron_file", "warning", "deployed", "persistent",
+                        "random_delay")), "GC: the optional fields are present", sorted(g))
 
 # the Kubernetes CronJob in London time
 k = job(K8S)
@@ -397,6 +419,187 @@ else
     echo "FAIL: jobs (text) exited $rc or misses a job:"
     head -n 40 "$tmp/jobs.txt" "$tmp/jobs.txt.err" | sed 's/^/    /'
 fi
+
+# ---- a second repository: lines inserted and removed around jobs ----------------------
+step "build a repo whose history moves jobs (lines inserted above, removed, a same-named job added)"
+R2=$tmp/moves
+git init -q "$R2" || die "git init moves"
+C=$R2/hosts/reg/etc/cron.d/registry
+mkdir -p "$(dirname "$C")" "$R2/k8s" "$R2/hosts/a" "$R2/hosts/b" "$R2/docs/examples" \
+    "$R2/charts/registry/templates"
+commit2() {
+    git -C "$R2" add -A &&
+        GIT_AUTHOR_DATE="$1 +0000" GIT_COMMITTER_DATE="$1 +0000" \
+            git -C "$R2" -c commit.gpgsign=false commit -q --no-verify -m "$2" &&
+        git -C "$R2" rev-parse HEAD
+}
+GCL='25 3 * * 0 root docker exec registry registry garbage-collect'
+printf '# registry maintenance\n%s /etc/docker/registry/config.yml\n' "$GCL" >"$C"
+# a CronJob without timeZone: the controller's zone (UTC), whatever --tz says
+cat >"$R2/k8s/probe.yaml" <<'EOF2'
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: registry-probe}
+spec:
+  schedule: "0 4 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+            - name: probe
+              image: curlimages/curl:8.7.1
+              command: [curl, -fsS, "http://registry:5000/v2/"]
+EOF2
+# TZ= is the command's environment; CRON_TZ= (cronie) is the schedule's zone
+printf 'TZ=Europe/Berlin\n0 2 * * * /usr/local/bin/backup-a\n' >"$R2/hosts/a/crontab"
+printf 'CRON_TZ=Europe/Berlin\n0 2 * * * /usr/local/bin/backup-b\n' >"$R2/hosts/b/crontab"
+# examples: never jobs in effect, never the registry image
+printf '30 3 * * 0 registry garbage-collect -m /etc/docker/registry/config.yml\n' \
+    >"$R2/docs/examples/crontab"
+printf '# Registry\n\nPrune like this:\n\n```cron\n0 1 * * * /opt/ci/cleanup-tags.sh\n```\n\n```yaml\nservices:\n  registry:\n    image: registry:2\n```\n' \
+    >"$R2/README.md"
+# a Helm chart: the image in effect is the one values.yaml gives
+printf 'apiVersion: v2\nname: registry\nversion: 0.1.0\nappVersion: "2.8.3"\n' \
+    >"$R2/charts/registry/Chart.yaml"
+printf 'image:\n  repository: registry\n  tag: "2.8.3"\n' >"$R2/charts/registry/values.yaml"
+cat >"$R2/charts/registry/templates/deployment.yaml" <<'EOF2'
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-registry
+spec:
+  template:
+    spec:
+      containers:
+        - name: registry
+          image: {{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
+EOF2
+M1=$(commit2 "2026-05-01 10:00:00" "registry: weekly GC") || die "moves 1"
+printf '# registry maintenance\nMAILTO=ops@example.org\n# prune nightly\n0 1 * * * root /opt/ci/prune.sh\n%s /etc/docker/registry/config.yml\n' \
+    "$GCL" >"$C"
+M2=$(commit2 "2026-05-05 09:00:00" "registry: nightly prune above the GC") || die "moves 2"
+printf '# registry maintenance\n# prune nightly\n0 1 * * * root /opt/ci/prune.sh\n%s -m /etc/docker/registry/config.yml\n' \
+    "$GCL" >"$C"
+M3=$(commit2 "2026-05-08 12:00:00" "registry: GC with -m; no mail") || die "moves 3"
+printf '# registry maintenance (see the runbook)\n#\n# prune nightly\n#\n0 1 * * * root /opt/ci/prune.sh\n%s -m /etc/docker/registry/config.yml\n' \
+    "$GCL" >"$C"
+M4=$(commit2 "2026-05-12 08:00:00" "registry: comments") || die "moves 4"
+
+step "jobs --tz America/New_York --from 2026-05-01T00:00Z --to 2026-05-18T00:00Z on the moved jobs"
+J=$tmp/moves.json
+rc=0
+"$BIN" jobs --config "$R2" --tz America/New_York --from 2026-05-01T00:00Z --to 2026-05-18T00:00Z \
+    --json - >"$J" 2>"$J.err" || rc=$?
+if [[ $rc != 0 ]] || grep -q Sanitizer "$J.err"; then
+    nfail=$((nfail + 1))
+    echo "FAIL: jobs on the moves repo exited $rc:"
+    head -n 20 "$J.err" | sed 's/^/    /'
+else
+    M1=$M1 M2=$M2 M3=$M3 M4=$M4 check "$J" <<'EOF2'
+import json, os, sys
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+from croniter import croniter
+
+d = json.load(open(sys.argv[1]))
+E = os.environ
+fails = 0
+def ok(cond, what, got=None):
+    global fails
+    if cond:
+        print("ok: " + what)
+    else:
+        fails += 1
+        print("FAIL: " + what + ("" if got is None else "; got " + json.dumps(got, sort_keys=True)[:1500]))
+
+F = "hosts/reg/etc/cron.d/registry"
+GC = "cron.d:%s:registry garbage-collect" % F
+PRUNE = "cron.d:%s:prune.sh" % F
+PROBE = "kubernetes:k8s/probe.yaml:registry-probe"
+A = "crontab:hosts/a/crontab:backup-a"
+B = "crontab:hosts/b/crontab:backup-b"
+jobs = {j["id"]: j for j in d.get("jobs", [])}
+ok(sorted(jobs) == sorted([GC, PRUNE, PROBE, A, B]), "exactly the 5 deployed jobs (no example)", sorted(jobs))
+
+g = jobs.get(GC, {})
+ok(g.get("defined_in") == F + ":6" and g.get("defined_at") == E["M4"],
+   "GC reported at its line at HEAD: %s:6 @ HEAD" % F, [g.get("defined_in"), g.get("defined_at")])
+ok([(v.get("commit"), v.get("defined_in")) for v in g.get("versions", [])] ==
+   [(E["M1"], F + ":2"), (E["M3"], F + ":4")],
+   "GC: two versions (moves without change are none), each at its line at its commit", g.get("versions"))
+p = jobs.get(PRUNE, {})
+ok([(v.get("commit"), v.get("defined_in")) for v in p.get("versions", [])] == [(E["M2"], F + ":4")]
+   and p.get("defined_in") == F + ":5" and p.get("defined_at") == E["M4"],
+   "prune: one version at line 4 of its commit, now at line 5 of HEAD", p)
+
+fs = d.get("firings", [])
+got = [(f.get("job"), f.get("time"), f.get("version"), f.get("defined_in")) for f in fs if f.get("job") in (GC, PRUNE)]
+want = [(GC, "2026-05-03T03:25:00Z", E["M1"], F + ":2"),
+        (GC, "2026-05-10T03:25:00Z", E["M3"], F + ":4"),
+        (GC, "2026-05-17T03:25:00Z", E["M3"], F + ":4")]
+# prune: 01:00 in the hosts' zone (New York, EDT: 05:00Z), from 05-05 09:00Z on
+want += [(PRUNE, "2026-05-%02dT05:00:00Z" % day, E["M2"], F + ":4") for day in range(6, 18)]
+# the GC: 03:25 New York = 07:25Z
+want = [(j, t.replace("T03:25", "T07:25") if j == GC else t, v, w) for j, t, v, w in want]
+ok(sorted(got) == sorted(want), "every firing with the version in effect and its line at that commit (%d)" % len(want),
+   {"missing": sorted(set(want) - set(got)), "unexpected": sorted(set(got) - set(want))})
+
+# zones, against croniter: the CronJob in UTC (the cluster's), backup-a in the hosts' zone
+# (TZ= is only its environment), backup-b in Berlin (CRON_TZ=)
+def oracle(expr, zone, frm, to):
+    out, t = [], frm.astimezone(ZoneInfo(zone)) - timedelta(seconds=1)
+    while True:
+        t = croniter(expr, t).get_next(datetime)
+        if t >= to:
+            return out
+        out.append(t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+frm = datetime(2026, 5, 1, tzinfo=timezone.utc)
+to = datetime(2026, 5, 18, tzinfo=timezone.utc)
+def times(job):
+    return [f.get("time") for f in fs if f.get("job") == job]
+start = datetime(2026, 5, 1, 10, tzinfo=timezone.utc)  # the commit that added them
+ok(times(PROBE) == oracle("0 4 * * *", "UTC", start, to), "CronJob without timeZone: UTC, as croniter says", times(PROBE))
+ok(times(A) == oracle("0 2 * * *", "America/New_York", start, to),
+   "TZ=Europe/Berlin crontab: fires in the hosts' zone (croniter, New York)", times(A))
+ok(times(B) == oracle("0 2 * * *", "Europe/Berlin", start, to),
+   "CRON_TZ=Europe/Berlin crontab: fires in Berlin (croniter)", times(B))
+ok(jobs.get(A, {}).get("timezone") is None and "TZ=Europe/Berlin" in (jobs.get(A, {}).get("warning") or ""),
+   "TZ= job: no time zone, a warning that says why", jobs.get(A))
+
+ex = d.get("examples", {})
+ok(sorted((j.get("defined_in"), j.get("defined_at")) for j in ex.get("jobs", [])) ==
+   [("README.md:6", E["M4"]), ("docs/examples/crontab:1", E["M4"])],
+   "examples: the README cron block and docs/examples/crontab, listed apart", ex.get("jobs"))
+ok([i.get("defined_in") for i in ex.get("registry_images", [])] == ["README.md:12"],
+   "examples: the README's registry:2 is an example image", ex.get("registry_images"))
+ri = d.get("registry_images", [])
+ok([(r.get("image"), r.get("image_raw"), r.get("floating"), r.get("defined_in")) for r in ri
+    if r.get("defined_in", "").startswith("charts/registry/templates/")] ==
+   [("registry:2.8.3", "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}",
+     False, "charts/registry/templates/deployment.yaml:10")],
+   "Helm image resolved from values.yaml: registry:2.8.3, pinned, raw kept", ri)
+ok(all(not r.get("defined_in", "").startswith(("README", "docs/")) for r in ri),
+   "no example image among the registry images in effect", ri)
+sys.exit(1 if fails else 0)
+EOF2
+fi
+
+step "text output of the moves repo: every file:line with its commit"
+"$BIN" jobs --config "$R2" --tz America/New_York --from 2026-05-10T00:00Z --to 2026-05-11T00:00Z \
+    >"$tmp/moves.txt" 2>"$tmp/moves.txt.err" || true
+for want in "  defined   hosts/reg/etc/cron.d/registry:6 @ ${M4:0:12}" \
+    "  2026-05-10T07:25:00Z  registry garbage-collect  hosts/reg/etc/cron.d/registry:4 @ ${M3:0:12}" \
+    "  cleanup-tags.sh [other] 0 1 * * *  README.md:6 @ ${M4:0:12}"; do
+    if grep -qxF -- "$want" "$tmp/moves.txt"; then
+        npass=$((npass + 1))
+        echo "    ok: text has '$want'"
+    else
+        nfail=$((nfail + 1))
+        echo "FAIL: text lacks '$want':"
+        head -n 60 "$tmp/moves.txt" | sed 's/^/    /'
+    fi
+done
 
 step "bad input"
 # bad WANT_RC 'STDERR TEXT' ARGS...

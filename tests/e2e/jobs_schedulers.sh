@@ -221,12 +221,19 @@ printf '# root crontab\n0 1 * * * /opt/backup.sh\n' >"$R/crontab"
 C1=$(commit "2026-03-01 10:00:00" "schedulers everywhere") || die "commit 1"
 nomad_job '"0 25 3 * * 0 *", "0 0 12 * * 3 *"' >"$R/nomad/registry-gc.nomad"
 C2=$(commit "2026-04-08 09:30:00" "nomad: also a midweek GC") || die "commit 2"
+# after the window: two lines inserted above the Nomad job and the EventBridge rules; the
+# jobs keep their ids and versions, their lines at the head move
+for f in nomad/registry-gc.nomad infra/events.tf; do
+    { printf '# owned by the platform team\n# see the runbook\n'; cat "$R/$f"; } >"$tmp/moved"
+    mv "$tmp/moved" "$R/$f"
+done
+C3=$(commit "2026-04-21 08:00:00" "comments above the schedulers") || die "commit 3"
 
 npass=0
 nfail=0
 check() {
     local out
-    out=$(C1=$C1 C2=$C2 "$PY" - "$@" 2>&1)
+    out=$(C1=$C1 C2=$C2 C3=$C3 "$PY" - "$@" 2>&1)
     local rc=$?
     printf '%s\n' "$out" | sed 's/^/    /'
     npass=$((npass + $(grep -c '^ok:' <<<"$out")))
@@ -237,13 +244,16 @@ check() {
     return 0
 }
 
-step "jobs --json - --from 2026-04-05T00:00Z --to 2026-04-20T00:00Z"
+# hosts in Los Angeles: cron and ofelia follow them; Nomad, EventBridge and GitHub run in
+# UTC (or their own zone), Argo in its timezone
+step "jobs --json - --tz America/Los_Angeles --from 2026-04-05T00:00Z --to 2026-04-20T00:00Z"
 J=$tmp/jobs.json
-"$BIN" jobs --config "$R" --from 2026-04-05T00:00Z --to 2026-04-20T00:00Z --json - >"$J" ||
+"$BIN" jobs --config "$R" --tz America/Los_Angeles --from 2026-04-05T00:00Z \
+    --to 2026-04-20T00:00Z --json - >"$J" ||
     die "jobs exited $?"
 check "$J" <<'EOF'
 import json, os, sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 from croniter import croniter
 
@@ -257,15 +267,15 @@ jobs = {j["id"]: j for j in d.get("jobs", [])}
 WANT = {
     "nomad:nomad/registry-gc.nomad:registry-gc":
         ("garbage-collect", "nomad", "0 25 3 * * 0 *; 0 0 12 * * 3 *", "Europe/London",
-         "nomad/registry-gc.nomad:7"),
+         "nomad/registry-gc.nomad:9"),
     "eventbridge:infra/events.tf:registry-gc-weekly":
-        ("garbage-collect", "eventbridge", "cron(25 3 ? * SUN *)", "UTC", "infra/events.tf:3"),
+        ("garbage-collect", "eventbridge", "cron(25 3 ? * SUN *)", None, "infra/events.tf:5"),
     "eventbridge:infra/events.tf:registry-offsite":
-        ("backup", "eventbridge", "rate(6 hours)", "Europe/Berlin", "infra/events.tf:19"),
+        ("backup", "eventbridge", "rate(6 hours)", "Europe/Berlin", "infra/events.tf:21"),
     "eventbridge:cfn/probe.yaml:RegistryProbe":
-        ("probe", "eventbridge", "cron(0/30 * * * ? *)", "UTC", "cfn/probe.yaml:6"),
+        ("probe", "eventbridge", "cron(0/30 * * * ? *)", None, "cfn/probe.yaml:6"),
     "github-actions:.github/workflows/prune.yml:prune old tags":
-        ("tag-prune", "github-actions", "15 2 * * *", "UTC", ".github/workflows/prune.yml:4"),
+        ("tag-prune", "github-actions", "15 2 * * *", None, ".github/workflows/prune.yml:4"),
     "gitlab-ci:.gitlab-ci.yml:gc":
         ("garbage-collect", "gitlab-ci", None, None, ".gitlab-ci.yml:6"),
     "woodpecker:.woodpecker/cleanup.yml:nightly-cleanup":
@@ -300,18 +310,61 @@ ok(e.get("command") == "registry garbage-collect -m /etc/docker/registry/config.
    [e.get("command"), e.get("flags")])
 o = jobs.get("ofelia:docker-compose.yml:ofelia-gc", {})
 ok(o.get("flags", {}).get("dry_run") is True, "ofelia: sh -c '...' read (--dry-run)", o.get("flags"))
+# identity over history: every job in effect read at the head commit, the moved ones
+# without a new version; each version's line at its own commit
+ok(all(j.get("defined_at") == E["C3"] for j in jobs.values()), "every job: defined_at the head",
+   sorted({j.get("defined_at") for j in jobs.values()}))
+ok([(v["commit"], v["defined_in"]) for v in g.get("versions", [])] ==
+   [(E["C1"], "nomad/registry-gc.nomad:7"), (E["C2"], "nomad/registry-gc.nomad:7")],
+   "nomad: versions at lines 7 of C1 and C2, none for the move", g.get("versions"))
+ok([(v["commit"], v["defined_in"]) for v in e.get("versions", [])] ==
+   [(E["C1"], "infra/events.tf:3")], "eventbridge: one version, line 3 at C1", e.get("versions"))
+vs = {jid: [(v["commit"], v["defined_in"]) for v in j.get("versions", [])]
+      for jid, j in jobs.items()}
+ok(all(len(v) == 1 and v[0][0] == E["C1"] for jid, v in vs.items()
+       if not jid.startswith("nomad:")), "the others: one version each, at C1", vs)
+fs = [f for f in d.get("firings", []) if f["job"].startswith(("nomad:", "eventbridge:"))]
+ok(fs and all((f["version"], f["defined_in"]) in
+              ((E["C1"], "infra/events.tf:3"), (E["C1"], "cfn/probe.yaml:6"),
+               (E["C1"], "nomad/registry-gc.nomad:7"), (E["C2"], "nomad/registry-gc.nomad:7"))
+              for f in fs), "firings: the version in effect and its line there",
+   sorted({(f["version"], f["defined_in"]) for f in fs}))
+ok([f["version"] for f in d.get("firings", []) if f["job"].startswith("nomad:")
+    and f["time"] > "2026-04-08T09:30:00Z"] == [E["C2"]] * 4,
+   "nomad: the 4 firings after C2 are C2's", [f for f in d.get("firings", [])
+                                               if f["job"].startswith("nomad:")])
+ok((g.get("prohibit_overlap"), jobs.get("crontab:crontab:backup.sh", {}).get("prohibit_overlap"))
+   == (True, False), "prohibit_overlap: the Nomad job's, false elsewhere",
+   [g.get("prohibit_overlap"), jobs.get("crontab:crontab:backup.sh", {}).get("prohibit_overlap")])
+BACKUP_TO = {
+    "crontab:crontab:backup.sh": "/mnt/nas/registry-$(date +%F).tar.gz",
+    "eventbridge:infra/events.tf:registry-offsite": "s3:s3.example/reg",
+    "nomad:nomad/registry-gc.nomad:registry-gc": None,
+}
+got_to = {jid: jobs.get(jid, {}).get("backup_to", "missing") for jid in BACKUP_TO}
+ok(got_to == BACKUP_TO, "backup_to: where each backup writes, null for a GC", got_to)
+NO_FIRINGS = {
+    "gitlab-ci:.gitlab-ci.yml:gc": "schedule set outside the repository",
+    "woodpecker:.woodpecker/cleanup.yml:nightly-cleanup": "schedule set outside the repository",
+    "eventbridge:infra/events.tf:registry-offsite": "an interval: no wall-clock times",
+    "ofelia:docker-compose.yml:ofelia-probe": "an interval: no wall-clock times",
+    "crontab:crontab:backup.sh": None,
+}
+got_nf = {jid: jobs.get(jid, {}).get("no_firings", "missing") for jid in NO_FIRINGS}
+ok(got_nf == NO_FIRINGS, "no_firings: why, for the external schedules and intervals", got_nf)
 
 # firings: croniter, with its own translation of each dialect
 FROM = datetime(2026, 4, 5, tzinfo=timezone.utc)
 TO = datetime(2026, 4, 20, tzinfo=timezone.utc)
 C2T = datetime(2026, 4, 8, 9, 30, tzinfo=timezone.utc)
 def fires(expr, zone, start=FROM, end=TO):
-    t = start.astimezone(ZoneInfo(zone))
+    # firings in [start, end): the next after start - 1 s, up to before end
+    t = (start - timedelta(seconds=1)).astimezone(ZoneInfo(zone))
     out = []
     it = croniter(expr, t)
     while True:
         n = it.get_next(datetime)
-        if n > end:
+        if n >= end:
             return out
         out.append(n.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
 want = {
@@ -324,9 +377,9 @@ want = {
     "github-actions:.github/workflows/prune.yml:prune old tags": fires("15 2 * * *", "UTC"),
     "kubernetes:argo/gc.yaml:registry-gc-argo":
         fires("25 3 * * 0", "America/New_York") + fires("0 12 * * 3", "America/New_York"),
-    # robfig "S M H DOM MON DOW" with '?': in the host's zone (UTC, no --tz)
-    "ofelia:docker-compose.yml:ofelia-gc": fires("25 3 * * * 0", "UTC"),
-    "crontab:crontab:backup.sh": fires("0 1 * * *", "UTC"),
+    # robfig "S M H DOM MON DOW" with '?': in the hosts' zone (--tz)
+    "ofelia:docker-compose.yml:ofelia-gc": fires("25 3 * * * 0", "America/Los_Angeles"),
+    "crontab:crontab:backup.sh": fires("0 1 * * *", "America/Los_Angeles"),
 }
 got = {}
 for f in d.get("firings", []):
@@ -343,6 +396,14 @@ EOF
 
 step "jobs (text): a schedule set outside the repository says so"
 "$BIN" jobs --config "$R" >"$tmp/jobs.txt" || die "jobs (text) exited $?"
+for want in "defined   nomad/registry-gc.nomad:9 @ ${C3:0:12}" \
+    "defined   infra/events.tf:5 @ ${C3:0:12}" "defined   .gitlab-ci.yml:6 @ ${C3:0:12}"; do
+    if grep -qF -- "$want" "$tmp/jobs.txt"; then
+        npass=$((npass + 1)); echo "    ok: text: $want"
+    else
+        nfail=$((nfail + 1)); echo "FAIL: text: no '$want'"
+    fi
+done
 if grep -A1 '^gc \[garbage-collect\]' "$tmp/jobs.txt" | grep -q 'schedule  (set outside the repository)'; then
     npass=$((npass + 1)); echo "    ok: gitlab job: schedule (set outside the repository)"
 else
@@ -358,7 +419,7 @@ cp "$S/registry-2026-04-13T0100Z.tar.gz" "$tmp/nas-copy-b.tar.gz" || die "cp"
 rc=$?
 ((rc == 1)) || die "timeline exited $rc (want 1: the incident's losses)"
 check "$tmp/timeline.json" <<'EOF'
-import json, sys
+import json, os, sys
 d = json.load(open(sys.argv[1]))
 def ok(cond, what, got=None):
     print(("ok: " if cond else "FAIL: ") + what +
@@ -370,12 +431,14 @@ ok((a.get("taken_at"), a.get("taken_at_source")) == ("2026-04-12T01:00:00Z", "ba
 ok((b.get("taken_at"), b.get("taken_at_source")) == ("2026-04-13T01:00:00Z", "backup-job"),
    "the other: the first backup run after its newest mtime (2026-04-12T03:25:01Z)", b)
 notes = d.get("notes", [])
-ok(any("registry-2026-04-12.tar.gz" in n and "writes exactly this name" in n and "crontab:2" in n
-       for n in notes), "a note says the name matched the run", notes)
-ok(any("'gc' (.gitlab-ci.yml:6) runs on a schedule set outside the repository" in n for n in notes),
-   "a note says the GitLab GC job's runs are not in the timeline", notes)
-ok(any("'registry-offsite' (infra/events.tf:19) runs at an interval ('rate(6 hours)')" in n
-       for n in notes), "a note says the rate() backup's runs are not in the timeline", notes)
+E = os.environ
+C1, C3 = E["C1"][:12], E["C3"][:12]
+ok(any("registry-2026-04-12.tar.gz" in n and "writes exactly this name" in n and
+       "(crontab:2 @ %s)" % C1 in n for n in notes), "a note says the name matched the run", notes)
+ok(any("'gc' (.gitlab-ci.yml:6 @ %s) runs on a schedule set outside the repository" % C3 in n
+       for n in notes), "a note says the GitLab GC job's runs are not in the timeline", notes)
+ok(any("'registry-offsite' (infra/events.tf:21 @ %s) runs at an interval ('rate(6 hours)')" % C3
+       in n for n in notes), "a note says the rate() backup's runs are not in the timeline", notes)
 ok(any("nas-copy-b.tar.gz" in n and "newest mtime 2026-04-12T03:25:01Z" in n and
        "its first run after that bound" in n for n in notes), "a note gives the bound and the run",
    notes)

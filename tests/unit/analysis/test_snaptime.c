@@ -85,6 +85,7 @@ static void test_snaptime__from_backups(void **state)
         f[nf].classes = RA_JOB_BACKUP;
         f[nf].job_name = "sync-nas";
         f[nf].defined_in = "crontab:1";
+        f[nf].commit = "0123456789ab";
         f[nf].backup_to = "/mnt/nas/registry-$(date +%F).tgz";
         nf++;
     }
@@ -105,7 +106,7 @@ static void test_snaptime__from_backups(void **state)
         notes.items[0],
         "snapshot 'registry-2026-04-12.tgz': its contents give only a lower "
         "bound (newest mtime 2026-04-11T22:10:00Z); backup job 'sync-nas' "
-        "(crontab:1) ran at 2026-04-12T01:00:00Z, and writes exactly this "
+        "(crontab:1 @ 0123456789ab) ran at 2026-04-12T01:00:00Z, and writes exactly this "
         "name at that run: taken as the likely time the snapshot was made");
     assert_non_null(strstr(notes.items[2], "its first run after that bound"));
     assert_string_equal(ra_taken_source_name(snaps[2].taken_source), "backup-job");

@@ -205,9 +205,11 @@ static void test_jobs__crontab_odd_spellings(void **state)
     assert_int_equal(j->cls, RA_JOB_PROBE);
     assert_string_equal(j->name, "curl");
 
-    j = job_at(js, 5); /* CRON_TZ= emptied: TZ= is used */
+    j = job_at(js, 5); /* CRON_TZ= emptied: TZ= is the command's, not the schedule's */
     assert_int_equal(j->line, 13);
-    assert_string_equal(j->timezone, "UTC");
+    assert_null(j->timezone);
+    assert_string_equal(j->warning, "TZ=UTC sets the command's environment, not the "
+                                    "schedule: cron reads the times in the host's zone");
     assert_string_equal(j->name, "weekly-report");
     assert_string_equal(j->id, "crontab:hosts/ci/crontab:weekly-report#2");
 

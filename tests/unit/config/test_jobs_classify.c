@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "config/jobs.h"
 #include "util/buf.h"
@@ -218,12 +219,63 @@ static void test_jobs_classify__backups(void **state)
     ra_jobs_free(js);
 }
 
+static const struct ra_job *job_in(const struct ra_vec *jobs, const char *path, unsigned line)
+{
+    size_t i;
+
+    for (i = 0; i < jobs->len; i++) {
+        const struct ra_job *j = jobs->items[i];
+        if (!strcmp(j->path, path) && j->line == line)
+            return j;
+    }
+    fail_msg("no job at %s:%u", path, line);
+    return NULL;
+}
+
+/* A deployed job does not follow its command into a copy under an example path, even
+ * one whose path matches better, nor into a unit that only an example directory has; an
+ * example job may. */
+static void test_jobs_classify__scripts_of_examples_not_followed(void **state)
+{
+    const struct ra_jobs_file files[] = {
+        F("hosts/reg1/crontab", "0 3 * * * /opt/registry/gc.sh\n"
+                                "30 4 * * * systemctl start registry-backup\n"),
+        F("roles/registry/files/gc.sh", "#!/bin/sh\nregctl tag delete r.example/a:old\n"),
+        F("examples/opt/registry/gc.sh",
+          "#!/bin/sh\nregistry garbage-collect -m /etc/docker/registry/config.yml\n"),
+        F("tests/units/registry-backup.service",
+          "[Service]\nExecStart=/usr/bin/restic backup /var/lib/registry\n"),
+        F("docs/cron/crontab", "0 5 * * * /opt/registry/gc.sh\n"),
+    };
+    struct ra_jobs *js = scan(files, sizeof(files) / sizeof(files[0]));
+    const struct ra_job *j;
+
+    (void)state;
+    assert_int_equal(js->jobs.len, 2);
+    j = job_in(&js->jobs, "hosts/reg1/crontab", 1);
+    assert_int_equal(j->cls, RA_JOB_TAG_PRUNE);
+    assert_int_equal(j->classes & RA_JOB_GARBAGE_COLLECT, 0);
+    assert_int_equal(j->scripts.len, 1);
+    assert_string_equal(j->scripts.items[0], "roles/registry/files/gc.sh");
+    j = job_in(&js->jobs, "hosts/reg1/crontab", 2);
+    assert_int_equal(j->cls, RA_JOB_OTHER);
+    assert_int_equal(j->scripts.len, 0);
+    /* the example reads the example copy, the nearest by path */
+    assert_int_equal(js->examples.len, 1);
+    j = job_in(&js->examples, "docs/cron/crontab", 1);
+    assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
+    assert_int_equal(j->scripts.len, 1);
+    assert_string_equal(j->scripts.items[0], "examples/opt/registry/gc.sh");
+    ra_jobs_free(js);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jobs_classify__loops_and_wrappers),
         cmocka_unit_test(test_jobs_classify__continuation),
         cmocka_unit_test(test_jobs_classify__backups),
+        cmocka_unit_test(test_jobs_classify__scripts_of_examples_not_followed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

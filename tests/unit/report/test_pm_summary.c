@@ -32,7 +32,7 @@ static void test_summary(void **state)
                                   "it needs went missing between 2026-04-12T01:00:00Z and "
                                   "2026-04-12T03:25:01Z. "));
     assert_non_null(strstr(b.ptr, "The most likely cause is registry garbage-collect "
-                                  "(etc/cron.d/registry-gc:8), which ran at "
+                                  "(etc/cron.d/registry-gc:8 @ a1e4392215f7), which ran at "
                                   "2026-04-12T03:25:00Z (confidence high)."));
     json_decref(impact);
     json_decref(cause);
