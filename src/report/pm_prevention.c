@@ -70,7 +70,7 @@ json_t *ra_pm_prevention(struct ra_pm_model *m)
              "ran; an upgrade changes GC behaviour silently.");
     if (ra_postmortem_matched(c, RA_FP_GC_RACE) || ra_postmortem_matched(c, RA_FP_GC_SWEEP) ||
         ra_postmortem_matched(c, RA_FP_GC_LOG))
-        item(a, 0, "Run garbage-collect in read-only mode, with pushes stopped",
+        item(a, ra_postmortem_matched(c, RA_FP_GC_RACE) ? 0 : 1, "Run garbage-collect in read-only mode, with pushes stopped",
              "GC is not safe while pushes run: blobs uploaded after its mark phase are swept "
              "(storage.maintenance.readonly.enabled: true during the run).");
     if (ra_postmortem_matched(c, RA_FP_TAG_PRUNE) || ra_postmortem_matched(c, RA_FP_TAG_PRUNE_THEN_GC))
@@ -90,8 +90,8 @@ json_t *ra_pm_prevention(struct ra_pm_model *m)
     item(a, 1, "Probe fetchability after every push and on a schedule",
          "skopeo copy --all docker://REGISTRY/IMAGE dir:/tmp/probe pulls every platform; "
          "nothing checked that pushed images stayed pullable.");
-    if (m->inv->predictions.len)
-        item(a, prediction_breaks(m->inv) ? 0 : 2, "Act on the gc-sim prediction below before the next scheduled garbage-collect",
+    if (prediction_breaks(m->inv)) /* the forecast says what it breaks */
+        item(a, 0, "Act on the gc-sim prediction below before the next scheduled garbage-collect",
              "regautopsy gc-sim on the newest snapshot says what that run will delete.");
     return by_priority(a);
 }
