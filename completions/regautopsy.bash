@@ -24,7 +24,7 @@ _regautopsy()
     fi
     case $cmd in
     report) opts="$evidence --title --template -o --output --json --now -q --quiet" ;;
-    scan) opts="--json --verify --all-tags -q --quiet" ;;
+    scan) opts="--json --prometheus --verify --all-tags -q --quiet" ;;
     diff) opts="--json --verify -q --quiet" ;;
     jobs) opts="--config --rev --tz --cluster-tz --from --to --jobs-file --json" ;;
     gc-sim) opts="--distribution -m --delete-untagged --json --verify -q --quiet" ;;
@@ -36,7 +36,7 @@ _regautopsy()
 
     case $prev in
     --config) _regautopsy_files -d; return ;;
-    --template | --log | --jobs-file | --json | -o | --output | --expect)
+    --template | --log | --jobs-file | --json | --prometheus | -o | --output | --expect)
         _regautopsy_files; return ;;
     --format) mapfile -t COMPREPLY < <(compgen -W "text json jsonl" -- "$cur"); return ;;
     --distribution) mapfile -t COMPREPLY < <(compgen -W "2.8 3" -- "$cur"); return ;;

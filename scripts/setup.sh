@@ -2,7 +2,8 @@
 # Install what regautopsy needs on Debian 12 (run as root), only what is missing.
 # Build: gcc, cmake, pkg-config and the -dev packages of the chosen libraries.
 # Tests: cmocka, and for the end-to-end tests the real registry and tools
-# (docker-registry = Distribution 2.8.2, skopeo, umoci), jq, zstd, python3-croniter.
+# (docker-registry = Distribution 2.8.2, skopeo, umoci), jq, zstd, python3-croniter,
+# and prometheus for promtool (the probe tests check metrics and alert rules with it).
 # Packaging (tests/pkg): dpkg-dev (dpkg-shlibdeps for cpack -G DEB), file, zsh.
 set -euo pipefail
 
@@ -13,6 +14,7 @@ pkgs=(
     jq zstd xz-utils cpio curl time python3 python3-croniter man-db groff-base
     shellcheck cmark-gfm
     dpkg-dev file zsh
+    prometheus
 )
 
 missing=()

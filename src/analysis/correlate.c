@@ -36,6 +36,8 @@ enum { V2_M, V2, V3_M, V3, NVARIANTS };
 struct sim {
     const struct ra_graph *g;
     struct ra_gc_result *r[NVARIANTS];
+    /* V2_M and V3_M as if the tags folder entries they abort on were gone, or NULL */
+    struct ra_gc_result *clean[NVARIANTS];
 };
 
 struct corr {
@@ -45,7 +47,13 @@ struct corr {
     struct ra_correlation *res;
     struct ra_vec sims; /* struct sim * */
     struct ra_buf tmp;
+    struct ra_vec stops; /* struct stop *: where GC -m aborts on each graph asked */
     struct ra_vec users; /* struct users *, one per graph asked about */
+};
+
+struct stop {
+    const struct ra_graph *g;
+    const char *path; /* NULL: it runs */
 };
 
 /* Which manifests of a graph reference each blob (as config or layer, or as a child):
@@ -95,7 +103,12 @@ static struct sim *sim_for(struct corr *c, const struct ra_graph *g)
     for (v = 0; v < NVARIANTS; v++) {
         opts.version = v < V3_M ? RA_GC_V2 : RA_GC_V3;
         opts.delete_untagged = v == V2_M || v == V3_M;
+        opts.without_tag_errors = 0;
         ra_gc_simulate(&s->r[v], g, &opts);
+        if (!s->r[v]->aborted || !opts.delete_untagged)
+            continue;
+        opts.without_tag_errors = 1;
+        ra_gc_simulate(&s->clean[v], g, &opts);
     }
     ra_vec_push(&c->sims, s);
     return s;
@@ -134,6 +147,158 @@ static int gc_deletes(const struct ra_gc_result *r, const struct ra_loss *l)
     default:
         return 0;
     }
+}
+
+/* Does the mark phase reach r's tags (with -m, Lookup runs for every manifest it
+ * serves)? */
+static int lookup_runs(const struct ra_graph *g, const struct ra_repo *r)
+{
+    size_t it = 0;
+    void *v;
+
+    while (ra_map_next(&r->revisions, &it, NULL, NULL, &v)) {
+        const struct ra_link *l = v;
+        const struct ra_blob *b;
+        if (l->valid && (b = ra_graph_find_blob(g, &l->target)) && b->present)
+            return 1;
+    }
+    return 0;
+}
+
+/* The tags folder entry a garbage-collect with --delete-untagged (2.x or 3.x) aborts
+ * on in g (TagService.Lookup, ra_gc_lookup_error), in the first repository by name it
+ * reaches there: "repositories/app/_manifests/tags/@eaDir"; NULL when it runs. */
+static const char *m_stop(struct corr *c, const struct ra_graph *g)
+{
+    struct ra_vec repos = RA_VEC_INIT;
+    struct stop *st;
+    const char *entry = NULL;
+    size_t i;
+
+    if (!g)
+        return NULL;
+    for (i = 0; i < c->stops.len; i++)
+        if (((struct stop *)c->stops.items[i])->g == g)
+            return ((struct stop *)c->stops.items[i])->path;
+    st = ra_pool_alloc(&c->res->pool, sizeof(*st));
+    st->g = g;
+    ra_graph_sorted_repos(&repos, g);
+    for (i = 0; i < repos.len && !st->path; i++) {
+        const struct ra_repo *r = repos.items[i];
+        if (!lookup_runs(g, r) || !(entry = ra_gc_lookup_entry(g, r)))
+            continue;
+        ra_buf_truncate(&c->tmp, 0);
+        ra_buf_printf(&c->tmp, "repositories/%s/_manifests/tags/%s", r->name, entry);
+        st->path = ra_pool_strdup(&c->res->pool, c->tmp.ptr);
+    }
+    ra_vec_release(&repos);
+    ra_vec_push(&c->stops, st);
+    return st->path;
+}
+
+/* Where a GC with -m aborts in the snapshots on either side of the loss's window. */
+static void m_stops(struct corr *c, const struct ra_loss *l, const char **before,
+                    const char **after)
+{
+    *before = l->last_present == SIZE_MAX
+                  ? NULL
+                  : m_stop(c, graph_of(c->losses->scans[l->last_present], l->root));
+    *after = m_stop(c, graph_of(c->losses->scans[l->first_missing], l->root));
+}
+
+/* Say where a GC with -m aborts when only one side of the window holds it: the run
+ * may have happened while it was not there. */
+static void m_stop_note(struct corr *c, struct ra_buf *out, const struct ra_loss *l)
+{
+    const char *before, *after;
+    const char *prev = l->last_present == SIZE_MAX
+                           ? NULL
+                           : c->losses->scans[l->last_present]->snap->name;
+    const char *miss = c->losses->scans[l->first_missing]->snap->name;
+
+    m_stops(c, l, &before, &after);
+    if (before && after)
+        return;
+    if (after && prev)
+        ra_buf_printf(out,
+                      "; a garbage-collect with --delete-untagged aborts on %s, which "
+                      "snapshot %s holds and %s did not: it can only have run before "
+                      "that appeared",
+                      after, miss, prev);
+    else if (after)
+        ra_buf_printf(out,
+                      "; a garbage-collect with --delete-untagged aborts on %s, which "
+                      "snapshot %s holds: it can only have run before that appeared",
+                      after, miss);
+    else if (before)
+        ra_buf_printf(out,
+                      "; a garbage-collect with --delete-untagged aborts on %s, which "
+                      "snapshot %s holds and %s no longer does: it can only have run "
+                      "after that was removed",
+                      before, prev, miss);
+}
+
+/* "a garbage-collect with --delete-untagged aborts on P, which snapshots A and B both
+ * hold", for a loss with m_abort. */
+static void m_abort_where(struct corr *c, struct ra_buf *out, const struct ra_loss *l)
+{
+    const char *before, *after;
+    const char *prev = c->losses->scans[l->last_present]->snap->name;
+    const char *miss = c->losses->scans[l->first_missing]->snap->name;
+
+    m_stops(c, l, &before, &after);
+    if (!strcmp(before, after))
+        ra_buf_printf(out,
+                      "a garbage-collect with --delete-untagged aborts on %s, which "
+                      "snapshots %s and %s both hold",
+                      after, prev, miss);
+    else
+        ra_buf_printf(out,
+                      "a garbage-collect with --delete-untagged aborts on %s in "
+                      "snapshot %s and on %s in %s",
+                      before, prev, after, miss);
+}
+
+/* The window's m_abort: both sides hold an entry GC -m aborts on. */
+static const char *m_abort(struct corr *c, const struct ra_loss *l)
+{
+    const char *before, *after;
+
+    m_stops(c, l, &before, &after);
+    return before && after ? after : NULL;
+}
+
+/* The gc_v2_untagged_index_children match says whether a GC with -m could run. */
+static void v2_children_note(struct corr *c, struct ra_cause *cause)
+{
+    const struct ra_loss *l = cause->loss;
+    struct ra_buf b = RA_BUF_INIT;
+    size_t i;
+
+    for (i = 0; i < cause->matches.len; i++) {
+        struct ra_match *m = cause->matches.items[i];
+        if (m->fp != RA_FP_GC_V2_INDEX_CHILDREN)
+            continue;
+        ra_buf_truncate(&b, 0);
+        ra_buf_puts(&b, m->detail);
+        if (cause->m_abort) {
+            ra_buf_puts(&b, "; but ");
+            m_abort_where(c, &b, l);
+            ra_buf_puts(&b,
+                        l->object == RA_OBJ_BLOB
+                            ? ", so it could not have made this: a garbage-collect "
+                              "without --delete-untagged sweeps the same blobs once "
+                              "something else (a DELETE through the registry API, or a "
+                              "hand) removed the child's revision link"
+                            : ", so it could not have made this: a DELETE of the child "
+                              "through the registry API, or a hand, removes the same "
+                              "link");
+        } else {
+            m_stop_note(c, &b, l);
+        }
+        m->detail = ra_pool_strdup(&c->res->pool, b.ptr);
+    }
+    ra_buf_release(&b);
 }
 
 static void add_match(struct corr *c, struct ra_cause *cause, enum ra_fingerprint fp,
@@ -325,11 +490,30 @@ static void fp_v2_children(struct corr *c, struct ra_cause *cause, const struct 
     }
 }
 
+/* The simulated run of variant v on the snapshot before l's window (s): as the real one
+ * runs there, or, when the tags folder entry it aborts on there is gone by the snapshot
+ * after, as a run after its removal (*gone: that entry). */
+static const struct ra_gc_result *sim_before(struct corr *c, const struct sim *s, int v,
+                                             const struct ra_loss *l, const char **gone)
+{
+    const char *before, *after;
+
+    *gone = NULL;
+    if (!s->clean[v])
+        return s->r[v];
+    m_stops(c, l, &before, &after);
+    if (!before || after)
+        return s->r[v];
+    *gone = before;
+    return s->clean[v];
+}
+
 static void fp_simulated(struct corr *c, struct ra_cause *cause)
 {
     const struct ra_loss *l = cause->loss;
     const struct ra_scan *prev;
     const struct ra_graph *g;
+    const char *gone;
     struct sim *s;
     int v, any = 0;
 
@@ -340,13 +524,27 @@ static void fp_simulated(struct corr *c, struct ra_cause *cause)
         return;
     s = sim_for(c, g);
     for (v = 0; v < NVARIANTS; v++) {
-        if (!gc_deletes(s->r[v], l))
+        if (!gc_deletes(sim_before(c, s, v, l, &gone), l))
             continue;
         any = 1;
-        add_match(c, cause, RA_FP_GC_SWEEP, "garbage-collect as %s, run on snapshot %s, "
-                  "deletes it", variant_name(v), prev->snap->name);
+        if (gone)
+            add_match(c, cause, RA_FP_GC_SWEEP,
+                      "garbage-collect as %s, run on snapshot %s "
+                      "once %s is gone, deletes it",
+                      variant_name(v), prev->snap->name, gone);
+        else
+            add_match(c, cause, RA_FP_GC_SWEEP,
+                      "garbage-collect as %s, run on snapshot %s, "
+                      "deletes it",
+                      variant_name(v), prev->snap->name);
     }
-    if (!any)
+    if (!any && m_stop(c, g))
+        add_match(
+            c, cause, RA_FP_LOST_FILES,
+            "no garbage-collect (2.x or 3.x, with or without --delete-untagged) run "
+            "on snapshot %s deletes it (with --delete-untagged it aborts on %s)",
+            prev->snap->name, m_stop(c, g));
+    else if (!any)
         add_match(c, cause, RA_FP_LOST_FILES,
                   "no garbage-collect (2.x or 3.x, with or without --delete-untagged) run "
                   "on snapshot %s deletes it", prev->snap->name);
@@ -495,20 +693,44 @@ static int firing_variant(const struct ra_firing *f)
     return v3 ? (f->delete_untagged ? V3_M : V3) : (f->delete_untagged ? V2_M : V2);
 }
 
-static void judge(struct corr *c, struct ra_cause *cause, const struct ra_firing *f,
-                  enum ra_confidence *conf, struct ra_buf *why)
+/* What GC -m aborting on the window's snapshots says of a garbage-collect firing;
+ * returns 0 when no simulation of the firing can tell more. */
+static int judge_m_abort(const struct ra_cause *cause, struct corr *c,
+                         const struct ra_firing *f, enum ra_confidence *conf,
+                         struct ra_buf *why)
 {
     const struct ra_loss *l = cause->loss;
-    int gc = (f->classes & RA_JOB_GARBAGE_COLLECT) != 0;
+
+    if (!cause->m_abort)
+        return 1;
+    if (f->delete_untagged) {
+        *conf = RA_CONF_LOW;
+        ra_buf_puts(why, "; but ");
+        m_abort_where(c, why, l);
+        ra_buf_puts(why, ": it could not have deleted this");
+        return 0;
+    }
+    if (l->object != RA_OBJ_BLOB || !matched(cause, RA_FP_GC_V2_INDEX_CHILDREN))
+        return 1;
+    ra_buf_puts(why,
+                "; it runs without --delete-untagged, which keeps index children, but "
+                "it sweeps the config and layers of a child whose revision link "
+                "something else removed (a DELETE through the registry API, or a "
+                "hand), and no garbage-collect with --delete-untagged could run in "
+                "the window");
+    return 0;
+}
+
+static void judge_gc(struct corr *c, struct ra_cause *cause, const struct ra_firing *f,
+                     enum ra_confidence *conf, struct ra_buf *why)
+{
+    const struct ra_loss *l = cause->loss;
     int floating = f->version_floating || !f->registry_version;
     int v2 = !f->registry_version || f->registry_version[0] != '3';
 
-    *conf = RA_CONF_MEDIUM;
-    ra_buf_printf(why, "%s (%s%s%s) ran in the window and can delete %s", f->job_name,
-                  f->defined_in ? f->defined_in : "?", f->commit ? " @ " : "",
-                  f->commit ? f->commit : "",
-                  l->object == RA_OBJ_TAG ? "tags" : "this kind of object");
-    if (gc && matched(cause, RA_FP_GC_V2_INDEX_CHILDREN)) {
+    if (!judge_m_abort(cause, c, f, conf, why))
+        return;
+    if (matched(cause, RA_FP_GC_V2_INDEX_CHILDREN)) {
         if (f->delete_untagged && v2) {
             *conf = RA_CONF_HIGH;
             ra_buf_printf(why, "; it runs with --delete-untagged on registry %s%s, and the "
@@ -522,35 +744,56 @@ static void judge(struct corr *c, struct ra_cause *cause, const struct ra_firing
                                                   "which keeps index children");
         }
     }
-    if (gc && l->last_present != SIZE_MAX && l->object != RA_OBJ_TAG) {
+    if (l->last_present != SIZE_MAX && l->object != RA_OBJ_TAG) {
         const struct ra_graph *g = graph_of(c->losses->scans[l->last_present], l->root);
         struct sim *s = g ? sim_for(c, g) : NULL;
         int v = firing_variant(f);
-        if (s && gc_deletes(s->r[v], l)) {
+        const char *gone = NULL;
+        if (s && gc_deletes(sim_before(c, s, v, l, &gone), l)) {
             *conf = RA_CONF_HIGH;
-            ra_buf_printf(why, "; simulating it (%s) on the previous snapshot deletes "
-                               "exactly this", variant_name(v));
+            ra_buf_printf(why,
+                          "; simulating it (%s) on the previous snapshot%s%s%s deletes "
+                          "exactly this",
+                          variant_name(v), gone ? ", once " : "", gone ? gone : "",
+                          gone ? " is gone," : "");
         } else if (s && *conf != RA_CONF_HIGH) {
             *conf = RA_CONF_LOW;
             ra_buf_printf(why, "; simulating it (%s) on the previous snapshot does not "
                                "delete this", variant_name(v));
         }
     }
-    if (gc && matched(cause, RA_FP_GC_RACE) && *conf != RA_CONF_HIGH) {
+    if (matched(cause, RA_FP_GC_RACE) && *conf != RA_CONF_HIGH) {
         *conf = RA_CONF_MEDIUM;
         ra_buf_puts(why, "; a push ran minutes before it (GC is unsafe during pushes)");
     }
+}
+
+static void judge(struct corr *c, struct ra_cause *cause, const struct ra_firing *f,
+                  enum ra_confidence *conf, struct ra_buf *why)
+{
+    const struct ra_loss *l = cause->loss;
+    int gc = (f->classes & RA_JOB_GARBAGE_COLLECT) != 0;
+
+    *conf = RA_CONF_MEDIUM;
+    ra_buf_printf(why, "%s (%s%s%s) ran in the window and can delete %s", f->job_name,
+                  f->defined_in ? f->defined_in : "?", f->commit ? " @ " : "",
+                  f->commit ? f->commit : "",
+                  l->object == RA_OBJ_TAG ? "tags" : "this kind of object");
+    if (gc)
+        judge_gc(c, cause, f, conf, why);
     if ((f->classes & RA_JOB_TAG_PRUNE) && matched(cause, RA_FP_TAG_PRUNE)) {
         *conf = RA_CONF_HIGH;
         ra_buf_puts(why, "; it removes tag folders, and this tag's folder is gone");
         ra_correlate_api_judge(cause, conf, why);
     } else if (!gc && l->object != RA_OBJ_TAG &&
-               (matched(cause, RA_FP_GC_SWEEP) || matched(cause, RA_FP_GC_V2_INDEX_CHILDREN) ||
-                matched(cause, RA_FP_GC_LOG))) {
+               (matched(cause, RA_FP_GC_SWEEP) || matched(cause, RA_FP_GC_LOG) ||
+                (matched(cause, RA_FP_GC_V2_INDEX_CHILDREN) && !cause->m_abort))) {
         *conf = RA_CONF_LOW;
         ra_buf_puts(why, "; but a garbage collector explains this loss, and pruning tags "
                          "does not delete it by itself");
     }
+    if (gc && f->delete_untagged)
+        m_stop_note(c, why, l);
     if (l->from.time == RA_TIME_NONE && *conf == RA_CONF_HIGH) {
         *conf = RA_CONF_MEDIUM;
         ra_buf_puts(why, "; the window has no known start");
@@ -608,7 +851,7 @@ void ra_correlate(struct ra_correlation **out, const struct ra_losses *losses,
 {
     struct ra_correlation *res = ra_xcalloc(1, sizeof(*res));
     struct corr c = {losses,      firings,     nfirings,   res,
-                     RA_VEC_INIT, RA_BUF_INIT, RA_VEC_INIT};
+                     RA_VEC_INIT, RA_BUF_INIT, RA_VEC_INIT, RA_VEC_INIT};
     size_t i;
     int v;
 
@@ -620,11 +863,16 @@ void ra_correlate(struct ra_correlation **out, const struct ra_losses *losses,
         const struct ra_loss *l = losses->items.items[i];
         const struct ra_graph *g = graph_of(losses->scans[l->first_missing], l->root);
         cause->loss = l;
+        cause->m_abort = m_abort(&c, l);
         if (g) {
             fp_v2_children(&c, cause, g);
+            v2_children_note(&c, cause);
             fp_kept_by_gc(&c, cause, g);
         }
         fp_simulated(&c, cause);
+        if (cause->m_abort && l->object == RA_OBJ_BLOB &&
+            matched(cause, RA_FP_GC_V2_INDEX_CHILDREN))
+            drop_matches(cause, RA_FP_LOST_FILES); /* a GC without -m after an unlink */
         fp_tag(&c, cause);
         ra_correlate_api_trace(res, cause);
         fp_race(&c, cause);
@@ -636,11 +884,14 @@ void ra_correlate(struct ra_correlation **out, const struct ra_losses *losses,
     }
     for (i = 0; i < c.sims.len; i++) {
         struct sim *s = c.sims.items[i];
-        for (v = 0; v < NVARIANTS; v++)
+        for (v = 0; v < NVARIANTS; v++) {
             ra_gc_result_free(s->r[v]);
+            ra_gc_result_free(s->clean[v]);
+        }
         free(s);
     }
     ra_vec_release(&c.sims);
+    ra_vec_release(&c.stops);
     for (i = 0; i < c.users.len; i++)
         users_free(c.users.items[i]);
     ra_vec_release(&c.users);
@@ -696,7 +947,7 @@ static int same_run(const struct ra_firing *f, const struct ra_log_event *e)
 
 void ra_correlate_logs(struct ra_correlation *res, struct ra_log *const *logs, size_t nlogs)
 {
-    struct corr c = {NULL, NULL, 0, res, RA_VEC_INIT, RA_BUF_INIT, RA_VEC_INIT};
+    struct corr c = {NULL, NULL, 0, res, RA_VEC_INIT, RA_BUF_INIT, RA_VEC_INIT, RA_VEC_INIT};
     size_t i, k, j;
 
     for (i = 0; i < res->causes.len; i++) {
@@ -723,4 +974,20 @@ void ra_correlate_logs(struct ra_correlation *res, struct ra_log *const *logs, s
     }
     ra_buf_release(&c.tmp);
     ra_correlate_api_logs(res, logs, nlogs);
+}
+
+int ra_correlation_v2_children(const struct ra_correlation *c)
+{
+    size_t i;
+    int any = 0;
+
+    for (i = 0; i < c->causes.len; i++) {
+        const struct ra_cause *cause = c->causes.items[i];
+        if (!matched(cause, RA_FP_GC_V2_INDEX_CHILDREN))
+            continue;
+        if (!cause->m_abort)
+            return 1;
+        any = 2;
+    }
+    return any;
 }

@@ -59,6 +59,10 @@ struct ra_cause {
     const struct ra_loss *loss;
     struct ra_vec matches;  /* struct ra_match * */
     struct ra_vec suspects; /* struct ra_suspect *, best first */
+    /* The tags folder entry a garbage-collect with --delete-untagged aborts on
+     * ("repositories/app/_manifests/tags/@eaDir"), when the snapshots on both sides of
+     * the window hold one: no such run could have deleted anything in it. Else NULL. */
+    const char *m_abort;
 };
 
 struct ra_correlation {
@@ -94,6 +98,11 @@ int ra_correlation_unlogged_delete(const struct ra_correlation *c);
 /* Has some loss the lost_files fingerprint and not api_delete (which would be the
  * other explanation of what no garbage collector does)? */
 int ra_correlation_lost_files_alone(const struct ra_correlation *c);
+
+/* Has some loss the gc_v2_untagged_index_children fingerprint in a window where a
+ * garbage-collect with --delete-untagged could run (1), only where it could not (2:
+ * m_abort), or none (0)? */
+int ra_correlation_v2_children(const struct ra_correlation *c);
 
 const char *ra_fingerprint_name(enum ra_fingerprint fp);
 const char *ra_confidence_name(enum ra_confidence c);

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+#include "analysis/gcsim.h"
 #include "analysis/logs.h"
 #include "config/jobs.h"
 #include "model/graph.h"
@@ -48,9 +49,11 @@ static const struct ra_repo *repo_in(const struct ra_correlation *res, size_t sn
 }
 
 /* Did a garbage-collect that removes revision links (-m, no dry run) fire in the window?
- */
-static int gc_m_in_window(const struct ra_correlation *res, const struct ra_loss *l)
+ * (Also where it aborts, m_abort: so does a DELETE's tag lookup there, which leaves the
+ * tag folders, so the trace is not a DELETE's either.) */
+static int gc_m_in_window(const struct ra_correlation *res, const struct ra_cause *cause)
 {
+    const struct ra_loss *l = cause->loss;
     size_t i;
 
     for (i = 0; i < res->nfirings; i++) {
@@ -83,7 +86,8 @@ static void tag_trace(struct ra_correlation *res, struct ra_cause *cause)
     if ((r && (ra_map_gets(&r->tags, l->tag_name) ||
                ra_graph_find_link(&r->revisions, &target))) ||
         !pr || !ra_graph_find_link(&pr->revisions, &target) ||
-        !(b = ra_graph_find_blob(g, &target)) || !b->present || gc_m_in_window(res, l))
+        !(b = ra_graph_find_blob(g, &target)) || !b->present ||
+        gc_m_in_window(res, cause))
         return;
     api_match(
         res, cause,
@@ -119,12 +123,36 @@ static void layer_trace(struct ra_correlation *res, struct ra_cause *cause)
         ra_digest_format(d, &l->digest), l->repository);
 }
 
+/* A revision link loss with the manifest's data still there, in a window where no
+ * garbage-collect with --delete-untagged could run (m_abort): no GC removed it. */
+static void revision_trace(struct ra_correlation *res, struct ra_cause *cause)
+{
+    const struct ra_loss *l = cause->loss;
+    char d[RA_DIGEST_STRLEN];
+
+    if (!cause->m_abort || !l->child_blob_present)
+        return;
+    api_match(
+        res, cause,
+        "the revision link of %s in '%s' is gone while the manifest's data is still "
+        "there, and no garbage-collect with --delete-untagged could run in the window "
+        "(it "
+        "aborts on %s): a DELETE of the manifest through the registry API removes "
+        "exactly "
+        "this link; so does a hand, and without the registry's log (--log) the two "
+        "cannot "
+        "be told apart",
+        ra_digest_format(d, &l->digest), l->repository, cause->m_abort);
+}
+
 void ra_correlate_api_trace(struct ra_correlation *res, struct ra_cause *cause)
 {
     if (cause->loss->object == RA_OBJ_TAG && cause->loss->last_present != SIZE_MAX)
         tag_trace(res, cause);
     else if (cause->loss->object == RA_OBJ_LAYER_LINK)
         layer_trace(res, cause);
+    else if (cause->loss->object == RA_OBJ_MANIFEST_LINK)
+        revision_trace(res, cause);
 }
 
 void ra_correlate_api_judge(const struct ra_cause *cause, enum ra_confidence *conf,
@@ -178,14 +206,39 @@ static int in_window(const struct ra_loss *l, ra_time t)
            (l->to.time == RA_TIME_NONE || t <= l->to.time + SLACK);
 }
 
-/* Did this request (answered 2xx, in the window) remove the lost object? */
+/* The entry of the repository's tags folder that 2.8's tag lookup fails on, in the last
+ * snapshot that had l, or NULL. */
+static const char *lookup_entry(const struct ra_correlation *res, const struct ra_loss *l)
+{
+    const struct ra_graph *g;
+    const struct ra_repo *r;
+
+    if (l->last_present == SIZE_MAX ||
+        !(g = ra_correlate_graph(res->losses->scans[l->last_present], l->root)) ||
+        !(r = ra_map_gets(&g->repos, l->repository)))
+        return NULL;
+    return ra_gc_lookup_entry(g, r);
+}
+
+/* A manifest DELETE answered 500 that removed the revision link all the same: 2.8.2
+ * removes the link first, then looks up the tags to untag, which fails on such an
+ * entry (tags stay). */
+static int removed_then_failed(const struct ra_correlation *res, const struct ra_loss *l,
+                               const struct ra_log_event *e)
+{
+    return e->status == 500 && l->object == RA_OBJ_MANIFEST_LINK &&
+           lookup_entry(res, l) != NULL;
+}
+
+/* Did this request (answered 2xx, or removed_then_failed; in the window) remove the
+ * lost object? */
 static int removed(const struct ra_correlation *res, const struct ra_loss *l,
                    const struct ra_log_event *e)
 {
     struct ra_digest target;
 
-    if (e->status < 200 || e->status > 299 || strcmp(e->repository, l->repository) ||
-        !e->time_exact || !in_window(l, e->time))
+    if (((e->status < 200 || e->status > 299) && !removed_then_failed(res, l, e)) ||
+        strcmp(e->repository, l->repository) || !e->time_exact || !in_window(l, e->time))
         return 0;
     switch (l->object) {
     case RA_OBJ_TAG:
@@ -300,12 +353,19 @@ static void logged(struct ra_correlation *res, struct ra_cause *cause,
     demote_others(res, cause, r, f->defined_in);
     ra_buf_printf(&why,
                   "the registry's log records this DELETE through its API (%s), "
-                  "answered %d at %s (%s): %s",
-                  f->defined_in, e->status, when, who.ptr,
-                  e->object == RA_LOG_OBJ_BLOB
-                      ? "a blob DELETE removes the repository's _layers link"
-                      : "a manifest DELETE removes its revision link and the folder of "
-                        "every tag pointing at it");
+                  "answered %d at %s (%s): ",
+                  f->defined_in, e->status, when, who.ptr);
+    if (e->status == 500)
+        ra_buf_printf(&why,
+                      "Distribution 2.8 removes the manifest's revision link first, then "
+                      "looks up the tags to untag, which fails on repositories/%s/"
+                      "_manifests/tags/%s, and answers 500 (tags stay)",
+                      cause->loss->repository, lookup_entry(res, cause->loss));
+    else
+        ra_buf_puts(&why, e->object == RA_LOG_OBJ_BLOB
+                              ? "a blob DELETE removes the repository's _layers link"
+                              : "a manifest DELETE removes its revision link and the "
+                                "folder of every tag pointing at it");
     add_suspect(res, cause, f, RA_CONF_HIGH, why.ptr);
     ra_buf_release(&who);
     ra_buf_release(&why);

@@ -27,6 +27,7 @@ static const char *const code_names[RA_F__COUNT] = {
     [RA_F_MEMBER_DUPLICATE] = "member_duplicate",
     [RA_F_UNREADABLE] = "unreadable",
     [RA_F_NAME_INVALID] = "name_invalid",
+    [RA_F_LIVE_TREE] = "live_tree",
 };
 
 const char *ra_code_name(enum ra_code code)

@@ -32,6 +32,7 @@ enum ra_code {
     RA_F_MEMBER_DUPLICATE,
     RA_F_UNREADABLE,
     RA_F_NAME_INVALID,
+    RA_F_LIVE_TREE,
     RA_F__COUNT
 };
 

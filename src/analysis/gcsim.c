@@ -126,28 +126,39 @@ static void worse(const char **name, enum lookup_fail *why, const char *n, enum 
     }
 }
 
-int ra_gc_lookup_error(struct ra_buf *out, const struct ra_graph *g, const struct ra_repo *r)
+/* The entry of r's tags folder Lookup fails on, first by name (its name, borrowed from
+ * g), and why; NULL when Lookup succeeds. dir gets the tags folder's path. */
+static const char *lookup_fail(enum lookup_fail *why, struct ra_buf *dir,
+                               const struct ra_graph *g, const struct ra_repo *r)
 {
-    struct ra_buf dir = RA_BUF_INIT;
     const struct ra_meta_item *m;
     const char *name = NULL;
-    enum lookup_fail why = LOOKUP_OK;
     size_t it = 0;
     void *v;
 
+    *why = LOOKUP_OK;
     while (ra_map_next(&r->tags, &it, NULL, NULL, &v)) {
         const struct ra_tag *t = v;
-        worse(&name, &why, t->name,
+        worse(&name, why, t->name,
               !valid_segment(t->name)                  ? LOOKUP_INVALID_PATH
               : t->has_current && !t->current.valid ? LOOKUP_BAD_LINK
                                                     : LOOKUP_OK);
     }
-    ra_buf_printf(&dir, "repositories/%s/_manifests/tags", r->name);
-    for (m = ra_graph_meta_in(g, dir.ptr); m; m = m->next_in_dir)
-        worse(&name, &why, m->name,
+    ra_buf_printf(dir, "repositories/%s/_manifests/tags", r->name);
+    for (m = ra_graph_meta_in(g, dir->ptr); m; m = m->next_in_dir)
+        worse(&name, why, m->name,
               !valid_segment(m->name) ? LOOKUP_INVALID_PATH
               : !m->is_dir            ? LOOKUP_NOT_DIR
                                       : LOOKUP_OK);
+    return name;
+}
+
+int ra_gc_lookup_error(struct ra_buf *out, const struct ra_graph *g, const struct ra_repo *r)
+{
+    struct ra_buf dir = RA_BUF_INIT;
+    enum lookup_fail why;
+    const char *name = lookup_fail(&why, &dir, g, r);
+
     if (why == LOOKUP_BAD_LINK)
         ra_buf_puts(out, "bad current link");
     else if (why == LOOKUP_INVALID_PATH)
@@ -158,6 +169,16 @@ int ra_gc_lookup_error(struct ra_buf *out, const struct ra_graph *g, const struc
                       dir.ptr, name);
     ra_buf_release(&dir);
     return why != LOOKUP_OK;
+}
+
+const char *ra_gc_lookup_entry(const struct ra_graph *g, const struct ra_repo *r)
+{
+    struct ra_buf dir = RA_BUF_INIT;
+    enum lookup_fail why;
+    const char *name = lookup_fail(&why, &dir, g, r);
+
+    ra_buf_release(&dir);
+    return name;
 }
 
 /* TagService.Lookup: tags whose current link names d. An entry of the tags folder it
@@ -171,7 +192,7 @@ static int tagged(struct gc *gc, const struct ra_digest *d)
     void *v;
     int found = 0;
 
-    if (ra_gc_lookup_error(&why, gc->g, gc->repo)) {
+    if (!gc->opts->without_tag_errors && ra_gc_lookup_error(&why, gc->g, gc->repo)) {
         struct ra_buf b = RA_BUF_INIT;
         ra_buf_printf(&b, "%s: failed to retrieve tags for digest %s: %s", gc->repo->name,
                       ra_digest_format(hex, d), why.ptr);

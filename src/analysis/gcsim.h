@@ -23,9 +23,12 @@ enum ra_gc_version {
 struct ra_gc_opts {
     enum ra_gc_version version;
     int delete_untagged; /* -m / --delete-untagged */
+    /* Not an option of the real GC: run as if the tags folder entries it aborts on
+     * (ra_gc_lookup_error) were gone, to tell what a run after their removal deletes. */
+    int without_tag_errors;
 };
 
-#define RA_GC_OPTS_INIT {RA_GC_V2, 0}
+#define RA_GC_OPTS_INIT {RA_GC_V2, 0, 0}
 
 struct ra_gc_manifest_del {
     const char *repository;
@@ -58,6 +61,9 @@ struct ra_buf;
  * digest fails it. A folder without current/link is skipped. Returns 1 and appends the
  * reason to out (for the entry first by name), 0 when Lookup succeeds. */
 int ra_gc_lookup_error(struct ra_buf *out, const struct ra_graph *g, const struct ra_repo *r);
+/* The name of the tags folder entry ra_gc_lookup_error fails on ("@eaDir", a tag whose
+ * current link is not a digest), borrowed from g; NULL when Lookup succeeds. */
+const char *ra_gc_lookup_entry(const struct ra_graph *g, const struct ra_repo *r);
 
 /* Run the mark phase and compute the sweep on g (not modified). */
 void ra_gc_simulate(struct ra_gc_result **out, const struct ra_graph *g,

@@ -204,6 +204,7 @@ static void suspects(struct ra_postmortem *pm, const struct ra_investigation *in
         for (j = 0; j < cause->matches.len; j++)
             pm->fingerprints |= 1u << ((const struct ra_match *)cause->matches.items[j])->fp;
     }
+    pm->v2_children = ra_correlation_v2_children(c);
     if (pm->nsuspects)
         qsort(pm->suspects, pm->nsuspects, sizeof(*pm->suspects), cmp_suspect);
     for (i = 0; i < inv->nfirings; i++)
@@ -241,8 +242,30 @@ int ra_postmortem_loss_breaks(const struct ra_loss *l, const char *repo, const c
     return 0;
 }
 
-static void repair(struct ra_pm_tag_plan *p, const struct ra_losses *ls, const struct ra_loss *l)
+const struct ra_recycled_blob *ra_postmortem_recycled_copy(const struct ra_investigation *inv,
+                                                           const struct ra_digest *d,
+                                                           const struct ra_snapshot **snap)
 {
+    const struct ra_recycled_blob *best = NULL;
+    size_t i, j;
+
+    for (i = inv->nscans; i-- > 0;) {
+        const struct ra_snapshot *s = inv->scans[i]->snap;
+        for (j = 0; j < s->recycled.len; j++) {
+            const struct ra_recycled_blob *r = s->recycled.items[j];
+            if (ra_digest_cmp(&r->digest, d) || (best && (best->verified || !r->verified)))
+                continue;
+            best = r;
+            *snap = s;
+        }
+    }
+    return best;
+}
+
+static void repair(struct ra_pm_tag_plan *p, const struct ra_investigation *inv,
+                   const struct ra_loss *l)
+{
+    const struct ra_losses *ls = inv->losses;
     struct ra_pm_repair *r;
 
     p->repairs = ra_xrealloc(p->repairs, (p->nrepairs + 1) * sizeof(*p->repairs));
@@ -258,12 +281,14 @@ static void repair(struct ra_pm_tag_plan *p, const struct ra_losses *ls, const s
                       ? RA_PM_RESTORE
                       : RA_PM_MANUAL_PATH;
     } else {
-        r->kind = RA_PM_LOST;
+        if (l->object == RA_OBJ_BLOB)
+            r->recycled = ra_postmortem_recycled_copy(inv, &l->digest, &r->recycled_in);
+        r->kind = r->recycled && r->recycled->verified ? RA_PM_RECYCLED : RA_PM_LOST;
     }
     p->count[r->kind]++;
 }
 
-static void plan_tag(struct ra_pm_tag_plan *p, const struct ra_losses *ls,
+static void plan_tag(struct ra_pm_tag_plan *p, const struct ra_investigation *inv,
                      const struct ra_registry_result *reg, const struct ra_tag_result *t)
 {
     size_t i;
@@ -272,11 +297,11 @@ static void plan_tag(struct ra_pm_tag_plan *p, const struct ra_losses *ls,
     p->reg = reg;
     p->tag = t;
     p->named = ra_layout_repository_valid(t->repository) && ra_layout_tag_valid(t->tag);
-    for (i = 0; p->named && i < ls->items.len; i++) {
-        const struct ra_loss *l = ls->items.items[i];
+    for (i = 0; p->named && i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
         if (!strcmp(l->root, reg->graph->root) &&
             ra_postmortem_loss_breaks(l, t->repository, t->tag))
-            repair(p, ls, l);
+            repair(p, inv, l);
     }
 }
 
@@ -290,7 +315,7 @@ static void plans(struct ra_postmortem *pm, const struct ra_investigation *inv)
             if (r->tags[j].pullable)
                 continue;
             pm->plans = ra_xrealloc(pm->plans, (pm->nplans + 1) * sizeof(*pm->plans));
-            plan_tag(&pm->plans[pm->nplans++], inv->losses, r, &r->tags[j]);
+            plan_tag(&pm->plans[pm->nplans++], inv, r, &r->tags[j]);
         }
     }
 }
@@ -518,7 +543,7 @@ static void lessons(struct ra_postmortem *pm, const struct ra_investigation *inv
         const struct ra_pm_tag_plan *p = &pm->plans[i];
         resolves += p->tag->resolves && p->nrepairs;
         pm->unrecoverable += p->count[RA_PM_LOST];
-        kept += p->count[RA_PM_RESTORE] + p->count[RA_PM_RELINK];
+        kept += p->count[RA_PM_RESTORE] + p->count[RA_PM_RELINK] + p->count[RA_PM_RECYCLED];
         relink += p->count[RA_PM_RELINK];
     }
     for (i = 0; i < inv->nscans; i++)
@@ -529,7 +554,7 @@ static void lessons(struct ra_postmortem *pm, const struct ra_investigation *inv
     lesson(pm, RA_PM_L_INDEX_RESOLVED, resolves > 0);
     lesson(pm, RA_PM_L_NO_ALERT, pm->detected.event != NULL);
     lesson(pm, RA_PM_L_FLOATING_GC, pm->floating_gc && pm->state != RA_PM_NO_INCIDENT);
-    lesson(pm, RA_PM_L_GC_UNTAGGED, ra_postmortem_matched(pm, RA_FP_GC_V2_INDEX_CHILDREN));
+    lesson(pm, RA_PM_L_GC_UNTAGGED, pm->v2_children == 1);
     lesson(pm, RA_PM_L_UNRECOVERABLE, pm->unrecoverable > 0);
     lesson(pm, RA_PM_L_LOG_DATES, pm->first_404.event != NULL);
     lesson(pm, RA_PM_L_GC_LOG, gclog && ra_postmortem_matched(pm, RA_FP_GC_LOG));

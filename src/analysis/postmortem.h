@@ -34,7 +34,9 @@ enum ra_pm_repair_kind {
     RA_PM_RESTORE,     /* copy the blob back from the last snapshot that has it */
     RA_PM_MANUAL_NAME, /* the repository name is outside the grammar: by hand */
     RA_PM_MANUAL_PATH, /* the snapshot path cannot be given to a shell: by hand */
-    RA_PM_LOST,        /* no snapshot holds it: rebuild */
+    RA_PM_RECYCLED,    /* no snapshot's registry holds it, a NAS recycle bin's verified
+                          copy does */
+    RA_PM_LOST,        /* no snapshot holds it (recycled: a copy that does not match) */
 };
 
 struct ra_pm_repair {
@@ -42,6 +44,8 @@ struct ra_pm_repair {
     enum ra_pm_repair_kind kind;
     const struct ra_scan *from; /* RA_PM_RESTORE, RA_PM_MANUAL_PATH: the snapshot */
     int from_dir;               /* that snapshot is a directory (else an archive) */
+    const struct ra_recycled_blob *recycled; /* RA_PM_RECYCLED, RA_PM_LOST: the copy */
+    const struct ra_snapshot *recycled_in;   /* and the snapshot it is in */
 };
 
 /* The plan for one tag the newest snapshot cannot pull. */
@@ -95,6 +99,8 @@ struct ra_postmortem {
     size_t nsuspects;
     unsigned fingerprints; /* bit (1u << enum ra_fingerprint) per fingerprint matched */
     int floating_gc;       /* a garbage-collect ran from a floating or unknown image */
+    int v2_children;       /* ra_correlation_v2_children: 1 a GC -m could make the
+                              index-children pattern, 2 only where it could not run */
     /* recovery */
     struct ra_pm_tag_plan *plans; /* newest snapshot's unpullable tags, registry order */
     size_t nplans;
@@ -147,6 +153,12 @@ int ra_postmortem_in_focus(const struct ra_postmortem *pm, ra_time time, ra_time
 
 /* Is t the time of a suspect firing rated medium or high? */
 int ra_postmortem_suspect_at(const struct ra_postmortem *pm, ra_time t);
+
+/* The newest verified copy of d in a snapshot's recycle bin, else the newest; NULL when
+ * none (*snap: its snapshot). */
+const struct ra_recycled_blob *ra_postmortem_recycled_copy(const struct ra_investigation *inv,
+                                                           const struct ra_digest *d,
+                                                           const struct ra_snapshot **snap);
 
 /* Does loss l break repo:tag? */
 int ra_postmortem_loss_breaks(const struct ra_loss *l, const char *repo, const char *tag);

@@ -98,6 +98,23 @@ static void add_nas_metadata(struct ra_scan *s)
     ra_buf_release(&path);
 }
 
+/* One info finding when the directory changed while it was read (a live registry). */
+static void add_live_tree(struct ra_scan *s)
+{
+    const struct ra_snapshot *snap = s->snap;
+
+    if (!snap->vanished && !snap->changed_dirs)
+        return;
+    ra_findings_add(&s->findings, RA_F_LIVE_TREE, RA_SEV_INFO, NULL, NULL, NULL, NULL, "",
+                    "the storage changed while it was read (a live registry): %llu "
+                    "entr%s listed but gone before being read, %llu folder%s changed "
+                    "while walked; what was read is judged as read, and a tag pushed or "
+                    "deleted meanwhile may read half-way",
+                    (unsigned long long)snap->vanished, snap->vanished == 1 ? "y" : "ies",
+                    (unsigned long long)snap->changed_dirs,
+                    snap->changed_dirs == 1 ? "" : "s");
+}
+
 int ra_scan_run(struct ra_scan **out, const struct ra_snapshot_spec *spec,
                 const struct ra_scan_opts *opts, struct ra_err *err)
 {
@@ -125,6 +142,7 @@ int ra_scan_run(struct ra_scan **out, const struct ra_snapshot_spec *spec,
                         NULL, u->path, "'%s': %s", u->path, u->why);
     }
     add_nas_metadata(s);
+    add_live_tree(s);
     ra_findings_sort(&s->findings);
     *out = s;
     return 0;

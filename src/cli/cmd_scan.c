@@ -8,11 +8,13 @@
 #include "analysis/scan.h"
 #include "cli/exit.h"
 #include "ingest/snapshot.h"
+#include "report/prom_out.h"
 #include "report/scan_out.h"
 #include "util/vec.h"
 
 struct scan_opts {
     const char *json;
+    const char *prometheus;
     int verify;
     int quiet;
     int all_tags;
@@ -21,6 +23,7 @@ struct scan_opts {
 static const struct option longopts[] = {
     {"json", required_argument, NULL, 'j'},
     {"verify", no_argument, NULL, 'V'},
+    {"prometheus", required_argument, NULL, 'P'},
     {"quiet", no_argument, NULL, 'q'},
     {"all-tags", no_argument, NULL, 'a'},
     {"help", no_argument, NULL, 'h'},
@@ -36,6 +39,8 @@ static const char usage_text[] =
     "\n"
     "  --json FILE|-   write the JSON form (docs/json.md) to FILE, or stdout\n"
     "  --verify        hash every blob and compare with its digest\n"
+    "  --prometheus FILE  write metrics for node_exporter's textfile collector to\n"
+    "                  FILE, replacing it atomically (the probe; docs/guide.md)\n"
     "  --all-tags      list pullable tags in the summary too\n"
     "  -q, --quiet     no progress line on stderr\n"
     "  -h, --help      this text\n"
@@ -55,6 +60,9 @@ static int parse_args(struct scan_opts *o, int argc, char **argv)
             break;
         case 'V':
             o->verify = 1;
+            break;
+        case 'P':
+            o->prometheus = optarg;
             break;
         case 'q':
             o->quiet = 1;
@@ -142,20 +150,30 @@ int cmd_scan(int argc, char **argv, struct ra_ctx *ctx)
 {
     struct scan_opts o = {0};
     struct ra_vec specs = RA_VEC_INIT, scans = RA_VEC_INIT;
+    struct ra_prom_run run = RA_PROM_RUN_INIT;
+    struct ra_err err = RA_ERR_INIT;
     int bad, rc = RA_EXIT_OK;
     size_t k;
 
     if (parse_args(&o, argc, argv) < 0)
         return RA_EXIT_USAGE;
     {
-        const char *out[] = {"-", o.json};
-        if (cli_check_outputs(argv + optind, argc - optind, NULL, NULL, 0, out, 2) < 0)
+        const char *out[] = {"-", o.json, o.prometheus};
+        if (cli_check_outputs(argv + optind, argc - optind, NULL, NULL, 0, out, 3) < 0)
             return RA_EXIT_USAGE;
     }
+    ra_prom_start(&run);
     bad = cli_expand_snapshots(&specs, argv + optind, argc - optind);
     scan_all(&scans, &specs, &o, ctx, &bad);
+    run.failed = bad;
     if (write_outputs(&scans, &o) < 0)
         bad++;
+    if (o.prometheus &&
+        ra_prom_write_file(o.prometheus, (struct ra_scan *const *)scans.items, scans.len,
+                           &run, &err) < 0) {
+        cli_error("%s", err.msg);
+        bad++;
+    }
     for (k = 0; k < scans.len; k++) {
         const struct ra_scan *s = scans.items[k];
         if (ra_scan_has_unpullable(s) || ra_scan_has_critical(s))

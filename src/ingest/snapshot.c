@@ -793,6 +793,8 @@ int ra_snapshot_load(struct ra_snapshot **out, const struct ra_snapshot_spec *sp
     error = ra_source_walk(spec->path, &sopts, on_entry, &ld, &st, err);
     s->entries = st.entries;
     s->bytes_in = st.bytes_in;
+    s->vanished = st.vanished;
+    s->changed_dirs = st.changed_dirs;
     if (error == RA_EIO || error == RA_ELIMIT) {
         mark_cut_short(&ld, st.stop_member);
         s->complete = 0;

@@ -56,6 +56,10 @@ struct ra_snapshot {
     char *read_error;  /* what stopped it, or NULL */
     char *stop_member; /* last member read before the failure, or NULL */
     uint64_t stop_offset;
+    /* A directory read while it changed (ra_source_stats): entries gone before they
+     * were read, folders changed while walked. Both 0 for an archive. */
+    uint64_t vanished;
+    uint64_t changed_dirs;
     struct ra_vec graphs; /* struct ra_graph *, sorted by root */
     struct ra_snapshot_meta meta;
     struct ra_vec recycled; /* struct ra_recycled_blob *, by digest, then path */

@@ -280,12 +280,26 @@ static int archive_read(struct ra_source *src, void *buf, size_t len, size_t *nr
     return 0;
 }
 
+/* A live tree (a registry writing while it is read): an entry listed by getdents but
+ * gone by the time it is opened is skipped and counted, not an error. */
+static int vanished(struct ra_source *src, int errnum)
+{
+    if (errnum != ENOENT)
+        return 0;
+    src->stats->vanished++;
+    return 1;
+}
+
 static int tree_open_content(struct ra_source *src)
 {
     struct stat st;
     int fd =
         openat(src->dirfd, src->leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 
+    if (fd < 0 && vanished(src, errno)) {
+        src->left = 0; /* reads as empty */
+        return 0;
+    }
     if (fd < 0)
         return tree_fail(src, "cannot open", errno, &src->read_err);
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -632,18 +646,21 @@ static int list_names(struct names *out, struct ra_source *src, int fd,
 
     if (!src->dirents)
         src->dirents = ra_xmalloc(SOURCE_DIRENTS_SIZE);
-    if ((errnum = read_names(out, fd, src->dirents, SOURCE_DIRENTS_SIZE)))
+    if ((errnum = read_names(out, fd, src->dirents, SOURCE_DIRENTS_SIZE)) &&
+        !vanished(src, errnum))
         return tree_fail(src, "cannot read directory", errnum, err);
     sort_names(out);
     return 0;
 }
 
-static int tree_dir(struct ra_source *src, int fd, int depth, ra_entry_cb cb,
-                    void *payload, struct ra_err *err);
+static int tree_dir(struct ra_source *src, int fd, const struct timespec *mtime,
+                    int depth, ra_entry_cb cb, void *payload, struct ra_err *err);
 
-/* Walk into leaf, already open as fd (taken over) or, when fd is -1, opened here. */
+/* Walk into leaf, already open as fd (taken over) or, when fd is -1, opened here;
+ * mtime is its modification time when it was stat'ed. */
 static int tree_subdir(struct ra_source *src, int dfd, const char *leaf, int fd,
-                       int depth, ra_entry_cb cb, void *payload, struct ra_err *err)
+                       const struct timespec *mtime, int depth, ra_entry_cb cb,
+                       void *payload, struct ra_err *err)
 {
     if (depth > SOURCE_MAX_DEPTH) {
         if (fd >= 0)
@@ -655,9 +672,11 @@ static int tree_subdir(struct ra_source *src, int dfd, const char *leaf, int fd,
     }
     if (fd < 0)
         fd = openat(dfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && vanished(src, errno))
+        return 0;
     if (fd < 0)
         return tree_fail(src, "cannot open directory", errno, err);
-    return tree_dir(src, fd, depth, cb, payload, err);
+    return tree_dir(src, fd, mtime, depth, cb, payload, err);
 }
 
 static int tree_symlink(struct ra_source *src, int dfd, const char *leaf,
@@ -666,6 +685,8 @@ static int tree_symlink(struct ra_source *src, int dfd, const char *leaf,
     char target[4096];
     ssize_t n = readlinkat(dfd, leaf, target, sizeof(target));
 
+    if (n < 0 && vanished(src, errno))
+        return 1;
     if (n < 0)
         return tree_fail(src, "cannot read link", errno, err);
     if ((size_t)n == sizeof(target))
@@ -744,7 +765,7 @@ static int tree_entry(struct ra_source *src, int dfd, const char *leaf,
     int error, errnum, fd = open_entry(dfd, leaf, type, &st);
 
     if (fd < 0 && fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
-        return tree_fail(src, "cannot stat", errno, err);
+        return vanished(src, errno) ? 0 : tree_fail(src, "cannot stat", errno, err);
     if (fd < 0 && (errnum = why_closed(dfd, leaf, &st)))
         return tree_unreadable(
             src, S_ISDIR(st.st_mode) ? "cannot open directory" : "cannot open", errnum,
@@ -759,6 +780,8 @@ static int tree_entry(struct ra_source *src, int dfd, const char *leaf,
     if (e.type == RA_ENTRY_SYMLINK) {
         if ((error = tree_symlink(src, dfd, leaf, err)) < 0)
             return error;
+        if (error > 0)
+            return 0; /* gone */
         e.link_target = ra_buf_cstr(&src->target);
     }
     src->dirfd = dfd;
@@ -775,13 +798,25 @@ static int tree_entry(struct ra_source *src, int dfd, const char *leaf,
             close(fd);
         return error < 0 ? error : 0;
     }
-    return tree_subdir(src, dfd, leaf, fd, depth + 1, cb, payload, err);
+    return tree_subdir(src, dfd, leaf, fd, &st.st_mtim, depth + 1, cb, payload, err);
+}
+
+/* Has the folder open as fd changed since it had modification time mtime (an entry
+ * added, removed or renamed)? Counted in stats->changed_dirs. */
+static void check_changed(struct ra_source *src, int fd, const struct timespec *mtime)
+{
+    struct stat st;
+
+    if (fstat(fd, &st) == 0 &&
+        (st.st_mtim.tv_sec != mtime->tv_sec || st.st_mtim.tv_nsec != mtime->tv_nsec))
+        src->stats->changed_dirs++;
 }
 
 /* Walk the directory open as fd (taken over and closed here), depth-first in sorted
- * order; src->name holds its path relative to the root. */
-static int tree_dir(struct ra_source *src, int fd, int depth, ra_entry_cb cb,
-                    void *payload, struct ra_err *err)
+ * order; src->name holds its path relative to the root, mtime its modification time
+ * before it was listed. */
+static int tree_dir(struct ra_source *src, int fd, const struct timespec *mtime,
+                    int depth, ra_entry_cb cb, void *payload, struct ra_err *err)
 {
     struct names names = {RA_BUF_INIT, RA_VEC_INIT};
     size_t i, base = src->name.len;
@@ -801,6 +836,7 @@ static int tree_dir(struct ra_source *src, int fd, int depth, ra_entry_cb cb,
             goto done;
     }
     ra_buf_truncate(&src->name, base);
+    check_changed(src, fd, mtime);
 
 done:
     close(fd);
@@ -812,13 +848,18 @@ static int tree_walk(struct ra_source *src, ra_entry_cb cb, void *payload,
                      struct ra_err *err)
 {
     int fd = open(src->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct stat st;
 
     if (fd < 0 && errno == ENOENT)
         return ra_err_set(err, RA_ENOTFOUND, "'%s': no such file or directory",
                           src->path);
-    if (fd < 0)
-        return tree_fail(src, "cannot open directory", errno, err);
-    return tree_dir(src, fd, 0, cb, payload, err);
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        int errnum = errno;
+        if (fd >= 0)
+            close(fd);
+        return tree_fail(src, "cannot open directory", errnum, err);
+    }
+    return tree_dir(src, fd, &st.st_mtim, 0, cb, payload, err);
 }
 
 int ra_source_is_dir(const char *path)

@@ -61,6 +61,12 @@ struct ra_source_stats {
     /* When the walk stops early on a damaged archive: where. */
     uint64_t stop_offset; /* bytes_in at the failure */
     char stop_member[256]; /* last member whose header was read, "" if none */
+    /* Directory trees read while something writes to them (a live registry): entries
+     * listed but gone before they could be opened or read (skipped, not an error),
+     * and folders whose modification time changed while they were walked (an entry
+     * appeared or went away after the listing). */
+    uint64_t vanished;
+    uint64_t changed_dirs;
 };
 
 typedef void (*ra_progress_cb)(const struct ra_source_stats *st, void *payload);

@@ -59,7 +59,7 @@ json_t *ra_pm_prevention(struct ra_pm_model *m)
         item(a, 0, "Bring the broken tags back",
              "The newest snapshot still cannot pull them: the Recovery section has the steps "
              "for each.");
-    if (ra_postmortem_matched(c, RA_FP_GC_V2_INDEX_CHILDREN))
+    if (c->v2_children == 1)
         item(a, 0, "Stop running garbage-collect with --delete-untagged on Distribution 2.x, "
                 "or move to Distribution 3.x",
              "2.x treats the untagged children of a tagged index as garbage (upstream "

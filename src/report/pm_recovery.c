@@ -112,9 +112,28 @@ static void lost_item(struct ra_buf *out, size_t *n, const struct ra_loss *l, co
 }
 
 struct recovery {
-    struct ra_buf relink, restore, lost, manual;
-    size_t nrelink, nrestore, nlost, nmanual;
+    struct ra_buf relink, restore, lost, manual, recycled;
+    size_t nrelink, nrestore, nlost, nmanual, nrecycled;
 };
+
+/* A lost blob no snapshot holds but a NAS recycle bin does: the copy is its source when
+ * it matches the digest, else the lost item says why not. */
+static void recycled_item(struct recovery *rc, const struct ra_pm_repair *r)
+{
+    struct ra_buf why = RA_BUF_INIT;
+    char hex[RA_DIGEST_STRLEN];
+
+    if (r->kind == RA_PM_RECYCLED) {
+        ra_digest_short(hex, &r->loss->digest);
+        ra_buf_printf(&rc->recycled, "%sblob %s from %s in snapshot %s",
+                      rc->nrecycled++ ? ", " : "", hex, r->recycled->path, r->recycled_in->name);
+        return;
+    }
+    ra_buf_printf(&why, " (the copy in a NAS recycle bin, %s in snapshot %s, does not "
+                        "match its digest)", r->recycled->path, r->recycled_in->name);
+    lost_item(&rc->lost, &rc->nlost, r->loss, why.ptr);
+    ra_buf_release(&why);
+}
 
 static void recovery_collect(struct recovery *rc, const struct ra_pm_tag_plan *p)
 {
@@ -139,8 +158,14 @@ static void recovery_collect(struct recovery *rc, const struct ra_pm_tag_plan *p
             lost_item(&rc->manual, &rc->nmanual, r->loss,
                       " (its snapshot path has bytes a shell cannot be given as shown)");
             break;
+        case RA_PM_RECYCLED:
+            recycled_item(rc, r);
+            break;
         case RA_PM_LOST:
-            lost_item(&rc->lost, &rc->nlost, r->loss, "");
+            if (r->recycled)
+                recycled_item(rc, r);
+            else
+                lost_item(&rc->lost, &rc->nlost, r->loss, "");
             break;
         }
     }
@@ -152,6 +177,7 @@ static void recovery_release(struct recovery *rc)
     ra_buf_release(&rc->restore);
     ra_buf_release(&rc->lost);
     ra_buf_release(&rc->manual);
+    ra_buf_release(&rc->recycled);
 }
 
 static void rebuild_step(json_t *steps, struct ra_pm_model *m, const struct ra_tag_result *t,
@@ -200,7 +226,8 @@ static json_t *recovery_for(struct ra_pm_model *m, const struct ra_pm_tag_plan *
 {
     const struct ra_tag_result *t = p->tag;
     const char *root = p->reg->graph->root;
-    struct recovery rc = {RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT, 0, 0, 0, 0};
+    struct recovery rc = {RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT,
+                          0,           0,           0,           0,           0};
     json_t *steps = json_array(), *o;
 
     if (!p->named) {
@@ -230,6 +257,17 @@ static json_t *recovery_for(struct ra_pm_model *m, const struct ra_pm_tag_plan *
         ra_buf_printf(&m->tmp, "Restore by hand, with paths checked one by one: %s",
                       rc.manual.ptr);
         json_array_append_new(steps, step("manual", m->tmp.ptr, NULL));
+    }
+    if (rc.nrecycled) {
+        ra_buf_truncate(&m->tmp, 0);
+        ra_buf_printf(&m->tmp,
+                      "Restore %s: no snapshot's registry holds %s, but %s in a NAS "
+                      "recycle bin match%s the digest; copy %s into the live "
+                      "storage's blobs/sha256/<hh>/<hex>/data, then check its digest",
+                      rc.recycled.ptr, rc.nrecycled > 1 ? "them" : "it",
+                      rc.nrecycled > 1 ? "these copies" : "this copy",
+                      rc.nrecycled > 1 ? "" : "es", rc.nrecycled > 1 ? "each" : "it");
+        json_array_append_new(steps, step("recycled", m->tmp.ptr, NULL));
     }
     rebuild_step(steps, m, t, &rc);
     verify_step(steps, m, t);
@@ -269,27 +307,6 @@ static void root_hint(struct ra_buf *hint, const char *root)
     ra_buf_release(&abs);
 }
 
-/* The newest verified copy of d in a snapshot's recycle bin, else the newest. */
-static const struct ra_recycled_blob *recycled_copy(const struct ra_investigation *inv,
-                                                    const struct ra_digest *d,
-                                                    const struct ra_snapshot **snap)
-{
-    const struct ra_recycled_blob *best = NULL;
-    size_t i, j;
-
-    for (i = inv->nscans; i-- > 0;) {
-        const struct ra_snapshot *s = inv->scans[i]->snap;
-        for (j = 0; j < s->recycled.len; j++) {
-            const struct ra_recycled_blob *r = s->recycled.items[j];
-            if (ra_digest_cmp(&r->digest, d) || (best && (best->verified || !r->verified)))
-                continue;
-            best = r;
-            *snap = s;
-        }
-    }
-    return best;
-}
-
 /* Lost blobs a NAS recycle bin still holds: recovery sources, named with their path. */
 static json_t *recycled_json(struct ra_pm_model *m)
 {
@@ -302,7 +319,7 @@ static json_t *recycled_json(struct ra_pm_model *m)
         const struct ra_snapshot *s = NULL;
         const struct ra_recycled_blob *r;
         struct ra_buf breaks = RA_BUF_INIT;
-        if (l->object != RA_OBJ_BLOB || !(r = recycled_copy(m->inv, &l->digest, &s)))
+        if (l->object != RA_OBJ_BLOB || !(r = ra_postmortem_recycled_copy(m->inv, &l->digest, &s)))
             continue;
         for (j = 0; j < l->tags.len; j++)
             ra_buf_printf(&breaks, "%s%s", j ? ", " : "", (const char *)l->tags.items[j]);

@@ -63,6 +63,17 @@ static const char *const fp_titles[RA_FP__COUNT] = {
     "leaves: a tag's folder and its manifest's revision link gone together)",
 };
 
+/* A fingerprint's title; the index-children pattern where no run with -m could make
+ * it (every such loss has m_abort) does not name that run as its maker. */
+static const char *fp_title(const struct ra_correlation *c, enum ra_fingerprint fp)
+{
+    if (fp == RA_FP_GC_V2_INDEX_CHILDREN && ra_correlation_v2_children(c) == 2)
+        return "the pattern of Distribution 2.x garbage-collect with --delete-untagged "
+               "on the untagged children of a tagged index, where that run aborts and "
+               "could not have made it";
+    return fp_titles[fp];
+}
+
 static json_t *fingerprints_json(struct ra_pm_model *m)
 {
     const struct ra_correlation *c = m->inv->corr;
@@ -86,8 +97,8 @@ static json_t *fingerprints_json(struct ra_pm_model *m)
         if (counts[i])
             json_array_append_new(
                 a, json_pack("{s:s,s:s,s:I,s:o}", "name", ra_fingerprint_name((enum ra_fingerprint)i),
-                             "title", fp_titles[i], "losses", (json_int_t)counts[i], "example",
-                             ra_json_str(detail[i])));
+                             "title", fp_title(c, (enum ra_fingerprint)i), "losses",
+                             (json_int_t)counts[i], "example", ra_json_str(detail[i])));
     return a;
 }
 

@@ -71,11 +71,21 @@ void ra_pm_summary_text(struct ra_pm_model *m, struct ra_buf *out, json_t *impac
             ra_buf_printf(out, " before %s", ra_time_format(t2, to));
         ra_buf_puts(out, ". ");
     }
-    if (ra_postmortem_matched(m->pm, RA_FP_GC_V2_INDEX_CHILDREN))
+    if (m->pm->v2_children == 1)
         ra_buf_puts(out, "The losses have the fingerprint of Distribution 2.x garbage-collect "
                          "with --delete-untagged, which deletes the untagged children of a "
                          "tagged index: the tag still resolves, but its platforms' manifests "
                          "and blobs are gone, so every pull fails. ");
+    else if (m->pm->v2_children == 2)
+        ra_buf_puts(out,
+                    "The losses look like the work of Distribution 2.x garbage-collect "
+                    "with --delete-untagged on the untagged children of a tagged index, "
+                    "but that run aborts on an entry of a tags folder it cannot read "
+                    "(NAS metadata such as @eaDir) that the snapshots on both sides of "
+                    "them hold, so it could not have run: "
+                    "something else removed the children's revision links (a DELETE "
+                    "through the registry API, or a hand), and a garbage-collect "
+                    "without --delete-untagged sweeps their blobs. ");
     else if (ra_correlation_lost_files_alone(inv->corr))
         ra_buf_puts(out, "No garbage collector explains the pattern: files were lost (a "
                          "partial restore, a copy, a disk or hands). ");

@@ -31,8 +31,9 @@
 # for a .DS_Store file in a tags folder: "not a directory"; a tag folder without
 # current/link stops neither); the
 # loss of app:1's layer is not dated by the folder mtime the indexer moved; the
-# report names the #recycle copy as a recovery source, and the timeline and report
-# say that the next garbage-collect aborts.
+# report names the #recycle copy as a recovery source (as the one source of the
+# layer, in one statement, when the report is given only a snapshot without it), and
+# the timeline and report say that the next garbage-collect aborts.
 #
 #   bash tests/e2e/synology.sh <regautopsy-binary> <source-dir>
 #
@@ -377,6 +378,21 @@ check "report: the Recovery section names the #recycle path" \
 check "report: the prediction says the next GC aborts" \
     grep -q "That run stops in its mark phase and deletes nothing, as the real one does" "$tmp/report.md"
 check "report: no tag named @eaDir is broken" bash -c "! grep -q '### .*@eaDir' '$tmp/report.md'"
+step "report on $S3 alone: no snapshot's registry holds app:1's layer, the #recycle copy does"
+rc=0
+"$BIN" report -q -o "$tmp/report-s3.md" --json "$tmp/report-s3.json" "$SNAPS/$S3" >/dev/null 2>&1 || rc=$?
+check "report on $S3 exits 1 (got $rc)" test "$rc" -eq 1
+check "report on $S3: app:1's steps are the #recycle copy, a rebuild as the alternative, a check" \
+    jq -e '[.recovery.tags[] | select(.repository == "app" and .tag == "1") | .steps[].kind]
+        == ["recycled", "rebuild", "verify"]' "$tmp/report-s3.json"
+check "report on $S3: one statement names the #recycle copy as the source" \
+    jq -e --arg t "Restore blob ${APP1_LAYER:0:19} from $RECYCLED in snapshot $S3: no snapshot's registry holds it, but this copy in a NAS recycle bin matches the digest; copy it into the live storage's blobs/sha256/<hh>/<hex>/data, then check its digest" \
+    '[.recovery.tags[] | select(.repository == "app" and .tag == "1") | .steps[0].title] == [$t]' \
+    "$tmp/report-s3.json"
+check "report on $S3: the Markdown says it once, escaped" \
+    grep -qF -- "Restore blob ${APP1_LAYER:0:19} from \\$RECYCLED in snapshot" "$tmp/report-s3.md"
+check "report on $S3: nothing says no snapshot holds it" \
+    bash -c "! grep -q 'No snapshot holds' '$tmp/report-s3.md'"
 
 step "done in $((SECONDS - T0))s"
 echo "synology: $npass passed, $nfail failed"

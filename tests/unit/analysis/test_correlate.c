@@ -173,7 +173,7 @@ static struct ra_graph *index_graph(void)
 /* What Distribution 2.8 garbage-collect -m leaves of g. */
 static struct ra_graph *after_v2_gc(struct ra_graph *g)
 {
-    struct ra_gc_opts o = {RA_GC_V2, 1};
+    struct ra_gc_opts o = {RA_GC_V2, 1, 0};
     struct ra_gc_result *r = NULL;
 
     ra_gc_simulate(&r, g, &o);
@@ -821,6 +821,251 @@ static void test_correlate__layer_link_suspects_only_v3(void **state)
                                                   "previous snapshot does not delete this"));
 }
 
+/* ---- NAS metadata a garbage-collect with -m aborts on -------------------------------
+ */
+
+#define EADIR "repositories/" REPO "/_manifests/tags/@eaDir"
+
+/* A Synology indexer's @eaDir in infra-ci's tags folder: 2.8's TagService.Lookup fails
+ * on it, and a garbage-collect with -m aborts in its mark phase and deletes nothing. */
+static struct ra_graph *with_eadir(struct ra_graph *g)
+{
+    ra_graph_note_meta(g, EADIR, strlen(EADIR), RA_META_EADIR, 1, APR(6, 12, 0));
+    return g;
+}
+
+/* The arm64 child '3' deleted through the API (its revision link only), then a
+ * garbage-collect without -m: it sweeps the child's config and layer, as 2.x -m would. */
+static struct ra_graph *after_child_delete_and_plain_gc(struct ra_graph *g)
+{
+    struct ra_gc_opts o = {RA_GC_V2, 0, 0};
+    struct ra_gc_result *r = NULL;
+    struct ra_digest three = dg('3');
+
+    ra_map_del(&repo(g, REPO)->revisions, three.b, sizeof(three.b));
+    ra_gc_simulate(&r, g, &o);
+    assert_null(r->aborted);
+    assert_int_equal(r->blobs.len, 2);
+    ra_gc_apply(g, r);
+    ra_gc_result_free(r);
+    return g;
+}
+
+#define ABORTS_BOTH                                                                      \
+    "a garbage-collect with --delete-untagged aborts on " EADIR                          \
+    ", which snapshots " SNAP1 " and " SNAP2 " both hold"
+
+static void test_correlate__gc_m_aborts_on_both_sides(void **state)
+{
+    struct fx *f = *state;
+    const struct ra_firing firings[] = {
+        gc_firing("gc", APR(12, 3, 25), 1, "2", 1),
+        gc_firing("gc-plain", APR(12, 4, 0), 0, "2", 1),
+        job_firing("cleanup-tags", APR(12, 2, 0), RA_JOB_TAG_PRUNE),
+    };
+    static const struct want_match blob[] = {
+        {RA_FP_GC_V2_INDEX_CHILDREN,
+         "blob of unlinked index child sha256:333333333333 in 'infra-ci' is gone; its "
+         "_layers link was left behind; but " ABORTS_BOTH ", so it could not have made "
+         "this: a garbage-collect without --delete-untagged sweeps the same blobs once "
+         "something else (a DELETE through the registry API, or a hand) removed the "
+         "child's revision link"},
+    };
+    static const struct want_match link[] = {
+        {RA_FP_GC_V2_INDEX_CHILDREN,
+         "child of tagged index sha256:111111111111 lost its revision link; its manifest "
+         "data is still present; but " ABORTS_BOTH ", so it could not have made this: a "
+         "DELETE of the child through the registry API, or a hand, removes the same "
+         "link"},
+        {RA_FP_LOST_FILES,
+         "no garbage-collect (2.x or 3.x, with or without "
+         "--delete-untagged) run on snapshot " SNAP1 " deletes it (with "
+         "--delete-untagged it aborts on " EADIR ")"},
+        {RA_FP_API_DELETE,
+         "the revision link of sha256:"
+         "3333333333333333333333333333333333333333333333333333333333333333 in 'infra-ci' "
+         "is gone while the manifest's data is still there, and no garbage-collect with "
+         "--delete-untagged could run in the window (it aborts on " EADIR
+         "): a DELETE of "
+         "the manifest through the registry API removes exactly this link; so does a "
+         "hand, "
+         "and without the registry's log (--log) the two cannot be told apart"},
+    };
+    static const struct want_suspect blob_suspects[] = {
+        {"gc-plain", RA_CONF_MEDIUM},
+        {"gc", RA_CONF_LOW},
+    };
+    static const struct want_suspect link_suspects[] = {
+        {"cleanup-tags", RA_CONF_MEDIUM},
+        {"api-delete", RA_CONF_MEDIUM},
+        {"gc", RA_CONF_LOW},
+    };
+    const struct ra_cause *c;
+
+    add_scan(f, SNAP1, T1, with_eadir(index_graph()), 1);
+    add_scan(f, SNAP2, T2, with_eadir(after_child_delete_and_plain_gc(index_graph())), 1);
+    correlate(f, firings, RA_ARRAY_SIZE(firings));
+    assert_int_equal(f->corr->causes.len, 3); /* '5', '7' and the link of '3' */
+
+    c = cause_of(f, RA_OBJ_BLOB, '7');
+    assert_string_equal(c->m_abort, EADIR);
+    expect_matches(c, blob, RA_ARRAY_SIZE(blob));
+    expect_suspects(c, blob_suspects, RA_ARRAY_SIZE(blob_suspects));
+    assert_string_equal(
+        suspect(c, 0)->reason,
+        "gc-plain (etc/cron.d/registry-gc:3) ran in the window and can delete this kind "
+        "of "
+        "object; it runs without --delete-untagged, which keeps index children, but it "
+        "sweeps the config and layers of a child whose revision link something else "
+        "removed (a DELETE through the registry API, or a hand), and no garbage-collect "
+        "with --delete-untagged could run in the window");
+    assert_string_equal(suspect(c, 1)->reason,
+                        "gc (etc/cron.d/registry-gc:3) ran in the window and can delete "
+                        "this kind of object; but " ABORTS_BOTH
+                        ": it could not have deleted this");
+    expect_matches(cause_of(f, RA_OBJ_BLOB, '5'), blob, RA_ARRAY_SIZE(blob));
+
+    c = cause_of(f, RA_OBJ_MANIFEST_LINK, '3');
+    expect_matches(c, link, RA_ARRAY_SIZE(link));
+    expect_suspects(c, link_suspects, RA_ARRAY_SIZE(link_suspects));
+    assert_string_equal(suspect(c, 0)->reason,
+                        "cleanup-tags (cleanup/cleanup-tags.sh:1) "
+                        "ran in the window and can delete this kind "
+                        "of object");
+    assert_string_equal(suspect(c, 2)->reason,
+                        "gc (etc/cron.d/registry-gc:3) ran in the window and can delete "
+                        "this kind of object; but " ABORTS_BOTH
+                        ": it could not have deleted this");
+    /* the summary must not call it the work of GC -m */
+    assert_int_equal(ra_correlation_v2_children(f->corr), 2);
+}
+
+/* A file in the tags folder (.DS_Store: not a directory) aborts it as well; a different
+ * entry on each side still leaves no moment for a run. */
+static void test_correlate__gc_m_aborts_on_different_entries(void **state)
+{
+    struct fx *f = *state;
+    const struct ra_firing firings[] = {gc_firing("gc", APR(12, 3, 25), 1, "2.8.3", 0)};
+    static const char ds[] = "repositories/" REPO "/_manifests/tags/.DS_Store";
+    struct ra_graph *g2 = after_child_delete_and_plain_gc(index_graph());
+    const struct ra_cause *c;
+
+    ra_graph_note_meta(g2, ds, strlen(ds), RA_META_DS_STORE, 0, APR(12, 12, 0));
+    add_scan(f, SNAP1, T1, with_eadir(index_graph()), 1);
+    add_scan(f, SNAP2, T2, g2, 1);
+    correlate(f, firings, RA_ARRAY_SIZE(firings));
+    c = cause_of(f, RA_OBJ_BLOB, '7');
+    assert_string_equal(c->m_abort, ds);
+    assert_int_equal(c->suspects.len, 1);
+    assert_int_equal(suspect(c, 0)->confidence, RA_CONF_LOW);
+    assert_string_equal(
+        suspect(c, 0)->reason,
+        "gc (etc/cron.d/registry-gc:3) ran in the window and can delete "
+        "this kind of object; but a garbage-collect with --delete-untagged "
+        "aborts on " EADIR " in snapshot " SNAP1 " and on repositories/" REPO
+        "/_manifests/tags/.DS_Store in " SNAP2 ": it could not have deleted "
+        "this");
+}
+
+/* Metadata only in the later snapshot: the run may have come before it appeared. */
+static void test_correlate__gc_m_abort_appeared_in_window(void **state)
+{
+    struct fx *f = *state;
+    const struct ra_firing firings[] = {gc_firing("gc", APR(12, 3, 25), 1, "2", 1)};
+    static const struct want_match link[] = {
+        {RA_FP_GC_V2_INDEX_CHILDREN,
+         "child of tagged index sha256:111111111111 lost its revision link; its manifest "
+         "data is still present; a garbage-collect with --delete-untagged aborts "
+         "on " EADIR ", which snapshot " SNAP2 " holds and " SNAP1
+         " did not: it can only have run "
+         "before that appeared"},
+        {RA_FP_GC_SWEEP,
+         "garbage-collect as Distribution 2.x with --delete-untagged, run "
+         "on snapshot " SNAP1 ", deletes it"},
+    };
+    const struct ra_cause *c;
+
+    add_scan(f, SNAP1, T1, index_graph(), 1);
+    add_scan(f, SNAP2, T2, with_eadir(after_v2_gc(index_graph())), 1);
+    correlate(f, firings, RA_ARRAY_SIZE(firings));
+    c = cause_of(f, RA_OBJ_MANIFEST_LINK, '3');
+    assert_null(c->m_abort);
+    expect_matches(c, link, RA_ARRAY_SIZE(link));
+    assert_int_equal(c->suspects.len, 1);
+    assert_int_equal(suspect(c, 0)->confidence, RA_CONF_HIGH);
+    assert_string_equal(
+        suspect(c, 0)->reason,
+        "gc (etc/cron.d/registry-gc:3) ran in the window and can delete this kind of "
+        "object; it runs with --delete-untagged on registry 2 (a floating tag: 2.x was "
+        "likely in effect), and the loss has the fingerprint of 2.x GC taking index "
+        "children; simulating it (Distribution 2.x with --delete-untagged) on the "
+        "previous "
+        "snapshot deletes exactly this; a garbage-collect with --delete-untagged aborts "
+        "on " EADIR ", which snapshot " SNAP2 " holds and " SNAP1
+        " did not: it can only have "
+        "run before that appeared");
+    assert_int_equal(ra_correlation_v2_children(f->corr), 1);
+}
+
+/* Metadata removed in the window (the operator's fix): a run after that deletes what a
+ * run on the earlier snapshot without it deletes. */
+static void test_correlate__gc_m_abort_removed_in_window(void **state)
+{
+    struct fx *f = *state;
+    const struct ra_firing firings[] = {gc_firing("gc", APR(12, 3, 25), 1, "2", 1)};
+    static const struct want_match blob[] = {
+        {RA_FP_GC_V2_INDEX_CHILDREN,
+         "blob of unlinked index child sha256:333333333333 in 'infra-ci' is gone; its "
+         "_layers link was left behind; a garbage-collect with --delete-untagged aborts "
+         "on " EADIR ", which snapshot " SNAP1 " holds and " SNAP2
+         " no longer does: it can "
+         "only have run after that was removed"},
+        {RA_FP_GC_SWEEP,
+         "garbage-collect as Distribution 2.x with --delete-untagged, run "
+         "on snapshot " SNAP1 " once " EADIR " is gone, deletes it"},
+    };
+    const struct ra_cause *c;
+
+    add_scan(f, SNAP1, T1, with_eadir(index_graph()), 1);
+    add_scan(f, SNAP2, T2, after_v2_gc(index_graph()), 1);
+    correlate(f, firings, RA_ARRAY_SIZE(firings));
+    c = cause_of(f, RA_OBJ_BLOB, '7');
+    assert_null(c->m_abort);
+    expect_matches(c, blob, RA_ARRAY_SIZE(blob));
+    assert_int_equal(c->suspects.len, 1);
+    assert_int_equal(suspect(c, 0)->confidence, RA_CONF_HIGH);
+    assert_string_equal(
+        suspect(c, 0)->reason,
+        "gc (etc/cron.d/registry-gc:3) ran in the window and can delete this kind of "
+        "object; it runs with --delete-untagged on registry 2 (a floating tag: 2.x was "
+        "likely in effect), and the loss has the fingerprint of 2.x GC taking index "
+        "children; simulating it (Distribution 2.x with --delete-untagged) on the "
+        "previous "
+        "snapshot, once " EADIR " is gone, deletes exactly this; a garbage-collect with "
+        "--delete-untagged aborts on " EADIR ", which snapshot " SNAP1 " holds and " SNAP2
+        " no longer does: it can only have run after that was removed");
+}
+
+/* A repository the mark phase never reaches (no revision it serves) aborts nothing. */
+static void test_correlate__gc_m_abort_needs_a_manifest_to_look_up(void **state)
+{
+    struct fx *f = *state;
+    const struct ra_firing firings[] = {gc_firing("gc", APR(12, 3, 25), 1, "2", 1)};
+    static const char other[] = "repositories/other/_manifests/tags/@eaDir";
+    struct ra_graph *g1 = index_graph(), *g2 = after_v2_gc(index_graph());
+    const struct ra_cause *c;
+
+    ra_graph_note_meta(g1, other, strlen(other), RA_META_EADIR, 1, APR(6, 12, 0));
+    ra_graph_note_meta(g2, other, strlen(other), RA_META_EADIR, 1, APR(6, 12, 0));
+    add_scan(f, SNAP1, T1, g1, 1);
+    add_scan(f, SNAP2, T2, g2, 1);
+    correlate(f, firings, RA_ARRAY_SIZE(firings));
+    c = cause_of(f, RA_OBJ_BLOB, '7');
+    assert_null(c->m_abort);
+    assert_int_equal(suspect(c, 0)->confidence, RA_CONF_HIGH);
+    assert_null(strstr(suspect(c, 0)->reason, "aborts"));
+}
+
 /* ---- DELETE through the registry API ------------------------------------------------ */
 
 /* app:1.0 and app:stable -> '2' ('4', '6'); after (deleted) a DELETE of '2' through the
@@ -1108,6 +1353,63 @@ static void test_correlate__api_delete_logged_child_link(void **state)
     ra_log_free(log);
 }
 
+#define HEX3 "3333333333333333333333333333333333333333333333333333333333333333"
+
+/* 2.8.2's DELETE of a manifest over an @eaDir in its repository's tags folder: the
+ * revision link goes, then the tag lookup fails and the answer is 500. */
+static const char delete_500_log[] =
+    "10.0.0.9 - bob [12/Apr/2026:02:00:00 +0000] \"DELETE /v2/" REPO "/manifests/sha256:" HEX3
+    " HTTP/1.1\" 500 231 \"\" \"regctl\"\n";
+
+static void test_correlate__api_delete_500_over_eadir(void **state)
+{
+    struct fx *f = *state;
+    const struct ra_firing firings[] = {gc_firing("gc", APR(12, 3, 25), 1, "2", 1)};
+    struct ra_log *log = mem_log("registry.log", delete_500_log);
+    static const struct want_match w[] = {
+        {RA_FP_API_DELETE, "registry.log:1: DELETE /v2/infra-ci/manifests/sha256:" HEX3
+                           " answered 500 at 2026-04-12T02:00:00Z (from 10.0.0.9, user bob, "
+                           "agent regctl)"},
+    };
+    static const struct want_suspect ws[] = {
+        {"api-delete:registry.log:1", RA_CONF_HIGH},
+        {"gc", RA_CONF_LOW},
+    };
+    const struct ra_cause *c;
+
+    add_scan(f, SNAP1, T1, with_eadir(index_graph()), 1);
+    add_scan(f, SNAP2, T2, with_eadir(after_child_delete_and_plain_gc(index_graph())), 1);
+    correlate(f, firings, RA_ARRAY_SIZE(firings));
+    ra_correlate_logs(f->corr, &log, 1);
+    c = cause_of(f, RA_OBJ_MANIFEST_LINK, '3');
+    expect_matches(c, w, RA_ARRAY_SIZE(w));
+    expect_suspects(c, ws, RA_ARRAY_SIZE(ws));
+    assert_string_equal(
+        suspect(c, 0)->reason,
+        "the registry's log records this DELETE through its API (registry.log:1), answered "
+        "500 at 2026-04-12T02:00:00Z (from 10.0.0.9, user bob, agent regctl): Distribution "
+        "2.8 removes the manifest's revision link first, then looks up the tags to untag, "
+        "which fails on " EADIR ", and answers 500 (tags stay)");
+    ra_log_free(log);
+}
+
+/* Without such an entry a 500 says nothing of what was removed. */
+static void test_correlate__api_delete_500_needs_the_entry(void **state)
+{
+    struct fx *f = *state;
+    struct ra_log *log = mem_log("registry.log", delete_500_log);
+    const struct ra_cause *c;
+
+    add_scan(f, SNAP1, T1, index_graph(), 1);
+    add_scan(f, SNAP2, T2, after_child_delete_and_plain_gc(index_graph()), 1);
+    correlate(f, NULL, 0);
+    ra_correlate_logs(f->corr, &log, 1);
+    c = cause_of(f, RA_OBJ_MANIFEST_LINK, '3');
+    assert_false(has_match(c, RA_FP_API_DELETE));
+    assert_int_equal(c->suspects.len, 0);
+    ra_log_free(log);
+}
+
 /* Distribution 3.x deletes a tag by name (2.8.2 answers 400): only that tag's folder. */
 static void test_correlate__api_delete_logged_by_tag(void **state)
 {
@@ -1212,12 +1514,19 @@ int main(void)
         T(tag_prune_is_high_when_folder_gone),
         T(tag_prune_then_gc),
         T(layer_link_suspects_only_v3),
+        T(gc_m_aborts_on_both_sides),
+        T(gc_m_aborts_on_different_entries),
+        T(gc_m_abort_appeared_in_window),
+        T(gc_m_abort_removed_in_window),
+        T(gc_m_abort_needs_a_manifest_to_look_up),
         T(api_delete_trace_cannot_tell_from_prune),
         T(no_api_delete_trace_after_a_gc),
         T(api_delete_logged_is_top),
         T(api_delete_log_must_match),
         T(api_blob_delete_explains_layer_link),
         T(api_delete_logged_child_link),
+        T(api_delete_500_over_eadir),
+        T(api_delete_500_needs_the_entry),
         T(api_delete_logged_by_tag),
         T(names),
     };

@@ -297,6 +297,7 @@ static void test_findings__code_names(void **state)
         "member_duplicate",
         "unreadable",
         "name_invalid",
+        "live_tree",
     };
     int i, j;
 

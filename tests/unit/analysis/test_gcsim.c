@@ -620,6 +620,16 @@ static void test_gcsim__eadir_in_tags_folder_aborts_delete_untagged(void **state
     gc(f, RA_GC_V2, 0);
     assert_null(f->gc->aborted);
     expect_blobs(f, "d");
+    /* a run once the entry is gone: the 2.8 index-children sweep and the untagged image
+     */
+    {
+        struct ra_gc_opts o = {RA_GC_V2, 1, 1};
+        ra_gc_result_free(f->gc);
+        f->gc = NULL;
+        ra_gc_simulate(&f->gc, f->g, &o);
+        assert_null(f->gc->aborted);
+        expect_blobs(f, "45678abcd");
+    }
 }
 
 static void test_gcsim__file_in_tags_folder_aborts_delete_untagged(void **state)
@@ -628,6 +638,7 @@ static void test_gcsim__file_in_tags_folder_aborts_delete_untagged(void **state)
 
     push_index(f);
     put_meta(f, TAGS_DIR ".DS_Store", RA_META_DS_STORE, 0);
+    assert_string_equal(ra_gc_lookup_entry(f->g, repo(f, REPO)), ".DS_Store");
     gc(f, RA_GC_V2, 1);
     assert_non_null(f->gc->aborted);
     assert_non_null(strstr(f->gc->aborted, "/_manifests/tags/.DS_Store/current/link: "
@@ -649,6 +660,7 @@ static void test_gcsim__harmless_metadata_is_no_abort(void **state)
     put_meta(f, "repositories/@eaDir", RA_META_EADIR, 1);
     put_meta(f, "repositories/other/_manifests/tags/@eaDir", RA_META_EADIR, 1);
     assert_int_equal(ra_gc_lookup_error(&why, f->g, repo(f, REPO)), 0);
+    assert_null(ra_gc_lookup_entry(f->g, repo(f, REPO)));
     gc(f, RA_GC_V2, 1);
     assert_null(f->gc->aborted); /* "other" has no revision to look tags up for */
     expect_blobs(f, "45678");    /* the 2.8 index-children sweep, as without metadata */
@@ -663,6 +675,7 @@ static void test_gcsim__tag_name_the_driver_rejects_aborts(void **state)
     push_index(f);
     tag_current(f, REPO, "bad name", '1');
     assert_int_equal(ra_gc_lookup_error(&why, f->g, repo(f, REPO)), 1);
+    assert_string_equal(ra_gc_lookup_entry(f->g, repo(f, REPO)), "bad name");
     assert_string_equal(why.ptr, "filesystem: invalid path: /docker/registry/v2/repositories/" REPO
                                  "/_manifests/tags/bad name/current/link");
     gc(f, RA_GC_V2, 1);

@@ -161,7 +161,7 @@ static struct ra_graph *moved_graph(void)
 /* What Distribution 2.8 garbage-collect -m leaves of g. */
 static struct ra_graph *after_v2_gc(struct ra_graph *g)
 {
-    struct ra_gc_opts o = {RA_GC_V2, 1};
+    struct ra_gc_opts o = {RA_GC_V2, 1, 0};
     struct ra_gc_result *r = NULL;
 
     ra_gc_simulate(&r, g, &o);

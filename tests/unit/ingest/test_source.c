@@ -918,6 +918,68 @@ static void test_source__directory_depth_is_bounded(void **state)
     free(w);
 }
 
+/* A live tree: the callback of the first entry removes a file, a symbolic link and a
+ * folder listed after it and adds a file; the walk goes on and counts what it saw. */
+static const void **live_state;
+
+static int change_tree(const struct ra_entry *e, struct ra_source *src, void *payload)
+{
+    const void **cst = live_state;
+    struct walk *w = payload;
+
+    if (w->n == 0) {
+        assert_int_equal(unlink(at(cst, "live/c")), 0);
+        assert_int_equal(unlink(at(cst, "live/d")), 0);
+        assert_int_equal(unlink(at(cst, "live/e/y")), 0);
+        assert_int_equal(rmdir(at(cst, "live/e")), 0);
+        write_file(at(cst, "live/new"), "new", 3);
+    }
+    return collect(e, src, payload);
+}
+
+static void test_source__live_tree_changes_are_not_errors(void **state)
+{
+    const void **cst = (const void **)state;
+    struct ra_source_opts opts = RA_SOURCE_OPTS_INIT;
+    struct walk *w = calloc(1, sizeof(*w));
+    struct ra_source_stats st;
+    struct ra_err err = RA_ERR_INIT;
+
+    assert_int_equal(mkdir(at(cst, "live"), 0755), 0);
+    write_file(at(cst, "live/a"), "a", 1);
+    assert_int_equal(mkdir(at(cst, "live/b"), 0755), 0);
+    write_file(at(cst, "live/b/x"), "x", 1);
+    write_file(at(cst, "live/c"), "c", 1);
+    assert_int_equal(symlink("c", at(cst, "live/d")), 0);
+    assert_int_equal(mkdir(at(cst, "live/e"), 0755), 0);
+    write_file(at(cst, "live/e/y"), "y", 1);
+    set_mtime(at(cst, "live/a"), T0);
+    set_mtime(at(cst, "live/b/x"), T0);
+    set_mtime(at(cst, "live/e"), T0);
+    set_mtime(at(cst, "live/b"), T0);
+    set_mtime(at(cst, "live"), T0); /* any change now moves it, whatever the clock */
+    live_state = cst;
+    assert_int_equal(ra_source_walk(at(cst, "live"), &opts, change_tree, w, &st, &err),
+                     0);
+    assert_int_equal(err.code, 0);
+    assert_int_equal(w->n, 3);
+    check_entry(&w->seen[0], "a", RA_ENTRY_FILE, 1, T0, "a");
+    check_entry(&w->seen[1], "b", RA_ENTRY_DIR, 0, T0, "");
+    check_entry(&w->seen[2], "b/x", RA_ENTRY_FILE, 1, T0, "x");
+    assert_int_equal(st.entries, 3);
+    assert_int_equal(st.vanished, 3);     /* c, d, e: listed, gone */
+    assert_int_equal(st.changed_dirs, 1); /* live/, not live/b */
+
+    /* the same tree, unchanged, walks quietly */
+    memset(w, 0, sizeof(*w));
+    assert_int_equal(walk(w, at(cst, "live"), &st, &err), 0);
+    assert_int_equal(w->n, 4);
+    assert_string_equal(w->seen[3].path, "new");
+    assert_int_equal(st.vanished, 0);
+    assert_int_equal(st.changed_dirs, 0);
+    free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -947,6 +1009,7 @@ int main(void)
         cmocka_unit_test(test_source__is_dir),
         cmocka_unit_test(test_source__unreadable_entries),
         cmocka_unit_test(test_source__directory_depth_is_bounded),
+        cmocka_unit_test(test_source__live_tree_changes_are_not_errors),
     };
 
     return cmocka_run_group_tests_name("ingest/source", tests, setup, teardown);
