@@ -220,7 +220,9 @@ static void write_gc(struct ra_buf *out, const struct ra_scan *s)
     int m;
 
     for (i = 0; i < 2 * s->nregs; i++) {
-        struct ra_gc_opts o = {RA_GC_V2, (int)(i % 2), 0};
+        struct ra_gc_opts o = RA_GC_OPTS_INIT;
+
+        o.delete_untagged = (int)(i % 2);
         ra_gc_simulate(&res[i], s->regs[i / 2]->graph, &o);
     }
     for (k = 0; k < RA_ARRAY_SIZE(names); k++) {
