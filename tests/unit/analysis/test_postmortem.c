@@ -304,6 +304,39 @@ static void test_trigger(void **state)
     fix_release(&f);
 }
 
+/* A blob no snapshot's registry holds: a verified recycle-bin copy is its source; a copy
+ * that does not match leaves it lost, with the copy named. */
+static void test_recycled(void **state)
+{
+    struct fix f;
+    struct ra_postmortem *pm = NULL;
+    struct ra_err err = {0};
+    struct ra_recycled_blob r = {0};
+
+    (void)state;
+    fix_init(&f, 2, 1);
+    f.loss[0].last_present = SIZE_MAX;
+    r.digest = f.loss[0].digest;
+    r.path = "#recycle/docker/registry/v2/blobs/sha256/01/x/data";
+    r.verified = 1;
+    ra_vec_push(&f.snap[1].recycled, &r);
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_int_equal(pm->plans[0].repairs[0].kind, RA_PM_RECYCLED);
+    assert_ptr_equal(pm->plans[0].repairs[0].recycled, &r);
+    assert_ptr_equal(pm->plans[0].repairs[0].recycled_in, &f.snap[1]);
+    assert_int_equal(pm->unrecoverable, 0);
+    assert_true(ra_postmortem_lesson(pm, RA_PM_L_RECYCLED));
+    ra_postmortem_free(pm);
+    r.verified = 0;
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_int_equal(pm->plans[0].repairs[0].kind, RA_PM_LOST);
+    assert_ptr_equal(pm->plans[0].repairs[0].recycled, &r);
+    assert_int_equal(pm->unrecoverable, 1);
+    ra_postmortem_free(pm);
+    ra_vec_release(&f.snap[1].recycled);
+    fix_release(&f);
+}
+
 /* Nothing lost: no incident, no start, the focus is the week before the snapshots. */
 static void test_no_incident(void **state)
 {
@@ -334,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_exact_start),
         cmocka_unit_test(test_suspect_ranking),
         cmocka_unit_test(test_trigger),
+        cmocka_unit_test(test_recycled),
         cmocka_unit_test(test_no_incident),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
