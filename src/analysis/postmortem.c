@@ -25,7 +25,8 @@ static void loss_bounds(struct ra_postmortem *pm, const struct ra_investigation 
         if (l->from.time != RA_TIME_NONE &&
             (pm->loss_from == RA_TIME_NONE || l->from.time < pm->loss_from))
             pm->loss_from = l->from.time;
-        if (l->to.time != RA_TIME_NONE && (pm->loss_to == RA_TIME_NONE || l->to.time < pm->loss_to))
+        if (l->to.time != RA_TIME_NONE &&
+            (pm->loss_to == RA_TIME_NONE || l->to.time < pm->loss_to))
             pm->loss_to = l->to.time;
     }
 }
@@ -38,7 +39,8 @@ static void focus(struct ra_postmortem *pm, const struct ra_investigation *inv)
     *from = *to = RA_TIME_NONE;
     for (i = 0; i < inv->losses->items.len; i++) {
         const struct ra_loss *l = inv->losses->items.items[i];
-        ra_time a = l->from.time != RA_TIME_NONE ? l->from.time : l->to.time, b = l->to.time;
+        ra_time a = l->from.time != RA_TIME_NONE ? l->from.time : l->to.time,
+                b = l->to.time;
         if (a != RA_TIME_NONE && (*from == RA_TIME_NONE || a < *from))
             *from = a;
         if (b != RA_TIME_NONE && (*to == RA_TIME_NONE || b > *to))
@@ -70,7 +72,8 @@ int ra_postmortem_in_focus(const struct ra_postmortem *pm, ra_time time, ra_time
 
 /* ---- detection ---- */
 
-static void first_failed_pipeline(struct ra_postmortem *pm, const struct ra_investigation *inv)
+static void first_failed_pipeline(struct ra_postmortem *pm,
+                                  const struct ra_investigation *inv)
 {
     struct ra_vec v = RA_VEC_INIT;
     size_t i;
@@ -79,7 +82,8 @@ static void first_failed_pipeline(struct ra_postmortem *pm, const struct ra_inve
         v.len = 0;
         if (ra_log_failed_pipelines(&v, inv->logs[i], pm->loss_from, RA_TIME_NONE) &&
             (!pm->first_failed_pipeline.event ||
-             ((struct ra_log_event *)v.items[0])->time < pm->first_failed_pipeline.event->time)) {
+             ((struct ra_log_event *)v.items[0])->time <
+                 pm->first_failed_pipeline.event->time)) {
             pm->first_failed_pipeline.event = v.items[0];
             pm->first_failed_pipeline.log = inv->logs[i]->path;
         }
@@ -95,9 +99,10 @@ static void first_404(struct ra_postmortem *pm, const struct ra_investigation *i
     for (i = 0; i < inv->losses->items.len; i++) {
         const struct ra_loss *l = inv->losses->items.items[i];
         for (k = 0; k < inv->nlogs && l->object != RA_OBJ_TAG; k++) {
-            const struct ra_log_event *e = ra_log_first_status(inv->logs[k], &l->digest, NULL,
-                                                               404);
-            if (e && e->time != RA_TIME_NONE && (!best->event || e->time < best->event->time)) {
+            const struct ra_log_event *e =
+                ra_log_first_status(inv->logs[k], &l->digest, NULL, 404);
+            if (e && e->time != RA_TIME_NONE &&
+                (!best->event || e->time < best->event->time)) {
                 best->event = e;
                 best->log = inv->logs[k]->path;
             }
@@ -121,11 +126,13 @@ static void last_failure(struct ra_postmortem *pm, const struct ra_investigation
         const struct ra_log *log = inv->logs[k];
         for (i = 0; i < log->events.len; i++) {
             const struct ra_log_event *e = log->events.items[i];
-            int hit = (e->kind == RA_LOG_HTTP_REQUEST && e->status == 404 && e->has_digest &&
-                       ra_map_get(&lost, e->digest.b, sizeof(e->digest.b))) ||
-                      (ra_log_pipeline_failed(e) &&
-                       (pm->loss_from == RA_TIME_NONE || e->time >= pm->loss_from));
-            if (hit && e->time != RA_TIME_NONE && (!best->event || e->time >= best->event->time)) {
+            int hit =
+                (e->kind == RA_LOG_HTTP_REQUEST && e->status == 404 && e->has_digest &&
+                 ra_map_get(&lost, e->digest.b, sizeof(e->digest.b))) ||
+                (ra_log_pipeline_failed(e) &&
+                 (pm->loss_from == RA_TIME_NONE || e->time >= pm->loss_from));
+            if (hit && e->time != RA_TIME_NONE &&
+                (!best->event || e->time >= best->event->time)) {
                 best->event = e;
                 best->log = log->path;
             }
@@ -162,8 +169,8 @@ static int cmp_suspect(const void *a, const void *b)
     if (x->losses != y->losses)
         return x->losses > y->losses ? -1 : 1;
     if (x->firing->time != y->firing->time) /* unknown times (unlogged DELETEs) last */
-        return y->firing->time == RA_TIME_NONE ||
-                       (x->firing->time != RA_TIME_NONE && x->firing->time < y->firing->time)
+        return y->firing->time == RA_TIME_NONE || (x->firing->time != RA_TIME_NONE &&
+                                                   x->firing->time < y->firing->time)
                    ? -1
                    : 1;
     return strcmp(x->firing->job_id, y->firing->job_id);
@@ -202,7 +209,8 @@ static void suspects(struct ra_postmortem *pm, const struct ra_investigation *in
         for (j = 0; j < cause->suspects.len; j++)
             add_suspect(pm, cause->suspects.items[j]);
         for (j = 0; j < cause->matches.len; j++)
-            pm->fingerprints |= 1u << ((const struct ra_match *)cause->matches.items[j])->fp;
+            pm->fingerprints |= 1u
+                                << ((const struct ra_match *)cause->matches.items[j])->fp;
     }
     pm->v2_children = ra_correlation_v2_children(c);
     if (pm->nsuspects)
@@ -242,9 +250,9 @@ int ra_postmortem_loss_breaks(const struct ra_loss *l, const char *repo, const c
     return 0;
 }
 
-const struct ra_recycled_blob *ra_postmortem_recycled_copy(const struct ra_investigation *inv,
-                                                           const struct ra_digest *d,
-                                                           const struct ra_snapshot **snap)
+const struct ra_recycled_blob *
+ra_postmortem_recycled_copy(const struct ra_investigation *inv, const struct ra_digest *d,
+                            const struct ra_snapshot **snap)
 {
     const struct ra_recycled_blob *best = NULL;
     size_t i, j;
@@ -253,7 +261,8 @@ const struct ra_recycled_blob *ra_postmortem_recycled_copy(const struct ra_inves
         const struct ra_snapshot *s = inv->scans[i]->snap;
         for (j = 0; j < s->recycled.len; j++) {
             const struct ra_recycled_blob *r = s->recycled.items[j];
-            if (ra_digest_cmp(&r->digest, d) || (best && (best->verified || !r->verified)))
+            if (ra_digest_cmp(&r->digest, d) ||
+                (best && (best->verified || !r->verified)))
                 continue;
             best = r;
             *snap = s;
@@ -273,7 +282,8 @@ static void repair(struct ra_pm_tag_plan *p, const struct ra_investigation *inv,
     memset(r, 0, sizeof(*r));
     r->loss = l;
     if (l->object == RA_OBJ_MANIFEST_LINK && l->child_blob_present) {
-        r->kind = ra_layout_repository_valid(l->repository) ? RA_PM_RELINK : RA_PM_MANUAL_NAME;
+        r->kind =
+            ra_layout_repository_valid(l->repository) ? RA_PM_RELINK : RA_PM_MANUAL_NAME;
     } else if (l->object == RA_OBJ_BLOB && l->last_present != SIZE_MAX) {
         r->from = ls->scans[l->last_present];
         r->from_dir = ra_source_is_dir(r->from->snap->source);
@@ -364,7 +374,8 @@ static int tag_pulls(const struct ra_scan *s, const char *root, const char *ref)
         for (j = 0; j < r->ntags; j++) {
             const struct ra_tag_result *t = &r->tags[j];
             n = strlen(t->repository);
-            if (!strncmp(ref, t->repository, n) && ref[n] == ':' && !strcmp(ref + n + 1, t->tag))
+            if (!strncmp(ref, t->repository, n) && ref[n] == ':' &&
+                !strcmp(ref + n + 1, t->tag))
                 return t->pullable;
         }
     }
@@ -372,7 +383,8 @@ static int tag_pulls(const struct ra_scan *s, const char *root, const char *ref)
 }
 
 /* The first scan after the loss where ref pulls and keeps pulling; SIZE_MAX if none. */
-static size_t repaired_at(const struct ra_losses *ls, const struct ra_loss *l, const char *ref)
+static size_t repaired_at(const struct ra_losses *ls, const struct ra_loss *l,
+                          const char *ref)
 {
     size_t k, at = SIZE_MAX;
 
@@ -441,7 +453,8 @@ static void state(struct ra_postmortem *pm, const struct ra_investigation *inv)
     first_success(pm, inv);
     pm->end = pm->newest ? pm->newest->snap->taken_at : RA_TIME_NONE;
     if (pm->state == RA_PM_ONGOING && pm->last_failure.event &&
-        pm->last_failure.event->time > pm->end) /* still failing after the newest snapshot */
+        pm->last_failure.event->time >
+            pm->end) /* still failing after the newest snapshot */
         pm->end = pm->last_failure.event->time;
     if (pm->state == RA_PM_REPAIRED) {
         pm->end = pm->repaired_in->snap->taken_at;
@@ -466,7 +479,8 @@ static void failures(struct ra_postmortem *pm, const struct ra_investigation *in
     for (k = 0; k < inv->nlogs; k++) {
         const struct ra_log *log = inv->logs[k];
         v.len = 0;
-        pm->failed_pipelines += ra_log_failed_pipelines(&v, log, pm->loss_from, RA_TIME_NONE);
+        pm->failed_pipelines +=
+            ra_log_failed_pipelines(&v, log, pm->loss_from, RA_TIME_NONE);
         for (i = 0; i < log->events.len; i++) {
             const struct ra_log_event *e = log->events.items[i];
             if (e->kind == RA_LOG_HTTP_REQUEST && e->status == 404 && e->has_digest &&
@@ -513,8 +527,9 @@ static void trigger(struct ra_postmortem *pm, const struct ra_investigation *inv
         }
         if (k == SIZE_MAX)
             return;
-        while (k > 0 && same_damage(j->versions.items[k - 1],
-                                    ((const struct ra_job_version *)j->versions.items[k])->job))
+        while (k > 0 &&
+               same_damage(j->versions.items[k - 1],
+                           ((const struct ra_job_version *)j->versions.items[k])->job))
             k--;
         pm->trigger_job = j;
         pm->trigger = j->versions.items[k];
@@ -543,14 +558,16 @@ static void lessons(struct ra_postmortem *pm, const struct ra_investigation *inv
         const struct ra_pm_tag_plan *p = &pm->plans[i];
         resolves += p->tag->resolves && p->nrepairs;
         pm->unrecoverable += p->count[RA_PM_LOST];
-        kept += p->count[RA_PM_RESTORE] + p->count[RA_PM_RELINK] + p->count[RA_PM_RECYCLED];
+        kept +=
+            p->count[RA_PM_RESTORE] + p->count[RA_PM_RELINK] + p->count[RA_PM_RECYCLED];
         relink += p->count[RA_PM_RELINK];
     }
     for (i = 0; i < inv->nscans; i++)
         recycled += inv->scans[i]->snap->recycled.len;
     for (i = 0; i < inv->nlogs; i++)
         for (j = 0; j < inv->logs[i]->events.len && !gclog; j++)
-            gclog = ((const struct ra_log_event *)inv->logs[i]->events.items[j])->gc != NULL;
+            gclog =
+                ((const struct ra_log_event *)inv->logs[i]->events.items[j])->gc != NULL;
     lesson(pm, RA_PM_L_INDEX_RESOLVED, resolves > 0);
     lesson(pm, RA_PM_L_NO_ALERT, pm->detected.event != NULL);
     lesson(pm, RA_PM_L_FLOATING_GC, pm->floating_gc && pm->state != RA_PM_NO_INCIDENT);

@@ -52,7 +52,7 @@ struct ra_pm_repair {
 struct ra_pm_tag_plan {
     const struct ra_registry_result *reg;
     const struct ra_tag_result *tag;
-    int named; /* repository and tag within Distribution's grammar */
+    int named;                    /* repository and tag within Distribution's grammar */
     struct ra_pm_repair *repairs; /* the losses that break it, in loss order */
     size_t nrepairs;
     size_t count[RA_PM_LOST + 1]; /* repairs of each kind */
@@ -89,11 +89,12 @@ struct ra_postmortem {
     ra_time loss_to;              /* the earliest end of a loss window */
     ra_time focus_from, focus_to; /* the incident's period (see ra_postmortem_new) */
     /* detection */
-    const struct ra_loss *first_bounded;   /* the loss whose window ends first */
-    const struct ra_scan *first_missing;   /* the first snapshot to show a loss */
-    struct ra_pm_event first_404;          /* the first 404 for a lost digest */
-    struct ra_pm_event first_failed_pipeline; /* the first failed pipeline from loss_from */
-    struct ra_pm_event last_failure;       /* the latest of either */
+    const struct ra_loss *first_bounded; /* the loss whose window ends first */
+    const struct ra_scan *first_missing; /* the first snapshot to show a loss */
+    struct ra_pm_event first_404;        /* the first 404 for a lost digest */
+    struct ra_pm_event
+        first_failed_pipeline;       /* the first failed pipeline from loss_from */
+    struct ra_pm_event last_failure; /* the latest of either */
     /* root cause */
     struct ra_pm_suspect *suspects; /* best first */
     size_t nsuspects;
@@ -116,9 +117,10 @@ struct ra_postmortem {
     const struct ra_firing *start_firing; /* the top suspect, rated high, whose run inside
                                              the loss window is taken as the start */
     ra_time end;
-    const struct ra_scan *repaired_in;  /* RA_PM_REPAIRED: the first snapshot it pulls in */
-    struct ra_pm_event first_success;   /* the first successful pull of a lost object
-                                           after the loss, from the logs */
+    const struct ra_scan
+        *repaired_in;                 /* RA_PM_REPAIRED: the first snapshot it pulls in */
+    struct ra_pm_event first_success; /* the first successful pull of a lost object
+                                         after the loss, from the logs */
     /* what failed, from the logs, from the loss on */
     size_t failed_pipelines;
     size_t failed_pulls; /* requests for a lost digest answered 404 */
@@ -156,9 +158,9 @@ int ra_postmortem_suspect_at(const struct ra_postmortem *pm, ra_time t);
 
 /* The newest verified copy of d in a snapshot's recycle bin, else the newest; NULL when
  * none (*snap: its snapshot). */
-const struct ra_recycled_blob *ra_postmortem_recycled_copy(const struct ra_investigation *inv,
-                                                           const struct ra_digest *d,
-                                                           const struct ra_snapshot **snap);
+const struct ra_recycled_blob *
+ra_postmortem_recycled_copy(const struct ra_investigation *inv, const struct ra_digest *d,
+                            const struct ra_snapshot **snap);
 
 /* Does loss l break repo:tag? */
 int ra_postmortem_loss_breaks(const struct ra_loss *l, const char *repo, const char *tag);

@@ -24,7 +24,8 @@ void ra_pm_capped(json_t *parent, const char *key, json_t *all, size_t cap)
         json_array_append(rows, json_array_get(all, i));
     json_object_set_new(parent, key, rows);
     snprintf(omitted, sizeof(omitted), "%s_omitted", key);
-    json_object_set_new(parent, omitted, json_integer((json_int_t)(n > cap ? n - cap : 0)));
+    json_object_set_new(parent, omitted,
+                        json_integer((json_int_t)(n > cap ? n - cap : 0)));
     snprintf(omitted, sizeof(omitted), "%s_more", key); /* Mustache: 0 is truthy */
     json_object_set_new(parent, omitted, json_boolean(n > cap));
     json_decref(all);
@@ -68,7 +69,8 @@ void ra_pm_pipeline_text(struct ra_buf *out, const struct ra_pm_event *e)
                       ev->pipeline->status, ev->pipeline->event);
 }
 
-void ra_pm_pipeline_rows(json_t *out, const struct ra_schedule *s, const char *ref, int pushers)
+void ra_pm_pipeline_rows(json_t *out, const struct ra_schedule *s, const char *ref,
+                         int pushers)
 {
     struct ra_vec v = RA_VEC_INIT;
     struct ra_buf where = RA_BUF_INIT, who = RA_BUF_INIT;
@@ -85,13 +87,16 @@ void ra_pm_pipeline_rows(json_t *out, const struct ra_schedule *s, const char *r
         ra_buf_truncate(&where, 0);
         ra_buf_truncate(&who, 0);
         ra_buf_printf(&where, "%s:%u @ %.12s", im->path, im->line, s->head);
-        ra_buf_printf(&who, "pipeline %s, step %s", im->pipeline->name, im->step ? im->step : "?");
+        ra_buf_printf(&who, "pipeline %s, step %s", im->pipeline->name,
+                      im->step ? im->step : "?");
         if (im->pipeline->platform)
             ra_buf_printf(&who, " (runs on %s)", im->pipeline->platform);
-        json_array_append_new(out, json_pack("{s:o,s:o,s:o,s:o,s:o}", "image", ra_json_str(ref), "user",
-                                             ra_json_str(who.ptr), "pipeline", ra_json_str(im->pipeline->name),
-                                             "file", ra_json_str(im->pipeline->path), "defined_in",
-                                             ra_json_str(where.ptr)));
+        json_array_append_new(out,
+                              json_pack("{s:o,s:o,s:o,s:o,s:o}", "image",
+                                        ra_json_str(ref), "user", ra_json_str(who.ptr),
+                                        "pipeline", ra_json_str(im->pipeline->name),
+                                        "file", ra_json_str(im->pipeline->path),
+                                        "defined_in", ra_json_str(where.ptr)));
     }
     ra_vec_release(&v);
     ra_buf_release(&where);
@@ -136,4 +141,3 @@ const char *ra_pm_member(json_t *o, const char *key)
     const char *s = json_string_value(json_object_get(o, key));
     return s ? s : "";
 }
-

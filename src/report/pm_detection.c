@@ -39,11 +39,13 @@ json_t *ra_pm_detection(struct ra_pm_model *m, json_t *impact)
         shows ? ra_json_time(shows->snap->taken_at) : json_null(), "earliest_missing",
         first ? ra_json_time(first->to.time) : json_null(), "earliest_missing_kind",
         first ? json_string(ra_bound_kind_name(first->to.kind)) : json_null(),
-        "earliest_missing_evidence", first ? ra_json_str(first->to.evidence) : json_null(),
-        "first_404", json_object_get(impact, "first_404"), "first_failed_pipeline",
+        "earliest_missing_evidence",
+        first ? ra_json_str(first->to.evidence) : json_null(), "first_404",
+        json_object_get(impact, "first_404"), "first_failed_pipeline",
         json_object_get(impact, "first_failed_pipeline"));
     json_object_set_new(o, "time_to_detect", ttd_json(m));
     json_object_set_new(o, "time_to_first_snapshot",
-                        shows ? ra_pm_span(m->pm->start, shows->snap->taken_at) : json_null());
+                        shows ? ra_pm_span(m->pm->start, shows->snap->taken_at)
+                              : json_null());
     return o;
 }

@@ -6,7 +6,6 @@
 #include "analysis/postmortem.h"
 #include "report/json.h"
 
-
 static void platforms_text(struct ra_buf *out, const struct ra_tag_result *t)
 {
     size_t i;
@@ -31,19 +30,22 @@ static json_t *broken_tag_json(struct ra_pm_model *m, const struct ra_registry_r
 
     for (i = 0; i < t->nplatforms; i++) {
         const struct ra_platform_result *p = &t->platforms[i];
-        json_array_append_new(plats, json_pack("{s:o,s:o,s:b,s:o}", "platform",
-                                               ra_json_str(p->platform), "digest", ra_json_digest_or_null(&p->digest),
-                                               "pullable", p->pullable, "reason",
-                                               p->pullable ? json_null()
-                                                           : json_string(ra_code_name(p->reason))));
+        json_array_append_new(
+            plats,
+            json_pack("{s:o,s:o,s:b,s:o}", "platform", ra_json_str(p->platform), "digest",
+                      ra_json_digest_or_null(&p->digest), "pullable", p->pullable,
+                      "reason",
+                      p->pullable ? json_null() : json_string(ra_code_name(p->reason))));
     }
     platforms_text(&m->tmp, t);
-    return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:o,s:o}", "root",
-                     ra_json_str(ra_pm_root_name(r->graph->root)), "repository", ra_json_str(t->repository), "tag",
-                     ra_json_str(t->tag), "digest", t->resolves ? ra_json_digest_or_null(&t->digest) : json_null(),
-                     "digest_short", t->resolves ? ra_json_digest_short(&t->digest) : json_null(),
-                     "media_type", ra_json_str(t->media_type), "reason", ra_code_name(t->reason),
-                     "platforms", plats, "platforms_text", ra_json_str(m->tmp.ptr));
+    return json_pack(
+        "{s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:o,s:o}", "root",
+        ra_json_str(ra_pm_root_name(r->graph->root)), "repository",
+        ra_json_str(t->repository), "tag", ra_json_str(t->tag), "digest",
+        t->resolves ? ra_json_digest_or_null(&t->digest) : json_null(), "digest_short",
+        t->resolves ? ra_json_digest_short(&t->digest) : json_null(), "media_type",
+        ra_json_str(t->media_type), "reason", ra_code_name(t->reason), "platforms", plats,
+        "platforms_text", ra_json_str(m->tmp.ptr));
 }
 
 static json_t *broken_tags(struct ra_pm_model *m)
@@ -102,16 +104,20 @@ static json_t *duration_json(const struct ra_postmortem *pm)
     if (pm->state == RA_PM_NO_INCIDENT || pm->start == RA_TIME_NONE)
         return json_null();
     o = json_pack("{s:o,s:s,s:o,s:s,s:b}", "start", ra_json_time(pm->start), "start_kind",
-                  pm->start_exact ? "exact" : pm->start_firing ? "suspect" : "earliest bound",
-                  "end", ra_json_time(pm->end),
-                  "end_kind", pm->state == RA_PM_REPAIRED ? "repaired" : "ongoing",
-                  "ongoing", pm->state == RA_PM_ONGOING);
+                  pm->start_exact    ? "exact"
+                  : pm->start_firing ? "suspect"
+                                     : "earliest bound",
+                  "end", ra_json_time(pm->end), "end_kind",
+                  pm->state == RA_PM_REPAIRED ? "repaired" : "ongoing", "ongoing",
+                  pm->state == RA_PM_ONGOING);
     json_object_set_new(o, "span", ra_pm_span(pm->start, pm->end));
-    json_object_set_new(o, "end_is_log", json_boolean(pm->state == RA_PM_ONGOING &&
-                                                      pm->last_failure.event &&
-                                                      pm->last_failure.event->time == pm->end));
+    json_object_set_new(o, "end_is_log",
+                        json_boolean(pm->state == RA_PM_ONGOING &&
+                                     pm->last_failure.event &&
+                                     pm->last_failure.event->time == pm->end));
     json_object_set_new(o, "start_job",
-                        pm->start_firing ? ra_json_str(pm->start_firing->job_name) : json_null());
+                        pm->start_firing ? ra_json_str(pm->start_firing->job_name)
+                                         : json_null());
     return o;
 }
 
@@ -124,12 +130,14 @@ json_t *ra_pm_impact(struct ra_pm_model *m)
     ra_pm_pipeline_text(&m->tmp, &pm->first_failed_pipeline);
     o = json_pack("{s:I,s:b,s:o,s:o}", "broken_count", (json_int_t)n, "has_broken", n > 0,
                   "first_404",
-                  ra_pm_log_event(&pm->first_404, pm->first_404.event ? pm->first_404.event->uri
-                                                                      : NULL),
-                  "first_failed_pipeline", ra_pm_log_event(&pm->first_failed_pipeline, m->tmp.ptr));
+                  ra_pm_log_event(&pm->first_404,
+                                  pm->first_404.event ? pm->first_404.event->uri : NULL),
+                  "first_failed_pipeline",
+                  ra_pm_log_event(&pm->first_failed_pipeline, m->tmp.ptr));
     json_object_set_new(o, "last_failure", last_failure_json(m));
     json_object_set_new(o, "duration", duration_json(pm));
-    json_object_set_new(o, "failed_pipelines", json_integer((json_int_t)pm->failed_pipelines));
+    json_object_set_new(o, "failed_pipelines",
+                        json_integer((json_int_t)pm->failed_pipelines));
     json_object_set_new(o, "failed_pulls", json_integer((json_int_t)pm->failed_pulls));
     json_object_set_new(o, "has_failures",
                         json_boolean(pm->failed_pipelines || pm->failed_pulls));

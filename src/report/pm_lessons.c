@@ -77,9 +77,10 @@ json_t *ra_pm_lessons(struct ra_pm_model *m)
     o = json_pack("{s:b,s:b,s:b}", "has_went_well", json_array_size(g[WELL]) > 0,
                   "has_went_wrong", json_array_size(g[WRONG]) > 0, "has_lucky",
                   json_array_size(g[LUCKY]) > 0);
-    json_object_set_new(o, "any", json_boolean(json_array_size(g[WELL]) ||
-                                               json_array_size(g[WRONG]) ||
-                                               json_array_size(g[LUCKY])));
+    json_object_set_new(o, "any",
+                        json_boolean(json_array_size(g[WELL]) ||
+                                     json_array_size(g[WRONG]) ||
+                                     json_array_size(g[LUCKY])));
     json_object_set_new(o, "went_well", g[WELL]);
     json_object_set_new(o, "went_wrong", g[WRONG]);
     json_object_set_new(o, "lucky", g[LUCKY]);

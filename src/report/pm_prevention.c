@@ -14,9 +14,10 @@ static void item(json_t *a, int priority, const char *title, const char *why)
     char p[4];
 
     snprintf(p, sizeof(p), "P%d", priority);
-    json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:i,s:s,s:s}", "title", title, "why", why,
-                                       "priority", p, "priority_rank", priority, "owner",
-                                       RA_PM_OWNER_PLACEHOLDER, "status", "open"));
+    json_array_append_new(a,
+                          json_pack("{s:s,s:s,s:s,s:i,s:s,s:s}", "title", title, "why",
+                                    why, "priority", p, "priority_rank", priority,
+                                    "owner", RA_PM_OWNER_PLACEHOLDER, "status", "open"));
 }
 
 /* The items by priority, in the order they were made within one. */
@@ -57,41 +58,57 @@ json_t *ra_pm_prevention(struct ra_pm_model *m)
 
     if (c->state == RA_PM_ONGOING)
         item(a, 0, "Bring the broken tags back",
-             "The newest snapshot still cannot pull them: the Recovery section has the steps "
+             "The newest snapshot still cannot pull them: the Recovery section has the "
+             "steps "
              "for each.");
     if (c->v2_children == 1)
-        item(a, 0, "Stop running garbage-collect with --delete-untagged on Distribution 2.x, "
-                "or move to Distribution 3.x",
+        item(a, 0,
+             "Stop running garbage-collect with --delete-untagged on Distribution 2.x, "
+             "or move to Distribution 3.x",
              "2.x treats the untagged children of a tagged index as garbage (upstream "
-             "issues #3004, #3178); 3.0 keeps them (PR #4285). Until then run it without -m.");
+             "issues #3004, #3178); 3.0 keeps them (PR #4285). Until then run it without "
+             "-m.");
     if (ra_postmortem_matched(c, RA_FP_GC_V2_INDEX_CHILDREN) || c->floating_gc)
-        item(a, 1, "Pin the registry image to an exact version (registry:2.8.3 or a digest)",
-             "With a floating tag such as registry:2 nobody can say which garbage collector "
+        item(a, 1,
+             "Pin the registry image to an exact version (registry:2.8.3 or a digest)",
+             "With a floating tag such as registry:2 nobody can say which garbage "
+             "collector "
              "ran; an upgrade changes GC behaviour silently.");
-    if (ra_postmortem_matched(c, RA_FP_GC_RACE) || ra_postmortem_matched(c, RA_FP_GC_SWEEP) ||
+    if (ra_postmortem_matched(c, RA_FP_GC_RACE) ||
+        ra_postmortem_matched(c, RA_FP_GC_SWEEP) ||
         ra_postmortem_matched(c, RA_FP_GC_LOG))
-        item(a, ra_postmortem_matched(c, RA_FP_GC_RACE) ? 0 : 1, "Run garbage-collect in read-only mode, with pushes stopped",
-             "GC is not safe while pushes run: blobs uploaded after its mark phase are swept "
+        item(a, ra_postmortem_matched(c, RA_FP_GC_RACE) ? 0 : 1,
+             "Run garbage-collect in read-only mode, with pushes stopped",
+             "GC is not safe while pushes run: blobs uploaded after its mark phase are "
+             "swept "
              "(storage.maintenance.readonly.enabled: true during the run).");
-    if (ra_postmortem_matched(c, RA_FP_TAG_PRUNE) || ra_postmortem_matched(c, RA_FP_TAG_PRUNE_THEN_GC))
-        item(a, 0, "Prune tags through the registry API, never by removing folders, and keep "
-                "the tags that pipelines use",
-             "rm -rf of tag folders leaves the registry's tag history inconsistent and hands "
+    if (ra_postmortem_matched(c, RA_FP_TAG_PRUNE) ||
+        ra_postmortem_matched(c, RA_FP_TAG_PRUNE_THEN_GC))
+        item(a, 0,
+             "Prune tags through the registry API, never by removing folders, and keep "
+             "the tags that pipelines use",
+             "rm -rf of tag folders leaves the registry's tag history inconsistent and "
+             "hands "
              "the manifests to the next garbage-collect.");
     if (ra_postmortem_matched(c, RA_FP_API_DELETE))
         item(a, 0, "Restrict DELETE on the registry and keep its access log",
-             "A manifest DELETE removes the folder of every tag that points at it. Allow it "
-             "only to the accounts that must prune (or set storage.delete.enabled: false), "
+             "A manifest DELETE removes the folder of every tag that points at it. Allow "
+             "it "
+             "only to the accounts that must prune (or set storage.delete.enabled: "
+             "false), "
              "and keep the registry's log (log.level: info, the access log) where a "
              "post-mortem can read who sent each DELETE and when.");
     if (ra_postmortem_matched(c, RA_FP_LOST_FILES))
-        item(a, 2, "Verify restores and copies: regautopsy scan --verify after every restore",
+        item(a, 2,
+             "Verify restores and copies: regautopsy scan --verify after every restore",
              "Objects went missing in a way no garbage collector explains.");
     item(a, 1, "Probe fetchability after every push and on a schedule",
          "skopeo copy --all docker://REGISTRY/IMAGE dir:/tmp/probe pulls every platform; "
          "nothing checked that pushed images stayed pullable.");
     if (prediction_breaks(m->inv)) /* the forecast says what it breaks */
-        item(a, 0, "Act on the gc-sim prediction below before the next scheduled garbage-collect",
+        item(a, 0,
+             "Act on the gc-sim prediction below before the next scheduled "
+             "garbage-collect",
              "regautopsy gc-sim on the newest snapshot says what that run will delete.");
     return by_priority(a);
 }
@@ -120,17 +137,20 @@ json_t *ra_pm_prediction(struct ra_pm_model *m)
             const struct ra_tag_result *t = &p->after->tags[k];
             if (t->pullable || !p->before->tags[k].pullable)
                 continue;
-            json_array_append_new(breaks, json_pack("{s:o,s:o,s:o,s:s}", "root",
-                                                    ra_json_str(ra_pm_root_name(p->root)), "repository",
-                                                    ra_json_str(t->repository), "tag", ra_json_str(t->tag),
-                                                    "reason", ra_code_name(t->reason)));
+            json_array_append_new(
+                breaks, json_pack("{s:o,s:o,s:o,s:s}", "root",
+                                  ra_json_str(ra_pm_root_name(p->root)), "repository",
+                                  ra_json_str(t->repository), "tag", ra_json_str(t->tag),
+                                  "reason", ra_code_name(t->reason)));
         }
     }
-    o = json_pack("{s:o,s:o,s:o,s:s,s:b,s:I,s:I,s:b,s:o}", "job", ra_json_str(p0->firing->job_id),
-                  "name", ra_json_str(p0->firing->job_name), "fires_at", ra_json_time(p0->firing->time),
-                  "distribution", p0->gc.version == RA_GC_V3 ? "3" : "2.8", "delete_untagged",
-                  p0->gc.delete_untagged, "blobs", (json_int_t)blobs, "bytes", (json_int_t)bytes,
-                  "has_breaks", json_array_size(breaks) > 0, "breaks", breaks);
+    o = json_pack(
+        "{s:o,s:o,s:o,s:s,s:b,s:I,s:I,s:b,s:o}", "job", ra_json_str(p0->firing->job_id),
+        "name", ra_json_str(p0->firing->job_name), "fires_at",
+        ra_json_time(p0->firing->time), "distribution",
+        p0->gc.version == RA_GC_V3 ? "3" : "2.8", "delete_untagged",
+        p0->gc.delete_untagged, "blobs", (json_int_t)blobs, "bytes", (json_int_t)bytes,
+        "has_breaks", json_array_size(breaks) > 0, "breaks", breaks);
     json_object_set_new(o, "aborted", ra_json_str(aborted));
     return o;
 }

@@ -23,8 +23,8 @@ static json_t *step(const char *kind, const char *title, const char *commands)
             ra_buf_truncate(&b, b.len - 1);
         ra_md_fence(&fence, b.ptr);
     }
-    o = json_pack("{s:s,s:o,s:o,s:o}", "kind", kind, "title", ra_json_str(title), "commands",
-                  commands ? ra_json_str(b.ptr) : json_null(), "fence",
+    o = json_pack("{s:s,s:o,s:o,s:o}", "kind", kind, "title", ra_json_str(title),
+                  "commands", commands ? ra_json_str(b.ptr) : json_null(), "fence",
                   commands ? ra_json_str(fence.ptr) : json_null());
     ra_buf_release(&b);
     ra_buf_release(&fence);
@@ -102,13 +102,14 @@ static void restore_cmds(struct ra_buf *cmd, const struct ra_pm_repair *r)
     ra_buf_release(&arg);
 }
 
-static void lost_item(struct ra_buf *out, size_t *n, const struct ra_loss *l, const char *why)
+static void lost_item(struct ra_buf *out, size_t *n, const struct ra_loss *l,
+                      const char *why)
 {
     char hex[RA_DIGEST_STRLEN];
 
-    ra_buf_printf(out, "%s%s %s%s", (*n)++ ? ", " : "", ra_object_kind_name(l->object),
-                  l->object == RA_OBJ_TAG ? l->tag_name : ra_digest_short(hex, &l->digest),
-                  why);
+    ra_buf_printf(
+        out, "%s%s %s%s", (*n)++ ? ", " : "", ra_object_kind_name(l->object),
+        l->object == RA_OBJ_TAG ? l->tag_name : ra_digest_short(hex, &l->digest), why);
 }
 
 struct recovery {
@@ -126,11 +127,14 @@ static void recycled_item(struct recovery *rc, const struct ra_pm_repair *r)
     if (r->kind == RA_PM_RECYCLED) {
         ra_digest_short(hex, &r->loss->digest);
         ra_buf_printf(&rc->recycled, "%sblob %s from %s in snapshot %s",
-                      rc->nrecycled++ ? ", " : "", hex, r->recycled->path, r->recycled_in->name);
+                      rc->nrecycled++ ? ", " : "", hex, r->recycled->path,
+                      r->recycled_in->name);
         return;
     }
-    ra_buf_printf(&why, " (the copy in a NAS recycle bin, %s in snapshot %s, does not "
-                        "match its digest)", r->recycled->path, r->recycled_in->name);
+    ra_buf_printf(&why,
+                  " (the copy in a NAS recycle bin, %s in snapshot %s, does not "
+                  "match its digest)",
+                  r->recycled->path, r->recycled_in->name);
     lost_item(&rc->lost, &rc->nlost, r->loss, why.ptr);
     ra_buf_release(&why);
 }
@@ -180,8 +184,8 @@ static void recovery_release(struct recovery *rc)
     ra_buf_release(&rc->recycled);
 }
 
-static void rebuild_step(json_t *steps, struct ra_pm_model *m, const struct ra_tag_result *t,
-                         const struct recovery *rc)
+static void rebuild_step(json_t *steps, struct ra_pm_model *m,
+                         const struct ra_tag_result *t, const struct recovery *rc)
 {
     json_t *pushers = json_array();
     struct ra_buf ref = RA_BUF_INIT;
@@ -193,8 +197,9 @@ static void rebuild_step(json_t *steps, struct ra_pm_model *m, const struct ra_t
         ra_buf_printf(&m->tmp, "No snapshot holds %s: rebuild %s and push it again",
                       rc->lost.ptr, ref.ptr);
     else
-        ra_buf_printf(&m->tmp, "Or rebuild %s and push it again (new digests; "
-                               "whoever pins the old index digest keeps failing)",
+        ra_buf_printf(&m->tmp,
+                      "Or rebuild %s and push it again (new digests; "
+                      "whoever pins the old index digest keeps failing)",
                       ref.ptr);
     if (json_array_size(pushers)) {
         json_t *p0 = json_array_get(pushers, 0);
@@ -209,7 +214,8 @@ static void rebuild_step(json_t *steps, struct ra_pm_model *m, const struct ra_t
     ra_buf_release(&ref);
 }
 
-static void verify_step(json_t *steps, struct ra_pm_model *m, const struct ra_tag_result *t)
+static void verify_step(json_t *steps, struct ra_pm_model *m,
+                        const struct ra_tag_result *t)
 {
     struct ra_buf ref = RA_BUF_INIT;
 
@@ -218,7 +224,8 @@ static void verify_step(json_t *steps, struct ra_pm_model *m, const struct ra_ta
     ra_buf_puts(&m->tmp, "skopeo copy --all ");
     ra_shell_quote(&m->tmp, ref.ptr);
     ra_buf_puts(&m->tmp, " dir:/tmp/regautopsy-check\n");
-    json_array_append_new(steps, step("verify", "Check that the tag pulls again", m->tmp.ptr));
+    json_array_append_new(steps,
+                          step("verify", "Check that the tag pulls again", m->tmp.ptr));
     ra_buf_release(&ref);
 }
 
@@ -232,18 +239,21 @@ static json_t *recovery_for(struct ra_pm_model *m, const struct ra_pm_tag_plan *
 
     if (!p->named) {
         json_array_append_new(
-            steps, step("manual", "The repository or tag name is outside Distribution's "
-                                  "grammar (finding name_invalid), so the registry never "
-                                  "wrote it and no command is printed for it: inspect this "
-                                  "entry by hand",
+            steps, step("manual",
+                        "The repository or tag name is outside Distribution's "
+                        "grammar (finding name_invalid), so the registry never "
+                        "wrote it and no command is printed for it: inspect this "
+                        "entry by hand",
                         NULL));
         goto done;
     }
     recovery_collect(&rc, p);
     if (rc.nrelink) {
         ra_buf_truncate(&m->tmp, 0);
-        ra_buf_printf(&m->tmp, "Re-create %zu revision link%s whose manifest data is still in "
-                               "storage", rc.nrelink, rc.nrelink > 1 ? "s" : "");
+        ra_buf_printf(&m->tmp,
+                      "Re-create %zu revision link%s whose manifest data is still in "
+                      "storage",
+                      rc.nrelink, rc.nrelink > 1 ? "s" : "");
         json_array_append_new(steps, step("relink", m->tmp.ptr, rc.relink.ptr));
     }
     if (rc.nrestore) {
@@ -273,7 +283,8 @@ static json_t *recovery_for(struct ra_pm_model *m, const struct ra_pm_tag_plan *
     verify_step(steps, m, t);
 done:
     o = json_pack("{s:o,s:o,s:o,s:o}", "repository", ra_json_str(t->repository), "tag",
-                  ra_json_str(t->tag), "root", ra_json_str(ra_pm_root_name(root)), "steps", steps);
+                  ra_json_str(t->tag), "root", ra_json_str(ra_pm_root_name(root)),
+                  "steps", steps);
     recovery_release(&rc);
     return o;
 }
@@ -301,8 +312,9 @@ static void root_hint(struct ra_buf *hint, const char *root)
         ra_shell_quote(hint, abs.ptr);
         ra_buf_puts(hint, "  # the live registry's storage: adjust");
     } else {
-        ra_buf_puts(hint, "ROOT=/var/lib/registry/docker/registry/v2  # the live registry's "
-                          "<rootdirectory>/docker/registry/v2: adjust");
+        ra_buf_puts(hint,
+                    "ROOT=/var/lib/registry/docker/registry/v2  # the live registry's "
+                    "<rootdirectory>/docker/registry/v2: adjust");
     }
     ra_buf_release(&abs);
 }
@@ -319,14 +331,16 @@ static json_t *recycled_json(struct ra_pm_model *m)
         const struct ra_snapshot *s = NULL;
         const struct ra_recycled_blob *r;
         struct ra_buf breaks = RA_BUF_INIT;
-        if (l->object != RA_OBJ_BLOB || !(r = ra_postmortem_recycled_copy(m->inv, &l->digest, &s)))
+        if (l->object != RA_OBJ_BLOB ||
+            !(r = ra_postmortem_recycled_copy(m->inv, &l->digest, &s)))
             continue;
         for (j = 0; j < l->tags.len; j++)
             ra_buf_printf(&breaks, "%s%s", j ? ", " : "", (const char *)l->tags.items[j]);
-        o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:b}", "digest", ra_json_digest_or_null(&l->digest),
-                      "breaks", ra_json_str(ra_buf_cstr(&breaks)), "snapshot",
-                      ra_json_str(s->name), "source", ra_json_str(s->source), "path",
-                      ra_json_str(r->path), "verified", r->verified);
+        o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:b}", "digest",
+                      ra_json_digest_or_null(&l->digest), "breaks",
+                      ra_json_str(ra_buf_cstr(&breaks)), "snapshot", ra_json_str(s->name),
+                      "source", ra_json_str(s->source), "path", ra_json_str(r->path),
+                      "verified", r->verified);
         json_object_set_new(o, "path_code", ra_pm_command_code(&breaks, r->path));
         json_array_append_new(a, o);
         ra_buf_release(&breaks);
@@ -346,14 +360,15 @@ json_t *ra_pm_recovery(struct ra_pm_model *m)
         if (m->newest->regs[i]->unpullable)
             root_hint(&hint, m->newest->regs[i]->graph->root);
     ra_md_fence(&fence, hint.len ? hint.ptr : "");
-    o = json_pack("{s:o,s:o,s:o,s:b}", "root_hint", ra_json_str(hint.len ? hint.ptr : NULL),
-                  "root_hint_fence", ra_json_str(fence.ptr), "tags", tags, "has_tags",
+    o = json_pack("{s:o,s:o,s:o,s:b}", "root_hint",
+                  ra_json_str(hint.len ? hint.ptr : NULL), "root_hint_fence",
+                  ra_json_str(fence.ptr), "tags", tags, "has_tags",
                   json_array_size(tags) > 0);
     json_object_set_new(o, "recycled", recycled_json(m));
-    json_object_set_new(o, "has_recycled",
-                        json_boolean(json_array_size(json_object_get(o, "recycled")) > 0));
+    json_object_set_new(
+        o, "has_recycled",
+        json_boolean(json_array_size(json_object_get(o, "recycled")) > 0));
     ra_buf_release(&hint);
     ra_buf_release(&fence);
     return o;
 }
-

@@ -20,8 +20,9 @@ static json_t *repair_json(struct ra_pm_model *m)
     ra_buf_truncate(&m->tmp, 0);
     ra_buf_printf(&m->tmp, "every tag the losses broke pulls in snapshot %s",
                   pm->repaired_in->snap->name);
-    return json_pack("{s:o,s:o,s:o}", "time", ra_json_time(pm->repaired_in->snap->taken_at),
-                     "evidence", ra_json_str(pm->repaired_in->snap->name), "message",
+    return json_pack("{s:o,s:o,s:o}", "time",
+                     ra_json_time(pm->repaired_in->snap->taken_at), "evidence",
+                     ra_json_str(pm->repaired_in->snap->name), "message",
                      ra_json_str(m->tmp.ptr));
 }
 
@@ -32,15 +33,18 @@ json_t *ra_pm_resolution(struct ra_pm_model *m)
 
     if (pm->state == RA_PM_NO_INCIDENT)
         return json_null();
-    o = json_pack("{s:s,s:b}", "state", pm->state == RA_PM_REPAIRED ? "repaired" : "ongoing",
-                  "repaired", pm->state == RA_PM_REPAIRED);
-    json_object_set_new(o, "repair", pm->state == RA_PM_REPAIRED ? repair_json(m) : json_null());
-    json_object_set_new(o, "time_to_repair", pm->state == RA_PM_REPAIRED
-                                                 ? ra_pm_span(pm->start, pm->end)
-                                                 : json_null());
+    o = json_pack("{s:s,s:b}", "state",
+                  pm->state == RA_PM_REPAIRED ? "repaired" : "ongoing", "repaired",
+                  pm->state == RA_PM_REPAIRED);
+    json_object_set_new(o, "repair",
+                        pm->state == RA_PM_REPAIRED ? repair_json(m) : json_null());
+    json_object_set_new(o, "time_to_repair",
+                        pm->state == RA_PM_REPAIRED ? ra_pm_span(pm->start, pm->end)
+                                                    : json_null());
     json_object_set_new(o, "newest_snapshot",
                         pm->newest ? ra_json_str(pm->newest->snap->name) : json_null());
-    json_object_set_new(o, "newest_taken_at",
-                        ra_json_time(pm->newest ? pm->newest->snap->taken_at : RA_TIME_NONE));
+    json_object_set_new(
+        o, "newest_taken_at",
+        ra_json_time(pm->newest ? pm->newest->snap->taken_at : RA_TIME_NONE));
     return o;
 }

@@ -8,7 +8,6 @@
 #include "config/schedule.h"
 #include "report/json.h"
 
-
 static const char *class_name(unsigned classes);
 
 static const char *firing_kind(const struct ra_firing *f)
@@ -96,8 +95,9 @@ static json_t *fingerprints_json(struct ra_pm_model *m)
     for (i = 0; i < RA_FP__COUNT; i++)
         if (counts[i])
             json_array_append_new(
-                a, json_pack("{s:s,s:s,s:I,s:o}", "name", ra_fingerprint_name((enum ra_fingerprint)i),
-                             "title", fp_title(c, (enum ra_fingerprint)i), "losses",
+                a, json_pack("{s:s,s:s,s:I,s:o}", "name",
+                             ra_fingerprint_name((enum ra_fingerprint)i), "title",
+                             fp_title(c, (enum ra_fingerprint)i), "losses",
                              (json_int_t)counts[i], "example", ra_json_str(detail[i])));
     return a;
 }
@@ -128,13 +128,15 @@ static json_t *trigger_json(struct ra_pm_model *m)
         return json_null();
     memcpy(id, v->commit->id, 12);
     id[12] = '\0';
-    o = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "commit", id, "commit_full", v->commit->id,
-                  "time", ra_json_time(v->commit->time), "author", ra_json_str(v->commit->author),
-                  "message", ra_json_str(v->commit->summary), "change", ra_json_str(v->change),
+    o = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "commit", id, "commit_full",
+                  v->commit->id, "time", ra_json_time(v->commit->time), "author",
+                  ra_json_str(v->commit->author), "message",
+                  ra_json_str(v->commit->summary), "change", ra_json_str(v->change),
                   "job", ra_json_str(pm->trigger_job->id));
     json_object_set_new(o, "name", ra_json_str(v->job ? v->job->name : NULL));
-    json_object_set_new(o, "in_period", json_boolean(ra_postmortem_in_focus(
-                                            pm, v->commit->time, RA_TIME_NONE)));
+    json_object_set_new(
+        o, "in_period",
+        json_boolean(ra_postmortem_in_focus(pm, v->commit->time, RA_TIME_NONE)));
     return o;
 }
 
@@ -157,8 +159,8 @@ json_t *ra_pm_root_cause(struct ra_pm_model *m)
 
 static json_t *bound_json(const struct ra_bound *b)
 {
-    return json_pack("{s:o,s:s,s:o}", "time", ra_json_time(b->time), "kind", ra_bound_kind_name(b->kind),
-                     "evidence", ra_json_str(b->evidence));
+    return json_pack("{s:o,s:s,s:o}", "time", ra_json_time(b->time), "kind",
+                     ra_bound_kind_name(b->kind), "evidence", ra_json_str(b->evidence));
 }
 
 json_t *ra_pm_losses(struct ra_pm_model *m)
@@ -175,16 +177,19 @@ json_t *ra_pm_losses(struct ra_pm_model *m)
             json_array_append_new(tags, ra_json_str(l->tags.items[j]));
         for (j = 0; j < cause->matches.len; j++) {
             const struct ra_match *mt = cause->matches.items[j];
-            json_array_append_new(fps, json_pack("{s:s,s:o}", "name", ra_fingerprint_name(mt->fp),
-                                                 "detail", ra_json_str(mt->detail)));
+            json_array_append_new(fps, json_pack("{s:s,s:o}", "name",
+                                                 ra_fingerprint_name(mt->fp), "detail",
+                                                 ra_json_str(mt->detail)));
         }
-        o = json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "object",
-                      ra_object_kind_name(l->object), "root", ra_json_str(ra_pm_root_name(l->root)),
-                      "repository", l->repository[0] ? ra_json_str(l->repository) : json_null(),
-                      "digest", ra_json_digest_or_null(&l->digest), "digest_short",
-                      ra_digest_is_zero(&l->digest) ? json_null() : ra_json_digest_short(&l->digest), "tag",
-                      ra_json_str(l->tag_name), "breaks", tags, "from", bound_json(&l->from), "to",
-                      bound_json(&l->to), "fingerprints", fps);
+        o = json_pack(
+            "{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "object",
+            ra_object_kind_name(l->object), "root", ra_json_str(ra_pm_root_name(l->root)),
+            "repository", l->repository[0] ? ra_json_str(l->repository) : json_null(),
+            "digest", ra_json_digest_or_null(&l->digest), "digest_short",
+            ra_digest_is_zero(&l->digest) ? json_null()
+                                          : ra_json_digest_short(&l->digest),
+            "tag", ra_json_str(l->tag_name), "breaks", tags, "from", bound_json(&l->from),
+            "to", bound_json(&l->to), "fingerprints", fps);
         json_object_set_new(o, "suspects", json_integer((json_int_t)cause->suspects.len));
         json_object_set_new(o, "to_note", ra_json_str(l->to_note));
         json_array_append_new(a, o);

@@ -58,21 +58,23 @@ static json_t *event_row(const struct ra_event *e, struct ra_buf *txt)
     ra_text_safe(txt, e->message, RA_TEXT_UTF8 | RA_TEXT_CONTROLS);
     if (e->count > 1)
         ra_buf_printf(txt, " (x%zu)", e->count);
-    row = json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:I}", "time", ra_json_time(e->time), "until",
-                    ra_json_time(e->until), "precision", ra_event_precision(e), "kind",
-                    ra_event_kind_name(e->kind), "source", ra_json_str(e->source), "event",
-                    ra_json_str(txt->ptr), "evidence", e->evidence[0] ? ra_json_str(e->evidence) : json_null(),
-                    "count", (json_int_t)e->count);
+    row = json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:I}", "time", ra_json_time(e->time),
+                    "until", ra_json_time(e->until), "precision", ra_event_precision(e),
+                    "kind", ra_event_kind_name(e->kind), "source", ra_json_str(e->source),
+                    "event", ra_json_str(txt->ptr), "evidence",
+                    e->evidence[0] ? ra_json_str(e->evidence) : json_null(), "count",
+                    (json_int_t)e->count);
     shorten(&sh, txt->ptr);
     json_object_set_new(row, "event_short", ra_json_str(sh.ptr));
     shorten(&sh, e->evidence);
-    json_object_set_new(row, "evidence_short", e->evidence[0] ? ra_json_str(sh.ptr) : json_null());
+    json_object_set_new(row, "evidence_short",
+                        e->evidence[0] ? ra_json_str(sh.ptr) : json_null());
     ra_buf_release(&sh);
     return row;
 }
 
-static void diagram_line(struct ra_buf *mer, char prev[RA_TIME_STRLEN], const struct ra_event *e,
-                         const char *text)
+static void diagram_line(struct ra_buf *mer, char prev[RA_TIME_STRLEN],
+                         const struct ra_event *e, const char *text)
 {
     char when[RA_TIME_STRLEN];
 
@@ -122,14 +124,17 @@ json_t *ra_pm_timeline(struct ra_pm_model *m)
     for (i = 0; i < t->events.len; i++) {
         const struct ra_event *e = t->events.items[i];
         json_t *row;
-        if (!ra_postmortem_in_focus(m->pm, e->time, e->until) || !diagram_worthy(m->pm, e) || seen++ < skip)
+        if (!ra_postmortem_in_focus(m->pm, e->time, e->until) ||
+            !diagram_worthy(m->pm, e) || seen++ < skip)
             continue;
         row = event_row(e, &txt);
-        diagram_line(&mer, prev, e, json_string_value(json_object_get(row, "event_short")));
+        diagram_line(&mer, prev, e,
+                     json_string_value(json_object_get(row, "event_short")));
         json_decref(row);
     }
-    o = json_pack("{s:o,s:o,s:o,s:I,s:I}", "mermaid", ra_json_str(mer.ptr), "from", ra_json_time(from), "to",
-                  ra_json_time(to), "earlier", (json_int_t)earlier, "later", (json_int_t)later);
+    o = json_pack("{s:o,s:o,s:o,s:I,s:I}", "mermaid", ra_json_str(mer.ptr), "from",
+                  ra_json_time(from), "to", ra_json_time(to), "earlier",
+                  (json_int_t)earlier, "later", (json_int_t)later);
     json_object_set_new(o, "has_earlier", json_boolean(earlier > 0));
     ra_pm_capped(o, "rows", rows, m->opts->table_cap * 2);
     json_object_set_new(o, "all", all);

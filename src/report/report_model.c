@@ -20,8 +20,8 @@ static json_t *incident_date(const struct ra_postmortem *pm)
 {
     char when[RA_TIME_STRLEN];
     ra_time t = pm->start != RA_TIME_NONE ? pm->start
-                : pm->newest                ? pm->newest->snap->taken_at
-                                            : RA_TIME_NONE;
+                : pm->newest              ? pm->newest->snap->taken_at
+                                          : RA_TIME_NONE;
 
     if (t == RA_TIME_NONE)
         return json_null();
@@ -61,10 +61,11 @@ static void sections(json_t *doc, struct ra_pm_model *m)
     json_object_set_new(doc, "inputs", ra_pm_inputs(m));
     ra_buf_truncate(&text, 0);
     ra_pm_summary_text(m, &text, impact, cause);
-    json_object_set_new(doc, "summary",
-                        json_pack("{s:o,s:I,s:I}", "text", ra_json_str(text.ptr), "broken_tags",
-                                  (json_int_t)json_array_size(json_object_get(impact, "broken_all")),
-                                  "lost_objects", (json_int_t)inv->losses->items.len));
+    json_object_set_new(
+        doc, "summary",
+        json_pack("{s:o,s:I,s:I}", "text", ra_json_str(text.ptr), "broken_tags",
+                  (json_int_t)json_array_size(json_object_get(impact, "broken_all")),
+                  "lost_objects", (json_int_t)inv->losses->items.len));
     json_object_set_new(doc, "impact", impact);
     json_object_set_new(doc, "root_cause", cause);
     json_object_set_new(doc, "detection", ra_pm_detection(m, impact));
@@ -75,7 +76,8 @@ static void sections(json_t *doc, struct ra_pm_model *m)
     json_object_set_new(doc, "resolution", ra_pm_resolution(m));
     json_object_set_new(doc, "recovery", ra_pm_recovery(m));
     json_object_set_new(doc, "lessons", ra_pm_lessons(m));
-    json_object_set_new(doc, "prevention", json_pack("{s:o}", "items", ra_pm_prevention(m)));
+    json_object_set_new(doc, "prevention",
+                        json_pack("{s:o}", "items", ra_pm_prevention(m)));
     json_object_set_new(doc, "prediction", ra_pm_prediction(m));
     json_object_set_new(doc, "appendix", ra_pm_appendix(m));
     for (i = 0; i < inv->notes.len; i++)

@@ -24,8 +24,8 @@
 #include "model/graph.h"
 
 /* 2026-04-<day>T<hh>:<mm>:00Z */
-#define APR(day, hh, mm) \
-    (INT64_C(1775001600) + ((day) - 1) * INT64_C(86400) + (hh) * 3600 + (mm) * 60)
+#define APR(day, hh, mm)                                                                 \
+    (INT64_C(1775001600) + ((day)-1) * INT64_C(86400) + (hh)*3600 + (mm)*60)
 
 /* One registry root "" with tag infra-ci:latest; two snapshots (12th, 13th 01:00). */
 struct fix {
@@ -178,7 +178,8 @@ static void test_suspect_start_repaired(void **state)
     fix_init(&f, 3, 1);
     f.tag[2].pullable = 1;
     f.reg[2].unpullable = 0;
-    f.firing[0] = (struct ra_firing){.time = APR(12, 3, 25), .job_id = "gc", .job_name = "gc"};
+    f.firing[0] =
+        (struct ra_firing){.time = APR(12, 3, 25), .job_id = "gc", .job_name = "gc"};
     suspect(&f, 0, 0, 0, RA_CONF_HIGH);
     assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
     assert_ptr_equal(pm->start_firing, &f.firing[0]);
@@ -232,8 +233,10 @@ static void test_suspect_ranking(void **state)
 
     (void)state;
     fix_init(&f, 2, 2);
-    f.firing[0] = (struct ra_firing){.time = APR(12, 2, 0), .job_id = "prune", .job_name = "p"};
-    f.firing[1] = (struct ra_firing){.time = APR(12, 3, 25), .job_id = "gc", .job_name = "gc"};
+    f.firing[0] =
+        (struct ra_firing){.time = APR(12, 2, 0), .job_id = "prune", .job_name = "p"};
+    f.firing[1] =
+        (struct ra_firing){.time = APR(12, 3, 25), .job_id = "gc", .job_name = "gc"};
     suspect(&f, 0, 0, 0, RA_CONF_LOW);
     suspect(&f, 0, 1, 1, RA_CONF_MEDIUM);
     suspect(&f, 1, 2, 1, RA_CONF_HIGH);
@@ -264,7 +267,8 @@ static void test_trigger(void **state)
     struct ra_commit_info c1 = {.time = APR(1, 10, 0), .summary = "add gc"},
                           c2 = {.time = APR(3, 11, 27), .summary = "gc: also -m"},
                           c3 = {.time = APR(10, 9, 0), .summary = "gc: later"};
-    struct ra_job_version v1 = {&c1, &j1, "added"}, v2 = {&c2, &j2, "adds --delete-untagged"},
+    struct ra_job_version v1 = {&c1, &j1, "added"},
+                          v2 = {&c2, &j2, "adds --delete-untagged"},
                           v3 = {&c3, &j3, "schedule"};
 
     (void)state;
@@ -285,7 +289,9 @@ static void test_trigger(void **state)
     ra_vec_push(&s.jobs, &sj);
     fix_init(&f, 2, 1);
     f.inv.schedule = &s;
-    f.firing[0] = (struct ra_firing){.time = APR(12, 3, 25), .job_id = "gc", .job_name = "gc",
+    f.firing[0] = (struct ra_firing){.time = APR(12, 3, 25),
+                                     .job_id = "gc",
+                                     .job_name = "gc",
                                      .commit = "333333333333"};
     suspect(&f, 0, 0, 0, RA_CONF_HIGH);
     assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);

@@ -15,8 +15,8 @@
 #include "report/pm_internal.h"
 
 /* 2026-04-<day>T<hh>:<mm>:00Z */
-#define APR(day, hh, mm) \
-    (INT64_C(1775001600) + ((day) - 1) * INT64_C(86400) + (hh) * 3600 + (mm) * 60)
+#define APR(day, hh, mm)                                                                 \
+    (INT64_C(1775001600) + ((day)-1) * INT64_C(86400) + (hh)*3600 + (mm)*60)
 
 struct pmfix {
     struct ra_investigation inv;

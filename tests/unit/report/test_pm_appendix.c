@@ -22,8 +22,9 @@ static void test_appendix(void **state)
     pmfix_decide(&f);
     o = ra_pm_appendix(&f.m);
     assert_int_equal(json_array_size(json_object_get(o, "inventory")), 2);
-    assert_string_equal(pm_str(json_array_get(json_object_get(o, "inventory"), 1), "snapshot"),
-                        "snap-13");
+    assert_string_equal(
+        pm_str(json_array_get(json_object_get(o, "inventory"), 1), "snapshot"),
+        "snap-13");
     assert_int_equal(json_integer_value(json_object_get(o, "findings_total")), 0);
     assert_true(json_is_false(json_object_get(o, "has_jobs")));
     json_decref(o);

@@ -24,8 +24,8 @@ static void test_duration_suspect(void **state)
     pmfix_decide(&f);
     o = ra_pm_impact(&f.m);
     assert_int_equal(json_integer_value(json_object_get(o, "broken_count")), 1);
-    assert_string_equal(pm_str(json_array_get(json_object_get(o, "broken"), 0), "platforms_text"),
-                        "all");
+    assert_string_equal(
+        pm_str(json_array_get(json_object_get(o, "broken"), 0), "platforms_text"), "all");
     assert_string_equal(pm_str(o, "duration.start"), "2026-04-12T03:25:00Z");
     assert_string_equal(pm_str(o, "duration.start_kind"), "suspect");
     assert_string_equal(pm_str(o, "duration.start_job"), "registry garbage-collect");

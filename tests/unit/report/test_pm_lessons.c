@@ -25,17 +25,21 @@ static void test_lessons(void **state)
     assert_true(json_is_true(json_object_get(o, "any")));
     assert_true(json_is_false(json_object_get(o, "has_went_well"))); /* no log, no repo */
     assert_int_equal(json_array_size(json_object_get(o, "went_wrong")), 3);
-    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "went_wrong"), 0)),
-                        "The tag kept resolving to its index, so a probe that fetched only the "
-                        "index (a HEAD or GET of the tag) stayed green while every pull "
-                        "failed.");
-    assert_non_null(strstr(
-        json_string_value(json_array_get(json_object_get(o, "went_wrong"), 1)), "--delete-untagged"));
-    assert_non_null(strstr(
-        json_string_value(json_array_get(json_object_get(o, "went_wrong"), 2)), "floats"));
+    assert_string_equal(
+        json_string_value(json_array_get(json_object_get(o, "went_wrong"), 0)),
+        "The tag kept resolving to its index, so a probe that fetched only the "
+        "index (a HEAD or GET of the tag) stayed green while every pull "
+        "failed.");
+    assert_non_null(
+        strstr(json_string_value(json_array_get(json_object_get(o, "went_wrong"), 1)),
+               "--delete-untagged"));
+    assert_non_null(
+        strstr(json_string_value(json_array_get(json_object_get(o, "went_wrong"), 2)),
+               "floats"));
     assert_int_equal(json_array_size(json_object_get(o, "lucky")), 1);
-    assert_non_null(strstr(json_string_value(json_array_get(json_object_get(o, "lucky"), 0)),
-                           "nothing has to be rebuilt"));
+    assert_non_null(
+        strstr(json_string_value(json_array_get(json_object_get(o, "lucky"), 0)),
+               "nothing has to be rebuilt"));
     json_decref(o);
     pmfix_release(&f);
 }

@@ -25,11 +25,13 @@ static void test_items(void **state)
     pmfix_decide(&f);
     a = ra_pm_prevention(&f.m);
     assert_int_equal(json_array_size(a), 4);
-    assert_string_equal(pm_str(json_array_get(a, 0), "title"), "Bring the broken tags back");
+    assert_string_equal(pm_str(json_array_get(a, 0), "title"),
+                        "Bring the broken tags back");
     assert_string_equal(pm_str(json_array_get(a, 0), "priority"), "P0");
     assert_non_null(strstr(pm_str(json_array_get(a, 1), "title"), "--delete-untagged"));
     assert_string_equal(pm_str(json_array_get(a, 2), "priority"), "P1");
-    assert_non_null(strstr(pm_str(json_array_get(a, 2), "title"), "Pin the registry image"));
+    assert_non_null(
+        strstr(pm_str(json_array_get(a, 2), "title"), "Pin the registry image"));
     json_array_foreach(a, i, v)
     {
         int p = (int)json_integer_value(json_object_get(v, "priority_rank"));

@@ -48,7 +48,8 @@ static void test_lost(void **state)
     steps = json_object_get(json_array_get(json_object_get(o, "tags"), 0), "steps");
     assert_int_equal(json_array_size(steps), 2);
     assert_string_equal(pm_str(json_array_get(steps, 0), "kind"), "rebuild");
-    assert_non_null(strstr(pm_str(json_array_get(steps, 0), "title"), "No snapshot holds blob"));
+    assert_non_null(
+        strstr(pm_str(json_array_get(steps, 0), "title"), "No snapshot holds blob"));
     json_decref(o);
     pmfix_release(&f);
 }

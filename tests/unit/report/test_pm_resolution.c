@@ -45,8 +45,8 @@ static void test_repaired(void **state)
     o = ra_pm_resolution(&f.m);
     assert_string_equal(pm_str(o, "state"), "repaired");
     assert_string_equal(pm_str(o, "time_to_repair.text"), "1 d 21 h 35 min");
-    assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "time_to_repair"),
-                                                        "seconds")),
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_object_get(o, "time_to_repair"), "seconds")),
                      164100);
     assert_string_equal(pm_str(o, "repair.evidence"), "snap-14");
     assert_string_equal(pm_str(o, "repair.time"), "2026-04-14T01:00:00Z");

@@ -30,8 +30,9 @@ static void test_suspects(void **state)
     assert_string_equal(pm_str(top, "kind"), "garbage-collect");
     assert_string_equal(pm_str(top, "confidence"), "high");
     assert_int_equal(json_integer_value(json_object_get(top, "losses")), 2);
-    assert_string_equal(pm_str(json_array_get(json_object_get(o, "fingerprints"), 0), "name"),
-                        "gc_v2_untagged_index_children");
+    assert_string_equal(
+        pm_str(json_array_get(json_object_get(o, "fingerprints"), 0), "name"),
+        "gc_v2_untagged_index_children");
     assert_true(json_is_null(json_object_get(o, "trigger"))); /* no config repo */
     json_decref(o);
     pmfix_release(&f);
@@ -44,9 +45,13 @@ static void test_trigger(void **state)
     struct ra_schedule s;
     struct ra_sched_job sj;
     struct ra_job j1, j2;
-    struct ra_commit_info c2 = {.time = APR(3, 11, 27), .author = "Mara", .summary = "gc: -m"},
-                          c3 = {.time = APR(10, 9, 0), .author = "Ole", .summary = "later"};
-    struct ra_job_version v2 = {&c2, &j1, "adds --delete-untagged"}, v3 = {&c3, &j2, "schedule"};
+    struct ra_commit_info c2 = {.time = APR(3, 11, 27),
+                                .author = "Mara",
+                                .summary = "gc: -m"},
+                          c3 = {
+                              .time = APR(10, 9, 0), .author = "Ole", .summary = "later"};
+    struct ra_job_version v2 = {&c2, &j1, "adds --delete-untagged"},
+                          v3 = {&c3, &j2, "schedule"};
     json_t *o;
 
     (void)state;
@@ -74,7 +79,8 @@ static void test_trigger(void **state)
     assert_string_equal(pm_str(o, "trigger.author"), "Mara");
     assert_string_equal(pm_str(o, "trigger.message"), "gc: -m");
     assert_string_equal(pm_str(o, "trigger.change"), "adds --delete-untagged");
-    assert_true(json_is_false(json_object_get(json_object_get(o, "trigger"), "in_period")));
+    assert_true(
+        json_is_false(json_object_get(json_object_get(o, "trigger"), "in_period")));
     json_decref(o);
     pmfix_release(&f);
     ra_vec_release(&sj.versions);

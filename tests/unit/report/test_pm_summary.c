@@ -28,12 +28,14 @@ static void test_summary(void **state)
     assert_string_equal(b.ptr, "infra-ci:latest cannot be pulled");
     ra_buf_truncate(&b, 0);
     ra_pm_summary_text(&f.m, &b, impact, cause);
-    assert_non_null(strstr(b.ptr, "1 tag cannot be pulled: infra-ci:latest (all). 1 object that "
-                                  "it needs went missing between 2026-04-12T01:00:00Z and "
-                                  "2026-04-12T03:25:01Z. "));
-    assert_non_null(strstr(b.ptr, "The most likely cause is registry garbage-collect "
-                                  "(etc/cron.d/registry-gc:8 @ a1e4392215f7), which ran at "
-                                  "2026-04-12T03:25:00Z (confidence high)."));
+    assert_non_null(strstr(b.ptr,
+                           "1 tag cannot be pulled: infra-ci:latest (all). 1 object that "
+                           "it needs went missing between 2026-04-12T01:00:00Z and "
+                           "2026-04-12T03:25:01Z. "));
+    assert_non_null(strstr(b.ptr,
+                           "The most likely cause is registry garbage-collect "
+                           "(etc/cron.d/registry-gc:8 @ a1e4392215f7), which ran at "
+                           "2026-04-12T03:25:00Z (confidence high)."));
     json_decref(impact);
     json_decref(cause);
     ra_buf_release(&b);

@@ -23,7 +23,8 @@ static void test_empty(void **state)
     o = ra_pm_timeline(&f.m);
     assert_string_equal(pm_str(o, "from"), "2026-04-05T01:00:00Z");
     assert_string_equal(pm_str(o, "to"), "2026-04-19T03:25:01Z");
-    assert_string_equal(pm_str(o, "mermaid"), "timeline\n    title What happened (UTC)\n");
+    assert_string_equal(pm_str(o, "mermaid"),
+                        "timeline\n    title What happened (UTC)\n");
     assert_int_equal(json_array_size(json_object_get(o, "rows")), 0);
     json_decref(o);
     pmfix_release(&f);
