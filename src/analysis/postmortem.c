@@ -7,6 +7,7 @@
 
 #include "analysis/investigate.h"
 #include "config/jobs.h"
+#include "config/pipelines.h"
 #include "config/schedule.h"
 #include "ingest/layout.h"
 #include "ingest/source.h"
@@ -427,28 +428,115 @@ static void first_success(struct ra_postmortem *pm, const struct ra_investigatio
     ra_map_release(&lost);
 }
 
+/* Did run e of a pipeline build and push with image im's step, successfully? */
+static int pushed_by(const struct ra_log_event *e, const struct ra_pipeline_image *im)
+{
+    size_t i;
+
+    if (strcmp(e->pipeline->status, "success") || !im->step)
+        return 0;
+    for (i = 0; i < e->pipeline->nsteps; i++) {
+        const struct ra_log_step *st = &e->pipeline->steps[i];
+        if (!strcmp(st->name, im->step) && !strcmp(st->state, "success") &&
+            (!st->workflow[0] || !strcmp(st->workflow, im->pipeline->name)))
+            return 1;
+    }
+    return 0;
+}
+
+static ra_time run_end(const struct ra_log_event *e)
+{
+    return e->pipeline->finished != RA_TIME_NONE ? e->pipeline->finished : e->time;
+}
+
+/* The first successful run, after `after`, of a pipeline that pushes ref. */
+static struct ra_pm_event rebuild_after(const struct ra_investigation *inv,
+                                        const char *ref, ra_time after)
+{
+    struct ra_pm_event best = {NULL, NULL};
+    struct ra_vec v = RA_VEC_INIT;
+    size_t i, j, k;
+
+    if (!inv->schedule || !inv->schedule->pipelines)
+        return best;
+    ra_pipelines_pushers(&v, inv->schedule->pipelines, ref);
+    for (k = 0; k < inv->nlogs && v.len; k++) {
+        const struct ra_log *log = inv->logs[k];
+        for (i = 0; i < log->events.len; i++) {
+            const struct ra_log_event *e = log->events.items[i];
+            if (e->kind != RA_LOG_PIPELINE || e->time == RA_TIME_NONE ||
+                e->time <= after || (best.event && run_end(e) >= run_end(best.event)))
+                continue;
+            for (j = 0; j < v.len && !pushed_by(e, v.items[j]); j++)
+                ;
+            if (j < v.len) {
+                best.event = e;
+                best.log = log->path;
+            }
+        }
+    }
+    ra_vec_release(&v);
+    return best;
+}
+
+/* When the pair (loss l, tag ref) was repaired: a later snapshot where ref pulls and
+ * keeps pulling, else a rebuild after the newest snapshot; RA_TIME_NONE when neither. */
+static ra_time pair_repaired(struct ra_postmortem *pm, const struct ra_investigation *inv,
+                             const struct ra_loss *l, const char *ref)
+{
+    const struct ra_losses *ls = inv->losses;
+    size_t at = repaired_at(ls, l, ref);
+    ra_time after = l->to.time;
+    struct ra_pm_event rb;
+
+    if (at != SIZE_MAX)
+        return ls->scans[at]->snap->taken_at;
+    if (pm->newest && pm->newest->snap->taken_at != RA_TIME_NONE &&
+        (after == RA_TIME_NONE || pm->newest->snap->taken_at > after))
+        after = pm->newest->snap->taken_at;
+    rb = rebuild_after(inv, ref, after);
+    if (!rb.event)
+        return RA_TIME_NONE;
+    if (!pm->rebuilt.event || run_end(rb.event) > run_end(pm->rebuilt.event)) {
+        pm->rebuilt = rb;
+        pm->rebuilt_ref = ref;
+    }
+    return run_end(rb.event);
+}
+
 static void state(struct ra_postmortem *pm, const struct ra_investigation *inv)
 {
     const struct ra_losses *ls = inv->losses;
-    size_t i, j, last = 0, any = 0;
+    size_t i, j, any = 0;
 
     pm->state = RA_PM_NO_INCIDENT;
+    pm->repaired_at = RA_TIME_NONE;
     for (i = 0; i < ls->items.len && pm->state != RA_PM_ONGOING; i++) {
         const struct ra_loss *l = ls->items.items[i];
         for (j = 0; j < l->tags.len; j++) {
-            size_t at = repaired_at(ls, l, l->tags.items[j]);
+            ra_time t = pair_repaired(pm, inv, l, l->tags.items[j]);
             any = 1;
-            if (at == SIZE_MAX) {
+            if (t == RA_TIME_NONE) {
                 pm->state = RA_PM_ONGOING;
                 break;
             }
-            if (at > last)
-                last = at;
+            if (pm->repaired_at == RA_TIME_NONE || t > pm->repaired_at)
+                pm->repaired_at = t;
         }
+    }
+    if (pm->state == RA_PM_ONGOING) {
+        pm->rebuilt.event = NULL;
+        pm->rebuilt_ref = NULL;
     }
     if (any && pm->state != RA_PM_ONGOING) {
         pm->state = RA_PM_REPAIRED;
-        pm->repaired_in = ls->scans[last];
+        for (i = 0; i < ls->nscans && !pm->repaired_in; i++)
+            if (ls->scans[i]->snap->taken_at == pm->repaired_at)
+                pm->repaired_in = ls->scans[i];
+        if (pm->rebuilt.event && run_end(pm->rebuilt.event) != pm->repaired_at)
+            pm->rebuilt.event = NULL;
+        if (pm->repaired_in)
+            pm->rebuilt.event = NULL;
     }
     first_success(pm, inv);
     pm->end = pm->newest ? pm->newest->snap->taken_at : RA_TIME_NONE;
@@ -457,8 +545,9 @@ static void state(struct ra_postmortem *pm, const struct ra_investigation *inv)
             pm->end) /* still failing after the newest snapshot */
         pm->end = pm->last_failure.event->time;
     if (pm->state == RA_PM_REPAIRED) {
-        pm->end = pm->repaired_in->snap->taken_at;
-        if (pm->first_success.event && pm->first_success.event->time < pm->end)
+        pm->end = pm->repaired_at;
+        if (pm->repaired_in && pm->first_success.event &&
+            pm->first_success.event->time < pm->end)
             pm->end = pm->first_success.event->time;
     }
 }

@@ -117,8 +117,14 @@ struct ra_postmortem {
     const struct ra_firing *start_firing; /* the top suspect, rated high, whose run inside
                                              the loss window is taken as the start */
     ra_time end;
-    const struct ra_scan
-        *repaired_in;                 /* RA_PM_REPAIRED: the first snapshot it pulls in */
+    /* RA_PM_REPAIRED: when the last broken tag was; the first snapshot every broken tag
+     * pulls in, or NULL when a rebuild ended it */
+    ra_time repaired_at;
+    const struct ra_scan *repaired_in;
+    /* the successful run of a pipeline that pushes a broken image (the config repo's
+     * pushers) after the newest snapshot that shows it broken, and the image */
+    struct ra_pm_event rebuilt;
+    const char *rebuilt_ref;
     struct ra_pm_event first_success; /* the first successful pull of a lost object
                                          after the loss, from the logs */
     /* what failed, from the logs, from the loss on */

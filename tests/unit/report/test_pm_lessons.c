@@ -39,7 +39,7 @@ static void test_lessons(void **state)
     assert_int_equal(json_array_size(json_object_get(o, "lucky")), 1);
     assert_non_null(
         strstr(json_string_value(json_array_get(json_object_get(o, "lucky"), 0)),
-               "nothing has to be rebuilt"));
+               "without a rebuild"));
     json_decref(o);
     pmfix_release(&f);
 }
