@@ -12,8 +12,9 @@ static json_t *ttd_json(struct ra_pm_model *m)
     json_t *o, *span;
 
     if (!pm->detected.event ||
-        json_is_null(span = ra_pm_span(pm->start, pm->detected.event->time)))
+        ra_postmortem_span(pm->start, pm->detected.event->time) < 0)
         return json_null();
+    span = ra_pm_span(pm->start, pm->detected.event->time);
     ra_buf_truncate(&m->tmp, 0);
     if (pm->detected.event->kind == RA_LOG_PIPELINE)
         ra_pm_pipeline_text(&m->tmp, &pm->detected);
