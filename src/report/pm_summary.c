@@ -39,6 +39,34 @@ static int api_delete_summary(struct ra_buf *out, json_t *top)
     return 1;
 }
 
+/* How it ended: repaired (when, how long after the start, by what), or not. */
+static void outcome(struct ra_pm_model *m, struct ra_buf *out)
+{
+    const struct ra_postmortem *pm = m->pm;
+    struct ra_buf span = RA_BUF_INIT;
+    char t[RA_TIME_STRLEN];
+
+    if (pm->state == RA_PM_ONGOING) {
+        ra_buf_puts(out, " It is not repaired in the evidence.");
+        return;
+    }
+    if (pm->state != RA_PM_REPAIRED)
+        return;
+    ra_pm_span_text(&span, ra_postmortem_span(pm->start, pm->repaired_at));
+    ra_buf_printf(out, " It was repaired at %s", ra_time_format(t, pm->repaired_at));
+    if (span.len)
+        ra_buf_printf(out, ", %s after it began", span.ptr);
+    if (!pm->repaired_in && pm->rebuilt.event) {
+        ra_pm_pipeline_text(&m->tmp, &pm->rebuilt);
+        ra_buf_printf(out, ", when %s rebuilt and pushed %s", m->tmp.ptr,
+                      pm->rebuilt_ref);
+    } else if (pm->repaired_in) {
+        ra_buf_printf(out, " (snapshot %s)", pm->repaired_in->snap->name);
+    }
+    ra_buf_putc(out, '.');
+    ra_buf_release(&span);
+}
+
 void ra_pm_summary_text(struct ra_pm_model *m, struct ra_buf *out, json_t *impact,
                         json_t *cause)
 {
@@ -58,7 +86,10 @@ void ra_pm_summary_text(struct ra_pm_model *m, struct ra_buf *out, json_t *impac
         return;
     }
     if (nb) {
-        ra_buf_printf(out, "%zu tag%s cannot be pulled: ", nb, nb == 1 ? "" : "s");
+        ra_buf_printf(out, "%zu tag%s cannot be pulled%s: ", nb, nb == 1 ? "" : "s",
+                      m->pm->state == RA_PM_REPAIRED && !m->pm->repaired_in
+                          ? " in the newest snapshot, taken before the repair"
+                          : "");
         for (i = 0; i < nb && i < 5; i++) {
             json_t *t = json_array_get(broken, i);
             ra_buf_printf(out, "%s%s:%s (%s)", i ? ", " : "",
@@ -120,6 +151,7 @@ void ra_pm_summary_text(struct ra_pm_model *m, struct ra_buf *out, json_t *impac
                     " A DELETE through the registry API leaves the same trace in "
                     "storage as a script that removes tag folders and revision links; "
                     "without the registry's log the two cannot be told apart.");
+    outcome(m, out);
 }
 
 void ra_pm_default_title(struct ra_buf *out, json_t *impact)

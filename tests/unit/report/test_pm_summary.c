@@ -36,6 +36,8 @@ static void test_summary(void **state)
                            "The most likely cause is registry garbage-collect "
                            "(etc/cron.d/registry-gc:8 @ a1e4392215f7), which ran at "
                            "2026-04-12T03:25:00Z (confidence high)."));
+    assert_non_null(
+        strstr(b.ptr, "(confidence high). It is not repaired in the evidence."));
     json_decref(impact);
     json_decref(cause);
     ra_buf_release(&b);
