@@ -5,6 +5,9 @@
 # (docker-registry = Distribution 2.8.2, skopeo, umoci), jq, zstd, python3-croniter,
 # and prometheus for promtool (the probe tests check metrics and alert rules with it).
 # Packaging (tests/pkg): dpkg-dev (dpkg-shlibdeps for cpack -G DEB), file, zsh.
+# The render tests (tests/render): cmark-gfm, shellcheck, and node with npm (Debian's
+# nodejs and npm when no node is installed) to install Mermaid's parser, pinned by
+# tests/render/package-lock.json, into tests/render/node_modules.
 set -euo pipefail
 
 pkgs=(
@@ -28,4 +31,17 @@ if ((${#missing[@]})); then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Mermaid's parser for tests/render/mermaid.sh, at the versions package-lock.json pins.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "setup: installing nodejs npm" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+render=$(dirname "$0")/../tests/render
+if ! (cd "$render" && npm ls --silent >/dev/null 2>&1); then
+    echo "setup: npm ci in tests/render (mermaid, jsdom)" >&2
+    (cd "$render" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi

@@ -14,10 +14,31 @@ static void item(json_t *a, int priority, const char *title, const char *why)
     char p[4];
 
     snprintf(p, sizeof(p), "P%d", priority);
-    json_array_append_new(a,
-                          json_pack("{s:s,s:s,s:s,s:i,s:s,s:s}", "title", title, "why",
-                                    why, "priority", p, "priority_rank", priority,
-                                    "owner", RA_PM_OWNER_PLACEHOLDER, "status", "open"));
+    json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:i,s:s,s:s,s:[]}", "title", title,
+                                       "why", why, "priority", p, "priority_rank",
+                                       priority, "owner", RA_PM_OWNER_PLACEHOLDER,
+                                       "status", "open", "refs"));
+}
+
+/* Upstream issues and pull requests of distribution/distribution that the last item rests
+ * on, as links: "issue 3004" -> https://github.com/distribution/distribution/issues/3004.
+ */
+#define RA_UPSTREAM "https://github.com/distribution/distribution/"
+
+static void upstream(json_t *a, const char *kind, int number)
+{
+    json_t *refs = json_object_get(json_array_get(a, json_array_size(a) - 1), "refs");
+    struct ra_buf b = RA_BUF_INIT;
+    size_t n = json_array_size(refs);
+    json_t *r;
+
+    ra_buf_printf(&b, "%s %d", kind[0] == 'p' ? "PR" : "issue", number);
+    r = json_pack("{s:s,s:b}", "text", b.ptr, "first", n == 0);
+    ra_buf_truncate(&b, 0);
+    ra_buf_printf(&b, RA_UPSTREAM "%s/%d", kind, number);
+    json_object_set_new(r, "url", json_string(b.ptr));
+    json_array_append_new(refs, r);
+    ra_buf_release(&b);
 }
 
 /* The items by priority, in the order they were made within one. */
@@ -61,13 +82,16 @@ json_t *ra_pm_prevention(struct ra_pm_model *m)
              "The newest snapshot still cannot pull them: the Recovery section has the "
              "steps "
              "for each.");
-    if (c->v2_children == 1)
+    if (c->v2_children == 1) {
         item(a, 0,
              "Stop running garbage-collect with --delete-untagged on Distribution 2.x, "
              "or move to Distribution 3.x",
-             "2.x treats the untagged children of a tagged index as garbage (upstream "
-             "issues #3004, #3178); 3.0 keeps them (PR #4285). Until then run it without "
-             "-m.");
+             "2.x treats the untagged children of a tagged index as garbage; 3.0 keeps "
+             "them. Until then run it without -m.");
+        upstream(a, "issues", 3004);
+        upstream(a, "issues", 3178);
+        upstream(a, "pull", 4285);
+    }
     if (ra_postmortem_matched(c, RA_FP_GC_V2_INDEX_CHILDREN) || c->floating_gc)
         item(a, 1,
              "Pin the registry image to an exact version (registry:2.8.3 or a digest)",

@@ -2,10 +2,13 @@
 /* The post-mortem model: timeline. */
 #include "report/pm_internal.h"
 
+#include <stdlib.h>
+
 #include "analysis/investigate.h"
 #include "analysis/postmortem.h"
 #include "report/json.h"
 #include "report/md.h"
+#include "report/mermaid.h"
 #include "util/text.h"
 
 /* What the diagram keeps: the story, not the routine (folded rows, runs of jobs that
@@ -73,26 +76,6 @@ static json_t *event_row(const struct ra_event *e, struct ra_buf *txt)
     return row;
 }
 
-static void diagram_line(struct ra_buf *mer, char prev[RA_TIME_STRLEN],
-                         const struct ra_event *e, const char *text)
-{
-    char when[RA_TIME_STRLEN];
-
-    ra_time_format(when, e->time);
-    when[10] = ' ';
-    when[13] = '.';
-    when[16] = '\0';
-    if (strcmp(prev, when)) {
-        ra_buf_printf(mer, "    %s", when);
-        memcpy(prev, when, strlen(when) + 1);
-    } else {
-        ra_buf_puts(mer, "        ");
-    }
-    ra_buf_puts(mer, " : ");
-    ra_md_mermaid(mer, text);
-    ra_buf_putc(mer, '\n');
-}
-
 #define DIAGRAM_MAX 40
 
 json_t *ra_pm_timeline(struct ra_pm_model *m)
@@ -100,9 +83,10 @@ json_t *ra_pm_timeline(struct ra_pm_model *m)
     const struct ra_timeline *t = m->inv->timeline;
     json_t *all = json_array(), *rows = json_array(), *o;
     struct ra_buf mer = RA_BUF_INIT, txt = RA_BUF_INIT;
-    char prev[RA_TIME_STRLEN] = "";
+    struct ra_mermaid_event *dia;
+    json_t *labels = json_array(); /* keeps the diagram's texts alive */
     ra_time from = m->pm->focus_from, to = m->pm->focus_to;
-    size_t i, worthy = 0, skip, seen = 0, earlier = 0, later = 0;
+    size_t i, worthy = 0, skip, seen = 0, earlier = 0, later = 0, ndia = 0;
 
     for (i = 0; i < t->events.len; i++) {
         const struct ra_event *e = t->events.items[i];
@@ -120,7 +104,7 @@ json_t *ra_pm_timeline(struct ra_pm_model *m)
     }
     /* the diagram shows the last DIAGRAM_MAX worthy events of the period */
     skip = worthy > DIAGRAM_MAX ? worthy - DIAGRAM_MAX : 0;
-    ra_buf_puts(&mer, "timeline\n    title What happened (UTC)\n");
+    dia = ra_xcalloc(worthy ? worthy : 1, sizeof(*dia));
     for (i = 0; i < t->events.len; i++) {
         const struct ra_event *e = t->events.items[i];
         json_t *row;
@@ -128,10 +112,16 @@ json_t *ra_pm_timeline(struct ra_pm_model *m)
             !diagram_worthy(m->pm, e) || seen++ < skip)
             continue;
         row = event_row(e, &txt);
-        diagram_line(&mer, prev, e,
-                     json_string_value(json_object_get(row, "event_short")));
+        json_array_append(labels, json_object_get(row, "event_short"));
+        dia[ndia].time = e->time;
+        dia[ndia].until = e->until;
+        dia[ndia].text = json_string_value(json_object_get(row, "event_short"));
+        ndia++;
         json_decref(row);
     }
+    ra_mermaid_timeline(&mer, "What happened (UTC)", dia, ndia);
+    free(dia);
+    json_decref(labels);
     o = json_pack("{s:o,s:o,s:o,s:I,s:I}", "mermaid", ra_json_str(mer.ptr), "from",
                   ra_json_time(from), "to", ra_json_time(to), "earlier",
                   (json_int_t)earlier, "later", (json_int_t)later);
