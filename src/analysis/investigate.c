@@ -4,6 +4,8 @@
 
 #include <stdlib.h>
 
+#include "analysis/focus.h"
+#include "analysis/forecast.h"
 #include "analysis/logs.h"
 #include "analysis/snaptime.h"
 #include "config/jobs.h"
@@ -260,36 +262,74 @@ static void to_firing(struct ra_investigation *inv, struct ra_firing *f,
     ra_buf_release(&b);
 }
 
-/* Firings of deleting jobs are events of their own; the others fold per job and day. */
-static void firing_event(struct ra_investigation *inv, const struct ra_firing *f,
-                         struct ra_map *folds)
+/* The runs of each job fold into one row for the whole period ("ran daily at 02:00, 14
+ * times"); a run inside a loss window is also an event of its own. */
+struct routine {
+    const struct ra_firing *first;
+    struct ra_cadence cadence;
+};
+
+static void firing_where(struct ra_buf *b, const struct ra_firing *f)
 {
-    struct ra_buf msg = RA_BUF_INIT, key = RA_BUF_INIT, where = RA_BUF_INIT;
-    ra_time day = f->time - ((f->time % 86400) + 86400) % 86400;
-    struct ra_event *e;
+    ra_buf_truncate(b, 0);
+    ra_buf_printf(b, "%s @ %s", f->defined_in, f->commit ? f->commit : "?");
+}
 
-    /* the line is the one at the commit of the version that fired */
-    ra_buf_printf(&where, "%s @ %s", f->defined_in, f->commit);
+static void firing_event(struct ra_investigation *inv, const struct ra_firing *f,
+                         struct ra_buf *where)
+{
+    struct ra_buf msg = RA_BUF_INIT;
 
-    if (f->classes & (RA_JOB_GARBAGE_COLLECT | RA_JOB_TAG_PRUNE)) {
-        ra_buf_printf(&msg, "%s ran (%s%s%s)", f->job_name,
+    ra_buf_printf(&msg, "%s ran", f->job_name);
+    if (f->classes & (RA_JOB_GARBAGE_COLLECT | RA_JOB_TAG_PRUNE))
+        ra_buf_printf(&msg, " (%s%s%s)",
                       f->classes & RA_JOB_GARBAGE_COLLECT ? "garbage-collect" : "tag-prune",
                       f->delete_untagged ? " --delete-untagged" : "",
                       f->dry_run ? " --dry-run" : "");
-        extra_event(inv, RA_EV_FIRING, f->time, "config", where.ptr, msg.ptr);
-    } else {
-        ra_buf_printf(&key, "%s|%lld", f->job_id, (long long)day);
-        if (!(e = ra_map_gets(folds, key.ptr))) {
-            ra_buf_printf(&msg, "%s ran", f->job_name);
-            e = extra_event(inv, RA_EV_FIRING, day, "config", where.ptr, msg.ptr);
-            e->until = day + 86399;
-            e->count = 0;
-            ra_map_put(folds, ra_pool_strdup(&inv->pool, key.ptr), key.len, e);
-        }
-        e->count++;
-    }
+    firing_where(where, f);
+    extra_event(inv, RA_EV_FIRING, f->time, "config", where->ptr, msg.ptr);
     ra_buf_release(&msg);
-    ra_buf_release(&key);
+}
+
+static void firing_events(struct ra_investigation *inv)
+{
+    struct ra_map jobs = RA_MAP_INIT;
+    struct ra_vec order = RA_VEC_INIT;
+    struct ra_buf msg = RA_BUF_INIT, where = RA_BUF_INIT;
+    struct routine *r;
+    struct ra_event *e;
+    size_t i;
+
+    for (i = 0; i < inv->nfirings; i++) {
+        const struct ra_firing *f = &inv->firings[i];
+        if (f->api_delete || f->time > inv->firings_until)
+            continue;
+        if (ra_focus_in_loss(inv->losses, f->time))
+            firing_event(inv, f, &where); /* also counted in its job's row */
+        if (!(r = ra_map_gets(&jobs, f->job_id))) {
+            r = ra_pool_alloc(&inv->pool, sizeof(*r));
+            r->first = f;
+            r->cadence = (struct ra_cadence)RA_CADENCE_INIT;
+            ra_map_put(&jobs, f->job_id, strlen(f->job_id), r);
+            ra_vec_push(&order, r);
+        }
+        ra_cadence_add(&r->cadence, f->time);
+    }
+    for (i = 0; i < order.len; i++) {
+        r = order.items[i];
+        ra_buf_truncate(&msg, 0);
+        ra_buf_printf(&msg, "%s ran ", r->first->job_name);
+        ra_cadence_text(&msg, &r->cadence);
+        firing_where(&where, r->first);
+        e = extra_event(inv, RA_EV_FIRING, r->cadence.first, "config", where.ptr, msg.ptr);
+        if (r->cadence.count > 1) {
+            e->until = r->cadence.last;
+            e->count = r->cadence.count;
+        }
+    }
+    ra_map_release(&jobs);
+    ra_vec_release(&order);
+    ra_buf_release(&msg);
     ra_buf_release(&where);
 }
 
@@ -357,7 +397,6 @@ static int read_config(struct ra_investigation *inv, const struct ra_investigate
                        struct ra_err *err)
 {
     struct ra_vec sfs = RA_VEC_INIT;
-    struct ra_map folds = RA_MAP_INIT;
     ra_time from = RA_TIME_NONE, to = RA_TIME_NONE;
     size_t i;
     int error;
@@ -391,14 +430,11 @@ static int read_config(struct ra_investigation *inv, const struct ra_investigate
     inv->firings = ra_xcalloc(sfs.len + 1, sizeof(*inv->firings));
     for (i = 0; i < sfs.len; i++)
         to_firing(inv, &inv->firings[inv->nfirings++], sfs.items[i]);
-    for (i = 0; i < inv->nfirings; i++)
-        if (inv->firings[i].time <= to - WEEK)
-            firing_event(inv, &inv->firings[i], &folds);
+    inv->firings_until = to - WEEK;
     commit_events(inv, RA_TIME_NONE == from ? 0 : from - 60 * 86400, to);
     for (i = 0; i < inv->schedule->problems.len; i++)
         note(inv, "config: %s", (const char *)inv->schedule->problems.items[i]);
 done:
-    ra_map_release(&folds);
     ra_vec_release(&sfs);
     return error;
 }
@@ -454,6 +490,7 @@ static int predict(struct ra_investigation *inv, const struct ra_investigate_opt
         p->gc.version = next->registry_version && next->registry_version[0] == '3' ? RA_GC_V3
                                                                                    : RA_GC_V2;
         p->gc.delete_untagged = next->delete_untagged;
+        p->head_config = ra_forecast_head_gc(&p->gc, inv->schedule, next->job_id);
         p->root = g->root;
         p->snap = i ? NULL : copy; /* the first prediction owns the copy */
         ra_pull_analyze(&p->before, g, &popts);
@@ -510,6 +547,7 @@ int ra_investigate(struct ra_investigation **out, const struct ra_investigate_op
     first_404s(inv);
     ra_correlate(&inv->corr, inv->losses, inv->firings, inv->nfirings);
     ra_correlate_logs(inv->corr, inv->logs, inv->nlogs);
+    firing_events(inv);
     build_timeline(inv, &topts);
     if ((error = predict(inv, o, err)) < 0)
         goto done;

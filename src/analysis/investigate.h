@@ -33,7 +33,9 @@ struct ra_investigate_opts {
 /* The next garbage-collect run after the newest snapshot, simulated on it. */
 struct ra_prediction {
     const struct ra_firing *firing; /* the job run simulated */
-    struct ra_gc_opts gc;
+    struct ra_gc_opts gc; /* as the config's head defines the job (head_config), else
+                             as in effect at the firing */
+    int head_config;
     const char *root;
     struct ra_gc_result *result;
     struct ra_registry_result *before, *after; /* on a private copy of the graph */
@@ -53,6 +55,7 @@ struct ra_investigation {
     struct ra_losses *losses;
     struct ra_firing *firings;
     size_t nfirings;
+    ra_time firings_until; /* later firings serve the forecast only */
     struct ra_correlation *corr;
     struct ra_timeline *timeline;
     struct ra_vec predictions; /* struct ra_prediction * */

@@ -437,6 +437,10 @@ static const struct tool_rule {
     {"reg", "manifest", NULL, RA_JOB_PROBE},
     {"reg", "digest", NULL, RA_JOB_PROBE},
     {"skopeo", "inspect", NULL, RA_JOB_PROBE},
+    /* pulls that read every manifest and blob they name: probes that see blobs go */
+    {"skopeo", "copy", NULL, RA_JOB_PROBE},
+    {"crane", "validate", NULL, RA_JOB_PROBE},
+    {"crane", "pull", NULL, RA_JOB_PROBE},
     {"regctl", "manifest", NULL, RA_JOB_PROBE},
     {"regctl", "image", NULL, RA_JOB_PROBE},
     {"regctl", "tag", NULL, RA_JOB_PROBE},

@@ -6,6 +6,7 @@
 #include "config/jobs.h"
 #include "config/schedule.h"
 #include "report/json.h"
+#include "report/pm_story.h"
 
 static json_t *findings_json(struct ra_pm_model *m)
 {
@@ -103,6 +104,7 @@ static json_t *jobs_json(const struct ra_schedule *s)
                       job->disabled || job->absent, "in_effect",
                       last && last->job != NULL, "versions", versions);
         json_object_set_new(o, "command_code", ra_pm_command_code(&b, job->command));
+        ra_pm_job_status(o, j);
         json_array_append_new(a, o);
     }
     ra_buf_release(&b);

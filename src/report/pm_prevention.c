@@ -176,5 +176,6 @@ json_t *ra_pm_prediction(struct ra_pm_model *m)
         p0->gc.delete_untagged, "blobs", (json_int_t)blobs, "bytes", (json_int_t)bytes,
         "has_breaks", json_array_size(breaks) > 0, "breaks", breaks);
     json_object_set_new(o, "aborted", ra_json_str(aborted));
+    json_object_set_new(o, "head_config", json_boolean(p0->head_config));
     return o;
 }

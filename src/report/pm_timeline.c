@@ -9,11 +9,14 @@
 #include "report/json.h"
 #include "report/md.h"
 #include "report/mermaid.h"
+#include "report/pm_story.h"
+
+#include "analysis/focus.h"
 #include "util/text.h"
 
 /* What the diagram keeps: the story, not the routine (folded rows, runs of jobs that
  * are no suspect). */
-static int diagram_worthy(const struct ra_postmortem *pm, const struct ra_event *e)
+static int diagram_worthy(const struct ra_pm_model *m, const struct ra_event *e)
 {
     int folded = e->until != RA_TIME_NONE && e->count != 1;
 
@@ -21,12 +24,13 @@ static int diagram_worthy(const struct ra_postmortem *pm, const struct ra_event 
     case RA_EV_SNAPSHOT:
     case RA_EV_LOSS:
     case RA_EV_COMMIT:
-    case RA_EV_TAG_PUSHED:
         return 1;
+    case RA_EV_TAG_PUSHED: /* only pushes that concern the lost objects */
+        return ra_focus_push_related(e, m->inv->losses, NULL);
     case RA_EV_LOG:
         return !folded;
     case RA_EV_FIRING:
-        return !folded && ra_postmortem_suspect_at(pm, e->time);
+        return !folded && ra_postmortem_suspect_at(m->pm, e->time);
     default:
         return 0;
     }
@@ -59,7 +63,7 @@ static json_t *event_row(const struct ra_event *e, struct ra_buf *txt)
 
     ra_buf_truncate(txt, 0);
     ra_text_safe(txt, e->message, RA_TEXT_UTF8 | RA_TEXT_CONTROLS);
-    if (e->count > 1)
+    if (e->count > 1 && e->kind != RA_EV_FIRING) /* a job's runs say their count */
         ra_buf_printf(txt, " (x%zu)", e->count);
     row = json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:I}", "time", ra_json_time(e->time),
                     "until", ra_json_time(e->until), "precision", ra_event_precision(e),
@@ -87,14 +91,16 @@ json_t *ra_pm_timeline(struct ra_pm_model *m)
     json_t *labels = json_array(); /* keeps the diagram's texts alive */
     ra_time from = m->pm->focus_from, to = m->pm->focus_to;
     size_t i, worthy = 0, skip, seen = 0, earlier = 0, later = 0, ndia = 0;
+    struct ra_pm_fold *fold = ra_pm_fold_new(m->inv, m->newest);
 
     for (i = 0; i < t->events.len; i++) {
         const struct ra_event *e = t->events.items[i];
         json_t *row = event_row(e, &txt);
         json_array_append(all, row);
         if (ra_postmortem_in_focus(m->pm, e->time, e->until)) {
-            json_array_append(rows, row);
-            worthy += diagram_worthy(m->pm, e);
+            if (!ra_pm_fold_event(fold, rows, e))
+                json_array_append(rows, row);
+            worthy += diagram_worthy(m, e);
         } else if (e->time != RA_TIME_NONE && from != RA_TIME_NONE && e->time < from) {
             earlier++;
         } else {
@@ -102,14 +108,15 @@ json_t *ra_pm_timeline(struct ra_pm_model *m)
         }
         json_decref(row);
     }
+    ra_pm_fold_free(fold);
     /* the diagram shows the last DIAGRAM_MAX worthy events of the period */
     skip = worthy > DIAGRAM_MAX ? worthy - DIAGRAM_MAX : 0;
     dia = ra_xcalloc(worthy ? worthy : 1, sizeof(*dia));
     for (i = 0; i < t->events.len; i++) {
         const struct ra_event *e = t->events.items[i];
         json_t *row;
-        if (!ra_postmortem_in_focus(m->pm, e->time, e->until) ||
-            !diagram_worthy(m->pm, e) || seen++ < skip)
+        if (!ra_postmortem_in_focus(m->pm, e->time, e->until) || !diagram_worthy(m, e) ||
+            seen++ < skip)
             continue;
         row = event_row(e, &txt);
         json_array_append(labels, json_object_get(row, "event_short"));

@@ -5,6 +5,7 @@
 
 #include "report/json.h"
 #include "report/pm_internal.h"
+#include "report/pm_story.h"
 
 #include "analysis/investigate.h"
 #include "analysis/postmortem.h"
@@ -38,6 +39,19 @@ static json_t *loss_table(struct ra_pm_model *m, json_t *losses)
     return o;
 }
 
+/* An item the config's head already fulfils is done. */
+static void done_status(json_t *items)
+{
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(items, i, v)
+    {
+        if (json_is_string(json_object_get(v, "done_by")))
+            json_object_set_new(v, "status", json_string("done"));
+    }
+}
+
 static void sections(json_t *doc, struct ra_pm_model *m)
 {
     const struct ra_investigation *inv = m->inv;
@@ -69,6 +83,7 @@ static void sections(json_t *doc, struct ra_pm_model *m)
     json_object_set_new(doc, "impact", impact);
     json_object_set_new(doc, "root_cause", cause);
     json_object_set_new(doc, "detection", ra_pm_detection(m, impact));
+    json_object_set_new(doc, "detection_gap", ra_pm_detection_gap_json(inv, m->newest));
     losses = ra_pm_losses(m);
     json_object_set_new(doc, "loss_table", loss_table(m, losses));
     json_object_set_new(doc, "losses", losses);
@@ -78,6 +93,10 @@ static void sections(json_t *doc, struct ra_pm_model *m)
     json_object_set_new(doc, "lessons", ra_pm_lessons(m));
     json_object_set_new(doc, "prevention",
                         json_pack("{s:o}", "items", ra_pm_prevention(m)));
+    ra_pm_mark_done(json_object_get(json_object_get(doc, "prevention"), "items"), inv,
+                    json_object_get(doc, "detection_gap"));
+    done_status(json_object_get(json_object_get(doc, "prevention"), "items"));
+    json_object_set_new(doc, "config_changes", ra_pm_config_changes_json(inv));
     json_object_set_new(doc, "prediction", ra_pm_prediction(m));
     json_object_set_new(doc, "appendix", ra_pm_appendix(m));
     for (i = 0; i < inv->notes.len; i++)

@@ -1443,10 +1443,30 @@ static void test_jobs__ofelia_labels(void **state)
     ra_jobs_free(js);
 }
 
+/* Probes that pull: skopeo copy (--all), crane validate and crane pull read blobs. */
+static void test_jobs__pulling_probes(void **state)
+{
+    static const char tab[] =
+        "*/30 * * * * skopeo copy --all docker://r.example/infra-ci:latest dir:/tmp/probe\n"
+        "0 * * * * crane validate --remote r.example/infra-ci:latest\n"
+        "5 * * * * crane pull r.example/app:1 /tmp/app.tar\n";
+    const struct ra_jobs_file f = {"hosts/vm/crontab", tab, sizeof(tab) - 1};
+    struct ra_jobs *js;
+    size_t i;
+
+    (void)state;
+    js = scan(&f, 1);
+    assert_int_equal(js->jobs.len, 3);
+    for (i = 0; i < 3; i++)
+        assert_int_equal(job_at(js, i)->cls, RA_JOB_PROBE);
+    ra_jobs_free(js);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jobs__incident_crond),
+        cmocka_unit_test(test_jobs__pulling_probes),
         cmocka_unit_test(test_jobs__crontab_odd_spellings),
         cmocka_unit_test(test_jobs__which_files_carry_a_user),
         cmocka_unit_test(test_jobs__ansible),
