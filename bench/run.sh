@@ -23,6 +23,8 @@ bin="$repo/build-bench/regautopsy"
 gc=1
 prepare_only=0
 gen_args=()
+snapshots=0
+change_rate=0.001
 long_s=20 # a command whose warm-up run took longer than this is timed once, not $runs times
 
 usage() {
@@ -41,6 +43,11 @@ usage: bench/run.sh [options]
   --prepare-only    generate the storage and archives (use with --keep), time nothing
   --seed S          generator seed (default $seed)
   --gen-arg ARG     pass ARG to gen.py (repeatable), e.g. --gen-arg=--history=5
+  --snapshots N     many-snapshots mode (bench/snapshots.sh): N hard-linked daily
+                    directory snapshots of an --entries registry (small blobs only,
+                    --small-bytes each); times timeline and bisect over them next to
+                    one snapshot's scan
+  --change-rate R   with --snapshots: fraction of entries changed per day (default $change_rate)
 EOF
 }
 
@@ -55,6 +62,8 @@ while [ $# -gt 0 ]; do
     --no-gc) gc=0; shift ;;
     --prepare-only) prepare_only=1; shift ;;
     --seed) seed=$2; shift 2 ;;
+    --snapshots) snapshots=$2; shift 2 ;;
+    --change-rate) change_rate=$2; shift 2 ;;
     --gen-arg) gen_args+=("$2"); shift 2 ;;
     --gen-arg=*) gen_args+=("${1#--gen-arg=}"); shift ;;
     -h | --help) usage; exit 0 ;;
@@ -69,7 +78,7 @@ need tar
 need gzip
 need zstd
 need sha256sum
-[ "$gc" = 0 ] || need docker-registry
+[ "$gc" = 0 ] || [ "$snapshots" -gt 0 ] || need docker-registry
 if [ "$prepare_only" = 0 ] && [ "$bin" = "$repo/build-bench/regautopsy" ]; then
     # the default binary: a Release build of this checkout, (re)built here
     echo "# building $bin (Release)"
@@ -79,6 +88,19 @@ fi
 if [ "$prepare_only" = 0 ] && [ ! -x "$bin" ]; then
     echo "run.sh: no binary at $bin" >&2
     exit 2
+fi
+
+if [ "$snapshots" -gt 0 ]; then
+    if [ -n "$keep" ]; then
+        mkdir -p "$keep"
+        work=$(cd "$keep" && pwd)
+    else
+        work=$(mktemp -d "${TMPDIR:-/tmp}/regautopsy-bench.XXXXXX")
+        trap 'rm -rf "$work"' EXIT
+    fi
+    "$here/snapshots.sh" "$bin" "$work" "$entries" "$snapshots" "$change_rate" "$small" \
+        "$seed" "$runs"
+    exit
 fi
 
 if [ -n "$keep" ]; then

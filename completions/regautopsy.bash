@@ -18,17 +18,18 @@ _regautopsy()
     COMPREPLY=()
 
     if ((COMP_CWORD == 1)); then
-        mapfile -t COMPREPLY < <(compgen -W "report scan diff jobs gc-sim timeline check
-            --help --version" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "report scan diff jobs gc-sim timeline bisect
+            check --help --version" -- "$cur")
         return
     fi
     case $cmd in
-    report) opts="$evidence --title --template -o --output --json --now -q --quiet" ;;
-    scan) opts="--json --prometheus --verify --all-tags -q --quiet" ;;
+    report) opts="$evidence --title --template -o --output --json --now -q --quiet -v --progress" ;;
+    scan) opts="--json --prometheus --verify --all-tags -q --quiet -v --progress" ;;
     diff) opts="--json --verify -q --quiet" ;;
     jobs) opts="--config --rev --tz --cluster-tz --from --to --jobs-file --json" ;;
     gc-sim) opts="--distribution -m --delete-untagged --json --verify -q --quiet" ;;
-    timeline) opts="$evidence --format --json --no-fold -q --quiet" ;;
+    timeline) opts="$evidence --format --json --no-fold -q --quiet -v --progress" ;;
+    bisect) opts="--json --verify -q --quiet -v --progress" ;;
     check) opts="--expect $evidence -q --quiet" ;;
     *) return ;;
     esac

@@ -15,6 +15,7 @@
 struct ra_ctx {
     const char *argv0;
     int stderr_tty; /* progress lines allowed */
+    int progress;   /* -v / --progress: progress lines even when stderr is no terminal */
 };
 
 struct ra_cmd {
@@ -30,22 +31,32 @@ int cmd_timeline(int argc, char **argv, struct ra_ctx *ctx);
 int cmd_report(int argc, char **argv, struct ra_ctx *ctx);
 int cmd_jobs(int argc, char **argv, struct ra_ctx *ctx);
 int cmd_check(int argc, char **argv, struct ra_ctx *ctx);
+int cmd_bisect(int argc, char **argv, struct ra_ctx *ctx);
 
 struct ra_vec;
 
-/* Progress on stderr for one snapshot: a "\r…" line with entries, bytes and rate. */
+/* Progress on stderr for one snapshot: a "\r…" line with entries, bytes and rate on a
+ * terminal; with --progress and no terminal, one finished line per snapshot. Never on
+ * stdout, never in files. */
 struct cli_progress {
     const char *name;
     struct timespec start;
     const struct ra_ctx *ctx; /* for cli_progress_hooks */
     int quiet;
+    size_t index, total; /* "snapshot index of total", when total is not 0 */
+    uint64_t entries;    /* the last count seen */
+    size_t name_count;   /* snapshots started through cli_progress_hooks */
 };
 
 /* Set up *p and return the callback to pass to ra_scan_opts, or NULL when progress
  * is off (stderr is not a terminal, or quiet). */
 void (*cli_progress_start(struct cli_progress *p, const char *name, const struct ra_ctx *ctx,
                           int quiet))(const struct ra_source_stats *, void *);
-/* Clear the progress line. */
+/* The same for snapshot i (from 0) of n. */
+void (*cli_progress_start_n(struct cli_progress *p, const char *name, size_t i, size_t n,
+                            const struct ra_ctx *ctx, int quiet))(const struct ra_source_stats *,
+                                                                  void *);
+/* Clear the progress line (on a terminal), or print the finished one. */
 void cli_progress_end(const struct cli_progress *p);
 
 /* The evidence options timeline, report and check share: --config (c), --rev (r),

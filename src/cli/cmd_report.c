@@ -25,6 +25,7 @@ struct report_opts {
     const char *output;
     const char *json;
     int quiet;
+    int progress; /* -v: progress lines even without a terminal */
 };
 
 static const struct option longopts[] = {
@@ -41,6 +42,7 @@ static const struct option longopts[] = {
     {"now", no_argument, NULL, 'N'},
     {"verify", no_argument, NULL, 'V'},
     {"quiet", no_argument, NULL, 'q'},
+    {"progress", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -56,6 +58,7 @@ static const char usage_tail[] =
     "  --json FILE|-        write the report model (docs/json.md)\n"
     "  --now                print the generation time (off: output depends on inputs only)\n"
     "  -q, --quiet          no progress line\n"
+    "  -v, --progress       progress lines on stderr even when it is not a terminal\n"
     "\n"
     "exit: 0 every tag pullable, 1 a tag unpullable or objects lost, 2 usage or bad input\n";
 
@@ -72,7 +75,7 @@ static int parse_args(struct report_opts *o, int argc, char **argv)
     int r;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:qvh", longopts, NULL)) != -1) {
         switch (c) {
         case 't': o->model.title = optarg; break;
         case 'T': o->template = optarg; break;
@@ -80,6 +83,7 @@ static int parse_args(struct report_opts *o, int argc, char **argv)
         case 'j': o->json = optarg; break;
         case 'N': o->model.now = (ra_time)time(NULL); break;
         case 'q': o->quiet = 1; break;
+        case 'v': o->progress = 1; break;
         case 'h':
             usage(stdout);
             exit(RA_EXIT_OK);
@@ -191,6 +195,7 @@ int cmd_report(int argc, char **argv, struct ra_ctx *ctx)
     o.model.version = RA_VERSION;
     if (parse_args(&o, argc, argv) < 0)
         goto done;
+    ctx->progress = o.progress;
     if (check_outputs(&o, argv + optind, argc - optind) < 0)
         goto done;
     cli_evidence_inputs(&o.ev, argv + optind, argc - optind);

@@ -17,6 +17,7 @@ struct scan_opts {
     const char *prometheus;
     int verify;
     int quiet;
+    int progress; /* -v: progress lines even without a terminal */
     int all_tags;
 };
 
@@ -25,6 +26,7 @@ static const struct option longopts[] = {
     {"verify", no_argument, NULL, 'V'},
     {"prometheus", required_argument, NULL, 'P'},
     {"quiet", no_argument, NULL, 'q'},
+    {"progress", no_argument, NULL, 'v'},
     {"all-tags", no_argument, NULL, 'a'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -43,6 +45,7 @@ static const char usage_text[] =
     "                  FILE, replacing it atomically (the probe; docs/guide.md)\n"
     "  --all-tags      list pullable tags in the summary too\n"
     "  -q, --quiet     no progress line on stderr\n"
+    "  -v, --progress  progress lines on stderr even when it is not a terminal\n"
     "  -h, --help      this text\n"
     "\n"
     "exit: 0 all tags pullable, 1 a tag unpullable or a critical finding,\n"
@@ -53,7 +56,7 @@ static int parse_args(struct scan_opts *o, int argc, char **argv)
     int c;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
         switch (c) {
         case 'j':
             o->json = optarg;
@@ -66,6 +69,9 @@ static int parse_args(struct scan_opts *o, int argc, char **argv)
             break;
         case 'q':
             o->quiet = 1;
+            break;
+        case 'v':
+            o->progress = 1;
             break;
         case 'a':
             o->all_tags = 1;
@@ -100,7 +106,7 @@ static void scan_all(struct ra_vec *scans, const struct ra_vec *specs,
     sopts.progress_payload = &prog;
     for (i = 0; i < specs->len; i++) {
         const struct ra_snapshot_spec *spec = specs->items[i];
-        sopts.progress_cb = cli_progress_start(&prog, spec->name, ctx, o->quiet);
+        sopts.progress_cb = cli_progress_start_n(&prog, spec->name, i, specs->len, ctx, o->quiet);
         if (ra_scan_run(&s, spec, &sopts, &err) < 0) {
             cli_progress_end(&prog);
             cli_error("%s", err.msg);
@@ -157,6 +163,8 @@ int cmd_scan(int argc, char **argv, struct ra_ctx *ctx)
 
     if (parse_args(&o, argc, argv) < 0)
         return RA_EXIT_USAGE;
+
+    ctx->progress = o.progress;
     {
         const char *out[] = {"-", o.json, o.prometheus};
         if (cli_check_outputs(argv + optind, argc - optind, NULL, NULL, 0, out, 3) < 0)

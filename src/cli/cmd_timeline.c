@@ -18,6 +18,7 @@ struct timeline_opts {
     const char *json;
     enum format format;
     int quiet;
+    int progress; /* -v: progress lines even without a terminal */
 };
 
 static const struct option longopts[] = {
@@ -32,6 +33,7 @@ static const struct option longopts[] = {
     {"no-fold", no_argument, NULL, 'F'},
     {"verify", no_argument, NULL, 'V'},
     {"quiet", no_argument, NULL, 'q'},
+    {"progress", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -46,6 +48,7 @@ static const char usage_tail[] =
     "  --json FILE|-        also write the JSON form to FILE\n"
     "  --no-fold            list routine events (uploads, layer links) one by one\n"
     "  -q, --quiet          no progress line\n"
+    "  -v, --progress       progress lines on stderr even when it is not a terminal\n"
     "\n"
     "exit: 0 nothing lost, 1 losses found, 2 usage or unreadable input\n";
 
@@ -75,7 +78,7 @@ static int parse_args(struct timeline_opts *o, int argc, char **argv)
     int r;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
         switch (c) {
         case 'j':
             o->json = optarg;
@@ -91,6 +94,9 @@ static int parse_args(struct timeline_opts *o, int argc, char **argv)
             break;
         case 'q':
             o->quiet = 1;
+            break;
+        case 'v':
+            o->progress = 1;
             break;
         case 'h':
             usage(stdout);
@@ -123,6 +129,7 @@ int cmd_timeline(int argc, char **argv, struct ra_ctx *ctx)
     o.format = FORMAT_TEXT;
     if (parse_args(&o, argc, argv) < 0)
         goto done;
+    ctx->progress = o.progress;
     {
         const char *out[] = {"-", o.json};
         if (cli_check_outputs(argv + optind, argc - optind, &o.ev, NULL, 0, out, 2) < 0)

@@ -18,48 +18,86 @@ static double seconds_since(const struct timespec *t0)
     return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* "\rname: 12345 entries, 120 / 800 MiB (15%), 95.2 MiB/s" */
+static void put_head(const struct cli_progress *p)
+{
+    if (p->total)
+        fprintf(stderr, "snapshot %zu of %zu: ", p->index + 1, p->total);
+    fprintf(stderr, "%s: ", p->name);
+}
+
+/* "\r[snapshot 2 of 9: ]name: 12345 entries, 120 / 800 MiB (15%), 95.2 MiB/s, 41000
+ * entries/s" */
 static void progress(const struct ra_source_stats *st, void *payload)
 {
-    const struct cli_progress *p = payload;
+    struct cli_progress *p = payload;
     double secs = seconds_since(&p->start);
     uint64_t bytes = st->bytes_total ? st->bytes_in : st->bytes_out;
     double rate = secs > 0 ? (double)bytes / 1048576.0 / secs : 0;
+    double erate = secs > 0 ? (double)st->entries / secs : 0;
 
+    p->entries = st->entries;
+    if (!p->ctx->stderr_tty)
+        return; /* --progress without a terminal: the finished line only */
+    fputc('\r', stderr);
+    put_head(p);
     if (st->bytes_total)
-        fprintf(stderr, "\r%s: %llu entries, %llu / %llu MiB (%d%%), %.1f MiB/s\033[K",
-                p->name, (unsigned long long)st->entries,
-                (unsigned long long)(st->bytes_in >> 20),
+        fprintf(stderr,
+                "%llu entries, %llu / %llu MiB (%d%%), %.1f MiB/s, %.0f entries/s\033[K",
+                (unsigned long long)st->entries, (unsigned long long)(st->bytes_in >> 20),
                 (unsigned long long)(st->bytes_total >> 20),
-                (int)(st->bytes_in * 100 / st->bytes_total), rate);
+                (int)(st->bytes_in * 100 / st->bytes_total), rate, erate);
     else
-        fprintf(stderr, "\r%s: %llu entries, %llu MiB, %.1f MiB/s\033[K", p->name,
-                (unsigned long long)st->entries, (unsigned long long)(st->bytes_out >> 20),
-                rate);
+        fprintf(stderr, "%llu entries, %llu MiB, %.1f MiB/s, %.0f entries/s\033[K",
+                (unsigned long long)st->entries,
+                (unsigned long long)(st->bytes_out >> 20), rate, erate);
 }
 
-void (*cli_progress_start(struct cli_progress *p, const char *name, const struct ra_ctx *ctx,
-                          int quiet))(const struct ra_source_stats *, void *)
+void (*cli_progress_start_n(struct cli_progress *p, const char *name, size_t i, size_t n,
+                            const struct ra_ctx *ctx,
+                            int quiet))(const struct ra_source_stats *, void *)
 {
     p->name = name;
+    p->ctx = ctx;
+    p->index = i;
+    p->total = n;
+    p->entries = 0;
     clock_gettime(CLOCK_MONOTONIC, &p->start);
-    if (!ctx->stderr_tty || quiet) {
+    if (!(ctx->stderr_tty || ctx->progress) || quiet) {
         p->name = NULL;
         return NULL;
     }
     return progress;
 }
 
+void (*cli_progress_start(struct cli_progress *p, const char *name,
+                          const struct ra_ctx *ctx,
+                          int quiet))(const struct ra_source_stats *, void *)
+{
+    return cli_progress_start_n(p, name, 0, 0, ctx, quiet);
+}
+
 void cli_progress_end(const struct cli_progress *p)
 {
-    if (p->name)
+    double secs;
+
+    if (!p->name)
+        return;
+    if (p->ctx->stderr_tty) {
         fputs("\r\033[K", stderr);
+        return;
+    }
+    secs = seconds_since(&p->start);
+    put_head(p);
+    fprintf(stderr, "%llu entries in %.2f s (%.0f entries/s)\n",
+            (unsigned long long)p->entries, secs,
+            secs > 0 ? (double)p->entries / secs : 0);
 }
 
 static ra_progress_cb hook_start(const char *name, void *payload)
 {
     struct cli_progress *p = payload;
-    return cli_progress_start(p, name, p->ctx, p->quiet);
+    size_t i = p->name_count++;
+    return cli_progress_start_n(p, name, i, p->total, p->ctx, p->quiet);
 }
 
 static void hook_done(void *payload)
@@ -70,9 +108,17 @@ static void hook_done(void *payload)
 void cli_progress_hooks(struct ra_investigate_opts *o, struct cli_progress *p,
                         const struct ra_ctx *ctx, int quiet)
 {
-    p->name = NULL;
+    struct ra_vec specs = RA_VEC_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    size_t i;
+
+    memset(p, 0, sizeof(*p));
     p->ctx = ctx;
     p->quiet = quiet;
+    for (i = 0; i < o->nsnapshots; i++) /* how many there are, for "i of N" */
+        ra_snapshot_expand(&specs, o->snapshots[i], &err);
+    p->total = specs.len;
+    cli_free_snapshots(&specs);
     o->progress_for = hook_start;
     o->progress_done = hook_done;
     o->progress_payload = p;

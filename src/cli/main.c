@@ -19,6 +19,7 @@ static const struct ra_cmd cmds[] = {
     {"jobs", cmd_jobs, "scheduled jobs of a config repo, their history and firings"},
     {"gc-sim", cmd_gcsim, "predict what garbage-collect would delete and break"},
     {"timeline", cmd_timeline, "merged timeline, losses with their windows and suspects"},
+    {"bisect", cmd_bisect, "the last snapshot where a tag was pullable, the first where not"},
     {"check", cmd_check, "match a report's model against an expected JSON (regressions)"},
     {NULL, NULL, NULL},
 };
@@ -142,7 +143,7 @@ static void hold_std_fds(void)
 
 int main(int argc, char **argv)
 {
-    struct ra_ctx ctx = {argv[0], 0};
+    struct ra_ctx ctx = {argv[0], 0, 0};
 
     hold_std_fds();
     ctx.stderr_tty = isatty(STDERR_FILENO);

@@ -676,6 +676,21 @@ static int on_meta(struct loader *ld, struct ra_source *src, const struct ra_pat
     return 0;
 }
 
+/* A folder inside a registry root that the caller's filter leaves out. */
+static int skip_dir(const struct loader *ld, const struct ra_path *p,
+                    const struct ra_entry *e)
+{
+    size_t off;
+
+    if (p->kind == RA_PATH_NONE || (p->kind == RA_PATH_META && !p->meta_in_root))
+        return 0;
+    off = p->root.len ? p->root.len + 1 : 0;
+    if (e->path_len <= off)
+        return 0; /* the root itself */
+    return !ld->opts->dir_filter(e->path + off, e->path_len - off,
+                                 ld->opts->filter_payload);
+}
+
 static int on_entry(const struct ra_entry *e, struct ra_source *src, void *payload)
 {
     struct loader *ld = payload;
@@ -686,6 +701,8 @@ static int on_entry(const struct ra_entry *e, struct ra_source *src, void *paylo
     int error;
 
     ra_layout_parse(&p, e->path, e->path_len);
+    if (e->type == RA_ENTRY_DIR && ld->opts->dir_filter && skip_dir(ld, &p, e))
+        return RA_SOURCE_SKIP;
     if (p.kind == RA_PATH_META || p.kind == RA_PATH_RECYCLED_BLOB)
         return on_meta(ld, src, &p, e);
     note_mtime(ld->snap, e->mtime);

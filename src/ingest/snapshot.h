@@ -74,13 +74,20 @@ struct ra_unread {
                    link to '<target>', not followed: ..." */
 };
 
+/* Directory trees only: whether to walk into a folder inside a registry root, given
+ * its path relative to the root ("repositories/app/_manifests"); 0 skips what it holds
+ * (a targeted read: bisect reads only the paths one tag needs). Archives ignore it. */
+typedef int (*ra_dir_filter)(const char *rel, size_t len, void *payload);
+
 struct ra_scan_opts {
     int verify; /* hash every blob, not only JSON ones */
     ra_progress_cb progress_cb;
     void *progress_payload;
+    ra_dir_filter dir_filter; /* NULL: walk everything */
+    void *filter_payload;
 };
 
-#define RA_SCAN_OPTS_INIT {0, NULL, NULL}
+#define RA_SCAN_OPTS_INIT {0, NULL, NULL, NULL, NULL}
 
 /* Expand one command-line argument into snapshot specs, appended to out
  * (struct ra_snapshot_spec *, caller frees each with ra_snapshot_spec_free):

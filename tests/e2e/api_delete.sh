@@ -307,13 +307,4 @@ if grep -l Sanitizer "$tmp"/*.err >/dev/null 2>&1; then
     echo "FAIL: a sanitizer report: $(grep -l Sanitizer "$tmp"/*.err)"
 fi
 
-step "done in $((SECONDS - T0))s"
-echo "api_delete: $npass passed, $nfail failed"
-if [[ -n "${RA_E2E_KEEP:-}" ]]; then
-    keepdir=$(mktemp -d "${TMPDIR:-/tmp}/api_delete-kept.XXXXXX")
-    cp -a "$tmp/." "$keepdir/"
-    echo "kept the work directory in $keepdir"
-elif ((nfail)); then
-    echo "(set RA_E2E_KEEP=1 to keep the snapshots, the log, the config repo and the outputs)"
-fi
-((nfail == 0))
+e2e_end "the snapshots, the log, the config repo and the outputs"

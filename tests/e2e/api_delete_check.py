@@ -6,6 +6,8 @@ import json
 import os
 import sys
 
+from e2e_checks import done, ok
+
 E = os.environ
 mode, path = sys.argv[1:3]
 d = json.load(open(path))
@@ -14,16 +16,6 @@ AT_A = "%s:%s" % (LOG, E["DEL_A"])
 AT_B = "%s:%s" % (LOG, E["DEL_B"])
 URI_A = "/v2/app/manifests/" + A
 URI_B = "/v2/app/blobs/" + B_OWN
-fails = 0
-
-
-def ok(cond, what, got=None):
-    global fails
-    if cond:
-        print("ok: " + what)
-    else:
-        fails += 1
-        print("FAIL: " + what + ("" if got is None else "; got " + json.dumps(got, sort_keys=True)[:2500]))
 
 
 def fps(loss):
@@ -156,4 +148,4 @@ def timeline_json():
 
 
 {"timeline_json": timeline_json, "timeline_log": timeline_log, "timeline_nolog": timeline_nolog, "report_log": report_log}[mode]()
-sys.exit(1 if fails else 0)
+done()

@@ -281,13 +281,4 @@ else
     head -n 30 "$tmp/leak.err" | sed 's/^/    /'
 fi
 
-step "done in $((SECONDS - T0))s"
-echo "fingerprints: $npass passed, $nxfail known bugs (expected failures), $nfail failed"
-if [[ -n "${RA_E2E_KEEP:-}" ]]; then
-    keepdir=$(mktemp -d "${TMPDIR:-/tmp}/fingerprints-kept.XXXXXX")
-    cp -a "$tmp/." "$keepdir/"
-    echo "kept the work directory in $keepdir"
-elif ((nfail)); then
-    echo "(set RA_E2E_KEEP=1 to keep the snapshots, the config repos and the outputs)"
-fi
-((nfail == 0))
+e2e_end "the snapshots, the config repos and the outputs" "$npass passed, $nxfail known bugs (expected failures), $nfail failed"

@@ -327,13 +327,4 @@ for b in $ML_GONE $SB_GONE; do args_m+=(--deleted-blob "$b"); done
 gc_case mlist plain "$(known MLIST)" "${args_plain[@]}"
 gc_case mlist m "$(known MLIST)" "${args_m[@]}"
 
-step "done in $((SECONDS - T0))s"
-echo "gcsim_vs_gc: $npass passed ($nxfail with known differences), $nfail failed"
-if [[ -n "${RA_E2E_KEEP:-}" ]]; then
-    keepdir=$(mktemp -d "${TMPDIR:-/tmp}/gcsim_vs_gc-kept.XXXXXX")
-    cp -a "$tmp/." "$keepdir/"
-    echo "kept the work directory in $keepdir"
-elif ((nfail)); then
-    echo "(set RA_E2E_KEEP=1 to keep the storages, file lists, predictions and truths)"
-fi
-((nfail == 0))
+e2e_end "the storages, file lists, predictions and truths" "$npass passed ($nxfail with known differences), $nfail failed"

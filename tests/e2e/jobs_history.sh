@@ -52,13 +52,6 @@ export GIT_COMMITTER_NAME="Mara Lindqvist" GIT_COMMITTER_EMAIL=mara@example.inva
 
 R=$tmp/config
 H=$R/hosts/registry
-# commit 'YYYY-MM-DD HH:MM:SS' MESSAGE -> prints the commit id
-commit() {
-    git -C "$R" add -A &&
-        GIT_AUTHOR_DATE="$1 +0000" GIT_COMMITTER_DATE="$1 +0000" \
-            git -C "$R" -c commit.gpgsign=false commit -q --no-verify -m "$2" &&
-        git -C "$R" rev-parse HEAD
-}
 
 # ---- the config repository -----------------------------------------------------------
 step "build the config repo (git, dated commits)"
@@ -181,17 +174,8 @@ jobs() {
 }
 # check JSON PYTHON-CHECKS: the checks print "ok: ..." or "FAIL: ..." lines
 check() {
-    local out
-    out=$(C_GC=$C_GC C_CLEAN=$C_CLEAN C_SCHED=$C_SCHED C_TIMER=$C_TIMER C_K8S=$C_K8S C_M=$C_M \
-        "$PY" - "$@" 2>&1)
-    local rc=$?
-    printf '%s\n' "$out" | sed 's/^/    /'
-    npass=$((npass + $(grep -c '^ok:' <<<"$out")))
-    nfail=$((nfail + $(grep -c '^FAIL' <<<"$out")))
-    if ((rc != 0)) && ! grep -q '^FAIL' <<<"$out"; then
-        nfail=$((nfail + 1))
-    fi
-    return 0
+    C_GC=$C_GC C_CLEAN=$C_CLEAN C_SCHED=$C_SCHED C_TIMER=$C_TIMER C_K8S=$C_K8S C_M=$C_M \
+        py_checks "$@"
 }
 
 step "jobs --from 2026-03-28T00:00Z --to 2026-04-13T00:00Z (the brief's window)"
@@ -203,14 +187,7 @@ from datetime import datetime, timedelta, timezone
 
 d = json.load(open(sys.argv[1]))
 E = os.environ
-fails = 0
-def ok(cond, what, got=None):
-    global fails
-    if cond:
-        print("ok: " + what)
-    else:
-        fails += 1
-        print("FAIL: " + what + ("" if got is None else "; got " + json.dumps(got, sort_keys=True)[:1500]))
+from e2e_checks import done, ok
 
 ok(d.get("schema") == "regautopsy.jobs/1", "schema regautopsy.jobs/1", d.get("schema"))
 ok(d.get("commit") == E["C_M"], "commit is HEAD", d.get("commit"))
@@ -339,7 +316,7 @@ ok(gc == [("2026-03-29T03:25:00Z", E["C_SCHED"]), ("2026-04-05T03:25:00Z", E["C_
 lon = [t for j, t, v in got if j == K8S and t[:10] in ("2026-03-28", "2026-03-29", "2026-03-30")]
 ok(lon == ["2026-03-28T02:00:00Z", "2026-03-29T01:00:00Z", "2026-03-30T01:00:00Z"],
    "London CronJob around the DST switch: 02:00Z, then 01:00Z from the switch day on", lon)
-sys.exit(1 if fails else 0)
+done()
 EOF
 
 step "jobs --from 2026-03-01T00:00Z --to 2026-03-16T00:00Z (versions change inside the window)"
@@ -504,14 +481,7 @@ from croniter import croniter
 
 d = json.load(open(sys.argv[1]))
 E = os.environ
-fails = 0
-def ok(cond, what, got=None):
-    global fails
-    if cond:
-        print("ok: " + what)
-    else:
-        fails += 1
-        print("FAIL: " + what + ("" if got is None else "; got " + json.dumps(got, sort_keys=True)[:1500]))
+from e2e_checks import done, ok
 
 F = "hosts/reg/etc/cron.d/registry"
 GC = "cron.d:%s:registry garbage-collect" % F
@@ -581,7 +551,7 @@ ok([(r.get("image"), r.get("image_raw"), r.get("floating"), r.get("defined_in"))
    "Helm image resolved from values.yaml: registry:2.8.3, pinned, raw kept", ri)
 ok(all(not r.get("defined_in", "").startswith(("README", "docs/")) for r in ri),
    "no example image among the registry images in effect", ri)
-sys.exit(1 if fails else 0)
+done()
 EOF2
 fi
 
@@ -629,13 +599,4 @@ bad 2 "" jobs --config "$tmp/does-not-exist"
 bad 2 "" jobs --config "$R" --from 2026-03-28T00:00Z
 bad 2 "" jobs --config "$R" --from not-a-time --to 2026-04-13T00:00Z
 
-step "done in $((SECONDS - T0))s"
-echo "jobs_history: $npass passed, $nfail failed"
-if [[ -n "${RA_E2E_KEEP:-}" ]]; then
-    keepdir=$(mktemp -d "${TMPDIR:-/tmp}/jobs_history-kept.XXXXXX")
-    cp -a "$tmp/." "$keepdir/"
-    echo "kept the work directory in $keepdir"
-elif ((nfail)); then
-    echo "(set RA_E2E_KEEP=1 to keep the config repo and the JSON outputs)"
-fi
-((nfail == 0))
+e2e_end "the config repo and the JSON outputs"

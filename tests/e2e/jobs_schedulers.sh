@@ -62,12 +62,6 @@ export GIT_AUTHOR_NAME="Ines Okafor" GIT_AUTHOR_EMAIL=ines@example.invalid
 export GIT_COMMITTER_NAME="Ines Okafor" GIT_COMMITTER_EMAIL=ines@example.invalid
 
 R=$tmp/config
-commit() {
-    git -C "$R" add -A &&
-        GIT_AUTHOR_DATE="$1 +0000" GIT_COMMITTER_DATE="$1 +0000" \
-            git -C "$R" -c commit.gpgsign=false commit -q --no-verify -m "$2" &&
-        git -C "$R" rev-parse HEAD
-}
 
 step "build the config repo"
 git init -q "$R" || die "git init"
@@ -231,18 +225,7 @@ C3=$(commit "2026-04-21 08:00:00" "comments above the schedulers") || die "commi
 
 npass=0
 nfail=0
-check() {
-    local out
-    out=$(C1=$C1 C2=$C2 C3=$C3 "$PY" - "$@" 2>&1)
-    local rc=$?
-    printf '%s\n' "$out" | sed 's/^/    /'
-    npass=$((npass + $(grep -c '^ok:' <<<"$out")))
-    nfail=$((nfail + $(grep -c '^FAIL' <<<"$out")))
-    if ((rc != 0)) && ! grep -q '^FAIL' <<<"$out"; then
-        nfail=$((nfail + 1))
-    fi
-    return 0
-}
+check() { C1=$C1 C2=$C2 C3=$C3 py_checks "$@"; }
 
 # hosts in Los Angeles: cron and ofelia follow them; Nomad, EventBridge and GitHub run in
 # UTC (or their own zone), Argo in its timezone

@@ -248,13 +248,4 @@ usage "scan without a snapshot" scan
 usage "unknown option" scan --no-such-option "$tmp/before-dir"
 usage "nonexistent snapshot" scan --json "$tmp/x.json" "$tmp/does-not-exist.tar.gz"
 
-step "done in $((SECONDS - T0))s"
-echo "scan_gc: $npass passed, $nfail failed"
-if [[ -n "${RA_E2E_KEEP:-}" ]]; then
-    keepdir=$(mktemp -d "${TMPDIR:-/tmp}/scan_gc-kept.XXXXXX")
-    cp -a "$tmp/." "$keepdir/"
-    echo "kept the work directory in $keepdir"
-elif ((nfail)); then
-    echo "(set RA_E2E_KEEP=1 to keep the snapshots, truths and scan outputs)"
-fi
-((nfail == 0))
+e2e_end "the snapshots, truths and scan outputs"

@@ -66,33 +66,12 @@ S3=GMT+00_2026.04.13-01.00
 MARK=$tmp/marker
 TAGS=(app:1 app:2 infra-ci:latest)
 mkdir -p "$share"
-nfail=0
-npass=0
-check() { # DESCRIPTION COMMAND...: count a pass, or print the failure
-    local what=$1
-    shift
-    if "$@" >/dev/null; then
-        npass=$((npass + 1))
-    else
-        echo "FAIL: $what"
-        nfail=$((nfail + 1))
-    fi
-}
 
 # ---- config repository: the GC cron job the prediction is about ------------------
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
-export GIT_AUTHOR_NAME="Mara Lindqvist" GIT_AUTHOR_EMAIL=mara@example.invalid
-export GIT_COMMITTER_NAME="Mara Lindqvist" GIT_COMMITTER_EMAIL=mara@example.invalid
 R=$tmp/config
-mkdir -p "$R/hosts/registry/etc/cron.d"
-git init -q "$R" || die "git init"
-cat >"$R/hosts/registry/etc/cron.d/registry" <<'EOF'
+e2e_cron_repo "$R" "registry: weekly gc" <<'EOF' || die "config repo"
 25 3 * * 0 root docker exec registry registry garbage-collect -m /etc/docker/registry/config.yml
 EOF
-git -C "$R" add -A && GIT_AUTHOR_DATE="2026-03-01 10:00:00 +0000" \
-    GIT_COMMITTER_DATE="2026-03-01 10:00:00 +0000" \
-    git -C "$R" -c commit.gpgsign=false commit -q --no-verify -m "registry: weekly gc" ||
-    die "git commit"
 
 # ---- images and pushes ---------------------------------------------------------------
 BASE="e2e debian base (amd64)"
@@ -112,20 +91,12 @@ reg_stop
 set_mtimes "$share" "$MARK" '2026-04-06 09:00:00 UTC' || die "set_mtimes"
 touch -d '2026-04-06 09:00:00 UTC' "$share"
 
-ref_digest() {
-    jq -r --arg n "$1" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $n) | .digest' \
-        "$L/index.json"
-}
 APP1_LAYER=$(jq -r '.layers[1].digest' "$L/blobs/sha256/$(ref_digest app-1 | cut -d: -f2)")
 APP1_HEX=${APP1_LAYER#sha256:}
 DOOMED_HH=${APP1_HEX:0:2}
 [[ -f $v2/blobs/sha256/$DOOMED_HH/$APP1_HEX/data ]] || die "app:1's layer $APP1_LAYER is not in storage"
 
 # ---- the NAS and the Mac ---------------------------------------------------------------
-eadir() { # FOLDER: what Synology's indexer leaves in it
-    mkdir -p "$1/@eaDir" && echo syno >"$1/@eaDir/SYNO@.fileindexdb" &&
-        echo ea >"$1/@eaDir/$(basename "$1")@SynoEAStream"
-}
 step "2026-04-06 12:00: the indexer adds @eaDir folders; .DS_Store, ._x"
 reg_mark "$MARK" || die "marker"
 for d in "$v2"/blobs/sha256/*/; do
@@ -145,15 +116,6 @@ echo mac >"$share/._x"
 echo mac >"$v2/blobs/._sha256"
 set_mtimes "$share" "$MARK" '2026-04-06 12:00:00 UTC' || die "set_mtimes"
 
-take() { # NAME: a Synology snapshot of the share, without #snapshot itself
-    local dst=$SNAPS/$1 e
-    mkdir -p "$dst" || return 1
-    for e in "$share"/* "$share"/.[!.]* "$share"/..?*; do
-        [[ -e $e && ${e##*/} != "#snapshot" ]] || continue
-        cp -a "$e" "$dst/" || return 1
-    done
-    touch -d "$(sed -E 's/GMT\+00_([0-9]+)\.([0-9]+)\.([0-9]+)-([0-9]+)\.([0-9]+)/\1-\2-\3 \4:\5:00 UTC/' <<<"$1")" "$dst"
-}
 step "snapshot $S1"
 take "$S1" || die "take $S1"
 
@@ -394,13 +356,4 @@ check "report on $S3: the Markdown says it once, escaped" \
 check "report on $S3: nothing says no snapshot holds it" \
     bash -c "! grep -q 'No snapshot holds' '$tmp/report-s3.md'"
 
-step "done in $((SECONDS - T0))s"
-echo "synology: $npass passed, $nfail failed"
-if [[ -n "${RA_E2E_KEEP:-}" ]]; then
-    keepdir=$(mktemp -d "${TMPDIR:-/tmp}/synology-kept.XXXXXX")
-    cp -a "$tmp/." "$keepdir/"
-    echo "kept the work directory in $keepdir"
-elif ((nfail)); then
-    echo "(set RA_E2E_KEEP=1 to keep the share, truths and outputs)"
-fi
-((nfail == 0))
+e2e_end "the share, truths and outputs"

@@ -63,34 +63,13 @@ S3=GMT+00_2026.04.20-01.00
 MARK=$tmp/marker
 EADIR=repositories/infra-ci/_manifests/tags/@eaDir
 mkdir -p "$share"
-nfail=0
-npass=0
-check() { # DESCRIPTION COMMAND...: count a pass, or print the failure
-    local what=$1
-    shift
-    if "$@" >/dev/null; then
-        npass=$((npass + 1))
-    else
-        echo "FAIL: $what"
-        nfail=$((nfail + 1))
-    fi
-}
 
 # ---- config repository ---------------------------------------------------------------
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
-export GIT_AUTHOR_NAME="Mara Lindqvist" GIT_AUTHOR_EMAIL=mara@example.invalid
-export GIT_COMMITTER_NAME="Mara Lindqvist" GIT_COMMITTER_EMAIL=mara@example.invalid
 R=$tmp/config
-mkdir -p "$R/hosts/registry/etc/cron.d"
-git init -q "$R" || die "git init"
-cat >"$R/hosts/registry/etc/cron.d/registry" <<'EOF'
+e2e_cron_repo "$R" "registry: gc" <<'EOF' || die "config repo"
 25 3 * * 0 root docker exec registry registry garbage-collect -m /etc/docker/registry/config.yml
 0 4 * * * root docker exec registry registry garbage-collect /etc/docker/registry/config.yml
 EOF
-git -C "$R" add -A && GIT_AUTHOR_DATE="2026-03-01 10:00:00 +0000" \
-    GIT_COMMITTER_DATE="2026-03-01 10:00:00 +0000" \
-    git -C "$R" -c commit.gpgsign=false commit -q --no-verify -m "registry: gc" ||
-    die "git commit"
 
 # ---- image, push, the indexer ----------------------------------------------------------
 step "build a 2-platform index (umoci), push it (skopeo -> docker-registry)"
@@ -105,10 +84,6 @@ push_oci "$L" ci-latest infra-ci:latest || die "push"
 reg_stop
 set_mtimes "$share" "$MARK" '2026-04-06 09:00:00 UTC' || die "set_mtimes"
 
-ref_digest() {
-    jq -r --arg n "$1" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $n) | .digest' \
-        "$L/index.json"
-}
 blobs_of() { # IMAGE: its config and layer digests, one a line, sorted
     jq -r '.config.digest, .layers[].digest' "$L/blobs/sha256/$(ref_digest "$1" | cut -d: -f2)" | sort
 }
@@ -120,10 +95,6 @@ mapfile -t ARM_BLOBS < <(blobs_of ci-arm64)
 data() { echo "$v2/blobs/sha256/${1:7:2}/${1#sha256:}/data"; }
 for d in "${AMD_BLOBS[@]}" "${ARM_BLOBS[@]}"; do [[ -f $(data "$d") ]] || die "no $d"; done
 
-eadir() { # FOLDER: what Synology's indexer leaves in it
-    mkdir -p "$1/@eaDir" && echo syno >"$1/@eaDir/SYNO@.fileindexdb" &&
-        echo ea >"$1/@eaDir/$(basename "$1")@SynoEAStream"
-}
 step "2026-04-06 12:00: the indexer makes @eaDir in infra-ci's tags folder and elsewhere"
 reg_mark "$MARK" || die "marker"
 for d in _manifests/tags _manifests/revisions/sha256 _layers/sha256; do
@@ -132,14 +103,6 @@ done
 eadir "$v2/blobs/sha256" || die "eadir"
 set_mtimes "$share" "$MARK" '2026-04-06 12:00:00 UTC' || die "set_mtimes"
 
-take() { # NAME: a Synology snapshot of the share, without #snapshot itself
-    local dst=$SNAPS/$1 e
-    mkdir -p "$dst" || return 1
-    for e in "$share"/*; do
-        [[ -e $e && ${e##*/} != "#snapshot" ]] || continue
-        cp -a "$e" "$dst/" || return 1
-    done
-}
 truth() { # SNAPSHOT OUT.json: skopeo against the real registry serving a copy of it
     rm -rf "$tmp/served" && cp -a "$SNAPS/$1" "$tmp/served" || return 1
     reg_start -r "$tmp/served" || return 1
@@ -334,13 +297,4 @@ check "report on $S1 and $S2: the index-children pattern is not titled as the -m
 check "report on $S1 and $S2: no advice to stop running GC -m on 2.x for these losses" \
     bash -c "! grep -q 'Stop running garbage-collect with --delete-untagged' '$tmp/report.md'"
 
-step "done in $((SECONDS - T0))s"
-echo "synology_gc: $npass passed, $nfail failed"
-if [[ -n "${RA_E2E_KEEP:-}" ]]; then
-    keepdir=$(mktemp -d "${TMPDIR:-/tmp}/synology_gc-kept.XXXXXX")
-    cp -a "$tmp/." "$keepdir/"
-    echo "kept the work directory in $keepdir"
-elif ((nfail)); then
-    echo "(set RA_E2E_KEEP=1 to keep the share, truths and outputs)"
-fi
-((nfail == 0))
+e2e_end "the share, truths and outputs"

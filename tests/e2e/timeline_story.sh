@@ -65,12 +65,6 @@ export GIT_AUTHOR_NAME="Mara Lindqvist" GIT_AUTHOR_EMAIL=mara@example.invalid
 export GIT_COMMITTER_NAME="Mara Lindqvist" GIT_COMMITTER_EMAIL=mara@example.invalid
 R=$tmp/config
 H=$R/hosts/registry
-commit() { # 'YYYY-MM-DD HH:MM:SS' MESSAGE -> commit id
-    git -C "$R" add -A &&
-        GIT_AUTHOR_DATE="$1 +0000" GIT_COMMITTER_DATE="$1 +0000" \
-            git -C "$R" -c commit.gpgsign=false commit -q --no-verify -m "$2" &&
-        git -C "$R" rev-parse HEAD
-}
 step "config repo: cleanup 02:00 daily, GC Sundays 03:25 (-m from 04-01), registry:2"
 git init -q "$R" || die "git init"
 mkdir -p "$H/etc/cron.d" "$H/opt/ci"
@@ -218,14 +212,7 @@ import json, os, sys
 d = json.load(open(sys.argv[1]))
 x = json.load(open(sys.argv[2]))
 E = os.environ
-fails = 0
-def ok(cond, what, got=None):
-    global fails
-    if cond:
-        print("ok: " + what)
-    else:
-        fails += 1
-        print("FAIL: " + what + ("" if got is None else "; got " + json.dumps(got, sort_keys=True)[:2000]))
+from e2e_checks import done, ok
 
 ok(d.get("schema") == "regautopsy.timeline/1", "schema", d.get("schema"))
 snaps = d.get("snapshots", [])
@@ -307,7 +294,7 @@ ok(has("firing", lambda e: e.get("time") == GC_AT), "event: the GC firing at 03:
 ok(has("loss", lambda e: True), "event: a loss row")
 times = [e.get("time") for e in ev]
 ok(times == sorted(times), "events sorted by time")
-sys.exit(1 if fails else 0)
+done()
 EOF
 )
 rc=$?
@@ -353,14 +340,7 @@ import json, re, sys
 from datetime import datetime
 lines = open(sys.argv[1]).read().split("\n")
 d = json.load(open(sys.argv[2]))
-fails = 0
-def ok(cond, what, got=None):
-    global fails
-    if cond:
-        print("ok: " + what)
-    else:
-        fails += 1
-        print("FAIL: " + what + ("" if got is None else "; got " + json.dumps(got)[:1500]))
+from e2e_checks import done, ok
 ok(sys.argv[3] == "1", "exit 1 (losses found)", sys.argv[3])
 ok(lines and lines[-1] == "", "ends with a newline")
 lines = lines[:-1]
@@ -387,7 +367,7 @@ ok(not bad, "every line a JSON object with message, datetime, timestamp_desc, so
 ok(len(objs) == len(d.get("events", [])), "one line per event of the JSON form",
    [len(objs), len(d.get("events", []))])
 ok(any(o.get("datetime", "").startswith("2026-04-12T03:25:00") for o in objs), "the GC firing is a line")
-sys.exit(1 if fails else 0)
+done()
 EOF
 )
 rc=$?
@@ -396,13 +376,4 @@ npass=$((npass + $(grep -c '^ok:' <<<"$out")))
 nfail=$((nfail + $(grep -c '^FAIL' <<<"$out")))
 ((rc != 0)) && ! grep -q '^FAIL' <<<"$out" && nfail=$((nfail + 1))
 
-step "done in $((SECONDS - T0))s"
-echo "timeline_story: $npass passed, $nxfail known bugs (expected failures), $nfail failed"
-if [[ -n "${RA_E2E_KEEP:-}" ]]; then
-    keepdir=$(mktemp -d "${TMPDIR:-/tmp}/timeline_story-kept.XXXXXX")
-    cp -a "$tmp/." "$keepdir/"
-    echo "kept the work directory in $keepdir"
-elif ((nfail)); then
-    echo "(set RA_E2E_KEEP=1 to keep the snapshots, the config repo and the outputs)"
-fi
-((nfail == 0))
+e2e_end "the snapshots, the config repo and the outputs" "$npass passed, $nxfail known bugs (expected failures), $nfail failed"

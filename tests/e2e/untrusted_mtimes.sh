@@ -194,13 +194,4 @@ else
     grep -n 'not used\|1970-\|2030-' "$tmp/zero.txt" | head -n 5 | sed 's/^/    /'
 fi
 
-step "done in $((SECONDS - T0))s"
-echo "untrusted_mtimes: $npass passed, $nfail failed"
-if [[ -n "${RA_E2E_KEEP:-}" ]]; then
-    keepdir=$(mktemp -d "${TMPDIR:-/tmp}/untrusted_mtimes-kept.XXXXXX")
-    cp -a "$tmp/." "$keepdir/"
-    echo "kept the work directory in $keepdir"
-elif ((nfail)); then
-    echo "(set RA_E2E_KEEP=1 to keep the altered snapshots and the outputs)"
-fi
-((nfail == 0))
+e2e_end "the altered snapshots and the outputs"

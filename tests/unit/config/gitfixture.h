@@ -63,4 +63,18 @@ static void commit(const char *repo, const char *date, const char *who, const ch
        repo, date, date, who, who, msg);
 }
 
+/* The group teardown of a fixture whose first member is its sandbox directory (the
+ * char dir[] filled by git_sandbox), allocated with calloc: the directory and the
+ * fixture removed. */
+static inline int git_teardown(void **state)
+{
+    char *dir = *state;
+
+    if (!dir)
+        return 0;
+    sh("rm -rf '%s'", dir);
+    free(dir);
+    return 0;
+}
+
 #endif

@@ -87,17 +87,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fixture *fx = *state;
-
-    if (!fx)
-        return 0;
-    sh("rm -rf '%s'", fx->dir);
-    free(fx);
-    return 0;
-}
-
 static struct ra_jobs *jobs_at(struct ra_gitrepo *r, const char *rev)
 {
     struct ra_err err = RA_ERR_INIT;
@@ -309,5 +298,5 @@ int main(void)
         cmocka_unit_test(test_confrepo__job_paths_history),
     };
 
-    return cmocka_run_group_tests_name("config/confrepo", tests, setup, teardown);
+    return cmocka_run_group_tests_name("config/confrepo", tests, setup, git_teardown);
 }

@@ -120,17 +120,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fixture *fx = *state;
-
-    if (!fx)
-        return 0;
-    sh("rm -rf '%s'", fx->dir);
-    free(fx);
-    return 0;
-}
-
 static void test_gitrepo__not_a_repo(void **state)
 {
     struct fixture *fx = *state;
@@ -563,5 +552,5 @@ int main(void)
         cmocka_unit_test(test_gitrepo__damaged),
     };
 
-    return cmocka_run_group_tests_name("config/gitrepo", tests, setup, teardown);
+    return cmocka_run_group_tests_name("config/gitrepo", tests, setup, git_teardown);
 }

@@ -14,58 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "config/jobs.h"
-
-/* clang-format off */
-#define F(path, text) {path, text, sizeof(text) - 1}
-/* clang-format on */
-
-static struct ra_jobs *scan(const struct ra_jobs_file *files, size_t n)
-{
-    struct ra_jobs *j = NULL;
-    struct ra_err err = RA_ERR_INIT;
-
-    assert_int_equal(ra_jobs_scan(&j, files, n, &err), 0);
-    assert_non_null(j);
-    return j;
-}
-
-static const struct ra_job *by_name(const struct ra_jobs *js, const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < js->jobs.len; i++) {
-        const struct ra_job *j = js->jobs.items[i];
-        if (!strcmp(j->name, name))
-            return j;
-    }
-    fail_msg("no job named '%s'", name);
-    return NULL;
-}
-
-static const struct ra_job *job_at(const struct ra_jobs *js, size_t i)
-{
-    assert_true(i < js->jobs.len);
-    return js->jobs.items[i];
-}
-
-static const struct ra_job_evidence *ev_at(const struct ra_job *j, size_t i)
-{
-    assert_true(i < j->evidence.len);
-    return j->evidence.items[i];
-}
-
-static const struct ra_jobs_problem *problem_at(const struct ra_jobs *js, size_t i)
-{
-    assert_true(i < js->problems.len);
-    return js->problems.items[i];
-}
-
-static const struct ra_registry_image *image_at(const struct ra_jobs *js, size_t i)
-{
-    assert_true(i < js->images.len);
-    return js->images.items[i];
-}
+#include "jobs_fixture.h"
 
 /* ---- the incident ---- */
 

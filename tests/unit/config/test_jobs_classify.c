@@ -16,34 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/jobs.h"
+#include "jobs_fixture.h"
 #include "util/buf.h"
-
-/* clang-format off */
-#define F(path, text) {path, text, sizeof(text) - 1}
-/* clang-format on */
-
-static struct ra_jobs *scan(const struct ra_jobs_file *files, size_t n)
-{
-    struct ra_jobs *j = NULL;
-    struct ra_err err = RA_ERR_INIT;
-
-    assert_int_equal(ra_jobs_scan(&j, files, n, &err), 0);
-    assert_non_null(j);
-    return j;
-}
-
-static const struct ra_job *job_at(const struct ra_jobs *js, size_t i)
-{
-    assert_true(i < js->jobs.len);
-    return js->jobs.items[i];
-}
-
-static const struct ra_job_evidence *ev_at(const struct ra_job *j, size_t i)
-{
-    assert_true(i < j->evidence.len);
-    return j->evidence.items[i];
-}
 
 /* One crontab line per case: the class each must get. */
 static void test_jobs_classify__loops_and_wrappers(void **state)

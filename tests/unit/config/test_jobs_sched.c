@@ -16,27 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "config/jobs.h"
-
-/* clang-format off */
-#define F(path, text) {path, text, sizeof(text) - 1}
-/* clang-format on */
-
-static struct ra_jobs *scan(const struct ra_jobs_file *files, size_t n)
-{
-    struct ra_jobs *j = NULL;
-    struct ra_err err = RA_ERR_INIT;
-
-    assert_int_equal(ra_jobs_scan(&j, files, n, &err), 0);
-    assert_non_null(j);
-    return j;
-}
-
-static const struct ra_job *job_at(const struct ra_jobs *js, size_t i)
-{
-    assert_true(i < js->jobs.len);
-    return js->jobs.items[i];
-}
+#include "jobs_fixture.h"
 
 static void test_jobs_sched__nomad(void **state)
 {

@@ -16,34 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "config/jobs.h"
+#include "jobs_fixture.h"
 #include "util/buf.h"
-
-/* clang-format off */
-#define F(path, text) {path, text, sizeof(text) - 1}
-/* clang-format on */
-
-static struct ra_jobs *scan(const struct ra_jobs_file *files, size_t n)
-{
-    struct ra_jobs *j = NULL;
-    struct ra_err err = RA_ERR_INIT;
-
-    assert_int_equal(ra_jobs_scan(&j, files, n, &err), 0);
-    assert_non_null(j);
-    return j;
-}
-
-static const struct ra_job *job_at(const struct ra_vec *v, size_t i)
-{
-    assert_true(i < v->len);
-    return v->items[i];
-}
-
-static const struct ra_registry_image *image_at(const struct ra_vec *v, size_t i)
-{
-    assert_true(i < v->len);
-    return v->items[i];
-}
 
 static void test_jobs_values__helm(void **state)
 {
@@ -94,7 +68,7 @@ static void test_jobs_values__helm(void **state)
 
     (void)state;
     assert_int_equal(js->jobs.len, 1);
-    j = job_at(&js->jobs, 0);
+    j = vec_job(&js->jobs, 0);
     assert_int_equal(j->line, 6);
     assert_string_equal(j->schedule, "25 3 * * 0");
     assert_string_equal(j->schedule_raw, "{{ .Values.gc.schedule | quote }}");
@@ -112,14 +86,14 @@ static void test_jobs_values__helm(void **state)
 
     /* the image: "tag | default" on an empty tag -> the default; judged on the value */
     assert_int_equal(js->images.len, 3); /* and values.yaml's image: {repository, tag} */
-    im = image_at(&js->images, 0);
+    im = vec_image(&js->images, 0);
     assert_string_equal(im->path, "charts/registry/templates/deployment.yaml");
     assert_string_equal(im->image, "registry:2");
     assert_string_equal(im->image_raw,
                         "{{ .Values.image.repository }}:{{ .Values.image.tag "
                         "| default \"2\" }}");
     assert_true(im->floating);
-    im = image_at(&js->images, 1); /* "| default .Chart.AppVersion": Chart.yaml's */
+    im = vec_image(&js->images, 1); /* "| default .Chart.AppVersion": Chart.yaml's */
     assert_string_equal(im->path, "charts/registry/templates/gc.yaml");
     assert_string_equal(im->image, "registry:2.8.3");
     assert_false(im->floating);
@@ -161,7 +135,7 @@ static void test_jobs_values__ansible_role(void **state)
 
     (void)state;
     assert_int_equal(js->jobs.len, 1);
-    j = job_at(&js->jobs, 0);
+    j = vec_job(&js->jobs, 0);
     /* group_vars/all overrides the role's defaults (hour 4), role vars override both */
     assert_string_equal(j->schedule, "25 4 * * 0");
     assert_string_equal(j->schedule_raw,
@@ -175,11 +149,11 @@ static void test_jobs_values__ansible_role(void **state)
     assert_true(j->gc.delete_untagged);
 
     assert_int_equal(js->images.len, 2);
-    im = image_at(&js->images, 0);
+    im = vec_image(&js->images, 0);
     assert_string_equal(im->image, "registry:2.8.3"); /* pinned, by its value */
     assert_string_equal(im->image_raw, "registry:{{ registry_version }}");
     assert_false(im->floating);
-    im = image_at(&js->images, 1); /* no value: as written, and floating */
+    im = vec_image(&js->images, 1); /* no value: as written, and floating */
     assert_string_equal(im->image, "registry:{{ mirror_version }}");
     assert_null(im->image_raw);
     assert_true(im->floating);
@@ -225,37 +199,37 @@ static void test_jobs_values__examples_listed_apart(void **state)
     (void)state;
     /* in effect: only the host's */
     assert_int_equal(js->jobs.len, 1);
-    assert_string_equal(job_at(&js->jobs, 0)->path, "hosts/reg/crontab");
-    assert_false(job_at(&js->jobs, 0)->example);
+    assert_string_equal(vec_job(&js->jobs, 0)->path, "hosts/reg/crontab");
+    assert_false(vec_job(&js->jobs, 0)->example);
     assert_int_equal(js->images.len, 1);
-    assert_string_equal(image_at(&js->images, 0)->image, "registry:2.8.3");
+    assert_string_equal(vec_image(&js->images, 0)->image, "registry:2.8.3");
 
     /* the examples, sorted by path and line */
     assert_int_equal(js->examples.len, 4);
-    j = job_at(&js->examples, 0);
+    j = vec_job(&js->examples, 0);
     assert_string_equal(j->path, "README.md");
     assert_int_equal(j->line, 6);
     assert_string_equal(j->schedule, "0 1 * * *");
     assert_string_equal(j->name, "cleanup-tags.sh");
     assert_true(j->example);
-    j = job_at(&js->examples, 1); /* a block without a language, with a user field */
+    j = vec_job(&js->examples, 1); /* a block without a language, with a user field */
     assert_int_equal(j->line, 18);
     assert_int_equal(j->def, RA_JOBDEF_CROND);
     assert_string_equal(j->user, "root");
     assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
-    j = job_at(&js->examples, 2);
+    j = vec_job(&js->examples, 2);
     assert_string_equal(j->path, "docs/examples/crontab");
     assert_int_equal(j->cls, RA_JOB_GARBAGE_COLLECT);
     assert_true(j->example);
-    j = job_at(&js->examples, 3);
+    j = vec_job(&js->examples, 3);
     assert_string_equal(j->path, "roles/registry/tests/test.yml");
 
     assert_int_equal(js->example_images.len, 2);
-    im = image_at(&js->example_images, 0);
+    im = vec_image(&js->example_images, 0);
     assert_string_equal(im->path, "README.md");
     assert_int_equal(im->line, 12);
     assert_string_equal(im->image, "registry:2");
-    im = image_at(&js->example_images, 1);
+    im = vec_image(&js->example_images, 1);
     assert_string_equal(im->path, "fixtures/compose.yml");
     assert_int_equal(js->problems.len, 0); /* the plain text block is not read */
 
@@ -298,10 +272,10 @@ static void test_jobs_values__bounded(void **state)
     files[1].len = strlen(files[1].data);
     js = scan(files, 2);
     assert_int_equal(js->jobs.len, 2);
-    j = job_at(&js->jobs, 0);
+    j = vec_job(&js->jobs, 0);
     assert_string_equal(j->command, "echo {{ v3 }}"); /* 8 MB: left as written */
     assert_null(j->command_raw);
-    j = job_at(&js->jobs, 1);
+    j = vec_job(&js->jobs, 1);
     assert_int_equal(strlen(j->command), 5 + 1000);
     ra_jobs_free(js);
     ra_buf_release(&defaults);
@@ -328,7 +302,7 @@ static void test_jobs_values__crontab_template(void **state)
     (void)state;
     assert_int_equal(js->problems.len, 0);
     assert_int_equal(js->jobs.len, 1);
-    j = job_at(&js->jobs, 0);
+    j = vec_job(&js->jobs, 0);
     assert_int_equal(j->def, RA_JOBDEF_CROND);
     assert_int_equal(j->line, 2);
     assert_string_equal(j->deployed, "/etc/cron.d/registry-gc");
@@ -359,12 +333,12 @@ static void test_jobs_values__ansible_tz_env(void **state)
 
     (void)state;
     assert_int_equal(js->jobs.len, 2);
-    j = job_at(&js->jobs, 0);
+    j = vec_job(&js->jobs, 0);
     assert_null(j->timezone);
     assert_string_equal(j->warning,
                         "TZ=Europe/Berlin sets the command's environment, not "
                         "the schedule: cron reads the times in the host's zone");
-    j = job_at(&js->jobs, 1);
+    j = vec_job(&js->jobs, 1);
     assert_string_equal(j->timezone, "Europe/Berlin");
     assert_null(j->warning);
     ra_jobs_free(js);

@@ -108,17 +108,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fixture *fx = *state;
-
-    if (!fx)
-        return 0;
-    sh("rm -rf '%s'", fx->dir);
-    free(fx);
-    return 0;
-}
-
 static struct ra_schedule *load(const struct fixture *fx)
 {
     struct ra_err err = RA_ERR_INIT;
@@ -541,5 +530,5 @@ int main(void)
         cmocka_unit_test(test_schedule__schedulers_of_their_own_ignore_the_hosts_zone),
     };
 
-    return cmocka_run_group_tests_name("config/schedule", tests, setup, teardown);
+    return cmocka_run_group_tests_name("config/schedule", tests, setup, git_teardown);
 }

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Many-snapshots benchmark (bench/run.sh --snapshots N): a Synology-style share of N
+# daily, hard-linked directory snapshots of one generated registry, and the time and
+# peak memory of `timeline` and `bisect` over it next to one snapshot's `scan`.
+#
+#   bench/snapshots.sh BIN WORK ENTRIES SNAPSHOTS CHANGE_RATE SMALL_BYTES SEED RUNS
+#
+# Day 1 is bench/gen.py's storage. Every later day is `cp -al` of the day before, then
+# about ENTRIES * CHANGE_RATE entries changed: a small registry made by gen.py (seed
+# SEED+day) whose repositories are moved in under "dayNN/" and whose blobs are copied
+# in (never over existing files: the trees share inodes), and one tag directory of
+# the day-1 registry removed (rm -rf). At day ceil(0.6 N) the tag svc0000:latest is
+# removed: the loss bisect looks for. Link files are never rewritten in place (that
+# would change every earlier snapshot through the shared inodes).
+set -euo pipefail
+
+bin=$1 work=$2 entries=$3 nsnap=$4 rate=$5 small=$6 seed=$7 runs=$8
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+share="$work/share/#snapshot"
+tf="$work/.time"
+V2=var/lib/registry/docker/registry/v2
+break_day=$(((nsnap * 6 + 9) / 10))
+((break_day >= 2)) || break_day=2
+
+log() { echo "# $*"; }
+day_name() { date -u -d "2026-04-01 + $(($1 - 1)) days" +'GMT+00_%Y.%m.%d-01.00'; }
+
+# ---- the share ------------------------------------------------------------------------
+if [ -d "$share/$(day_name "$nsnap")" ]; then
+    log "reusing $share"
+else
+    rm -rf "$work/share" && mkdir -p "$share"
+    d1="$share/$(day_name 1)"
+    log "day 1: gen.py --target-entries $entries --blob-bytes-small $small --seed $seed"
+    /usr/bin/python3 "$here/gen.py" "$d1" --target-entries "$entries" \
+        --target-blob-bytes 0 --blob-bytes-small "$small" --seed "$seed" \
+        --mtime 2026-04-01T01:00:00Z | tail -n 1
+    per_day=$(awk -v e="$entries" -v r="$rate" 'BEGIN { n = int(e * r + 0.5); print n < 1 ? 1 : n }')
+    mapfile -t tagdirs < <(cd "$d1/$V2/repositories" && find . -path '*/_manifests/tags/*' \
+        -mindepth 4 -maxdepth 6 -type d -name '1.*' -prune -print | LC_ALL=C sort)
+    for ((d = 2; d <= nsnap; d++)); do
+        prev="$share/$(day_name $((d - 1)))" cur="$share/$(day_name "$d")"
+        cp -al "$prev" "$cur"
+        small_dir="$work/day.$d"
+        rm -rf "$small_dir"
+        /usr/bin/python3 "$here/gen.py" "$small_dir" --target-entries "$((per_day / 2))" \
+            --target-blob-bytes 0 --blob-bytes-small "$small" --seed "$((seed + d))" \
+            --tags-per-repo 1 --history 0 --mtime "$(date -u -d "2026-04-01 + $((d - 2)) days 12:00" +%Y-%m-%dT%H:%M:%SZ)" \
+            >/dev/null
+        mkdir -p "$cur/$V2/repositories/day$d"
+        mv "$small_dir/$V2/repositories/"* "$cur/$V2/repositories/day$d/"
+        cp -a -n "$small_dir/$V2/blobs/." "$cur/$V2/blobs/"
+        rm -rf "$small_dir"
+        t=${tagdirs[$(((d * 7919) % ${#tagdirs[@]}))]}
+        rm -rf "${cur:?}/$V2/repositories/$t"
+        if ((d == break_day)); then
+            rm -rf "$cur/$V2/repositories/svc0000/_manifests/tags/latest"
+        fi
+    done
+fi
+one="$share/$(day_name 1)"
+n_one=$(find "$one" -mindepth 1 | wc -l)
+n_last=$(find "$share/$(day_name "$nsnap")" -mindepth 1 | wc -l)
+log "share: $nsnap snapshots, $n_one entries on day 1, $n_last on day $nsnap"
+
+# ---- timing ---------------------------------------------------------------------------
+# best wall time, least CPU (user+sys) and peak RSS of `regautopsy ARGS` over one
+# warm-up and RUNS runs
+timeit() {
+    local best='' cpu='' rss=0 e m u s c i
+    "$bin" "$@" >/dev/null 2>&1 || true
+    for ((i = 0; i < runs; i++)); do
+        /usr/bin/time -f '%e %M %U %S' -o "$tf" "$bin" "$@" >/dev/null 2>&1 || true
+        read -r e m u s < <(tail -n 1 "$tf")
+        c=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
+        if [ -z "$best" ] || awk -v a="$e" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$e; fi
+        if [ -z "$cpu" ] || awk -v a="$c" -v b="$cpu" 'BEGIN { exit !(a < b) }'; then cpu=$c; fi
+        [ "$m" -gt "$rss" ] && rss=$m
+    done
+    T_S=$best T_RSS=$rss T_CPU=$cpu
+}
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
+
+timeit scan -q --json /dev/null "$one"
+scan_s=$T_S scan_rss=$T_RSS scan_cpu=$T_CPU
+timeit timeline -q --format json "$share"
+tl_s=$T_S tl_rss=$T_RSS tl_cpu=$T_CPU
+timeit bisect -q svc0000:latest "$share"
+bi_s=$T_S bi_rss=$T_RSS bi_cpu=$T_CPU
+"$bin" bisect -q --json "$work/bisect.json" svc0000:latest "$share" >/dev/null 2>&1 || true
+bracket=$(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=[s for s in d["snapshots"] if s["read"]]; print("%s of %s read; last pullable %s, first not %s (%s); %d entries in %d targeted rounds" % (d["snapshots_read"], d["snapshots_total"], d["last_pullable"], d["first_not_pullable"], d["reason"], sum(s.get("entries", 0) for s in r), sum(s.get("rounds", 0) for s in r)))' "$work/bisect.json")
+
+echo "regautopsy many-snapshots benchmark  $(date -u +%Y%m%dT%H%M%SZ)  commit $(git -C "$here/.." rev-parse --short HEAD 2>/dev/null || echo unknown)"
+echo "host: $(nproc) cores; share: $nsnap hard-linked daily snapshots, ~$entries entries each, change rate $rate/day; tag removed on day $break_day"
+echo "method: one warm-up, then best wall and least CPU (user+sys) of $runs via /usr/bin/time; rss = peak RSS"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (other load on $(nproc) cores skews wall times)"
+row() { # MEASURE WALL CPU RSS
+    printf '%-34s %8s %8s %9s %10s %9s %9s\n' "$1" "$2" "$3" "$(mib "$4")" \
+        "$(ratio "$2" "$scan_s")" "$(ratio "$3" "$scan_cpu")" "$(ratio "$4" "$scan_rss")"
+}
+printf '%-34s %8s %8s %9s %10s %9s %9s\n' measure wall_s cpu_s rss_MiB wall/scan cpu/scan rss/scan
+row "scan, one snapshot" "$scan_s" "$scan_cpu" "$scan_rss"
+row "timeline, all $nsnap" "$tl_s" "$tl_cpu" "$tl_rss"
+row "bisect svc0000:latest, all $nsnap" "$bi_s" "$bi_cpu" "$bi_rss"
+echo "bisect: $bracket"
+rm -f "$tf"

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/* regautopsy bisect: over snapshots ordered by time, the last one where a tag (or a
+ * manifest, or a blob) was pullable and the first where it was not, reading O(log N)
+ * of them. */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+
+#include "analysis/bisect.h"
+#include "cli/exit.h"
+#include "report/bisect_out.h"
+
+struct bisect_opts {
+    const char *json;
+    int verify;
+    int quiet;
+    int progress;
+};
+
+static const struct option longopts[] = {
+    {"json", required_argument, NULL, 'j'}, {"verify", no_argument, NULL, 'V'},
+    {"quiet", no_argument, NULL, 'q'},      {"progress", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+};
+
+static const char usage_text[] =
+    "usage: regautopsy bisect [options] TARGET SNAPSHOT...\n"
+    "\n"
+    "Over the snapshots, ordered by time, find the last one where TARGET was pullable\n"
+    "and the first where it was not, reading about log2(N) of them. TARGET is\n"
+    "REPO:TAG, REPO:TAG@PLATFORM (one platform of an index, e.g. linux/arm64/v8),\n"
+    "REPO@sha256:HEX (the manifest's revision link and data) or sha256:HEX (a blob's\n"
+    "data, in any repository). SNAPSHOT as for scan (Synology snapshot folders and\n"
+    "@time suffixes included).\n"
+    "\n"
+    "  --json FILE|-   also write the JSON form (docs/json.md) to FILE, or stdout alone\n"
+    "  --verify        hash every blob of each snapshot read\n"
+    "  -q, --quiet     no progress line on stderr\n"
+    "  -v, --progress  progress lines on stderr even when it is not a terminal\n"
+    "  -h, --help      this text\n"
+    "\n"
+    "exit: 0 a pullable -> not pullable pair found, 1 none (never pullable, still\n"
+    "pullable, or only became pullable), 2 usage or no snapshot readable\n";
+
+static int parse_args(struct bisect_opts *o, int argc, char **argv)
+{
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'j':
+            o->json = optarg;
+            break;
+        case 'V':
+            o->verify = 1;
+            break;
+        case 'q':
+            o->quiet = 1;
+            break;
+        case 'v':
+            o->progress = 1;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            exit(RA_EXIT_OK);
+        default:
+            fputs(usage_text, stderr);
+            return -1;
+        }
+    }
+    if (argc - optind < 2) {
+        cli_error("bisect: expected TARGET and at least one SNAPSHOT");
+        fputs(usage_text, stderr);
+        return -1;
+    }
+    return 0;
+}
+
+static ra_progress_cb progress_for(const char *name, size_t i, size_t n, void *payload)
+{
+    struct cli_progress *p = payload;
+    return cli_progress_start_n(p, name, i, n, p->ctx, p->quiet);
+}
+
+static void progress_done(void *payload)
+{
+    cli_progress_end(payload);
+}
+
+static int write_outputs(const struct ra_bisect_result *r, const char *json)
+{
+    struct ra_buf buf = RA_BUF_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    int rc = 0;
+
+    if (json) {
+        if (ra_bisect_write_json(&buf, r, &err) < 0) {
+            cli_error("%s", err.msg);
+            rc = -1;
+        } else if (cli_write_file(json, &buf) < 0) {
+            rc = -1;
+        }
+    }
+    if (!json || strcmp(json, "-")) {
+        ra_buf_truncate(&buf, 0);
+        ra_bisect_write_text(&buf, r);
+        fwrite(ra_buf_cstr(&buf), 1, buf.len, stdout);
+    }
+    ra_buf_release(&buf);
+    return rc;
+}
+
+static int exit_code(const struct ra_bisect *b)
+{
+    if (b->outcome == RA_BISECT_NONE_READ)
+        return RA_EXIT_USAGE;
+    return b->outcome == RA_BISECT_FOUND ? RA_EXIT_OK : RA_EXIT_FINDINGS;
+}
+
+int cmd_bisect(int argc, char **argv, struct ra_ctx *ctx)
+{
+    struct bisect_opts o = {0};
+    struct ra_bisect_target target;
+    struct ra_bisect_opts bopts = {0};
+    struct ra_bisect_result *res = NULL;
+    struct ra_vec specs = RA_VEC_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    struct cli_progress prog = {0};
+    size_t i;
+    int rc = RA_EXIT_USAGE;
+
+    memset(&target, 0, sizeof(target));
+    if (parse_args(&o, argc, argv) < 0)
+        return RA_EXIT_USAGE;
+    ctx->progress = o.progress;
+    if (ra_bisect_target_parse(&target, argv[optind], &err) < 0) {
+        cli_error("bisect: %s", err.msg);
+        return RA_EXIT_USAGE;
+    }
+    {
+        const char *out[] = {"-", o.json};
+        if (cli_check_outputs(argv + optind + 1, argc - optind - 1, NULL, NULL, 0, out,
+                              2) < 0)
+            goto done;
+    }
+    if (cli_expand_snapshots(&specs, argv + optind + 1, argc - optind - 1))
+        goto done;
+    prog.ctx = ctx;
+    prog.quiet = o.quiet;
+    bopts.verify = o.verify;
+    bopts.progress_for = progress_for;
+    bopts.progress_done = progress_done;
+    bopts.progress_payload = &prog;
+    ra_bisect_specs(&res, (struct ra_snapshot_spec *const *)specs.items, specs.len,
+                    argv[optind], &target, &bopts);
+    for (i = 0; i < res->search.n; i++)
+        if (res->snaps[i].error)
+            cli_error("%s (skipped)", res->snaps[i].error);
+    rc = write_outputs(res, o.json) < 0 ? RA_EXIT_USAGE : exit_code(&res->search);
+done:
+    ra_bisect_result_free(res);
+    cli_free_snapshots(&specs);
+    ra_bisect_target_release(&target);
+    return rc;
+}
