@@ -135,9 +135,11 @@ want='# infra-ci:latest cannot be pulled
 ## Impact
 ## Root cause and trigger
 ## Detection
-## Timeline
+## Resolution
 ## Recovery
-## Prevention and action items
+## Lessons learned
+## Action items
+## Timeline
 ## Appendix'
 [ "$headings" = "$want" ] || fail "the installed binary's report headings:
 $headings"

@@ -6,8 +6,9 @@ raw HTML would pass through). Prints one line per problem; exits 1 if any:
   - an HTML element the templates never make (a link other than to an upstream issue
     of distribution/distribution, an image, emphasis, a strikethrough, raw HTML from
     data, a comment);
-  - <strong> other than the templates' own (prevention items, fingerprints, an
-    incomplete snapshot's "no"), more than one <h1>;
+  - <strong> other than the templates' own (a bold lead-in at a line's or list item's
+    start: fingerprints, "Duration:", "Trigger:", "Time to detect:"; an incomplete
+    snapshot's "no"), more than one <h1>;
   - a table row with another number of cells than its header;
   - a control byte other than a line feed in the Markdown;
   - in the Mermaid block: a "%%" directive, or a character Mermaid reads as syntax
@@ -92,7 +93,7 @@ def main():
                 problems.append("table row with %d cells under a header of %d" % (n, head))
     if w.tags.get("h1", 0) != 1:
         problems.append("%d <h1>" % w.tags.get("h1", 0))
-    items = len(re.findall(r"^- (\[ \] )?\*\*", md, re.M)) + md.count("| **no** |")
+    items = len(re.findall(r"^(- (\[ \] )?)?\*\*", md, re.M)) + md.count("| **no** |")
     if w.tags.get("strong", 0) != items:
         problems.append("%d <strong> for %d made by the templates" % (w.tags.get("strong", 0), items))
     for c in set(md):

@@ -1,0 +1,708 @@
+/* SPDX-License-Identifier: MIT */
+/* The post-mortem's decisions. */
+#include "analysis/postmortem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/investigate.h"
+#include "config/jobs.h"
+#include "config/pipelines.h"
+#include "config/schedule.h"
+#include "ingest/layout.h"
+#include "ingest/source.h"
+#include "util/map.h"
+#include "util/shell.h"
+
+/* ---- loss window and focus ---- */
+
+static void loss_bounds(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    size_t i;
+
+    pm->loss_from = pm->loss_to = RA_TIME_NONE;
+    for (i = 0; i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        if (l->from.time != RA_TIME_NONE &&
+            (pm->loss_from == RA_TIME_NONE || l->from.time < pm->loss_from))
+            pm->loss_from = l->from.time;
+        if (l->to.time != RA_TIME_NONE &&
+            (pm->loss_to == RA_TIME_NONE || l->to.time < pm->loss_to))
+            pm->loss_to = l->to.time;
+    }
+}
+
+static void focus(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    ra_time *from = &pm->focus_from, *to = &pm->focus_to;
+    size_t i;
+
+    *from = *to = RA_TIME_NONE;
+    for (i = 0; i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        ra_time a = l->from.time != RA_TIME_NONE ? l->from.time : l->to.time,
+                b = l->to.time;
+        if (a != RA_TIME_NONE && (*from == RA_TIME_NONE || a < *from))
+            *from = a;
+        if (b != RA_TIME_NONE && (*to == RA_TIME_NONE || b > *to))
+            *to = b;
+    }
+    if (*from != RA_TIME_NONE) {
+        *from -= RA_PM_FOCUS_MARGIN;
+        *to += RA_PM_FOCUS_MARGIN;
+        return;
+    }
+    for (i = 0; i < inv->nscans; i++) {
+        ra_time t = inv->scans[i]->snap->taken_at;
+        if (t == RA_TIME_NONE)
+            continue;
+        if (*from == RA_TIME_NONE || t - RA_PM_FOCUS_MARGIN < *from)
+            *from = t - RA_PM_FOCUS_MARGIN;
+        if (*to == RA_TIME_NONE || t > *to)
+            *to = t;
+    }
+}
+
+int ra_postmortem_in_focus(const struct ra_postmortem *pm, ra_time time, ra_time until)
+{
+    ra_time end = until != RA_TIME_NONE ? until : time;
+
+    return pm->focus_from == RA_TIME_NONE ||
+           (time != RA_TIME_NONE && end >= pm->focus_from && time <= pm->focus_to);
+}
+
+/* ---- detection ---- */
+
+static void first_failed_pipeline(struct ra_postmortem *pm,
+                                  const struct ra_investigation *inv)
+{
+    struct ra_vec v = RA_VEC_INIT;
+    size_t i;
+
+    for (i = 0; i < inv->nlogs; i++) {
+        v.len = 0;
+        if (ra_log_failed_pipelines(&v, inv->logs[i], pm->loss_from, RA_TIME_NONE) &&
+            (!pm->first_failed_pipeline.event ||
+             ((struct ra_log_event *)v.items[0])->time <
+                 pm->first_failed_pipeline.event->time)) {
+            pm->first_failed_pipeline.event = v.items[0];
+            pm->first_failed_pipeline.log = inv->logs[i]->path;
+        }
+    }
+    ra_vec_release(&v);
+}
+
+static void first_404(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    struct ra_pm_event *best = &pm->first_404;
+    size_t i, k;
+
+    for (i = 0; i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        for (k = 0; k < inv->nlogs && l->object != RA_OBJ_TAG; k++) {
+            const struct ra_log_event *e =
+                ra_log_first_status(inv->logs[k], &l->digest, NULL, 404);
+            if (e && e->time != RA_TIME_NONE &&
+                (!best->event || e->time < best->event->time)) {
+                best->event = e;
+                best->log = inv->logs[k]->path;
+            }
+        }
+    }
+}
+
+/* The latest 404 for a lost digest or failed pipeline from the loss on. */
+static void last_failure(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    struct ra_pm_event *best = &pm->last_failure;
+    struct ra_map lost = RA_MAP_INIT;
+    size_t i, k;
+
+    for (i = 0; i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        if (l->object != RA_OBJ_TAG)
+            ra_map_put(&lost, l->digest.b, sizeof(l->digest.b), (void *)l);
+    }
+    for (k = 0; k < inv->nlogs; k++) {
+        const struct ra_log *log = inv->logs[k];
+        for (i = 0; i < log->events.len; i++) {
+            const struct ra_log_event *e = log->events.items[i];
+            int hit =
+                (e->kind == RA_LOG_HTTP_REQUEST && e->status == 404 && e->has_digest &&
+                 ra_map_get(&lost, e->digest.b, sizeof(e->digest.b))) ||
+                (ra_log_pipeline_failed(e) &&
+                 (pm->loss_from == RA_TIME_NONE || e->time >= pm->loss_from));
+            if (hit && e->time != RA_TIME_NONE &&
+                (!best->event || e->time >= best->event->time)) {
+                best->event = e;
+                best->log = log->path;
+            }
+        }
+    }
+    ra_map_release(&lost);
+}
+
+static void first_missing(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    const struct ra_losses *ls = inv->losses;
+    size_t i, idx = SIZE_MAX;
+
+    for (i = 0; i < ls->items.len; i++) {
+        const struct ra_loss *l = ls->items.items[i];
+        if (l->to.time != RA_TIME_NONE &&
+            (!pm->first_bounded || l->to.time < pm->first_bounded->to.time))
+            pm->first_bounded = l;
+        if (l->first_missing < idx)
+            idx = l->first_missing;
+    }
+    if (idx != SIZE_MAX)
+        pm->first_missing = ls->scans[idx];
+}
+
+/* ---- root cause ---- */
+
+static int cmp_suspect(const void *a, const void *b)
+{
+    const struct ra_pm_suspect *x = a, *y = b;
+
+    if (x->best != y->best)
+        return x->best < y->best ? -1 : 1;
+    if (x->losses != y->losses)
+        return x->losses > y->losses ? -1 : 1;
+    if (x->firing->time != y->firing->time) /* unknown times (unlogged DELETEs) last */
+        return y->firing->time == RA_TIME_NONE || (x->firing->time != RA_TIME_NONE &&
+                                                   x->firing->time < y->firing->time)
+                   ? -1
+                   : 1;
+    return strcmp(x->firing->job_id, y->firing->job_id);
+}
+
+static void add_suspect(struct ra_postmortem *pm, const struct ra_suspect *s)
+{
+    struct ra_pm_suspect *a;
+    size_t k;
+
+    for (k = 0; k < pm->nsuspects && pm->suspects[k].firing != s->firing; k++)
+        ;
+    if (k == pm->nsuspects) {
+        pm->suspects = ra_xrealloc(pm->suspects, (k + 1) * sizeof(*pm->suspects));
+        pm->suspects[k].firing = s->firing;
+        pm->suspects[k].best = s->confidence;
+        pm->suspects[k].reason = s->reason;
+        pm->suspects[k].losses = 0;
+        pm->nsuspects++;
+    }
+    a = &pm->suspects[k];
+    a->losses++;
+    if (s->confidence < a->best) {
+        a->best = s->confidence;
+        a->reason = s->reason;
+    }
+}
+
+static void suspects(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    const struct ra_correlation *c = inv->corr;
+    size_t i, j;
+
+    for (i = 0; i < c->causes.len; i++) {
+        const struct ra_cause *cause = c->causes.items[i];
+        for (j = 0; j < cause->suspects.len; j++)
+            add_suspect(pm, cause->suspects.items[j]);
+        for (j = 0; j < cause->matches.len; j++)
+            pm->fingerprints |= 1u
+                                << ((const struct ra_match *)cause->matches.items[j])->fp;
+    }
+    pm->v2_children = ra_correlation_v2_children(c);
+    if (pm->nsuspects)
+        qsort(pm->suspects, pm->nsuspects, sizeof(*pm->suspects), cmp_suspect);
+    for (i = 0; i < inv->nfirings; i++)
+        if ((inv->firings[i].classes & RA_JOB_GARBAGE_COLLECT) &&
+            (inv->firings[i].version_floating || !inv->firings[i].registry_version))
+            pm->floating_gc = 1;
+}
+
+int ra_postmortem_matched(const struct ra_postmortem *pm, enum ra_fingerprint fp)
+{
+    return (pm->fingerprints >> fp) & 1u;
+}
+
+int ra_postmortem_suspect_at(const struct ra_postmortem *pm, ra_time t)
+{
+    size_t i;
+
+    for (i = 0; i < pm->nsuspects; i++) /* a firing's best rating decides */
+        if (pm->suspects[i].firing->time == t && pm->suspects[i].best != RA_CONF_LOW)
+            return 1;
+    return 0;
+}
+
+/* ---- recovery ---- */
+
+int ra_postmortem_loss_breaks(const struct ra_loss *l, const char *repo, const char *tag)
+{
+    size_t i, n = strlen(repo);
+
+    for (i = 0; i < l->tags.len; i++) {
+        const char *t = l->tags.items[i];
+        if (!strncmp(t, repo, n) && t[n] == ':' && !strcmp(t + n + 1, tag))
+            return 1;
+    }
+    return 0;
+}
+
+const struct ra_recycled_blob *
+ra_postmortem_recycled_copy(const struct ra_investigation *inv, const struct ra_digest *d,
+                            const struct ra_snapshot **snap)
+{
+    const struct ra_recycled_blob *best = NULL;
+    size_t i, j;
+
+    for (i = inv->nscans; i-- > 0;) {
+        const struct ra_snapshot *s = inv->scans[i]->snap;
+        for (j = 0; j < s->recycled.len; j++) {
+            const struct ra_recycled_blob *r = s->recycled.items[j];
+            if (ra_digest_cmp(&r->digest, d) ||
+                (best && (best->verified || !r->verified)))
+                continue;
+            best = r;
+            *snap = s;
+        }
+    }
+    return best;
+}
+
+static void repair(struct ra_pm_tag_plan *p, const struct ra_investigation *inv,
+                   const struct ra_loss *l)
+{
+    const struct ra_losses *ls = inv->losses;
+    struct ra_pm_repair *r;
+
+    p->repairs = ra_xrealloc(p->repairs, (p->nrepairs + 1) * sizeof(*p->repairs));
+    r = &p->repairs[p->nrepairs++];
+    memset(r, 0, sizeof(*r));
+    r->loss = l;
+    if (l->object == RA_OBJ_MANIFEST_LINK && l->child_blob_present) {
+        r->kind =
+            ra_layout_repository_valid(l->repository) ? RA_PM_RELINK : RA_PM_MANUAL_NAME;
+    } else if (l->object == RA_OBJ_BLOB && l->last_present != SIZE_MAX) {
+        r->from = ls->scans[l->last_present];
+        r->from_dir = ra_source_is_dir(r->from->snap->source);
+        r->kind = ra_shell_pasteable(r->from->snap->source) && ra_shell_pasteable(l->root)
+                      ? RA_PM_RESTORE
+                      : RA_PM_MANUAL_PATH;
+    } else {
+        if (l->object == RA_OBJ_BLOB)
+            r->recycled = ra_postmortem_recycled_copy(inv, &l->digest, &r->recycled_in);
+        r->kind = r->recycled && r->recycled->verified ? RA_PM_RECYCLED : RA_PM_LOST;
+    }
+    p->count[r->kind]++;
+}
+
+static void plan_tag(struct ra_pm_tag_plan *p, const struct ra_investigation *inv,
+                     const struct ra_registry_result *reg, const struct ra_tag_result *t)
+{
+    size_t i;
+
+    memset(p, 0, sizeof(*p));
+    p->reg = reg;
+    p->tag = t;
+    p->named = ra_layout_repository_valid(t->repository) && ra_layout_tag_valid(t->tag);
+    for (i = 0; p->named && i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        if (!strcmp(l->root, reg->graph->root) &&
+            ra_postmortem_loss_breaks(l, t->repository, t->tag))
+            repair(p, inv, l);
+    }
+}
+
+static void plans(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    size_t i, j;
+
+    for (i = 0; pm->newest && i < pm->newest->nregs; i++) {
+        const struct ra_registry_result *r = pm->newest->regs[i];
+        for (j = 0; j < r->ntags; j++) {
+            if (r->tags[j].pullable)
+                continue;
+            pm->plans = ra_xrealloc(pm->plans, (pm->nplans + 1) * sizeof(*pm->plans));
+            plan_tag(&pm->plans[pm->nplans++], inv, r, &r->tags[j]);
+        }
+    }
+}
+
+/* ---- the incident's span ---- */
+
+int64_t ra_postmortem_span(ra_time a, ra_time b)
+{
+    if (a == RA_TIME_NONE || b == RA_TIME_NONE || b < a)
+        return -1;
+    return (int64_t)(b - a);
+}
+
+static void start(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    size_t i;
+
+    pm->start = pm->loss_from != RA_TIME_NONE ? pm->loss_from : pm->loss_to;
+    pm->start_exact = 0;
+    for (i = 0; i < inv->losses->items.len; i++) { /* a loss known to the second */
+        const struct ra_loss *l = inv->losses->items.items[i];
+        if (l->from.time != RA_TIME_NONE && l->from.time == l->to.time &&
+            l->from.time <= pm->start) {
+            pm->start = l->from.time;
+            pm->start_exact = 1;
+        }
+    }
+    if (!pm->start_exact && pm->nsuspects && pm->suspects[0].best == RA_CONF_HIGH &&
+        pm->suspects[0].firing->time != RA_TIME_NONE && pm->loss_from != RA_TIME_NONE &&
+        pm->suspects[0].firing->time >= pm->loss_from &&
+        (pm->loss_to == RA_TIME_NONE || pm->suspects[0].firing->time <= pm->loss_to)) {
+        pm->start_firing = pm->suspects[0].firing;
+        pm->start = pm->start_firing->time;
+    }
+}
+
+/* Does repo:tag (the form of a loss's tags) pull in scan s under root? -1: not there. */
+static int tag_pulls(const struct ra_scan *s, const char *root, const char *ref)
+{
+    size_t i, j, n;
+
+    for (i = 0; i < s->nregs; i++) {
+        const struct ra_registry_result *r = s->regs[i];
+        if (strcmp(r->graph->root, root))
+            continue;
+        for (j = 0; j < r->ntags; j++) {
+            const struct ra_tag_result *t = &r->tags[j];
+            n = strlen(t->repository);
+            if (!strncmp(ref, t->repository, n) && ref[n] == ':' &&
+                !strcmp(ref + n + 1, t->tag))
+                return t->pullable;
+        }
+    }
+    return -1;
+}
+
+/* The first scan after the loss where ref pulls and keeps pulling; SIZE_MAX if none. */
+static size_t repaired_at(const struct ra_losses *ls, const struct ra_loss *l,
+                          const char *ref)
+{
+    size_t k, at = SIZE_MAX;
+
+    for (k = l->first_missing + 1; k < ls->nscans; k++) {
+        int p = tag_pulls(ls->scans[k], l->root, ref);
+        if (p == 1 && at == SIZE_MAX)
+            at = k;
+        else if (p == 0)
+            at = SIZE_MAX;
+    }
+    return at;
+}
+
+static void first_success(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    struct ra_map lost = RA_MAP_INIT;
+    size_t i, k;
+
+    for (i = 0; i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        if (l->object != RA_OBJ_TAG && l->tags.len)
+            ra_map_put(&lost, l->digest.b, sizeof(l->digest.b), (void *)l);
+    }
+    for (k = 0; k < inv->nlogs; k++) {
+        const struct ra_log *log = inv->logs[k];
+        for (i = 0; i < log->events.len; i++) {
+            const struct ra_log_event *e = log->events.items[i];
+            const struct ra_loss *l;
+            if (e->kind != RA_LOG_HTTP_REQUEST || e->status != 200 || !e->has_digest ||
+                e->time == RA_TIME_NONE ||
+                !(l = ra_map_get(&lost, e->digest.b, sizeof(e->digest.b))) ||
+                l->to.time == RA_TIME_NONE || e->time <= l->to.time)
+                continue;
+            if (!pm->first_success.event || e->time < pm->first_success.event->time) {
+                pm->first_success.event = e;
+                pm->first_success.log = log->path;
+            }
+        }
+    }
+    ra_map_release(&lost);
+}
+
+/* Did run e of a pipeline build and push with image im's step, successfully? */
+static int pushed_by(const struct ra_log_event *e, const struct ra_pipeline_image *im)
+{
+    size_t i;
+
+    if (strcmp(e->pipeline->status, "success") || !im->step)
+        return 0;
+    for (i = 0; i < e->pipeline->nsteps; i++) {
+        const struct ra_log_step *st = &e->pipeline->steps[i];
+        if (!strcmp(st->name, im->step) && !strcmp(st->state, "success") &&
+            (!st->workflow[0] || !strcmp(st->workflow, im->pipeline->name)))
+            return 1;
+    }
+    return 0;
+}
+
+static ra_time run_end(const struct ra_log_event *e)
+{
+    return e->pipeline->finished != RA_TIME_NONE ? e->pipeline->finished : e->time;
+}
+
+/* The first successful run, after `after`, of a pipeline that pushes ref. */
+static struct ra_pm_event rebuild_after(const struct ra_investigation *inv,
+                                        const char *ref, ra_time after)
+{
+    struct ra_pm_event best = {NULL, NULL};
+    struct ra_vec v = RA_VEC_INIT;
+    size_t i, j, k;
+
+    if (!inv->schedule || !inv->schedule->pipelines)
+        return best;
+    ra_pipelines_pushers(&v, inv->schedule->pipelines, ref);
+    for (k = 0; k < inv->nlogs && v.len; k++) {
+        const struct ra_log *log = inv->logs[k];
+        for (i = 0; i < log->events.len; i++) {
+            const struct ra_log_event *e = log->events.items[i];
+            if (e->kind != RA_LOG_PIPELINE || e->time == RA_TIME_NONE ||
+                e->time <= after || (best.event && run_end(e) >= run_end(best.event)))
+                continue;
+            for (j = 0; j < v.len && !pushed_by(e, v.items[j]); j++)
+                ;
+            if (j < v.len) {
+                best.event = e;
+                best.log = log->path;
+            }
+        }
+    }
+    ra_vec_release(&v);
+    return best;
+}
+
+/* When the pair (loss l, tag ref) was repaired: a later snapshot where ref pulls and
+ * keeps pulling, else a rebuild after the newest snapshot; RA_TIME_NONE when neither. */
+static ra_time pair_repaired(struct ra_postmortem *pm, const struct ra_investigation *inv,
+                             const struct ra_loss *l, const char *ref)
+{
+    const struct ra_losses *ls = inv->losses;
+    size_t at = repaired_at(ls, l, ref);
+    ra_time after = l->to.time;
+    struct ra_pm_event rb;
+
+    if (at != SIZE_MAX)
+        return ls->scans[at]->snap->taken_at;
+    if (pm->newest && pm->newest->snap->taken_at != RA_TIME_NONE &&
+        (after == RA_TIME_NONE || pm->newest->snap->taken_at > after))
+        after = pm->newest->snap->taken_at;
+    rb = rebuild_after(inv, ref, after);
+    if (!rb.event)
+        return RA_TIME_NONE;
+    if (!pm->rebuilt.event || run_end(rb.event) > run_end(pm->rebuilt.event)) {
+        pm->rebuilt = rb;
+        pm->rebuilt_ref = ref;
+    }
+    return run_end(rb.event);
+}
+
+static void state(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    const struct ra_losses *ls = inv->losses;
+    size_t i, j, any = 0;
+
+    pm->state = RA_PM_NO_INCIDENT;
+    pm->repaired_at = RA_TIME_NONE;
+    for (i = 0; i < ls->items.len && pm->state != RA_PM_ONGOING; i++) {
+        const struct ra_loss *l = ls->items.items[i];
+        for (j = 0; j < l->tags.len; j++) {
+            ra_time t = pair_repaired(pm, inv, l, l->tags.items[j]);
+            any = 1;
+            if (t == RA_TIME_NONE) {
+                pm->state = RA_PM_ONGOING;
+                break;
+            }
+            if (pm->repaired_at == RA_TIME_NONE || t > pm->repaired_at)
+                pm->repaired_at = t;
+        }
+    }
+    if (pm->state == RA_PM_ONGOING) {
+        pm->rebuilt.event = NULL;
+        pm->rebuilt_ref = NULL;
+    }
+    if (any && pm->state != RA_PM_ONGOING) {
+        pm->state = RA_PM_REPAIRED;
+        for (i = 0; i < ls->nscans && !pm->repaired_in; i++)
+            if (ls->scans[i]->snap->taken_at == pm->repaired_at)
+                pm->repaired_in = ls->scans[i];
+        if (pm->rebuilt.event && run_end(pm->rebuilt.event) != pm->repaired_at)
+            pm->rebuilt.event = NULL;
+        if (pm->repaired_in)
+            pm->rebuilt.event = NULL;
+    }
+    first_success(pm, inv);
+    pm->end = pm->newest ? pm->newest->snap->taken_at : RA_TIME_NONE;
+    if (pm->state == RA_PM_ONGOING && pm->last_failure.event &&
+        pm->last_failure.event->time >
+            pm->end) /* still failing after the newest snapshot */
+        pm->end = pm->last_failure.event->time;
+    if (pm->state == RA_PM_REPAIRED) {
+        pm->end = pm->repaired_at;
+        if (pm->repaired_in && pm->first_success.event &&
+            pm->first_success.event->time < pm->end)
+            pm->end = pm->first_success.event->time;
+    }
+}
+
+/* ---- what failed and when it was seen ---- */
+
+static void failures(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    struct ra_vec v = RA_VEC_INIT;
+    struct ra_map lost = RA_MAP_INIT;
+    size_t i, k;
+
+    for (i = 0; i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        if (l->object != RA_OBJ_TAG)
+            ra_map_put(&lost, l->digest.b, sizeof(l->digest.b), (void *)l);
+    }
+    for (k = 0; k < inv->nlogs; k++) {
+        const struct ra_log *log = inv->logs[k];
+        v.len = 0;
+        pm->failed_pipelines +=
+            ra_log_failed_pipelines(&v, log, pm->loss_from, RA_TIME_NONE);
+        for (i = 0; i < log->events.len; i++) {
+            const struct ra_log_event *e = log->events.items[i];
+            if (e->kind == RA_LOG_HTTP_REQUEST && e->status == 404 && e->has_digest &&
+                ra_map_get(&lost, e->digest.b, sizeof(e->digest.b)))
+                pm->failed_pulls++;
+        }
+    }
+    pm->detected = pm->first_404;
+    if (pm->first_failed_pipeline.event &&
+        (!pm->detected.event ||
+         pm->first_failed_pipeline.event->time < pm->detected.event->time))
+        pm->detected = pm->first_failed_pipeline;
+    ra_vec_release(&v);
+    ra_map_release(&lost);
+}
+
+/* ---- trigger ---- */
+
+/* Does version v still carry what made the job damaging (for a garbage-collect: the
+ * same --delete-untagged)? */
+static int same_damage(const struct ra_job_version *v, const struct ra_job *at)
+{
+    return v->job && v->job->cls == at->cls &&
+           v->job->gc.delete_untagged == at->gc.delete_untagged;
+}
+
+static void trigger(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    const struct ra_firing *f = pm->nsuspects ? pm->suspects[0].firing : NULL;
+    const struct ra_schedule *s = inv->schedule;
+    size_t i, k, n;
+
+    if (!f || !s || !f->commit || f->api_delete)
+        return;
+    n = strlen(f->commit);
+    for (i = 0; i < s->jobs.len; i++) {
+        const struct ra_sched_job *j = s->jobs.items[i];
+        if (strcmp(j->id, f->job_id))
+            continue;
+        for (k = j->versions.len; k-- > 0;) {
+            const struct ra_job_version *v = j->versions.items[k];
+            if (n && !strncmp(v->commit->id, f->commit, n) && v->job)
+                break;
+        }
+        if (k == SIZE_MAX)
+            return;
+        while (k > 0 &&
+               same_damage(j->versions.items[k - 1],
+                           ((const struct ra_job_version *)j->versions.items[k])->job))
+            k--;
+        pm->trigger_job = j;
+        pm->trigger = j->versions.items[k];
+        return;
+    }
+}
+
+/* ---- lessons ---- */
+
+static void lesson(struct ra_postmortem *pm, enum ra_pm_lesson l, int yes)
+{
+    if (yes)
+        pm->lessons |= 1u << l;
+}
+
+int ra_postmortem_lesson(const struct ra_postmortem *pm, enum ra_pm_lesson l)
+{
+    return (pm->lessons >> l) & 1u;
+}
+
+static void lessons(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    size_t i, j, resolves = 0, kept = 0, relink = 0, recycled = 0, gclog = 0;
+
+    for (i = 0; i < pm->nplans; i++) {
+        const struct ra_pm_tag_plan *p = &pm->plans[i];
+        resolves += p->tag->resolves && p->nrepairs;
+        pm->unrecoverable += p->count[RA_PM_LOST];
+        kept +=
+            p->count[RA_PM_RESTORE] + p->count[RA_PM_RELINK] + p->count[RA_PM_RECYCLED];
+        relink += p->count[RA_PM_RELINK];
+    }
+    for (i = 0; i < inv->nscans; i++)
+        recycled += inv->scans[i]->snap->recycled.len;
+    for (i = 0; i < inv->nlogs; i++)
+        for (j = 0; j < inv->logs[i]->events.len && !gclog; j++)
+            gclog =
+                ((const struct ra_log_event *)inv->logs[i]->events.items[j])->gc != NULL;
+    lesson(pm, RA_PM_L_INDEX_RESOLVED, resolves > 0);
+    lesson(pm, RA_PM_L_NO_ALERT, pm->detected.event != NULL);
+    lesson(pm, RA_PM_L_FLOATING_GC, pm->floating_gc && pm->state != RA_PM_NO_INCIDENT);
+    lesson(pm, RA_PM_L_GC_UNTAGGED, pm->v2_children == 1);
+    lesson(pm, RA_PM_L_UNRECOVERABLE, pm->unrecoverable > 0);
+    lesson(pm, RA_PM_L_LOG_DATES, pm->first_404.event != NULL);
+    lesson(pm, RA_PM_L_GC_LOG, gclog && ra_postmortem_matched(pm, RA_FP_GC_LOG));
+    lesson(pm, RA_PM_L_TRIGGER_KNOWN, pm->trigger != NULL);
+    lesson(pm, RA_PM_L_ALL_IN_SNAPSHOT, kept > 0 && !pm->unrecoverable);
+    lesson(pm, RA_PM_L_DATA_KEPT, relink > 0);
+    lesson(pm, RA_PM_L_RECYCLED, recycled > 0 && pm->state != RA_PM_NO_INCIDENT);
+}
+
+int ra_postmortem_new(struct ra_postmortem **out, const struct ra_investigation *inv,
+                      struct ra_err *err)
+{
+    struct ra_postmortem *pm = ra_xcalloc(1, sizeof(*pm));
+
+    (void)err;
+    pm->newest = inv->nscans ? inv->scans[inv->nscans - 1] : NULL;
+    loss_bounds(pm, inv);
+    focus(pm, inv);
+    first_missing(pm, inv);
+    first_404(pm, inv);
+    first_failed_pipeline(pm, inv);
+    last_failure(pm, inv);
+    suspects(pm, inv);
+    plans(pm, inv);
+    start(pm, inv);
+    state(pm, inv);
+    failures(pm, inv);
+    trigger(pm, inv);
+    lessons(pm, inv);
+    *out = pm;
+    return 0;
+}
+
+void ra_postmortem_free(struct ra_postmortem *pm)
+{
+    size_t i;
+
+    if (!pm)
+        return;
+    for (i = 0; i < pm->nplans; i++)
+        free(pm->plans[i].repairs);
+    free(pm->plans);
+    free(pm->suspects);
+    free(pm);
+}

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/* The post-mortem's decisions, made once from an investigation: when the loss began and
+ * was first seen, the focus window, the suspects ranked across losses, which fingerprints
+ * matched, and the recovery plan for every tag the newest snapshot cannot pull. The
+ * report layer (report/pm_*.c) only maps these to the template model. */
+#ifndef RA_ANALYSIS_POSTMORTEM_H
+#define RA_ANALYSIS_POSTMORTEM_H
+
+#include "analysis/correlate.h"
+#include "analysis/logs.h"
+#include "analysis/scan.h"
+#include "util/common.h"
+#include "util/time.h"
+#include "util/vec.h"
+
+struct ra_investigation;
+
+/* One log record and the log it is in; event NULL when there is none. */
+struct ra_pm_event {
+    const struct ra_log_event *event;
+    const char *log;
+};
+
+/* A firing suspected of one or more losses: its best rating over them. */
+struct ra_pm_suspect {
+    const struct ra_firing *firing;
+    enum ra_confidence best;
+    const char *reason; /* the reason of the best rating */
+    size_t losses;      /* losses it is a suspect of */
+};
+
+enum ra_pm_repair_kind {
+    RA_PM_RELINK,      /* re-create a revision link: the manifest data is still stored */
+    RA_PM_RESTORE,     /* copy the blob back from the last snapshot that has it */
+    RA_PM_MANUAL_NAME, /* the repository name is outside the grammar: by hand */
+    RA_PM_MANUAL_PATH, /* the snapshot path cannot be given to a shell: by hand */
+    RA_PM_RECYCLED,    /* no snapshot's registry holds it, a NAS recycle bin's verified
+                          copy does */
+    RA_PM_LOST,        /* no snapshot holds it (recycled: a copy that does not match) */
+};
+
+struct ra_pm_repair {
+    const struct ra_loss *loss;
+    enum ra_pm_repair_kind kind;
+    const struct ra_scan *from; /* RA_PM_RESTORE, RA_PM_MANUAL_PATH: the snapshot */
+    int from_dir;               /* that snapshot is a directory (else an archive) */
+    const struct ra_recycled_blob *recycled; /* RA_PM_RECYCLED, RA_PM_LOST: the copy */
+    const struct ra_snapshot *recycled_in;   /* and the snapshot it is in */
+};
+
+/* The plan for one tag the newest snapshot cannot pull. */
+struct ra_pm_tag_plan {
+    const struct ra_registry_result *reg;
+    const struct ra_tag_result *tag;
+    int named;                    /* repository and tag within Distribution's grammar */
+    struct ra_pm_repair *repairs; /* the losses that break it, in loss order */
+    size_t nrepairs;
+    size_t count[RA_PM_LOST + 1]; /* repairs of each kind */
+};
+
+enum ra_pm_state {
+    RA_PM_NO_INCIDENT, /* no loss breaks a tag */
+    RA_PM_ONGOING,     /* the newest snapshot still cannot pull a tag a loss broke */
+    RA_PM_REPAIRED,    /* every tag a loss broke pulls again */
+};
+
+/* What the evidence says about the response: the wording is the report's. */
+enum ra_pm_lesson {
+    RA_PM_L_INDEX_RESOLVED = 0, /* wrong: a broken tag still resolves to its index */
+    RA_PM_L_NO_ALERT,           /* wrong: nothing alerted; a pull failed first */
+    RA_PM_L_FLOATING_GC,        /* wrong: garbage-collect ran from a floating image */
+    RA_PM_L_GC_UNTAGGED,        /* wrong: 2.x garbage-collect with --delete-untagged */
+    RA_PM_L_UNRECOVERABLE,      /* wrong: some lost objects are in no snapshot */
+    RA_PM_L_LOG_DATES,          /* well: a registry log dates the failures */
+    RA_PM_L_GC_LOG,             /* well: a garbage-collect log lists what it deleted */
+    RA_PM_L_TRIGGER_KNOWN,      /* well: the config history names the trigger */
+    RA_PM_L_ALL_IN_SNAPSHOT,    /* lucky: every lost object is in a snapshot or storage */
+    RA_PM_L_DATA_KEPT,          /* lucky: manifest data stayed; only links went */
+    RA_PM_L_RECYCLED,           /* lucky: a recycle bin kept lost blobs */
+    RA_PM_L__COUNT
+};
+
+struct ra_sched_job;
+struct ra_job_version;
+
+struct ra_postmortem {
+    const struct ra_scan *newest; /* NULL without snapshots */
+    ra_time loss_from;            /* the earliest start of a loss window */
+    ra_time loss_to;              /* the earliest end of a loss window */
+    ra_time focus_from, focus_to; /* the incident's period (see ra_postmortem_new) */
+    /* detection */
+    const struct ra_loss *first_bounded; /* the loss whose window ends first */
+    const struct ra_scan *first_missing; /* the first snapshot to show a loss */
+    struct ra_pm_event first_404;        /* the first 404 for a lost digest */
+    struct ra_pm_event
+        first_failed_pipeline;       /* the first failed pipeline from loss_from */
+    struct ra_pm_event last_failure; /* the latest of either */
+    /* root cause */
+    struct ra_pm_suspect *suspects; /* best first */
+    size_t nsuspects;
+    unsigned fingerprints; /* bit (1u << enum ra_fingerprint) per fingerprint matched */
+    int floating_gc;       /* a garbage-collect ran from a floating or unknown image */
+    int v2_children;       /* ra_correlation_v2_children: 1 a GC -m could make the
+                              index-children pattern, 2 only where it could not run */
+    /* recovery */
+    struct ra_pm_tag_plan *plans; /* newest snapshot's unpullable tags, registry order */
+    size_t nplans;
+    /* the incident's span: start is the loss's exact time when its window is a point,
+     * else the earliest bound (the latest time the object was known to exist; the
+     * earliest time it was missing when that is all there is); end the repair, else
+     * the newest snapshot's time or the last failure a log shows, whichever is later
+     * (ongoing). A top suspect rated high that ran inside the
+     * loss window narrows the start to its run. */
+    enum ra_pm_state state;
+    ra_time start;
+    int start_exact;
+    const struct ra_firing *start_firing; /* the top suspect, rated high, whose run inside
+                                             the loss window is taken as the start */
+    ra_time end;
+    /* RA_PM_REPAIRED: when the last broken tag was; the first snapshot every broken tag
+     * pulls in, or NULL when a rebuild ended it */
+    ra_time repaired_at;
+    const struct ra_scan *repaired_in;
+    /* the successful run of a pipeline that pushes a broken image (the config repo's
+     * pushers) after the newest snapshot that shows it broken, and the image */
+    struct ra_pm_event rebuilt;
+    const char *rebuilt_ref;
+    struct ra_pm_event first_success; /* the first successful pull of a lost object
+                                         after the loss, from the logs */
+    /* what failed, from the logs, from the loss on */
+    size_t failed_pipelines;
+    size_t failed_pulls; /* requests for a lost digest answered 404 */
+    /* time to detect: the first failure the logs show (404 or failed pipeline) */
+    struct ra_pm_event detected;
+    /* trigger: the config commit that brought in the top suspect's damaging version */
+    const struct ra_sched_job *trigger_job;
+    const struct ra_job_version *trigger;
+    unsigned lessons; /* bit (1u << enum ra_pm_lesson) per lesson the evidence supports */
+    size_t unrecoverable; /* lost objects for broken tags that no snapshot holds */
+};
+
+#define RA_PM_FOCUS_MARGIN (7 * 86400)
+
+/* Decide. The focus window is a week either side of the loss windows; without losses,
+ * the week before the first snapshot to the newest. */
+int ra_postmortem_new(struct ra_postmortem **out, const struct ra_investigation *inv,
+                      struct ra_err *err);
+void ra_postmortem_free(struct ra_postmortem *pm);
+
+/* Seconds from a to b, or -1 when either is unknown or b is before a. */
+int64_t ra_postmortem_span(ra_time a, ra_time b);
+
+/* Does the evidence support lesson l? */
+int ra_postmortem_lesson(const struct ra_postmortem *pm, enum ra_pm_lesson l);
+
+/* Did any loss match fingerprint fp? */
+int ra_postmortem_matched(const struct ra_postmortem *pm, enum ra_fingerprint fp);
+
+/* Does event e (time, or time..until) overlap the focus window? */
+int ra_postmortem_in_focus(const struct ra_postmortem *pm, ra_time time, ra_time until);
+
+/* Is t the time of a suspect firing rated medium or high? */
+int ra_postmortem_suspect_at(const struct ra_postmortem *pm, ra_time t);
+
+/* The newest verified copy of d in a snapshot's recycle bin, else the newest; NULL when
+ * none (*snap: its snapshot). */
+const struct ra_recycled_blob *
+ra_postmortem_recycled_copy(const struct ra_investigation *inv, const struct ra_digest *d,
+                            const struct ra_snapshot **snap);
+
+/* Does loss l break repo:tag? */
+int ra_postmortem_loss_breaks(const struct ra_loss *l, const char *repo, const char *tag);
+
+#endif

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/* The post-mortem model: impact. */
+#include "report/pm_internal.h"
+
+#include "analysis/investigate.h"
+#include "analysis/postmortem.h"
+#include "report/json.h"
+
+static void platforms_text(struct ra_buf *out, const struct ra_tag_result *t)
+{
+    size_t i;
+    int any = 0;
+
+    ra_buf_truncate(out, 0);
+    for (i = 0; i < t->nplatforms; i++) {
+        if (t->platforms[i].pullable)
+            continue;
+        ra_buf_printf(out, "%s%s", any ? ", " : "", t->platforms[i].platform);
+        any = 1;
+    }
+    if (!any)
+        ra_buf_puts(out, t->resolves ? "all" : "(tag does not resolve)");
+}
+
+static json_t *broken_tag_json(struct ra_pm_model *m, const struct ra_registry_result *r,
+                               const struct ra_tag_result *t)
+{
+    json_t *plats = json_array();
+    size_t i;
+
+    for (i = 0; i < t->nplatforms; i++) {
+        const struct ra_platform_result *p = &t->platforms[i];
+        json_array_append_new(
+            plats,
+            json_pack("{s:o,s:o,s:b,s:o}", "platform", ra_json_str(p->platform), "digest",
+                      ra_json_digest_or_null(&p->digest), "pullable", p->pullable,
+                      "reason",
+                      p->pullable ? json_null() : json_string(ra_code_name(p->reason))));
+    }
+    platforms_text(&m->tmp, t);
+    return json_pack(
+        "{s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:o,s:o}", "root",
+        ra_json_str(ra_pm_root_name(r->graph->root)), "repository",
+        ra_json_str(t->repository), "tag", ra_json_str(t->tag), "digest",
+        t->resolves ? ra_json_digest_or_null(&t->digest) : json_null(), "digest_short",
+        t->resolves ? ra_json_digest_short(&t->digest) : json_null(), "media_type",
+        ra_json_str(t->media_type), "reason", ra_code_name(t->reason), "platforms", plats,
+        "platforms_text", ra_json_str(m->tmp.ptr));
+}
+
+static json_t *broken_tags(struct ra_pm_model *m)
+{
+    json_t *a = json_array();
+    size_t i, j;
+
+    for (i = 0; m->newest && i < m->newest->nregs; i++) {
+        const struct ra_registry_result *r = m->newest->regs[i];
+        for (j = 0; j < r->ntags; j++)
+            if (!r->tags[j].pullable)
+                json_array_append_new(a, broken_tag_json(m, r, &r->tags[j]));
+    }
+    return a;
+}
+
+static json_t *users_json(struct ra_pm_model *m)
+{
+    json_t *a = json_array();
+    struct ra_buf ref = RA_BUF_INIT;
+    size_t i, j;
+
+    for (i = 0; m->newest && i < m->newest->nregs; i++) {
+        const struct ra_registry_result *r = m->newest->regs[i];
+        for (j = 0; j < r->ntags; j++) {
+            if (r->tags[j].pullable)
+                continue;
+            ra_buf_truncate(&ref, 0);
+            ra_buf_printf(&ref, "%s:%s", r->tags[j].repository, r->tags[j].tag);
+            ra_pm_pipeline_rows(a, m->inv->schedule, ref.ptr, 0);
+        }
+    }
+    ra_buf_release(&ref);
+    return a;
+}
+
+static json_t *last_failure_json(struct ra_pm_model *m)
+{
+    const struct ra_pm_event *e = &m->pm->last_failure;
+
+    ra_buf_truncate(&m->tmp, 0);
+    if (e->event && e->event->kind == RA_LOG_PIPELINE)
+        ra_pm_pipeline_text(&m->tmp, e);
+    else if (e->event)
+        ra_buf_printf(&m->tmp, "%s %s answered %d", e->event->method, e->event->uri,
+                      e->event->status);
+    return ra_pm_log_event(e, m->tmp.ptr);
+}
+
+/* From the first moment a tag was unpullable (or the earliest bound) to its repair, or
+ * to the newest snapshot while it lasts. */
+static json_t *duration_json(const struct ra_postmortem *pm)
+{
+    json_t *o;
+
+    if (pm->state == RA_PM_NO_INCIDENT || pm->start == RA_TIME_NONE)
+        return json_null();
+    o = json_pack("{s:o,s:s,s:o,s:s,s:b}", "start", ra_json_time(pm->start), "start_kind",
+                  pm->start_exact    ? "exact"
+                  : pm->start_firing ? "suspect"
+                                     : "earliest bound",
+                  "end", ra_json_time(pm->end), "end_kind",
+                  pm->state == RA_PM_REPAIRED ? "repaired" : "ongoing", "ongoing",
+                  pm->state == RA_PM_ONGOING);
+    json_object_set_new(o, "span", ra_pm_span(pm->start, pm->end));
+    json_object_set_new(o, "end_is_log",
+                        json_boolean(pm->state == RA_PM_ONGOING &&
+                                     pm->last_failure.event &&
+                                     pm->last_failure.event->time == pm->end));
+    json_object_set_new(o, "start_job",
+                        pm->start_firing ? ra_json_str(pm->start_firing->job_name)
+                                         : json_null());
+    return o;
+}
+
+json_t *ra_pm_impact(struct ra_pm_model *m)
+{
+    const struct ra_postmortem *pm = m->pm;
+    json_t *broken = broken_tags(m), *users = users_json(m), *o;
+    size_t n = json_array_size(broken);
+
+    ra_pm_pipeline_text(&m->tmp, &pm->first_failed_pipeline);
+    o = json_pack("{s:I,s:b,s:o,s:o}", "broken_count", (json_int_t)n, "has_broken", n > 0,
+                  "first_404",
+                  ra_pm_log_event(&pm->first_404,
+                                  pm->first_404.event ? pm->first_404.event->uri : NULL),
+                  "first_failed_pipeline",
+                  ra_pm_log_event(&pm->first_failed_pipeline, m->tmp.ptr));
+    json_object_set_new(o, "last_failure", last_failure_json(m));
+    json_object_set_new(o, "duration", duration_json(pm));
+    json_object_set_new(o, "failed_pipelines",
+                        json_integer((json_int_t)pm->failed_pipelines));
+    json_object_set_new(o, "failed_pulls", json_integer((json_int_t)pm->failed_pulls));
+    json_object_set_new(o, "has_failures",
+                        json_boolean(pm->failed_pipelines || pm->failed_pulls));
+    ra_pm_capped(o, "broken", json_incref(broken), m->opts->table_cap);
+    json_object_set_new(o, "broken_all", broken);
+    json_object_set_new(o, "has_users", json_boolean(json_array_size(users) > 0));
+    json_object_set_new(o, "users", users);
+    return o;
+}

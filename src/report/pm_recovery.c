@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: MIT */
+/* The post-mortem model: recovery. */
+/* Every value in a command goes through ra_shell_quote (util/shell.h); a value that
+ * cannot be pasted as it is (not UTF-8, control bytes) or a name the registry would
+ * have refused never appears in one: the step says what to do by hand instead (the
+ * analysis decides which: analysis/postmortem.h). */
+#include "report/pm_internal.h"
+
+#include "analysis/investigate.h"
+#include "analysis/postmortem.h"
+#include "report/json.h"
+#include "report/md.h"
+#include "util/shell.h"
+
+static json_t *step(const char *kind, const char *title, const char *commands)
+{
+    struct ra_buf b = RA_BUF_INIT, fence = RA_BUF_INIT;
+    json_t *o;
+
+    if (commands) { /* the template closes the code block on its own line */
+        ra_buf_puts(&b, commands);
+        while (b.len && b.ptr[b.len - 1] == '\n')
+            ra_buf_truncate(&b, b.len - 1);
+        ra_md_fence(&fence, b.ptr);
+    }
+    o = json_pack("{s:s,s:o,s:o,s:o}", "kind", kind, "title", ra_json_str(title),
+                  "commands", commands ? ra_json_str(b.ptr) : json_null(), "fence",
+                  commands ? ra_json_str(fence.ptr) : json_null());
+    ra_buf_release(&b);
+    ra_buf_release(&fence);
+    return o;
+}
+
+/* `"$ROOT"/<rel>` with rel quoted. */
+static void root_path(struct ra_buf *cmd, const char *rel)
+{
+    ra_buf_puts(cmd, "\"$ROOT\"/");
+    ra_shell_quote(cmd, rel);
+}
+
+static void relink_cmds(struct ra_buf *cmd, const struct ra_loss *l)
+{
+    char hex[RA_DIGEST_STRLEN];
+    struct ra_buf dir = RA_BUF_INIT;
+
+    ra_digest_format(hex, &l->digest);
+    ra_buf_printf(&dir, "repositories/%s/_manifests/revisions/sha256/%s", l->repository,
+                  hex + 7);
+    ra_buf_puts(cmd, "mkdir -p ");
+    root_path(cmd, dir.ptr);
+    ra_buf_puts(cmd, "\nprintf '%s' ");
+    ra_shell_quote(cmd, hex);
+    ra_buf_puts(cmd, " > ");
+    ra_buf_puts(&dir, "/link");
+    root_path(cmd, dir.ptr);
+    ra_buf_putc(cmd, '\n');
+    ra_buf_release(&dir);
+}
+
+/* Where blob data l lives in the snapshot: a path for cp (directory) or the member
+ * name (archive). */
+static void snapshot_path(struct ra_buf *out, const struct ra_loss *l, const char *source,
+                          int dir, const char *rel)
+{
+    if (dir)
+        ra_buf_printf(out, "%s%s/", source[0] == '-' ? "./" : "", source);
+    ra_buf_printf(out, "%s%s%s", l->root, l->root[0] ? "/" : "", rel);
+}
+
+static void restore_cmds(struct ra_buf *cmd, const struct ra_pm_repair *r)
+{
+    char hex[RA_DIGEST_STRLEN], rel[160];
+    const struct ra_loss *l = r->loss;
+    const struct ra_snapshot *s = r->from->snap;
+    struct ra_buf path = RA_BUF_INIT, arg = RA_BUF_INIT;
+    int dir = r->from_dir;
+
+    ra_digest_format(hex, &l->digest);
+    snprintf(rel, sizeof(rel), "blobs/sha256/%.2s/%s/data", hex + 7, hex + 7);
+    snapshot_path(&path, l, s->source, dir, rel);
+    ra_buf_printf(cmd, "mkdir -p \"$ROOT\"/blobs/sha256/%.2s/%s\n", hex + 7, hex + 7);
+    if (dir) {
+        ra_buf_puts(cmd, "cp -p ");
+        ra_shell_quote(cmd, path.ptr);
+        ra_buf_putc(cmd, ' ');
+    } else {
+        /* the member as named, or with the "./" that `tar -C DIR .` puts in front */
+        ra_buf_printf(&arg, "%s%s", s->source[0] == '-' ? "./" : "", s->source);
+        ra_buf_puts(cmd, "{ tar -xOf ");
+        ra_shell_quote(cmd, arg.ptr);
+        ra_buf_putc(cmd, ' ');
+        ra_shell_quote(cmd, path.ptr);
+        ra_buf_puts(cmd, " 2>/dev/null || tar -xOf ");
+        ra_shell_quote(cmd, arg.ptr);
+        ra_buf_puts(cmd, " ./");
+        ra_shell_quote(cmd, path.ptr);
+        ra_buf_puts(cmd, "; } > ");
+    }
+    ra_buf_printf(cmd, "\"$ROOT\"/%s\n", rel);
+    ra_buf_printf(cmd, "echo '%s  '\"$ROOT\"/%s | sha256sum -c -\n", hex + 7, rel);
+    ra_buf_release(&path);
+    ra_buf_release(&arg);
+}
+
+static void lost_item(struct ra_buf *out, size_t *n, const struct ra_loss *l,
+                      const char *why)
+{
+    char hex[RA_DIGEST_STRLEN];
+
+    ra_buf_printf(
+        out, "%s%s %s%s", (*n)++ ? ", " : "", ra_object_kind_name(l->object),
+        l->object == RA_OBJ_TAG ? l->tag_name : ra_digest_short(hex, &l->digest), why);
+}
+
+struct recovery {
+    struct ra_buf relink, restore, lost, manual, recycled;
+    size_t nrelink, nrestore, nlost, nmanual, nrecycled;
+};
+
+/* A lost blob no snapshot holds but a NAS recycle bin does: the copy is its source when
+ * it matches the digest, else the lost item says why not. */
+static void recycled_item(struct recovery *rc, const struct ra_pm_repair *r)
+{
+    struct ra_buf why = RA_BUF_INIT;
+    char hex[RA_DIGEST_STRLEN];
+
+    if (r->kind == RA_PM_RECYCLED) {
+        ra_digest_short(hex, &r->loss->digest);
+        ra_buf_printf(&rc->recycled, "%sblob %s from %s in snapshot %s",
+                      rc->nrecycled++ ? ", " : "", hex, r->recycled->path,
+                      r->recycled_in->name);
+        return;
+    }
+    ra_buf_printf(&why,
+                  " (the copy in a NAS recycle bin, %s in snapshot %s, does not "
+                  "match its digest)",
+                  r->recycled->path, r->recycled_in->name);
+    lost_item(&rc->lost, &rc->nlost, r->loss, why.ptr);
+    ra_buf_release(&why);
+}
+
+static void recovery_collect(struct recovery *rc, const struct ra_pm_tag_plan *p)
+{
+    size_t i;
+
+    for (i = 0; i < p->nrepairs; i++) {
+        const struct ra_pm_repair *r = &p->repairs[i];
+        switch (r->kind) {
+        case RA_PM_RELINK:
+            relink_cmds(&rc->relink, r->loss);
+            rc->nrelink++;
+            break;
+        case RA_PM_RESTORE:
+            restore_cmds(&rc->restore, r);
+            rc->nrestore++;
+            break;
+        case RA_PM_MANUAL_NAME:
+            lost_item(&rc->manual, &rc->nmanual, r->loss,
+                      " (repository name outside the grammar)");
+            break;
+        case RA_PM_MANUAL_PATH:
+            lost_item(&rc->manual, &rc->nmanual, r->loss,
+                      " (its snapshot path has bytes a shell cannot be given as shown)");
+            break;
+        case RA_PM_RECYCLED:
+            recycled_item(rc, r);
+            break;
+        case RA_PM_LOST:
+            if (r->recycled)
+                recycled_item(rc, r);
+            else
+                lost_item(&rc->lost, &rc->nlost, r->loss, "");
+            break;
+        }
+    }
+}
+
+static void recovery_release(struct recovery *rc)
+{
+    ra_buf_release(&rc->relink);
+    ra_buf_release(&rc->restore);
+    ra_buf_release(&rc->lost);
+    ra_buf_release(&rc->manual);
+    ra_buf_release(&rc->recycled);
+}
+
+static void rebuild_step(json_t *steps, struct ra_pm_model *m,
+                         const struct ra_tag_result *t, const struct recovery *rc)
+{
+    json_t *pushers = json_array();
+    struct ra_buf ref = RA_BUF_INIT;
+
+    ra_buf_printf(&ref, "%s:%s", t->repository, t->tag);
+    ra_pm_pipeline_rows(pushers, m->inv->schedule, ref.ptr, 1);
+    ra_buf_truncate(&m->tmp, 0);
+    if (rc->nlost)
+        ra_buf_printf(&m->tmp, "No snapshot holds %s: rebuild %s and push it again",
+                      rc->lost.ptr, ref.ptr);
+    else
+        ra_buf_printf(&m->tmp,
+                      "Or rebuild %s and push it again (new digests; "
+                      "whoever pins the old index digest keeps failing)",
+                      ref.ptr);
+    if (json_array_size(pushers)) {
+        json_t *p0 = json_array_get(pushers, 0);
+        ra_buf_printf(&m->tmp, " with pipeline %s (%s)",
+                      json_string_value(json_object_get(p0, "pipeline")),
+                      json_string_value(json_object_get(p0, "defined_in")));
+    } else {
+        ra_buf_puts(&m->tmp, " with the pipeline that builds it");
+    }
+    json_array_append_new(steps, step("rebuild", m->tmp.ptr, NULL));
+    json_decref(pushers);
+    ra_buf_release(&ref);
+}
+
+static void verify_step(json_t *steps, struct ra_pm_model *m,
+                        const struct ra_tag_result *t)
+{
+    struct ra_buf ref = RA_BUF_INIT;
+
+    ra_buf_printf(&ref, "docker://REGISTRY/%s:%s", t->repository, t->tag);
+    ra_buf_truncate(&m->tmp, 0);
+    ra_buf_puts(&m->tmp, "skopeo copy --all ");
+    ra_shell_quote(&m->tmp, ref.ptr);
+    ra_buf_puts(&m->tmp, " dir:/tmp/regautopsy-check\n");
+    json_array_append_new(steps,
+                          step("verify", "Check that the tag pulls again", m->tmp.ptr));
+    ra_buf_release(&ref);
+}
+
+static json_t *recovery_for(struct ra_pm_model *m, const struct ra_pm_tag_plan *p)
+{
+    const struct ra_tag_result *t = p->tag;
+    const char *root = p->reg->graph->root;
+    struct recovery rc = {RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT,
+                          0,           0,           0,           0,           0};
+    json_t *steps = json_array(), *o;
+
+    if (!p->named) {
+        json_array_append_new(
+            steps, step("manual",
+                        "The repository or tag name is outside Distribution's "
+                        "grammar (finding name_invalid), so the registry never "
+                        "wrote it and no command is printed for it: inspect this "
+                        "entry by hand",
+                        NULL));
+        goto done;
+    }
+    recovery_collect(&rc, p);
+    if (rc.nrelink) {
+        ra_buf_truncate(&m->tmp, 0);
+        ra_buf_printf(&m->tmp,
+                      "Re-create %zu revision link%s whose manifest data is still in "
+                      "storage",
+                      rc.nrelink, rc.nrelink > 1 ? "s" : "");
+        json_array_append_new(steps, step("relink", m->tmp.ptr, rc.relink.ptr));
+    }
+    if (rc.nrestore) {
+        ra_buf_truncate(&m->tmp, 0);
+        ra_buf_printf(&m->tmp, "Restore %zu blob%s from the last snapshot that has them",
+                      rc.nrestore, rc.nrestore > 1 ? "s" : "");
+        json_array_append_new(steps, step("restore", m->tmp.ptr, rc.restore.ptr));
+    }
+    if (rc.nmanual) {
+        ra_buf_truncate(&m->tmp, 0);
+        ra_buf_printf(&m->tmp, "Restore by hand, with paths checked one by one: %s",
+                      rc.manual.ptr);
+        json_array_append_new(steps, step("manual", m->tmp.ptr, NULL));
+    }
+    if (rc.nrecycled) {
+        ra_buf_truncate(&m->tmp, 0);
+        ra_buf_printf(&m->tmp,
+                      "Restore %s: no snapshot's registry holds %s, but %s in a NAS "
+                      "recycle bin match%s the digest; copy %s into the live "
+                      "storage's blobs/sha256/<hh>/<hex>/data, then check its digest",
+                      rc.recycled.ptr, rc.nrecycled > 1 ? "them" : "it",
+                      rc.nrecycled > 1 ? "these copies" : "this copy",
+                      rc.nrecycled > 1 ? "" : "es", rc.nrecycled > 1 ? "each" : "it");
+        json_array_append_new(steps, step("recycled", m->tmp.ptr, NULL));
+    }
+    rebuild_step(steps, m, t, &rc);
+    verify_step(steps, m, t);
+done:
+    o = json_pack("{s:o,s:o,s:o,s:o}", "repository", ra_json_str(t->repository), "tag",
+                  ra_json_str(t->tag), "root", ra_json_str(ra_pm_root_name(root)),
+                  "steps", steps);
+    recovery_release(&rc);
+    return o;
+}
+
+/* Does path have a ".." segment (an archive member's prefix may)? */
+static int has_dotdot(const char *path)
+{
+    const char *p = path;
+
+    for (; (p = strstr(p, "..")); p += 2)
+        if ((p == path || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+            return 1;
+    return 0;
+}
+
+/* The ROOT= line: the live registry's v2 folder, from the snapshot's prefix when it has
+ * one (a snapshot that is the storage root itself has none). */
+static void root_hint(struct ra_buf *hint, const char *root)
+{
+    struct ra_buf abs = RA_BUF_INIT;
+
+    if (root[0] && ra_shell_pasteable(root) && !has_dotdot(root)) {
+        ra_buf_printf(&abs, "/%s", root);
+        ra_buf_puts(hint, "ROOT=");
+        ra_shell_quote(hint, abs.ptr);
+        ra_buf_puts(hint, "  # the live registry's storage: adjust");
+    } else {
+        ra_buf_puts(hint,
+                    "ROOT=/var/lib/registry/docker/registry/v2  # the live registry's "
+                    "<rootdirectory>/docker/registry/v2: adjust");
+    }
+    ra_buf_release(&abs);
+}
+
+/* Lost blobs a NAS recycle bin still holds: recovery sources, named with their path. */
+static json_t *recycled_json(struct ra_pm_model *m)
+{
+    const struct ra_losses *ls = m->inv->losses;
+    json_t *a = json_array(), *o;
+    size_t i, j;
+
+    for (i = 0; i < ls->items.len; i++) {
+        const struct ra_loss *l = ls->items.items[i];
+        const struct ra_snapshot *s = NULL;
+        const struct ra_recycled_blob *r;
+        struct ra_buf breaks = RA_BUF_INIT;
+        if (l->object != RA_OBJ_BLOB ||
+            !(r = ra_postmortem_recycled_copy(m->inv, &l->digest, &s)))
+            continue;
+        for (j = 0; j < l->tags.len; j++)
+            ra_buf_printf(&breaks, "%s%s", j ? ", " : "", (const char *)l->tags.items[j]);
+        o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:b}", "digest",
+                      ra_json_digest_or_null(&l->digest), "breaks",
+                      ra_json_str(ra_buf_cstr(&breaks)), "snapshot", ra_json_str(s->name),
+                      "source", ra_json_str(s->source), "path", ra_json_str(r->path),
+                      "verified", r->verified);
+        json_object_set_new(o, "path_code", ra_pm_command_code(&breaks, r->path));
+        json_array_append_new(a, o);
+        ra_buf_release(&breaks);
+    }
+    return a;
+}
+
+json_t *ra_pm_recovery(struct ra_pm_model *m)
+{
+    json_t *tags = json_array(), *o;
+    struct ra_buf hint = RA_BUF_INIT, fence = RA_BUF_INIT;
+    size_t i;
+
+    for (i = 0; i < m->pm->nplans; i++)
+        json_array_append_new(tags, recovery_for(m, &m->pm->plans[i]));
+    for (i = 0; m->newest && i < m->newest->nregs && !hint.len; i++)
+        if (m->newest->regs[i]->unpullable)
+            root_hint(&hint, m->newest->regs[i]->graph->root);
+    ra_md_fence(&fence, hint.len ? hint.ptr : "");
+    o = json_pack("{s:o,s:o,s:o,s:b}", "root_hint",
+                  ra_json_str(hint.len ? hint.ptr : NULL), "root_hint_fence",
+                  ra_json_str(fence.ptr), "tags", tags, "has_tags",
+                  json_array_size(tags) > 0);
+    json_object_set_new(o, "recycled", recycled_json(m));
+    json_object_set_new(
+        o, "has_recycled",
+        json_boolean(json_array_size(json_object_get(o, "recycled")) > 0));
+    ra_buf_release(&hint);
+    ra_buf_release(&fence);
+    return o;
+}

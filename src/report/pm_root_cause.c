@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/* The post-mortem model: root cause and the losses. */
+#include "report/pm_internal.h"
+
+#include "analysis/investigate.h"
+#include "analysis/postmortem.h"
+#include "config/jobs.h"
+#include "config/schedule.h"
+#include "report/json.h"
+
+static const char *class_name(unsigned classes);
+
+static const char *firing_kind(const struct ra_firing *f)
+{
+    return f->api_delete ? "api-delete" : class_name(f->classes);
+}
+
+static const char *class_name(unsigned classes)
+{
+    return ra_job_class_name(classes & RA_JOB_GARBAGE_COLLECT ? RA_JOB_GARBAGE_COLLECT
+                             : classes & RA_JOB_TAG_PRUNE     ? RA_JOB_TAG_PRUNE
+                             : classes & RA_JOB_BACKUP        ? RA_JOB_BACKUP
+                             : classes & RA_JOB_PROBE         ? RA_JOB_PROBE
+                                                              : RA_JOB_OTHER);
+}
+
+/* Suspects across losses, one per firing, best first. */
+static json_t *suspects_json(struct ra_pm_model *m)
+{
+    const struct ra_postmortem *pm = m->pm;
+    json_t *a = json_array();
+    size_t i;
+
+    for (i = 0; i < pm->nsuspects; i++) {
+        const struct ra_pm_suspect *s = &pm->suspects[i];
+        const struct ra_firing *f = s->firing;
+        json_array_append_new(
+            a, json_pack("{s:I,s:o,s:o,s:s,s:o,s:o,s:o,s:s,s:o,s:I,s:b,s:o}", "rank",
+                         (json_int_t)(i + 1), "job", ra_json_str(f->job_id), "name",
+                         ra_json_str(f->job_name), "kind", firing_kind(f), "defined_in",
+                         ra_json_str(f->defined_in), "commit", ra_json_str(f->commit),
+                         "fired_at", ra_json_time(f->time), "confidence",
+                         ra_confidence_name(s->best), "reason", ra_json_str(s->reason),
+                         "losses", (json_int_t)s->losses, "delete_untagged",
+                         f->delete_untagged, "request",
+                         f->request ? ra_json_log_request(f->request_log, f->request)
+                                    : json_null()));
+    }
+    return a;
+}
+
+static const char *const fp_titles[RA_FP__COUNT] = {
+    "Distribution 2.x garbage-collect with --delete-untagged removed the untagged "
+    "children of a tagged index",
+    "a simulated garbage-collect of the previous snapshot deletes exactly these objects",
+    "a tag folder was removed (a script's rm -rf, or a DELETE through the registry API)",
+    "a pruned tag's manifest and blobs were garbage-collected afterwards",
+    "blobs of a manifest pushed minutes before a garbage-collect run went missing",
+    "objects went missing in a pattern no garbage collector produces",
+    "a garbage-collect log lists the lost objects",
+    "a DELETE through the registry API removed them (a logged request, or the trace it "
+    "leaves: a tag's folder and its manifest's revision link gone together)",
+};
+
+/* A fingerprint's title; the index-children pattern where no run with -m could make
+ * it (every such loss has m_abort) does not name that run as its maker. */
+static const char *fp_title(const struct ra_correlation *c, enum ra_fingerprint fp)
+{
+    if (fp == RA_FP_GC_V2_INDEX_CHILDREN && ra_correlation_v2_children(c) == 2)
+        return "the pattern of Distribution 2.x garbage-collect with --delete-untagged "
+               "on the untagged children of a tagged index, where that run aborts and "
+               "could not have made it";
+    return fp_titles[fp];
+}
+
+static json_t *fingerprints_json(struct ra_pm_model *m)
+{
+    const struct ra_correlation *c = m->inv->corr;
+    size_t counts[RA_FP__COUNT] = {0}, i, j;
+    const char *detail[RA_FP__COUNT] = {0};
+    json_t *a = json_array();
+
+    for (i = 0; i < c->causes.len; i++) {
+        const struct ra_cause *cause = c->causes.items[i];
+        int seen[RA_FP__COUNT] = {0};
+        for (j = 0; j < cause->matches.len; j++) {
+            const struct ra_match *mt = cause->matches.items[j];
+            if (seen[mt->fp]++)
+                continue;
+            counts[mt->fp]++;
+            if (!detail[mt->fp])
+                detail[mt->fp] = mt->detail;
+        }
+    }
+    for (i = 0; i < RA_FP__COUNT; i++)
+        if (counts[i])
+            json_array_append_new(
+                a, json_pack("{s:s,s:s,s:I,s:o}", "name",
+                             ra_fingerprint_name((enum ra_fingerprint)i), "title",
+                             fp_title(c, (enum ra_fingerprint)i), "losses",
+                             (json_int_t)counts[i], "example", ra_json_str(detail[i])));
+    return a;
+}
+
+/* Is a DELETE through the registry API among the suspects? */
+static int api_delete_suspects(json_t *sus)
+{
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(sus, i, v)
+    {
+        if (!strcmp(json_string_value(json_object_get(v, "kind")), "api-delete"))
+            return 1;
+    }
+    return 0;
+}
+
+/* The config commit that brought in the top suspect's damaging version. */
+static json_t *trigger_json(struct ra_pm_model *m)
+{
+    const struct ra_postmortem *pm = m->pm;
+    const struct ra_job_version *v = pm->trigger;
+    char id[13];
+    json_t *o;
+
+    if (!v)
+        return json_null();
+    memcpy(id, v->commit->id, 12);
+    id[12] = '\0';
+    o = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "commit", id, "commit_full",
+                  v->commit->id, "time", ra_json_time(v->commit->time), "author",
+                  ra_json_str(v->commit->author), "message",
+                  ra_json_str(v->commit->summary), "change", ra_json_str(v->change),
+                  "job", ra_json_str(pm->trigger_job->id));
+    json_object_set_new(o, "name", ra_json_str(v->job ? v->job->name : NULL));
+    json_object_set_new(
+        o, "in_period",
+        json_boolean(ra_postmortem_in_focus(pm, v->commit->time, RA_TIME_NONE)));
+    return o;
+}
+
+json_t *ra_pm_root_cause(struct ra_pm_model *m)
+{
+    json_t *sus = suspects_json(m), *fps = fingerprints_json(m), *o;
+    size_t ns = json_array_size(sus);
+
+    o = json_pack("{s:b,s:b,s:o,s:o}", "has_suspects", ns > 0, "has_fingerprints",
+                  json_array_size(fps) > 0, "fingerprints", fps, "top",
+                  ns ? json_incref(json_array_get(sus, 0)) : json_null());
+    json_object_set_new(o, "trigger", trigger_json(m));
+    json_object_set_new(o, "has_api_deletes", json_boolean(api_delete_suspects(sus)));
+    ra_pm_capped(o, "suspects", json_incref(sus), 10);
+    json_object_set_new(o, "suspects_all", sus);
+    return o;
+}
+
+/* ---- losses ---- */
+
+static json_t *bound_json(const struct ra_bound *b)
+{
+    return json_pack("{s:o,s:s,s:o}", "time", ra_json_time(b->time), "kind",
+                     ra_bound_kind_name(b->kind), "evidence", ra_json_str(b->evidence));
+}
+
+json_t *ra_pm_losses(struct ra_pm_model *m)
+{
+    const struct ra_correlation *c = m->inv->corr;
+    json_t *a = json_array();
+    size_t i, j;
+
+    for (i = 0; i < c->causes.len; i++) {
+        const struct ra_cause *cause = c->causes.items[i];
+        const struct ra_loss *l = cause->loss;
+        json_t *tags = json_array(), *fps = json_array(), *o;
+        for (j = 0; j < l->tags.len; j++)
+            json_array_append_new(tags, ra_json_str(l->tags.items[j]));
+        for (j = 0; j < cause->matches.len; j++) {
+            const struct ra_match *mt = cause->matches.items[j];
+            json_array_append_new(fps, json_pack("{s:s,s:o}", "name",
+                                                 ra_fingerprint_name(mt->fp), "detail",
+                                                 ra_json_str(mt->detail)));
+        }
+        o = json_pack(
+            "{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "object",
+            ra_object_kind_name(l->object), "root", ra_json_str(ra_pm_root_name(l->root)),
+            "repository", l->repository[0] ? ra_json_str(l->repository) : json_null(),
+            "digest", ra_json_digest_or_null(&l->digest), "digest_short",
+            ra_digest_is_zero(&l->digest) ? json_null()
+                                          : ra_json_digest_short(&l->digest),
+            "tag", ra_json_str(l->tag_name), "breaks", tags, "from", bound_json(&l->from),
+            "to", bound_json(&l->to), "fingerprints", fps);
+        json_object_set_new(o, "suspects", json_integer((json_int_t)cause->suspects.len));
+        json_object_set_new(o, "to_note", ra_json_str(l->to_note));
+        json_array_append_new(a, o);
+    }
+    return a;
+}

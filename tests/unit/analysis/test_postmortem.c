@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: MIT */
+/* ra_postmortem: the decisions behind the post-mortem on hand-built investigations —
+ * loss window and focus, suspects ranked across losses, the incident's start (earliest
+ * bound, exact, or the run of a high-rated suspect), its end (ongoing at the newest
+ * snapshot, or the snapshot where every broken tag pulls again), exact spans, the
+ * trigger commit walked back to the version that brought the damage, the recovery
+ * plan and the lessons the evidence supports. */
+
+/* cmocka needs these first, in this order */
+/* clang-format off */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <string.h>
+
+#include "analysis/investigate.h"
+#include "analysis/postmortem.h"
+#include "config/jobs.h"
+#include "config/schedule.h"
+#include "model/graph.h"
+
+/* 2026-04-<day>T<hh>:<mm>:00Z */
+#define APR(day, hh, mm)                                                                 \
+    (INT64_C(1775001600) + ((day)-1) * INT64_C(86400) + (hh)*3600 + (mm)*60)
+
+/* One registry root "" with tag infra-ci:latest; two snapshots (12th, 13th 01:00). */
+struct fix {
+    struct ra_investigation inv;
+    struct ra_losses losses;
+    struct ra_correlation corr;
+    struct ra_loss loss[2];
+    struct ra_cause cause[2];
+    struct ra_suspect sus[3];
+    struct ra_firing firing[2];
+    struct ra_graph graph;
+    struct ra_snapshot snap[3];
+    struct ra_scan scan[3];
+    struct ra_scan *scans[3];
+    struct ra_registry_result reg[3];
+    struct ra_registry_result *regs[3][1];
+    struct ra_tag_result tag[3];
+    struct ra_timeline timeline;
+};
+
+static void fix_init(struct fix *f, size_t nscans, size_t nloss)
+{
+    size_t i;
+
+    memset(f, 0, sizeof(*f));
+    f->graph.root = "";
+    for (i = 0; i < 3; i++) {
+        f->snap[i].name = i == 0 ? "snap-12" : i == 1 ? "snap-13" : "snap-14";
+        f->snap[i].source = "/nonexistent/snap";
+        f->snap[i].taken_at = APR(12 + (int)i, 1, 0);
+        f->tag[i].repository = "infra-ci";
+        f->tag[i].tag = "latest";
+        f->tag[i].resolves = 1;
+        f->tag[i].pullable = i == 0;
+        f->reg[i].graph = &f->graph;
+        f->reg[i].tags = &f->tag[i];
+        f->reg[i].ntags = 1;
+        f->reg[i].unpullable = i != 0;
+        f->regs[i][0] = &f->reg[i];
+        f->scan[i].snap = &f->snap[i];
+        f->scan[i].regs = f->regs[i];
+        f->scan[i].nregs = 1;
+        f->scans[i] = &f->scan[i];
+    }
+    for (i = 0; i < nloss; i++) {
+        struct ra_loss *l = &f->loss[i];
+        l->object = RA_OBJ_BLOB;
+        l->root = "";
+        l->repository = "";
+        l->digest.b[0] = (unsigned char)(i + 1);
+        ra_vec_push(&l->tags, "infra-ci:latest");
+        l->from.time = APR(12, 1, 0);
+        l->to.time = APR(12, 3, 25) + 1 + (ra_time)i * 60;
+        l->first_missing = 1;
+        l->last_present = 0;
+        f->cause[i].loss = l;
+        ra_vec_push(&f->losses.items, l);
+        ra_vec_push(&f->corr.causes, &f->cause[i]);
+    }
+    f->losses.scans = f->scans;
+    f->losses.nscans = nscans;
+    f->corr.losses = &f->losses;
+    f->inv.scans = f->scans;
+    f->inv.nscans = nscans;
+    f->inv.losses = &f->losses;
+    f->inv.corr = &f->corr;
+    f->inv.timeline = &f->timeline;
+}
+
+static void fix_release(struct fix *f)
+{
+    size_t i;
+
+    for (i = 0; i < 2; i++) {
+        ra_vec_release(&f->loss[i].tags);
+        ra_vec_release(&f->cause[i].suspects);
+        ra_vec_release(&f->cause[i].matches);
+    }
+    ra_vec_release(&f->losses.items);
+    ra_vec_release(&f->corr.causes);
+}
+
+static void suspect(struct fix *f, size_t cause, size_t s, size_t firing,
+                    enum ra_confidence c)
+{
+    f->sus[s].firing = &f->firing[firing];
+    f->sus[s].confidence = c;
+    f->sus[s].reason = c == RA_CONF_HIGH ? "high" : "lower";
+    ra_vec_push(&f->cause[cause].suspects, &f->sus[s]);
+}
+
+static void test_span(void **state)
+{
+    (void)state;
+    assert_int_equal(ra_postmortem_span(APR(12, 3, 25), APR(13, 8, 28)), 104580);
+    assert_int_equal(ra_postmortem_span(APR(12, 3, 25), APR(12, 3, 25)), 0);
+    assert_int_equal(ra_postmortem_span(APR(13, 0, 0), APR(12, 0, 0)), -1);
+    assert_int_equal(ra_postmortem_span(RA_TIME_NONE, APR(12, 0, 0)), -1);
+}
+
+/* Two losses 01:00..03:25:01 and 01:00..03:26:01, no suspect, still broken on the 13th:
+ * start is the earliest bound, the end the newest snapshot, focus a week either side. */
+static void test_earliest_bound_ongoing(void **state)
+{
+    struct fix f;
+    struct ra_postmortem *pm = NULL;
+    struct ra_err err = {0};
+
+    (void)state;
+    fix_init(&f, 2, 2);
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_int_equal(pm->loss_from, APR(12, 1, 0));
+    assert_int_equal(pm->loss_to, APR(12, 3, 25) + 1);
+    assert_int_equal(pm->focus_from, APR(5, 1, 0));
+    assert_int_equal(pm->focus_to, APR(19, 3, 26) + 1);
+    assert_int_equal(pm->start, APR(12, 1, 0));
+    assert_false(pm->start_exact);
+    assert_null(pm->start_firing);
+    assert_int_equal(pm->state, RA_PM_ONGOING);
+    assert_int_equal(pm->end, APR(13, 1, 0));
+    assert_int_equal(ra_postmortem_span(pm->start, pm->end), 86400);
+    assert_ptr_equal(pm->first_missing, &f.scan[1]);
+    assert_ptr_equal(pm->first_bounded, &f.loss[0]);
+    assert_true(ra_postmortem_in_focus(pm, APR(5, 1, 0), RA_TIME_NONE));
+    assert_false(ra_postmortem_in_focus(pm, APR(4, 0, 0), RA_TIME_NONE));
+    assert_true(ra_postmortem_in_focus(pm, APR(4, 0, 0), APR(6, 0, 0)));
+    /* the plan: both blobs restored from snap-12, nothing rebuilt */
+    assert_int_equal(pm->nplans, 1);
+    assert_int_equal(pm->plans[0].nrepairs, 2);
+    assert_int_equal(pm->plans[0].count[RA_PM_RESTORE], 2);
+    assert_ptr_equal(pm->plans[0].repairs[0].from, &f.scan[0]);
+    assert_false(pm->plans[0].repairs[0].from_dir);
+    assert_true(ra_postmortem_lesson(pm, RA_PM_L_INDEX_RESOLVED));
+    assert_true(ra_postmortem_lesson(pm, RA_PM_L_ALL_IN_SNAPSHOT));
+    assert_false(ra_postmortem_lesson(pm, RA_PM_L_UNRECOVERABLE));
+    assert_false(ra_postmortem_lesson(pm, RA_PM_L_NO_ALERT));
+    ra_postmortem_free(pm);
+    fix_release(&f);
+}
+
+/* Repaired: the tag pulls on the 14th; time to repair 03:25 (the high suspect's run) to
+ * 14th 01:00 = 1 d 21 h 35 min. A loss in no snapshot makes it unrecoverable. */
+static void test_suspect_start_repaired(void **state)
+{
+    struct fix f;
+    struct ra_postmortem *pm = NULL;
+    struct ra_err err = {0};
+
+    (void)state;
+    fix_init(&f, 3, 1);
+    f.tag[2].pullable = 1;
+    f.reg[2].unpullable = 0;
+    f.firing[0] =
+        (struct ra_firing){.time = APR(12, 3, 25), .job_id = "gc", .job_name = "gc"};
+    suspect(&f, 0, 0, 0, RA_CONF_HIGH);
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_ptr_equal(pm->start_firing, &f.firing[0]);
+    assert_int_equal(pm->start, APR(12, 3, 25));
+    assert_int_equal(pm->state, RA_PM_REPAIRED);
+    assert_ptr_equal(pm->repaired_in, &f.scan[2]);
+    assert_int_equal(pm->end, APR(14, 1, 0));
+    assert_int_equal(ra_postmortem_span(pm->start, pm->end), 164100);
+    assert_int_equal(pm->nplans, 0); /* the newest snapshot pulls everything */
+    ra_postmortem_free(pm);
+
+    /* broken again in the newest snapshot: not repaired */
+    f.tag[2].pullable = 0;
+    f.loss[0].last_present = SIZE_MAX;
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_int_equal(pm->state, RA_PM_ONGOING);
+    assert_int_equal(pm->end, APR(14, 1, 0));
+    assert_int_equal(pm->plans[0].count[RA_PM_LOST], 1);
+    assert_int_equal(pm->unrecoverable, 1);
+    assert_true(ra_postmortem_lesson(pm, RA_PM_L_UNRECOVERABLE));
+    assert_false(ra_postmortem_lesson(pm, RA_PM_L_ALL_IN_SNAPSHOT));
+    ra_postmortem_free(pm);
+    fix_release(&f);
+}
+
+/* A loss known to the second starts the incident exactly, before any suspect. */
+static void test_exact_start(void **state)
+{
+    struct fix f;
+    struct ra_postmortem *pm = NULL;
+    struct ra_err err = {0};
+
+    (void)state;
+    fix_init(&f, 2, 1);
+    f.loss[0].from.time = f.loss[0].to.time = APR(12, 2, 10);
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_true(pm->start_exact);
+    assert_int_equal(pm->start, APR(12, 2, 10));
+    assert_int_equal(ra_postmortem_span(pm->start, pm->end), 82200);
+    ra_postmortem_free(pm);
+    fix_release(&f);
+}
+
+/* Ranking: best rating first, then more losses, then earlier; a low-rated run outside
+ * the suspects' best does not mark its time as a suspect's. */
+static void test_suspect_ranking(void **state)
+{
+    struct fix f;
+    struct ra_postmortem *pm = NULL;
+    struct ra_err err = {0};
+
+    (void)state;
+    fix_init(&f, 2, 2);
+    f.firing[0] =
+        (struct ra_firing){.time = APR(12, 2, 0), .job_id = "prune", .job_name = "p"};
+    f.firing[1] =
+        (struct ra_firing){.time = APR(12, 3, 25), .job_id = "gc", .job_name = "gc"};
+    suspect(&f, 0, 0, 0, RA_CONF_LOW);
+    suspect(&f, 0, 1, 1, RA_CONF_MEDIUM);
+    suspect(&f, 1, 2, 1, RA_CONF_HIGH);
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_int_equal(pm->nsuspects, 2);
+    assert_ptr_equal(pm->suspects[0].firing, &f.firing[1]);
+    assert_int_equal(pm->suspects[0].best, RA_CONF_HIGH);
+    assert_string_equal(pm->suspects[0].reason, "high");
+    assert_int_equal(pm->suspects[0].losses, 2);
+    assert_ptr_equal(pm->suspects[1].firing, &f.firing[0]);
+    assert_int_equal(pm->suspects[1].losses, 1);
+    assert_true(ra_postmortem_suspect_at(pm, APR(12, 3, 25)));
+    assert_false(ra_postmortem_suspect_at(pm, APR(12, 2, 0)));
+    ra_postmortem_free(pm);
+    fix_release(&f);
+}
+
+/* The trigger: the firing ran the version of commit c3 (a schedule change); the
+ * version that brought --delete-untagged is c2's, which is named. */
+static void test_trigger(void **state)
+{
+    struct fix f;
+    struct ra_postmortem *pm = NULL;
+    struct ra_err err = {0};
+    struct ra_schedule s;
+    struct ra_sched_job sj;
+    struct ra_job j1, j2, j3;
+    struct ra_commit_info c1 = {.time = APR(1, 10, 0), .summary = "add gc"},
+                          c2 = {.time = APR(3, 11, 27), .summary = "gc: also -m"},
+                          c3 = {.time = APR(10, 9, 0), .summary = "gc: later"};
+    struct ra_job_version v1 = {&c1, &j1, "added"},
+                          v2 = {&c2, &j2, "adds --delete-untagged"},
+                          v3 = {&c3, &j3, "schedule"};
+
+    (void)state;
+    memset(&s, 0, sizeof(s));
+    memset(&sj, 0, sizeof(sj));
+    memset(&j1, 0, sizeof(j1));
+    j1.cls = RA_JOB_GARBAGE_COLLECT;
+    j2 = j1;
+    j2.gc.delete_untagged = 1;
+    j3 = j2;
+    memset(c1.id, '1', 40);
+    memset(c2.id, '2', 40);
+    memset(c3.id, '3', 40);
+    sj.id = "gc";
+    ra_vec_push(&sj.versions, &v1);
+    ra_vec_push(&sj.versions, &v2);
+    ra_vec_push(&sj.versions, &v3);
+    ra_vec_push(&s.jobs, &sj);
+    fix_init(&f, 2, 1);
+    f.inv.schedule = &s;
+    f.firing[0] = (struct ra_firing){.time = APR(12, 3, 25),
+                                     .job_id = "gc",
+                                     .job_name = "gc",
+                                     .commit = "333333333333"};
+    suspect(&f, 0, 0, 0, RA_CONF_HIGH);
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_ptr_equal(pm->trigger, &v2);
+    assert_ptr_equal(pm->trigger_job, &sj);
+    assert_true(ra_postmortem_lesson(pm, RA_PM_L_TRIGGER_KNOWN));
+    assert_false(ra_postmortem_in_focus(pm, c2.time, RA_TIME_NONE)); /* outside, named */
+    ra_postmortem_free(pm);
+    /* -m from the first version on: the job's first version is the trigger */
+    j1.gc.delete_untagged = 1;
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_ptr_equal(pm->trigger, &v1);
+    ra_postmortem_free(pm);
+    ra_vec_release(&sj.versions);
+    ra_vec_release(&s.jobs);
+    fix_release(&f);
+}
+
+/* A blob no snapshot's registry holds: a verified recycle-bin copy is its source; a copy
+ * that does not match leaves it lost, with the copy named. */
+static void test_recycled(void **state)
+{
+    struct fix f;
+    struct ra_postmortem *pm = NULL;
+    struct ra_err err = {0};
+    struct ra_recycled_blob r = {0};
+
+    (void)state;
+    fix_init(&f, 2, 1);
+    f.loss[0].last_present = SIZE_MAX;
+    r.digest = f.loss[0].digest;
+    r.path = "#recycle/docker/registry/v2/blobs/sha256/01/x/data";
+    r.verified = 1;
+    ra_vec_push(&f.snap[1].recycled, &r);
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_int_equal(pm->plans[0].repairs[0].kind, RA_PM_RECYCLED);
+    assert_ptr_equal(pm->plans[0].repairs[0].recycled, &r);
+    assert_ptr_equal(pm->plans[0].repairs[0].recycled_in, &f.snap[1]);
+    assert_int_equal(pm->unrecoverable, 0);
+    assert_true(ra_postmortem_lesson(pm, RA_PM_L_RECYCLED));
+    ra_postmortem_free(pm);
+    r.verified = 0;
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_int_equal(pm->plans[0].repairs[0].kind, RA_PM_LOST);
+    assert_ptr_equal(pm->plans[0].repairs[0].recycled, &r);
+    assert_int_equal(pm->unrecoverable, 1);
+    ra_postmortem_free(pm);
+    ra_vec_release(&f.snap[1].recycled);
+    fix_release(&f);
+}
+
+/* Nothing lost: no incident, no start, the focus is the week before the snapshots. */
+static void test_no_incident(void **state)
+{
+    struct fix f;
+    struct ra_postmortem *pm = NULL;
+    struct ra_err err = {0};
+
+    (void)state;
+    fix_init(&f, 2, 0);
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_int_equal(pm->state, RA_PM_NO_INCIDENT);
+    assert_int_equal(pm->start, RA_TIME_NONE);
+    assert_int_equal(pm->focus_from, APR(5, 1, 0));
+    assert_int_equal(pm->focus_to, APR(13, 1, 0));
+    assert_int_equal(pm->nplans, 1); /* the tag is broken, but no loss explains it */
+    assert_int_equal(pm->plans[0].nrepairs, 0);
+    assert_int_equal(pm->lessons, 0);
+    ra_postmortem_free(pm);
+    fix_release(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_span),
+        cmocka_unit_test(test_earliest_bound_ongoing),
+        cmocka_unit_test(test_suspect_start_repaired),
+        cmocka_unit_test(test_exact_start),
+        cmocka_unit_test(test_suspect_ranking),
+        cmocka_unit_test(test_trigger),
+        cmocka_unit_test(test_recycled),
+        cmocka_unit_test(test_no_incident),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
