@@ -199,6 +199,8 @@ static int check_stdin(char **snapshots, int n, const struct cli_evidence *ev,
         k += is_stdin(snapshots[j]);
     for (i = 0; ev && i < ev->logs.len; i++)
         k += is_stdin(ev->logs.items[i]);
+    for (i = 0; ev && i < ev->jobs_files.len; i++)
+        k += is_stdin(ev->jobs_files.items[i]);
     for (i = 0; i < nin; i++)
         k += inputs[i] && !strcmp(inputs[i], "-");
     if (k < 2)

@@ -270,7 +270,7 @@ done:
 
 static int read_whole(struct ra_buf *out, const char *path, struct ra_err *err)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin; /* "-": standard input */
     size_t n;
 
     if (!f)
@@ -281,7 +281,8 @@ static int read_whole(struct ra_buf *out, const char *path, struct ra_err *err)
         out->len += n;
         out->ptr[out->len] = '\0';
     } while (n == 65536 && out->len <= RA_JOBS_FILE_MAX);
-    fclose(f);
+    if (f != stdin)
+        fclose(f);
     if (out->len > RA_JOBS_FILE_MAX)
         return ra_err_set(err, RA_ELIMIT, "'%s': larger than %d bytes", path, RA_JOBS_FILE_MAX);
     return 0;
@@ -300,7 +301,7 @@ int ra_schedule_add_file(struct ra_schedule *s, const char *path, struct ra_err 
 
     if ((error = read_whole(&data, path, err)) < 0)
         goto done;
-    base = base ? base + 1 : path;
+    base = base ? base + 1 : strcmp(path, "-") ? path : "stdin";
     /* a name the scanner would not recognise is taken as a crontab */
     if (!strchr(base, '.') && strcmp(base, "crontab"))
         ra_buf_printf(&name, "jobs-file/%s.cron", base);

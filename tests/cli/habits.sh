@@ -146,6 +146,23 @@ r2=$?
 sed "s|$S/expected.json|-|g" "$T/c1" | cmp -s - "$T/c2" || fail "check --expect - differs"
 ok
 
+# --jobs-file -: the same jobs as from the file, named stdin; a second '-' is refused
+git clone -q "$S/config.bundle" "$T/cfg"
+printf '25 4 * * 6 /usr/bin/docker-registry garbage-collect -m /etc/registry.yml\n' >"$T/jf.cron"
+"$BIN" jobs --config "$T/cfg" --jobs-file "$T/jf.cron" --json - >"$T/jf1" 2>&1
+r1=$?
+"$BIN" jobs --config "$T/cfg" --jobs-file - --json - <"$T/jf.cron" >"$T/jf2" 2>&1
+r2=$?
+[[ $r1 == 0 && $r2 == 0 ]] || fail "jobs --jobs-file -: exit $r2 (file: $r1), want 0"
+[ "$(jq -c '[.jobs[] | select(.defined_in | startswith("jobs-file/")) | [.defined_in, .command]]' "$T/jf2")" = \
+    '[["jobs-file/stdin.cron:1","/usr/bin/docker-registry garbage-collect -m /etc/registry.yml"]]' ] ||
+    fail "jobs --jobs-file -: $(jq -c '[.jobs[] | select(.defined_in | startswith("jobs-file/"))]' "$T/jf2" | head -c 400)"
+sed 's|jobs-file/jf.cron|jobs-file/stdin.cron|g' "$T/jf1" | jq -S 'del(.. | .summary?)' >"$T/jf1n"
+jq -S 'del(.. | .summary?)' "$T/jf2" >"$T/jf2n"
+cmp -s "$T/jf1n" "$T/jf2n" || fail "jobs --jobs-file - differs: $(diff "$T/jf1n" "$T/jf2n" | head -5)"
+expect "--jobs-file - with --log -" 2 "$once" "$GC" -- timeline --jobs-file - --log - "$OLD"
+ok
+
 # ---- -v/--verbose: stderr only ----
 for args in "scan $NEW" "diff $OLD $NEW" "gc-sim -m $OLD" "timeline --log $GC $OLD $NEW" \
     "report --log $GC $OLD $NEW" "check --expect $S/expected.json $OLD $NEW" "jobs --config $S/config.bundle"; do
