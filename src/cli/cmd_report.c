@@ -52,7 +52,8 @@ static const char usage_head[] = "usage: regautopsy report [options] SNAPSHOT...
 
 static const char usage_tail[] =
     "  --title T            the post-mortem's title (default: from the broken tags)\n"
-    "  --template FILE|DIR  a template file, or a directory with postmortem.md.mustache\n"
+    "  --template FILE|DIR|-  a template file (-: standard input, partials built in), or\n"
+    "                       a directory with postmortem.md.mustache\n"
     "                       and its partials (default: the installed templates, else\n"
     "                       the built-in ones)\n"
     "  -o, --output FILE    write the post-mortem to FILE (default stdout)\n"

@@ -12,7 +12,7 @@
 /* A template file named on the command line, bounded like a partial. */
 static int read_template(struct ra_buf *out, const char *path, struct ra_err *err)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin; /* "-": standard input */
     size_t n;
     int error = 0;
 
@@ -34,9 +34,13 @@ static int read_template(struct ra_buf *out, const char *path, struct ra_err *er
             break;
         }
     }
-    fclose(f);
+    if (f != stdin)
+        fclose(f);
     return error;
 }
+
+static int builtin_loader(struct ra_buf *out, const char *name, void *payload,
+                          struct ra_err *err);
 
 int ra_report_render(struct ra_buf *out, struct json_t *model, const char *template,
                      struct ra_err *err)
@@ -46,6 +50,13 @@ int ra_report_render(struct ra_buf *out, struct json_t *model, const char *templ
     struct stat st;
     int error;
 
+    if (!strcmp(template, "-")) { /* from standard input, partials built in */
+        if ((error = read_template(&src, template, err)) < 0)
+            goto done;
+        error = ra_tmpl_render(out, "stdin", src.ptr, src.len, model, builtin_loader, NULL,
+                               err);
+        goto done;
+    }
     if (stat(template, &st)) {
         error = ra_err_set(err, RA_ENOTFOUND, "template '%s': no such file or directory",
                            template);

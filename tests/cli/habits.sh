@@ -163,6 +163,18 @@ cmp -s "$T/jf1n" "$T/jf2n" || fail "jobs --jobs-file - differs: $(diff "$T/jf1n"
 expect "--jobs-file - with --log -" 2 "$once" "$GC" -- timeline --jobs-file - --log - "$OLD"
 ok
 
+# --template -: the main template from stdin, partials built in; the same report
+"$BIN" report -q --config "$T/cfg" --template "$SRC/templates/postmortem.md.mustache" \
+    --log "$GC" "$OLD" "$NEW" >"$T/t1" 2>&1
+r1=$?
+"$BIN" report -q --config "$T/cfg" --template - --log "$GC" "$OLD" "$NEW" \
+    <"$SRC/templates/postmortem.md.mustache" >"$T/t2" 2>&1
+r2=$?
+[[ $r1 == 1 && $r2 == 1 ]] || fail "report --template -: exit $r2 (file: $r1), want 1"
+cmp -s "$T/t1" "$T/t2" || fail "report --template - differs: $(diff "$T/t1" "$T/t2" | head -5)"
+expect "--template - with --log -" 2 "$once" "$GC" -- report --template - --log - "$OLD"
+ok
+
 # ---- -v/--verbose: stderr only ----
 for args in "scan $NEW" "diff $OLD $NEW" "gc-sim -m $OLD" "timeline --log $GC $OLD $NEW" \
     "report --log $GC $OLD $NEW" "check --expect $S/expected.json $OLD $NEW" "jobs --config $S/config.bundle"; do
