@@ -145,7 +145,8 @@ static void log_events(struct ra_investigation *inv, const struct ra_log *log)
     ra_buf_release(&ev);
 }
 
-/* First 404 for every lost digest: an exact event. */
+/* First 404 for every lost digest: an exact event; the earliest of them is kept in
+ * inv->first_404 for the post-mortem. */
 static void first_404s(struct ra_investigation *inv)
 {
     struct ra_buf msg = RA_BUF_INIT, ev = RA_BUF_INIT;
@@ -159,6 +160,10 @@ static void first_404s(struct ra_investigation *inv)
                                                                404);
             if (!e || e->time == RA_TIME_NONE)
                 continue;
+            if (!inv->first_404 || e->time < inv->first_404->time) {
+                inv->first_404 = e;
+                inv->first_404_log = inv->logs[k]->path;
+            }
             ra_buf_truncate(&msg, 0);
             ra_buf_truncate(&ev, 0);
             ra_buf_printf(&ev, "%s:%llu", inv->logs[k]->path, (unsigned long long)e->line);

@@ -92,25 +92,6 @@ static void first_failed_pipeline(struct ra_postmortem *pm,
     ra_vec_release(&v);
 }
 
-static void first_404(struct ra_postmortem *pm, const struct ra_investigation *inv)
-{
-    struct ra_pm_event *best = &pm->first_404;
-    size_t i, k;
-
-    for (i = 0; i < inv->losses->items.len; i++) {
-        const struct ra_loss *l = inv->losses->items.items[i];
-        for (k = 0; k < inv->nlogs && l->object != RA_OBJ_TAG; k++) {
-            const struct ra_log_event *e =
-                ra_log_first_status(inv->logs[k], &l->digest, NULL, 404);
-            if (e && e->time != RA_TIME_NONE &&
-                (!best->event || e->time < best->event->time)) {
-                best->event = e;
-                best->log = inv->logs[k]->path;
-            }
-        }
-    }
-}
-
 /* The latest 404 for a lost digest or failed pipeline from the loss on. */
 static void last_failure(struct ra_postmortem *pm, const struct ra_investigation *inv)
 {
@@ -680,7 +661,7 @@ int ra_postmortem_new(struct ra_postmortem **out, const struct ra_investigation 
     loss_bounds(pm, inv);
     focus(pm, inv);
     first_missing(pm, inv);
-    first_404(pm, inv);
+    pm->first_404 = (struct ra_pm_event){inv->first_404, inv->first_404_log};
     first_failed_pipeline(pm, inv);
     last_failure(pm, inv);
     suspects(pm, inv);
