@@ -191,9 +191,9 @@ static const struct ra_tag_result *find_tag(const struct ra_registry_result *r,
     return NULL;
 }
 
-static const char *code_or(enum ra_code c, const char *dflt)
+static const char *code_or(enum ra_finding_code c, const char *dflt)
 {
-    return c == RA_F_NONE ? dflt : ra_code_name(c);
+    return c == RA_F_NONE ? dflt : ra_finding_code_name(c);
 }
 
 /* One root: 1 good, 0 not (with *reason), -1 the tag is not there. */

@@ -38,7 +38,7 @@ static int unjudged(struct ra_bisect_snap *bs, const struct ra_scan *s, int good
 /* Scan a snapshot for the target: an archive whole, a directory in rounds that walk
  * only the folders the target is known to need, until a round finds no new one. */
 static int scan_for(struct ra_scan **out, struct ra_bisect_snap *bs,
-                    struct ra_scan_opts *sopts, const struct ra_bisect_target *t,
+                    struct ra_snapshot_opts *sopts, const struct ra_bisect_target *t,
                     struct ra_err *err)
 {
     struct ra_bisect_paths paths;
@@ -70,7 +70,7 @@ static int probe(int *good, size_t i, void *payload)
 {
     struct run *run = payload;
     struct ra_bisect_snap *bs = &run->res->snaps[i];
-    struct ra_scan_opts sopts = RA_SCAN_OPTS_INIT;
+    struct ra_snapshot_opts sopts = RA_SNAPSHOT_OPTS_INIT;
     struct ra_err err = RA_ERR_INIT;
     struct ra_scan *s = NULL;
     const char *root = NULL;

@@ -203,7 +203,7 @@ enum ra_probe_depth ra_probe_depth_of(const char **target, struct ra_pool *pool,
     return RA_PROBE_UNKNOWN;
 }
 
-enum ra_probe_depth ra_probe_depth_needed(enum ra_code reason, int all_platforms)
+enum ra_probe_depth ra_probe_depth_needed(enum ra_finding_code reason, int all_platforms)
 {
     switch (reason) {
     case RA_F_TAG_TARGET_MISSING:
@@ -289,7 +289,7 @@ void ra_probe_check_job(struct ra_probe_check *out, struct ra_pool *pool,
         ra_buf_printf(&b, "it %s; %s:%s fails %s (%s), so it %s", depth_text(out->depth),
                       hit->repository, hit->tag,
                       need == RA_PROBE_TOP ? "at its manifest" : "below its tag's manifest",
-                      ra_code_name(hit->reason),
+                      ra_finding_code_name(hit->reason),
                       out->catches ? "sees this damage" : "stays green through it");
         if (!out->target)
             ra_buf_printf(&b, " if it probes %s:%s", hit->repository, hit->tag);

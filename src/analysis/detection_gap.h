@@ -36,7 +36,7 @@ enum ra_probe_depth ra_probe_depth_of(const char **target, struct ra_pool *pool,
 
 /* The depth a probe needs to see a tag fail for reason; all_platforms: every platform
  * of an index fails (a one-platform probe then fails too). */
-enum ra_probe_depth ra_probe_depth_needed(enum ra_code reason, int all_platforms);
+enum ra_probe_depth ra_probe_depth_needed(enum ra_finding_code reason, int all_platforms);
 
 struct ra_probe_check {
     const char *job_id;

@@ -30,7 +30,7 @@ static const char *const code_names[RA_F__COUNT] = {
     [RA_F_LIVE_TREE] = "live_tree",
 };
 
-const char *ra_code_name(enum ra_code code)
+const char *ra_finding_code_name(enum ra_finding_code code)
 {
     return (unsigned)code < RA_F__COUNT ? code_names[code] : "";
 }
@@ -41,7 +41,7 @@ const char *ra_severity_name(enum ra_severity sev)
     return (unsigned)sev < RA_ARRAY_SIZE(names) ? names[sev] : "";
 }
 
-const struct ra_finding *ra_findings_add(struct ra_findings *f, enum ra_code code,
+const struct ra_finding *ra_findings_add(struct ra_findings *f, enum ra_finding_code code,
                                          enum ra_severity sev, const char *repo,
                                          const char *tag, const struct ra_digest *digest,
                                          const struct ra_digest *parent, const char *path,
@@ -95,7 +95,7 @@ static int cmp_finding(const void *a, const void *b)
 
     if (x->severity != y->severity)
         return x->severity < y->severity ? -1 : 1;
-    if ((c = strcmp(ra_code_name(x->code), ra_code_name(y->code))))
+    if ((c = strcmp(ra_finding_code_name(x->code), ra_finding_code_name(y->code))))
         return c;
     if ((c = strcmp(x->repository, y->repository)) || (c = strcmp(x->tag, y->tag)))
         return c;

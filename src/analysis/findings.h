@@ -11,7 +11,7 @@
 #include "util/vec.h"
 
 /* Stable codes: names are part of the JSON interface; never renumber the names. */
-enum ra_code {
+enum ra_finding_code {
     RA_F_NONE = 0,
     RA_F_TAG_TARGET_MISSING,
     RA_F_MANIFEST_LINK_MISSING,
@@ -45,7 +45,7 @@ enum ra_severity {
 };
 
 struct ra_finding {
-    enum ra_code code;
+    enum ra_finding_code code;
     enum ra_severity severity;
     const char *repository; /* "" when none */
     const char *tag;        /* "" when no tag leads to it */
@@ -67,7 +67,7 @@ struct ra_findings {
 
 /* Add a finding; strings are copied. digest/parent may be NULL. Returns the finding
  * (borrowed), or the identical one already present. */
-const struct ra_finding *ra_findings_add(struct ra_findings *f, enum ra_code code,
+const struct ra_finding *ra_findings_add(struct ra_findings *f, enum ra_finding_code code,
                                          enum ra_severity sev, const char *repo,
                                          const char *tag, const struct ra_digest *digest,
                                          const struct ra_digest *parent, const char *path,
@@ -78,7 +78,7 @@ const struct ra_finding *ra_findings_add(struct ra_findings *f, enum ra_code cod
 void ra_findings_sort(struct ra_findings *f);
 void ra_findings_release(struct ra_findings *f);
 
-const char *ra_code_name(enum ra_code code);
+const char *ra_finding_code_name(enum ra_finding_code code);
 const char *ra_severity_name(enum ra_severity sev);
 
 #endif

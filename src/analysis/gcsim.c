@@ -388,7 +388,7 @@ void ra_gc_result_free(struct ra_gc_result *r)
 }
 
 int ra_gcsim_run(struct ra_gcsim **out, const struct ra_snapshot_spec *spec,
-                 const struct ra_scan_opts *scan_opts, const struct ra_gc_opts *gc_opts,
+                 const struct ra_snapshot_opts *scan_opts, const struct ra_gc_opts *gc_opts,
                  struct ra_err *err)
 {
     struct ra_pull_opts popts = RA_PULL_OPTS_INIT;

@@ -88,7 +88,7 @@ struct ra_gcsim {
 };
 
 int ra_gcsim_run(struct ra_gcsim **out, const struct ra_snapshot_spec *spec,
-                 const struct ra_scan_opts *scan_opts, const struct ra_gc_opts *gc_opts,
+                 const struct ra_snapshot_opts *scan_opts, const struct ra_gc_opts *gc_opts,
                  struct ra_err *err);
 void ra_gcsim_free(struct ra_gcsim *s);
 

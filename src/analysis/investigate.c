@@ -32,7 +32,7 @@ static int read_snapshots(struct ra_investigation *inv, const struct ra_investig
                           struct ra_err *err)
 {
     struct ra_vec specs = RA_VEC_INIT, scans = RA_VEC_INIT;
-    struct ra_scan_opts sopts = RA_SCAN_OPTS_INIT;
+    struct ra_snapshot_opts sopts = RA_SNAPSHOT_OPTS_INIT;
     struct ra_scan *s;
     size_t i, k;
     int error = 0;
@@ -461,7 +461,7 @@ static int predict(struct ra_investigation *inv, const struct ra_investigate_opt
     const struct ra_scan *last;
     const struct ra_firing *next = NULL;
     struct ra_snapshot_spec spec = {0};
-    struct ra_scan_opts sopts = RA_SCAN_OPTS_INIT;
+    struct ra_snapshot_opts sopts = RA_SNAPSHOT_OPTS_INIT;
     struct ra_pull_opts popts = RA_PULL_OPTS_INIT;
     struct ra_snapshot *copy = NULL;
     size_t i;

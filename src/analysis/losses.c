@@ -21,27 +21,6 @@ const char *ra_bound_kind_name(enum ra_bound_kind k)
     return (unsigned)k < RA_ARRAY_SIZE(names) ? names[k] : "";
 }
 
-#define YEAR_2000 946684800
-#define DAY 86400
-
-int ra_snapshot_mtimes_trusted(const struct ra_snapshot *s, const char **why)
-{
-    const char *reason = NULL;
-
-    if (s->newest_mtime == RA_TIME_NONE)
-        reason = "the snapshot carries no member times";
-    else if (s->entries > 1 && s->newest_mtime == s->oldest_mtime)
-        reason = "every member has the same mtime (copied without keeping times)";
-    else if (s->oldest_mtime < YEAR_2000)
-        reason = "member mtimes before 2000 (zeroed or reset times)";
-    else if (s->taken_source != RA_TAKEN_MTIME && s->taken_at != RA_TIME_NONE &&
-             s->newest_mtime > s->taken_at + DAY)
-        reason = "member mtimes after the snapshot was taken";
-    if (why)
-        *why = reason;
-    return reason == NULL;
-}
-
 static const struct ra_graph *graph_of(const struct ra_scan *s, const char *root)
 {
     size_t i;

@@ -68,8 +68,4 @@ void ra_losses_narrow_by_logs(struct ra_losses *l, struct ra_log *const *logs, s
 const char *ra_object_kind_name(enum ra_object_kind k);
 const char *ra_bound_kind_name(enum ra_bound_kind k);
 
-/* Can this snapshot's member mtimes be trusted as times? Not when they are all equal,
- * all zero or in the future of the snapshot (a copy that did not keep times). */
-int ra_snapshot_mtimes_trusted(const struct ra_snapshot *s, const char **why);
-
 #endif

@@ -53,16 +53,16 @@ static const char *of_parent(char buf[RA_DIGEST_STRLEN + 4], const struct ra_dig
 }
 
 /* First failing code wins. */
-static void first(enum ra_code *acc, enum ra_code c)
+static void first(enum ra_finding_code *acc, enum ra_finding_code c)
 {
     if (*acc == RA_F_NONE)
         *acc = c;
 }
 
 /* Blob data present and intact? Emits findings; returns the first failure. */
-static enum ra_code check_data(struct walk *w, const struct ra_blob *b,
+static enum ra_finding_code check_data(struct walk *w, const struct ra_blob *b,
                                const struct ra_digest *d, const struct ra_digest *parent,
-                               int64_t want_size, enum ra_code missing_code,
+                               int64_t want_size, enum ra_finding_code missing_code,
                                const char *what)
 {
     char hex[RA_DIGEST_STRLEN], act[RA_DIGEST_STRLEN], of[RA_DIGEST_STRLEN + 4];
@@ -96,9 +96,9 @@ static enum ra_code check_data(struct walk *w, const struct ra_blob *b,
 }
 
 /* A link must exist and name the digest its path names. */
-static enum ra_code check_link(struct walk *w, const struct ra_link *link,
+static enum ra_finding_code check_link(struct walk *w, const struct ra_link *link,
                                enum ra_link_kind kind, const struct ra_digest *d,
-                               const struct ra_digest *parent, enum ra_code missing_code,
+                               const struct ra_digest *parent, enum ra_finding_code missing_code,
                                const char *what)
 {
     char hex[RA_DIGEST_STRLEN], of[RA_DIGEST_STRLEN + 4];
@@ -123,10 +123,10 @@ static enum ra_code check_link(struct walk *w, const struct ra_link *link,
 }
 
 /* A config or layer blob, served through the repository's _layers link. */
-static enum ra_code check_blob(struct walk *w, const struct ra_descriptor *desc,
+static enum ra_finding_code check_blob(struct walk *w, const struct ra_descriptor *desc,
                                const struct ra_digest *parent, const char *what)
 {
-    enum ra_code acc = RA_F_NONE;
+    enum ra_finding_code acc = RA_F_NONE;
     const struct ra_link *link;
 
     if (desc->has_urls)
@@ -140,11 +140,11 @@ static enum ra_code check_blob(struct walk *w, const struct ra_descriptor *desc,
     return acc;
 }
 
-static enum ra_code check_image(struct walk *w, const struct ra_blob *mb, const char **plat)
+static enum ra_finding_code check_image(struct walk *w, const struct ra_blob *mb, const char **plat)
 {
     const struct ra_manifest *m = mb->manifest;
     const struct ra_blob *cb;
-    enum ra_code acc = RA_F_NONE;
+    enum ra_finding_code acc = RA_F_NONE;
     size_t i;
 
     if (m->has_config) {
@@ -159,7 +159,7 @@ static enum ra_code check_image(struct walk *w, const struct ra_blob *mb, const 
 }
 
 static void add_platform(struct walk *w, const char *plat, const struct ra_digest *d,
-                         enum ra_code reason)
+                         enum ra_finding_code reason)
 {
     struct ra_platform_result *p = ra_pool_alloc(&w->res->pool, sizeof(*p));
 
@@ -171,7 +171,7 @@ static void add_platform(struct walk *w, const char *plat, const struct ra_diges
 }
 
 static void walk_manifest(struct walk *w, const struct ra_descriptor *desc,
-                          const struct ra_digest *parent, enum ra_code inherited, int depth);
+                          const struct ra_digest *parent, enum ra_finding_code inherited, int depth);
 
 /* Is d one of the indexes above this point of the walk? */
 static int in_chain(const struct walk *w, const struct ra_digest *d, int depth)
@@ -185,17 +185,17 @@ static int in_chain(const struct walk *w, const struct ra_digest *d, int depth)
 }
 
 /* Fetch a manifest as the registry would serve it: link, then data, then parse. */
-static enum ra_code fetch_manifest(struct walk *w, const struct ra_digest *d,
+static enum ra_finding_code fetch_manifest(struct walk *w, const struct ra_digest *d,
                                    const struct ra_digest *parent, int64_t size,
                                    const struct ra_blob **out)
 {
-    enum ra_code missing_link = parent ? RA_F_INDEX_CHILD_MISSING : RA_F_MANIFEST_LINK_MISSING;
-    enum ra_code missing_data = parent ? RA_F_INDEX_CHILD_MISSING : RA_F_MANIFEST_BLOB_MISSING;
+    enum ra_finding_code missing_link = parent ? RA_F_INDEX_CHILD_MISSING : RA_F_MANIFEST_LINK_MISSING;
+    enum ra_finding_code missing_data = parent ? RA_F_INDEX_CHILD_MISSING : RA_F_MANIFEST_BLOB_MISSING;
     const char *what = parent ? "child manifest" : "manifest";
     const struct ra_link *link = ra_graph_find_link(&w->repo->revisions, d);
     const struct ra_blob *b = ra_graph_find_blob(w->g, d);
     enum ra_link_kind kind = RA_LINK_REVISION;
-    enum ra_code acc = RA_F_NONE;
+    enum ra_finding_code acc = RA_F_NONE;
     char hex[RA_DIGEST_STRLEN];
 
     need(w, d);
@@ -220,7 +220,7 @@ static enum ra_code fetch_manifest(struct walk *w, const struct ra_digest *d,
     return acc;
 }
 
-static void walk_index(struct walk *w, const struct ra_blob *ib, enum ra_code inherited,
+static void walk_index(struct walk *w, const struct ra_blob *ib, enum ra_finding_code inherited,
                        int depth)
 {
     const struct ra_manifest *m = ib->manifest;
@@ -233,11 +233,11 @@ static void walk_index(struct walk *w, const struct ra_blob *ib, enum ra_code in
 /* Walk one manifest (tagged, or an index child) and record its platforms. `inherited`
  * is a failure above it that already makes every platform below unpullable. */
 static void walk_manifest(struct walk *w, const struct ra_descriptor *desc,
-                          const struct ra_digest *parent, enum ra_code inherited, int depth)
+                          const struct ra_digest *parent, enum ra_finding_code inherited, int depth)
 {
     const struct ra_blob *b = NULL;
     const char *plat = desc->platform;
-    enum ra_code acc = inherited;
+    enum ra_finding_code acc = inherited;
 
     if (in_chain(w, &desc->digest, depth)) {
         char hex[RA_DIGEST_STRLEN];

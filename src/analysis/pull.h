@@ -13,7 +13,7 @@ struct ra_platform_result {
     const char *platform; /* "linux/arm64/v8", or "unknown" */
     struct ra_digest digest; /* the image manifest serving this platform */
     int pullable;
-    enum ra_code reason; /* RA_F_NONE when pullable */
+    enum ra_finding_code reason; /* RA_F_NONE when pullable */
 };
 
 struct ra_tag_result {
@@ -24,7 +24,7 @@ struct ra_tag_result {
     const char *media_type; /* of the tagged manifest, NULL when unknown */
     int is_index;
     int pullable;
-    enum ra_code reason;
+    enum ra_finding_code reason;
     struct ra_platform_result *platforms;
     size_t nplatforms;
 };

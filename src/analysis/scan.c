@@ -116,7 +116,7 @@ static void add_live_tree(struct ra_scan *s)
 }
 
 int ra_scan_run(struct ra_scan **out, const struct ra_snapshot_spec *spec,
-                const struct ra_scan_opts *opts, struct ra_err *err)
+                const struct ra_snapshot_opts *opts, struct ra_err *err)
 {
     struct ra_pull_opts popts = RA_PULL_OPTS_INIT;
     struct ra_scan *s = ra_xcalloc(1, sizeof(*s));

@@ -19,7 +19,7 @@ struct ra_scan {
 /* Read spec and analyse it. RA_ENOTFOUND / RA_EFORMAT when nothing could be read
  * (err says why); a damaged archive gives 0 with a read_error finding. */
 int ra_scan_run(struct ra_scan **out, const struct ra_snapshot_spec *spec,
-                const struct ra_scan_opts *opts, struct ra_err *err);
+                const struct ra_snapshot_opts *opts, struct ra_err *err);
 void ra_scan_free(struct ra_scan *s);
 
 /* Summary over a scan: any tag unpullable, any critical finding. */

@@ -49,7 +49,7 @@ struct cli_progress {
     size_t name_count;   /* snapshots started through cli_progress_hooks */
 };
 
-/* Set up *p and return the callback to pass to ra_scan_opts, or NULL when progress
+/* Set up *p and return the callback to pass to ra_snapshot_opts, or NULL when progress
  * is off (stderr is not a terminal, or quiet). */
 void (*cli_progress_start(struct cli_progress *p, const char *name, const struct ra_ctx *ctx,
                           int quiet))(const struct ra_source_stats *, void *);

@@ -71,7 +71,7 @@ static int load(struct ra_scan **out, const char *arg, const struct diff_opts *o
                 struct ra_ctx *ctx)
 {
     struct ra_vec specs = RA_VEC_INIT;
-    struct ra_scan_opts sopts = RA_SCAN_OPTS_INIT;
+    struct ra_snapshot_opts sopts = RA_SNAPSHOT_OPTS_INIT;
     struct ra_err err = RA_ERR_INIT;
     struct cli_progress prog;
     int rc = -1;

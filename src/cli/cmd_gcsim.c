@@ -124,7 +124,7 @@ static int write_outputs(const struct ra_vec *sims, const struct gcsim_opts *o)
 int cmd_gcsim(int argc, char **argv, struct ra_ctx *ctx)
 {
     struct gcsim_opts o = {NULL, RA_GC_OPTS_INIT, 0, 0};
-    struct ra_scan_opts sopts = RA_SCAN_OPTS_INIT;
+    struct ra_snapshot_opts sopts = RA_SNAPSHOT_OPTS_INIT;
     struct ra_vec specs = RA_VEC_INIT, sims = RA_VEC_INIT;
     struct ra_err err = RA_ERR_INIT;
     struct cli_progress prog;

@@ -96,7 +96,7 @@ static int parse_args(struct scan_opts *o, int argc, char **argv, struct ra_ctx 
 static void scan_all(struct ra_vec *scans, const struct ra_vec *specs,
                      const struct scan_opts *o, struct ra_ctx *ctx, int *bad)
 {
-    struct ra_scan_opts sopts = RA_SCAN_OPTS_INIT;
+    struct ra_snapshot_opts sopts = RA_SNAPSHOT_OPTS_INIT;
     struct ra_err err = RA_ERR_INIT;
     struct ra_scan *s;
     struct cli_progress prog;

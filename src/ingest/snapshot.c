@@ -21,7 +21,7 @@
 
 struct loader {
     struct ra_snapshot *snap;
-    const struct ra_scan_opts *opts;
+    const struct ra_snapshot_opts *opts;
     struct ra_map roots; /* root string -> struct ra_graph */
     struct ra_sha256 *hash;
     struct ra_buf content;
@@ -30,6 +30,27 @@ struct loader {
     struct ra_map meta_seen; /* metadata item path -> 1 */
     struct ra_pool pool;     /* its keys */
 };
+
+#define YEAR_2000 946684800
+#define DAY 86400
+
+int ra_snapshot_mtimes_trusted(const struct ra_snapshot *s, const char **why)
+{
+    const char *reason = NULL;
+
+    if (s->newest_mtime == RA_TIME_NONE)
+        reason = "the snapshot carries no member times";
+    else if (s->entries > 1 && s->newest_mtime == s->oldest_mtime)
+        reason = "every member has the same mtime (copied without keeping times)";
+    else if (s->oldest_mtime < YEAR_2000)
+        reason = "member mtimes before 2000 (zeroed or reset times)";
+    else if (s->taken_source != RA_TAKEN_MTIME && s->taken_at != RA_TIME_NONE &&
+             s->newest_mtime > s->taken_at + DAY)
+        reason = "member mtimes after the snapshot was taken";
+    if (why)
+        *why = reason;
+    return reason == NULL;
+}
 
 const char *ra_taken_source_name(enum ra_taken_source s)
 {
@@ -792,7 +813,7 @@ static void collect_graphs(struct ra_snapshot *s, struct ra_map *roots)
 }
 
 int ra_snapshot_load(struct ra_snapshot **out, const struct ra_snapshot_spec *spec,
-                     const struct ra_scan_opts *opts, struct ra_err *err)
+                     const struct ra_snapshot_opts *opts, struct ra_err *err)
 {
     struct loader ld = {0};
     struct ra_source_opts sopts = RA_SOURCE_OPTS_INIT;

@@ -79,7 +79,7 @@ struct ra_unread {
  * (a targeted read: bisect reads only the paths one tag needs). Archives ignore it. */
 typedef int (*ra_dir_filter)(const char *rel, size_t len, void *payload);
 
-struct ra_scan_opts {
+struct ra_snapshot_opts {
     int verify; /* hash every blob, not only JSON ones */
     ra_progress_cb progress_cb;
     void *progress_payload;
@@ -87,7 +87,7 @@ struct ra_scan_opts {
     void *filter_payload;
 };
 
-#define RA_SCAN_OPTS_INIT {0, NULL, NULL, NULL, NULL}
+#define RA_SNAPSHOT_OPTS_INIT {0, NULL, NULL, NULL, NULL}
 
 /* Expand one command-line argument into snapshot specs, appended to out
  * (struct ra_snapshot_spec *, caller frees each with ra_snapshot_spec_free):
@@ -100,9 +100,14 @@ void ra_snapshot_spec_free(struct ra_snapshot_spec *spec);
 /* Read a snapshot. Returns 0 also when reading stopped part-way (then complete = 0 and
  * read_error says where); RA_ENOTFOUND / RA_EFORMAT when nothing could be read. */
 int ra_snapshot_load(struct ra_snapshot **out, const struct ra_snapshot_spec *spec,
-                     const struct ra_scan_opts *opts, struct ra_err *err);
+                     const struct ra_snapshot_opts *opts, struct ra_err *err);
 void ra_snapshot_free(struct ra_snapshot *s);
 
 const char *ra_taken_source_name(enum ra_taken_source s);
+
+/* Can this snapshot's member mtimes be trusted as times? Not when they are all equal,
+ * all zero or in the future of the snapshot (a copy that did not keep times). */
+int ra_snapshot_mtimes_trusted(const struct ra_snapshot *s, const char **why);
+
 
 #endif

@@ -33,7 +33,7 @@ static json_t *change_json(const struct ra_change *c)
     if (c->size >= 0)
         json_object_set_new(o, "size", json_integer(c->size));
     if (c->kind == RA_CHANGE_BECAME_UNPULLABLE)
-        json_object_set_new(o, "reason", json_string(ra_code_name(c->reason)));
+        json_object_set_new(o, "reason", json_string(ra_finding_code_name(c->reason)));
     return o;
 }
 
@@ -108,7 +108,7 @@ static void text_change(struct ra_buf *out, const struct ra_change *c)
     if (c->size >= 0)
         ra_buf_printf(out, " (%lld bytes)", (long long)c->size);
     if (c->kind == RA_CHANGE_BECAME_UNPULLABLE)
-        ra_buf_printf(out, ": %s", ra_code_name(c->reason));
+        ra_buf_printf(out, ": %s", ra_finding_code_name(c->reason));
     ra_buf_putc(out, '\n');
     ra_buf_release(&tmp);
 }

@@ -27,7 +27,7 @@ static json_t *broken_json(const struct ra_tag_result *t)
     json_object_set_new(o, "repository", ra_json_str(t->repository));
     json_object_set_new(o, "tag", ra_json_str(t->tag));
     json_object_set_new(o, "digest", t->resolves ? ra_json_digest(&t->digest) : json_null());
-    json_object_set_new(o, "reason", json_string(ra_code_name(t->reason)));
+    json_object_set_new(o, "reason", json_string(ra_finding_code_name(t->reason)));
     for (i = 0; i < t->nplatforms; i++) {
         const struct ra_platform_result *p = &t->platforms[i];
         json_t *po;
@@ -36,7 +36,7 @@ static json_t *broken_json(const struct ra_tag_result *t)
         po = json_object();
         json_object_set_new(po, "platform", ra_json_str(p->platform));
         json_object_set_new(po, "digest", ra_json_digest(&p->digest));
-        json_object_set_new(po, "reason", json_string(ra_code_name(p->reason)));
+        json_object_set_new(po, "reason", json_string(ra_finding_code_name(p->reason)));
         json_array_append_new(plats, po);
     }
     json_object_set_new(o, "platforms", plats);
@@ -219,7 +219,7 @@ static void text_registry(struct ra_buf *out, const struct ra_gcsim_registry *r)
         ra_buf_putc(&tmp, ':');
         ra_text_safe(&tmp, t->tag, RA_TEXT_UTF8 | RA_TEXT_CONTROLS);
         ra_buf_printf(out, "    BREAKS %s -> %s: %s\n", tmp.ptr, ra_digest_short(d, &t->digest),
-                      ra_code_name(t->reason));
+                      ra_finding_code_name(t->reason));
     }
     if (!nbroken)
         ra_buf_puts(out, "    no pullable tag would break\n");

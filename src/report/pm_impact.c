@@ -35,7 +35,7 @@ static json_t *broken_tag_json(struct ra_pm_model *m, const struct ra_registry_r
             json_pack("{s:o,s:o,s:b,s:o}", "platform", ra_json_str(p->platform), "digest",
                       ra_json_digest_or_null(&p->digest), "pullable", p->pullable,
                       "reason",
-                      p->pullable ? json_null() : json_string(ra_code_name(p->reason))));
+                      p->pullable ? json_null() : json_string(ra_finding_code_name(p->reason))));
     }
     platforms_text(&m->tmp, t);
     return json_pack(
@@ -44,7 +44,7 @@ static json_t *broken_tag_json(struct ra_pm_model *m, const struct ra_registry_r
         ra_json_str(t->repository), "tag", ra_json_str(t->tag), "digest",
         t->resolves ? ra_json_digest_or_null(&t->digest) : json_null(), "digest_short",
         t->resolves ? ra_json_digest_short(&t->digest) : json_null(), "media_type",
-        ra_json_str(t->media_type), "reason", ra_code_name(t->reason), "platforms", plats,
+        ra_json_str(t->media_type), "reason", ra_finding_code_name(t->reason), "platforms", plats,
         "platforms_text", ra_json_str(m->tmp.ptr));
 }
 

@@ -165,7 +165,7 @@ json_t *ra_pm_prediction(struct ra_pm_model *m)
                 breaks, json_pack("{s:o,s:o,s:o,s:s}", "root",
                                   ra_json_str(ra_pm_root_name(p->root)), "repository",
                                   ra_json_str(t->repository), "tag", ra_json_str(t->tag),
-                                  "reason", ra_code_name(t->reason)));
+                                  "reason", ra_finding_code_name(t->reason)));
         }
     }
     o = json_pack(

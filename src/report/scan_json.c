@@ -10,16 +10,16 @@
 #include "model/graph.h"
 #include "util/text.h"
 
-static json_t *jcode(enum ra_code c)
+static json_t *jcode(enum ra_finding_code c)
 {
-    return c == RA_F_NONE ? json_null() : json_string(ra_code_name(c));
+    return c == RA_F_NONE ? json_null() : json_string(ra_finding_code_name(c));
 }
 
 static json_t *finding_json(const struct ra_finding *f)
 {
     json_t *o = json_object();
 
-    json_object_set_new(o, "code", json_string(ra_code_name(f->code)));
+    json_object_set_new(o, "code", json_string(ra_finding_code_name(f->code)));
     json_object_set_new(o, "severity", json_string(ra_severity_name(f->severity)));
     json_object_set_new(o, "repository", f->repository[0] ? ra_json_str(f->repository) : json_null());
     json_object_set_new(o, "tag", f->tag[0] ? ra_json_str(f->tag) : json_null());

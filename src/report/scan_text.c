@@ -67,14 +67,14 @@ static void write_tag(struct ra_buf *out, const struct ra_registry_result *r,
         const struct ra_platform_result *p = &t->platforms[i];
         ra_buf_printf(out, "          %-16s %s  %s\n", safe(&tmp, p->platform),
                       ra_digest_short(d, &p->digest),
-                      p->pullable ? "pullable" : ra_code_name(p->reason));
+                      p->pullable ? "pullable" : ra_finding_code_name(p->reason));
     }
     for (i = 0; !t->pullable && i < r->findings.items.len; i++) {
         const struct ra_finding *f = r->findings.items.items[i];
         if (f->severity != RA_SEV_CRITICAL || strcmp(f->repository, t->repository) ||
             strcmp(f->tag, t->tag))
             continue;
-        ra_buf_printf(out, "            %s: %s\n", ra_code_name(f->code),
+        ra_buf_printf(out, "            %s: %s\n", ra_finding_code_name(f->code),
                       safe(&tmp, f->message));
     }
     ra_buf_release(&tmp);
@@ -96,7 +96,7 @@ static void write_finding_counts(struct ra_buf *out, const struct ra_findings *f
         ra_buf_puts(out, " (");
     for (i = 1; i < RA_F__COUNT; i++) {
         if (by_code[i]) {
-            ra_buf_printf(out, "%s%s %zu", sep, ra_code_name((enum ra_code)i), by_code[i]);
+            ra_buf_printf(out, "%s%s %zu", sep, ra_finding_code_name((enum ra_finding_code)i), by_code[i]);
             sep = ", ";
         }
     }
@@ -145,7 +145,7 @@ void ra_scan_write_text(struct ra_buf *out, struct ra_scan *const *scans, size_t
                       s->verified ? ", every blob hashed" : "");
         for (j = 0; j < s->findings.items.len; j++) {
             const struct ra_finding *f = s->findings.items.items[j];
-            ra_buf_printf(out, "  %s: %s\n", ra_code_name(f->code), safe(&tmp, f->message));
+            ra_buf_printf(out, "  %s: %s\n", ra_finding_code_name(f->code), safe(&tmp, f->message));
         }
         if (!s->nregs)
             ra_buf_puts(out, "  no registry root (docker/registry/v2) found\n");

@@ -119,7 +119,7 @@ static json_t *prediction_json(const struct ra_investigation *inv)
                 continue;
             json_array_append_new(breaks, json_pack("{s:o,s:o,s:s}", "repository",
                                                     ra_json_str(t->repository), "tag", ra_json_str(t->tag),
-                                                    "reason", ra_code_name(t->reason)));
+                                                    "reason", ra_finding_code_name(t->reason)));
         }
         json_object_set_new(ro, "breaks", breaks);
         json_array_append_new(regs, ro);

@@ -59,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct ra_snapshot_spec spec = {memfd_path, "fuzz.tar", RA_TIME_NONE,
                                     RA_TAKEN_UNKNOWN};
-    struct ra_scan_opts opts = RA_SCAN_OPTS_INIT;
+    struct ra_snapshot_opts opts = RA_SNAPSHOT_OPTS_INIT;
     struct ra_err err = RA_ERR_INIT;
     struct ra_scan *s = NULL;
     int rc;

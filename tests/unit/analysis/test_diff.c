@@ -233,7 +233,7 @@ static void describe(struct ra_buf *out, const struct ra_change *c)
     if (c->size >= 0)
         ra_buf_printf(out, " %lld", (long long)c->size);
     if (c->reason != RA_F_NONE)
-        ra_buf_printf(out, " %s", ra_code_name(c->reason));
+        ra_buf_printf(out, " %s", ra_finding_code_name(c->reason));
 }
 
 static void expect_changes(const struct ra_diff_registry *reg, const char *const *want,

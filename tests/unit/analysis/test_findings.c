@@ -303,14 +303,14 @@ static void test_findings__code_names(void **state)
 
     (void)state;
     for (i = 0; i < RA_F__COUNT; i++) {
-        assert_non_null(ra_code_name((enum ra_code)i));
-        assert_string_equal(ra_code_name((enum ra_code)i), want[i]);
+        assert_non_null(ra_finding_code_name((enum ra_finding_code)i));
+        assert_string_equal(ra_finding_code_name((enum ra_finding_code)i), want[i]);
         for (j = 1; j < i; j++)
-            assert_string_not_equal(ra_code_name((enum ra_code)i),
-                                    ra_code_name((enum ra_code)j));
+            assert_string_not_equal(ra_finding_code_name((enum ra_finding_code)i),
+                                    ra_finding_code_name((enum ra_finding_code)j));
     }
-    assert_string_equal(ra_code_name(RA_F__COUNT), "");
-    assert_string_equal(ra_code_name((enum ra_code) - 1), "");
+    assert_string_equal(ra_finding_code_name(RA_F__COUNT), "");
+    assert_string_equal(ra_finding_code_name((enum ra_finding_code) - 1), "");
 }
 
 static void test_findings__severity_names(void **state)

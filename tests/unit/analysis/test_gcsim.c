@@ -792,7 +792,7 @@ static void analyze(struct fx *f)
     ra_pull_analyze(&f->pull, f->g, &o);
 }
 
-static size_t count_findings(struct fx *f, enum ra_code code)
+static size_t count_findings(struct fx *f, enum ra_finding_code code)
 {
     size_t i, n = 0;
 

@@ -2,7 +2,7 @@
 /* ra_losses_find: losses across snapshots laid out on disk (content-addressed blobs,
  * links, dated folder names, member and folder mtimes set with utimensat), their
  * objects, broken tags and windows: snapshot, parent_push, own_link and folder_mtime
- * bounds; ra_snapshot_mtimes_trusted and what an untrusted snapshot no longer bounds. */
+ * bounds; what a snapshot whose mtimes are not trusted (ra_snapshot_mtimes_trusted) no longer bounds. */
 
 /* cmocka needs these first, in this order */
 /* clang-format off */
@@ -339,7 +339,7 @@ static void scan(struct fx *f, const char *snap)
 {
     struct ra_vec specs = RA_VEC_INIT;
     struct ra_err err = RA_ERR_INIT;
-    struct ra_scan_opts opts = RA_SCAN_OPTS_INIT;
+    struct ra_snapshot_opts opts = RA_SNAPSHOT_OPTS_INIT;
     struct ra_buf p = RA_BUF_INIT;
     size_t i;
 

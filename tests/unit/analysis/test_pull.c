@@ -260,7 +260,7 @@ static void analyze(struct fx *f)
 /* Expected findings, in their sorted order. digest and parent are one hex character,
  * or 0 for none; path and msg are substrings that must occur ("" for any). */
 struct want {
-    enum ra_code code;
+    enum ra_finding_code code;
     enum ra_severity sev;
     const char *repo;
     const char *tag;
@@ -279,7 +279,7 @@ static void dump(const struct ra_findings *fs)
         print_message(
             "  [%zu] %s %s repo='%s' tag='%s' digest=%s parent=%s path='%s' "
             "msg='%s'\n",
-            i, ra_severity_name(x->severity), ra_code_name(x->code), x->repository,
+            i, ra_severity_name(x->severity), ra_finding_code_name(x->code), x->repository,
             x->tag, x->has_digest ? ra_digest_short(a, &x->digest) : "-",
             x->has_parent ? ra_digest_short(b, &x->parent) : "-", x->path, x->message);
     }
@@ -300,8 +300,8 @@ static void expect_findings(struct fx *f, const struct want *w, size_t n)
         if (x->code != w[i].code || x->severity != w[i].sev) {
             dump(fs);
             fail_msg("finding %zu: %s %s, want %s %s", i, ra_severity_name(x->severity),
-                     ra_code_name(x->code), ra_severity_name(w[i].sev),
-                     ra_code_name(w[i].code));
+                     ra_finding_code_name(x->code), ra_severity_name(w[i].sev),
+                     ra_finding_code_name(w[i].code));
         }
         assert_string_equal(x->repository, w[i].repo);
         assert_string_equal(x->tag, w[i].tag);
@@ -1244,7 +1244,7 @@ static void test_pull__findings_sorted(void **state)
         const struct ra_finding *a = fs->items.items[i - 1], *b = fs->items.items[i];
         int c = a->severity != b->severity
                     ? (int)a->severity - (int)b->severity
-                    : strcmp(ra_code_name(a->code), ra_code_name(b->code));
+                    : strcmp(ra_finding_code_name(a->code), ra_finding_code_name(b->code));
         if (!c)
             c = strcmp(a->repository, b->repository);
         if (!c)

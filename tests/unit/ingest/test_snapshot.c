@@ -198,7 +198,7 @@ static void test_snapshot__two_roots_and_mtime_time(void **state)
 {
     struct ra_vec specs = RA_VEC_INIT;
     struct ra_err err = RA_ERR_INIT;
-    struct ra_scan_opts opts = RA_SCAN_OPTS_INIT;
+    struct ra_snapshot_opts opts = RA_SNAPSHOT_OPTS_INIT;
     struct ra_snapshot *snap = NULL;
     struct ra_buf root = RA_BUF_INIT, m = RA_BUF_INIT, dir = RA_BUF_INIT;
     const char *cfg = "{\"architecture\":\"arm64\",\"os\":\"linux\",\"variant\":\"v8\"}";
@@ -252,7 +252,7 @@ static void test_snapshot__verify_finds_flipped_blob(void **state)
 {
     struct ra_vec specs = RA_VEC_INIT;
     struct ra_err err = RA_ERR_INIT;
-    struct ra_scan_opts opts = RA_SCAN_OPTS_INIT;
+    struct ra_snapshot_opts opts = RA_SNAPSHOT_OPTS_INIT;
     struct ra_snapshot *snap = NULL;
     struct ra_buf root = RA_BUF_INIT, p = RA_BUF_INIT;
     char good[65], bad[65];
@@ -295,7 +295,7 @@ static void load_share(struct ra_snapshot **out, const char *path)
 {
     struct ra_vec specs = RA_VEC_INIT;
     struct ra_err err = RA_ERR_INIT;
-    struct ra_scan_opts opts = RA_SCAN_OPTS_INIT;
+    struct ra_snapshot_opts opts = RA_SNAPSHOT_OPTS_INIT;
 
     assert_int_equal(ra_snapshot_expand(&specs, path, &err), 0);
     assert_int_equal(specs.len, 1);
@@ -409,7 +409,7 @@ static void test_snapshot__duplicate_member_last_copy_read(void **state)
 {
     struct ra_vec specs = RA_VEC_INIT;
     struct ra_err err = RA_ERR_INIT;
-    struct ra_scan_opts opts = RA_SCAN_OPTS_INIT;
+    struct ra_snapshot_opts opts = RA_SNAPSHOT_OPTS_INIT;
     struct ra_snapshot *snap = NULL;
     struct ra_buf root = RA_BUF_INIT, p = RA_BUF_INIT, cmd = RA_BUF_INIT;
     const struct ra_dup_member *dup;

@@ -341,7 +341,7 @@ static void expect_finding(json_t *j, const struct ra_finding *x)
     char d[RA_DIGEST_STRLEN];
 
     expect_keys(j, FINDING_KEYS);
-    assert_string_equal(str(j, "code"), ra_code_name(x->code));
+    assert_string_equal(str(j, "code"), ra_finding_code_name(x->code));
     assert_string_equal(str(j, "severity"), ra_severity_name(x->severity));
     if (x->repository[0])
         assert_non_null(str(j, "repository")); /* escaped: compared by the caller */
