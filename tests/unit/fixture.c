@@ -43,6 +43,14 @@ const char *ds(char c)
     return ra_digest_format(s, &d);
 }
 
+struct ra_digest fix_digest(const char *hex)
+{
+    struct ra_digest d;
+
+    assert_int_equal(ra_digest_from_hex(&d, hex, strlen(hex)), 0);
+    return d;
+}
+
 void fix_hex(char out[65], const void *data, size_t len)
 {
     uint8_t d[32];
@@ -320,6 +328,25 @@ void fix_write(const char *path, const void *data, size_t len, ra_time t)
     assert_int_equal(fclose(f), 0);
     if (t != RA_TIME_NONE)
         fix_set_mtime(path, t);
+}
+
+void fix_disk_blob(char hex[65], const char *root, const void *data, size_t len,
+                   ra_time t)
+{
+    struct ra_buf p = RA_BUF_INIT;
+
+    fix_hex(hex, data, len);
+    ra_buf_printf(&p, "%s/blobs/sha256/%.2s/%s/data", root, hex, hex);
+    fix_write(p.ptr, data, len, t);
+    ra_buf_release(&p);
+}
+
+void fix_disk_link(const char *path, const char *hex, ra_time t)
+{
+    char v[80];
+
+    snprintf(v, sizeof(v), "sha256:%s", hex);
+    fix_write(path, v, strlen(v), t);
 }
 
 int fix_tmpdir_make(char *tmpl)

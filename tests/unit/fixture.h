@@ -35,6 +35,9 @@ struct ra_digest dg(char c);
  * valid at a time. */
 const char *ds(char c);
 
+/* The digest of a 64-character hex string. */
+struct ra_digest fix_digest(const char *hex);
+
 /* The lowercase sha256 hex of data, as a content address. */
 void fix_hex(char out[65], const void *data, size_t len);
 
@@ -110,6 +113,14 @@ void fix_set_mtime(const char *path, ra_time t);
 
 /* Writes path (its folders made), its mtime t unless t is RA_TIME_NONE. */
 void fix_write(const char *path, const void *data, size_t len, ra_time t);
+
+/* Blob data at <root>/blobs/sha256/<hh>/<hex>/data, written at t; hex gets its
+ * content address. */
+void fix_disk_blob(char hex[65], const char *root, const void *data, size_t len,
+                   ra_time t);
+
+/* A link file at path holding "sha256:<hex>", written at t. */
+void fix_disk_link(const char *path, const char *hex, ra_time t);
 
 /* mkdtemp on tmpl ("/tmp/ra-test-<name>-XXXXXX"): 0, or -1 for cmocka's setup. */
 int fix_tmpdir_make(char *tmpl);
