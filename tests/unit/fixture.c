@@ -239,10 +239,11 @@ int64_t fix_image(struct ra_graph *g, char m, char cfg, const char *layers,
     return len;
 }
 
-void fix_index(struct ra_graph *g, char i, const char *children,
-               const char *const *platforms, int64_t absent)
+struct ra_blob *fix_index(struct ra_graph *g, char i, const char *children,
+                          const char *const *platforms, int64_t size)
 {
     struct ra_buf json = RA_BUF_INIT;
+    struct ra_blob *b;
     size_t k;
 
     ra_buf_puts(&json, "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_INDEX
@@ -259,11 +260,12 @@ void fix_index(struct ra_graph *g, char i, const char *children,
             "%s{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"%s\","
             "\"size\":%lld,\"platform\":{\"architecture\":\"%s\",\"os\":\"%s\"}}",
             k ? "," : "", ds(children[k]),
-            (long long)fix_blob_size(g, children[k], absent), arch, os);
+            (long long)(size >= 0 ? size : fix_blob_size(g, children[k], 555)), arch, os);
     }
     ra_buf_puts(&json, "]}");
-    fix_json(g, i, json.ptr);
+    b = fix_json(g, i, json.ptr);
     ra_buf_release(&json);
+    return b;
 }
 
 int64_t fix_push_layers(struct ra_graph *g, const char *r, char m, char cfg,

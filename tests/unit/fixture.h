@@ -93,10 +93,11 @@ void fix_config(struct ra_graph *g, char c, const char *os, const char *arch);
 int64_t fix_image(struct ra_graph *g, char m, char cfg, const char *layers,
                   int64_t cfg_absent, int64_t layer_absent);
 
-/* An OCI index i over children (one character each, platforms[k] "os/arch"), sized by
- * the children's blobs (absent when they are not present). */
-void fix_index(struct ra_graph *g, char i, const char *children,
-               const char *const *platforms, int64_t absent);
+/* An OCI index i over children (one character each, platforms[k] "os/arch"); every
+ * descriptor says size, or with size < 0 the child's blob size (555 when absent). */
+#define FIX_AMD64_ARM64 ((const char *const[]){"linux/amd64", "linux/arm64"})
+struct ra_blob *fix_index(struct ra_graph *g, char i, const char *children,
+                          const char *const *platforms, int64_t size);
 
 /* Config cfg (linux/arch) and layers, all pushed to repository r with their _layers
  * links, then manifest m (fix_image) with its revision link. Returns m's length. */

@@ -33,19 +33,11 @@
 static struct ra_graph *index_graph(void)
 {
     struct ra_graph *g = fix_graph(ROOT);
-    char doc[1024];
     ra_time t = APR(6, 9, 0);
 
     fix_push_image(g, REPO, '2', '4', '6', "amd64", t);
     fix_push_image(g, REPO, '3', '5', '7', "arm64", t);
-    snprintf(doc, sizeof(doc),
-             "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_INDEX "\",\"manifests\":["
-             "{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"%s\",\"size\":555,"
-             "\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}},"
-             "{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"%s\",\"size\":555,"
-             "\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}]}",
-             ds('2'), ds('3'));
-    fix_json(g, '1', doc);
+    fix_index(g, '1', "23", FIX_AMD64_ARM64, 555);
     fix_revision_link(g, REPO, '1', t + 60);
     fix_tag(g, REPO, "latest", '1', t + 60);
     return g;

@@ -55,7 +55,7 @@ static void push_index(struct fx *f)
 
     fix_push_layers(f->g, REPO, '2', '4', "amd64", "67");
     fix_push_layers(f->g, REPO, '3', '5', "arm64", "8");
-    fix_index(f->g, '1', "23", platforms, 555);
+    fix_index(f->g, '1', "23", platforms, -1);
     fix_revision_link(f->g, REPO, '1', RA_TIME_NONE);
     fix_tag(f->g, REPO, "latest", '1', RA_TIME_NONE);
 }

@@ -338,7 +338,7 @@ static void test_pull__index_child_without_revision_link(void **state)
     fix_layer(f->g, '7');
     fix_layer_link(f->g, REPO, '7', RA_TIME_NONE);
     fix_image(f->g, '3', '5', "7", 1234, LAYER_SIZE);
-    fix_index(f->g, '1', "23", plats, 555);
+    fix_index(f->g, '1', "23", plats, -1);
     fix_revision_link(f->g, REPO, '1', RA_TIME_NONE);
     fix_tag(f->g, REPO, "latest", '1', RA_TIME_NONE);
     analyze(f);
@@ -372,7 +372,7 @@ static void test_pull__index_child_blob_missing(void **state)
 
     fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
     fix_push_layers(f->g, REPO, '3', '5', "arm64", "7");
-    fix_index(f->g, '1', "23", plats, 555);
+    fix_index(f->g, '1', "23", plats, -1);
     ra_graph_blob(f->g, &d)->present = 0;
     fix_revision_link(f->g, REPO, '1', RA_TIME_NONE);
     fix_tag(f->g, REPO, "latest", '1', RA_TIME_NONE);
@@ -601,7 +601,7 @@ static void test_pull__index_child_size_mismatch(void **state)
     int64_t n;
 
     n = fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
-    fix_index(f->g, '1', "2", plats, 555);
+    fix_index(f->g, '1', "2", plats, -1);
     ra_graph_blob(f->g, &d)->size = n + 1;
     fix_revision_link(f->g, REPO, '1', RA_TIME_NONE);
     fix_tag(f->g, REPO, "latest", '1', RA_TIME_NONE);
@@ -836,9 +836,9 @@ static void test_pull__nested_index(void **state)
 
     fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
     fix_push_layers(f->g, REPO, '3', '5', "arm64", "7");
-    fix_index(f->g, 'b', "23", inner, 555);
+    fix_index(f->g, 'b', "23", inner, -1);
     fix_revision_link(f->g, REPO, 'b', RA_TIME_NONE);
-    fix_index(f->g, '1', "b", outer, 555);
+    fix_index(f->g, '1', "b", outer, -1);
     fix_revision_link(f->g, REPO, '1', RA_TIME_NONE);
     fix_tag(f->g, REPO, "latest", '1', RA_TIME_NONE);
     analyze(f);
@@ -870,9 +870,9 @@ static void test_pull__nested_index_child_missing_deep(void **state)
     fix_layer(f->g, '7');
     fix_layer_link(f->g, REPO, '7', RA_TIME_NONE);
     fix_image(f->g, '3', '5', "7", 1234, LAYER_SIZE);
-    fix_index(f->g, 'b', "23", inner, 555);
+    fix_index(f->g, 'b', "23", inner, -1);
     fix_revision_link(f->g, REPO, 'b', RA_TIME_NONE);
-    fix_index(f->g, '1', "b", outer, 555);
+    fix_index(f->g, '1', "b", outer, -1);
     fix_revision_link(f->g, REPO, '1', RA_TIME_NONE);
     fix_tag(f->g, REPO, "latest", '1', RA_TIME_NONE);
     analyze(f);

@@ -373,19 +373,11 @@ static void test_timeline__nothing_vanished_no_event(void **state)
 static struct ra_graph *index_graph(void)
 {
     struct ra_graph *g = fix_graph(ROOT);
-    char doc[1024];
     ra_time t = APR(6, 9, 0);
 
     push_image(g, REPO, '2', '4', '6', "amd64", t);
     push_image(g, REPO, '3', '5', '7', "arm64", t);
-    snprintf(doc, sizeof(doc),
-             "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_INDEX "\",\"manifests\":["
-             "{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"%s\",\"size\":555,"
-             "\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}},"
-             "{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"%s\",\"size\":555,"
-             "\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}]}",
-             ds('2'), ds('3'));
-    fix_json(g, '1', doc)->mtime = t;
+    fix_index(g, '1', "23", FIX_AMD64_ARM64, 555)->mtime = t;
     fix_revision_link(g, REPO, '1', t);
     fix_tag(g, REPO, "latest", '1', t);
     return g;
