@@ -19,7 +19,7 @@
 #include "model/graph.h"
 #include "util/buf.h"
 
-#include "fixture.h"
+#include "fixture_analysis.h"
 
 #define SNAP1 "reg-2026-04-12T0100Z"
 #define SNAP2 "reg-2026-04-13T0100Z"
@@ -64,23 +64,11 @@ static struct ra_graph *after_v2_gc(struct ra_graph *g)
 static struct ra_scan *make_scan(const char *name, ra_time taken, struct ra_graph *g,
                                  int trusted)
 {
-    struct ra_pull_opts popts = RA_PULL_OPTS_INIT;
-    struct ra_scan *s = ra_xcalloc(1, sizeof(*s));
-    struct ra_snapshot *snap = ra_xcalloc(1, sizeof(*snap));
+    struct ra_scan *s = fix_scan(name, name, taken, &g, 1, NULL);
 
-    snap->name = ra_xstrdup(name);
-    snap->source = ra_xstrdup(name);
-    snap->taken_at = taken;
-    snap->taken_source = RA_TAKEN_NAME;
-    snap->entries = 100;
-    snap->newest_mtime = trusted ? taken - 3600 : RA_TIME_NONE;
-    snap->oldest_mtime = trusted ? APR(1, 0, 0) : RA_TIME_NONE;
-    snap->complete = 1;
-    ra_vec_push(&snap->graphs, g);
-    s->snap = snap;
-    s->nregs = 1;
-    s->regs = ra_xcalloc(2, sizeof(*s->regs));
-    ra_pull_analyze(&s->regs[0], g, &popts);
+    s->snap->entries = 100;
+    s->snap->newest_mtime = trusted ? taken - 3600 : RA_TIME_NONE;
+    s->snap->oldest_mtime = trusted ? APR(1, 0, 0) : RA_TIME_NONE;
     return s;
 }
 

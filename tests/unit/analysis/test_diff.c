@@ -16,7 +16,7 @@
 #include "model/graph.h"
 #include "util/buf.h"
 
-#include "fixture.h"
+#include "fixture_analysis.h"
 
 #define MIRROR "mirror/docker/registry/v2"
 #define LATER "zz/docker/registry/v2"
@@ -51,32 +51,6 @@ static void drop_link(struct ra_map *map, char c)
     struct ra_digest d = dg(c);
 
     assert_non_null(ra_map_del(map, d.b, sizeof(d.b)));
-}
-
-/* ---- scans made by hand: a snapshot struct with graphs, judged by ra_pull_analyze -- */
-
-static struct ra_scan *make_scan(const char *name, ra_time taken, struct ra_graph **graphs,
-                                 size_t n)
-{
-    struct ra_pull_opts popts = RA_PULL_OPTS_INIT;
-    struct ra_scan *s = ra_xcalloc(1, sizeof(*s));
-    struct ra_snapshot *snap = ra_xcalloc(1, sizeof(*snap));
-    size_t i;
-
-    snap->name = ra_xstrdup(name);
-    snap->source = ra_xstrdup(name);
-    snap->taken_at = taken;
-    snap->taken_source = RA_TAKEN_NAME;
-    snap->newest_mtime = snap->oldest_mtime = RA_TIME_NONE;
-    snap->complete = 1;
-    for (i = 0; i < n; i++)
-        ra_vec_push(&snap->graphs, graphs[i]);
-    s->snap = snap;
-    s->nregs = n;
-    s->regs = ra_xcalloc(n + 1, sizeof(*s->regs));
-    for (i = 0; i < n; i++)
-        ra_pull_analyze(&s->regs[i], graphs[i], &popts);
-    return s;
 }
 
 struct fx {
@@ -235,8 +209,10 @@ static void test_diff__every_change_kind(void **state)
 
     n3 = strlen(image_json('5', '7'));
     n5 = strlen(fix_config_json('5', "amd64"));
-    f->old = make_scan("reg-2026-04-12T0100Z", 1775955600, &og, 1);
-    f->new_ = make_scan("reg-2026-04-13T0100Z", 1776042000, &ng, 1);
+    f->old = fix_scan("reg-2026-04-12T0100Z", "reg-2026-04-12T0100Z", 1775955600, &og, 1,
+                      NULL);
+    f->new_ = fix_scan("reg-2026-04-13T0100Z", "reg-2026-04-13T0100Z", 1776042000, &ng, 1,
+                       NULL);
     ra_diff_compute(&f->diff, f->old, f->new_);
 
     assert_ptr_equal(f->diff->old_scan, f->old);
@@ -300,8 +276,8 @@ static void test_diff__identical_scans_have_no_changes(void **state)
     struct fx *f = *state;
     struct ra_graph *og = old_graph(), *ng = old_graph();
 
-    f->old = make_scan("a", 1, &og, 1);
-    f->new_ = make_scan("b", 2, &ng, 1);
+    f->old = fix_scan("a", "a", 1, &og, 1, NULL);
+    f->new_ = fix_scan("b", "b", 2, &ng, 1, NULL);
     ra_diff_compute(&f->diff, f->old, f->new_);
     assert_int_equal(f->diff->nregs, 1);
     expect_changes(&f->diff->regs[0], NULL, 0);
@@ -325,8 +301,8 @@ static void test_diff__repository_gone(void **state)
     fix_json(ng, 'a', image_json('b', 'c'));
     fix_json(ng, 'b', fix_config_json('b', "amd64"));
     fix_layer(ng, 'c');
-    f->old = make_scan("a", 1, &og, 1);
-    f->new_ = make_scan("b", 2, &ng, 1);
+    f->old = fix_scan("a", "a", 1, &og, 1, NULL);
+    f->new_ = fix_scan("b", "b", 2, &ng, 1, NULL);
     ra_diff_compute(&f->diff, f->old, f->new_);
     expect_changes(&f->diff->regs[0], want, RA_ARRAY_SIZE(want));
 }
@@ -366,8 +342,8 @@ static void test_diff__roots_on_one_side(void **state)
     fix_tag(og[0], "base", "v1", 'a', RA_TIME_NONE);
     fix_push_image(ng[1], "tools/kubectl", '2', '4', '6', "amd64", RA_TIME_NONE);
     fix_tag(ng[1], "tools/kubectl", "v2", '2', RA_TIME_NONE);
-    f->old = make_scan("a", 1, og, 2);
-    f->new_ = make_scan("b", 2, ng, 2);
+    f->old = fix_scan("a", "a", 1, og, 2, NULL);
+    f->new_ = fix_scan("b", "b", 2, ng, 2, NULL);
     ra_diff_compute(&f->diff, f->old, f->new_);
 
     /* sorted by root; the shared root has no changes */
@@ -418,8 +394,8 @@ static void test_diff__tag_resolving_again_is_added(void **state)
     t->current.valid = 0; /* junk in current/link */
     fix_push_image(ng, REPO, '2', '4', '6', "amd64", RA_TIME_NONE);
     fix_tag(ng, REPO, "latest", '2', RA_TIME_NONE);
-    f->old = make_scan("a", 1, &og, 1);
-    f->new_ = make_scan("b", 2, &ng, 1);
+    f->old = fix_scan("a", "a", 1, &og, 1, NULL);
+    f->new_ = fix_scan("b", "b", 2, &ng, 1, NULL);
     ra_diff_compute(&f->diff, f->old, f->new_);
     expect_changes(&f->diff->regs[0], want, RA_ARRAY_SIZE(want));
 }
@@ -447,8 +423,8 @@ static void test_diff__changes_sorted_within_kind(void **state)
     fix_tag(ng, "b", "x", '2', RA_TIME_NONE);
     fix_tag(ng, "a/b", "y", '2', RA_TIME_NONE);
     fix_tag(ng, "a/b", "x", '2', RA_TIME_NONE);
-    f->old = make_scan("a", 1, &og, 1);
-    f->new_ = make_scan("b", 2, &ng, 1);
+    f->old = fix_scan("a", "a", 1, &og, 1, NULL);
+    f->new_ = fix_scan("b", "b", 2, &ng, 1, NULL);
     ra_diff_compute(&f->diff, f->old, f->new_);
     expect_changes(&f->diff->regs[0], want, RA_ARRAY_SIZE(want));
 }

@@ -23,7 +23,7 @@
 #include "config/schedule.h"
 #include "model/graph.h"
 
-#include "fixture_inv.h"
+#include "fixture_analysis.h"
 
 /* fix_inv_init's investigation with snapshots from a folder, the second loss ending a
  * minute later (01:00..03:26:01) and no evidence named for the bounds. */

@@ -18,7 +18,7 @@
 #include "model/graph.h"
 #include "util/buf.h"
 
-#include "fixture.h"
+#include "fixture_analysis.h"
 
 #define SNAP1 "reg-2026-04-12T0100Z"
 #define SNAP2 "reg-2026-04-13T0100Z"
@@ -71,37 +71,23 @@ static struct ra_graph *after_v2_gc(struct ra_graph *g)
 
 enum times { TRUSTED, ALL_EQUAL };
 
+/* Read from /backups/registry/<name>. */
 static struct ra_scan *make_scan(const char *name, ra_time taken, struct ra_graph *g,
                                  enum times times)
 {
-    struct ra_pull_opts popts = RA_PULL_OPTS_INIT;
-    struct ra_scan *s = ra_xcalloc(1, sizeof(*s));
-    struct ra_snapshot *snap = ra_xcalloc(1, sizeof(*snap));
+    struct ra_buf source = RA_BUF_INIT;
+    struct ra_scan *s;
 
-    snap->name = ra_xstrdup(name);
-    snap->source = ra_xstrdup("/backups/registry/" SNAP1);
-    snap->source[strlen(snap->source) - strlen(SNAP1)] = '\0';
-    {
-        struct ra_buf b = RA_BUF_INIT;
-        ra_buf_printf(&b, "%s%s", snap->source, name);
-        free(snap->source);
-        snap->source = ra_buf_detach(&b);
-    }
-    snap->taken_at = taken;
-    snap->taken_source = RA_TAKEN_NAME;
-    snap->entries = 40;
+    ra_buf_printf(&source, "/backups/registry/%s", name);
+    s = fix_scan(name, source.ptr, taken, &g, 1, NULL);
+    ra_buf_release(&source);
+    s->snap->entries = 40;
     if (times == TRUSTED) {
-        snap->oldest_mtime = APR(6, 8, 0);
-        snap->newest_mtime = taken - 3600;
+        s->snap->oldest_mtime = APR(6, 8, 0);
+        s->snap->newest_mtime = taken - 3600;
     } else {
-        snap->oldest_mtime = snap->newest_mtime = APR(12, 23, 0);
+        s->snap->oldest_mtime = s->snap->newest_mtime = APR(12, 23, 0);
     }
-    snap->complete = 1;
-    ra_vec_push(&snap->graphs, g);
-    s->snap = snap;
-    s->nregs = 1;
-    s->regs = ra_xcalloc(2, sizeof(*s->regs));
-    ra_pull_analyze(&s->regs[0], g, &popts);
     return s;
 }
 

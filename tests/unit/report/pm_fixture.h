@@ -14,7 +14,7 @@
 #include "model/graph.h"
 #include "report/pm_internal.h"
 
-#include "fixture_inv.h"
+#include "fixture_analysis.h"
 
 struct pmfix {
     union {

@@ -19,7 +19,7 @@
 #include "report/scan_out.h"
 #include "util/buf.h"
 
-#include "fixture.h"
+#include "fixture_analysis.h"
 
 #define ODD_REPO "caf\xe9"           /* Latin-1, not UTF-8 */
 #define ODD_TAG "lat\x1b[31mest"     /* an ANSI escape */
@@ -61,26 +61,14 @@ static struct ra_scan *make_scan(const char *name, const char *source, ra_time t
                                  enum ra_taken_source how, struct ra_graph *g)
 {
     struct ra_pull_opts popts = RA_PULL_OPTS_INIT;
-    struct ra_scan *s = ra_xcalloc(1, sizeof(*s));
-    struct ra_snapshot *snap = ra_xcalloc(1, sizeof(*snap));
+    struct ra_scan *s;
 
-    snap->name = ra_xstrdup(name);
-    snap->source = ra_xstrdup(source);
-    snap->taken_at = taken;
-    snap->taken_source = how;
-    snap->entries = 131;
-    snap->newest_mtime = APR(12, 3, 25);
-    snap->oldest_mtime = APR(6, 9, 0);
-    snap->complete = 1;
     popts.taken_at = taken;
-    s->snap = snap;
-    if (g) {
-        ra_vec_push(&snap->graphs, g);
-        s->nregs = 1;
-    }
-    s->regs = ra_xcalloc(2, sizeof(*s->regs));
-    if (g)
-        ra_pull_analyze(&s->regs[0], g, &popts);
+    s = fix_scan(name, source, taken, &g, g ? 1 : 0, &popts);
+    s->snap->taken_source = how;
+    s->snap->entries = 131;
+    s->snap->newest_mtime = APR(12, 3, 25);
+    s->snap->oldest_mtime = APR(6, 9, 0);
     return s;
 }
 
