@@ -351,6 +351,48 @@ void fix_disk_link(const char *path, const char *hex, ra_time t)
     fix_write(path, v, strlen(v), t);
 }
 
+/* root/repositories/r/rel, formatted with hex, holding "sha256:<hex>". */
+static void repo_link(const char *root, const char *r, const char *rel, const char *hex,
+                      ra_time t)
+{
+    struct ra_buf p = RA_BUF_INIT;
+
+    ra_buf_printf(&p, "%s/repositories/%s/", root, r);
+    ra_buf_printf(&p, rel, hex);
+    fix_disk_link(p.ptr, hex, t);
+    ra_buf_release(&p);
+}
+
+void fix_disk_push(struct fix_disk_image *x, const char *root, const char *r,
+                   const char *tag, const char *config, const char *layer, int keep_layer,
+                   ra_time t)
+{
+    struct ra_buf m = RA_BUF_INIT, rel = RA_BUF_INIT;
+
+    fix_disk_blob(x->cfg, root, config, strlen(config), t);
+    if (keep_layer)
+        fix_disk_blob(x->layer, root, layer, strlen(layer), t);
+    else
+        fix_hex(x->layer, layer, strlen(layer));
+    ra_buf_printf(&m,
+                  "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_MANIFEST "\","
+                  "\"config\":{\"mediaType\":\"" MT_CONFIG "\",\"digest\":\"sha256:%s\","
+                  "\"size\":%zu},\"layers\":[{\"mediaType\":\"" MT_LAYER
+                  "\",\"digest\":\"sha256:%s\",\"size\":%zu}]}",
+                  x->cfg, strlen(config), x->layer, strlen(layer));
+    fix_disk_blob(x->m, root, m.ptr, m.len, t);
+    repo_link(root, r, "_layers/sha256/%s/link", x->cfg, t);
+    repo_link(root, r, "_layers/sha256/%s/link", x->layer, t);
+    repo_link(root, r, "_manifests/revisions/sha256/%s/link", x->m, t);
+    ra_buf_printf(&rel, "_manifests/tags/%s/current/link", tag);
+    repo_link(root, r, rel.ptr, x->m, t);
+    ra_buf_truncate(&rel, 0);
+    ra_buf_printf(&rel, "_manifests/tags/%s/index/sha256/%%s/link", tag);
+    repo_link(root, r, rel.ptr, x->m, t);
+    ra_buf_release(&m);
+    ra_buf_release(&rel);
+}
+
 int fix_tmpdir_make(char *tmpl)
 {
     return mkdtemp(tmpl) ? 0 : -1;

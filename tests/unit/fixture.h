@@ -123,6 +123,18 @@ void fix_disk_blob(char hex[65], const char *root, const void *data, size_t len,
 /* A link file at path holding "sha256:<hex>", written at t. */
 void fix_disk_link(const char *path, const char *hex, ra_time t);
 
+/* A push of r:tag under the registry root (…/docker/registry/v2), every file written
+ * at t: config and layer data with their _layers links, an OCI image manifest (one
+ * layer) with its revision link, the tag's current link and index entry. Without
+ * keep_layer the layer's data is missing (its _layers link stays), as a
+ * garbage-collect leaves it. The content addresses go into x. */
+struct fix_disk_image {
+    char cfg[65], layer[65], m[65];
+};
+void fix_disk_push(struct fix_disk_image *x, const char *root, const char *r,
+                   const char *tag, const char *config, const char *layer, int keep_layer,
+                   ra_time t);
+
 /* mkdtemp on tmpl ("/tmp/ra-test-<name>-XXXXXX"): 0, or -1 for cmocka's setup. */
 int fix_tmpdir_make(char *tmpl);
 

@@ -32,75 +32,26 @@
 
 static char tmpdir[] = "/tmp/ra-test-investigate-XXXXXX";
 
-struct image {
-    char cfg[65], layer[65], m[65];
-};
-
-/* tmpdir/<snap>/docker/registry/v2[/rel] */
-static const char *at(struct ra_buf *p, const char *snap, const char *rel)
+/* tmpdir/<snap>/docker/registry/v2 */
+static const char *at(struct ra_buf *p, const char *snap)
 {
     ra_buf_truncate(p, 0);
-    ra_buf_printf(p, "%s/%s/docker/registry/v2%s%s", tmpdir, snap, rel[0] ? "/" : "",
-                  rel);
+    ra_buf_printf(p, "%s/%s/docker/registry/v2", tmpdir, snap);
     return p->ptr;
-}
-
-static void link_at(const char *snap, const char *rel, const char *hex)
-{
-    struct ra_buf p = RA_BUF_INIT, r = RA_BUF_INIT;
-
-    ra_buf_printf(&r, "repositories/" REPO "/%s", rel);
-    fix_disk_link(at(&p, snap, r.ptr), hex, T_PUSH);
-    ra_buf_release(&p);
-    ra_buf_release(&r);
-}
-
-/* infra-ci:latest -> an image manifest with one config and one layer, all pushed at
- * T_PUSH; without_layer: the layer's data is gone (its _layers link stays). */
-static void lay_snapshot(const char *snap, struct image *x, int without_layer)
-{
-    struct ra_buf p = RA_BUF_INIT, m = RA_BUF_INIT, rel = RA_BUF_INIT;
-    const char *root = ra_xstrdup(at(&p, snap, ""));
-
-    fix_disk_blob(x->cfg, root, CONFIG, strlen(CONFIG), T_PUSH);
-    if (!without_layer)
-        fix_disk_blob(x->layer, root, LAYER, strlen(LAYER), T_PUSH);
-    else
-        fix_hex(x->layer, LAYER, strlen(LAYER));
-    ra_buf_printf(&m,
-                  "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_MANIFEST "\","
-                  "\"config\":{\"mediaType\":\"" MT_CONFIG "\",\"digest\":\"sha256:%s\","
-                  "\"size\":%zu},\"layers\":[{\"mediaType\":\"" MT_LAYER
-                  "\",\"digest\":\"sha256:%s\",\"size\":%zu}]}",
-                  x->cfg, strlen(CONFIG), x->layer, strlen(LAYER));
-    fix_disk_blob(x->m, root, m.ptr, m.len, T_PUSH);
-    ra_buf_printf(&rel, "_layers/sha256/%s/link", x->cfg);
-    link_at(snap, rel.ptr, x->cfg);
-    ra_buf_truncate(&rel, 0);
-    ra_buf_printf(&rel, "_layers/sha256/%s/link", x->layer);
-    link_at(snap, rel.ptr, x->layer);
-    ra_buf_truncate(&rel, 0);
-    ra_buf_printf(&rel, "_manifests/revisions/sha256/%s/link", x->m);
-    link_at(snap, rel.ptr, x->m);
-    link_at(snap, "_manifests/tags/latest/current/link", x->m);
-    ra_buf_truncate(&rel, 0);
-    ra_buf_printf(&rel, "_manifests/tags/latest/index/sha256/%s/link", x->m);
-    link_at(snap, rel.ptr, x->m);
-    free((char *)root);
-    ra_buf_release(&p);
-    ra_buf_release(&m);
-    ra_buf_release(&rel);
 }
 
 static int setup_group(void **state)
 {
-    struct image x;
+    struct fix_disk_image x;
+    struct ra_buf p = RA_BUF_INIT;
 
     (void)state;
     if (fix_tmpdir_make(tmpdir) < 0)
         return -1;
-    lay_snapshot(SNAP1, &x, 0);
-    lay_snapshot(SNAP2, &x, 1);
+    /* infra-ci:latest pushed on the 6th; by the 13th its layer's data is gone */
+    fix_disk_push(&x, at(&p, SNAP1), REPO, "latest", CONFIG, LAYER, 1, T_PUSH);
+    fix_disk_push(&x, at(&p, SNAP2), REPO, "latest", CONFIG, LAYER, 0, T_PUSH);
+    ra_buf_release(&p);
     return 0;
 }
 
