@@ -381,6 +381,7 @@ void fix_disk_push(struct fix_disk_image *x, const char *root, const char *r,
                   "\",\"digest\":\"sha256:%s\",\"size\":%zu}]}",
                   x->cfg, strlen(config), x->layer, strlen(layer));
     fix_disk_blob(x->m, root, m.ptr, m.len, t);
+    x->m_size = m.len;
     repo_link(root, r, "_layers/sha256/%s/link", x->cfg, t);
     repo_link(root, r, "_layers/sha256/%s/link", x->layer, t);
     repo_link(root, r, "_manifests/revisions/sha256/%s/link", x->m, t);

@@ -130,6 +130,7 @@ void fix_disk_link(const char *path, const char *hex, ra_time t);
  * garbage-collect leaves it. The content addresses go into x. */
 struct fix_disk_image {
     char cfg[65], layer[65], m[65];
+    size_t m_size; /* the manifest's length */
 };
 void fix_disk_push(struct fix_disk_image *x, const char *root, const char *r,
                    const char *tag, const char *config, const char *layer, int keep_layer,
