@@ -163,6 +163,8 @@ static void image_version(struct ra_schedule *s, const struct ra_commit_info *ci
 
     for (i = 0; i < jobs->images.len; i++)
         floating |= ((const struct ra_registry_image *)jobs->images.items[i])->floating;
+    if (!prev && !img)
+        return; /* no registry image from the start: nothing changed */
     if (prev && same_str(prev->image ? prev->image->image : NULL, img ? img->image : NULL) &&
         prev->floating == floating)
         return;
