@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The unit tests' shared builders: see fixture.h. */
 
+#define _XOPEN_SOURCE 700 /* nftw */
+
 /* cmocka needs these first, in this order */
 /* clang-format off */
 #include <stdarg.h>
@@ -11,6 +13,7 @@
 /* clang-format on */
 
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -392,6 +395,22 @@ void fix_disk_push(struct fix_disk_image *x, const char *root, const char *r,
     repo_link(root, r, rel.ptr, x->m, t);
     ra_buf_release(&m);
     ra_buf_release(&rel);
+}
+
+static ra_time retime_to;
+
+static int retime_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)ftw;
+    if (flag == FTW_DP)
+        fix_set_mtime(path, retime_to);
+    return 0;
+}
+
+void fix_disk_retime(const char *dir, ra_time t)
+{
+    retime_to = t;
+    assert_int_equal(nftw(dir, retime_one, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
 
 int fix_tmpdir_make(char *tmpl)

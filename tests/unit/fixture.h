@@ -136,6 +136,10 @@ void fix_disk_push(struct fix_disk_image *x, const char *root, const char *r,
                    const char *tag, const char *config, const char *layer, int keep_layer,
                    ra_time t);
 
+/* Every folder under dir (dir too) gets mtime t, as a snapshot copy that kept times
+ * has them. */
+void fix_disk_retime(const char *dir, ra_time t);
+
 /* mkdtemp on tmpl ("/tmp/ra-test-<name>-XXXXXX"): 0, or -1 for cmocka's setup. */
 int fix_tmpdir_make(char *tmpl);
 
