@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "cli/exit.h"
-#include "config/schedule.h"
+#include "config/sched/schedule.h"
 #include "report/jobs_out.h"
 #include "util/vec.h"
 

@@ -11,7 +11,7 @@
 #include "analysis/investigate.h"
 #include "analysis/logs.h"
 #include "analysis/scan.h"
-#include "config/tz.h"
+#include "config/sched/tz.h"
 #include "ingest/snapshot.h"
 #include "model/graph.h"
 #include "util/vec.h"

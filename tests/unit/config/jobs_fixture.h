@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "config/jobs.h"
+#include "config/jobs/jobs.h"
 
 /* clang-format off */
 #define F(path, text) {path, text, sizeof(text) - 1}

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "config/confrepo.h"
-#include "config/gitrepo.h"
-#include "config/jobs.h"
+#include "config/git/confrepo.h"
+#include "config/git/gitrepo.h"
+#include "config/jobs/jobs.h"
 #include "gitfixture.h"
 
 struct fixture {

@@ -15,8 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "config/gitrepo.h"
-#include "config/pipelines.h"
+#include "config/git/gitrepo.h"
+#include "config/pipelines/pipelines.h"
 #include "gitfixture.h"
 #include "util/buf.h"
 

@@ -1,0 +1,808 @@
+/* SPDX-License-Identifier: MIT */
+/* Scheduled jobs in a set of files: recognising files by name, handing each to its
+ * parser, classifying the jobs, giving them names and stable ids, sorting the result. */
+#include "config/jobs/jobs.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "config/jobs/jobs_internal.h"
+#include "util/map.h"
+
+enum file_kind {
+    F_NONE = 0,
+    F_CRONTAB,
+    F_CROND,
+    F_RUNPARTS,
+    F_TIMER,
+    F_YAML,
+    F_TERRAFORM,
+    F_HCL,
+};
+
+static const char *const def_names[] = {
+    "crontab",        "cron.d",    "run-parts",  "ansible", "systemd",
+    "kubernetes",     "terraform", "ofelia",     "nomad",   "eventbridge",
+    "github-actions", "gitlab-ci", "woodpecker",
+};
+
+const char *ra_job_def_name(enum ra_job_def def)
+{
+    return (size_t)def < RA_ARRAY_SIZE(def_names) ? def_names[def] : "unknown";
+}
+
+const char *ra_job_class_name(enum ra_job_class cls)
+{
+    switch (cls) {
+    case RA_JOB_GARBAGE_COLLECT:
+        return "garbage-collect";
+    case RA_JOB_TAG_PRUNE:
+        return "tag-prune";
+    case RA_JOB_BACKUP:
+        return "backup";
+    case RA_JOB_PROBE:
+        return "probe";
+    default:
+        return "other";
+    }
+}
+
+int ra_jobs_next_line(const char **cursor, struct ra_jobs_line *line)
+{
+    const char *p = *cursor, *nl;
+
+    if (!*p)
+        return 0;
+    nl = strchr(p, '\n');
+    line->p = p;
+    line->len = nl ? (size_t)(nl - p) : strlen(p);
+    if (line->len && p[line->len - 1] == '\r')
+        line->len--;
+    line->no++;
+    *cursor = nl ? nl + 1 : p + strlen(p);
+    return 1;
+}
+
+char *ra_jobs_strndup(struct ra_jobs_ctx *ctx, const char *s, size_t n)
+{
+    return ra_pool_strndup(&ctx->out->pool, s, n);
+}
+
+char *ra_jobs_strdup(struct ra_jobs_ctx *ctx, const char *s)
+{
+    return ra_pool_strdup(&ctx->out->pool, s);
+}
+
+struct ra_job *ra_jobs_add_job(struct ra_jobs_ctx *ctx, enum ra_job_def def,
+                               const char *path, unsigned line)
+{
+    struct ra_job *j = ra_pool_alloc(&ctx->out->pool, sizeof(*j));
+
+    j->def = def;
+    j->path = path;
+    j->line = line;
+    j->command_path = path;
+    j->command_line = line;
+    ra_vec_push(&ctx->out->jobs, j);
+    return j;
+}
+
+void ra_jobs_add_problem(struct ra_jobs_ctx *ctx, const char *path, unsigned line,
+                         int code, const char *fmt, ...)
+{
+    struct ra_jobs_problem *p = ra_pool_alloc(&ctx->out->pool, sizeof(*p));
+    struct ra_buf b = RA_BUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    ra_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    p->path = path;
+    p->line = line;
+    p->code = code;
+    p->msg = ra_jobs_strdup(ctx, ra_buf_cstr(&b));
+    ra_buf_release(&b);
+    ra_vec_push(&ctx->out->problems, p);
+}
+
+/* Before spec.timeZone (Kubernetes 1.27), "CRON_TZ=Europe/London 0 3 * * *" or "TZ=..."
+ * in the schedule itself was the way (robfig/cron reads it). */
+void ra_jobs_schedule_zone(struct ra_jobs_ctx *ctx, struct ra_job *j)
+{
+    const char *s = j->schedule, *v, *sp;
+
+    if (!strncmp(s, "CRON_TZ=", 8))
+        v = s + 8;
+    else if (!strncmp(s, "TZ=", 3))
+        v = s + 3;
+    else
+        return;
+    if (!(sp = strpbrk(v, " \t")))
+        return;
+    j->timezone = ra_jobs_strndup(ctx, v, (size_t)(sp - v));
+    while (*sp == ' ' || *sp == '\t')
+        sp++;
+    j->schedule = sp;
+}
+
+/* ---- image references ---- */
+
+/* Split ref into the repository part [0, *name_len) and the tag/digest. */
+static void split_ref(const char *ref, size_t len, size_t *name_len, const char **tag,
+                      size_t *tag_len, const char **digest)
+{
+    const char *at = memchr(ref, '@', len), *end = at ? at : ref + len, *p, *colon = NULL;
+
+    for (p = ref; p < end; p++) {
+        if (*p == '/')
+            colon = NULL;
+        else if (*p == ':')
+            colon = p;
+    }
+    *digest = at ? at + 1 : NULL;
+    *tag = colon ? colon + 1 : NULL;
+    *tag_len = colon ? (size_t)(end - colon - 1) : 0;
+    *name_len = (size_t)((colon ? colon : end) - ref);
+}
+
+static int pinned_tag(const char *t, size_t n)
+{
+    size_t i = 0, dots = 0;
+
+    if (i < n && t[i] == 'v')
+        i++;
+    for (;;) {
+        size_t d = i;
+        while (i < n && isdigit((unsigned char)t[i]))
+            i++;
+        if (i == d)
+            return 0;
+        if (dots == 2)
+            return 1; /* 2.8.3, 2.8.3-alpine, 3.0.0-rc.1 */
+        if (i == n || t[i] != '.')
+            return 0;
+        dots++;
+        i++;
+    }
+}
+
+void ra_image_version(const char **version, size_t *version_len, int *floating,
+                      const char *ref)
+{
+    size_t name_len, tag_len, len = strlen(ref);
+    const char *tag, *digest;
+
+    split_ref(ref, len, &name_len, &tag, &tag_len, &digest);
+    if (digest) {
+        *version = digest;
+        *version_len = strlen(digest);
+        *floating = 0;
+    } else if (tag && tag_len) {
+        *version = tag;
+        *version_len = tag_len;
+        *floating = !pinned_tag(tag, tag_len) || memchr(tag, '$', tag_len) ||
+                    memchr(tag, '{', tag_len);
+    } else {
+        *version = "latest";
+        *version_len = 6;
+        *floating = 1;
+    }
+}
+
+static int seg_eq(const char *s, size_t n, const char *want)
+{
+    size_t i;
+
+    if (n != strlen(want))
+        return 0;
+    for (i = 0; i < n; i++) {
+        if (tolower((unsigned char)s[i]) != want[i])
+            return 0;
+    }
+    return 1;
+}
+
+int ra_image_is_registry(const char *ref)
+{
+    size_t name_len, tag_len, nseg = 0, i, start = 0;
+    const char *tag, *digest, *seg[8];
+    size_t seglen[8];
+
+    split_ref(ref, strlen(ref), &name_len, &tag, &tag_len, &digest);
+    for (i = 0; i <= name_len; i++) {
+        if (i == name_len || ref[i] == '/') {
+            if (nseg == 8)
+                return 0;
+            seg[nseg] = ref + start;
+            seglen[nseg++] = i - start;
+            start = i + 1;
+        }
+    }
+    if (nseg >= 2 && seg_eq(seg[nseg - 2], seglen[nseg - 2], "distribution") &&
+        seg_eq(seg[nseg - 1], seglen[nseg - 1], "distribution"))
+        return 1;
+    if (!seg_eq(seg[nseg - 1], seglen[nseg - 1], "registry"))
+        return 0;
+    if (nseg == 1)
+        return 1;
+    if (seg_eq(seg[nseg - 2], seglen[nseg - 2], "library"))
+        return 1;
+    /* "host/registry": a mirror of the official image */
+    return nseg == 2 &&
+           (memchr(seg[0], '.', seglen[0]) || memchr(seg[0], ':', seglen[0]) ||
+            seg_eq(seg[0], seglen[0], "localhost"));
+}
+
+void ra_jobs_add_image(struct ra_jobs_ctx *ctx, const char *ref, size_t len,
+                       const char *path, unsigned line)
+{
+    struct ra_registry_image *img;
+    const char *v, *raw, *resolved;
+    size_t vlen, i;
+    char *copy;
+
+    while (len && isspace((unsigned char)*ref))
+        ref++, len--;
+    while (len && isspace((unsigned char)ref[len - 1]))
+        len--;
+    if (len >= 2 && (ref[0] == '"' || ref[0] == '\'') && ref[len - 1] == ref[0])
+        ref++, len -= 2;
+    if (!len || (memchr(ref, ' ', len) && !strstr(ref, "{{")))
+        return; /* words, not a reference; Jinja's "{{ v }}" has blanks */
+    copy = ra_jobs_strndup(ctx, ref, len);
+    raw = copy;
+    if ((resolved = ra_jobs_resolve(ctx, path, copy)))
+        copy = (char *)resolved; /* judged by its value, not by "{{ }}" */
+    if (!ra_image_is_registry(copy))
+        return;
+    for (i = 0; i < ctx->out->images.len; i++) {
+        img = ctx->out->images.items[i];
+        if (img->line == line && !strcmp(img->path, path) && !strcmp(img->image, copy))
+            return;
+    }
+    img = ra_pool_alloc(&ctx->out->pool, sizeof(*img));
+    img->image = copy;
+    img->image_raw = resolved ? raw : NULL;
+    ra_image_version(&v, &vlen, &img->floating, copy);
+    img->version = ra_jobs_strndup(ctx, v, vlen);
+    img->path = path;
+    img->line = line;
+    ra_vec_push(&ctx->out->images, img);
+}
+
+/* ---- recognising files ---- */
+
+/* path without a ".j2" template suffix, into out */
+static void strip_template(struct ra_buf *out, const char *path)
+{
+    size_t n = strlen(path);
+
+    ra_buf_truncate(out, 0);
+    if (n > 3 && !strcmp(path + n - 3, ".j2"))
+        n -= 3;
+    ra_buf_put(out, path, n);
+}
+
+int ra_jobs_path_has_suffix(const char *path, const char *suffix)
+{
+    size_t n = strlen(path), k = strlen(suffix);
+
+    if (n > 3 && !strcmp(path + n - 3, ".j2"))
+        n -= 3;
+    return n >= k && !memcmp(path + n - k, suffix, k);
+}
+
+/* Is there a directory segment named dir in path (not the last segment)? */
+static int in_dir(const char *path, const char *dir, int directly)
+{
+    size_t k = strlen(dir);
+    const char *p = path, *last = strrchr(path, '/');
+
+    if (!last)
+        return 0;
+    for (;;) {
+        if (!strncmp(p, dir, k) && p[k] == '/')
+            return directly ? p + k == last : 1;
+        p = strchr(p, '/');
+        if (!p || p >= last)
+            return 0;
+        p++;
+    }
+}
+
+static const char *const periods[] = {"hourly", "daily", "weekly", "monthly"};
+
+static enum file_kind kind_of(const char *path, const char **period)
+{
+    struct ra_buf b = RA_BUF_INIT;
+    const char *name, *base;
+    enum file_kind k = F_NONE;
+    char dir[16];
+    size_t i;
+
+    strip_template(&b, path);
+    name = ra_buf_cstr(&b);
+    base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+    *period = NULL;
+    for (i = 0; i < RA_ARRAY_SIZE(periods); i++) {
+        snprintf(dir, sizeof(dir), "cron.%s", periods[i]);
+        if (in_dir(name, dir, 1))
+            *period = periods[i];
+    }
+    if (!strcmp(name, "etc/crontab") || ra_jobs_path_has_suffix(name, "/etc/crontab") ||
+        in_dir(name, "cron.d", 0))
+        k = F_CROND;
+    else if (!strcmp(base, "crontab") || ra_jobs_path_has_suffix(base, ".cron") ||
+             ra_jobs_path_has_suffix(base, ".crontab") || in_dir(name, "crontabs", 0))
+        k = F_CRONTAB;
+    else if (*period)
+        k = F_RUNPARTS;
+    else if (ra_jobs_path_has_suffix(name, ".timer"))
+        k = F_TIMER;
+    else if (ra_jobs_path_has_suffix(path, ".yml") ||
+             ra_jobs_path_has_suffix(path, ".yaml"))
+        k = F_YAML; /* templates too (.yaml.j2): their markup is neutralised */
+    else if (ra_jobs_path_has_suffix(name, ".tf"))
+        k = F_TERRAFORM;
+    else if (ra_jobs_path_has_suffix(name, ".nomad") ||
+             ra_jobs_path_has_suffix(name, ".hcl"))
+        k = F_HCL; /* Nomad job files */
+    ra_buf_release(&b);
+    return k;
+}
+
+/* ---- the scan ---- */
+
+/* An input file and why it could not be read (or NULL). */
+struct input {
+    struct ra_jobs_file f;
+    const char *why;
+};
+
+static int cmp_input(const void *a, const void *b)
+{
+    return strcmp(((const struct input *)a)->f.path, ((const struct input *)b)->f.path);
+}
+
+static int cmp_text(const void *a, const void *b)
+{
+    return strcmp(((const struct ra_jobs_text *)a)->path,
+                  ((const struct ra_jobs_text *)b)->path);
+}
+
+const struct ra_jobs_text *ra_jobs_find(const struct ra_jobs_ctx *ctx, const char *path)
+{
+    struct ra_jobs_text key;
+
+    memset(&key, 0, sizeof(key));
+    key.path = path;
+    return ctx->ntexts ? bsearch(&key, ctx->texts, ctx->ntexts, sizeof(key), cmp_text)
+                       : NULL;
+}
+
+int ra_jobs_cmp_place(const char *path_a, unsigned line_a, const char *tie_a,
+                      const char *path_b, unsigned line_b, const char *tie_b)
+{
+    int c = strcmp(path_a, path_b);
+
+    if (c)
+        return c;
+    if (line_a != line_b)
+        return line_a < line_b ? -1 : 1;
+    return strcmp(tie_a, tie_b);
+}
+
+static int cmp_job(const void *a, const void *b)
+{
+    const struct ra_job *x = *(const struct ra_job *const *)a;
+    const struct ra_job *y = *(const struct ra_job *const *)b;
+
+    return ra_jobs_cmp_place(x->path, x->line, x->id, y->path, y->line, y->id);
+}
+
+static int cmp_image(const void *a, const void *b)
+{
+    const struct ra_registry_image *x = *(const struct ra_registry_image *const *)a;
+    const struct ra_registry_image *y = *(const struct ra_registry_image *const *)b;
+
+    return ra_jobs_cmp_place(x->path, x->line, x->image, y->path, y->line, y->image);
+}
+
+int ra_jobs_cmp_problem(const void *a, const void *b)
+{
+    const struct ra_jobs_problem *x = *(const struct ra_jobs_problem *const *)a;
+    const struct ra_jobs_problem *y = *(const struct ra_jobs_problem *const *)b;
+
+    return ra_jobs_cmp_place(x->path, x->line, x->msg, y->path, y->line, y->msg);
+}
+
+/* Copy the readable text files into ctx (sorted), recording problems for the files
+ * that would have been parsed. */
+static void load_texts(struct ra_jobs_ctx *ctx, const struct input *sorted, size_t n)
+{
+    const char *period;
+    size_t i;
+
+    ctx->texts = ra_xcalloc(n ? n : 1, sizeof(*ctx->texts));
+    for (i = 0; i < n; i++) {
+        const struct ra_jobs_file *f = &sorted[i].f;
+        const char *path = ra_jobs_strdup(ctx, f->path);
+        int candidate = kind_of(path, &period) != F_NONE;
+        struct ra_jobs_text *t;
+
+        if (sorted[i].why) {
+            ra_jobs_add_problem(ctx, path, 0, RA_EIO, "'%s': %s", path, sorted[i].why);
+            continue;
+        }
+        if (f->len > RA_JOBS_FILE_MAX) {
+            if (candidate)
+                ra_jobs_add_problem(
+                    ctx, path, 0, RA_ELIMIT,
+                    "'%s': %zu bytes, more than the limit of %d: not read", path, f->len,
+                    RA_JOBS_FILE_MAX);
+            continue;
+        }
+        if (memchr(f->data, '\0', f->len < 8000 ? f->len : 8000)) {
+            if (candidate)
+                ra_jobs_add_problem(ctx, path, 0, RA_EFORMAT,
+                                    "'%s': binary file, not read", path);
+            continue;
+        }
+        t = &ctx->texts[ctx->ntexts++];
+        t->path = path;
+        t->base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        t->data = ra_jobs_strndup(ctx, f->data, f->len);
+        t->len = strlen(t->data); /* a NUL past the probe ends the text there */
+    }
+}
+
+void ra_jobs_add_deploy(struct ra_jobs_ctx *ctx, const char *from, const char *src,
+                        const char *dest)
+{
+    struct ra_jobs_deploy *d = ra_pool_alloc(&ctx->out->pool, sizeof(*d));
+
+    d->from = from;
+    d->src = ra_jobs_strdup(ctx, src);
+    d->dest = ra_jobs_strdup(ctx, dest);
+    ra_vec_push(&ctx->deploys, d);
+}
+
+void ra_jobs_add_content(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *from,
+                         const char *content, size_t len, unsigned first_line,
+                         const char *dest)
+{
+    struct ra_jobs_deploy *d = ra_pool_alloc(&ctx->out->pool, sizeof(*d));
+    struct ra_jobs_text *t = ra_pool_alloc(&ctx->out->pool, sizeof(*t));
+
+    t->path = from->path;
+    t->base = from->base;
+    t->deployed = ra_jobs_strdup(ctx, dest);
+    t->data = ra_jobs_strndup(ctx, content, len);
+    t->len = strlen(t->data);
+    d->from = from->path;
+    d->src = "";
+    d->dest = t->deployed;
+    d->text = t;
+    d->first_line = first_line;
+    ra_vec_push(&ctx->deploys, d);
+}
+
+static void parse_text(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
+                       enum file_kind kind, const char *period);
+
+/* Parse the content: of copy tasks as what their dest makes them; lines are moved to
+ * where the content is in the YAML file. */
+static void parse_contents(struct ra_jobs_ctx *ctx)
+{
+    size_t i, k, jobs, problems;
+    const char *period;
+    enum file_kind kind;
+
+    for (i = 0; i < ctx->deploys.len; i++) {
+        const struct ra_jobs_deploy *d = ctx->deploys.items[i];
+        if (!d->text || strstr(d->dest, "{{"))
+            continue;
+        kind = kind_of(d->dest, &period);
+        if (kind == F_NONE || kind == F_YAML)
+            continue;
+        jobs = ctx->out->jobs.len;
+        problems = ctx->out->problems.len;
+        parse_text(ctx, d->text, kind, period);
+        for (k = jobs; k < ctx->out->jobs.len; k++) {
+            struct ra_job *j = ctx->out->jobs.items[k];
+            j->deployed = d->dest;
+            j->line += d->first_line - 1;
+            if (j->command_path == j->path)
+                j->command_line += d->first_line - 1;
+        }
+        for (k = problems; k < ctx->out->problems.len; k++) {
+            struct ra_jobs_problem *p = ctx->out->problems.items[k];
+            if (p->line)
+                p->line += d->first_line - 1;
+        }
+    }
+}
+
+/* The text a task's src names: in its role's templates/ or files/, next to the YAML
+ * file (or in templates/, files/ there), else the only one anywhere with that name
+ * under a templates/ or files/ directory. */
+static const struct ra_jobs_text *deploy_source(struct ra_jobs_ctx *ctx,
+                                                const struct ra_jobs_deploy *d)
+{
+    static const char *const subdirs[] = {"templates/", "files/", ""};
+    const struct ra_jobs_text *t = NULL, *only = NULL;
+    struct ra_buf b = RA_BUF_INIT;
+    const char *tasks = strstr(d->from, "tasks/"), *slash = strrchr(d->from, '/');
+    size_t i, k, n = 0;
+
+    for (k = 0; !t && k < 2; k++) {
+        const char *dir_end = k == 0 ? tasks : slash ? slash + 1 : d->from;
+        if (!dir_end)
+            continue;
+        for (i = 0; !t && i < RA_ARRAY_SIZE(subdirs); i++) {
+            ra_buf_truncate(&b, 0);
+            ra_buf_put(&b, d->from, (size_t)(dir_end - d->from));
+            ra_buf_printf(&b, "%s%s", subdirs[i], d->src);
+            t = ra_jobs_find(ctx, ra_buf_cstr(&b));
+        }
+    }
+    for (i = 0; !t && !strchr(d->src, '/') && i < ctx->ntexts; i++) {
+        const struct ra_jobs_text *c = &ctx->texts[i];
+        if (!strcmp(c->base, d->src) &&
+            (strstr(c->path, "templates/") || strstr(c->path, "files/")))
+            only = n++ ? NULL : c;
+    }
+    ra_buf_release(&b);
+    return t ? t : n == 1 ? only : NULL;
+}
+
+static void resolve_deploys(struct ra_jobs_ctx *ctx)
+{
+    const struct ra_jobs_text *t;
+    size_t i;
+
+    for (i = 0; i < ctx->deploys.len; i++) {
+        const struct ra_jobs_deploy *d = ctx->deploys.items[i];
+        if (d->text || strstr(d->src, "{{") || strstr(d->dest, "{{") ||
+            !(t = deploy_source(ctx, d)))
+            continue;
+        if (!ctx->texts[t - ctx->texts].deployed)
+            ctx->texts[t - ctx->texts].deployed = d->dest; /* the first task wins */
+    }
+}
+
+const char *ra_jobs_text_name(const struct ra_jobs_text *t)
+{
+    const char *slash;
+
+    if (!t->deployed)
+        return t->base;
+    slash = strrchr(t->deployed, '/');
+    return slash ? slash + 1 : t->deployed;
+}
+
+static void parse_text(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
+                       enum file_kind kind, const char *period)
+{
+    switch (kind) {
+    case F_CRONTAB:
+        ra_jobs_parse_crontab_values(ctx, t, 0);
+        break;
+    case F_CROND:
+        ra_jobs_parse_crontab_values(ctx, t, 1);
+        break;
+    case F_RUNPARTS:
+        ra_jobs_parse_runparts(ctx, t, period);
+        break;
+    case F_TIMER:
+        ra_jobs_parse_timer(ctx, t);
+        break;
+    case F_YAML:
+        ra_jobs_parse_yaml(ctx, t);
+        break;
+    case F_TERRAFORM:
+        ra_jobs_parse_terraform(ctx, t);
+        ra_jobs_parse_hcl(ctx, t); /* EventBridge rules and schedules */
+        break;
+    case F_HCL:
+        ra_jobs_parse_hcl(ctx, t);
+        break;
+    default:
+        break;
+    }
+}
+
+/* YAML first, for the template and copy tasks that say where other files go; then
+ * every other file, as what its name says or what it becomes where a task installs it. */
+static void parse_all(struct ra_jobs_ctx *ctx)
+{
+    const char *period, *dest;
+    enum file_kind kind;
+    size_t i, k, before;
+
+    for (i = 0; i < ctx->ntexts; i++) {
+        if (kind_of(ctx->texts[i].path, &period) == F_YAML)
+            ra_jobs_parse_yaml(ctx, &ctx->texts[i]);
+    }
+    resolve_deploys(ctx);
+    parse_contents(ctx);
+    for (i = 0; i < ctx->ntexts; i++) {
+        const struct ra_jobs_text *t = &ctx->texts[i];
+
+        dest = t->deployed;
+        kind = kind_of(dest ? dest : t->path, &period);
+        before = ctx->out->jobs.len;
+        if (kind != F_YAML)
+            parse_text(ctx, t, kind, period);
+        for (k = before; dest && k < ctx->out->jobs.len; k++)
+            ((struct ra_job *)ctx->out->jobs.items[k])->deployed = dest;
+        if (ra_jobs_is_shell(t))
+            ra_jobs_shell_images(ctx, t);
+        ra_jobs_parse_readme(ctx, t);
+    }
+}
+
+/* The first RA_JOBS_TEXT_MAX bytes of text, not cutting a UTF-8 sequence; text itself
+ * when it is not longer. */
+static const char *capped(struct ra_jobs_ctx *ctx, struct ra_job *j, const char *what,
+                          const char *text)
+{
+    size_t n = RA_JOBS_TEXT_MAX;
+
+    if (!text || strlen(text) <= RA_JOBS_TEXT_MAX)
+        return text;
+    while (n && ((unsigned char)text[n] & 0xc0) == 0x80)
+        n--;
+    ra_jobs_add_problem(ctx, j->path, j->line, RA_ELIMIT,
+                        "%s:%u: %s of %zu bytes: only the first %d are read", j->path,
+                        j->line, what, strlen(text), RA_JOBS_TEXT_MAX);
+    return ra_jobs_strndup(ctx, text, n);
+}
+
+/* A 400 KB crontab line costs its length in every version, firing and report line of
+ * the job, and in the classifier: commands and schedules are cut, with a problem. */
+static void cap_texts(struct ra_jobs_ctx *ctx, struct ra_job *j)
+{
+    j->command = capped(ctx, j, "command", j->command);
+    j->schedule = capped(ctx, j, "schedule", j->schedule);
+    j->command_raw = capped(ctx, j, "command as written", j->command_raw);
+    j->schedule_raw = capped(ctx, j, "schedule as written", j->schedule_raw);
+}
+
+/* A scheduled CI pipeline is a job when it collects garbage, prunes, backs up or
+ * probes; one that lints or deploys on a timer is only a pipeline. */
+static void drop_plain_pipelines(struct ra_jobs_ctx *ctx)
+{
+    struct ra_vec *jobs = &ctx->out->jobs;
+    size_t i, k = 0;
+
+    for (i = 0; i < jobs->len; i++) {
+        struct ra_job *j = jobs->items[i];
+        if (j->cls == RA_JOB_OTHER &&
+            (j->def == RA_JOBDEF_GITHUB || j->def == RA_JOBDEF_GITLAB ||
+             j->def == RA_JOBDEF_WOODPECKER)) {
+            ra_vec_release(&j->evidence);
+            ra_vec_release(&j->scripts);
+            continue;
+        }
+        jobs->items[k++] = j;
+    }
+    jobs->len = k;
+}
+
+/* Names for unnamed jobs, "#2"... for repeats within one file, then ids. */
+static void name_jobs(struct ra_jobs_ctx *ctx)
+{
+    struct ra_vec *jobs = &ctx->out->jobs;
+    struct ra_map seen = RA_MAP_INIT; /* "def:path:name" -> times seen */
+    struct ra_buf b = RA_BUF_INIT;
+    void **slot;
+    char *key;
+    size_t i;
+    int created;
+
+    for (i = 0; i < jobs->len; i++) {
+        struct ra_job *j = jobs->items[i];
+        if (j->name && *j->name)
+            continue;
+        ra_jobs_command_name(&b, j->command ? j->command : "");
+        if (!b.len)
+            ra_buf_printf(&b, "line %u", j->line);
+        j->name = ra_jobs_strdup(ctx, ra_buf_cstr(&b));
+    }
+    for (i = 0; i < jobs->len; i++) {
+        struct ra_job *j = jobs->items[i];
+        ra_buf_truncate(&b, 0);
+        ra_buf_printf(&b, "%s:%s:%s", ra_job_def_name(j->def), j->path, j->name);
+        key = ra_jobs_strdup(ctx, ra_buf_cstr(&b));
+        slot = ra_map_slot(&seen, key, b.len, &created);
+        *slot = (void *)((uintptr_t)*slot + 1);
+        if ((uintptr_t)*slot > 1)
+            ra_buf_printf(&b, "#%zu", (size_t)(uintptr_t)*slot);
+        j->id = (uintptr_t)*slot > 1 ? ra_jobs_strdup(ctx, ra_buf_cstr(&b)) : key;
+    }
+    ra_map_release(&seen);
+    ra_buf_release(&b);
+}
+
+int ra_jobs_scan(struct ra_jobs **out, const struct ra_jobs_file *files, size_t nfiles,
+                 struct ra_err *err)
+{
+    return ra_jobs_scan_why(out, files, NULL, nfiles, err);
+}
+
+int ra_jobs_scan_why(struct ra_jobs **out, const struct ra_jobs_file *files,
+                     const char *const *why, size_t nfiles, struct ra_err *err)
+{
+    struct ra_jobs_ctx ctx;
+    struct input *sorted = NULL;
+    size_t i;
+    int error = 0;
+
+    assert(out && (files || !nfiles));
+    *out = NULL;
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.out = ra_xcalloc(1, sizeof(*ctx.out));
+    sorted = ra_xcalloc(nfiles ? nfiles : 1, sizeof(*sorted));
+    for (i = 0; i < nfiles; i++) {
+        sorted[i].f = files[i];
+        sorted[i].why = why ? why[i] : NULL;
+    }
+    qsort(sorted, nfiles, sizeof(*sorted), cmp_input);
+    for (i = 1; i < nfiles; i++) {
+        if (!strcmp(sorted[i - 1].f.path, sorted[i].f.path)) {
+            error = ra_err_set(err, RA_EUSAGE, "'%s': given twice", sorted[i].f.path);
+            goto done;
+        }
+    }
+    load_texts(&ctx, sorted, nfiles);
+    parse_all(&ctx);
+    ra_jobs_runparts_times(&ctx);
+    for (i = 0; i < ctx.out->jobs.len; i++)
+        ra_jobs_resolve_job(&ctx, ctx.out->jobs.items[i]);
+    for (i = 0; i < ctx.out->jobs.len; i++) {
+        cap_texts(&ctx, ctx.out->jobs.items[i]); /* as resolved, and as written */
+        ra_jobs_classify(&ctx, ctx.out->jobs.items[i]);
+    }
+    drop_plain_pipelines(&ctx);
+    name_jobs(&ctx);
+    ra_jobs_split_examples(&ctx);
+    ra_vec_sort(&ctx.out->jobs, cmp_job);
+    ra_vec_sort(&ctx.out->images, cmp_image);
+    ra_vec_sort(&ctx.out->examples, cmp_job);
+    ra_vec_sort(&ctx.out->example_images, cmp_image);
+    ra_vec_sort(&ctx.out->problems, ra_jobs_cmp_problem);
+    *out = ctx.out;
+    ctx.out = NULL;
+
+done:
+    ra_jobs_free(ctx.out);
+    ra_vec_release(&ctx.deploys);
+    ra_jobs_values_release(&ctx);
+    free(ctx.texts);
+    free(sorted);
+    return error;
+}
+
+void ra_jobs_free(struct ra_jobs *jobs)
+{
+    size_t i;
+
+    if (!jobs)
+        return;
+    for (i = 0; i < jobs->jobs.len + jobs->examples.len; i++) {
+        struct ra_job *j = i < jobs->jobs.len ? jobs->jobs.items[i]
+                                              : jobs->examples.items[i - jobs->jobs.len];
+        ra_vec_release(&j->evidence);
+        ra_vec_release(&j->scripts);
+    }
+    ra_vec_release(&jobs->examples);
+    ra_vec_release(&jobs->example_images);
+    ra_vec_release(&jobs->jobs);
+    ra_vec_release(&jobs->images);
+    ra_vec_release(&jobs->problems);
+    ra_pool_release(&jobs->pool);
+    free(jobs);
+}
