@@ -10,6 +10,7 @@
 
 struct ra_gitrepo;
 struct ra_jobs;
+struct ra_pipelines;
 
 /* At most this many bytes of file content are read from one commit. */
 #define RA_CONFREPO_TOTAL_MAX ((size_t)256 * 1024 * 1024)
@@ -46,5 +47,17 @@ size_t ra_confrepo_blobs_read(const struct ra_confrepo *cr);
  */
 int ra_confrepo_jobs(struct ra_jobs **out, struct ra_gitrepo *repo, const char *commit,
                      struct ra_err *err);
+
+/*
+ * The pipelines of a config repository at commit (40 hex, see ra_gitrepo_resolve), as
+ * ra_confrepo_jobs gives its jobs: only the CI files of the commit's tree are read (at
+ * most RA_JOBS_FILE_MAX bytes each; symbolic links skipped); blobs and trees missing
+ * from a damaged repository are recorded as problems (RA_EIO) and the rest is read. On
+ * success *out is a new result the caller frees with ra_pipelines_free.
+ * Returns RA_ENOTFOUND or RA_EFORMAT as ra_gitrepo_files, RA_ERROR otherwise.
+ * (In confrepo_pipelines.c: it does not share ra_confrepo's blob cache.)
+ */
+int ra_confrepo_pipelines(struct ra_pipelines **out, struct ra_gitrepo *repo,
+                          const char *commit, struct ra_err *err);
 
 #endif

@@ -2,12 +2,13 @@
 /* The pipelines of one commit of a config repository: config/gitrepo lists the commit's
  * files and reads the CI files among them (bounded), config/pipelines reads those. No
  * libgit2 here. */
-#include "config/pipelines/pipelines.h"
+#include "config/git/confrepo.h"
 
 #include <assert.h>
 #include <stdlib.h>
 
 #include "config/git/gitrepo.h"
+#include "config/pipelines/pipelines.h"
 #include "util/buf.h"
 
 /* A missing tree that would have held CI files, or a CI file. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* What a job does: its command, and the scripts it runs when they are in the file set
- * (matched by path suffix), read as shell one line at a time. A light tokeniser, not a
- * shell: quotes, backslashes, comments and the operators that separate commands. Quoted
- * words with blanks (sh -c '...', ssh host '...') are read again as command lines. */
+ * (matched by path suffix), read as shell one line at a time (words split by
+ * config/text/shellwords). Quoted words with blanks (sh -c '...', ssh host '...') are
+ * read again as command lines. */
 #include "config/jobs/jobs_internal.h"
 
 #include <ctype.h>
@@ -12,114 +12,6 @@
 
 #define EVIDENCE_TEXT_MAX 200
 #define NESTED_MAX 4 /* sh -c inside ssh inside ... */
-
-static const char *W(const struct ra_jobs_words *w, size_t i)
-{
-    return w->buf.ptr + w->off[i];
-}
-
-static void word_start(struct ra_jobs_words *w)
-{
-    if (w->n < RA_JOBS_WORDS_MAX) {
-        w->off[w->n] = w->buf.len;
-        w->op[w->n] = 0;
-    }
-}
-
-static void word_end(struct ra_jobs_words *w, int op)
-{
-    if (w->n < RA_JOBS_WORDS_MAX) {
-        w->op[w->n] = (unsigned char)op;
-        ra_buf_putc(&w->buf, '\0');
-        w->n++;
-    }
-}
-
-static void push_op(struct ra_jobs_words *w, const char *op, size_t n)
-{
-    word_start(w);
-    ra_buf_put(&w->buf, op, n);
-    word_end(w, 1);
-}
-
-/* Split one shell line into words and operators. A '#' starting a word ends the line. */
-void ra_jobs_tokenise(struct ra_jobs_words *w, const char *s)
-{
-    int in_word = 0;
-    char q;
-
-    ra_buf_truncate(&w->buf, 0);
-    ra_buf_grow(&w->buf, strlen(s) + 1);
-    w->n = 0;
-    while (*s && w->n < RA_JOBS_WORDS_MAX) {
-        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
-            if (in_word)
-                word_end(w, 0), in_word = 0;
-            s++;
-            continue;
-        }
-        if (!in_word && *s == '#')
-            break;
-        if (*s == '&' && in_word && w->buf.len && w->buf.ptr[w->buf.len - 1] == '>') {
-            ra_buf_putc(&w->buf, *s++); /* 2>&1 is a redirection */
-            continue;
-        }
-        if (strchr(";&|()`", *s) || (s[0] == '$' && s[1] == '(')) {
-            size_t n = (s[0] == '$' ||
-                        (s[1] == s[0] && s[0] != '(' && s[0] != ')' && s[0] != '`'))
-                           ? 2
-                           : 1;
-            if (in_word)
-                word_end(w, 0), in_word = 0;
-            push_op(w, s, n);
-            s += n;
-            continue;
-        }
-        if (!in_word)
-            word_start(w), in_word = 1;
-        if (*s == '\'' || *s == '"') {
-            for (q = *s++; *s && *s != q; s++) {
-                if (q == '"' && *s == '\\' && s[1] && strchr("\"\\$`", s[1]))
-                    s++;
-                ra_buf_putc(&w->buf, *s);
-            }
-            if (*s)
-                s++;
-        } else if (*s == '\\' && s[1]) {
-            ra_buf_putc(&w->buf, s[1]);
-            s += 2;
-        } else {
-            ra_buf_putc(&w->buf, *s++);
-        }
-    }
-    if (in_word)
-        word_end(w, 0);
-}
-
-const char *ra_jobs_base_of(const char *s)
-{
-    const char *b = strrchr(s, '/');
-
-    return b ? b + 1 : s;
-}
-
-static int is_assignment(const char *s)
-{
-    if (!(isalpha((unsigned char)*s) || *s == '_'))
-        return 0;
-    while (isalnum((unsigned char)*s) || *s == '_')
-        s++;
-    return *s == '=';
-}
-
-int ra_jobs_one_of(const char *s, const char *const *list)
-{
-    for (; *list; list++) {
-        if (!strcmp(s, *list))
-            return 1;
-    }
-    return 0;
-}
 
 /* Options of wrappers and of docker that take a value as the next word. */
 static const char *const docker_valued[] = {
@@ -134,10 +26,10 @@ static const char *const docker_valued[] = {
 };
 
 /* Past the docker-style options starting at i. */
-static size_t skip_docker_options(const struct ra_jobs_words *w, size_t i, size_t e)
+static size_t skip_docker_options(const struct ra_shellwords *w, size_t i, size_t e)
 {
-    for (; i < e && W(w, i)[0] == '-'; i++) {
-        if (ra_jobs_one_of(W(w, i), docker_valued))
+    for (; i < e && ra_shellwords_at(w, i)[0] == '-'; i++) {
+        if (ra_shellwords_one_of(ra_shellwords_at(w, i), docker_valued))
             i++;
     }
     return i;
@@ -147,24 +39,24 @@ static size_t skip_docker_options(const struct ra_jobs_words *w, size_t i, size_
  * inside (past the container, service or image; at the image when it is the registry's,
  * whose entrypoint is the registry), or i when docker itself is the program. *image is
  * set for run, create and pull. */
-static size_t unwrap_docker(const struct ra_jobs_words *w, size_t i, size_t e,
+static size_t unwrap_docker(const struct ra_shellwords *w, size_t i, size_t e,
                             const char **image)
 {
     size_t k = i + 1;
-    const char *sub = W(w, k);
+    const char *sub = ra_shellwords_at(w, k);
 
     if (!strcmp(sub, "compose") && k + 1 < e)
-        sub = W(w, ++k);
+        sub = ra_shellwords_at(w, ++k);
     if (!strcmp(sub, "pull") || !strcmp(sub, "create")) {
         k = skip_docker_options(w, k + 1, e);
-        *image = k < e ? W(w, k) : NULL;
+        *image = k < e ? ra_shellwords_at(w, k) : NULL;
         return i;
     }
     if (strcmp(sub, "exec") && strcmp(sub, "run"))
         return i;
     k = skip_docker_options(w, k + 1, e);
     if (!strcmp(sub, "run") && k < e) {
-        *image = W(w, k);
+        *image = ra_shellwords_at(w, k);
         if (ra_image_is_registry(*image))
             return k;
     }
@@ -176,23 +68,24 @@ static const char *const keywords[] = {"do",    "then",  "else", "elif", "if",
                                        "while", "until", "!",    "{",    NULL};
 
 /* The first word at or after s that is not such a keyword. */
-size_t ra_jobs_past_keywords(const struct ra_jobs_words *w, size_t s)
+size_t ra_jobs_past_keywords(const struct ra_shellwords *w, size_t s)
 {
-    while (s < w->n && !w->op[s] && ra_jobs_one_of(W(w, s), keywords))
+    while (s < w->n && !w->op[s] &&
+           ra_shellwords_one_of(ra_shellwords_at(w, s), keywords))
         s++;
     return s;
 }
 
 /* Past xargs' options at i: "-I {}", "-n 1", "-P4", "--max-args=1". */
-static size_t skip_xargs_options(const struct ra_jobs_words *w, size_t i, size_t e)
+static size_t skip_xargs_options(const struct ra_shellwords *w, size_t i, size_t e)
 {
     static const char *const valued[] = {
         "-I",          "-n",         "-P",          "-L",         "-d",
         "-E",          "-s",         "-a",          "--max-args", "--max-procs",
         "--delimiter", "--arg-file", "--max-lines", NULL};
 
-    for (; i < e && W(w, i)[0] == '-'; i++) {
-        if (ra_jobs_one_of(W(w, i), valued))
+    for (; i < e && ra_shellwords_at(w, i)[0] == '-'; i++) {
+        if (ra_shellwords_one_of(ra_shellwords_at(w, i), valued))
             i++;
     }
     return i;
@@ -201,7 +94,7 @@ static size_t skip_xargs_options(const struct ra_jobs_words *w, size_t i, size_t
 /* Index of the program of the simple command [s, e) after wrappers (sudo, env, nice,
  * timeout, flock, docker exec/run, kubectl exec, ...); e when there is none.
  * *image is set to the image word of a `docker run`, `create` or `pull`. */
-size_t ra_jobs_unwrap(const struct ra_jobs_words *w, size_t s, size_t e,
+size_t ra_jobs_unwrap(const struct ra_shellwords *w, size_t s, size_t e,
                       const char **image)
 {
     static const char *const plain[] = {"nohup",   "time",    "exec",   "command",
@@ -214,36 +107,41 @@ size_t ra_jobs_unwrap(const struct ra_jobs_words *w, size_t s, size_t e,
 
     *image = NULL;
     while (i < e) {
-        b = ra_jobs_base_of(W(w, i));
-        if (is_assignment(W(w, i)) || ra_jobs_one_of(W(w, i), keywords)) {
+        b = ra_shellwords_base(ra_shellwords_at(w, i));
+        if (ra_shellwords_is_assign(ra_shellwords_at(w, i)) ||
+            ra_shellwords_one_of(ra_shellwords_at(w, i), keywords)) {
             i++;
         } else if (!strcmp(b, "xargs")) {
             i = skip_xargs_options(w, i + 1, e);
-        } else if (ra_jobs_one_of(b, plain)) {
-            for (i++; i < e && W(w, i)[0] == '-'; i++)
+        } else if (ra_shellwords_one_of(b, plain)) {
+            for (i++; i < e && ra_shellwords_at(w, i)[0] == '-'; i++)
                 ;
-        } else if (ra_jobs_one_of(b, with_opts)) {
-            for (i++; i < e && ((o = W(w, i))[0] == '-' || is_assignment(o)); i++) {
+        } else if (ra_shellwords_one_of(b, with_opts)) {
+            for (i++; i < e && ((o = ra_shellwords_at(w, i))[0] == '-' ||
+                                ra_shellwords_is_assign(o));
+                 i++) {
                 if ((!strcmp(b, "sudo") && (!strcmp(o, "-u") || !strcmp(o, "-g"))) ||
                     (!strcmp(b, "nice") && !strcmp(o, "-n")) ||
                     (!strcmp(b, "ionice") && (!strcmp(o, "-c") || !strcmp(o, "-n"))))
                     i++; /* the option's value */
             }
         } else if (!strcmp(b, "timeout") || !strcmp(b, "flock")) {
-            for (i++; i < e && (o = W(w, i))[0] == '-'; i++) {
+            for (i++; i < e && (o = ra_shellwords_at(w, i))[0] == '-'; i++) {
                 if (!strcmp(o, "-s") || !strcmp(o, "-k") || !strcmp(o, "-w"))
                     i++;
             }
             i++; /* the duration, or the lock file */
-        } else if (ra_jobs_one_of(b, dockers) && i + 1 < e) {
+        } else if (ra_shellwords_one_of(b, dockers) && i + 1 < e) {
             if ((next = unwrap_docker(w, i, e, image)) == i)
                 return i;
             i = next;
         } else if (!strcmp(b, "docker-compose") && i + 1 < e &&
-                   (!strcmp(W(w, i + 1), "exec") || !strcmp(W(w, i + 1), "run"))) {
+                   (!strcmp(ra_shellwords_at(w, i + 1), "exec") ||
+                    !strcmp(ra_shellwords_at(w, i + 1), "run"))) {
             i = skip_docker_options(w, i + 2, e) + 1;
-        } else if (!strcmp(b, "kubectl") && i + 1 < e && !strcmp(W(w, i + 1), "exec")) {
-            for (i += 2; i < e && strcmp(W(w, i), "--"); i++)
+        } else if (!strcmp(b, "kubectl") && i + 1 < e &&
+                   !strcmp(ra_shellwords_at(w, i + 1), "exec")) {
+            for (i += 2; i < e && strcmp(ra_shellwords_at(w, i), "--"); i++)
                 ;
             i++;
         } else {
@@ -258,7 +156,7 @@ size_t ra_jobs_unwrap(const struct ra_jobs_words *w, size_t s, size_t e,
 struct cls_state {
     struct ra_jobs_ctx *ctx;
     struct ra_job *job;
-    struct ra_jobs_words *words;
+    struct ra_shellwords *words;
     const char *path; /* of the line being read */
     unsigned line;
     const char *text;
@@ -295,18 +193,18 @@ static void evidence(struct cls_state *st, enum ra_job_class cls)
 
 int ra_jobs_registry_word(const char *s)
 {
-    const char *b = ra_jobs_base_of(s);
+    const char *b = ra_shellwords_base(s);
 
     return !strcmp(b, "registry") || !strcmp(b, "docker-registry") ||
            ((strchr(s, ':') || strchr(s, '@')) && ra_image_is_registry(s));
 }
 
-static void gc_flags(struct cls_state *st, const struct ra_jobs_words *w, size_t i)
+static void gc_flags(struct cls_state *st, const struct ra_shellwords *w, size_t i)
 {
     const char *a;
 
     for (; i < w->n && !w->op[i]; i++) {
-        a = W(w, i);
+        a = ra_shellwords_at(w, i);
         if (strstr(a, "=false") || strpbrk(a, "<>"))
             continue; /* a flag turned off, a redirection */
         if (!strcmp(a, "--delete-untagged") || !strcmp(a, "--delete-untagged=true"))
@@ -345,7 +243,7 @@ static int is_number(const char *s)
     return 1;
 }
 
-static void keep_hint(struct cls_state *st, const struct ra_jobs_words *w)
+static void keep_hint(struct cls_state *st, const struct ra_shellwords *w)
 {
     struct ra_buf b = RA_BUF_INIT;
     const char *a, *v = NULL;
@@ -353,12 +251,12 @@ static void keep_hint(struct cls_state *st, const struct ra_jobs_words *w)
     size_t i;
 
     for (i = 0; i < w->n && n < 0; i++) {
-        a = W(w, i);
+        a = ra_shellwords_at(w, i);
         v = NULL;
         if ((!strcmp(a, "head") || !strcmp(a, "tail")) && i + 1 < w->n) {
-            const char *o = W(w, i + 1);
+            const char *o = ra_shellwords_at(w, i + 1);
             if (!strcmp(o, "-n") && i + 2 < w->n)
-                o = W(w, i + 2);
+                o = ra_shellwords_at(w, i + 2);
             else if (!strncmp(o, "-n", 2))
                 o += 2;
             if (a[0] == 'h' && o[0] == '-' && is_number(o + 1))
@@ -367,10 +265,10 @@ static void keep_hint(struct cls_state *st, const struct ra_jobs_words *w)
                 n = strtol(o + 1, NULL, 10) - 1; /* from line N on */
         } else if (!strcmp(a, "--keep") || !strcmp(a, "-keep") ||
                    !strcmp(a, "--keep-last")) {
-            v = i + 1 < w->n ? W(w, i + 1) : "";
+            v = i + 1 < w->n ? ra_shellwords_at(w, i + 1) : "";
         } else if (!strncmp(a, "--keep=", 7) || !strncmp(a, "--keep-last=", 12)) {
             v = strchr(a, '=') + 1;
-        } else if (!strncasecmp(a, "keep", 4) && is_assignment(a)) {
+        } else if (!strncasecmp(a, "keep", 4) && ra_shellwords_is_assign(a)) {
             v = strchr(a, '=') + 1; /* KEEP=10, KEEP_LAST=5 */
         }
         if (v && is_number(v))
@@ -383,33 +281,33 @@ static void keep_hint(struct cls_state *st, const struct ra_jobs_words *w)
     ra_buf_release(&b);
 }
 
-static int has_word_containing(const struct ra_jobs_words *w, size_t s, size_t e,
+static int has_word_containing(const struct ra_shellwords *w, size_t s, size_t e,
                                const char *needle)
 {
     for (; s < e; s++) {
-        if (strstr(W(w, s), needle))
+        if (strstr(ra_shellwords_at(w, s), needle))
             return 1;
     }
     return 0;
 }
 
 /* Is one of the words the program name (any directory)? find's -exec rm {} +. */
-static int has_program(const struct ra_jobs_words *w, size_t s, size_t e,
+static int has_program(const struct ra_shellwords *w, size_t s, size_t e,
                        const char *name)
 {
     for (; s < e; s++) {
-        if (!strcmp(ra_jobs_base_of(W(w, s)), name))
+        if (!strcmp(ra_shellwords_base(ra_shellwords_at(w, s)), name))
             return 1;
     }
     return 0;
 }
 
-static int http_delete(const struct ra_jobs_words *w, size_t s, size_t e)
+static int http_delete(const struct ra_shellwords *w, size_t s, size_t e)
 {
     const char *a;
 
     for (; s < e; s++) {
-        a = W(w, s);
+        a = ra_shellwords_at(w, s);
         if (!strcmp(a, "-XDELETE") || !strcmp(a, "--request=DELETE") ||
             !strcmp(a, "--method=DELETE") || !strcmp(a, "DELETE"))
             return 1;
@@ -477,14 +375,14 @@ static enum ra_job_class tool_class(const char *prog, const char *sub, const cha
 
 /* rm -r of a tag directory (or of a variable, in a file that names tag directories). */
 static enum ra_job_class rm_class(const struct cls_state *st,
-                                  const struct ra_jobs_words *w, size_t p, size_t e)
+                                  const struct ra_shellwords *w, size_t p, size_t e)
 {
     int recursive = 0, target = 0, var = 0, paths = 0;
     const char *a;
     size_t i;
 
     for (i = p + 1; i < e; i++) {
-        a = W(w, i);
+        a = ra_shellwords_at(w, i);
         paths += a[0] != '-';
         if (!strcmp(a, "--recursive") ||
             (a[0] == '-' && a[1] != '-' && (strchr(a, 'r') || strchr(a, 'R'))))
@@ -496,7 +394,7 @@ static enum ra_job_class rm_class(const struct cls_state *st,
     }
     /* "find .../_manifests/tags ... | xargs rm -rf": the paths come from the pipe */
     for (i = p; !paths && i > 0 && !w->op[i - 1]; i--) {
-        if (!strcmp(ra_jobs_base_of(W(w, i - 1)), "xargs") &&
+        if (!strcmp(ra_shellwords_base(ra_shellwords_at(w, i - 1)), "xargs") &&
             strstr(st->text, "_manifests/tags"))
             target = 1;
     }
@@ -506,7 +404,7 @@ static enum ra_job_class rm_class(const struct cls_state *st,
 
 /* curl, wget, httpie: DELETE on the registry API prunes, a GET of /v2/ probes. */
 static enum ra_job_class http_class(const struct cls_state *st,
-                                    const struct ra_jobs_words *w, size_t p, size_t e)
+                                    const struct ra_shellwords *w, size_t p, size_t e)
 {
     int v2 = has_word_containing(w, p, e, "/v2/") || has_word_containing(w, p, e, "/v2");
 
@@ -517,13 +415,13 @@ static enum ra_job_class http_class(const struct cls_state *st,
 }
 
 /* tar creating an archive: "tar czf", "tar -czf", "tar --exclude x -c -f", "--create". */
-static int tar_creates(const struct ra_jobs_words *w, size_t p, size_t e)
+static int tar_creates(const struct ra_shellwords *w, size_t p, size_t e)
 {
     const char *a;
     size_t i;
 
     for (i = p + 1; i < e; i++) {
-        a = W(w, i);
+        a = ra_shellwords_at(w, i);
         if (!strcmp(a, "--create") || (a[0] == '-' && a[1] != '-' && strchr(a, 'c')) ||
             (i == p + 1 && a[0] != '-' && strchr(a, 'c') && !strpbrk(a, "/.")))
             return 1;
@@ -534,13 +432,13 @@ static int tar_creates(const struct ra_jobs_words *w, size_t p, size_t e)
 /* Where a backup command writes: the index of tar's -f file, restic's -r repository,
  * borg create's REPO::ARCHIVE, else of the last argument (rsync, rclone, aws s3
  * sync|cp); e when none is given (tar to stdout). */
-static size_t backup_target(const struct ra_jobs_words *w, size_t p, size_t e)
+static size_t backup_target(const struct ra_shellwords *w, size_t p, size_t e)
 {
-    const char *prog = ra_jobs_base_of(W(w, p)), *a;
+    const char *prog = ra_shellwords_base(ra_shellwords_at(w, p)), *a;
     size_t i, last = e;
 
     for (i = p + 1; i < e; i++) {
-        a = W(w, i);
+        a = ra_shellwords_at(w, i);
         if (strpbrk(a, "<>"))
             break; /* a redirection ends the arguments read here */
         if (!strcmp(prog, "tar") &&
@@ -564,17 +462,17 @@ static size_t backup_target(const struct ra_jobs_words *w, size_t p, size_t e)
  * an absolute path, a variable, ~ or a remote (host:path, s3://), or tar -C DIR? A CI
  * step's "rsync hosts/vm/etc/ root@vm:/etc/" deploys the repository's own files: no
  * backup. */
-static int copies_from_outside(const struct ra_jobs_words *w, size_t p, size_t e)
+static int copies_from_outside(const struct ra_shellwords *w, size_t p, size_t e)
 {
     size_t i, dest = backup_target(w, p, e);
     const char *a;
 
     for (i = p + 1; i < e; i++) {
-        a = W(w, i);
+        a = ra_shellwords_at(w, i);
         if (strpbrk(a, "<>"))
             break;
         if (!strcmp(a, "-C") || !strcmp(a, "--directory"))
-            return i + 1 < e && strchr("/$~", W(w, i + 1)[0]);
+            return i + 1 < e && strchr("/$~", ra_shellwords_at(w, i + 1)[0]);
         if (w->op[i] || a[0] == '-' || i == dest)
             continue;
         if (strchr("/$~", a[0]) || strstr(a, "://") || (strchr(a, ':') && a[0] != '.'))
@@ -585,15 +483,16 @@ static int copies_from_outside(const struct ra_jobs_words *w, size_t p, size_t e
 
 /* The end of the simple command ending at e, past the $( ) substitutions inside its
  * words ("registry-$(date +%F).tgz -C /var/lib registry"). */
-static size_t past_substitutions(const struct ra_jobs_words *w, size_t e)
+static size_t past_substitutions(const struct ra_shellwords *w, size_t e)
 {
     int depth;
 
-    while (e < w->n && w->op[e] && !strcmp(W(w, e), "$(")) {
+    while (e < w->n && w->op[e] && !strcmp(ra_shellwords_at(w, e), "$(")) {
         for (depth = 1, e++; e < w->n && depth; e++) {
-            if (w->op[e] && (!strcmp(W(w, e), "$(") || !strcmp(W(w, e), "(")))
+            if (w->op[e] && (!strcmp(ra_shellwords_at(w, e), "$(") ||
+                             !strcmp(ra_shellwords_at(w, e), "(")))
                 depth++;
-            else if (w->op[e] && !strcmp(W(w, e), ")"))
+            else if (w->op[e] && !strcmp(ra_shellwords_at(w, e), ")"))
                 depth--;
         }
         while (e < w->n && !w->op[e])
@@ -604,26 +503,27 @@ static size_t past_substitutions(const struct ra_jobs_words *w, size_t e)
 
 /* The word at i with a command substitution that follows it ("registry-$(date +%F)"
  * and what comes right after: ".tgz"), as the tokeniser split it, into out. */
-static void word_with_subst(struct ra_buf *out, const struct ra_jobs_words *w, size_t i)
+static void word_with_subst(struct ra_buf *out, const struct ra_shellwords *w, size_t i)
 {
-    const char *a = W(w, i);
+    const char *a = ra_shellwords_at(w, i);
 
     if (!strncmp(a, "--file=", 7) || !strncmp(a, "--repo=", 7))
         a += 7;
     ra_buf_puts(out, a);
-    if (i + 1 >= w->n || !w->op[i + 1] || strcmp(W(w, i + 1), "$("))
+    if (i + 1 >= w->n || !w->op[i + 1] || strcmp(ra_shellwords_at(w, i + 1), "$("))
         return;
     ra_buf_puts(out, "$(");
-    for (i += 2; i < w->n && !(w->op[i] && !strcmp(W(w, i), ")")); i++)
-        ra_buf_printf(out, "%s%s", W(w, i - 1)[0] == '$' && w->op[i - 1] ? "" : " ",
-                      W(w, i));
+    for (i += 2; i < w->n && !(w->op[i] && !strcmp(ra_shellwords_at(w, i), ")")); i++)
+        ra_buf_printf(out, "%s%s",
+                      ra_shellwords_at(w, i - 1)[0] == '$' && w->op[i - 1] ? "" : " ",
+                      ra_shellwords_at(w, i));
     ra_buf_putc(out, ')');
-    if (i + 1 < w->n && !w->op[i + 1] && strchr(".-_", W(w, i + 1)[0]))
-        ra_buf_puts(out, W(w, i + 1));
+    if (i + 1 < w->n && !w->op[i + 1] && strchr(".-_", ra_shellwords_at(w, i + 1)[0]))
+        ra_buf_puts(out, ra_shellwords_at(w, i + 1));
 }
 
 /* One simple command [s, e). */
-static void simple_command(struct cls_state *st, const struct ra_jobs_words *w, size_t s,
+static void simple_command(struct cls_state *st, const struct ra_shellwords *w, size_t s,
                            size_t e)
 {
     enum ra_job_class cls = RA_JOB_OTHER;
@@ -634,9 +534,9 @@ static void simple_command(struct cls_state *st, const struct ra_jobs_words *w, 
         ra_jobs_add_image(st->ctx, image, strlen(image), st->path, st->line);
     if (p >= e)
         return;
-    prog = ra_jobs_base_of(W(w, p));
-    sub = p + 1 < e ? W(w, p + 1) : "";
-    verb = p + 2 < e ? W(w, p + 2) : "";
+    prog = ra_shellwords_base(ra_shellwords_at(w, p));
+    sub = p + 1 < e ? ra_shellwords_at(w, p + 1) : "";
+    verb = p + 2 < e ? ra_shellwords_at(w, p + 2) : "";
     if (!strcmp(prog, "rm"))
         cls = rm_class(st, w, p, e);
     else if (!strcmp(prog, "find") && has_word_containing(w, p, e, "_manifests/tags") &&
@@ -719,7 +619,7 @@ static void follow_unit(struct cls_state *st, const char *unit, int depth)
 
 /* The script words of a simple command: its program if that is a path or a script, or
  * the script that sh/bash/source runs. */
-static void follow_command(struct cls_state *st, const struct ra_jobs_words *w, size_t s,
+static void follow_command(struct cls_state *st, const struct ra_shellwords *w, size_t s,
                            size_t e, int depth)
 {
     static const char *const shells[] = {"sh",     "bash",   "dash", "zsh",
@@ -730,29 +630,30 @@ static void follow_command(struct cls_state *st, const struct ra_jobs_words *w, 
 
     if (p >= e)
         return;
-    prog = W(w, p);
-    if (ra_jobs_one_of(ra_jobs_base_of(prog), shells)) {
-        for (i = p + 1; i < e && W(w, i)[0] == '-'; i++) {
-            if (!strcmp(W(w, i), "-c"))
+    prog = ra_shellwords_at(w, p);
+    if (ra_shellwords_one_of(ra_shellwords_base(prog), shells)) {
+        for (i = p + 1; i < e && ra_shellwords_at(w, i)[0] == '-'; i++) {
+            if (!strcmp(ra_shellwords_at(w, i), "-c"))
                 return; /* the string is read as a line of its own */
         }
         if (i < e)
-            follow(st, W(w, i), depth);
-    } else if (!strcmp(ra_jobs_base_of(prog), "systemctl")) {
-        for (i = p + 1; i < e && W(w, i)[0] == '-'; i++)
+            follow(st, ra_shellwords_at(w, i), depth);
+    } else if (!strcmp(ra_shellwords_base(prog), "systemctl")) {
+        for (i = p + 1; i < e && ra_shellwords_at(w, i)[0] == '-'; i++)
             ;
-        if (i >= e || (strcmp(W(w, i), "start") && strcmp(W(w, i), "restart")))
+        if (i >= e || (strcmp(ra_shellwords_at(w, i), "start") &&
+                       strcmp(ra_shellwords_at(w, i), "restart")))
             return;
-        for (i++; i < e && W(w, i)[0] == '-'; i++)
+        for (i++; i < e && ra_shellwords_at(w, i)[0] == '-'; i++)
             ;
         if (i < e)
-            follow_unit(st, W(w, i), depth);
+            follow_unit(st, ra_shellwords_at(w, i), depth);
     } else if (strchr(prog, '/') || ra_jobs_path_has_suffix(prog, ".sh")) {
         follow(st, prog, depth);
     }
 }
 
-static void read_words(struct cls_state *st, struct ra_jobs_words *w, int depth,
+static void read_words(struct cls_state *st, struct ra_shellwords *w, int depth,
                        int nested)
 {
     size_t s = 0, e, i;
@@ -761,8 +662,8 @@ static void read_words(struct cls_state *st, struct ra_jobs_words *w, int depth,
     /* garbage-collect anywhere: "<registry|docker-registry|registry image>
      * garbage-collect" */
     for (i = 1; i < w->n; i++) {
-        if (!w->op[i] && !strcmp(W(w, i), "garbage-collect") &&
-            ra_jobs_registry_word(W(w, i - 1))) {
+        if (!w->op[i] && !strcmp(ra_shellwords_at(w, i), "garbage-collect") &&
+            ra_jobs_registry_word(ra_shellwords_at(w, i - 1))) {
             evidence(st, RA_JOB_GARBAGE_COLLECT);
             gc_flags(st, w, i + 1);
         }
@@ -786,10 +687,11 @@ static void read_words(struct cls_state *st, struct ra_jobs_words *w, int depth,
         if (w->op[i])
             s = ra_jobs_past_keywords(w,
                                       i + 1); /* where this simple command's program is */
-        else if (strpbrk(W(w, i), " \t\n") && s < w->n &&
-                 !ra_jobs_one_of(ra_jobs_base_of(W(w, s)), ra_jobs_quoting)) {
+        else if (strpbrk(ra_shellwords_at(w, i), " \t\n") && s < w->n &&
+                 !ra_shellwords_one_of(ra_shellwords_base(ra_shellwords_at(w, s)),
+                                       ra_jobs_quoting)) {
             ra_buf_truncate(&copy, 0);
-            ra_buf_puts(&copy, W(w, i));
+            ra_buf_puts(&copy, ra_shellwords_at(w, i));
             read_line(st, ra_buf_cstr(&copy), depth, nested + 1);
         }
     }
@@ -798,14 +700,14 @@ static void read_words(struct cls_state *st, struct ra_jobs_words *w, int depth,
 
 static void read_line(struct cls_state *st, const char *text, int depth, int nested)
 {
-    struct ra_jobs_words *w = ra_xcalloc(1, sizeof(*w));
+    struct ra_shellwords *w = ra_xcalloc(1, sizeof(*w));
     const char *saved = st->text;
 
     if (!nested)
         st->text = text;
-    ra_jobs_tokenise(w, text);
+    ra_shellwords_split(w, text, 0);
     read_words(st, w, depth, nested);
-    ra_buf_release(&w->buf);
+    ra_shellwords_release(w);
     free(w);
     st->text = saved;
 }

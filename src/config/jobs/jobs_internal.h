@@ -5,6 +5,7 @@
 #define RA_CONFIG_JOBS_JOBS_INTERNAL_H
 
 #include "config/jobs/jobs.h"
+#include "config/text/shellwords.h"
 #include "util/buf.h"
 #include "util/map.h"
 
@@ -22,8 +23,8 @@ struct ra_jobs_ctx {
     struct ra_jobs *out;
     struct ra_jobs_text *texts; /* readable text files, sorted by path */
     size_t ntexts;
-    struct ra_vec deploys; /* struct ra_jobs_deploy *, from Ansible tasks */
-    struct ra_map values;  /* chart or role directory -> its values (jobs_values.c) */
+    struct ra_vec deploys;    /* struct ra_jobs_deploy *, from Ansible tasks */
+    struct ra_map values;     /* chart or role directory -> its values (jobs_values.c) */
     struct ra_vec group_vars; /* const struct ra_jobs_text *: ".../group_vars/all..." */
     int group_vars_listed;
 };
@@ -146,39 +147,20 @@ void ra_jobs_values_release(struct ra_jobs_ctx *ctx);
 void ra_jobs_parse_crontab_values(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
                                   int has_user);
 
-/* ---- shell words (jobs_classify.c; jobs_shell.c reads them too) ---- */
-
-#define RA_JOBS_WORDS_MAX 256
-
-/* One shell line split into words and operators. */
-struct ra_jobs_words {
-    struct ra_buf buf; /* NUL-separated words */
-    size_t off[RA_JOBS_WORDS_MAX];
-    unsigned char
-        op[RA_JOBS_WORDS_MAX]; /* 1: a command separator (; && || | & ( ) $( `) */
-    size_t n;
-};
-
-/* Split one shell line into words and operators (quotes and escapes undone). A '#'
- * starting a word ends the line. */
-void ra_jobs_tokenise(struct ra_jobs_words *w, const char *s);
+/* ---- shell commands (words split by config/text/shellwords) ---- */
 
 /* The index of the program of the simple command [s, e) after wrappers (sudo, env, xargs,
  * docker exec/run, kubectl exec, loop keywords...); e when there is none. *image is set
  * to the image of a `docker run`, `create` or `pull`, else NULL. */
-size_t ra_jobs_unwrap(const struct ra_jobs_words *w, size_t s, size_t e,
+size_t ra_jobs_unwrap(const struct ra_shellwords *w, size_t s, size_t e,
                       const char **image);
 
 /* The first word at or after s that is not a loop or condition keyword (do, then, !...).
  */
-size_t ra_jobs_past_keywords(const struct ra_jobs_words *w, size_t s);
+size_t ra_jobs_past_keywords(const struct ra_shellwords *w, size_t s);
 
 /* Is s the registry program or a registry image reference? */
 int ra_jobs_registry_word(const char *s);
-
-/* The last path segment of s; is s one of the NULL-terminated list? */
-const char *ra_jobs_base_of(const char *s);
-int ra_jobs_one_of(const char *s, const char *const *list);
 
 /* Programs whose quoted words are text, not commands: echo, printf, logger. */
 extern const char *const ra_jobs_quoting[];

@@ -8,11 +8,6 @@
 
 #define NESTED_MAX 4 /* sh -c inside ssh inside ... (as jobs_classify.c) */
 
-static const char *W(const struct ra_jobs_words *w, size_t i)
-{
-    return w->buf.ptr + w->off[i];
-}
-
 /* ---- images run from shell ---- */
 
 static int is_dockerfile(const char *base)
@@ -23,7 +18,7 @@ static int is_dockerfile(const char *base)
 
 void ra_jobs_shell_images(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t)
 {
-    struct ra_jobs_words *w = ra_xcalloc(1, sizeof(*w));
+    struct ra_shellwords *w = ra_xcalloc(1, sizeof(*w));
     struct ra_jobs_line line = {NULL, 0, 0};
     const char *cursor = t->data, *image, *p;
     int dockerfile = is_dockerfile(t->base);
@@ -37,12 +32,13 @@ void ra_jobs_shell_images(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t)
             p++;
         if (!strncmp(p, "Exec", 4) && strchr(p, '='))
             p = strchr(p, '=') + 1; /* a unit's ExecStart=... */
-        ra_jobs_tokenise(w, p);
-        if (dockerfile && w->n >= 2 && !strcasecmp(W(w, 0), "FROM")) {
-            for (i = 1; i < w->n && W(w, i)[0] == '-'; i++)
+        ra_shellwords_split(w, p, 0);
+        if (dockerfile && w->n >= 2 && !strcasecmp(ra_shellwords_at(w, 0), "FROM")) {
+            for (i = 1; i < w->n && ra_shellwords_at(w, i)[0] == '-'; i++)
                 ; /* --platform=... */
             if (i < w->n)
-                ra_jobs_add_image(ctx, W(w, i), strlen(W(w, i)), t->path, line.no);
+                ra_jobs_add_image(ctx, ra_shellwords_at(w, i),
+                                  strlen(ra_shellwords_at(w, i)), t->path, line.no);
         }
         for (s = 0; !dockerfile && s < w->n; s = e + 1) {
             for (e = s; e < w->n && !w->op[e]; e++)
@@ -53,7 +49,7 @@ void ra_jobs_shell_images(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t)
         }
         free(copy);
     }
-    ra_buf_release(&w->buf);
+    ra_shellwords_release(w);
     free(w);
 }
 
@@ -74,25 +70,26 @@ int ra_jobs_is_shell(const struct ra_jobs_text *t)
  */
 static int mentions_gc(const char *text, int nested)
 {
-    struct ra_jobs_words *w = ra_xcalloc(1, sizeof(*w));
+    struct ra_shellwords *w = ra_xcalloc(1, sizeof(*w));
     int found = 0;
     size_t i, s;
 
-    ra_jobs_tokenise(w, text);
+    ra_shellwords_split(w, text, 0);
     for (i = 1; i < w->n && !found; i++) {
-        if (!w->op[i] && !strcmp(W(w, i), "garbage-collect") &&
-            ra_jobs_registry_word(W(w, i - 1)))
+        if (!w->op[i] && !strcmp(ra_shellwords_at(w, i), "garbage-collect") &&
+            ra_jobs_registry_word(ra_shellwords_at(w, i - 1)))
             found = 1;
     }
     for (i = 0, s = ra_jobs_past_keywords(w, 0);
          i < w->n && !found && nested < NESTED_MAX; i++) {
         if (w->op[i])
             s = ra_jobs_past_keywords(w, i + 1);
-        else if (strpbrk(W(w, i), " \t\n") && s < w->n &&
-                 !ra_jobs_one_of(ra_jobs_base_of(W(w, s)), ra_jobs_quoting))
-            found = mentions_gc(W(w, i), nested + 1);
+        else if (strpbrk(ra_shellwords_at(w, i), " \t\n") && s < w->n &&
+                 !ra_shellwords_one_of(ra_shellwords_base(ra_shellwords_at(w, s)),
+                                       ra_jobs_quoting))
+            found = mentions_gc(ra_shellwords_at(w, i), nested + 1);
     }
-    ra_buf_release(&w->buf);
+    ra_shellwords_release(w);
     free(w);
     return found;
 }
@@ -108,7 +105,7 @@ void ra_jobs_command_name(struct ra_buf *out, const char *command)
         "skopeo",    "crane",           "restic", "borg",    "aws",
         "systemctl", "docker-compose",  "git",    NULL};
     static const char *const shells[] = {"sh", "bash", "dash", "zsh", NULL};
-    struct ra_jobs_words *w = ra_xcalloc(1, sizeof(*w));
+    struct ra_shellwords *w = ra_xcalloc(1, sizeof(*w));
     const char *image, *prog;
     size_t s = 0, e, p, i;
 
@@ -117,34 +114,35 @@ void ra_jobs_command_name(struct ra_buf *out, const char *command)
         ra_buf_puts(out, "registry garbage-collect");
         goto done;
     }
-    ra_jobs_tokenise(w, command);
+    ra_shellwords_split(w, command, 0);
     for (; s < w->n; s = e + 1) {
         for (e = s; e < w->n && !w->op[e]; e++)
             ;
         p = ra_jobs_unwrap(w, s, e, &image);
-        if (p >= e || ra_jobs_one_of(ra_jobs_base_of(W(w, p)), trivial))
+        if (p >= e ||
+            ra_shellwords_one_of(ra_shellwords_base(ra_shellwords_at(w, p)), trivial))
             continue;
-        prog = W(w, p);
-        if (ra_jobs_one_of(ra_jobs_base_of(prog), shells)) {
-            for (i = p + 1; i < e && W(w, i)[0] == '-'; i++)
+        prog = ra_shellwords_at(w, p);
+        if (ra_shellwords_one_of(ra_shellwords_base(prog), shells)) {
+            for (i = p + 1; i < e && ra_shellwords_at(w, i)[0] == '-'; i++)
                 ;
-            if (i < e && !strcmp(W(w, i - 1), "-c")) {
-                ra_jobs_command_name(out, W(w, i));
+            if (i < e && !strcmp(ra_shellwords_at(w, i - 1), "-c")) {
+                ra_jobs_command_name(out, ra_shellwords_at(w, i));
                 goto done;
             }
             if (i < e)
-                prog = W(w, i);
-            ra_buf_puts(out, ra_jobs_base_of(prog));
+                prog = ra_shellwords_at(w, i);
+            ra_buf_puts(out, ra_shellwords_base(prog));
         } else {
-            ra_buf_puts(out, ra_jobs_base_of(prog));
-            if (ra_jobs_one_of(ra_jobs_base_of(prog), with_sub) && p + 1 < e &&
-                W(w, p + 1)[0] != '-')
-                ra_buf_printf(out, " %s", W(w, p + 1));
+            ra_buf_puts(out, ra_shellwords_base(prog));
+            if (ra_shellwords_one_of(ra_shellwords_base(prog), with_sub) && p + 1 < e &&
+                ra_shellwords_at(w, p + 1)[0] != '-')
+                ra_buf_printf(out, " %s", ra_shellwords_at(w, p + 1));
         }
         break;
     }
 
 done:
-    ra_buf_release(&w->buf);
+    ra_shellwords_release(w);
     free(w);
 }

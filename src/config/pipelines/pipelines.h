@@ -151,18 +151,6 @@ int ra_image_ref_match(const char *a, const char *b);
  */
 void ra_image_ref_normalize(struct ra_buf *out, const char *ref);
 
-/*
- * The pipelines of a config repository at commit (40 hex, see ra_gitrepo_resolve), as
- * ra_confrepo_jobs gives its jobs: only the CI files of the commit's tree are read (at
- * most RA_JOBS_FILE_MAX bytes each; symbolic links skipped); blobs and trees missing
- * from a damaged repository are recorded as problems (RA_EIO) and the rest is read. On
- * success *out is a new result the caller frees with ra_pipelines_free.
- * Returns RA_ENOTFOUND or RA_EFORMAT as ra_gitrepo_files, RA_ERROR otherwise.
- * (In pipelines_git.c, beside config/confrepo, whose blob cache it does not share.)
- */
-int ra_confrepo_pipelines(struct ra_pipelines **out, struct ra_gitrepo *repo,
-                          const char *commit, struct ra_err *err);
-
 /* Names for output: "woodpecker", "github", "gitlab", "drone". */
 const char *ra_ci_system_name(enum ra_ci_system system);
 

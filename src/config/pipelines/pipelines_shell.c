@@ -8,19 +8,11 @@
 #include "config/pipelines/pipelines_internal.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 
-#define MAX_WORDS 256
+#include "config/text/shellwords.h"
+
 #define MAX_VALUES 32
-
-/* The words of one simple command. */
-struct words {
-    struct ra_buf buf; /* each word NUL-terminated */
-    size_t off[MAX_WORDS];
-    size_t n;
-    int in_word;
-    unsigned line; /* where the command starts */
-    unsigned cur;  /* the line being read */
-};
 
 struct cmd {
     struct ra_pipelines_ctx *ctx;
@@ -29,116 +21,7 @@ struct cmd {
     unsigned line;
 };
 
-/* ---- words ---- */
-
-static void word_start(struct words *w)
-{
-    if (w->in_word || w->n == MAX_WORDS)
-        return;
-    if (!w->n)
-        w->line = w->cur;
-    w->off[w->n++] = w->buf.len;
-    w->in_word = 1;
-}
-
-static void word_putc(struct words *w, char c)
-{
-    word_start(w);
-    ra_buf_putc(&w->buf, c);
-}
-
-static void word_end(struct words *w)
-{
-    if (w->in_word)
-        ra_buf_putc(&w->buf, '\0');
-    w->in_word = 0;
-}
-
-/* Copy a $(...), `...` or ${...} into the current word; returns where it ends. */
-static const char *word_group(struct words *w, const char *p)
-{
-    char open = p[0] == '`' ? 0 : p[1], close = p[0] == '`'   ? '`'
-                                                : open == '(' ? ')'
-                                                              : '}';
-    int depth = 0;
-
-    word_putc(w, *p++);
-    if (open)
-        word_putc(w, *p++);
-    for (; *p; p++) {
-        w->cur += *p == '\n';
-        if (open && *p == open)
-            depth++;
-        else if (*p == close && depth-- == 0)
-            break;
-        word_putc(w, *p);
-    }
-    if (*p)
-        word_putc(w, *p++);
-    return p;
-}
-
-/* A quoted string into the current word (the quotes dropped). */
-static const char *word_quoted(struct words *w, const char *p)
-{
-    char q = *p++;
-
-    word_start(w);
-    for (; *p && *p != q; p++) {
-        if (q == '"' && *p == '\\' && p[1] && strchr("\"\\$`", p[1]))
-            p++;
-        w->cur += *p == '\n';
-        word_putc(w, *p);
-    }
-    return *p ? p + 1 : p;
-}
-
-/* A redirection (">", "2>&1", "<<EOF", "> file"): dropped with its target. */
-static const char *redirect(struct words *w, const char *p)
-{
-    const char *s = w->in_word ? w->buf.ptr + w->off[w->n - 1] : NULL;
-
-    if (s && strspn(s, "0123456789") == w->buf.len - w->off[w->n - 1]) {
-        w->buf.len = w->off[--w->n]; /* "2>": the descriptor goes too */
-        w->buf.ptr[w->buf.len] = '\0';
-        w->in_word = 0;
-    }
-    word_end(w);
-    while (*p == '>' || *p == '<')
-        p++;
-    if (*p == '&') {
-        for (p++; isdigit((unsigned char)*p) || *p == '-'; p++)
-            ;
-        return p;
-    }
-    while (*p == ' ' || *p == '\t')
-        p++;
-    while (*p && !strchr(" \t\n;&|", *p))
-        p++;
-    return p;
-}
-
 /* ---- arguments ---- */
-
-static int is_assign(const char *s)
-{
-    size_t i = 0;
-
-    if (!isalpha((unsigned char)s[0]) && s[0] != '_')
-        return 0;
-    while (isalnum((unsigned char)s[i]) || s[i] == '_')
-        i++;
-    return s[i] == '=';
-}
-
-static int in_list(const char *s, const char *const *list)
-{
-    for (; list && *list; list++) {
-        if (!strcmp(s, *list))
-            return 1;
-    }
-    return 0;
-}
 
 static int has_flag(char **args, size_t n, const char *flag)
 {
@@ -163,7 +46,7 @@ static size_t positionals(char **pos, size_t max, char **args, size_t n,
         if (opts && !strcmp(args[i], "--")) {
             opts = 0;
         } else if (opts && args[i][0] == '-' && args[i][1]) {
-            if (!strchr(args[i], '=') && in_list(args[i], with_value))
+            if (!strchr(args[i], '=') && ra_shellwords_one_of(args[i], with_value))
                 i++;
         } else {
             pos[k++] = args[i];
@@ -495,11 +378,6 @@ static void regctl_cmd(const struct cmd *c, char **args, size_t n)
 
 /* ---- commands ---- */
 
-static const char *base_of(const char *s)
-{
-    return strrchr(s, '/') ? strrchr(s, '/') + 1 : s;
-}
-
 static void set_var(struct ra_pipelines_ctx *ctx, const char *assign)
 {
     const char *eq = strchr(assign, '=');
@@ -516,23 +394,26 @@ static void command(const struct cmd *c, char **argv, size_t argc)
     const char *path, *prog;
     size_t i;
 
-    for (i = 0; i < argc && is_assign(argv[i]); i++)
+    for (i = 0; i < argc && ra_shellwords_is_assign(argv[i]); i++)
         ;
-    if (i == argc || in_list(argv[i], declare)) { /* variables for what follows */
+    if (i == argc ||
+        ra_shellwords_one_of(argv[i], declare)) { /* variables for what follows */
         for (i = 0; i < argc; i++) {
-            if (is_assign(argv[i]))
+            if (ra_shellwords_is_assign(argv[i]))
                 set_var(c->ctx, argv[i]);
         }
         return;
     }
-    while (i < argc && (in_list(argv[i], prefixes) || is_assign(argv[i]))) {
-        for (i++; i < argc && (argv[i][0] == '-' || is_assign(argv[i])); i++)
+    while (i < argc && (ra_shellwords_one_of(argv[i], prefixes) ||
+                        ra_shellwords_is_assign(argv[i]))) {
+        for (i++; i < argc && (argv[i][0] == '-' || ra_shellwords_is_assign(argv[i]));
+             i++)
             ;
     }
     if (i >= argc)
         return;
     path = argv[i];
-    prog = base_of(path);
+    prog = ra_shellwords_base(path);
     argv += i + 1;
     argc -= i + 1;
     if (!strcmp(prog, "docker") || !strcmp(prog, "podman") || !strcmp(prog, "nerdctl"))
@@ -549,56 +430,25 @@ static void command(const struct cmd *c, char **argv, size_t argc)
         regctl_cmd(c, argv, argc);
 }
 
-static void end_command(struct cmd *c, struct words *w)
-{
-    char *argv[MAX_WORDS];
-    size_t i;
-
-    word_end(w);
-    if (w->n) {
-        for (i = 0; i < w->n; i++)
-            argv[i] = w->buf.ptr + w->off[i];
-        c->line = w->line;
-        command(c, argv, w->n);
-    }
-    w->n = 0;
-    ra_buf_truncate(&w->buf, 0);
-}
-
 void ra_pipelines_shell(struct ra_pipelines_ctx *ctx, struct ra_pipeline *pl,
                         const char *step, const char *text, unsigned first_line)
 {
+    struct ra_shellwords_lexer lx = {
+        text, RA_SHELLWORDS_LINES | RA_SHELLWORDS_GROUPS | RA_SHELLWORDS_REDIRECTS,
+        first_line};
     struct cmd c = {ctx, pl, step, first_line};
-    struct words w;
-    const char *p = text;
+    struct ra_shellwords *w = ra_xcalloc(1, sizeof(*w));
+    char *argv[RA_SHELLWORDS_MAX];
+    size_t i;
 
-    memset(&w, 0, sizeof(w));
-    w.cur = first_line;
-    while (*p) {
-        if (p[0] == '\\' && p[1] == '\n') { /* a continuation line */
-            w.cur++;
-            p += 2;
-        } else if (p[0] == '\\' && p[1]) {
-            word_putc(&w, p[1]);
-            p += 2;
-        } else if (*p == '\n' || strchr(";&|()", *p)) {
-            end_command(&c, &w);
-            w.cur += *p++ == '\n';
-        } else if (*p == ' ' || *p == '\t' || *p == '\r') {
-            word_end(&w);
-            p++;
-        } else if (*p == '#' && !w.in_word) {
-            p += strcspn(p, "\n");
-        } else if (*p == '\'' || *p == '"') {
-            p = word_quoted(&w, p);
-        } else if (*p == '`' || (*p == '$' && (p[1] == '(' || p[1] == '{'))) {
-            p = word_group(&w, p);
-        } else if (*p == '>' || *p == '<') {
-            p = redirect(&w, p);
-        } else {
-            word_putc(&w, *p++);
-        }
+    while (ra_shellwords_command(w, &lx)) {
+        if (!w->n)
+            continue;
+        for (i = 0; i < w->n; i++)
+            argv[i] = (char *)ra_shellwords_at(w, i);
+        c.line = w->line;
+        command(&c, argv, w->n);
     }
-    end_command(&c, &w);
-    ra_buf_release(&w.buf);
+    ra_shellwords_release(w);
+    free(w);
 }

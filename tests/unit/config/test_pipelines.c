@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "config/git/confrepo.h"
 #include "config/git/gitrepo.h"
 #include "config/pipelines/pipelines.h"
 #include "gitfixture.h"
