@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "config/jobs/jobs_internal.h"
+#include "config/text/imageref.h"
 #include "util/map.h"
 
 enum file_kind {
@@ -129,112 +130,6 @@ void ra_jobs_schedule_zone(struct ra_jobs_ctx *ctx, struct ra_job *j)
 
 /* ---- image references ---- */
 
-/* Split ref into the repository part [0, *name_len) and the tag/digest. */
-static void split_ref(const char *ref, size_t len, size_t *name_len, const char **tag,
-                      size_t *tag_len, const char **digest)
-{
-    const char *at = memchr(ref, '@', len), *end = at ? at : ref + len, *p, *colon = NULL;
-
-    for (p = ref; p < end; p++) {
-        if (*p == '/')
-            colon = NULL;
-        else if (*p == ':')
-            colon = p;
-    }
-    *digest = at ? at + 1 : NULL;
-    *tag = colon ? colon + 1 : NULL;
-    *tag_len = colon ? (size_t)(end - colon - 1) : 0;
-    *name_len = (size_t)((colon ? colon : end) - ref);
-}
-
-static int pinned_tag(const char *t, size_t n)
-{
-    size_t i = 0, dots = 0;
-
-    if (i < n && t[i] == 'v')
-        i++;
-    for (;;) {
-        size_t d = i;
-        while (i < n && isdigit((unsigned char)t[i]))
-            i++;
-        if (i == d)
-            return 0;
-        if (dots == 2)
-            return 1; /* 2.8.3, 2.8.3-alpine, 3.0.0-rc.1 */
-        if (i == n || t[i] != '.')
-            return 0;
-        dots++;
-        i++;
-    }
-}
-
-void ra_image_version(const char **version, size_t *version_len, int *floating,
-                      const char *ref)
-{
-    size_t name_len, tag_len, len = strlen(ref);
-    const char *tag, *digest;
-
-    split_ref(ref, len, &name_len, &tag, &tag_len, &digest);
-    if (digest) {
-        *version = digest;
-        *version_len = strlen(digest);
-        *floating = 0;
-    } else if (tag && tag_len) {
-        *version = tag;
-        *version_len = tag_len;
-        *floating = !pinned_tag(tag, tag_len) || memchr(tag, '$', tag_len) ||
-                    memchr(tag, '{', tag_len);
-    } else {
-        *version = "latest";
-        *version_len = 6;
-        *floating = 1;
-    }
-}
-
-static int seg_eq(const char *s, size_t n, const char *want)
-{
-    size_t i;
-
-    if (n != strlen(want))
-        return 0;
-    for (i = 0; i < n; i++) {
-        if (tolower((unsigned char)s[i]) != want[i])
-            return 0;
-    }
-    return 1;
-}
-
-int ra_image_is_registry(const char *ref)
-{
-    size_t name_len, tag_len, nseg = 0, i, start = 0;
-    const char *tag, *digest, *seg[8];
-    size_t seglen[8];
-
-    split_ref(ref, strlen(ref), &name_len, &tag, &tag_len, &digest);
-    for (i = 0; i <= name_len; i++) {
-        if (i == name_len || ref[i] == '/') {
-            if (nseg == 8)
-                return 0;
-            seg[nseg] = ref + start;
-            seglen[nseg++] = i - start;
-            start = i + 1;
-        }
-    }
-    if (nseg >= 2 && seg_eq(seg[nseg - 2], seglen[nseg - 2], "distribution") &&
-        seg_eq(seg[nseg - 1], seglen[nseg - 1], "distribution"))
-        return 1;
-    if (!seg_eq(seg[nseg - 1], seglen[nseg - 1], "registry"))
-        return 0;
-    if (nseg == 1)
-        return 1;
-    if (seg_eq(seg[nseg - 2], seglen[nseg - 2], "library"))
-        return 1;
-    /* "host/registry": a mirror of the official image */
-    return nseg == 2 &&
-           (memchr(seg[0], '.', seglen[0]) || memchr(seg[0], ':', seglen[0]) ||
-            seg_eq(seg[0], seglen[0], "localhost"));
-}
-
 void ra_jobs_add_image(struct ra_jobs_ctx *ctx, const char *ref, size_t len,
                        const char *path, unsigned line)
 {
@@ -255,7 +150,7 @@ void ra_jobs_add_image(struct ra_jobs_ctx *ctx, const char *ref, size_t len,
     raw = copy;
     if ((resolved = ra_jobs_resolve(ctx, path, copy)))
         copy = (char *)resolved; /* judged by its value, not by "{{ }}" */
-    if (!ra_image_is_registry(copy))
+    if (!ra_imageref_is_registry(copy))
         return;
     for (i = 0; i < ctx->out->images.len; i++) {
         img = ctx->out->images.items[i];
@@ -265,7 +160,7 @@ void ra_jobs_add_image(struct ra_jobs_ctx *ctx, const char *ref, size_t len,
     img = ra_pool_alloc(&ctx->out->pool, sizeof(*img));
     img->image = copy;
     img->image_raw = resolved ? raw : NULL;
-    ra_image_version(&v, &vlen, &img->floating, copy);
+    ra_imageref_version(&v, &vlen, &img->floating, copy);
     img->version = ra_jobs_strndup(ctx, v, vlen);
     img->path = path;
     img->line = line;

@@ -51,10 +51,11 @@ enum ra_job_def {
 
 /* How to read the schedule text. */
 enum ra_sched_syntax {
-    RA_SCHED_CRON = 0,  /* 5 fields or @daily...: config/sched/cron.h; several "; "-separated */
-    RA_SCHED_CALENDAR,  /* systemd OnCalendar= expressions, "; "-separated */
-    RA_SCHED_MONOTONIC, /* systemd OnBootSec=/OnUnitActiveSec=..., ofelia "@every 1h":
-                           no wall-clock times */
+    RA_SCHED_CRON =
+        0, /* 5 fields or @daily...: config/sched/cron.h; several "; "-separated */
+    RA_SCHED_CALENDAR,     /* systemd OnCalendar= expressions, "; "-separated */
+    RA_SCHED_MONOTONIC,    /* systemd OnBootSec=/OnUnitActiveSec=..., ofelia "@every 1h":
+                              no wall-clock times */
     RA_SCHED_CRON_SECONDS, /* ofelia (robfig/cron): 6 fields, seconds first, or 5;
                               config/sched/cronx.h RA_CRONX_ROBFIG */
     RA_SCHED_EVENTBRIDGE,  /* cron(...) of AWS EventBridge (rate(...) is MONOTONIC) */
@@ -151,8 +152,8 @@ struct ra_job {
 struct ra_registry_image {
     const char *image;     /* "registry:2", "registry@sha256:...", values resolved */
     const char *image_raw; /* as written when template values were resolved, or NULL */
-    const char *version; /* the tag, "sha256:..." for a digest, "latest" when none */
-    int floating;        /* a tag that moves: none, "latest", "2", "2.8", a variable */
+    const char *version;   /* the tag, "sha256:..." for a digest, "latest" when none */
+    int floating;          /* a tag that moves: none, "latest", "2", "2.8", a variable */
     const char *path;
     unsigned line;
     int example; /* in an example: listed in struct ra_jobs.example_images */
@@ -195,9 +196,10 @@ struct ra_jobs {
  *   - "*.tf": kubernetes_cron_job(_v1) resources and image = "..." values.
  *   - shell scripts, units, Dockerfiles: registry images they run.
  *   - README code blocks (```cron, ```yaml): examples.
- * Jobs and images of examples go to (*out)->examples and example_images. Unreadable files (binary, larger than RA_JOBS_FILE_MAX, YAML that does not parse) are
- * recorded in (*out)->problems and the rest is read.
- * Returns 0, or RA_EUSAGE when the same path is given twice.
+ * Jobs and images of examples go to (*out)->examples and example_images. Unreadable files
+ * (binary, larger than RA_JOBS_FILE_MAX, YAML that does not parse) are recorded in
+ * (*out)->problems and the rest is read. Returns 0, or RA_EUSAGE when the same path is
+ * given twice.
  */
 int ra_jobs_scan(struct ra_jobs **out, const struct ra_jobs_file *files, size_t nfiles,
                  struct ra_err *err);
@@ -229,14 +231,5 @@ const char *ra_job_def_name(enum ra_job_def def);
 
 /* "garbage-collect", "tag-prune", "backup", "probe", "other". */
 const char *ra_job_class_name(enum ra_job_class cls);
-
-/* Split an image reference "host/path/name:tag@digest" into its version and whether it
- * floats (see struct ra_registry_image). *version points into ref or to "latest". */
-void ra_image_version(const char **version, size_t *version_len, int *floating,
-                      const char *ref);
-
-/* Does the image reference name the registry (registry, library/registry,
- * distribution/distribution, on any host)? */
-int ra_image_is_registry(const char *ref);
 
 #endif

@@ -4,6 +4,7 @@
  * config/text/shellwords). Quoted words with blanks (sh -c '...', ssh host '...') are
  * read again as command lines. */
 #include "config/jobs/jobs_internal.h"
+#include "config/text/imageref.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -57,7 +58,7 @@ static size_t unwrap_docker(const struct ra_shellwords *w, size_t i, size_t e,
     k = skip_docker_options(w, k + 1, e);
     if (!strcmp(sub, "run") && k < e) {
         *image = ra_shellwords_at(w, k);
-        if (ra_image_is_registry(*image))
+        if (ra_imageref_is_registry(*image))
             return k;
     }
     return k + 1;
@@ -196,7 +197,7 @@ int ra_jobs_registry_word(const char *s)
     const char *b = ra_shellwords_base(s);
 
     return !strcmp(b, "registry") || !strcmp(b, "docker-registry") ||
-           ((strchr(s, ':') || strchr(s, '@')) && ra_image_is_registry(s));
+           ((strchr(s, ':') || strchr(s, '@')) && ra_imageref_is_registry(s));
 }
 
 static void gc_flags(struct cls_state *st, const struct ra_shellwords *w, size_t i)

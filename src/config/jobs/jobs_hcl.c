@@ -4,6 +4,7 @@
  * schedules (aws_cloudwatch_event_rule with its aws_cloudwatch_event_target,
  * aws_scheduler_schedule). Expressions are kept as written. */
 #include "config/jobs/jobs_internal.h"
+#include "config/text/imageref.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -337,7 +338,7 @@ static void nomad_commands(struct ra_buf *out, struct hcl *h, const struct hcl_n
         if (image)
             ra_jobs_add_image(h->ctx, image, strlen(image), path,
                               get(cfg, "image")->line);
-        if (!c && !(a && image && ra_image_is_registry(image)))
+        if (!c && !(a && image && ra_imageref_is_registry(image)))
             continue; /* the registry image's entrypoint is the registry */
         if (out->len)
             ra_buf_puts(out, "; ");

@@ -3,6 +3,7 @@
  * .service (OnCalendar= kept as written; evaluating it is config/calendar's job), and a
  * light scan of Terraform for kubernetes_cron_job(_v1) resources and image strings. */
 #include "config/jobs/jobs_internal.h"
+#include "config/text/imageref.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -470,7 +471,7 @@ static void tf_cron_job(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
         j->command_line = line_of(t, v);
     } else if ((v = find_attr(start, end, "image")) && *v == '"') {
         read_scalar(&b, v, end);
-        if (ra_image_is_registry(ra_buf_cstr(&b)))
+        if (ra_imageref_is_registry(ra_buf_cstr(&b)))
             ra_buf_puts(&cmd, "registry"); /* the image's entrypoint */
     }
     if ((v = find_attr(start, end, "args"))) {

@@ -4,6 +4,7 @@
  * playbook, role or task list; Kubernetes CronJobs (also inside a List); image: values.
  */
 #include "config/jobs/jobs_internal.h"
+#include "config/text/imageref.h"
 
 #include <stdio.h>
 #include <strings.h>
@@ -270,7 +271,7 @@ static void container_command(struct ra_buf *out, struct ywalk *w, const yaml_no
         append_strings(out, w->doc, cmd);
         if (!*line)
             *line = node_line(cmd);
-    } else if (args && image && ra_image_is_registry(image)) {
+    } else if (args && image && ra_imageref_is_registry(image)) {
         if (args->type == YAML_SEQUENCE_NODE &&
             args->data.sequence.items.top > args->data.sequence.items.start)
             first = yaml_document_get_node(w->doc, *args->data.sequence.items.start);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* CI pipelines in a set of files: recognising CI files by path, reading every YAML
- * document with the walker of its CI system, image references (normal form, matching,
- * the pipeline's variables), ids, sorting and the pushers/users queries. */
+ * document with the walker of its CI system, image references (with the pipeline's
+ * variables, in config/text/imageref's normal form), ids, sorting and the pushers/users
+ * queries. */
 #include "config/pipelines/pipelines.h"
 
 #include <assert.h>
@@ -11,6 +12,7 @@
 #include <strings.h>
 
 #include "config/pipelines/pipelines_internal.h"
+#include "config/text/imageref.h"
 
 #define EXPAND_DEPTH 4 /* variables whose values hold variables */
 
@@ -31,190 +33,23 @@ const char *ra_trigger_kind_name(enum ra_trigger_kind kind)
     return (size_t)kind < RA_ARRAY_SIZE(trigger_names) ? trigger_names[kind] : "other";
 }
 
-/* ---- image references ---- */
-
-/* A reference split into host (NULL for Docker Hub), path, tag and digest (NULL when
- * absent); the parts point into the string parsed. */
-struct ref {
-    const char *host, *path, *tag, *digest;
-    size_t host_len, path_len, tag_len, digest_len;
-    int explicit_host; /* a host was written, Docker Hub's too */
-};
-
-static int span_eq(const char *a, size_t an, const char *b, size_t bn)
-{
-    return an == bn && !memcmp(a, b, an);
-}
-
-static int span_ieq(const char *a, size_t an, const char *b)
-{
-    return an == strlen(b) && !strncasecmp(a, b, an);
-}
-
-/* Docker's rule: a first segment with '.' or ':' or "localhost" is a registry host. A
- * variable there ("$REGISTRY/app", "{{ registry }}/app") is taken for one too. */
-static int is_host(const char *s, size_t n)
-{
-    return memchr(s, '.', n) || memchr(s, ':', n) || memchr(s, '$', n) ||
-           memchr(s, '{', n) || span_ieq(s, n, "localhost");
-}
-
-int ra_pipelines_ref_has_host(const char *ref)
-{
-    const char *slash = strchr(ref, '/');
-
-    return slash && is_host(ref, (size_t)(slash - ref));
-}
-
-static int is_hub(const char *s, size_t n)
-{
-    return span_ieq(s, n, "docker.io") || span_ieq(s, n, "index.docker.io") ||
-           span_ieq(s, n, "registry-1.docker.io");
-}
-
-static void parse_ref(struct ref *r, const char *s)
-{
-    size_t len = strlen(s);
-    const char *at, *end, *slash = NULL, *colon, *p;
-
-    memset(r, 0, sizeof(*r));
-    at = memchr(s, '@', len);
-    end = at ? at : s + len;
-    for (p = s; p < end; p++) {
-        if (*p == '/')
-            slash = p;
-    }
-    /* the first ':' after the last '/': "${TAG:-latest}" holds one more */
-    for (colon = slash ? slash : s; colon < end && *colon != ':'; colon++)
-        ;
-    if (colon == end)
-        colon = NULL;
-    if (at) {
-        r->digest = at + 1;
-        r->digest_len = len - (size_t)(at + 1 - s);
-    }
-    if (colon) {
-        r->tag = colon + 1;
-        r->tag_len = (size_t)(end - colon - 1);
-        end = colon;
-    }
-    r->path = s;
-    r->path_len = (size_t)(end - s);
-    p = memchr(s, '/', r->path_len);
-    if (p && is_host(s, (size_t)(p - s))) {
-        r->host = s;
-        r->host_len = (size_t)(p - s);
-        r->path = p + 1;
-        r->path_len = (size_t)(end - p - 1);
-        r->explicit_host = 1;
-        if (is_hub(r->host, r->host_len))
-            r->host = NULL;
-    }
-    if (!r->host && r->path_len > 8 && !memcmp(r->path, "library/", 8) &&
-        !memchr(r->path + 8, '/', r->path_len - 8)) {
-        r->path += 8;
-        r->path_len -= 8;
-    }
-}
-
-/* "library/x" on a mirror's host is Docker Hub's "x". */
-static void strip_library(const char **p, size_t *n)
-{
-    if (*n > 8 && !memcmp(*p, "library/", 8) && !memchr(*p + 8, '/', *n - 8)) {
-        *p += 8;
-        *n -= 8;
-    }
-}
-
-/* Same tag (a missing one is "latest" unless a digest is given) and same digest when
- * both have one. */
-static int version_eq(const struct ref *a, const struct ref *b)
-{
-    const char *ta = a->tag ? a->tag : a->digest ? NULL : "latest";
-    const char *tb = b->tag ? b->tag : b->digest ? NULL : "latest";
-    size_t na = a->tag ? a->tag_len : 6, nb = b->tag ? b->tag_len : 6;
-
-    if (a->digest && b->digest &&
-        !span_eq(a->digest, a->digest_len, b->digest, b->digest_len))
-        return 0;
-    if (ta && tb)
-        return span_eq(ta, na, tb, nb);
-    return a->digest && b->digest; /* a digest alone: the digests decide */
-}
-
-static int host_eq(const struct ref *a, const struct ref *b)
-{
-    if (!a->host || !b->host)
-        return !a->host && !b->host;
-    return a->host_len == b->host_len && !strncasecmp(a->host, b->host, a->host_len);
-}
-
-int ra_image_ref_match(const char *a, const char *b)
-{
-    struct ref x, y;
-
-    assert(a && b);
-    parse_ref(&x, a);
-    parse_ref(&y, b);
-    return host_eq(&x, &y) && span_eq(x.path, x.path_len, y.path, y.path_len) &&
-           version_eq(&x, &y);
-}
-
-/* Does candidate c answer query q: as ra_image_ref_match when q names a host (Docker
- * Hub's too), else the same repository path on any host. */
-static int query_match(const struct ref *q, const struct ref *c)
-{
-    const char *qp = q->path, *cp = c->path;
-    size_t qn = q->path_len, cn = c->path_len;
-
-    if (!version_eq(q, c))
-        return 0;
-    if (q->explicit_host)
-        return host_eq(q, c) && span_eq(qp, qn, cp, cn);
-    strip_library(&qp, &qn);
-    strip_library(&cp, &cn);
-    return span_eq(qp, qn, cp, cn);
-}
-
-void ra_image_ref_normalize(struct ra_buf *out, const char *ref)
-{
-    struct ref r;
-
-    assert(out && ref);
-    ra_buf_truncate(out, 0);
-    parse_ref(&r, ref);
-    if (r.host) {
-        ra_buf_put(out, r.host, r.host_len);
-        ra_buf_putc(out, '/');
-    }
-    ra_buf_put(out, r.path, r.path_len);
-    if (r.tag) {
-        ra_buf_putc(out, ':');
-        ra_buf_put(out, r.tag, r.tag_len);
-    } else if (!r.digest) {
-        ra_buf_puts(out, ":latest");
-    }
-    if (r.digest) {
-        ra_buf_putc(out, '@');
-        ra_buf_put(out, r.digest, r.digest_len);
-    }
-}
+/* ---- queries ---- */
 
 static void query(struct ra_vec *out, const struct ra_pipelines *p, const char *ref,
                   int pushes)
 {
-    struct ref q, c;
+    struct ra_imageref q, c;
     size_t i, k;
 
     assert(out && p && ref);
-    parse_ref(&q, ref); /* as given: "docker.io/x" names Docker Hub's host */
+    ra_imageref_parse(&q, ref); /* as given: "docker.io/x" names Docker Hub's host */
     for (i = 0; i < p->pipelines.len; i++) {
         const struct ra_pipeline *pl = p->pipelines.items[i];
         const struct ra_vec *v = pushes ? &pl->pushes : &pl->uses;
         for (k = 0; k < v->len; k++) {
             const struct ra_pipeline_image *img = v->items[k];
-            parse_ref(&c, img->ref);
-            if (query_match(&q, &c))
+            ra_imageref_parse(&c, img->ref);
+            if (ra_imageref_answers(&q, &c))
                 ra_vec_push(out, (void *)img);
         }
     }
@@ -438,8 +273,8 @@ add_image(struct ra_pipelines_ctx *ctx, struct ra_vec *to, const struct ra_pipel
     img->pipeline = pl;
     img->image = copy;
     expand(ctx, &b, img->image, 0);
-    ra_image_ref_normalize(&norm, ra_buf_cstr(&b) +
-                                      (strncmp(ra_buf_cstr(&b), "docker://", 9) ? 0 : 9));
+    ra_imageref_normalize(&norm, ra_buf_cstr(&b) +
+                                     (strncmp(ra_buf_cstr(&b), "docker://", 9) ? 0 : 9));
     img->ref = ra_pipelines_strdup(ctx, ra_buf_cstr(&norm));
     img->step = step ? ra_pipelines_strdup(ctx, step) : NULL;
     img->how = how;

@@ -51,7 +51,7 @@ struct ra_pipeline;
 struct ra_pipeline_image {
     const struct ra_pipeline *pipeline; /* the pipeline it belongs to */
     const char *image; /* as written: "registry.example.internal/infra-ci", "$IMAGE" */
-    /* Normalised (ra_image_ref_normalize) after the pipeline's own variables were
+    /* Normalised (ra_imageref_normalize) after the pipeline's own variables were
      * substituted: "registry.example.internal/infra-ci:latest". Unknown variables are
      * left as written. */
     const char *ref;
@@ -126,7 +126,7 @@ void ra_pipelines_free(struct ra_pipelines *p);
 /*
  * The pushes of ref, in pipeline order: appended to out as const struct
  * ra_pipeline_image * (->pipeline says whose), borrowed from p. ref matches as in
- * ra_image_ref_match, and when it has no registry host, a pushed reference on any host
+ * ra_imageref_match, and when it has no registry host, a pushed reference on any host
  * with the same repository path matches too ("infra-ci:latest" finds
  * "registry.example.internal/infra-ci:latest"; "library/" prefixes do not count).
  */
@@ -136,20 +136,6 @@ void ra_pipelines_pushers(struct ra_vec *out, const struct ra_pipelines *p,
 /* The images run (steps, services, job containers) that match ref, as above. */
 void ra_pipelines_users(struct ra_vec *out, const struct ra_pipelines *p,
                         const char *ref);
-
-/*
- * Do two references name the same repository:tag? A missing tag is "latest" (unless a
- * digest is given), the host is compared as written (without case), and Docker Hub's
- * spellings are one: "alpine", "library/alpine", "docker.io/library/alpine",
- * "index.docker.io/library/alpine". When both give a digest, the digests must match too.
- */
-int ra_image_ref_match(const char *a, const char *b);
-
-/* The normal form used for matching, into out (emptied first): "host/path:tag", with
- * Docker Hub's host and "library/" dropped and "latest" added when no tag or digest is
- * given ("docker.io/library/alpine" -> "alpine:latest", "r.example/x@sha256:..." kept).
- */
-void ra_image_ref_normalize(struct ra_buf *out, const char *ref);
 
 /* Names for output: "woodpecker", "github", "gitlab", "drone". */
 const char *ra_ci_system_name(enum ra_ci_system system);

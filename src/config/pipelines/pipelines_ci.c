@@ -5,6 +5,7 @@
  * share (lists of strings, commands). GitLab is in pipelines_gitlab.c, shell commands in
  * pipelines_shell.c. */
 #include "config/pipelines/pipelines_internal.h"
+#include "config/text/imageref.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -353,7 +354,7 @@ static void plugin_pushes(struct ra_pipelines_ctx *ctx, struct ra_pipeline *pl,
     for (i = 0; i < nrepo; i++) {
         for (k = 0; k < (ntag ? ntag : 1); k++) {
             ra_buf_truncate(&b, 0);
-            if (registry && !ra_pipelines_ref_has_host(repos[i].s))
+            if (registry && !ra_imageref_has_host(repos[i].s))
                 ra_buf_printf(&b, "%s/", registry);
             ra_buf_puts(&b, repos[i].s);
             if (ntag)

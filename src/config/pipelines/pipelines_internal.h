@@ -69,9 +69,6 @@ void ra_pipelines_vars_pop(struct ra_pipelines_ctx *ctx, size_t mark);
 void ra_pipelines_expand(const struct ra_pipelines_ctx *ctx, struct ra_buf *out,
                          const char *s);
 
-/* Does the reference start with a registry host ("r.example/x", "$REGISTRY/x")? */
-int ra_pipelines_ref_has_host(const char *ref);
-
 /* Record a problem with the current file (msg is formatted). */
 void ra_pipelines_add_problem(struct ra_pipelines_ctx *ctx, unsigned line, int code,
                               const char *fmt, ...) __attribute__((format(printf, 4, 5)));
