@@ -4,15 +4,12 @@
  * playbook, role or task list; Kubernetes CronJobs (also inside a List); image: values.
  */
 #include "config/jobs/jobs_internal.h"
-#include "config/text/imageref.h"
 
 #include <stdio.h>
 #include <strings.h>
 
-#include <yaml.h>
-
-#define YAML_MAX_DEPTH 64
-#define YAML_MAX_VISITS 200000 /* per document: aliases can multiply a small file */
+#include "config/text/imageref.h"
+#include "config/text/yamldoc.h"
 
 /* An Ansible "env: true" task setting CRON_TZ or TZ for one crontab. */
 struct ansible_tz {
@@ -30,29 +27,10 @@ struct ywalk {
     struct ra_vec tzs; /* struct ansible_tz *, from the pool */
 };
 
-static unsigned node_line(const yaml_node_t *n)
-{
-    return (unsigned)n->start_mark.line + 1;
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
+/* Jobs read a mapping's own keys ("<<" merges are not followed). */
 static yaml_node_t *map_get(yaml_document_t *doc, const yaml_node_t *map, const char *key)
 {
-    yaml_node_pair_t *p;
-    const char *k;
-
-    if (!map || map->type != YAML_MAPPING_NODE)
-        return NULL;
-    for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-        k = scalar(yaml_document_get_node(doc, p->key));
-        if (k && !strcmp(k, key))
-            return yaml_document_get_node(doc, p->value);
-    }
-    return NULL;
+    return ra_yamldoc_get(doc, map, key, RA_YAMLDOC_OWN);
 }
 
 /* map[k1][k2]...: a path of keys, NULL-terminated. */
@@ -66,19 +44,7 @@ static yaml_node_t *map_path(yaml_document_t *doc, yaml_node_t *n,
 
 static const char *map_str(yaml_document_t *doc, const yaml_node_t *map, const char *key)
 {
-    return scalar(map_get(doc, map, key));
-}
-
-static int truthy(const char *s)
-{
-    static const char *const yes[] = {"yes", "true", "on", "y", "1"};
-    size_t i;
-
-    for (i = 0; s && i < RA_ARRAY_SIZE(yes); i++) {
-        if (!strcasecmp(s, yes[i]))
-            return 1;
-    }
-    return 0;
+    return ra_yamldoc_str(doc, map, key, RA_YAMLDOC_OWN);
 }
 
 /* ---- Ansible ---- */
@@ -132,10 +98,10 @@ static const char *cron_arg(struct ywalk *w, const yaml_node_t *args, const char
     if (args->type == YAML_MAPPING_NODE) {
         v = map_get(w->doc, args, key);
         if (v && line)
-            *line = node_line(v);
-        s = scalar(v);
+            *line = ra_yamldoc_line(v);
+        s = ra_yamldoc_scalar(v);
         s = s ? ra_jobs_strdup(w->ctx, s) : NULL;
-    } else if (scalar(args) && inline_arg(&b, scalar(args), key)) {
+    } else if (ra_yamldoc_scalar(args) && inline_arg(&b, ra_yamldoc_scalar(args), key)) {
         s = ra_jobs_strdup(w->ctx, ra_buf_cstr(&b));
     }
     ra_buf_release(&b);
@@ -170,11 +136,11 @@ static void ansible_cron(struct ywalk *w, const yaml_node_t *task, const yaml_no
     unsigned job_line = 0;
     size_t i;
 
-    if (truthy(cron_arg(w, args, "env", NULL))) {
+    if (ra_yamldoc_truthy(cron_arg(w, args, "env", NULL))) {
         ansible_env(w, args); /* an environment line, not a job */
         return;
     }
-    j = ra_jobs_add_job(w->ctx, RA_JOBDEF_ANSIBLE, w->t->path, node_line(key));
+    j = ra_jobs_add_job(w->ctx, RA_JOBDEF_ANSIBLE, w->t->path, ra_yamldoc_line(key));
     special = cron_arg(w, args, "special_time", NULL);
     if (special) {
         ra_buf_printf(&sched, "@%s", special);
@@ -194,7 +160,7 @@ static void ansible_cron(struct ywalk *w, const yaml_node_t *task, const yaml_no
         j->name = ra_jobs_strdup(w->ctx, s);
     j->user = cron_arg(w, args, "user", NULL);
     j->cron_file = cron_arg(w, args, "cron_file", NULL);
-    j->disabled = truthy(cron_arg(w, args, "disabled", NULL));
+    j->disabled = ra_yamldoc_truthy(cron_arg(w, args, "disabled", NULL));
     s = cron_arg(w, args, "state", NULL);
     j->absent = s && !strcmp(s, "absent");
     ra_buf_release(&sched);
@@ -211,7 +177,7 @@ static void join_strings(struct ra_buf *out, yaml_document_t *doc, const yaml_no
     if (!n || n->type != YAML_SEQUENCE_NODE)
         return;
     for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-        if ((s = scalar(yaml_document_get_node(doc, *it)))) {
+        if ((s = ra_yamldoc_scalar(yaml_document_get_node(doc, *it)))) {
             if (out->len)
                 ra_buf_puts(out, sep);
             ra_buf_puts(out, s);
@@ -248,10 +214,10 @@ static void append_strings(struct ra_buf *out, yaml_document_t *doc, const yaml_
 
     if (n && n->type == YAML_SEQUENCE_NODE) {
         for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-            if ((s = scalar(yaml_document_get_node(doc, *it))))
+            if ((s = ra_yamldoc_scalar(yaml_document_get_node(doc, *it))))
                 ra_jobs_put_arg(out, s);
         }
-    } else if ((s = scalar(n))) {
+    } else if ((s = ra_yamldoc_scalar(n))) {
         if (out->len)
             ra_buf_putc(out, ' ');
         ra_buf_puts(out, s);
@@ -270,17 +236,17 @@ static void container_command(struct ra_buf *out, struct ywalk *w, const yaml_no
     if (cmd) {
         append_strings(out, w->doc, cmd);
         if (!*line)
-            *line = node_line(cmd);
+            *line = ra_yamldoc_line(cmd);
     } else if (args && image && ra_imageref_is_registry(image)) {
         if (args->type == YAML_SEQUENCE_NODE &&
             args->data.sequence.items.top > args->data.sequence.items.start)
             first = yaml_document_get_node(w->doc, *args->data.sequence.items.start);
-        a = first ? scalar(first) : NULL;
+        a = first ? ra_yamldoc_scalar(first) : NULL;
         if (!a || (a[0] != '/' && strcmp(a, "registry")))
             ra_buf_puts(out, "registry");
     }
     if (args && !*line)
-        *line = node_line(args);
+        *line = ra_yamldoc_line(args);
     append_strings(out, w->doc, args);
 }
 
@@ -294,7 +260,7 @@ static void collect_commands(struct ra_buf *out, struct ywalk *w, const yaml_nod
     const yaml_node_t *v;
     const char *k;
 
-    if (!n || depth > YAML_MAX_DEPTH || ++w->visits > YAML_MAX_VISITS)
+    if (!n || depth > RA_YAMLDOC_MAX_DEPTH || ++w->visits > RA_YAMLDOC_MAX_VISITS)
         return;
     if (n->type == YAML_SEQUENCE_NODE) {
         for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
@@ -337,26 +303,26 @@ static void cron_workload(struct ywalk *w, yaml_node_t *cj, int argo)
     const char *s;
 
     sn = map_get(w->doc, spec, "schedule");
-    if (!scalar(sn) && argo && (sn = map_get(w->doc, spec, "schedules")))
+    if (!ra_yamldoc_scalar(sn) && argo && (sn = map_get(w->doc, spec, "schedules")))
         join_strings(&sched, w->doc, sn, "; "); /* several: "; "-separated */
-    else if (scalar(sn))
-        ra_buf_puts(&sched, scalar(sn));
+    else if (ra_yamldoc_scalar(sn))
+        ra_buf_puts(&sched, ra_yamldoc_scalar(sn));
     if (!sched.len) {
-        ra_jobs_add_problem(w->ctx, w->t->path, node_line(cj), RA_EFORMAT,
+        ra_jobs_add_problem(w->ctx, w->t->path, ra_yamldoc_line(cj), RA_EFORMAT,
                             "'%s:%u': %s without spec.schedule", w->t->path,
-                            node_line(cj), argo ? "CronWorkflow" : "CronJob");
+                            ra_yamldoc_line(cj), argo ? "CronWorkflow" : "CronJob");
         goto done;
     }
-    j = ra_jobs_add_job(w->ctx, RA_JOBDEF_KUBERNETES, w->t->path, node_line(sn));
+    j = ra_jobs_add_job(w->ctx, RA_JOBDEF_KUBERNETES, w->t->path, ra_yamldoc_line(sn));
     j->schedule = ra_jobs_strdup(w->ctx, ra_buf_cstr(&sched));
     j->syntax = RA_SCHED_CRON;
-    if ((s = scalar(map_path(w->doc, cj, name_path))))
+    if ((s = ra_yamldoc_scalar(map_path(w->doc, cj, name_path))))
         j->name = ra_jobs_strdup(w->ctx, s);
     if ((s = map_str(w->doc, spec, argo ? "timezone" : "timeZone")))
         j->timezone = ra_jobs_strdup(w->ctx, s);
     else
         ra_jobs_schedule_zone(w->ctx, j);
-    j->disabled = truthy(map_str(w->doc, spec, "suspend"));
+    j->disabled = ra_yamldoc_truthy(map_str(w->doc, spec, "suspend"));
     body = map_get(w->doc, spec, argo ? "workflowSpec" : "jobTemplate");
     collect_commands(&cmd, w, body, &line, 0);
     if (cmd.len) {
@@ -392,22 +358,22 @@ static size_t ofelia_collect(struct ywalk *w, const yaml_node_t *labels,
              p++) {
             k = yaml_document_get_node(w->doc, p->key);
             v = yaml_document_get_node(w->doc, p->value);
-            if (n < max && (ks = scalar(k)) && (vs = scalar(v)) &&
+            if (n < max && (ks = ra_yamldoc_scalar(k)) && (vs = ra_yamldoc_scalar(v)) &&
                 !strncmp(ks, "ofelia.job-", 11)) {
                 out[n].key = ra_jobs_strdup(w->ctx, ks + 7);
                 out[n].value = ra_jobs_strdup(w->ctx, vs);
-                out[n++].line = node_line(k);
+                out[n++].line = ra_yamldoc_line(k);
             }
         }
     } else if (labels->type == YAML_SEQUENCE_NODE) {
         for (it = labels->data.sequence.items.start; it < labels->data.sequence.items.top;
              it++) {
             v = yaml_document_get_node(w->doc, *it);
-            if (n < max && (vs = scalar(v)) && !strncmp(vs, "ofelia.job-", 11) &&
-                (eq = strchr(vs, '='))) {
+            if (n < max && (vs = ra_yamldoc_scalar(v)) &&
+                !strncmp(vs, "ofelia.job-", 11) && (eq = strchr(vs, '='))) {
                 out[n].key = ra_jobs_strndup(w->ctx, vs + 7, (size_t)(eq - vs - 7));
                 out[n].value = ra_jobs_strdup(w->ctx, eq + 1);
-                out[n++].line = node_line(v);
+                out[n++].line = ra_yamldoc_line(v);
             }
         }
     }
@@ -484,8 +450,9 @@ static int cron_task_args(struct ywalk *w, const yaml_node_t *v)
                                        "state", "env",          "cron_file"};
     size_t i;
 
-    if (scalar(v))
-        return strstr(scalar(v), "job=") || strstr(scalar(v), "name=");
+    if (ra_yamldoc_scalar(v))
+        return strstr(ra_yamldoc_scalar(v), "job=") ||
+               strstr(ra_yamldoc_scalar(v), "name=");
     for (i = 0; i < RA_ARRAY_SIZE(keys); i++) {
         if (map_get(w->doc, v, keys[i]))
             return 1;
@@ -516,7 +483,7 @@ static void ansible_deploy(struct ywalk *w, const yaml_node_t *args)
     const char *src, *dest;
     unsigned first;
 
-    if (args->type != YAML_MAPPING_NODE && !scalar(args))
+    if (args->type != YAML_MAPPING_NODE && !ra_yamldoc_scalar(args))
         return;
     src = cron_arg(w, args, "src", NULL);
     dest = cron_arg(w, args, "dest", NULL);
@@ -526,13 +493,13 @@ static void ansible_deploy(struct ywalk *w, const yaml_node_t *args)
         return;
     if (src && *src) {
         ra_jobs_add_deploy(w->ctx, w->t->path, src, dest);
-    } else if (scalar(content)) {
+    } else if (ra_yamldoc_scalar(content)) {
         /* a block scalar ("content: |") starts on the line after its indicator */
-        first = node_line(content) +
+        first = ra_yamldoc_line(content) +
                 (content->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
                  content->data.scalar.style == YAML_FOLDED_SCALAR_STYLE);
-        ra_jobs_add_content(w->ctx, w->t, scalar(content), content->data.scalar.length,
-                            first, dest);
+        ra_jobs_add_content(w->ctx, w->t, ra_yamldoc_scalar(content),
+                            content->data.scalar.length, first, dest);
     }
 }
 
@@ -541,14 +508,14 @@ static void image_value(struct ywalk *w, const yaml_node_t *v)
     struct ra_buf b = RA_BUF_INIT;
     const char *repo, *tag;
 
-    if (scalar(v)) {
-        ra_jobs_add_image(w->ctx, scalar(v), v->data.scalar.length, w->t->path,
-                          node_line(v));
+    if (ra_yamldoc_scalar(v)) {
+        ra_jobs_add_image(w->ctx, ra_yamldoc_scalar(v), v->data.scalar.length, w->t->path,
+                          ra_yamldoc_line(v));
     } else if ((repo = map_str(w->doc, v, "repository"))) {
         /* Helm values: image: {repository: registry, tag: 2.8.3} */
         tag = map_str(w->doc, v, "tag");
         ra_buf_printf(&b, "%s%s%s", repo, tag && *tag ? ":" : "", tag ? tag : "");
-        ra_jobs_add_image(w->ctx, b.ptr, b.len, w->t->path, node_line(v));
+        ra_jobs_add_image(w->ctx, b.ptr, b.len, w->t->path, ra_yamldoc_line(v));
     }
     ra_buf_release(&b);
 }
@@ -560,7 +527,7 @@ static void walk(struct ywalk *w, yaml_node_t *n, int depth)
     yaml_node_t *k, *v;
     const char *ks, *kind;
 
-    if (!n || depth > YAML_MAX_DEPTH || ++w->visits > YAML_MAX_VISITS)
+    if (!n || depth > RA_YAMLDOC_MAX_DEPTH || ++w->visits > RA_YAMLDOC_MAX_VISITS)
         return;
     if (n->type == YAML_SEQUENCE_NODE) {
         for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
@@ -576,7 +543,7 @@ static void walk(struct ywalk *w, yaml_node_t *n, int depth)
     for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
         k = yaml_document_get_node(w->doc, p->key);
         v = yaml_document_get_node(w->doc, p->value);
-        if (!(ks = scalar(k)) || !v)
+        if (!(ks = ra_yamldoc_scalar(k)) || !v)
             continue;
         if (is_cron_module(ks) && cron_task_args(w, v))
             ansible_cron(w, n, k, v);
@@ -619,32 +586,14 @@ static void apply_tzs(struct ywalk *w, size_t first_job)
             j->timezone = best->tz;
         else if (j->def == RA_JOBDEF_ANSIBLE && best && best->tz && !j->warning) {
             struct ra_buf b = RA_BUF_INIT;
-            ra_buf_printf(&b, "TZ=%s sets the command's environment, not the schedule: cron "
-                              "reads the times in the host's zone",
+            ra_buf_printf(&b,
+                          "TZ=%s sets the command's environment, not the schedule: cron "
+                          "reads the times in the host's zone",
                           best->tz);
             j->warning = ra_jobs_strdup(w->ctx, b.ptr);
             ra_buf_release(&b);
         }
     }
-}
-
-/* libyaml's problem, translated once: "'f.yml:7': YAML: did not find expected ',' or
- * ']' while parsing a flow sequence (from line 6)". */
-static void yaml_problem(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
-                         const yaml_parser_t *parser)
-{
-    struct ra_buf b = RA_BUF_INIT;
-    size_t line = parser->problem_mark.line + 1;
-
-    ra_buf_printf(&b, "%s", parser->problem ? parser->problem : "parse error");
-    if (parser->context) {
-        ra_buf_printf(&b, " %s", parser->context);
-        if (parser->context_mark.line + 1 != line)
-            ra_buf_printf(&b, " (from line %zu)", parser->context_mark.line + 1);
-    }
-    ra_jobs_add_problem(ctx, t->path, (unsigned)line, RA_EFORMAT, "'%s:%zu': YAML: %s",
-                        t->path, line, ra_buf_cstr(&b));
-    ra_buf_release(&b);
 }
 
 /* ---- templates ---- */
@@ -715,28 +664,14 @@ static void detemplate(struct ra_buf *out, const char *text)
     }
 }
 
-/* Parse every document of text; 0, or -1 after the first error (problem left in parser
- * for the caller). What the documents before the error held is added. */
-static int load_all(struct ywalk *w, const char *text, size_t len, yaml_parser_t *parser)
+static void on_document(yaml_document_t *doc, yaml_node_t *root, void *payload)
 {
-    yaml_document_t doc;
-    yaml_node_t *root;
+    struct ywalk *w = payload;
 
-    yaml_parser_set_input_string(parser, (const unsigned char *)text, len);
-    for (;;) {
-        if (!yaml_parser_load(parser, &doc))
-            return -1;
-        root = yaml_document_get_root_node(&doc);
-        if (!root) {
-            yaml_document_delete(&doc);
-            return 0; /* end of the stream */
-        }
-        w->doc = &doc;
-        w->visits = 0;
-        walk(w, root, 0);
-        ra_jobs_yaml_document(w->ctx, w->t, &doc, root);
-        yaml_document_delete(&doc);
-    }
+    w->doc = doc;
+    w->visits = 0;
+    walk(w, root, 0);
+    ra_jobs_yaml_document(w->ctx, w->t, doc, root);
 }
 
 /* Try text as YAML; when it does not parse and holds template markup, try it again
@@ -746,40 +681,42 @@ void ra_jobs_parse_yaml(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t)
     struct ywalk w = {ctx, t, NULL, 0, RA_VEC_INIT};
     size_t first_job = ctx->out->jobs.len, first_image = ctx->out->images.len, i;
     size_t first_deploy = ctx->deploys.len;
-    struct ra_buf plain = RA_BUF_INIT;
-    yaml_parser_t parser, again;
-    int rc;
+    struct ra_buf plain = RA_BUF_INIT, msg = RA_BUF_INIT, msg2 = RA_BUF_INIT;
+    unsigned line = 0, line2 = 0;
+    int rc, rc2;
 
-    if (!yaml_parser_initialize(&parser)) {
+    rc = ra_yamldoc_load_all(t->data, t->len, on_document, &w, &line, &msg);
+    if (rc == RA_ERROR) {
         ra_jobs_add_problem(ctx, t->path, 0, RA_ERROR, "'%s': YAML parser: out of memory",
                             t->path);
-        return;
+        goto done;
     }
-    rc = load_all(&w, t->data, t->len, &parser);
     if (rc < 0 && (strstr(t->data, "{{") || strstr(t->data, "{%"))) {
         detemplate(&plain, t->data);
         ctx->out->jobs.len = first_job; /* read the whole file again */
         ctx->out->images.len = first_image;
         ctx->deploys.len = first_deploy;
         w.tzs.len = 0;
-        if (yaml_parser_initialize(&again)) {
-            rc = load_all(&w, plain.ptr, plain.len, &again);
-            yaml_parser_delete(&again);
-        }
-        if (rc < 0) {
+        rc2 = ra_yamldoc_load_all(plain.ptr, plain.len, on_document, &w, &line2, &msg2);
+        if (rc2 < 0) {
             ctx->out->jobs.len = first_job;
             ctx->out->images.len = first_image;
             ctx->deploys.len = first_deploy;
             w.tzs.len = 0;
         }
+        rc = rc2;
         for (i = first_job; i < ctx->out->jobs.len; i++)
             ((struct ra_job *)ctx->out->jobs.items[i])->warning =
                 "from a template: its {{ }} expressions are not resolved";
     }
-    if (rc < 0)
-        yaml_problem(ctx, t, &parser); /* the error in the file as written */
-    yaml_parser_delete(&parser);
+    if (rc < 0) /* the error in the file as written */
+        ra_jobs_add_problem(ctx, t->path, line, RA_EFORMAT, "'%s:%u': YAML: %s", t->path,
+                            line, ra_buf_cstr(&msg));
     apply_tzs(&w, first_job);
+
+done:
     ra_vec_release(&w.tzs);
     ra_buf_release(&plain);
+    ra_buf_release(&msg);
+    ra_buf_release(&msg2);
 }

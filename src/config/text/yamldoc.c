@@ -51,7 +51,7 @@ static yaml_node_t *get(yaml_document_t *doc, const yaml_node_t *map, const char
         k = ra_yamldoc_scalar(yaml_document_get_node(doc, p->key));
         if (k && key_eq(k, key, flags))
             return yaml_document_get_node(doc, p->value);
-        if (k && !strcmp(k, "<<"))
+        if (k && !strcmp(k, "<<") && !(flags & RA_YAMLDOC_OWN))
             merge = yaml_document_get_node(doc, p->value);
     }
     if (!merge)

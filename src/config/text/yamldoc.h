@@ -39,11 +39,13 @@ const char *ra_yamldoc_scalar(const yaml_node_t *n);
 
 enum ra_yamldoc_flags {
     RA_YAMLDOC_LOOSE = 1 << 0, /* keys compared without case, '-' and '_' */
+    RA_YAMLDOC_OWN = 1 << 1,   /* the mapping's own keys only, no "<<" merge */
 };
 
 /* The value of key in a mapping, or NULL (also when map is not a mapping). Keys of a
  * "<<" merge (a mapping or a list of mappings) are found too, the mapping's own first.
- * With RA_YAMLDOC_LOOSE, "dry-run" finds "dry_run" and "DRY_RUN". */
+ * With RA_YAMLDOC_LOOSE, "dry-run" finds "dry_run" and "DRY_RUN"; with RA_YAMLDOC_OWN a
+ * merge is not followed. */
 yaml_node_t *ra_yamldoc_get(yaml_document_t *doc, const yaml_node_t *map, const char *key,
                             unsigned flags);
 
