@@ -93,19 +93,11 @@ struct ra_job *ra_jobs_add_job(struct ra_jobs_ctx *ctx, enum ra_job_def def,
 void ra_jobs_add_problem(struct ra_jobs_ctx *ctx, const char *path, unsigned line,
                          int code, const char *fmt, ...)
 {
-    struct ra_jobs_problem *p = ra_pool_alloc(&ctx->out->pool, sizeof(*p));
-    struct ra_buf b = RA_BUF_INIT;
     va_list ap;
 
     va_start(ap, fmt);
-    ra_buf_vprintf(&b, fmt, ap);
+    ra_problem_addv(&ctx->out->problems, &ctx->out->pool, path, line, code, fmt, ap);
     va_end(ap);
-    p->path = path;
-    p->line = line;
-    p->code = code;
-    p->msg = ra_jobs_strdup(ctx, ra_buf_cstr(&b));
-    ra_buf_release(&b);
-    ra_vec_push(&ctx->out->problems, p);
 }
 
 /* Before spec.timeZone (Kubernetes 1.27), "CRON_TZ=Europe/London 0 3 * * *" or "TZ=..."
@@ -277,24 +269,12 @@ const struct ra_jobs_text *ra_jobs_find(const struct ra_jobs_ctx *ctx, const cha
                        : NULL;
 }
 
-int ra_jobs_cmp_place(const char *path_a, unsigned line_a, const char *tie_a,
-                      const char *path_b, unsigned line_b, const char *tie_b)
-{
-    int c = strcmp(path_a, path_b);
-
-    if (c)
-        return c;
-    if (line_a != line_b)
-        return line_a < line_b ? -1 : 1;
-    return strcmp(tie_a, tie_b);
-}
-
 static int cmp_job(const void *a, const void *b)
 {
     const struct ra_job *x = *(const struct ra_job *const *)a;
     const struct ra_job *y = *(const struct ra_job *const *)b;
 
-    return ra_jobs_cmp_place(x->path, x->line, x->id, y->path, y->line, y->id);
+    return ra_problem_cmp_place(x->path, x->line, x->id, y->path, y->line, y->id);
 }
 
 static int cmp_image(const void *a, const void *b)
@@ -302,15 +282,7 @@ static int cmp_image(const void *a, const void *b)
     const struct ra_registry_image *x = *(const struct ra_registry_image *const *)a;
     const struct ra_registry_image *y = *(const struct ra_registry_image *const *)b;
 
-    return ra_jobs_cmp_place(x->path, x->line, x->image, y->path, y->line, y->image);
-}
-
-int ra_jobs_cmp_problem(const void *a, const void *b)
-{
-    const struct ra_jobs_problem *x = *(const struct ra_jobs_problem *const *)a;
-    const struct ra_jobs_problem *y = *(const struct ra_jobs_problem *const *)b;
-
-    return ra_jobs_cmp_place(x->path, x->line, x->msg, y->path, y->line, y->msg);
+    return ra_problem_cmp_place(x->path, x->line, x->image, y->path, y->line, y->image);
 }
 
 /* Copy the readable text files into ctx (sorted), recording problems for the files
@@ -413,7 +385,7 @@ static void parse_contents(struct ra_jobs_ctx *ctx)
                 j->command_line += d->first_line - 1;
         }
         for (k = problems; k < ctx->out->problems.len; k++) {
-            struct ra_jobs_problem *p = ctx->out->problems.items[k];
+            struct ra_problem *p = ctx->out->problems.items[k];
             if (p->line)
                 p->line += d->first_line - 1;
         }
@@ -668,7 +640,7 @@ int ra_jobs_scan_why(struct ra_jobs **out, const struct ra_jobs_file *files,
     ra_vec_sort(&ctx.out->images, cmp_image);
     ra_vec_sort(&ctx.out->examples, cmp_job);
     ra_vec_sort(&ctx.out->example_images, cmp_image);
-    ra_vec_sort(&ctx.out->problems, ra_jobs_cmp_problem);
+    ra_vec_sort(&ctx.out->problems, ra_problem_cmp);
     *out = ctx.out;
     ctx.out = NULL;
 

@@ -9,6 +9,7 @@
 #ifndef RA_CONFIG_JOBS_JOBS_H
 #define RA_CONFIG_JOBS_JOBS_H
 
+#include "config/text/problem.h"
 #include "util/common.h"
 #include "util/pool.h"
 #include "util/vec.h"
@@ -51,8 +52,8 @@ enum ra_job_def {
 
 /* How to read the schedule text. */
 enum ra_sched_syntax {
-    RA_SCHED_CRON =
-        0, /* 5 fields or @daily...: config/sched/cron.h; several "; "-separated */
+    RA_SCHED_CRON = 0,     /* 5 fields or @daily... (config/sched/cron.h); several
+                              "; "-separated */
     RA_SCHED_CALENDAR,     /* systemd OnCalendar= expressions, "; "-separated */
     RA_SCHED_MONOTONIC,    /* systemd OnBootSec=/OnUnitActiveSec=..., ofelia "@every 1h":
                               no wall-clock times */
@@ -159,20 +160,11 @@ struct ra_registry_image {
     int example; /* in an example: listed in struct ra_jobs.example_images */
 };
 
-/* A file that could not be read, or only in part. The rest of the set is still read. */
-struct ra_jobs_problem {
-    const char *path;
-    unsigned line; /* 0 when not about one line */
-    int code; /* RA_EFORMAT (unparsable), RA_ELIMIT (too large), RA_ENOTFOUND (a timer's
-                 service), RA_EIO (the caller could not read it) */
-    const char *msg;
-};
-
 /* The result. Everything is owned by it and freed by ra_jobs_free. */
 struct ra_jobs {
     struct ra_vec jobs;     /* struct ra_job *, sorted by path, then line, then id */
     struct ra_vec images;   /* struct ra_registry_image *, sorted by path, then line */
-    struct ra_vec problems; /* struct ra_jobs_problem *, sorted by path, then line */
+    struct ra_vec problems; /* struct ra_problem *, sorted by path, then line */
     /* Jobs and registry images of examples, not deployed (ra_jobs_is_example, README code
      * blocks): struct ra_job * and struct ra_registry_image *, sorted as above. */
     struct ra_vec examples;
@@ -212,14 +204,6 @@ int ra_jobs_scan_why(struct ra_jobs **out, const struct ra_jobs_file *files,
                      const char *const *why, size_t nfiles, struct ra_err *err);
 
 void ra_jobs_free(struct ra_jobs *jobs);
-
-/* The order of every list of this layer: by path, then line, then a string that breaks
- * ties (an id, an image, a message). strcmp-like. */
-int ra_jobs_cmp_place(const char *path_a, unsigned line_a, const char *tie_a,
-                      const char *path_b, unsigned line_b, const char *tie_b);
-
-/* qsort/ra_vec_sort comparator of struct ra_jobs_problem pointers, in that order. */
-int ra_jobs_cmp_problem(const void *a, const void *b);
 
 /* Is the file an example rather than a deployment: under a directory named docs, doc,
  * examples, example, fixtures, or test* (test, tests, testdata...), at any depth? */

@@ -307,19 +307,11 @@ struct ra_pipeline_image *ra_pipelines_add_push(struct ra_pipelines_ctx *ctx,
 void ra_pipelines_add_problem(struct ra_pipelines_ctx *ctx, unsigned line, int code,
                               const char *fmt, ...)
 {
-    struct ra_jobs_problem *p = ra_pool_alloc(&ctx->out->pool, sizeof(*p));
-    struct ra_buf b = RA_BUF_INIT;
     va_list ap;
 
     va_start(ap, fmt);
-    ra_buf_vprintf(&b, fmt, ap);
+    ra_problem_addv(&ctx->out->problems, &ctx->out->pool, ctx->path, line, code, fmt, ap);
     va_end(ap);
-    p->path = ctx->path;
-    p->line = line;
-    p->code = code;
-    p->msg = ra_pipelines_strdup(ctx, ra_buf_cstr(&b));
-    ra_buf_release(&b);
-    ra_vec_push(&ctx->out->problems, p);
 }
 
 /* ---- recognising CI files ---- */
@@ -477,7 +469,7 @@ static int cmp_pipeline(const void *a, const void *b)
     const struct ra_pipeline *x = *(const struct ra_pipeline *const *)a;
     const struct ra_pipeline *y = *(const struct ra_pipeline *const *)b;
 
-    return ra_jobs_cmp_place(x->path, x->line, x->id, y->path, y->line, y->id);
+    return ra_problem_cmp_place(x->path, x->line, x->id, y->path, y->line, y->id);
 }
 
 /* Ids "<system>:<path>:<name>", "#2", "#3" for repeats (in file order). */
@@ -544,7 +536,7 @@ int ra_pipelines_scan_why(struct ra_pipelines **out, const struct ra_jobs_file *
     }
     name_pipelines(&ctx);
     ra_vec_sort(&ctx.out->pipelines, cmp_pipeline);
-    ra_vec_sort(&ctx.out->problems, ra_jobs_cmp_problem);
+    ra_vec_sort(&ctx.out->problems, ra_problem_cmp);
     *out = ctx.out;
     ctx.out = NULL;
 

@@ -93,7 +93,7 @@ struct ra_pipeline {
 /* The result. Everything is owned by it and freed by ra_pipelines_free. */
 struct ra_pipelines {
     struct ra_vec pipelines; /* struct ra_pipeline *, sorted by path, line, name */
-    /* struct ra_jobs_problem *, sorted by path, then line: CI files that could not be
+    /* struct ra_problem *, sorted by path, then line: CI files that could not be
      * read (RA_EIO), too large (RA_ELIMIT), binary or unparsable YAML (RA_EFORMAT). */
     struct ra_vec problems;
     struct ra_pool pool;

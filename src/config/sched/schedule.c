@@ -217,7 +217,7 @@ static void head_problems(struct ra_schedule *s)
     size_t i;
 
     for (i = 0; s->head_jobs && i < s->head_jobs->problems.len; i++) {
-        const struct ra_jobs_problem *p = s->head_jobs->problems.items[i];
+        const struct ra_problem *p = s->head_jobs->problems.items[i];
         problem(s, "%s", p->msg); /* the message names the file and line */
     }
 }

@@ -112,7 +112,7 @@ static void test_confrepo__head(void **state)
     struct ra_err err = RA_ERR_INIT;
     struct ra_jobs *js;
     const struct ra_registry_image *img;
-    const struct ra_jobs_problem *p;
+    const struct ra_problem *p;
 
     assert_int_equal(ra_gitrepo_open(&r, fx->repo, &err), 0);
     js = jobs_at(r, NULL);
@@ -183,7 +183,7 @@ static void test_confrepo__damaged(void **state)
     struct ra_gitrepo *r = NULL;
     struct ra_err err = RA_ERR_INIT;
     struct ra_jobs *js;
-    const struct ra_jobs_problem *p;
+    const struct ra_problem *p;
     char copy[400];
     size_t i;
 

@@ -73,7 +73,7 @@ static const struct ra_pipeline_image *used(const struct ra_pipeline *pl, size_t
     return pl->uses.items[i];
 }
 
-static const struct ra_jobs_problem *problem(const struct ra_pipelines *p, size_t i)
+static const struct ra_problem *problem(const struct ra_pipelines *p, size_t i)
 {
     assert_true(i < p->problems.len);
     return p->problems.items[i];
