@@ -10,6 +10,7 @@
 
 #include "config/jobs/jobs_internal.h"
 #include "config/text/imageref.h"
+#include "config/text/span.h"
 #include "util/map.h"
 
 enum file_kind {
@@ -130,12 +131,8 @@ void ra_jobs_add_image(struct ra_jobs_ctx *ctx, const char *ref, size_t len,
     size_t vlen, i;
     char *copy;
 
-    while (len && isspace((unsigned char)*ref))
-        ref++, len--;
-    while (len && isspace((unsigned char)ref[len - 1]))
-        len--;
-    if (len >= 2 && (ref[0] == '"' || ref[0] == '\'') && ref[len - 1] == ref[0])
-        ref++, len -= 2;
+    ra_span_trim(&ref, &len);
+    ra_span_unquote(&ref, &len);
     if (!len || (memchr(ref, ' ', len) && !strstr(ref, "{{")))
         return; /* words, not a reference; Jinja's "{{ v }}" has blanks */
     copy = ra_jobs_strndup(ctx, ref, len);
@@ -243,14 +240,52 @@ static enum file_kind kind_of(const char *path, const char **period)
 /* ---- the scan ---- */
 
 /* An input file and why it could not be read (or NULL). */
-struct input {
-    struct ra_jobs_file f;
-    const char *why;
-};
-
 static int cmp_input(const void *a, const void *b)
 {
-    return strcmp(((const struct input *)a)->f.path, ((const struct input *)b)->f.path);
+    return strcmp(((const struct ra_jobs_input *)a)->f.path,
+                  ((const struct ra_jobs_input *)b)->f.path);
+}
+
+int ra_jobs_inputs(struct ra_jobs_input **out, const struct ra_jobs_file *files,
+                   const char *const *why, size_t nfiles, struct ra_err *err)
+{
+    struct ra_jobs_input *sorted = ra_xcalloc(nfiles ? nfiles : 1, sizeof(*sorted));
+    size_t i;
+
+    for (i = 0; i < nfiles; i++) {
+        sorted[i].f = files[i];
+        sorted[i].why = why ? why[i] : NULL;
+    }
+    qsort(sorted, nfiles, sizeof(*sorted), cmp_input);
+    for (i = 1; i < nfiles; i++) {
+        if (!strcmp(sorted[i - 1].f.path, sorted[i].f.path)) {
+            free(sorted);
+            *out = NULL;
+            return ra_err_set(err, RA_EUSAGE, "'%s': given twice", sorted[i].f.path);
+        }
+    }
+    *out = sorted;
+    return 0;
+}
+
+int ra_jobs_input_unread(const struct ra_jobs_input *in, const char *path,
+                         struct ra_buf *msg)
+{
+    ra_buf_truncate(msg, 0);
+    if (in->why) {
+        ra_buf_printf(msg, "'%s': %s", path, in->why);
+        return RA_EIO;
+    }
+    if (in->f.len > RA_JOBS_FILE_MAX) {
+        ra_buf_printf(msg, "'%s': %zu bytes, more than the limit of %d: not read", path,
+                      in->f.len, RA_JOBS_FILE_MAX);
+        return RA_ELIMIT;
+    }
+    if (memchr(in->f.data, '\0', in->f.len < 8000 ? in->f.len : 8000)) {
+        ra_buf_printf(msg, "'%s': binary file, not read", path);
+        return RA_EFORMAT;
+    }
+    return 0;
 }
 
 static int cmp_text(const void *a, const void *b)
@@ -287,34 +322,25 @@ static int cmp_image(const void *a, const void *b)
 
 /* Copy the readable text files into ctx (sorted), recording problems for the files
  * that would have been parsed. */
-static void load_texts(struct ra_jobs_ctx *ctx, const struct input *sorted, size_t n)
+static void load_texts(struct ra_jobs_ctx *ctx, const struct ra_jobs_input *sorted,
+                       size_t n)
 {
+    struct ra_buf msg = RA_BUF_INIT;
     const char *period;
     size_t i;
+    int code;
 
     ctx->texts = ra_xcalloc(n ? n : 1, sizeof(*ctx->texts));
     for (i = 0; i < n; i++) {
         const struct ra_jobs_file *f = &sorted[i].f;
         const char *path = ra_jobs_strdup(ctx, f->path);
-        int candidate = kind_of(path, &period) != F_NONE;
         struct ra_jobs_text *t;
 
-        if (sorted[i].why) {
-            ra_jobs_add_problem(ctx, path, 0, RA_EIO, "'%s': %s", path, sorted[i].why);
-            continue;
-        }
-        if (f->len > RA_JOBS_FILE_MAX) {
-            if (candidate)
-                ra_jobs_add_problem(
-                    ctx, path, 0, RA_ELIMIT,
-                    "'%s': %zu bytes, more than the limit of %d: not read", path, f->len,
-                    RA_JOBS_FILE_MAX);
-            continue;
-        }
-        if (memchr(f->data, '\0', f->len < 8000 ? f->len : 8000)) {
-            if (candidate)
-                ra_jobs_add_problem(ctx, path, 0, RA_EFORMAT,
-                                    "'%s': binary file, not read", path);
+        if ((code = ra_jobs_input_unread(&sorted[i], path, &msg))) {
+            /* a file that cannot be read is a problem; one too large or binary only
+             * when its name says it would have been parsed */
+            if (code == RA_EIO || kind_of(path, &period) != F_NONE)
+                ra_jobs_add_problem(ctx, path, 0, code, "%s", ra_buf_cstr(&msg));
             continue;
         }
         t = &ctx->texts[ctx->ntexts++];
@@ -323,6 +349,7 @@ static void load_texts(struct ra_jobs_ctx *ctx, const struct input *sorted, size
         t->data = ra_jobs_strndup(ctx, f->data, f->len);
         t->len = strlen(t->data); /* a NUL past the probe ends the text there */
     }
+    ra_buf_release(&msg);
 }
 
 void ra_jobs_add_deploy(struct ra_jobs_ctx *ctx, const char *from, const char *src,
@@ -604,7 +631,7 @@ int ra_jobs_scan_why(struct ra_jobs **out, const struct ra_jobs_file *files,
                      const char *const *why, size_t nfiles, struct ra_err *err)
 {
     struct ra_jobs_ctx ctx;
-    struct input *sorted = NULL;
+    struct ra_jobs_input *sorted = NULL;
     size_t i;
     int error = 0;
 
@@ -612,18 +639,8 @@ int ra_jobs_scan_why(struct ra_jobs **out, const struct ra_jobs_file *files,
     *out = NULL;
     memset(&ctx, 0, sizeof(ctx));
     ctx.out = ra_xcalloc(1, sizeof(*ctx.out));
-    sorted = ra_xcalloc(nfiles ? nfiles : 1, sizeof(*sorted));
-    for (i = 0; i < nfiles; i++) {
-        sorted[i].f = files[i];
-        sorted[i].why = why ? why[i] : NULL;
-    }
-    qsort(sorted, nfiles, sizeof(*sorted), cmp_input);
-    for (i = 1; i < nfiles; i++) {
-        if (!strcmp(sorted[i - 1].f.path, sorted[i].f.path)) {
-            error = ra_err_set(err, RA_EUSAGE, "'%s': given twice", sorted[i].f.path);
-            goto done;
-        }
-    }
+    if ((error = ra_jobs_inputs(&sorted, files, why, nfiles, err)) < 0)
+        goto done;
     load_texts(&ctx, sorted, nfiles);
     parse_all(&ctx);
     ra_jobs_runparts_times(&ctx);

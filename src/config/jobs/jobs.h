@@ -10,6 +10,7 @@
 #define RA_CONFIG_JOBS_JOBS_H
 
 #include "config/text/problem.h"
+#include "util/buf.h"
 #include "util/common.h"
 #include "util/pool.h"
 #include "util/vec.h"
@@ -204,6 +205,24 @@ int ra_jobs_scan_why(struct ra_jobs **out, const struct ra_jobs_file *files,
                      const char *const *why, size_t nfiles, struct ra_err *err);
 
 void ra_jobs_free(struct ra_jobs *jobs);
+
+/* An input file and why it could not be read (NULL when it could). */
+struct ra_jobs_input {
+    struct ra_jobs_file f;
+    const char *why;
+};
+
+/* files[0..nfiles) with why[i] (why may be NULL: all readable), sorted by path, in *out,
+ * which the caller frees with free(). Returns 0, or RA_EUSAGE when a path is given twice
+ * (*out is then NULL). For ra_jobs_scan_why and ra_pipelines_scan_why. */
+int ra_jobs_inputs(struct ra_jobs_input **out, const struct ra_jobs_file *files,
+                   const char *const *why, size_t nfiles, struct ra_err *err);
+
+/* Why in is not read, as a problem's code and message about path (into msg, emptied
+ * first): RA_EIO (in->why), RA_ELIMIT (larger than RA_JOBS_FILE_MAX), RA_EFORMAT (a NUL
+ * in its first 8000 bytes: binary); 0 when it is read. */
+int ra_jobs_input_unread(const struct ra_jobs_input *in, const char *path,
+                         struct ra_buf *msg);
 
 /* Is the file an example rather than a deployment: under a directory named docs, doc,
  * examples, example, fixtures, or test* (test, tests, testdata...), at any depth? */

@@ -13,6 +13,7 @@
 
 #include "config/pipelines/pipelines_internal.h"
 #include "config/text/imageref.h"
+#include "config/text/span.h"
 
 #define EXPAND_DEPTH 4 /* variables whose values hold variables */
 
@@ -250,13 +251,9 @@ add_image(struct ra_pipelines_ctx *ctx, struct ra_vec *to, const struct ra_pipel
     char *copy, *key;
     size_t n;
 
-    while (isspace((unsigned char)*image))
-        image++;
     n = strlen(image);
-    while (n && isspace((unsigned char)image[n - 1]))
-        n--;
-    if (n >= 2 && (image[0] == '"' || image[0] == '\'') && image[n - 1] == image[0])
-        image++, n -= 2;
+    ra_span_trim(&image, &n);
+    ra_span_unquote(&image, &n);
     if (n > 9 && !strncmp(image, "docker://", 9))
         image += 9, n -= 9;
     copy = ra_pipelines_strndup(ctx, image, n);
@@ -416,30 +413,21 @@ static const char *base_name(struct ra_pipelines_ctx *ctx, const char *path)
     return ra_pipelines_strndup(ctx, b, dot ? (size_t)(dot - b) : strlen(b));
 }
 
-static void read_file(struct ra_pipelines_ctx *ctx, const struct ra_jobs_file *f,
-                      const char *why, enum ra_ci_system sys)
+static void read_file(struct ra_pipelines_ctx *ctx, const struct ra_jobs_input *in,
+                      enum ra_ci_system sys)
 {
+    const struct ra_jobs_file *f = &in->f;
     struct file_walk fw = {ctx, sys};
     struct ra_buf msg = RA_BUF_INIT;
     unsigned line = 0;
     char *text = NULL;
+    int code;
 
     ctx->path = ra_pipelines_strdup(ctx, f->path);
     ctx->base = base_name(ctx, f->path);
     ctx->ndoc = 0;
-    if (why) {
-        ra_pipelines_add_problem(ctx, 0, RA_EIO, "'%s': %s", ctx->path, why);
-        goto done;
-    }
-    if (f->len > RA_JOBS_FILE_MAX) {
-        ra_pipelines_add_problem(ctx, 0, RA_ELIMIT,
-                                 "'%s': %zu bytes, more than the limit of %d: not read",
-                                 ctx->path, f->len, RA_JOBS_FILE_MAX);
-        goto done;
-    }
-    if (memchr(f->data, '\0', f->len < 8000 ? f->len : 8000)) {
-        ra_pipelines_add_problem(ctx, 0, RA_EFORMAT, "'%s': binary file, not read",
-                                 ctx->path);
+    if ((code = ra_jobs_input_unread(in, ctx->path, &msg))) {
+        ra_pipelines_add_problem(ctx, 0, code, "%s", ra_buf_cstr(&msg));
         goto done;
     }
     text = ra_xstrndup(f->data ? f->data : "", f->len);
@@ -451,17 +439,6 @@ done:
     ra_map_release(&ctx->seen);
     free(text);
     ra_buf_release(&msg);
-}
-
-/* An input file and why it could not be read (or NULL). */
-struct input {
-    struct ra_jobs_file f;
-    const char *why;
-};
-
-static int cmp_input(const void *a, const void *b)
-{
-    return strcmp(((const struct input *)a)->f.path, ((const struct input *)b)->f.path);
 }
 
 static int cmp_pipeline(const void *a, const void *b)
@@ -504,7 +481,7 @@ int ra_pipelines_scan_why(struct ra_pipelines **out, const struct ra_jobs_file *
                           const char *const *why, size_t nfiles, struct ra_err *err)
 {
     struct ra_pipelines_ctx ctx;
-    struct input *sorted = NULL;
+    struct ra_jobs_input *sorted = NULL;
     enum ra_ci_system sys;
     size_t i;
     int error = 0;
@@ -513,21 +490,11 @@ int ra_pipelines_scan_why(struct ra_pipelines **out, const struct ra_jobs_file *
     *out = NULL;
     memset(&ctx, 0, sizeof(ctx));
     ctx.out = ra_xcalloc(1, sizeof(*ctx.out));
-    sorted = ra_xcalloc(nfiles ? nfiles : 1, sizeof(*sorted));
-    for (i = 0; i < nfiles; i++) {
-        sorted[i].f = files[i];
-        sorted[i].why = why ? why[i] : NULL;
-    }
-    qsort(sorted, nfiles, sizeof(*sorted), cmp_input);
-    for (i = 1; i < nfiles; i++) {
-        if (!strcmp(sorted[i - 1].f.path, sorted[i].f.path)) {
-            error = ra_err_set(err, RA_EUSAGE, "'%s': given twice", sorted[i].f.path);
-            goto done;
-        }
-    }
+    if ((error = ra_jobs_inputs(&sorted, files, why, nfiles, err)) < 0)
+        goto done;
     for (i = 0; i < nfiles; i++) {
         if (system_of(sorted[i].f.path, &sys)) {
-            read_file(&ctx, &sorted[i].f, sorted[i].why, sys);
+            read_file(&ctx, &sorted[i], sys);
         } else if (sorted[i].why && ci_dir(sorted[i].f.path)) {
             ctx.path = ra_pipelines_strdup(&ctx, sorted[i].f.path);
             ra_pipelines_add_problem(&ctx, 0, RA_EIO, "'%s': %s", ctx.path,

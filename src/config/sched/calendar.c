@@ -15,6 +15,7 @@
 
 #include "config/sched/calendar_internal.h"
 #include "config/sched/tz.h"
+#include "config/text/span.h"
 #include "util/buf.h"
 
 static const struct field {
@@ -599,17 +600,16 @@ int ra_calendar_parse(struct ra_calendar **out, const char *expr, struct ra_err 
     struct ra_calendar *c = NULL;
     struct parser p = {expr, NULL, err};
     const char *s = expr, *e, *last;
+    size_t len;
     char *body = NULL;
     int error;
 
     assert(out && expr);
     *out = NULL;
 
-    while (is_blank(*s))
-        s++;
-    e = s + strlen(s);
-    while (e > s && is_blank(e[-1]))
-        e--;
+    len = strlen(s);
+    ra_span_trim(&s, &len);
+    e = s + len;
     c = ra_xcalloc(1, sizeof(*c));
     c->text = ra_xstrndup(s, (size_t)(e - s));
     body = ra_xstrdup(c->text);

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "config/sched/tz.h"
+#include "config/text/span.h"
 
 enum { F_MIN, F_HOUR, F_DOM, F_MON, F_DOW, F_COUNT };
 
@@ -253,16 +254,15 @@ int ra_cron_parse_dialect(struct ra_cron **out, const char *expr,
     struct parser p = {NULL, 0, dialect, err};
     struct ra_cron c = {0};
     const char *s = expr, *e, *text = expr;
+    size_t len;
     int error = 0;
 
     assert(out && expr);
     *out = NULL;
 
-    while (is_blank(*s))
-        s++;
-    e = s + strlen(s);
-    while (e > s && is_blank(e[-1]))
-        e--;
+    len = strlen(s);
+    ra_span_trim(&s, &len);
+    e = s + len;
     p.expr = s;
     p.shown = (int)(e - s > EXPR_SHOWN ? EXPR_SHOWN : e - s);
     if (*s == '@' && (error = expand_shorthand(&text, &p, s, (size_t)(e - s))) < 0)
