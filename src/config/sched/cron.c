@@ -72,16 +72,15 @@ static int bad(const struct parser *p, const struct field *f, const char *what,
                       f->name, what, (int)(n > TOKEN_SHOWN ? TOKEN_SHOWN : n), tok);
 }
 
-/* Read a decimal number, or one of names (three letters, any case), at *s. */
-static int read_value(int *out, const char **s, const char *end, const char *const *names,
-                      int base)
+int ra_cron_read_value(int *out, const char **s, const char *end,
+                       const char *const *names, int base, int cap)
 {
     const char *p = *s;
     int v = 0, i;
 
     if (p < end && isdigit((unsigned char)*p)) {
         for (; p < end && isdigit((unsigned char)*p); p++) {
-            if (v > 9999)
+            if (v > cap)
                 return -1;
             v = v * 10 + (*p - '0');
         }
@@ -104,14 +103,14 @@ static int read_value(int *out, const char **s, const char *end, const char *con
 static int read_range(int *lo, int *hi, bool *single, const char **s, const char *end,
                       const struct field *f)
 {
-    if (read_value(lo, s, end, f->names, f->min) < 0)
+    if (ra_cron_read_value(lo, s, end, f->names, f->min, 9999) < 0)
         return -1;
     *hi = *lo;
     *single = *s == end || **s != '-';
     if (*single)
         return 0;
     (*s)++;
-    return read_value(hi, s, end, f->names, f->min);
+    return ra_cron_read_value(hi, s, end, f->names, f->min, 9999);
 }
 
 /* One list item: `*`, `A`, `A-B`, each optionally followed by `/STEP`. */
@@ -131,7 +130,8 @@ static int parse_item(uint64_t *bits, const struct parser *p, const struct field
         hi = 7; /* croniter: "fri-sun" is 5-7 */
     if (q < end && *q == '/') {
         q++;
-        if (read_value(&step, &q, end, NULL, 0) < 0 || step == 0 || q != end)
+        if (ra_cron_read_value(&step, &q, end, NULL, 0, 9999) < 0 || step == 0 ||
+            q != end)
             return bad(p, f, "bad step", s, end);
         if (single && p->dialect == RA_CRON_VIXIE)
             return bad(p, f, "step without range (cron rejects it)", s, end);

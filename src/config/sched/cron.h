@@ -96,4 +96,10 @@ void ra_cron_free(struct ra_cron *c);
 int ra_cron_next(ra_time *out, const struct ra_cron *c, ra_time after, const char *tz,
                  struct ra_err *err);
 
+/* Read a decimal number (failing once it passes cap * 10), or one of names (three
+ * letters, any case; names[i] is base + i), at *s before end: *out set and *s moved past
+ * it, 0; -1 when there is neither. For the dialects of config/sched/cronx too. */
+int ra_cron_read_value(int *out, const char **s, const char *end,
+                       const char *const *names, int base, int cap);
+
 #endif

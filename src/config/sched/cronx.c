@@ -78,32 +78,6 @@ static int xbad(const struct xparser *p, const struct xfield *f, const char *wha
                       p->expr, f->name, what, (int)(n > 40 ? 40 : n), tok);
 }
 
-static int xvalue(int *out, const char **s, const char *end, const struct xfield *f)
-{
-    const char *q = *s;
-    int v = 0, i;
-
-    if (q < end && isdigit((unsigned char)*q)) {
-        for (; q < end && isdigit((unsigned char)*q); q++) {
-            if (v > 99999)
-                return -1;
-            v = v * 10 + (*q - '0');
-        }
-        *s = q;
-        *out = v;
-        return 0;
-    }
-    for (i = 0; f->names && f->names[i]; i++) {
-        if (end - q >= 3 && !strncasecmp(q, f->names[i], 3) &&
-            (end - q == 3 || !isalpha((unsigned char)q[3]))) {
-            *s = q + 3;
-            *out = f->names_base + i;
-            return 0;
-        }
-    }
-    return -1;
-}
-
 /* One list item into set (indexed by value - f->min). */
 static int xitem(unsigned char *set, const struct xparser *p, const struct xfield *f,
                  int day, const char *s, const char *end)
@@ -117,20 +91,20 @@ static int xitem(unsigned char *set, const struct xparser *p, const struct xfiel
     if (q < end && (*q == '*' || (*q == '?' && day))) {
         q++;
     } else {
-        if (xvalue(&lo, &q, end, f) < 0)
+        if (ra_cron_read_value(&lo, &q, end, f->names, f->names_base, 99999) < 0)
             goto bad;
         hi = lo;
         single = true;
         if (q < end && *q == '-') {
             q++;
             single = false;
-            if (xvalue(&hi, &q, end, f) < 0)
+            if (ra_cron_read_value(&hi, &q, end, f->names, f->names_base, 99999) < 0)
                 goto bad;
         }
     }
     if (q < end && *q == '/') {
         q++;
-        if (xvalue(&step, &q, end, NULL) < 0 || step == 0)
+        if (ra_cron_read_value(&step, &q, end, NULL, 0, 99999) < 0 || step == 0)
             return xbad(p, f, "bad step", s, (size_t)(end - s));
         if (single)
             hi = f->names == dow_names && f->min == 0 ? 6
