@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Shared by the jobs module's files (jobs.c, jobs_cron.c, jobs_unit.c, jobs_yaml.c,
- * jobs_hcl.c, jobs_ci.c, jobs_classify.c, jobs_shell.c) and no one else. */
+ * jobs_hcl.c, jobs_ci.c, jobs_classify.c, jobs_command.c, jobs_unwrap.c, jobs_shell.c,
+ * jobs_values.c, jobs_examples.c) and no one else. */
 #ifndef RA_CONFIG_JOBS_JOBS_INTERNAL_H
 #define RA_CONFIG_JOBS_JOBS_INTERNAL_H
 
@@ -147,7 +148,7 @@ void ra_jobs_values_release(struct ra_jobs_ctx *ctx);
 void ra_jobs_parse_crontab_values(struct ra_jobs_ctx *ctx, const struct ra_jobs_text *t,
                                   int has_user);
 
-/* ---- shell commands (words split by config/text/shellwords) ---- */
+/* ---- shell commands (words split by config/text/shellwords; jobs_unwrap.c) ---- */
 
 /* The index of the program of the simple command [s, e) after wrappers (sudo, env, xargs,
  * docker exec/run, kubectl exec, loop keywords...); e when there is none. *image is set
@@ -167,6 +168,25 @@ extern const char *const ra_jobs_quoting[];
 
 /* Classification (jobs_classify.c): sets classes, cls, gc, keep, evidence, scripts. */
 void ra_jobs_classify(struct ra_jobs_ctx *ctx, struct ra_job *job);
+
+/* Where classification is: the job, the line being read (jobs_classify.c reads them). */
+struct ra_jobs_cls {
+    struct ra_jobs_ctx *ctx;
+    struct ra_job *job;
+    struct ra_shellwords *words;
+    const char *path; /* of the line being read */
+    unsigned line;
+    const char *text;
+    int file_mentions_tags; /* the file names _manifests/tags somewhere */
+    int file_mentions_v2;   /* ... or /v2/ */
+};
+
+/* What one line and its simple commands do (jobs_command.c): classes recorded with the
+ * line as evidence, gc flags, keep hints, the backup target, images run. */
+void ra_jobs_evidence(struct ra_jobs_cls *st, enum ra_job_class cls);
+void ra_jobs_line_classes(struct ra_jobs_cls *st, const struct ra_shellwords *w);
+void ra_jobs_simple_command(struct ra_jobs_cls *st, const struct ra_shellwords *w,
+                            size_t s, size_t e);
 
 /* A short name for a command: its script's basename, or the program and its subcommand
  * ("registry garbage-collect"); into out (emptied first). (jobs_shell.c) */
