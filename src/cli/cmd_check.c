@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include <jansson.h>
@@ -21,77 +22,56 @@ struct check_opts {
     int quiet;
 };
 
-static const struct option longopts[] = {
-    {"expect", required_argument, NULL, 'e'},
-    {"config", required_argument, NULL, 'c'},
-    {"rev", required_argument, NULL, 'r'},
-    {"tz", required_argument, NULL, 'z'},
-    {"cluster-tz", required_argument, NULL, 'Z'},
-    {"log", required_argument, NULL, 'l'},
-    {"jobs-file", required_argument, NULL, 'J'},
-    {"verify", no_argument, NULL, 'V'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+static const struct cli_opt options[] = {
+    {.name = "expect",
+     .kind = CLI_STRING,
+     .off = offsetof(struct check_opts, expect),
+     .arg = "FILE|-",
+     .help = "the expected JSON (required)",
+     .flags = CLI_REQUIRED},
+    {.kind = CLI_GROUP,
+     .group = cli_evidence_opts,
+     .off = offsetof(struct check_opts, ev)},
+    {.kind = CLI_GROUP, .group = cli_verbose_opt},
+    {.name = "quiet",
+     .short_name = 'q',
+     .kind = CLI_FLAG,
+     .off = offsetof(struct check_opts, quiet),
+     .help = "no progress line"},
+    {.kind = CLI_GROUP, .group = cli_help_opt},
+    {0},
 };
 
-static const char usage_head[] =
-    "usage: regautopsy check --expect FILE [options] SNAPSHOT...\n"
-    "\n"
-    "Build the report model as 'report' does and match FILE against it: every key in\n"
-    "FILE must be there with the same value (arrays match in any order); keys FILE\n"
-    "leaves out are not checked. FILE is 'report --json' output, or part of it.\n"
-    "\n"
-    "  --expect FILE        the expected JSON (required)\n";
-
-static const char usage_tail[] =
-    "  -v, --verbose        say on stderr what is read and skipped\n"
-    "  -q, --quiet          no progress line\n"
-    "\n"
-    "exit: 0 every expectation holds, 1 some differ (one line each on stdout),\n"
-    "      2 usage or unreadable input\n";
-
-static void usage(FILE *f)
-{
-    fputs(usage_head, f);
-    fputs(cli_evidence_usage, f);
-    fputs(usage_tail, f);
-}
+const struct cli_command cmd_check_spec = {
+    .name = "check",
+    .synopsis = "--expect FILE [options] SNAPSHOT...",
+    .about =
+        "Build the report model as 'report' does and match FILE against it: every key "
+        "in\n"
+        "FILE must be there with the same value (arrays match in any order); keys FILE\n"
+        "leaves out are not checked. FILE is 'report --json' output, or part of it.\n\n",
+    .column = 23,
+    .opts = options,
+    .exit = "exit: 0 every expectation holds, 1 some differ (one line each on stdout),\n"
+            "      2 usage or unreadable input\n",
+    .min_operands = 1,
+    .max_operands = -1,
+    .wrong_operands = "no SNAPSHOT given",
+    .man_operands = ".IR SNAPSHOT ...\n",
+};
 
 static int parse_args(struct check_opts *o, int argc, char **argv, struct ra_ctx *ctx)
 {
-    int c;
-    int r;
-
-    optind = 1;
-    while ((c = cli_getopt(ctx, "check", argc, argv, "qh", longopts)) != -1) {
-        switch (c) {
-        case 'e':
-            o->expect = optarg;
-            break;
-        case 'q':
-            o->quiet = 1;
-            break;
-        case 'h':
-            usage(stdout);
-            exit(RA_EXIT_OK);
-        default:
-            if ((r = cli_evidence_option(&o->ev, c, optarg)) > 0)
-                break;
-            return -1; /* an error printed */
-        }
-    }
+    if (cli_parse(ctx, &cmd_check_spec, o, argc, argv) < 0)
+        return -1;
     if (!o->expect) {
         cli_usage_error("check", "no --expect FILE given");
         return -1;
     }
     if (cli_check_input(o->expect, 0) < 0)
         return -1;
-    if (optind >= argc) {
-        cli_usage_error("check", "no SNAPSHOT given");
+    if (cli_operands(&cmd_check_spec, argc) < 0)
         return -1;
-    }
     return 0;
 }
 

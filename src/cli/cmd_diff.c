@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "analysis/diff.h"
@@ -16,56 +17,39 @@ struct diff_opts {
     int quiet;
 };
 
-static const struct option longopts[] = {
-    {"json", required_argument, NULL, 'j'},
-    {"verify", no_argument, NULL, 'V'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+static const struct cli_opt options[] = {
+    {.name = "json",
+     .kind = CLI_STRING,
+     .off = offsetof(struct diff_opts, json),
+     .arg = "FILE|-",
+     .help = "write the JSON form (docs/json.md)"},
+    {.name = "verify",
+     .kind = CLI_FLAG,
+     .off = offsetof(struct diff_opts, verify),
+     .help = "hash every blob in both"},
+    {.kind = CLI_GROUP, .group = cli_verbose_opt},
+    {.name = "quiet",
+     .short_name = 'q',
+     .kind = CLI_FLAG,
+     .off = offsetof(struct diff_opts, quiet),
+     .help = "no progress line"},
+    {.kind = CLI_GROUP, .group = cli_help_opt},
+    {0},
 };
 
-static const char usage_text[] =
-    "usage: regautopsy diff [options] OLD NEW\n"
-    "\n"
-    "Compare two snapshots of the same registry storage (same forms as scan).\n"
-    "\n"
-    "  --json FILE|-   write the JSON form (docs/json.md)\n"
-    "  --verify        hash every blob in both\n"
-    "  -v, --verbose   say on stderr what is read and skipped\n"
-    "  -q, --quiet     no progress line\n"
-    "\n"
-    "exit: 0 no tag became unpullable, 1 some did, 2 usage or unreadable input\n";
-
-static int parse_args(struct diff_opts *o, int argc, char **argv, struct ra_ctx *ctx)
-{
-    int c;
-
-    optind = 1;
-    while ((c = cli_getopt(ctx, "diff", argc, argv, "qh", longopts)) != -1) {
-        switch (c) {
-        case 'j':
-            o->json = optarg;
-            break;
-        case 'V':
-            o->verify = 1;
-            break;
-        case 'q':
-            o->quiet = 1;
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(RA_EXIT_OK);
-        default:
-            return -1;
-        }
-    }
-    if (argc - optind != 2) {
-        cli_usage_error("diff", "give exactly two snapshots, OLD and NEW");
-        return -1;
-    }
-    return 0;
-}
+const struct cli_command cmd_diff_spec = {
+    .name = "diff",
+    .synopsis = "[options] OLD NEW",
+    .about =
+        "Compare two snapshots of the same registry storage (same forms as scan).\n\n",
+    .column = 18,
+    .opts = options,
+    .exit = "exit: 0 no tag became unpullable, 1 some did, 2 usage or unreadable input\n",
+    .min_operands = 2,
+    .max_operands = 2,
+    .wrong_operands = "give exactly two snapshots, OLD and NEW",
+    .man_operands = ".I OLD NEW\n",
+};
 
 static int load(struct ra_scan **out, const char *arg, const struct diff_opts *o,
                 struct ra_ctx *ctx)
@@ -108,7 +92,8 @@ int cmd_diff(int argc, char **argv, struct ra_ctx *ctx)
     int rc = RA_EXIT_USAGE;
     size_t i;
 
-    if (parse_args(&o, argc, argv, ctx) < 0)
+    if (cli_parse(ctx, &cmd_diff_spec, &o, argc, argv) < 0 ||
+        cli_operands(&cmd_diff_spec, argc) < 0)
         return RA_EXIT_USAGE;
     {
         const char *out[] = {"-", o.json};

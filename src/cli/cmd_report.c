@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,78 +29,81 @@ struct report_opts {
     int progress; /* --progress: progress lines even without a terminal */
 };
 
-static const struct option longopts[] = {
-    {"config", required_argument, NULL, 'c'},
-    {"rev", required_argument, NULL, 'r'},
-    {"tz", required_argument, NULL, 'z'},
-    {"cluster-tz", required_argument, NULL, 'Z'},
-    {"log", required_argument, NULL, 'l'},
-    {"jobs-file", required_argument, NULL, 'J'},
-    {"title", required_argument, NULL, 't'},
-    {"template", required_argument, NULL, 'T'},
-    {"output", required_argument, NULL, 'o'},
-    {"json", required_argument, NULL, 'j'},
-    {"now", no_argument, NULL, 'N'},
-    {"verify", no_argument, NULL, 'V'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"progress", no_argument, NULL, 'G'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+static int set_now(void *field, const struct cli_opt *opt, const char *value)
+{
+    (void)opt;
+    (void)value;
+    *(ra_time *)field = (ra_time)time(NULL);
+    return 0;
+}
+
+static const struct cli_opt options[] = {
+    {.kind = CLI_GROUP,
+     .group = cli_evidence_opts,
+     .off = offsetof(struct report_opts, ev)},
+    {.name = "title",
+     .kind = CLI_STRING,
+     .off = offsetof(struct report_opts, model.title),
+     .arg = "T",
+     .help = "the post-mortem's title (default: from the broken tags)"},
+    {.name = "template",
+     .kind = CLI_STRING,
+     .off = offsetof(struct report_opts, template),
+     .arg = "FILE|DIR|-",
+     .help = "a template file (-: standard input, partials built in), or\n"
+             "a directory with postmortem.md.mustache\n"
+             "and its partials (default: the installed templates, else\n"
+             "the built-in ones)"},
+    {.name = "output",
+     .short_name = 'o',
+     .kind = CLI_STRING,
+     .off = offsetof(struct report_opts, output),
+     .arg = "FILE",
+     .help = "write the post-mortem to FILE (default stdout)"},
+    {.name = "json",
+     .kind = CLI_STRING,
+     .off = offsetof(struct report_opts, json),
+     .arg = "FILE|-",
+     .help = "write the report model (docs/json.md)"},
+    {.name = "now",
+     .kind = CLI_CALL,
+     .set = set_now,
+     .off = offsetof(struct report_opts, model.now),
+     .help = "print the generation time (off: output depends on inputs only)"},
+    {.kind = CLI_GROUP, .group = cli_verbose_opt},
+    {.name = "quiet",
+     .short_name = 'q',
+     .kind = CLI_FLAG,
+     .off = offsetof(struct report_opts, quiet),
+     .help = "no progress line"},
+    {.name = "progress",
+     .kind = CLI_FLAG,
+     .off = offsetof(struct report_opts, progress),
+     .help = "progress lines on stderr even when it is not a terminal"},
+    {.kind = CLI_GROUP, .group = cli_help_opt},
+    {0},
 };
 
-static const char usage_head[] = "usage: regautopsy report [options] SNAPSHOT...\n\n";
-
-static const char usage_tail[] =
-    "  --title T            the post-mortem's title (default: from the broken tags)\n"
-    "  --template FILE|DIR|-  a template file (-: standard input, partials built in), or\n"
-    "                       a directory with postmortem.md.mustache\n"
-    "                       and its partials (default: the installed templates, else\n"
-    "                       the built-in ones)\n"
-    "  -o, --output FILE    write the post-mortem to FILE (default stdout)\n"
-    "  --json FILE|-        write the report model (docs/json.md)\n"
-    "  --now                print the generation time (off: output depends on inputs only)\n"
-    "  -v, --verbose        say on stderr what is read and skipped\n"
-    "  -q, --quiet          no progress line\n"
-    "  --progress           progress lines on stderr even when it is not a terminal\n"
-    "\n"
-    "exit: 0 every tag pullable, 1 a tag unpullable or objects lost, 2 usage or bad input\n";
-
-static void usage(FILE *f)
-{
-    fputs(usage_head, f);
-    fputs(cli_evidence_usage, f);
-    fputs(usage_tail, f);
-}
+const struct cli_command cmd_report_spec = {
+    .name = "report",
+    .synopsis = "[options] SNAPSHOT...",
+    .column = 23,
+    .opts = options,
+    .exit =
+        "exit: 0 every tag pullable, 1 a tag unpullable or objects lost, 2 usage or bad "
+        "input\n",
+    .min_operands = 1,
+    .max_operands = -1,
+    .wrong_operands = "no SNAPSHOT given",
+    .man_operands = ".IR SNAPSHOT ...\n",
+};
 
 static int parse_args(struct report_opts *o, int argc, char **argv, struct ra_ctx *ctx)
 {
-    int c;
-    int r;
-
-    optind = 1;
-    while ((c = cli_getopt(ctx, "report", argc, argv, "o:qh", longopts)) != -1) {
-        switch (c) {
-        case 't': o->model.title = optarg; break;
-        case 'T': o->template = optarg; break;
-        case 'o': o->output = optarg; break;
-        case 'j': o->json = optarg; break;
-        case 'N': o->model.now = (ra_time)time(NULL); break;
-        case 'q': o->quiet = 1; break;
-        case 'G': o->progress = 1; break;
-        case 'h':
-            usage(stdout);
-            exit(RA_EXIT_OK);
-        default:
-            if ((r = cli_evidence_option(&o->ev, c, optarg)) > 0)
-                break;
-            return -1; /* an error printed */
-        }
-    }
-    if (optind >= argc) {
-        cli_usage_error("report", "no SNAPSHOT given");
+    if (cli_parse(ctx, &cmd_report_spec, o, argc, argv) < 0)
         return -1;
-    }
+    if (cli_operands(&cmd_report_spec, argc) < 0)
+        return -1;
     if (o->template && cli_check_input(o->template, 1) < 0)
         return -1;
     return 0;
@@ -202,14 +206,16 @@ int cmd_report(int argc, char **argv, struct ra_ctx *ctx)
     cli_evidence_inputs(&o.ev, argv + optind, argc - optind);
     cli_verbose_inputs(ctx, &o.ev);
     cli_progress_hooks(&o.ev.inv, &prog, ctx, o.quiet);
-    if (ra_investigate(&inv, &o.ev.inv, &err) < 0 || ra_report_build(&model, inv, &o.model, &err) < 0) {
+    if (ra_investigate(&inv, &o.ev.inv, &err) < 0 ||
+        ra_report_build(&model, inv, &o.model, &err) < 0) {
         cli_error("%s", err.msg);
         goto done;
     }
     cli_verbose_investigation(ctx, inv);
     if (write_outputs(model, &o) < 0)
         goto done;
-    rc = json_integer_value(json_object_get(json_object_get(model, "summary"), "broken_tags")) ||
+    rc = json_integer_value(
+             json_object_get(json_object_get(model, "summary"), "broken_tags")) ||
                  inv->losses->items.len
              ? RA_EXIT_FINDINGS
              : RA_EXIT_OK;

@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "analysis/investigate.h"
@@ -21,103 +22,90 @@ struct timeline_opts {
     int progress; /* --progress: progress lines even without a terminal */
 };
 
-static const struct option longopts[] = {
-    {"config", required_argument, NULL, 'c'},
-    {"rev", required_argument, NULL, 'r'},
-    {"tz", required_argument, NULL, 'z'},
-    {"cluster-tz", required_argument, NULL, 'Z'},
-    {"log", required_argument, NULL, 'l'},
-    {"jobs-file", required_argument, NULL, 'J'},
-    {"json", required_argument, NULL, 'j'},
-    {"format", required_argument, NULL, 'f'},
-    {"no-fold", no_argument, NULL, 'F'},
-    {"verify", no_argument, NULL, 'V'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"progress", no_argument, NULL, 'G'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
-static const char usage_head[] =
-    "usage: regautopsy timeline [options] SNAPSHOT...\n"
-    "\n";
-
-static const char usage_tail[] =
-    "  --format text|json|jsonl  output form on stdout (jsonl: one event per line, for\n"
-    "                       Timesketch and plaso)\n"
-    "  --json FILE|-        also write the JSON form to FILE\n"
-    "  --no-fold            list routine events (uploads, layer links) one by one\n"
-    "  -v, --verbose        say on stderr what is read and skipped\n"
-    "  -q, --quiet          no progress line\n"
-    "  --progress           progress lines on stderr even when it is not a terminal\n"
-    "\n"
-    "exit: 0 nothing lost, 1 losses found, 2 usage or unreadable input\n";
-
-static void usage(FILE *f)
+static int set_format(void *field, const struct cli_opt *opt, const char *value)
 {
-    fputs(usage_head, f);
-    fputs(cli_evidence_usage, f);
-    fputs(usage_tail, f);
-}
+    enum format *out = field;
 
-static int parse_format(enum format *out, const char *s)
-{
-    if (!strcmp(s, "text"))
+    (void)opt;
+    if (!strcmp(value, "text")) {
         *out = FORMAT_TEXT;
-    else if (!strcmp(s, "json"))
+    } else if (!strcmp(value, "json")) {
         *out = FORMAT_JSON;
-    else if (!strcmp(s, "jsonl"))
+    } else if (!strcmp(value, "jsonl")) {
         *out = FORMAT_JSONL;
-    else
+    } else {
+        cli_error("timeline: --format '%s': expected text, json or jsonl", value);
         return -1;
+    }
     return 0;
 }
 
+static int set_no_fold(void *field, const struct cli_opt *opt, const char *value)
+{
+    (void)opt;
+    (void)value;
+    *(int *)field = 0;
+    return 0;
+}
+
+static const struct cli_opt options[] = {
+    {.kind = CLI_GROUP,
+     .group = cli_evidence_opts,
+     .off = offsetof(struct timeline_opts, ev)},
+    {.name = "format",
+     .kind = CLI_CALL,
+     .set = set_format,
+     .off = offsetof(struct timeline_opts, format),
+     .arg = "text|json|jsonl",
+     .help =
+         "output form on stdout (jsonl: one event per line, for\nTimesketch and plaso)"},
+    {.name = "json",
+     .kind = CLI_STRING,
+     .off = offsetof(struct timeline_opts, json),
+     .arg = "FILE|-",
+     .help = "also write the JSON form to FILE"},
+    {.name = "no-fold",
+     .kind = CLI_CALL,
+     .set = set_no_fold,
+     .off = offsetof(struct timeline_opts, ev.inv.fold),
+     .help = "list routine events (uploads, layer links) one by one"},
+    {.kind = CLI_GROUP, .group = cli_verbose_opt},
+    {.name = "quiet",
+     .short_name = 'q',
+     .kind = CLI_FLAG,
+     .off = offsetof(struct timeline_opts, quiet),
+     .help = "no progress line"},
+    {.name = "progress",
+     .kind = CLI_FLAG,
+     .off = offsetof(struct timeline_opts, progress),
+     .help = "progress lines on stderr even when it is not a terminal"},
+    {.kind = CLI_GROUP, .group = cli_help_opt},
+    {0},
+};
+
+const struct cli_command cmd_timeline_spec = {
+    .name = "timeline",
+    .synopsis = "[options] SNAPSHOT...",
+    .column = 23,
+    .opts = options,
+    .exit = "exit: 0 nothing lost, 1 losses found, 2 usage or unreadable input\n",
+    .min_operands = 1,
+    .max_operands = -1,
+    .wrong_operands = "no SNAPSHOT given",
+    .man_operands = ".IR SNAPSHOT ...\n",
+};
+
 static int parse_args(struct timeline_opts *o, int argc, char **argv, struct ra_ctx *ctx)
 {
-    int c;
-    int r;
-
-    optind = 1;
-    while ((c = cli_getopt(ctx, "timeline", argc, argv, "qh", longopts)) != -1) {
-        switch (c) {
-        case 'j':
-            o->json = optarg;
-            break;
-        case 'f':
-            if (parse_format(&o->format, optarg) < 0) {
-                cli_error("timeline: --format '%s': expected text, json or jsonl", optarg);
-                return -1;
-            }
-            break;
-        case 'F':
-            o->ev.inv.fold = 0;
-            break;
-        case 'q':
-            o->quiet = 1;
-            break;
-        case 'G':
-            o->progress = 1;
-            break;
-        case 'h':
-            usage(stdout);
-            exit(RA_EXIT_OK);
-        default:
-            if ((r = cli_evidence_option(&o->ev, c, optarg)) > 0)
-                break;
-            return -1; /* an error printed */
-        }
-    }
+    if (cli_parse(ctx, &cmd_timeline_spec, o, argc, argv) < 0)
+        return -1;
     if (o->json && !strcmp(o->json, "-") && o->format != FORMAT_TEXT) {
         cli_usage_error("timeline", "--json - and --format %s both write to stdout",
                         o->format == FORMAT_JSON ? "json" : "jsonl");
         return -1;
     }
-    if (optind >= argc) {
-        cli_usage_error("timeline", "no SNAPSHOT given");
+    if (cli_operands(&cmd_timeline_spec, argc) < 0)
         return -1;
-    }
     return 0;
 }
 

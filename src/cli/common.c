@@ -2,8 +2,7 @@
 /* What the commands share: progress lines and snapshot arguments. */
 #include "cli/cli.h"
 
-#include <ctype.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -155,15 +154,48 @@ void cli_free_snapshots(struct ra_vec *specs)
     ra_vec_release(specs);
 }
 
-const char cli_evidence_usage[] =
-    "  --config REPO        the config repo (git work tree or bare) with jobs and pipelines\n"
-    "  --rev REV            its revision to read (default HEAD)\n"
-    "  --tz ZONE            the hosts' time zone for cron jobs that name none (default UTC)\n"
-    "  --cluster-tz ZONE    the Kubernetes controller's zone, for CronJobs without\n"
-    "                       timeZone (default UTC; --tz describes hosts, not the cluster)\n"
-    "  --log FILE           registry log, GC output or pipeline history (repeatable)\n"
-    "  --jobs-file FILE     job definitions outside the config repo (repeatable)\n"
-    "  --verify             hash every blob\n";
+const struct cli_opt cli_evidence_opts[] = {
+    {.name = "config",
+     .kind = CLI_STRING,
+     .off = offsetof(struct cli_evidence, inv.config),
+     .arg = "REPO",
+     .help = "the config repo (git work tree or bare) with jobs and pipelines"},
+    {.name = "rev",
+     .kind = CLI_STRING,
+     .off = offsetof(struct cli_evidence, inv.rev),
+     .arg = "REV",
+     .help = "its revision to read (default HEAD)"},
+    {.name = "tz",
+     .kind = CLI_CALL,
+     .set = cli_set_zone,
+     .off = offsetof(struct cli_evidence, inv.tz),
+     .arg = "ZONE",
+     .help = "the hosts' time zone for cron jobs that name none (default UTC)"},
+    {.name = "cluster-tz",
+     .kind = CLI_CALL,
+     .set = cli_set_zone,
+     .off = offsetof(struct cli_evidence, inv.cluster_tz),
+     .arg = "ZONE",
+     .help = "the Kubernetes controller's zone, for CronJobs without\n"
+             "timeZone (default UTC; --tz describes hosts, not the cluster)"},
+    {.name = "log",
+     .kind = CLI_CALL,
+     .set = cli_add_file,
+     .off = offsetof(struct cli_evidence, logs),
+     .arg = "FILE|-",
+     .help = "registry log, GC output or pipeline history (repeatable)"},
+    {.name = "jobs-file",
+     .kind = CLI_CALL,
+     .set = cli_add_file,
+     .off = offsetof(struct cli_evidence, jobs_files),
+     .arg = "FILE",
+     .help = "job definitions outside the config repo (repeatable)"},
+    {.name = "verify",
+     .kind = CLI_FLAG,
+     .off = offsetof(struct cli_evidence, inv.verify),
+     .help = "hash every blob"},
+    {0},
+};
 
 void cli_evidence_init(struct cli_evidence *ev)
 {
@@ -193,43 +225,6 @@ int cli_check_tz(const char *opt, const char *zone)
     return -1;
 }
 
-int cli_evidence_option(struct cli_evidence *ev, int opt, const char *arg)
-{
-    switch (opt) {
-    case 'c':
-        ev->inv.config = arg;
-        return 1;
-    case 'r':
-        ev->inv.rev = arg;
-        return 1;
-    case 'z':
-        if (cli_check_tz("--tz", arg) < 0)
-            return -1;
-        ev->inv.tz = arg;
-        return 1;
-    case 'Z':
-        if (cli_check_tz("--cluster-tz", arg) < 0)
-            return -1;
-        ev->inv.cluster_tz = arg;
-        return 1;
-    case 'l':
-        if (cli_check_input(arg, 0) < 0)
-            return -1;
-        ra_vec_push(&ev->logs, (void *)arg);
-        return 1;
-    case 'J':
-        if (cli_check_input(arg, 0) < 0)
-            return -1;
-        ra_vec_push(&ev->jobs_files, (void *)arg);
-        return 1;
-    case 'V':
-        ev->inv.verify = 1;
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 void cli_evidence_inputs(struct cli_evidence *ev, char **snapshots, int n)
 {
     ev->inv.snapshots = snapshots;
@@ -255,50 +250,6 @@ void cli_usage_error(const char *cmd, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fprintf(stderr, "; see regautopsy %s --help\n", cmd);
-}
-
-/* The long option as written, without "=value". */
-static void bad_option(const char *cmd, const char *arg, const char *what)
-{
-    size_t n = strcspn(arg, "=");
-
-    cli_usage_error(cmd, "%s %.*s", what, (int)(n > 200 ? 200 : n), arg);
-}
-
-/* Is the (abbreviated) long option arg a prefix of more than one option? */
-static int ambiguous(const char *arg, const struct option *longopts)
-{
-    size_t n = strcspn(arg + 2, "="), k = 0;
-
-    for (; longopts->name; longopts++)
-        k += !strncmp(longopts->name, arg + 2, n);
-    return k > 1;
-}
-
-int cli_getopt(struct ra_ctx *ctx, const char *cmd, int argc, char **argv,
-               const char *shortopts, const struct option *longopts)
-{
-    char spec[64];
-    const char *arg;
-    int c;
-
-    snprintf(spec, sizeof(spec), ":%sv", shortopts);
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, spec, longopts, NULL)) == 'v')
-        ctx->verbose = 1;
-    if (c != '?' && c != ':')
-        return c;
-    arg = argv[optind - 1];
-    if (c == ':')
-        bad_option(cmd, arg, "missing argument to");
-    else if (!strncmp(arg, "--", 2) && optopt)
-        bad_option(cmd, arg, "no argument allowed to");
-    else if (!strncmp(arg, "--", 2))
-        bad_option(cmd, arg,
-                   ambiguous(arg, longopts) ? "ambiguous option" : "unknown option");
-    else
-        cli_usage_error(cmd, "unknown option -%c", isprint(optopt) ? optopt : '?');
-    return '?';
 }
 
 void cli_verbose(const struct ra_ctx *ctx, const char *fmt, ...)
