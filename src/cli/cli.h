@@ -17,6 +17,7 @@ struct ra_ctx {
     int stderr_tty; /* progress lines allowed */
     int progress;   /* --progress: progress lines even when stderr is no terminal */
     int verbose;    /* -v: say on stderr what is read and skipped */
+    int quiet;      /* -q: no progress lines */
 };
 
 struct cli_command;
@@ -47,22 +48,19 @@ struct ra_vec;
 struct cli_progress {
     const char *name;
     struct timespec start;
-    const struct ra_ctx *ctx; /* for cli_progress_hooks */
-    int quiet;
-    size_t index, total; /* "snapshot index of total", when total is not 0 */
-    uint64_t entries;    /* the last count seen */
-    size_t name_count;   /* snapshots started through cli_progress_hooks */
+    const struct ra_ctx *ctx; /* its -q and --progress; for cli_progress_hooks */
+    size_t index, total;      /* "snapshot index of total", when total is not 0 */
+    uint64_t entries;         /* the last count seen */
+    size_t name_count;        /* snapshots started through cli_progress_hooks */
 };
 
 /* Set up *p and return the callback to pass to ra_snapshot_opts, or NULL when progress
- * is off (stderr is not a terminal, or quiet). */
-void (*cli_progress_start(struct cli_progress *p, const char *name,
-                          const struct ra_ctx *ctx,
-                          int quiet))(const struct ra_source_stats *, void *);
+ * is off (stderr is not a terminal and no --progress, or -q). */
+ra_progress_cb cli_progress_start(struct cli_progress *p, const char *name,
+                                  const struct ra_ctx *ctx);
 /* The same for snapshot i (from 0) of n. */
-void (*cli_progress_start_n(struct cli_progress *p, const char *name, size_t i, size_t n,
-                            const struct ra_ctx *ctx,
-                            int quiet))(const struct ra_source_stats *, void *);
+ra_progress_cb cli_progress_start_n(struct cli_progress *p, const char *name, size_t i,
+                                    size_t n, const struct ra_ctx *ctx);
 /* Clear the progress line (on a terminal), or print the finished one. */
 void cli_progress_end(const struct cli_progress *p);
 
@@ -70,12 +68,14 @@ void cli_progress_end(const struct cli_progress *p);
  * the command's --help and the man page's SYNOPSIS (regautopsy help --man; checked
  * against docs/regautopsy.1 by tests/cli/manpage.sh). */
 enum cli_kind {
-    CLI_FLAG,    /* the int at off becomes 1 */
-    CLI_STRING,  /* the const char * at off becomes the value */
-    CLI_CALL,    /* set(the field at off, the option, the value) */
-    CLI_GROUP,   /* the options of table `group`, their fields from off on */
-    CLI_VERBOSE, /* -v, --verbose: ctx->verbose */
-    CLI_HELP,    /* -h, --help: print the help and exit 0 */
+    CLI_FLAG,   /* the int at off becomes 1 */
+    CLI_CLEAR,  /* the int at off becomes 0 (--no-fold) */
+    CLI_STRING, /* the const char * at off becomes the value */
+    CLI_CALL,   /* set(the field at off, the option, the value) */
+    CLI_GROUP,  /* the options of table `group`, their fields from off on */
+    CLI_CTX,    /* the int at off in struct ra_ctx becomes 1 (-v, -q, --progress) */
+    CLI_HELP,   /* -h, --help: print the help, exit 0 (every command takes it; a table
+                 * lists it, cli_help_opt, where --help names it) */
 };
 
 enum cli_opt_flags {
@@ -97,9 +97,22 @@ struct cli_opt {
     const char *label;           /* --help's left column, when not "-x, --name ARG" */
 };
 
-/* The rows every table has, for CLI_GROUP: -v/--verbose, and -h/--help, listed by
- * --help ("this text") or not. */
-extern const struct cli_opt cli_verbose_opt[], cli_help_opt[], cli_help_listed_opt[];
+/* Rows the tables share, for CLI_GROUP: -v/--verbose alone; with -q/--quiet ("no
+ * progress line") for commands reading a snapshot or two; with -q/--quiet ("no progress
+ * line on stderr") and --progress for commands reading many; -h/--help listed by --help
+ * ("this text"). */
+extern const struct cli_opt cli_verbose_opt[], cli_quiet_opts[], cli_progress_opts[],
+    cli_help_opt[];
+
+/* A command's operands: how many (max -1: no limit), the usage error when their number
+ * is wrong, and the man page's SYNOPSIS lines for them. cli_snapshots: SNAPSHOT... */
+struct cli_operands {
+    int min, max;
+    const char *wrong;
+    const char *man;
+};
+
+extern const struct cli_operands cli_snapshots;
 
 struct cli_command {
     const char *name;     /* "gc-sim" */
@@ -107,11 +120,8 @@ struct cli_command {
     const char *about;    /* --help's text before the options (ends "\n\n"), or NULL */
     int column;           /* where --help's option texts start */
     const struct cli_opt *opts;
-    const char *exit;           /* --help's text after the options and a blank line */
-    const char *man_operands;   /* the man page's SYNOPSIS lines after the options */
-    int min_operands;           /* for cli_operands */
-    int max_operands;           /* -1: no limit */
-    const char *wrong_operands; /* the usage error when their number is wrong */
+    const char *exit; /* --help's text after the options and a blank line */
+    const struct cli_operands *operands;
 };
 
 /* Parse argv's options into opts (the struct cmd's table describes) from argv[1] on;
@@ -144,13 +154,21 @@ struct cli_evidence {
 
 extern const struct cli_opt cli_evidence_opts[];
 void cli_evidence_init(struct cli_evidence *ev);
-/* Point the investigation at the snapshots and the collected logs and jobs files. */
-void cli_evidence_inputs(struct cli_evidence *ev, char **snapshots, int n);
 void cli_evidence_release(struct cli_evidence *ev);
+/* Investigate the snapshots with the evidence (cli_evidence_inputs), saying with -v what
+ * is read and showing progress lines on stderr. 0, or -1 with the error printed. */
+int cli_investigate(struct ra_investigation **out, struct cli_evidence *ev,
+                    char **snapshots, int n, const struct ra_ctx *ctx);
 
-/* Wire progress lines (one per snapshot) into an investigation's options. */
-void cli_progress_hooks(struct ra_investigate_opts *o, struct cli_progress *p,
-                        const struct ra_ctx *ctx, int quiet);
+/* report and check (cmd_report.c): the report model's options as the command line
+ * leaves them (this version, no title, no generation time), and the model built from
+ * an investigation as cli_investigate makes it. 0, or -1 with the error printed. */
+struct json_t;
+struct ra_report_opts;
+void cli_report_opts_init(struct ra_report_opts *mo);
+int cli_report_model(struct json_t **out, struct ra_investigation **inv,
+                     struct cli_evidence *ev, const struct ra_report_opts *mo,
+                     char **snapshots, int n, const struct ra_ctx *ctx);
 
 /* Expand SNAPSHOT arguments into specs (struct ra_snapshot_spec *); prints an error
  * for each unusable argument and returns how many there were. */
@@ -175,13 +193,9 @@ void cli_usage_error(const char *cmd, const char *fmt, ...)
 void cli_verbose(const struct ra_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* With -v: the registry roots found in snap and its counts; the same for every
- * snapshot and log of an investigation; the evidence files about to be read. */
+/* With -v: the registry roots found in snap and its counts. */
 struct ra_snapshot;
 void cli_verbose_snapshot(const struct ra_ctx *ctx, const struct ra_snapshot *snap);
-void cli_verbose_investigation(const struct ra_ctx *ctx,
-                               const struct ra_investigation *inv);
-void cli_verbose_inputs(const struct ra_ctx *ctx, const struct cli_evidence *ev);
 
 /* Print "regautopsy: <msg>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -193,6 +207,12 @@ int cli_write_file(const char *path, const struct ra_buf *buf);
  * the writes went well; -1 with an error printed when not. */
 FILE *cli_open_output(const char *path);
 int cli_close_output(FILE *f, const char *path, int ok);
+/* A command's --json FILE|- beside its text on stdout: the JSON (json_rc is what its
+ * writer returned, with its error in err) goes to json_path when set, the text to stdout
+ * unless json_path is "-" (stdout holds the JSON alone); the text also when the JSON
+ * failed. 0, or -1 with the error printed. */
+int cli_write_json_text(const char *json_path, const struct ra_buf *json, int json_rc,
+                        const struct ra_err *err, const struct ra_buf *text);
 
 /* Every input of a command, to keep its outputs off the evidence: files are compared
  * with an output by device and inode; a snapshot directory may not hold an output, and

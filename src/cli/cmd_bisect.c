@@ -15,8 +15,6 @@
 struct bisect_opts {
     const char *json;
     int verify;
-    int quiet;
-    int progress;
 };
 
 static const struct cli_opt options[] = {
@@ -29,19 +27,13 @@ static const struct cli_opt options[] = {
      .kind = CLI_FLAG,
      .off = offsetof(struct bisect_opts, verify),
      .help = "hash every blob of each snapshot read"},
-    {.kind = CLI_GROUP, .group = cli_verbose_opt},
-    {.name = "quiet",
-     .short_name = 'q',
-     .kind = CLI_FLAG,
-     .off = offsetof(struct bisect_opts, quiet),
-     .help = "no progress line on stderr"},
-    {.name = "progress",
-     .kind = CLI_FLAG,
-     .off = offsetof(struct bisect_opts, progress),
-     .help = "progress lines on stderr even when it is not a terminal"},
-    {.kind = CLI_GROUP, .group = cli_help_listed_opt},
+    {.kind = CLI_GROUP, .group = cli_progress_opts},
+    {.kind = CLI_GROUP, .group = cli_help_opt},
     {0},
 };
+
+static const struct cli_operands operands = {
+    2, -1, "expected TARGET and at least one SNAPSHOT", ".I TARGET\n.IR SNAPSHOT ...\n"};
 
 const struct cli_command cmd_bisect_spec = {
     .name = "bisect",
@@ -57,19 +49,16 @@ const struct cli_command cmd_bisect_spec = {
         "@time suffixes included).\n\n",
     .column = 18,
     .opts = options,
+    .operands = &operands,
     .exit =
         "exit: 0 a pullable -> not pullable pair found, 1 none (never pullable, still\n"
         "pullable, or only became pullable), 2 usage or no snapshot readable\n",
-    .min_operands = 2,
-    .max_operands = -1,
-    .wrong_operands = "expected TARGET and at least one SNAPSHOT",
-    .man_operands = ".I TARGET\n.IR SNAPSHOT ...\n",
 };
 
 static ra_progress_cb progress_for(const char *name, size_t i, size_t n, void *payload)
 {
     struct cli_progress *p = payload;
-    return cli_progress_start_n(p, name, i, n, p->ctx, p->quiet);
+    return cli_progress_start_n(p, name, i, n, p->ctx);
 }
 
 static void progress_done(void *payload)
@@ -77,26 +66,16 @@ static void progress_done(void *payload)
     cli_progress_end(payload);
 }
 
-static int write_outputs(const struct ra_bisect_result *r, const char *json)
+static int write_outputs(const struct ra_bisect_result *r, const char *json_path)
 {
-    struct ra_buf buf = RA_BUF_INIT;
+    struct ra_buf json = RA_BUF_INIT, text = RA_BUF_INIT;
     struct ra_err err = RA_ERR_INIT;
-    int rc = 0;
+    int rc = json_path ? ra_bisect_write_json(&json, r, &err) : 0;
 
-    if (json) {
-        if (ra_bisect_write_json(&buf, r, &err) < 0) {
-            cli_error("%s", err.msg);
-            rc = -1;
-        } else if (cli_write_file(json, &buf) < 0) {
-            rc = -1;
-        }
-    }
-    if (!json || strcmp(json, "-")) {
-        ra_buf_truncate(&buf, 0);
-        ra_bisect_write_text(&buf, r);
-        fwrite(ra_buf_cstr(&buf), 1, buf.len, stdout);
-    }
-    ra_buf_release(&buf);
+    ra_bisect_write_text(&text, r);
+    rc = cli_write_json_text(json_path, &json, rc, &err, &text);
+    ra_buf_release(&json);
+    ra_buf_release(&text);
     return rc;
 }
 
@@ -123,7 +102,6 @@ int cmd_bisect(int argc, char **argv, struct ra_ctx *ctx)
     if (cli_parse(ctx, &cmd_bisect_spec, &o, argc, argv) < 0 ||
         cli_operands(&cmd_bisect_spec, argc) < 0)
         return RA_EXIT_USAGE;
-    ctx->progress = o.progress;
     if (ra_bisect_target_parse(&target, argv[optind], &err) < 0) {
         cli_error("bisect: %s", err.msg);
         return RA_EXIT_USAGE;
@@ -137,7 +115,6 @@ int cmd_bisect(int argc, char **argv, struct ra_ctx *ctx)
     if (cli_expand_snapshots(&specs, argv + optind + 1, argc - optind - 1))
         goto done;
     prog.ctx = ctx;
-    prog.quiet = o.quiet;
     bopts.verify = o.verify;
     bopts.progress_for = progress_for;
     bopts.progress_done = progress_done;

@@ -19,7 +19,6 @@ struct check_opts {
     struct cli_evidence ev;
     struct ra_report_opts model;
     const char *expect;
-    int quiet;
 };
 
 static const struct cli_opt options[] = {
@@ -32,13 +31,7 @@ static const struct cli_opt options[] = {
     {.kind = CLI_GROUP,
      .group = cli_evidence_opts,
      .off = offsetof(struct check_opts, ev)},
-    {.kind = CLI_GROUP, .group = cli_verbose_opt},
-    {.name = "quiet",
-     .short_name = 'q',
-     .kind = CLI_FLAG,
-     .off = offsetof(struct check_opts, quiet),
-     .help = "no progress line"},
-    {.kind = CLI_GROUP, .group = cli_help_opt},
+    {.kind = CLI_GROUP, .group = cli_quiet_opts},
     {0},
 };
 
@@ -52,12 +45,9 @@ const struct cli_command cmd_check_spec = {
         "leaves out are not checked. FILE is 'report --json' output, or part of it.\n\n",
     .column = 23,
     .opts = options,
+    .operands = &cli_snapshots,
     .exit = "exit: 0 every expectation holds, 1 some differ (one line each on stdout),\n"
             "      2 usage or unreadable input\n",
-    .min_operands = 1,
-    .max_operands = -1,
-    .wrong_operands = "no SNAPSHOT given",
-    .man_operands = ".IR SNAPSHOT ...\n",
 };
 
 static int parse_args(struct check_opts *o, int argc, char **argv, struct ra_ctx *ctx)
@@ -105,13 +95,11 @@ int cmd_check(int argc, char **argv, struct ra_ctx *ctx)
     struct check_opts o = {0};
     struct ra_investigation *inv = NULL;
     struct ra_err err = RA_ERR_INIT;
-    struct cli_progress prog;
     json_t *expected = NULL, *model = NULL;
     int rc = RA_EXIT_USAGE;
 
     cli_evidence_init(&o.ev);
-    o.model = (struct ra_report_opts)RA_REPORT_OPTS_INIT;
-    o.model.version = RA_VERSION;
+    cli_report_opts_init(&o.model);
     if (parse_args(&o, argc, argv, ctx) < 0)
         goto done;
     {
@@ -124,15 +112,9 @@ int cmd_check(int argc, char **argv, struct ra_ctx *ctx)
         cli_error("%s", err.msg);
         goto done;
     }
-    cli_evidence_inputs(&o.ev, argv + optind, argc - optind);
-    cli_verbose_inputs(ctx, &o.ev);
-    cli_progress_hooks(&o.ev.inv, &prog, ctx, o.quiet);
-    if (ra_investigate(&inv, &o.ev.inv, &err) < 0 ||
-        ra_report_build(&model, inv, &o.model, &err) < 0) {
-        cli_error("%s", err.msg);
+    if (cli_report_model(&model, &inv, &o.ev, &o.model, argv + optind, argc - optind,
+                         ctx) < 0)
         goto done;
-    }
-    cli_verbose_investigation(ctx, inv);
     rc = compare(expected, model, o.expect);
 done:
     json_decref(expected);

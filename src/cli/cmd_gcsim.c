@@ -15,7 +15,6 @@ struct gcsim_opts {
     const char *json;
     struct ra_gc_opts gc;
     int verify;
-    int quiet;
 };
 
 static int set_version(void *field, const struct cli_opt *opt, const char *value)
@@ -55,13 +54,7 @@ static const struct cli_opt options[] = {
      .kind = CLI_FLAG,
      .off = offsetof(struct gcsim_opts, verify),
      .help = "hash every blob (judges pullability like scan --verify)"},
-    {.kind = CLI_GROUP, .group = cli_verbose_opt},
-    {.name = "quiet",
-     .short_name = 'q',
-     .kind = CLI_FLAG,
-     .off = offsetof(struct gcsim_opts, quiet),
-     .help = "no progress line"},
-    {.kind = CLI_GROUP, .group = cli_help_opt},
+    {.kind = CLI_GROUP, .group = cli_quiet_opts},
     {0},
 };
 
@@ -74,12 +67,9 @@ const struct cli_command cmd_gcsim_spec = {
              "break.\n\n",
     .column = 25,
     .opts = options,
+    .operands = &cli_snapshots,
     .exit = "exit: 0 no pullable tag would break, 1 some would, 2 usage or unreadable "
             "input\n",
-    .min_operands = 1,
-    .max_operands = -1,
-    .wrong_operands = "no SNAPSHOT given",
-    .man_operands = ".IR SNAPSHOT ...\n",
 };
 
 static int write_outputs(const struct ra_vec *sims, const struct gcsim_opts *o)
@@ -112,7 +102,7 @@ static int write_outputs(const struct ra_vec *sims, const struct gcsim_opts *o)
 
 int cmd_gcsim(int argc, char **argv, struct ra_ctx *ctx)
 {
-    struct gcsim_opts o = {NULL, RA_GC_OPTS_INIT, 0, 0};
+    struct gcsim_opts o = {NULL, RA_GC_OPTS_INIT, 0};
     struct ra_snapshot_opts sopts = RA_SNAPSHOT_OPTS_INIT;
     struct ra_vec specs = RA_VEC_INIT, sims = RA_VEC_INIT;
     struct ra_err err = RA_ERR_INIT;
@@ -134,7 +124,7 @@ int cmd_gcsim(int argc, char **argv, struct ra_ctx *ctx)
     sopts.progress_payload = &prog;
     for (i = 0; i < specs.len; i++) {
         const struct ra_snapshot_spec *spec = specs.items[i];
-        sopts.progress_cb = cli_progress_start(&prog, spec->name, ctx, o.quiet);
+        sopts.progress_cb = cli_progress_start(&prog, spec->name, ctx);
         cli_verbose(ctx, "reading snapshot '%s'", spec->path);
         if (ra_gcsim_run(&sim, spec, &sopts, &o.gc, &err) < 0) {
             cli_progress_end(&prog);

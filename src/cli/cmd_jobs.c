@@ -82,18 +82,18 @@ static const struct cli_opt options[] = {
      .arg = "FILE|-",
      .help = "write the JSON form (docs/json.md)"},
     {.kind = CLI_GROUP, .group = cli_verbose_opt},
-    {.kind = CLI_GROUP, .group = cli_help_opt},
     {0},
 };
+
+static const struct cli_operands operands = {0, -1, NULL, ""};
 
 const struct cli_command cmd_jobs_spec = {
     .name = "jobs",
     .synopsis = "--config REPO [options]",
     .column = 20,
     .opts = options,
+    .operands = &operands,
     .exit = "exit: 0 read, 2 usage or unreadable repository\n",
-    .man_operands = "",
-    .max_operands = -1,
 };
 
 static int parse_args(struct jobs_opts *o, int argc, char **argv, struct ra_ctx *ctx)
@@ -132,9 +132,9 @@ int cmd_jobs(int argc, char **argv, struct ra_ctx *ctx)
                           NULL, RA_TIME_NONE, RA_TIME_NONE, RA_VEC_INIT};
     struct ra_schedule *s = NULL;
     struct ra_vec firings = RA_VEC_INIT;
-    struct ra_buf buf = RA_BUF_INIT;
+    struct ra_buf json = RA_BUF_INIT, text = RA_BUF_INIT;
     struct ra_err err = RA_ERR_INIT;
-    int rc = RA_EXIT_USAGE;
+    int rc = RA_EXIT_USAGE, error;
     size_t i;
 
     if (parse_args(&o, argc, argv, ctx) < 0)
@@ -162,22 +162,14 @@ int cmd_jobs(int argc, char **argv, struct ra_ctx *ctx)
         cli_error("%s", err.msg);
         goto done;
     }
-    if (o.json) {
-        if (ra_jobs_write_json(&buf, s, &firings, &err) < 0) {
-            cli_error("%s", err.msg);
-            goto done;
-        }
-        if (cli_write_file(o.json, &buf) < 0)
-            goto done;
-    }
-    if (!o.json || strcmp(o.json, "-")) {
-        ra_buf_truncate(&buf, 0);
-        ra_jobs_write_text(&buf, s, &firings);
-        fwrite(ra_buf_cstr(&buf), 1, buf.len, stdout);
-    }
+    error = o.json ? ra_jobs_write_json(&json, s, &firings, &err) : 0;
+    ra_jobs_write_text(&text, s, &firings);
+    if (cli_write_json_text(o.json, &json, error, &err, &text) < 0)
+        goto done;
     rc = RA_EXIT_OK;
 done:
-    ra_buf_release(&buf);
+    ra_buf_release(&json);
+    ra_buf_release(&text);
     ra_vec_release(&firings);
     ra_vec_release(&o.files);
     ra_schedule_free(s);

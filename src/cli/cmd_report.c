@@ -25,8 +25,6 @@ struct report_opts {
     const char *template;
     const char *output;
     const char *json;
-    int quiet;
-    int progress; /* --progress: progress lines even without a terminal */
 };
 
 static int set_now(void *field, const struct cli_opt *opt, const char *value)
@@ -70,17 +68,7 @@ static const struct cli_opt options[] = {
      .set = set_now,
      .off = offsetof(struct report_opts, model.now),
      .help = "print the generation time (off: output depends on inputs only)"},
-    {.kind = CLI_GROUP, .group = cli_verbose_opt},
-    {.name = "quiet",
-     .short_name = 'q',
-     .kind = CLI_FLAG,
-     .off = offsetof(struct report_opts, quiet),
-     .help = "no progress line"},
-    {.name = "progress",
-     .kind = CLI_FLAG,
-     .off = offsetof(struct report_opts, progress),
-     .help = "progress lines on stderr even when it is not a terminal"},
-    {.kind = CLI_GROUP, .group = cli_help_opt},
+    {.kind = CLI_GROUP, .group = cli_progress_opts},
     {0},
 };
 
@@ -89,13 +77,10 @@ const struct cli_command cmd_report_spec = {
     .synopsis = "[options] SNAPSHOT...",
     .column = 23,
     .opts = options,
+    .operands = &cli_snapshots,
     .exit =
         "exit: 0 every tag pullable, 1 a tag unpullable or objects lost, 2 usage or bad "
         "input\n",
-    .min_operands = 1,
-    .max_operands = -1,
-    .wrong_operands = "no SNAPSHOT given",
-    .man_operands = ".IR SNAPSHOT ...\n",
 };
 
 static int parse_args(struct report_opts *o, int argc, char **argv, struct ra_ctx *ctx)
@@ -186,32 +171,43 @@ static int check_outputs(const struct report_opts *o, char **snapshots, int n)
     return cli_check_outputs(snapshots, n, &o->ev, in, 2, out, 2);
 }
 
+void cli_report_opts_init(struct ra_report_opts *mo)
+{
+    *mo = (struct ra_report_opts)RA_REPORT_OPTS_INIT;
+    mo->version = RA_VERSION;
+}
+
+int cli_report_model(json_t **out, struct ra_investigation **inv, struct cli_evidence *ev,
+                     const struct ra_report_opts *mo, char **snapshots, int n,
+                     const struct ra_ctx *ctx)
+{
+    struct ra_err err = RA_ERR_INIT;
+
+    if (cli_investigate(inv, ev, snapshots, n, ctx) < 0)
+        return -1;
+    if (ra_report_build(out, *inv, mo, &err) < 0) {
+        cli_error("%s", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
 int cmd_report(int argc, char **argv, struct ra_ctx *ctx)
 {
     struct report_opts o = {0};
     struct ra_investigation *inv = NULL;
-    struct ra_err err = RA_ERR_INIT;
-    struct cli_progress prog;
     json_t *model = NULL;
     int rc = RA_EXIT_USAGE;
 
     cli_evidence_init(&o.ev);
-    o.model = (struct ra_report_opts)RA_REPORT_OPTS_INIT;
-    o.model.version = RA_VERSION;
+    cli_report_opts_init(&o.model);
     if (parse_args(&o, argc, argv, ctx) < 0)
         goto done;
-    ctx->progress = o.progress;
     if (check_outputs(&o, argv + optind, argc - optind) < 0)
         goto done;
-    cli_evidence_inputs(&o.ev, argv + optind, argc - optind);
-    cli_verbose_inputs(ctx, &o.ev);
-    cli_progress_hooks(&o.ev.inv, &prog, ctx, o.quiet);
-    if (ra_investigate(&inv, &o.ev.inv, &err) < 0 ||
-        ra_report_build(&model, inv, &o.model, &err) < 0) {
-        cli_error("%s", err.msg);
+    if (cli_report_model(&model, &inv, &o.ev, &o.model, argv + optind, argc - optind,
+                         ctx) < 0)
         goto done;
-    }
-    cli_verbose_investigation(ctx, inv);
     if (write_outputs(model, &o) < 0)
         goto done;
     rc = json_integer_value(

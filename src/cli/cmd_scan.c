@@ -18,8 +18,6 @@ struct scan_opts {
     const char *json;
     const char *prometheus;
     int verify;
-    int quiet;
-    int progress; /* --progress: progress lines even without a terminal */
     int all_tags;
 };
 
@@ -43,19 +41,13 @@ static const struct cli_opt options[] = {
      .kind = CLI_FLAG,
      .off = offsetof(struct scan_opts, all_tags),
      .help = "list pullable tags in the summary too"},
-    {.kind = CLI_GROUP, .group = cli_verbose_opt},
-    {.name = "quiet",
-     .short_name = 'q',
-     .kind = CLI_FLAG,
-     .off = offsetof(struct scan_opts, quiet),
-     .help = "no progress line on stderr"},
-    {.name = "progress",
-     .kind = CLI_FLAG,
-     .off = offsetof(struct scan_opts, progress),
-     .help = "progress lines on stderr even when it is not a terminal"},
-    {.kind = CLI_GROUP, .group = cli_help_listed_opt},
+    {.kind = CLI_GROUP, .group = cli_progress_opts},
+    {.kind = CLI_GROUP, .group = cli_help_opt},
     {0},
 };
+
+static const struct cli_operands operands = {1, -1, "no SNAPSHOT given",
+                                             ".IR SNAPSHOT ...|\\-\n"};
 
 const struct cli_command cmd_scan_spec = {
     .name = "scan",
@@ -67,12 +59,9 @@ const struct cli_command cmd_scan_spec = {
         "optionally suffixed @2026-04-12T01:00Z to state when it was taken.\n\n",
     .column = 18,
     .opts = options,
+    .operands = &operands,
     .exit = "exit: 0 all tags pullable, 1 a tag unpullable or a critical finding,\n"
             "      2 usage or unreadable input\n",
-    .min_operands = 1,
-    .max_operands = -1,
-    .wrong_operands = "no SNAPSHOT given",
-    .man_operands = ".IR SNAPSHOT ...|\\-\n",
 };
 
 /* Scan every spec; unreadable ones are reported and counted in *bad. */
@@ -89,8 +78,7 @@ static void scan_all(struct ra_vec *scans, const struct ra_vec *specs,
     sopts.progress_payload = &prog;
     for (i = 0; i < specs->len; i++) {
         const struct ra_snapshot_spec *spec = specs->items[i];
-        sopts.progress_cb =
-            cli_progress_start_n(&prog, spec->name, i, specs->len, ctx, o->quiet);
+        sopts.progress_cb = cli_progress_start_n(&prog, spec->name, i, specs->len, ctx);
         cli_verbose(ctx, "reading snapshot '%s'", spec->path);
         if (ra_scan_run(&s, spec, &sopts, &err) < 0) {
             cli_progress_end(&prog);
@@ -115,26 +103,15 @@ static void scan_all(struct ra_vec *scans, const struct ra_vec *specs,
 
 static int write_outputs(const struct ra_vec *scans, const struct scan_opts *o)
 {
-    struct ra_buf buf = RA_BUF_INIT;
+    struct ra_scan *const *items = (struct ra_scan *const *)scans->items;
+    struct ra_buf json = RA_BUF_INIT, text = RA_BUF_INIT;
     struct ra_err err = RA_ERR_INIT;
-    int rc = 0;
+    int rc = o->json ? ra_scan_write_json(&json, items, scans->len, &err) : 0;
 
-    if (o->json) {
-        if (ra_scan_write_json(&buf, (struct ra_scan *const *)scans->items, scans->len,
-                               &err) < 0) {
-            cli_error("%s", err.msg);
-            rc = -1;
-        } else if (cli_write_file(o->json, &buf) < 0) {
-            rc = -1;
-        }
-    }
-    if (!o->json || strcmp(o->json, "-")) {
-        ra_buf_truncate(&buf, 0);
-        ra_scan_write_text(&buf, (struct ra_scan *const *)scans->items, scans->len,
-                           o->all_tags ? RA_SCAN_TEXT_ALL_TAGS : 0);
-        fwrite(ra_buf_cstr(&buf), 1, buf.len, stdout);
-    }
-    ra_buf_release(&buf);
+    ra_scan_write_text(&text, items, scans->len, o->all_tags ? RA_SCAN_TEXT_ALL_TAGS : 0);
+    rc = cli_write_json_text(o->json, &json, rc, &err, &text);
+    ra_buf_release(&json);
+    ra_buf_release(&text);
     return rc;
 }
 
@@ -151,7 +128,6 @@ int cmd_scan(int argc, char **argv, struct ra_ctx *ctx)
         cli_operands(&cmd_scan_spec, argc) < 0)
         return RA_EXIT_USAGE;
 
-    ctx->progress = o.progress;
     {
         const char *out[] = {"-", o.json, o.prometheus};
         if (cli_check_outputs(argv + optind, argc - optind, NULL, NULL, 0, out, 3) < 0)

@@ -18,8 +18,6 @@ struct timeline_opts {
     struct cli_evidence ev;
     const char *json;
     enum format format;
-    int quiet;
-    int progress; /* --progress: progress lines even without a terminal */
 };
 
 static int set_format(void *field, const struct cli_opt *opt, const char *value)
@@ -40,14 +38,6 @@ static int set_format(void *field, const struct cli_opt *opt, const char *value)
     return 0;
 }
 
-static int set_no_fold(void *field, const struct cli_opt *opt, const char *value)
-{
-    (void)opt;
-    (void)value;
-    *(int *)field = 0;
-    return 0;
-}
-
 static const struct cli_opt options[] = {
     {.kind = CLI_GROUP,
      .group = cli_evidence_opts,
@@ -65,21 +55,10 @@ static const struct cli_opt options[] = {
      .arg = "FILE|-",
      .help = "also write the JSON form to FILE"},
     {.name = "no-fold",
-     .kind = CLI_CALL,
-     .set = set_no_fold,
+     .kind = CLI_CLEAR,
      .off = offsetof(struct timeline_opts, ev.inv.fold),
      .help = "list routine events (uploads, layer links) one by one"},
-    {.kind = CLI_GROUP, .group = cli_verbose_opt},
-    {.name = "quiet",
-     .short_name = 'q',
-     .kind = CLI_FLAG,
-     .off = offsetof(struct timeline_opts, quiet),
-     .help = "no progress line"},
-    {.name = "progress",
-     .kind = CLI_FLAG,
-     .off = offsetof(struct timeline_opts, progress),
-     .help = "progress lines on stderr even when it is not a terminal"},
-    {.kind = CLI_GROUP, .group = cli_help_opt},
+    {.kind = CLI_GROUP, .group = cli_progress_opts},
     {0},
 };
 
@@ -88,11 +67,8 @@ const struct cli_command cmd_timeline_spec = {
     .synopsis = "[options] SNAPSHOT...",
     .column = 23,
     .opts = options,
+    .operands = &cli_snapshots,
     .exit = "exit: 0 nothing lost, 1 losses found, 2 usage or unreadable input\n",
-    .min_operands = 1,
-    .max_operands = -1,
-    .wrong_operands = "no SNAPSHOT given",
-    .man_operands = ".IR SNAPSHOT ...\n",
 };
 
 static int parse_args(struct timeline_opts *o, int argc, char **argv, struct ra_ctx *ctx)
@@ -115,27 +91,19 @@ int cmd_timeline(int argc, char **argv, struct ra_ctx *ctx)
     struct ra_investigation *inv = NULL;
     struct ra_buf buf = RA_BUF_INIT;
     struct ra_err err = RA_ERR_INIT;
-    struct cli_progress prog;
     int rc = RA_EXIT_USAGE, error = 0;
 
     cli_evidence_init(&o.ev);
     o.format = FORMAT_TEXT;
     if (parse_args(&o, argc, argv, ctx) < 0)
         goto done;
-    ctx->progress = o.progress;
     {
         const char *out[] = {"-", o.json};
         if (cli_check_outputs(argv + optind, argc - optind, &o.ev, NULL, 0, out, 2) < 0)
             goto done;
     }
-    cli_evidence_inputs(&o.ev, argv + optind, argc - optind);
-    cli_verbose_inputs(ctx, &o.ev);
-    cli_progress_hooks(&o.ev.inv, &prog, ctx, o.quiet);
-    if (ra_investigate(&inv, &o.ev.inv, &err) < 0) {
-        cli_error("%s", err.msg);
+    if (cli_investigate(&inv, &o.ev, argv + optind, argc - optind, ctx) < 0)
         goto done;
-    }
-    cli_verbose_investigation(ctx, inv);
     if (o.json && (error = ra_timeline_write_json(&buf, inv, &err)) == 0)
         error = cli_write_file(o.json, &buf);
     ra_buf_truncate(&buf, 0);

@@ -57,9 +57,8 @@ static void progress(const struct ra_source_stats *st, void *payload)
                 (unsigned long long)(st->bytes_out >> 20), rate, erate);
 }
 
-void (*cli_progress_start_n(struct cli_progress *p, const char *name, size_t i, size_t n,
-                            const struct ra_ctx *ctx,
-                            int quiet))(const struct ra_source_stats *, void *)
+ra_progress_cb cli_progress_start_n(struct cli_progress *p, const char *name, size_t i,
+                                    size_t n, const struct ra_ctx *ctx)
 {
     p->name = name;
     p->ctx = ctx;
@@ -67,18 +66,17 @@ void (*cli_progress_start_n(struct cli_progress *p, const char *name, size_t i, 
     p->total = n;
     p->entries = 0;
     clock_gettime(CLOCK_MONOTONIC, &p->start);
-    if (!(ctx->stderr_tty || ctx->progress) || quiet) {
+    if (!(ctx->stderr_tty || ctx->progress) || ctx->quiet) {
         p->name = NULL;
         return NULL;
     }
     return progress;
 }
 
-void (*cli_progress_start(struct cli_progress *p, const char *name,
-                          const struct ra_ctx *ctx,
-                          int quiet))(const struct ra_source_stats *, void *)
+ra_progress_cb cli_progress_start(struct cli_progress *p, const char *name,
+                                  const struct ra_ctx *ctx)
 {
-    return cli_progress_start_n(p, name, 0, 0, ctx, quiet);
+    return cli_progress_start_n(p, name, 0, 0, ctx);
 }
 
 void cli_progress_end(const struct cli_progress *p)
@@ -104,7 +102,7 @@ static ra_progress_cb hook_start(const char *name, void *payload)
     size_t i = p->name_count++;
 
     cli_verbose(p->ctx, "reading snapshot '%s'", name);
-    return cli_progress_start_n(p, name, i, p->total, p->ctx, p->quiet);
+    return cli_progress_start_n(p, name, i, p->total, p->ctx);
 }
 
 static void hook_done(void *payload)
@@ -112,8 +110,8 @@ static void hook_done(void *payload)
     cli_progress_end(payload);
 }
 
-void cli_progress_hooks(struct ra_investigate_opts *o, struct cli_progress *p,
-                        const struct ra_ctx *ctx, int quiet)
+static void cli_progress_hooks(struct ra_investigate_opts *o, struct cli_progress *p,
+                               const struct ra_ctx *ctx)
 {
     struct ra_vec specs = RA_VEC_INIT;
     struct ra_err err = RA_ERR_INIT;
@@ -121,7 +119,6 @@ void cli_progress_hooks(struct ra_investigate_opts *o, struct cli_progress *p,
 
     memset(p, 0, sizeof(*p));
     p->ctx = ctx;
-    p->quiet = quiet;
     for (i = 0; i < o->nsnapshots; i++) /* how many there are, for "i of N" */
         ra_snapshot_expand(&specs, o->snapshots[i], &err);
     p->total = specs.len;
@@ -225,7 +222,7 @@ int cli_check_tz(const char *opt, const char *zone)
     return -1;
 }
 
-void cli_evidence_inputs(struct cli_evidence *ev, char **snapshots, int n)
+static void cli_evidence_inputs(struct cli_evidence *ev, char **snapshots, int n)
 {
     ev->inv.snapshots = snapshots;
     ev->inv.nsnapshots = (size_t)n;
@@ -284,8 +281,8 @@ void cli_verbose_snapshot(const struct ra_ctx *ctx, const struct ra_snapshot *sn
         snap->complete ? "" : ", reading stopped early");
 }
 
-void cli_verbose_investigation(const struct ra_ctx *ctx,
-                               const struct ra_investigation *inv)
+static void cli_verbose_investigation(const struct ra_ctx *ctx,
+                                      const struct ra_investigation *inv)
 {
     size_t i;
 
@@ -303,7 +300,7 @@ void cli_verbose_investigation(const struct ra_ctx *ctx,
     }
 }
 
-void cli_verbose_inputs(const struct ra_ctx *ctx, const struct cli_evidence *ev)
+static void cli_verbose_inputs(const struct ra_ctx *ctx, const struct cli_evidence *ev)
 {
     size_t i;
 
@@ -314,4 +311,26 @@ void cli_verbose_inputs(const struct ra_ctx *ctx, const struct cli_evidence *ev)
         cli_verbose(ctx, "reading log '%s'", (const char *)ev->logs.items[i]);
     for (i = 0; i < ev->jobs_files.len; i++)
         cli_verbose(ctx, "reading jobs file '%s'", (const char *)ev->jobs_files.items[i]);
+}
+
+int cli_investigate(struct ra_investigation **out, struct cli_evidence *ev,
+                    char **snapshots, int n, const struct ra_ctx *ctx)
+{
+    struct ra_err err = RA_ERR_INIT;
+    struct cli_progress prog;
+    int error;
+
+    cli_evidence_inputs(ev, snapshots, n);
+    cli_verbose_inputs(ctx, ev);
+    cli_progress_hooks(&ev->inv, &prog, ctx);
+    error = ra_investigate(out, &ev->inv, &err);
+    ev->inv.progress_for = NULL; /* prog ends here */
+    ev->inv.progress_done = NULL;
+    ev->inv.progress_payload = NULL;
+    if (error < 0) {
+        cli_error("%s", err.msg);
+        return -1;
+    }
+    cli_verbose_investigation(ctx, *out);
+    return 0;
 }

@@ -76,6 +76,22 @@ int cli_write_file(const char *path, const struct ra_buf *buf)
                             fwrite(ra_buf_cstr(buf), 1, buf->len, f) == buf->len);
 }
 
+int cli_write_json_text(const char *json_path, const struct ra_buf *json, int json_rc,
+                        const struct ra_err *err, const struct ra_buf *text)
+{
+    int rc = 0;
+
+    if (json_path && json_rc < 0) {
+        cli_error("%s", err->msg);
+        rc = -1;
+    } else if (json_path && cli_write_file(json_path, json) < 0) {
+        rc = -1;
+    }
+    if (!json_path || strcmp(json_path, "-"))
+        fwrite(ra_buf_cstr(text), 1, text->len, stdout);
+    return rc;
+}
+
 static void usage(FILE *out)
 {
     const struct ra_cmd *c;
@@ -189,7 +205,7 @@ static void hold_std_fds(void)
 
 int main(int argc, char **argv)
 {
-    struct ra_ctx ctx = {argv[0], 0, 0, 0};
+    struct ra_ctx ctx = {argv[0], 0, 0, 0, 0};
 
     hold_std_fds();
     ctx.stderr_tty = isatty(STDERR_FILENO);

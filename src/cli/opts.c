@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,9 @@ struct flat {
     size_t n;
 };
 
+static const struct cli_opt help_hidden = {
+    .name = "help", .short_name = 'h', .kind = CLI_HELP, .flags = CLI_NO_HELP};
+
 static void flatten(struct flat *f, const struct cli_opt *t, size_t base)
 {
     for (; t->name || t->kind == CLI_GROUP; t++) {
@@ -32,6 +36,20 @@ static void flatten(struct flat *f, const struct cli_opt *t, size_t base)
         f->opt[f->n] = t;
         f->base[f->n++] = base + t->off;
     }
+}
+
+/* The command's options, -h/--help last where its table does not list it. */
+static void command_options(struct flat *f, const struct cli_command *cmd)
+{
+    static const struct cli_opt help[] = {help_hidden, {0}};
+    size_t i;
+
+    f->n = 0;
+    flatten(f, cmd->opts, 0);
+    for (i = 0; i < f->n && f->opt[i]->kind != CLI_HELP; i++)
+        ;
+    if (i == f->n)
+        flatten(f, help, 0);
 }
 
 /* The value getopt_long returns for option i: its letter, or 256 + i. */
@@ -105,15 +123,16 @@ static int take(const struct flat *f, size_t i, void *opts, const char *value,
 
     switch (o->kind) {
     case CLI_FLAG:
-        *(int *)field = 1;
+    case CLI_CLEAR:
+        *(int *)field = o->kind == CLI_FLAG;
         return 0;
     case CLI_STRING:
         *(const char **)field = value;
         return 0;
     case CLI_CALL:
         return o->set(field, o, value);
-    case CLI_VERBOSE:
-        ctx->verbose = 1;
+    case CLI_CTX:
+        *(int *)((char *)ctx + o->off) = 1;
         return 0;
     case CLI_HELP:
         cli_help(stdout, cmd);
@@ -133,7 +152,7 @@ int cli_parse(struct ra_ctx *ctx, const struct cli_command *cmd, void *opts, int
     size_t i;
     int c;
 
-    flatten(&f, cmd->opts, 0);
+    command_options(&f, cmd);
     getopt_tables(longopts, shortopts, sizeof(shortopts), &f);
     optind = 1;
     opterr = 0;
@@ -154,9 +173,11 @@ int cli_operands(const struct cli_command *cmd, int argc)
 {
     int n = argc - optind;
 
-    if (n >= cmd->min_operands && (cmd->max_operands < 0 || n <= cmd->max_operands))
+    const struct cli_operands *o = cmd->operands;
+
+    if (n >= o->min && (o->max < 0 || n <= o->max))
         return 0;
-    cli_usage_error(cmd->name, "%s", cmd->wrong_operands);
+    cli_usage_error(cmd->name, "%s", o->wrong);
     return -1;
 }
 
@@ -200,7 +221,7 @@ void cli_help(FILE *out, const struct cli_command *cmd)
     struct flat f = {{0}, {0}, 0};
     size_t i;
 
-    flatten(&f, cmd->opts, 0);
+    command_options(&f, cmd);
     fprintf(out, "usage: regautopsy %s %s\n\n", cmd->name, cmd->synopsis);
     if (cmd->about)
         fputs(cmd->about, out);
@@ -226,7 +247,7 @@ void cli_man_synopsis(FILE *out, const struct cli_command *cmd)
     struct flat f = {{0}, {0}, 0};
     size_t i;
 
-    flatten(&f, cmd->opts, 0);
+    command_options(&f, cmd);
     fputs(".SY regautopsy\n.B ", out);
     roff(out, cmd->name);
     fputc('\n', out);
@@ -246,24 +267,47 @@ void cli_man_synopsis(FILE *out, const struct cli_command *cmd)
         }
         fputc('\n', out);
     }
-    fputs(cmd->man_operands, out);
+    fputs(cmd->operands->man, out);
     fputs(".YS\n", out);
 }
 
 const struct cli_opt cli_verbose_opt[] = {
     {.name = "verbose",
      .short_name = 'v',
-     .kind = CLI_VERBOSE,
+     .kind = CLI_CTX,
+     .off = offsetof(struct ra_ctx, verbose),
      .help = "say on stderr what is read and skipped"},
     {0},
 };
 
-const struct cli_opt cli_help_opt[] = {
-    {.name = "help", .short_name = 'h', .kind = CLI_HELP, .flags = CLI_NO_HELP},
+const struct cli_opt cli_quiet_opts[] = {
+    {.kind = CLI_GROUP, .group = cli_verbose_opt},
+    {.name = "quiet",
+     .short_name = 'q',
+     .kind = CLI_CTX,
+     .off = offsetof(struct ra_ctx, quiet),
+     .help = "no progress line"},
     {0},
 };
 
-const struct cli_opt cli_help_listed_opt[] = {
+const struct cli_opt cli_progress_opts[] = {
+    {.kind = CLI_GROUP, .group = cli_verbose_opt},
+    {.name = "quiet",
+     .short_name = 'q',
+     .kind = CLI_CTX,
+     .off = offsetof(struct ra_ctx, quiet),
+     .help = "no progress line on stderr"},
+    {.name = "progress",
+     .kind = CLI_CTX,
+     .off = offsetof(struct ra_ctx, progress),
+     .help = "progress lines on stderr even when it is not a terminal"},
+    {0},
+};
+
+const struct cli_operands cli_snapshots = {1, -1, "no SNAPSHOT given",
+                                           ".IR SNAPSHOT ...\n"};
+
+const struct cli_opt cli_help_opt[] = {
     {.name = "help", .short_name = 'h', .kind = CLI_HELP, .help = "this text"},
     {0},
 };
