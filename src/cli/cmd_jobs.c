@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* regautopsy jobs: the scheduled jobs of a config repo, their history, and their firings.
- */
+/* regautopsy jobs: the scheduled jobs of a config repo, their history and firings. */
 #include "cli/cli.h"
 
 #include <getopt.h>

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* regautopsy scan: read snapshots, judge every tag and platform, print a summary or JSON.
- */
+/* regautopsy scan: read snapshots, judge every tag and platform, print text or JSON. */
 #include "cli/cli.h"
 
 #include <getopt.h>

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Each command's options, declared once in a table (struct cli_opt): the table drives
- * getopt_long, the command's --help and the man page's SYNOPSIS (regautopsy help --man).
- */
+/* Each command's options, declared once in a table (struct cli_opt) that drives
+ * getopt_long, the command's --help and the man page's SYNOPSIS (help --man). */
 #include "cli/cli.h"
 
 #include <ctype.h>
@@ -21,8 +20,11 @@ struct flat {
     size_t n;
 };
 
-static const struct cli_opt help_hidden = {
-    .name = "help", .short_name = 'h', .kind = CLI_HELP, .flags = CLI_NO_HELP};
+/* -h/--help, for a table that does not list it */
+static const struct cli_opt help_hidden[] = {
+    {.name = "help", .short_name = 'h', .kind = CLI_HELP, .flags = CLI_NO_HELP},
+    {0},
+};
 
 static void flatten(struct flat *f, const struct cli_opt *t, size_t base)
 {
@@ -41,7 +43,6 @@ static void flatten(struct flat *f, const struct cli_opt *t, size_t base)
 /* The command's options, -h/--help last where its table does not list it. */
 static void command_options(struct flat *f, const struct cli_command *cmd)
 {
-    static const struct cli_opt help[] = {help_hidden, {0}};
     size_t i;
 
     f->n = 0;
@@ -49,7 +50,7 @@ static void command_options(struct flat *f, const struct cli_command *cmd)
     for (i = 0; i < f->n && f->opt[i]->kind != CLI_HELP; i++)
         ;
     if (i == f->n)
-        flatten(f, help, 0);
+        flatten(f, help_hidden, 0);
 }
 
 /* The value getopt_long returns for option i: its letter, or 256 + i. */
@@ -171,9 +172,8 @@ int cli_parse(struct ra_ctx *ctx, const struct cli_command *cmd, void *opts, int
 
 int cli_operands(const struct cli_command *cmd, int argc)
 {
-    int n = argc - optind;
-
     const struct cli_operands *o = cmd->operands;
+    int n = argc - optind;
 
     if (n >= o->min && (o->max < 0 || n <= o->max))
         return 0;
