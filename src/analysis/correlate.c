@@ -9,6 +9,7 @@
 #include "analysis/logs.h"
 #include "config/jobs.h"
 #include "model/graph.h"
+#include "model/storage_path.h"
 #include "util/buf.h"
 
 #define RACE_SECONDS (30 * 60)
@@ -187,8 +188,7 @@ static const char *m_stop(struct corr *c, const struct ra_graph *g)
         const struct ra_repo *r = repos.items[i];
         if (!lookup_runs(g, r) || !(entry = ra_gc_lookup_entry(g, r)))
             continue;
-        ra_buf_truncate(&c->tmp, 0);
-        ra_buf_printf(&c->tmp, "repositories/%s/_manifests/tags/%s", r->name, entry);
+        ra_storage_path(&c->tmp, "", RA_STORE_TAG, r->name, entry, NULL);
         st->path = ra_pool_strdup(&c->res->pool, c->tmp.ptr);
     }
     ra_vec_release(&repos);

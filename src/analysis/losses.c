@@ -6,6 +6,7 @@
 
 #include "analysis/logs.h"
 #include "model/graph.h"
+#include "model/storage_path.h"
 #include "util/buf.h"
 
 const char *ra_object_kind_name(enum ra_object_kind k)
@@ -299,28 +300,23 @@ static void folder_time(struct ra_losses *res, struct ra_loss *l, const struct r
 {
     const struct ra_graph *g = graph_of(miss, l->root);
     struct ra_buf rel = RA_BUF_INIT;
-    char hex[RA_DIGEST_STRLEN];
+    enum ra_storage_kind kind;
     ra_time t;
 
     if (!g || !ra_snapshot_mtimes_trusted(miss->snap, NULL))
         return;
     if (l->object == RA_OBJ_BLOB)
-        ra_buf_printf(&rel, "blobs/sha256/%.2s", ra_digest_format(hex, &l->digest) + 7);
+        kind = RA_STORE_BLOB_PREFIX;
     else if (l->object == RA_OBJ_MANIFEST_LINK)
-        ra_buf_printf(&rel, "repositories/%s/_manifests/revisions/sha256", l->repository);
+        kind = RA_STORE_REVISIONS;
     else
         return;
+    ra_storage_path(&rel, "", kind, l->repository, NULL, &l->digest);
     t = ra_graph_dir_mtime(g, rel.ptr);
     if (t != RA_TIME_NONE && (l->from.time == RA_TIME_NONE || t > l->from.time) &&
         (l->to.time == RA_TIME_NONE || t <= l->to.time) && !added_since(g, l, t) &&
         !(l->to_note = meta_moved(res, l, g, rel.ptr, t))) {
-        ra_buf_truncate(&rel, 0);
-        if (l->object == RA_OBJ_BLOB)
-            ra_buf_printf(&rel, "%s%sblobs/sha256/%.2s", g->root, g->root[0] ? "/" : "",
-                          hex + 7);
-        else
-            ra_buf_printf(&rel, "%s%srepositories/%s/_manifests/revisions/sha256", g->root,
-                          g->root[0] ? "/" : "", l->repository);
+        ra_storage_path(&rel, g->root, kind, l->repository, NULL, &l->digest);
         set_bound(&l->to, t, RA_BOUND_FOLDER_MTIME, ra_pool_strdup(&res->pool, rel.ptr));
     }
     ra_buf_release(&rel);

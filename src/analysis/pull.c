@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "ingest/layout.h"
+#include "model/storage_path.h"
 #include "util/buf.h"
 
 #define MAX_INDEX_DEPTH 8
@@ -339,9 +340,8 @@ static void check_name(struct walk *w, const char *tag)
 
     if (tag ? ra_layout_tag_valid(tag) : ra_layout_repository_valid(w->repo->name))
         return;
-    ra_buf_truncate(&w->path, 0);
-    ra_buf_printf(&w->path, "%s%srepositories/%s%s%s", w->g->root, w->g->root[0] ? "/" : "",
-                  w->repo->name, tag ? "/_manifests/tags/" : "", tag ? tag : "");
+    ra_storage_path(&w->path, w->g->root, tag ? RA_STORE_TAG : RA_STORE_REPOSITORY,
+                    w->repo->name, tag, NULL);
     ra_findings_add(&w->res->findings, RA_F_NAME_INVALID, RA_SEV_WARNING, w->repo->name, tag,
                     NULL, NULL, w->path.ptr,
                     "%s name '%s' is outside Distribution's grammar: the registry never "
@@ -442,9 +442,8 @@ static void check_uploads(struct walk *w)
         if (t == RA_TIME_NONE || t >= w->opts->taken_at ||
             (uint64_t)w->opts->taken_at - (uint64_t)t <= (uint64_t)w->opts->upload_purge_age)
             continue;
-        ra_buf_truncate(&w->path, 0);
-        ra_buf_printf(&w->path, "%s%srepositories/%s/_uploads/%s", w->g->root,
-                      w->g->root[0] ? "/" : "", w->repo->name, u->uuid);
+        ra_storage_path(&w->path, w->g->root, RA_STORE_UPLOAD, w->repo->name, u->uuid,
+                        NULL);
         ra_findings_add(&w->res->findings, RA_F_UPLOAD_STALE, RA_SEV_WARNING, w->repo->name,
                         NULL, NULL, NULL, w->path.ptr,
                         "upload %s started %s and never finished; the registry purges "
