@@ -9,12 +9,6 @@
 #include "model/storage_path.h"
 #include "util/buf.h"
 
-const char *ra_object_kind_name(enum ra_object_kind k)
-{
-    static const char *const names[] = {"blob", "manifest_link", "layer_link", "tag"};
-    return (unsigned)k < RA_ARRAY_SIZE(names) ? names[k] : "";
-}
-
 const char *ra_bound_kind_name(enum ra_bound_kind k)
 {
     static const char *const names[] = {"none",     "snapshot", "parent_push",
@@ -30,33 +24,6 @@ static const struct ra_graph *graph_of(const struct ra_scan *s, const char *root
         if (!strcmp(s->regs[i]->graph->root, root))
             return s->regs[i]->graph;
     return NULL;
-}
-
-/* Which object a finding's path names. Returns -1 for findings that are no loss. */
-static int object_of(const struct ra_finding *f)
-{
-    size_t n = strlen(f->path);
-
-    switch (f->code) {
-    case RA_F_BLOB_MISSING:
-    case RA_F_MANIFEST_BLOB_MISSING:
-    case RA_F_INDEX_CHILD_MISSING:
-    case RA_F_MANIFEST_LINK_MISSING:
-    case RA_F_LAYER_LINK_MISSING:
-    case RA_F_TAG_TARGET_MISSING:
-        break;
-    default:
-        return -1;
-    }
-    if (n >= 5 && !strcmp(f->path + n - 5, "/data"))
-        return RA_OBJ_BLOB;
-    if (strstr(f->path, "/_manifests/revisions/"))
-        return RA_OBJ_MANIFEST_LINK;
-    if (strstr(f->path, "/_layers/"))
-        return RA_OBJ_LAYER_LINK;
-    if (n >= 13 && !strcmp(f->path + n - 13, "/current/link"))
-        return RA_OBJ_TAG;
-    return -1;
 }
 
 static int present_in(const struct ra_graph *g, const struct ra_loss *l)
@@ -120,17 +87,31 @@ static struct ra_loss *loss_for(struct finder *fd, enum ra_object_kind obj, cons
     return l;
 }
 
+int ra_loss_breaks(const struct ra_loss *l, const char *repo, const char *tag)
+{
+    size_t i;
+
+    for (i = 0; i < l->tags.len; i++) {
+        const struct ra_loss_tag *t = l->tags.items[i];
+        if (!strcmp(t->repository, repo) && !strcmp(t->tag, tag))
+            return 1;
+    }
+    return 0;
+}
+
 static void add_tag(struct finder *fd, struct ra_loss *l, const char *repo, const char *tag)
 {
     struct ra_buf b = RA_BUF_INIT;
-    size_t i;
+    struct ra_loss_tag *t;
 
+    if (ra_loss_breaks(l, repo, tag))
+        return;
     ra_buf_printf(&b, "%s:%s", repo, tag);
-    for (i = 0; i < l->tags.len; i++)
-        if (!strcmp(l->tags.items[i], b.ptr))
-            break;
-    if (i == l->tags.len)
-        ra_vec_push(&l->tags, ra_pool_strdup(&fd->res->pool, b.ptr));
+    t = ra_pool_alloc(&fd->res->pool, sizeof(*t));
+    t->repository = ra_pool_strdup(&fd->res->pool, repo);
+    t->tag = ra_pool_strdup(&fd->res->pool, tag);
+    t->ref = ra_pool_strdup(&fd->res->pool, b.ptr);
+    ra_vec_push(&l->tags, t);
     ra_buf_release(&b);
 }
 
@@ -142,15 +123,15 @@ static void from_findings(struct finder *fd, size_t si)
     for (i = 0; i < s->nregs; i++) {
         const struct ra_registry_result *r = s->regs[i];
         for (j = 0; j < r->findings.items.len; j++) {
-            const struct ra_finding *f = r->findings.items.items[j];
-            int obj = object_of(f);
+            const struct ra_object_ref *m =
+                ((const struct ra_finding *)r->findings.items.items[j])->missing;
             struct ra_loss *l;
-            if (obj < 0 || !f->tag[0])
+            if (!m || !m->tag[0])
                 continue;
-            l = loss_for(fd, (enum ra_object_kind)obj, r->graph->root, f->repository,
-                         f->has_digest ? &f->digest : NULL,
-                         obj == RA_OBJ_TAG ? f->tag : NULL, si);
-            add_tag(fd, l, f->repository, f->tag);
+            l = loss_for(fd, m->kind, r->graph->root, m->repository,
+                         m->kind == RA_OBJ_TAG ? NULL : &m->digest,
+                         m->kind == RA_OBJ_TAG ? m->tag : NULL, si);
+            add_tag(fd, l, m->repository, m->tag);
         }
     }
 }
@@ -356,9 +337,10 @@ static int cmp_scan(const void *a, const void *b)
     return strcmp(x->snap->name, y->snap->name);
 }
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_tag(const void *a, const void *b)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    return strcmp((*(const struct ra_loss_tag *const *)a)->ref,
+                  (*(const struct ra_loss_tag *const *)b)->ref);
 }
 
 static int cmp_loss(const void *a, const void *b)
@@ -395,7 +377,7 @@ void ra_losses_find(struct ra_losses **out, struct ra_scan **scans, size_t nscan
     }
     for (i = 0; i < res->items.len; i++) {
         struct ra_loss *l = res->items.items[i];
-        ra_vec_sort(&l->tags, cmp_str);
+        ra_vec_sort(&l->tags, cmp_tag);
         window(res, l);
     }
     ra_vec_sort(&res->items, cmp_loss);

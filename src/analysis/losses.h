@@ -8,11 +8,11 @@
 
 #include "analysis/scan.h"
 
-enum ra_object_kind {
-    RA_OBJ_BLOB = 0,       /* blob data (manifest, config or layer) */
-    RA_OBJ_MANIFEST_LINK,  /* a repository's revision link */
-    RA_OBJ_LAYER_LINK,     /* a repository's _layers link */
-    RA_OBJ_TAG,            /* a tag's current link */
+/* A tag a loss breaks: typed, and as reports print it. */
+struct ra_loss_tag {
+    const char *repository;
+    const char *tag;
+    const char *ref; /* "repository:tag" */
 };
 
 /* How a bound of a window is known. */
@@ -37,7 +37,8 @@ struct ra_loss {
     const char *repository; /* "" for blob data */
     struct ra_digest digest; /* zero for tags */
     const char *tag_name;    /* RA_OBJ_TAG only */
-    struct ra_vec tags;      /* "repository:tag" strings the loss breaks, sorted */
+    struct ra_vec tags;      /* struct ra_loss_tag *: the tags the loss breaks, sorted
+                                by ref */
     struct ra_bound from;    /* latest known to exist */
     struct ra_bound to;      /* earliest known missing */
     size_t first_missing;    /* index of the first snapshot lacking it */
@@ -65,7 +66,9 @@ struct ra_log;
  * the registry answered 404, when it falls inside the window. */
 void ra_losses_narrow_by_logs(struct ra_losses *l, struct ra_log *const *logs, size_t nlogs);
 
-const char *ra_object_kind_name(enum ra_object_kind k);
+/* Does loss l break tag repo:tag? */
+int ra_loss_breaks(const struct ra_loss *l, const char *repo, const char *tag);
+
 const char *ra_bound_kind_name(enum ra_bound_kind k);
 
 #endif

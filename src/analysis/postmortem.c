@@ -220,18 +220,6 @@ int ra_postmortem_suspect_at(const struct ra_postmortem *pm, ra_time t)
 
 /* ---- recovery ---- */
 
-int ra_postmortem_loss_breaks(const struct ra_loss *l, const char *repo, const char *tag)
-{
-    size_t i, n = strlen(repo);
-
-    for (i = 0; i < l->tags.len; i++) {
-        const char *t = l->tags.items[i];
-        if (!strncmp(t, repo, n) && t[n] == ':' && !strcmp(t + n + 1, tag))
-            return 1;
-    }
-    return 0;
-}
-
 const struct ra_recycled_blob *
 ra_postmortem_recycled_copy(const struct ra_investigation *inv, const struct ra_digest *d,
                             const struct ra_snapshot **snap)
@@ -292,7 +280,7 @@ static void plan_tag(struct ra_pm_tag_plan *p, const struct ra_investigation *in
     for (i = 0; p->named && i < inv->losses->items.len; i++) {
         const struct ra_loss *l = inv->losses->items.items[i];
         if (!strcmp(l->root, reg->graph->root) &&
-            ra_postmortem_loss_breaks(l, t->repository, t->tag))
+            ra_loss_breaks(l, t->repository, t->tag))
             repair(p, inv, l);
     }
 }
@@ -344,10 +332,10 @@ static void start(struct ra_postmortem *pm, const struct ra_investigation *inv)
     }
 }
 
-/* Does repo:tag (the form of a loss's tags) pull in scan s under root? -1: not there. */
-static int tag_pulls(const struct ra_scan *s, const char *root, const char *ref)
+/* Does tag lt pull in scan s under root? -1: not there. */
+static int tag_pulls(const struct ra_scan *s, const char *root, const struct ra_loss_tag *lt)
 {
-    size_t i, j, n;
+    size_t i, j;
 
     for (i = 0; i < s->nregs; i++) {
         const struct ra_registry_result *r = s->regs[i];
@@ -355,9 +343,7 @@ static int tag_pulls(const struct ra_scan *s, const char *root, const char *ref)
             continue;
         for (j = 0; j < r->ntags; j++) {
             const struct ra_tag_result *t = &r->tags[j];
-            n = strlen(t->repository);
-            if (!strncmp(ref, t->repository, n) && ref[n] == ':' &&
-                !strcmp(ref + n + 1, t->tag))
+            if (!strcmp(lt->repository, t->repository) && !strcmp(lt->tag, t->tag))
                 return t->pullable;
         }
     }
@@ -366,7 +352,7 @@ static int tag_pulls(const struct ra_scan *s, const char *root, const char *ref)
 
 /* The first scan after the loss where ref pulls and keeps pulling; SIZE_MAX if none. */
 static size_t repaired_at(const struct ra_losses *ls, const struct ra_loss *l,
-                          const char *ref)
+                          const struct ra_loss_tag *ref)
 {
     size_t k, at = SIZE_MAX;
 
@@ -463,7 +449,7 @@ static struct ra_pm_event rebuild_after(const struct ra_investigation *inv,
 /* When the pair (loss l, tag ref) was repaired: a later snapshot where ref pulls and
  * keeps pulling, else a rebuild after the newest snapshot; RA_TIME_NONE when neither. */
 static ra_time pair_repaired(struct ra_postmortem *pm, const struct ra_investigation *inv,
-                             const struct ra_loss *l, const char *ref)
+                             const struct ra_loss *l, const struct ra_loss_tag *ref)
 {
     const struct ra_losses *ls = inv->losses;
     size_t at = repaired_at(ls, l, ref);
@@ -475,12 +461,12 @@ static ra_time pair_repaired(struct ra_postmortem *pm, const struct ra_investiga
     if (pm->newest && pm->newest->snap->taken_at != RA_TIME_NONE &&
         (after == RA_TIME_NONE || pm->newest->snap->taken_at > after))
         after = pm->newest->snap->taken_at;
-    rb = rebuild_after(inv, ref, after);
+    rb = rebuild_after(inv, ref->ref, after);
     if (!rb.event)
         return RA_TIME_NONE;
     if (!pm->rebuilt.event || run_end(rb.event) > run_end(pm->rebuilt.event)) {
         pm->rebuilt = rb;
-        pm->rebuilt_ref = ref;
+        pm->rebuilt_ref = ref->ref;
     }
     return run_end(rb.event);
 }

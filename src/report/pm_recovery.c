@@ -341,7 +341,8 @@ static json_t *recycled_json(struct ra_pm_model *m)
             !(r = ra_postmortem_recycled_copy(m->inv, &l->digest, &s)))
             continue;
         for (j = 0; j < l->tags.len; j++)
-            ra_buf_printf(&breaks, "%s%s", j ? ", " : "", (const char *)l->tags.items[j]);
+            ra_buf_printf(&breaks, "%s%s", j ? ", " : "",
+                          ((const struct ra_loss_tag *)l->tags.items[j])->ref);
         o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:b}", "digest",
                       ra_json_digest_or_null(&l->digest), "breaks",
                       ra_json_str(ra_buf_cstr(&breaks)), "snapshot", ra_json_str(s->name),

@@ -417,7 +417,7 @@ static void assert_bound(const struct ra_bound *b, enum ra_bound_kind kind, ra_t
 static void assert_tags(const struct ra_loss *l, const char *one)
 {
     assert_int_equal(l->tags.len, 1);
-    assert_string_equal(l->tags.items[0], one);
+    assert_string_equal(((const struct ra_loss_tag *)l->tags.items[0])->ref, one);
 }
 
 /* Index of the loss of object kind obj with digest hex. */

@@ -43,6 +43,7 @@ struct fix {
     struct ra_registry_result reg[3];
     struct ra_registry_result *regs[3][1];
     struct ra_tag_result tag[3];
+    struct ra_loss_tag latest; /* the tag every loss breaks: infra-ci:latest */
     struct ra_timeline timeline;
 };
 
@@ -70,13 +71,14 @@ static void fix_init(struct fix *f, size_t nscans, size_t nloss)
         f->scan[i].nregs = 1;
         f->scans[i] = &f->scan[i];
     }
+    f->latest = (struct ra_loss_tag){"infra-ci", "latest", "infra-ci:latest"};
     for (i = 0; i < nloss; i++) {
         struct ra_loss *l = &f->loss[i];
         l->object = RA_OBJ_BLOB;
         l->root = "";
         l->repository = "";
         l->digest.b[0] = (unsigned char)(i + 1);
-        ra_vec_push(&l->tags, "infra-ci:latest");
+        ra_vec_push(&l->tags, &f->latest);
         l->from.time = APR(12, 1, 0);
         l->to.time = APR(12, 3, 25) + 1 + (ra_time)i * 60;
         l->first_missing = 1;
