@@ -16,16 +16,6 @@ const char *ra_bound_kind_name(enum ra_bound_kind k)
     return (unsigned)k < RA_ARRAY_SIZE(names) ? names[k] : "";
 }
 
-static const struct ra_graph *graph_of(const struct ra_scan *s, const char *root)
-{
-    size_t i;
-
-    for (i = 0; i < s->nregs; i++)
-        if (!strcmp(s->regs[i]->graph->root, root))
-            return s->regs[i]->graph;
-    return NULL;
-}
-
 static int present_in(const struct ra_graph *g, const struct ra_loss *l)
 {
     const struct ra_repo *r;
@@ -144,7 +134,7 @@ static void removed_tags(struct finder *fd, size_t si)
 
     for (i = 0; i < prev->nregs; i++) {
         const struct ra_registry_result *pr = prev->regs[i];
-        const struct ra_graph *g = graph_of(s, pr->graph->root);
+        const struct ra_graph *g = ra_scan_graph(s, pr->graph->root);
         for (j = 0; j < pr->ntags; j++) {
             const struct ra_tag_result *t = &pr->tags[j];
             struct ra_loss probe = {.object = RA_OBJ_TAG};
@@ -173,7 +163,7 @@ static void set_bound(struct ra_bound *b, ra_time t, enum ra_bound_kind kind,
  * parent's revision link (the registry checked children on push), or its own link. */
 static void from_mtimes(struct ra_losses *res, struct ra_loss *l, const struct ra_scan *s)
 {
-    const struct ra_graph *g = graph_of(s, l->root);
+    const struct ra_graph *g = ra_scan_graph(s, l->root);
     const struct ra_repo *r;
     const struct ra_link *link;
     struct ra_buf path = RA_BUF_INIT;
@@ -245,7 +235,7 @@ static const char *meta_moved(struct ra_losses *res, const struct ra_loss *l,
 {
     const struct ra_scan *prev = l->last_present != SIZE_MAX ? res->scans[l->last_present]
                                                               : NULL;
-    const struct ra_graph *pg = prev ? graph_of(prev, l->root) : NULL;
+    const struct ra_graph *pg = prev ? ra_scan_graph(prev, l->root) : NULL;
     const struct ra_meta_item *m, *hit = NULL;
     const char *how = NULL;
     struct ra_buf why = RA_BUF_INIT;
@@ -279,7 +269,7 @@ static const char *meta_moved(struct ra_losses *res, const struct ra_loss *l,
  * unless something was added to it later: that dates the loss to the second. */
 static void folder_time(struct ra_losses *res, struct ra_loss *l, const struct ra_scan *miss)
 {
-    const struct ra_graph *g = graph_of(miss, l->root);
+    const struct ra_graph *g = ra_scan_graph(miss, l->root);
     struct ra_buf rel = RA_BUF_INIT;
     enum ra_storage_kind kind;
     ra_time t;
@@ -311,14 +301,14 @@ static void window(struct ra_losses *res, struct ra_loss *l)
     set_bound(&l->to, miss->snap->taken_at, RA_BOUND_SNAPSHOT, miss->snap->name);
     for (j = l->first_missing; j-- > 0;) {
         const struct ra_scan *s = res->scans[j];
-        if (present_in(graph_of(s, l->root), l)) {
+        if (present_in(ra_scan_graph(s, l->root), l)) {
             l->last_present = j;
             set_bound(&l->from, s->snap->taken_at, RA_BOUND_SNAPSHOT, s->snap->name);
             break;
         }
     }
     if (l->object == RA_OBJ_MANIFEST_LINK) {
-        const struct ra_graph *g = graph_of(miss, l->root);
+        const struct ra_graph *g = ra_scan_graph(miss, l->root);
         const struct ra_blob *b = g ? ra_graph_find_blob(g, &l->digest) : NULL;
         l->child_blob_present = b && b->present;
     }
@@ -399,26 +389,54 @@ void ra_losses_free(struct ra_losses *l)
     free(l);
 }
 
+/* The first 404 for l across the logs; the rule is in losses.h. */
+static void first_404(struct ra_losses *res, struct ra_loss *l, struct ra_log *const *logs,
+                      size_t nlogs, struct ra_buf *ev)
+{
+    size_t k;
+
+    set_bound(&l->first_404, RA_TIME_NONE, RA_BOUND_NONE, NULL);
+    for (k = 0; k < nlogs && l->object != RA_OBJ_TAG; k++) {
+        const struct ra_log_event *e = ra_log_first_status(
+            logs[k], &l->digest, l->repository[0] ? l->repository : NULL, 404);
+        if (!e || e->time == RA_TIME_NONE ||
+            (l->first_404_event && e->time >= l->first_404_event->time))
+            continue;
+        ra_buf_truncate(ev, 0);
+        ra_buf_printf(ev, "%s:%llu", logs[k]->path, (unsigned long long)e->line);
+        set_bound(&l->first_404, e->time, RA_BOUND_LOG, ra_pool_strdup(&res->pool, ev->ptr));
+        l->first_404_event = e;
+        l->first_404_log = logs[k]->path;
+    }
+}
+
 void ra_losses_narrow_by_logs(struct ra_losses *res, struct ra_log *const *logs, size_t nlogs)
 {
     struct ra_buf ev = RA_BUF_INIT;
-    size_t i, k;
+    size_t i;
 
     for (i = 0; i < res->items.len; i++) {
         struct ra_loss *l = res->items.items[i];
-        if (l->object == RA_OBJ_TAG)
-            continue;
-        for (k = 0; k < nlogs; k++) {
-            const struct ra_log_event *e = ra_log_first_status(
-                logs[k], &l->digest, l->repository[0] ? l->repository : NULL, 404);
-            if (!e || !e->time_exact || e->time == RA_TIME_NONE ||
-                (l->from.time != RA_TIME_NONE && e->time <= l->from.time) ||
-                (l->to.time != RA_TIME_NONE && e->time >= l->to.time))
-                continue;
-            ra_buf_truncate(&ev, 0);
-            ra_buf_printf(&ev, "%s:%llu", logs[k]->path, (unsigned long long)e->line);
-            set_bound(&l->to, e->time, RA_BOUND_LOG, ra_pool_strdup(&res->pool, ev.ptr));
-        }
+        const struct ra_log_event *e;
+        first_404(res, l, logs, nlogs, &ev);
+        if ((e = l->first_404_event) && e->time_exact &&
+            (l->from.time == RA_TIME_NONE || e->time > l->from.time) &&
+            (l->to.time == RA_TIME_NONE || e->time < l->to.time))
+            l->to = l->first_404;
     }
     ra_buf_release(&ev);
+}
+
+const struct ra_loss *ra_losses_first_404(const struct ra_losses *res)
+{
+    const struct ra_loss *best = NULL;
+    size_t i;
+
+    for (i = 0; i < res->items.len; i++) {
+        const struct ra_loss *l = res->items.items[i];
+        if (l->first_404_event &&
+            (!best || l->first_404.time < best->first_404.time))
+            best = l;
+    }
+    return best;
 }

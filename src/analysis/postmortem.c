@@ -92,6 +92,29 @@ static void first_failed_pipeline(struct ra_postmortem *pm,
     ra_vec_release(&v);
 }
 
+/* The earliest first 404 of the losses (analysis/losses finds each loss's). */
+static void first_404(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    const struct ra_loss *l = ra_losses_first_404(inv->losses);
+
+    if (l)
+        pm->first_404 = (struct ra_pm_event){l->first_404_event, l->first_404_log};
+}
+
+/* The lost digests (no tags): digest -> the last struct ra_loss with it; only losses
+ * that break a tag when breaking. */
+static void lost_digests(struct ra_map *lost, const struct ra_investigation *inv,
+                         int breaking)
+{
+    size_t i;
+
+    for (i = 0; i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        if (l->object != RA_OBJ_TAG && (!breaking || l->tags.len))
+            ra_map_put(lost, l->digest.b, sizeof(l->digest.b), (void *)l);
+    }
+}
+
 /* The latest 404 for a lost digest or failed pipeline from the loss on. */
 static void last_failure(struct ra_postmortem *pm, const struct ra_investigation *inv)
 {
@@ -99,11 +122,7 @@ static void last_failure(struct ra_postmortem *pm, const struct ra_investigation
     struct ra_map lost = RA_MAP_INIT;
     size_t i, k;
 
-    for (i = 0; i < inv->losses->items.len; i++) {
-        const struct ra_loss *l = inv->losses->items.items[i];
-        if (l->object != RA_OBJ_TAG)
-            ra_map_put(&lost, l->digest.b, sizeof(l->digest.b), (void *)l);
-    }
+    lost_digests(&lost, inv, 0);
     for (k = 0; k < inv->nlogs; k++) {
         const struct ra_log *log = inv->logs[k];
         for (i = 0; i < log->events.len; i++) {
@@ -335,17 +354,13 @@ static void start(struct ra_postmortem *pm, const struct ra_investigation *inv)
 /* Does tag lt pull in scan s under root? -1: not there. */
 static int tag_pulls(const struct ra_scan *s, const char *root, const struct ra_loss_tag *lt)
 {
-    size_t i, j;
+    const struct ra_registry_result *r = ra_scan_registry(s, root);
+    size_t j;
 
-    for (i = 0; i < s->nregs; i++) {
-        const struct ra_registry_result *r = s->regs[i];
-        if (strcmp(r->graph->root, root))
-            continue;
-        for (j = 0; j < r->ntags; j++) {
-            const struct ra_tag_result *t = &r->tags[j];
-            if (!strcmp(lt->repository, t->repository) && !strcmp(lt->tag, t->tag))
-                return t->pullable;
-        }
+    for (j = 0; r && j < r->ntags; j++) {
+        const struct ra_tag_result *t = &r->tags[j];
+        if (!strcmp(lt->repository, t->repository) && !strcmp(lt->tag, t->tag))
+            return t->pullable;
     }
     return -1;
 }
@@ -371,11 +386,7 @@ static void first_success(struct ra_postmortem *pm, const struct ra_investigatio
     struct ra_map lost = RA_MAP_INIT;
     size_t i, k;
 
-    for (i = 0; i < inv->losses->items.len; i++) {
-        const struct ra_loss *l = inv->losses->items.items[i];
-        if (l->object != RA_OBJ_TAG && l->tags.len)
-            ra_map_put(&lost, l->digest.b, sizeof(l->digest.b), (void *)l);
-    }
+    lost_digests(&lost, inv, 1);
     for (k = 0; k < inv->nlogs; k++) {
         const struct ra_log *log = inv->logs[k];
         for (i = 0; i < log->events.len; i++) {
@@ -527,11 +538,7 @@ static void failures(struct ra_postmortem *pm, const struct ra_investigation *in
     struct ra_map lost = RA_MAP_INIT;
     size_t i, k;
 
-    for (i = 0; i < inv->losses->items.len; i++) {
-        const struct ra_loss *l = inv->losses->items.items[i];
-        if (l->object != RA_OBJ_TAG)
-            ra_map_put(&lost, l->digest.b, sizeof(l->digest.b), (void *)l);
-    }
+    lost_digests(&lost, inv, 0);
     for (k = 0; k < inv->nlogs; k++) {
         const struct ra_log *log = inv->logs[k];
         v.len = 0;
@@ -647,7 +654,7 @@ int ra_postmortem_new(struct ra_postmortem **out, const struct ra_investigation 
     loss_bounds(pm, inv);
     focus(pm, inv);
     first_missing(pm, inv);
-    pm->first_404 = (struct ra_pm_event){inv->first_404, inv->first_404_log};
+    first_404(pm, inv);
     first_failed_pipeline(pm, inv);
     last_failure(pm, inv);
     suspects(pm, inv);

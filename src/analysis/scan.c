@@ -162,6 +162,23 @@ void ra_scan_free(struct ra_scan *s)
     free(s);
 }
 
+const struct ra_registry_result *ra_scan_registry(const struct ra_scan *s, const char *root)
+{
+    size_t i;
+
+    for (i = 0; i < s->nregs; i++)
+        if (!strcmp(s->regs[i]->graph->root, root))
+            return s->regs[i];
+    return NULL;
+}
+
+const struct ra_graph *ra_scan_graph(const struct ra_scan *s, const char *root)
+{
+    const struct ra_registry_result *r = ra_scan_registry(s, root);
+
+    return r ? r->graph : NULL;
+}
+
 int ra_scan_has_unpullable(const struct ra_scan *s)
 {
     size_t i;
