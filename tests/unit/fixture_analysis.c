@@ -65,13 +65,14 @@ void fix_inv_init(struct fix_inv *f, size_t nscans, size_t nloss)
         f->scan[i].nregs = 1;
         f->scans[i] = &f->scan[i];
     }
+    f->latest = (struct ra_loss_tag){"infra-ci", "latest", "infra-ci:latest"};
     for (i = 0; i < nloss; i++) {
         struct ra_loss *l = &f->loss[i];
         l->object = RA_OBJ_BLOB;
         l->root = "";
         l->repository = "";
         l->digest.b[0] = (unsigned char)(i + 1);
-        ra_vec_push(&l->tags, "infra-ci:latest");
+        ra_vec_push(&l->tags, &f->latest);
         l->from.time = APR(12, 1, 0);
         l->from.evidence = "snap-12";
         l->to.time = APR(12, 3, 25) + 1;

@@ -48,6 +48,7 @@ struct ra_scan *fix_scan(const char *name, const char *source, ra_time taken,
     struct ra_registry_result reg[3];                                                    \
     struct ra_registry_result *regs[3][1];                                               \
     struct ra_tag_result tag[3];                                                         \
+    struct ra_loss_tag latest; /* the tag every loss breaks */                           \
     struct ra_timeline timeline;
 
 struct fix_inv {

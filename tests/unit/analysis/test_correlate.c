@@ -15,7 +15,7 @@
 #include "analysis/correlate.h"
 #include "analysis/gcsim.h"
 #include "analysis/logs.h"
-#include "config/jobs.h"
+#include "config/jobs/jobs.h"
 #include "model/graph.h"
 #include "util/buf.h"
 

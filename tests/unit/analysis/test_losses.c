@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "analysis/losses.h"
+#include "analysis/logs.h"
 #include "model/graph.h"
 #include "util/buf.h"
 #include "util/sha256.h"
@@ -355,7 +356,7 @@ static void assert_bound(const struct ra_bound *b, enum ra_bound_kind kind, ra_t
 static void assert_tags(const struct ra_loss *l, const char *one)
 {
     assert_int_equal(l->tags.len, 1);
-    assert_string_equal(l->tags.items[0], one);
+    assert_string_equal(((const struct ra_loss_tag *)l->tags.items[0])->ref, one);
 }
 
 /* Index of the loss of object kind obj with digest hex. */
@@ -940,6 +941,140 @@ static void test_losses__names(void **state)
     assert_string_equal(ra_bound_kind_name((enum ra_bound_kind)99), "");
 }
 
+/* ---- the first 404, found once ------------------------------------------------ */
+
+#define HEX_L "73af0327d64073e6c559e87a149b95d298e958f6bd6ea424cc7a4313a761fb26"
+#define HEX_M "b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7"
+
+/* A log file tmpdir/<name> with text; the caller frees it. */
+static struct ra_log *log_of(const char *name, const char *text, ra_time day)
+{
+    struct ra_buf path = RA_BUF_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_log *log = NULL;
+    FILE *f;
+
+    ra_buf_printf(&path, "%s/%s", tmpdir, name);
+    assert_non_null(f = fopen(path.ptr, "wb"));
+    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(ra_log_read(&log, path.ptr, day, &err), 0);
+    ra_buf_release(&path);
+    return log;
+}
+
+static struct ra_loss *hand_loss(struct ra_losses *ls, enum ra_object_kind kind,
+                                 const char *repo, const char *hex)
+{
+    struct ra_loss *l = ra_pool_alloc(&ls->pool, sizeof(*l));
+
+    l->object = kind;
+    l->root = "";
+    l->repository = repo;
+    if (hex)
+        assert_int_equal(ra_digest_from_hex(&l->digest, hex, 64), 0);
+    l->tag_name = kind == RA_OBJ_TAG ? "latest" : NULL;
+    l->from = (struct ra_bound){APR(11, 1, 0), RA_BOUND_SNAPSHOT, SNAP0};
+    l->to = (struct ra_bound){APR(12, 1, 0), RA_BOUND_SNAPSHOT, SNAP1};
+    ra_vec_push(&ls->items, l);
+    return l;
+}
+
+static void assert_first_404(const struct ra_loss *l, ra_time t, const char *log,
+                             unsigned line)
+{
+    struct ra_buf ev = RA_BUF_INIT;
+
+    ra_buf_printf(&ev, "%s/%s:%u", tmpdir, log, line);
+    assert_non_null(l->first_404_event);
+    assert_int_equal(l->first_404_event->line, line);
+    assert_string_equal(ra_bound_kind_name(l->first_404.kind), "log");
+    assert_int_equal(l->first_404.time, t);
+    assert_string_equal(l->first_404.evidence, ev.ptr);
+    assert_string_equal(l->first_404_log + strlen(tmpdir) + 1, log);
+    ra_buf_release(&ev);
+}
+
+#define ACCESS(day, hms, repo, hex, status)                                              \
+    "10.0.0.7 - - [" day "/Apr/2026:" hms " +0000] \"GET /v2/" repo "/blobs/sha256:" hex \
+    " HTTP/1.1\" " status " 3 \"\" \"docker\"\n"
+
+/* One rule: per log the first 404 for the digest (a link's in its repository, blob
+ * data's in any), the earliest across logs; it ends the window only when exact and
+ * inside it. Readers (timeline, post-mortem) take it from the loss. */
+static void test_losses__first_404_found_once_as_a_bound(void **state)
+{
+    struct ra_losses ls = {0};
+    struct ra_log *logs[3];
+    struct ra_loss *blob, *link, *early, *dayonly, *tag;
+
+    (void)state;
+    logs[0] = log_of("a.log",
+                     ACCESS("11", "00:30:00", "other", HEX_M, "404")   /* before `from`: no bound */
+                     ACCESS("11", "09:00:00", "other", HEX_L, "404")   /* blob: any repository */
+                     ACCESS("11", "09:30:00", "infra-ci", HEX_L, "200")
+                     ACCESS("11", "10:00:00", "infra-ci", HEX_L, "404"), /* the link's */
+                     RA_TIME_NONE);
+    logs[1] = log_of("b.log",
+                     ACCESS("11", "08:00:00", "infra-ci", HEX_L, "404") /* earlier: wins */
+                     ACCESS("12", "00:30:00", "infra-ci", HEX_L, "404"),
+                     RA_TIME_NONE);
+    logs[2] = log_of("2026-04-11.log",
+                     "level=error msg=\"response completed with error\" "
+                     "http.request.method=GET http.request.uri=\"/v2/x/blobs/sha256:" HEX_M
+                     "\" http.response.status=404\n",
+                     APR(11, 0, 0));
+    blob = hand_loss(&ls, RA_OBJ_BLOB, "", HEX_L);
+    link = hand_loss(&ls, RA_OBJ_MANIFEST_LINK, "other", HEX_L);
+    early = hand_loss(&ls, RA_OBJ_LAYER_LINK, "other", HEX_M);
+    dayonly = hand_loss(&ls, RA_OBJ_LAYER_LINK, "x", HEX_M);
+    tag = hand_loss(&ls, RA_OBJ_TAG, REPO, NULL);
+
+    ra_losses_narrow_by_logs(&ls, logs, 3);
+
+    /* blob data: b.log's 08:00 (infra-ci) beats a.log's 09:00 (other) */
+    assert_first_404(blob, APR(11, 8, 0), "b.log", 1);
+    assert_int_equal(blob->to.time, APR(11, 8, 0));
+    assert_string_equal(blob->to.evidence, blob->first_404.evidence);
+    /* a link in 'other': only requests in 'other' count */
+    assert_first_404(link, APR(11, 9, 0), "a.log", 2);
+    assert_int_equal(link->to.time, APR(11, 9, 0));
+    /* before the window: kept as the first 404, but bounds nothing */
+    assert_first_404(early, APR(11, 0, 30), "a.log", 1);
+    assert_string_equal(ra_bound_kind_name(early->to.kind), "snapshot");
+    assert_int_equal(early->to.time, APR(12, 1, 0));
+    /* a time from the file name (a day) is a first 404, not a bound */
+    assert_first_404(dayonly, APR(11, 0, 0), "2026-04-11.log", 1);
+    assert_false(dayonly->first_404_event->time_exact);
+    assert_string_equal(ra_bound_kind_name(dayonly->to.kind), "snapshot");
+    /* a tag has no 404 */
+    assert_null(tag->first_404_event);
+    assert_int_equal(tag->first_404.time, RA_TIME_NONE);
+    /* the earliest of all, the first loss on a tie */
+    assert_ptr_equal(ra_losses_first_404(&ls), dayonly);
+
+    ra_log_free(logs[0]);
+    ra_log_free(logs[1]);
+    ra_log_free(logs[2]);
+    ra_vec_release(&ls.items);
+    ra_pool_release(&ls.pool);
+}
+
+static void test_losses__no_logs_no_first_404(void **state)
+{
+    struct ra_losses ls = {0};
+    struct ra_loss *l;
+
+    (void)state;
+    l = hand_loss(&ls, RA_OBJ_BLOB, "", HEX_L);
+    ra_losses_narrow_by_logs(&ls, NULL, 0);
+    assert_null(l->first_404_event);
+    assert_null(ra_losses_first_404(&ls));
+    assert_int_equal(l->to.time, APR(12, 1, 0));
+    ra_vec_release(&ls.items);
+    ra_pool_release(&ls.pool);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(test_losses__##name, setup, teardown)
 
 int main(void)
@@ -963,6 +1098,8 @@ int main(void)
         T(tag_loss_in_first_snapshot),
         T(names),
         T(folder_mtime_not_used_when_nas_metadata_moved_it),
+        T(first_404_found_once_as_a_bound),
+        T(no_logs_no_first_404),
     };
 
     return cmocka_run_group_tests(tests, setup_group, teardown_group);

@@ -19,8 +19,8 @@
 
 #include "analysis/investigate.h"
 #include "analysis/postmortem.h"
-#include "config/jobs.h"
-#include "config/schedule.h"
+#include "config/jobs/jobs.h"
+#include "config/sched/schedule.h"
 #include "model/graph.h"
 
 #include "fixture_analysis.h"

@@ -1096,6 +1096,76 @@ static void test_pull__reanalyse_is_identical(void **state)
     ra_registry_result_free(first);
 }
 
+/* The missing object of a finding as a typed reference, or NULL. */
+static const struct ra_object_ref *missing_of(struct fx *f, enum ra_finding_code code,
+                                              const char *tag)
+{
+    size_t i;
+
+    for (i = 0; i < f->res->findings.items.len; i++) {
+        const struct ra_finding *x = f->res->findings.items.items[i];
+        if (x->code == code && !strcmp(x->tag, tag))
+            return x->missing;
+    }
+    fail_msg("no %s finding for tag '%s'", ra_finding_code_name(code), tag);
+    return NULL;
+}
+
+static void assert_ref(const struct ra_object_ref *r, enum ra_object_kind kind,
+                       const char *tag, const char *platform, char digest)
+{
+    struct ra_digest zero = {{0}};
+
+    assert_non_null(r);
+    assert_string_equal(ra_object_kind_name(r->kind), ra_object_kind_name(kind));
+    assert_string_equal(r->repository, REPO);
+    assert_string_equal(r->tag, tag);
+    if (platform)
+        assert_string_equal(r->platform, platform);
+    else
+        assert_null(r->platform);
+    if (digest)
+        assert_digest(&r->digest, digest);
+    else
+        assert_int_equal(ra_digest_cmp(&r->digest, &zero), 0);
+}
+
+/* What a tag needs and lacks is reported as a typed reference: object kind,
+ * repository, tag, platform and digest; no caller takes the path apart. */
+static void test_pull__missing_objects_are_typed_references(void **state)
+{
+    struct fx *f = *state;
+    struct ra_digest d8 = dg('8');
+    static const char *const plats[] = {"linux/amd64", "linux/arm64"};
+
+    push_image(f, REPO, '2', '4', "amd64", "6");
+    put_layer(f, '7');
+    layer_link(f, REPO, '7');
+    put_image(f, '3', '5', "7");
+    put_index(f, '1', "23", plats);
+    revision_link(f, REPO, '1');
+    tag_current(f, REPO, "latest", '1');
+    push_image(f, REPO, '9', '4', "amd64", "8"); /* a single image: layer 8's data gone */
+    ra_graph_blob(f->g, &d8)->present = 0;
+    tag_current(f, REPO, "single", '9');
+    ra_graph_tag(f->g, repo(f, REPO), "nolink", 6);
+    analyze(f);
+
+    assert_ref(missing_of(f, RA_F_BLOB_MISSING, "latest"), RA_OBJ_BLOB, "latest",
+               "linux/arm64", '5');
+    assert_ref(missing_of(f, RA_F_INDEX_CHILD_MISSING, "latest"), RA_OBJ_MANIFEST_LINK,
+               "latest", "linux/arm64", '3');
+    assert_ref(missing_of(f, RA_F_LAYER_LINK_MISSING, "latest"), RA_OBJ_LAYER_LINK,
+               "latest", "linux/arm64", '5');
+    /* the platform of a single image comes from its config, read before its layers */
+    assert_ref(missing_of(f, RA_F_BLOB_MISSING, "single"), RA_OBJ_BLOB, "single",
+               "linux/amd64", '8');
+    assert_ref(missing_of(f, RA_F_TAG_TARGET_MISSING, "nolink"), RA_OBJ_TAG, "nolink", NULL,
+               0);
+    /* a finding about something no tag lacks names no missing object */
+    assert_null(missing_of(f, RA_F_LAYER_LINK_DANGLING, ""));
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(test_pull__##name, setup, teardown)
 
 int main(void)
@@ -1142,6 +1212,7 @@ int main(void)
         T(findings_sorted),
         T(empty_graph),
         T(reanalyse_is_identical),
+        T(missing_objects_are_typed_references),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,7 +10,7 @@
 
 #include "analysis/investigate.h"
 #include "analysis/postmortem.h"
-#include "config/jobs.h"
+#include "config/jobs/jobs.h"
 #include "model/graph.h"
 #include "report/pm_internal.h"
 
