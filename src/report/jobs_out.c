@@ -258,6 +258,16 @@ static const char *safe(struct ra_buf *tmp, const char *s)
     return s ? ra_text_safe(tmp, s, RA_TEXT_UTF8 | RA_TEXT_CONTROLS) : "";
 }
 
+/* A garbage-collect job's flags, "none" without any. */
+static const char *gc_flags(const struct ra_job *job)
+{
+    if (job->gc.delete_untagged && job->gc.dry_run)
+        return "--delete-untagged --dry-run";
+    if (job->gc.delete_untagged)
+        return "--delete-untagged";
+    return job->gc.dry_run ? "--dry-run" : "none";
+}
+
 static void job_text(struct ra_buf *out, struct ra_buf *tmp, const struct ra_job *job,
                      const char *commit)
 {
@@ -276,9 +286,7 @@ static void job_text(struct ra_buf *out, struct ra_buf *tmp, const struct ra_job
     if (job->command_raw)
         ra_buf_printf(out, "            (as written: %s)\n", safe(tmp, job->command_raw));
     if (job->cls == RA_JOB_GARBAGE_COLLECT)
-        ra_buf_printf(out, "  flags     %s%s\n",
-                      job->gc.delete_untagged ? "--delete-untagged " : "",
-                      job->gc.dry_run ? "--dry-run" : "");
+        ra_buf_printf(out, "  flags     %s\n", gc_flags(job));
     if (job->backup_to)
         ra_buf_printf(out, "  writes to %s\n", safe(tmp, job->backup_to));
     if (job->persistent || job->random_delay) {
