@@ -252,38 +252,25 @@ void ra_correlate_fp_race(struct ra_corr *c, struct ra_cause *cause)
 {
     const struct ra_loss *l = cause->loss;
     const struct ra_scan *miss = c->losses->scans[l->first_missing];
-    const struct ra_graph *g = ra_scan_graph(miss, l->root);
-    size_t i, j, f;
+    const struct ra_finding *fi;
+    const struct ra_link *pl;
+    size_t pos = 0, f;
     char when[RA_TIME_STRLEN], d[RA_DIGEST_STRLEN];
 
-    if (l->object != RA_OBJ_BLOB || !g || !ra_snapshot_mtimes_trusted(miss->snap, NULL))
+    if (l->object != RA_OBJ_BLOB || !ra_snapshot_mtimes_trusted(miss->snap, NULL))
         return;
-    for (i = 0; i < miss->nregs; i++) {
-        const struct ra_registry_result *rr = miss->regs[i];
-        if (rr->graph != g)
-            continue;
-        for (j = 0; j < rr->findings.items.len; j++) {
-            const struct ra_finding *fi = rr->findings.items.items[j];
-            const struct ra_repo *r;
-            const struct ra_link *pl;
-            if (!fi->has_parent || !fi->has_digest ||
-                ra_digest_cmp(&fi->digest, &l->digest) ||
-                !(r = ra_map_gets(&g->repos, fi->repository)) ||
-                !(pl = ra_graph_find_link(&r->revisions, &fi->parent)) ||
-                pl->mtime == RA_TIME_NONE)
+    while ((pl = ra_loss_parent_link(miss, l, &pos, &fi))) {
+        for (f = 0; f < c->nfirings; f++) {
+            const struct ra_firing *fr = &c->firings[f];
+            if (!(fr->classes & RA_JOB_GARBAGE_COLLECT) || fr->dry_run ||
+                llabs(fr->time - pl->mtime) > RA_CORRELATE_RACE_SECONDS)
                 continue;
-            for (f = 0; f < c->nfirings; f++) {
-                const struct ra_firing *fr = &c->firings[f];
-                if (!(fr->classes & RA_JOB_GARBAGE_COLLECT) || fr->dry_run ||
-                    llabs(fr->time - pl->mtime) > RA_CORRELATE_RACE_SECONDS)
-                    continue;
-                ra_correlate_add_match(
-                    c->res, cause, RA_FP_GC_RACE,
-                    "manifest %s was pushed at %s, within 30 minutes of %s running",
-                    ra_digest_short(d, &fi->parent), ra_time_format(when, pl->mtime),
-                    fr->job_name);
-                return;
-            }
+            ra_correlate_add_match(
+                c->res, cause, RA_FP_GC_RACE,
+                "manifest %s was pushed at %s, within 30 minutes of %s running",
+                ra_digest_short(d, &fi->parent), ra_time_format(when, pl->mtime),
+                fr->job_name);
+            return;
         }
     }
 }
