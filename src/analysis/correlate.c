@@ -8,7 +8,7 @@
 #include "analysis/correlate_internal.h"
 #include "analysis/gcsim.h"
 #include "analysis/logs.h"
-#include "config/jobs.h"
+#include "config/jobs/jobs.h"
 #include "model/graph.h"
 #include "util/buf.h"
 

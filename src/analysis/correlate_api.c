@@ -9,7 +9,7 @@
 
 #include "analysis/gcsim.h"
 #include "analysis/logs.h"
-#include "config/jobs.h"
+#include "config/jobs/jobs.h"
 #include "model/graph.h"
 #include "util/buf.h"
 

@@ -8,8 +8,8 @@
 #include "analysis/forecast.h"
 #include "analysis/logs.h"
 #include "analysis/snaptime.h"
-#include "config/jobs.h"
-#include "config/schedule.h"
+#include "config/jobs/jobs.h"
+#include "config/sched/schedule.h"
 #include "model/graph.h"
 #include "util/buf.h"
 

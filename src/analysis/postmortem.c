@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "analysis/investigate.h"
-#include "config/jobs.h"
-#include "config/pipelines.h"
-#include "config/schedule.h"
+#include "config/jobs/jobs.h"
+#include "config/pipelines/pipelines.h"
+#include "config/sched/schedule.h"
 #include "ingest/layout.h"
 #include "ingest/source.h"
 #include "util/map.h"

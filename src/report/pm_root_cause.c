@@ -4,8 +4,8 @@
 
 #include "analysis/investigate.h"
 #include "analysis/postmortem.h"
-#include "config/jobs.h"
-#include "config/schedule.h"
+#include "config/jobs/jobs.h"
+#include "config/sched/schedule.h"
 #include "report/json.h"
 
 static const char *class_name(unsigned classes);

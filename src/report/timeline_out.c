@@ -7,7 +7,7 @@
 #include "report/json.h"
 
 #include "analysis/investigate.h"
-#include "config/jobs.h"
+#include "config/jobs/jobs.h"
 #include "model/graph.h"
 #include "util/text.h"
 

@@ -25,12 +25,9 @@
 #include "util/buf.h"
 #include "util/sha256.h"
 
-#define RROOT "docker/registry/v2"
-#define REPO "infra-ci"
+#include "fixture.h"
 
-/* 2026-04-<day>T<hh>:<mm>:00Z */
-#define APR(day, hh, mm) \
-    (INT64_C(1775001600) + ((day) - 1) * INT64_C(86400) + (hh) * 3600 + (mm) * 60)
+#define RROOT "docker/registry/v2"
 #define T_DIRS APR(6, 8, 0)   /* folders created */
 #define T_PUSH APR(6, 9, 0)   /* configs and layers pushed, child manifests at +1 min */
 #define T_GC APR(12, 3, 25)   /* the garbage-collect run */
@@ -43,47 +40,6 @@ static char tmpdir[] = "/tmp/ra-test-losses-XXXXXX";
 
 /* ---- storage on disk ---------------------------------------------------------- */
 
-static void mkdirs(const char *path)
-{
-    char buf[1024];
-    size_t i, n = strlen(path);
-
-    assert_true(n < sizeof(buf));
-    memcpy(buf, path, n + 1);
-    for (i = 1; i <= n; i++) {
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char c = buf[i];
-            buf[i] = '\0';
-            mkdir(buf, 0755);
-            buf[i] = c;
-        }
-    }
-}
-
-static void set_mtime(const char *path, ra_time t)
-{
-    struct timespec ts[2];
-
-    ts[0].tv_sec = ts[1].tv_sec = (time_t)t;
-    ts[0].tv_nsec = ts[1].tv_nsec = 0;
-    assert_int_equal(utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW), 0);
-}
-
-static void write_file(const char *path, const void *data, size_t len, ra_time mtime)
-{
-    char dir[1024];
-    const char *slash = strrchr(path, '/');
-    FILE *f;
-
-    memcpy(dir, path, (size_t)(slash - path));
-    dir[slash - path] = '\0';
-    mkdirs(dir);
-    assert_non_null(f = fopen(path, "wb"));
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    fclose(f);
-    set_mtime(path, mtime);
-}
-
 /* tmpdir/<snap>/docker/registry/v2/<rel> */
 static const char *at(struct ra_buf *p, const char *snap, const char *rel)
 {
@@ -92,35 +48,20 @@ static const char *at(struct ra_buf *p, const char *snap, const char *rel)
     return p->ptr;
 }
 
-static void hex_of(char out[65], const void *data, size_t len)
-{
-    uint8_t d[32];
-    int i;
-
-    ra_sha256_buf(d, data, len);
-    for (i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", d[i]);
-}
-
 static void put_data(const char *snap, const char *content, ra_time mtime)
 {
-    struct ra_buf p = RA_BUF_INIT, rel = RA_BUF_INIT;
+    struct ra_buf p = RA_BUF_INIT;
     char hex[65];
 
-    hex_of(hex, content, strlen(content));
-    ra_buf_printf(&rel, "blobs/sha256/%.2s/%s/data", hex, hex);
-    write_file(at(&p, snap, rel.ptr), content, strlen(content), mtime);
+    fix_disk_blob(hex, at(&p, snap, ""), content, strlen(content), mtime);
     ra_buf_release(&p);
-    ra_buf_release(&rel);
 }
 
 static void put_link(const char *snap, const char *rel, const char *hex, ra_time mtime)
 {
     struct ra_buf p = RA_BUF_INIT;
-    char v[80];
 
-    snprintf(v, sizeof(v), "sha256:%s", hex);
-    write_file(at(&p, snap, rel), v, strlen(v), mtime);
+    fix_disk_link(at(&p, snap, rel), hex, mtime);
     ra_buf_release(&p);
 }
 
@@ -169,8 +110,8 @@ static void dir_at(const char *snap, const char *rel, ra_time t)
 {
     struct ra_buf p = RA_BUF_INIT;
 
-    mkdirs(at(&p, snap, rel));
-    set_mtime(p.ptr, t);
+    fix_mkdirs(at(&p, snap, rel));
+    fix_set_mtime(p.ptr, t);
     ra_buf_release(&p);
 }
 
@@ -211,8 +152,8 @@ static void manifest_json(struct ra_buf *j, const char *cfg, const char *layer)
 {
     char ch[65], lh[65];
 
-    hex_of(ch, cfg, strlen(cfg));
-    hex_of(lh, layer, strlen(layer));
+    fix_hex(ch, cfg, strlen(cfg));
+    fix_hex(lh, layer, strlen(layer));
     ra_buf_truncate(j, 0);
     ra_buf_printf(j,
                   "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"config\":{"
@@ -248,12 +189,12 @@ static void lay_image(const char *snap, struct image *x, int gc_done)
 
     manifest_json(&ja, cfg_a, layer_a);
     manifest_json(&jb, cfg_b, layer_b);
-    hex_of(x->ca, cfg_a, strlen(cfg_a));
-    hex_of(x->la, layer_a, strlen(layer_a));
-    hex_of(x->cb, cfg_b, strlen(cfg_b));
-    hex_of(x->lb, layer_b, strlen(layer_b));
-    hex_of(x->a, ja.ptr, ja.len);
-    hex_of(x->b, jb.ptr, jb.len);
+    fix_hex(x->ca, cfg_a, strlen(cfg_a));
+    fix_hex(x->la, layer_a, strlen(layer_a));
+    fix_hex(x->cb, cfg_b, strlen(cfg_b));
+    fix_hex(x->lb, layer_b, strlen(layer_b));
+    fix_hex(x->a, ja.ptr, ja.len);
+    fix_hex(x->b, jb.ptr, jb.len);
     ra_buf_printf(&ji,
                   "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_INDEX "\",\"manifests\":["
                   "{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"sha256:%s\","
@@ -261,7 +202,7 @@ static void lay_image(const char *snap, struct image *x, int gc_done)
                   "{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"sha256:%s\","
                   "\"size\":%zu,\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}]}",
                   x->a, ja.len, x->b, jb.len);
-    hex_of(x->idx, ji.ptr, ji.len);
+    fix_hex(x->idx, ji.ptr, ji.len);
     gone[0] = x->ca, gone[1] = x->la, gone[2] = x->cb, gone[3] = x->lb;
 
     if (!gc_done) {
@@ -301,16 +242,13 @@ struct fx {
 static int setup_group(void **state)
 {
     (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return fix_tmpdir_make(tmpdir);
 }
 
 static int teardown_group(void **state)
 {
-    char cmd[256];
-
     (void)state;
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return fix_tmpdir_remove(tmpdir);
 }
 
 static int setup(void **state)
@@ -562,7 +500,7 @@ static void content_in(struct ra_buf *out, const char *hh)
     for (i = 0; i < 100000; i++) {
         ra_buf_truncate(out, 0);
         ra_buf_printf(out, "another layer %d\n", i);
-        hex_of(hex, out->ptr, out->len);
+        fix_hex(hex, out->ptr, out->len);
         if (!memcmp(hex, hh, 2))
             return;
     }
@@ -614,7 +552,7 @@ static void put_eadir(const char *snap, const char *folder, ra_time t)
     struct ra_buf p = RA_BUF_INIT, rel = RA_BUF_INIT;
 
     ra_buf_printf(&rel, "%s/@eaDir/SYNO@.fileindexdb", folder);
-    write_file(at(&p, snap, rel.ptr), "x", 1, t);
+    fix_write(at(&p, snap, rel.ptr), "x", 1, t);
     ra_buf_release(&p);
     ra_buf_release(&rel);
 }
@@ -694,7 +632,7 @@ static void test_losses__revision_added_after_disqualifies_folder(void **state)
     lay_image(SNAP2, &x, 1);
     /* a manifest pushed at 05:00 (its link), the folder dated by that push */
     put_data(SNAP2, "{\"schemaVersion\":2}", APR(12, 5, 0));
-    hex_of(hex, "{\"schemaVersion\":2}", 19);
+    fix_hex(hex, "{\"schemaVersion\":2}", 19);
     revision_link(SNAP2, REPO, hex, APR(12, 5, 0));
     retime(SNAP2, &x, 1);
     scan(f, SNAP1);
@@ -825,7 +763,8 @@ static void test_losses__mtimes_before_2000_untrusted(void **state)
 
     lay_image(SNAP2, &x, 1);
     /* one zeroed member is enough */
-    set_mtime(at(&p, SNAP2, "repositories/" REPO "/_manifests/tags/latest/current/link"), 0);
+    fix_set_mtime(
+        at(&p, SNAP2, "repositories/" REPO "/_manifests/tags/latest/current/link"), 0);
     scan(f, SNAP2);
     assert_false(ra_snapshot_mtimes_trusted(f->scans[0]->snap, &why));
     assert_string_equal(why, "member mtimes before 2000 (zeroed or reset times)");
@@ -847,8 +786,9 @@ static void test_losses__mtimes_after_snapshot_untrusted(void **state)
 
     lay_image(SNAP2, &x, 1);
     /* a member written a day and a second after the snapshot's stated time */
-    set_mtime(at(&p, SNAP2, "repositories/" REPO "/_manifests/tags/latest/current/link"),
-              APR(14, 1, 0) + 1);
+    fix_set_mtime(
+        at(&p, SNAP2, "repositories/" REPO "/_manifests/tags/latest/current/link"),
+        APR(14, 1, 0) + 1);
     scan(f, SNAP2);
     assert_false(ra_snapshot_mtimes_trusted(f->scans[0]->snap, &why));
     assert_string_equal(why, "member mtimes after the snapshot was taken");
@@ -919,9 +859,9 @@ static void lay_tags(const char *snap, int pruned)
     const char *repo = "tools/kubectl";
 
     manifest_json(&j, cfg_a, layer_a);
-    hex_of(cfg, cfg_a, strlen(cfg_a));
-    hex_of(layer, layer_a, strlen(layer_a));
-    hex_of(m, j.ptr, j.len);
+    fix_hex(cfg, cfg_a, strlen(cfg_a));
+    fix_hex(layer, layer_a, strlen(layer_a));
+    fix_hex(m, j.ptr, j.len);
     put_data(snap, cfg_a, T_PUSH);
     put_data(snap, layer_a, T_PUSH);
     put_data(snap, j.ptr, T_PUSH);
