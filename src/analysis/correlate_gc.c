@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "analysis/gcsim.h"
-#include "config/jobs.h"
+#include "config/jobs/jobs.h"
 #include "model/graph.h"
 #include "model/storage_path.h"
 #include "util/buf.h"

@@ -5,7 +5,7 @@
 
 #include <stdlib.h>
 
-#include "config/jobs.h"
+#include "config/jobs/jobs.h"
 #include "model/graph.h"
 #include "util/buf.h"
 
