@@ -413,6 +413,40 @@ void fix_disk_retime(const char *dir, ra_time t)
     assert_int_equal(nftw(dir, retime_one, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
 
+static int stderr_saved = -1;
+static char stderr_path[1024];
+
+void fix_stderr_begin(const char *path)
+{
+    int fd;
+
+    fflush(stderr);
+    snprintf(stderr_path, sizeof(stderr_path), "%s", path);
+    stderr_saved = dup(STDERR_FILENO);
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(stderr_saved >= 0 && fd >= 0);
+    assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+    close(fd);
+}
+
+void fix_stderr_end(struct ra_buf *out)
+{
+    char chunk[4096];
+    size_t n;
+    FILE *f;
+
+    fflush(stderr);
+    assert_int_equal(dup2(stderr_saved, STDERR_FILENO), STDERR_FILENO);
+    close(stderr_saved);
+    stderr_saved = -1;
+    ra_buf_truncate(out, 0);
+    assert_non_null(f = fopen(stderr_path, "rb"));
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        ra_buf_put(out, chunk, n);
+    fclose(f);
+    ra_buf_cstr(out);
+}
+
 int fix_tmpdir_make(char *tmpl)
 {
     return mkdtemp(tmpl) ? 0 : -1;

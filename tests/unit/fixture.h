@@ -140,6 +140,11 @@ void fix_disk_push(struct fix_disk_image *x, const char *root, const char *r,
  * has them. */
 void fix_disk_retime(const char *dir, ra_time t);
 
+/* stderr into the file at path until fix_stderr_end, which puts what was written there
+ * into out (NUL-terminated) and restores stderr. */
+void fix_stderr_begin(const char *path);
+void fix_stderr_end(struct ra_buf *out);
+
 /* mkdtemp on tmpl ("/tmp/ra-test-<name>-XXXXXX"): 0, or -1 for cmocka's setup. */
 int fix_tmpdir_make(char *tmpl);
 

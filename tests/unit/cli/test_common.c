@@ -53,40 +53,11 @@ static const char *at(const char *rel)
     return s;
 }
 
-/* ---- stderr into a file ------------------------------------------------------------ */
-
-static int saved_fd = -1;
-
 static void capture_start(void)
 {
-    int fd;
-
-    fflush(stderr);
-    saved_fd = dup(STDERR_FILENO);
-    fd = open(at("stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    assert_true(saved_fd >= 0 && fd >= 0);
-    assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
-    close(fd);
+    fix_stderr_begin(at("stderr"));
     said[0] = '\0';
     nsaid = 0;
-}
-
-/* What went to stderr since capture_start, into out. */
-static void capture_end(struct ra_buf *out)
-{
-    char chunk[4096];
-    size_t n;
-    FILE *f;
-
-    fflush(stderr);
-    assert_int_equal(dup2(saved_fd, STDERR_FILENO), STDERR_FILENO);
-    close(saved_fd);
-    ra_buf_truncate(out, 0);
-    assert_non_null(f = fopen(at("stderr"), "rb"));
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        ra_buf_put(out, chunk, n);
-    fclose(f);
-    ra_buf_cstr(out);
 }
 
 static int setup(void **state)
@@ -161,7 +132,7 @@ static void test_common__usage_and_verbose(void **state)
     cli_usage_error("diff", "%d SNAPSHOT arguments, want 2", 3);
     cli_verbose(&quiet, "not said");
     cli_verbose(&loud, "reading log '%s'", "gc.log");
-    capture_end(&err);
+    fix_stderr_end(&err);
     assert_string_equal(err.ptr, "regautopsy diff: 3 SNAPSHOT arguments, want 2; see "
                                  "regautopsy diff --help\n"
                                  "regautopsy: reading log 'gc.log'\n");
@@ -215,7 +186,7 @@ static void test_common__progress(void **state)
     assert_non_null(cb = cli_progress_start_n(&p, "reg", 1, 3, &ctx));
     cb(&st, &p);
     cli_progress_end(&p);
-    capture_end(&err);
+    fix_stderr_end(&err);
     assert_int_equal(strncmp(err.ptr, "snapshot 2 of 3: reg: 42 entries in ", 36), 0);
     tail = err.ptr + err.len - strlen(" entries/s)\n");
     assert_string_equal(tail, " entries/s)\n");
@@ -225,7 +196,7 @@ static void test_common__progress(void **state)
     capture_start();
     assert_null(cli_progress_start(&p, "reg", &ctx));
     cli_progress_end(&p);
-    capture_end(&err);
+    fix_stderr_end(&err);
     assert_string_equal(err.ptr, "");
     /* a terminal: "\r" lines while reading, erased at the end */
     ctx.quiet = 0;
@@ -236,7 +207,7 @@ static void test_common__progress(void **state)
     st.bytes_out = 3 << 20;
     cb(&st, &p);
     cli_progress_end(&p);
-    capture_end(&err);
+    fix_stderr_end(&err);
     assert_int_equal(strncmp(err.ptr, "\rreg: 42 entries, 3 MiB, ", 25), 0);
     tail = err.ptr + err.len - strlen(" entries/s\033[K\r\033[K");
     assert_string_equal(tail, " entries/s\033[K\r\033[K");
@@ -276,7 +247,7 @@ static void test_common__investigate(void **state)
     snaps[0] = ra_xstrdup(at("reg-2026-04-12T0100Z"));
     capture_start();
     assert_int_equal(cli_investigate(&inv, &ev, snaps, 1, &ctx), 0);
-    capture_end(&err);
+    fix_stderr_end(&err);
     assert_non_null(inv);
     assert_int_equal(inv->nscans, 1);
     ra_buf_printf(
@@ -296,7 +267,7 @@ static void test_common__investigate(void **state)
     inv = NULL;
     capture_start();
     assert_int_equal(cli_investigate(&inv, &ev, snaps, 1, &ctx), -1);
-    capture_end(&err);
+    fix_stderr_end(&err);
     assert_null(inv);
     assert_int_equal(nsaid, 1);
     ra_buf_truncate(&want, 0);
