@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/focus.h"
 #include "analysis/investigate.h"
 #include "config/jobs.h"
 #include "config/pipelines.h"
@@ -34,33 +35,7 @@ static void loss_bounds(struct ra_postmortem *pm, const struct ra_investigation 
 
 static void focus(struct ra_postmortem *pm, const struct ra_investigation *inv)
 {
-    ra_time *from = &pm->focus_from, *to = &pm->focus_to;
-    size_t i;
-
-    *from = *to = RA_TIME_NONE;
-    for (i = 0; i < inv->losses->items.len; i++) {
-        const struct ra_loss *l = inv->losses->items.items[i];
-        ra_time a = l->from.time != RA_TIME_NONE ? l->from.time : l->to.time,
-                b = l->to.time;
-        if (a != RA_TIME_NONE && (*from == RA_TIME_NONE || a < *from))
-            *from = a;
-        if (b != RA_TIME_NONE && (*to == RA_TIME_NONE || b > *to))
-            *to = b;
-    }
-    if (*from != RA_TIME_NONE) {
-        *from -= RA_PM_FOCUS_MARGIN;
-        *to += RA_PM_FOCUS_MARGIN;
-        return;
-    }
-    for (i = 0; i < inv->nscans; i++) {
-        ra_time t = inv->scans[i]->snap->taken_at;
-        if (t == RA_TIME_NONE)
-            continue;
-        if (*from == RA_TIME_NONE || t - RA_PM_FOCUS_MARGIN < *from)
-            *from = t - RA_PM_FOCUS_MARGIN;
-        if (*to == RA_TIME_NONE || t > *to)
-            *to = t;
-    }
+    ra_focus_window(&pm->focus_from, &pm->focus_to, inv->losses, inv->scans, inv->nscans);
 }
 
 int ra_postmortem_in_focus(const struct ra_postmortem *pm, ra_time time, ra_time until)

@@ -139,7 +139,6 @@ struct ra_postmortem {
     size_t unrecoverable; /* lost objects for broken tags that no snapshot holds */
 };
 
-#define RA_PM_FOCUS_MARGIN (7 * 86400)
 
 /* Decide. The focus window is a week either side of the loss windows; without losses,
  * the week before the first snapshot to the newest. */
