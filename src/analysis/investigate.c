@@ -107,6 +107,7 @@ static void log_events(struct ra_investigation *inv, const struct ra_log *log)
                                    "registry answered 404");
                 e404->until = day + 86399;
                 e404->count = 0;
+                e404->routine = 1;
                 day404 = day;
             }
             e404->count++;
@@ -136,6 +137,7 @@ static void log_events(struct ra_investigation *inv, const struct ra_log *log)
                                       "pipelines that did not fail");
                     eok->until = day + 86399;
                     eok->count = 0;
+                    eok->routine = 1;
                     dayok = day;
                 }
                 eok->count++;

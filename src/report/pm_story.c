@@ -204,8 +204,7 @@ void ra_pm_job_status(json_t *row, const struct ra_sched_job *j)
 struct ra_pm_fold {
     const struct ra_investigation *inv;
     const struct ra_scan *newest;
-    ra_time day;
-    json_t *row; /* the current day's row (borrowed from rows) */
+    json_t *row; /* the one row (borrowed from rows) */
     size_t count;
     struct ra_buf repos; /* ", "-separated, in order of first push */
 };
@@ -219,7 +218,6 @@ struct ra_pm_fold *ra_pm_fold_new(const struct ra_investigation *inv,
         abort();
     f->inv = inv;
     f->newest = newest;
-    f->day = RA_TIME_NONE;
     return f;
 }
 
@@ -248,22 +246,19 @@ static int listed(const char *list, const char *name)
 
 int ra_pm_fold_event(struct ra_pm_fold *f, json_t *rows, const struct ra_event *e)
 {
-    ra_time day = e->time - ((e->time % 86400) + 86400) % 86400;
     struct ra_buf repo = RA_BUF_INIT, txt = RA_BUF_INIT;
 
     if (e->time == RA_TIME_NONE || ra_focus_push_related(e, f->inv->losses, f->newest))
         return 0;
-    if (day != f->day) {
-        f->day = day;
-        f->count = 0;
-        ra_buf_truncate(&f->repos, 0);
-        f->row = json_pack("{s:o,s:o,s:s,s:s,s:o,s:n,s:n}", "time", ra_json_time(day),
-                           "until", ra_json_time(day + 86399), "precision", "window", "kind",
-                           "pushes_folded", "source", ra_json_str(e->source), "evidence",
-                           "evidence_short");
+    if (!f->row) {
+        f->row = json_pack("{s:o,s:n,s:s,s:s,s:o,s:n,s:n}", "time", ra_json_time(e->time),
+                           "until", "precision", "window", "kind", "pushes_folded",
+                           "source", ra_json_str(e->source), "evidence", "evidence_short");
         json_array_append_new(rows, f->row);
     }
     f->count++;
+    if (f->count > 1)
+        json_object_set_new(f->row, "until", ra_json_time(e->time));
     push_repo(&repo, e->message);
     if (!listed(f->repos.ptr, repo.ptr))
         ra_buf_printf(&f->repos, "%s%s", f->repos.len ? ", " : "", repo.ptr);
