@@ -510,36 +510,69 @@ static void state(struct ra_postmortem *pm, const struct ra_investigation *inv)
 
 /* ---- what failed and when it was seen ---- */
 
-static void failures(struct ra_postmortem *pm, const struct ra_investigation *inv)
+static int cmp_run(const void *a, const void *b)
+{
+    const struct ra_pm_event *x = a, *y = b;
+
+    return (x->event->time > y->event->time) - (x->event->time < y->event->time);
+}
+
+/* The failed runs of every log from the loss on, in time order. */
+static void failed_runs(struct ra_postmortem *pm, const struct ra_investigation *inv)
 {
     struct ra_vec v = RA_VEC_INIT;
-    struct ra_map lost = RA_MAP_INIT;
     size_t i, k;
 
-    for (i = 0; i < inv->losses->items.len; i++) {
-        const struct ra_loss *l = inv->losses->items.items[i];
+    for (k = 0; k < inv->nlogs; k++) {
+        v.len = 0;
+        ra_log_failed_pipelines(&v, inv->logs[k], pm->loss_from, RA_TIME_NONE);
+        pm->failed_runs = ra_xrealloc(pm->failed_runs, (pm->failed_pipelines + v.len + 1) *
+                                                           sizeof(*pm->failed_runs));
+        for (i = 0; i < v.len; i++)
+            pm->failed_runs[pm->failed_pipelines++] =
+                (struct ra_pm_event){v.items[i], inv->logs[k]->path};
+    }
+    if (pm->failed_pipelines)
+        qsort(pm->failed_runs, pm->failed_pipelines, sizeof(*pm->failed_runs), cmp_run);
+    ra_vec_release(&v);
+}
+
+static void failures(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    const struct ra_losses *ls = inv->losses;
+    struct ra_map lost = RA_MAP_INIT, asked = RA_MAP_INIT;
+    size_t i, k;
+
+    for (i = 0; i < ls->items.len; i++) {
+        const struct ra_loss *l = ls->items.items[i];
         if (l->object != RA_OBJ_TAG)
             ra_map_put(&lost, l->digest.b, sizeof(l->digest.b), (void *)l);
     }
+    failed_runs(pm, inv);
     for (k = 0; k < inv->nlogs; k++) {
         const struct ra_log *log = inv->logs[k];
-        v.len = 0;
-        pm->failed_pipelines +=
-            ra_log_failed_pipelines(&v, log, pm->loss_from, RA_TIME_NONE);
         for (i = 0; i < log->events.len; i++) {
             const struct ra_log_event *e = log->events.items[i];
             if (e->kind == RA_LOG_HTTP_REQUEST && e->status == 404 && e->has_digest &&
-                ra_map_get(&lost, e->digest.b, sizeof(e->digest.b)))
+                ra_map_get(&lost, e->digest.b, sizeof(e->digest.b))) {
                 pm->failed_pulls++;
+                ra_map_put(&asked, e->digest.b, sizeof(e->digest.b), (void *)e);
+            }
         }
+    }
+    pm->failed_objects = ra_xcalloc(ls->items.len + 1, sizeof(*pm->failed_objects));
+    for (i = 0; i < ls->items.len; i++) {
+        const struct ra_loss *l = ls->items.items[i];
+        if (l->object != RA_OBJ_TAG && ra_map_get(&asked, l->digest.b, sizeof(l->digest.b)))
+            pm->failed_objects[pm->nfailed_objects++] = l;
     }
     pm->detected = pm->first_404;
     if (pm->first_failed_pipeline.event &&
         (!pm->detected.event ||
          pm->first_failed_pipeline.event->time < pm->detected.event->time))
         pm->detected = pm->first_failed_pipeline;
-    ra_vec_release(&v);
     ra_map_release(&lost);
+    ra_map_release(&asked);
 }
 
 /* ---- trigger ---- */
@@ -660,5 +693,7 @@ void ra_postmortem_free(struct ra_postmortem *pm)
         free(pm->plans[i].repairs);
     free(pm->plans);
     free(pm->suspects);
+    free(pm->failed_runs);
+    free(pm->failed_objects);
     free(pm);
 }

@@ -129,7 +129,11 @@ struct ra_postmortem {
                                          after the loss, from the logs */
     /* what failed, from the logs, from the loss on */
     size_t failed_pipelines;
-    size_t failed_pulls; /* requests for a lost digest answered 404 */
+    struct ra_pm_event *failed_runs; /* the failed_pipelines runs, in time order */
+    size_t failed_pulls;             /* requests for a lost digest answered 404 */
+    /* the lost objects those requests asked for, in loss order */
+    const struct ra_loss **failed_objects;
+    size_t nfailed_objects;
     /* time to detect: the first failure the logs show (404 or failed pipeline) */
     struct ra_pm_event detected;
     /* trigger: the config commit that brought in the top suspect's damaging version */

@@ -7,6 +7,7 @@
 #include "analysis/investigate.h"
 #include "analysis/losses.h"
 #include "report/json.h"
+#include "report/pm_internal.h"
 #include "util/buf.h"
 
 #include <stdlib.h>
@@ -233,17 +234,6 @@ static void push_repo(struct ra_buf *out, const char *msg)
         ra_buf_put(out, msg, strcspn(msg, ": "));
 }
 
-static int listed(const char *list, const char *name)
-{
-    size_t n = strlen(name);
-    const char *p;
-
-    for (p = list; p && (p = strstr(p, name)); p += n)
-        if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
-            return 1;
-    return 0;
-}
-
 int ra_pm_fold_event(struct ra_pm_fold *f, json_t *rows, const struct ra_event *e)
 {
     struct ra_buf repo = RA_BUF_INIT, txt = RA_BUF_INIT;
@@ -260,7 +250,7 @@ int ra_pm_fold_event(struct ra_pm_fold *f, json_t *rows, const struct ra_event *
     if (f->count > 1)
         json_object_set_new(f->row, "until", ra_json_time(e->time));
     push_repo(&repo, e->message);
-    if (!listed(f->repos.ptr, repo.ptr))
+    if (!ra_pm_listed(f->repos.ptr, repo.ptr))
         ra_buf_printf(&f->repos, "%s%s", f->repos.len ? ", " : "", repo.ptr);
     ra_buf_printf(&txt, "pushes unrelated to the lost objects (x%zu): %s", f->count,
                   f->repos.ptr);
