@@ -87,7 +87,7 @@ static struct ra_event *extra_event(struct ra_investigation *inv, enum ra_event_
 }
 
 /* Timeline events a log contributes: 404s (folded per day), each garbage-collect run,
- * each failed pipeline (successful ones folded per day). */
+ * each failed pipeline (successful ones folded per day), each alert that fired. */
 static void log_events(struct ra_investigation *inv, const struct ra_log *log)
 {
     struct ra_buf msg = RA_BUF_INIT, ev = RA_BUF_INIT;
@@ -126,6 +126,11 @@ static void log_events(struct ra_investigation *inv, const struct ra_log *log)
             x = extra_event(inv, RA_EV_LOG, e->time, log->path, ev.ptr, msg.ptr);
             if (!e->time_exact) /* the day from the file name */
                 x->until = e->time + 86399;
+        } else if (e->kind == RA_LOG_ALERT) {
+            ra_buf_printf(&msg, "alert %s fired", e->message);
+            if (e->level && e->level[0])
+                ra_buf_printf(&msg, " (%s)", e->level);
+            extra_event(inv, RA_EV_LOG, e->time, log->path, ev.ptr, msg.ptr);
         } else if (e->kind == RA_LOG_PIPELINE && e->time != RA_TIME_NONE) {
             if (ra_log_pipeline_failed(e)) {
                 ra_buf_printf(&msg, "pipeline #%lld %s (%s)", (long long)e->pipeline->number,

@@ -537,6 +537,28 @@ static void failed_runs(struct ra_postmortem *pm, const struct ra_investigation 
     ra_vec_release(&v);
 }
 
+/* The first alert that fired at or after the loss began (any alert: the evidence does
+ * not say which alert watches what, so the first one is the earliest the operators
+ * could have known). */
+static void first_alert(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    size_t i, k;
+
+    for (k = 0; k < inv->nlogs; k++) {
+        const struct ra_log *log = inv->logs[k];
+        for (i = 0; i < log->events.len; i++) {
+            const struct ra_log_event *e = log->events.items[i];
+            if (e->kind != RA_LOG_ALERT || e->time == RA_TIME_NONE ||
+                (pm->loss_from != RA_TIME_NONE && e->time < pm->loss_from))
+                continue;
+            if (!pm->first_alert.event || e->time < pm->first_alert.event->time) {
+                pm->first_alert.event = e;
+                pm->first_alert.log = log->path;
+            }
+        }
+    }
+}
+
 static void failures(struct ra_postmortem *pm, const struct ra_investigation *inv)
 {
     const struct ra_losses *ls = inv->losses;
@@ -566,6 +588,7 @@ static void failures(struct ra_postmortem *pm, const struct ra_investigation *in
         if (l->object != RA_OBJ_TAG && ra_map_get(&asked, l->digest.b, sizeof(l->digest.b)))
             pm->failed_objects[pm->nfailed_objects++] = l;
     }
+    first_alert(pm, inv);
     pm->detected = pm->first_404;
     if (pm->first_failed_pipeline.event &&
         (!pm->detected.event ||
@@ -647,7 +670,14 @@ static void lessons(struct ra_postmortem *pm, const struct ra_investigation *inv
             gclog =
                 ((const struct ra_log_event *)inv->logs[i]->events.items[j])->gc != NULL;
     lesson(pm, RA_PM_L_INDEX_RESOLVED, resolves > 0);
-    lesson(pm, RA_PM_L_NO_ALERT, pm->detected.event != NULL);
+    lesson(pm, RA_PM_L_NO_ALERT,
+           pm->detected.event &&
+               (!pm->first_alert.event ||
+                pm->first_alert.event->time > pm->detected.event->time));
+    lesson(pm, RA_PM_L_ALERTED,
+           pm->first_alert.event &&
+               (!pm->detected.event ||
+                pm->first_alert.event->time <= pm->detected.event->time));
     lesson(pm, RA_PM_L_FLOATING_GC, pm->floating_gc && pm->state != RA_PM_NO_INCIDENT);
     lesson(pm, RA_PM_L_GC_UNTAGGED, pm->v2_children == 1);
     lesson(pm, RA_PM_L_UNRECOVERABLE, pm->unrecoverable > 0);

@@ -464,6 +464,50 @@ static void test_failures_and_rebuild(void **state)
     fix_release(&f);
 }
 
+/* The first alert from the loss on is the third measure of detection; before the first
+ * failure it went well, after it (or without one) nothing alerted in time. */
+static void test_first_alert(void **state)
+{
+    struct fix f;
+    struct ci c;
+    struct ra_postmortem *pm = NULL;
+    struct ra_err err = {0};
+    struct ra_log_event alert = {.kind = RA_LOG_ALERT, .time = APR(11, 0, 0), .line = 3,
+                                 .message = "RegistryImageUnpullable", .level = ""};
+
+    (void)state;
+    fix_init(&f, 2, 1);
+    ci_init(&c, &f);
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_null(pm->first_alert.event);
+    assert_true(ra_postmortem_lesson(pm, RA_PM_L_NO_ALERT));
+    assert_false(ra_postmortem_lesson(pm, RA_PM_L_ALERTED));
+    ra_postmortem_free(pm);
+
+    ra_vec_push(&c.log.events, &alert); /* before the loss: not this incident's */
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_null(pm->first_alert.event);
+    ra_postmortem_free(pm);
+
+    alert.time = APR(13, 6, 0); /* before the first failure, 06:02 */
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_ptr_equal(pm->first_alert.event, &alert);
+    assert_string_equal(pm->first_alert.log, "ci.json");
+    assert_ptr_equal(pm->detected.event, &c.ev[0]); /* detection is the first failure */
+    assert_true(ra_postmortem_lesson(pm, RA_PM_L_ALERTED));
+    assert_false(ra_postmortem_lesson(pm, RA_PM_L_NO_ALERT));
+    ra_postmortem_free(pm);
+
+    alert.time = APR(13, 7, 0); /* after it */
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_ptr_equal(pm->first_alert.event, &alert);
+    assert_false(ra_postmortem_lesson(pm, RA_PM_L_ALERTED));
+    assert_true(ra_postmortem_lesson(pm, RA_PM_L_NO_ALERT));
+    ra_postmortem_free(pm);
+    ci_release(&c);
+    fix_release(&f);
+}
+
 /* Nothing lost: no incident, no start, the focus is the week before the snapshots. */
 static void test_no_incident(void **state)
 {
@@ -496,6 +540,7 @@ int main(void)
         cmocka_unit_test(test_trigger),
         cmocka_unit_test(test_recycled),
         cmocka_unit_test(test_failures_and_rebuild),
+        cmocka_unit_test(test_first_alert),
         cmocka_unit_test(test_no_incident),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
