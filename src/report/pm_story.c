@@ -79,7 +79,7 @@ json_t *ra_pm_detection_gap_json(const struct ra_investigation *inv,
     return o;
 }
 
-static json_t *commit_text(const struct ra_commit_info *c)
+json_t *ra_pm_commit_text(const struct ra_commit_info *c)
 {
     struct ra_buf b = RA_BUF_INIT;
     char when[RA_TIME_STRLEN];
@@ -110,26 +110,13 @@ json_t *ra_pm_config_changes_json(const struct ra_investigation *inv)
         const struct ra_config_change *c = v.items[i];
         json_array_append_new(a, json_pack("{s:o,s:o,s:o}", "what", ra_json_str(c->what),
                                            "change", ra_json_str(c->change), "commit",
-                                           commit_text(c->commit)));
+                                           ra_pm_commit_text(c->commit)));
     }
     o = json_pack("{s:b,s:o,s:o,s:b}", "has_changes", v.len > 0, "since", ra_json_time(since),
                   "changes", a, "has_config", inv->schedule != NULL);
     ra_vec_release(&v);
     ra_pool_release(&pool);
     return o;
-}
-
-static void done(json_t *items, const char *prefix, const struct ra_commit_info *by)
-{
-    size_t i;
-    json_t *it;
-
-    json_array_foreach(items, i, it)
-    {
-        const char *title = json_string_value(json_object_get(it, "title"));
-        if (by && title && !strncmp(title, prefix, strlen(prefix)))
-            json_object_set_new(it, "done_by", commit_text(by));
-    }
 }
 
 /* A probe that sees the damage, in the head: the item is done; a shallower one added
@@ -168,15 +155,10 @@ static void probe_item(json_t *items, json_t *gap)
     }
 }
 
-void ra_pm_mark_done(json_t *items, const struct ra_investigation *inv, json_t *gap)
+void ra_pm_probe_note(json_t *items, const struct ra_investigation *inv, json_t *gap)
 {
-    ra_time since = loss_start(inv);
-
-    if (since == RA_TIME_NONE || !inv->schedule)
+    if (loss_start(inv) == RA_TIME_NONE || !inv->schedule)
         return;
-    done(items, "Stop running garbage-collect with --delete-untagged",
-         ra_forecast_untagged_dropped_by(inv->schedule, since));
-    done(items, "Pin the registry image", ra_forecast_image_pinned_by(inv->schedule, since));
     probe_item(items, gap);
 }
 
@@ -194,7 +176,7 @@ void ra_pm_job_status(json_t *row, const struct ra_sched_job *j)
     if (!by) {
         ra_buf_puts(&b, "in effect");
     } else {
-        c = commit_text(by->commit);
+        c = ra_pm_commit_text(by->commit);
         ra_buf_printf(&b, "%s in %s", by->job ? "disabled" : "removed", json_string_value(c));
         json_decref(c);
     }

@@ -18,9 +18,13 @@ json_t *ra_pm_detection_gap_json(const struct ra_investigation *inv,
  * or probe and in the registry image after the losses began. */
 json_t *ra_pm_config_changes_json(const struct ra_investigation *inv);
 
-/* Mark the action items (prevention.items) that the config's head already fulfils:
- * "done": true and "done_by" ("commit12 (date): summary"); gap is detection_gap. */
-void ra_pm_mark_done(json_t *items, const struct ra_investigation *inv, json_t *gap);
+/* The probe action item (prevention.items) says why a probe the config has is not
+ * enough, when none of its probes catches the damage; gap is detection_gap. */
+void ra_pm_probe_note(json_t *items, const struct ra_investigation *inv, json_t *gap);
+
+struct ra_commit_info;
+/* "commit12 (YYYY-MM-DD, \"summary\")" */
+json_t *ra_pm_commit_text(const struct ra_commit_info *c);
 
 struct ra_sched_job;
 struct ra_event;
