@@ -11,9 +11,8 @@
 const char *ra_action_kind_name(enum ra_action_kind k)
 {
     static const char *const names[RA_ACT__COUNT] = {
-        "bring_back",       "stop_gc_untagged", "pin_image",
-        "gc_readonly",      "prune_api",        "restrict_delete",
-        "verify_restores",  "probe",            "act_on_forecast"};
+        "bring_back",      "stop_gc_untagged", "pin_image", "gc_readonly",    "prune_api",
+        "restrict_delete", "verify_restores",  "probe",     "act_on_forecast"};
     return (unsigned)k < RA_ACT__COUNT ? names[k] : "";
 }
 
@@ -32,7 +31,8 @@ static int forecast_breaks(const struct ra_investigation *inv)
 }
 
 /* Would a probe of the config (in effect then or added since) have seen it fail? */
-static int probe_catches(const struct ra_postmortem *pm, const struct ra_investigation *inv)
+static int probe_catches(const struct ra_postmortem *pm,
+                         const struct ra_investigation *inv)
 {
     struct ra_detection_gap g = RA_DETECTION_GAP_INIT;
     size_t i;
@@ -84,7 +84,8 @@ size_t ra_actions_decide(struct ra_action *out, const struct ra_postmortem *pm,
     if (ra_postmortem_matched(pm, RA_FP_GC_V2_INDEX_CHILDREN) || pm->floating_gc)
         add(all, &n, RA_ACT_PIN_IMAGE, 1,
             config ? ra_forecast_image_pinned_by(s, since) : NULL);
-    if (ra_postmortem_matched(pm, RA_FP_GC_RACE) || ra_postmortem_matched(pm, RA_FP_GC_SWEEP) ||
+    if (ra_postmortem_matched(pm, RA_FP_GC_RACE) ||
+        ra_postmortem_matched(pm, RA_FP_GC_SWEEP) ||
         ra_postmortem_matched(pm, RA_FP_GC_LOG))
         add(all, &n, RA_ACT_GC_READONLY, ra_postmortem_matched(pm, RA_FP_GC_RACE) ? 0 : 1,
             NULL);
@@ -96,7 +97,8 @@ size_t ra_actions_decide(struct ra_action *out, const struct ra_postmortem *pm,
     if (ra_postmortem_matched(pm, RA_FP_LOST_FILES))
         add(all, &n, RA_ACT_VERIFY_RESTORES, 2, NULL);
     add(all, &n, RA_ACT_PROBE,
-        pm->state != RA_PM_NO_INCIDENT && !seen_within_a_day(pm) && !probe_catches(pm, inv)
+        pm->state != RA_PM_NO_INCIDENT && !seen_within_a_day(pm) &&
+                !probe_catches(pm, inv)
             ? 0
             : 1,
         NULL);

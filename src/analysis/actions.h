@@ -12,15 +12,15 @@ struct ra_investigation;
 struct ra_postmortem;
 
 enum ra_action_kind {
-    RA_ACT_BRING_BACK = 0,    /* the newest snapshot still cannot pull a broken tag */
-    RA_ACT_STOP_GC_UNTAGGED,  /* 2.x garbage-collect -m could take index children */
-    RA_ACT_PIN_IMAGE,         /* the registry image floats, or 2.x took index children */
-    RA_ACT_GC_READONLY,       /* a garbage-collect fingerprint matched */
-    RA_ACT_PRUNE_API,         /* tags were pruned by removing folders */
-    RA_ACT_RESTRICT_DELETE,   /* a DELETE through the API removed what was lost */
-    RA_ACT_VERIFY_RESTORES,   /* objects went missing in a way no GC explains */
-    RA_ACT_PROBE,             /* always: probe that pushed images stay pullable */
-    RA_ACT_ACT_ON_FORECAST,   /* the next scheduled garbage-collect breaks a tag */
+    RA_ACT_BRING_BACK = 0,   /* the newest snapshot still cannot pull a broken tag */
+    RA_ACT_STOP_GC_UNTAGGED, /* 2.x garbage-collect -m could take index children */
+    RA_ACT_PIN_IMAGE,        /* the registry image floats, or 2.x took index children */
+    RA_ACT_GC_READONLY,      /* a garbage-collect fingerprint matched */
+    RA_ACT_PRUNE_API,        /* tags were pruned by removing folders */
+    RA_ACT_RESTRICT_DELETE,  /* a DELETE through the API removed what was lost */
+    RA_ACT_VERIFY_RESTORES,  /* objects went missing in a way no GC explains */
+    RA_ACT_PROBE,            /* always: probe that pushed images stay pullable */
+    RA_ACT_ACT_ON_FORECAST,  /* the next scheduled garbage-collect breaks a tag */
     RA_ACT__COUNT
 };
 

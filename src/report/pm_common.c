@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "analysis/postmortem.h"
-#include "config/pipelines.h"
-#include "config/schedule.h"
+#include "config/pipelines/pipelines.h"
+#include "config/sched/schedule.h"
 #include "report/json.h"
 #include "report/md.h"
 #include "util/text.h"

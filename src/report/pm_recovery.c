@@ -11,6 +11,7 @@
 
 #include "analysis/investigate.h"
 #include "analysis/postmortem.h"
+#include "model/storage_path.h"
 #include "report/json.h"
 #include "report/md.h"
 #include "util/shell.h"
@@ -71,7 +72,7 @@ static void relink_cmds(struct ra_buf *cmd, const char *repository, const struct
     struct ra_buf dir = RA_BUF_INIT;
     const char *in = loop_open(cmd, hexes);
 
-    ra_buf_printf(&dir, "repositories/%s/_manifests/revisions/sha256", repository);
+    ra_storage_folder(&dir, "", RA_STORE_REVISIONS, repository, NULL, NULL);
     ra_buf_printf(cmd, "%sdir=", in);
     root_path(cmd, dir.ptr);
     ra_buf_printf(cmd,
@@ -390,7 +391,8 @@ static json_t *recycled_json(struct ra_pm_model *m)
             !(r = ra_postmortem_recycled_copy(m->inv, &l->digest, &s)))
             continue;
         for (j = 0; j < l->tags.len; j++)
-            ra_buf_printf(&breaks, "%s%s", j ? ", " : "", (const char *)l->tags.items[j]);
+            ra_buf_printf(&breaks, "%s%s", j ? ", " : "",
+                          ((const struct ra_loss_tag *)l->tags.items[j])->ref);
         o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:b}", "digest",
                       ra_json_digest_or_null(&l->digest), "breaks",
                       ra_json_str(ra_buf_cstr(&breaks)), "snapshot", ra_json_str(s->name),

@@ -38,8 +38,8 @@ static void fix_init(struct fix *f)
     f->pm.loss_from = T0 - 3 * 3600;
     f->pm.v2_children = 1;
     f->pm.floating_gc = 1;
-    f->pm.fingerprints = 1u << RA_FP_GC_V2_INDEX_CHILDREN | 1u << RA_FP_GC_SWEEP |
-                         1u << RA_FP_GC_LOG;
+    f->pm.fingerprints =
+        1u << RA_FP_GC_V2_INDEX_CHILDREN | 1u << RA_FP_GC_SWEEP | 1u << RA_FP_GC_LOG;
     f->sign.kind = RA_LOG_PIPELINE;
 }
 
@@ -61,7 +61,7 @@ static void test_actions__sample(void **state)
     assert_int_equal(f.out[0].priority, 0);
     assert_int_equal(f.out[1].kind, RA_ACT_STOP_GC_UNTAGGED);
     assert_int_equal(f.out[1].priority, 0);
-    assert_null(f.out[1].done_by); /* no config repository */
+    assert_null(f.out[1].done_by);                 /* no config repository */
     assert_int_equal(f.out[2].kind, RA_ACT_PROBE); /* seen only after a day */
     assert_int_equal(f.out[2].priority, 0);
     assert_int_equal(f.out[3].kind, RA_ACT_PIN_IMAGE);
