@@ -185,6 +185,8 @@ json_t *ra_pm_impact(struct ra_pm_model *m)
     json_object_set_new(o, "has_failures",
                         json_boolean(pm->failed_pipelines || pm->failed_pulls));
     failures_json(o, m);
+    json_object_set_new(o, "newest_before_repair",
+                        json_boolean(pm->state == RA_PM_REPAIRED && !pm->repaired_in));
     ra_pm_capped(o, "broken", json_incref(broken), m->opts->table_cap);
     json_object_set_new(o, "broken_all", broken);
     json_object_set_new(o, "has_users", json_boolean(json_array_size(users) > 0));

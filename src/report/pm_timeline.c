@@ -97,6 +97,8 @@ static json_t *event_row(const struct ra_event *e, struct ra_buf *txt)
                     (json_int_t)e->count);
     shorten(&sh, txt->ptr);
     json_object_set_new(row, "event_short", ra_json_str(sh.ptr));
+    if (e->routine)
+        json_object_set_new(row, "routine", json_true());
     shorten(&sh, e->evidence);
     json_object_set_new(row, "evidence_short",
                         e->evidence[0] ? ra_json_str(sh.ptr) : json_null());
@@ -112,45 +114,70 @@ static const char *str(json_t *o, const char *key)
     return ra_pm_member(o, key);
 }
 
-/* Storage activity the analysis folded per day (blob uploads, layer links): one row per
- * kind for the whole period, "(x25) on 3 days", from the first day to the last. */
+/* o's event without its " (xN)" count: the base text a fold keys on. */
+static void base_text(struct ra_buf *out, json_t *o)
+{
+    const char *ev = str(o, "event"), *x = strstr(ev, " (x");
+
+    ra_buf_truncate(out, 0);
+    ra_buf_put(out, ev, x ? (size_t)(x - ev) : strlen(ev));
+}
+
+/* Is r one of the per-day rows that fold over the whole period: storage activity the
+ * analysis folded per day (blob uploads, layer links), or a day's routine log lines
+ * (requests answered 404, pipelines that did not fail)? */
+static int day_row(json_t *r)
+{
+    const char *k = str(r, "kind");
+
+    if (json_is_null(json_object_get(r, "until")))
+        return 0;
+    return !strcmp(k, "blob_uploaded") || !strcmp(k, "layer_linked") ||
+           json_is_true(json_object_get(r, "routine"));
+}
+
+/* Per-day rows of one kind and text fold into one row for the period, "(x25) on 3
+ * days", from the first day to the last; evidence is the first day's. */
 static void fold_days(json_t *rows)
 {
-    static const char *const kinds[] = {"blob_uploaded", "layer_linked"};
-    struct ra_buf txt = RA_BUF_INIT;
-    size_t k, i, days;
+    struct ra_buf txt = RA_BUF_INIT, base = RA_BUF_INIT;
+    size_t i, j, days;
     json_int_t n;
 
-    for (k = 0; k < 2; k++) {
-        json_t *first = NULL, *r;
-        days = 0;
-        n = 0;
-        for (i = 0; i < json_array_size(rows);) {
-            r = json_array_get(rows, i);
-            if (strcmp(str(r, "kind"), kinds[k]) || json_is_null(json_object_get(r, "until"))) {
-                i++;
+    for (i = 0; i < json_array_size(rows); i++) {
+        json_t *first = json_array_get(rows, i);
+        if (!day_row(first))
+            continue;
+        base_text(&base, first);
+        n = json_integer_value(json_object_get(first, "count"));
+        days = 1;
+        for (j = i + 1; j < json_array_size(rows);) {
+            json_t *r = json_array_get(rows, j);
+            if (!day_row(r) || strcmp(str(r, "kind"), str(first, "kind")) ||
+                strcmp(str(r, "source"), str(first, "source"))) {
+                j++;
+                continue;
+            }
+            base_text(&txt, r);
+            if (strcmp(txt.ptr, base.ptr)) {
+                j++;
                 continue;
             }
             n += json_integer_value(json_object_get(r, "count"));
             days++;
-            if (!first) {
-                first = r;
-                i++;
-                continue;
-            }
             json_object_set(first, "until", json_object_get(r, "until"));
-            json_array_remove(rows, i);
+            json_array_remove(rows, j);
         }
-        if (!first || days < 2)
+        if (days < 2)
             continue;
         ra_buf_truncate(&txt, 0);
-        ra_buf_put(&txt, str(first, "event"), strcspn(str(first, "event"), "("));
-        ra_buf_printf(&txt, "(x%lld) on %zu days", (long long)n, days);
+        ra_buf_printf(&txt, "%s (x%lld) on %zu days", base.ptr, (long long)n, days);
         json_object_set_new(first, "event", ra_json_str(txt.ptr));
         json_object_set_new(first, "event_short", ra_json_str(txt.ptr));
         json_object_set_new(first, "count", json_integer(n));
     }
     ra_buf_release(&txt);
+    ra_buf_release(&base);
 }
 
 /* "manifest sha256:73af0327d640 pushed to infra-ci" -> "sha256:73af0327d640" */

@@ -46,7 +46,7 @@ static void test_folded(void **state)
     struct ra_log_pipeline pl = {.number = 317, .status = "success", .event = "manual",
                                  .finished = APR(13, 9, 10)};
     struct ra_log_event le = {.kind = RA_LOG_PIPELINE, .time = APR(13, 9, 2), .line = 196};
-    struct ra_event e[9];
+    struct ra_event e[10];
     json_t *o, *rows;
     size_t i;
 
@@ -69,9 +69,12 @@ static void test_folded(void **state)
     e[8] = ev(RA_EV_LOG, APR(13, 0, 0), APR(13, 23, 59) + 59, 1,
               "pipelines that did not fail");
     e[8].routine = 1;
+    e[9] = ev(RA_EV_LOG, APR(14, 0, 0), APR(14, 23, 59) + 59, 3,
+              "pipelines that did not fail");
+    e[9].routine = 1;
     pmfix_init(&f, 2, 1);
     memcpy(f.tag[1].digest.b, "\xe4\x75\x60\x0e\x84\x21", 6); /* the broken index */
-    for (i = 0; i < 9; i++)
+    for (i = 0; i < 10; i++)
         ra_vec_push(&f.timeline.events, &e[i]);
     pmfix_decide(&f);
     f.pm->rebuilt = (struct ra_pm_event){&le, "pipelines.json"};
@@ -89,14 +92,16 @@ static void test_folded(void **state)
     assert_string_equal(pm_str(json_array_get(rows, 2), "event"),
                         "infra-ci:latest pushed as sha256:e475600e8421, with manifest "
                         "sha256:010000000000");
-    assert_string_equal(pm_str(json_array_get(rows, 3), "event"), "pipelines that did not fail");
+    assert_string_equal(pm_str(json_array_get(rows, 3), "event"),
+                        "pipelines that did not fail (x4) on 2 days");
+    assert_string_equal(pm_str(json_array_get(rows, 3), "until"), "2026-04-14T23:59:59Z");
     assert_string_equal(pm_str(json_array_get(rows, 4), "time"), "2026-04-13T09:10:00Z");
     assert_string_equal(pm_str(json_array_get(rows, 4), "event"),
                         "pipeline #317 success (manual) finished: it rebuilt and pushed "
                         "infra-ci:latest (the repair)");
     assert_string_equal(pm_str(json_array_get(rows, 4), "evidence"), "pipelines.json:196");
     /* the whole list is unfolded */
-    assert_int_equal(json_array_size(json_object_get(o, "all")), 9);
+    assert_int_equal(json_array_size(json_object_get(o, "all")), 10);
     assert_null(strstr(pm_str(o, "mermaid"), "did not fail"));
     assert_non_null(strstr(pm_str(o, "mermaid"),
                            "2026-04-13 09.10 : pipeline #35;317 rebuilt infra-ci#58;latest\n"));
