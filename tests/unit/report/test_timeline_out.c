@@ -180,8 +180,8 @@ static void test_timeline_out__text(void **state)
         "time (UTC)            precision  kind              event\n"
         "2026-04-01T10:00:00Z  exact      commit            config %s: job registry "
         "garbage-collect added (registry GC nightly)\n"
-        "2026-04-04T03:25:00Z  window     firing            registry garbage-collect ran "
-        "daily at 03:25, 10 times (x10)\n"
+        "2026-04-05T03:25:00Z  window     firing            registry garbage-collect ran "
+        "daily at 03:25, 9 times (x9)\n"
         "2026-04-06T00:00:00Z  window     blob_uploaded     blob uploads (x3)\n"
         "2026-04-06T00:00:00Z  window     layer_linked      layer links (x2)\n"
         "2026-04-06T09:00:00Z  exact      tag_pushed        infra-ci:latest pushed as "
@@ -244,10 +244,10 @@ static void test_timeline_out__json(void **state)
     assert_int_equal(json_array_size(events), 12);
     ra_buf_printf(
         &want,
-        "{\"count\":10,\"evidence\":\"etc/cron.d/registry-gc:1 @ %s\",\"kind\":"
-        "\"firing\",\"message\":\"registry garbage-collect ran daily at 03:25, 10 "
+        "{\"count\":9,\"evidence\":\"etc/cron.d/registry-gc:1 @ %s\",\"kind\":"
+        "\"firing\",\"message\":\"registry garbage-collect ran daily at 03:25, 9 "
         "times\",\"precision\":\"window\",\"source\":\"config\",\"time\":"
-        "\"2026-04-04T03:25:00Z\",\"until\":\"2026-04-13T03:25:00Z\"}",
+        "\"2026-04-05T03:25:00Z\",\"until\":\"2026-04-13T03:25:00Z\"}",
         commit_id());
     expect_json(json_array_get(events, 1), want.ptr);
     expect_json(json_array_get(events, 2),
