@@ -22,19 +22,7 @@
 #include "cli/cli.h"
 #include "util/buf.h"
 
-#include "fixture.h"
-
-static char tmpdir[] = "/tmp/ra-test-cli-opts-XXXXXX";
-static char said[1024];
-
-void cli_error(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(said, sizeof(said), fmt, ap);
-    va_end(ap);
-}
+#include "cli_fixture.h"
 
 struct demo_opts {
     int all, fold, jsonl;

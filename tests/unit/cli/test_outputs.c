@@ -24,32 +24,7 @@
 #include "cli/cli.h"
 #include "util/buf.h"
 
-#include "fixture.h"
-
-static char tmpdir[] = "/tmp/ra-test-cli-outputs-XXXXXX";
-static char said[1024]; /* the last error */
-static int nsaid;
-
-void cli_error(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(said, sizeof(said), fmt, ap);
-    va_end(ap);
-    nsaid++;
-}
-
-/* tmpdir/rel, in one of four rotating buffers. */
-static const char *at(const char *rel)
-{
-    static char buf[4][512];
-    static unsigned next;
-    char *s = buf[next++ % 4];
-
-    snprintf(s, sizeof(buf[0]), "%s/%s", tmpdir, rel);
-    return s;
-}
+#include "cli_fixture.h"
 
 static int setup(void **state)
 {

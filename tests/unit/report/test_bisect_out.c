@@ -22,6 +22,7 @@
 #include "util/buf.h"
 
 #include "fixture_analysis.h"
+#include "json_fixture.h"
 
 #define ODD "reg-2026-04-13T0100Z\x1b[31m"
 
@@ -83,26 +84,6 @@ static void fx_init(struct fx *f)
     f->r.search.bad = 3;
 }
 
-static json_t *parse(const struct ra_buf *out)
-{
-    json_error_t jerr;
-    json_t *doc = json_loadb(out->ptr, out->len, JSON_REJECT_DUPLICATES, &jerr);
-
-    if (!doc)
-        fail_msg("not valid JSON: %s (line %d)\n%s", jerr.text, jerr.line, out->ptr);
-    return doc;
-}
-
-static void expect_json(json_t *v, const char *want)
-{
-    char *got = json_dumps(v, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
-
-    assert_non_null(got);
-    if (strcmp(got, want))
-        fail_msg("got  %s\nwant %s", got, want);
-    free(got);
-}
-
 static void test_bisect_out__found_json(void **state)
 {
     struct fx f;
@@ -113,8 +94,8 @@ static void test_bisect_out__found_json(void **state)
     fx_init(&f);
     assert_int_equal(ra_bisect_write_json(&f.out, &f.r, &err), 0);
     assert_int_equal(f.out.ptr[f.out.len - 1], '\n');
-    doc = parse(&f.out);
-    expect_json(
+    doc = fix_json_load((&f.out)->ptr, (&f.out)->len);
+    fix_json_expect(
         doc,
         "{\"first_not_pullable\":4,\"last_pullable\":1,\"non_monotone\":false,"
         "\"ordered_by\":\"time\",\"outcome\":\"found\",\"read_order\":[4,1,3],"
@@ -181,7 +162,7 @@ static void summary(struct fx *f, enum ra_bisect_outcome o, size_t good, size_t 
     f->r.search.bad = bad;
     ra_buf_truncate(&f->out, 0);
     assert_int_equal(ra_bisect_write_json(&f->out, &f->r, &err), 0);
-    doc = parse(&f->out);
+    doc = fix_json_load((&f->out)->ptr, (&f->out)->len);
     keys = json_pack(
         "{sOsOsOsO}", "first_not_pullable", json_object_get(doc, "first_not_pullable"),
         "last_pullable", json_object_get(doc, "last_pullable"), "outcome",

@@ -25,6 +25,7 @@
 #include "util/buf.h"
 
 #include "fixture_analysis.h"
+#include "json_fixture.h"
 
 #define ODD_REPO "caf\xe9" /* Latin-1, not UTF-8 */
 #define OLD "reg-2026-04-12T0100Z"
@@ -104,27 +105,6 @@ static void compute(struct fx *f, struct ra_graph *og, struct ra_graph *ng)
     assert_non_null(f->diff);
 }
 
-/* The document parsed back; each change as compact JSON with sorted keys. */
-static json_t *parse(const struct ra_buf *out)
-{
-    json_error_t jerr;
-    json_t *doc = json_loadb(out->ptr, out->len, JSON_REJECT_DUPLICATES, &jerr);
-
-    if (!doc)
-        fail_msg("not valid JSON: %s (line %d)\n%s", jerr.text, jerr.line, out->ptr);
-    return doc;
-}
-
-static void expect_json(json_t *v, const char *want)
-{
-    char *got = json_dumps(v, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
-
-    assert_non_null(got);
-    if (strcmp(got, want))
-        fail_msg("got  %s\nwant %s", got, want);
-    free(got);
-}
-
 #define SNAPS                                                                            \
     "\"new\":{\"complete\":true,\"name\":\"" NEW                                         \
     "\",\"taken_at\":\"2026-04-13T01:00:00Z\","                                          \
@@ -182,29 +162,29 @@ static void test_diff_out__changes_json(void **state)
     assert_int_equal(ra_diff_write_json(&f->out, f->diff, &err), 0);
     assert_int_equal(err.code, 0);
     assert_int_equal(f->out.ptr[f->out.len - 1], '\n');
-    doc = parse(&f->out);
+    doc = fix_json_load((&f->out)->ptr, (&f->out)->len);
     assert_string_equal(json_string_value(json_object_get(doc, "schema")),
                         "regautopsy.diff/1");
-    expect_json(json_object_get(doc, "old"),
-                "{\"complete\":true,\"name\":\"" OLD "\",\"taken_at\":"
-                "\"2026-04-12T01:00:00Z\",\"taken_at_source\":\"name\"}");
-    expect_json(json_object_get(doc, "new"),
-                "{\"complete\":true,\"name\":\"" NEW "\",\"taken_at\":"
-                "\"2026-04-13T01:00:00Z\",\"taken_at_source\":\"name\"}");
+    fix_json_expect(json_object_get(doc, "old"),
+                    "{\"complete\":true,\"name\":\"" OLD "\",\"taken_at\":"
+                    "\"2026-04-12T01:00:00Z\",\"taken_at_source\":\"name\"}");
+    fix_json_expect(json_object_get(doc, "new"),
+                    "{\"complete\":true,\"name\":\"" NEW "\",\"taken_at\":"
+                    "\"2026-04-13T01:00:00Z\",\"taken_at_source\":\"name\"}");
     assert_int_equal(json_array_size(json_object_get(doc, "registries")), 1);
     reg = json_array_get(json_object_get(doc, "registries"), 0);
     assert_string_equal(json_string_value(json_object_get(reg, "root")), ROOT);
     assert_true(json_is_true(json_object_get(reg, "in_old")));
     assert_true(json_is_true(json_object_get(reg, "in_new")));
-    expect_json(json_object_get(reg, "counts"),
-                "{\"became_unpullable\":1,\"blob_added\":3,\"blob_deleted\":4,"
-                "\"layer_link_added\":2,\"layer_link_removed\":2,\"repaired\":0,"
-                "\"revision_added\":1,\"revision_removed\":1,\"tag_added\":0,"
-                "\"tag_history_removed\":2,\"tag_moved\":1,\"tag_removed\":1}");
+    fix_json_expect(json_object_get(reg, "counts"),
+                    "{\"became_unpullable\":1,\"blob_added\":3,\"blob_deleted\":4,"
+                    "\"layer_link_added\":2,\"layer_link_removed\":2,\"repaired\":0,"
+                    "\"revision_added\":1,\"revision_removed\":1,\"tag_added\":0,"
+                    "\"tag_history_removed\":2,\"tag_moved\":1,\"tag_removed\":1}");
     changes = json_object_get(reg, "changes");
     assert_int_equal(json_array_size(changes), RA_ARRAY_SIZE(want));
     for (i = 0; i < RA_ARRAY_SIZE(want); i++)
-        expect_json(json_array_get(changes, i), want[i]);
+        fix_json_expect(json_array_get(changes, i), want[i]);
     json_decref(doc);
 }
 
@@ -261,14 +241,14 @@ static void test_diff_out__no_change(void **state)
 
     compute(f, old_graph(), old_graph());
     assert_int_equal(ra_diff_write_json(&f->out, f->diff, &err), 0);
-    doc = parse(&f->out);
-    expect_json(doc, "{" SNAPS ",\"registries\":[{\"changes\":[],\"counts\":{"
-                     "\"became_unpullable\":0,\"blob_added\":0,\"blob_deleted\":0,"
-                     "\"layer_link_added\":0,\"layer_link_removed\":0,\"repaired\":0,"
-                     "\"revision_added\":0,\"revision_removed\":0,\"tag_added\":0,"
-                     "\"tag_history_removed\":0,\"tag_moved\":0,\"tag_removed\":0},"
-                     "\"in_new\":true,\"in_old\":true,\"root\":\"" ROOT "\"}],"
-                     "\"schema\":\"regautopsy.diff/1\"}");
+    doc = fix_json_load((&f->out)->ptr, (&f->out)->len);
+    fix_json_expect(doc, "{" SNAPS ",\"registries\":[{\"changes\":[],\"counts\":{"
+                         "\"became_unpullable\":0,\"blob_added\":0,\"blob_deleted\":0,"
+                         "\"layer_link_added\":0,\"layer_link_removed\":0,\"repaired\":0,"
+                         "\"revision_added\":0,\"revision_removed\":0,\"tag_added\":0,"
+                         "\"tag_history_removed\":0,\"tag_moved\":0,\"tag_removed\":0},"
+                         "\"in_new\":true,\"in_old\":true,\"root\":\"" ROOT "\"}],"
+                         "\"schema\":\"regautopsy.diff/1\"}");
     json_decref(doc);
     ra_buf_truncate(&f->out, 0);
     ra_diff_write_text(&f->out, f->diff);

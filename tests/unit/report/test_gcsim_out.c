@@ -25,6 +25,7 @@
 #include "util/buf.h"
 
 #include "fixture_analysis.h"
+#include "json_fixture.h"
 
 #define SNAP "reg-2026-04-12T0100Z"
 #define T_PUSH APR(6, 9, 0)
@@ -112,26 +113,6 @@ static struct ra_gcsim *simulate(int delete_untagged)
     return s;
 }
 
-static json_t *parse(const struct ra_buf *out)
-{
-    json_error_t jerr;
-    json_t *doc = json_loadb(out->ptr, out->len, JSON_REJECT_DUPLICATES, &jerr);
-
-    if (!doc)
-        fail_msg("not valid JSON: %s (line %d)\n%s", jerr.text, jerr.line, out->ptr);
-    return doc;
-}
-
-static void expect_json(json_t *v, const char *want)
-{
-    char *got = json_dumps(v, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
-
-    assert_non_null(got);
-    if (strcmp(got, want))
-        fail_msg("got  %s\nwant %s", got, want);
-    free(got);
-}
-
 #define STORE "docker/registry/v2"
 
 static void test_gcsim_out__delete_untagged_json(void **state)
@@ -144,14 +125,14 @@ static void test_gcsim_out__delete_untagged_json(void **state)
     (void)state;
     assert_int_equal(ra_gcsim_write_json(&out, NULL, &s, 1, &err), 0);
     assert_int_equal(out.ptr[out.len - 1], '\n');
-    doc = parse(&out);
-    expect_json(json_object_get(doc, "delete_untagged"), "true");
-    expect_json(json_object_get(doc, "distribution"), "\"2.8\"");
-    expect_json(json_object_get(doc, "schema"), "\"regautopsy.gcsim/1\"");
+    doc = fix_json_load((&out)->ptr, (&out)->len);
+    fix_json_expect(json_object_get(doc, "delete_untagged"), "true");
+    fix_json_expect(json_object_get(doc, "distribution"), "\"2.8\"");
+    fix_json_expect(json_object_get(doc, "schema"), "\"regautopsy.gcsim/1\"");
     assert_int_equal(json_array_size(json_object_get(doc, "snapshots")), 1);
     snap = json_array_get(json_object_get(doc, "snapshots"), 0);
     ra_buf_printf(&want, "\"%s/" SNAP "\"", tmpdir);
-    expect_json(json_object_get(snap, "source"), want.ptr);
+    fix_json_expect(json_object_get(snap, "source"), want.ptr);
     json_object_del(snap, "source");
     ra_buf_truncate(&want, 0);
     /* A's manifest loses its revision link and latest's index entry; its config and
@@ -178,7 +159,7 @@ static void test_gcsim_out__delete_untagged_json(void **state)
         7 + strlen(CONFIG_A), a.m, a.m, a.m);
     /* the blobs are listed by digest: this layout has the layer first */
     assert_true(strcmp(a.layer, a.cfg) < 0);
-    expect_json(snap, want.ptr);
+    fix_json_expect(snap, want.ptr);
     assert_int_equal(ra_gcsim_breaks_tags(&s, 1), 1);
     json_decref(doc);
     ra_gcsim_free(s);
@@ -229,16 +210,16 @@ static void test_gcsim_out__plain(void **state)
                              "    no pullable tag would break\n");
     ra_buf_truncate(&out, 0);
     assert_int_equal(ra_gcsim_write_json(&out, NULL, &s, 1, &err), 0);
-    doc = parse(&out);
-    expect_json(json_object_get(doc, "delete_untagged"), "false");
+    doc = fix_json_load((&out)->ptr, (&out)->len);
+    fix_json_expect(json_object_get(doc, "delete_untagged"), "false");
     reg = json_array_get(
         json_object_get(json_array_get(json_object_get(doc, "snapshots"), 0),
                         "registries"),
         0);
-    expect_json(json_object_get(reg, "breaks"), "[]");
-    expect_json(json_object_get(reg, "deletes"),
-                "{\"blobs\":[],\"bytes\":0,\"layer_links\":[],\"manifests\":[]}");
-    expect_json(json_object_get(reg, "marked"), "7");
+    fix_json_expect(json_object_get(reg, "breaks"), "[]");
+    fix_json_expect(json_object_get(reg, "deletes"),
+                    "{\"blobs\":[],\"bytes\":0,\"layer_links\":[],\"manifests\":[]}");
+    fix_json_expect(json_object_get(reg, "marked"), "7");
     assert_int_equal(ra_gcsim_breaks_tags(&s, 1), 0);
     assert_int_equal(ra_gcsim_breaks_tags(NULL, 0), 0);
     json_decref(doc);

@@ -25,6 +25,7 @@
 #include "util/buf.h"
 
 #include "fixture.h"
+#include "json_fixture.h"
 
 #define CRON_V1                                                                          \
     "25 3 * * * root /usr/bin/docker-registry garbage-collect "                          \
@@ -126,26 +127,6 @@ static const char *rev(int n)
     return ids[n];
 }
 
-static json_t *parse(const struct ra_buf *out)
-{
-    json_error_t jerr;
-    json_t *doc = json_loadb(out->ptr, out->len, JSON_REJECT_DUPLICATES, &jerr);
-
-    if (!doc)
-        fail_msg("not valid JSON: %s (line %d)\n%s", jerr.text, jerr.line, out->ptr);
-    return doc;
-}
-
-static void expect_json(json_t *v, const char *want)
-{
-    char *got = json_dumps(v, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
-
-    assert_non_null(got);
-    if (strcmp(got, want))
-        fail_msg("got  %s\nwant %s", got, want);
-    free(got);
-}
-
 #define GC "registry garbage-collect"
 #define REG_CONF "/etc/docker/registry/config.yml"
 
@@ -232,17 +213,18 @@ static void test_jobs_out__json(void **state)
         0);
     assert_int_equal(ra_jobs_write_json(&out, sched, &firings, &err), 0);
     assert_int_equal(out.ptr[out.len - 1], '\n');
-    doc = parse(&out);
-    expect_json(json_object_get(doc, "schema"), "\"regautopsy.jobs/1\"");
+    doc = fix_json_load((&out)->ptr, (&out)->len);
+    fix_json_expect(json_object_get(doc, "schema"), "\"regautopsy.jobs/1\"");
     ra_buf_printf(&want, "\"%s\"", rev(0));
-    expect_json(json_object_get(doc, "commit"), want.ptr);
+    fix_json_expect(json_object_get(doc, "commit"), want.ptr);
     ra_buf_truncate(&want, 0);
     ra_buf_printf(&want, "\"%s/config\"", tmpdir);
-    expect_json(json_object_get(doc, "repo"), want.ptr);
-    expect_json(json_object_get(doc, "shallow"), "false");
-    expect_json(json_object_get(doc, "problems"), "[]");
-    expect_json(json_object_get(doc, "pipelines"), "[]");
-    expect_json(json_object_get(doc, "examples"), "{\"jobs\":[],\"registry_images\":[]}");
+    fix_json_expect(json_object_get(doc, "repo"), want.ptr);
+    fix_json_expect(json_object_get(doc, "shallow"), "false");
+    fix_json_expect(json_object_get(doc, "problems"), "[]");
+    fix_json_expect(json_object_get(doc, "pipelines"), "[]");
+    fix_json_expect(json_object_get(doc, "examples"),
+                    "{\"jobs\":[],\"registry_images\":[]}");
     ra_buf_truncate(&want, 0);
     ra_buf_printf(
         &want,
@@ -252,7 +234,7 @@ static void test_jobs_out__json(void **state)
         "\"cron.d:etc/cron.d/registry-gc:" GC "\",\"time\":\"2026-04-11T03:25:00Z\","
         "\"version\":\"%s\"}]",
         rev(1), rev(0));
-    expect_json(json_object_get(doc, "firings"), want.ptr);
+    fix_json_expect(json_object_get(doc, "firings"), want.ptr);
     ra_buf_truncate(&want, 0);
     ra_buf_printf(
         &want,
@@ -260,7 +242,7 @@ static void test_jobs_out__json(void **state)
         "\"floating\":true,\"image\":\"registry:2\",\"image_raw\":null,"
         "\"version\":\"2\"}]",
         rev(0));
-    expect_json(json_object_get(doc, "registry_images"), want.ptr);
+    fix_json_expect(json_object_get(doc, "registry_images"), want.ptr);
     jobs = json_object_get(doc, "jobs");
     assert_int_equal(json_array_size(jobs), 3);
     ra_buf_truncate(&want, 0);
@@ -291,18 +273,20 @@ static void test_jobs_out__json(void **state)
         "\"etc/cron.d/registry-gc:1\",\"summary\":\"gc: also delete untagged manifests\","
         "\"time\":\"2026-04-10T10:00:00Z\"}],\"warning\":null}",
         rev(0), rev(1), rev(0));
-    expect_json(json_array_get(jobs, 2), want.ptr);
+    fix_json_expect(json_array_get(jobs, 2), want.ptr);
     /* the other two by id, with their flags */
-    expect_json(json_object_get(json_array_get(jobs, 0), "id"),
-                "\"cron.d:etc/cron.d/mirror-gc:" GC "\"");
-    expect_json(json_object_get(json_array_get(jobs, 0), "flags"),
-                "{\"config\":\"/etc/docker/mirror/config.yml\",\"delete_untagged\":false,"
-                "\"dry_run\":false,\"keep\":null}");
-    expect_json(json_object_get(json_array_get(jobs, 1), "id"),
-                "\"cron.d:etc/cron.d/registry-gc-weekly:" GC "\"");
-    expect_json(json_object_get(json_array_get(jobs, 1), "flags"),
-                "{\"config\":\"" REG_CONF "\",\"delete_untagged\":false,\"dry_run\":true,"
-                "\"keep\":null}");
+    fix_json_expect(json_object_get(json_array_get(jobs, 0), "id"),
+                    "\"cron.d:etc/cron.d/mirror-gc:" GC "\"");
+    fix_json_expect(
+        json_object_get(json_array_get(jobs, 0), "flags"),
+        "{\"config\":\"/etc/docker/mirror/config.yml\",\"delete_untagged\":false,"
+        "\"dry_run\":false,\"keep\":null}");
+    fix_json_expect(json_object_get(json_array_get(jobs, 1), "id"),
+                    "\"cron.d:etc/cron.d/registry-gc-weekly:" GC "\"");
+    fix_json_expect(json_object_get(json_array_get(jobs, 1), "flags"),
+                    "{\"config\":\"" REG_CONF
+                    "\",\"delete_untagged\":false,\"dry_run\":true,"
+                    "\"keep\":null}");
     json_decref(doc);
     ra_buf_release(&out);
     ra_buf_release(&want);

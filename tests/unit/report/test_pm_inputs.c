@@ -16,17 +16,8 @@
 
 #include "config/sched/schedule.h"
 
+#include "json_fixture.h"
 #include "pm_fixture.h"
-
-static void expect_json(json_t *v, const char *want)
-{
-    char *got = json_dumps(v, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
-
-    assert_non_null(got);
-    if (strcmp(got, want))
-        fail_msg("got  %s\nwant %s", got, want);
-    free(got);
-}
 
 /* The 12th read whole with real times; the 13th a copy whose members all have one
  * mtime, cut short. */
@@ -54,7 +45,7 @@ static void test_pm_inputs__snapshots_no_logs_no_config(void **state)
     snapshots(&f);
     pmfix_decide(&f);
     o = ra_pm_inputs(&f.m);
-    expect_json(
+    fix_json_expect(
         o, "{\"config\":null,\"has_config\":false,\"has_logs\":false,\"logs\":[],"
            "\"snapshots\":[{\"complete\":true,\"entries\":131,\"mtimes_note\":null,"
            "\"mtimes_trusted\":true,\"name\":\"snap-12\",\"registries\":1,\"source\":"
@@ -106,17 +97,17 @@ static void test_pm_inputs__logs_and_config(void **state)
     ra_vec_push(&sched.jobs, &dummy[0]);
     f.inv.schedule = &sched;
     o = ra_pm_inputs(&f.m);
-    expect_json(
+    fix_json_expect(
         json_object_get(o, "logs"),
         "[{\"events\":2,\"format\":\"access\",\"lines\":42,\"path\":"
         "\"logs/access.log\"},{\"events\":1,\"format\":\"gc\",\"lines\":7,\"path\":"
         "\"gc-2026-04-12.log\"}]");
-    expect_json(json_object_get(o, "has_logs"), "true");
-    expect_json(json_object_get(o, "has_config"), "true");
-    expect_json(json_object_get(o, "config"),
-                "{\"commit\":\"a1e4392215f7\",\"commit_full\":\"" /* */
-                "a1e4392215f7c0ffee00112233445566778899aa\",\"commits\":3,\"jobs\":1,"
-                "\"repo\":\"infra-config\",\"shallow\":true}");
+    fix_json_expect(json_object_get(o, "has_logs"), "true");
+    fix_json_expect(json_object_get(o, "has_config"), "true");
+    fix_json_expect(json_object_get(o, "config"),
+                    "{\"commit\":\"a1e4392215f7\",\"commit_full\":\"" /* */
+                    "a1e4392215f7c0ffee00112233445566778899aa\",\"commits\":3,\"jobs\":1,"
+                    "\"repo\":\"infra-config\",\"shallow\":true}");
     assert_int_equal(json_array_size(json_object_get(o, "snapshots")), 1);
     json_decref(o);
     f.inv.logs = NULL;

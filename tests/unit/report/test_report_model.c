@@ -17,17 +17,8 @@
 
 #include "report/report_model.h"
 
+#include "json_fixture.h"
 #include "pm_fixture.h"
-
-static void expect_json(json_t *v, const char *want)
-{
-    char *got = json_dumps(v, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
-
-    assert_non_null(got);
-    if (strcmp(got, want))
-        fail_msg("got  %s\nwant %s", got, want);
-    free(got);
-}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -87,20 +78,23 @@ static void test_report_model__defaults(void **state)
     f.opts.table_cap = 1;
     doc = build(&f);
     expect_keys(doc, KEYS);
-    expect_json(json_object_get(doc, "schema"), "\"regautopsy.report/1\"");
-    expect_json(json_object_get(doc, "status"), "\"draft\"");
-    expect_json(json_object_get(doc, "generated_by"), "\"regautopsy 9.9\"");
+    fix_json_expect(json_object_get(doc, "schema"), "\"regautopsy.report/1\"");
+    fix_json_expect(json_object_get(doc, "status"), "\"draft\"");
+    fix_json_expect(json_object_get(doc, "generated_by"), "\"regautopsy 9.9\"");
     /* no wall-clock time unless --now */
-    expect_json(json_object_get(doc, "generated_at"), "null");
+    fix_json_expect(json_object_get(doc, "generated_at"), "null");
     /* the title from the broken tags */
-    expect_json(json_object_get(doc, "title"), "\"infra-ci:latest cannot be pulled\"");
+    fix_json_expect(json_object_get(doc, "title"),
+                    "\"infra-ci:latest cannot be pulled\"");
     /* a week either side of the loss window */
-    expect_json(json_object_get(doc, "period"),
-                "{\"from\":\"2026-04-05T01:00:00Z\",\"to\":\"2026-04-19T03:25:01Z\"}");
-    expect_json(json_object_get(doc, "date"), "\"2026-04-12\"");
-    expect_json(json_object_get(doc, "authors"), "\"" RA_PM_AUTHOR_PLACEHOLDER "\"");
-    expect_json(json_object_get(json_object_get(doc, "summary"), "broken_tags"), "1");
-    expect_json(json_object_get(json_object_get(doc, "summary"), "lost_objects"), "2");
+    fix_json_expect(
+        json_object_get(doc, "period"),
+        "{\"from\":\"2026-04-05T01:00:00Z\",\"to\":\"2026-04-19T03:25:01Z\"}");
+    fix_json_expect(json_object_get(doc, "date"), "\"2026-04-12\"");
+    fix_json_expect(json_object_get(doc, "authors"), "\"" RA_PM_AUTHOR_PLACEHOLDER "\"");
+    fix_json_expect(json_object_get(json_object_get(doc, "summary"), "broken_tags"), "1");
+    fix_json_expect(json_object_get(json_object_get(doc, "summary"), "lost_objects"),
+                    "2");
     {
         static const char start[] =
             "1 tag cannot be pulled: infra-ci:latest (all). 2 objects that it needs "
@@ -113,14 +107,14 @@ static void test_report_model__defaults(void **state)
     /* the table shows one row and says how many more; the losses are all there */
     table = json_object_get(doc, "loss_table");
     assert_int_equal(json_array_size(json_object_get(table, "rows")), 1);
-    expect_json(json_object_get(table, "rows_more"), "true");
-    expect_json(json_object_get(table, "rows_omitted"), "1");
+    fix_json_expect(json_object_get(table, "rows_more"), "true");
+    fix_json_expect(json_object_get(table, "rows_omitted"), "1");
     assert_int_equal(json_array_size(json_object_get(doc, "losses")), 2);
-    expect_json(
+    fix_json_expect(
         json_object_get(json_array_get(json_object_get(table, "rows"), 0), "digest"),
         "\"sha256:0100000000000000000000000000000000000000000000000000000000000000\"");
-    expect_json(json_object_get(doc, "notes"), "[]");
-    expect_json(json_object_get(doc, "has_notes"), "false");
+    fix_json_expect(json_object_get(doc, "notes"), "[]");
+    fix_json_expect(json_object_get(doc, "has_notes"), "false");
     json_decref(doc);
     pmfix_release(&f);
 }
@@ -139,14 +133,14 @@ static void test_report_model__options_and_notes(void **state)
     ra_vec_push(&f.inv.notes, "log 'x.log': not readable");
     doc = build(&f);
     expect_keys(doc, KEYS);
-    expect_json(json_object_get(doc, "title"), "\"Registry outage of 12 April\"");
-    expect_json(json_object_get(doc, "generated_at"), "\"2026-04-20T08:00:00Z\"");
+    fix_json_expect(json_object_get(doc, "title"), "\"Registry outage of 12 April\"");
+    fix_json_expect(json_object_get(doc, "generated_at"), "\"2026-04-20T08:00:00Z\"");
     table = json_object_get(doc, "loss_table");
     assert_int_equal(json_array_size(json_object_get(table, "rows")), 2);
-    expect_json(json_object_get(table, "rows_more"), "false");
-    expect_json(json_object_get(table, "rows_omitted"), "0");
-    expect_json(json_object_get(doc, "notes"), "[\"log 'x.log': not readable\"]");
-    expect_json(json_object_get(doc, "has_notes"), "true");
+    fix_json_expect(json_object_get(table, "rows_more"), "false");
+    fix_json_expect(json_object_get(table, "rows_omitted"), "0");
+    fix_json_expect(json_object_get(doc, "notes"), "[\"log 'x.log': not readable\"]");
+    fix_json_expect(json_object_get(doc, "has_notes"), "true");
     json_decref(doc);
     ra_vec_release(&f.inv.notes);
     pmfix_release(&f);

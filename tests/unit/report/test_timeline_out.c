@@ -24,6 +24,7 @@
 #include "util/buf.h"
 
 #include "fixture_analysis.h"
+#include "json_fixture.h"
 
 #define SNAP1 "reg-2026-04-12T0100Z"
 #define SNAP2 "reg-2026-04-13T0100Z"
@@ -109,27 +110,6 @@ static int teardown_group(void **state)
     (void)state;
     ra_investigation_free(inv);
     return fix_tmpdir_remove(tmpdir);
-}
-
-static json_t *parse(const char *text, size_t len)
-{
-    json_error_t jerr;
-    json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-
-    if (!doc)
-        fail_msg("not valid JSON: %s (line %d)\n%.*s", jerr.text, jerr.line, (int)len,
-                 text);
-    return doc;
-}
-
-static void expect_json(json_t *v, const char *want)
-{
-    char *got = json_dumps(v, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
-
-    assert_non_null(got);
-    if (strcmp(got, want))
-        fail_msg("got  %s\nwant %s", got, want);
-    free(got);
 }
 
 /* The config repo's commit, as the timeline names it. */
@@ -228,18 +208,18 @@ static void test_timeline_out__json(void **state)
     reason(&why);
     assert_int_equal(ra_timeline_write_json(&out, inv, &err), 0);
     assert_int_equal(out.ptr[out.len - 1], '\n');
-    doc = parse(out.ptr, out.len);
-    expect_json(json_object_get(doc, "schema"), "\"regautopsy.timeline/1\"");
-    expect_json(
+    doc = fix_json_load(out.ptr, out.len);
+    fix_json_expect(json_object_get(doc, "schema"), "\"regautopsy.timeline/1\"");
+    fix_json_expect(
         json_object_get(doc, "snapshots"),
         "[{\"complete\":true,\"mtimes_note\":null,\"mtimes_trusted\":true,\"name\":"
         "\"" SNAP1 "\",\"taken_at\":\"2026-04-12T01:00:00Z\",\"taken_at_source\":"
         "\"name\"},{\"complete\":true,\"mtimes_note\":null,\"mtimes_trusted\":true,"
         "\"name\":\"" SNAP2 "\",\"taken_at\":\"2026-04-13T01:00:00Z\","
         "\"taken_at_source\":\"name\"}]");
-    expect_json(json_object_get(doc, "folded"),
-                "{\"blob_uploaded\":3,\"layer_linked\":2}");
-    expect_json(json_object_get(doc, "notes"), "[]");
+    fix_json_expect(json_object_get(doc, "folded"),
+                    "{\"blob_uploaded\":3,\"layer_linked\":2}");
+    fix_json_expect(json_object_get(doc, "notes"), "[]");
     events = json_object_get(doc, "events");
     assert_int_equal(json_array_size(events), 12);
     ra_buf_printf(
@@ -249,13 +229,13 @@ static void test_timeline_out__json(void **state)
         "times\",\"precision\":\"window\",\"source\":\"config\",\"time\":"
         "\"2026-04-05T03:25:00Z\",\"until\":\"2026-04-13T03:25:00Z\"}",
         commit_id());
-    expect_json(json_array_get(events, 1), want.ptr);
-    expect_json(json_array_get(events, 2),
-                "{\"count\":3,\"evidence\":null,\"kind\":\"blob_uploaded\",\"message\":"
-                "\"blob uploads\",\"precision\":\"window\",\"source\":\"" SNAP1
-                "\",\"time\":"
-                "\"2026-04-06T00:00:00Z\",\"until\":\"2026-04-06T23:59:59Z\"}");
-    expect_json(
+    fix_json_expect(json_array_get(events, 1), want.ptr);
+    fix_json_expect(
+        json_array_get(events, 2),
+        "{\"count\":3,\"evidence\":null,\"kind\":\"blob_uploaded\",\"message\":"
+        "\"blob uploads\",\"precision\":\"window\",\"source\":\"" SNAP1 "\",\"time\":"
+        "\"2026-04-06T00:00:00Z\",\"until\":\"2026-04-06T23:59:59Z\"}");
+    fix_json_expect(
         json_array_get(events, 9),
         "{\"count\":1,\"evidence\":\"docker/registry/v2/blobs/sha256/38\",\"kind\":"
         "\"loss\",\"message\":\"1 object that infra-ci:latest needs went missing (1 "
@@ -276,14 +256,15 @@ static void test_timeline_out__json(void **state)
         "{\"evidence\":\"docker/registry/v2/blobs/sha256/38\",\"kind\":\"folder_mtime\","
         "\"time\":\"2026-04-12T03:25:00Z\"}}}]",
         x.layer, commit_id(), why.ptr);
-    expect_json(json_object_get(doc, "losses"), want.ptr);
+    fix_json_expect(json_object_get(doc, "losses"), want.ptr);
     /* the next run after the newest snapshot, simulated on it: nothing to delete */
-    expect_json(json_object_get(doc, "gc_prediction"),
-                "{\"delete_untagged\":true,\"distribution\":\"2.8\",\"fires_at\":"
-                "\"2026-04-13T03:25:00Z\",\"job\":\"" GC_JOB "\",\"name\":\"registry "
-                "garbage-collect\",\"registries\":[{\"aborted\":null,\"blobs_deleted\":0,"
-                "\"breaks\":[],\"bytes_deleted\":0,\"manifests_deleted\":0,\"root\":"
-                "\"docker/registry/v2\"}]}");
+    fix_json_expect(
+        json_object_get(doc, "gc_prediction"),
+        "{\"delete_untagged\":true,\"distribution\":\"2.8\",\"fires_at\":"
+        "\"2026-04-13T03:25:00Z\",\"job\":\"" GC_JOB "\",\"name\":\"registry "
+        "garbage-collect\",\"registries\":[{\"aborted\":null,\"blobs_deleted\":0,"
+        "\"breaks\":[],\"bytes_deleted\":0,\"manifests_deleted\":0,\"root\":"
+        "\"docker/registry/v2\"}]}");
     json_decref(doc);
     ra_buf_release(&out);
     ra_buf_release(&want);
@@ -303,7 +284,7 @@ static void test_timeline_out__jsonl(void **state)
     assert_int_equal(ra_timeline_write_jsonl(&out, inv, &err), 0);
     for (line = out.ptr; (nl = strchr(line, '\n')); line = nl + 1) {
         json_decref(o);
-        o = parse(line, (size_t)(nl - line));
+        o = fix_json_load(line, (size_t)(nl - line));
         if (n++ == 0) {
             ra_buf_printf(
                 &want,
@@ -316,7 +297,7 @@ static void test_timeline_out__jsonl(void **state)
                 "\"timestamp\":1775037600000000,\"timestamp_desc\":\"commit\","
                 "\"until\":null}",
                 commit_id());
-            expect_json(o, want.ptr);
+            fix_json_expect(o, want.ptr);
             ra_buf_truncate(&want, 0);
         }
     }
@@ -328,15 +309,16 @@ static void test_timeline_out__jsonl(void **state)
                   "2026-04-12T03:25:00Z; breaks infra-ci:latest",
                   x.layer);
     assert_string_equal(json_string_value(json_object_get(o, "message")), want.ptr);
-    expect_json(json_object_get(o, "kind"), "\"loss\"");
-    expect_json(json_object_get(o, "data_type"), "\"regautopsy:timeline:loss\"");
-    expect_json(json_object_get(o, "datetime"), "\"2026-04-12T01:00:00Z\"");
-    expect_json(json_object_get(o, "timestamp"), "1775955600000000");
-    expect_json(json_object_get(o, "timestamp_desc"), "\"loss window start\"");
-    expect_json(json_object_get(o, "source"), "\"docker/registry/v2/blobs/sha256/38\"");
+    fix_json_expect(json_object_get(o, "kind"), "\"loss\"");
+    fix_json_expect(json_object_get(o, "data_type"), "\"regautopsy:timeline:loss\"");
+    fix_json_expect(json_object_get(o, "datetime"), "\"2026-04-12T01:00:00Z\"");
+    fix_json_expect(json_object_get(o, "timestamp"), "1775955600000000");
+    fix_json_expect(json_object_get(o, "timestamp_desc"), "\"loss window start\"");
+    fix_json_expect(json_object_get(o, "source"),
+                    "\"docker/registry/v2/blobs/sha256/38\"");
     ra_buf_truncate(&want, 0);
     ra_buf_printf(&want, "\"sha256:%s\"", x.layer);
-    expect_json(json_object_get(o, "display_name"), want.ptr);
+    fix_json_expect(json_object_get(o, "display_name"), want.ptr);
     json_decref(o);
     ra_buf_release(&out);
     ra_buf_release(&want);
