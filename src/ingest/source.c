@@ -60,8 +60,7 @@ struct ra_source {
     const struct ra_walk *prev; /* trees: an earlier walk's record, or NULL */
 };
 
-/* Trees: where a folder is in the record being made and in the earlier walk's. */
-struct walk_pos {
+struct walk_pos { /* trees: a folder's node in the record made and the earlier one */
     uint32_t rec, prev;
 };
 
@@ -692,8 +691,7 @@ static int list_names(struct names *out, struct ra_source *src, int fd,
     return 0;
 }
 
-/* The listing of a folder the earlier walk proves unchanged (ingest/walk.h), taken
- * from its record instead of read again. */
+/* The listing of a folder the earlier walk proves unchanged, from its record. */
 static void recorded_names(struct names *out, const struct ra_walk *prev, uint32_t dir)
 {
     uint32_t c;
@@ -810,8 +808,8 @@ static int why_closed(int dfd, const char *leaf, const struct stat *st)
     return denied(errno) ? errno : 0;
 }
 
-/* A regular file the earlier walk proves unchanged (ingest/walk.h): stat'ed, not
- * opened (if the caller reads its content, tree_read opens it then). 1 when it is. */
+/* A regular file the earlier walk proves unchanged: stat'ed, not opened (tree_read
+ * opens it if its content is read). 1 when it is. */
 static int tree_same_file(struct ra_source *src, int dfd, const char *leaf, uint32_t prev,
                           struct stat *st)
 {
