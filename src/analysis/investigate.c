@@ -481,6 +481,7 @@ static int predict(struct ra_investigation *inv, const struct ra_investigate_opt
     spec.taken_at = last->snap->taken_at;
     spec.taken_source = last->snap->taken_source;
     sopts.verify = o->verify;
+    sopts.prev = last->snap; /* the same tree, read a moment ago: all of it is reused */
     if ((error = ra_snapshot_load(&copy, &spec, &sopts, err)) < 0)
         return error;
     popts.taken_at = copy->taken_at;
