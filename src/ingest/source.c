@@ -328,6 +328,8 @@ static int tree_read(struct ra_source *src, void *buf, size_t len, size_t *nread
         return 0;
     if (src->fd < 0 && tree_open_content(src) < 0)
         return read_fail(src, RA_EIO, err);
+    if (src->fd < 0)
+        return 0; /* gone since it was listed: reads as empty */
     do
         n = read(src->fd, buf, len);
     while (n < 0 && errno == EINTR);
@@ -829,7 +831,7 @@ static int tree_entry(struct ra_source *src, int dfd, const char *leaf,
     struct stat st;
     int same = tree_same_file(src, dfd, leaf, prev, &st);
     int error, errnum, fd = same ? -1 : open_entry(dfd, leaf, type, &st);
-    uint32_t node = RA_WALK_NONE;
+    uint32_t node;
 
     if (!same && fd < 0 && fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return vanished(src, errno) ? 0 : tree_fail(src, "cannot stat", errno, err);
@@ -852,8 +854,7 @@ static int tree_entry(struct ra_source *src, int dfd, const char *leaf,
             return 0; /* gone */
         e.link_target = ra_buf_cstr(&src->target);
     }
-    if (src->rec)
-        node = ra_walk_add(src->rec, parent, leaf, &st);
+    node = src->rec ? ra_walk_add(src->rec, parent, leaf, &st) : RA_WALK_NONE;
     src->dirfd = dfd;
     src->leaf = leaf;
     src->left = e.size;
@@ -928,7 +929,7 @@ static int tree_walk(struct ra_source *src, ra_entry_cb cb, void *payload,
                      struct ra_err *err)
 {
     int fd = open(src->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    struct walk_pos pos = {RA_WALK_NONE, RA_WALK_NONE};
+    struct walk_pos pos;
     struct stat st;
 
     if (fd < 0 && errno == ENOENT)
@@ -940,10 +941,8 @@ static int tree_walk(struct ra_source *src, ra_entry_cb cb, void *payload,
             close(fd);
         return tree_fail(src, "cannot open directory", errnum, err);
     }
-    if (src->rec)
-        pos.rec = ra_walk_add(src->rec, RA_WALK_NONE, "", &st);
-    if (src->prev && ra_walk_count(src->prev))
-        pos.prev = 0;
+    pos.rec = src->rec ? ra_walk_add(src->rec, RA_WALK_NONE, "", &st) : RA_WALK_NONE;
+    pos.prev = src->prev && ra_walk_count(src->prev) ? 0 : RA_WALK_NONE;
     return tree_dir(src, fd, &st, pos, 0, cb, payload, err);
 }
 
