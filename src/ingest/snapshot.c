@@ -863,16 +863,20 @@ static void collect_graphs(struct ra_snapshot *s, struct ra_map *roots)
     }
 }
 
+/* RA_NO_REUSE=1 (for comparisons): every snapshot read in full, no walk recorded. */
+static int reuse_off(void)
+{
+    const char *off = getenv("RA_NO_REUSE");
+    return off && *off && strcmp(off, "0");
+}
+
 /* The previous snapshot, when what its walk saw can be trusted: read whole, from a
- * tree that did not change while it was read, and not turned off (RA_NO_REUSE=1, for
- * comparisons). */
+ * tree that did not change while it was read. */
 static const struct ra_snapshot *usable_prev(const struct ra_snapshot_opts *opts)
 {
     const struct ra_snapshot *prev = opts->prev;
-    const char *off = getenv("RA_NO_REUSE");
 
-    if (!prev || !prev->walk || !prev->complete || prev->vanished || prev->changed_dirs ||
-        (off && *off && strcmp(off, "0")))
+    if (!prev || !prev->walk || !prev->complete || prev->vanished || prev->changed_dirs)
         return NULL;
     return prev;
 }
@@ -896,7 +900,7 @@ int ra_snapshot_load(struct ra_snapshot **out, const struct ra_snapshot_spec *sp
     sopts.progress_cb = opts->progress_cb;
     sopts.progress_payload = opts->progress_payload;
     sopts.read_all = opts->verify;
-    if (!opts->dir_filter && !ra_source_is_stdin(spec->path) &&
+    if (!opts->dir_filter && !reuse_off() && !ra_source_is_stdin(spec->path) &&
         ra_source_is_dir(spec->path)) {
         ra_walk_new(&s->walk);
         s->walk_verify = opts->verify;
