@@ -139,6 +139,15 @@ uint32_t ra_walk_child(const struct ra_walk *w, uint32_t dir, const char *name,
     return c != RA_WALK_NONE && cmp == 0 ? c : RA_WALK_NONE;
 }
 
+/* The same inode, not changed since: any write, link, chmod or utimes moves the
+ * change time, which nothing but the kernel sets. Needs change times to the
+ * nanosecond (0 ns: kept to the second, which proves nothing). */
+static int same_inode(const struct node *n, const struct stat *st)
+{
+    return n->ino == st->st_ino && n->ctime_s == st->st_ctim.tv_sec &&
+           n->ctime_ns == st->st_ctim.tv_nsec && st->st_ctim.tv_nsec != 0;
+}
+
 int ra_walk_same(const struct ra_walk *w, uint32_t node, const struct stat *st)
 {
     const struct node *n = &w->nodes[node];
@@ -148,15 +157,15 @@ int ra_walk_same(const struct ra_walk *w, uint32_t node, const struct stat *st)
     if (n->mode != st->st_mode || n->uid != st->st_uid || n->gid != st->st_gid ||
         n->size != st->st_size)
         return 0;
-    if (n->mtime_s != st->st_mtim.tv_sec || n->mtime_ns != st->st_mtim.tv_nsec ||
-        st->st_mtim.tv_nsec == 0)
-        return 0; /* changed, or a time kept to the second only: no proof */
-    if (!S_ISDIR(st->st_mode))
-        return 1; /* a hard link changes a file's link count and change time */
-    if (n->nlink != st->st_nlink)
+    if (S_ISDIR(st->st_mode) && n->nlink != st->st_nlink)
         return 0;
-    /* the same folder (a Btrfs snapshot keeps inode numbers): any change to it, its
-     * times set back by a restore included, moved its change time */
-    return n->ino != st->st_ino ||
-           (n->ctime_s == st->st_ctim.tv_sec && n->ctime_ns == st->st_ctim.tv_nsec);
+    if (n->mtime_s != st->st_mtim.tv_sec || n->mtime_ns != st->st_mtim.tv_nsec)
+        return 0;
+    if (same_inode(n, st))
+        return 1;
+    if (st->st_mtim.tv_nsec == 0)
+        return 0; /* a time kept to the second only: no proof */
+    /* a hard link more changes a file's change time, not its content; the same folder
+     * with another change time had its times set back (a restore) */
+    return !S_ISDIR(st->st_mode) || n->ino != st->st_ino;
 }

@@ -46,12 +46,13 @@ uint32_t ra_walk_child(const struct ra_walk *w, uint32_t dir, const char *name,
                        uint32_t *hint);
 
 /* Is the entry st (lstat of the same path in a later copy of the tree) provably the
- * same as node: same type, mode, owner, size and modification time to the nanosecond
- * (a time with no nanoseconds, as a copy tool that keeps only seconds leaves, proves
- * nothing); for a folder also the same link count, and when the inode number is the
- * same (a Btrfs snapshot of the same subvolume, the same folder), the same change
- * time. For a folder this proves its listing unchanged; for a file its content, as
- * the registry writes them (docs/snapshots.md). */
+ * same as node? Same type, mode, owner and size (for a folder also link count), and
+ * either the same inode with the same change time (to the nanosecond: a Btrfs snapshot,
+ * a hard-linked file, the same tree read again), or the same modification time to the
+ * nanosecond (a time with no nanoseconds, as a copy tool that keeps only seconds
+ * leaves, proves nothing) and, for a folder, not the same inode with another change
+ * time (its times set back by a restore). For a folder this proves its listing
+ * unchanged; for a file its content, as the registry writes them (docs/snapshots.md). */
 int ra_walk_same(const struct ra_walk *w, uint32_t node, const struct stat *st);
 
 #endif

@@ -853,9 +853,21 @@ static void test_walk__same_rules(void **state)
     stat_of(&st, "f");
     f = ra_walk_add(w, RA_WALK_NONE, "f", &st);
     x = st;
-    assert_true(ra_walk_same(w, f, &x) == (st.st_mtim.tv_nsec != 0));
+    assert_true(ra_walk_same(w, f, &x)); /* the same inode, not changed */
     x.st_mtim.tv_nsec = 0;
-    assert_false(ra_walk_same(w, f, &x)); /* seconds only: no proof */
+    st.st_mtim.tv_nsec = 0;
+    f = ra_walk_add(w, RA_WALK_NONE, "f", &st);
+    assert_true(ra_walk_same(w, f, &x)); /* even with times to the second */
+    x.st_ino++;
+    assert_false(ra_walk_same(w, f, &x)); /* a copy with times to the second: no proof */
+    stat_of(&st, "f");
+    st.st_mtim.tv_nsec = st.st_mtim.tv_nsec ? st.st_mtim.tv_nsec : 1;
+    f = ra_walk_add(w, RA_WALK_NONE, "f", &st);
+    x = st;
+    x.st_ino++;
+    assert_true(ra_walk_same(w, f, &x)); /* a copy, to the nanosecond */
+    x.st_mtim.tv_nsec ^= 2;
+    assert_false(ra_walk_same(w, f, &x));
     x = st;
     x.st_size++;
     assert_false(ra_walk_same(w, f, &x));
@@ -865,7 +877,7 @@ static void test_walk__same_rules(void **state)
     x = st;
     x.st_ctim.tv_sec++; /* a hard link more: a file is still the same */
     x.st_nlink++;
-    assert_true(ra_walk_same(w, f, &x) == (st.st_mtim.tv_nsec != 0));
+    assert_true(ra_walk_same(w, f, &x));
 
     stat_of(&st, "d");
     st.st_mtim.tv_nsec = st.st_mtim.tv_nsec ? st.st_mtim.tv_nsec : 1;
@@ -879,7 +891,7 @@ static void test_walk__same_rules(void **state)
     assert_true(ra_walk_same(w, d, &x));
     x.st_nlink++; /* a sub-folder more */
     assert_false(ra_walk_same(w, d, &x));
-    assert_int_equal(ra_walk_count(w), 2);
+    assert_int_equal(ra_walk_count(w), 4);
     assert_false(ra_walk_same(w, ra_walk_add(w, RA_WALK_NONE, "u", NULL), &st));
     ra_walk_free(w);
     rm_rf(rules_dir);
