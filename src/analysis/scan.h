@@ -22,6 +22,10 @@ int ra_scan_run(struct ra_scan **out, const struct ra_snapshot_spec *spec,
                 const struct ra_snapshot_opts *opts, struct ra_err *err);
 void ra_scan_free(struct ra_scan *s);
 
+/* The registry root at path root in s (its result, or its graph), or NULL. Borrowed. */
+const struct ra_registry_result *ra_scan_registry(const struct ra_scan *s, const char *root);
+const struct ra_graph *ra_scan_graph(const struct ra_scan *s, const char *root);
+
 /* Summary over a scan: any tag unpullable, any critical finding. */
 int ra_scan_has_unpullable(const struct ra_scan *s);
 int ra_scan_has_critical(const struct ra_scan *s);

@@ -27,7 +27,7 @@ struct ra_snapshot_spec {
     enum ra_taken_source taken_source; /* EXPLICIT or NAME when taken_at is set */
 };
 
-/* NAS and desktop metadata in a snapshot (DOMAIN.md): counted, never registry data. */
+/* NAS and desktop metadata (docs/storage.md): counted, never registry data. */
 struct ra_snapshot_meta {
     uint64_t items[RA_META__COUNT]; /* distinct folders and files, by kind */
     char *example[RA_META__COUNT];  /* the smallest such path, or NULL */
@@ -85,9 +85,15 @@ struct ra_snapshot_opts {
     void *progress_payload;
     ra_dir_filter dir_filter; /* NULL: walk everything */
     void *filter_payload;
+    /* The previous snapshot of the same share, read completely from a directory tree,
+     * or NULL: read everything. When set and this snapshot is a directory tree, what is
+     * provably unchanged since prev is taken from it instead of read again
+     * (docs/snapshots.md); the result equals a full read. Borrowed: prev must stay
+     * alive while ra_snapshot_load runs, not after. */
+    const struct ra_snapshot *prev;
 };
 
-#define RA_SNAPSHOT_OPTS_INIT {0, NULL, NULL, NULL, NULL}
+#define RA_SNAPSHOT_OPTS_INIT {0, NULL, NULL, NULL, NULL, NULL}
 
 /* Expand one command-line argument into snapshot specs, appended to out
  * (struct ra_snapshot_spec *, caller frees each with ra_snapshot_spec_free):

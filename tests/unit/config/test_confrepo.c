@@ -259,7 +259,7 @@ static int on_change(const struct ra_gitchange *ch, void *payload)
     return 0;
 }
 
-/* What the history half of issue 3 builds on: the commits that changed a job's
+/* What a job's history builds on: the commits that changed a job's
  * definition or its scripts. */
 static void test_confrepo__job_paths_history(void **state)
 {
