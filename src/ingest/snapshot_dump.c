@@ -32,8 +32,9 @@ static void dump_manifest(struct ra_buf *out, const struct ra_manifest *m)
 {
     size_t i;
 
-    ra_buf_printf(out, "   manifest %d %s %d %s %s\n", (int)m->kind, or_dash(m->media_type),
-                  m->media_type_inferred, or_dash(m->artifact_type), or_dash(m->platform));
+    ra_buf_printf(out, "   manifest %d %s %d %s %s\n", (int)m->kind,
+                  or_dash(m->media_type), m->media_type_inferred,
+                  or_dash(m->artifact_type), or_dash(m->platform));
     if (m->has_config)
         dump_desc(out, "config", &m->config);
     if (m->has_subject)
@@ -105,9 +106,9 @@ static void dump_repo(struct ra_buf *out, const struct ra_repo *r)
     ra_graph_sorted_uploads(&v, r);
     for (i = 0; i < v.len; i++) {
         const struct ra_upload *u = v.items[i];
-        ra_buf_printf(out, "   upload %s started=%" PRId64 " size=%" PRId64 " mtime=%" PRId64
-                           "\n",
-                      u->uuid, (int64_t)u->started_at, u->size, (int64_t)u->mtime);
+        ra_buf_printf(
+            out, "   upload %s started=%" PRId64 " size=%" PRId64 " mtime=%" PRId64 "\n",
+            u->uuid, (int64_t)u->started_at, u->size, (int64_t)u->mtime);
     }
     ra_vec_release(&v);
 }
@@ -141,8 +142,8 @@ static void dump_dirs_meta(struct ra_buf *out, const struct ra_graph *g)
     sorted_keys(&v, &g->meta); /* keys are the items' paths */
     for (i = 0; i < v.len; i++) {
         const struct ra_meta_item *m = ra_map_gets(&g->meta, v.items[i]);
-        ra_buf_printf(out, "  meta %s kind=%d dir=%d mtime=%" PRId64 " next=%s\n", m->path,
-                      (int)m->kind, m->is_dir, (int64_t)m->mtime,
+        ra_buf_printf(out, "  meta %s kind=%d dir=%d mtime=%" PRId64 " next=%s\n",
+                      m->path, (int)m->kind, m->is_dir, (int64_t)m->mtime,
                       m->next_in_dir ? m->next_in_dir->path : "-");
     }
     ra_vec_release(&v);
@@ -176,17 +177,19 @@ void ra_snapshot_dump(struct ra_buf *out, const struct ra_snapshot *s)
 {
     size_t i;
 
-    ra_buf_printf(out,
-                  "snapshot %s source=%s taken=%" PRId64 "/%s mtimes=%" PRId64 "..%" PRId64
-                  " entries=%" PRIu64 " complete=%d error=%s stop=%s@%" PRIu64
-                  " vanished=%" PRIu64 " changed_dirs=%" PRIu64 "\n",
-                  s->name, s->source, (int64_t)s->taken_at,
-                  ra_taken_source_name(s->taken_source), (int64_t)s->oldest_mtime,
-                  (int64_t)s->newest_mtime, s->entries, s->complete, or_dash(s->read_error),
-                  or_dash(s->stop_member), s->stop_offset, s->vanished, s->changed_dirs);
+    ra_buf_printf(
+        out,
+        "snapshot %s source=%s taken=%" PRId64 "/%s mtimes=%" PRId64 "..%" PRId64
+        " entries=%" PRIu64 " complete=%d error=%s stop=%s@%" PRIu64 " vanished=%" PRIu64
+        " changed_dirs=%" PRIu64 "\n",
+        s->name, s->source, (int64_t)s->taken_at, ra_taken_source_name(s->taken_source),
+        (int64_t)s->oldest_mtime, (int64_t)s->newest_mtime, s->entries, s->complete,
+        or_dash(s->read_error), or_dash(s->stop_member), s->stop_offset, s->vanished,
+        s->changed_dirs);
     for (i = 0; i < RA_META__COUNT; i++)
-        ra_buf_printf(out, " meta %s %" PRIu64 " %s\n", ra_meta_kind_name((enum ra_meta_kind)i),
-                      s->meta.items[i], or_dash(s->meta.example[i]));
+        ra_buf_printf(out, " meta %s %" PRIu64 " %s\n",
+                      ra_meta_kind_name((enum ra_meta_kind)i), s->meta.items[i],
+                      or_dash(s->meta.example[i]));
     ra_buf_printf(out, " meta total %" PRIu64 "\n", s->meta.total);
     for (i = 0; i < s->recycled.len; i++) {
         const struct ra_recycled_blob *r = s->recycled.items[i];

@@ -48,14 +48,15 @@ struct world {
     char live[96];
     char root[160];
     uint64_t rng;
-    int nsnaps;                           /* cp -a copies made, restore sources */
-    struct ra_snapshot *prev[NMODES];     /* last incremental read, per mode */
-    uint64_t reused[NMODES];              /* entries reused over the run, per mode */
+    int nsnaps;                       /* cp -a copies made, restore sources */
+    struct ra_snapshot *prev[NMODES]; /* last incremental read, per mode */
+    uint64_t reused[NMODES];          /* entries reused over the run, per mode */
     int steps_checked;
     int verify; /* read with --verify: every blob hashed */
 };
 
-/* ---- small helpers ------------------------------------------------------------------- */
+/* ---- small helpers -------------------------------------------------------------------
+ */
 
 static uint64_t rnd(struct world *w)
 {
@@ -155,7 +156,8 @@ static void run(const char *fmt, ...)
         fail_msg("command failed: %s", cmd);
 }
 
-static struct ra_snapshot *load(const char *path, const struct ra_snapshot *prev, int verify)
+static struct ra_snapshot *load(const char *path, const struct ra_snapshot *prev,
+                                int verify)
 {
     struct ra_snapshot_opts opts = RA_SNAPSHOT_OPTS_INIT;
     struct ra_snapshot_spec spec = {(char *)path, (char *)"snap", RA_TIME_NONE,
@@ -182,7 +184,8 @@ static const struct ra_graph *registry(const struct ra_snapshot *s)
     return NULL;
 }
 
-/* ---- the registry's writes ----------------------------------------------------------- */
+/* ---- the registry's writes -----------------------------------------------------------
+ */
 
 static void blob_path(char *out, size_t n, const struct world *w, const char *hex)
 {
@@ -233,7 +236,8 @@ static void upload(struct world *w, const char *repo, const void *data, size_t l
 }
 
 /* A manifest PUT: the blob written in place when new, the revision link rewritten. */
-static void put_manifest(struct world *w, const char *repo, const char *json, char hex[65])
+static void put_manifest(struct world *w, const char *repo, const char *json,
+                         char hex[65])
 {
     char p[512], rel[128], link[72];
     uint8_t d[32];
@@ -283,7 +287,8 @@ static size_t layer_bytes(unsigned char *out, unsigned i)
 
 /* One image: a config, 1-3 layers, a manifest; returns the manifest's digest and
  * size. */
-static size_t push_image(struct world *w, const char *repo, const char *arch, char hex[65])
+static size_t push_image(struct world *w, const char *repo, const char *arch,
+                         char hex[65])
 {
     char config[256], man[1024], chex[65], lhex[65];
     unsigned char layer[256];
@@ -294,12 +299,13 @@ static size_t push_image(struct world *w, const char *repo, const char *arch, ch
                          "{\"type\":\"layers\",\"diff_ids\":[]},\"n\":%u}",
                          arch, (unsigned)below(w, 50));
     upload(w, repo, config, n, chex);
-    len = (size_t)snprintf(man, sizeof(man),
-                           "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image."
-                           "manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd."
-                           "oci.image.config.v1+json\",\"digest\":\"sha256:%s\",\"size\":%zu},"
-                           "\"layers\":[",
-                           chex, n);
+    len = (size_t)snprintf(
+        man, sizeof(man),
+        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image."
+        "manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd."
+        "oci.image.config.v1+json\",\"digest\":\"sha256:%s\",\"size\":%zu},"
+        "\"layers\":[",
+        chex, n);
     for (i = 0; i < nl; i++) {
         n = layer_bytes(layer, (unsigned)below(w, 40));
         upload(w, repo, layer, n, lhex);
@@ -326,21 +332,23 @@ static void op_push(struct world *w)
         return;
     }
     nb = push_image(w, repo, "arm64", b);
-    snprintf(idx, sizeof(idx),
-             "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
-             "\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-             "\"digest\":\"sha256:%s\",\"size\":%zu,\"platform\":{\"architecture\":\"amd64\","
-             "\"os\":\"linux\"}},{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-             "\"digest\":\"sha256:%s\",\"size\":%zu,\"platform\":{\"architecture\":\"arm64\","
-             "\"os\":\"linux\"}}]}",
-             a, na, b, nb);
+    snprintf(
+        idx, sizeof(idx),
+        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+        "\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+        "\"digest\":\"sha256:%s\",\"size\":%zu,\"platform\":{\"architecture\":\"amd64\","
+        "\"os\":\"linux\"}},{\"mediaType\":\"application/"
+        "vnd.oci.image.manifest.v1+json\","
+        "\"digest\":\"sha256:%s\",\"size\":%zu,\"platform\":{\"architecture\":\"arm64\","
+        "\"os\":\"linux\"}}]}",
+        a, na, b, nb);
     put_manifest(w, repo, idx, hex);
     tag(w, repo, t, hex);
 }
 
 /* A repository of the live tree and one of its revisions, at random; 0 when none. */
-static int pick_revision(struct world *w, const struct ra_graph *g, const struct ra_repo **r,
-                         char hex[65])
+static int pick_revision(struct world *w, const struct ra_graph *g,
+                         const struct ra_repo **r, char hex[65])
 {
     struct ra_vec v = RA_VEC_INIT, l = RA_VEC_INIT;
     int found = 0;
@@ -465,7 +473,8 @@ static void op_api_delete(struct world *w, const struct ra_graph *g)
     ra_graph_sorted_tags(&v, r);
     for (i = 0; i < v.len; i++) {
         const struct ra_tag *t = v.items[i];
-        if (t->has_current && t->current.valid && !ra_digest_cmp(&t->current.target, &d)) {
+        if (t->has_current && t->current.valid &&
+            !ra_digest_cmp(&t->current.target, &d)) {
             snprintf(rel, sizeof(rel), "_manifests/tags/%s", t->name);
             repo_path(p, sizeof(p), w, r->name, rel);
             rm_rf(p);
@@ -483,13 +492,15 @@ static int is_current(const struct ra_repo *r, const struct ra_digest *d)
     ra_graph_sorted_tags(&v, r);
     for (i = 0; i < v.len; i++) {
         const struct ra_tag *t = v.items[i];
-        yes |= t->has_current && t->current.valid && !ra_digest_cmp(&t->current.target, d);
+        yes |=
+            t->has_current && t->current.valid && !ra_digest_cmp(&t->current.target, d);
     }
     ra_vec_release(&v);
     return yes;
 }
 
-static void mark(struct ra_map *marked, const struct ra_graph *g, const struct ra_digest *d)
+static void mark(struct ra_map *marked, const struct ra_graph *g,
+                 const struct ra_digest *d)
 {
     const struct ra_blob *b = ra_graph_find_blob(g, d);
     size_t i;
@@ -632,11 +643,11 @@ static void op_nas(struct world *w, const struct ra_graph *g)
     if (v.len) {
         hex_of(hex, ((const struct ra_blob *)v.items[below(w, v.len)])->digest.b);
         if (below(w, 2))
-            snprintf(p, sizeof(p), "%s/blobs/sha256/%.2s/@eaDir/SYNO@.fileindexdb", w->root,
-                     hex);
+            snprintf(p, sizeof(p), "%s/blobs/sha256/%.2s/@eaDir/SYNO@.fileindexdb",
+                     w->root, hex);
         else
-            snprintf(p, sizeof(p), "%s/#recycle/" V2 "/blobs/sha256/%.2s/%s/data", w->live,
-                     hex, hex);
+            snprintf(p, sizeof(p), "%s/#recycle/" V2 "/blobs/sha256/%.2s/%s/data",
+                     w->live, hex, hex);
         put_content(p, "x", 1);
     }
     ra_vec_release(&v);
@@ -660,7 +671,8 @@ static void op_damage(struct world *w, const struct ra_graph *g)
             unlink(p);
         } else {
             char junk[4096];
-            size_t n = b->size > 0 && (size_t)b->size < sizeof(junk) ? (size_t)b->size : 1;
+            size_t n =
+                b->size > 0 && (size_t)b->size < sizeof(junk) ? (size_t)b->size : 1;
             memset(junk, b->is_json ? ' ' : 'z', n);
             junk[0] = b->is_json ? '{' : 'z';
             put_content(p, junk, n);
@@ -700,7 +712,8 @@ static void apply_op(struct world *w)
     ra_snapshot_free(s);
 }
 
-/* ---- snapshots and the comparison ---------------------------------------------------- */
+/* ---- snapshots and the comparison ----------------------------------------------------
+ */
 
 static int cut_ns(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -814,9 +827,10 @@ static void test_walk__incremental_equals_full(void **state)
     (void)state;
     for (s = 1; s <= seeds; s++)
         run_seed((uint64_t)s, steps, total);
-    print_message("entries reused: cp -al %llu, cp -a %llu, seconds %llu, in place %llu\n",
-                  (unsigned long long)total[0], (unsigned long long)total[1],
-                  (unsigned long long)total[2], (unsigned long long)total[3]);
+    print_message(
+        "entries reused: cp -al %llu, cp -a %llu, seconds %llu, in place %llu\n",
+        (unsigned long long)total[0], (unsigned long long)total[1],
+        (unsigned long long)total[2], (unsigned long long)total[3]);
     /* it proved something where it can, and nothing from times cut to the second */
     assert_true(total[0] > 0);
     assert_true(total[1] > 0);
@@ -824,7 +838,8 @@ static void test_walk__incremental_equals_full(void **state)
     assert_int_equal(total[2], 0);
 }
 
-/* ---- the rules ----------------------------------------------------------------------- */
+/* ---- the rules -----------------------------------------------------------------------
+ */
 
 static char rules_dir[] = "/tmp/ra-test-walk-rules-XXXXXX";
 
