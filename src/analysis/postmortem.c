@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/history.h"
 #include "analysis/investigate.h"
 #include "config/jobs.h"
 #include "config/pipelines.h"
@@ -345,7 +346,7 @@ static void start(struct ra_postmortem *pm, const struct ra_investigation *inv)
 }
 
 /* Does repo:tag (the form of a loss's tags) pull in scan s under root? -1: not there. */
-static int tag_pulls(const struct ra_scan *s, const char *root, const char *ref)
+static int tag_pulls_in(const struct ra_scan *s, const char *root, const char *ref)
 {
     size_t i, j, n;
 
@@ -364,6 +365,29 @@ static int tag_pulls(const struct ra_scan *s, const char *root, const char *ref)
     return -1;
 }
 
+/* The same for scan k, asked of the history when there is one: that scan may have
+ * given up its results (ra_scan_thin). */
+static int tag_pulls(const struct ra_losses *ls, size_t k, const char *root, const char *ref)
+{
+    const char *colon = strchr(ref, ':');
+    struct ra_hist_key key = {RA_HIST_TAG_LISTED, root, NULL, NULL, NULL};
+    char *repo;
+    int p = -1;
+
+    if (!ls->history)
+        return tag_pulls_in(ls->scans[k], root, ref);
+    if (!colon)
+        return -1;
+    key.repo = repo = ra_xstrndup(ref, (size_t)(colon - ref));
+    key.tag = colon + 1;
+    if (ra_history_has(ls->history, &key, k)) {
+        key.kind = RA_HIST_TAG_PULLS;
+        p = ra_history_has(ls->history, &key, k);
+    }
+    free(repo);
+    return p;
+}
+
 /* The first scan after the loss where ref pulls and keeps pulling; SIZE_MAX if none. */
 static size_t repaired_at(const struct ra_losses *ls, const struct ra_loss *l,
                           const char *ref)
@@ -371,7 +395,7 @@ static size_t repaired_at(const struct ra_losses *ls, const struct ra_loss *l,
     size_t k, at = SIZE_MAX;
 
     for (k = l->first_missing + 1; k < ls->nscans; k++) {
-        int p = tag_pulls(ls->scans[k], l->root, ref);
+        int p = tag_pulls(ls, k, l->root, ref);
         if (p == 1 && at == SIZE_MAX)
             at = k;
         else if (p == 0)

@@ -85,9 +85,15 @@ struct ra_snapshot_opts {
     void *progress_payload;
     ra_dir_filter dir_filter; /* NULL: walk everything */
     void *filter_payload;
+    /* The previous snapshot of the same share, read completely from a directory tree,
+     * or NULL: read everything. When set and this snapshot is a directory tree, what is
+     * provably unchanged since prev is taken from it instead of read again
+     * (docs/snapshots.md); the result equals a full read. Borrowed: prev must stay
+     * alive while ra_snapshot_load runs, not after. */
+    const struct ra_snapshot *prev;
 };
 
-#define RA_SNAPSHOT_OPTS_INIT {0, NULL, NULL, NULL, NULL}
+#define RA_SNAPSHOT_OPTS_INIT {0, NULL, NULL, NULL, NULL, NULL}
 
 /* Expand one command-line argument into snapshot specs, appended to out
  * (struct ra_snapshot_spec *, caller frees each with ra_snapshot_spec_free):
