@@ -28,7 +28,6 @@ struct ra_history {
     struct ra_pool pool;
     struct ra_map names; /* string -> number + 1 */
     struct ra_map objs;  /* struct bkey -> struct obj */
-    struct ra_vec all;   /* struct obj *, to free their intervals */
     struct ra_vec strs;  /* interned strings by number - 1 */
     uint32_t nnames;
     size_t count; /* snapshots added */
@@ -41,13 +40,13 @@ void ra_history_new(struct ra_history **out)
 
 void ra_history_free(struct ra_history *h)
 {
-    size_t i;
+    size_t it = 0;
+    void *v;
 
     if (!h)
         return;
-    for (i = 0; i < h->all.len; i++)
-        free(((struct obj *)h->all.items[i])->more);
-    ra_vec_release(&h->all);
+    while (ra_map_next(&h->objs, &it, NULL, NULL, &v))
+        free(((struct obj *)v)->more);
     ra_vec_release(&h->strs);
     ra_map_release(&h->names);
     ra_map_release(&h->objs);
@@ -131,7 +130,6 @@ static void mark(struct ra_history *h, enum ra_hist_kind kind, uint32_t root,
         o->start = k;
         o->end = k + 1;
         ra_map_put(&h->objs, &o->key, sizeof(o->key), o);
-        ra_vec_push(&h->all, o);
         return;
     }
     last = o->nmore ? &o->more[2 * (o->nmore - 1)] : &o->start;
@@ -239,10 +237,11 @@ size_t ra_history_last_before(const struct ra_history *h, const struct ra_hist_k
 
 void ra_history_size(const struct ra_history *h, size_t *objects, size_t *changes)
 {
-    size_t i, n = 0;
+    size_t it = 0, n = 0;
+    void *v;
 
-    for (i = 0; i < h->all.len; i++)
-        n += ((const struct obj *)h->all.items[i])->nmore;
-    *objects = h->all.len;
+    while (ra_map_next(&h->objs, &it, NULL, NULL, &v))
+        n += ((const struct obj *)v)->nmore;
+    *objects = h->objs.count;
     *changes = n;
 }
