@@ -5,6 +5,7 @@
 # (docker-registry = Distribution 2.8.2, skopeo, umoci), jq, zstd, python3-croniter,
 # and prometheus for promtool (the probe tests check metrics and alert rules with it).
 # Packaging (tests/pkg): dpkg-dev (dpkg-shlibdeps for cpack -G DEB), file, zsh.
+# The format check (ctest format.check, scripts/format.sh): clang-format.
 # The render tests (tests/render): cmark-gfm, shellcheck, and node with npm (Debian's
 # nodejs and npm when no node is installed) to install Mermaid's parser, pinned by
 # tests/render/package-lock.json, into tests/render/node_modules.
@@ -15,7 +16,7 @@ pkgs=(
     libarchive-dev libjansson-dev libssl-dev libgit2-dev libyaml-dev zlib1g-dev libcmocka-dev
     docker-registry skopeo umoci
     jq zstd xz-utils cpio curl time python3 python3-croniter man-db groff-base
-    shellcheck cmark-gfm
+    shellcheck cmark-gfm clang-format
     dpkg-dev file zsh
     prometheus
 )

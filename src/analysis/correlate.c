@@ -8,8 +8,9 @@
 #include "analysis/gcsim.h"
 #include "analysis/history.h"
 #include "analysis/logs.h"
-#include "config/jobs.h"
+#include "config/jobs/jobs.h"
 #include "model/graph.h"
+#include "model/storage_path.h"
 #include "util/buf.h"
 
 #define RACE_SECONDS (30 * 60)
@@ -72,21 +73,6 @@ static const char *variant_name(int v)
                                         "Distribution 2.x", "Distribution 3.x with "
                                         "--delete-untagged", "Distribution 3.x"};
     return names[v];
-}
-
-static const struct ra_graph *graph_of(const struct ra_scan *s, const char *root)
-{
-    size_t i;
-
-    for (i = 0; i < s->nregs; i++)
-        if (!strcmp(s->regs[i]->graph->root, root))
-            return s->regs[i]->graph;
-    return NULL;
-}
-
-const struct ra_graph *ra_correlate_graph(const struct ra_scan *s, const char *root)
-{
-    return graph_of(s, root);
 }
 
 static struct sim *sim_for(struct corr *c, const struct ra_graph *g)
@@ -188,8 +174,7 @@ static const char *m_stop(struct corr *c, const struct ra_graph *g)
         const struct ra_repo *r = repos.items[i];
         if (!lookup_runs(g, r) || !(entry = ra_gc_lookup_entry(g, r)))
             continue;
-        ra_buf_truncate(&c->tmp, 0);
-        ra_buf_printf(&c->tmp, "repositories/%s/_manifests/tags/%s", r->name, entry);
+        ra_storage_path(&c->tmp, "", RA_STORE_TAG, r->name, entry, NULL);
         st->path = ra_pool_strdup(&c->res->pool, c->tmp.ptr);
     }
     ra_vec_release(&repos);
@@ -203,8 +188,8 @@ static void m_stops(struct corr *c, const struct ra_loss *l, const char **before
 {
     *before = l->last_present == SIZE_MAX
                   ? NULL
-                  : m_stop(c, graph_of(c->losses->scans[l->last_present], l->root));
-    *after = m_stop(c, graph_of(c->losses->scans[l->first_missing], l->root));
+                  : m_stop(c, ra_scan_graph(c->losses->scans[l->last_present], l->root));
+    *after = m_stop(c, ra_scan_graph(c->losses->scans[l->first_missing], l->root));
 }
 
 /* Say where a GC with -m aborts when only one side of the window holds it: the run
@@ -521,7 +506,7 @@ static void fp_simulated(struct corr *c, struct ra_cause *cause)
     if (l->last_present == SIZE_MAX || l->object == RA_OBJ_TAG)
         return;
     prev = c->losses->scans[l->last_present];
-    if (!(g = graph_of(prev, l->root)))
+    if (!(g = ra_scan_graph(prev, l->root)))
         return;
     s = sim_for(c, g);
     for (v = 0; v < NVARIANTS; v++) {
@@ -590,7 +575,7 @@ int ra_correlate_tag_target(struct ra_digest *out, const struct ra_losses *losse
 
     if (l->last_present == SIZE_MAX)
         return 0;
-    g = graph_of(losses->scans[l->last_present], l->root);
+    g = ra_scan_graph(losses->scans[l->last_present], l->root);
     r = g ? ra_map_gets(&g->repos, l->repository) : NULL;
     t = r ? ra_map_gets(&r->tags, l->tag_name) : NULL;
     if (!t || !t->has_current || !t->current.valid)
@@ -612,7 +597,7 @@ static int repo_lacks_link(const struct ra_losses *ls, size_t k, const struct ra
     if (ls->history)
         return ra_history_has(ls->history, &repo, k) &&
                !ra_history_has(ls->history, &link, k);
-    g = graph_of(ls->scans[k], l->root);
+    g = ra_scan_graph(ls->scans[k], l->root);
     r = g ? ra_map_gets(&g->repos, l->repository) : NULL;
     return r && !ra_graph_find_link(&r->revisions, d);
 }
@@ -621,7 +606,7 @@ static void fp_tag(struct corr *c, struct ra_cause *cause)
 {
     const struct ra_loss *l = cause->loss;
     const struct ra_scan *miss = c->losses->scans[l->first_missing];
-    const struct ra_graph *g = graph_of(miss, l->root);
+    const struct ra_graph *g = ra_scan_graph(miss, l->root);
     const struct ra_repo *r = g ? ra_map_gets(&g->repos, l->repository) : NULL;
     struct ra_digest target;
     char d[RA_DIGEST_STRLEN];
@@ -651,7 +636,7 @@ static void fp_race(struct corr *c, struct ra_cause *cause)
 {
     const struct ra_loss *l = cause->loss;
     const struct ra_scan *miss = c->losses->scans[l->first_missing];
-    const struct ra_graph *g = graph_of(miss, l->root);
+    const struct ra_graph *g = ra_scan_graph(miss, l->root);
     size_t i, j, f;
     char when[RA_TIME_STRLEN], d[RA_DIGEST_STRLEN];
 
@@ -762,7 +747,7 @@ static void judge_gc(struct corr *c, struct ra_cause *cause, const struct ra_fir
         }
     }
     if (l->last_present != SIZE_MAX && l->object != RA_OBJ_TAG) {
-        const struct ra_graph *g = graph_of(c->losses->scans[l->last_present], l->root);
+        const struct ra_graph *g = ra_scan_graph(c->losses->scans[l->last_present], l->root);
         struct sim *s = g ? sim_for(c, g) : NULL;
         int v = firing_variant(f);
         const char *gone = NULL;
@@ -878,7 +863,7 @@ void ra_correlate(struct ra_correlation **out, const struct ra_losses *losses,
     for (i = 0; i < losses->items.len; i++) {
         struct ra_cause *cause = ra_pool_alloc(&res->pool, sizeof(*cause));
         const struct ra_loss *l = losses->items.items[i];
-        const struct ra_graph *g = graph_of(losses->scans[l->first_missing], l->root);
+        const struct ra_graph *g = ra_scan_graph(losses->scans[l->first_missing], l->root);
         cause->loss = l;
         cause->m_abort = m_abort(&c, l);
         if (g) {

@@ -12,7 +12,7 @@ struct ra_firing {
     ra_time time;
     const char *job_id;
     const char *job_name;
-    unsigned classes;          /* enum ra_job_class bits (config/jobs.h) */
+    unsigned classes;          /* enum ra_job_class bits (config/jobs/jobs.h) */
     int delete_untagged;       /* garbage-collect -m */
     int dry_run;
     const char *registry_version; /* registry image tag in effect ("2", "2.8.3"), or NULL */

@@ -9,7 +9,7 @@
 
 #include "analysis/gcsim.h"
 #include "analysis/logs.h"
-#include "config/jobs.h"
+#include "config/jobs/jobs.h"
 #include "model/graph.h"
 #include "util/buf.h"
 
@@ -43,7 +43,7 @@ static void api_match(struct ra_correlation *res, struct ra_cause *cause, const 
 static const struct ra_repo *repo_in(const struct ra_correlation *res, size_t snap,
                                      const struct ra_loss *l)
 {
-    const struct ra_graph *g = ra_correlate_graph(res->losses->scans[snap], l->root);
+    const struct ra_graph *g = ra_scan_graph(res->losses->scans[snap], l->root);
 
     return g ? ra_map_gets(&g->repos, l->repository) : NULL;
 }
@@ -73,7 +73,7 @@ static void tag_trace(struct ra_correlation *res, struct ra_cause *cause)
 {
     const struct ra_loss *l = cause->loss;
     const struct ra_scan *miss = res->losses->scans[l->first_missing];
-    const struct ra_graph *g = ra_correlate_graph(miss, l->root);
+    const struct ra_graph *g = ra_scan_graph(miss, l->root);
     const struct ra_repo *r, *pr;
     const struct ra_blob *b;
     struct ra_digest target;
@@ -108,7 +108,7 @@ static void layer_trace(struct ra_correlation *res, struct ra_cause *cause)
 {
     const struct ra_loss *l = cause->loss;
     const struct ra_graph *g =
-        ra_correlate_graph(res->losses->scans[l->first_missing], l->root);
+        ra_scan_graph(res->losses->scans[l->first_missing], l->root);
     const struct ra_blob *b = g ? ra_graph_find_blob(g, &l->digest) : NULL;
     char d[RA_DIGEST_STRLEN];
 
@@ -214,7 +214,7 @@ static const char *lookup_entry(const struct ra_correlation *res, const struct r
     const struct ra_repo *r;
 
     if (l->last_present == SIZE_MAX ||
-        !(g = ra_correlate_graph(res->losses->scans[l->last_present], l->root)) ||
+        !(g = ra_scan_graph(res->losses->scans[l->last_present], l->root)) ||
         !(r = ra_map_gets(&g->repos, l->repository)))
         return NULL;
     return ra_gc_lookup_entry(g, r);

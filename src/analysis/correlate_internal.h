@@ -18,9 +18,6 @@ void ra_correlate_drop(struct ra_cause *cause, enum ra_fingerprint fp);
 /* Suspects best first, then by firing time (unknown times last), then job id. */
 int ra_correlate_cmp_suspect(const void *a, const void *b);
 
-/* The graph of root in scan s, or NULL. */
-const struct ra_graph *ra_correlate_graph(const struct ra_scan *s, const char *root);
-
 /* The digest a lost tag named in the last snapshot where it resolved; 0 when unknown. */
 int ra_correlate_tag_target(struct ra_digest *out, const struct ra_losses *losses,
                             const struct ra_loss *l);

@@ -9,8 +9,8 @@
 #include "analysis/findings.h"
 #include "analysis/pull.h"
 #include "analysis/scan.h"
-#include "config/jobs.h"
-#include "config/schedule.h"
+#include "config/jobs/jobs.h"
+#include "config/sched/schedule.h"
 #include "util/pool.h"
 #include "util/vec.h"
 

@@ -41,16 +41,21 @@ const char *ra_severity_name(enum ra_severity sev)
     return (unsigned)sev < RA_ARRAY_SIZE(names) ? names[sev] : "";
 }
 
-const struct ra_finding *ra_findings_add(struct ra_findings *f, enum ra_finding_code code,
-                                         enum ra_severity sev, const char *repo,
-                                         const char *tag, const struct ra_digest *digest,
-                                         const struct ra_digest *parent, const char *path,
-                                         const char *fmt, ...)
+const char *ra_object_kind_name(enum ra_object_kind k)
+{
+    static const char *const names[] = {"blob", "manifest_link", "layer_link", "tag"};
+    return (unsigned)k < RA_ARRAY_SIZE(names) ? names[k] : "";
+}
+
+static struct ra_finding *add_v(struct ra_findings *f, enum ra_finding_code code,
+                                enum ra_severity sev, const char *repo, const char *tag,
+                                const struct ra_digest *digest,
+                                const struct ra_digest *parent, const char *path,
+                                const char *fmt, va_list ap)
 {
     struct ra_buf key = RA_BUF_INIT, msg = RA_BUF_INIT;
     struct ra_finding *x;
     char d1[RA_DIGEST_STRLEN] = "", d2[RA_DIGEST_STRLEN] = "";
-    va_list ap;
 
     if (digest)
         ra_digest_format(d1, digest);
@@ -64,10 +69,7 @@ const struct ra_finding *ra_findings_add(struct ra_findings *f, enum ra_finding_
         ra_buf_release(&key);
         return x;
     }
-    va_start(ap, fmt);
     ra_buf_vprintf(&msg, fmt, ap);
-    va_end(ap);
-
     x = ra_pool_alloc(&f->pool, sizeof(*x));
     x->code = code;
     x->severity = sev;
@@ -85,6 +87,47 @@ const struct ra_finding *ra_findings_add(struct ra_findings *f, enum ra_finding_
     ra_vec_push(&f->items, x);
     ra_buf_release(&key);
     ra_buf_release(&msg);
+    return x;
+}
+
+const struct ra_finding *ra_findings_add(struct ra_findings *f, enum ra_finding_code code,
+                                         enum ra_severity sev, const char *repo,
+                                         const char *tag, const struct ra_digest *digest,
+                                         const struct ra_digest *parent, const char *path,
+                                         const char *fmt, ...)
+{
+    struct ra_finding *x;
+    va_list ap;
+
+    va_start(ap, fmt);
+    x = add_v(f, code, sev, repo, tag, digest, parent, path, fmt, ap);
+    va_end(ap);
+    return x;
+}
+
+const struct ra_finding *ra_findings_add_missing(struct ra_findings *f,
+                                                 enum ra_finding_code code,
+                                                 enum ra_severity sev,
+                                                 const struct ra_object_ref *ref,
+                                                 const struct ra_digest *parent,
+                                                 const char *path, const char *fmt, ...)
+{
+    struct ra_object_ref *m;
+    struct ra_finding *x;
+    va_list ap;
+
+    va_start(ap, fmt);
+    x = add_v(f, code, sev, ref->repository, ref->tag,
+              ref->kind == RA_OBJ_TAG ? NULL : &ref->digest, parent, path, fmt, ap);
+    va_end(ap);
+    if (!x->missing) {
+        m = ra_pool_alloc(&f->pool, sizeof(*m));
+        *m = *ref;
+        m->repository = x->repository;
+        m->tag = x->tag;
+        m->platform = ref->platform ? ra_pool_strdup(&f->pool, ref->platform) : NULL;
+        x->missing = m;
+    }
     return x;
 }
 

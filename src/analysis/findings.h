@@ -36,6 +36,25 @@ enum ra_finding_code {
     RA_F__COUNT
 };
 
+/* The kinds of stored object a current tag needs, each a file of the storage layout. */
+enum ra_object_kind {
+    RA_OBJ_BLOB = 0,       /* blob data (manifest, config or layer) */
+    RA_OBJ_MANIFEST_LINK,  /* a repository's revision link */
+    RA_OBJ_LAYER_LINK,     /* a repository's _layers link */
+    RA_OBJ_TAG,            /* a tag's current link */
+};
+
+const char *ra_object_kind_name(enum ra_object_kind k);
+
+/* A typed reference to an object a tag walk needs: what a finding says is missing. */
+struct ra_object_ref {
+    enum ra_object_kind kind;
+    const char *repository;  /* the repository walked */
+    const char *tag;         /* the tag walked; for RA_OBJ_TAG the missing tag itself */
+    const char *platform;    /* the platform walked ("linux/arm64/v8"), NULL: not known */
+    struct ra_digest digest; /* the missing object's; zero for RA_OBJ_TAG */
+};
+
 /* Ordered from worst to mildest. */
 enum ra_severity {
     RA_SEV_CRITICAL = 0, /* a current tag cannot be pulled because of it, or evidence lost */
@@ -54,6 +73,9 @@ struct ra_finding {
     struct ra_digest parent;
     const char *path;       /* storage path involved, "" when none */
     const char *message;
+    /* the object a tag needs and the snapshot lacks (the *_MISSING codes of a tag
+     * walk), typed; NULL for every other finding */
+    const struct ra_object_ref *missing;
 };
 
 /* A set of findings; identical findings are kept once. */
@@ -73,6 +95,16 @@ const struct ra_finding *ra_findings_add(struct ra_findings *f, enum ra_finding_
                                          const struct ra_digest *parent, const char *path,
                                          const char *fmt, ...)
     __attribute__((format(printf, 9, 10)));
+
+/* Add a finding that an object a tag walk needs is missing. Repository, tag and digest
+ * (none for RA_OBJ_TAG) come from ref, which the finding keeps as `missing` (copied). */
+const struct ra_finding *ra_findings_add_missing(struct ra_findings *f,
+                                                 enum ra_finding_code code,
+                                                 enum ra_severity sev,
+                                                 const struct ra_object_ref *ref,
+                                                 const struct ra_digest *parent,
+                                                 const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
 
 /* Sort by severity, code, repository, tag, digest, parent, path. */
 void ra_findings_sort(struct ra_findings *f);

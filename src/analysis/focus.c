@@ -79,7 +79,7 @@ int ra_focus_push_related(const struct ra_event *e, const struct ra_losses *ls,
         if (!ra_digest_is_zero(&l->digest) && names_digest(e, &l->digest))
             return 1;
         for (k = 0; k < l->tags.len; k++)
-            if (names_tag(e, l->tags.items[k]))
+            if (names_tag(e, ((const struct ra_loss_tag *)l->tags.items[k])->ref))
                 return 1;
     }
     for (i = 0; newest && i < newest->nregs; i++)

@@ -7,7 +7,7 @@
 #define RA_ANALYSIS_FORECAST_H
 
 #include "analysis/gcsim.h"
-#include "config/schedule.h"
+#include "config/sched/schedule.h"
 #include "util/pool.h"
 #include "util/vec.h"
 

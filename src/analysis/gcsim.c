@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "model/storage_path.h"
 #include "util/buf.h"
 
 struct gc {
@@ -144,7 +145,7 @@ static const char *lookup_fail(enum lookup_fail *why, struct ra_buf *dir,
               : t->has_current && !t->current.valid ? LOOKUP_BAD_LINK
                                                     : LOOKUP_OK);
     }
-    ra_buf_printf(dir, "repositories/%s/_manifests/tags", r->name);
+    ra_storage_path(dir, "", RA_STORE_TAGS, r->name, NULL, NULL);
     for (m = ra_graph_meta_in(g, dir->ptr); m; m = m->next_in_dir)
         worse(&name, why, m->name,
               !valid_segment(m->name) ? LOOKUP_INVALID_PATH
@@ -159,14 +160,18 @@ int ra_gc_lookup_error(struct ra_buf *out, const struct ra_graph *g, const struc
     enum lookup_fail why;
     const char *name = lookup_fail(&why, &dir, g, r);
 
-    if (why == LOOKUP_BAD_LINK)
+    /* the registry's own words, with its root as it names it */
+    if (why == LOOKUP_BAD_LINK) {
         ra_buf_puts(out, "bad current link");
-    else if (why == LOOKUP_INVALID_PATH)
-        ra_buf_printf(out, "filesystem: invalid path: /docker/registry/v2/%s/%s/current/link",
-                      dir.ptr, name);
-    else if (why == LOOKUP_NOT_DIR)
-        ra_buf_printf(out, "open .../docker/registry/v2/%s/%s/current/link: not a directory",
-                      dir.ptr, name);
+    } else if (why == LOOKUP_INVALID_PATH) {
+        ra_storage_path(&dir, "/docker/registry/v2", RA_STORE_TAG_CURRENT, r->name, name,
+                        NULL);
+        ra_buf_printf(out, "filesystem: invalid path: %s", dir.ptr);
+    } else if (why == LOOKUP_NOT_DIR) {
+        ra_storage_path(&dir, ".../docker/registry/v2", RA_STORE_TAG_CURRENT, r->name, name,
+                        NULL);
+        ra_buf_printf(out, "open %s: not a directory", dir.ptr);
+    }
     ra_buf_release(&dir);
     return why != LOOKUP_OK;
 }

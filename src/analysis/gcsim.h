@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Garbage-collection simulation: Distribution's mark and sweep, run on the in-memory
- * graph exactly as the chosen version runs it on storage (DOMAIN.md), to predict what
+ * graph as the chosen version runs it on storage (docs/storage.md), to predict what
  * a GC run deletes and which tags it breaks, or to recognise a GC's work after the fact.
  *
  * 2.8: with delete-untagged, a manifest no tag's current link names goes on a delete

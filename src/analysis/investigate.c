@@ -8,8 +8,8 @@
 #include "analysis/forecast.h"
 #include "analysis/logs.h"
 #include "analysis/snaptime.h"
-#include "config/jobs.h"
-#include "config/schedule.h"
+#include "config/jobs/jobs.h"
+#include "config/sched/schedule.h"
 #include "model/graph.h"
 #include "util/buf.h"
 
@@ -231,6 +231,20 @@ static struct ra_event *extra_event(struct ra_investigation *inv, enum ra_event_
     return e;
 }
 
+/* Count one more line into the day's folded event *fold: a new event when the day
+ * changed. */
+static void fold_day(struct ra_investigation *inv, struct ra_event **fold, ra_time *fold_day,
+                     ra_time day, const char *log, const char *evidence, const char *message)
+{
+    if (!*fold || day != *fold_day) {
+        *fold = extra_event(inv, RA_EV_LOG, day, log, evidence, message);
+        (*fold)->until = day + 86399;
+        (*fold)->count = 0;
+        *fold_day = day;
+    }
+    (*fold)->count++;
+}
+
 /* Timeline events a log contributes: 404s (folded per day), each garbage-collect run,
  * each failed pipeline (successful ones folded per day). */
 static void log_events(struct ra_investigation *inv, const struct ra_log *log)
@@ -247,14 +261,7 @@ static void log_events(struct ra_investigation *inv, const struct ra_log *log)
         ra_buf_truncate(&ev, 0);
         ra_buf_printf(&ev, "%s:%llu", log->path, (unsigned long long)e->line);
         if (e->kind == RA_LOG_HTTP_REQUEST && e->status == 404 && e->time != RA_TIME_NONE) {
-            if (!e404 || day != day404) {
-                e404 = extra_event(inv, RA_EV_LOG, day, log->path, ev.ptr,
-                                   "registry answered 404");
-                e404->until = day + 86399;
-                e404->count = 0;
-                day404 = day;
-            }
-            e404->count++;
+            fold_day(inv, &e404, &day404, day, log->path, ev.ptr, "registry answered 404");
         } else if (e->kind == RA_LOG_GC_SUMMARY || e->kind == RA_LOG_GC_ERROR) {
             struct ra_event *x;
             if (e->kind == RA_LOG_GC_SUMMARY)
@@ -276,14 +283,8 @@ static void log_events(struct ra_investigation *inv, const struct ra_log *log)
                               e->pipeline->status, e->pipeline->event);
                 extra_event(inv, RA_EV_LOG, e->time, log->path, ev.ptr, msg.ptr);
             } else {
-                if (!eok || day != dayok) {
-                    eok = extra_event(inv, RA_EV_LOG, day, log->path, ev.ptr,
-                                      "pipelines that did not fail");
-                    eok->until = day + 86399;
-                    eok->count = 0;
-                    dayok = day;
-                }
-                eok->count++;
+                fold_day(inv, &eok, &dayok, day, log->path, ev.ptr,
+                         "pipelines that did not fail");
             }
         }
     }
@@ -291,35 +292,25 @@ static void log_events(struct ra_investigation *inv, const struct ra_log *log)
     ra_buf_release(&ev);
 }
 
-/* First 404 for every lost digest: an exact event; the earliest of them is kept in
- * inv->first_404 for the post-mortem. */
+/* Each lost object's first 404 (found once, by ra_losses_narrow_by_logs): an event. */
 static void first_404s(struct ra_investigation *inv)
 {
-    struct ra_buf msg = RA_BUF_INIT, ev = RA_BUF_INIT;
+    struct ra_buf msg = RA_BUF_INIT;
     char d[RA_DIGEST_STRLEN];
-    size_t i, k;
+    size_t i;
 
     for (i = 0; i < inv->losses->items.len; i++) {
         const struct ra_loss *l = inv->losses->items.items[i];
-        for (k = 0; k < inv->nlogs && l->object != RA_OBJ_TAG; k++) {
-            const struct ra_log_event *e = ra_log_first_status(inv->logs[k], &l->digest, NULL,
-                                                               404);
-            if (!e || e->time == RA_TIME_NONE)
-                continue;
-            if (!inv->first_404 || e->time < inv->first_404->time) {
-                inv->first_404 = e;
-                inv->first_404_log = inv->logs[k]->path;
-            }
-            ra_buf_truncate(&msg, 0);
-            ra_buf_truncate(&ev, 0);
-            ra_buf_printf(&ev, "%s:%llu", inv->logs[k]->path, (unsigned long long)e->line);
-            ra_buf_printf(&msg, "first 404 for %s: %s %s", ra_digest_short(d, &l->digest),
-                          e->method, e->uri);
-            extra_event(inv, RA_EV_LOG, e->time, inv->logs[k]->path, ev.ptr, msg.ptr);
-        }
+        const struct ra_log_event *e = l->first_404_event;
+        if (!e)
+            continue;
+        ra_buf_truncate(&msg, 0);
+        ra_buf_printf(&msg, "first 404 for %s: %s %s", ra_digest_short(d, &l->digest),
+                      e->method, e->uri);
+        extra_event(inv, RA_EV_LOG, e->time, l->first_404_log, l->first_404.evidence,
+                    msg.ptr);
     }
     ra_buf_release(&msg);
-    ra_buf_release(&ev);
 }
 
 /* A log's records that were read but not wholly usable, one note each. */

@@ -43,7 +43,6 @@ struct ra_prediction {
 };
 
 struct ra_log;
-struct ra_log_event;
 struct ra_schedule;
 
 struct ra_investigation {
@@ -54,9 +53,6 @@ struct ra_investigation {
     struct ra_log **logs;
     size_t nlogs;
     struct ra_vec extra;    /* struct ra_event *: from logs and the config repo */
-    /* the earliest 404 for a lost digest (NULL: none), and the log that holds it */
-    const struct ra_log_event *first_404;
-    const char *first_404_log;
     struct ra_schedule *schedule; /* the config repo over time, or NULL */
     struct ra_losses *losses;
     struct ra_firing *firings;

@@ -7,56 +7,14 @@
 #include "analysis/history.h"
 #include "analysis/logs.h"
 #include "model/graph.h"
+#include "model/storage_path.h"
 #include "util/buf.h"
-
-const char *ra_object_kind_name(enum ra_object_kind k)
-{
-    static const char *const names[] = {"blob", "manifest_link", "layer_link", "tag"};
-    return (unsigned)k < RA_ARRAY_SIZE(names) ? names[k] : "";
-}
 
 const char *ra_bound_kind_name(enum ra_bound_kind k)
 {
     static const char *const names[] = {"none",     "snapshot", "parent_push",
                                         "own_link", "log",      "folder_mtime"};
     return (unsigned)k < RA_ARRAY_SIZE(names) ? names[k] : "";
-}
-
-static const struct ra_graph *graph_of(const struct ra_scan *s, const char *root)
-{
-    size_t i;
-
-    for (i = 0; i < s->nregs; i++)
-        if (!strcmp(s->regs[i]->graph->root, root))
-            return s->regs[i]->graph;
-    return NULL;
-}
-
-/* Which object a finding's path names. Returns -1 for findings that are no loss. */
-static int object_of(const struct ra_finding *f)
-{
-    size_t n = strlen(f->path);
-
-    switch (f->code) {
-    case RA_F_BLOB_MISSING:
-    case RA_F_MANIFEST_BLOB_MISSING:
-    case RA_F_INDEX_CHILD_MISSING:
-    case RA_F_MANIFEST_LINK_MISSING:
-    case RA_F_LAYER_LINK_MISSING:
-    case RA_F_TAG_TARGET_MISSING:
-        break;
-    default:
-        return -1;
-    }
-    if (n >= 5 && !strcmp(f->path + n - 5, "/data"))
-        return RA_OBJ_BLOB;
-    if (strstr(f->path, "/_manifests/revisions/"))
-        return RA_OBJ_MANIFEST_LINK;
-    if (strstr(f->path, "/_layers/"))
-        return RA_OBJ_LAYER_LINK;
-    if (n >= 13 && !strcmp(f->path + n - 13, "/current/link"))
-        return RA_OBJ_TAG;
-    return -1;
 }
 
 static const enum ra_hist_kind hist_kinds[] = {RA_HIST_BLOB, RA_HIST_REVISION, RA_HIST_LAYER,
@@ -112,17 +70,31 @@ static struct ra_loss *loss_for(struct ra_losses_finder *fd, enum ra_object_kind
     return l;
 }
 
+int ra_loss_breaks(const struct ra_loss *l, const char *repo, const char *tag)
+{
+    size_t i;
+
+    for (i = 0; i < l->tags.len; i++) {
+        const struct ra_loss_tag *t = l->tags.items[i];
+        if (!strcmp(t->repository, repo) && !strcmp(t->tag, tag))
+            return 1;
+    }
+    return 0;
+}
+
 static void add_tag(struct ra_losses_finder *fd, struct ra_loss *l, const char *repo, const char *tag)
 {
     struct ra_buf b = RA_BUF_INIT;
-    size_t i;
+    struct ra_loss_tag *t;
 
+    if (ra_loss_breaks(l, repo, tag))
+        return;
     ra_buf_printf(&b, "%s:%s", repo, tag);
-    for (i = 0; i < l->tags.len; i++)
-        if (!strcmp(l->tags.items[i], b.ptr))
-            break;
-    if (i == l->tags.len)
-        ra_vec_push(&l->tags, ra_pool_strdup(&fd->res->pool, b.ptr));
+    t = ra_pool_alloc(&fd->res->pool, sizeof(*t));
+    t->repository = ra_pool_strdup(&fd->res->pool, repo);
+    t->tag = ra_pool_strdup(&fd->res->pool, tag);
+    t->ref = ra_pool_strdup(&fd->res->pool, b.ptr);
+    ra_vec_push(&l->tags, t);
     ra_buf_release(&b);
 }
 
@@ -134,15 +106,15 @@ static void from_findings(struct ra_losses_finder *fd, size_t si)
     for (i = 0; i < s->nregs; i++) {
         const struct ra_registry_result *r = s->regs[i];
         for (j = 0; j < r->findings.items.len; j++) {
-            const struct ra_finding *f = r->findings.items.items[j];
-            int obj = object_of(f);
+            const struct ra_object_ref *m =
+                ((const struct ra_finding *)r->findings.items.items[j])->missing;
             struct ra_loss *l;
-            if (obj < 0 || !f->tag[0])
+            if (!m || !m->tag[0])
                 continue;
-            l = loss_for(fd, (enum ra_object_kind)obj, r->graph->root, f->repository,
-                         f->has_digest ? &f->digest : NULL,
-                         obj == RA_OBJ_TAG ? f->tag : NULL, si);
-            add_tag(fd, l, f->repository, f->tag);
+            l = loss_for(fd, m->kind, r->graph->root, m->repository,
+                         m->kind == RA_OBJ_TAG ? NULL : &m->digest,
+                         m->kind == RA_OBJ_TAG ? m->tag : NULL, si);
+            add_tag(fd, l, m->repository, m->tag);
         }
     }
 }
@@ -155,7 +127,7 @@ static void removed_tags(struct ra_losses_finder *fd, size_t si)
 
     for (i = 0; i < prev->nregs; i++) {
         const struct ra_registry_result *pr = prev->regs[i];
-        const struct ra_graph *g = graph_of(s, pr->graph->root);
+        const struct ra_graph *g = ra_scan_graph(s, pr->graph->root);
         for (j = 0; j < pr->ntags; j++) {
             const struct ra_tag_result *t = &pr->tags[j];
             const struct ra_repo *r;
@@ -184,7 +156,7 @@ static void set_bound(struct ra_bound *b, ra_time t, enum ra_bound_kind kind,
  * parent's revision link (the registry checked children on push), or its own link. */
 static void from_mtimes(struct ra_losses *res, struct ra_loss *l, const struct ra_scan *s)
 {
-    const struct ra_graph *g = graph_of(s, l->root);
+    const struct ra_graph *g = ra_scan_graph(s, l->root);
     const struct ra_repo *r;
     const struct ra_link *link;
     struct ra_buf path = RA_BUF_INIT;
@@ -256,7 +228,7 @@ static const char *meta_moved(struct ra_losses *res, const struct ra_loss *l,
 {
     const struct ra_scan *prev = l->last_present != SIZE_MAX ? res->scans[l->last_present]
                                                               : NULL;
-    const struct ra_graph *pg = prev ? graph_of(prev, l->root) : NULL;
+    const struct ra_graph *pg = prev ? ra_scan_graph(prev, l->root) : NULL;
     const struct ra_meta_item *m, *hit = NULL;
     const char *how = NULL;
     struct ra_buf why = RA_BUF_INIT;
@@ -290,30 +262,25 @@ static const char *meta_moved(struct ra_losses *res, const struct ra_loss *l,
  * unless something was added to it later: that dates the loss to the second. */
 static void folder_time(struct ra_losses *res, struct ra_loss *l, const struct ra_scan *miss)
 {
-    const struct ra_graph *g = graph_of(miss, l->root);
+    const struct ra_graph *g = ra_scan_graph(miss, l->root);
     struct ra_buf rel = RA_BUF_INIT;
-    char hex[RA_DIGEST_STRLEN];
+    enum ra_storage_kind kind;
     ra_time t;
 
     if (!g || !ra_snapshot_mtimes_trusted(miss->snap, NULL))
         return;
     if (l->object == RA_OBJ_BLOB)
-        ra_buf_printf(&rel, "blobs/sha256/%.2s", ra_digest_format(hex, &l->digest) + 7);
+        kind = RA_STORE_BLOB_PREFIX;
     else if (l->object == RA_OBJ_MANIFEST_LINK)
-        ra_buf_printf(&rel, "repositories/%s/_manifests/revisions/sha256", l->repository);
+        kind = RA_STORE_REVISIONS;
     else
         return;
+    ra_storage_path(&rel, "", kind, l->repository, NULL, &l->digest);
     t = ra_graph_dir_mtime(g, rel.ptr);
     if (t != RA_TIME_NONE && (l->from.time == RA_TIME_NONE || t > l->from.time) &&
         (l->to.time == RA_TIME_NONE || t <= l->to.time) && !added_since(g, l, t) &&
         !(l->to_note = meta_moved(res, l, g, rel.ptr, t))) {
-        ra_buf_truncate(&rel, 0);
-        if (l->object == RA_OBJ_BLOB)
-            ra_buf_printf(&rel, "%s%sblobs/sha256/%.2s", g->root, g->root[0] ? "/" : "",
-                          hex + 7);
-        else
-            ra_buf_printf(&rel, "%s%srepositories/%s/_manifests/revisions/sha256", g->root,
-                          g->root[0] ? "/" : "", l->repository);
+        ra_storage_path(&rel, g->root, kind, l->repository, NULL, &l->digest);
         set_bound(&l->to, t, RA_BOUND_FOLDER_MTIME, ra_pool_strdup(&res->pool, rel.ptr));
     }
     ra_buf_release(&rel);
@@ -331,7 +298,7 @@ static void window(struct ra_losses *res, struct ra_loss *l)
         set_bound(&l->from, s->snap->taken_at, RA_BOUND_SNAPSHOT, s->snap->name);
     }
     if (l->object == RA_OBJ_MANIFEST_LINK) {
-        const struct ra_graph *g = graph_of(miss, l->root);
+        const struct ra_graph *g = ra_scan_graph(miss, l->root);
         const struct ra_blob *b = g ? ra_graph_find_blob(g, &l->digest) : NULL;
         l->child_blob_present = b && b->present;
     }
@@ -340,9 +307,10 @@ static void window(struct ra_losses *res, struct ra_loss *l)
     folder_time(res, l, miss);
 }
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_tag(const void *a, const void *b)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    return strcmp((*(const struct ra_loss_tag *const *)a)->ref,
+                  (*(const struct ra_loss_tag *const *)b)->ref);
 }
 
 static int cmp_loss(const void *a, const void *b)
@@ -424,7 +392,7 @@ void ra_losses_finish(struct ra_losses *res)
     size_t i;
 
     for (i = 0; i < res->items.len; i++)
-        ra_vec_sort(&((struct ra_loss *)res->items.items[i])->tags, cmp_str);
+        ra_vec_sort(&((struct ra_loss *)res->items.items[i])->tags, cmp_tag);
     ra_vec_sort(&res->items, cmp_loss);
     ra_map_release(&fd->index);
     ra_buf_release(&fd->key);
@@ -466,26 +434,54 @@ void ra_losses_free(struct ra_losses *l)
     free(l);
 }
 
+/* The first 404 for l across the logs; the rule is in losses.h. */
+static void first_404(struct ra_losses *res, struct ra_loss *l, struct ra_log *const *logs,
+                      size_t nlogs, struct ra_buf *ev)
+{
+    size_t k;
+
+    set_bound(&l->first_404, RA_TIME_NONE, RA_BOUND_NONE, NULL);
+    for (k = 0; k < nlogs && l->object != RA_OBJ_TAG; k++) {
+        const struct ra_log_event *e = ra_log_first_status(
+            logs[k], &l->digest, l->repository[0] ? l->repository : NULL, 404);
+        if (!e || e->time == RA_TIME_NONE ||
+            (l->first_404_event && e->time >= l->first_404_event->time))
+            continue;
+        ra_buf_truncate(ev, 0);
+        ra_buf_printf(ev, "%s:%llu", logs[k]->path, (unsigned long long)e->line);
+        set_bound(&l->first_404, e->time, RA_BOUND_LOG, ra_pool_strdup(&res->pool, ev->ptr));
+        l->first_404_event = e;
+        l->first_404_log = logs[k]->path;
+    }
+}
+
 void ra_losses_narrow_by_logs(struct ra_losses *res, struct ra_log *const *logs, size_t nlogs)
 {
     struct ra_buf ev = RA_BUF_INIT;
-    size_t i, k;
+    size_t i;
 
     for (i = 0; i < res->items.len; i++) {
         struct ra_loss *l = res->items.items[i];
-        if (l->object == RA_OBJ_TAG)
-            continue;
-        for (k = 0; k < nlogs; k++) {
-            const struct ra_log_event *e = ra_log_first_status(
-                logs[k], &l->digest, l->repository[0] ? l->repository : NULL, 404);
-            if (!e || !e->time_exact || e->time == RA_TIME_NONE ||
-                (l->from.time != RA_TIME_NONE && e->time <= l->from.time) ||
-                (l->to.time != RA_TIME_NONE && e->time >= l->to.time))
-                continue;
-            ra_buf_truncate(&ev, 0);
-            ra_buf_printf(&ev, "%s:%llu", logs[k]->path, (unsigned long long)e->line);
-            set_bound(&l->to, e->time, RA_BOUND_LOG, ra_pool_strdup(&res->pool, ev.ptr));
-        }
+        const struct ra_log_event *e;
+        first_404(res, l, logs, nlogs, &ev);
+        if ((e = l->first_404_event) && e->time_exact &&
+            (l->from.time == RA_TIME_NONE || e->time > l->from.time) &&
+            (l->to.time == RA_TIME_NONE || e->time < l->to.time))
+            l->to = l->first_404;
     }
     ra_buf_release(&ev);
+}
+
+const struct ra_loss *ra_losses_first_404(const struct ra_losses *res)
+{
+    const struct ra_loss *best = NULL;
+    size_t i;
+
+    for (i = 0; i < res->items.len; i++) {
+        const struct ra_loss *l = res->items.items[i];
+        if (l->first_404_event &&
+            (!best || l->first_404.time < best->first_404.time))
+            best = l;
+    }
+    return best;
 }

@@ -8,11 +8,11 @@
 
 #include "analysis/scan.h"
 
-enum ra_object_kind {
-    RA_OBJ_BLOB = 0,       /* blob data (manifest, config or layer) */
-    RA_OBJ_MANIFEST_LINK,  /* a repository's revision link */
-    RA_OBJ_LAYER_LINK,     /* a repository's _layers link */
-    RA_OBJ_TAG,            /* a tag's current link */
+/* A tag a loss breaks: typed, and as reports print it. */
+struct ra_loss_tag {
+    const char *repository;
+    const char *tag;
+    const char *ref; /* "repository:tag" */
 };
 
 /* How a bound of a window is known. */
@@ -37,13 +37,21 @@ struct ra_loss {
     const char *repository; /* "" for blob data */
     struct ra_digest digest; /* zero for tags */
     const char *tag_name;    /* RA_OBJ_TAG only */
-    struct ra_vec tags;      /* "repository:tag" strings the loss breaks, sorted */
+    struct ra_vec tags;      /* struct ra_loss_tag *: the tags the loss breaks, sorted
+                                by ref */
     struct ra_bound from;    /* latest known to exist */
     struct ra_bound to;      /* earliest known missing */
     size_t first_missing;    /* index of the first snapshot lacking it */
     size_t last_present;     /* index of the last snapshot having it, or SIZE_MAX */
     int child_blob_present;  /* RA_OBJ_MANIFEST_LINK: the manifest's data is still there */
     const char *to_note;     /* why the folder's mtime does not bound it, or NULL */
+    /* The first 404 for it (ra_losses_narrow_by_logs): a bound of kind RA_BOUND_LOG
+     * (evidence "log:line"; time RA_TIME_NONE: none), the request (borrowed from its
+     * log, NULL: none) and that log's path. `to` is this bound when it narrows the
+     * window. */
+    struct ra_bound first_404;
+    const struct ra_log_event *first_404_event;
+    const char *first_404_log;
 };
 
 struct ra_history;
@@ -83,11 +91,20 @@ void ra_losses_finish(struct ra_losses *l);
 
 struct ra_log;
 
-/* Narrow each window's end with the logs: the first request for the lost digest that
- * the registry answered 404, when it falls inside the window. */
+/* Find each lost object's first 404, once, for every reader (docs/fingerprints.md):
+ * in each log, the first request for its digest (for a link: in its repository; for
+ * blob data: in any) that the registry answered 404 and whose time is known; of those,
+ * the earliest (the log given first on a tie). Tags have none. When its time is exact
+ * (not a day from a file name) and falls inside the window, it becomes the window's
+ * end. */
 void ra_losses_narrow_by_logs(struct ra_losses *l, struct ra_log *const *logs, size_t nlogs);
 
-const char *ra_object_kind_name(enum ra_object_kind k);
+/* The earliest first 404 of all losses (the first loss in order on a tie), or NULL. */
+const struct ra_loss *ra_losses_first_404(const struct ra_losses *l);
+
+/* Does loss l break tag repo:tag? */
+int ra_loss_breaks(const struct ra_loss *l, const char *repo, const char *tag);
+
 const char *ra_bound_kind_name(enum ra_bound_kind k);
 
 #endif

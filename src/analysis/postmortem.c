@@ -7,9 +7,9 @@
 
 #include "analysis/history.h"
 #include "analysis/investigate.h"
-#include "config/jobs.h"
-#include "config/pipelines.h"
-#include "config/schedule.h"
+#include "config/jobs/jobs.h"
+#include "config/pipelines/pipelines.h"
+#include "config/sched/schedule.h"
 #include "ingest/layout.h"
 #include "ingest/source.h"
 #include "util/map.h"
@@ -93,6 +93,29 @@ static void first_failed_pipeline(struct ra_postmortem *pm,
     ra_vec_release(&v);
 }
 
+/* The earliest first 404 of the losses (analysis/losses finds each loss's). */
+static void first_404(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    const struct ra_loss *l = ra_losses_first_404(inv->losses);
+
+    if (l)
+        pm->first_404 = (struct ra_pm_event){l->first_404_event, l->first_404_log};
+}
+
+/* The lost digests (no tags): digest -> the last struct ra_loss with it; only losses
+ * that break a tag when breaking. */
+static void lost_digests(struct ra_map *lost, const struct ra_investigation *inv,
+                         int breaking)
+{
+    size_t i;
+
+    for (i = 0; i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        if (l->object != RA_OBJ_TAG && (!breaking || l->tags.len))
+            ra_map_put(lost, l->digest.b, sizeof(l->digest.b), (void *)l);
+    }
+}
+
 /* The latest 404 for a lost digest or failed pipeline from the loss on. */
 static void last_failure(struct ra_postmortem *pm, const struct ra_investigation *inv)
 {
@@ -100,11 +123,7 @@ static void last_failure(struct ra_postmortem *pm, const struct ra_investigation
     struct ra_map lost = RA_MAP_INIT;
     size_t i, k;
 
-    for (i = 0; i < inv->losses->items.len; i++) {
-        const struct ra_loss *l = inv->losses->items.items[i];
-        if (l->object != RA_OBJ_TAG)
-            ra_map_put(&lost, l->digest.b, sizeof(l->digest.b), (void *)l);
-    }
+    lost_digests(&lost, inv, 0);
     for (k = 0; k < inv->nlogs; k++) {
         const struct ra_log *log = inv->logs[k];
         for (i = 0; i < log->events.len; i++) {
@@ -221,18 +240,6 @@ int ra_postmortem_suspect_at(const struct ra_postmortem *pm, ra_time t)
 
 /* ---- recovery ---- */
 
-int ra_postmortem_loss_breaks(const struct ra_loss *l, const char *repo, const char *tag)
-{
-    size_t i, n = strlen(repo);
-
-    for (i = 0; i < l->tags.len; i++) {
-        const char *t = l->tags.items[i];
-        if (!strncmp(t, repo, n) && t[n] == ':' && !strcmp(t + n + 1, tag))
-            return 1;
-    }
-    return 0;
-}
-
 const struct ra_recycled_blob *
 ra_postmortem_recycled_copy(const struct ra_investigation *inv, const struct ra_digest *d,
                             const struct ra_snapshot **snap)
@@ -293,7 +300,7 @@ static void plan_tag(struct ra_pm_tag_plan *p, const struct ra_investigation *in
     for (i = 0; p->named && i < inv->losses->items.len; i++) {
         const struct ra_loss *l = inv->losses->items.items[i];
         if (!strcmp(l->root, reg->graph->root) &&
-            ra_postmortem_loss_breaks(l, t->repository, t->tag))
+            ra_loss_breaks(l, t->repository, t->tag))
             repair(p, inv, l);
     }
 }
@@ -345,52 +352,39 @@ static void start(struct ra_postmortem *pm, const struct ra_investigation *inv)
     }
 }
 
-/* Does repo:tag (the form of a loss's tags) pull in scan s under root? -1: not there. */
-static int tag_pulls_in(const struct ra_scan *s, const char *root, const char *ref)
+/* Does tag lt pull in scan s under root? -1: not there. */
+static int tag_pulls_in(const struct ra_scan *s, const char *root,
+                        const struct ra_loss_tag *lt)
 {
-    size_t i, j, n;
+    const struct ra_registry_result *r = ra_scan_registry(s, root);
+    size_t j;
 
-    for (i = 0; i < s->nregs; i++) {
-        const struct ra_registry_result *r = s->regs[i];
-        if (strcmp(r->graph->root, root))
-            continue;
-        for (j = 0; j < r->ntags; j++) {
-            const struct ra_tag_result *t = &r->tags[j];
-            n = strlen(t->repository);
-            if (!strncmp(ref, t->repository, n) && ref[n] == ':' &&
-                !strcmp(ref + n + 1, t->tag))
-                return t->pullable;
-        }
+    for (j = 0; r && j < r->ntags; j++) {
+        const struct ra_tag_result *t = &r->tags[j];
+        if (!strcmp(lt->repository, t->repository) && !strcmp(lt->tag, t->tag))
+            return t->pullable;
     }
     return -1;
 }
 
 /* The same for scan k, asked of the history when there is one: that scan may have
  * given up its results (ra_scan_thin). */
-static int tag_pulls(const struct ra_losses *ls, size_t k, const char *root, const char *ref)
+static int tag_pulls(const struct ra_losses *ls, size_t k, const char *root,
+                     const struct ra_loss_tag *lt)
 {
-    const char *colon = strchr(ref, ':');
-    struct ra_hist_key key = {RA_HIST_TAG_LISTED, root, NULL, NULL, NULL};
-    char *repo;
-    int p = -1;
+    struct ra_hist_key key = {RA_HIST_TAG_LISTED, root, lt->repository, NULL, lt->tag};
 
     if (!ls->history)
-        return tag_pulls_in(ls->scans[k], root, ref);
-    if (!colon)
+        return tag_pulls_in(ls->scans[k], root, lt);
+    if (!ra_history_has(ls->history, &key, k))
         return -1;
-    key.repo = repo = ra_xstrndup(ref, (size_t)(colon - ref));
-    key.tag = colon + 1;
-    if (ra_history_has(ls->history, &key, k)) {
-        key.kind = RA_HIST_TAG_PULLS;
-        p = ra_history_has(ls->history, &key, k);
-    }
-    free(repo);
-    return p;
+    key.kind = RA_HIST_TAG_PULLS;
+    return ra_history_has(ls->history, &key, k);
 }
 
 /* The first scan after the loss where ref pulls and keeps pulling; SIZE_MAX if none. */
 static size_t repaired_at(const struct ra_losses *ls, const struct ra_loss *l,
-                          const char *ref)
+                          const struct ra_loss_tag *ref)
 {
     size_t k, at = SIZE_MAX;
 
@@ -409,11 +403,7 @@ static void first_success(struct ra_postmortem *pm, const struct ra_investigatio
     struct ra_map lost = RA_MAP_INIT;
     size_t i, k;
 
-    for (i = 0; i < inv->losses->items.len; i++) {
-        const struct ra_loss *l = inv->losses->items.items[i];
-        if (l->object != RA_OBJ_TAG && l->tags.len)
-            ra_map_put(&lost, l->digest.b, sizeof(l->digest.b), (void *)l);
-    }
+    lost_digests(&lost, inv, 1);
     for (k = 0; k < inv->nlogs; k++) {
         const struct ra_log *log = inv->logs[k];
         for (i = 0; i < log->events.len; i++) {
@@ -487,7 +477,7 @@ static struct ra_pm_event rebuild_after(const struct ra_investigation *inv,
 /* When the pair (loss l, tag ref) was repaired: a later snapshot where ref pulls and
  * keeps pulling, else a rebuild after the newest snapshot; RA_TIME_NONE when neither. */
 static ra_time pair_repaired(struct ra_postmortem *pm, const struct ra_investigation *inv,
-                             const struct ra_loss *l, const char *ref)
+                             const struct ra_loss *l, const struct ra_loss_tag *ref)
 {
     const struct ra_losses *ls = inv->losses;
     size_t at = repaired_at(ls, l, ref);
@@ -499,12 +489,12 @@ static ra_time pair_repaired(struct ra_postmortem *pm, const struct ra_investiga
     if (pm->newest && pm->newest->snap->taken_at != RA_TIME_NONE &&
         (after == RA_TIME_NONE || pm->newest->snap->taken_at > after))
         after = pm->newest->snap->taken_at;
-    rb = rebuild_after(inv, ref, after);
+    rb = rebuild_after(inv, ref->ref, after);
     if (!rb.event)
         return RA_TIME_NONE;
     if (!pm->rebuilt.event || run_end(rb.event) > run_end(pm->rebuilt.event)) {
         pm->rebuilt = rb;
-        pm->rebuilt_ref = ref;
+        pm->rebuilt_ref = ref->ref;
     }
     return run_end(rb.event);
 }
@@ -565,11 +555,7 @@ static void failures(struct ra_postmortem *pm, const struct ra_investigation *in
     struct ra_map lost = RA_MAP_INIT;
     size_t i, k;
 
-    for (i = 0; i < inv->losses->items.len; i++) {
-        const struct ra_loss *l = inv->losses->items.items[i];
-        if (l->object != RA_OBJ_TAG)
-            ra_map_put(&lost, l->digest.b, sizeof(l->digest.b), (void *)l);
-    }
+    lost_digests(&lost, inv, 0);
     for (k = 0; k < inv->nlogs; k++) {
         const struct ra_log *log = inv->logs[k];
         v.len = 0;
@@ -685,7 +671,7 @@ int ra_postmortem_new(struct ra_postmortem **out, const struct ra_investigation 
     loss_bounds(pm, inv);
     focus(pm, inv);
     first_missing(pm, inv);
-    pm->first_404 = (struct ra_pm_event){inv->first_404, inv->first_404_log};
+    first_404(pm, inv);
     first_failed_pipeline(pm, inv);
     last_failure(pm, inv);
     suspects(pm, inv);

@@ -168,7 +168,4 @@ const struct ra_recycled_blob *
 ra_postmortem_recycled_copy(const struct ra_investigation *inv, const struct ra_digest *d,
                             const struct ra_snapshot **snap);
 
-/* Does loss l break repo:tag? */
-int ra_postmortem_loss_breaks(const struct ra_loss *l, const char *repo, const char *tag);
-
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "ingest/layout.h"
+#include "model/storage_path.h"
 #include "util/buf.h"
 
 #define MAX_INDEX_DEPTH 8
@@ -17,6 +18,7 @@ struct walk {
     const struct ra_pull_opts *opts;
     const struct ra_repo *repo;
     const char *tag;     /* NULL outside the tag walk */
+    const char *plat;    /* the platform walked, NULL while not known */
     struct ra_vec plats; /* struct ra_platform_result * for the current tag */
     struct ra_map needed; /* digests some current tag needs */
     struct ra_map walked; /* manifests walked for the current tag: each once */
@@ -52,6 +54,17 @@ static const char *of_parent(char buf[RA_DIGEST_STRLEN + 4], const struct ra_dig
     return buf;
 }
 
+/* The typed reference of an object the tag walk needs and lacks. */
+static struct ra_object_ref missing_ref(const struct walk *w, enum ra_object_kind kind,
+                                        const struct ra_digest *d)
+{
+    struct ra_object_ref ref = {kind, w->repo->name, w->tag, w->plat, {{0}}};
+
+    if (d)
+        ref.digest = *d;
+    return ref;
+}
+
 /* First failing code wins. */
 static void first(enum ra_finding_code *acc, enum ra_finding_code c)
 {
@@ -66,12 +79,13 @@ static enum ra_finding_code check_data(struct walk *w, const struct ra_blob *b,
                                const char *what)
 {
     char hex[RA_DIGEST_STRLEN], act[RA_DIGEST_STRLEN], of[RA_DIGEST_STRLEN + 4];
+    struct ra_object_ref ref = missing_ref(w, RA_OBJ_BLOB, d);
 
     of_parent(of, parent);
     ra_graph_blob_path(&w->path, w->g, d);
     if (!b || !b->present) {
-        ra_findings_add(&w->res->findings, missing_code, sev_on_path(w), w->repo->name,
-                        w->tag, d, parent, w->path.ptr, "%s %s%s: blob data missing%s", what,
+        ra_findings_add_missing(&w->res->findings, missing_code, sev_on_path(w), &ref,
+                                parent, w->path.ptr, "%s %s%s: blob data missing%s", what,
                         short_of(hex, d), of,
                         b && b->not_regular ? " (member is not a regular file)"
                         : b && b->truncated ? " (the snapshot broke off inside it)"
@@ -102,12 +116,14 @@ static enum ra_finding_code check_link(struct walk *w, const struct ra_link *lin
                                const char *what)
 {
     char hex[RA_DIGEST_STRLEN], of[RA_DIGEST_STRLEN + 4];
+    struct ra_object_ref ref = missing_ref(
+        w, kind == RA_LINK_LAYER ? RA_OBJ_LAYER_LINK : RA_OBJ_MANIFEST_LINK, d);
 
     of_parent(of, parent);
     ra_graph_link_path(&w->path, w->g, kind, w->repo->name, NULL, d);
     if (!link) {
-        ra_findings_add(&w->res->findings, missing_code, sev_on_path(w), w->repo->name,
-                        w->tag, d, parent, w->path.ptr, "%s %s%s: no %s link in '%s'", what,
+        ra_findings_add_missing(&w->res->findings, missing_code, sev_on_path(w), &ref,
+                                parent, w->path.ptr, "%s %s%s: no %s link in '%s'", what,
                         short_of(hex, d), of, kind == RA_LINK_LAYER ? "_layers" : "revision",
                         w->repo->name);
         return missing_code;
@@ -151,7 +167,7 @@ static enum ra_finding_code check_image(struct walk *w, const struct ra_blob *mb
         first(&acc, check_blob(w, &m->config, &mb->digest, "config"));
         cb = ra_graph_find_blob(w->g, &m->config.digest);
         if (cb && cb->manifest && cb->manifest->platform && !*plat)
-            *plat = cb->manifest->platform;
+            w->plat = *plat = cb->manifest->platform;
     }
     for (i = 0; i < m->nrefs; i++)
         first(&acc, check_blob(w, &m->refs[i], &mb->digest, "layer"));
@@ -255,6 +271,7 @@ static void walk_manifest(struct walk *w, const struct ra_descriptor *desc,
     if (ra_map_get(&w->walked, desc->digest.b, sizeof(desc->digest.b)))
         return;
     ra_map_put(&w->walked, desc->digest.b, sizeof(desc->digest.b), (void *)desc);
+    w->plat = plat;
     first(&acc, fetch_manifest(w, &desc->digest, parent, desc->size, &b));
     if (!b) {
         add_platform(w, plat, &desc->digest, acc);
@@ -298,13 +315,15 @@ static void walk_tag(struct walk *w, const struct ra_tag *t, struct ra_tag_resul
     w->tag = t->name;
     w->plats.len = 0;
     ra_map_release(&w->walked);
+    w->plat = NULL;
     if (!t->has_current || !t->current.valid) {
+        struct ra_object_ref ref = missing_ref(w, RA_OBJ_TAG, NULL);
         ra_graph_link_path(&w->path, w->g, RA_LINK_TAG_CURRENT, w->repo->name, t->name, NULL);
-        ra_findings_add(&w->res->findings, RA_F_TAG_TARGET_MISSING, RA_SEV_CRITICAL,
-                        w->repo->name, t->name, NULL, NULL, w->path.ptr,
-                        "tag '%s:%s': %s", w->repo->name, t->name,
-                        t->has_current ? "current link does not hold a digest"
-                                       : "no current link");
+        ra_findings_add_missing(&w->res->findings, RA_F_TAG_TARGET_MISSING, RA_SEV_CRITICAL,
+                                &ref, NULL, w->path.ptr, "tag '%s:%s': %s", w->repo->name,
+                                t->name,
+                                t->has_current ? "current link does not hold a digest"
+                                               : "no current link");
         tr->reason = RA_F_TAG_TARGET_MISSING;
         return;
     }
@@ -339,9 +358,8 @@ static void check_name(struct walk *w, const char *tag)
 
     if (tag ? ra_layout_tag_valid(tag) : ra_layout_repository_valid(w->repo->name))
         return;
-    ra_buf_truncate(&w->path, 0);
-    ra_buf_printf(&w->path, "%s%srepositories/%s%s%s", w->g->root, w->g->root[0] ? "/" : "",
-                  w->repo->name, tag ? "/_manifests/tags/" : "", tag ? tag : "");
+    ra_storage_path(&w->path, w->g->root, tag ? RA_STORE_TAG : RA_STORE_REPOSITORY,
+                    w->repo->name, tag, NULL);
     ra_findings_add(&w->res->findings, RA_F_NAME_INVALID, RA_SEV_WARNING, w->repo->name, tag,
                     NULL, NULL, w->path.ptr,
                     "%s name '%s' is outside Distribution's grammar: the registry never "
@@ -442,9 +460,8 @@ static void check_uploads(struct walk *w)
         if (t == RA_TIME_NONE || t >= w->opts->taken_at ||
             (uint64_t)w->opts->taken_at - (uint64_t)t <= (uint64_t)w->opts->upload_purge_age)
             continue;
-        ra_buf_truncate(&w->path, 0);
-        ra_buf_printf(&w->path, "%s%srepositories/%s/_uploads/%s", w->g->root,
-                      w->g->root[0] ? "/" : "", w->repo->name, u->uuid);
+        ra_storage_path(&w->path, w->g->root, RA_STORE_UPLOAD, w->repo->name, u->uuid,
+                        NULL);
         ra_findings_add(&w->res->findings, RA_F_UPLOAD_STALE, RA_SEV_WARNING, w->repo->name,
                         NULL, NULL, NULL, w->path.ptr,
                         "upload %s started %s and never finished; the registry purges "

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Pullability: for every tag and platform, would a real client pulling from a registry
- * serving this storage succeed? The serving rules are Distribution 2.8's (DOMAIN.md);
+ * serving this storage succeed? Serving rules: Distribution 2.8's (docs/storage.md);
  * the client rules are skopeo's (`copy --all`: every child, digests and sizes checked). */
 #ifndef RA_ANALYSIS_PULL_H
 #define RA_ANALYSIS_PULL_H

@@ -6,6 +6,7 @@
 
 #include "analysis/gcsim.h"
 #include "model/graph.h"
+#include "model/storage_path.h"
 #include "util/buf.h"
 
 static void add_read_error(struct ra_scan *s)
@@ -33,8 +34,7 @@ static size_t tag_folder_meta(struct ra_buf *repos, struct ra_buf *why,
         for (j = 0; j < sorted.len; j++) {
             const struct ra_repo *r = sorted.items[j];
             const struct ra_meta_item *m, *first;
-            ra_buf_truncate(&dir, 0);
-            ra_buf_printf(&dir, "repositories/%s/_manifests/tags", r->name);
+            ra_storage_path(&dir, "", RA_STORE_TAGS, r->name, NULL, NULL);
             if (!(m = first = ra_graph_meta_in(g, dir.ptr)))
                 continue;
             for (; m; m = m->next_in_dir) /* the first by name, whatever the order read */
@@ -197,6 +197,23 @@ void ra_scan_refill(struct ra_scan *s, struct ra_scan *fresh)
     fresh->nregs = nregs;
     s->thinned = 0;
     ra_scan_free(fresh);
+}
+
+const struct ra_registry_result *ra_scan_registry(const struct ra_scan *s, const char *root)
+{
+    size_t i;
+
+    for (i = 0; i < s->nregs; i++)
+        if (!strcmp(s->regs[i]->graph->root, root))
+            return s->regs[i];
+    return NULL;
+}
+
+const struct ra_graph *ra_scan_graph(const struct ra_scan *s, const char *root)
+{
+    const struct ra_registry_result *r = ra_scan_registry(s, root);
+
+    return r ? r->graph : NULL;
 }
 
 int ra_scan_has_unpullable(const struct ra_scan *s)

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "config/jobs.h"
+#include "config/jobs/jobs.h"
 #include "util/buf.h"
 
 /* The format of a date command at s ("date +%F)" or "date -u +%Y%m%d`"), up to the

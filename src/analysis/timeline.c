@@ -231,7 +231,7 @@ static void loss_events(struct ra_timeline_builder *b, const struct ra_losses *l
     for (i = 0; i < losses->items.len; i++) {
         const struct ra_loss *l = losses->items.items[i];
         size_t counts[RA_OBJ_TAG + 1] = {0}, n = 0;
-        const char *tag0 = l->tags.len ? l->tags.items[0] : "";
+        const char *tag0 = l->tags.len ? ((const struct ra_loss_tag *)l->tags.items[0])->ref : "";
         int more_tags = 0;
         if (done[i])
             continue;
@@ -243,7 +243,9 @@ static void loss_events(struct ra_timeline_builder *b, const struct ra_losses *l
             done[j] = 1;
             counts[x->object]++;
             n++;
-            more_tags |= x->tags.len > 1 || (x->tags.len && strcmp(x->tags.items[0], tag0));
+            more_tags |=
+                x->tags.len > 1 ||
+                (x->tags.len && strcmp(((const struct ra_loss_tag *)x->tags.items[0])->ref, tag0));
         }
         ra_buf_truncate(&kinds, 0);
         for (k = 0; k <= RA_OBJ_TAG; k++)

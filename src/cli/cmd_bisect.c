@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "analysis/bisect.h"
@@ -14,74 +15,50 @@
 struct bisect_opts {
     const char *json;
     int verify;
-    int quiet;
-    int progress;
 };
 
-static const struct option longopts[] = {
-    {"json", required_argument, NULL, 'j'}, {"verify", no_argument, NULL, 'V'},
-    {"quiet", no_argument, NULL, 'q'},      {"progress", no_argument, NULL, 'G'},
-    {"verbose", no_argument, NULL, 'v'},    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+static const struct cli_opt options[] = {
+    {.name = "json",
+     .kind = CLI_STRING,
+     .off = offsetof(struct bisect_opts, json),
+     .arg = "FILE|-",
+     .help = "also write the JSON form (docs/json.md) to FILE, or stdout alone"},
+    {.name = "verify",
+     .kind = CLI_FLAG,
+     .off = offsetof(struct bisect_opts, verify),
+     .help = "hash every blob of each snapshot read"},
+    {.kind = CLI_GROUP, .group = cli_progress_opts},
+    {.kind = CLI_GROUP, .group = cli_help_opt},
+    {0},
 };
 
-static const char usage_text[] =
-    "usage: regautopsy bisect [options] TARGET SNAPSHOT...\n"
-    "\n"
-    "Over the snapshots, ordered by time, find the last one where TARGET was pullable\n"
-    "and the first where it was not, reading about log2(N) of them. TARGET is\n"
-    "REPO:TAG, REPO:TAG@PLATFORM (one platform of an index, e.g. linux/arm64/v8),\n"
-    "REPO@sha256:HEX (the manifest's revision link and data) or sha256:HEX (a blob's\n"
-    "data, in any repository). SNAPSHOT as for scan (Synology snapshot folders and\n"
-    "@time suffixes included).\n"
-    "\n"
-    "  --json FILE|-   also write the JSON form (docs/json.md) to FILE, or stdout alone\n"
-    "  --verify        hash every blob of each snapshot read\n"
-    "  -v, --verbose   say on stderr what is read and skipped\n"
-    "  -q, --quiet     no progress line on stderr\n"
-    "  --progress      progress lines on stderr even when it is not a terminal\n"
-    "  -h, --help      this text\n"
-    "\n"
-    "exit: 0 a pullable -> not pullable pair found, 1 none (never pullable, still\n"
-    "pullable, or only became pullable), 2 usage or no snapshot readable\n";
+static const struct cli_operands operands = {
+    2, -1, "expected TARGET and at least one SNAPSHOT", ".I TARGET\n.IR SNAPSHOT ...\n"};
 
-static int parse_args(struct bisect_opts *o, int argc, char **argv, struct ra_ctx *ctx)
-{
-    int c;
-
-    optind = 1;
-    while ((c = cli_getopt(ctx, "bisect", argc, argv, "qh", longopts)) != -1) {
-        switch (c) {
-        case 'j':
-            o->json = optarg;
-            break;
-        case 'V':
-            o->verify = 1;
-            break;
-        case 'q':
-            o->quiet = 1;
-            break;
-        case 'G':
-            o->progress = 1;
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(RA_EXIT_OK);
-        default:
-            return -1;
-        }
-    }
-    if (argc - optind < 2) {
-        cli_usage_error("bisect", "expected TARGET and at least one SNAPSHOT");
-        return -1;
-    }
-    return 0;
-}
+const struct cli_command cmd_bisect_spec = {
+    .name = "bisect",
+    .synopsis = "[options] TARGET SNAPSHOT...",
+    .about =
+        "Over the snapshots, ordered by time, find the last one where TARGET was "
+        "pullable\n"
+        "and the first where it was not, reading about log2(N) of them. TARGET is\n"
+        "REPO:TAG, REPO:TAG@PLATFORM (one platform of an index, e.g. linux/arm64/v8),\n"
+        "REPO@sha256:HEX (the manifest's revision link and data) or sha256:HEX (a "
+        "blob's\n"
+        "data, in any repository). SNAPSHOT as for scan (Synology snapshot folders and\n"
+        "@time suffixes included).\n\n",
+    .column = 18,
+    .opts = options,
+    .operands = &operands,
+    .exit =
+        "exit: 0 a pullable -> not pullable pair found, 1 none (never pullable, still\n"
+        "pullable, or only became pullable), 2 usage or no snapshot readable\n",
+};
 
 static ra_progress_cb progress_for(const char *name, size_t i, size_t n, void *payload)
 {
     struct cli_progress *p = payload;
-    return cli_progress_start_n(p, name, i, n, p->ctx, p->quiet);
+    return cli_progress_start_n(p, name, i, n, p->ctx);
 }
 
 static void progress_done(void *payload)
@@ -89,26 +66,16 @@ static void progress_done(void *payload)
     cli_progress_end(payload);
 }
 
-static int write_outputs(const struct ra_bisect_result *r, const char *json)
+static int write_outputs(const struct ra_bisect_result *r, const char *json_path)
 {
-    struct ra_buf buf = RA_BUF_INIT;
+    struct ra_buf json = RA_BUF_INIT, text = RA_BUF_INIT;
     struct ra_err err = RA_ERR_INIT;
-    int rc = 0;
+    int rc = json_path ? ra_bisect_write_json(&json, r, &err) : 0;
 
-    if (json) {
-        if (ra_bisect_write_json(&buf, r, &err) < 0) {
-            cli_error("%s", err.msg);
-            rc = -1;
-        } else if (cli_write_file(json, &buf) < 0) {
-            rc = -1;
-        }
-    }
-    if (!json || strcmp(json, "-")) {
-        ra_buf_truncate(&buf, 0);
-        ra_bisect_write_text(&buf, r);
-        fwrite(ra_buf_cstr(&buf), 1, buf.len, stdout);
-    }
-    ra_buf_release(&buf);
+    ra_bisect_write_text(&text, r);
+    rc = cli_write_json_text(json_path, &json, rc, &err, &text);
+    ra_buf_release(&json);
+    ra_buf_release(&text);
     return rc;
 }
 
@@ -132,9 +99,9 @@ int cmd_bisect(int argc, char **argv, struct ra_ctx *ctx)
     int rc = RA_EXIT_USAGE;
 
     memset(&target, 0, sizeof(target));
-    if (parse_args(&o, argc, argv, ctx) < 0)
+    if (cli_parse(ctx, &cmd_bisect_spec, &o, argc, argv) < 0 ||
+        cli_operands(&cmd_bisect_spec, argc) < 0)
         return RA_EXIT_USAGE;
-    ctx->progress = o.progress;
     if (ra_bisect_target_parse(&target, argv[optind], &err) < 0) {
         cli_error("bisect: %s", err.msg);
         return RA_EXIT_USAGE;
@@ -148,7 +115,6 @@ int cmd_bisect(int argc, char **argv, struct ra_ctx *ctx)
     if (cli_expand_snapshots(&specs, argv + optind + 1, argc - optind - 1))
         goto done;
     prog.ctx = ctx;
-    prog.quiet = o.quiet;
     bopts.verify = o.verify;
     bopts.progress_for = progress_for;
     bopts.progress_done = progress_done;

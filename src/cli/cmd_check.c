@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include <jansson.h>
@@ -18,80 +19,49 @@ struct check_opts {
     struct cli_evidence ev;
     struct ra_report_opts model;
     const char *expect;
-    int quiet;
 };
 
-static const struct option longopts[] = {
-    {"expect", required_argument, NULL, 'e'},
-    {"config", required_argument, NULL, 'c'},
-    {"rev", required_argument, NULL, 'r'},
-    {"tz", required_argument, NULL, 'z'},
-    {"cluster-tz", required_argument, NULL, 'Z'},
-    {"log", required_argument, NULL, 'l'},
-    {"jobs-file", required_argument, NULL, 'J'},
-    {"verify", no_argument, NULL, 'V'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+static const struct cli_opt options[] = {
+    {.name = "expect",
+     .kind = CLI_STRING,
+     .off = offsetof(struct check_opts, expect),
+     .arg = "FILE|-",
+     .help = "the expected JSON (required)",
+     .flags = CLI_REQUIRED},
+    {.kind = CLI_GROUP,
+     .group = cli_evidence_opts,
+     .off = offsetof(struct check_opts, ev)},
+    {.kind = CLI_GROUP, .group = cli_quiet_opts},
+    {0},
 };
 
-static const char usage_head[] =
-    "usage: regautopsy check --expect FILE [options] SNAPSHOT...\n"
-    "\n"
-    "Build the report model as 'report' does and match FILE against it: every key in\n"
-    "FILE must be there with the same value (arrays match in any order); keys FILE\n"
-    "leaves out are not checked. FILE is 'report --json' output, or part of it.\n"
-    "\n"
-    "  --expect FILE        the expected JSON (required)\n";
-
-static const char usage_tail[] =
-    "  -v, --verbose        say on stderr what is read and skipped\n"
-    "  -q, --quiet          no progress line\n"
-    "\n"
-    "exit: 0 every expectation holds, 1 some differ (one line each on stdout),\n"
-    "      2 usage or unreadable input\n";
-
-static void usage(FILE *f)
-{
-    fputs(usage_head, f);
-    fputs(cli_evidence_usage, f);
-    fputs(usage_tail, f);
-}
+const struct cli_command cmd_check_spec = {
+    .name = "check",
+    .synopsis = "--expect FILE [options] SNAPSHOT...",
+    .about =
+        "Build the report model as 'report' does and match FILE against it: every key "
+        "in\n"
+        "FILE must be there with the same value (arrays match in any order); keys FILE\n"
+        "leaves out are not checked. FILE is 'report --json' output, or part of it.\n\n",
+    .column = 23,
+    .opts = options,
+    .operands = &cli_snapshots,
+    .exit = "exit: 0 every expectation holds, 1 some differ (one line each on stdout),\n"
+            "      2 usage or unreadable input\n",
+};
 
 static int parse_args(struct check_opts *o, int argc, char **argv, struct ra_ctx *ctx)
 {
-    int c;
-    int r;
-
-    optind = 1;
-    while ((c = cli_getopt(ctx, "check", argc, argv, "qh", longopts)) != -1) {
-        switch (c) {
-        case 'e':
-            o->expect = optarg;
-            break;
-        case 'q':
-            o->quiet = 1;
-            break;
-        case 'h':
-            usage(stdout);
-            exit(RA_EXIT_OK);
-        default:
-            if ((r = cli_evidence_option(&o->ev, c, optarg)) > 0)
-                break;
-            return -1; /* an error printed */
-        }
-    }
+    if (cli_parse(ctx, &cmd_check_spec, o, argc, argv) < 0)
+        return -1;
     if (!o->expect) {
         cli_usage_error("check", "no --expect FILE given");
         return -1;
     }
     if (cli_check_input(o->expect, 0) < 0)
         return -1;
-    if (optind >= argc) {
-        cli_usage_error("check", "no SNAPSHOT given");
+    if (cli_operands(&cmd_check_spec, argc) < 0)
         return -1;
-    }
     return 0;
 }
 
@@ -125,13 +95,11 @@ int cmd_check(int argc, char **argv, struct ra_ctx *ctx)
     struct check_opts o = {0};
     struct ra_investigation *inv = NULL;
     struct ra_err err = RA_ERR_INIT;
-    struct cli_progress prog;
     json_t *expected = NULL, *model = NULL;
     int rc = RA_EXIT_USAGE;
 
     cli_evidence_init(&o.ev);
-    o.model = (struct ra_report_opts)RA_REPORT_OPTS_INIT;
-    o.model.version = RA_VERSION;
+    cli_report_opts_init(&o.model);
     if (parse_args(&o, argc, argv, ctx) < 0)
         goto done;
     {
@@ -144,15 +112,9 @@ int cmd_check(int argc, char **argv, struct ra_ctx *ctx)
         cli_error("%s", err.msg);
         goto done;
     }
-    cli_evidence_inputs(&o.ev, argv + optind, argc - optind);
-    cli_verbose_inputs(ctx, &o.ev);
-    cli_progress_hooks(&o.ev.inv, &prog, ctx, o.quiet);
-    if (ra_investigate(&inv, &o.ev.inv, &err) < 0 ||
-        ra_report_build(&model, inv, &o.model, &err) < 0) {
-        cli_error("%s", err.msg);
+    if (cli_report_model(&model, &inv, &o.ev, &o.model, argv + optind, argc - optind,
+                         ctx) < 0)
         goto done;
-    }
-    cli_verbose_investigation(ctx, inv);
     rc = compare(expected, model, o.expect);
 done:
     json_decref(expected);

@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "analysis/diff.h"
@@ -13,59 +14,35 @@
 struct diff_opts {
     const char *json;
     int verify;
-    int quiet;
 };
 
-static const struct option longopts[] = {
-    {"json", required_argument, NULL, 'j'},
-    {"verify", no_argument, NULL, 'V'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+static const struct cli_opt options[] = {
+    {.name = "json",
+     .kind = CLI_STRING,
+     .off = offsetof(struct diff_opts, json),
+     .arg = "FILE|-",
+     .help = "write the JSON form (docs/json.md)"},
+    {.name = "verify",
+     .kind = CLI_FLAG,
+     .off = offsetof(struct diff_opts, verify),
+     .help = "hash every blob in both"},
+    {.kind = CLI_GROUP, .group = cli_quiet_opts},
+    {0},
 };
 
-static const char usage_text[] =
-    "usage: regautopsy diff [options] OLD NEW\n"
-    "\n"
-    "Compare two snapshots of the same registry storage (same forms as scan).\n"
-    "\n"
-    "  --json FILE|-   write the JSON form (docs/json.md)\n"
-    "  --verify        hash every blob in both\n"
-    "  -v, --verbose   say on stderr what is read and skipped\n"
-    "  -q, --quiet     no progress line\n"
-    "\n"
-    "exit: 0 no tag became unpullable, 1 some did, 2 usage or unreadable input\n";
+static const struct cli_operands operands = {
+    2, 2, "give exactly two snapshots, OLD and NEW", ".I OLD NEW\n"};
 
-static int parse_args(struct diff_opts *o, int argc, char **argv, struct ra_ctx *ctx)
-{
-    int c;
-
-    optind = 1;
-    while ((c = cli_getopt(ctx, "diff", argc, argv, "qh", longopts)) != -1) {
-        switch (c) {
-        case 'j':
-            o->json = optarg;
-            break;
-        case 'V':
-            o->verify = 1;
-            break;
-        case 'q':
-            o->quiet = 1;
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(RA_EXIT_OK);
-        default:
-            return -1;
-        }
-    }
-    if (argc - optind != 2) {
-        cli_usage_error("diff", "give exactly two snapshots, OLD and NEW");
-        return -1;
-    }
-    return 0;
-}
+const struct cli_command cmd_diff_spec = {
+    .name = "diff",
+    .synopsis = "[options] OLD NEW",
+    .about =
+        "Compare two snapshots of the same registry storage (same forms as scan).\n\n",
+    .column = 18,
+    .opts = options,
+    .operands = &operands,
+    .exit = "exit: 0 no tag became unpullable, 1 some did, 2 usage or unreadable input\n",
+};
 
 static int load(struct ra_scan **out, const char *arg, const struct diff_opts *o,
                 struct ra_ctx *ctx)
@@ -85,7 +62,7 @@ static int load(struct ra_scan **out, const char *arg, const struct diff_opts *o
     }
     sopts.verify = o->verify;
     sopts.progress_payload = &prog;
-    sopts.progress_cb = cli_progress_start(&prog, arg, ctx, o->quiet);
+    sopts.progress_cb = cli_progress_start(&prog, arg, ctx);
     cli_verbose(ctx, "reading snapshot '%s'", arg);
     rc = ra_scan_run(out, specs.items[0], &sopts, &err);
     cli_progress_end(&prog);
@@ -103,12 +80,13 @@ int cmd_diff(int argc, char **argv, struct ra_ctx *ctx)
     struct diff_opts o = {0};
     struct ra_scan *old_scan = NULL, *new_scan = NULL;
     struct ra_diff *d = NULL;
-    struct ra_buf buf = RA_BUF_INIT;
+    struct ra_buf json = RA_BUF_INIT, text = RA_BUF_INIT;
     struct ra_err err = RA_ERR_INIT;
-    int rc = RA_EXIT_USAGE;
+    int rc = RA_EXIT_USAGE, error;
     size_t i;
 
-    if (parse_args(&o, argc, argv, ctx) < 0)
+    if (cli_parse(ctx, &cmd_diff_spec, &o, argc, argv) < 0 ||
+        cli_operands(&cmd_diff_spec, argc) < 0)
         return RA_EXIT_USAGE;
     {
         const char *out[] = {"-", o.json};
@@ -119,25 +97,17 @@ int cmd_diff(int argc, char **argv, struct ra_ctx *ctx)
         load(&new_scan, argv[optind + 1], &o, ctx) < 0)
         goto done;
     ra_diff_compute(&d, old_scan, new_scan);
-    if (o.json) {
-        if (ra_diff_write_json(&buf, d, &err) < 0) {
-            cli_error("%s", err.msg);
-            goto done;
-        }
-        if (cli_write_file(o.json, &buf) < 0)
-            goto done;
-    }
-    if (!o.json || strcmp(o.json, "-")) {
-        ra_buf_truncate(&buf, 0);
-        ra_diff_write_text(&buf, d);
-        fwrite(ra_buf_cstr(&buf), 1, buf.len, stdout);
-    }
+    error = o.json ? ra_diff_write_json(&json, d, &err) : 0;
+    ra_diff_write_text(&text, d);
+    if (cli_write_json_text(o.json, &json, error, &err, &text) < 0)
+        goto done;
     rc = RA_EXIT_OK;
     for (i = 0; i < d->nregs; i++)
         if (d->regs[i].counts[RA_CHANGE_BECAME_UNPULLABLE])
             rc = RA_EXIT_FINDINGS;
 done:
-    ra_buf_release(&buf);
+    ra_buf_release(&json);
+    ra_buf_release(&text);
     ra_diff_free(d);
     ra_scan_free(old_scan);
     ra_scan_free(new_scan);

@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "analysis/gcsim.h"
@@ -14,84 +15,62 @@ struct gcsim_opts {
     const char *json;
     struct ra_gc_opts gc;
     int verify;
-    int quiet;
 };
 
-static const struct option longopts[] = {
-    {"distribution", required_argument, NULL, 'D'},
-    {"delete-untagged", no_argument, NULL, 'm'},
-    {"json", required_argument, NULL, 'j'},
-    {"verify", no_argument, NULL, 'V'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
-static const char usage_text[] =
-    "usage: regautopsy gc-sim [options] SNAPSHOT...\n"
-    "\n"
-    "Run Distribution's garbage collector on the snapshot in memory, as that version\n"
-    "runs it on storage, and say what it would delete and which tags would break.\n"
-    "\n"
-    "  --distribution 2.8|3   the registry version whose GC to simulate (default 2.8)\n"
-    "  -m, --delete-untagged  as 'garbage-collect -m'\n"
-    "  --json FILE|-          write the JSON form (docs/json.md)\n"
-    "  --verify               hash every blob (judges pullability like scan --verify)\n"
-    "  -v, --verbose          say on stderr what is read and skipped\n"
-    "  -q, --quiet            no progress line\n"
-    "\n"
-    "exit: 0 no pullable tag would break, 1 some would, 2 usage or unreadable input\n";
-
-static int parse_version(enum ra_gc_version *out, const char *s)
+static int set_version(void *field, const struct cli_opt *opt, const char *value)
 {
-    if (!strcmp(s, "2") || !strncmp(s, "2.", 2))
+    enum ra_gc_version *out = field;
+
+    (void)opt;
+    if (!strcmp(value, "2") || !strncmp(value, "2.", 2)) {
         *out = RA_GC_V2;
-    else if (!strcmp(s, "3") || !strncmp(s, "3.", 2))
+    } else if (!strcmp(value, "3") || !strncmp(value, "3.", 2)) {
         *out = RA_GC_V3;
-    else
-        return -1;
-    return 0;
-}
-
-static int parse_args(struct gcsim_opts *o, int argc, char **argv, struct ra_ctx *ctx)
-{
-    int c;
-
-    optind = 1;
-    while ((c = cli_getopt(ctx, "gc-sim", argc, argv, "mqh", longopts)) != -1) {
-        switch (c) {
-        case 'D':
-            if (parse_version(&o->gc.version, optarg) < 0) {
-                cli_error("gc-sim: --distribution '%s': expected 2.8 or 3", optarg);
-                return -1;
-            }
-            break;
-        case 'm':
-            o->gc.delete_untagged = 1;
-            break;
-        case 'j':
-            o->json = optarg;
-            break;
-        case 'V':
-            o->verify = 1;
-            break;
-        case 'q':
-            o->quiet = 1;
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(RA_EXIT_OK);
-        default:
-            return -1;
-        }
-    }
-    if (optind >= argc) {
-        cli_usage_error("gc-sim", "no SNAPSHOT given");
+    } else {
+        cli_error("gc-sim: --distribution '%s': expected 2.8 or 3", value);
         return -1;
     }
     return 0;
 }
+
+static const struct cli_opt options[] = {
+    {.name = "distribution",
+     .kind = CLI_CALL,
+     .set = set_version,
+     .off = offsetof(struct gcsim_opts, gc.version),
+     .arg = "2.8|3",
+     .help = "the registry version whose GC to simulate (default 2.8)"},
+    {.name = "delete-untagged",
+     .short_name = 'm',
+     .kind = CLI_FLAG,
+     .off = offsetof(struct gcsim_opts, gc.delete_untagged),
+     .help = "as 'garbage-collect -m'"},
+    {.name = "json",
+     .kind = CLI_STRING,
+     .off = offsetof(struct gcsim_opts, json),
+     .arg = "FILE|-",
+     .help = "write the JSON form (docs/json.md)"},
+    {.name = "verify",
+     .kind = CLI_FLAG,
+     .off = offsetof(struct gcsim_opts, verify),
+     .help = "hash every blob (judges pullability like scan --verify)"},
+    {.kind = CLI_GROUP, .group = cli_quiet_opts},
+    {0},
+};
+
+const struct cli_command cmd_gcsim_spec = {
+    .name = "gc-sim",
+    .synopsis = "[options] SNAPSHOT...",
+    .about = "Run Distribution's garbage collector on the snapshot in memory, as that "
+             "version\n"
+             "runs it on storage, and say what it would delete and which tags would "
+             "break.\n\n",
+    .column = 25,
+    .opts = options,
+    .operands = &cli_snapshots,
+    .exit = "exit: 0 no pullable tag would break, 1 some would, 2 usage or unreadable "
+            "input\n",
+};
 
 static int write_outputs(const struct ra_vec *sims, const struct gcsim_opts *o)
 {
@@ -123,7 +102,7 @@ static int write_outputs(const struct ra_vec *sims, const struct gcsim_opts *o)
 
 int cmd_gcsim(int argc, char **argv, struct ra_ctx *ctx)
 {
-    struct gcsim_opts o = {NULL, RA_GC_OPTS_INIT, 0, 0};
+    struct gcsim_opts o = {NULL, RA_GC_OPTS_INIT, 0};
     struct ra_snapshot_opts sopts = RA_SNAPSHOT_OPTS_INIT;
     struct ra_vec specs = RA_VEC_INIT, sims = RA_VEC_INIT;
     struct ra_err err = RA_ERR_INIT;
@@ -132,7 +111,8 @@ int cmd_gcsim(int argc, char **argv, struct ra_ctx *ctx)
     int bad, rc;
     size_t i;
 
-    if (parse_args(&o, argc, argv, ctx) < 0)
+    if (cli_parse(ctx, &cmd_gcsim_spec, &o, argc, argv) < 0 ||
+        cli_operands(&cmd_gcsim_spec, argc) < 0)
         return RA_EXIT_USAGE;
     {
         const char *out[] = {"-", o.json};
@@ -144,7 +124,7 @@ int cmd_gcsim(int argc, char **argv, struct ra_ctx *ctx)
     sopts.progress_payload = &prog;
     for (i = 0; i < specs.len; i++) {
         const struct ra_snapshot_spec *spec = specs.items[i];
-        sopts.progress_cb = cli_progress_start(&prog, spec->name, ctx, o.quiet);
+        sopts.progress_cb = cli_progress_start(&prog, spec->name, ctx);
         cli_verbose(ctx, "reading snapshot '%s'", spec->path);
         if (ra_gcsim_run(&sim, spec, &sopts, &o.gc, &err) < 0) {
             cli_progress_end(&prog);

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* regautopsy jobs: the scheduled jobs of a config repo, their history, and their firings. */
+/* regautopsy jobs: the scheduled jobs of a config repo, their history and firings. */
 #include "cli/cli.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "cli/exit.h"
-#include "config/schedule.h"
+#include "config/sched/schedule.h"
 #include "report/jobs_out.h"
 #include "util/vec.h"
 
@@ -20,84 +21,84 @@ struct jobs_opts {
     struct ra_vec files;
 };
 
-static const struct option longopts[] = {
-    {"config", required_argument, NULL, 'c'},
-    {"rev", required_argument, NULL, 'r'},
-    {"tz", required_argument, NULL, 'z'},
-    {"cluster-tz", required_argument, NULL, 'Z'},
-    {"from", required_argument, NULL, 'F'},
-    {"to", required_argument, NULL, 'T'},
-    {"json", required_argument, NULL, 'j'},
-    {"jobs-file", required_argument, NULL, 'f'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
-static const char usage_text[] =
-    "usage: regautopsy jobs --config REPO [options]\n"
-    "\n"
-    "  --config REPO     a git work tree or bare repository of pipeline and host configs\n"
-    "  --rev REV         the revision to read (default HEAD), with its whole history\n"
-    "  --tz ZONE         the hosts' time zone for cron jobs that name none (default UTC)\n"
-    "  --cluster-tz ZONE the Kubernetes controller's zone, for CronJobs without timeZone\n"
-    "                    (default UTC; --tz describes hosts, not the cluster)\n"
-    "  --from T --to T   list every firing of every job in this window (UTC ISO-8601)\n"
-    "  --jobs-file FILE  add jobs from a file outside the repository (repeatable)\n"
-    "  --json FILE|-     write the JSON form (docs/json.md)\n"
-    "  -v, --verbose     say on stderr what is read and skipped\n"
-    "\n"
-    "exit: 0 read, 2 usage or unreadable repository\n";
-
-static int parse_time(ra_time *out, const char *opt, const char *s)
+static int set_time(void *field, const struct cli_opt *opt, const char *value)
 {
-    if (ra_time_parse(out, s) < 0) {
-        cli_error("jobs: %s '%s': not a date-time (2026-04-12T03:25Z)", opt, s);
+    if (ra_time_parse(field, value) < 0) {
+        cli_error("jobs: --%s '%s': not a date-time (2026-04-12T03:25Z)", opt->name,
+                  value);
         return -1;
     }
     return 0;
 }
 
+static const struct cli_opt options[] = {
+    {.name = "config",
+     .kind = CLI_STRING,
+     .off = offsetof(struct jobs_opts, config),
+     .arg = "REPO",
+     .help = "a git work tree or bare repository of pipeline and host configs",
+     .flags = CLI_REQUIRED},
+    {.name = "rev",
+     .kind = CLI_STRING,
+     .off = offsetof(struct jobs_opts, rev),
+     .arg = "REV",
+     .help = "the revision to read (default HEAD), with its whole history"},
+    {.name = "tz",
+     .kind = CLI_CALL,
+     .set = cli_set_zone,
+     .off = offsetof(struct jobs_opts, tz),
+     .arg = "ZONE",
+     .help = "the hosts' time zone for cron jobs that name none (default UTC)"},
+    {.name = "cluster-tz",
+     .kind = CLI_CALL,
+     .set = cli_set_zone,
+     .off = offsetof(struct jobs_opts, cluster_tz),
+     .arg = "ZONE",
+     .help = "the Kubernetes controller's zone, for CronJobs without timeZone\n"
+             "(default UTC; --tz describes hosts, not the cluster)"},
+    {.name = "from",
+     .kind = CLI_CALL,
+     .set = set_time,
+     .off = offsetof(struct jobs_opts, from),
+     .arg = "T",
+     .label = "--from T --to T",
+     .help = "list every firing of every job in this window (UTC ISO-8601)"},
+    {.name = "to",
+     .kind = CLI_CALL,
+     .set = set_time,
+     .off = offsetof(struct jobs_opts, to),
+     .arg = "T",
+     .flags = CLI_NO_HELP},
+    {.name = "jobs-file",
+     .kind = CLI_CALL,
+     .set = cli_add_file,
+     .off = offsetof(struct jobs_opts, files),
+     .arg = "FILE",
+     .help = "add jobs from a file outside the repository (repeatable)"},
+    {.name = "json",
+     .kind = CLI_STRING,
+     .off = offsetof(struct jobs_opts, json),
+     .arg = "FILE|-",
+     .help = "write the JSON form (docs/json.md)"},
+    {.kind = CLI_GROUP, .group = cli_verbose_opt},
+    {0},
+};
+
+static const struct cli_operands operands = {0, -1, NULL, ""};
+
+const struct cli_command cmd_jobs_spec = {
+    .name = "jobs",
+    .synopsis = "--config REPO [options]",
+    .column = 20,
+    .opts = options,
+    .operands = &operands,
+    .exit = "exit: 0 read, 2 usage or unreadable repository\n",
+};
+
 static int parse_args(struct jobs_opts *o, int argc, char **argv, struct ra_ctx *ctx)
 {
-    int c;
-
-    optind = 1;
-    while ((c = cli_getopt(ctx, "jobs", argc, argv, "h", longopts)) != -1) {
-        switch (c) {
-        case 'c': o->config = optarg; break;
-        case 'r': o->rev = optarg; break;
-        case 'z':
-            if (cli_check_tz("--tz", optarg) < 0)
-                return -1;
-            o->tz = optarg;
-            break;
-        case 'Z':
-            if (cli_check_tz("--cluster-tz", optarg) < 0)
-                return -1;
-            o->cluster_tz = optarg;
-            break;
-        case 'j': o->json = optarg; break;
-        case 'f':
-            if (cli_check_input(optarg, 0) < 0)
-                return -1;
-            ra_vec_push(&o->files, optarg);
-            break;
-        case 'F':
-            if (parse_time(&o->from, "--from", optarg) < 0)
-                return -1;
-            break;
-        case 'T':
-            if (parse_time(&o->to, "--to", optarg) < 0)
-                return -1;
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(RA_EXIT_OK);
-        default:
-            return -1;
-        }
-    }
+    if (cli_parse(ctx, &cmd_jobs_spec, o, argc, argv) < 0)
+        return -1;
     if (optind < argc) {
         cli_usage_error("jobs", "unexpected argument '%s'", argv[optind]);
         return -1;
@@ -126,12 +127,13 @@ static int check_outputs(const struct jobs_opts *o)
 
 int cmd_jobs(int argc, char **argv, struct ra_ctx *ctx)
 {
-    struct jobs_opts o = {NULL, NULL, NULL, NULL, NULL, RA_TIME_NONE, RA_TIME_NONE, RA_VEC_INIT};
+    struct jobs_opts o = {NULL, NULL,         NULL,         NULL,
+                          NULL, RA_TIME_NONE, RA_TIME_NONE, RA_VEC_INIT};
     struct ra_schedule *s = NULL;
     struct ra_vec firings = RA_VEC_INIT;
-    struct ra_buf buf = RA_BUF_INIT;
+    struct ra_buf json = RA_BUF_INIT, text = RA_BUF_INIT;
     struct ra_err err = RA_ERR_INIT;
-    int rc = RA_EXIT_USAGE;
+    int rc = RA_EXIT_USAGE, error;
     size_t i;
 
     if (parse_args(&o, argc, argv, ctx) < 0)
@@ -154,26 +156,19 @@ int cmd_jobs(int argc, char **argv, struct ra_ctx *ctx)
         }
     }
     s->cluster_tz = o.cluster_tz;
-    if (o.from != RA_TIME_NONE && ra_schedule_firings(&firings, s, o.from, o.to, o.tz, &err) < 0) {
+    if (o.from != RA_TIME_NONE &&
+        ra_schedule_firings(&firings, s, o.from, o.to, o.tz, &err) < 0) {
         cli_error("%s", err.msg);
         goto done;
     }
-    if (o.json) {
-        if (ra_jobs_write_json(&buf, s, &firings, &err) < 0) {
-            cli_error("%s", err.msg);
-            goto done;
-        }
-        if (cli_write_file(o.json, &buf) < 0)
-            goto done;
-    }
-    if (!o.json || strcmp(o.json, "-")) {
-        ra_buf_truncate(&buf, 0);
-        ra_jobs_write_text(&buf, s, &firings);
-        fwrite(ra_buf_cstr(&buf), 1, buf.len, stdout);
-    }
+    error = o.json ? ra_jobs_write_json(&json, s, &firings, &err) : 0;
+    ra_jobs_write_text(&text, s, &firings);
+    if (cli_write_json_text(o.json, &json, error, &err, &text) < 0)
+        goto done;
     rc = RA_EXIT_OK;
 done:
-    ra_buf_release(&buf);
+    ra_buf_release(&json);
+    ra_buf_release(&text);
     ra_vec_release(&firings);
     ra_vec_release(&o.files);
     ra_schedule_free(s);

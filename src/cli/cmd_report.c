@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,82 +25,70 @@ struct report_opts {
     const char *template;
     const char *output;
     const char *json;
-    int quiet;
-    int progress; /* --progress: progress lines even without a terminal */
 };
 
-static const struct option longopts[] = {
-    {"config", required_argument, NULL, 'c'},
-    {"rev", required_argument, NULL, 'r'},
-    {"tz", required_argument, NULL, 'z'},
-    {"cluster-tz", required_argument, NULL, 'Z'},
-    {"log", required_argument, NULL, 'l'},
-    {"jobs-file", required_argument, NULL, 'J'},
-    {"title", required_argument, NULL, 't'},
-    {"template", required_argument, NULL, 'T'},
-    {"output", required_argument, NULL, 'o'},
-    {"json", required_argument, NULL, 'j'},
-    {"now", no_argument, NULL, 'N'},
-    {"verify", no_argument, NULL, 'V'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"progress", no_argument, NULL, 'G'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
-static const char usage_head[] = "usage: regautopsy report [options] SNAPSHOT...\n\n";
-
-static const char usage_tail[] =
-    "  --title T            the post-mortem's title (default: from the broken tags)\n"
-    "  --template FILE|DIR|-  a template file (-: standard input, partials built in), or\n"
-    "                       a directory with postmortem.md.mustache\n"
-    "                       and its partials (default: the installed templates, else\n"
-    "                       the built-in ones)\n"
-    "  -o, --output FILE    write the post-mortem to FILE (default stdout)\n"
-    "  --json FILE|-        write the report model (docs/json.md)\n"
-    "  --now                print the generation time (off: output depends on inputs only)\n"
-    "  -v, --verbose        say on stderr what is read and skipped\n"
-    "  -q, --quiet          no progress line\n"
-    "  --progress           progress lines on stderr even when it is not a terminal\n"
-    "\n"
-    "exit: 0 every tag pullable, 1 a tag unpullable or objects lost, 2 usage or bad input\n";
-
-static void usage(FILE *f)
+static int set_now(void *field, const struct cli_opt *opt, const char *value)
 {
-    fputs(usage_head, f);
-    fputs(cli_evidence_usage, f);
-    fputs(usage_tail, f);
+    (void)opt;
+    (void)value;
+    *(ra_time *)field = (ra_time)time(NULL);
+    return 0;
 }
+
+static const struct cli_opt options[] = {
+    {.kind = CLI_GROUP,
+     .group = cli_evidence_opts,
+     .off = offsetof(struct report_opts, ev)},
+    {.name = "title",
+     .kind = CLI_STRING,
+     .off = offsetof(struct report_opts, model.title),
+     .arg = "T",
+     .help = "the post-mortem's title (default: from the broken tags)"},
+    {.name = "template",
+     .kind = CLI_STRING,
+     .off = offsetof(struct report_opts, template),
+     .arg = "FILE|DIR|-",
+     .help = "a template file (-: standard input, partials built in), or\n"
+             "a directory with postmortem.md.mustache\n"
+             "and its partials (default: the installed templates, else\n"
+             "the built-in ones)"},
+    {.name = "output",
+     .short_name = 'o',
+     .kind = CLI_STRING,
+     .off = offsetof(struct report_opts, output),
+     .arg = "FILE",
+     .help = "write the post-mortem to FILE (default stdout)"},
+    {.name = "json",
+     .kind = CLI_STRING,
+     .off = offsetof(struct report_opts, json),
+     .arg = "FILE|-",
+     .help = "write the report model (docs/json.md)"},
+    {.name = "now",
+     .kind = CLI_CALL,
+     .set = set_now,
+     .off = offsetof(struct report_opts, model.now),
+     .help = "print the generation time (off: output depends on inputs only)"},
+    {.kind = CLI_GROUP, .group = cli_progress_opts},
+    {0},
+};
+
+const struct cli_command cmd_report_spec = {
+    .name = "report",
+    .synopsis = "[options] SNAPSHOT...",
+    .column = 23,
+    .opts = options,
+    .operands = &cli_snapshots,
+    .exit =
+        "exit: 0 every tag pullable, 1 a tag unpullable or objects lost, 2 usage or bad "
+        "input\n",
+};
 
 static int parse_args(struct report_opts *o, int argc, char **argv, struct ra_ctx *ctx)
 {
-    int c;
-    int r;
-
-    optind = 1;
-    while ((c = cli_getopt(ctx, "report", argc, argv, "o:qh", longopts)) != -1) {
-        switch (c) {
-        case 't': o->model.title = optarg; break;
-        case 'T': o->template = optarg; break;
-        case 'o': o->output = optarg; break;
-        case 'j': o->json = optarg; break;
-        case 'N': o->model.now = (ra_time)time(NULL); break;
-        case 'q': o->quiet = 1; break;
-        case 'G': o->progress = 1; break;
-        case 'h':
-            usage(stdout);
-            exit(RA_EXIT_OK);
-        default:
-            if ((r = cli_evidence_option(&o->ev, c, optarg)) > 0)
-                break;
-            return -1; /* an error printed */
-        }
-    }
-    if (optind >= argc) {
-        cli_usage_error("report", "no SNAPSHOT given");
+    if (cli_parse(ctx, &cmd_report_spec, o, argc, argv) < 0)
         return -1;
-    }
+    if (cli_operands(&cmd_report_spec, argc) < 0)
+        return -1;
     if (o->template && cli_check_input(o->template, 1) < 0)
         return -1;
     return 0;
@@ -182,34 +171,47 @@ static int check_outputs(const struct report_opts *o, char **snapshots, int n)
     return cli_check_outputs(snapshots, n, &o->ev, in, 2, out, 2);
 }
 
+void cli_report_opts_init(struct ra_report_opts *mo)
+{
+    *mo = (struct ra_report_opts)RA_REPORT_OPTS_INIT;
+    mo->version = RA_VERSION;
+}
+
+int cli_report_model(json_t **out, struct ra_investigation **inv, struct cli_evidence *ev,
+                     const struct ra_report_opts *mo, char **snapshots, int n,
+                     const struct ra_ctx *ctx)
+{
+    struct ra_err err = RA_ERR_INIT;
+
+    if (cli_investigate(inv, ev, snapshots, n, ctx) < 0)
+        return -1;
+    if (ra_report_build(out, *inv, mo, &err) < 0) {
+        cli_error("%s", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
 int cmd_report(int argc, char **argv, struct ra_ctx *ctx)
 {
     struct report_opts o = {0};
     struct ra_investigation *inv = NULL;
-    struct ra_err err = RA_ERR_INIT;
-    struct cli_progress prog;
     json_t *model = NULL;
     int rc = RA_EXIT_USAGE;
 
     cli_evidence_init(&o.ev);
-    o.model = (struct ra_report_opts)RA_REPORT_OPTS_INIT;
-    o.model.version = RA_VERSION;
+    cli_report_opts_init(&o.model);
     if (parse_args(&o, argc, argv, ctx) < 0)
         goto done;
-    ctx->progress = o.progress;
     if (check_outputs(&o, argv + optind, argc - optind) < 0)
         goto done;
-    cli_evidence_inputs(&o.ev, argv + optind, argc - optind);
-    cli_verbose_inputs(ctx, &o.ev);
-    cli_progress_hooks(&o.ev.inv, &prog, ctx, o.quiet);
-    if (ra_investigate(&inv, &o.ev.inv, &err) < 0 || ra_report_build(&model, inv, &o.model, &err) < 0) {
-        cli_error("%s", err.msg);
+    if (cli_report_model(&model, &inv, &o.ev, &o.model, argv + optind, argc - optind,
+                         ctx) < 0)
         goto done;
-    }
-    cli_verbose_investigation(ctx, inv);
     if (write_outputs(model, &o) < 0)
         goto done;
-    rc = json_integer_value(json_object_get(json_object_get(model, "summary"), "broken_tags")) ||
+    rc = json_integer_value(
+             json_object_get(json_object_get(model, "summary"), "broken_tags")) ||
                  inv->losses->items.len
              ? RA_EXIT_FINDINGS
              : RA_EXIT_OK;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* regautopsy scan: read snapshots, judge every tag and platform, print a summary or JSON. */
+/* regautopsy scan: read snapshots, judge every tag and platform, print text or JSON. */
 #include "cli/cli.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "analysis/scan.h"
@@ -16,81 +17,51 @@ struct scan_opts {
     const char *json;
     const char *prometheus;
     int verify;
-    int quiet;
-    int progress; /* --progress: progress lines even without a terminal */
     int all_tags;
 };
 
-static const struct option longopts[] = {
-    {"json", required_argument, NULL, 'j'},
-    {"verify", no_argument, NULL, 'V'},
-    {"prometheus", required_argument, NULL, 'P'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"progress", no_argument, NULL, 'G'},
-    {"all-tags", no_argument, NULL, 'a'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+static const struct cli_opt options[] = {
+    {.name = "json",
+     .kind = CLI_STRING,
+     .off = offsetof(struct scan_opts, json),
+     .arg = "FILE|-",
+     .help = "write the JSON form (docs/json.md) to FILE, or stdout"},
+    {.name = "verify",
+     .kind = CLI_FLAG,
+     .off = offsetof(struct scan_opts, verify),
+     .help = "hash every blob and compare with its digest"},
+    {.name = "prometheus",
+     .kind = CLI_STRING,
+     .off = offsetof(struct scan_opts, prometheus),
+     .arg = "FILE",
+     .help = "write metrics for node_exporter's textfile collector to\n"
+             "FILE, replacing it atomically (the probe; docs/guide.md)"},
+    {.name = "all-tags",
+     .kind = CLI_FLAG,
+     .off = offsetof(struct scan_opts, all_tags),
+     .help = "list pullable tags in the summary too"},
+    {.kind = CLI_GROUP, .group = cli_progress_opts},
+    {.kind = CLI_GROUP, .group = cli_help_opt},
+    {0},
 };
 
-static const char usage_text[] =
-    "usage: regautopsy scan [options] SNAPSHOT...\n"
-    "\n"
-    "SNAPSHOT is an archive (tar, tar.gz, tar.zst, tar.xz, zip, cpio), a directory\n"
-    "(a storage root, any folder above one, or a folder of Synology snapshot folders),\n"
-    "optionally suffixed @2026-04-12T01:00Z to state when it was taken.\n"
-    "\n"
-    "  --json FILE|-   write the JSON form (docs/json.md) to FILE, or stdout\n"
-    "  --verify        hash every blob and compare with its digest\n"
-    "  --prometheus FILE  write metrics for node_exporter's textfile collector to\n"
-    "                  FILE, replacing it atomically (the probe; docs/guide.md)\n"
-    "  --all-tags      list pullable tags in the summary too\n"
-    "  -v, --verbose   say on stderr what is read and skipped\n"
-    "  -q, --quiet     no progress line on stderr\n"
-    "  --progress      progress lines on stderr even when it is not a terminal\n"
-    "  -h, --help      this text\n"
-    "\n"
-    "exit: 0 all tags pullable, 1 a tag unpullable or a critical finding,\n"
-    "      2 usage or unreadable input\n";
+static const struct cli_operands operands = {1, -1, "no SNAPSHOT given",
+                                             ".IR SNAPSHOT ...|\\-\n"};
 
-static int parse_args(struct scan_opts *o, int argc, char **argv, struct ra_ctx *ctx)
-{
-    int c;
-
-    optind = 1;
-    while ((c = cli_getopt(ctx, "scan", argc, argv, "qh", longopts)) != -1) {
-        switch (c) {
-        case 'j':
-            o->json = optarg;
-            break;
-        case 'V':
-            o->verify = 1;
-            break;
-        case 'P':
-            o->prometheus = optarg;
-            break;
-        case 'q':
-            o->quiet = 1;
-            break;
-        case 'G':
-            o->progress = 1;
-            break;
-        case 'a':
-            o->all_tags = 1;
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(RA_EXIT_OK);
-        default:
-            return -1;
-        }
-    }
-    if (optind >= argc) {
-        cli_usage_error("scan", "no SNAPSHOT given");
-        return -1;
-    }
-    return 0;
-}
+const struct cli_command cmd_scan_spec = {
+    .name = "scan",
+    .synopsis = "[options] SNAPSHOT...",
+    .about =
+        "SNAPSHOT is an archive (tar, tar.gz, tar.zst, tar.xz, zip, cpio), a directory\n"
+        "(a storage root, any folder above one, or a folder of Synology snapshot "
+        "folders),\n"
+        "optionally suffixed @2026-04-12T01:00Z to state when it was taken.\n\n",
+    .column = 18,
+    .opts = options,
+    .operands = &operands,
+    .exit = "exit: 0 all tags pullable, 1 a tag unpullable or a critical finding,\n"
+            "      2 usage or unreadable input\n",
+};
 
 /* Scan every spec; unreadable ones are reported and counted in *bad. */
 static void scan_all(struct ra_vec *scans, const struct ra_vec *specs,
@@ -106,7 +77,7 @@ static void scan_all(struct ra_vec *scans, const struct ra_vec *specs,
     sopts.progress_payload = &prog;
     for (i = 0; i < specs->len; i++) {
         const struct ra_snapshot_spec *spec = specs->items[i];
-        sopts.progress_cb = cli_progress_start_n(&prog, spec->name, i, specs->len, ctx, o->quiet);
+        sopts.progress_cb = cli_progress_start_n(&prog, spec->name, i, specs->len, ctx);
         cli_verbose(ctx, "reading snapshot '%s'", spec->path);
         if (ra_scan_run(&s, spec, &sopts, &err) < 0) {
             cli_progress_end(&prog);
@@ -131,26 +102,15 @@ static void scan_all(struct ra_vec *scans, const struct ra_vec *specs,
 
 static int write_outputs(const struct ra_vec *scans, const struct scan_opts *o)
 {
-    struct ra_buf buf = RA_BUF_INIT;
+    struct ra_scan *const *items = (struct ra_scan *const *)scans->items;
+    struct ra_buf json = RA_BUF_INIT, text = RA_BUF_INIT;
     struct ra_err err = RA_ERR_INIT;
-    int rc = 0;
+    int rc = o->json ? ra_scan_write_json(&json, items, scans->len, &err) : 0;
 
-    if (o->json) {
-        if (ra_scan_write_json(&buf, (struct ra_scan *const *)scans->items, scans->len,
-                               &err) < 0) {
-            cli_error("%s", err.msg);
-            rc = -1;
-        } else if (cli_write_file(o->json, &buf) < 0) {
-            rc = -1;
-        }
-    }
-    if (!o->json || strcmp(o->json, "-")) {
-        ra_buf_truncate(&buf, 0);
-        ra_scan_write_text(&buf, (struct ra_scan *const *)scans->items, scans->len,
-                           o->all_tags ? RA_SCAN_TEXT_ALL_TAGS : 0);
-        fwrite(ra_buf_cstr(&buf), 1, buf.len, stdout);
-    }
-    ra_buf_release(&buf);
+    ra_scan_write_text(&text, items, scans->len, o->all_tags ? RA_SCAN_TEXT_ALL_TAGS : 0);
+    rc = cli_write_json_text(o->json, &json, rc, &err, &text);
+    ra_buf_release(&json);
+    ra_buf_release(&text);
     return rc;
 }
 
@@ -163,10 +123,10 @@ int cmd_scan(int argc, char **argv, struct ra_ctx *ctx)
     int bad, rc = RA_EXIT_OK;
     size_t k;
 
-    if (parse_args(&o, argc, argv, ctx) < 0)
+    if (cli_parse(ctx, &cmd_scan_spec, &o, argc, argv) < 0 ||
+        cli_operands(&cmd_scan_spec, argc) < 0)
         return RA_EXIT_USAGE;
 
-    ctx->progress = o.progress;
     {
         const char *out[] = {"-", o.json, o.prometheus};
         if (cli_check_outputs(argv + optind, argc - optind, NULL, NULL, 0, out, 3) < 0)

@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "analysis/investigate.h"
@@ -17,107 +18,70 @@ struct timeline_opts {
     struct cli_evidence ev;
     const char *json;
     enum format format;
-    int quiet;
-    int progress; /* --progress: progress lines even without a terminal */
 };
 
-static const struct option longopts[] = {
-    {"config", required_argument, NULL, 'c'},
-    {"rev", required_argument, NULL, 'r'},
-    {"tz", required_argument, NULL, 'z'},
-    {"cluster-tz", required_argument, NULL, 'Z'},
-    {"log", required_argument, NULL, 'l'},
-    {"jobs-file", required_argument, NULL, 'J'},
-    {"json", required_argument, NULL, 'j'},
-    {"format", required_argument, NULL, 'f'},
-    {"no-fold", no_argument, NULL, 'F'},
-    {"verify", no_argument, NULL, 'V'},
-    {"quiet", no_argument, NULL, 'q'},
-    {"progress", no_argument, NULL, 'G'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
-static const char usage_head[] =
-    "usage: regautopsy timeline [options] SNAPSHOT...\n"
-    "\n";
-
-static const char usage_tail[] =
-    "  --format text|json|jsonl  output form on stdout (jsonl: one event per line, for\n"
-    "                       Timesketch and plaso)\n"
-    "  --json FILE|-        also write the JSON form to FILE\n"
-    "  --no-fold            list routine events (uploads, layer links) one by one\n"
-    "  -v, --verbose        say on stderr what is read and skipped\n"
-    "  -q, --quiet          no progress line\n"
-    "  --progress           progress lines on stderr even when it is not a terminal\n"
-    "\n"
-    "exit: 0 nothing lost, 1 losses found, 2 usage or unreadable input\n";
-
-static void usage(FILE *f)
+static int set_format(void *field, const struct cli_opt *opt, const char *value)
 {
-    fputs(usage_head, f);
-    fputs(cli_evidence_usage, f);
-    fputs(usage_tail, f);
-}
+    enum format *out = field;
 
-static int parse_format(enum format *out, const char *s)
-{
-    if (!strcmp(s, "text"))
+    (void)opt;
+    if (!strcmp(value, "text")) {
         *out = FORMAT_TEXT;
-    else if (!strcmp(s, "json"))
+    } else if (!strcmp(value, "json")) {
         *out = FORMAT_JSON;
-    else if (!strcmp(s, "jsonl"))
+    } else if (!strcmp(value, "jsonl")) {
         *out = FORMAT_JSONL;
-    else
+    } else {
+        cli_error("timeline: --format '%s': expected text, json or jsonl", value);
         return -1;
+    }
     return 0;
 }
 
+static const struct cli_opt options[] = {
+    {.kind = CLI_GROUP,
+     .group = cli_evidence_opts,
+     .off = offsetof(struct timeline_opts, ev)},
+    {.name = "format",
+     .kind = CLI_CALL,
+     .set = set_format,
+     .off = offsetof(struct timeline_opts, format),
+     .arg = "text|json|jsonl",
+     .help =
+         "output form on stdout (jsonl: one event per line, for\nTimesketch and plaso)"},
+    {.name = "json",
+     .kind = CLI_STRING,
+     .off = offsetof(struct timeline_opts, json),
+     .arg = "FILE|-",
+     .help = "also write the JSON form to FILE"},
+    {.name = "no-fold",
+     .kind = CLI_CLEAR,
+     .off = offsetof(struct timeline_opts, ev.inv.fold),
+     .help = "list routine events (uploads, layer links) one by one"},
+    {.kind = CLI_GROUP, .group = cli_progress_opts},
+    {0},
+};
+
+const struct cli_command cmd_timeline_spec = {
+    .name = "timeline",
+    .synopsis = "[options] SNAPSHOT...",
+    .column = 23,
+    .opts = options,
+    .operands = &cli_snapshots,
+    .exit = "exit: 0 nothing lost, 1 losses found, 2 usage or unreadable input\n",
+};
+
 static int parse_args(struct timeline_opts *o, int argc, char **argv, struct ra_ctx *ctx)
 {
-    int c;
-    int r;
-
-    optind = 1;
-    while ((c = cli_getopt(ctx, "timeline", argc, argv, "qh", longopts)) != -1) {
-        switch (c) {
-        case 'j':
-            o->json = optarg;
-            break;
-        case 'f':
-            if (parse_format(&o->format, optarg) < 0) {
-                cli_error("timeline: --format '%s': expected text, json or jsonl", optarg);
-                return -1;
-            }
-            break;
-        case 'F':
-            o->ev.inv.fold = 0;
-            break;
-        case 'q':
-            o->quiet = 1;
-            break;
-        case 'G':
-            o->progress = 1;
-            break;
-        case 'h':
-            usage(stdout);
-            exit(RA_EXIT_OK);
-        default:
-            if ((r = cli_evidence_option(&o->ev, c, optarg)) > 0)
-                break;
-            return -1; /* an error printed */
-        }
-    }
+    if (cli_parse(ctx, &cmd_timeline_spec, o, argc, argv) < 0)
+        return -1;
     if (o->json && !strcmp(o->json, "-") && o->format != FORMAT_TEXT) {
         cli_usage_error("timeline", "--json - and --format %s both write to stdout",
                         o->format == FORMAT_JSON ? "json" : "jsonl");
         return -1;
     }
-    if (optind >= argc) {
-        cli_usage_error("timeline", "no SNAPSHOT given");
+    if (cli_operands(&cmd_timeline_spec, argc) < 0)
         return -1;
-    }
     return 0;
 }
 
@@ -127,27 +91,19 @@ int cmd_timeline(int argc, char **argv, struct ra_ctx *ctx)
     struct ra_investigation *inv = NULL;
     struct ra_buf buf = RA_BUF_INIT;
     struct ra_err err = RA_ERR_INIT;
-    struct cli_progress prog;
     int rc = RA_EXIT_USAGE, error = 0;
 
     cli_evidence_init(&o.ev);
     o.format = FORMAT_TEXT;
     if (parse_args(&o, argc, argv, ctx) < 0)
         goto done;
-    ctx->progress = o.progress;
     {
         const char *out[] = {"-", o.json};
         if (cli_check_outputs(argv + optind, argc - optind, &o.ev, NULL, 0, out, 2) < 0)
             goto done;
     }
-    cli_evidence_inputs(&o.ev, argv + optind, argc - optind);
-    cli_verbose_inputs(ctx, &o.ev);
-    cli_progress_hooks(&o.ev.inv, &prog, ctx, o.quiet);
-    if (ra_investigate(&inv, &o.ev.inv, &err) < 0) {
-        cli_error("%s", err.msg);
+    if (cli_investigate(&inv, &o.ev, argv + optind, argc - optind, ctx) < 0)
         goto done;
-    }
-    cli_verbose_investigation(ctx, inv);
     if (o.json && (error = ra_timeline_write_json(&buf, inv, &err)) == 0)
         error = cli_write_file(o.json, &buf);
     ra_buf_truncate(&buf, 0);

@@ -2,8 +2,7 @@
 /* What the commands share: progress lines and snapshot arguments. */
 #include "cli/cli.h"
 
-#include <ctype.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -11,7 +10,7 @@
 #include "analysis/investigate.h"
 #include "analysis/logs.h"
 #include "analysis/scan.h"
-#include "config/tz.h"
+#include "config/sched/tz.h"
 #include "ingest/snapshot.h"
 #include "model/graph.h"
 #include "util/vec.h"
@@ -58,9 +57,8 @@ static void progress(const struct ra_source_stats *st, void *payload)
                 (unsigned long long)(st->bytes_out >> 20), rate, erate);
 }
 
-void (*cli_progress_start_n(struct cli_progress *p, const char *name, size_t i, size_t n,
-                            const struct ra_ctx *ctx,
-                            int quiet))(const struct ra_source_stats *, void *)
+ra_progress_cb cli_progress_start_n(struct cli_progress *p, const char *name, size_t i,
+                                    size_t n, const struct ra_ctx *ctx)
 {
     p->name = name;
     p->ctx = ctx;
@@ -68,18 +66,17 @@ void (*cli_progress_start_n(struct cli_progress *p, const char *name, size_t i, 
     p->total = n;
     p->entries = 0;
     clock_gettime(CLOCK_MONOTONIC, &p->start);
-    if (!(ctx->stderr_tty || ctx->progress) || quiet) {
+    if (!(ctx->stderr_tty || ctx->progress) || ctx->quiet) {
         p->name = NULL;
         return NULL;
     }
     return progress;
 }
 
-void (*cli_progress_start(struct cli_progress *p, const char *name,
-                          const struct ra_ctx *ctx,
-                          int quiet))(const struct ra_source_stats *, void *)
+ra_progress_cb cli_progress_start(struct cli_progress *p, const char *name,
+                                  const struct ra_ctx *ctx)
 {
-    return cli_progress_start_n(p, name, 0, 0, ctx, quiet);
+    return cli_progress_start_n(p, name, 0, 0, ctx);
 }
 
 void cli_progress_end(const struct cli_progress *p)
@@ -105,7 +102,7 @@ static ra_progress_cb hook_start(const char *name, void *payload)
     size_t i = p->name_count++;
 
     cli_verbose(p->ctx, "reading snapshot '%s'", name);
-    return cli_progress_start_n(p, name, i, p->total, p->ctx, p->quiet);
+    return cli_progress_start_n(p, name, i, p->total, p->ctx);
 }
 
 static void hook_done(void *payload)
@@ -113,8 +110,8 @@ static void hook_done(void *payload)
     cli_progress_end(payload);
 }
 
-void cli_progress_hooks(struct ra_investigate_opts *o, struct cli_progress *p,
-                        const struct ra_ctx *ctx, int quiet)
+static void cli_progress_hooks(struct ra_investigate_opts *o, struct cli_progress *p,
+                               const struct ra_ctx *ctx)
 {
     struct ra_vec specs = RA_VEC_INIT;
     struct ra_err err = RA_ERR_INIT;
@@ -122,7 +119,6 @@ void cli_progress_hooks(struct ra_investigate_opts *o, struct cli_progress *p,
 
     memset(p, 0, sizeof(*p));
     p->ctx = ctx;
-    p->quiet = quiet;
     for (i = 0; i < o->nsnapshots; i++) /* how many there are, for "i of N" */
         ra_snapshot_expand(&specs, o->snapshots[i], &err);
     p->total = specs.len;
@@ -155,15 +151,48 @@ void cli_free_snapshots(struct ra_vec *specs)
     ra_vec_release(specs);
 }
 
-const char cli_evidence_usage[] =
-    "  --config REPO        the config repo (git work tree or bare) with jobs and pipelines\n"
-    "  --rev REV            its revision to read (default HEAD)\n"
-    "  --tz ZONE            the hosts' time zone for cron jobs that name none (default UTC)\n"
-    "  --cluster-tz ZONE    the Kubernetes controller's zone, for CronJobs without\n"
-    "                       timeZone (default UTC; --tz describes hosts, not the cluster)\n"
-    "  --log FILE           registry log, GC output or pipeline history (repeatable)\n"
-    "  --jobs-file FILE     job definitions outside the config repo (repeatable)\n"
-    "  --verify             hash every blob\n";
+const struct cli_opt cli_evidence_opts[] = {
+    {.name = "config",
+     .kind = CLI_STRING,
+     .off = offsetof(struct cli_evidence, inv.config),
+     .arg = "REPO",
+     .help = "the config repo (git work tree or bare) with jobs and pipelines"},
+    {.name = "rev",
+     .kind = CLI_STRING,
+     .off = offsetof(struct cli_evidence, inv.rev),
+     .arg = "REV",
+     .help = "its revision to read (default HEAD)"},
+    {.name = "tz",
+     .kind = CLI_CALL,
+     .set = cli_set_zone,
+     .off = offsetof(struct cli_evidence, inv.tz),
+     .arg = "ZONE",
+     .help = "the hosts' time zone for cron jobs that name none (default UTC)"},
+    {.name = "cluster-tz",
+     .kind = CLI_CALL,
+     .set = cli_set_zone,
+     .off = offsetof(struct cli_evidence, inv.cluster_tz),
+     .arg = "ZONE",
+     .help = "the Kubernetes controller's zone, for CronJobs without\n"
+             "timeZone (default UTC; --tz describes hosts, not the cluster)"},
+    {.name = "log",
+     .kind = CLI_CALL,
+     .set = cli_add_file,
+     .off = offsetof(struct cli_evidence, logs),
+     .arg = "FILE|-",
+     .help = "registry log, GC output or pipeline history (repeatable)"},
+    {.name = "jobs-file",
+     .kind = CLI_CALL,
+     .set = cli_add_file,
+     .off = offsetof(struct cli_evidence, jobs_files),
+     .arg = "FILE",
+     .help = "job definitions outside the config repo (repeatable)"},
+    {.name = "verify",
+     .kind = CLI_FLAG,
+     .off = offsetof(struct cli_evidence, inv.verify),
+     .help = "hash every blob"},
+    {0},
+};
 
 void cli_evidence_init(struct cli_evidence *ev)
 {
@@ -193,44 +222,7 @@ int cli_check_tz(const char *opt, const char *zone)
     return -1;
 }
 
-int cli_evidence_option(struct cli_evidence *ev, int opt, const char *arg)
-{
-    switch (opt) {
-    case 'c':
-        ev->inv.config = arg;
-        return 1;
-    case 'r':
-        ev->inv.rev = arg;
-        return 1;
-    case 'z':
-        if (cli_check_tz("--tz", arg) < 0)
-            return -1;
-        ev->inv.tz = arg;
-        return 1;
-    case 'Z':
-        if (cli_check_tz("--cluster-tz", arg) < 0)
-            return -1;
-        ev->inv.cluster_tz = arg;
-        return 1;
-    case 'l':
-        if (cli_check_input(arg, 0) < 0)
-            return -1;
-        ra_vec_push(&ev->logs, (void *)arg);
-        return 1;
-    case 'J':
-        if (cli_check_input(arg, 0) < 0)
-            return -1;
-        ra_vec_push(&ev->jobs_files, (void *)arg);
-        return 1;
-    case 'V':
-        ev->inv.verify = 1;
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-void cli_evidence_inputs(struct cli_evidence *ev, char **snapshots, int n)
+static void cli_evidence_inputs(struct cli_evidence *ev, char **snapshots, int n)
 {
     ev->inv.snapshots = snapshots;
     ev->inv.nsnapshots = (size_t)n;
@@ -255,50 +247,6 @@ void cli_usage_error(const char *cmd, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fprintf(stderr, "; see regautopsy %s --help\n", cmd);
-}
-
-/* The long option as written, without "=value". */
-static void bad_option(const char *cmd, const char *arg, const char *what)
-{
-    size_t n = strcspn(arg, "=");
-
-    cli_usage_error(cmd, "%s %.*s", what, (int)(n > 200 ? 200 : n), arg);
-}
-
-/* Is the (abbreviated) long option arg a prefix of more than one option? */
-static int ambiguous(const char *arg, const struct option *longopts)
-{
-    size_t n = strcspn(arg + 2, "="), k = 0;
-
-    for (; longopts->name; longopts++)
-        k += !strncmp(longopts->name, arg + 2, n);
-    return k > 1;
-}
-
-int cli_getopt(struct ra_ctx *ctx, const char *cmd, int argc, char **argv,
-               const char *shortopts, const struct option *longopts)
-{
-    char spec[64];
-    const char *arg;
-    int c;
-
-    snprintf(spec, sizeof(spec), ":%sv", shortopts);
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, spec, longopts, NULL)) == 'v')
-        ctx->verbose = 1;
-    if (c != '?' && c != ':')
-        return c;
-    arg = argv[optind - 1];
-    if (c == ':')
-        bad_option(cmd, arg, "missing argument to");
-    else if (!strncmp(arg, "--", 2) && optopt)
-        bad_option(cmd, arg, "no argument allowed to");
-    else if (!strncmp(arg, "--", 2))
-        bad_option(cmd, arg,
-                   ambiguous(arg, longopts) ? "ambiguous option" : "unknown option");
-    else
-        cli_usage_error(cmd, "unknown option -%c", isprint(optopt) ? optopt : '?');
-    return '?';
 }
 
 void cli_verbose(const struct ra_ctx *ctx, const char *fmt, ...)
@@ -333,8 +281,8 @@ void cli_verbose_snapshot(const struct ra_ctx *ctx, const struct ra_snapshot *sn
         snap->complete ? "" : ", reading stopped early");
 }
 
-void cli_verbose_investigation(const struct ra_ctx *ctx,
-                               const struct ra_investigation *inv)
+static void cli_verbose_investigation(const struct ra_ctx *ctx,
+                                      const struct ra_investigation *inv)
 {
     size_t i, kept = 0;
 
@@ -359,7 +307,7 @@ void cli_verbose_investigation(const struct ra_ctx *ctx,
     }
 }
 
-void cli_verbose_inputs(const struct ra_ctx *ctx, const struct cli_evidence *ev)
+static void cli_verbose_inputs(const struct ra_ctx *ctx, const struct cli_evidence *ev)
 {
     size_t i;
 
@@ -370,4 +318,26 @@ void cli_verbose_inputs(const struct ra_ctx *ctx, const struct cli_evidence *ev)
         cli_verbose(ctx, "reading log '%s'", (const char *)ev->logs.items[i]);
     for (i = 0; i < ev->jobs_files.len; i++)
         cli_verbose(ctx, "reading jobs file '%s'", (const char *)ev->jobs_files.items[i]);
+}
+
+int cli_investigate(struct ra_investigation **out, struct cli_evidence *ev,
+                    char **snapshots, int n, const struct ra_ctx *ctx)
+{
+    struct ra_err err = RA_ERR_INIT;
+    struct cli_progress prog;
+    int error;
+
+    cli_evidence_inputs(ev, snapshots, n);
+    cli_verbose_inputs(ctx, ev);
+    cli_progress_hooks(&ev->inv, &prog, ctx);
+    error = ra_investigate(out, &ev->inv, &err);
+    ev->inv.progress_for = NULL; /* prog ends here */
+    ev->inv.progress_done = NULL;
+    ev->inv.progress_payload = NULL;
+    if (error < 0) {
+        cli_error("%s", err.msg);
+        return -1;
+    }
+    cli_verbose_investigation(ctx, *out);
+    return 0;
 }

@@ -13,15 +13,22 @@
 #include "cli/exit.h"
 
 static const struct ra_cmd cmds[] = {
-    {"report", cmd_report, "render the Markdown post-mortem (and its JSON model)"},
-    {"scan", cmd_scan, "read registry snapshots and say which tags can be pulled"},
-    {"diff", cmd_diff, "what changed between two snapshots"},
-    {"jobs", cmd_jobs, "scheduled jobs of a config repo, their history and firings"},
-    {"gc-sim", cmd_gcsim, "predict what garbage-collect would delete and break"},
-    {"timeline", cmd_timeline, "merged timeline, losses with their windows and suspects"},
-    {"bisect", cmd_bisect, "the last snapshot where a tag was pullable, the first where not"},
-    {"check", cmd_check, "match a report's model against an expected JSON (regressions)"},
-    {NULL, NULL, NULL},
+    {"report", cmd_report, &cmd_report_spec,
+     "render the Markdown post-mortem (and its JSON model)"},
+    {"scan", cmd_scan, &cmd_scan_spec,
+     "read registry snapshots and say which tags can be pulled"},
+    {"diff", cmd_diff, &cmd_diff_spec, "what changed between two snapshots"},
+    {"jobs", cmd_jobs, &cmd_jobs_spec,
+     "scheduled jobs of a config repo, their history and firings"},
+    {"gc-sim", cmd_gcsim, &cmd_gcsim_spec,
+     "predict what garbage-collect would delete and break"},
+    {"timeline", cmd_timeline, &cmd_timeline_spec,
+     "merged timeline, losses with their windows and suspects"},
+    {"bisect", cmd_bisect, &cmd_bisect_spec,
+     "the last snapshot where a tag was pullable, the first where not"},
+    {"check", cmd_check, &cmd_check_spec,
+     "match a report's model against an expected JSON (regressions)"},
+    {NULL, NULL, NULL, NULL},
 };
 
 void cli_error(const char *fmt, ...)
@@ -65,7 +72,24 @@ int cli_write_file(const char *path, const struct ra_buf *buf)
 
     if (!f)
         return -1;
-    return cli_close_output(f, path, fwrite(ra_buf_cstr(buf), 1, buf->len, f) == buf->len);
+    return cli_close_output(f, path,
+                            fwrite(ra_buf_cstr(buf), 1, buf->len, f) == buf->len);
+}
+
+int cli_write_json_text(const char *json_path, const struct ra_buf *json, int json_rc,
+                        const struct ra_err *err, const struct ra_buf *text)
+{
+    int rc = 0;
+
+    if (json_path && json_rc < 0) {
+        cli_error("%s", err->msg);
+        rc = -1;
+    } else if (json_path && cli_write_file(json_path, json) < 0) {
+        rc = -1;
+    }
+    if (!json_path || strcmp(json_path, "-"))
+        fwrite(ra_buf_cstr(text), 1, text->len, stdout);
+    return rc;
 }
 
 static void usage(FILE *out)
@@ -119,6 +143,20 @@ static int help(const char *name, struct ra_ctx *ctx)
     return c ? c->fn(2, args, ctx) : RA_EXIT_USAGE;
 }
 
+/* regautopsy help --man (not listed): the man page's SYNOPSIS from the option tables;
+ * tests/cli/manpage.sh holds docs/regautopsy.1 to it. */
+static int man_synopsis(void)
+{
+    const struct ra_cmd *c;
+
+    for (c = cmds; c->name; c++)
+        cli_man_synopsis(stdout, c->spec);
+    fputs(".SY regautopsy\n.B help\n.I COMMAND\n.YS\n"
+          ".SY regautopsy\n.RB [ \\-\\-help | \\-\\-version ]\n.YS\n",
+          stdout);
+    return RA_EXIT_OK;
+}
+
 static int run(int argc, char **argv, struct ra_ctx *ctx)
 {
     const struct ra_cmd *c;
@@ -127,9 +165,12 @@ static int run(int argc, char **argv, struct ra_ctx *ctx)
         usage(stderr);
         return RA_EXIT_USAGE;
     }
+    if (!strcmp(argv[1], "help") && argc == 3 && !strcmp(argv[2], "--man"))
+        return man_synopsis();
     if (!strcmp(argv[1], "help") && argc > 2) /* help CMD = CMD --help */
         return help(argv[2], ctx);
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
         usage(stdout);
         return RA_EXIT_OK;
     }
@@ -164,7 +205,7 @@ static void hold_std_fds(void)
 
 int main(int argc, char **argv)
 {
-    struct ra_ctx ctx = {argv[0], 0, 0, 0};
+    struct ra_ctx ctx = {argv[0], 0, 0, 0, 0};
 
     hold_std_fds();
     ctx.stderr_tty = isatty(STDERR_FILENO);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The registry storage path grammar (Distribution's filesystem layout), see DOMAIN.md:
+/* The registry storage path grammar (Distribution's filesystem layout, docs/storage.md):
  *   <root>/blobs/sha256/<hh>/<hex>/data
  *   <root>/repositories/<name>/_layers/sha256/<hex>/link
  *   <root>/repositories/<name>/_manifests/revisions/sha256/<hex>/link

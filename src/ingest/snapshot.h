@@ -27,7 +27,7 @@ struct ra_snapshot_spec {
     enum ra_taken_source taken_source; /* EXPLICIT or NAME when taken_at is set */
 };
 
-/* NAS and desktop metadata in a snapshot (DOMAIN.md): counted, never registry data. */
+/* NAS and desktop metadata (docs/storage.md): counted, never registry data. */
 struct ra_snapshot_meta {
     uint64_t items[RA_META__COUNT]; /* distinct folders and files, by kind */
     char *example[RA_META__COUNT];  /* the smallest such path, or NULL */

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "model/storage_path.h"
 #include "util/buf.h"
 
 void ra_graph_new(struct ra_graph **out, const char *root, size_t root_len)
@@ -304,59 +305,21 @@ void ra_graph_count(struct ra_graph_counts *out, const struct ra_graph *g)
     ra_map_release(&manifests);
 }
 
-static void put_root(struct ra_buf *out, const struct ra_graph *g)
-{
-    ra_buf_truncate(out, 0);
-    if (g->root[0]) {
-        ra_buf_puts(out, g->root);
-        ra_buf_putc(out, '/');
-    }
-}
-
-static void put3(struct ra_buf *out, const char *a, const char *b, const char *c)
-{
-    ra_buf_puts(out, a);
-    ra_buf_puts(out, b);
-    ra_buf_puts(out, c);
-}
-
 void ra_graph_blob_path(struct ra_buf *out, const struct ra_graph *g,
                         const struct ra_digest *d)
 {
-    char hex[RA_DIGEST_STRLEN];
-
-    ra_digest_format(hex, d);
-    put_root(out, g);
-    ra_buf_puts(out, "blobs/sha256/");
-    ra_buf_put(out, hex + 7, 2);
-    ra_buf_putc(out, '/');
-    ra_buf_put(out, hex + 7, 64);
-    ra_buf_puts(out, "/data");
+    ra_storage_path(out, g->root, RA_STORE_BLOB_DATA, NULL, NULL, d);
 }
 
 void ra_graph_link_path(struct ra_buf *out, const struct ra_graph *g, enum ra_link_kind kind,
                         const char *repo, const char *tag, const struct ra_digest *d)
 {
-    char hex[RA_DIGEST_STRLEN];
+    static const enum ra_storage_kind kinds[] = {
+        [RA_LINK_LAYER] = RA_STORE_LAYER_LINK,
+        [RA_LINK_REVISION] = RA_STORE_REVISION_LINK,
+        [RA_LINK_TAG_CURRENT] = RA_STORE_TAG_CURRENT,
+        [RA_LINK_TAG_INDEX] = RA_STORE_TAG_INDEX,
+    };
 
-    if (d)
-        ra_digest_format(hex, d);
-    put_root(out, g);
-    ra_buf_puts(out, "repositories/");
-    ra_buf_puts(out, repo);
-    switch (kind) {
-    case RA_LINK_LAYER:
-        put3(out, "/_layers/sha256/", hex + 7, "/link");
-        break;
-    case RA_LINK_REVISION:
-        put3(out, "/_manifests/revisions/sha256/", hex + 7, "/link");
-        break;
-    case RA_LINK_TAG_CURRENT:
-        put3(out, "/_manifests/tags/", tag, "/current/link");
-        break;
-    case RA_LINK_TAG_INDEX:
-        put3(out, "/_manifests/tags/", tag, "/index/sha256/");
-        put3(out, "", hex + 7, "/link");
-        break;
-    }
+    ra_storage_path(out, g->root, kinds[kind], repo, tag, d);
 }

@@ -181,7 +181,8 @@ struct ra_graph_counts {
 
 void ra_graph_count(struct ra_graph_counts *out, const struct ra_graph *g);
 
-/* Storage path of a node, relative to the snapshot (root prepended). */
+/* Storage path of a node, relative to the snapshot (root prepended), written by
+ * model/storage_path. */
 void ra_graph_blob_path(struct ra_buf *out, const struct ra_graph *g,
                         const struct ra_digest *d);
 enum ra_link_kind { RA_LINK_LAYER, RA_LINK_REVISION, RA_LINK_TAG_CURRENT, RA_LINK_TAG_INDEX };

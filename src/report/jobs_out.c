@@ -6,7 +6,7 @@
 
 #include "report/json.h"
 
-#include "config/schedule.h"
+#include "config/sched/schedule.h"
 #include "util/text.h"
 
 /* The job's newest definition (a removed job keeps its last one), as the newest commit

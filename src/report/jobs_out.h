@@ -8,7 +8,7 @@
 
 struct ra_schedule;
 
-/* firings: struct ra_sched_firing * (config/schedule.h), in time order. */
+/* firings: struct ra_sched_firing * (config/sched/schedule.h), in time order. */
 int ra_jobs_write_json(struct ra_buf *out, const struct ra_schedule *s,
                        const struct ra_vec *firings, struct ra_err *err);
 void ra_jobs_write_text(struct ra_buf *out, const struct ra_schedule *s,

@@ -67,18 +67,30 @@ static int needs_escape(const char *s, size_t n, size_t i, size_t marker)
     return c == '.' && after_www(s, i);
 }
 
+/* A control character at s[*i] (C0, DEL or a two-byte C1) written as \xNN escapes,
+ * *i left on its last byte; 0 when s[*i] is none. */
+static int put_control(struct ra_buf *out, const char *s, size_t n, size_t *i)
+{
+    unsigned char c = (unsigned char)s[*i];
+
+    if (is_ctl(c)) {
+        ra_buf_printf(out, "\\x%02x", c);
+    } else if (is_c1(s, n, *i)) {
+        ra_buf_printf(out, "\\x%02x\\x%02x", c, (unsigned char)s[*i + 1]);
+        ++*i;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 void ra_md_text(struct ra_buf *out, const char *s, size_t n)
 {
     size_t i, marker = list_marker(s, n);
 
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (is_ctl(c)) {
-            ra_buf_printf(out, "\\x%02x", c);
-        } else if (is_c1(s, n, i)) {
-            ra_buf_printf(out, "\\x%02x\\x%02x", c, (unsigned char)s[i + 1]);
-            i++;
-        } else {
+        if (!put_control(out, s, n, &i)) {
             if (c == '@' && i > 0 && (is_alnum(s[i - 1]) || strchr(".+-_", s[i - 1])))
                 ra_buf_puts(out, WORD_JOINER);
             if (needs_escape(s, n, i, marker))
@@ -119,16 +131,12 @@ void ra_md_code_cell(struct ra_buf *out, const char *s)
         ra_buf_putc(out, ' ');
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (is_ctl(c)) {
-            ra_buf_printf(out, "\\x%02x", c);
-        } else if (is_c1(s, n, i)) {
-            ra_buf_printf(out, "\\x%02x\\x%02x", c, (unsigned char)s[i + 1]);
-            i++;
-        } else if (c == '|') {
+        if (put_control(out, s, n, &i))
+            continue;
+        if (c == '|')
             ra_buf_puts(out, "\\|");
-        } else {
+        else
             ra_buf_putc(out, (char)c);
-        }
     }
     if (pad)
         ra_buf_putc(out, ' ');

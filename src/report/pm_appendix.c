@@ -3,8 +3,8 @@
 #include "report/pm_internal.h"
 
 #include "analysis/investigate.h"
-#include "config/jobs.h"
-#include "config/schedule.h"
+#include "config/jobs/jobs.h"
+#include "config/sched/schedule.h"
 #include "report/json.h"
 #include "report/pm_story.h"
 

@@ -3,8 +3,8 @@
 #include "report/pm_internal.h"
 
 #include "analysis/postmortem.h"
-#include "config/pipelines.h"
-#include "config/schedule.h"
+#include "config/pipelines/pipelines.h"
+#include "config/sched/schedule.h"
 #include "report/json.h"
 #include "report/md.h"
 #include "util/text.h"

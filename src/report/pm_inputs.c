@@ -4,7 +4,7 @@
 
 #include "analysis/investigate.h"
 #include "analysis/logs.h"
-#include "config/schedule.h"
+#include "config/sched/schedule.h"
 #include "report/json.h"
 
 static json_t *config_json(const struct ra_schedule *s)

@@ -8,6 +8,7 @@
 
 #include "analysis/investigate.h"
 #include "analysis/postmortem.h"
+#include "model/storage_path.h"
 #include "report/json.h"
 #include "report/md.h"
 #include "util/shell.h"
@@ -44,14 +45,13 @@ static void relink_cmds(struct ra_buf *cmd, const struct ra_loss *l)
     struct ra_buf dir = RA_BUF_INIT;
 
     ra_digest_format(hex, &l->digest);
-    ra_buf_printf(&dir, "repositories/%s/_manifests/revisions/sha256/%s", l->repository,
-                  hex + 7);
+    ra_storage_folder(&dir, "", RA_STORE_REVISION_LINK, l->repository, NULL, &l->digest);
     ra_buf_puts(cmd, "mkdir -p ");
     root_path(cmd, dir.ptr);
     ra_buf_puts(cmd, "\nprintf '%s' ");
     ra_shell_quote(cmd, hex);
     ra_buf_puts(cmd, " > ");
-    ra_buf_puts(&dir, "/link");
+    ra_storage_path(&dir, "", RA_STORE_REVISION_LINK, l->repository, NULL, &l->digest);
     root_path(cmd, dir.ptr);
     ra_buf_putc(cmd, '\n');
     ra_buf_release(&dir);
@@ -60,25 +60,30 @@ static void relink_cmds(struct ra_buf *cmd, const struct ra_loss *l)
 /* Where blob data l lives in the snapshot: a path for cp (directory) or the member
  * name (archive). */
 static void snapshot_path(struct ra_buf *out, const struct ra_loss *l, const char *source,
-                          int dir, const char *rel)
+                          int dir)
 {
+    struct ra_buf path = RA_BUF_INIT;
+
+    ra_storage_path(&path, l->root, RA_STORE_BLOB_DATA, NULL, NULL, &l->digest);
     if (dir)
         ra_buf_printf(out, "%s%s/", source[0] == '-' ? "./" : "", source);
-    ra_buf_printf(out, "%s%s%s", l->root, l->root[0] ? "/" : "", rel);
+    ra_buf_puts(out, path.ptr);
+    ra_buf_release(&path);
 }
 
 static void restore_cmds(struct ra_buf *cmd, const struct ra_pm_repair *r)
 {
-    char hex[RA_DIGEST_STRLEN], rel[160];
+    char hex[RA_DIGEST_STRLEN];
     const struct ra_loss *l = r->loss;
     const struct ra_snapshot *s = r->from->snap;
-    struct ra_buf path = RA_BUF_INIT, arg = RA_BUF_INIT;
+    struct ra_buf path = RA_BUF_INIT, arg = RA_BUF_INIT, rel = RA_BUF_INIT;
     int dir = r->from_dir;
 
     ra_digest_format(hex, &l->digest);
-    snprintf(rel, sizeof(rel), "blobs/sha256/%.2s/%s/data", hex + 7, hex + 7);
-    snapshot_path(&path, l, s->source, dir, rel);
-    ra_buf_printf(cmd, "mkdir -p \"$ROOT\"/blobs/sha256/%.2s/%s\n", hex + 7, hex + 7);
+    snapshot_path(&path, l, s->source, dir);
+    ra_storage_folder(&rel, "", RA_STORE_BLOB_DATA, NULL, NULL, &l->digest);
+    ra_buf_printf(cmd, "mkdir -p \"$ROOT\"/%s\n", rel.ptr);
+    ra_storage_path(&rel, "", RA_STORE_BLOB_DATA, NULL, NULL, &l->digest);
     if (dir) {
         ra_buf_puts(cmd, "cp -p ");
         ra_shell_quote(cmd, path.ptr);
@@ -96,8 +101,9 @@ static void restore_cmds(struct ra_buf *cmd, const struct ra_pm_repair *r)
         ra_shell_quote(cmd, path.ptr);
         ra_buf_puts(cmd, "; } > ");
     }
-    ra_buf_printf(cmd, "\"$ROOT\"/%s\n", rel);
-    ra_buf_printf(cmd, "echo '%s  '\"$ROOT\"/%s | sha256sum -c -\n", hex + 7, rel);
+    ra_buf_printf(cmd, "\"$ROOT\"/%s\n", rel.ptr);
+    ra_buf_printf(cmd, "echo '%s  '\"$ROOT\"/%s | sha256sum -c -\n", hex + 7, rel.ptr);
+    ra_buf_release(&rel);
     ra_buf_release(&path);
     ra_buf_release(&arg);
 }
@@ -335,7 +341,8 @@ static json_t *recycled_json(struct ra_pm_model *m)
             !(r = ra_postmortem_recycled_copy(m->inv, &l->digest, &s)))
             continue;
         for (j = 0; j < l->tags.len; j++)
-            ra_buf_printf(&breaks, "%s%s", j ? ", " : "", (const char *)l->tags.items[j]);
+            ra_buf_printf(&breaks, "%s%s", j ? ", " : "",
+                          ((const struct ra_loss_tag *)l->tags.items[j])->ref);
         o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:b}", "digest",
                       ra_json_digest_or_null(&l->digest), "breaks",
                       ra_json_str(ra_buf_cstr(&breaks)), "snapshot", ra_json_str(s->name),

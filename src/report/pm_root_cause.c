@@ -4,8 +4,8 @@
 
 #include "analysis/investigate.h"
 #include "analysis/postmortem.h"
-#include "config/jobs.h"
-#include "config/schedule.h"
+#include "config/jobs/jobs.h"
+#include "config/sched/schedule.h"
 #include "report/json.h"
 
 static const char *class_name(unsigned classes);
@@ -174,7 +174,8 @@ json_t *ra_pm_losses(struct ra_pm_model *m)
         const struct ra_loss *l = cause->loss;
         json_t *tags = json_array(), *fps = json_array(), *o;
         for (j = 0; j < l->tags.len; j++)
-            json_array_append_new(tags, ra_json_str(l->tags.items[j]));
+            json_array_append_new(
+                tags, ra_json_str(((const struct ra_loss_tag *)l->tags.items[j])->ref));
         for (j = 0; j < cause->matches.len; j++) {
             const struct ra_match *mt = cause->matches.items[j];
             json_array_append_new(fps, json_pack("{s:s,s:o}", "name",

@@ -7,7 +7,7 @@
 #include "report/json.h"
 
 #include "analysis/investigate.h"
-#include "config/jobs.h"
+#include "config/jobs/jobs.h"
 #include "model/graph.h"
 #include "util/text.h"
 
@@ -71,7 +71,8 @@ static json_t *cause_json(const struct ra_cause *c)
     json_object_set_new(o, "digest", ra_json_digest_or_null(&l->digest));
     json_object_set_new(o, "tag", ra_json_str(l->tag_name));
     for (i = 0; i < l->tags.len; i++)
-        json_array_append_new(tags, ra_json_str(l->tags.items[i]));
+        json_array_append_new(
+            tags, ra_json_str(((const struct ra_loss_tag *)l->tags.items[i])->ref));
     json_object_set_new(o, "breaks", tags);
     json_object_set_new(o, "window", json_pack("{s:o,s:o,s:o}", "from", bound_json(&l->from),
                                                "to", bound_json(&l->to), "note",
@@ -197,7 +198,8 @@ static void loss_message(struct ra_buf *m, const struct ra_loss *l)
                                                : ra_time_format(t1, l->from.time),
                   ra_time_format(t2, l->to.time));
     for (i = 0; i < l->tags.len; i++)
-        ra_buf_printf(m, "%s%s", i ? ", " : "; breaks ", (const char *)l->tags.items[i]);
+        ra_buf_printf(m, "%s%s", i ? ", " : "; breaks ",
+                      ((const struct ra_loss_tag *)l->tags.items[i])->ref);
 }
 
 /* One line per loss, whatever the folding: the fields of the JSON form's losses[] plus
@@ -288,7 +290,8 @@ static void text_cause(struct ra_buf *out, const struct ra_cause *c)
     if (l->to_note)
         ra_buf_printf(out, "    (%s)\n", safe(&tmp, l->to_note));
     for (i = 0; i < l->tags.len; i++)
-        ra_buf_printf(out, "    breaks %s\n", safe(&tmp, l->tags.items[i]));
+        ra_buf_printf(out, "    breaks %s\n",
+                      safe(&tmp, ((const struct ra_loss_tag *)l->tags.items[i])->ref));
     for (i = 0; i < c->matches.len; i++) {
         const struct ra_match *m = c->matches.items[i];
         ra_buf_printf(out, "    fingerprint %s: %s\n", ra_fingerprint_name(m->fp),

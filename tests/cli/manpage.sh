@@ -7,7 +7,10 @@
 #   - the options in that SYNOPSIS block (.OP/.BI/.BR lines; "-q|--quiet" names both
 #     forms) are exactly the options of `regautopsy CMD --help` (-h/--help aside, which
 #     every command takes);
-#   - every option of every command has an entry (.TP header line) under OPTIONS.
+#   - every option of every command has an entry (.TP header line) under OPTIONS;
+#   - the SYNOPSIS is, byte for byte, what `regautopsy help --man` makes of the
+#     commands' option tables (src/cli/cmd_*.c): option names, short forms, value
+#     names and order. RA_UPDATE_MAN=1 writes it into the page instead, for review.
 #
 #   bash tests/cli/manpage.sh REGAUTOPSY SOURCE_DIR
 set -u
@@ -17,6 +20,20 @@ MAN=$SRC/docs/regautopsy.1
 export LC_ALL=C
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# The SYNOPSIS from the option tables.
+want=$("$BIN" help --man) || fail "help --man failed"
+got=$(sed -n '/^\.SH SYNOPSIS$/,/^\.SH /{/^\.SH /d;p}' "$MAN")
+if [[ -n ${RA_UPDATE_MAN:-} && $want != "$got" ]]; then
+    { sed '/^\.SH SYNOPSIS$/q' "$MAN"; echo "$want"; sed -n '/^\.SH SYNOPSIS$/,${/^\.SH SYNOPSIS$/d;/^\.SH /,$p}' "$MAN"; } >"$MAN.new"
+    mv "$MAN.new" "$MAN"
+    echo "manpage: SYNOPSIS rewritten from the option tables; review: git diff $MAN"
+    got=$want
+fi
+if [[ $want != "$got" ]]; then
+    fail "SYNOPSIS differs from the option tables (< help --man, > $MAN); RA_UPDATE_MAN=1 rewrites it:"
+    diff <(echo "$want") <(echo "$got") | grep '^[<>]'
+fi
 
 # The commands: the indented first words of `regautopsy --help` under "commands:".
 cmds=$("$BIN" --help | sed -n '/^commands:/,/^$/{s/^  \([a-z-]*\) .*/\1/p}')

@@ -3,7 +3,7 @@
 #
 # End to end: the `gc_race_push` and `lost_files` fingerprints (docs/fingerprints.md)
 # of `regautopsy timeline`, on snapshots of REAL registry storage (docker-registry 2.8,
-# skopeo, umoci) damaged by hand to show them (issue 4), with config repos built here:
+# skopeo, umoci) damaged by hand to show them, with config repos built here:
 #
 #   good   app:1 pushed 2026-04-11 10:00; snapshot registry-2026-04-12T0100Z
 #   (a) GC racing a push. Config: GC `25 3 * * 0` (Sunday 2026-04-12 03:25), a backup.

@@ -258,7 +258,7 @@ if gcsim "$tmp/incident/m.dir.json" "$tmp/incident/pre" -m; then
     fi
 fi
 
-step "(a) incident: gc-sim --distribution 3 -m (prediction only, DOMAIN.md: 3.x keeps the children)"
+step "(a) incident: gc-sim --distribution 3 -m (prediction only, docs/storage.md: 3.x keeps the children)"
 args3=(--distribution 3 --delete-untagged yes --no-breaks --kept-manifest infra-ci "$INDEX")
 for c in $CHILDREN; do args3+=(--kept-manifest infra-ci "$c" --kept-blob "$c"); done
 for b in $CHILD_BLOBS; do args3+=(--kept-blob "$b"); done

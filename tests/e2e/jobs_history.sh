@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 #
 # End to end: `regautopsy jobs` on a config repository that this test builds with git
-# and dated commits (issue 3). Its history:
+# and dated commits. Its history:
 #
 #   2026-03-01 10:00  crontab: GC `0 3 * * 0 docker exec registry registry garbage-collect
 #                     /etc/...`; docker-compose.yml `image: registry:2` (floating)

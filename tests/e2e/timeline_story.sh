@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 #
 # End to end: `regautopsy timeline` on three snapshots of REAL registry storage
-# (docker-registry 2.8, skopeo, umoci) that tell a dated story (issue 4), with a
+# (docker-registry 2.8, skopeo, umoci) that tell a dated story, with a
 # config repository built here whose jobs match the story:
 #
 #   2026-04-06 09:00/09:30/10:00  push infra-ci:latest (OCI index, amd64 + arm64/v8,

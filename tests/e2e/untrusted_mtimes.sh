@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# End to end: untrustworthy member mtimes must not give false precision (issue 4,
-# docs/fingerprints.md "The window"). From the REAL storage of the bundled incident
+# End to end: untrustworthy member mtimes must not give false precision
+# (docs/fingerprints.md "The window"). From the REAL storage of the bundled incident
 # (samples/incident-2026-04, made with docker-registry 2.8), the before/after tarballs
 # are re-made with their member mtimes:
 #

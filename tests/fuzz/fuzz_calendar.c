@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "config/calendar.h"
+#include "config/sched/calendar.h"
 #include "util/buf.h"
 
 #define STEPS 6

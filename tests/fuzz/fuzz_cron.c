@@ -6,7 +6,7 @@
  * on failure, and firings strictly after their start, each after the last. */
 #include "fuzz.h"
 
-#include "config/cron.h"
+#include "config/sched/cron.h"
 
 #define STEPS 6
 

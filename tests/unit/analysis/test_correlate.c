@@ -15,158 +15,31 @@
 #include "analysis/correlate.h"
 #include "analysis/gcsim.h"
 #include "analysis/logs.h"
-#include "config/jobs.h"
+#include "config/jobs/jobs.h"
 #include "model/graph.h"
 #include "util/buf.h"
 
-#define ROOT "var/lib/registry/docker/registry/v2"
-#define REPO "infra-ci"
-#define MT_CONFIG "application/vnd.oci.image.config.v1+json"
-#define MT_LAYER "application/vnd.oci.image.layer.v1.tar+gzip"
-#define LAYER_SIZE 1000
+#include "fixture_analysis.h"
 
-/* 2026-04-<day>T<hh>:<mm>:00Z */
-#define APR(day, hh, mm) \
-    (INT64_C(1775001600) + ((day) - 1) * INT64_C(86400) + (hh) * 3600 + (mm) * 60)
 #define SNAP1 "reg-2026-04-12T0100Z"
 #define SNAP2 "reg-2026-04-13T0100Z"
 #define T1 APR(12, 1, 0)
 #define T2 APR(13, 1, 0)
 
-/* Digests are named by one hex character: dg('2') is sha256:2222…2222. By convention
- * '1' an index, '2'/'3' image manifests, '4'/'5' their configs, '6'/'7' layers. */
-static struct ra_digest dg(char c)
-{
-    char hex[64];
-    struct ra_digest d;
-
-    memset(hex, c, sizeof(hex));
-    assert_int_equal(ra_digest_from_hex(&d, hex, sizeof(hex)), 0);
-    return d;
-}
-
-static const char *ds(char c)
-{
-    static char buf[4][RA_DIGEST_STRLEN];
-    static unsigned next;
-    char *s = buf[next++ % 4];
-    struct ra_digest d = dg(c);
-
-    return ra_digest_format(s, &d);
-}
-
 /* ---- graphs --------------------------------------------------------------------- */
-
-static struct ra_graph *graph(void)
-{
-    struct ra_graph *g;
-
-    ra_graph_new(&g, ROOT, strlen(ROOT));
-    return g;
-}
-
-static struct ra_repo *repo(struct ra_graph *g, const char *name)
-{
-    return ra_graph_repo(g, name, strlen(name));
-}
-
-static void put_json(struct ra_graph *g, char c, const char *content)
-{
-    struct ra_digest d = dg(c);
-    struct ra_blob *b = ra_graph_blob(g, &d);
-    struct ra_err err = RA_ERR_INIT;
-    struct ra_manifest *m = NULL;
-
-    b->present = 1;
-    b->size = (int64_t)strlen(content);
-    b->hash = RA_HASH_OK;
-    b->is_json = 1;
-    assert_int_equal(ra_manifest_parse(&m, &g->pool, content, strlen(content), &err), 0);
-    b->manifest = m;
-}
-
-static void put_layer(struct ra_graph *g, char c)
-{
-    struct ra_digest d = dg(c);
-    struct ra_blob *b = ra_graph_blob(g, &d);
-
-    b->present = 1;
-    b->size = LAYER_SIZE;
-    b->hash = RA_HASH_OK;
-}
-
-static struct ra_link *link_to(struct ra_graph *g, struct ra_map *map, char c, ra_time t)
-{
-    struct ra_digest k = dg(c);
-    struct ra_link *l = ra_graph_link(g, map, &k);
-
-    l->valid = 1;
-    l->target = k;
-    l->mtime = t;
-    return l;
-}
-
-static void tag_current(struct ra_graph *g, const char *r, const char *name, char c,
-                        ra_time t)
-{
-    struct ra_tag *tag = ra_graph_tag(g, repo(g, r), name, strlen(name));
-
-    repo(g, r)->has_tags_dir = 1;
-    tag->has_current = 1;
-    tag->current.valid = 1;
-    tag->current.target = dg(c);
-    tag->current.mtime = t;
-    link_to(g, &tag->history, c, t);
-}
-
-static const char *config_json(char c, const char *arch)
-{
-    static char doc[128];
-
-    snprintf(doc, sizeof(doc), "{\"architecture\":\"%s\",\"os\":\"linux\",\"n\":\"%c\"}", arch,
-             c);
-    return doc;
-}
-
-/* Config cfg and layer (with _layers links at t), manifest m, its revision link at t. */
-static void push_image(struct ra_graph *g, const char *r, char m, char cfg, char layer,
-                       const char *arch, ra_time t)
-{
-    char doc[1024];
-
-    put_json(g, cfg, config_json(cfg, arch));
-    link_to(g, &repo(g, r)->layers, cfg, t);
-    put_layer(g, layer);
-    link_to(g, &repo(g, r)->layers, layer, t);
-    snprintf(doc, sizeof(doc),
-             "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_MANIFEST "\","
-             "\"config\":{\"mediaType\":\"" MT_CONFIG "\",\"digest\":\"%s\",\"size\":%zu},"
-             "\"layers\":[{\"mediaType\":\"" MT_LAYER "\",\"digest\":\"%s\",\"size\":%d}]}",
-             ds(cfg), strlen(config_json(cfg, arch)), ds(layer), LAYER_SIZE);
-    put_json(g, m, doc);
-    link_to(g, &repo(g, r)->revisions, m, t);
-}
 
 /* infra-ci:latest -> index '1' over '2' (amd64: '4', '6') and '3' (arm64: '5', '7'),
  * pushed 2026-04-06T09:00Z. */
 static struct ra_graph *index_graph(void)
 {
-    struct ra_graph *g = graph();
-    char doc[1024];
+    struct ra_graph *g = fix_graph(ROOT);
     ra_time t = APR(6, 9, 0);
 
-    push_image(g, REPO, '2', '4', '6', "amd64", t);
-    push_image(g, REPO, '3', '5', '7', "arm64", t);
-    snprintf(doc, sizeof(doc),
-             "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_INDEX "\",\"manifests\":["
-             "{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"%s\",\"size\":555,"
-             "\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}},"
-             "{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"%s\",\"size\":555,"
-             "\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}]}",
-             ds('2'), ds('3'));
-    put_json(g, '1', doc);
-    link_to(g, &repo(g, REPO)->revisions, '1', t + 60);
-    tag_current(g, REPO, "latest", '1', t + 60);
+    fix_push_image(g, REPO, '2', '4', '6', "amd64", t);
+    fix_push_image(g, REPO, '3', '5', '7', "arm64", t);
+    fix_index(g, '1', "23", FIX_AMD64_ARM64, 555);
+    fix_revision_link(g, REPO, '1', t + 60);
+    fix_tag(g, REPO, "latest", '1', t + 60);
     return g;
 }
 
@@ -191,23 +64,11 @@ static struct ra_graph *after_v2_gc(struct ra_graph *g)
 static struct ra_scan *make_scan(const char *name, ra_time taken, struct ra_graph *g,
                                  int trusted)
 {
-    struct ra_pull_opts popts = RA_PULL_OPTS_INIT;
-    struct ra_scan *s = ra_xcalloc(1, sizeof(*s));
-    struct ra_snapshot *snap = ra_xcalloc(1, sizeof(*snap));
+    struct ra_scan *s = fix_scan(name, name, taken, &g, 1, NULL);
 
-    snap->name = ra_xstrdup(name);
-    snap->source = ra_xstrdup(name);
-    snap->taken_at = taken;
-    snap->taken_source = RA_TAKEN_NAME;
-    snap->entries = 100;
-    snap->newest_mtime = trusted ? taken - 3600 : RA_TIME_NONE;
-    snap->oldest_mtime = trusted ? APR(1, 0, 0) : RA_TIME_NONE;
-    snap->complete = 1;
-    ra_vec_push(&snap->graphs, g);
-    s->snap = snap;
-    s->nregs = 1;
-    s->regs = ra_xcalloc(2, sizeof(*s->regs));
-    ra_pull_analyze(&s->regs[0], g, &popts);
+    s->snap->entries = 100;
+    s->snap->newest_mtime = trusted ? taken - 3600 : RA_TIME_NONE;
+    s->snap->oldest_mtime = trusted ? APR(1, 0, 0) : RA_TIME_NONE;
     return s;
 }
 
@@ -561,10 +422,10 @@ static void test_correlate__window_without_start(void **state)
 /* infra-ci:latest -> '2' ('4', '6'), pushed at t. */
 static struct ra_graph *image_graph(ra_time t)
 {
-    struct ra_graph *g = graph();
+    struct ra_graph *g = fix_graph(ROOT);
 
-    push_image(g, REPO, '2', '4', '6', "amd64", t);
-    tag_current(g, REPO, "latest", '2', t);
+    fix_push_image(g, REPO, '2', '4', '6', "amd64", t);
+    fix_tag(g, REPO, "latest", '2', t);
     return g;
 }
 
@@ -623,7 +484,7 @@ static void race(struct fx *f, ra_time pushed)
     struct ra_graph *g = image_graph(pushed);
 
     drop_blob(g, '6');
-    add_scan(f, SNAP1, T1, graph(), 1);
+    add_scan(f, SNAP1, T1, fix_graph(ROOT), 1);
     add_scan(f, SNAP2, T2, g, 1);
 }
 
@@ -697,7 +558,7 @@ static void test_correlate__race_needs_trusted_times(void **state)
     const struct ra_cause *c;
 
     drop_blob(g, '6');
-    add_scan(f, SNAP1, T1, graph(), 1);
+    add_scan(f, SNAP1, T1, fix_graph(ROOT), 1);
     add_scan(f, SNAP2, T2, g, 0);
     correlate(f, firings, 1);
     c = cause_of(f, RA_OBJ_BLOB, '6');
@@ -710,17 +571,17 @@ static void test_correlate__race_needs_trusted_times(void **state)
  * since nothing marks them any more, its data, config and layer. */
 static struct ra_graph *tags_graph(int pruned, int unlinked)
 {
-    struct ra_graph *g = graph();
+    struct ra_graph *g = fix_graph(ROOT);
     struct ra_repo *r;
     struct ra_tag *t;
     struct ra_digest two = dg('2');
 
-    push_image(g, "tools/kubectl", '2', '4', '6', "amd64", APR(6, 9, 0));
-    tag_current(g, "tools/kubectl", "v1", '2', APR(6, 9, 0));
-    tag_current(g, "tools/kubectl", "v2", '2', APR(6, 9, 0));
+    fix_push_image(g, "tools/kubectl", '2', '4', '6', "amd64", APR(6, 9, 0));
+    fix_tag(g, "tools/kubectl", "v1", '2', APR(6, 9, 0));
+    fix_tag(g, "tools/kubectl", "v2", '2', APR(6, 9, 0));
     if (!pruned)
         return g;
-    r = repo(g, "tools/kubectl");
+    r = fix_repo(g, "tools/kubectl");
     t = ra_map_del(&r->tags, "v1", 2);
     ra_map_release(&t->history);
     ((struct ra_tag *)ra_map_gets(&r->tags, "v2"))->has_current = 0;
@@ -804,7 +665,7 @@ static void test_correlate__layer_link_suspects_only_v3(void **state)
     };
     const struct ra_cause *c;
 
-    ra_map_del(&repo(g2, REPO)->layers, six.b, sizeof(six.b));
+    ra_map_del(&fix_repo(g2, REPO)->layers, six.b, sizeof(six.b));
     add_scan(f, SNAP1, T1, image_graph(APR(6, 9, 0)), 1);
     add_scan(f, SNAP2, T2, g2, 1);
     correlate(f, firings, RA_ARRAY_SIZE(firings));
@@ -842,7 +703,7 @@ static struct ra_graph *after_child_delete_and_plain_gc(struct ra_graph *g)
     struct ra_gc_result *r = NULL;
     struct ra_digest three = dg('3');
 
-    ra_map_del(&repo(g, REPO)->revisions, three.b, sizeof(three.b));
+    ra_map_del(&fix_repo(g, REPO)->revisions, three.b, sizeof(three.b));
     ra_gc_simulate(&r, g, &o);
     assert_null(r->aborted);
     assert_int_equal(r->blobs.len, 2);
@@ -1073,17 +934,17 @@ static void test_correlate__gc_m_abort_needs_a_manifest_to_look_up(void **state)
  * the data stays until a garbage-collect. */
 static struct ra_graph *api_graph(int deleted)
 {
-    struct ra_graph *g = graph();
+    struct ra_graph *g = fix_graph(ROOT);
     struct ra_repo *r;
     struct ra_tag *t;
     struct ra_digest two = dg('2');
 
-    push_image(g, "app", '2', '4', '6', "amd64", APR(6, 9, 0));
-    tag_current(g, "app", "1.0", '2', APR(6, 9, 0));
-    tag_current(g, "app", "stable", '2', APR(6, 9, 0));
+    fix_push_image(g, "app", '2', '4', '6', "amd64", APR(6, 9, 0));
+    fix_tag(g, "app", "1.0", '2', APR(6, 9, 0));
+    fix_tag(g, "app", "stable", '2', APR(6, 9, 0));
     if (!deleted)
         return g;
-    r = repo(g, "app");
+    r = fix_repo(g, "app");
     t = ra_map_del(&r->tags, "1.0", 3);
     ra_map_release(&t->history);
     t = ra_map_del(&r->tags, "stable", 6);
@@ -1415,7 +1276,7 @@ static void test_correlate__api_delete_logged_by_tag(void **state)
 {
     struct fx *f = *state;
     struct ra_graph *g2 = api_graph(0);
-    struct ra_repo *r = repo(g2, "app");
+    struct ra_repo *r = fix_repo(g2, "app");
     struct ra_tag *t = ra_map_del(&r->tags, "stable", 6);
     struct ra_log *log = mem_log(
         "registry.log",
@@ -1461,7 +1322,7 @@ static void test_correlate__api_blob_delete_explains_layer_link(void **state)
     };
     const struct ra_cause *c;
 
-    ra_map_del(&repo(g2, REPO)->layers, six.b, sizeof(six.b));
+    ra_map_del(&fix_repo(g2, REPO)->layers, six.b, sizeof(six.b));
     add_scan(f, SNAP1, T1, image_graph(APR(6, 9, 0)), 1);
     add_scan(f, SNAP2, T2, g2, 1);
     correlate(f, NULL, 0);

@@ -16,140 +16,24 @@
 #include "model/graph.h"
 #include "util/buf.h"
 
-#define ROOT "var/lib/registry/docker/registry/v2"
+#include "fixture_analysis.h"
+
 #define MIRROR "mirror/docker/registry/v2"
 #define LATER "zz/docker/registry/v2"
-#define REPO "infra-ci"
-#define MT_CONFIG "application/vnd.oci.image.config.v1+json"
-#define MT_LAYER "application/vnd.oci.image.layer.v1.tar+gzip"
-#define LAYER_SIZE 1000
-
-/* Digests are named by one hex character: dg('2') is sha256:2222…2222. */
-static struct ra_digest dg(char c)
-{
-    char hex[64];
-    struct ra_digest d;
-
-    memset(hex, c, sizeof(hex));
-    assert_int_equal(ra_digest_from_hex(&d, hex, sizeof(hex)), 0);
-    return d;
-}
-
-static const char *ds(char c)
-{
-    static char buf[4][RA_DIGEST_STRLEN];
-    static unsigned next;
-    char *s = buf[next++ % 4];
-    struct ra_digest d = dg(c);
-
-    return ra_digest_format(s, &d);
-}
 
 /* ---- graphs --------------------------------------------------------------------- */
-
-static struct ra_graph *graph(const char *root)
-{
-    struct ra_graph *g;
-
-    ra_graph_new(&g, root, strlen(root));
-    return g;
-}
-
-static struct ra_repo *repo(struct ra_graph *g, const char *name)
-{
-    return ra_graph_repo(g, name, strlen(name));
-}
-
-static struct ra_blob *put_blob(struct ra_graph *g, char c, const char *content)
-{
-    struct ra_digest d = dg(c);
-    struct ra_blob *b = ra_graph_blob(g, &d);
-    struct ra_err err = RA_ERR_INIT;
-    struct ra_manifest *m = NULL;
-    size_t len = strlen(content);
-
-    b->present = 1;
-    b->size = (int64_t)len;
-    b->hash = RA_HASH_OK;
-    b->is_json = 1;
-    assert_int_equal(ra_manifest_parse(&m, &g->pool, content, len, &err), 0);
-    b->manifest = m;
-    return b;
-}
-
-static void put_layer(struct ra_graph *g, char c)
-{
-    struct ra_digest d = dg(c);
-    struct ra_blob *b = ra_graph_blob(g, &d);
-
-    b->present = 1;
-    b->size = LAYER_SIZE;
-    b->hash = RA_HASH_OK;
-}
-
-static void link_to(struct ra_graph *g, struct ra_map *map, char c)
-{
-    struct ra_digest k = dg(c);
-    struct ra_link *l = ra_graph_link(g, map, &k);
-
-    l->valid = 1;
-    l->target = k;
-}
-
-static void layer_link(struct ra_graph *g, const char *r, char c)
-{
-    link_to(g, &repo(g, r)->layers, c);
-}
-
-static void revision_link(struct ra_graph *g, const char *r, char c)
-{
-    link_to(g, &repo(g, r)->revisions, c);
-}
-
-static struct ra_tag *tag_current(struct ra_graph *g, const char *r, const char *name, char c)
-{
-    struct ra_tag *t = ra_graph_tag(g, repo(g, r), name, strlen(name));
-
-    repo(g, r)->has_tags_dir = 1;
-    t->has_current = 1;
-    t->current.valid = 1;
-    t->current.target = dg(c);
-    link_to(g, &t->history, c);
-    return t;
-}
-
-/* The JSON of config c and manifest m (config cfg, one layer), same bytes every time,
- * so the same digest names the same content in both snapshots. */
-static const char *config_json(char c)
-{
-    static char doc[128];
-
-    snprintf(doc, sizeof(doc), "{\"architecture\":\"amd64\",\"os\":\"linux\",\"n\":\"%c\"}", c);
-    return doc;
-}
 
 static const char *image_json(char cfg, char layer)
 {
     static char doc[1024];
 
-    snprintf(doc, sizeof(doc),
-             "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_MANIFEST "\","
-             "\"config\":{\"mediaType\":\"" MT_CONFIG "\",\"digest\":\"%s\",\"size\":%zu},"
-             "\"layers\":[{\"mediaType\":\"" MT_LAYER "\",\"digest\":\"%s\",\"size\":%d}]}",
-             ds(cfg), strlen(config_json(cfg)), ds(layer), LAYER_SIZE);
+    snprintf(
+        doc, sizeof(doc),
+        "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_MANIFEST "\","
+        "\"config\":{\"mediaType\":\"" MT_CONFIG "\",\"digest\":\"%s\",\"size\":%zu},"
+        "\"layers\":[{\"mediaType\":\"" MT_LAYER "\",\"digest\":\"%s\",\"size\":%d}]}",
+        ds(cfg), strlen(fix_config_json(cfg, "amd64")), ds(layer), LAYER_SIZE);
     return doc;
-}
-
-/* Config and layer data (unless absent), their _layers links, manifest m and its
- * revision link. */
-static void push_image(struct ra_graph *g, const char *r, char m, char cfg, char layer)
-{
-    put_blob(g, cfg, config_json(cfg));
-    layer_link(g, r, cfg);
-    put_layer(g, layer);
-    layer_link(g, r, layer);
-    put_blob(g, m, image_json(cfg, layer));
-    revision_link(g, r, m);
 }
 
 static void drop_blob(struct ra_graph *g, char c)
@@ -167,32 +51,6 @@ static void drop_link(struct ra_map *map, char c)
     struct ra_digest d = dg(c);
 
     assert_non_null(ra_map_del(map, d.b, sizeof(d.b)));
-}
-
-/* ---- scans made by hand: a snapshot struct with graphs, judged by ra_pull_analyze -- */
-
-static struct ra_scan *make_scan(const char *name, ra_time taken, struct ra_graph **graphs,
-                                 size_t n)
-{
-    struct ra_pull_opts popts = RA_PULL_OPTS_INIT;
-    struct ra_scan *s = ra_xcalloc(1, sizeof(*s));
-    struct ra_snapshot *snap = ra_xcalloc(1, sizeof(*snap));
-    size_t i;
-
-    snap->name = ra_xstrdup(name);
-    snap->source = ra_xstrdup(name);
-    snap->taken_at = taken;
-    snap->taken_source = RA_TAKEN_NAME;
-    snap->newest_mtime = snap->oldest_mtime = RA_TIME_NONE;
-    snap->complete = 1;
-    for (i = 0; i < n; i++)
-        ra_vec_push(&snap->graphs, graphs[i]);
-    s->snap = snap;
-    s->nregs = n;
-    s->regs = ra_xcalloc(n + 1, sizeof(*s->regs));
-    for (i = 0; i < n; i++)
-        ra_pull_analyze(&s->regs[i], graphs[i], &popts);
-    return s;
 }
 
 struct fx {
@@ -291,19 +149,19 @@ static void assert_change_digests(const struct ra_change *c, char old_c, char ne
  * unreferenced upload. */
 static struct ra_graph *old_graph(void)
 {
-    struct ra_graph *g = graph(ROOT);
+    struct ra_graph *g = fix_graph(ROOT);
     struct ra_digest c = dg('c');
 
-    push_image(g, REPO, '2', '4', '6');
-    push_image(g, REPO, '3', '5', '7');
-    tag_current(g, REPO, "latest", '2');
-    tag_current(g, REPO, "broken", '2');
-    tag_current(g, REPO, "old", '2');
-    tag_current(g, REPO, "stable", '3');
-    push_image(g, "base", 'a', 'b', 'c');
+    fix_push_image(g, REPO, '2', '4', '6', "amd64", RA_TIME_NONE);
+    fix_push_image(g, REPO, '3', '5', '7', "amd64", RA_TIME_NONE);
+    fix_tag(g, REPO, "latest", '2', RA_TIME_NONE);
+    fix_tag(g, REPO, "broken", '2', RA_TIME_NONE);
+    fix_tag(g, REPO, "old", '2', RA_TIME_NONE);
+    fix_tag(g, REPO, "stable", '3', RA_TIME_NONE);
+    fix_push_image(g, "base", 'a', 'b', 'c', "amd64", RA_TIME_NONE);
     ra_graph_blob(g, &c)->present = 0;
-    tag_current(g, "base", "v1", 'a');
-    put_layer(g, 'e');
+    fix_tag(g, "base", "v1", 'a', RA_TIME_NONE);
+    fix_layer(g, 'e');
     return g;
 }
 
@@ -314,7 +172,7 @@ static struct ra_graph *old_graph(void)
 static struct ra_graph *new_graph(void)
 {
     struct ra_graph *g = old_graph();
-    struct ra_repo *r = repo(g, REPO);
+    struct ra_repo *r = fix_repo(g, REPO);
     struct ra_tag *t;
 
     /* the graph frees tags it holds: release what the removed one owns */
@@ -322,8 +180,8 @@ static struct ra_graph *new_graph(void)
     ra_map_release(&t->history);
     t = ra_map_gets(&r->tags, "broken");
     t->has_current = 0;
-    push_image(g, REPO, '8', '9', '6');
-    tag_current(g, REPO, "stable", '8');
+    fix_push_image(g, REPO, '8', '9', '6', "amd64", RA_TIME_NONE);
+    fix_tag(g, REPO, "stable", '8', RA_TIME_NONE);
     t = ra_map_gets(&r->tags, "stable");
     drop_link(&t->history, '3');
     drop_link(&r->revisions, '3');
@@ -331,9 +189,9 @@ static struct ra_graph *new_graph(void)
     drop_blob(g, '3');
     drop_blob(g, '5');
     drop_blob(g, '7');
-    tag_current(g, REPO, "new", '2');
+    fix_tag(g, REPO, "new", '2', RA_TIME_NONE);
     drop_blob(g, '4');
-    put_layer(g, 'c');
+    fix_layer(g, 'c');
     drop_blob(g, 'e');
     return g;
 }
@@ -350,9 +208,11 @@ static void test_diff__every_change_kind(void **state)
     static char sizes[3][64];
 
     n3 = strlen(image_json('5', '7'));
-    n5 = strlen(config_json('5'));
-    f->old = make_scan("reg-2026-04-12T0100Z", 1775955600, &og, 1);
-    f->new_ = make_scan("reg-2026-04-13T0100Z", 1776042000, &ng, 1);
+    n5 = strlen(fix_config_json('5', "amd64"));
+    f->old = fix_scan("reg-2026-04-12T0100Z", "reg-2026-04-12T0100Z", 1775955600, &og, 1,
+                      NULL);
+    f->new_ = fix_scan("reg-2026-04-13T0100Z", "reg-2026-04-13T0100Z", 1776042000, &ng, 1,
+                       NULL);
     ra_diff_compute(&f->diff, f->old, f->new_);
 
     assert_ptr_equal(f->diff->old_scan, f->old);
@@ -375,7 +235,8 @@ static void test_diff__every_change_kind(void **state)
     want[n++] = "tag_history_removed infra-ci:stable 3>-";
     snprintf(sizes[0], sizeof(sizes[0]), "blob_deleted : 3>- %zu", n3);
     want[n++] = sizes[0];
-    snprintf(sizes[1], sizeof(sizes[1]), "blob_deleted : 4>- %zu", strlen(config_json('4')));
+    snprintf(sizes[1], sizeof(sizes[1]), "blob_deleted : 4>- %zu",
+             strlen(fix_config_json('4', "amd64")));
     want[n++] = sizes[1];
     snprintf(sizes[2], sizeof(sizes[2]), "blob_deleted : 5>- %zu", n5);
     want[n++] = sizes[2];
@@ -384,7 +245,8 @@ static void test_diff__every_change_kind(void **state)
     {
         static char s8[64], s9[64];
         snprintf(s8, sizeof(s8), "blob_added : ->8 %zu", strlen(image_json('9', '6')));
-        snprintf(s9, sizeof(s9), "blob_added : ->9 %zu", strlen(config_json('9')));
+        snprintf(s9, sizeof(s9), "blob_added : ->9 %zu",
+                 strlen(fix_config_json('9', "amd64")));
         want[n++] = s8;
         want[n++] = s9;
     }
@@ -414,8 +276,8 @@ static void test_diff__identical_scans_have_no_changes(void **state)
     struct fx *f = *state;
     struct ra_graph *og = old_graph(), *ng = old_graph();
 
-    f->old = make_scan("a", 1, &og, 1);
-    f->new_ = make_scan("b", 2, &ng, 1);
+    f->old = fix_scan("a", "a", 1, &og, 1, NULL);
+    f->new_ = fix_scan("b", "b", 2, &ng, 1, NULL);
     ra_diff_compute(&f->diff, f->old, f->new_);
     assert_int_equal(f->diff->nregs, 1);
     expect_changes(&f->diff->regs[0], NULL, 0);
@@ -424,7 +286,7 @@ static void test_diff__identical_scans_have_no_changes(void **state)
 static void test_diff__repository_gone(void **state)
 {
     struct fx *f = *state;
-    struct ra_graph *og = graph(ROOT), *ng = graph(ROOT);
+    struct ra_graph *og = fix_graph(ROOT), *ng = fix_graph(ROOT);
     static const char *const want[] = {
         "tag_removed base:v1 a>-",
         "revision_removed base: a>-",
@@ -433,14 +295,14 @@ static void test_diff__repository_gone(void **state)
         "tag_history_removed base:v1 a>-",
     };
 
-    push_image(og, "base", 'a', 'b', 'c');
-    tag_current(og, "base", "v1", 'a');
+    fix_push_image(og, "base", 'a', 'b', 'c', "amd64", RA_TIME_NONE);
+    fix_tag(og, "base", "v1", 'a', RA_TIME_NONE);
     /* the blobs stay: nothing swept yet */
-    put_blob(ng, 'a', image_json('b', 'c'));
-    put_blob(ng, 'b', config_json('b'));
-    put_layer(ng, 'c');
-    f->old = make_scan("a", 1, &og, 1);
-    f->new_ = make_scan("b", 2, &ng, 1);
+    fix_json(ng, 'a', image_json('b', 'c'));
+    fix_json(ng, 'b', fix_config_json('b', "amd64"));
+    fix_layer(ng, 'c');
+    f->old = fix_scan("a", "a", 1, &og, 1, NULL);
+    f->new_ = fix_scan("b", "b", 2, &ng, 1, NULL);
     ra_diff_compute(&f->diff, f->old, f->new_);
     expect_changes(&f->diff->regs[0], want, RA_ARRAY_SIZE(want));
 }
@@ -472,16 +334,16 @@ static void test_diff__roots_on_one_side(void **state)
     const char *want_old[RA_ARRAY_SIZE(only_old)], *want_new[RA_ARRAY_SIZE(only_new)];
     size_t i;
 
-    og[0] = graph(MIRROR);
-    og[1] = graph(ROOT);
-    ng[0] = graph(ROOT);
-    ng[1] = graph(LATER);
-    push_image(og[0], "base", 'a', 'b', 'c');
-    tag_current(og[0], "base", "v1", 'a');
-    push_image(ng[1], "tools/kubectl", '2', '4', '6');
-    tag_current(ng[1], "tools/kubectl", "v2", '2');
-    f->old = make_scan("a", 1, og, 2);
-    f->new_ = make_scan("b", 2, ng, 2);
+    og[0] = fix_graph(MIRROR);
+    og[1] = fix_graph(ROOT);
+    ng[0] = fix_graph(ROOT);
+    ng[1] = fix_graph(LATER);
+    fix_push_image(og[0], "base", 'a', 'b', 'c', "amd64", RA_TIME_NONE);
+    fix_tag(og[0], "base", "v1", 'a', RA_TIME_NONE);
+    fix_push_image(ng[1], "tools/kubectl", '2', '4', '6', "amd64", RA_TIME_NONE);
+    fix_tag(ng[1], "tools/kubectl", "v2", '2', RA_TIME_NONE);
+    f->old = fix_scan("a", "a", 1, og, 2, NULL);
+    f->new_ = fix_scan("b", "b", 2, ng, 2, NULL);
     ra_diff_compute(&f->diff, f->old, f->new_);
 
     /* sorted by root; the shared root has no changes */
@@ -500,7 +362,8 @@ static void test_diff__roots_on_one_side(void **state)
     for (i = 0; i < RA_ARRAY_SIZE(only_old); i++)
         want_old[i] = only_old[i];
     snprintf(a, sizeof(a), "blob_deleted : a>- %zu", strlen(image_json('b', 'c')));
-    snprintf(b, sizeof(b), "blob_deleted : b>- %zu", strlen(config_json('b')));
+    snprintf(b, sizeof(b), "blob_deleted : b>- %zu",
+             strlen(fix_config_json('b', "amd64")));
     want_old[5] = a;
     want_old[6] = b;
     expect_changes(&f->diff->regs[0], want_old, RA_ARRAY_SIZE(want_old));
@@ -508,7 +371,8 @@ static void test_diff__roots_on_one_side(void **state)
     for (i = 0; i < RA_ARRAY_SIZE(only_new); i++)
         want_new[i] = only_new[i];
     snprintf(two, sizeof(two), "blob_added : ->2 %zu", strlen(image_json('4', '6')));
-    snprintf(four, sizeof(four), "blob_added : ->4 %zu", strlen(config_json('4')));
+    snprintf(four, sizeof(four), "blob_added : ->4 %zu",
+             strlen(fix_config_json('4', "amd64")));
     want_new[4] = two;
     want_new[5] = four;
     /* no pullability change for a root the old snapshot lacks */
@@ -518,20 +382,20 @@ static void test_diff__roots_on_one_side(void **state)
 static void test_diff__tag_resolving_again_is_added(void **state)
 {
     struct fx *f = *state;
-    struct ra_graph *og = graph(ROOT), *ng = graph(ROOT);
+    struct ra_graph *og = fix_graph(ROOT), *ng = fix_graph(ROOT);
     struct ra_tag *t;
     static const char *const want[] = {
         "tag_added infra-ci:latest ->2",
         "repaired infra-ci:latest ->2",
     };
 
-    push_image(og, REPO, '2', '4', '6');
-    t = tag_current(og, REPO, "latest", '2');
+    fix_push_image(og, REPO, '2', '4', '6', "amd64", RA_TIME_NONE);
+    t = fix_tag(og, REPO, "latest", '2', RA_TIME_NONE);
     t->current.valid = 0; /* junk in current/link */
-    push_image(ng, REPO, '2', '4', '6');
-    tag_current(ng, REPO, "latest", '2');
-    f->old = make_scan("a", 1, &og, 1);
-    f->new_ = make_scan("b", 2, &ng, 1);
+    fix_push_image(ng, REPO, '2', '4', '6', "amd64", RA_TIME_NONE);
+    fix_tag(ng, REPO, "latest", '2', RA_TIME_NONE);
+    f->old = fix_scan("a", "a", 1, &og, 1, NULL);
+    f->new_ = fix_scan("b", "b", 2, &ng, 1, NULL);
     ra_diff_compute(&f->diff, f->old, f->new_);
     expect_changes(&f->diff->regs[0], want, RA_ARRAY_SIZE(want));
 }
@@ -539,7 +403,7 @@ static void test_diff__tag_resolving_again_is_added(void **state)
 static void test_diff__changes_sorted_within_kind(void **state)
 {
     struct fx *f = *state;
-    struct ra_graph *og = graph(ROOT), *ng = graph(ROOT);
+    struct ra_graph *og = fix_graph(ROOT), *ng = fix_graph(ROOT);
     static const char *const want[] = {
         "tag_added a/b:x ->2",
         "tag_added a/b:y ->2",
@@ -552,15 +416,15 @@ static void test_diff__changes_sorted_within_kind(void **state)
         "layer_link_added b: ->6",
     };
 
-    push_image(og, "other", '2', '4', '6');
-    push_image(ng, "other", '2', '4', '6');
-    push_image(ng, "b", '2', '4', '6');
-    push_image(ng, "a/b", '2', '4', '6');
-    tag_current(ng, "b", "x", '2');
-    tag_current(ng, "a/b", "y", '2');
-    tag_current(ng, "a/b", "x", '2');
-    f->old = make_scan("a", 1, &og, 1);
-    f->new_ = make_scan("b", 2, &ng, 1);
+    fix_push_image(og, "other", '2', '4', '6', "amd64", RA_TIME_NONE);
+    fix_push_image(ng, "other", '2', '4', '6', "amd64", RA_TIME_NONE);
+    fix_push_image(ng, "b", '2', '4', '6', "amd64", RA_TIME_NONE);
+    fix_push_image(ng, "a/b", '2', '4', '6', "amd64", RA_TIME_NONE);
+    fix_tag(ng, "b", "x", '2', RA_TIME_NONE);
+    fix_tag(ng, "a/b", "y", '2', RA_TIME_NONE);
+    fix_tag(ng, "a/b", "x", '2', RA_TIME_NONE);
+    f->old = fix_scan("a", "a", 1, &og, 1, NULL);
+    f->new_ = fix_scan("b", "b", 2, &ng, 1, NULL);
     ra_diff_compute(&f->diff, f->old, f->new_);
     expect_changes(&f->diff->regs[0], want, RA_ARRAY_SIZE(want));
 }

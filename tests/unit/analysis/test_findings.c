@@ -12,16 +12,10 @@
 
 #include "analysis/findings.h"
 
+#include "fixture.h"
+
 #define HEX_A "5861314d7fccb39c2192173240eab44fa35ca66426201ca2acd0630a6258dd51"
 #define HEX_B "f69162950f235e3cdbbad33f1f912d1a504be90d8a37d002c735d6f3e3882265"
-
-static struct ra_digest dg(const char *hex)
-{
-    struct ra_digest d;
-
-    assert_int_equal(ra_digest_from_hex(&d, hex, strlen(hex)), 0);
-    return d;
-}
 
 static const struct ra_finding *item(const struct ra_findings *f, size_t i)
 {
@@ -32,7 +26,7 @@ static const struct ra_finding *item(const struct ra_findings *f, size_t i)
 static void test_findings__add_copies_everything(void **state)
 {
     struct ra_findings f = RA_FINDINGS_INIT;
-    struct ra_digest a = dg(HEX_A), b = dg(HEX_B);
+    struct ra_digest a = fix_digest(HEX_A), b = fix_digest(HEX_B);
     char repo[] = "infra-ci", tag[] = "latest", path[] = "blobs/x/data";
     const struct ra_finding *x;
 
@@ -78,7 +72,7 @@ static void test_findings__null_fields_become_empty(void **state)
 static void test_findings__identical_kept_once(void **state)
 {
     struct ra_findings f = RA_FINDINGS_INIT;
-    struct ra_digest a = dg(HEX_A), a2 = dg(HEX_A);
+    struct ra_digest a = fix_digest(HEX_A), a2 = fix_digest(HEX_A);
     const struct ra_finding *x, *y;
 
     (void)state;
@@ -95,7 +89,7 @@ static void test_findings__identical_kept_once(void **state)
 static void test_findings__duplicate_keeps_worst_severity(void **state)
 {
     struct ra_findings f = RA_FINDINGS_INIT;
-    struct ra_digest a = dg(HEX_A);
+    struct ra_digest a = fix_digest(HEX_A);
     const struct ra_finding *x;
 
     (void)state;
@@ -113,7 +107,7 @@ static void test_findings__duplicate_keeps_worst_severity(void **state)
 static void test_findings__any_field_makes_it_distinct(void **state)
 {
     struct ra_findings f = RA_FINDINGS_INIT;
-    struct ra_digest a = dg(HEX_A), b = dg(HEX_B);
+    struct ra_digest a = fix_digest(HEX_A), b = fix_digest(HEX_B);
 
     (void)state;
     ra_findings_add(&f, RA_F_BLOB_MISSING, RA_SEV_CRITICAL, "r", "t", &a, &b, "p",
@@ -157,7 +151,7 @@ static void test_findings__fields_do_not_run_together(void **state)
 static void test_findings__sort_order(void **state)
 {
     struct ra_findings f = RA_FINDINGS_INIT;
-    struct ra_digest a = dg(HEX_A), b = dg(HEX_B);
+    struct ra_digest a = fix_digest(HEX_A), b = fix_digest(HEX_B);
 
     (void)state;
     /* added in reverse of the expected order */

@@ -88,7 +88,8 @@ static void test_focus__push_related(void **state)
     struct ra_losses ls;
     struct ra_loss l;
     void *items[1] = {&l};
-    void *tags[1] = {"infra-ci:latest"};
+    struct ra_loss_tag latest = {"infra-ci", "latest", "infra-ci:latest"};
+    void *tags[1] = {&latest};
     struct ra_event e = {0};
 
     (void)state;

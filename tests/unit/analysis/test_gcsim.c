@@ -17,40 +17,12 @@
 #include "analysis/pull.h"
 #include "util/buf.h"
 
-#define ROOT "var/lib/registry/docker/registry/v2"
-#define REPO "infra-ci"
-#define MT_CONFIG "application/vnd.oci.image.config.v1+json"
-#define MT_LAYER "application/vnd.oci.image.layer.v1.tar+gzip"
-#define LAYER_SIZE 1000
-
-/* Digests are named by one hex character: dg('2') is sha256:2222…2222. By convention
- * '1' an index, '2'/'3' image manifests, '4'/'5' their configs, '6'..'9' layers,
- * 'a'.. extra blobs. */
-static struct ra_digest dg(char c)
-{
-    char hex[64];
-    struct ra_digest d;
-
-    memset(hex, c, sizeof(hex));
-    assert_int_equal(ra_digest_from_hex(&d, hex, sizeof(hex)), 0);
-    return d;
-}
-
-static const char *ds(char c)
-{
-    static char buf[4][RA_DIGEST_STRLEN];
-    static unsigned next;
-    char *s = buf[next++ % 4];
-    struct ra_digest d = dg(c);
-
-    return ra_digest_format(s, &d);
-}
+#include "fixture.h"
 
 struct fx {
     struct ra_graph *g;
     struct ra_gc_result *gc;
     struct ra_registry_result *pull;
-    struct ra_buf json;
 };
 
 static int setup(void **state)
@@ -71,166 +43,21 @@ static int teardown(void **state)
     ra_gc_result_free(f->gc);
     ra_registry_result_free(f->pull);
     ra_graph_free(f->g);
-    ra_buf_release(&f->json);
     free(f);
     return 0;
-}
-
-static struct ra_repo *repo(struct fx *f, const char *name)
-{
-    return ra_graph_repo(f->g, name, strlen(name));
-}
-
-/* Blob data present; JSON content parsed into the graph's pool as the ingest does. */
-static struct ra_blob *put_blob(struct fx *f, char c, const char *content)
-{
-    struct ra_digest d = dg(c);
-    struct ra_blob *b = ra_graph_blob(f->g, &d);
-    struct ra_err err = RA_ERR_INIT;
-    struct ra_manifest *m = NULL;
-    size_t len = strlen(content);
-
-    b->present = 1;
-    b->size = (int64_t)len;
-    b->hash = RA_HASH_OK;
-    b->manifest = NULL;
-    b->parse_error = NULL;
-    b->is_json = 0;
-    if (ra_manifest_looks_like_json(content, len)) {
-        b->is_json = 1;
-        if (ra_manifest_parse(&m, &f->g->pool, content, len, &err) < 0)
-            b->parse_error = ra_pool_strdup(&f->g->pool, err.msg);
-        b->manifest = m;
-    }
-    return b;
-}
-
-static struct ra_blob *put_layer(struct fx *f, char c)
-{
-    struct ra_digest d = dg(c);
-    struct ra_blob *b = ra_graph_blob(f->g, &d);
-
-    b->present = 1;
-    b->size = LAYER_SIZE;
-    b->hash = RA_HASH_OK;
-    return b;
-}
-
-static int64_t blob_size(struct fx *f, char c)
-{
-    struct ra_digest d = dg(c);
-    struct ra_blob *b = ra_graph_find_blob(f->g, &d);
-
-    return b && b->present ? b->size : 555;
-}
-
-static void put_config(struct fx *f, char c, const char *arch)
-{
-    char doc[256];
-
-    snprintf(doc, sizeof(doc),
-             "{\"architecture\":\"%s\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
-             "\"diff_ids\":[]}}",
-             arch);
-    assert_non_null(put_blob(f, c, doc)->manifest);
-}
-
-static void put_image(struct fx *f, char m, char cfg, const char *layers)
-{
-    const char *p;
-
-    ra_buf_truncate(&f->json, 0);
-    ra_buf_printf(&f->json,
-                  "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_MANIFEST "\","
-                  "\"config\":{\"mediaType\":\"" MT_CONFIG "\",\"digest\":\"%s\","
-                  "\"size\":%lld},\"layers\":[",
-                  ds(cfg), (long long)blob_size(f, cfg));
-    for (p = layers; *p; p++)
-        ra_buf_printf(&f->json,
-                      "%s{\"mediaType\":\"" MT_LAYER "\",\"digest\":\"%s\",\"size\":%lld}",
-                      p != layers ? "," : "", ds(*p), (long long)blob_size(f, *p));
-    ra_buf_puts(&f->json, "]}");
-    assert_non_null(put_blob(f, m, f->json.ptr)->manifest);
-}
-
-/* An OCI index over children, platform k = linux/archs[k]. */
-static void put_index(struct fx *f, char i, const char *children, const char *const *archs)
-{
-    size_t k;
-
-    ra_buf_truncate(&f->json, 0);
-    ra_buf_puts(&f->json, "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_INDEX
-                          "\",\"manifests\":[");
-    for (k = 0; children[k]; k++)
-        ra_buf_printf(&f->json,
-                      "%s{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"%s\","
-                      "\"size\":%lld,\"platform\":{\"architecture\":\"%s\",\"os\":\"linux\"}}",
-                      k ? "," : "", ds(children[k]), (long long)blob_size(f, children[k]),
-                      archs[k]);
-    ra_buf_puts(&f->json, "]}");
-    assert_non_null(put_blob(f, i, f->json.ptr)->manifest);
-}
-
-static struct ra_link *link_to(struct fx *f, struct ra_map *map, char key, char target)
-{
-    struct ra_digest k = dg(key);
-    struct ra_link *l = ra_graph_link(f->g, map, &k);
-
-    l->valid = 1;
-    l->target = dg(target);
-    return l;
-}
-
-static struct ra_link *layer_link(struct fx *f, const char *r, char c)
-{
-    return link_to(f, &repo(f, r)->layers, c, c);
-}
-
-static struct ra_link *revision_link(struct fx *f, const char *r, char c)
-{
-    return link_to(f, &repo(f, r)->revisions, c, c);
-}
-
-/* A push of tag name -> c: current/link and the index/ history entry, tags folder. */
-static struct ra_tag *tag_current(struct fx *f, const char *r, const char *name, char c)
-{
-    struct ra_tag *t = ra_graph_tag(f->g, repo(f, r), name, strlen(name));
-
-    repo(f, r)->has_tags_dir = 1;
-    t->has_current = 1;
-    t->current.valid = 1;
-    t->current.target = dg(c);
-    link_to(f, &t->history, c, c);
-    return t;
-}
-
-/* Config, layers (with _layers links) and then manifest m with its revision link. */
-static void push_image(struct fx *f, const char *r, char m, char cfg, const char *arch,
-                       const char *layers)
-{
-    const char *p;
-
-    put_config(f, cfg, arch);
-    layer_link(f, r, cfg);
-    for (p = layers; *p; p++) {
-        put_layer(f, *p);
-        layer_link(f, r, *p);
-    }
-    put_image(f, m, cfg, layers);
-    revision_link(f, r, m);
 }
 
 /* infra-ci:latest -> index '1' over '2' (amd64: config '4', layers '6','7') and
  * '3' (arm64: config '5', layer '8'), as `skopeo copy --all` pushes it. */
 static void push_index(struct fx *f)
 {
-    static const char *const archs[] = {"amd64", "arm64"};
+    static const char *const platforms[] = {"linux/amd64", "linux/arm64"};
 
-    push_image(f, REPO, '2', '4', "amd64", "67");
-    push_image(f, REPO, '3', '5', "arm64", "8");
-    put_index(f, '1', "23", archs);
-    revision_link(f, REPO, '1');
-    tag_current(f, REPO, "latest", '1');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "67");
+    fix_push_layers(f->g, REPO, '3', '5', "arm64", "8");
+    fix_index(f->g, '1', "23", platforms, -1);
+    fix_revision_link(f->g, REPO, '1', RA_TIME_NONE);
+    fix_tag(f->g, REPO, "latest", '1', RA_TIME_NONE);
 }
 
 static void gc(struct fx *f, enum ra_gc_version v, int delete_untagged)
@@ -262,7 +89,7 @@ static void expect_blobs(struct fx *f, const char *chars)
         const struct ra_blob *b = f->gc->blobs.items[i];
         struct ra_digest d = dg(chars[i]);
         assert_int_equal(ra_digest_cmp(&b->digest, &d), 0);
-        bytes += (uint64_t)blob_size(f, chars[i]);
+        bytes += (uint64_t)fix_blob_size(f->g, chars[i], 555);
     }
     assert_int_equal(f->gc->bytes, bytes);
 }
@@ -332,7 +159,8 @@ static void test_gcsim__index_v2_delete_untagged_drops_children(void **state)
     expect_manifests(f, m, RA_ARRAY_SIZE(m));
     /* ... and their configs and layers; the child manifest blobs stay (marked) */
     expect_blobs(f, "45678");
-    assert_int_equal(f->gc->bytes, 3 * LAYER_SIZE + blob_size(f, '4') + blob_size(f, '5'));
+    assert_int_equal(f->gc->bytes, 3 * LAYER_SIZE + fix_blob_size(f->g, '4', 555) +
+                                       fix_blob_size(f->g, '5', 555));
     /* 2.x never deletes _layers links */
     expect_layer_links(f, NULL, 0);
 }
@@ -369,11 +197,11 @@ static void test_gcsim__simulate_does_not_modify_graph(void **state)
     size_t revs, layers;
 
     push_index(f);
-    revs = repo(f, REPO)->revisions.count;
-    layers = repo(f, REPO)->layers.count;
+    revs = fix_repo(f->g, REPO)->revisions.count;
+    layers = fix_repo(f->g, REPO)->layers.count;
     gc(f, RA_GC_V2, 1);
-    assert_int_equal(repo(f, REPO)->revisions.count, revs);
-    assert_int_equal(repo(f, REPO)->layers.count, layers);
+    assert_int_equal(fix_repo(f->g, REPO)->revisions.count, revs);
+    assert_int_equal(fix_repo(f->g, REPO)->layers.count, layers);
     assert_true(ra_graph_find_blob(f->g, &d4)->present);
     assert_non_null(ra_graph_find_blob(f->g, &d4)->manifest);
 }
@@ -381,12 +209,12 @@ static void test_gcsim__simulate_does_not_modify_graph(void **state)
 /* latest moved from '2' (config '4', layers '6','9') to '3' (config '5', layers '7','9'). */
 static void push_moved_tag(struct fx *f)
 {
-    push_image(f, REPO, '2', '4', "amd64", "69");
-    tag_current(f, REPO, "latest", '2');
-    push_image(f, REPO, '3', '5', "amd64", "79");
-    tag_current(f, REPO, "latest", '3');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "69");
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
+    fix_push_layers(f->g, REPO, '3', '5', "amd64", "79");
+    fix_tag(f->g, REPO, "latest", '3', RA_TIME_NONE);
     /* another tag that never named '2' */
-    tag_current(f, REPO, "stable", '3');
+    fix_tag(f->g, REPO, "stable", '3', RA_TIME_NONE);
 }
 
 static void test_gcsim__moved_tag_v2_delete_untagged(void **state)
@@ -395,7 +223,8 @@ static void test_gcsim__moved_tag_v2_delete_untagged(void **state)
     static const char *const m[] = {REPO ":2:latest"};
 
     push_moved_tag(f);
-    assert_int_equal(ra_graph_tag(f->g, repo(f, REPO), "latest", 6)->history.count, 2);
+    assert_int_equal(ra_graph_tag(f->g, fix_repo(f->g, REPO), "latest", 6)->history.count,
+                     2);
     gc(f, RA_GC_V2, 1);
     assert_null(f->gc->aborted);
     assert_int_equal(f->gc->marked, 4); /* 3, 5, 7, 9 */
@@ -436,14 +265,14 @@ static void test_gcsim__unreferenced_blobs_deleted_without_delete_untagged(void 
     struct fx *f = *state;
     static const char *const l[] = {REPO ":a"};
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    tag_current(f, REPO, "latest", '2');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     /* an untagged manifest: revision-linked, kept without -m */
-    push_image(f, REPO, '3', '5', "amd64", "7");
+    fix_push_layers(f->g, REPO, '3', '5', "amd64", "7");
     /* 'a': uploaded and linked, never referenced by a manifest; 'b': no link at all */
-    put_layer(f, 'a');
-    layer_link(f, REPO, 'a');
-    put_layer(f, 'b');
+    fix_layer(f->g, 'a');
+    fix_layer_link(f->g, REPO, 'a', RA_TIME_NONE);
+    fix_layer(f->g, 'b');
 
     gc(f, RA_GC_V2, 0);
     assert_null(f->gc->aborted);
@@ -465,8 +294,8 @@ static void test_gcsim__absent_blob_not_listed(void **state)
     struct fx *f = *state;
     struct ra_digest d = dg('a');
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    tag_current(f, REPO, "latest", '2');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     /* a blob node without data (a dangling link's target) is nothing to delete */
     ra_graph_blob(f->g, &d)->present = 0;
     gc(f, RA_GC_V2, 1);
@@ -481,10 +310,10 @@ static void test_gcsim__layer_shared_with_tagged_repo_survives(void **state)
     static const char *const m[] = {REPO ":2"};
     static const char *const l3[] = {REPO ":4", REPO ":6"};
 
-    push_image(f, "base", '3', '5', "amd64", "9");
-    tag_current(f, "base", "latest", '3');
-    push_image(f, REPO, '2', '4', "amd64", "69");
-    repo(f, REPO)->has_tags_dir = 1; /* its tags were pruned, the folder stays */
+    fix_push_layers(f->g, "base", '3', '5', "amd64", "9");
+    fix_tag(f->g, "base", "latest", '3', RA_TIME_NONE);
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "69");
+    fix_repo(f->g, REPO)->has_tags_dir = 1; /* its tags were pruned, the folder stays */
 
     gc(f, RA_GC_V2, 1);
     assert_null(f->gc->aborted);
@@ -507,10 +336,10 @@ static void test_gcsim__v3_layer_links_swept_in_enumeration_order(void **state)
     static const char *const m[] = {"aaa:2"};
     static const char *const l[] = {"aaa:4", "aaa:6", "aaa:9"};
 
-    push_image(f, "zzz", '3', '5', "amd64", "9");
-    tag_current(f, "zzz", "latest", '3');
-    push_image(f, "aaa", '2', '4', "amd64", "69");
-    repo(f, "aaa")->has_tags_dir = 1;
+    fix_push_layers(f->g, "zzz", '3', '5', "amd64", "9");
+    fix_tag(f->g, "zzz", "latest", '3', RA_TIME_NONE);
+    fix_push_layers(f->g, "aaa", '2', '4', "amd64", "69");
+    fix_repo(f->g, "aaa")->has_tags_dir = 1;
 
     gc(f, RA_GC_V3, 1);
     assert_null(f->gc->aborted);
@@ -524,10 +353,10 @@ static void test_gcsim__abort_on_junk_revision_link(void **state)
     struct fx *f = *state;
     int v;
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    tag_current(f, REPO, "latest", '2');
-    put_layer(f, 'b'); /* would be swept */
-    revision_link(f, REPO, '3')->valid = 0; /* holds junk */
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
+    fix_layer(f->g, 'b');                                        /* would be swept */
+    fix_revision_link(f->g, REPO, '3', RA_TIME_NONE)->valid = 0; /* holds junk */
     for (v = 0; v < 4; v++) {
         gc(f, v < 2 ? RA_GC_V2 : RA_GC_V3, v & 1);
         assert_string_equal(f->gc->aborted,
@@ -544,10 +373,10 @@ static void test_gcsim__abort_on_unparseable_tagged_manifest(void **state)
 {
     struct fx *f = *state;
 
-    put_blob(f, '2', "not a manifest at all");
-    revision_link(f, REPO, '2');
-    tag_current(f, REPO, "latest", '2');
-    put_layer(f, 'b');
+    fix_blob(f->g, '2', "not a manifest at all");
+    fix_revision_link(f->g, REPO, '2', RA_TIME_NONE);
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
+    fix_layer(f->g, 'b');
 
     gc(f, RA_GC_V2, 1);
     assert_non_null(f->gc->aborted);
@@ -566,8 +395,8 @@ static void test_gcsim__abort_on_bad_current_link_with_delete_untagged(void **st
     struct fx *f = *state;
     struct ra_tag *t;
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    t = tag_current(f, REPO, "latest", '2');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    t = fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     t->current.valid = 0;
     gc(f, RA_GC_V2, 1);
     assert_non_null(f->gc->aborted);
@@ -601,8 +430,9 @@ static void test_gcsim__eadir_in_tags_folder_aborts_delete_untagged(void **state
     struct fx *f = *state;
 
     push_index(f);
-    push_image(f, REPO, 'a', 'b', "amd64", "c"); /* untagged: -m would delete it */
-    put_layer(f, 'd');                           /* unreferenced: any run deletes it */
+    fix_push_layers(f->g, REPO, 'a', 'b', "amd64",
+                    "c"); /* untagged: -m would delete it */
+    fix_layer(f->g, 'd'); /* unreferenced: any run deletes it */
     put_meta(f, TAGS_DIR "@eaDir", RA_META_EADIR, 1);
     put_meta(f, "blobs/sha256/66/@eaDir", RA_META_EADIR, 1);
     gc(f, RA_GC_V2, 1);
@@ -638,7 +468,7 @@ static void test_gcsim__file_in_tags_folder_aborts_delete_untagged(void **state)
 
     push_index(f);
     put_meta(f, TAGS_DIR ".DS_Store", RA_META_DS_STORE, 0);
-    assert_string_equal(ra_gc_lookup_entry(f->g, repo(f, REPO)), ".DS_Store");
+    assert_string_equal(ra_gc_lookup_entry(f->g, fix_repo(f->g, REPO)), ".DS_Store");
     gc(f, RA_GC_V2, 1);
     assert_non_null(f->gc->aborted);
     assert_non_null(strstr(f->gc->aborted, "/_manifests/tags/.DS_Store/current/link: "
@@ -659,8 +489,8 @@ static void test_gcsim__harmless_metadata_is_no_abort(void **state)
     put_meta(f, "repositories/" REPO "/_uploads/@eaDir", RA_META_EADIR, 1);
     put_meta(f, "repositories/@eaDir", RA_META_EADIR, 1);
     put_meta(f, "repositories/other/_manifests/tags/@eaDir", RA_META_EADIR, 1);
-    assert_int_equal(ra_gc_lookup_error(&why, f->g, repo(f, REPO)), 0);
-    assert_null(ra_gc_lookup_entry(f->g, repo(f, REPO)));
+    assert_int_equal(ra_gc_lookup_error(&why, f->g, fix_repo(f->g, REPO)), 0);
+    assert_null(ra_gc_lookup_entry(f->g, fix_repo(f->g, REPO)));
     gc(f, RA_GC_V2, 1);
     assert_null(f->gc->aborted); /* "other" has no revision to look tags up for */
     expect_blobs(f, "45678");    /* the 2.8 index-children sweep, as without metadata */
@@ -673,9 +503,9 @@ static void test_gcsim__tag_name_the_driver_rejects_aborts(void **state)
     struct ra_buf why = RA_BUF_INIT;
 
     push_index(f);
-    tag_current(f, REPO, "bad name", '1');
-    assert_int_equal(ra_gc_lookup_error(&why, f->g, repo(f, REPO)), 1);
-    assert_string_equal(ra_gc_lookup_entry(f->g, repo(f, REPO)), "bad name");
+    fix_tag(f->g, REPO, "bad name", '1', RA_TIME_NONE);
+    assert_int_equal(ra_gc_lookup_error(&why, f->g, fix_repo(f->g, REPO)), 1);
+    assert_string_equal(ra_gc_lookup_entry(f->g, fix_repo(f->g, REPO)), "bad name");
     assert_string_equal(why.ptr, "filesystem: invalid path: /docker/registry/v2/repositories/" REPO
                                  "/_manifests/tags/bad name/current/link");
     gc(f, RA_GC_V2, 1);
@@ -687,9 +517,9 @@ static void test_gcsim__tag_name_the_driver_rejects_aborts(void **state)
 /* A repository with untagged revisions and no _manifests/tags folder at all. */
 static void push_untagged_without_tags_dir(struct fx *f)
 {
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    assert_false(repo(f, REPO)->has_tags_dir);
-    assert_int_equal(repo(f, REPO)->tags.count, 0);
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    assert_false(fix_repo(f->g, REPO)->has_tags_dir);
+    assert_int_equal(fix_repo(f->g, REPO)->tags.count, 0);
 }
 
 static void test_gcsim__v2_delete_untagged_aborts_without_tags_dir(void **state)
@@ -730,7 +560,7 @@ static void test_gcsim__empty_tags_dir_is_not_an_abort(void **state)
     static const char *const m[] = {REPO ":2"};
 
     push_untagged_without_tags_dir(f);
-    repo(f, REPO)->has_tags_dir = 1; /* the folder exists, empty */
+    fix_repo(f->g, REPO)->has_tags_dir = 1; /* the folder exists, empty */
     gc(f, RA_GC_V2, 1);
     assert_null(f->gc->aborted);
     expect_manifests(f, m, RA_ARRAY_SIZE(m));
@@ -744,14 +574,14 @@ static void test_gcsim__legacy_layers_link_serves_manifest_in_v2_only(void **sta
     struct fx *f = *state;
     static const char *const l[] = {REPO ":2", REPO ":4", REPO ":6"};
 
-    put_config(f, '4', "amd64");
-    layer_link(f, REPO, '4');
-    put_layer(f, '6');
-    layer_link(f, REPO, '6');
-    put_image(f, '2', '4', "6");
-    layer_link(f, REPO, '2');
-    link_to(f, &repo(f, REPO)->revisions, '3', '2');
-    tag_current(f, REPO, "latest", '2');
+    fix_config(f->g, '4', "linux", "amd64");
+    fix_layer_link(f->g, REPO, '4', RA_TIME_NONE);
+    fix_layer(f->g, '6');
+    fix_layer_link(f->g, REPO, '6', RA_TIME_NONE);
+    fix_image(f->g, '2', '4', "6", 555, 555);
+    fix_layer_link(f->g, REPO, '2', RA_TIME_NONE);
+    fix_link(f->g, &fix_repo(f->g, REPO)->revisions, '3', '2', RA_TIME_NONE);
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
 
     gc(f, RA_GC_V2, 0);
     assert_null(f->gc->aborted);
@@ -772,7 +602,7 @@ static void test_gcsim__v3_recursion_needs_child_revision_link(void **state)
     struct ra_digest d3 = dg('3');
 
     push_index(f);
-    ra_map_del(&repo(f, REPO)->revisions, d3.b, sizeof(d3.b));
+    ra_map_del(&fix_repo(f->g, REPO)->revisions, d3.b, sizeof(d3.b));
     gc(f, RA_GC_V3, 0);
     assert_null(f->gc->aborted);
     assert_int_equal(f->gc->marked, 6); /* 1, 2, 3, 4, 6, 7 */
@@ -816,7 +646,7 @@ static void test_gcsim__apply_removes_exactly_the_prediction(void **state)
 
     gc(f, RA_GC_V2, 1);
     ra_gc_apply(f->g, f->gc);
-    r = repo(f, REPO);
+    r = fix_repo(f->g, REPO);
     /* revision links: only the index's is left */
     assert_int_equal(r->revisions.count, 1);
     {
@@ -875,7 +705,7 @@ static void test_gcsim__apply_v3_removes_layer_links_and_tag_history(void **stat
     push_moved_tag(f);
     gc(f, RA_GC_V3, 1);
     ra_gc_apply(f->g, f->gc);
-    r = repo(f, REPO);
+    r = fix_repo(f->g, REPO);
     latest = ra_graph_tag(f->g, r, "latest", 6);
     assert_int_equal(latest->history.count, 1);
     assert_null(ra_graph_find_link(&latest->history, &d2));

@@ -19,6 +19,8 @@
 #include "analysis/logs.h"
 #include "util/buf.h"
 
+#include "fixture.h"
+
 #define HEX_A "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"
 #define HEX_B "3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d"
 #define HEX_C "2e7d2c03a9507ae265ecf5b5356885a53393a2029d241394997265a1a25aefc6"
@@ -32,16 +34,13 @@ static char tmpdir[] = "/tmp/ra-test-logs-XXXXXX";
 static int setup(void **state)
 {
     (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return fix_tmpdir_make(tmpdir);
 }
 
 static int teardown(void **state)
 {
-    char cmd[256];
-
     (void)state;
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return fix_tmpdir_remove(tmpdir);
 }
 
 /* Write data to tmpdir/name; the path goes into path (emptied first). */
@@ -97,17 +96,9 @@ static const struct ra_log_event *ev(const struct ra_log *log, size_t i)
     return log->events.items[i];
 }
 
-static struct ra_digest dg(const char *hex)
-{
-    struct ra_digest d;
-
-    assert_int_equal(ra_digest_from_hex(&d, hex, strlen(hex)), 0);
-    return d;
-}
-
 static void assert_digest(const struct ra_log_event *e, const char *hex)
 {
-    struct ra_digest d = dg(hex);
+    struct ra_digest d = fix_digest(hex);
 
     assert_true(e->has_digest);
     assert_int_equal(ra_digest_cmp(&e->digest, &d), 0);
@@ -395,7 +386,7 @@ static void test_logs__mixed_registry_stdout_and_first_404(void **state)
         "10.0.0.7 - - [13/Apr/2026:07:12:09 +0000] \"GET /v2/infra-ci/blobs/sha256:" HEX_A
         " HTTP/1.1\" 404 3 \"\" \"docker\"\n";
     struct ra_log *log = read_text("stdout.log", text, RA_TIME_NONE);
-    struct ra_digest a = dg(HEX_A), b = dg(HEX_B);
+    struct ra_digest a = fix_digest(HEX_A), b = fix_digest(HEX_B);
     const struct ra_log_event *e;
 
     (void)state;
@@ -673,7 +664,7 @@ static void test_logs__gc_28_with_run_time(void **state)
     };
     struct ra_log *log = read_text("gc-2026-04-12.log", gc28, T_GC);
     const struct ra_log_event *e;
-    struct ra_digest d = dg(HEX_D);
+    struct ra_digest d = fix_digest(HEX_D);
     size_t i;
 
     (void)state;

@@ -20,16 +20,14 @@
 #include <unistd.h>
 
 #include "analysis/losses.h"
+#include "analysis/logs.h"
 #include "model/graph.h"
 #include "util/buf.h"
 #include "util/sha256.h"
 
-#define RROOT "docker/registry/v2"
-#define REPO "infra-ci"
+#include "fixture.h"
 
-/* 2026-04-<day>T<hh>:<mm>:00Z */
-#define APR(day, hh, mm) \
-    (INT64_C(1775001600) + ((day) - 1) * INT64_C(86400) + (hh) * 3600 + (mm) * 60)
+#define RROOT "docker/registry/v2"
 #define T_DIRS APR(6, 8, 0)   /* folders created */
 #define T_PUSH APR(6, 9, 0)   /* configs and layers pushed, child manifests at +1 min */
 #define T_GC APR(12, 3, 25)   /* the garbage-collect run */
@@ -42,47 +40,6 @@ static char tmpdir[] = "/tmp/ra-test-losses-XXXXXX";
 
 /* ---- storage on disk ---------------------------------------------------------- */
 
-static void mkdirs(const char *path)
-{
-    char buf[1024];
-    size_t i, n = strlen(path);
-
-    assert_true(n < sizeof(buf));
-    memcpy(buf, path, n + 1);
-    for (i = 1; i <= n; i++) {
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char c = buf[i];
-            buf[i] = '\0';
-            mkdir(buf, 0755);
-            buf[i] = c;
-        }
-    }
-}
-
-static void set_mtime(const char *path, ra_time t)
-{
-    struct timespec ts[2];
-
-    ts[0].tv_sec = ts[1].tv_sec = (time_t)t;
-    ts[0].tv_nsec = ts[1].tv_nsec = 0;
-    assert_int_equal(utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW), 0);
-}
-
-static void write_file(const char *path, const void *data, size_t len, ra_time mtime)
-{
-    char dir[1024];
-    const char *slash = strrchr(path, '/');
-    FILE *f;
-
-    memcpy(dir, path, (size_t)(slash - path));
-    dir[slash - path] = '\0';
-    mkdirs(dir);
-    assert_non_null(f = fopen(path, "wb"));
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    fclose(f);
-    set_mtime(path, mtime);
-}
-
 /* tmpdir/<snap>/docker/registry/v2/<rel> */
 static const char *at(struct ra_buf *p, const char *snap, const char *rel)
 {
@@ -91,35 +48,20 @@ static const char *at(struct ra_buf *p, const char *snap, const char *rel)
     return p->ptr;
 }
 
-static void hex_of(char out[65], const void *data, size_t len)
-{
-    uint8_t d[32];
-    int i;
-
-    ra_sha256_buf(d, data, len);
-    for (i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", d[i]);
-}
-
 static void put_data(const char *snap, const char *content, ra_time mtime)
 {
-    struct ra_buf p = RA_BUF_INIT, rel = RA_BUF_INIT;
+    struct ra_buf p = RA_BUF_INIT;
     char hex[65];
 
-    hex_of(hex, content, strlen(content));
-    ra_buf_printf(&rel, "blobs/sha256/%.2s/%s/data", hex, hex);
-    write_file(at(&p, snap, rel.ptr), content, strlen(content), mtime);
+    fix_disk_blob(hex, at(&p, snap, ""), content, strlen(content), mtime);
     ra_buf_release(&p);
-    ra_buf_release(&rel);
 }
 
 static void put_link(const char *snap, const char *rel, const char *hex, ra_time mtime)
 {
     struct ra_buf p = RA_BUF_INIT;
-    char v[80];
 
-    snprintf(v, sizeof(v), "sha256:%s", hex);
-    write_file(at(&p, snap, rel), v, strlen(v), mtime);
+    fix_disk_link(at(&p, snap, rel), hex, mtime);
     ra_buf_release(&p);
 }
 
@@ -168,8 +110,8 @@ static void dir_at(const char *snap, const char *rel, ra_time t)
 {
     struct ra_buf p = RA_BUF_INIT;
 
-    mkdirs(at(&p, snap, rel));
-    set_mtime(p.ptr, t);
+    fix_mkdirs(at(&p, snap, rel));
+    fix_set_mtime(p.ptr, t);
     ra_buf_release(&p);
 }
 
@@ -210,8 +152,8 @@ static void manifest_json(struct ra_buf *j, const char *cfg, const char *layer)
 {
     char ch[65], lh[65];
 
-    hex_of(ch, cfg, strlen(cfg));
-    hex_of(lh, layer, strlen(layer));
+    fix_hex(ch, cfg, strlen(cfg));
+    fix_hex(lh, layer, strlen(layer));
     ra_buf_truncate(j, 0);
     ra_buf_printf(j,
                   "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"config\":{"
@@ -247,12 +189,12 @@ static void lay_image(const char *snap, struct image *x, int gc_done)
 
     manifest_json(&ja, cfg_a, layer_a);
     manifest_json(&jb, cfg_b, layer_b);
-    hex_of(x->ca, cfg_a, strlen(cfg_a));
-    hex_of(x->la, layer_a, strlen(layer_a));
-    hex_of(x->cb, cfg_b, strlen(cfg_b));
-    hex_of(x->lb, layer_b, strlen(layer_b));
-    hex_of(x->a, ja.ptr, ja.len);
-    hex_of(x->b, jb.ptr, jb.len);
+    fix_hex(x->ca, cfg_a, strlen(cfg_a));
+    fix_hex(x->la, layer_a, strlen(layer_a));
+    fix_hex(x->cb, cfg_b, strlen(cfg_b));
+    fix_hex(x->lb, layer_b, strlen(layer_b));
+    fix_hex(x->a, ja.ptr, ja.len);
+    fix_hex(x->b, jb.ptr, jb.len);
     ra_buf_printf(&ji,
                   "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_INDEX "\",\"manifests\":["
                   "{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"sha256:%s\","
@@ -260,7 +202,7 @@ static void lay_image(const char *snap, struct image *x, int gc_done)
                   "{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"sha256:%s\","
                   "\"size\":%zu,\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}]}",
                   x->a, ja.len, x->b, jb.len);
-    hex_of(x->idx, ji.ptr, ji.len);
+    fix_hex(x->idx, ji.ptr, ji.len);
     gone[0] = x->ca, gone[1] = x->la, gone[2] = x->cb, gone[3] = x->lb;
 
     if (!gc_done) {
@@ -300,16 +242,13 @@ struct fx {
 static int setup_group(void **state)
 {
     (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return fix_tmpdir_make(tmpdir);
 }
 
 static int teardown_group(void **state)
 {
-    char cmd[256];
-
     (void)state;
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return fix_tmpdir_remove(tmpdir);
 }
 
 static int setup(void **state)
@@ -417,7 +356,7 @@ static void assert_bound(const struct ra_bound *b, enum ra_bound_kind kind, ra_t
 static void assert_tags(const struct ra_loss *l, const char *one)
 {
     assert_int_equal(l->tags.len, 1);
-    assert_string_equal(l->tags.items[0], one);
+    assert_string_equal(((const struct ra_loss_tag *)l->tags.items[0])->ref, one);
 }
 
 /* Index of the loss of object kind obj with digest hex. */
@@ -561,7 +500,7 @@ static void content_in(struct ra_buf *out, const char *hh)
     for (i = 0; i < 100000; i++) {
         ra_buf_truncate(out, 0);
         ra_buf_printf(out, "another layer %d\n", i);
-        hex_of(hex, out->ptr, out->len);
+        fix_hex(hex, out->ptr, out->len);
         if (!memcmp(hex, hh, 2))
             return;
     }
@@ -613,7 +552,7 @@ static void put_eadir(const char *snap, const char *folder, ra_time t)
     struct ra_buf p = RA_BUF_INIT, rel = RA_BUF_INIT;
 
     ra_buf_printf(&rel, "%s/@eaDir/SYNO@.fileindexdb", folder);
-    write_file(at(&p, snap, rel.ptr), "x", 1, t);
+    fix_write(at(&p, snap, rel.ptr), "x", 1, t);
     ra_buf_release(&p);
     ra_buf_release(&rel);
 }
@@ -693,7 +632,7 @@ static void test_losses__revision_added_after_disqualifies_folder(void **state)
     lay_image(SNAP2, &x, 1);
     /* a manifest pushed at 05:00 (its link), the folder dated by that push */
     put_data(SNAP2, "{\"schemaVersion\":2}", APR(12, 5, 0));
-    hex_of(hex, "{\"schemaVersion\":2}", 19);
+    fix_hex(hex, "{\"schemaVersion\":2}", 19);
     revision_link(SNAP2, REPO, hex, APR(12, 5, 0));
     retime(SNAP2, &x, 1);
     scan(f, SNAP1);
@@ -824,7 +763,8 @@ static void test_losses__mtimes_before_2000_untrusted(void **state)
 
     lay_image(SNAP2, &x, 1);
     /* one zeroed member is enough */
-    set_mtime(at(&p, SNAP2, "repositories/" REPO "/_manifests/tags/latest/current/link"), 0);
+    fix_set_mtime(
+        at(&p, SNAP2, "repositories/" REPO "/_manifests/tags/latest/current/link"), 0);
     scan(f, SNAP2);
     assert_false(ra_snapshot_mtimes_trusted(f->scans[0]->snap, &why));
     assert_string_equal(why, "member mtimes before 2000 (zeroed or reset times)");
@@ -846,8 +786,9 @@ static void test_losses__mtimes_after_snapshot_untrusted(void **state)
 
     lay_image(SNAP2, &x, 1);
     /* a member written a day and a second after the snapshot's stated time */
-    set_mtime(at(&p, SNAP2, "repositories/" REPO "/_manifests/tags/latest/current/link"),
-              APR(14, 1, 0) + 1);
+    fix_set_mtime(
+        at(&p, SNAP2, "repositories/" REPO "/_manifests/tags/latest/current/link"),
+        APR(14, 1, 0) + 1);
     scan(f, SNAP2);
     assert_false(ra_snapshot_mtimes_trusted(f->scans[0]->snap, &why));
     assert_string_equal(why, "member mtimes after the snapshot was taken");
@@ -918,9 +859,9 @@ static void lay_tags(const char *snap, int pruned)
     const char *repo = "tools/kubectl";
 
     manifest_json(&j, cfg_a, layer_a);
-    hex_of(cfg, cfg_a, strlen(cfg_a));
-    hex_of(layer, layer_a, strlen(layer_a));
-    hex_of(m, j.ptr, j.len);
+    fix_hex(cfg, cfg_a, strlen(cfg_a));
+    fix_hex(layer, layer_a, strlen(layer_a));
+    fix_hex(m, j.ptr, j.len);
     put_data(snap, cfg_a, T_PUSH);
     put_data(snap, layer_a, T_PUSH);
     put_data(snap, j.ptr, T_PUSH);
@@ -1000,6 +941,140 @@ static void test_losses__names(void **state)
     assert_string_equal(ra_bound_kind_name((enum ra_bound_kind)99), "");
 }
 
+/* ---- the first 404, found once ------------------------------------------------ */
+
+#define HEX_L "73af0327d64073e6c559e87a149b95d298e958f6bd6ea424cc7a4313a761fb26"
+#define HEX_M "b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7"
+
+/* A log file tmpdir/<name> with text; the caller frees it. */
+static struct ra_log *log_of(const char *name, const char *text, ra_time day)
+{
+    struct ra_buf path = RA_BUF_INIT;
+    struct ra_err err = RA_ERR_INIT;
+    struct ra_log *log = NULL;
+    FILE *f;
+
+    ra_buf_printf(&path, "%s/%s", tmpdir, name);
+    assert_non_null(f = fopen(path.ptr, "wb"));
+    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(ra_log_read(&log, path.ptr, day, &err), 0);
+    ra_buf_release(&path);
+    return log;
+}
+
+static struct ra_loss *hand_loss(struct ra_losses *ls, enum ra_object_kind kind,
+                                 const char *repo, const char *hex)
+{
+    struct ra_loss *l = ra_pool_alloc(&ls->pool, sizeof(*l));
+
+    l->object = kind;
+    l->root = "";
+    l->repository = repo;
+    if (hex)
+        assert_int_equal(ra_digest_from_hex(&l->digest, hex, 64), 0);
+    l->tag_name = kind == RA_OBJ_TAG ? "latest" : NULL;
+    l->from = (struct ra_bound){APR(11, 1, 0), RA_BOUND_SNAPSHOT, SNAP0};
+    l->to = (struct ra_bound){APR(12, 1, 0), RA_BOUND_SNAPSHOT, SNAP1};
+    ra_vec_push(&ls->items, l);
+    return l;
+}
+
+static void assert_first_404(const struct ra_loss *l, ra_time t, const char *log,
+                             unsigned line)
+{
+    struct ra_buf ev = RA_BUF_INIT;
+
+    ra_buf_printf(&ev, "%s/%s:%u", tmpdir, log, line);
+    assert_non_null(l->first_404_event);
+    assert_int_equal(l->first_404_event->line, line);
+    assert_string_equal(ra_bound_kind_name(l->first_404.kind), "log");
+    assert_int_equal(l->first_404.time, t);
+    assert_string_equal(l->first_404.evidence, ev.ptr);
+    assert_string_equal(l->first_404_log + strlen(tmpdir) + 1, log);
+    ra_buf_release(&ev);
+}
+
+#define ACCESS(day, hms, repo, hex, status)                                              \
+    "10.0.0.7 - - [" day "/Apr/2026:" hms " +0000] \"GET /v2/" repo "/blobs/sha256:" hex \
+    " HTTP/1.1\" " status " 3 \"\" \"docker\"\n"
+
+/* One rule: per log the first 404 for the digest (a link's in its repository, blob
+ * data's in any), the earliest across logs; it ends the window only when exact and
+ * inside it. Readers (timeline, post-mortem) take it from the loss. */
+static void test_losses__first_404_found_once_as_a_bound(void **state)
+{
+    struct ra_losses ls = {0};
+    struct ra_log *logs[3];
+    struct ra_loss *blob, *link, *early, *dayonly, *tag;
+
+    (void)state;
+    logs[0] = log_of("a.log",
+                     ACCESS("11", "00:30:00", "other", HEX_M, "404")   /* before `from`: no bound */
+                     ACCESS("11", "09:00:00", "other", HEX_L, "404")   /* blob: any repository */
+                     ACCESS("11", "09:30:00", "infra-ci", HEX_L, "200")
+                     ACCESS("11", "10:00:00", "infra-ci", HEX_L, "404"), /* the link's */
+                     RA_TIME_NONE);
+    logs[1] = log_of("b.log",
+                     ACCESS("11", "08:00:00", "infra-ci", HEX_L, "404") /* earlier: wins */
+                     ACCESS("12", "00:30:00", "infra-ci", HEX_L, "404"),
+                     RA_TIME_NONE);
+    logs[2] = log_of("2026-04-11.log",
+                     "level=error msg=\"response completed with error\" "
+                     "http.request.method=GET http.request.uri=\"/v2/x/blobs/sha256:" HEX_M
+                     "\" http.response.status=404\n",
+                     APR(11, 0, 0));
+    blob = hand_loss(&ls, RA_OBJ_BLOB, "", HEX_L);
+    link = hand_loss(&ls, RA_OBJ_MANIFEST_LINK, "other", HEX_L);
+    early = hand_loss(&ls, RA_OBJ_LAYER_LINK, "other", HEX_M);
+    dayonly = hand_loss(&ls, RA_OBJ_LAYER_LINK, "x", HEX_M);
+    tag = hand_loss(&ls, RA_OBJ_TAG, REPO, NULL);
+
+    ra_losses_narrow_by_logs(&ls, logs, 3);
+
+    /* blob data: b.log's 08:00 (infra-ci) beats a.log's 09:00 (other) */
+    assert_first_404(blob, APR(11, 8, 0), "b.log", 1);
+    assert_int_equal(blob->to.time, APR(11, 8, 0));
+    assert_string_equal(blob->to.evidence, blob->first_404.evidence);
+    /* a link in 'other': only requests in 'other' count */
+    assert_first_404(link, APR(11, 9, 0), "a.log", 2);
+    assert_int_equal(link->to.time, APR(11, 9, 0));
+    /* before the window: kept as the first 404, but bounds nothing */
+    assert_first_404(early, APR(11, 0, 30), "a.log", 1);
+    assert_string_equal(ra_bound_kind_name(early->to.kind), "snapshot");
+    assert_int_equal(early->to.time, APR(12, 1, 0));
+    /* a time from the file name (a day) is a first 404, not a bound */
+    assert_first_404(dayonly, APR(11, 0, 0), "2026-04-11.log", 1);
+    assert_false(dayonly->first_404_event->time_exact);
+    assert_string_equal(ra_bound_kind_name(dayonly->to.kind), "snapshot");
+    /* a tag has no 404 */
+    assert_null(tag->first_404_event);
+    assert_int_equal(tag->first_404.time, RA_TIME_NONE);
+    /* the earliest of all, the first loss on a tie */
+    assert_ptr_equal(ra_losses_first_404(&ls), dayonly);
+
+    ra_log_free(logs[0]);
+    ra_log_free(logs[1]);
+    ra_log_free(logs[2]);
+    ra_vec_release(&ls.items);
+    ra_pool_release(&ls.pool);
+}
+
+static void test_losses__no_logs_no_first_404(void **state)
+{
+    struct ra_losses ls = {0};
+    struct ra_loss *l;
+
+    (void)state;
+    l = hand_loss(&ls, RA_OBJ_BLOB, "", HEX_L);
+    ra_losses_narrow_by_logs(&ls, NULL, 0);
+    assert_null(l->first_404_event);
+    assert_null(ra_losses_first_404(&ls));
+    assert_int_equal(l->to.time, APR(12, 1, 0));
+    ra_vec_release(&ls.items);
+    ra_pool_release(&ls.pool);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(test_losses__##name, setup, teardown)
 
 int main(void)
@@ -1023,6 +1098,8 @@ int main(void)
         T(tag_loss_in_first_snapshot),
         T(names),
         T(folder_mtime_not_used_when_nas_metadata_moved_it),
+        T(first_404_found_once_as_a_bound),
+        T(no_logs_no_first_404),
     };
 
     return cmocka_run_group_tests(tests, setup_group, teardown_group);

@@ -19,96 +19,28 @@
 
 #include "analysis/investigate.h"
 #include "analysis/postmortem.h"
-#include "config/jobs.h"
-#include "config/schedule.h"
+#include "config/jobs/jobs.h"
+#include "config/sched/schedule.h"
 #include "model/graph.h"
 
-/* 2026-04-<day>T<hh>:<mm>:00Z */
-#define APR(day, hh, mm)                                                                 \
-    (INT64_C(1775001600) + ((day)-1) * INT64_C(86400) + (hh)*3600 + (mm)*60)
+#include "fixture_analysis.h"
 
-/* One registry root "" with tag infra-ci:latest; two snapshots (12th, 13th 01:00). */
-struct fix {
-    struct ra_investigation inv;
-    struct ra_losses losses;
-    struct ra_correlation corr;
-    struct ra_loss loss[2];
-    struct ra_cause cause[2];
-    struct ra_suspect sus[3];
-    struct ra_firing firing[2];
-    struct ra_graph graph;
-    struct ra_snapshot snap[3];
-    struct ra_scan scan[3];
-    struct ra_scan *scans[3];
-    struct ra_registry_result reg[3];
-    struct ra_registry_result *regs[3][1];
-    struct ra_tag_result tag[3];
-    struct ra_timeline timeline;
-};
-
-static void fix_init(struct fix *f, size_t nscans, size_t nloss)
+/* fix_inv_init's investigation with snapshots from a folder, the second loss ending a
+ * minute later (01:00..03:26:01) and no evidence named for the bounds. */
+static void fix_init(struct fix_inv *f, size_t nscans, size_t nloss)
 {
     size_t i;
 
-    memset(f, 0, sizeof(*f));
-    f->graph.root = "";
-    for (i = 0; i < 3; i++) {
-        f->snap[i].name = i == 0 ? "snap-12" : i == 1 ? "snap-13" : "snap-14";
+    fix_inv_init(f, nscans, nloss);
+    for (i = 0; i < 3; i++)
         f->snap[i].source = "/nonexistent/snap";
-        f->snap[i].taken_at = APR(12 + (int)i, 1, 0);
-        f->tag[i].repository = "infra-ci";
-        f->tag[i].tag = "latest";
-        f->tag[i].resolves = 1;
-        f->tag[i].pullable = i == 0;
-        f->reg[i].graph = &f->graph;
-        f->reg[i].tags = &f->tag[i];
-        f->reg[i].ntags = 1;
-        f->reg[i].unpullable = i != 0;
-        f->regs[i][0] = &f->reg[i];
-        f->scan[i].snap = &f->snap[i];
-        f->scan[i].regs = f->regs[i];
-        f->scan[i].nregs = 1;
-        f->scans[i] = &f->scan[i];
-    }
     for (i = 0; i < nloss; i++) {
-        struct ra_loss *l = &f->loss[i];
-        l->object = RA_OBJ_BLOB;
-        l->root = "";
-        l->repository = "";
-        l->digest.b[0] = (unsigned char)(i + 1);
-        ra_vec_push(&l->tags, "infra-ci:latest");
-        l->from.time = APR(12, 1, 0);
-        l->to.time = APR(12, 3, 25) + 1 + (ra_time)i * 60;
-        l->first_missing = 1;
-        l->last_present = 0;
-        f->cause[i].loss = l;
-        ra_vec_push(&f->losses.items, l);
-        ra_vec_push(&f->corr.causes, &f->cause[i]);
+        f->loss[i].to.time += (ra_time)i * 60;
+        f->loss[i].from.evidence = f->loss[i].to.evidence = NULL;
     }
-    f->losses.scans = f->scans;
-    f->losses.nscans = nscans;
-    f->corr.losses = &f->losses;
-    f->inv.scans = f->scans;
-    f->inv.nscans = nscans;
-    f->inv.losses = &f->losses;
-    f->inv.corr = &f->corr;
-    f->inv.timeline = &f->timeline;
 }
 
-static void fix_release(struct fix *f)
-{
-    size_t i;
-
-    for (i = 0; i < 2; i++) {
-        ra_vec_release(&f->loss[i].tags);
-        ra_vec_release(&f->cause[i].suspects);
-        ra_vec_release(&f->cause[i].matches);
-    }
-    ra_vec_release(&f->losses.items);
-    ra_vec_release(&f->corr.causes);
-}
-
-static void suspect(struct fix *f, size_t cause, size_t s, size_t firing,
+static void suspect(struct fix_inv *f, size_t cause, size_t s, size_t firing,
                     enum ra_confidence c)
 {
     f->sus[s].firing = &f->firing[firing];
@@ -130,7 +62,7 @@ static void test_span(void **state)
  * start is the earliest bound, the end the newest snapshot, focus a week either side. */
 static void test_earliest_bound_ongoing(void **state)
 {
-    struct fix f;
+    struct fix_inv f;
     struct ra_postmortem *pm = NULL;
     struct ra_err err = {0};
 
@@ -163,14 +95,14 @@ static void test_earliest_bound_ongoing(void **state)
     assert_false(ra_postmortem_lesson(pm, RA_PM_L_UNRECOVERABLE));
     assert_false(ra_postmortem_lesson(pm, RA_PM_L_NO_ALERT));
     ra_postmortem_free(pm);
-    fix_release(&f);
+    fix_inv_release(&f);
 }
 
 /* Repaired: the tag pulls on the 14th; time to repair 03:25 (the high suspect's run) to
  * 14th 01:00 = 1 d 21 h 35 min. A loss in no snapshot makes it unrecoverable. */
 static void test_suspect_start_repaired(void **state)
 {
-    struct fix f;
+    struct fix_inv f;
     struct ra_postmortem *pm = NULL;
     struct ra_err err = {0};
 
@@ -202,13 +134,13 @@ static void test_suspect_start_repaired(void **state)
     assert_true(ra_postmortem_lesson(pm, RA_PM_L_UNRECOVERABLE));
     assert_false(ra_postmortem_lesson(pm, RA_PM_L_ALL_IN_SNAPSHOT));
     ra_postmortem_free(pm);
-    fix_release(&f);
+    fix_inv_release(&f);
 }
 
 /* A loss known to the second starts the incident exactly, before any suspect. */
 static void test_exact_start(void **state)
 {
-    struct fix f;
+    struct fix_inv f;
     struct ra_postmortem *pm = NULL;
     struct ra_err err = {0};
 
@@ -220,14 +152,14 @@ static void test_exact_start(void **state)
     assert_int_equal(pm->start, APR(12, 2, 10));
     assert_int_equal(ra_postmortem_span(pm->start, pm->end), 82200);
     ra_postmortem_free(pm);
-    fix_release(&f);
+    fix_inv_release(&f);
 }
 
 /* Ranking: best rating first, then more losses, then earlier; a low-rated run outside
  * the suspects' best does not mark its time as a suspect's. */
 static void test_suspect_ranking(void **state)
 {
-    struct fix f;
+    struct fix_inv f;
     struct ra_postmortem *pm = NULL;
     struct ra_err err = {0};
 
@@ -251,14 +183,14 @@ static void test_suspect_ranking(void **state)
     assert_true(ra_postmortem_suspect_at(pm, APR(12, 3, 25)));
     assert_false(ra_postmortem_suspect_at(pm, APR(12, 2, 0)));
     ra_postmortem_free(pm);
-    fix_release(&f);
+    fix_inv_release(&f);
 }
 
 /* The trigger: the firing ran the version of commit c3 (a schedule change); the
  * version that brought --delete-untagged is c2's, which is named. */
 static void test_trigger(void **state)
 {
-    struct fix f;
+    struct fix_inv f;
     struct ra_postmortem *pm = NULL;
     struct ra_err err = {0};
     struct ra_schedule s;
@@ -307,14 +239,14 @@ static void test_trigger(void **state)
     ra_postmortem_free(pm);
     ra_vec_release(&sj.versions);
     ra_vec_release(&s.jobs);
-    fix_release(&f);
+    fix_inv_release(&f);
 }
 
 /* A blob no snapshot's registry holds: a verified recycle-bin copy is its source; a copy
  * that does not match leaves it lost, with the copy named. */
 static void test_recycled(void **state)
 {
-    struct fix f;
+    struct fix_inv f;
     struct ra_postmortem *pm = NULL;
     struct ra_err err = {0};
     struct ra_recycled_blob r = {0};
@@ -340,13 +272,13 @@ static void test_recycled(void **state)
     assert_int_equal(pm->unrecoverable, 1);
     ra_postmortem_free(pm);
     ra_vec_release(&f.snap[1].recycled);
-    fix_release(&f);
+    fix_inv_release(&f);
 }
 
 /* Nothing lost: no incident, no start, the focus is the week before the snapshots. */
 static void test_no_incident(void **state)
 {
-    struct fix f;
+    struct fix_inv f;
     struct ra_postmortem *pm = NULL;
     struct ra_err err = {0};
 
@@ -361,7 +293,7 @@ static void test_no_incident(void **state)
     assert_int_equal(pm->plans[0].nrepairs, 0);
     assert_int_equal(pm->lessons, 0);
     ra_postmortem_free(pm);
-    fix_release(&f);
+    fix_inv_release(&f);
 }
 
 int main(void)

@@ -15,45 +15,18 @@
 #include "analysis/pull.h"
 #include "util/buf.h"
 
-#define ROOT "var/lib/registry/docker/registry/v2"
-#define REPO "infra-ci"
+#include "fixture.h"
+
 #define REPO_PATH ROOT "/repositories/" REPO
 #define UUID "3f2a9c1e-4b5d-4e6f-8a7b-9c0d1e2f3a4b"
-#define MT_CONFIG "application/vnd.oci.image.config.v1+json"
-#define MT_LAYER "application/vnd.oci.image.layer.v1.tar+gzip"
-#define LAYER_SIZE 1000
 
 /* 2026-04-19T03:25:00Z */
 #define TAKEN INT64_C(1776569100)
-
-/* Digests are named by one hex character: dg('2') is sha256:2222…2222. By convention
- * '1' an index, '2'/'3' image manifests, '4'/'5' their configs, '6'..'9' layers. */
-static struct ra_digest dg(char c)
-{
-    char hex[64];
-    struct ra_digest d;
-
-    memset(hex, c, sizeof(hex));
-    assert_int_equal(ra_digest_from_hex(&d, hex, sizeof(hex)), 0);
-    return d;
-}
-
-/* "sha256:cccc…", for JSON documents and expected messages. */
-static const char *ds(char c)
-{
-    static char buf[4][RA_DIGEST_STRLEN];
-    static unsigned next;
-    char *s = buf[next++ % 4];
-    struct ra_digest d = dg(c);
-
-    return ra_digest_format(s, &d);
-}
 
 struct fx {
     struct ra_graph *g;
     struct ra_registry_result *res;
     struct ra_pull_opts opts;
-    struct ra_buf json;
 };
 
 static int setup(void **state)
@@ -75,177 +48,8 @@ static int teardown(void **state)
 
     ra_registry_result_free(f->res);
     ra_graph_free(f->g);
-    ra_buf_release(&f->json);
     free(f);
     return 0;
-}
-
-static struct ra_repo *repo(struct fx *f, const char *name)
-{
-    return ra_graph_repo(f->g, name, strlen(name));
-}
-
-/* A blob whose data is present and hashes right. JSON content is parsed into the
- * graph's pool as the ingest would; anything else gets no manifest. */
-static struct ra_blob *put_blob(struct fx *f, char c, const char *content)
-{
-    struct ra_digest d = dg(c);
-    struct ra_blob *b = ra_graph_blob(f->g, &d);
-    struct ra_err err = RA_ERR_INIT;
-    struct ra_manifest *m = NULL;
-    size_t len = strlen(content);
-
-    b->present = 1;
-    b->size = (int64_t)len;
-    b->hash = RA_HASH_OK;
-    b->manifest = NULL;
-    b->parse_error = NULL;
-    b->is_json = 0;
-    if (ra_manifest_looks_like_json(content, len)) {
-        b->is_json = 1;
-        if (ra_manifest_parse(&m, &f->g->pool, content, len, &err) < 0)
-            b->parse_error = ra_pool_strdup(&f->g->pool, err.msg);
-        b->manifest = m;
-    }
-    return b;
-}
-
-/* Layer data: present, LAYER_SIZE bytes, not read. */
-static struct ra_blob *put_layer(struct fx *f, char c)
-{
-    struct ra_digest d = dg(c);
-    struct ra_blob *b = ra_graph_blob(f->g, &d);
-
-    b->present = 1;
-    b->size = LAYER_SIZE;
-    b->hash = RA_HASH_OK;
-    return b;
-}
-
-static int64_t blob_size(struct fx *f, char c, int64_t dflt)
-{
-    struct ra_digest d = dg(c);
-    struct ra_blob *b = ra_graph_find_blob(f->g, &d);
-
-    return b && b->present ? b->size : dflt;
-}
-
-static void put_config(struct fx *f, char c, const char *os, const char *arch)
-{
-    char doc[256];
-
-    snprintf(doc, sizeof(doc),
-             "{\"architecture\":\"%s\",\"os\":\"%s\",\"rootfs\":{\"type\":\"layers\","
-             "\"diff_ids\":[]}}",
-             arch, os);
-    assert_non_null(put_blob(f, c, doc)->manifest);
-}
-
-/* An OCI image manifest m with config cfg and one layer per character of layers;
- * characters after '|' are foreign layers with urls. Descriptor sizes are the sizes of
- * the blobs already present (LAYER_SIZE or 1234 when absent). Returns its length. */
-static int64_t put_image(struct fx *f, char m, char cfg, const char *layers)
-{
-    const char *p;
-    int foreign = 0, n = 0;
-
-    ra_buf_truncate(&f->json, 0);
-    ra_buf_printf(&f->json,
-                  "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_MANIFEST "\","
-                  "\"config\":{\"mediaType\":\"" MT_CONFIG "\",\"digest\":\"%s\","
-                  "\"size\":%lld},\"layers\":[",
-                  ds(cfg), (long long)blob_size(f, cfg, 1234));
-    for (p = layers; *p; p++) {
-        if (*p == '|') {
-            foreign = 1;
-            continue;
-        }
-        ra_buf_printf(&f->json,
-                      "%s{\"mediaType\":\"" MT_LAYER
-                      "\",\"digest\":\"%s\",\"size\":%lld%s}",
-                      n++ ? "," : "", ds(*p), (long long)blob_size(f, *p, LAYER_SIZE),
-                      foreign ? ",\"urls\":[\"https://example.com/layer\"]" : "");
-    }
-    ra_buf_puts(&f->json, "]}");
-    assert_non_null(put_blob(f, m, f->json.ptr)->manifest);
-    return (int64_t)f->json.len;
-}
-
-/* An OCI index i over children (one character each, with platforms[k]), sized by the
- * children's blobs (or 555 when absent). */
-static void put_index(struct fx *f, char i, const char *children,
-                      const char *const *platforms)
-{
-    size_t k;
-
-    ra_buf_truncate(&f->json, 0);
-    ra_buf_puts(&f->json, "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_INDEX
-                          "\",\"manifests\":[");
-    for (k = 0; children[k]; k++) {
-        char os[32], arch[32];
-        const char *slash = strchr(platforms[k], '/');
-        snprintf(os, sizeof(os), "%.*s", (int)(slash - platforms[k]), platforms[k]);
-        snprintf(arch, sizeof(arch), "%s", slash + 1);
-        ra_buf_printf(
-            &f->json,
-            "%s{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"%s\","
-            "\"size\":%lld,\"platform\":{\"architecture\":\"%s\",\"os\":\"%s\"}}",
-            k ? "," : "", ds(children[k]), (long long)blob_size(f, children[k], 555),
-            arch, os);
-    }
-    ra_buf_puts(&f->json, "]}");
-    assert_non_null(put_blob(f, i, f->json.ptr)->manifest);
-}
-
-static struct ra_link *link_to(struct fx *f, struct ra_map *map, char key, char target)
-{
-    struct ra_digest k = dg(key);
-    struct ra_link *l = ra_graph_link(f->g, map, &k);
-
-    l->valid = 1;
-    l->target = dg(target);
-    return l;
-}
-
-static struct ra_link *layer_link(struct fx *f, const char *r, char c)
-{
-    return link_to(f, &repo(f, r)->layers, c, c);
-}
-
-static struct ra_link *revision_link(struct fx *f, const char *r, char c)
-{
-    return link_to(f, &repo(f, r)->revisions, c, c);
-}
-
-/* current/link and the index/ history entry, as a push writes them. */
-static struct ra_tag *tag_current(struct fx *f, const char *r, const char *name, char c)
-{
-    struct ra_tag *t = ra_graph_tag(f->g, repo(f, r), name, strlen(name));
-
-    t->has_current = 1;
-    t->current.valid = 1;
-    t->current.target = dg(c);
-    link_to(f, &t->history, c, c);
-    return t;
-}
-
-/* Config cfg (linux/arch) and layers, all pushed to repo r with their _layers links,
- * then manifest m with its revision link. */
-static int64_t push_image(struct fx *f, const char *r, char m, char cfg, const char *arch,
-                          const char *layers)
-{
-    const char *p;
-    int64_t n;
-
-    put_config(f, cfg, "linux", arch);
-    layer_link(f, r, cfg);
-    for (p = layers; *p; p++) {
-        put_layer(f, *p);
-        layer_link(f, r, *p);
-    }
-    n = put_image(f, m, cfg, layers);
-    revision_link(f, r, m);
-    return n;
 }
 
 static void analyze(struct fx *f)
@@ -345,8 +149,8 @@ static void test_pull__healthy_single_image(void **state)
     struct fx *f = *state;
     const struct ra_tag_result *t;
 
-    push_image(f, REPO, '2', '4', "amd64", "67");
-    tag_current(f, REPO, "latest", '2');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "67");
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     analyze(f);
 
     assert_int_equal(f->res->ntags, 1);
@@ -369,8 +173,8 @@ static void test_pull__healthy_single_image(void **state)
     assert_int_equal(f->res->counts.manifests, 1);
     assert_int_equal(f->res->counts.tags, 1);
     assert_int_equal(f->res->counts.layer_links, 3);
-    assert_int_equal(f->res->counts.bytes,
-                     2 * LAYER_SIZE + blob_size(f, '4', 0) + blob_size(f, '2', 0));
+    assert_int_equal(f->res->counts.bytes, 2 * LAYER_SIZE + fix_blob_size(f->g, '4', 0) +
+                                               fix_blob_size(f->g, '2', 0));
     expect_no_findings(f);
 }
 
@@ -384,10 +188,10 @@ static void test_pull__tag_without_current_link(void **state)
          "tag 'infra-ci:latest': no current link"},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
     /* the tag's history survived, its current/link did not */
-    t = ra_graph_tag(f->g, repo(f, REPO), "latest", 6);
-    link_to(f, &t->history, '2', '2');
+    t = ra_graph_tag(f->g, fix_repo(f->g, REPO), "latest", 6);
+    fix_link(f->g, &t->history, '2', '2', RA_TIME_NONE);
     analyze(f);
 
     assert_int_equal(f->res->ntags, 1);
@@ -409,8 +213,8 @@ static void test_pull__tag_current_link_not_a_digest(void **state)
          "/_manifests/tags/latest/current/link", "current link does not hold a digest"},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    t = tag_current(f, REPO, "latest", '2');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    t = fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     t->current.valid = 0;
     analyze(f);
 
@@ -429,12 +233,12 @@ static void test_pull__manifest_without_revision_link(void **state)
          "no revision link in 'infra-ci'"},
     };
 
-    put_config(f, '4', "linux", "amd64");
-    layer_link(f, REPO, '4');
-    put_layer(f, '6');
-    layer_link(f, REPO, '6');
-    put_image(f, '2', '4', "6");
-    tag_current(f, REPO, "latest", '2');
+    fix_config(f->g, '4', "linux", "amd64");
+    fix_layer_link(f->g, REPO, '4', RA_TIME_NONE);
+    fix_layer(f->g, '6');
+    fix_layer_link(f->g, REPO, '6', RA_TIME_NONE);
+    fix_image(f->g, '2', '4', "6", 1234, LAYER_SIZE);
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     analyze(f);
 
     t = tag_result(f, 0);
@@ -453,14 +257,14 @@ static void test_pull__legacy_layers_link_serves_manifest(void **state)
 {
     struct fx *f = *state;
 
-    put_config(f, '4', "linux", "amd64");
-    layer_link(f, REPO, '4');
-    put_layer(f, '6');
-    layer_link(f, REPO, '6');
-    put_image(f, '2', '4', "6");
+    fix_config(f->g, '4', "linux", "amd64");
+    fix_layer_link(f->g, REPO, '4', RA_TIME_NONE);
+    fix_layer(f->g, '6');
+    fix_layer_link(f->g, REPO, '6', RA_TIME_NONE);
+    fix_image(f->g, '2', '4', "6", 1234, LAYER_SIZE);
     /* no revision link, but Distribution >= 2.1 also serves a manifest via _layers */
-    layer_link(f, REPO, '2');
-    tag_current(f, REPO, "latest", '2');
+    fix_layer_link(f->g, REPO, '2', RA_TIME_NONE);
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     analyze(f);
 
     assert_true(tag_result(f, 0)->pullable);
@@ -477,13 +281,13 @@ static void test_pull__legacy_layers_link_invalid_names_its_path(void **state)
          REPO_PATH "/_layers/sha256/2222", "link file names another digest"},
     };
 
-    put_config(f, '4', "linux", "amd64");
-    layer_link(f, REPO, '4');
-    put_layer(f, '6');
-    layer_link(f, REPO, '6');
-    put_image(f, '2', '4', "6");
-    layer_link(f, REPO, '2')->target = dg('6');
-    tag_current(f, REPO, "latest", '2');
+    fix_config(f->g, '4', "linux", "amd64");
+    fix_layer_link(f->g, REPO, '4', RA_TIME_NONE);
+    fix_layer(f->g, '6');
+    fix_layer_link(f->g, REPO, '6', RA_TIME_NONE);
+    fix_image(f->g, '2', '4', "6", 1234, LAYER_SIZE);
+    fix_layer_link(f->g, REPO, '2', RA_TIME_NONE)->target = dg('6');
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     analyze(f);
 
     assert_int_equal(tag_result(f, 0)->reason, RA_F_LINK_INVALID);
@@ -500,9 +304,9 @@ static void test_pull__revision_link_without_blob(void **state)
          ROOT "/blobs/sha256/22/2222222222", "2222: blob data missing"},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
     ra_graph_blob(f->g, &d)->present = 0; /* its data was deleted */
-    tag_current(f, REPO, "latest", '2');
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     analyze(f);
 
     t = tag_result(f, 0);
@@ -530,13 +334,13 @@ static void test_pull__index_child_without_revision_link(void **state)
     };
 
     /* amd64 intact; arm64 as a 2.8 GC with -m leaves it: child unlinked, config gone */
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    put_layer(f, '7');
-    layer_link(f, REPO, '7');
-    put_image(f, '3', '5', "7");
-    put_index(f, '1', "23", plats);
-    revision_link(f, REPO, '1');
-    tag_current(f, REPO, "latest", '1');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_layer(f->g, '7');
+    fix_layer_link(f->g, REPO, '7', RA_TIME_NONE);
+    fix_image(f->g, '3', '5', "7", 1234, LAYER_SIZE);
+    fix_index(f->g, '1', "23", plats, -1);
+    fix_revision_link(f->g, REPO, '1', RA_TIME_NONE);
+    fix_tag(f->g, REPO, "latest", '1', RA_TIME_NONE);
     analyze(f);
 
     t = tag_result(f, 0);
@@ -566,12 +370,12 @@ static void test_pull__index_child_blob_missing(void **state)
          ROOT "/blobs/sha256/33/3333", "child manifest sha256:3333"},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    push_image(f, REPO, '3', '5', "arm64", "7");
-    put_index(f, '1', "23", plats);
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_push_layers(f->g, REPO, '3', '5', "arm64", "7");
+    fix_index(f->g, '1', "23", plats, -1);
     ra_graph_blob(f->g, &d)->present = 0;
-    revision_link(f, REPO, '1');
-    tag_current(f, REPO, "latest", '1');
+    fix_revision_link(f->g, REPO, '1', RA_TIME_NONE);
+    fix_tag(f->g, REPO, "latest", '1', RA_TIME_NONE);
     analyze(f);
 
     assert_int_equal(tag_result(f, 0)->nplatforms, 2);
@@ -589,11 +393,11 @@ static void test_pull__layer_without_layers_link(void **state)
          REPO_PATH "/_layers/sha256/7777", "layer sha256:7777"},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
     /* layer 7 is in blobs/ (pushed to another repo) but was never linked here */
-    put_layer(f, '7');
-    put_image(f, '2', '4', "67");
-    tag_current(f, REPO, "latest", '2');
+    fix_layer(f->g, '7');
+    fix_image(f->g, '2', '4', "67", 1234, LAYER_SIZE);
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     analyze(f);
 
     assert_false(tag_result(f, 0)->pullable);
@@ -609,9 +413,10 @@ static void test_pull__dangling_layer_link_off_tag_path(void **state)
          REPO_PATH "/_layers/sha256/9999", "whose blob data is gone"},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    tag_current(f, REPO, "latest", '2');
-    layer_link(f, REPO, '9'); /* a GC swept its data and left the link */
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
+    fix_layer_link(f->g, REPO, '9',
+                   RA_TIME_NONE); /* a GC swept its data and left the link */
     analyze(f);
 
     assert_true(tag_result(f, 0)->pullable);
@@ -631,9 +436,9 @@ static void test_pull__dangling_layer_link_on_tag_path_also_warned(void **state)
 
     /* The critical finding explains the tag; the warning records the dangling link a
      * GC sweep leaves behind (docs/findings.md), once per link. */
-    push_image(f, REPO, '2', '4', "amd64", "6");
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
     ra_graph_blob(f->g, &d)->present = 0;
-    tag_current(f, REPO, "latest", '2');
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     analyze(f);
 
     assert_int_equal(tag_result(f, 0)->reason, RA_F_BLOB_MISSING);
@@ -651,11 +456,11 @@ static void test_pull__tags_only(void **state)
          ROOT "/blobs/sha256/66/6666", "layer sha256:6666"},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
     ra_graph_blob(f->g, &d)->present = 0;
-    tag_current(f, REPO, "latest", '2');
-    layer_link(f, REPO, '9');
-    put_layer(f, 'c');
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
+    fix_layer_link(f->g, REPO, '9', RA_TIME_NONE);
+    fix_layer(f->g, 'c');
     f->opts.tags_only = 1;
     analyze(f);
 
@@ -672,10 +477,10 @@ static void test_pull__link_naming_another_digest(void **state)
          REPO_PATH "/_layers/sha256/6666", "link file names another digest"},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    put_layer(f, '7');
-    layer_link(f, REPO, '6')->target = dg('7');
-    tag_current(f, REPO, "latest", '2');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_layer(f->g, '7');
+    fix_layer_link(f->g, REPO, '6', RA_TIME_NONE)->target = dg('7');
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     analyze(f);
 
     assert_false(tag_result(f, 0)->pullable);
@@ -692,9 +497,9 @@ static void test_pull__revision_link_not_a_digest(void **state)
          "link file does not hold a digest"},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    revision_link(f, REPO, '2')->valid = 0;
-    tag_current(f, REPO, "latest", '2');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_revision_link(f->g, REPO, '2', RA_TIME_NONE)->valid = 0;
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     analyze(f);
 
     assert_int_equal(tag_result(f, 0)->reason, RA_F_LINK_INVALID);
@@ -711,10 +516,10 @@ static void test_pull__invalid_links_off_tag_path(void **state)
          REPO_PATH "/_layers/sha256/9999", "_layers link sha256:9999"},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    tag_current(f, REPO, "latest", '2');
-    layer_link(f, REPO, '9')->valid = 0;
-    revision_link(f, REPO, '8')->valid = 0;
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
+    fix_layer_link(f->g, REPO, '9', RA_TIME_NONE)->valid = 0;
+    fix_revision_link(f->g, REPO, '8', RA_TIME_NONE)->valid = 0;
     analyze(f);
 
     assert_true(tag_result(f, 0)->pullable);
@@ -732,11 +537,11 @@ static void test_pull__digest_mismatch(void **state)
          "9999999999999999999999999999999999999999999999999999999999999999"},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    b = put_layer(f, '6');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    b = fix_layer(f->g, '6');
     b->hash = RA_HASH_MISMATCH;
     b->actual = dg('9');
-    tag_current(f, REPO, "latest", '2');
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     analyze(f);
 
     assert_false(tag_result(f, 0)->pullable);
@@ -753,12 +558,12 @@ static void test_pull__digest_mismatch_off_tag_path_is_error(void **state)
          "blob sha256:aaaa"},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    tag_current(f, REPO, "latest", '2');
-    b = put_layer(f, 'a');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
+    b = fix_layer(f->g, 'a');
     b->hash = RA_HASH_MISMATCH;
     b->actual = dg('b');
-    layer_link(f, REPO, 'a');
+    fix_layer_link(f->g, REPO, 'a', RA_TIME_NONE);
     analyze(f);
 
     assert_true(tag_result(f, 0)->pullable);
@@ -773,9 +578,9 @@ static void test_pull__size_mismatch(void **state)
          ROOT "/blobs/sha256/66/6666", "descriptor says 1000 bytes, data has 999"},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    put_layer(f, '6')->size = 999; /* truncated after the manifest was pushed */
-    tag_current(f, REPO, "latest", '2');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_layer(f->g, '6')->size = 999; /* truncated after the manifest was pushed */
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     analyze(f);
 
     assert_false(tag_result(f, 0)->pullable);
@@ -795,11 +600,11 @@ static void test_pull__index_child_size_mismatch(void **state)
     };
     int64_t n;
 
-    n = push_image(f, REPO, '2', '4', "amd64", "6");
-    put_index(f, '1', "2", plats);
+    n = fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_index(f->g, '1', "2", plats, -1);
     ra_graph_blob(f->g, &d)->size = n + 1;
-    revision_link(f, REPO, '1');
-    tag_current(f, REPO, "latest", '1');
+    fix_revision_link(f->g, REPO, '1', RA_TIME_NONE);
+    fix_tag(f->g, REPO, "latest", '1', RA_TIME_NONE);
     snprintf(want, sizeof(want),
              "child manifest %s of sha256:111111111111: descriptor says %lld bytes, data "
              "has %lld",
@@ -819,9 +624,9 @@ static void test_pull__manifest_not_json(void **state)
          ROOT "/blobs/sha256/22/2222", "not JSON"},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    put_blob(f, '2', "\x1f\x8b\x08 gzip, not a manifest"); /* overwritten */
-    tag_current(f, REPO, "latest", '2');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_blob(f->g, '2', "\x1f\x8b\x08 gzip, not a manifest"); /* overwritten */
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     analyze(f);
 
     t = tag_result(f, 0);
@@ -843,11 +648,11 @@ static void test_pull__manifest_bad_json_names_parse_error(void **state)
          ROOT "/blobs/sha256/22/2222", "manifest sha256:2222"},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    b = put_blob(f, '2', "{\"schemaVersion\": 2, \"layers\": [");
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    b = fix_blob(f->g, '2', "{\"schemaVersion\": 2, \"layers\": [");
     assert_null(b->manifest);
     assert_non_null(b->parse_error);
-    tag_current(f, REPO, "latest", '2');
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     analyze(f);
 
     assert_int_equal(tag_result(f, 0)->reason, RA_F_MANIFEST_UNPARSEABLE);
@@ -865,9 +670,9 @@ static void test_pull__tag_pointing_at_a_config(void **state)
          ROOT "/blobs/sha256/44/4444", "JSON, but not a manifest"},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    revision_link(f, REPO, '4');
-    tag_current(f, REPO, "latest", '4');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_revision_link(f->g, REPO, '4', RA_TIME_NONE);
+    fix_tag(f->g, REPO, "latest", '4', RA_TIME_NONE);
     analyze(f);
 
     assert_int_equal(tag_result(f, 0)->reason, RA_F_MANIFEST_UNPARSEABLE);
@@ -876,7 +681,7 @@ static void test_pull__tag_pointing_at_a_config(void **state)
 
 static struct ra_upload *upload(struct fx *f, const char *uuid, ra_time started)
 {
-    struct ra_upload *u = ra_graph_upload(f->g, repo(f, REPO), uuid, strlen(uuid));
+    struct ra_upload *u = ra_graph_upload(f->g, fix_repo(f->g, REPO), uuid, strlen(uuid));
 
     u->started_at = started;
     u->size = 4096;
@@ -892,8 +697,8 @@ static void test_pull__stale_upload(void **state)
          "purges uploads older than 168h"},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    tag_current(f, REPO, "latest", '2');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     f->opts.taken_at = TAKEN;
     upload(f, UUID, TAKEN - 169 * 3600);
     upload(f, "fresh", TAKEN - 167 * 3600);
@@ -974,9 +779,9 @@ static void test_pull__unreferenced_blob(void **state)
          ROOT "/blobs/sha256/cc/cccc", "blob sha256:cccc"},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    tag_current(f, REPO, "latest", '2');
-    put_layer(f, 'c');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
+    fix_layer(f->g, 'c');
     analyze(f);
 
     expect_findings(f, w, RA_ARRAY_SIZE(w));
@@ -990,14 +795,14 @@ static void test_pull__referenced_only_by_tag_history_is_not_unreferenced(void *
     struct fx *f = *state;
     struct ra_tag *t;
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    tag_current(f, REPO, "latest", '2');
-    put_config(f, 'c', "linux", "amd64");
-    put_image(f, 'b', 'c', "");
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
+    fix_config(f->g, 'c', "linux", "amd64");
+    fix_image(f->g, 'b', 'c', "", 1234, LAYER_SIZE);
     /* 'b' was latest once: only the tag's index/ still names it; and 'c', its
      * config, is referenced by b's manifest */
-    t = ra_graph_tag(f->g, repo(f, REPO), "latest", 6);
-    link_to(f, &t->history, 'b', 'b');
+    t = ra_graph_tag(f->g, fix_repo(f->g, REPO), "latest", 6);
+    fix_link(f->g, &t->history, 'b', 'b', RA_TIME_NONE);
     analyze(f);
 
     expect_no_findings(f);
@@ -1008,13 +813,13 @@ static void test_pull__foreign_layer_skipped(void **state)
     struct fx *f = *state;
 
     /* layer 8 has urls: clients fetch it elsewhere; no link, no blob needed */
-    put_config(f, '4', "windows", "amd64");
-    layer_link(f, REPO, '4');
-    put_layer(f, '6');
-    layer_link(f, REPO, '6');
-    put_image(f, '2', '4', "6|8");
-    revision_link(f, REPO, '2');
-    tag_current(f, REPO, "latest", '2');
+    fix_config(f->g, '4', "windows", "amd64");
+    fix_layer_link(f->g, REPO, '4', RA_TIME_NONE);
+    fix_layer(f->g, '6');
+    fix_layer_link(f->g, REPO, '6', RA_TIME_NONE);
+    fix_image(f->g, '2', '4', "6|8", 1234, LAYER_SIZE);
+    fix_revision_link(f->g, REPO, '2', RA_TIME_NONE);
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     analyze(f);
 
     assert_true(tag_result(f, 0)->pullable);
@@ -1029,13 +834,13 @@ static void test_pull__nested_index(void **state)
     static const char *const outer[] = {"linux/amd64"};
     const struct ra_tag_result *t;
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    push_image(f, REPO, '3', '5', "arm64", "7");
-    put_index(f, 'b', "23", inner);
-    revision_link(f, REPO, 'b');
-    put_index(f, '1', "b", outer);
-    revision_link(f, REPO, '1');
-    tag_current(f, REPO, "latest", '1');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_push_layers(f->g, REPO, '3', '5', "arm64", "7");
+    fix_index(f->g, 'b', "23", inner, -1);
+    fix_revision_link(f->g, REPO, 'b', RA_TIME_NONE);
+    fix_index(f->g, '1', "b", outer, -1);
+    fix_revision_link(f->g, REPO, '1', RA_TIME_NONE);
+    fix_tag(f->g, REPO, "latest", '1', RA_TIME_NONE);
     analyze(f);
 
     t = tag_result(f, 0);
@@ -1059,17 +864,17 @@ static void test_pull__nested_index_child_missing_deep(void **state)
          REPO_PATH "/_manifests/revisions/sha256/3333", "of sha256:bbbbbbbbbbbb"},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    put_config(f, '5', "linux", "arm64");
-    layer_link(f, REPO, '5');
-    put_layer(f, '7');
-    layer_link(f, REPO, '7');
-    put_image(f, '3', '5', "7");
-    put_index(f, 'b', "23", inner);
-    revision_link(f, REPO, 'b');
-    put_index(f, '1', "b", outer);
-    revision_link(f, REPO, '1');
-    tag_current(f, REPO, "latest", '1');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_config(f->g, '5', "linux", "arm64");
+    fix_layer_link(f->g, REPO, '5', RA_TIME_NONE);
+    fix_layer(f->g, '7');
+    fix_layer_link(f->g, REPO, '7', RA_TIME_NONE);
+    fix_image(f->g, '3', '5', "7", 1234, LAYER_SIZE);
+    fix_index(f->g, 'b', "23", inner, -1);
+    fix_revision_link(f->g, REPO, 'b', RA_TIME_NONE);
+    fix_index(f->g, '1', "b", outer, -1);
+    fix_revision_link(f->g, REPO, '1', RA_TIME_NONE);
+    fix_tag(f->g, REPO, "latest", '1', RA_TIME_NONE);
     analyze(f);
 
     assert_int_equal(tag_result(f, 0)->nplatforms, 2);
@@ -1097,8 +902,8 @@ static void put_self_index(struct fx *f, char c)
             break;
         size = n;
     }
-    assert_non_null(put_blob(f, c, doc)->manifest);
-    assert_int_equal(blob_size(f, c, 0), size);
+    assert_non_null(fix_blob(f->g, c, doc)->manifest);
+    assert_int_equal(fix_blob_size(f->g, c, 0), size);
 }
 
 static void test_pull__index_cycle_terminates(void **state)
@@ -1107,8 +912,8 @@ static void test_pull__index_cycle_terminates(void **state)
     const struct ra_tag_result *t;
 
     put_self_index(f, '1');
-    revision_link(f, REPO, '1');
-    tag_current(f, REPO, "latest", '1');
+    fix_revision_link(f->g, REPO, '1', RA_TIME_NONE);
+    fix_tag(f->g, REPO, "latest", '1', RA_TIME_NONE);
     analyze(f);
 
     t = tag_result(f, 0);
@@ -1122,8 +927,8 @@ static void test_pull__index_too_deep_has_a_finding(void **state)
     struct fx *f = *state;
 
     put_self_index(f, '1');
-    revision_link(f, REPO, '1');
-    tag_current(f, REPO, "latest", '1');
+    fix_revision_link(f->g, REPO, '1', RA_TIME_NONE);
+    fix_tag(f->g, REPO, "latest", '1', RA_TIME_NONE);
     analyze(f);
 
     assert_int_equal(f->res->findings.items.len, 1);
@@ -1150,15 +955,15 @@ static void test_pull__severity_by_place(void **state)
         {RA_F_BLOB_UNREFERENCED, RA_SEV_INFO, "", "", 'c', 0, "/blobs/sha256/cc/", ""},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "");
-    put_layer(f, '6'); /* in blobs/, never linked in this repository */
-    put_image(f, '2', '4', "6");
-    tag_current(f, REPO, "latest", '2');
-    layer_link(f, REPO, '9');
-    revision_link(f, REPO, 'e');
-    put_blob(f, 'd', "{\"hello\": \"world\"}");
-    revision_link(f, REPO, 'd');
-    put_layer(f, 'c');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "");
+    fix_layer(f->g, '6'); /* in blobs/, never linked in this repository */
+    fix_image(f->g, '2', '4', "6", 1234, LAYER_SIZE);
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
+    fix_layer_link(f->g, REPO, '9', RA_TIME_NONE);
+    fix_revision_link(f->g, REPO, 'e', RA_TIME_NONE);
+    fix_blob(f->g, 'd', "{\"hello\": \"world\"}");
+    fix_revision_link(f->g, REPO, 'd', RA_TIME_NONE);
+    fix_layer(f->g, 'c');
     analyze(f);
 
     expect_findings(f, w, RA_ARRAY_SIZE(w));
@@ -1173,11 +978,11 @@ static void test_pull__findings_deduplicated_per_tag(void **state)
     };
 
     /* the same layer listed twice in one manifest, and two tags on that manifest */
-    push_image(f, REPO, '2', '4', "amd64", "");
-    put_layer(f, '6');
-    put_image(f, '2', '4', "66");
-    tag_current(f, REPO, "v1", '2');
-    tag_current(f, REPO, "latest", '2');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "");
+    fix_layer(f->g, '6');
+    fix_image(f->g, '2', '4', "66", 1234, LAYER_SIZE);
+    fix_tag(f->g, REPO, "v1", '2', RA_TIME_NONE);
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     analyze(f);
 
     assert_int_equal(f->res->ntags, 2);
@@ -1196,18 +1001,18 @@ static void test_pull__tags_sorted_across_repositories(void **state)
          ROOT "/repositories/tools/kubectl/_layers/sha256/6666", ""},
     };
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    tag_current(f, REPO, "v2", '2');
-    tag_current(f, REPO, "latest", '2');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_tag(f->g, REPO, "v2", '2', RA_TIME_NONE);
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
     /* cross-repository: the manifest and config are linked in tools/kubectl, the
      * layer only in infra-ci */
-    revision_link(f, "tools/kubectl", '2');
-    layer_link(f, "tools/kubectl", '4');
-    tag_current(f, "tools/kubectl", "1.30", '2');
-    tag_current(f, "alpine", "3.19", '2');
-    revision_link(f, "alpine", '2');
-    layer_link(f, "alpine", '4');
-    layer_link(f, "alpine", '6');
+    fix_revision_link(f->g, "tools/kubectl", '2', RA_TIME_NONE);
+    fix_layer_link(f->g, "tools/kubectl", '4', RA_TIME_NONE);
+    fix_tag(f->g, "tools/kubectl", "1.30", '2', RA_TIME_NONE);
+    fix_tag(f->g, "alpine", "3.19", '2', RA_TIME_NONE);
+    fix_revision_link(f->g, "alpine", '2', RA_TIME_NONE);
+    fix_layer_link(f->g, "alpine", '4', RA_TIME_NONE);
+    fix_layer_link(f->g, "alpine", '6', RA_TIME_NONE);
     analyze(f);
 
     assert_int_equal(f->res->ntags, 4);
@@ -1227,13 +1032,13 @@ static void test_pull__findings_sorted(void **state)
     const struct ra_findings *fs;
     size_t i;
 
-    push_image(f, REPO, '2', '4', "amd64", "67");
-    tag_current(f, REPO, "latest", '2');
-    put_layer(f, '7')->size = 1;
-    put_layer(f, 'c');
-    put_layer(f, 'd');
-    layer_link(f, REPO, '9');
-    layer_link(f, "b-repo", '8');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "67");
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
+    fix_layer(f->g, '7')->size = 1;
+    fix_layer(f->g, 'c');
+    fix_layer(f->g, 'd');
+    fix_layer_link(f->g, REPO, '9', RA_TIME_NONE);
+    fix_layer_link(f->g, "b-repo", '8', RA_TIME_NONE);
     f->opts.taken_at = TAKEN;
     upload(f, UUID, 0);
     analyze(f);
@@ -1271,10 +1076,10 @@ static void test_pull__reanalyse_is_identical(void **state)
     struct ra_registry_result *first;
     size_t i;
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    tag_current(f, REPO, "latest", '2');
-    layer_link(f, REPO, '9');
-    put_layer(f, 'c');
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_tag(f->g, REPO, "latest", '2', RA_TIME_NONE);
+    fix_layer_link(f->g, REPO, '9', RA_TIME_NONE);
+    fix_layer(f->g, 'c');
     analyze(f);
     first = f->res;
     f->res = NULL;
@@ -1289,6 +1094,76 @@ static void test_pull__reanalyse_is_identical(void **state)
         assert_string_equal(a->message, b->message);
     }
     ra_registry_result_free(first);
+}
+
+/* The missing object of a finding as a typed reference, or NULL. */
+static const struct ra_object_ref *missing_of(struct fx *f, enum ra_finding_code code,
+                                              const char *tag)
+{
+    size_t i;
+
+    for (i = 0; i < f->res->findings.items.len; i++) {
+        const struct ra_finding *x = f->res->findings.items.items[i];
+        if (x->code == code && !strcmp(x->tag, tag))
+            return x->missing;
+    }
+    fail_msg("no %s finding for tag '%s'", ra_finding_code_name(code), tag);
+    return NULL;
+}
+
+static void assert_ref(const struct ra_object_ref *r, enum ra_object_kind kind,
+                       const char *tag, const char *platform, char digest)
+{
+    struct ra_digest zero = {{0}};
+
+    assert_non_null(r);
+    assert_string_equal(ra_object_kind_name(r->kind), ra_object_kind_name(kind));
+    assert_string_equal(r->repository, REPO);
+    assert_string_equal(r->tag, tag);
+    if (platform)
+        assert_string_equal(r->platform, platform);
+    else
+        assert_null(r->platform);
+    if (digest)
+        assert_digest(&r->digest, digest);
+    else
+        assert_int_equal(ra_digest_cmp(&r->digest, &zero), 0);
+}
+
+/* What a tag needs and lacks is reported as a typed reference: object kind,
+ * repository, tag, platform and digest; no caller takes the path apart. */
+static void test_pull__missing_objects_are_typed_references(void **state)
+{
+    struct fx *f = *state;
+    struct ra_digest d8 = dg('8');
+    static const char *const plats[] = {"linux/amd64", "linux/arm64"};
+
+    push_image(f, REPO, '2', '4', "amd64", "6");
+    put_layer(f, '7');
+    layer_link(f, REPO, '7');
+    put_image(f, '3', '5', "7");
+    put_index(f, '1', "23", plats);
+    revision_link(f, REPO, '1');
+    tag_current(f, REPO, "latest", '1');
+    push_image(f, REPO, '9', '4', "amd64", "8"); /* a single image: layer 8's data gone */
+    ra_graph_blob(f->g, &d8)->present = 0;
+    tag_current(f, REPO, "single", '9');
+    ra_graph_tag(f->g, repo(f, REPO), "nolink", 6);
+    analyze(f);
+
+    assert_ref(missing_of(f, RA_F_BLOB_MISSING, "latest"), RA_OBJ_BLOB, "latest",
+               "linux/arm64", '5');
+    assert_ref(missing_of(f, RA_F_INDEX_CHILD_MISSING, "latest"), RA_OBJ_MANIFEST_LINK,
+               "latest", "linux/arm64", '3');
+    assert_ref(missing_of(f, RA_F_LAYER_LINK_MISSING, "latest"), RA_OBJ_LAYER_LINK,
+               "latest", "linux/arm64", '5');
+    /* the platform of a single image comes from its config, read before its layers */
+    assert_ref(missing_of(f, RA_F_BLOB_MISSING, "single"), RA_OBJ_BLOB, "single",
+               "linux/amd64", '8');
+    assert_ref(missing_of(f, RA_F_TAG_TARGET_MISSING, "nolink"), RA_OBJ_TAG, "nolink", NULL,
+               0);
+    /* a finding about something no tag lacks names no missing object */
+    assert_null(missing_of(f, RA_F_LAYER_LINK_DANGLING, ""));
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(test_pull__##name, setup, teardown)
@@ -1337,6 +1212,7 @@ int main(void)
         T(findings_sorted),
         T(empty_graph),
         T(reanalyse_is_identical),
+        T(missing_objects_are_typed_references),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

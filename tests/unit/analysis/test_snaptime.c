@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "analysis/snaptime.h"
-#include "config/jobs.h"
+#include "config/jobs/jobs.h"
 #include "util/buf.h"
 
 static ra_time T(const char *s)

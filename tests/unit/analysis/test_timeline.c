@@ -18,143 +18,39 @@
 #include "model/graph.h"
 #include "util/buf.h"
 
-#define ROOT "var/lib/registry/docker/registry/v2"
-#define REPO "infra-ci"
-#define MT_CONFIG "application/vnd.oci.image.config.v1+json"
-#define MT_LAYER "application/vnd.oci.image.layer.v1.tar+gzip"
-#define LAYER_SIZE 1000
+#include "fixture_analysis.h"
 
-/* 2026-04-<day>T<hh>:<mm>:00Z */
-#define APR(day, hh, mm) \
-    (INT64_C(1775001600) + ((day) - 1) * INT64_C(86400) + (hh) * 3600 + (mm) * 60)
 #define SNAP1 "reg-2026-04-12T0100Z"
 #define SNAP2 "reg-2026-04-13T0100Z"
 #define T1 APR(12, 1, 0)
 #define T2 APR(13, 1, 0)
 
-static struct ra_digest dg(char c)
-{
-    char hex[64];
-    struct ra_digest d;
-
-    memset(hex, c, sizeof(hex));
-    assert_int_equal(ra_digest_from_hex(&d, hex, sizeof(hex)), 0);
-    return d;
-}
-
-static const char *ds(char c)
-{
-    static char buf[4][RA_DIGEST_STRLEN];
-    static unsigned next;
-    char *s = buf[next++ % 4];
-    struct ra_digest d = dg(c);
-
-    return ra_digest_format(s, &d);
-}
-
 /* ---- graphs --------------------------------------------------------------------- */
 
-static struct ra_graph *graph(void)
-{
-    struct ra_graph *g;
-
-    ra_graph_new(&g, ROOT, strlen(ROOT));
-    return g;
-}
-
-static struct ra_repo *repo(struct ra_graph *g, const char *name)
-{
-    return ra_graph_repo(g, name, strlen(name));
-}
-
-static void put_json(struct ra_graph *g, char c, const char *content, ra_time t)
-{
-    struct ra_digest d = dg(c);
-    struct ra_blob *b = ra_graph_blob(g, &d);
-    struct ra_err err = RA_ERR_INIT;
-    struct ra_manifest *m = NULL;
-
-    b->present = 1;
-    b->size = (int64_t)strlen(content);
-    b->mtime = t;
-    b->hash = RA_HASH_OK;
-    b->is_json = 1;
-    assert_int_equal(ra_manifest_parse(&m, &g->pool, content, strlen(content), &err), 0);
-    b->manifest = m;
-}
-
-static void put_layer(struct ra_graph *g, char c, ra_time t)
-{
-    struct ra_digest d = dg(c);
-    struct ra_blob *b = ra_graph_blob(g, &d);
-
-    b->present = 1;
-    b->size = LAYER_SIZE;
-    b->mtime = t;
-    b->hash = RA_HASH_OK;
-}
-
-static void link_to(struct ra_graph *g, struct ra_map *map, char c, ra_time t)
-{
-    struct ra_digest k = dg(c);
-    struct ra_link *l = ra_graph_link(g, map, &k);
-
-    l->valid = 1;
-    l->target = k;
-    l->mtime = t;
-}
-
-static void tag_current(struct ra_graph *g, const char *r, const char *name, char c,
-                        ra_time t)
-{
-    struct ra_tag *tag = ra_graph_tag(g, repo(g, r), name, strlen(name));
-
-    repo(g, r)->has_tags_dir = 1;
-    tag->has_current = 1;
-    tag->current.valid = 1;
-    tag->current.target = dg(c);
-    tag->current.mtime = t;
-    link_to(g, &tag->history, c, t);
-}
-
-static const char *config_json(char c, const char *arch)
-{
-    static char doc[128];
-
-    snprintf(doc, sizeof(doc), "{\"architecture\":\"%s\",\"os\":\"linux\",\"n\":\"%c\"}", arch,
-             c);
-    return doc;
-}
-
-/* Config and layer (data and _layers links at t), manifest m and its revision link. */
+/* fix_push_image with the blobs' data written at t too. */
 static void push_image(struct ra_graph *g, const char *r, char m, char cfg, char layer,
                        const char *arch, ra_time t)
 {
-    char doc[1024];
+    const char blobs[] = {cfg, layer, m};
+    size_t i;
 
-    put_json(g, cfg, config_json(cfg, arch), t);
-    link_to(g, &repo(g, r)->layers, cfg, t);
-    put_layer(g, layer, t);
-    link_to(g, &repo(g, r)->layers, layer, t);
-    snprintf(doc, sizeof(doc),
-             "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_MANIFEST "\","
-             "\"config\":{\"mediaType\":\"" MT_CONFIG "\",\"digest\":\"%s\",\"size\":%zu},"
-             "\"layers\":[{\"mediaType\":\"" MT_LAYER "\",\"digest\":\"%s\",\"size\":%d}]}",
-             ds(cfg), strlen(config_json(cfg, arch)), ds(layer), LAYER_SIZE);
-    put_json(g, m, doc, t);
-    link_to(g, &repo(g, r)->revisions, m, t);
+    fix_push_image(g, r, m, cfg, layer, arch, t);
+    for (i = 0; i < sizeof(blobs); i++) {
+        struct ra_digest d = dg(blobs[i]);
+        ra_graph_find_blob(g, &d)->mtime = t;
+    }
 }
 
 /* infra-ci:latest pushed as '2' ('4', '6') on 04-06 09:00, then moved to '3' ('5', '7')
  * on 04-07 10:00. */
 static struct ra_graph *moved_graph(void)
 {
-    struct ra_graph *g = graph();
+    struct ra_graph *g = fix_graph(ROOT);
 
     push_image(g, REPO, '2', '4', '6', "amd64", APR(6, 9, 0));
-    tag_current(g, REPO, "latest", '2', APR(6, 9, 0));
+    fix_tag(g, REPO, "latest", '2', APR(6, 9, 0));
     push_image(g, REPO, '3', '5', '7', "amd64", APR(7, 10, 0));
-    tag_current(g, REPO, "latest", '3', APR(7, 10, 0));
+    fix_tag(g, REPO, "latest", '3', APR(7, 10, 0));
     return g;
 }
 
@@ -175,37 +71,23 @@ static struct ra_graph *after_v2_gc(struct ra_graph *g)
 
 enum times { TRUSTED, ALL_EQUAL };
 
+/* Read from /backups/registry/<name>. */
 static struct ra_scan *make_scan(const char *name, ra_time taken, struct ra_graph *g,
                                  enum times times)
 {
-    struct ra_pull_opts popts = RA_PULL_OPTS_INIT;
-    struct ra_scan *s = ra_xcalloc(1, sizeof(*s));
-    struct ra_snapshot *snap = ra_xcalloc(1, sizeof(*snap));
+    struct ra_buf source = RA_BUF_INIT;
+    struct ra_scan *s;
 
-    snap->name = ra_xstrdup(name);
-    snap->source = ra_xstrdup("/backups/registry/" SNAP1);
-    snap->source[strlen(snap->source) - strlen(SNAP1)] = '\0';
-    {
-        struct ra_buf b = RA_BUF_INIT;
-        ra_buf_printf(&b, "%s%s", snap->source, name);
-        free(snap->source);
-        snap->source = ra_buf_detach(&b);
-    }
-    snap->taken_at = taken;
-    snap->taken_source = RA_TAKEN_NAME;
-    snap->entries = 40;
+    ra_buf_printf(&source, "/backups/registry/%s", name);
+    s = fix_scan(name, source.ptr, taken, &g, 1, NULL);
+    ra_buf_release(&source);
+    s->snap->entries = 40;
     if (times == TRUSTED) {
-        snap->oldest_mtime = APR(6, 8, 0);
-        snap->newest_mtime = taken - 3600;
+        s->snap->oldest_mtime = APR(6, 8, 0);
+        s->snap->newest_mtime = taken - 3600;
     } else {
-        snap->oldest_mtime = snap->newest_mtime = APR(12, 23, 0);
+        s->snap->oldest_mtime = s->snap->newest_mtime = APR(12, 23, 0);
     }
-    snap->complete = 1;
-    ra_vec_push(&snap->graphs, g);
-    s->snap = snap;
-    s->nregs = 1;
-    s->regs = ra_xcalloc(2, sizeof(*s->regs));
-    ra_pull_analyze(&s->regs[0], g, &popts);
     return s;
 }
 
@@ -424,7 +306,7 @@ static void test_timeline__vanished_between_snapshots(void **state)
     struct fx *f = *state;
     const struct ra_event *v = NULL;
     struct ra_graph *g2 = after_v2_gc(moved_graph());
-    struct ra_repo *r = repo(g2, REPO);
+    struct ra_repo *r = fix_repo(g2, REPO);
     struct ra_tag *t;
     size_t i, n = 0;
 
@@ -433,10 +315,10 @@ static void test_timeline__vanished_between_snapshots(void **state)
     f->opts.fold = 0;
     {
         struct ra_graph *g1 = moved_graph();
-        tag_current(g1, REPO, "stable", '3', APR(7, 10, 0));
+        fix_tag(g1, REPO, "stable", '3', APR(7, 10, 0));
         add_scan(f, SNAP1, T1, g1, TRUSTED);
     }
-    tag_current(g2, REPO, "stable", '3', APR(7, 10, 0));
+    fix_tag(g2, REPO, "stable", '3', APR(7, 10, 0));
     t = ra_graph_tag(g2, r, "stable", 6);
     t->has_current = 0;
     add_scan(f, SNAP2, T2, g2, TRUSTED);
@@ -476,22 +358,14 @@ static void test_timeline__nothing_vanished_no_event(void **state)
 /* infra-ci:latest -> index '1' over '2' ('4', '6') and '3' ('5', '7'). */
 static struct ra_graph *index_graph(void)
 {
-    struct ra_graph *g = graph();
-    char doc[1024];
+    struct ra_graph *g = fix_graph(ROOT);
     ra_time t = APR(6, 9, 0);
 
     push_image(g, REPO, '2', '4', '6', "amd64", t);
     push_image(g, REPO, '3', '5', '7', "arm64", t);
-    snprintf(doc, sizeof(doc),
-             "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_INDEX "\",\"manifests\":["
-             "{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"%s\",\"size\":555,"
-             "\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}},"
-             "{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"%s\",\"size\":555,"
-             "\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}]}",
-             ds('2'), ds('3'));
-    put_json(g, '1', doc, t);
-    link_to(g, &repo(g, REPO)->revisions, '1', t);
-    tag_current(g, REPO, "latest", '1', t);
+    fix_index(g, '1', "23", FIX_AMD64_ARM64, 555)->mtime = t;
+    fix_revision_link(g, REPO, '1', t);
+    fix_tag(g, REPO, "latest", '1', t);
     return g;
 }
 
@@ -546,7 +420,7 @@ static void test_timeline__loss_without_start_and_tag_loss(void **state)
     struct ra_digest seven = dg('7');
     const struct ra_event *e;
 
-    tag_current(g1, REPO, "stable", '3', APR(7, 10, 0));
+    fix_tag(g1, REPO, "stable", '3', APR(7, 10, 0));
     /* in the second: stable's folder is gone, latest's layer '7' lost its data */
     ra_graph_find_blob(g2, &seven)->present = 0;
     add_scan(f, SNAP1, T1, g1, TRUSTED);

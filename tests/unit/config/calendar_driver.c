@@ -4,7 +4,7 @@
  * a tab, and the next N elapses as epoch seconds separated by spaces, ending with
  * "ERR <message>" if the chain stops early; or "ERR <message>" alone if EXPR does not
  * parse. */
-#include "config/calendar.h"
+#include "config/sched/calendar.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * (START in epoch seconds, TZ "UTC" or an IANA name, DIALECT "croniter" (default) or
  * "vixie") and prints, per line, the next N firings as epoch seconds separated by spaces,
  * ending with "ERR <message>" if the chain stops early. */
-#include "config/cron.h"
+#include "config/sched/cron.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Oracle test for src/config/cron.c: random cron expressions, run through cron_driver
+"""Oracle test for src/config/sched/cron.c: random cron expressions, run through cron_driver
 (one process, every case on its stdin) and through python3-croniter (Debian's 1.3.5, which
 only imports under /usr/bin/python3), must give the same next firings.
 

@@ -3,7 +3,7 @@
  * (FLAVOR robfig, quartz, eventbridge or nomad; START in epoch seconds) and prints, per
  * line, the next N firings as epoch seconds separated by spaces, ending with
  * "ERR <message>" if the chain stops early. */
-#include "config/cronx.h"
+#include "config/sched/cronx.h"
 
 #include <stdio.h>
 #include <stdlib.h>

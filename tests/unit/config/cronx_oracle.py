@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Oracle test for src/config/cronx.c (the cron dialects of ofelia/robfig, Quartz, AWS
+"""Oracle test for src/config/sched/cronx.c (the cron dialects of ofelia/robfig, Quartz, AWS
 EventBridge and Nomad): random expressions in each dialect, run through cronx_driver
 (one process, every case on its stdin) and through python3-croniter (Debian's 1.3.5,
 which only imports under /usr/bin/python3), must give the same next firings.

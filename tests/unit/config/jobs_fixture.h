@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "config/jobs.h"
+#include "config/jobs/jobs.h"
 
 /* clang-format off */
 #define F(path, text) {path, text, sizeof(text) - 1}
@@ -52,7 +52,7 @@ static inline const struct ra_job_evidence *ev_at(const struct ra_job *j, size_t
     return j->evidence.items[i];
 }
 
-static inline const struct ra_jobs_problem *problem_at(const struct ra_jobs *js, size_t i)
+static inline const struct ra_problem *problem_at(const struct ra_jobs *js, size_t i)
 {
     assert_true(i < js->problems.len);
     return js->problems.items[i];

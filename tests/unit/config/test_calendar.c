@@ -2,7 +2,7 @@
 /* Unit tests for config/calendar: each OnCalendar= form, the normalized form, the errors,
  * and systemd's daylight-saving behaviour in Europe/London and America/New_York. Every
  * expected time was checked with systemd-analyze calendar (systemd 252). */
-#include "config/calendar.h"
+#include "config/sched/calendar.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "config/confrepo.h"
-#include "config/gitrepo.h"
-#include "config/jobs.h"
+#include "config/git/confrepo.h"
+#include "config/git/gitrepo.h"
+#include "config/jobs/jobs.h"
 #include "gitfixture.h"
 
 struct fixture {
@@ -112,7 +112,7 @@ static void test_confrepo__head(void **state)
     struct ra_err err = RA_ERR_INIT;
     struct ra_jobs *js;
     const struct ra_registry_image *img;
-    const struct ra_jobs_problem *p;
+    const struct ra_problem *p;
 
     assert_int_equal(ra_gitrepo_open(&r, fx->repo, &err), 0);
     js = jobs_at(r, NULL);
@@ -183,7 +183,7 @@ static void test_confrepo__damaged(void **state)
     struct ra_gitrepo *r = NULL;
     struct ra_err err = RA_ERR_INIT;
     struct ra_jobs *js;
-    const struct ra_jobs_problem *p;
+    const struct ra_problem *p;
     char copy[400];
     size_t i;
 
@@ -258,7 +258,7 @@ static int on_change(const struct ra_gitchange *ch, void *payload)
     return 0;
 }
 
-/* What the history half of issue 3 builds on: the commits that changed a job's
+/* What a job's history builds on: the commits that changed a job's
  * definition or its scripts. */
 static void test_confrepo__job_paths_history(void **state)
 {

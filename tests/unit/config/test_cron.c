@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for config/cron: syntax, the day rule of each dialect, and Debian cron's
  * daylight-saving rules in Europe/London and America/New_York. */
-#include "config/cron.h"
+#include "config/sched/cron.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config/cronx.h"
+#include "config/sched/cronx.h"
 
 /* The next n firings after start ("2026-04-12T00:00:00Z"), as "T1 T2 ..." (times in
  * ra_time_format's form), into out. */

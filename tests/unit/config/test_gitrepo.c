@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config/gitrepo.h"
+#include "config/git/gitrepo.h"
 #include "gitfixture.h"
 #include "util/buf.h"
 

@@ -750,48 +750,6 @@ static void test_jobs__compose_images(void **state)
     ra_jobs_free(js);
 }
 
-static void test_jobs__image_refs(void **state)
-{
-    static const struct {
-        const char *ref;
-        int registry;
-        const char *version;
-        int floating;
-    } cases[] = {
-        {"registry", 1, "latest", 1},
-        {"registry:latest", 1, "latest", 1},
-        {"registry:2", 1, "2", 1},
-        {"registry:2.8", 1, "2.8", 1},
-        {"registry:2.8.3", 1, "2.8.3", 0},
-        {"registry:2.8.3-alpine", 1, "2.8.3-alpine", 0},
-        {"library/registry:3.0.0", 1, "3.0.0", 0},
-        {"docker.io/library/registry:2", 1, "2", 1},
-        {"mirror.local:5000/registry:2.8.1", 1, "2.8.1", 0},
-        {"localhost/registry", 1, "latest", 1},
-        {"ghcr.io/distribution/distribution:3.0.0", 1, "3.0.0", 0},
-        {"registry@sha256:abc", 1, "sha256:abc", 0},
-        {"registry:2@sha256:abc", 1, "sha256:abc", 0},
-        {"registry:${REGISTRY_VERSION}", 1, "${REGISTRY_VERSION}", 1},
-        {"registry.example.com/app:1.2.3", 0, "1.2.3", 0},
-        {"acme/registry:1.0.0", 0, "1.0.0", 0},
-        {"joxit/docker-registry-ui", 0, "latest", 1},
-        {"registry:v2.8.3", 1, "v2.8.3", 0},
-    };
-    const char *v;
-    size_t i, n;
-    int fl;
-
-    (void)state;
-    for (i = 0; i < RA_ARRAY_SIZE(cases); i++) {
-        assert_int_equal(ra_image_is_registry(cases[i].ref), cases[i].registry);
-        ra_image_version(&v, &n, &fl, cases[i].ref);
-        assert_int_equal(n, strlen(cases[i].version));
-        assert_memory_equal(v, cases[i].version, n);
-        if (fl != cases[i].floating)
-            fail_msg("'%s': floating %d", cases[i].ref, fl);
-    }
-}
-
 /* ---- classification details ---- */
 
 static void test_jobs__classify_variants(void **state)
@@ -1425,7 +1383,6 @@ int main(void)
         cmocka_unit_test(test_jobs__kubernetes),
         cmocka_unit_test(test_jobs__terraform),
         cmocka_unit_test(test_jobs__compose_images),
-        cmocka_unit_test(test_jobs__image_refs),
         cmocka_unit_test(test_jobs__classify_variants),
         cmocka_unit_test(test_jobs__bad_files),
         cmocka_unit_test(test_jobs__duplicate_and_empty),

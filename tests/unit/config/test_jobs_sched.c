@@ -74,7 +74,7 @@ static void test_jobs_sched__nomad(void **state)
     };
     struct ra_jobs *js = scan(files, RA_ARRAY_SIZE(files));
     const struct ra_job *j;
-    const struct ra_jobs_problem *p;
+    const struct ra_problem *p;
 
     (void)state;
     assert_int_equal(js->jobs.len, 2);

@@ -15,8 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "config/gitrepo.h"
-#include "config/pipelines.h"
+#include "config/git/confrepo.h"
+#include "config/git/gitrepo.h"
+#include "config/pipelines/pipelines.h"
 #include "gitfixture.h"
 #include "util/buf.h"
 
@@ -72,7 +73,7 @@ static const struct ra_pipeline_image *used(const struct ra_pipeline *pl, size_t
     return pl->uses.items[i];
 }
 
-static const struct ra_jobs_problem *problem(const struct ra_pipelines *p, size_t i)
+static const struct ra_problem *problem(const struct ra_pipelines *p, size_t i)
 {
     assert_true(i < p->problems.len);
     return p->problems.items[i];
@@ -328,42 +329,6 @@ static void test_pipelines__sample_who_pushes_who_uses(void **state)
 }
 
 /* ---- matching rules ---- */
-
-static void test_pipelines__ref_match(void **state)
-{
-    struct ra_buf b = RA_BUF_INIT;
-
-    (void)state;
-    assert_true(ra_image_ref_match("alpine", "alpine:latest"));
-    assert_true(ra_image_ref_match("alpine:3.19", "docker.io/library/alpine:3.19"));
-    assert_true(ra_image_ref_match("library/alpine", "index.docker.io/library/alpine"));
-    assert_true(ra_image_ref_match("docker.io/acme/app:1", "acme/app:1"));
-    assert_false(ra_image_ref_match("alpine:3.19", "alpine:3.20"));
-    assert_false(ra_image_ref_match("alpine", "quay.io/alpine"));
-    assert_true(ra_image_ref_match("r.example:5000/x/y", "R.EXAMPLE:5000/x/y:latest"));
-    assert_false(ra_image_ref_match("r.example:5000/x/y", "r.example/x/y"));
-    assert_false(ra_image_ref_match("x/Y", "x/y")); /* paths keep their case */
-    assert_true(ra_image_ref_match("localhost/app", "localhost/app:latest"));
-    assert_false(ra_image_ref_match("localhost/app", "app"));
-    assert_true(ra_image_ref_match("r.example/x@sha256:aa", "r.example/x@sha256:aa"));
-    assert_false(ra_image_ref_match("r.example/x@sha256:aa", "r.example/x@sha256:bb"));
-    assert_false(ra_image_ref_match("r.example/x@sha256:aa", "r.example/x:latest"));
-    assert_true(ra_image_ref_match("r.example/x:1@sha256:aa", "r.example/x:1"));
-    assert_false(
-        ra_image_ref_match("r.example/x:1@sha256:aa", "r.example/x:1@sha256:bb"));
-
-    ra_image_ref_normalize(&b, "docker.io/library/alpine");
-    assert_string_equal(ra_buf_cstr(&b), "alpine:latest");
-    ra_image_ref_normalize(&b, "registry-1.docker.io/acme/app:v2");
-    assert_string_equal(ra_buf_cstr(&b), "acme/app:v2");
-    ra_image_ref_normalize(&b, "registry.example.internal/infra-ci");
-    assert_string_equal(ra_buf_cstr(&b), "registry.example.internal/infra-ci:latest");
-    ra_image_ref_normalize(&b, "r.example:5000/x@sha256:0123");
-    assert_string_equal(ra_buf_cstr(&b), "r.example:5000/x@sha256:0123");
-    ra_image_ref_normalize(&b, "$REGISTRY/app:${TAG:-dev}");
-    assert_string_equal(ra_buf_cstr(&b), "$REGISTRY/app:${TAG:-dev}");
-    ra_buf_release(&b);
-}
 
 /* A query without a host matches the repository path on any host: the snapshot of a
  * Docker Hub mirror knows "library/alpine", the pipeline says "alpine" or names the
@@ -1119,7 +1084,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pipelines__sample),
         cmocka_unit_test(test_pipelines__sample_who_pushes_who_uses),
-        cmocka_unit_test(test_pipelines__ref_match),
         cmocka_unit_test(test_pipelines__query_by_repository_path),
         cmocka_unit_test(test_pipelines__woodpecker_odd_spellings),
         cmocka_unit_test(test_pipelines__drone_documents),

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "config/schedule.h"
+#include "config/sched/schedule.h"
 #include "gitfixture.h"
 
 struct fixture {

@@ -10,6 +10,8 @@
 #include <cmocka.h>
 
 #include "ingest/layout.h"
+#include "model/storage_path.h"
+#include "util/buf.h"
 
 #define HEX "5861314d7fccb39c2192173240eab44fa35ca66426201ca2acd0630a6258dd51"
 #define HH "58"
@@ -550,6 +552,64 @@ static void test_layout__recycle_bin_keeps_recovery_sources(void **state)
     assert_meta("#recycle", RA_META_RECYCLE, "#recycle", NULL);
 }
 
+/* What model/storage_path writes, this parser reads back: kind, root, repository, tag
+ * or upload and digest; and the parts, formatted again, give the same string. */
+static void test_layout__storage_path_round_trip(void **state)
+{
+    static const struct {
+        enum ra_storage_kind kind;
+        const char *repo, *name;
+        enum ra_path_kind parsed;
+    } rows[] = {
+        {RA_STORE_BLOB_DATA, NULL, NULL, RA_PATH_BLOB_DATA},
+        {RA_STORE_LAYER_LINK, "tools/kubectl", NULL, RA_PATH_LAYER_LINK},
+        {RA_STORE_REVISION_LINK, "infra-ci", NULL, RA_PATH_REVISION_LINK},
+        {RA_STORE_TAG_CURRENT, "a/b.c/d-e", "v1.2_rc", RA_PATH_TAG_CURRENT},
+        {RA_STORE_TAG_INDEX, "infra-ci", "latest", RA_PATH_TAG_INDEX},
+        {RA_STORE_UPLOAD, "infra-ci", UUID, RA_PATH_UPLOAD_OTHER},
+        {RA_STORE_TAGS, "infra-ci", NULL, RA_PATH_TAGS_ROOT},
+        {RA_STORE_TAG, "infra-ci", "latest", RA_PATH_TAG_DIR},
+        {RA_STORE_REVISIONS, "infra-ci", NULL, RA_PATH_REPO_OTHER},
+        {RA_STORE_BLOB_PREFIX, NULL, NULL, RA_PATH_ROOT_OTHER},
+    };
+    static const char *const roots[] = {ROOT, "", "docker/registry/v2"};
+    struct ra_buf b = RA_BUF_INIT, again = RA_BUF_INIT;
+    struct ra_digest d;
+    size_t i, r;
+
+    (void)state;
+    assert_int_equal(ra_digest_from_hex(&d, HEX, strlen(HEX)), 0);
+    for (r = 0; r < sizeof(roots) / sizeof(roots[0]); r++) {
+        for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+            struct ra_path p;
+            char repo[64] = "", name[64] = "";
+            ra_storage_path(&b, roots[r], rows[i].kind, rows[i].repo, rows[i].name, &d);
+            p = parse(b.ptr);
+            if (p.kind != rows[i].parsed)
+                fail_msg("'%s': kind %d, want %d", b.ptr, (int)p.kind, (int)rows[i].parsed);
+            assert_slice(p.root, roots[r]);
+            assert_slice(p.repo, rows[i].repo ? rows[i].repo : "");
+            if (rows[i].kind == RA_STORE_UPLOAD)
+                assert_slice(p.upload, rows[i].name);
+            else
+                assert_slice(p.tag, rows[i].name ? rows[i].name : "");
+            if (rows[i].kind == RA_STORE_BLOB_DATA || rows[i].kind == RA_STORE_LAYER_LINK ||
+                rows[i].kind == RA_STORE_REVISION_LINK || rows[i].kind == RA_STORE_TAG_INDEX)
+                assert_digest(&p, HEX);
+            memcpy(repo, p.repo.ptr ? p.repo.ptr : "", p.repo.len);
+            if (rows[i].kind == RA_STORE_UPLOAD)
+                memcpy(name, p.upload.ptr, p.upload.len);
+            else
+                memcpy(name, p.tag.ptr ? p.tag.ptr : "", p.tag.len);
+            ra_storage_path(&again, roots[r], rows[i].kind, repo, name, &p.digest);
+            if (rows[i].kind != RA_STORE_BLOB_PREFIX && rows[i].kind != RA_STORE_REVISIONS)
+                assert_string_equal(again.ptr, b.ptr);
+        }
+    }
+    ra_buf_release(&b);
+    ra_buf_release(&again);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,6 +641,7 @@ int main(void)
         cmocka_unit_test(test_layout__synology_eadir_is_never_registry_data),
         cmocka_unit_test(test_layout__desktop_and_nas_names),
         cmocka_unit_test(test_layout__recycle_bin_keeps_recovery_sources),
+        cmocka_unit_test(test_layout__storage_path_round_trip),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

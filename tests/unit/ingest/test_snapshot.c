@@ -23,94 +23,34 @@
 #include "util/buf.h"
 #include "util/sha256.h"
 
+#include "fixture.h"
+
 static char tmpdir[] = "/tmp/ra-test-snapshot-XXXXXX";
-
-static void mkdirs(const char *path)
-{
-    char buf[1024];
-    size_t i, n = strlen(path);
-
-    assert_true(n < sizeof(buf));
-    memcpy(buf, path, n + 1);
-    for (i = 1; i <= n; i++) {
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char c = buf[i];
-            buf[i] = '\0';
-            mkdir(buf, 0755);
-            buf[i] = c;
-        }
-    }
-}
-
-static void write_file(const char *path, const void *data, size_t len, time_t mtime)
-{
-    char dir[1024];
-    const char *slash = strrchr(path, '/');
-    struct timespec ts[2];
-    FILE *f;
-
-    memcpy(dir, path, (size_t)(slash - path));
-    dir[slash - path] = '\0';
-    mkdirs(dir);
-    assert_non_null(f = fopen(path, "wb"));
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    fclose(f);
-    ts[0].tv_sec = ts[1].tv_sec = mtime;
-    ts[0].tv_nsec = ts[1].tv_nsec = 0;
-    assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
-}
-
-static void hex_of(char out[65], const void *data, size_t len)
-{
-    uint8_t d[32];
-    int i;
-
-    ra_sha256_buf(d, data, len);
-    for (i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", d[i]);
-}
-
-/* Lay out blob data at <root>/blobs/sha256/<hh>/<hex>/data; returns the hex. */
-static void put_blob(const char *root, const char *data, size_t len, time_t mtime,
-                     char hex[65])
-{
-    struct ra_buf p = RA_BUF_INIT;
-
-    hex_of(hex, data, len);
-    ra_buf_printf(&p, "%s/blobs/sha256/%.2s/%s/data", root, hex, hex);
-    write_file(p.ptr, data, len, mtime);
-    ra_buf_release(&p);
-}
 
 static void put_tag(const char *root, const char *repo, const char *tag, const char *hex,
                     time_t mtime)
 {
-    struct ra_buf p = RA_BUF_INIT, v = RA_BUF_INIT;
+    struct ra_buf p = RA_BUF_INIT;
 
-    ra_buf_printf(&v, "sha256:%s", hex);
     ra_buf_printf(&p, "%s/repositories/%s/_manifests/tags/%s/current/link", root, repo, tag);
-    write_file(p.ptr, v.ptr, v.len, mtime);
+    fix_disk_link(p.ptr, hex, mtime);
     ra_buf_truncate(&p, 0);
     ra_buf_printf(&p, "%s/repositories/%s/_manifests/revisions/sha256/%s/link", root, repo,
                   hex);
-    write_file(p.ptr, v.ptr, v.len, mtime);
+    fix_disk_link(p.ptr, hex, mtime);
     ra_buf_release(&p);
-    ra_buf_release(&v);
 }
 
 static int setup(void **state)
 {
     (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return fix_tmpdir_make(tmpdir);
 }
 
 static int teardown(void **state)
 {
-    char cmd[256];
-
     (void)state;
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return fix_tmpdir_remove(tmpdir);
 }
 
 static void free_specs(struct ra_vec *v)
@@ -131,7 +71,7 @@ static void test_snapshot__explicit_time_suffix(void **state)
 
     (void)state;
     ra_buf_printf(&arg, "%s/plain", tmpdir);
-    mkdirs(arg.ptr);
+    fix_mkdirs(arg.ptr);
     ra_buf_puts(&arg, "@2026-04-12T01:00Z");
     assert_int_equal(ra_snapshot_expand(&specs, arg.ptr, &err), 0);
     assert_int_equal(specs.len, 1);
@@ -166,13 +106,13 @@ static void test_snapshot__synology_folders_oldest_first(void **state)
 
     (void)state;
     ra_buf_printf(&d, "%s/syno/#snapshot/GMT+00_2026.04.13-01.00", tmpdir);
-    mkdirs(d.ptr);
+    fix_mkdirs(d.ptr);
     ra_buf_truncate(&d, 0);
     ra_buf_printf(&d, "%s/syno/#snapshot/GMT+02_2026.04.12-03.00", tmpdir);
-    mkdirs(d.ptr);
+    fix_mkdirs(d.ptr);
     ra_buf_truncate(&d, 0);
     ra_buf_printf(&d, "%s/syno/#snapshot/not-a-snapshot", tmpdir);
-    mkdirs(d.ptr);
+    fix_mkdirs(d.ptr);
     ra_buf_truncate(&d, 0);
     ra_buf_printf(&d, "%s/syno/#snapshot", tmpdir);
     assert_int_equal(ra_snapshot_expand(&specs, d.ptr, &err), 0);
@@ -210,13 +150,13 @@ static void test_snapshot__two_roots_and_mtime_time(void **state)
     (void)state;
     ra_buf_printf(&dir, "%s/copy", tmpdir);
     ra_buf_printf(&root, "%s/srv/a/docker/registry/v2", dir.ptr);
-    put_blob(root.ptr, cfg, strlen(cfg), 1775900000, chex);
+    fix_disk_blob(chex, root.ptr, cfg, strlen(cfg), 1775900000);
     ra_buf_printf(&m, image_manifest, chex, strlen(cfg));
-    put_blob(root.ptr, m.ptr, m.len, 1775900100, mhex);
+    fix_disk_blob(mhex, root.ptr, m.ptr, m.len, 1775900100);
     put_tag(root.ptr, "tools/kubectl", "1.29", mhex, 1775900200);
     ra_buf_truncate(&root, 0);
     ra_buf_printf(&root, "%s/srv/b/docker/registry/v2", dir.ptr);
-    put_blob(root.ptr, "not json", 8, 1775900300, chex);
+    fix_disk_blob(chex, root.ptr, "not json", 8, 1775900300);
 
     assert_int_equal(ra_snapshot_expand(&specs, dir.ptr, &err), 0);
     assert_int_equal(ra_snapshot_load(&snap, specs.items[0], &opts, &err), 0);
@@ -262,10 +202,10 @@ static void test_snapshot__verify_finds_flipped_blob(void **state)
 
     (void)state;
     ra_buf_printf(&root, "%s/verify/docker/registry/v2", tmpdir);
-    put_blob(root.ptr, "layer-bytes-1", 13, 1775900000, good);
-    put_blob(root.ptr, "layer-bytes-2", 13, 1775900000, bad);
+    fix_disk_blob(good, root.ptr, "layer-bytes-1", 13, 1775900000);
+    fix_disk_blob(bad, root.ptr, "layer-bytes-2", 13, 1775900000);
     ra_buf_printf(&p, "%s/blobs/sha256/%.2s/%s/data", root.ptr, bad, bad);
-    write_file(p.ptr, "layer-bytes-X", 13, 1775900000);
+    fix_write(p.ptr, "layer-bytes-X", 13, 1775900000);
 
     ra_buf_truncate(&p, 0);
     ra_buf_printf(&p, "%s/verify", tmpdir);
@@ -371,20 +311,20 @@ static void test_snapshot__synology_share_metadata(void **state)
     (void)state;
     ra_buf_printf(&share, "%s/share", tmpdir);
     ra_buf_printf(&root, "%s/docker/registry/v2", share.ptr);
-    put_blob(root.ptr, "{\"schemaVersion\":2}", 19, 1775900100, hex);
+    fix_disk_blob(hex, root.ptr, "{\"schemaVersion\":2}", 19, 1775900100);
     put_tag(root.ptr, "app", "1", hex, 1775900200);
     for (i = 0; i < RA_ARRAY_SIZE(meta); i++) {
         ra_buf_truncate(&p, 0);
         ra_buf_printf(&p, "%s/%s", share.ptr, meta[i]);
-        write_file(p.ptr, "syno", 4, 1775999999);
+        fix_write(p.ptr, "syno", 4, 1775999999);
     }
     ra_buf_truncate(&root, 0);
     ra_buf_printf(&root, "%s/#recycle/docker/registry/v2", share.ptr);
-    put_blob(root.ptr, "layer-bytes-1", 13, 1775800000, lhex);
-    put_blob(root.ptr, "layer-bytes-2", 13, 1775800000, bad);
+    fix_disk_blob(lhex, root.ptr, "layer-bytes-1", 13, 1775800000);
+    fix_disk_blob(bad, root.ptr, "layer-bytes-2", 13, 1775800000);
     ra_buf_truncate(&p, 0);
     ra_buf_printf(&p, "%s/blobs/sha256/%.2s/%s/data", root.ptr, bad, bad);
-    write_file(p.ptr, "layer-bytes-X", 13, 1775800000);
+    fix_write(p.ptr, "layer-bytes-X", 13, 1775800000);
 
     load_share(&snap, share.ptr);
     check_share(snap, lhex, bad);
@@ -420,9 +360,9 @@ static void test_snapshot__duplicate_member_last_copy_read(void **state)
 
     (void)state;
     ra_buf_printf(&root, "%s/dup/docker/registry/v2", tmpdir);
-    put_blob(root.ptr, "the right bytes", 15, 1775900000, hex);
+    fix_disk_blob(hex, root.ptr, "the right bytes", 15, 1775900000);
     ra_buf_printf(&p, "%s/blobs/sha256/%.2s/%s/data", root.ptr, hex, hex);
-    write_file(p.ptr, "the wrong bytes", 15, 1775900000);
+    fix_write(p.ptr, "the wrong bytes", 15, 1775900000);
     ra_buf_printf(
         &cmd,
         "cd '%s/dup' && tar -cf ../dup.tar docker && "

@@ -29,6 +29,8 @@
 
 #include "ingest/source.h"
 
+#include "fixture.h"
+
 #define T0 1776000000 /* 2026-04-12T13:20:00Z, even: zip keeps 2-second times */
 #define MAX_SEEN 320
 
@@ -143,22 +145,6 @@ static void write_archive(const char *path, int format, int filter,
     }
     assert_int_equal(archive_write_close(a), ARCHIVE_OK);
     archive_write_free(a);
-}
-
-static void write_file(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
-}
-
-static void set_mtime(const char *path, int64_t t)
-{
-    struct timespec ts[2] = {{(time_t)t, 0}, {(time_t)t, 0}};
-
-    assert_int_equal(utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW), 0);
 }
 
 static int read_content(struct walk *w, struct seen *s, struct ra_source *src)
@@ -691,7 +677,7 @@ static void test_source__text_file_is_not_an_archive(void **state)
     struct walk w = {0};
     struct ra_err err = RA_ERR_INIT;
 
-    write_file(path, "just some notes\nnothing to see\n", 31);
+    fix_write(path, "just some notes\nnothing to see\n", 31, RA_TIME_NONE);
     assert_int_equal(walk(&w, path, NULL, &err), RA_EFORMAT);
     assert_int_equal(err.code, RA_EFORMAT);
     assert_non_null(strstr(err.msg, "not an archive libarchive can read ("));
@@ -704,7 +690,7 @@ static void test_source__empty_file_is_not_an_archive(void **state)
     struct walk w = {0};
     struct ra_err err = RA_ERR_INIT;
 
-    write_file(path, "", 0);
+    fix_write(path, "", 0, RA_TIME_NONE);
     assert_int_equal(walk(&w, path, NULL, &err), RA_EFORMAT);
     assert_non_null(strstr(err.msg, "not an archive libarchive can read"));
 }
@@ -729,22 +715,22 @@ static void make_tree(const void **state)
     if (stat(at(state, "tree"), &sb) == 0)
         return;
     assert_int_equal(mkdir(at(state, "outside"), 0755), 0);
-    write_file(at(state, "outside/secret"), "secret", 6);
+    fix_write(at(state, "outside/secret"), "secret", 6, RA_TIME_NONE);
     assert_int_equal(mkdir(at(state, "tree"), 0755), 0);
     assert_int_equal(mkdir(at(state, "tree/b"), 0755), 0);
     assert_int_equal(mkdir(at(state, "tree/b/c"), 0755), 0);
-    write_file(at(state, "tree/b/z"), "zz", 2);
-    write_file(at(state, "tree/a.txt"), "hello", 5);
-    write_file(at(state, "tree/B"), "", 0);
+    fix_write(at(state, "tree/b/z"), "zz", 2, RA_TIME_NONE);
+    fix_write(at(state, "tree/a.txt"), "hello", 5, RA_TIME_NONE);
+    fix_write(at(state, "tree/B"), "", 0, RA_TIME_NONE);
     assert_int_equal(symlink("/", at(state, "tree/link")), 0);
     assert_int_equal(symlink("../outside", at(state, "tree/rel")), 0);
-    set_mtime(at(state, "tree/b/z"), T0 + 1);
-    set_mtime(at(state, "tree/a.txt"), T0 + 2);
-    set_mtime(at(state, "tree/B"), T0 + 3);
-    set_mtime(at(state, "tree/link"), T0 + 4);
-    set_mtime(at(state, "tree/rel"), T0 + 5);
-    set_mtime(at(state, "tree/b/c"), T0 + 6);
-    set_mtime(at(state, "tree/b"), T0 + 7);
+    fix_set_mtime(at(state, "tree/b/z"), T0 + 1);
+    fix_set_mtime(at(state, "tree/a.txt"), T0 + 2);
+    fix_set_mtime(at(state, "tree/B"), T0 + 3);
+    fix_set_mtime(at(state, "tree/link"), T0 + 4);
+    fix_set_mtime(at(state, "tree/rel"), T0 + 5);
+    fix_set_mtime(at(state, "tree/b/c"), T0 + 6);
+    fix_set_mtime(at(state, "tree/b"), T0 + 7);
 }
 
 static void test_source__directory_tree(void **state)
@@ -798,11 +784,11 @@ static void test_source__unread_content_is_skipped(void **state)
     write_archive(paths[1], ARCHIVE_FORMAT_ZIP, ARCHIVE_FILTER_NONE, m, 4);
     assert_int_equal(mkdir(paths[2], 0755), 0);
     for (i = 0; i < 4; i++)
-        write_file(at(cst, m[i].name[1] == '1'   ? "skiptree/f1"
-                           : m[i].name[1] == '2' ? "skiptree/f2"
-                           : m[i].name[1] == '3' ? "skiptree/f3"
-                                                 : "skiptree/f4"),
-                   m[i].data, strlen(m[i].data));
+        fix_write(at(cst, m[i].name[1] == '1'   ? "skiptree/f1"
+                          : m[i].name[1] == '2' ? "skiptree/f2"
+                          : m[i].name[1] == '3' ? "skiptree/f3"
+                                                : "skiptree/f4"),
+                  m[i].data, strlen(m[i].data), RA_TIME_NONE);
     for (i = 0; i < 3; i++) {
         memset(w, 0, sizeof(*w));
         w->plan = plan;
@@ -876,7 +862,7 @@ static void test_source__is_dir(void **state)
     const void **cst = (const void **)state;
 
     assert_int_equal(mkdir(at(cst, "isdir"), 0755), 0);
-    write_file(at(cst, "isdir/file"), "x", 1);
+    fix_write(at(cst, "isdir/file"), "x", 1, RA_TIME_NONE);
     assert_int_equal(symlink("isdir", at(cst, "isdir-link")), 0);
     assert_int_equal(ra_source_is_dir(at(cst, "isdir")), 1);
     assert_int_equal(ra_source_is_dir(at(cst, "isdir-link")), 1);
@@ -914,9 +900,9 @@ static void test_source__unreadable_entries(void **state)
 
     assert_int_equal(mkdir(at(cst, "locked-tree"), 0755), 0);
     assert_int_equal(mkdir(at(cst, "locked-tree/locked"), 0755), 0);
-    write_file(at(cst, "locked-tree/locked/x"), "x", 1);
-    write_file(at(cst, "locked-tree/a"), "a", 1);
-    write_file(at(cst, "locked-tree/closed"), "c", 1);
+    fix_write(at(cst, "locked-tree/locked/x"), "x", 1, RA_TIME_NONE);
+    fix_write(at(cst, "locked-tree/a"), "a", 1, RA_TIME_NONE);
+    fix_write(at(cst, "locked-tree/closed"), "c", 1, RA_TIME_NONE);
     assert_int_equal(chmod(at(cst, "locked-tree/locked"), 0), 0);
     assert_int_equal(chmod(at(cst, "locked-tree/closed"), 0), 0);
     if (geteuid() != 0) {
@@ -972,7 +958,7 @@ static int change_tree(const struct ra_entry *e, struct ra_source *src, void *pa
         assert_int_equal(unlink(at(cst, "live/d")), 0);
         assert_int_equal(unlink(at(cst, "live/e/y")), 0);
         assert_int_equal(rmdir(at(cst, "live/e")), 0);
-        write_file(at(cst, "live/new"), "new", 3);
+        fix_write(at(cst, "live/new"), "new", 3, RA_TIME_NONE);
     }
     return collect(e, src, payload);
 }
@@ -986,18 +972,18 @@ static void test_source__live_tree_changes_are_not_errors(void **state)
     struct ra_err err = RA_ERR_INIT;
 
     assert_int_equal(mkdir(at(cst, "live"), 0755), 0);
-    write_file(at(cst, "live/a"), "a", 1);
+    fix_write(at(cst, "live/a"), "a", 1, RA_TIME_NONE);
     assert_int_equal(mkdir(at(cst, "live/b"), 0755), 0);
-    write_file(at(cst, "live/b/x"), "x", 1);
-    write_file(at(cst, "live/c"), "c", 1);
+    fix_write(at(cst, "live/b/x"), "x", 1, RA_TIME_NONE);
+    fix_write(at(cst, "live/c"), "c", 1, RA_TIME_NONE);
     assert_int_equal(symlink("c", at(cst, "live/d")), 0);
     assert_int_equal(mkdir(at(cst, "live/e"), 0755), 0);
-    write_file(at(cst, "live/e/y"), "y", 1);
-    set_mtime(at(cst, "live/a"), T0);
-    set_mtime(at(cst, "live/b/x"), T0);
-    set_mtime(at(cst, "live/e"), T0);
-    set_mtime(at(cst, "live/b"), T0);
-    set_mtime(at(cst, "live"), T0); /* any change now moves it, whatever the clock */
+    fix_write(at(cst, "live/e/y"), "y", 1, RA_TIME_NONE);
+    fix_set_mtime(at(cst, "live/a"), T0);
+    fix_set_mtime(at(cst, "live/b/x"), T0);
+    fix_set_mtime(at(cst, "live/e"), T0);
+    fix_set_mtime(at(cst, "live/b"), T0);
+    fix_set_mtime(at(cst, "live"), T0); /* any change now moves it, whatever the clock */
     live_state = cst;
     assert_int_equal(ra_source_walk(at(cst, "live"), &opts, change_tree, w, &st, &err),
                      0);

@@ -12,18 +12,11 @@
 #include "model/graph.h"
 #include "util/buf.h"
 
-#define ROOT "var/lib/registry/docker/registry/v2"
+#include "fixture.h"
+
 #define HEX_A "5861314d7fccb39c2192173240eab44fa35ca66426201ca2acd0630a6258dd51"
 #define HEX_B "f69162950f235e3cdbbad33f1f912d1a504be90d8a37d002c735d6f3e3882265"
 #define HEX_C "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"
-
-static struct ra_digest dg(const char *hex)
-{
-    struct ra_digest d;
-
-    assert_int_equal(ra_digest_from_hex(&d, hex, strlen(hex)), 0);
-    return d;
-}
 
 /* A digest whose 32 bytes are all n. */
 static struct ra_digest dn(unsigned n)
@@ -32,20 +25,6 @@ static struct ra_digest dn(unsigned n)
 
     memset(d.b, (int)n, sizeof(d.b));
     return d;
-}
-
-static struct ra_graph *graph(const char *root)
-{
-    struct ra_graph *g = NULL;
-
-    ra_graph_new(&g, root, strlen(root));
-    assert_non_null(g);
-    return g;
-}
-
-static struct ra_repo *repo(struct ra_graph *g, const char *name)
-{
-    return ra_graph_repo(g, name, strlen(name));
 }
 
 static struct ra_tag *tag(struct ra_graph *g, struct ra_repo *r, const char *name)
@@ -72,8 +51,8 @@ static void test_graph__new_copies_root(void **state)
 
 static void test_graph__blob_get_or_create(void **state)
 {
-    struct ra_graph *g = graph("");
-    struct ra_digest a = dg(HEX_A), a2 = dg(HEX_A), b = dg(HEX_B);
+    struct ra_graph *g = fix_graph("");
+    struct ra_digest a = fix_digest(HEX_A), a2 = fix_digest(HEX_A), b = fix_digest(HEX_B);
     struct ra_blob *x, *y;
 
     (void)state;
@@ -97,8 +76,8 @@ static void test_graph__blob_get_or_create(void **state)
 
 static void test_graph__nodes_stay_put_as_maps_grow(void **state)
 {
-    struct ra_graph *g = graph("");
-    struct ra_digest first = dg(HEX_A), d;
+    struct ra_graph *g = fix_graph("");
+    struct ra_digest first = fix_digest(HEX_A), d;
     struct ra_blob *b;
     struct ra_repo *r;
     char name[32];
@@ -108,17 +87,17 @@ static void test_graph__nodes_stay_put_as_maps_grow(void **state)
     b = ra_graph_blob(g, &first);
     b->present = 1;
     b->size = 1472;
-    r = repo(g, "infra-ci");
+    r = fix_repo(g, "infra-ci");
     for (i = 0; i < 10000; i++) {
         memset(&d, 0, sizeof(d));
         memcpy(d.b + 28, &i, sizeof(i));
         ra_graph_blob(g, &d);
         snprintf(name, sizeof(name), "repo-%u", (unsigned)i);
-        repo(g, name);
+        fix_repo(g, name);
     }
     assert_ptr_equal(ra_graph_find_blob(g, &first), b);
     assert_int_equal(b->size, 1472);
-    assert_ptr_equal(repo(g, "infra-ci"), r);
+    assert_ptr_equal(fix_repo(g, "infra-ci"), r);
     assert_string_equal(r->name, "infra-ci");
     assert_int_equal(g->blobs.count, 10001);
     assert_int_equal(g->repos.count, 10001);
@@ -127,7 +106,7 @@ static void test_graph__nodes_stay_put_as_maps_grow(void **state)
 
 static void test_graph__repo_get_or_create(void **state)
 {
-    struct ra_graph *g = graph(ROOT);
+    struct ra_graph *g = fix_graph(ROOT);
     char name[] = "tools/kubectl/_layers";
     struct ra_repo *r, *k;
 
@@ -137,18 +116,18 @@ static void test_graph__repo_get_or_create(void **state)
     assert_ptr_not_equal(r->name, name);
     assert_int_equal(r->layers.count, 0);
     assert_int_equal(r->tags.count, 0);
-    k = repo(g, "tools/kubectl");
+    k = fix_repo(g, "tools/kubectl");
     assert_ptr_equal(k, r);
-    assert_ptr_not_equal(repo(g, "tools"), r);
-    assert_ptr_not_equal(repo(g, "tools/kubectl/x"), r);
+    assert_ptr_not_equal(fix_repo(g, "tools"), r);
+    assert_ptr_not_equal(fix_repo(g, "tools/kubectl/x"), r);
     assert_int_equal(g->repos.count, 3);
     ra_graph_free(g);
 }
 
 static void test_graph__tags_belong_to_their_repo(void **state)
 {
-    struct ra_graph *g = graph("");
-    struct ra_repo *a = repo(g, "a"), *b = repo(g, "b");
+    struct ra_graph *g = fix_graph("");
+    struct ra_repo *a = fix_repo(g, "a"), *b = fix_repo(g, "b");
     struct ra_tag *ta, *tb;
 
     (void)state;
@@ -169,8 +148,8 @@ static void test_graph__tags_belong_to_their_repo(void **state)
 
 static void test_graph__upload_get_or_create(void **state)
 {
-    struct ra_graph *g = graph("");
-    struct ra_repo *r = repo(g, "infra-ci");
+    struct ra_graph *g = fix_graph("");
+    struct ra_repo *r = fix_repo(g, "infra-ci");
     struct ra_upload *u;
     const char *uuid = "3f2a9c1e-4b5d-4e6f-8a7b-9c0d1e2f3a4b";
 
@@ -187,10 +166,10 @@ static void test_graph__upload_get_or_create(void **state)
 
 static void test_graph__links_per_map(void **state)
 {
-    struct ra_graph *g = graph("");
-    struct ra_repo *r = repo(g, "infra-ci");
+    struct ra_graph *g = fix_graph("");
+    struct ra_repo *r = fix_repo(g, "infra-ci");
     struct ra_tag *t = tag(g, r, "latest");
-    struct ra_digest a = dg(HEX_A), b = dg(HEX_B);
+    struct ra_digest a = fix_digest(HEX_A), b = fix_digest(HEX_B);
     struct ra_link *l, *rev, *hist;
 
     (void)state;
@@ -216,7 +195,7 @@ static void test_graph__links_per_map(void **state)
 
 static void test_graph__note_odd_keeps_order(void **state)
 {
-    struct ra_graph *g = graph("");
+    struct ra_graph *g = fix_graph("");
     const char *p1 = "blobs/sha256/58/" HEX_A "/data";
     const char *p2 = "repositories/r/_layers/sha256/" HEX_B "/link.extra";
     const struct ra_odd_member *o;
@@ -240,14 +219,14 @@ static void test_graph__sorted_repos_and_tags(void **state)
                                         "a-b",           "a",   "infra-ci"};
     static const char *const want[] = {"B",   "a",        "a-b",
                                        "a/b", "infra-ci", "tools/kubectl"};
-    struct ra_graph *g = graph("");
+    struct ra_graph *g = fix_graph("");
     struct ra_vec v = RA_VEC_INIT;
     struct ra_repo *r;
     size_t i;
 
     (void)state;
     for (i = 0; i < RA_ARRAY_SIZE(names); i++)
-        repo(g, names[i]);
+        fix_repo(g, names[i]);
     ra_graph_sorted_repos(&v, g);
     assert_int_equal(v.len, RA_ARRAY_SIZE(want));
     for (i = 0; i < v.len; i++)
@@ -256,7 +235,7 @@ static void test_graph__sorted_repos_and_tags(void **state)
     ra_graph_sorted_repos(&v, g);
     assert_int_equal(v.len, RA_ARRAY_SIZE(want));
 
-    r = repo(g, "infra-ci");
+    r = fix_repo(g, "infra-ci");
     tag(g, r, "v1.10");
     tag(g, r, "v1.9");
     tag(g, r, "latest");
@@ -267,7 +246,7 @@ static void test_graph__sorted_repos_and_tags(void **state)
     assert_string_equal(((struct ra_tag *)v.items[1])->name, "latest");
     assert_string_equal(((struct ra_tag *)v.items[2])->name, "v1.10");
     assert_string_equal(((struct ra_tag *)v.items[3])->name, "v1.9");
-    ra_graph_sorted_tags(&v, repo(g, "a"));
+    ra_graph_sorted_tags(&v, fix_repo(g, "a"));
     assert_int_equal(v.len, 0);
     ra_vec_release(&v);
     ra_graph_free(g);
@@ -275,8 +254,8 @@ static void test_graph__sorted_repos_and_tags(void **state)
 
 static void test_graph__sorted_uploads(void **state)
 {
-    struct ra_graph *g = graph("");
-    struct ra_repo *r = repo(g, "infra-ci");
+    struct ra_graph *g = fix_graph("");
+    struct ra_repo *r = fix_repo(g, "infra-ci");
     struct ra_vec v = RA_VEC_INIT;
 
     (void)state;
@@ -294,8 +273,8 @@ static void test_graph__sorted_uploads(void **state)
 
 static void test_graph__sorted_links_and_blobs_by_digest(void **state)
 {
-    struct ra_graph *g = graph("");
-    struct ra_repo *r = repo(g, "r");
+    struct ra_graph *g = fix_graph("");
+    struct ra_repo *r = fix_repo(g, "r");
     struct ra_vec v = RA_VEC_INIT;
     unsigned order[] = {0x80, 0x01, 0xff, 0x7f, 0x00};
     size_t i;
@@ -325,14 +304,14 @@ static void test_graph__sorted_links_and_blobs_by_digest(void **state)
 
 static void test_graph__counts(void **state)
 {
-    struct ra_graph *g = graph(ROOT);
-    struct ra_digest a = dg(HEX_A), b = dg(HEX_B), c = dg(HEX_C);
-    struct ra_repo *r1 = repo(g, "infra-ci"), *r2 = repo(g, "tools/kubectl");
+    struct ra_graph *g = fix_graph(ROOT);
+    struct ra_digest a = fix_digest(HEX_A), b = fix_digest(HEX_B), c = fix_digest(HEX_C);
+    struct ra_repo *r1 = fix_repo(g, "infra-ci"), *r2 = fix_repo(g, "tools/kubectl");
     struct ra_graph_counts n;
     struct ra_blob *x;
 
     (void)state;
-    repo(g, "empty");
+    fix_repo(g, "empty");
     x = ra_graph_blob(g, &a);
     x->present = 1;
     x->size = 1000;
@@ -366,9 +345,9 @@ static void test_graph__counts(void **state)
 
 static void test_graph__counts_empty_and_unknown_sizes(void **state)
 {
-    struct ra_graph *g = graph("");
+    struct ra_graph *g = fix_graph("");
     struct ra_graph_counts n;
-    struct ra_digest a = dg(HEX_A);
+    struct ra_digest a = fix_digest(HEX_A);
     struct ra_blob *x;
 
     (void)state;
@@ -388,8 +367,8 @@ static void test_graph__counts_empty_and_unknown_sizes(void **state)
 
 static void test_graph__blob_path(void **state)
 {
-    struct ra_graph *g = graph(ROOT), *bare = graph("");
-    struct ra_digest a = dg(HEX_A);
+    struct ra_graph *g = fix_graph(ROOT), *bare = fix_graph("");
+    struct ra_digest a = fix_digest(HEX_A);
     struct ra_buf b = RA_BUF_INIT;
 
     (void)state;
@@ -405,8 +384,8 @@ static void test_graph__blob_path(void **state)
 
 static void test_graph__link_paths(void **state)
 {
-    struct ra_graph *g = graph(ROOT), *bare = graph("");
-    struct ra_digest a = dg(HEX_A);
+    struct ra_graph *g = fix_graph(ROOT), *bare = fix_graph("");
+    struct ra_digest a = fix_digest(HEX_A);
     struct ra_buf b = RA_BUF_INIT;
 
     (void)state;
@@ -441,7 +420,7 @@ static void test_graph__link_paths(void **state)
 
 static void test_graph__free_releases_everything(void **state)
 {
-    struct ra_graph *g = graph(ROOT);
+    struct ra_graph *g = fix_graph(ROOT);
     struct ra_digest d;
     char name[16];
     unsigned i, j;
@@ -451,7 +430,7 @@ static void test_graph__free_releases_everything(void **state)
     for (i = 0; i < 20; i++) {
         struct ra_repo *r;
         snprintf(name, sizeof(name), "r%u", i);
-        r = repo(g, name);
+        r = fix_repo(g, name);
         for (j = 0; j < 20; j++) {
             struct ra_tag *t;
             snprintf(name, sizeof(name), "t%u", j);

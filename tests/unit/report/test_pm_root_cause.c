@@ -12,8 +12,8 @@
 
 #include "pm_fixture.h"
 
-#include "config/jobs.h"
-#include "config/schedule.h"
+#include "config/jobs/jobs.h"
+#include "config/sched/schedule.h"
 
 static void test_suspects(void **state)
 {

@@ -30,7 +30,8 @@ static ra_time T(const char *s)
 static struct ra_losses ls;
 static struct ra_loss l;
 static void *items[1] = {&l};
-static void *tags[1] = {"infra-ci:latest"};
+static struct ra_loss_tag latest = {"infra-ci", "latest", "infra-ci:latest"};
+static void *tags[1] = {&latest};
 static struct ra_investigation inv;
 
 static void setup_inv(void)

@@ -19,157 +19,37 @@
 #include "report/scan_out.h"
 #include "util/buf.h"
 
-#define ROOT "var/lib/registry/docker/registry/v2"
-#define REPO "infra-ci"
+#include "fixture_analysis.h"
+
 #define ODD_REPO "caf\xe9"           /* Latin-1, not UTF-8 */
 #define ODD_TAG "lat\x1b[31mest"     /* an ANSI escape */
-#define MT_CONFIG "application/vnd.oci.image.config.v1+json"
-#define MT_LAYER "application/vnd.oci.image.layer.v1.tar+gzip"
-#define LAYER_SIZE 1000
 #define NAME "registry-2026-04-13T0100Z.tar.gz"
 #define SOURCE "samples/incident-2026-04/" NAME
 
-/* 2026-04-<day>T<hh>:<mm>:00Z */
-#define APR(day, hh, mm) \
-    (INT64_C(1775001600) + ((day) - 1) * INT64_C(86400) + (hh) * 3600 + (mm) * 60)
-
-static struct ra_digest dg(char c)
-{
-    char hex[64];
-    struct ra_digest d;
-
-    memset(hex, c, sizeof(hex));
-    assert_int_equal(ra_digest_from_hex(&d, hex, sizeof(hex)), 0);
-    return d;
-}
-
-static const char *ds(char c)
-{
-    static char buf[4][RA_DIGEST_STRLEN];
-    static unsigned next;
-    char *s = buf[next++ % 4];
-    struct ra_digest d = dg(c);
-
-    return ra_digest_format(s, &d);
-}
-
 /* ---- graphs --------------------------------------------------------------------- */
-
-static struct ra_repo *repo(struct ra_graph *g, const char *name)
-{
-    return ra_graph_repo(g, name, strlen(name));
-}
-
-static void put_json(struct ra_graph *g, char c, const char *content)
-{
-    struct ra_digest d = dg(c);
-    struct ra_blob *b = ra_graph_blob(g, &d);
-    struct ra_err err = RA_ERR_INIT;
-    struct ra_manifest *m = NULL;
-
-    b->present = 1;
-    b->size = (int64_t)strlen(content);
-    b->hash = RA_HASH_OK;
-    b->is_json = 1;
-    assert_int_equal(ra_manifest_parse(&m, &g->pool, content, strlen(content), &err), 0);
-    b->manifest = m;
-}
-
-static void put_layer(struct ra_graph *g, char c)
-{
-    struct ra_digest d = dg(c);
-    struct ra_blob *b = ra_graph_blob(g, &d);
-
-    b->present = 1;
-    b->size = LAYER_SIZE;
-    b->hash = RA_HASH_OK;
-}
-
-static void link_to(struct ra_graph *g, struct ra_map *map, char c)
-{
-    struct ra_digest k = dg(c);
-    struct ra_link *l = ra_graph_link(g, map, &k);
-
-    l->valid = 1;
-    l->target = k;
-}
-
-static void tag_current(struct ra_graph *g, const char *r, const char *name, char c)
-{
-    struct ra_tag *t = ra_graph_tag(g, repo(g, r), name, strlen(name));
-
-    repo(g, r)->has_tags_dir = 1;
-    t->has_current = 1;
-    t->current.valid = 1;
-    t->current.target = dg(c);
-    link_to(g, &t->history, c);
-}
-
-static const char *config_json(char c, const char *arch)
-{
-    static char doc[128];
-
-    snprintf(doc, sizeof(doc), "{\"architecture\":\"%s\",\"os\":\"linux\",\"n\":\"%c\"}", arch,
-             c);
-    return doc;
-}
-
-static void push_image_mt(struct ra_graph *g, const char *r, char m, char cfg, char layer,
-                          const char *arch, const char *media_type)
-{
-    char doc[1024];
-
-    put_json(g, cfg, config_json(cfg, arch));
-    link_to(g, &repo(g, r)->layers, cfg);
-    put_layer(g, layer);
-    link_to(g, &repo(g, r)->layers, layer);
-    snprintf(doc, sizeof(doc),
-             "{\"schemaVersion\":2,\"mediaType\":\"%s\","
-             "\"config\":{\"mediaType\":\"" MT_CONFIG "\",\"digest\":\"%s\",\"size\":%zu},"
-             "\"layers\":[{\"mediaType\":\"" MT_LAYER "\",\"digest\":\"%s\",\"size\":%d}]}",
-             media_type, ds(cfg), strlen(config_json(cfg, arch)), ds(layer), LAYER_SIZE);
-    put_json(g, m, doc);
-    link_to(g, &repo(g, r)->revisions, m);
-}
-
-static void push_image(struct ra_graph *g, const char *r, char m, char cfg, char layer,
-                       const char *arch)
-{
-    push_image_mt(g, r, m, cfg, layer, arch, RA_MT_OCI_MANIFEST);
-}
 
 /* infra-ci:latest -> index '1' over '2' (amd64) and '3' (arm64), '3' unlinked and its
  * config '5' gone; infra-ci:gone -> 'd', revision link without data; caf\xe9:ODD_TAG ->
  * 'a' ('b', 'c'), intact. order says in which order repositories are created. */
 static struct ra_graph *incident_graph(int order)
 {
-    struct ra_graph *g;
-    struct ra_digest two = dg('2'), three = dg('3'), five = dg('5');
-    char doc[1024];
+    struct ra_graph *g = fix_graph(ROOT);
+    struct ra_digest three = dg('3'), five = dg('5');
 
-    ra_graph_new(&g, ROOT, strlen(ROOT));
     if (order)
-        push_image(g, ODD_REPO, 'a', 'b', 'c', "amd64");
-    push_image(g, REPO, '2', '4', '6', "amd64");
-    push_image(g, REPO, '3', '5', '7', "arm64");
-    snprintf(doc, sizeof(doc),
-             "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_INDEX "\",\"manifests\":["
-             "{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"%s\",\"size\":%lld,"
-             "\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}},"
-             "{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"%s\",\"size\":%lld,"
-             "\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}]}",
-             ds('2'), (long long)ra_graph_find_blob(g, &two)->size, ds('3'),
-             (long long)ra_graph_find_blob(g, &three)->size);
-    put_json(g, '1', doc);
-    link_to(g, &repo(g, REPO)->revisions, '1');
-    tag_current(g, REPO, "latest", '1');
-    link_to(g, &repo(g, REPO)->revisions, 'd');
-    tag_current(g, REPO, "gone", 'd');
+        fix_push_image(g, ODD_REPO, 'a', 'b', 'c', "amd64", RA_TIME_NONE);
+    fix_push_image(g, REPO, '2', '4', '6', "amd64", RA_TIME_NONE);
+    fix_push_image(g, REPO, '3', '5', '7', "arm64", RA_TIME_NONE);
+    fix_index(g, '1', "23", FIX_AMD64_ARM64, -1);
+    fix_revision_link(g, REPO, '1', RA_TIME_NONE);
+    fix_tag(g, REPO, "latest", '1', RA_TIME_NONE);
+    fix_revision_link(g, REPO, 'd', RA_TIME_NONE);
+    fix_tag(g, REPO, "gone", 'd', RA_TIME_NONE);
     if (!order)
-        push_image(g, ODD_REPO, 'a', 'b', 'c', "amd64");
-    tag_current(g, ODD_REPO, ODD_TAG, 'a');
+        fix_push_image(g, ODD_REPO, 'a', 'b', 'c', "amd64", RA_TIME_NONE);
+    fix_tag(g, ODD_REPO, ODD_TAG, 'a', RA_TIME_NONE);
     /* what 2.8 GC -m leaves of the arm64 child */
-    ra_map_del(&repo(g, REPO)->revisions, three.b, sizeof(three.b));
+    ra_map_del(&fix_repo(g, REPO)->revisions, three.b, sizeof(three.b));
     ra_graph_find_blob(g, &five)->present = 0;
     ra_graph_find_blob(g, &five)->manifest = NULL;
     return g;
@@ -181,26 +61,14 @@ static struct ra_scan *make_scan(const char *name, const char *source, ra_time t
                                  enum ra_taken_source how, struct ra_graph *g)
 {
     struct ra_pull_opts popts = RA_PULL_OPTS_INIT;
-    struct ra_scan *s = ra_xcalloc(1, sizeof(*s));
-    struct ra_snapshot *snap = ra_xcalloc(1, sizeof(*snap));
+    struct ra_scan *s;
 
-    snap->name = ra_xstrdup(name);
-    snap->source = ra_xstrdup(source);
-    snap->taken_at = taken;
-    snap->taken_source = how;
-    snap->entries = 131;
-    snap->newest_mtime = APR(12, 3, 25);
-    snap->oldest_mtime = APR(6, 9, 0);
-    snap->complete = 1;
     popts.taken_at = taken;
-    s->snap = snap;
-    if (g) {
-        ra_vec_push(&snap->graphs, g);
-        s->nregs = 1;
-    }
-    s->regs = ra_xcalloc(2, sizeof(*s->regs));
-    if (g)
-        ra_pull_analyze(&s->regs[0], g, &popts);
+    s = fix_scan(name, source, taken, &g, g ? 1 : 0, &popts);
+    s->snap->taken_source = how;
+    s->snap->entries = 131;
+    s->snap->newest_mtime = APR(12, 3, 25);
+    s->snap->oldest_mtime = APR(6, 9, 0);
     return s;
 }
 
@@ -656,8 +524,9 @@ static void test_scan_out__text_escapes_media_type(void **state)
     /* a manifest declaring a media type with an escape sequence in it (JSON "\u001b"),
      * its layer gone, so the summary lists the tag */
     ra_graph_new(&g, ROOT, strlen(ROOT));
-    push_image_mt(g, REPO, '2', '4', '6', "amd64", "application/x\\u001b[2Jevil");
-    tag_current(g, REPO, "latest", '2');
+    fix_push_image_mt(g, REPO, "application/x\\u001b[2Jevil", '2', '4', '6', "amd64",
+                      RA_TIME_NONE);
+    fix_tag(g, REPO, "latest", '2', RA_TIME_NONE);
     ra_graph_find_blob(g, &six)->present = 0;
     f->scans[0] = make_scan(NAME, SOURCE, APR(13, 1, 0), RA_TAKEN_NAME, g);
     ra_scan_write_text(&f->out, f->scans, 1, 0);
