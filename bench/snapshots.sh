@@ -115,7 +115,6 @@ row "timeline, all $nsnap" "$tl_s" "$tl_cpu" "$tl_rss"
 row "report, all $nsnap" "$rp_s" "$rp_cpu" "$rp_rss"
 row "bisect svc0000:latest, all $nsnap" "$bi_s" "$bi_cpu" "$bi_rss"
 echo "bisect: $bracket"
-"$bin" report -q --json - -o /dev/null "$share" 2>/dev/null | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print("report: %d lost objects; %s" % (len(d.get("losses", [])), d.get("snapshots_read", "")))' || true
 
 # ---- archives: the first A days as tar.zst ----------------------------------------------
 if ((archives > 0)); then
