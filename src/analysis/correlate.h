@@ -20,6 +20,7 @@ struct ra_firing {
     const char *defined_in;    /* "path:line" */
     const char *commit;        /* commit of the job's definition in effect, or NULL */
     const char *backup_to;     /* a backup: where it writes, as written, or NULL */
+    const char *timezone;      /* the job's own zone (CRON_TZ=, timeZone:, ...), or NULL */
     /* Not a scheduled run but a DELETE through the registry API (kind "api-delete"),
      * made by the correlation: request is the request as a log recorded it (its log's
      * path in request_log, time its time), or NULL for a DELETE that no log given shows

@@ -21,25 +21,6 @@ static const char ambiguous[] = "; but a DELETE through the registry API leaves 
                                 "trace, and without the registry's log (--log) the two "
                                 "cannot be told apart";
 
-static void api_match(struct ra_correlation *res, struct ra_cause *cause, const char *fmt,
-                      ...) __attribute__((format(printf, 3, 4)));
-
-static void api_match(struct ra_correlation *res, struct ra_cause *cause, const char *fmt,
-                      ...)
-{
-    struct ra_match *m = ra_pool_alloc(&res->pool, sizeof(*m));
-    struct ra_buf b = RA_BUF_INIT;
-    va_list ap;
-
-    va_start(ap, fmt);
-    ra_buf_vprintf(&b, fmt, ap);
-    va_end(ap);
-    m->fp = RA_FP_API_DELETE;
-    m->detail = ra_pool_strdup(&res->pool, ra_buf_cstr(&b));
-    ra_vec_push(&cause->matches, m);
-    ra_buf_release(&b);
-}
-
 static const struct ra_repo *repo_in(const struct ra_correlation *res, size_t snap,
                                      const struct ra_loss *l)
 {
@@ -89,8 +70,8 @@ static void tag_trace(struct ra_correlation *res, struct ra_cause *cause)
         !(b = ra_graph_find_blob(g, &target)) || !b->present ||
         gc_m_in_window(res, cause))
         return;
-    api_match(
-        res, cause,
+    ra_correlate_add_match(
+        res, cause, RA_FP_API_DELETE,
         "the folder of tag '%s:%s' and the revision link of its manifest %s vanished "
         "together between %s and %s, the manifest's data is still there, and no "
         "garbage-collect with --delete-untagged is known to run in between: a DELETE "
@@ -114,8 +95,8 @@ static void layer_trace(struct ra_correlation *res, struct ra_cause *cause)
 
     if (!b || !b->present)
         return;
-    api_match(
-        res, cause,
+    ra_correlate_add_match(
+        res, cause, RA_FP_API_DELETE,
         "the _layers link of %s in '%s' is gone while the blob's data is still there: "
         "a DELETE of the blob through the registry API removes exactly this link; so "
         "does a hand, and without the registry's log (--log) the two cannot be told "
@@ -132,8 +113,8 @@ static void revision_trace(struct ra_correlation *res, struct ra_cause *cause)
 
     if (!cause->m_abort || !l->child_blob_present)
         return;
-    api_match(
-        res, cause,
+    ra_correlate_add_match(
+        res, cause, RA_FP_API_DELETE,
         "the revision link of %s in '%s' is gone while the manifest's data is still "
         "there, and no garbage-collect with --delete-untagged could run in the window "
         "(it "
@@ -348,8 +329,9 @@ static void logged(struct ra_correlation *res, struct ra_cause *cause,
     ra_correlate_drop(cause, RA_FP_GC_V2_INDEX_CHILDREN);
     ra_correlate_drop(cause, RA_FP_GC_SWEEP);
     ra_log_describe_client(&who, e);
-    api_match(res, cause, "%s: %s %s answered %d at %s (%s)", f->defined_in, e->method,
-              e->uri, e->status, ra_time_format(when, e->time), who.ptr);
+    ra_correlate_add_match(res, cause, RA_FP_API_DELETE,
+                           "%s: %s %s answered %d at %s (%s)", f->defined_in, e->method, e->uri, e->status,
+                           ra_time_format(when, e->time), who.ptr);
     demote_others(res, cause, r, f->defined_in);
     ra_buf_printf(&why,
                   "the registry's log records this DELETE through its API (%s), "

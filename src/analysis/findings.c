@@ -105,19 +105,17 @@ const struct ra_finding *ra_findings_add(struct ra_findings *f, enum ra_finding_
     return x;
 }
 
-const struct ra_finding *ra_findings_add_missing(struct ra_findings *f,
-                                                 enum ra_finding_code code,
-                                                 enum ra_severity sev,
-                                                 const struct ra_object_ref *ref,
-                                                 const struct ra_digest *parent,
-                                                 const char *path, const char *fmt, ...)
+const struct ra_finding *
+ra_findings_add_missing(struct ra_findings *f, enum ra_finding_code code,
+                        const struct ra_object_ref *ref, const struct ra_digest *parent,
+                        const char *path, const char *fmt, ...)
 {
     struct ra_object_ref *m;
     struct ra_finding *x;
     va_list ap;
 
     va_start(ap, fmt);
-    x = add_v(f, code, sev, ref->repository, ref->tag,
+    x = add_v(f, code, RA_SEV_CRITICAL, ref->repository, ref->tag,
               ref->kind == RA_OBJ_TAG ? NULL : &ref->digest, parent, path, fmt, ap);
     va_end(ap);
     if (!x->missing) {

@@ -96,15 +96,14 @@ const struct ra_finding *ra_findings_add(struct ra_findings *f, enum ra_finding_
                                          const char *fmt, ...)
     __attribute__((format(printf, 9, 10)));
 
-/* Add a finding that an object a tag walk needs is missing. Repository, tag and digest
- * (none for RA_OBJ_TAG) come from ref, which the finding keeps as `missing` (copied). */
-const struct ra_finding *ra_findings_add_missing(struct ra_findings *f,
-                                                 enum ra_finding_code code,
-                                                 enum ra_severity sev,
-                                                 const struct ra_object_ref *ref,
-                                                 const struct ra_digest *parent,
-                                                 const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 7, 8)));
+/* Add a critical finding: an object a current tag needs is missing. Repository, tag
+ * and digest (none for RA_OBJ_TAG) come from ref, which the finding keeps as `missing`
+ * (copied). */
+const struct ra_finding *
+ra_findings_add_missing(struct ra_findings *f, enum ra_finding_code code,
+                        const struct ra_object_ref *ref, const struct ra_digest *parent,
+                        const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
 /* Sort by severity, code, repository, tag, digest, parent, path. */
 void ra_findings_sort(struct ra_findings *f);

@@ -17,6 +17,37 @@ int ra_focus_in_loss(const struct ra_losses *ls, ra_time t)
     return 0;
 }
 
+void ra_focus_window(ra_time *from, ra_time *to, const struct ra_losses *ls,
+                     struct ra_scan *const *scans, size_t nscans)
+{
+    size_t i;
+
+    *from = *to = RA_TIME_NONE;
+    for (i = 0; ls && i < ls->items.len; i++) {
+        const struct ra_loss *l = ls->items.items[i];
+        ra_time a = l->from.time != RA_TIME_NONE ? l->from.time : l->to.time,
+                b = l->to.time;
+        if (a != RA_TIME_NONE && (*from == RA_TIME_NONE || a < *from))
+            *from = a;
+        if (b != RA_TIME_NONE && (*to == RA_TIME_NONE || b > *to))
+            *to = b;
+    }
+    if (*from != RA_TIME_NONE) {
+        *from -= RA_FOCUS_MARGIN;
+        *to += RA_FOCUS_MARGIN;
+        return;
+    }
+    for (i = 0; i < nscans; i++) {
+        ra_time t = scans[i]->snap->taken_at;
+        if (t == RA_TIME_NONE)
+            continue;
+        if (*from == RA_TIME_NONE || t - RA_FOCUS_MARGIN < *from)
+            *from = t - RA_FOCUS_MARGIN;
+        if (*to == RA_TIME_NONE || t > *to)
+            *to = t;
+    }
+}
+
 void ra_cadence_add(struct ra_cadence *c, ra_time t)
 {
     if (!c->count)
@@ -35,15 +66,17 @@ void ra_cadence_text(struct ra_buf *out, const struct ra_cadence *c)
                                        "Monday",   "Tuesday",  "Wednesday"};
     int64_t sod = ((c->first % 86400) + 86400) % 86400, day = (c->first - sod) / 86400;
     int h = (int)(sod / 3600), m = (int)(sod % 3600 / 60);
+    const char *zs = c->zone ? " " : "", *z = c->zone ? c->zone : "";
 
     if (c->count == 1) {
         ra_buf_puts(out, "once");
         return;
     }
     if (c->regular && c->gap == 86400)
-        ra_buf_printf(out, "daily at %02d:%02d, ", h, m);
+        ra_buf_printf(out, "daily at %02d:%02d%s%s, ", h, m, zs, z);
     else if (c->regular && c->gap == 7 * 86400)
-        ra_buf_printf(out, "weekly on %s at %02d:%02d, ", days[((day % 7) + 7) % 7], h, m);
+        ra_buf_printf(out, "weekly on %s at %02d:%02d%s%s, ", days[((day % 7) + 7) % 7], h,
+                      m, zs, z);
     else if (c->regular && c->gap == 3600)
         ra_buf_printf(out, "hourly at :%02d, ", m);
     else if (c->regular && c->gap > 0 && c->gap < 3600 && c->gap % 60 == 0)

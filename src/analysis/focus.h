@@ -15,21 +15,31 @@
  * with no such bound) and at or before its first known absence. */
 int ra_focus_in_loss(const struct ra_losses *ls, ra_time t);
 
-/* The runs of one job, fed in time order. */
+#define RA_FOCUS_MARGIN (7 * 86400)
+
+/* The incident's period: RA_FOCUS_MARGIN either side of the loss windows; without a
+ * loss with a time, the week before the first snapshot with a time to the newest. Both
+ * RA_TIME_NONE when nothing has a time. */
+void ra_focus_window(ra_time *from, ra_time *to, const struct ra_losses *ls,
+                     struct ra_scan *const *scans, size_t nscans);
+
+/* The runs of one job, fed in time order: UTC, or the job's wall-clock time (UTC plus
+ * its zone's offset at each run) with zone naming that zone. */
 struct ra_cadence {
     ra_time first, last;
     int64_t gap; /* between the first two runs */
     int regular; /* every gap equals gap */
     size_t count;
+    const char *zone; /* NULL: times of day are UTC */
 };
 
-#define RA_CADENCE_INIT {RA_TIME_NONE, RA_TIME_NONE, 0, 1, 0}
+#define RA_CADENCE_INIT {RA_TIME_NONE, RA_TIME_NONE, 0, 1, 0, NULL}
 
 void ra_cadence_add(struct ra_cadence *c, ra_time t);
 
 /* Appends "daily at 02:00, 14 times", "weekly on Sunday at 03:25, 2 times", "hourly at
  * :15, 24 times", "every 15 minutes, 96 times", "once", or "5 times" (irregular); times
- * of day in UTC. */
+ * of day in UTC, or followed by the zone ("daily at 02:00 Europe/Berlin, 14 times"). */
 void ra_cadence_text(struct ra_buf *out, const struct ra_cadence *c);
 
 /* Whether a push event (a tag pushed or moved, a manifest pushed) concerns the incident:

@@ -10,6 +10,7 @@
 #include "analysis/snaptime.h"
 #include "config/jobs/jobs.h"
 #include "config/sched/schedule.h"
+#include "config/sched/tz.h"
 #include "model/graph.h"
 #include "util/buf.h"
 
@@ -240,13 +241,14 @@ static void fold_day(struct ra_investigation *inv, struct ra_event **fold, ra_ti
         *fold = extra_event(inv, RA_EV_LOG, day, log, evidence, message);
         (*fold)->until = day + 86399;
         (*fold)->count = 0;
+        (*fold)->routine = 1; /* no story of its own */
         *fold_day = day;
     }
     (*fold)->count++;
 }
 
 /* Timeline events a log contributes: 404s (folded per day), each garbage-collect run,
- * each failed pipeline (successful ones folded per day). */
+ * each failed pipeline (successful ones folded per day), each alert that fired. */
 static void log_events(struct ra_investigation *inv, const struct ra_log *log)
 {
     struct ra_buf msg = RA_BUF_INIT, ev = RA_BUF_INIT;
@@ -277,6 +279,11 @@ static void log_events(struct ra_investigation *inv, const struct ra_log *log)
             x = extra_event(inv, RA_EV_LOG, e->time, log->path, ev.ptr, msg.ptr);
             if (!e->time_exact) /* the day from the file name */
                 x->until = e->time + 86399;
+        } else if (e->kind == RA_LOG_ALERT) {
+            ra_buf_printf(&msg, "alert %s fired", e->message);
+            if (e->level && e->level[0])
+                ra_buf_printf(&msg, " (%s)", e->level);
+            extra_event(inv, RA_EV_LOG, e->time, log->path, ev.ptr, msg.ptr);
         } else if (e->kind == RA_LOG_PIPELINE && e->time != RA_TIME_NONE) {
             if (ra_log_pipeline_failed(e)) {
                 ra_buf_printf(&msg, "pipeline #%lld %s (%s)", (long long)e->pipeline->number,
@@ -401,13 +408,17 @@ static void to_firing(struct ra_investigation *inv, struct ra_firing *f,
     f->defined_in = ra_pool_strdup(&inv->pool, b.ptr);
     f->commit = short_commit(inv, sf->version->commit->id);
     f->backup_to = job->backup_to;
+    f->timezone = job->timezone;
     ra_buf_release(&b);
 }
 
-/* The runs of each job fold into one row for the whole period ("ran daily at 02:00, 14
- * times"); a run inside a loss window is also an event of its own. */
+/* The runs of each job inside the incident's period (ra_focus_window), up to a day
+ * after the newest snapshot (later ones are the forecast's), fold into one row ("ran
+ * daily at 02:00, 14 times", times of day in the job's own zone when it has one); a run
+ * inside a loss window is also an event of its own. */
 struct routine {
     const struct ra_firing *first;
+    ra_time last; /* UTC */
     struct ra_cadence cadence;
 };
 
@@ -433,6 +444,20 @@ static void firing_event(struct ra_investigation *inv, const struct ra_firing *f
     ra_buf_release(&msg);
 }
 
+/* t as the job's wall clock: UTC plus its zone's offset at t (UTC when the zone is
+ * unknown). */
+static ra_time wall_clock(const struct ra_firing *f)
+{
+    struct ra_tz z = RA_TZ_INIT;
+    struct ra_err err = {0};
+    ra_time t = f->time;
+
+    if (f->timezone && ra_tz_enter(&z, f->timezone, "job", f->job_name, &err) == 0)
+        t += ra_tz_offset(&z, f->time);
+    ra_tz_leave(&z);
+    return t;
+}
+
 static void firing_events(struct ra_investigation *inv)
 {
     struct ra_map jobs = RA_MAP_INIT;
@@ -440,22 +465,32 @@ static void firing_events(struct ra_investigation *inv)
     struct ra_buf msg = RA_BUF_INIT, where = RA_BUF_INIT;
     struct routine *r;
     struct ra_event *e;
+    ra_time from, to;
     size_t i;
 
+    ra_focus_window(&from, &to, inv->losses, inv->scans, inv->nscans);
     for (i = 0; i < inv->nfirings; i++) {
         const struct ra_firing *f = &inv->firings[i];
         if (f->api_delete || f->time > inv->firings_until)
             continue;
         if (ra_focus_in_loss(inv->losses, f->time))
             firing_event(inv, f, &where); /* also counted in its job's row */
+    }
+    for (i = 0; i < inv->nfirings; i++) {
+        const struct ra_firing *f = &inv->firings[i];
+        if (f->api_delete || f->time > inv->firings_until ||
+            (from != RA_TIME_NONE && (f->time < from || f->time > to)))
+            continue;
         if (!(r = ra_map_gets(&jobs, f->job_id))) {
             r = ra_pool_alloc(&inv->pool, sizeof(*r));
             r->first = f;
             r->cadence = (struct ra_cadence)RA_CADENCE_INIT;
+            r->cadence.zone = f->timezone;
             ra_map_put(&jobs, f->job_id, strlen(f->job_id), r);
             ra_vec_push(&order, r);
         }
-        ra_cadence_add(&r->cadence, f->time);
+        ra_cadence_add(&r->cadence, wall_clock(f));
+        r->last = f->time;
     }
     for (i = 0; i < order.len; i++) {
         r = order.items[i];
@@ -463,9 +498,9 @@ static void firing_events(struct ra_investigation *inv)
         ra_buf_printf(&msg, "%s ran ", r->first->job_name);
         ra_cadence_text(&msg, &r->cadence);
         firing_where(&where, r->first);
-        e = extra_event(inv, RA_EV_FIRING, r->cadence.first, "config", where.ptr, msg.ptr);
+        e = extra_event(inv, RA_EV_FIRING, r->first->time, "config", where.ptr, msg.ptr);
         if (r->cadence.count > 1) {
-            e->until = r->cadence.last;
+            e->until = r->last;
             e->count = r->cadence.count;
         }
     }

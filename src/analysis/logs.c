@@ -29,6 +29,7 @@ static const char *const kind_names[] = {
     [RA_LOG_GC_SUMMARY] = "gc_summary",
     [RA_LOG_GC_ERROR] = "gc_error",
     [RA_LOG_PIPELINE] = "pipeline",
+    [RA_LOG_ALERT] = "alert",
 };
 
 static const char *const format_names[] = {
@@ -38,6 +39,7 @@ static const char *const format_names[] = {
     [RA_LOG_ACCESS] = "access",
     [RA_LOG_GC] = "gc",
     [RA_LOG_PIPELINES] = "pipelines",
+    [RA_LOG_ALERTMANAGER] = "alertmanager",
 };
 
 static const char *const object_names[] = {

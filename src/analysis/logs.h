@@ -30,6 +30,7 @@ enum ra_log_format {
     RA_LOG_ACCESS,      /* "access": the registry's combined access log */
     RA_LOG_GC,          /* "gc": garbage-collect output */
     RA_LOG_PIPELINES,   /* "pipelines": Woodpecker, a JSON array or one a line */
+    RA_LOG_ALERTMANAGER, /* "alertmanager": Alertmanager webhook payloads, one a line */
     RA_LOG_FORMAT__COUNT
 };
 
@@ -52,6 +53,9 @@ enum ra_log_kind {
     RA_LOG_GC_SUMMARY,             /* "N blobs marked, M blobs and K manifests …" */
     RA_LOG_GC_ERROR,               /* "failed to garbage collect: …": it stopped */
     RA_LOG_PIPELINE,               /* one CI pipeline */
+    RA_LOG_ALERT, /* an alert that fired: an Alertmanager notification's alert with
+                     status "firing"; time its startsAt, message its alertname, level
+                     its labels.severity (or "") */
     RA_LOG_KIND__COUNT
 };
 

@@ -176,6 +176,36 @@ static int add_pipeline(struct ra_log_ctx *c, json_t *obj)
     return 0;
 }
 
+/* An Alertmanager webhook payload ({"receiver", "status", "alerts": [...]}, what a
+ * webhook receiver that logs request bodies writes): one event per alert with status
+ * "firing", at its startsAt; 0 when obj is one. An alert without a usable startsAt is
+ * a problem of its own. */
+static int add_alerts(struct ra_log_ctx *c, json_t *obj)
+{
+    json_t *alerts = json_object_get(obj, "alerts"), *a;
+    size_t i;
+
+    if (!json_is_array(alerts) || !json_is_string(json_object_get(obj, "status")) ||
+        !json_is_string(json_object_get(obj, "receiver")))
+        return -1;
+    json_array_foreach(alerts, i, a)
+    {
+        json_t *labels = json_object_get(a, "labels");
+        const char *status = str_member(a, "status"), *name = str_member(labels, "alertname");
+        struct ra_log_event *ev;
+        ra_time t;
+        if (!status || strcmp(status, "firing"))
+            continue;
+        if ((t = time_member(c, "alert", a, "startsAt", "startsAt")) == RA_TIME_NONE)
+            continue;
+        ev = ra_log_add_event(c, RA_LOG_ALERT, RA_LOG_ALERTMANAGER, t);
+        ev->message = ra_log_intern(c, name ? name : "(no alertname)",
+                                    strlen(name ? name : "(no alertname)"));
+        ev->level = pool_member(c, labels, "severity");
+    }
+    return 0;
+}
+
 /* A JSON member as text: strings as they are, integers printed into buf. */
 static const char *text_member(json_t *obj, const char *key, char *buf, size_t size)
 {
@@ -246,6 +276,8 @@ int ra_log_json_line(enum ra_log_format *format, struct ra_buf *inner, ra_time *
         goto done;
     if (!add_pipeline(c, obj))
         *format = RA_LOG_PIPELINES;
+    else if (!add_alerts(c, obj))
+        *format = RA_LOG_ALERTMANAGER;
     else
         *format = logrus_json(c, obj);
 

@@ -152,33 +152,43 @@ static void set_bound(struct ra_bound *b, ra_time t, enum ra_bound_kind kind,
     b->evidence = evidence;
 }
 
+const struct ra_link *ra_loss_parent_link(const struct ra_scan *s, const struct ra_loss *l,
+                                          size_t *pos, const struct ra_finding **f)
+{
+    const struct ra_registry_result *rr = ra_scan_registry(s, l->root);
+    const struct ra_repo *r;
+    const struct ra_link *link;
+
+    while (rr && *pos < rr->findings.items.len) {
+        *f = rr->findings.items.items[(*pos)++];
+        if ((*f)->has_parent && (*f)->has_digest && !ra_digest_cmp(&(*f)->digest, &l->digest) &&
+            (r = ra_map_gets(&rr->graph->repos, (*f)->repository)) &&
+            (link = ra_graph_find_link(&r->revisions, &(*f)->parent)) &&
+            link->mtime != RA_TIME_NONE)
+            return link;
+    }
+    return NULL;
+}
+
 /* Without an earlier snapshot that has it: when was it last known to exist? The
  * parent's revision link (the registry checked children on push), or its own link. */
 static void from_mtimes(struct ra_losses *res, struct ra_loss *l, const struct ra_scan *s)
 {
     const struct ra_graph *g = ra_scan_graph(s, l->root);
+    const struct ra_finding *f;
     const struct ra_repo *r;
     const struct ra_link *link;
     struct ra_buf path = RA_BUF_INIT;
-    size_t i, j;
+    size_t pos = 0;
 
     if (!g || !ra_snapshot_mtimes_trusted(s->snap, NULL))
         return;
-    for (i = 0; i < s->nregs; i++) {
-        const struct ra_registry_result *rr = s->regs[i];
-        if (rr->graph != g)
+    while ((link = ra_loss_parent_link(s, l, &pos, &f))) {
+        if (link->mtime <= l->from.time)
             continue;
-        for (j = 0; j < rr->findings.items.len; j++) {
-            const struct ra_finding *f = rr->findings.items.items[j];
-            if (!f->has_parent || !f->has_digest || ra_digest_cmp(&f->digest, &l->digest) ||
-                !(r = ra_map_gets(&g->repos, f->repository)) ||
-                !(link = ra_graph_find_link(&r->revisions, &f->parent)) ||
-                link->mtime == RA_TIME_NONE || link->mtime <= l->from.time)
-                continue;
-            ra_graph_link_path(&path, g, RA_LINK_REVISION, r->name, NULL, &f->parent);
-            set_bound(&l->from, link->mtime, RA_BOUND_PARENT_PUSH,
-                      ra_pool_strdup(&res->pool, path.ptr));
-        }
+        ra_graph_link_path(&path, g, RA_LINK_REVISION, f->repository, NULL, &f->parent);
+        set_bound(&l->from, link->mtime, RA_BOUND_PARENT_PUSH,
+                  ra_pool_strdup(&res->pool, path.ptr));
     }
     if (l->from.time == RA_TIME_NONE && l->object == RA_OBJ_BLOB) {
         size_t it = 0;

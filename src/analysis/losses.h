@@ -102,6 +102,13 @@ void ra_losses_narrow_by_logs(struct ra_losses *l, struct ra_log *const *logs, s
 /* The earliest first 404 of all losses (the first loss in order on a tie), or NULL. */
 const struct ra_loss *ra_losses_first_404(const struct ra_losses *l);
 
+/* The manifests that need loss l's object in scan s, as its findings name them (the
+ * finding's parent), through their revision links with a known mtime: each call gives
+ * the next link from *pos on (0 at first) and its finding in *f; NULL when none is
+ * left. Borrowed from s. */
+const struct ra_link *ra_loss_parent_link(const struct ra_scan *s, const struct ra_loss *l,
+                                          size_t *pos, const struct ra_finding **f);
+
 /* Does loss l break tag repo:tag? */
 int ra_loss_breaks(const struct ra_loss *l, const char *repo, const char *tag);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/focus.h"
 #include "analysis/history.h"
 #include "analysis/investigate.h"
 #include "config/jobs/jobs.h"
@@ -35,33 +36,7 @@ static void loss_bounds(struct ra_postmortem *pm, const struct ra_investigation 
 
 static void focus(struct ra_postmortem *pm, const struct ra_investigation *inv)
 {
-    ra_time *from = &pm->focus_from, *to = &pm->focus_to;
-    size_t i;
-
-    *from = *to = RA_TIME_NONE;
-    for (i = 0; i < inv->losses->items.len; i++) {
-        const struct ra_loss *l = inv->losses->items.items[i];
-        ra_time a = l->from.time != RA_TIME_NONE ? l->from.time : l->to.time,
-                b = l->to.time;
-        if (a != RA_TIME_NONE && (*from == RA_TIME_NONE || a < *from))
-            *from = a;
-        if (b != RA_TIME_NONE && (*to == RA_TIME_NONE || b > *to))
-            *to = b;
-    }
-    if (*from != RA_TIME_NONE) {
-        *from -= RA_PM_FOCUS_MARGIN;
-        *to += RA_PM_FOCUS_MARGIN;
-        return;
-    }
-    for (i = 0; i < inv->nscans; i++) {
-        ra_time t = inv->scans[i]->snap->taken_at;
-        if (t == RA_TIME_NONE)
-            continue;
-        if (*from == RA_TIME_NONE || t - RA_PM_FOCUS_MARGIN < *from)
-            *from = t - RA_PM_FOCUS_MARGIN;
-        if (*to == RA_TIME_NONE || t > *to)
-            *to = t;
-    }
+    ra_focus_window(&pm->focus_from, &pm->focus_to, inv->losses, inv->scans, inv->nscans);
 }
 
 int ra_postmortem_in_focus(const struct ra_postmortem *pm, ra_time time, ra_time until)
@@ -549,32 +524,88 @@ static void state(struct ra_postmortem *pm, const struct ra_investigation *inv)
 
 /* ---- what failed and when it was seen ---- */
 
-static void failures(struct ra_postmortem *pm, const struct ra_investigation *inv)
+static int cmp_run(const void *a, const void *b)
+{
+    const struct ra_pm_event *x = a, *y = b;
+
+    return (x->event->time > y->event->time) - (x->event->time < y->event->time);
+}
+
+/* The failed runs of every log from the loss on, in time order. */
+static void failed_runs(struct ra_postmortem *pm, const struct ra_investigation *inv)
 {
     struct ra_vec v = RA_VEC_INIT;
-    struct ra_map lost = RA_MAP_INIT;
+    size_t i, k;
+
+    for (k = 0; k < inv->nlogs; k++) {
+        v.len = 0;
+        ra_log_failed_pipelines(&v, inv->logs[k], pm->loss_from, RA_TIME_NONE);
+        pm->failed_runs = ra_xrealloc(pm->failed_runs, (pm->failed_pipelines + v.len + 1) *
+                                                           sizeof(*pm->failed_runs));
+        for (i = 0; i < v.len; i++)
+            pm->failed_runs[pm->failed_pipelines++] =
+                (struct ra_pm_event){v.items[i], inv->logs[k]->path};
+    }
+    if (pm->failed_pipelines)
+        qsort(pm->failed_runs, pm->failed_pipelines, sizeof(*pm->failed_runs), cmp_run);
+    ra_vec_release(&v);
+}
+
+/* The first alert that fired at or after the loss began (any alert: the evidence does
+ * not say which alert watches what, so the first one is the earliest the operators
+ * could have known). */
+static void first_alert(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    size_t i, k;
+
+    for (k = 0; k < inv->nlogs; k++) {
+        const struct ra_log *log = inv->logs[k];
+        for (i = 0; i < log->events.len; i++) {
+            const struct ra_log_event *e = log->events.items[i];
+            if (e->kind != RA_LOG_ALERT || e->time == RA_TIME_NONE ||
+                (pm->loss_from != RA_TIME_NONE && e->time < pm->loss_from))
+                continue;
+            if (!pm->first_alert.event || e->time < pm->first_alert.event->time) {
+                pm->first_alert.event = e;
+                pm->first_alert.log = log->path;
+            }
+        }
+    }
+}
+
+static void failures(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    const struct ra_losses *ls = inv->losses;
+    struct ra_map lost = RA_MAP_INIT, asked = RA_MAP_INIT;
     size_t i, k;
 
     lost_digests(&lost, inv, 0);
+    failed_runs(pm, inv);
     for (k = 0; k < inv->nlogs; k++) {
         const struct ra_log *log = inv->logs[k];
-        v.len = 0;
-        pm->failed_pipelines +=
-            ra_log_failed_pipelines(&v, log, pm->loss_from, RA_TIME_NONE);
         for (i = 0; i < log->events.len; i++) {
             const struct ra_log_event *e = log->events.items[i];
             if (e->kind == RA_LOG_HTTP_REQUEST && e->status == 404 && e->has_digest &&
-                ra_map_get(&lost, e->digest.b, sizeof(e->digest.b)))
+                ra_map_get(&lost, e->digest.b, sizeof(e->digest.b))) {
                 pm->failed_pulls++;
+                ra_map_put(&asked, e->digest.b, sizeof(e->digest.b), (void *)e);
+            }
         }
     }
+    pm->failed_objects = ra_xcalloc(ls->items.len + 1, sizeof(*pm->failed_objects));
+    for (i = 0; i < ls->items.len; i++) {
+        const struct ra_loss *l = ls->items.items[i];
+        if (l->object != RA_OBJ_TAG && ra_map_get(&asked, l->digest.b, sizeof(l->digest.b)))
+            pm->failed_objects[pm->nfailed_objects++] = l;
+    }
+    first_alert(pm, inv);
     pm->detected = pm->first_404;
     if (pm->first_failed_pipeline.event &&
         (!pm->detected.event ||
          pm->first_failed_pipeline.event->time < pm->detected.event->time))
         pm->detected = pm->first_failed_pipeline;
-    ra_vec_release(&v);
     ra_map_release(&lost);
+    ra_map_release(&asked);
 }
 
 /* ---- trigger ---- */
@@ -649,7 +680,14 @@ static void lessons(struct ra_postmortem *pm, const struct ra_investigation *inv
             gclog =
                 ((const struct ra_log_event *)inv->logs[i]->events.items[j])->gc != NULL;
     lesson(pm, RA_PM_L_INDEX_RESOLVED, resolves > 0);
-    lesson(pm, RA_PM_L_NO_ALERT, pm->detected.event != NULL);
+    lesson(pm, RA_PM_L_NO_ALERT,
+           pm->detected.event &&
+               (!pm->first_alert.event ||
+                pm->first_alert.event->time > pm->detected.event->time));
+    lesson(pm, RA_PM_L_ALERTED,
+           pm->first_alert.event &&
+               (!pm->detected.event ||
+                pm->first_alert.event->time <= pm->detected.event->time));
     lesson(pm, RA_PM_L_FLOATING_GC, pm->floating_gc && pm->state != RA_PM_NO_INCIDENT);
     lesson(pm, RA_PM_L_GC_UNTAGGED, pm->v2_children == 1);
     lesson(pm, RA_PM_L_UNRECOVERABLE, pm->unrecoverable > 0);
@@ -695,5 +733,7 @@ void ra_postmortem_free(struct ra_postmortem *pm)
         free(pm->plans[i].repairs);
     free(pm->plans);
     free(pm->suspects);
+    free(pm->failed_runs);
+    free(pm->failed_objects);
     free(pm);
 }

@@ -67,13 +67,14 @@ enum ra_pm_state {
 /* What the evidence says about the response: the wording is the report's. */
 enum ra_pm_lesson {
     RA_PM_L_INDEX_RESOLVED = 0, /* wrong: a broken tag still resolves to its index */
-    RA_PM_L_NO_ALERT,           /* wrong: nothing alerted; a pull failed first */
+    RA_PM_L_NO_ALERT,           /* wrong: no alert before the first failure */
     RA_PM_L_FLOATING_GC,        /* wrong: garbage-collect ran from a floating image */
     RA_PM_L_GC_UNTAGGED,        /* wrong: 2.x garbage-collect with --delete-untagged */
     RA_PM_L_UNRECOVERABLE,      /* wrong: some lost objects are in no snapshot */
     RA_PM_L_LOG_DATES,          /* well: a registry log dates the failures */
     RA_PM_L_GC_LOG,             /* well: a garbage-collect log lists what it deleted */
     RA_PM_L_TRIGGER_KNOWN,      /* well: the config history names the trigger */
+    RA_PM_L_ALERTED,            /* well: an alert fired before any failure was logged */
     RA_PM_L_ALL_IN_SNAPSHOT,    /* lucky: every lost object is in a snapshot or storage */
     RA_PM_L_DATA_KEPT,          /* lucky: manifest data stayed; only links went */
     RA_PM_L_RECYCLED,           /* lucky: a recycle bin kept lost blobs */
@@ -129,9 +130,16 @@ struct ra_postmortem {
                                          after the loss, from the logs */
     /* what failed, from the logs, from the loss on */
     size_t failed_pipelines;
-    size_t failed_pulls; /* requests for a lost digest answered 404 */
+    struct ra_pm_event *failed_runs; /* the failed_pipelines runs, in time order */
+    size_t failed_pulls;             /* requests for a lost digest answered 404 */
+    /* the lost objects those requests asked for, in loss order */
+    const struct ra_loss **failed_objects;
+    size_t nfailed_objects;
     /* time to detect: the first failure the logs show (404 or failed pipeline) */
     struct ra_pm_event detected;
+    /* the first alert that fired from the loss on (an Alertmanager notification in a
+       log, RA_LOG_ALERT); event NULL: no alert in the evidence */
+    struct ra_pm_event first_alert;
     /* trigger: the config commit that brought in the top suspect's damaging version */
     const struct ra_sched_job *trigger_job;
     const struct ra_job_version *trigger;
@@ -139,7 +147,6 @@ struct ra_postmortem {
     size_t unrecoverable; /* lost objects for broken tags that no snapshot holds */
 };
 
-#define RA_PM_FOCUS_MARGIN (7 * 86400)
 
 /* Decide. The focus window is a week either side of the loss windows; without losses,
  * the week before the first snapshot to the newest. */

@@ -84,12 +84,11 @@ static enum ra_finding_code check_data(struct walk *w, const struct ra_blob *b,
     of_parent(of, parent);
     ra_graph_blob_path(&w->path, w->g, d);
     if (!b || !b->present) {
-        ra_findings_add_missing(&w->res->findings, missing_code, sev_on_path(w), &ref,
-                                parent, w->path.ptr, "%s %s%s: blob data missing%s", what,
-                        short_of(hex, d), of,
-                        b && b->not_regular ? " (member is not a regular file)"
-                        : b && b->truncated ? " (the snapshot broke off inside it)"
-                                            : "");
+        ra_findings_add_missing(&w->res->findings, missing_code, &ref, parent, w->path.ptr,
+                                "%s %s%s: blob data missing%s", what, short_of(hex, d), of,
+                                b && b->not_regular ? " (member is not a regular file)"
+                                : b && b->truncated ? " (the snapshot broke off inside it)"
+                                                    : "");
         return missing_code;
     }
     if (b->hash == RA_HASH_MISMATCH) {
@@ -122,10 +121,10 @@ static enum ra_finding_code check_link(struct walk *w, const struct ra_link *lin
     of_parent(of, parent);
     ra_graph_link_path(&w->path, w->g, kind, w->repo->name, NULL, d);
     if (!link) {
-        ra_findings_add_missing(&w->res->findings, missing_code, sev_on_path(w), &ref,
-                                parent, w->path.ptr, "%s %s%s: no %s link in '%s'", what,
-                        short_of(hex, d), of, kind == RA_LINK_LAYER ? "_layers" : "revision",
-                        w->repo->name);
+        ra_findings_add_missing(&w->res->findings, missing_code, &ref, parent, w->path.ptr,
+                                "%s %s%s: no %s link in '%s'", what, short_of(hex, d), of,
+                                kind == RA_LINK_LAYER ? "_layers" : "revision",
+                                w->repo->name);
         return missing_code;
     }
     if (!link->valid || ra_digest_cmp(&link->target, d)) {
@@ -319,9 +318,8 @@ static void walk_tag(struct walk *w, const struct ra_tag *t, struct ra_tag_resul
     if (!t->has_current || !t->current.valid) {
         struct ra_object_ref ref = missing_ref(w, RA_OBJ_TAG, NULL);
         ra_graph_link_path(&w->path, w->g, RA_LINK_TAG_CURRENT, w->repo->name, t->name, NULL);
-        ra_findings_add_missing(&w->res->findings, RA_F_TAG_TARGET_MISSING, RA_SEV_CRITICAL,
-                                &ref, NULL, w->path.ptr, "tag '%s:%s': %s", w->repo->name,
-                                t->name,
+        ra_findings_add_missing(&w->res->findings, RA_F_TAG_TARGET_MISSING, &ref, NULL,
+                                w->path.ptr, "tag '%s:%s': %s", w->repo->name, t->name,
                                 t->has_current ? "current link does not hold a digest"
                                                : "no current link");
         tr->reason = RA_F_TAG_TARGET_MISSING;

@@ -307,6 +307,7 @@ void ra_timeline_end(struct ra_timeline **out, struct ra_timeline_builder *b,
         struct ra_event *x = add(b, e->kind, e->time, e->until, e->source, e->evidence, "%s",
                                  e->message);
         x->count = e->count ? e->count : 1;
+        x->routine = e->routine;
     }
     ra_vec_sort(&t->events, cmp_event);
     ra_timeline_builder_free(b);

@@ -34,6 +34,8 @@ struct ra_event {
     const char *message;
     const char *evidence; /* storage path, commit, "file:line" */
     size_t count;         /* folded events: how many; else 1 */
+    int routine;          /* a day's routine log lines in one row (requests answered 404,
+                             pipelines that did not fail): no story of its own */
 };
 
 struct ra_timeline {

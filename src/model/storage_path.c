@@ -24,7 +24,8 @@ static void put_repo(struct ra_buf *out, const char *repo, const char *rest)
     ra_buf_puts(out, rest);
 }
 
-static void put_tag(struct ra_buf *out, const char *repo, const char *tag, const char *rest)
+static void put_tag(struct ra_buf *out, const char *repo, const char *tag,
+                    const char *rest)
 {
     assert(tag);
     put_repo(out, repo, "/_manifests/tags/");

@@ -9,19 +9,20 @@
 
 struct ra_buf;
 
-/* What a path names. Files first, then the folders that group them. */
+/* What a path names, files first, then the folders that group them. In the paths,
+ * <repo> is the repository, <tag> or <uuid> the name, <hh> and <hex> the digest. */
 enum ra_storage_kind {
-    RA_STORE_BLOB_DATA = 0, /* blobs/sha256/<hh>/<hex>/data                      digest */
-    RA_STORE_LAYER_LINK,    /* repositories/<repo>/_layers/sha256/<hex>/link      repo, digest */
-    RA_STORE_REVISION_LINK, /* repositories/<repo>/_manifests/revisions/sha256/<hex>/link */
-    RA_STORE_TAG_CURRENT,   /* repositories/<repo>/_manifests/tags/<tag>/current/link */
-    RA_STORE_TAG_INDEX,     /* repositories/<repo>/_manifests/tags/<tag>/index/sha256/<hex>/link */
-    RA_STORE_UPLOAD,        /* repositories/<repo>/_uploads/<uuid>               repo, name */
-    RA_STORE_REPOSITORY,    /* repositories/<repo>                                repo */
-    RA_STORE_TAGS,          /* repositories/<repo>/_manifests/tags                repo */
-    RA_STORE_TAG,           /* repositories/<repo>/_manifests/tags/<tag>          repo, name */
-    RA_STORE_REVISIONS,     /* repositories/<repo>/_manifests/revisions/sha256    repo */
-    RA_STORE_BLOB_PREFIX,   /* blobs/sha256/<hh>                                  digest */
+    RA_STORE_BLOB_DATA = 0, /* blobs/sha256/<hh>/<hex>/data */
+    RA_STORE_LAYER_LINK,    /* repositories/<repo>/_layers/sha256/<hex>/link */
+    RA_STORE_REVISION_LINK, /* <repo folder>/_manifests/revisions/sha256/<hex>/link */
+    RA_STORE_TAG_CURRENT,   /* <repo folder>/_manifests/tags/<tag>/current/link */
+    RA_STORE_TAG_INDEX,  /* <repo folder>/_manifests/tags/<tag>/index/sha256/<hex>/link */
+    RA_STORE_UPLOAD,     /* repositories/<repo>/_uploads/<uuid> */
+    RA_STORE_REPOSITORY, /* repositories/<repo> */
+    RA_STORE_TAGS,       /* repositories/<repo>/_manifests/tags */
+    RA_STORE_TAG,        /* repositories/<repo>/_manifests/tags/<tag> */
+    RA_STORE_REVISIONS,  /* repositories/<repo>/_manifests/revisions/sha256 */
+    RA_STORE_BLOB_PREFIX, /* blobs/sha256/<hh> */
 };
 
 /* Replace out's contents with the path of kind, under root ("" for a path relative to

@@ -40,6 +40,33 @@ static json_t *findings_json(struct ra_pm_model *m)
     return a;
 }
 
+/* The rows of the findings table: findings that differ only in their digest and message
+ * (the list is sorted by severity, code, repository, tag) fold into one row with a
+ * count, the first one's message as the example. */
+static json_t *findings_folded(json_t *all)
+{
+    json_t *a = json_array(), *row = NULL, *f;
+    const char *keys[] = {"severity", "code", "repository", "tag"};
+    size_t i, k;
+
+    json_array_foreach(all, i, f)
+    {
+        for (k = 0; row && k < 4; k++)
+            if (!json_equal(json_object_get(row, keys[k]), json_object_get(f, keys[k])))
+                break;
+        if (row && k == 4) {
+            json_object_set_new(
+                row, "count",
+                json_integer(json_integer_value(json_object_get(row, "count")) + 1));
+            continue;
+        }
+        row = json_deep_copy(f);
+        json_object_set_new(row, "count", json_integer(1));
+        json_array_append_new(a, row);
+    }
+    return a;
+}
+
 static json_t *inventory_json(struct ra_pm_model *m)
 {
     json_t *a = json_array();
@@ -120,7 +147,7 @@ json_t *ra_pm_appendix(struct ra_pm_model *m)
 
     json_object_set_new(o, "findings_total",
                         json_integer((json_int_t)json_array_size(f)));
-    ra_pm_capped(o, "findings", json_incref(f), m->opts->table_cap);
+    ra_pm_capped(o, "findings", findings_folded(f), m->opts->table_cap);
     json_object_set_new(o, "findings_all", f);
     json_object_set_new(o, "inventory", inventory_json(m));
     return o;

@@ -2,6 +2,8 @@
 /* The post-mortem model: helpers the sections share. */
 #include "report/pm_internal.h"
 
+#include <string.h>
+
 #include "analysis/postmortem.h"
 #include "config/pipelines/pipelines.h"
 #include "config/sched/schedule.h"
@@ -140,4 +142,15 @@ const char *ra_pm_member(json_t *o, const char *key)
 {
     const char *s = json_string_value(json_object_get(o, key));
     return s ? s : "";
+}
+
+int ra_pm_listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    const char *p;
+
+    for (p = list; p && (p = strstr(p, name)); p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
+            return 1;
+    return 0;
 }

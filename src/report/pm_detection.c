@@ -2,28 +2,53 @@
 /* The post-mortem model: detection. */
 #include "report/pm_internal.h"
 
+#include "analysis/losses.h"
 #include "analysis/postmortem.h"
 #include "report/json.h"
 
-/* Time to detect: from the incident's start to the first failure the logs show. */
-static json_t *ttd_json(struct ra_pm_model *m)
+/* A log event in words: a pipeline run, an alert, a request and its answer. */
+static void event_text(struct ra_buf *out, const struct ra_pm_event *e)
+{
+    const struct ra_log_event *ev = e->event;
+
+    ra_buf_truncate(out, 0);
+    if (ev->kind == RA_LOG_PIPELINE)
+        ra_pm_pipeline_text(out, e);
+    else if (ev->kind == RA_LOG_ALERT)
+        ra_buf_printf(out, "alert %s%s%s%s", ev->message, ev->level && ev->level[0] ? " (" : "",
+                      ev->level ? ev->level : "", ev->level && ev->level[0] ? ")" : "");
+    else
+        ra_buf_printf(out, "%s %s answered %d", ev->method, ev->uri, ev->status);
+}
+
+/* {time, evidence, message, span}: e and the span from the incident's start to it, or
+ * null without e (or when it came before the start). */
+static json_t *since_start(struct ra_pm_model *m, const struct ra_pm_event *e)
 {
     const struct ra_postmortem *pm = m->pm;
-    json_t *o, *span;
+    json_t *o;
 
-    if (!pm->detected.event ||
-        ra_postmortem_span(pm->start, pm->detected.event->time) < 0)
+    if (!e->event || ra_postmortem_span(pm->start, e->event->time) < 0)
         return json_null();
-    span = ra_pm_span(pm->start, pm->detected.event->time);
-    ra_buf_truncate(&m->tmp, 0);
-    if (pm->detected.event->kind == RA_LOG_PIPELINE)
-        ra_pm_pipeline_text(&m->tmp, &pm->detected);
-    else
-        ra_buf_printf(&m->tmp, "%s %s answered %d", pm->detected.event->method,
-                      pm->detected.event->uri, pm->detected.event->status);
-    o = ra_pm_log_event(&pm->detected, m->tmp.ptr);
-    json_object_set_new(o, "span", span);
+    event_text(&m->tmp, e);
+    o = ra_pm_log_event(e, m->tmp.ptr);
+    json_object_set_new(o, "span", ra_pm_span(pm->start, e->event->time));
     return o;
+}
+
+/* Where the earliest "known missing" time comes from, in words. */
+static const char *missing_words(enum ra_bound_kind k)
+{
+    switch (k) {
+    case RA_BOUND_SNAPSHOT:
+        return "the first snapshot without it";
+    case RA_BOUND_LOG:
+        return "the first request for it answered 404";
+    case RA_BOUND_FOLDER_MTIME:
+        return "the time the folder it was deleted from last changed";
+    default:
+        return "the evidence";
+    }
 }
 
 json_t *ra_pm_detection(struct ra_pm_model *m, json_t *impact)
@@ -44,7 +69,15 @@ json_t *ra_pm_detection(struct ra_pm_model *m, json_t *impact)
         first ? ra_json_str(first->to.evidence) : json_null(), "first_404",
         json_object_get(impact, "first_404"), "first_failed_pipeline",
         json_object_get(impact, "first_failed_pipeline"));
-    json_object_set_new(o, "time_to_detect", ttd_json(m));
+    /* time to detect: to the first sign, and to each kind of sign */
+    json_object_set_new(o, "time_to_detect", since_start(m, &m->pm->detected));
+    json_object_set_new(o, "to_first_failed_pipeline",
+                        since_start(m, &m->pm->first_failed_pipeline));
+    json_object_set_new(o, "to_first_404", since_start(m, &m->pm->first_404));
+    json_object_set_new(o, "to_first_alert", since_start(m, &m->pm->first_alert));
+    json_object_set_new(o, "earliest_missing_words",
+                        first ? json_string(missing_words(first->to.kind)) : json_null());
+    json_object_set_new(o, "has_alert", json_boolean(m->pm->first_alert.event != NULL));
     json_object_set_new(o, "time_to_first_snapshot",
                         shows ? ra_pm_span(m->pm->start, shows->snap->taken_at)
                               : json_null());

@@ -2,6 +2,8 @@
 /* The post-mortem model: impact. */
 #include "report/pm_internal.h"
 
+#include <string.h>
+
 #include "analysis/investigate.h"
 #include "analysis/postmortem.h"
 #include "report/json.h"
@@ -121,6 +123,47 @@ static json_t *duration_json(const struct ra_postmortem *pm)
     return o;
 }
 
+/* The failed runs by number and event ("#313 (cron), #314 (cron)"), where they failed
+ * ("lint, deploy": the workflows of the failed steps, or the steps of a flat list), and
+ * the lost objects requests for which were answered 404 ("sha256:73af0327d640"). */
+static void failures_json(json_t *o, struct ra_pm_model *m)
+{
+    const struct ra_postmortem *pm = m->pm;
+    struct ra_buf runs = RA_BUF_INIT, steps = RA_BUF_INIT, step = RA_BUF_INIT;
+    json_t *a = json_array();
+    char hex[RA_DIGEST_STRLEN];
+    size_t i, k;
+
+    for (i = 0; i < pm->failed_pipelines; i++) {
+        const struct ra_pm_event *e = &pm->failed_runs[i];
+        const struct ra_log_pipeline *p = e->event->pipeline;
+        ra_buf_printf(&runs, "%s#%lld (%s)", i ? ", " : "", (long long)p->number, p->event);
+        for (k = 0; k < p->nsteps; k++) {
+            if (!strcmp(p->steps[k].state, "success") || !strcmp(p->steps[k].state, "skipped"))
+                continue;
+            ra_buf_truncate(&step, 0); /* the workflow, else the step itself */
+            ra_buf_puts(&step, p->steps[k].workflow[0] ? p->steps[k].workflow
+                                                       : p->steps[k].name);
+            if (!steps.len || !ra_pm_listed(steps.ptr, step.ptr))
+                ra_buf_printf(&steps, "%s%s", steps.len ? ", " : "", step.ptr);
+        }
+        ra_pm_pipeline_text(&m->tmp, e);
+        json_array_append_new(a, ra_pm_log_event(e, m->tmp.ptr));
+    }
+    json_object_set_new(o, "failed_runs", a);
+    json_object_set_new(o, "failed_runs_text", ra_json_str(runs.len ? runs.ptr : NULL));
+    json_object_set_new(o, "failed_in_text", ra_json_str(steps.len ? steps.ptr : NULL));
+    ra_buf_truncate(&runs, 0);
+    for (i = 0; i < pm->nfailed_objects; i++)
+        ra_buf_printf(&runs, "%s%s", i ? ", " : "",
+                      ra_digest_short(hex, &pm->failed_objects[i]->digest));
+    json_object_set_new(o, "failed_objects", json_integer((json_int_t)pm->nfailed_objects));
+    json_object_set_new(o, "failed_objects_text", ra_json_str(runs.len ? runs.ptr : NULL));
+    ra_buf_release(&runs);
+    ra_buf_release(&steps);
+    ra_buf_release(&step);
+}
+
 json_t *ra_pm_impact(struct ra_pm_model *m)
 {
     const struct ra_postmortem *pm = m->pm;
@@ -141,6 +184,9 @@ json_t *ra_pm_impact(struct ra_pm_model *m)
     json_object_set_new(o, "failed_pulls", json_integer((json_int_t)pm->failed_pulls));
     json_object_set_new(o, "has_failures",
                         json_boolean(pm->failed_pipelines || pm->failed_pulls));
+    failures_json(o, m);
+    json_object_set_new(o, "newest_before_repair",
+                        json_boolean(pm->state == RA_PM_REPAIRED && !pm->repaired_in));
     ra_pm_capped(o, "broken", json_incref(broken), m->opts->table_cap);
     json_object_set_new(o, "broken_all", broken);
     json_object_set_new(o, "has_users", json_boolean(json_array_size(users) > 0));

@@ -46,6 +46,8 @@ void ra_pm_pipeline_rows(json_t *out, const struct ra_schedule *s, const char *r
 void ra_pm_span_text(struct ra_buf *out, int64_t seconds);
 /* {seconds, text} for the span from a to b, or null when unknown. */
 json_t *ra_pm_span(ra_time a, ra_time b);
+/* Is name an item of the ", "-separated list (NULL or "" is empty)? */
+int ra_pm_listed(const char *list, const char *name);
 /* o[key] as a string, "" when absent. */
 const char *ra_pm_member(json_t *o, const char *key);
 

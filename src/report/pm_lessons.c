@@ -17,6 +17,7 @@ static const struct {
      "The registry's log recorded the failed requests, which dates the damage to the "
      "minute."},
     {RA_PM_L_GC_LOG, WELL, "The garbage-collect log lists what it deleted."},
+    {RA_PM_L_ALERTED, WELL, NULL}, /* worded by alerted() */
     {RA_PM_L_TRIGGER_KNOWN, WELL,
      "The config repository's history names the commit that brought in the job version "
      "that did the damage."},
@@ -40,7 +41,26 @@ static const struct {
     {RA_PM_L_RECYCLED, LUCKY, "A NAS recycle bin kept deleted blobs."},
 };
 
-/* "Nothing alerted: the first sign was <the failure>, <span> after the start." */
+/* "Alert X fired <span> after the incident began, before any failure was logged." */
+static json_t *alerted(struct ra_pm_model *m)
+{
+    const struct ra_postmortem *pm = m->pm;
+    struct ra_buf span = RA_BUF_INIT, text = RA_BUF_INIT;
+    json_t *j;
+
+    ra_pm_span_text(&span, ra_postmortem_span(pm->start, pm->first_alert.event->time));
+    ra_buf_printf(&text, "Alert %s fired", pm->first_alert.event->message);
+    if (span.len)
+        ra_buf_printf(&text, " %s after the incident began", span.ptr);
+    ra_buf_puts(&text, ", before any failure was logged.");
+    j = ra_json_str(text.ptr);
+    ra_buf_release(&span);
+    ra_buf_release(&text);
+    return j;
+}
+
+/* "Nothing alerted: the first sign was <the failure>, <span> after the start." (or
+ * "No alert came before the first sign" when one came later) */
 static json_t *no_alert(struct ra_pm_model *m)
 {
     const struct ra_postmortem *pm = m->pm;
@@ -50,7 +70,8 @@ static json_t *no_alert(struct ra_pm_model *m)
 
     ra_pm_span_text(&span, ra_postmortem_span(pm->start, e->time));
     ra_pm_pipeline_text(&m->tmp, &pm->detected);
-    ra_buf_puts(&text, "Nothing alerted: the first sign was ");
+    ra_buf_puts(&text, pm->first_alert.event ? "No alert came before the first sign, "
+                                             : "Nothing alerted: the first sign was ");
     if (e->kind == RA_LOG_PIPELINE)
         ra_buf_puts(&text, m->tmp.ptr);
     else
@@ -71,9 +92,10 @@ json_t *ra_pm_lessons(struct ra_pm_model *m)
 
     for (i = 0; i < sizeof(lessons) / sizeof(lessons[0]); i++)
         if (ra_postmortem_lesson(m->pm, lessons[i].lesson))
-            json_array_append_new(g[lessons[i].group], lessons[i].text
-                                                           ? json_string(lessons[i].text)
-                                                           : no_alert(m));
+            json_array_append_new(g[lessons[i].group],
+                                  lessons[i].text                       ? json_string(lessons[i].text)
+                                  : lessons[i].lesson == RA_PM_L_ALERTED ? alerted(m)
+                                                                        : no_alert(m));
     o = json_pack("{s:b,s:b,s:b}", "has_went_well", json_array_size(g[WELL]) > 0,
                   "has_went_wrong", json_array_size(g[WRONG]) > 0, "has_lucky",
                   json_array_size(g[LUCKY]) > 0);

@@ -2,32 +2,64 @@
 /* The post-mortem model: prevention and prediction. */
 #include "report/pm_internal.h"
 
+#include "analysis/actions.h"
 #include "analysis/investigate.h"
 #include "analysis/postmortem.h"
 #include "report/json.h"
+#include "report/pm_story.h"
 
-/* An action item: P0 stops this incident from happening again or ends it, P1 makes
- * the next one visible or explainable, P2 hardens. The owner is for the operator to
- * fill; the status is open until someone closes it. */
-static void item(json_t *a, int priority, const char *title, const char *why)
-{
-    char p[4];
+/* The wording of each action item (analysis/actions.h decides which, their priority,
+ * and which the config repository already fulfils). */
+static const struct {
+    const char *title, *why;
+} texts[RA_ACT__COUNT] = {
+    [RA_ACT_BRING_BACK] = {"Bring the broken tags back",
+                           "The newest snapshot still cannot pull them: the Recovery "
+                           "section has the steps for each."},
+    [RA_ACT_STOP_GC_UNTAGGED] = {"Stop running garbage-collect with --delete-untagged on "
+                                 "Distribution 2.x, or move to Distribution 3.x",
+                                 "2.x treats the untagged children of a tagged index as "
+                                 "garbage; 3.0 keeps them. Until then run it without -m."},
+    [RA_ACT_PIN_IMAGE] = {"Pin the registry image to an exact version (registry:2.8.3 or a "
+                          "digest)",
+                          "With a floating tag such as registry:2 nobody can say which "
+                          "garbage collector ran; an upgrade changes GC behaviour "
+                          "silently."},
+    [RA_ACT_GC_READONLY] = {"Run garbage-collect in read-only mode, with pushes stopped",
+                            "GC is not safe while pushes run: blobs uploaded after its mark "
+                            "phase are swept (storage.maintenance.readonly.enabled: true "
+                            "during the run)."},
+    [RA_ACT_PRUNE_API] = {"Prune tags through the registry API, never by removing folders, "
+                          "and keep the tags that pipelines use",
+                          "rm -rf of tag folders leaves the registry's tag history "
+                          "inconsistent and hands the manifests to the next "
+                          "garbage-collect."},
+    [RA_ACT_RESTRICT_DELETE] = {"Restrict DELETE on the registry and keep its access log",
+                                "A manifest DELETE removes the folder of every tag that "
+                                "points at it. Allow it only to the accounts that must "
+                                "prune (or set storage.delete.enabled: false), and keep the "
+                                "registry's log (log.level: info, the access log) where a "
+                                "post-mortem can read who sent each DELETE and when."},
+    [RA_ACT_VERIFY_RESTORES] = {"Verify restores and copies: regautopsy scan --verify after "
+                                "every restore",
+                                "Objects went missing in a way no garbage collector "
+                                "explains."},
+    [RA_ACT_PROBE] = {"Probe fetchability after every push and on a schedule",
+                      "skopeo copy --all docker://REGISTRY/IMAGE dir:/tmp/probe pulls every "
+                      "platform; nothing checked that pushed images stayed pullable."},
+    [RA_ACT_ACT_ON_FORECAST] = {"Act on the gc-sim prediction below before the next "
+                                "scheduled garbage-collect",
+                                "regautopsy gc-sim on the newest snapshot says what that "
+                                "run will delete."},
+};
 
-    snprintf(p, sizeof(p), "P%d", priority);
-    json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:i,s:s,s:s,s:[]}", "title", title,
-                                       "why", why, "priority", p, "priority_rank",
-                                       priority, "owner", RA_PM_OWNER_PLACEHOLDER,
-                                       "status", "open", "refs"));
-}
-
-/* Upstream issues and pull requests of distribution/distribution that the last item rests
+/* Upstream issues and pull requests of distribution/distribution that an item rests
  * on, as links: "issue 3004" -> https://github.com/distribution/distribution/issues/3004.
  */
 #define RA_UPSTREAM "https://github.com/distribution/distribution/"
 
-static void upstream(json_t *a, const char *kind, int number)
+static void upstream(json_t *refs, const char *kind, int number)
 {
-    json_t *refs = json_object_get(json_array_get(a, json_array_size(a) - 1), "refs");
     struct ra_buf b = RA_BUF_INIT;
     size_t n = json_array_size(refs);
     json_t *r;
@@ -41,100 +73,37 @@ static void upstream(json_t *a, const char *kind, int number)
     ra_buf_release(&b);
 }
 
-/* The items by priority, in the order they were made within one. */
-static json_t *by_priority(json_t *a)
+/* An item: the owner is for the operator to fill; the status is open until the config
+ * repository is seen to fulfil it ("done_by": the commit). */
+static json_t *item_json(const struct ra_action *a)
 {
-    json_t *out = json_array(), *v;
-    json_int_t p;
-    size_t i;
+    char p[4];
+    json_t *o, *refs = json_array();
 
-    for (p = 0; p <= 2; p++)
-        json_array_foreach(a, i, v)
-        {
-            if (json_integer_value(json_object_get(v, "priority_rank")) == p)
-                json_array_append(out, v);
-        }
-    json_decref(a);
-    return out;
-}
-
-/* Does the next garbage-collect break a tag that pulls now? */
-static int prediction_breaks(const struct ra_investigation *inv)
-{
-    size_t i, k;
-
-    for (i = 0; i < inv->predictions.len; i++) {
-        const struct ra_prediction *p = inv->predictions.items[i];
-        for (k = 0; k < p->after->ntags; k++)
-            if (!p->after->tags[k].pullable && p->before->tags[k].pullable)
-                return 1;
+    snprintf(p, sizeof(p), "P%d", a->priority);
+    if (a->kind == RA_ACT_STOP_GC_UNTAGGED) {
+        upstream(refs, "issues", 3004);
+        upstream(refs, "issues", 3178);
+        upstream(refs, "pull", 4285);
     }
-    return 0;
+    o = json_pack("{s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:o}", "kind", ra_action_kind_name(a->kind),
+                  "title", texts[a->kind].title, "why", texts[a->kind].why, "priority", p,
+                  "priority_rank", a->priority, "owner", RA_PM_OWNER_PLACEHOLDER, "status",
+                  a->done_by ? "done" : "open", "refs", refs);
+    if (a->done_by)
+        json_object_set_new(o, "done_by", ra_pm_commit_text(a->done_by));
+    return o;
 }
 
 json_t *ra_pm_prevention(struct ra_pm_model *m)
 {
-    const struct ra_postmortem *c = m->pm;
+    struct ra_action acts[RA_ACT__COUNT];
+    size_t n = ra_actions_decide(acts, m->pm, m->inv), i;
     json_t *a = json_array();
 
-    if (c->state == RA_PM_ONGOING)
-        item(a, 0, "Bring the broken tags back",
-             "The newest snapshot still cannot pull them: the Recovery section has the "
-             "steps "
-             "for each.");
-    if (c->v2_children == 1) {
-        item(a, 0,
-             "Stop running garbage-collect with --delete-untagged on Distribution 2.x, "
-             "or move to Distribution 3.x",
-             "2.x treats the untagged children of a tagged index as garbage; 3.0 keeps "
-             "them. Until then run it without -m.");
-        upstream(a, "issues", 3004);
-        upstream(a, "issues", 3178);
-        upstream(a, "pull", 4285);
-    }
-    if (ra_postmortem_matched(c, RA_FP_GC_V2_INDEX_CHILDREN) || c->floating_gc)
-        item(a, 1,
-             "Pin the registry image to an exact version (registry:2.8.3 or a digest)",
-             "With a floating tag such as registry:2 nobody can say which garbage "
-             "collector "
-             "ran; an upgrade changes GC behaviour silently.");
-    if (ra_postmortem_matched(c, RA_FP_GC_RACE) ||
-        ra_postmortem_matched(c, RA_FP_GC_SWEEP) ||
-        ra_postmortem_matched(c, RA_FP_GC_LOG))
-        item(a, ra_postmortem_matched(c, RA_FP_GC_RACE) ? 0 : 1,
-             "Run garbage-collect in read-only mode, with pushes stopped",
-             "GC is not safe while pushes run: blobs uploaded after its mark phase are "
-             "swept "
-             "(storage.maintenance.readonly.enabled: true during the run).");
-    if (ra_postmortem_matched(c, RA_FP_TAG_PRUNE) ||
-        ra_postmortem_matched(c, RA_FP_TAG_PRUNE_THEN_GC))
-        item(a, 0,
-             "Prune tags through the registry API, never by removing folders, and keep "
-             "the tags that pipelines use",
-             "rm -rf of tag folders leaves the registry's tag history inconsistent and "
-             "hands "
-             "the manifests to the next garbage-collect.");
-    if (ra_postmortem_matched(c, RA_FP_API_DELETE))
-        item(a, 0, "Restrict DELETE on the registry and keep its access log",
-             "A manifest DELETE removes the folder of every tag that points at it. Allow "
-             "it "
-             "only to the accounts that must prune (or set storage.delete.enabled: "
-             "false), "
-             "and keep the registry's log (log.level: info, the access log) where a "
-             "post-mortem can read who sent each DELETE and when.");
-    if (ra_postmortem_matched(c, RA_FP_LOST_FILES))
-        item(a, 2,
-             "Verify restores and copies: regautopsy scan --verify after every restore",
-             "Objects went missing in a way no garbage collector explains.");
-    item(a, 1, "Probe fetchability after every push and on a schedule",
-         "skopeo copy --all docker://REGISTRY/IMAGE dir:/tmp/probe pulls every platform; "
-         "nothing checked that pushed images stayed pullable.");
-    if (prediction_breaks(m->inv)) /* the forecast says what it breaks */
-        item(a, 0,
-             "Act on the gc-sim prediction below before the next scheduled "
-             "garbage-collect",
-             "regautopsy gc-sim on the newest snapshot says what that run will delete.");
-    return by_priority(a);
+    for (i = 0; i < n; i++)
+        json_array_append_new(a, item_json(&acts[i]));
+    return a;
 }
 
 /* ---- prediction ---- */

@@ -6,6 +6,9 @@
  * analysis decides which: analysis/postmortem.h). */
 #include "report/pm_internal.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "analysis/investigate.h"
 #include "analysis/postmortem.h"
 #include "model/storage_path.h"
@@ -39,73 +42,140 @@ static void root_path(struct ra_buf *cmd, const char *rel)
     ra_shell_quote(cmd, rel);
 }
 
-static void relink_cmds(struct ra_buf *cmd, const struct ra_loss *l)
+/* "for d in HEX...; do" (the body indented), or for one digest "d=HEX" (a loop that
+ * runs once is what shellcheck warns of). Returns the body's indent. */
+static const char *loop_open(struct ra_buf *cmd, const struct ra_vec *hexes)
 {
-    char hex[RA_DIGEST_STRLEN];
-    struct ra_buf dir = RA_BUF_INIT;
+    size_t i;
 
-    ra_digest_format(hex, &l->digest);
-    ra_storage_folder(&dir, "", RA_STORE_REVISION_LINK, l->repository, NULL, &l->digest);
-    ra_buf_puts(cmd, "mkdir -p ");
+    if (hexes->len == 1) {
+        ra_buf_printf(cmd, "d=%s\n", (const char *)hexes->items[0]);
+        return "";
+    }
+    ra_buf_puts(cmd, "for d in");
+    for (i = 0; i < hexes->len; i++)
+        ra_buf_printf(cmd, " %s", (const char *)hexes->items[i]);
+    ra_buf_puts(cmd, "; do\n");
+    return "    ";
+}
+
+static void loop_close(struct ra_buf *cmd, const struct ra_vec *hexes)
+{
+    if (hexes->len > 1)
+        ra_buf_puts(cmd, "done\n");
+}
+
+/* One loop per repository: the revision links of manifests whose data is still stored.
+ * Digests are hex, so only the repository needs quoting. */
+static void relink_cmds(struct ra_buf *cmd, const char *repository, const struct ra_vec *hexes)
+{
+    struct ra_buf dir = RA_BUF_INIT;
+    const char *in = loop_open(cmd, hexes);
+
+    ra_storage_folder(&dir, "", RA_STORE_REVISIONS, repository, NULL, NULL);
+    ra_buf_printf(cmd, "%sdir=", in);
     root_path(cmd, dir.ptr);
-    ra_buf_puts(cmd, "\nprintf '%s' ");
-    ra_shell_quote(cmd, hex);
-    ra_buf_puts(cmd, " > ");
-    ra_storage_path(&dir, "", RA_STORE_REVISION_LINK, l->repository, NULL, &l->digest);
-    root_path(cmd, dir.ptr);
-    ra_buf_putc(cmd, '\n');
+    ra_buf_printf(cmd,
+                  "/\"$d\"\n%smkdir -p \"$dir\" && printf 'sha256:%%s' \"$d\" > "
+                  "\"$dir/link\"\n",
+                  in);
+    loop_close(cmd, hexes);
     ra_buf_release(&dir);
 }
 
-/* Where blob data l lives in the snapshot: a path for cp (directory) or the member
- * name (archive). */
-static void snapshot_path(struct ra_buf *out, const struct ra_loss *l, const char *source,
-                          int dir)
+/* One loop per snapshot: copy each blob back (an archive member as named, or with the
+ * "./" that `tar -C DIR .` puts in front; a directory's file with cp -p), then check its
+ * digest. The snapshot and the registry's prefix in it are quoted once. */
+static void restore_cmds(struct ra_buf *cmd, const struct ra_pm_repair *r,
+                         const struct ra_vec *hexes)
 {
-    struct ra_buf path = RA_BUF_INIT;
+    const struct ra_loss *l = r->loss;
+    const char *src = r->from->snap->source;
+    const char *pre = l->root[0] ? "$pre" : "", *in;
+    struct ra_buf prefix = RA_BUF_INIT;
 
-    ra_storage_path(&path, l->root, RA_STORE_BLOB_DATA, NULL, NULL, &l->digest);
-    if (dir)
-        ra_buf_printf(out, "%s%s/", source[0] == '-' ? "./" : "", source);
-    ra_buf_puts(out, path.ptr);
-    ra_buf_release(&path);
+    ra_buf_puts(cmd, "snap=");
+    ra_buf_printf(&prefix, "%s%s", src[0] == '-' ? "./" : "", src);
+    ra_shell_quote(cmd, prefix.ptr);
+    ra_buf_truncate(&prefix, 0);
+    if (l->root[0]) {
+        ra_buf_printf(&prefix, "%s/", l->root);
+        ra_buf_puts(cmd, "\npre=");
+        ra_shell_quote(cmd, prefix.ptr);
+    }
+    ra_buf_putc(cmd, '\n');
+    in = loop_open(cmd, hexes);
+    ra_buf_printf(cmd, "%sp=blobs/sha256/$(printf %%.2s \"$d\")/$d/data\n"
+                       "%smkdir -p \"$ROOT/${p%%/data}\"\n",
+                  in, in);
+    if (r->from_dir)
+        ra_buf_printf(cmd, "%scp -p \"$snap/%s$p\" \"$ROOT/$p\"\n", in, pre);
+    else
+        ra_buf_printf(cmd,
+                      "%s{ tar -xOf \"$snap\" \"%s$p\" 2>/dev/null ||\n"
+                      "%s    tar -xOf \"$snap\" \"./%s$p\"; } > \"$ROOT/$p\"\n",
+                      in, pre, in, pre);
+    ra_buf_printf(cmd, "%secho \"$d  $ROOT/$p\" | sha256sum -c -\n", in);
+    loop_close(cmd, hexes);
+    ra_buf_release(&prefix);
 }
 
-static void restore_cmds(struct ra_buf *cmd, const struct ra_pm_repair *r)
+/* Repairs done by one command loop: relinks in one repository, restores from one
+ * snapshot and registry prefix. */
+static int same_group(const struct ra_pm_repair *a, const struct ra_pm_repair *b)
 {
-    char hex[RA_DIGEST_STRLEN];
-    const struct ra_loss *l = r->loss;
-    const struct ra_snapshot *s = r->from->snap;
-    struct ra_buf path = RA_BUF_INIT, arg = RA_BUF_INIT, rel = RA_BUF_INIT;
-    int dir = r->from_dir;
+    if (a->kind != b->kind)
+        return 0;
+    if (a->kind == RA_PM_RELINK)
+        return !strcmp(a->loss->repository, b->loss->repository);
+    return a->from == b->from && a->from_dir == b->from_dir &&
+           !strcmp(a->loss->root, b->loss->root);
+}
 
-    ra_digest_format(hex, &l->digest);
-    snapshot_path(&path, l, s->source, dir);
-    ra_storage_folder(&rel, "", RA_STORE_BLOB_DATA, NULL, NULL, &l->digest);
-    ra_buf_printf(cmd, "mkdir -p \"$ROOT\"/%s\n", rel.ptr);
-    ra_storage_path(&rel, "", RA_STORE_BLOB_DATA, NULL, NULL, &l->digest);
-    if (dir) {
-        ra_buf_puts(cmd, "cp -p ");
-        ra_shell_quote(cmd, path.ptr);
-        ra_buf_putc(cmd, ' ');
-    } else {
-        /* the member as named, or with the "./" that `tar -C DIR .` puts in front */
-        ra_buf_printf(&arg, "%s%s", s->source[0] == '-' ? "./" : "", s->source);
-        ra_buf_puts(cmd, "{ tar -xOf ");
-        ra_shell_quote(cmd, arg.ptr);
-        ra_buf_putc(cmd, ' ');
-        ra_shell_quote(cmd, path.ptr);
-        ra_buf_puts(cmd, " 2>/dev/null || tar -xOf ");
-        ra_shell_quote(cmd, arg.ptr);
-        ra_buf_puts(cmd, " ./");
-        ra_shell_quote(cmd, path.ptr);
-        ra_buf_puts(cmd, "; } > ");
+/* One step per group of p's repairs of this kind (RA_PM_RELINK or RA_PM_RESTORE). */
+static void grouped_steps(json_t *steps, struct ra_pm_model *m,
+                          const struct ra_pm_tag_plan *p, enum ra_pm_repair_kind kind)
+{
+    size_t n = p->nrepairs, i, j;
+    unsigned char *done = ra_xcalloc(n + 1, 1);
+    char(*hex)[RA_DIGEST_STRLEN] = ra_xcalloc(n + 1, sizeof(*hex));
+    struct ra_vec hexes = RA_VEC_INIT;
+    struct ra_buf cmd = RA_BUF_INIT;
+
+    for (i = 0; i < n; i++) {
+        const struct ra_pm_repair *r = &p->repairs[i];
+        if (done[i] || r->kind != kind)
+            continue;
+        hexes.len = 0;
+        for (j = i; j < n; j++) {
+            if (done[j] || !same_group(r, &p->repairs[j]))
+                continue;
+            ra_digest_format(hex[j], &p->repairs[j].loss->digest);
+            ra_vec_push(&hexes, hex[j] + 7);
+            done[j] = 1;
+        }
+        ra_buf_truncate(&cmd, 0);
+        ra_buf_truncate(&m->tmp, 0);
+        if (kind == RA_PM_RELINK) {
+            relink_cmds(&cmd, r->loss->repository, &hexes);
+            ra_buf_printf(&m->tmp,
+                          "Re-create %zu revision link%s in %s: the manifest data is "
+                          "still in storage",
+                          hexes.len, hexes.len > 1 ? "s" : "", r->loss->repository);
+        } else {
+            restore_cmds(&cmd, r, &hexes);
+            ra_buf_printf(&m->tmp, "Restore %zu blob%s from %s, the last snapshot that "
+                                   "has %s, and check %s digest",
+                          hexes.len, hexes.len > 1 ? "s" : "", r->from->snap->name,
+                          hexes.len > 1 ? "them" : "it", hexes.len > 1 ? "each" : "its");
+        }
+        json_array_append_new(
+            steps, step(kind == RA_PM_RELINK ? "relink" : "restore", m->tmp.ptr, cmd.ptr));
     }
-    ra_buf_printf(cmd, "\"$ROOT\"/%s\n", rel.ptr);
-    ra_buf_printf(cmd, "echo '%s  '\"$ROOT\"/%s | sha256sum -c -\n", hex + 7, rel.ptr);
-    ra_buf_release(&rel);
-    ra_buf_release(&path);
-    ra_buf_release(&arg);
+    ra_vec_release(&hexes);
+    ra_buf_release(&cmd);
+    free(hex);
+    free(done);
 }
 
 static void lost_item(struct ra_buf *out, size_t *n, const struct ra_loss *l,
@@ -119,8 +189,8 @@ static void lost_item(struct ra_buf *out, size_t *n, const struct ra_loss *l,
 }
 
 struct recovery {
-    struct ra_buf relink, restore, lost, manual, recycled;
-    size_t nrelink, nrestore, nlost, nmanual, nrecycled;
+    struct ra_buf lost, manual, recycled;
+    size_t nlost, nmanual, nrecycled;
 };
 
 /* A lost blob no snapshot holds but a NAS recycle bin does: the copy is its source when
@@ -153,13 +223,8 @@ static void recovery_collect(struct recovery *rc, const struct ra_pm_tag_plan *p
         const struct ra_pm_repair *r = &p->repairs[i];
         switch (r->kind) {
         case RA_PM_RELINK:
-            relink_cmds(&rc->relink, r->loss);
-            rc->nrelink++;
-            break;
         case RA_PM_RESTORE:
-            restore_cmds(&rc->restore, r);
-            rc->nrestore++;
-            break;
+            break; /* grouped: relink_groups, restore_groups */
         case RA_PM_MANUAL_NAME:
             lost_item(&rc->manual, &rc->nmanual, r->loss,
                       " (repository name outside the grammar)");
@@ -183,8 +248,6 @@ static void recovery_collect(struct recovery *rc, const struct ra_pm_tag_plan *p
 
 static void recovery_release(struct recovery *rc)
 {
-    ra_buf_release(&rc->relink);
-    ra_buf_release(&rc->restore);
     ra_buf_release(&rc->lost);
     ra_buf_release(&rc->manual);
     ra_buf_release(&rc->recycled);
@@ -239,8 +302,7 @@ static json_t *recovery_for(struct ra_pm_model *m, const struct ra_pm_tag_plan *
 {
     const struct ra_tag_result *t = p->tag;
     const char *root = p->reg->graph->root;
-    struct recovery rc = {RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT,
-                          0,           0,           0,           0,           0};
+    struct recovery rc = {RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT, 0, 0, 0};
     json_t *steps = json_array(), *o;
 
     if (!p->named) {
@@ -254,20 +316,8 @@ static json_t *recovery_for(struct ra_pm_model *m, const struct ra_pm_tag_plan *
         goto done;
     }
     recovery_collect(&rc, p);
-    if (rc.nrelink) {
-        ra_buf_truncate(&m->tmp, 0);
-        ra_buf_printf(&m->tmp,
-                      "Re-create %zu revision link%s whose manifest data is still in "
-                      "storage",
-                      rc.nrelink, rc.nrelink > 1 ? "s" : "");
-        json_array_append_new(steps, step("relink", m->tmp.ptr, rc.relink.ptr));
-    }
-    if (rc.nrestore) {
-        ra_buf_truncate(&m->tmp, 0);
-        ra_buf_printf(&m->tmp, "Restore %zu blob%s from the last snapshot that has them",
-                      rc.nrestore, rc.nrestore > 1 ? "s" : "");
-        json_array_append_new(steps, step("restore", m->tmp.ptr, rc.restore.ptr));
-    }
+    grouped_steps(steps, m, p, RA_PM_RELINK);
+    grouped_steps(steps, m, p, RA_PM_RESTORE);
     if (rc.nmanual) {
         ra_buf_truncate(&m->tmp, 0);
         ra_buf_printf(&m->tmp, "Restore by hand, with paths checked one by one: %s",

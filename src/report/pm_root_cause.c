@@ -52,13 +52,13 @@ static json_t *suspects_json(struct ra_pm_model *m)
 static const char *const fp_titles[RA_FP__COUNT] = {
     "Distribution 2.x garbage-collect with --delete-untagged removed the untagged "
     "children of a tagged index",
-    "a simulated garbage-collect of the previous snapshot deletes exactly these objects",
-    "a tag folder was removed (a script's rm -rf, or a DELETE through the registry API)",
-    "a pruned tag's manifest and blobs were garbage-collected afterwards",
-    "blobs of a manifest pushed minutes before a garbage-collect run went missing",
-    "objects went missing in a pattern no garbage collector produces",
-    "a garbage-collect log lists the lost objects",
-    "a DELETE through the registry API removed them (a logged request, or the trace it "
+    "A simulated garbage-collect of the previous snapshot deletes exactly these objects",
+    "A tag folder was removed (a script's rm -rf, or a DELETE through the registry API)",
+    "A pruned tag's manifest and blobs were garbage-collected afterwards",
+    "Blobs of a manifest pushed minutes before a garbage-collect run went missing",
+    "Objects went missing in a pattern no garbage collector produces",
+    "A garbage-collect log lists the lost objects",
+    "A DELETE through the registry API removed them (a logged request, or the trace it "
     "leaves: a tag's folder and its manifest's revision link gone together)",
 };
 
@@ -67,7 +67,7 @@ static const char *const fp_titles[RA_FP__COUNT] = {
 static const char *fp_title(const struct ra_correlation *c, enum ra_fingerprint fp)
 {
     if (fp == RA_FP_GC_V2_INDEX_CHILDREN && ra_correlation_v2_children(c) == 2)
-        return "the pattern of Distribution 2.x garbage-collect with --delete-untagged "
+        return "The pattern of Distribution 2.x garbage-collect with --delete-untagged "
                "on the untagged children of a tagged index, where that run aborts and "
                "could not have made it";
     return fp_titles[fp];

@@ -7,6 +7,7 @@
 #include "analysis/investigate.h"
 #include "analysis/losses.h"
 #include "report/json.h"
+#include "report/pm_internal.h"
 #include "util/buf.h"
 
 #include <stdlib.h>
@@ -78,7 +79,7 @@ json_t *ra_pm_detection_gap_json(const struct ra_investigation *inv,
     return o;
 }
 
-static json_t *commit_text(const struct ra_commit_info *c)
+json_t *ra_pm_commit_text(const struct ra_commit_info *c)
 {
     struct ra_buf b = RA_BUF_INIT;
     char when[RA_TIME_STRLEN];
@@ -109,26 +110,13 @@ json_t *ra_pm_config_changes_json(const struct ra_investigation *inv)
         const struct ra_config_change *c = v.items[i];
         json_array_append_new(a, json_pack("{s:o,s:o,s:o}", "what", ra_json_str(c->what),
                                            "change", ra_json_str(c->change), "commit",
-                                           commit_text(c->commit)));
+                                           ra_pm_commit_text(c->commit)));
     }
     o = json_pack("{s:b,s:o,s:o,s:b}", "has_changes", v.len > 0, "since", ra_json_time(since),
                   "changes", a, "has_config", inv->schedule != NULL);
     ra_vec_release(&v);
     ra_pool_release(&pool);
     return o;
-}
-
-static void done(json_t *items, const char *prefix, const struct ra_commit_info *by)
-{
-    size_t i;
-    json_t *it;
-
-    json_array_foreach(items, i, it)
-    {
-        const char *title = json_string_value(json_object_get(it, "title"));
-        if (by && title && !strncmp(title, prefix, strlen(prefix)))
-            json_object_set_new(it, "done_by", commit_text(by));
-    }
 }
 
 /* A probe that sees the damage, in the head: the item is done; a shallower one added
@@ -167,15 +155,10 @@ static void probe_item(json_t *items, json_t *gap)
     }
 }
 
-void ra_pm_mark_done(json_t *items, const struct ra_investigation *inv, json_t *gap)
+void ra_pm_probe_note(json_t *items, const struct ra_investigation *inv, json_t *gap)
 {
-    ra_time since = loss_start(inv);
-
-    if (since == RA_TIME_NONE || !inv->schedule)
+    if (loss_start(inv) == RA_TIME_NONE || !inv->schedule)
         return;
-    done(items, "Stop running garbage-collect with --delete-untagged",
-         ra_forecast_untagged_dropped_by(inv->schedule, since));
-    done(items, "Pin the registry image", ra_forecast_image_pinned_by(inv->schedule, since));
     probe_item(items, gap);
 }
 
@@ -193,7 +176,7 @@ void ra_pm_job_status(json_t *row, const struct ra_sched_job *j)
     if (!by) {
         ra_buf_puts(&b, "in effect");
     } else {
-        c = commit_text(by->commit);
+        c = ra_pm_commit_text(by->commit);
         ra_buf_printf(&b, "%s in %s", by->job ? "disabled" : "removed", json_string_value(c));
         json_decref(c);
     }
@@ -204,8 +187,7 @@ void ra_pm_job_status(json_t *row, const struct ra_sched_job *j)
 struct ra_pm_fold {
     const struct ra_investigation *inv;
     const struct ra_scan *newest;
-    ra_time day;
-    json_t *row; /* the current day's row (borrowed from rows) */
+    json_t *row; /* the one row (borrowed from rows) */
     size_t count;
     struct ra_buf repos; /* ", "-separated, in order of first push */
 };
@@ -219,7 +201,6 @@ struct ra_pm_fold *ra_pm_fold_new(const struct ra_investigation *inv,
         abort();
     f->inv = inv;
     f->newest = newest;
-    f->day = RA_TIME_NONE;
     return f;
 }
 
@@ -235,37 +216,23 @@ static void push_repo(struct ra_buf *out, const char *msg)
         ra_buf_put(out, msg, strcspn(msg, ": "));
 }
 
-static int listed(const char *list, const char *name)
-{
-    size_t n = strlen(name);
-    const char *p;
-
-    for (p = list; p && (p = strstr(p, name)); p += n)
-        if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
-            return 1;
-    return 0;
-}
-
 int ra_pm_fold_event(struct ra_pm_fold *f, json_t *rows, const struct ra_event *e)
 {
-    ra_time day = e->time - ((e->time % 86400) + 86400) % 86400;
     struct ra_buf repo = RA_BUF_INIT, txt = RA_BUF_INIT;
 
     if (e->time == RA_TIME_NONE || ra_focus_push_related(e, f->inv->losses, f->newest))
         return 0;
-    if (day != f->day) {
-        f->day = day;
-        f->count = 0;
-        ra_buf_truncate(&f->repos, 0);
-        f->row = json_pack("{s:o,s:o,s:s,s:s,s:o,s:n,s:n}", "time", ra_json_time(day),
-                           "until", ra_json_time(day + 86399), "precision", "window", "kind",
-                           "pushes_folded", "source", ra_json_str(e->source), "evidence",
-                           "evidence_short");
+    if (!f->row) {
+        f->row = json_pack("{s:o,s:n,s:s,s:s,s:o,s:n,s:n}", "time", ra_json_time(e->time),
+                           "until", "precision", "window", "kind", "pushes_folded",
+                           "source", ra_json_str(e->source), "evidence", "evidence_short");
         json_array_append_new(rows, f->row);
     }
     f->count++;
+    if (f->count > 1)
+        json_object_set_new(f->row, "until", ra_json_time(e->time));
     push_repo(&repo, e->message);
-    if (!listed(f->repos.ptr, repo.ptr))
+    if (!ra_pm_listed(f->repos.ptr, repo.ptr))
         ra_buf_printf(&f->repos, "%s%s", f->repos.len ? ", " : "", repo.ptr);
     ra_buf_printf(&txt, "pushes unrelated to the lost objects (x%zu): %s", f->count,
                   f->repos.ptr);

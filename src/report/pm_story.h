@@ -18,20 +18,24 @@ json_t *ra_pm_detection_gap_json(const struct ra_investigation *inv,
  * or probe and in the registry image after the losses began. */
 json_t *ra_pm_config_changes_json(const struct ra_investigation *inv);
 
-/* Mark the action items (prevention.items) that the config's head already fulfils:
- * "done": true and "done_by" ("commit12 (date): summary"); gap is detection_gap. */
-void ra_pm_mark_done(json_t *items, const struct ra_investigation *inv, json_t *gap);
+/* The probe action item (prevention.items) says why a probe the config has is not
+ * enough, when none of its probes catches the damage; gap is detection_gap. */
+void ra_pm_probe_note(json_t *items, const struct ra_investigation *inv, json_t *gap);
+
+struct ra_commit_info;
+/* "commit12 (YYYY-MM-DD, \"summary\")" */
+json_t *ra_pm_commit_text(const struct ra_commit_info *c);
 
 struct ra_sched_job;
 struct ra_event;
 
-/* Pushes unrelated to the lost objects, folded per day into one timeline row:
- * "pushes unrelated to the lost objects (x9): base/debian, tools/kubectl". */
+/* Pushes unrelated to the lost objects, folded into one timeline row from the first to
+ * the last: "pushes unrelated to the lost objects (x12): base/debian, tools/kubectl". */
 struct ra_pm_fold;
 struct ra_pm_fold *ra_pm_fold_new(const struct ra_investigation *inv,
                                   const struct ra_scan *newest);
-/* 1 when e is such a push: it is counted in its day's row (appended to rows when the
- * day's first one comes); 0 otherwise. Events come in time order. */
+/* 1 when e is such a push: it is counted in the row (appended to rows when the first one
+ * comes); 0 otherwise. Events come in time order. */
 int ra_pm_fold_event(struct ra_pm_fold *f, json_t *rows, const struct ra_event *e);
 void ra_pm_fold_free(struct ra_pm_fold *f);
 

@@ -40,18 +40,6 @@ static json_t *loss_table(struct ra_pm_model *m, json_t *losses)
 }
 
 /* An item the config's head already fulfils is done. */
-static void done_status(json_t *items)
-{
-    size_t i;
-    json_t *v;
-
-    json_array_foreach(items, i, v)
-    {
-        if (json_is_string(json_object_get(v, "done_by")))
-            json_object_set_new(v, "status", json_string("done"));
-    }
-}
-
 static void sections(json_t *doc, struct ra_pm_model *m)
 {
     const struct ra_investigation *inv = m->inv;
@@ -93,9 +81,8 @@ static void sections(json_t *doc, struct ra_pm_model *m)
     json_object_set_new(doc, "lessons", ra_pm_lessons(m));
     json_object_set_new(doc, "prevention",
                         json_pack("{s:o}", "items", ra_pm_prevention(m)));
-    ra_pm_mark_done(json_object_get(json_object_get(doc, "prevention"), "items"), inv,
-                    json_object_get(doc, "detection_gap"));
-    done_status(json_object_get(json_object_get(doc, "prevention"), "items"));
+    ra_pm_probe_note(json_object_get(json_object_get(doc, "prevention"), "items"), inv,
+                     json_object_get(doc, "detection_gap"));
     json_object_set_new(doc, "config_changes", ra_pm_config_changes_json(inv));
     json_object_set_new(doc, "prediction", ra_pm_prediction(m));
     json_object_set_new(doc, "appendix", ra_pm_appendix(m));

@@ -259,9 +259,11 @@ int ra_jobs_inputs(struct ra_jobs_input **out, const struct ra_jobs_file *files,
     qsort(sorted, nfiles, sizeof(*sorted), cmp_input);
     for (i = 1; i < nfiles; i++) {
         if (!strcmp(sorted[i - 1].f.path, sorted[i].f.path)) {
+            int error = ra_err_set(err, RA_EUSAGE, "'%s': given twice", sorted[i].f.path);
+
             free(sorted);
             *out = NULL;
-            return ra_err_set(err, RA_EUSAGE, "'%s': given twice", sorted[i].f.path);
+            return error;
         }
     }
     *out = sorted;

@@ -60,6 +60,68 @@ static void test_focus__cadence(void **state)
     ra_buf_release(&b);
 }
 
+/* Wall-clock runs in a zone say the zone after the time of day. */
+static void test_focus__cadence_zone(void **state)
+{
+    struct ra_buf b = RA_BUF_INIT;
+    struct ra_cadence c = RA_CADENCE_INIT;
+    size_t i;
+
+    (void)state;
+    c.zone = "Europe/Berlin";
+    for (i = 0; i < 14; i++)
+        ra_cadence_add(&c, T("2026-04-05T02:00:00Z") + (ra_time)i * 86400);
+    ra_cadence_text(&b, &c);
+    assert_string_equal(b.ptr, "daily at 02:00 Europe/Berlin, 14 times");
+    c = (struct ra_cadence)RA_CADENCE_INIT;
+    c.zone = "America/New_York";
+    ra_cadence_add(&c, T("2026-04-05T03:25:00Z"));
+    ra_cadence_add(&c, T("2026-04-12T03:25:00Z"));
+    ra_buf_truncate(&b, 0);
+    ra_cadence_text(&b, &c);
+    assert_string_equal(b.ptr, "weekly on Sunday at 03:25 America/New_York, 2 times");
+    ra_buf_release(&b);
+}
+
+/* The period: a week either side of the loss windows; without a timed loss, the week
+ * before the first timed snapshot to the newest. */
+static void test_focus__window(void **state)
+{
+    struct ra_losses ls;
+    struct ra_loss l[2];
+    void *items[2] = {&l[0], &l[1]};
+    struct ra_snapshot snap[2];
+    struct ra_scan scan[2];
+    struct ra_scan *scans[2] = {&scan[0], &scan[1]};
+    ra_time from, to;
+
+    (void)state;
+    memset(&ls, 0, sizeof(ls));
+    memset(l, 0, sizeof(l));
+    memset(snap, 0, sizeof(snap));
+    memset(scan, 0, sizeof(scan));
+    l[0].from.time = T("2026-04-12T01:00:00Z");
+    l[0].to.time = T("2026-04-12T03:25:01Z");
+    l[1].from.time = RA_TIME_NONE; /* only the first absence: it starts the window */
+    l[1].to.time = T("2026-04-11T00:00:00Z");
+    ls.items.items = items;
+    ls.items.len = 2;
+    snap[0].taken_at = T("2026-04-10T00:00:00Z");
+    snap[1].taken_at = RA_TIME_NONE;
+    scan[0].snap = &snap[0];
+    scan[1].snap = &snap[1];
+    ra_focus_window(&from, &to, &ls, scans, 2);
+    assert_int_equal(from, T("2026-04-04T00:00:00Z"));
+    assert_int_equal(to, T("2026-04-19T03:25:01Z"));
+    ls.items.len = 0;
+    ra_focus_window(&from, &to, &ls, scans, 2);
+    assert_int_equal(from, T("2026-04-03T00:00:00Z"));
+    assert_int_equal(to, T("2026-04-10T00:00:00Z"));
+    ra_focus_window(&from, &to, NULL, scans, 0);
+    assert_int_equal(from, RA_TIME_NONE);
+    assert_int_equal(to, RA_TIME_NONE);
+}
+
 static void test_focus__in_loss(void **state)
 {
     struct ra_losses ls;
@@ -126,6 +188,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_focus__cadence),
+        cmocka_unit_test(test_focus__cadence_zone),
+        cmocka_unit_test(test_focus__window),
         cmocka_unit_test(test_focus__in_loss),
         cmocka_unit_test(test_focus__push_related),
     };

@@ -146,7 +146,8 @@ static void test_investigate__lost_layer(void **state)
     assert_string_equal(l->repository, "");
     assert_string_equal(ra_digest_format(want, &l->digest) + strlen("sha256:"), hex);
     assert_int_equal(l->tags.len, 1);
-    assert_string_equal(((const struct ra_loss_tag *)l->tags.items[0])->ref, "infra-ci:latest");
+    assert_string_equal(((const struct ra_loss_tag *)l->tags.items[0])->ref,
+                        "infra-ci:latest");
     assert_int_equal(l->last_present, 0);
     assert_int_equal(l->first_missing, 1);
     /* the folders were made now, after the snapshots' names: their times are not used */

@@ -983,6 +983,41 @@ static void test_logs__pipeline_array(void **state)
 }
 
 /* jq -c '.[]' of an export: one pipeline a line. */
+/* Alertmanager webhook payloads, one a line: each alert with status "firing" is an
+ * event at its startsAt (fractions of a second dropped), named by its alertname, with
+ * its severity; resolved alerts and an alert without startsAt are none; a JSON object
+ * without receiver is no payload. */
+static void test_logs__alertmanager(void **state)
+{
+    static const char text[] =
+        "{\"receiver\":\"ops\",\"status\":\"firing\",\"version\":\"4\",\"alerts\":["
+        "{\"status\":\"firing\",\"labels\":{\"alertname\":\"RegistryImageUnpullable\","
+        "\"severity\":\"page\"},\"startsAt\":\"2026-04-13T07:12:03.123456789Z\"},"
+        "{\"status\":\"resolved\",\"labels\":{\"alertname\":\"Old\"},"
+        "\"startsAt\":\"2026-04-13T01:00:00Z\"}]}\n"
+        "{\"receiver\":\"ops\",\"status\":\"firing\",\"alerts\":["
+        "{\"status\":\"firing\",\"labels\":{\"alertname\":\"DiskFull\"},"
+        "\"startsAt\":\"2026-04-13T07:12:04Z\"},"
+        "{\"status\":\"firing\",\"labels\":{\"alertname\":\"NoStart\"}}]}\n";
+    struct ra_log *log = read_text("alerts.jsonl", text, RA_TIME_NONE);
+
+    (void)state;
+    assert_int_equal(log->format, RA_LOG_ALERTMANAGER);
+    assert_string_equal(ra_log_format_name(log->format), "alertmanager");
+    assert_int_equal(log->counts[RA_LOG_ALERTMANAGER], 2);
+    assert_int_equal(log->events.len, 2);
+    assert_int_equal(ev(log, 0)->kind, RA_LOG_ALERT);
+    assert_string_equal(ra_log_kind_name(ev(log, 0)->kind), "alert");
+    assert_int_equal(ev(log, 0)->time, T_070903);
+    assert_int_equal(ev(log, 0)->line, 1);
+    assert_string_equal(ev(log, 0)->message, "RegistryImageUnpullable");
+    assert_string_equal(ev(log, 0)->level, "page");
+    assert_int_equal(ev(log, 1)->time, T_070903 + 1);
+    assert_string_equal(ev(log, 1)->message, "DiskFull");
+    assert_string_equal(ev(log, 1)->level, "");
+    ra_log_free(log);
+}
+
 static void test_logs__pipeline_lines(void **state)
 {
     static const char text[] =
@@ -1318,6 +1353,7 @@ int main(void)
         cmocka_unit_test(test_logs__docker_json_file),
         cmocka_unit_test(test_logs__pipeline_array),
         cmocka_unit_test(test_logs__pipeline_lines),
+        cmocka_unit_test(test_logs__alertmanager),
         cmocka_unit_test(test_logs__empty),
         cmocka_unit_test(test_logs__garbage),
         cmocka_unit_test(test_logs__missing_file),

@@ -19,7 +19,9 @@
 
 #include "analysis/investigate.h"
 #include "analysis/postmortem.h"
+#include "analysis/logs.h"
 #include "config/jobs/jobs.h"
+#include "config/pipelines/pipelines.h"
 #include "config/sched/schedule.h"
 #include "model/graph.h"
 
@@ -275,6 +277,169 @@ static void test_recycled(void **state)
     fix_inv_release(&f);
 }
 
+/* A CI export with pipeline runs and the registry's requests, and a config whose
+ * pipeline infra-ci pushes infra-ci:latest in its step build-push. */
+struct ci {
+    struct ra_schedule s;
+    struct ra_pipelines pls;
+    struct ra_pipeline pl;
+    struct ra_pipeline_image push;
+    struct ra_log log;
+    struct ra_log *logs[1];
+    struct ra_log_pipeline run[2];
+    struct ra_log_step step[2];
+    struct ra_log_event ev[3];
+};
+
+static void ci_init(struct ci *c, struct fix_inv *f)
+{
+    memset(c, 0, sizeof(*c));
+    c->pl.name = "infra-ci";
+    c->push = (struct ra_pipeline_image){.pipeline = &c->pl,
+                                         .ref = "registry.example.internal/infra-ci:latest",
+                                         .step = "build-push"};
+    ra_vec_push(&c->pl.pushes, &c->push);
+    ra_vec_push(&c->pls.pipelines, &c->pl);
+    c->s.pipelines = &c->pls;
+    /* #313 fails in lint at 06:02; a pull of the lost blob is answered 404 at 06:03;
+     * #317 builds and pushes the image from 09:02 to 09:10 */
+    c->step[0] = (struct ra_log_step){"lint", "lint", "failure", "", 1, RA_TIME_NONE,
+                                      RA_TIME_NONE};
+    c->step[1] = (struct ra_log_step){"infra-ci", "build-push", "success", "", 0,
+                                      RA_TIME_NONE, RA_TIME_NONE};
+    c->run[0] = (struct ra_log_pipeline){.number = 313, .status = "failure", .event = "cron",
+                                         .finished = RA_TIME_NONE, .steps = &c->step[0],
+                                         .nsteps = 1};
+    c->run[1] = (struct ra_log_pipeline){.number = 317, .status = "success",
+                                         .event = "manual", .finished = APR(13, 9, 10),
+                                         .steps = &c->step[1], .nsteps = 1};
+    c->ev[0] = (struct ra_log_event){.kind = RA_LOG_PIPELINE, .time = APR(13, 6, 2),
+                                     .line = 556, .pipeline = &c->run[0]};
+    c->ev[1] = (struct ra_log_event){.kind = RA_LOG_HTTP_REQUEST, .time = APR(13, 6, 3),
+                                     .line = 15, .status = 404, .has_digest = 1,
+                                     .digest = f->loss[0].digest, .method = "GET",
+                                     .uri = "/v2/infra-ci/blobs/sha256:01"};
+    c->ev[2] = (struct ra_log_event){.kind = RA_LOG_PIPELINE, .time = APR(13, 9, 2),
+                                     .line = 196, .pipeline = &c->run[1]};
+    c->log.path = "ci.json";
+    ra_vec_push(&c->log.events, &c->ev[0]);
+    ra_vec_push(&c->log.events, &c->ev[1]);
+    ra_vec_push(&c->log.events, &c->ev[2]);
+    c->logs[0] = &c->log;
+    f->inv.schedule = &c->s;
+    f->inv.logs = c->logs;
+    f->inv.nlogs = 1;
+    f->loss[0].first_404_event = &c->ev[1];
+    f->loss[0].first_404_log = "ci.json";
+}
+
+static void ci_release(struct ci *c)
+{
+    ra_vec_release(&c->pl.pushes);
+    ra_vec_release(&c->pls.pipelines);
+    ra_vec_release(&c->log.events);
+}
+
+/* What failed (the runs, the requests answered 404 and the objects they asked for),
+ * the first failure as detection, and a pipeline that rebuilt and pushed the broken
+ * image after the newest snapshot as the repair: time to repair ends when its run
+ * finished. */
+static void test_failures_and_rebuild(void **state)
+{
+    struct fix_inv f;
+    struct ci c;
+    struct ra_postmortem *pm = NULL;
+    struct ra_err err = {0};
+
+    (void)state;
+    fix_init(&f, 2, 2);
+    ci_init(&c, &f);
+    f.firing[0] =
+        (struct ra_firing){.time = APR(12, 3, 25), .job_id = "gc", .job_name = "gc"};
+    suspect(&f, 0, 0, 0, RA_CONF_HIGH);
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_int_equal(pm->failed_pipelines, 1);
+    assert_ptr_equal(pm->failed_runs[0].event, &c.ev[0]);
+    assert_string_equal(pm->failed_runs[0].log, "ci.json");
+    assert_int_equal(pm->failed_pulls, 1);
+    assert_int_equal(pm->nfailed_objects, 1); /* loss[1] was never asked for */
+    assert_ptr_equal(pm->failed_objects[0], &f.loss[0]);
+    assert_ptr_equal(pm->detected.event, &c.ev[0]);
+    assert_int_equal(pm->state, RA_PM_REPAIRED);
+    assert_ptr_equal(pm->rebuilt.event, &c.ev[2]);
+    assert_string_equal(pm->rebuilt_ref, "infra-ci:latest");
+    assert_null(pm->repaired_in);
+    assert_int_equal(pm->repaired_at, APR(13, 9, 10));
+    assert_int_equal(pm->end, APR(13, 9, 10));
+    assert_int_equal(ra_postmortem_span(pm->start, pm->end), 107100); /* 1 d 5 h 45 min */
+    ra_postmortem_free(pm);
+
+    /* the run pushed before the newest snapshot that shows the tag broken: no repair */
+    c.ev[2].time = APR(12, 23, 0);
+    c.run[1].finished = APR(12, 23, 5);
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_int_equal(pm->state, RA_PM_ONGOING);
+    assert_null(pm->rebuilt.event);
+    assert_int_equal(pm->end, APR(13, 6, 3)); /* the last failure, after the snapshot */
+    ra_postmortem_free(pm);
+
+    /* a successful run of the pipeline whose build-push step did not run: no repair */
+    c.ev[2].time = APR(13, 9, 2);
+    c.run[1].finished = APR(13, 9, 10);
+    c.step[1].state = "skipped";
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_int_equal(pm->state, RA_PM_ONGOING);
+    assert_null(pm->rebuilt.event);
+    assert_null(pm->rebuilt_ref);
+    ra_postmortem_free(pm);
+    ci_release(&c);
+    fix_inv_release(&f);
+}
+
+/* The first alert from the loss on is the third measure of detection; before the first
+ * failure it went well, after it (or without one) nothing alerted in time. */
+static void test_first_alert(void **state)
+{
+    struct fix_inv f;
+    struct ci c;
+    struct ra_postmortem *pm = NULL;
+    struct ra_err err = {0};
+    struct ra_log_event alert = {.kind = RA_LOG_ALERT, .time = APR(11, 0, 0), .line = 3,
+                                 .message = "RegistryImageUnpullable", .level = ""};
+
+    (void)state;
+    fix_init(&f, 2, 1);
+    ci_init(&c, &f);
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_null(pm->first_alert.event);
+    assert_true(ra_postmortem_lesson(pm, RA_PM_L_NO_ALERT));
+    assert_false(ra_postmortem_lesson(pm, RA_PM_L_ALERTED));
+    ra_postmortem_free(pm);
+
+    ra_vec_push(&c.log.events, &alert); /* before the loss: not this incident's */
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_null(pm->first_alert.event);
+    ra_postmortem_free(pm);
+
+    alert.time = APR(13, 6, 0); /* before the first failure, 06:02 */
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_ptr_equal(pm->first_alert.event, &alert);
+    assert_string_equal(pm->first_alert.log, "ci.json");
+    assert_ptr_equal(pm->detected.event, &c.ev[0]); /* detection is the first failure */
+    assert_true(ra_postmortem_lesson(pm, RA_PM_L_ALERTED));
+    assert_false(ra_postmortem_lesson(pm, RA_PM_L_NO_ALERT));
+    ra_postmortem_free(pm);
+
+    alert.time = APR(13, 7, 0); /* after it */
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_ptr_equal(pm->first_alert.event, &alert);
+    assert_false(ra_postmortem_lesson(pm, RA_PM_L_ALERTED));
+    assert_true(ra_postmortem_lesson(pm, RA_PM_L_NO_ALERT));
+    ra_postmortem_free(pm);
+    ci_release(&c);
+    fix_inv_release(&f);
+}
+
 /* Nothing lost: no incident, no start, the focus is the week before the snapshots. */
 static void test_no_incident(void **state)
 {
@@ -306,6 +471,8 @@ int main(void)
         cmocka_unit_test(test_suspect_ranking),
         cmocka_unit_test(test_trigger),
         cmocka_unit_test(test_recycled),
+        cmocka_unit_test(test_failures_and_rebuild),
+        cmocka_unit_test(test_first_alert),
         cmocka_unit_test(test_no_incident),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

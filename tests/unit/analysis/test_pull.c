@@ -1138,17 +1138,17 @@ static void test_pull__missing_objects_are_typed_references(void **state)
     struct ra_digest d8 = dg('8');
     static const char *const plats[] = {"linux/amd64", "linux/arm64"};
 
-    push_image(f, REPO, '2', '4', "amd64", "6");
-    put_layer(f, '7');
-    layer_link(f, REPO, '7');
-    put_image(f, '3', '5', "7");
-    put_index(f, '1', "23", plats);
-    revision_link(f, REPO, '1');
-    tag_current(f, REPO, "latest", '1');
-    push_image(f, REPO, '9', '4', "amd64", "8"); /* a single image: layer 8's data gone */
+    fix_push_layers(f->g, REPO, '2', '4', "amd64", "6");
+    fix_layer(f->g, '7');
+    fix_layer_link(f->g, REPO, '7', RA_TIME_NONE);
+    fix_image(f->g, '3', '5', "7", 1234, LAYER_SIZE);
+    fix_index(f->g, '1', "23", plats, -1);
+    fix_revision_link(f->g, REPO, '1', RA_TIME_NONE);
+    fix_tag(f->g, REPO, "latest", '1', RA_TIME_NONE);
+    fix_push_layers(f->g, REPO, '9', '4', "amd64", "8"); /* a single image: layer 8's data gone */
     ra_graph_blob(f->g, &d8)->present = 0;
-    tag_current(f, REPO, "single", '9');
-    ra_graph_tag(f->g, repo(f, REPO), "nolink", 6);
+    fix_tag(f->g, REPO, "single", '9', RA_TIME_NONE);
+    ra_graph_tag(f->g, fix_repo(f->g, REPO), "nolink", 6);
     analyze(f);
 
     assert_ref(missing_of(f, RA_F_BLOB_MISSING, "latest"), RA_OBJ_BLOB, "latest",

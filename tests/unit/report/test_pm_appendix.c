@@ -35,10 +35,48 @@ static void test_appendix(void **state)
     pmfix_release(&f);
 }
 
+/* Findings that differ only in digest and message fold into one row with a count; the
+ * whole list stays in findings_all. */
+static void test_findings_folded(void **state)
+{
+    struct pmfix f;
+    struct ra_finding fd[3] = {
+        {.code = RA_F_BLOB_MISSING, .severity = RA_SEV_CRITICAL, .repository = "infra-ci",
+         .tag = "latest", .path = "", .message = "layer 1 missing"},
+        {.code = RA_F_BLOB_MISSING, .severity = RA_SEV_CRITICAL, .repository = "infra-ci",
+         .tag = "latest", .path = "", .message = "layer 2 missing"},
+        {.code = RA_F_BLOB_MISSING, .severity = RA_SEV_CRITICAL, .repository = "infra-ci",
+         .tag = "old", .path = "", .message = "layer 3 missing"},
+    };
+    json_t *o, *rows;
+    size_t i;
+
+    (void)state;
+    pmfix_init(&f, 2, 1);
+    for (i = 0; i < 3; i++)
+        ra_vec_push(&f.reg[1].findings.items, &fd[i]);
+    pmfix_decide(&f);
+    o = ra_pm_appendix(&f.m);
+    assert_int_equal(json_integer_value(json_object_get(o, "findings_total")), 3);
+    assert_int_equal(json_array_size(json_object_get(o, "findings_all")), 3);
+    rows = json_object_get(o, "findings");
+    assert_int_equal(json_array_size(rows), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "count")),
+                     2);
+    assert_string_equal(pm_str(json_array_get(rows, 0), "message"), "layer 1 missing");
+    assert_string_equal(pm_str(json_array_get(rows, 1), "tag"), "old");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 1), "count")),
+                     1);
+    json_decref(o);
+    ra_vec_release(&f.reg[1].findings.items);
+    pmfix_release(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_appendix),
+        cmocka_unit_test(test_findings_folded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,7 @@ static void test_detection(void **state)
     (void)state;
     pmfix_init(&f, 2, 1);
     pmfix_gc(&f, RA_CONF_HIGH);
+    f.loss[0].to.kind = RA_BOUND_FOLDER_MTIME;
     pmfix_decide(&f);
     impact = ra_pm_impact(&f.m);
     o = ra_pm_detection(&f.m, impact);
@@ -30,6 +31,44 @@ static void test_detection(void **state)
     /* no log: no time to detect, but the first snapshot's distance from the start */
     assert_true(json_is_null(json_object_get(o, "time_to_detect")));
     assert_string_equal(pm_str(o, "time_to_first_snapshot.text"), "21 h 35 min");
+    assert_true(json_is_null(json_object_get(o, "to_first_alert")));
+    assert_true(json_is_false(json_object_get(o, "has_alert")));
+    assert_string_equal(pm_str(o, "earliest_missing_words"),
+                        "the time the folder it was deleted from last changed");
+    json_decref(o);
+    json_decref(impact);
+    pmfix_release(&f);
+}
+
+/* Time to detect to each kind of sign: a failed pipeline, a 404, an alert. */
+static void test_time_to_each_sign(void **state)
+{
+    struct pmfix f;
+    struct ra_log_pipeline run = {.number = 313, .status = "failure", .event = "cron"};
+    struct ra_log_event pipe = {.kind = RA_LOG_PIPELINE, .time = APR(13, 6, 2), .line = 556,
+                                .pipeline = &run},
+                        alert = {.kind = RA_LOG_ALERT, .time = APR(13, 5, 25), .line = 2,
+                                 .message = "RegistryImageUnpullable", .level = "page"};
+    json_t *impact, *o;
+
+    (void)state;
+    pmfix_init(&f, 2, 1);
+    pmfix_gc(&f, RA_CONF_HIGH);
+    pmfix_decide(&f);
+    f.pm->first_failed_pipeline = (struct ra_pm_event){&pipe, "ci.json"};
+    f.pm->detected = f.pm->first_failed_pipeline;
+    f.pm->first_alert = (struct ra_pm_event){&alert, "alerts.jsonl"};
+    impact = ra_pm_impact(&f.m);
+    o = ra_pm_detection(&f.m, impact);
+    assert_string_equal(pm_str(o, "time_to_detect.message"), "pipeline #313 failure (cron)");
+    assert_string_equal(pm_str(o, "time_to_detect.span.text"), "1 d 2 h 37 min");
+    assert_string_equal(pm_str(o, "to_first_failed_pipeline.evidence"), "ci.json:556");
+    assert_true(json_is_null(json_object_get(o, "to_first_404")));
+    assert_string_equal(pm_str(o, "to_first_alert.message"),
+                        "alert RegistryImageUnpullable (page)");
+    assert_string_equal(pm_str(o, "to_first_alert.span.text"), "1 d 2 h");
+    assert_string_equal(pm_str(o, "to_first_alert.evidence"), "alerts.jsonl:2");
+    assert_true(json_is_true(json_object_get(o, "has_alert")));
     json_decref(o);
     json_decref(impact);
     pmfix_release(&f);
@@ -55,6 +94,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_detection),
+        cmocka_unit_test(test_time_to_each_sign),
         cmocka_unit_test(test_nothing_lost),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

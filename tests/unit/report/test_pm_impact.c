@@ -59,6 +59,52 @@ static void test_duration_bound(void **state)
     pmfix_release(&f);
 }
 
+/* What failed, named: the runs by number and event, the workflows (or steps) they
+ * failed in, each once, and the lost objects that requests answered 404 asked for. */
+static void test_what_failed(void **state)
+{
+    struct pmfix f;
+    struct ra_log_step st[3] = {{"lint", "lint", "failure", "", 1, 0, 0},
+                                {"deploy", "deploy", "failure", "", 1, 0, 0},
+                                {"", "clone", "success", "", 0, 0, 0}};
+    struct ra_log_pipeline run[2] = {
+        {.number = 313, .status = "failure", .event = "cron", .steps = st, .nsteps = 3},
+        {.number = 315, .status = "failure", .event = "manual", .steps = st, .nsteps = 1}};
+    struct ra_log_event ev[2] = {
+        {.kind = RA_LOG_PIPELINE, .time = APR(13, 6, 2), .line = 556, .pipeline = &run[0]},
+        {.kind = RA_LOG_PIPELINE, .time = APR(13, 7, 18), .line = 358, .pipeline = &run[1]}};
+    struct ra_pm_event runs[2] = {{&ev[0], "ci.json"}, {&ev[1], "ci.json"}};
+    const struct ra_loss *objs[1];
+    struct ra_pm_event *saved_runs;
+    const struct ra_loss **saved_objs;
+    json_t *o;
+
+    (void)state;
+    pmfix_init(&f, 2, 2);
+    pmfix_decide(&f);
+    objs[0] = &f.loss[1];
+    saved_runs = f.pm->failed_runs;
+    saved_objs = f.pm->failed_objects;
+    f.pm->failed_runs = runs;
+    f.pm->failed_pipelines = 2;
+    f.pm->failed_objects = objs;
+    f.pm->nfailed_objects = 1;
+    f.pm->failed_pulls = 3;
+    o = ra_pm_impact(&f.m);
+    assert_true(json_is_true(json_object_get(o, "has_failures")));
+    assert_string_equal(pm_str(o, "failed_runs_text"), "#313 (cron), #315 (manual)");
+    assert_string_equal(pm_str(o, "failed_in_text"), "lint, deploy");
+    assert_int_equal(json_integer_value(json_object_get(o, "failed_objects")), 1);
+    assert_string_equal(pm_str(o, "failed_objects_text"), "sha256:020000000000");
+    assert_string_equal(
+        pm_str(json_array_get(json_object_get(o, "failed_runs"), 1), "evidence"),
+        "ci.json:358");
+    json_decref(o);
+    f.pm->failed_runs = saved_runs;
+    f.pm->failed_objects = saved_objs;
+    pmfix_release(&f);
+}
+
 /* Nothing lost: no duration. */
 static void test_no_duration(void **state)
 {
@@ -78,6 +124,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_duration_suspect),
+        cmocka_unit_test(test_what_failed),
         cmocka_unit_test(test_duration_bound),
         cmocka_unit_test(test_no_duration),
     };

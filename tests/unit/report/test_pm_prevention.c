@@ -29,9 +29,16 @@ static void test_items(void **state)
                         "Bring the broken tags back");
     assert_string_equal(pm_str(json_array_get(a, 0), "priority"), "P0");
     assert_non_null(strstr(pm_str(json_array_get(a, 1), "title"), "--delete-untagged"));
-    assert_string_equal(pm_str(json_array_get(a, 2), "priority"), "P1");
+    assert_string_equal(pm_str(json_array_get(a, 1), "kind"), "stop_gc_untagged");
+    assert_string_equal(
+        pm_str(json_array_get(json_object_get(json_array_get(a, 1), "refs"), 2), "url"),
+        "https://github.com/distribution/distribution/pull/4285");
+    /* no log shows the damage: the probe is P0 (analysis/actions.c decides) */
+    assert_string_equal(pm_str(json_array_get(a, 2), "kind"), "probe");
+    assert_string_equal(pm_str(json_array_get(a, 2), "priority"), "P0");
+    assert_string_equal(pm_str(json_array_get(a, 3), "priority"), "P1");
     assert_non_null(
-        strstr(pm_str(json_array_get(a, 2), "title"), "Pin the registry image"));
+        strstr(pm_str(json_array_get(a, 3), "title"), "Pin the registry image"));
     json_array_foreach(a, i, v)
     {
         int p = (int)json_integer_value(json_object_get(v, "priority_rank"));
