@@ -140,6 +140,8 @@ static int read_one(struct reader *rd, size_t i, struct ra_err *err)
         rd->group.items[i - 1] == rd->group.items[i])
         sopts.prev = prev->snap;
     error = ra_scan_run(&s, spec, &sopts, err);
+    if (sopts.prev)
+        ra_snapshot_drop_walk(prev->snap); /* not needed again */
     if (o->progress_done)
         o->progress_done(o->progress_payload);
     if (error < 0)
@@ -656,6 +658,7 @@ static int predict(struct ra_investigation *inv, const struct ra_investigate_opt
     spec.taken_at = last->snap->taken_at;
     spec.taken_source = last->snap->taken_source;
     sopts.verify = o->verify;
+    sopts.prev = last->snap; /* the same tree, read a moment ago: all of it is reused */
     if ((error = ra_snapshot_load(&copy, &spec, &sopts, err)) < 0)
         return error;
     popts.taken_at = copy->taken_at;
