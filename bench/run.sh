@@ -25,6 +25,8 @@ prepare_only=0
 gen_args=()
 snapshots=0
 change_rate=0.001
+prune=1
+archives=0
 long_s=20 # a command whose warm-up run took longer than this is timed once, not $runs times
 
 usage() {
@@ -48,6 +50,10 @@ usage: bench/run.sh [options]
                     --small-bytes each); times timeline and bisect over them next to
                     one snapshot's scan
   --change-rate R   with --snapshots: fraction of entries changed per day (default $change_rate)
+  --no-prune        with --snapshots: no tag folder removed each day (then the only loss
+                    is svc0000:latest)
+  --archives A      with --snapshots: also time timeline over the first A snapshots as
+                    tar.zst archives next to the sum of their single scans
 EOF
 }
 
@@ -64,6 +70,8 @@ while [ $# -gt 0 ]; do
     --seed) seed=$2; shift 2 ;;
     --snapshots) snapshots=$2; shift 2 ;;
     --change-rate) change_rate=$2; shift 2 ;;
+    --no-prune) prune=0; shift ;;
+    --archives) archives=$2; shift 2 ;;
     --gen-arg) gen_args+=("$2"); shift 2 ;;
     --gen-arg=*) gen_args+=("${1#--gen-arg=}"); shift ;;
     -h | --help) usage; exit 0 ;;
@@ -99,7 +107,7 @@ if [ "$snapshots" -gt 0 ]; then
         trap 'rm -rf "$work"' EXIT
     fi
     "$here/snapshots.sh" "$bin" "$work" "$entries" "$snapshots" "$change_rate" "$small" \
-        "$seed" "$runs"
+        "$seed" "$runs" "$prune" "$archives"
     exit
 fi
 

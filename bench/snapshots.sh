@@ -4,18 +4,22 @@
 # daily, hard-linked directory snapshots of one generated registry, and the time and
 # peak memory of `timeline` and `bisect` over it next to one snapshot's `scan`.
 #
-#   bench/snapshots.sh BIN WORK ENTRIES SNAPSHOTS CHANGE_RATE SMALL_BYTES SEED RUNS
+#   bench/snapshots.sh BIN WORK ENTRIES SNAPSHOTS CHANGE_RATE SMALL_BYTES SEED RUNS \
+#       [PRUNE [ARCHIVES]]
 #
 # Day 1 is bench/gen.py's storage. Every later day is `cp -al` of the day before, then
 # about ENTRIES * CHANGE_RATE entries changed: a small registry made by gen.py (seed
 # SEED+day) whose repositories are moved in under "dayNN/" and whose blobs are copied
-# in (never over existing files: the trees share inodes), and one tag directory of
-# the day-1 registry removed (rm -rf). At day ceil(0.6 N) the tag svc0000:latest is
-# removed: the loss bisect looks for. Link files are never rewritten in place (that
+# in (never over existing files: the trees share inodes), and (PRUNE=1, the default)
+# one tag directory of the day-1 registry removed (rm -rf). At day ceil(0.6 N) the tag
+# svc0000:latest is removed: the loss bisect looks for. With PRUNE=0 that is the only
+# loss in the share. ARCHIVES=A > 0 also writes the first A days as tar.zst and times
+# timeline over them next to the sum of their single scans. Link files are never rewritten in place (that
 # would change every earlier snapshot through the shared inodes).
 set -euo pipefail
 
-bin=$1 work=$2 entries=$3 nsnap=$4 rate=$5 small=$6 seed=$7 runs=$8
+bin=$1 work=$2 entries=$3 nsnap=$4 rate=$5 small=$6 seed=$7 runs=$8 prune=${9:-1}
+archives=${10:-0}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 share="$work/share/#snapshot"
 tf="$work/.time"
@@ -27,10 +31,11 @@ log() { echo "# $*"; }
 day_name() { date -u -d "2026-04-01 + $(($1 - 1)) days" +'GMT+00_%Y.%m.%d-01.00'; }
 
 # ---- the share ------------------------------------------------------------------------
-if [ -d "$share/$(day_name "$nsnap")" ]; then
+if [ -d "$share/$(day_name "$nsnap")" ] && [ "$(cat "$work/share.prune" 2>/dev/null)" = "$prune" ]; then
     log "reusing $share"
 else
-    rm -rf "$work/share" && mkdir -p "$share"
+    rm -rf "$work/share" "$work/archives" && mkdir -p "$share"
+    echo "$prune" >"$work/share.prune"
     d1="$share/$(day_name 1)"
     log "day 1: gen.py --target-entries $entries --blob-bytes-small $small --seed $seed"
     /usr/bin/python3 "$here/gen.py" "$d1" --target-entries "$entries" \
@@ -52,8 +57,10 @@ else
         mv "$small_dir/$V2/repositories/"* "$cur/$V2/repositories/day$d/"
         cp -a -n "$small_dir/$V2/blobs/." "$cur/$V2/blobs/"
         rm -rf "$small_dir"
-        t=${tagdirs[$(((d * 7919) % ${#tagdirs[@]}))]}
-        rm -rf "${cur:?}/$V2/repositories/$t"
+        if ((prune)); then
+            t=${tagdirs[$(((d * 7919) % ${#tagdirs[@]}))]}
+            rm -rf "${cur:?}/$V2/repositories/$t"
+        fi
         if ((d == break_day)); then
             rm -rf "$cur/$V2/repositories/svc0000/_manifests/tags/latest"
         fi
@@ -87,6 +94,8 @@ timeit scan -q --json /dev/null "$one"
 scan_s=$T_S scan_rss=$T_RSS scan_cpu=$T_CPU
 timeit timeline -q --format json "$share"
 tl_s=$T_S tl_rss=$T_RSS tl_cpu=$T_CPU
+timeit report -q -o /dev/null "$share"
+rp_s=$T_S rp_rss=$T_RSS rp_cpu=$T_CPU
 timeit bisect -q svc0000:latest "$share"
 bi_s=$T_S bi_rss=$T_RSS bi_cpu=$T_CPU
 "$bin" bisect -q --json "$work/bisect.json" svc0000:latest "$share" >/dev/null 2>&1 || true
@@ -103,6 +112,7 @@ row() { # MEASURE WALL CPU RSS
 printf '%-34s %8s %8s %9s %10s %9s %9s\n' measure wall_s cpu_s rss_MiB wall/scan cpu/scan rss/scan
 row "scan, one snapshot" "$scan_s" "$scan_cpu" "$scan_rss"
 row "timeline, all $nsnap" "$tl_s" "$tl_cpu" "$tl_rss"
+row "report, all $nsnap" "$rp_s" "$rp_cpu" "$rp_rss"
 row "bisect svc0000:latest, all $nsnap" "$bi_s" "$bi_cpu" "$bi_rss"
 echo "bisect: $bracket"
 
@@ -125,4 +135,34 @@ row "timeline, all $nsnap, RA_NO_REUSE=1" "$tlf_s" "$tlf_cpu" "$tlf_rss"
 inc_w=$(per "$si_s" "$scan_s") inc_c=$(per "$si_cpu" "$scan_cpu")
 full_w=$(per "$sf_s" "$scan_s") full_c=$(per "$sf_cpu" "$scan_cpu")
 echo "scan of one later snapshot: incremental ${inc_w} s wall, ${inc_c} s cpu; full ${full_w} s wall, ${full_c} s cpu; cpu ratio $(ratio "$inc_c" "$full_c")"
+
+# ---- archives: the first A days as tar.zst ----------------------------------------------
+if ((archives > 0)); then
+    mkdir -p "$work/archives"
+    args=()
+    for ((d = 1; d <= archives; d++)); do
+        a="$work/archives/$(day_name "$d").tar.zst"
+        [ -f "$a" ] || tar --sort=name --numeric-owner -C "$share/$(day_name "$d")" -cf - . |
+            zstd -q -3 -T0 -o "$a"
+        args+=("$a@$(date -u -d "2026-04-01 + $((d - 1)) days 01:00" +%Y-%m-%dT%H:%MZ)")
+    done
+    sum_s=0 sum_cpu=0 max_rss=0
+    for a in "${args[@]}"; do
+        runs_save=$runs runs=1
+        timeit scan -q --json /dev/null "${a%@*}"
+        runs=$runs_save
+        sum_s=$(awk -v a="$sum_s" -v b="$T_S" 'BEGIN { printf "%.2f", a + b }')
+        sum_cpu=$(awk -v a="$sum_cpu" -v b="$T_CPU" 'BEGIN { printf "%.2f", a + b }')
+        [ "$T_RSS" -gt "$max_rss" ] && max_rss=$T_RSS
+    done
+    runs_save=$runs runs=1
+    timeit timeline -q --format json "${args[@]}"
+    runs=$runs_save
+    printf '%-34s %8s %8s %9s %10s %9s %9s\n' measure wall_s cpu_s rss_MiB wall/sum cpu/sum rss/one
+    printf '%-34s %8s %8s %9s %10s %9s %9s\n' "scan of each tar.zst, summed" "$sum_s" "$sum_cpu" \
+        "$(mib "$max_rss")" 1.00 1.00 1.00
+    printf '%-34s %8s %8s %9s %10s %9s %9s\n' "timeline, $archives tar.zst" "$T_S" "$T_CPU" \
+        "$(mib "$T_RSS")" "$(ratio "$T_S" "$sum_s")" "$(ratio "$T_CPU" "$sum_cpu")" \
+        "$(ratio "$T_RSS" "$max_rss")"
+fi
 rm -f "$tf"

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "analysis/history.h"
 #include "config/jobs/jobs.h"
 #include "model/graph.h"
 #include "util/buf.h"
@@ -215,6 +216,24 @@ int ra_correlate_tag_target(struct ra_digest *out, const struct ra_losses *losse
     return 1;
 }
 
+/* Has scan k the loss's repository but not a revision link for d? Asked of the history
+ * when there is one: later scans may have given up their graphs (ra_scan_thin). */
+static int repo_lacks_link(const struct ra_losses *ls, size_t k, const struct ra_loss *l,
+                           const struct ra_digest *d)
+{
+    struct ra_hist_key repo = {RA_HIST_REPO, l->root, l->repository, NULL, NULL};
+    struct ra_hist_key link = {RA_HIST_REVISION, l->root, l->repository, d, NULL};
+    const struct ra_graph *g;
+    const struct ra_repo *r;
+
+    if (ls->history)
+        return ra_history_has(ls->history, &repo, k) &&
+               !ra_history_has(ls->history, &link, k);
+    g = ra_scan_graph(ls->scans[k], l->root);
+    r = g ? ra_map_gets(&g->repos, l->repository) : NULL;
+    return r && !ra_graph_find_link(&r->revisions, d);
+}
+
 void ra_correlate_fp_tag(struct ra_corr *c, struct ra_cause *cause)
 {
     const struct ra_loss *l = cause->loss;
@@ -236,9 +255,7 @@ void ra_correlate_fp_tag(struct ra_corr *c, struct ra_cause *cause)
         return;
     for (k = l->first_missing; k < c->losses->nscans; k++) {
         const struct ra_scan *s = c->losses->scans[k];
-        const struct ra_graph *kg = ra_scan_graph(s, l->root);
-        const struct ra_repo *kr = kg ? ra_map_gets(&kg->repos, l->repository) : NULL;
-        if (kr && !ra_graph_find_link(&kr->revisions, &target)) {
+        if (repo_lacks_link(c->losses, k, l, &target)) {
             ra_correlate_add_match(c->res, cause, RA_FP_TAG_PRUNE_THEN_GC,
                                    "its manifest %s lost its revision link by %s",
                                    ra_digest_short(d, &target), s->snap->name);

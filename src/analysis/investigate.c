@@ -29,50 +29,192 @@ static void note(struct ra_investigation *inv, const char *fmt, ...)
     ra_buf_release(&b);
 }
 
-static int read_snapshots(struct ra_investigation *inv, const struct ra_investigate_opts *o,
-                          struct ra_err *err)
-{
-    struct ra_vec specs = RA_VEC_INIT, scans = RA_VEC_INIT;
-    struct ra_snapshot_opts sopts = RA_SNAPSHOT_OPTS_INIT;
-    struct ra_snapshot *prev;
-    struct ra_scan *s;
-    size_t i, k;
-    int error = 0;
+/* Reading the snapshots. When every snapshot's time is known before it is read (a
+ * stated time or one in its name) and they come oldest first, each is added to the
+ * history, the losses and the timeline as soon as it is read, and the one before it
+ * gives up its graphs unless it brackets a loss: memory holds about two snapshots'
+ * graphs plus the history. Otherwise (times from mtimes or a backup job, which the
+ * config repo may still move) every snapshot is kept until all are read and sorted,
+ * and the same steps run then. */
+struct reader {
+    struct ra_investigation *inv;
+    const struct ra_investigate_opts *o;
+    struct ra_vec specs;    /* struct ra_snapshot_spec *, in read order */
+    struct ra_vec scans;    /* struct ra_scan *: in read order, then in time order */
+    struct ra_vec group;    /* the argument each spec came from, as index + 1 */
+    struct ra_vec need;
+    char *keep;             /* per scan (time order): brackets a loss */
+    size_t seen_losses;
+    int streamed;           /* the steps ran while reading */
+    struct ra_timeline_opts topts;
+};
 
-    for (i = 0; i < o->nsnapshots && !error; i++)
-        error = ra_snapshot_expand(&specs, o->snapshots[i], err);
+static int cmp_spec(const struct ra_snapshot_spec *x, const struct ra_snapshot_spec *y)
+{
+    if (x->taken_at != y->taken_at)
+        return x->taken_at < y->taken_at ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+static int can_stream(const struct ra_vec *specs)
+{
+    size_t i;
+
+    for (i = 0; i < specs->len; i++)
+        if (((const struct ra_snapshot_spec *)specs->items[i])->taken_at == RA_TIME_NONE ||
+            (i && cmp_spec(specs->items[i - 1], specs->items[i]) >= 0))
+            return 0;
+    return 1;
+}
+
+/* Scan k is the newest read; give its graphs back to the earlier scans the windows of
+ * its losses read, where they were given up. */
+static int refill(struct reader *rd, struct ra_err *err)
+{
+    struct ra_snapshot_opts sopts = RA_SNAPSHOT_OPTS_INIT;
+    struct ra_scan *fresh;
+    size_t i;
+    int error;
+
+    sopts.verify = rd->o->verify;
+    for (i = 0; i < rd->need.len; i++) {
+        size_t k = (uintptr_t)rd->need.items[i] - 1;
+        struct ra_scan *s = rd->scans.items[k];
+        if (!s->thinned)
+            continue;
+        if ((error = ra_scan_run(&fresh, rd->specs.items[k], &sopts, err)) < 0)
+            return error;
+        ra_scan_refill(s, fresh);
+        rd->inv->reread++;
+    }
+    rd->need.len = 0;
+    return 0;
+}
+
+/* Add scan k (time order) to the losses and the timeline; give up the graphs of the
+ * scan before it unless a loss's window is bracketed by it. */
+static int step(struct reader *rd, size_t k, int thin, struct ra_err *err)
+{
+    struct ra_investigation *inv = rd->inv;
+    struct ra_scan **scans = (struct ra_scan **)rd->scans.items;
+    size_t i;
+    int error;
+
+    ra_losses_add(inv->losses, scans, k, &rd->need);
+    if ((error = refill(rd, err)) < 0)
+        return error;
+    ra_losses_settle(inv->losses);
+    ra_timeline_add(inv->tb, k ? scans[k - 1] : NULL, scans[k]);
+    rd->keep = ra_xrealloc(rd->keep, k + 1);
+    rd->keep[k] = 0;
+    for (i = rd->seen_losses; i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        rd->keep[l->first_missing] = 1;
+        if (l->last_present != SIZE_MAX)
+            rd->keep[l->last_present] = 1;
+    }
+    rd->seen_losses = inv->losses->items.len;
+    if (thin && k && !rd->keep[k - 1])
+        ra_scan_thin(scans[k - 1]);
+    return 0;
+}
+
+static int read_one(struct reader *rd, size_t i, struct ra_err *err)
+{
+    const struct ra_investigate_opts *o = rd->o;
+    struct ra_investigation *inv = rd->inv;
+    const struct ra_snapshot_spec *spec = rd->specs.items[i];
+    struct ra_snapshot_opts sopts = RA_SNAPSHOT_OPTS_INIT;
+    const struct ra_scan *prev = i ? rd->scans.items[i - 1] : NULL;
+    struct ra_scan *s;
+    size_t k;
+    int error;
+
     sopts.verify = o->verify;
     sopts.progress_payload = o->progress_payload;
-    for (i = 0; i < specs.len && !error; i++) {
-        const struct ra_snapshot_spec *spec = specs.items[i];
-        sopts.progress_cb = o->progress_for ? o->progress_for(spec->name, o->progress_payload)
-                                            : NULL;
-        /* the previous snapshot lends what is provably unchanged (docs/snapshots.md) */
-        prev = scans.len ? ((struct ra_scan *)scans.items[scans.len - 1])->snap : NULL;
-        sopts.prev = prev;
-        error = ra_scan_run(&s, spec, &sopts, err);
-        if (prev)
-            ra_snapshot_drop_walk(prev); /* not needed again */
-        if (o->progress_done)
-            o->progress_done(o->progress_payload);
-        if (error < 0)
-            break;
-        if (!s->nregs)
-            note(inv, "snapshot '%s': no registry root found", spec->name);
-        if (!s->snap->complete)
-            note(inv, "snapshot '%s': read only in part: %s", spec->name, s->snap->read_error);
-        for (k = 0; k < s->snap->unread.len; k++) {
-            const struct ra_unread *u = s->snap->unread.items[k];
-            note(inv, "snapshot '%s': not read: '%s': %s", spec->name, u->path, u->why);
-        }
-        ra_vec_push(&scans, s);
+    sopts.progress_cb = o->progress_for ? o->progress_for(spec->name, o->progress_payload)
+                                        : NULL;
+    /* the snapshot before, of the same share: what provably did not change is taken
+     * from it */
+    if (prev && !prev->thinned && prev->snap->complete &&
+        rd->group.items[i - 1] == rd->group.items[i])
+        sopts.prev = prev->snap;
+    error = ra_scan_run(&s, spec, &sopts, err);
+    if (sopts.prev)
+        ra_snapshot_drop_walk(prev->snap); /* not needed again */
+    if (o->progress_done)
+        o->progress_done(o->progress_payload);
+    if (error < 0)
+        return error;
+    if (!s->nregs)
+        note(inv, "snapshot '%s': no registry root found", spec->name);
+    if (!s->snap->complete)
+        note(inv, "snapshot '%s': read only in part: %s", spec->name, s->snap->read_error);
+    for (k = 0; k < s->snap->unread.len; k++) {
+        const struct ra_unread *u = s->snap->unread.items[k];
+        note(inv, "snapshot '%s': not read: '%s': %s", spec->name, u->path, u->why);
     }
-    for (i = 0; i < specs.len; i++)
-        ra_snapshot_spec_free(specs.items[i]);
-    ra_vec_release(&specs);
-    inv->scans = (struct ra_scan **)scans.items; /* ownership moves to inv */
-    inv->nscans = scans.len;
+    ra_vec_push(&rd->scans, s);
+    inv->scans = (struct ra_scan **)rd->scans.items; /* ownership moves to inv */
+    inv->nscans = rd->scans.len;
+    return rd->streamed ? step(rd, i, 1, err) : 0;
+}
+
+static int read_snapshots(struct reader *rd, struct ra_err *err)
+{
+    const struct ra_investigate_opts *o = rd->o;
+    size_t i, n;
+    int error = 0;
+
+    for (i = 0; i < o->nsnapshots && !error; i++) {
+        n = rd->specs.len;
+        error = ra_snapshot_expand(&rd->specs, o->snapshots[i], err);
+        for (; n < rd->specs.len; n++)
+            ra_vec_push(&rd->group, (void *)(uintptr_t)(i + 1));
+    }
+    rd->streamed = !error && can_stream(&rd->specs);
+    ra_losses_begin(&rd->inv->losses);
+    ra_timeline_begin(&rd->inv->tb, &rd->topts);
+    for (i = 0; i < rd->specs.len && !error; i++)
+        error = read_one(rd, i, err);
     return error;
+}
+
+/* After the config repo may have set snapshot times: sort, and run the steps that did
+ * not run while reading; then keep graphs only where a loss's window is bracketed and
+ * in the newest scan. */
+static int finish_snapshots(struct reader *rd, struct ra_err *err)
+{
+    struct ra_investigation *inv = rd->inv;
+    size_t i;
+    int error;
+
+    if (!rd->streamed) {
+        qsort(inv->scans, inv->nscans, sizeof(*inv->scans), ra_scan_cmp_taken);
+        for (i = 0; i < inv->nscans; i++)
+            if ((error = step(rd, i, 0, err)) < 0)
+                return error;
+    }
+    inv->losses->scans = inv->scans;
+    inv->losses->nscans = inv->nscans;
+    ra_losses_finish(inv->losses);
+    for (i = 0; i + 1 < inv->nscans; i++)
+        if (!rd->keep[i])
+            ra_scan_thin(inv->scans[i]);
+    return 0;
+}
+
+static void reader_release(struct reader *rd)
+{
+    size_t i;
+
+    for (i = 0; i < rd->specs.len; i++)
+        ra_snapshot_spec_free(rd->specs.items[i]);
+    ra_vec_release(&rd->specs);
+    ra_vec_release(&rd->group);
+    ra_vec_release(&rd->need);
+    free(rd->keep);
+    /* rd->scans: the items belong to inv */
 }
 
 static struct ra_event *extra_event(struct ra_investigation *inv, enum ra_event_kind kind,
@@ -549,15 +691,15 @@ static int predict(struct ra_investigation *inv, const struct ra_investigate_opt
     return 0;
 }
 
-static void build_timeline(struct ra_investigation *inv, const struct ra_timeline_opts *topts)
+static void build_timeline(struct ra_investigation *inv)
 {
     struct ra_event *flat = ra_xcalloc(inv->extra.len + 1, sizeof(*flat));
     size_t i;
 
     for (i = 0; i < inv->extra.len; i++)
         flat[i] = *(struct ra_event *)inv->extra.items[i];
-    ra_timeline_build(&inv->timeline, inv->scans, inv->nscans, inv->losses, flat,
-                      inv->extra.len, topts);
+    ra_timeline_end(&inv->timeline, inv->tb, inv->losses, flat, inv->extra.len);
+    inv->tb = NULL;
     free(flat);
 }
 
@@ -565,33 +707,38 @@ int ra_investigate(struct ra_investigation **out, const struct ra_investigate_op
                    struct ra_err *err)
 {
     struct ra_investigation *inv = ra_xcalloc(1, sizeof(*inv));
-    struct ra_timeline_opts topts = {o->fold};
+    struct reader rd = {0};
     int error;
 
     *out = NULL;
+    rd.inv = inv;
+    rd.o = o;
+    rd.topts.fold = o->fold;
     if (!o->nsnapshots) {
         error = ra_err_set(err, RA_EUSAGE, "no SNAPSHOT given");
         goto done;
     }
-    if ((error = read_snapshots(inv, o, err)) < 0 || (error = read_logs(inv, o, err)) < 0 ||
+    if ((error = read_snapshots(&rd, err)) < 0 || (error = read_logs(inv, o, err)) < 0 ||
         (error = read_config(inv, o, err)) < 0)
         goto done;
     if (inv->nfirings)
         qsort(inv->firings, inv->nfirings, sizeof(*inv->firings), cmp_firing);
     ra_snaptime_from_backups(inv->scans, inv->nscans, inv->firings, inv->nfirings,
                              &inv->pool, &inv->notes);
-    ra_losses_find(&inv->losses, inv->scans, inv->nscans);
+    if ((error = finish_snapshots(&rd, err)) < 0)
+        goto done;
     ra_losses_narrow_by_logs(inv->losses, inv->logs, inv->nlogs);
     first_404s(inv);
     ra_correlate(&inv->corr, inv->losses, inv->firings, inv->nfirings);
     ra_correlate_logs(inv->corr, inv->logs, inv->nlogs);
     firing_events(inv);
-    build_timeline(inv, &topts);
+    build_timeline(inv);
     if ((error = predict(inv, o, err)) < 0)
         goto done;
     *out = inv;
     inv = NULL;
 done:
+    reader_release(&rd);
     ra_investigation_free(inv);
     return error;
 }
@@ -611,6 +758,7 @@ void ra_investigation_free(struct ra_investigation *inv)
     }
     ra_vec_release(&inv->predictions);
     ra_timeline_free(inv->timeline);
+    ra_timeline_builder_free(inv->tb);
     ra_correlation_free(inv->corr);
     ra_losses_free(inv->losses);
     for (i = 0; i < inv->nscans; i++)

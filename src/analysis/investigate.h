@@ -46,8 +46,10 @@ struct ra_log;
 struct ra_schedule;
 
 struct ra_investigation {
-    struct ra_scan **scans; /* sorted by time */
+    struct ra_scan **scans; /* sorted by time; only the newest and those that bracket a
+                               loss keep their graphs (ra_scan_thin) */
     size_t nscans;
+    size_t reread;          /* snapshots read a second time, to bracket a loss */
     struct ra_log **logs;
     size_t nlogs;
     struct ra_vec extra;    /* struct ra_event *: from logs and the config repo */
@@ -58,6 +60,7 @@ struct ra_investigation {
     ra_time firings_until; /* later firings serve the forecast only */
     struct ra_correlation *corr;
     struct ra_timeline *timeline;
+    struct ra_timeline_builder *tb; /* while snapshots are read */
     struct ra_vec predictions; /* struct ra_prediction * */
     struct ra_vec notes;       /* const char *: inputs that could not be used, and why */
     struct ra_pool pool;

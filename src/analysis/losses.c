@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "analysis/history.h"
 #include "analysis/logs.h"
 #include "model/graph.h"
 #include "model/storage_path.h"
@@ -16,42 +17,32 @@ const char *ra_bound_kind_name(enum ra_bound_kind k)
     return (unsigned)k < RA_ARRAY_SIZE(names) ? names[k] : "";
 }
 
-static int present_in(const struct ra_graph *g, const struct ra_loss *l)
-{
-    const struct ra_repo *r;
-    const struct ra_blob *b;
-    const struct ra_tag *t;
+static const enum ra_hist_kind hist_kinds[] = {RA_HIST_BLOB, RA_HIST_REVISION, RA_HIST_LAYER,
+                                              RA_HIST_TAG};
 
-    if (!g)
-        return 0;
-    if (l->object == RA_OBJ_BLOB)
-        return (b = ra_graph_find_blob(g, &l->digest)) && b->present;
-    if (!(r = ra_map_gets(&g->repos, l->repository)))
-        return 0;
-    switch (l->object) {
-    case RA_OBJ_MANIFEST_LINK:
-        return ra_graph_find_link(&r->revisions, &l->digest) != NULL;
-    case RA_OBJ_LAYER_LINK:
-        return ra_graph_find_link(&r->layers, &l->digest) != NULL;
-    case RA_OBJ_TAG:
-        t = ra_map_gets(&r->tags, l->tag_name);
-        return t && t->has_current && t->current.valid;
-    default:
-        return 0;
-    }
+/* The history key of a loss's object. */
+static struct ra_hist_key key_of(const struct ra_loss *l)
+{
+    struct ra_hist_key k = {hist_kinds[l->object], l->root, l->repository, &l->digest,
+                            l->tag_name};
+    return k;
 }
 
-struct finder {
+/* While snapshots are added. */
+struct ra_losses_finder {
     struct ra_losses *res;
     struct ra_map index; /* key string -> struct ra_loss */
     struct ra_buf key;
+    struct ra_vec pending; /* struct ra_loss *: found in the snapshot added last, no
+                              window yet */
 };
 
-static struct ra_loss *loss_for(struct finder *fd, enum ra_object_kind obj, const char *root,
+static struct ra_loss *loss_for(struct ra_losses_finder *fd, enum ra_object_kind obj, const char *root,
                                 const char *repo, const struct ra_digest *d, const char *tag,
                                 size_t snap)
 {
     struct ra_loss *l;
+    struct ra_hist_key key;
     char hex[RA_DIGEST_STRLEN] = "";
 
     if (d)
@@ -63,17 +54,19 @@ static struct ra_loss *loss_for(struct finder *fd, enum ra_object_kind obj, cons
         return l;
     l = ra_pool_alloc(&fd->res->pool, sizeof(*l));
     l->object = obj;
-    l->root = root;
+    l->root = ra_history_intern(fd->res->history, root);
     l->repository = obj == RA_OBJ_BLOB ? "" : ra_pool_strdup(&fd->res->pool, repo);
     if (d)
         l->digest = *d;
     l->tag_name = tag ? ra_pool_strdup(&fd->res->pool, tag) : NULL;
     l->first_missing = snap;
-    l->last_present = SIZE_MAX;
     l->from.time = l->to.time = RA_TIME_NONE;
+    key = key_of(l);
+    l->last_present = ra_history_last_before(fd->res->history, &key, snap);
     ra_map_put(&fd->index, ra_pool_strndup(&fd->res->pool, fd->key.ptr, fd->key.len),
                fd->key.len, l);
     ra_vec_push(&fd->res->items, l);
+    ra_vec_push(&fd->pending, l);
     return l;
 }
 
@@ -89,7 +82,7 @@ int ra_loss_breaks(const struct ra_loss *l, const char *repo, const char *tag)
     return 0;
 }
 
-static void add_tag(struct finder *fd, struct ra_loss *l, const char *repo, const char *tag)
+static void add_tag(struct ra_losses_finder *fd, struct ra_loss *l, const char *repo, const char *tag)
 {
     struct ra_buf b = RA_BUF_INIT;
     struct ra_loss_tag *t;
@@ -105,7 +98,7 @@ static void add_tag(struct finder *fd, struct ra_loss *l, const char *repo, cons
     ra_buf_release(&b);
 }
 
-static void from_findings(struct finder *fd, size_t si)
+static void from_findings(struct ra_losses_finder *fd, size_t si)
 {
     const struct ra_scan *s = fd->res->scans[si];
     size_t i, j;
@@ -127,7 +120,7 @@ static void from_findings(struct finder *fd, size_t si)
 }
 
 /* Tags that resolved in the previous snapshot and are gone (or unresolvable) now. */
-static void removed_tags(struct finder *fd, size_t si)
+static void removed_tags(struct ra_losses_finder *fd, size_t si)
 {
     const struct ra_scan *prev = fd->res->scans[si - 1], *s = fd->res->scans[si];
     size_t i, j;
@@ -137,13 +130,13 @@ static void removed_tags(struct finder *fd, size_t si)
         const struct ra_graph *g = ra_scan_graph(s, pr->graph->root);
         for (j = 0; j < pr->ntags; j++) {
             const struct ra_tag_result *t = &pr->tags[j];
-            struct ra_loss probe = {.object = RA_OBJ_TAG};
+            const struct ra_repo *r;
+            const struct ra_tag *nt;
             struct ra_loss *l;
             if (!t->resolves)
                 continue;
-            probe.repository = t->repository;
-            probe.tag_name = t->tag;
-            if (present_in(g, &probe))
+            if (g && (r = ra_map_gets(&g->repos, t->repository)) &&
+                (nt = ra_map_gets(&r->tags, t->tag)) && nt->has_current && nt->current.valid)
                 continue;
             l = loss_for(fd, RA_OBJ_TAG, pr->graph->root, t->repository, NULL, t->tag, si);
             add_tag(fd, l, t->repository, t->tag);
@@ -303,19 +296,16 @@ static void folder_time(struct ra_losses *res, struct ra_loss *l, const struct r
     ra_buf_release(&rel);
 }
 
+/* The window of a loss found in the snapshot added last: last_present was found in the
+ * history when the loss was; its graph is there (ra_losses_add said it needs it). */
 static void window(struct ra_losses *res, struct ra_loss *l)
 {
     const struct ra_scan *miss = res->scans[l->first_missing];
-    size_t j;
 
     set_bound(&l->to, miss->snap->taken_at, RA_BOUND_SNAPSHOT, miss->snap->name);
-    for (j = l->first_missing; j-- > 0;) {
-        const struct ra_scan *s = res->scans[j];
-        if (present_in(ra_scan_graph(s, l->root), l)) {
-            l->last_present = j;
-            set_bound(&l->from, s->snap->taken_at, RA_BOUND_SNAPSHOT, s->snap->name);
-            break;
-        }
+    if (l->last_present != SIZE_MAX) {
+        const struct ra_scan *s = res->scans[l->last_present];
+        set_bound(&l->from, s->snap->taken_at, RA_BOUND_SNAPSHOT, s->snap->name);
     }
     if (l->object == RA_OBJ_MANIFEST_LINK) {
         const struct ra_graph *g = ra_scan_graph(miss, l->root);
@@ -325,16 +315,6 @@ static void window(struct ra_losses *res, struct ra_loss *l)
     if (l->last_present == SIZE_MAX)
         from_mtimes(res, l, miss);
     folder_time(res, l, miss);
-}
-
-static int cmp_scan(const void *a, const void *b)
-{
-    const struct ra_scan *x = *(struct ra_scan *const *)a, *y = *(struct ra_scan *const *)b;
-    ra_time tx = x->snap->taken_at, ty = y->snap->taken_at;
-
-    if (tx != ty) /* unknown times (INT64_MIN) sort first: they bound nothing */
-        return tx < ty ? -1 : 1;
-    return strcmp(x->snap->name, y->snap->name);
 }
 
 static int cmp_tag(const void *a, const void *b)
@@ -359,30 +339,92 @@ static int cmp_loss(const void *a, const void *b)
     return strcmp(x->tag_name ? x->tag_name : "", y->tag_name ? y->tag_name : "");
 }
 
-void ra_losses_find(struct ra_losses **out, struct ra_scan **scans, size_t nscans)
+int ra_scan_cmp_taken(const void *a, const void *b)
+{
+    const struct ra_scan *x = *(struct ra_scan *const *)a, *y = *(struct ra_scan *const *)b;
+    ra_time tx = x->snap->taken_at, ty = y->snap->taken_at;
+
+    if (tx != ty) /* unknown times (INT64_MIN) sort first: they bound nothing */
+        return tx < ty ? -1 : 1;
+    return strcmp(x->snap->name, y->snap->name);
+}
+
+void ra_losses_begin(struct ra_losses **out)
 {
     struct ra_losses *res = ra_xcalloc(1, sizeof(*res));
-    struct finder fd = {res, RA_MAP_INIT, RA_BUF_INIT};
+
+    ra_history_new(&res->history);
+    res->finder = ra_xcalloc(1, sizeof(*res->finder));
+    res->finder->res = res;
+    *out = res;
+}
+
+void ra_losses_add(struct ra_losses *res, struct ra_scan **scans, size_t k,
+                   struct ra_vec *need)
+{
+    struct ra_losses_finder *fd = res->finder;
+    size_t i, j;
+
+    res->scans = scans;
+    res->nscans = k + 1;
+    if (!ra_snapshot_mtimes_trusted(scans[k]->snap, NULL))
+        res->mtimes_untrusted = 1;
+    fd->pending.len = 0;
+    from_findings(fd, k);
+    if (k)
+        removed_tags(fd, k);
+    ra_history_add(res->history, scans[k]);
+    for (i = 0; need && i < fd->pending.len; i++) {
+        const struct ra_loss *l = fd->pending.items[i];
+        void *want = (void *)(uintptr_t)(l->last_present + 1);
+        if (l->last_present == SIZE_MAX)
+            continue;
+        for (j = 0; j < need->len && need->items[j] != want; j++)
+            ;
+        if (j == need->len)
+            ra_vec_push(need, want);
+    }
+}
+
+void ra_losses_settle(struct ra_losses *res)
+{
+    struct ra_losses_finder *fd = res->finder;
     size_t i;
 
-    qsort(scans, nscans, sizeof(*scans), cmp_scan);
+    for (i = 0; i < fd->pending.len; i++)
+        window(res, fd->pending.items[i]);
+    fd->pending.len = 0;
+}
+
+void ra_losses_finish(struct ra_losses *res)
+{
+    struct ra_losses_finder *fd = res->finder;
+    size_t i;
+
+    for (i = 0; i < res->items.len; i++)
+        ra_vec_sort(&((struct ra_loss *)res->items.items[i])->tags, cmp_tag);
+    ra_vec_sort(&res->items, cmp_loss);
+    ra_map_release(&fd->index);
+    ra_buf_release(&fd->key);
+    ra_vec_release(&fd->pending);
+    free(fd);
+    res->finder = NULL;
+}
+
+void ra_losses_find(struct ra_losses **out, struct ra_scan **scans, size_t nscans)
+{
+    struct ra_losses *res;
+    size_t i;
+
+    qsort(scans, nscans, sizeof(*scans), ra_scan_cmp_taken);
+    ra_losses_begin(&res);
+    for (i = 0; i < nscans; i++) {
+        ra_losses_add(res, scans, i, NULL);
+        ra_losses_settle(res);
+    }
     res->scans = scans;
     res->nscans = nscans;
-    for (i = 0; i < nscans; i++) {
-        if (!ra_snapshot_mtimes_trusted(scans[i]->snap, NULL))
-            res->mtimes_untrusted = 1;
-        from_findings(&fd, i);
-        if (i)
-            removed_tags(&fd, i);
-    }
-    for (i = 0; i < res->items.len; i++) {
-        struct ra_loss *l = res->items.items[i];
-        ra_vec_sort(&l->tags, cmp_tag);
-        window(res, l);
-    }
-    ra_vec_sort(&res->items, cmp_loss);
-    ra_map_release(&fd.index);
-    ra_buf_release(&fd.key);
+    ra_losses_finish(res);
     *out = res;
 }
 
@@ -396,6 +438,9 @@ void ra_losses_free(struct ra_losses *l)
         ra_vec_release(&((struct ra_loss *)l->items.items[i])->tags);
     ra_vec_release(&l->items);
     ra_pool_release(&l->pool);
+    if (l->finder)
+        ra_losses_finish(l);
+    ra_history_free(l->history);
     free(l);
 }
 

@@ -54,18 +54,40 @@ struct ra_loss {
     const char *first_404_log;
 };
 
+struct ra_history;
+struct ra_losses_finder;
+
 struct ra_losses {
-    struct ra_scan **scans; /* borrowed, sorted by taken_at */
+    struct ra_scan **scans; /* borrowed, sorted by taken_at; only the scans that bracket
+                               a loss (first_missing, last_present) and the newest are
+                               sure to have their graphs (ra_scan_thin) */
     size_t nscans;
     struct ra_vec items;    /* struct ra_loss *, sorted by to, root, repository, digest */
     struct ra_pool pool;
     int mtimes_untrusted;   /* some snapshot's mtimes cannot be used as times */
+    /* every object's presence in every scan: what the scans without graphs had */
+    struct ra_history *history;
+    struct ra_losses_finder *finder;  /* while scans are added */
 };
+
+/* Order of scans in time: taken_at (unknown first), then name. */
+int ra_scan_cmp_taken(const void *a, const void *b);
 
 /* Find losses across scans (any order; they are sorted by time here, the array is
  * reordered in place). Borrowed: free the result before the scans. */
 void ra_losses_find(struct ra_losses **out, struct ra_scan **scans, size_t nscans);
 void ra_losses_free(struct ra_losses *l);
+
+/* The same, one scan at a time, oldest first, so that older scans can give up their
+ * graphs: begin; for each k, add (scans[0..k] in time order, scans[k] and scans[k - 1]
+ * with their graphs), which appends to need (as index + 1, cast to a pointer) each
+ * earlier scan whose graph the windows of the losses found in scans[k] read; give
+ * those their graphs back, then settle. finish sorts. */
+void ra_losses_begin(struct ra_losses **out);
+void ra_losses_add(struct ra_losses *l, struct ra_scan **scans, size_t k,
+                   struct ra_vec *need);
+void ra_losses_settle(struct ra_losses *l);
+void ra_losses_finish(struct ra_losses *l);
 
 struct ra_log;
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "analysis/focus.h"
+#include "analysis/history.h"
 #include "analysis/investigate.h"
 #include "config/jobs/jobs.h"
 #include "config/pipelines/pipelines.h"
@@ -327,7 +328,8 @@ static void start(struct ra_postmortem *pm, const struct ra_investigation *inv)
 }
 
 /* Does tag lt pull in scan s under root? -1: not there. */
-static int tag_pulls(const struct ra_scan *s, const char *root, const struct ra_loss_tag *lt)
+static int tag_pulls_in(const struct ra_scan *s, const char *root,
+                        const struct ra_loss_tag *lt)
 {
     const struct ra_registry_result *r = ra_scan_registry(s, root);
     size_t j;
@@ -340,6 +342,21 @@ static int tag_pulls(const struct ra_scan *s, const char *root, const struct ra_
     return -1;
 }
 
+/* The same for scan k, asked of the history when there is one: that scan may have
+ * given up its results (ra_scan_thin). */
+static int tag_pulls(const struct ra_losses *ls, size_t k, const char *root,
+                     const struct ra_loss_tag *lt)
+{
+    struct ra_hist_key key = {RA_HIST_TAG_LISTED, root, lt->repository, NULL, lt->tag};
+
+    if (!ls->history)
+        return tag_pulls_in(ls->scans[k], root, lt);
+    if (!ra_history_has(ls->history, &key, k))
+        return -1;
+    key.kind = RA_HIST_TAG_PULLS;
+    return ra_history_has(ls->history, &key, k);
+}
+
 /* The first scan after the loss where ref pulls and keeps pulling; SIZE_MAX if none. */
 static size_t repaired_at(const struct ra_losses *ls, const struct ra_loss *l,
                           const struct ra_loss_tag *ref)
@@ -347,7 +364,7 @@ static size_t repaired_at(const struct ra_losses *ls, const struct ra_loss *l,
     size_t k, at = SIZE_MAX;
 
     for (k = l->first_missing + 1; k < ls->nscans; k++) {
-        int p = tag_pulls(ls->scans[k], l->root, ref);
+        int p = tag_pulls(ls, k, l->root, ref);
         if (p == 1 && at == SIZE_MAX)
             at = k;
         else if (p == 0)

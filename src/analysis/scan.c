@@ -162,6 +162,43 @@ void ra_scan_free(struct ra_scan *s)
     free(s);
 }
 
+void ra_scan_thin(struct ra_scan *s)
+{
+    size_t i;
+
+    if (s->thinned)
+        return;
+    for (i = 0; i < s->nregs; i++) {
+        struct ra_registry_result *r = s->regs[i], *t = ra_xcalloc(1, sizeof(*t));
+        struct ra_graph *g = s->snap->graphs.items[i], *empty;
+        ra_graph_new(&empty, g->root, strlen(g->root));
+        t->graph = empty;
+        t->counts = r->counts;
+        t->unpullable = r->unpullable;
+        s->snap->graphs.items[i] = empty;
+        s->regs[i] = t;
+        ra_registry_result_free(r);
+        ra_graph_free(g);
+    }
+    s->thinned = 1;
+}
+
+void ra_scan_refill(struct ra_scan *s, struct ra_scan *fresh)
+{
+    struct ra_vec graphs = s->snap->graphs;
+    struct ra_registry_result **regs = s->regs;
+    size_t nregs = s->nregs;
+
+    s->snap->graphs = fresh->snap->graphs;
+    s->regs = fresh->regs;
+    s->nregs = fresh->nregs;
+    fresh->snap->graphs = graphs;
+    fresh->regs = regs;
+    fresh->nregs = nregs;
+    s->thinned = 0;
+    ra_scan_free(fresh);
+}
+
 const struct ra_registry_result *ra_scan_registry(const struct ra_scan *s, const char *root)
 {
     size_t i;

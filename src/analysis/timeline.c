@@ -26,21 +26,21 @@ const char *ra_event_precision(const struct ra_event *e)
     return e->until == RA_TIME_NONE ? "exact" : "window";
 }
 
-struct builder {
+struct ra_timeline_builder {
     struct ra_timeline *t;
-    const struct ra_timeline_opts *opts;
+    struct ra_timeline_opts opts; /* a copy */
     struct ra_map seen; /* dedupe key -> event */
     struct ra_map members; /* folded members already counted: kind|time|path -> 1 */
     struct ra_buf key, msg, path;
     int created;        /* the last add() made a new event */
 };
 
-static struct ra_event *add(struct builder *b, enum ra_event_kind kind, ra_time time,
+static struct ra_event *add(struct ra_timeline_builder *b, enum ra_event_kind kind, ra_time time,
                             ra_time until, const char *source, const char *evidence,
                             const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
 /* Add an event; the same kind, time and evidence from another snapshot is kept once. */
-static struct ra_event *add(struct builder *b, enum ra_event_kind kind, ra_time time,
+static struct ra_event *add(struct ra_timeline_builder *b, enum ra_event_kind kind, ra_time time,
                             ra_time until, const char *source, const char *evidence,
                             const char *fmt, ...)
 {
@@ -75,13 +75,13 @@ static struct ra_event *add(struct builder *b, enum ra_event_kind kind, ra_time 
 /* A folded event: one per kind and UTC day, counting its members; a member seen in
  * several snapshots (the same kind, time and path) counts once, as unfolded it would be
  * one event. */
-static void add_folded(struct builder *b, enum ra_event_kind kind, ra_time time,
+static void add_folded(struct ra_timeline_builder *b, enum ra_event_kind kind, ra_time time,
                        const char *source, const char *label)
 {
     ra_time day = time - ((time % DAY) + DAY) % DAY;
     struct ra_event *e;
 
-    if (!b->opts->fold) {
+    if (!b->opts.fold) {
         add(b, kind, time, RA_TIME_NONE, source, b->path.ptr, "%s", label);
         return;
     }
@@ -97,7 +97,7 @@ static void add_folded(struct builder *b, enum ra_event_kind kind, ra_time time,
     b->t->folded[kind]++;
 }
 
-static void repo_events(struct builder *b, const struct ra_snapshot *snap,
+static void repo_events(struct ra_timeline_builder *b, const struct ra_snapshot *snap,
                         const struct ra_graph *g, const struct ra_repo *r)
 {
     struct ra_vec tags = RA_VEC_INIT, links = RA_VEC_INIT;
@@ -144,7 +144,7 @@ static void repo_events(struct builder *b, const struct ra_snapshot *snap,
     ra_vec_release(&links);
 }
 
-static void snapshot_events(struct builder *b, const struct ra_scan *s)
+static void snapshot_events(struct ra_timeline_builder *b, const struct ra_scan *s)
 {
     const struct ra_snapshot *snap = s->snap;
     struct ra_vec repos = RA_VEC_INIT, blobs = RA_VEC_INIT;
@@ -178,7 +178,7 @@ static void snapshot_events(struct builder *b, const struct ra_scan *s)
 }
 
 /* What vanished between consecutive snapshots of the same root. */
-static void vanished(struct builder *b, const struct ra_scan *prev, const struct ra_scan *s)
+static void vanished(struct ra_timeline_builder *b, const struct ra_scan *prev, const struct ra_scan *s)
 {
     size_t i, k, blobs, revs, tags;
 
@@ -222,7 +222,7 @@ static void vanished(struct builder *b, const struct ra_scan *prev, const struct
 
 /* Losses with the same window are one event: "7 objects infra-ci:latest needs went
  * missing (5 blob, 2 manifest_link)". Each loss keeps its own entry in the JSON. */
-static void loss_events(struct builder *b, const struct ra_losses *losses)
+static void loss_events(struct ra_timeline_builder *b, const struct ra_losses *losses)
 {
     struct ra_buf kinds = RA_BUF_INIT;
     char *done = ra_xcalloc(losses->items.len + 1, 1);
@@ -276,36 +276,67 @@ static int cmp_event(const void *a, const void *b)
     return strcmp(x->evidence, y->evidence);
 }
 
-void ra_timeline_build(struct ra_timeline **out, struct ra_scan *const *scans, size_t nscans,
-                       const struct ra_losses *losses, const struct ra_event *extra,
-                       size_t nextra, const struct ra_timeline_opts *opts)
+void ra_timeline_begin(struct ra_timeline_builder **out, const struct ra_timeline_opts *opts)
 {
-    struct ra_timeline *t = ra_xcalloc(1, sizeof(*t));
-    struct builder b = {t,           opts,        RA_MAP_INIT, RA_MAP_INIT,
-                        RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT, 0};
+    struct ra_timeline_builder *b = ra_xcalloc(1, sizeof(*b));
+
+    b->t = ra_xcalloc(1, sizeof(*b->t));
+    b->opts = *opts;
+    *out = b;
+}
+
+void ra_timeline_add(struct ra_timeline_builder *b, const struct ra_scan *prev,
+                     const struct ra_scan *s)
+{
+    snapshot_events(b, s);
+    if (prev)
+        vanished(b, prev, s);
+}
+
+void ra_timeline_end(struct ra_timeline **out, struct ra_timeline_builder *b,
+                     const struct ra_losses *losses, const struct ra_event *extra,
+                     size_t nextra)
+{
+    struct ra_timeline *t = b->t;
     size_t i;
 
-    for (i = 0; i < nscans; i++) {
-        snapshot_events(&b, scans[i]);
-        if (i)
-            vanished(&b, scans[i - 1], scans[i]);
-    }
     if (losses)
-        loss_events(&b, losses);
+        loss_events(b, losses);
     for (i = 0; i < nextra; i++) {
         const struct ra_event *e = &extra[i];
-        struct ra_event *x = add(&b, e->kind, e->time, e->until, e->source, e->evidence, "%s",
+        struct ra_event *x = add(b, e->kind, e->time, e->until, e->source, e->evidence, "%s",
                                  e->message);
         x->count = e->count ? e->count : 1;
         x->routine = e->routine;
     }
     ra_vec_sort(&t->events, cmp_event);
-    ra_map_release(&b.seen);
-    ra_map_release(&b.members);
-    ra_buf_release(&b.key);
-    ra_buf_release(&b.msg);
-    ra_buf_release(&b.path);
+    ra_timeline_builder_free(b);
     *out = t;
+}
+
+void ra_timeline_builder_free(struct ra_timeline_builder *b)
+{
+    if (!b)
+        return;
+    ra_map_release(&b->seen);
+    ra_map_release(&b->members);
+    ra_buf_release(&b->key);
+    ra_buf_release(&b->msg);
+    ra_buf_release(&b->path);
+    free(b);
+}
+
+void ra_timeline_build(struct ra_timeline **out, struct ra_scan *const *scans, size_t nscans,
+                       const struct ra_losses *losses, const struct ra_event *extra,
+                       size_t nextra, const struct ra_timeline_opts *opts)
+{
+    struct ra_timeline_builder *b;
+    size_t i;
+
+    ra_timeline_begin(&b, opts);
+    for (i = 0; i < nscans; i++)
+        ra_timeline_add(b, i ? scans[i - 1] : NULL, scans[i]);
+    ra_timeline_end(out, b, losses, extra, nextra);
 }
 
 void ra_timeline_free(struct ra_timeline *t)

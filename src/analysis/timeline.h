@@ -55,6 +55,18 @@ void ra_timeline_build(struct ra_timeline **out, struct ra_scan *const *scans, s
                        size_t nextra, const struct ra_timeline_opts *opts);
 void ra_timeline_free(struct ra_timeline *t);
 
+/* The same, one scan at a time, oldest first (prev: the scan before s, NULL for the
+ * first), so that a scan's graphs can go once the next one is added. end frees the
+ * builder; ra_timeline_builder_free is for giving up half-way. */
+struct ra_timeline_builder;
+void ra_timeline_begin(struct ra_timeline_builder **out, const struct ra_timeline_opts *opts);
+void ra_timeline_add(struct ra_timeline_builder *b, const struct ra_scan *prev,
+                     const struct ra_scan *s);
+void ra_timeline_end(struct ra_timeline **out, struct ra_timeline_builder *b,
+                     const struct ra_losses *losses, const struct ra_event *extra,
+                     size_t nextra);
+void ra_timeline_builder_free(struct ra_timeline_builder *b);
+
 const char *ra_event_kind_name(enum ra_event_kind k);
 /* "exact" for an instant, "window" for a range. */
 const char *ra_event_precision(const struct ra_event *e);

@@ -287,12 +287,19 @@ void cli_verbose_snapshot(const struct ra_ctx *ctx, const struct ra_snapshot *sn
 static void cli_verbose_investigation(const struct ra_ctx *ctx,
                                       const struct ra_investigation *inv)
 {
-    size_t i;
+    size_t i, kept = 0;
 
     if (!ctx->verbose)
         return;
-    for (i = 0; i < inv->nscans; i++)
+    for (i = 0; i < inv->nscans; i++) {
         cli_verbose_snapshot(ctx, inv->scans[i]->snap);
+        kept += !inv->scans[i]->thinned;
+    }
+    if (inv->nscans > 1)
+        cli_verbose(ctx,
+                    "graphs kept of %zu of %zu snapshots (those that bracket a loss, and the "
+                    "newest); %zu read a second time",
+                    kept, inv->nscans, inv->reread);
     for (i = 0; i < inv->nlogs; i++) {
         const struct ra_log *l = inv->logs[i];
         cli_verbose(ctx,
