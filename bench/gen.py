@@ -131,9 +131,14 @@ class Out:
         self.dirs.add(path)
         self.new_dirs.append(path)
 
+    def _ns(self, path):
+        # the pinned second plus nanoseconds from the path, as real files have them
+        frac = 1 + zlib.crc32(os.path.relpath(path, self.outdir).encode()) % 999999999
+        return (int(self.mtime) * 1000000000 + frac,) * 2
+
     def _touch(self, path):
         if self.mtime is not None:
-            os.utime(path, (self.mtime, self.mtime))
+            os.utime(path, ns=self._ns(path))
 
     def write(self, path, data):
         self.mkdir(os.path.dirname(path))
@@ -227,7 +232,7 @@ class Out:
     def finish(self):
         if self.mtime is not None and not self.dry:
             for d in self.new_dirs:
-                os.utime(d, (self.mtime, self.mtime))
+                os.utime(d, ns=self._ns(d))
 
     @property
     def entries(self):
@@ -396,7 +401,7 @@ def main():
                    help="typical big layer payload (0.5x-1.5x)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--mtime", type=parse_time, default=None,
-                   help="set every file and directory mtime, e.g. 2026-04-12T01:00:00Z")
+                   help="set every file and directory mtime to this second (nanoseconds from the path), e.g. 2026-04-12T01:00:00Z")
     p.add_argument("--dry-run", action="store_true", help="plan and count only")
     a = p.parse_args()
     if a.layers_per_image < 1 or a.tags_per_repo < 1 or a.history < 0:

@@ -105,4 +105,24 @@ row "scan, one snapshot" "$scan_s" "$scan_cpu" "$scan_rss"
 row "timeline, all $nsnap" "$tl_s" "$tl_cpu" "$tl_rss"
 row "bisect svc0000:latest, all $nsnap" "$bi_s" "$bi_cpu" "$bi_rss"
 echo "bisect: $bracket"
+
+# ---- incremental reading (docs/snapshots.md) -------------------------------------------
+# scan and timeline read every snapshot after the first with the one before as prev;
+# RA_NO_REUSE=1 reads each in full. Per later snapshot: (all N - day 1 alone) / (N - 1).
+timeit scan -q --json /dev/null "$share"
+si_s=$T_S si_cpu=$T_CPU si_rss=$T_RSS
+export RA_NO_REUSE=1
+timeit scan -q --json /dev/null "$share"
+sf_s=$T_S sf_cpu=$T_CPU sf_rss=$T_RSS
+timeit timeline -q --format json "$share"
+tlf_s=$T_S tlf_cpu=$T_CPU tlf_rss=$T_RSS
+unset RA_NO_REUSE
+per() { awk -v a="$1" -v b="$2" -v n="$nsnap" 'BEGIN { printf "%.2f", (a - b) / (n - 1) }'; }
+echo "incremental reading: each later snapshot with the one before as prev, or RA_NO_REUSE=1 (all in full)"
+row "scan, all $nsnap, incremental" "$si_s" "$si_cpu" "$si_rss"
+row "scan, all $nsnap, RA_NO_REUSE=1" "$sf_s" "$sf_cpu" "$sf_rss"
+row "timeline, all $nsnap, RA_NO_REUSE=1" "$tlf_s" "$tlf_cpu" "$tlf_rss"
+inc_w=$(per "$si_s" "$scan_s") inc_c=$(per "$si_cpu" "$scan_cpu")
+full_w=$(per "$sf_s" "$scan_s") full_c=$(per "$sf_cpu" "$scan_cpu")
+echo "scan of one later snapshot: incremental ${inc_w} s wall, ${inc_c} s cpu; full ${full_w} s wall, ${full_c} s cpu; cpu ratio $(ratio "$inc_c" "$full_c")"
 rm -f "$tf"

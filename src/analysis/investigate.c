@@ -34,6 +34,7 @@ static int read_snapshots(struct ra_investigation *inv, const struct ra_investig
 {
     struct ra_vec specs = RA_VEC_INIT, scans = RA_VEC_INIT;
     struct ra_snapshot_opts sopts = RA_SNAPSHOT_OPTS_INIT;
+    struct ra_snapshot *prev;
     struct ra_scan *s;
     size_t i, k;
     int error = 0;
@@ -46,7 +47,12 @@ static int read_snapshots(struct ra_investigation *inv, const struct ra_investig
         const struct ra_snapshot_spec *spec = specs.items[i];
         sopts.progress_cb = o->progress_for ? o->progress_for(spec->name, o->progress_payload)
                                             : NULL;
+        /* the previous snapshot lends what is provably unchanged (docs/snapshots.md) */
+        prev = scans.len ? ((struct ra_scan *)scans.items[scans.len - 1])->snap : NULL;
+        sopts.prev = prev;
         error = ra_scan_run(&s, spec, &sopts, err);
+        if (prev)
+            ra_snapshot_drop_walk(prev); /* not needed again */
         if (o->progress_done)
             o->progress_done(o->progress_payload);
         if (error < 0)
@@ -510,6 +516,7 @@ static int predict(struct ra_investigation *inv, const struct ra_investigate_opt
     spec.taken_at = last->snap->taken_at;
     spec.taken_source = last->snap->taken_source;
     sopts.verify = o->verify;
+    sopts.prev = last->snap; /* the same tree, read a moment ago: all of it is reused */
     if ((error = ra_snapshot_load(&copy, &spec, &sopts, err)) < 0)
         return error;
     popts.taken_at = copy->taken_at;

@@ -69,9 +69,11 @@ static void scan_all(struct ra_vec *scans, const struct ra_vec *specs,
 {
     struct ra_snapshot_opts sopts = RA_SNAPSHOT_OPTS_INIT;
     struct ra_err err = RA_ERR_INIT;
+    struct ra_snapshot *prev;
     struct ra_scan *s;
     struct cli_progress prog;
     size_t i, k;
+    int rc;
 
     sopts.verify = o->verify;
     sopts.progress_payload = &prog;
@@ -79,7 +81,13 @@ static void scan_all(struct ra_vec *scans, const struct ra_vec *specs,
         const struct ra_snapshot_spec *spec = specs->items[i];
         sopts.progress_cb = cli_progress_start_n(&prog, spec->name, i, specs->len, ctx);
         cli_verbose(ctx, "reading snapshot '%s'", spec->path);
-        if (ra_scan_run(&s, spec, &sopts, &err) < 0) {
+        /* the one before lends what is provably unchanged (docs/snapshots.md) */
+        prev = scans->len ? ((struct ra_scan *)scans->items[scans->len - 1])->snap : NULL;
+        sopts.prev = prev;
+        rc = ra_scan_run(&s, spec, &sopts, &err);
+        if (prev)
+            ra_snapshot_drop_walk(prev); /* not needed again */
+        if (rc < 0) {
             cli_progress_end(&prog);
             cli_error("%s", err.msg);
             (*bad)++;

@@ -279,6 +279,9 @@ void cli_verbose_snapshot(const struct ra_ctx *ctx, const struct ra_snapshot *sn
         (unsigned long long)snap->bytes_in, snap->graphs.len,
         snap->graphs.len == 1 ? "" : "s", snap->unread.len,
         snap->complete ? "" : ", reading stopped early");
+    if (snap->reused)
+        cli_verbose(ctx, "'%s': %llu files unchanged since the snapshot before, not read again",
+                    snap->source, (unsigned long long)snap->reused);
 }
 
 static void cli_verbose_investigation(const struct ra_ctx *ctx,

@@ -10,6 +10,7 @@
 
 #include "ingest/layout.h"
 #include "ingest/source.h"
+#include "ingest/walk.h"
 #include "model/graph.h"
 #include "model/manifest.h"
 #include "util/buf.h"
@@ -29,6 +30,7 @@ struct loader {
     struct ra_err *err;
     struct ra_map meta_seen; /* metadata item path -> 1 */
     struct ra_pool pool;     /* its keys */
+    const struct ra_snapshot *prev; /* what the walk proves unchanged comes from, or NULL */
 };
 
 #define YEAR_2000 946684800
@@ -457,6 +459,53 @@ static void copy_hardlink(struct loader *ld, struct ra_graph *g, const struct ra
     dst->mtime = e->mtime;
 }
 
+static int cmp_root(const void *key, const void *item)
+{
+    const struct ra_slice *root = key;
+    const struct ra_graph *g = *(void *const *)item;
+    int c = strncmp(root->ptr, g->root, root->len);
+
+    return c ? c : -(g->root[root->len] != '\0');
+}
+
+/* A link or blob file the walk proved unchanged since prev (ra_entry.same): take what
+ * reading it gave then (docs/snapshots.md). A tag's current/link, uploads and, with
+ * verify, blobs are always read. 1 when taken, 0 to read it. */
+static int reuse_file(struct loader *ld, struct ra_graph *g, const struct ra_path *p,
+                      const struct ra_entry *e)
+{
+    void *const *found;
+    struct ra_graph *pg;
+    struct ra_blob *pb, *b;
+    struct ra_link *pl, *l;
+
+    if (!e->same || !ld->prev || p->kind == RA_PATH_TAG_CURRENT ||
+        !(found = bsearch(&p->root, ld->prev->graphs.items, ld->prev->graphs.len,
+                          sizeof(void *), cmp_root)))
+        return 0;
+    pg = *found;
+    if (p->kind == RA_PATH_BLOB_DATA) {
+        if (ld->opts->verify || ld->prev->walk_verify ||
+            !(pb = ra_graph_find_blob(pg, &p->digest)) || !pb->present)
+            return 0;
+        b = ra_graph_blob(g, &p->digest);
+        *b = *pb;
+        b->mtime = e->mtime;
+        b->member = 0;
+        b->manifest = pb->manifest ? ra_manifest_copy(&g->pool, pb->manifest) : NULL;
+        b->parse_error = pb->parse_error ? ra_pool_strdup(&g->pool, pb->parse_error) : NULL;
+    } else {
+        if (!is_link_kind(p->kind) || !(pl = find_link_for(pg, p)))
+            return 0;
+        l = link_for(g, p);
+        l->valid = pl->valid;
+        l->target = pl->target;
+        l->mtime = e->mtime;
+    }
+    ld->snap->reused++;
+    return 1;
+}
+
 static int on_file(struct loader *ld, struct ra_source *src, struct ra_graph *g,
                    const struct ra_path *p, const struct ra_entry *e)
 {
@@ -464,6 +513,8 @@ static int on_file(struct loader *ld, struct ra_source *src, struct ra_graph *g,
     struct ra_upload *u;
     struct ra_link *link;
 
+    if (reuse_file(ld, g, p, e))
+        return 0;
     switch (p->kind) {
     case RA_PATH_BLOB_DATA:
         return read_blob(ld, src, g, ra_graph_blob(g, &p->digest), e);
@@ -812,6 +863,24 @@ static void collect_graphs(struct ra_snapshot *s, struct ra_map *roots)
     }
 }
 
+/* RA_NO_REUSE=1 (for comparisons): every snapshot read in full, no walk recorded. */
+static int reuse_off(void)
+{
+    const char *off = getenv("RA_NO_REUSE");
+    return off && *off && strcmp(off, "0");
+}
+
+/* The previous snapshot, when what its walk saw can be trusted: read whole, from a
+ * tree that did not change while it was read. */
+static const struct ra_snapshot *usable_prev(const struct ra_snapshot_opts *opts)
+{
+    const struct ra_snapshot *prev = opts->prev;
+
+    if (!prev || !prev->walk || !prev->complete || prev->vanished || prev->changed_dirs)
+        return NULL;
+    return prev;
+}
+
 int ra_snapshot_load(struct ra_snapshot **out, const struct ra_snapshot_spec *spec,
                      const struct ra_snapshot_opts *opts, struct ra_err *err)
 {
@@ -831,6 +900,14 @@ int ra_snapshot_load(struct ra_snapshot **out, const struct ra_snapshot_spec *sp
     sopts.progress_cb = opts->progress_cb;
     sopts.progress_payload = opts->progress_payload;
     sopts.read_all = opts->verify;
+    if (!opts->dir_filter && !reuse_off() && !ra_source_is_stdin(spec->path) &&
+        ra_source_is_dir(spec->path)) {
+        ra_walk_new(&s->walk);
+        s->walk_verify = opts->verify;
+        sopts.record = s->walk;
+    }
+    if ((ld.prev = usable_prev(opts)))
+        sopts.prev = ld.prev->walk;
 
     error = ra_source_walk(spec->path, &sopts, on_entry, &ld, &st, err);
     s->entries = st.entries;
@@ -843,6 +920,7 @@ int ra_snapshot_load(struct ra_snapshot **out, const struct ra_snapshot_spec *sp
         s->read_error = ra_xstrdup(err->msg);
         s->stop_member = st.stop_member[0] ? ra_xstrdup(st.stop_member) : NULL;
         s->stop_offset = st.stop_offset;
+        ra_snapshot_drop_walk(s); /* never a prev */
         ra_err_clear(err);
         error = 0;
     }
@@ -870,12 +948,19 @@ done:
     return error;
 }
 
+void ra_snapshot_drop_walk(struct ra_snapshot *s)
+{
+    ra_walk_free(s->walk);
+    s->walk = NULL;
+}
+
 void ra_snapshot_free(struct ra_snapshot *s)
 {
     size_t i;
 
     if (!s)
         return;
+    ra_walk_free(s->walk);
     for (i = 0; i < s->graphs.len; i++)
         ra_graph_free(s->graphs.items[i]);
     ra_vec_release(&s->graphs);

@@ -10,6 +10,8 @@
 #include "util/time.h"
 #include "util/vec.h"
 
+struct ra_buf;
+
 enum ra_taken_source {
     RA_TAKEN_EXPLICIT = 0, /* "@2026-04-12T01:00Z" suffix */
     RA_TAKEN_NAME,         /* a date-time in the file or folder name */
@@ -66,6 +68,11 @@ struct ra_snapshot {
     /* Evidence that was there but not read, in stream order: the registry would have
      * read it. */
     struct ra_vec unread; /* struct ra_unread * */
+    /* A directory tree read whole: the record of its walk (ingest/walk.h), so that it
+     * can be the prev of the next snapshot's read; NULL otherwise, or once dropped. */
+    struct ra_walk *walk;
+    int walk_verify; /* it was read with verify */
+    uint64_t reused; /* entries proven unchanged since opts.prev (not read again) */
 };
 
 struct ra_unread {
@@ -108,6 +115,12 @@ void ra_snapshot_spec_free(struct ra_snapshot_spec *spec);
 int ra_snapshot_load(struct ra_snapshot **out, const struct ra_snapshot_spec *spec,
                      const struct ra_snapshot_opts *opts, struct ra_err *err);
 void ra_snapshot_free(struct ra_snapshot *s);
+/* Append a canonical text dump of all of s that a read decides (every graph node and
+ * field, counts, metadata, what was not read) to out; not bytes_in, reused or the walk
+ * record, which tell how it was read. Two reads of the same tree dump the same. */
+void ra_snapshot_dump(struct ra_buf *out, const struct ra_snapshot *s);
+/* Free the record of s's walk (about 100 bytes an entry): s can no longer be a prev. */
+void ra_snapshot_drop_walk(struct ra_snapshot *s);
 
 const char *ra_taken_source_name(enum ra_taken_source s);
 

@@ -20,6 +20,7 @@
 #include <archive_entry.h>
 
 #include "ingest/inflow.h"
+#include "ingest/walk.h"
 #include "util/buf.h"
 #include "util/vec.h"
 
@@ -55,6 +56,12 @@ struct ra_source {
     size_t block_len;
     int64_t block_off;      /* where it goes in the member; size at the end */
     char *dirents;          /* trees: getdents64 buffer, SOURCE_DIRENTS_SIZE bytes */
+    struct ra_walk *rec;       /* trees: the record being made, or NULL */
+    const struct ra_walk *prev; /* trees: an earlier walk's record, or NULL */
+};
+
+struct walk_pos { /* trees: a folder's node in the record made and the earlier one */
+    uint32_t rec, prev;
 };
 
 static int64_t now_ns(void)
@@ -321,6 +328,8 @@ static int tree_read(struct ra_source *src, void *buf, size_t len, size_t *nread
         return 0;
     if (src->fd < 0 && tree_open_content(src) < 0)
         return read_fail(src, RA_EIO, err);
+    if (src->fd < 0)
+        return 0; /* gone since it was listed: reads as empty */
     do
         n = read(src->fd, buf, len);
     while (n < 0 && errno == EINTR);
@@ -684,14 +693,26 @@ static int list_names(struct names *out, struct ra_source *src, int fd,
     return 0;
 }
 
-static int tree_dir(struct ra_source *src, int fd, const struct timespec *mtime,
-                    int depth, ra_entry_cb cb, void *payload, struct ra_err *err);
+/* The listing of a folder the earlier walk proves unchanged, from its record. */
+static void recorded_names(struct names *out, const struct ra_walk *prev, uint32_t dir)
+{
+    uint32_t c;
 
-/* Walk into leaf, already open as fd (taken over) or, when fd is -1, opened here;
- * mtime is its modification time when it was stat'ed. */
+    for (c = ra_walk_first_child(prev, dir); c != RA_WALK_NONE;
+         c = ra_walk_next_sibling(prev, dir, c))
+        add_name(out, ra_walk_name(prev, c), ra_walk_dtype(prev, c));
+    sort_names(out); /* already sorted: this only turns offsets into pointers */
+}
+
+static int tree_dir(struct ra_source *src, int fd, const struct stat *st,
+                    struct walk_pos pos, int depth, ra_entry_cb cb, void *payload,
+                    struct ra_err *err);
+
+/* Walk into leaf, already open as fd (taken over) or, when fd is -1, opened here; st
+ * is what fstat said of it before. */
 static int tree_subdir(struct ra_source *src, int dfd, const char *leaf, int fd,
-                       const struct timespec *mtime, int depth, ra_entry_cb cb,
-                       void *payload, struct ra_err *err)
+                       const struct stat *st, struct walk_pos pos, int depth,
+                       ra_entry_cb cb, void *payload, struct ra_err *err)
 {
     if (depth > SOURCE_MAX_DEPTH) {
         if (fd >= 0)
@@ -707,7 +728,7 @@ static int tree_subdir(struct ra_source *src, int dfd, const char *leaf, int fd,
         return 0;
     if (fd < 0)
         return tree_fail(src, "cannot open directory", errno, err);
-    return tree_dir(src, fd, mtime, depth, cb, payload, err);
+    return tree_dir(src, fd, st, pos, depth, cb, payload, err);
 }
 
 static int tree_symlink(struct ra_source *src, int dfd, const char *leaf,
@@ -748,13 +769,15 @@ static int open_entry(int dfd, const char *leaf, unsigned char type, struct stat
 
 /* A file or folder the walk may not open (permission denied): delivered as such, with
  * why, so that the caller can say what it could not read; the walk goes on. */
-static int tree_unreadable(struct ra_source *src, const char *what, int errnum,
-                           const struct stat *st, ra_entry_cb cb, void *payload,
-                           struct ra_err *err)
+static int tree_unreadable(struct ra_source *src, uint32_t parent, const char *leaf,
+                           const char *what, int errnum, const struct stat *st,
+                           ra_entry_cb cb, void *payload, struct ra_err *err)
 {
     struct ra_entry e = {0};
     int rc;
 
+    if (src->rec)
+        ra_walk_add(src->rec, parent, leaf, NULL);
     e.type = RA_ENTRY_UNREADABLE;
     e.mtime = (ra_time)st->st_mtim.tv_sec;
     ra_buf_truncate(&src->target, 0);
@@ -787,25 +810,41 @@ static int why_closed(int dfd, const char *leaf, const struct stat *st)
     return denied(errno) ? errno : 0;
 }
 
+/* A regular file the earlier walk proves unchanged: stat'ed, not opened (tree_read
+ * opens it if its content is read). 1 when it is. */
+static int tree_same_file(struct ra_source *src, int dfd, const char *leaf, uint32_t prev,
+                          struct stat *st)
+{
+    if (prev == RA_WALK_NONE || ra_walk_dtype(src->prev, prev) != DT_REG ||
+        fstatat(dfd, leaf, st, AT_SYMLINK_NOFOLLOW) < 0)
+        return 0;
+    return S_ISREG(st->st_mode) && ra_walk_same(src->prev, prev, st);
+}
+
+/* Deliver leaf, in the folder open as dfd (node parent of the record), and walk into
+ * it if it is a folder; prev is its node in the earlier walk's record, if any. */
 static int tree_entry(struct ra_source *src, int dfd, const char *leaf,
-                      unsigned char type, int depth, ra_entry_cb cb, void *payload,
-                      struct ra_err *err)
+                      unsigned char type, uint32_t parent, uint32_t prev, int depth,
+                      ra_entry_cb cb, void *payload, struct ra_err *err)
 {
     struct ra_entry e = {0};
     struct stat st;
-    int error, errnum, fd = open_entry(dfd, leaf, type, &st);
+    int same = tree_same_file(src, dfd, leaf, prev, &st);
+    int error, errnum, fd = same ? -1 : open_entry(dfd, leaf, type, &st);
+    uint32_t node;
 
-    if (fd < 0 && fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    if (!same && fd < 0 && fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return vanished(src, errno) ? 0 : tree_fail(src, "cannot stat", errno, err);
-    if (fd < 0 && (errnum = why_closed(dfd, leaf, &st)))
+    if (!same && fd < 0 && (errnum = why_closed(dfd, leaf, &st)))
         return tree_unreadable(
-            src, S_ISDIR(st.st_mode) ? "cannot open directory" : "cannot open", errnum,
-            &st, cb, payload, err);
+            src, parent, leaf, S_ISDIR(st.st_mode) ? "cannot open directory" : "cannot open",
+            errnum, &st, cb, payload, err);
     e.mtime = (ra_time)st.st_mtim.tv_sec;
     e.type = S_ISREG(st.st_mode)   ? RA_ENTRY_FILE
              : S_ISDIR(st.st_mode) ? RA_ENTRY_DIR
              : S_ISLNK(st.st_mode) ? RA_ENTRY_SYMLINK
                                    : RA_ENTRY_OTHER;
+    e.same = same || (prev != RA_WALK_NONE && ra_walk_same(src->prev, prev, &st));
     if (e.type == RA_ENTRY_FILE)
         e.size = st.st_size > 0 ? (int64_t)st.st_size : 0;
     if (e.type == RA_ENTRY_SYMLINK) {
@@ -815,6 +854,7 @@ static int tree_entry(struct ra_source *src, int dfd, const char *leaf,
             return 0; /* gone */
         e.link_target = ra_buf_cstr(&src->target);
     }
+    node = src->rec ? ra_walk_add(src->rec, parent, leaf, &st) : RA_WALK_NONE;
     src->dirfd = dfd;
     src->leaf = leaf;
     src->left = e.size;
@@ -829,7 +869,8 @@ static int tree_entry(struct ra_source *src, int dfd, const char *leaf,
             close(fd);
         return error < 0 ? error : 0;
     }
-    return tree_subdir(src, dfd, leaf, fd, &st.st_mtim, depth + 1, cb, payload, err);
+    return tree_subdir(src, dfd, leaf, fd, &st, (struct walk_pos){node, prev}, depth + 1,
+                       cb, payload, err);
 }
 
 /* Has the folder open as fd changed since it had modification time mtime (an entry
@@ -844,17 +885,22 @@ static void check_changed(struct ra_source *src, int fd, const struct timespec *
 }
 
 /* Walk the directory open as fd (taken over and closed here), depth-first in sorted
- * order; src->name holds its path relative to the root, mtime its modification time
- * before it was listed. */
-static int tree_dir(struct ra_source *src, int fd, const struct timespec *mtime,
-                    int depth, ra_entry_cb cb, void *payload, struct ra_err *err)
+ * order; src->name holds its path relative to the root, st what fstat said of it before
+ * it was listed, pos where it is in the records. */
+static int tree_dir(struct ra_source *src, int fd, const struct stat *st,
+                    struct walk_pos pos, int depth, ra_entry_cb cb, void *payload,
+                    struct ra_err *err)
 {
     struct names names = {RA_BUF_INIT, RA_VEC_INIT};
     size_t i, base = src->name.len;
+    uint32_t hint = RA_WALK_NONE, prev;
     const char *item;
     int error = 0;
 
-    if ((error = list_names(&names, src, fd, err)) < 0)
+    if (pos.prev != RA_WALK_NONE && ra_walk_listed(src->prev, pos.prev) &&
+        ra_walk_same(src->prev, pos.prev, st))
+        recorded_names(&names, src->prev, pos.prev);
+    else if ((error = list_names(&names, src, fd, err)) < 0)
         goto done;
     for (i = 0; i < names.items.len; i++) {
         item = names.items.items[i];
@@ -862,12 +908,16 @@ static int tree_dir(struct ra_source *src, int fd, const struct timespec *mtime,
         if (base)
             ra_buf_putc(&src->name, '/');
         ra_buf_puts(&src->name, item + 1);
-        if ((error = tree_entry(src, fd, item + 1, (unsigned char)item[0], depth, cb,
-                                payload, err)) < 0)
+        prev = pos.prev == RA_WALK_NONE ? RA_WALK_NONE
+                                        : ra_walk_child(src->prev, pos.prev, item + 1, &hint);
+        if ((error = tree_entry(src, fd, item + 1, (unsigned char)item[0], pos.rec, prev,
+                                depth, cb, payload, err)) < 0)
             goto done;
     }
     ra_buf_truncate(&src->name, base);
-    check_changed(src, fd, mtime);
+    check_changed(src, fd, &st->st_mtim);
+    if (src->rec)
+        ra_walk_close_dir(src->rec, pos.rec);
 
 done:
     close(fd);
@@ -879,6 +929,7 @@ static int tree_walk(struct ra_source *src, ra_entry_cb cb, void *payload,
                      struct ra_err *err)
 {
     int fd = open(src->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct walk_pos pos;
     struct stat st;
 
     if (fd < 0 && errno == ENOENT)
@@ -890,7 +941,9 @@ static int tree_walk(struct ra_source *src, ra_entry_cb cb, void *payload,
             close(fd);
         return tree_fail(src, "cannot open directory", errnum, err);
     }
-    return tree_dir(src, fd, &st.st_mtim, 0, cb, payload, err);
+    pos.rec = src->rec ? ra_walk_add(src->rec, RA_WALK_NONE, "", &st) : RA_WALK_NONE;
+    pos.prev = src->prev && ra_walk_count(src->prev) ? 0 : RA_WALK_NONE;
+    return tree_dir(src, fd, &st, pos, 0, cb, payload, err);
 }
 
 int ra_source_is_stdin(const char *path)
@@ -925,6 +978,8 @@ int ra_source_walk(const char *path, const struct ra_source_opts *opts, ra_entry
     src.opts = opts;
     src.fd = -1;
     src.dirfd = -1;
+    src.rec = opts ? opts->record : NULL;
+    src.prev = opts ? opts->prev : NULL;
 
     if (!ra_source_is_stdin(path) && ra_source_is_dir(path))
         error = tree_walk(&src, cb, payload, err);

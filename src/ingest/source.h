@@ -34,9 +34,14 @@ struct ra_entry {
     int64_t size;            /* bytes of content; 0 for non-files */
     ra_time mtime;           /* RA_TIME_NONE when the source has none */
     uint64_t index;          /* 0-based position in the stream */
+    /* Directory trees walked with an earlier walk's record (ra_source_opts.prev): the
+     * same path was there, provably unchanged (ingest/walk.h): for a folder, its
+     * listing; for a file, its content as the registry writes it. 0 otherwise. */
+    int same;
 };
 
 struct ra_source;
+struct ra_walk;
 
 /* Read up to len bytes of the current entry's content (only during the callback of a
  * RA_ENTRY_FILE). *nread = 0 at the end of the content. RA_EIO on a read failure.
@@ -78,9 +83,13 @@ struct ra_source_opts {
      * ahead on a second thread too, as compressed archives always are. Without it a
      * plain tar is read on the caller's thread, which skips content by seeking. */
     int read_all;
+    /* Directory trees: record the walk here (ingest/walk.h), and take what an earlier
+     * walk of a copy of the same tree proves unchanged from its record. NULL: not. */
+    struct ra_walk *record;
+    const struct ra_walk *prev;
 };
 
-#define RA_SOURCE_OPTS_INIT {NULL, NULL, 0}
+#define RA_SOURCE_OPTS_INIT {NULL, NULL, 0, NULL, NULL}
 
 /* Is path a directory (after following a symlink given on the command line)? */
 int ra_source_is_dir(const char *path);

@@ -423,3 +423,36 @@ done:
     json_decref(root);
     return error;
 }
+
+static const char *copy_str(struct ra_pool *pool, const char *s)
+{
+    return s ? ra_pool_strdup(pool, s) : NULL;
+}
+
+static void copy_descriptor(struct ra_pool *pool, struct ra_descriptor *d)
+{
+    d->media_type = copy_str(pool, d->media_type);
+    d->platform = copy_str(pool, d->platform);
+    d->artifact_type = copy_str(pool, d->artifact_type);
+}
+
+struct ra_manifest *ra_manifest_copy(struct ra_pool *pool, const struct ra_manifest *m)
+{
+    struct ra_manifest *c = ra_pool_alloc(pool, sizeof(*c));
+    size_t i;
+
+    *c = *m;
+    c->media_type = copy_str(pool, m->media_type);
+    c->artifact_type = copy_str(pool, m->artifact_type);
+    c->platform = copy_str(pool, m->platform);
+    copy_descriptor(pool, &c->config);
+    copy_descriptor(pool, &c->subject);
+    if (m->refs) { /* an empty array has a pointer too */
+        c->refs = ra_pool_alloc(pool, (m->nrefs ? m->nrefs : 1) * sizeof(*c->refs));
+        for (i = 0; i < m->nrefs; i++) {
+            c->refs[i] = m->refs[i];
+            copy_descriptor(pool, &c->refs[i]);
+        }
+    }
+    return c;
+}

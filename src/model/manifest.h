@@ -59,6 +59,10 @@ int ra_manifest_looks_like_json(const void *data, size_t len);
 int ra_manifest_parse(struct ra_manifest **out, struct ra_pool *pool, const void *data,
                       size_t len, struct ra_err *err);
 
+/* A deep copy of m (every string and descriptor) allocated from pool: the manifest of
+ * a blob taken over from another graph. Infallible (allocation failures abort). */
+struct ra_manifest *ra_manifest_copy(struct ra_pool *pool, const struct ra_manifest *m);
+
 /* Media types. */
 #define RA_MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
 #define RA_MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"

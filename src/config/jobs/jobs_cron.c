@@ -200,8 +200,9 @@ static struct ra_job *add_cron_job(struct ra_jobs_ctx *ctx, const struct ra_jobs
     check_user(j, cl);
     if (tz && !cron_tz && !j->warning) {
         struct ra_buf b = RA_BUF_INIT;
-        ra_buf_printf(&b, "TZ=%s sets the command's environment, not the schedule: cron "
-                          "reads the times in the host's zone",
+        ra_buf_printf(&b,
+                      "TZ=%s sets the command's environment, not the schedule: cron "
+                      "reads the times in the host's zone",
                       tz);
         j->warning = ra_jobs_strdup(ctx, b.ptr);
         ra_buf_release(&b);

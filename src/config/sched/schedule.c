@@ -94,10 +94,12 @@ static const char *job_change(struct ra_schedule *s, const struct ra_job *o,
             ra_buf_printf(&b, "schedule '%s' -> '%s'; ", o->schedule ? o->schedule : "",
                           n->schedule ? n->schedule : "");
         if (!same_str(o->timezone, n->timezone))
-            ra_buf_printf(&b, "time zone %s -> %s; ", o->timezone ? o->timezone : "(host)",
+            ra_buf_printf(&b, "time zone %s -> %s; ",
+                          o->timezone ? o->timezone : "(host)",
                           n->timezone ? n->timezone : "(host)");
         if (o->gc.delete_untagged != n->gc.delete_untagged)
-            ra_buf_printf(&b, "%s --delete-untagged; ", n->gc.delete_untagged ? "adds" : "drops");
+            ra_buf_printf(&b, "%s --delete-untagged; ",
+                          n->gc.delete_untagged ? "adds" : "drops");
         if (o->gc.dry_run != n->gc.dry_run)
             ra_buf_printf(&b, "%s --dry-run; ", n->gc.dry_run ? "adds" : "drops");
         if (o->disabled != n->disabled || o->absent != n->absent)
@@ -130,8 +132,8 @@ struct ra_sched_job *ra_schedule_job(struct ra_schedule *s, struct ra_map *index
 
 static const struct ra_job *last_job(const struct ra_sched_job *j)
 {
-    const struct ra_job_version *v = j->versions.len ? j->versions.items[j->versions.len - 1]
-                                                      : NULL;
+    const struct ra_job_version *v =
+        j->versions.len ? j->versions.items[j->versions.len - 1] : NULL;
     return v ? v->job : NULL;
 }
 
@@ -163,7 +165,8 @@ static void image_version(struct ra_schedule *s, const struct ra_commit_info *ci
 
     for (i = 0; i < jobs->images.len; i++)
         floating |= ((const struct ra_registry_image *)jobs->images.items[i])->floating;
-    if (prev && same_str(prev->image ? prev->image->image : NULL, img ? img->image : NULL) &&
+    if (prev &&
+        same_str(prev->image ? prev->image->image : NULL, img ? img->image : NULL) &&
         prev->floating == floating)
         return;
     ra_buf_printf(&b, "%s -> %s", prev && prev->image ? prev->image->image : "(none)",
@@ -184,7 +187,8 @@ static int cmp_sched_job(const void *a, const void *b)
 }
 
 /* Read the jobs of every commit, oldest first, and record what changed. */
-static int read_commits(struct ra_schedule *s, struct ra_gitrepo *repo, struct ra_err *err)
+static int read_commits(struct ra_schedule *s, struct ra_gitrepo *repo,
+                        struct ra_err *err)
 {
     struct ra_map index = RA_MAP_INIT;
     struct ra_confrepo *cr = NULL;
@@ -252,8 +256,9 @@ int ra_schedule_load(struct ra_schedule **out, const char *path, const char *rev
     for (i = w.newest_first.len; i-- > 0;)
         ra_vec_push(&s->commits, w.newest_first.items[i]);
     if (s->shallow)
-        problem(s, "'%s' is a shallow clone: job history before its oldest commit is unknown",
-                path);
+        problem(
+            s, "'%s' is a shallow clone: job history before its oldest commit is unknown",
+            path);
     if ((error = read_commits(s, repo, err)) < 0 ||
         (error = ra_confrepo_pipelines(&s->pipelines, repo, s->head, err)) < 0)
         goto done;
@@ -284,7 +289,8 @@ static int read_whole(struct ra_buf *out, const char *path, struct ra_err *err)
     if (f != stdin)
         fclose(f);
     if (out->len > RA_JOBS_FILE_MAX)
-        return ra_err_set(err, RA_ELIMIT, "'%s': larger than %d bytes", path, RA_JOBS_FILE_MAX);
+        return ra_err_set(err, RA_ELIMIT, "'%s': larger than %d bytes", path,
+                          RA_JOBS_FILE_MAX);
     return 0;
 }
 
@@ -361,7 +367,8 @@ void ra_schedule_free(struct ra_schedule *s)
     free(s);
 }
 
-const struct ra_job_version *ra_schedule_version_at(const struct ra_sched_job *job, ra_time t)
+const struct ra_job_version *ra_schedule_version_at(const struct ra_sched_job *job,
+                                                    ra_time t)
 {
     const struct ra_job_version *best = NULL;
     size_t i;
@@ -374,7 +381,8 @@ const struct ra_job_version *ra_schedule_version_at(const struct ra_sched_job *j
     return best && best->job ? best : NULL;
 }
 
-const struct ra_image_version *ra_schedule_image_at(const struct ra_schedule *s, ra_time t)
+const struct ra_image_version *ra_schedule_image_at(const struct ra_schedule *s,
+                                                    ra_time t)
 {
     const struct ra_image_version *best = NULL;
     size_t i;
@@ -439,7 +447,8 @@ static int fire(struct ra_vec *out, struct ra_schedule *s, const struct ra_sched
     if (error == RA_ENOTFOUND)
         error = 0;
     if (error < 0)
-        problem(s, "%s:%u: schedule '%s' not used: %s", job->path, job->line, expr, err->msg);
+        problem(s, "%s:%u: schedule '%s' not used: %s", job->path, job->line, expr,
+                err->msg);
 done:
     ra_cronx_free(cx);
     ra_cron_free(cron);
@@ -484,8 +493,8 @@ static const char *zone_of(const struct ra_schedule *s, const struct ra_job *job
     }
 }
 
-int ra_schedule_firings(struct ra_vec *out, struct ra_schedule *s, ra_time from, ra_time to,
-                        const char *host_tz, struct ra_err *err)
+int ra_schedule_firings(struct ra_vec *out, struct ra_schedule *s, ra_time from,
+                        ra_time to, const char *host_tz, struct ra_err *err)
 {
     struct ra_buf expr = RA_BUF_INIT;
     size_t i, k, budget;

@@ -28,7 +28,7 @@ struct ra_commit_info {
 struct ra_job_version {
     const struct ra_commit_info *commit;
     const struct ra_job *job; /* NULL: this commit removed the job */
-    const char *change;       /* "added", "removed", "schedule 0 3 * * 0 -> 25 3 * * 0", ... */
+    const char *change; /* "added", "removed", "schedule 0 3 * * 0 -> 25 3 * * 0", ... */
 };
 
 /* A job over history. Its id is the id it had when it first appeared: a job keeps it
@@ -56,10 +56,11 @@ struct ra_schedule {
     char head[RA_GIT_HEXSZ + 1];
     const char *path; /* as given */
     int shallow;
-    int truncated; /* more than RA_SCHEDULE_MAX_COMMITS commits: the oldest were skipped */
-    struct ra_vec commits;  /* struct ra_commit_info *, oldest first */
-    struct ra_vec jobs;     /* struct ra_sched_job *, by id */
-    struct ra_vec images;   /* struct ra_image_version *, oldest first */
+    int truncated; /* more than RA_SCHEDULE_MAX_COMMITS commits: the oldest were skipped
+                    */
+    struct ra_vec commits;           /* struct ra_commit_info *, oldest first */
+    struct ra_vec jobs;              /* struct ra_sched_job *, by id */
+    struct ra_vec images;            /* struct ra_image_version *, oldest first */
     const struct ra_jobs *head_jobs; /* the jobs at the head commit */
     struct ra_pipelines *pipelines;  /* the CI pipelines at the head commit */
     struct ra_vec problems; /* const char *: files that could not be read, and why */
@@ -83,9 +84,11 @@ void ra_schedule_free(struct ra_schedule *s);
 int ra_schedule_add_file(struct ra_schedule *s, const char *path, struct ra_err *err);
 
 /* The version of job in effect at time t (the last commit at or before t), or NULL. */
-const struct ra_job_version *ra_schedule_version_at(const struct ra_sched_job *job, ra_time t);
+const struct ra_job_version *ra_schedule_version_at(const struct ra_sched_job *job,
+                                                    ra_time t);
 /* The registry image version in effect at t, or NULL. */
-const struct ra_image_version *ra_schedule_image_at(const struct ra_schedule *s, ra_time t);
+const struct ra_image_version *ra_schedule_image_at(const struct ra_schedule *s,
+                                                    ra_time t);
 
 struct ra_sched_firing {
     ra_time time;
@@ -101,7 +104,7 @@ struct ra_sched_firing {
  * Appends struct ra_sched_firing * (allocated in the schedule's pool) to out, sorted by
  * time then job id. Jobs whose schedule does not parse are skipped and
  * noted in problems. */
-int ra_schedule_firings(struct ra_vec *out, struct ra_schedule *s, ra_time from, ra_time to,
-                        const char *host_tz, struct ra_err *err);
+int ra_schedule_firings(struct ra_vec *out, struct ra_schedule *s, ra_time from,
+                        ra_time to, const char *host_tz, struct ra_err *err);
 
 #endif

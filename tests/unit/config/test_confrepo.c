@@ -19,6 +19,7 @@
 #include "config/git/confrepo.h"
 #include "config/git/gitrepo.h"
 #include "config/jobs/jobs.h"
+#include "config/pipelines/pipelines.h"
 #include "gitfixture.h"
 
 struct fixture {
@@ -288,6 +289,58 @@ static void test_confrepo__job_paths_history(void **state)
     ra_gitrepo_free(r);
 }
 
+/* The pipelines of a commit (confrepo_pipelines.c): only CI files, symbolic links not
+ * read, an unknown commit refused. */
+static void test_confrepo__pipelines(void **state)
+{
+    struct ra_gitrepo *r = NULL;
+    struct ra_pipelines *p = NULL;
+    struct ra_err err = RA_ERR_INIT;
+    char dir[256], repo[300], id[RA_GIT_HEXSZ + 1];
+    const struct ra_pipeline *pl;
+
+    (void)state;
+    git_sandbox(dir, sizeof(dir), "confrepo-pipelines");
+    snprintf(repo, sizeof(repo), "%s/config", dir);
+    sh("git init -q -b main '%s'", repo);
+    put(repo, ".woodpecker/infra-ci.yml",
+        "when:\n  event: push\nsteps:\n  publish:\n    image: "
+        "woodpeckerci/plugin-docker-buildx\n    settings:\n      repo: "
+        "registry.example.internal/infra-ci\n");
+    put(repo, "ci/not-ci.yml", "steps:\n  x:\n    image: alpine\n");
+    commit(repo, "2026-03-02T10:12:00Z", "tomas", "Initial import");
+    put(repo, ".woodpecker/lint.yml", "steps:\n  lint:\n    image: alpine:3.19\n");
+    sh("cd '%s' && ln -s .woodpecker/lint.yml .drone.yml", repo);
+    commit(repo, "2026-03-09T14:05:00Z", "tomas", "lint");
+
+    assert_int_equal(ra_gitrepo_open(&r, repo, &err), 0);
+    assert_int_equal(ra_gitrepo_resolve(id, r, "HEAD~1", &err), 0);
+    assert_int_equal(ra_confrepo_pipelines(&p, r, id, &err), 0);
+    assert_int_equal(p->pipelines.len, 1);
+    pl = p->pipelines.items[0];
+    assert_string_equal(pl->id, "woodpecker:.woodpecker/infra-ci.yml:infra-ci");
+    assert_int_equal(pl->pushes.len, 1);
+    ra_pipelines_free(p);
+
+    assert_int_equal(ra_gitrepo_resolve(id, r, "HEAD", &err), 0);
+    assert_int_equal(ra_confrepo_pipelines(&p, r, id, &err), 0);
+    assert_int_equal(p->pipelines.len, 2); /* the symbolic link is not read */
+    pl = p->pipelines.items[1];
+    assert_string_equal(pl->id, "woodpecker:.woodpecker/lint.yml:lint");
+    assert_int_equal(pl->uses.len, 1);
+    assert_string_equal(((const struct ra_pipeline_image *)pl->uses.items[0])->ref,
+                        "alpine:3.19");
+    assert_int_equal(p->problems.len, 0);
+    ra_pipelines_free(p);
+
+    assert_int_equal(
+        ra_confrepo_pipelines(&p, r, "1234567890123456789012345678901234567890", &err),
+        RA_ENOTFOUND);
+    assert_null(p);
+    ra_gitrepo_free(r);
+    sh("rm -rf '%s'", dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -296,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_confrepo__damaged),
         cmocka_unit_test(test_confrepo__scanner_reads_each_blob_once),
         cmocka_unit_test(test_confrepo__job_paths_history),
+        cmocka_unit_test(test_confrepo__pipelines),
     };
 
     return cmocka_run_group_tests_name("config/confrepo", tests, setup, git_teardown);

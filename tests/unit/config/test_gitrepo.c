@@ -147,10 +147,11 @@ static void test_gitrepo__config_is_a_file(void **state)
     sh("git -C '%s' bundle create -q '%s' --all", fx->repo, path);
     assert_int_equal(ra_gitrepo_open(&r, path, &err), RA_ENOTFOUND);
     assert_null(r);
-    snprintf(want, sizeof(want),
-             "'%s': a git bundle, which is read as a clone: git clone '%s' DIR, then give "
-             "DIR",
-             path, path);
+    snprintf(
+        want, sizeof(want),
+        "'%s': a git bundle, which is read as a clone: git clone '%s' DIR, then give "
+        "DIR",
+        path, path);
     assert_string_equal(err.msg, want);
 
     snprintf(path, sizeof(path), "%s/notes.txt", fx->dir);

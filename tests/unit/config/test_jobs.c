@@ -1354,7 +1354,8 @@ static void test_jobs__ofelia_labels(void **state)
 static void test_jobs__pulling_probes(void **state)
 {
     static const char tab[] =
-        "*/30 * * * * skopeo copy --all docker://r.example/infra-ci:latest dir:/tmp/probe\n"
+        "*/30 * * * * skopeo copy --all docker://r.example/infra-ci:latest "
+        "dir:/tmp/probe\n"
         "0 * * * * crane validate --remote r.example/infra-ci:latest\n"
         "5 * * * * crane pull r.example/app:1 /tmp/app.tar\n";
     const struct ra_jobs_file f = {"hosts/vm/crontab", tab, sizeof(tab) - 1};

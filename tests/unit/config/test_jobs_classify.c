@@ -193,7 +193,8 @@ static void test_jobs_classify__backups(void **state)
     ra_jobs_free(js);
 }
 
-static const struct ra_job *job_in(const struct ra_vec *jobs, const char *path, unsigned line)
+static const struct ra_job *job_in(const struct ra_vec *jobs, const char *path,
+                                   unsigned line)
 {
     size_t i;
 

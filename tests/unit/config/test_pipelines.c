@@ -15,10 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "config/git/confrepo.h"
-#include "config/git/gitrepo.h"
 #include "config/pipelines/pipelines.h"
-#include "gitfixture.h"
 #include "util/buf.h"
 
 /* clang-format off */
@@ -1037,48 +1034,6 @@ static void test_pipelines__usage(void **state)
     assert_false(ra_pipelines_is_ci_path(".woodpecker/.yml"));
 }
 
-/* ---- a config repository ---- */
-
-static void test_pipelines__confrepo(void **state)
-{
-    struct ra_gitrepo *r = NULL;
-    struct ra_pipelines *p = NULL;
-    struct ra_err err = RA_ERR_INIT;
-    char dir[256], repo[300], id[RA_GIT_HEXSZ + 1];
-
-    (void)state;
-    git_sandbox(dir, sizeof(dir), "pipelines");
-    snprintf(repo, sizeof(repo), "%s/config", dir);
-    sh("git init -q -b main '%s'", repo);
-    put(repo, ".woodpecker/infra-ci.yml", sample_infra_ci);
-    put(repo, "README.md", "config\n");
-    commit(repo, "2026-03-02T10:12:00Z", "tomas", "Initial import");
-    put(repo, ".woodpecker/lint.yml", sample_lint);
-    sh("cd '%s' && ln -s .woodpecker/lint.yml .drone.yml", repo);
-    commit(repo, "2026-03-09T14:05:00Z", "tomas", "lint");
-
-    assert_int_equal(ra_gitrepo_open(&r, repo, &err), 0);
-    assert_int_equal(ra_gitrepo_resolve(id, r, "HEAD~1", &err), 0);
-    assert_int_equal(ra_confrepo_pipelines(&p, r, id, &err), 0);
-    assert_int_equal(p->pipelines.len, 1);
-    assert_string_equal(pipeline(p, 0)->name, "infra-ci");
-    ra_pipelines_free(p);
-
-    assert_int_equal(ra_gitrepo_resolve(id, r, "HEAD", &err), 0);
-    assert_int_equal(ra_confrepo_pipelines(&p, r, id, &err), 0);
-    assert_int_equal(p->pipelines.len, 2); /* the symbolic link is not read */
-    assert_string_equal(pipeline(p, 1)->id, "woodpecker:.woodpecker/lint.yml:lint");
-    assert_int_equal(p->problems.len, 0);
-    ra_pipelines_free(p);
-
-    assert_int_equal(
-        ra_confrepo_pipelines(&p, r, "1234567890123456789012345678901234567890", &err),
-        RA_ENOTFOUND);
-    assert_null(p);
-    ra_gitrepo_free(r);
-    sh("rm -rf '%s'", dir);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1094,7 +1049,6 @@ int main(void)
         cmocka_unit_test(test_pipelines__unparsable),
         cmocka_unit_test(test_pipelines__aliases),
         cmocka_unit_test(test_pipelines__usage),
-        cmocka_unit_test(test_pipelines__confrepo),
     };
 
     return cmocka_run_group_tests_name("config/pipelines", tests, NULL, NULL);

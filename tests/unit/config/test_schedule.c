@@ -406,25 +406,26 @@ static const char nomad_gc[] = "job \"registry-gc\" {\n"
                                "  }\n"
                                "}\n";
 
-static const char events_tf[] =
-    "resource \"aws_cloudwatch_event_rule\" \"gc\" {\n"
-    "  name                = \"registry-gc\"\n"
-    "  schedule_expression = \"cron(30 5 * * ? *)\"\n"
-    "}\n"
-    "resource \"aws_cloudwatch_event_target\" \"gc\" {\n"
-    "  rule  = aws_cloudwatch_event_rule.gc.name\n"
-    "  arn   = \"arn:x\"\n"
-    "  input = jsonencode({ command = [\"registry\", \"garbage-collect\", \"/etc/r.yml\"] })\n"
-    "}\n"
-    "resource \"aws_scheduler_schedule\" \"prune\" {\n"
-    "  name                         = \"registry-prune\"\n"
-    "  schedule_expression          = \"cron(0 6 * * ? *)\"\n"
-    "  schedule_expression_timezone = \"Europe/Berlin\"\n"
-    "  target {\n"
-    "    arn   = \"arn:x\"\n"
-    "    input = \"{\\\"command\\\": [\\\"crane\\\", \\\"delete\\\", \\\"r/a:old\\\"]}\"\n"
-    "  }\n"
-    "}\n";
+static const char events_tf[] = "resource \"aws_cloudwatch_event_rule\" \"gc\" {\n"
+                                "  name                = \"registry-gc\"\n"
+                                "  schedule_expression = \"cron(30 5 * * ? *)\"\n"
+                                "}\n"
+                                "resource \"aws_cloudwatch_event_target\" \"gc\" {\n"
+                                "  rule  = aws_cloudwatch_event_rule.gc.name\n"
+                                "  arn   = \"arn:x\"\n"
+                                "  input = jsonencode({ command = [\"registry\", "
+                                "\"garbage-collect\", \"/etc/r.yml\"] })\n"
+                                "}\n"
+                                "resource \"aws_scheduler_schedule\" \"prune\" {\n"
+                                "  name                         = \"registry-prune\"\n"
+                                "  schedule_expression          = \"cron(0 6 * * ? *)\"\n"
+                                "  schedule_expression_timezone = \"Europe/Berlin\"\n"
+                                "  target {\n"
+                                "    arn   = \"arn:x\"\n"
+                                "    input = \"{\\\"command\\\": [\\\"crane\\\", "
+                                "\\\"delete\\\", \\\"r/a:old\\\"]}\"\n"
+                                "  }\n"
+                                "}\n";
 
 static const char prune_yml[] = "name: prune\n"
                                 "on:\n"
@@ -436,19 +437,20 @@ static const char prune_yml[] = "name: prune\n"
                                 "    steps:\n"
                                 "      - run: regctl tag delete r.example/a:old\n";
 
-static const char argo_yaml[] = "apiVersion: argoproj.io/v1alpha1\n"
-                                "kind: CronWorkflow\n"
-                                "metadata:\n"
-                                "  name: registry-gc-tokyo\n"
-                                "spec:\n"
-                                "  schedule: \"0 9 * * *\"\n"
-                                "  timezone: Asia/Tokyo\n"
-                                "  workflowSpec:\n"
-                                "    templates:\n"
-                                "      - name: gc\n"
-                                "        container:\n"
-                                "          image: registry:2.8.3\n"
-                                "          command: [registry, garbage-collect, /etc/r.yml]\n";
+static const char argo_yaml[] =
+    "apiVersion: argoproj.io/v1alpha1\n"
+    "kind: CronWorkflow\n"
+    "metadata:\n"
+    "  name: registry-gc-tokyo\n"
+    "spec:\n"
+    "  schedule: \"0 9 * * *\"\n"
+    "  timezone: Asia/Tokyo\n"
+    "  workflowSpec:\n"
+    "    templates:\n"
+    "      - name: gc\n"
+    "        container:\n"
+    "          image: registry:2.8.3\n"
+    "          command: [registry, garbage-collect, /etc/r.yml]\n";
 
 static void test_schedule__schedulers_of_their_own_ignore_the_hosts_zone(void **state)
 {
@@ -495,8 +497,8 @@ static void test_schedule__schedulers_of_their_own_ignore_the_hosts_zone(void **
 
     /* hosts in Los Angeles (PDT, UTC-7, on 03-20) */
     assert_int_equal(ra_schedule_firings(&fs, s, at("2026-03-20T00:00:00Z"),
-                                         at("2026-03-21T00:00:00Z"), "America/Los_Angeles",
-                                         &err),
+                                         at("2026-03-21T00:00:00Z"),
+                                         "America/Los_Angeles", &err),
                      0);
     assert_int_equal(fs.len, 6);
     /* Nomad without time_zone: UTC; with it: 04:00 EDT */
