@@ -15,8 +15,9 @@ static void event_text(struct ra_buf *out, const struct ra_pm_event *e)
     if (ev->kind == RA_LOG_PIPELINE)
         ra_pm_pipeline_text(out, e);
     else if (ev->kind == RA_LOG_ALERT)
-        ra_buf_printf(out, "alert %s%s%s%s", ev->message, ev->level && ev->level[0] ? " (" : "",
-                      ev->level ? ev->level : "", ev->level && ev->level[0] ? ")" : "");
+        ra_buf_printf(out, "alert %s%s%s%s", ev->message,
+                      ev->level && ev->level[0] ? " (" : "", ev->level ? ev->level : "",
+                      ev->level && ev->level[0] ? ")" : "");
     else
         ra_buf_printf(out, "%s %s answered %d", ev->method, ev->uri, ev->status);
 }

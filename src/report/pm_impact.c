@@ -33,11 +33,11 @@ static json_t *broken_tag_json(struct ra_pm_model *m, const struct ra_registry_r
     for (i = 0; i < t->nplatforms; i++) {
         const struct ra_platform_result *p = &t->platforms[i];
         json_array_append_new(
-            plats,
-            json_pack("{s:o,s:o,s:b,s:o}", "platform", ra_json_str(p->platform), "digest",
-                      ra_json_digest_or_null(&p->digest), "pullable", p->pullable,
-                      "reason",
-                      p->pullable ? json_null() : json_string(ra_finding_code_name(p->reason))));
+            plats, json_pack("{s:o,s:o,s:b,s:o}", "platform", ra_json_str(p->platform),
+                             "digest", ra_json_digest_or_null(&p->digest), "pullable",
+                             p->pullable, "reason",
+                             p->pullable ? json_null()
+                                         : json_string(ra_finding_code_name(p->reason))));
     }
     platforms_text(&m->tmp, t);
     return json_pack(
@@ -46,8 +46,8 @@ static json_t *broken_tag_json(struct ra_pm_model *m, const struct ra_registry_r
         ra_json_str(t->repository), "tag", ra_json_str(t->tag), "digest",
         t->resolves ? ra_json_digest_or_null(&t->digest) : json_null(), "digest_short",
         t->resolves ? ra_json_digest_short(&t->digest) : json_null(), "media_type",
-        ra_json_str(t->media_type), "reason", ra_finding_code_name(t->reason), "platforms", plats,
-        "platforms_text", ra_json_str(m->tmp.ptr));
+        ra_json_str(t->media_type), "reason", ra_finding_code_name(t->reason),
+        "platforms", plats, "platforms_text", ra_json_str(m->tmp.ptr));
 }
 
 static json_t *broken_tags(struct ra_pm_model *m)
@@ -137,9 +137,11 @@ static void failures_json(json_t *o, struct ra_pm_model *m)
     for (i = 0; i < pm->failed_pipelines; i++) {
         const struct ra_pm_event *e = &pm->failed_runs[i];
         const struct ra_log_pipeline *p = e->event->pipeline;
-        ra_buf_printf(&runs, "%s#%lld (%s)", i ? ", " : "", (long long)p->number, p->event);
+        ra_buf_printf(&runs, "%s#%lld (%s)", i ? ", " : "", (long long)p->number,
+                      p->event);
         for (k = 0; k < p->nsteps; k++) {
-            if (!strcmp(p->steps[k].state, "success") || !strcmp(p->steps[k].state, "skipped"))
+            if (!strcmp(p->steps[k].state, "success") ||
+                !strcmp(p->steps[k].state, "skipped"))
                 continue;
             ra_buf_truncate(&step, 0); /* the workflow, else the step itself */
             ra_buf_puts(&step, p->steps[k].workflow[0] ? p->steps[k].workflow
@@ -157,8 +159,10 @@ static void failures_json(json_t *o, struct ra_pm_model *m)
     for (i = 0; i < pm->nfailed_objects; i++)
         ra_buf_printf(&runs, "%s%s", i ? ", " : "",
                       ra_digest_short(hex, &pm->failed_objects[i]->digest));
-    json_object_set_new(o, "failed_objects", json_integer((json_int_t)pm->nfailed_objects));
-    json_object_set_new(o, "failed_objects_text", ra_json_str(runs.len ? runs.ptr : NULL));
+    json_object_set_new(o, "failed_objects",
+                        json_integer((json_int_t)pm->nfailed_objects));
+    json_object_set_new(o, "failed_objects_text",
+                        ra_json_str(runs.len ? runs.ptr : NULL));
     ra_buf_release(&runs);
     ra_buf_release(&steps);
     ra_buf_release(&step);

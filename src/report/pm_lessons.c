@@ -93,9 +93,9 @@ json_t *ra_pm_lessons(struct ra_pm_model *m)
     for (i = 0; i < sizeof(lessons) / sizeof(lessons[0]); i++)
         if (ra_postmortem_lesson(m->pm, lessons[i].lesson))
             json_array_append_new(g[lessons[i].group],
-                                  lessons[i].text                       ? json_string(lessons[i].text)
+                                  lessons[i].text ? json_string(lessons[i].text)
                                   : lessons[i].lesson == RA_PM_L_ALERTED ? alerted(m)
-                                                                        : no_alert(m));
+                                                                         : no_alert(m));
     o = json_pack("{s:b,s:b,s:b}", "has_went_well", json_array_size(g[WELL]) > 0,
                   "has_went_wrong", json_array_size(g[WRONG]) > 0, "has_lucky",
                   json_array_size(g[LUCKY]) > 0);

@@ -16,37 +16,44 @@ static const struct {
     [RA_ACT_BRING_BACK] = {"Bring the broken tags back",
                            "The newest snapshot still cannot pull them: the Recovery "
                            "section has the steps for each."},
-    [RA_ACT_STOP_GC_UNTAGGED] = {"Stop running garbage-collect with --delete-untagged on "
-                                 "Distribution 2.x, or move to Distribution 3.x",
-                                 "2.x treats the untagged children of a tagged index as "
-                                 "garbage; 3.0 keeps them. Until then run it without -m."},
-    [RA_ACT_PIN_IMAGE] = {"Pin the registry image to an exact version (registry:2.8.3 or a "
-                          "digest)",
-                          "With a floating tag such as registry:2 nobody can say which "
-                          "garbage collector ran; an upgrade changes GC behaviour "
-                          "silently."},
-    [RA_ACT_GC_READONLY] = {"Run garbage-collect in read-only mode, with pushes stopped",
-                            "GC is not safe while pushes run: blobs uploaded after its mark "
-                            "phase are swept (storage.maintenance.readonly.enabled: true "
-                            "during the run)."},
-    [RA_ACT_PRUNE_API] = {"Prune tags through the registry API, never by removing folders, "
-                          "and keep the tags that pipelines use",
-                          "rm -rf of tag folders leaves the registry's tag history "
-                          "inconsistent and hands the manifests to the next "
-                          "garbage-collect."},
-    [RA_ACT_RESTRICT_DELETE] = {"Restrict DELETE on the registry and keep its access log",
-                                "A manifest DELETE removes the folder of every tag that "
-                                "points at it. Allow it only to the accounts that must "
-                                "prune (or set storage.delete.enabled: false), and keep the "
-                                "registry's log (log.level: info, the access log) where a "
-                                "post-mortem can read who sent each DELETE and when."},
-    [RA_ACT_VERIFY_RESTORES] = {"Verify restores and copies: regautopsy scan --verify after "
-                                "every restore",
-                                "Objects went missing in a way no garbage collector "
-                                "explains."},
-    [RA_ACT_PROBE] = {"Probe fetchability after every push and on a schedule",
-                      "skopeo copy --all docker://REGISTRY/IMAGE dir:/tmp/probe pulls every "
-                      "platform; nothing checked that pushed images stayed pullable."},
+    [RA_ACT_STOP_GC_UNTAGGED] =
+        {"Stop running garbage-collect with --delete-untagged on "
+         "Distribution 2.x, or move to Distribution 3.x",
+         "2.x treats the untagged children of a tagged index as "
+         "garbage; 3.0 keeps them. Until then run it without -m."},
+    [RA_ACT_PIN_IMAGE] =
+        {"Pin the registry image to an exact version (registry:2.8.3 or a "
+         "digest)",
+         "With a floating tag such as registry:2 nobody can say which "
+         "garbage collector ran; an upgrade changes GC behaviour "
+         "silently."},
+    [RA_ACT_GC_READONLY] =
+        {"Run garbage-collect in read-only mode, with pushes stopped",
+         "GC is not safe while pushes run: blobs uploaded after its mark "
+         "phase are swept (storage.maintenance.readonly.enabled: true "
+         "during the run)."},
+    [RA_ACT_PRUNE_API] =
+        {"Prune tags through the registry API, never by removing folders, "
+         "and keep the tags that pipelines use",
+         "rm -rf of tag folders leaves the registry's tag history "
+         "inconsistent and hands the manifests to the next "
+         "garbage-collect."},
+    [RA_ACT_RESTRICT_DELETE] =
+        {"Restrict DELETE on the registry and keep its access log",
+         "A manifest DELETE removes the folder of every tag that "
+         "points at it. Allow it only to the accounts that must "
+         "prune (or set storage.delete.enabled: false), and keep the "
+         "registry's log (log.level: info, the access log) where a "
+         "post-mortem can read who sent each DELETE and when."},
+    [RA_ACT_VERIFY_RESTORES] =
+        {"Verify restores and copies: regautopsy scan --verify after "
+         "every restore",
+         "Objects went missing in a way no garbage collector "
+         "explains."},
+    [RA_ACT_PROBE] =
+        {"Probe fetchability after every push and on a schedule",
+         "skopeo copy --all docker://REGISTRY/IMAGE dir:/tmp/probe pulls every "
+         "platform; nothing checked that pushed images stayed pullable."},
     [RA_ACT_ACT_ON_FORECAST] = {"Act on the gc-sim prediction below before the next "
                                 "scheduled garbage-collect",
                                 "regautopsy gc-sim on the newest snapshot says what that "
@@ -86,9 +93,10 @@ static json_t *item_json(const struct ra_action *a)
         upstream(refs, "issues", 3178);
         upstream(refs, "pull", 4285);
     }
-    o = json_pack("{s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:o}", "kind", ra_action_kind_name(a->kind),
-                  "title", texts[a->kind].title, "why", texts[a->kind].why, "priority", p,
-                  "priority_rank", a->priority, "owner", RA_PM_OWNER_PLACEHOLDER, "status",
+    o = json_pack("{s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:o}", "kind",
+                  ra_action_kind_name(a->kind), "title", texts[a->kind].title, "why",
+                  texts[a->kind].why, "priority", p, "priority_rank", a->priority,
+                  "owner", RA_PM_OWNER_PLACEHOLDER, "status",
                   a->done_by ? "done" : "open", "refs", refs);
     if (a->done_by)
         json_object_set_new(o, "done_by", ra_pm_commit_text(a->done_by));

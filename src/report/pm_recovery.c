@@ -67,7 +67,8 @@ static void loop_close(struct ra_buf *cmd, const struct ra_vec *hexes)
 
 /* One loop per repository: the revision links of manifests whose data is still stored.
  * Digests are hex, so only the repository needs quoting. */
-static void relink_cmds(struct ra_buf *cmd, const char *repository, const struct ra_vec *hexes)
+static void relink_cmds(struct ra_buf *cmd, const char *repository,
+                        const struct ra_vec *hexes)
 {
     struct ra_buf dir = RA_BUF_INIT;
     const char *in = loop_open(cmd, hexes);
@@ -105,8 +106,9 @@ static void restore_cmds(struct ra_buf *cmd, const struct ra_pm_repair *r,
     }
     ra_buf_putc(cmd, '\n');
     in = loop_open(cmd, hexes);
-    ra_buf_printf(cmd, "%sp=blobs/sha256/$(printf %%.2s \"$d\")/$d/data\n"
-                       "%smkdir -p \"$ROOT/${p%%/data}\"\n",
+    ra_buf_printf(cmd,
+                  "%sp=blobs/sha256/$(printf %%.2s \"$d\")/$d/data\n"
+                  "%smkdir -p \"$ROOT/${p%%/data}\"\n",
                   in, in);
     if (r->from_dir)
         ra_buf_printf(cmd, "%scp -p \"$snap/%s$p\" \"$ROOT/$p\"\n", in, pre);
@@ -164,13 +166,14 @@ static void grouped_steps(json_t *steps, struct ra_pm_model *m,
                           hexes.len, hexes.len > 1 ? "s" : "", r->loss->repository);
         } else {
             restore_cmds(&cmd, r, &hexes);
-            ra_buf_printf(&m->tmp, "Restore %zu blob%s from %s, the last snapshot that "
-                                   "has %s, and check %s digest",
+            ra_buf_printf(&m->tmp,
+                          "Restore %zu blob%s from %s, the last snapshot that "
+                          "has %s, and check %s digest",
                           hexes.len, hexes.len > 1 ? "s" : "", r->from->snap->name,
                           hexes.len > 1 ? "them" : "it", hexes.len > 1 ? "each" : "its");
         }
-        json_array_append_new(
-            steps, step(kind == RA_PM_RELINK ? "relink" : "restore", m->tmp.ptr, cmd.ptr));
+        json_array_append_new(steps, step(kind == RA_PM_RELINK ? "relink" : "restore",
+                                          m->tmp.ptr, cmd.ptr));
     }
     ra_vec_release(&hexes);
     ra_buf_release(&cmd);

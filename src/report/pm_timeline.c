@@ -249,8 +249,8 @@ static void repair_row(struct ra_pm_model *m, json_t *rows)
                   m->pm->rebuilt_ref);
     ra_buf_printf(&ev, "%s:%llu", e->log, (unsigned long long)e->event->line);
     row = json_pack("{s:o,s:n,s:s,s:s,s:o,s:o,s:o,s:I}", "time",
-                    ra_json_time(m->pm->repaired_at), "until", "precision", "exact", "kind",
-                    "repair", "source", ra_json_str(e->log), "event",
+                    ra_json_time(m->pm->repaired_at), "until", "precision", "exact",
+                    "kind", "repair", "source", ra_json_str(e->log), "event",
                     ra_json_str(m->tmp.ptr), "evidence", ra_json_str(ev.ptr), "count",
                     (json_int_t)1);
     json_object_set_new(row, "event_short", ra_json_str(m->tmp.ptr));
@@ -340,11 +340,13 @@ json_t *ra_pm_timeline(struct ra_pm_model *m)
     if (m->pm->rebuilt.event && m->pm->rebuilt_ref) { /* the repair ends the story */
         ra_buf_truncate(&m->tmp, 0);
         ra_buf_printf(&m->tmp, "pipeline #%lld rebuilt %s",
-                      (long long)m->pm->rebuilt.event->pipeline->number, m->pm->rebuilt_ref);
+                      (long long)m->pm->rebuilt.event->pipeline->number,
+                      m->pm->rebuilt_ref);
         json_array_append_new(labels, ra_json_str(m->tmp.ptr));
         dia[ndia].time = m->pm->repaired_at;
         dia[ndia].until = RA_TIME_NONE;
-        dia[ndia].text = json_string_value(json_array_get(labels, json_array_size(labels) - 1));
+        dia[ndia].text =
+            json_string_value(json_array_get(labels, json_array_size(labels) - 1));
         ndia++;
     }
     ra_mermaid_timeline(&mer, "What happened (UTC)", dia, ndia);

@@ -41,12 +41,24 @@ static void test_findings_folded(void **state)
 {
     struct pmfix f;
     struct ra_finding fd[3] = {
-        {.code = RA_F_BLOB_MISSING, .severity = RA_SEV_CRITICAL, .repository = "infra-ci",
-         .tag = "latest", .path = "", .message = "layer 1 missing"},
-        {.code = RA_F_BLOB_MISSING, .severity = RA_SEV_CRITICAL, .repository = "infra-ci",
-         .tag = "latest", .path = "", .message = "layer 2 missing"},
-        {.code = RA_F_BLOB_MISSING, .severity = RA_SEV_CRITICAL, .repository = "infra-ci",
-         .tag = "old", .path = "", .message = "layer 3 missing"},
+        {.code = RA_F_BLOB_MISSING,
+         .severity = RA_SEV_CRITICAL,
+         .repository = "infra-ci",
+         .tag = "latest",
+         .path = "",
+         .message = "layer 1 missing"},
+        {.code = RA_F_BLOB_MISSING,
+         .severity = RA_SEV_CRITICAL,
+         .repository = "infra-ci",
+         .tag = "latest",
+         .path = "",
+         .message = "layer 2 missing"},
+        {.code = RA_F_BLOB_MISSING,
+         .severity = RA_SEV_CRITICAL,
+         .repository = "infra-ci",
+         .tag = "old",
+         .path = "",
+         .message = "layer 3 missing"},
     };
     json_t *o, *rows;
     size_t i;
@@ -61,12 +73,12 @@ static void test_findings_folded(void **state)
     assert_int_equal(json_array_size(json_object_get(o, "findings_all")), 3);
     rows = json_object_get(o, "findings");
     assert_int_equal(json_array_size(rows), 2);
-    assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "count")),
-                     2);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(rows, 0), "count")), 2);
     assert_string_equal(pm_str(json_array_get(rows, 0), "message"), "layer 1 missing");
     assert_string_equal(pm_str(json_array_get(rows, 1), "tag"), "old");
-    assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 1), "count")),
-                     1);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(rows, 1), "count")), 1);
     json_decref(o);
     ra_vec_release(&f.reg[1].findings.items);
     pmfix_release(&f);

@@ -45,10 +45,15 @@ static void test_time_to_each_sign(void **state)
 {
     struct pmfix f;
     struct ra_log_pipeline run = {.number = 313, .status = "failure", .event = "cron"};
-    struct ra_log_event pipe = {.kind = RA_LOG_PIPELINE, .time = APR(13, 6, 2), .line = 556,
+    struct ra_log_event pipe = {.kind = RA_LOG_PIPELINE,
+                                .time = APR(13, 6, 2),
+                                .line = 556,
                                 .pipeline = &run},
-                        alert = {.kind = RA_LOG_ALERT, .time = APR(13, 5, 25), .line = 2,
-                                 .message = "RegistryImageUnpullable", .level = "page"};
+                        alert = {.kind = RA_LOG_ALERT,
+                                 .time = APR(13, 5, 25),
+                                 .line = 2,
+                                 .message = "RegistryImageUnpullable",
+                                 .level = "page"};
     json_t *impact, *o;
 
     (void)state;
@@ -60,7 +65,8 @@ static void test_time_to_each_sign(void **state)
     f.pm->first_alert = (struct ra_pm_event){&alert, "alerts.jsonl"};
     impact = ra_pm_impact(&f.m);
     o = ra_pm_detection(&f.m, impact);
-    assert_string_equal(pm_str(o, "time_to_detect.message"), "pipeline #313 failure (cron)");
+    assert_string_equal(pm_str(o, "time_to_detect.message"),
+                        "pipeline #313 failure (cron)");
     assert_string_equal(pm_str(o, "time_to_detect.span.text"), "1 d 2 h 37 min");
     assert_string_equal(pm_str(o, "to_first_failed_pipeline.evidence"), "ci.json:556");
     assert_true(json_is_null(json_object_get(o, "to_first_404")));

@@ -69,10 +69,19 @@ static void test_what_failed(void **state)
                                 {"", "clone", "success", "", 0, 0, 0}};
     struct ra_log_pipeline run[2] = {
         {.number = 313, .status = "failure", .event = "cron", .steps = st, .nsteps = 3},
-        {.number = 315, .status = "failure", .event = "manual", .steps = st, .nsteps = 1}};
-    struct ra_log_event ev[2] = {
-        {.kind = RA_LOG_PIPELINE, .time = APR(13, 6, 2), .line = 556, .pipeline = &run[0]},
-        {.kind = RA_LOG_PIPELINE, .time = APR(13, 7, 18), .line = 358, .pipeline = &run[1]}};
+        {.number = 315,
+         .status = "failure",
+         .event = "manual",
+         .steps = st,
+         .nsteps = 1}};
+    struct ra_log_event ev[2] = {{.kind = RA_LOG_PIPELINE,
+                                  .time = APR(13, 6, 2),
+                                  .line = 556,
+                                  .pipeline = &run[0]},
+                                 {.kind = RA_LOG_PIPELINE,
+                                  .time = APR(13, 7, 18),
+                                  .line = 358,
+                                  .pipeline = &run[1]}};
     struct ra_pm_event runs[2] = {{&ev[0], "ci.json"}, {&ev[1], "ci.json"}};
     const struct ra_loss *objs[1];
     struct ra_pm_event *saved_runs;

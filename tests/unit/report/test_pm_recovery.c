@@ -77,9 +77,10 @@ static void test_grouped_loops(void **state)
     o = ra_pm_recovery(&f.m);
     steps = json_object_get(json_array_get(json_object_get(o, "tags"), 0), "steps");
     assert_string_equal(pm_str(json_array_get(steps, 0), "kind"), "relink");
-    assert_string_equal(pm_str(json_array_get(steps, 0), "title"),
-                        "Re-create 1 revision link in infra-ci: the manifest data is still "
-                        "in storage");
+    assert_string_equal(
+        pm_str(json_array_get(steps, 0), "title"),
+        "Re-create 1 revision link in infra-ci: the manifest data is still "
+        "in storage");
     assert_string_equal(
         pm_str(json_array_get(steps, 0), "commands"),
         "d=0200000000000000000000000000000000000000000000000000000000000000\n"

@@ -43,9 +43,12 @@ static struct ra_event ev(enum ra_event_kind k, ra_time t, ra_time until, size_t
 static void test_folded(void **state)
 {
     struct pmfix f;
-    struct ra_log_pipeline pl = {.number = 317, .status = "success", .event = "manual",
+    struct ra_log_pipeline pl = {.number = 317,
+                                 .status = "success",
+                                 .event = "manual",
                                  .finished = APR(13, 9, 10)};
-    struct ra_log_event le = {.kind = RA_LOG_PIPELINE, .time = APR(13, 9, 2), .line = 196};
+    struct ra_log_event le = {
+        .kind = RA_LOG_PIPELINE, .time = APR(13, 9, 2), .line = 196};
     struct ra_event e[10];
     json_t *o, *rows;
     size_t i;
@@ -83,10 +86,12 @@ static void test_folded(void **state)
     o = ra_pm_timeline(&f.m);
     rows = json_object_get(o, "rows");
     assert_int_equal(json_array_size(rows), 5);
-    assert_string_equal(pm_str(json_array_get(rows, 0), "event"), "blob uploads (x18) on 2 days");
+    assert_string_equal(pm_str(json_array_get(rows, 0), "event"),
+                        "blob uploads (x18) on 2 days");
     assert_string_equal(pm_str(json_array_get(rows, 0), "until"), "2026-04-08T23:59:59Z");
-    assert_string_equal(pm_str(json_array_get(rows, 1), "event"),
-                        "pushes unrelated to the lost objects (x2): base/debian, tools/kubectl");
+    assert_string_equal(
+        pm_str(json_array_get(rows, 1), "event"),
+        "pushes unrelated to the lost objects (x2): base/debian, tools/kubectl");
     assert_string_equal(pm_str(json_array_get(rows, 1), "time"), "2026-04-06T10:00:00Z");
     assert_string_equal(pm_str(json_array_get(rows, 1), "until"), "2026-04-08T10:00:00Z");
     assert_string_equal(pm_str(json_array_get(rows, 2), "event"),
@@ -99,12 +104,14 @@ static void test_folded(void **state)
     assert_string_equal(pm_str(json_array_get(rows, 4), "event"),
                         "pipeline #317 success (manual) finished: it rebuilt and pushed "
                         "infra-ci:latest (the repair)");
-    assert_string_equal(pm_str(json_array_get(rows, 4), "evidence"), "pipelines.json:196");
+    assert_string_equal(pm_str(json_array_get(rows, 4), "evidence"),
+                        "pipelines.json:196");
     /* the whole list is unfolded */
     assert_int_equal(json_array_size(json_object_get(o, "all")), 10);
     assert_null(strstr(pm_str(o, "mermaid"), "did not fail"));
-    assert_non_null(strstr(pm_str(o, "mermaid"),
-                           "2026-04-13 09.10 : pipeline #35;317 rebuilt infra-ci#58;latest\n"));
+    assert_non_null(
+        strstr(pm_str(o, "mermaid"),
+               "2026-04-13 09.10 : pipeline #35;317 rebuilt infra-ci#58;latest\n"));
     json_decref(o);
     ra_vec_release(&f.timeline.events);
     pmfix_release(&f);
