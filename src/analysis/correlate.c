@@ -15,8 +15,14 @@
 #define UNBOUNDED_LOOKBACK (8 * 86400) /* a window with no start: the week before */
 
 static const char *const fp_names[RA_FP__COUNT] = {
-    "gc_v2_untagged_index_children", "gc_sweep", "tag_prune", "tag_prune_then_gc",
-    "gc_race_push", "lost_files", "gc_log", "api_delete",
+    "gc_v2_untagged_index_children",
+    "gc_sweep",
+    "tag_prune",
+    "tag_prune_then_gc",
+    "gc_race_push",
+    "lost_files",
+    "gc_log",
+    "api_delete",
 };
 
 const char *ra_fingerprint_name(enum ra_fingerprint fp)
@@ -233,9 +239,11 @@ void ra_correlation_free(struct ra_correlation *c)
 }
 
 /* The GC log line that names this loss, if any. */
-static const struct ra_log_event *gc_log_event(const struct ra_log *log, const struct ra_loss *l)
+static const struct ra_log_event *gc_log_event(const struct ra_log *log,
+                                               const struct ra_loss *l)
 {
-    static const enum ra_log_kind blob_kinds[] = {RA_LOG_GC_DELETE_BLOB, RA_LOG_GC_BLOB_ELIGIBLE};
+    static const enum ra_log_kind blob_kinds[] = {RA_LOG_GC_DELETE_BLOB,
+                                                  RA_LOG_GC_BLOB_ELIGIBLE};
     static const enum ra_log_kind man_kinds[] = {RA_LOG_GC_DELETE_MANIFEST,
                                                  RA_LOG_GC_MANIFEST_ELIGIBLE};
     const enum ra_log_kind *kinds = l->object == RA_OBJ_BLOB ? blob_kinds : man_kinds;
@@ -261,7 +269,8 @@ static int same_run(const struct ra_firing *f, const struct ra_log_event *e)
     return f->time >= e->time && f->time < e->time + 86400; /* the log's day */
 }
 
-void ra_correlate_logs(struct ra_correlation *res, struct ra_log *const *logs, size_t nlogs)
+void ra_correlate_logs(struct ra_correlation *res, struct ra_log *const *logs,
+                       size_t nlogs)
 {
     struct ra_buf tmp = RA_BUF_INIT;
     size_t i, k, j;
@@ -277,7 +286,8 @@ void ra_correlate_logs(struct ra_correlation *res, struct ra_log *const *logs, s
                                    ra_log_kind_name(e->kind));
             for (j = 0; j < cause->suspects.len; j++) {
                 struct ra_suspect *s = cause->suspects.items[j];
-                if (!(s->firing->classes & RA_JOB_GARBAGE_COLLECT) || !same_run(s->firing, e))
+                if (!(s->firing->classes & RA_JOB_GARBAGE_COLLECT) ||
+                    !same_run(s->firing, e))
                     continue;
                 s->confidence = RA_CONF_HIGH;
                 ra_buf_truncate(&tmp, 0);

@@ -12,15 +12,16 @@ struct ra_firing {
     ra_time time;
     const char *job_id;
     const char *job_name;
-    unsigned classes;          /* enum ra_job_class bits (config/jobs/jobs.h) */
-    int delete_untagged;       /* garbage-collect -m */
+    unsigned classes;    /* enum ra_job_class bits (config/jobs/jobs.h) */
+    int delete_untagged; /* garbage-collect -m */
     int dry_run;
-    const char *registry_version; /* registry image tag in effect ("2", "2.8.3"), or NULL */
+    const char
+        *registry_version; /* registry image tag in effect ("2", "2.8.3"), or NULL */
     int version_floating;
-    const char *defined_in;    /* "path:line" */
-    const char *commit;        /* commit of the job's definition in effect, or NULL */
-    const char *backup_to;     /* a backup: where it writes, as written, or NULL */
-    const char *timezone;      /* the job's own zone (CRON_TZ=, timeZone:, ...), or NULL */
+    const char *defined_in; /* "path:line" */
+    const char *commit;     /* commit of the job's definition in effect, or NULL */
+    const char *backup_to;  /* a backup: where it writes, as written, or NULL */
+    const char *timezone;   /* the job's own zone (CRON_TZ=, timeZone:, ...), or NULL */
     /* Not a scheduled run but a DELETE through the registry API (kind "api-delete"),
      * made by the correlation: request is the request as a log recorded it (its log's
      * path in request_log, time its time), or NULL for a DELETE that no log given shows
@@ -31,14 +32,15 @@ struct ra_firing {
 };
 
 enum ra_fingerprint {
-    RA_FP_GC_V2_INDEX_CHILDREN = 0, /* 2.x GC -m took untagged children of a tagged index */
-    RA_FP_GC_SWEEP,         /* a simulated GC of the previous snapshot deletes exactly it */
-    RA_FP_TAG_PRUNE,        /* the tag's folder is gone */
+    RA_FP_GC_V2_INDEX_CHILDREN =
+        0,           /* 2.x GC -m took untagged children of a tagged index */
+    RA_FP_GC_SWEEP,  /* a simulated GC of the previous snapshot deletes exactly it */
+    RA_FP_TAG_PRUNE, /* the tag's folder is gone */
     RA_FP_TAG_PRUNE_THEN_GC, /* a pruned tag's manifest and blobs went afterwards */
-    RA_FP_GC_RACE,          /* blobs of a manifest pushed minutes before a GC run */
-    RA_FP_LOST_FILES,       /* missing in a pattern no GC produces: restore, disk, hands */
-    RA_FP_GC_LOG,           /* a garbage-collect log lists it as deleted */
-    RA_FP_API_DELETE,       /* a DELETE through the registry API (logged, or its trace) */
+    RA_FP_GC_RACE,           /* blobs of a manifest pushed minutes before a GC run */
+    RA_FP_LOST_FILES, /* missing in a pattern no GC produces: restore, disk, hands */
+    RA_FP_GC_LOG,     /* a garbage-collect log lists it as deleted */
+    RA_FP_API_DELETE, /* a DELETE through the registry API (logged, or its trace) */
     RA_FP__COUNT
 };
 
@@ -68,7 +70,7 @@ struct ra_cause {
 
 struct ra_correlation {
     struct ra_vec causes; /* struct ra_cause *, one per loss, in the losses' order */
-    const struct ra_losses *losses; /* borrowed */
+    const struct ra_losses *losses;  /* borrowed */
     const struct ra_firing *firings; /* borrowed */
     size_t nfirings;
     struct ra_firing *unlogged_delete; /* the suspect "a DELETE no log shows", or NULL */
@@ -90,7 +92,8 @@ struct ra_log;
  * registry logs say: a DELETE through the API that removed the lost object (in its
  * window, answered 2xx) gives the api_delete fingerprint and becomes the top suspect,
  * high (docs/fingerprints.md). */
-void ra_correlate_logs(struct ra_correlation *c, struct ra_log *const *logs, size_t nlogs);
+void ra_correlate_logs(struct ra_correlation *c, struct ra_log *const *logs,
+                       size_t nlogs);
 
 /* Is "a DELETE through the registry API that no log shows" a suspect, not low, of some
  * loss (the storage's trace, which nothing told apart from a script)? */

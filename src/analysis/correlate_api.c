@@ -330,8 +330,8 @@ static void logged(struct ra_correlation *res, struct ra_cause *cause,
     ra_correlate_drop(cause, RA_FP_GC_SWEEP);
     ra_log_describe_client(&who, e);
     ra_correlate_add_match(res, cause, RA_FP_API_DELETE,
-                           "%s: %s %s answered %d at %s (%s)", f->defined_in, e->method, e->uri, e->status,
-                           ra_time_format(when, e->time), who.ptr);
+                           "%s: %s %s answered %d at %s (%s)", f->defined_in, e->method,
+                           e->uri, e->status, ra_time_format(when, e->time), who.ptr);
     demote_others(res, cause, r, f->defined_in);
     ra_buf_printf(&why,
                   "the registry's log records this DELETE through its API (%s), "

@@ -22,7 +22,7 @@ struct ra_corr {
     const struct ra_firing *firings;
     size_t nfirings;
     struct ra_correlation *res;
-    struct ra_vec sims;  /* correlate_gc.c: the GC variants simulated on each graph */
+    struct ra_vec sims; /* correlate_gc.c: the GC variants simulated on each graph */
     struct ra_buf tmp;
     struct ra_vec stops; /* correlate_gc.c: where GC -m aborts on each graph */
     struct ra_vec users; /* correlate_storage.c: which manifests use each blob */

@@ -10,7 +10,8 @@
 
 const char *ra_probe_depth_name(enum ra_probe_depth d)
 {
-    static const char *const names[] = {"unknown", "list", "top", "platform", "pull", "all"};
+    static const char *const names[] = {"unknown",  "list", "top",
+                                        "platform", "pull", "all"};
 
     return (unsigned)d < RA_ARRAY_SIZE(names) ? names[d] : "unknown";
 }
@@ -81,8 +82,8 @@ static const char *image_name(struct ra_pool *pool, const char *ref)
     if (!*p || *p == '-' || strchr(p, '$') || strchr(p, '@') || strchr(p, '{'))
         return NULL;
     slash = strchr(p, '/');
-    if (slash && (memchr(p, '.', (size_t)(slash - p)) || memchr(p, ':', (size_t)(slash - p)) ||
-                  !strncmp(p, "localhost/", 10)))
+    if (slash && (memchr(p, '.', (size_t)(slash - p)) ||
+                  memchr(p, ':', (size_t)(slash - p)) || !strncmp(p, "localhost/", 10)))
         p = slash + 1;
     colon = strrchr(p, ':');
     ra_buf_puts(&b, p);
@@ -145,7 +146,8 @@ static enum ra_probe_depth tool_depth(const char **target, struct ra_pool *pool,
     const char *prog = base(words[i]), *sub = i + 1 < n ? words[i + 1] : "";
     const char *verb = i + 2 < n ? words[i + 2] : "";
     const char *arg = first_arg(words, i + 1, n);
-    int all = has_word(words, i, n, "--all") || has_word(words, i, n, "--multi-arch=all") ||
+    int all = has_word(words, i, n, "--all") ||
+              has_word(words, i, n, "--multi-arch=all") ||
               has_word(words, i, n, "--platform=all");
     enum ra_probe_depth d = RA_PROBE_UNKNOWN;
 
@@ -159,14 +161,16 @@ static enum ra_probe_depth tool_depth(const char **target, struct ra_pool *pool,
         d = RA_PROBE_ALL;
     else if (!strcmp(prog, "crane") && (!strcmp(sub, "pull") || !strcmp(sub, "export")))
         d = all ? RA_PROBE_ALL : RA_PROBE_PULL;
-    else if (!strcmp(prog, "crane") && (!strcmp(sub, "manifest") || !strcmp(sub, "digest")))
+    else if (!strcmp(prog, "crane") &&
+             (!strcmp(sub, "manifest") || !strcmp(sub, "digest")))
         d = RA_PROBE_TOP;
     else if (!strcmp(prog, "regctl") && !strcmp(sub, "image") &&
              (!strcmp(verb, "copy") || !strcmp(verb, "export")))
         d = RA_PROBE_ALL;
     else if (!strcmp(prog, "regctl") && !strcmp(sub, "image") && !strcmp(verb, "inspect"))
         d = RA_PROBE_PLATFORM;
-    else if (!strcmp(prog, "regctl") && (!strcmp(sub, "manifest") || !strcmp(sub, "image")))
+    else if (!strcmp(prog, "regctl") &&
+             (!strcmp(sub, "manifest") || !strcmp(sub, "image")))
         d = RA_PROBE_TOP;
     else if (!strcmp(prog, "reg") && (!strcmp(sub, "manifest") || !strcmp(sub, "digest")))
         d = RA_PROBE_TOP;
@@ -250,8 +254,8 @@ static int same_tag(const char *target, const struct ra_tag_result *t)
 }
 
 void ra_probe_check_job(struct ra_probe_check *out, struct ra_pool *pool,
-                        const struct ra_job *job, const struct ra_tag_result *const *broken,
-                        size_t nbroken)
+                        const struct ra_job *job,
+                        const struct ra_tag_result *const *broken, size_t nbroken)
 {
     const struct ra_tag_result *hit = NULL;
     enum ra_probe_depth need = RA_PROBE_LIST, n;
@@ -288,7 +292,8 @@ void ra_probe_check_job(struct ra_probe_check *out, struct ra_pool *pool,
         out->catches = out->depth >= need;
         ra_buf_printf(&b, "it %s; %s:%s fails %s (%s), so it %s", depth_text(out->depth),
                       hit->repository, hit->tag,
-                      need == RA_PROBE_TOP ? "at its manifest" : "below its tag's manifest",
+                      need == RA_PROBE_TOP ? "at its manifest"
+                                           : "below its tag's manifest",
                       ra_finding_code_name(hit->reason),
                       out->catches ? "sees this damage" : "stays green through it");
         if (!out->target)

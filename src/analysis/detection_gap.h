@@ -59,13 +59,15 @@ struct ra_detection_gap {
     struct ra_pool pool;
 };
 
+/* clang-format off */
 #define RA_DETECTION_GAP_INIT {RA_VEC_INIT, 0, RA_POOL_INIT}
+/* clang-format on */
 
 /* Judge one probe job against the tags that cannot be pulled (broken[0..nbroken)).
  * Fills out (strings in pool). */
 void ra_probe_check_job(struct ra_probe_check *out, struct ra_pool *pool,
-                        const struct ra_job *job, const struct ra_tag_result *const *broken,
-                        size_t nbroken);
+                        const struct ra_job *job,
+                        const struct ra_tag_result *const *broken, size_t nbroken);
 
 /* Every probe job of s (the version in effect at `at`, else the newest) against the
  * unpullable tags of the newest scan. s and newest may be NULL (no probes, no tags). */

@@ -7,10 +7,9 @@
 #include "model/graph.h"
 
 static const char *const kind_names[RA_CHANGE__COUNT] = {
-    "tag_added",          "tag_removed",       "tag_moved",
-    "revision_removed",   "revision_added",    "layer_link_removed",
-    "layer_link_added",   "tag_history_removed", "blob_deleted",
-    "blob_added",         "became_unpullable", "repaired",
+    "tag_added",      "tag_removed",        "tag_moved",         "revision_removed",
+    "revision_added", "layer_link_removed", "layer_link_added",  "tag_history_removed",
+    "blob_deleted",   "blob_added",         "became_unpullable", "repaired",
 };
 
 const char *ra_change_kind_name(enum ra_change_kind k)
@@ -23,8 +22,8 @@ struct differ {
     struct ra_diff_registry *reg;
 };
 
-static struct ra_change *add(struct differ *df, enum ra_change_kind kind, const char *repo,
-                             const char *tag)
+static struct ra_change *add(struct differ *df, enum ra_change_kind kind,
+                             const char *repo, const char *tag)
 {
     struct ra_change *c = ra_pool_alloc(&df->d->pool, sizeof(*c));
 
@@ -39,7 +38,8 @@ static struct ra_change *add(struct differ *df, enum ra_change_kind kind, const 
 
 /* Keys of a that are not in b, as changes of the given kind (a sorted walk). */
 static void link_diff(struct differ *df, const struct ra_map *a, const struct ra_map *b,
-                      enum ra_change_kind kind, const char *repo, const char *tag, int old_side)
+                      enum ra_change_kind kind, const char *repo, const char *tag,
+                      int old_side)
 {
     struct ra_vec links = RA_VEC_INIT;
     size_t i;
@@ -113,7 +113,8 @@ static void tag_diff(struct differ *df, const struct ra_repo *o, const struct ra
     ra_vec_release(&tags);
 }
 
-static void repo_diffs(struct differ *df, const struct ra_graph *og, const struct ra_graph *ng)
+static void repo_diffs(struct differ *df, const struct ra_graph *og,
+                       const struct ra_graph *ng)
 {
     struct ra_vec repos = RA_VEC_INIT;
     size_t i, pass;
@@ -136,15 +137,16 @@ static void repo_diffs(struct differ *df, const struct ra_graph *og, const struc
                     tag_diff(df, NULL, r);
                 link_diff(df, &r->revisions, x ? &x->revisions : NULL,
                           RA_CHANGE_REVISION_ADDED, r->name, NULL, 0);
-                link_diff(df, &r->layers, x ? &x->layers : NULL, RA_CHANGE_LAYER_LINK_ADDED,
-                          r->name, NULL, 0);
+                link_diff(df, &r->layers, x ? &x->layers : NULL,
+                          RA_CHANGE_LAYER_LINK_ADDED, r->name, NULL, 0);
             }
         }
     }
     ra_vec_release(&repos);
 }
 
-static void blob_diffs(struct differ *df, const struct ra_graph *og, const struct ra_graph *ng)
+static void blob_diffs(struct differ *df, const struct ra_graph *og,
+                       const struct ra_graph *ng)
 {
     struct ra_vec blobs = RA_VEC_INIT;
     size_t i, pass;
@@ -156,7 +158,8 @@ static void blob_diffs(struct differ *df, const struct ra_graph *og, const struc
         ra_graph_sorted_blobs(&blobs, g);
         for (i = 0; i < blobs.len; i++) {
             const struct ra_blob *b = blobs.items[i];
-            const struct ra_blob *x = other ? ra_graph_find_blob(other, &b->digest) : NULL;
+            const struct ra_blob *x =
+                other ? ra_graph_find_blob(other, &b->digest) : NULL;
             struct ra_change *c;
             if (!b->present || (x && x->present))
                 continue;

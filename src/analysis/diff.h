@@ -31,7 +31,7 @@ struct ra_change {
     struct ra_digest old_digest; /* tag moved/removed, link/blob removed */
     struct ra_digest new_digest; /* tag moved/added, link/blob added */
     int64_t size;                /* blobs, -1 otherwise */
-    enum ra_finding_code reason;         /* became unpullable: why */
+    enum ra_finding_code reason; /* became unpullable: why */
 };
 
 struct ra_diff_registry {

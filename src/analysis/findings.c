@@ -105,10 +105,11 @@ const struct ra_finding *ra_findings_add(struct ra_findings *f, enum ra_finding_
     return x;
 }
 
-const struct ra_finding *
-ra_findings_add_missing(struct ra_findings *f, enum ra_finding_code code,
-                        const struct ra_object_ref *ref, const struct ra_digest *parent,
-                        const char *path, const char *fmt, ...)
+const struct ra_finding *ra_findings_add_missing(struct ra_findings *f,
+                                                 enum ra_finding_code code,
+                                                 const struct ra_object_ref *ref,
+                                                 const struct ra_digest *parent,
+                                                 const char *path, const char *fmt, ...)
 {
     struct ra_object_ref *m;
     struct ra_finding *x;

@@ -38,10 +38,10 @@ enum ra_finding_code {
 
 /* The kinds of stored object a current tag needs, each a file of the storage layout. */
 enum ra_object_kind {
-    RA_OBJ_BLOB = 0,       /* blob data (manifest, config or layer) */
-    RA_OBJ_MANIFEST_LINK,  /* a repository's revision link */
-    RA_OBJ_LAYER_LINK,     /* a repository's _layers link */
-    RA_OBJ_TAG,            /* a tag's current link */
+    RA_OBJ_BLOB = 0,      /* blob data (manifest, config or layer) */
+    RA_OBJ_MANIFEST_LINK, /* a repository's revision link */
+    RA_OBJ_LAYER_LINK,    /* a repository's _layers link */
+    RA_OBJ_TAG,           /* a tag's current link */
 };
 
 const char *ra_object_kind_name(enum ra_object_kind k);
@@ -57,9 +57,10 @@ struct ra_object_ref {
 
 /* Ordered from worst to mildest. */
 enum ra_severity {
-    RA_SEV_CRITICAL = 0, /* a current tag cannot be pulled because of it, or evidence lost */
-    RA_SEV_ERROR,        /* stored data is damaged, but no current tag needs it */
-    RA_SEV_WARNING,      /* leftovers a GC or a broken process leaves behind */
+    RA_SEV_CRITICAL =
+        0,          /* a current tag cannot be pulled because of it, or evidence lost */
+    RA_SEV_ERROR,   /* stored data is damaged, but no current tag needs it */
+    RA_SEV_WARNING, /* leftovers a GC or a broken process leaves behind */
     RA_SEV_INFO,
 };
 
@@ -71,7 +72,7 @@ struct ra_finding {
     int has_digest, has_parent;
     struct ra_digest digest;
     struct ra_digest parent;
-    const char *path;       /* storage path involved, "" when none */
+    const char *path; /* storage path involved, "" when none */
     const char *message;
     /* the object a tag needs and the snapshot lacks (the *_MISSING codes of a tag
      * walk), typed; NULL for every other finding */
@@ -85,15 +86,16 @@ struct ra_findings {
     struct ra_map seen;
 };
 
+/* clang-format off */
 #define RA_FINDINGS_INIT {RA_POOL_INIT, RA_VEC_INIT, RA_MAP_INIT}
+/* clang-format on */
 
 /* Add a finding; strings are copied. digest/parent may be NULL. Returns the finding
  * (borrowed), or the identical one already present. */
-const struct ra_finding *ra_findings_add(struct ra_findings *f, enum ra_finding_code code,
-                                         enum ra_severity sev, const char *repo,
-                                         const char *tag, const struct ra_digest *digest,
-                                         const struct ra_digest *parent, const char *path,
-                                         const char *fmt, ...)
+const struct ra_finding *
+ra_findings_add(struct ra_findings *f, enum ra_finding_code code, enum ra_severity sev,
+                const char *repo, const char *tag, const struct ra_digest *digest,
+                const struct ra_digest *parent, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 9, 10)));
 
 /* Add a critical finding: an object a current tag needs is missing. Repository, tag

@@ -62,8 +62,8 @@ void ra_cadence_add(struct ra_cadence *c, ra_time t)
 
 void ra_cadence_text(struct ra_buf *out, const struct ra_cadence *c)
 {
-    static const char *const days[] = {"Thursday", "Friday",   "Saturday", "Sunday",
-                                       "Monday",   "Tuesday",  "Wednesday"};
+    static const char *const days[] = {"Thursday", "Friday",  "Saturday", "Sunday",
+                                       "Monday",   "Tuesday", "Wednesday"};
     int64_t sod = ((c->first % 86400) + 86400) % 86400, day = (c->first - sod) / 86400;
     int h = (int)(sod / 3600), m = (int)(sod % 3600 / 60);
     const char *zs = c->zone ? " " : "", *z = c->zone ? c->zone : "";
@@ -75,8 +75,8 @@ void ra_cadence_text(struct ra_buf *out, const struct ra_cadence *c)
     if (c->regular && c->gap == 86400)
         ra_buf_printf(out, "daily at %02d:%02d%s%s, ", h, m, zs, z);
     else if (c->regular && c->gap == 7 * 86400)
-        ra_buf_printf(out, "weekly on %s at %02d:%02d%s%s, ", days[((day % 7) + 7) % 7], h,
-                      m, zs, z);
+        ra_buf_printf(out, "weekly on %s at %02d:%02d%s%s, ", days[((day % 7) + 7) % 7],
+                      h, m, zs, z);
     else if (c->regular && c->gap == 3600)
         ra_buf_printf(out, "hourly at :%02d, ", m);
     else if (c->regular && c->gap > 0 && c->gap < 3600 && c->gap % 60 == 0)

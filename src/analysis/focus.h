@@ -33,7 +33,9 @@ struct ra_cadence {
     const char *zone; /* NULL: times of day are UTC */
 };
 
+/* clang-format off */
 #define RA_CADENCE_INIT {RA_TIME_NONE, RA_TIME_NONE, 0, 1, 0, NULL}
+/* clang-format on */
 
 void ra_cadence_add(struct ra_cadence *c, ra_time t);
 

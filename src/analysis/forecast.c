@@ -11,7 +11,8 @@ static const struct ra_job *head_job(const struct ra_sched_job *j)
     return v && v->job && !v->job->disabled && !v->job->absent ? v->job : NULL;
 }
 
-int ra_forecast_head_gc(struct ra_gc_opts *gc, const struct ra_schedule *s, const char *job_id)
+int ra_forecast_head_gc(struct ra_gc_opts *gc, const struct ra_schedule *s,
+                        const char *job_id)
 {
     const struct ra_image_version *img;
     const struct ra_job *job = NULL;
@@ -77,8 +78,8 @@ static void push(struct ra_vec *out, struct ra_pool *pool, const char *what,
     ra_vec_push(out, c);
 }
 
-void ra_forecast_changes(struct ra_vec *out, struct ra_pool *pool, const struct ra_schedule *s,
-                         ra_time since)
+void ra_forecast_changes(struct ra_vec *out, struct ra_pool *pool,
+                         const struct ra_schedule *s, ra_time since)
 {
     const unsigned watch = RA_JOB_GARBAGE_COLLECT | RA_JOB_TAG_PRUNE | RA_JOB_PROBE;
     size_t i, k;
@@ -120,7 +121,8 @@ const struct ra_commit_info *ra_forecast_untagged_dropped_by(const struct ra_sch
             before = 1;
         for (k = 0; k < j->versions.len; k++) {
             const struct ra_job_version *v = j->versions.items[k];
-            if (v->commit && v->commit->time > since && (!by || v->commit->time > by->time))
+            if (v->commit && v->commit->time > since &&
+                (!by || v->commit->time > by->time))
                 by = v->commit;
         }
     }

@@ -14,7 +14,8 @@
 /* The garbage-collect options of job_id as the head defines it: -m from the head
  * version, Distribution 3 when the head's registry image is 3.x. Returns 0 and leaves
  * gc unchanged when the job is not in the head (removed, disabled) or s is NULL. */
-int ra_forecast_head_gc(struct ra_gc_opts *gc, const struct ra_schedule *s, const char *job_id);
+int ra_forecast_head_gc(struct ra_gc_opts *gc, const struct ra_schedule *s,
+                        const char *job_id);
 
 struct ra_config_change {
     const char *what; /* the job's name, or "registry image" */
@@ -24,8 +25,8 @@ struct ra_config_change {
 
 /* Changes after since to garbage-collect, tag-prune and probe jobs and to the registry
  * image, oldest first (struct ra_config_change *, allocated in pool). */
-void ra_forecast_changes(struct ra_vec *out, struct ra_pool *pool, const struct ra_schedule *s,
-                         ra_time since);
+void ra_forecast_changes(struct ra_vec *out, struct ra_pool *pool,
+                         const struct ra_schedule *s, ra_time since);
 
 /* The commit after since from which no garbage-collect job in the head runs with -m,
  * when one did at since; else NULL. */

@@ -12,8 +12,8 @@ struct gc {
     const struct ra_graph *g;
     const struct ra_gc_opts *opts;
     struct ra_gc_result *res;
-    struct ra_map marked;   /* digest -> 1 */
-    struct ra_vec dellist;  /* struct ra_gc_manifest_del * before filtering */
+    struct ra_map marked;  /* digest -> 1 */
+    struct ra_vec dellist; /* struct ra_gc_manifest_del * before filtering */
     const struct ra_repo *repo;
 };
 
@@ -49,7 +49,8 @@ static void abort_gc(struct gc *gc, const char *fmt, const struct ra_digest *d)
 
 /* The manifest service's Exists/Stat: a revision link (2.x also takes the legacy
  * _layers link, 3.0 dropped that fallback) and the data. */
-static const struct ra_blob *served_manifest(const struct gc *gc, const struct ra_digest *d)
+static const struct ra_blob *served_manifest(const struct gc *gc,
+                                             const struct ra_digest *d)
 {
     const struct ra_blob *b;
 
@@ -63,7 +64,8 @@ static const struct ra_blob *served_manifest(const struct gc *gc, const struct r
 static int is_manifest(const struct ra_blob *b)
 {
     return b && b->manifest &&
-           (b->manifest->kind == RA_MANIFEST_INDEX || b->manifest->kind == RA_MANIFEST_IMAGE ||
+           (b->manifest->kind == RA_MANIFEST_INDEX ||
+            b->manifest->kind == RA_MANIFEST_IMAGE ||
             b->manifest->kind == RA_MANIFEST_SCHEMA1);
 }
 
@@ -119,7 +121,8 @@ static int valid_segment(const char *s)
 
 enum lookup_fail { LOOKUP_OK = 0, LOOKUP_BAD_LINK, LOOKUP_INVALID_PATH, LOOKUP_NOT_DIR };
 
-static void worse(const char **name, enum lookup_fail *why, const char *n, enum lookup_fail w)
+static void worse(const char **name, enum lookup_fail *why, const char *n,
+                  enum lookup_fail w)
 {
     if (w != LOOKUP_OK && (!*name || strcmp(n, *name) < 0)) {
         *name = n;
@@ -141,7 +144,7 @@ static const char *lookup_fail(enum lookup_fail *why, struct ra_buf *dir,
     while (ra_map_next(&r->tags, &it, NULL, NULL, &v)) {
         const struct ra_tag *t = v;
         worse(&name, why, t->name,
-              !valid_segment(t->name)                  ? LOOKUP_INVALID_PATH
+              !valid_segment(t->name)               ? LOOKUP_INVALID_PATH
               : t->has_current && !t->current.valid ? LOOKUP_BAD_LINK
                                                     : LOOKUP_OK);
     }
@@ -154,7 +157,8 @@ static const char *lookup_fail(enum lookup_fail *why, struct ra_buf *dir,
     return name;
 }
 
-int ra_gc_lookup_error(struct ra_buf *out, const struct ra_graph *g, const struct ra_repo *r)
+int ra_gc_lookup_error(struct ra_buf *out, const struct ra_graph *g,
+                       const struct ra_repo *r)
 {
     struct ra_buf dir = RA_BUF_INIT;
     enum lookup_fail why;
@@ -168,8 +172,8 @@ int ra_gc_lookup_error(struct ra_buf *out, const struct ra_graph *g, const struc
                         NULL);
         ra_buf_printf(out, "filesystem: invalid path: %s", dir.ptr);
     } else if (why == LOOKUP_NOT_DIR) {
-        ra_storage_path(&dir, ".../docker/registry/v2", RA_STORE_TAG_CURRENT, r->name, name,
-                        NULL);
+        ra_storage_path(&dir, ".../docker/registry/v2", RA_STORE_TAG_CURRENT, r->name,
+                        name, NULL);
         ra_buf_printf(out, "open %s: not a directory", dir.ptr);
     }
     ra_buf_release(&dir);
@@ -253,8 +257,10 @@ static void mark_revision(struct gc *gc, const struct ra_link *link)
         if (!t && !gc->repo->has_tags_dir && !gc->repo->tags.count) {
             /* TagService.All finds no tags folder: 3.x skips the manifest, 2.x fails */
             if (gc->opts->version == RA_GC_V2)
-                abort_gc(gc, "%s: failed to retrieve tags for %s: repository name not known "
-                             "to registry", &b->digest);
+                abort_gc(gc,
+                         "%s: failed to retrieve tags for %s: repository name not known "
+                         "to registry",
+                         &b->digest);
             return;
         }
         if (!t) {
@@ -393,8 +399,8 @@ void ra_gc_result_free(struct ra_gc_result *r)
 }
 
 int ra_gcsim_run(struct ra_gcsim **out, const struct ra_snapshot_spec *spec,
-                 const struct ra_snapshot_opts *scan_opts, const struct ra_gc_opts *gc_opts,
-                 struct ra_err *err)
+                 const struct ra_snapshot_opts *scan_opts,
+                 const struct ra_gc_opts *gc_opts, struct ra_err *err)
 {
     struct ra_pull_opts popts = RA_PULL_OPTS_INIT;
     struct ra_gcsim *s = ra_xcalloc(1, sizeof(*s));

@@ -28,7 +28,9 @@ struct ra_gc_opts {
     int without_tag_errors;
 };
 
+/* clang-format off */
 #define RA_GC_OPTS_INIT {RA_GC_V2, 0, 0}
+/* clang-format on */
 
 struct ra_gc_manifest_del {
     const char *repository;
@@ -43,10 +45,10 @@ struct ra_gc_link_del {
 };
 
 struct ra_gc_result {
-    const char *aborted;  /* why the real GC would stop before sweeping, or NULL */
-    size_t marked;        /* digests marked */
-    struct ra_vec blobs;  /* struct ra_blob * whose data is deleted, by digest */
-    uint64_t bytes;       /* their total size */
+    const char *aborted;       /* why the real GC would stop before sweeping, or NULL */
+    size_t marked;             /* digests marked */
+    struct ra_vec blobs;       /* struct ra_blob * whose data is deleted, by digest */
+    uint64_t bytes;            /* their total size */
     struct ra_vec manifests;   /* struct ra_gc_manifest_del *, by repository, digest */
     struct ra_vec layer_links; /* struct ra_gc_link_del * (3.x), by repository, digest */
     struct ra_pool pool;
@@ -60,7 +62,8 @@ struct ra_buf;
  * path), a file there (".DS_Store": not a directory) or a current link that is not a
  * digest fails it. A folder without current/link is skipped. Returns 1 and appends the
  * reason to out (for the entry first by name), 0 when Lookup succeeds. */
-int ra_gc_lookup_error(struct ra_buf *out, const struct ra_graph *g, const struct ra_repo *r);
+int ra_gc_lookup_error(struct ra_buf *out, const struct ra_graph *g,
+                       const struct ra_repo *r);
 /* The name of the tags folder entry ra_gc_lookup_error fails on ("@eaDir", a tag whose
  * current link is not a digest), borrowed from g; NULL when Lookup succeeds. */
 const char *ra_gc_lookup_entry(const struct ra_graph *g, const struct ra_repo *r);
@@ -88,8 +91,8 @@ struct ra_gcsim {
 };
 
 int ra_gcsim_run(struct ra_gcsim **out, const struct ra_snapshot_spec *spec,
-                 const struct ra_snapshot_opts *scan_opts, const struct ra_gc_opts *gc_opts,
-                 struct ra_err *err);
+                 const struct ra_snapshot_opts *scan_opts,
+                 const struct ra_gc_opts *gc_opts, struct ra_err *err);
 void ra_gcsim_free(struct ra_gcsim *s);
 
 #endif

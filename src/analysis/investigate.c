@@ -39,13 +39,13 @@ static void note(struct ra_investigation *inv, const char *fmt, ...)
 struct reader {
     struct ra_investigation *inv;
     const struct ra_investigate_opts *o;
-    struct ra_vec specs;    /* struct ra_snapshot_spec *, in read order */
-    struct ra_vec scans;    /* struct ra_scan *: in read order, then in time order */
-    struct ra_vec group;    /* the argument each spec came from, as index + 1 */
+    struct ra_vec specs; /* struct ra_snapshot_spec *, in read order */
+    struct ra_vec scans; /* struct ra_scan *: in read order, then in time order */
+    struct ra_vec group; /* the argument each spec came from, as index + 1 */
     struct ra_vec need;
-    char *keep;             /* per scan (time order): brackets a loss */
+    char *keep; /* per scan (time order): brackets a loss */
     size_t seen_losses;
-    int streamed;           /* the steps ran while reading */
+    int streamed; /* the steps ran while reading */
     struct ra_timeline_opts topts;
 };
 
@@ -61,7 +61,8 @@ static int can_stream(const struct ra_vec *specs)
     size_t i;
 
     for (i = 0; i < specs->len; i++)
-        if (((const struct ra_snapshot_spec *)specs->items[i])->taken_at == RA_TIME_NONE ||
+        if (((const struct ra_snapshot_spec *)specs->items[i])->taken_at ==
+                RA_TIME_NONE ||
             (i && cmp_spec(specs->items[i - 1], specs->items[i]) >= 0))
             return 0;
     return 1;
@@ -132,8 +133,8 @@ static int read_one(struct reader *rd, size_t i, struct ra_err *err)
 
     sopts.verify = o->verify;
     sopts.progress_payload = o->progress_payload;
-    sopts.progress_cb = o->progress_for ? o->progress_for(spec->name, o->progress_payload)
-                                        : NULL;
+    sopts.progress_cb =
+        o->progress_for ? o->progress_for(spec->name, o->progress_payload) : NULL;
     /* the snapshot before, of the same share: what provably did not change is taken
      * from it */
     if (prev && !prev->thinned && prev->snap->complete &&
@@ -149,7 +150,8 @@ static int read_one(struct reader *rd, size_t i, struct ra_err *err)
     if (!s->nregs)
         note(inv, "snapshot '%s': no registry root found", spec->name);
     if (!s->snap->complete)
-        note(inv, "snapshot '%s': read only in part: %s", spec->name, s->snap->read_error);
+        note(inv, "snapshot '%s': read only in part: %s", spec->name,
+             s->snap->read_error);
     for (k = 0; k < s->snap->unread.len; k++) {
         const struct ra_unread *u = s->snap->unread.items[k];
         note(inv, "snapshot '%s': not read: '%s': %s", spec->name, u->path, u->why);
@@ -218,8 +220,8 @@ static void reader_release(struct reader *rd)
 }
 
 static struct ra_event *extra_event(struct ra_investigation *inv, enum ra_event_kind kind,
-                                    ra_time time, const char *source, const char *evidence,
-                                    const char *message)
+                                    ra_time time, const char *source,
+                                    const char *evidence, const char *message)
 {
     struct ra_event *e = ra_pool_alloc(&inv->pool, sizeof(*e));
 
@@ -236,8 +238,9 @@ static struct ra_event *extra_event(struct ra_investigation *inv, enum ra_event_
 
 /* Count one more line into the day's folded event *fold: a new event when the day
  * changed. */
-static void fold_day(struct ra_investigation *inv, struct ra_event **fold, ra_time *fold_day,
-                     ra_time day, const char *log, const char *evidence, const char *message)
+static void fold_day(struct ra_investigation *inv, struct ra_event **fold,
+                     ra_time *fold_day, ra_time day, const char *log,
+                     const char *evidence, const char *message)
 {
     if (!*fold || day != *fold_day) {
         *fold = extra_event(inv, RA_EV_LOG, day, log, evidence, message);
@@ -264,13 +267,16 @@ static void log_events(struct ra_investigation *inv, const struct ra_log *log)
         ra_buf_truncate(&msg, 0);
         ra_buf_truncate(&ev, 0);
         ra_buf_printf(&ev, "%s:%llu", log->path, (unsigned long long)e->line);
-        if (e->kind == RA_LOG_HTTP_REQUEST && e->status == 404 && e->time != RA_TIME_NONE) {
-            fold_day(inv, &e404, &day404, day, log->path, ev.ptr, "registry answered 404");
+        if (e->kind == RA_LOG_HTTP_REQUEST && e->status == 404 &&
+            e->time != RA_TIME_NONE) {
+            fold_day(inv, &e404, &day404, day, log->path, ev.ptr,
+                     "registry answered 404");
         } else if (e->kind == RA_LOG_GC_SUMMARY || e->kind == RA_LOG_GC_ERROR) {
             struct ra_event *x;
             if (e->kind == RA_LOG_GC_SUMMARY)
-                ra_buf_printf(&msg, "garbage-collect: %llu blobs marked, %llu blobs and %llu "
-                                    "manifests eligible for deletion",
+                ra_buf_printf(&msg,
+                              "garbage-collect: %llu blobs marked, %llu blobs and %llu "
+                              "manifests eligible for deletion",
                               (unsigned long long)e->gc->marked,
                               (unsigned long long)e->gc->blobs_eligible,
                               (unsigned long long)e->gc->manifests_eligible);
@@ -288,8 +294,9 @@ static void log_events(struct ra_investigation *inv, const struct ra_log *log)
             extra_event(inv, RA_EV_LOG, e->time, log->path, ev.ptr, msg.ptr);
         } else if (e->kind == RA_LOG_PIPELINE && e->time != RA_TIME_NONE) {
             if (ra_log_pipeline_failed(e)) {
-                ra_buf_printf(&msg, "pipeline #%lld %s (%s)", (long long)e->pipeline->number,
-                              e->pipeline->status, e->pipeline->event);
+                ra_buf_printf(&msg, "pipeline #%lld %s (%s)",
+                              (long long)e->pipeline->number, e->pipeline->status,
+                              e->pipeline->event);
                 extra_event(inv, RA_EV_LOG, e->time, log->path, ev.ptr, msg.ptr);
             } else {
                 fold_day(inv, &eok, &dayok, day, log->path, ev.ptr,
@@ -438,7 +445,8 @@ static void firing_event(struct ra_investigation *inv, const struct ra_firing *f
     ra_buf_printf(&msg, "%s ran", f->job_name);
     if (f->classes & (RA_JOB_GARBAGE_COLLECT | RA_JOB_TAG_PRUNE))
         ra_buf_printf(&msg, " (%s%s%s)",
-                      f->classes & RA_JOB_GARBAGE_COLLECT ? "garbage-collect" : "tag-prune",
+                      f->classes & RA_JOB_GARBAGE_COLLECT ? "garbage-collect"
+                                                          : "tag-prune",
                       f->delete_untagged ? " --delete-untagged" : "",
                       f->dry_run ? " --dry-run" : "");
     firing_where(where, f);
@@ -522,13 +530,16 @@ static void commit_events(struct ra_investigation *inv, ra_time from, ra_time to
         const struct ra_sched_job *j = s->jobs.items[i];
         for (k = 0; k < j->versions.len; k++) {
             const struct ra_job_version *v = j->versions.items[k];
-            const struct ra_job *job = v->job ? v->job : ((const struct ra_job_version *)
-                                                              j->versions.items[k ? k - 1 : 0])->job;
+            const struct ra_job *job =
+                v->job ? v->job
+                       : ((const struct ra_job_version *)j->versions.items[k ? k - 1 : 0])
+                             ->job;
             if (v->commit->time < from || v->commit->time > to || !job)
                 continue;
             ra_buf_truncate(&msg, 0);
-            ra_buf_printf(&msg, "config %s: job %s %s (%s)", short_commit(inv, v->commit->id),
-                          job->name, v->change, v->commit->summary);
+            ra_buf_printf(&msg, "config %s: job %s %s (%s)",
+                          short_commit(inv, v->commit->id), job->name, v->change,
+                          v->commit->summary);
             extra_event(inv, RA_EV_COMMIT, v->commit->time, "config", job->path, msg.ptr);
         }
     }
@@ -602,7 +613,7 @@ static int read_config(struct ra_investigation *inv, const struct ra_investigate
         note(inv, "no snapshot has a time: job firings were not computed");
         return 0;
     }
-    from -= 8 * 86400; /* a window without a start looks back 8 days */
+    from -= 8 * 86400;  /* a window without a start looks back 8 days */
     to += WEEK + 86400; /* the next weekly run after the newest snapshot */
     if ((error = ra_schedule_firings(&sfs, inv->schedule, from, to, o->tz, err)) < 0)
         goto done;
@@ -667,8 +678,9 @@ static int predict(struct ra_investigation *inv, const struct ra_investigate_opt
         struct ra_prediction *p = ra_pool_alloc(&inv->pool, sizeof(*p));
         struct ra_graph *g = copy->graphs.items[i];
         p->firing = next;
-        p->gc.version = next->registry_version && next->registry_version[0] == '3' ? RA_GC_V3
-                                                                                   : RA_GC_V2;
+        p->gc.version = next->registry_version && next->registry_version[0] == '3'
+                            ? RA_GC_V3
+                            : RA_GC_V2;
         p->gc.delete_untagged = next->delete_untagged;
         p->head_config = ra_forecast_head_gc(&p->gc, inv->schedule, next->job_id);
         p->root = g->root;
@@ -680,10 +692,11 @@ static int predict(struct ra_investigation *inv, const struct ra_investigate_opt
         ra_vec_push(&inv->predictions, p);
         if (p->result->aborted) {
             char when[RA_TIME_STRLEN];
-            note(inv, "the next garbage-collect, %s at %s, stops in its mark phase and "
-                      "deletes nothing in registry '%s', as the real one does: %s",
-                 next->job_name, ra_time_format(when, next->time), g->root[0] ? g->root : ".",
-                 p->result->aborted);
+            note(inv,
+                 "the next garbage-collect, %s at %s, stops in its mark phase and "
+                 "deletes nothing in registry '%s', as the real one does: %s",
+                 next->job_name, ra_time_format(when, next->time),
+                 g->root[0] ? g->root : ".", p->result->aborted);
         }
     }
     if (!copy->graphs.len)

@@ -14,9 +14,9 @@
 struct ra_investigate_opts {
     char **snapshots; /* command-line SNAPSHOT arguments */
     size_t nsnapshots;
-    const char *config; /* config repo path, or NULL */
-    const char *rev;    /* revision, NULL for HEAD */
-    const char *tz;     /* host time zone for cron jobs without one, NULL for UTC */
+    const char *config;     /* config repo path, or NULL */
+    const char *rev;        /* revision, NULL for HEAD */
+    const char *tz;         /* host time zone for cron jobs without one, NULL for UTC */
     const char *cluster_tz; /* the Kubernetes controller's zone, NULL for UTC */
     char **logs;
     size_t nlogs;
@@ -39,7 +39,7 @@ struct ra_prediction {
     const char *root;
     struct ra_gc_result *result;
     struct ra_registry_result *before, *after; /* on a private copy of the graph */
-    struct ra_snapshot *snap;                   /* that copy */
+    struct ra_snapshot *snap;                  /* that copy */
 };
 
 struct ra_log;
@@ -49,10 +49,10 @@ struct ra_investigation {
     struct ra_scan **scans; /* sorted by time; only the newest and those that bracket a
                                loss keep their graphs (ra_scan_thin) */
     size_t nscans;
-    size_t reread;          /* snapshots read a second time, to bracket a loss */
+    size_t reread; /* snapshots read a second time, to bracket a loss */
     struct ra_log **logs;
     size_t nlogs;
-    struct ra_vec extra;    /* struct ra_event *: from logs and the config repo */
+    struct ra_vec extra;          /* struct ra_event *: from logs and the config repo */
     struct ra_schedule *schedule; /* the config repo over time, or NULL */
     struct ra_losses *losses;
     struct ra_firing *firings;
@@ -61,8 +61,8 @@ struct ra_investigation {
     struct ra_correlation *corr;
     struct ra_timeline *timeline;
     struct ra_timeline_builder *tb; /* while snapshots are read */
-    struct ra_vec predictions; /* struct ra_prediction * */
-    struct ra_vec notes;       /* const char *: inputs that could not be used, and why */
+    struct ra_vec predictions;      /* struct ra_prediction * */
+    struct ra_vec notes; /* const char *: inputs that could not be used, and why */
     struct ra_pool pool;
 };
 

@@ -24,12 +24,12 @@
 
 /* What a file (or one line of it) is. Names are part of the JSON interface. */
 enum ra_log_format {
-    RA_LOG_EMPTY = 0,   /* "empty": no non-blank line */
-    RA_LOG_LOGRUS_TEXT, /* "logrus_text": time="…" level=… msg="…" key=value… */
-    RA_LOG_LOGRUS_JSON, /* "logrus_json": a JSON object a line (logstash too) */
-    RA_LOG_ACCESS,      /* "access": the registry's combined access log */
-    RA_LOG_GC,          /* "gc": garbage-collect output */
-    RA_LOG_PIPELINES,   /* "pipelines": Woodpecker, a JSON array or one a line */
+    RA_LOG_EMPTY = 0,    /* "empty": no non-blank line */
+    RA_LOG_LOGRUS_TEXT,  /* "logrus_text": time="…" level=… msg="…" key=value… */
+    RA_LOG_LOGRUS_JSON,  /* "logrus_json": a JSON object a line (logstash too) */
+    RA_LOG_ACCESS,       /* "access": the registry's combined access log */
+    RA_LOG_GC,           /* "gc": garbage-collect output */
+    RA_LOG_PIPELINES,    /* "pipelines": Woodpecker, a JSON array or one a line */
     RA_LOG_ALERTMANAGER, /* "alertmanager": Alertmanager webhook payloads, one a line */
     RA_LOG_FORMAT__COUNT
 };
@@ -211,7 +211,8 @@ struct ra_log_request {
  * request logged twice (ra_log_same_request), the logrus line is kept, which names more
  * (request id, remote port, user). Sorted by time, then by log and line. *out is
  * allocated (free() it) and NULL when there is none; returns the count. */
-size_t ra_log_deletes(struct ra_log_request **out, struct ra_log *const *logs, size_t nlogs);
+size_t ra_log_deletes(struct ra_log_request **out, struct ra_log *const *logs,
+                      size_t nlogs);
 
 /* Append to out who sent an HTTP request, as logged: "from 10.0.0.9:47296, user alice,
  * agent curl/7.88.1" ("no user logged" when the log names none; no address or agent

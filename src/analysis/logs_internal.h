@@ -11,16 +11,16 @@
 struct ra_log_ctx {
     struct ra_log *log;
     ra_time default_time;
-    uint64_t line;             /* line being read (1-based) */
-    ra_time prefix_time;       /* a `docker logs -t` time before the line, or NONE */
-    const char *gc_repo;       /* the repository the GC output is enumerating, or "" */
-    int gc_seen;               /* a GC output line (not a bare name) was seen */
-    enum ra_log_format first;  /* format of the first recognized line */
-    uint64_t considered;       /* non-blank lines, skipped ones included */
-    uint64_t strong;           /* lines recognized (bare names not counted) */
-    uint64_t weak;             /* bare repository-name lines */
-    struct ra_map strings;     /* interned copies in the log's pool */
-    struct ra_map request_ids; /* http.request.id values already made events */
+    uint64_t line;               /* line being read (1-based) */
+    ra_time prefix_time;         /* a `docker logs -t` time before the line, or NONE */
+    const char *gc_repo;         /* the repository the GC output is enumerating, or "" */
+    int gc_seen;                 /* a GC output line (not a bare name) was seen */
+    enum ra_log_format first;    /* format of the first recognized line */
+    uint64_t considered;         /* non-blank lines, skipped ones included */
+    uint64_t strong;             /* lines recognized (bare names not counted) */
+    uint64_t weak;               /* bare repository-name lines */
+    struct ra_map strings;       /* interned copies in the log's pool */
+    struct ra_map request_ids;   /* http.request.id values already made events */
     struct ra_map request_users; /* http.request.id -> auth.user.name of its line */
     struct ra_buf scratch;
 };

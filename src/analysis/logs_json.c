@@ -191,7 +191,8 @@ static int add_alerts(struct ra_log_ctx *c, json_t *obj)
     json_array_foreach(alerts, i, a)
     {
         json_t *labels = json_object_get(a, "labels");
-        const char *status = str_member(a, "status"), *name = str_member(labels, "alertname");
+        const char *status = str_member(a, "status"),
+                   *name = str_member(labels, "alertname");
         struct ra_log_event *ev;
         ra_time t;
         if (!status || strcmp(status, "firing"))

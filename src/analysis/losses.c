@@ -17,8 +17,8 @@ const char *ra_bound_kind_name(enum ra_bound_kind k)
     return (unsigned)k < RA_ARRAY_SIZE(names) ? names[k] : "";
 }
 
-static const enum ra_hist_kind hist_kinds[] = {RA_HIST_BLOB, RA_HIST_REVISION, RA_HIST_LAYER,
-                                              RA_HIST_TAG};
+static const enum ra_hist_kind hist_kinds[] = {RA_HIST_BLOB, RA_HIST_REVISION,
+                                               RA_HIST_LAYER, RA_HIST_TAG};
 
 /* The history key of a loss's object. */
 static struct ra_hist_key key_of(const struct ra_loss *l)
@@ -37,9 +37,9 @@ struct ra_losses_finder {
                               window yet */
 };
 
-static struct ra_loss *loss_for(struct ra_losses_finder *fd, enum ra_object_kind obj, const char *root,
-                                const char *repo, const struct ra_digest *d, const char *tag,
-                                size_t snap)
+static struct ra_loss *loss_for(struct ra_losses_finder *fd, enum ra_object_kind obj,
+                                const char *root, const char *repo,
+                                const struct ra_digest *d, const char *tag, size_t snap)
 {
     struct ra_loss *l;
     struct ra_hist_key key;
@@ -82,7 +82,8 @@ int ra_loss_breaks(const struct ra_loss *l, const char *repo, const char *tag)
     return 0;
 }
 
-static void add_tag(struct ra_losses_finder *fd, struct ra_loss *l, const char *repo, const char *tag)
+static void add_tag(struct ra_losses_finder *fd, struct ra_loss *l, const char *repo,
+                    const char *tag)
 {
     struct ra_buf b = RA_BUF_INIT;
     struct ra_loss_tag *t;
@@ -136,9 +137,11 @@ static void removed_tags(struct ra_losses_finder *fd, size_t si)
             if (!t->resolves)
                 continue;
             if (g && (r = ra_map_gets(&g->repos, t->repository)) &&
-                (nt = ra_map_gets(&r->tags, t->tag)) && nt->has_current && nt->current.valid)
+                (nt = ra_map_gets(&r->tags, t->tag)) && nt->has_current &&
+                nt->current.valid)
                 continue;
-            l = loss_for(fd, RA_OBJ_TAG, pr->graph->root, t->repository, NULL, t->tag, si);
+            l = loss_for(fd, RA_OBJ_TAG, pr->graph->root, t->repository, NULL, t->tag,
+                         si);
             add_tag(fd, l, t->repository, t->tag);
         }
     }
@@ -152,8 +155,9 @@ static void set_bound(struct ra_bound *b, ra_time t, enum ra_bound_kind kind,
     b->evidence = evidence;
 }
 
-const struct ra_link *ra_loss_parent_link(const struct ra_scan *s, const struct ra_loss *l,
-                                          size_t *pos, const struct ra_finding **f)
+const struct ra_link *ra_loss_parent_link(const struct ra_scan *s,
+                                          const struct ra_loss *l, size_t *pos,
+                                          const struct ra_finding **f)
 {
     const struct ra_registry_result *rr = ra_scan_registry(s, l->root);
     const struct ra_repo *r;
@@ -161,7 +165,8 @@ const struct ra_link *ra_loss_parent_link(const struct ra_scan *s, const struct 
 
     while (rr && *pos < rr->findings.items.len) {
         *f = rr->findings.items.items[(*pos)++];
-        if ((*f)->has_parent && (*f)->has_digest && !ra_digest_cmp(&(*f)->digest, &l->digest) &&
+        if ((*f)->has_parent && (*f)->has_digest &&
+            !ra_digest_cmp(&(*f)->digest, &l->digest) &&
             (r = ra_map_gets(&rr->graph->repos, (*f)->repository)) &&
             (link = ra_graph_find_link(&r->revisions, &(*f)->parent)) &&
             link->mtime != RA_TIME_NONE)
@@ -206,7 +211,8 @@ static void from_mtimes(struct ra_losses *res, struct ra_loss *l, const struct r
     ra_buf_release(&path);
 }
 
-/* Something added to the folder at or after t? Then its mtime dates that, not a delete. */
+/* Something added to the folder at or after t? Then its mtime dates that, not a delete.
+ */
 static int added_since(const struct ra_graph *g, const struct ra_loss *l, ra_time t)
 {
     const struct ra_repo *r;
@@ -236,8 +242,8 @@ static int added_since(const struct ra_graph *g, const struct ra_loss *l, ra_tim
 static const char *meta_moved(struct ra_losses *res, const struct ra_loss *l,
                               const struct ra_graph *g, const char *rel, ra_time t)
 {
-    const struct ra_scan *prev = l->last_present != SIZE_MAX ? res->scans[l->last_present]
-                                                              : NULL;
+    const struct ra_scan *prev =
+        l->last_present != SIZE_MAX ? res->scans[l->last_present] : NULL;
     const struct ra_graph *pg = prev ? ra_scan_graph(prev, l->root) : NULL;
     const struct ra_meta_item *m, *hit = NULL;
     const char *how = NULL;
@@ -270,7 +276,8 @@ static const char *meta_moved(struct ra_losses *res, const struct ra_loss *l,
 
 /* The folder an object was deleted from keeps the time of the deletion as its mtime,
  * unless something was added to it later: that dates the loss to the second. */
-static void folder_time(struct ra_losses *res, struct ra_loss *l, const struct ra_scan *miss)
+static void folder_time(struct ra_losses *res, struct ra_loss *l,
+                        const struct ra_scan *miss)
 {
     const struct ra_graph *g = ra_scan_graph(miss, l->root);
     struct ra_buf rel = RA_BUF_INIT;
@@ -341,7 +348,8 @@ static int cmp_loss(const void *a, const void *b)
 
 int ra_scan_cmp_taken(const void *a, const void *b)
 {
-    const struct ra_scan *x = *(struct ra_scan *const *)a, *y = *(struct ra_scan *const *)b;
+    const struct ra_scan *x = *(struct ra_scan *const *)a,
+                         *y = *(struct ra_scan *const *)b;
     ra_time tx = x->snap->taken_at, ty = y->snap->taken_at;
 
     if (tx != ty) /* unknown times (INT64_MIN) sort first: they bound nothing */
@@ -445,8 +453,8 @@ void ra_losses_free(struct ra_losses *l)
 }
 
 /* The first 404 for l across the logs; the rule is in losses.h. */
-static void first_404(struct ra_losses *res, struct ra_loss *l, struct ra_log *const *logs,
-                      size_t nlogs, struct ra_buf *ev)
+static void first_404(struct ra_losses *res, struct ra_loss *l,
+                      struct ra_log *const *logs, size_t nlogs, struct ra_buf *ev)
 {
     size_t k;
 
@@ -459,13 +467,15 @@ static void first_404(struct ra_losses *res, struct ra_loss *l, struct ra_log *c
             continue;
         ra_buf_truncate(ev, 0);
         ra_buf_printf(ev, "%s:%llu", logs[k]->path, (unsigned long long)e->line);
-        set_bound(&l->first_404, e->time, RA_BOUND_LOG, ra_pool_strdup(&res->pool, ev->ptr));
+        set_bound(&l->first_404, e->time, RA_BOUND_LOG,
+                  ra_pool_strdup(&res->pool, ev->ptr));
         l->first_404_event = e;
         l->first_404_log = logs[k]->path;
     }
 }
 
-void ra_losses_narrow_by_logs(struct ra_losses *res, struct ra_log *const *logs, size_t nlogs)
+void ra_losses_narrow_by_logs(struct ra_losses *res, struct ra_log *const *logs,
+                              size_t nlogs)
 {
     struct ra_buf ev = RA_BUF_INIT;
     size_t i;
@@ -489,8 +499,7 @@ const struct ra_loss *ra_losses_first_404(const struct ra_losses *res)
 
     for (i = 0; i < res->items.len; i++) {
         const struct ra_loss *l = res->items.items[i];
-        if (l->first_404_event &&
-            (!best || l->first_404.time < best->first_404.time))
+        if (l->first_404_event && (!best || l->first_404.time < best->first_404.time))
             best = l;
     }
     return best;

@@ -18,10 +18,11 @@ struct ra_loss_tag {
 /* How a bound of a window is known. */
 enum ra_bound_kind {
     RA_BOUND_NONE = 0,
-    RA_BOUND_SNAPSHOT,    /* a snapshot that has (or lacks) the object */
-    RA_BOUND_PARENT_PUSH, /* the parent was pushed then, and the registry checked the child */
-    RA_BOUND_OWN_LINK,    /* the object's own link was written then */
-    RA_BOUND_LOG,         /* a log line (first 404) */
+    RA_BOUND_SNAPSHOT,     /* a snapshot that has (or lacks) the object */
+    RA_BOUND_PARENT_PUSH,  /* the parent was pushed then, and the registry checked the
+                              child */
+    RA_BOUND_OWN_LINK,     /* the object's own link was written then */
+    RA_BOUND_LOG,          /* a log line (first 404) */
     RA_BOUND_FOLDER_MTIME, /* the folder it was deleted from last changed then */
 };
 
@@ -34,7 +35,7 @@ struct ra_bound {
 struct ra_loss {
     enum ra_object_kind object;
     const char *root;
-    const char *repository; /* "" for blob data */
+    const char *repository;  /* "" for blob data */
     struct ra_digest digest; /* zero for tags */
     const char *tag_name;    /* RA_OBJ_TAG only */
     struct ra_vec tags;      /* struct ra_loss_tag *: the tags the loss breaks, sorted
@@ -43,8 +44,8 @@ struct ra_loss {
     struct ra_bound to;      /* earliest known missing */
     size_t first_missing;    /* index of the first snapshot lacking it */
     size_t last_present;     /* index of the last snapshot having it, or SIZE_MAX */
-    int child_blob_present;  /* RA_OBJ_MANIFEST_LINK: the manifest's data is still there */
-    const char *to_note;     /* why the folder's mtime does not bound it, or NULL */
+    int child_blob_present; /* RA_OBJ_MANIFEST_LINK: the manifest's data is still there */
+    const char *to_note;    /* why the folder's mtime does not bound it, or NULL */
     /* The first 404 for it (ra_losses_narrow_by_logs): a bound of kind RA_BOUND_LOG
      * (evidence "log:line"; time RA_TIME_NONE: none), the request (borrowed from its
      * log, NULL: none) and that log's path. `to` is this bound when it narrows the
@@ -62,12 +63,12 @@ struct ra_losses {
                                a loss (first_missing, last_present) and the newest are
                                sure to have their graphs (ra_scan_thin) */
     size_t nscans;
-    struct ra_vec items;    /* struct ra_loss *, sorted by to, root, repository, digest */
+    struct ra_vec items; /* struct ra_loss *, sorted by to, root, repository, digest */
     struct ra_pool pool;
-    int mtimes_untrusted;   /* some snapshot's mtimes cannot be used as times */
+    int mtimes_untrusted; /* some snapshot's mtimes cannot be used as times */
     /* every object's presence in every scan: what the scans without graphs had */
     struct ra_history *history;
-    struct ra_losses_finder *finder;  /* while scans are added */
+    struct ra_losses_finder *finder; /* while scans are added */
 };
 
 /* Order of scans in time: taken_at (unknown first), then name. */
@@ -97,7 +98,8 @@ struct ra_log;
  * the earliest (the log given first on a tie). Tags have none. When its time is exact
  * (not a day from a file name) and falls inside the window, it becomes the window's
  * end. */
-void ra_losses_narrow_by_logs(struct ra_losses *l, struct ra_log *const *logs, size_t nlogs);
+void ra_losses_narrow_by_logs(struct ra_losses *l, struct ra_log *const *logs,
+                              size_t nlogs);
 
 /* The earliest first 404 of all losses (the first loss in order on a tie), or NULL. */
 const struct ra_loss *ra_losses_first_404(const struct ra_losses *l);
@@ -106,8 +108,9 @@ const struct ra_loss *ra_losses_first_404(const struct ra_losses *l);
  * finding's parent), through their revision links with a known mtime: each call gives
  * the next link from *pos on (0 at first) and its finding in *f; NULL when none is
  * left. Borrowed from s. */
-const struct ra_link *ra_loss_parent_link(const struct ra_scan *s, const struct ra_loss *l,
-                                          size_t *pos, const struct ra_finding **f);
+const struct ra_link *ra_loss_parent_link(const struct ra_scan *s,
+                                          const struct ra_loss *l, size_t *pos,
+                                          const struct ra_finding **f);
 
 /* Does loss l break tag repo:tag? */
 int ra_loss_breaks(const struct ra_loss *l, const char *repo, const char *tag);

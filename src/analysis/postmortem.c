@@ -540,8 +540,9 @@ static void failed_runs(struct ra_postmortem *pm, const struct ra_investigation 
     for (k = 0; k < inv->nlogs; k++) {
         v.len = 0;
         ra_log_failed_pipelines(&v, inv->logs[k], pm->loss_from, RA_TIME_NONE);
-        pm->failed_runs = ra_xrealloc(pm->failed_runs, (pm->failed_pipelines + v.len + 1) *
-                                                           sizeof(*pm->failed_runs));
+        pm->failed_runs =
+            ra_xrealloc(pm->failed_runs,
+                        (pm->failed_pipelines + v.len + 1) * sizeof(*pm->failed_runs));
         for (i = 0; i < v.len; i++)
             pm->failed_runs[pm->failed_pipelines++] =
                 (struct ra_pm_event){v.items[i], inv->logs[k]->path};
@@ -595,7 +596,8 @@ static void failures(struct ra_postmortem *pm, const struct ra_investigation *in
     pm->failed_objects = ra_xcalloc(ls->items.len + 1, sizeof(*pm->failed_objects));
     for (i = 0; i < ls->items.len; i++) {
         const struct ra_loss *l = ls->items.items[i];
-        if (l->object != RA_OBJ_TAG && ra_map_get(&asked, l->digest.b, sizeof(l->digest.b)))
+        if (l->object != RA_OBJ_TAG &&
+            ra_map_get(&asked, l->digest.b, sizeof(l->digest.b)))
             pm->failed_objects[pm->nfailed_objects++] = l;
     }
     first_alert(pm, inv);

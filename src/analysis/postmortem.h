@@ -147,7 +147,6 @@ struct ra_postmortem {
     size_t unrecoverable; /* lost objects for broken tags that no snapshot holds */
 };
 
-
 /* Decide. The focus window is a week either side of the loss windows; without losses,
  * the week before the first snapshot to the newest. */
 int ra_postmortem_new(struct ra_postmortem **out, const struct ra_investigation *inv,

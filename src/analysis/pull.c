@@ -17,9 +17,9 @@ struct walk {
     const struct ra_graph *g;
     const struct ra_pull_opts *opts;
     const struct ra_repo *repo;
-    const char *tag;     /* NULL outside the tag walk */
-    const char *plat;    /* the platform walked, NULL while not known */
-    struct ra_vec plats; /* struct ra_platform_result * for the current tag */
+    const char *tag;      /* NULL outside the tag walk */
+    const char *plat;     /* the platform walked, NULL while not known */
+    struct ra_vec plats;  /* struct ra_platform_result * for the current tag */
     struct ra_map needed; /* digests some current tag needs */
     struct ra_map walked; /* manifests walked for the current tag: each once */
     struct ra_digest chain[MAX_INDEX_DEPTH + 1]; /* the indexes above the walk */
@@ -44,7 +44,8 @@ static const char *short_of(char buf[RA_DIGEST_STRLEN], const struct ra_digest *
 }
 
 /* " of sha256:0123456789ab" naming the parent in messages, or "". */
-static const char *of_parent(char buf[RA_DIGEST_STRLEN + 4], const struct ra_digest *parent)
+static const char *of_parent(char buf[RA_DIGEST_STRLEN + 4],
+                             const struct ra_digest *parent)
 {
     char s[RA_DIGEST_STRLEN];
 
@@ -74,9 +75,10 @@ static void first(enum ra_finding_code *acc, enum ra_finding_code c)
 
 /* Blob data present and intact? Emits findings; returns the first failure. */
 static enum ra_finding_code check_data(struct walk *w, const struct ra_blob *b,
-                               const struct ra_digest *d, const struct ra_digest *parent,
-                               int64_t want_size, enum ra_finding_code missing_code,
-                               const char *what)
+                                       const struct ra_digest *d,
+                                       const struct ra_digest *parent, int64_t want_size,
+                                       enum ra_finding_code missing_code,
+                                       const char *what)
 {
     char hex[RA_DIGEST_STRLEN], act[RA_DIGEST_STRLEN], of[RA_DIGEST_STRLEN + 4];
     struct ra_object_ref ref = missing_ref(w, RA_OBJ_BLOB, d);
@@ -84,11 +86,12 @@ static enum ra_finding_code check_data(struct walk *w, const struct ra_blob *b,
     of_parent(of, parent);
     ra_graph_blob_path(&w->path, w->g, d);
     if (!b || !b->present) {
-        ra_findings_add_missing(&w->res->findings, missing_code, &ref, parent, w->path.ptr,
-                                "%s %s%s: blob data missing%s", what, short_of(hex, d), of,
-                                b && b->not_regular ? " (member is not a regular file)"
-                                : b && b->truncated ? " (the snapshot broke off inside it)"
-                                                    : "");
+        ra_findings_add_missing(
+            &w->res->findings, missing_code, &ref, parent, w->path.ptr,
+            "%s %s%s: blob data missing%s", what, short_of(hex, d), of,
+            b && b->not_regular ? " (member is not a regular file)"
+            : b && b->truncated ? " (the snapshot broke off inside it)"
+                                : "");
         return missing_code;
     }
     if (b->hash == RA_HASH_MISMATCH) {
@@ -110,9 +113,10 @@ static enum ra_finding_code check_data(struct walk *w, const struct ra_blob *b,
 
 /* A link must exist and name the digest its path names. */
 static enum ra_finding_code check_link(struct walk *w, const struct ra_link *link,
-                               enum ra_link_kind kind, const struct ra_digest *d,
-                               const struct ra_digest *parent, enum ra_finding_code missing_code,
-                               const char *what)
+                                       enum ra_link_kind kind, const struct ra_digest *d,
+                                       const struct ra_digest *parent,
+                                       enum ra_finding_code missing_code,
+                                       const char *what)
 {
     char hex[RA_DIGEST_STRLEN], of[RA_DIGEST_STRLEN + 4];
     struct ra_object_ref ref = missing_ref(
@@ -121,16 +125,16 @@ static enum ra_finding_code check_link(struct walk *w, const struct ra_link *lin
     of_parent(of, parent);
     ra_graph_link_path(&w->path, w->g, kind, w->repo->name, NULL, d);
     if (!link) {
-        ra_findings_add_missing(&w->res->findings, missing_code, &ref, parent, w->path.ptr,
-                                "%s %s%s: no %s link in '%s'", what, short_of(hex, d), of,
-                                kind == RA_LINK_LAYER ? "_layers" : "revision",
-                                w->repo->name);
+        ra_findings_add_missing(
+            &w->res->findings, missing_code, &ref, parent, w->path.ptr,
+            "%s %s%s: no %s link in '%s'", what, short_of(hex, d), of,
+            kind == RA_LINK_LAYER ? "_layers" : "revision", w->repo->name);
         return missing_code;
     }
     if (!link->valid || ra_digest_cmp(&link->target, d)) {
-        ra_findings_add(&w->res->findings, RA_F_LINK_INVALID, sev_on_path(w), w->repo->name,
-                        w->tag, d, parent, w->path.ptr, "%s %s%s: link file %s", what,
-                        short_of(hex, d), of,
+        ra_findings_add(&w->res->findings, RA_F_LINK_INVALID, sev_on_path(w),
+                        w->repo->name, w->tag, d, parent, w->path.ptr,
+                        "%s %s%s: link file %s", what, short_of(hex, d), of,
                         link->valid ? "names another digest" : "does not hold a digest");
         return RA_F_LINK_INVALID;
     }
@@ -139,7 +143,7 @@ static enum ra_finding_code check_link(struct walk *w, const struct ra_link *lin
 
 /* A config or layer blob, served through the repository's _layers link. */
 static enum ra_finding_code check_blob(struct walk *w, const struct ra_descriptor *desc,
-                               const struct ra_digest *parent, const char *what)
+                                       const struct ra_digest *parent, const char *what)
 {
     enum ra_finding_code acc = RA_F_NONE;
     const struct ra_link *link;
@@ -155,7 +159,8 @@ static enum ra_finding_code check_blob(struct walk *w, const struct ra_descripto
     return acc;
 }
 
-static enum ra_finding_code check_image(struct walk *w, const struct ra_blob *mb, const char **plat)
+static enum ra_finding_code check_image(struct walk *w, const struct ra_blob *mb,
+                                        const char **plat)
 {
     const struct ra_manifest *m = mb->manifest;
     const struct ra_blob *cb;
@@ -186,7 +191,8 @@ static void add_platform(struct walk *w, const char *plat, const struct ra_diges
 }
 
 static void walk_manifest(struct walk *w, const struct ra_descriptor *desc,
-                          const struct ra_digest *parent, enum ra_finding_code inherited, int depth);
+                          const struct ra_digest *parent, enum ra_finding_code inherited,
+                          int depth);
 
 /* Is d one of the indexes above this point of the walk? */
 static int in_chain(const struct walk *w, const struct ra_digest *d, int depth)
@@ -201,11 +207,13 @@ static int in_chain(const struct walk *w, const struct ra_digest *d, int depth)
 
 /* Fetch a manifest as the registry would serve it: link, then data, then parse. */
 static enum ra_finding_code fetch_manifest(struct walk *w, const struct ra_digest *d,
-                                   const struct ra_digest *parent, int64_t size,
-                                   const struct ra_blob **out)
+                                           const struct ra_digest *parent, int64_t size,
+                                           const struct ra_blob **out)
 {
-    enum ra_finding_code missing_link = parent ? RA_F_INDEX_CHILD_MISSING : RA_F_MANIFEST_LINK_MISSING;
-    enum ra_finding_code missing_data = parent ? RA_F_INDEX_CHILD_MISSING : RA_F_MANIFEST_BLOB_MISSING;
+    enum ra_finding_code missing_link =
+        parent ? RA_F_INDEX_CHILD_MISSING : RA_F_MANIFEST_LINK_MISSING;
+    enum ra_finding_code missing_data =
+        parent ? RA_F_INDEX_CHILD_MISSING : RA_F_MANIFEST_BLOB_MISSING;
     const char *what = parent ? "child manifest" : "manifest";
     const struct ra_link *link = ra_graph_find_link(&w->repo->revisions, d);
     const struct ra_blob *b = ra_graph_find_blob(w->g, d);
@@ -220,8 +228,9 @@ static enum ra_finding_code fetch_manifest(struct walk *w, const struct ra_diges
     first(&acc, check_link(w, link, kind, d, parent, missing_link, what));
     first(&acc, check_data(w, b, d, parent, size, missing_data, what));
     *out = b && b->present && b->manifest ? b : NULL;
-    if (b && b->present && (!b->manifest || b->manifest->kind == RA_MANIFEST_NONE ||
-                            b->manifest->kind == RA_MANIFEST_CONFIG)) {
+    if (b && b->present &&
+        (!b->manifest || b->manifest->kind == RA_MANIFEST_NONE ||
+         b->manifest->kind == RA_MANIFEST_CONFIG)) {
         ra_graph_blob_path(&w->path, w->g, d);
         ra_findings_add(&w->res->findings, RA_F_MANIFEST_UNPARSEABLE, sev_on_path(w),
                         w->repo->name, w->tag, d, parent, w->path.ptr, "%s %s: %s", what,
@@ -235,8 +244,8 @@ static enum ra_finding_code fetch_manifest(struct walk *w, const struct ra_diges
     return acc;
 }
 
-static void walk_index(struct walk *w, const struct ra_blob *ib, enum ra_finding_code inherited,
-                       int depth)
+static void walk_index(struct walk *w, const struct ra_blob *ib,
+                       enum ra_finding_code inherited, int depth)
 {
     const struct ra_manifest *m = ib->manifest;
     size_t i;
@@ -248,7 +257,8 @@ static void walk_index(struct walk *w, const struct ra_blob *ib, enum ra_finding
 /* Walk one manifest (tagged, or an index child) and record its platforms. `inherited`
  * is a failure above it that already makes every platform below unpullable. */
 static void walk_manifest(struct walk *w, const struct ra_descriptor *desc,
-                          const struct ra_digest *parent, enum ra_finding_code inherited, int depth)
+                          const struct ra_digest *parent, enum ra_finding_code inherited,
+                          int depth)
 {
     const struct ra_blob *b = NULL;
     const char *plat = desc->platform;
@@ -317,7 +327,8 @@ static void walk_tag(struct walk *w, const struct ra_tag *t, struct ra_tag_resul
     w->plat = NULL;
     if (!t->has_current || !t->current.valid) {
         struct ra_object_ref ref = missing_ref(w, RA_OBJ_TAG, NULL);
-        ra_graph_link_path(&w->path, w->g, RA_LINK_TAG_CURRENT, w->repo->name, t->name, NULL);
+        ra_graph_link_path(&w->path, w->g, RA_LINK_TAG_CURRENT, w->repo->name, t->name,
+                           NULL);
         ra_findings_add_missing(&w->res->findings, RA_F_TAG_TARGET_MISSING, &ref, NULL,
                                 w->path.ptr, "tag '%s:%s': %s", w->repo->name, t->name,
                                 t->has_current ? "current link does not hold a digest"
@@ -338,7 +349,8 @@ static void walk_tag(struct walk *w, const struct ra_tag *t, struct ra_tag_resul
 
     tr->pullable = 1;
     tr->nplatforms = w->plats.len;
-    tr->platforms = ra_pool_alloc(&w->res->pool, sizeof(*tr->platforms) * (w->plats.len + 1));
+    tr->platforms =
+        ra_pool_alloc(&w->res->pool, sizeof(*tr->platforms) * (w->plats.len + 1));
     for (i = 0; i < w->plats.len; i++) {
         tr->platforms[i] = *(struct ra_platform_result *)w->plats.items[i];
         if (!tr->platforms[i].pullable && tr->pullable) {
@@ -358,8 +370,8 @@ static void check_name(struct walk *w, const char *tag)
         return;
     ra_storage_path(&w->path, w->g->root, tag ? RA_STORE_TAG : RA_STORE_REPOSITORY,
                     w->repo->name, tag, NULL);
-    ra_findings_add(&w->res->findings, RA_F_NAME_INVALID, RA_SEV_WARNING, w->repo->name, tag,
-                    NULL, NULL, w->path.ptr,
+    ra_findings_add(&w->res->findings, RA_F_NAME_INVALID, RA_SEV_WARNING, w->repo->name,
+                    tag, NULL, NULL, w->path.ptr,
                     "%s name '%s' is outside Distribution's grammar: the registry never "
                     "wrote it; recover it by hand",
                     what, tag ? tag : w->repo->name);
@@ -411,7 +423,8 @@ static void check_repo_links(struct walk *w)
         if (!l->valid)
             ra_findings_add(&w->res->findings, RA_F_LINK_INVALID, RA_SEV_WARNING,
                             w->repo->name, NULL, &l->key, NULL, w->path.ptr,
-                            "_layers link %s does not hold a digest", short_of(hex, &l->key));
+                            "_layers link %s does not hold a digest",
+                            short_of(hex, &l->key));
         else if (!b || !b->present)
             ra_findings_add(&w->res->findings, RA_F_LAYER_LINK_DANGLING, RA_SEV_WARNING,
                             w->repo->name, NULL, &l->key, NULL, w->path.ptr,
@@ -424,15 +437,18 @@ static void check_repo_links(struct walk *w)
         const struct ra_blob *b = ra_graph_find_blob(w->g, &l->key);
         if (is_needed(w, &l->key))
             continue;
-        ra_graph_link_path(&w->path, w->g, RA_LINK_REVISION, w->repo->name, NULL, &l->key);
+        ra_graph_link_path(&w->path, w->g, RA_LINK_REVISION, w->repo->name, NULL,
+                           &l->key);
         if (!l->valid)
             ra_findings_add(&w->res->findings, RA_F_LINK_INVALID, RA_SEV_WARNING,
                             w->repo->name, NULL, &l->key, NULL, w->path.ptr,
-                            "revision link %s does not hold a digest", short_of(hex, &l->key));
+                            "revision link %s does not hold a digest",
+                            short_of(hex, &l->key));
         else if (!b || !b->present)
             ra_findings_add(&w->res->findings, RA_F_MANIFEST_BLOB_MISSING, RA_SEV_WARNING,
                             w->repo->name, NULL, &l->key, NULL, w->path.ptr,
-                            "untagged manifest %s: blob data missing", short_of(hex, &l->key));
+                            "untagged manifest %s: blob data missing",
+                            short_of(hex, &l->key));
         else if (!b->manifest || b->manifest->kind == RA_MANIFEST_NONE ||
                  b->manifest->kind == RA_MANIFEST_CONFIG)
             ra_findings_add(&w->res->findings, RA_F_MANIFEST_UNPARSEABLE, RA_SEV_ERROR,
@@ -456,12 +472,13 @@ static void check_uploads(struct walk *w)
         const struct ra_upload *u = ups.items[i];
         ra_time t = u->started_at != RA_TIME_NONE ? u->started_at : u->mtime;
         if (t == RA_TIME_NONE || t >= w->opts->taken_at ||
-            (uint64_t)w->opts->taken_at - (uint64_t)t <= (uint64_t)w->opts->upload_purge_age)
+            (uint64_t)w->opts->taken_at - (uint64_t)t <=
+                (uint64_t)w->opts->upload_purge_age)
             continue;
         ra_storage_path(&w->path, w->g->root, RA_STORE_UPLOAD, w->repo->name, u->uuid,
                         NULL);
-        ra_findings_add(&w->res->findings, RA_F_UPLOAD_STALE, RA_SEV_WARNING, w->repo->name,
-                        NULL, NULL, NULL, w->path.ptr,
+        ra_findings_add(&w->res->findings, RA_F_UPLOAD_STALE, RA_SEV_WARNING,
+                        w->repo->name, NULL, NULL, NULL, w->path.ptr,
                         "upload %s started %s and never finished; the registry purges "
                         "uploads older than %lldh",
                         u->uuid, ra_time_format(when, t),
@@ -477,7 +494,8 @@ static void mark(struct ra_map *m, struct ra_pool *pool, const struct ra_digest 
 }
 
 /* Every digest something points to: links (keys and targets) and manifest references. */
-static void referenced_set(struct ra_map *out, struct ra_pool *pool, const struct ra_graph *g)
+static void referenced_set(struct ra_map *out, struct ra_pool *pool,
+                           const struct ra_graph *g)
 {
     size_t it = 0, jt, kt, i;
     void *v, *l, *t;
@@ -531,14 +549,16 @@ static void check_blobs(struct walk *w)
             continue;
         ra_graph_blob_path(&w->path, w->g, &b->digest);
         if (b->hash == RA_HASH_MISMATCH && !is_needed(w, &b->digest))
-            ra_findings_add(&w->res->findings, RA_F_DIGEST_MISMATCH, RA_SEV_ERROR, NULL, NULL,
-                            &b->digest, NULL, w->path.ptr, "blob %s: content hashes to %s",
-                            short_of(hex, &b->digest), ra_digest_format(act, &b->actual));
+            ra_findings_add(&w->res->findings, RA_F_DIGEST_MISMATCH, RA_SEV_ERROR, NULL,
+                            NULL, &b->digest, NULL, w->path.ptr,
+                            "blob %s: content hashes to %s", short_of(hex, &b->digest),
+                            ra_digest_format(act, &b->actual));
         if (!ra_map_get(&refs, b->digest.b, sizeof(b->digest.b)))
-            ra_findings_add(&w->res->findings, RA_F_BLOB_UNREFERENCED, RA_SEV_INFO, NULL, NULL,
-                            &b->digest, NULL, w->path.ptr,
-                            "blob %s (%lld bytes): nothing links to it; the next GC deletes it",
-                            short_of(hex, &b->digest), (long long)b->size);
+            ra_findings_add(
+                &w->res->findings, RA_F_BLOB_UNREFERENCED, RA_SEV_INFO, NULL, NULL,
+                &b->digest, NULL, w->path.ptr,
+                "blob %s (%lld bytes): nothing links to it; the next GC deletes it",
+                short_of(hex, &b->digest), (long long)b->size);
     }
     ra_vec_release(&blobs);
     ra_map_release(&refs);
@@ -551,8 +571,8 @@ static void check_odd(struct walk *w)
 
     for (i = 0; i < w->g->odd.len; i++) {
         const struct ra_odd_member *o = w->g->odd.items[i];
-        ra_findings_add(&w->res->findings, RA_F_MEMBER_NOT_REGULAR, RA_SEV_WARNING, NULL, NULL,
-                        NULL, NULL, o->path, "member '%s': %s", o->path, o->what);
+        ra_findings_add(&w->res->findings, RA_F_MEMBER_NOT_REGULAR, RA_SEV_WARNING, NULL,
+                        NULL, NULL, NULL, o->path, "member '%s': %s", o->path, o->what);
     }
 }
 

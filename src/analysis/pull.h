@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Pullability: for every tag and platform, would a real client pulling from a registry
  * serving this storage succeed? Serving rules: Distribution 2.8's (docs/storage.md);
- * the client rules are skopeo's (`copy --all`: every child, digests and sizes checked). */
+ * the client rules are skopeo's (`copy --all`: every child, digests and sizes checked).
+ */
 #ifndef RA_ANALYSIS_PULL_H
 #define RA_ANALYSIS_PULL_H
 
@@ -10,7 +11,7 @@
 #include "util/time.h"
 
 struct ra_platform_result {
-    const char *platform; /* "linux/arm64/v8", or "unknown" */
+    const char *platform;    /* "linux/arm64/v8", or "unknown" */
     struct ra_digest digest; /* the image manifest serving this platform */
     int pullable;
     enum ra_finding_code reason; /* RA_F_NONE when pullable */
@@ -40,7 +41,7 @@ struct ra_registry_result {
 };
 
 struct ra_pull_opts {
-    ra_time taken_at;    /* for upload staleness; RA_TIME_NONE: skip that check */
+    ra_time taken_at;         /* for upload staleness; RA_TIME_NONE: skip that check */
     int64_t upload_purge_age; /* seconds; Distribution's default is 168h */
     /* Judge the tags only: no findings about links, blobs and uploads that no tag
      * needs (what a GC simulation compares before and after does not look at them,
@@ -48,7 +49,9 @@ struct ra_pull_opts {
     int tags_only;
 };
 
+/* clang-format off */
 #define RA_PULL_OPTS_INIT {RA_TIME_NONE, 168 * 3600, 0}
+/* clang-format on */
 
 /* Analyse one registry graph. The result borrows from g; free it before g. */
 void ra_pull_analyze(struct ra_registry_result **out, const struct ra_graph *g,

@@ -13,8 +13,8 @@ static void add_read_error(struct ra_scan *s)
 {
     const struct ra_snapshot *snap = s->snap;
 
-    ra_findings_add(&s->findings, RA_F_READ_ERROR, RA_SEV_CRITICAL, NULL, NULL, NULL, NULL,
-                    snap->stop_member ? snap->stop_member : "",
+    ra_findings_add(&s->findings, RA_F_READ_ERROR, RA_SEV_CRITICAL, NULL, NULL, NULL,
+                    NULL, snap->stop_member ? snap->stop_member : "",
                     "%s; %llu members read up to byte %llu, findings cover only those",
                     snap->read_error, (unsigned long long)snap->entries,
                     (unsigned long long)snap->stop_offset);
@@ -75,15 +75,17 @@ static void add_nas_metadata(struct ra_scan *s)
             ra_buf_printf(&msg, " (holding %zu blob file%s: recovery sources)",
                           s->snap->recycled.len, s->snap->recycled.len > 1 ? "s" : "");
         if (k == RA_META_SNAPSHOT)
-            ra_buf_puts(&msg, " (not read: name the #snapshot folder to read its snapshots)");
+            ra_buf_puts(&msg,
+                        " (not read: name the #snapshot folder to read its snapshots)");
         sep = ",";
     }
     n = tag_folder_meta(&repos, &why, &path, s->snap);
     if (n)
-        ra_buf_printf(&msg, "; in the tags folder of %zu repositor%s (%s) the registry lists "
-                            "them as tags (GET /v2/<name>/tags/list) and garbage-collect "
-                            "--delete-untagged aborts before deleting anything (%s); without "
-                            "-m it runs: remove them from the registry's storage",
+        ra_buf_printf(&msg,
+                      "; in the tags folder of %zu repositor%s (%s) the registry lists "
+                      "them as tags (GET /v2/<name>/tags/list) and garbage-collect "
+                      "--delete-untagged aborts before deleting anything (%s); without "
+                      "-m it runs: remove them from the registry's storage",
                       n, n > 1 ? "ies" : "y", repos.ptr, ra_buf_cstr(&why));
     else
         ra_buf_puts(&msg, "; the registry ignores them where they are");
@@ -199,7 +201,8 @@ void ra_scan_refill(struct ra_scan *s, struct ra_scan *fresh)
     ra_scan_free(fresh);
 }
 
-const struct ra_registry_result *ra_scan_registry(const struct ra_scan *s, const char *root)
+const struct ra_registry_result *ra_scan_registry(const struct ra_scan *s,
+                                                  const char *root)
 {
     size_t i;
 

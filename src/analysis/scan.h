@@ -33,7 +33,8 @@ void ra_scan_thin(struct ra_scan *s);
  * snapshot (its own fields are kept: analysis may have set taken_at); frees fresh. */
 void ra_scan_refill(struct ra_scan *s, struct ra_scan *fresh);
 /* The registry root at path root in s (its result, or its graph), or NULL. Borrowed. */
-const struct ra_registry_result *ra_scan_registry(const struct ra_scan *s, const char *root);
+const struct ra_registry_result *ra_scan_registry(const struct ra_scan *s,
+                                                  const char *root);
 const struct ra_graph *ra_scan_graph(const struct ra_scan *s, const char *root);
 
 /* Summary over a scan: any tag unpullable, any critical finding. */

@@ -10,9 +10,10 @@
 #define DAY 86400
 
 static const char *const kind_names[RA_EV__COUNT] = {
-    "snapshot",       "mtimes_untrusted", "tag_pushed",     "tag_current",
-    "manifest_pushed", "blob_uploaded",   "layer_linked",   "upload_started",
-    "vanished",       "loss",             "commit",         "firing",
+    "snapshot",     "mtimes_untrusted", "tag_pushed",
+    "tag_current",  "manifest_pushed",  "blob_uploaded",
+    "layer_linked", "upload_started",   "vanished",
+    "loss",         "commit",           "firing",
     "log",
 };
 
@@ -29,20 +30,21 @@ const char *ra_event_precision(const struct ra_event *e)
 struct ra_timeline_builder {
     struct ra_timeline *t;
     struct ra_timeline_opts opts; /* a copy */
-    struct ra_map seen; /* dedupe key -> event */
+    struct ra_map seen;           /* dedupe key -> event */
     struct ra_map members; /* folded members already counted: kind|time|path -> 1 */
     struct ra_buf key, msg, path;
-    int created;        /* the last add() made a new event */
+    int created; /* the last add() made a new event */
 };
 
-static struct ra_event *add(struct ra_timeline_builder *b, enum ra_event_kind kind, ra_time time,
-                            ra_time until, const char *source, const char *evidence,
-                            const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+static struct ra_event *add(struct ra_timeline_builder *b, enum ra_event_kind kind,
+                            ra_time time, ra_time until, const char *source,
+                            const char *evidence, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
 
 /* Add an event; the same kind, time and evidence from another snapshot is kept once. */
-static struct ra_event *add(struct ra_timeline_builder *b, enum ra_event_kind kind, ra_time time,
-                            ra_time until, const char *source, const char *evidence,
-                            const char *fmt, ...)
+static struct ra_event *add(struct ra_timeline_builder *b, enum ra_event_kind kind,
+                            ra_time time, ra_time until, const char *source,
+                            const char *evidence, const char *fmt, ...)
 {
     struct ra_pool *pool = &b->t->pool;
     struct ra_event *e;
@@ -53,8 +55,8 @@ static struct ra_event *add(struct ra_timeline_builder *b, enum ra_event_kind ki
     ra_buf_vprintf(&b->msg, fmt, ap);
     va_end(ap);
     ra_buf_truncate(&b->key, 0);
-    ra_buf_printf(&b->key, "%d|%lld|%lld|%s|%s", (int)kind, (long long)time, (long long)until,
-                  evidence ? evidence : "", ra_buf_cstr(&b->msg));
+    ra_buf_printf(&b->key, "%d|%lld|%lld|%s|%s", (int)kind, (long long)time,
+                  (long long)until, evidence ? evidence : "", ra_buf_cstr(&b->msg));
     b->created = 0;
     if ((e = ra_map_get(&b->seen, b->key.ptr, b->key.len)))
         return e;
@@ -75,8 +77,8 @@ static struct ra_event *add(struct ra_timeline_builder *b, enum ra_event_kind ki
 /* A folded event: one per kind and UTC day, counting its members; a member seen in
  * several snapshots (the same kind, time and path) counts once, as unfolded it would be
  * one event. */
-static void add_folded(struct ra_timeline_builder *b, enum ra_event_kind kind, ra_time time,
-                       const char *source, const char *label)
+static void add_folded(struct ra_timeline_builder *b, enum ra_event_kind kind,
+                       ra_time time, const char *source, const char *label)
 {
     ra_time day = time - ((time % DAY) + DAY) % DAY;
     struct ra_event *e;
@@ -89,8 +91,8 @@ static void add_folded(struct ra_timeline_builder *b, enum ra_event_kind kind, r
     ra_buf_printf(&b->key, "%d|%lld|%s", (int)kind, (long long)time, b->path.ptr);
     if (ra_map_get(&b->members, b->key.ptr, b->key.len))
         return;
-    ra_map_put(&b->members, ra_pool_strndup(&b->t->pool, b->key.ptr, b->key.len), b->key.len,
-               (void *)1);
+    ra_map_put(&b->members, ra_pool_strndup(&b->t->pool, b->key.ptr, b->key.len),
+               b->key.len, (void *)1);
     e = add(b, kind, day, day + DAY - 1, source, NULL, "%ss", label);
     if (!b->created)
         e->count++;
@@ -118,8 +120,8 @@ static void repo_events(struct ra_timeline_builder *b, const struct ra_snapshot 
         }
         if (t->has_current && t->current.valid && t->current.mtime != RA_TIME_NONE) {
             ra_graph_link_path(&b->path, g, RA_LINK_TAG_CURRENT, r->name, t->name, NULL);
-            add(b, RA_EV_TAG_CURRENT, t->current.mtime, RA_TIME_NONE, snap->name, b->path.ptr,
-                "%s:%s now points at %s", r->name, t->name,
+            add(b, RA_EV_TAG_CURRENT, t->current.mtime, RA_TIME_NONE, snap->name,
+                b->path.ptr, "%s:%s now points at %s", r->name, t->name,
                 ra_digest_short(d, &t->current.target));
         }
     }
@@ -153,10 +155,11 @@ static void snapshot_events(struct ra_timeline_builder *b, const struct ra_scan 
 
     if (snap->taken_at != RA_TIME_NONE)
         add(b, RA_EV_SNAPSHOT, snap->taken_at, RA_TIME_NONE, snap->name, snap->source,
-            "snapshot %s taken (%s)", snap->name, ra_taken_source_name(snap->taken_source));
+            "snapshot %s taken (%s)", snap->name,
+            ra_taken_source_name(snap->taken_source));
     if (!ra_snapshot_mtimes_trusted(snap, &why)) {
-        add(b, RA_EV_MTIMES_UNTRUSTED, snap->taken_at, RA_TIME_NONE, snap->name, snap->source,
-            "times inside %s are not used: %s", snap->name, why);
+        add(b, RA_EV_MTIMES_UNTRUSTED, snap->taken_at, RA_TIME_NONE, snap->name,
+            snap->source, "times inside %s are not used: %s", snap->name, why);
         return;
     }
     for (i = 0; i < s->nregs; i++) {
@@ -178,7 +181,8 @@ static void snapshot_events(struct ra_timeline_builder *b, const struct ra_scan 
 }
 
 /* What vanished between consecutive snapshots of the same root. */
-static void vanished(struct ra_timeline_builder *b, const struct ra_scan *prev, const struct ra_scan *s)
+static void vanished(struct ra_timeline_builder *b, const struct ra_scan *prev,
+                     const struct ra_scan *s)
 {
     size_t i, k, blobs, revs, tags;
 
@@ -204,19 +208,22 @@ static void vanished(struct ra_timeline_builder *b, const struct ra_scan *prev, 
             size_t jt = 0;
             void *lv;
             while (ra_map_next(&or_->revisions, &jt, NULL, NULL, &lv))
-                revs += !nr || !ra_graph_find_link(&nr->revisions,
-                                                   &((struct ra_link *)lv)->key);
+                revs += !nr ||
+                        !ra_graph_find_link(&nr->revisions, &((struct ra_link *)lv)->key);
             jt = 0;
             while (ra_map_next(&or_->tags, &jt, NULL, NULL, &lv)) {
-                const struct ra_tag *ot = lv, *nt = nr ? ra_map_gets(&nr->tags, ot->name) : NULL;
+                const struct ra_tag *ot = lv,
+                                    *nt = nr ? ra_map_gets(&nr->tags, ot->name) : NULL;
                 tags += ot->has_current && ot->current.valid &&
                         !(nt && nt->has_current && nt->current.valid);
             }
         }
         if (blobs || revs || tags)
             add(b, RA_EV_VANISHED, prev->snap->taken_at, s->snap->taken_at, s->snap->name,
-                og->root, "between %s and %s: %zu tags, %zu revision links and %zu blobs "
-                "disappeared", prev->snap->name, s->snap->name, tags, revs, blobs);
+                og->root,
+                "between %s and %s: %zu tags, %zu revision links and %zu blobs "
+                "disappeared",
+                prev->snap->name, s->snap->name, tags, revs, blobs);
     }
 }
 
@@ -231,7 +238,8 @@ static void loss_events(struct ra_timeline_builder *b, const struct ra_losses *l
     for (i = 0; i < losses->items.len; i++) {
         const struct ra_loss *l = losses->items.items[i];
         size_t counts[RA_OBJ_TAG + 1] = {0}, n = 0;
-        const char *tag0 = l->tags.len ? ((const struct ra_loss_tag *)l->tags.items[0])->ref : "";
+        const char *tag0 =
+            l->tags.len ? ((const struct ra_loss_tag *)l->tags.items[0])->ref : "";
         int more_tags = 0;
         if (done[i])
             continue;
@@ -245,7 +253,8 @@ static void loss_events(struct ra_timeline_builder *b, const struct ra_losses *l
             n++;
             more_tags |=
                 x->tags.len > 1 ||
-                (x->tags.len && strcmp(((const struct ra_loss_tag *)x->tags.items[0])->ref, tag0));
+                (x->tags.len &&
+                 strcmp(((const struct ra_loss_tag *)x->tags.items[0])->ref, tag0));
         }
         ra_buf_truncate(&kinds, 0);
         for (k = 0; k <= RA_OBJ_TAG; k++)
@@ -255,8 +264,9 @@ static void loss_events(struct ra_timeline_builder *b, const struct ra_losses *l
         if (l->to.time != RA_TIME_NONE)
             add(b, RA_EV_LOSS, l->from.time == RA_TIME_NONE ? l->to.time : l->from.time,
                 l->to.time, losses->scans[l->first_missing]->snap->name, l->to.evidence,
-                "%zu object%s that %s%s need%s went missing (%s)", n, n == 1 ? "" : "s", tag0,
-                more_tags ? " and other tags" : "", more_tags ? "" : "s", kinds.ptr);
+                "%zu object%s that %s%s need%s went missing (%s)", n, n == 1 ? "" : "s",
+                tag0, more_tags ? " and other tags" : "", more_tags ? "" : "s",
+                kinds.ptr);
     }
     free(done);
     ra_buf_release(&kinds);
@@ -276,7 +286,8 @@ static int cmp_event(const void *a, const void *b)
     return strcmp(x->evidence, y->evidence);
 }
 
-void ra_timeline_begin(struct ra_timeline_builder **out, const struct ra_timeline_opts *opts)
+void ra_timeline_begin(struct ra_timeline_builder **out,
+                       const struct ra_timeline_opts *opts)
 {
     struct ra_timeline_builder *b = ra_xcalloc(1, sizeof(*b));
 
@@ -304,8 +315,8 @@ void ra_timeline_end(struct ra_timeline **out, struct ra_timeline_builder *b,
         loss_events(b, losses);
     for (i = 0; i < nextra; i++) {
         const struct ra_event *e = &extra[i];
-        struct ra_event *x = add(b, e->kind, e->time, e->until, e->source, e->evidence, "%s",
-                                 e->message);
+        struct ra_event *x =
+            add(b, e->kind, e->time, e->until, e->source, e->evidence, "%s", e->message);
         x->count = e->count ? e->count : 1;
         x->routine = e->routine;
     }
@@ -326,9 +337,10 @@ void ra_timeline_builder_free(struct ra_timeline_builder *b)
     free(b);
 }
 
-void ra_timeline_build(struct ra_timeline **out, struct ra_scan *const *scans, size_t nscans,
-                       const struct ra_losses *losses, const struct ra_event *extra,
-                       size_t nextra, const struct ra_timeline_opts *opts)
+void ra_timeline_build(struct ra_timeline **out, struct ra_scan *const *scans,
+                       size_t nscans, const struct ra_losses *losses,
+                       const struct ra_event *extra, size_t nextra,
+                       const struct ra_timeline_opts *opts)
 {
     struct ra_timeline_builder *b;
     size_t i;

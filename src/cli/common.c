@@ -280,8 +280,9 @@ void cli_verbose_snapshot(const struct ra_ctx *ctx, const struct ra_snapshot *sn
         snap->graphs.len == 1 ? "" : "s", snap->unread.len,
         snap->complete ? "" : ", reading stopped early");
     if (snap->reused)
-        cli_verbose(ctx, "'%s': %llu files unchanged since the snapshot before, not read again",
-                    snap->source, (unsigned long long)snap->reused);
+        cli_verbose(
+            ctx, "'%s': %llu files unchanged since the snapshot before, not read again",
+            snap->source, (unsigned long long)snap->reused);
 }
 
 static void cli_verbose_investigation(const struct ra_ctx *ctx,
@@ -296,10 +297,11 @@ static void cli_verbose_investigation(const struct ra_ctx *ctx,
         kept += !inv->scans[i]->thinned;
     }
     if (inv->nscans > 1)
-        cli_verbose(ctx,
-                    "graphs kept of %zu of %zu snapshots (those that bracket a loss, and the "
-                    "newest); %zu read a second time",
-                    kept, inv->nscans, inv->reread);
+        cli_verbose(
+            ctx,
+            "graphs kept of %zu of %zu snapshots (those that bracket a loss, and the "
+            "newest); %zu read a second time",
+            kept, inv->nscans, inv->reread);
     for (i = 0; i < inv->nlogs; i++) {
         const struct ra_log *l = inv->logs[i];
         cli_verbose(ctx,

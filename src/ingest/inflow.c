@@ -42,13 +42,13 @@ struct chunk {
 };
 
 struct ra_inflow {
-    struct archive *a; /* compressed: libarchive's filters, format raw */
-    int fd;            /* plain or gzip: the file; -1 */
+    struct archive *a;    /* compressed: libarchive's filters, format raw */
+    int fd;               /* plain or gzip: the file; -1 */
     struct ra_gunzip *gz; /* gzip: zlib, every member's trailer checked; NULL */
     char *scratch;        /* gzip: where a skip inflates to, INFLOW_SCRATCH bytes */
-    uint64_t size;     /* plain: its size */
-    uint64_t pos;      /* plain: bytes read or passed over (the thread's) */
-    const void *block; /* compressed: the rest of libarchive's current block */
+    uint64_t size;        /* plain: its size */
+    uint64_t pos;         /* plain: bytes read or passed over (the thread's) */
+    const void *block;    /* compressed: the rest of libarchive's current block */
     size_t left;
     pthread_t thread;
     pthread_mutex_t mu;
@@ -391,7 +391,8 @@ int64_t ra_inflow_skip(struct ra_inflow *f, int64_t request)
         }
         if (!f->skip || (f->done && !f->count))
             break;
-        pthread_cond_signal(&f->emptied); /* the ring is empty: the thread drops the rest */
+        pthread_cond_signal(
+            &f->emptied); /* the ring is empty: the thread drops the rest */
         pthread_cond_wait(&f->filled, &f->mu);
     }
     got = (uint64_t)request - f->skip;

@@ -16,10 +16,10 @@
 struct ra_inflow;
 
 /* Start the thread if path is a compressed file (a libarchive filter other than
- * "none" applies), or, with plain_tar, a plain POSIX/GNU tar. Returns 1 and *out when it started; 0 and
- * *out = NULL for anything else (a zip, 7-Zip or ISO needs seeking; an unreadable file
- * gets the ordinary reader's message); negative with err set when the thread cannot be
- * started. */
+ * "none" applies), or, with plain_tar, a plain POSIX/GNU tar. Returns 1 and *out when it
+ * started; 0 and *out = NULL for anything else (a zip, 7-Zip or ISO needs seeking; an
+ * unreadable file gets the ordinary reader's message); negative with err set when the
+ * thread cannot be started. */
 int ra_inflow_open(struct ra_inflow **out, const char *path, int plain_tar,
                    struct ra_err *err);
 

@@ -37,7 +37,8 @@ static int at_end(const struct segs *s)
 
 /* Find where the root ends: after a "docker/registry/v2" segment triple, or at the
  * start when the path begins with "blobs/" or "repositories/". */
-static int find_root(const char *path, size_t len, struct ra_slice *root, struct segs *rest)
+static int find_root(const char *path, size_t len, struct ra_slice *root,
+                     struct segs *rest)
 {
     static const char marker[] = "docker/registry/v2";
     const size_t mlen = sizeof(marker) - 1;
@@ -54,7 +55,8 @@ static int find_root(const char *path, size_t len, struct ra_slice *root, struct
         }
     }
     if ((len >= 5 && !memcmp(path, "blobs", 5) && (len == 5 || path[5] == '/')) ||
-        (len >= 12 && !memcmp(path, "repositories", 12) && (len == 12 || path[12] == '/'))) {
+        (len >= 12 && !memcmp(path, "repositories", 12) &&
+         (len == 12 || path[12] == '/'))) {
         root->ptr = path;
         root->len = 0;
         rest->p = path;
@@ -217,7 +219,8 @@ static int parse_meta(struct ra_path *out, const char *path, size_t len)
         out->kind = RA_PATH_META;
         out->item.ptr = path;
         out->item.len = end;
-        if (seg.ptr > path && find_root(path, (size_t)(seg.ptr - 1 - path), &root, &rest)) {
+        if (seg.ptr > path &&
+            find_root(path, (size_t)(seg.ptr - 1 - path), &root, &rest)) {
             out->root = root;
             out->meta_in_root = 1;
         }

@@ -30,7 +30,8 @@ struct loader {
     struct ra_err *err;
     struct ra_map meta_seen; /* metadata item path -> 1 */
     struct ra_pool pool;     /* its keys */
-    const struct ra_snapshot *prev; /* what the walk proves unchanged comes from, or NULL */
+    const struct ra_snapshot
+        *prev; /* what the walk proves unchanged comes from, or NULL */
 };
 
 #define YEAR_2000 946684800
@@ -240,7 +241,8 @@ static int read_link(struct loader *ld, struct ra_source *src, struct ra_link *l
     if (fit < 0)
         return fit;
     link->mtime = e->mtime;
-    link->valid = fit && !ra_digest_parse(&link->target, ld->content.ptr, ld->content.len);
+    link->valid =
+        fit && !ra_digest_parse(&link->target, ld->content.ptr, ld->content.len);
     return 0;
 }
 
@@ -299,7 +301,8 @@ static int read_blob(struct loader *ld, struct ra_source *src, struct ra_graph *
         if (!n)
             break;
         if (!total)
-            json = e->size <= RA_MANIFEST_MAX && ra_manifest_looks_like_json(ld->chunk, n);
+            json =
+                e->size <= RA_MANIFEST_MAX && ra_manifest_looks_like_json(ld->chunk, n);
         if (!json && !ld->opts->verify)
             return 0; /* not a manifest and no hashing asked for: skip the rest */
         total += (int64_t)n;
@@ -326,7 +329,8 @@ static int read_upload_started(struct loader *ld, struct ra_source *src,
         return fit;
     if (fit) {
         /* trim trailing whitespace */
-        while (ld->content.len && (unsigned char)ld->content.ptr[ld->content.len - 1] <= ' ')
+        while (ld->content.len &&
+               (unsigned char)ld->content.ptr[ld->content.len - 1] <= ' ')
             ra_buf_truncate(&ld->content, ld->content.len - 1);
         if (!ra_time_parse(&t, ld->content.ptr))
             u->started_at = t;
@@ -378,7 +382,8 @@ static struct ra_link *link_for(struct ra_graph *g, const struct ra_path *p)
 static struct ra_link *find_link_for(struct ra_graph *g, const struct ra_path *p)
 {
     struct ra_repo *r = ra_map_get(&g->repos, p->repo.ptr, p->repo.len);
-    struct ra_tag *t = r && p->tag.len ? ra_map_get(&r->tags, p->tag.ptr, p->tag.len) : NULL;
+    struct ra_tag *t =
+        r && p->tag.len ? ra_map_get(&r->tags, p->tag.ptr, p->tag.len) : NULL;
 
     if (!r)
         return NULL;
@@ -415,7 +420,8 @@ static void copy_hardlink(struct loader *ld, struct ra_graph *g, const struct ra
     struct ra_blob *b, *tb = NULL;
 
     ra_layout_parse(&tp, e->link_target, strlen(e->link_target));
-    tg = tp.kind == RA_PATH_NONE ? NULL : ra_map_get(&ld->roots, tp.root.ptr, tp.root.len);
+    tg =
+        tp.kind == RA_PATH_NONE ? NULL : ra_map_get(&ld->roots, tp.root.ptr, tp.root.len);
     if (tg && tp.kind == RA_PATH_BLOB_DATA)
         tb = ra_graph_find_blob(tg, &tp.digest);
     else if (tg && is_link_kind(tp.kind))
@@ -431,10 +437,11 @@ static void copy_hardlink(struct loader *ld, struct ra_graph *g, const struct ra
             struct ra_digest keep = b->digest;
             *b = *tb;
             b->digest = keep;
-            if (tb->hash != RA_HASH_UNKNOWN) { /* same bytes under another name: re-judge */
+            if (tb->hash !=
+                RA_HASH_UNKNOWN) { /* same bytes under another name: re-judge */
                 b->actual = tb->hash == RA_HASH_MISMATCH ? tb->actual : tb->digest;
-                b->hash = ra_digest_cmp(&b->actual, &b->digest) ? RA_HASH_MISMATCH
-                                                                : RA_HASH_OK;
+                b->hash =
+                    ra_digest_cmp(&b->actual, &b->digest) ? RA_HASH_MISMATCH : RA_HASH_OK;
             }
         }
         b->mtime = e->mtime;
@@ -446,7 +453,8 @@ static void copy_hardlink(struct loader *ld, struct ra_graph *g, const struct ra
         /* extraction would create the folders and fail on the link itself */
         ra_graph_note_odd(g, e->path, e->path_len, "hardlink to a missing member");
         if (p->tag.len)
-            ra_graph_tag(g, ra_graph_repo(g, p->repo.ptr, p->repo.len), p->tag.ptr, p->tag.len);
+            ra_graph_tag(g, ra_graph_repo(g, p->repo.ptr, p->repo.len), p->tag.ptr,
+                         p->tag.len);
         else
             ra_graph_repo(g, p->repo.ptr, p->repo.len);
         return;
@@ -493,7 +501,8 @@ static int reuse_file(struct loader *ld, struct ra_graph *g, const struct ra_pat
         b->mtime = e->mtime;
         b->member = 0;
         b->manifest = pb->manifest ? ra_manifest_copy(&g->pool, pb->manifest) : NULL;
-        b->parse_error = pb->parse_error ? ra_pool_strdup(&g->pool, pb->parse_error) : NULL;
+        b->parse_error =
+            pb->parse_error ? ra_pool_strdup(&g->pool, pb->parse_error) : NULL;
     } else {
         if (!is_link_kind(p->kind) || !(pl = find_link_for(pg, p)))
             return 0;
@@ -580,8 +589,8 @@ static void on_dir(struct ra_graph *g, const struct ra_path *p)
 
 static void on_odd(struct ra_graph *g, const struct ra_path *p, const struct ra_entry *e)
 {
-    const char *what = e->type == RA_ENTRY_SYMLINK ? "symlink not followed"
-                                                    : "not a regular file";
+    const char *what =
+        e->type == RA_ENTRY_SYMLINK ? "symlink not followed" : "not a regular file";
     struct ra_link *link;
 
     if (p->kind == RA_PATH_ROOT_OTHER || p->kind == RA_PATH_REPO_OTHER)
@@ -705,8 +714,8 @@ static void count_meta(struct loader *ld, const struct ra_path *p)
 }
 
 /* Blob data in a recycle bin: hashed whole, as a recovery source must be. */
-static int read_recycled(struct loader *ld, struct ra_source *src, const struct ra_path *p,
-                         const struct ra_entry *e)
+static int read_recycled(struct loader *ld, struct ra_source *src,
+                         const struct ra_path *p, const struct ra_entry *e)
 {
     struct ra_recycled_blob *r = ra_xcalloc(1, sizeof(*r));
     struct ra_digest actual;
@@ -743,8 +752,9 @@ static int on_meta(struct loader *ld, struct ra_source *src, const struct ra_pat
 
     count_meta(ld, p);
     if (p->meta_in_root)
-        ra_graph_note_meta(graph_for(ld, &p->root), p->item.ptr + skip, p->item.len - skip,
-                           p->meta, inside || e->type == RA_ENTRY_DIR, e->mtime);
+        ra_graph_note_meta(graph_for(ld, &p->root), p->item.ptr + skip,
+                           p->item.len - skip, p->meta, inside || e->type == RA_ENTRY_DIR,
+                           e->mtime);
     if (p->kind == RA_PATH_RECYCLED_BLOB && e->type == RA_ENTRY_FILE)
         return read_recycled(ld, src, p, e);
     if (e->type == RA_ENTRY_DIR && !inside && p->meta != RA_META_RECYCLE)
@@ -814,7 +824,8 @@ static void mark_cut_short(struct loader *ld, const char *member)
     struct ra_path p;
 
     ra_layout_parse(&p, member, strlen(member));
-    if (p.kind != RA_PATH_BLOB_DATA || !(g = ra_map_get(&ld->roots, p.root.ptr, p.root.len)) ||
+    if (p.kind != RA_PATH_BLOB_DATA ||
+        !(g = ra_map_get(&ld->roots, p.root.ptr, p.root.len)) ||
         !(b = ra_graph_find_blob(g, &p.digest)))
         return;
     b->present = 0;

@@ -24,7 +24,7 @@ enum ra_taken_source {
 /* What the command line names: a path and, optionally, when it was taken. */
 struct ra_snapshot_spec {
     char *path;
-    char *name;     /* display name: the file or folder name */
+    char *name; /* display name: the file or folder name */
     ra_time taken_at;
     enum ra_taken_source taken_source; /* EXPLICIT or NAME when taken_at is set */
 };
@@ -100,7 +100,9 @@ struct ra_snapshot_opts {
     const struct ra_snapshot *prev;
 };
 
+/* clang-format off */
 #define RA_SNAPSHOT_OPTS_INIT {0, NULL, NULL, NULL, NULL, NULL}
+/* clang-format on */
 
 /* Expand one command-line argument into snapshot specs, appended to out
  * (struct ra_snapshot_spec *, caller frees each with ra_snapshot_spec_free):
@@ -127,6 +129,5 @@ const char *ra_taken_source_name(enum ra_taken_source s);
 /* Can this snapshot's member mtimes be trusted as times? Not when they are all equal,
  * all zero or in the future of the snapshot (a copy that did not keep times). */
 int ra_snapshot_mtimes_trusted(const struct ra_snapshot *s, const char **why);
-
 
 #endif

@@ -42,21 +42,21 @@ struct ra_source {
     struct ra_buf target;
     enum ra_entry_type type;
     int in_cb;
-    struct ra_err read_err; /* first content read failure; sticky */
-    struct archive *a;      /* archives */
+    struct ra_err read_err;   /* first content read failure; sticky */
+    struct archive *a;        /* archives */
     struct ra_inflow *inflow; /* the reading thread (ingest/inflow.h), or NULL */
-    int dirfd;              /* trees: directory holding the current entry */
-    const char *leaf;       /* its name there */
-    int fd;                 /* its content, opened on the first read; -1 */
-    int64_t left;           /* content bytes not yet delivered */
-    int sparse;             /* archives: the member has holes (tar --sparse) */
-    int64_t served;         /* archives: content bytes delivered of the member */
-    int64_t size;           /* archives: the member's (real) size */
-    const char *block;      /* sparse member: data libarchive gave, not yet delivered */
+    int dirfd;                /* trees: directory holding the current entry */
+    const char *leaf;         /* its name there */
+    int fd;                   /* its content, opened on the first read; -1 */
+    int64_t left;             /* content bytes not yet delivered */
+    int sparse;               /* archives: the member has holes (tar --sparse) */
+    int64_t served;           /* archives: content bytes delivered of the member */
+    int64_t size;             /* archives: the member's (real) size */
+    const char *block;        /* sparse member: data libarchive gave, not yet delivered */
     size_t block_len;
-    int64_t block_off;      /* where it goes in the member; size at the end */
-    char *dirents;          /* trees: getdents64 buffer, SOURCE_DIRENTS_SIZE bytes */
-    struct ra_walk *rec;       /* trees: the record being made, or NULL */
+    int64_t block_off;          /* where it goes in the member; size at the end */
+    char *dirents;              /* trees: getdents64 buffer, SOURCE_DIRENTS_SIZE bytes */
+    struct ra_walk *rec;        /* trees: the record being made, or NULL */
     const struct ra_walk *prev; /* trees: an earlier walk's record, or NULL */
 };
 
@@ -462,8 +462,8 @@ static int archive_open(struct ra_source *src, struct ra_err *err)
 
     if (ra_source_is_stdin(src->path))
         return stdin_open(src, err);
-    if ((error = ra_inflow_open(&src->inflow, src->path,
-                                src->opts && src->opts->read_all, err)) < 0)
+    if ((error = ra_inflow_open(&src->inflow, src->path, src->opts && src->opts->read_all,
+                                err)) < 0)
         return error;
     src->a = archive_read_new();
     if (!src->a)
@@ -836,9 +836,10 @@ static int tree_entry(struct ra_source *src, int dfd, const char *leaf,
     if (!same && fd < 0 && fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return vanished(src, errno) ? 0 : tree_fail(src, "cannot stat", errno, err);
     if (!same && fd < 0 && (errnum = why_closed(dfd, leaf, &st)))
-        return tree_unreadable(
-            src, parent, leaf, S_ISDIR(st.st_mode) ? "cannot open directory" : "cannot open",
-            errnum, &st, cb, payload, err);
+        return tree_unreadable(src, parent, leaf,
+                               S_ISDIR(st.st_mode) ? "cannot open directory"
+                                                   : "cannot open",
+                               errnum, &st, cb, payload, err);
     e.mtime = (ra_time)st.st_mtim.tv_sec;
     e.type = S_ISREG(st.st_mode)   ? RA_ENTRY_FILE
              : S_ISDIR(st.st_mode) ? RA_ENTRY_DIR
@@ -908,8 +909,9 @@ static int tree_dir(struct ra_source *src, int fd, const struct stat *st,
         if (base)
             ra_buf_putc(&src->name, '/');
         ra_buf_puts(&src->name, item + 1);
-        prev = pos.prev == RA_WALK_NONE ? RA_WALK_NONE
-                                        : ra_walk_child(src->prev, pos.prev, item + 1, &hint);
+        prev = pos.prev == RA_WALK_NONE
+                   ? RA_WALK_NONE
+                   : ra_walk_child(src->prev, pos.prev, item + 1, &hint);
         if ((error = tree_entry(src, fd, item + 1, (unsigned char)item[0], pos.rec, prev,
                                 depth, cb, payload, err)) < 0)
             goto done;

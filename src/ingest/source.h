@@ -31,9 +31,9 @@ struct ra_entry {
      * that is a hard link carrying its own content (cpio newc stores data on the last
      * link); such a member is read like any file. NULL otherwise. */
     const char *link_target;
-    int64_t size;            /* bytes of content; 0 for non-files */
-    ra_time mtime;           /* RA_TIME_NONE when the source has none */
-    uint64_t index;          /* 0-based position in the stream */
+    int64_t size;   /* bytes of content; 0 for non-files */
+    ra_time mtime;  /* RA_TIME_NONE when the source has none */
+    uint64_t index; /* 0-based position in the stream */
     /* Directory trees walked with an earlier walk's record (ra_source_opts.prev): the
      * same path was there, provably unchanged (ingest/walk.h): for a folder, its
      * listing; for a file, its content as the registry writes it. 0 otherwise. */
@@ -54,7 +54,8 @@ int ra_source_read(struct ra_source *src, void *buf, size_t len, size_t *nread,
  * RA_ENTRY_DIR, RA_SOURCE_SKIP not to walk into it (a directory tree then skips what
  * it holds; an archive still delivers those members, as they come in its stream). */
 #define RA_SOURCE_SKIP 1
-typedef int (*ra_entry_cb)(const struct ra_entry *e, struct ra_source *src, void *payload);
+typedef int (*ra_entry_cb)(const struct ra_entry *e, struct ra_source *src,
+                           void *payload);
 
 /* Progress, updated as the walk goes; the walker calls progress_cb at most a few times
  * a second when set. */
@@ -64,7 +65,7 @@ struct ra_source_stats {
     uint64_t bytes_total; /* size of the archive file(s), 0 when unknown (directories) */
     uint64_t bytes_out;   /* uncompressed content bytes seen */
     /* When the walk stops early on a damaged archive: where. */
-    uint64_t stop_offset; /* bytes_in at the failure */
+    uint64_t stop_offset;  /* bytes_in at the failure */
     char stop_member[256]; /* last member whose header was read, "" if none */
     /* Directory trees read while something writes to them (a live registry): entries
      * listed but gone before they could be opened or read (skipped, not an error),
@@ -89,7 +90,9 @@ struct ra_source_opts {
     const struct ra_walk *prev;
 };
 
+/* clang-format off */
 #define RA_SOURCE_OPTS_INIT {NULL, NULL, 0, NULL, NULL}
+/* clang-format on */
 
 /* Is path a directory (after following a symlink given on the command line)? */
 int ra_source_is_dir(const char *path);

@@ -311,8 +311,9 @@ void ra_graph_blob_path(struct ra_buf *out, const struct ra_graph *g,
     ra_storage_path(out, g->root, RA_STORE_BLOB_DATA, NULL, NULL, d);
 }
 
-void ra_graph_link_path(struct ra_buf *out, const struct ra_graph *g, enum ra_link_kind kind,
-                        const char *repo, const char *tag, const struct ra_digest *d)
+void ra_graph_link_path(struct ra_buf *out, const struct ra_graph *g,
+                        enum ra_link_kind kind, const char *repo, const char *tag,
+                        const struct ra_digest *d)
 {
     static const enum ra_storage_kind kinds[] = {
         [RA_LINK_LAYER] = RA_STORE_LAYER_LINK,

@@ -27,13 +27,13 @@ struct ra_blob {
     int64_t size;
     ra_time mtime;
     enum ra_hash_state hash;
-    struct ra_digest actual;   /* the content's digest when hash == RA_HASH_MISMATCH */
+    struct ra_digest actual;      /* the content's digest when hash == RA_HASH_MISMATCH */
     struct ra_manifest *manifest; /* parsed JSON (manifest or config), or NULL */
     const char *parse_error;      /* why JSON content did not parse, or NULL */
     int is_json;                  /* content started like JSON and fit the cap */
     int not_regular;              /* a symlink or other non-file member, not followed */
-    int truncated;                /* the snapshot broke off inside its data (present = 0) */
-    uint64_t member;              /* 1 + the archive position of its member; 0: none */
+    int truncated;   /* the snapshot broke off inside its data (present = 0) */
+    uint64_t member; /* 1 + the archive position of its member; 0: none */
 };
 
 /* A link file: its content names a digest. */
@@ -85,7 +85,8 @@ struct ra_dup_member {
 /* Metadata a NAS or a desktop adds to a share, never written by the registry: never a
  * tag, repository, upload, blob or link. */
 enum ra_meta_kind {
-    RA_META_EADIR = 0,   /* Synology "@eaDir" folder (SYNO@.fileindexdb, <name>@SynoEAStream) */
+    RA_META_EADIR =
+        0, /* Synology "@eaDir" folder (SYNO@.fileindexdb, <name>@SynoEAStream) */
     RA_META_RECYCLE,     /* Synology "#recycle" folder: the share's recycle bin */
     RA_META_SNAPSHOT,    /* Synology "#snapshot" folder inside the share */
     RA_META_TMP,         /* Synology "@tmp" folder */
@@ -98,11 +99,11 @@ const char *ra_meta_kind_name(enum ra_meta_kind k);
 
 /* One metadata folder or file inside a root: "blobs/sha256/1b/@eaDir". */
 struct ra_meta_item {
-    const char *path;  /* relative to the root */
-    const char *name;  /* its last segment, inside path */
+    const char *path; /* relative to the root */
+    const char *name; /* its last segment, inside path */
     enum ra_meta_kind kind;
-    int is_dir;        /* a folder, or something was seen inside it */
-    ra_time mtime;     /* newest mtime of it and of anything seen inside it */
+    int is_dir;    /* a folder, or something was seen inside it */
+    ra_time mtime; /* newest mtime of it and of anything seen inside it */
     struct ra_meta_item *next_in_dir; /* the next item in the same folder */
 };
 
@@ -131,7 +132,8 @@ struct ra_tag *ra_graph_tag(struct ra_graph *g, struct ra_repo *r, const char *n
                             size_t len);
 struct ra_upload *ra_graph_upload(struct ra_graph *g, struct ra_repo *r, const char *uuid,
                                   size_t len);
-/* Get or create the link keyed by d in map (a repo's layers/revisions or a tag's history). */
+/* Get or create the link keyed by d in map (a repo's layers/revisions or a tag's
+ * history). */
 struct ra_link *ra_graph_link(struct ra_graph *g, struct ra_map *map,
                               const struct ra_digest *d);
 
@@ -148,13 +150,15 @@ void ra_graph_note_dup(struct ra_graph *g, const char *path, size_t len, uint64_
 /* Remember a metadata item (rel: its path relative to the root, ending in its name) or
  * something inside it. Returns the item, created on first sight. */
 struct ra_meta_item *ra_graph_note_meta(struct ra_graph *g, const char *rel, size_t len,
-                                        enum ra_meta_kind kind, int inside, ra_time mtime);
+                                        enum ra_meta_kind kind, int inside,
+                                        ra_time mtime);
 /* The metadata items directly in folder rel (relative to the root), a NULL-terminated
  * chain through next_in_dir; NULL when none. */
 const struct ra_meta_item *ra_graph_meta_in(const struct ra_graph *g, const char *rel);
 
 /* Remember an odd member (path copied). */
-void ra_graph_note_odd(struct ra_graph *g, const char *path, size_t len, const char *what);
+void ra_graph_note_odd(struct ra_graph *g, const char *path, size_t len,
+                       const char *what);
 
 /* Lookups; NULL when absent. */
 struct ra_blob *ra_graph_find_blob(const struct ra_graph *g, const struct ra_digest *d);
@@ -170,13 +174,13 @@ void ra_graph_sorted_blobs(struct ra_vec *out, const struct ra_graph *g);
 
 /* Counts for the summary. */
 struct ra_graph_counts {
-    size_t blobs;        /* blobs with data present */
+    size_t blobs; /* blobs with data present */
     size_t repositories;
     size_t tags;
-    size_t manifests;    /* distinct revision-linked digests across repositories */
+    size_t manifests; /* distinct revision-linked digests across repositories */
     size_t layer_links;
     size_t uploads;
-    uint64_t bytes;      /* total size of blob data */
+    uint64_t bytes; /* total size of blob data */
 };
 
 void ra_graph_count(struct ra_graph_counts *out, const struct ra_graph *g);
@@ -185,8 +189,14 @@ void ra_graph_count(struct ra_graph_counts *out, const struct ra_graph *g);
  * model/storage_path. */
 void ra_graph_blob_path(struct ra_buf *out, const struct ra_graph *g,
                         const struct ra_digest *d);
-enum ra_link_kind { RA_LINK_LAYER, RA_LINK_REVISION, RA_LINK_TAG_CURRENT, RA_LINK_TAG_INDEX };
-void ra_graph_link_path(struct ra_buf *out, const struct ra_graph *g, enum ra_link_kind kind,
-                        const char *repo, const char *tag, const struct ra_digest *d);
+enum ra_link_kind {
+    RA_LINK_LAYER,
+    RA_LINK_REVISION,
+    RA_LINK_TAG_CURRENT,
+    RA_LINK_TAG_INDEX
+};
+void ra_graph_link_path(struct ra_buf *out, const struct ra_graph *g,
+                        enum ra_link_kind kind, const char *repo, const char *tag,
+                        const struct ra_digest *d);
 
 #endif

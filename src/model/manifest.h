@@ -21,7 +21,7 @@ enum ra_manifest_kind {
 };
 
 struct ra_descriptor {
-    const char *media_type;    /* NULL when absent */
+    const char *media_type; /* NULL when absent */
     struct ra_digest digest;
     int64_t size;              /* -1 when absent (schema 1) */
     const char *platform;      /* "os/arch[/variant]" for index children, else NULL */

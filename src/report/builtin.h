@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The default templates, compiled into the binary (generated at build time from
- * the .mustache files in templates/ by cmake/embed_templates.cmake), so that a copied executable
- * renders the post-mortem without its share directory. */
+ * the .mustache files in templates/ by cmake/embed_templates.cmake), so that a copied
+ * executable renders the post-mortem without its share directory. */
 #ifndef RA_REPORT_BUILTIN_H
 #define RA_REPORT_BUILTIN_H
 

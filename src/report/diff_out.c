@@ -77,10 +77,18 @@ int ra_diff_write_json(struct ra_buf *out, const struct ra_diff *d, struct ra_er
 }
 
 static const char *const headings[RA_CHANGE__COUNT] = {
-    "tags added",           "tags removed",        "tags moved",
-    "revision links removed", "revision links added", "_layers links removed",
-    "_layers links added",  "tag history entries removed", "blobs deleted",
-    "blobs added",          "tags that became unpullable", "tags repaired",
+    "tags added",
+    "tags removed",
+    "tags moved",
+    "revision links removed",
+    "revision links added",
+    "_layers links removed",
+    "_layers links added",
+    "tag history entries removed",
+    "blobs deleted",
+    "blobs added",
+    "tags that became unpullable",
+    "tags repaired",
 };
 
 /* Lines listed per kind before "… and N more". */
@@ -104,7 +112,8 @@ static void text_change(struct ra_buf *out, const struct ra_change *c)
         ra_buf_printf(out, "%s -> %s", ra_digest_short(a, &c->old_digest),
                       ra_digest_short(b, &c->new_digest));
     else if (c->has_old || c->has_new)
-        ra_buf_puts(out, ra_digest_format(a, c->has_new ? &c->new_digest : &c->old_digest));
+        ra_buf_puts(out,
+                    ra_digest_format(a, c->has_new ? &c->new_digest : &c->old_digest));
     if (c->size >= 0)
         ra_buf_printf(out, " (%lld bytes)", (long long)c->size);
     if (c->kind == RA_CHANGE_BECAME_UNPULLABLE)
@@ -119,21 +128,24 @@ void ra_diff_write_text(struct ra_buf *out, const struct ra_diff *d)
     char t1[RA_TIME_STRLEN], t2[RA_TIME_STRLEN];
     size_t i, j, k, shown;
 
-    ra_buf_printf(out, "%s (%s) -> ",
-                  ra_text_safe(&tmp, d->old_scan->snap->name, RA_TEXT_UTF8 | RA_TEXT_CONTROLS),
-                  ra_time_format(t1, d->old_scan->snap->taken_at));
+    ra_buf_printf(
+        out, "%s (%s) -> ",
+        ra_text_safe(&tmp, d->old_scan->snap->name, RA_TEXT_UTF8 | RA_TEXT_CONTROLS),
+        ra_time_format(t1, d->old_scan->snap->taken_at));
     ra_buf_truncate(&tmp, 0);
-    ra_buf_printf(out, "%s (%s)\n",
-                  ra_text_safe(&tmp, d->new_scan->snap->name, RA_TEXT_UTF8 | RA_TEXT_CONTROLS),
-                  ra_time_format(t2, d->new_scan->snap->taken_at));
+    ra_buf_printf(
+        out, "%s (%s)\n",
+        ra_text_safe(&tmp, d->new_scan->snap->name, RA_TEXT_UTF8 | RA_TEXT_CONTROLS),
+        ra_time_format(t2, d->new_scan->snap->taken_at));
     for (i = 0; i < d->nregs; i++) {
         const struct ra_diff_registry *r = &d->regs[i];
         ra_buf_truncate(&tmp, 0);
         ra_buf_printf(out, "  registry %s%s\n",
                       ra_text_safe(&tmp, r->root[0] ? r->root : ".",
                                    RA_TEXT_UTF8 | RA_TEXT_CONTROLS),
-                      !r->in_old ? " (only in the new snapshot)"
-                      : !r->in_new ? " (only in the old snapshot)" : "");
+                      !r->in_old   ? " (only in the new snapshot)"
+                      : !r->in_new ? " (only in the old snapshot)"
+                                   : "");
         if (!r->changes.len)
             ra_buf_puts(out, "    no changes\n");
         for (k = 0; k < RA_CHANGE__COUNT; k++) {

@@ -26,7 +26,8 @@ static json_t *broken_json(const struct ra_tag_result *t)
 
     json_object_set_new(o, "repository", ra_json_str(t->repository));
     json_object_set_new(o, "tag", ra_json_str(t->tag));
-    json_object_set_new(o, "digest", t->resolves ? ra_json_digest(&t->digest) : json_null());
+    json_object_set_new(o, "digest",
+                        t->resolves ? ra_json_digest(&t->digest) : json_null());
     json_object_set_new(o, "reason", json_string(ra_finding_code_name(t->reason)));
     for (i = 0; i < t->nplatforms; i++) {
         const struct ra_platform_result *p = &t->platforms[i];
@@ -69,8 +70,9 @@ static void write_deletes(struct ra_jsonw *w, const struct ra_graph *g,
         const struct ra_blob *b = gc->blobs.items[i];
         ra_graph_blob_path(&path, g, &b->digest);
         ra_jsonw_value(w, NULL,
-                       json_pack("{s:o,s:o,s:I}", "digest", ra_json_digest(&b->digest), "path",
-                                 ra_json_str(path.ptr), "size", (json_int_t)b->size));
+                       json_pack("{s:o,s:o,s:I}", "digest", ra_json_digest(&b->digest),
+                                 "path", ra_json_str(path.ptr), "size",
+                                 (json_int_t)b->size));
     }
     ra_jsonw_close(w);
     ra_jsonw_value(w, "bytes", json_integer((json_int_t)gc->bytes));
@@ -79,8 +81,8 @@ static void write_deletes(struct ra_jsonw *w, const struct ra_graph *g,
         const struct ra_gc_link_del *d = gc->layer_links.items[i];
         ra_graph_link_path(&path, g, RA_LINK_LAYER, d->repository, NULL, &d->digest);
         ra_jsonw_value(w, NULL,
-                       json_pack("{s:o,s:o,s:o}", "digest", ra_json_digest(&d->digest), "path",
-                                 ra_json_str(path.ptr), "repository",
+                       json_pack("{s:o,s:o,s:o}", "digest", ra_json_digest(&d->digest),
+                                 "path", ra_json_str(path.ptr), "repository",
                                  ra_json_str(d->repository)));
     }
     ra_jsonw_close(w);
@@ -96,8 +98,9 @@ static void write_deletes(struct ra_jsonw *w, const struct ra_graph *g,
             json_array_append_new(paths, ra_json_str(path.ptr));
         }
         ra_jsonw_value(w, NULL,
-                       json_pack("{s:o,s:o,s:o}", "digest", ra_json_digest(&d->digest), "paths",
-                                 paths, "repository", ra_json_str(d->repository)));
+                       json_pack("{s:o,s:o,s:o}", "digest", ra_json_digest(&d->digest),
+                                 "paths", paths, "repository",
+                                 ra_json_str(d->repository)));
     }
     ra_jsonw_close(w);
     ra_jsonw_close(w);
@@ -115,7 +118,8 @@ static void write_registry(struct ra_jsonw *w, const struct ra_gcsim_registry *r
     ra_jsonw_value(w, "marked", json_integer((json_int_t)r->gc->marked));
     ra_jsonw_value(w, "root", ra_json_str(g->root[0] ? g->root : "."));
     ra_jsonw_value(w, "unpullable_after", json_integer((json_int_t)r->after->unpullable));
-    ra_jsonw_value(w, "unpullable_before", json_integer((json_int_t)r->before->unpullable));
+    ra_jsonw_value(w, "unpullable_before",
+                   json_integer((json_int_t)r->before->unpullable));
     ra_jsonw_close(w);
 }
 
@@ -145,7 +149,8 @@ int ra_gcsim_write_json(struct ra_buf *out, FILE *flush, struct ra_gcsim *const 
 
     ra_jsonw_init(&w, out, flush);
     ra_jsonw_open(&w, NULL, '{');
-    ra_jsonw_value(&w, "delete_untagged", json_boolean(n && sims[0]->opts.delete_untagged));
+    ra_jsonw_value(&w, "delete_untagged",
+                   json_boolean(n && sims[0]->opts.delete_untagged));
     ra_jsonw_value(&w, "distribution",
                    json_string(n && sims[0]->opts.version == RA_GC_V3 ? "3" : "2.8"));
     ra_jsonw_value(&w, "schema", json_string("regautopsy.gcsim/1"));
@@ -196,18 +201,20 @@ static void text_registry(struct ra_buf *out, const struct ra_gcsim_registry *r)
     char d[RA_DIGEST_STRLEN];
     size_t i, nbroken = 0;
 
-    ra_buf_printf(out, "  registry %s\n",
-                  ra_text_safe(&tmp, g->root[0] ? g->root : ".", RA_TEXT_UTF8 | RA_TEXT_CONTROLS));
+    ra_buf_printf(
+        out, "  registry %s\n",
+        ra_text_safe(&tmp, g->root[0] ? g->root : ".", RA_TEXT_UTF8 | RA_TEXT_CONTROLS));
     if (r->gc->aborted) {
         ra_buf_truncate(&tmp, 0);
-        ra_buf_printf(out, "    GC would stop in its mark phase and delete nothing: %s\n",
-                      ra_text_safe(&tmp, r->gc->aborted, RA_TEXT_UTF8 | RA_TEXT_CONTROLS));
+        ra_buf_printf(
+            out, "    GC would stop in its mark phase and delete nothing: %s\n",
+            ra_text_safe(&tmp, r->gc->aborted, RA_TEXT_UTF8 | RA_TEXT_CONTROLS));
     }
     ra_buf_printf(out,
                   "    would delete %zu blobs (%llu bytes), %zu manifest revisions, "
                   "%zu _layers links; %zu digests marked\n",
-                  r->gc->blobs.len, (unsigned long long)r->gc->bytes, r->gc->manifests.len,
-                  r->gc->layer_links.len, r->gc->marked);
+                  r->gc->blobs.len, (unsigned long long)r->gc->bytes,
+                  r->gc->manifests.len, r->gc->layer_links.len, r->gc->marked);
     text_deletes(out, r->gc);
     for (i = 0; i < r->after->ntags; i++) {
         const struct ra_tag_result *t = broken_tag(r, i);
@@ -218,8 +225,8 @@ static void text_registry(struct ra_buf *out, const struct ra_gcsim_registry *r)
         ra_text_safe(&tmp, t->repository, RA_TEXT_UTF8 | RA_TEXT_CONTROLS);
         ra_buf_putc(&tmp, ':');
         ra_text_safe(&tmp, t->tag, RA_TEXT_UTF8 | RA_TEXT_CONTROLS);
-        ra_buf_printf(out, "    BREAKS %s -> %s: %s\n", tmp.ptr, ra_digest_short(d, &t->digest),
-                      ra_finding_code_name(t->reason));
+        ra_buf_printf(out, "    BREAKS %s -> %s: %s\n", tmp.ptr,
+                      ra_digest_short(d, &t->digest), ra_finding_code_name(t->reason));
     }
     if (!nbroken)
         ra_buf_puts(out, "    no pullable tag would break\n");

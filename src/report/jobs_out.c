@@ -93,17 +93,19 @@ static const char *no_firings(const struct ra_job *job)
 }
 
 /* The fields of one definition, read at commit. */
-static json_t *definition_json(const char *id, const struct ra_job *job, const char *commit)
+static json_t *definition_json(const char *id, const struct ra_job *job,
+                               const char *commit)
 {
     json_t *o, *flags;
 
     flags = json_pack("{s:b,s:b,s:o,s:o}", "delete_untagged", job->gc.delete_untagged,
-                      "dry_run", job->gc.dry_run, "config", ra_json_str(job->gc.config), "keep",
-                      ra_json_str(job->keep));
-    o = json_pack("{s:o,s:o,s:s,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "id", ra_json_str(id),
-                  "name", ra_json_str(job->name), "kind", ra_job_class_name(job->cls), "classes",
-                  classes_json(job->classes), "defined_by", ra_job_def_name(job->def),
-                  "schedule", ra_json_str(job->schedule), "timezone", ra_json_str(job->timezone),
+                      "dry_run", job->gc.dry_run, "config", ra_json_str(job->gc.config),
+                      "keep", ra_json_str(job->keep));
+    o = json_pack("{s:o,s:o,s:s,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "id",
+                  ra_json_str(id), "name", ra_json_str(job->name), "kind",
+                  ra_job_class_name(job->cls), "classes", classes_json(job->classes),
+                  "defined_by", ra_job_def_name(job->def), "schedule",
+                  ra_json_str(job->schedule), "timezone", ra_json_str(job->timezone),
                   "defined_in", ra_json_where(job->path, job->line), "defined_at",
                   ra_json_str(commit), "command", ra_json_str(job->command), "user",
                   ra_json_str(job->user), "disabled", job->disabled || job->absent);
@@ -135,9 +137,10 @@ static json_t *job_json(const struct ra_sched_job *j)
         json_array_append_new(
             versions,
             json_pack("{s:s,s:o,s:o,s:o,s:o,s:o}", "commit", v->commit->id, "time",
-                      ra_json_time(v->commit->time), "author", ra_json_str(v->commit->author),
-                      "summary", ra_json_str(v->commit->summary), "change",
-                      ra_json_str(v->change), "defined_in",
+                      ra_json_time(v->commit->time), "author",
+                      ra_json_str(v->commit->author), "summary",
+                      ra_json_str(v->commit->summary), "change", ra_json_str(v->change),
+                      "defined_in",
                       v->job ? ra_json_where(v->job->path, v->job->line) : json_null()));
     }
     o = definition_json(j->id, job, newest_commit(j));
@@ -148,10 +151,11 @@ static json_t *job_json(const struct ra_sched_job *j)
 
 static json_t *registry_image_json(const struct ra_registry_image *im, const char *commit)
 {
-    return json_pack("{s:o,s:o,s:o,s:b,s:o,s:o}", "image", ra_json_str(im->image), "image_raw",
-                     ra_json_str(im->image_raw), "version", ra_json_str(im->version),
-                     "floating", im->floating, "defined_in", ra_json_where(im->path, im->line),
-                     "defined_at", ra_json_str(commit));
+    return json_pack("{s:o,s:o,s:o,s:b,s:o,s:o}", "image", ra_json_str(im->image),
+                     "image_raw", ra_json_str(im->image_raw), "version",
+                     ra_json_str(im->version), "floating", im->floating, "defined_in",
+                     ra_json_where(im->path, im->line), "defined_at",
+                     ra_json_str(commit));
 }
 
 /* The jobs and registry images of examples at the head commit: never in effect. */
@@ -165,8 +169,8 @@ static json_t *examples_json(const struct ra_schedule *s)
         json_array_append_new(jobs, definition_json(job->id, job, s->head));
     }
     for (i = 0; s->head_jobs && i < s->head_jobs->example_images.len; i++)
-        json_array_append_new(images,
-                              registry_image_json(s->head_jobs->example_images.items[i], s->head));
+        json_array_append_new(
+            images, registry_image_json(s->head_jobs->example_images.items[i], s->head));
     json_object_set_new(o, "jobs", jobs);
     json_object_set_new(o, "registry_images", images);
     return o;
@@ -179,11 +183,12 @@ static json_t *images_json(const struct ra_vec *v)
 
     for (i = 0; i < v->len; i++) {
         const struct ra_pipeline_image *im = v->items[i];
-        json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "image",
-                                           ra_json_str(im->image), "ref", ra_json_str(im->ref), "step",
-                                           ra_json_str(im->step), "how", ra_json_str(im->how), "platforms",
-                                           ra_json_str(im->platforms), "note", ra_json_str(im->note),
-                                           "defined_in", ra_json_where(im->path, im->line)));
+        json_array_append_new(
+            a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "image", ra_json_str(im->image),
+                         "ref", ra_json_str(im->ref), "step", ra_json_str(im->step),
+                         "how", ra_json_str(im->how), "platforms",
+                         ra_json_str(im->platforms), "note", ra_json_str(im->note),
+                         "defined_in", ra_json_where(im->path, im->line)));
     }
     return a;
 }
@@ -198,19 +203,20 @@ static json_t *pipelines_json(const struct ra_pipelines *p)
         json_t *trig = json_array();
         for (k = 0; k < pl->triggers.len; k++) {
             const struct ra_pipeline_trigger *t = pl->triggers.items[k];
-            json_array_append_new(trig, json_pack("{s:s,s:o,s:o,s:o,s:o}", "kind",
-                                                  ra_trigger_kind_name(t->kind), "event",
-                                                  ra_json_str(t->event), "branch", ra_json_str(t->branch),
-                                                  "cron", ra_json_str(t->cron ? t->cron : t->cron_name),
-                                                  "defined_in", ra_json_where(t->path, t->line)));
+            json_array_append_new(
+                trig, json_pack("{s:s,s:o,s:o,s:o,s:o}", "kind",
+                                ra_trigger_kind_name(t->kind), "event",
+                                ra_json_str(t->event), "branch", ra_json_str(t->branch),
+                                "cron", ra_json_str(t->cron ? t->cron : t->cron_name),
+                                "defined_in", ra_json_where(t->path, t->line)));
         }
-        json_array_append_new(a, json_pack("{s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o}", "id",
-                                           ra_json_str(pl->id), "name", ra_json_str(pl->name), "system",
-                                           ra_ci_system_name(pl->system), "file",
-                                           ra_json_where(pl->path, pl->line), "platform",
-                                           ra_json_str(pl->platform), "triggers", trig, "pushes",
-                                           images_json(&pl->pushes), "uses",
-                                           images_json(&pl->uses)));
+        json_array_append_new(
+            a, json_pack("{s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o}", "id", ra_json_str(pl->id),
+                         "name", ra_json_str(pl->name), "system",
+                         ra_ci_system_name(pl->system), "file",
+                         ra_json_where(pl->path, pl->line), "platform",
+                         ra_json_str(pl->platform), "triggers", trig, "pushes",
+                         images_json(&pl->pushes), "uses", images_json(&pl->uses)));
     }
     return a;
 }
@@ -228,14 +234,15 @@ int ra_jobs_write_json(struct ra_buf *out, const struct ra_schedule *s,
             json_array_append_new(jobs, job_json(s->jobs.items[i]));
     }
     for (i = 0; s->head_jobs && i < s->head_jobs->images.len; i++)
-        json_array_append_new(images, registry_image_json(s->head_jobs->images.items[i], s->head));
+        json_array_append_new(
+            images, registry_image_json(s->head_jobs->images.items[i], s->head));
     for (i = 0; i < firings->len; i++) {
         const struct ra_sched_firing *f = firings->items[i];
         const struct ra_job *job = f->version->job;
-        json_array_append_new(fires, json_pack("{s:o,s:o,s:s,s:o}", "job", ra_json_str(f->job->id),
-                                               "time", ra_json_time(f->time), "version",
-                                               f->version->commit->id, "defined_in",
-                                               ra_json_where(job->path, job->line)));
+        json_array_append_new(
+            fires, json_pack("{s:o,s:o,s:s,s:o}", "job", ra_json_str(f->job->id), "time",
+                             ra_json_time(f->time), "version", f->version->commit->id,
+                             "defined_in", ra_json_where(job->path, job->line)));
     }
     for (i = 0; i < s->problems.len; i++)
         json_array_append_new(problems, ra_json_str(s->problems.items[i]));
@@ -277,7 +284,8 @@ static void job_text(struct ra_buf *out, struct ra_buf *tmp, const struct ra_job
                                 : job->schedule));
     ra_buf_printf(out, "%s%s\n", job->timezone ? "  " : "", safe(tmp, job->timezone));
     if (job->schedule_raw)
-        ra_buf_printf(out, "            (as written: %s)\n", safe(tmp, job->schedule_raw));
+        ra_buf_printf(out, "            (as written: %s)\n",
+                      safe(tmp, job->schedule_raw));
     ra_buf_printf(out, "  defined   %s:%u", safe(tmp, job->path), job->line);
     ra_buf_printf(out, " @ %.12s\n", commit ? commit : "");
     if (job->deployed)
@@ -300,7 +308,8 @@ static void job_text(struct ra_buf *out, struct ra_buf *tmp, const struct ra_job
         ra_buf_printf(out, "  warning   %s\n", safe(tmp, job->warning));
 }
 
-static void examples_text(struct ra_buf *out, struct ra_buf *tmp, const struct ra_schedule *s)
+static void examples_text(struct ra_buf *out, struct ra_buf *tmp,
+                          const struct ra_schedule *s)
 {
     const struct ra_jobs *h = s->head_jobs;
     size_t i;
@@ -310,7 +319,8 @@ static void examples_text(struct ra_buf *out, struct ra_buf *tmp, const struct r
     ra_buf_puts(out, "\nexamples (not deployed, never in effect):\n");
     for (i = 0; i < h->examples.len; i++) {
         const struct ra_job *job = h->examples.items[i];
-        ra_buf_printf(out, "  %s [%s]", safe(tmp, job->name), ra_job_class_name(job->cls));
+        ra_buf_printf(out, "  %s [%s]", safe(tmp, job->name),
+                      ra_job_class_name(job->cls));
         ra_buf_printf(out, " %s", safe(tmp, job->schedule));
         ra_buf_printf(out, "  %s:%u @ %.12s\n", safe(tmp, job->path), job->line, s->head);
     }
@@ -328,8 +338,9 @@ void ra_jobs_write_text(struct ra_buf *out, const struct ra_schedule *s,
     char when[RA_TIME_STRLEN];
     size_t i, k;
 
-    ra_buf_printf(out, "%s at %.12s%s: %zu jobs over %zu commits\n", safe(&tmp, s->path), s->head,
-                  s->shallow ? " (shallow clone)" : "", s->jobs.len, s->commits.len);
+    ra_buf_printf(out, "%s at %.12s%s: %zu jobs over %zu commits\n", safe(&tmp, s->path),
+                  s->head, s->shallow ? " (shallow clone)" : "", s->jobs.len,
+                  s->commits.len);
     for (i = 0; i < s->jobs.len; i++) {
         const struct ra_sched_job *j = s->jobs.items[i];
         int in_effect;
@@ -352,7 +363,8 @@ void ra_jobs_write_text(struct ra_buf *out, const struct ra_schedule *s,
         ra_buf_puts(out, "\nregistry images:\n");
     for (i = 0; s->head_jobs && i < s->head_jobs->images.len; i++) {
         const struct ra_registry_image *im = s->head_jobs->images.items[i];
-        ra_buf_printf(out, "  %s%s", safe(&tmp, im->image), im->floating ? " (floating)" : "");
+        ra_buf_printf(out, "  %s%s", safe(&tmp, im->image),
+                      im->floating ? " (floating)" : "");
         ra_buf_printf(out, "  %s:%u @ %.12s\n", safe(&tmp, im->path), im->line, s->head);
     }
     examples_text(out, &tmp, s);
@@ -360,14 +372,16 @@ void ra_jobs_write_text(struct ra_buf *out, const struct ra_schedule *s,
         const struct ra_pipeline *pl = s->pipelines->pipelines.items[i];
         if (!i)
             ra_buf_puts(out, "\npipelines:\n");
-        ra_buf_printf(out, "  %s (%s:%u @ %.12s)", safe(&tmp, pl->name), pl->path, pl->line,
-                      s->head);
+        ra_buf_printf(out, "  %s (%s:%u @ %.12s)", safe(&tmp, pl->name), pl->path,
+                      pl->line, s->head);
         for (k = 0; k < pl->pushes.len; k++)
-            ra_buf_printf(out, "%s pushes %s", k ? "," : "",
-                          safe(&tmp, ((const struct ra_pipeline_image *)pl->pushes.items[k])->ref));
+            ra_buf_printf(
+                out, "%s pushes %s", k ? "," : "",
+                safe(&tmp, ((const struct ra_pipeline_image *)pl->pushes.items[k])->ref));
         for (k = 0; k < pl->uses.len; k++)
-            ra_buf_printf(out, "%s uses %s", k || pl->pushes.len ? "," : "",
-                          safe(&tmp, ((const struct ra_pipeline_image *)pl->uses.items[k])->ref));
+            ra_buf_printf(
+                out, "%s uses %s", k || pl->pushes.len ? "," : "",
+                safe(&tmp, ((const struct ra_pipeline_image *)pl->uses.items[k])->ref));
         ra_buf_putc(out, '\n');
     }
     if (firings->len)
@@ -375,7 +389,8 @@ void ra_jobs_write_text(struct ra_buf *out, const struct ra_schedule *s,
     for (i = 0; i < firings->len; i++) {
         const struct ra_sched_firing *f = firings->items[i];
         const struct ra_job *job = f->version->job;
-        ra_buf_printf(out, "  %s  %s", ra_time_format(when, f->time), safe(&tmp, job->name));
+        ra_buf_printf(out, "  %s  %s", ra_time_format(when, f->time),
+                      safe(&tmp, job->name));
         ra_buf_printf(out, "  %s:%u @ %.12s\n", safe(&tmp, job->path), job->line,
                       f->version->commit->id);
     }

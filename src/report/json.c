@@ -51,12 +51,13 @@ static json_t *str_or_null(const char *s)
 
 json_t *ra_json_log_request(const char *log, const struct ra_log_event *ev)
 {
-    return json_pack("{s:o,s:I,s:o,s:o,s:o,s:i,s:o,s:o,s:o,s:o,s:o}", "log", ra_json_str(log),
-                     "line", (json_int_t)ev->line, "time", ra_json_time(ev->time), "method",
-                     ra_json_str(ev->method), "uri", ra_json_str(ev->uri), "status",
-                     ev->status, "repository", str_or_null(ev->repository), "reference",
-                     str_or_null(ev->reference), "remote_addr", str_or_null(ev->remote_addr),
-                     "user", str_or_null(ev->user), "user_agent", str_or_null(ev->user_agent));
+    return json_pack("{s:o,s:I,s:o,s:o,s:o,s:i,s:o,s:o,s:o,s:o,s:o}", "log",
+                     ra_json_str(log), "line", (json_int_t)ev->line, "time",
+                     ra_json_time(ev->time), "method", ra_json_str(ev->method), "uri",
+                     ra_json_str(ev->uri), "status", ev->status, "repository",
+                     str_or_null(ev->repository), "reference", str_or_null(ev->reference),
+                     "remote_addr", str_or_null(ev->remote_addr), "user",
+                     str_or_null(ev->user), "user_agent", str_or_null(ev->user_agent));
 }
 
 json_t *ra_json_where(const char *path, unsigned line)
@@ -186,8 +187,8 @@ int ra_jsonw_finish(struct ra_jsonw *w, const char *what, struct ra_err *err)
     if (w->flush && fflush(w->flush))
         w->failed = 1;
     if (w->failed)
-        return ra_err_set(err, RA_ERROR, "%s: cannot serialise or write the JSON document",
-                          what);
+        return ra_err_set(err, RA_ERROR,
+                          "%s: cannot serialise or write the JSON document", what);
     return 0;
 }
 

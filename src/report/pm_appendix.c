@@ -20,8 +20,8 @@ static json_t *findings_json(struct ra_pm_model *m)
             json_array_append_new(
                 a, json_pack(
                        "{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "severity",
-                       ra_severity_name(f->severity), "code", ra_finding_code_name(f->code),
-                       "repository",
+                       ra_severity_name(f->severity), "code",
+                       ra_finding_code_name(f->code), "repository",
                        f->repository[0] ? ra_json_str(f->repository) : json_null(), "tag",
                        f->tag[0] ? ra_json_str(f->tag) : json_null(), "digest",
                        f->has_digest ? ra_json_digest_or_null(&f->digest) : json_null(),
@@ -33,8 +33,8 @@ static json_t *findings_json(struct ra_pm_model *m)
         const struct ra_finding *f = m->newest->findings.items.items[i];
         json_array_append_new(a, json_pack("{s:s,s:s,s:n,s:n,s:n,s:o,s:o}", "severity",
                                            ra_severity_name(f->severity), "code",
-                                           ra_finding_code_name(f->code), "repository", "tag",
-                                           "digest", "path", ra_json_str(f->path),
+                                           ra_finding_code_name(f->code), "repository",
+                                           "tag", "digest", "path", ra_json_str(f->path),
                                            "message", ra_json_str(f->message)));
     }
     return a;

@@ -30,35 +30,42 @@ static ra_time loss_start(const struct ra_investigation *inv)
 static json_t *probe_json(const struct ra_probe_check *c)
 {
     return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:b,s:o,s:o}", "name",
-                     ra_json_str(c->name), "defined_in", ra_json_str(c->defined_in), "commit",
-                     ra_json_str(c->commit), "schedule", ra_json_str(c->schedule), "timezone",
-                     ra_json_str(c->timezone), "command", ra_json_str(c->command), "target",
-                     ra_json_str(c->target), "depth", ra_probe_depth_name(c->depth),
-                     "in_effect", c->in_effect, "catches",
-                     c->catches < 0 ? json_null() : json_boolean(c->catches), "why",
-                     ra_json_str(c->why));
+                     ra_json_str(c->name), "defined_in", ra_json_str(c->defined_in),
+                     "commit", ra_json_str(c->commit), "schedule",
+                     ra_json_str(c->schedule), "timezone", ra_json_str(c->timezone),
+                     "command", ra_json_str(c->command), "target", ra_json_str(c->target),
+                     "depth", ra_probe_depth_name(c->depth), "in_effect", c->in_effect,
+                     "catches", c->catches < 0 ? json_null() : json_boolean(c->catches),
+                     "why", ra_json_str(c->why));
 }
 
 static void verdict(struct ra_buf *b, const struct ra_detection_gap *g, size_t active)
 {
     if (!g->probes.len)
-        ra_buf_puts(b, "Nothing in the config probed whether pushed images could still be "
-                       "pulled, so the damage was seen only when something pulled.");
+        ra_buf_puts(b,
+                    "Nothing in the config probed whether pushed images could still be "
+                    "pulled, so the damage was seen only when something pulled.");
     else if (!active)
-        ra_buf_printf(b, "No probe job was in effect when the objects went missing, so the "
-                         "damage was seen only when something pulled. %zu probe job(s) were "
-                         "added since:", g->probes.len);
+        ra_buf_printf(b,
+                      "No probe job was in effect when the objects went missing, so the "
+                      "damage was seen only when something pulled. %zu probe job(s) were "
+                      "added since:",
+                      g->probes.len);
     else if (!g->catching)
-        ra_buf_printf(b, "The config had %zu probe job(s) in effect; none reaches what broke, "
-                         "so the monitoring in place would not have caught this incident:",
-                      active);
+        ra_buf_printf(
+            b,
+            "The config had %zu probe job(s) in effect; none reaches what broke, "
+            "so the monitoring in place would not have caught this incident:",
+            active);
     else
-        ra_buf_printf(b, "%zu of the %zu probe job(s) in effect would have caught this "
-                         "incident:", g->catching, active);
+        ra_buf_printf(b,
+                      "%zu of the %zu probe job(s) in effect would have caught this "
+                      "incident:",
+                      g->catching, active);
 }
 
 json_t *ra_pm_detection_gap_json(const struct ra_investigation *inv,
-                                  const struct ra_scan *newest)
+                                 const struct ra_scan *newest)
 {
     struct ra_detection_gap g = RA_DETECTION_GAP_INIT;
     struct ra_buf b = RA_BUF_INIT;
@@ -112,8 +119,8 @@ json_t *ra_pm_config_changes_json(const struct ra_investigation *inv)
                                            "change", ra_json_str(c->change), "commit",
                                            ra_pm_commit_text(c->commit)));
     }
-    o = json_pack("{s:b,s:o,s:o,s:b}", "has_changes", v.len > 0, "since", ra_json_time(since),
-                  "changes", a, "has_config", inv->schedule != NULL);
+    o = json_pack("{s:b,s:o,s:o,s:b}", "has_changes", v.len > 0, "since",
+                  ra_json_time(since), "changes", a, "has_config", inv->schedule != NULL);
     ra_vec_release(&v);
     ra_pool_release(&pool);
     return o;
@@ -164,12 +171,14 @@ void ra_pm_probe_note(json_t *items, const struct ra_investigation *inv, json_t 
 
 void ra_pm_job_status(json_t *row, const struct ra_sched_job *j)
 {
-    const struct ra_job_version *def = ra_forecast_defining(j), *by = ra_forecast_retired_by(j);
+    const struct ra_job_version *def = ra_forecast_defining(j),
+                                *by = ra_forecast_retired_by(j);
     struct ra_buf b = RA_BUF_INIT;
     json_t *c;
 
     if (def) {
-        ra_buf_printf(&b, "%s:%u @ %.12s", def->job->path, def->job->line, def->commit->id);
+        ra_buf_printf(&b, "%s:%u @ %.12s", def->job->path, def->job->line,
+                      def->commit->id);
         json_object_set_new(row, "defined_in", ra_json_str(b.ptr));
         ra_buf_truncate(&b, 0);
     }
@@ -177,7 +186,8 @@ void ra_pm_job_status(json_t *row, const struct ra_sched_job *j)
         ra_buf_puts(&b, "in effect");
     } else {
         c = ra_pm_commit_text(by->commit);
-        ra_buf_printf(&b, "%s in %s", by->job ? "disabled" : "removed", json_string_value(c));
+        ra_buf_printf(&b, "%s in %s", by->job ? "disabled" : "removed",
+                      json_string_value(c));
         json_decref(c);
     }
     json_object_set_new(row, "status", ra_json_str(b.ptr));
@@ -223,9 +233,10 @@ int ra_pm_fold_event(struct ra_pm_fold *f, json_t *rows, const struct ra_event *
     if (e->time == RA_TIME_NONE || ra_focus_push_related(e, f->inv->losses, f->newest))
         return 0;
     if (!f->row) {
-        f->row = json_pack("{s:o,s:n,s:s,s:s,s:o,s:n,s:n}", "time", ra_json_time(e->time),
-                           "until", "precision", "window", "kind", "pushes_folded",
-                           "source", ra_json_str(e->source), "evidence", "evidence_short");
+        f->row =
+            json_pack("{s:o,s:n,s:s,s:s,s:o,s:n,s:n}", "time", ra_json_time(e->time),
+                      "until", "precision", "window", "kind", "pushes_folded", "source",
+                      ra_json_str(e->source), "evidence", "evidence_short");
         json_array_append_new(rows, f->row);
     }
     f->count++;

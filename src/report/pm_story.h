@@ -12,7 +12,7 @@ struct ra_scan;
 
 /* "detection_gap": {has_probes, probes, catching, verdict}. */
 json_t *ra_pm_detection_gap_json(const struct ra_investigation *inv,
-                                  const struct ra_scan *newest);
+                                 const struct ra_scan *newest);
 
 /* "config_changes": {has_changes, since, changes}: what changed in the jobs that delete
  * or probe and in the registry image after the losses began. */

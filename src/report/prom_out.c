@@ -168,8 +168,9 @@ static void write_findings(struct ra_buf *out, const struct ra_scan *s)
     for (i = 0; i < RA_F__COUNT; i++)
         order[i] = i;
     for (i = 1; i < RA_F__COUNT; i++)
-        for (j = i; j > 0 && strcmp(ra_finding_code_name((enum ra_finding_code)order[j - 1]),
-                                    ra_finding_code_name((enum ra_finding_code)order[j])) > 0;
+        for (j = i;
+             j > 0 && strcmp(ra_finding_code_name((enum ra_finding_code)order[j - 1]),
+                             ra_finding_code_name((enum ra_finding_code)order[j])) > 0;
              j--) {
             tmp = order[j];
             order[j] = order[j - 1];

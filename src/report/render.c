@@ -24,8 +24,8 @@ static int read_template(struct ra_buf *out, const char *path, struct ra_err *er
         out->len += n;
         out->ptr[out->len] = '\0';
         if (out->len > RA_TMPL_MAX_FILE) {
-            error = ra_err_set(err, RA_ELIMIT, "template '%s': larger than %d bytes", path,
-                               RA_TMPL_MAX_FILE);
+            error = ra_err_set(err, RA_ELIMIT, "template '%s': larger than %d bytes",
+                               path, RA_TMPL_MAX_FILE);
             break;
         }
         if (n < 65536) {
@@ -53,8 +53,8 @@ int ra_report_render(struct ra_buf *out, struct json_t *model, const char *templ
     if (!strcmp(template, "-")) { /* from standard input, partials built in */
         if ((error = read_template(&src, template, err)) < 0)
             goto done;
-        error = ra_tmpl_render(out, "stdin", src.ptr, src.len, model, builtin_loader, NULL,
-                               err);
+        error = ra_tmpl_render(out, "stdin", src.ptr, src.len, model, builtin_loader,
+                               NULL, err);
         goto done;
     }
     if (stat(template, &st)) {

@@ -17,7 +17,9 @@ int ra_report_render(struct ra_buf *out, struct json_t *model, const char *templ
                      struct ra_err *err);
 
 /* Render model with the default templates compiled into the binary (report/builtin.h):
- * the same output as ra_report_render with the templates/ directory they were made from. */
-int ra_report_render_builtin(struct ra_buf *out, struct json_t *model, struct ra_err *err);
+ * the same output as ra_report_render with the templates/ directory they were made from.
+ */
+int ra_report_render_builtin(struct ra_buf *out, struct json_t *model,
+                             struct ra_err *err);
 
 #endif

@@ -16,10 +16,12 @@ struct ra_report_opts {
     const char *title;   /* NULL: derived from the broken tags */
     ra_time now;         /* RA_TIME_NONE unless --now: no wall-clock time by default */
     const char *version; /* regautopsy's version */
-    size_t table_cap;    /* rows per rendered table before "N more" (the JSON keeps all) */
+    size_t table_cap; /* rows per rendered table before "N more" (the JSON keeps all) */
 };
 
+/* clang-format off */
 #define RA_REPORT_OPTS_INIT {NULL, RA_TIME_NONE, "", 40}
+/* clang-format on */
 
 /* Build the model. The caller owns *out (json_decref). */
 int ra_report_build(struct json_t **out, const struct ra_investigation *inv,

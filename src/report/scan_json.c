@@ -21,10 +21,13 @@ static json_t *finding_json(const struct ra_finding *f)
 
     json_object_set_new(o, "code", json_string(ra_finding_code_name(f->code)));
     json_object_set_new(o, "severity", json_string(ra_severity_name(f->severity)));
-    json_object_set_new(o, "repository", f->repository[0] ? ra_json_str(f->repository) : json_null());
+    json_object_set_new(o, "repository",
+                        f->repository[0] ? ra_json_str(f->repository) : json_null());
     json_object_set_new(o, "tag", f->tag[0] ? ra_json_str(f->tag) : json_null());
-    json_object_set_new(o, "digest", f->has_digest ? ra_json_digest(&f->digest) : json_null());
-    json_object_set_new(o, "parent", f->has_parent ? ra_json_digest(&f->parent) : json_null());
+    json_object_set_new(o, "digest",
+                        f->has_digest ? ra_json_digest(&f->digest) : json_null());
+    json_object_set_new(o, "parent",
+                        f->has_parent ? ra_json_digest(&f->parent) : json_null());
     json_object_set_new(o, "path", f->path[0] ? ra_json_str(f->path) : json_null());
     json_object_set_new(o, "message", ra_json_str(f->message));
     return o;
@@ -58,7 +61,8 @@ static json_t *tag_json(const struct ra_tag_result *t)
 
     json_object_set_new(o, "repository", ra_json_str(t->repository));
     json_object_set_new(o, "tag", ra_json_str(t->tag));
-    json_object_set_new(o, "digest", t->resolves ? ra_json_digest(&t->digest) : json_null());
+    json_object_set_new(o, "digest",
+                        t->resolves ? ra_json_digest(&t->digest) : json_null());
     json_object_set_new(o, "media_type", ra_json_str(t->media_type));
     json_object_set_new(o, "pullable", json_boolean(t->pullable));
     json_object_set_new(o, "reason", jcode(t->reason));
@@ -77,12 +81,14 @@ static json_t *registry_json(const struct ra_registry_result *r)
     json_object_set_new(o, "root", ra_json_str(r->graph->root[0] ? r->graph->root : "."));
     json_object_set_new(counts, "blobs", json_integer((json_int_t)c->blobs));
     json_object_set_new(counts, "bytes", json_integer((json_int_t)c->bytes));
-    json_object_set_new(counts, "repositories", json_integer((json_int_t)c->repositories));
+    json_object_set_new(counts, "repositories",
+                        json_integer((json_int_t)c->repositories));
     json_object_set_new(counts, "tags", json_integer((json_int_t)c->tags));
     json_object_set_new(counts, "manifests", json_integer((json_int_t)c->manifests));
     json_object_set_new(counts, "layer_links", json_integer((json_int_t)c->layer_links));
     json_object_set_new(counts, "uploads", json_integer((json_int_t)c->uploads));
-    json_object_set_new(counts, "unpullable_tags", json_integer((json_int_t)r->unpullable));
+    json_object_set_new(counts, "unpullable_tags",
+                        json_integer((json_int_t)r->unpullable));
     json_object_set_new(o, "counts", counts);
     for (i = 0; i < r->ntags; i++)
         json_array_append_new(tags, tag_json(&r->tags[i]));
@@ -100,7 +106,8 @@ static json_t *snapshot_json(const struct ra_scan *s)
     json_object_set_new(o, "name", ra_json_str(snap->name));
     json_object_set_new(o, "source", ra_json_str(snap->source));
     json_object_set_new(o, "taken_at", ra_json_time(snap->taken_at));
-    json_object_set_new(o, "taken_at_source", json_string(ra_taken_source_name(snap->taken_source)));
+    json_object_set_new(o, "taken_at_source",
+                        json_string(ra_taken_source_name(snap->taken_source)));
     json_object_set_new(o, "complete", json_boolean(snap->complete));
     json_object_set_new(o, "verified", json_boolean(s->verified));
     json_object_set_new(o, "entries", json_integer((json_int_t)snap->entries));

@@ -96,7 +96,8 @@ static void write_finding_counts(struct ra_buf *out, const struct ra_findings *f
         ra_buf_puts(out, " (");
     for (i = 1; i < RA_F__COUNT; i++) {
         if (by_code[i]) {
-            ra_buf_printf(out, "%s%s %zu", sep, ra_finding_code_name((enum ra_finding_code)i), by_code[i]);
+            ra_buf_printf(out, "%s%s %zu", sep,
+                          ra_finding_code_name((enum ra_finding_code)i), by_code[i]);
             sep = ", ";
         }
     }
@@ -110,14 +111,17 @@ static void write_registry(struct ra_buf *out, const struct ra_registry_result *
     struct ra_buf tmp = RA_BUF_INIT;
     size_t i;
 
-    ra_buf_printf(out, "  registry %s\n", safe(&tmp, r->graph->root[0] ? r->graph->root : "."));
-    ra_buf_printf(out,
-                  "    %zu repositories, %zu tags, %zu manifests, %zu blobs (%llu bytes), "
-                  "%zu uploads\n",
-                  c->repositories, c->tags, c->manifests, c->blobs,
-                  (unsigned long long)c->bytes, c->uploads);
+    ra_buf_printf(out, "  registry %s\n",
+                  safe(&tmp, r->graph->root[0] ? r->graph->root : "."));
+    ra_buf_printf(
+        out,
+        "    %zu repositories, %zu tags, %zu manifests, %zu blobs (%llu bytes), "
+        "%zu uploads\n",
+        c->repositories, c->tags, c->manifests, c->blobs, (unsigned long long)c->bytes,
+        c->uploads);
     if (r->unpullable)
-        ra_buf_printf(out, "    %zu of %zu tags cannot be pulled:\n", r->unpullable, r->ntags);
+        ra_buf_printf(out, "    %zu of %zu tags cannot be pulled:\n", r->unpullable,
+                      r->ntags);
     else
         ra_buf_printf(out, "    all %zu tags can be pulled\n", r->ntags);
     for (i = 0; i < r->ntags; i++)
@@ -139,13 +143,15 @@ void ra_scan_write_text(struct ra_buf *out, struct ra_scan *const *scans, size_t
         const struct ra_snapshot *snap = s->snap;
         ra_buf_printf(out, "%s%s: taken %s (%s), %llu members%s\n", i ? "\n" : "",
                       safe(&tmp, snap->name),
-                      snap->taken_at == RA_TIME_NONE ? "at an unknown time"
-                                                     : ra_time_format(when, snap->taken_at),
+                      snap->taken_at == RA_TIME_NONE
+                          ? "at an unknown time"
+                          : ra_time_format(when, snap->taken_at),
                       taken_how(snap->taken_source), (unsigned long long)snap->entries,
                       s->verified ? ", every blob hashed" : "");
         for (j = 0; j < s->findings.items.len; j++) {
             const struct ra_finding *f = s->findings.items.items[j];
-            ra_buf_printf(out, "  %s: %s\n", ra_finding_code_name(f->code), safe(&tmp, f->message));
+            ra_buf_printf(out, "  %s: %s\n", ra_finding_code_name(f->code),
+                          safe(&tmp, f->message));
         }
         if (!s->nregs)
             ra_buf_puts(out, "  no registry root (docker/registry/v2) found\n");

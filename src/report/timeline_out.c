@@ -21,7 +21,8 @@ static json_t *event_json(const struct ra_event *e)
     json_object_set_new(o, "kind", json_string(ra_event_kind_name(e->kind)));
     json_object_set_new(o, "source", ra_json_str(e->source));
     json_object_set_new(o, "message", ra_json_str(e->message));
-    json_object_set_new(o, "evidence", e->evidence[0] ? ra_json_str(e->evidence) : json_null());
+    json_object_set_new(o, "evidence",
+                        e->evidence[0] ? ra_json_str(e->evidence) : json_null());
     json_object_set_new(o, "count", json_integer((json_int_t)e->count));
     return o;
 }
@@ -43,14 +44,19 @@ static json_t *suspect_json(const struct ra_suspect *s)
 
     json_object_set_new(o, "job", ra_json_str(f->job_id));
     json_object_set_new(o, "name", ra_json_str(f->job_name));
-    json_object_set_new(o, "kind", json_string(f->api_delete ? "api-delete" : ra_job_class_name(
-                                       f->classes & RA_JOB_GARBAGE_COLLECT ? RA_JOB_GARBAGE_COLLECT
-                                       : f->classes & RA_JOB_TAG_PRUNE     ? RA_JOB_TAG_PRUNE
-                                       : f->classes & RA_JOB_BACKUP        ? RA_JOB_BACKUP
-                                       : f->classes & RA_JOB_PROBE         ? RA_JOB_PROBE
-                                                                           : RA_JOB_OTHER)));
-    json_object_set_new(o, "request", f->request ? ra_json_log_request(f->request_log, f->request)
-                                                 : json_null());
+    json_object_set_new(
+        o, "kind",
+        json_string(f->api_delete
+                        ? "api-delete"
+                        : ra_job_class_name(
+                              f->classes & RA_JOB_GARBAGE_COLLECT ? RA_JOB_GARBAGE_COLLECT
+                              : f->classes & RA_JOB_TAG_PRUNE     ? RA_JOB_TAG_PRUNE
+                              : f->classes & RA_JOB_BACKUP        ? RA_JOB_BACKUP
+                              : f->classes & RA_JOB_PROBE         ? RA_JOB_PROBE
+                                                                  : RA_JOB_OTHER)));
+    json_object_set_new(o, "request",
+                        f->request ? ra_json_log_request(f->request_log, f->request)
+                                   : json_null());
     json_object_set_new(o, "defined_in", ra_json_str(f->defined_in));
     json_object_set_new(o, "commit", ra_json_str(f->commit));
     json_object_set_new(o, "fired_at", ra_json_time(f->time));
@@ -62,25 +68,28 @@ static json_t *suspect_json(const struct ra_suspect *s)
 static json_t *cause_json(const struct ra_cause *c)
 {
     const struct ra_loss *l = c->loss;
-    json_t *o = json_object(), *tags = json_array(), *fps = json_array(), *sus = json_array();
+    json_t *o = json_object(), *tags = json_array(), *fps = json_array(),
+           *sus = json_array();
     size_t i;
 
     json_object_set_new(o, "object", json_string(ra_object_kind_name(l->object)));
     json_object_set_new(o, "root", ra_json_str(l->root[0] ? l->root : "."));
-    json_object_set_new(o, "repository", l->repository[0] ? ra_json_str(l->repository) : json_null());
+    json_object_set_new(o, "repository",
+                        l->repository[0] ? ra_json_str(l->repository) : json_null());
     json_object_set_new(o, "digest", ra_json_digest_or_null(&l->digest));
     json_object_set_new(o, "tag", ra_json_str(l->tag_name));
     for (i = 0; i < l->tags.len; i++)
         json_array_append_new(
             tags, ra_json_str(((const struct ra_loss_tag *)l->tags.items[i])->ref));
     json_object_set_new(o, "breaks", tags);
-    json_object_set_new(o, "window", json_pack("{s:o,s:o,s:o}", "from", bound_json(&l->from),
-                                               "to", bound_json(&l->to), "note",
-                                               ra_json_str(l->to_note)));
+    json_object_set_new(o, "window",
+                        json_pack("{s:o,s:o,s:o}", "from", bound_json(&l->from), "to",
+                                  bound_json(&l->to), "note", ra_json_str(l->to_note)));
     for (i = 0; i < c->matches.len; i++) {
         const struct ra_match *m = c->matches.items[i];
-        json_array_append_new(fps, json_pack("{s:s,s:o}", "name", ra_fingerprint_name(m->fp),
-                                             "detail", ra_json_str(m->detail)));
+        json_array_append_new(fps,
+                              json_pack("{s:s,s:o}", "name", ra_fingerprint_name(m->fp),
+                                        "detail", ra_json_str(m->detail)));
     }
     json_object_set_new(o, "fingerprints", fps);
     for (i = 0; i < c->suspects.len; i++)
@@ -103,15 +112,18 @@ static json_t *prediction_json(const struct ra_investigation *inv)
     json_object_set_new(o, "job", ra_json_str(p0->firing->job_id));
     json_object_set_new(o, "name", ra_json_str(p0->firing->job_name));
     json_object_set_new(o, "fires_at", ra_json_time(p0->firing->time));
-    json_object_set_new(o, "distribution", json_string(p0->gc.version == RA_GC_V3 ? "3" : "2.8"));
+    json_object_set_new(o, "distribution",
+                        json_string(p0->gc.version == RA_GC_V3 ? "3" : "2.8"));
     json_object_set_new(o, "delete_untagged", json_boolean(p0->gc.delete_untagged));
     for (i = 0; i < inv->predictions.len; i++) {
         const struct ra_prediction *p = inv->predictions.items[i];
         json_t *ro = json_object(), *breaks = json_array();
         json_object_set_new(ro, "root", ra_json_str(p->root[0] ? p->root : "."));
         json_object_set_new(ro, "aborted", ra_json_str(p->result->aborted));
-        json_object_set_new(ro, "blobs_deleted", json_integer((json_int_t)p->result->blobs.len));
-        json_object_set_new(ro, "bytes_deleted", json_integer((json_int_t)p->result->bytes));
+        json_object_set_new(ro, "blobs_deleted",
+                            json_integer((json_int_t)p->result->blobs.len));
+        json_object_set_new(ro, "bytes_deleted",
+                            json_integer((json_int_t)p->result->bytes));
         json_object_set_new(ro, "manifests_deleted",
                             json_integer((json_int_t)p->result->manifests.len));
         for (k = 0; k < p->after->ntags; k++) {
@@ -119,8 +131,9 @@ static json_t *prediction_json(const struct ra_investigation *inv)
             if (t->pullable || !p->before->tags[k].pullable)
                 continue;
             json_array_append_new(breaks, json_pack("{s:o,s:o,s:s}", "repository",
-                                                    ra_json_str(t->repository), "tag", ra_json_str(t->tag),
-                                                    "reason", ra_finding_code_name(t->reason)));
+                                                    ra_json_str(t->repository), "tag",
+                                                    ra_json_str(t->tag), "reason",
+                                                    ra_finding_code_name(t->reason)));
         }
         json_object_set_new(ro, "breaks", breaks);
         json_array_append_new(regs, ro);
@@ -138,11 +151,11 @@ static json_t *snapshots_json(const struct ra_investigation *inv)
         const struct ra_snapshot *s = inv->scans[i]->snap;
         const char *why = NULL;
         int trusted = ra_snapshot_mtimes_trusted(s, &why);
-        json_array_append_new(a, json_pack("{s:o,s:o,s:s,s:b,s:b,s:o}", "name", ra_json_str(s->name),
-                                           "taken_at", ra_json_time(s->taken_at), "taken_at_source",
-                                           ra_taken_source_name(s->taken_source), "complete",
-                                           s->complete, "mtimes_trusted", trusted,
-                                           "mtimes_note", ra_json_str(why)));
+        json_array_append_new(
+            a, json_pack("{s:o,s:o,s:s,s:b,s:b,s:o}", "name", ra_json_str(s->name),
+                         "taken_at", ra_json_time(s->taken_at), "taken_at_source",
+                         ra_taken_source_name(s->taken_source), "complete", s->complete,
+                         "mtimes_trusted", trusted, "mtimes_note", ra_json_str(why)));
     }
     return a;
 }
@@ -252,8 +265,10 @@ int ra_timeline_write_jsonl(struct ra_buf *out, const struct ra_investigation *i
         }
         json_object_set_new(o, "datetime", ra_json_time(e->time));
         json_object_set_new(o, "timestamp", json_integer((json_int_t)e->time * 1000000));
-        json_object_set_new(o, "timestamp_desc", json_string(ra_event_kind_name(e->kind)));
-        json_object_set_new(o, "display_name", ra_json_str(e->evidence[0] ? e->evidence : e->source));
+        json_object_set_new(o, "timestamp_desc",
+                            json_string(ra_event_kind_name(e->kind)));
+        json_object_set_new(o, "display_name",
+                            ra_json_str(e->evidence[0] ? e->evidence : e->source));
         json_object_set_new(o, "data_type", json_string("regautopsy:timeline:event"));
         if ((error = ra_json_write(out, o, JSON_COMPACT, "timeline", err)) < 0)
             return error;
@@ -284,7 +299,8 @@ static void text_cause(struct ra_buf *out, const struct ra_cause *c)
                       ra_digest_format(d, &l->digest), l->repository[0] ? " in " : "",
                       safe(&tmp, l->repository));
     ra_buf_printf(out, "\n    missing between %s (%s) and %s (%s)\n",
-                  l->from.time == RA_TIME_NONE ? "an unknown time" : ra_time_format(t1, l->from.time),
+                  l->from.time == RA_TIME_NONE ? "an unknown time"
+                                               : ra_time_format(t1, l->from.time),
                   ra_bound_kind_name(l->from.kind), ra_time_format(t2, l->to.time),
                   ra_bound_kind_name(l->to.kind));
     if (l->to_note)
@@ -299,10 +315,11 @@ static void text_cause(struct ra_buf *out, const struct ra_cause *c)
     }
     for (i = 0; i < c->suspects.len; i++) {
         const struct ra_suspect *s = c->suspects.items[i];
-        ra_buf_printf(out, "    suspect [%s] %s at %s: ", ra_confidence_name(s->confidence),
-                      safe(&tmp, s->firing->job_name),
-                      s->firing->time == RA_TIME_NONE ? "an unknown time"
-                                                      : ra_time_format(t1, s->firing->time));
+        ra_buf_printf(
+            out, "    suspect [%s] %s at %s: ", ra_confidence_name(s->confidence),
+            safe(&tmp, s->firing->job_name),
+            s->firing->time == RA_TIME_NONE ? "an unknown time"
+                                            : ra_time_format(t1, s->firing->time));
         ra_buf_printf(out, "%s\n", safe(&tmp, s->reason));
     }
     if (!c->suspects.len)
@@ -321,7 +338,8 @@ void ra_timeline_write_text(struct ra_buf *out, const struct ra_investigation *i
     for (i = 0; i < t->events.len; i++) {
         const struct ra_event *e = t->events.items[i];
         ra_buf_printf(out, "%-21s %-10s %-17s %s", ra_time_format(t1, e->time),
-                      ra_event_precision(e), ra_event_kind_name(e->kind), safe(&tmp, e->message));
+                      ra_event_precision(e), ra_event_kind_name(e->kind),
+                      safe(&tmp, e->message));
         if (e->count > 1)
             ra_buf_printf(out, " (x%zu)", e->count);
         ra_buf_putc(out, '\n');

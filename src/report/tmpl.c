@@ -38,7 +38,9 @@ struct tmpl {
     size_t n, cap;
 };
 
+/* clang-format off */
 #define TMPL_INIT {NULL, RA_BUF_INIT, NULL, 0, NULL, 0, 0}
+/* clang-format on */
 
 struct parser {
     struct tmpl *t;

@@ -11,14 +11,17 @@ struct ra_buf {
     size_t cap;
 };
 
+/* clang-format off */
 #define RA_BUF_INIT {NULL, 0, 0}
+/* clang-format on */
 
 /* Make room for at least `extra` more bytes. Aborts on OOM. */
 void ra_buf_grow(struct ra_buf *b, size_t extra);
 void ra_buf_put(struct ra_buf *b, const void *data, size_t len);
 void ra_buf_puts(struct ra_buf *b, const char *s);
 void ra_buf_putc(struct ra_buf *b, char c);
-void ra_buf_printf(struct ra_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ra_buf_printf(struct ra_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 void ra_buf_vprintf(struct ra_buf *b, const char *fmt, va_list ap);
 
 /* The contents as a C string ("" when empty); borrowed. */

@@ -28,7 +28,9 @@ struct ra_err {
     char msg[512];
 };
 
+/* clang-format off */
 #define RA_ERR_INIT {0, {0}}
+/* clang-format on */
 
 /* Format the message into err (if not NULL) and return code. */
 int ra_err_set(struct ra_err *err, int code, const char *fmt, ...)

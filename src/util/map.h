@@ -20,7 +20,9 @@ struct ra_map {
     size_t count;
 };
 
+/* clang-format off */
 #define RA_MAP_INIT {NULL, 0, 0}
+/* clang-format on */
 
 /* Look a key up; NULL when absent. */
 void *ra_map_get(const struct ra_map *m, const void *key, size_t keylen);

@@ -12,7 +12,9 @@ struct ra_pool {
     size_t used; /* bytes handed out, for memory figures */
 };
 
+/* clang-format off */
 #define RA_POOL_INIT {NULL, 0}
+/* clang-format on */
 
 /* Zeroed memory of n bytes, aligned for any type; lives until ra_pool_release. */
 void *ra_pool_alloc(struct ra_pool *p, size_t n);

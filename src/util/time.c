@@ -197,7 +197,8 @@ int ra_time_date_from_name(ra_time *out, const char *name)
             continue;
         q = p;
         if (digits(&q, 4, &y) || *q++ != '-' || digits(&q, 2, &mo) || *q++ != '-' ||
-            digits(&q, 2, &d) || isdigit((unsigned char)*q) || !fields_valid(y, mo, d, 0, 0, 0))
+            digits(&q, 2, &d) || isdigit((unsigned char)*q) ||
+            !fields_valid(y, mo, d, 0, 0, 0))
             continue;
         *out = ra_time_from_fields(y, mo, d, 0, 0, 0);
         return 0;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* UTC times as seconds since the epoch: parsing the forms evidence uses, ISO-8601 output. */
+/* UTC times as seconds since the epoch: parsing the forms evidence uses, ISO-8601 output.
+ */
 #ifndef RA_UTIL_TIME_H
 #define RA_UTIL_TIME_H
 

@@ -11,7 +11,9 @@ struct ra_vec {
     size_t cap;
 };
 
+/* clang-format off */
 #define RA_VEC_INIT {NULL, 0, 0}
+/* clang-format on */
 
 void ra_vec_push(struct ra_vec *v, void *item);
 void ra_vec_sort(struct ra_vec *v, int (*cmp)(const void *a, const void *b));

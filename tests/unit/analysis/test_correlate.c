@@ -226,7 +226,8 @@ struct want_suspect {
     enum ra_confidence conf;
 };
 
-static void expect_suspects(const struct ra_cause *c, const struct want_suspect *w, size_t n)
+static void expect_suspects(const struct ra_cause *c, const struct want_suspect *w,
+                            size_t n)
 {
     size_t i;
 
@@ -263,22 +264,27 @@ static void test_correlate__v2_index_children_fingerprints(void **state)
 {
     struct fx *f = *state;
     static const struct want_match blob[] = {
-        {RA_FP_GC_V2_INDEX_CHILDREN, "blob of unlinked index child sha256:222222222222 in "
-                                     "'infra-ci' is gone; its _layers link was left behind"},
-        {RA_FP_GC_SWEEP, "garbage-collect as Distribution 2.x with --delete-untagged, run "
-                         "on snapshot " SNAP1 ", deletes it"},
+        {RA_FP_GC_V2_INDEX_CHILDREN,
+         "blob of unlinked index child sha256:222222222222 in "
+         "'infra-ci' is gone; its _layers link was left behind"},
+        {RA_FP_GC_SWEEP,
+         "garbage-collect as Distribution 2.x with --delete-untagged, run "
+         "on snapshot " SNAP1 ", deletes it"},
     };
     static const struct want_match link[] = {
         {RA_FP_GC_V2_INDEX_CHILDREN, "child of tagged index sha256:111111111111 lost its "
                                      "revision link; its manifest data is still present"},
-        {RA_FP_GC_SWEEP, "garbage-collect as Distribution 2.x with --delete-untagged, run "
-                         "on snapshot " SNAP1 ", deletes it"},
+        {RA_FP_GC_SWEEP,
+         "garbage-collect as Distribution 2.x with --delete-untagged, run "
+         "on snapshot " SNAP1 ", deletes it"},
     };
     static const struct want_match blob3[] = {
-        {RA_FP_GC_V2_INDEX_CHILDREN, "blob of unlinked index child sha256:333333333333 in "
-                                     "'infra-ci' is gone; its _layers link was left behind"},
-        {RA_FP_GC_SWEEP, "garbage-collect as Distribution 2.x with --delete-untagged, run "
-                         "on snapshot " SNAP1 ", deletes it"},
+        {RA_FP_GC_V2_INDEX_CHILDREN,
+         "blob of unlinked index child sha256:333333333333 in "
+         "'infra-ci' is gone; its _layers link was left behind"},
+        {RA_FP_GC_SWEEP,
+         "garbage-collect as Distribution 2.x with --delete-untagged, run "
+         "on snapshot " SNAP1 ", deletes it"},
     };
 
     incident(f);
@@ -300,25 +306,22 @@ static void test_correlate__v2_delete_untagged_firing_is_high(void **state)
 {
     struct fx *f = *state;
     const struct ra_firing firings[] = {
-        gc_firing("gc-plain", APR(12, 4, 0), 0, "2", 1),      /* no -m */
-        gc_firing("gc-v3", APR(12, 6, 0), 1, "3.0.0", 0),     /* 3.x keeps children */
-        gc_firing("gc", APR(12, 3, 25), 1, "2", 1),           /* the culprit */
-        gc_firing("gc-early", APR(12, 3, 0), 1, "2.8.3", 0),  /* as guilty, earlier */
-        gc_firing("gc-before", APR(11, 3, 25), 1, "2", 1),    /* before the window */
-        gc_firing("gc-at-start", T1, 1, "2", 1),              /* (from, to]: excluded */
-        gc_firing("gc-at-end", T2, 1, "2", 1),                /* included */
-        gc_firing("gc-after", APR(13, 3, 25), 1, "2", 1),     /* after the window */
+        gc_firing("gc-plain", APR(12, 4, 0), 0, "2", 1),     /* no -m */
+        gc_firing("gc-v3", APR(12, 6, 0), 1, "3.0.0", 0),    /* 3.x keeps children */
+        gc_firing("gc", APR(12, 3, 25), 1, "2", 1),          /* the culprit */
+        gc_firing("gc-early", APR(12, 3, 0), 1, "2.8.3", 0), /* as guilty, earlier */
+        gc_firing("gc-before", APR(11, 3, 25), 1, "2", 1),   /* before the window */
+        gc_firing("gc-at-start", T1, 1, "2", 1),             /* (from, to]: excluded */
+        gc_firing("gc-at-end", T2, 1, "2", 1),               /* included */
+        gc_firing("gc-after", APR(13, 3, 25), 1, "2", 1),    /* after the window */
         job_firing("backup", APR(12, 2, 0), RA_JOB_BACKUP),
         job_firing("probe", APR(12, 2, 0), RA_JOB_PROBE),
     };
     struct ra_firing dry = gc_firing("gc-dry", APR(12, 5, 0), 1, "2", 1);
     struct ra_firing all[RA_ARRAY_SIZE(firings) + 1];
     static const struct want_suspect blob[] = {
-        {"gc-early", RA_CONF_HIGH},
-        {"gc", RA_CONF_HIGH},
-        {"gc-at-end", RA_CONF_HIGH},
-        {"gc-plain", RA_CONF_LOW},
-        {"gc-v3", RA_CONF_LOW},
+        {"gc-early", RA_CONF_HIGH}, {"gc", RA_CONF_HIGH},   {"gc-at-end", RA_CONF_HIGH},
+        {"gc-plain", RA_CONF_LOW},  {"gc-v3", RA_CONF_LOW},
     };
     static const struct want_suspect link[] = {
         {"gc-early", RA_CONF_HIGH},
@@ -341,17 +344,21 @@ static void test_correlate__v2_delete_untagged_firing_is_high(void **state)
         "gc (etc/cron.d/registry-gc:3) ran in the window and can delete this kind of "
         "object; it runs with --delete-untagged on registry 2 (a floating tag: 2.x was "
         "likely in effect), and the loss has the fingerprint of 2.x GC taking index "
-        "children; simulating it (Distribution 2.x with --delete-untagged) on the previous "
+        "children; simulating it (Distribution 2.x with --delete-untagged) on the "
+        "previous "
         "snapshot deletes exactly this");
     assert_string_equal(
         suspect(c, 0)->reason,
-        "gc-early (etc/cron.d/registry-gc:3) ran in the window and can delete this kind of "
+        "gc-early (etc/cron.d/registry-gc:3) ran in the window and can delete this kind "
+        "of "
         "object; it runs with --delete-untagged on registry 2.8.3, and the loss has the "
-        "fingerprint of 2.x GC taking index children; simulating it (Distribution 2.x with "
+        "fingerprint of 2.x GC taking index children; simulating it (Distribution 2.x "
+        "with "
         "--delete-untagged) on the previous snapshot deletes exactly this");
     assert_string_equal(
         suspect(c, 3)->reason,
-        "gc-plain (etc/cron.d/registry-gc:3) ran in the window and can delete this kind of "
+        "gc-plain (etc/cron.d/registry-gc:3) ran in the window and can delete this kind "
+        "of "
         "object; but it runs without --delete-untagged, which keeps index children; "
         "simulating it (Distribution 2.x) on the previous snapshot does not delete this");
     assert_string_equal(
@@ -379,9 +386,10 @@ static void test_correlate__unknown_version_counts_as_floating(void **state)
     c = cause_of(f, RA_OBJ_MANIFEST_LINK, '3');
     assert_int_equal(c->suspects.len, 1);
     assert_int_equal(suspect(c, 0)->confidence, RA_CONF_HIGH);
-    assert_non_null(strstr(suspect(c, 0)->reason,
-                           "it runs with --delete-untagged on registry (version unknown) (a "
-                           "floating tag: 2.x was likely in effect)"));
+    assert_non_null(
+        strstr(suspect(c, 0)->reason,
+               "it runs with --delete-untagged on registry (version unknown) (a "
+               "floating tag: 2.x was likely in effect)"));
 }
 
 static void test_correlate__window_without_start(void **state)
@@ -414,7 +422,8 @@ static void test_correlate__window_without_start(void **state)
         "children; the window has no known start");
     /* no previous snapshot: no simulation, only the fingerprint of what is left */
     assert_int_equal(c->matches.len, 1);
-    assert_int_equal(((struct ra_match *)c->matches.items[0])->fp, RA_FP_GC_V2_INDEX_CHILDREN);
+    assert_int_equal(((struct ra_match *)c->matches.items[0])->fp,
+                     RA_FP_GC_V2_INDEX_CHILDREN);
 }
 
 /* ---- other losses ----------------------------------------------------------------- */
@@ -457,10 +466,11 @@ static void test_correlate__lost_files_when_no_gc_deletes_it(void **state)
     assert_true(ra_correlation_lost_files_alone(f->corr)); /* its data is gone too */
     assert_int_equal(c->suspects.len, 1);
     assert_int_equal(suspect(c, 0)->confidence, RA_CONF_LOW);
-    assert_string_equal(suspect(c, 0)->reason,
-                        "gc (etc/cron.d/registry-gc:3) ran in the window and can delete this "
-                        "kind of object; simulating it (Distribution 2.x with "
-                        "--delete-untagged) on the previous snapshot does not delete this");
+    assert_string_equal(
+        suspect(c, 0)->reason,
+        "gc (etc/cron.d/registry-gc:3) ran in the window and can delete this "
+        "kind of object; simulating it (Distribution 2.x with "
+        "--delete-untagged) on the previous snapshot does not delete this");
 }
 
 static void test_correlate__lost_files_without_earlier_snapshot(void **state)
@@ -478,7 +488,8 @@ static void test_correlate__lost_files_without_earlier_snapshot(void **state)
     expect_matches(cause_of(f, RA_OBJ_BLOB, '6'), w, RA_ARRAY_SIZE(w));
 }
 
-/* A manifest pushed at 03:10 whose layer a GC at 03:25 swept (uploaded after its mark). */
+/* A manifest pushed at 03:10 whose layer a GC at 03:25 swept (uploaded after its mark).
+ */
 static void race(struct fx *f, ra_time pushed)
 {
     struct ra_graph *g = image_graph(pushed);
@@ -494,8 +505,9 @@ static void test_correlate__gc_race_push(void **state)
     const struct ra_firing firings[] = {gc_firing("gc", APR(12, 3, 25), 1, "2", 1)};
     static const struct want_match w[] = {
         /* a race is what the GC did: lost_files, which it would match too, is dropped */
-        {RA_FP_GC_RACE, "manifest sha256:222222222222 was pushed at 2026-04-12T03:10:00Z, "
-                        "within 30 minutes of gc running"},
+        {RA_FP_GC_RACE,
+         "manifest sha256:222222222222 was pushed at 2026-04-12T03:10:00Z, "
+         "within 30 minutes of gc running"},
     };
     const struct ra_cause *c;
 
@@ -508,10 +520,11 @@ static void test_correlate__gc_race_push(void **state)
     expect_matches(c, w, RA_ARRAY_SIZE(w));
     assert_int_equal(c->suspects.len, 1);
     assert_int_equal(suspect(c, 0)->confidence, RA_CONF_MEDIUM);
-    assert_string_equal(suspect(c, 0)->reason,
-                        "gc (etc/cron.d/registry-gc:3) ran in the window and can delete this "
-                        "kind of object; a push ran minutes before it (GC is unsafe during "
-                        "pushes)");
+    assert_string_equal(
+        suspect(c, 0)->reason,
+        "gc (etc/cron.d/registry-gc:3) ran in the window and can delete this "
+        "kind of object; a push ran minutes before it (GC is unsafe during "
+        "pushes)");
 }
 
 static void test_correlate__gc_race_needs_30_minutes(void **state)
@@ -531,7 +544,8 @@ static void test_correlate__gc_race_needs_30_minutes(void **state)
     c = cause_of(f, RA_OBJ_BLOB, '6');
     assert_int_equal(c->matches.len, 1);
     assert_int_equal(((struct ra_match *)c->matches.items[0])->fp, RA_FP_GC_RACE);
-    assert_non_null(strstr(((struct ra_match *)c->matches.items[0])->detail, "of gc running"));
+    assert_non_null(
+        strstr(((struct ra_match *)c->matches.items[0])->detail, "of gc running"));
 }
 
 static void test_correlate__no_race_past_30_minutes(void **state)
@@ -617,18 +631,20 @@ static void test_correlate__tag_prune_is_high_when_folder_gone(void **state)
     assert_int_equal(c->suspects.len, 1);
     assert_string_equal(suspect(c, 0)->firing->job_id, "cleanup-tags");
     assert_int_equal(suspect(c, 0)->confidence, RA_CONF_HIGH);
-    assert_string_equal(suspect(c, 0)->reason,
-                        "cleanup-tags (cleanup/cleanup-tags.sh:1) ran in the window and can "
-                        "delete tags; it removes tag folders, and this tag's folder is gone");
+    assert_string_equal(
+        suspect(c, 0)->reason,
+        "cleanup-tags (cleanup/cleanup-tags.sh:1) ran in the window and can "
+        "delete tags; it removes tag folders, and this tag's folder is gone");
 
     /* the folder is still there: the prune job remains a plain suspect */
     c = tag_cause(f, "v2");
     assert_int_equal(c->matches.len, 0);
     assert_int_equal(c->suspects.len, 1);
     assert_int_equal(suspect(c, 0)->confidence, RA_CONF_MEDIUM);
-    assert_string_equal(suspect(c, 0)->reason,
-                        "cleanup-tags (cleanup/cleanup-tags.sh:1) ran in the window and can "
-                        "delete tags");
+    assert_string_equal(
+        suspect(c, 0)->reason,
+        "cleanup-tags (cleanup/cleanup-tags.sh:1) ran in the window and can "
+        "delete tags");
 }
 
 static void test_correlate__tag_prune_then_gc(void **state)
@@ -646,8 +662,9 @@ static void test_correlate__tag_prune_then_gc(void **state)
         const struct ra_match *m = c->matches.items[i];
         if (m->fp == RA_FP_TAG_PRUNE_THEN_GC) {
             found = 1;
-            assert_string_equal(m->detail, "its manifest sha256:222222222222 lost its revision "
-                                           "link by " SNAP2);
+            assert_string_equal(m->detail,
+                                "its manifest sha256:222222222222 lost its revision "
+                                "link by " SNAP2);
         }
     }
     assert_true(found);
@@ -678,8 +695,9 @@ static void test_correlate__layer_link_suspects_only_v3(void **state)
     assert_string_equal(suspect(c, 1)->firing->job_id, "gc-v3");
     /* 3.x marks the layer of a tagged image: the simulation keeps the link */
     assert_int_equal(suspect(c, 1)->confidence, RA_CONF_LOW);
-    assert_non_null(strstr(suspect(c, 1)->reason, "simulating it (Distribution 3.x) on the "
-                                                  "previous snapshot does not delete this"));
+    assert_non_null(strstr(suspect(c, 1)->reason,
+                           "simulating it (Distribution 3.x) on the "
+                           "previous snapshot does not delete this"));
 }
 
 /* ---- NAS metadata a garbage-collect with -m aborts on -------------------------------
@@ -927,7 +945,8 @@ static void test_correlate__gc_m_abort_needs_a_manifest_to_look_up(void **state)
     assert_null(strstr(suspect(c, 0)->reason, "aborts"));
 }
 
-/* ---- DELETE through the registry API ------------------------------------------------ */
+/* ---- DELETE through the registry API ------------------------------------------------
+ */
 
 /* app:1.0 and app:stable -> '2' ('4', '6'); after (deleted) a DELETE of '2' through the
  * API, as Distribution 2.8.2 does it: both tag folders and the revision link are gone,
@@ -953,13 +972,16 @@ static struct ra_graph *api_graph(int deleted)
     return g;
 }
 
-#define TRACE_DETAIL(tag)                                                                 \
-    "the folder of tag 'app:" tag "' and the revision link of its manifest sha256:"       \
-    "2222222222222222222222222222222222222222222222222222222222222222 vanished together " \
-    "between " SNAP1 " and " SNAP2 ", the manifest's data is still there, and no "        \
-    "garbage-collect with --delete-untagged is known to run in between: a DELETE of the " \
-    "manifest through the registry API does exactly this (it removes the revision link "  \
-    "and the folder of every tag pointing at it); a script that removes both leaves the " \
+#define TRACE_DETAIL(tag)                                                                \
+    "the folder of tag 'app:" tag "' and the revision link of its manifest sha256:"      \
+    "2222222222222222222222222222222222222222222222222222222222222222 vanished "         \
+    "together "                                                                          \
+    "between " SNAP1 " and " SNAP2 ", the manifest's data is still there, and no "       \
+    "garbage-collect with --delete-untagged is known to run in between: a DELETE of "    \
+    "the "                                                                               \
+    "manifest through the registry API does exactly this (it removes the revision link " \
+    "and the folder of every tag pointing at it); a script that removes both leaves "    \
+    "the "                                                                               \
     "same trace, and without the registry's log (--log) the two cannot be told apart"
 
 static void api_delete_story(struct fx *f, const struct ra_firing *firings, size_t n)
@@ -991,18 +1013,20 @@ static void test_correlate__api_delete_trace_cannot_tell_from_prune(void **state
     c = tag_cause(f, "1.0");
     expect_matches(c, w, RA_ARRAY_SIZE(w));
     expect_suspects(c, ws, RA_ARRAY_SIZE(ws));
-    assert_string_equal(suspect(c, 0)->reason,
-                        "cleanup-tags (cleanup/cleanup-tags.sh:1) ran in the window and can "
-                        "delete tags; it removes tag folders, and this tag's folder is gone; "
-                        "but a DELETE through the registry API leaves the same trace, and "
-                        "without the registry's log (--log) the two cannot be told apart");
+    assert_string_equal(
+        suspect(c, 0)->reason,
+        "cleanup-tags (cleanup/cleanup-tags.sh:1) ran in the window and can "
+        "delete tags; it removes tag folders, and this tag's folder is gone; "
+        "but a DELETE through the registry API leaves the same trace, and "
+        "without the registry's log (--log) the two cannot be told apart");
     assert_true(suspect(c, 1)->firing->api_delete);
     assert_null(suspect(c, 1)->firing->request);
     assert_int_equal(suspect(c, 1)->firing->time, RA_TIME_NONE);
-    assert_string_equal(suspect(c, 1)->reason,
-                        "the storage shows the trace of a DELETE through the registry API; "
-                        "without the registry's log (--log) it cannot be told apart from a "
-                        "script that removed the same files, nor dated or tied to a client");
+    assert_string_equal(
+        suspect(c, 1)->reason,
+        "the storage shows the trace of a DELETE through the registry API; "
+        "without the registry's log (--log) it cannot be told apart from a "
+        "script that removed the same files, nor dated or tied to a client");
     /* one suspect shared by both tags */
     assert_ptr_equal(suspect(tag_cause(f, "stable"), 1)->firing, suspect(c, 1)->firing);
     assert_ptr_equal(f->corr->unlogged_delete, suspect(c, 1)->firing);
@@ -1054,7 +1078,8 @@ struct mem {
     size_t left;
 };
 
-static int mem_read(void *buf, size_t len, size_t *nread, void *payload, struct ra_err *err)
+static int mem_read(void *buf, size_t len, size_t *nread, void *payload,
+                    struct ra_err *err)
 {
     struct mem *m = payload;
 
@@ -1079,13 +1104,16 @@ static struct ra_log *mem_log(const char *name, const char *text)
 #define HEX2 "2222222222222222222222222222222222222222222222222222222222222222"
 #define HEX6 "6666666666666666666666666666666666666666666666666666666666666666"
 
-/* 2.8.2's lines for a DELETE at 2026-04-12T14:30:00Z: access (stdout), logrus (stderr). */
+/* 2.8.2's lines for a DELETE at 2026-04-12T14:30:00Z: access (stdout), logrus (stderr).
+ */
 static const char delete_log[] =
     "10.0.0.9 - - [12/Apr/2026:14:30:00 +0000] \"DELETE /v2/app/manifests/sha256:" HEX2
     " HTTP/1.1\" 202 0 \"\" \"curl/7.88.1\"\n"
     "time=\"2026-04-12T14:30:00.4Z\" level=info msg=\"response completed\" "
-    "http.request.id=75 http.request.method=DELETE http.request.remoteaddr=\"10.0.0.9:47296\" "
-    "http.request.uri=\"/v2/app/manifests/sha256:" HEX2 "\" http.request.useragent=curl/7.88.1 "
+    "http.request.id=75 http.request.method=DELETE "
+    "http.request.remoteaddr=\"10.0.0.9:47296\" "
+    "http.request.uri=\"/v2/app/manifests/sha256:" HEX2
+    "\" http.request.useragent=curl/7.88.1 "
     "http.response.status=202 auth.user.name=alice\n";
 
 static void test_correlate__api_delete_logged_is_top(void **state)
@@ -1112,7 +1140,8 @@ static void test_correlate__api_delete_logged_is_top(void **state)
     api_delete_story(f, firings, RA_ARRAY_SIZE(firings));
     ra_correlate_logs(f->corr, &log, 1);
     c = tag_cause(f, "stable");
-    expect_matches(c, w, RA_ARRAY_SIZE(w)); /* the tag_prune fingerprint no longer claims it */
+    expect_matches(c, w,
+                   RA_ARRAY_SIZE(w)); /* the tag_prune fingerprint no longer claims it */
     expect_suspects(c, ws, RA_ARRAY_SIZE(ws));
     api = suspect(c, 0)->firing;
     assert_true(api->api_delete);
@@ -1121,19 +1150,22 @@ static void test_correlate__api_delete_logged_is_top(void **state)
     assert_string_equal(api->job_name, "DELETE /v2/app/manifests/sha256:" HEX2);
     assert_string_equal(api->request_log, "registry.log");
     assert_string_equal(api->request->user, "alice");
-    assert_string_equal(suspect(c, 0)->reason,
-                        "the registry's log records this DELETE through its API "
-                        "(registry.log:2), answered 202 at 2026-04-12T14:30:00Z (from "
-                        "10.0.0.9:47296, user alice, agent curl/7.88.1): a manifest DELETE "
-                        "removes its revision link and the folder of every tag pointing at it");
-    assert_non_null(strstr(suspect(c, 1)->reason, "; it ran 1800 seconds before the logged "
-                                                  "DELETE (registry.log:2) and may be the "
-                                                  "client that sent it"));
-    assert_string_equal(suspect(c, 2)->reason,
-                        "cleanup-tags (cleanup/cleanup-tags.sh:1) ran in the window and can "
-                        "delete tags; it removes tag folders, and this tag's folder is gone; "
-                        "but the registry's log shows the DELETE through its API that "
-                        "removed this (registry.log:2)");
+    assert_string_equal(
+        suspect(c, 0)->reason,
+        "the registry's log records this DELETE through its API "
+        "(registry.log:2), answered 202 at 2026-04-12T14:30:00Z (from "
+        "10.0.0.9:47296, user alice, agent curl/7.88.1): a manifest DELETE "
+        "removes its revision link and the folder of every tag pointing at it");
+    assert_non_null(strstr(suspect(c, 1)->reason,
+                           "; it ran 1800 seconds before the logged "
+                           "DELETE (registry.log:2) and may be the "
+                           "client that sent it"));
+    assert_string_equal(
+        suspect(c, 2)->reason,
+        "cleanup-tags (cleanup/cleanup-tags.sh:1) ran in the window and can "
+        "delete tags; it removes tag folders, and this tag's folder is gone; "
+        "but the registry's log shows the DELETE through its API that "
+        "removed this (registry.log:2)");
     /* one request, one suspect for both tags; the unlogged one is gone */
     assert_ptr_equal(suspect(tag_cause(f, "1.0"), 0)->firing, api);
     assert_int_equal(f->corr->logged_deletes.len, 1);
@@ -1149,16 +1181,18 @@ static void test_correlate__api_delete_log_must_match(void **state)
      * the log covers the window (requests from before it to after it) */
     struct ra_log *log = mem_log(
         "registry.log",
-        "10.0.0.9 - - [11/Apr/2026:14:30:00 +0000] \"GET /v2/ HTTP/1.1\" 200 2 \"\" \"x\"\n"
-        "10.0.0.9 - - [12/Apr/2026:14:30:00 +0000] \"DELETE /v2/app/manifests/sha256:" HEX2
-        " HTTP/1.1\" 401 0 \"\" \"curl/7.88.1\"\n"
-        "10.0.0.9 - - [12/Apr/2026:14:30:00 +0000] \"DELETE /v2/other/manifests/sha256:" HEX2
-        " HTTP/1.1\" 202 0 \"\" \"curl/7.88.1\"\n"
-        "10.0.0.9 - - [12/Apr/2026:00:59:00 +0000] \"DELETE /v2/app/manifests/sha256:" HEX2
-        " HTTP/1.1\" 202 0 \"\" \"curl/7.88.1\"\n"
-        "10.0.0.9 - - [12/Apr/2026:14:30:00 +0000] \"DELETE /v2/app/manifests/sha256:" HEX6
-        " HTTP/1.1\" 202 0 \"\" \"curl/7.88.1\"\n"
-        "10.0.0.9 - - [14/Apr/2026:14:30:00 +0000] \"GET /v2/ HTTP/1.1\" 200 2 \"\" \"x\"\n");
+        "10.0.0.9 - - [11/Apr/2026:14:30:00 +0000] \"GET /v2/ HTTP/1.1\" 200 2 \"\" "
+        "\"x\"\n"
+        "10.0.0.9 - - [12/Apr/2026:14:30:00 +0000] \"DELETE "
+        "/v2/app/manifests/sha256:" HEX2 " HTTP/1.1\" 401 0 \"\" \"curl/7.88.1\"\n"
+        "10.0.0.9 - - [12/Apr/2026:14:30:00 +0000] \"DELETE "
+        "/v2/other/manifests/sha256:" HEX2 " HTTP/1.1\" 202 0 \"\" \"curl/7.88.1\"\n"
+        "10.0.0.9 - - [12/Apr/2026:00:59:00 +0000] \"DELETE "
+        "/v2/app/manifests/sha256:" HEX2 " HTTP/1.1\" 202 0 \"\" \"curl/7.88.1\"\n"
+        "10.0.0.9 - - [12/Apr/2026:14:30:00 +0000] \"DELETE "
+        "/v2/app/manifests/sha256:" HEX6 " HTTP/1.1\" 202 0 \"\" \"curl/7.88.1\"\n"
+        "10.0.0.9 - - [14/Apr/2026:14:30:00 +0000] \"GET /v2/ HTTP/1.1\" 200 2 \"\" "
+        "\"x\"\n");
     const struct ra_cause *c;
 
     api_delete_story(f, NULL, 0);
@@ -1168,10 +1202,11 @@ static void test_correlate__api_delete_log_must_match(void **state)
     assert_true(has_match(c, RA_FP_API_DELETE)); /* the trace stays */
     assert_int_equal(c->suspects.len, 1);
     assert_int_equal(suspect(c, 0)->confidence, RA_CONF_LOW);
-    assert_non_null(strstr(suspect(c, 0)->reason,
-                           "; but the registry logs given cover the window (requests from "
-                           "2026-04-11T14:30:00Z to 2026-04-14T14:30:00Z) and record no such "
-                           "DELETE"));
+    assert_non_null(
+        strstr(suspect(c, 0)->reason,
+               "; but the registry logs given cover the window (requests from "
+               "2026-04-11T14:30:00Z to 2026-04-14T14:30:00Z) and record no such "
+               "DELETE"));
     assert_false(ra_correlation_unlogged_delete(f->corr)); /* low: the logs refute it */
     ra_log_free(log);
 }
@@ -1183,13 +1218,13 @@ static void test_correlate__api_delete_logged_child_link(void **state)
     struct fx *f = *state;
     const struct ra_firing firings[] = {gc_firing("gc", APR(12, 3, 25), 1, "2", 1)};
     struct ra_log *log = mem_log(
-        "registry.log",
-        "10.0.0.9 - bob [12/Apr/2026:03:00:00 +0000] \"DELETE /v2/" REPO "/manifests/sha256:" HEX2
-        " HTTP/1.1\" 202 0 \"\" \"regctl\"\n");
+        "registry.log", "10.0.0.9 - bob [12/Apr/2026:03:00:00 +0000] \"DELETE /v2/" REPO
+                        "/manifests/sha256:" HEX2 " HTTP/1.1\" 202 0 \"\" \"regctl\"\n");
     static const struct want_match w[] = {
-        {RA_FP_API_DELETE, "registry.log:1: DELETE /v2/infra-ci/manifests/sha256:" HEX2
-                           " answered 202 at 2026-04-12T03:00:00Z (from 10.0.0.9, user bob, "
-                           "agent regctl)"},
+        {RA_FP_API_DELETE,
+         "registry.log:1: DELETE /v2/infra-ci/manifests/sha256:" HEX2
+         " answered 202 at 2026-04-12T03:00:00Z (from 10.0.0.9, user bob, "
+         "agent regctl)"},
     };
     static const struct want_suspect ws[] = {
         {"api-delete:registry.log:1", RA_CONF_HIGH},
@@ -1203,9 +1238,10 @@ static void test_correlate__api_delete_logged_child_link(void **state)
     c = cause_of(f, RA_OBJ_MANIFEST_LINK, '2');
     expect_matches(c, w, RA_ARRAY_SIZE(w));
     expect_suspects(c, ws, RA_ARRAY_SIZE(ws));
-    assert_non_null(strstr(suspect(c, 1)->reason, "; but the registry's log shows the DELETE "
-                                                  "through its API that removed this "
-                                                  "(registry.log:1)"));
+    assert_non_null(strstr(suspect(c, 1)->reason,
+                           "; but the registry's log shows the DELETE "
+                           "through its API that removed this "
+                           "(registry.log:1)"));
     /* the other child and the blobs: untouched */
     c = cause_of(f, RA_OBJ_MANIFEST_LINK, '3');
     assert_false(has_match(c, RA_FP_API_DELETE));
@@ -1219,8 +1255,8 @@ static void test_correlate__api_delete_logged_child_link(void **state)
 /* 2.8.2's DELETE of a manifest over an @eaDir in its repository's tags folder: the
  * revision link goes, then the tag lookup fails and the answer is 500. */
 static const char delete_500_log[] =
-    "10.0.0.9 - bob [12/Apr/2026:02:00:00 +0000] \"DELETE /v2/" REPO "/manifests/sha256:" HEX3
-    " HTTP/1.1\" 500 231 \"\" \"regctl\"\n";
+    "10.0.0.9 - bob [12/Apr/2026:02:00:00 +0000] \"DELETE /v2/" REPO
+    "/manifests/sha256:" HEX3 " HTTP/1.1\" 500 231 \"\" \"regctl\"\n";
 
 static void test_correlate__api_delete_500_over_eadir(void **state)
 {
@@ -1228,9 +1264,10 @@ static void test_correlate__api_delete_500_over_eadir(void **state)
     const struct ra_firing firings[] = {gc_firing("gc", APR(12, 3, 25), 1, "2", 1)};
     struct ra_log *log = mem_log("registry.log", delete_500_log);
     static const struct want_match w[] = {
-        {RA_FP_API_DELETE, "registry.log:1: DELETE /v2/infra-ci/manifests/sha256:" HEX3
-                           " answered 500 at 2026-04-12T02:00:00Z (from 10.0.0.9, user bob, "
-                           "agent regctl)"},
+        {RA_FP_API_DELETE,
+         "registry.log:1: DELETE /v2/infra-ci/manifests/sha256:" HEX3
+         " answered 500 at 2026-04-12T02:00:00Z (from 10.0.0.9, user bob, "
+         "agent regctl)"},
     };
     static const struct want_suspect ws[] = {
         {"api-delete:registry.log:1", RA_CONF_HIGH},
@@ -1245,12 +1282,14 @@ static void test_correlate__api_delete_500_over_eadir(void **state)
     c = cause_of(f, RA_OBJ_MANIFEST_LINK, '3');
     expect_matches(c, w, RA_ARRAY_SIZE(w));
     expect_suspects(c, ws, RA_ARRAY_SIZE(ws));
-    assert_string_equal(
-        suspect(c, 0)->reason,
-        "the registry's log records this DELETE through its API (registry.log:1), answered "
-        "500 at 2026-04-12T02:00:00Z (from 10.0.0.9, user bob, agent regctl): Distribution "
-        "2.8 removes the manifest's revision link first, then looks up the tags to untag, "
-        "which fails on " EADIR ", and answers 500 (tags stay)");
+    assert_string_equal(suspect(c, 0)->reason,
+                        "the registry's log records this DELETE through its API "
+                        "(registry.log:1), answered "
+                        "500 at 2026-04-12T02:00:00Z (from 10.0.0.9, user bob, agent "
+                        "regctl): Distribution "
+                        "2.8 removes the manifest's revision link first, then looks up "
+                        "the tags to untag, "
+                        "which fails on " EADIR ", and answers 500 (tags stay)");
     ra_log_free(log);
 }
 
@@ -1280,7 +1319,8 @@ static void test_correlate__api_delete_logged_by_tag(void **state)
     struct ra_tag *t = ra_map_del(&r->tags, "stable", 6);
     struct ra_log *log = mem_log(
         "registry.log",
-        "10.0.0.9 - - [12/Apr/2026:14:30:00 +0000] \"DELETE /v2/app/manifests/1.0 HTTP/1.1\" "
+        "10.0.0.9 - - [12/Apr/2026:14:30:00 +0000] \"DELETE /v2/app/manifests/1.0 "
+        "HTTP/1.1\" "
         "400 98 \"\" \"curl/7.88.1\"\n"
         "10.0.0.9 - - [12/Apr/2026:14:31:00 +0000] \"DELETE /v2/app/manifests/stable "
         "HTTP/1.1\" 202 0 \"\" \"regctl\"\n");
@@ -1296,9 +1336,10 @@ static void test_correlate__api_delete_logged_by_tag(void **state)
     assert_true(has_match(c, RA_FP_TAG_PRUNE));
     ra_correlate_logs(f->corr, &log, 1);
     assert_int_equal(c->matches.len, 1);
-    assert_string_equal(((const struct ra_match *)c->matches.items[0])->detail,
-                        "registry.log:2: DELETE /v2/app/manifests/stable answered 202 at "
-                        "2026-04-12T14:31:00Z (from 10.0.0.9, no user logged, agent regctl)");
+    assert_string_equal(
+        ((const struct ra_match *)c->matches.items[0])->detail,
+        "registry.log:2: DELETE /v2/app/manifests/stable answered 202 at "
+        "2026-04-12T14:31:00Z (from 10.0.0.9, no user logged, agent regctl)");
     assert_int_equal(c->suspects.len, 1);
     assert_string_equal(suspect(c, 0)->firing->job_id, "api-delete:registry.log:2");
     assert_int_equal(suspect(c, 0)->confidence, RA_CONF_HIGH);
@@ -1312,13 +1353,16 @@ static void test_correlate__api_blob_delete_explains_layer_link(void **state)
     struct ra_digest six = dg('6');
     struct ra_log *log = mem_log(
         "registry.jsonl",
-        "{\"http.request.method\":\"DELETE\",\"http.request.uri\":\"/v2/" REPO "/blobs/sha256:" HEX6
+        "{\"http.request.method\":\"DELETE\",\"http.request.uri\":\"/v2/" REPO
+        "/blobs/sha256:" HEX6
         "\",\"http.response.status\":202,\"http.request.remoteaddr\":\"10.1.1.1:5\","
-        "\"level\":\"info\",\"msg\":\"response completed\",\"time\":\"2026-04-12T09:00:00Z\"}\n");
+        "\"level\":\"info\",\"msg\":\"response "
+        "completed\",\"time\":\"2026-04-12T09:00:00Z\"}\n");
     static const struct want_match w[] = {
-        {RA_FP_API_DELETE, "registry.jsonl:1: DELETE /v2/infra-ci/blobs/sha256:" HEX6
-                           " answered 202 at 2026-04-12T09:00:00Z (from 10.1.1.1:5, no user "
-                           "logged)"},
+        {RA_FP_API_DELETE,
+         "registry.jsonl:1: DELETE /v2/infra-ci/blobs/sha256:" HEX6
+         " answered 202 at 2026-04-12T09:00:00Z (from 10.1.1.1:5, no user "
+         "logged)"},
     };
     const struct ra_cause *c;
 
@@ -1333,8 +1377,9 @@ static void test_correlate__api_blob_delete_explains_layer_link(void **state)
     expect_matches(c, w, RA_ARRAY_SIZE(w)); /* lost_files is what the DELETE did */
     assert_int_equal(c->suspects.len, 1);
     assert_int_equal(suspect(c, 0)->confidence, RA_CONF_HIGH);
-    assert_non_null(strstr(suspect(c, 0)->reason, "a blob DELETE removes the repository's "
-                                                  "_layers link"));
+    assert_non_null(strstr(suspect(c, 0)->reason,
+                           "a blob DELETE removes the repository's "
+                           "_layers link"));
     ra_log_free(log);
 }
 
@@ -1345,7 +1390,8 @@ static void test_correlate__names(void **state)
                         "gc_v2_untagged_index_children");
     assert_string_equal(ra_fingerprint_name(RA_FP_GC_SWEEP), "gc_sweep");
     assert_string_equal(ra_fingerprint_name(RA_FP_TAG_PRUNE), "tag_prune");
-    assert_string_equal(ra_fingerprint_name(RA_FP_TAG_PRUNE_THEN_GC), "tag_prune_then_gc");
+    assert_string_equal(ra_fingerprint_name(RA_FP_TAG_PRUNE_THEN_GC),
+                        "tag_prune_then_gc");
     assert_string_equal(ra_fingerprint_name(RA_FP_GC_RACE), "gc_race_push");
     assert_string_equal(ra_fingerprint_name(RA_FP_LOST_FILES), "lost_files");
     assert_string_equal(ra_fingerprint_name(RA_FP_GC_LOG), "gc_log");

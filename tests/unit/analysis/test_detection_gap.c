@@ -16,7 +16,8 @@
 
 #include "analysis/detection_gap.h"
 
-static enum ra_probe_depth depth(struct ra_pool *pool, const char **target, const char *cmd)
+static enum ra_probe_depth depth(struct ra_pool *pool, const char **target,
+                                 const char *cmd)
 {
     return ra_probe_depth_of(target, pool, cmd);
 }
@@ -27,33 +28,41 @@ static void test_detection_gap__depths(void **state)
     const char *t;
 
     (void)state;
-    assert_int_equal(depth(&pool, &t, "skopeo inspect --raw "
-                                      "docker://registry.example.internal/infra-ci:latest > /dev/null"),
-                     RA_PROBE_TOP);
+    assert_int_equal(
+        depth(&pool, &t,
+              "skopeo inspect --raw "
+              "docker://registry.example.internal/infra-ci:latest > /dev/null"),
+        RA_PROBE_TOP);
     assert_string_equal(t, "infra-ci:latest");
     assert_int_equal(depth(&pool, &t, "/usr/bin/skopeo inspect docker://reg:5000/a/b"),
                      RA_PROBE_PLATFORM);
     assert_string_equal(t, "a/b:latest");
-    assert_int_equal(depth(&pool, &t, "skopeo copy --all docker://r.example/infra-ci:latest "
-                                      "dir:/tmp/probe"),
+    assert_int_equal(depth(&pool, &t,
+                           "skopeo copy --all docker://r.example/infra-ci:latest "
+                           "dir:/tmp/probe"),
                      RA_PROBE_ALL);
     assert_string_equal(t, "infra-ci:latest");
     assert_int_equal(depth(&pool, &t, "skopeo copy docker://r.example/x:1 dir:/tmp/p"),
                      RA_PROBE_PULL);
-    assert_int_equal(depth(&pool, &t, "curl -fsS https://r.example/v2/infra-ci/manifests/latest"),
-                     RA_PROBE_TOP);
+    assert_int_equal(
+        depth(&pool, &t, "curl -fsS https://r.example/v2/infra-ci/manifests/latest"),
+        RA_PROBE_TOP);
     assert_string_equal(t, "infra-ci:latest");
-    assert_int_equal(depth(&pool, &t, "curl -fsS https://r.example/v2/$repo/blobs/$d -o /dev/null"),
-                     RA_PROBE_ALL);
+    assert_int_equal(
+        depth(&pool, &t, "curl -fsS https://r.example/v2/$repo/blobs/$d -o /dev/null"),
+        RA_PROBE_ALL);
     assert_null(t);
-    assert_int_equal(depth(&pool, &t, "curl -fsS https://r.example/v2/_catalog"), RA_PROBE_LIST);
-    assert_int_equal(depth(&pool, &t, "crane validate --remote r.example/app:v1"), RA_PROBE_ALL);
+    assert_int_equal(depth(&pool, &t, "curl -fsS https://r.example/v2/_catalog"),
+                     RA_PROBE_LIST);
+    assert_int_equal(depth(&pool, &t, "crane validate --remote r.example/app:v1"),
+                     RA_PROBE_ALL);
     assert_string_equal(t, "app:v1");
     assert_int_equal(depth(&pool, &t, "crane digest r.example/app:v1"), RA_PROBE_TOP);
     assert_int_equal(depth(&pool, &t, "regctl image copy r.example/app:v1 other/app:v1"),
                      RA_PROBE_ALL);
     assert_string_equal(t, "app:v1");
-    assert_int_equal(depth(&pool, &t, "regctl manifest head r.example/app:v1"), RA_PROBE_TOP);
+    assert_int_equal(depth(&pool, &t, "regctl manifest head r.example/app:v1"),
+                     RA_PROBE_TOP);
     assert_int_equal(depth(&pool, &t, "docker pull r.example/app:v1"), RA_PROBE_PULL);
     assert_int_equal(depth(&pool, &t, "/opt/ci/check.sh"), RA_PROBE_UNKNOWN);
     assert_null(t);
@@ -66,13 +75,15 @@ static void test_detection_gap__needed(void **state)
 {
     (void)state;
     assert_int_equal(ra_probe_depth_needed(RA_F_TAG_TARGET_MISSING, 1), RA_PROBE_TOP);
-    assert_int_equal(ra_probe_depth_needed(RA_F_INDEX_CHILD_MISSING, 1), RA_PROBE_PLATFORM);
+    assert_int_equal(ra_probe_depth_needed(RA_F_INDEX_CHILD_MISSING, 1),
+                     RA_PROBE_PLATFORM);
     assert_int_equal(ra_probe_depth_needed(RA_F_INDEX_CHILD_MISSING, 0), RA_PROBE_ALL);
     assert_int_equal(ra_probe_depth_needed(RA_F_BLOB_MISSING, 1), RA_PROBE_PULL);
     assert_int_equal(ra_probe_depth_needed(RA_F_BLOB_MISSING, 0), RA_PROBE_ALL);
 }
 
-/* infra-ci:latest: a tagged index whose two platforms lost their manifests (2.x GC -m). */
+/* infra-ci:latest: a tagged index whose two platforms lost their manifests (2.x GC -m).
+ */
 static struct ra_platform_result plats[2] = {
     {.platform = "linux/amd64", .reason = RA_F_INDEX_CHILD_MISSING},
     {.platform = "linux/arm64/v8", .reason = RA_F_INDEX_CHILD_MISSING},
@@ -106,19 +117,24 @@ static void test_detection_gap__verdicts(void **state)
     struct ra_probe_check c;
 
     (void)state;
-    check(&c, &pool, "skopeo inspect --raw docker://registry.example.internal/infra-ci:latest");
+    check(&c, &pool,
+          "skopeo inspect --raw docker://registry.example.internal/infra-ci:latest");
     assert_int_equal(c.catches, 0);
     assert_string_equal(c.defined_in, "hosts/registry-vm/crontab:11");
-    assert_string_equal(c.why, "it fetches only the tag's manifest or index, not its platforms' "
-                               "manifests or blobs; infra-ci:latest fails below its tag's "
-                               "manifest (index_child_missing), so it stays green "
-                               "through it");
-    check(&c, &pool, "skopeo copy --all docker://registry.example.internal/infra-ci:latest dir:/x");
+    assert_string_equal(c.why,
+                        "it fetches only the tag's manifest or index, not its platforms' "
+                        "manifests or blobs; infra-ci:latest fails below its tag's "
+                        "manifest (index_child_missing), so it stays green "
+                        "through it");
+    check(&c, &pool,
+          "skopeo copy --all docker://registry.example.internal/infra-ci:latest dir:/x");
     assert_int_equal(c.catches, 1);
-    assert_string_equal(c.why, "it pulls every platform and every blob; infra-ci:latest fails "
-                               "below its tag's manifest (index_child_missing), so it sees "
-                               "this damage");
-    check(&c, &pool, "skopeo copy --all docker://registry.example.internal/base/debian:12 dir:/x");
+    assert_string_equal(c.why,
+                        "it pulls every platform and every blob; infra-ci:latest fails "
+                        "below its tag's manifest (index_child_missing), so it sees "
+                        "this damage");
+    check(&c, &pool,
+          "skopeo copy --all docker://registry.example.internal/base/debian:12 dir:/x");
     assert_int_equal(c.catches, 0);
     assert_string_equal(c.why, "it probes base/debian:12, which can still be pulled");
     check(&c, &pool, "/opt/ci/probe.sh");

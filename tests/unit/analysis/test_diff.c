@@ -85,8 +85,8 @@ static void describe(struct ra_buf *out, const struct ra_change *c)
 {
     char o[RA_DIGEST_STRLEN], n[RA_DIGEST_STRLEN];
 
-    ra_buf_printf(out, "%s %s:%s %c>%c", ra_change_kind_name(c->kind), c->repository, c->tag,
-                  c->has_old ? ra_digest_format(o, &c->old_digest)[7] : '-',
+    ra_buf_printf(out, "%s %s:%s %c>%c", ra_change_kind_name(c->kind), c->repository,
+                  c->tag, c->has_old ? ra_digest_format(o, &c->old_digest)[7] : '-',
                   c->has_new ? ra_digest_format(n, &c->new_digest)[7] : '-');
     if (c->size >= 0)
         ra_buf_printf(out, " %lld", (long long)c->size);
@@ -267,7 +267,8 @@ static void test_diff__every_change_kind(void **state)
     assert_string_equal(((struct ra_change *)reg->changes.items[10])->repository, "");
     assert_string_equal(((struct ra_change *)reg->changes.items[10])->tag, "");
     assert_int_equal(((struct ra_change *)reg->changes.items[0])->size, -1);
-    snprintf(line, sizeof(line), "%s", ra_change_kind_name(RA_CHANGE_TAG_HISTORY_REMOVED));
+    snprintf(line, sizeof(line), "%s",
+             ra_change_kind_name(RA_CHANGE_TAG_HISTORY_REMOVED));
     assert_string_equal(line, "tag_history_removed");
 }
 
@@ -288,10 +289,8 @@ static void test_diff__repository_gone(void **state)
     struct fx *f = *state;
     struct ra_graph *og = fix_graph(ROOT), *ng = fix_graph(ROOT);
     static const char *const want[] = {
-        "tag_removed base:v1 a>-",
-        "revision_removed base: a>-",
-        "layer_link_removed base: b>-",
-        "layer_link_removed base: c>-",
+        "tag_removed base:v1 a>-",         "revision_removed base: a>-",
+        "layer_link_removed base: b>-",    "layer_link_removed base: c>-",
         "tag_history_removed base:v1 a>-",
     };
 
@@ -405,14 +404,10 @@ static void test_diff__changes_sorted_within_kind(void **state)
     struct fx *f = *state;
     struct ra_graph *og = fix_graph(ROOT), *ng = fix_graph(ROOT);
     static const char *const want[] = {
-        "tag_added a/b:x ->2",
-        "tag_added a/b:y ->2",
-        "tag_added b:x ->2",
-        "revision_added a/b: ->2",
-        "revision_added b: ->2",
-        "layer_link_added a/b: ->4",
-        "layer_link_added a/b: ->6",
-        "layer_link_added b: ->4",
+        "tag_added a/b:x ->2",       "tag_added a/b:y ->2",
+        "tag_added b:x ->2",         "revision_added a/b: ->2",
+        "revision_added b: ->2",     "layer_link_added a/b: ->4",
+        "layer_link_added a/b: ->6", "layer_link_added b: ->4",
         "layer_link_added b: ->6",
     };
 
@@ -432,10 +427,10 @@ static void test_diff__changes_sorted_within_kind(void **state)
 static void test_diff__kind_names(void **state)
 {
     static const char *const names[RA_CHANGE__COUNT] = {
-        "tag_added",         "tag_removed",         "tag_moved",    "revision_removed",
-        "revision_added",    "layer_link_removed",  "layer_link_added",
-        "tag_history_removed", "blob_deleted",      "blob_added",   "became_unpullable",
-        "repaired",
+        "tag_added",        "tag_removed",         "tag_moved",
+        "revision_removed", "revision_added",      "layer_link_removed",
+        "layer_link_added", "tag_history_removed", "blob_deleted",
+        "blob_added",       "became_unpullable",   "repaired",
     };
     int k;
 

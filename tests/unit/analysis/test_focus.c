@@ -157,17 +157,19 @@ static void test_focus__push_related(void **state)
     (void)state;
     memset(&ls, 0, sizeof(ls));
     memset(&l, 0, sizeof(l));
-    assert_int_equal(ra_digest_parse(&l.digest,
-                                     "sha256:73af0327d64073e6c559e87a149b95d298e958f6bd6ea424cc7a"
-                                     "4313a761fb26",
-                                     71),
-                     0);
+    assert_int_equal(
+        ra_digest_parse(&l.digest,
+                        "sha256:73af0327d64073e6c559e87a149b95d298e958f6bd6ea424cc7a"
+                        "4313a761fb26",
+                        71),
+        0);
     l.tags.items = tags;
     l.tags.len = 1;
     ls.items.items = items;
     ls.items.len = 1;
     e.kind = RA_EV_MANIFEST_PUSHED;
-    e.message = "manifest sha256:73af0327d64073e6c559e87a149b95d298e958f6bd6ea424cc7a4313a761fb26 "
+    e.message = "manifest "
+                "sha256:73af0327d64073e6c559e87a149b95d298e958f6bd6ea424cc7a4313a761fb26 "
                 "pushed to infra-ci";
     e.evidence = "";
     assert_true(ra_focus_push_related(&e, &ls, NULL));

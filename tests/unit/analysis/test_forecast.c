@@ -50,7 +50,8 @@ static void setup_schedule(int drop_m, int pin)
     F.c3.time = T("2026-04-21T13:22:00Z");
     F.c3.summary = "fix: stop -m on 2.x GC, pin registry";
 
-    F.gc_m.id = F.gc.id = "crond:hosts/registry-vm/etc/cron.d/registry-gc:registry garbage-collect";
+    F.gc_m.id = F.gc.id =
+        "crond:hosts/registry-vm/etc/cron.d/registry-gc:registry garbage-collect";
     F.gc_m.name = F.gc.name = "registry garbage-collect";
     F.gc_m.classes = F.gc.classes = RA_JOB_GARBAGE_COLLECT;
     F.gc_m.gc.delete_untagged = 1;
@@ -59,7 +60,8 @@ static void setup_schedule(int drop_m, int pin)
     F.prune.name = "cleanup-tags.sh";
     F.prune.classes = RA_JOB_TAG_PRUNE;
 
-    F.g1 = (struct ra_job_version){&F.c1, &F.gc_m, "garbage-collect gains --delete-untagged"};
+    F.g1 = (struct ra_job_version){&F.c1, &F.gc_m,
+                                   "garbage-collect gains --delete-untagged"};
     F.g2 = (struct ra_job_version){&F.c3, &F.gc, "drops --delete-untagged"};
     F.p1 = (struct ra_job_version){&F.c2, &F.prune, "command changed"};
     F.gcjob.id = F.gc.id;
@@ -70,15 +72,19 @@ static void setup_schedule(int drop_m, int pin)
     ra_vec_push(&F.s.jobs, &F.gcjob);
     ra_vec_push(&F.s.jobs, &F.prunejob);
 
-    F.reg2 = (struct ra_registry_image){
-        .image = "registry:2", .version = "2", .floating = 1, .path = "compose.yml", .line = 4};
+    F.reg2 = (struct ra_registry_image){.image = "registry:2",
+                                        .version = "2",
+                                        .floating = 1,
+                                        .path = "compose.yml",
+                                        .line = 4};
     F.reg283 = (struct ra_registry_image){.image = pin ? "registry:2.8.3" : "registry:2",
                                           .version = pin ? "2.8.3" : "2",
                                           .floating = !pin,
                                           .path = "compose.yml",
                                           .line = 4};
     F.i1 = (struct ra_image_version){&F.c1, &F.reg2, 1, "added"};
-    F.i3 = (struct ra_image_version){&F.c3, &F.reg283, !pin, "registry:2 -> registry:2.8.3"};
+    F.i3 =
+        (struct ra_image_version){&F.c3, &F.reg283, !pin, "registry:2 -> registry:2.8.3"};
     ra_vec_push(&F.s.images, &F.i1);
     ra_vec_push(&F.s.images, &F.i3);
 }
@@ -130,7 +136,8 @@ static void test_forecast__changes(void **state)
     /* from before the prune change: three, oldest first */
     ra_forecast_changes(&v, &pool, &F.s, T("2026-04-05T00:00:00Z"));
     assert_int_equal(v.len, 3);
-    assert_string_equal(((const struct ra_config_change *)v.items[0])->what, "cleanup-tags.sh");
+    assert_string_equal(((const struct ra_config_change *)v.items[0])->what,
+                        "cleanup-tags.sh");
     ra_vec_release(&v);
     ra_pool_release(&pool);
     teardown_schedule();

@@ -81,8 +81,9 @@ static void expect_blobs(struct fx *f, const char *chars)
     if (f->gc->blobs.len != n) {
         char hex[RA_DIGEST_STRLEN];
         for (i = 0; i < f->gc->blobs.len; i++)
-            print_message("  deletes blob %s\n",
-                          ra_digest_short(hex, &((struct ra_blob *)f->gc->blobs.items[i])->digest));
+            print_message(
+                "  deletes blob %s\n",
+                ra_digest_short(hex, &((struct ra_blob *)f->gc->blobs.items[i])->digest));
         fail_msg("%zu blobs deleted, want %zu (%s)", f->gc->blobs.len, n, chars);
     }
     for (i = 0; i < n; i++) {
@@ -206,7 +207,8 @@ static void test_gcsim__simulate_does_not_modify_graph(void **state)
     assert_non_null(ra_graph_find_blob(f->g, &d4)->manifest);
 }
 
-/* latest moved from '2' (config '4', layers '6','9') to '3' (config '5', layers '7','9'). */
+/* latest moved from '2' (config '4', layers '6','9') to '3' (config '5', layers '7','9').
+ */
 static void push_moved_tag(struct fx *f)
 {
     fix_push_layers(f->g, REPO, '2', '4', "amd64", "69");
@@ -359,10 +361,10 @@ static void test_gcsim__abort_on_junk_revision_link(void **state)
     fix_revision_link(f->g, REPO, '3', RA_TIME_NONE)->valid = 0; /* holds junk */
     for (v = 0; v < 4; v++) {
         gc(f, v < 2 ? RA_GC_V2 : RA_GC_V3, v & 1);
-        assert_string_equal(f->gc->aborted,
-                            REPO ": cannot read revision link "
-                                 "sha256:3333333333333333333333333333333333333333333333333333"
-                                 "333333333333");
+        assert_string_equal(f->gc->aborted, REPO
+                            ": cannot read revision link "
+                            "sha256:3333333333333333333333333333333333333333333333333333"
+                            "333333333333");
         expect_blobs(f, "");
         expect_manifests(f, NULL, 0);
         expect_layer_links(f, NULL, 0);
@@ -380,9 +382,10 @@ static void test_gcsim__abort_on_unparseable_tagged_manifest(void **state)
 
     gc(f, RA_GC_V2, 1);
     assert_non_null(f->gc->aborted);
-    assert_string_equal(f->gc->aborted,
-                        REPO ": failed to retrieve manifest for digest "
-                             "sha256:2222222222222222222222222222222222222222222222222222222222222222");
+    assert_string_equal(
+        f->gc->aborted,
+        REPO ": failed to retrieve manifest for digest "
+             "sha256:2222222222222222222222222222222222222222222222222222222222222222");
     expect_blobs(f, "");
     gc(f, RA_GC_V3, 0);
     assert_non_null(f->gc->aborted);
@@ -436,11 +439,12 @@ static void test_gcsim__eadir_in_tags_folder_aborts_delete_untagged(void **state
     put_meta(f, TAGS_DIR "@eaDir", RA_META_EADIR, 1);
     put_meta(f, "blobs/sha256/66/@eaDir", RA_META_EADIR, 1);
     gc(f, RA_GC_V2, 1);
-    assert_string_equal(f->gc->aborted,
-                        REPO ": failed to retrieve tags for digest sha256:"
-                             "1111111111111111111111111111111111111111111111111111111111111111"
-                             ": filesystem: invalid path: /docker/registry/v2/repositories/" REPO
-                             "/_manifests/tags/@eaDir/current/link");
+    assert_string_equal(
+        f->gc->aborted,
+        REPO ": failed to retrieve tags for digest sha256:"
+             "1111111111111111111111111111111111111111111111111111111111111111"
+             ": filesystem: invalid path: /docker/registry/v2/repositories/" REPO
+             "/_manifests/tags/@eaDir/current/link");
     expect_aborted_nothing_deleted(f);
     /* 3.x reads tags the same way */
     gc(f, RA_GC_V3, 1);
@@ -506,8 +510,9 @@ static void test_gcsim__tag_name_the_driver_rejects_aborts(void **state)
     fix_tag(f->g, REPO, "bad name", '1', RA_TIME_NONE);
     assert_int_equal(ra_gc_lookup_error(&why, f->g, fix_repo(f->g, REPO)), 1);
     assert_string_equal(ra_gc_lookup_entry(f->g, fix_repo(f->g, REPO)), "bad name");
-    assert_string_equal(why.ptr, "filesystem: invalid path: /docker/registry/v2/repositories/" REPO
-                                 "/_manifests/tags/bad name/current/link");
+    assert_string_equal(why.ptr,
+                        "filesystem: invalid path: /docker/registry/v2/repositories/" REPO
+                        "/_manifests/tags/bad name/current/link");
     gc(f, RA_GC_V2, 1);
     assert_non_null(f->gc->aborted);
     expect_aborted_nothing_deleted(f);
@@ -528,10 +533,11 @@ static void test_gcsim__v2_delete_untagged_aborts_without_tags_dir(void **state)
 
     push_untagged_without_tags_dir(f);
     gc(f, RA_GC_V2, 1);
-    assert_string_equal(f->gc->aborted,
-                        REPO ": failed to retrieve tags for "
-                             "sha256:2222222222222222222222222222222222222222222222222222222222222222"
-                             ": repository name not known to registry");
+    assert_string_equal(
+        f->gc->aborted,
+        REPO ": failed to retrieve tags for "
+             "sha256:2222222222222222222222222222222222222222222222222222222222222222"
+             ": repository name not known to registry");
     expect_blobs(f, "");
     expect_manifests(f, NULL, 0);
 }

@@ -430,7 +430,8 @@ static void test_logs__delete_logrus_text(void **state)
         "http.request.useragent=curl/7.88.1 http.response.duration=4.547215ms "
         "http.response.status=202 http.response.written=0\n"
         "time=\"2026-04-13T07:12:04Z\" level=error msg=\"response completed with error\" "
-        "err.code=\"digest invalid\" err.message=\"provided digest did not match uploaded "
+        "err.code=\"digest invalid\" err.message=\"provided digest did not match "
+        "uploaded "
         "content\" go.version=go1.19.8 http.request.id=c4ec http.request.method=DELETE "
         "http.request.remoteaddr=\"127.0.0.1:47302\" http.request.uri=/v2/app/manifests/"
         "stable http.request.useragent=curl/7.88.1 http.response.status=400 "
@@ -492,10 +493,12 @@ static void test_logs__delete_logrus_json(void **state)
         "\"http.request.id\":\"4e3c\",\"http.request.method\":\"DELETE\","
         "\"http.request.remoteaddr\":\"127.0.0.1:56846\",\"http.request.uri\":\"/v2/demo/"
         "manifests/sha256:" HEX_C "\",\"http.request.useragent\":\"curl/7.88.1\","
-        "\"level\":\"info\",\"msg\":\"authorized request\",\"time\":\"2026-04-13T07:12:03."
+        "\"level\":\"info\",\"msg\":\"authorized "
+        "request\",\"time\":\"2026-04-13T07:12:03."
         "257Z\",\"auth.user.name\":\"bob\",\"vars.name\":\"demo\"}\n"
         "{\"go.version\":\"go1.19.8\",\"http.request.id\":\"4e3c\","
-        "\"http.request.method\":\"DELETE\",\"http.request.remoteaddr\":\"127.0.0.1:56846\","
+        "\"http.request.method\":\"DELETE\",\"http.request.remoteaddr\":\"127.0.0.1:"
+        "56846\","
         "\"http.request.uri\":\"/v2/demo/manifests/sha256:" HEX_C "\","
         "\"http.request.useragent\":\"curl/7.88.1\",\"http.response.duration\":\"235ms\","
         "\"http.response.status\":202,\"http.response.written\":0,\"level\":\"info\","
@@ -529,16 +532,17 @@ static void test_logs__delete_logrus_json(void **state)
 static void test_logs__delete_access_and_same_request(void **state)
 {
     static const char text[] =
-        "127.0.0.1 - - [13/Apr/2026:07:12:03 +0000] \"DELETE /v2/app/manifests/sha256:" HEX_A
-        " HTTP/1.1\" 202 0 \"\" \"curl/7.88.1\"\n"
+        "127.0.0.1 - - [13/Apr/2026:07:12:03 +0000] \"DELETE "
+        "/v2/app/manifests/sha256:" HEX_A " HTTP/1.1\" 202 0 \"\" \"curl/7.88.1\"\n"
         "time=\"2026-04-13T07:12:04.01Z\" level=info msg=\"response completed\" "
         "http.request.id=75 http.request.method=DELETE "
-        "http.request.remoteaddr=\"127.0.0.1:47296\" http.request.uri=\"/v2/app/manifests/"
+        "http.request.remoteaddr=\"127.0.0.1:47296\" "
+        "http.request.uri=\"/v2/app/manifests/"
         "sha256:" HEX_A "\" http.request.useragent=curl/7.88.1 http.response.status=202\n"
-        "2001:db8::7 - alice [13/Apr/2026:09:12:06 +0200] \"DELETE /v2/app/blobs/sha256:" HEX_D
-        " HTTP/1.1\" 401 149 \"\" \"crane/0.19\"\n"
-        "127.0.0.1 - - [13/Apr/2026:07:12:09 +0000] \"DELETE /v2/app/manifests/sha256:" HEX_A
-        " HTTP/1.1\" 404 70 \"\" \"curl/7.88.1\"\n";
+        "2001:db8::7 - alice [13/Apr/2026:09:12:06 +0200] \"DELETE "
+        "/v2/app/blobs/sha256:" HEX_D " HTTP/1.1\" 401 149 \"\" \"crane/0.19\"\n"
+        "127.0.0.1 - - [13/Apr/2026:07:12:09 +0000] \"DELETE "
+        "/v2/app/manifests/sha256:" HEX_A " HTTP/1.1\" 404 70 \"\" \"curl/7.88.1\"\n";
     struct ra_log *log = read_text("registry-stdout-stderr.log", text, RA_TIME_NONE);
     const struct ra_log_event *a, *l, *b, *again;
 
@@ -582,8 +586,8 @@ static void test_logs__delete_access_and_same_request(void **state)
 static void test_logs__deletes_each_request_once(void **state)
 {
     static const char out_text[] =
-        "127.0.0.1 - - [13/Apr/2026:07:12:03 +0000] \"DELETE /v2/app/manifests/sha256:" HEX_A
-        " HTTP/1.1\" 202 0 \"\" \"curl/7.88.1\"\n"
+        "127.0.0.1 - - [13/Apr/2026:07:12:03 +0000] \"DELETE "
+        "/v2/app/manifests/sha256:" HEX_A " HTTP/1.1\" 202 0 \"\" \"curl/7.88.1\"\n"
         "127.0.0.1 - - [13/Apr/2026:07:12:03 +0000] \"GET /v2/app/manifests/sha256:" HEX_A
         " HTTP/1.1\" 200 0 \"\" \"curl/7.88.1\"\n"
         "127.0.0.1 - - [13/Apr/2026:07:12:09 +0000] \"DELETE /v2/app/blobs/sha256:" HEX_B
@@ -591,8 +595,10 @@ static void test_logs__deletes_each_request_once(void **state)
     static const char err_text[] =
         "time=\"2026-04-13T07:12:04.01Z\" level=info msg=\"response completed\" "
         "http.request.id=75 http.request.method=DELETE "
-        "http.request.remoteaddr=\"127.0.0.1:47296\" http.request.uri=\"/v2/app/manifests/"
-        "sha256:" HEX_A "\" http.request.useragent=curl/7.88.1 http.response.status=202\n";
+        "http.request.remoteaddr=\"127.0.0.1:47296\" "
+        "http.request.uri=\"/v2/app/manifests/"
+        "sha256:" HEX_A
+        "\" http.request.useragent=curl/7.88.1 http.response.status=202\n";
     struct ra_log *logs[2];
     struct ra_log_request *reqs = NULL;
 

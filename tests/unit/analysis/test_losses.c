@@ -2,7 +2,8 @@
 /* ra_losses_find: losses across snapshots laid out on disk (content-addressed blobs,
  * links, dated folder names, member and folder mtimes set with utimensat), their
  * objects, broken tags and windows: snapshot, parent_push, own_link and folder_mtime
- * bounds; what a snapshot whose mtimes are not trusted (ra_snapshot_mtimes_trusted) no longer bounds. */
+ * bounds; what a snapshot whose mtimes are not trusted (ra_snapshot_mtimes_trusted) no
+ * longer bounds. */
 
 /* cmocka needs these first, in this order */
 /* clang-format off */
@@ -28,9 +29,9 @@
 #include "fixture.h"
 
 #define RROOT "docker/registry/v2"
-#define T_DIRS APR(6, 8, 0)   /* folders created */
-#define T_PUSH APR(6, 9, 0)   /* configs and layers pushed, child manifests at +1 min */
-#define T_GC APR(12, 3, 25)   /* the garbage-collect run */
+#define T_DIRS APR(6, 8, 0) /* folders created */
+#define T_PUSH APR(6, 9, 0) /* configs and layers pushed, child manifests at +1 min */
+#define T_GC APR(12, 3, 25) /* the garbage-collect run */
 #define SNAP0 "reg-2026-04-11T0100Z"
 #define SNAP1 "reg-2026-04-12T0100Z"
 #define SNAP2 "reg-2026-04-13T0100Z"
@@ -77,8 +78,8 @@ static void revision_link(const char *snap, const char *repo, const char *hex, r
 {
     char rel[512];
 
-    snprintf(rel, sizeof(rel), "repositories/%s/_manifests/revisions/sha256/%s/link", repo,
-             hex);
+    snprintf(rel, sizeof(rel), "repositories/%s/_manifests/revisions/sha256/%s/link",
+             repo, hex);
     put_link(snap, rel, hex, t);
 }
 
@@ -88,7 +89,8 @@ static void tag_link(const char *snap, const char *repo, const char *tag, const 
 {
     char rel[512];
 
-    snprintf(rel, sizeof(rel), "repositories/%s/_manifests/tags/%s/current/link", repo, tag);
+    snprintf(rel, sizeof(rel), "repositories/%s/_manifests/tags/%s/current/link", repo,
+             tag);
     put_link(snap, rel, hex, t);
     snprintf(rel, sizeof(rel), "repositories/%s/_manifests/tags/%s/index/sha256/%s/link",
              repo, tag, hex);
@@ -101,8 +103,8 @@ static void all_dirs_at(const char *snap, ra_time t)
 {
     char cmd[512];
 
-    snprintf(cmd, sizeof(cmd), "find '%s/%s' -type d -exec touch -h -d @%lld {} +", tmpdir,
-             snap, (long long)t);
+    snprintf(cmd, sizeof(cmd), "find '%s/%s' -type d -exec touch -h -d @%lld {} +",
+             tmpdir, snap, (long long)t);
     assert_int_equal(system(cmd), 0);
 }
 
@@ -141,10 +143,10 @@ struct image {
     char idx[65];
 };
 
-static const char cfg_a[] =
-    "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}";
-static const char cfg_b[] =
-    "{\"architecture\":\"arm64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}";
+static const char cfg_a[] = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{"
+                            "\"type\":\"layers\",\"diff_ids\":[]}}";
+static const char cfg_b[] = "{\"architecture\":\"arm64\",\"os\":\"linux\",\"rootfs\":{"
+                            "\"type\":\"layers\",\"diff_ids\":[]}}";
 static const char layer_a[] = "layer data amd64\n";
 static const char layer_b[] = "layer data arm64\n";
 
@@ -155,13 +157,14 @@ static void manifest_json(struct ra_buf *j, const char *cfg, const char *layer)
     fix_hex(ch, cfg, strlen(cfg));
     fix_hex(lh, layer, strlen(layer));
     ra_buf_truncate(j, 0);
-    ra_buf_printf(j,
-                  "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"config\":{"
-                  "\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":"
-                  "\"sha256:%s\",\"size\":%zu},\"layers\":[{\"mediaType\":"
-                  "\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:%s\","
-                  "\"size\":%zu}]}",
-                  ch, strlen(cfg), lh, strlen(layer));
+    ra_buf_printf(
+        j,
+        "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"config\":{"
+        "\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":"
+        "\"sha256:%s\",\"size\":%zu},\"layers\":[{\"mediaType\":"
+        "\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:%s\","
+        "\"size\":%zu}]}",
+        ch, strlen(cfg), lh, strlen(layer));
 }
 
 /* Lay out the image as pushed; with gc_done, as Distribution 2.8 garbage-collect -m
@@ -195,13 +198,14 @@ static void lay_image(const char *snap, struct image *x, int gc_done)
     fix_hex(x->lb, layer_b, strlen(layer_b));
     fix_hex(x->a, ja.ptr, ja.len);
     fix_hex(x->b, jb.ptr, jb.len);
-    ra_buf_printf(&ji,
-                  "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_INDEX "\",\"manifests\":["
-                  "{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"sha256:%s\","
-                  "\"size\":%zu,\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}},"
-                  "{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"sha256:%s\","
-                  "\"size\":%zu,\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}]}",
-                  x->a, ja.len, x->b, jb.len);
+    ra_buf_printf(
+        &ji,
+        "{\"schemaVersion\":2,\"mediaType\":\"" RA_MT_OCI_INDEX "\",\"manifests\":["
+        "{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"sha256:%s\","
+        "\"size\":%zu,\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}},"
+        "{\"mediaType\":\"" RA_MT_OCI_MANIFEST "\",\"digest\":\"sha256:%s\","
+        "\"size\":%zu,\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}]}",
+        x->a, ja.len, x->b, jb.len);
     fix_hex(x->idx, ji.ptr, ji.len);
     gone[0] = x->ca, gone[1] = x->la, gone[2] = x->cb, gone[3] = x->lb;
 
@@ -319,8 +323,9 @@ static void dump(struct fx *f)
                       ra_object_kind_name(l->object), l->repository,
                       ra_digest_short(d, &l->digest), l->tag_name ? l->tag_name : "-",
                       ra_bound_kind_name(l->from.kind), ra_time_format(a, l->from.time),
-                      l->from.evidence ? l->from.evidence : "-", ra_bound_kind_name(l->to.kind),
-                      ra_time_format(b, l->to.time), l->to.evidence ? l->to.evidence : "-");
+                      l->from.evidence ? l->from.evidence : "-",
+                      ra_bound_kind_name(l->to.kind), ra_time_format(b, l->to.time),
+                      l->to.evidence ? l->to.evidence : "-");
     }
 }
 
@@ -360,7 +365,8 @@ static void assert_tags(const struct ra_loss *l, const char *one)
 }
 
 /* Index of the loss of object kind obj with digest hex. */
-static const struct ra_loss *loss_of(struct fx *f, enum ra_object_kind obj, const char *hex)
+static const struct ra_loss *loss_of(struct fx *f, enum ra_object_kind obj,
+                                     const char *hex)
 {
     char s[RA_DIGEST_STRLEN];
     size_t i;
@@ -536,8 +542,10 @@ static void test_losses__folder_mtime_not_used_after_an_addition(void **state)
     scan(f, SNAP2);
     find(f);
     expect_count(f, 6);
-    assert_bound(&loss_of(f, RA_OBJ_BLOB, x.la)->to, RA_BOUND_SNAPSHOT, APR(13, 1, 0), SNAP2);
-    assert_bound(&loss_of(f, RA_OBJ_BLOB, x.lb)->to, RA_BOUND_SNAPSHOT, APR(13, 1, 0), SNAP2);
+    assert_bound(&loss_of(f, RA_OBJ_BLOB, x.la)->to, RA_BOUND_SNAPSHOT, APR(13, 1, 0),
+                 SNAP2);
+    assert_bound(&loss_of(f, RA_OBJ_BLOB, x.lb)->to, RA_BOUND_SNAPSHOT, APR(13, 1, 0),
+                 SNAP2);
     /* the other folders still date theirs */
     assert_bound(&loss_of(f, RA_OBJ_BLOB, x.ca)->to, RA_BOUND_FOLDER_MTIME, T_GC,
                  blob_folder(folder, x.ca));
@@ -571,10 +579,10 @@ static void test_losses__folder_mtime_not_used_when_nas_metadata_moved_it(void *
         skip(); /* folders shared: no clean case */
     snprintf(la, sizeof(la), "blobs/sha256/%.2s", x.la);
     snprintf(ca, sizeof(ca), "blobs/sha256/%.2s", x.ca);
-    put_eadir(SNAP2, la, APR(12, 4, 0));              /* new after SNAP1 */
+    put_eadir(SNAP2, la, APR(12, 4, 0)); /* new after SNAP1 */
     put_eadir(SNAP2, "repositories/" REPO "/_manifests/revisions/sha256", APR(12, 4, 0));
-    put_eadir(SNAP1, ca, APR(6, 8, 0));               /* there before SNAP1 ... */
-    put_eadir(SNAP2, ca, APR(6, 8, 0));               /* ... and still */
+    put_eadir(SNAP1, ca, APR(6, 8, 0)); /* there before SNAP1 ... */
+    put_eadir(SNAP2, ca, APR(6, 8, 0)); /* ... and still */
     retime(SNAP1, &x, 0);
     retime(SNAP2, &x, 1);
     blob_dir_at(SNAP2, x.la, APR(12, 4, 0)); /* the indexer's time, not the GC's */
@@ -616,10 +624,11 @@ static void test_losses__folder_mtime_outside_window_not_used(void **state)
     find(f);
     if (!memcmp(x.la, x.ca, 2) || !memcmp(x.la, x.cb, 2) || !memcmp(x.la, x.lb, 2))
         skip();
-    assert_bound(&loss_of(f, RA_OBJ_BLOB, x.la)->to, RA_BOUND_SNAPSHOT, APR(13, 1, 0), SNAP2);
-    /* t == from is not after it */
-    assert_bound(&loss_of(f, RA_OBJ_MANIFEST_LINK, x.a)->to, RA_BOUND_SNAPSHOT, APR(13, 1, 0),
+    assert_bound(&loss_of(f, RA_OBJ_BLOB, x.la)->to, RA_BOUND_SNAPSHOT, APR(13, 1, 0),
                  SNAP2);
+    /* t == from is not after it */
+    assert_bound(&loss_of(f, RA_OBJ_MANIFEST_LINK, x.a)->to, RA_BOUND_SNAPSHOT,
+                 APR(13, 1, 0), SNAP2);
 }
 
 static void test_losses__revision_added_after_disqualifies_folder(void **state)
@@ -638,8 +647,8 @@ static void test_losses__revision_added_after_disqualifies_folder(void **state)
     scan(f, SNAP1);
     scan(f, SNAP2);
     find(f);
-    assert_bound(&loss_of(f, RA_OBJ_MANIFEST_LINK, x.a)->to, RA_BOUND_SNAPSHOT, APR(13, 1, 0),
-                 SNAP2);
+    assert_bound(&loss_of(f, RA_OBJ_MANIFEST_LINK, x.a)->to, RA_BOUND_SNAPSHOT,
+                 APR(13, 1, 0), SNAP2);
 }
 
 /* Without an earlier snapshot: a child's revision link is dated by its parent's push,
@@ -669,7 +678,8 @@ static void test_losses__first_snapshot_bounds_from_mtimes(void **state)
     snprintf(layers_link, sizeof(layers_link),
              RROOT "/repositories/" REPO "/_layers/sha256/%s/link", x.ca);
     assert_int_equal(loss_of(f, RA_OBJ_BLOB, x.ca)->last_present, SIZE_MAX);
-    assert_bound(&loss_of(f, RA_OBJ_BLOB, x.ca)->from, RA_BOUND_OWN_LINK, T_PUSH, layers_link);
+    assert_bound(&loss_of(f, RA_OBJ_BLOB, x.ca)->from, RA_BOUND_OWN_LINK, T_PUSH,
+                 layers_link);
     ra_buf_release(&p);
 }
 
@@ -692,13 +702,14 @@ static void test_losses__parent_push_bounds_a_lost_layer(void **state)
     assert_int_equal(loss(f, 0)->object, RA_OBJ_BLOB);
     assert_hex(&loss(f, 0)->digest, x.la);
     assert_tags(loss(f, 0), REPO ":latest");
-    snprintf(want, sizeof(want), RROOT "/repositories/" REPO "/_manifests/revisions/sha256/%s/link",
-             x.a);
+    snprintf(want, sizeof(want),
+             RROOT "/repositories/" REPO "/_manifests/revisions/sha256/%s/link", x.a);
     assert_bound(&loss(f, 0)->from, RA_BOUND_PARENT_PUSH, T_PUSH + 60, want);
     if (!memcmp(x.la, x.ca, 2) || !memcmp(x.la, x.cb, 2) || !memcmp(x.la, x.lb, 2) ||
         !memcmp(x.la, x.a, 2) || !memcmp(x.la, x.b, 2) || !memcmp(x.la, x.idx, 2))
         skip();
-    assert_bound(&loss(f, 0)->to, RA_BOUND_FOLDER_MTIME, APR(12, 2, 0), blob_folder(folder, x.la));
+    assert_bound(&loss(f, 0)->to, RA_BOUND_FOLDER_MTIME, APR(12, 2, 0),
+                 blob_folder(folder, x.la));
     ra_buf_release(&p);
     ra_buf_release(&rel);
 }
@@ -725,15 +736,18 @@ static void test_losses__untrusted_mtimes_bound_nothing(void **state)
     scan(f, SNAP1);
     scan(f, SNAP2);
     assert_false(ra_snapshot_mtimes_trusted(f->scans[1]->snap, &why));
-    assert_string_equal(why, "every member has the same mtime (copied without keeping times)");
+    assert_string_equal(why,
+                        "every member has the same mtime (copied without keeping times)");
     find(f);
     assert_true(f->losses->mtimes_untrusted);
     expect_count(f, 6);
     /* the folder times are not used: the windows end at the snapshot */
-    assert_bound(&loss_of(f, RA_OBJ_BLOB, x.la)->to, RA_BOUND_SNAPSHOT, APR(13, 1, 0), SNAP2);
-    assert_bound(&loss_of(f, RA_OBJ_MANIFEST_LINK, x.a)->to, RA_BOUND_SNAPSHOT, APR(13, 1, 0),
+    assert_bound(&loss_of(f, RA_OBJ_BLOB, x.la)->to, RA_BOUND_SNAPSHOT, APR(13, 1, 0),
                  SNAP2);
-    assert_bound(&loss_of(f, RA_OBJ_BLOB, x.la)->from, RA_BOUND_SNAPSHOT, APR(12, 1, 0), SNAP1);
+    assert_bound(&loss_of(f, RA_OBJ_MANIFEST_LINK, x.a)->to, RA_BOUND_SNAPSHOT,
+                 APR(13, 1, 0), SNAP2);
+    assert_bound(&loss_of(f, RA_OBJ_BLOB, x.la)->from, RA_BOUND_SNAPSHOT, APR(12, 1, 0),
+                 SNAP1);
 }
 
 static void test_losses__untrusted_single_snapshot_has_no_start(void **state)
@@ -748,10 +762,11 @@ static void test_losses__untrusted_single_snapshot_has_no_start(void **state)
     assert_true(f->losses->mtimes_untrusted);
     expect_count(f, 6);
     /* no parent_push, no own_link, no folder_mtime */
-    assert_bound(&loss_of(f, RA_OBJ_MANIFEST_LINK, x.a)->from, RA_BOUND_NONE, RA_TIME_NONE,
-                 NULL);
+    assert_bound(&loss_of(f, RA_OBJ_MANIFEST_LINK, x.a)->from, RA_BOUND_NONE,
+                 RA_TIME_NONE, NULL);
     assert_bound(&loss_of(f, RA_OBJ_BLOB, x.ca)->from, RA_BOUND_NONE, RA_TIME_NONE, NULL);
-    assert_bound(&loss_of(f, RA_OBJ_BLOB, x.ca)->to, RA_BOUND_SNAPSHOT, APR(13, 1, 0), SNAP2);
+    assert_bound(&loss_of(f, RA_OBJ_BLOB, x.ca)->to, RA_BOUND_SNAPSHOT, APR(13, 1, 0),
+                 SNAP2);
 }
 
 static void test_losses__mtimes_before_2000_untrusted(void **state)
@@ -770,10 +785,10 @@ static void test_losses__mtimes_before_2000_untrusted(void **state)
     assert_string_equal(why, "member mtimes before 2000 (zeroed or reset times)");
     find(f);
     assert_true(f->losses->mtimes_untrusted);
-    assert_bound(&loss_of(f, RA_OBJ_MANIFEST_LINK, x.a)->from, RA_BOUND_NONE, RA_TIME_NONE,
-                 NULL);
-    assert_bound(&loss_of(f, RA_OBJ_MANIFEST_LINK, x.a)->to, RA_BOUND_SNAPSHOT, APR(13, 1, 0),
-                 SNAP2);
+    assert_bound(&loss_of(f, RA_OBJ_MANIFEST_LINK, x.a)->from, RA_BOUND_NONE,
+                 RA_TIME_NONE, NULL);
+    assert_bound(&loss_of(f, RA_OBJ_MANIFEST_LINK, x.a)->to, RA_BOUND_SNAPSHOT,
+                 APR(13, 1, 0), SNAP2);
     ra_buf_release(&p);
 }
 
@@ -795,7 +810,8 @@ static void test_losses__mtimes_after_snapshot_untrusted(void **state)
     find(f);
     assert_true(f->losses->mtimes_untrusted);
     assert_bound(&loss_of(f, RA_OBJ_BLOB, x.ca)->from, RA_BOUND_NONE, RA_TIME_NONE, NULL);
-    assert_bound(&loss_of(f, RA_OBJ_BLOB, x.ca)->to, RA_BOUND_SNAPSHOT, APR(13, 1, 0), SNAP2);
+    assert_bound(&loss_of(f, RA_OBJ_BLOB, x.ca)->to, RA_BOUND_SNAPSHOT, APR(13, 1, 0),
+                 SNAP2);
     ra_buf_release(&p);
 }
 
@@ -834,7 +850,8 @@ static void test_losses__mtimes_trusted_rules(void **state)
     s.taken_source = RA_TAKEN_NAME;
     s.newest_mtime = s.oldest_mtime = APR(12, 0, 0);
     assert_false(ra_snapshot_mtimes_trusted(&s, &why));
-    assert_string_equal(why, "every member has the same mtime (copied without keeping times)");
+    assert_string_equal(why,
+                        "every member has the same mtime (copied without keeping times)");
     s.entries = 1; /* one member: nothing to compare */
     assert_true(ra_snapshot_mtimes_trusted(&s, NULL));
 
@@ -1009,21 +1026,24 @@ static void test_losses__first_404_found_once_as_a_bound(void **state)
     struct ra_loss *blob, *link, *early, *dayonly, *tag;
 
     (void)state;
-    logs[0] = log_of("a.log",
-                     ACCESS("11", "00:30:00", "other", HEX_M, "404")   /* before `from`: no bound */
-                     ACCESS("11", "09:00:00", "other", HEX_L, "404")   /* blob: any repository */
-                     ACCESS("11", "09:30:00", "infra-ci", HEX_L, "200")
-                     ACCESS("11", "10:00:00", "infra-ci", HEX_L, "404"), /* the link's */
-                     RA_TIME_NONE);
-    logs[1] = log_of("b.log",
-                     ACCESS("11", "08:00:00", "infra-ci", HEX_L, "404") /* earlier: wins */
-                     ACCESS("12", "00:30:00", "infra-ci", HEX_L, "404"),
-                     RA_TIME_NONE);
-    logs[2] = log_of("2026-04-11.log",
-                     "level=error msg=\"response completed with error\" "
-                     "http.request.method=GET http.request.uri=\"/v2/x/blobs/sha256:" HEX_M
-                     "\" http.response.status=404\n",
-                     APR(11, 0, 0));
+    logs[0] = log_of(
+        "a.log",
+        ACCESS("11", "00:30:00", "other", HEX_M, "404") /* before `from`: no bound */
+        ACCESS("11", "09:00:00", "other", HEX_L, "404") /* blob: any repository */
+        ACCESS("11", "09:30:00", "infra-ci", HEX_L, "200")
+            ACCESS("11", "10:00:00", "infra-ci", HEX_L, "404"), /* the link's */
+        RA_TIME_NONE);
+    logs[1] =
+        log_of("b.log",
+               ACCESS("11", "08:00:00", "infra-ci", HEX_L, "404") /* earlier: wins */
+               ACCESS("12", "00:30:00", "infra-ci", HEX_L, "404"),
+               RA_TIME_NONE);
+    logs[2] =
+        log_of("2026-04-11.log",
+               "level=error msg=\"response completed with error\" "
+               "http.request.method=GET http.request.uri=\"/v2/x/blobs/sha256:" HEX_M
+               "\" http.response.status=404\n",
+               APR(11, 0, 0));
     blob = hand_loss(&ls, RA_OBJ_BLOB, "", HEX_L);
     link = hand_loss(&ls, RA_OBJ_MANIFEST_LINK, "other", HEX_L);
     early = hand_loss(&ls, RA_OBJ_LAYER_LINK, "other", HEX_M);

@@ -295,32 +295,47 @@ static void ci_init(struct ci *c, struct fix_inv *f)
 {
     memset(c, 0, sizeof(*c));
     c->pl.name = "infra-ci";
-    c->push = (struct ra_pipeline_image){.pipeline = &c->pl,
-                                         .ref = "registry.example.internal/infra-ci:latest",
-                                         .step = "build-push"};
+    c->push =
+        (struct ra_pipeline_image){.pipeline = &c->pl,
+                                   .ref = "registry.example.internal/infra-ci:latest",
+                                   .step = "build-push"};
     ra_vec_push(&c->pl.pushes, &c->push);
     ra_vec_push(&c->pls.pipelines, &c->pl);
     c->s.pipelines = &c->pls;
     /* #313 fails in lint at 06:02; a pull of the lost blob is answered 404 at 06:03;
      * #317 builds and pushes the image from 09:02 to 09:10 */
-    c->step[0] = (struct ra_log_step){"lint", "lint", "failure", "", 1, RA_TIME_NONE,
-                                      RA_TIME_NONE};
-    c->step[1] = (struct ra_log_step){"infra-ci", "build-push", "success", "", 0,
-                                      RA_TIME_NONE, RA_TIME_NONE};
-    c->run[0] = (struct ra_log_pipeline){.number = 313, .status = "failure", .event = "cron",
-                                         .finished = RA_TIME_NONE, .steps = &c->step[0],
+    c->step[0] = (struct ra_log_step){"lint", "lint",       "failure",   "",
+                                      1,      RA_TIME_NONE, RA_TIME_NONE};
+    c->step[1] = (struct ra_log_step){"infra-ci", "build-push", "success",   "",
+                                      0,          RA_TIME_NONE, RA_TIME_NONE};
+    c->run[0] = (struct ra_log_pipeline){.number = 313,
+                                         .status = "failure",
+                                         .event = "cron",
+                                         .finished = RA_TIME_NONE,
+                                         .steps = &c->step[0],
                                          .nsteps = 1};
-    c->run[1] = (struct ra_log_pipeline){.number = 317, .status = "success",
-                                         .event = "manual", .finished = APR(13, 9, 10),
-                                         .steps = &c->step[1], .nsteps = 1};
-    c->ev[0] = (struct ra_log_event){.kind = RA_LOG_PIPELINE, .time = APR(13, 6, 2),
-                                     .line = 556, .pipeline = &c->run[0]};
-    c->ev[1] = (struct ra_log_event){.kind = RA_LOG_HTTP_REQUEST, .time = APR(13, 6, 3),
-                                     .line = 15, .status = 404, .has_digest = 1,
-                                     .digest = f->loss[0].digest, .method = "GET",
+    c->run[1] = (struct ra_log_pipeline){.number = 317,
+                                         .status = "success",
+                                         .event = "manual",
+                                         .finished = APR(13, 9, 10),
+                                         .steps = &c->step[1],
+                                         .nsteps = 1};
+    c->ev[0] = (struct ra_log_event){.kind = RA_LOG_PIPELINE,
+                                     .time = APR(13, 6, 2),
+                                     .line = 556,
+                                     .pipeline = &c->run[0]};
+    c->ev[1] = (struct ra_log_event){.kind = RA_LOG_HTTP_REQUEST,
+                                     .time = APR(13, 6, 3),
+                                     .line = 15,
+                                     .status = 404,
+                                     .has_digest = 1,
+                                     .digest = f->loss[0].digest,
+                                     .method = "GET",
                                      .uri = "/v2/infra-ci/blobs/sha256:01"};
-    c->ev[2] = (struct ra_log_event){.kind = RA_LOG_PIPELINE, .time = APR(13, 9, 2),
-                                     .line = 196, .pipeline = &c->run[1]};
+    c->ev[2] = (struct ra_log_event){.kind = RA_LOG_PIPELINE,
+                                     .time = APR(13, 9, 2),
+                                     .line = 196,
+                                     .pipeline = &c->run[1]};
     c->log.path = "ci.json";
     ra_vec_push(&c->log.events, &c->ev[0]);
     ra_vec_push(&c->log.events, &c->ev[1]);
@@ -404,8 +419,11 @@ static void test_first_alert(void **state)
     struct ci c;
     struct ra_postmortem *pm = NULL;
     struct ra_err err = {0};
-    struct ra_log_event alert = {.kind = RA_LOG_ALERT, .time = APR(11, 0, 0), .line = 3,
-                                 .message = "RegistryImageUnpullable", .level = ""};
+    struct ra_log_event alert = {.kind = RA_LOG_ALERT,
+                                 .time = APR(11, 0, 0),
+                                 .line = 3,
+                                 .message = "RegistryImageUnpullable",
+                                 .level = ""};
 
     (void)state;
     fix_init(&f, 2, 1);

@@ -83,8 +83,8 @@ static void dump(const struct ra_findings *fs)
         print_message(
             "  [%zu] %s %s repo='%s' tag='%s' digest=%s parent=%s path='%s' "
             "msg='%s'\n",
-            i, ra_severity_name(x->severity), ra_finding_code_name(x->code), x->repository,
-            x->tag, x->has_digest ? ra_digest_short(a, &x->digest) : "-",
+            i, ra_severity_name(x->severity), ra_finding_code_name(x->code),
+            x->repository, x->tag, x->has_digest ? ra_digest_short(a, &x->digest) : "-",
             x->has_parent ? ra_digest_short(b, &x->parent) : "-", x->path, x->message);
     }
 }
@@ -1047,9 +1047,9 @@ static void test_pull__findings_sorted(void **state)
     assert_true(fs->items.len >= 6);
     for (i = 1; i < fs->items.len; i++) {
         const struct ra_finding *a = fs->items.items[i - 1], *b = fs->items.items[i];
-        int c = a->severity != b->severity
-                    ? (int)a->severity - (int)b->severity
-                    : strcmp(ra_finding_code_name(a->code), ra_finding_code_name(b->code));
+        int c = a->severity != b->severity ? (int)a->severity - (int)b->severity
+                                           : strcmp(ra_finding_code_name(a->code),
+                                                    ra_finding_code_name(b->code));
         if (!c)
             c = strcmp(a->repository, b->repository);
         if (!c)
@@ -1161,8 +1161,8 @@ static void test_pull__missing_objects_are_typed_references(void **state)
     /* the platform of a single image comes from its config, read before its layers */
     assert_ref(missing_of(f, RA_F_BLOB_MISSING, "single"), RA_OBJ_BLOB, "single",
                "linux/amd64", '8');
-    assert_ref(missing_of(f, RA_F_TAG_TARGET_MISSING, "nolink"), RA_OBJ_TAG, "nolink", NULL,
-               0);
+    assert_ref(missing_of(f, RA_F_TAG_TARGET_MISSING, "nolink"), RA_OBJ_TAG, "nolink",
+               NULL, 0);
     /* a finding about something no tag lacks names no missing object */
     assert_null(missing_of(f, RA_F_LAYER_LINK_DANGLING, ""));
 }

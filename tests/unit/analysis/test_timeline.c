@@ -129,7 +129,8 @@ static void add_scan(struct fx *f, const char *name, ra_time taken, struct ra_gr
     f->scans[f->n++] = make_scan(name, taken, g, times);
 }
 
-static void build(struct fx *f, int with_losses, const struct ra_event *extra, size_t nextra)
+static void build(struct fx *f, int with_losses, const struct ra_event *extra,
+                  size_t nextra)
 {
     if (with_losses)
         ra_losses_find(&f->losses, f->scans, f->n);
@@ -190,21 +191,26 @@ static void expect_events(struct fx *f, const char *const *want, size_t n)
 
 /* The events of SNAP1 (moved_graph), folded. */
 static const char *const snap1_folded[] = {
-    "2026-04-06T00:00:00Z..2026-04-06T23:59:59Z blob_uploaded x3 " SNAP1 " | blob uploads | ",
-    "2026-04-06T00:00:00Z..2026-04-06T23:59:59Z layer_linked x2 " SNAP1 " | layer links | ",
-    "2026-04-06T09:00:00Z tag_pushed x1 " SNAP1 " | infra-ci:latest pushed as " H2 " | " RP
-    "/_manifests/tags/latest/index/sha256/" HEX2 "/link",
-    "2026-04-06T09:00:00Z manifest_pushed x1 " SNAP1 " | manifest " H2 " pushed to infra-ci | " RP
-    "/_manifests/revisions/sha256/" HEX2 "/link",
-    "2026-04-07T00:00:00Z..2026-04-07T23:59:59Z blob_uploaded x3 " SNAP1 " | blob uploads | ",
-    "2026-04-07T00:00:00Z..2026-04-07T23:59:59Z layer_linked x2 " SNAP1 " | layer links | ",
-    "2026-04-07T10:00:00Z tag_pushed x1 " SNAP1 " | infra-ci:latest pushed as " H3 " | " RP
-    "/_manifests/tags/latest/index/sha256/" HEX3 "/link",
-    "2026-04-07T10:00:00Z tag_current x1 " SNAP1 " | infra-ci:latest now points at " H3 " | " RP
-    "/_manifests/tags/latest/current/link",
-    "2026-04-07T10:00:00Z manifest_pushed x1 " SNAP1 " | manifest " H3 " pushed to infra-ci | " RP
-    "/_manifests/revisions/sha256/" HEX3 "/link",
-    "2026-04-12T01:00:00Z snapshot x1 " SNAP1 " | snapshot " SNAP1 " taken (name) | " SRC1,
+    "2026-04-06T00:00:00Z..2026-04-06T23:59:59Z blob_uploaded x3 " SNAP1
+    " | blob uploads | ",
+    "2026-04-06T00:00:00Z..2026-04-06T23:59:59Z layer_linked x2 " SNAP1
+    " | layer links | ",
+    "2026-04-06T09:00:00Z tag_pushed x1 " SNAP1 " | infra-ci:latest pushed as " H2
+    " | " RP "/_manifests/tags/latest/index/sha256/" HEX2 "/link",
+    "2026-04-06T09:00:00Z manifest_pushed x1 " SNAP1 " | manifest " H2
+    " pushed to infra-ci | " RP "/_manifests/revisions/sha256/" HEX2 "/link",
+    "2026-04-07T00:00:00Z..2026-04-07T23:59:59Z blob_uploaded x3 " SNAP1
+    " | blob uploads | ",
+    "2026-04-07T00:00:00Z..2026-04-07T23:59:59Z layer_linked x2 " SNAP1
+    " | layer links | ",
+    "2026-04-07T10:00:00Z tag_pushed x1 " SNAP1 " | infra-ci:latest pushed as " H3
+    " | " RP "/_manifests/tags/latest/index/sha256/" HEX3 "/link",
+    "2026-04-07T10:00:00Z tag_current x1 " SNAP1 " | infra-ci:latest now points at " H3
+    " | " RP "/_manifests/tags/latest/current/link",
+    "2026-04-07T10:00:00Z manifest_pushed x1 " SNAP1 " | manifest " H3
+    " pushed to infra-ci | " RP "/_manifests/revisions/sha256/" HEX3 "/link",
+    "2026-04-12T01:00:00Z snapshot x1 " SNAP1 " | snapshot " SNAP1
+    " taken (name) | " SRC1,
 };
 
 /* ---- tests ----------------------------------------------------------------------- */
@@ -229,8 +235,8 @@ static void test_timeline__unfolded(void **state)
 {
     struct fx *f = *state;
     static const char *const want[] = {
-        "2026-04-06T09:00:00Z tag_pushed x1 " SNAP1 " | infra-ci:latest pushed as " H2 " | " RP
-        "/_manifests/tags/latest/index/sha256/" HEX2 "/link",
+        "2026-04-06T09:00:00Z tag_pushed x1 " SNAP1 " | infra-ci:latest pushed as " H2
+        " | " RP "/_manifests/tags/latest/index/sha256/" HEX2 "/link",
         "2026-04-06T09:00:00Z manifest_pushed x1 " SNAP1 " | manifest " H2
         " pushed to infra-ci | " RP "/_manifests/revisions/sha256/" HEX2 "/link",
         "2026-04-06T09:00:00Z blob_uploaded x1 " SNAP1 " | blob upload | " ROOT
@@ -239,10 +245,10 @@ static void test_timeline__unfolded(void **state)
         "/blobs/sha256/44/" HEX4 "/data",
         "2026-04-06T09:00:00Z blob_uploaded x1 " SNAP1 " | blob upload | " ROOT
         "/blobs/sha256/66/" HEX6 "/data",
-        "2026-04-06T09:00:00Z layer_linked x1 " SNAP1 " | layer link | " RP "/_layers/sha256/" HEX4
-        "/link",
-        "2026-04-06T09:00:00Z layer_linked x1 " SNAP1 " | layer link | " RP "/_layers/sha256/" HEX6
-        "/link",
+        "2026-04-06T09:00:00Z layer_linked x1 " SNAP1 " | layer link | " RP
+        "/_layers/sha256/" HEX4 "/link",
+        "2026-04-06T09:00:00Z layer_linked x1 " SNAP1 " | layer link | " RP
+        "/_layers/sha256/" HEX6 "/link",
     };
     size_t k;
 
@@ -390,9 +396,10 @@ static void test_timeline__loss_events(void **state)
     }
     assert_int_equal(n, 1);
     describe(&b, loss);
-    assert_string_equal(b.ptr, "2026-04-12T01:00:00Z..2026-04-13T01:00:00Z loss x1 " SNAP2
-                               " | 6 objects that infra-ci:latest needs went missing (4 blob, "
-                               "2 manifest_link) | " SNAP2);
+    assert_string_equal(b.ptr,
+                        "2026-04-12T01:00:00Z..2026-04-13T01:00:00Z loss x1 " SNAP2
+                        " | 6 objects that infra-ci:latest needs went missing (4 blob, "
+                        "2 manifest_link) | " SNAP2);
     assert_string_equal(ra_event_precision(loss), "window");
     ra_buf_release(&b);
 }
@@ -428,14 +435,16 @@ static void test_timeline__loss_without_start_and_tag_loss(void **state)
     build(f, 1, NULL, 0);
     assert_int_equal(f->losses->items.len, 2);
     e = only_loss_event(f);
-    assert_string_equal(e->message, "2 objects that infra-ci:latest and other tags need went "
-                                    "missing (1 blob, 1 tag)");
+    assert_string_equal(e->message,
+                        "2 objects that infra-ci:latest and other tags need went "
+                        "missing (1 blob, 1 tag)");
     assert_int_equal(e->time, T1);
     assert_int_equal(e->until, T2);
     assert_string_equal(e->source, SNAP2);
     assert_string_equal(e->evidence, SNAP2);
 
-    /* one snapshot, untrusted times: the window has no start, the event sits at its end */
+    /* one snapshot, untrusted times: the window has no start, the event sits at its end
+     */
     ra_timeline_free(f->tl);
     ra_losses_free(f->losses);
     f->tl = NULL;
@@ -446,7 +455,8 @@ static void test_timeline__loss_without_start_and_tag_loss(void **state)
     f->scans[0]->snap->newest_mtime = f->scans[0]->snap->oldest_mtime;
     build(f, 1, NULL, 0);
     e = only_loss_event(f);
-    assert_string_equal(e->message, "1 object that infra-ci:latest needs went missing (1 blob)");
+    assert_string_equal(e->message,
+                        "1 object that infra-ci:latest needs went missing (1 blob)");
     assert_int_equal(e->time, T2);
     assert_int_equal(e->until, T2);
     assert_string_equal(e->source, SNAP2);
@@ -509,9 +519,11 @@ static void test_timeline__mtimes_untrusted(void **state)
 {
     struct fx *f = *state;
     static const char *const want[] = {
-        "2026-04-12T01:00:00Z snapshot x1 " SNAP1 " | snapshot " SNAP1 " taken (name) | " SRC1,
+        "2026-04-12T01:00:00Z snapshot x1 " SNAP1 " | snapshot " SNAP1
+        " taken (name) | " SRC1,
         "2026-04-12T01:00:00Z mtimes_untrusted x1 " SNAP1 " | times inside " SNAP1
-        " are not used: every member has the same mtime (copied without keeping times) | " SRC1,
+        " are not used: every member has the same mtime (copied without keeping times) "
+        "| " SRC1,
     };
     size_t k;
 
@@ -532,7 +544,8 @@ static void test_timeline__sorted_across_snapshots(void **state)
     add_scan(f, SNAP2, T2, after_v2_gc(index_graph()), TRUSTED);
     build(f, 1, NULL, 0);
     for (i = 1; i < f->tl->events.len; i++) {
-        const struct ra_event *a = f->tl->events.items[i - 1], *b = f->tl->events.items[i];
+        const struct ra_event *a = f->tl->events.items[i - 1],
+                              *b = f->tl->events.items[i];
         int c = a->time < b->time ? -1 : a->time > b->time;
         if (!c)
             c = a->kind < b->kind ? -1 : a->kind > b->kind;
@@ -543,16 +556,19 @@ static void test_timeline__sorted_across_snapshots(void **state)
         assert_true(c < 0); /* strictly: no duplicates */
     }
     /* the last: SNAP2's snapshot event */
-    assert_int_equal(((struct ra_event *)f->tl->events.items[f->tl->events.len - 1])->kind,
-                     RA_EV_SNAPSHOT);
+    assert_int_equal(
+        ((struct ra_event *)f->tl->events.items[f->tl->events.len - 1])->kind,
+        RA_EV_SNAPSHOT);
 }
 
 static void test_timeline__names(void **state)
 {
     static const char *const names[RA_EV__COUNT] = {
-        "snapshot", "mtimes_untrusted", "tag_pushed", "tag_current", "manifest_pushed",
-        "blob_uploaded", "layer_linked", "upload_started", "vanished", "loss", "commit",
-        "firing", "log",
+        "snapshot",     "mtimes_untrusted", "tag_pushed",
+        "tag_current",  "manifest_pushed",  "blob_uploaded",
+        "layer_linked", "upload_started",   "vanished",
+        "loss",         "commit",           "firing",
+        "log",
     };
     int k;
 

@@ -465,8 +465,8 @@ static void test_inflow__plain_tar(void **state)
  * and a skip past the end passes over what there is. */
 static void test_inflow__skip(void **state)
 {
-    static const int64_t skips[] = {1, 1000, 3 * 1024 * 1024, 1024 * 1024 - 1,
-                                    7 * 1024 * 1024 + 3, 0, 65536};
+    static const int64_t skips[] = {
+        1, 1000, 3 * 1024 * 1024, 1024 * 1024 - 1, 7 * 1024 * 1024 + 3, 0, 65536};
     size_t len = 24 * 1024 * 1024 + 5, pos = 0, i;
     char *data = content(len);
     struct ra_inflow *f = start(state, "skip.zst", ARCHIVE_FILTER_ZSTD, data, len, 0);

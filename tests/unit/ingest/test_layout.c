@@ -222,7 +222,8 @@ static void test_layout__roots(void **state)
     assert_slice(p.root, "GMT+00_2026.04.12-01.00/mirror-docker/docker/registry/v2");
     assert_slice(p.repo, "library/alpine");
     assert_slice(p.tag, "3.19");
-    /* a share's #snapshot folder holds other times of the share: never this one's roots */
+    /* a share's #snapshot folder holds other times of the share: never this one's roots
+     */
     p = parse("#snapshot/GMT+00_2026.04.12-01.00/mirror-docker/docker/registry/v2/"
               "repositories/library/alpine/_manifests/tags/3.19/current/link");
     assert_int_equal(p.kind, RA_PATH_META);
@@ -415,11 +416,12 @@ static void test_layout__repo_without_name(void **state)
 
 static void test_layout__repository_grammar(void **state)
 {
-    static const char *const good[] = {"a", "infra-ci", "tools/kubectl", "a.b_c__d---e/f0",
-                                       "x1/y2/z3"};
-    static const char *const bad[] = {"", "A", "a/", "/a", "a//b", "..", "a/../b", "-a",
-                                      "a-", "a_", "a___b", "a._b", "a b", "a$(touch m)",
-                                      "a\nb", "\xff", "a/@eaDir", "a'b", "a`b"};
+    static const char *const good[] = {"a", "infra-ci", "tools/kubectl",
+                                       "a.b_c__d---e/f0", "x1/y2/z3"};
+    static const char *const bad[] = {"",      "A",        "a/",  "/a",          "a//b",
+                                      "..",    "a/../b",   "-a",  "a-",          "a_",
+                                      "a___b", "a._b",     "a b", "a$(touch m)", "a\nb",
+                                      "\xff",  "a/@eaDir", "a'b", "a`b"};
     char longname[300];
     size_t i;
 
@@ -438,9 +440,11 @@ static void test_layout__repository_grammar(void **state)
 
 static void test_layout__tag_grammar(void **state)
 {
-    static const char *const good[] = {"latest", "1.29", "_x", "V1.0-rc_2", "sha256-ab.sig"};
-    static const char *const bad[] = {"", ".x", "-x", "..", "@eaDir", "a b", "a:b", "a/b",
-                                      "$(touch m)", "a\nb", "\xff", "a'b", "a#b"};
+    static const char *const good[] = {"latest", "1.29", "_x", "V1.0-rc_2",
+                                       "sha256-ab.sig"};
+    static const char *const bad[] = {"",     ".x",  "-x",  "..",         "@eaDir",
+                                      "a b",  "a:b", "a/b", "$(touch m)", "a\nb",
+                                      "\xff", "a'b", "a#b"};
     char longtag[200];
     size_t i;
 
@@ -482,20 +486,21 @@ static void test_layout__synology_eadir_is_never_registry_data(void **state)
                 ROOT "/repositories/app/_manifests/tags/@eaDir", ROOT);
     assert_meta(ROOT "/repositories/app/_manifests/tags/@eaDir/SYNO@.fileindexdb",
                 RA_META_EADIR, ROOT "/repositories/app/_manifests/tags/@eaDir", ROOT);
-    assert_meta(ROOT "/repositories/app/_manifests/tags/@eaDir/current/link", RA_META_EADIR,
-                ROOT "/repositories/app/_manifests/tags/@eaDir", ROOT);
+    assert_meta(ROOT "/repositories/app/_manifests/tags/@eaDir/current/link",
+                RA_META_EADIR, ROOT "/repositories/app/_manifests/tags/@eaDir", ROOT);
     assert_meta(ROOT "/blobs/sha256/" HH "/@eaDir/" HEX "@SynoEAStream", RA_META_EADIR,
                 ROOT "/blobs/sha256/" HH "/@eaDir", ROOT);
     assert_meta(ROOT "/blobs/sha256/" HH "/@eaDir/" HEX "/data", RA_META_EADIR,
                 ROOT "/blobs/sha256/" HH "/@eaDir", ROOT);
-    assert_meta(ROOT "/repositories/app/_layers/sha256/@eaDir/" HEX "/link", RA_META_EADIR,
-                ROOT "/repositories/app/_layers/sha256/@eaDir", ROOT);
+    assert_meta(ROOT "/repositories/app/_layers/sha256/@eaDir/" HEX "/link",
+                RA_META_EADIR, ROOT "/repositories/app/_layers/sha256/@eaDir", ROOT);
     assert_meta(ROOT "/repositories/app/_uploads/@eaDir/startedat", RA_META_EADIR,
                 ROOT "/repositories/app/_uploads/@eaDir", ROOT);
     assert_meta(ROOT "/repositories/@eaDir/x/_manifests/tags/latest/current/link",
                 RA_META_EADIR, ROOT "/repositories/@eaDir", ROOT);
     assert_meta(ROOT "/repositories/app/_manifests/tags/latest/@eaDir/link@SynoEAStream",
-                RA_META_EADIR, ROOT "/repositories/app/_manifests/tags/latest/@eaDir", ROOT);
+                RA_META_EADIR, ROOT "/repositories/app/_manifests/tags/latest/@eaDir",
+                ROOT);
     /* a stream file outside @eaDir; a bare v2 folder; above any root */
     assert_meta("blobs/sha256/" HH "/" HEX "/data@SynoEAStream", RA_META_EADIR,
                 "blobs/sha256/" HH "/" HEX "/data@SynoEAStream", "");
@@ -512,14 +517,16 @@ static void test_layout__desktop_and_nas_names(void **state)
     assert_meta(ROOT "/repositories/app/_manifests/tags/._latest", RA_META_APPLEDOUBLE,
                 ROOT "/repositories/app/_manifests/tags/._latest", ROOT);
     assert_meta("._x", RA_META_APPLEDOUBLE, "._x", NULL);
-    assert_meta("@tmp/" ROOT "/blobs/sha256/" HH "/" HEX "/data", RA_META_TMP, "@tmp", NULL);
-    assert_meta("share/#snapshot/GMT+00_2026.04.12-01.00/" ROOT "/blobs/sha256/" HH "/" HEX
-                "/data",
+    assert_meta("@tmp/" ROOT "/blobs/sha256/" HH "/" HEX "/data", RA_META_TMP, "@tmp",
+                NULL);
+    assert_meta("share/#snapshot/GMT+00_2026.04.12-01.00/" ROOT "/blobs/sha256/" HH
+                "/" HEX "/data",
                 RA_META_SNAPSHOT, "share/#snapshot", NULL);
     /* the registry's own names stay what they were */
     assert_kind(ROOT "/repositories/app/_manifests/tags/v1.0-rc._x/current/link",
                 RA_PATH_TAG_CURRENT);
-    assert_kind(ROOT "/repositories/a.b/_manifests/tags/_x/current/link", RA_PATH_TAG_CURRENT);
+    assert_kind(ROOT "/repositories/a.b/_manifests/tags/_x/current/link",
+                RA_PATH_TAG_CURRENT);
     assert_kind(".hidden/" ROOT "/blobs/sha256/" HH "/" HEX "/data", RA_PATH_BLOB_DATA);
     assert_kind("._", RA_PATH_NONE);
 }
@@ -545,10 +552,10 @@ static void test_layout__recycle_bin_keeps_recovery_sources(void **state)
     /* anything else in it is metadata, never a link, tag or root */
     assert_meta("#recycle/" ROOT "/repositories/app/_manifests/tags/latest/current/link",
                 RA_META_RECYCLE, "#recycle", NULL);
-    assert_meta("#recycle/" ROOT "/blobs/sha256/" HH "/" HEX "/@eaDir/data", RA_META_RECYCLE,
+    assert_meta("#recycle/" ROOT "/blobs/sha256/" HH "/" HEX "/@eaDir/data",
+                RA_META_RECYCLE, "#recycle", NULL);
+    assert_meta("#recycle/" ROOT "/blobs/sha256/00/" HEX "/data", RA_META_RECYCLE,
                 "#recycle", NULL);
-    assert_meta("#recycle/" ROOT "/blobs/sha256/00/" HEX "/data", RA_META_RECYCLE, "#recycle",
-                NULL);
     assert_meta("#recycle", RA_META_RECYCLE, "#recycle", NULL);
 }
 
@@ -586,15 +593,18 @@ static void test_layout__storage_path_round_trip(void **state)
             ra_storage_path(&b, roots[r], rows[i].kind, rows[i].repo, rows[i].name, &d);
             p = parse(b.ptr);
             if (p.kind != rows[i].parsed)
-                fail_msg("'%s': kind %d, want %d", b.ptr, (int)p.kind, (int)rows[i].parsed);
+                fail_msg("'%s': kind %d, want %d", b.ptr, (int)p.kind,
+                         (int)rows[i].parsed);
             assert_slice(p.root, roots[r]);
             assert_slice(p.repo, rows[i].repo ? rows[i].repo : "");
             if (rows[i].kind == RA_STORE_UPLOAD)
                 assert_slice(p.upload, rows[i].name);
             else
                 assert_slice(p.tag, rows[i].name ? rows[i].name : "");
-            if (rows[i].kind == RA_STORE_BLOB_DATA || rows[i].kind == RA_STORE_LAYER_LINK ||
-                rows[i].kind == RA_STORE_REVISION_LINK || rows[i].kind == RA_STORE_TAG_INDEX)
+            if (rows[i].kind == RA_STORE_BLOB_DATA ||
+                rows[i].kind == RA_STORE_LAYER_LINK ||
+                rows[i].kind == RA_STORE_REVISION_LINK ||
+                rows[i].kind == RA_STORE_TAG_INDEX)
                 assert_digest(&p, HEX);
             memcpy(repo, p.repo.ptr ? p.repo.ptr : "", p.repo.len);
             if (rows[i].kind == RA_STORE_UPLOAD)
@@ -602,7 +612,8 @@ static void test_layout__storage_path_round_trip(void **state)
             else
                 memcpy(name, p.tag.ptr ? p.tag.ptr : "", p.tag.len);
             ra_storage_path(&again, roots[r], rows[i].kind, repo, name, &p.digest);
-            if (rows[i].kind != RA_STORE_BLOB_PREFIX && rows[i].kind != RA_STORE_REVISIONS)
+            if (rows[i].kind != RA_STORE_BLOB_PREFIX &&
+                rows[i].kind != RA_STORE_REVISIONS)
                 assert_string_equal(again.ptr, b.ptr);
         }
     }

@@ -32,11 +32,12 @@ static void put_tag(const char *root, const char *repo, const char *tag, const c
 {
     struct ra_buf p = RA_BUF_INIT;
 
-    ra_buf_printf(&p, "%s/repositories/%s/_manifests/tags/%s/current/link", root, repo, tag);
+    ra_buf_printf(&p, "%s/repositories/%s/_manifests/tags/%s/current/link", root, repo,
+                  tag);
     fix_disk_link(p.ptr, hex, mtime);
     ra_buf_truncate(&p, 0);
-    ra_buf_printf(&p, "%s/repositories/%s/_manifests/revisions/sha256/%s/link", root, repo,
-                  hex);
+    ra_buf_printf(&p, "%s/repositories/%s/_manifests/revisions/sha256/%s/link", root,
+                  repo, hex);
     fix_disk_link(p.ptr, hex, mtime);
     ra_buf_release(&p);
 }
@@ -274,14 +275,16 @@ static void check_share(const struct ra_snapshot *snap, const char *lhex, const 
     assert_non_null(m->next_in_dir);
     assert_null(m->next_in_dir->next_in_dir);
     assert_int_equal(!strcmp(m->name, "@eaDir") ? m->is_dir : m->next_in_dir->is_dir, 1);
-    assert_int_equal(!strcmp(m->name, ".DS_Store") ? m->is_dir : m->next_in_dir->is_dir, 0);
+    assert_int_equal(!strcmp(m->name, ".DS_Store") ? m->is_dir : m->next_in_dir->is_dir,
+                     0);
     /* the recycle bin: both copies found, only the good one verified */
     assert_int_equal(snap->recycled.len, 2);
     ra_digest_from_hex(&d, lhex, 64);
-    rb = snap->recycled.items[ra_digest_cmp(&((const struct ra_recycled_blob *)
-                                                   snap->recycled.items[0])->digest, &d)
-                                   ? 1
-                                   : 0];
+    rb = snap->recycled.items
+             [ra_digest_cmp(
+                  &((const struct ra_recycled_blob *)snap->recycled.items[0])->digest, &d)
+                  ? 1
+                  : 0];
     assert_int_equal(ra_digest_cmp(&rb->digest, &d), 0);
     assert_int_equal(rb->verified, 1);
     assert_int_equal(rb->size, 13);

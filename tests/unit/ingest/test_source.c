@@ -654,7 +654,7 @@ static void test_source__declared_size_beyond_archive(void **state)
     write_noisy(path, ARCHIVE_FILTER_NONE, 10000);
     assert_int_equal(truncate(path, 512 + 2048), 0); /* header, 2 KiB of content */
     for (pass = 0; pass < 4; pass++) { /* a callback that passes the error on, or not;
-                                          * read on this thread or ahead */
+                                        * read on this thread or ahead */
         memset(w, 0, sizeof(*w));
         w->ignore_read_errors = pass % 2;
         read_all = pass / 2;

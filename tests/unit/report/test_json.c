@@ -74,9 +74,10 @@ static void test_json__writer_matches_tree(void **state)
     assert_int_equal(stream(&got, NULL, &err), 0);
     assert_string_equal(ra_buf_cstr(&got), ra_buf_cstr(&want));
     /* and it is the layout we think it is */
-    assert_non_null(strstr(ra_buf_cstr(&want), "{\n  \"a\": [],\n  \"b\": {\n    \"c\": [\n"
-                                                "      1,\n      {\n        \"d\": "
-                                                "\"x\\ny\\\"z\",\n"));
+    assert_non_null(strstr(ra_buf_cstr(&want),
+                           "{\n  \"a\": [],\n  \"b\": {\n    \"c\": [\n"
+                           "      1,\n      {\n        \"d\": "
+                           "\"x\\ny\\\"z\",\n"));
     ra_buf_release(&want);
     ra_buf_release(&got);
 }
@@ -117,7 +118,8 @@ static void test_json__writer_large(void **state)
 
     (void)state;
     for (i = 0; i < 10000; i++)
-        json_array_append_new(a, json_pack("{s:i,s:s}", "n", i, "path", "blobs/sha256/ab"));
+        json_array_append_new(a,
+                              json_pack("{s:i,s:s}", "n", i, "path", "blobs/sha256/ab"));
     json_object_set_new(doc, "list", a);
     assert_int_equal(ra_json_write(&want, doc, JSON_INDENT(2), "test", &err), 0);
 
@@ -125,7 +127,8 @@ static void test_json__writer_large(void **state)
     ra_jsonw_open(&w, NULL, '{');
     ra_jsonw_open(&w, "list", '[');
     for (i = 0; i < 10000; i++) {
-        ra_jsonw_value(&w, NULL, json_pack("{s:i,s:s}", "n", i, "path", "blobs/sha256/ab"));
+        ra_jsonw_value(&w, NULL,
+                       json_pack("{s:i,s:s}", "n", i, "path", "blobs/sha256/ab"));
         assert_true(got.len < 65536 + 4096);
     }
     ra_jsonw_close(&w);

@@ -44,14 +44,16 @@ static void test_shorten(void **state)
     /* remarks, then a head */
     expect_short("registry garbage-collect ran (garbage-collect --delete-untagged)",
                  "registry garbage-collect ran");
-    expect_short("first 404 for sha256:73af0327d640: GET /v2/infra-ci/manifests/sha256:73af…",
-                 "first 404 for 73af0327");
+    expect_short(
+        "first 404 for sha256:73af0327d640: GET /v2/infra-ci/manifests/sha256:73af…",
+        "first 404 for 73af0327");
     /* the middle of a long word */
     expect_short("snapshot registry-2026-04-12T0100Z.tar.gz taken (name)",
                  "snapshot registry-202…0100Z.tar.gz taken");
     /* words from the end */
-    expect_short("7 objects that infra-ci:latest needs went missing (5 blob, 2 manifest_link)",
-                 "7 objects that infra-ci:latest needs…");
+    expect_short(
+        "7 objects that infra-ci:latest needs went missing (5 blob, 2 manifest_link)",
+        "7 objects that infra-ci:latest needs…");
     expect_short("garbage-collect: 13 blobs marked, 12 blobs and 5 manifests eligible",
                  "garbage-collect: 13 blobs marked, 12…");
     /* one word longer than a label: its middle; multi-byte characters are not split */
@@ -69,8 +71,9 @@ static void test_entities(void **state)
 
     (void)state;
     ra_mermaid_timeline(&b, "t", ev, 1);
-    assert_string_equal(b.ptr, "timeline\n    title t\n    2026-04-12 01.00 : #35;313#58; "
-                               "a#59;b #37;#37;{init} #96;x#96; #60;b#62; #38; #34;q#34;\n");
+    assert_string_equal(b.ptr,
+                        "timeline\n    title t\n    2026-04-12 01.00 : #35;313#58; "
+                        "a#59;b #37;#37;{init} #96;x#96; #60;b#62; #38; #34;q#34;\n");
     ra_buf_release(&b);
 }
 

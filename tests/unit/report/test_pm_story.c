@@ -39,11 +39,12 @@ static void setup_inv(void)
     memset(&ls, 0, sizeof(ls));
     memset(&l, 0, sizeof(l));
     memset(&inv, 0, sizeof(inv));
-    assert_int_equal(ra_digest_parse(&l.digest,
-                                     "sha256:73af0327d64073e6c559e87a149b95d298e958f6bd6ea424cc7a"
-                                     "4313a761fb26",
-                                     71),
-                     0);
+    assert_int_equal(
+        ra_digest_parse(&l.digest,
+                        "sha256:73af0327d64073e6c559e87a149b95d298e958f6bd6ea424cc7a"
+                        "4313a761fb26",
+                        71),
+        0);
     l.from.time = T("2026-04-12T01:00:00Z");
     l.to.time = T("2026-04-12T03:25:01Z");
     l.tags.items = tags;
@@ -53,8 +54,8 @@ static void setup_inv(void)
     inv.losses = &ls;
 }
 
-static int fold(struct ra_pm_fold *f, json_t *rows, enum ra_event_kind kind, const char *time,
-                const char *msg)
+static int fold(struct ra_pm_fold *f, json_t *rows, enum ra_event_kind kind,
+                const char *time, const char *msg)
 {
     struct ra_event e = {0};
 
@@ -94,10 +95,11 @@ static void test_pm_story__fold(void **state)
     assert_int_equal(fold(f, rows, RA_EV_TAG_PUSHED, "2026-04-08T10:05:47Z",
                           "tools/kubectl:1.29 pushed as sha256:853b015c8f1e"),
                      1);
-    assert_int_equal(fold(f, rows, RA_EV_MANIFEST_PUSHED, "2026-04-11T07:45:21Z",
-                          "manifest sha256:73af0327d64073e6c559e87a149b95d298e958f6bd6ea424cc"
-                          "7a4313a761fb26 pushed to infra-ci"),
-                     0);
+    assert_int_equal(
+        fold(f, rows, RA_EV_MANIFEST_PUSHED, "2026-04-11T07:45:21Z",
+             "manifest sha256:73af0327d64073e6c559e87a149b95d298e958f6bd6ea424cc"
+             "7a4313a761fb26 pushed to infra-ci"),
+        0);
     assert_int_equal(fold(f, rows, RA_EV_TAG_PUSHED, "2026-04-11T07:45:21Z",
                           "infra-ci:latest pushed as sha256:e475600e8421"),
                      0);
@@ -106,12 +108,14 @@ static void test_pm_story__fold(void **state)
     assert_int_equal(json_array_size(rows), 1);
     assert_string_equal(row_event(rows, 0), "pushes unrelated to the lost objects (x4): "
                                             "infra-ci, base/debian, tools/kubectl");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "time")),
-                        "2026-04-06T00:40:12Z");
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(rows, 0), "time")),
+        "2026-04-06T00:40:12Z");
     assert_string_equal(
         json_string_value(json_object_get(json_array_get(rows, 0), "until")),
         "2026-04-08T10:05:47Z");
-    assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "count")), 4);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(rows, 0), "count")), 4);
     json_decref(rows);
 }
 
@@ -123,9 +127,10 @@ static void test_pm_story__no_config(void **state)
     setup_inv();
     gap = ra_pm_detection_gap_json(&inv, NULL);
     assert_false(json_is_true(json_object_get(gap, "has_probes")));
-    assert_string_equal(json_string_value(json_object_get(gap, "verdict")),
-                        "Nothing in the config probed whether pushed images could still be "
-                        "pulled, so the damage was seen only when something pulled.");
+    assert_string_equal(
+        json_string_value(json_object_get(gap, "verdict")),
+        "Nothing in the config probed whether pushed images could still be "
+        "pulled, so the damage was seen only when something pulled.");
     changes = ra_pm_config_changes_json(&inv);
     assert_false(json_is_true(json_object_get(changes, "has_changes")));
     assert_string_equal(json_string_value(json_object_get(changes, "since")),

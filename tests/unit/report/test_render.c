@@ -33,7 +33,8 @@ static void read_all(struct ra_buf *out, const char *path)
     fclose(f);
 }
 
-/* Every templates/NAME.mustache is built in as NAME with the same bytes, and nothing else. */
+/* Every templates/NAME.mustache is built in as NAME with the same bytes, and nothing
+ * else. */
 static void test_render__builtin_matches_the_files(void **state)
 {
     const struct ra_builtin_template *t;

@@ -21,8 +21,8 @@
 
 #include "fixture_analysis.h"
 
-#define ODD_REPO "caf\xe9"           /* Latin-1, not UTF-8 */
-#define ODD_TAG "lat\x1b[31mest"     /* an ANSI escape */
+#define ODD_REPO "caf\xe9"       /* Latin-1, not UTF-8 */
+#define ODD_TAG "lat\x1b[31mest" /* an ANSI escape */
 #define NAME "registry-2026-04-13T0100Z.tar.gz"
 #define SOURCE "samples/incident-2026-04/" NAME
 
@@ -83,8 +83,8 @@ static struct ra_scan *broken_scan(void)
     s->snap->entries = 3;
     s->snap->newest_mtime = s->snap->oldest_mtime = RA_TIME_NONE;
     s->snap->complete = 0;
-    ra_findings_add(&s->findings, RA_F_READ_ERROR, RA_SEV_CRITICAL, NULL, NULL, NULL, NULL,
-                    "docker/registry/v2/blobs/sha256/12/1234/data",
+    ra_findings_add(&s->findings, RA_F_READ_ERROR, RA_SEV_CRITICAL, NULL, NULL, NULL,
+                    NULL, "docker/registry/v2/blobs/sha256/12/1234/data",
                     "truncated tar archive; 3 members read up to byte 10240");
     return s;
 }
@@ -198,8 +198,9 @@ static json_t *arr(json_t *o, const char *key, size_t n)
     return v;
 }
 
-#define SNAPSHOT_KEYS                                                                  \
-    "complete entries findings name newest_mtime oldest_mtime registries source taken_at " \
+#define SNAPSHOT_KEYS                                                                    \
+    "complete entries findings name newest_mtime oldest_mtime registries source "        \
+    "taken_at "                                                                          \
     "taken_at_source verified"
 #define FINDING_KEYS "code digest message parent path repository severity tag"
 
@@ -236,7 +237,8 @@ static void expect_finding(json_t *j, const struct ra_finding *x)
 
 static void build_incident(struct fx *f, int order)
 {
-    f->scans[0] = make_scan(NAME, SOURCE, APR(13, 1, 0), RA_TAKEN_NAME, incident_graph(order));
+    f->scans[0] =
+        make_scan(NAME, SOURCE, APR(13, 1, 0), RA_TAKEN_NAME, incident_graph(order));
     f->scans[1] = broken_scan();
 }
 
@@ -272,8 +274,9 @@ static void test_scan_out__document(void **state)
     expect_keys(reg, "counts findings root tags");
     assert_string_equal(str(reg, "root"), ROOT);
     counts = json_object_get(reg, "counts");
-    expect_keys(counts, "blobs bytes layer_links manifests repositories tags unpullable_tags "
-                        "uploads");
+    expect_keys(counts,
+                "blobs bytes layer_links manifests repositories tags unpullable_tags "
+                "uploads");
     assert_int_equal(num(counts, "blobs"), 9); /* 1 2 3 4 6 7 a b c */
     assert_int_equal(num(counts, "bytes"), (json_int_t)r->counts.bytes);
     assert_int_equal(num(counts, "layer_links"), 6);
@@ -339,8 +342,9 @@ static void test_scan_out__document(void **state)
     assert_string_equal(str(t, "tag"), "latest");
     assert_string_equal(str(t, "digest"), ds('5'));
     assert_string_equal(str(t, "parent"), ds('3'));
-    assert_string_equal(str(t, "path"), ROOT "/blobs/sha256/55/5555555555555555555555555555555555"
-                                             "555555555555555555555555555555/data");
+    assert_string_equal(str(t, "path"),
+                        ROOT "/blobs/sha256/55/5555555555555555555555555555555555"
+                             "555555555555555555555555555555/data");
 }
 
 static void test_scan_out__broken_snapshot(void **state)
@@ -393,8 +397,8 @@ static void test_scan_out__format_sorted_indented(void **state)
     assert_memory_equal(f->out.ptr, again, strlen(again));
     assert_int_equal(f->out.ptr[f->out.len - 1], '\n');
     free(again);
-    assert_memory_equal(f->out.ptr, "{\n  \"schema\": \"regautopsy.scan/1\",\n  \"snapshots\": [\n",
-                        52);
+    assert_memory_equal(
+        f->out.ptr, "{\n  \"schema\": \"regautopsy.scan/1\",\n  \"snapshots\": [\n", 52);
     /* the non-UTF-8 byte is an escape; the control character a JSON escape */
     assert_non_null(strstr(f->out.ptr, "\"repository\": \"caf\\\\xe9\""));
     assert_non_null(strstr(f->out.ptr, "\"tag\": \"lat\\u001B[31mest\""));
@@ -435,8 +439,8 @@ static void test_scan_out__no_snapshots(void **state)
     struct fx *f = *state;
 
     write_json(f, 0);
-    assert_string_equal(f->out.ptr,
-                        "{\n  \"schema\": \"regautopsy.scan/1\",\n  \"snapshots\": []\n}\n");
+    assert_string_equal(
+        f->out.ptr, "{\n  \"schema\": \"regautopsy.scan/1\",\n  \"snapshots\": []\n}\n");
 }
 
 static void test_scan_out__same_bytes_every_run(void **state)
@@ -480,32 +484,36 @@ static void test_scan_out__text_summary(void **state)
     /* control characters and invalid bytes never reach the terminal */
     assert_null(memchr(f->out.ptr, 0x1b, f->out.len));
     assert_null(memchr(f->out.ptr, 0xe9, f->out.len));
-    assert_non_null(strstr(f->out.ptr, NAME ": taken 2026-04-13T01:00:00Z (from its name), 131 "
-                                       "members\n"
-                                       "  registry " ROOT "\n"
-                                       "    2 repositories, 3 tags, 4 manifests, 9 blobs ("));
-    assert_non_null(strstr(f->out.ptr, "    2 of 3 tags cannot be pulled:\n"
-                                       "      BROKEN infra-ci:gone -> sha256:dddddddddddd "
-                                       "(unknown type)\n"
-                                       "          unknown          sha256:dddddddddddd  "
-                                       "manifest_blob_missing\n"));
-    assert_non_null(strstr(f->out.ptr, "      BROKEN infra-ci:latest -> sha256:111111111111 "
-                                       "(OCI index)\n"
-                                       "          linux/amd64      sha256:222222222222  "
-                                       "pullable\n"
-                                       "          linux/arm64      sha256:333333333333  "
-                                       "index_child_missing\n"));
+    assert_non_null(strstr(f->out.ptr,
+                           NAME ": taken 2026-04-13T01:00:00Z (from its name), 131 "
+                                "members\n"
+                                "  registry " ROOT "\n"
+                                "    2 repositories, 3 tags, 4 manifests, 9 blobs ("));
+    assert_non_null(strstr(f->out.ptr,
+                           "    2 of 3 tags cannot be pulled:\n"
+                           "      BROKEN infra-ci:gone -> sha256:dddddddddddd "
+                           "(unknown type)\n"
+                           "          unknown          sha256:dddddddddddd  "
+                           "manifest_blob_missing\n"));
+    assert_non_null(strstr(f->out.ptr,
+                           "      BROKEN infra-ci:latest -> sha256:111111111111 "
+                           "(OCI index)\n"
+                           "          linux/amd64      sha256:222222222222  "
+                           "pullable\n"
+                           "          linux/arm64      sha256:333333333333  "
+                           "index_child_missing\n"));
     /* pullable tags only with the flag */
     assert_null(strstr(f->out.ptr, "caf"));
-    assert_non_null(strstr(f->out.ptr, "\nbroken.tar: taken at an unknown time (unknown), 3 "
-                                       "members\n"
-                                       "  read_error: truncated tar archive; 3 members read "
-                                       "up to byte 10240\n"
-                                       "  registry .\n"
-                                       "    0 repositories, 0 tags, 0 manifests, 0 blobs (0 "
-                                       "bytes), 0 uploads\n"
-                                       "    all 0 tags can be pulled\n"
-                                       "    findings: 0 critical, 0 error, 0 warning, 0 info\n"));
+    assert_non_null(strstr(f->out.ptr,
+                           "\nbroken.tar: taken at an unknown time (unknown), 3 "
+                           "members\n"
+                           "  read_error: truncated tar archive; 3 members read "
+                           "up to byte 10240\n"
+                           "  registry .\n"
+                           "    0 repositories, 0 tags, 0 manifests, 0 blobs (0 "
+                           "bytes), 0 uploads\n"
+                           "    all 0 tags can be pulled\n"
+                           "    findings: 0 critical, 0 error, 0 warning, 0 info\n"));
 
     ra_buf_truncate(&f->out, 0);
     ra_scan_write_text(&f->out, f->scans, 1, RA_SCAN_TEXT_ALL_TAGS);

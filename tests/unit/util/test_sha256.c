@@ -37,13 +37,15 @@ static void assert_oneshot(const void *data, size_t len, const char *want)
 static void test_sha256__empty(void **state)
 {
     (void)state;
-    assert_oneshot("", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assert_oneshot("", 0,
+                   "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 static void test_sha256__abc(void **state)
 {
     (void)state;
-    assert_oneshot("abc", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_oneshot("abc", 3,
+                   "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 static void test_sha256__two_block_vector(void **state)
@@ -79,8 +81,8 @@ static void test_sha256__context_empty_equals_oneshot(void **state)
     assert_int_equal(err.code, 0);
     ra_sha256_update(h, "", 0);
     ra_sha256_final(h, d);
-    assert_string_equal(hex(s, d),
-                        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assert_string_equal(
+        hex(s, d), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     ra_sha256_free(h);
 }
 
@@ -109,8 +111,9 @@ static void test_sha256__mib_streamed_in_odd_chunks(void **state)
     ra_sha256_final(h, streamed);
     ra_sha256_buf(oneshot, a, MIB);
     assert_memory_equal(streamed, oneshot, RA_SHA256_LEN);
-    assert_string_equal(hex(s, streamed),
-                        "9bc1b2a288b26af7257a36277ae3816a7d4f16e89c1e7e77d0a5c48bad62b360");
+    assert_string_equal(
+        hex(s, streamed),
+        "9bc1b2a288b26af7257a36277ae3816a7d4f16e89c1e7e77d0a5c48bad62b360");
     ra_sha256_free(h);
     free(a);
 }
@@ -122,7 +125,8 @@ static void test_sha256__million_a(void **state)
     (void)state;
     assert_non_null(a);
     memset(a, 'a', 1000000);
-    assert_oneshot(a, 1000000, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    assert_oneshot(a, 1000000,
+                   "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
     free(a);
 }
 
@@ -138,14 +142,14 @@ static void test_sha256__reset_and_reuse(void **state)
     ra_sha256_update(h, "ab", 2);
     ra_sha256_update(h, "c", 1);
     ra_sha256_final(h, d);
-    assert_string_equal(hex(s, d),
-                        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_string_equal(
+        hex(s, d), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 
     /* after final + reset the context starts from scratch */
     ra_sha256_reset(h);
     ra_sha256_final(h, d);
-    assert_string_equal(hex(s, d),
-                        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assert_string_equal(
+        hex(s, d), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 
     /* reset in the middle of a hash drops what was fed so far */
     ra_sha256_reset(h);
@@ -153,8 +157,8 @@ static void test_sha256__reset_and_reuse(void **state)
     ra_sha256_reset(h);
     ra_sha256_update(h, "abc", 3);
     ra_sha256_final(h, d);
-    assert_string_equal(hex(s, d),
-                        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_string_equal(
+        hex(s, d), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     ra_sha256_free(h);
 }
 
