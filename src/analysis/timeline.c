@@ -321,6 +321,7 @@ void ra_timeline_end(struct ra_timeline **out, struct ra_timeline_builder *b,
         x->routine = e->routine;
     }
     ra_vec_sort(&t->events, cmp_event);
+    b->t = NULL; /* handed out */
     ra_timeline_builder_free(b);
     *out = t;
 }
@@ -334,6 +335,7 @@ void ra_timeline_builder_free(struct ra_timeline_builder *b)
     ra_buf_release(&b->key);
     ra_buf_release(&b->msg);
     ra_buf_release(&b->path);
+    ra_timeline_free(b->t); /* a timeline never ended: reading stopped on an error */
     free(b);
 }
 
