@@ -7,6 +7,7 @@
 #include "config/sched/schedule.h"
 #include "report/json.h"
 #include "report/pm_story.h"
+#include "util/text.h"
 
 static json_t *findings_json(struct ra_pm_model *m)
 {
@@ -147,6 +148,9 @@ json_t *ra_pm_appendix(struct ra_pm_model *m)
 
     json_object_set_new(o, "findings_total",
                         json_integer((json_int_t)json_array_size(f)));
+    json_object_set_new(
+        o, "findings_word",
+        json_string(ra_text_plural(json_array_size(f), "finding", "findings")));
     ra_pm_capped(o, "findings", findings_folded(f), m->opts->table_cap);
     json_object_set_new(o, "findings_all", f);
     json_object_set_new(o, "inventory", inventory_json(m));

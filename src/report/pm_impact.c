@@ -2,6 +2,7 @@
 /* The post-mortem model: impact. */
 #include "report/pm_internal.h"
 
+#include "util/text.h"
 #include <string.h>
 
 #include "analysis/investigate.h"
@@ -161,6 +162,9 @@ static void failures_json(json_t *o, struct ra_pm_model *m)
                       ra_digest_short(hex, &pm->failed_objects[i]->digest));
     json_object_set_new(o, "failed_objects",
                         json_integer((json_int_t)pm->nfailed_objects));
+    json_object_set_new(
+        o, "failed_objects_word",
+        json_string(ra_text_plural(pm->nfailed_objects, "object", "objects")));
     json_object_set_new(o, "failed_objects_text",
                         ra_json_str(runs.len ? runs.ptr : NULL));
     ra_buf_release(&runs);
@@ -186,6 +190,12 @@ json_t *ra_pm_impact(struct ra_pm_model *m)
     json_object_set_new(o, "failed_pipelines",
                         json_integer((json_int_t)pm->failed_pipelines));
     json_object_set_new(o, "failed_pulls", json_integer((json_int_t)pm->failed_pulls));
+    json_object_set_new(o, "failed_pipelines_word",
+                        json_string(ra_text_plural(pm->failed_pipelines, "run", "runs")));
+    json_object_set_new(
+        o, "failed_pulls_word",
+        json_string(ra_text_plural(pm->failed_pulls, "request", "requests")));
+    json_object_set_new(o, "broken_word", json_string(ra_text_plural(n, "tag", "tags")));
     json_object_set_new(o, "has_failures",
                         json_boolean(pm->failed_pipelines || pm->failed_pulls));
     failures_json(o, m);

@@ -7,6 +7,7 @@
 #include "analysis/postmortem.h"
 #include "report/json.h"
 #include "report/pm_story.h"
+#include "util/text.h"
 
 /* The wording of each action item (analysis/actions.h decides which, their priority,
  * and which the config repository already fulfils). */
@@ -154,5 +155,7 @@ json_t *ra_pm_prediction(struct ra_pm_model *m)
         "has_breaks", json_array_size(breaks) > 0, "breaks", breaks);
     json_object_set_new(o, "aborted", ra_json_str(aborted));
     json_object_set_new(o, "head_config", json_boolean(p0->head_config));
+    json_object_set_new(o, "blobs_word",
+                        json_string(ra_text_plural(blobs, "blob", "blobs")));
     return o;
 }

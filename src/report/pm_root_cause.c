@@ -7,6 +7,7 @@
 #include "config/jobs/jobs.h"
 #include "config/sched/schedule.h"
 #include "report/json.h"
+#include "util/text.h"
 
 static const char *class_name(unsigned classes);
 
@@ -95,10 +96,12 @@ static json_t *fingerprints_json(struct ra_pm_model *m)
     for (i = 0; i < RA_FP__COUNT; i++)
         if (counts[i])
             json_array_append_new(
-                a, json_pack("{s:s,s:s,s:I,s:o}", "name",
+                a, json_pack("{s:s,s:s,s:I,s:s,s:o}", "name",
                              ra_fingerprint_name((enum ra_fingerprint)i), "title",
                              fp_title(c, (enum ra_fingerprint)i), "losses",
-                             (json_int_t)counts[i], "example", ra_json_str(detail[i])));
+                             (json_int_t)counts[i], "losses_word",
+                             ra_text_plural(counts[i], "object", "objects"), "example",
+                             ra_json_str(detail[i])));
     return a;
 }
 

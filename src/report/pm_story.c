@@ -10,6 +10,7 @@
 #include "report/pm_internal.h"
 #include "util/buf.h"
 
+#include "util/text.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,20 +49,20 @@ static void verdict(struct ra_buf *b, const struct ra_detection_gap *g, size_t a
     else if (!active)
         ra_buf_printf(b,
                       "No probe job was in effect when the objects went missing, so the "
-                      "damage was seen only when something pulled. %zu probe job(s) were "
+                      "damage was seen only when something pulled. %zu probe %s "
                       "added since:",
-                      g->probes.len);
+                      g->probes.len,
+                      ra_text_plural(g->probes.len, "job was", "jobs were"));
     else if (!g->catching)
-        ra_buf_printf(
-            b,
-            "The config had %zu probe job(s) in effect; none reaches what broke, "
-            "so the monitoring in place would not have caught this incident:",
-            active);
+        ra_buf_printf(b,
+                      "The config had %zu probe %s in effect; none reaches what broke, "
+                      "so the monitoring in place would not have caught this incident:",
+                      active, ra_text_plural(active, "job", "jobs"));
     else
         ra_buf_printf(b,
-                      "%zu of the %zu probe job(s) in effect would have caught this "
+                      "%zu of the %zu probe %s in effect would have caught this "
                       "incident:",
-                      g->catching, active);
+                      g->catching, active, ra_text_plural(active, "job", "jobs"));
 }
 
 json_t *ra_pm_detection_gap_json(const struct ra_investigation *inv,

@@ -356,6 +356,10 @@ json_t *ra_pm_timeline(struct ra_pm_model *m)
                   ra_json_time(from), "to", ra_json_time(to), "earlier",
                   (json_int_t)earlier, "later", (json_int_t)later);
     json_object_set_new(o, "has_earlier", json_boolean(earlier > 0));
+    json_object_set_new(o, "earlier_word",
+                        json_string(ra_text_plural(earlier, "event", "events")));
+    json_object_set_new(o, "earlier_verb",
+                        json_string(ra_text_plural(earlier, "is", "are")));
     ra_pm_capped(o, "rows", rows, m->opts->table_cap);
     json_object_set_new(o, "all", all);
     ra_buf_release(&mer);

@@ -68,3 +68,8 @@ int ra_text_is_clean(const char *s)
     }
     return 1;
 }
+
+const char *ra_text_plural(unsigned long long n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}

@@ -17,4 +17,8 @@ const char *ra_text_safe(struct ra_buf *out, const char *s, unsigned flags);
 /* Is s valid UTF-8 without control characters? */
 int ra_text_is_clean(const char *s);
 
+/* The noun for a count in English text: one when n == 1, else many
+ * ("1 tag", "0 tags", "2 tags"). Returns one of the two (borrowed). */
+const char *ra_text_plural(unsigned long long n, const char *one, const char *many);
+
 #endif

@@ -89,7 +89,7 @@ j() { jq -r "$1" "$tmp/model.json"; }
 [[ $(j '[.detection_gap.probes[] | [.command, .depth, .in_effect, .catches] | @tsv] | join("\n")') == \
     $'skopeo copy --all docker://registry.example.internal/infra-ci:latest dir:/tmp/probe\tall\ttrue\ttrue\nskopeo inspect --raw docker://registry.example.internal/infra-ci:latest > /dev/null\ttop\ttrue\tfalse' ]] ||
     die "probe verdicts: $(j '.detection_gap.probes')"
-grep -qxF -- "- 1 of the 2 probe job(s) in effect would have caught this incident:" "$tmp/pm.md" ||
+grep -qxF -- "- 1 of the 2 probe jobs in effect would have caught this incident:" "$tmp/pm.md" ||
     die "the report's detection verdict: $(grep -n 'probe' "$tmp/pm.md")"
 [[ $(j '.prediction.delete_untagged') == false && $(j '.prediction.head_config') == true ]] ||
     die "the forecast does not use the head: $(j '.prediction')"

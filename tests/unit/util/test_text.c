@@ -159,6 +159,16 @@ static void test_text__is_clean(void **state)
     assert_false(ra_text_is_clean("tab\there"));
 }
 
+static void test_text__plural_picks_noun_by_count(void **state)
+{
+    (void)state;
+    assert_string_equal(ra_text_plural(0, "tag", "tags"), "tags");
+    assert_string_equal(ra_text_plural(1, "tag", "tags"), "tag");
+    assert_string_equal(ra_text_plural(2, "tag", "tags"), "tags");
+    assert_string_equal(ra_text_plural(11, "request", "requests"), "requests");
+    assert_string_equal(ra_text_plural(1, "job was", "jobs were"), "job was");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +181,7 @@ int main(void)
         cmocka_unit_test(test_text__flags_select_what_is_escaped),
         cmocka_unit_test(test_text__appends_to_buffer),
         cmocka_unit_test(test_text__is_clean),
+        cmocka_unit_test(test_text__plural_picks_noun_by_count),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
