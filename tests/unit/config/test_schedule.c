@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "config/sched/schedule.h"
+#include "sched_fixture.h"
 #include "gitfixture.h"
 
 struct fixture {
@@ -118,25 +119,6 @@ static struct ra_schedule *load(const struct fixture *fx)
     return s;
 }
 
-static const struct ra_sched_job *find(const struct ra_schedule *s, const char *id)
-{
-    size_t i;
-
-    for (i = 0; i < s->jobs.len; i++) {
-        const struct ra_sched_job *j = s->jobs.items[i];
-        if (!strcmp(j->id, id))
-            return j;
-    }
-    fail_msg("no job '%s'", id);
-    return NULL;
-}
-
-static const struct ra_job_version *version(const struct ra_sched_job *j, size_t i)
-{
-    assert_true(i < j->versions.len);
-    return j->versions.items[i];
-}
-
 static ra_time at(const char *s)
 {
     ra_time t;
@@ -155,9 +137,9 @@ static void test_schedule__identity_across_inserted_and_removed_lines(void **sta
     assert_int_equal(s->jobs.len, 6);
     /* the 02:00 cleanup keeps its id though the scanner calls it "#2" at the middle
      * commits; it never changed: one version, at its line in the first commit */
-    clean = find(s, "cron.d:" CRON ":cleanup-tags.sh");
+    clean = sched_job(s, "cron.d:" CRON ":cleanup-tags.sh");
     assert_int_equal(clean->versions.len, 1);
-    v = version(clean, 0);
+    v = sched_version(clean, 0);
     assert_string_equal(v->commit->id, fx->c[0]);
     assert_string_equal(v->job->schedule, "0 2 * * *");
     assert_int_equal(v->job->line, 2);
@@ -166,26 +148,26 @@ static void test_schedule__identity_across_inserted_and_removed_lines(void **sta
     assert_int_equal(clean->last->line, 5);
 
     /* the noon prune is the new job, added then removed */
-    noon = find(s, "cron.d:" CRON ":cleanup-tags.sh#2");
+    noon = sched_job(s, "cron.d:" CRON ":cleanup-tags.sh#2");
     assert_int_equal(noon->versions.len, 2);
-    assert_string_equal(version(noon, 0)->commit->id, fx->c[1]);
-    assert_string_equal(version(noon, 0)->change, "added");
-    assert_string_equal(version(noon, 0)->job->schedule, "0 12 * * *");
-    assert_int_equal(version(noon, 0)->job->line, 4);
-    assert_string_equal(version(noon, 1)->commit->id, fx->c[3]);
-    assert_string_equal(version(noon, 1)->change, "removed");
-    assert_null(version(noon, 1)->job);
+    assert_string_equal(sched_version(noon, 0)->commit->id, fx->c[1]);
+    assert_string_equal(sched_version(noon, 0)->change, "added");
+    assert_string_equal(sched_version(noon, 0)->job->schedule, "0 12 * * *");
+    assert_int_equal(sched_version(noon, 0)->job->line, 4);
+    assert_string_equal(sched_version(noon, 1)->commit->id, fx->c[3]);
+    assert_string_equal(sched_version(noon, 1)->change, "removed");
+    assert_null(sched_version(noon, 1)->job);
     assert_string_equal(noon->last_commit->id, fx->c[2]); /* last seen before removal */
     assert_int_equal(noon->last->line, 3);
 
     /* the GC: added at line 3, moved to 6 unchanged (no version), changed at line 5 */
-    gc = find(s, "cron.d:" CRON ":registry garbage-collect");
+    gc = sched_job(s, "cron.d:" CRON ":registry garbage-collect");
     assert_int_equal(gc->versions.len, 2);
-    assert_string_equal(version(gc, 0)->commit->id, fx->c[0]);
-    assert_int_equal(version(gc, 0)->job->line, 3);
-    assert_string_equal(version(gc, 1)->commit->id, fx->c[2]);
-    assert_int_equal(version(gc, 1)->job->line, 5);
-    assert_string_equal(version(gc, 1)->change,
+    assert_string_equal(sched_version(gc, 0)->commit->id, fx->c[0]);
+    assert_int_equal(sched_version(gc, 0)->job->line, 3);
+    assert_string_equal(sched_version(gc, 1)->commit->id, fx->c[2]);
+    assert_int_equal(sched_version(gc, 1)->job->line, 5);
+    assert_string_equal(sched_version(gc, 1)->change,
                         "adds --delete-untagged; command changed");
     assert_int_equal(gc->last->line, 6); /* moved again, unchanged, at HEAD */
     assert_string_equal(gc->last_commit->id, fx->c[3]);
@@ -221,18 +203,19 @@ static void test_schedule__same_name_changed_while_lines_move(void **state)
     if (ra_schedule_load(&s, repo, NULL, &err) < 0)
         fail_msg("%s", err.msg);
     assert_int_equal(s->jobs.len, 3);
-    app = find(s, "crontab:ops/crontab:prune.sh");
+    app = sched_job(s, "crontab:ops/crontab:prune.sh");
     assert_int_equal(app->versions.len, 2);
-    assert_string_equal(version(app, 1)->change, "schedule '0 1 * * *' -> '0 2 * * *'");
-    assert_int_equal(version(app, 0)->job->line, 2);
-    assert_int_equal(version(app, 1)->job->line, 3);
-    web = find(s, "crontab:ops/crontab:prune.sh#2");
+    assert_string_equal(sched_version(app, 1)->change,
+                        "schedule '0 1 * * *' -> '0 2 * * *'");
+    assert_int_equal(sched_version(app, 0)->job->line, 2);
+    assert_int_equal(sched_version(app, 1)->job->line, 3);
+    web = sched_job(s, "crontab:ops/crontab:prune.sh#2");
     assert_int_equal(web->versions.len, 1);
     assert_string_equal(web->last->command, "/opt/prune.sh web");
     assert_int_equal(web->last->line, 5);
-    db = find(s, "crontab:ops/crontab:prune.sh#3");
+    db = sched_job(s, "crontab:ops/crontab:prune.sh#3");
     assert_int_equal(db->versions.len, 1);
-    assert_string_equal(version(db, 0)->change, "added");
+    assert_string_equal(sched_version(db, 0)->change, "added");
     assert_string_equal(db->last->command, "/opt/prune.sh db");
     ra_schedule_free(s);
 }
@@ -489,11 +472,11 @@ static void test_schedule__schedulers_of_their_own_ignore_the_hosts_zone(void **
     s = load(&fx);
     assert_int_equal(s->jobs.len, 6);
     for (i = 0; i < RA_ARRAY_SIZE(ids); i++)
-        assert_int_equal(find(s, ids[i])->versions.len, 1);
-    assert_int_equal(version(find(s, nomad), 0)->job->line, 4);
-    assert_int_equal(version(find(s, rule), 0)->job->line, 3);
-    assert_int_equal(find(s, nomad)->last->line, 6); /* at the head commit */
-    assert_int_equal(find(s, rule)->last->line, 4);
+        assert_int_equal(sched_job(s, ids[i])->versions.len, 1);
+    assert_int_equal(sched_version(sched_job(s, nomad), 0)->job->line, 4);
+    assert_int_equal(sched_version(sched_job(s, rule), 0)->job->line, 3);
+    assert_int_equal(sched_job(s, nomad)->last->line, 6); /* at the head commit */
+    assert_int_equal(sched_job(s, rule)->last->line, 4);
 
     /* hosts in Los Angeles (PDT, UTC-7, on 03-20) */
     assert_int_equal(ra_schedule_firings(&fs, s, at("2026-03-20T00:00:00Z"),

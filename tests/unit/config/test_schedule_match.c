@@ -19,6 +19,7 @@
 
 #include "config/jobs/jobs.h"
 #include "config/sched/schedule.h"
+#include "sched_fixture.h"
 #include "config/sched/schedule_internal.h"
 #include "util/map.h"
 
@@ -52,25 +53,6 @@ static void read_commit(struct ra_schedule *s, struct ra_map *index, size_t i)
     ra_schedule_match(s, index, i ? &commits[i - 1] : NULL, &commits[i], jobs);
 }
 
-static const struct ra_sched_job *job_of(const struct ra_schedule *s, const char *id)
-{
-    size_t i;
-
-    for (i = 0; i < s->jobs.len; i++) {
-        const struct ra_sched_job *j = s->jobs.items[i];
-        if (!strcmp(j->id, id))
-            return j;
-    }
-    fail_msg("no job '%s'", id);
-    return NULL;
-}
-
-static const struct ra_job_version *version(const struct ra_sched_job *j, size_t i)
-{
-    assert_true(i < j->versions.len);
-    return j->versions.items[i];
-}
-
 static void test_schedule_match__history(void **state)
 {
     struct ra_schedule *s = calloc(1, sizeof(*s));
@@ -86,23 +68,24 @@ static void test_schedule_match__history(void **state)
 
     /* the job of the first commit keeps its id, though the scanner calls it "#2" once
      * the dry run is above it */
-    gc = job_of(s, "crontab:" PATH ":gc.sh");
+    gc = sched_job(s, "crontab:" PATH ":gc.sh");
     assert_int_equal(gc->versions.len, 2);
-    assert_ptr_equal(version(gc, 0)->commit, &commits[0]);
-    assert_string_equal(version(gc, 0)->change, "added");
-    assert_ptr_equal(version(gc, 1)->commit, &commits[2]);
-    assert_string_equal(version(gc, 1)->change, "schedule '0 3 * * *' -> '20 3 * * *'");
+    assert_ptr_equal(sched_version(gc, 0)->commit, &commits[0]);
+    assert_string_equal(sched_version(gc, 0)->change, "added");
+    assert_ptr_equal(sched_version(gc, 1)->commit, &commits[2]);
+    assert_string_equal(sched_version(gc, 1)->change,
+                        "schedule '0 3 * * *' -> '20 3 * * *'");
     assert_string_equal(gc->last->schedule, "20 3 * * *");
     assert_int_equal(gc->last->line, 1);
     assert_ptr_equal(gc->last_commit, &commits[3]);
 
-    dry = job_of(s, "crontab:" PATH ":gc.sh#2");
+    dry = sched_job(s, "crontab:" PATH ":gc.sh#2");
     assert_int_equal(dry->versions.len, 2);
-    assert_ptr_equal(version(dry, 0)->commit, &commits[1]);
-    assert_string_equal(version(dry, 0)->change, "added");
-    assert_ptr_equal(version(dry, 1)->commit, &commits[3]);
-    assert_null(version(dry, 1)->job);
-    assert_string_equal(version(dry, 1)->change, "removed");
+    assert_ptr_equal(sched_version(dry, 0)->commit, &commits[1]);
+    assert_string_equal(sched_version(dry, 0)->change, "added");
+    assert_ptr_equal(sched_version(dry, 1)->commit, &commits[3]);
+    assert_null(sched_version(dry, 1)->job);
+    assert_string_equal(sched_version(dry, 1)->change, "removed");
 
     ra_map_release(&index);
     ra_schedule_free(s);
