@@ -61,7 +61,11 @@ loopfs_up() {
         fi
     fi
     mkdir -p "$mnt"
-    LOOPFS_DEV=$(losetup -f --show "$img")
+    # direct I/O: the image's blocks are cached once, by the mounted file system, not a
+    # second time as pages of the image file (with a 1M-entry share of 90 snapshots the
+    # kernel's inode and page caches are what runs out first)
+    LOOPFS_DEV=$(losetup -f --show --direct-io=on "$img" 2>/dev/null) ||
+        LOOPFS_DEV=$(losetup -f --show "$img")
     if ! mount -o noatime "$LOOPFS_DEV" "$mnt"; then
         losetup -d "$LOOPFS_DEV"
         LOOPFS_DEV=
