@@ -138,7 +138,7 @@ bi_s=$T_S bi_rss=$T_RSS bi_cpu=$T_CPU
 bracket=$(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=[s for s in d["snapshots"] if s["read"]]; print("%s of %s read; last pullable %s, first not %s (%s); %d entries in %d targeted rounds" % (d["snapshots_read"], d["snapshots_total"], d["last_pullable"], d["first_not_pullable"], d["reason"], sum(s.get("entries", 0) for s in r), sum(s.get("rounds", 0) for s in r)))' "$work/bisect.json")
 
 echo "regautopsy many-snapshots benchmark  $(date -u +%Y%m%dT%H%M%SZ)  commit $(git -C "$here/.." rev-parse --short HEAD 2>/dev/null || echo unknown)"
-echo "host: $(nproc) cores; share: $nsnap $([ "$fs" = btrfs ] && echo "Btrfs snapshot" || echo "hard-linked ($fs)") daily snapshots, ~$entries entries each, change rate $rate/day; tag removed on day $break_day"
+echo "host: $(nproc) cores; share: $nsnap daily $([ "$fs" = btrfs ] && echo "Btrfs" || echo "hard-linked ($fs)") snapshots, ~$entries entries each, change rate $rate/day; tag removed on day $break_day"
 echo "method: one warm-up, then best wall and least CPU (user+sys) of $runs via /usr/bin/time; rss = peak RSS"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (other load on $(nproc) cores skews wall times)"
 row() { # MEASURE WALL CPU RSS
