@@ -174,4 +174,39 @@ const struct ra_recycled_blob *
 ra_postmortem_recycled_copy(const struct ra_investigation *inv, const struct ra_digest *d,
                             const struct ra_snapshot **snap);
 
+struct ra_event;
+
+/* The timeline's diagram draws at most this many key events (the latest), then the
+ * repair; the table has every key event and row. */
+#define RA_PM_DIAGRAM_MAX 12
+
+/* Where an event of the incident's period goes in the post-mortem's timeline. */
+enum ra_pm_role {
+    RA_PM_ROLE_KEY = 0, /* a row of the table and an event of the diagram */
+    RA_PM_ROLE_ROW,     /* a row of the table only */
+    RA_PM_ROLE_ROUTINE, /* routine: folded into one sentence (the JSON keeps the row) */
+    RA_PM_ROLE_REPEAT,  /* says again what the report shows elsewhere: folded too */
+};
+
+/* The role of e, an event of the focus window:
+ * - key: the losses, config commits, a push of a lost object or of a broken tag, the
+ *   run of a suspect rated medium or high, log lines up to the first sign of each kind
+ *   (ra_postmortem_first_signs: the first failed pipeline, the first 404 for a lost
+ *   object, the first alert; API deletes before them);
+ * - row: the other manifests of such a push, runs inside a loss window of jobs rated
+ *   low, later log lines (more failures), log lines dated to the day only, snapshots
+ *   whose mtimes are not used, a storage diff no loss row covers;
+ * - routine: each job's runs over the period, blob uploads, layer links, uploads,
+ *   pushes unrelated to the losses, routine log lines folded per day (requests answered
+ *   404, pipelines that did not fail);
+ * - repeat: a snapshot taken (Evidence examined lists it), the storage diff between two
+ *   snapshots where a loss row says what went. */
+enum ra_pm_role ra_postmortem_role(const struct ra_postmortem *pm,
+                                   const struct ra_investigation *inv,
+                                   const struct ra_event *e);
+
+/* The latest of the first failed pipeline, the first 404 for a lost object and the
+ * first alert (RA_TIME_NONE when none). */
+ra_time ra_postmortem_first_signs(const struct ra_postmortem *pm);
+
 #endif
