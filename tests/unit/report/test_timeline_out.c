@@ -222,6 +222,9 @@ static void test_timeline_out__json(void **state)
     fix_json_expect(json_object_get(doc, "notes"), "[]");
     events = json_object_get(doc, "events");
     assert_int_equal(json_array_size(events), 12);
+    /* runs are counted up to the newest evidence, here the newest snapshot (no log):
+     * the 8th run, on the 12th, is the last; the one on the 13th is the forecast's */
+    assert_int_equal(inv->firings_until, APR(13, 1, 0));
     ra_buf_printf(
         &want,
         "{\"count\":8,\"evidence\":\"etc/cron.d/registry-gc:1 @ %s\",\"kind\":"
