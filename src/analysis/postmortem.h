@@ -190,12 +190,12 @@ enum ra_pm_role {
 
 /* The role of e, an event of the focus window:
  * - key: the losses, config commits, a push of a lost object or of a broken tag, the
- *   run of a suspect rated medium or high, log lines up to the first sign of each kind
- *   (ra_postmortem_first_signs: the first failed pipeline, the first 404 for a lost
- *   object, the first alert; API deletes before them);
+ *   run of a suspect rated medium or high, the first signs of the damage (the first
+ *   failed pipeline, each lost object's first 404, the first alert) and every log line
+ *   up to the earliest of them (ra_postmortem_first_sign: API deletes, say);
  * - row: the other manifests of such a push, runs inside a loss window of jobs rated
- *   low, later log lines (more failures), log lines dated to the day only, snapshots
- *   whose mtimes are not used, a storage diff no loss row covers;
+ *   low, later log lines (more failures, later 404s and alerts), log lines dated to the
+ * day only, snapshots whose mtimes are not used, a storage diff no loss row covers;
  * - routine: each job's runs over the period, blob uploads, layer links, uploads,
  *   pushes unrelated to the losses, routine log lines folded per day (requests answered
  *   404, pipelines that did not fail);
@@ -205,8 +205,8 @@ enum ra_pm_role ra_postmortem_role(const struct ra_postmortem *pm,
                                    const struct ra_investigation *inv,
                                    const struct ra_event *e);
 
-/* The latest of the first failed pipeline, the first 404 for a lost object and the
+/* The earliest of the first failed pipeline, the first 404 for a lost object and the
  * first alert (RA_TIME_NONE when none). */
-ra_time ra_postmortem_first_signs(const struct ra_postmortem *pm);
+ra_time ra_postmortem_first_sign(const struct ra_postmortem *pm);
 
 #endif

@@ -8,6 +8,9 @@
 #include "analysis/focus.h"
 #include "analysis/investigate.h"
 
+#include <stdio.h>
+#include <string.h>
+
 /* Does a loss row say what e, the storage diff between two snapshots, says: a loss
  * whose window ends inside e's? */
 static int loss_in(const struct ra_losses *ls, const struct ra_event *e)
@@ -23,27 +26,59 @@ static int loss_in(const struct ra_losses *ls, const struct ra_event *e)
     return 0;
 }
 
-static ra_time later(ra_time t, const struct ra_pm_event *e)
+static ra_time earlier(ra_time t, const struct ra_pm_event *e)
 {
     if (!e->event || e->event->time == RA_TIME_NONE)
         return t;
-    return t == RA_TIME_NONE || e->event->time > t ? e->event->time : t;
+    return t == RA_TIME_NONE || e->event->time < t ? e->event->time : t;
 }
 
-ra_time ra_postmortem_first_signs(const struct ra_postmortem *pm)
+ra_time ra_postmortem_first_sign(const struct ra_postmortem *pm)
 {
     ra_time t = RA_TIME_NONE;
 
-    t = later(t, &pm->first_failed_pipeline);
-    t = later(t, &pm->first_404);
-    return later(t, &pm->first_alert);
+    t = earlier(t, &pm->first_failed_pipeline);
+    t = earlier(t, &pm->first_404);
+    return earlier(t, &pm->first_alert);
+}
+
+/* Is e the log line of x ("log:line" as its evidence)? */
+static int is_line(const struct ra_event *e, const struct ra_pm_event *x)
+{
+    char line[32];
+    size_t n;
+
+    if (!x->event || !x->log || !e->evidence)
+        return 0;
+    n = strlen(x->log);
+    snprintf(line, sizeof(line), ":%llu", (unsigned long long)x->event->line);
+    return !strncmp(e->evidence, x->log, n) && !strcmp(e->evidence + n, line);
+}
+
+/* Is e a first sign of the damage: the first failed pipeline, the first alert, or the
+ * first 404 for one of the lost objects? */
+static int first_sign(const struct ra_postmortem *pm, const struct ra_losses *ls,
+                      const struct ra_event *e)
+{
+    size_t i;
+
+    if (is_line(e, &pm->first_failed_pipeline) || is_line(e, &pm->first_alert))
+        return 1;
+    for (i = 0; ls && i < ls->items.len; i++) {
+        const struct ra_loss *l = ls->items.items[i];
+        if (l->first_404_event && l->first_404.evidence && e->evidence &&
+            e->time == l->first_404_event->time &&
+            !strcmp(e->evidence, l->first_404.evidence))
+            return 1;
+    }
+    return 0;
 }
 
 enum ra_pm_role ra_postmortem_role(const struct ra_postmortem *pm,
                                    const struct ra_investigation *inv,
                                    const struct ra_event *e)
 {
-    ra_time signs;
+    ra_time sign;
 
     switch (e->kind) {
     case RA_EV_SNAPSHOT: /* Evidence examined lists every snapshot */
@@ -70,9 +105,10 @@ enum ra_pm_role ra_postmortem_role(const struct ra_postmortem *pm,
             return RA_PM_ROLE_ROUTINE;
         if (e->until != RA_TIME_NONE) /* dated to the day only: no point to draw */
             return RA_PM_ROLE_ROW;
-        signs = ra_postmortem_first_signs(pm);
-        return signs == RA_TIME_NONE || e->time <= signs ? RA_PM_ROLE_KEY
-                                                         : RA_PM_ROLE_ROW;
+        sign = ra_postmortem_first_sign(pm);
+        if (sign == RA_TIME_NONE || e->time <= sign || first_sign(pm, inv->losses, e))
+            return RA_PM_ROLE_KEY;
+        return RA_PM_ROLE_ROW;
     default: /* blob uploads, layer links, uploads started */
         return RA_PM_ROLE_ROUTINE;
     }

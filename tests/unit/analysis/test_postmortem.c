@@ -493,6 +493,8 @@ static void test_role(void **state)
     struct ra_postmortem *pm = NULL;
     struct ra_err err = {0};
     struct ra_log_event le = {.kind = RA_LOG_PIPELINE, .time = APR(13, 6, 2)};
+    struct ra_log_event alert = {.kind = RA_LOG_ALERT, .time = APR(14, 10, 0), .line = 5};
+    struct ra_log_event l404 = {.kind = RA_LOG_HTTP_REQUEST, .time = APR(13, 8, 0)};
     struct ra_event e;
 
     (void)state;
@@ -545,15 +547,34 @@ static void test_role(void **state)
     assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_ROUTINE);
     assert_int_equal(ROLE(RA_EV_LOG, APR(12, 0, 0), APR(12, 23, 59), 1, "gc: 13 marked"),
                      RA_PM_ROLE_ROW);
-    assert_int_equal(ra_postmortem_first_signs(pm), RA_TIME_NONE);
+    assert_int_equal(ra_postmortem_first_sign(pm), RA_TIME_NONE);
     assert_int_equal(ROLE(RA_EV_LOG, APR(13, 7, 0), RA_TIME_NONE, 1, "pipeline #2"),
                      RA_PM_ROLE_KEY);
+    /* the first signs, each key, and what came before the earliest; later lines rows */
+    le.line = 556;
     pm->first_failed_pipeline = (struct ra_pm_event){&le, "ci.json"};
-    assert_int_equal(ra_postmortem_first_signs(pm), APR(13, 6, 2));
-    assert_int_equal(ROLE(RA_EV_LOG, APR(13, 6, 2), RA_TIME_NONE, 1, "pipeline #1"),
+    pm->first_alert = (struct ra_pm_event){&alert, "alerts.log"};
+    f.loss[0].first_404_event = &l404;
+    f.loss[0].first_404.evidence = "access.log:15";
+    assert_int_equal(ra_postmortem_first_sign(pm), APR(13, 6, 2));
+    assert_int_equal(ROLE(RA_EV_LOG, APR(12, 9, 0), RA_TIME_NONE, 1, "API DELETE"),
                      RA_PM_ROLE_KEY);
-    assert_int_equal(ROLE(RA_EV_LOG, APR(13, 7, 0), RA_TIME_NONE, 1, "pipeline #2"),
-                     RA_PM_ROLE_ROW);
+    e = role_ev(RA_EV_LOG, APR(13, 6, 2), RA_TIME_NONE, 1, "pipeline #1 failure");
+    e.evidence = "ci.json:556";
+    assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_KEY);
+    e = role_ev(RA_EV_LOG, APR(13, 7, 0), RA_TIME_NONE, 1, "pipeline #2 failure");
+    e.evidence = "ci.json:457";
+    assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_ROW);
+    e = role_ev(RA_EV_LOG, APR(13, 8, 0), RA_TIME_NONE, 1, "first 404 for sha256:01");
+    e.evidence = "access.log:15";
+    assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_KEY);
+    e.time = APR(13, 8, 1); /* another line at that evidence's place: not the first */
+    assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_ROW);
+    e = role_ev(RA_EV_LOG, APR(14, 10, 0), RA_TIME_NONE, 1, "alert fired");
+    e.evidence = "alerts.log:5";
+    assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_KEY);
+    e.evidence = "alerts.log:6";
+    assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_ROW);
 #undef ROLE
     ra_postmortem_free(pm);
     fix_inv_release(&f);
