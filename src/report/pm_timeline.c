@@ -319,6 +319,8 @@ static json_t *diagram(struct ra_pm_model *m, const unsigned char *key, size_t n
             json_string_value(json_array_get(labels, json_array_size(labels) - 1))};
     }
     ra_mermaid_timeline(&mer, "What happened (UTC)", dia, n);
+    while (mer.len && mer.ptr[mer.len - 1] == '\n') /* the template ends the line */
+        ra_buf_truncate(&mer, mer.len - 1);
     o = ra_json_str(mer.ptr);
     free(dia);
     json_decref(labels);
