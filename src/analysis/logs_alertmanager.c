@@ -191,12 +191,26 @@ static void am_flush(struct ra_log_ctx *c, const struct am_fields *f, ra_time t)
     ra_buf_release(&name);
 }
 
+enum ra_log_format ra_log_am_record(struct ra_log_ctx *c, const char *ts,
+                                    const char *caller, const char *level,
+                                    const char *msg, const char *alerts,
+                                    const char *group)
+{
+    struct am_fields f = {ts, caller, level, msg, alerts, group};
+    ra_time t;
+
+    if (!ts || !caller || !level || ra_time_parse(&t, ts) < 0)
+        return RA_LOG_EMPTY;
+    if (msg && !strcmp(msg, "flushing") && alerts)
+        am_flush(c, &f, t);
+    return RA_LOG_ALERTMANAGER_LOG;
+}
+
 enum ra_log_format ra_log_am_line(struct ra_log_ctx *c, char *p, char *end)
 {
     struct am_fields f = {0};
     char *key, *value;
     size_t keylen;
-    ra_time t;
 
     if (!starts(p, "ts="))
         return RA_LOG_EMPTY;
@@ -212,9 +226,5 @@ enum ra_log_format ra_log_am_line(struct ra_log_ctx *c, char *p, char *end)
         p = ra_log_logfmt_value(&value, p + 1, end);
         am_field(&f, key, keylen, value);
     }
-    if (!f.caller || !f.level || ra_time_parse(&t, f.ts) < 0)
-        return RA_LOG_EMPTY;
-    if (f.msg && !strcmp(f.msg, "flushing") && f.alerts)
-        am_flush(c, &f, t);
-    return RA_LOG_ALERTMANAGER_LOG;
+    return ra_log_am_record(c, f.ts, f.caller, f.level, f.msg, f.alerts, f.group);
 }

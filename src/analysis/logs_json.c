@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The jansson adapter of the log readers: logrus JSON lines (and logstash's spelling),
  * Woodpecker pipelines one a line, and a whole pipeline JSON array as its API returns
- * it, with each pipeline's line in the file. */
+ * it, with each pipeline's line in the file; Alertmanager's webhook payloads, its API
+ * alerts (an array, or one a line) and its log written with --log.format=json. */
 #include "analysis/logs_internal.h"
 
 #include <limits.h>
@@ -324,6 +325,12 @@ int ra_log_json_line(enum ra_log_format *format, struct ra_buf *inner, ra_time *
         *format = RA_LOG_ALERTMANAGER;
     else if (!add_api_alert(c, obj))
         *format = RA_LOG_ALERTMANAGER_API;
+    else if (json_is_string(json_object_get(obj, "ts")) &&
+             json_is_string(json_object_get(obj, "caller")))
+        *format =
+            ra_log_am_record(c, str_member(obj, "ts"), str_member(obj, "caller"),
+                             str_member(obj, "level"), str_member(obj, "msg"),
+                             str_member(obj, "alerts"), str_member(obj, "aggrGroup"));
     else
         *format = logrus_json(c, obj);
 

@@ -182,6 +182,37 @@ static void test_logs_alerts__am_log_info(void **state)
     assert_non_null(strstr(err.msg, "Alertmanager webhook payloads, log or API alerts)"));
 }
 
+/* --log.format=json: the same records as JSON objects (alerts a string still), as
+ * prometheus-alertmanager 0.25 writes them. */
+static void test_logs_alerts__am_log_json(void **state)
+{
+    static const char text[] =
+        "{\"alert\":\"RegistryPullFailing[e711dbc][active]\",\"caller\":"
+        "\"dispatch.go:163\",\"component\":\"dispatcher\",\"level\":\"debug\","
+        "\"msg\":\"Received alert\",\"ts\":\"2026-12-08T03:09:55.635Z\"}\n"
+        "{\"aggrGroup\":\"{}:{alertname=\\\"RegistryPullFailing\\\"}\",\"alerts\":"
+        "\"[RegistryPullFailing[e711dbc][active]]\",\"caller\":\"dispatch.go:515\","
+        "\"component\":\"dispatcher\",\"level\":\"debug\",\"msg\":\"flushing\","
+        "\"ts\":\"2026-12-08T03:09:55.635Z\"}\n"
+        "{\"aggrGroup\":\"{}:{alertname=\\\"RegistryPullFailing\\\"}\",\"alerts\":"
+        "\"[RegistryPullFailing[e711dbc][active]]\",\"caller\":\"dispatch.go:515\","
+        "\"component\":\"dispatcher\",\"level\":\"debug\",\"msg\":\"flushing\","
+        "\"ts\":\"2026-12-08T03:09:56.637Z\"}\n";
+    struct ra_log *log = read_ok("alertmanager.json.log", text);
+
+    (void)state;
+    assert_int_equal(log->format, RA_LOG_ALERTMANAGER_LOG);
+    assert_int_equal(log->counts[RA_LOG_ALERTMANAGER_LOG], 3);
+    assert_int_equal(log->events.len, 1);
+    assert_int_equal(ev(log, 0)->time, T_FLUSH + 1307); /* 03:09:55 */
+    assert_int_equal(ev(log, 0)->line, 2);
+    assert_string_equal(ev(log, 0)->message, "RegistryPullFailing");
+    assert_string_equal(ev(log, 0)->alert->fingerprint, "e711dbc");
+    assert_string_equal(ra_log_alert_label(ev(log, 0)->alert, "alertname"),
+                        "RegistryPullFailing");
+    ra_log_free(log);
+}
+
 /* What GET /api/v2/alerts returned for that alert (amtool alert query -o json prints
  * the same), one more suppressed, one with a startsAt that is no time. */
 #define API_ALERT                                                                        \
@@ -282,6 +313,7 @@ int main(void)
         cmocka_unit_test(test_logs_alerts__am_log),
         cmocka_unit_test(test_logs_alerts__am_log_groups),
         cmocka_unit_test(test_logs_alerts__am_log_info),
+        cmocka_unit_test(test_logs_alerts__am_log_json),
         cmocka_unit_test(test_logs_alerts__api),
         cmocka_unit_test(test_logs_alerts__api_lines),
         cmocka_unit_test(test_logs_alerts__api_malformed),
