@@ -8,9 +8,11 @@
 # (repository infra-ci, after the loss); Alertmanager delivers both to a webhook
 # receiver. The report is run three times, with each record Alertmanager leaves: the
 # webhook payloads, its own --log.level=debug log, the API's alert list saved by
-# `amtool alert query -o json`. Each time Detection's "first alert" line is the
-# registry's alert, exactly (HighCPU concerns neither the registry nor infra-ci), and
-# the probe action item is done in the commit that added the copy --all probe.
+# `amtool alert query -o json` (and curl). Each time Detection's "first alert" line is
+# the registry's alert, exactly (HighCPU concerns neither the registry nor infra-ci),
+# and the probe action item is done in the commit that added the copy --all probe.
+# With Debian's prometheus installed, the whole chain too: a rule `vector(1) > 0`
+# fires RegistryProbeFailing to that Alertmanager, whose delivery alone is a fifth run.
 set -euo pipefail
 SRC=${2:?usage: alertmanager.sh <regautopsy-binary> <source-dir>}
 BIN=$1
@@ -35,14 +37,14 @@ mkdir -p "$store"
 MARK=$tmp/marker
 SNAP1=registry-2026-04-12T0100Z.tar.gz
 SNAP2=registry-2026-04-13T0100Z.tar.gz
-AM_PID='' SINK_PID=''
+AM_PID='' SINK_PID='' PROM_PID=''
 stop_am() {
     local pid
-    for pid in $AM_PID $SINK_PID; do
+    for pid in $PROM_PID $AM_PID $SINK_PID; do
         kill "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
     done
-    AM_PID='' SINK_PID=''
+    AM_PID='' SINK_PID='' PROM_PID=''
     return 0
 }
 trap 'stop_am; _e2e_cleanup' EXIT
@@ -126,12 +128,54 @@ post HighCPU 2026-04-12T04:00:00Z ',"instance":"node1:9100","severity":"warning"
     die "HighCPU"
 post RegistryImageUnpullable 2026-04-12T05:00:00Z ',"repository":"infra-ci","severity":"page"' \
     '{"summary":"infra-ci:latest cannot be pulled"}' || die "RegistryImageUnpullable"
+NAMES='["HighCPU","RegistryImageUnpullable"]'
+if command -v prometheus >/dev/null 2>&1; then
+    step "the real chain: Prometheus fires a rule (vector(1) > 0) to this Alertmanager"
+    cat >"$tmp/rules.yml" <<'EOF2'
+groups:
+  - name: registry
+    rules:
+      - alert: RegistryProbeFailing
+        expr: vector(1) > 0
+        labels: {repository: infra-ci, severity: page}
+        annotations: {summary: "skopeo copy --all of infra-ci:latest fails"}
+EOF2
+    cat >"$tmp/prometheus.yml" <<EOF2
+global:
+  evaluation_interval: 1s
+rule_files: [$tmp/rules.yml]
+alerting:
+  alertmanagers:
+    - static_configs:
+        - targets: ['127.0.0.1:$AM_PORT']
+EOF2
+    PROM_PORT=$(_rl_free_port) || die "no free port"
+    # its first send comes before it has found the Alertmanager and is dropped; the
+    # next is a resend, 1 min later by default
+    prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/prom-data" \
+        --web.listen-address="127.0.0.1:$PROM_PORT" --rules.alert.resend-delay=1s \
+        >"$tmp/prometheus.log" 2>&1 &
+    PROM_PID=$!
+    for _i in $(seq 300); do
+        grep -q '"alertname":"RegistryProbeFailing"' "$tmp/hook.jsonl" && break
+        sleep 0.1
+    done
+    kill "$PROM_PID" 2>/dev/null || true
+    wait "$PROM_PID" 2>/dev/null || true
+    grep '"alertname":"RegistryProbeFailing"' "$tmp/hook.jsonl" >"$tmp/prometheus-hook.jsonl" ||
+        die "Prometheus's alert did not reach the webhook in 30 s: $(grep -m5 -i 'err\|rule\|alertmanager' "$tmp/prometheus.log")"
+    PROM_AT=$(jq -r '.alerts[0].startsAt' "$tmp/prometheus-hook.jsonl" |
+        sed -E 's/(\.[0-9]+)?Z$/Z/')
+    echo "    Prometheus's alert: RegistryProbeFailing, startsAt $PROM_AT"
+    NAMES='["HighCPU","RegistryImageUnpullable","RegistryProbeFailing"]'
+fi
 curl -fsS "$AM/api/v2/alerts" >"$tmp/api.json" || die "GET /api/v2/alerts"
 amtool --alertmanager.url="$AM" alert query -o json >"$tmp/amtool.json" || die "amtool"
 stop_am
-[[ $(jq -c '[.[].labels.alertname] | sort' "$tmp/amtool.json") == '["HighCPU","RegistryImageUnpullable"]' ]] ||
+[[ $(jq -c '[.[].labels.alertname] | sort' "$tmp/amtool.json") == "$NAMES" ]] ||
     die "amtool alert query: $(cat "$tmp/amtool.json")"
-[[ $(wc -l <"$tmp/hook.jsonl") == 2 ]] || die "webhook deliveries: $(cat "$tmp/hook.jsonl")"
+[[ $(wc -l <"$tmp/hook.jsonl") == $(jq length <<<"$NAMES") ]] ||
+    die "webhook deliveries: $(cat "$tmp/hook.jsonl")"
 flush=$(grep -n 'msg=flushing alerts=.*RegistryImageUnpullable\[[0-9a-f]*\]\[active\]' \
     "$tmp/alertmanager.log" | head -1) || die "no flushing line: $(cat "$tmp/alertmanager.log")"
 echo "    Alertmanager's line: ${flush#*:}"
@@ -172,4 +216,9 @@ run hook.jsonl "  - the first alert: $(span $START 2026-04-12T05:00:00Z) ($A at 
 run alertmanager.log "  - the first alert: $(span $START "$FLUSH_TS") (alert RegistryImageUnpullable at $FLUSH_TS, alertmanager.log:$FLUSH_LINE)." alertmanager_log
 run amtool.json "  - the first alert: $(span $START 2026-04-12T05:00:00Z) ($A at 2026-04-12T05:00:00Z, amtool.json:1)." alertmanager_api
 run api.json "  - the first alert: $(span $START 2026-04-12T05:00:00Z) ($A at 2026-04-12T05:00:00Z, api.json:1)." alertmanager_api
-e2e_end "the work directory" "4 reports checked, each with its first alert and the probe item"
+n=4
+if [[ -n ${PROM_AT:-} ]]; then
+    run prometheus-hook.jsonl "  - the first alert: $(span $START "$PROM_AT") (alert RegistryProbeFailing (page) at $PROM_AT, prometheus-hook.jsonl:1)." alertmanager
+    n=5
+fi
+e2e_end "the work directory" "$n reports checked, each with its first alert and the probe item"
