@@ -553,18 +553,27 @@ static void failed_runs(struct ra_postmortem *pm, const struct ra_investigation 
     ra_vec_release(&v);
 }
 
-/* The repositories of the lost objects, each once (borrowed from the losses). */
+static void add_repository(struct ra_vec *out, struct ra_map *seen, const char *repo)
+{
+    if (repo && repo[0] && !ra_map_gets(seen, repo)) {
+        ra_map_put(seen, repo, strlen(repo), (void *)repo);
+        ra_vec_push(out, (void *)repo);
+    }
+}
+
+/* The repositories of the lost objects and of the tags they break (a lost blob's
+ * data has none of its own), each once (borrowed from the losses). */
 static size_t lost_repositories(struct ra_vec *out, const struct ra_investigation *inv)
 {
     struct ra_map seen = RA_MAP_INIT;
-    size_t i;
+    size_t i, k;
 
     for (i = 0; inv->losses && i < inv->losses->items.len; i++) {
         const struct ra_loss *l = inv->losses->items.items[i];
-        if (l->repository[0] && !ra_map_gets(&seen, l->repository)) {
-            ra_map_put(&seen, l->repository, strlen(l->repository), (void *)l);
-            ra_vec_push(out, (void *)l->repository);
-        }
+        add_repository(out, &seen, l->repository);
+        for (k = 0; k < l->tags.len; k++)
+            add_repository(out, &seen,
+                           ((const struct ra_loss_tag *)l->tags.items[k])->repository);
     }
     ra_map_release(&seen);
     return out->len;

@@ -425,6 +425,9 @@ static void test_first_alert(void **state)
                                  .line = 3,
                                  .message = "RegistryImageUnpullable",
                                  .level = ""};
+    static const char *const labels[] = {"alertname", "ImageStale", "repository",
+                                         "infra-ci"};
+    struct ra_log_alert labelled = {"ImageStale", "", (const char **)labels, 2, NULL, 0};
     struct ra_log_event other = {.kind = RA_LOG_ALERT,
                                  .time = APR(13, 6, 30),
                                  .line = 4,
@@ -472,6 +475,13 @@ static void test_first_alert(void **state)
     assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
     assert_null(pm->first_alert.event);
     assert_int_equal(pm->other_alerts, 2);
+    ra_postmortem_free(pm);
+    /* a label naming the repository of the tag a lost blob breaks (the blob's data
+     * has no repository of its own) ties it to the incident */
+    alert.alert = &labelled;
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_ptr_equal(pm->first_alert.event, &alert);
+    assert_int_equal(pm->other_alerts, 1);
     ra_postmortem_free(pm);
     ci_release(&c);
     fix_inv_release(&f);
