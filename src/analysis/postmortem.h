@@ -137,9 +137,12 @@ struct ra_postmortem {
     size_t nfailed_objects;
     /* time to detect: the first failure the logs show (404 or failed pipeline) */
     struct ra_pm_event detected;
-    /* the first alert that fired from the loss on (an Alertmanager notification in a
-       log, RA_LOG_ALERT); event NULL: no alert in the evidence */
+    /* the first alert that fired from the loss on and concerns the incident (an
+       Alertmanager alert in a log, RA_LOG_ALERT, that ra_alert_concerns); event NULL:
+       none in the evidence */
     struct ra_pm_event first_alert;
+    size_t other_alerts; /* alerts from the loss on that concern neither the registry
+                            nor a lost repository */
     /* trigger: the config commit that brought in the top suspect's damaging version */
     const struct ra_sched_job *trigger_job;
     const struct ra_job_version *trigger;

@@ -411,8 +411,9 @@ static void test_failures_and_rebuild(void **state)
     fix_inv_release(&f);
 }
 
-/* The first alert from the loss on is the third measure of detection; before the first
- * failure it went well, after it (or without one) nothing alerted in time. */
+/* The first alert from the loss on that concerns the incident is the third measure of
+ * detection; before the first failure it went well, after it (or without one) nothing
+ * alerted in time. Alerts about other things are counted, not taken. */
 static void test_first_alert(void **state)
 {
     struct fix_inv f;
@@ -423,6 +424,14 @@ static void test_first_alert(void **state)
                                  .time = APR(11, 0, 0),
                                  .line = 3,
                                  .message = "RegistryImageUnpullable",
+                                 .level = ""};
+    static const char *const labels[] = {"alertname", "ImageStale", "repository",
+                                         "infra-ci"};
+    struct ra_log_alert labelled = {"ImageStale", "", (const char **)labels, 2, NULL, 0};
+    struct ra_log_event other = {.kind = RA_LOG_ALERT,
+                                 .time = APR(13, 6, 30),
+                                 .line = 4,
+                                 .message = "DiskFull",
                                  .level = ""};
 
     (void)state;
@@ -453,6 +462,26 @@ static void test_first_alert(void **state)
     assert_ptr_equal(pm->first_alert.event, &alert);
     assert_false(ra_postmortem_lesson(pm, RA_PM_L_ALERTED));
     assert_true(ra_postmortem_lesson(pm, RA_PM_L_NO_ALERT));
+    ra_postmortem_free(pm);
+
+    /* an alert about something else, earlier, is no detection of this incident: it is
+     * counted, and the registry's alert stays the first */
+    ra_vec_push(&c.log.events, &other);
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_ptr_equal(pm->first_alert.event, &alert);
+    assert_int_equal(pm->other_alerts, 1);
+    ra_postmortem_free(pm);
+    alert.message = "HighCPU"; /* neither names the registry nor a lost repository */
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_null(pm->first_alert.event);
+    assert_int_equal(pm->other_alerts, 2);
+    ra_postmortem_free(pm);
+    /* a label naming the repository of the tag a lost blob breaks (the blob's data
+     * has no repository of its own) ties it to the incident */
+    alert.alert = &labelled;
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_ptr_equal(pm->first_alert.event, &alert);
+    assert_int_equal(pm->other_alerts, 1);
     ra_postmortem_free(pm);
     ci_release(&c);
     fix_inv_release(&f);
