@@ -87,7 +87,8 @@ struct ra_log_pipeline {
     const char *event;  /* push, cron, manual, tag, pull_request, … */
     const char *branch, *commit, *ref, *message, *sender; /* "" when absent */
     ra_time created, started, finished; /* RA_TIME_NONE when 0 or absent */
-    struct ra_log_step *steps;          /* in file order */
+    int64_t parent; /* the run this one restarts (Woodpecker "parent"), 0 when none */
+    struct ra_log_step *steps; /* in file order */
     size_t nsteps;
 };
 
@@ -219,6 +220,10 @@ size_t ra_log_deletes(struct ra_log_request **out, struct ra_log *const *logs,
  * part when absent). The log's bytes: escape before printing. */
 struct ra_buf;
 void ra_log_describe_client(struct ra_buf *out, const struct ra_log_event *ev);
+
+/* When event ev was over: a pipeline's finished time when known (a failed run failed
+ * then, not when it started), else ev->time. */
+ra_time ra_log_event_end(const struct ra_log_event *ev);
 
 /* Did the pipeline fail (status failure, error or killed)? 0 for other kinds. */
 int ra_log_pipeline_failed(const struct ra_log_event *ev);

@@ -109,7 +109,7 @@ static void last_failure(struct ra_postmortem *pm, const struct ra_investigation
                 (ra_log_pipeline_failed(e) &&
                  (pm->loss_from == RA_TIME_NONE || e->time >= pm->loss_from));
             if (hit && e->time != RA_TIME_NONE &&
-                (!best->event || e->time >= best->event->time)) {
+                (!best->event || ra_log_event_end(e) >= ra_log_event_end(best->event))) {
                 best->event = e;
                 best->log = log->path;
             }
@@ -302,6 +302,19 @@ int64_t ra_postmortem_span(ra_time a, ra_time b)
     if (a == RA_TIME_NONE || b == RA_TIME_NONE || b < a)
         return -1;
     return (int64_t)(b - a);
+}
+
+int64_t ra_postmortem_latent(const struct ra_postmortem *pm)
+{
+    return pm->state == RA_PM_NO_INCIDENT
+               ? -1
+               : ra_postmortem_span(pm->start, pm->outage_from);
+}
+
+int64_t ra_postmortem_outage(const struct ra_postmortem *pm)
+{
+    return pm->state == RA_PM_NO_INCIDENT ? -1
+                                          : ra_postmortem_span(pm->outage_from, pm->end);
 }
 
 static void start(struct ra_postmortem *pm, const struct ra_investigation *inv)
@@ -603,9 +616,11 @@ static void failures(struct ra_postmortem *pm, const struct ra_investigation *in
     first_alert(pm, inv);
     pm->detected = pm->first_404;
     if (pm->first_failed_pipeline.event &&
-        (!pm->detected.event ||
-         pm->first_failed_pipeline.event->time < pm->detected.event->time))
+        (!pm->detected.event || ra_log_event_end(pm->first_failed_pipeline.event) <
+                                    ra_log_event_end(pm->detected.event)))
         pm->detected = pm->first_failed_pipeline;
+    pm->outage_from =
+        pm->detected.event ? ra_log_event_end(pm->detected.event) : RA_TIME_NONE;
     ra_map_release(&lost);
     ra_map_release(&asked);
 }

@@ -137,6 +137,9 @@ struct ra_postmortem {
     size_t nfailed_objects;
     /* time to detect: the first failure the logs show (404 or failed pipeline) */
     struct ra_pm_event detected;
+    /* when users first met the damage: the end of the detected event (a 404's time, a
+     * failed run's finish), RA_TIME_NONE when no log shows a failure */
+    ra_time outage_from;
     /* the first alert that fired from the loss on (an Alertmanager notification in a
        log, RA_LOG_ALERT); event NULL: no alert in the evidence */
     struct ra_pm_event first_alert;
@@ -155,6 +158,12 @@ void ra_postmortem_free(struct ra_postmortem *pm);
 
 /* Seconds from a to b, or -1 when either is unknown or b is before a. */
 int64_t ra_postmortem_span(ra_time a, ra_time b);
+
+/* The damage lay latent from the start to the first failure the logs show (outage_from);
+ * the outage users saw ran from that failure to the end (the repair, or the end of the
+ * evidence while ongoing). Seconds, or -1 when a bound is unknown or no incident. */
+int64_t ra_postmortem_latent(const struct ra_postmortem *pm);
+int64_t ra_postmortem_outage(const struct ra_postmortem *pm);
 
 /* Does the evidence support lesson l? */
 int ra_postmortem_lesson(const struct ra_postmortem *pm, enum ra_pm_lesson l);

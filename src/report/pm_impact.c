@@ -114,6 +114,16 @@ static json_t *duration_json(const struct ra_postmortem *pm)
                   pm->state == RA_PM_REPAIRED ? "repaired" : "ongoing", "ongoing",
                   pm->state == RA_PM_ONGOING);
     json_object_set_new(o, "span", ra_pm_span(pm->start, pm->end));
+    /* latent until the first failure, then the outage users saw */
+    json_object_set_new(o, "outage_from", ra_json_time(pm->outage_from));
+    json_object_set_new(o, "latent",
+                        ra_postmortem_latent(pm) < 0
+                            ? json_null()
+                            : ra_pm_span(pm->start, pm->outage_from));
+    json_object_set_new(o, "outage",
+                        ra_postmortem_outage(pm) < 0
+                            ? json_null()
+                            : ra_pm_span(pm->outage_from, pm->end));
     json_object_set_new(o, "end_is_log",
                         json_boolean(pm->state == RA_PM_ONGOING &&
                                      pm->last_failure.event &&
@@ -138,8 +148,8 @@ static void failures_json(json_t *o, struct ra_pm_model *m)
     for (i = 0; i < pm->failed_pipelines; i++) {
         const struct ra_pm_event *e = &pm->failed_runs[i];
         const struct ra_log_pipeline *p = e->event->pipeline;
-        ra_buf_printf(&runs, "%s#%lld (%s)", i ? ", " : "", (long long)p->number,
-                      p->event);
+        ra_buf_puts(&runs, i ? ", " : "");
+        ra_pm_run_text(&runs, p);
         for (k = 0; k < p->nsteps; k++) {
             if (!strcmp(p->steps[k].state, "success") ||
                 !strcmp(p->steps[k].state, "skipped"))

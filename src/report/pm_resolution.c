@@ -15,7 +15,7 @@ static json_t *repair_json(struct ra_pm_model *m)
 
     ra_buf_truncate(&m->tmp, 0);
     if (!pm->repaired_in) {
-        ra_pm_pipeline_text(&m->tmp, &pm->rebuilt);
+        ra_pm_pipeline_name(&m->tmp, &pm->rebuilt);
         ra_buf_printf(&m->tmp, " rebuilt and pushed %s", pm->rebuilt_ref);
         o = ra_pm_log_event(&pm->rebuilt, m->tmp.ptr);
         json_object_set_new(o, "time",
@@ -52,6 +52,10 @@ json_t *ra_pm_resolution(struct ra_pm_model *m)
     json_object_set_new(o, "time_to_repair",
                         pm->state == RA_PM_REPAIRED ? ra_pm_span(pm->start, pm->end)
                                                     : json_null());
+    json_object_set_new(o, "outage",
+                        pm->state == RA_PM_REPAIRED && ra_postmortem_outage(pm) >= 0
+                            ? ra_pm_span(pm->outage_from, pm->end)
+                            : json_null());
     json_object_set_new(o, "rebuilt",
                         json_boolean(pm->state == RA_PM_REPAIRED && !pm->repaired_in));
     json_object_set_new(o, "newest_snapshot",

@@ -52,16 +52,24 @@ static void outcome(struct ra_pm_model *m, struct ra_buf *out)
     }
     if (pm->state != RA_PM_REPAIRED)
         return;
-    ra_pm_span_text(&span, ra_postmortem_span(pm->start, pm->repaired_at));
     ra_buf_printf(out, " It was repaired at %s", ra_time_format(t, pm->repaired_at));
-    if (span.len)
-        ra_buf_printf(out, ", %s after it began", span.ptr);
     if (!pm->repaired_in && pm->rebuilt.event) {
-        ra_pm_pipeline_text(&m->tmp, &pm->rebuilt);
+        ra_pm_pipeline_words(&m->tmp, &pm->rebuilt);
         ra_buf_printf(out, ", when %s rebuilt and pushed %s", m->tmp.ptr,
                       pm->rebuilt_ref);
     } else if (pm->repaired_in) {
         ra_buf_printf(out, " (snapshot %s)", pm->repaired_in->snap->name);
+    }
+    ra_pm_span_text(&span, ra_postmortem_outage(pm));
+    if (span.len) {
+        ra_buf_printf(out, ": an outage of %s from the first failure", span.ptr);
+        ra_pm_span_text(&span, ra_postmortem_latent(pm));
+        if (span.len)
+            ra_buf_printf(out, ", after the damage had lain unnoticed for %s", span.ptr);
+    } else {
+        ra_pm_span_text(&span, ra_postmortem_span(pm->start, pm->repaired_at));
+        if (span.len)
+            ra_buf_printf(out, ", %s after it began", span.ptr);
     }
     ra_buf_putc(out, '.');
     ra_buf_release(&span);

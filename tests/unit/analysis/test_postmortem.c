@@ -411,6 +411,51 @@ static void test_failures_and_rebuild(void **state)
     fix_inv_release(&f);
 }
 
+/* Two durations: latent from the start (the GC run at 03:25) to the first failure the
+ * logs show, and the outage from that failure to the repair. A failed run counts when it
+ * finished: #313 started at 06:02 but failed at 06:04, after the 404 of 06:03. */
+static void test_latent_and_outage(void **state)
+{
+    struct fix_inv f;
+    struct ci c;
+    struct ra_postmortem *pm = NULL;
+    struct ra_err err = {0};
+
+    (void)state;
+    fix_init(&f, 2, 2);
+    ci_init(&c, &f);
+    c.run[0].finished = APR(13, 6, 4);
+    f.firing[0] =
+        (struct ra_firing){.time = APR(12, 3, 25), .job_id = "gc", .job_name = "gc"};
+    suspect(&f, 0, 0, 0, RA_CONF_HIGH);
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_ptr_equal(pm->detected.event, &c.ev[1]); /* the 404, not the run's start */
+    assert_int_equal(pm->outage_from, APR(13, 6, 3));
+    assert_int_equal(ra_postmortem_latent(pm), 95880);  /* 1 d 2 h 38 min */
+    assert_int_equal(ra_postmortem_outage(pm), 11220);  /* 3 h 7 min, to 09:10 */
+    assert_ptr_equal(pm->last_failure.event, &c.ev[0]); /* it ended last, at 06:04 */
+    ra_postmortem_free(pm);
+
+    /* the run failed at 06:02:30, before the 404: it is the first failure */
+    c.run[0].finished = APR(13, 6, 2) + 30;
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_ptr_equal(pm->detected.event, &c.ev[0]);
+    assert_int_equal(pm->outage_from, APR(13, 6, 2) + 30);
+    assert_int_equal(ra_postmortem_outage(pm), 11220 + 30);
+    ra_postmortem_free(pm);
+
+    /* no failure in the logs: neither duration is known */
+    f.inv.nlogs = 0;
+    f.loss[0].first_404_event = NULL;
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_int_equal(pm->outage_from, RA_TIME_NONE);
+    assert_int_equal(ra_postmortem_latent(pm), -1);
+    assert_int_equal(ra_postmortem_outage(pm), -1);
+    ra_postmortem_free(pm);
+    ci_release(&c);
+    fix_inv_release(&f);
+}
+
 /* The first alert from the loss on is the third measure of detection; before the first
  * failure it went well, after it (or without one) nothing alerted in time. */
 static void test_first_alert(void **state)
@@ -490,6 +535,7 @@ int main(void)
         cmocka_unit_test(test_trigger),
         cmocka_unit_test(test_recycled),
         cmocka_unit_test(test_failures_and_rebuild),
+        cmocka_unit_test(test_latent_and_outage),
         cmocka_unit_test(test_first_alert),
         cmocka_unit_test(test_no_incident),
     };
