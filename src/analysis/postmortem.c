@@ -735,6 +735,11 @@ int ra_postmortem_new(struct ra_postmortem **out, const struct ra_investigation 
     state(pm, inv);
     failures(pm, inv);
     trigger(pm, inv);
+    ra_recurrence_find(&pm->recurrence, inv,
+                       pm->start_firing ? pm->start_firing
+                       : pm->nsuspects  ? pm->suspects[0].firing
+                                        : NULL,
+                       pm->trigger_job, pm->focus_to);
     lessons(pm, inv);
     *out = pm;
     return 0;

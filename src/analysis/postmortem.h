@@ -8,6 +8,7 @@
 
 #include "analysis/correlate.h"
 #include "analysis/logs.h"
+#include "analysis/recurrence.h"
 #include "analysis/scan.h"
 #include "util/common.h"
 #include "util/time.h"
@@ -146,6 +147,9 @@ struct ra_postmortem {
     /* trigger: the config commit that brought in the top suspect's damaging version */
     const struct ra_sched_job *trigger_job;
     const struct ra_job_version *trigger;
+    /* the run taken as the start (start_firing, else the top suspect): did its job run
+     * again unchanged inside the period, and when did the config take the damage out */
+    struct ra_recurrence recurrence;
     unsigned lessons; /* bit (1u << enum ra_pm_lesson) per lesson the evidence supports */
     size_t unrecoverable; /* lost objects for broken tags that no snapshot holds */
 };
