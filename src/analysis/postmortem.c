@@ -13,6 +13,7 @@
 #include "config/sched/schedule.h"
 #include "ingest/layout.h"
 #include "ingest/source.h"
+#include "model/graph.h"
 #include "util/map.h"
 #include "util/shell.h"
 
@@ -665,6 +666,35 @@ static void trigger(struct ra_postmortem *pm, const struct ra_investigation *inv
     }
 }
 
+/* The broken index's push, and whether the run taken as the start was its job's first
+ * run since. */
+static void index_push(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    const struct ra_firing *f = pm->start_firing;
+    size_t i;
+
+    pm->index_pushed = RA_TIME_NONE;
+    for (i = 0; i < pm->nplans && !pm->index_tag; i++) {
+        const struct ra_pm_tag_plan *p = &pm->plans[i];
+        const struct ra_repo *r = ra_map_gets(&p->reg->graph->repos, p->tag->repository);
+        const struct ra_tag *t = r ? ra_map_gets(&r->tags, p->tag->tag) : NULL;
+        if (!p->tag->is_index || !t || !t->has_current ||
+            t->current.mtime == RA_TIME_NONE)
+            continue;
+        pm->index_tag = p->tag;
+        pm->index_pushed = t->current.mtime;
+    }
+    if (!pm->index_tag || !f || f->time == RA_TIME_NONE || f->time <= pm->index_pushed)
+        return;
+    pm->first_run_since_push = 1;
+    for (i = 0; i < inv->nfirings; i++) {
+        const struct ra_firing *o = &inv->firings[i];
+        if (o != f && !o->api_delete && !strcmp(o->job_id, f->job_id) &&
+            o->time > pm->index_pushed && o->time < f->time)
+            pm->first_run_since_push = 0;
+    }
+}
+
 /* ---- lessons ---- */
 
 static void lesson(struct ra_postmortem *pm, enum ra_pm_lesson l, int yes)
@@ -735,6 +765,7 @@ int ra_postmortem_new(struct ra_postmortem **out, const struct ra_investigation 
     state(pm, inv);
     failures(pm, inv);
     trigger(pm, inv);
+    index_push(pm, inv);
     ra_recurrence_find(&pm->recurrence, inv,
                        pm->start_firing ? pm->start_firing
                        : pm->nsuspects  ? pm->suspects[0].firing

@@ -147,6 +147,12 @@ struct ra_postmortem {
     /* trigger: the config commit that brought in the top suspect's damaging version */
     const struct ra_sched_job *trigger_job;
     const struct ra_job_version *trigger;
+    /* the first broken tag that is an index, when its current link's time is known in
+     * the newest snapshot (its push), and whether start_firing is its job's first run
+     * after that push (the run that met the index first: the trigger) */
+    const struct ra_tag_result *index_tag;
+    ra_time index_pushed;
+    int first_run_since_push;
     /* the run taken as the start (start_firing, else the top suspect): did its job run
      * again unchanged inside the period, and when did the config take the damage out */
     struct ra_recurrence recurrence;

@@ -244,6 +244,48 @@ static void test_trigger(void **state)
     fix_inv_release(&f);
 }
 
+/* The trigger run: the broken tag is an index pushed at 07:45 on the 11th (its current
+ * link in the newest snapshot), and the GC run of the 12th was its job's first since;
+ * a run of the same job in between makes it not the first. */
+static void test_index_push(void **state)
+{
+    struct fix_inv f;
+    struct ra_postmortem *pm = NULL;
+    struct ra_err err = {0};
+    struct ra_graph *g = fix_graph("");
+
+    (void)state;
+    fix_init(&f, 2, 1);
+    fix_tag(g, "infra-ci", "latest", 'e', APR(11, 7, 45));
+    f.reg[1].graph = g;
+    f.tag[1].is_index = 1;
+    f.firing[0] =
+        (struct ra_firing){.time = APR(12, 3, 25), .job_id = "gc", .job_name = "gc"};
+    f.firing[1] =
+        (struct ra_firing){.time = APR(11, 3, 25), .job_id = "gc", .job_name = "gc"};
+    f.inv.firings = f.firing;
+    f.inv.nfirings = 2;
+    suspect(&f, 0, 0, 0, RA_CONF_HIGH);
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_ptr_equal(pm->index_tag, &f.tag[1]);
+    assert_int_equal(pm->index_pushed, APR(11, 7, 45));
+    assert_true(pm->first_run_since_push); /* the 11th's run came before the push */
+    ra_postmortem_free(pm);
+
+    f.firing[1].time = APR(11, 9, 0); /* a run after the push: 03:25 is not the first */
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_false(pm->first_run_since_push);
+    ra_postmortem_free(pm);
+
+    f.tag[1].is_index = 0; /* not an index: no push to speak of */
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_null(pm->index_tag);
+    assert_int_equal(pm->index_pushed, RA_TIME_NONE);
+    ra_postmortem_free(pm);
+    ra_graph_free(g);
+    fix_inv_release(&f);
+}
+
 /* A blob no snapshot's registry holds: a verified recycle-bin copy is its source; a copy
  * that does not match leaves it lost, with the copy named. */
 static void test_recycled(void **state)
@@ -533,6 +575,7 @@ int main(void)
         cmocka_unit_test(test_exact_start),
         cmocka_unit_test(test_suspect_ranking),
         cmocka_unit_test(test_trigger),
+        cmocka_unit_test(test_index_push),
         cmocka_unit_test(test_recycled),
         cmocka_unit_test(test_failures_and_rebuild),
         cmocka_unit_test(test_latent_and_outage),
