@@ -588,6 +588,71 @@ static void first_alert(struct ra_postmortem *pm, const struct ra_investigation 
     }
 }
 
+/* The length of addr without its port: "10.0.0.1:5000" -> 8, "[::1]:5000" -> 5;
+ * unchanged when it has none. */
+static size_t addr_len(const char *addr)
+{
+    const char *colon = strrchr(addr, ':');
+
+    if (addr[0] == '[' && strchr(addr, ']'))
+        return (size_t)(strchr(addr, ']') - addr) + 1;
+    if (colon && colon == strchr(addr, ':'))
+        return (size_t)(colon - addr);
+    return strlen(addr);
+}
+
+/* Was a failed run of pm running at t (from its start to its end)? */
+static int during_failed_run(const struct ra_postmortem *pm, ra_time t)
+{
+    size_t i;
+
+    for (i = 0; i < pm->failed_pipelines; i++) {
+        const struct ra_log_event *r = pm->failed_runs[i].event;
+        if (r->time != RA_TIME_NONE && r->time <= t && t <= ra_log_event_end(r))
+            return 1;
+    }
+    return 0;
+}
+
+static void add_client(struct ra_postmortem *pm, const struct ra_log_event *e)
+{
+    const char *addr = e->remote_addr ? e->remote_addr : "",
+               *agent = e->user_agent ? e->user_agent : "";
+    size_t n = addr_len(addr), k;
+    struct ra_pm_client *c;
+
+    for (k = 0; k < pm->nclients; k++)
+        if (pm->clients[k].addr_len == n && !strncmp(pm->clients[k].addr, addr, n) &&
+            !strcmp(pm->clients[k].agent, agent))
+            break;
+    if (k == pm->nclients) {
+        pm->clients = ra_xrealloc(pm->clients, (k + 1) * sizeof(*pm->clients));
+        pm->clients[k] = (struct ra_pm_client){addr, n, agent, 0, 0, e->time, e->time};
+        pm->nclients++;
+    }
+    c = &pm->clients[k];
+    c->requests++;
+    c->in_runs += e->time != RA_TIME_NONE && during_failed_run(pm, e->time);
+    if (e->time != RA_TIME_NONE && (c->first == RA_TIME_NONE || e->time < c->first))
+        c->first = e->time;
+    if (e->time != RA_TIME_NONE && (c->last == RA_TIME_NONE || e->time > c->last))
+        c->last = e->time;
+}
+
+static int cmp_client(const void *a, const void *b)
+{
+    const struct ra_pm_client *x = a, *y = b;
+    int c;
+
+    if (x->first != y->first)
+        return x->first < y->first ? -1 : 1;
+    if ((c = strncmp(x->addr, y->addr,
+                     x->addr_len < y->addr_len ? x->addr_len : y->addr_len)))
+        return c;
+    return x->addr_len != y->addr_len ? (x->addr_len < y->addr_len ? -1 : 1)
+                                      : strcmp(x->agent, y->agent);
+}
+
 static void failures(struct ra_postmortem *pm, const struct ra_investigation *inv)
 {
     const struct ra_losses *ls = inv->losses;
@@ -603,10 +668,13 @@ static void failures(struct ra_postmortem *pm, const struct ra_investigation *in
             if (e->kind == RA_LOG_HTTP_REQUEST && e->status == 404 && e->has_digest &&
                 ra_map_get(&lost, e->digest.b, sizeof(e->digest.b))) {
                 pm->failed_pulls++;
+                add_client(pm, e);
                 ra_map_put(&asked, e->digest.b, sizeof(e->digest.b), (void *)e);
             }
         }
     }
+    if (pm->nclients > 1)
+        qsort(pm->clients, pm->nclients, sizeof(*pm->clients), cmp_client);
     pm->failed_objects = ra_xcalloc(ls->items.len + 1, sizeof(*pm->failed_objects));
     for (i = 0; i < ls->items.len; i++) {
         const struct ra_loss *l = ls->items.items[i];
@@ -788,5 +856,6 @@ void ra_postmortem_free(struct ra_postmortem *pm)
     free(pm->suspects);
     free(pm->failed_runs);
     free(pm->failed_objects);
+    free(pm->clients);
     free(pm);
 }

@@ -82,6 +82,17 @@ enum ra_pm_lesson {
     RA_PM_L__COUNT
 };
 
+/* The clients whose requests for lost objects were answered 404, by address (without
+ * its port) and user agent; "" when the log has none. */
+struct ra_pm_client {
+    const char *addr; /* the log's remote address; addr_len bytes of it, port cut */
+    size_t addr_len;
+    const char *agent;
+    size_t requests;
+    size_t in_runs; /* of those, made while a failed pipeline run was running */
+    ra_time first, last;
+};
+
 struct ra_sched_job;
 struct ra_job_version;
 
@@ -133,6 +144,9 @@ struct ra_postmortem {
     size_t failed_pipelines;
     struct ra_pm_event *failed_runs; /* the failed_pipelines runs, in time order */
     size_t failed_pulls;             /* requests for a lost digest answered 404 */
+    /* who made them, by first request */
+    struct ra_pm_client *clients;
+    size_t nclients;
     /* the lost objects those requests asked for, in loss order */
     const struct ra_loss **failed_objects;
     size_t nfailed_objects;

@@ -498,6 +498,51 @@ static void test_latent_and_outage(void **state)
     fix_inv_release(&f);
 }
 
+/* The 404s by client: address without its port and user agent, how many fell inside a
+ * failed run (#313 runs 06:02 to 06:04), in order of each client's first request. */
+static void test_clients(void **state)
+{
+    struct fix_inv f;
+    struct ci c;
+    struct ra_postmortem *pm = NULL;
+    struct ra_err err = {0};
+    struct ra_log_event more[3];
+    size_t i;
+
+    (void)state;
+    fix_init(&f, 2, 2);
+    ci_init(&c, &f);
+    c.run[0].finished = APR(13, 6, 4);
+    c.ev[1].remote_addr = "10.20.0.11:45456";
+    c.ev[1].user_agent = "skopeo/1.9.3";
+    for (i = 0; i < 3; i++) {
+        more[i] = c.ev[1];
+        more[i].line = 40 + i;
+        more[i].time = APR(13, 8, 24) + (ra_time)i * 120;
+        more[i].remote_addr = i == 2 ? "[fd00::5]:39000" : "10.20.5.23:3900";
+        ra_vec_push(&c.log.events, &more[i]);
+    }
+    more[1].time = APR(13, 6, 3) + 30; /* 10.20.5.23 again, during the run */
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_int_equal(pm->failed_pulls, 4);
+    assert_int_equal(pm->nclients, 3);
+    assert_int_equal(pm->clients[0].addr_len, strlen("10.20.0.11"));
+    assert_memory_equal(pm->clients[0].addr, "10.20.0.11", pm->clients[0].addr_len);
+    assert_string_equal(pm->clients[0].agent, "skopeo/1.9.3");
+    assert_int_equal(pm->clients[0].requests, 1);
+    assert_int_equal(pm->clients[0].in_runs, 1);
+    assert_memory_equal(pm->clients[1].addr, "10.20.5.23", pm->clients[1].addr_len);
+    assert_int_equal(pm->clients[1].requests, 2);
+    assert_int_equal(pm->clients[1].in_runs, 1); /* 06:03:30 yes, 08:24 no */
+    assert_int_equal(pm->clients[1].first, APR(13, 6, 3) + 30);
+    assert_int_equal(pm->clients[1].last, APR(13, 8, 24));
+    assert_int_equal(pm->clients[2].addr_len, strlen("[fd00::5]"));
+    assert_int_equal(pm->clients[2].in_runs, 0);
+    ra_postmortem_free(pm);
+    ci_release(&c);
+    fix_inv_release(&f);
+}
+
 /* The first alert from the loss on is the third measure of detection; before the first
  * failure it went well, after it (or without one) nothing alerted in time. */
 static void test_first_alert(void **state)
@@ -579,6 +624,7 @@ int main(void)
         cmocka_unit_test(test_recycled),
         cmocka_unit_test(test_failures_and_rebuild),
         cmocka_unit_test(test_latent_and_outage),
+        cmocka_unit_test(test_clients),
         cmocka_unit_test(test_first_alert),
         cmocka_unit_test(test_no_incident),
     };
