@@ -58,4 +58,43 @@ int ra_pick_flapped(const struct ra_pick *p, size_t j);
  * object's first_missing and last_present. */
 void ra_pick_whole(const struct ra_pick *p, char *whole);
 
+/* How `report` read one snapshot of those given. */
+enum ra_read_how {
+    RA_READ_WHOLE = 0, /* read whole: everything the report says may come from it */
+    RA_READ_PART,      /* only the paths the lost objects need, for bisect */
+    RA_READ_SKIPPED,   /* not read */
+};
+
+const char *ra_read_how_name(enum ra_read_how h); /* "whole", "part", "skipped" */
+
+struct ra_pick_opts {
+    int verify;
+    /* Called before a snapshot is probed, to set up progress for it. */
+    ra_progress_cb (*progress_for)(const char *name, void *payload);
+    void (*progress_done)(void *payload);
+    void *progress_payload;
+};
+
+struct ra_pick_result {
+    size_t n;
+    enum ra_read_how *how; /* per spec */
+    uint64_t *entries;     /* per spec: members a probe read (RA_READ_PART), over its
+                              rounds */
+    size_t nobjects;       /* objects lost in the newest, bisected (and, not counted
+                              here, the revision links of pruned tags' manifests) */
+    struct ra_vec notes;   /* char *: flaps seen, probes that could not be read */
+};
+
+/* Pick what to read of specs[0..n) (oldest first, every time known), given the oldest
+ * and the newest read whole: the objects lost in the newest (a finding there names
+ * them, or a tag that resolves in the oldest does not in the newest) are bisected by
+ * probing snapshots for only the paths they need (a directory in targeted rounds as
+ * `bisect` reads one; an archive is read whole, its result used for the answers only),
+ * then out->how says which to read whole. Never fails: a probe that cannot be read
+ * gives no answer and a neighbour is read instead (a note says so). */
+void ra_pick_run(struct ra_pick_result *out, struct ra_snapshot_spec *const *specs,
+                 size_t n, const struct ra_scan *oldest, const struct ra_scan *newest,
+                 const struct ra_pick_opts *opts);
+void ra_pick_result_release(struct ra_pick_result *r);
+
 #endif
