@@ -5,7 +5,9 @@
  * The oldest and the newest are answered first (read whole), then the snapshots
  * ra_pick_next asks for. Asserted: the exact bracket (last present, first missing), the
  * exact snapshots probed and read whole, at most about log2 n probes, and what a flap
- * (missing, back, missing) gives. */
+ * (missing, back, missing) gives. Then through ra_investigate with opts.pick, over
+ * directory snapshots laid out in a temporary folder: which snapshots are read whole,
+ * in part and skipped, and the loss's window, against reading every one. */
 
 /* cmocka needs these first, in this order */
 /* clang-format off */
@@ -19,7 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/investigate.h"
 #include "analysis/pick.h"
+#include "util/buf.h"
+
+#include "fixture.h"
 
 struct sim {
     struct ra_pick p;
@@ -259,6 +265,189 @@ static void test_no_loss(void **state)
     ra_pick_release(&p);
 }
 
+/* Directory snapshots tmpdir/reg-2026-04-<dd>T0100Z, days 1..n: image a:latest in
+ * every one, its layer kept where keep_a[d - 1] is 'K'; with keep_b, b:latest too. */
+static char tmpdir[] = "/tmp/ra-test-pick-XXXXXX";
+#define CONFIG "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{}}"
+
+struct share {
+    char *snaps[16];
+    size_t n;
+};
+
+static void share_make(struct share *sh, const char *keep_a, const char *keep_b)
+{
+    struct fix_disk_image x;
+    struct ra_buf p = RA_BUF_INIT;
+    size_t d;
+
+    memset(sh, 0, sizeof(*sh));
+    memcpy(tmpdir + sizeof(tmpdir) - 7, "XXXXXX", 6); /* a new one each time */
+    assert_int_equal(fix_tmpdir_make(tmpdir), 0);
+    sh->n = strlen(keep_a);
+    for (d = 1; d <= sh->n; d++) {
+        ra_buf_truncate(&p, 0);
+        ra_buf_printf(&p, "%s/reg-2026-04-%02zuT0100Z/docker/registry/v2", tmpdir, d);
+        fix_disk_push(&x, p.ptr, "a", "latest", CONFIG, "layer of a",
+                      keep_a[d - 1] == 'K', APR(1, 0, 0));
+        if (keep_b)
+            fix_disk_push(&x, p.ptr, "b", "latest", CONFIG, "layer of b",
+                          keep_b[d - 1] == 'K', APR(1, 0, 0));
+        ra_buf_truncate(&p, 0);
+        ra_buf_printf(&p, "%s/reg-2026-04-%02zuT0100Z", tmpdir, d);
+        sh->snaps[d - 1] = ra_xstrdup(p.ptr);
+    }
+    ra_buf_release(&p);
+}
+
+static void share_free(struct share *sh)
+{
+    size_t i;
+
+    for (i = 0; i < sh->n; i++)
+        free(sh->snaps[i]);
+    assert_int_equal(fix_tmpdir_remove(tmpdir), 0);
+}
+
+static struct ra_investigation *investigate(struct share *sh, int pick)
+{
+    struct ra_investigate_opts o = {0};
+    struct ra_investigation *inv = NULL;
+    struct ra_err err = RA_ERR_INIT;
+
+    o.snapshots = sh->snaps;
+    o.nsnapshots = sh->n;
+    o.fold = 1;
+    o.pick = pick;
+    assert_int_equal(ra_investigate(&inv, &o, &err), 0);
+    return inv;
+}
+
+/* "W" whole, "p" in part, "-" skipped, per snapshot given */
+static void inv_reads(const struct ra_investigation *inv, const char *want)
+{
+    static const char mark[] = "Wp-";
+    char got[17];
+    size_t i;
+
+    assert_int_equal(inv->nreads, strlen(want));
+    for (i = 0; i < inv->nreads; i++)
+        got[i] = mark[inv->reads[i].how];
+    got[i] = '\0';
+    assert_string_equal(got, want);
+}
+
+/* The loss of the blob data with content (NULL: the only blob loss): its window by
+ * snapshot names. */
+static void layer_window(const struct ra_investigation *inv, const char *content,
+                         const char *from, const char *to)
+{
+    const struct ra_loss *l = NULL;
+    char hex[65], got[RA_DIGEST_STRLEN];
+    size_t i;
+
+    if (content)
+        fix_hex(hex, content, strlen(content));
+    for (i = 0; i < inv->losses->items.len; i++) {
+        const struct ra_loss *x = inv->losses->items.items[i];
+        if (x->object == RA_OBJ_BLOB &&
+            (!content || !strcmp(ra_digest_format(got, &x->digest) + 7, hex)))
+            l = x;
+    }
+    assert_non_null(l);
+    assert_string_equal(l->from.evidence, from);
+    assert_string_equal(l->to.evidence, to);
+}
+
+static void blob_window(const struct ra_investigation *inv, const char *from,
+                        const char *to)
+{
+    layer_window(inv, NULL, from, to);
+}
+
+/* Lost on day 8, present every day before: the same window as reading all 12, read
+ * whole only 1, 7, 8 and 12; 6, 9, 10 probed in part (halves of 2..11), the rest
+ * skipped. */
+static void test_investigate_monotone(void **state)
+{
+    struct share sh;
+    struct ra_investigation *inv;
+
+    (void)state;
+    share_make(&sh, "KKKKKKKLLLLL", NULL);
+    inv = investigate(&sh, 1);
+    assert_true(inv->picked);
+    assert_int_equal(inv->pick_objects, 1);
+    inv_reads(inv, "W----pWWp--W");
+    assert_int_equal(inv->nscans, 4);
+    blob_window(inv, "reg-2026-04-07T0100Z", "reg-2026-04-08T0100Z");
+    assert_int_equal(inv->notes.len, 0);
+    ra_investigation_free(inv);
+    inv = investigate(&sh, 0);
+    assert_false(inv->picked);
+    inv_reads(inv, "WWWWWWWWWWWW");
+    blob_window(inv, "reg-2026-04-07T0100Z", "reg-2026-04-08T0100Z");
+    ra_investigation_free(inv);
+    share_free(&sh);
+}
+
+/* Missing on day 3, back on day 4 (pushed again), missing on day 8: every snapshot read
+ * gives the first disappearance (2 -> 3); bisect's probes (4, 6, 7) all see the layer,
+ * so the report brackets the last one (7 -> 8) and cannot tell that it flapped. */
+static void test_investigate_flap_unseen(void **state)
+{
+    struct share sh;
+    struct ra_investigation *inv;
+
+    (void)state;
+    share_make(&sh, "KKLKKKKL", NULL);
+    inv = investigate(&sh, 1);
+    inv_reads(inv, "W--p-pWW");
+    blob_window(inv, "reg-2026-04-07T0100Z", "reg-2026-04-08T0100Z");
+    assert_int_equal(inv->notes.len, 0);
+    ra_investigation_free(inv);
+    inv = investigate(&sh, 0);
+    blob_window(inv, "reg-2026-04-02T0100Z", "reg-2026-04-03T0100Z");
+    ra_investigation_free(inv);
+    share_free(&sh);
+}
+
+/* a's layer missing on days 4-6 and from day 9, b's from day 8: the probe of day 6 lost
+ * a's layer, the one of day 7 (bisecting b) finds it back, so the report says a's went
+ * missing more than once; its window is then the later disappearance (8 -> 9), every
+ * snapshot gives the first (3 -> 4); b's window (7 -> 8) is the same either way. */
+static void test_investigate_flap_seen(void **state)
+{
+    struct share sh;
+    struct ra_investigation *inv;
+    struct ra_buf want = RA_BUF_INIT;
+    char hex[65];
+
+    (void)state;
+    share_make(&sh, "KKKLLLKKLLLL", "KKKKKKKLLLLL");
+    inv = investigate(&sh, 1);
+    assert_int_equal(inv->pick_objects, 2);
+    inv_reads(inv, "W----pWWW--W");
+    layer_window(inv, "layer of a", "reg-2026-04-08T0100Z", "reg-2026-04-09T0100Z");
+    layer_window(inv, "layer of b", "reg-2026-04-07T0100Z", "reg-2026-04-08T0100Z");
+    assert_int_equal(inv->notes.len, 1);
+    fix_hex(hex, "layer of a", strlen("layer of a"));
+    ra_buf_printf(&want,
+                  "blob sha256:%s went missing, came back and went missing again in the "
+                  "snapshots read: its window is that of its first disappearance among "
+                  "the snapshots read whole, which bisect may not have found "
+                  "(--all-snapshots reads every snapshot)",
+                  hex);
+    assert_string_equal(inv->notes.items[0], want.ptr);
+    ra_investigation_free(inv);
+    inv = investigate(&sh, 0);
+    layer_window(inv, "layer of a", "reg-2026-04-03T0100Z", "reg-2026-04-04T0100Z");
+    layer_window(inv, "layer of b", "reg-2026-04-07T0100Z", "reg-2026-04-08T0100Z");
+    ra_buf_release(&want);
+    ra_investigation_free(inv);
+    share_free(&sh);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +460,9 @@ int main(void)
         cmocka_unit_test(test_flap),
         cmocka_unit_test(test_unreadable),
         cmocka_unit_test(test_no_loss),
+        cmocka_unit_test(test_investigate_monotone),
+        cmocka_unit_test(test_investigate_flap_unseen),
+        cmocka_unit_test(test_investigate_flap_seen),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
