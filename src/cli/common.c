@@ -308,7 +308,7 @@ static void cli_verbose_investigation(const struct ra_ctx *ctx,
             n[inv->reads[i].how]++;
         cli_verbose(ctx,
                     "of %zu snapshots: %zu read whole, %zu in part for bisect, %zu "
-                    "skipped (%zu objects lost in the newest)",
+                    "skipped (objects lost in the newest: %zu)",
                     inv->nreads, n[RA_READ_WHOLE], n[RA_READ_PART], n[RA_READ_SKIPPED],
                     inv->pick_objects);
     }

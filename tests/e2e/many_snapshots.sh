@@ -177,7 +177,7 @@ grep -Eqx "\| $(name 3) \| 2026-04-03T01:00:00Z \| name \| [1-9][0-9]* paths \| 
     die "Markdown: no part row for day 3: $(grep "$(name 3)" "$tmp/pk.md" | head -2)"
 grep -qx "| $(name 5) | 2026-04-05T01:00:00Z | name | whole | yes | 98 |" "$tmp/pk.md" ||
     die "Markdown: day 5: $(grep "$(name 5)" "$tmp/pk.md" | head -2)"
-grep -qx "regautopsy: of 12 snapshots: 9 read whole, 2 in part for bisect, 1 skipped (4 objects lost in the newest)" \
+grep -qx "regautopsy: of 12 snapshots: 9 read whole, 2 in part for bisect, 1 skipped (objects lost in the newest: 4)" \
     "$tmp/pk.err" || die "-v: $(grep 'of 12' "$tmp/pk.err")"
 ! grep -q "$(name 2)" <(jq -r '.timeline.all[].source' "$tmp/pk.json") ||
     die "the timeline has a skipped snapshot"
