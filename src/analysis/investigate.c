@@ -276,6 +276,8 @@ static int pick_snapshots(struct reader *rd, struct ra_err *err)
         ra_vec_push(&rd->specs, sa[i].spec);
         ra_vec_push(&rd->group, (void *)(uintptr_t)(run + 1));
     }
+    if (rd->specs.len > 1 && rd->group.items[0] != rd->group.items[1])
+        ra_snapshot_drop_walk(rd->pre_oldest->snap); /* no prev of the next read */
     for (i = 0; i < pr.notes.len; i++)
         note(inv, "%s", (const char *)pr.notes.items[i]);
     ra_pick_result_release(&pr);
