@@ -10,6 +10,7 @@
 #include "ingest/layout.h"
 #include "ingest/source.h"
 #include "ingest/walk.h"
+#include "model/docs.h"
 #include "model/graph.h"
 #include "model/manifest.h"
 #include "util/buf.h"
@@ -30,7 +31,8 @@ struct loader {
     struct ra_map meta_seen; /* metadata item path -> 1 */
     struct ra_pool pool;     /* its keys */
     const struct ra_snapshot
-        *prev; /* what the walk proves unchanged comes from, or NULL */
+        *prev;            /* what the walk proves unchanged comes from, or NULL */
+    struct ra_docs *docs; /* opts->docs unless RA_NO_REUSE=1 */
 };
 
 #define YEAR_2000 946684800
@@ -117,13 +119,19 @@ static int read_link(struct loader *ld, struct ra_source *src, struct ra_link *l
     return 0;
 }
 
-static void parse_json_blob(struct ra_graph *g, struct ra_blob *b, const struct ra_buf *c)
+/* A JSON blob's content: parsed into the run's shared documents when its bytes hashed
+ * to its digest, else into the graph. */
+static void parse_json_blob(struct loader *ld, struct ra_graph *g, struct ra_blob *b,
+                            const struct ra_buf *c)
 {
     struct ra_err perr = RA_ERR_INIT;
     struct ra_manifest *m = NULL;
 
     b->is_json = 1;
-    if (ra_manifest_parse(&m, &g->pool, c->ptr, c->len, &perr) < 0)
+    if (ld->docs && b->hash == RA_HASH_OK)
+        ra_docs_parse(&b->manifest, &b->parse_error, ld->docs, &b->digest, c->ptr,
+                      c->len);
+    else if (ra_manifest_parse(&m, &g->pool, c->ptr, c->len, &perr) < 0)
         b->parse_error = ra_pool_strdup(&g->pool, perr.msg);
     else
         b->manifest = m;
@@ -186,7 +194,7 @@ static int read_blob(struct loader *ld, struct ra_source *src, struct ra_graph *
     b->size = total;
     hash_result(b, ld->hash);
     if (json)
-        parse_json_blob(g, b, &ld->content);
+        parse_json_blob(ld, g, b, &ld->content);
     return 0;
 }
 
@@ -347,6 +355,14 @@ static int cmp_root(const void *key, const void *item)
     return c ? c : -(g->root[root->len] != '\0');
 }
 
+/* Does prev's blob point at a document of the run's shared ones (parsed from bytes
+ * that hashed to its digest)? Then a blob taken over from it can point there too. */
+static int shared_doc(const struct loader *ld, const struct ra_blob *pb)
+{
+    return ld->docs && pb->is_json &&
+           ra_docs_holds(ld->docs, &pb->digest, pb->manifest, pb->parse_error);
+}
+
 /* A link or blob file the walk proved unchanged since prev (ra_entry.same): take what
  * reading it gave then (docs/snapshots.md). A tag's current/link, uploads and, with
  * verify, blobs are always read. 1 when taken, 0 to read it. */
@@ -371,9 +387,11 @@ static int reuse_file(struct loader *ld, struct ra_graph *g, const struct ra_pat
         *b = *pb;
         b->mtime = e->mtime;
         b->member = 0;
-        b->manifest = pb->manifest ? ra_manifest_copy(&g->pool, pb->manifest) : NULL;
-        b->parse_error =
-            pb->parse_error ? ra_pool_strdup(&g->pool, pb->parse_error) : NULL;
+        if (!shared_doc(ld, pb)) { /* else *b = *pb points at the shared document */
+            b->manifest = pb->manifest ? ra_manifest_copy(&g->pool, pb->manifest) : NULL;
+            b->parse_error =
+                pb->parse_error ? ra_pool_strdup(&g->pool, pb->parse_error) : NULL;
+        }
     } else {
         if (!is_link_kind(p->kind) || !(pl = find_link_for(pg, p)))
             return 0;
@@ -745,7 +763,8 @@ static void collect_graphs(struct ra_snapshot *s, struct ra_map *roots)
     }
 }
 
-/* RA_NO_REUSE=1 (for comparisons): every snapshot read in full, no walk recorded. */
+/* RA_NO_REUSE=1 (for comparisons): every snapshot read in full, no walk recorded, no
+ * document shared. */
 static int reuse_off(void)
 {
     const char *off = getenv("RA_NO_REUSE");
@@ -782,6 +801,7 @@ int ra_snapshot_load(struct ra_snapshot **out, const struct ra_snapshot_spec *sp
     sopts.progress_cb = opts->progress_cb;
     sopts.progress_payload = opts->progress_payload;
     sopts.read_all = opts->verify;
+    ld.docs = reuse_off() ? NULL : opts->docs;
     if (!opts->dir_filter && !reuse_off() && !ra_source_is_stdin(spec->path) &&
         ra_source_is_dir(spec->path)) {
         ra_walk_new(&s->walk);
