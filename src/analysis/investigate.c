@@ -11,6 +11,7 @@
 #include "config/jobs/jobs.h"
 #include "config/sched/schedule.h"
 #include "config/sched/tz.h"
+#include "model/docs.h"
 #include "model/graph.h"
 #include "util/buf.h"
 
@@ -79,6 +80,7 @@ static int refill(struct reader *rd, struct ra_err *err)
     int error;
 
     sopts.verify = rd->o->verify;
+    sopts.docs = rd->inv->docs;
     for (i = 0; i < rd->need.len; i++) {
         size_t k = (uintptr_t)rd->need.items[i] - 1;
         struct ra_scan *s = rd->scans.items[k];
@@ -148,6 +150,7 @@ static int read_one(struct reader *rd, size_t i, struct ra_err *err)
     int error;
 
     sopts.verify = o->verify;
+    sopts.docs = inv->docs;
     sopts.progress_payload = o->progress_payload;
     /* the snapshot before, of the same share: what provably did not change is taken
      * from it */
@@ -163,8 +166,8 @@ static int read_one(struct reader *rd, size_t i, struct ra_err *err)
         if (o->progress_done)
             o->progress_done(o->progress_payload);
     }
-    if (sopts.prev)
-        ra_snapshot_drop_walk(prev->snap); /* not needed again */
+    if (prev) /* its walk serves only as the next one's prev */
+        ra_snapshot_drop_walk(prev->snap);
     if (error < 0)
         return error;
     if (!s->nregs)
@@ -839,6 +842,7 @@ static int predict(struct ra_investigation *inv, const struct ra_investigate_opt
     spec.taken_at = last->snap->taken_at;
     spec.taken_source = last->snap->taken_source;
     sopts.verify = o->verify;
+    sopts.docs = inv->docs;
     sopts.prev = last->snap; /* the same tree, read a moment ago: all of it is reused */
     if ((error = ra_snapshot_load(&copy, &spec, &sopts, err)) < 0)
         return error;
@@ -894,6 +898,7 @@ int ra_investigate(struct ra_investigation **out, const struct ra_investigate_op
     int error;
 
     *out = NULL;
+    ra_docs_new(&inv->docs);
     rd.inv = inv;
     rd.o = o;
     rd.topts.fold = o->fold;
@@ -955,6 +960,7 @@ void ra_investigation_free(struct ra_investigation *inv)
     ra_vec_release(&inv->extra);
     ra_schedule_free(inv->schedule);
     ra_vec_release(&inv->notes);
+    ra_docs_free(inv->docs); /* after every graph that points at its documents */
     ra_pool_release(&inv->pool);
     free(inv);
 }

@@ -48,6 +48,7 @@ struct ra_prediction {
     struct ra_snapshot *snap;                  /* that copy */
 };
 
+struct ra_docs;
 struct ra_log;
 struct ra_schedule;
 
@@ -85,7 +86,8 @@ struct ra_investigation {
     struct ra_timeline *timeline;
     struct ra_timeline_builder *tb; /* while snapshots are read */
     struct ra_vec predictions;      /* struct ra_prediction * */
-    struct ra_vec notes; /* const char *: inputs that could not be used, and why */
+    struct ra_vec notes;  /* const char *: inputs that could not be used, and why */
+    struct ra_docs *docs; /* the parsed documents every snapshot's graphs share */
     struct ra_pool pool;
 };
 
