@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 # Many-snapshots benchmark (bench/run.sh --snapshots N): a Synology-style share of N
 # daily, hard-linked directory snapshots of one generated registry, and the time and
-# peak memory of `timeline` and `bisect` over it next to one snapshot's `scan`.
+# peak memory of `timeline`, `report` and `bisect` over it next to one snapshot's `scan`.
+# `report` picks what it reads with bisect (docs/performance.md, "`report` with
+# bisect"); REPORT_ALL=1 also times `report --all-snapshots` (every snapshot whole).
 #
 #   bench/snapshots.sh BIN WORK ENTRIES SNAPSHOTS CHANGE_RATE SMALL_BYTES SEED RUNS \
 #       [PRUNE [ARCHIVES [FS [PREPARE_ONLY]]]]
@@ -132,6 +134,12 @@ timeit timeline -q --format json "$share"
 tl_s=$T_S tl_rss=$T_RSS tl_cpu=$T_CPU
 timeit report -q -o /dev/null "$share"
 rp_s=$T_S rp_rss=$T_RSS rp_cpu=$T_CPU
+"$bin" report -q -o /dev/null --json "$work/report.json" "$share" >/dev/null 2>&1 || true
+picked=$(/usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["inputs"]["reading"]; print("%d of %d snapshots read whole, %d in part (bisect), %d skipped" % (r["whole"], r["given"], r["part"], r["skipped"]))' "$work/report.json")
+if [ "${REPORT_ALL:-0}" = 1 ]; then
+    timeit report -q --all-snapshots -o /dev/null "$share"
+    rpa_s=$T_S rpa_rss=$T_RSS rpa_cpu=$T_CPU
+fi
 timeit bisect -q svc0000:latest "$share"
 bi_s=$T_S bi_rss=$T_RSS bi_cpu=$T_CPU
 "$bin" bisect -q --json "$work/bisect.json" svc0000:latest "$share" >/dev/null 2>&1 || true
@@ -148,9 +156,11 @@ row() { # MEASURE WALL CPU RSS
 printf '%-34s %8s %8s %9s %10s %9s %9s\n' measure wall_s cpu_s rss_MiB wall/scan cpu/scan rss/scan
 row "scan, one snapshot" "$scan_s" "$scan_cpu" "$scan_rss"
 row "timeline, all $nsnap" "$tl_s" "$tl_cpu" "$tl_rss"
-row "report, all $nsnap" "$rp_s" "$rp_cpu" "$rp_rss"
+row "report, bisect picks, of $nsnap" "$rp_s" "$rp_cpu" "$rp_rss"
+[ "${REPORT_ALL:-0}" != 1 ] || row "report --all-snapshots, all $nsnap" "$rpa_s" "$rpa_cpu" "$rpa_rss"
 row "bisect svc0000:latest, all $nsnap" "$bi_s" "$bi_cpu" "$bi_rss"
 echo "bisect: $bracket"
+echo "report: $picked"
 
 # ---- incremental reading (docs/snapshots.md) -------------------------------------------
 # scan and timeline read every snapshot after the first with the one before as prev;
