@@ -162,6 +162,61 @@ static json_t *trigger_json(struct ra_pm_model *m)
     return o;
 }
 
+/* The untagged manifests, in words: "the untagged index sha256:8f68de552910 in
+ * infra-ci (pushed 2026-04-06T00:40:12Z)". */
+static void roots_text(struct ra_buf *out, const struct ra_bystanders *b)
+{
+    char d[RA_DIGEST_STRLEN], t[RA_TIME_STRLEN];
+    size_t i;
+
+    for (i = 0; i < b->roots.len; i++) {
+        const struct ra_bystander_root *r = b->roots.items[i];
+        ra_buf_printf(out, "%s%s %s in %s",
+                      i == 0                 ? "the untagged "
+                      : i + 1 < b->roots.len ? ", the "
+                                             : " and the ",
+                      r->is_index ? "index" : "manifest", ra_digest_short(d, &r->digest),
+                      r->repository);
+        if (r->pushed != RA_TIME_NONE)
+            ra_buf_printf(out, " (pushed %s)", ra_time_format(t, r->pushed));
+    }
+}
+
+/* What else went in the first loss's window and breaks no tag, and whose it was. */
+static json_t *bystanders_json(struct ra_pm_model *m)
+{
+    const struct ra_bystanders *b = &m->pm->bystanders;
+    struct ra_buf *s = &m->tmp;
+    json_t *o;
+
+    if (!b->root || !(b->blobs + b->links + b->unexplained))
+        return json_null();
+    ra_buf_truncate(s, 0);
+    ra_buf_printf(s, "Between %s and %s, ", b->before, b->after);
+    if (b->blobs + b->links) {
+        ra_buf_printf(s, "%zu %s", b->blobs, ra_text_plural(b->blobs, "blob", "blobs"));
+        if (b->manifests)
+            ra_buf_printf(s, " (%zu of them %s)", b->manifests,
+                          ra_text_plural(b->manifests, "a manifest", "manifests"));
+        ra_buf_printf(s, " and %zu revision %s that break no tag went too", b->links,
+                      ra_text_plural(b->links, "link", "links"));
+        if (b->roots.len) {
+            ra_buf_puts(s, ": they belonged to ");
+            roots_text(s, b);
+            ra_buf_printf(s, ", which no tag pointed at in %s", b->before);
+        }
+        ra_buf_puts(s, ". Only a snapshot can bring them back.");
+    }
+    if (b->unexplained)
+        ra_buf_printf(s, "%s%zu more %s went that no untagged manifest explains.",
+                      b->blobs + b->links ? " " : "", b->unexplained,
+                      ra_text_plural(b->unexplained, "object", "objects"));
+    o = json_pack("{s:I,s:I,s:I,s:I,s:s}", "blobs", (json_int_t)b->blobs, "manifests",
+                  (json_int_t)b->manifests, "links", (json_int_t)b->links, "unexplained",
+                  (json_int_t)b->unexplained, "text", s->ptr);
+    return o;
+}
+
 json_t *ra_pm_root_cause(struct ra_pm_model *m)
 {
     json_t *sus = suspects_json(m), *fps = fingerprints_json(m), *o;
@@ -171,6 +226,7 @@ json_t *ra_pm_root_cause(struct ra_pm_model *m)
                   json_array_size(fps) > 0, "fingerprints", fps, "top",
                   ns ? json_incref(json_array_get(sus, 0)) : json_null());
     json_object_set_new(o, "trigger", trigger_json(m));
+    json_object_set_new(o, "bystanders", bystanders_json(m));
     json_object_set_new(o, "has_api_deletes", json_boolean(api_delete_suspects(sus)));
     ra_pm_capped(o, "suspects", json_incref(sus), 10);
     json_object_set_new(o, "suspects_all", sus);
