@@ -3,7 +3,8 @@
 # Build: gcc, cmake, pkg-config and the -dev packages of the chosen libraries.
 # Tests: cmocka, and for the end-to-end tests the real registry and tools
 # (docker-registry = Distribution 2.8.2, skopeo, umoci), jq, zstd, python3-croniter,
-# and prometheus for promtool (the probe tests check metrics and alert rules with it).
+# and prometheus for promtool (the probe tests check metrics and alert rules with it),
+# prometheus-alertmanager (tests/e2e/alertmanager.sh sends an alert through the real one).
 # Packaging (tests/pkg): dpkg-dev (dpkg-shlibdeps for cpack -G DEB), file, zsh.
 # The format check (ctest format.check, scripts/format.sh): clang-format.
 # The render tests (tests/render): cmark-gfm, shellcheck, and node with npm (Debian's
@@ -18,7 +19,7 @@ pkgs=(
     jq zstd xz-utils cpio curl time python3 python3-croniter man-db groff-base
     shellcheck cmark-gfm clang-format
     dpkg-dev file zsh
-    prometheus
+    prometheus prometheus-alertmanager
 )
 
 missing=()

@@ -101,7 +101,7 @@ size_t ra_actions_decide(struct ra_action *out, const struct ra_postmortem *pm,
                 !probe_catches(pm, inv)
             ? 0
             : 1,
-        NULL);
+        s ? ra_detection_gap_caught_since(s, pm->newest) : NULL);
     if (forecast_breaks(inv))
         add(all, &n, RA_ACT_ACT_ON_FORECAST, 0, NULL);
     for (p = 0; p <= 2; p++)

@@ -34,8 +34,9 @@ struct ra_action {
     enum ra_action_kind kind;
     int priority;
     /* the first commit after the losses began from which the config repository's head
-     * fulfils the item (no garbage-collect runs with -m; every registry image pinned),
-     * or NULL: open */
+     * fulfils the item (no garbage-collect runs with -m; every registry image pinned);
+     * for the probe, the commit from which the head has a probe that would have seen
+     * this damage (ra_detection_gap_caught_since); NULL: open */
     const struct ra_commit_info *done_by;
 };
 

@@ -326,21 +326,31 @@ static const struct ra_job *newest_job(const struct ra_sched_job *j,
     return NULL;
 }
 
-void ra_detection_gap_compute(struct ra_detection_gap *out, const struct ra_schedule *s,
-                              ra_time at, const struct ra_scan *newest)
+/* The unpullable tags of newest (calloc'd, NULL when none); their count in *n. */
+static const struct ra_tag_result **broken_tags(size_t *n, const struct ra_scan *newest)
 {
     const struct ra_tag_result **broken = NULL;
-    size_t i, k, nbroken = 0;
+    size_t i, k, count = 0;
 
     for (k = 0; newest && k < newest->nregs; k++)
-        nbroken += newest->regs[k]->unpullable;
-    if (nbroken)
-        broken = calloc(nbroken, sizeof(*broken));
-    nbroken = 0;
+        count += newest->regs[k]->unpullable;
+    if (count)
+        broken = calloc(count, sizeof(*broken));
+    count = 0;
     for (k = 0; broken && k < newest->nregs; k++)
         for (i = 0; i < newest->regs[k]->ntags; i++)
             if (!newest->regs[k]->tags[i].pullable)
-                broken[nbroken++] = &newest->regs[k]->tags[i];
+                broken[count++] = &newest->regs[k]->tags[i];
+    *n = count;
+    return broken;
+}
+
+void ra_detection_gap_compute(struct ra_detection_gap *out, const struct ra_schedule *s,
+                              ra_time at, const struct ra_scan *newest)
+{
+    size_t i, nbroken;
+    const struct ra_tag_result **broken = broken_tags(&nbroken, newest);
+
     for (i = 0; s && i < s->jobs.len; i++) {
         const struct ra_sched_job *j = s->jobs.items[i];
         const struct ra_job_version *v = ra_schedule_version_at(j, at);
@@ -361,6 +371,45 @@ void ra_detection_gap_compute(struct ra_detection_gap *out, const struct ra_sche
     }
     ra_vec_sort(&out->probes, cmp_check);
     free(broken);
+}
+
+/* Does version v define an enabled probe that would fail on the broken tags? */
+static int catching_version(struct ra_pool *pool, const struct ra_job_version *v,
+                            const struct ra_tag_result *const *broken, size_t nbroken)
+{
+    struct ra_probe_check c;
+
+    if (!v->job || v->job->disabled || v->job->absent ||
+        !(v->job->classes & RA_JOB_PROBE))
+        return 0;
+    ra_probe_check_job(&c, pool, v->job, broken, nbroken);
+    return c.catches == 1;
+}
+
+const struct ra_commit_info *ra_detection_gap_caught_since(const struct ra_schedule *s,
+                                                           const struct ra_scan *newest)
+{
+    const struct ra_commit_info *by = NULL;
+    struct ra_pool pool = RA_POOL_INIT;
+    size_t i, k, nbroken;
+    const struct ra_tag_result **broken = broken_tags(&nbroken, newest);
+
+    for (i = 0; s && broken && i < s->jobs.len; i++) {
+        const struct ra_sched_job *j = s->jobs.items[i];
+        const struct ra_commit_info *from = NULL;
+        /* back from the newest version while each still catches */
+        for (k = j->versions.len; k-- > 0;) {
+            const struct ra_job_version *v = j->versions.items[k];
+            if (!v->commit || !catching_version(&pool, v, broken, nbroken))
+                break;
+            from = v->commit;
+        }
+        if (from && (!by || from->time < by->time))
+            by = from;
+    }
+    ra_pool_release(&pool);
+    free(broken);
+    return by;
 }
 
 void ra_detection_gap_release(struct ra_detection_gap *g)

@@ -75,4 +75,12 @@ void ra_detection_gap_compute(struct ra_detection_gap *out, const struct ra_sche
                               ra_time at, const struct ra_scan *newest);
 void ra_detection_gap_release(struct ra_detection_gap *g);
 
+/* The commit from which the config's newest commit has a probe that would fail on the
+ * unpullable tags of newest (an enabled probe job whose versions from that commit on
+ * all reach what broke, e.g. `skopeo copy --all` of a broken tag), the earliest such
+ * commit over all probe jobs; NULL when the newest commit has none, or no tag is
+ * broken. Borrowed from s. */
+const struct ra_commit_info *ra_detection_gap_caught_since(const struct ra_schedule *s,
+                                                           const struct ra_scan *newest);
+
 #endif

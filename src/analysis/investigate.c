@@ -421,8 +421,8 @@ static void to_firing(struct ra_investigation *inv, struct ra_firing *f,
     ra_buf_release(&b);
 }
 
-/* The runs of each job inside the incident's period (ra_focus_window), up to a day
- * after the newest snapshot (later ones are the forecast's), fold into one row ("ran
+/* The runs of each job inside the incident's period (ra_focus_window), up to the newest
+ * evidence (inv->firings_until: later ones are the forecast's), fold into one row ("ran
  * daily at 02:00, 14 times", times of day in the job's own zone when it has one); a run
  * inside a loss window is also an event of its own. */
 struct routine {
@@ -468,6 +468,25 @@ static ra_time wall_clock(const struct ra_firing *f)
     return t;
 }
 
+/* The latest time the evidence shows: the newest snapshot's, or a later log record's. */
+static ra_time newest_evidence(const struct ra_investigation *inv)
+{
+    ra_time t = RA_TIME_NONE;
+    size_t i, k;
+
+    for (i = 0; i < inv->nscans; i++)
+        if (inv->scans[i]->snap->taken_at != RA_TIME_NONE &&
+            (t == RA_TIME_NONE || inv->scans[i]->snap->taken_at > t))
+            t = inv->scans[i]->snap->taken_at;
+    for (i = 0; i < inv->nlogs; i++)
+        for (k = 0; k < inv->logs[i]->events.len; k++) {
+            const struct ra_log_event *e = inv->logs[i]->events.items[k];
+            if (e->time != RA_TIME_NONE && (t == RA_TIME_NONE || e->time > t))
+                t = e->time;
+        }
+    return t;
+}
+
 static void firing_events(struct ra_investigation *inv)
 {
     struct ra_map jobs = RA_MAP_INIT;
@@ -479,6 +498,7 @@ static void firing_events(struct ra_investigation *inv)
     size_t i;
 
     ra_focus_window(&from, &to, inv->losses, inv->scans, inv->nscans);
+    inv->firings_until = newest_evidence(inv);
     for (i = 0; i < inv->nfirings; i++) {
         const struct ra_firing *f = &inv->firings[i];
         if (f->api_delete || f->time > inv->firings_until)
@@ -620,7 +640,6 @@ static int read_config(struct ra_investigation *inv, const struct ra_investigate
     inv->firings = ra_xcalloc(sfs.len + 1, sizeof(*inv->firings));
     for (i = 0; i < sfs.len; i++)
         to_firing(inv, &inv->firings[inv->nfirings++], sfs.items[i]);
-    inv->firings_until = to - WEEK;
     commit_events(inv, RA_TIME_NONE == from ? 0 : from - 60 * 86400, to);
     for (i = 0; i < inv->schedule->problems.len; i++)
         note(inv, "config: %s", (const char *)inv->schedule->problems.items[i]);

@@ -57,7 +57,8 @@ struct ra_investigation {
     struct ra_losses *losses;
     struct ra_firing *firings;
     size_t nfirings;
-    ra_time firings_until; /* later firings serve the forecast only */
+    ra_time firings_until; /* the newest evidence (the newest snapshot, or a later log
+                              record): later firings serve the forecast only */
     struct ra_correlation *corr;
     struct ra_timeline *timeline;
     struct ra_timeline_builder *tb; /* while snapshots are read */

@@ -40,6 +40,8 @@ static const char *const format_names[] = {
     [RA_LOG_GC] = "gc",
     [RA_LOG_PIPELINES] = "pipelines",
     [RA_LOG_ALERTMANAGER] = "alertmanager",
+    [RA_LOG_ALERTMANAGER_LOG] = "alertmanager_log",
+    [RA_LOG_ALERTMANAGER_API] = "alertmanager_api",
 };
 
 static const char *const object_names[] = {
@@ -107,7 +109,8 @@ int ra_log_not_a_log(struct ra_log_ctx *c, struct ra_err *err)
     return ra_err_set(
         err, RA_EFORMAT,
         "'%s': not a log format regautopsy reads (registry logrus text/JSON, "
-        "access log, GC output, Woodpecker pipeline JSON)",
+        "access log, GC output, Woodpecker pipeline JSON, Alertmanager webhook "
+        "payloads, log or API alerts)",
         c->log->path);
 }
 
@@ -422,6 +425,7 @@ done:
     ra_map_release(&c.strings);
     ra_map_release(&c.request_ids);
     ra_map_release(&c.request_users);
+    ra_map_release(&c.alerts_sent);
     ra_buf_release(&c.scratch);
     ra_buf_release(&head);
     free(s.buf);

@@ -31,6 +31,10 @@ enum ra_log_format {
     RA_LOG_GC,           /* "gc": garbage-collect output */
     RA_LOG_PIPELINES,    /* "pipelines": Woodpecker, a JSON array or one a line */
     RA_LOG_ALERTMANAGER, /* "alertmanager": Alertmanager webhook payloads, one a line */
+    RA_LOG_ALERTMANAGER_LOG, /* "alertmanager_log": Alertmanager's own logfmt log
+                                (ts=… caller=… level=…; Prometheus writes the same) */
+    RA_LOG_ALERTMANAGER_API, /* "alertmanager_api": alerts as GET /api/v2/alerts and
+                                `amtool alert query -o json` give them */
     RA_LOG_FORMAT__COUNT
 };
 
@@ -53,9 +57,11 @@ enum ra_log_kind {
     RA_LOG_GC_SUMMARY,             /* "N blobs marked, M blobs and K manifests …" */
     RA_LOG_GC_ERROR,               /* "failed to garbage collect: …": it stopped */
     RA_LOG_PIPELINE,               /* one CI pipeline */
-    RA_LOG_ALERT, /* an alert that fired: an Alertmanager notification's alert with
-                     status "firing"; time its startsAt, message its alertname, level
-                     its labels.severity (or "") */
+    RA_LOG_ALERT, /* an alert that fired (struct ra_log_alert): a webhook payload's
+                     alert with status "firing" or an API alert in state "active" at
+                     its startsAt, or the first debug "flushing" line of Alertmanager's
+                     log that sends it [active]; message its alertname, level its
+                     labels.severity (or "") */
     RA_LOG_KIND__COUNT
 };
 
@@ -101,6 +107,17 @@ struct ra_log_gc {
     uint64_t marked, blobs_eligible, manifests_eligible; /* gc_summary */
 };
 
+/* What an alert says (RA_LOG_ALERT). Name/value pairs as given, sorted by name. */
+struct ra_log_alert {
+    const char *name;        /* labels.alertname, "(no alertname)" when absent */
+    const char *fingerprint; /* hex as given ("63ab17bc44d0f33c"; a log has 7), or "" */
+    const char **labels;     /* 2 * nlabels strings: name, value, …; from a log line,
+                                the labels of its aggregation group (group_by) only */
+    size_t nlabels;
+    const char **annotations; /* 2 * nannotations strings; none from a log line */
+    size_t nannotations;
+};
+
 /* One event. Strings are never NULL ("" when absent), are the log's bytes unchanged
  * (not necessarily UTF-8: escape before printing), and live as long as the log. */
 struct ra_log_event {
@@ -135,6 +152,7 @@ struct ra_log_event {
 
     const struct ra_log_gc *gc;             /* gc_* kinds; NULL for the others */
     const struct ra_log_pipeline *pipeline; /* pipeline; NULL for the others */
+    const struct ra_log_alert *alert;       /* alert; NULL for the others */
 };
 
 struct ra_log {
@@ -224,6 +242,8 @@ void ra_log_describe_client(struct ra_buf *out, const struct ra_log_event *ev);
 /* When event ev was over: a pipeline's finished time when known (a failed run failed
  * then, not when it started), else ev->time. */
 ra_time ra_log_event_end(const struct ra_log_event *ev);
+/* The value of the alert's label name, or NULL. */
+const char *ra_log_alert_label(const struct ra_log_alert *a, const char *name);
 
 /* Did the pipeline fail (status failure, error or killed)? 0 for other kinds. */
 int ra_log_pipeline_failed(const struct ra_log_event *ev);

@@ -22,6 +22,7 @@ struct ra_log_ctx {
     struct ra_map strings;       /* interned copies in the log's pool */
     struct ra_map request_ids;   /* http.request.id values already made events */
     struct ra_map request_users; /* http.request.id -> auth.user.name of its line */
+    struct ra_map alerts_sent;   /* fingerprints an Alertmanager log line sent */
     struct ra_buf scratch;
 };
 
@@ -41,6 +42,33 @@ const char *ra_log_intern(struct ra_log_ctx *c, const char *s, size_t len);
 struct ra_log_event *ra_log_add_event(struct ra_log_ctx *c, enum ra_log_kind kind,
                                       enum ra_log_format format, ra_time t);
 
+/* A new alert event of the current line at t (RA_TIME_NONE: as ra_log_add_event).
+ * labels and annotations are 2n strings each (name, value, …), copied and sorted by
+ * name; the alert's name is its alertname label, its level its severity label. */
+struct ra_log_event *ra_log_add_alert(struct ra_log_ctx *c, enum ra_log_format format,
+                                      ra_time t, const char *fingerprint,
+                                      const char *const *labels, size_t nlabels,
+                                      const char *const *annotations,
+                                      size_t nannotations);
+
+/* logs_alertmanager.c: a go-kit logfmt line (ts=… caller=… level=…), as Alertmanager
+ * (and Prometheus) write them, NUL-terminated at end and writable. Its debug
+ * "flushing" lines make alert events. Returns RA_LOG_ALERTMANAGER_LOG, or
+ * RA_LOG_EMPTY when p is no such line. */
+enum ra_log_format ra_log_am_line(struct ra_log_ctx *c, char *p, char *end);
+
+/* logs_alertmanager.c: the fields of one Alertmanager log record, from logfmt or from
+ * --log.format=json (NULL when absent). RA_LOG_ALERTMANAGER_LOG when ts is a time
+ * and caller and level are there, else RA_LOG_EMPTY. */
+enum ra_log_format ra_log_am_record(struct ra_log_ctx *c, const char *ts,
+                                    const char *caller, const char *level,
+                                    const char *msg, const char *alerts,
+                                    const char *group);
+
+/* logs_text.c: a logfmt value at p, Go-quoted (unescaped in place) or bare,
+ * NUL-terminated in place. Returns where the next pair starts. */
+char *ra_log_logfmt_value(char **value, char *p, char *end);
+
 /* Turn a logrus line's fields into its event, if it has one. */
 void ra_log_add_logrus(struct ra_log_ctx *c, const struct ra_log_fields *f,
                        enum ra_log_format format);
@@ -54,13 +82,14 @@ enum ra_log_format ra_log_text_line(struct ra_log_ctx *c, char *p, char *end, in
 /* logs_json.c: one line starting with '{'. A docker json-file record ({"log": …,
  * "stream": …, "time": …}) is not read when inner is not NULL: its text goes to inner,
  * its time to *t, and 1 is returned. Otherwise returns 0 and sets *format to the
- * line's format (RA_LOG_LOGRUS_JSON or RA_LOG_PIPELINES), or RA_LOG_EMPTY when it is
- * neither. */
+ * line's format (RA_LOG_LOGRUS_JSON, RA_LOG_PIPELINES, RA_LOG_ALERTMANAGER,
+ * RA_LOG_ALERTMANAGER_API or RA_LOG_ALERTMANAGER_LOG), or RA_LOG_EMPTY when it is none.
+ */
 int ra_log_json_line(enum ra_log_format *format, struct ra_buf *inner, ra_time *t,
                      struct ra_log_ctx *c, const char *line, size_t len);
 
-/* logs_json.c: a whole file holding a JSON array of pipelines. RA_EFORMAT with
- * jansson's text, line and column when it does not parse. */
+/* logs_json.c: a whole file holding a JSON array of pipelines or of Alertmanager API
+ * alerts. RA_EFORMAT with jansson's text, line and column when it does not parse. */
 int ra_log_json_array(struct ra_log_ctx *c, const char *data, size_t len,
                       struct ra_err *err);
 

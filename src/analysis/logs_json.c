@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The jansson adapter of the log readers: logrus JSON lines (and logstash's spelling),
  * Woodpecker pipelines one a line, and a whole pipeline JSON array as its API returns
- * it, with each pipeline's line in the file. */
+ * it, with each pipeline's line in the file; Alertmanager's webhook payloads, its API
+ * alerts (an array, or one a line) and its log written with --log.format=json. */
 #include "analysis/logs_internal.h"
 
 #include <limits.h>
@@ -178,10 +179,47 @@ static int add_pipeline(struct ra_log_ctx *c, json_t *obj)
     return 0;
 }
 
+/* The string members of obj as name, value pairs (borrowed from obj). */
+static size_t json_pairs(struct ra_vec *out, json_t *obj)
+{
+    const char *key;
+    json_t *v;
+    size_t n = 0;
+
+    json_object_foreach(obj, key, v)
+    {
+        if (!json_is_string(v))
+            continue;
+        ra_vec_push(out, (void *)key);
+        ra_vec_push(out, (void *)json_string_value(v));
+        n++;
+    }
+    return n;
+}
+
+/* An alert object with its labels and annotations, firing at its startsAt; one
+ * without a usable startsAt is a problem of its own and left out. */
+static void add_alert(struct ra_log_ctx *c, enum ra_log_format format, json_t *a)
+{
+    struct ra_vec labels = RA_VEC_INIT, notes = RA_VEC_INIT;
+    const char *fp = str_member(a, "fingerprint");
+    size_t nl = json_pairs(&labels, json_object_get(a, "labels")),
+           na = json_pairs(&notes, json_object_get(a, "annotations"));
+    const char *name = str_member(json_object_get(a, "labels"), "alertname");
+    char what[160];
+    ra_time t;
+
+    snprintf(what, sizeof(what), "alert '%.120s'", name ? name : "(no alertname)");
+    if ((t = time_member(c, what, a, "startsAt", NULL)) != RA_TIME_NONE)
+        ra_log_add_alert(c, format, t, fp ? fp : "", (const char *const *)labels.items,
+                         nl, (const char *const *)notes.items, na);
+    ra_vec_release(&labels);
+    ra_vec_release(&notes);
+}
+
 /* An Alertmanager webhook payload ({"receiver", "status", "alerts": [...]}, what a
  * webhook receiver that logs request bodies writes): one event per alert with status
- * "firing", at its startsAt; 0 when obj is one. An alert without a usable startsAt is
- * a problem of its own. */
+ * "firing"; 0 when obj is one. */
 static int add_alerts(struct ra_log_ctx *c, json_t *obj)
 {
     json_t *alerts = json_object_get(obj, "alerts"), *a;
@@ -192,20 +230,26 @@ static int add_alerts(struct ra_log_ctx *c, json_t *obj)
         return -1;
     json_array_foreach(alerts, i, a)
     {
-        json_t *labels = json_object_get(a, "labels");
-        const char *status = str_member(a, "status"),
-                   *name = str_member(labels, "alertname");
-        struct ra_log_event *ev;
-        ra_time t;
-        if (!status || strcmp(status, "firing"))
-            continue;
-        if ((t = time_member(c, "alert", a, "startsAt", "startsAt")) == RA_TIME_NONE)
-            continue;
-        ev = ra_log_add_event(c, RA_LOG_ALERT, RA_LOG_ALERTMANAGER, t);
-        ev->message = ra_log_intern(c, name ? name : "(no alertname)",
-                                    strlen(name ? name : "(no alertname)"));
-        ev->level = pool_member(c, labels, "severity");
+        const char *status = str_member(a, "status");
+        if (status && !strcmp(status, "firing"))
+            add_alert(c, RA_LOG_ALERTMANAGER, a);
     }
+    return 0;
+}
+
+/* An alert as the v2 API (GET /api/v2/alerts, `amtool alert query -o json`) gives
+ * it: an object "labels", a string "startsAt" and "status": {"state": …}; 0 when obj
+ * is one. Only state "active" fired at someone: "suppressed" (silenced or inhibited)
+ * and "unprocessed" alerts notified no one (yet). */
+static int add_api_alert(struct ra_log_ctx *c, json_t *obj)
+{
+    const char *state = str_member(json_object_get(obj, "status"), "state");
+
+    if (!json_is_object(json_object_get(obj, "labels")) ||
+        !json_is_string(json_object_get(obj, "startsAt")) || !state)
+        return -1;
+    if (!strcmp(state, "active"))
+        add_alert(c, RA_LOG_ALERTMANAGER_API, obj);
     return 0;
 }
 
@@ -281,6 +325,14 @@ int ra_log_json_line(enum ra_log_format *format, struct ra_buf *inner, ra_time *
         *format = RA_LOG_PIPELINES;
     else if (!add_alerts(c, obj))
         *format = RA_LOG_ALERTMANAGER;
+    else if (!add_api_alert(c, obj))
+        *format = RA_LOG_ALERTMANAGER_API;
+    else if (json_is_string(json_object_get(obj, "ts")) &&
+             json_is_string(json_object_get(obj, "caller")))
+        *format =
+            ra_log_am_record(c, str_member(obj, "ts"), str_member(obj, "caller"),
+                             str_member(obj, "level"), str_member(obj, "msg"),
+                             str_member(obj, "alerts"), str_member(obj, "aggrGroup"));
     else
         *format = logrus_json(c, obj);
 
@@ -363,8 +415,20 @@ static size_t line_start(const char *data, size_t at)
     return at;
 }
 
-/* One element: a pipeline, or counted as unrecognized; an element that jansson does
- * not take (a number beyond its range) is a problem of its own. */
+/* What a JSON array holds, for messages: Alertmanager alerts when "startsAt" is in it. */
+static const char *array_kind(const char *data, size_t len)
+{
+    static const char key[] = "\"startsAt\"";
+    size_t i;
+
+    for (i = 0; i + sizeof(key) - 1 <= len; i++)
+        if (data[i] == '"' && !memcmp(data + i, key, sizeof(key) - 1))
+            return "Alertmanager alerts JSON";
+    return "pipeline JSON";
+}
+
+/* One element: a pipeline or an API alert, or counted as unrecognized; an element that
+ * jansson does not take (a number beyond its range) is a problem of its own. */
 static void add_element(struct ra_log_ctx *c, const char *data, const struct span *sp,
                         struct ra_err *first)
 {
@@ -376,9 +440,8 @@ static void add_element(struct ra_log_ctx *c, const char *data, const struct spa
     if (!v) {
         ra_log_problem(c, "record does not parse: %s: left out", jerr.text);
         if (!first->code)
-            ra_err_set(first, RA_EFORMAT,
-                       "'%s': pipeline JSON: %s (line %llu, column %d)", c->log->path,
-                       jerr.text,
+            ra_err_set(first, RA_EFORMAT, "'%s': %s: %s (line %llu, column %d)",
+                       c->log->path, array_kind(data, sp->end), jerr.text,
                        (unsigned long long)(sp->line + (uint64_t)jerr.line - 1),
                        jerr.line == 1
                            ? (int)(sp->start - line_start(data, sp->start)) + jerr.column
@@ -386,6 +449,8 @@ static void add_element(struct ra_log_ctx *c, const char *data, const struct spa
     }
     if (v && json_is_object(v) && !add_pipeline(c, v))
         c->log->counts[RA_LOG_PIPELINES]++;
+    else if (v && json_is_object(v) && !add_api_alert(c, v))
+        c->log->counts[RA_LOG_ALERTMANAGER_API]++;
     else
         c->log->unrecognized++;
     json_decref(v);
@@ -416,22 +481,26 @@ int ra_log_json_array(struct ra_log_ctx *c, const char *data, size_t len,
      * a file that is not one array is said by jansson, with line and column */
     if ((n = element_spans(&spans, data, len)) == SIZE_MAX) {
         root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-        error = root ? ra_err_set(err, RA_EFORMAT, "'%s': pipeline JSON: not an array",
-                                  c->log->path)
-                     : ra_err_set(err, RA_EFORMAT,
-                                  "'%s': pipeline JSON: %s (line %d, column %d)",
-                                  c->log->path, jerr.text, jerr.line, jerr.column);
+        error = root ? ra_err_set(err, RA_EFORMAT, "'%s': %s: not an array", c->log->path,
+                                  array_kind(data, len))
+                     : ra_err_set(err, RA_EFORMAT, "'%s': %s: %s (line %d, column %d)",
+                                  c->log->path, array_kind(data, len), jerr.text,
+                                  jerr.line, jerr.column);
         goto done;
     }
     for (i = 0; i < n; i++)
         add_element(c, data, spans.items[i], &first);
-    if (n && !c->log->counts[RA_LOG_PIPELINES]) {
+    if (n && !c->log->counts[RA_LOG_PIPELINES] &&
+        !c->log->counts[RA_LOG_ALERTMANAGER_API]) {
         if (first.code && err)
             *err = first;
         error = first.code ? first.code : ra_log_not_a_log(c, err);
         goto done;
     }
-    c->log->format = RA_LOG_PIPELINES;
+    c->log->format =
+        c->log->counts[RA_LOG_PIPELINES] >= c->log->counts[RA_LOG_ALERTMANAGER_API]
+            ? RA_LOG_PIPELINES
+            : RA_LOG_ALERTMANAGER_API;
 
 done:
     free_spans(&spans);

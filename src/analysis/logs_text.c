@@ -397,9 +397,7 @@ static char *unescape(char **q, char *p, char *end)
     return p;
 }
 
-/* A value at p: Go-quoted (unescaped in place) or bare; NUL-terminated in place.
- * Returns where the next pair starts. */
-static char *logrus_value(char **value, char *p, char *end)
+char *ra_log_logfmt_value(char **value, char *p, char *end)
 {
     char *q;
 
@@ -472,7 +470,7 @@ static enum ra_log_format logrus_text(struct ra_log_ctx *c, char *p, char *end)
         if (p == end || *p != '=')
             continue; /* a word without '=': not a field */
         keylen = (size_t)(p - key);
-        p = logrus_value(&value, p + 1, end);
+        p = ra_log_logfmt_value(&value, p + 1, end);
         set_field(&f, key, keylen, value);
     }
     if (!f.time && !f.level && !f.msg)
@@ -504,7 +502,7 @@ static char *access_quoted(char **value, char *p, char *end)
 {
     if (p >= end || *p != '"')
         return NULL;
-    return logrus_value(value, p, end);
+    return ra_log_logfmt_value(value, p, end);
 }
 
 /* The user field of an access line (up to " ["), "-" when none. */
@@ -720,6 +718,8 @@ enum ra_log_format ra_log_text_line(struct ra_log_ctx *c, char *p, char *end, in
     *weak = 0;
     if (starts(p, "time=") || starts(p, "level="))
         return logrus_text(c, p, end);
+    if (starts(p, "ts="))
+        return ra_log_am_line(c, p, end);
     if ((fmt = gc_line(c, p, end)) != RA_LOG_EMPTY)
         return fmt;
     if ((fmt = access_line(c, p, end)) != RA_LOG_EMPTY)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/alert_match.h"
 #include "analysis/focus.h"
 #include "analysis/history.h"
 #include "analysis/investigate.h"
@@ -566,12 +567,39 @@ static void failed_runs(struct ra_postmortem *pm, const struct ra_investigation 
     ra_vec_release(&v);
 }
 
-/* The first alert that fired at or after the loss began (any alert: the evidence does
- * not say which alert watches what, so the first one is the earliest the operators
- * could have known). */
+static void add_repository(struct ra_vec *out, struct ra_map *seen, const char *repo)
+{
+    if (repo && repo[0] && !ra_map_gets(seen, repo)) {
+        ra_map_put(seen, repo, strlen(repo), (void *)repo);
+        ra_vec_push(out, (void *)repo);
+    }
+}
+
+/* The repositories of the lost objects and of the tags they break (a lost blob's
+ * data has none of its own), each once (borrowed from the losses). */
+static size_t lost_repositories(struct ra_vec *out, const struct ra_investigation *inv)
+{
+    struct ra_map seen = RA_MAP_INIT;
+    size_t i, k;
+
+    for (i = 0; inv->losses && i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        add_repository(out, &seen, l->repository);
+        for (k = 0; k < l->tags.len; k++)
+            add_repository(out, &seen,
+                           ((const struct ra_loss_tag *)l->tags.items[k])->repository);
+    }
+    ra_map_release(&seen);
+    return out->len;
+}
+
+/* The first alert that fired at or after the loss began and concerns the incident
+ * (ra_alert_concerns: it names the registry or a lost repository); the others from
+ * the loss on are counted. */
 static void first_alert(struct ra_postmortem *pm, const struct ra_investigation *inv)
 {
-    size_t i, k;
+    struct ra_vec repos = RA_VEC_INIT;
+    size_t i, k, nrepos = lost_repositories(&repos, inv);
 
     for (k = 0; k < inv->nlogs; k++) {
         const struct ra_log *log = inv->logs[k];
@@ -580,12 +608,17 @@ static void first_alert(struct ra_postmortem *pm, const struct ra_investigation 
             if (e->kind != RA_LOG_ALERT || e->time == RA_TIME_NONE ||
                 (pm->loss_from != RA_TIME_NONE && e->time < pm->loss_from))
                 continue;
+            if (!ra_alert_concerns(e, (const char *const *)repos.items, nrepos)) {
+                pm->other_alerts++;
+                continue;
+            }
             if (!pm->first_alert.event || e->time < pm->first_alert.event->time) {
                 pm->first_alert.event = e;
                 pm->first_alert.log = log->path;
             }
         }
     }
+    ra_vec_release(&repos);
 }
 
 /* The length of addr without its port: "10.0.0.1:5000" -> 8, "[::1]:5000" -> 5;

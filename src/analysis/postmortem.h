@@ -156,9 +156,12 @@ struct ra_postmortem {
     /* when users first met the damage: the end of the detected event (a 404's time, a
      * failed run's finish), RA_TIME_NONE when no log shows a failure */
     ra_time outage_from;
-    /* the first alert that fired from the loss on (an Alertmanager notification in a
-       log, RA_LOG_ALERT); event NULL: no alert in the evidence */
+    /* the first alert that fired from the loss on and concerns the incident (an
+       Alertmanager alert in a log, RA_LOG_ALERT, that ra_alert_concerns); event NULL:
+       none in the evidence */
     struct ra_pm_event first_alert;
+    size_t other_alerts; /* alerts from the loss on that concern neither the registry
+                            nor a lost repository */
     /* trigger: the config commit that brought in the top suspect's damaging version */
     const struct ra_sched_job *trigger_job;
     const struct ra_job_version *trigger;
@@ -209,5 +212,40 @@ int ra_postmortem_suspect_at(const struct ra_postmortem *pm, ra_time t);
 const struct ra_recycled_blob *
 ra_postmortem_recycled_copy(const struct ra_investigation *inv, const struct ra_digest *d,
                             const struct ra_snapshot **snap);
+
+struct ra_event;
+
+/* The timeline's diagram draws at most this many key events (the latest), then the
+ * repair; the table has every key event and row. */
+#define RA_PM_DIAGRAM_MAX 12
+
+/* Where an event of the incident's period goes in the post-mortem's timeline. */
+enum ra_pm_role {
+    RA_PM_ROLE_KEY = 0, /* a row of the table and an event of the diagram */
+    RA_PM_ROLE_ROW,     /* a row of the table only */
+    RA_PM_ROLE_ROUTINE, /* routine: folded into one sentence (the JSON keeps the row) */
+    RA_PM_ROLE_REPEAT,  /* says again what the report shows elsewhere: folded too */
+};
+
+/* The role of e, an event of the focus window:
+ * - key: the losses, config commits, a push of a lost object or of a broken tag, the
+ *   run of a suspect rated medium or high, the first signs of the damage (the first
+ *   failed pipeline, each lost object's first 404, the first alert) and every log line
+ *   up to the earliest of them (ra_postmortem_first_sign: API deletes, say);
+ * - row: the other manifests of such a push, runs inside a loss window of jobs rated
+ *   low, later log lines (more failures, later 404s and alerts), log lines dated to the
+ * day only, snapshots whose mtimes are not used, a storage diff no loss row covers;
+ * - routine: each job's runs over the period, blob uploads, layer links, uploads,
+ *   pushes unrelated to the losses, routine log lines folded per day (requests answered
+ *   404, pipelines that did not fail);
+ * - repeat: a snapshot taken (Evidence examined lists it), the storage diff between two
+ *   snapshots where a loss row says what went. */
+enum ra_pm_role ra_postmortem_role(const struct ra_postmortem *pm,
+                                   const struct ra_investigation *inv,
+                                   const struct ra_event *e);
+
+/* The earliest of the first failed pipeline, the first 404 for a lost object and the
+ * first alert (RA_TIME_NONE when none). */
+ra_time ra_postmortem_first_sign(const struct ra_postmortem *pm);
 
 #endif

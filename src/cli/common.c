@@ -180,7 +180,8 @@ const struct cli_opt cli_evidence_opts[] = {
      .set = cli_add_file,
      .off = offsetof(struct cli_evidence, logs),
      .arg = "FILE|-",
-     .help = "registry log, GC output or pipeline history (repeatable)"},
+     .help = "registry log, GC output, pipeline history or Alertmanager\n"
+             "alerts (repeatable)"},
     {.name = "jobs-file",
      .kind = CLI_CALL,
      .set = cli_add_file,

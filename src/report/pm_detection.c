@@ -5,6 +5,7 @@
 #include "analysis/losses.h"
 #include "analysis/postmortem.h"
 #include "report/json.h"
+#include "util/text.h"
 
 /* A log event in words: a pipeline run, an alert, a request and its answer. */
 static void event_text(struct ra_buf *out, const struct ra_pm_event *e)
@@ -35,6 +36,19 @@ static json_t *since_start(struct ra_pm_model *m, const struct ra_pm_event *e)
     o = ra_pm_log_event(e, m->tmp.ptr);
     json_object_set_new(o, "span", ra_pm_span(pm->start, ra_log_event_end(e->event)));
     return o;
+}
+
+/* "2 alerts": the alerts from the loss on that concern neither the registry nor a lost
+ * repository, or null when there is none. */
+static json_t *other_alerts(struct ra_pm_model *m)
+{
+    size_t n = m->pm->other_alerts;
+
+    if (!n)
+        return json_null();
+    ra_buf_truncate(&m->tmp, 0);
+    ra_buf_printf(&m->tmp, "%zu %s", n, ra_text_plural(n, "alert", "alerts"));
+    return json_string(m->tmp.ptr);
 }
 
 /* Where the earliest "known missing" time comes from, in words. */
@@ -79,6 +93,7 @@ json_t *ra_pm_detection(struct ra_pm_model *m, json_t *impact)
     json_object_set_new(o, "earliest_missing_words",
                         first ? json_string(missing_words(first->to.kind)) : json_null());
     json_object_set_new(o, "has_alert", json_boolean(m->pm->first_alert.event != NULL));
+    json_object_set_new(o, "other_alerts", other_alerts(m));
     json_object_set_new(o, "time_to_first_snapshot",
                         shows ? ra_pm_span(m->pm->start, shows->snap->taken_at)
                               : json_null());

@@ -301,6 +301,104 @@ static void verify_step(json_t *steps, struct ra_pm_model *m,
     ra_buf_release(&ref);
 }
 
+/* Does path have a ".." segment (an archive member's prefix may)? */
+static int has_dotdot(const char *path)
+{
+    const char *p = path;
+
+    for (; (p = strstr(p, "..")); p += 2)
+        if ((p == path || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+            return 1;
+    return 0;
+}
+
+/* The ROOT= line: the live registry's v2 folder, from the snapshot's prefix when it has
+ * one (a snapshot that is the storage root itself has none). */
+static void root_hint(struct ra_buf *hint, const char *root)
+{
+    struct ra_buf abs = RA_BUF_INIT;
+
+    if (root[0] && ra_shell_pasteable(root) && !has_dotdot(root)) {
+        ra_buf_printf(&abs, "/%s", root);
+        ra_buf_puts(hint, "ROOT=");
+        ra_shell_quote(hint, abs.ptr);
+        ra_buf_puts(hint, "  # the live registry's storage: adjust");
+    } else {
+        ra_buf_puts(hint,
+                    "ROOT=/var/lib/registry/docker/registry/v2  # the live registry's "
+                    "<rootdirectory>/docker/registry/v2: adjust");
+    }
+    ra_buf_release(&abs);
+}
+
+/* A part of the tag's recovery as the report shows it: prose, and a code block or none.
+ */
+static json_t *part(const char *text, const char *commands)
+{
+    json_t *o = step("part", text, commands);
+
+    json_object_set(o, "text", json_object_get(o, "title"));
+    json_object_del(o, "title");
+    json_object_del(o, "kind");
+    return o;
+}
+
+/* The steps as the report shows them: the commands of the relink and restore steps in
+ * one block that begins with its own ROOT= line (so that it pastes alone), their titles
+ * as one paragraph before it; the check that the tag pulls ends that block when nothing
+ * is left to do by hand (by_hand: a restore by hand or from a recycle bin, or a rebuild
+ * of what no snapshot holds), else it comes last in a block of its own; every other
+ * step is a paragraph. */
+static json_t *parts(json_t *steps, const char *root, int by_hand)
+{
+    struct ra_buf text = RA_BUF_INIT, cmds = RA_BUF_INIT;
+    json_t *out = json_array(), *s, *verify = NULL;
+    size_t i, nroot = 0;
+
+    json_array_foreach(steps, i, s)
+    {
+        if (!strcmp(ra_pm_member(s, "kind"), "verify"))
+            verify = s;
+    }
+    json_array_foreach(steps, i, s)
+    {
+        const char *k = ra_pm_member(s, "kind");
+        if (strcmp(k, "relink") && strcmp(k, "restore"))
+            continue;
+        if (!nroot++) {
+            root_hint(&cmds, root);
+            ra_buf_putc(&cmds, '\n');
+        }
+        ra_buf_printf(&text, "%s%s.", text.len ? " " : "", ra_pm_member(s, "title"));
+        ra_buf_printf(&cmds, "%s\n", ra_pm_member(s, "commands"));
+    }
+    if (nroot && verify && !by_hand) {
+        ra_buf_puts(&text, " Then check that the tag pulls again:");
+        ra_buf_puts(&cmds, ra_pm_member(verify, "commands"));
+        verify = NULL;
+    }
+    if (nroot)
+        json_array_append_new(out, part(text.ptr, cmds.ptr));
+    json_array_foreach(steps, i, s)
+    {
+        const char *k = ra_pm_member(s, "kind");
+        if (!strcmp(k, "relink") || !strcmp(k, "restore") || s == verify ||
+            !strcmp(k, "verify"))
+            continue;
+        ra_buf_truncate(&text, 0);
+        ra_buf_printf(&text, "%s.", ra_pm_member(s, "title"));
+        json_array_append_new(out, part(text.ptr, NULL));
+    }
+    if (verify) {
+        ra_buf_truncate(&text, 0);
+        ra_buf_printf(&text, "%s:", ra_pm_member(verify, "title"));
+        json_array_append_new(out, part(text.ptr, ra_pm_member(verify, "commands")));
+    }
+    ra_buf_release(&text);
+    ra_buf_release(&cmds);
+    return out;
+}
+
 static json_t *recovery_for(struct ra_pm_model *m, const struct ra_pm_tag_plan *p)
 {
     const struct ra_tag_result *t = p->tag;
@@ -344,38 +442,10 @@ done:
     o = json_pack("{s:o,s:o,s:o,s:o}", "repository", ra_json_str(t->repository), "tag",
                   ra_json_str(t->tag), "root", ra_json_str(ra_pm_root_name(root)),
                   "steps", steps);
+    json_object_set_new(o, "parts",
+                        parts(steps, root, rc.nlost || rc.nmanual || rc.nrecycled));
     recovery_release(&rc);
     return o;
-}
-
-/* Does path have a ".." segment (an archive member's prefix may)? */
-static int has_dotdot(const char *path)
-{
-    const char *p = path;
-
-    for (; (p = strstr(p, "..")); p += 2)
-        if ((p == path || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
-            return 1;
-    return 0;
-}
-
-/* The ROOT= line: the live registry's v2 folder, from the snapshot's prefix when it has
- * one (a snapshot that is the storage root itself has none). */
-static void root_hint(struct ra_buf *hint, const char *root)
-{
-    struct ra_buf abs = RA_BUF_INIT;
-
-    if (root[0] && ra_shell_pasteable(root) && !has_dotdot(root)) {
-        ra_buf_printf(&abs, "/%s", root);
-        ra_buf_puts(hint, "ROOT=");
-        ra_shell_quote(hint, abs.ptr);
-        ra_buf_puts(hint, "  # the live registry's storage: adjust");
-    } else {
-        ra_buf_puts(hint,
-                    "ROOT=/var/lib/registry/docker/registry/v2  # the live registry's "
-                    "<rootdirectory>/docker/registry/v2: adjust");
-    }
-    ra_buf_release(&abs);
 }
 
 /* Lost blobs a NAS recycle bin still holds: recovery sources, named with their path. */

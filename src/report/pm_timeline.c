@@ -15,28 +15,6 @@
 #include "analysis/focus.h"
 #include "util/text.h"
 
-/* What the diagram keeps: the story, not the routine (folded rows, runs of jobs that
- * are no suspect). */
-static int diagram_worthy(const struct ra_pm_model *m, const struct ra_event *e)
-{
-    int folded = e->until != RA_TIME_NONE && e->count != 1;
-
-    switch (e->kind) {
-    case RA_EV_SNAPSHOT:
-    case RA_EV_LOSS:
-    case RA_EV_COMMIT:
-        return 1;
-    case RA_EV_TAG_PUSHED: /* only pushes that concern the lost objects */
-        return ra_focus_push_related(e, m->inv->losses, NULL);
-    case RA_EV_LOG:
-        return !folded && !e->routine;
-    case RA_EV_FIRING:
-        return !folded && ra_postmortem_suspect_at(m->pm, e->time);
-    default:
-        return 0;
-    }
-}
-
 /* For tables: a storage path from its registry root on, 64-hex digests cut to 12. */
 static void shorten(struct ra_buf *out, const char *s)
 {
@@ -105,8 +83,6 @@ static json_t *event_row(const struct ra_event *e, struct ra_buf *txt)
     ra_buf_release(&sh);
     return row;
 }
-
-#define DIAGRAM_MAX 40
 
 /* o[key] as a string, "" when absent or null. */
 static const char *str(json_t *o, const char *key)
@@ -255,6 +231,7 @@ static void repair_row(struct ra_pm_model *m, json_t *rows)
                     (json_int_t)1);
     json_object_set_new(row, "event_short", ra_json_str(m->tmp.ptr));
     json_object_set_new(row, "evidence_short", ra_json_str(ev.ptr));
+    json_object_set_new(row, "role", json_string("key"));
     json_array_append_new(rows, row);
     ra_buf_release(&ev);
 }
@@ -289,52 +266,46 @@ static json_t *sorted(json_t *rows)
     return out;
 }
 
-json_t *ra_pm_timeline(struct ra_pm_model *m)
+static const char *const role_names[] = {"key", "row", "routine", "repeat"};
+
+/* The routine rows in words, "; " between them: "cleanup-tags.sh ran daily at 02:00,
+ * 10 times; blob uploads (x25) on 3 days". */
+static json_t *routine_text(json_t *folded)
+{
+    struct ra_buf b = RA_BUF_INIT;
+    json_t *r, *o;
+    size_t i;
+
+    json_array_foreach(folded, i, r)
+    {
+        if (strcmp(str(r, "role"), "routine"))
+            continue;
+        ra_buf_printf(&b, "%s%s", b.len ? "; " : "", str(r, "event"));
+    }
+    o = ra_json_str(b.len ? b.ptr : NULL);
+    ra_buf_release(&b);
+    return o;
+}
+
+/* The diagram: the key events (the last RA_PM_DIAGRAM_MAX of them), then the repair. */
+static json_t *diagram(struct ra_pm_model *m, const unsigned char *key, size_t nkey)
 {
     const struct ra_timeline *t = m->inv->timeline;
-    json_t *all = json_array(), *rows = json_array(), *o;
     struct ra_buf mer = RA_BUF_INIT, txt = RA_BUF_INIT;
-    struct ra_mermaid_event *dia;
-    json_t *labels = json_array(); /* keeps the diagram's texts alive */
-    ra_time from = m->pm->focus_from, to = m->pm->focus_to;
-    size_t i, worthy = 0, skip, seen = 0, earlier = 0, later = 0, ndia = 0;
-    struct ra_pm_fold *fold = ra_pm_fold_new(m->inv, m->newest);
+    struct ra_mermaid_event *dia = ra_xcalloc(nkey + 2, sizeof(*dia));
+    json_t *labels = json_array(), *o; /* keeps the diagram's texts alive */
+    size_t i, seen = 0, n = 0,
+              skip = nkey > RA_PM_DIAGRAM_MAX ? nkey - RA_PM_DIAGRAM_MAX : 0;
 
     for (i = 0; i < t->events.len; i++) {
         const struct ra_event *e = t->events.items[i];
-        json_t *row = event_row(e, &txt);
-        json_array_append(all, row);
-        if (ra_postmortem_in_focus(m->pm, e->time, e->until)) {
-            if (!ra_pm_fold_event(fold, rows, e))
-                json_array_append(rows, row);
-            worthy += diagram_worthy(m, e);
-        } else if (e->time != RA_TIME_NONE && from != RA_TIME_NONE && e->time < from) {
-            earlier++;
-        } else {
-            later++;
-        }
-        json_decref(row);
-    }
-    ra_pm_fold_free(fold);
-    fold_days(rows);
-    fold_push(rows);
-    repair_row(m, rows);
-    rows = sorted(rows);
-    /* the diagram shows the last DIAGRAM_MAX worthy events of the period */
-    skip = worthy > DIAGRAM_MAX ? worthy - DIAGRAM_MAX : 0;
-    dia = ra_xcalloc(worthy + 1, sizeof(*dia));
-    for (i = 0; i < t->events.len; i++) {
-        const struct ra_event *e = t->events.items[i];
         json_t *row;
-        if (!ra_postmortem_in_focus(m->pm, e->time, e->until) || !diagram_worthy(m, e) ||
-            seen++ < skip)
+        if (!key[i] || seen++ < skip)
             continue;
         row = event_row(e, &txt);
         json_array_append(labels, json_object_get(row, "event_short"));
-        dia[ndia].time = e->time;
-        dia[ndia].until = e->until;
-        dia[ndia].text = json_string_value(json_object_get(row, "event_short"));
-        ndia++;
+        dia[n++] = (struct ra_mermaid_event){
+            e->time, e->until, json_string_value(json_object_get(row, "event_short"))};
         json_decref(row);
     }
     if (m->pm->rebuilt.event && m->pm->rebuilt_ref) { /* the repair ends the story */
@@ -343,16 +314,71 @@ json_t *ra_pm_timeline(struct ra_pm_model *m)
                       (long long)m->pm->rebuilt.event->pipeline->number,
                       m->pm->rebuilt_ref);
         json_array_append_new(labels, ra_json_str(m->tmp.ptr));
-        dia[ndia].time = m->pm->repaired_at;
-        dia[ndia].until = RA_TIME_NONE;
-        dia[ndia].text =
-            json_string_value(json_array_get(labels, json_array_size(labels) - 1));
-        ndia++;
+        dia[n++] = (struct ra_mermaid_event){
+            m->pm->repaired_at, RA_TIME_NONE,
+            json_string_value(json_array_get(labels, json_array_size(labels) - 1))};
     }
-    ra_mermaid_timeline(&mer, "What happened (UTC)", dia, ndia);
+    ra_mermaid_timeline(&mer, "What happened (UTC)", dia, n);
+    while (mer.len && mer.ptr[mer.len - 1] == '\n') /* the template ends the line */
+        ra_buf_truncate(&mer, mer.len - 1);
+    o = ra_json_str(mer.ptr);
     free(dia);
     json_decref(labels);
-    o = json_pack("{s:o,s:o,s:o,s:I,s:I}", "mermaid", ra_json_str(mer.ptr), "from",
+    ra_buf_release(&mer);
+    ra_buf_release(&txt);
+    return o;
+}
+
+static void set_role(json_t *row, enum ra_pm_role r)
+{
+    json_object_set_new(row, "role", json_string(role_names[r]));
+}
+
+json_t *ra_pm_timeline(struct ra_pm_model *m)
+{
+    const struct ra_timeline *t = m->inv->timeline;
+    json_t *all = json_array(), *rows = json_array(), *folded = json_array(), *o;
+    struct ra_buf txt = RA_BUF_INIT;
+    ra_time from = m->pm->focus_from, to = m->pm->focus_to;
+    size_t i, nkey = 0, earlier = 0, later = 0, nsnap = 0, ndiff = 0;
+    unsigned char *key = ra_xcalloc(t->events.len + 1, 1);
+    struct ra_pm_fold *fold = ra_pm_fold_new(m->inv, m->newest);
+
+    for (i = 0; i < t->events.len; i++) {
+        const struct ra_event *e = t->events.items[i];
+        json_t *row = event_row(e, &txt);
+        enum ra_pm_role r;
+        json_array_append(all, row);
+        if (ra_postmortem_in_focus(m->pm, e->time, e->until)) {
+            r = ra_postmortem_role(m->pm, m->inv, e);
+            set_role(row, r);
+            if (r == RA_PM_ROLE_KEY || r == RA_PM_ROLE_ROW)
+                json_array_append(rows, row);
+            else if (r == RA_PM_ROLE_REPEAT || !ra_pm_fold_event(fold, folded, e))
+                json_array_append(folded, row);
+            key[i] = r == RA_PM_ROLE_KEY;
+            nkey += key[i];
+            nsnap += r == RA_PM_ROLE_REPEAT && e->kind == RA_EV_SNAPSHOT;
+            ndiff += r == RA_PM_ROLE_REPEAT && e->kind == RA_EV_VANISHED;
+        } else if (e->time != RA_TIME_NONE && from != RA_TIME_NONE && e->time < from) {
+            earlier++;
+        } else {
+            later++;
+        }
+        json_decref(row);
+    }
+    ra_pm_fold_free(fold);
+    fold_days(folded);
+    fold_push(rows);
+    repair_row(m, rows);
+    rows = sorted(rows);
+    folded = sorted(folded);
+    json_array_foreach(folded, i, o)
+    {
+        if (!json_object_get(o, "role")) /* the row unrelated pushes fold into */
+            set_role(o, RA_PM_ROLE_ROUTINE);
+    }
+    o = json_pack("{s:o,s:o,s:o,s:I,s:I}", "mermaid", diagram(m, key, nkey), "from",
                   ra_json_time(from), "to", ra_json_time(to), "earlier",
                   (json_int_t)earlier, "later", (json_int_t)later);
     json_object_set_new(o, "has_earlier", json_boolean(earlier > 0));
@@ -360,9 +386,20 @@ json_t *ra_pm_timeline(struct ra_pm_model *m)
                         json_string(ra_text_plural(earlier, "event", "events")));
     json_object_set_new(o, "earlier_verb",
                         json_string(ra_text_plural(earlier, "is", "are")));
+    json_object_set_new(o, "evidence_until", ra_json_time(m->inv->firings_until));
+    json_object_set_new(o, "routine_text", routine_text(folded));
+    json_object_set_new(o, "snapshots_folded", json_boolean(nsnap > 0));
+    json_object_set_new(o, "diff_folded", json_boolean(ndiff > 0));
+    json_object_set_new(o, "folded_count",
+                        json_integer((json_int_t)json_array_size(folded)));
+    json_object_set_new(
+        o, "folded_word",
+        json_string(ra_text_plural(json_array_size(folded), "row", "rows")));
+    json_object_set_new(o, "has_folded", json_boolean(json_array_size(folded) > 0));
+    json_object_set_new(o, "folded", folded);
     ra_pm_capped(o, "rows", rows, m->opts->table_cap);
     json_object_set_new(o, "all", all);
-    ra_buf_release(&mer);
+    free(key);
     ra_buf_release(&txt);
     return o;
 }

@@ -6,7 +6,8 @@
 # garbage-collect with -m. The real docker-registry garbage-collect -m takes the index's
 # children; the real skopeo then says which probe still passes (ground truth), and the
 # report must say the same of each probe. A later commit drops -m and pins
-# registry:2.8.3: the forecast uses that head, and both action items are ticked with it.
+# registry:2.8.3: the forecast uses that head, and both action items are ticked with it;
+# the probe item is ticked with the first commit, whose copy --all probe reaches it.
 set -euo pipefail
 SRC=${2:?usage: detection_gap.sh <regautopsy-binary> <source-dir>}
 BIN=$1
@@ -47,7 +48,7 @@ cat >"$H/crontab" <<'EOF'
 */15 * * * * skopeo inspect --raw docker://registry.example.internal/infra-ci:latest > /dev/null
 */15 * * * * skopeo copy --all docker://registry.example.internal/infra-ci:latest dir:/tmp/probe
 EOF
-commit "2026-04-01 11:27:00" "registry: weekly GC -m, probes" >/dev/null || die "commit 1"
+C_PROBES=$(commit "2026-04-01 11:27:00" "registry: weekly GC -m, probes") || die "commit 1"
 sed -i 's/ -m / /' "$H/etc/cron.d/registry"
 sed -i 's/registry:2$/registry:2.8.3/' "$H/docker-compose.yml"
 C_FIX=$(commit "2026-04-20 09:00:00" "fix: stop -m, pin registry") || die "commit 2"
@@ -94,8 +95,13 @@ grep -qxF -- "- 1 of the 2 probe jobs in effect would have caught this incident:
 [[ $(j '.prediction.delete_untagged') == false && $(j '.prediction.head_config') == true ]] ||
     die "the forecast does not use the head: $(j '.prediction')"
 done_by=$(j '[.prevention.items[] | select(.done_by) | .title[0:20] + " " + .done_by[0:12]] | join("\n")')
-[[ $done_by == "Stop running garbage ${C_FIX:0:12}"$'\n'"Pin the registry ima ${C_FIX:0:12}" ]] ||
+[[ $done_by == "Stop running garbage ${C_FIX:0:12}"$'\n'"Pin the registry ima ${C_FIX:0:12}"$'\n'"Probe fetchability a ${C_PROBES:0:12}" ]] ||
     die "action items done: $done_by"
+# the copy --all probe, there since the first commit, fulfils the probe item: the row
+row=$(grep -F '| Probe fetchability after every push and on a schedule |' "$tmp/pm.md") ||
+    die "no probe action item"
+[[ $row == *"| done in ${C_PROBES:0:12} (2026-04-01, \"registry: weekly GC -m, probes\") |" ]] ||
+    die "probe action item: $row"
 [[ $(j '[.config_changes.changes[] | .what + ": " + .change] | join("\n")') == \
     $'registry garbage-collect: drops --delete-untagged; command changed\nregistry image: registry:2 -> registry:2.8.3' ]] ||
     die "config changes: $(j '.config_changes')"

@@ -351,6 +351,9 @@ check "report on $S3: one statement names the #recycle copy as the source" \
     jq -e --arg t "Restore blob ${APP1_LAYER:0:19} from $RECYCLED in snapshot $S3: no snapshot's registry holds it, but this copy in a NAS recycle bin matches the digest; copy it into the live storage's blobs/sha256/<hh>/<hex>/data, then check its digest" \
     '[.recovery.tags[] | select(.repository == "app" and .tag == "1") | .steps[0].title] == [$t]' \
     "$tmp/report-s3.json"
+check "report on $S3: the Markdown checks the tag last, in a block of its own (the copy is put back by hand first)" \
+    jq -e '[.recovery.tags[] | select(.repository == "app" and .tag == "1") | .parts[] | .commands != null]
+        == [false, false, true]' "$tmp/report-s3.json"
 check "report on $S3: the Markdown says it once, escaped" \
     grep -qF -- "Restore blob ${APP1_LAYER:0:19} from \\$RECYCLED in snapshot" "$tmp/report-s3.md"
 check "report on $S3: nothing says no snapshot holds it" \

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Every ```sh block of the sample's post-mortem (made now, and the committed copy)
-# passes `shellcheck -s sh` and `bash -n`, alone and all in order as one script; a
-# broken block fails both.
+# passes `shellcheck -s sh` and `bash -n`, alone and all in order as one script, and
+# one that uses ROOT begins with its own ROOT= line; a broken block fails both.
 #
 #   bash tests/render/sh_blocks.sh REGAUTOPSY SOURCE_DIR
 # shellcheck source=tests/render/common.bash
@@ -42,10 +42,14 @@ for md in "$tmp/postmortem.md" "$SRC/samples/incident-2026-04/postmortem.md"; do
     dir=$tmp/$(echo "$md" | md5sum | cut -c1-8)
     n=$(extract "$md" "$dir")
     [ "$n" -gt 0 ] || fail "$md: no sh block"
-    # each block alone; ROOT=, set by the first block and used by the others, is
-    # unused there (SC2034) ...
+    # each block alone: one that uses ROOT sets it in its first line, so that it
+    # pastes alone ...
     for b in "$dir"/block-*.sh; do
-        [ -e "$b" ] && check "$b" -e SC2034
+        [ -e "$b" ] || continue
+        check "$b"
+        if grep -q 'ROOT' "$b" && ! head -n 1 "$b" | grep -q '^ROOT=.*  # .*: adjust$'; then
+            fail "$b: uses ROOT but does not begin with its ROOT= line"
+        fi
     done
     # ... and all of them in order, as an operator pastes them into one shell
     for ((i = 1; i <= n; i++)); do

@@ -3,10 +3,12 @@
 # Recovery commands are safe to paste: a report made from hostile storage
 # (make_storage.py: snapshot folders, a root prefix, repository and tag names with
 # $(...), backticks, quotes, spaces, '#', line breaks, ESC and bytes that are not
-# UTF-8) has sh blocks that pass `shellcheck -s sh` and `bash -n`, and that, run with
-# ROOT in a temporary folder, restore exactly the lost link and blob of the one image
-# whose names are inside Distribution's grammar, create nothing outside ROOT, and run
-# no command hidden in a name. Done from directory snapshots, from a tar whose members
+# UTF-8) has one sh block per tag it can restore, which passes `shellcheck -s sh` and
+# `bash -n`, begins with its own ROOT= line (the only one: it pastes alone), runs no
+# command when that line runs alone, and, run with that line set to a temporary folder,
+# restores exactly the lost link and blob of the one image whose names are inside
+# Distribution's grammar, creates nothing outside ROOT, runs no command hidden in a name
+# and checks that the tag pulls. Done from directory snapshots, from a tar whose members
 # start with "./", and from snapshots that are the storage root itself (where the ROOT=
 # line must not say "/").
 #
@@ -40,27 +42,31 @@ NEW=$(cd "$EV" && ls -d snaps/new*)
 listing() { (cd "$EV" && find . -printf '%p %s %T@\n' | LC_ALL=C sort); }
 
 run_case() {
-    local name=$1 old=$2 new=$3 out="$T/$1" n i root
+    local name=$1 old=$2 new=$3 out="$T/$1" n root
     mkdir -p "$out/blocks" "$out/root"
     root="$out/root"
     (cd "$EV" && "$BIN" report -q "$old" "$new" --config config --log access.log -o "$out/r.md" 2> "$out/err")
     [ $? -eq 1 ] || fail "$name: report exit code is not 1"
     ! grep -q 'Sanitizer\|runtime error' "$out/err" || fail "$name: sanitizer: $(head -5 "$out/err")"
     n=$("$PY" "$SRC/tests/security/sh_blocks.py" "$out/r.md" "$out/blocks") || { fail "$name: sh blocks"; return; }
-    # ROOT= line, relink, restore, verify: one image has names inside the grammar
-    [ "$n" -eq 4 ] || fail "$name: $n sh blocks, want 4"
-    cat "$out"/blocks/*.sh > "$out/all.sh"
-    shellcheck -s sh -e SC2016 "$out/all.sh" || fail "$name: shellcheck on all blocks"
-    for ((i = 0; i < n; i++)); do
-        shellcheck -s sh -e SC2016,SC2034 "$out/blocks/$i.sh" || fail "$name: shellcheck block $i"
-        bash -n "$out/blocks/$i.sh" || fail "$name: bash -n block $i"
-    done
+    # one image has names inside the grammar: one block (ROOT=, relink, restore, verify)
+    [ "$n" -eq 1 ] || fail "$name: $n sh blocks, want 1"
+    shellcheck -s sh -e SC2016 "$out/blocks/0.sh" || fail "$name: shellcheck"
+    bash -n "$out/blocks/0.sh" || fail "$name: bash -n"
+    # its first line sets ROOT, for the operator to adjust, and no other line does
+    head -n 1 "$out/blocks/0.sh" | grep -q "^ROOT=.*  # the live registry's .*: adjust$" ||
+        fail "$name: the block does not begin with its ROOT= line: $(head -n 1 "$out/blocks/0.sh")"
+    [ "$(grep -c 'ROOT=' "$out/blocks/0.sh")" -eq 1 ] || fail "$name: ROOT set more than once"
     listing > "$out/before"
     rm -f "$T/skopeo.args"
-    for ((i = 0; i < n; i++)); do
-        (cd "$EV" && ROOT="$root" PATH="$T/stub:$PATH" sh "$out/blocks/$i.sh" > "$out/run$i.out" 2>&1) ||
-            { fail "$name: block $i failed"; cat "$out/run$i.out" >&2; }
-    done
+    # the ROOT= line alone (it may hold the hostile storage prefix) runs nothing ...
+    head -n 1 "$out/blocks/0.sh" > "$out/rootline.sh"
+    (cd "$EV" && PATH="$T/stub:$PATH" sh "$out/rootline.sh" > "$out/run-root.out" 2>&1) ||
+        { fail "$name: the ROOT= line failed"; cat "$out/run-root.out" >&2; }
+    # ... and the block, its ROOT= line adjusted as the operator would, restores
+    { printf "ROOT='%s'\n" "$root"; tail -n +2 "$out/blocks/0.sh"; } > "$out/run.sh"
+    (cd "$EV" && PATH="$T/stub:$PATH" sh "$out/run.sh" > "$out/run.out" 2>&1) ||
+        { fail "$name: the block failed"; cat "$out/run.out" >&2; }
     listing > "$out/after"
     cmp -s "$out/before" "$out/after" || { fail "$name: the evidence folder changed"; diff "$out/before" "$out/after" | head >&2; }
     if find "$T" / -maxdepth 0 -name 'pwned*' 2>/dev/null | grep -q . || find "$T" -name 'pwned*' | grep -q .; then
@@ -73,14 +79,15 @@ run_case() {
     [ "$(printf '%s\n' "$files" | wc -l)" -eq 2 ] || fail "$name: files under ROOT: $files"
     printf '%s\n' "$files" | grep -q '^./repositories/good/app/_manifests/revisions/sha256/[0-9a-f]\{64\}/link$' ||
         fail "$name: no revision link restored"
-    grep -q ': OK$' "$out/run2.out" || fail "$name: restored blob does not check: $(cat "$out/run2.out")"
+    grep -q ': OK$' "$out/run.out" || fail "$name: restored blob does not check: $(cat "$out/run.out")"
+    ! grep -q 'FAILED' "$out/run.out" || fail "$name: a digest check failed: $(cat "$out/run.out")"
     [ "$(cat "$T/skopeo.args" 2>/dev/null | tr '\n' ' ')" = "copy --all docker://REGISTRY/good/app:latest dir:/tmp/regautopsy-check " ] ||
         fail "$name: skopeo called with: $(cat "$T/skopeo.args" 2>/dev/null)"
     # every other broken tag is a manual step, and no hostile name is in any block
     [ "$(grep -c 'inspect this entry by hand' "$out/r.md")" -eq 14 ] ||
         fail "$name: $(grep -c 'inspect this entry by hand' "$out/r.md") manual steps, want 14"
-    if grep -l 'pwned' "$out"/blocks/*.sh | grep -qv '/0.sh\|/2.sh'; then
-        fail "$name: a hostile name reached a command other than ROOT= or the restore"
+    if grep -n 'pwned' "$out/blocks/0.sh" | grep -qv '^1:ROOT=\|^[0-9]*:snap=\|^[0-9]*:pre='; then
+        fail "$name: a hostile name reached a line other than ROOT=, snap= or pre="
     fi
 }
 
@@ -92,9 +99,10 @@ for s in "$OLD" "$NEW"; do
     cp -a "$EV/$s"/srv/*/data/docker/registry/v2 "$d"
 done
 run_case rootless "v2 registry-2026-04-12T0100Z" "v2 registry-2026-04-13T0100Z"
-grep -qx 'ROOT=/var/lib/registry/docker/registry/v2  # .*' "$T/rootless/blocks/0.sh" ||
-    fail "rootless: ROOT= line is $(cat "$T/rootless/blocks/0.sh")"
-grep -q "^ROOT='/srv/" "$T/dir/blocks/0.sh" || fail "dir: ROOT= line is $(cat "$T/dir/blocks/0.sh")"
+head -n 1 "$T/rootless/blocks/0.sh" | grep -qx 'ROOT=/var/lib/registry/docker/registry/v2  # .*' ||
+    fail "rootless: ROOT= line is $(head -n 1 "$T/rootless/blocks/0.sh")"
+head -n 1 "$T/dir/blocks/0.sh" | grep -q "^ROOT='/srv/" ||
+    fail "dir: ROOT= line is $(head -n 1 "$T/dir/blocks/0.sh")"
 
 if [ "$fails" -gt 0 ]; then
     echo "$fails failure(s)" >&2

@@ -1106,7 +1106,8 @@ static void test_logs__garbage(void **state)
     err = read_fail("notes.txt", notes, sizeof(notes) - 1, RA_EFORMAT);
     assert_non_null(strstr(err.msg, "/notes.txt': not a log format regautopsy reads "
                                     "(registry logrus text/JSON, access log, GC output, "
-                                    "Woodpecker pipeline JSON)"));
+                                    "Woodpecker pipeline JSON, Alertmanager webhook "
+                                    "payloads, log or API alerts)"));
     /* bare words look like repository names, but no GC line backs them */
     err = read_fail("words.txt", words, sizeof(words) - 1, RA_EFORMAT);
     err = read_fail("a.out", binary, sizeof(binary) - 1, RA_EFORMAT);

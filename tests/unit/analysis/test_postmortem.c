@@ -543,8 +543,9 @@ static void test_clients(void **state)
     fix_inv_release(&f);
 }
 
-/* The first alert from the loss on is the third measure of detection; before the first
- * failure it went well, after it (or without one) nothing alerted in time. */
+/* The first alert from the loss on that concerns the incident is the third measure of
+ * detection; before the first failure it went well, after it (or without one) nothing
+ * alerted in time. Alerts about other things are counted, not taken. */
 static void test_first_alert(void **state)
 {
     struct fix_inv f;
@@ -555,6 +556,14 @@ static void test_first_alert(void **state)
                                  .time = APR(11, 0, 0),
                                  .line = 3,
                                  .message = "RegistryImageUnpullable",
+                                 .level = ""};
+    static const char *const labels[] = {"alertname", "ImageStale", "repository",
+                                         "infra-ci"};
+    struct ra_log_alert labelled = {"ImageStale", "", (const char **)labels, 2, NULL, 0};
+    struct ra_log_event other = {.kind = RA_LOG_ALERT,
+                                 .time = APR(13, 6, 30),
+                                 .line = 4,
+                                 .message = "DiskFull",
                                  .level = ""};
 
     (void)state;
@@ -586,6 +595,26 @@ static void test_first_alert(void **state)
     assert_false(ra_postmortem_lesson(pm, RA_PM_L_ALERTED));
     assert_true(ra_postmortem_lesson(pm, RA_PM_L_NO_ALERT));
     ra_postmortem_free(pm);
+
+    /* an alert about something else, earlier, is no detection of this incident: it is
+     * counted, and the registry's alert stays the first */
+    ra_vec_push(&c.log.events, &other);
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_ptr_equal(pm->first_alert.event, &alert);
+    assert_int_equal(pm->other_alerts, 1);
+    ra_postmortem_free(pm);
+    alert.message = "HighCPU"; /* neither names the registry nor a lost repository */
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_null(pm->first_alert.event);
+    assert_int_equal(pm->other_alerts, 2);
+    ra_postmortem_free(pm);
+    /* a label naming the repository of the tag a lost blob breaks (the blob's data
+     * has no repository of its own) ties it to the incident */
+    alert.alert = &labelled;
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_ptr_equal(pm->first_alert.event, &alert);
+    assert_int_equal(pm->other_alerts, 1);
+    ra_postmortem_free(pm);
     ci_release(&c);
     fix_inv_release(&f);
 }
@@ -611,6 +640,107 @@ static void test_no_incident(void **state)
     fix_inv_release(&f);
 }
 
+static struct ra_event role_ev(enum ra_event_kind k, ra_time t, ra_time until,
+                               size_t count, const char *msg)
+{
+    return (struct ra_event){t, until, k, "src", msg, "", count, 0};
+}
+
+/* Which events of the period tell the story: the table's rows, the diagram's key events,
+ * and what folds into a sentence (routine, or said elsewhere in the report). */
+static void test_role(void **state)
+{
+    struct fix_inv f;
+    struct ra_postmortem *pm = NULL;
+    struct ra_err err = {0};
+    struct ra_log_event le = {.kind = RA_LOG_PIPELINE, .time = APR(13, 6, 2)};
+    struct ra_log_event alert = {.kind = RA_LOG_ALERT, .time = APR(14, 10, 0), .line = 5};
+    struct ra_log_event l404 = {.kind = RA_LOG_HTTP_REQUEST, .time = APR(13, 8, 0)};
+    struct ra_event e;
+
+    (void)state;
+    fix_init(&f, 2, 1); /* a loss 04-12 01:00..03:25:01 that breaks infra-ci:latest */
+    f.firing[0] =
+        (struct ra_firing){.time = APR(12, 3, 25), .job_id = "gc", .job_name = "gc"};
+    f.firing[1] =
+        (struct ra_firing){.time = APR(12, 2, 0), .job_id = "prune", .job_name = "prune"};
+    suspect(&f, 0, 0, 0, RA_CONF_HIGH);
+    suspect(&f, 0, 1, 1, RA_CONF_LOW);
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+#define ROLE(k, t, u, n, msg)                                                            \
+    (e = role_ev(k, t, u, n, msg), ra_postmortem_role(pm, &f.inv, &e))
+    /* the Evidence table lists snapshots; a loss row says what the storage diff took */
+    assert_int_equal(ROLE(RA_EV_SNAPSHOT, APR(12, 1, 0), RA_TIME_NONE, 1, "snapshot"),
+                     RA_PM_ROLE_REPEAT);
+    assert_int_equal(ROLE(RA_EV_VANISHED, APR(12, 1, 0), APR(13, 1, 0), 1, "between"),
+                     RA_PM_ROLE_REPEAT);
+    assert_int_equal(ROLE(RA_EV_VANISHED, APR(6, 1, 0), APR(7, 1, 0), 1, "between"),
+                     RA_PM_ROLE_ROW);
+    assert_int_equal(ROLE(RA_EV_LOSS, APR(12, 1, 0), APR(12, 3, 25), 7, "7 objects"),
+                     RA_PM_ROLE_KEY);
+    assert_int_equal(ROLE(RA_EV_COMMIT, APR(10, 1, 0), RA_TIME_NONE, 1, "config"),
+                     RA_PM_ROLE_KEY);
+    /* pushes: the broken tag's is key, its manifests rows, others routine */
+    assert_int_equal(ROLE(RA_EV_TAG_PUSHED, APR(11, 7, 45), RA_TIME_NONE, 1,
+                          "infra-ci:latest pushed as sha256:e475600e8421"),
+                     RA_PM_ROLE_KEY);
+    assert_int_equal(ROLE(RA_EV_MANIFEST_PUSHED, APR(11, 7, 45), RA_TIME_NONE, 1,
+                          "manifest sha256:010000000000 pushed to infra-ci"),
+                     RA_PM_ROLE_ROW);
+    assert_int_equal(ROLE(RA_EV_TAG_PUSHED, APR(8, 10, 0), RA_TIME_NONE, 1,
+                          "tools/kubectl:1 pushed as sha256:bbbbbbbbbbbb"),
+                     RA_PM_ROLE_ROUTINE);
+    assert_int_equal(ROLE(RA_EV_BLOB_UPLOADED, APR(6, 0, 0), APR(6, 23, 59), 15, "blobs"),
+                     RA_PM_ROLE_ROUTINE);
+    /* runs: a job's over the period routine; inside the window key when suspected
+     * medium or high, else a row */
+    assert_int_equal(
+        ROLE(RA_EV_FIRING, APR(5, 3, 25), APR(12, 3, 25), 2, "gc ran weekly"),
+        RA_PM_ROLE_ROUTINE);
+    assert_int_equal(ROLE(RA_EV_FIRING, APR(12, 3, 25), RA_TIME_NONE, 1, "gc ran"),
+                     RA_PM_ROLE_KEY);
+    assert_int_equal(ROLE(RA_EV_FIRING, APR(12, 2, 0), RA_TIME_NONE, 1, "prune ran"),
+                     RA_PM_ROLE_ROW);
+    /* log lines: routine folds; a day-only line is a row; without a sign every other
+     * line is key, with one only those up to the first of each kind */
+    e = role_ev(RA_EV_LOG, APR(13, 0, 0), APR(13, 23, 59), 11, "registry answered 404");
+    e.routine = 1;
+    assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_ROUTINE);
+    assert_int_equal(ROLE(RA_EV_LOG, APR(12, 0, 0), APR(12, 23, 59), 1, "gc: 13 marked"),
+                     RA_PM_ROLE_ROW);
+    assert_int_equal(ra_postmortem_first_sign(pm), RA_TIME_NONE);
+    assert_int_equal(ROLE(RA_EV_LOG, APR(13, 7, 0), RA_TIME_NONE, 1, "pipeline #2"),
+                     RA_PM_ROLE_KEY);
+    /* the first signs, each key, and what came before the earliest; later lines rows */
+    le.line = 556;
+    pm->first_failed_pipeline = (struct ra_pm_event){&le, "ci.json"};
+    pm->first_alert = (struct ra_pm_event){&alert, "alerts.log"};
+    f.loss[0].first_404_event = &l404;
+    f.loss[0].first_404.evidence = "access.log:15";
+    assert_int_equal(ra_postmortem_first_sign(pm), APR(13, 6, 2));
+    assert_int_equal(ROLE(RA_EV_LOG, APR(12, 9, 0), RA_TIME_NONE, 1, "API DELETE"),
+                     RA_PM_ROLE_KEY);
+    e = role_ev(RA_EV_LOG, APR(13, 6, 2), RA_TIME_NONE, 1, "pipeline #1 failure");
+    e.evidence = "ci.json:556";
+    assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_KEY);
+    e = role_ev(RA_EV_LOG, APR(13, 7, 0), RA_TIME_NONE, 1, "pipeline #2 failure");
+    e.evidence = "ci.json:457";
+    assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_ROW);
+    e = role_ev(RA_EV_LOG, APR(13, 8, 0), RA_TIME_NONE, 1, "first 404 for sha256:01");
+    e.evidence = "access.log:15";
+    assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_KEY);
+    e.time = APR(13, 8, 1); /* another line at that evidence's place: not the first */
+    assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_ROW);
+    e = role_ev(RA_EV_LOG, APR(14, 10, 0), RA_TIME_NONE, 1, "alert fired");
+    e.evidence = "alerts.log:5";
+    assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_KEY);
+    e.evidence = "alerts.log:6";
+    assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_ROW);
+#undef ROLE
+    ra_postmortem_free(pm);
+    fix_inv_release(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -627,6 +757,7 @@ int main(void)
         cmocka_unit_test(test_clients),
         cmocka_unit_test(test_first_alert),
         cmocka_unit_test(test_no_incident),
+        cmocka_unit_test(test_role),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,6 +33,7 @@ static void test_detection(void **state)
     assert_string_equal(pm_str(o, "time_to_first_snapshot.text"), "21 h 35 min");
     assert_true(json_is_null(json_object_get(o, "to_first_alert")));
     assert_true(json_is_false(json_object_get(o, "has_alert")));
+    assert_true(json_is_null(json_object_get(o, "other_alerts")));
     assert_string_equal(pm_str(o, "earliest_missing_words"),
                         "the time the folder it was deleted from last changed");
     json_decref(o);
@@ -67,6 +68,7 @@ static void test_time_to_each_sign(void **state)
     f.pm->first_failed_pipeline = (struct ra_pm_event){&pipe, "ci.json"};
     f.pm->detected = f.pm->first_failed_pipeline;
     f.pm->first_alert = (struct ra_pm_event){&alert, "alerts.jsonl"};
+    f.pm->other_alerts = 1; /* an alert about something else, counted */
     impact = ra_pm_impact(&f.m);
     o = ra_pm_detection(&f.m, impact);
     assert_string_equal(pm_str(o, "time_to_detect.message"),
@@ -81,6 +83,7 @@ static void test_time_to_each_sign(void **state)
     assert_string_equal(pm_str(o, "to_first_alert.span.text"), "1 d 2 h");
     assert_string_equal(pm_str(o, "to_first_alert.evidence"), "alerts.jsonl:2");
     assert_true(json_is_true(json_object_get(o, "has_alert")));
+    assert_string_equal(pm_str(o, "other_alerts"), "1 alert");
     json_decref(o);
     json_decref(impact);
     pmfix_release(&f);

@@ -111,12 +111,80 @@ static void test_lost(void **state)
     pmfix_release(&f);
 }
 
+/* As shown: the relink and restore commands in one block that begins with its own ROOT=
+ * line and ends with the check that the tag pulls; the rebuild a paragraph after it. */
+static const char root_placeholder[] =
+    "ROOT=/var/lib/registry/docker/registry/v2  # the live registry's "
+    "<rootdirectory>/docker/registry/v2: adjust\n";
+
+static void test_parts_one_block(void **state)
+{
+    struct pmfix f;
+    json_t *o, *parts;
+    const char *cmd;
+
+    (void)state;
+    pmfix_init(&f, 2, 2);
+    f.loss[1].object = RA_OBJ_MANIFEST_LINK;
+    f.loss[1].repository = "infra-ci";
+    f.loss[1].child_blob_present = 1;
+    pmfix_decide(&f);
+    o = ra_pm_recovery(&f.m);
+    parts = json_object_get(json_array_get(json_object_get(o, "tags"), 0), "parts");
+    assert_int_equal(json_array_size(parts), 2);
+    assert_string_equal(pm_str(json_array_get(parts, 0), "text"),
+                        "Re-create 1 revision link in infra-ci: the manifest data is "
+                        "still in storage. Restore 1 blob from snap-12, the last "
+                        "snapshot that has it, and check its digest. Then check that "
+                        "the tag pulls again:");
+    cmd = pm_str(json_array_get(parts, 0), "commands");
+    /* the registry root "" has no prefix: the placeholder, never "ROOT=/" */
+    assert_int_equal(strncmp(cmd, root_placeholder, strlen(root_placeholder)), 0);
+    assert_ptr_equal(strstr(cmd, "\nd=02"), cmd + strlen(root_placeholder) - 1);
+    assert_non_null(strstr(cmd, "> \"$dir/link\"\nsnap=/nonexistent/snap.tar\nd=01"));
+    assert_non_null(strstr(cmd, "sha256sum -c -\nskopeo copy --all "));
+    assert_null(strstr(strstr(cmd, "\n"), "ROOT="));
+    assert_string_equal(pm_str(json_array_get(parts, 0), "fence"), "```");
+    assert_non_null(strstr(pm_str(json_array_get(parts, 1), "text"), "Or rebuild "));
+    assert_true(json_is_null(json_object_get(json_array_get(parts, 1), "commands")));
+    json_decref(o);
+    pmfix_release(&f);
+}
+
+/* What no snapshot holds must be rebuilt first: no block for ROOT, the check comes last
+ * in a block of its own. */
+static void test_parts_rebuild_first(void **state)
+{
+    struct pmfix f;
+    json_t *o, *parts;
+
+    (void)state;
+    pmfix_init(&f, 2, 1);
+    f.loss[0].last_present = SIZE_MAX;
+    pmfix_decide(&f);
+    o = ra_pm_recovery(&f.m);
+    parts = json_object_get(json_array_get(json_object_get(o, "tags"), 0), "parts");
+    assert_int_equal(json_array_size(parts), 2);
+    assert_non_null(
+        strstr(pm_str(json_array_get(parts, 0), "text"), "No snapshot holds"));
+    assert_true(json_is_null(json_object_get(json_array_get(parts, 0), "commands")));
+    assert_string_equal(pm_str(json_array_get(parts, 1), "text"),
+                        "Check that the tag pulls again:");
+    assert_int_equal(
+        strncmp(pm_str(json_array_get(parts, 1), "commands"), "skopeo copy --all ", 18),
+        0);
+    json_decref(o);
+    pmfix_release(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_restore_from_archive),
         cmocka_unit_test(test_grouped_loops),
         cmocka_unit_test(test_lost),
+        cmocka_unit_test(test_parts_one_block),
+        cmocka_unit_test(test_parts_rebuild_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,8 +23,7 @@ static void test_empty(void **state)
     o = ra_pm_timeline(&f.m);
     assert_string_equal(pm_str(o, "from"), "2026-04-05T01:00:00Z");
     assert_string_equal(pm_str(o, "to"), "2026-04-19T03:25:01Z");
-    assert_string_equal(pm_str(o, "mermaid"),
-                        "timeline\n    title What happened (UTC)\n");
+    assert_string_equal(pm_str(o, "mermaid"), "timeline\n    title What happened (UTC)");
     assert_int_equal(json_array_size(json_object_get(o, "rows")), 0);
     json_decref(o);
     pmfix_release(&f);
@@ -36,10 +35,11 @@ static struct ra_event ev(enum ra_event_kind k, ra_time t, ra_time until, size_t
     return (struct ra_event){t, until, k, "snap-12", msg, "", count, 0};
 }
 
-/* Routine activity folds (per-day storage rows into one per kind, unrelated pushes into
- * one), a push at one instant is one row naming its other manifests, the rebuild that
- * repaired the incident has a row and ends the diagram, rows come in time order, and
- * routine log rows stay out of the diagram. */
+/* Routine activity folds out of the table into timeline.folded and one sentence
+ * (per-day storage rows into one per kind, unrelated pushes into one), a push at one
+ * instant is one row naming its other manifests, the rebuild that repaired the incident
+ * has a row and ends the diagram, rows come in time order, and the routine stays out of
+ * the diagram. */
 static void test_folded(void **state)
 {
     struct pmfix f;
@@ -85,7 +85,21 @@ static void test_folded(void **state)
     f.pm->repaired_at = APR(13, 9, 10);
     o = ra_pm_timeline(&f.m);
     rows = json_object_get(o, "rows");
-    assert_int_equal(json_array_size(rows), 5);
+    assert_int_equal(json_array_size(rows), 2);
+    assert_string_equal(pm_str(json_array_get(rows, 0), "event"),
+                        "infra-ci:latest pushed as sha256:e475600e8421, with manifest "
+                        "sha256:010000000000");
+    assert_string_equal(pm_str(json_array_get(rows, 0), "role"), "key");
+    assert_string_equal(pm_str(json_array_get(rows, 1), "time"), "2026-04-13T09:10:00Z");
+    assert_string_equal(pm_str(json_array_get(rows, 1), "event"),
+                        "pipeline #317 (manual) finished: it rebuilt and pushed "
+                        "infra-ci:latest (the repair)");
+    assert_string_equal(pm_str(json_array_get(rows, 1), "evidence"),
+                        "pipelines.json:196");
+    /* the routine folds out of the table, into the JSON and one sentence */
+    rows = json_object_get(o, "folded");
+    assert_int_equal(json_array_size(rows), 3);
+    assert_int_equal(json_integer_value(json_object_get(o, "folded_count")), 3);
     assert_string_equal(pm_str(json_array_get(rows, 0), "event"),
                         "blob uploads (x18) on 2 days");
     assert_string_equal(pm_str(json_array_get(rows, 0), "until"), "2026-04-08T23:59:59Z");
@@ -94,24 +108,27 @@ static void test_folded(void **state)
         "pushes unrelated to the lost objects (x2): base/debian, tools/kubectl");
     assert_string_equal(pm_str(json_array_get(rows, 1), "time"), "2026-04-06T10:00:00Z");
     assert_string_equal(pm_str(json_array_get(rows, 1), "until"), "2026-04-08T10:00:00Z");
+    assert_string_equal(pm_str(json_array_get(rows, 1), "role"), "routine");
     assert_string_equal(pm_str(json_array_get(rows, 2), "event"),
-                        "infra-ci:latest pushed as sha256:e475600e8421, with manifest "
-                        "sha256:010000000000");
-    assert_string_equal(pm_str(json_array_get(rows, 3), "event"),
                         "pipelines that did not fail (x4) on 2 days");
-    assert_string_equal(pm_str(json_array_get(rows, 3), "until"), "2026-04-14T23:59:59Z");
-    assert_string_equal(pm_str(json_array_get(rows, 4), "time"), "2026-04-13T09:10:00Z");
-    assert_string_equal(pm_str(json_array_get(rows, 4), "event"),
-                        "pipeline #317 (manual) finished: it rebuilt and pushed "
-                        "infra-ci:latest (the repair)");
-    assert_string_equal(pm_str(json_array_get(rows, 4), "evidence"),
-                        "pipelines.json:196");
+    assert_string_equal(pm_str(json_array_get(rows, 2), "until"), "2026-04-14T23:59:59Z");
+    assert_string_equal(pm_str(o, "routine_text"),
+                        "blob uploads (x18) on 2 days; pushes unrelated to the lost "
+                        "objects (x2): base/debian, tools/kubectl; pipelines that did "
+                        "not fail (x4) on 2 days");
+    assert_false(json_is_true(json_object_get(o, "snapshots_folded")));
     /* the whole list is unfolded */
     assert_int_equal(json_array_size(json_object_get(o, "all")), 10);
     assert_null(strstr(pm_str(o, "mermaid"), "did not fail"));
-    assert_non_null(
-        strstr(pm_str(o, "mermaid"),
-               "2026-04-13 09.10 : pipeline #35;317 rebuilt infra-ci#58;latest\n"));
+    assert_null(strstr(pm_str(o, "mermaid"), "base/debian"));
+    assert_non_null(strstr(pm_str(o, "mermaid"),
+                           "2026-04-11 07.45 : infra-ci#58;latest pushed as e475600e\n"));
+    /* the diagram: the push, then the repair, which ends it (no line after) */
+    assert_string_equal(
+        pm_str(o, "mermaid"),
+        "timeline\n    title What happened (UTC)\n"
+        "    2026-04-11 07.45 : infra-ci#58;latest pushed as e475600e\n"
+        "    2026-04-13 09.10 : pipeline #35;317 rebuilt infra-ci#58;latest");
     json_decref(o);
     ra_vec_release(&f.timeline.events);
     pmfix_release(&f);

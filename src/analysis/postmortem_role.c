@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/* The post-mortem's timeline: which events of the incident's period tell its story (a
+ * row of the table, and the key ones an event of the diagram), and which are routine
+ * or say again what the report shows elsewhere (folded into a sentence; the JSON keeps
+ * every row). */
+#include "analysis/postmortem.h"
+
+#include "analysis/focus.h"
+#include "analysis/investigate.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Does a loss row say what e, the storage diff between two snapshots, says: a loss
+ * whose window ends inside e's? */
+static int loss_in(const struct ra_losses *ls, const struct ra_event *e)
+{
+    size_t i;
+
+    for (i = 0; ls && i < ls->items.len; i++) {
+        const struct ra_loss *l = ls->items.items[i];
+        if (l->to.time != RA_TIME_NONE && l->to.time > e->time &&
+            (e->until == RA_TIME_NONE || l->to.time <= e->until))
+            return 1;
+    }
+    return 0;
+}
+
+static ra_time earlier(ra_time t, const struct ra_pm_event *e)
+{
+    if (!e->event || e->event->time == RA_TIME_NONE)
+        return t;
+    return t == RA_TIME_NONE || e->event->time < t ? e->event->time : t;
+}
+
+ra_time ra_postmortem_first_sign(const struct ra_postmortem *pm)
+{
+    ra_time t = RA_TIME_NONE;
+
+    t = earlier(t, &pm->first_failed_pipeline);
+    t = earlier(t, &pm->first_404);
+    return earlier(t, &pm->first_alert);
+}
+
+/* Is e the log line of x ("log:line" as its evidence)? */
+static int is_line(const struct ra_event *e, const struct ra_pm_event *x)
+{
+    char line[32];
+    size_t n;
+
+    if (!x->event || !x->log || !e->evidence)
+        return 0;
+    n = strlen(x->log);
+    snprintf(line, sizeof(line), ":%llu", (unsigned long long)x->event->line);
+    return !strncmp(e->evidence, x->log, n) && !strcmp(e->evidence + n, line);
+}
+
+/* Is e a first sign of the damage: the first failed pipeline, the first alert, or the
+ * first 404 for one of the lost objects? */
+static int first_sign(const struct ra_postmortem *pm, const struct ra_losses *ls,
+                      const struct ra_event *e)
+{
+    size_t i;
+
+    if (is_line(e, &pm->first_failed_pipeline) || is_line(e, &pm->first_alert))
+        return 1;
+    for (i = 0; ls && i < ls->items.len; i++) {
+        const struct ra_loss *l = ls->items.items[i];
+        if (l->first_404_event && l->first_404.evidence && e->evidence &&
+            e->time == l->first_404_event->time &&
+            !strcmp(e->evidence, l->first_404.evidence))
+            return 1;
+    }
+    return 0;
+}
+
+enum ra_pm_role ra_postmortem_role(const struct ra_postmortem *pm,
+                                   const struct ra_investigation *inv,
+                                   const struct ra_event *e)
+{
+    ra_time sign;
+
+    switch (e->kind) {
+    case RA_EV_SNAPSHOT: /* Evidence examined lists every snapshot */
+        return RA_PM_ROLE_REPEAT;
+    case RA_EV_VANISHED:
+        return loss_in(inv->losses, e) ? RA_PM_ROLE_REPEAT : RA_PM_ROLE_ROW;
+    case RA_EV_LOSS:
+    case RA_EV_COMMIT:
+        return RA_PM_ROLE_KEY;
+    case RA_EV_MTIMES_UNTRUSTED:
+        return RA_PM_ROLE_ROW;
+    case RA_EV_TAG_PUSHED:
+    case RA_EV_TAG_CURRENT:
+    case RA_EV_MANIFEST_PUSHED:
+        if (e->time == RA_TIME_NONE || !ra_focus_push_related(e, inv->losses, pm->newest))
+            return RA_PM_ROLE_ROUTINE;
+        return e->kind == RA_EV_TAG_PUSHED ? RA_PM_ROLE_KEY : RA_PM_ROLE_ROW;
+    case RA_EV_FIRING: /* a job's runs over the period, or one inside a loss window */
+        if (e->until != RA_TIME_NONE || e->count != 1)
+            return RA_PM_ROLE_ROUTINE;
+        return ra_postmortem_suspect_at(pm, e->time) ? RA_PM_ROLE_KEY : RA_PM_ROLE_ROW;
+    case RA_EV_LOG:
+        if (e->routine)
+            return RA_PM_ROLE_ROUTINE;
+        if (e->until != RA_TIME_NONE) /* dated to the day only: no point to draw */
+            return RA_PM_ROLE_ROW;
+        sign = ra_postmortem_first_sign(pm);
+        if (sign == RA_TIME_NONE || e->time <= sign || first_sign(pm, inv->losses, e))
+            return RA_PM_ROLE_KEY;
+        return RA_PM_ROLE_ROW;
+    default: /* blob uploads, layer links, uploads started */
+        return RA_PM_ROLE_ROUTINE;
+    }
+}
