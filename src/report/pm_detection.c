@@ -19,8 +19,12 @@ static void event_text(struct ra_buf *out, const struct ra_pm_event *e)
         ra_buf_printf(out, "alert %s%s%s%s", ev->message,
                       ev->level && ev->level[0] ? " (" : "", ev->level ? ev->level : "",
                       ev->level && ev->level[0] ? ")" : "");
-    else
-        ra_buf_printf(out, "%s %s answered %d", ev->method, ev->uri, ev->status);
+    else {
+        struct ra_buf uri = RA_BUF_INIT;
+        ra_pm_short_digests(&uri, ev->uri);
+        ra_buf_printf(out, "%s %s answered %d", ev->method, uri.ptr, ev->status);
+        ra_buf_release(&uri);
+    }
 }
 
 /* {time, evidence, message, span}: e and the span from the incident's start to it, or

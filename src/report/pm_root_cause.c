@@ -74,11 +74,32 @@ static const char *fp_title(const struct ra_correlation *c, enum ra_fingerprint 
     return fp_titles[fp];
 }
 
+/* A match's detail as an example: led by the object it is about when the detail does
+ * not name it ("blob sha256:1b199df08fd8: garbage-collect as …, deletes it"). */
+static json_t *example_json(struct ra_pm_model *m, const struct ra_loss *l,
+                            const char *detail)
+{
+    char d[RA_DIGEST_STRLEN];
+
+    if (!detail)
+        return json_null();
+    ra_buf_truncate(&m->tmp, 0);
+    if (l && !ra_digest_is_zero(&l->digest) &&
+        !strstr(detail, ra_digest_short(d, &l->digest)))
+        ra_buf_printf(&m->tmp, "%s %s: ",
+                      l->object == RA_OBJ_MANIFEST_LINK ? "the revision link of"
+                                                        : ra_object_kind_name(l->object),
+                      d);
+    ra_buf_puts(&m->tmp, detail);
+    return ra_json_str(m->tmp.ptr);
+}
+
 static json_t *fingerprints_json(struct ra_pm_model *m)
 {
     const struct ra_correlation *c = m->inv->corr;
     size_t counts[RA_FP__COUNT] = {0}, i, j;
     const char *detail[RA_FP__COUNT] = {0};
+    const struct ra_loss *of[RA_FP__COUNT] = {0};
     json_t *a = json_array();
 
     for (i = 0; i < c->causes.len; i++) {
@@ -89,8 +110,10 @@ static json_t *fingerprints_json(struct ra_pm_model *m)
             if (seen[mt->fp]++)
                 continue;
             counts[mt->fp]++;
-            if (!detail[mt->fp])
+            if (!detail[mt->fp]) {
                 detail[mt->fp] = mt->detail;
+                of[mt->fp] = cause->loss;
+            }
         }
     }
     for (i = 0; i < RA_FP__COUNT; i++)
@@ -101,7 +124,7 @@ static json_t *fingerprints_json(struct ra_pm_model *m)
                              fp_title(c, (enum ra_fingerprint)i), "losses",
                              (json_int_t)counts[i], "losses_word",
                              ra_text_plural(counts[i], "object", "objects"), "example",
-                             ra_json_str(detail[i])));
+                             example_json(m, of[i], detail[i])));
     return a;
 }
 
@@ -270,6 +293,24 @@ json_t *ra_pm_losses(struct ra_pm_model *m)
             "tag", ra_json_str(l->tag_name), "breaks", tags, "from", bound_json(&l->from),
             "to", bound_json(&l->to), "fingerprints", fps);
         json_object_set_new(o, "suspects", json_integer((json_int_t)cause->suspects.len));
+        /* the cells: lists joined by ", ", blob data in no one repository */
+        ra_buf_truncate(&m->tmp, 0);
+        for (j = 0; j < l->tags.len; j++)
+            ra_buf_printf(&m->tmp, "%s%s", j ? ", " : "",
+                          ((const struct ra_loss_tag *)l->tags.items[j])->ref);
+        json_object_set_new(o, "breaks_text",
+                            json_string(m->tmp.len ? m->tmp.ptr : "no tag"));
+        ra_buf_truncate(&m->tmp, 0);
+        for (j = 0; j < cause->matches.len; j++)
+            ra_buf_printf(&m->tmp, "%s%s", j ? ", " : "",
+                          ra_fingerprint_name(
+                              ((const struct ra_match *)cause->matches.items[j])->fp));
+        json_object_set_new(o, "fingerprints_text",
+                            json_string(m->tmp.len ? m->tmp.ptr : "none"));
+        json_object_set_new(o, "repository_text",
+                            json_string(l->repository[0]
+                                            ? l->repository
+                                            : "(blob data: every repository)"));
         json_object_set_new(o, "to_note", ra_json_str(l->to_note));
         json_array_append_new(a, o);
     }
