@@ -239,11 +239,12 @@ size_t ra_log_deletes(struct ra_log_request **out, struct ra_log *const *logs,
 struct ra_buf;
 void ra_log_describe_client(struct ra_buf *out, const struct ra_log_event *ev);
 
+/* The value of the alert's label name, or NULL. */
+const char *ra_log_alert_label(const struct ra_log_alert *a, const char *name);
+
 /* When event ev was over: a pipeline's finished time when known (a failed run failed
  * then, not when it started), else ev->time. */
 ra_time ra_log_event_end(const struct ra_log_event *ev);
-/* The value of the alert's label name, or NULL. */
-const char *ra_log_alert_label(const struct ra_log_alert *a, const char *name);
 
 /* Did the pipeline fail (status failure, error or killed)? 0 for other kinds. */
 int ra_log_pipeline_failed(const struct ra_log_event *ev);

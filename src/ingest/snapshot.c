@@ -2,7 +2,6 @@
 /* Read one snapshot into graphs, one per registry root. */
 #include "ingest/snapshot.h"
 
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "ingest/layout.h"
 #include "ingest/source.h"
 #include "ingest/walk.h"
+#include "model/docs.h"
 #include "model/graph.h"
 #include "model/manifest.h"
 #include "util/buf.h"
@@ -31,7 +31,8 @@ struct loader {
     struct ra_map meta_seen; /* metadata item path -> 1 */
     struct ra_pool pool;     /* its keys */
     const struct ra_snapshot
-        *prev; /* what the walk proves unchanged comes from, or NULL */
+        *prev;            /* what the walk proves unchanged comes from, or NULL */
+    struct ra_docs *docs; /* opts->docs unless RA_NO_REUSE=1 */
 };
 
 #define YEAR_2000 946684800
@@ -69,134 +70,6 @@ const char *ra_taken_source_name(enum ra_taken_source s)
     default:
         return "unknown";
     }
-}
-
-static const char *base_name(const char *path)
-{
-    size_t len = strlen(path);
-    const char *p;
-
-    while (len > 1 && path[len - 1] == '/')
-        len--;
-    for (p = path + len; p > path && p[-1] != '/'; p--)
-        ;
-    return p;
-}
-
-static struct ra_snapshot_spec *spec_new(const char *path, const char *name)
-{
-    struct ra_snapshot_spec *s = ra_xcalloc(1, sizeof(*s));
-    size_t n = strlen(name);
-
-    s->path = ra_xstrdup(path);
-    while (n > 1 && name[n - 1] == '/')
-        n--;
-    s->name = ra_xstrndup(name, n);
-    s->taken_at = RA_TIME_NONE;
-    s->taken_source = RA_TAKEN_UNKNOWN;
-    if (!ra_time_from_name(&s->taken_at, s->name))
-        s->taken_source = RA_TAKEN_NAME;
-    return s;
-}
-
-void ra_snapshot_spec_free(struct ra_snapshot_spec *spec)
-{
-    if (!spec)
-        return;
-    free(spec->path);
-    free(spec->name);
-    free(spec);
-}
-
-static int is_synology_name(const char *name)
-{
-    ra_time t;
-    return !strncmp(name, "GMT", 3) && !ra_time_from_name(&t, name);
-}
-
-static int cmp_spec(const void *a, const void *b)
-{
-    const struct ra_snapshot_spec *x = *(void *const *)a, *y = *(void *const *)b;
-
-    if (x->taken_at != y->taken_at)
-        return x->taken_at < y->taken_at ? -1 : 1;
-    return strcmp(x->name, y->name);
-}
-
-/* A folder of Synology snapshot folders: one spec per "GMT+00_…" sub-folder. */
-static int expand_synology(struct ra_vec *out, const char *dir, int *found)
-{
-    struct ra_vec found_specs = RA_VEC_INIT;
-    struct ra_buf path = RA_BUF_INIT;
-    struct dirent *de;
-    DIR *d = opendir(dir);
-    size_t i;
-
-    *found = 0;
-    if (!d)
-        return 0;
-    while ((de = readdir(d))) {
-        struct stat st;
-        if (!is_synology_name(de->d_name))
-            continue;
-        ra_buf_truncate(&path, 0);
-        ra_buf_printf(&path, "%s/%s", dir, de->d_name);
-        if (lstat(path.ptr, &st) || !S_ISDIR(st.st_mode))
-            continue;
-        ra_vec_push(&found_specs, spec_new(path.ptr, de->d_name));
-    }
-    closedir(d);
-    ra_vec_sort(&found_specs, cmp_spec);
-    for (i = 0; i < found_specs.len; i++)
-        ra_vec_push(out, found_specs.items[i]);
-    *found = found_specs.len > 0;
-    ra_vec_release(&found_specs);
-    ra_buf_release(&path);
-    return 0;
-}
-
-int ra_snapshot_expand(struct ra_vec *out, const char *arg, struct ra_err *err)
-{
-    const char *at = strrchr(arg, '@');
-    ra_time explicit_at = RA_TIME_NONE;
-    char *path = NULL;
-    struct stat st;
-    int found = 0, error = 0;
-
-    if (at && !ra_time_parse(&explicit_at, at + 1))
-        path = ra_xstrndup(arg, (size_t)(at - arg));
-    else
-        path = ra_xstrdup(arg);
-
-    if (ra_source_is_stdin(path)) {
-        st.st_mode = S_IFREG; /* an archive streamed on standard input */
-    } else if (stat(path, &st)) {
-        error = ra_err_set(err, RA_ENOTFOUND, "'%s': no such file or directory", path);
-        goto done;
-    }
-    if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-        /* a FIFO would block the reader until someone writes to it */
-        error = ra_err_set(err, RA_EUSAGE, "'%s': not a regular file or a directory (%s)",
-                           path, ra_file_kind(st.st_mode));
-        goto done;
-    }
-    if (S_ISDIR(st.st_mode) && explicit_at == RA_TIME_NONE) {
-        expand_synology(out, path, &found);
-        if (found)
-            goto done;
-    }
-    {
-        struct ra_snapshot_spec *s =
-            spec_new(path, ra_source_is_stdin(path) ? "stdin" : base_name(path));
-        if (explicit_at != RA_TIME_NONE) {
-            s->taken_at = explicit_at;
-            s->taken_source = RA_TAKEN_EXPLICIT;
-        }
-        ra_vec_push(out, s);
-    }
-done:
-    free(path);
-    return error;
 }
 
 static struct ra_graph *graph_for(struct loader *ld, const struct ra_slice *root)
@@ -246,13 +119,19 @@ static int read_link(struct loader *ld, struct ra_source *src, struct ra_link *l
     return 0;
 }
 
-static void parse_json_blob(struct ra_graph *g, struct ra_blob *b, const struct ra_buf *c)
+/* A JSON blob's content: parsed into the run's shared documents when its bytes hashed
+ * to its digest, else into the graph. */
+static void parse_json_blob(struct loader *ld, struct ra_graph *g, struct ra_blob *b,
+                            const struct ra_buf *c)
 {
     struct ra_err perr = RA_ERR_INIT;
     struct ra_manifest *m = NULL;
 
     b->is_json = 1;
-    if (ra_manifest_parse(&m, &g->pool, c->ptr, c->len, &perr) < 0)
+    if (ld->docs && b->hash == RA_HASH_OK)
+        ra_docs_parse(&b->manifest, &b->parse_error, ld->docs, &b->digest, c->ptr,
+                      c->len);
+    else if (ra_manifest_parse(&m, &g->pool, c->ptr, c->len, &perr) < 0)
         b->parse_error = ra_pool_strdup(&g->pool, perr.msg);
     else
         b->manifest = m;
@@ -315,7 +194,7 @@ static int read_blob(struct loader *ld, struct ra_source *src, struct ra_graph *
     b->size = total;
     hash_result(b, ld->hash);
     if (json)
-        parse_json_blob(g, b, &ld->content);
+        parse_json_blob(ld, g, b, &ld->content);
     return 0;
 }
 
@@ -476,6 +355,14 @@ static int cmp_root(const void *key, const void *item)
     return c ? c : -(g->root[root->len] != '\0');
 }
 
+/* Does prev's blob point at a document of the run's shared ones (parsed from bytes
+ * that hashed to its digest)? Then a blob taken over from it can point there too. */
+static int shared_doc(const struct loader *ld, const struct ra_blob *pb)
+{
+    return ld->docs && pb->is_json &&
+           ra_docs_holds(ld->docs, &pb->digest, pb->manifest, pb->parse_error);
+}
+
 /* A link or blob file the walk proved unchanged since prev (ra_entry.same): take what
  * reading it gave then (docs/snapshots.md). A tag's current/link, uploads and, with
  * verify, blobs are always read. 1 when taken, 0 to read it. */
@@ -500,9 +387,11 @@ static int reuse_file(struct loader *ld, struct ra_graph *g, const struct ra_pat
         *b = *pb;
         b->mtime = e->mtime;
         b->member = 0;
-        b->manifest = pb->manifest ? ra_manifest_copy(&g->pool, pb->manifest) : NULL;
-        b->parse_error =
-            pb->parse_error ? ra_pool_strdup(&g->pool, pb->parse_error) : NULL;
+        if (!shared_doc(ld, pb)) { /* else *b = *pb points at the shared document */
+            b->manifest = pb->manifest ? ra_manifest_copy(&g->pool, pb->manifest) : NULL;
+            b->parse_error =
+                pb->parse_error ? ra_pool_strdup(&g->pool, pb->parse_error) : NULL;
+        }
     } else {
         if (!is_link_kind(p->kind) || !(pl = find_link_for(pg, p)))
             return 0;
@@ -874,7 +763,8 @@ static void collect_graphs(struct ra_snapshot *s, struct ra_map *roots)
     }
 }
 
-/* RA_NO_REUSE=1 (for comparisons): every snapshot read in full, no walk recorded. */
+/* RA_NO_REUSE=1 (for comparisons): every snapshot read in full, no walk recorded, no
+ * document shared. */
 static int reuse_off(void)
 {
     const char *off = getenv("RA_NO_REUSE");
@@ -911,6 +801,7 @@ int ra_snapshot_load(struct ra_snapshot **out, const struct ra_snapshot_spec *sp
     sopts.progress_cb = opts->progress_cb;
     sopts.progress_payload = opts->progress_payload;
     sopts.read_all = opts->verify;
+    ld.docs = reuse_off() ? NULL : opts->docs;
     if (!opts->dir_filter && !reuse_off() && !ra_source_is_stdin(spec->path) &&
         ra_source_is_dir(spec->path)) {
         ra_walk_new(&s->walk);

@@ -98,10 +98,16 @@ struct ra_snapshot_opts {
      * (docs/snapshots.md); the result equals a full read. Borrowed: prev must stay
      * alive while ra_snapshot_load runs, not after. */
     const struct ra_snapshot *prev;
+    /* Where documents whose bytes hashed to their digest are parsed and kept, shared
+     * with every other snapshot read with the same docs (a blob taken over from prev
+     * then points at prev's document instead of a copy), or NULL: each graph keeps
+     * its own. Borrowed: docs must outlive the snapshot and everything that points at
+     * its graphs' manifests. */
+    struct ra_docs *docs;
 };
 
 /* clang-format off */
-#define RA_SNAPSHOT_OPTS_INIT {0, NULL, NULL, NULL, NULL, NULL}
+#define RA_SNAPSHOT_OPTS_INIT {0, NULL, NULL, NULL, NULL, NULL, NULL}
 /* clang-format on */
 
 /* Expand one command-line argument into snapshot specs, appended to out

@@ -107,7 +107,7 @@ n6=$(reused_on 6) e6=$(entries_on 6)
 files6=$(find "$SNAPS/$(day 6)/docker/registry/v2" -type f ! -name startedat ! -path '*/current/link' | wc -l)
 check "day 6 reuses every file but current/link ($n6 of $files6, $e6 entries)" [ "$n6" = "$files6" ]
 
-step "timeline and scan: the same bytes with reuse and with RA_NO_REUSE=1"
+step "timeline, report and scan: the same bytes with reuse (and shared documents) and with RA_NO_REUSE=1"
 same() { # NAME ARGS...: run with and without reuse, compare stdout and exit code
     local name=$1 rc1=0 rc2=0
     shift
@@ -124,6 +124,8 @@ same() { # NAME ARGS...: run with and without reuse, compare stdout and exit cod
 }
 same timeline-text timeline -q "$SNAPS"
 same timeline-json timeline -q --format json "$SNAPS"
+same report-md report -q "$SNAPS"
+same report-json report -q -o /dev/null --json - "$SNAPS"
 same scan-text scan -q "$SNAPS"
 same scan-json scan -q --json - "$SNAPS"
 

@@ -30,6 +30,7 @@
 
 #include "ingest/snapshot.h"
 #include "ingest/walk.h"
+#include "model/docs.h"
 #include "model/graph.h"
 #include "util/buf.h"
 #include "util/map.h"
@@ -52,7 +53,9 @@ struct world {
     struct ra_snapshot *prev[NMODES]; /* last incremental read, per mode */
     uint64_t reused[NMODES];          /* entries reused over the run, per mode */
     int steps_checked;
-    int verify; /* read with --verify: every blob hashed */
+    int verify;           /* read with --verify: every blob hashed */
+    struct ra_docs *docs; /* shared by the incremental reads, as in one run */
+    size_t shared;        /* blobs whose document an incremental read shared with prev */
 };
 
 /* ---- small helpers -------------------------------------------------------------------
@@ -157,7 +160,7 @@ static void run(const char *fmt, ...)
 }
 
 static struct ra_snapshot *load(const char *path, const struct ra_snapshot *prev,
-                                int verify)
+                                int verify, struct ra_docs *docs)
 {
     struct ra_snapshot_opts opts = RA_SNAPSHOT_OPTS_INIT;
     struct ra_snapshot_spec spec = {(char *)path, (char *)"snap", RA_TIME_NONE,
@@ -167,6 +170,7 @@ static struct ra_snapshot *load(const char *path, const struct ra_snapshot *prev
 
     opts.prev = prev;
     opts.verify = verify;
+    opts.docs = docs;
     if (ra_snapshot_load(&s, &spec, &opts, &err) < 0)
         fail_msg("load '%s': %s", path, err.msg);
     return s;
@@ -683,7 +687,7 @@ static void op_damage(struct world *w, const struct ra_graph *g)
 
 static void apply_op(struct world *w)
 {
-    struct ra_snapshot *s = load(w->live, NULL, 0);
+    struct ra_snapshot *s = load(w->live, NULL, 0, NULL);
     const struct ra_graph *g = registry(s);
     size_t op = below(w, 22);
 
@@ -758,6 +762,28 @@ static void first_difference(const char *a, const char *b)
     print_error("line %zu differs:\n full: %.300s\n incr: %.300s\n", line, a, b);
 }
 
+/* Blobs of s whose parsed document is prev's own (through the run's documents); a blob
+ * whose bytes hashed to its digest in both reads and whose document is a copy fails. */
+static size_t shared_docs(const struct ra_snapshot *s, const struct ra_snapshot *prev)
+{
+    const struct ra_graph *g = s ? registry(s) : NULL, *pg = prev ? registry(prev) : NULL;
+    const struct ra_blob *pb;
+    size_t it = 0, n = 0;
+    void *v;
+
+    while (g && pg && ra_map_next(&g->blobs, &it, NULL, NULL, &v)) {
+        const struct ra_blob *b = v;
+        if (!b->manifest || !(pb = ra_graph_find_blob(pg, &b->digest)) || !pb->manifest)
+            continue;
+        if (b->hash == RA_HASH_OK && pb->hash == RA_HASH_OK &&
+            pb->manifest != b->manifest)
+            fail_msg("blob %02x%02x…: its document was copied, not shared",
+                     b->digest.b[0], b->digest.b[1]);
+        n += pb->manifest == b->manifest;
+    }
+    return n;
+}
+
 static void check_step(struct world *w, int step)
 {
     char path[256];
@@ -768,8 +794,9 @@ static void check_step(struct world *w, int step)
         struct ra_snapshot *f, *i;
 
         take(w, m, step, path, sizeof(path));
-        i = load(path, w->prev[m], w->verify);
-        f = load(path, NULL, w->verify);
+        i = load(path, w->prev[m], w->verify, w->docs);
+        f = load(path, NULL, w->verify, NULL);
+        w->shared += shared_docs(i, w->prev[m]);
         ra_snapshot_dump(&full, f);
         ra_snapshot_dump(&incr, i);
         if (strcmp(ra_buf_cstr(&full), ra_buf_cstr(&incr))) {
@@ -806,6 +833,7 @@ static void run_seed(uint64_t seed, int steps, uint64_t total[NMODES])
     snprintf(w.live, sizeof(w.live), "%s/live", w.base);
     snprintf(w.root, sizeof(w.root), "%s/" V2, w.live);
     mkdirs(w.root);
+    ra_docs_new(&w.docs);
     op_push(&w);
     for (step = 0; step < steps; step++) {
         for (k = 1 + (int)below(&w, 3); k > 0; k--)
@@ -816,6 +844,10 @@ static void run_seed(uint64_t seed, int steps, uint64_t total[NMODES])
         total[m] += w.reused[m];
         ra_snapshot_free(w.prev[m]);
     }
+    /* documents are shared, never copied, between reads with the same docs */
+    assert_true(ra_docs_count(w.docs) > 0);
+    assert_true(w.verify || w.shared > 0);
+    ra_docs_free(w.docs);
     rm_rf(w.base);
 }
 
