@@ -55,6 +55,19 @@ static json_t *other_alerts(struct ra_pm_model *m)
     return json_string(m->tmp.ptr);
 }
 
+/* o[key].same: its span reads as time_to_detect's, so the report need not repeat it. */
+static void same_span(json_t *o, const char *key)
+{
+    json_t *k = json_object_get(o, key), *t = json_object_get(o, "time_to_detect");
+    const char *a, *b;
+
+    if (!json_is_object(k))
+        return;
+    a = json_string_value(json_object_get(json_object_get(k, "span"), "text"));
+    b = json_string_value(json_object_get(json_object_get(t, "span"), "text"));
+    json_object_set_new(k, "same", json_boolean(a && b && !strcmp(a, b)));
+}
+
 /* Where the earliest "known missing" time comes from, in words. */
 static const char *missing_words(enum ra_bound_kind k)
 {
@@ -94,6 +107,9 @@ json_t *ra_pm_detection(struct ra_pm_model *m, json_t *impact)
                         since_start(m, &m->pm->first_failed_pipeline));
     json_object_set_new(o, "to_first_404", since_start(m, &m->pm->first_404));
     json_object_set_new(o, "to_first_alert", since_start(m, &m->pm->first_alert));
+    same_span(o, "to_first_failed_pipeline");
+    same_span(o, "to_first_404");
+    same_span(o, "to_first_alert");
     json_object_set_new(o, "earliest_missing_words",
                         first ? json_string(missing_words(first->to.kind)) : json_null());
     json_object_set_new(o, "has_alert", json_boolean(m->pm->first_alert.event != NULL));
