@@ -25,6 +25,22 @@ static const char *class_name(unsigned classes)
                                                               : RA_JOB_OTHER);
 }
 
+/* The reason without what the row's Job and Defined in cells already say: "registry
+ * garbage-collect (path:8 @ a1e4…) ran in the window …" -> "Ran in the window …". */
+static json_t *reason_short(struct ra_buf *tmp, const struct ra_firing *f,
+                            const char *reason)
+{
+    size_t n = f->job_name ? strlen(f->job_name) : 0;
+    const char *ran;
+
+    if (!reason || !n || strncmp(reason, f->job_name, n) || reason[n] != ' ' ||
+        reason[n + 1] != '(' || !(ran = strstr(reason + n, ") ran ")))
+        return ra_json_str(reason);
+    ra_buf_truncate(tmp, 0);
+    ra_buf_printf(tmp, "R%s", ran + 3);
+    return ra_json_str(tmp->ptr);
+}
+
 /* Suspects across losses, one per firing, best first. */
 static json_t *suspects_json(struct ra_pm_model *m)
 {
@@ -35,17 +51,18 @@ static json_t *suspects_json(struct ra_pm_model *m)
     for (i = 0; i < pm->nsuspects; i++) {
         const struct ra_pm_suspect *s = &pm->suspects[i];
         const struct ra_firing *f = s->firing;
-        json_array_append_new(
-            a, json_pack("{s:I,s:o,s:o,s:s,s:o,s:o,s:o,s:s,s:o,s:I,s:b,s:o}", "rank",
-                         (json_int_t)(i + 1), "job", ra_json_str(f->job_id), "name",
-                         ra_json_str(f->job_name), "kind", firing_kind(f), "defined_in",
-                         ra_json_str(f->defined_in), "commit", ra_json_str(f->commit),
-                         "fired_at", ra_json_time(f->time), "confidence",
-                         ra_confidence_name(s->best), "reason", ra_json_str(s->reason),
-                         "losses", (json_int_t)s->losses, "delete_untagged",
-                         f->delete_untagged, "request",
-                         f->request ? ra_json_log_request(f->request_log, f->request)
-                                    : json_null()));
+        json_t *o;
+        o = json_pack(
+            "{s:I,s:o,s:o,s:s,s:o,s:o,s:o,s:s,s:o,s:I,s:b,s:o}", "rank",
+            (json_int_t)(i + 1), "job", ra_json_str(f->job_id), "name",
+            ra_json_str(f->job_name), "kind", firing_kind(f), "defined_in",
+            ra_json_str(f->defined_in), "commit", ra_json_str(f->commit), "fired_at",
+            ra_json_time(f->time), "confidence", ra_confidence_name(s->best), "reason",
+            ra_json_str(s->reason), "losses", (json_int_t)s->losses, "delete_untagged",
+            f->delete_untagged, "request",
+            f->request ? ra_json_log_request(f->request_log, f->request) : json_null());
+        json_object_set_new(o, "reason_short", reason_short(&m->tmp, f, s->reason));
+        json_array_append_new(a, o);
     }
     return a;
 }

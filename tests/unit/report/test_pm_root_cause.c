@@ -25,9 +25,15 @@ static void test_suspects(void **state)
     (void)state;
     pmfix_init(&f, 2, 2);
     pmfix_gc(&f, RA_CONF_HIGH);
+    f.sus[0].reason =
+        "registry garbage-collect (etc/cron.d/registry-gc:8 @ "
+        "a1e4392215f7) ran in the window and can delete this kind of object";
     pmfix_decide(&f);
     o = ra_pm_root_cause(&f.m);
     top = json_object_get(o, "top");
+    /* the Why cell leaves out what the Job and Defined in cells say */
+    assert_string_equal(pm_str(top, "reason_short"),
+                        "Ran in the window and can delete this kind of object");
     assert_string_equal(pm_str(top, "name"), "registry garbage-collect");
     assert_string_equal(pm_str(top, "kind"), "garbage-collect");
     assert_string_equal(pm_str(top, "confidence"), "high");
