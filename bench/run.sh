@@ -27,6 +27,9 @@ snapshots=0
 change_rate=0.001
 prune=1
 archives=0
+fs=dir
+image_dir=
+image_gb=
 long_s=20 # a command whose warm-up run took longer than this is timed once, not $runs times
 
 usage() {
@@ -45,7 +48,7 @@ usage: bench/run.sh [options]
   --prepare-only    generate the storage and archives (use with --keep), time nothing
   --seed S          generator seed (default $seed)
   --gen-arg ARG     pass ARG to gen.py (repeatable), e.g. --gen-arg=--history=5
-  --snapshots N     many-snapshots mode (bench/snapshots.sh): N hard-linked daily
+  --snapshots N     many-snapshots mode (bench/snapshots.sh): N daily (hard-linked or Btrfs)
                     directory snapshots of an --entries registry (small blobs only,
                     --small-bytes each); times timeline and bisect over them next to
                     one snapshot's scan
@@ -54,6 +57,14 @@ usage: bench/run.sh [options]
                     is svc0000:latest)
   --archives A      with --snapshots: also time timeline over the first A snapshots as
                     tar.zst archives next to the sum of their single scans
+  --fs KIND         with --snapshots: where the share is built: dir (default: in the work
+                    folder, daily copies by cp -al), btrfs (a loop-mounted Btrfs image,
+                    one read-only subvolume snapshot a day, as a Synology share) or ext4
+                    (a loop-mounted ext4 image with enough inodes, cp -al); needs root
+  --image-dir DIR   with --fs: folder of the sparse image file (default: the --keep
+                    folder, else \$TMPDIR or /var/tmp); kept with --keep, else removed
+  --image-gb G      with --fs: the image's size in GiB (sparse; default from entries,
+                    snapshots and change rate)
 EOF
 }
 
@@ -72,6 +83,9 @@ while [ $# -gt 0 ]; do
     --change-rate) change_rate=$2; shift 2 ;;
     --no-prune) prune=0; shift ;;
     --archives) archives=$2; shift 2 ;;
+    --fs) fs=$2; shift 2 ;;
+    --image-dir) image_dir=$2; shift 2 ;;
+    --image-gb) image_gb=$2; shift 2 ;;
     --gen-arg) gen_args+=("$2"); shift 2 ;;
     --gen-arg=*) gen_args+=("${1#--gen-arg=}"); shift ;;
     -h | --help) usage; exit 0 ;;
@@ -87,6 +101,12 @@ need gzip
 need zstd
 need sha256sum
 [ "$gc" = 0 ] || [ "$snapshots" -gt 0 ] || need docker-registry
+if [ "$fs" != dir ]; then
+    [ "$snapshots" -gt 0 ] || { echo "run.sh: --fs needs --snapshots" >&2; exit 2; }
+    # shellcheck source=bench/loopfs.sh
+    . "$here/loopfs.sh"
+    loopfs_check "$fs"
+fi
 if [ "$prepare_only" = 0 ] && [ "$bin" = "$repo/build-bench/regautopsy" ]; then
     # the default binary: a Release build of this checkout, (re)built here
     echo "# building $bin (Release)"
@@ -99,15 +119,53 @@ if [ "$prepare_only" = 0 ] && [ ! -x "$bin" ]; then
 fi
 
 if [ "$snapshots" -gt 0 ]; then
+    img=
+    # shellcheck disable=SC2317 # called by the EXIT trap
+    cleanup() {
+        if [ "$fs" != dir ]; then
+            loopfs_down
+            [ -n "$keep" ] || rm -f "$img"
+        fi
+        [ -n "$keep" ] || rm -rf "$work"
+    }
     if [ -n "$keep" ]; then
         mkdir -p "$keep"
         work=$(cd "$keep" && pwd)
     else
         work=$(mktemp -d "${TMPDIR:-/tmp}/regautopsy-bench.XXXXXX")
-        trap 'rm -rf "$work"' EXIT
     fi
-    "$here/snapshots.sh" "$bin" "$work" "$entries" "$snapshots" "$change_rate" "$small" \
-        "$seed" "$runs" "$prune" "$archives"
+    trap cleanup EXIT
+    trap 'exit 130' INT TERM HUP
+    share_work=$work
+    if [ "$fs" != dir ]; then
+        if [ -n "$image_dir" ]; then
+            mkdir -p "$image_dir"
+            img="$(cd "$image_dir" && pwd)/regautopsy-bench-$fs-$(basename "$work").img"
+        elif [ -n "$keep" ]; then
+            img="$work/share.$fs.img"
+        else
+            img=$(mktemp "${TMPDIR:-/var/tmp}/regautopsy-bench-$fs.XXXXXX.img")
+            rm -f "$img" # made by loopfs_up
+        fi
+        # the share's inodes on ext4: every cp -al copy makes every folder anew (about
+        # half the entries) and each day adds its changed entries
+        inodes=$(awk -v e="$entries" -v n="$snapshots" -v r="$change_rate" \
+            'BEGIN { printf "%d", e * 0.6 * n + e * r * n * n + 200000 }')
+        if [ -z "$image_gb" ]; then
+            # a small blob is ~SMALL bytes; metadata, link files and folders ~2 KiB an
+            # entry (more on ext4: a block for each folder copy that is not inline)
+            sb=$(awk -v s="$small" 'BEGIN { m = 1; if (s ~ /[kK]$/) m = 1024; if (s ~ /[mM]$/) m = 1048576; printf "%d", s * m }')
+            image_gb=$(awk -v e="$entries" -v n="$snapshots" -v r="$change_rate" -v s="$sb" \
+                -v i="$inodes" -v f="$fs" 'BEGIN {
+                    b = e * (s / 2 + 2048) * (1 + n * r) * 1.5 + 2 * 2^30
+                    if (f == "ext4") b += i * 256 + e * 0.05 * n * 4096
+                    printf "%d", b / 2^30 + 1 }')
+        fi
+        loopfs_up "$fs" "$img" "$work/mnt" "$((image_gb << 30))" "$inodes"
+        share_work="$work/mnt"
+    fi
+    "$here/snapshots.sh" "$bin" "$share_work" "$entries" "$snapshots" "$change_rate" "$small" \
+        "$seed" "$runs" "$prune" "$archives" "$fs" "$prepare_only"
     exit
 fi
 
@@ -156,7 +214,9 @@ mk() { # mk OUT CMD...: build OUT unless it exists
     log "made $(basename "$f") in $(since "$t0") s"
 }
 mk "$tarf" tar --sort=name --numeric-owner -C "$data" -cf "$tarf" var
+# shellcheck disable=SC2016 # expanded by the inner sh
 mk "$gzf" sh -c 'gzip -c "$1" > "$2.part" && mv "$2.part" "$2"' sh "$tarf" "$gzf"
+# shellcheck disable=SC2016 # expanded by the inner sh
 mk "$zstf" sh -c 'zstd -q -3 -T0 "$1" -o "$2.part" && mv "$2.part" "$2"' sh "$tarf" "$zstf"
 if [ "$prepare_only" = 1 ]; then
     log "prepared $work ($n_entries entries, $blob_bytes blob bytes)"

@@ -23,7 +23,7 @@ _regautopsy()
         return
     fi
     case $cmd in
-    report) opts="$evidence --title --template -o --output --json --now -q --quiet --progress" ;;
+    report) opts="$evidence --title --template -o --output --json --all-snapshots --now -q --quiet --progress" ;;
     scan) opts="--json --prometheus --verify --all-tags -q --quiet --progress" ;;
     diff) opts="--json --verify -q --quiet" ;;
     jobs) opts="--config --rev --tz --cluster-tz --from --to --jobs-file --json" ;;

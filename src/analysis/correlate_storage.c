@@ -41,6 +41,19 @@ static const struct ra_blob *tagged_index_of(const struct ra_graph *g,
     return NULL;
 }
 
+/* The platform the tagged index of r gives child ("linux/amd64"), or NULL. */
+static const char *child_platform(const struct ra_graph *g, const struct ra_repo *r,
+                                  const struct ra_digest *child)
+{
+    const struct ra_blob *ib = tagged_index_of(g, r, child);
+    size_t i;
+
+    for (i = 0; ib && i < ib->manifest->nrefs; i++)
+        if (!ra_digest_cmp(&ib->manifest->refs[i].digest, child))
+            return ib->manifest->refs[i].platform;
+    return NULL;
+}
+
 /* A child unlinked as 2.x GC -m leaves it: revision link gone, data present, referenced
  * by a tagged index. */
 static int unlinked_child(const struct ra_graph *g, const struct ra_repo *r,
@@ -153,13 +166,21 @@ void ra_correlate_fp_v2_children(struct ra_corr *c, struct ra_cause *cause,
             continue;
         for (j = 0; j < users->len; j++) {
             const struct ra_blob *cb = users->items[j];
+            const char *plat;
+            char cd[RA_DIGEST_STRLEN];
             if (!unlinked_child(g, r, &cb->digest))
                 continue;
+            plat = child_platform(g, r, &cb->digest);
             ra_correlate_add_match(
                 c->res, cause, RA_FP_GC_V2_INDEX_CHILDREN,
-                "blob of unlinked index child %s in '%s' is gone; its _layers link "
-                "was left behind",
-                ra_digest_short(d, &cb->digest), r->name);
+                "%s %s of the %s%smanifest %s in '%s' was deleted; its _layers link "
+                "was left dangling",
+                cb->manifest->has_config &&
+                        !ra_digest_cmp(&cb->manifest->config.digest, &l->digest)
+                    ? "config"
+                    : "layer",
+                ra_digest_short(d, &l->digest), plat ? plat : "", plat ? " " : "",
+                ra_digest_short(cd, &cb->digest), r->name);
             return;
         }
     }

@@ -44,7 +44,8 @@ struct reader {
     struct ra_vec scans; /* struct ra_scan *: in read order, then in time order */
     struct ra_vec group; /* the argument each spec came from, as index + 1 */
     struct ra_vec need;
-    char *keep; /* per scan (time order): brackets a loss */
+    char *keep;                              /* per scan (time order): brackets a loss */
+    struct ra_scan *pre_oldest, *pre_newest; /* opts.pick: read before the others */
     size_t seen_losses;
     int streamed; /* the steps ran while reading */
     struct ra_timeline_opts topts;
@@ -122,6 +123,21 @@ static int step(struct reader *rd, size_t k, int thin, struct ra_err *err)
     return 0;
 }
 
+/* A scan read before the others (opts.pick: the oldest and the newest), taken. */
+static struct ra_scan *pre_read(struct reader *rd, size_t i)
+{
+    struct ra_scan *s = NULL;
+
+    if (i == 0 && rd->pre_oldest) {
+        s = rd->pre_oldest;
+        rd->pre_oldest = NULL;
+    } else if (i + 1 == rd->specs.len && rd->pre_newest) {
+        s = rd->pre_newest;
+        rd->pre_newest = NULL;
+    }
+    return s;
+}
+
 static int read_one(struct reader *rd, size_t i, struct ra_err *err)
 {
     const struct ra_investigate_opts *o = rd->o;
@@ -136,18 +152,22 @@ static int read_one(struct reader *rd, size_t i, struct ra_err *err)
     sopts.verify = o->verify;
     sopts.docs = inv->docs;
     sopts.progress_payload = o->progress_payload;
-    sopts.progress_cb =
-        o->progress_for ? o->progress_for(spec->name, o->progress_payload) : NULL;
     /* the snapshot before, of the same share: what provably did not change is taken
      * from it */
     if (prev && !prev->thinned && prev->snap->complete &&
         rd->group.items[i - 1] == rd->group.items[i])
         sopts.prev = prev->snap;
-    error = ra_scan_run(&s, spec, &sopts, err);
+    if ((s = pre_read(rd, i))) {
+        error = 0;
+    } else {
+        sopts.progress_cb =
+            o->progress_for ? o->progress_for(spec->name, o->progress_payload) : NULL;
+        error = ra_scan_run(&s, spec, &sopts, err);
+        if (o->progress_done)
+            o->progress_done(o->progress_payload);
+    }
     if (prev) /* its walk serves only as the next one's prev */
         ra_snapshot_drop_walk(prev->snap);
-    if (o->progress_done)
-        o->progress_done(o->progress_payload);
     if (error < 0)
         return error;
     if (!s->nregs)
@@ -165,6 +185,132 @@ static int read_one(struct reader *rd, size_t i, struct ra_err *err)
     return rd->streamed ? step(rd, i, 1, err) : 0;
 }
 
+/* Read the oldest or the newest snapshot (opts.pick) before the others. */
+static int read_early(struct ra_scan **out, struct reader *rd, size_t i,
+                      struct ra_err *err)
+{
+    const struct ra_investigate_opts *o = rd->o;
+    const struct ra_snapshot_spec *spec = rd->specs.items[i];
+    struct ra_snapshot_opts sopts = RA_SNAPSHOT_OPTS_INIT;
+    int error;
+
+    sopts.verify = o->verify;
+    sopts.progress_payload = o->progress_payload;
+    sopts.progress_cb =
+        o->progress_for ? o->progress_for(spec->name, o->progress_payload) : NULL;
+    error = ra_scan_run(out, spec, &sopts, err);
+    if (o->progress_done)
+        o->progress_done(o->progress_payload);
+    return error;
+}
+
+struct spec_arg {
+    struct ra_snapshot_spec *spec;
+    void *group;
+};
+
+static int cmp_spec_arg(const void *a, const void *b)
+{
+    const struct spec_arg *x = a, *y = b;
+
+    return cmp_spec(x->spec, y->spec);
+}
+
+/* opts.pick: keep of the specs (in time order) those to read whole; the oldest and the
+ * newest are read here, the others probed by analysis/pick. Every snapshot's time must
+ * be known before it is read; else all are read whole, and a note says why. */
+static int pick_snapshots(struct reader *rd, struct ra_err *err)
+{
+    struct ra_investigation *inv = rd->inv;
+    const struct ra_investigate_opts *o = rd->o;
+    struct ra_pick_opts popts = {o->verify, o->progress_for, o->progress_done,
+                                 o->progress_payload};
+    struct ra_pick_result pr;
+    struct spec_arg *sa;
+    size_t i, n = rd->specs.len, last = SIZE_MAX, run = 0;
+    int error;
+
+    for (i = 0; i < n; i++) {
+        const struct ra_snapshot_spec *spec = rd->specs.items[i];
+        if (spec->taken_at != RA_TIME_NONE)
+            continue;
+        if (n > 2)
+            note(inv,
+                 "snapshot '%s' has no time in its name nor an @time: every "
+                 "snapshot was read whole",
+                 spec->name);
+        return 0;
+    }
+    if (n < 3)
+        return 0;
+    sa = ra_xcalloc(n, sizeof(*sa));
+    for (i = 0; i < n; i++)
+        sa[i] = (struct spec_arg){rd->specs.items[i], rd->group.items[i]};
+    qsort(sa, n, sizeof(*sa), cmp_spec_arg);
+    for (i = 0; i < n; i++)
+        rd->specs.items[i] = sa[i].spec;
+    if ((error = read_early(&rd->pre_oldest, rd, 0, err)) < 0 ||
+        (error = read_early(&rd->pre_newest, rd, n - 1, err)) < 0) {
+        free(sa);
+        return error;
+    }
+    ra_pick_run(&pr, (struct ra_snapshot_spec *const *)rd->specs.items, n, rd->pre_oldest,
+                rd->pre_newest, &popts);
+    inv->picked = 1;
+    inv->pick_objects = pr.nobjects;
+    inv->nreads = n;
+    inv->reads = ra_xcalloc(n, sizeof(*inv->reads));
+    rd->specs.len = rd->group.len = 0;
+    for (i = 0; i < n; i++) {
+        struct ra_snap_read *r = &inv->reads[i];
+        r->name = ra_pool_strdup(&inv->pool, sa[i].spec->name);
+        r->taken_at = sa[i].spec->taken_at;
+        r->taken_source = sa[i].spec->taken_source;
+        r->how = pr.how[i];
+        r->entries = pr.entries[i];
+        if (pr.how[i] != RA_READ_WHOLE) {
+            ra_snapshot_spec_free(sa[i].spec);
+            continue;
+        }
+        /* the loader's prev: the snapshot just before, of the same argument */
+        if (last != SIZE_MAX && (last + 1 != i || sa[last].group != sa[i].group))
+            run++;
+        last = i;
+        ra_vec_push(&rd->specs, sa[i].spec);
+        ra_vec_push(&rd->group, (void *)(uintptr_t)(run + 1));
+    }
+    if (rd->specs.len > 1 && rd->group.items[0] != rd->group.items[1])
+        ra_snapshot_drop_walk(rd->pre_oldest->snap); /* no prev of the next read */
+    for (i = 0; i < pr.notes.len; i++)
+        note(inv, "%s", (const char *)pr.notes.items[i]);
+    ra_pick_result_release(&pr);
+    free(sa);
+    return 0;
+}
+
+/* Every snapshot given and how it was read: those read whole are the scans, in order. */
+static void fill_reads(struct ra_investigation *inv)
+{
+    size_t i, k = 0;
+
+    if (!inv->picked) {
+        inv->nreads = inv->nscans;
+        inv->reads = ra_xcalloc(inv->nscans + 1, sizeof(*inv->reads));
+    }
+    for (i = 0; i < inv->nreads; i++) {
+        struct ra_snap_read *r = &inv->reads[i];
+        if (inv->picked && r->how != RA_READ_WHOLE)
+            continue;
+        if (k == inv->nscans)
+            break;
+        r->scan = inv->scans[k++];
+        r->name = r->scan->snap->name;
+        r->taken_at = r->scan->snap->taken_at;
+        r->taken_source = r->scan->snap->taken_source;
+        r->how = RA_READ_WHOLE;
+    }
+}
+
 static int read_snapshots(struct reader *rd, struct ra_err *err)
 {
     const struct ra_investigate_opts *o = rd->o;
@@ -177,6 +323,8 @@ static int read_snapshots(struct reader *rd, struct ra_err *err)
         for (; n < rd->specs.len; n++)
             ra_vec_push(&rd->group, (void *)(uintptr_t)(i + 1));
     }
+    if (!error && rd->o->pick)
+        error = pick_snapshots(rd, err);
     rd->streamed = !error && can_stream(&rd->specs);
     ra_losses_begin(&rd->inv->losses);
     ra_timeline_begin(&rd->inv->tb, &rd->topts);
@@ -206,6 +354,7 @@ static int finish_snapshots(struct reader *rd, struct ra_err *err)
     for (i = 0; i + 1 < inv->nscans; i++)
         if (!rd->keep[i])
             ra_scan_thin(inv->scans[i]);
+    fill_reads(inv);
     return 0;
 }
 
@@ -219,6 +368,8 @@ static void reader_release(struct reader *rd)
     ra_vec_release(&rd->group);
     ra_vec_release(&rd->need);
     free(rd->keep);
+    ra_scan_free(rd->pre_oldest);
+    ra_scan_free(rd->pre_newest);
     /* rd->scans: the items belong to inv */
 }
 
@@ -794,6 +945,7 @@ void ra_investigation_free(struct ra_investigation *inv)
         ra_snapshot_free(p->snap);
     }
     ra_vec_release(&inv->predictions);
+    free(inv->reads);
     ra_timeline_free(inv->timeline);
     ra_timeline_builder_free(inv->tb);
     ra_correlation_free(inv->corr);

@@ -9,6 +9,7 @@
 #include "analysis/correlate.h"
 #include "analysis/gcsim.h"
 #include "analysis/losses.h"
+#include "analysis/pick.h"
 #include "analysis/timeline.h"
 
 struct ra_investigate_opts {
@@ -24,6 +25,11 @@ struct ra_investigate_opts {
     size_t njobs_files;
     int verify;
     int fold;
+    /* Read of a share only what the losses in the newest snapshot need (report): the
+     * oldest and the newest whole, bisect probes between them, each loss's bracketing
+     * pair whole (analysis/pick.h). 0: every snapshot whole (timeline, --all-snapshots).
+     */
+    int pick;
     /* Called before each snapshot is read, to set up progress for it. */
     ra_progress_cb (*progress_for)(const char *name, void *payload);
     void (*progress_done)(void *payload);
@@ -46,11 +52,27 @@ struct ra_docs;
 struct ra_log;
 struct ra_schedule;
 
+/* One snapshot given, and how it was read. */
+struct ra_snap_read {
+    const char *name;
+    ra_time taken_at;
+    enum ra_taken_source taken_source;
+    enum ra_read_how how;
+    uint64_t entries;           /* RA_READ_PART: members its probes read */
+    const struct ra_scan *scan; /* RA_READ_WHOLE: its scan (in scans); else NULL */
+};
+
 struct ra_investigation {
     struct ra_scan **scans; /* sorted by time; only the newest and those that bracket a
                                loss keep their graphs (ra_scan_thin) */
     size_t nscans;
     size_t reread; /* snapshots read a second time, to bracket a loss */
+    /* Every snapshot given, in time order, and how it was read: all whole unless
+     * opts.pick picked (then scans holds only those read whole). */
+    struct ra_snap_read *reads;
+    size_t nreads;
+    int picked; /* opts.pick applied: some snapshots may be read in part or skipped */
+    size_t pick_objects; /* objects lost in the newest that bisect bracketed */
     struct ra_log **logs;
     size_t nlogs;
     struct ra_vec extra;          /* struct ra_event *: from logs and the config repo */

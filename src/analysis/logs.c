@@ -664,6 +664,14 @@ int ra_log_pipeline_failed(const struct ra_log_event *ev)
     return !strcmp(s, "failure") || !strcmp(s, "error") || !strcmp(s, "killed");
 }
 
+ra_time ra_log_event_end(const struct ra_log_event *ev)
+{
+    if (ev->kind == RA_LOG_PIPELINE && ev->pipeline &&
+        ev->pipeline->finished != RA_TIME_NONE)
+        return ev->pipeline->finished;
+    return ev->time;
+}
+
 size_t ra_log_failed_pipelines(struct ra_vec *out, const struct ra_log *log, ra_time from,
                                ra_time to)
 {

@@ -93,7 +93,8 @@ struct ra_log_pipeline {
     const char *event;  /* push, cron, manual, tag, pull_request, … */
     const char *branch, *commit, *ref, *message, *sender; /* "" when absent */
     ra_time created, started, finished; /* RA_TIME_NONE when 0 or absent */
-    struct ra_log_step *steps;          /* in file order */
+    int64_t parent; /* the run this one restarts (Woodpecker "parent"), 0 when none */
+    struct ra_log_step *steps; /* in file order */
     size_t nsteps;
 };
 
@@ -240,6 +241,10 @@ void ra_log_describe_client(struct ra_buf *out, const struct ra_log_event *ev);
 
 /* The value of the alert's label name, or NULL. */
 const char *ra_log_alert_label(const struct ra_log_alert *a, const char *name);
+
+/* When event ev was over: a pipeline's finished time when known (a failed run failed
+ * then, not when it started), else ev->time. */
+ra_time ra_log_event_end(const struct ra_log_event *ev);
 
 /* Did the pipeline fail (status failure, error or killed)? 0 for other kinds. */
 int ra_log_pipeline_failed(const struct ra_log_event *ev);

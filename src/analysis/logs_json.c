@@ -169,6 +169,8 @@ static int add_pipeline(struct ra_log_ctx *c, json_t *obj)
     p->created = time_member(c, what, obj, "created", "created_at");
     p->started = time_member(c, what, obj, "started", "started_at");
     p->finished = time_member(c, what, obj, "finished", "finished_at");
+    if (json_is_integer(json_object_get(obj, "parent")))
+        p->parent = json_integer_value(json_object_get(obj, "parent"));
     add_steps(c, p, obj);
     ev = ra_log_add_event(c, RA_LOG_PIPELINE, RA_LOG_PIPELINES,
                           p->started != RA_TIME_NONE ? p->started : p->created);

@@ -14,6 +14,7 @@
 #include "config/sched/schedule.h"
 #include "ingest/layout.h"
 #include "ingest/source.h"
+#include "model/graph.h"
 #include "util/map.h"
 #include "util/shell.h"
 
@@ -110,7 +111,7 @@ static void last_failure(struct ra_postmortem *pm, const struct ra_investigation
                 (ra_log_pipeline_failed(e) &&
                  (pm->loss_from == RA_TIME_NONE || e->time >= pm->loss_from));
             if (hit && e->time != RA_TIME_NONE &&
-                (!best->event || e->time >= best->event->time)) {
+                (!best->event || ra_log_event_end(e) >= ra_log_event_end(best->event))) {
                 best->event = e;
                 best->log = log->path;
             }
@@ -303,6 +304,19 @@ int64_t ra_postmortem_span(ra_time a, ra_time b)
     if (a == RA_TIME_NONE || b == RA_TIME_NONE || b < a)
         return -1;
     return (int64_t)(b - a);
+}
+
+int64_t ra_postmortem_latent(const struct ra_postmortem *pm)
+{
+    return pm->state == RA_PM_NO_INCIDENT
+               ? -1
+               : ra_postmortem_span(pm->start, pm->outage_from);
+}
+
+int64_t ra_postmortem_outage(const struct ra_postmortem *pm)
+{
+    return pm->state == RA_PM_NO_INCIDENT ? -1
+                                          : ra_postmortem_span(pm->outage_from, pm->end);
 }
 
 static void start(struct ra_postmortem *pm, const struct ra_investigation *inv)
@@ -607,6 +621,71 @@ static void first_alert(struct ra_postmortem *pm, const struct ra_investigation 
     ra_vec_release(&repos);
 }
 
+/* The length of addr without its port: "10.0.0.1:5000" -> 8, "[::1]:5000" -> 5;
+ * unchanged when it has none. */
+static size_t addr_len(const char *addr)
+{
+    const char *colon = strrchr(addr, ':');
+
+    if (addr[0] == '[' && strchr(addr, ']'))
+        return (size_t)(strchr(addr, ']') - addr) + 1;
+    if (colon && colon == strchr(addr, ':'))
+        return (size_t)(colon - addr);
+    return strlen(addr);
+}
+
+/* Was a failed run of pm running at t (from its start to its end)? */
+static int during_failed_run(const struct ra_postmortem *pm, ra_time t)
+{
+    size_t i;
+
+    for (i = 0; i < pm->failed_pipelines; i++) {
+        const struct ra_log_event *r = pm->failed_runs[i].event;
+        if (r->time != RA_TIME_NONE && r->time <= t && t <= ra_log_event_end(r))
+            return 1;
+    }
+    return 0;
+}
+
+static void add_client(struct ra_postmortem *pm, const struct ra_log_event *e)
+{
+    const char *addr = e->remote_addr ? e->remote_addr : "",
+               *agent = e->user_agent ? e->user_agent : "";
+    size_t n = addr_len(addr), k;
+    struct ra_pm_client *c;
+
+    for (k = 0; k < pm->nclients; k++)
+        if (pm->clients[k].addr_len == n && !strncmp(pm->clients[k].addr, addr, n) &&
+            !strcmp(pm->clients[k].agent, agent))
+            break;
+    if (k == pm->nclients) {
+        pm->clients = ra_xrealloc(pm->clients, (k + 1) * sizeof(*pm->clients));
+        pm->clients[k] = (struct ra_pm_client){addr, n, agent, 0, 0, e->time, e->time};
+        pm->nclients++;
+    }
+    c = &pm->clients[k];
+    c->requests++;
+    c->in_runs += e->time != RA_TIME_NONE && during_failed_run(pm, e->time);
+    if (e->time != RA_TIME_NONE && (c->first == RA_TIME_NONE || e->time < c->first))
+        c->first = e->time;
+    if (e->time != RA_TIME_NONE && (c->last == RA_TIME_NONE || e->time > c->last))
+        c->last = e->time;
+}
+
+static int cmp_client(const void *a, const void *b)
+{
+    const struct ra_pm_client *x = a, *y = b;
+    int c;
+
+    if (x->first != y->first)
+        return x->first < y->first ? -1 : 1;
+    if ((c = strncmp(x->addr, y->addr,
+                     x->addr_len < y->addr_len ? x->addr_len : y->addr_len)))
+        return c;
+    return x->addr_len != y->addr_len ? (x->addr_len < y->addr_len ? -1 : 1)
+                                      : strcmp(x->agent, y->agent);
+}
+
 static void failures(struct ra_postmortem *pm, const struct ra_investigation *inv)
 {
     const struct ra_losses *ls = inv->losses;
@@ -622,10 +701,13 @@ static void failures(struct ra_postmortem *pm, const struct ra_investigation *in
             if (e->kind == RA_LOG_HTTP_REQUEST && e->status == 404 && e->has_digest &&
                 ra_map_get(&lost, e->digest.b, sizeof(e->digest.b))) {
                 pm->failed_pulls++;
+                add_client(pm, e);
                 ra_map_put(&asked, e->digest.b, sizeof(e->digest.b), (void *)e);
             }
         }
     }
+    if (pm->nclients > 1)
+        qsort(pm->clients, pm->nclients, sizeof(*pm->clients), cmp_client);
     pm->failed_objects = ra_xcalloc(ls->items.len + 1, sizeof(*pm->failed_objects));
     for (i = 0; i < ls->items.len; i++) {
         const struct ra_loss *l = ls->items.items[i];
@@ -636,9 +718,11 @@ static void failures(struct ra_postmortem *pm, const struct ra_investigation *in
     first_alert(pm, inv);
     pm->detected = pm->first_404;
     if (pm->first_failed_pipeline.event &&
-        (!pm->detected.event ||
-         pm->first_failed_pipeline.event->time < pm->detected.event->time))
+        (!pm->detected.event || ra_log_event_end(pm->first_failed_pipeline.event) <
+                                    ra_log_event_end(pm->detected.event)))
         pm->detected = pm->first_failed_pipeline;
+    pm->outage_from =
+        pm->detected.event ? ra_log_event_end(pm->detected.event) : RA_TIME_NONE;
     ra_map_release(&lost);
     ra_map_release(&asked);
 }
@@ -680,6 +764,35 @@ static void trigger(struct ra_postmortem *pm, const struct ra_investigation *inv
         pm->trigger_job = j;
         pm->trigger = j->versions.items[k];
         return;
+    }
+}
+
+/* The broken index's push, and whether the run taken as the start was its job's first
+ * run since. */
+static void index_push(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    const struct ra_firing *f = pm->start_firing;
+    size_t i;
+
+    pm->index_pushed = RA_TIME_NONE;
+    for (i = 0; i < pm->nplans && !pm->index_tag; i++) {
+        const struct ra_pm_tag_plan *p = &pm->plans[i];
+        const struct ra_repo *r = ra_map_gets(&p->reg->graph->repos, p->tag->repository);
+        const struct ra_tag *t = r ? ra_map_gets(&r->tags, p->tag->tag) : NULL;
+        if (!p->tag->is_index || !t || !t->has_current ||
+            t->current.mtime == RA_TIME_NONE)
+            continue;
+        pm->index_tag = p->tag;
+        pm->index_pushed = t->current.mtime;
+    }
+    if (!pm->index_tag || !f || f->time == RA_TIME_NONE || f->time <= pm->index_pushed)
+        return;
+    pm->first_run_since_push = 1;
+    for (i = 0; i < inv->nfirings; i++) {
+        const struct ra_firing *o = &inv->firings[i];
+        if (o != f && !o->api_delete && !strcmp(o->job_id, f->job_id) &&
+            o->time > pm->index_pushed && o->time < f->time)
+            pm->first_run_since_push = 0;
     }
 }
 
@@ -753,6 +866,12 @@ int ra_postmortem_new(struct ra_postmortem **out, const struct ra_investigation 
     state(pm, inv);
     failures(pm, inv);
     trigger(pm, inv);
+    index_push(pm, inv);
+    ra_recurrence_find(&pm->recurrence, inv,
+                       pm->start_firing ? pm->start_firing
+                       : pm->nsuspects  ? pm->suspects[0].firing
+                                        : NULL,
+                       pm->trigger_job, pm->focus_to);
     lessons(pm, inv);
     *out = pm;
     return 0;
@@ -770,5 +889,6 @@ void ra_postmortem_free(struct ra_postmortem *pm)
     free(pm->suspects);
     free(pm->failed_runs);
     free(pm->failed_objects);
+    free(pm->clients);
     free(pm);
 }

@@ -8,6 +8,7 @@
 
 #include "analysis/correlate.h"
 #include "analysis/logs.h"
+#include "analysis/recurrence.h"
 #include "analysis/scan.h"
 #include "util/common.h"
 #include "util/time.h"
@@ -81,6 +82,17 @@ enum ra_pm_lesson {
     RA_PM_L__COUNT
 };
 
+/* The clients whose requests for lost objects were answered 404, by address (without
+ * its port) and user agent; "" when the log has none. */
+struct ra_pm_client {
+    const char *addr; /* the log's remote address; addr_len bytes of it, port cut */
+    size_t addr_len;
+    const char *agent;
+    size_t requests;
+    size_t in_runs; /* of those, made while a failed pipeline run was running */
+    ra_time first, last;
+};
+
 struct ra_sched_job;
 struct ra_job_version;
 
@@ -132,11 +144,17 @@ struct ra_postmortem {
     size_t failed_pipelines;
     struct ra_pm_event *failed_runs; /* the failed_pipelines runs, in time order */
     size_t failed_pulls;             /* requests for a lost digest answered 404 */
+    /* who made them, by first request */
+    struct ra_pm_client *clients;
+    size_t nclients;
     /* the lost objects those requests asked for, in loss order */
     const struct ra_loss **failed_objects;
     size_t nfailed_objects;
     /* time to detect: the first failure the logs show (404 or failed pipeline) */
     struct ra_pm_event detected;
+    /* when users first met the damage: the end of the detected event (a 404's time, a
+     * failed run's finish), RA_TIME_NONE when no log shows a failure */
+    ra_time outage_from;
     /* the first alert that fired from the loss on and concerns the incident (an
        Alertmanager alert in a log, RA_LOG_ALERT, that ra_alert_concerns); event NULL:
        none in the evidence */
@@ -146,6 +164,15 @@ struct ra_postmortem {
     /* trigger: the config commit that brought in the top suspect's damaging version */
     const struct ra_sched_job *trigger_job;
     const struct ra_job_version *trigger;
+    /* the first broken tag that is an index, when its current link's time is known in
+     * the newest snapshot (its push), and whether start_firing is its job's first run
+     * after that push (the run that met the index first: the trigger) */
+    const struct ra_tag_result *index_tag;
+    ra_time index_pushed;
+    int first_run_since_push;
+    /* the run taken as the start (start_firing, else the top suspect): did its job run
+     * again unchanged inside the period, and when did the config take the damage out */
+    struct ra_recurrence recurrence;
     unsigned lessons; /* bit (1u << enum ra_pm_lesson) per lesson the evidence supports */
     size_t unrecoverable; /* lost objects for broken tags that no snapshot holds */
 };
@@ -158,6 +185,12 @@ void ra_postmortem_free(struct ra_postmortem *pm);
 
 /* Seconds from a to b, or -1 when either is unknown or b is before a. */
 int64_t ra_postmortem_span(ra_time a, ra_time b);
+
+/* The damage lay latent from the start to the first failure the logs show (outage_from);
+ * the outage users saw ran from that failure to the end (the repair, or the end of the
+ * evidence while ongoing). Seconds, or -1 when a bound is unknown or no incident. */
+int64_t ra_postmortem_latent(const struct ra_postmortem *pm);
+int64_t ra_postmortem_outage(const struct ra_postmortem *pm);
 
 /* Does the evidence support lesson l? */
 int ra_postmortem_lesson(const struct ra_postmortem *pm, enum ra_pm_lesson l);

@@ -25,6 +25,7 @@ struct report_opts {
     const char *template;
     const char *output;
     const char *json;
+    int all_snapshots;
 };
 
 static int set_now(void *field, const struct cli_opt *opt, const char *value)
@@ -63,6 +64,12 @@ static const struct cli_opt options[] = {
      .off = offsetof(struct report_opts, json),
      .arg = "FILE|-",
      .help = "write the report model (docs/json.md)"},
+    {.name = "all-snapshots",
+     .kind = CLI_FLAG,
+     .off = offsetof(struct report_opts, all_snapshots),
+     .help = "read every snapshot whole (default: of three or more, the\n"
+             "oldest, the newest and each loss's bracketing pair whole,\n"
+             "bisect probes in part, the others skipped)"},
     {.name = "now",
      .kind = CLI_CALL,
      .set = set_now,
@@ -203,6 +210,7 @@ int cmd_report(int argc, char **argv, struct ra_ctx *ctx)
     cli_report_opts_init(&o.model);
     if (parse_args(&o, argc, argv, ctx) < 0)
         goto done;
+    o.ev.inv.pick = !o.all_snapshots;
     if (check_outputs(&o, argv + optind, argc - optind) < 0)
         goto done;
     if (cli_report_model(&model, &inv, &o.ev, &o.model, argv + optind, argc - optind,

@@ -303,6 +303,16 @@ static void cli_verbose_investigation(const struct ra_ctx *ctx,
             "graphs kept of %zu of %zu snapshots (those that bracket a loss, and the "
             "newest); %zu read a second time",
             kept, inv->nscans, inv->reread);
+    if (inv->picked) {
+        size_t n[3] = {0, 0, 0};
+        for (i = 0; i < inv->nreads; i++)
+            n[inv->reads[i].how]++;
+        cli_verbose(ctx,
+                    "of %zu snapshots: %zu read whole, %zu in part for bisect, %zu "
+                    "skipped (objects lost in the newest: %zu)",
+                    inv->nreads, n[RA_READ_WHOLE], n[RA_READ_PART], n[RA_READ_SKIPPED],
+                    inv->pick_objects);
+    }
     for (i = 0; i < inv->nlogs; i++) {
         const struct ra_log *l = inv->logs[i];
         cli_verbose(ctx,

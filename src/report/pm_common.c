@@ -55,10 +55,20 @@ json_t *ra_pm_log_event(const struct ra_pm_event *e, const char *message)
     if (!e->event)
         return json_null();
     ra_buf_printf(&ev, "%s:%llu", e->log, (unsigned long long)e->event->line);
-    o = json_pack("{s:o,s:o,s:o}", "time", ra_json_time(e->event->time), "evidence",
-                  ra_json_str(ev.ptr), "message", ra_json_str(message));
+    o = json_pack("{s:o,s:o,s:o}", "time", ra_json_time(ra_log_event_end(e->event)),
+                  "evidence", ra_json_str(ev.ptr), "message", ra_json_str(message));
     ra_buf_release(&ev);
     return o;
+}
+
+/* A run's status as words: "failed", "succeeded", else the status itself. */
+static const char *status_words(const char *status)
+{
+    return !strcmp(status, "failure")   ? "failed"
+           : !strcmp(status, "success") ? "succeeded"
+           : !strcmp(status, "error")   ? "ended in an error"
+           : !strcmp(status, "killed")  ? "was killed"
+                                        : status;
 }
 
 void ra_pm_pipeline_text(struct ra_buf *out, const struct ra_pm_event *e)
@@ -66,9 +76,48 @@ void ra_pm_pipeline_text(struct ra_buf *out, const struct ra_pm_event *e)
     const struct ra_log_event *ev = e->event;
 
     ra_buf_truncate(out, 0);
-    if (ev && ev->kind == RA_LOG_PIPELINE)
-        ra_buf_printf(out, "pipeline #%lld %s (%s)", (long long)ev->pipeline->number,
-                      ev->pipeline->status, ev->pipeline->event);
+    if (ev && ev->kind == RA_LOG_PIPELINE) {
+        ra_buf_puts(out, "pipeline ");
+        ra_pm_run_text(out, ev->pipeline);
+        ra_buf_printf(out, " %s", status_words(ev->pipeline->status));
+    }
+}
+
+void ra_pm_pipeline_name(struct ra_buf *out, const struct ra_pm_event *e)
+{
+    ra_buf_truncate(out, 0);
+    if (e->event && e->event->kind == RA_LOG_PIPELINE) {
+        ra_buf_puts(out, "pipeline ");
+        ra_pm_run_text(out, e->event->pipeline);
+    }
+}
+
+void ra_pm_pipeline_words(struct ra_buf *out, const struct ra_pm_event *e)
+{
+    const struct ra_log_pipeline *p;
+
+    ra_buf_truncate(out, 0);
+    if (!e->event || e->event->kind != RA_LOG_PIPELINE)
+        return;
+    p = e->event->pipeline;
+    if (p->parent)
+        ra_buf_printf(out, "a restarted pipeline (#%lld, restart of #%lld)",
+                      (long long)p->number, (long long)p->parent);
+    else if (!strcmp(p->event, "manual"))
+        ra_buf_printf(out, "a manually started pipeline (#%lld)", (long long)p->number);
+    else if (!strcmp(p->event, "cron"))
+        ra_buf_printf(out, "a scheduled pipeline (#%lld)", (long long)p->number);
+    else
+        ra_buf_printf(out, "pipeline #%lld (%s)", (long long)p->number, p->event);
+}
+
+void ra_pm_run_text(struct ra_buf *out, const struct ra_log_pipeline *p)
+{
+    if (p->parent)
+        ra_buf_printf(out, "#%lld (restart of #%lld)", (long long)p->number,
+                      (long long)p->parent);
+    else
+        ra_buf_printf(out, "#%lld (%s)", (long long)p->number, p->event);
 }
 
 void ra_pm_pipeline_rows(json_t *out, const struct ra_schedule *s, const char *ref,

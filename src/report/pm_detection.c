@@ -30,11 +30,11 @@ static json_t *since_start(struct ra_pm_model *m, const struct ra_pm_event *e)
     const struct ra_postmortem *pm = m->pm;
     json_t *o;
 
-    if (!e->event || ra_postmortem_span(pm->start, e->event->time) < 0)
+    if (!e->event || ra_postmortem_span(pm->start, ra_log_event_end(e->event)) < 0)
         return json_null();
     event_text(&m->tmp, e);
     o = ra_pm_log_event(e, m->tmp.ptr);
-    json_object_set_new(o, "span", ra_pm_span(pm->start, e->event->time));
+    json_object_set_new(o, "span", ra_pm_span(pm->start, ra_log_event_end(e->event)));
     return o;
 }
 

@@ -114,6 +114,16 @@ static json_t *duration_json(const struct ra_postmortem *pm)
                   pm->state == RA_PM_REPAIRED ? "repaired" : "ongoing", "ongoing",
                   pm->state == RA_PM_ONGOING);
     json_object_set_new(o, "span", ra_pm_span(pm->start, pm->end));
+    /* latent until the first failure, then the outage users saw */
+    json_object_set_new(o, "outage_from", ra_json_time(pm->outage_from));
+    json_object_set_new(o, "latent",
+                        ra_postmortem_latent(pm) < 0
+                            ? json_null()
+                            : ra_pm_span(pm->start, pm->outage_from));
+    json_object_set_new(o, "outage",
+                        ra_postmortem_outage(pm) < 0
+                            ? json_null()
+                            : ra_pm_span(pm->outage_from, pm->end));
     json_object_set_new(o, "end_is_log",
                         json_boolean(pm->state == RA_PM_ONGOING &&
                                      pm->last_failure.event &&
@@ -138,8 +148,8 @@ static void failures_json(json_t *o, struct ra_pm_model *m)
     for (i = 0; i < pm->failed_pipelines; i++) {
         const struct ra_pm_event *e = &pm->failed_runs[i];
         const struct ra_log_pipeline *p = e->event->pipeline;
-        ra_buf_printf(&runs, "%s#%lld (%s)", i ? ", " : "", (long long)p->number,
-                      p->event);
+        ra_buf_puts(&runs, i ? ", " : "");
+        ra_pm_run_text(&runs, p);
         for (k = 0; k < p->nsteps; k++) {
             if (!strcmp(p->steps[k].state, "success") ||
                 !strcmp(p->steps[k].state, "skipped"))
@@ -156,6 +166,14 @@ static void failures_json(json_t *o, struct ra_pm_model *m)
     json_object_set_new(o, "failed_runs", a);
     json_object_set_new(o, "failed_runs_text", ra_json_str(runs.len ? runs.ptr : NULL));
     json_object_set_new(o, "failed_in_text", ra_json_str(steps.len ? steps.ptr : NULL));
+    if (steps.len && strrchr(steps.ptr, ',')) { /* "lint, deploy" -> "lint and deploy" */
+        char *last = strrchr(steps.ptr, ',');
+        ra_buf_truncate(&step, 0);
+        ra_buf_printf(&step, "%.*s and%s", (int)(last - steps.ptr), steps.ptr, last + 1);
+        ra_buf_truncate(&steps, 0);
+        ra_buf_puts(&steps, step.ptr);
+    }
+    json_object_set_new(o, "failed_in_words", ra_json_str(steps.len ? steps.ptr : NULL));
     ra_buf_truncate(&runs, 0);
     for (i = 0; i < pm->nfailed_objects; i++)
         ra_buf_printf(&runs, "%s%s", i ? ", " : "",
@@ -170,6 +188,55 @@ static void failures_json(json_t *o, struct ra_pm_model *m)
     ra_buf_release(&runs);
     ra_buf_release(&steps);
     ra_buf_release(&step);
+}
+
+/* The requests answered 404 by client: address, user agent, how many, when, and how
+ * many fell while a failed pipeline run was running (the evidence says no more about
+ * who the client was). */
+static json_t *clients_json(struct ra_pm_model *m)
+{
+    const struct ra_postmortem *pm = m->pm;
+    json_t *a = json_array();
+    char t1[RA_TIME_STRLEN], t2[RA_TIME_STRLEN];
+    size_t i;
+
+    for (i = 0; i < pm->nclients; i++) {
+        const struct ra_pm_client *c = &pm->clients[i];
+        json_t *o;
+        ra_buf_truncate(&m->tmp, 0);
+        ra_buf_printf(&m->tmp, "%.*s", (int)c->addr_len, c->addr);
+        o = json_pack("{s:o,s:o,s:I,s:I,s:o,s:o}", "addr",
+                      ra_json_str(c->addr_len ? m->tmp.ptr : NULL), "agent",
+                      ra_json_str(c->agent[0] ? c->agent : NULL), "requests",
+                      (json_int_t)c->requests, "in_runs", (json_int_t)c->in_runs, "first",
+                      ra_json_time(c->first), "last", ra_json_time(c->last));
+        ra_buf_truncate(&m->tmp, 0);
+        ra_buf_printf(&m->tmp, "%.*s (%s): %zu %s", (int)c->addr_len,
+                      c->addr_len ? c->addr : "no address logged",
+                      c->agent[0] ? c->agent : "no user agent logged", c->requests,
+                      ra_text_plural(c->requests, "request", "requests"));
+        if (c->first != RA_TIME_NONE && c->first != c->last)
+            ra_buf_printf(&m->tmp, " from %s to %s", ra_time_format(t1, c->first),
+                          ra_time_format(t2, c->last));
+        else if (c->first != RA_TIME_NONE)
+            ra_buf_printf(&m->tmp, " at %s", ra_time_format(t1, c->first));
+        if (pm->failed_pipelines && c->in_runs == c->requests)
+            ra_buf_puts(&m->tmp, c->requests > 1
+                                     ? ", all while a failed pipeline run was running"
+                                     : ", while a failed pipeline run was running");
+        else if (pm->failed_pipelines && !c->in_runs)
+            ra_buf_puts(&m->tmp, c->requests > 1
+                                     ? ", none while a failed pipeline run was running"
+                                     : ", while no failed pipeline run was running");
+        else if (pm->failed_pipelines)
+            ra_buf_printf(&m->tmp,
+                          ", %zu of them while a failed pipeline run was running",
+                          c->in_runs);
+        ra_buf_putc(&m->tmp, i + 1 < pm->nclients ? ';' : '.');
+        json_object_set_new(o, "text", json_string(m->tmp.ptr));
+        json_array_append_new(a, o);
+    }
+    return a;
 }
 
 json_t *ra_pm_impact(struct ra_pm_model *m)
@@ -199,6 +266,8 @@ json_t *ra_pm_impact(struct ra_pm_model *m)
     json_object_set_new(o, "has_failures",
                         json_boolean(pm->failed_pipelines || pm->failed_pulls));
     failures_json(o, m);
+    json_object_set_new(o, "clients", clients_json(m));
+    json_object_set_new(o, "has_clients", json_boolean(pm->nclients > 0));
     json_object_set_new(o, "newest_before_repair",
                         json_boolean(pm->state == RA_PM_REPAIRED && !pm->repaired_in));
     ra_pm_capped(o, "broken", json_incref(broken), m->opts->table_cap);

@@ -36,8 +36,17 @@ void ra_pm_capped(json_t *parent, const char *key, json_t *all, size_t cap);
 json_t *ra_pm_command_code(struct ra_buf *tmp, const char *command);
 /* {time, evidence "log:line", message}, or null without an event. */
 json_t *ra_pm_log_event(const struct ra_pm_event *e, const char *message);
-/* A failed pipeline in words: "pipeline #12 failure (push)". */
+/* A pipeline run in words: "pipeline #12 (push) failed", "pipeline #14 (restart of
+ * #12) failed", "pipeline #17 (manual) succeeded". */
 void ra_pm_pipeline_text(struct ra_buf *out, const struct ra_pm_event *e);
+/* The same without the outcome: "pipeline #17 (manual)". */
+void ra_pm_pipeline_name(struct ra_buf *out, const struct ra_pm_event *e);
+/* For prose: "a manually started pipeline (#17)", "a scheduled pipeline (#12)", "a
+ * restarted pipeline (#14, restart of #12)", else "pipeline #9 (push)". */
+void ra_pm_pipeline_words(struct ra_buf *out, const struct ra_pm_event *e);
+/* A run by number and how it started, appended: "#12 (push)", "#14 (restart of #12)". */
+struct ra_log_pipeline;
+void ra_pm_run_text(struct ra_buf *out, const struct ra_log_pipeline *p);
 /* Rows {image, user, pipeline, file, defined_in} of the pipelines that use (pushers 0)
  * or push (1) ref, from the config repo. */
 void ra_pm_pipeline_rows(json_t *out, const struct ra_schedule *s, const char *ref,

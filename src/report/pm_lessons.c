@@ -3,7 +3,10 @@
  * (enum ra_pm_lesson), worded here. */
 #include "report/pm_internal.h"
 
+#include "analysis/investigate.h"
 #include "analysis/postmortem.h"
+#include "config/jobs/jobs.h"
+#include "config/sched/schedule.h"
 #include "report/json.h"
 
 enum group { WELL, WRONG, LUCKY };
@@ -14,8 +17,9 @@ static const struct {
     const char *text;
 } lessons[] = {
     {RA_PM_L_LOG_DATES, WELL,
-     "The registry's log recorded the failed requests, which dates the damage to the "
-     "minute."},
+     "The registry's log shows which lost objects were asked for, when, and from which "
+     "client: when the damage was met, not when it was done (the storage and the "
+     "schedule date that)."},
     {RA_PM_L_GC_LOG, WELL, "The garbage-collect log lists what it deleted."},
     {RA_PM_L_ALERTED, WELL, NULL}, /* worded by alerted() */
     {RA_PM_L_TRIGGER_KNOWN, WELL,
@@ -28,9 +32,7 @@ static const struct {
     {RA_PM_L_GC_UNTAGGED, WRONG,
      "Garbage-collect ran with --delete-untagged on Distribution 2.x, which deletes the "
      "untagged children of a tagged index."},
-    {RA_PM_L_FLOATING_GC, WRONG,
-     "The registry image floats (e.g. registry:2), so nobody could say which garbage "
-     "collector ran."},
+    {RA_PM_L_FLOATING_GC, WRONG, NULL}, /* worded by floating() */
     {RA_PM_L_UNRECOVERABLE, WRONG,
      "Some lost objects are in no snapshot: those images must be rebuilt."},
     {RA_PM_L_ALL_IN_SNAPSHOT, LUCKY,
@@ -40,6 +42,26 @@ static const struct {
      "Some manifests' data stayed in storage; only their revision links went."},
     {RA_PM_L_RECYCLED, LUCKY, "A NAS recycle bin kept deleted blobs."},
 };
+
+/* "The registry image floats (registry:2), so ...": the image the config ran at the
+ * start, else the tag of the run taken as the start when it floats, else neither. */
+static json_t *floating(struct ra_pm_model *m)
+{
+    const struct ra_firing *f = m->pm->start_firing;
+    const struct ra_image_version *iv =
+        f && m->inv->schedule ? ra_schedule_image_at(m->inv->schedule, f->time) : NULL;
+
+    ra_buf_truncate(&m->tmp, 0);
+    if (iv && iv->image && iv->image->floating)
+        ra_buf_printf(&m->tmp, "The registry image floats (%s), so", iv->image->image);
+    else if (f && f->version_floating && f->registry_version)
+        ra_buf_printf(&m->tmp, "The registry image floats (tag %s), so",
+                      f->registry_version);
+    else
+        ra_buf_puts(&m->tmp, "The registry image floats or is not known, so");
+    ra_buf_puts(&m->tmp, " nobody could say which garbage collector ran.");
+    return ra_json_str(m->tmp.ptr);
+}
 
 /* "Alert X fired <span> after the incident began, before any failure was logged." */
 static json_t *alerted(struct ra_pm_model *m)
@@ -95,7 +117,9 @@ json_t *ra_pm_lessons(struct ra_pm_model *m)
             json_array_append_new(g[lessons[i].group],
                                   lessons[i].text ? json_string(lessons[i].text)
                                   : lessons[i].lesson == RA_PM_L_ALERTED ? alerted(m)
-                                                                         : no_alert(m));
+                                  : lessons[i].lesson == RA_PM_L_FLOATING_GC
+                                      ? floating(m)
+                                      : no_alert(m));
     o = json_pack("{s:b,s:b,s:b}", "has_went_well", json_array_size(g[WELL]) > 0,
                   "has_went_wrong", json_array_size(g[WRONG]) > 0, "has_lucky",
                   json_array_size(g[LUCKY]) > 0);

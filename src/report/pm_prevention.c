@@ -5,6 +5,7 @@
 #include "analysis/actions.h"
 #include "analysis/investigate.h"
 #include "analysis/postmortem.h"
+#include "config/sched/schedule.h"
 #include "report/json.h"
 #include "report/pm_story.h"
 #include "util/text.h"
@@ -17,11 +18,10 @@ static const struct {
     [RA_ACT_BRING_BACK] = {"Bring the broken tags back",
                            "The newest snapshot still cannot pull them: the Recovery "
                            "section has the steps for each."},
-    [RA_ACT_STOP_GC_UNTAGGED] =
-        {"Stop running garbage-collect with --delete-untagged on "
-         "Distribution 2.x, or move to Distribution 3.x",
-         "2.x treats the untagged children of a tagged index as "
-         "garbage; 3.0 keeps them. Until then run it without -m."},
+    [RA_ACT_STOP_GC_UNTAGGED] = {"Stop running garbage-collect with --delete-untagged on "
+                                 "Distribution 2.x, or move to Distribution 3.x",
+                                 "2.x treats the untagged children of a tagged index as "
+                                 "garbage; 3.0 keeps them."},
     [RA_ACT_PIN_IMAGE] =
         {"Pin the registry image to an exact version (registry:2.8.3 or a "
          "digest)",
@@ -29,10 +29,11 @@ static const struct {
          "garbage collector ran; an upgrade changes GC behaviour "
          "silently."},
     [RA_ACT_GC_READONLY] =
-        {"Run garbage-collect in read-only mode, with pushes stopped",
+        {"Run garbage-collect in read-only mode "
+         "(storage.maintenance.readonly.enabled: true during the run), with pushes "
+         "stopped",
          "GC is not safe while pushes run: blobs uploaded after its mark "
-         "phase are swept (storage.maintenance.readonly.enabled: true "
-         "during the run)."},
+         "phase are swept."},
     [RA_ACT_PRUNE_API] =
         {"Prune tags through the registry API, never by removing folders, "
          "and keep the tags that pipelines use",
@@ -81,9 +82,31 @@ static void upstream(json_t *refs, const char *kind, int number)
     ra_buf_release(&b);
 }
 
+/* The status of an item the config fulfils: the commit is all the evidence shows, not
+ * that it was deployed; said to come after the damaging job's later run when it did. */
+static json_t *done_text(struct ra_pm_model *m, const struct ra_commit_info *c)
+{
+    const struct ra_recurrence *r = &m->pm->recurrence;
+    char day[RA_TIME_STRLEN], again[RA_TIME_STRLEN];
+    json_t *o;
+
+    ra_time_format(day, c->time);
+    day[10] = '\0';
+    ra_buf_truncate(&m->tmp, 0);
+    ra_buf_printf(&m->tmp, "committed in %.12s (%s)", c->id, day);
+    if (r->next && c->time > r->next->time) {
+        ra_time_format(again, r->next->time);
+        again[10] = '\0';
+        ra_buf_printf(&m->tmp, ", after %s ran again on %s", r->next->job_name, again);
+    }
+    ra_buf_puts(&m->tmp, "; deployment not verified by the evidence");
+    o = ra_json_str(m->tmp.ptr);
+    return o;
+}
+
 /* An item: the owner is for the operator to fill; the status is open until the config
  * repository is seen to fulfil it ("done_by": the commit). */
-static json_t *item_json(const struct ra_action *a)
+static json_t *item_json(struct ra_pm_model *m, const struct ra_action *a)
 {
     char p[4];
     json_t *o, *refs = json_array();
@@ -99,8 +122,10 @@ static json_t *item_json(const struct ra_action *a)
                   texts[a->kind].why, "priority", p, "priority_rank", a->priority,
                   "owner", RA_PM_OWNER_PLACEHOLDER, "status",
                   a->done_by ? "done" : "open", "refs", refs);
-    if (a->done_by)
+    if (a->done_by) {
         json_object_set_new(o, "done_by", ra_pm_commit_text(a->done_by));
+        json_object_set_new(o, "done_text", done_text(m, a->done_by));
+    }
     return o;
 }
 
@@ -111,7 +136,7 @@ json_t *ra_pm_prevention(struct ra_pm_model *m)
     json_t *a = json_array();
 
     for (i = 0; i < n; i++)
-        json_array_append_new(a, item_json(&acts[i]));
+        json_array_append_new(a, item_json(m, &acts[i]));
     return a;
 }
 

@@ -124,18 +124,37 @@ static json_t *trigger_json(struct ra_pm_model *m)
 {
     const struct ra_postmortem *pm = m->pm;
     const struct ra_job_version *v = pm->trigger;
-    char id[13];
+    char id[13], day[RA_TIME_STRLEN];
     json_t *o;
 
     if (!v)
         return json_null();
     memcpy(id, v->commit->id, 12);
     id[12] = '\0';
-    o = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "commit", id, "commit_full",
-                  v->commit->id, "time", ra_json_time(v->commit->time), "author",
-                  ra_json_str(v->commit->author), "message",
+    o = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o}", "commit", id, "commit_full", v->commit->id,
+                  "time", ra_json_time(v->commit->time), "message",
                   ra_json_str(v->commit->summary), "change", ra_json_str(v->change),
                   "job", ra_json_str(pm->trigger_job->id));
+    ra_time_format(day, v->commit->time);
+    day[10] = '\0';
+    json_object_set_new(o, "date", json_string(day));
+    /* the run that met the index first: the trigger; the commit contributed */
+    json_object_set_new(o, "run_at",
+                        pm->start_firing ? ra_json_time(pm->start_firing->time)
+                                         : json_null());
+    json_object_set_new(o, "first_run", json_boolean(pm->first_run_since_push));
+    ra_buf_truncate(&m->tmp, 0);
+    if (pm->index_tag)
+        ra_buf_printf(&m->tmp, "%s:%s", pm->index_tag->repository, pm->index_tag->tag);
+    json_object_set_new(o, "index_ref", ra_json_str(pm->index_tag ? m->tmp.ptr : NULL));
+    json_object_set_new(
+        o, "index_platforms",
+        json_integer(pm->index_tag ? (json_int_t)pm->index_tag->nplatforms : 0));
+    json_object_set_new(
+        o, "index_platforms_word",
+        json_string(ra_text_plural(pm->index_tag ? pm->index_tag->nplatforms : 0,
+                                   "platform", "platforms")));
+    json_object_set_new(o, "index_pushed", ra_json_time(pm->index_pushed));
     json_object_set_new(o, "name", ra_json_str(v->job ? v->job->name : NULL));
     json_object_set_new(
         o, "in_period",

@@ -4,6 +4,7 @@
 
 #include "analysis/investigate.h"
 #include "analysis/postmortem.h"
+#include "config/sched/schedule.h"
 
 /* The top suspect is a DELETE through the registry API: cite the log line, or say that
  * nothing tells it apart from a script. Returns 0 for another kind. */
@@ -52,19 +53,51 @@ static void outcome(struct ra_pm_model *m, struct ra_buf *out)
     }
     if (pm->state != RA_PM_REPAIRED)
         return;
-    ra_pm_span_text(&span, ra_postmortem_span(pm->start, pm->repaired_at));
-    ra_buf_printf(out, " It was repaired at %s", ra_time_format(t, pm->repaired_at));
-    if (span.len)
-        ra_buf_printf(out, ", %s after it began", span.ptr);
+    if (!pm->repaired_in && pm->rebuilt.event)
+        ra_buf_printf(out, " Pulls worked again from %s",
+                      ra_time_format(t, pm->repaired_at));
+    else
+        ra_buf_printf(out, " It was repaired at %s", ra_time_format(t, pm->repaired_at));
     if (!pm->repaired_in && pm->rebuilt.event) {
-        ra_pm_pipeline_text(&m->tmp, &pm->rebuilt);
+        ra_pm_pipeline_words(&m->tmp, &pm->rebuilt);
         ra_buf_printf(out, ", when %s rebuilt and pushed %s", m->tmp.ptr,
                       pm->rebuilt_ref);
     } else if (pm->repaired_in) {
         ra_buf_printf(out, " (snapshot %s)", pm->repaired_in->snap->name);
     }
+    ra_pm_span_text(&span, ra_postmortem_outage(pm));
+    if (span.len) {
+        ra_buf_printf(out, ": an outage of %s from the first failure", span.ptr);
+        ra_pm_span_text(&span, ra_postmortem_latent(pm));
+        if (span.len)
+            ra_buf_printf(out, ", after the damage had lain unnoticed for %s", span.ptr);
+    } else {
+        ra_pm_span_text(&span, ra_postmortem_span(pm->start, pm->repaired_at));
+        if (span.len)
+            ra_buf_printf(out, ", %s after it began", span.ptr);
+    }
     ra_buf_putc(out, '.');
     ra_buf_release(&span);
+}
+
+/* The damaging job ran again, unchanged, inside the period. */
+static void recurrence(struct ra_pm_model *m, struct ra_buf *out)
+{
+    const struct ra_recurrence *r = &m->pm->recurrence;
+    char t[RA_TIME_STRLEN], day[RA_TIME_STRLEN];
+
+    if (!r->next)
+        return;
+    ra_buf_printf(out, " %s %s ran again, unchanged, at %s, inside this report's period",
+                  m->pm->state == RA_PM_REPAIRED ? "But the job" : "The job",
+                  r->next->job_name, ra_time_format(t, r->next->time));
+    if (r->fixed) {
+        ra_time_format(day, r->fixed->commit->time);
+        day[10] = '\0';
+        ra_buf_printf(out, ", before the config changed it on %s (%.12s)", day,
+                      r->fixed->commit->id);
+    }
+    ra_buf_puts(out, r->covered ? "." : "; the evidence ends before that run.");
 }
 
 void ra_pm_summary_text(struct ra_pm_model *m, struct ra_buf *out, json_t *impact,
@@ -152,6 +185,7 @@ void ra_pm_summary_text(struct ra_pm_model *m, struct ra_buf *out, json_t *impac
                     "storage as a script that removes tag folders and revision links; "
                     "without the registry's log the two cannot be told apart.");
     outcome(m, out);
+    recurrence(m, out);
 }
 
 void ra_pm_default_title(struct ra_buf *out, json_t *impact)

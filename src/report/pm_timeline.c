@@ -220,7 +220,7 @@ static void repair_row(struct ra_pm_model *m, json_t *rows)
 
     if (!e->event || !m->pm->rebuilt_ref)
         return;
-    ra_pm_pipeline_text(&m->tmp, e);
+    ra_pm_pipeline_name(&m->tmp, e);
     ra_buf_printf(&m->tmp, " finished: it rebuilt and pushed %s (the repair)",
                   m->pm->rebuilt_ref);
     ra_buf_printf(&ev, "%s:%llu", e->log, (unsigned long long)e->event->line);

@@ -10,7 +10,7 @@
 # webhook payloads, its own --log.level=debug log, the API's alert list saved by
 # `amtool alert query -o json` (and curl). Each time Detection's "first alert" line is
 # the registry's alert, exactly (HighCPU concerns neither the registry nor infra-ci),
-# and the probe action item is done in the commit that added the copy --all probe;
+# and the probe action item is committed in the commit that added the copy --all probe;
 # HighCPU's delivery alone gives no first alert, and says so.
 # With Debian's prometheus installed, the whole chain too: a rule `vector(1) > 0`
 # fires RegistryProbeFailing to that Alertmanager, whose delivery alone is a fifth run.
@@ -195,7 +195,7 @@ d, h, m = s // 86400, s % 86400 // 3600, s % 3600 // 60
 print(" ".join(f"{v} {u}" for v, u in ((d, "d"), (h, "h"), (m, "min")) if v) if s >= 60 else f"{s} s")
 EOF2
 }
-PROBE_ROW="done in ${C_PROBE:0:12} (2026-04-20, \"probe: copy every platform of infra-ci:latest\") |"
+PROBE_ROW="committed in ${C_PROBE:0:12} (2026-04-20), after registry garbage-collect ran again on 2026-04-19; deployment not verified by the evidence |"
 run() { # LOG EXPECTED-FIRST-ALERT-LINE FORMAT
     local rc=0 got row
     (cd "$tmp" && "$BIN" report -q --config "$R" --log "$1" --json "$1.model.json" \

@@ -100,7 +100,7 @@ done_by=$(j '[.prevention.items[] | select(.done_by) | .title[0:20] + " " + .don
 # the copy --all probe, there since the first commit, fulfils the probe item: the row
 row=$(grep -F '| Probe fetchability after every push and on a schedule |' "$tmp/pm.md") ||
     die "no probe action item"
-[[ $row == *"| done in ${C_PROBES:0:12} (2026-04-01, \"registry: weekly GC -m, probes\") |" ]] ||
+[[ $row == *"| committed in ${C_PROBES:0:12} (2026-04-01); deployment not verified by the evidence |" ]] ||
     die "probe action item: $row"
 [[ $(j '[.config_changes.changes[] | .what + ": " + .change] | join("\n")') == \
     $'registry garbage-collect: drops --delete-untagged; command changed\nregistry image: registry:2 -> registry:2.8.3' ]] ||

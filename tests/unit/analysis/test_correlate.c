@@ -265,8 +265,16 @@ static void test_correlate__v2_index_children_fingerprints(void **state)
     struct fx *f = *state;
     static const struct want_match blob[] = {
         {RA_FP_GC_V2_INDEX_CHILDREN,
-         "blob of unlinked index child sha256:222222222222 in "
-         "'infra-ci' is gone; its _layers link was left behind"},
+         "config sha256:444444444444 of the linux/amd64 manifest sha256:222222222222 "
+         "in 'infra-ci' was deleted; its _layers link was left dangling"},
+        {RA_FP_GC_SWEEP,
+         "garbage-collect as Distribution 2.x with --delete-untagged, run "
+         "on snapshot " SNAP1 ", deletes it"},
+    };
+    static const struct want_match blob6[] = {
+        {RA_FP_GC_V2_INDEX_CHILDREN,
+         "layer sha256:666666666666 of the linux/amd64 manifest sha256:222222222222 "
+         "in 'infra-ci' was deleted; its _layers link was left dangling"},
         {RA_FP_GC_SWEEP,
          "garbage-collect as Distribution 2.x with --delete-untagged, run "
          "on snapshot " SNAP1 ", deletes it"},
@@ -280,8 +288,8 @@ static void test_correlate__v2_index_children_fingerprints(void **state)
     };
     static const struct want_match blob3[] = {
         {RA_FP_GC_V2_INDEX_CHILDREN,
-         "blob of unlinked index child sha256:333333333333 in "
-         "'infra-ci' is gone; its _layers link was left behind"},
+         "layer sha256:777777777777 of the linux/arm64 manifest sha256:333333333333 "
+         "in 'infra-ci' was deleted; its _layers link was left dangling"},
         {RA_FP_GC_SWEEP,
          "garbage-collect as Distribution 2.x with --delete-untagged, run "
          "on snapshot " SNAP1 ", deletes it"},
@@ -294,7 +302,7 @@ static void test_correlate__v2_index_children_fingerprints(void **state)
     assert_ptr_equal(((struct ra_cause *)f->corr->causes.items[0])->loss,
                      f->losses->items.items[0]);
     expect_matches(cause_of(f, RA_OBJ_BLOB, '4'), blob, RA_ARRAY_SIZE(blob));
-    expect_matches(cause_of(f, RA_OBJ_BLOB, '6'), blob, RA_ARRAY_SIZE(blob));
+    expect_matches(cause_of(f, RA_OBJ_BLOB, '6'), blob6, RA_ARRAY_SIZE(blob6));
     expect_matches(cause_of(f, RA_OBJ_BLOB, '7'), blob3, RA_ARRAY_SIZE(blob3));
     expect_matches(cause_of(f, RA_OBJ_MANIFEST_LINK, '2'), link, RA_ARRAY_SIZE(link));
     expect_matches(cause_of(f, RA_OBJ_MANIFEST_LINK, '3'), link, RA_ARRAY_SIZE(link));
@@ -744,8 +752,18 @@ static void test_correlate__gc_m_aborts_on_both_sides(void **state)
     };
     static const struct want_match blob[] = {
         {RA_FP_GC_V2_INDEX_CHILDREN,
-         "blob of unlinked index child sha256:333333333333 in 'infra-ci' is gone; its "
-         "_layers link was left behind; but " ABORTS_BOTH ", so it could not have made "
+         "layer sha256:777777777777 of the linux/arm64 manifest sha256:333333333333 in "
+         "'infra-ci' was deleted; its _layers link was left dangling; but " ABORTS_BOTH
+         ", so it could not have made "
+         "this: a garbage-collect without --delete-untagged sweeps the same blobs once "
+         "something else (a DELETE through the registry API, or a hand) removed the "
+         "child's revision link"},
+    };
+    static const struct want_match blob5[] = {
+        {RA_FP_GC_V2_INDEX_CHILDREN,
+         "config sha256:555555555555 of the linux/arm64 manifest sha256:333333333333 in "
+         "'infra-ci' was deleted; its _layers link was left dangling; but " ABORTS_BOTH
+         ", so it could not have made "
          "this: a garbage-collect without --delete-untagged sweeps the same blobs once "
          "something else (a DELETE through the registry API, or a hand) removed the "
          "child's revision link"},
@@ -802,7 +820,7 @@ static void test_correlate__gc_m_aborts_on_both_sides(void **state)
                         "gc (etc/cron.d/registry-gc:3) ran in the window and can delete "
                         "this kind of object; but " ABORTS_BOTH
                         ": it could not have deleted this");
-    expect_matches(cause_of(f, RA_OBJ_BLOB, '5'), blob, RA_ARRAY_SIZE(blob));
+    expect_matches(cause_of(f, RA_OBJ_BLOB, '5'), blob5, RA_ARRAY_SIZE(blob5));
 
     c = cause_of(f, RA_OBJ_MANIFEST_LINK, '3');
     expect_matches(c, link, RA_ARRAY_SIZE(link));
@@ -894,8 +912,9 @@ static void test_correlate__gc_m_abort_removed_in_window(void **state)
     const struct ra_firing firings[] = {gc_firing("gc", APR(12, 3, 25), 1, "2", 1)};
     static const struct want_match blob[] = {
         {RA_FP_GC_V2_INDEX_CHILDREN,
-         "blob of unlinked index child sha256:333333333333 in 'infra-ci' is gone; its "
-         "_layers link was left behind; a garbage-collect with --delete-untagged aborts "
+         "layer sha256:777777777777 of the linux/arm64 manifest sha256:333333333333 in "
+         "'infra-ci' was deleted; its _layers link was left dangling; a garbage-collect "
+         "with --delete-untagged aborts "
          "on " EADIR ", which snapshot " SNAP1 " holds and " SNAP2
          " no longer does: it can "
          "only have run after that was removed"},

@@ -886,7 +886,7 @@ static const char pipelines[] =
     "  {\"id\": 901, \"number\": 412, \"event\": \"cron\", \"status\": \"failure\",\n"
     "   \"created\": 1776060000, \"started\": 1776060300, \"finished\": 1776060600,\n"
     "   \"branch\": \"main\", \"commit\": \"0f3c2a1\", \"message\": \"nightly [x]\\n\",\n"
-    "   \"sender\": \"cron-nightly\", \"ref\": \"refs/heads/main\",\n"
+    "   \"sender\": \"cron-nightly\", \"ref\": \"refs/heads/main\", \"parent\": 410,\n"
     "   \"workflows\": [{\"name\": \"build\", \"state\": \"failure\", \"children\": [\n"
     "     {\"name\": \"clone\", \"state\": \"success\", \"exit_code\": 0,\n"
     "      \"start_time\": 1776060300, \"end_time\": 1776060310},\n"
@@ -968,6 +968,11 @@ static void test_logs__pipeline_array(void **state)
     assert_int_equal(p->steps[1].started, 1776060320);
     assert_int_equal(p->steps[1].finished, 1776060330);
     assert_string_equal(p->steps[0].error, "");
+    assert_int_equal(p->parent, 410); /* a restart of #410 */
+    assert_int_equal(ev(log, 1)->pipeline->parent, 0);
+    /* a run is over when it finished; without a finish time, at its event time */
+    assert_int_equal(ra_log_event_end(ev(log, 4)), 1776060600);
+    assert_int_equal(ra_log_event_end(ev(log, 2)), 1776060001);
     assert_int_equal(ev(log, 5)->pipeline->started, RA_TIME_NONE);
     assert_int_equal(ev(log, 5)->pipeline->nsteps, 0);
 

@@ -244,6 +244,48 @@ static void test_trigger(void **state)
     fix_inv_release(&f);
 }
 
+/* The trigger run: the broken tag is an index pushed at 07:45 on the 11th (its current
+ * link in the newest snapshot), and the GC run of the 12th was its job's first since;
+ * a run of the same job in between makes it not the first. */
+static void test_index_push(void **state)
+{
+    struct fix_inv f;
+    struct ra_postmortem *pm = NULL;
+    struct ra_err err = {0};
+    struct ra_graph *g = fix_graph("");
+
+    (void)state;
+    fix_init(&f, 2, 1);
+    fix_tag(g, "infra-ci", "latest", 'e', APR(11, 7, 45));
+    f.reg[1].graph = g;
+    f.tag[1].is_index = 1;
+    f.firing[0] =
+        (struct ra_firing){.time = APR(12, 3, 25), .job_id = "gc", .job_name = "gc"};
+    f.firing[1] =
+        (struct ra_firing){.time = APR(11, 3, 25), .job_id = "gc", .job_name = "gc"};
+    f.inv.firings = f.firing;
+    f.inv.nfirings = 2;
+    suspect(&f, 0, 0, 0, RA_CONF_HIGH);
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_ptr_equal(pm->index_tag, &f.tag[1]);
+    assert_int_equal(pm->index_pushed, APR(11, 7, 45));
+    assert_true(pm->first_run_since_push); /* the 11th's run came before the push */
+    ra_postmortem_free(pm);
+
+    f.firing[1].time = APR(11, 9, 0); /* a run after the push: 03:25 is not the first */
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_false(pm->first_run_since_push);
+    ra_postmortem_free(pm);
+
+    f.tag[1].is_index = 0; /* not an index: no push to speak of */
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_null(pm->index_tag);
+    assert_int_equal(pm->index_pushed, RA_TIME_NONE);
+    ra_postmortem_free(pm);
+    ra_graph_free(g);
+    fix_inv_release(&f);
+}
+
 /* A blob no snapshot's registry holds: a verified recycle-bin copy is its source; a copy
  * that does not match leaves it lost, with the copy named. */
 static void test_recycled(void **state)
@@ -406,6 +448,96 @@ static void test_failures_and_rebuild(void **state)
     assert_int_equal(pm->state, RA_PM_ONGOING);
     assert_null(pm->rebuilt.event);
     assert_null(pm->rebuilt_ref);
+    ra_postmortem_free(pm);
+    ci_release(&c);
+    fix_inv_release(&f);
+}
+
+/* Two durations: latent from the start (the GC run at 03:25) to the first failure the
+ * logs show, and the outage from that failure to the repair. A failed run counts when it
+ * finished: #313 started at 06:02 but failed at 06:04, after the 404 of 06:03. */
+static void test_latent_and_outage(void **state)
+{
+    struct fix_inv f;
+    struct ci c;
+    struct ra_postmortem *pm = NULL;
+    struct ra_err err = {0};
+
+    (void)state;
+    fix_init(&f, 2, 2);
+    ci_init(&c, &f);
+    c.run[0].finished = APR(13, 6, 4);
+    f.firing[0] =
+        (struct ra_firing){.time = APR(12, 3, 25), .job_id = "gc", .job_name = "gc"};
+    suspect(&f, 0, 0, 0, RA_CONF_HIGH);
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_ptr_equal(pm->detected.event, &c.ev[1]); /* the 404, not the run's start */
+    assert_int_equal(pm->outage_from, APR(13, 6, 3));
+    assert_int_equal(ra_postmortem_latent(pm), 95880);  /* 1 d 2 h 38 min */
+    assert_int_equal(ra_postmortem_outage(pm), 11220);  /* 3 h 7 min, to 09:10 */
+    assert_ptr_equal(pm->last_failure.event, &c.ev[0]); /* it ended last, at 06:04 */
+    ra_postmortem_free(pm);
+
+    /* the run failed at 06:02:30, before the 404: it is the first failure */
+    c.run[0].finished = APR(13, 6, 2) + 30;
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_ptr_equal(pm->detected.event, &c.ev[0]);
+    assert_int_equal(pm->outage_from, APR(13, 6, 2) + 30);
+    assert_int_equal(ra_postmortem_outage(pm), 11220 + 30);
+    ra_postmortem_free(pm);
+
+    /* no failure in the logs: neither duration is known */
+    f.inv.nlogs = 0;
+    f.loss[0].first_404_event = NULL;
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_int_equal(pm->outage_from, RA_TIME_NONE);
+    assert_int_equal(ra_postmortem_latent(pm), -1);
+    assert_int_equal(ra_postmortem_outage(pm), -1);
+    ra_postmortem_free(pm);
+    ci_release(&c);
+    fix_inv_release(&f);
+}
+
+/* The 404s by client: address without its port and user agent, how many fell inside a
+ * failed run (#313 runs 06:02 to 06:04), in order of each client's first request. */
+static void test_clients(void **state)
+{
+    struct fix_inv f;
+    struct ci c;
+    struct ra_postmortem *pm = NULL;
+    struct ra_err err = {0};
+    struct ra_log_event more[3];
+    size_t i;
+
+    (void)state;
+    fix_init(&f, 2, 2);
+    ci_init(&c, &f);
+    c.run[0].finished = APR(13, 6, 4);
+    c.ev[1].remote_addr = "10.20.0.11:45456";
+    c.ev[1].user_agent = "skopeo/1.9.3";
+    for (i = 0; i < 3; i++) {
+        more[i] = c.ev[1];
+        more[i].line = 40 + i;
+        more[i].time = APR(13, 8, 24) + (ra_time)i * 120;
+        more[i].remote_addr = i == 2 ? "[fd00::5]:39000" : "10.20.5.23:3900";
+        ra_vec_push(&c.log.events, &more[i]);
+    }
+    more[1].time = APR(13, 6, 3) + 30; /* 10.20.5.23 again, during the run */
+    assert_int_equal(ra_postmortem_new(&pm, &f.inv, &err), 0);
+    assert_int_equal(pm->failed_pulls, 4);
+    assert_int_equal(pm->nclients, 3);
+    assert_int_equal(pm->clients[0].addr_len, strlen("10.20.0.11"));
+    assert_memory_equal(pm->clients[0].addr, "10.20.0.11", pm->clients[0].addr_len);
+    assert_string_equal(pm->clients[0].agent, "skopeo/1.9.3");
+    assert_int_equal(pm->clients[0].requests, 1);
+    assert_int_equal(pm->clients[0].in_runs, 1);
+    assert_memory_equal(pm->clients[1].addr, "10.20.5.23", pm->clients[1].addr_len);
+    assert_int_equal(pm->clients[1].requests, 2);
+    assert_int_equal(pm->clients[1].in_runs, 1); /* 06:03:30 yes, 08:24 no */
+    assert_int_equal(pm->clients[1].first, APR(13, 6, 3) + 30);
+    assert_int_equal(pm->clients[1].last, APR(13, 8, 24));
+    assert_int_equal(pm->clients[2].addr_len, strlen("[fd00::5]"));
+    assert_int_equal(pm->clients[2].in_runs, 0);
     ra_postmortem_free(pm);
     ci_release(&c);
     fix_inv_release(&f);
@@ -618,8 +750,11 @@ int main(void)
         cmocka_unit_test(test_exact_start),
         cmocka_unit_test(test_suspect_ranking),
         cmocka_unit_test(test_trigger),
+        cmocka_unit_test(test_index_push),
         cmocka_unit_test(test_recycled),
         cmocka_unit_test(test_failures_and_rebuild),
+        cmocka_unit_test(test_latent_and_outage),
+        cmocka_unit_test(test_clients),
         cmocka_unit_test(test_first_alert),
         cmocka_unit_test(test_no_incident),
         cmocka_unit_test(test_role),

@@ -45,7 +45,11 @@ static void test_detection(void **state)
 static void test_time_to_each_sign(void **state)
 {
     struct pmfix f;
-    struct ra_log_pipeline run = {.number = 313, .status = "failure", .event = "cron"};
+    struct ra_log_pipeline run = {.number = 313,
+                                  .status = "failure",
+                                  .event = "cron",
+                                  .finished = APR(13, 6, 2) + 3,
+                                  .parent = 312};
     struct ra_log_event pipe = {.kind = RA_LOG_PIPELINE,
                                 .time = APR(13, 6, 2),
                                 .line = 556,
@@ -68,7 +72,9 @@ static void test_time_to_each_sign(void **state)
     impact = ra_pm_impact(&f.m);
     o = ra_pm_detection(&f.m, impact);
     assert_string_equal(pm_str(o, "time_to_detect.message"),
-                        "pipeline #313 failure (cron)");
+                        "pipeline #313 (restart of #312) failed");
+    /* a run failed when it finished, not when it started */
+    assert_string_equal(pm_str(o, "time_to_detect.time"), "2026-04-13T06:02:03Z");
     assert_string_equal(pm_str(o, "time_to_detect.span.text"), "1 d 2 h 37 min");
     assert_string_equal(pm_str(o, "to_first_failed_pipeline.evidence"), "ci.json:556");
     assert_true(json_is_null(json_object_get(o, "to_first_404")));

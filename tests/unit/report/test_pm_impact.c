@@ -83,6 +83,9 @@ static void test_what_failed(void **state)
                                   .line = 358,
                                   .pipeline = &run[1]}};
     struct ra_pm_event runs[2] = {{&ev[0], "ci.json"}, {&ev[1], "ci.json"}};
+    struct ra_pm_client clients[2] = {
+        {"10.20.0.11:45456", 10, "skopeo/1.9.3", 2, 2, APR(13, 6, 2), APR(13, 7, 18)},
+        {"10.20.5.23", 10, "", 1, 0, APR(13, 8, 28), APR(13, 8, 28)}};
     const struct ra_loss *objs[1];
     struct ra_pm_event *saved_runs;
     const struct ra_loss **saved_objs;
@@ -99,9 +102,24 @@ static void test_what_failed(void **state)
     f.pm->failed_objects = objs;
     f.pm->nfailed_objects = 1;
     f.pm->failed_pulls = 3;
+    f.pm->clients = clients;
+    f.pm->nclients = 2;
+    run[1].parent = 313; /* #315 restarted #313 */
     o = ra_pm_impact(&f.m);
+    assert_string_equal(
+        pm_str(json_array_get(json_object_get(o, "clients"), 0), "text"),
+        "10.20.0.11 (skopeo/1.9.3): 2 requests from 2026-04-13T06:02:00Z to "
+        "2026-04-13T07:18:00Z, all while a failed pipeline run was running;");
+    assert_string_equal(
+        pm_str(json_array_get(json_object_get(o, "clients"), 1), "text"),
+        "10.20.5.23 (no user agent logged): 1 request at 2026-04-13T08:28:00Z, while no "
+        "failed pipeline run was running.");
+    assert_string_equal(pm_str(json_array_get(json_object_get(o, "clients"), 0), "addr"),
+                        "10.20.0.11");
+    assert_string_equal(pm_str(o, "failed_in_words"), "lint and deploy");
+    assert_string_equal(pm_str(o, "failed_runs_text"),
+                        "#313 (cron), #315 (restart of #313)");
     assert_true(json_is_true(json_object_get(o, "has_failures")));
-    assert_string_equal(pm_str(o, "failed_runs_text"), "#313 (cron), #315 (manual)");
     assert_string_equal(pm_str(o, "failed_in_text"), "lint, deploy");
     assert_int_equal(json_integer_value(json_object_get(o, "failed_objects")), 1);
     assert_string_equal(pm_str(o, "failed_objects_text"), "sha256:020000000000");
@@ -111,6 +129,8 @@ static void test_what_failed(void **state)
     json_decref(o);
     f.pm->failed_runs = saved_runs;
     f.pm->failed_objects = saved_objs;
+    f.pm->clients = NULL;
+    f.pm->nclients = 0;
     pmfix_release(&f);
 }
 

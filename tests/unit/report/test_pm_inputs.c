@@ -3,7 +3,7 @@
  * (pm_fixture.h): every snapshot with its source, time and how it is known, entries,
  * registries and whether its mtimes are used (and why not); every log with its format,
  * lines and events; the config repo's head (short and full), depth, commits and jobs,
- * or null without one. */
+ * or null without one; a share read as report picks it (read whole, in part, skipped). */
 
 /* cmocka needs these first, in this order */
 /* clang-format off */
@@ -47,14 +47,19 @@ static void test_pm_inputs__snapshots_no_logs_no_config(void **state)
     o = ra_pm_inputs(&f.m);
     fix_json_expect(
         o, "{\"config\":null,\"has_config\":false,\"has_logs\":false,\"logs\":[],"
+           "\"picked\":false,\"reading\":{\"given\":2,\"part\":0,\"picked\":false,"
+           "\"skipped\":0,\"text\":null,\"whole\":2},"
            "\"snapshots\":[{\"complete\":true,\"entries\":131,\"mtimes_note\":null,"
-           "\"mtimes_trusted\":true,\"name\":\"snap-12\",\"registries\":1,\"source\":"
+           "\"mtimes_trusted\":true,\"name\":\"snap-12\",\"paths_read\":0,\"read\":"
+           "\"whole\",\"read_text\":\"whole\",\"registries\":1,\"source\":"
            "\"/nonexistent/snap.tar\",\"taken_at\":\"2026-04-12T01:00:00Z\","
-           "\"taken_at_source\":\"name\"},{\"complete\":false,\"entries\":5,"
-           "\"mtimes_note\":\"every member has the same mtime (copied without keeping "
-           "times)\",\"mtimes_trusted\":false,\"name\":\"snap-13\",\"registries\":1,"
-           "\"source\":\"/backups/reg-13.tar.gz\",\"taken_at\":\"2026-04-13T01:00:00Z\","
-           "\"taken_at_source\":\"explicit\"}]}");
+           "\"taken_at_source\":\"name\",\"whole\":true},{\"complete\":false,"
+           "\"entries\":5,\"mtimes_note\":\"every member has the same mtime (copied "
+           "without keeping times)\",\"mtimes_trusted\":false,\"name\":\"snap-13\","
+           "\"paths_read\":0,\"read\":\"whole\",\"read_text\":\"whole\","
+           "\"registries\":1,\"source\":\"/backups/reg-13.tar.gz\",\"taken_at\":"
+           "\"2026-04-13T01:00:00Z\",\"taken_at_source\":\"explicit\",\"whole\":"
+           "true}]}");
     json_decref(o);
     pmfix_release(&f);
 }
@@ -120,10 +125,66 @@ static void test_pm_inputs__logs_and_config(void **state)
     ra_vec_release(&sched.jobs);
 }
 
+/* A share read as report picks it (analysis/pick.h): the two scans read whole, a
+ * snapshot probed in part and one skipped, in time order, and the sentence. */
+static void test_pm_inputs__picked(void **state)
+{
+    struct pmfix f;
+    struct ra_snap_read reads[4];
+    json_t *o;
+
+    (void)state;
+    pmfix_init(&f, 2, 1);
+    snapshots(&f);
+    pmfix_decide(&f);
+    memset(reads, 0, sizeof(reads));
+    reads[0].scan = f.inv.scans[0];
+    reads[1].name = "snap-12b";
+    reads[1].taken_at = APR(12, 13, 0);
+    reads[1].taken_source = RA_TAKEN_NAME;
+    reads[1].how = RA_READ_SKIPPED;
+    reads[2].name = "snap-12c";
+    reads[2].taken_at = APR(12, 19, 0);
+    reads[2].taken_source = RA_TAKEN_NAME;
+    reads[2].how = RA_READ_PART;
+    reads[2].entries = 17;
+    reads[3].scan = f.inv.scans[1];
+    f.inv.reads = reads;
+    f.inv.nreads = 4;
+    f.inv.picked = 1;
+    f.inv.pick_objects = 1;
+    o = ra_pm_inputs(&f.m);
+    fix_json_expect(json_object_get(o, "picked"), "true");
+    fix_json_expect(
+        json_object_get(o, "reading"),
+        "{\"given\":4,\"part\":1,\"picked\":true,\"skipped\":1,\"text\":\"Of 4 "
+        "snapshots, 2 were read whole (the oldest, the newest and the two that bracket "
+        "each loss: the windows, fingerprints and timeline come from them), 1 only in "
+        "part (bisect: the paths the 1 object lost in the newest need) and 1 skipped; "
+        "--all-snapshots reads every one.\",\"whole\":2}");
+    fix_json_expect(
+        json_array_get(json_object_get(o, "snapshots"), 1),
+        "{\"complete\":null,\"entries\":null,\"mtimes_note\":null,\"mtimes_trusted\":"
+        "null,\"name\":\"snap-12b\",\"paths_read\":0,\"read\":\"skipped\","
+        "\"read_text\":\"skipped\",\"registries\":null,\"source\":null,\"taken_at\":"
+        "\"2026-04-12T13:00:00Z\",\"taken_at_source\":\"name\",\"whole\":false}");
+    fix_json_expect(
+        json_object_get(json_array_get(json_object_get(o, "snapshots"), 2), "read_text"),
+        "\"17 paths\"");
+    fix_json_expect(
+        json_object_get(json_array_get(json_object_get(o, "snapshots"), 3), "name"),
+        "\"snap-13\"");
+    json_decref(o);
+    f.inv.reads = NULL;
+    f.inv.nreads = 0;
+    pmfix_release(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pm_inputs__snapshots_no_logs_no_config),
+        cmocka_unit_test(test_pm_inputs__picked),
         cmocka_unit_test(test_pm_inputs__logs_and_config),
     };
 

@@ -44,10 +44,39 @@ static void test_summary(void **state)
     pmfix_release(&f);
 }
 
+/* The same job version ran again inside the period: the summary says so, and that the
+ * evidence ends before that run. */
+static void test_summary_recurrence(void **state)
+{
+    struct pmfix f;
+    struct ra_buf b = RA_BUF_INIT;
+    json_t *impact, *cause;
+
+    (void)state;
+    pmfix_init(&f, 2, 1);
+    pmfix_gc(&f, RA_CONF_HIGH);
+    f.firing[1] = f.firing[0];
+    f.firing[1].time = APR(19, 3, 25);
+    f.inv.nfirings = 2;
+    pmfix_decide(&f);
+    impact = ra_pm_impact(&f.m);
+    cause = ra_pm_root_cause(&f.m);
+    ra_pm_summary_text(&f.m, &b, impact, cause);
+    assert_non_null(strstr(b.ptr, " It is not repaired in the evidence. The job registry "
+                                  "garbage-collect ran again, unchanged, at "
+                                  "2026-04-19T03:25:00Z, inside this report's period; "
+                                  "the evidence ends before that run."));
+    json_decref(impact);
+    json_decref(cause);
+    ra_buf_release(&b);
+    pmfix_release(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_summary),
+        cmocka_unit_test(test_summary_recurrence),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -92,7 +92,7 @@ static void test_folded(void **state)
     assert_string_equal(pm_str(json_array_get(rows, 0), "role"), "key");
     assert_string_equal(pm_str(json_array_get(rows, 1), "time"), "2026-04-13T09:10:00Z");
     assert_string_equal(pm_str(json_array_get(rows, 1), "event"),
-                        "pipeline #317 success (manual) finished: it rebuilt and pushed "
+                        "pipeline #317 (manual) finished: it rebuilt and pushed "
                         "infra-ci:latest (the repair)");
     assert_string_equal(pm_str(json_array_get(rows, 1), "evidence"),
                         "pipelines.json:196");
