@@ -195,6 +195,7 @@ static int read_early(struct ra_scan **out, struct reader *rd, size_t i,
     int error;
 
     sopts.verify = o->verify;
+    sopts.docs = rd->inv->docs;
     sopts.progress_payload = o->progress_payload;
     sopts.progress_cb =
         o->progress_for ? o->progress_for(spec->name, o->progress_payload) : NULL;
