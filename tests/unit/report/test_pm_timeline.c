@@ -105,7 +105,7 @@ static void test_folded(void **state)
     assert_string_equal(pm_str(json_array_get(rows, 0), "until"), "2026-04-08T23:59:59Z");
     assert_string_equal(
         pm_str(json_array_get(rows, 1), "event"),
-        "pushes unrelated to the lost objects (x2): base/debian, tools/kubectl");
+        "2 pushes unrelated to the lost objects: base/debian:12, tools/kubectl:1");
     assert_string_equal(pm_str(json_array_get(rows, 1), "time"), "2026-04-06T10:00:00Z");
     assert_string_equal(pm_str(json_array_get(rows, 1), "until"), "2026-04-08T10:00:00Z");
     assert_string_equal(pm_str(json_array_get(rows, 1), "role"), "routine");
@@ -113,8 +113,8 @@ static void test_folded(void **state)
                         "pipelines that did not fail (x4) on 2 days");
     assert_string_equal(pm_str(json_array_get(rows, 2), "until"), "2026-04-14T23:59:59Z");
     assert_string_equal(pm_str(o, "routine_text"),
-                        "blob uploads (x18) on 2 days; pushes unrelated to the lost "
-                        "objects (x2): base/debian, tools/kubectl; pipelines that did "
+                        "blob uploads (x18) on 2 days; 2 pushes unrelated to the lost "
+                        "objects: base/debian:12, tools/kubectl:1; pipelines that did "
                         "not fail (x4) on 2 days");
     assert_false(json_is_true(json_object_get(o, "snapshots_folded")));
     /* the whole list is unfolded */
