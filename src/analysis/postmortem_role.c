@@ -7,6 +7,7 @@
 
 #include "analysis/focus.h"
 #include "analysis/investigate.h"
+#include "config/jobs/jobs.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -74,6 +75,27 @@ static int first_sign(const struct ra_postmortem *pm, const struct ra_losses *ls
     return 0;
 }
 
+const struct ra_firing *ra_postmortem_gc_run_of(const struct ra_investigation *inv,
+                                               const struct ra_event *e)
+{
+    const struct ra_firing *run = NULL;
+    size_t i;
+
+    if (e->kind != RA_EV_LOG || e->routine || e->time == RA_TIME_NONE ||
+        e->until == RA_TIME_NONE || strncmp(e->message, "garbage-collect", 15))
+        return NULL;
+    for (i = 0; i < inv->nfirings; i++) {
+        const struct ra_firing *f = &inv->firings[i];
+        if (!(f->classes & RA_JOB_GARBAGE_COLLECT) || f->request || f->time < e->time ||
+            f->time > e->until)
+            continue;
+        if (run) /* two runs that day: which one logged it is not known */
+            return NULL;
+        run = f;
+    }
+    return run;
+}
+
 enum ra_pm_role ra_postmortem_role(const struct ra_postmortem *pm,
                                    const struct ra_investigation *inv,
                                    const struct ra_event *e)
@@ -103,6 +125,8 @@ enum ra_pm_role ra_postmortem_role(const struct ra_postmortem *pm,
     case RA_EV_LOG:
         if (e->routine)
             return RA_PM_ROLE_ROUTINE;
+        if (ra_postmortem_gc_run_of(inv, e)) /* said in its run's row */
+            return RA_PM_ROLE_REPEAT;
         if (e->until != RA_TIME_NONE) /* dated to the day only: no point to draw */
             return RA_PM_ROLE_ROW;
         sign = ra_postmortem_first_sign(pm);

@@ -329,6 +329,33 @@ static json_t *diagram(struct ra_pm_model *m, const unsigned char *key, size_t n
     return o;
 }
 
+/* A garbage-collect log's day-dated line joins the row of the run that wrote it:
+ * "registry garbage-collect ran (...); its log, gc.log:24: 13 blobs marked, ...". */
+static void gc_log_into_run(struct ra_pm_model *m, json_t *rows, const struct ra_event *e)
+{
+    const struct ra_firing *f = ra_postmortem_gc_run_of(m->inv, e);
+    const char *said = e->message + strlen("garbage-collect");
+    json_t *t, *r;
+    size_t i;
+
+    if (!f)
+        return;
+    said += strspn(said, ": ");
+    t = ra_json_time(f->time);
+    json_array_foreach(rows, i, r)
+    {
+        if (strcmp(str(r, "kind"), "firing") || strcmp(str(r, "time"), json_string_value(t)))
+            continue;
+        ra_buf_truncate(&m->tmp, 0);
+        ra_buf_printf(&m->tmp, "%s; its log, %s: ", str(r, "event"), e->evidence);
+        ra_text_safe(&m->tmp, said, RA_TEXT_UTF8 | RA_TEXT_CONTROLS);
+        json_object_set_new(r, "event", ra_json_str(m->tmp.ptr));
+        json_object_set_new(r, "event_short", ra_json_str(m->tmp.ptr));
+        break;
+    }
+    json_decref(t);
+}
+
 static void set_role(json_t *row, enum ra_pm_role r)
 {
     json_object_set_new(row, "role", json_string(role_names[r]));
@@ -368,6 +395,11 @@ json_t *ra_pm_timeline(struct ra_pm_model *m)
         json_decref(row);
     }
     ra_pm_fold_free(fold);
+    for (i = 0; i < t->events.len; i++) {
+        const struct ra_event *e = t->events.items[i];
+        if (ra_postmortem_in_focus(m->pm, e->time, e->until))
+            gc_log_into_run(m, rows, e);
+    }
     fold_days(folded);
     fold_push(rows);
     repair_row(m, rows);

@@ -708,6 +708,25 @@ static void test_role(void **state)
     assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_ROUTINE);
     assert_int_equal(ROLE(RA_EV_LOG, APR(12, 0, 0), APR(12, 23, 59), 1, "gc: 13 marked"),
                      RA_PM_ROLE_ROW);
+    /* a garbage-collect log dated to the day whose day has one garbage-collect run: the
+     * run's row says it; with two runs that day which one wrote it is not known: a row */
+    f.inv.firings = f.firing;
+    f.inv.nfirings = 2;
+    f.firing[0].classes = RA_JOB_GARBAGE_COLLECT;
+    e = role_ev(RA_EV_LOG, APR(12, 0, 0), APR(12, 23, 59), 1,
+                "garbage-collect: 13 blobs marked, 12 blobs and 5 manifests eligible");
+    assert_ptr_equal(ra_postmortem_gc_run_of(&f.inv, &e), &f.firing[0]);
+    assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_REPEAT);
+    f.firing[1].classes = RA_JOB_GARBAGE_COLLECT;
+    assert_null(ra_postmortem_gc_run_of(&f.inv, &e));
+    assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_ROW);
+    f.firing[1].classes = 0;
+    e.time = APR(13, 0, 0); /* no run that day */
+    e.until = APR(13, 23, 59);
+    assert_null(ra_postmortem_gc_run_of(&f.inv, &e));
+    e = role_ev(RA_EV_LOG, APR(12, 3, 25), RA_TIME_NONE, 1, "garbage-collect: 1 blobs");
+    assert_null(ra_postmortem_gc_run_of(&f.inv, &e)); /* an exact time: a line of its own */
+    f.firing[0].classes = 0;
     assert_int_equal(ra_postmortem_first_sign(pm), RA_TIME_NONE);
     assert_int_equal(ROLE(RA_EV_LOG, APR(13, 7, 0), RA_TIME_NONE, 1, "pipeline #2"),
                      RA_PM_ROLE_KEY);
