@@ -276,12 +276,23 @@ static json_t *routine_text(json_t *folded)
     json_t *r, *o;
     size_t i;
 
+    size_t nalerts = 0;
+
     json_array_foreach(folded, i, r)
     {
         if (strcmp(str(r, "role"), "routine"))
             continue;
+        if (!strcmp(str(r, "kind"), "log") && !strncmp(str(r, "event"), "alert ", 6)) {
+            nalerts++; /* ra_postmortem_alert_unrelated: counted at the end */
+            continue;
+        }
         ra_buf_printf(&b, "%s%s", b.len ? "; " : "", str(r, "event"));
     }
+    if (nalerts)
+        ra_buf_printf(&b, "%s%zu alert%s that concern%s neither the registry nor a lost "
+                          "repository",
+                      b.len ? "; " : "", nalerts, nalerts > 1 ? "s" : "",
+                      nalerts > 1 ? "" : "s");
     o = ra_json_str(b.len ? b.ptr : NULL);
     ra_buf_release(&b);
     return o;

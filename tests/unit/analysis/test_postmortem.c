@@ -755,6 +755,36 @@ static void test_role(void **state)
     assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_KEY);
     e.evidence = "alerts.log:6";
     assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_ROW);
+    /* an alert that concerns neither the registry nor a lost repository is routine:
+     * no row, not drawn (found by its log and line) */
+    {
+        struct ra_log alog = {.path = "alerts.log"};
+        struct ra_log *logs[1] = {&alog};
+        struct ra_log_event disk = {.kind = RA_LOG_ALERT, .time = APR(14, 10, 0),
+                                    .line = 4, .message = "DiskFull", .level = ""};
+        struct ra_log_event reg = {.kind = RA_LOG_ALERT, .time = APR(14, 10, 0),
+                                   .line = 5, .message = "RegistryImageUnpullable",
+                                   .level = ""};
+        ra_vec_push(&alog.events, &disk);
+        ra_vec_push(&alog.events, &reg);
+        f.inv.logs = logs;
+        f.inv.nlogs = 1;
+        e = role_ev(RA_EV_LOG, APR(14, 10, 0), RA_TIME_NONE, 1, "alert DiskFull fired");
+        e.evidence = "alerts.log:4";
+        assert_true(ra_postmortem_alert_unrelated(&f.inv, &e));
+        assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_ROUTINE);
+        e.evidence = "alerts.log:5"; /* the registry's own: the first alert, key */
+        assert_false(ra_postmortem_alert_unrelated(&f.inv, &e));
+        assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_KEY);
+        e.evidence = "other.log:4"; /* no such log line: judged as any log line */
+        assert_false(ra_postmortem_alert_unrelated(&f.inv, &e));
+        e = role_ev(RA_EV_LOG, APR(14, 10, 0), RA_TIME_NONE, 1, "pipeline #9 failure");
+        e.evidence = "alerts.log:4"; /* not an alert's event */
+        assert_false(ra_postmortem_alert_unrelated(&f.inv, &e));
+        f.inv.logs = NULL;
+        f.inv.nlogs = 0;
+        ra_vec_release(&alog.events);
+    }
 #undef ROLE
     ra_postmortem_free(pm);
     fix_inv_release(&f);
