@@ -236,6 +236,36 @@ static void repair_row(struct ra_pm_model *m, json_t *rows)
     ra_buf_release(&ev);
 }
 
+/* The damaging job's next run inside the period, the same version (the recurrence), a
+ * row of its own: the timeline's runs stop at the newest evidence, this one may lie
+ * past it. */
+static void recurrence_row(struct ra_pm_model *m, json_t *rows)
+{
+    const struct ra_recurrence *r = &m->pm->recurrence;
+    struct ra_buf ev = RA_BUF_INIT;
+    json_t *row;
+
+    if (!r->next)
+        return;
+    ra_buf_truncate(&m->tmp, 0);
+    ra_buf_printf(&m->tmp, "%s ran again, unchanged (%s)", r->next->job_name,
+                  r->next->delete_untagged ? "garbage-collect --delete-untagged"
+                                           : "the same version");
+    if (!r->covered)
+        ra_buf_puts(&m->tmp, ": after the evidence ends, so what it did is not shown");
+    ra_buf_printf(&ev, "%s @ %.12s", r->next->defined_in,
+                  r->next->commit ? r->next->commit : "?");
+    row = json_pack("{s:o,s:n,s:s,s:s,s:s,s:o,s:o,s:I}", "time",
+                    ra_json_time(r->next->time), "until", "precision", "exact", "kind",
+                    "recurrence", "source", "config", "event", ra_json_str(m->tmp.ptr),
+                    "evidence", ra_json_str(ev.ptr), "count", (json_int_t)1);
+    json_object_set_new(row, "event_short", ra_json_str(m->tmp.ptr));
+    json_object_set_new(row, "evidence_short", ra_json_str(ev.ptr));
+    json_object_set_new(row, "role", json_string("row"));
+    json_array_append_new(rows, row);
+    ra_buf_release(&ev);
+}
+
 struct sorted_row {
     json_t *row;
     size_t at;
@@ -414,6 +444,7 @@ json_t *ra_pm_timeline(struct ra_pm_model *m)
     fold_days(folded);
     fold_push(rows);
     repair_row(m, rows);
+    recurrence_row(m, rows);
     rows = sorted(rows);
     folded = sorted(folded);
     json_array_foreach(folded, i, o)
