@@ -281,9 +281,13 @@ void ra_correlate_logs(struct ra_correlation *res, struct ra_log *const *logs,
             const struct ra_log_event *e = gc_log_event(logs[k], cause->loss);
             if (!e)
                 continue;
-            ra_correlate_add_match(res, cause, RA_FP_GC_LOG, "%s:%llu lists it: %s",
-                                   logs[k]->path, (unsigned long long)e->line,
-                                   ra_log_kind_name(e->kind));
+            ra_correlate_add_match(
+                res, cause, RA_FP_GC_LOG, "%s:%llu lists it %s", logs[k]->path,
+                (unsigned long long)e->line,
+                e->kind == RA_LOG_GC_BLOB_ELIGIBLE ? "as a blob eligible for deletion"
+                : e->kind == RA_LOG_GC_MANIFEST_ELIGIBLE ? "as a manifest eligible for "
+                                                           "deletion"
+                                                         : "as deleted");
             for (j = 0; j < cause->suspects.len; j++) {
                 struct ra_suspect *s = cause->suspects.items[j];
                 if (!(s->firing->classes & RA_JOB_GARBAGE_COLLECT) ||

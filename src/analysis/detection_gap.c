@@ -290,12 +290,11 @@ void ra_probe_check_job(struct ra_probe_check *out, struct ra_pool *pool,
                       out->target ? out->target : "no broken tag");
     } else {
         out->catches = out->depth >= need;
-        ra_buf_printf(&b, "it %s; %s:%s fails %s (%s), so it %s", depth_text(out->depth),
-                      hit->repository, hit->tag,
-                      need == RA_PROBE_TOP ? "at its manifest"
-                                           : "below its tag's manifest",
-                      ra_finding_code_name(hit->reason),
-                      out->catches ? "sees this damage" : "stays green through it");
+        ra_buf_printf(
+            &b, "it %s; %s:%s fails %s, so it %s", depth_text(out->depth),
+            hit->repository, hit->tag,
+            need == RA_PROBE_TOP ? "at its manifest" : "below its tag's manifest",
+            out->catches ? "would catch this damage" : "would not catch this damage");
         if (!out->target)
             ra_buf_printf(&b, " if it probes %s:%s", hit->repository, hit->tag);
     }

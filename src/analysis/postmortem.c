@@ -797,6 +797,20 @@ static void index_push(struct ra_postmortem *pm, const struct ra_investigation *
     }
 }
 
+/* What else went in the window of the first loss with a snapshot before it. */
+static void bystanders(struct ra_postmortem *pm, const struct ra_investigation *inv)
+{
+    size_t i;
+
+    for (i = 0; i < inv->losses->items.len; i++) {
+        const struct ra_loss *l = inv->losses->items.items[i];
+        if (l->last_present != SIZE_MAX) {
+            ra_bystanders_find(&pm->bystanders, inv->losses, l);
+            return;
+        }
+    }
+}
+
 /* ---- lessons ---- */
 
 static void lesson(struct ra_postmortem *pm, enum ra_pm_lesson l, int yes)
@@ -868,6 +882,7 @@ int ra_postmortem_new(struct ra_postmortem **out, const struct ra_investigation 
     failures(pm, inv);
     trigger(pm, inv);
     index_push(pm, inv);
+    bystanders(pm, inv);
     ra_recurrence_find(&pm->recurrence, inv,
                        pm->start_firing ? pm->start_firing
                        : pm->nsuspects  ? pm->suspects[0].firing
@@ -891,5 +906,6 @@ void ra_postmortem_free(struct ra_postmortem *pm)
     free(pm->failed_runs);
     free(pm->failed_objects);
     free(pm->clients);
+    ra_bystanders_release(&pm->bystanders);
     free(pm);
 }

@@ -7,6 +7,7 @@
 #define RA_ANALYSIS_POSTMORTEM_H
 
 #include "analysis/correlate.h"
+#include "analysis/bystanders.h"
 #include "analysis/logs.h"
 #include "analysis/recurrence.h"
 #include "analysis/scan.h"
@@ -170,6 +171,8 @@ struct ra_postmortem {
     const struct ra_tag_result *index_tag;
     ra_time index_pushed;
     int first_run_since_push;
+    /* what else went in the first loss's window and breaks no tag */
+    struct ra_bystanders bystanders;
     /* the run taken as the start (start_firing, else the top suspect): did its job run
      * again unchanged inside the period, and when did the config take the damage out */
     struct ra_recurrence recurrence;

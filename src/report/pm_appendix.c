@@ -48,6 +48,7 @@ static json_t *findings_folded(json_t *all)
 {
     json_t *a = json_array(), *row = NULL, *f;
     const char *keys[] = {"severity", "code", "repository", "tag"};
+    struct ra_buf b = RA_BUF_INIT;
     size_t i, k;
 
     json_array_foreach(all, i, f)
@@ -63,9 +64,32 @@ static json_t *findings_folded(json_t *all)
         }
         row = json_deep_copy(f);
         json_object_set_new(row, "count", json_integer(1));
+        ra_pm_short_digests(&b, ra_pm_member(f, "message"));
+        json_object_set_new(row, "message_short", json_string(b.ptr));
         json_array_append_new(a, row);
     }
+    ra_buf_release(&b);
     return a;
+}
+
+/* The zone a job without its own runs in: the host's clock for host schedulers, the
+ * controller's for a cluster's, UTC for the others (config/sched reads them so). */
+static const char *zone_default(const struct ra_job *job)
+{
+    switch (job->def) {
+    case RA_JOBDEF_CRONTAB:
+    case RA_JOBDEF_CROND:
+    case RA_JOBDEF_RUNPARTS:
+    case RA_JOBDEF_ANSIBLE:
+    case RA_JOBDEF_SYSTEMD:
+    case RA_JOBDEF_OFELIA:
+        return "host clock";
+    case RA_JOBDEF_KUBERNETES:
+    case RA_JOBDEF_TERRAFORM:
+        return "the cluster's";
+    default:
+        return "UTC";
+    }
 }
 
 static json_t *inventory_json(struct ra_pm_model *m)
@@ -123,14 +147,14 @@ static json_t *jobs_json(const struct ra_schedule *s)
         }
         ra_buf_truncate(&b, 0);
         ra_buf_printf(&b, "%s:%u @ %.12s", job->path, job->line, j->last_commit->id);
-        o = json_pack("{s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:b,s:b,s:b,s:o}", "id",
-                      ra_json_str(j->id), "name", ra_json_str(job->name), "kind",
-                      ra_job_class_name(job->cls), "schedule", ra_json_str(job->schedule),
-                      "timezone", ra_json_str(job->timezone), "defined_in",
-                      ra_json_str(b.ptr), "command", ra_json_str(job->command),
-                      "delete_untagged", job->gc.delete_untagged, "disabled",
-                      job->disabled || job->absent, "in_effect",
-                      last && last->job != NULL, "versions", versions);
+        o = json_pack(
+            "{s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:b,s:b,s:b,s:o}", "id", ra_json_str(j->id),
+            "name", ra_json_str(job->name), "kind", ra_job_class_name(job->cls),
+            "schedule", ra_json_str(job->schedule), "timezone",
+            ra_json_str(job->timezone ? job->timezone : zone_default(job)), "defined_in",
+            ra_json_str(b.ptr), "command", ra_json_str(job->command), "delete_untagged",
+            job->gc.delete_untagged, "disabled", job->disabled || job->absent,
+            "in_effect", last && last->job != NULL, "versions", versions);
         json_object_set_new(o, "command_code", ra_pm_command_code(&b, job->command));
         ra_pm_job_status(o, j);
         json_array_append_new(a, o);

@@ -203,3 +203,19 @@ int ra_pm_listed(const char *list, const char *name)
             return 1;
     return 0;
 }
+
+void ra_pm_short_digests(struct ra_buf *out, const char *text)
+{
+    const char *p = text, *hit;
+
+    ra_buf_truncate(out, 0);
+    while ((hit = strstr(p, "sha256:"))) {
+        size_t n = 0;
+        while (n < 64 && ((hit[7 + n] >= '0' && hit[7 + n] <= '9') ||
+                          (hit[7 + n] >= 'a' && hit[7 + n] <= 'f')))
+            n++;
+        ra_buf_printf(out, "%.*s", (int)(hit - p) + 7 + (n == 64 ? 12 : (int)n), p);
+        p = hit + 7 + n;
+    }
+    ra_buf_puts(out, p);
+}

@@ -19,8 +19,12 @@ static void event_text(struct ra_buf *out, const struct ra_pm_event *e)
         ra_buf_printf(out, "alert %s%s%s%s", ev->message,
                       ev->level && ev->level[0] ? " (" : "", ev->level ? ev->level : "",
                       ev->level && ev->level[0] ? ")" : "");
-    else
-        ra_buf_printf(out, "%s %s answered %d", ev->method, ev->uri, ev->status);
+    else {
+        struct ra_buf uri = RA_BUF_INIT;
+        ra_pm_short_digests(&uri, ev->uri);
+        ra_buf_printf(out, "%s %s answered %d", ev->method, uri.ptr, ev->status);
+        ra_buf_release(&uri);
+    }
 }
 
 /* {time, evidence, message, span}: e and the span from the incident's start to it, or
@@ -49,6 +53,19 @@ static json_t *other_alerts(struct ra_pm_model *m)
     ra_buf_truncate(&m->tmp, 0);
     ra_buf_printf(&m->tmp, "%zu %s", n, ra_text_plural(n, "alert", "alerts"));
     return json_string(m->tmp.ptr);
+}
+
+/* o[key].same: its span reads as time_to_detect's, so the report need not repeat it. */
+static void same_span(json_t *o, const char *key)
+{
+    json_t *k = json_object_get(o, key), *t = json_object_get(o, "time_to_detect");
+    const char *a, *b;
+
+    if (!json_is_object(k))
+        return;
+    a = json_string_value(json_object_get(json_object_get(k, "span"), "text"));
+    b = json_string_value(json_object_get(json_object_get(t, "span"), "text"));
+    json_object_set_new(k, "same", json_boolean(a && b && !strcmp(a, b)));
 }
 
 /* Where the earliest "known missing" time comes from, in words. */
@@ -90,6 +107,9 @@ json_t *ra_pm_detection(struct ra_pm_model *m, json_t *impact)
                         since_start(m, &m->pm->first_failed_pipeline));
     json_object_set_new(o, "to_first_404", since_start(m, &m->pm->first_404));
     json_object_set_new(o, "to_first_alert", since_start(m, &m->pm->first_alert));
+    same_span(o, "to_first_failed_pipeline");
+    same_span(o, "to_first_404");
+    same_span(o, "to_first_alert");
     json_object_set_new(o, "earliest_missing_words",
                         first ? json_string(missing_words(first->to.kind)) : json_null());
     json_object_set_new(o, "has_alert", json_boolean(m->pm->first_alert.event != NULL));

@@ -25,6 +25,32 @@ static void platforms_text(struct ra_buf *out, const struct ra_tag_result *t)
         ra_buf_puts(out, t->resolves ? "all" : "(tag does not resolve)");
 }
 
+/* Why a client fails, in words: the first thing it cannot fetch. */
+static const char *reason_words(enum ra_finding_code c)
+{
+    switch (c) {
+    case RA_F_TAG_TARGET_MISSING:
+        return "the manifest the tag names is gone";
+    case RA_F_MANIFEST_LINK_MISSING:
+        return "the manifest's revision link is gone";
+    case RA_F_MANIFEST_BLOB_MISSING:
+        return "the manifest's data is gone";
+    case RA_F_INDEX_CHILD_MISSING:
+        return "the tag's index resolves, but its platforms' manifests are gone";
+    case RA_F_BLOB_MISSING:
+        return "a config or layer blob is gone";
+    case RA_F_LAYER_LINK_MISSING:
+        return "a config or layer is not linked in the repository";
+    case RA_F_DIGEST_MISMATCH:
+    case RA_F_SIZE_MISMATCH:
+        return "a blob's content does not match its digest or size";
+    case RA_F_MANIFEST_UNPARSEABLE:
+        return "a manifest cannot be parsed";
+    default:
+        return ra_finding_code_name(c);
+    }
+}
+
 static json_t *broken_tag_json(struct ra_pm_model *m, const struct ra_registry_result *r,
                                const struct ra_tag_result *t)
 {
@@ -51,6 +77,21 @@ static json_t *broken_tag_json(struct ra_pm_model *m, const struct ra_registry_r
         "platforms", plats, "platforms_text", ra_json_str(m->tmp.ptr));
 }
 
+/* As broken_tag_json, with the reason in words beside its code. */
+static json_t *broken_tag(struct ra_pm_model *m, const struct ra_registry_result *r,
+                          const struct ra_tag_result *t)
+{
+    json_t *o = broken_tag_json(m, r, t);
+    size_t i, fail = 0;
+
+    for (i = 0; i < t->nplatforms; i++)
+        fail += !t->platforms[i].pullable;
+    json_object_set_new(o, "reason_words", json_string(reason_words(t->reason)));
+    json_object_set_new(o, "all_platforms",
+                        json_boolean(t->nplatforms > 0 && fail == t->nplatforms));
+    return o;
+}
+
 static json_t *broken_tags(struct ra_pm_model *m)
 {
     json_t *a = json_array();
@@ -60,7 +101,7 @@ static json_t *broken_tags(struct ra_pm_model *m)
         const struct ra_registry_result *r = m->newest->regs[i];
         for (j = 0; j < r->ntags; j++)
             if (!r->tags[j].pullable)
-                json_array_append_new(a, broken_tag_json(m, r, &r->tags[j]));
+                json_array_append_new(a, broken_tag(m, r, &r->tags[j]));
     }
     return a;
 }

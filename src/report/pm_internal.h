@@ -57,6 +57,9 @@ void ra_pm_span_text(struct ra_buf *out, int64_t seconds);
 json_t *ra_pm_span(ra_time a, ra_time b);
 /* Is name an item of the ", "-separated list (NULL or "" is empty)? */
 int ra_pm_listed(const char *list, const char *name);
+/* text with every full digest (sha256: and 64 hex) cut to its first 12 hex, as the
+ * report prints digests outside commands. */
+void ra_pm_short_digests(struct ra_buf *out, const char *text);
 /* o[key] as a string, "" when absent. */
 const char *ra_pm_member(json_t *o, const char *key);
 

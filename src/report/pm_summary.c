@@ -118,7 +118,17 @@ void ra_pm_summary_text(struct ra_pm_model *m, struct ra_buf *out, json_t *impac
             inv->nscans, inv->nscans == 1 ? "" : "s");
         return;
     }
-    if (nb) {
+    if (nb == 1 &&
+        json_is_true(json_object_get(json_array_get(broken, 0), "all_platforms"))) {
+        json_t *t = json_array_get(broken, 0);
+        ra_buf_printf(out, "%s:%s %s on any platform (%s). ",
+                      json_string_value(json_object_get(t, "repository")),
+                      json_string_value(json_object_get(t, "tag")),
+                      m->pm->state == RA_PM_REPAIRED && !m->pm->repaired_in
+                          ? "could not be pulled"
+                          : "cannot be pulled in the newest snapshot",
+                      json_string_value(json_object_get(t, "platforms_text")));
+    } else if (nb) {
         ra_buf_printf(out, "%zu tag%s cannot be pulled%s: ", nb, nb == 1 ? "" : "s",
                       m->pm->state == RA_PM_REPAIRED && !m->pm->repaired_in
                           ? " in the newest snapshot, taken before the repair"

@@ -195,6 +195,7 @@ d, h, m = s // 86400, s % 86400 // 3600, s % 3600 // 60
 print(" ".join(f"{v} {u}" for v, u in ((d, "d"), (h, "h"), (m, "min")) if v) if s >= 60 else f"{s} s")
 EOF2
 }
+# committed on the 20th, after the unchanged GC -m ran again on the 19th (Sunday 03:25)
 PROBE_ROW="committed in ${C_PROBE:0:12} (2026-04-20), after registry garbage-collect ran again on 2026-04-19; deployment not verified by the evidence |"
 run() { # LOG EXPECTED-FIRST-ALERT-LINE FORMAT
     local rc=0 got row

@@ -292,7 +292,7 @@ check "report on $S1 and $S2: the summary says GC -m could not have run" \
     grep -qF "but that run aborts on an entry of a tags folder it cannot read (NAS metadata such as" \
     "$tmp/report.md"
 check "report on $S1 and $S2: the index-children pattern is not titled as the -m run's work" \
-    grep -qF "**The pattern of Distribution 2.x garbage-collect with --delete-untagged on the untagged children of a tagged index, where that run aborts and could not have made it** (gc_v2_untagged_index_children, 4 lost objects)" \
+    grep -qF "**The pattern of Distribution 2.x garbage-collect with --delete-untagged on the untagged children of a tagged index, where that run aborts and could not have made it** (4 lost objects)" \
     "$tmp/report.md"
 check "report on $S1 and $S2: no advice to stop running GC -m on 2.x for these losses" \
     bash -c "! grep -q 'Stop running garbage-collect with --delete-untagged' '$tmp/report.md'"

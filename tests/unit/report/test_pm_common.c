@@ -59,12 +59,30 @@ static void test_capped(void **state)
     json_decref(o);
 }
 
+/* Full digests cut to 12 hex; shorter ones and the text around them kept. */
+static void test_short_digests(void **state)
+{
+    struct ra_buf b = RA_BUF_INIT;
+
+    (void)state;
+    ra_pm_short_digests(&b,
+                        "GET /v2/infra-ci/manifests/sha256:"
+                        "73af0327d64073e6c559e87a149b95d298e958f6bd6ea424cc7a4313a761fb26"
+                        " and sha256:e475600e8421, sha256:");
+    assert_string_equal(b.ptr, "GET /v2/infra-ci/manifests/sha256:73af0327d640 and "
+                               "sha256:e475600e8421, sha256:");
+    ra_pm_short_digests(&b, "no digest");
+    assert_string_equal(b.ptr, "no digest");
+    ra_buf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_span_text),
         cmocka_unit_test(test_span_json),
         cmocka_unit_test(test_capped),
+        cmocka_unit_test(test_short_digests),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,8 @@
 
 #include "pm_fixture.h"
 
+#include <string.h>
+
 #include "config/jobs/jobs.h"
 #include "config/sched/schedule.h"
 
@@ -23,9 +25,15 @@ static void test_suspects(void **state)
     (void)state;
     pmfix_init(&f, 2, 2);
     pmfix_gc(&f, RA_CONF_HIGH);
+    f.sus[0].reason =
+        "registry garbage-collect (etc/cron.d/registry-gc:8 @ "
+        "a1e4392215f7) ran in the window and can delete this kind of object";
     pmfix_decide(&f);
     o = ra_pm_root_cause(&f.m);
     top = json_object_get(o, "top");
+    /* the Why cell leaves out what the Job and Defined in cells say */
+    assert_string_equal(pm_str(top, "reason_short"),
+                        "Ran in the window and can delete this kind of object");
     assert_string_equal(pm_str(top, "name"), "registry garbage-collect");
     assert_string_equal(pm_str(top, "kind"), "garbage-collect");
     assert_string_equal(pm_str(top, "confidence"), "high");
@@ -39,6 +47,40 @@ static void test_suspects(void **state)
 }
 
 /* The run used c3's version; c2 brought --delete-untagged, before the period. */
+/* What else went in the window and breaks no tag, said in one sentence. */
+static void test_bystanders(void **state)
+{
+    struct pmfix f;
+    struct ra_bystander_root root = {"infra-ci", {{0}}, 1, APR(6, 0, 40)};
+    json_t *o;
+
+    (void)state;
+    root.digest = dg('8');
+    pmfix_init(&f, 2, 1);
+    pmfix_decide(&f);
+    ra_bystanders_release(&f.pm->bystanders);
+    f.pm->bystanders = (struct ra_bystanders){.root = "",
+                                              .before = "snap-12",
+                                              .after = "snap-13",
+                                              .blobs = 7,
+                                              .manifests = 3,
+                                              .links = 3,
+                                              .unexplained = 1};
+    ra_vec_push(&f.pm->bystanders.roots, &root);
+    o = ra_pm_root_cause(&f.m);
+    assert_string_equal(
+        pm_str(o, "bystanders.text"),
+        "Between snap-12 and snap-13, 7 blobs (3 of them manifests) and 3 revision links "
+        "that break no tag went too: they belonged to the untagged index "
+        "sha256:888888888888 in infra-ci (pushed 2026-04-06T00:40:00Z), which no tag "
+        "pointed at in snap-12. Only a snapshot can bring them back. 1 more object went "
+        "that no untagged manifest explains.");
+    json_decref(o);
+    ra_vec_release(&f.pm->bystanders.roots);
+    memset(&f.pm->bystanders, 0, sizeof(f.pm->bystanders));
+    pmfix_release(&f);
+}
+
 static void test_trigger(void **state)
 {
     struct pmfix f;
@@ -113,6 +155,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_suspects),
         cmocka_unit_test(test_trigger),
+        cmocka_unit_test(test_bystanders),
         cmocka_unit_test(test_losses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
