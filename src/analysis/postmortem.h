@@ -251,7 +251,7 @@ enum ra_pm_role ra_postmortem_role(const struct ra_postmortem *pm,
  * such line or the day has no run or more than one. Its role is repeat: the run's row
  * says what its log says. */
 const struct ra_firing *ra_postmortem_gc_run_of(const struct ra_investigation *inv,
-                                               const struct ra_event *e);
+                                                const struct ra_event *e);
 
 /* The repositories of the lost objects and of the tags they break, each once, appended
  * to out (borrowed from the losses); returns out's length. */

@@ -78,7 +78,7 @@ static int first_sign(const struct ra_postmortem *pm, const struct ra_losses *ls
 }
 
 const struct ra_firing *ra_postmortem_gc_run_of(const struct ra_investigation *inv,
-                                               const struct ra_event *e)
+                                                const struct ra_event *e)
 {
     const struct ra_firing *run = NULL;
     size_t i;
@@ -100,8 +100,8 @@ const struct ra_firing *ra_postmortem_gc_run_of(const struct ra_investigation *i
 
 /* The RA_LOG_ALERT line of log at e's time and evidence line, or NULL (events are
  * sorted by time, then line). */
-static const struct ra_log_event *alert_line(const struct ra_log *log,
-                                             const struct ra_event *e, unsigned long long line)
+static const struct ra_log_event *
+alert_line(const struct ra_log *log, const struct ra_event *e, unsigned long long line)
 {
     size_t lo = 0, hi = log->events.len;
 
@@ -137,7 +137,8 @@ int ra_postmortem_alert_unrelated(const struct ra_investigation *inv,
         return 0;
     n = (size_t)(colon - e->evidence);
     for (k = 0; k < inv->nlogs && !a; k++)
-        if (strlen(inv->logs[k]->path) == n && !strncmp(inv->logs[k]->path, e->evidence, n))
+        if (strlen(inv->logs[k]->path) == n &&
+            !strncmp(inv->logs[k]->path, e->evidence, n))
             a = alert_line(inv->logs[k], e, strtoull(colon + 1, NULL, 10));
     if (!a)
         return 0;

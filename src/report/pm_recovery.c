@@ -122,11 +122,12 @@ static void restore_cmds(struct ra_buf *cmd, const struct ra_pm_repair *r,
                       "%sif { tar -xOf \"$snap\" \"%s$p\" 2>/dev/null || "
                       "tar -xOf \"$snap\" \"./%s$p\"; } > \"$ROOT/$p.tmp\" &&\n",
                       in, pre, pre);
-    ra_buf_printf(cmd,
-                  "%s    echo \"$d  $ROOT/$p.tmp\" | sha256sum -c -; "
-                  "then mv \"$ROOT/$p.tmp\" \"$ROOT/$p\"\n"
-                  "%selse rm -f \"$ROOT/$p.tmp\"; echo \"sha256:$d: not restored\" >&2; fi\n",
-                  in, in);
+    ra_buf_printf(
+        cmd,
+        "%s    echo \"$d  $ROOT/$p.tmp\" | sha256sum -c -; "
+        "then mv \"$ROOT/$p.tmp\" \"$ROOT/$p\"\n"
+        "%selse rm -f \"$ROOT/$p.tmp\"; echo \"sha256:$d: not restored\" >&2; fi\n",
+        in, in);
     loop_close(cmd, hexes);
     ra_buf_release(&prefix);
 }

@@ -319,8 +319,9 @@ static json_t *routine_text(json_t *folded)
         ra_buf_printf(&b, "%s%s", b.len ? "; " : "", str(r, "event"));
     }
     if (nalerts)
-        ra_buf_printf(&b, "%s%zu alert%s that concern%s neither the registry nor a lost "
-                          "repository",
+        ra_buf_printf(&b,
+                      "%s%zu alert%s that concern%s neither the registry nor a lost "
+                      "repository",
                       b.len ? "; " : "", nalerts, nalerts > 1 ? "s" : "",
                       nalerts > 1 ? "" : "s");
     o = ra_json_str(b.len ? b.ptr : NULL);
@@ -385,7 +386,8 @@ static void gc_log_into_run(struct ra_pm_model *m, json_t *rows, const struct ra
     t = ra_json_time(f->time);
     json_array_foreach(rows, i, r)
     {
-        if (strcmp(str(r, "kind"), "firing") || strcmp(str(r, "time"), json_string_value(t)))
+        if (strcmp(str(r, "kind"), "firing") ||
+            strcmp(str(r, "time"), json_string_value(t)))
             continue;
         ra_buf_truncate(&m->tmp, 0);
         ra_buf_printf(&m->tmp, "%s; its log, %s: ", str(r, "event"), e->evidence);

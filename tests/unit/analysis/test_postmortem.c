@@ -725,7 +725,8 @@ static void test_role(void **state)
     e.until = APR(13, 23, 59);
     assert_null(ra_postmortem_gc_run_of(&f.inv, &e));
     e = role_ev(RA_EV_LOG, APR(12, 3, 25), RA_TIME_NONE, 1, "garbage-collect: 1 blobs");
-    assert_null(ra_postmortem_gc_run_of(&f.inv, &e)); /* an exact time: a line of its own */
+    assert_null(
+        ra_postmortem_gc_run_of(&f.inv, &e)); /* an exact time: a line of its own */
     f.firing[0].classes = 0;
     assert_int_equal(ra_postmortem_first_sign(pm), RA_TIME_NONE);
     assert_int_equal(ROLE(RA_EV_LOG, APR(13, 7, 0), RA_TIME_NONE, 1, "pipeline #2"),
@@ -760,10 +761,15 @@ static void test_role(void **state)
     {
         struct ra_log alog = {.path = "alerts.log"};
         struct ra_log *logs[1] = {&alog};
-        struct ra_log_event disk = {.kind = RA_LOG_ALERT, .time = APR(14, 10, 0),
-                                    .line = 4, .message = "DiskFull", .level = ""};
-        struct ra_log_event reg = {.kind = RA_LOG_ALERT, .time = APR(14, 10, 0),
-                                   .line = 5, .message = "RegistryImageUnpullable",
+        struct ra_log_event disk = {.kind = RA_LOG_ALERT,
+                                    .time = APR(14, 10, 0),
+                                    .line = 4,
+                                    .message = "DiskFull",
+                                    .level = ""};
+        struct ra_log_event reg = {.kind = RA_LOG_ALERT,
+                                   .time = APR(14, 10, 0),
+                                   .line = 5,
+                                   .message = "RegistryImageUnpullable",
                                    .level = ""};
         ra_vec_push(&alog.events, &disk);
         ra_vec_push(&alog.events, &reg);

@@ -148,7 +148,8 @@ static void test_parts_one_block(void **state)
     /* the registry root "" has no prefix: the placeholder, never "ROOT=/" */
     assert_int_equal(strncmp(cmd, root_placeholder, strlen(root_placeholder)), 0);
     assert_ptr_equal(strstr(cmd, "\nd=02"), cmd + strlen(root_placeholder) - 1);
-    assert_non_null(strstr(cmd, "link not re-created\" >&2; fi\nsnap=/nonexistent/snap.tar"));
+    assert_non_null(
+        strstr(cmd, "link not re-created\" >&2; fi\nsnap=/nonexistent/snap.tar"));
     assert_non_null(strstr(cmd, "not restored\" >&2; fi\nskopeo copy --all "));
     assert_null(strstr(strstr(cmd, "\n"), "ROOT="));
     assert_string_equal(pm_str(json_array_get(parts, 0), "fence"), "```");

@@ -108,9 +108,10 @@ static void test_pm_story__fold(void **state)
     assert_int_equal(json_array_size(rows), 1);
     /* pushes, not files: the tag's link and its manifest at 09:12:30 are one push;
      * manifests whose tag is gone are named by their repository */
-    assert_string_equal(row_event(rows, 0),
-                        "3 pushes unrelated to the lost objects: infra-ci (manifests only: "
-                        "their tag is gone), base/debian:bookworm, tools/kubectl:1.29");
+    assert_string_equal(
+        row_event(rows, 0),
+        "3 pushes unrelated to the lost objects: infra-ci (manifests only: "
+        "their tag is gone), base/debian:bookworm, tools/kubectl:1.29");
     assert_string_equal(
         json_string_value(json_object_get(json_array_get(rows, 0), "time")),
         "2026-04-06T00:40:12Z");
