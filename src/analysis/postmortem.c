@@ -577,7 +577,8 @@ static void add_repository(struct ra_vec *out, struct ra_map *seen, const char *
 
 /* The repositories of the lost objects and of the tags they break (a lost blob's
  * data has none of its own), each once (borrowed from the losses). */
-static size_t lost_repositories(struct ra_vec *out, const struct ra_investigation *inv)
+size_t ra_postmortem_lost_repositories(struct ra_vec *out,
+                                       const struct ra_investigation *inv)
 {
     struct ra_map seen = RA_MAP_INIT;
     size_t i, k;
@@ -599,7 +600,7 @@ static size_t lost_repositories(struct ra_vec *out, const struct ra_investigatio
 static void first_alert(struct ra_postmortem *pm, const struct ra_investigation *inv)
 {
     struct ra_vec repos = RA_VEC_INIT;
-    size_t i, k, nrepos = lost_repositories(&repos, inv);
+    size_t i, k, nrepos = ra_postmortem_lost_repositories(&repos, inv);
 
     for (k = 0; k < inv->nlogs; k++) {
         const struct ra_log *log = inv->logs[k];

@@ -236,13 +236,33 @@ enum ra_pm_role {
  *   low, later log lines (more failures, later 404s and alerts), log lines dated to the
  * day only, snapshots whose mtimes are not used, a storage diff no loss row covers;
  * - routine: each job's runs over the period, blob uploads, layer links, uploads,
+ *   alerts that do not concern the incident (ra_postmortem_alert_unrelated),
  *   pushes unrelated to the losses, routine log lines folded per day (requests answered
  *   404, pipelines that did not fail);
  * - repeat: a snapshot taken (Evidence examined lists it), the storage diff between two
- *   snapshots where a loss row says what went. */
+ *   snapshots where a loss row says what went, a garbage-collect log's day-dated line
+ *   whose run has a row (ra_postmortem_gc_run_of). */
 enum ra_pm_role ra_postmortem_role(const struct ra_postmortem *pm,
                                    const struct ra_investigation *inv,
                                    const struct ra_event *e);
+
+/* A garbage-collect log's line dated to the day only (from its file name): the one
+ * garbage-collect run of the config inside that day, which wrote it; NULL when e is no
+ * such line or the day has no run or more than one. Its role is repeat: the run's row
+ * says what its log says. */
+const struct ra_firing *ra_postmortem_gc_run_of(const struct ra_investigation *inv,
+                                                const struct ra_event *e);
+
+/* The repositories of the lost objects and of the tags they break, each once, appended
+ * to out (borrowed from the losses); returns out's length. */
+size_t ra_postmortem_lost_repositories(struct ra_vec *out,
+                                       const struct ra_investigation *inv);
+
+/* Is e an alert's timeline event (RA_EV_LOG from an RA_LOG_ALERT line) whose alert
+ * concerns neither the registry nor a lost repository (ra_alert_concerns)? Such an
+ * alert is routine: counted in the timeline's sentence, no row, not drawn. */
+int ra_postmortem_alert_unrelated(const struct ra_investigation *inv,
+                                  const struct ra_event *e);
 
 /* The earliest of the first failed pipeline, the first 404 for a lost object and the
  * first alert (RA_TIME_NONE when none). */

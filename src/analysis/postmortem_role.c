@@ -5,10 +5,13 @@
  * every row). */
 #include "analysis/postmortem.h"
 
+#include "analysis/alert_match.h"
 #include "analysis/focus.h"
 #include "analysis/investigate.h"
+#include "config/jobs/jobs.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Does a loss row say what e, the storage diff between two snapshots, says: a loss
@@ -74,6 +77,77 @@ static int first_sign(const struct ra_postmortem *pm, const struct ra_losses *ls
     return 0;
 }
 
+const struct ra_firing *ra_postmortem_gc_run_of(const struct ra_investigation *inv,
+                                                const struct ra_event *e)
+{
+    const struct ra_firing *run = NULL;
+    size_t i;
+
+    if (e->kind != RA_EV_LOG || e->routine || e->time == RA_TIME_NONE ||
+        e->until == RA_TIME_NONE || strncmp(e->message, "garbage-collect", 15))
+        return NULL;
+    for (i = 0; i < inv->nfirings; i++) {
+        const struct ra_firing *f = &inv->firings[i];
+        if (!(f->classes & RA_JOB_GARBAGE_COLLECT) || f->request || f->time < e->time ||
+            f->time > e->until)
+            continue;
+        if (run) /* two runs that day: which one logged it is not known */
+            return NULL;
+        run = f;
+    }
+    return run;
+}
+
+/* The RA_LOG_ALERT line of log at e's time and evidence line, or NULL (events are
+ * sorted by time, then line). */
+static const struct ra_log_event *
+alert_line(const struct ra_log *log, const struct ra_event *e, unsigned long long line)
+{
+    size_t lo = 0, hi = log->events.len;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct ra_log_event *x = log->events.items[mid];
+        if (x->time < e->time)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < log->events.len; lo++) {
+        const struct ra_log_event *x = log->events.items[lo];
+        if (x->time != e->time)
+            break;
+        if (x->line == line && x->kind == RA_LOG_ALERT)
+            return x;
+    }
+    return NULL;
+}
+
+int ra_postmortem_alert_unrelated(const struct ra_investigation *inv,
+                                  const struct ra_event *e)
+{
+    const struct ra_log_event *a = NULL;
+    struct ra_vec repos = RA_VEC_INIT;
+    const char *colon;
+    size_t k, n;
+    int out;
+
+    if (e->kind != RA_EV_LOG || e->routine || e->time == RA_TIME_NONE || !e->evidence ||
+        strncmp(e->message, "alert ", 6) || !(colon = strrchr(e->evidence, ':')))
+        return 0;
+    n = (size_t)(colon - e->evidence);
+    for (k = 0; k < inv->nlogs && !a; k++)
+        if (strlen(inv->logs[k]->path) == n &&
+            !strncmp(inv->logs[k]->path, e->evidence, n))
+            a = alert_line(inv->logs[k], e, strtoull(colon + 1, NULL, 10));
+    if (!a)
+        return 0;
+    ra_postmortem_lost_repositories(&repos, inv);
+    out = !ra_alert_concerns(a, (const char *const *)repos.items, repos.len);
+    ra_vec_release(&repos);
+    return out;
+}
+
 enum ra_pm_role ra_postmortem_role(const struct ra_postmortem *pm,
                                    const struct ra_investigation *inv,
                                    const struct ra_event *e)
@@ -102,6 +176,10 @@ enum ra_pm_role ra_postmortem_role(const struct ra_postmortem *pm,
         return ra_postmortem_suspect_at(pm, e->time) ? RA_PM_ROLE_KEY : RA_PM_ROLE_ROW;
     case RA_EV_LOG:
         if (e->routine)
+            return RA_PM_ROLE_ROUTINE;
+        if (ra_postmortem_gc_run_of(inv, e)) /* said in its run's row */
+            return RA_PM_ROLE_REPEAT;
+        if (ra_postmortem_alert_unrelated(inv, e))
             return RA_PM_ROLE_ROUTINE;
         if (e->until != RA_TIME_NONE) /* dated to the day only: no point to draw */
             return RA_PM_ROLE_ROW;

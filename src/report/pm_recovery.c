@@ -77,9 +77,13 @@ static void relink_cmds(struct ra_buf *cmd, const char *repository,
     ra_buf_printf(cmd, "%sdir=", in);
     root_path(cmd, dir.ptr);
     ra_buf_printf(cmd,
-                  "/\"$d\"\n%smkdir -p \"$dir\" && printf 'sha256:%%s' \"$d\" > "
-                  "\"$dir/link\"\n",
-                  in);
+                  "/\"$d\"\n"
+                  "%sif [ -f \"$ROOT/blobs/sha256/$(printf %%.2s \"$d\")/$d/data\" ]; "
+                  "then mkdir -p \"$dir\" && printf 'sha256:%%s' \"$d\" > "
+                  "\"$dir/link\"\n"
+                  "%selse echo \"sha256:$d: its data is not in ROOT: link not "
+                  "re-created\" >&2; fi\n",
+                  in, in);
     loop_close(cmd, hexes);
     ra_buf_release(&dir);
 }
@@ -98,6 +102,7 @@ static void restore_cmds(struct ra_buf *cmd, const struct ra_pm_repair *r,
     ra_buf_puts(cmd, "snap=");
     ra_buf_printf(&prefix, "%s%s", src[0] == '-' ? "./" : "", src);
     ra_shell_quote(cmd, prefix.ptr);
+    ra_buf_puts(cmd, "  # the snapshot as regautopsy read it: adjust");
     ra_buf_truncate(&prefix, 0);
     if (l->root[0]) {
         ra_buf_printf(&prefix, "%s/", l->root);
@@ -111,13 +116,18 @@ static void restore_cmds(struct ra_buf *cmd, const struct ra_pm_repair *r,
                   "%smkdir -p \"$ROOT/${p%%/data}\"\n",
                   in, in);
     if (r->from_dir)
-        ra_buf_printf(cmd, "%scp -p \"$snap/%s$p\" \"$ROOT/$p\"\n", in, pre);
+        ra_buf_printf(cmd, "%sif cp -p \"$snap/%s$p\" \"$ROOT/$p.tmp\" &&\n", in, pre);
     else
         ra_buf_printf(cmd,
-                      "%s{ tar -xOf \"$snap\" \"%s$p\" 2>/dev/null ||\n"
-                      "%s    tar -xOf \"$snap\" \"./%s$p\"; } > \"$ROOT/$p\"\n",
-                      in, pre, in, pre);
-    ra_buf_printf(cmd, "%secho \"$d  $ROOT/$p\" | sha256sum -c -\n", in);
+                      "%sif { tar -xOf \"$snap\" \"%s$p\" 2>/dev/null || "
+                      "tar -xOf \"$snap\" \"./%s$p\"; } > \"$ROOT/$p.tmp\" &&\n",
+                      in, pre, pre);
+    ra_buf_printf(
+        cmd,
+        "%s    echo \"$d  $ROOT/$p.tmp\" | sha256sum -c -; "
+        "then mv \"$ROOT/$p.tmp\" \"$ROOT/$p\"\n"
+        "%selse rm -f \"$ROOT/$p.tmp\"; echo \"sha256:$d: not restored\" >&2; fi\n",
+        in, in);
     loop_close(cmd, hexes);
     ra_buf_release(&prefix);
 }
@@ -261,6 +271,7 @@ static void rebuild_step(json_t *steps, struct ra_pm_model *m,
 {
     json_t *pushers = json_array();
     struct ra_buf ref = RA_BUF_INIT;
+    const struct ra_postmortem *pm = m->pm;
 
     ra_buf_printf(&ref, "%s:%s", t->repository, t->tag);
     ra_pm_pipeline_rows(pushers, m->inv->schedule, ref.ptr, 1);
@@ -269,10 +280,7 @@ static void rebuild_step(json_t *steps, struct ra_pm_model *m,
         ra_buf_printf(&m->tmp, "No snapshot holds %s: rebuild %s and push it again",
                       rc->lost.ptr, ref.ptr);
     else
-        ra_buf_printf(&m->tmp,
-                      "Or rebuild %s and push it again (new digests; "
-                      "whoever pins the old index digest keeps failing)",
-                      ref.ptr);
+        ra_buf_printf(&m->tmp, "Or rebuild %s and push it again", ref.ptr);
     if (json_array_size(pushers)) {
         json_t *p0 = json_array_get(pushers, 0);
         ra_buf_printf(&m->tmp, " with pipeline %s (%s)",
@@ -281,6 +289,14 @@ static void rebuild_step(json_t *steps, struct ra_pm_model *m,
     } else {
         ra_buf_puts(&m->tmp, " with the pipeline that builds it");
     }
+    /* the repair the evidence shows was this rebuild */
+    if (pm->rebuilt.event && pm->rebuilt.event->pipeline && pm->rebuilt_ref &&
+        !strcmp(pm->rebuilt_ref, ref.ptr))
+        ra_buf_printf(&m->tmp, ", as run #%lld did",
+                      (long long)pm->rebuilt.event->pipeline->number);
+    if (!rc->nlost)
+        ra_buf_puts(&m->tmp, " (new digests; whoever pins the old index digest keeps "
+                             "failing)");
     json_array_append_new(steps, step("rebuild", m->tmp.ptr, NULL));
     json_decref(pushers);
     ra_buf_release(&ref);
@@ -291,13 +307,23 @@ static void verify_step(json_t *steps, struct ra_pm_model *m,
 {
     struct ra_buf ref = RA_BUF_INIT;
 
-    ra_buf_printf(&ref, "docker://REGISTRY/%s:%s", t->repository, t->tag);
+    if (t->resolves) { /* the restored index: the tag may name a rebuild by now */
+        char hex[RA_DIGEST_STRLEN];
+        ra_digest_format(hex, &t->digest);
+        ra_buf_printf(&ref, "docker://REGISTRY/%s@%s", t->repository, hex);
+    } else {
+        ra_buf_printf(&ref, "docker://REGISTRY/%s:%s", t->repository, t->tag);
+    }
     ra_buf_truncate(&m->tmp, 0);
     ra_buf_puts(&m->tmp, "skopeo copy --all ");
     ra_shell_quote(&m->tmp, ref.ptr);
     ra_buf_puts(&m->tmp, " dir:/tmp/regautopsy-check\n");
     json_array_append_new(steps,
-                          step("verify", "Check that the tag pulls again", m->tmp.ptr));
+                          step("verify",
+                               t->resolves ? "Check that the image pulls again by its "
+                                             "digest"
+                                           : "Check that the tag pulls again",
+                               m->tmp.ptr));
     ra_buf_release(&ref);
 }
 
@@ -373,7 +399,7 @@ static json_t *parts(json_t *steps, const char *root, int by_hand)
         ra_buf_printf(&cmds, "%s\n", ra_pm_member(s, "commands"));
     }
     if (nroot && verify && !by_hand) {
-        ra_buf_puts(&text, " Then check that the tag pulls again:");
+        ra_buf_printf(&text, " Then c%s:", ra_pm_member(verify, "title") + 1);
         ra_buf_puts(&cmds, ra_pm_member(verify, "commands"));
         verify = NULL;
     }

@@ -195,12 +195,20 @@ void ra_pm_job_status(json_t *row, const struct ra_sched_job *j)
     ra_buf_release(&b);
 }
 
+/* One push: what one client wrote at one instant into one repository (the tag's link,
+ * its manifests and blobs), named by its tag, or by its repository when only its
+ * manifests are left (the tag was removed since). */
+struct ra_pm_push {
+    ra_time time;
+    char *repo, *name;
+};
+
 struct ra_pm_fold {
     const struct ra_investigation *inv;
     const struct ra_scan *newest;
     json_t *row; /* the one row (borrowed from rows) */
-    size_t count;
-    struct ra_buf repos; /* ", "-separated, in order of first push */
+    struct ra_pm_push *pushes;
+    size_t count, cap;
 };
 
 struct ra_pm_fold *ra_pm_fold_new(const struct ra_investigation *inv,
@@ -227,9 +235,44 @@ static void push_repo(struct ra_buf *out, const char *msg)
         ra_buf_put(out, msg, strcspn(msg, ": "));
 }
 
+/* The push e is part of: the one at its time into its repository, else a new one. */
+static struct ra_pm_push *push_of(struct ra_pm_fold *f, const struct ra_event *e,
+                                  const char *repo)
+{
+    size_t i;
+
+    for (i = f->count; i-- > 0 && f->pushes[i].time == e->time;)
+        if (!strcmp(f->pushes[i].repo, repo))
+            return &f->pushes[i];
+    if (f->count == f->cap) {
+        f->cap = f->cap ? 2 * f->cap : 8;
+        f->pushes = ra_xrealloc(f->pushes, f->cap * sizeof(*f->pushes));
+    }
+    f->pushes[f->count] = (struct ra_pm_push){e->time, ra_xstrdup(repo), NULL};
+    return &f->pushes[f->count++];
+}
+
+/* "4 pushes unrelated to the lost objects: infra-ci (manifests only: its tag is gone),
+ * base/debian:bookworm" */
+static void fold_text(struct ra_buf *txt, const struct ra_pm_fold *f)
+{
+    size_t i;
+
+    ra_buf_printf(txt, "%zu push%s unrelated to the lost objects: ", f->count,
+                  f->count > 1 ? "es" : "");
+    for (i = 0; i < f->count; i++) {
+        const struct ra_pm_push *p = &f->pushes[i];
+        ra_buf_printf(txt, "%s%s", i ? ", " : "", p->name ? p->name : p->repo);
+        if (!p->name)
+            ra_buf_puts(txt, " (manifests only: their tag is gone)");
+    }
+}
+
 int ra_pm_fold_event(struct ra_pm_fold *f, json_t *rows, const struct ra_event *e)
 {
     struct ra_buf repo = RA_BUF_INIT, txt = RA_BUF_INIT;
+    struct ra_pm_push *p;
+    const char *as;
 
     if (e->time == RA_TIME_NONE || ra_focus_push_related(e, f->inv->losses, f->newest))
         return 0;
@@ -240,14 +283,20 @@ int ra_pm_fold_event(struct ra_pm_fold *f, json_t *rows, const struct ra_event *
                       ra_json_str(e->source), "evidence", "evidence_short");
         json_array_append_new(rows, f->row);
     }
-    f->count++;
-    if (f->count > 1)
+    if (f->count && e->time != f->pushes[0].time)
         json_object_set_new(f->row, "until", ra_json_time(e->time));
     push_repo(&repo, e->message);
-    if (!ra_pm_listed(f->repos.ptr, repo.ptr))
-        ra_buf_printf(&f->repos, "%s%s", f->repos.len ? ", " : "", repo.ptr);
-    ra_buf_printf(&txt, "pushes unrelated to the lost objects (x%zu): %s", f->count,
-                  f->repos.ptr);
+    p = push_of(f, e, repo.ptr);
+    if (e->kind == RA_EV_TAG_PUSHED && (as = strstr(e->message, " pushed as "))) {
+        ra_buf_truncate(&txt, 0);
+        if (p->name)
+            ra_buf_printf(&txt, "%s, ", p->name);
+        ra_buf_put(&txt, e->message, (size_t)(as - e->message));
+        free(p->name);
+        p->name = ra_xstrdup(txt.ptr);
+    }
+    ra_buf_truncate(&txt, 0);
+    fold_text(&txt, f);
     json_object_set_new(f->row, "event", ra_json_str(txt.ptr));
     json_object_set_new(f->row, "event_short", ra_json_str(txt.ptr));
     json_object_set_new(f->row, "count", json_integer((json_int_t)f->count));
@@ -258,8 +307,14 @@ int ra_pm_fold_event(struct ra_pm_fold *f, json_t *rows, const struct ra_event *
 
 void ra_pm_fold_free(struct ra_pm_fold *f)
 {
+    size_t i;
+
     if (!f)
         return;
-    ra_buf_release(&f->repos);
+    for (i = 0; i < f->count; i++) {
+        free(f->pushes[i].repo);
+        free(f->pushes[i].name);
+    }
+    free(f->pushes);
     free(f);
 }

@@ -30,7 +30,9 @@ struct ra_sched_job;
 struct ra_event;
 
 /* Pushes unrelated to the lost objects, folded into one timeline row from the first to
- * the last: "pushes unrelated to the lost objects (x12): base/debian, tools/kubectl". */
+ * the last, counted as pushes (a tag's link, its manifests and blobs written at one
+ * instant into one repository), not files: "4 pushes unrelated to the lost objects:
+ * infra-ci (manifests only: their tag is gone), base/debian:bookworm, ...". */
 struct ra_pm_fold;
 struct ra_pm_fold *ra_pm_fold_new(const struct ra_investigation *inv,
                                   const struct ra_scan *newest);

@@ -236,6 +236,36 @@ static void repair_row(struct ra_pm_model *m, json_t *rows)
     ra_buf_release(&ev);
 }
 
+/* The damaging job's next run inside the period, the same version (the recurrence), a
+ * row of its own: the timeline's runs stop at the newest evidence, this one may lie
+ * past it. */
+static void recurrence_row(struct ra_pm_model *m, json_t *rows)
+{
+    const struct ra_recurrence *r = &m->pm->recurrence;
+    struct ra_buf ev = RA_BUF_INIT;
+    json_t *row;
+
+    if (!r->next)
+        return;
+    ra_buf_truncate(&m->tmp, 0);
+    ra_buf_printf(&m->tmp, "%s ran again, unchanged (%s)", r->next->job_name,
+                  r->next->delete_untagged ? "garbage-collect --delete-untagged"
+                                           : "the same version");
+    if (!r->covered)
+        ra_buf_puts(&m->tmp, ": after the evidence ends, so what it did is not shown");
+    ra_buf_printf(&ev, "%s @ %.12s", r->next->defined_in,
+                  r->next->commit ? r->next->commit : "?");
+    row = json_pack("{s:o,s:n,s:s,s:s,s:s,s:o,s:o,s:I}", "time",
+                    ra_json_time(r->next->time), "until", "precision", "exact", "kind",
+                    "recurrence", "source", "config", "event", ra_json_str(m->tmp.ptr),
+                    "evidence", ra_json_str(ev.ptr), "count", (json_int_t)1);
+    json_object_set_new(row, "event_short", ra_json_str(m->tmp.ptr));
+    json_object_set_new(row, "evidence_short", ra_json_str(ev.ptr));
+    json_object_set_new(row, "role", json_string("row"));
+    json_array_append_new(rows, row);
+    ra_buf_release(&ev);
+}
+
 struct sorted_row {
     json_t *row;
     size_t at;
@@ -276,12 +306,24 @@ static json_t *routine_text(json_t *folded)
     json_t *r, *o;
     size_t i;
 
+    size_t nalerts = 0;
+
     json_array_foreach(folded, i, r)
     {
         if (strcmp(str(r, "role"), "routine"))
             continue;
+        if (!strcmp(str(r, "kind"), "log") && !strncmp(str(r, "event"), "alert ", 6)) {
+            nalerts++; /* ra_postmortem_alert_unrelated: counted at the end */
+            continue;
+        }
         ra_buf_printf(&b, "%s%s", b.len ? "; " : "", str(r, "event"));
     }
+    if (nalerts)
+        ra_buf_printf(&b,
+                      "%s%zu alert%s that concern%s neither the registry nor a lost "
+                      "repository",
+                      b.len ? "; " : "", nalerts, nalerts > 1 ? "s" : "",
+                      nalerts > 1 ? "" : "s");
     o = ra_json_str(b.len ? b.ptr : NULL);
     ra_buf_release(&b);
     return o;
@@ -329,6 +371,34 @@ static json_t *diagram(struct ra_pm_model *m, const unsigned char *key, size_t n
     return o;
 }
 
+/* A garbage-collect log's day-dated line joins the row of the run that wrote it:
+ * "registry garbage-collect ran (...); its log, gc.log:24: 13 blobs marked, ...". */
+static void gc_log_into_run(struct ra_pm_model *m, json_t *rows, const struct ra_event *e)
+{
+    const struct ra_firing *f = ra_postmortem_gc_run_of(m->inv, e);
+    const char *said = e->message + strlen("garbage-collect");
+    json_t *t, *r;
+    size_t i;
+
+    if (!f)
+        return;
+    said += strspn(said, ": ");
+    t = ra_json_time(f->time);
+    json_array_foreach(rows, i, r)
+    {
+        if (strcmp(str(r, "kind"), "firing") ||
+            strcmp(str(r, "time"), json_string_value(t)))
+            continue;
+        ra_buf_truncate(&m->tmp, 0);
+        ra_buf_printf(&m->tmp, "%s; its log, %s: ", str(r, "event"), e->evidence);
+        ra_text_safe(&m->tmp, said, RA_TEXT_UTF8 | RA_TEXT_CONTROLS);
+        json_object_set_new(r, "event", ra_json_str(m->tmp.ptr));
+        json_object_set_new(r, "event_short", ra_json_str(m->tmp.ptr));
+        break;
+    }
+    json_decref(t);
+}
+
 static void set_role(json_t *row, enum ra_pm_role r)
 {
     json_object_set_new(row, "role", json_string(role_names[r]));
@@ -368,9 +438,15 @@ json_t *ra_pm_timeline(struct ra_pm_model *m)
         json_decref(row);
     }
     ra_pm_fold_free(fold);
+    for (i = 0; i < t->events.len; i++) {
+        const struct ra_event *e = t->events.items[i];
+        if (ra_postmortem_in_focus(m->pm, e->time, e->until))
+            gc_log_into_run(m, rows, e);
+    }
     fold_days(folded);
     fold_push(rows);
     repair_row(m, rows);
+    recurrence_row(m, rows);
     rows = sorted(rows);
     folded = sorted(folded);
     json_array_foreach(folded, i, o)

@@ -221,6 +221,11 @@ run api.json "  - the first alert: $(span $START 2026-04-12T05:00:00Z) ($A at 20
 # HighCPU alone: an alert fired after the loss, but about something else
 grep '"alertname":"HighCPU"' "$tmp/hook.jsonl" >"$tmp/highcpu.jsonl" || die "no HighCPU delivery"
 run highcpu.jsonl "  - the first alert: no alert about the registry or a lost repository in the evidence (1 alert from the loss on named neither)." alertmanager
+# ... and it has no row and no place in the diagram: the Timeline's sentence counts it
+tl=$(awk '/^## Timeline/{t=1;next} /^## /{t=0} t' "$tmp/highcpu.jsonl.md")
+[[ $tl != *HighCPU* ]] || die "highcpu: the unrelated alert is in the Timeline: $(grep -n HighCPU <<<"$tl")"
+[[ $tl == *"; 1 alert that concerns neither the registry nor a lost repository."* ]] ||
+    die "highcpu: the Timeline's sentence does not count the unrelated alert"
 n=5
 if [[ -n ${PROM_AT:-} ]]; then
     run prometheus-hook.jsonl "  - the first alert: $(span $START "$PROM_AT") (alert RegistryProbeFailing (page) at $PROM_AT, prometheus-hook.jsonl:1)." alertmanager

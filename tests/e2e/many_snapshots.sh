@@ -171,6 +171,8 @@ jq -e '.inputs.reading == {"picked": true, "given": 12, "whole": 9, "part": 2, "
     "$tmp/pk.json" >/dev/null || die "inputs.reading: $(jq -c .inputs.reading "$tmp/pk.json")"
 jq -e '[.inputs.snapshots[] | select(.read == "part") | .paths_read > 0 and .entries == null]
     | length == 2 and all' "$tmp/pk.json" >/dev/null || die "the part rows: $(jq -c '.inputs.snapshots[2]' "$tmp/pk.json")"
+grep -q '^All times are UTC, .* Pushes, storage changes and losses come from the 9 snapshots read whole (of 12: see Evidence examined)\.$' "$tmp/pk.md" ||
+    die "Markdown: the Timeline does not say which snapshots its events come from"
 grep -qx "| $(name 2) | 2026-04-02T01:00:00Z | name | skipped |  |  |" "$tmp/pk.md" ||
     die "Markdown: no skipped row for day 2: $(grep "$(name 2)" "$tmp/pk.md" | head -2)"
 grep -Eqx "\| $(name 3) \| 2026-04-03T01:00:00Z \| name \| [1-9][0-9]* paths \|  \|  \|" "$tmp/pk.md" ||

@@ -8,7 +8,9 @@
 # command when that line runs alone, and, run with that line set to a temporary folder,
 # restores exactly the lost link and blob of the one image whose names are inside
 # Distribution's grammar, creates nothing outside ROOT, runs no command hidden in a name
-# and checks that the tag pulls. Done from directory snapshots, from a tar whose members
+# and checks that the image pulls by its index digest; run against a snapshot that lacks
+# the blob, into a storage without the manifest's data, it leaves no data file (empty,
+# partial or temporary) and no revision link, and says what it skipped. Done from directory snapshots, from a tar whose members
 # start with "./", and from snapshots that are the storage root itself (where the ROOT=
 # line must not say "/").
 #
@@ -63,7 +65,14 @@ run_case() {
     head -n 1 "$out/blocks/0.sh" > "$out/rootline.sh"
     (cd "$EV" && PATH="$T/stub:$PATH" sh "$out/rootline.sh" > "$out/run-root.out" 2>&1) ||
         { fail "$name: the ROOT= line failed"; cat "$out/run-root.out" >&2; }
-    # ... and the block, its ROOT= line adjusted as the operator would, restores
+    # ... and the block, its ROOT= line adjusted as the operator would, restores into a
+    # storage that still holds the relinked manifest's data (as the live one does)
+    local mhex mdata
+    mhex=$(grep -m1 '^d=' "$out/blocks/0.sh" | cut -c3-)
+    mdata=$(find "$EV/$new" -path "*/blobs/sha256/$(printf %.2s "$mhex")/$mhex/data" | head -n 1)
+    [ -n "$mhex" ] && [ -f "$mdata" ] || fail "$name: no manifest data for the relink ($mhex)"
+    mkdir -p "$root/blobs/sha256/$(printf %.2s "$mhex")/$mhex"
+    cp "$mdata" "$root/blobs/sha256/$(printf %.2s "$mhex")/$mhex/data"
     { printf "ROOT='%s'\n" "$root"; tail -n +2 "$out/blocks/0.sh"; } > "$out/run.sh"
     (cd "$EV" && PATH="$T/stub:$PATH" sh "$out/run.sh" > "$out/run.out" 2>&1) ||
         { fail "$name: the block failed"; cat "$out/run.out" >&2; }
@@ -76,13 +85,30 @@ run_case() {
     # exactly the link and the blob of good/app, with the right bytes
     local files
     files=$(cd "$root" && find . -type f | LC_ALL=C sort)
-    [ "$(printf '%s\n' "$files" | wc -l)" -eq 2 ] || fail "$name: files under ROOT: $files"
+    [ "$(printf '%s\n' "$files" | wc -l)" -eq 3 ] || fail "$name: files under ROOT: $files"
     printf '%s\n' "$files" | grep -q '^./repositories/good/app/_manifests/revisions/sha256/[0-9a-f]\{64\}/link$' ||
         fail "$name: no revision link restored"
     grep -q ': OK$' "$out/run.out" || fail "$name: restored blob does not check: $(cat "$out/run.out")"
     ! grep -q 'FAILED' "$out/run.out" || fail "$name: a digest check failed: $(cat "$out/run.out")"
-    [ "$(cat "$T/skopeo.args" 2>/dev/null | tr '\n' ' ')" = "copy --all docker://REGISTRY/good/app:latest dir:/tmp/regautopsy-check " ] ||
-        fail "$name: skopeo called with: $(cat "$T/skopeo.args" 2>/dev/null)"
+    ! printf '%s\n' "$files" | grep -q '\.tmp$' || fail "$name: a temporary file is left: $files"
+    # the check pulls the restored index by its digest, the one the tag named
+    local index
+    index=$(cat "$(find "$EV/$new" -path '*/repositories/good/app/_manifests/tags/latest/current/link' | head -n 1)")
+    [ "$(cat "$T/skopeo.args" 2>/dev/null | tr '\n' ' ')" = "copy --all docker://REGISTRY/good/app@$index dir:/tmp/regautopsy-check " ] ||
+        fail "$name: skopeo called with: $(cat "$T/skopeo.args" 2>/dev/null) (index $index)"
+    # a snapshot that lacks the blob (the extract or copy fails) into a storage that lacks
+    # the manifest's data: nothing is written, no empty or partial data, no link to nothing
+    local bare="$out/bare"
+    mkdir -p "$bare"
+    { printf "ROOT='%s'\n" "$bare"; tail -n +2 "$out/blocks/0.sh" |
+        sed "s|^snap=.*|snap='$T/no-such-snapshot'|"; } > "$out/run-bare.sh"
+    (cd "$EV" && PATH="$T/stub:$PATH" sh "$out/run-bare.sh" > "$out/run-bare.out" 2>&1)
+    files=$(cd "$bare" && find . -type f)
+    [ -z "$files" ] || fail "$name: files left in a storage the restore failed for: $files"
+    grep -q "^sha256:$mhex: its data is not in ROOT: link not re-created$" "$out/run-bare.out" ||
+        fail "$name: the skipped link is not said: $(cat "$out/run-bare.out")"
+    grep -q '^sha256:[0-9a-f]\{64\}: not restored$' "$out/run-bare.out" ||
+        fail "$name: the failed restore is not said: $(cat "$out/run-bare.out")"
     # every other broken tag is a manual step, and no hostile name is in any block
     [ "$(grep -c 'inspect this entry by hand' "$out/r.md")" -eq 14 ] ||
         fail "$name: $(grep -c 'inspect this entry by hand' "$out/r.md") manual steps, want 14"

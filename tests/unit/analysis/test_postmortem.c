@@ -708,6 +708,26 @@ static void test_role(void **state)
     assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_ROUTINE);
     assert_int_equal(ROLE(RA_EV_LOG, APR(12, 0, 0), APR(12, 23, 59), 1, "gc: 13 marked"),
                      RA_PM_ROLE_ROW);
+    /* a garbage-collect log dated to the day whose day has one garbage-collect run: the
+     * run's row says it; with two runs that day which one wrote it is not known: a row */
+    f.inv.firings = f.firing;
+    f.inv.nfirings = 2;
+    f.firing[0].classes = RA_JOB_GARBAGE_COLLECT;
+    e = role_ev(RA_EV_LOG, APR(12, 0, 0), APR(12, 23, 59), 1,
+                "garbage-collect: 13 blobs marked, 12 blobs and 5 manifests eligible");
+    assert_ptr_equal(ra_postmortem_gc_run_of(&f.inv, &e), &f.firing[0]);
+    assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_REPEAT);
+    f.firing[1].classes = RA_JOB_GARBAGE_COLLECT;
+    assert_null(ra_postmortem_gc_run_of(&f.inv, &e));
+    assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_ROW);
+    f.firing[1].classes = 0;
+    e.time = APR(13, 0, 0); /* no run that day */
+    e.until = APR(13, 23, 59);
+    assert_null(ra_postmortem_gc_run_of(&f.inv, &e));
+    e = role_ev(RA_EV_LOG, APR(12, 3, 25), RA_TIME_NONE, 1, "garbage-collect: 1 blobs");
+    assert_null(
+        ra_postmortem_gc_run_of(&f.inv, &e)); /* an exact time: a line of its own */
+    f.firing[0].classes = 0;
     assert_int_equal(ra_postmortem_first_sign(pm), RA_TIME_NONE);
     assert_int_equal(ROLE(RA_EV_LOG, APR(13, 7, 0), RA_TIME_NONE, 1, "pipeline #2"),
                      RA_PM_ROLE_KEY);
@@ -736,6 +756,41 @@ static void test_role(void **state)
     assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_KEY);
     e.evidence = "alerts.log:6";
     assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_ROW);
+    /* an alert that concerns neither the registry nor a lost repository is routine:
+     * no row, not drawn (found by its log and line) */
+    {
+        struct ra_log alog = {.path = "alerts.log"};
+        struct ra_log *logs[1] = {&alog};
+        struct ra_log_event disk = {.kind = RA_LOG_ALERT,
+                                    .time = APR(14, 10, 0),
+                                    .line = 4,
+                                    .message = "DiskFull",
+                                    .level = ""};
+        struct ra_log_event reg = {.kind = RA_LOG_ALERT,
+                                   .time = APR(14, 10, 0),
+                                   .line = 5,
+                                   .message = "RegistryImageUnpullable",
+                                   .level = ""};
+        ra_vec_push(&alog.events, &disk);
+        ra_vec_push(&alog.events, &reg);
+        f.inv.logs = logs;
+        f.inv.nlogs = 1;
+        e = role_ev(RA_EV_LOG, APR(14, 10, 0), RA_TIME_NONE, 1, "alert DiskFull fired");
+        e.evidence = "alerts.log:4";
+        assert_true(ra_postmortem_alert_unrelated(&f.inv, &e));
+        assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_ROUTINE);
+        e.evidence = "alerts.log:5"; /* the registry's own: the first alert, key */
+        assert_false(ra_postmortem_alert_unrelated(&f.inv, &e));
+        assert_int_equal(ra_postmortem_role(pm, &f.inv, &e), RA_PM_ROLE_KEY);
+        e.evidence = "other.log:4"; /* no such log line: judged as any log line */
+        assert_false(ra_postmortem_alert_unrelated(&f.inv, &e));
+        e = role_ev(RA_EV_LOG, APR(14, 10, 0), RA_TIME_NONE, 1, "pipeline #9 failure");
+        e.evidence = "alerts.log:4"; /* not an alert's event */
+        assert_false(ra_postmortem_alert_unrelated(&f.inv, &e));
+        f.inv.logs = NULL;
+        f.inv.nlogs = 0;
+        ra_vec_release(&alog.events);
+    }
 #undef ROLE
     ra_postmortem_free(pm);
     fix_inv_release(&f);

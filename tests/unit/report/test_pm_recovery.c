@@ -30,13 +30,17 @@ static void test_restore_from_archive(void **state)
     /* one digest: no loop (shellcheck SC2043), the registry root "" has no prefix */
     assert_string_equal(
         pm_str(json_array_get(steps, 0), "commands"),
-        "snap=/nonexistent/snap.tar\n"
+        "snap=/nonexistent/snap.tar  # the snapshot as regautopsy read it: adjust\n"
         "d=0100000000000000000000000000000000000000000000000000000000000000\n"
         "p=blobs/sha256/$(printf %.2s \"$d\")/$d/data\n"
         "mkdir -p \"$ROOT/${p%/data}\"\n"
-        "{ tar -xOf \"$snap\" \"$p\" 2>/dev/null ||\n"
-        "    tar -xOf \"$snap\" \"./$p\"; } > \"$ROOT/$p\"\n"
-        "echo \"$d  $ROOT/$p\" | sha256sum -c -");
+        /* extracted beside data, checked, then moved: a failed extract or a wrong
+         * digest never leaves a truncated data file in live storage */
+        "if { tar -xOf \"$snap\" \"$p\" 2>/dev/null || tar -xOf \"$snap\" \"./$p\"; } "
+        "> \"$ROOT/$p.tmp\" &&\n"
+        "    echo \"$d  $ROOT/$p.tmp\" | sha256sum -c -; then mv \"$ROOT/$p.tmp\" "
+        "\"$ROOT/$p\"\n"
+        "else rm -f \"$ROOT/$p.tmp\"; echo \"sha256:$d: not restored\" >&2; fi");
     assert_string_equal(pm_str(json_array_get(steps, 1), "kind"), "rebuild");
     assert_string_equal(pm_str(json_array_get(steps, 2), "kind"), "verify");
     json_decref(o);
@@ -85,7 +89,10 @@ static void test_grouped_loops(void **state)
         pm_str(json_array_get(steps, 0), "commands"),
         "d=0200000000000000000000000000000000000000000000000000000000000000\n"
         "dir=\"$ROOT\"/repositories/infra-ci/_manifests/revisions/sha256/\"$d\"\n"
-        "mkdir -p \"$dir\" && printf 'sha256:%s' \"$d\" > \"$dir/link\"");
+        /* only when the manifest's data is in ROOT: a link to nothing breaks pulls */
+        "if [ -f \"$ROOT/blobs/sha256/$(printf %.2s \"$d\")/$d/data\" ]; then mkdir -p "
+        "\"$dir\" && printf 'sha256:%s' \"$d\" > \"$dir/link\"\n"
+        "else echo \"sha256:$d: its data is not in ROOT: link not re-created\" >&2; fi");
     assert_string_equal(pm_str(json_array_get(steps, 1), "kind"), "restore");
     json_decref(o);
     pmfix_release(&f);
@@ -136,13 +143,14 @@ static void test_parts_one_block(void **state)
                         "Re-create 1 revision link in infra-ci: the manifest data is "
                         "still in storage. Restore 1 blob from snap-12, the last "
                         "snapshot that has it, and check its digest. Then check that "
-                        "the tag pulls again:");
+                        "the image pulls again by its digest:");
     cmd = pm_str(json_array_get(parts, 0), "commands");
     /* the registry root "" has no prefix: the placeholder, never "ROOT=/" */
     assert_int_equal(strncmp(cmd, root_placeholder, strlen(root_placeholder)), 0);
     assert_ptr_equal(strstr(cmd, "\nd=02"), cmd + strlen(root_placeholder) - 1);
-    assert_non_null(strstr(cmd, "> \"$dir/link\"\nsnap=/nonexistent/snap.tar\nd=01"));
-    assert_non_null(strstr(cmd, "sha256sum -c -\nskopeo copy --all "));
+    assert_non_null(
+        strstr(cmd, "link not re-created\" >&2; fi\nsnap=/nonexistent/snap.tar"));
+    assert_non_null(strstr(cmd, "not restored\" >&2; fi\nskopeo copy --all "));
     assert_null(strstr(strstr(cmd, "\n"), "ROOT="));
     assert_string_equal(pm_str(json_array_get(parts, 0), "fence"), "```");
     assert_non_null(strstr(pm_str(json_array_get(parts, 1), "text"), "Or rebuild "));
@@ -169,10 +177,47 @@ static void test_parts_rebuild_first(void **state)
         strstr(pm_str(json_array_get(parts, 0), "text"), "No snapshot holds"));
     assert_true(json_is_null(json_object_get(json_array_get(parts, 0), "commands")));
     assert_string_equal(pm_str(json_array_get(parts, 1), "text"),
-                        "Check that the tag pulls again:");
+                        "Check that the image pulls again by its digest:");
     assert_int_equal(
         strncmp(pm_str(json_array_get(parts, 1), "commands"), "skopeo copy --all ", 18),
         0);
+    json_decref(o);
+    pmfix_release(&f);
+}
+
+/* The check pulls the restored index by its digest (the tag may name a rebuild by now);
+ * a tag that names nothing is checked by its name. */
+static void test_verify_by_digest(void **state)
+{
+    struct pmfix f;
+    json_t *o, *steps;
+    char want[200];
+
+    (void)state;
+    pmfix_init(&f, 2, 1);
+    f.tag[1].digest.b[0] = 0xe4;
+    pmfix_decide(&f);
+    o = ra_pm_recovery(&f.m);
+    steps = json_object_get(json_array_get(json_object_get(o, "tags"), 0), "steps");
+    assert_string_equal(pm_str(json_array_get(steps, 2), "kind"), "verify");
+    snprintf(want, sizeof(want),
+             "skopeo copy --all docker://REGISTRY/infra-ci@sha256:e4%062d "
+             "dir:/tmp/regautopsy-check",
+             0);
+    assert_string_equal(pm_str(json_array_get(steps, 2), "commands"), want);
+    assert_string_equal(pm_str(json_array_get(steps, 2), "title"),
+                        "Check that the image pulls again by its digest");
+    json_decref(o);
+    pmfix_release(&f);
+
+    pmfix_init(&f, 2, 1);
+    f.tag[1].resolves = 0;
+    pmfix_decide(&f);
+    o = ra_pm_recovery(&f.m);
+    steps = json_object_get(json_array_get(json_object_get(o, "tags"), 0), "steps");
+    assert_string_equal(pm_str(json_array_get(steps, 2), "commands"),
+                        "skopeo copy --all docker://REGISTRY/infra-ci:latest "
+                        "dir:/tmp/regautopsy-check");
     json_decref(o);
     pmfix_release(&f);
 }
@@ -185,6 +230,7 @@ int main(void)
         cmocka_unit_test(test_lost),
         cmocka_unit_test(test_parts_one_block),
         cmocka_unit_test(test_parts_rebuild_first),
+        cmocka_unit_test(test_verify_by_digest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -105,7 +105,7 @@ static void test_folded(void **state)
     assert_string_equal(pm_str(json_array_get(rows, 0), "until"), "2026-04-08T23:59:59Z");
     assert_string_equal(
         pm_str(json_array_get(rows, 1), "event"),
-        "pushes unrelated to the lost objects (x2): base/debian, tools/kubectl");
+        "2 pushes unrelated to the lost objects: base/debian:12, tools/kubectl:1");
     assert_string_equal(pm_str(json_array_get(rows, 1), "time"), "2026-04-06T10:00:00Z");
     assert_string_equal(pm_str(json_array_get(rows, 1), "until"), "2026-04-08T10:00:00Z");
     assert_string_equal(pm_str(json_array_get(rows, 1), "role"), "routine");
@@ -113,8 +113,8 @@ static void test_folded(void **state)
                         "pipelines that did not fail (x4) on 2 days");
     assert_string_equal(pm_str(json_array_get(rows, 2), "until"), "2026-04-14T23:59:59Z");
     assert_string_equal(pm_str(o, "routine_text"),
-                        "blob uploads (x18) on 2 days; pushes unrelated to the lost "
-                        "objects (x2): base/debian, tools/kubectl; pipelines that did "
+                        "blob uploads (x18) on 2 days; 2 pushes unrelated to the lost "
+                        "objects: base/debian:12, tools/kubectl:1; pipelines that did "
                         "not fail (x4) on 2 days");
     assert_false(json_is_true(json_object_get(o, "snapshots_folded")));
     /* the whole list is unfolded */
@@ -134,10 +134,49 @@ static void test_folded(void **state)
     pmfix_release(&f);
 }
 
+/* The damaging job's next run inside the period (the recurrence) has a row of its own,
+ * after the evidence or inside it. */
+static void test_recurrence_row(void **state)
+{
+    struct pmfix f;
+    struct ra_firing next = {.time = APR(19, 3, 25),
+                             .job_name = "registry garbage-collect",
+                             .delete_untagged = 1,
+                             .defined_in = "etc/cron.d/registry-gc:8",
+                             .commit = "a1e4392215f7aaaa"};
+    json_t *o, *rows;
+
+    (void)state;
+    pmfix_init(&f, 2, 1);
+    pmfix_decide(&f);
+    f.pm->recurrence.next = &next;
+    f.pm->recurrence.runs = 1;
+    o = ra_pm_timeline(&f.m);
+    rows = json_object_get(o, "rows");
+    assert_int_equal(json_array_size(rows), 1);
+    assert_string_equal(pm_str(json_array_get(rows, 0), "time"), "2026-04-19T03:25:00Z");
+    assert_string_equal(pm_str(json_array_get(rows, 0), "kind"), "recurrence");
+    assert_string_equal(pm_str(json_array_get(rows, 0), "event"),
+                        "registry garbage-collect ran again, unchanged (garbage-collect "
+                        "--delete-untagged): after the evidence ends, so what it did is "
+                        "not shown");
+    assert_string_equal(pm_str(json_array_get(rows, 0), "evidence"),
+                        "etc/cron.d/registry-gc:8 @ a1e4392215f7");
+    json_decref(o);
+    f.pm->recurrence.covered = 1;
+    o = ra_pm_timeline(&f.m);
+    assert_string_equal(pm_str(json_array_get(json_object_get(o, "rows"), 0), "event"),
+                        "registry garbage-collect ran again, unchanged (garbage-collect "
+                        "--delete-untagged)");
+    json_decref(o);
+    pmfix_release(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_recurrence_row),
         cmocka_unit_test(test_folded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
