@@ -7,6 +7,7 @@
 #include "analysis/focus.h"
 #include "analysis/forecast.h"
 #include "analysis/logs.h"
+#include "analysis/recurrence.h"
 #include "analysis/snaptime.h"
 #include "config/jobs/jobs.h"
 #include "config/sched/schedule.h"
@@ -409,6 +410,24 @@ static void fold_day(struct ra_investigation *inv, struct ra_event **fold,
 
 /* Timeline events a log contributes: 404s (folded per day), each garbage-collect run,
  * each failed pipeline (successful ones folded per day), each alert that fired. */
+
+/* A failed run as the post-mortem's Impact words it, dated by its finish:
+ * "pipeline #12 (push) failed", "pipeline #14 (restart of #12) failed". */
+static void pipeline_failed_text(struct ra_buf *out, const struct ra_log_pipeline *p)
+{
+    const char *s = p->status;
+
+    if (p->parent)
+        ra_buf_printf(out, "pipeline #%lld (restart of #%lld)", (long long)p->number,
+                      (long long)p->parent);
+    else
+        ra_buf_printf(out, "pipeline #%lld (%s)", (long long)p->number, p->event);
+    ra_buf_puts(out, !strcmp(s, "failure")  ? " failed"
+                     : !strcmp(s, "error")  ? " ended in an error"
+                     : !strcmp(s, "killed") ? " was killed"
+                                            : " failed");
+}
+
 static void log_events(struct ra_investigation *inv, const struct ra_log *log)
 {
     struct ra_buf msg = RA_BUF_INIT, ev = RA_BUF_INIT;
@@ -449,10 +468,9 @@ static void log_events(struct ra_investigation *inv, const struct ra_log *log)
             extra_event(inv, RA_EV_LOG, e->time, log->path, ev.ptr, msg.ptr);
         } else if (e->kind == RA_LOG_PIPELINE && e->time != RA_TIME_NONE) {
             if (ra_log_pipeline_failed(e)) {
-                ra_buf_printf(&msg, "pipeline #%lld %s (%s)",
-                              (long long)e->pipeline->number, e->pipeline->status,
-                              e->pipeline->event);
-                extra_event(inv, RA_EV_LOG, e->time, log->path, ev.ptr, msg.ptr);
+                pipeline_failed_text(&msg, e->pipeline);
+                extra_event(inv, RA_EV_LOG, ra_log_event_end(e), log->path, ev.ptr,
+                            msg.ptr);
             } else {
                 fold_day(inv, &eok, &dayok, day, log->path, ev.ptr,
                          "pipelines that did not fail");
@@ -623,25 +641,6 @@ static ra_time wall_clock(const struct ra_firing *f)
     return t;
 }
 
-/* The latest time the evidence shows: the newest snapshot's, or a later log record's. */
-static ra_time newest_evidence(const struct ra_investigation *inv)
-{
-    ra_time t = RA_TIME_NONE;
-    size_t i, k;
-
-    for (i = 0; i < inv->nscans; i++)
-        if (inv->scans[i]->snap->taken_at != RA_TIME_NONE &&
-            (t == RA_TIME_NONE || inv->scans[i]->snap->taken_at > t))
-            t = inv->scans[i]->snap->taken_at;
-    for (i = 0; i < inv->nlogs; i++)
-        for (k = 0; k < inv->logs[i]->events.len; k++) {
-            const struct ra_log_event *e = inv->logs[i]->events.items[k];
-            if (e->time != RA_TIME_NONE && (t == RA_TIME_NONE || e->time > t))
-                t = e->time;
-        }
-    return t;
-}
-
 static void firing_events(struct ra_investigation *inv)
 {
     struct ra_map jobs = RA_MAP_INIT;
@@ -653,7 +652,7 @@ static void firing_events(struct ra_investigation *inv)
     size_t i;
 
     ra_focus_window(&from, &to, inv->losses, inv->scans, inv->nscans);
-    inv->firings_until = newest_evidence(inv);
+    inv->firings_until = ra_evidence_until(inv, &inv->evidence_until_log);
     for (i = 0; i < inv->nfirings; i++) {
         const struct ra_firing *f = &inv->firings[i];
         if (f->api_delete || f->time > inv->firings_until)

@@ -81,7 +81,10 @@ struct ra_investigation {
     struct ra_firing *firings;
     size_t nfirings;
     ra_time firings_until; /* the newest evidence (the newest snapshot, or a later log
-                              record): later firings serve the forecast only */
+                              record, a run's finish): later firings serve the
+                              forecast only */
+    const char *evidence_until_log; /* the log firings_until comes from, NULL when it
+                                       is a snapshot's time */
     struct ra_correlation *corr;
     struct ra_timeline *timeline;
     struct ra_timeline_builder *tb; /* while snapshots are read */

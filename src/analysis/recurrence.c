@@ -57,23 +57,32 @@ static void fixed_version(struct ra_recurrence *out, const struct ra_sched_job *
     }
 }
 
-static void evidence_until(struct ra_recurrence *out, const struct ra_investigation *inv)
+ra_time ra_evidence_until(const struct ra_investigation *inv, const char **log)
 {
+    ra_time t = RA_TIME_NONE;
     size_t i, k;
 
-    if (inv->nscans)
-        out->evidence_until = inv->scans[inv->nscans - 1]->snap->taken_at;
-    for (k = 0; k < inv->nlogs; k++) {
-        const struct ra_log *log = inv->logs[k];
-        for (i = 0; i < log->events.len; i++) {
-            ra_time t = ra_log_event_end(log->events.items[i]);
-            if (t != RA_TIME_NONE &&
-                (out->evidence_until == RA_TIME_NONE || t > out->evidence_until)) {
-                out->evidence_until = t;
-                out->evidence_until_log = log->path;
+    *log = NULL;
+    for (i = 0; i < inv->nscans; i++)
+        if (inv->scans[i]->snap->taken_at != RA_TIME_NONE &&
+            (t == RA_TIME_NONE || inv->scans[i]->snap->taken_at > t))
+            t = inv->scans[i]->snap->taken_at;
+    for (i = 0; i < inv->nlogs; i++)
+        for (k = 0; k < inv->logs[i]->events.len; k++) {
+            ra_time end = ra_log_event_end(inv->logs[i]->events.items[k]);
+            if (end != RA_TIME_NONE && (t == RA_TIME_NONE || end > t)) {
+                t = end;
+                *log = inv->logs[i]->path;
             }
         }
-    }
+    return t;
+}
+
+/* The end of the evidence, as the investigation found it once. */
+static void evidence_until(struct ra_recurrence *out, const struct ra_investigation *inv)
+{
+    out->evidence_until = inv->firings_until;
+    out->evidence_until_log = inv->evidence_until_log;
 }
 
 void ra_recurrence_find(struct ra_recurrence *out, const struct ra_investigation *inv,

@@ -22,8 +22,9 @@ struct ra_recurrence {
      * garbage-collect without --delete-untagged, or the job removed); NULL when the
      * config never changed it */
     const struct ra_job_version *fixed;
-    ra_time evidence_until;         /* the newest snapshot, or the latest log event when
-                                       later; RA_TIME_NONE when neither has a time */
+    ra_time evidence_until;         /* the investigation's firings_until: the newest
+                                       snapshot, or a later log record (a run's finish);
+                                       RA_TIME_NONE when neither has a time */
     const char *evidence_until_log; /* that log, NULL when it is the snapshot */
     int covered;                    /* the evidence reaches past next */
 };
@@ -32,6 +33,11 @@ struct ra_recurrence {
     {                                                                                    \
         NULL, 0, NULL, RA_TIME_NONE, NULL, 0                                             \
     }
+
+/* The latest time the evidence shows: the newest snapshot's, or a later log record's
+ * (a pipeline run's finish, ra_log_event_end); *log names that log, NULL when it is a
+ * snapshot's time. The investigation keeps it (firings_until, evidence_until_log). */
+ra_time ra_evidence_until(const struct ra_investigation *inv, const char **log);
 
 /* Fill *out for the run culprit of job (its schedule entry; NULL when the config does
  * not hold it), inside a period that ends at period_to (RA_TIME_NONE: open). The

@@ -64,6 +64,16 @@ static void hist_init(struct hist *h)
     }
 }
 
+/* ra_recurrence_find after the investigation's end of the evidence, as investigate
+ * finds it once. */
+static void find(struct ra_recurrence *r, struct ra_investigation *inv,
+                 const struct ra_firing *culprit, const struct ra_sched_job *job,
+                 ra_time period_to)
+{
+    inv->firings_until = ra_evidence_until(inv, &inv->evidence_until_log);
+    ra_recurrence_find(r, inv, culprit, job, period_to);
+}
+
 static void test_recurrence__same_version_again_in_period(void **state)
 {
     struct fix_inv f;
@@ -82,7 +92,7 @@ static void test_recurrence__same_version_again_in_period(void **state)
     runs[4].job_id = "other";
     f.inv.firings = runs;
     f.inv.nfirings = 5;
-    ra_recurrence_find(&r, &f.inv, &runs[1], &h.sj, APR(19, 3, 25) + 1);
+    find(&r, &f.inv, &runs[1], &h.sj, APR(19, 3, 25) + 1);
     assert_ptr_equal(r.next, &runs[2]);
     assert_int_equal(r.runs, 1);
     /* c0ffee keeps -m: the fix is the version that drops it */
@@ -92,19 +102,19 @@ static void test_recurrence__same_version_again_in_period(void **state)
     assert_false(r.covered);
 
     /* an open period counts the run after it too */
-    ra_recurrence_find(&r, &f.inv, &runs[1], &h.sj, RA_TIME_NONE);
+    find(&r, &f.inv, &runs[1], &h.sj, RA_TIME_NONE);
     assert_int_equal(r.runs, 2);
 
     /* a run of another version of the same job is not the same run */
     runs[2].commit = "c0ffee000000";
-    ra_recurrence_find(&r, &f.inv, &runs[1], &h.sj, APR(19, 3, 25) + 1);
+    find(&r, &f.inv, &runs[1], &h.sj, APR(19, 3, 25) + 1);
     assert_null(r.next);
     assert_int_equal(r.runs, 0);
     assert_false(r.covered);
 
     /* without the job's history, no fix is named */
     runs[2].commit = A1E;
-    ra_recurrence_find(&r, &f.inv, &runs[1], NULL, APR(19, 3, 25) + 1);
+    find(&r, &f.inv, &runs[1], NULL, APR(19, 3, 25) + 1);
     assert_ptr_equal(r.next, &runs[2]);
     assert_null(r.fixed);
     ra_vec_release(&h.sj.versions);
@@ -133,15 +143,15 @@ static void test_recurrence__evidence_reach(void **state)
     ra_vec_push(&log.events, &e);
     f.inv.logs = logs;
     f.inv.nlogs = 1;
-    ra_recurrence_find(&r, &f.inv, &runs[0], NULL, RA_TIME_NONE);
+    find(&r, &f.inv, &runs[0], NULL, RA_TIME_NONE);
     assert_int_equal(r.evidence_until, APR(14, 6, 1)); /* the run's finish */
     assert_string_equal(r.evidence_until_log, "pipelines.json");
     assert_false(r.covered);
     p.finished = APR(20, 0, 0);
-    ra_recurrence_find(&r, &f.inv, &runs[0], NULL, RA_TIME_NONE);
+    find(&r, &f.inv, &runs[0], NULL, RA_TIME_NONE);
     assert_true(r.covered);
     /* no culprit: nothing recurs, the reach is still known */
-    ra_recurrence_find(&r, &f.inv, NULL, NULL, RA_TIME_NONE);
+    find(&r, &f.inv, NULL, NULL, RA_TIME_NONE);
     assert_null(r.next);
     assert_int_equal(r.evidence_until, APR(20, 0, 0));
     ra_vec_release(&log.events);
