@@ -306,7 +306,7 @@ cat >pipes.json <<'EOF'
 EOF
 run pipes timeline --log pipes.json reg.tar
 expect_rc pipes 0
-grep -q "2026-04-12T02:00:00Z .*pipeline #2 failure" "$T/pipes.out" ||
+grep -q "2026-04-12T02:00:00Z .*pipeline #2 (push) failed" "$T/pipes.out" ||
     fail "pipes: pipeline #2 not placed at its created time"
 for want in "line 3: pipeline #2: 'started' 99999999999999 is not a time" \
     "line 4: record does not parse: too big integer: left out" \
