@@ -267,7 +267,7 @@ static void grouped_steps(json_t *steps, struct ra_pm_model *m,
             rs.source = r->from->snap->source;
             rs.root = r->loss->root;
             rs.from_dir = r->from_dir;
-            rs.skip = ag->on;
+            rs.skip = nman > 0;
             restore_cmds(&cmd, &rs, &hexes);
             restore_title(&m->tmp, nblobs, nman, r->from->snap->name);
         }
