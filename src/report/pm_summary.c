@@ -88,8 +88,9 @@ static void recurrence(struct ra_pm_model *m, struct ra_buf *out)
 
     if (!r->next)
         return;
-    ra_buf_printf(out, " %s %s ran again, unchanged, at %s, inside this report's period",
-                  m->pm->state == RA_PM_REPAIRED ? "But the job" : "The job",
+    ra_buf_printf(out,
+                  " %s, %s, ran again, unchanged, at %s, inside this report's period",
+                  m->pm->state == RA_PM_REPAIRED ? "But the same job" : "The same job",
                   r->next->job_name, ra_time_format(t, r->next->time));
     if (r->fixed) {
         ra_time_format(day, r->fixed->commit->time);

@@ -62,8 +62,8 @@ static void test_summary_recurrence(void **state)
     impact = ra_pm_impact(&f.m);
     cause = ra_pm_root_cause(&f.m);
     ra_pm_summary_text(&f.m, &b, impact, cause);
-    assert_non_null(strstr(b.ptr, " It is not repaired in the evidence. The job registry "
-                                  "garbage-collect ran again, unchanged, at "
+    assert_non_null(strstr(b.ptr, " It is not repaired in the evidence. The same job, "
+                                  "registry garbage-collect, ran again, unchanged, at "
                                   "2026-04-19T03:25:00Z, inside this report's period; "
                                   "the evidence ends before that run."));
     json_decref(impact);
