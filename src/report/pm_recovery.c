@@ -11,6 +11,10 @@
 
 #include "analysis/investigate.h"
 #include "analysis/postmortem.h"
+#include "analysis/scan.h"
+#include "analysis/correlate.h"
+#include "config/jobs/jobs.h"
+#include "ingest/source.h"
 #include "model/storage_path.h"
 #include "report/json.h"
 #include "report/md.h"
@@ -91,12 +95,18 @@ static void relink_cmds(struct ra_buf *cmd, const char *repository,
 /* One loop per snapshot: copy each blob back (an archive member as named, or with the
  * "./" that `tar -C DIR .` puts in front; a directory's file with cp -p), then check its
  * digest. The snapshot and the registry's prefix in it are quoted once. */
-static void restore_cmds(struct ra_buf *cmd, const struct ra_pm_repair *r,
+/* Where a restore loop reads: a snapshot (an archive, or a directory) and the registry's
+ * prefix in it. skip: leave what ROOT holds already (a restore before relinks). */
+struct restore_src {
+    const char *source, *root;
+    int from_dir, skip;
+};
+
+static void restore_cmds(struct ra_buf *cmd, const struct restore_src *rs,
                          const struct ra_vec *hexes)
 {
-    const struct ra_loss *l = r->loss;
-    const char *src = r->from->snap->source;
-    const char *pre = l->root[0] ? "$pre" : "", *in;
+    const char *src = rs->source;
+    const char *pre = rs->root[0] ? "$pre" : "", *in;
     struct ra_buf prefix = RA_BUF_INIT;
 
     ra_buf_puts(cmd, "snap=");
@@ -104,18 +114,21 @@ static void restore_cmds(struct ra_buf *cmd, const struct ra_pm_repair *r,
     ra_shell_quote(cmd, prefix.ptr);
     ra_buf_puts(cmd, "  # the snapshot as regautopsy read it: adjust");
     ra_buf_truncate(&prefix, 0);
-    if (l->root[0]) {
-        ra_buf_printf(&prefix, "%s/", l->root);
+    if (rs->root[0]) {
+        ra_buf_printf(&prefix, "%s/", rs->root);
         ra_buf_puts(cmd, "\npre=");
         ra_shell_quote(cmd, prefix.ptr);
     }
     ra_buf_putc(cmd, '\n');
     in = loop_open(cmd, hexes);
-    ra_buf_printf(cmd,
-                  "%sp=blobs/sha256/$(printf %%.2s \"$d\")/$d/data\n"
-                  "%smkdir -p \"$ROOT/${p%%/data}\"\n",
-                  in, in);
-    if (r->from_dir)
+    ra_buf_printf(cmd, "%sp=blobs/sha256/$(printf %%.2s \"$d\")/$d/data\n", in);
+    if (rs->skip) /* a loop that runs once has nothing to continue */
+        ra_buf_printf(cmd,
+                      hexes->len > 1 ? "%s[ -f \"$ROOT/$p\" ] && continue\n"
+                                     : "%sif [ ! -f \"$ROOT/$p\" ]; then\n",
+                      in);
+    ra_buf_printf(cmd, "%smkdir -p \"$ROOT/${p%%/data}\"\n", in);
+    if (rs->from_dir)
         ra_buf_printf(cmd, "%sif cp -p \"$snap/%s$p\" \"$ROOT/$p.tmp\" &&\n", in, pre);
     else
         ra_buf_printf(cmd,
@@ -128,6 +141,8 @@ static void restore_cmds(struct ra_buf *cmd, const struct ra_pm_repair *r,
         "then mv \"$ROOT/$p.tmp\" \"$ROOT/$p\"\n"
         "%selse rm -f \"$ROOT/$p.tmp\"; echo \"sha256:$d: not restored\" >&2; fi\n",
         in, in);
+    if (rs->skip && hexes->len == 1)
+        ra_buf_puts(cmd, "fi\n");
     loop_close(cmd, hexes);
     ra_buf_release(&prefix);
 }
@@ -144,21 +159,83 @@ static int same_group(const struct ra_pm_repair *a, const struct ra_pm_repair *b
            !strcmp(a->loss->root, b->loss->root);
 }
 
+/* When the damaging job ran again after the newest snapshot: the plan holds for storage
+ * as of that snapshot only, so the blocks also restore the data of the tag's index and of
+ * the manifests they relink where ROOT lacks it (before the relinks), and relink the
+ * index. mhex: those manifests, the index first. */
+struct again {
+    int on;
+    struct ra_vec mhex;
+    int used; /* the manifests went into a restore loop */
+};
+
+static int scan_has(const struct ra_scan *s, const char *root, const struct ra_vec *mhex)
+{
+    struct ra_digest d;
+    size_t i, j;
+
+    for (i = 0; i < s->nregs; i++) {
+        if (strcmp(s->regs[i]->graph->root, root))
+            continue;
+        for (j = 0; j < mhex->len; j++) {
+            const char *h = mhex->items[j];
+            if (ra_digest_from_hex(&d, h, strlen(h)) ||
+                !ra_graph_find_blob(s->regs[i]->graph, &d))
+                return 0;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+static void restore_title(struct ra_buf *t, size_t nblobs, size_t nman, const char *from)
+{
+    if (!nblobs) {
+        ra_buf_printf(t,
+                      "Restore the data of %zu manifest%s where ROOT lacks it from %s, "
+                      "the newest snapshot, and check %s digest",
+                      nman, nman > 1 ? "s" : "", from, nman > 1 ? "each" : "its");
+        return;
+    }
+    ra_buf_printf(t, "Restore %zu blob%s", nblobs, nblobs > 1 ? "s" : "");
+    if (nman)
+        ra_buf_printf(t, ", and the data of %zu manifest%s where ROOT lacks it,", nman,
+                      nman > 1 ? "s" : "");
+    ra_buf_printf(t, " from %s, the last snapshot that has %s, and check %s digest", from,
+                  nman         ? "the blobs"
+                  : nblobs > 1 ? "them"
+                               : "it",
+                  nblobs > 1 || nman ? "each" : "its");
+}
+
+static int listed_hex(const struct ra_vec *hexes, const char *h)
+{
+    size_t i;
+
+    for (i = 0; i < hexes->len; i++)
+        if (!strcmp(hexes->items[i], h))
+            return 1;
+    return 0;
+}
+
 /* One step per group of p's repairs of this kind (RA_PM_RELINK or RA_PM_RESTORE). */
 static void grouped_steps(json_t *steps, struct ra_pm_model *m,
-                          const struct ra_pm_tag_plan *p, enum ra_pm_repair_kind kind)
+                          const struct ra_pm_tag_plan *p, enum ra_pm_repair_kind kind,
+                          struct again *ag)
 {
-    size_t n = p->nrepairs, i, j;
+    size_t n = p->nrepairs, i, j, nman;
     unsigned char *done = ra_xcalloc(n + 1, 1);
     char(*hex)[RA_DIGEST_STRLEN] = ra_xcalloc(n + 1, sizeof(*hex));
     struct ra_vec hexes = RA_VEC_INIT;
     struct ra_buf cmd = RA_BUF_INIT;
+    struct restore_src rs;
 
     for (i = 0; i < n; i++) {
         const struct ra_pm_repair *r = &p->repairs[i];
         if (done[i] || r->kind != kind)
             continue;
         hexes.len = 0;
+        nman = 0;
         for (j = i; j < n; j++) {
             if (done[j] || !same_group(r, &p->repairs[j]))
                 continue;
@@ -169,18 +246,30 @@ static void grouped_steps(json_t *steps, struct ra_pm_model *m,
         ra_buf_truncate(&cmd, 0);
         ra_buf_truncate(&m->tmp, 0);
         if (kind == RA_PM_RELINK) {
+            if (ag->on && p->tag->resolves &&
+                !strcmp(r->loss->repository, p->tag->repository) && ag->mhex.len &&
+                !listed_hex(&hexes, ag->mhex.items[0]))
+                ra_vec_push(&hexes, ag->mhex.items[0]);
             relink_cmds(&cmd, r->loss->repository, &hexes);
-            ra_buf_printf(&m->tmp,
-                          "Re-create %zu revision link%s in %s: the manifest data is "
-                          "still in storage",
-                          hexes.len, hexes.len > 1 ? "s" : "", r->loss->repository);
+            ra_buf_printf(&m->tmp, "%s %zu revision link%s in %s%s",
+                          ag->on ? "Then re-create" : "Re-create", hexes.len,
+                          hexes.len > 1 ? "s" : "", r->loss->repository,
+                          ag->on ? "" : ": the manifest data is still in storage");
         } else {
-            restore_cmds(&cmd, r, &hexes);
-            ra_buf_printf(&m->tmp,
-                          "Restore %zu blob%s from %s, the last snapshot that "
-                          "has %s, and check %s digest",
-                          hexes.len, hexes.len > 1 ? "s" : "", r->from->snap->name,
-                          hexes.len > 1 ? "them" : "it", hexes.len > 1 ? "each" : "its");
+            size_t nblobs = hexes.len;
+            if (ag->on && !ag->used && ag->mhex.len &&
+                scan_has(r->from, r->loss->root, &ag->mhex)) {
+                for (j = 0; j < ag->mhex.len; j++)
+                    ra_vec_push(&hexes, ag->mhex.items[j]);
+                nman = ag->mhex.len;
+                ag->used = 1;
+            }
+            rs.source = r->from->snap->source;
+            rs.root = r->loss->root;
+            rs.from_dir = r->from_dir;
+            rs.skip = nman > 0;
+            restore_cmds(&cmd, &rs, &hexes);
+            restore_title(&m->tmp, nblobs, nman, r->from->snap->name);
         }
         json_array_append_new(steps, step(kind == RA_PM_RELINK ? "relink" : "restore",
                                           m->tmp.ptr, cmd.ptr));
@@ -189,6 +278,29 @@ static void grouped_steps(json_t *steps, struct ra_pm_model *m,
     ra_buf_release(&cmd);
     free(hex);
     free(done);
+}
+
+/* The manifests' data from the newest snapshot when no restore loop took it. */
+static void newest_restore(json_t *steps, struct ra_pm_model *m,
+                           const struct ra_pm_tag_plan *p, struct again *ag)
+{
+    const struct ra_scan *nw = m->pm->newest;
+    struct ra_buf cmd = RA_BUF_INIT;
+    struct restore_src rs;
+
+    if (!ag->on || ag->used || !ag->mhex.len || !ra_shell_pasteable(nw->snap->source) ||
+        !ra_shell_pasteable(p->reg->graph->root))
+        return;
+    rs.source = nw->snap->source;
+    rs.root = p->reg->graph->root;
+    rs.from_dir = ra_source_is_dir(nw->snap->source);
+    rs.skip = 1;
+    restore_cmds(&cmd, &rs, &ag->mhex);
+    ra_buf_truncate(&m->tmp, 0);
+    restore_title(&m->tmp, 0, ag->mhex.len, nw->snap->name);
+    json_array_append_new(steps, step("restore", m->tmp.ptr, cmd.ptr));
+    ag->used = 1;
+    ra_buf_release(&cmd);
 }
 
 static void lost_item(struct ra_buf *out, size_t *n, const struct ra_loss *l,
@@ -375,7 +487,7 @@ static json_t *part(const char *text, const char *commands)
  * is left to do by hand (by_hand: a restore by hand or from a recycle bin, or a rebuild
  * of what no snapshot holds), else it comes last in a block of its own; every other
  * step is a paragraph. */
-static json_t *parts(json_t *steps, const char *root, int by_hand)
+static json_t *parts(json_t *steps, const char *root, int by_hand, const char *basis)
 {
     struct ra_buf text = RA_BUF_INIT, cmds = RA_BUF_INIT;
     json_t *out = json_array(), *s, *verify = NULL;
@@ -394,6 +506,8 @@ static json_t *parts(json_t *steps, const char *root, int by_hand)
         if (!nroot++) {
             root_hint(&cmds, root);
             ra_buf_putc(&cmds, '\n');
+            if (basis && basis[0])
+                ra_buf_puts(&text, basis);
         }
         ra_buf_printf(&text, "%s%s.", text.len ? " " : "", ra_pm_member(s, "title"));
         ra_buf_printf(&cmds, "%s\n", ra_pm_member(s, "commands"));
@@ -425,11 +539,41 @@ static json_t *parts(json_t *steps, const char *root, int by_hand)
     return out;
 }
 
+/* ag->on when the damaging job ran again after the newest snapshot; then the index (when
+ * the tag resolves) and the manifests relinked in the tag's repository, as hex into hex.
+ */
+static void again_open(struct again *ag, struct ra_pm_model *m,
+                       const struct ra_pm_tag_plan *p, char (*hex)[RA_DIGEST_STRLEN])
+{
+    const struct ra_recurrence *rr = &m->pm->recurrence;
+    size_t i, k = 0;
+
+    ag->on = rr->next && m->pm->newest && m->pm->newest->snap->taken_at != RA_TIME_NONE &&
+             rr->next->time > m->pm->newest->snap->taken_at && p->count[RA_PM_RELINK];
+    if (!ag->on)
+        return;
+    if (p->tag->resolves) {
+        ra_digest_format(hex[k], &p->tag->digest);
+        ra_vec_push(&ag->mhex, hex[k++] + 7);
+    }
+    for (i = 0; i < p->nrepairs; i++) {
+        const struct ra_pm_repair *r = &p->repairs[i];
+        if (r->kind != RA_PM_RELINK || strcmp(r->loss->repository, p->tag->repository) ||
+            (p->tag->resolves && !ra_digest_cmp(&r->loss->digest, &p->tag->digest)))
+            continue;
+        ra_digest_format(hex[k], &r->loss->digest);
+        ra_vec_push(&ag->mhex, hex[k++] + 7);
+    }
+}
+
 static json_t *recovery_for(struct ra_pm_model *m, const struct ra_pm_tag_plan *p)
 {
     const struct ra_tag_result *t = p->tag;
     const char *root = p->reg->graph->root;
     struct recovery rc = {RA_BUF_INIT, RA_BUF_INIT, RA_BUF_INIT, 0, 0, 0};
+    struct again ag = {0, RA_VEC_INIT, 0};
+    char(*hex)[RA_DIGEST_STRLEN] = ra_xcalloc(p->nrepairs + 1, sizeof(*hex));
+    struct ra_buf basis = RA_BUF_INIT;
     json_t *steps = json_array(), *o;
 
     if (!p->named) {
@@ -443,8 +587,15 @@ static json_t *recovery_for(struct ra_pm_model *m, const struct ra_pm_tag_plan *
         goto done;
     }
     recovery_collect(&rc, p);
-    grouped_steps(steps, m, p, RA_PM_RELINK);
-    grouped_steps(steps, m, p, RA_PM_RESTORE);
+    again_open(&ag, m, p, hex);
+    if (ag.on) {
+        grouped_steps(steps, m, p, RA_PM_RESTORE, &ag);
+        newest_restore(steps, m, p, &ag);
+        grouped_steps(steps, m, p, RA_PM_RELINK, &ag);
+    } else {
+        grouped_steps(steps, m, p, RA_PM_RELINK, &ag);
+        grouped_steps(steps, m, p, RA_PM_RESTORE, &ag);
+    }
     if (rc.nmanual) {
         ra_buf_truncate(&m->tmp, 0);
         ra_buf_printf(&m->tmp, "Restore by hand, with paths checked one by one: %s",
@@ -468,9 +619,22 @@ done:
     o = json_pack("{s:o,s:o,s:o,s:o}", "repository", ra_json_str(t->repository), "tag",
                   ra_json_str(t->tag), "root", ra_json_str(ra_pm_root_name(root)),
                   "steps", steps);
-    json_object_set_new(o, "parts",
-                        parts(steps, root, rc.nlost || rc.nmanual || rc.nrecycled));
+    if (ag.on) {
+        char at[RA_TIME_STRLEN];
+        ra_time_format(at, m->pm->newest->snap->taken_at);
+        ra_buf_printf(&basis,
+                      "This plan was computed from storage as of the newest snapshot, "
+                      "%s (%s); %s ran again after it, so the block also restores "
+                      "manifest data that ROOT lacks before re-creating links.",
+                      m->pm->newest->snap->name, at, m->pm->recurrence.next->job_name);
+    }
+    json_object_set_new(
+        o, "parts",
+        parts(steps, root, rc.nlost || rc.nmanual || rc.nrecycled, basis.ptr));
     recovery_release(&rc);
+    ra_vec_release(&ag.mhex);
+    ra_buf_release(&basis);
+    free(hex);
     return o;
 }
 
@@ -504,10 +668,44 @@ static json_t *recycled_json(struct ra_pm_model *m)
     return a;
 }
 
+/* The first step: stop what deletes (the top suspect's job, named with its file, when it
+ * is a scheduled garbage-collect), pushes, and the next GC undoing the restore. */
+static json_t *stop_text(struct ra_pm_model *m, const struct ra_buf *example)
+{
+    const struct ra_firing *f = m->pm->nsuspects ? m->pm->suspects[0].firing : NULL;
+    struct ra_buf t = RA_BUF_INIT;
+    json_t *o;
+
+    ra_buf_puts(&t, "First stop garbage-collect: ");
+    if (f && !f->api_delete && (f->classes & RA_JOB_GARBAGE_COLLECT) && f->job_name &&
+        f->defined_in) {
+        const char *colon = strrchr(f->defined_in, ':');
+        ra_buf_puts(&t, "disable ");
+        ra_md_text(&t, f->job_name, strlen(f->job_name));
+        ra_buf_puts(&t, " (");
+        ra_md_text(&t, f->defined_in,
+                   colon ? (size_t)(colon - f->defined_in) : strlen(f->defined_in));
+        ra_buf_puts(&t, "), ");
+    } else {
+        ra_buf_puts(&t, "disable every job that runs `registry garbage-collect`, ");
+    }
+    ra_buf_puts(&t, "then set `storage.maintenance.readonly.enabled: true` in the "
+                    "registry's config against pushes and restart it (read-only mode "
+                    "does not stop a garbage-collect job). The restored objects are "
+                    "untagged: before garbage-collect runs again, make sure it no longer "
+                    "runs with --delete-untagged, or tag the restored index");
+    if (example->len)
+        ra_buf_printf(&t, " (e.g. `%s`)", example->ptr);
+    ra_buf_putc(&t, '.');
+    o = ra_json_str(t.ptr);
+    ra_buf_release(&t);
+    return o;
+}
+
 json_t *ra_pm_recovery(struct ra_pm_model *m)
 {
     json_t *tags = json_array(), *o;
-    struct ra_buf hint = RA_BUF_INIT, fence = RA_BUF_INIT;
+    struct ra_buf hint = RA_BUF_INIT, fence = RA_BUF_INIT, example = RA_BUF_INIT;
     size_t i;
 
     for (i = 0; i < m->pm->nplans; i++)
@@ -515,6 +713,14 @@ json_t *ra_pm_recovery(struct ra_pm_model *m)
     for (i = 0; m->newest && i < m->newest->nregs && !hint.len; i++)
         if (m->newest->regs[i]->unpullable)
             root_hint(&hint, m->newest->regs[i]->graph->root);
+    for (i = 0; i < m->pm->nplans && !example.len; i++) {
+        const struct ra_tag_result *t = m->pm->plans[i].tag;
+        char hex[RA_DIGEST_STRLEN];
+        if (!m->pm->plans[i].named || !t->resolves)
+            continue;
+        ra_digest_format(hex, &t->digest);
+        ra_buf_printf(&example, "%s:restored-%.12s", t->repository, hex + 7);
+    }
     ra_md_fence(&fence, hint.len ? hint.ptr : "");
     o = json_pack("{s:o,s:o,s:o,s:b}", "root_hint",
                   ra_json_str(hint.len ? hint.ptr : NULL), "root_hint_fence",
@@ -524,7 +730,9 @@ json_t *ra_pm_recovery(struct ra_pm_model *m)
     json_object_set_new(
         o, "has_recycled",
         json_boolean(json_array_size(json_object_get(o, "recycled")) > 0));
+    json_object_set_new(o, "stop", stop_text(m, &example));
     ra_buf_release(&hint);
     ra_buf_release(&fence);
+    ra_buf_release(&example);
     return o;
 }

@@ -222,6 +222,89 @@ static void test_verify_by_digest(void **state)
     pmfix_release(&f);
 }
 
+/* The damaging job ran again after the newest snapshot: the plan says which storage it
+ * was computed from, restores the data of the index and of the relinked manifest where
+ * ROOT lacks it (here from the newest snapshot: the blob's snapshot has none of them)
+ * before the relinks, and relinks the index too; the first step stops the GC job. */
+static void test_recurrence_after_newest(void **state)
+{
+    struct pmfix f;
+    json_t *o, *parts;
+
+    (void)state;
+    pmfix_init(&f, 2, 2);
+    f.loss[1].object = RA_OBJ_MANIFEST_LINK;
+    f.loss[1].repository = "infra-ci";
+    f.loss[1].child_blob_present = 1;
+    f.tag[1].digest.b[0] = 0xe4;
+    pmfix_gc(&f, RA_CONF_HIGH);
+    pmfix_decide(&f);
+    f.firing[1] = f.firing[0];
+    f.firing[1].time = APR(19, 3, 25);
+    f.pm->recurrence.next = &f.firing[1];
+    o = ra_pm_recovery(&f.m);
+    /* read-only mode does not stop a cron job: the job itself, by name and file */
+    assert_string_equal(
+        pm_str(o, "stop"),
+        "First stop garbage-collect: disable registry garbage-collect "
+        "(etc/cron.d/registry-gc), then set `storage.maintenance.readonly.enabled: true` "
+        "in the registry's config against pushes and restart it (read-only mode does not "
+        "stop a garbage-collect job). The restored objects are untagged: before "
+        "garbage-collect runs again, make sure it no longer runs with --delete-untagged, "
+        "or tag the restored index (e.g. `infra-ci:restored-e40000000000`).");
+    parts = json_object_get(json_array_get(json_object_get(o, "tags"), 0), "parts");
+    assert_string_equal(
+        pm_str(json_array_get(parts, 0), "text"),
+        "This plan was computed from storage as of the newest snapshot, snap-13 "
+        "(2026-04-13T01:00:00Z); registry garbage-collect ran again after it, so the "
+        "block also restores manifest data that ROOT lacks before re-creating links. "
+        "Restore 1 blob from snap-12, the last snapshot that has it, and check its "
+        "digest. Restore the data of 2 manifests where ROOT lacks it from snap-13, the "
+        "newest snapshot, and check each digest. Then re-create 2 revision links in "
+        "infra-ci. Then check that the image pulls again by its digest:");
+    assert_string_equal(
+        pm_str(json_array_get(parts, 0), "commands"),
+        "ROOT=/var/lib/registry/docker/registry/v2  # the live registry's "
+        "<rootdirectory>/docker/registry/v2: adjust\n"
+        "snap=/nonexistent/snap.tar  # the snapshot as regautopsy read it: adjust\n"
+        "d=0100000000000000000000000000000000000000000000000000000000000000\n"
+        "p=blobs/sha256/$(printf %.2s \"$d\")/$d/data\n"
+        "mkdir -p \"$ROOT/${p%/data}\"\n"
+        "if { tar -xOf \"$snap\" \"$p\" 2>/dev/null || tar -xOf \"$snap\" \"./$p\"; } "
+        "> \"$ROOT/$p.tmp\" &&\n"
+        "    echo \"$d  $ROOT/$p.tmp\" | sha256sum -c -; then mv \"$ROOT/$p.tmp\" "
+        "\"$ROOT/$p\"\n"
+        "else rm -f \"$ROOT/$p.tmp\"; echo \"sha256:$d: not restored\" >&2; fi\n"
+        /* the manifests' data, each only when ROOT lacks it, before the relinks */
+        "snap=/nonexistent/snap.tar  # the snapshot as regautopsy read it: adjust\n"
+        "for d in e400000000000000000000000000000000000000000000000000000000000000 "
+        "0200000000000000000000000000000000000000000000000000000000000000; do\n"
+        "    p=blobs/sha256/$(printf %.2s \"$d\")/$d/data\n"
+        "    [ -f \"$ROOT/$p\" ] && continue\n"
+        "    mkdir -p \"$ROOT/${p%/data}\"\n"
+        "    if { tar -xOf \"$snap\" \"$p\" 2>/dev/null || tar -xOf \"$snap\" "
+        "\"./$p\"; } > \"$ROOT/$p.tmp\" &&\n"
+        "        echo \"$d  $ROOT/$p.tmp\" | sha256sum -c -; then mv \"$ROOT/$p.tmp\" "
+        "\"$ROOT/$p\"\n"
+        "    else rm -f \"$ROOT/$p.tmp\"; echo \"sha256:$d: not restored\" >&2; fi\n"
+        "done\n"
+        /* the index's own link as well */
+        "for d in 0200000000000000000000000000000000000000000000000000000000000000 "
+        "e400000000000000000000000000000000000000000000000000000000000000; do\n"
+        "    dir=\"$ROOT\"/repositories/infra-ci/_manifests/revisions/sha256/\"$d\"\n"
+        "    if [ -f \"$ROOT/blobs/sha256/$(printf %.2s \"$d\")/$d/data\" ]; then "
+        "mkdir -p \"$dir\" && printf 'sha256:%s' \"$d\" > \"$dir/link\"\n"
+        "    else echo \"sha256:$d: its data is not in ROOT: link not re-created\" >&2; "
+        "fi\n"
+        "done\n"
+        "skopeo copy --all "
+        "docker://REGISTRY/"
+        "infra-ci@sha256:e400000000000000000000000000000000000000000000000000000000000000"
+        " dir:/tmp/regautopsy-check");
+    json_decref(o);
+    pmfix_release(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +314,7 @@ int main(void)
         cmocka_unit_test(test_parts_one_block),
         cmocka_unit_test(test_parts_rebuild_first),
         cmocka_unit_test(test_verify_by_digest),
+        cmocka_unit_test(test_recurrence_after_newest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
