@@ -214,17 +214,7 @@ enum ra_log_format ra_log_am_line(struct ra_log_ctx *c, char *p, char *end)
 
     if (!starts(p, "ts="))
         return RA_LOG_EMPTY;
-    while (p < end) {
-        while (p < end && *p == ' ')
-            p++;
-        key = p;
-        while (p < end && *p != '=' && *p != ' ')
-            p++;
-        if (p == end || *p != '=')
-            continue; /* a word without '=': not a field */
-        keylen = (size_t)(p - key);
-        p = ra_log_logfmt_value(&value, p + 1, end);
+    while (ra_log_logfmt_next(&p, end, &key, &keylen, &value))
         am_field(&f, key, keylen, value);
-    }
     return ra_log_am_record(c, f.ts, f.caller, f.level, f.msg, f.alerts, f.group);
 }

@@ -69,6 +69,11 @@ enum ra_log_format ra_log_am_record(struct ra_log_ctx *c, const char *ts,
  * NUL-terminated in place. Returns where the next pair starts. */
 char *ra_log_logfmt_value(char **value, char *p, char *end);
 
+/* The next key=value pair of a logfmt line at *p (words without '=' are skipped): 1
+ * with the key (not NUL-terminated, keylen long) and the value (NUL-terminated in
+ * place), *p moved past it; 0 at the end of the line. */
+int ra_log_logfmt_next(char **p, char *end, char **key, size_t *keylen, char **value);
+
 /* Turn a logrus line's fields into its event, if it has one. */
 void ra_log_add_logrus(struct ra_log_ctx *c, const struct ra_log_fields *f,
                        enum ra_log_format format);

@@ -422,6 +422,26 @@ char *ra_log_logfmt_value(char **value, char *p, char *end)
     return p;
 }
 
+int ra_log_logfmt_next(char **p, char *end, char **key, size_t *keylen, char **value)
+{
+    char *q = *p;
+
+    while (q < end) {
+        while (q < end && *q == ' ')
+            q++;
+        *key = q;
+        while (q < end && *q != '=' && *q != ' ')
+            q++;
+        if (q == end || *q != '=')
+            continue; /* a word without '=': not a field */
+        *keylen = (size_t)(q - *key);
+        *p = ra_log_logfmt_value(value, q + 1, end);
+        return 1;
+    }
+    *p = q;
+    return 0;
+}
+
 struct field_key {
     const char *key;
     size_t offset;
@@ -461,18 +481,8 @@ static enum ra_log_format logrus_text(struct ra_log_ctx *c, char *p, char *end)
     char *key, *value;
     size_t keylen;
 
-    while (p < end) {
-        while (p < end && *p == ' ')
-            p++;
-        key = p;
-        while (p < end && *p != '=' && *p != ' ')
-            p++;
-        if (p == end || *p != '=')
-            continue; /* a word without '=': not a field */
-        keylen = (size_t)(p - key);
-        p = ra_log_logfmt_value(&value, p + 1, end);
+    while (ra_log_logfmt_next(&p, end, &key, &keylen, &value))
         set_field(&f, key, keylen, value);
-    }
     if (!f.time && !f.level && !f.msg)
         return RA_LOG_EMPTY;
     ra_log_add_logrus(c, &f, RA_LOG_LOGRUS_TEXT);
