@@ -66,20 +66,7 @@ C_PROBE=$(commit "2026-04-20 09:00:00" "probe: copy every platform of infra-ci:l
     die "commit 3"
 
 step "push infra-ci:latest (amd64 + arm64 index), snapshot, real garbage-collect -m, snapshot"
-img_build "$L" ci-amd64 amd64 "" "e2e base (amd64)" "e2e ci (amd64)" || die "img_build amd64"
-img_build "$L" ci-arm64 arm64 v8 "e2e base (arm64)" "e2e ci (arm64)" || die "img_build arm64"
-img_index "$L" ci-latest ci-amd64 ci-arm64 || die "img_index"
-reg_start "$store" || die "reg_start"
-touch -d '2026-04-11 07:00:00 UTC' "$live/var" "$live/var/lib" "$store" || die "touch"
-reg_mark "$MARK" || die "marker"
-push_oci "$L" ci-latest infra-ci:latest || die "push"
-set_mtimes "$live" "$MARK" '2026-04-11 07:45:21 UTC' || die "set_mtimes"
-reg_stop
-snap_tar "$live" "$tmp/$SNAP1" || die "snapshot 1"
-reg_start "$store" || die "reg_start"
-reg_mark "$MARK" || die "marker"
-REG_GC_LOG=$tmp/gc.log reg_gc -m || die "garbage-collect failed: $(tail -5 "$tmp/gc.log")"
-set_mtimes "$live" "$MARK" '2026-04-12 03:25:01 UTC' || die "set_mtimes"
+gc_index_incident "$tmp/$SNAP1"
 ref="docker://127.0.0.1:$REG_PORT/infra-ci:latest"
 if _rl_skopeo copy -q --all --src-tls-verify=false "$ref" "dir:$tmp/probe" >/dev/null 2>&1; then
     die "skopeo copy --all succeeded after GC -m: the children should be gone"

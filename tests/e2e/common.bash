@@ -139,3 +139,26 @@ e2e_end() {
     fi
     ((nfail == 0))
 }
+
+# gc_index_incident SNAPSHOT: the index-children incident on the registry storage at
+# $live ($store inside it; $L the OCI layout, $MARK a marker file; the registry stopped):
+# push infra-ci:latest as an amd64 + arm64 index at 2026-04-11 07:45:21, tar the storage
+# into SNAPSHOT, then run the real garbage-collect -m (its log: $tmp/gc.log) dated
+# 2026-04-12 03:25:01. The registry is left running.
+# shellcheck disable=SC2154 # L, live, store, MARK: set by the script that calls it
+gc_index_incident() {
+    img_build "$L" ci-amd64 amd64 "" "e2e base (amd64)" "e2e ci (amd64)" || die "img_build amd64"
+    img_build "$L" ci-arm64 arm64 v8 "e2e base (arm64)" "e2e ci (arm64)" || die "img_build arm64"
+    img_index "$L" ci-latest ci-amd64 ci-arm64 || die "img_index"
+    reg_start "$store" || die "reg_start"
+    touch -d '2026-04-11 07:00:00 UTC' "$live/var" "$live/var/lib" "$store" || die "touch"
+    reg_mark "$MARK" || die "marker"
+    push_oci "$L" ci-latest infra-ci:latest || die "push"
+    set_mtimes "$live" "$MARK" '2026-04-11 07:45:21 UTC' || die "set_mtimes"
+    reg_stop
+    snap_tar "$live" "$1" || die "snapshot 1"
+    reg_start "$store" || die "reg_start"
+    reg_mark "$MARK" || die "marker"
+    REG_GC_LOG=$tmp/gc.log reg_gc -m || die "garbage-collect failed: $(tail -5 "$tmp/gc.log")"
+    set_mtimes "$live" "$MARK" '2026-04-12 03:25:01 UTC' || die "set_mtimes"
+}
