@@ -37,7 +37,7 @@ static const struct {
      "Some lost objects are in no snapshot: those images must be rebuilt."},
     {RA_PM_L_ALL_IN_SNAPSHOT, LUCKY,
      "Every lost object of the broken tags is still in an earlier snapshot or in "
-     "storage, so the old digests can be brought back without a rebuild."},
+     "storage, so the old digests, which whoever pins them needs, can be brought back."},
     {RA_PM_L_DATA_KEPT, LUCKY,
      "Some manifests' data stayed in storage; only their revision links went."},
     {RA_PM_L_RECYCLED, LUCKY, "A NAS recycle bin kept deleted blobs."},

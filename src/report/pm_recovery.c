@@ -378,6 +378,19 @@ static void recovery_release(struct recovery *rc)
     ra_buf_release(&rc->recycled);
 }
 
+/* The evidence's repair rebuilt this tag (ref), and the damaging job ran again after
+ * that rebuild, outside the evidence: the tag now points at a rebuild no snapshot holds,
+ * which that run likely damaged the same way. */
+static int rebuilt_then_again(const struct ra_pm_model *m, const char *ref)
+{
+    const struct ra_postmortem *pm = m->pm;
+    const struct ra_log_event *ev = pm->rebuilt.event;
+
+    return ev && ev->pipeline && pm->rebuilt_ref && !strcmp(pm->rebuilt_ref, ref) &&
+           pm->recurrence.next && !pm->recurrence.covered &&
+           pm->recurrence.next->time > ra_log_event_end(ev);
+}
+
 static void rebuild_step(json_t *steps, struct ra_pm_model *m,
                          const struct ra_tag_result *t, const struct recovery *rc)
 {
@@ -391,6 +404,12 @@ static void rebuild_step(json_t *steps, struct ra_pm_model *m,
     if (rc->nlost)
         ra_buf_printf(&m->tmp, "No snapshot holds %s: rebuild %s and push it again",
                       rc->lost.ptr, ref.ptr);
+    else if (rebuilt_then_again(m, ref.ptr))
+        ra_buf_printf(&m->tmp,
+                      "Then check the tag itself: it points at a rebuild that %s's "
+                      "later run likely damaged too, and no snapshot holds it; if it "
+                      "does not pull, rebuild %s and push it again",
+                      pm->recurrence.next->job_name, ref.ptr);
     else
         ra_buf_printf(&m->tmp, "Or rebuild %s and push it again", ref.ptr);
     if (json_array_size(pushers)) {
@@ -406,7 +425,7 @@ static void rebuild_step(json_t *steps, struct ra_pm_model *m,
         !strcmp(pm->rebuilt_ref, ref.ptr))
         ra_buf_printf(&m->tmp, ", as run #%lld did",
                       (long long)pm->rebuilt.event->pipeline->number);
-    if (!rc->nlost)
+    if (!rc->nlost && !rebuilt_then_again(m, ref.ptr))
         ra_buf_puts(&m->tmp, " (new digests; whoever pins the old index digest keeps "
                              "failing)");
     json_array_append_new(steps, step("rebuild", m->tmp.ptr, NULL));
@@ -627,6 +646,16 @@ done:
                       "%s (%s); %s ran again after it, so the block also restores "
                       "manifest data that ROOT lacks before re-creating links.",
                       m->pm->newest->snap->name, at, m->pm->recurrence.next->job_name);
+        ra_buf_truncate(&m->tmp, 0);
+        ra_buf_printf(&m->tmp, "%s:%s", t->repository, t->tag);
+        if (t->resolves && rebuilt_then_again(m, m->tmp.ptr)) {
+            char d[RA_DIGEST_STRLEN];
+            ra_digest_format(d, &t->digest);
+            ra_buf_printf(&basis,
+                          " It brings back the old digest %.19s for whoever pins it; "
+                          "the tag itself now points at the rebuild (below).",
+                          d);
+        }
     }
     json_object_set_new(
         o, "parts",
@@ -670,7 +699,7 @@ static json_t *recycled_json(struct ra_pm_model *m)
 
 /* The first step: stop what deletes (the top suspect's job, named with its file, when it
  * is a scheduled garbage-collect), pushes, and the next GC undoing the restore. */
-static json_t *stop_text(struct ra_pm_model *m, const struct ra_buf *example)
+static json_t *stop_text(struct ra_pm_model *m)
 {
     const struct ra_firing *f = m->pm->nsuspects ? m->pm->suspects[0].firing : NULL;
     struct ra_buf t = RA_BUF_INIT;
@@ -693,10 +722,8 @@ static json_t *stop_text(struct ra_pm_model *m, const struct ra_buf *example)
                     "registry's config against pushes and restart it (read-only mode "
                     "does not stop a garbage-collect job). The restored objects are "
                     "untagged: before garbage-collect runs again, make sure it no longer "
-                    "runs with --delete-untagged, or tag the restored index");
-    if (example->len)
-        ra_buf_printf(&t, " (e.g. `%s`)", example->ptr);
-    ra_buf_putc(&t, '.');
+                    "runs with --delete-untagged (on Distribution 2.x, tagging an index "
+                    "does not protect its platforms' manifests from it).");
     o = ra_json_str(t.ptr);
     ra_buf_release(&t);
     return o;
@@ -705,7 +732,7 @@ static json_t *stop_text(struct ra_pm_model *m, const struct ra_buf *example)
 json_t *ra_pm_recovery(struct ra_pm_model *m)
 {
     json_t *tags = json_array(), *o;
-    struct ra_buf hint = RA_BUF_INIT, fence = RA_BUF_INIT, example = RA_BUF_INIT;
+    struct ra_buf hint = RA_BUF_INIT, fence = RA_BUF_INIT;
     size_t i;
 
     for (i = 0; i < m->pm->nplans; i++)
@@ -713,14 +740,6 @@ json_t *ra_pm_recovery(struct ra_pm_model *m)
     for (i = 0; m->newest && i < m->newest->nregs && !hint.len; i++)
         if (m->newest->regs[i]->unpullable)
             root_hint(&hint, m->newest->regs[i]->graph->root);
-    for (i = 0; i < m->pm->nplans && !example.len; i++) {
-        const struct ra_tag_result *t = m->pm->plans[i].tag;
-        char hex[RA_DIGEST_STRLEN];
-        if (!m->pm->plans[i].named || !t->resolves)
-            continue;
-        ra_digest_format(hex, &t->digest);
-        ra_buf_printf(&example, "%s:restored-%.12s", t->repository, hex + 7);
-    }
     ra_md_fence(&fence, hint.len ? hint.ptr : "");
     o = json_pack("{s:o,s:o,s:o,s:b}", "root_hint",
                   ra_json_str(hint.len ? hint.ptr : NULL), "root_hint_fence",
@@ -730,9 +749,8 @@ json_t *ra_pm_recovery(struct ra_pm_model *m)
     json_object_set_new(
         o, "has_recycled",
         json_boolean(json_array_size(json_object_get(o, "recycled")) > 0));
-    json_object_set_new(o, "stop", stop_text(m, &example));
+    json_object_set_new(o, "stop", stop_text(m));
     ra_buf_release(&hint);
     ra_buf_release(&fence);
-    ra_buf_release(&example);
     return o;
 }

@@ -41,7 +41,7 @@ static void test_lessons(void **state)
     assert_int_equal(json_array_size(json_object_get(o, "lucky")), 1);
     assert_non_null(
         strstr(json_string_value(json_array_get(json_object_get(o, "lucky"), 0)),
-               "without a rebuild"));
+               "which whoever pins them needs, can be brought back"));
     json_decref(o);
     pmfix_release(&f);
 }

@@ -250,8 +250,9 @@ static void test_recurrence_after_newest(void **state)
         "(etc/cron.d/registry-gc), then set `storage.maintenance.readonly.enabled: true` "
         "in the registry's config against pushes and restart it (read-only mode does not "
         "stop a garbage-collect job). The restored objects are untagged: before "
-        "garbage-collect runs again, make sure it no longer runs with --delete-untagged, "
-        "or tag the restored index (e.g. `infra-ci:restored-e40000000000`).");
+        "garbage-collect runs again, make sure it no longer runs with --delete-untagged "
+        "(on Distribution 2.x, tagging an index does not protect its platforms' "
+        "manifests from it).");
     parts = json_object_get(json_array_get(json_object_get(o, "tags"), 0), "parts");
     assert_string_equal(
         pm_str(json_array_get(parts, 0), "text"),
