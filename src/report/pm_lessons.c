@@ -26,8 +26,8 @@ static const struct {
      "The config repository's history names the commit that brought in the job version "
      "that did the damage."},
     {RA_PM_L_INDEX_RESOLVED, WRONG,
-     "The tag kept resolving to its index, so a probe that fetched only the index (a "
-     "HEAD or GET of the tag) stayed green while every pull failed."},
+     "The tag kept resolving to its index, so a probe that fetches only the index (a "
+     "HEAD or GET of the tag) stays green while every pull fails."},
     {RA_PM_L_NO_ALERT, WRONG, NULL}, /* worded by no_alert() */
     {RA_PM_L_GC_UNTAGGED, WRONG,
      "Garbage-collect ran with --delete-untagged on Distribution 2.x, which deletes the "

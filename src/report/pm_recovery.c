@@ -720,7 +720,9 @@ static json_t *stop_text(struct ra_pm_model *m)
     }
     ra_buf_puts(&t, "then set `storage.maintenance.readonly.enabled: true` in the "
                     "registry's config against pushes and restart it (read-only mode "
-                    "does not stop a garbage-collect job). The restored objects are "
+                    "does not stop a garbage-collect job); set it back to false and "
+                    "restart once the restore is done, before anything is pushed, a "
+                    "rebuild included. The restored objects are "
                     "untagged: before garbage-collect runs again, make sure it no longer "
                     "runs with --delete-untagged (on Distribution 2.x, tagging an index "
                     "does not protect its platforms' manifests from it).");

@@ -27,9 +27,8 @@ static void test_lessons(void **state)
     assert_int_equal(json_array_size(json_object_get(o, "went_wrong")), 3);
     assert_string_equal(
         json_string_value(json_array_get(json_object_get(o, "went_wrong"), 0)),
-        "The tag kept resolving to its index, so a probe that fetched only the "
-        "index (a HEAD or GET of the tag) stayed green while every pull "
-        "failed.");
+        "The tag kept resolving to its index, so a probe that fetches only the "
+        "index (a HEAD or GET of the tag) stays green while every pull fails.");
     assert_non_null(
         strstr(json_string_value(json_array_get(json_object_get(o, "went_wrong"), 1)),
                "--delete-untagged"));
