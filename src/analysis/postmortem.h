@@ -74,7 +74,7 @@ enum ra_pm_lesson {
     RA_PM_L_GC_UNTAGGED,        /* wrong: 2.x garbage-collect with --delete-untagged */
     RA_PM_L_UNRECOVERABLE,      /* wrong: some lost objects are in no snapshot */
     RA_PM_L_LOG_DATES,          /* well: a registry log dates the failures */
-    RA_PM_L_GC_LOG,             /* well: a garbage-collect log lists what it deleted */
+    RA_PM_L_GC_LOG,             /* well: a garbage-collect log lists the lost objects */
     RA_PM_L_TRIGGER_KNOWN,      /* well: the config history names the trigger */
     RA_PM_L_ALERTED,            /* well: an alert fired before any failure was logged */
     RA_PM_L_ALL_IN_SNAPSHOT,    /* lucky: every lost object is in a snapshot or storage */

@@ -20,7 +20,9 @@ static const struct {
      "The registry's log shows which lost objects were asked for, when, and from which "
      "client: when the damage was met, not when it was done (the storage and the "
      "schedule date that)."},
-    {RA_PM_L_GC_LOG, WELL, "The garbage-collect log lists what it deleted."},
+    {RA_PM_L_GC_LOG, WELL,
+     "The garbage-collect log lists the lost objects as eligible for deletion, "
+     "which the snapshots confirm."},
     {RA_PM_L_ALERTED, WELL, NULL}, /* worded by alerted() */
     {RA_PM_L_TRIGGER_KNOWN, WELL,
      "The config repository's history names the commit that brought in the job version "
