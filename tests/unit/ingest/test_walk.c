@@ -36,6 +36,8 @@
 #include "util/map.h"
 #include "util/sha256.h"
 
+#include "fixture.h"
+
 #define V2 "docker/registry/v2"
 #define NMODES 4
 #define MAX_SNAPS 256
@@ -86,23 +88,6 @@ static void hex_of(char out[65], const uint8_t d[32])
     out[64] = '\0';
 }
 
-static void mkdirs(const char *path)
-{
-    char buf[1024];
-    size_t i, n = strlen(path);
-
-    assert_true(n < sizeof(buf));
-    memcpy(buf, path, n + 1);
-    for (i = 1; i <= n; i++) {
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char c = buf[i];
-            buf[i] = '\0';
-            mkdir(buf, 0755);
-            buf[i] = c;
-        }
-    }
-}
-
 static void mkparent(const char *path)
 {
     char dir[1024];
@@ -110,7 +95,7 @@ static void mkparent(const char *path)
 
     memcpy(dir, path, (size_t)(slash - path));
     dir[slash - path] = '\0';
-    mkdirs(dir);
+    fix_mkdirs(dir);
 }
 
 static int exists(const char *path)
@@ -613,7 +598,7 @@ static void op_restore(struct world *w, const struct ra_graph *g)
                  slash ? (int)(slash - repo + 1) : 0, repo);
     }
     if (exists(src)) {
-        mkdirs(dst);
+        fix_mkdirs(dst);
         run("cp -a '%s' '%s'", src, dst);
     }
 done:
@@ -832,7 +817,7 @@ static void run_seed(uint64_t seed, int steps, uint64_t total[NMODES])
     assert_non_null(mkdtemp(w.base));
     snprintf(w.live, sizeof(w.live), "%s/live", w.base);
     snprintf(w.root, sizeof(w.root), "%s/" V2, w.live);
-    mkdirs(w.root);
+    fix_mkdirs(w.root);
     ra_docs_new(&w.docs);
     op_push(&w);
     for (step = 0; step < steps; step++) {
